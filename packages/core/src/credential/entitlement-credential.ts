@@ -1,0 +1,145 @@
+import { parseDidKey } from '../did/did-key.js'
+import { agentIdError } from '../errors/agentid-error.js'
+import { entitlementToJson, parseEntitlements, type Entitlement } from '../entitlement/entitlement.js'
+
+/** JSON-LD context of the W3C VC Data Model 1.1. */
+export const CREDENTIALS_CONTEXT_V1 = 'https://www.w3.org/2018/credentials/v1'
+/** JSON-LD context of agentid terms; the file ships in `@agentid/core/contexts/agentid-v1.jsonld`. */
+export const AGENTID_CONTEXT_V1 = 'https://w3id.org/agentid/v1'
+/** `type` of an entitlement credential. */
+export const ENTITLEMENT_CREDENTIAL_TYPE = 'AgentEntitlementCredential'
+
+export const AGENT_KINDS = ['company', 'employee', 'service'] as const
+/** Who deployed an agent: the organisation, an employee (personal assistant), or nobody (autonomous). */
+export type AgentKind = (typeof AGENT_KINDS)[number]
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const
+export type RiskLevel = (typeof RISK_LEVELS)[number]
+
+/** What a credential says about the agent it was issued to. */
+export interface AgentProfile {
+  readonly name: string
+  readonly kind: AgentKind
+  /** The DID (or team name) accountable for the agent. */
+  readonly owner: string
+  readonly segment?: string
+}
+
+/** The task a grant was made for. */
+export interface TaskRef {
+  readonly id: string
+  readonly description?: string
+}
+
+/** `credentialSubject` of an entitlement credential, less its `id` (carried by `sub`). */
+export interface EntitlementSubject {
+  readonly agent: AgentProfile
+  readonly entitlements: readonly Entitlement[]
+  readonly task?: TaskRef
+  readonly risk?: RiskLevel
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+const OWNER_TEAM = /^[a-z0-9][a-z0-9._-]{0,63}$/
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
+
+function object(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be an object`)
+  return value as Record<string, unknown>
+}
+
+/**
+ * Checks an agent name (`report-bot`).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseAgentName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string' || !NAME.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be 1-64 letters, digits, . _ - (starting with a letter or digit)`)
+  return value
+}
+
+/**
+ * Checks an agent kind.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseAgentKind(value: unknown, field = 'kind'): AgentKind {
+  if (typeof value !== 'string' || !(AGENT_KINDS as readonly string[]).includes(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be one of ${AGENT_KINDS.join(', ')}`)
+  return value as AgentKind
+}
+
+/**
+ * Checks an owner: a did:key (a person) or a lower-case team name.
+ * @throws AgentIdError ERR_INPUT_INVALID, or the did:key codes for a malformed DID
+ */
+export function parseOwner(value: unknown, field = 'owner'): string {
+  if (typeof value === 'string' && value.startsWith('did:')) return parseDidKey(value).did
+  if (typeof value !== 'string' || !OWNER_TEAM.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a did:key or a lower-case team name`)
+  return value
+}
+
+/**
+ * Checks a segment name (`sales`).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseSegment(value: unknown, field = 'segment'): string {
+  if (typeof value !== 'string' || !OWNER_TEAM.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a lower-case segment name`)
+  return value
+}
+
+/**
+ * Checks a task id.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseTaskId(value: unknown, field = 'task.id'): string {
+  if (typeof value !== 'string' || !TASK_ID.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be 1-128 letters, digits, . _ : -`)
+  return value
+}
+
+/**
+ * Parses the agent profile of a credential subject.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseAgentProfile(value: unknown, field = 'agent'): AgentProfile {
+  const r = object(value, field)
+  const out: { -readonly [K in keyof AgentProfile]: AgentProfile[K] } = {
+    name: parseAgentName(r.name, `${field}.name`),
+    kind: parseAgentKind(r.kind, `${field}.kind`),
+    owner: parseOwner(r.owner, `${field}.owner`),
+  }
+  if (r.segment !== undefined) out.segment = parseSegment(r.segment, `${field}.segment`)
+  return out
+}
+
+/**
+ * Parses `credentialSubject` of an entitlement credential (its `id` is checked by the caller
+ * against `sub`). Unknown constraints are kept so that matching denies them.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseEntitlementSubject(value: unknown, field = 'credentialSubject'): EntitlementSubject {
+  const r = object(value, field)
+  const out: { -readonly [K in keyof EntitlementSubject]: EntitlementSubject[K] } = {
+    agent: parseAgentProfile(r.agent, `${field}.agent`),
+    entitlements: parseEntitlements(r.entitlements, `${field}.entitlements`, { allowUnknownConstraints: true }),
+  }
+  if (r.task !== undefined) {
+    const t = object(r.task, `${field}.task`)
+    const task: { id: string; description?: string } = { id: parseTaskId(t.id, `${field}.task.id`) }
+    if (t.description !== undefined) {
+      if (typeof t.description !== 'string' || t.description.length > 256) throw agentIdError('ERR_INPUT_INVALID', `"${field}.task.description" must be a string of at most 256 characters`)
+      task.description = t.description
+    }
+    out.task = task
+  }
+  if (r.risk !== undefined) {
+    if (typeof r.risk !== 'string' || !(RISK_LEVELS as readonly string[]).includes(r.risk)) throw agentIdError('ERR_INPUT_INVALID', `"${field}.risk" must be one of ${RISK_LEVELS.join(', ')}`)
+    out.risk = r.risk as RiskLevel
+  }
+  return out
+}
+
+/** The JSON form of an entitlement subject, with the subject DID as `id`. */
+export function entitlementSubjectToJson(subjectDid: string, subject: EntitlementSubject): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: subjectDid, agent: { ...subject.agent }, entitlements: subject.entitlements.map(entitlementToJson) }
+  if (subject.task) out.task = { ...subject.task }
+  if (subject.risk) out.risk = subject.risk
+  return out
+}

@@ -1,0 +1,90 @@
+import { agentIdError } from '../errors/agentid-error.js'
+import type { ErrorCode } from '../errors/codes.js'
+
+/** Limits applied before and while parsing untrusted JSON. */
+export interface StrictJsonLimits {
+  /** Maximum length in UTF-16 code units (default 64 KiB). */
+  readonly maxLength?: number
+  /** Maximum nesting of objects and arrays (default 16). */
+  readonly maxDepth?: number
+}
+
+const DEFAULT_MAX_LENGTH = 64 * 1024
+const DEFAULT_MAX_DEPTH = 16
+
+/**
+ * Parses JSON that must have one meaning: no duplicate member names (JSON.parse keeps the last,
+ * other parsers the first), no `__proto__` member (prototype pollution when merged later), and
+ * bounded size and depth. The structural scan runs before JSON.parse so that hostile input is
+ * refused before any object is built from it.
+ * @throws AgentIdError `code` (default ERR_INPUT_INVALID)
+ */
+export function parseStrictJson(
+  text: string,
+  limits: StrictJsonLimits = {},
+  code: ErrorCode = 'ERR_INPUT_INVALID',
+  field = 'JSON',
+): unknown {
+  const maxLength = limits.maxLength ?? DEFAULT_MAX_LENGTH
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH
+  if (text.length > maxLength) throw agentIdError(code, `${field} is larger than ${maxLength} characters`)
+  scanMembers(text, maxDepth, code, field)
+  try {
+    return JSON.parse(text)
+  } catch (cause) {
+    throw agentIdError(code, `${field} is not valid JSON`, { cause })
+  }
+}
+
+function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: string): void {
+  // One entry per open container: the member names seen so far, or null for an array.
+  const stack: Array<Set<string> | null> = []
+  let expectKey = false
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      let j = i + 1
+      let escaped = false
+      while (j < n) {
+        const d = text.charCodeAt(j)
+        if (d === 0x5c /* \ */) {
+          escaped = true
+          j += 2
+          continue
+        }
+        if (d === 0x22) break
+        j++
+      }
+      if (expectKey) {
+        const names = stack[stack.length - 1]
+        if (names) {
+          const name = escaped ? decodeKey(text.slice(i, j + 1), code, field) : text.slice(i + 1, j)
+          if (name === '__proto__') throw agentIdError(code, `${field} has a "__proto__" member`)
+          if (names.has(name)) throw agentIdError(code, `${field} has a duplicate member "${name}"`)
+          names.add(name)
+        }
+        expectKey = false
+      }
+      i = j
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (stack.length >= maxDepth) throw agentIdError(code, `${field} is nested deeper than ${maxDepth}`)
+      const isObject = c === 0x7b
+      stack.push(isObject ? new Set() : null)
+      expectKey = isObject
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop()
+      expectKey = false
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack.length > 0 && stack[stack.length - 1] !== null
+    }
+  }
+}
+
+function decodeKey(quoted: string, code: ErrorCode, field: string): string {
+  try {
+    return JSON.parse(quoted) as string
+  } catch (cause) {
+    throw agentIdError(code, `${field} is not valid JSON`, { cause })
+  }
+}

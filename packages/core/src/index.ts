@@ -1,0 +1,56 @@
+// Public API of @agentid/core. Every exported name is listed here on purpose.
+export { ERROR_CODES, isErrorCode } from './errors/codes.js'
+export type { ErrorCode } from './errors/codes.js'
+export {
+  AgentIdError,
+  AuthorizationError,
+  CredentialError,
+  DidError,
+  GovernanceError,
+  InputError,
+  JwsError,
+  PresentationError,
+  SignatureError,
+  StoreError,
+  agentIdError,
+  isAgentIdError,
+} from './errors/agentid-error.js'
+export { decodeBase64url, encodeBase64url, isStrictBase64url } from './encoding/base64url.js'
+export { decodeBase58btc, encodeBase58btc } from './encoding/base58btc.js'
+export { parseStrictJson } from './encoding/strict-json.js'
+export type { StrictJsonLimits } from './encoding/strict-json.js'
+export { didKeyFromPublicKey, didOfUrl, parseDidKey, parseDidKeyUrl } from './did/did-key.js'
+export type { DidKey } from './did/did-key.js'
+export { assertStrongEd25519PublicKey, isCanonicalScalar, weakPointReason } from './did/ed25519-key.js'
+export { networkContains, parseIpAddress, parseIpNetwork } from './entitlement/ip-network.js'
+export type { IpNetwork } from './entitlement/ip-network.js'
+export { parseResource, parseResourcePattern, patternCovers, resourceMatches } from './entitlement/resource.js'
+export { WEEKDAYS, constraintViolation, constraintsToJson, parseConstraints } from './entitlement/constraints.js'
+export type { Constraints, HoursWindow, RequestContext, Weekday } from './entitlement/constraints.js'
+export {
+  entitlementToJson,
+  matchEntitlements,
+  parseAccessRequest,
+  parseAction,
+  parseEntitlement,
+  parseEntitlements,
+  parsePurpose,
+} from './entitlement/entitlement.js'
+export type { AccessRequest, Entitlement, EntitlementMatch } from './entitlement/entitlement.js'
+export { parseDuration } from './entitlement/duration.js'
+export {
+  AGENTID_CONTEXT_V1,
+  AGENT_KINDS,
+  CREDENTIALS_CONTEXT_V1,
+  ENTITLEMENT_CREDENTIAL_TYPE,
+  RISK_LEVELS,
+  entitlementSubjectToJson,
+  parseAgentKind,
+  parseAgentName,
+  parseAgentProfile,
+  parseEntitlementSubject,
+  parseOwner,
+  parseSegment,
+  parseTaskId,
+} from './credential/entitlement-credential.js'
+export type { AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
