@@ -1,1 +1,20 @@
-export {}
+// Public API of @agentid/verifier. Every exported name is listed here on purpose.
+export { createVerifier } from './create-verifier.js'
+export type {
+  CredentialResult,
+  Decision,
+  Failure,
+  GrantedEntitlement,
+  PresentationResult,
+  Verifier,
+  VerifierOptions,
+} from './create-verifier.js'
+export { checkCredentialJwt } from './credential/verify-credential.js'
+export type { CredentialStatusEntry, VerifiedCredential } from './credential/verify-credential.js'
+export type { TrustedIssuer } from './credential/trusted-issuers.js'
+export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'
+export type { StatusOutcome, StatusSource } from './status/status-source.js'
+export { decodeJwt } from './jws/decode-jwt.js'
+export type { DecodedJwt, JwtHeader, JwtLimits } from './jws/decode-jwt.js'
+export { verifyEd25519, resolveDidKey } from './crypto/ed25519.js'
+export type { ResolvedKey } from './crypto/ed25519.js'

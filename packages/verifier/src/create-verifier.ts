@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto'
+import {
+  agentIdError,
+  isAgentIdError,
+  matchEntitlements,
+  parseAccessRequest,
+  parseDidKey,
+  type AccessRequest,
+  type Entitlement,
+  type ErrorCode,
+} from '@agentid/core'
+import { checkCredentialJwt, type VerifiedCredential } from './credential/verify-credential.js'
+import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
+import { LruMap } from './internal/lru.js'
+import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
+import { checkPresentationJwt } from './presentation/verify-presentation.js'
+import type { StatusSource } from './status/status-source.js'
+
+/** Options of {@link createVerifier}. */
+export interface VerifierOptions {
+  /** This verifier's DID: presentations must name it as their only audience. */
+  readonly did: string
+  /** Issuers whose credentials are accepted, optionally scoped to resource patterns. */
+  readonly trustedIssuers: ReadonlyArray<string | TrustedIssuer>
+  /**
+   * Where revocation and suspension are looked up. Without one, a credential that carries
+   * `credentialStatus` is refused (`ERR_STATUS_UNAVAILABLE`); `'unchecked'` accepts it and says so
+   * in the result (`statusChecked: false`), for tests and offline demos only.
+   */
+  readonly statusLists?: StatusSource | 'unchecked'
+  /** Clock in milliseconds since the epoch (default `Date.now`). */
+  readonly now?: () => number
+  /** Seconds of clock skew allowed on `nbf` and `exp` (default 60, at most 300). */
+  readonly clockTolerance?: number
+  /** Seconds a challenge stays usable (default 120). */
+  readonly challengeTtl?: number
+  /**
+   * Accept a challenge that this verifier did not issue (the caller vouches for it, as the CLI
+   * does). Presentations are still single use within this verifier.
+   */
+  readonly externalChallenges?: boolean
+  /** Source of randomness for challenges (default `crypto.randomBytes`). */
+  readonly random?: (size: number) => Buffer
+  /** Credentials whose parsing and signature are remembered (default 1024). */
+  readonly credentialCacheSize?: number
+}
+
+/** One entitlement the verified holder has, with the credential that grants it. */
+export interface GrantedEntitlement {
+  readonly credentialId: string
+  readonly issuer: string
+  readonly expires: number
+  readonly entitlement: Entitlement
+}
+
+/** A definite "no", with a stable code. */
+export interface Failure {
+  readonly ok: false
+  readonly code: ErrorCode
+  readonly message: string
+}
+
+/** Outcome of {@link Verifier.verifyPresentation}. */
+export type PresentationResult =
+  | {
+      readonly ok: true
+      readonly holder: string
+      readonly credentials: readonly VerifiedCredential[]
+      readonly entitlements: readonly GrantedEntitlement[]
+      readonly statusChecked: boolean
+    }
+  | Failure
+
+/** Outcome of {@link Verifier.verifyCredential}. */
+export type CredentialResult = { readonly ok: true; readonly credential: VerifiedCredential; readonly statusChecked: boolean } | Failure
+
+/** Outcome of {@link Verifier.authorize}. */
+export type Decision =
+  | { readonly allow: true; readonly credentialId: string; readonly issuer: string; readonly entitlement: Entitlement }
+  | { readonly allow: false; readonly code: ErrorCode; readonly message: string }
+
+/** The verifier contract of DESIGN.md. */
+export interface Verifier {
+  readonly did: string
+  /** A fresh single-use nonce for a peer to sign into its presentation. */
+  challenge(): string
+  /** Checks a VP-JWT for this verifier and the challenge it answers. */
+  verifyPresentation(jwt: unknown, options: { challenge: string }): Promise<PresentationResult>
+  /** Checks a single VC-JWT: signature, claims, time, trust and status. */
+  verifyCredential(jwt: unknown): Promise<CredentialResult>
+  /** Decides a concrete request against a verified presentation, now. */
+  authorize(result: PresentationResult, request: AccessRequest): Decision
+}
+
+const DEFAULT_TOLERANCE = 60
+const MAX_TOLERANCE = 300
+
+function failure(error: unknown): Failure {
+  if (isAgentIdError(error)) return { ok: false, code: error.code, message: error.message }
+  // Anything else is a bug or an unexpected input shape: refuse, never let it through.
+  return { ok: false, code: 'ERR_INPUT_INVALID', message: `verification failed: ${error instanceof Error ? error.message : String(error)}` }
+}
+
+/**
+ * Creates an offline verifier (DESIGN.md, "Verifier contract"). It holds the challenge store,
+ * the replay cache and a cache of checked credentials; keep one per process.
+ * @throws AgentIdError ERR_USAGE, ERR_INPUT_INVALID, ERR_DID_* for bad options
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const did = parseDidKey(options.did).did
+  const trust = parseTrustedIssuers(options.trustedIssuers)
+  const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_TOLERANCE) {
+    throw agentIdError('ERR_USAGE', `clockTolerance must be between 0 and ${MAX_TOLERANCE} seconds`)
+  }
+  const now = options.now ?? Date.now
+  const random = options.random ?? randomBytes
+  const status = options.statusLists
+  const challenges = new ChallengeStore((options.challengeTtl ?? 120) * 1000, 10_000)
+  const replays = new ReplayCache(100_000)
+  // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
+  // the same credential costs one signature check (the VP's). Time, trust and status are not
+  // cached: they can change between two presentations.
+  const checked = new LruMap<string, VerifiedCredential>(options.credentialCacheSize ?? 1024)
+
+  function checkCredentialCached(jwt: string): VerifiedCredential {
+    let credential = checked.get(jwt)
+    if (credential === undefined) {
+      credential = checkCredentialJwt(jwt)
+      checked.set(jwt, credential)
+    }
+    return credential
+  }
+
+  // Trust and time, the checks that cannot be cached.
+  function checkCurrent(credential: VerifiedCredential, nowSec: number): void {
+    const reason = untrustedReason(trust, credential.issuer, credential.claims.entitlements)
+    if (reason !== undefined) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', reason)
+    if (nowSec >= credential.expires + tolerance) throw agentIdError('ERR_VC_EXPIRED', `credential ${credential.id} has expired`)
+    if (credential.notBefore !== undefined && nowSec < credential.notBefore - tolerance) {
+      throw agentIdError('ERR_VC_NOT_YET_VALID', `credential ${credential.id} is not valid yet`)
+    }
+  }
+
+  // Status is checked after everything else so that a status list is fetched only for
+  // credentials that are otherwise acceptable. Returns whether it was checked.
+  async function checkStatus(credential: VerifiedCredential, nowMs: number): Promise<boolean> {
+    if (credential.status.length === 0) return true
+    if (status === 'unchecked') return false
+    if (status === undefined) throw agentIdError('ERR_STATUS_UNAVAILABLE', `credential ${credential.id} has a status entry and this verifier has no status source`)
+    for (const entry of credential.status) {
+      const outcome = await status.check(entry, credential, nowMs)
+      if (!outcome.ok) throw agentIdError(outcome.code, outcome.message)
+    }
+    return true
+  }
+
+  return {
+    did,
+
+    challenge() {
+      return challenges.issue(now(), random)
+    },
+
+    async verifyPresentation(jwt, verifyOptions) {
+      if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifyPresentation needs { challenge: string }')
+      try {
+        const nowMs = now()
+        const nowSec = nowMs / 1000
+        const vp = checkPresentationJwt(jwt, did, nowSec, tolerance)
+        if (vp.nonce !== verifyOptions.challenge) throw agentIdError('ERR_VP_NONCE', 'presentation answers another challenge')
+        if (!options.externalChallenges) {
+          const use = challenges.consume(vp.nonce, nowMs)
+          if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
+          if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
+        }
+        // Recorded before the awaits below, so two concurrent uses cannot both pass.
+        if (replays.seenBefore(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)) {
+          throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
+        }
+        const credentials = vp.credentialJwts.map(checkCredentialCached)
+        for (const credential of credentials) {
+          // Holder binding: only the subject of a credential may present it. (Delegation chains,
+          // which end in another holder, are checked here once they exist.)
+          if (credential.subject !== vp.holder) throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${credential.id}`)
+          checkCurrent(credential, nowSec)
+        }
+        let statusChecked = true
+        for (const credential of credentials) statusChecked = (await checkStatus(credential, nowMs)) && statusChecked
+        const entitlements: GrantedEntitlement[] = []
+        for (const c of credentials) {
+          for (const entitlement of c.claims.entitlements) entitlements.push({ credentialId: c.id, issuer: c.issuer, expires: c.expires, entitlement })
+        }
+        return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
+      } catch (error) {
+        return failure(error)
+      }
+    },
+
+    async verifyCredential(jwt) {
+      try {
+        const nowMs = now()
+        const credential = checkCredentialCached(jwt as string)
+        checkCurrent(credential, nowMs / 1000)
+        const statusChecked = await checkStatus(credential, nowMs)
+        return { ok: true, credential, statusChecked }
+      } catch (error) {
+        return failure(error)
+      }
+    },
+
+    authorize(result, request) {
+      if (typeof request !== 'object' || request === null) throw agentIdError('ERR_USAGE', 'authorize needs a request { resource, action }')
+      if (!result.ok) return { allow: false, code: result.code, message: result.message }
+      try {
+        parseAccessRequest(request)
+      } catch (error) {
+        return { allow: false, ...failure(error) }
+      }
+      const nowMs = now()
+      // Credentials may have expired since the presentation was verified (long sessions).
+      const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
+      if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
+      const match = matchEntitlements(live.map((g) => g.entitlement), request, nowMs)
+      if (!match.allow) return { allow: false, code: match.code, message: match.message }
+      const granted = live[match.index]!
+      return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement }
+    },
+  }
+}

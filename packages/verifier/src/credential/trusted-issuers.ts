@@ -1,0 +1,45 @@
+import { agentIdError, parseDidKey, parseResourcePattern, patternCovers, type Entitlement } from '@agentid/core'
+
+/** An issuer this verifier trusts, optionally only for some resource patterns. */
+export interface TrustedIssuer {
+  readonly did: string
+  /** Resource patterns the issuer may grant; all when absent. */
+  readonly resources?: readonly string[]
+}
+
+/** Trusted issuers by DID. */
+export type TrustPolicy = ReadonlyMap<string, TrustedIssuer>
+
+/**
+ * Parses the `trustedIssuers` option: DIDs, or `{ did, resources }` to scope an issuer.
+ * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*
+ */
+export function parseTrustedIssuers(value: unknown): TrustPolicy {
+  if (!Array.isArray(value)) throw agentIdError('ERR_INPUT_INVALID', 'trustedIssuers must be a list')
+  const out = new Map<string, TrustedIssuer>()
+  for (const [i, item] of value.entries()) {
+    const entry = typeof item === 'string' ? { did: item } : (item as { did?: unknown; resources?: unknown })
+    if (typeof entry !== 'object' || entry === null) throw agentIdError('ERR_INPUT_INVALID', `trustedIssuers[${i}] must be a DID or { did, resources }`)
+    const did = parseDidKey(entry.did).did
+    if (entry.resources === undefined) {
+      out.set(did, { did })
+    } else {
+      if (!Array.isArray(entry.resources) || entry.resources.length === 0) throw agentIdError('ERR_INPUT_INVALID', `trustedIssuers[${i}].resources must be a non-empty list`)
+      out.set(did, { did, resources: entry.resources.map((r, j) => parseResourcePattern(r, `trustedIssuers[${i}].resources[${j}]`)) })
+    }
+  }
+  return out
+}
+
+/**
+ * Why `issuer` may not grant these entitlements, or undefined when it may.
+ */
+export function untrustedReason(policy: TrustPolicy, issuer: string, entitlements: readonly Entitlement[]): string | undefined {
+  const trusted = policy.get(issuer)
+  if (!trusted) return `issuer ${issuer} is not trusted`
+  if (!trusted.resources) return undefined
+  for (const e of entitlements) {
+    if (!trusted.resources.some((p) => patternCovers(p, e.resource))) return `issuer ${issuer} is not trusted to grant ${e.resource}`
+  }
+  return undefined
+}

@@ -1,0 +1,110 @@
+import {
+  agentIdError,
+  CREDENTIALS_CONTEXT_V1,
+  ENTITLEMENT_CREDENTIAL_TYPE,
+  parseEntitlementSubject,
+  type EntitlementSubject,
+} from '@agentid/core'
+import { resolveDidKey, verifyEd25519 } from '../crypto/ed25519.js'
+import { decodeJwt, type JwtLimits } from '../jws/decode-jwt.js'
+import { numericDate } from '../jws/time-claims.js'
+
+/** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
+export interface CredentialStatusEntry {
+  readonly id?: string
+  readonly type: string
+  readonly statusPurpose: string
+  readonly statusListIndex: string
+  readonly statusListCredential: string
+}
+
+/** An entitlement credential whose signature and shape have been checked (not its time or trust). */
+export interface VerifiedCredential {
+  /** `jti`: the credential id (`urn:uuid:…`). */
+  readonly id: string
+  readonly issuer: string
+  /** The agent the credential was issued to (`sub`). */
+  readonly subject: string
+  readonly notBefore?: number
+  /** Expiry, seconds since epoch. */
+  readonly expires: number
+  readonly claims: EntitlementSubject
+  readonly status: readonly CredentialStatusEntry[]
+  /** The VC-JWT itself. */
+  readonly jwt: string
+}
+
+export const CREDENTIAL_LIMITS: JwtLimits = { maxLength: 16 * 1024, maxDepth: 12 }
+
+function stringArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [value]
+}
+
+function parseStatus(value: unknown): CredentialStatusEntry[] {
+  if (value === undefined) return []
+  const entries = stringArray(value)
+  if (entries.length === 0 || entries.length > 4) throw agentIdError('ERR_INPUT_INVALID', 'credentialStatus must hold 1 to 4 entries')
+  return entries.map((entry, i) => {
+    const e = entry as Record<string, unknown>
+    if (typeof e !== 'object' || e === null || typeof e.type !== 'string' || typeof e.statusPurpose !== 'string' ||
+      typeof e.statusListIndex !== 'string' || !/^(0|[1-9][0-9]{0,9})$/.test(e.statusListIndex) || typeof e.statusListCredential !== 'string') {
+      throw agentIdError('ERR_INPUT_INVALID', `credentialStatus[${i}] must have type, statusPurpose, statusListIndex (decimal string) and statusListCredential`)
+    }
+    return e as unknown as CredentialStatusEntry
+  })
+}
+
+/**
+ * Checks a VC-JWT's structure, claims and signature (VC Data Model 1.1, section 6.3.1 "JWT
+ * decoding"): `iss`, `sub`, `jti` agree with `vc.issuer`, `vc.credentialSubject.id`, `vc.id`
+ * where those are present; `exp` is required. Time, trust and status are the caller's checks,
+ * because they change while the result of this function does not (so it can be cached).
+ * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
+ *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
+ */
+export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
+  const { header, payload, signingInput, signature } = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
+  if (payload.vp !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a presentation was given where a credential was expected')
+  const vc = payload.vc
+  if (typeof vc !== 'object' || vc === null || Array.isArray(vc)) throw agentIdError('ERR_TYPE_CONFUSION', 'credential has no "vc" claim')
+  if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "iss" is required')
+  const issuerKey = resolveDidKey(payload.iss)
+  if (header.kid !== undefined && resolveDidKey(header.kid).did !== issuerKey.did) throw agentIdError('ERR_JWS_HEADER', 'credential kid does not belong to iss')
+  if (!verifyEd25519(issuerKey, signingInput, signature)) throw agentIdError('ERR_SIGNATURE', 'credential signature does not verify')
+
+  const v = vc as Record<string, unknown>
+  const context = v['@context']
+  if (!Array.isArray(context) || context[0] !== CREDENTIALS_CONTEXT_V1) throw agentIdError('ERR_INPUT_INVALID', `credential @context must start with ${CREDENTIALS_CONTEXT_V1}`)
+  const types = v.type
+  if (!Array.isArray(types) || !types.includes('VerifiableCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'credential type must include VerifiableCredential')
+  if (types.includes('VerifiablePresentation')) throw agentIdError('ERR_TYPE_CONFUSION', 'credential claims to be a presentation')
+  if (!types.includes(ENTITLEMENT_CREDENTIAL_TYPE)) throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include ${ENTITLEMENT_CREDENTIAL_TYPE}`)
+
+  if (typeof payload.sub !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "sub" is required')
+  const subject = resolveDidKey(payload.sub).did
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) throw agentIdError('ERR_INPUT_INVALID', 'credential "jti" (its id) is required')
+  const cs = v.credentialSubject
+  if (typeof cs !== 'object' || cs === null || Array.isArray(cs)) throw agentIdError('ERR_INPUT_INVALID', 'credentialSubject must be one object')
+  const csId = (cs as Record<string, unknown>).id
+  if (csId !== undefined && csId !== subject) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'credentialSubject.id differs from sub')
+  const vcIssuer = typeof v.issuer === 'object' && v.issuer !== null ? (v.issuer as Record<string, unknown>).id : v.issuer
+  if (v.issuer !== undefined && vcIssuer !== payload.iss) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'vc.issuer differs from iss')
+  if (v.id !== undefined && v.id !== payload.jti) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'vc.id differs from jti')
+
+  const expires = numericDate(payload, 'exp', 'credential', true)
+  const notBefore = numericDate(payload, 'nbf', 'credential', false)
+  numericDate(payload, 'iat', 'credential', false)
+  if (notBefore !== undefined && notBefore >= expires) throw agentIdError('ERR_INPUT_INVALID', 'credential nbf is not before exp')
+
+  const out: { -readonly [K in keyof VerifiedCredential]: VerifiedCredential[K] } = {
+    id: payload.jti,
+    issuer: issuerKey.did,
+    subject,
+    expires,
+    claims: parseEntitlementSubject(cs),
+    status: parseStatus(v.credentialStatus),
+    jwt: jwt as string,
+  }
+  if (notBefore !== undefined) out.notBefore = notBefore
+  return out
+}

@@ -1,0 +1,39 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto'
+import { isCanonicalScalar, parseDidKeyUrl, weakPointReason, type DidKey } from '@agentid/core'
+import { LruMap } from '../internal/lru.js'
+
+// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow.
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+
+/** A did:key whose public key is ready for node:crypto. */
+export interface ResolvedKey extends DidKey {
+  readonly keyObject: KeyObject
+}
+
+// Parsing a did:key and building its KeyObject costs more than a signature check: keep them.
+const keys = new LruMap<string, ResolvedKey>(4096)
+
+/**
+ * Resolves a did:key (or its key URL) to a checked Ed25519 key, cached.
+ * @throws AgentIdError ERR_DID_INVALID, ERR_DID_UNSUPPORTED, ERR_KEY_WEAK
+ */
+export function resolveDidKey(didOrKeyId: string): ResolvedKey {
+  const cached = keys.get(didOrKeyId)
+  if (cached) return cached
+  const parsed = parseDidKeyUrl(didOrKeyId)
+  const keyObject = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, parsed.publicKey]), format: 'der', type: 'spki' })
+  const resolved = { ...parsed, keyObject }
+  keys.set(didOrKeyId, resolved)
+  return resolved
+}
+
+/**
+ * Strict Ed25519 verification: the key was checked when resolved; here R must be canonical and not
+ * of small order and S < L, which OpenSSL alone does not all enforce (it accepts ed25519-speccheck
+ * cases 0, 1, 2 and 11, and the identity key with an all-zero signature).
+ */
+export function verifyEd25519(key: ResolvedKey, data: Buffer, signature: Buffer): boolean {
+  if (signature.length !== 64) return false
+  if (!isCanonicalScalar(signature) || weakPointReason(signature.subarray(0, 32)) !== undefined) return false
+  return verify(null, data, key.keyObject, signature)
+}

@@ -1,0 +1,76 @@
+import { agentIdError, decodeBase64url, isStrictBase64url, parseStrictJson } from '@agentid/core'
+
+/** A compact JWS split and decoded, before its signature is checked. */
+export interface DecodedJwt {
+  readonly header: JwtHeader
+  readonly payload: Record<string, unknown>
+  /** `base64url(header) + "." + base64url(payload)`, the bytes that were signed. */
+  readonly signingInput: Buffer
+  readonly signature: Buffer
+}
+
+/** The only header members agentid accepts. */
+export interface JwtHeader {
+  readonly alg: 'EdDSA'
+  readonly typ?: string
+  readonly kid?: string
+}
+
+/** Caps applied before anything is decoded. */
+export interface JwtLimits {
+  readonly maxLength: number
+  readonly maxDepth: number
+}
+
+// Invalid UTF-8 must not be silently replaced by U+FFFD: two byte strings would read the same.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+function decodeUtf8(bytes: Buffer, what: string): string {
+  try {
+    return utf8.decode(bytes)
+  } catch (cause) {
+    throw agentIdError('ERR_JWS_MALFORMED', `${what} is not valid UTF-8`, { cause })
+  }
+}
+
+const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid'])
+// Header members that would let the token choose its own key, change how the payload is read, or
+// demand extensions we do not implement. Named for a clearer message; any other member is refused
+// too.
+const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip', 'enc'])
+const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt'])
+
+/**
+ * Splits and decodes a compact JWS under agentid's strict rules (DESIGN.md, "Verifier contract"):
+ * three canonical base64url parts, a header with only `alg: EdDSA`, `typ` and `kid`, and JSON
+ * without duplicate members or `__proto__`, within size and depth caps.
+ * @throws AgentIdError ERR_JWS_MALFORMED, ERR_JWS_ALG, ERR_JWS_HEADER
+ */
+export function decodeJwt(token: unknown, limits: JwtLimits, what: string): DecodedJwt {
+  if (typeof token !== 'string') throw agentIdError('ERR_JWS_MALFORMED', `${what} must be a compact JWS string`)
+  if (token.length > limits.maxLength) throw agentIdError('ERR_JWS_MALFORMED', `${what} is longer than ${limits.maxLength} characters`)
+  const dot1 = token.indexOf('.')
+  const dot2 = token.indexOf('.', dot1 + 1)
+  if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw agentIdError('ERR_JWS_MALFORMED', `${what} must have exactly three parts`)
+  const headerText = decodeUtf8(decodeBase64url(token.slice(0, dot1), 'ERR_JWS_MALFORMED', `${what} header`), `${what} header`)
+  const payloadPart = token.slice(dot1 + 1, dot2)
+  if (!isStrictBase64url(payloadPart)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload is not canonical base64url`)
+  const signature = decodeBase64url(token.slice(dot2 + 1), 'ERR_JWS_MALFORMED', `${what} signature`)
+
+  const header = parseStrictJson(headerText, { maxLength: 1024, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${what} header`)
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header must be a JSON object`)
+  const h = header as Record<string, unknown>
+  if (h.alg !== 'EdDSA') throw agentIdError('ERR_JWS_ALG', `${what} alg must be EdDSA, not ${JSON.stringify(h.alg) ?? 'missing'}`)
+  for (const name of Object.keys(h)) {
+    if (FORBIDDEN_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header must not carry "${name}"`)
+    if (!ALLOWED_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header member "${name}" is not accepted`)
+  }
+  if (h.typ !== undefined && (typeof h.typ !== 'string' || !ALLOWED_TYP.has(h.typ))) throw agentIdError('ERR_JWS_HEADER', `${what} typ ${JSON.stringify(h.typ)} is not accepted`)
+  if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
+  if (signature.length !== 64) throw agentIdError('ERR_SIGNATURE', `${what} signature must be 64 bytes`)
+
+  const payloadText = decodeUtf8(Buffer.from(payloadPart, 'base64url'), `${what} payload`)
+  const payload = parseStrictJson(payloadText, limits, 'ERR_JWS_MALFORMED', `${what} payload`)
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload must be a JSON object`)
+  return { header: h as unknown as JwtHeader, payload: payload as Record<string, unknown>, signingInput: Buffer.from(token.slice(0, dot2), 'latin1'), signature }
+}

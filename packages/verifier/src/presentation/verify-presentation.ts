@@ -1,0 +1,76 @@
+import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
+import { resolveDidKey, verifyEd25519 } from '../crypto/ed25519.js'
+import { decodeJwt, type JwtLimits } from '../jws/decode-jwt.js'
+import { numericDate } from '../jws/time-claims.js'
+
+/** A presentation whose signature and claims are checked; its credentials are not yet. */
+export interface CheckedPresentation {
+  readonly holder: string
+  readonly audience: string
+  readonly nonce: string
+  readonly expires: number
+  /** The VC-JWTs it carries, unchecked. */
+  readonly credentialJwts: readonly string[]
+  /** The encoded signature: unique to this presentation, the key of the replay cache. */
+  readonly replayKey: string
+}
+
+export const PRESENTATION_LIMITS: JwtLimits = { maxLength: 64 * 1024, maxDepth: 12 }
+/** A presentation lives at most this long (DESIGN.md): it answers one challenge. */
+export const MAX_PRESENTATION_LIFETIME = 300
+const MAX_CREDENTIALS = 8
+
+/**
+ * Checks a VP-JWT's structure, signature, audience and time window (VC Data Model 1.1, section
+ * 6.3.1). The challenge, replay and the credentials inside are the verifier's next steps.
+ * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
+ *   ERR_VP_AUDIENCE, ERR_VP_EXPIRED, ERR_VP_NONCE, ERR_VP_HOLDER_BINDING, ERR_INPUT_INVALID
+ */
+export function checkPresentationJwt(jwt: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedPresentation {
+  const { header, payload, signingInput, signature } = decodeJwt(jwt, PRESENTATION_LIMITS, 'presentation')
+  if (payload.vc !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a credential was given where a presentation was expected')
+  const vp = payload.vp
+  if (typeof vp !== 'object' || vp === null || Array.isArray(vp)) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation has no "vp" claim')
+  if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'presentation "iss" (the holder) is required')
+  const holderKey = resolveDidKey(payload.iss)
+  if (header.kid !== undefined && resolveDidKey(header.kid).did !== holderKey.did) throw agentIdError('ERR_JWS_HEADER', 'presentation kid does not belong to iss')
+  if (!verifyEd25519(holderKey, signingInput, signature)) throw agentIdError('ERR_SIGNATURE', 'presentation signature does not verify')
+
+  const v = vp as Record<string, unknown>
+  const context = v['@context']
+  if (!Array.isArray(context) || context[0] !== CREDENTIALS_CONTEXT_V1) throw agentIdError('ERR_INPUT_INVALID', `presentation @context must start with ${CREDENTIALS_CONTEXT_V1}`)
+  const types = v.type
+  if (!Array.isArray(types) || !types.includes('VerifiablePresentation')) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation type must include VerifiablePresentation')
+  if (types.includes('VerifiableCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation claims to be a credential')
+  if (v.holder !== undefined && v.holder !== holderKey.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'vp.holder differs from the signer')
+
+  // "aud" names exactly one audience, this verifier: a VP for several could be relayed by any.
+  const aud = Array.isArray(payload.aud) && payload.aud.length === 1 ? payload.aud[0] : payload.aud
+  if (typeof aud !== 'string') throw agentIdError('ERR_VP_AUDIENCE', 'presentation must name exactly one audience')
+  if (aud !== audience) throw agentIdError('ERR_VP_AUDIENCE', 'presentation is addressed to another verifier')
+
+  const expires = numericDate(payload, 'exp', 'presentation', true)
+  const issuedAt = numericDate(payload, 'iat', 'presentation', false)
+  const notBefore = numericDate(payload, 'nbf', 'presentation', false)
+  const start = issuedAt ?? notBefore
+  if (start === undefined) throw agentIdError('ERR_INPUT_INVALID', 'presentation needs "iat" or "nbf"')
+  if (expires - start > MAX_PRESENTATION_LIFETIME) throw agentIdError('ERR_VP_EXPIRED', `presentation may live at most ${MAX_PRESENTATION_LIFETIME} seconds`)
+  if (nowSec >= expires + toleranceSec) throw agentIdError('ERR_VP_EXPIRED', 'presentation has expired')
+  const earliest = Math.max(issuedAt ?? 0, notBefore ?? 0)
+  if (nowSec < earliest - toleranceSec) throw agentIdError('ERR_VP_EXPIRED', 'presentation is not valid yet')
+
+  if (typeof payload.nonce !== 'string' || payload.nonce.length === 0) throw agentIdError('ERR_VP_NONCE', 'presentation has no nonce')
+  const credentialJwts = v.verifiableCredential
+  if (!Array.isArray(credentialJwts) || credentialJwts.length === 0 || credentialJwts.length > MAX_CREDENTIALS) {
+    throw agentIdError('ERR_INPUT_INVALID', `presentation must carry 1 to ${MAX_CREDENTIALS} credentials`)
+  }
+  for (const c of credentialJwts) if (typeof c !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'presentation credentials must be VC-JWT strings')
+  return {
+    holder: holderKey.did,
+    audience: aud,
+    nonce: payload.nonce,
+    expires,
+    credentialJwts: credentialJwts as string[],
+    replayKey: (jwt as string).slice((jwt as string).lastIndexOf('.') + 1),
+  }
+}
