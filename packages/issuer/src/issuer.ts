@@ -1,0 +1,278 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { access } from 'node:fs/promises'
+import {
+  AGENTID_CONTEXT_V1,
+  agentIdError,
+  CREDENTIALS_CONTEXT_V1,
+  ENTITLEMENT_CREDENTIAL_TYPE,
+  entitlementSubjectToJson,
+  parseAgentKind,
+  parseAgentName,
+  parseDidKey,
+  parseOwner,
+  parseSegment,
+  type AgentKind,
+  type Entitlement,
+  type RiskLevel,
+  type TaskRef,
+} from '@agentid/core'
+import { checkCredentialJwt } from '@agentid/verifier'
+import { DEFAULT_ROLES } from './default-roles.js'
+import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
+import type { AgentRecord, AuditInput, CredentialRecord, IssuerStore } from './store/issuer-store.js'
+import { openSqliteStore } from './store/sqlite/sqlite-store.js'
+import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
+
+/** Options shared by {@link Issuer.init} and {@link Issuer.open}. */
+export interface IssuerOptions {
+  /** The issuer's home (default `AGENTID_HOME`, else `./.agentid`). */
+  readonly home?: string
+  /** Environment to read `AGENTID_HOME`, `AGENTID_KEK` and `AGENTID_PUBLIC_URL` from. */
+  readonly env?: NodeJS.ProcessEnv
+  /** Clock in milliseconds (default `Date.now`). */
+  readonly now?: () => number
+  /** Credential ids (default random `urn:uuid:`). */
+  readonly randomId?: () => string
+  /** Status-list slot in [0, max) (default crypto.randomInt). */
+  readonly randomIndex?: (max: number) => number
+  /** Ed25519 seed for the issuer key at init (default random). For tests and fixed vectors. */
+  readonly issuerSeed?: Uint8Array
+}
+
+/** A credential the issuer has committed and hands out. */
+export interface IssuedCredential {
+  readonly id: string
+  readonly jwt: string
+  readonly record: CredentialRecord
+}
+
+/** Input of {@link Issuer.registerAgent}. */
+export interface RegisterAgentInput {
+  readonly did: string
+  readonly name: string
+  readonly kind: AgentKind
+  readonly owner: string
+  readonly segment?: string
+  readonly role?: string
+}
+
+/** Input of {@link Issuer.grant}. */
+export interface GrantInput {
+  readonly subject: string
+  readonly entitlements: readonly Entitlement[]
+  /** Lifetime in seconds: every grant expires. */
+  readonly ttlSeconds: number
+  readonly task?: TaskRef
+  readonly risk?: RiskLevel
+}
+
+/** Longest lifetime a single grant may have (30 days); shorter is better. */
+export const MAX_GRANT_TTL = 30 * 86400
+const STATUS_LIST_SIZE = 131072
+const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8470'
+
+/**
+ * The issuer engine: enrols agents and mints entitlement credentials (VC-JWT, EdDSA) through a
+ * Veramo agent whose keys live in the store, sealed with the operator's key-encryption key.
+ */
+export class Issuer {
+  readonly did: string
+  readonly home: IssuerHome
+  readonly store: IssuerStore
+  readonly #agent: IssuerAgent
+  readonly #keyId: string
+  readonly #publicUrl: string
+  readonly #now: () => number
+  readonly #randomId: () => string
+
+  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
+    this.did = fields.did
+    this.#keyId = parseDidKey(fields.did).keyId
+    this.home = fields.home
+    this.store = fields.store
+    this.#agent = fields.agent
+    this.#publicUrl = fields.publicUrl
+    this.#now = fields.options.now ?? Date.now
+    this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
+  }
+
+  /**
+   * Creates a new issuer: home directory, key-encryption key, database, issuer did:key, first
+   * status list, role templates and an admin token (written to a 0600 file).
+   * @throws AgentIdError ERR_CONFLICT when the home already holds an issuer, ERR_STORE
+   */
+  static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
+    const env = options.env ?? process.env
+    const home = issuerHome(options.home, env)
+    if (await exists(home.database)) throw agentIdError('ERR_CONFLICT', `an issuer already exists in ${home.dir}`)
+    await ensureHomeDir(home)
+    const { kek, source } = await createKek(home, env)
+    const store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
+    try {
+      const agent = createIssuerAgent(store.custody)
+      const identifier = await agent.didManagerCreate({
+        provider: 'did:key',
+        alias: 'issuer',
+        options: { keyType: 'Ed25519', ...(options.issuerSeed ? { privateKeyHex: Buffer.from(options.issuerSeed).toString('hex') } : {}) },
+      })
+      const did = parseDidKey(identifier.did).did
+      const now = (options.now ?? Date.now)()
+      const adminToken = `aid_${randomBytes(32).toString('base64url')}`
+      const publicUrl = env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL
+      const listId = `rev-${randomBytes(4).toString('hex')}`
+      await store.initialize(
+        {
+          settings: { issuerDid: did, publicUrl },
+          statusList: { id: listId, purpose: 'revocation', size: STATUS_LIST_SIZE, createdAt: now },
+          admin: { id: 'admin', roles: ['admin'], tokenSha256: createHash('sha256').update(adminToken).digest('hex'), createdAt: now },
+          roles: DEFAULT_ROLES,
+        },
+        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: source === 'AGENTID_KEK' ? 'env' : 'file' } },
+      )
+      await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
+      return { issuer: new Issuer({ did, home, store, agent, publicUrl, options }), adminToken, kekSource: source }
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+  }
+
+  /**
+   * Opens an existing issuer.
+   * @throws AgentIdError ERR_NOT_FOUND when there is none, ERR_STORE
+   */
+  static async open(options: IssuerOptions = {}): Promise<Issuer> {
+    const env = options.env ?? process.env
+    const home = issuerHome(options.home, env)
+    if (!(await exists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
+    const kek = await loadKek(home, env)
+    const store = openSqliteStore({ path: home.database, kek, create: false, ...clockOptions(options) })
+    try {
+      const did = await store.getSetting('issuerDid')
+      const publicUrl = await store.getSetting('publicUrl')
+      if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database in ${home.dir} is incomplete; was "agentid init" interrupted?`)
+      const agent = createIssuerAgent(store.custody)
+      // Fails now, not at the first grant, when the key-encryption key is the wrong one.
+      const identifier = await agent.didManagerGet({ did })
+      await store.custody.privateKeyStore.getKey({ alias: identifier.controllerKeyId ?? '' })
+      return new Issuer({ did: parseDidKey(did).did, home, store, agent, publicUrl, options })
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+  }
+
+  /**
+   * Enrols an agent by its did:key. With a role, issues the role's entitlements at once.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT
+   */
+  async registerAgent(input: RegisterAgentInput, actor: string): Promise<{ agent: AgentRecord; credentials: IssuedCredential[] }> {
+    const agent: AgentRecord = {
+      did: parseDidKey(input.did).did,
+      name: parseAgentName(input.name),
+      kind: parseAgentKind(input.kind),
+      owner: parseOwner(input.owner),
+      ...(input.segment !== undefined ? { segment: parseSegment(input.segment) } : {}),
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      status: 'active',
+      createdAt: this.#now(),
+    }
+    // Resolve the role before enrolling, so an unknown role changes nothing.
+    const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
+    if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
+    const { did: _did, ...details } = agent
+    await this.store.registerAgent(agent, { actor, action: 'agent.register', target: agent.did, details })
+    const credentials = role ? [await this.grant({ subject: agent.did, entitlements: role.entitlements, ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, actor)] : []
+    return { agent, credentials }
+  }
+
+  /**
+   * Issues an entitlement credential. Returned only once its row, status index and audit entry
+   * are committed together.
+   * @throws AgentIdError ERR_NOT_FOUND (agent), ERR_CONFLICT (retired), ERR_INPUT_INVALID, ERR_STORE
+   */
+  async grant(input: GrantInput, actor: string): Promise<IssuedCredential> {
+    const agent = await this.store.getAgent(input.subject)
+    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
+    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${input.subject} is ${agent.status}`)
+    if (!Number.isSafeInteger(input.ttlSeconds) || input.ttlSeconds < 1 || input.ttlSeconds > MAX_GRANT_TTL) {
+      throw agentIdError('ERR_INPUT_INVALID', `ttl must be between 1 second and ${MAX_GRANT_TTL / 86400} days`)
+    }
+    if (input.entitlements.length === 0) throw agentIdError('ERR_INPUT_INVALID', 'a grant needs at least one entitlement')
+    const notBefore = Math.floor(this.#now() / 1000)
+    const draft = {
+      id: this.#randomId(),
+      subject: agent.did,
+      issuer: this.did,
+      entitlements: input.entitlements,
+      ...(input.task ? { task: input.task } : {}),
+      ...(input.risk ? { risk: input.risk } : {}),
+      notBefore,
+      expires: notBefore + input.ttlSeconds,
+    }
+    const profile = { name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) }
+    const { record, jwt } = await this.store.issueCredential(
+      draft,
+      async ({ listId, index }) => {
+        const listUrl = `${this.#publicUrl}/status/${listId}`
+        const result = await this.#agent.createVerifiableCredential({
+          credential: {
+            '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
+            type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
+            id: draft.id,
+            issuer: { id: this.did },
+            issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
+            expirationDate: new Date(draft.expires * 1000).toISOString(),
+            credentialSubject: entitlementSubjectToJson(agent.did, { agent: profile, entitlements: draft.entitlements, ...(draft.task ? { task: draft.task } : {}), ...(draft.risk ? { risk: draft.risk } : {}) }),
+            credentialStatus: {
+              id: `${listUrl}#${index}`,
+              type: 'BitstringStatusListEntry',
+              statusPurpose: 'revocation',
+              statusListIndex: String(index),
+              statusListCredential: listUrl,
+            },
+          },
+          proofFormat: 'jwt',
+          header: { kid: this.#keyId },
+        } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+        return parseIssuedJwt(result, draft.id, agent.did, this.did)
+      },
+      (r): AuditInput => ({
+        actor,
+        action: 'credential.issue',
+        target: r.id,
+        details: { subject: r.subject, entitlements: input.entitlements.map((e) => e.resource + ':' + e.actions.join('|')), notBefore: r.notBefore, expires: r.expires, statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256 },
+      }),
+    )
+    return { id: record.id, jwt, record }
+  }
+
+  close(): Promise<void> {
+    return this.store.close()
+  }
+}
+
+/**
+ * Parses what Veramo returned: the credential must be a VC-JWT that our own verifier accepts,
+ * for this subject, from this issuer. A credential we would refuse is never handed out.
+ */
+function parseIssuedJwt(result: unknown, id: string, subject: string, issuer: string): string {
+  const jwt = (result as { proof?: { jwt?: unknown } } | undefined)?.proof?.jwt
+  if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a credential without a JWT proof')
+  const checked = checkCredentialJwt(jwt)
+  if (checked.id !== id || checked.subject !== subject || checked.issuer !== issuer) throw agentIdError('ERR_STORE', 'Veramo returned a credential that does not match the grant')
+  return jwt
+}
+
+function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex?: (max: number) => number } {
+  return { ...(options.now ? { now: options.now } : {}), ...(options.randomIndex ? { randomIndex: options.randomIndex } : {}) }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}

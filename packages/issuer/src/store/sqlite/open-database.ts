@@ -1,0 +1,56 @@
+import { closeSync, openSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { agentIdError } from '@agentid/core'
+import { MIGRATIONS } from './migrations.js'
+
+type SqliteDatabase = Database.Database
+
+/**
+ * Opens (creating if asked) the issuer database with the settings durability needs, reads them
+ * back, and applies pending migrations.
+ * @throws AgentIdError ERR_STORE
+ */
+export function openDatabase(path: string, options: { create: boolean }): SqliteDatabase {
+  let db: SqliteDatabase
+  try {
+    // The file holds sealed keys and token hashes: owner-only from the first byte. SQLite gives
+    // the -wal and -shm files the database file's mode.
+    if (options.create) closeSync(openSync(path, 'a', 0o600))
+    db = new Database(path, { fileMustExist: !options.create })
+  } catch (cause) {
+    throw agentIdError('ERR_STORE', `cannot open database ${path}: ${(cause as Error).message}`, { cause })
+  }
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    // Read back: a PRAGMA that does not take (a read-only file system, an old SQLite) fails
+    // silently, and we would run without the durability we promise.
+    const mode = db.pragma('journal_mode', { simple: true })
+    const sync = db.pragma('synchronous', { simple: true })
+    const fk = db.pragma('foreign_keys', { simple: true })
+    if (mode !== 'wal' || sync !== 2 || fk !== 1) {
+      throw agentIdError('ERR_STORE', `database settings did not take (journal_mode=${String(mode)}, synchronous=${String(sync)}, foreign_keys=${String(fk)})`)
+    }
+    migrate(db)
+    return db
+  } catch (error) {
+    db.close()
+    throw error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_') ? error : agentIdError('ERR_STORE', `cannot prepare database: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+function migrate(db: SqliteDatabase): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT')
+  const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version
+  if (current > latest) throw agentIdError('ERR_STORE', `database schema ${current} is newer than this agentid (${latest}); upgrade agentid`)
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
+    }).immediate()
+  }
+}

@@ -1,0 +1,260 @@
+import { createHash, randomInt } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import { agentIdError, entitlementToJson, isAgentIdError, parseEntitlements, type AgentKind, type RiskLevel, type TaskRef } from '@agentid/core'
+import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
+import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
+import { SerialQueue } from '../../internal/serial-queue.js'
+import type {
+  AgentRecord,
+  AuditEntry,
+  AuditInput,
+  CredentialDraft,
+  CredentialRecord,
+  IssuerSetup,
+  IssuerStore,
+  KeyCustodyStores,
+  RoleTemplate,
+  StatusAllocation,
+} from '../issuer-store.js'
+import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
+import { openDatabase } from './open-database.js'
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  readonly path: string
+  readonly kek: KeyEncryptionKey
+  readonly create: boolean
+  /** Clock in milliseconds (default `Date.now`). */
+  readonly now?: () => number
+  /** Random index in [0, max) for status-list slots (default crypto.randomInt). */
+  readonly randomIndex?: (max: number) => number
+}
+
+interface AgentRow { did: string; name: string; kind: string; owner: string; segment: string | null; role: string | null; status: string; created_at: number }
+interface CredentialRow {
+  id: string; subject: string; issuer: string; entitlements: string; task: string | null; risk: string | null
+  not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
+}
+interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
+interface RoleRow { name: string; description: string; entitlements: string; ttl_seconds: number }
+
+function toAgent(row: AgentRow): AgentRecord {
+  return {
+    did: row.did, name: row.name, kind: row.kind as AgentKind, owner: row.owner,
+    ...(row.segment !== null ? { segment: row.segment } : {}),
+    ...(row.role !== null ? { role: row.role } : {}),
+    status: row.status as AgentRecord['status'], createdAt: row.created_at,
+  }
+}
+
+function toCredential(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id, subject: row.subject, issuer: row.issuer,
+    // Rows are parsed like any other input: a hand-edited database must not smuggle in grants.
+    entitlements: parseEntitlements(JSON.parse(row.entitlements), 'credentials.entitlements'),
+    ...(row.task !== null ? { task: JSON.parse(row.task) as TaskRef } : {}),
+    ...(row.risk !== null ? { risk: row.risk as RiskLevel } : {}),
+    notBefore: row.not_before, expires: row.expires, status: row.status as CredentialRecord['status'],
+    listId: row.status_list, index: row.status_index, jwtSha256: row.jwt_sha256, issuedAt: row.issued_at,
+  }
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq, at: row.at, actor: row.actor, action: row.action,
+    ...(row.target !== null ? { target: row.target } : {}),
+    details: JSON.parse(row.details) as Record<string, unknown>, prevHash: row.prev_hash, hash: row.hash,
+  }
+}
+
+function toRole(row: RoleRow): RoleTemplate {
+  return { name: row.name, description: row.description, entitlements: parseEntitlements(JSON.parse(row.entitlements), `roles.${row.name}`), ttlSeconds: row.ttl_seconds }
+}
+
+/** better-sqlite3 errors become ERR_STORE (or ERR_CONFLICT for a unique key), once, here. */
+function storeError(error: unknown, what: string): Error {
+  if (isAgentIdError(error)) return error
+  const code = (error as { code?: string }).code
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') return agentIdError('ERR_CONFLICT', `${what}: already exists`, { cause: error })
+  return agentIdError('ERR_STORE', `${what} failed: ${(error as Error).message}`, { cause: error })
+}
+
+/**
+ * The embedded SQLite backend (better-sqlite3, WAL, synchronous=FULL).
+ * @throws AgentIdError ERR_STORE
+ */
+export function openSqliteStore(options: SqliteStoreOptions): IssuerStore {
+  const db = openDatabase(options.path, { create: options.create })
+  return new SqliteStore(db, options)
+}
+
+class SqliteStore implements IssuerStore {
+  readonly backend = 'sqlite'
+  readonly custody: KeyCustodyStores
+  readonly #db: Database.Database
+  readonly #now: () => number
+  readonly #randomIndex: (max: number) => number
+  readonly #writes = new SerialQueue()
+
+  constructor(db: Database.Database, options: SqliteStoreOptions) {
+    this.#db = db
+    this.#now = options.now ?? Date.now
+    this.#randomIndex = options.randomIndex ?? ((max) => randomInt(max))
+    this.custody = { keyStore: new SqliteKeyStore(db), privateKeyStore: new SqlitePrivateKeyStore(db, options.kek), didStore: new SqliteDidStore(db) }
+  }
+
+  // Appends one audit entry; the caller's transaction makes it atomic with the change it records.
+  #appendAudit(input: AuditInput): AuditEntry {
+    const last = this.#db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
+    const seq = (last?.seq ?? 0) + 1
+    const prevHash = last?.hash ?? GENESIS_HASH
+    const at = this.#now()
+    const hash = auditEntryHash(prevHash, seq, at, input)
+    this.#db.prepare('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash)
+    return { ...input, seq, at, prevHash, hash }
+  }
+
+  // One synchronous write transaction, serialized with the asynchronous ones.
+  #write<T>(what: string, body: () => T): Promise<T> {
+    return this.#writes.run(async () => {
+      try {
+        return this.#db.transaction(body).immediate()
+      } catch (error) {
+        throw storeError(error, what)
+      }
+    })
+  }
+
+  #read<T>(what: string, body: () => T): Promise<T> {
+    try {
+      return Promise.resolve(body())
+    } catch (error) {
+      return Promise.reject(storeError(error, what))
+    }
+  }
+
+  getSetting(key: string): Promise<string | undefined> {
+    return this.#read('read setting', () => (this.#db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value)
+  }
+
+  initialize(setup: IssuerSetup, audit: AuditInput): Promise<void> {
+    return this.#write('initialize issuer', () => {
+      if (this.#db.prepare('SELECT 1 FROM settings LIMIT 1').get()) throw agentIdError('ERR_CONFLICT', 'issuer is already initialised')
+      const setting = this.#db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)')
+      for (const [key, value] of Object.entries(setup.settings)) setting.run(key, value)
+      const l = setup.statusList
+      this.#db.prepare('INSERT INTO status_lists (id, purpose, size, created_at) VALUES (?, ?, ?, ?)').run(l.id, l.purpose, l.size, l.createdAt)
+      const p = setup.admin
+      this.#db.prepare('INSERT INTO principals (id, roles, token_sha256, created_at) VALUES (?, ?, ?, ?)').run(p.id, JSON.stringify(p.roles), p.tokenSha256, p.createdAt)
+      const role = this.#db.prepare('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?)')
+      for (const r of setup.roles) role.run(r.name, r.description, JSON.stringify(r.entitlements.map(entitlementToJson)), r.ttlSeconds)
+      this.#appendAudit(audit)
+    })
+  }
+
+  registerAgent(agent: AgentRecord, audit: AuditInput): Promise<void> {
+    return this.#write(`register agent ${agent.did}`, () => {
+      if (this.#db.prepare('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
+      this.#db.prepare('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  getAgent(did: string): Promise<AgentRecord | undefined> {
+    return this.#read('read agent', () => {
+      const row = this.#db.prepare('SELECT * FROM agents WHERE did = ?').get(did) as AgentRow | undefined
+      return row && toAgent(row)
+    })
+  }
+
+  listAgents(): Promise<AgentRecord[]> {
+    return this.#read('list agents', () => (this.#db.prepare('SELECT * FROM agents ORDER BY created_at, did').all() as AgentRow[]).map(toAgent))
+  }
+
+  getRole(name: string): Promise<RoleTemplate | undefined> {
+    return this.#read('read role', () => {
+      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
+      return row && toRole(row)
+    })
+  }
+
+  listRoles(): Promise<RoleTemplate[]> {
+    return this.#read('list roles', () => (this.#db.prepare('SELECT * FROM roles ORDER BY name').all() as RoleRow[]).map(toRole))
+  }
+
+  issueCredential(
+    draft: CredentialDraft,
+    sign: (allocation: StatusAllocation) => Promise<string>,
+    audit: (record: CredentialRecord) => AuditInput,
+  ): Promise<{ record: CredentialRecord; jwt: string }> {
+    return this.#writes.run(async () => {
+      const db = this.#db
+      // The transaction spans the signing await; the serial queue keeps every other write out.
+      try {
+        db.exec('BEGIN IMMEDIATE')
+      } catch (error) {
+        throw storeError(error, 'begin issuance')
+      }
+      try {
+        const allocation = this.#allocateStatusIndex()
+        const jwt = await sign(allocation)
+        const record: CredentialRecord = {
+          ...draft, ...allocation, status: 'active',
+          jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
+        }
+        db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
+          record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt)
+        this.#appendAudit(audit(record))
+        db.exec('COMMIT')
+        return { record, jwt }
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK')
+        throw storeError(error, `issue credential ${draft.id}`)
+      }
+    })
+  }
+
+  // A random free slot in the newest revocation list (herd privacy: the index says nothing about
+  // when the credential was issued). Slots are never freed, so an index is never reused.
+  #allocateStatusIndex(): StatusAllocation {
+    const list = this.#db.prepare("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get() as { id: string; size: number } | undefined
+    if (!list) throw agentIdError('ERR_STORE', 'no status list to allocate from; was the issuer initialised?')
+    const used = this.#db.prepare('SELECT 1 FROM credentials WHERE status_list = ? AND status_index = ?')
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const index = this.#randomIndex(list.size)
+      if (!used.get(list.id, index)) return { listId: list.id, index }
+    }
+    throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
+  }
+
+  getCredential(id: string): Promise<CredentialRecord | undefined> {
+    return this.#read('read credential', () => {
+      const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
+      return row && toCredential(row)
+    })
+  }
+
+  listCredentials(subject?: string): Promise<CredentialRecord[]> {
+    return this.#read('list credentials', () => {
+      const rows = subject === undefined
+        ? this.#db.prepare('SELECT * FROM credentials ORDER BY issued_at, id').all()
+        : this.#db.prepare('SELECT * FROM credentials WHERE subject = ? ORDER BY issued_at, id').all(subject)
+      return (rows as CredentialRow[]).map(toCredential)
+    })
+  }
+
+  readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
+    return this.#read('read audit log', () =>
+      (this.#db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as AuditRow[]).map(toAudit))
+  }
+
+  close(): Promise<void> {
+    return this.#writes.run(async () => {
+      this.#db.close()
+    })
+  }
+}
