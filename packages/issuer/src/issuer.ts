@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { access } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
 import {
   AGENTID_CONTEXT_V1,
   agentIdError,
@@ -16,7 +17,7 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { checkCredentialJwt } from '@agentid/verifier'
+import { checkCredentialJwt, checkStatusListJwt } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
 import type { AgentRecord, AuditInput, CredentialRecord, IssuerStore } from './store/issuer-store.js'
@@ -245,6 +246,44 @@ export class Issuer {
       }),
     )
     return { id: record.id, jwt, record }
+  }
+
+  /**
+   * Signs the current state of a status list (the newest revocation list by default) as a
+   * BitstringStatusListCredential VC-JWT (Bitstring Status List v1.0, section 2.2), valid for
+   * `ttlSeconds`. Verifiers use it offline and refuse it once older than their maximum age.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_STORE
+   */
+  async publishStatusList(listId?: string, ttlSeconds = 3600): Promise<{ listId: string; url: string; jwt: string }> {
+    const state = await this.store.statusListState(listId)
+    if (!state) throw agentIdError('ERR_NOT_FOUND', `no status list ${listId ?? ''}`.trim())
+    const bits = new Uint8Array(state.list.size / 8)
+    // Most significant bit first: index 0 is mask 0x80 of byte 0 (section 4.3).
+    for (const index of state.setIndexes) bits[index >> 3]! |= 0x80 >> (index & 7)
+    const url = `${this.#publicUrl}/status/${state.list.id}`
+    const now = Math.floor(this.#now() / 1000)
+    const result = await this.#agent.createVerifiableCredential({
+      credential: {
+        '@context': [CREDENTIALS_CONTEXT_V1],
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        id: url,
+        issuer: { id: this.did },
+        issuanceDate: new Date(now * 1000).toISOString(),
+        expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
+        credentialSubject: {
+          id: `${url}#list`,
+          type: 'BitstringStatusList',
+          statusPurpose: state.list.purpose,
+          encodedList: `u${gzipSync(bits).toString('base64url')}`,
+        },
+      },
+      proofFormat: 'jwt',
+      header: { kid: this.#keyId },
+    } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+    const jwt = (result as { proof?: { jwt?: unknown } }).proof?.jwt
+    if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a status list without a JWT proof')
+    if (checkStatusListJwt(jwt).url !== url) throw agentIdError('ERR_STORE', 'Veramo returned a status list for another URL')
+    return { listId: state.list.id, url, jwt }
   }
 
   close(): Promise<void> {

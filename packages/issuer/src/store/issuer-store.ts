@@ -127,6 +127,8 @@ export interface IssuerStore {
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
   ): Promise<{ record: CredentialRecord; jwt: string }>
+  /** The newest revocation list (or the one named) and the indexes whose bit is set. */
+  statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   getCredential(id: string): Promise<CredentialRecord | undefined>
   listCredentials(subject?: string): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */

@@ -15,6 +15,7 @@ import type {
   KeyCustodyStores,
   RoleTemplate,
   StatusAllocation,
+  StatusListRecord,
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
 import { openDatabase } from './open-database.js'
@@ -229,6 +230,18 @@ class SqliteStore implements IssuerStore {
       if (!used.get(list.id, index)) return { listId: list.id, index }
     }
     throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
+  }
+
+  statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
+    return this.#read('read status list', () => {
+      const row = (listId === undefined
+        ? this.#db.prepare("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
+        : this.#db.prepare('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number } | undefined
+      if (!row) return undefined
+      const status = row.purpose === 'revocation' ? 'revoked' : 'suspended'
+      const setIndexes = (this.#db.prepare('SELECT status_index FROM credentials WHERE status_list = ? AND status = ? ORDER BY status_index').all(row.id, status) as Array<{ status_index: number }>).map((r) => r.status_index)
+      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes }
+    })
   }
 
   getCredential(id: string): Promise<CredentialRecord | undefined> {

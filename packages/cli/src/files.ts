@@ -1,0 +1,35 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { agentIdError } from '@agentid/core'
+
+const MAX_FILE = 256 * 1024
+
+/**
+ * Reads a small text file a user named (a credential, a presentation), trimmed.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export async function readTextFile(cwd: string, path: string, what: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8')
+  } catch (cause) {
+    throw agentIdError('ERR_INPUT_INVALID', `cannot read ${what} ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause })
+  }
+  if (text.length > MAX_FILE) throw agentIdError('ERR_INPUT_INVALID', `${what} ${path} is larger than ${MAX_FILE} bytes`)
+  return text.trim()
+}
+
+/**
+ * Writes an output file the user named; refuses to overwrite unless asked.
+ * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID
+ */
+export async function writeTextFile(cwd: string, path: string, content: string, options: { mode?: number } = {}): Promise<string> {
+  const full = resolve(cwd, path)
+  try {
+    await writeFile(full, content.endsWith('\n') ? content : `${content}\n`, { flag: 'wx', mode: options.mode ?? 0o644 })
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw agentIdError('ERR_CONFLICT', `${path} already exists; choose another --out`, { cause })
+    throw agentIdError('ERR_INPUT_INVALID', `cannot write ${path}: ${(cause as Error).message}`, { cause })
+  }
+  return full
+}

@@ -1,0 +1,47 @@
+import { agentIdError, parseConstraints, parseDuration, parseEntitlement, type Entitlement } from '@agentid/core'
+
+/** Commander collector for repeatable options (`--action read --action list`, or `read,list`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')]
+}
+
+/**
+ * Parses `--constraint key=value` options into a constraints object (lists are comma-separated).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseConstraintOptions(pairs: readonly string[]): Record<string, unknown> | undefined {
+  if (pairs.length === 0) return undefined
+  const out: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) throw agentIdError('ERR_INPUT_INVALID', `--constraint must be key=value, not "${pair}"`)
+    const key = pair.slice(0, eq)
+    const value = pair.slice(eq + 1)
+    if (Object.hasOwn(out, key)) throw agentIdError('ERR_INPUT_INVALID', `--constraint ${key} is given twice`)
+    if (key === 'days' || key === 'networks') out[key] = value.split(',').map((v) => v.trim())
+    else if (key === 'maxRecords') out[key] = /^[0-9]{1,15}$/.test(value) ? Number(value) : value
+    else out[key] = value
+  }
+  parseConstraints(out, 'constraint')
+  return out
+}
+
+/**
+ * Builds one entitlement from `grant` options.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function entitlementFromOptions(options: { resource: string; action: string[]; purpose?: string; constraint?: string[] }): Entitlement {
+  const constraints = parseConstraintOptions(options.constraint ?? [])
+  return parseEntitlement(
+    { resource: options.resource, actions: options.action, ...(options.purpose !== undefined ? { purpose: options.purpose } : {}), ...(constraints ? { constraints } : {}) },
+    'grant',
+  )
+}
+
+/**
+ * Parses a `--ttl` duration (`15m`, `24h`, `7d`).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function ttlSeconds(value: string, maxSeconds?: number): number {
+  return parseDuration(value, '--ttl', maxSeconds)
+}

@@ -1,0 +1,54 @@
+import { agentIdError } from '@agentid/core'
+import type { CredentialStatusEntry, VerifiedCredential } from '../credential/verify-credential.js'
+import { statusAt } from './bitstring.js'
+import { checkStatusListJwt, type CheckedStatusList } from './status-list-credential.js'
+import type { StatusOutcome, StatusSource } from './status-source.js'
+
+/** Options of {@link statusListsFromJwts}. */
+export interface StaticStatusListOptions {
+  /** Seconds after its publication that a list is still trusted as current (default 3600). */
+  readonly maxAge?: number
+}
+
+function unavailable(message: string): StatusOutcome {
+  return { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message }
+}
+
+/**
+ * A status source over status list credentials the caller already has (files, a message), for
+ * fully offline verification. A list older than `maxAge`, expired, signed by another issuer than
+ * the credential's, or for another purpose, is not used: the check fails closed.
+ * @throws AgentIdError ERR_STATUS_UNAVAILABLE when a list is not a valid status list credential
+ */
+export function statusListsFromJwts(jwts: readonly string[], options: StaticStatusListOptions = {}): StatusSource {
+  const maxAge = options.maxAge ?? 3600
+  if (!Number.isFinite(maxAge) || maxAge <= 0) throw agentIdError('ERR_USAGE', 'maxAge must be a positive number of seconds')
+  const lists = new Map<string, CheckedStatusList>()
+  for (const jwt of jwts) {
+    const list = checkStatusListJwt(jwt)
+    const known = lists.get(list.url)
+    if (!known || known.issuedAt < list.issuedAt) lists.set(list.url, list)
+  }
+  return {
+    check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): StatusOutcome {
+      if (entry.statusPurpose !== 'revocation' && entry.statusPurpose !== 'suspension') return unavailable(`status purpose ${entry.statusPurpose} is not supported`)
+      const list = lists.get(entry.statusListCredential)
+      if (!list) return unavailable(`no status list ${entry.statusListCredential} for credential ${credential.id}`)
+      if (list.issuer !== credential.issuer) return unavailable(`status list ${list.url} is not signed by the credential's issuer`)
+      if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
+      const nowSec = nowMs / 1000
+      if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
+      if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
+      let value: number
+      try {
+        value = statusAt(list.bits, Number(entry.statusListIndex))
+      } catch (error) {
+        return unavailable((error as Error).message)
+      }
+      if (value === 0) return { ok: true }
+      return entry.statusPurpose === 'revocation'
+        ? { ok: false, code: 'ERR_VC_REVOKED', message: `credential ${credential.id} has been revoked` }
+        : { ok: false, code: 'ERR_VC_SUSPENDED', message: `credential ${credential.id} is suspended` }
+    },
+  }
+}
