@@ -120,7 +120,7 @@ export class Issuer {
       const now = (options.now ?? Date.now)()
       const adminToken = `aid_${randomBytes(32).toString('base64url')}`
       const publicUrl = env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL
-      const listId = `rev-${randomBytes(4).toString('hex')}`
+      const listId = 'rev-1'
       await store.initialize(
         {
           settings: { issuerDid: did, publicUrl },

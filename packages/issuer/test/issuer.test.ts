@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict'
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { agentKeyFromSeed, createPresentation } from '@agentid/agent'
+import { createVerifier, statusListsFromJwts } from '@agentid/verifier'
+import { findChainBreak, generateKek, Issuer } from '@agentid/issuer'
+
+const T = Date.UTC(2026, 10, 30, 9, 0, 0)
+const ISSUER_SEED = new Uint8Array(32).fill(9)
+const agent = agentKeyFromSeed(new Uint8Array(32).fill(2))
+const verifierKey = agentKeyFromSeed(new Uint8Array(32).fill(3))
+
+// Fixed key, frozen clock, fixed id, fixed status index: this exact credential, byte for byte.
+const GOLDEN_JWT = [
+  'eyJraWQiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyN6Nk1rd1ZEZkNnOUxiYlk2eGpIM0VaazhZU0ZRWnVqVjVZNHkxWldlRVI5dERpTjMiLCJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9',
+  'eyJleHAiOjE3OTYxMTU2MDAsInZjIjp7IkBjb250ZXh0IjpbImh0dHBzOi8vd3d3LnczLm9yZy8yMDE4L2NyZWRlbnRpYWxzL3YxIiwiaHR0cHM6Ly93M2lkLm9yZy9hZ2VudGlkL3YxIl0sInR5cGUiOlsiVmVyaWZpYWJsZUNyZWRlbnRpYWwiLCJBZ2VudEVudGl0bGVtZW50Q3JlZGVudGlhbCJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJhZ2VudCI6eyJuYW1lIjoicmVwb3J0LWJvdCIsImtpbmQiOiJjb21wYW55Iiwib3duZXIiOiJzYWxlcy10ZWFtIiwic2VnbWVudCI6InNhbGVzIn0sImVudGl0bGVtZW50cyI6W3sicmVzb3VyY2UiOiJkYjpjdXN0b21lcnMiLCJhY3Rpb25zIjpbInJlYWQiXSwicHVycG9zZSI6Im1vbnRobHktcmVwb3J0IiwiY29uc3RyYWludHMiOnsibWF4UmVjb3JkcyI6NTAwMH19XSwidGFzayI6eyJpZCI6InRhc2stMjAyNi0xMS1yZXBvcnQiLCJkZXNjcmlwdGlvbiI6Ik5vdmVtYmVyIHJlcG9ydCJ9LCJyaXNrIjoibWVkaXVtIn0sImNyZWRlbnRpYWxTdGF0dXMiOnsiaWQiOiJodHRwOi8vMTI3LjAuMC4xOjg0NzAvc3RhdHVzL3Jldi0xIzk0NTY3IiwidHlwZSI6IkJpdHN0cmluZ1N0YXR1c0xpc3RFbnRyeSIsInN0YXR1c1B1cnBvc2UiOiJyZXZvY2F0aW9uIiwic3RhdHVzTGlzdEluZGV4IjoiOTQ1NjciLCJzdGF0dXNMaXN0Q3JlZGVudGlhbCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvcmV2LTEifX0sInN1YiI6ImRpZDprZXk6ejZNa285aFRnZ013alNURWFKYVBVZkU2dHFjeTJ4dlU2Qm5OcTNlM284cVZCaXlIIiwianRpIjoidXJuOnV1aWQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwibmJmIjoxNzk2MDI5MjAwLCJpc3MiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyJ9',
+  '_mms8IgCQBBygbv-sIvmWPY2TaDV3pmDgSD9PNPwPSIto_bIlbayuVzNHe6n_71kIM1TLBhZnvGUJqv09PRCCA',
+].join('.')
+
+describe('Issuer engine', () => {
+  let home: string
+  let env: NodeJS.ProcessEnv
+  let issuer: Issuer
+
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    env = {}
+    let id = 0
+    issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 })).issuer
+  })
+
+  afterEach(async () => {
+    await issuer.close().catch(() => undefined)
+    rmSync(home, { recursive: true, force: true })
+  })
+
+  it('issues exactly the golden credential for a fixed key, clock, id and index', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' }, 'test')
+    const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'], purpose: 'monthly-report', constraints: { maxRecords: 5000 } }], ttlSeconds: 86400, task: { id: 'task-2026-11-report', description: 'November report' }, risk: 'medium' }, 'test')
+    const [header, payload] = issued.jwt.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>)
+    assert.deepEqual(header, { kid: `${issuer.did}#${issuer.did.slice(8)}`, alg: 'EdDSA', typ: 'JWT' })
+    assert.deepEqual(payload, {
+      exp: T / 1000 + 86400,
+      vc: {
+        '@context': ['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/agentid/v1'],
+        type: ['VerifiableCredential', 'AgentEntitlementCredential'],
+        credentialSubject: {
+          agent: { name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' },
+          entitlements: [{ resource: 'db:customers', actions: ['read'], purpose: 'monthly-report', constraints: { maxRecords: 5000 } }],
+          task: { id: 'task-2026-11-report', description: 'November report' },
+          risk: 'medium',
+        },
+        credentialStatus: {
+          id: 'http://127.0.0.1:8470/status/rev-1#94567',
+          type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '94567',
+          statusListCredential: 'http://127.0.0.1:8470/status/rev-1',
+        },
+      },
+      sub: agent.did,
+      jti: 'urn:uuid:00000000-0000-4000-8000-000000000001',
+      nbf: T / 1000,
+      iss: issuer.did,
+    })
+    // Ed25519 is deterministic: the same inputs give the same bytes every time.
+    assert.equal(issued.jwt, GOLDEN_JWT)
+  })
+
+  it('returns a credential only once its row and audit entry are committed', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+    const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 60 }, 'test')
+    const record = await issuer.store.getCredential(issued.id)
+    assert.equal(record?.jwtSha256.length, 64)
+    const entries = await issuer.store.readAudit()
+    assert.deepEqual(entries.map((e) => e.action), ['issuer.init', 'agent.register', 'credential.issue'])
+    assert.equal(findChainBreak(entries), undefined)
+  })
+
+  it('issues a role template\'s entitlements on registration', async () => {
+    const { credentials } = await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team', role: 'sales-reporter' }, 'test')
+    assert.equal(credentials.length, 1)
+    assert.deepEqual(credentials[0]!.record.entitlements.map((e) => e.resource), ['db:customers'])
+  })
+
+  it('changes nothing on an unknown role, an unknown agent or a bad grant', async () => {
+    const before = (await issuer.store.readAudit()).length
+    await assert.rejects(issuer.registerAgent({ did: agent.did, name: 'x', kind: 'company', owner: 'ops', role: 'no-such-role' }, 'test'), { code: 'ERR_NOT_FOUND' })
+    assert.equal(await issuer.store.getAgent(agent.did), undefined)
+    await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 60 }, 'test'), { code: 'ERR_NOT_FOUND' })
+    await issuer.registerAgent({ did: agent.did, name: 'x', kind: 'company', owner: 'ops' }, 'test')
+    await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 0 }, 'test'), { code: 'ERR_INPUT_INVALID' })
+    await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [], ttlSeconds: 60 }, 'test'), { code: 'ERR_INPUT_INVALID' })
+    await assert.rejects(issuer.registerAgent({ did: 'did:key:z6MkeXATEjyXENzBXBxgC5EHk2JE5aqd7qMGGtDpLUH1e2Sj', name: 'x', kind: 'company', owner: 'ops' }, 'test'), { code: 'ERR_KEY_WEAK' })
+    assert.equal((await issuer.store.readAudit()).length, before + 1)
+    assert.equal((await issuer.store.listCredentials()).length, 0)
+  })
+
+  it('reopens with the same DID, and refuses a second init', async () => {
+    const did = issuer.did
+    await issuer.close()
+    issuer = await Issuer.open({ home, env })
+    assert.equal(issuer.did, did)
+    await assert.rejects(Issuer.init({ home, env }), { code: 'ERR_CONFLICT' })
+  })
+
+  it('keeps private keys sealed: not in the database in clear, not openable with another key', async () => {
+    await issuer.close()
+    const seedHex = Buffer.from(ISSUER_SEED).toString('hex')
+    for (const file of readdirSync(home).filter((f) => f.startsWith('issuer.db'))) {
+      assert.ok(!readFileSync(join(home, file)).toString('latin1').includes(seedHex), `${file} holds the private key in clear`)
+    }
+    await assert.rejects(Issuer.open({ home, env: { AGENTID_KEK: generateKek().toString('base64url') } }), { code: 'ERR_STORE' })
+    issuer = await Issuer.open({ home, env })
+  })
+
+  it('writes secrets owner-only and refuses a key file others can read', async () => {
+    for (const file of ['kek', 'admin.token', 'issuer.db']) assert.equal(statSync(join(home, file)).mode & 0o077, 0, file)
+    await issuer.close()
+    chmodSync(join(home, 'kek'), 0o644)
+    await assert.rejects(Issuer.open({ home, env }), { code: 'ERR_INPUT_INVALID' })
+    chmodSync(join(home, 'kek'), 0o600)
+    issuer = await Issuer.open({ home, env })
+  })
+
+  it('takes the key-encryption key from AGENTID_KEK instead of a file', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'agentid-kek-'))
+    const kek = generateKek().toString('base64url')
+    const { issuer: viaEnv } = await Issuer.init({ home: other, env: { AGENTID_KEK: kek } })
+    await viaEnv.close()
+    assert.ok(!readdirSync(other).includes('kek'))
+    await (await Issuer.open({ home: other, env: { AGENTID_KEK: kek } })).close()
+    await assert.rejects(Issuer.open({ home: other, env: {} }), { code: 'ERR_NOT_FOUND' })
+    rmSync(other, { recursive: true, force: true })
+  })
+
+  it('publishes a status list that verifiers use offline', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+    const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const list = await issuer.publishStatusList()
+    const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts([list.jwt]) })
+    const challenge = verifier.challenge()
+    const vp = createPresentation({ key: agent, credentials: [issued.jwt], audience: verifierKey.did, challenge, now: () => T })
+    const result = await verifier.verifyPresentation(vp, { challenge })
+    assert.equal(result.ok, true, result.ok ? '' : result.message)
+    assert.equal(result.ok && result.statusChecked, true)
+  })
+})

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { findChainBreak, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
+
+/** Creates a fresh, empty store; `randomIndex` fixes status-list slot choice. */
+export type StoreFactory = (options: { now: () => number; randomIndex?: (max: number) => number }) => Promise<{ store: IssuerStore; cleanup: () => Promise<void> }>
+
+const T = Date.UTC(2026, 10, 30, 9, 0, 0)
+const AGENT = 'did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw'
+const ISSUER = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
+
+const agent: AgentRecord = { did: AGENT, name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales', status: 'active', createdAt: T }
+const setup = {
+  settings: { issuerDid: ISSUER, publicUrl: 'http://127.0.0.1:8470' },
+  statusList: { id: 'rev-1', purpose: 'revocation' as const, size: 131072, createdAt: T },
+  admin: { id: 'admin', roles: ['admin'], tokenSha256: 'a'.repeat(64), createdAt: T },
+  roles: [{ name: 'reader', description: 'reads', entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 3600 }],
+}
+
+function draft(id: string): CredentialDraft {
+  return { id, subject: AGENT, issuer: ISSUER, entitlements: [{ resource: 'db:customers', actions: ['read'], purpose: 'monthly-report', constraints: { maxRecords: 10 } }], notBefore: T / 1000, expires: T / 1000 + 3600 }
+}
+
+const audit = { actor: 'test', action: 'credential.issue', details: {} }
+
+/**
+ * The contract every IssuerStore backend must meet: atomic business operations, nothing half
+ * written, status indexes never reused, a hash chain from the first entry.
+ */
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`IssuerStore contract: ${name}`, () => {
+    let store: IssuerStore
+    let cleanup: () => Promise<void>
+    let indexes: number[] = []
+
+    beforeEach(async () => {
+      indexes = []
+      const made = await factory({ now: () => T, randomIndex: (max) => (indexes.length > 0 ? indexes.shift()! : Math.floor(Math.random() * max)) })
+      store = made.store
+      cleanup = made.cleanup
+      await store.initialize(setup, { actor: 'system', action: 'issuer.init', details: {} })
+      await store.registerAgent(agent, { actor: 'test', action: 'agent.register', target: AGENT, details: {} })
+    })
+
+    afterEach(async () => cleanup())
+
+    it('initialises once', async () => {
+      await assert.rejects(store.initialize(setup, { actor: 'system', action: 'issuer.init', details: {} }), { code: 'ERR_CONFLICT' })
+      assert.equal(await store.getSetting('issuerDid'), ISSUER)
+      assert.deepEqual((await store.listRoles()).map((r) => r.name), ['reader'])
+    })
+
+    it('refuses to enrol the same DID twice and changes nothing', async () => {
+      const before = await store.readAudit()
+      await assert.rejects(store.registerAgent({ ...agent, name: 'impostor' }, { actor: 'test', action: 'agent.register', details: {} }), { code: 'ERR_CONFLICT' })
+      assert.equal((await store.getAgent(AGENT))?.name, 'report-bot')
+      assert.deepEqual(await store.readAudit(), before)
+    })
+
+    it('commits a credential, its status index and its audit entry together', async () => {
+      indexes.push(42)
+      const { record, jwt } = await store.issueCredential(draft('urn:uuid:1'), async (a) => `jwt-for-${a.listId}-${a.index}`, (r) => ({ ...audit, target: r.id }))
+      assert.equal(jwt, 'jwt-for-rev-1-42')
+      assert.equal(record.index, 42)
+      assert.deepEqual(await store.getCredential('urn:uuid:1'), record)
+      const last = (await store.readAudit()).at(-1)!
+      assert.equal(last.target, 'urn:uuid:1')
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('keeps nothing when signing fails', async () => {
+      const before = await store.readAudit()
+      await assert.rejects(store.issueCredential(draft('urn:uuid:2'), async () => { throw new Error('kms down') }, () => audit), { code: 'ERR_STORE' })
+      assert.equal(await store.getCredential('urn:uuid:2'), undefined)
+      assert.deepEqual(await store.readAudit(), before)
+      // The store is still usable afterwards.
+      await store.issueCredential(draft('urn:uuid:3'), async () => 'jwt', () => audit)
+      assert.ok(await store.getCredential('urn:uuid:3'))
+    })
+
+    it('keeps nothing when the audit entry cannot be written', async () => {
+      await assert.rejects(store.issueCredential(draft('urn:uuid:4'), async () => 'jwt', () => ({ ...audit, details: { loop: BigInt(1) } as unknown as Record<string, unknown> })))
+      assert.equal(await store.getCredential('urn:uuid:4'), undefined)
+    })
+
+    it('never reuses a status index, retrying a collision', async () => {
+      indexes.push(7, 7, 8)
+      const a = await store.issueCredential(draft('urn:uuid:a'), async () => 'a', () => audit)
+      const b = await store.issueCredential(draft('urn:uuid:b'), async () => 'b', () => audit)
+      assert.deepEqual([a.record.index, b.record.index], [7, 8])
+    })
+
+    it('refuses a duplicate credential id', async () => {
+      await store.issueCredential(draft('urn:uuid:dup'), async () => 'a', () => audit)
+      await assert.rejects(store.issueCredential(draft('urn:uuid:dup'), async () => 'b', () => audit), { code: 'ERR_CONFLICT' })
+    })
+
+    it('serialises concurrent issuances', async () => {
+      const issued = await Promise.all(Array.from({ length: 20 }, (_, i) => store.issueCredential(draft(`urn:uuid:c${i}`), async () => {
+        await new Promise((r) => setTimeout(r, Math.random() * 5))
+        return `jwt-${i}`
+      }, () => audit)))
+      assert.equal(new Set(issued.map((c) => c.record.index)).size, 20)
+      assert.equal((await store.listCredentials(AGENT)).length, 20)
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('reports the set indexes of a list', async () => {
+      indexes.push(3)
+      await store.issueCredential(draft('urn:uuid:s'), async () => 'a', () => audit)
+      const state = await store.statusListState()
+      assert.equal(state?.list.id, 'rev-1')
+      assert.deepEqual(state?.setIndexes, [])
+    })
+
+    it('refuses a credential for an agent that is not enrolled', async () => {
+      await assert.rejects(store.issueCredential({ ...draft('urn:uuid:x'), subject: ISSUER }, async () => 'a', () => audit))
+      assert.equal(await store.getCredential('urn:uuid:x'), undefined)
+    })
+  })
+}
