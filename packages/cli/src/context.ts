@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { Issuer } from '@agentid/issuer'
+import type { Issuer } from '@agentid/issuer'
 import { Output, type CliIo } from './io.js'
 
 /** What every command needs: the io, the global options, and the issuer when it uses one. */
@@ -24,8 +24,12 @@ export class CommandContext {
     return home.startsWith('/') ? home : `${this.io.cwd}/${home}`
   }
 
-  /** Opens the issuer once per command; {@link close} closes it. */
+  /**
+   * Opens the issuer once per command; {@link close} closes it. Loaded on demand: the agent and
+   * verifier commands must not pay for Veramo and SQLite at start-up.
+   */
   async issuer(): Promise<Issuer> {
+    const { Issuer } = await import('@agentid/issuer')
     this.#issuer ??= await Issuer.open({ home: this.home(), env: this.io.env })
     return this.#issuer
   }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import { parseDidKey, parseTaskId } from '@agentid/core'
-import { MAX_GRANT_TTL } from '@agentid/issuer'
 import type { CommandContext } from '../context.js'
 import { writeTextFile } from '../files.js'
 import { collect, entitlementFromOptions, ttlSeconds } from '../options.js'
@@ -22,6 +21,7 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
     .action(async (did: string, opts: GrantOptions) => {
       const subject = parseDidKey(did).did
       const entitlement = entitlementFromOptions(opts)
+      const { MAX_GRANT_TTL } = await import('@agentid/issuer')
       const ttl = ttlSeconds(opts.ttl, MAX_GRANT_TTL)
       const task = opts.task !== undefined ? { id: parseTaskId(opts.task, '--task') } : undefined
       const issuer = await ctx.issuer()

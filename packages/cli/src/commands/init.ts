@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { Issuer } from '@agentid/issuer'
 import type { CommandContext } from '../context.js'
 
 export function registerInit(program: Command, ctx: CommandContext): void {
@@ -8,6 +7,7 @@ export function registerInit(program: Command, ctx: CommandContext): void {
     .description('create the issuer in AGENTID_HOME: database, issuer did:key, key-encryption key, first status list, admin token')
     .addHelpText('after', '\nExample:\n  AGENTID_HOME=./.agentid agentid init\n\nSet AGENTID_KEK (32 bytes, base64url) to keep the key-encryption key out of the home directory.')
     .action(async () => {
+      const { Issuer } = await import('@agentid/issuer')
       const { issuer, kekSource } = await Issuer.init({ home: ctx.home(), env: ctx.io.env })
       await issuer.close()
       ctx.out().result(

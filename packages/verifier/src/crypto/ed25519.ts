@@ -30,7 +30,7 @@ export function resolveDidKey(didOrKeyId: string): ResolvedKey {
 /**
  * Strict Ed25519 verification: the key was checked when resolved; here R must be canonical and not
  * of small order and S < L, which OpenSSL alone does not all enforce (it accepts ed25519-speccheck
- * cases 0, 1, 2 and 11, and the identity key with an all-zero signature).
+ * cases 0, 1, 2 and 11, and with the identity key it accepts R = identity, S = 0 for any message).
  */
 export function verifyEd25519(key: ResolvedKey, data: Buffer, signature: Buffer): boolean {
   if (signature.length !== 64) return false

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { agentid, type CliResult } from './support/cli.js'
+
+// The README's walk, in real processes: init, keygen, register, grant, publish status,
+// present, verify; then the refusals, each with its code and exit status.
+describe('agentid CLI end to end (real processes)', function () {
+  this.timeout(120_000)
+  let dir: string
+  let env: NodeJS.ProcessEnv
+  let issuerDid: string
+  let agentDid: string
+  let verifierDid: string
+  const run = (...args: string[]): Promise<CliResult> => agentid(args, { cwd: dir, env })
+  const json = async (...args: string[]): Promise<Record<string, unknown>> => {
+    const r = await run('--json', ...args)
+    assert.equal(r.code, 0, r.stderr)
+    return JSON.parse(r.stdout) as Record<string, unknown>
+  }
+  const errorOf = (r: CliResult): { code: string; message: string } => (JSON.parse(r.stderr) as { error: { code: string; message: string } }).error
+
+  // Everything the issuer knows, to prove that refused commands changed nothing.
+  function snapshot(): string {
+    const db = new Database(join(dir, '.agentid', 'issuer.db'), { readonly: true })
+    try {
+      return JSON.stringify(['agents', 'credentials', 'audit_log', 'roles', 'settings', 'status_lists'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()))
+    } finally {
+      db.close()
+    }
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'agentid-cli-'))
+    env = { AGENTID_HOME: join(dir, '.agentid') }
+    issuerDid = (await json('init')).did as string
+    agentDid = (await json('agent', 'keygen', '--out', 'agent.key')).did as string
+    verifierDid = (await json('agent', 'keygen', '--out', 'verifier.key')).did as string
+  })
+
+  after(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('walks from enrolment to an allowed request', async () => {
+    assert.equal((await json('issuer', 'show')).did, issuerDid)
+    const reg = await json('agent', 'register', agentDid, '--name', 'report-bot', '--kind', 'company', '--owner', 'sales-team', '--segment', 'sales')
+    assert.equal((reg.agent as { did: string }).did, agentDid)
+    const grant = await json('grant', agentDid, '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--ttl', '24h', '--constraint', 'maxRecords=5000', '--out', 'report.vc.jwt')
+    assert.match(grant.id as string, /^urn:uuid:/)
+    await json('status', 'publish', '--out', 'status.jwt')
+    await json('present', '--key', 'agent.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--out', 'vp.jwt')
+    const ok = await run('--json', 'verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt',
+      '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--records', '120')
+    assert.equal(ok.code, 0, ok.stderr)
+    const result = JSON.parse(ok.stdout) as { valid: boolean; statusChecked: boolean; decision: { allow: boolean; credentialId: string } }
+    assert.equal(result.valid, true)
+    assert.equal(result.statusChecked, true)
+    assert.deepEqual([result.decision.allow, result.decision.credentialId], [true, grant.id])
+    const human = await run('verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt', '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--records', '1')
+    assert.equal(human.code, 0)
+    assert.match(human.stdout, /^allowed: read on db:customers/m)
+    const listed = await json('agent', 'list')
+    assert.equal((listed.agents as unknown[]).length, 1)
+  })
+
+  it('denies the same presentation for another action with ERR_NOT_ENTITLED, exit 1', async () => {
+    const r = await run('--json', 'verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt', '--resource', 'db:customers', '--action', 'delete')
+    assert.equal(r.code, 1)
+    const decision = (JSON.parse(r.stdout) as { decision: { allow: boolean; code: string } }).decision
+    assert.deepEqual([decision.allow, decision.code], [false, 'ERR_NOT_ENTITLED'])
+    const hr = await run('verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt', '--resource', 'db:hr-records', '--action', 'read')
+    assert.equal(hr.code, 1)
+    assert.match(hr.stdout, /denied: ERR_NOT_ENTITLED/)
+  })
+
+  it('refuses an invalid presentation with its code, exit 1', async () => {
+    const cases: Array<[string[], string]> = [
+      [['verify', 'vp.jwt', '--audience', issuerDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt'], 'ERR_VP_AUDIENCE'],
+      [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-2', '--trust', issuerDid, '--status-list', 'status.jwt'], 'ERR_VP_NONCE'],
+      [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', verifierDid, '--status-list', 'status.jwt'], 'ERR_VC_ISSUER_UNTRUSTED'],
+      [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid], 'ERR_STATUS_UNAVAILABLE'],
+      [['verify', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt'], 'ERR_TYPE_CONFUSION'],
+    ]
+    for (const [args, code] of cases) {
+      const r = await run('--json', ...args)
+      assert.equal(r.code, 1, `${code}: ${r.stderr}`)
+      assert.equal(errorOf(r).code, code)
+    }
+  })
+
+  it('gives bad input a one-line error with its code and changes nothing', async () => {
+    writeFileSync(join(dir, 'secret.key'), '{}', { mode: 0o600 })
+    chmodSync(join(dir, 'secret.key'), 0o000)
+    const before = snapshot()
+    const cases: Array<[string[], string, number]> = [
+      [['grant', agentDid, '--action', 'read'], 'ERR_USAGE', 2],
+      [['grant', agentDid, '--resource', 'db:x'], 'ERR_USAGE', 2],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--ttl', '-5m'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--ttl', '0h'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--ttl', '31d'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:*', '--action', 'read'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'READ'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--constraint', 'geofence=eu'], 'ERR_INPUT_INVALID', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--constraint', 'networks=10.0.0.1/8'], 'ERR_INPUT_INVALID', 1],
+      [['grant', 'did:key:z6Mk0OIl', '--resource', 'db:x', '--action', 'read'], 'ERR_DID_INVALID', 1],
+      [['grant', 'did:web:example.com', '--resource', 'db:x', '--action', 'read'], 'ERR_DID_UNSUPPORTED', 1],
+      [['grant', 'did:key:z6MkeXATEjyXENzBXBxgC5EHk2JE5aqd7qMGGtDpLUH1e2Sj', '--resource', 'db:x', '--action', 'read'], 'ERR_KEY_WEAK', 1],
+      [['grant', verifierDid, '--resource', 'db:x', '--action', 'read'], 'ERR_NOT_FOUND', 1],
+      [['agent', 'register', 'not-a-did', '--name', 'x', '--kind', 'company', '--owner', 'ops'], 'ERR_DID_INVALID', 1],
+      [['agent', 'register', agentDid, '--name', 'x', '--kind', 'robot', '--owner', 'ops'], 'ERR_INPUT_INVALID', 1],
+      [['agent', 'register', agentDid, '--name', 'dup', '--kind', 'company', '--owner', 'ops'], 'ERR_CONFLICT', 1],
+      [['agent', 'register', verifierDid, '--name', 'x', '--kind', 'company', '--owner', 'ops', '--role', 'no-such-role'], 'ERR_NOT_FOUND', 1],
+      [['agent', 'register', verifierDid, '--kind', 'company', '--owner', 'ops'], 'ERR_USAGE', 2],
+      [['agent', 'show', 'did:key:nope'], 'ERR_DID_INVALID', 1],
+      [['agent', 'keygen', '--out', 'agent.key'], 'ERR_CONFLICT', 1],
+      [['present', '--key', 'missing.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c'], 'ERR_INPUT_INVALID', 1],
+      [['present', '--key', 'agent.key', '--credential', 'missing.jwt', '--audience', verifierDid, '--challenge', 'c'], 'ERR_INPUT_INVALID', 1],
+      [['present', '--key', 'agent.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c', '--ttl', '10m'], 'ERR_INPUT_INVALID', 1],
+      [['verify', 'missing.jwt', '--audience', verifierDid, '--challenge', 'c', '--trust', issuerDid], 'ERR_INPUT_INVALID', 1],
+      [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1', '--trust', issuerDid, '--resource', 'db:x'], 'ERR_USAGE', 2],
+      [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1'], 'ERR_USAGE', 2],
+      [['frobnicate'], 'ERR_USAGE', 2],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--bogus'], 'ERR_USAGE', 2],
+    ]
+    if (process.getuid?.() !== 0) cases.push([['present', '--key', 'secret.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c'], 'ERR_INPUT_INVALID', 1])
+    for (const [args, code, exit] of cases) {
+      const human = await run(...args)
+      assert.equal(human.code, exit, `${args.join(' ')}: ${human.stderr}`)
+      const lines = human.stderr.trimEnd().split('\n')
+      assert.equal(lines.length, 1, `one line expected for ${args.join(' ')}:\n${human.stderr}`)
+      assert.match(lines[0]!, new RegExp(`^agentid: ${code}: `), args.join(' '))
+      const machine = await run('--json', ...args)
+      assert.equal(machine.code, exit)
+      assert.equal(errorOf(machine).code, code, args.join(' '))
+      assert.equal(machine.stdout, '')
+    }
+    assert.equal(snapshot(), before)
+  })
+
+  it('writes key files owner-only and refuses to read one others can', async () => {
+    const key = JSON.parse(readFileSync(join(dir, 'agent.key'), 'utf8')) as { kty: string; crv: string; kid: string }
+    assert.deepEqual([key.kty, key.crv, key.kid.startsWith(agentDid)], ['OKP', 'Ed25519', true])
+    chmodSync(join(dir, 'agent.key'), 0o644)
+    const r = await run('present', '--key', 'agent.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c')
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /ERR_INPUT_INVALID: .*readable by others/)
+    chmodSync(join(dir, 'agent.key'), 0o600)
+  })
+
+  it('has --help on every command', async () => {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['present'], ['verify']]) {
+      const r = await run(...args, '--help')
+      assert.equal(r.code, 0, args.join(' '))
+      assert.match(r.stdout, /^Usage: agentid/, args.join(' '))
+    }
+  })
+})
