@@ -19,7 +19,7 @@ export { decodeBase64url, encodeBase64url, isStrictBase64url } from './encoding/
 export { decodeBase58btc, encodeBase58btc } from './encoding/base58btc.js'
 export { parseStrictJson } from './encoding/strict-json.js'
 export type { StrictJsonLimits } from './encoding/strict-json.js'
-export { didKeyFromPublicKey, didOfUrl, parseDidKey, parseDidKeyUrl } from './did/did-key.js'
+export { didKeyFromPublicKey, parseDidKey, parseDidKeyUrl } from './did/did-key.js'
 export type { DidKey } from './did/did-key.js'
 export { assertStrongEd25519PublicKey, isCanonicalScalar, weakPointReason } from './did/ed25519-key.js'
 export { networkContains, parseIpAddress, parseIpNetwork } from './entitlement/ip-network.js'

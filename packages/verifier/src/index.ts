@@ -14,7 +14,7 @@ export type { CredentialStatusEntry, VerifiedCredential } from './credential/ver
 export type { TrustedIssuer } from './credential/trusted-issuers.js'
 export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'
 export type { StatusOutcome, StatusSource } from './status/status-source.js'
-export { decodeJwt } from './jws/decode-jwt.js'
+export { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'
 export type { DecodedJwt, JwtHeader, JwtLimits } from './jws/decode-jwt.js'
 export { verifyEd25519, resolveDidKey } from './crypto/ed25519.js'
 export type { ResolvedKey } from './crypto/ed25519.js'

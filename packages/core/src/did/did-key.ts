@@ -16,7 +16,9 @@ const PREFIX = 'did:key:'
 // Multicodec ed25519-pub = 0xed, written as the unsigned varint 0xed 0x01.
 const ED25519_PUB_CODEC = 0xed
 const ED25519_PUB = [0xed, 0x01] as const
-const MAX_DID_LENGTH = 128
+// Far above any did:key (an Ed25519 one is 56 characters, RSA-4096 about 730): a cap so that
+// decoding hostile input stays cheap, not a validity rule.
+const MAX_DID_LENGTH = 2048
 
 // Multicodec names of key types that are real but not usable for EdDSA signatures here; the
 // spec says unsupportedPublicKeyType for them, which is ERR_DID_UNSUPPORTED, not "invalid".
@@ -54,7 +56,7 @@ function readVarint(bytes: Uint8Array): { value: number; length: number } {
  * @throws AgentIdError ERR_DID_INVALID, ERR_DID_UNSUPPORTED, ERR_KEY_WEAK
  */
 export function parseDidKey(did: unknown): DidKey {
-  if (typeof did !== 'string' || did.length > MAX_DID_LENGTH) throw agentIdError('ERR_DID_INVALID', 'DID must be a string of at most 128 characters')
+  if (typeof did !== 'string' || did.length > MAX_DID_LENGTH) throw agentIdError('ERR_DID_INVALID', `DID must be a string of at most ${MAX_DID_LENGTH} characters`)
   if (!did.startsWith('did:')) throw agentIdError('ERR_DID_INVALID', 'DID must start with "did:"')
   if (!did.startsWith(PREFIX)) throw agentIdError('ERR_DID_UNSUPPORTED', `only did:key is supported, not ${did.split(':', 2).join(':')}`)
   const multibase = did.slice(PREFIX.length)
@@ -100,10 +102,4 @@ export function didKeyFromPublicKey(publicKey: Uint8Array): DidKey {
   const multibase = `z${encodeBase58btc(prefixed)}`
   const did = `${PREFIX}${multibase}`
   return { did, keyId: `${did}#${multibase}`, publicKey: Uint8Array.from(publicKey) }
-}
-
-/** The DID part of a DID URL (everything before `#`, `?` or the first `/` after the method). */
-export function didOfUrl(url: string): string {
-  const end = url.search(/[#?]/)
-  return end < 0 ? url : url.slice(0, end)
 }

@@ -94,8 +94,15 @@ export function parseConstraints(value: unknown, field = 'constraints', options:
   return out
 }
 
-/** The JSON form of parsed constraints, as they appear in a credential. */
+/**
+ * The JSON form of parsed constraints, as they appear in a credential.
+ * @throws AgentIdError ERR_INPUT_INVALID for constraints with unknown members: written out without
+ *   them they would read as "no constraint", a wider grant than the one parsed.
+ */
 export function constraintsToJson(constraints: Constraints): Record<string, unknown> {
+  if (constraints.unknown && constraints.unknown.length > 0) {
+    throw agentIdError('ERR_INPUT_INVALID', `constraint "${constraints.unknown[0]}" is not understood and cannot be written back`)
+  }
   const out: Record<string, unknown> = {}
   if (constraints.hours) out.hours = constraints.hours.text
   if (constraints.days) out.days = [...constraints.days]

@@ -27,13 +27,15 @@ function parseIpv6(text: string): Uint8Array | undefined {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || text.length > 45) return undefined
   const halves = text.split('::')
   if (halves.length > 2) return undefined
-  const groups = (half: string): number[] | undefined => {
+  // The dotted IPv4 form may only end the address (RFC 4291 section 2.2): the last group of the
+  // last half.
+  const groups = (half: string, last: boolean): number[] | undefined => {
     if (half === '') return []
     const out: number[] = []
     const parts = half.split(':')
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!
-      if (i === parts.length - 1 && part.includes('.')) {
+      if (last && i === parts.length - 1 && part.includes('.')) {
         const v4 = parseIpv4(part)
         if (!v4) return undefined
         out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!)
@@ -44,8 +46,8 @@ function parseIpv6(text: string): Uint8Array | undefined {
     }
     return out
   }
-  const head = groups(halves[0]!)
-  const tail = halves.length === 2 ? groups(halves[1]!) : []
+  const head = groups(halves[0]!, halves.length === 1)
+  const tail = halves.length === 2 ? groups(halves[1]!, true) : []
   if (!head || !tail) return undefined
   const missing = 8 - head.length - tail.length
   if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined

@@ -5,8 +5,8 @@ import {
   parseEntitlementSubject,
   type EntitlementSubject,
 } from '@agentid/core'
-import { resolveDidKey, verifyEd25519 } from '../crypto/ed25519.js'
-import { decodeJwt, type JwtLimits } from '../jws/decode-jwt.js'
+import { resolveDidKey } from '../crypto/ed25519.js'
+import { decodeJwt, jwtSignatureValid, type JwtLimits } from '../jws/decode-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
@@ -63,14 +63,15 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
  *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
  */
 export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
-  const { header, payload, signingInput, signature } = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
+  const decoded = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
+  const { header, payload } = decoded
   if (payload.vp !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a presentation was given where a credential was expected')
   const vc = payload.vc
   if (typeof vc !== 'object' || vc === null || Array.isArray(vc)) throw agentIdError('ERR_TYPE_CONFUSION', 'credential has no "vc" claim')
   if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "iss" is required')
   const issuerKey = resolveDidKey(payload.iss)
   if (header.kid !== undefined && resolveDidKey(header.kid).did !== issuerKey.did) throw agentIdError('ERR_JWS_HEADER', 'credential kid does not belong to iss')
-  if (!verifyEd25519(issuerKey, signingInput, signature)) throw agentIdError('ERR_SIGNATURE', 'credential signature does not verify')
+  if (!jwtSignatureValid(decoded, issuerKey)) throw agentIdError('ERR_SIGNATURE', 'credential signature does not verify')
 
   const v = vc as Record<string, unknown>
   const context = v['@context']

@@ -1,10 +1,14 @@
+import { isUtf8 } from 'node:buffer'
 import { agentIdError, decodeBase64url, isStrictBase64url, parseStrictJson } from '@agentid/core'
+import { verifyEd25519, type ResolvedKey } from '../crypto/ed25519.js'
 
 /** A compact JWS split and decoded, before its signature is checked. */
 export interface DecodedJwt {
   readonly header: JwtHeader
   readonly payload: Record<string, unknown>
-  /** `base64url(header) + "." + base64url(payload)`, the bytes that were signed. */
+  /** The compact token itself. */
+  readonly token: string
+  /** `base64url(header) + "." + base64url(payload)`, the bytes that were signed (a copy). */
   readonly signingInput: Buffer
   readonly signature: Buffer
 }
@@ -22,15 +26,34 @@ export interface JwtLimits {
   readonly maxDepth: number
 }
 
-// Invalid UTF-8 must not be silently replaced by U+FFFD: two byte strings would read the same.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+// One scratch buffer for decoding and for the bytes a signature covers. Decoding and signature
+// checks are synchronous, so nothing else can use it in between; the hot path then allocates no
+// memory outside the V8 heap per token (that churn, not live data, set the verifier's RSS).
+let scratch = Buffer.allocUnsafe(16 * 1024)
 
-function decodeUtf8(bytes: Buffer, what: string): string {
-  try {
-    return utf8.decode(bytes)
-  } catch (cause) {
-    throw agentIdError('ERR_JWS_MALFORMED', `${what} is not valid UTF-8`, { cause })
-  }
+function scratchOf(size: number): Buffer {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2))
+  return scratch
+}
+
+// Base64url text (already checked canonical) decoded as UTF-8. Invalid UTF-8 is refused, never
+// replaced by U+FFFD: two different byte strings would read the same.
+function decodeText(part: string, what: string): string {
+  const buffer = scratchOf(part.length)
+  const bytes = buffer.subarray(0, buffer.write(part, 'base64url'))
+  if (!isUtf8(bytes)) throw agentIdError('ERR_JWS_MALFORMED', `${what} is not valid UTF-8`)
+  return bytes.toString('utf8')
+}
+
+/**
+ * True when `decoded.signature` is the signer's strict Ed25519 signature over the token's first
+ * two parts.
+ */
+export function jwtSignatureValid(decoded: DecodedJwt, key: ResolvedKey): boolean {
+  const end = decoded.token.lastIndexOf('.')
+  const buffer = scratchOf(end)
+  buffer.write(decoded.token, 0, end, 'latin1')
+  return verifyEd25519(key, buffer.subarray(0, end), decoded.signature)
 }
 
 const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid'])
@@ -52,9 +75,11 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
   const dot1 = token.indexOf('.')
   const dot2 = token.indexOf('.', dot1 + 1)
   if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw agentIdError('ERR_JWS_MALFORMED', `${what} must have exactly three parts`)
-  const headerText = decodeUtf8(decodeBase64url(token.slice(0, dot1), 'ERR_JWS_MALFORMED', `${what} header`), `${what} header`)
+  const headerPart = token.slice(0, dot1)
   const payloadPart = token.slice(dot1 + 1, dot2)
+  if (!isStrictBase64url(headerPart)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header is not canonical base64url`)
   if (!isStrictBase64url(payloadPart)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload is not canonical base64url`)
+  const headerText = decodeText(headerPart, `${what} header`)
   const signature = decodeBase64url(token.slice(dot2 + 1), 'ERR_JWS_MALFORMED', `${what} signature`)
 
   const header = parseStrictJson(headerText, { maxLength: 1024, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${what} header`)
@@ -69,8 +94,16 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
   if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
   if (signature.length !== 64) throw agentIdError('ERR_SIGNATURE', `${what} signature must be 64 bytes`)
 
-  const payloadText = decodeUtf8(Buffer.from(payloadPart, 'base64url'), `${what} payload`)
+  const payloadText = decodeText(payloadPart, `${what} payload`)
   const payload = parseStrictJson(payloadText, limits, 'ERR_JWS_MALFORMED', `${what} payload`)
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload must be a JSON object`)
-  return { header: h as unknown as JwtHeader, payload: payload as Record<string, unknown>, signingInput: Buffer.from(token.slice(0, dot2), 'latin1'), signature }
+  return {
+    header: h as unknown as JwtHeader,
+    payload: payload as Record<string, unknown>,
+    token,
+    get signingInput() {
+      return Buffer.from(token.slice(0, dot2), 'latin1')
+    },
+    signature,
+  }
 }

@@ -1,6 +1,6 @@
 import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { resolveDidKey, verifyEd25519 } from '../crypto/ed25519.js'
-import { decodeJwt, type JwtLimits } from '../jws/decode-jwt.js'
+import { resolveDidKey } from '../crypto/ed25519.js'
+import { decodeJwt, jwtSignatureValid, type JwtLimits } from '../jws/decode-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 
 /** A presentation whose signature and claims are checked; its credentials are not yet. */
@@ -11,7 +11,7 @@ export interface CheckedPresentation {
   readonly expires: number
   /** The VC-JWTs it carries, unchecked. */
   readonly credentialJwts: readonly string[]
-  /** The encoded signature: unique to this presentation, the key of the replay cache. */
+  /** The signature (base64): unique to this presentation, the key of the replay cache. */
   readonly replayKey: string
 }
 
@@ -27,14 +27,15 @@ const MAX_CREDENTIALS = 8
  *   ERR_VP_AUDIENCE, ERR_VP_EXPIRED, ERR_VP_NONCE, ERR_VP_HOLDER_BINDING, ERR_INPUT_INVALID
  */
 export function checkPresentationJwt(jwt: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedPresentation {
-  const { header, payload, signingInput, signature } = decodeJwt(jwt, PRESENTATION_LIMITS, 'presentation')
+  const decoded = decodeJwt(jwt, PRESENTATION_LIMITS, 'presentation')
+  const { header, payload, signature } = decoded
   if (payload.vc !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a credential was given where a presentation was expected')
   const vp = payload.vp
   if (typeof vp !== 'object' || vp === null || Array.isArray(vp)) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation has no "vp" claim')
   if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'presentation "iss" (the holder) is required')
   const holderKey = resolveDidKey(payload.iss)
   if (header.kid !== undefined && resolveDidKey(header.kid).did !== holderKey.did) throw agentIdError('ERR_JWS_HEADER', 'presentation kid does not belong to iss')
-  if (!verifyEd25519(holderKey, signingInput, signature)) throw agentIdError('ERR_SIGNATURE', 'presentation signature does not verify')
+  if (!jwtSignatureValid(decoded, holderKey)) throw agentIdError('ERR_SIGNATURE', 'presentation signature does not verify')
 
   const v = vp as Record<string, unknown>
   const context = v['@context']
@@ -71,6 +72,7 @@ export function checkPresentationJwt(jwt: unknown, audience: string, nowSec: num
     nonce: payload.nonce,
     expires,
     credentialJwts: credentialJwts as string[],
-    replayKey: (jwt as string).slice((jwt as string).lastIndexOf('.') + 1),
+    // A copy, not a slice: V8 keeps the whole token alive behind a sliced string.
+    replayKey: signature.toString('base64'),
   }
 }

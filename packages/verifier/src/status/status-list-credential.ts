@@ -1,6 +1,6 @@
 import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { resolveDidKey, verifyEd25519 } from '../crypto/ed25519.js'
-import { decodeJwt } from '../jws/decode-jwt.js'
+import { resolveDidKey } from '../crypto/ed25519.js'
+import { decodeJwt, jwtSignatureValid } from '../jws/decode-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 import { decodeEncodedList } from './bitstring.js'
 
@@ -25,11 +25,12 @@ const LIMITS = { maxLength: 4 * 1024 * 1024, maxDepth: 8 }
  */
 export function checkStatusListJwt(jwt: unknown): CheckedStatusList {
   try {
-    const { header, payload, signingInput, signature } = decodeJwt(jwt, LIMITS, 'status list')
+    const decoded = decodeJwt(jwt, LIMITS, 'status list')
+    const { header, payload } = decoded
     if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'status list "iss" is required')
     const issuer = resolveDidKey(payload.iss)
     if (header.kid !== undefined && resolveDidKey(header.kid).did !== issuer.did) throw agentIdError('ERR_JWS_HEADER', 'status list kid does not belong to iss')
-    if (!verifyEd25519(issuer, signingInput, signature)) throw agentIdError('ERR_SIGNATURE', 'status list signature does not verify')
+    if (!jwtSignatureValid(decoded, issuer)) throw agentIdError('ERR_SIGNATURE', 'status list signature does not verify')
     const vc = payload.vc as Record<string, unknown> | undefined
     if (typeof vc !== 'object' || vc === null || !Array.isArray(vc['@context']) || vc['@context'][0] !== CREDENTIALS_CONTEXT_V1 ||
       !Array.isArray(vc.type) || !vc.type.includes('BitstringStatusListCredential')) {
