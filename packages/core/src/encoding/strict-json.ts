@@ -44,22 +44,16 @@ function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: str
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x22 /* " */) {
-      let j = i + 1
-      let escaped = false
-      while (j < n) {
-        const d = text.charCodeAt(j)
-        if (d === 0x5c /* \ */) {
-          escaped = true
-          j += 2
-          continue
-        }
-        if (d === 0x22) break
-        j++
-      }
+      // Jump from quote to quote (long values such as embedded JWTs are most of the text); a
+      // quote preceded by an odd run of backslashes is escaped and does not end the string.
+      let j = text.indexOf('"', i + 1)
+      while (j > 0 && text.charCodeAt(j - 1) === 0x5c && isEscaped(text, j)) j = text.indexOf('"', j + 1)
+      if (j < 0) j = n // unterminated: JSON.parse reports it
       if (expectKey) {
         const names = stack[stack.length - 1]
         if (names) {
-          const name = escaped ? decodeKey(text.slice(i, j + 1), code, field) : text.slice(i + 1, j)
+          const raw = text.slice(i + 1, j)
+          const name = raw.includes('\\') ? decodeKey(text.slice(i, j + 1), code, field) : raw
           if (name === '__proto__') throw agentIdError(code, `${field} has a "__proto__" member`)
           if (names.has(name)) throw agentIdError(code, `${field} has a duplicate member "${name}"`)
           names.add(name)
@@ -79,6 +73,12 @@ function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: str
       expectKey = stack.length > 0 && stack[stack.length - 1] !== null
     }
   }
+}
+
+function isEscaped(text: string, quote: number): boolean {
+  let backslashes = 0
+  for (let k = quote - 1; text.charCodeAt(k) === 0x5c; k--) backslashes++
+  return backslashes % 2 === 1
 }
 
 function decodeKey(quoted: string, code: ErrorCode, field: string): string {

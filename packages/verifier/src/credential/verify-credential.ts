@@ -1,12 +1,12 @@
 import {
   agentIdError,
-  CREDENTIALS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
   parseEntitlementSubject,
   type EntitlementSubject,
 } from '@agentid/core'
 import { resolveDidKey } from '../crypto/ed25519.js'
-import { decodeJwt, jwtSignatureValid, type JwtLimits } from '../jws/decode-jwt.js'
+import type { JwtLimits } from '../jws/decode-jwt.js'
+import { envelope, verifyJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
@@ -63,22 +63,9 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
  *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
  */
 export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
-  const decoded = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
-  const { header, payload } = decoded
-  if (payload.vp !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a presentation was given where a credential was expected')
-  const vc = payload.vc
-  if (typeof vc !== 'object' || vc === null || Array.isArray(vc)) throw agentIdError('ERR_TYPE_CONFUSION', 'credential has no "vc" claim')
-  if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "iss" is required')
-  const issuerKey = resolveDidKey(payload.iss)
-  if (header.kid !== undefined && resolveDidKey(header.kid).did !== issuerKey.did) throw agentIdError('ERR_JWS_HEADER', 'credential kid does not belong to iss')
-  if (!jwtSignatureValid(decoded, issuerKey)) throw agentIdError('ERR_SIGNATURE', 'credential signature does not verify')
-
-  const v = vc as Record<string, unknown>
-  const context = v['@context']
-  if (!Array.isArray(context) || context[0] !== CREDENTIALS_CONTEXT_V1) throw agentIdError('ERR_INPUT_INVALID', `credential @context must start with ${CREDENTIALS_CONTEXT_V1}`)
-  const types = v.type
-  if (!Array.isArray(types) || !types.includes('VerifiableCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'credential type must include VerifiableCredential')
-  if (types.includes('VerifiablePresentation')) throw agentIdError('ERR_TYPE_CONFUSION', 'credential claims to be a presentation')
+  const { payload, signer: issuerKey } = verifyJwt(jwt, CREDENTIAL_LIMITS, 'credential')
+  const v = envelope(payload, 'vc', 'credential')
+  const types = v.type as unknown[]
   if (!types.includes(ENTITLEMENT_CREDENTIAL_TYPE)) throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include ${ENTITLEMENT_CREDENTIAL_TYPE}`)
 
   if (typeof payload.sub !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "sub" is required')

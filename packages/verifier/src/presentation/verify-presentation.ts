@@ -1,6 +1,6 @@
-import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { resolveDidKey } from '../crypto/ed25519.js'
-import { decodeJwt, jwtSignatureValid, type JwtLimits } from '../jws/decode-jwt.js'
+import { agentIdError } from '@agentid/core'
+import type { JwtLimits } from '../jws/decode-jwt.js'
+import { envelope, verifyJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 
 /** A presentation whose signature and claims are checked; its credentials are not yet. */
@@ -27,22 +27,8 @@ const MAX_CREDENTIALS = 8
  *   ERR_VP_AUDIENCE, ERR_VP_EXPIRED, ERR_VP_NONCE, ERR_VP_HOLDER_BINDING, ERR_INPUT_INVALID
  */
 export function checkPresentationJwt(jwt: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedPresentation {
-  const decoded = decodeJwt(jwt, PRESENTATION_LIMITS, 'presentation')
-  const { header, payload, signature } = decoded
-  if (payload.vc !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', 'a credential was given where a presentation was expected')
-  const vp = payload.vp
-  if (typeof vp !== 'object' || vp === null || Array.isArray(vp)) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation has no "vp" claim')
-  if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'presentation "iss" (the holder) is required')
-  const holderKey = resolveDidKey(payload.iss)
-  if (header.kid !== undefined && resolveDidKey(header.kid).did !== holderKey.did) throw agentIdError('ERR_JWS_HEADER', 'presentation kid does not belong to iss')
-  if (!jwtSignatureValid(decoded, holderKey)) throw agentIdError('ERR_SIGNATURE', 'presentation signature does not verify')
-
-  const v = vp as Record<string, unknown>
-  const context = v['@context']
-  if (!Array.isArray(context) || context[0] !== CREDENTIALS_CONTEXT_V1) throw agentIdError('ERR_INPUT_INVALID', `presentation @context must start with ${CREDENTIALS_CONTEXT_V1}`)
-  const types = v.type
-  if (!Array.isArray(types) || !types.includes('VerifiablePresentation')) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation type must include VerifiablePresentation')
-  if (types.includes('VerifiableCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'presentation claims to be a credential')
+  const { payload, signature, signer: holderKey } = verifyJwt(jwt, PRESENTATION_LIMITS, 'presentation')
+  const v = envelope(payload, 'vp', 'presentation')
   if (v.holder !== undefined && v.holder !== holderKey.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'vp.holder differs from the signer')
 
   // "aud" names exactly one audience, this verifier: a VP for several could be relayed by any.

@@ -1,6 +1,5 @@
-import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { resolveDidKey } from '../crypto/ed25519.js'
-import { decodeJwt, jwtSignatureValid } from '../jws/decode-jwt.js'
+import { agentIdError } from '@agentid/core'
+import { verifyJwt, envelope } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 import { decodeEncodedList } from './bitstring.js'
 
@@ -25,17 +24,9 @@ const LIMITS = { maxLength: 4 * 1024 * 1024, maxDepth: 8 }
  */
 export function checkStatusListJwt(jwt: unknown): CheckedStatusList {
   try {
-    const decoded = decodeJwt(jwt, LIMITS, 'status list')
-    const { header, payload } = decoded
-    if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'status list "iss" is required')
-    const issuer = resolveDidKey(payload.iss)
-    if (header.kid !== undefined && resolveDidKey(header.kid).did !== issuer.did) throw agentIdError('ERR_JWS_HEADER', 'status list kid does not belong to iss')
-    if (!jwtSignatureValid(decoded, issuer)) throw agentIdError('ERR_SIGNATURE', 'status list signature does not verify')
-    const vc = payload.vc as Record<string, unknown> | undefined
-    if (typeof vc !== 'object' || vc === null || !Array.isArray(vc['@context']) || vc['@context'][0] !== CREDENTIALS_CONTEXT_V1 ||
-      !Array.isArray(vc.type) || !vc.type.includes('BitstringStatusListCredential')) {
-      throw agentIdError('ERR_TYPE_CONFUSION', 'not a BitstringStatusListCredential')
-    }
+    const { payload, signer: issuer } = verifyJwt(jwt, LIMITS, 'status list')
+    const vc = envelope(payload, 'vc', 'status list')
+    if (!(vc.type as unknown[]).includes('BitstringStatusListCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'not a BitstringStatusListCredential')
     const subject = vc.credentialSubject as Record<string, unknown> | undefined
     if (typeof subject !== 'object' || subject === null || subject.type !== 'BitstringStatusList' || typeof subject.statusPurpose !== 'string') {
       throw agentIdError('ERR_INPUT_INVALID', 'status list credentialSubject must be a BitstringStatusList with a statusPurpose')
