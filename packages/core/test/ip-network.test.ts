@@ -106,7 +106,7 @@ describe('IP networks', () => {
     it(`parses ${text}`, () => {
       const n = parseIpNetwork(text)
       assert.equal(n.prefix, prefix)
-      assert.deepEqual(n.bytes, address)
+      assert.deepEqual(n.bytes, Array.from(address))
       assert.equal(n.text, text)
     })
   }

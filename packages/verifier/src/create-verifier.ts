@@ -43,6 +43,12 @@ export interface VerifierOptions {
   readonly random?: (size: number) => Buffer
   /** Credentials whose parsing and signature are remembered (default 1024). */
   readonly credentialCacheSize?: number
+  /**
+   * Live presentations remembered against replay (default 100,000). When it is full of live
+   * ones, new presentations are refused (`ERR_VP_REPLAY`) until some expire: size it above the
+   * number of presentations this verifier accepts in 6 minutes.
+   */
+  readonly replayCacheSize?: number
 }
 
 /** One entitlement the verified holder has, with the credential that grants it. */
@@ -101,6 +107,14 @@ function failure(error: unknown): Failure {
   return { ok: false, code: 'ERR_INPUT_INVALID', message: `verification failed: ${error instanceof Error ? error.message : String(error)}` }
 }
 
+function numberOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw agentIdError('ERR_USAGE', `${name} must be a number from ${min} to ${max}`)
+  }
+  return value
+}
+
 /**
  * Creates an offline verifier (DESIGN.md, "Verifier contract"). It holds the challenge store,
  * the replay cache and a cache of checked credentials; keep one per process.
@@ -109,19 +123,22 @@ function failure(error: unknown): Failure {
 export function createVerifier(options: VerifierOptions): Verifier {
   const did = parseDidKey(options.did).did
   const trust = parseTrustedIssuers(options.trustedIssuers)
-  const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > MAX_TOLERANCE) {
-    throw agentIdError('ERR_USAGE', `clockTolerance must be between 0 and ${MAX_TOLERANCE} seconds`)
-  }
+  const tolerance = numberOption('clockTolerance', options.clockTolerance, DEFAULT_TOLERANCE, 0, MAX_TOLERANCE)
+  const challengeTtl = numberOption('challengeTtl', options.challengeTtl, 120, 1, 3600)
+  const cacheSize = numberOption('credentialCacheSize', options.credentialCacheSize, 1024, 0, 1_000_000)
+  const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000)
   const now = options.now ?? Date.now
   const random = options.random ?? randomBytes
   const status = options.statusLists
-  const challenges = new ChallengeStore((options.challengeTtl ?? 120) * 1000, 10_000)
-  const replays = new ReplayCache(100_000)
+  if (status !== undefined && status !== 'unchecked' && typeof (status as StatusSource | undefined)?.check !== 'function') {
+    throw agentIdError('ERR_USAGE', "statusLists must be a status source ({ check }) or 'unchecked'")
+  }
+  const challenges = new ChallengeStore(challengeTtl * 1000, 10_000)
+  const replays = new ReplayCache(replayCacheSize)
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not
-  // cached: they can change between two presentations.
-  const checked = new LruMap<string, VerifiedCredential>(options.credentialCacheSize ?? 1024)
+  // cached: they can change between two presentations. Cached results are frozen.
+  const checked = new LruMap<string, VerifiedCredential>(cacheSize)
 
   function checkCredentialCached(jwt: string): VerifiedCredential {
     let credential = checked.get(jwt)
@@ -150,7 +167,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (status === undefined) throw agentIdError('ERR_STATUS_UNAVAILABLE', `credential ${credential.id} has a status entry and this verifier has no status source`)
     for (const entry of credential.status) {
       const outcome = await status.check(entry, credential, nowMs)
-      if (!outcome.ok) throw agentIdError(outcome.code, outcome.message)
+      // Anything but an explicit `ok: true` is a refusal: a status source that answers oddly must
+      // not let a credential through.
+      if (outcome?.ok !== true) {
+        const code = outcome?.code === 'ERR_VC_REVOKED' || outcome?.code === 'ERR_VC_SUSPENDED' ? outcome.code : 'ERR_STATUS_UNAVAILABLE'
+        throw agentIdError(code, outcome?.message ?? `status of credential ${credential.id} is unknown`)
+      }
     }
     return true
   }
@@ -164,6 +186,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     async verifyPresentation(jwt, verifyOptions) {
       if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifyPresentation needs { challenge: string }')
+      let reserved: string | undefined
       try {
         const nowMs = now()
         const nowSec = nowMs / 1000
@@ -174,10 +197,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
           if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
           if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
         }
-        // Recorded before the awaits below, so two concurrent uses cannot both pass.
-        if (replays.seenBefore(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)) {
-          throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
-        }
+        // Reserved before the awaits below, so two concurrent uses cannot both pass; released
+        // if the presentation is refused, so refused ones cannot crowd out the rest.
+        const use = replays.reserve(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)
+        if (use === 'replay') throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
+        if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
+        reserved = vp.replayKey
         const credentials = vp.credentialJwts.map(checkCredentialCached)
         for (const credential of credentials) {
           // Holder binding: only the subject of a credential may present it. (Delegation chains,
@@ -193,6 +218,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         }
         return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
       } catch (error) {
+        if (reserved !== undefined) replays.release(reserved)
         return failure(error)
       }
     },
@@ -214,17 +240,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (!result.ok) return { allow: false, code: result.code, message: result.message }
       try {
         parseAccessRequest(request)
+        const nowMs = now()
+        // Credentials may have expired since the presentation was verified (long sessions).
+        const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
+        if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
+        const match = matchEntitlements(live.map((g) => g.entitlement), request, nowMs)
+        if (!match.allow) return { allow: false, code: match.code, message: match.message }
+        const granted = live[match.index]!
+        return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement }
       } catch (error) {
-        return { allow: false, ...failure(error) }
+        const { code, message } = failure(error)
+        return { allow: false, code, message }
       }
-      const nowMs = now()
-      // Credentials may have expired since the presentation was verified (long sessions).
-      const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
-      if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
-      const match = matchEntitlements(live.map((g) => g.entitlement), request, nowMs)
-      if (!match.allow) return { allow: false, code: match.code, message: match.message }
-      const granted = live[match.index]!
-      return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement }
     },
   }
 }

@@ -16,7 +16,7 @@ export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js
 export type { StatusOutcome, StatusSource } from './status/status-source.js'
 export { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'
 export type { DecodedJwt, JwtHeader, JwtLimits } from './jws/decode-jwt.js'
-export { verifyEd25519, resolveDidKey } from './crypto/ed25519.js'
+export { resolveDidKey, resolveKeyId, verifyEd25519 } from './crypto/ed25519.js'
 export type { ResolvedKey } from './crypto/ed25519.js'
 export { decodeEncodedList, statusAt, MIN_STATUS_LIST_BITS } from './status/bitstring.js'
 export { checkStatusListJwt } from './status/status-list-credential.js'

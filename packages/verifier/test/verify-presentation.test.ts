@@ -303,3 +303,86 @@ describe('options', () => {
     assert.equal((await verifier().verifyPresentation(jwt, { challenge: 'nonce-1' })).ok, true)
   })
 })
+
+describe('hardening (review findings)', () => {
+  it('cannot be flushed: refused presentations do not evict the record of an accepted one', async () => {
+    const v = verifier({ replayCacheSize: 3 })
+    assert.equal((await v.verifyPresentation(valid, { challenge: 'nonce-1' })).ok, true)
+    // Junk signed by the attacker's own key, with a credential that fails: each is refused and
+    // leaves nothing behind.
+    for (let i = 0; i < 10; i++) {
+      const junk = makeVp([makeVc({ iss: KEYS.otherIssuer.did, sub: KEYS.other.did }, {}, KEYS.otherIssuer)], { iss: KEYS.other.did, jti: `junk-${i}` }, KEYS.other)
+      assert.equal((await v.verifyPresentation(junk, { challenge: 'nonce-1' })).ok, false)
+    }
+    const again = await v.verifyPresentation(valid, { challenge: 'nonce-1' })
+    assert.equal(again.ok === false && again.code, 'ERR_VP_REPLAY')
+  })
+
+  it('fails closed when the replay cache is full of live presentations, and recovers as they expire', async () => {
+    let now = T0
+    const v = verifier({ replayCacheSize: 2, now: () => now })
+    for (let i = 0; i < 2; i++) assert.equal((await v.verifyPresentation(makeVp([makeVc()], { jti: `p-${i}` }), { challenge: 'nonce-1' })).ok, true)
+    const third = makeVp([makeVc()], { jti: 'p-2' })
+    const full = await v.verifyPresentation(third, { challenge: 'nonce-1' })
+    assert.equal(full.ok === false && full.code, 'ERR_VP_REPLAY')
+    now = T0 + (120 + TOL + 1) * 1000
+    const later = makeVp([makeVc()], { jti: 'p-3', iat: S0 + 181, nbf: S0 + 181, exp: S0 + 300 })
+    assert.equal((await v.verifyPresentation(later, { challenge: 'nonce-1' })).ok, true)
+  })
+
+  it('hands out frozen credentials, so a caller cannot widen a cached grant', async () => {
+    const v = verifier()
+    const first = await v.verifyPresentation(makeVp([makeVc()], { jti: 'a' }), { challenge: 'nonce-1' })
+    assert.ok(first.ok)
+    assert.throws(() => (first.credentials[0]!.claims.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] }), TypeError)
+    const actions = first.credentials[0]!.claims.entitlements[0]!.actions
+    assert.equal(Reflect.set(actions, 0, 'delete'), false)
+    assert.equal(actions[0], 'read')
+    const second = await v.verifyPresentation(makeVp([makeVc()], { jti: 'b' }), { challenge: 'nonce-1' })
+    const decision = v.authorize(second, { resource: 'db:hr/payroll', action: 'delete' })
+    assert.equal(!decision.allow && decision.code, 'ERR_NOT_ENTITLED')
+  })
+
+  it('answers ill-typed request contexts with a code, never an exception', async () => {
+    const v = verifier()
+    const result = await v.verifyPresentation(valid, { challenge: 'nonce-1' })
+    for (const context of [{ time: '2026-11-30T09:00:00Z' }, { time: Number.NaN }, { time: new Date('nope') }, { ip: 167772161 }, { records: '10' }, { records: -1 }, 'ctx']) {
+      const decision = v.authorize(result, { resource: 'db:customers', action: 'read', purpose: 'monthly-report', context } as never)
+      assert.equal(!decision.allow && decision.code, 'ERR_INPUT_INVALID', JSON.stringify(context))
+    }
+  })
+
+  it('refuses a DID URL where a DID is required (iss, sub)', async () => {
+    const asUrl = (did: string) => `${did}#${did.slice(8)}`
+    for (const vp of [
+      makeVp([makeVc()], { iss: asUrl(KEYS.agent.did) }),
+      makeVp([makeVc({ iss: asUrl(KEYS.issuer.did) })]),
+      makeVp([makeVc({ sub: asUrl(KEYS.agent.did) })]),
+    ]) {
+      const result = await verifier().verifyPresentation(vp, { challenge: 'nonce-1' })
+      assert.equal(result.ok === false && result.code, 'ERR_DID_INVALID')
+    }
+  })
+
+  it('refuses a token whose typ names the other kind', async () => {
+    const vc = signRaw(KEYS.issuer, { alg: 'EdDSA', typ: 'vp+jwt' }, vcPayload())
+    const result = await verifier().verifyPresentation(makeVp([vc]), { challenge: 'nonce-1' })
+    assert.equal(result.ok === false && result.code, 'ERR_TYPE_CONFUSION')
+  })
+
+  it('refuses bad options with ERR_USAGE or ERR_INPUT_INVALID', () => {
+    for (const bad of [{ challengeTtl: Number.NaN }, { challengeTtl: Infinity }, { credentialCacheSize: -1 }, { replayCacheSize: 0 }, { statusLists: {} as never }, { statusLists: 'skip' as never }]) {
+      assert.throws(() => verifier(bad), { code: 'ERR_USAGE' }, JSON.stringify(bad))
+    }
+    assert.throws(() => verifier({ trustedIssuers: [{ did: KEYS.issuer.did, resources: ['crm:x/*'] }, KEYS.issuer.did] }), { code: 'ERR_INPUT_INVALID' })
+  })
+
+  it('treats any status answer but ok: true as a refusal', async () => {
+    const entry = { credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '1', statusListCredential: 'https://i.example/s' } }
+    for (const answer of [{ ok: 'yes' }, {}, undefined, { ok: false, code: 'ERR_NOT_A_CODE', message: 'x' }]) {
+      const v = verifier({ statusLists: { check: () => answer as never } })
+      const result = await v.verifyPresentation(makeVp([makeVc({}, entry)]), { challenge: 'nonce-1' })
+      assert.equal(result.ok === false && result.code, 'ERR_STATUS_UNAVAILABLE', JSON.stringify(answer))
+    }
+  })
+})

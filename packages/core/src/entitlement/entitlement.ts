@@ -91,13 +91,27 @@ export function entitlementToJson(entitlement: Entitlement): Record<string, unkn
 }
 
 /**
- * Checks a request's resource, action and purpose fields.
+ * Checks a request: resource, action and purpose well formed, and context values of the right
+ * types (`time` a finite number of milliseconds or a valid Date, `ip` a string, `records` a
+ * non-negative integer). Matching never sees a value it could misread.
  * @throws AgentIdError ERR_INPUT_INVALID
  */
 export function parseAccessRequest(request: AccessRequest): AccessRequest {
+  if (typeof request !== 'object' || request === null) throw agentIdError('ERR_INPUT_INVALID', 'request must be an object')
   parseResource(request.resource, 'resource')
   parseAction(request.action, 'action')
   if (request.purpose !== undefined) parsePurpose(request.purpose, 'purpose')
+  const context = request.context
+  if (context === undefined) return request
+  if (typeof context !== 'object' || context === null) throw agentIdError('ERR_INPUT_INVALID', '"context" must be an object')
+  const { time, ip, records } = context
+  if (time !== undefined && !(typeof time === 'number' ? Number.isFinite(time) : time instanceof Date && Number.isFinite(time.getTime()))) {
+    throw agentIdError('ERR_INPUT_INVALID', '"context.time" must be milliseconds since the epoch or a valid Date')
+  }
+  if (ip !== undefined && typeof ip !== 'string') throw agentIdError('ERR_INPUT_INVALID', '"context.ip" must be a string')
+  if (records !== undefined && (typeof records !== 'number' || !Number.isSafeInteger(records) || records < 0)) {
+    throw agentIdError('ERR_INPUT_INVALID', '"context.records" must be a non-negative integer')
+  }
   return request
 }
 

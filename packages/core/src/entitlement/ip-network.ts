@@ -2,7 +2,8 @@ import { agentIdError } from '../errors/agentid-error.js'
 
 /** An IPv4 or IPv6 network: address bytes (4 or 16) and prefix length. */
 export interface IpNetwork {
-  readonly bytes: Uint8Array
+  /** A frozen array, so that a network held in a cache cannot be widened in place. */
+  readonly bytes: readonly number[]
   readonly prefix: number
   /** Canonical text, e.g. `10.20.0.0/16`. */
   readonly text: string
@@ -92,16 +93,16 @@ export function parseIpNetwork(text: unknown, field = 'network'): IpNetwork {
   if (!hostBitsZero(bytes, prefix)) {
     throw agentIdError('ERR_INPUT_INVALID', `"${field}" has host bits set`)
   }
-  return { bytes, prefix, text }
+  return Object.freeze({ bytes: Object.freeze(Array.from(bytes)), prefix, text })
 }
 
-function hostBitsZero(bytes: Uint8Array, prefix: number): boolean {
+function hostBitsZero(bytes: ArrayLike<number>, prefix: number): boolean {
   for (let i = prefix; i < bytes.length * 8; i++) if ((bytes[i >> 3]! >> (7 - (i & 7))) & 1) return false
   return true
 }
 
 /** True when the first `bits` bits of a and b are equal. */
-function hasPrefix(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+function hasPrefix(a: ArrayLike<number>, b: ArrayLike<number>, bits: number): boolean {
   const whole = bits >> 3
   for (let i = 0; i < whole; i++) if (a[i] !== b[i]) return false
   const rest = bits & 7

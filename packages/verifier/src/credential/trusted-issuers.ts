@@ -21,6 +21,8 @@ export function parseTrustedIssuers(value: unknown): TrustPolicy {
     const entry = typeof item === 'string' ? { did: item } : (item as { did?: unknown; resources?: unknown })
     if (typeof entry !== 'object' || entry === null) throw agentIdError('ERR_INPUT_INVALID', `trustedIssuers[${i}] must be a DID or { did, resources }`)
     const did = parseDidKey(entry.did).did
+    // A repeated DID would silently widen or narrow the scope depending on its position.
+    if (out.has(did)) throw agentIdError('ERR_INPUT_INVALID', `trustedIssuers[${i}] repeats ${did}`)
     if (entry.resources === undefined) {
       out.set(did, { did })
     } else {

@@ -8,6 +8,7 @@ import { resolveDidKey } from '../crypto/ed25519.js'
 import type { JwtLimits } from '../jws/decode-jwt.js'
 import { envelope, verifyJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
+import { deepFreeze } from '../internal/deep-freeze.js'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
 export interface CredentialStatusEntry {
@@ -16,6 +17,8 @@ export interface CredentialStatusEntry {
   readonly statusPurpose: string
   readonly statusListIndex: string
   readonly statusListCredential: string
+  /** Bits per entry; only 1 is supported (absent means 1). */
+  readonly statusSize?: number
 }
 
 /** An entitlement credential whose signature and shape have been checked (not its time or trust). */
@@ -63,7 +66,7 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
  *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
  */
 export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
-  const { payload, signer: issuerKey } = verifyJwt(jwt, CREDENTIAL_LIMITS, 'credential')
+  const { payload, signer: issuerKey } = verifyJwt(jwt, CREDENTIAL_LIMITS, 'credential', 'vc')
   const v = envelope(payload, 'vc', 'credential')
   const types = v.type as unknown[]
   if (!types.includes(ENTITLEMENT_CREDENTIAL_TYPE)) throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include ${ENTITLEMENT_CREDENTIAL_TYPE}`)
@@ -94,5 +97,5 @@ export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
     jwt: jwt as string,
   }
   if (notBefore !== undefined) out.notBefore = notBefore
-  return out
+  return deepFreeze(out)
 }

@@ -1,5 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
-import { isCanonicalScalar, parseDidKeyUrl, weakPointReason, type DidKey } from '@agentid/core'
+import { isCanonicalScalar, parseDidKey, parseDidKeyUrl, weakPointReason, type DidKey } from '@agentid/core'
 import { LruMap } from '../internal/lru.js'
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow.
@@ -11,20 +11,34 @@ export interface ResolvedKey extends DidKey {
 }
 
 // Parsing a did:key and building its KeyObject costs more than a signature check: keep them.
-const keys = new LruMap<string, ResolvedKey>(4096)
+// DIDs and key ids are cached apart, so that a key id is never accepted where a DID is required.
+const dids = new LruMap<string, ResolvedKey>(4096)
+const keyIds = new LruMap<string, ResolvedKey>(4096)
+
+function resolve(value: string, cache: LruMap<string, ResolvedKey>, parse: (value: string) => DidKey): ResolvedKey {
+  const cached = cache.get(value)
+  if (cached) return cached
+  const parsed = parse(value)
+  const resolved = { ...parsed, keyObject: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, parsed.publicKey]), format: 'der', type: 'spki' }) }
+  cache.set(value, resolved)
+  return resolved
+}
 
 /**
- * Resolves a did:key (or its key URL) to a checked Ed25519 key, cached.
+ * Resolves a did:key (a DID, not a DID URL: `iss` and `sub` name a subject) to a checked Ed25519
+ * key, cached.
  * @throws AgentIdError ERR_DID_INVALID, ERR_DID_UNSUPPORTED, ERR_KEY_WEAK
  */
-export function resolveDidKey(didOrKeyId: string): ResolvedKey {
-  const cached = keys.get(didOrKeyId)
-  if (cached) return cached
-  const parsed = parseDidKeyUrl(didOrKeyId)
-  const keyObject = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, parsed.publicKey]), format: 'der', type: 'spki' })
-  const resolved = { ...parsed, keyObject }
-  keys.set(didOrKeyId, resolved)
-  return resolved
+export function resolveDidKey(did: string): ResolvedKey {
+  return resolve(did, dids, parseDidKey)
+}
+
+/**
+ * Resolves a JWS `kid`: a did:key URL whose fragment is the key itself.
+ * @throws AgentIdError ERR_DID_INVALID, ERR_DID_UNSUPPORTED, ERR_KEY_WEAK
+ */
+export function resolveKeyId(keyId: string): ResolvedKey {
+  return resolve(keyId, keyIds, parseDidKeyUrl)
 }
 
 /**

@@ -19,29 +19,9 @@ export class LruMap<K, V> {
     return value
   }
 
-  has(key: K): boolean {
-    return this.#map.has(key)
-  }
-
   set(key: K, value: V): void {
     this.#map.delete(key)
     this.#map.set(key, value)
     if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K)
-  }
-
-  delete(key: K): boolean {
-    return this.#map.delete(key)
-  }
-
-  get size(): number {
-    return this.#map.size
-  }
-
-  /** Removes entries, oldest first, while `expired` says so. */
-  evictWhile(expired: (value: V) => boolean): void {
-    for (const [key, value] of this.#map) {
-      if (!expired(value)) break
-      this.#map.delete(key)
-    }
   }
 }

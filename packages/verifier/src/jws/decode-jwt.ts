@@ -8,8 +8,6 @@ export interface DecodedJwt {
   readonly payload: Record<string, unknown>
   /** The compact token itself. */
   readonly token: string
-  /** `base64url(header) + "." + base64url(payload)`, the bytes that were signed (a copy). */
-  readonly signingInput: Buffer
   readonly signature: Buffer
 }
 
@@ -101,9 +99,6 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
     header: h as unknown as JwtHeader,
     payload: payload as Record<string, unknown>,
     token,
-    get signingInput() {
-      return Buffer.from(token.slice(0, dot2), 'latin1')
-    },
     signature,
   }
 }

@@ -1,5 +1,5 @@
 import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { resolveDidKey, type ResolvedKey } from '../crypto/ed25519.js'
+import { resolveDidKey, resolveKeyId, type ResolvedKey } from '../crypto/ed25519.js'
 import { decodeJwt, jwtSignatureValid, type DecodedJwt, type JwtLimits } from './decode-jwt.js'
 
 /** A JWS whose signer, named by `iss` (and `kid` when present), has been checked. */
@@ -8,17 +8,20 @@ export interface VerifiedJwt extends DecodedJwt {
 }
 
 /**
- * Decodes a compact JWS and checks that `iss` is an Ed25519 did:key, that `kid` (optional, since
- * Veramo omits it) is that key, and that the key signed the token. Claims are not parsed further
+ * Decodes a compact JWS and checks that `typ` (when present) is not the other kind's, that `iss`
+ * is an Ed25519 did:key, that `kid` (optional, since Veramo omits it) is that key, and that the
+ * key signed the token. Claims are not parsed further
  * before the signature holds.
  * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_INPUT_INVALID
  */
-export function verifyJwt(token: unknown, limits: JwtLimits, what: string): VerifiedJwt {
+export function verifyJwt(token: unknown, limits: JwtLimits, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
   const decoded = decodeJwt(token, limits, what)
+  const typ = decoded.header.typ
+  if (typ !== undefined && typ !== 'JWT' && !typ.startsWith(`${kind}+`)) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has typ ${typ}`)
   const iss = decoded.payload.iss
   if (typeof iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', `${what} "iss" is required`)
   const signer = resolveDidKey(iss)
-  if (decoded.header.kid !== undefined && resolveDidKey(decoded.header.kid).did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to iss`)
+  if (decoded.header.kid !== undefined && resolveKeyId(decoded.header.kid).did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to iss`)
   if (!jwtSignatureValid(decoded, signer)) throw agentIdError('ERR_SIGNATURE', `${what} signature does not verify`)
   return Object.assign(decoded, { signer })
 }

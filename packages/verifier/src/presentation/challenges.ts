@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { LruMap } from '../internal/lru.js'
 
 /** Outcome of consuming a challenge. */
@@ -17,7 +16,7 @@ export class ChallengeStore {
     this.#issued = new LruMap(max)
   }
 
-  issue(nowMs: number, random: (size: number) => Buffer = randomBytes): string {
+  issue(nowMs: number, random: (size: number) => Buffer): string {
     const nonce = random(16).toString('base64url')
     this.#issued.set(nonce, { expiresAt: nowMs + this.#ttlMs, used: false })
     return nonce
@@ -33,22 +32,39 @@ export class ChallengeStore {
 }
 
 /**
- * Presentations already accepted, remembered until they expire, so that the same VP is refused a
- * second time even when its challenge came from elsewhere. Bounded: when full, the entries that
- * expire first are forgotten (they would be refused as expired anyway soon after).
+ * Presentations in use, remembered until they expire, so that the same VP is refused a second time
+ * even when its challenge came from elsewhere. Entries are never evicted while they live: when
+ * the cache is full of live entries it refuses new presentations (fails closed) rather than forget
+ * one and let it be replayed.
  */
 export class ReplayCache {
-  readonly #seen: LruMap<string, number>
+  readonly #max: number
+  readonly #until = new Map<string, number>()
+  #lastSweep = -Infinity
 
   constructor(max: number) {
-    this.#seen = new LruMap(max)
+    this.#max = max
   }
 
-  /** True when `key` was seen and has not expired; otherwise records it until `expiresAtMs`. */
-  seenBefore(key: string, expiresAtMs: number, nowMs: number): boolean {
-    const until = this.#seen.get(key)
-    if (until !== undefined && until > nowMs) return true
-    this.#seen.set(key, expiresAtMs)
-    return false
+  /**
+   * Reserves `key` until `expiresAtMs`: 'ok', 'replay' when it is reserved already, or 'full'.
+   */
+  reserve(key: string, expiresAtMs: number, nowMs: number): 'ok' | 'replay' | 'full' {
+    const until = this.#until.get(key)
+    if (until !== undefined && until > nowMs) return 'replay'
+    // Expired entries are swept only when the cache is full, and at most once a second, so that a
+    // flood of refused presentations cannot make every request pay for a sweep.
+    if (this.#until.size >= this.#max && nowMs - this.#lastSweep >= 1000) {
+      this.#lastSweep = nowMs
+      for (const [old, oldUntil] of this.#until) if (oldUntil <= nowMs) this.#until.delete(old)
+    }
+    if (this.#until.size >= this.#max) return 'full'
+    this.#until.set(key, expiresAtMs)
+    return 'ok'
+  }
+
+  /** Forgets a reservation whose presentation was refused, so that it cannot crowd out others. */
+  release(key: string): void {
+    this.#until.delete(key)
   }
 }

@@ -27,7 +27,7 @@ const MAX_CREDENTIALS = 8
  *   ERR_VP_AUDIENCE, ERR_VP_EXPIRED, ERR_VP_NONCE, ERR_VP_HOLDER_BINDING, ERR_INPUT_INVALID
  */
 export function checkPresentationJwt(jwt: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedPresentation {
-  const { payload, signature, signer: holderKey } = verifyJwt(jwt, PRESENTATION_LIMITS, 'presentation')
+  const { payload, signature, signer: holderKey } = verifyJwt(jwt, PRESENTATION_LIMITS, 'presentation', 'vp')
   const v = envelope(payload, 'vp', 'presentation')
   if (v.holder !== undefined && v.holder !== holderKey.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'vp.holder differs from the signer')
 

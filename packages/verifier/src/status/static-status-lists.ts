@@ -23,22 +23,27 @@ function unavailable(message: string): StatusOutcome {
 export function statusListsFromJwts(jwts: readonly string[], options: StaticStatusListOptions = {}): StatusSource {
   const maxAge = options.maxAge ?? 3600
   if (!Number.isFinite(maxAge) || maxAge <= 0) throw agentIdError('ERR_USAGE', 'maxAge must be a positive number of seconds')
+  // Keyed by issuer and URL: a list signed by someone else for the same URL never displaces the
+  // issuer's own.
   const lists = new Map<string, CheckedStatusList>()
   for (const jwt of jwts) {
     const list = checkStatusListJwt(jwt)
-    const known = lists.get(list.url)
-    if (!known || known.issuedAt < list.issuedAt) lists.set(list.url, list)
+    const key = `${list.issuer} ${list.url}`
+    const known = lists.get(key)
+    if (!known || known.issuedAt < list.issuedAt) lists.set(key, list)
   }
   return {
     check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): StatusOutcome {
       if (entry.statusPurpose !== 'revocation' && entry.statusPurpose !== 'suspension') return unavailable(`status purpose ${entry.statusPurpose} is not supported`)
-      const list = lists.get(entry.statusListCredential)
-      if (!list) return unavailable(`no status list ${entry.statusListCredential} for credential ${credential.id}`)
-      if (list.issuer !== credential.issuer) return unavailable(`status list ${list.url} is not signed by the credential's issuer`)
+      if (entry.statusSize !== undefined && entry.statusSize !== 1) return unavailable(`status size ${String(entry.statusSize)} is not supported`)
+      const list = lists.get(`${credential.issuer} ${entry.statusListCredential}`)
+      if (!list) return unavailable(`no status list ${entry.statusListCredential} from ${credential.issuer} for credential ${credential.id}`)
       if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
       const nowSec = nowMs / 1000
       if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
       if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
+      // Published "in the future" by more than any sane clock skew: its age cannot be trusted.
+      if (list.issuedAt - nowSec > 300) return unavailable(`status list ${list.url} is dated in the future`)
       let value: number
       try {
         value = statusAt(list.bits, Number(entry.statusListIndex))

@@ -24,7 +24,7 @@ const LIMITS = { maxLength: 4 * 1024 * 1024, maxDepth: 8 }
  */
 export function checkStatusListJwt(jwt: unknown): CheckedStatusList {
   try {
-    const { payload, signer: issuer } = verifyJwt(jwt, LIMITS, 'status list')
+    const { payload, signer: issuer } = verifyJwt(jwt, LIMITS, 'status list', 'vc')
     const vc = envelope(payload, 'vc', 'status list')
     if (!(vc.type as unknown[]).includes('BitstringStatusListCredential')) throw agentIdError('ERR_TYPE_CONFUSION', 'not a BitstringStatusListCredential')
     const subject = vc.credentialSubject as Record<string, unknown> | undefined
