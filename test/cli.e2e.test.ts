@@ -122,6 +122,9 @@ describe('agentid CLI end to end (real processes)', function () {
       [['verify', 'vp.jwt', '--audience', verifierDid, '--challenge', 'c-1'], 'ERR_USAGE', 2],
       [['frobnicate'], 'ERR_USAGE', 2],
       [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--bogus'], 'ERR_USAGE', 2],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--out', 'report.vc.jwt'], 'ERR_CONFLICT', 1],
+      [['grant', agentDid, '--resource', 'db:x', '--action', 'read', '--out', 'no-such-dir/x.jwt'], 'ERR_INPUT_INVALID', 1],
+      [['agent', 'register', verifierDid, '--name', 'x', '--kind', 'company', '--owner', 'ops', '--role', 'sales-reporter', '--out', 'report.vc.jwt'], 'ERR_CONFLICT', 1],
     ]
     if (process.getuid?.() !== 0) cases.push([['present', '--key', 'secret.key', '--credential', 'report.vc.jwt', '--audience', verifierDid, '--challenge', 'c'], 'ERR_INPUT_INVALID', 1])
     for (const [args, code, exit] of cases) {

@@ -151,7 +151,7 @@ describe('interop with did-jwt-vc and Veramo', function () {
       agent = generateAgentKey()
       await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-ops', segment: 'sales' }, 'admin')
       credential = await issuer.grant(
-        { subject: agent.did, entitlements, ttlSeconds: 3600, task: { id: 'task-2026-11-report', description: 'November report' }, risk: 'medium' },
+        { subject: agent.did, entitlements: entitlements.map(entitlementToJson), ttlSeconds: 3600, task: { id: 'task-2026-11-report', description: 'November report' }, risk: 'medium' },
         'admin',
       )
       verifier = await issuerVerifier()
@@ -338,7 +338,7 @@ describe('interop with did-jwt-vc and Veramo', function () {
         const credentials: string[] = []
         for (const c of plan.credentials) {
           if (c.source === 'issuer') {
-            credentials.push((await issuer.grant({ subject: holder.did, entitlements: c.entitlements, ttlSeconds: c.ttl }, 'admin')).jwt)
+            credentials.push((await issuer.grant({ subject: holder.did, entitlements: c.entitlements.map(entitlementToJson), ttlSeconds: c.ttl }, 'admin')).jwt)
           } else {
             const now = nowSec()
             credentials.push(offlineCredential(holder.did, c.entitlements, c.nbf ? { nbf: now, exp: now + c.ttl } : { iat: now, exp: now + c.ttl }))

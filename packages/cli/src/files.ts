@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { open, readFile, rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { agentIdError } from '@agentid/core'
 
@@ -32,4 +32,34 @@ export async function writeTextFile(cwd: string, path: string, content: string, 
     throw agentIdError('ERR_INPUT_INVALID', `cannot write ${path}: ${(cause as Error).message}`, { cause })
   }
   return full
+}
+
+/** An output file created empty before the work that fills it, so that a bad path fails first. */
+export interface ReservedFile {
+  readonly path: string
+  write(content: string): Promise<void>
+  /** Removes the empty file when the work failed. */
+  discard(): Promise<void>
+}
+
+/**
+ * Creates an output file (refusing to overwrite) before an operation that cannot be undone, such
+ * as issuing a credential: the operation must not commit and then fail to deliver its result.
+ * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID
+ */
+export async function reserveOutputFile(cwd: string, path: string, options: { mode?: number } = {}): Promise<ReservedFile> {
+  const full = resolve(cwd, path)
+  let handle
+  try {
+    handle = await open(full, 'wx', options.mode ?? 0o644)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw agentIdError('ERR_CONFLICT', `${path} already exists; choose another --out`, { cause })
+    throw agentIdError('ERR_INPUT_INVALID', `cannot write ${path}: ${(cause as Error).message}`, { cause })
+  }
+  await handle.close()
+  return {
+    path: full,
+    write: (content) => writeFile(full, content.endsWith('\n') ? content : `${content}\n`),
+    discard: () => rm(full, { force: true }),
+  }
 }

@@ -55,7 +55,8 @@ export async function createKek(home: IssuerHome, env: NodeJS.ProcessEnv = proce
   return { kek, source: home.kekFile }
 }
 
-/** Creates the home directory (0700). */
+/** Creates the home directory, or takes over an existing one, owner-only (0700). */
 export async function ensureHomeDir(home: IssuerHome): Promise<void> {
   await mkdir(home.dir, { recursive: true, mode: 0o700 })
+  await chmod(home.dir, 0o700)
 }

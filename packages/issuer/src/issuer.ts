@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { access } from 'node:fs/promises'
+import { access, rm } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import {
   AGENTID_CONTEXT_V1,
@@ -7,20 +7,22 @@ import {
   CREDENTIALS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
   entitlementSubjectToJson,
+  entitlementToJson,
   parseAgentKind,
   parseAgentName,
   parseDidKey,
+  parseEntitlements,
+  parseEntitlementSubject,
   parseOwner,
   parseSegment,
   type AgentKind,
-  type Entitlement,
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
 import { checkCredentialJwt, checkStatusListJwt } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
-import type { AgentRecord, AuditInput, CredentialRecord, IssuerStore } from './store/issuer-store.js'
+import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, Issuance, IssuerStore, StatusAllocation } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
 
@@ -60,7 +62,8 @@ export interface RegisterAgentInput {
 /** Input of {@link Issuer.grant}. */
 export interface GrantInput {
   readonly subject: string
-  readonly entitlements: readonly Entitlement[]
+  /** Entitlements in their JSON form (as in a credential); parsed strictly here. */
+  readonly entitlements: readonly unknown[]
   /** Lifetime in seconds: every grant expires. */
   readonly ttlSeconds: number
   readonly task?: TaskRef
@@ -105,11 +108,20 @@ export class Issuer {
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
-    if (await exists(home.database)) throw agentIdError('ERR_CONFLICT', `an issuer already exists in ${home.dir}`)
+    const kekFromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
+    for (const file of [home.database, home.adminTokenFile, ...(kekFromEnv ? [] : [home.kekFile])]) {
+      if (await exists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists: an issuer (or part of one) is in ${home.dir}`)
+    }
     await ensureHomeDir(home)
-    const { kek, source } = await createKek(home, env)
-    const store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
+    // Everything init creates is removed again if any step fails: no half-made issuer is left,
+    // and no secret outlives the database it belongs to.
+    const created: string[] = []
+    let store: IssuerStore | undefined
     try {
+      const { kek, source } = await createKek(home, env)
+      if (!kekFromEnv) created.push(home.kekFile)
+      created.push(home.database, `${home.database}-wal`, `${home.database}-shm`)
+      store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
       const agent = createIssuerAgent(store.custody)
       const identifier = await agent.didManagerCreate({
         provider: 'did:key',
@@ -121,6 +133,8 @@ export class Issuer {
       const adminToken = `aid_${randomBytes(32).toString('base64url')}`
       const publicUrl = env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL
       const listId = 'rev-1'
+      await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
+      created.push(home.adminTokenFile)
       await store.initialize(
         {
           settings: { issuerDid: did, publicUrl },
@@ -128,12 +142,12 @@ export class Issuer {
           admin: { id: 'admin', roles: ['admin'], tokenSha256: createHash('sha256').update(adminToken).digest('hex'), createdAt: now },
           roles: DEFAULT_ROLES,
         },
-        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: source === 'AGENTID_KEK' ? 'env' : 'file' } },
+        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: kekFromEnv ? 'env' : 'file' } },
       )
-      await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
       return { issuer: new Issuer({ did, home, store, agent, publicUrl, options }), adminToken, kekSource: source }
     } catch (error) {
-      await store.close()
+      await store?.close()
+      await Promise.all(created.map((file) => rm(file, { force: true })))
       throw error
     }
   }
@@ -164,8 +178,9 @@ export class Issuer {
   }
 
   /**
-   * Enrols an agent by its did:key. With a role, issues the role's entitlements at once.
-   * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT
+   * Enrols an agent by its did:key. With a role, issues the role's entitlements in the same
+   * transaction: the agent is enrolled with its credential, or not at all.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT, ERR_STORE
    */
   async registerAgent(input: RegisterAgentInput, actor: string): Promise<{ agent: AgentRecord; credentials: IssuedCredential[] }> {
     const agent: AgentRecord = {
@@ -178,74 +193,80 @@ export class Issuer {
       status: 'active',
       createdAt: this.#now(),
     }
-    // Resolve the role before enrolling, so an unknown role changes nothing.
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
+    const initial = role && this.#issuance(agent, { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, actor)
     const { did: _did, ...details } = agent
-    await this.store.registerAgent(agent, { actor, action: 'agent.register', target: agent.did, details })
-    const credentials = role ? [await this.grant({ subject: agent.did, entitlements: role.entitlements, ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, actor)] : []
-    return { agent, credentials }
+    const issued = await this.store.registerAgent(agent, { actor, action: 'agent.register', target: agent.did, details }, initial)
+    return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [] }
   }
 
   /**
    * Issues an entitlement credential. Returned only once its row, status index and audit entry
    * are committed together.
-   * @throws AgentIdError ERR_NOT_FOUND (agent), ERR_CONFLICT (retired), ERR_INPUT_INVALID, ERR_STORE
+   * @throws AgentIdError ERR_NOT_FOUND (agent), ERR_CONFLICT (not active), ERR_INPUT_INVALID, ERR_STORE
    */
   async grant(input: GrantInput, actor: string): Promise<IssuedCredential> {
-    const agent = await this.store.getAgent(input.subject)
+    const agent = await this.store.getAgent(parseDidKey(input.subject).did)
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
-    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${input.subject} is ${agent.status}`)
+    const { draft, sign, audit } = this.#issuance(agent, input, actor)
+    const { record, jwt } = await this.store.issueCredential(draft, sign, audit)
+    return { id: record.id, jwt, record }
+  }
+
+  // Parses a grant at the boundary (entitlements strictly: an unknown constraint is never
+  // issued) and prepares what the store runs inside its transaction.
+  #issuance(agent: AgentRecord, input: GrantInput, actor: string): Issuance {
     if (!Number.isSafeInteger(input.ttlSeconds) || input.ttlSeconds < 1 || input.ttlSeconds > MAX_GRANT_TTL) {
       throw agentIdError('ERR_INPUT_INVALID', `ttl must be between 1 second and ${MAX_GRANT_TTL / 86400} days`)
     }
-    if (input.entitlements.length === 0) throw agentIdError('ERR_INPUT_INVALID', 'a grant needs at least one entitlement')
+    const entitlements = parseEntitlements(input.entitlements, 'entitlements')
+    const profile = { name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) }
+    const subject = parseEntitlementSubject(entitlementSubjectToJson(agent.did, {
+      agent: profile, entitlements, ...(input.task ? { task: input.task } : {}), ...(input.risk ? { risk: input.risk } : {}),
+    }))
     const notBefore = Math.floor(this.#now() / 1000)
-    const draft = {
+    const draft: CredentialDraft = {
       id: this.#randomId(),
       subject: agent.did,
       issuer: this.did,
-      entitlements: input.entitlements,
-      ...(input.task ? { task: input.task } : {}),
-      ...(input.risk ? { risk: input.risk } : {}),
+      entitlements,
+      ...(subject.task ? { task: subject.task } : {}),
+      ...(subject.risk ? { risk: subject.risk } : {}),
       notBefore,
       expires: notBefore + input.ttlSeconds,
     }
-    const profile = { name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) }
-    const { record, jwt } = await this.store.issueCredential(
-      draft,
-      async ({ listId, index }) => {
-        const listUrl = `${this.#publicUrl}/status/${listId}`
-        const result = await this.#agent.createVerifiableCredential({
-          credential: {
-            '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
-            type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
-            id: draft.id,
-            issuer: { id: this.did },
-            issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
-            expirationDate: new Date(draft.expires * 1000).toISOString(),
-            credentialSubject: entitlementSubjectToJson(agent.did, { agent: profile, entitlements: draft.entitlements, ...(draft.task ? { task: draft.task } : {}), ...(draft.risk ? { risk: draft.risk } : {}) }),
-            credentialStatus: {
-              id: `${listUrl}#${index}`,
-              type: 'BitstringStatusListEntry',
-              statusPurpose: 'revocation',
-              statusListIndex: String(index),
-              statusListCredential: listUrl,
-            },
+    const sign = async ({ listId, index }: StatusAllocation): Promise<string> => {
+      const listUrl = `${this.#publicUrl}/status/${listId}`
+      const result = await this.#agent.createVerifiableCredential({
+        credential: {
+          '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
+          type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
+          id: draft.id,
+          issuer: { id: this.did },
+          issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
+          expirationDate: new Date(draft.expires * 1000).toISOString(),
+          credentialSubject: entitlementSubjectToJson(agent.did, subject),
+          credentialStatus: {
+            id: `${listUrl}#${index}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation',
+            statusListIndex: String(index),
+            statusListCredential: listUrl,
           },
-          proofFormat: 'jwt',
-          header: { kid: this.#keyId },
-        } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-        return parseIssuedJwt(result, draft.id, agent.did, this.did)
-      },
-      (r): AuditInput => ({
-        actor,
-        action: 'credential.issue',
-        target: r.id,
-        details: { subject: r.subject, entitlements: input.entitlements.map((e) => e.resource + ':' + e.actions.join('|')), notBefore: r.notBefore, expires: r.expires, statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256 },
-      }),
-    )
-    return { id: record.id, jwt, record }
+        },
+        proofFormat: 'jwt',
+        header: { kid: this.#keyId },
+      } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+      return parseIssuedJwt(result, draft, String(index))
+    }
+    const audit = (r: CredentialRecord): AuditInput => ({
+      actor,
+      action: 'credential.issue',
+      target: r.id,
+      details: { subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), notBefore: r.notBefore, expires: r.expires, statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256 },
+    })
+    return { draft, sign, audit }
   }
 
   /**
@@ -292,14 +313,19 @@ export class Issuer {
 }
 
 /**
- * Parses what Veramo returned: the credential must be a VC-JWT that our own verifier accepts,
- * for this subject, from this issuer. A credential we would refuse is never handed out.
+ * Parses what Veramo returned: it must be a VC-JWT that our own verifier accepts, saying exactly
+ * what the draft says (ids, times, entitlements, status slot). A credential that differs from the
+ * record, or that a verifier would refuse, is never handed out.
  */
-function parseIssuedJwt(result: unknown, id: string, subject: string, issuer: string): string {
+function parseIssuedJwt(result: unknown, draft: CredentialDraft, statusIndex: string): string {
   const jwt = (result as { proof?: { jwt?: unknown } } | undefined)?.proof?.jwt
   if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a credential without a JWT proof')
-  const checked = checkCredentialJwt(jwt)
-  if (checked.id !== id || checked.subject !== subject || checked.issuer !== issuer) throw agentIdError('ERR_STORE', 'Veramo returned a credential that does not match the grant')
+  const c = checkCredentialJwt(jwt)
+  const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer &&
+    c.notBefore === draft.notBefore && c.expires === draft.expires &&
+    c.status.length === 1 && c.status[0]!.statusListIndex === statusIndex &&
+    JSON.stringify(c.claims.entitlements.map(entitlementToJson)) === JSON.stringify(draft.entitlements.map(entitlementToJson))
+  if (!same) throw agentIdError('ERR_STORE', 'Veramo returned a credential that does not match the grant')
   return jwt
 }
 

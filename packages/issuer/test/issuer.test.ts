@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { agentKeyFromSeed, createPresentation } from '@agentid/agent'
@@ -119,6 +120,44 @@ describe('Issuer engine', () => {
     chmodSync(join(home, 'kek'), 0o644)
     await assert.rejects(Issuer.open({ home, env }), { code: 'ERR_INPUT_INVALID' })
     chmodSync(join(home, 'kek'), 0o600)
+    issuer = await Issuer.open({ home, env })
+  })
+
+  it('issues exactly the constraints it was given (hours, days, networks), parsed at the boundary', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+    const constraints = { hours: '08:00-18:00Z', days: ['mon', 'tue'], networks: ['10.20.0.0/16', 'fd00::/8'], maxRecords: 10 }
+    const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'], constraints }], ttlSeconds: 60 }, 'test')
+    const payload = JSON.parse(Buffer.from(issued.jwt.split('.')[1]!, 'base64url').toString()) as { vc: { credentialSubject: { entitlements: Array<{ constraints: unknown }> } } }
+    assert.deepEqual(payload.vc.credentialSubject.entitlements[0]!.constraints, constraints)
+    for (const bad of [{ resource: 'db:x', actions: ['read'], constraints: { geofence: 'eu' } }, { resource: 'db:x', actions: ['read'], constraints: { hours: { start: 0, end: 1 } } }, { resource: 'db:x', actions: 'read' }]) {
+      await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [bad], ttlSeconds: 60 }, 'test'), { code: 'ERR_INPUT_INVALID' })
+    }
+  })
+
+  it('leaves nothing behind when init cannot complete, and takes the home directory owner-only', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'agentid-init-'))
+    chmodSync(other, 0o755)
+    writeFileSync(join(other, 'admin.token'), 'stale\n')
+    await assert.rejects(Issuer.init({ home: other, env: {} }), { code: 'ERR_CONFLICT' })
+    assert.deepEqual(readdirSync(other), ['admin.token'])
+    rmSync(join(other, 'admin.token'))
+    await (await Issuer.init({ home: other, env: {} })).issuer.close()
+    assert.equal(statSync(other).mode & 0o777, 0o700)
+    rmSync(other, { recursive: true, force: true })
+  })
+
+  it('refuses a sealed key whose authentication tag was truncated', async () => {
+    await issuer.close()
+    const db = new Database(join(home, 'issuer.db'))
+    const row = db.prepare('SELECT alias, sealed FROM custody_private_keys').get() as { alias: string; sealed: string }
+    const parts = row.sealed.split('.')
+    const truncated = [...parts.slice(0, 3), Buffer.from(parts[3]!, 'base64url').subarray(0, 4).toString('base64url')].join('.')
+    db.prepare('UPDATE custody_private_keys SET sealed = ? WHERE alias = ?').run(truncated, row.alias)
+    db.close()
+    await assert.rejects(Issuer.open({ home, env }), { code: 'ERR_STORE' })
+    const restore = new Database(join(home, 'issuer.db'))
+    restore.prepare('UPDATE custody_private_keys SET sealed = ? WHERE alias = ?').run(row.sealed, row.alias)
+    restore.close()
     issuer = await Issuer.open({ home, env })
   })
 

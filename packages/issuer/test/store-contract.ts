@@ -112,6 +112,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual(state?.setIndexes, [])
     })
 
+    it('enrols an agent with its first credential in one transaction', async () => {
+      const other = { ...agent, did: ISSUER }
+      const before = await store.readAudit()
+      await assert.rejects(store.registerAgent(other, { actor: 'test', action: 'agent.register', details: {} }, { draft: { ...draft('urn:uuid:r1'), subject: ISSUER }, sign: async () => { throw new Error('kms down') }, audit: () => audit }), { code: 'ERR_STORE' })
+      assert.equal(await store.getAgent(ISSUER), undefined)
+      assert.deepEqual(await store.readAudit(), before)
+      const issued = await store.registerAgent(other, { actor: 'test', action: 'agent.register', details: {} }, { draft: { ...draft('urn:uuid:r2'), subject: ISSUER }, sign: async () => 'jwt', audit: () => audit })
+      assert.equal(issued?.record.subject, ISSUER)
+      assert.equal((await store.readAudit()).length, before.length + 2)
+    })
+
+    it('refuses to issue to an agent that is not active, checked inside the transaction', async () => {
+      const retired = { ...agent, did: ISSUER, status: 'retired' as const }
+      await store.registerAgent(retired, { actor: 'test', action: 'agent.register', details: {} })
+      await assert.rejects(store.issueCredential({ ...draft('urn:uuid:ret'), subject: ISSUER }, async () => 'jwt', () => audit), { code: 'ERR_CONFLICT' })
+      assert.equal(await store.getCredential('urn:uuid:ret'), undefined)
+    })
+
     it('refuses a credential for an agent that is not enrolled', async () => {
       await assert.rejects(store.issueCredential({ ...draft('urn:uuid:x'), subject: ISSUER }, async () => 'a', () => audit))
       assert.equal(await store.getCredential('urn:uuid:x'), undefined)

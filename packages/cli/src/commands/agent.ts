@@ -4,7 +4,7 @@ import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, 
 import type { AgentRecord, CredentialRecord, IssuedCredential } from '@agentid/issuer'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
-import { writeTextFile } from '../files.js'
+import { reserveOutputFile } from '../files.js'
 
 function credentialSummary(c: CredentialRecord): Record<string, unknown> {
   return {
@@ -55,9 +55,17 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
         ...(opts.role !== undefined ? { role: opts.role } : {}),
       }
       if (opts.out !== undefined && opts.role === undefined) throw agentIdError('ERR_USAGE', '--out needs --role (a plain registration issues no credential)')
-      const issuer = await ctx.issuer()
-      const { agent: record, credentials } = await issuer.registerAgent(input, ctx.actor())
-      const written = opts.out !== undefined && credentials[0] ? await writeTextFile(ctx.io.cwd, opts.out, credentials[0].jwt) : undefined
+      const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
+      let registered
+      try {
+        registered = await (await ctx.issuer()).registerAgent(input, ctx.actor())
+      } catch (error) {
+        await reserved?.discard()
+        throw error
+      }
+      const { agent: record, credentials } = registered
+      if (reserved && credentials[0]) await reserved.write(credentials[0].jwt)
+      const written = reserved?.path
       ctx.out().result(
         { agent: record, credentials: credentials.map((c: IssuedCredential) => ({ ...credentialSummary(c.record), ...(written ? { file: written } : { jwt: c.jwt }) })) },
         () => [`registered ${record.name} (${record.kind}) ${record.did}`,

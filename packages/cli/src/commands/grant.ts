@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
-import { parseDidKey, parseTaskId } from '@agentid/core'
+import { entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
-import { writeTextFile } from '../files.js'
+import { reserveOutputFile } from '../files.js'
 import { collect, entitlementFromOptions, ttlSeconds } from '../options.js'
 
 interface GrantOptions { resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string }
@@ -24,9 +24,17 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
       const { MAX_GRANT_TTL } = await import('@agentid/issuer')
       const ttl = ttlSeconds(opts.ttl, MAX_GRANT_TTL)
       const task = opts.task !== undefined ? { id: parseTaskId(opts.task, '--task') } : undefined
-      const issuer = await ctx.issuer()
-      const issued = await issuer.grant({ subject, entitlements: [entitlement], ttlSeconds: ttl, ...(task ? { task } : {}) }, ctx.actor())
-      const file = opts.out !== undefined ? await writeTextFile(ctx.io.cwd, opts.out, issued.jwt) : undefined
+      const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
+      let issued
+      try {
+        const issuer = await ctx.issuer()
+        issued = await issuer.grant({ subject, entitlements: [entitlementToJson(entitlement)], ttlSeconds: ttl, ...(task ? { task } : {}) }, ctx.actor())
+      } catch (error) {
+        await reserved?.discard()
+        throw error
+      }
+      await reserved?.write(issued.jwt)
+      const file = reserved?.path
       const out = ctx.out()
       out.result(
         { id: issued.id, subject, expires: new Date(issued.record.expires * 1000).toISOString(), ...(file ? { file } : { jwt: issued.jwt }) },

@@ -38,12 +38,15 @@ export function sealPrivateKey(kek: KeyEncryptionKey, alias: string, plaintext: 
  * @throws AgentIdError ERR_STORE when the key is wrong or the ciphertext was altered
  */
 export function openPrivateKey(kek: KeyEncryptionKey, alias: string, sealed: string): string {
-  const [version, iv, body, tag] = sealed.split('.')
-  if (version !== VERSION || iv === undefined || body === undefined || tag === undefined) throw agentIdError('ERR_STORE', `private key ${alias} has an unknown encryption format`)
+  const [version, ivText, body, tagText] = sealed.split('.')
+  const iv = Buffer.from(ivText ?? '', 'base64url')
+  const tag = Buffer.from(tagText ?? '', 'base64url')
+  // GCM would accept a tag truncated to 4 bytes: require the full 16, and the 12-byte IV we write.
+  if (version !== VERSION || body === undefined || iv.length !== 12 || tag.length !== 16) throw agentIdError('ERR_STORE', `private key ${alias} has an unknown encryption format`)
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'))
+    const decipher = createDecipheriv('aes-256-gcm', kek, iv, { authTagLength: 16 })
     decipher.setAAD(Buffer.from(`agentid-private-key:${alias}`))
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+    decipher.setAuthTag(tag)
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
   } catch (cause) {
     throw agentIdError('ERR_STORE', `private key ${alias} does not decrypt: wrong key-encryption key, or the database was altered`, { cause })

@@ -43,6 +43,20 @@ export interface CredentialRecord extends CredentialDraft, StatusAllocation {
   readonly issuedAt: number
 }
 
+/** An issuance the store runs inside a transaction: slot, signature, row and audit entry. */
+export interface Issuance {
+  readonly draft: CredentialDraft
+  /** Makes the VC-JWT once the status slot is known. */
+  readonly sign: (allocation: StatusAllocation) => Promise<string>
+  readonly audit: (record: CredentialRecord) => AuditInput
+}
+
+/** A committed credential and its JWT. */
+export interface IssuedRecord {
+  readonly record: CredentialRecord
+  readonly jwt: string
+}
+
 /** A role template: what an agent enrolled in this role is granted at once. */
 export interface RoleTemplate {
   readonly name: string
@@ -112,21 +126,27 @@ export interface IssuerStore {
   readonly custody: KeyCustodyStores
   getSetting(key: string): Promise<string | undefined>
   initialize(setup: IssuerSetup, audit: AuditInput): Promise<void>
-  /** @throws AgentIdError ERR_CONFLICT when the DID is enrolled already */
-  registerAgent(agent: AgentRecord, audit: AuditInput): Promise<void>
+  /**
+   * Enrols an agent and, with `initial`, issues its first credential in the same transaction:
+   * both happen or neither does.
+   * @throws AgentIdError ERR_CONFLICT when the DID is enrolled already, ERR_STORE
+   */
+  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance): Promise<IssuedRecord | undefined>
   getAgent(did: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
   getRole(name: string): Promise<RoleTemplate | undefined>
   listRoles(): Promise<RoleTemplate[]>
   /**
-   * Allocates a fresh random status index, lets `sign` make the VC-JWT with it, then commits the
-   * credential row, the index and the audit entry together. Nothing is kept when `sign` fails.
+   * Checks that the subject is an active agent, allocates a fresh random status index, lets
+   * `sign` make the VC-JWT with it, then commits the credential row, the index and the audit
+   * entry together. Nothing is kept when any step fails.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (agent not active, duplicate id), ERR_STORE
    */
   issueCredential(
     draft: CredentialDraft,
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
-  ): Promise<{ record: CredentialRecord; jwt: string }>
+  ): Promise<IssuedRecord>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   getCredential(id: string): Promise<CredentialRecord | undefined>

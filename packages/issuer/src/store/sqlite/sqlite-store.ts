@@ -11,6 +11,8 @@ import type {
   CredentialDraft,
   CredentialRecord,
   IssuerSetup,
+  Issuance,
+  IssuedRecord,
   IssuerStore,
   KeyCustodyStores,
   RoleTemplate,
@@ -154,12 +156,13 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  registerAgent(agent: AgentRecord, audit: AuditInput): Promise<void> {
-    return this.#write(`register agent ${agent.did}`, () => {
+  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance): Promise<IssuedRecord | undefined> {
+    return this.#transaction(`register agent ${agent.did}`, async () => {
       if (this.#db.prepare('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
       this.#db.prepare('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt)
       this.#appendAudit(audit)
+      return initial ? this.#issue(initial) : undefined
     })
   }
 
@@ -189,34 +192,49 @@ class SqliteStore implements IssuerStore {
     draft: CredentialDraft,
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
-  ): Promise<{ record: CredentialRecord; jwt: string }> {
+  ): Promise<IssuedRecord> {
+    return this.#transaction(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit }))
+  }
+
+  // One write transaction that may await (signing). The serial queue keeps every other write out
+  // while it is open; any failure rolls all of it back.
+  #transaction<T>(what: string, body: () => Promise<T>): Promise<T> {
     return this.#writes.run(async () => {
       const db = this.#db
-      // The transaction spans the signing await; the serial queue keeps every other write out.
       try {
         db.exec('BEGIN IMMEDIATE')
       } catch (error) {
-        throw storeError(error, 'begin issuance')
+        throw storeError(error, what)
       }
       try {
-        const allocation = this.#allocateStatusIndex()
-        const jwt = await sign(allocation)
-        const record: CredentialRecord = {
-          ...draft, ...allocation, status: 'active',
-          jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
-        }
-        db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
-          record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt)
-        this.#appendAudit(audit(record))
+        const result = await body()
         db.exec('COMMIT')
-        return { record, jwt }
+        return result
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK')
-        throw storeError(error, `issue credential ${draft.id}`)
+        throw storeError(error, what)
       }
     })
+  }
+
+  // Inside a transaction: the agent must be active now (not when the caller looked), then the
+  // status slot, the signature, the row and its audit entry.
+  async #issue({ draft, sign, audit }: Issuance): Promise<IssuedRecord> {
+    const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(draft.subject) as { status: string } | undefined
+    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${draft.subject} is not enrolled`)
+    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is ${agent.status}`)
+    const allocation = this.#allocateStatusIndex()
+    const jwt = await sign(allocation)
+    const record: CredentialRecord = {
+      ...draft, ...allocation, status: 'active',
+      jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
+    }
+    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
+      record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt)
+    this.#appendAudit(audit(record))
+    return { record, jwt }
   }
 
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
