@@ -1,5 +1,10 @@
 import { agentIdError, parseConstraints, parseDuration, parseEntitlement, type Entitlement } from '@agentid/core'
 
+/** Commander collector for repeatable options whose values may hold commas (`--constraint days=mon,tue`). */
+export function repeatable(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
 /** Commander collector for repeatable options (`--action read --action list`, or `read,list`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')]

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { reserveOutputFile } from '../files.js'
-import { collect, entitlementFromOptions, ttlSeconds } from '../options.js'
+import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
 
 interface GrantOptions { resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string }
 
@@ -14,7 +14,7 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
     .requiredOption('--action <action>', 'allowed action; repeat or comma-separate (read,list)', collect)
     .option('--purpose <purpose>', 'the only purpose this grant may be used for')
     .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (at most 30d)', '24h')
-    .option('--constraint <key=value>', 'hours=08:00-18:00Z | days=mon,tue | networks=10.0.0.0/8,fd00::/8 | maxRecords=5000; repeatable', collect2)
+    .option('--constraint <key=value>', 'hours=08:00-18:00Z | days=mon,tue | networks=10.0.0.0/8,fd00::/8 | maxRecords=5000; repeatable', repeatable)
     .option('--task <id>', 'task this grant serves')
     .option('--out <file>', 'write the credential here instead of stdout')
     .addHelpText('after', '\nExample:\n  agentid grant did:key:z6Mk... --resource db:customers --action read --purpose monthly-report --ttl 24h --constraint maxRecords=5000 --out report-bot.vc.jwt')
@@ -42,9 +42,4 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
       )
       if (!file) out.note(`issued ${issued.id} until ${new Date(issued.record.expires * 1000).toISOString()}`)
     })
-}
-
-// Constraints keep their commas (days=mon,tue), so they are collected whole.
-function collect2(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
 }

@@ -4,7 +4,7 @@ import { MAX_PRESENTATION_LIFETIME } from '@agentid/verifier'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { readTextFile, writeTextFile } from '../files.js'
-import { ttlSeconds } from '../options.js'
+import { repeatable, ttlSeconds } from '../options.js'
 
 interface PresentOptions { key: string; credential: string[]; audience: string; challenge: string; ttl: string; out?: string }
 
@@ -13,7 +13,7 @@ export function registerPresent(program: Command, ctx: CommandContext): void {
     .command('present')
     .description("make a presentation (VP-JWT) of this agent's credentials for one verifier and its challenge")
     .requiredOption('--key <file>', "the agent's key file (from agent keygen)")
-    .requiredOption('--credential <file>', 'a credential file (VC-JWT); repeatable', (v: string, p: string[] = []) => [...p, v])
+    .requiredOption('--credential <file>', 'a credential file (VC-JWT); repeatable', repeatable)
     .requiredOption('--audience <did>', "the verifier's DID")
     .requiredOption('--challenge <nonce>', "the verifier's challenge")
     .option('--ttl <duration>', `lifetime (at most ${MAX_PRESENTATION_LIFETIME / 60}m)`, '2m')

@@ -3,7 +3,7 @@ import { agentIdError, entitlementToJson, type RequestContext } from '@agentid/c
 import { createVerifier, statusListsFromJwts, type Decision } from '@agentid/verifier'
 import type { CommandContext } from '../context.js'
 import { readTextFile } from '../files.js'
-import { collect, ttlSeconds } from '../options.js'
+import { collect, repeatable, ttlSeconds } from '../options.js'
 
 interface VerifyOptions {
   audience: string; challenge: string; trust: string[]
@@ -39,7 +39,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--ip <address>', 'the request source address (for network constraints)')
     .option('--records <n>', 'how many records the request touches (for maxRecords)')
     .option('--time <iso>', 'when the request happens (default now)')
-    .option('--status-list <file>', 'a status list credential (from status publish); repeatable', (v: string, p: string[] = []) => [...p, v])
+    .option('--status-list <file>', 'a status list credential (from status publish); repeatable', repeatable)
     .option('--status-max-age <duration>', 'refuse status lists published longer ago than this', '1h')
     .option('--skip-status', 'accept credentials without checking revocation (offline tests only; says so in the result)')
     .addHelpText('after', [
