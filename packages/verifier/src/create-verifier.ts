@@ -11,7 +11,7 @@ import {
 } from '@agentid/core'
 import { checkCredentialJwt, type VerifiedCredential } from './credential/verify-credential.js'
 import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
-import { LruMap } from './internal/lru.js'
+import { BoundedCache } from './internal/bounded-cache.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
 import type { StatusSource } from './status/status-source.js'
@@ -138,7 +138,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not
   // cached: they can change between two presentations. Cached results are frozen.
-  const checked = new LruMap<string, VerifiedCredential>(cacheSize)
+  const checked = new BoundedCache<string, VerifiedCredential>(cacheSize)
 
   function checkCredentialCached(jwt: string): VerifiedCredential {
     let credential = checked.get(jwt)

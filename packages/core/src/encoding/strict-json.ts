@@ -37,8 +37,11 @@ export function parseStrictJson(
 }
 
 function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: string): void {
-  // One entry per open container: the member names seen so far, or null for an array.
-  const stack: Array<Set<string> | null> = []
+  // One entry per open container: the member names seen so far, or null for an array. A small
+  // array first (objects in credentials have a handful of members, where a linear search beats
+  // building a Set, and this runs on every token the verifier sees), a Set past 16 names so that
+  // an object with thousands of members stays linear.
+  const stack: Array<string[] | Set<string> | null> = []
   let expectKey = false
   const n = text.length
   for (let i = 0; i < n; i++) {
@@ -55,8 +58,14 @@ function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: str
           const raw = text.slice(i + 1, j)
           const name = raw.includes('\\') ? decodeKey(text.slice(i, j + 1), code, field) : raw
           if (name === '__proto__') throw agentIdError(code, `${field} has a "__proto__" member`)
-          if (names.has(name)) throw agentIdError(code, `${field} has a duplicate member "${name}"`)
-          names.add(name)
+          if (Array.isArray(names)) {
+            if (names.includes(name)) throw agentIdError(code, `${field} has a duplicate member "${name}"`)
+            names.push(name)
+            if (names.length > 16) stack[stack.length - 1] = new Set(names)
+          } else {
+            if (names.has(name)) throw agentIdError(code, `${field} has a duplicate member "${name}"`)
+            names.add(name)
+          }
         }
         expectKey = false
       }
@@ -64,7 +73,7 @@ function scanMembers(text: string, maxDepth: number, code: ErrorCode, field: str
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (stack.length >= maxDepth) throw agentIdError(code, `${field} is nested deeper than ${maxDepth}`)
       const isObject = c === 0x7b
-      stack.push(isObject ? new Set() : null)
+      stack.push(isObject ? [] : null)
       expectKey = isObject
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop()

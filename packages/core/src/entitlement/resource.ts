@@ -30,9 +30,11 @@ export function parseResourcePattern(value: unknown, field = 'resource'): string
   return value
 }
 
+// A "." or ".." segment: right after the scheme's colon or a slash, up to a slash or the end.
+const DOT_SEGMENT = /[:/]\.{1,2}(?:\/|$)/
+
 function hasDotSegment(value: string): boolean {
-  const path = value.slice(value.indexOf(':') + 1)
-  return path.split('/').some((s) => s === '.' || s === '..')
+  return DOT_SEGMENT.test(value)
 }
 
 /**

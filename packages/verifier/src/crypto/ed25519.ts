@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { isCanonicalScalar, parseDidKey, parseDidKeyUrl, weakPointReason, type DidKey } from '@agentid/core'
-import { LruMap } from '../internal/lru.js'
+import { BoundedCache } from '../internal/bounded-cache.js'
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32 key bytes follow.
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -12,10 +12,10 @@ export interface ResolvedKey extends DidKey {
 
 // Parsing a did:key and building its KeyObject costs more than a signature check: keep them.
 // DIDs and key ids are cached apart, so that a key id is never accepted where a DID is required.
-const dids = new LruMap<string, ResolvedKey>(4096)
-const keyIds = new LruMap<string, ResolvedKey>(4096)
+const dids = new BoundedCache<string, ResolvedKey>(4096)
+const keyIds = new BoundedCache<string, ResolvedKey>(4096)
 
-function resolve(value: string, cache: LruMap<string, ResolvedKey>, parse: (value: string) => DidKey): ResolvedKey {
+function resolve(value: string, cache: BoundedCache<string, ResolvedKey>, parse: (value: string) => DidKey): ResolvedKey {
   const cached = cache.get(value)
   if (cached) return cached
   const parsed = parse(value)

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { agentIdError, decodeBase64url, isStrictBase64url, parseStrictJson } from '@agentid/core'
+import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
 import { verifyEd25519, type ResolvedKey } from '../crypto/ed25519.js'
 
 /** A compact JWS split and decoded, before its signature is checked. */
@@ -34,11 +34,17 @@ function scratchOf(size: number): Buffer {
   return scratch
 }
 
-// Base64url text (already checked canonical) decoded as UTF-8. Invalid UTF-8 is refused, never
-// replaced by U+FFFD: two different byte strings would read the same.
+// Base64url text decoded as UTF-8. Node's decoder is lax (padding, the standard alphabet, white
+// space, non-zero unused bits all decode), so the bytes are encoded again and must give back the
+// exact text: one canonical spelling per token, checked at the cost of one encoding. Invalid
+// UTF-8 is refused, never replaced by U+FFFD: two different byte strings would read the same.
 function decodeText(part: string, what: string): string {
   const buffer = scratchOf(part.length)
-  const bytes = buffer.subarray(0, buffer.write(part, 'base64url'))
+  const length = buffer.write(part, 'base64url')
+  if (part.length % 4 === 1 || buffer.toString('base64url', 0, length) !== part) {
+    throw agentIdError('ERR_JWS_MALFORMED', `${what} is not canonical base64url`)
+  }
+  const bytes = buffer.subarray(0, length)
   if (!isUtf8(bytes)) throw agentIdError('ERR_JWS_MALFORMED', `${what} is not valid UTF-8`)
   return bytes.toString('utf8')
 }
@@ -75,8 +81,6 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
   if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw agentIdError('ERR_JWS_MALFORMED', `${what} must have exactly three parts`)
   const headerPart = token.slice(0, dot1)
   const payloadPart = token.slice(dot1 + 1, dot2)
-  if (!isStrictBase64url(headerPart)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header is not canonical base64url`)
-  if (!isStrictBase64url(payloadPart)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload is not canonical base64url`)
   const headerText = decodeText(headerPart, `${what} header`)
   const signature = decodeBase64url(token.slice(dot2 + 1), 'ERR_JWS_MALFORMED', `${what} signature`)
 

@@ -1,4 +1,4 @@
-import { LruMap } from '../internal/lru.js'
+import { BoundedCache } from '../internal/bounded-cache.js'
 
 /** Outcome of consuming a challenge. */
 export type ChallengeUse = 'ok' | 'unknown' | 'expired' | 'used'
@@ -9,11 +9,11 @@ export type ChallengeUse = 'ok' | 'unknown' | 'expired' | 'used'
  */
 export class ChallengeStore {
   readonly #ttlMs: number
-  readonly #issued: LruMap<string, { expiresAt: number; used: boolean }>
+  readonly #issued: BoundedCache<string, { expiresAt: number; used: boolean }>
 
   constructor(ttlMs: number, max: number) {
     this.#ttlMs = ttlMs
-    this.#issued = new LruMap(max)
+    this.#issued = new BoundedCache(max)
   }
 
   issue(nowMs: number, random: (size: number) => Buffer): string {
