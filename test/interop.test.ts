@@ -23,7 +23,7 @@ import {
 } from '@agentid/core'
 import { createPresentation, generateAgentKey, signJwt, type AgentKey } from '@agentid/agent'
 import { Issuer, type IssuedCredential } from '@agentid/issuer'
-import { createVerifier, resolveDidKey, statusListsFromJwts, type VerifiedCredential, type Verifier } from '@agentid/verifier'
+import { createVerifier, resolveDidKey, statusListsFromJwts, type CheckedCredential, type VerifiedCredential, type Verifier } from '@agentid/verifier'
 import {
   createAgent,
   type ICredentialPlugin,
@@ -370,7 +370,7 @@ describe('interop with did-jwt-vc and Veramo', function () {
           const vc = await verifyCredential(jwt, resolver)
           assert.equal(vc.verified, true)
           const p = vc.payload as Payload
-          const mine: VerifiedCredential = ours.credentials[k]!
+          const mine: CheckedCredential = ours.credentials[k]!
           assert.deepEqual([p.iss, p.sub, p.jti, p.nbf, p.exp], [mine.issuer, mine.subject, mine.id, mine.notBefore, mine.expires])
         }
 

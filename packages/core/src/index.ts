@@ -54,3 +54,11 @@ export {
   parseTaskId,
 } from './credential/entitlement-credential.js'
 export type { AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
+export { attenuationViolation, entitlementExceeds } from './entitlement/attenuation.js'
+export {
+  DELEGATION_CREDENTIAL_TYPE,
+  MAX_DELEGATION_DEPTH,
+  delegationSubjectToJson,
+  parseDelegationSubject,
+} from './credential/delegation-credential.js'
+export type { DelegationSubject } from './credential/delegation-credential.js'

@@ -9,7 +9,8 @@ import {
   type Entitlement,
   type ErrorCode,
 } from '@agentid/core'
-import { checkCredentialJwt, type VerifiedCredential } from './credential/verify-credential.js'
+import { checkAnyCredentialJwt, type CheckedCredential, type VerifiedCredential } from './credential/verify-credential.js'
+import { resolveChains, type Chain } from './delegation/resolve-chains.js'
 import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
 import { BoundedCache } from './internal/bounded-cache.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
@@ -41,6 +42,8 @@ export interface VerifierOptions {
   readonly externalChallenges?: boolean
   /** Source of randomness for challenges (default `crypto.randomBytes`). */
   readonly random?: (size: number) => Buffer
+  /** Most delegations between a root credential and the holder (default 4). */
+  readonly maxChainLength?: number
   /** Credentials whose parsing and signature are remembered (default 1024). */
   readonly credentialCacheSize?: number
   /**
@@ -53,10 +56,14 @@ export interface VerifierOptions {
 
 /** One entitlement the verified holder has, with the credential that grants it. */
 export interface GrantedEntitlement {
+  /** The holder's own credential (the leaf of its chain). */
   readonly credentialId: string
+  /** The trusted issuer at the root of the chain. */
   readonly issuer: string
   readonly expires: number
   readonly entitlement: Entitlement
+  /** Credential ids from the issuer's root to the leaf; one id when nothing was delegated. */
+  readonly chain: readonly string[]
 }
 
 /** A definite "no", with a stable code. */
@@ -71,7 +78,7 @@ export type PresentationResult =
   | {
       readonly ok: true
       readonly holder: string
-      readonly credentials: readonly VerifiedCredential[]
+      readonly credentials: readonly CheckedCredential[]
       readonly entitlements: readonly GrantedEntitlement[]
       readonly statusChecked: boolean
     }
@@ -82,7 +89,7 @@ export type CredentialResult = { readonly ok: true; readonly credential: Verifie
 
 /** Outcome of {@link Verifier.authorize}. */
 export type Decision =
-  | { readonly allow: true; readonly credentialId: string; readonly issuer: string; readonly entitlement: Entitlement }
+  | { readonly allow: true; readonly credentialId: string; readonly issuer: string; readonly entitlement: Entitlement; readonly chain: readonly string[] }
   | { readonly allow: false; readonly code: ErrorCode; readonly message: string }
 
 /** The verifier contract of DESIGN.md. */
@@ -127,6 +134,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const challengeTtl = numberOption('challengeTtl', options.challengeTtl, 120, 1, 3600)
   const cacheSize = numberOption('credentialCacheSize', options.credentialCacheSize, 1024, 0, 1_000_000)
   const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000)
+  const maxChainLength = numberOption('maxChainLength', options.maxChainLength, 4, 0, 16)
   const now = options.now ?? Date.now
   const random = options.random ?? randomBytes
   const status = options.statusLists
@@ -138,20 +146,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not
   // cached: they can change between two presentations. Cached results are frozen.
-  const checked = new BoundedCache<string, VerifiedCredential>(cacheSize)
+  const checked = new BoundedCache<string, CheckedCredential>(cacheSize)
 
-  function checkCredentialCached(jwt: string): VerifiedCredential {
+  function checkCredentialCached(jwt: string): CheckedCredential {
     let credential = checked.get(jwt)
     if (credential === undefined) {
-      credential = checkCredentialJwt(jwt)
+      credential = checkAnyCredentialJwt(jwt)
       checked.set(jwt, credential)
     }
     return credential
   }
 
-  // Trust and time, the checks that cannot be cached.
-  function checkCurrent(credential: VerifiedCredential, nowSec: number): void {
-    const reason = untrustedReason(trust, credential.issuer, credential.claims.entitlements)
+  // Trust (for an issuer's credential: delegations are vouched for by their chain) and time, the
+  // checks that cannot be cached.
+  function checkCurrent(credential: CheckedCredential, nowSec: number): void {
+    const reason = credential.kind === 'entitlement' ? untrustedReason(trust, credential.issuer, credential.entitlements) : undefined
     if (reason !== undefined) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', reason)
     if (nowSec >= credential.expires + tolerance) throw agentIdError('ERR_VC_EXPIRED', `credential ${credential.id} has expired`)
     if (credential.notBefore !== undefined && nowSec < credential.notBefore - tolerance) {
@@ -161,8 +170,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   // Status is checked after everything else so that a status list is fetched only for
   // credentials that are otherwise acceptable. Returns whether it was checked.
-  async function checkStatus(credential: VerifiedCredential, nowMs: number): Promise<boolean> {
-    if (credential.status.length === 0) return true
+  async function checkStatus(credential: CheckedCredential, nowMs: number): Promise<boolean> {
+    if (credential.kind !== 'entitlement' || credential.status.length === 0) return true
     if (status === 'unchecked') return false
     if (status === undefined) throw agentIdError('ERR_STATUS_UNAVAILABLE', `credential ${credential.id} has a status entry and this verifier has no status source`)
     for (const entry of credential.status) {
@@ -175,6 +184,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
     }
     return true
+  }
+
+  // Time, trust and status of every link. A lone credential keeps its own codes; in a chain, a
+  // failing link makes the delegation fail (ERR_DELEGATION, with the link's reason), except a
+  // status that cannot be checked now, which is no verdict on the chain.
+  async function checkChain(chain: Chain, nowMs: number): Promise<boolean> {
+    let statusChecked = true
+    for (const link of chain.links) {
+      try {
+        checkCurrent(link, nowMs / 1000)
+        statusChecked = (await checkStatus(link, nowMs)) && statusChecked
+      } catch (error) {
+        if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') throw error
+        throw agentIdError('ERR_DELEGATION', `${link.id === chain.leaf.id ? 'delegation' : 'ancestor'} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
+      }
+    }
+    return statusChecked
   }
 
   return {
@@ -204,17 +230,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
         reserved = vp.replayKey
         const credentials = vp.credentialJwts.map(checkCredentialCached)
-        for (const credential of credentials) {
-          // Holder binding: only the subject of a credential may present it. (Delegation chains,
-          // which end in another holder, are checked here once they exist.)
-          if (credential.subject !== vp.holder) throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${credential.id}`)
-          checkCurrent(credential, nowSec)
-        }
+        const chains = resolveChains(credentials, vp.holder, maxChainLength)
         let statusChecked = true
-        for (const credential of credentials) statusChecked = (await checkStatus(credential, nowMs)) && statusChecked
+        for (const chain of chains) statusChecked = (await checkChain(chain, nowMs)) && statusChecked
         const entitlements: GrantedEntitlement[] = []
-        for (const c of credentials) {
-          for (const entitlement of c.claims.entitlements) entitlements.push({ credentialId: c.id, issuer: c.issuer, expires: c.expires, entitlement })
+        for (const { links, leaf } of chains) {
+          const chain = links.map((l) => l.id)
+          for (const entitlement of leaf.entitlements) entitlements.push({ credentialId: leaf.id, issuer: links[0].issuer, expires: leaf.expires, entitlement, chain })
         }
         return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
       } catch (error) {
@@ -227,6 +249,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         const nowMs = now()
         const credential = checkCredentialCached(jwt as string)
+        if (credential.kind !== 'entitlement') throw agentIdError('ERR_DELEGATION', 'a delegation cannot be verified alone: present it with its chain')
         checkCurrent(credential, nowMs / 1000)
         const statusChecked = await checkStatus(credential, nowMs)
         return { ok: true, credential, statusChecked }
@@ -247,7 +270,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         const match = matchEntitlements(live.map((g) => g.entitlement), request, nowMs)
         if (!match.allow) return { allow: false, code: match.code, message: match.message }
         const granted = live[match.index]!
-        return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement }
+        return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement, chain: granted.chain }
       } catch (error) {
         const { code, message } = failure(error)
         return { allow: false, code, message }

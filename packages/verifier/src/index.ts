@@ -9,8 +9,10 @@ export type {
   Verifier,
   VerifierOptions,
 } from './create-verifier.js'
-export { checkCredentialJwt } from './credential/verify-credential.js'
-export type { CredentialStatusEntry, VerifiedCredential } from './credential/verify-credential.js'
+export { checkAnyCredentialJwt, checkCredentialJwt } from './credential/verify-credential.js'
+export type { CheckedCredential, CredentialStatusEntry, VerifiedCredential, VerifiedDelegation } from './credential/verify-credential.js'
+export { resolveChains } from './delegation/resolve-chains.js'
+export type { Chain } from './delegation/resolve-chains.js'
 export type { TrustedIssuer } from './credential/trusted-issuers.js'
 export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'
 export type { StatusOutcome, StatusSource } from './status/status-source.js'

@@ -334,8 +334,8 @@ describe('hardening (review findings)', () => {
     const v = verifier()
     const first = await v.verifyPresentation(makeVp([makeVc()], { jti: 'a' }), { challenge: 'nonce-1' })
     assert.ok(first.ok)
-    assert.throws(() => (first.credentials[0]!.claims.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] }), TypeError)
-    const actions = first.credentials[0]!.claims.entitlements[0]!.actions
+    assert.throws(() => (first.credentials[0]!.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] }), TypeError)
+    const actions = first.credentials[0]!.entitlements[0]!.actions
     assert.equal(Reflect.set(actions, 0, 'delete'), false)
     assert.equal(actions[0], 'read')
     const second = await v.verifyPresentation(makeVp([makeVc()], { jti: 'b' }), { challenge: 'nonce-1' })

@@ -1,7 +1,11 @@
 import {
   agentIdError,
+  DELEGATION_CREDENTIAL_TYPE,
   ENTITLEMENT_CREDENTIAL_TYPE,
+  parseDelegationSubject,
   parseEntitlementSubject,
+  type DelegationSubject,
+  type Entitlement,
   type EntitlementSubject,
 } from '@agentid/core'
 import { resolveDidKey } from '../crypto/ed25519.js'
@@ -21,8 +25,8 @@ export interface CredentialStatusEntry {
   readonly statusSize?: number
 }
 
-/** An entitlement credential whose signature and shape have been checked (not its time or trust). */
-export interface VerifiedCredential {
+/** What every checked credential has, whatever its kind. */
+interface CheckedCredentialBase {
   /** `jti`: the credential id (`urn:uuid:…`). */
   readonly id: string
   readonly issuer: string
@@ -31,11 +35,27 @@ export interface VerifiedCredential {
   readonly notBefore?: number
   /** Expiry, seconds since epoch. */
   readonly expires: number
-  readonly claims: EntitlementSubject
+  /** What the credential grants its subject. */
+  readonly entitlements: readonly Entitlement[]
   readonly status: readonly CredentialStatusEntry[]
   /** The VC-JWT itself. */
   readonly jwt: string
 }
+
+/** An entitlement credential whose signature and shape have been checked (not its time or trust). */
+export interface VerifiedCredential extends CheckedCredentialBase {
+  readonly kind: 'entitlement'
+  readonly claims: EntitlementSubject
+}
+
+/** A delegation credential (one link of a chain) whose signature and shape have been checked. */
+export interface VerifiedDelegation extends CheckedCredentialBase {
+  readonly kind: 'delegation'
+  readonly delegation: DelegationSubject
+}
+
+/** Either kind of checked credential. */
+export type CheckedCredential = VerifiedCredential | VerifiedDelegation
 
 export const CREDENTIAL_LIMITS: JwtLimits = { maxLength: 16 * 1024, maxDepth: 12 }
 
@@ -60,16 +80,21 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
 /**
  * Checks a VC-JWT's structure, claims and signature (VC Data Model 1.1, section 6.3.1 "JWT
  * decoding"): `iss`, `sub`, `jti` agree with `vc.issuer`, `vc.credentialSubject.id`, `vc.id`
- * where those are present; `exp` is required. Time, trust and status are the caller's checks,
- * because they change while the result of this function does not (so it can be cached).
+ * where those are present; `exp` is required. An AgentEntitlementCredential, or an
+ * AgentDelegationCredential (which must also carry `nbf` and no status: its chain's root does).
+ * Time, trust, status and chains are the caller's checks, because they change while the result
+ * of this function does not (so it can be cached; it is frozen).
  * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
  *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
  */
-export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
+export function checkAnyCredentialJwt(jwt: unknown): CheckedCredential {
   const { payload, signer: issuerKey } = verifyJwt(jwt, CREDENTIAL_LIMITS, 'credential', 'vc')
   const v = envelope(payload, 'vc', 'credential')
   const types = v.type as unknown[]
-  if (!types.includes(ENTITLEMENT_CREDENTIAL_TYPE)) throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include ${ENTITLEMENT_CREDENTIAL_TYPE}`)
+  const isDelegation = types.includes(DELEGATION_CREDENTIAL_TYPE)
+  if (isDelegation === types.includes(ENTITLEMENT_CREDENTIAL_TYPE)) {
+    throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include exactly one of ${ENTITLEMENT_CREDENTIAL_TYPE}, ${DELEGATION_CREDENTIAL_TYPE}`)
+  }
 
   if (typeof payload.sub !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'credential "sub" is required')
   const subject = resolveDidKey(payload.sub).did
@@ -83,19 +108,27 @@ export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
   if (v.id !== undefined && v.id !== payload.jti) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'vc.id differs from jti')
 
   const expires = numericDate(payload, 'exp', 'credential', true)
-  const notBefore = numericDate(payload, 'nbf', 'credential', false)
+  const notBefore = isDelegation ? numericDate(payload, 'nbf', 'delegation', true) : numericDate(payload, 'nbf', 'credential', false)
   numericDate(payload, 'iat', 'credential', false)
   if (notBefore !== undefined && notBefore >= expires) throw agentIdError('ERR_INPUT_INVALID', 'credential nbf is not before exp')
 
-  const out: { -readonly [K in keyof VerifiedCredential]: VerifiedCredential[K] } = {
-    id: payload.jti,
-    issuer: issuerKey.did,
-    subject,
-    expires,
-    claims: parseEntitlementSubject(cs),
-    status: parseStatus(v.credentialStatus),
-    jwt: jwt as string,
+  const base = { id: payload.jti, issuer: issuerKey.did, subject, expires, jwt: jwt as string, ...(notBefore !== undefined ? { notBefore } : {}) }
+  if (isDelegation) {
+    if (v.credentialStatus !== undefined) throw agentIdError('ERR_INPUT_INVALID', 'a delegation carries no credentialStatus: the status of its chain is its root\'s')
+    const delegation = parseDelegationSubject(cs)
+    return deepFreeze({ ...base, kind: 'delegation', delegation, entitlements: delegation.entitlements, status: [] })
   }
-  if (notBefore !== undefined) out.notBefore = notBefore
-  return deepFreeze(out)
+  const claims = parseEntitlementSubject(cs)
+  return deepFreeze({ ...base, kind: 'entitlement', claims, entitlements: claims.entitlements, status: parseStatus(v.credentialStatus) })
+}
+
+/**
+ * {@link checkAnyCredentialJwt} for an AgentEntitlementCredential only: a delegation cannot stand
+ * alone.
+ * @throws AgentIdError as checkAnyCredentialJwt, and ERR_TYPE_CONFUSION for a delegation
+ */
+export function checkCredentialJwt(jwt: unknown): VerifiedCredential {
+  const credential = checkAnyCredentialJwt(jwt)
+  if (credential.kind !== 'entitlement') throw agentIdError('ERR_TYPE_CONFUSION', `credential type must include ${ENTITLEMENT_CREDENTIAL_TYPE}`)
+  return credential
 }

@@ -1,0 +1,76 @@
+import { agentIdError, attenuationViolation } from '@agentid/core'
+import type { CheckedCredential, VerifiedCredential, VerifiedDelegation } from '../credential/verify-credential.js'
+
+/** A credential the holder may use, with the credentials it descends from. */
+export interface Chain {
+  /** Root first: an entitlement credential from an issuer, then each delegation in turn. */
+  readonly links: readonly [VerifiedCredential, ...VerifiedDelegation[]]
+  /** The last link: what the holder presents as its own. */
+  readonly leaf: CheckedCredential
+}
+
+function refuse(reason: string): never {
+  throw agentIdError('ERR_DELEGATION', reason)
+}
+
+// One link: the delegation against the credential it names as parent.
+function checkLink(child: VerifiedDelegation, parent: CheckedCredential, maxChainLength: number): void {
+  if (child.issuer !== parent.subject) refuse(`delegation ${child.id} is signed by ${child.issuer}, not by ${parent.subject}, the subject of its parent`)
+  const violation = attenuationViolation(child.entitlements, parent.entitlements)
+  if (violation !== undefined) refuse(`delegation ${child.id}: ${violation}`)
+  if (child.expires > parent.expires) refuse(`delegation ${child.id} expires after its parent ${parent.id}`)
+  if (parent.notBefore !== undefined && child.notBefore! < parent.notBefore) refuse(`delegation ${child.id} starts before its parent ${parent.id}`)
+  if (parent.kind === 'delegation' && child.delegation.depth >= parent.delegation.depth) {
+    refuse(`delegation ${child.id} has depth ${child.delegation.depth}, not less than its parent's ${parent.delegation.depth}`)
+  }
+  if (parent.kind === 'entitlement' && child.delegation.depth >= maxChainLength) {
+    refuse(`delegation ${child.id} allows ${child.delegation.depth} further delegations; this verifier allows chains of ${maxChainLength}`)
+  }
+}
+
+/**
+ * Groups the credentials of a presentation into chains and checks their structure (issue 7,
+ * "Verification"): every delegation names a presented parent; each link is signed by the previous
+ * link's subject and lies within it (attenuation, expiry, start, strictly decreasing depth); no
+ * cycles; at most `maxChainLength` delegations; and each leaf (a credential no other one descends
+ * from) belongs to the holder. Signatures were checked already; time, trust and status are the
+ * caller's, per link.
+ * @throws AgentIdError ERR_DELEGATION, ERR_VP_HOLDER_BINDING
+ */
+export function resolveChains(credentials: readonly CheckedCredential[], holder: string, maxChainLength: number): Chain[] {
+  const byId = new Map<string, CheckedCredential>()
+  const parents = new Set<string>()
+  for (const c of credentials) {
+    if (byId.has(c.id)) refuse(`credential ${c.id} is presented twice`)
+    byId.set(c.id, c)
+    if (c.kind === 'delegation') parents.add(c.delegation.parent)
+  }
+  const chains: Chain[] = []
+  for (const leaf of credentials) {
+    if (parents.has(leaf.id)) continue
+    if (leaf.subject !== holder) {
+      // Holder binding at the end of every chain: only the leaf's subject may use it.
+      if (leaf.kind === 'delegation') refuse(`delegation ${leaf.id} is presented by ${holder}, not by its subject`)
+      throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${leaf.id}`)
+    }
+    const delegations: VerifiedDelegation[] = []
+    const seen = new Set<string>([leaf.id])
+    let current: CheckedCredential = leaf
+    while (current.kind === 'delegation') {
+      if (delegations.length >= maxChainLength) refuse(`chain ending in ${leaf.id} is longer than ${maxChainLength} delegations`)
+      const parent = byId.get(current.delegation.parent)
+      if (!parent) refuse(`delegation ${current.id} names parent ${current.delegation.parent}, which is not presented`)
+      if (seen.has(parent.id)) refuse(`delegation chain ending in ${leaf.id} has a cycle at ${parent.id}`)
+      seen.add(parent.id)
+      checkLink(current, parent, maxChainLength)
+      delegations.unshift(current)
+      current = parent
+    }
+    chains.push({ links: [current, ...delegations], leaf })
+  }
+  // Every credential is a leaf or an ancestor of one; a cycle with no leaf leaves some unreached.
+  const reached = new Set(chains.flatMap((c) => c.links.map((l) => l.id)))
+  const stray = credentials.find((c) => !reached.has(c.id))
+  if (stray) refuse(`credential ${stray.id} belongs to no chain ending with the holder (a cycle?)`)
+  return chains
+}
