@@ -11,3 +11,5 @@ export {
 export type { AgentKey, AgentKeyFile } from './key/agent-key.js'
 export { createPresentation } from './presentation/create-presentation.js'
 export type { PresentationOptions } from './presentation/create-presentation.js'
+export { createDelegation } from './delegation/create-delegation.js'
+export type { DelegationOptions } from './delegation/create-delegation.js'

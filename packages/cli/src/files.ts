@@ -20,6 +20,16 @@ export async function readTextFile(cwd: string, path: string, what: string): Pro
 }
 
 /**
+ * Reads a credential file: one VC-JWT, or a delegation chain (one JWT per line, root first).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export async function readCredentialFile(cwd: string, path: string): Promise<string[]> {
+  const jwts = (await readTextFile(cwd, path, 'credential')).split(/\s+/).filter((line) => line !== '')
+  if (jwts.length === 0 || jwts.length > 8) throw agentIdError('ERR_INPUT_INVALID', `credential file ${path} must hold 1 to 8 JWTs, one per line`)
+  return jwts
+}
+
+/**
  * Writes an output file the user named; refuses to overwrite unless asked.
  * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID
  */

@@ -3,7 +3,7 @@ import { createPresentation, loadAgentKey } from '@agentid/agent'
 import { MAX_PRESENTATION_LIFETIME } from '@agentid/verifier'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
-import { readTextFile, writeTextFile } from '../files.js'
+import { readCredentialFile, writeTextFile } from '../files.js'
 import { repeatable, ttlSeconds } from '../options.js'
 
 interface PresentOptions { key: string; credential: string[]; audience: string; challenge: string; ttl: string; out?: string }
@@ -13,7 +13,7 @@ export function registerPresent(program: Command, ctx: CommandContext): void {
     .command('present')
     .description("make a presentation (VP-JWT) of this agent's credentials for one verifier and its challenge")
     .requiredOption('--key <file>', "the agent's key file (from agent keygen)")
-    .requiredOption('--credential <file>', 'a credential file (VC-JWT); repeatable', repeatable)
+    .requiredOption('--credential <file>', 'a credential file (a VC-JWT, or a delegation chain, one JWT per line); repeatable', repeatable)
     .requiredOption('--audience <did>', "the verifier's DID")
     .requiredOption('--challenge <nonce>', "the verifier's challenge")
     .option('--ttl <duration>', `lifetime (at most ${MAX_PRESENTATION_LIFETIME / 60}m)`, '2m')
@@ -21,7 +21,7 @@ export function registerPresent(program: Command, ctx: CommandContext): void {
     .action(async (opts: PresentOptions) => {
       const ttl = ttlSeconds(opts.ttl, MAX_PRESENTATION_LIFETIME)
       const key = await loadAgentKey(resolve(ctx.io.cwd, opts.key))
-      const credentials = await Promise.all(opts.credential.map((f) => readTextFile(ctx.io.cwd, f, 'credential')))
+      const credentials = (await Promise.all(opts.credential.map((f) => readCredentialFile(ctx.io.cwd, f)))).flat()
       const vp = createPresentation({ key, credentials, audience: opts.audience, challenge: opts.challenge, ttl })
       const file = opts.out !== undefined ? await writeTextFile(ctx.io.cwd, opts.out, vp) : undefined
       ctx.out().result({ holder: key.did, audience: opts.audience, ...(file ? { file } : { jwt: vp }) }, () => (file ? `presentation for ${opts.audience} -> ${file}` : vp))

@@ -77,7 +77,10 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       out.result({ valid: true, holder: result.holder, statusChecked: result.statusChecked, credentials, ...(decisionJson ? { decision: decisionJson } : {}) }, () => {
         const lines = [`valid presentation from ${result.holder} (${credentials.length} credential${credentials.length === 1 ? '' : 's'})`]
         if (!result.statusChecked) lines.push('  warning: revocation status NOT checked (--skip-status)')
-        if (decision?.allow) lines.push(`allowed: ${opts.action} on ${opts.resource} by credential ${decision.credentialId}`)
+        if (decision?.allow) {
+          lines.push(`allowed: ${opts.action} on ${opts.resource} by credential ${decision.credentialId}`)
+          if (decision.chain.length > 1) lines.push(`  delegated: ${decision.chain.join(' -> ')}`)
+        }
         else if (decision) lines.push(`denied: ${decision.code}: ${decision.message}`)
         return lines.join('\n')
       })
