@@ -48,11 +48,6 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
   const chains: Chain[] = []
   for (const leaf of credentials) {
     if (parents.has(leaf.id)) continue
-    if (leaf.subject !== holder) {
-      // Holder binding at the end of every chain: only the leaf's subject may use it.
-      if (leaf.kind === 'delegation') refuse(`delegation ${leaf.id} is presented by ${holder}, not by its subject`)
-      throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${leaf.id}`)
-    }
     const delegations: VerifiedDelegation[] = []
     const seen = new Set<string>([leaf.id])
     let current: CheckedCredential = leaf
@@ -72,5 +67,11 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
   const reached = new Set(chains.flatMap((c) => c.links.map((l) => l.id)))
   const stray = credentials.find((c) => !reached.has(c.id))
   if (stray) refuse(`credential ${stray.id} belongs to no chain ending with the holder (a cycle?)`)
+  for (const { leaf } of chains) {
+    if (leaf.subject === holder) continue
+    // Holder binding at the end of every chain: only the leaf's subject may use it.
+    if (leaf.kind === 'delegation') refuse(`delegation ${leaf.id} is presented by ${holder}, not by its subject`)
+    throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${leaf.id}`)
+  }
   return chains
 }
