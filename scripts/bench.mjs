@@ -123,6 +123,8 @@ async function main() {
     r.repeatRatio.push(r.repeat.at(-1) / r.one.at(-1))
   }
   const veramo = await veramoRate(freshVcs[0], 300)
+  const chains = []
+  for (const links of [1, 3, 5]) chains.push(await chainRate(links)) // one at a time: they await
   const limit2 = median(r.two), limit1 = median(r.one), fresh = median(r.fresh), repeat = median(r.repeat)
   const freshRatio = median(r.freshRatio), repeatRatio = median(r.repeatRatio)
 
@@ -143,8 +145,68 @@ async function main() {
     ['peak RSS over 10,000 verifications', `${(rss.maxRssKb / 1024).toFixed(1)} MB`, `target < 64 MB`],
     ['  the same, node --max-semi-space-size=1', `${(rssSmallNursery.maxRssKb / 1024).toFixed(1)} MB`, ''],
   ]
+  for (const c of chains) {
+    rows.push([`agentid, delegation chain of ${c.links} (${c.signatures} signatures)`, `${(1e6 / c.ours).toFixed(0)} us`,
+      `${(1e6 / c.limit).toFixed(0)} us for ${c.signatures} bare verifications: +${((1 / c.ratio - 1) * 100).toFixed(1)}% (target < 10%)`])
+  }
   console.log(`agentid bench (${new Date().toISOString()}, node ${process.version}, ${process.env.AGENTID_BENCH_PINNED ? 'pinned to CPU 0' : 'not pinned'})`)
-  for (const [what, value, note] of rows) console.log(`${what.padEnd(48)} ${value.padStart(12)}  ${note}`)
+  for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+}
+
+// A presentation whose holder received its rights through `links` delegations: the root from the
+// issuer, then one delegation per link, each narrower. Every credential is new to the verifier
+// (default settings; distinct credentials every time), so a chain costs links + 2 signature
+// checks: the root, each link, the VP.
+async function chainRate(links) {
+  const keys = Array.from({ length: links + 1 }, (_, i) => agentKeyFromSeed(new Uint8Array(32).fill(100 + i)))
+  const N = 600
+  const make = (i) => {
+    const jwts = [signJwt(issuer, {
+      iss: issuer.did, sub: keys[0].did, jti: `urn:root:${i}`, nbf: S - 60, exp: S + 3600,
+      vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentEntitlementCredential'],
+        credentialSubject: { agent: { name: 'a', kind: 'employee', owner: 'ops' }, entitlements: [{ resource: 'files:reports/*', actions: ['read', 'list'], constraints: { maxRecords: 1000 } }] } },
+    })]
+    for (let l = 1; l <= links; l++) {
+      jwts.push(signJwt(keys[l - 1], {
+        iss: keys[l - 1].did, sub: keys[l].did, jti: `urn:link:${i}:${l}`, nbf: S - 60 + l, exp: S + 3600 - l,
+        vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentDelegationCredential'],
+          credentialSubject: { entitlements: [{ resource: 'files:reports/*', actions: ['read'], constraints: { maxRecords: 1000 - l } }], parent: l === 1 ? `urn:root:${i}` : `urn:link:${i}:${l - 1}`, depth: links - l } },
+      }))
+    }
+    return createPresentation({ key: keys[links], credentials: jwts, audience: verifierKey.did, challenge: `chain-${i}`, ttl: 300 })
+  }
+  const presentations = Array.from({ length: N }, (_, i) => make(i))
+  const signatures = links + 2
+  const raw = presentations.map((p) => {
+    const outer = p.slice(0, p.lastIndexOf('.'))
+    const inner = JSON.parse(Buffer.from(p.split('.')[1], 'base64url').toString()).vp.verifiableCredential
+    return [p, ...inner].map((t) => [Buffer.from(t.slice(0, t.lastIndexOf('.'))), Buffer.from(t.slice(t.lastIndexOf('.') + 1), 'base64url')])
+  })
+  const keyObjects = [agentKey(keys[links]), agentKey(issuer), ...keys.slice(0, links).map(agentKey)]
+  const limit = () => opsPerSecond(N, (i) => {
+    for (let k = 0; k < signatures; k++) if (!verify(null, raw[i][k][0], keyObjects[k], raw[i][k][1])) throw new Error('bad')
+  })
+  const ours = async () => {
+    const v = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], externalChallenges: true, maxChainLength: 5 })
+    return asyncOpsPerSecond(N, async (i) => {
+      const r = await v.verifyPresentation(presentations[i], { challenge: `chain-${i}` })
+      if (!r.ok) throw new Error(`${r.code}: ${r.message}`)
+    })
+  }
+  await ours()
+  const limits = []
+  const rates = []
+  const ratios = []
+  for (let round = 0; round < 5; round++) {
+    limits.push(limit())
+    rates.push(await ours())
+    ratios.push(rates.at(-1) / limits.at(-1))
+  }
+  return { links, signatures, limit: median(limits), ours: median(rates), ratio: median(ratios) }
+}
+
+function agentKey(key) {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.publicKey).toString('base64url') }, format: 'jwk' })
 }
 
 function coldStart(presentation) {

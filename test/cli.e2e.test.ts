@@ -74,6 +74,32 @@ describe('agentid CLI end to end (real processes)', function () {
     assert.match(hr.stdout, /denied: ERR_NOT_ENTITLED/)
   })
 
+  it('delegates offline: the delegate presents the chain and is allowed only the subset', async () => {
+    const subDid = (await json('agent', 'keygen', '--out', 'sub.key')).did as string
+    const made = await json('delegate', '--key', 'agent.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--action', 'read',
+      '--purpose', 'monthly-report', '--constraint', 'maxRecords=100', '--ttl', '30m', '--out', 'sub.chain')
+    assert.equal(made.links, 1)
+    await json('present', '--key', 'sub.key', '--credential', 'sub.chain', '--audience', verifierDid, '--challenge', 'c-sub', '--out', 'sub.vp.jwt')
+    const verify = (...extra: string[]) => run('--json', 'verify', 'sub.vp.jwt', '--audience', verifierDid, '--challenge', 'c-sub', '--trust', issuerDid, '--status-list', 'status.jwt', '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', ...extra)
+    const ok = await verify('--records', '50')
+    assert.equal(ok.code, 0, ok.stderr)
+    const decision = (JSON.parse(ok.stdout) as { decision: { chain: string[] } }).decision
+    assert.equal(decision.chain.length, 2)
+    const tooMany = await verify('--records', '500')
+    assert.equal(tooMany.code, 1)
+    assert.equal((JSON.parse(tooMany.stdout) as { decision: { code: string } }).decision.code, 'ERR_CONSTRAINT')
+    // Escalations are refused where they are made, before anything is signed.
+    for (const extra of [['--action', 'read,write'], ['--action', 'read', '--constraint', 'maxRecords=9000'], ['--action', 'read', '--purpose', 'marketing']]) {
+      const r = await run('--json', 'delegate', '--key', 'agent.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--out', 'bad.chain',
+        ...(extra.includes('--purpose') ? [] : ['--purpose', 'monthly-report']), ...extra)
+      assert.equal(r.code, 1, r.stderr)
+      assert.equal(errorOf(r).code, 'ERR_DELEGATION')
+    }
+    // Only the parent's subject can delegate from it.
+    const thief = await run('--json', 'delegate', '--key', 'sub.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--out', 'bad.chain')
+    assert.equal(errorOf(thief).code, 'ERR_DELEGATION')
+  })
+
   it('refuses an invalid presentation with its code, exit 1', async () => {
     const cases: Array<[string[], string]> = [
       [['verify', 'vp.jwt', '--audience', issuerDid, '--challenge', 'c-1', '--trust', issuerDid, '--status-list', 'status.jwt'], 'ERR_VP_AUDIENCE'],
@@ -152,7 +178,7 @@ describe('agentid CLI end to end (real processes)', function () {
   })
 
   it('has --help on every command', async () => {
-    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['present'], ['verify']]) {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['present'], ['verify']]) {
       const r = await run(...args, '--help')
       assert.equal(r.code, 0, args.join(' '))
       assert.match(r.stdout, /^Usage: agentid/, args.join(' '))

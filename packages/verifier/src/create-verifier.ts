@@ -194,7 +194,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     for (const link of chain.links) {
       try {
         checkCurrent(link, nowMs / 1000)
-        statusChecked = (await checkStatus(link, nowMs)) && statusChecked
+        // Only an issuer's credential has a status; no await (and no microtask) for the others.
+        if (link.status.length > 0) statusChecked = (await checkStatus(link, nowMs)) && statusChecked
       } catch (error) {
         if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') throw error
         throw agentIdError('ERR_DELEGATION', `${link.id === chain.leaf.id ? 'delegation' : 'ancestor'} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
