@@ -96,6 +96,10 @@ describe('agentid CLI end to end (real processes)', function () {
       assert.equal(errorOf(r).code, 'ERR_DELEGATION')
     }
     // Only the parent's subject can delegate from it.
+    // The issuer records a reported chain (once), for its audit log.
+    const reported = await json('delegation', 'report', 'sub.chain')
+    assert.equal((reported.recorded as unknown[]).length, 1)
+    assert.equal((await json('delegation', 'report', 'sub.chain')).alreadyKnown, 1)
     const thief = await run('--json', 'delegate', '--key', 'sub.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--out', 'bad.chain')
     assert.equal(errorOf(thief).code, 'ERR_DELEGATION')
   })
@@ -178,7 +182,7 @@ describe('agentid CLI end to end (real processes)', function () {
   })
 
   it('has --help on every command', async () => {
-    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['present'], ['verify']]) {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['present'], ['verify']]) {
       const r = await run(...args, '--help')
       assert.equal(r.code, 0, args.join(' '))
       assert.match(r.stdout, /^Usage: agentid/, args.join(' '))

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { agentIdError } from '@agentid/core'
 import { registerAgent } from './commands/agent.js'
 import { registerDelegate } from './commands/delegate.js'
+import { registerDelegation } from './commands/delegation.js'
 import { registerGrant } from './commands/grant.js'
 import { registerInit } from './commands/init.js'
 import { registerIssuer } from './commands/issuer.js'
@@ -28,7 +29,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerStatus, registerDelegate, registerPresent, registerVerify]) register(program, ctx)
+  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -15,6 +15,7 @@ export type {
   AuditInput,
   CredentialDraft,
   CredentialRecord,
+  DelegationRecord,
   IssuerSetup,
   IssuerStore,
   KeyCustodyStores,

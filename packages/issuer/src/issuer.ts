@@ -10,6 +10,7 @@ import {
   entitlementToJson,
   parseAgentKind,
   parseAgentName,
+  MAX_DELEGATION_DEPTH,
   parseDidKey,
   parseEntitlements,
   parseEntitlementSubject,
@@ -19,10 +20,10 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { checkCredentialJwt, checkStatusListJwt } from '@agentid/verifier'
+import { checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
-import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, Issuance, IssuerStore, StatusAllocation } from './store/issuer-store.js'
+import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, DelegationRecord, Issuance, IssuerStore, StatusAllocation } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
 
@@ -267,6 +268,35 @@ export class Issuer {
       details: { subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), notBefore: r.notBefore, expires: r.expires, statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256 },
     })
     return { draft, sign, audit }
+  }
+
+  /**
+   * Records a delegation chain an agent reports (root first, as in a chain file): for the audit
+   * log, and so that revoking the root can name everything below it. The chain must be sound
+   * (signatures, continuity, attenuation: the verifier's own checks) and its root a credential
+   * this issuer issued, byte for byte. Reporting twice is harmless.
+   * @returns the delegations newly recorded
+   * @throws AgentIdError ERR_DELEGATION, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
+   */
+  async reportDelegation(chain: readonly string[], actor: string): Promise<DelegationRecord[]> {
+    if (chain.length < 2) throw agentIdError('ERR_INPUT_INVALID', 'a delegation chain has a root credential and at least one delegation')
+    const credentials = chain.map((jwt) => checkAnyCredentialJwt(jwt))
+    const leaf = credentials[credentials.length - 1]!
+    const chains = resolveChains(credentials, leaf.subject, MAX_DELEGATION_DEPTH)
+    if (chains.length !== 1) throw agentIdError('ERR_DELEGATION', 'a report holds one chain, root first')
+    const [root, ...links] = chains[0]!.links
+    const issued = await this.store.getCredential(root.id)
+    if (root.issuer !== this.did || !issued) throw agentIdError('ERR_NOT_FOUND', `credential ${root.id} was not issued by this issuer`)
+    if (issued.jwtSha256 !== createHash('sha256').update(root.jwt).digest('hex')) throw agentIdError('ERR_CONFLICT', `credential ${root.id} differs from the one issued`)
+    const reportedAt = this.#now()
+    const records: DelegationRecord[] = links.map((l) => ({
+      id: l.id, parent: l.delegation.parent, root: root.id, delegator: l.issuer, delegate: l.subject, entitlements: l.entitlements,
+      depth: l.delegation.depth, notBefore: l.notBefore!, expires: l.expires, jwtSha256: createHash('sha256').update(l.jwt).digest('hex'), reportedAt,
+    }))
+    return this.store.recordDelegations(records, (r) => ({
+      actor, action: 'delegation.report', target: r.id,
+      details: { root: r.root, parent: r.parent, delegator: r.delegator, delegate: r.delegate, entitlements: r.entitlements.map(entitlementToJson), depth: r.depth, expires: r.expires },
+    }))
   }
 
   /**

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import Database from 'better-sqlite3'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { agentKeyFromSeed, createPresentation } from '@agentid/agent'
+import { agentKeyFromSeed, createDelegation, createPresentation, signJwt } from '@agentid/agent'
 import { createVerifier, statusListsFromJwts } from '@agentid/verifier'
 import { findChainBreak, generateKek, Issuer } from '@agentid/issuer'
 
@@ -170,6 +170,25 @@ describe('Issuer engine', () => {
     await (await Issuer.open({ home: other, env: { AGENTID_KEK: kek } })).close()
     await assert.rejects(Issuer.open({ home: other, env: {} }), { code: 'ERR_NOT_FOUND' })
     rmSync(other, { recursive: true, force: true })
+  })
+
+  it('records a reported delegation chain once, and refuses chains it did not root', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+    const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const assistant = agentKeyFromSeed(new Uint8Array(32).fill(21))
+    const link = createDelegation({ key: agent, parent: root.jwt, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+    const recorded = await issuer.reportDelegation([root.jwt, link], 'test')
+    assert.deepEqual(recorded.map((r) => [r.root, r.delegator, r.delegate]), [[root.id, agent.did, assistant.did]])
+    assert.deepEqual(await issuer.reportDelegation([root.jwt, link], 'test'), [])
+    assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
+    assert.equal((await issuer.store.readAudit()).filter((e) => e.action === 'delegation.report').length, 1)
+    // A chain whose root another issuer signed, or an escalating link, is not recorded.
+    const foreign = signJwt(verifierKey, { iss: verifierKey.did, sub: agent.did, jti: 'urn:foreign', nbf: T / 1000, exp: T / 1000 + 600, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentEntitlementCredential'], credentialSubject: { agent: { name: 'x', kind: 'company', owner: 'ops' }, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }] } } })
+    const foreignLink = createDelegation({ key: agent, parent: foreign, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+    await assert.rejects(issuer.reportDelegation([foreign, foreignLink], 'test'), { code: 'ERR_NOT_FOUND' })
+    const wider = signJwt(agent, { iss: agent.did, sub: assistant.did, jti: 'urn:wider', nbf: T / 1000, exp: T / 1000 + 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { entitlements: [{ resource: 'crm:accounts/*', actions: ['write'] }], parent: root.id, depth: 0 } } })
+    await assert.rejects(issuer.reportDelegation([root.jwt, wider], 'test'), { code: 'ERR_DELEGATION' })
+    assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
   })
 
   it('publishes a status list that verifiers use offline', async () => {

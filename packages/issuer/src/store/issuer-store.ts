@@ -57,6 +57,22 @@ export interface IssuedRecord {
   readonly jwt: string
 }
 
+/** A delegation an agent made offline and reported to the issuer. */
+export interface DelegationRecord {
+  readonly id: string
+  readonly parent: string
+  /** The issuer's credential at the root of the chain. */
+  readonly root: string
+  readonly delegator: string
+  readonly delegate: string
+  readonly entitlements: readonly Entitlement[]
+  readonly depth: number
+  readonly notBefore: number
+  readonly expires: number
+  readonly jwtSha256: string
+  readonly reportedAt: number
+}
+
 /** A role template: what an agent enrolled in this role is granted at once. */
 export interface RoleTemplate {
   readonly name: string
@@ -149,6 +165,15 @@ export interface IssuerStore {
   ): Promise<IssuedRecord>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
+  /**
+   * Records reported delegations (root first), each with its audit entry, in one transaction.
+   * One already recorded with the same JWT is skipped; with another JWT it is a conflict.
+   * @returns the records newly written
+   * @throws AgentIdError ERR_CONFLICT, ERR_NOT_FOUND (root), ERR_STORE
+   */
+  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput): Promise<DelegationRecord[]>
+  /** The reported delegations below a credential of this issuer. */
+  listDelegations(root: string): Promise<DelegationRecord[]>
   getCredential(id: string): Promise<CredentialRecord | undefined>
   listCredentials(subject?: string): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */

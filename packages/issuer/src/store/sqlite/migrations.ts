@@ -100,4 +100,26 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'reported delegations',
+    sql: `
+      -- Delegations are made offline by agents; the ones reported are kept for the audit trail
+      -- and so that revoking a credential can name every delegation below it.
+      CREATE TABLE delegations (
+        id TEXT PRIMARY KEY,
+        parent TEXT NOT NULL,
+        root TEXT NOT NULL REFERENCES credentials(id),
+        delegator TEXT NOT NULL,
+        delegate TEXT NOT NULL,
+        entitlements TEXT NOT NULL,
+        depth INTEGER NOT NULL CHECK (depth >= 0),
+        not_before INTEGER NOT NULL,
+        expires INTEGER NOT NULL CHECK (expires > not_before),
+        jwt_sha256 TEXT NOT NULL,
+        reported_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX delegations_by_root ON delegations(root);
+    `,
+  },
 ]

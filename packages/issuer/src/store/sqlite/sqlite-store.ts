@@ -10,6 +10,7 @@ import type {
   AuditInput,
   CredentialDraft,
   CredentialRecord,
+  DelegationRecord,
   IssuerSetup,
   Issuance,
   IssuedRecord,
@@ -39,6 +40,10 @@ interface CredentialRow {
   not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
 }
 interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
+interface DelegationRow {
+  id: string; parent: string; root: string; delegator: string; delegate: string; entitlements: string; depth: number
+  not_before: number; expires: number; jwt_sha256: string; reported_at: number
+}
 interface RoleRow { name: string; description: string; entitlements: string; ttl_seconds: number }
 
 function toAgent(row: AgentRow): AgentRecord {
@@ -67,6 +72,14 @@ function toAudit(row: AuditRow): AuditEntry {
     seq: row.seq, at: row.at, actor: row.actor, action: row.action,
     ...(row.target !== null ? { target: row.target } : {}),
     details: JSON.parse(row.details) as Record<string, unknown>, prevHash: row.prev_hash, hash: row.hash,
+  }
+}
+
+function toDelegation(row: DelegationRow): DelegationRecord {
+  return {
+    id: row.id, parent: row.parent, root: row.root, delegator: row.delegator, delegate: row.delegate,
+    entitlements: parseEntitlements(JSON.parse(row.entitlements), 'delegations.entitlements'), depth: row.depth,
+    notBefore: row.not_before, expires: row.expires, jwtSha256: row.jwt_sha256, reportedAt: row.reported_at,
   }
 }
 
@@ -260,6 +273,31 @@ class SqliteStore implements IssuerStore {
       const setIndexes = (this.#db.prepare('SELECT status_index FROM credentials WHERE status_list = ? AND status = ? ORDER BY status_index').all(row.id, status) as Array<{ status_index: number }>).map((r) => r.status_index)
       return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes }
     })
+  }
+
+  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput): Promise<DelegationRecord[]> {
+    return this.#write('record delegations', () => {
+      const written: DelegationRecord[] = []
+      for (const r of records) {
+        if (!this.#db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(r.root)) throw agentIdError('ERR_NOT_FOUND', `credential ${r.root} was not issued here`)
+        const known = this.#db.prepare('SELECT jwt_sha256 FROM delegations WHERE id = ?').get(r.id) as { jwt_sha256: string } | undefined
+        if (known) {
+          if (known.jwt_sha256 !== r.jwtSha256) throw agentIdError('ERR_CONFLICT', `another delegation with id ${r.id} was reported before`)
+          continue
+        }
+        this.#db.prepare(`INSERT INTO delegations (id, parent, root, delegator, delegate, entitlements, depth, not_before, expires, jwt_sha256, reported_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.id, r.parent, r.root, r.delegator, r.delegate, JSON.stringify(r.entitlements.map(entitlementToJson)),
+          r.depth, r.notBefore, r.expires, r.jwtSha256, r.reportedAt)
+        this.#appendAudit(audit(r))
+        written.push(r)
+      }
+      return written
+    })
+  }
+
+  listDelegations(root: string): Promise<DelegationRecord[]> {
+    return this.#read('list delegations', () =>
+      (this.#db.prepare('SELECT * FROM delegations WHERE root = ? ORDER BY depth DESC, id').all(root) as DelegationRow[]).map(toDelegation))
   }
 
   getCredential(id: string): Promise<CredentialRecord | undefined> {

@@ -1,0 +1,19 @@
+import type { Command } from 'commander'
+import type { CommandContext } from '../context.js'
+import { readCredentialFile } from '../files.js'
+
+export function registerDelegation(program: Command, ctx: CommandContext): void {
+  const delegation = program.command('delegation').description('delegations agents made offline')
+  delegation
+    .command('report <chain-file>')
+    .description('record a delegation chain (from agentid delegate) in the issuer: audit log, and revoking its root names it')
+    .action(async (file: string) => {
+      const chain = await readCredentialFile(ctx.io.cwd, file)
+      const issuer = await ctx.issuer()
+      const recorded = await issuer.reportDelegation(chain, ctx.actor())
+      ctx.out().result(
+        { recorded: recorded.map((r) => ({ id: r.id, delegator: r.delegator, delegate: r.delegate, expires: new Date(r.expires * 1000).toISOString() })), alreadyKnown: chain.length - 1 - recorded.length },
+        () => `recorded ${recorded.length} delegation${recorded.length === 1 ? '' : 's'}${chain.length - 1 - recorded.length > 0 ? ` (${chain.length - 1 - recorded.length} already known)` : ''}`,
+      )
+    })
+}
