@@ -17,7 +17,10 @@ const home = resolve(process.env.AGENTID_HOME ?? '.agentid')
 const work = join(home, 'walk', new Date().toISOString().replace(/[:.]/g, '-'))
 mkdirSync(work, { recursive: true })
 const env = { ...process.env, AGENTID_HOME: home }
-const show = (path) => relative(process.cwd(), path) || '.'
+const show = (path) => {
+  const rel = relative(process.cwd(), path)
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel
+}
 
 /** Runs one agentid command in the walk folder, prints it with its output and time. */
 function agentid(args, { expectExit = 0, json = false } = {}) {
