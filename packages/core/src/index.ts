@@ -62,3 +62,4 @@ export {
   parseDelegationSubject,
 } from './credential/delegation-credential.js'
 export type { DelegationSubject } from './credential/delegation-credential.js'
+export { ATTENUATION_BUDGET } from './entitlement/attenuation.js'

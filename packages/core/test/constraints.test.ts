@@ -94,9 +94,11 @@ describe('parseConstraints', () => {
     assert.equal(c.unknown, undefined)
   })
 
-  it('accepts all seven days, 64 networks and the largest safe maxRecords', () => {
+  it('accepts all seven days, 16 networks and the largest safe maxRecords', () => {
     assert.equal(parseConstraints({ days: [...WEEKDAYS] }).days?.length, 7)
-    assert.equal(parseConstraints({ networks: Array.from({ length: 64 }, (_, i) => `10.${i}.0.0/16`) }).networks?.length, 64)
+    assert.equal(parseConstraints({ networks: Array.from({ length: 16 }, (_, i) => `10.${i}.0.0/16`) }).networks?.length, 16)
+    throwsCode(() => parseConstraints({ networks: Array.from({ length: 17 }, (_, i) => `10.${i}.0.0/16`) }), 'ERR_INPUT_INVALID')
+    throwsCode(() => parseConstraints({ networks: ['10.0.0.0/8', '10.0.0.0/8'] }), 'ERR_INPUT_INVALID')
     assert.equal(parseConstraints({ maxRecords: Number.MAX_SAFE_INTEGER }).maxRecords, Number.MAX_SAFE_INTEGER)
     assert.equal(parseConstraints({ maxRecords: 1 }).maxRecords, 1)
   })

@@ -20,7 +20,7 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
+import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
 import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, DelegationRecord, Issuance, IssuerStore, StatusAllocation } from './store/issuer-store.js'
@@ -288,14 +288,17 @@ export class Issuer {
     const issued = await this.store.getCredential(root.id)
     if (root.issuer !== this.did || !issued) throw agentIdError('ERR_NOT_FOUND', `credential ${root.id} was not issued by this issuer`)
     if (issued.jwtSha256 !== createHash('sha256').update(root.jwt).digest('hex')) throw agentIdError('ERR_CONFLICT', `credential ${root.id} differs from the one issued`)
+    // Attenuation last: it is the costly check, and only our own roots get this far.
+    const exceeds = chainExceeds(chains[0]!)
+    if (exceeds !== undefined) throw agentIdError('ERR_DELEGATION', exceeds)
     const reportedAt = this.#now()
     const records: DelegationRecord[] = links.map((l) => ({
-      id: l.id, parent: l.delegation.parent, root: root.id, delegator: l.issuer, delegate: l.subject, entitlements: l.entitlements,
+      id: l.id, parent: l.delegation.parent, root: root.id, delegator: l.issuer, delegate: l.subject, entitlements: rawEntitlements(l.jwt),
       depth: l.delegation.depth, notBefore: l.notBefore!, expires: l.expires, jwtSha256: createHash('sha256').update(l.jwt).digest('hex'), reportedAt,
     }))
     return this.store.recordDelegations(records, (r) => ({
       actor, action: 'delegation.report', target: r.id,
-      details: { root: r.root, parent: r.parent, delegator: r.delegator, delegate: r.delegate, entitlements: r.entitlements.map(entitlementToJson), depth: r.depth, expires: r.expires },
+      details: { root: r.root, parent: r.parent, delegator: r.delegator, delegate: r.delegate, entitlements: r.entitlements, depth: r.depth, expires: r.expires },
     }))
   }
 
@@ -357,6 +360,13 @@ function parseIssuedJwt(result: unknown, draft: CredentialDraft, statusIndex: st
     JSON.stringify(c.claims.entitlements.map(entitlementToJson)) === JSON.stringify(draft.entitlements.map(entitlementToJson))
   if (!same) throw agentIdError('ERR_STORE', 'Veramo returned a credential that does not match the grant')
   return jwt
+}
+
+// The entitlements as the delegation states them (its signature was checked): kept verbatim, so
+// that a constraint this version does not know is recorded rather than dropped.
+function rawEntitlements(jwt: string): unknown[] {
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { vc: { credentialSubject: { entitlements: unknown[] } } }
+  return payload.vc.credentialSubject.entitlements
 }
 
 function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex?: (max: number) => number } {

@@ -28,7 +28,7 @@ describe('Issuer engine', () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
     env = {}
     let id = 0
-    issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 })).issuer
+    issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
   })
 
   afterEach(async () => {
@@ -189,6 +189,22 @@ describe('Issuer engine', () => {
     const wider = signJwt(agent, { iss: agent.did, sub: assistant.did, jti: 'urn:wider', nbf: T / 1000, exp: T / 1000 + 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { entitlements: [{ resource: 'crm:accounts/*', actions: ['write'] }], parent: root.id, depth: 0 } } })
     await assert.rejects(issuer.reportDelegation([root.jwt, wider], 'test'), { code: 'ERR_DELEGATION' })
     assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
+  })
+
+  it('keys reported delegations by root, so another root cannot take an id first; keeps unknown constraints verbatim', async () => {
+    const mallory = agentKeyFromSeed(new Uint8Array(32).fill(22))
+    await issuer.registerAgent({ did: agent.did, name: 'victim', kind: 'company', owner: 'ops' }, 'test')
+    await issuer.registerAgent({ did: mallory.did, name: 'mallory', kind: 'company', owner: 'ops' }, 'test')
+    const grant = (did: string) => issuer.grant({ subject: did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const [victimRoot, malloryRoot] = [await grant(agent.did), await grant(mallory.did)]
+    const to = agentKeyFromSeed(new Uint8Array(32).fill(23)).did
+    const entitlements = [{ resource: 'crm:accounts/eu/*', actions: ['read'], constraints: { geofence: 'eu' } }]
+    const stolenId = createDelegation({ key: mallory, parent: malloryRoot.jwt, to, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 60, id: 'urn:uuid:victim-1', now: () => T })
+    await issuer.reportDelegation([malloryRoot.jwt, stolenId], 'test')
+    const victimLink = signJwt(agent, { iss: agent.did, sub: to, jti: 'urn:uuid:victim-1', nbf: T / 1000, exp: T / 1000 + 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { entitlements, parent: victimRoot.id, depth: 0 } } })
+    const recorded = await issuer.reportDelegation([victimRoot.jwt, victimLink], 'test')
+    assert.equal(recorded.length, 1)
+    assert.deepEqual((await issuer.store.listDelegations(victimRoot.id))[0]!.entitlements, entitlements)
   })
 
   it('publishes a status list that verifiers use offline', async () => {

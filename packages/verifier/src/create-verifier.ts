@@ -10,7 +10,7 @@ import {
   type ErrorCode,
 } from '@agentid/core'
 import { checkAnyCredentialJwt, type CheckedCredential, type VerifiedCredential } from './credential/verify-credential.js'
-import { resolveChains, type Chain } from './delegation/resolve-chains.js'
+import { chainExceeds, resolveChains, type Chain } from './delegation/resolve-chains.js'
 import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
 import { BoundedCache } from './internal/bounded-cache.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
@@ -78,6 +78,10 @@ export type PresentationResult =
   | {
       readonly ok: true
       readonly holder: string
+      /**
+       * Every credential presented, ancestors in delegation chains included: their subjects are
+       * not the holder and they may grant more. What the holder may do is `entitlements`.
+       */
       readonly credentials: readonly CheckedCredential[]
       readonly entitlements: readonly GrantedEntitlement[]
       readonly statusChecked: boolean
@@ -114,10 +118,10 @@ function failure(error: unknown): Failure {
   return { ok: false, code: 'ERR_INPUT_INVALID', message: `verification failed: ${error instanceof Error ? error.message : String(error)}` }
 }
 
-function numberOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+function numberOption(name: string, value: unknown, fallback: number, min: number, max: number, integer = false): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw agentIdError('ERR_USAGE', `${name} must be a number from ${min} to ${max}`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw agentIdError('ERR_USAGE', `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`)
   }
   return value
 }
@@ -132,9 +136,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const trust = parseTrustedIssuers(options.trustedIssuers)
   const tolerance = numberOption('clockTolerance', options.clockTolerance, DEFAULT_TOLERANCE, 0, MAX_TOLERANCE)
   const challengeTtl = numberOption('challengeTtl', options.challengeTtl, 120, 1, 3600)
-  const cacheSize = numberOption('credentialCacheSize', options.credentialCacheSize, 1024, 0, 1_000_000)
-  const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000)
-  const maxChainLength = numberOption('maxChainLength', options.maxChainLength, 4, 0, 16)
+  const cacheSize = numberOption('credentialCacheSize', options.credentialCacheSize, 1024, 0, 1_000_000, true)
+  const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000, true)
+  // A presentation carries at most 8 credentials: a root and 7 delegations.
+  const maxChainLength = numberOption('maxChainLength', options.maxChainLength, 4, 0, 7, true)
   const now = options.now ?? Date.now
   const random = options.random ?? randomBytes
   const status = options.statusLists
@@ -186,19 +191,33 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return true
   }
 
-  // Time, trust and status of every link. A lone credential keeps its own codes; in a chain, a
-  // failing link makes the delegation fail (ERR_DELEGATION, with the link's reason), except a
-  // status that cannot be checked now, which is no verdict on the chain.
+  // Time and trust of every link, then attenuation (costly, so only for chains that are otherwise
+  // acceptable), then status. A lone credential keeps its own codes; in a chain, a failing link
+  // makes the delegation fail (ERR_DELEGATION, with the link's reason), except a status that
+  // cannot be checked now, which is no verdict on the chain.
   async function checkChain(chain: Chain, nowMs: number): Promise<boolean> {
-    let statusChecked = true
+    const inChain = (link: CheckedCredential, error: unknown): Error => {
+      if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') return error as Error
+      const role = link.id === chain.leaf.id ? 'delegation' : 'ancestor'
+      return agentIdError('ERR_DELEGATION', `${role} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
+    }
     for (const link of chain.links) {
       try {
         checkCurrent(link, nowMs / 1000)
-        // Only an issuer's credential has a status; no await (and no microtask) for the others.
-        if (link.status.length > 0) statusChecked = (await checkStatus(link, nowMs)) && statusChecked
       } catch (error) {
-        if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') throw error
-        throw agentIdError('ERR_DELEGATION', `${link.id === chain.leaf.id ? 'delegation' : 'ancestor'} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
+        throw inChain(link, error)
+      }
+    }
+    const exceeds = chainExceeds(chain)
+    if (exceeds !== undefined) throw agentIdError('ERR_DELEGATION', exceeds)
+    let statusChecked = true
+    for (const link of chain.links) {
+      // Only an issuer's credential has a status; no await (and no microtask) for the others.
+      if (link.status.length === 0) continue
+      try {
+        statusChecked = (await checkStatus(link, nowMs)) && statusChecked
+      } catch (error) {
+        throw inChain(link, error)
       }
     }
     return statusChecked

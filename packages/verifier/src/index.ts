@@ -11,7 +11,7 @@ export type {
 } from './create-verifier.js'
 export { checkAnyCredentialJwt, checkCredentialJwt } from './credential/verify-credential.js'
 export type { CheckedCredential, CredentialStatusEntry, VerifiedCredential, VerifiedDelegation } from './credential/verify-credential.js'
-export { resolveChains } from './delegation/resolve-chains.js'
+export { chainExceeds, resolveChains } from './delegation/resolve-chains.js'
 export type { Chain } from './delegation/resolve-chains.js'
 export type { TrustedIssuer } from './credential/trusted-issuers.js'
 export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'

@@ -135,6 +135,36 @@ describe('delegation chains', () => {
     assert.equal(!rootOnly.allow && rootOnly.code, 'ERR_NOT_ENTITLED')
   })
 
+  it('refuses a costly hostile chain quickly, before any attenuation work, when its root is untrusted', async () => {
+    const heavy = Array.from({ length: 12 }, (_, i) => ({ resource: `d:a${i}`, actions: ['read'], constraints: { networks: Array.from({ length: 16 }, (_, j) => `fd00:${i}:${j}::/48`) } }))
+    const untrustedRoot = makeVc({ iss: KEYS.otherIssuer.did, sub: A.did }, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: heavy } }, KEYS.otherIssuer)
+    const started = process.hrtime.bigint()
+    const result = await verify([untrustedRoot, ab({ entitlements: heavy.slice(1) })], B)
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
+    assert.match(result.ok ? '' : result.message, /ERR_VC_ISSUER_UNTRUSTED/)
+    assert.ok(ms < 500, `took ${ms} ms`) // a generous bound on a fast refusal, not a benchmark
+  })
+
+  it('refuses a link whose entitlement comparisons exceed the budget, even under a trusted root', async () => {
+    const many = Array.from({ length: 20 }, (_, i) => ({ resource: `crm:accounts/r${i}`, actions: ['read'] }))
+    const wideRoot = makeVc({}, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: many } })
+    const result = await verify([wideRoot, ab({ entitlements: many })], B)
+    assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
+    assert.match(result.ok ? '' : result.message, /too complex/)
+  })
+
+  it('refuses a link that relabels its parent\'s task', async () => {
+    const withTask = makeVc({}, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: narrow, task: { id: 'task-1' } } })
+    const relabel = signJwt(A, { iss: A.did, sub: B.did, jti: 'urn:ab', nbf: S0 - 60, exp: S0 + 60, vc: { '@context': [CREDENTIALS_CONTEXT_V1], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { entitlements: narrow, parent: ROOT_ID, depth: 0, task: { id: 'other-task' } } } })
+    const result = await verify([withTask, relabel], B)
+    assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
+  })
+
+  it('refuses fractional or too long chain lengths as options', () => {
+    for (const maxChainLength of [2.5, 8, -1]) assert.throws(() => verifier({ maxChainLength }), { code: 'ERR_USAGE' })
+  })
+
   it('refuses a delegation verified alone', async () => {
     const result = await verifier().verifyCredential(ab())
     assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')

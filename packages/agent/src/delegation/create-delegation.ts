@@ -31,6 +31,11 @@ export interface DelegationOptions {
    * the parent is an issuer's credential).
    */
   readonly depth?: number
+  /**
+   * The longest chain the verifiers that will see this accept (default 4, their default): a
+   * delegation directly under an issuer's credential may allow at most this minus one more.
+   */
+  readonly maxChainLength?: number
   readonly task?: string
   /** Clock in milliseconds (default `Date.now`). */
   readonly now?: () => number
@@ -55,9 +60,8 @@ export function createDelegation(options: DelegationOptions): string {
   const parentDepth = parent.kind === 'delegation' ? parent.delegation.depth : undefined
   if (parentDepth === 0) throw agentIdError('ERR_DELEGATION', `credential ${parent.id} allows no further delegation`)
   const depth = options.depth ?? (parentDepth === undefined ? 0 : parentDepth - 1)
-  if (!Number.isSafeInteger(depth) || depth < 0 || depth > MAX_DELEGATION_DEPTH || (parentDepth !== undefined && depth >= parentDepth)) {
-    throw agentIdError('ERR_DELEGATION', `depth must be an integer from 0 to ${parentDepth === undefined ? MAX_DELEGATION_DEPTH : parentDepth - 1}`)
-  }
+  const maxDepth = parentDepth === undefined ? Math.min(MAX_DELEGATION_DEPTH, (options.maxChainLength ?? 4) - 1) : parentDepth - 1
+  if (!Number.isSafeInteger(depth) || depth < 0 || depth > maxDepth) throw agentIdError('ERR_DELEGATION', `depth must be an integer from 0 to ${maxDepth}`)
   if (!Number.isSafeInteger(options.ttl) || options.ttl < 1) throw agentIdError('ERR_INPUT_INVALID', 'ttl must be a positive number of seconds')
   const now = Math.floor((options.now ?? Date.now)() / 1000)
   const notBefore = Math.max(now, parent.notBefore ?? now)

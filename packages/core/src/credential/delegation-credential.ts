@@ -4,8 +4,11 @@ import { parseTaskId, type TaskRef } from './entitlement-credential.js'
 
 /** `type` of a delegation credential. */
 export const DELEGATION_CREDENTIAL_TYPE = 'AgentDelegationCredential'
-/** The largest remaining depth a delegation may carry. */
-export const MAX_DELEGATION_DEPTH = 16
+/**
+ * The largest remaining depth a delegation may carry: a presentation holds at most 8 credentials,
+ * so a chain has at most 7 delegations below its root.
+ */
+export const MAX_DELEGATION_DEPTH = 6
 
 /** `credentialSubject` of a delegation credential, less its `id` (carried by `sub`). */
 export interface DelegationSubject {

@@ -40,6 +40,9 @@ export interface RequestContext {
 
 const HOURS = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]|24):([0-5][0-9])Z$/
 const KNOWN = new Set(['hours', 'days', 'networks', 'maxRecords'])
+// Enough for any real allow-list (aggregate wider networks otherwise), and a bound on the work of
+// comparing two lists when a delegation is checked.
+const MAX_NETWORKS = 16
 
 function parseHours(value: unknown, field: string): HoursWindow {
   const m = typeof value === 'string' ? HOURS.exec(value) : null
@@ -63,8 +66,11 @@ function parseDays(value: unknown, field: string): Weekday[] {
 }
 
 function parseNetworks(value: unknown, field: string): IpNetwork[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 64) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a list of 1 to 64 CIDR networks`)
-  return value.map((v, i) => parseIpNetwork(v, `${field}[${i}]`))
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_NETWORKS) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a list of 1 to ${MAX_NETWORKS} CIDR networks`)
+  const networks = value.map((v, i) => parseIpNetwork(v, `${field}[${i}]`))
+  const texts = new Set(networks.map((n) => n.text))
+  if (texts.size !== networks.length) throw agentIdError('ERR_INPUT_INVALID', `"${field}" lists a network twice`)
+  return networks
 }
 
 function parseMaxRecords(value: unknown, field: string): number {

@@ -65,7 +65,8 @@ export interface DelegationRecord {
   readonly root: string
   readonly delegator: string
   readonly delegate: string
-  readonly entitlements: readonly Entitlement[]
+  /** As they appear in the delegation (constraints this version does not know included). */
+  readonly entitlements: readonly unknown[]
   readonly depth: number
   readonly notBefore: number
   readonly expires: number
@@ -167,7 +168,8 @@ export interface IssuerStore {
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   /**
    * Records reported delegations (root first), each with its audit entry, in one transaction.
-   * One already recorded with the same JWT is skipped; with another JWT it is a conflict.
+   * One already recorded under the same root with the same JWT is skipped; with another JWT it is
+   * a conflict.
    * @returns the records newly written
    * @throws AgentIdError ERR_CONFLICT, ERR_NOT_FOUND (root), ERR_STORE
    */

@@ -13,11 +13,13 @@ function refuse(reason: string): never {
   throw agentIdError('ERR_DELEGATION', reason)
 }
 
-// One link: the delegation against the credential it names as parent.
+// One link, the cheap checks: the delegation against the credential it names as parent.
 function checkLink(child: VerifiedDelegation, parent: CheckedCredential, maxChainLength: number): void {
   if (child.issuer !== parent.subject) refuse(`delegation ${child.id} is signed by ${child.issuer}, not by ${parent.subject}, the subject of its parent`)
-  const violation = attenuationViolation(child.entitlements, parent.entitlements)
-  if (violation !== undefined) refuse(`delegation ${child.id}: ${violation}`)
+  const parentTask = parent.kind === 'delegation' ? parent.delegation.task : parent.claims.task
+  if (parentTask && child.delegation.task && child.delegation.task.id !== parentTask.id) {
+    refuse(`delegation ${child.id} names task ${child.delegation.task.id}, not its parent's ${parentTask.id}`)
+  }
   if (child.expires > parent.expires) refuse(`delegation ${child.id} expires after its parent ${parent.id}`)
   if (parent.notBefore !== undefined && child.notBefore! < parent.notBefore) refuse(`delegation ${child.id} starts before its parent ${parent.id}`)
   if (parent.kind === 'delegation' && child.delegation.depth >= parent.delegation.depth) {
@@ -31,10 +33,11 @@ function checkLink(child: VerifiedDelegation, parent: CheckedCredential, maxChai
 /**
  * Groups the credentials of a presentation into chains and checks their structure (issue 7,
  * "Verification"): every delegation names a presented parent; each link is signed by the previous
- * link's subject and lies within it (attenuation, expiry, start, strictly decreasing depth); no
- * cycles; at most `maxChainLength` delegations; and each leaf (a credential no other one descends
- * from) belongs to the holder. Signatures were checked already; time, trust and status are the
- * caller's, per link.
+ * link's subject, keeps its task, ends no later, starts no earlier, and has a strictly smaller
+ * depth; no cycles; at most `maxChainLength` delegations; and each leaf (a credential no other one
+ * descends from) belongs to the holder. Signatures were checked already. Time, trust, then
+ * attenuation ({@link chainExceeds}, the costly check, run only on chains that are otherwise
+ * acceptable) and status are the caller's.
  * @throws AgentIdError ERR_DELEGATION, ERR_VP_HOLDER_BINDING
  */
 export function resolveChains(credentials: readonly CheckedCredential[], holder: string, maxChainLength: number): Chain[] {
@@ -74,4 +77,17 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
     throw agentIdError('ERR_VP_HOLDER_BINDING', `holder is not the subject of credential ${leaf.id}`)
   }
   return chains
+}
+
+/**
+ * Why a link of the chain grants more than its parent (the attenuation rule of core), or
+ * undefined.
+ */
+export function chainExceeds(chain: Chain): string | undefined {
+  for (let i = 1; i < chain.links.length; i++) {
+    const child = chain.links[i]!
+    const violation = attenuationViolation(child.entitlements, chain.links[i - 1]!.entitlements)
+    if (violation !== undefined) return `delegation ${child.id}: ${violation}`
+  }
+  return undefined
 }

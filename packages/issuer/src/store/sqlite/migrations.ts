@@ -106,8 +106,10 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
     sql: `
       -- Delegations are made offline by agents; the ones reported are kept for the audit trail
       -- and so that revoking a credential can name every delegation below it.
+      -- Keyed by root and id: ids are chosen by delegators, so one under another root must not
+      -- stand in the way of this root's.
       CREATE TABLE delegations (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         parent TEXT NOT NULL,
         root TEXT NOT NULL REFERENCES credentials(id),
         delegator TEXT NOT NULL,
@@ -117,9 +119,9 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         not_before INTEGER NOT NULL,
         expires INTEGER NOT NULL CHECK (expires > not_before),
         jwt_sha256 TEXT NOT NULL,
-        reported_at INTEGER NOT NULL
+        reported_at INTEGER NOT NULL,
+        PRIMARY KEY (root, id)
       ) STRICT;
-      CREATE INDEX delegations_by_root ON delegations(root);
     `,
   },
 ]

@@ -78,7 +78,7 @@ function toAudit(row: AuditRow): AuditEntry {
 function toDelegation(row: DelegationRow): DelegationRecord {
   return {
     id: row.id, parent: row.parent, root: row.root, delegator: row.delegator, delegate: row.delegate,
-    entitlements: parseEntitlements(JSON.parse(row.entitlements), 'delegations.entitlements'), depth: row.depth,
+    entitlements: JSON.parse(row.entitlements) as unknown[], depth: row.depth,
     notBefore: row.not_before, expires: row.expires, jwtSha256: row.jwt_sha256, reportedAt: row.reported_at,
   }
 }
@@ -280,13 +280,13 @@ class SqliteStore implements IssuerStore {
       const written: DelegationRecord[] = []
       for (const r of records) {
         if (!this.#db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(r.root)) throw agentIdError('ERR_NOT_FOUND', `credential ${r.root} was not issued here`)
-        const known = this.#db.prepare('SELECT jwt_sha256 FROM delegations WHERE id = ?').get(r.id) as { jwt_sha256: string } | undefined
+        const known = this.#db.prepare('SELECT jwt_sha256 FROM delegations WHERE root = ? AND id = ?').get(r.root, r.id) as { jwt_sha256: string } | undefined
         if (known) {
-          if (known.jwt_sha256 !== r.jwtSha256) throw agentIdError('ERR_CONFLICT', `another delegation with id ${r.id} was reported before`)
+          if (known.jwt_sha256 !== r.jwtSha256) throw agentIdError('ERR_CONFLICT', `another delegation with id ${r.id} was reported under ${r.root} before`)
           continue
         }
         this.#db.prepare(`INSERT INTO delegations (id, parent, root, delegator, delegate, entitlements, depth, not_before, expires, jwt_sha256, reported_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.id, r.parent, r.root, r.delegator, r.delegate, JSON.stringify(r.entitlements.map(entitlementToJson)),
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.id, r.parent, r.root, r.delegator, r.delegate, JSON.stringify(r.entitlements),
           r.depth, r.notBefore, r.expires, r.jwtSha256, r.reportedAt)
         this.#appendAudit(audit(r))
         written.push(r)
