@@ -16,7 +16,6 @@ import {
   parseEntitlementSubject,
   parseOwner,
   parseSegment,
-  type AgentKind,
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
@@ -50,15 +49,8 @@ export interface IssuedCredential {
   readonly record: CredentialRecord
 }
 
-/** Input of {@link Issuer.registerAgent}. */
-export interface RegisterAgentInput {
-  readonly did: string
-  readonly name: string
-  readonly kind: AgentKind
-  readonly owner: string
-  readonly segment?: string
-  readonly role?: string
-}
+/** Input of {@link Issuer.registerAgent}: an agent record before enrolment sets its state. */
+export type RegisterAgentInput = Omit<AgentRecord, 'status' | 'createdAt'>
 
 /** Input of {@link Issuer.grant}. */
 export interface GrantInput {
