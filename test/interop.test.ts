@@ -109,7 +109,9 @@ describe('interop with did-jwt-vc and Veramo', function () {
 
   async function enrol(name: string, kind: AgentKind = 'company'): Promise<AgentKey> {
     const key = generateAgentKey()
-    await issuer.registerAgent({ did: key.did, name, kind, owner: 'sales-ops' }, 'admin')
+    // An employee's assistant is owned by the employee (a did:key); others by a team.
+    const owner = kind === 'employee' ? generateAgentKey().did : 'sales-ops'
+    await issuer.registerAgent({ did: key.did, name, kind, owner }, 'admin')
     return key
   }
 

@@ -186,6 +186,9 @@ export class Issuer {
       status: 'active',
       createdAt: this.#now(),
     }
+    // An employee's assistant acts for one person: its owner is that person's DID, the only key
+    // that can delegate the employee's rights to it.
+    if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
     const initial = role && this.#issuance(agent, { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, actor)

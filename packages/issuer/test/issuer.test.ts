@@ -92,6 +92,7 @@ describe('Issuer engine', () => {
     await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 0 }, 'test'), { code: 'ERR_INPUT_INVALID' })
     await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [], ttlSeconds: 60 }, 'test'), { code: 'ERR_INPUT_INVALID' })
     await assert.rejects(issuer.registerAgent({ did: 'did:key:z6MkeXATEjyXENzBXBxgC5EHk2JE5aqd7qMGGtDpLUH1e2Sj', name: 'x', kind: 'company', owner: 'ops' }, 'test'), { code: 'ERR_KEY_WEAK' })
+    await assert.rejects(issuer.registerAgent({ did: verifierKey.did, name: 'assistant', kind: 'employee', owner: 'sales-team' }, 'test'), { code: 'ERR_INPUT_INVALID' })
     assert.equal((await issuer.store.readAudit()).length, before + 1)
     assert.equal((await issuer.store.listCredentials()).length, 0)
   })
