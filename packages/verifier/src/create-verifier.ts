@@ -153,12 +153,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // cached: they can change between two presentations. Cached results are frozen.
   const checked = new BoundedCache<string, CheckedCredential>(cacheSize)
 
+  // Keyed by the signature part (short to hash) and confirmed against the whole text, so a hit is
+  // always for these exact bytes.
   function checkCredentialCached(jwt: string): CheckedCredential {
-    let credential = checked.get(jwt)
-    if (credential === undefined) {
-      credential = checkAnyCredentialJwt(jwt)
-      checked.set(jwt, credential)
-    }
+    const key = typeof jwt === 'string' ? jwt.slice(jwt.lastIndexOf('.') + 1) : ''
+    const cached = checked.get(key)
+    if (cached !== undefined && cached.jwt === jwt) return cached
+    const credential = checkAnyCredentialJwt(jwt)
+    checked.set(key, credential)
     return credential
   }
 

@@ -112,14 +112,18 @@ export function checkAnyCredentialJwt(jwt: unknown): CheckedCredential {
   numericDate(payload, 'iat', 'credential', false)
   if (notBefore !== undefined && notBefore >= expires) throw agentIdError('ERR_INPUT_INVALID', 'credential nbf is not before exp')
 
-  const base = { id: payload.jti, issuer: issuerKey.did, subject, expires, jwt: jwt as string, ...(notBefore !== undefined ? { notBefore } : {}) }
+  // Object literals of one shape each (no spreads): this runs for every new credential.
+  let checked: CheckedCredential
   if (isDelegation) {
     if (v.credentialStatus !== undefined) throw agentIdError('ERR_INPUT_INVALID', 'a delegation carries no credentialStatus: the status of its chain is its root\'s')
     const delegation = parseDelegationSubject(cs)
-    return deepFreeze({ ...base, kind: 'delegation', delegation, entitlements: delegation.entitlements, status: [] })
+    checked = { kind: 'delegation', id: payload.jti, issuer: issuerKey.did, subject, expires, notBefore: notBefore!, jwt: jwt as string, delegation, entitlements: delegation.entitlements, status: [] }
+  } else {
+    const claims = parseEntitlementSubject(cs)
+    checked = { kind: 'entitlement', id: payload.jti, issuer: issuerKey.did, subject, expires, jwt: jwt as string, claims, entitlements: claims.entitlements, status: parseStatus(v.credentialStatus) }
+    if (notBefore !== undefined) (checked as { notBefore?: number }).notBefore = notBefore
   }
-  const claims = parseEntitlementSubject(cs)
-  return deepFreeze({ ...base, kind: 'entitlement', claims, entitlements: claims.entitlements, status: parseStatus(v.credentialStatus) })
+  return deepFreeze(checked)
 }
 
 /**
