@@ -171,6 +171,23 @@ describe('agentid CLI end to end (real processes)', function () {
     assert.equal(snapshot(), before)
   })
 
+  it('revokes: a verifier with a list published afterwards refuses the credential', async () => {
+    const other = (await json('agent', 'keygen', '--out', 'revokee.key')).did as string
+    await json('agent', 'register', other, '--name', 'revokee', '--kind', 'service', '--owner', 'ops')
+    const vc = await json('grant', other, '--resource', 'db:x', '--action', 'read', '--out', 'revokee.vc.jwt')
+    await json('present', '--key', 'revokee.key', '--credential', 'revokee.vc.jwt', '--audience', verifierDid, '--challenge', 'c-r', '--out', 'revokee.vp.jwt')
+    await json('revoke', vc.id as string, '--reason', 'test')
+    await json('status', 'publish', '--out', 'status-after.jwt')
+    const r = await run('--json', 'verify', 'revokee.vp.jwt', '--audience', verifierDid, '--challenge', 'c-r', '--trust', issuerDid, '--status-list', 'status-after.jwt')
+    assert.equal(r.code, 1)
+    assert.equal(errorOf(r).code, 'ERR_VC_REVOKED')
+    const again = await run('--json', 'revoke', vc.id as string)
+    assert.equal(errorOf(again).code, 'ERR_CONFLICT')
+    const retired = await json('agent', 'retire', other)
+    assert.deepEqual(retired.revoked, [])
+    assert.equal(errorOf(await run('--json', 'grant', other, '--resource', 'db:x', '--action', 'read')).code, 'ERR_CONFLICT')
+  })
+
   it('writes key files owner-only and refuses to read one others can', async () => {
     const key = JSON.parse(readFileSync(join(dir, 'agent.key'), 'utf8')) as { kty: string; crv: string; kid: string }
     assert.deepEqual([key.kty, key.crv, key.kid.startsWith(agentDid)], ['OKP', 'Ed25519', true])
@@ -182,7 +199,7 @@ describe('agentid CLI end to end (real processes)', function () {
   })
 
   it('has --help on every command', async () => {
-    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['present'], ['verify']]) {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['revoke'], ['agent', 'retire'], ['present'], ['verify']]) {
       const r = await run(...args, '--help')
       assert.equal(r.code, 0, args.join(' '))
       assert.match(r.stdout, /^Usage: agentid/, args.join(' '))

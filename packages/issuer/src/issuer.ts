@@ -266,6 +266,30 @@ export class Issuer {
   }
 
   /**
+   * Revokes a credential, for good. Verifiers refuse it once they hold a status list published
+   * after this (`publishStatusList`), and with it every delegation below it.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   */
+  async revoke(credentialId: string, actor: string, reason?: string): Promise<CredentialRecord> {
+    return this.store.revokeCredential(credentialId, (r) => ({
+      actor, action: 'credential.revoke', target: r.id,
+      details: { subject: r.subject, statusList: r.listId, statusIndex: r.index, ...(reason !== undefined ? { reason } : {}) },
+    }))
+  }
+
+  /**
+   * Deprovisions an agent: retired, and every credential it holds revoked, in one transaction.
+   * Delegations made from those credentials fall with them.
+   * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   */
+  async retireAgent(did: string, actor: string): Promise<CredentialRecord[]> {
+    const agent = parseDidKey(did).did
+    return this.store.retireAgent(agent, (revoked) => ({
+      actor, action: 'agent.retire', target: agent, details: { revoked: revoked.map((r) => r.id) },
+    }))
+  }
+
+  /**
    * Records a delegation chain an agent reports (root first, as in a chain file): for the audit
    * log, and so that revoking the root can name everything below it. The chain must be sound
    * (signatures, continuity, attenuation: the verifier's own checks) and its root a credential

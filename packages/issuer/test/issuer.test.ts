@@ -208,6 +208,25 @@ describe('Issuer engine', () => {
     assert.deepEqual((await issuer.store.listDelegations(victimRoot.id))[0]!.entitlements, entitlements)
   })
 
+  it('deprovisioning an owner cuts off every delegation below its credentials, once the list is published', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'alice-bot', kind: 'company', owner: 'ops' }, 'test')
+    const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const assistant = agentKeyFromSeed(new Uint8Array(32).fill(24))
+    const link = createDelegation({ key: agent, parent: root.jwt, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+    const verifyWith = async (listJwt: string) => {
+      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts([listJwt]) })
+      const challenge = verifier.challenge()
+      return verifier.verifyPresentation(createPresentation({ key: assistant, credentials: [root.jwt, link], audience: verifierKey.did, challenge, now: () => T }), { challenge })
+    }
+    assert.equal((await verifyWith((await issuer.publishStatusList()).jwt)).ok, true)
+    assert.deepEqual((await issuer.retireAgent(agent.did, 'test')).map((r) => r.id), [root.id])
+    const after = await verifyWith((await issuer.publishStatusList()).jwt)
+    assert.equal(after.ok === false && after.code, 'ERR_DELEGATION')
+    assert.match(after.ok ? '' : after.message, /ERR_VC_REVOKED/)
+    await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 60 }, 'test'), { code: 'ERR_CONFLICT' })
+    assert.deepEqual((await issuer.store.readAudit()).slice(-1).map((e) => e.action), ['agent.retire'])
+  })
+
   it('publishes a status list that verifiers use offline', async () => {
     await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
     const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 600 }, 'test')

@@ -130,6 +130,29 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.getCredential('urn:uuid:ret'), undefined)
     })
 
+    it('revokes once, for good, and sets the bit in the list', async () => {
+      indexes.push(9)
+      await store.issueCredential(draft('urn:uuid:v'), async () => 'jwt', () => audit)
+      const revoked = await store.revokeCredential('urn:uuid:v', (r) => ({ ...audit, action: 'credential.revoke', target: r.id }))
+      assert.equal(revoked.status, 'revoked')
+      await assert.rejects(store.revokeCredential('urn:uuid:v', () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.revokeCredential('urn:uuid:none', () => audit), { code: 'ERR_NOT_FOUND' })
+      assert.deepEqual((await store.statusListState())?.setIndexes, [9])
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('retires an agent and revokes all its credentials in one step; a retired agent gets nothing new', async () => {
+      indexes.push(1, 2)
+      await store.issueCredential(draft('urn:uuid:r1'), async () => 'a', () => audit)
+      await store.issueCredential(draft('urn:uuid:r2'), async () => 'b', () => audit)
+      const revoked = await store.retireAgent(AGENT, (list) => ({ ...audit, action: 'agent.retire', details: { revoked: list.map((r) => r.id) } }))
+      assert.deepEqual(revoked.map((r) => r.id).sort(), ['urn:uuid:r1', 'urn:uuid:r2'])
+      assert.equal((await store.getAgent(AGENT))?.status, 'retired')
+      assert.deepEqual((await store.statusListState())?.setIndexes, [1, 2])
+      await assert.rejects(store.retireAgent(AGENT, () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.issueCredential(draft('urn:uuid:r3'), async () => 'c', () => audit), { code: 'ERR_CONFLICT' })
+    })
+
     it('refuses a credential for an agent that is not enrolled', async () => {
       await assert.rejects(store.issueCredential({ ...draft('urn:uuid:x'), subject: ISSUER }, async () => 'a', () => audit))
       assert.equal(await store.getCredential('urn:uuid:x'), undefined)

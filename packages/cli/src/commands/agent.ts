@@ -82,6 +82,16 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     })
 
   agent
+    .command('retire <did>')
+    .description('deprovision an agent: retire it and revoke every credential it holds (and so every delegation below them)')
+    .action(async (did: string) => {
+      const checked = parseDidKey(did).did
+      const revoked = await (await ctx.issuer()).retireAgent(checked, ctx.actor())
+      ctx.out().result({ did: checked, status: 'retired', revoked: revoked.map((r) => r.id) }, () =>
+        `retired ${checked}; revoked ${revoked.length} credential${revoked.length === 1 ? '' : 's'}; run "agentid status publish" so that verifiers learn it`)
+    })
+
+  agent
     .command('show <did>')
     .description('show one agent and its credentials')
     .action(async (did: string) => {

@@ -164,6 +164,17 @@ export interface IssuerStore {
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
   ): Promise<IssuedRecord>
+  /**
+   * Revokes a credential: final, and published with the next status list.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already revoked), ERR_STORE
+   */
+  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord>
+  /**
+   * Retires an agent and revokes every credential it holds, in one transaction: deprovisioning.
+   * @returns the credentials revoked now
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already retired), ERR_STORE
+   */
+  retireAgent(did: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   /**

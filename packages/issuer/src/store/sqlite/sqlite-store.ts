@@ -263,6 +263,32 @@ class SqliteStore implements IssuerStore {
     throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
   }
 
+  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord> {
+    return this.#write(`revoke credential ${id}`, () => {
+      const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
+      if (row.status === 'revoked') throw agentIdError('ERR_CONFLICT', `credential ${id} is already revoked`)
+      this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
+      const record = toCredential({ ...row, status: 'revoked' })
+      this.#appendAudit(audit(record))
+      return record
+    })
+  }
+
+  retireAgent(did: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
+    return this.#write(`retire agent ${did}`, () => {
+      const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
+      if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+      if (agent.status === 'retired') throw agentIdError('ERR_CONFLICT', `agent ${did} is already retired`)
+      const rows = this.#db.prepare("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id").all(did) as CredentialRow[]
+      this.#db.prepare("UPDATE agents SET status = 'retired' WHERE did = ?").run(did)
+      this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(did)
+      const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
+      this.#appendAudit(audit(revoked))
+      return revoked
+    })
+  }
+
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
     return this.#read('read status list', () => {
       const row = (listId === undefined
