@@ -291,7 +291,7 @@ export class Issuer {
 
   /**
    * Records a delegation chain an agent reports (root first, as in a chain file): for the audit
-   * log, and so that revoking the root can name everything below it. The chain must be sound
+   * log, and so that the issuer knows what hangs below each of its credentials. The chain must be sound
    * (signatures, continuity, attenuation: the verifier's own checks) and its root a credential
    * this issuer issued, byte for byte. Reporting twice is harmless.
    * @returns the delegations newly recorded

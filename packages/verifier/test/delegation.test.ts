@@ -68,6 +68,9 @@ describe('delegation chains', () => {
     assert.throws(() => createDelegation({ key: C, parent: d2, to: D.did, entitlements: [{ resource: 'crm:accounts/eu/1', actions: ['read'] }], ttl: 60, now: () => T0 }), { code: 'ERR_DELEGATION' })
     assert.throws(() => createDelegation({ key: B, parent: root, to: C.did, entitlements: narrow, ttl: 60, now: () => T0 }), { code: 'ERR_DELEGATION' })
     assert.throws(() => createDelegation({ key: A, parent: root, to: B.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['write'] }], ttl: 60, now: () => T0 }), { code: 'ERR_DELEGATION' })
+    const withTask = makeVc({}, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: narrow, task: { id: 'task-1' } } })
+    assert.throws(() => createDelegation({ key: A, parent: withTask, to: B.did, entitlements: narrow, ttl: 60, task: 'other-task', now: () => T0 }), { code: 'ERR_DELEGATION' })
+    assert.ok(createDelegation({ key: A, parent: withTask, to: B.did, entitlements: narrow, ttl: 60, task: 'task-1', now: () => T0 }))
   })
 
   // [name, credentials, holder, code]: each escalation refused.

@@ -63,6 +63,10 @@ export function createDelegation(options: DelegationOptions): string {
   const maxDepth = parentDepth === undefined ? Math.min(MAX_DELEGATION_DEPTH, (options.maxChainLength ?? 4) - 1) : parentDepth - 1
   if (!Number.isSafeInteger(depth) || depth < 0 || depth > maxDepth) throw agentIdError('ERR_DELEGATION', `depth must be an integer from 0 to ${maxDepth}`)
   if (!Number.isSafeInteger(options.ttl) || options.ttl < 1) throw agentIdError('ERR_INPUT_INVALID', 'ttl must be a positive number of seconds')
+  const parentTask = parent.kind === 'delegation' ? parent.delegation.task : parent.claims.task
+  if (options.task !== undefined && parentTask !== undefined && options.task !== parentTask.id) {
+    throw agentIdError('ERR_DELEGATION', `the parent serves task ${parentTask.id}; a delegation from it cannot name another`)
+  }
   const now = Math.floor((options.now ?? Date.now)() / 1000)
   const notBefore = Math.max(now, parent.notBefore ?? now)
   const expires = Math.min(notBefore + options.ttl, parent.expires)

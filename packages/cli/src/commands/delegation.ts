@@ -6,7 +6,7 @@ export function registerDelegation(program: Command, ctx: CommandContext): void 
   const delegation = program.command('delegation').description('delegations agents made offline')
   delegation
     .command('report <chain-file>')
-    .description('record a delegation chain (from agentid delegate) in the issuer: audit log, and revoking its root names it')
+    .description('record a delegation chain (from agentid delegate) in the issuer, with audit entries, under the credential it descends from')
     .action(async (file: string) => {
       const chain = await readCredentialFile(ctx.io.cwd, file)
       const issuer = await ctx.issuer()
