@@ -198,8 +198,25 @@ describe('agentid CLI end to end (real processes)', function () {
     chmodSync(join(dir, 'agent.key'), 0o600)
   })
 
+  it('verifies the audit log and says where an edit breaks it', async () => {
+    const ok = await json('audit', 'verify')
+    assert.equal(ok.ok, true)
+    const lines = (await run('audit', 'export', '--since', '2')).stdout.trim().split('\n')
+    assert.equal(lines.length, (ok.entries as number) - 1)
+    assert.equal((JSON.parse(lines[0]!) as { seq: number }).seq, 2)
+    // An operator with the database file can bypass the triggers; the chain still tells.
+    const db = new Database(join(dir, '.agentid', 'issuer.db'))
+    db.exec('DROP TRIGGER audit_log_no_update')
+    db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3").run()
+    db.close()
+    const broken = await run('--json', 'audit', 'verify')
+    assert.equal(broken.code, 1)
+    assert.equal(errorOf(broken).code, 'ERR_STORE')
+    assert.match(errorOf(broken).message, /entry 3/)
+  })
+
   it('has --help on every command', async () => {
-    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['revoke'], ['agent', 'retire'], ['present'], ['verify']]) {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['revoke'], ['agent', 'retire'], ['audit', 'verify'], ['audit', 'export'], ['present'], ['verify']]) {
       const r = await run(...args, '--help')
       assert.equal(r.code, 0, args.join(' '))
       assert.match(r.stdout, /^Usage: agentid/, args.join(' '))

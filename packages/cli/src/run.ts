@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { agentIdError } from '@agentid/core'
 import { registerAgent } from './commands/agent.js'
+import { registerAudit } from './commands/audit.js'
 import { registerDelegate } from './commands/delegate.js'
 import { registerDelegation } from './commands/delegation.js'
 import { registerGrant } from './commands/grant.js'
@@ -30,7 +31,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerRevoke, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify]) register(program, ctx)
+  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerRevoke, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })
