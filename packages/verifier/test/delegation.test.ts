@@ -138,15 +138,14 @@ describe('delegation chains', () => {
     assert.equal(!rootOnly.allow && rootOnly.code, 'ERR_NOT_ENTITLED')
   })
 
-  it('refuses a costly hostile chain quickly, before any attenuation work, when its root is untrusted', async () => {
-    const heavy = Array.from({ length: 12 }, (_, i) => ({ resource: `d:a${i}`, actions: ['read'], constraints: { networks: Array.from({ length: 16 }, (_, j) => `fd00:${i}:${j}::/48`) } }))
-    const untrustedRoot = makeVc({ iss: KEYS.otherIssuer.did, sub: A.did }, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: heavy } }, KEYS.otherIssuer)
-    const started = process.hrtime.bigint()
-    const result = await verify([untrustedRoot, ab({ entitlements: heavy.slice(1) })], B)
-    const ms = Number(process.hrtime.bigint() - started) / 1e6
+  it('checks trust before attenuation (the costly check), so an untrusted chain is refused without it', async () => {
+    // The link also escalates; the reason given is the untrusted root, which shows the order
+    // (checked by outcome, not by timing).
+    const untrustedRoot = makeVc({ iss: KEYS.otherIssuer.did, sub: A.did }, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: narrow } }, KEYS.otherIssuer)
+    const result = await verify([untrustedRoot, ab({ entitlements: [{ resource: 'crm:accounts/*', actions: ['delete'] }] })], B)
     assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
     assert.match(result.ok ? '' : result.message, /ERR_VC_ISSUER_UNTRUSTED/)
-    assert.ok(ms < 500, `took ${ms} ms`) // a generous bound on a fast refusal, not a benchmark
+    assert.doesNotMatch(result.ok ? '' : result.message, /exceeds/)
   })
 
   it('refuses a link whose entitlement comparisons exceed the budget, even under a trusted root', async () => {
