@@ -100,6 +100,8 @@ describe('agentid CLI end to end (real processes)', function () {
     const reported = await json('delegation', 'report', 'sub.chain')
     assert.equal((reported.recorded as unknown[]).length, 1)
     assert.equal((await json('delegation', 'report', 'sub.chain')).alreadyKnown, 1)
+    const shown = await json('agent', 'show', agentDid)
+    assert.deepEqual((shown.credentials as Array<{ delegations: Array<{ delegate: string }> }>).flatMap((c) => c.delegations.map((d) => d.delegate)), [subDid])
     const thief = await run('--json', 'delegate', '--key', 'sub.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--out', 'bad.chain')
     assert.equal(errorOf(thief).code, 'ERR_DELEGATION')
   })

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { reserveOutputFile } from '../files.js'
 
-function credentialSummary(c: CredentialRecord): Record<string, unknown> {
+function credentialSummary(c: CredentialRecord): { id: string; status: string; notBefore: string; expires: string; entitlements: string[] } {
   return {
     id: c.id,
     status: c.status,
@@ -93,14 +93,20 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
 
   agent
     .command('show <did>')
-    .description('show one agent and its credentials')
+    .description('show one agent, its credentials, and the delegations reported below them')
     .action(async (did: string) => {
       const checked = parseDidKey(did).did
       const issuer = await ctx.issuer()
       const record = await issuer.store.getAgent(checked)
       if (!record) throw agentIdError('ERR_NOT_FOUND', `agent ${checked} is not enrolled`)
-      const credentials = (await issuer.store.listCredentials(checked)).map(credentialSummary)
+      const credentials = await Promise.all((await issuer.store.listCredentials(checked)).map(async (c) => ({
+        ...credentialSummary(c),
+        delegations: (await issuer.store.listDelegations(c.id)).map((d) => ({ id: d.id, delegator: d.delegator, delegate: d.delegate, expires: new Date(d.expires * 1000).toISOString() })),
+      })))
       ctx.out().result({ agent: record, credentials }, () =>
-        [agentLine(record), ...credentials.map((c) => `  ${String(c.id)}  ${String(c.status)}  until ${String(c.expires)}  ${(c.entitlements as string[]).join('; ')}`)].join('\n'))
+        [agentLine(record), ...credentials.flatMap((c) => [
+          `  ${c.id}  ${c.status}  until ${c.expires}  ${c.entitlements.join('; ')}`,
+          ...c.delegations.map((d) => `    delegated ${d.id}: ${d.delegator} -> ${d.delegate} until ${d.expires}`),
+        ])].join('\n'))
     })
 }
