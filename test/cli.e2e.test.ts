@@ -173,6 +173,24 @@ describe('agentid CLI end to end (real processes)', function () {
     assert.equal(snapshot(), before)
   })
 
+  it('suspends and resumes: verifiers follow the published lists', async () => {
+    const suspendee = (await json('agent', 'keygen', '--out', 'suspendee.key')).did as string
+    await json('agent', 'register', suspendee, '--name', 'suspendee', '--kind', 'service', '--owner', 'ops')
+    const vc = await json('grant', suspendee, '--resource', 'db:x', '--action', 'read', '--out', 'suspendee.vc.jwt')
+    const verifyAfter = async (challenge: string, lists: string) => {
+      await json('present', '--key', 'suspendee.key', '--credential', 'suspendee.vc.jwt', '--audience', verifierDid, '--challenge', challenge, '--out', `${challenge}.vp.jwt`)
+      return run('--json', 'verify', `${challenge}.vp.jwt`, '--audience', verifierDid, '--challenge', challenge, '--trust', issuerDid, '--status-list', lists)
+    }
+    await json('agent', 'suspend', suspendee)
+    await json('status', 'publish', '--out', 'lists-suspended.jwt')
+    const suspended = await verifyAfter('c-s1', 'lists-suspended.jwt')
+    assert.equal(errorOf(suspended).code, 'ERR_VC_SUSPENDED')
+    await json('resume', vc.id as string)
+    await json('status', 'publish', '--out', 'lists-resumed.jwt')
+    assert.equal((await verifyAfter('c-s2', 'lists-resumed.jwt')).code, 0)
+    assert.equal(errorOf(await run('--json', 'resume', vc.id as string)).code, 'ERR_CONFLICT')
+  })
+
   it('revokes: a verifier with a list published afterwards refuses the credential', async () => {
     const other = (await json('agent', 'keygen', '--out', 'revokee.key')).did as string
     await json('agent', 'register', other, '--name', 'revokee', '--kind', 'service', '--owner', 'ops')
@@ -218,7 +236,7 @@ describe('agentid CLI end to end (real processes)', function () {
   })
 
   it('has --help on every command', async () => {
-    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['revoke'], ['agent', 'retire'], ['audit', 'verify'], ['audit', 'export'], ['present'], ['verify']]) {
+    for (const args of [[], ['init'], ['issuer', 'show'], ['agent'], ['agent', 'keygen'], ['agent', 'register'], ['agent', 'list'], ['agent', 'show'], ['grant'], ['status', 'publish'], ['delegate'], ['delegation', 'report'], ['revoke'], ['suspend'], ['resume'], ['agent', 'suspend'], ['agent', 'resume'], ['agent', 'retire'], ['audit', 'verify'], ['audit', 'export'], ['present'], ['verify']]) {
       const r = await run(...args, '--help')
       assert.equal(r.code, 0, args.join(' '))
       assert.match(r.stdout, /^Usage: agentid/, args.join(' '))

@@ -116,8 +116,8 @@ describe('interop with did-jwt-vc and Veramo', function () {
   }
 
   async function issuerVerifier(extraTrusted: readonly string[] = []): Promise<Verifier> {
-    const { jwt } = await issuer.publishStatusList()
-    return createVerifier({ did: me.did, trustedIssuers: [issuer.did, ...extraTrusted], statusLists: statusListsFromJwts([jwt]) })
+    const lists = await issuer.publishStatusLists()
+    return createVerifier({ did: me.did, trustedIssuers: [issuer.did, ...extraTrusted], statusLists: statusListsFromJwts(lists) })
   }
 
   /** An entitlement credential signed by the offline key, with the payload fields given. */

@@ -8,7 +8,7 @@ import { registerGrant } from './commands/grant.js'
 import { registerInit } from './commands/init.js'
 import { registerIssuer } from './commands/issuer.js'
 import { registerPresent } from './commands/present.js'
-import { registerRevoke } from './commands/revoke.js'
+import { registerRevoke, registerSuspend } from './commands/revoke.js'
 import { registerStatus } from './commands/status.js'
 import { registerVerify } from './commands/verify.js'
 import { CommandContext } from './context.js'
@@ -31,7 +31,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerRevoke, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
+  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerRevoke, registerSuspend, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -66,6 +66,7 @@ export interface GrantInput {
 /** Longest lifetime a single grant may have (30 days); shorter is better. */
 export const MAX_GRANT_TTL = 30 * 86400
 const STATUS_LIST_SIZE = 131072
+const SUSPENSION_LIST = 'sus-1'
 const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8470'
 
 /**
@@ -232,8 +233,12 @@ export class Issuer {
       notBefore,
       expires: notBefore + input.ttlSeconds,
     }
-    const sign = async ({ listId, index }: StatusAllocation): Promise<string> => {
-      const listUrl = `${this.#publicUrl}/status/${listId}`
+    const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
+      const entry = (purpose: 'revocation' | 'suspension', list: string) => {
+        const url = `${this.#publicUrl}/status/${list}`
+        return { id: `${url}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: url }
+      }
+      const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
       const result = await this.#agent.createVerifiableCredential({
         credential: {
           '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
@@ -243,18 +248,12 @@ export class Issuer {
           issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
           expirationDate: new Date(draft.expires * 1000).toISOString(),
           credentialSubject: entitlementSubjectToJson(agent.did, subject),
-          credentialStatus: {
-            id: `${listUrl}#${index}`,
-            type: 'BitstringStatusListEntry',
-            statusPurpose: 'revocation',
-            statusListIndex: String(index),
-            statusListCredential: listUrl,
-          },
+          credentialStatus,
         },
         proofFormat: 'jwt',
         header: { kid: this.#keyId },
       } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-      return parseIssuedJwt(result, draft, String(index))
+      return parseIssuedJwt(result, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
     }
     const audit = (r: CredentialRecord): AuditInput => ({
       actor,
@@ -275,6 +274,33 @@ export class Issuer {
       actor, action: 'credential.revoke', target: r.id,
       details: { subject: r.subject, statusList: r.listId, statusIndex: r.index, ...(reason !== undefined ? { reason } : {}) },
     }))
+  }
+
+  /**
+   * Suspends (or, with `suspended: false`, resumes) one credential or all of an agent's: the
+   * reversible stop, for incident response. Verifiers refuse them (ERR_VC_SUSPENDED) once they
+   * hold a suspension list published after this.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   */
+  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, actor: string): Promise<CredentialRecord[]> {
+    const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
+    return this.store.setSuspended(checked, suspended, (changed) => ({
+      actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
+      details: { credentials: changed.map((c) => c.id) },
+    }))
+  }
+
+  /** Every current status list (revocation and suspension), signed: what offline verifiers load. */
+  async publishStatusLists(ttlSeconds = 3600): Promise<string[]> {
+    const jwts: string[] = []
+    for (const id of await this.statusListIds()) jwts.push((await this.publishStatusList(id, ttlSeconds)).jwt)
+    return jwts
+  }
+
+  /** The ids of this issuer's current status lists: the newest revocation list, then suspension. */
+  async statusListIds(): Promise<string[]> {
+    const lists = await Promise.all([this.store.statusListState(), this.store.statusListState(SUSPENSION_LIST)])
+    return lists.flatMap((l) => (l ? [l.list.id] : []))
   }
 
   /**
@@ -369,13 +395,13 @@ export class Issuer {
  * what the draft says (ids, times, entitlements, status slot). A credential that differs from the
  * record, or that a verifier would refuse, is never handed out.
  */
-function parseIssuedJwt(result: unknown, draft: CredentialDraft, statusIndex: string): string {
+function parseIssuedJwt(result: unknown, draft: CredentialDraft, statusIndex: string, statusEntries: number): string {
   const jwt = (result as { proof?: { jwt?: unknown } } | undefined)?.proof?.jwt
   if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a credential without a JWT proof')
   const c = checkCredentialJwt(jwt)
   const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer &&
     c.notBefore === draft.notBefore && c.expires === draft.expires &&
-    c.status.length === 1 && c.status[0]!.statusListIndex === statusIndex &&
+    c.status.length === statusEntries && c.status.every((e) => e.statusListIndex === statusIndex) &&
     JSON.stringify(c.claims.entitlements.map(entitlementToJson)) === JSON.stringify(draft.entitlements.map(entitlementToJson))
   if (!same) throw agentIdError('ERR_STORE', 'Veramo returned a credential that does not match the grant')
   return jwt

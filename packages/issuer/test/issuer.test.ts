@@ -15,8 +15,8 @@ const verifierKey = agentKeyFromSeed(new Uint8Array(32).fill(3))
 // Fixed key, frozen clock, fixed id, fixed status index: this exact credential, byte for byte.
 const GOLDEN_JWT = [
   'eyJraWQiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyN6Nk1rd1ZEZkNnOUxiYlk2eGpIM0VaazhZU0ZRWnVqVjVZNHkxWldlRVI5dERpTjMiLCJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9',
-  'eyJleHAiOjE3OTYxMTU2MDAsInZjIjp7IkBjb250ZXh0IjpbImh0dHBzOi8vd3d3LnczLm9yZy8yMDE4L2NyZWRlbnRpYWxzL3YxIiwiaHR0cHM6Ly93M2lkLm9yZy9hZ2VudGlkL3YxIl0sInR5cGUiOlsiVmVyaWZpYWJsZUNyZWRlbnRpYWwiLCJBZ2VudEVudGl0bGVtZW50Q3JlZGVudGlhbCJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJhZ2VudCI6eyJuYW1lIjoicmVwb3J0LWJvdCIsImtpbmQiOiJjb21wYW55Iiwib3duZXIiOiJzYWxlcy10ZWFtIiwic2VnbWVudCI6InNhbGVzIn0sImVudGl0bGVtZW50cyI6W3sicmVzb3VyY2UiOiJkYjpjdXN0b21lcnMiLCJhY3Rpb25zIjpbInJlYWQiXSwicHVycG9zZSI6Im1vbnRobHktcmVwb3J0IiwiY29uc3RyYWludHMiOnsibWF4UmVjb3JkcyI6NTAwMH19XSwidGFzayI6eyJpZCI6InRhc2stMjAyNi0xMS1yZXBvcnQiLCJkZXNjcmlwdGlvbiI6Ik5vdmVtYmVyIHJlcG9ydCJ9LCJyaXNrIjoibWVkaXVtIn0sImNyZWRlbnRpYWxTdGF0dXMiOnsiaWQiOiJodHRwOi8vMTI3LjAuMC4xOjg0NzAvc3RhdHVzL3Jldi0xIzk0NTY3IiwidHlwZSI6IkJpdHN0cmluZ1N0YXR1c0xpc3RFbnRyeSIsInN0YXR1c1B1cnBvc2UiOiJyZXZvY2F0aW9uIiwic3RhdHVzTGlzdEluZGV4IjoiOTQ1NjciLCJzdGF0dXNMaXN0Q3JlZGVudGlhbCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvcmV2LTEifX0sInN1YiI6ImRpZDprZXk6ejZNa285aFRnZ013alNURWFKYVBVZkU2dHFjeTJ4dlU2Qm5OcTNlM284cVZCaXlIIiwianRpIjoidXJuOnV1aWQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwibmJmIjoxNzk2MDI5MjAwLCJpc3MiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyJ9',
-  '_mms8IgCQBBygbv-sIvmWPY2TaDV3pmDgSD9PNPwPSIto_bIlbayuVzNHe6n_71kIM1TLBhZnvGUJqv09PRCCA',
+  'eyJleHAiOjE3OTYxMTU2MDAsInZjIjp7IkBjb250ZXh0IjpbImh0dHBzOi8vd3d3LnczLm9yZy8yMDE4L2NyZWRlbnRpYWxzL3YxIiwiaHR0cHM6Ly93M2lkLm9yZy9hZ2VudGlkL3YxIl0sInR5cGUiOlsiVmVyaWZpYWJsZUNyZWRlbnRpYWwiLCJBZ2VudEVudGl0bGVtZW50Q3JlZGVudGlhbCJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJhZ2VudCI6eyJuYW1lIjoicmVwb3J0LWJvdCIsImtpbmQiOiJjb21wYW55Iiwib3duZXIiOiJzYWxlcy10ZWFtIiwic2VnbWVudCI6InNhbGVzIn0sImVudGl0bGVtZW50cyI6W3sicmVzb3VyY2UiOiJkYjpjdXN0b21lcnMiLCJhY3Rpb25zIjpbInJlYWQiXSwicHVycG9zZSI6Im1vbnRobHktcmVwb3J0IiwiY29uc3RyYWludHMiOnsibWF4UmVjb3JkcyI6NTAwMH19XSwidGFzayI6eyJpZCI6InRhc2stMjAyNi0xMS1yZXBvcnQiLCJkZXNjcmlwdGlvbiI6Ik5vdmVtYmVyIHJlcG9ydCJ9LCJyaXNrIjoibWVkaXVtIn0sImNyZWRlbnRpYWxTdGF0dXMiOlt7ImlkIjoiaHR0cDovLzEyNy4wLjAuMTo4NDcwL3N0YXR1cy9yZXYtMSM5NDU2NyIsInR5cGUiOiJCaXRzdHJpbmdTdGF0dXNMaXN0RW50cnkiLCJzdGF0dXNQdXJwb3NlIjoicmV2b2NhdGlvbiIsInN0YXR1c0xpc3RJbmRleCI6Ijk0NTY3Iiwic3RhdHVzTGlzdENyZWRlbnRpYWwiOiJodHRwOi8vMTI3LjAuMC4xOjg0NzAvc3RhdHVzL3Jldi0xIn0seyJpZCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvc3VzLTEjOTQ1NjciLCJ0eXBlIjoiQml0c3RyaW5nU3RhdHVzTGlzdEVudHJ5Iiwic3RhdHVzUHVycG9zZSI6InN1c3BlbnNpb24iLCJzdGF0dXNMaXN0SW5kZXgiOiI5NDU2NyIsInN0YXR1c0xpc3RDcmVkZW50aWFsIjoiaHR0cDovLzEyNy4wLjAuMTo4NDcwL3N0YXR1cy9zdXMtMSJ9XX0sInN1YiI6ImRpZDprZXk6ejZNa285aFRnZ013alNURWFKYVBVZkU2dHFjeTJ4dlU2Qm5OcTNlM284cVZCaXlIIiwianRpIjoidXJuOnV1aWQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwibmJmIjoxNzk2MDI5MjAwLCJpc3MiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyJ9',
+  '32M7_9-fcCI_J5TsLdpViYNSTWsOFZhaD-keoIXVib2Z9_n7nicxGOI9q_-iop_hKifr9P9p23H3ShUx773HAg',
 ].join('.')
 
 describe('Issuer engine', () => {
@@ -52,11 +52,18 @@ describe('Issuer engine', () => {
           task: { id: 'task-2026-11-report', description: 'November report' },
           risk: 'medium',
         },
-        credentialStatus: {
-          id: 'http://127.0.0.1:8470/status/rev-1#94567',
-          type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '94567',
-          statusListCredential: 'http://127.0.0.1:8470/status/rev-1',
-        },
+        credentialStatus: [
+          {
+            id: 'http://127.0.0.1:8470/status/rev-1#94567',
+            type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '94567',
+            statusListCredential: 'http://127.0.0.1:8470/status/rev-1',
+          },
+          {
+            id: 'http://127.0.0.1:8470/status/sus-1#94567',
+            type: 'BitstringStatusListEntry', statusPurpose: 'suspension', statusListIndex: '94567',
+            statusListCredential: 'http://127.0.0.1:8470/status/sus-1',
+          },
+        ],
       },
       sub: agent.did,
       jti: 'urn:uuid:00000000-0000-4000-8000-000000000001',
@@ -213,14 +220,14 @@ describe('Issuer engine', () => {
     const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
     const assistant = agentKeyFromSeed(new Uint8Array(32).fill(24))
     const link = createDelegation({ key: agent, parent: root.jwt, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
-    const verifyWith = async (listJwt: string) => {
-      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts([listJwt]) })
+    const verifyWith = async (lists: string[]) => {
+      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts(lists) })
       const challenge = verifier.challenge()
       return verifier.verifyPresentation(createPresentation({ key: assistant, credentials: [root.jwt, link], audience: verifierKey.did, challenge, now: () => T }), { challenge })
     }
-    assert.equal((await verifyWith((await issuer.publishStatusList()).jwt)).ok, true)
+    assert.equal((await verifyWith(await issuer.publishStatusLists())).ok, true)
     assert.deepEqual((await issuer.retireAgent(agent.did, 'test')).map((r) => r.id), [root.id])
-    const after = await verifyWith((await issuer.publishStatusList()).jwt)
+    const after = await verifyWith(await issuer.publishStatusLists())
     assert.equal(after.ok === false && after.code, 'ERR_DELEGATION')
     assert.match(after.ok ? '' : after.message, /ERR_VC_REVOKED/)
     await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 60 }, 'test'), { code: 'ERR_CONFLICT' })
@@ -230,8 +237,7 @@ describe('Issuer engine', () => {
   it('publishes a status list that verifiers use offline', async () => {
     await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
     const issued = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 600 }, 'test')
-    const list = await issuer.publishStatusList()
-    const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts([list.jwt]) })
+    const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts(await issuer.publishStatusLists()) })
     const challenge = verifier.challenge()
     const vp = createPresentation({ key: agent, credentials: [issued.jwt], audience: verifierKey.did, challenge, now: () => T })
     const result = await verifier.verifyPresentation(vp, { challenge })

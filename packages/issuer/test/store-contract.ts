@@ -141,6 +141,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(findChainBreak(await store.readAudit()), undefined)
     })
 
+    it('suspends and resumes, by credential or by agent, with the bits in the suspension list', async () => {
+      indexes.push(4, 5)
+      await store.issueCredential(draft('urn:uuid:s1'), async () => 'a', () => audit)
+      await store.issueCredential(draft('urn:uuid:s2'), async () => 'b', () => audit)
+      const suspensionList = (await store.getCredential('urn:uuid:s1'))!.suspensionListId!
+      assert.ok(suspensionList)
+      assert.deepEqual((await store.setSuspended({ credentialId: 'urn:uuid:s1' }, true, () => audit)).map((c) => c.status), ['suspended'])
+      await assert.rejects(store.setSuspended({ credentialId: 'urn:uuid:s1' }, true, () => audit), { code: 'ERR_CONFLICT' })
+      assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [4])
+      assert.deepEqual((await store.setSuspended({ agent: AGENT }, true, () => audit)).map((c) => c.id), ['urn:uuid:s2'])
+      assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [4, 5])
+      assert.deepEqual((await store.setSuspended({ agent: AGENT }, false, () => audit)).map((c) => c.id).sort(), ['urn:uuid:s1', 'urn:uuid:s2'])
+      assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [])
+      await store.revokeCredential('urn:uuid:s1', () => audit)
+      await assert.rejects(store.setSuspended({ credentialId: 'urn:uuid:s1' }, true, () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.setSuspended({ credentialId: 'urn:uuid:none' }, true, () => audit), { code: 'ERR_NOT_FOUND' })
+    })
+
     it('retires an agent and revokes all its credentials in one step; a retired agent gets nothing new', async () => {
       indexes.push(1, 2)
       await store.issueCredential(draft('urn:uuid:r1'), async () => 'a', () => audit)

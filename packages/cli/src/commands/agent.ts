@@ -91,6 +91,18 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
         `retired ${checked}; revoked ${revoked.length} credential${revoked.length === 1 ? '' : 's'}; run "agentid status publish" so that verifiers learn it`)
     })
 
+  for (const [name, suspended] of [['suspend', true], ['resume', false]] as const) {
+    agent
+      .command(`${name} <did>`)
+      .description(suspended ? 'the incident-response button: suspend every active credential of an agent at once' : 'resume every suspended credential of an agent')
+      .action(async (did: string) => {
+        const checked = parseDidKey(did).did
+        const changed = await (await ctx.issuer()).setSuspended({ agent: checked }, suspended, ctx.actor())
+        ctx.out().result({ did: checked, [suspended ? 'suspended' : 'resumed']: changed.map((c) => c.id) }, () =>
+          `${suspended ? 'suspended' : 'resumed'} ${changed.length} credential${changed.length === 1 ? '' : 's'} of ${checked}; run "agentid status publish" so that verifiers learn it`)
+      })
+  }
+
   agent
     .command('show <did>')
     .description('show one agent, its credentials, and the delegations reported below them')

@@ -15,3 +15,16 @@ export function registerRevoke(program: Command, ctx: CommandContext): void {
       ctx.out().result({ id: record.id, subject: record.subject, status: record.status }, () => `revoked ${record.id} (of ${record.subject}); run "agentid status publish" so that verifiers learn it`)
     })
 }
+
+export function registerSuspend(program: Command, ctx: CommandContext): void {
+  for (const [name, suspended] of [['suspend', true], ['resume', false]] as const) {
+    program
+      .command(`${name} <credential-id>`)
+      .description(suspended ? 'suspend a credential (reversible: resume lifts it); publish the status lists after' : 'lift the suspension of a credential; publish the status lists after')
+      .action(async (id: string) => {
+        if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'credential id must be 1-256 printable characters, e.g. urn:uuid:…')
+        const [changed] = await (await ctx.issuer()).setSuspended({ credentialId: id }, suspended, ctx.actor())
+        ctx.out().result({ id: changed!.id, status: changed!.status }, () => `${changed!.id} is ${changed!.status}; run "agentid status publish" so that verifiers learn it`)
+      })
+  }
+}

@@ -39,7 +39,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--ip <address>', 'the request source address (for network constraints)')
     .option('--records <n>', 'how many records the request touches (for maxRecords)')
     .option('--time <iso>', 'when the request happens (default now)')
-    .option('--status-list <file>', 'a status list credential (from status publish); repeatable', repeatable)
+    .option('--status-list <file>', 'status list credentials (from status publish, one JWT per line); repeatable', repeatable)
     .option('--status-max-age <duration>', 'refuse status lists published longer ago than this', '1h')
     .option('--skip-status', 'accept credentials without checking revocation (offline tests only; says so in the result)')
     .addHelpText('after', [
@@ -58,7 +58,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       const context = requestContext(opts)
       const maxAge = ttlSeconds(opts.statusMaxAge, 30 * 86400)
       const vp = await readTextFile(ctx.io.cwd, vpFile, 'presentation')
-      const lists = await Promise.all((opts.statusList ?? []).map((f) => readTextFile(ctx.io.cwd, f, 'status list')))
+      const lists = (await Promise.all((opts.statusList ?? []).map((f) => readTextFile(ctx.io.cwd, f, 'status list')))).flatMap((text) => text.split(/\s+/))
       const verifier = createVerifier({
         did: opts.audience,
         trustedIssuers: opts.trust,

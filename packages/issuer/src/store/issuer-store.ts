@@ -17,8 +17,11 @@ export interface AgentRecord {
 
 /** The status-list slot a credential holds (Bitstring Status List v1.0). */
 export interface StatusAllocation {
+  /** The revocation list. */
   readonly listId: string
   readonly index: number
+  /** The suspension list, where the credential holds the same index (absent before migration 3). */
+  readonly suspensionListId?: string
 }
 
 /** What the engine asks the store to issue. */
@@ -169,6 +172,13 @@ export interface IssuerStore {
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already revoked), ERR_STORE
    */
   revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord>
+  /**
+   * Suspends (`suspended: true`) or resumes credentials: one by id, or all of an agent's. Revoked
+   * credentials stay revoked; a credential without a suspension slot cannot be suspended.
+   * @returns the credentials changed
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   */
+  setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
   /**
    * Retires an agent and revokes every credential it holds, in one transaction: deprovisioning.
    * @returns the credentials revoked now

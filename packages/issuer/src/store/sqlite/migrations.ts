@@ -124,4 +124,17 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'suspension list',
+    sql: `
+      -- A second list, for suspension (reversible), beside the revocation list. A credential
+      -- holds the same index in both; those issued before this migration have no suspension slot.
+      INSERT INTO status_lists (id, purpose, size, created_at)
+        SELECT 'sus-1', 'suspension', 131072, COALESCE(MAX(created_at), 0) FROM status_lists
+        WHERE NOT EXISTS (SELECT 1 FROM status_lists WHERE purpose = 'suspension');
+      ALTER TABLE credentials ADD COLUMN suspension_list TEXT REFERENCES status_lists(id);
+      CREATE UNIQUE INDEX credentials_suspension_slot ON credentials(suspension_list, status_index) WHERE suspension_list IS NOT NULL;
+    `,
+  },
 ]

@@ -38,6 +38,7 @@ interface AgentRow { did: string; name: string; kind: string; owner: string; seg
 interface CredentialRow {
   id: string; subject: string; issuer: string; entitlements: string; task: string | null; risk: string | null
   not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
+  suspension_list: string | null
 }
 interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
 interface DelegationRow {
@@ -64,6 +65,7 @@ function toCredential(row: CredentialRow): CredentialRecord {
     ...(row.risk !== null ? { risk: row.risk as RiskLevel } : {}),
     notBefore: row.not_before, expires: row.expires, status: row.status as CredentialRecord['status'],
     listId: row.status_list, index: row.status_index, jwtSha256: row.jwt_sha256, issuedAt: row.issued_at,
+    ...(row.suspension_list !== null ? { suspensionListId: row.suspension_list } : {}),
   }
 }
 
@@ -242,10 +244,11 @@ class SqliteStore implements IssuerStore {
       ...draft, ...allocation, status: 'active',
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
-    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at, suspension_list)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
-      record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt)
+      record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt,
+      record.suspensionListId ?? null)
     this.#appendAudit(audit(record))
     return { record, jwt }
   }
@@ -256,9 +259,12 @@ class SqliteStore implements IssuerStore {
     const list = this.#db.prepare("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get() as { id: string; size: number } | undefined
     if (!list) throw agentIdError('ERR_STORE', 'no status list to allocate from; was the issuer initialised?')
     const used = this.#db.prepare('SELECT 1 FROM credentials WHERE status_list = ? AND status_index = ?')
+    const suspension = this.#db.prepare("SELECT id FROM status_lists WHERE purpose = 'suspension' AND size = ? ORDER BY created_at DESC, id DESC LIMIT 1").get(list.size) as { id: string } | undefined
+    const usedInSuspension = this.#db.prepare('SELECT 1 FROM credentials WHERE suspension_list = ? AND status_index = ?')
     for (let attempt = 0; attempt < 64; attempt++) {
       const index = this.#randomIndex(list.size)
-      if (!used.get(list.id, index)) return { listId: list.id, index }
+      if (used.get(list.id, index) || (suspension && usedInSuspension.get(suspension.id, index))) continue
+      return { listId: list.id, index, ...(suspension ? { suspensionListId: suspension.id } : {}) }
     }
     throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
   }
@@ -272,6 +278,31 @@ class SqliteStore implements IssuerStore {
       const record = toCredential({ ...row, status: 'revoked' })
       this.#appendAudit(audit(record))
       return record
+    })
+  }
+
+  setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
+    const what = 'credentialId' in target ? `credential ${target.credentialId}` : `credentials of ${target.agent}`
+    return this.#write(`${suspended ? 'suspend' : 'resume'} ${what}`, () => {
+      const from = suspended ? 'active' : 'suspended'
+      const to = suspended ? 'suspended' : 'active'
+      let rows: CredentialRow[]
+      if ('credentialId' in target) {
+        const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(target.credentialId) as CredentialRow | undefined
+        if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${target.credentialId}`)
+        if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
+        rows = [row]
+      } else {
+        if (!this.#db.prepare('SELECT 1 FROM agents WHERE did = ?').get(target.agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
+        rows = this.#db.prepare('SELECT * FROM credentials WHERE subject = ? AND status = ? ORDER BY issued_at, id').all(target.agent, from) as CredentialRow[]
+      }
+      const noSlot = rows.find((r) => r.suspension_list === null)
+      if (noSlot) throw agentIdError('ERR_CONFLICT', `credential ${noSlot.id} was issued before suspension lists and cannot be suspended; revoke it instead`)
+      const update = this.#db.prepare('UPDATE credentials SET status = ? WHERE id = ?')
+      for (const r of rows) update.run(to, r.id)
+      const changed = rows.map((r) => toCredential({ ...r, status: to }))
+      this.#appendAudit(audit(changed))
+      return changed
     })
   }
 
@@ -295,9 +326,11 @@ class SqliteStore implements IssuerStore {
         ? this.#db.prepare("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
         : this.#db.prepare('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number } | undefined
       if (!row) return undefined
-      const status = row.purpose === 'revocation' ? 'revoked' : 'suspended'
-      const setIndexes = (this.#db.prepare('SELECT status_index FROM credentials WHERE status_list = ? AND status = ? ORDER BY status_index').all(row.id, status) as Array<{ status_index: number }>).map((r) => r.status_index)
-      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes }
+      const setIndexes = (row.purpose === 'revocation'
+        ? this.#db.prepare("SELECT status_index FROM credentials WHERE status_list = ? AND status = 'revoked' ORDER BY status_index").all(row.id)
+        : this.#db.prepare("SELECT status_index FROM credentials WHERE suspension_list = ? AND status = 'suspended' ORDER BY status_index").all(row.id)) as Array<{ status_index: number }>
+      const indexes = setIndexes.map((r) => r.status_index)
+      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes: indexes }
     })
   }
 
