@@ -15,6 +15,34 @@ function unavailable(message: string): StatusOutcome {
 }
 
 /**
+ * The status of one credential entry in a list the caller found for it (by issuer and URL), or
+ * ERR_STATUS_UNAVAILABLE when there is none or it cannot be trusted now: expired, older than
+ * `maxAge` seconds, dated in the future, for another purpose, or the index is outside it.
+ */
+export function statusFromList(list: CheckedStatusList | undefined, entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number, maxAge: number): StatusOutcome {
+  if (entry.statusPurpose !== 'revocation' && entry.statusPurpose !== 'suspension') return unavailable(`status purpose ${entry.statusPurpose} is not supported`)
+  if (entry.statusSize !== undefined && entry.statusSize !== 1) return unavailable(`status size ${String(entry.statusSize)} is not supported`)
+  if (!list) return unavailable(`no status list ${entry.statusListCredential} from ${credential.issuer} for credential ${credential.id}`)
+  if (list.issuer !== credential.issuer || list.url !== entry.statusListCredential) return unavailable(`status list ${list.url} is not the credential's`)
+  if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
+  const nowSec = nowMs / 1000
+  if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
+  if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
+  // Published "in the future" by more than any sane clock skew: its age cannot be trusted.
+  if (list.issuedAt - nowSec > 300) return unavailable(`status list ${list.url} is dated in the future`)
+  let value: number
+  try {
+    value = statusAt(list.bits, Number(entry.statusListIndex))
+  } catch (error) {
+    return unavailable((error as Error).message)
+  }
+  if (value === 0) return { ok: true }
+  return entry.statusPurpose === 'revocation'
+    ? { ok: false, code: 'ERR_VC_REVOKED', message: `credential ${credential.id} has been revoked` }
+    : { ok: false, code: 'ERR_VC_SUSPENDED', message: `credential ${credential.id} is suspended` }
+}
+
+/**
  * A status source over status list credentials the caller already has (files, a message), for
  * fully offline verification. A list older than `maxAge`, expired, signed by another issuer than
  * the credential's, or for another purpose, is not used: the check fails closed.
@@ -34,26 +62,7 @@ export function statusListsFromJwts(jwts: readonly string[], options: StaticStat
   }
   return {
     check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): StatusOutcome {
-      if (entry.statusPurpose !== 'revocation' && entry.statusPurpose !== 'suspension') return unavailable(`status purpose ${entry.statusPurpose} is not supported`)
-      if (entry.statusSize !== undefined && entry.statusSize !== 1) return unavailable(`status size ${String(entry.statusSize)} is not supported`)
-      const list = lists.get(`${credential.issuer} ${entry.statusListCredential}`)
-      if (!list) return unavailable(`no status list ${entry.statusListCredential} from ${credential.issuer} for credential ${credential.id}`)
-      if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
-      const nowSec = nowMs / 1000
-      if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
-      if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
-      // Published "in the future" by more than any sane clock skew: its age cannot be trusted.
-      if (list.issuedAt - nowSec > 300) return unavailable(`status list ${list.url} is dated in the future`)
-      let value: number
-      try {
-        value = statusAt(list.bits, Number(entry.statusListIndex))
-      } catch (error) {
-        return unavailable((error as Error).message)
-      }
-      if (value === 0) return { ok: true }
-      return entry.statusPurpose === 'revocation'
-        ? { ok: false, code: 'ERR_VC_REVOKED', message: `credential ${credential.id} has been revoked` }
-        : { ok: false, code: 'ERR_VC_SUSPENDED', message: `credential ${credential.id} is suspended` }
+      return statusFromList(lists.get(`${credential.issuer} ${entry.statusListCredential}`), entry, credential, nowMs, maxAge)
     },
   }
 }
