@@ -13,11 +13,10 @@ import { createVerifier } from '@agentid/verifier'
 
 const self = fileURLToPath(import.meta.url)
 const child = join(dirname(self), 'bench-child.mjs')
-const role = process.argv[2] ?? 'main'
 
 // One core, as the issue asks: re-run pinned to CPU 0 when taskset exists.
-if (role === 'main' && !process.env.AGENTID_BENCH_PINNED && existsSync('/usr/bin/taskset')) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self, 'main'], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
+if (!process.env.AGENTID_BENCH_PINNED && existsSync('/usr/bin/taskset')) {
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
   process.exit(r.status ?? 1)
 }
 

@@ -34,14 +34,9 @@ export async function readCredentialFile(cwd: string, path: string): Promise<str
  * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID
  */
 export async function writeTextFile(cwd: string, path: string, content: string, options: { mode?: number } = {}): Promise<string> {
-  const full = resolve(cwd, path)
-  try {
-    await writeFile(full, content.endsWith('\n') ? content : `${content}\n`, { flag: 'wx', mode: options.mode ?? 0o644 })
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw agentIdError('ERR_CONFLICT', `${path} already exists; choose another --out`, { cause })
-    throw agentIdError('ERR_INPUT_INVALID', `cannot write ${path}: ${(cause as Error).message}`, { cause })
-  }
-  return full
+  const file = await reserveOutputFile(cwd, path, options)
+  await file.write(content)
+  return file.path
 }
 
 /** An output file created empty before the work that fills it, so that a bad path fails first. */

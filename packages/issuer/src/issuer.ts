@@ -66,7 +66,6 @@ export interface GrantInput {
 /** Longest lifetime a single grant may have (30 days); shorter is better. */
 export const MAX_GRANT_TTL = 30 * 86400
 const STATUS_LIST_SIZE = 131072
-const SUSPENSION_LIST = 'sus-1'
 const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:8470'
 
 /**
@@ -299,8 +298,7 @@ export class Issuer {
 
   /** The ids of this issuer's current status lists: the newest revocation list, then suspension. */
   async statusListIds(): Promise<string[]> {
-    const lists = await Promise.all([this.store.statusListState(), this.store.statusListState(SUSPENSION_LIST)])
-    return lists.flatMap((l) => (l ? [l.list.id] : []))
+    return (await this.store.currentStatusLists()).map((l) => l.id)
   }
 
   /**

@@ -118,6 +118,14 @@ function failure(error: unknown): Failure {
   return { ok: false, code: 'ERR_INPUT_INVALID', message: `verification failed: ${error instanceof Error ? error.message : String(error)}` }
 }
 
+// A link's failure as the chain's: ERR_DELEGATION naming the link, except for a lone credential
+// (its own code stands) and a status that cannot be checked now (no verdict on the chain).
+function inChain(chain: Chain, link: CheckedCredential, error: unknown): unknown {
+  if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') return error
+  const role = link.id === chain.leaf.id ? 'delegation' : 'ancestor'
+  return agentIdError('ERR_DELEGATION', `${role} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
+}
+
 function numberOption(name: string, value: unknown, fallback: number, min: number, max: number, integer = false): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -198,16 +206,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // makes the delegation fail (ERR_DELEGATION, with the link's reason), except a status that
   // cannot be checked now, which is no verdict on the chain.
   async function checkChain(chain: Chain, nowMs: number): Promise<boolean> {
-    const inChain = (link: CheckedCredential, error: unknown): Error => {
-      if (chain.links.length === 1 || !isAgentIdError(error) || error.code === 'ERR_STATUS_UNAVAILABLE') return error as Error
-      const role = link.id === chain.leaf.id ? 'delegation' : 'ancestor'
-      return agentIdError('ERR_DELEGATION', `${role} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
-    }
     for (const link of chain.links) {
       try {
         checkCurrent(link, nowMs / 1000)
       } catch (error) {
-        throw inChain(link, error)
+        throw inChain(chain, link, error)
       }
     }
     const exceeds = chainExceeds(chain)
@@ -219,7 +222,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         statusChecked = (await checkStatus(link, nowMs)) && statusChecked
       } catch (error) {
-        throw inChain(link, error)
+        throw inChain(chain, link, error)
       }
     }
     return statusChecked

@@ -185,6 +185,8 @@ export interface IssuerStore {
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already retired), ERR_STORE
    */
   retireAgent(did: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
+  /** The lists in use: the newest of each purpose (revocation first). */
+  currentStatusLists(): Promise<StatusListRecord[]>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   /**

@@ -67,9 +67,12 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
     chains.push({ links: [current, ...delegations], leaf })
   }
   // Every credential is a leaf or an ancestor of one; a cycle with no leaf leaves some unreached.
-  const reached = new Set(chains.flatMap((c) => c.links.map((l) => l.id)))
-  const stray = credentials.find((c) => !reached.has(c.id))
-  if (stray) refuse(`credential ${stray.id} belongs to no chain ending with the holder (a cycle?)`)
+  // (Without delegations every credential is a leaf: nothing to look for on the common path.)
+  if (parents.size > 0) {
+    const reached = new Set(chains.flatMap((c) => c.links.map((l) => l.id)))
+    const stray = credentials.find((c) => !reached.has(c.id))
+    if (stray) refuse(`credential ${stray.id} belongs to no chain ending with the holder (a cycle?)`)
+  }
   for (const { leaf } of chains) {
     if (leaf.subject === holder) continue
     // Holder binding at the end of every chain: only the leaf's subject may use it.

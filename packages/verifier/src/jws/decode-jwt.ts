@@ -41,7 +41,7 @@ function scratchOf(size: number): Buffer {
 function decodeText(part: string, what: string): string {
   const buffer = scratchOf(part.length)
   const length = buffer.write(part, 'base64url')
-  if (part.length % 4 === 1 || buffer.toString('base64url', 0, length) !== part) {
+  if (buffer.toString('base64url', 0, length) !== part) {
     throw agentIdError('ERR_JWS_MALFORMED', `${what} is not canonical base64url`)
   }
   const bytes = buffer.subarray(0, length)

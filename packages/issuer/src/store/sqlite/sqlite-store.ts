@@ -320,6 +320,14 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  currentStatusLists(): Promise<StatusListRecord[]> {
+    return this.#read('list status lists', () =>
+      (this.#db.prepare(`SELECT * FROM status_lists s WHERE NOT EXISTS (
+          SELECT 1 FROM status_lists t WHERE t.purpose = s.purpose AND (t.created_at > s.created_at OR (t.created_at = s.created_at AND t.id > s.id)))
+        ORDER BY s.purpose = 'suspension', s.id`).all() as Array<{ id: string; purpose: string; size: number; created_at: number }>)
+        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at })))
+  }
+
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
     return this.#read('read status list', () => {
       const row = (listId === undefined
