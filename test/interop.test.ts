@@ -43,6 +43,7 @@ import { KeyManagementSystem } from '@veramo/kms-local'
 import { verifyCredential, verifyPresentation } from 'did-jwt-vc'
 import { Resolver, type DIDResolutionResult, type Resolvable } from 'did-resolver'
 import { getResolver } from 'key-did-resolver'
+import { noApprovalPolicy } from './support/policies.js'
 
 type VeramoAgent = TAgent<IDIDManager & IKeyManager & ICredentialPlugin & IResolver>
 
@@ -97,6 +98,7 @@ describe('interop with did-jwt-vc and Veramo', function () {
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-interop-'))
     issuer = (await Issuer.init({ home, env: {} })).issuer
+    await issuer.setPolicy(noApprovalPolicy(), 'admin')
     offline = generateAgentKey()
     me = generateAgentKey()
     veramo = createVeramoAgent()

@@ -43,17 +43,21 @@ export {
   AGENT_KINDS,
   CREDENTIALS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
+  MAX_APPROVALS,
   RISK_LEVELS,
   entitlementSubjectToJson,
   parseAgentKind,
   parseAgentName,
   parseAgentProfile,
+  parseApprovals,
   parseEntitlementSubject,
   parseOwner,
+  parsePrincipalId,
+  parseRoleName,
   parseSegment,
   parseTaskId,
 } from './credential/entitlement-credential.js'
-export type { AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
+export type { ApprovalEvidence, AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
 export { attenuationViolation, entitlementExceeds } from './entitlement/attenuation.js'
 export {
   DELEGATION_CREDENTIAL_TYPE,
@@ -63,3 +67,13 @@ export {
 } from './credential/delegation-credential.js'
 export type { DelegationSubject } from './credential/delegation-credential.js'
 export { ATTENUATION_BUDGET } from './entitlement/attenuation.js'
+export {
+  entitlementTouches,
+  findDutyConflict,
+  heldDutyConflict,
+  parseActionSet,
+  parseDutyConflicts,
+  parseResourceScope,
+  scopeOverlaps,
+} from './entitlement/duties.js'
+export type { DutyConflict, DutyConflictFinding, DutySide, ResourceScope } from './entitlement/duties.js'

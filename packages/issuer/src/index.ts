@@ -1,6 +1,10 @@
 // Public API of @agentid/issuer. Every exported name is listed here on purpose.
 export { Issuer, MAX_GRANT_TTL } from './issuer.js'
-export type { GrantInput, IssuedCredential, IssuerOptions, RegisterAgentInput } from './issuer.js'
+export type { AccessOutcome, GrantInput, IssuedCredential, IssuerOptions, PolicyInForce, RegisterAgentInput, RoleInput } from './issuer.js'
+export { assessEntitlements, DEFAULT_POLICY, parsePolicy, policyToJson } from './governance/policy.js'
+export type { Assessment, Policy, PolicyRule } from './governance/policy.js'
+export { BUILT_IN_ROLES, operator } from './governance/principal.js'
+export type { Principal } from './governance/principal.js'
 export { issuerHome } from './home.js'
 export type { IssuerHome } from './home.js'
 export { DEFAULT_ROLES } from './default-roles.js'
@@ -10,7 +14,10 @@ export { auditEntryHash, canonicalJson, findChainBreak, GENESIS_HASH } from './a
 export { generateKek, parseKek } from './keys/key-encryption.js'
 export type { KeyEncryptionKey } from './keys/key-encryption.js'
 export type {
+  AccessRequestRecord,
   AgentRecord,
+  AlertRecord,
+  ApprovalRecord,
   AuditEntry,
   AuditInput,
   CredentialDraft,
@@ -19,7 +26,11 @@ export type {
   IssuerSetup,
   IssuerStore,
   KeyCustodyStores,
+  PolicyVersion,
   PrincipalRecord,
+  RetirementStep,
+  ReviewCampaignRecord,
+  ReviewItemRecord,
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,

@@ -10,19 +10,40 @@ import {
   entitlementToJson,
   parseAgentKind,
   parseAgentName,
+  findDutyConflict,
   MAX_DELEGATION_DEPTH,
   parseDidKey,
   parseEntitlements,
   parseEntitlementSubject,
   parseOwner,
+  parsePrincipalId,
   parseSegment,
+  type ApprovalEvidence,
+  type Entitlement,
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
-import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, DelegationRecord, Issuance, IssuerStore, StatusAllocation } from './store/issuer-store.js'
+import { checkDecision } from './governance/approval-chain.js'
+import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
+import { asPrincipal, assertMayActOn, hasRole, isTokenShaped, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
+import type {
+  AccessRequestRecord,
+  AgentRecord,
+  AuditInput,
+  CredentialDraft,
+  CredentialRecord,
+  DelegationRecord,
+  Issuance,
+  IssuerStore,
+  PrincipalRecord,
+  RetirementStep,
+  ReviewItemRecord,
+  RoleTemplate,
+  StatusAllocation,
+} from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
 
@@ -52,7 +73,7 @@ export interface IssuedCredential {
 /** Input of {@link Issuer.registerAgent}: an agent record before enrolment sets its state. */
 export type RegisterAgentInput = Omit<AgentRecord, 'status' | 'createdAt'>
 
-/** Input of {@link Issuer.grant}. */
+/** Input of {@link Issuer.grant} and {@link Issuer.requestAccess}. */
 export interface GrantInput {
   readonly subject: string
   /** Entitlements in their JSON form (as in a credential); parsed strictly here. */
@@ -60,7 +81,31 @@ export interface GrantInput {
   /** Lifetime in seconds: every grant expires. */
   readonly ttlSeconds: number
   readonly task?: TaskRef
+  /** A floor for the risk level; the policy's assessment wins when it is higher. */
   readonly risk?: RiskLevel
+  /** Just-in-time: short-lived, for one task (required), revoked when the task completes. */
+  readonly jit?: boolean
+  /** Why the access is needed (kept with the request and in the audit log). */
+  readonly justification?: string
+}
+
+/** What {@link Issuer.requestAccess} led to: a credential at once, or a request awaiting approvals. */
+export type AccessOutcome =
+  | { readonly credential: IssuedCredential; readonly request?: undefined }
+  | { readonly credential?: undefined; readonly request: AccessRequestRecord }
+
+/** The policy in force: version 0 is the built-in default, never stored. */
+export interface PolicyInForce {
+  readonly version: number
+  readonly policy: Policy
+}
+
+/** Input of {@link Issuer.putRole}. */
+export interface RoleInput {
+  readonly name: string
+  readonly description: string
+  readonly entitlements: readonly unknown[]
+  readonly ttlSeconds: number
 }
 
 /** Longest lifetime a single grant may have (30 days); shorter is better. */
@@ -81,6 +126,7 @@ export class Issuer {
   readonly #publicUrl: string
   readonly #now: () => number
   readonly #randomId: () => string
+  #policyCache: PolicyInForce | undefined
 
   private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
@@ -175,7 +221,9 @@ export class Issuer {
    * transaction: the agent is enrolled with its credential, or not at all.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT, ERR_STORE
    */
-  async registerAgent(input: RegisterAgentInput, actor: string): Promise<{ agent: AgentRecord; credentials: IssuedCredential[] }> {
+  async registerAgent(input: RegisterAgentInput, by: string | Principal): Promise<{ agent: AgentRecord; credentials: IssuedCredential[] }> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not enrol agents: admin only`)
     const agent: AgentRecord = {
       did: parseDidKey(input.did).did,
       name: parseAgentName(input.name),
@@ -191,35 +239,156 @@ export class Issuer {
     if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
-    const initial = role && this.#issuance(agent, { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, actor)
+    // A role template is pre-approved onboarding (an admin wrote it, audited): no approval chain,
+    // but the policy's risk level, and separation of duties with the owner's other agents.
+    let initial: Issuance | undefined
+    if (role) {
+      const { policy } = await this.policy()
+      const assessment = assessEntitlements(policy, role.entitlements)
+      initial = this.#issuance(agent, { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, principal.id, { policy, assessment })
+    }
     const { did: _did, ...details } = agent
-    const issued = await this.store.registerAgent(agent, { actor, action: 'agent.register', target: agent.did, details }, initial)
+    const issued = await this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial)
     return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [] }
   }
 
   /**
-   * Issues an entitlement credential. Returned only once its row, status index and audit entry
-   * are committed together.
-   * @throws AgentIdError ERR_NOT_FOUND (agent), ERR_CONFLICT (not active), ERR_INPUT_INVALID, ERR_STORE
+   * Issues an entitlement credential now, when the policy needs no approval for it. Returned only
+   * once its row, status index and audit entry are committed together.
+   * @throws AgentIdError ERR_APPROVAL_REQUIRED (nothing is opened: use requestAccess),
+   *   ERR_SOD_CONFLICT, ERR_NOT_FOUND (agent), ERR_CONFLICT (not active), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
    */
-  async grant(input: GrantInput, actor: string): Promise<IssuedCredential> {
+  async grant(input: GrantInput, by: string | Principal): Promise<IssuedCredential> {
+    const { agent, policy, assessment, principal } = await this.#judge(input, by)
+    if (assessment.chain.length > 0) {
+      throw agentIdError('ERR_APPROVAL_REQUIRED', `policy rates this grant ${assessment.risk} and requires approval by ${assessment.chain.join(' then ')}; open an access request`)
+    }
+    return this.#issueNow(agent, input, principal, { policy, assessment })
+  }
+
+  /**
+   * Asks for entitlements: issued at once when the policy needs no approval, else opened as an
+   * access request that walks the policy's approval chain for its risk level.
+   * @throws AgentIdError ERR_SOD_CONFLICT, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
+   */
+  async requestAccess(input: GrantInput, by: string | Principal): Promise<AccessOutcome> {
+    const { agent, policy, version, assessment, principal, entitlements } = await this.#judge(input, by)
+    if (assessment.chain.length === 0) return { credential: await this.#issueNow(agent, input, principal, { policy, assessment }) }
+    // Refused now rather than after the approvers' work; checked again when issued.
+    const conflict = findDutyConflict(policy.conflicts, entitlements, await this.#liveDutyGroup(agent))
+    if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
+    const now = this.#now()
+    const request: AccessRequestRecord = {
+      id: `req-${randomUUID()}`,
+      subject: agent.did,
+      requester: principal.id,
+      entitlements,
+      ttlSeconds: input.ttlSeconds,
+      ...(input.task ? { task: input.task } : {}),
+      jit: input.jit === true,
+      risk: assessment.risk,
+      chain: assessment.chain,
+      policyVersion: version,
+      ...(input.justification !== undefined ? { justification: input.justification } : {}),
+      status: 'pending',
+      createdAt: now,
+      expiresAt: now + policy.requestTtlSeconds * 1000,
+      approvals: [],
+    }
+    await this.store.createRequest(request, {
+      actor: principal.id, action: 'request.open', target: request.id,
+      details: { subject: request.subject, entitlements: entitlements.map(entitlementToJson), ttlSeconds: request.ttlSeconds, risk: request.risk, chain: request.chain, jit: request.jit, policyVersion: version, ...(request.task ? { task: request.task.id } : {}), ...(request.justification ? { justification: request.justification } : {}) },
+    })
+    return { request }
+  }
+
+  /**
+   * Records an approval or a denial on an access request. The last approval of the chain issues
+   * the credential (carrying every approval as evidence) in the same transaction.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided, expired, already decided by this principal),
+   *   ERR_FORBIDDEN (own request, wrong role, out of order, owner as only approver), ERR_SOD_CONFLICT, ERR_STORE
+   */
+  async decide(requestId: string, decision: 'approve' | 'deny', by: string | Principal, options: { role?: string; reason?: string } = {}): Promise<{ request: AccessRequestRecord; credential?: IssuedCredential }> {
+    const principal = asPrincipal(by)
+    if (options.reason !== undefined && (typeof options.reason !== 'string' || options.reason.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"reason" must be at most 512 characters')
+    const { policy } = await this.policy()
+    const pending = await this.store.getRequest(requestId)
+    if (!pending) throw agentIdError('ERR_NOT_FOUND', `no access request ${requestId}`)
+    const agent = await this.store.getAgent(pending.subject)
+    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${pending.subject} is not enrolled`)
+    const result = await this.store.decideRequest(requestId, (request) => {
+      const now = this.#now()
+      const allowed = checkDecision(request, agent, principal, decision, now, options.role)
+      const approval = { level: allowed.level, principal: principal.id, role: allowed.role, decision, at: now, ...(options.reason !== undefined ? { reason: options.reason } : {}) }
+      const audit: AuditInput = {
+        actor: principal.id, action: decision === 'approve' ? 'request.approve' : 'request.deny', target: request.id,
+        details: { level: allowed.level + 1, of: request.chain.length, role: allowed.role, ...(options.reason !== undefined ? { reason: options.reason } : {}) },
+      }
+      if (decision === 'deny' || !allowed.completes) return { approval, audit }
+      const approvals: ApprovalEvidence[] = [...request.approvals, approval].map((a) => ({ role: a.role, approver: a.principal, at: isoSeconds(a.at) }))
+      const assessment: Assessment = { risk: request.risk, chain: request.chain, maxTtlSeconds: request.ttlSeconds }
+      const issuance = this.#issuance(agent, {
+        subject: request.subject, entitlements: request.entitlements.map(entitlementToJson), ttlSeconds: request.ttlSeconds,
+        ...(request.task ? { task: request.task } : {}), jit: request.jit,
+      }, principal.id, { policy, assessment, approvals, requestId: request.id })
+      return { approval, audit, issuance }
+    })
+    return { request: result.request, ...(result.issued ? { credential: { id: result.issued.record.id, jwt: result.issued.jwt, record: result.issued.record } } : {}) }
+  }
+
+  // The checks common to a grant and a request: who asks, for which agent, what the policy says.
+  async #judge(input: GrantInput, by: string | Principal) {
+    const principal = asPrincipal(by)
     const agent = await this.store.getAgent(parseDidKey(input.subject).did)
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
-    const { draft, sign, audit } = this.#issuance(agent, input, actor)
-    const { record, jwt } = await this.store.issueCredential(draft, sign, audit)
+    assertMayActOn(principal, agent, 'ask for access')
+    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is ${agent.status}`)
+    const entitlements = parseEntitlements(input.entitlements, 'entitlements')
+    const { policy, version } = await this.policy()
+    const assessed = assessEntitlements(policy, entitlements)
+    const assessment = { ...assessed, risk: input.risk !== undefined ? maxRisk(assessed.risk, input.risk) : assessed.risk }
+    if (input.risk !== undefined && assessment.risk !== assessed.risk) assessment.chain = policy.approvalChains[assessment.risk]
+    checkTtl(input.ttlSeconds, Math.min(assessment.maxTtlSeconds, input.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), input.jit === true)
+    if (input.jit && !input.task) throw agentIdError('ERR_INPUT_INVALID', 'a just-in-time grant is for one task: give its id')
+    if (input.justification !== undefined && (typeof input.justification !== 'string' || input.justification.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"justification" must be at most 512 characters')
+    return { agent, policy, version, assessment, principal, entitlements }
+  }
+
+  async #issueNow(agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
+    const { draft, sign, audit, guard } = this.#issuance(agent, input, principal.id, judged)
+    const { record, jwt } = await this.store.issueCredential(draft, sign, audit, guard)
     return { id: record.id, jwt, record }
+  }
+
+  // Live credentials of the agent's duty group, for an early SoD check outside a transaction.
+  async #liveDutyGroup(agent: AgentRecord): Promise<CredentialRecord[]> {
+    const nowSec = Math.floor(this.#now() / 1000)
+    const members = new Set([agent.did])
+    if (agent.kind === 'employee') {
+      members.add(agent.owner)
+      for (const a of await this.store.listAgentsByOwner(agent.owner)) if (a.kind === 'employee') members.add(a.did)
+    }
+    for (const a of await this.store.listAgentsByOwner(agent.did)) if (a.kind === 'employee') members.add(a.did)
+    const held: CredentialRecord[] = []
+    for (const did of members) held.push(...(await this.store.listCredentials({ subject: did })).filter((c) => c.status !== 'revoked' && c.expires > nowSec))
+    return held
   }
 
   // Parses a grant at the boundary (entitlements strictly: an unknown constraint is never
   // issued) and prepares what the store runs inside its transaction.
-  #issuance(agent: AgentRecord, input: GrantInput, actor: string): Issuance {
-    if (!Number.isSafeInteger(input.ttlSeconds) || input.ttlSeconds < 1 || input.ttlSeconds > MAX_GRANT_TTL) {
-      throw agentIdError('ERR_INPUT_INVALID', `ttl must be between 1 second and ${MAX_GRANT_TTL / 86400} days`)
-    }
+  #issuance(
+    agent: AgentRecord,
+    input: GrantInput,
+    actor: string,
+    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string },
+  ): Issuance {
+    checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
     const entitlements = parseEntitlements(input.entitlements, 'entitlements')
     const profile = { name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) }
+    const risk = input.risk !== undefined ? maxRisk(judged.assessment.risk, input.risk) : judged.assessment.risk
     const subject = parseEntitlementSubject(entitlementSubjectToJson(agent.did, {
-      agent: profile, entitlements, ...(input.task ? { task: input.task } : {}), ...(input.risk ? { risk: input.risk } : {}),
+      agent: profile, entitlements, ...(input.task ? { task: input.task } : {}), risk,
+      ...(judged.approvals && judged.approvals.length > 0 ? { approvals: judged.approvals } : {}),
     }))
     const notBefore = Math.floor(this.#now() / 1000)
     const draft: CredentialDraft = {
@@ -231,6 +400,9 @@ export class Issuer {
       ...(subject.risk ? { risk: subject.risk } : {}),
       notBefore,
       expires: notBefore + input.ttlSeconds,
+      ...(input.jit ? { jit: true } : {}),
+      ...(judged.requestId !== undefined ? { requestId: judged.requestId } : {}),
+      ...(subject.approvals ? { approvals: subject.approvals } : {}),
     }
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
@@ -258,9 +430,20 @@ export class Issuer {
       actor,
       action: 'credential.issue',
       target: r.id,
-      details: { subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), notBefore: r.notBefore, expires: r.expires, statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256 },
+      details: {
+        subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), risk: r.risk, notBefore: r.notBefore, expires: r.expires,
+        statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256,
+        ...(r.jit ? { jit: true } : {}), ...(r.task ? { task: r.task.id } : {}), ...(r.requestId ? { request: r.requestId } : {}),
+        ...(r.approvals ? { approvals: r.approvals } : {}),
+      },
     })
-    return { draft, sign, audit }
+    // Separation of duties inside the transaction, against what the duty group holds then.
+    const conflicts = judged.policy.conflicts
+    const guard = conflicts.length === 0 ? undefined : (held: readonly CredentialRecord[]) => {
+      const conflict = findDutyConflict(conflicts, entitlements, held)
+      if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
+    }
+    return { draft, sign, audit, ...(guard ? { guard } : {}) }
   }
 
   /**
@@ -268,7 +451,8 @@ export class Issuer {
    * after this (`publishStatusList`), and with it every delegation below it.
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */
-  async revoke(credentialId: string, actor: string, reason?: string): Promise<CredentialRecord> {
+  async revoke(credentialId: string, by: string | Principal, reason?: string): Promise<CredentialRecord> {
+    const actor = asPrincipal(by).id
     return this.store.revokeCredential(credentialId, (r) => ({
       actor, action: 'credential.revoke', target: r.id,
       details: { subject: r.subject, statusList: r.listId, statusIndex: r.index, ...(reason !== undefined ? { reason } : {}) },
@@ -281,7 +465,8 @@ export class Issuer {
    * hold a suspension list published after this.
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */
-  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, actor: string): Promise<CredentialRecord[]> {
+  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal): Promise<CredentialRecord[]> {
+    const actor = asPrincipal(by).id
     const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
     return this.store.setSuspended(checked, suspended, (changed) => ({
       actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
@@ -302,14 +487,18 @@ export class Issuer {
   }
 
   /**
-   * Deprovisions an agent: retired, and every credential it holds revoked, in one transaction.
-   * Delegations made from those credentials fall with them.
-   * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   * Deprovisions, in one transaction: retires the agent (if `did` is one) and every employee
+   * agent `did` owns, revokes every credential they hold (and so every delegation below them),
+   * and disables the principals of that DID. Each step is audited.
+   * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
    */
-  async retireAgent(did: string, actor: string): Promise<CredentialRecord[]> {
-    const agent = parseDidKey(did).did
-    return this.store.retireAgent(agent, (revoked) => ({
-      actor, action: 'agent.retire', target: agent, details: { revoked: revoked.map((r) => r.id) },
+  async retireAgent(did: string, by: string | Principal): Promise<RetirementStep[]> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not retire agents: admin only`)
+    const target = parseDidKey(did).did
+    return this.store.retireAgent(target, (step) => ({
+      actor: principal.id, action: 'agent.retire', target: step.agent,
+      details: { revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}), ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}) },
     }))
   }
 
@@ -321,7 +510,8 @@ export class Issuer {
    * @returns the delegations newly recorded
    * @throws AgentIdError ERR_DELEGATION, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
    */
-  async reportDelegation(chain: readonly string[], actor: string): Promise<DelegationRecord[]> {
+  async reportDelegation(chain: readonly string[], by: string | Principal): Promise<DelegationRecord[]> {
+    const actor = asPrincipal(by).id
     if (chain.length < 2) throw agentIdError('ERR_INPUT_INVALID', 'a delegation chain has a root credential and at least one delegation')
     const credentials = chain.map((jwt) => checkAnyCredentialJwt(jwt))
     const leaf = credentials[credentials.length - 1]!
@@ -383,9 +573,183 @@ export class Issuer {
     return { listId: state.list.id, url, jwt }
   }
 
+  /** The policy in force: the newest stored version, else the built-in default (version 0). */
+  async policy(): Promise<PolicyInForce> {
+    const stored = await this.store.currentPolicy()
+    if (!stored) return { version: 0, policy: DEFAULT_POLICY }
+    if (this.#policyCache?.version !== stored.version) this.#policyCache = { version: stored.version, policy: parsePolicy(stored.document) }
+    return this.#policyCache
+  }
+
+  /**
+   * Replaces the policy with a new version (audited with the whole document).
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
+   */
+  async setPolicy(document: unknown, by: string | Principal): Promise<PolicyInForce> {
+    const principal = requireRole(by, 'admin', 'change the policy')
+    const policy = parsePolicy(document)
+    const json = policyToJson(policy)
+    const text = JSON.stringify(json)
+    const stored = await this.store.putPolicy(text, principal.id, (version) => ({
+      actor: principal.id, action: 'policy.update', target: `policy:${version}`, details: { version, sha256: createHash('sha256').update(text).digest('hex'), document: json },
+    }))
+    return { version: stored.version, policy }
+  }
+
+  /**
+   * Creates or replaces a role template. Its entitlements must fit the policy's TTL and must not
+   * hold both sides of a duty conflict.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_SOD_CONFLICT, ERR_FORBIDDEN, ERR_STORE
+   */
+  async putRole(input: RoleInput, by: string | Principal): Promise<RoleTemplate> {
+    const principal = requireRole(by, 'admin', 'manage role templates')
+    if (typeof input.description !== 'string' || input.description.length > 256 || /[\u0000-\u001f\u007f]/.test(input.description)) {
+      throw agentIdError('ERR_INPUT_INVALID', '"description" must be at most 256 printable characters')
+    }
+    const role: RoleTemplate = { name: parseRoleTemplateName(input.name), description: input.description, entitlements: parseEntitlements(input.entitlements, 'entitlements'), ttlSeconds: input.ttlSeconds }
+    const { policy } = await this.policy()
+    checkTtl(role.ttlSeconds, Math.min(assessEntitlements(policy, role.entitlements).maxTtlSeconds, MAX_GRANT_TTL), false)
+    const conflict = findDutyConflict(policy.conflicts, role.entitlements, [])
+    if (conflict) throw sodError(conflict.rule, undefined)
+    await this.store.putRole(role, (previous) => ({
+      actor: principal.id, action: previous ? 'role.update' : 'role.create', target: `role:${role.name}`,
+      details: { description: role.description, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds },
+    }))
+    return role
+  }
+
+  /** @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE */
+  async deleteRole(name: string, by: string | Principal): Promise<void> {
+    const principal = requireRole(by, 'admin', 'manage role templates')
+    await this.store.deleteRole(parseRoleTemplateName(name), (role) => ({ actor: principal.id, action: 'role.delete', target: `role:${role.name}`, details: {} }))
+  }
+
+  /**
+   * Creates a principal and returns its bearer token, once: only its hash is stored.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
+   */
+  async createPrincipal(input: { id: string; roles: readonly string[]; did?: string }, by: string | Principal): Promise<{ principal: PrincipalRecord; token: string }> {
+    const principal = requireRole(by, 'admin', 'create principals')
+    const { policy } = await this.policy()
+    const token = newToken()
+    const record: PrincipalRecord = {
+      id: parsePrincipalId(input.id, 'id'),
+      roles: parsePrincipalRoles(input.roles, policy.approverRoles),
+      tokenSha256: tokenHash(token),
+      ...(input.did !== undefined ? { did: parseDidKey(input.did).did } : {}),
+      createdAt: this.#now(),
+    }
+    await this.store.createPrincipal(record, { actor: principal.id, action: 'principal.create', target: record.id, details: { roles: record.roles, ...(record.did ? { did: record.did } : {}) } })
+    return { principal: record, token }
+  }
+
+  /** The enabled principal a bearer token belongs to, or `undefined`. */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    if (!isTokenShaped(token)) return undefined
+    const record = await this.store.principalByToken(tokenHash(token))
+    return record && { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}) }
+  }
+
+  /**
+   * Ends a task: revokes at once every live credential issued for it ("revoked on completion or
+   * after the TTL, whichever comes first").
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (nothing live), ERR_FORBIDDEN, ERR_STORE
+   */
+  async completeTask(taskId: string, by: string | Principal): Promise<CredentialRecord[]> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin')) {
+      for (const c of await this.store.listCredentials({ taskId })) {
+        const agent = await this.store.getAgent(c.subject)
+        if (agent) assertMayActOn(principal, agent, `complete task ${taskId}`)
+      }
+    }
+    return this.store.completeTask(taskId, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${taskId}`, details: { revoked: revoked.map((r) => r.id) } }))
+  }
+
+  /**
+   * Opens an access-review campaign over the live credentials due for review (their last
+   * certification, or their issuance, is older than their risk's review interval), or over all
+   * of them with `all`.
+   * @throws AgentIdError ERR_CONFLICT (nothing due), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
+   */
+  async startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin') && !hasRole(principal, 'reviewer')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not start reviews: admin or reviewer only`)
+    const { policy } = await this.policy()
+    const now = this.#now()
+    const name = input.name ?? `review-${isoSeconds(now).slice(0, 10)}`
+    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 letters, digits, . _ -')
+    const id = `rev-${randomUUID()}`
+    const items = await this.store.startReview(
+      { id, name, createdBy: principal.id, createdAt: now, deadline: now + policy.reviewDeadlineSeconds * 1000, status: 'open' },
+      (live) => live.filter((c) => input.all === true || (c.reviewedAt ?? c.issuedAt) + policy.reviewIntervalSeconds[c.risk ?? 'critical'] * 1000 <= now)
+        .map((credential) => ({ id: `item-${randomUUID()}`, credential })),
+      (picked) => ({ actor: principal.id, action: 'review.start', target: id, details: { name, items: picked.map((i) => ({ item: i.id, credential: i.credentialId, risk: i.risk })) } }),
+    )
+    return { campaign: id, items }
+  }
+
+  /**
+   * A reviewer's decision on one item: certify (the credential stays, its review clock restarts)
+   * or revoke (revoked at once).
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
+   */
+  async decideReview(itemId: string, decision: 'certified' | 'revoked', by: string | Principal): Promise<ReviewItemRecord> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not review access: reviewer or admin only`)
+    return this.store.decideReviewItem(itemId, decision, principal.id, (item) => ({
+      actor: principal.id, action: decision === 'certified' ? 'review.certify' : 'review.revoke', target: item.id, details: { campaign: item.campaign, credential: item.credentialId },
+    }))
+  }
+
+  /**
+   * The sweeper: expires pending requests and records expired credentials, closes overdue
+   * reviews (revoking what nobody certified, when the policy says so, and raising an alert).
+   * Nothing waits for a person. Run it periodically (`agentid serve` does).
+   */
+  async sweep(): Promise<{ requestsExpired: number; credentialsExpired: number; reviewItemsOverdue: number }> {
+    const now = this.#now()
+    const { policy } = await this.policy()
+    const requests = await this.store.expireRequests(now, (r) => ({ actor: 'system', action: 'request.expire', target: r.id, details: { subject: r.subject, approvals: r.approvals.length, of: r.chain.length } }))
+    const credentials = await this.store.sweepExpired(Math.floor(now / 1000), (c) => ({ actor: 'system', action: 'credential.expire', target: c.id, details: { subject: c.subject, expires: c.expires } }))
+    const overdue = await this.store.closeOverdueReviews(now, policy.revokeUnreviewed, (campaign, items) => ({
+      actor: 'system', action: 'review.close', target: campaign.id,
+      details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [] },
+    }))
+    return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length }
+  }
+
   close(): Promise<void> {
     return this.store.close()
   }
+}
+
+function requireRole(by: string | Principal, role: string, what: string): Principal {
+  const principal = asPrincipal(by)
+  if (!hasRole(principal, role)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not ${what}: ${role} only`)
+  return principal
+}
+
+function sodError(rule: string, holder: string | undefined): Error {
+  return agentIdError('ERR_SOD_CONFLICT', holder === undefined
+    ? `separation of duties: this grant would hold both sides of rule "${rule}"`
+    : `separation of duties: rule "${rule}" forbids this grant beside credential ${holder}`)
+}
+
+function checkTtl(ttlSeconds: number, max: number, jit: boolean): void {
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw agentIdError('ERR_INPUT_INVALID', 'ttl must be a whole number of seconds, at least 1')
+  if (ttlSeconds > max) throw agentIdError('ERR_INPUT_INVALID', `ttl ${ttlSeconds}s is longer than the ${jit ? 'just-in-time ' : ''}limit of ${max}s the policy sets for this grant`)
+}
+
+const ROLE_TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/
+
+function parseRoleTemplateName(value: unknown): string {
+  if (typeof value !== 'string' || !ROLE_TEMPLATE.test(value)) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 lower-case letters, digits and -, starting with a letter')
+  return value
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
 }
 
 /**

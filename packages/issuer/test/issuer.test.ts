@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { agentKeyFromSeed, createDelegation, createPresentation, signJwt } from '@agentid/agent'
 import { createVerifier, statusListsFromJwts } from '@agentid/verifier'
 import { findChainBreak, generateKek, Issuer } from '@agentid/issuer'
+import { noApprovalPolicy } from '../../../test/support/policies.js'
 
 const T = Date.UTC(2026, 10, 30, 9, 0, 0)
 const ISSUER_SEED = new Uint8Array(32).fill(9)
@@ -29,6 +30,8 @@ describe('Issuer engine', () => {
     env = {}
     let id = 0
     issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
+    // Governance has its own tests: here every grant is issued at once.
+    await issuer.setPolicy(noApprovalPolicy(), 'test')
   })
 
   afterEach(async () => {
@@ -80,7 +83,7 @@ describe('Issuer engine', () => {
     const record = await issuer.store.getCredential(issued.id)
     assert.equal(record?.jwtSha256.length, 64)
     const entries = await issuer.store.readAudit()
-    assert.deepEqual(entries.map((e) => e.action), ['issuer.init', 'agent.register', 'credential.issue'])
+    assert.deepEqual(entries.map((e) => e.action), ['issuer.init', 'policy.update', 'agent.register', 'credential.issue'])
     assert.equal(findChainBreak(entries), undefined)
   })
 
@@ -226,7 +229,7 @@ describe('Issuer engine', () => {
       return verifier.verifyPresentation(createPresentation({ key: assistant, credentials: [root.jwt, link], audience: verifierKey.did, challenge, now: () => T }), { challenge })
     }
     assert.equal((await verifyWith(await issuer.publishStatusLists())).ok, true)
-    assert.deepEqual((await issuer.retireAgent(agent.did, 'test')).map((r) => r.id), [root.id])
+    assert.deepEqual((await issuer.retireAgent(agent.did, 'test')).flatMap((step) => step.revoked.map((r) => r.id)), [root.id])
     const after = await verifyWith(await issuer.publishStatusLists())
     assert.equal(after.ok === false && after.code, 'ERR_DELEGATION')
     assert.match(after.ok ? '' : after.message, /ERR_VC_REVOKED/)

@@ -23,7 +23,7 @@ describe('SQLite backend', () => {
     await store.close()
     const db = new Database(path)
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
-    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }])
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
     db.close()
   })
 

@@ -100,7 +100,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         return `jwt-${i}`
       }, () => audit)))
       assert.equal(new Set(issued.map((c) => c.record.index)).size, 20)
-      assert.equal((await store.listCredentials(AGENT)).length, 20)
+      assert.equal((await store.listCredentials({ subject: AGENT })).length, 20)
       assert.equal(findChainBreak(await store.readAudit()), undefined)
     })
 
@@ -163,8 +163,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       indexes.push(1, 2)
       await store.issueCredential(draft('urn:uuid:r1'), async () => 'a', () => audit)
       await store.issueCredential(draft('urn:uuid:r2'), async () => 'b', () => audit)
-      const revoked = await store.retireAgent(AGENT, (list) => ({ ...audit, action: 'agent.retire', details: { revoked: list.map((r) => r.id) } }))
-      assert.deepEqual(revoked.map((r) => r.id).sort(), ['urn:uuid:r1', 'urn:uuid:r2'])
+      const steps = await store.retireAgent(AGENT, (step) => ({ ...audit, action: 'agent.retire', details: { revoked: step.revoked.map((r) => r.id) } }))
+      assert.deepEqual(steps.map((s) => s.agent), [AGENT])
+      assert.deepEqual(steps[0]!.revoked.map((r) => r.id).sort(), ['urn:uuid:r1', 'urn:uuid:r2'])
       assert.equal((await store.getAgent(AGENT))?.status, 'retired')
       assert.deepEqual((await store.statusListState())?.setIndexes, [1, 2])
       await assert.rejects(store.retireAgent(AGENT, () => audit), { code: 'ERR_CONFLICT' })

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import {
   agentIdError,
+  heldDutyConflict,
   isAgentIdError,
   matchEntitlements,
   parseAccessRequest,
   parseDidKey,
+  parseDutyConflicts,
   type AccessRequest,
+  type DutyConflict,
   type Entitlement,
   type ErrorCode,
 } from '@agentid/core'
+import { missingApprovals, parseApprovalRequirements, type ApprovalRequirements } from './credential/approval-requirements.js'
 import { checkAnyCredentialJwt, type CheckedCredential, type VerifiedCredential } from './credential/verify-credential.js'
 import { chainExceeds, resolveChains, type Chain } from './delegation/resolve-chains.js'
 import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
@@ -52,6 +56,17 @@ export interface VerifierOptions {
    * number of presentations this verifier accepts in 6 minutes.
    */
   readonly replayCacheSize?: number
+  /**
+   * Approver roles a credential must show (`credentialSubject.approvals`) for its risk level, e.g.
+   * `{ high: ['security'], critical: ['security', 'compliance'] }`. A credential that names no risk
+   * is held to every role listed. Its entitlements are refused (`ERR_APPROVAL_REQUIRED`) otherwise.
+   */
+  readonly requireApprovals?: ApprovalRequirements
+  /**
+   * Duties no holder may carry together (`[{ name, sides: [{ resource, actions }, ...] }]`): a
+   * presentation whose entitlements hold both sides of one is refused (`ERR_SOD_CONFLICT`).
+   */
+  readonly dutyConflicts?: readonly DutyConflict[]
 }
 
 /** One entitlement the verified holder has, with the credential that grants it. */
@@ -64,6 +79,8 @@ export interface GrantedEntitlement {
   readonly entitlement: Entitlement
   /** Credential ids from the issuer's root to the leaf; one id when nothing was delegated. */
   readonly chain: readonly string[]
+  /** Why the root credential does not meet `requireApprovals`; such entitlements never allow. */
+  readonly approvalsMissing?: string
 }
 
 /** A definite "no", with a stable code. */
@@ -126,6 +143,15 @@ function inChain(chain: Chain, link: CheckedCredential, error: unknown): unknown
   return agentIdError('ERR_DELEGATION', `${role} ${link.id} of the chain ending in ${chain.leaf.id} is not acceptable: ${error.code}: ${error.message}`, { cause: error })
 }
 
+// Option errors are the caller's mistake: ERR_USAGE, with the parser's message.
+function usage<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    throw isAgentIdError(error) ? agentIdError('ERR_USAGE', error.message) : error
+  }
+}
+
 function numberOption(name: string, value: unknown, fallback: number, min: number, max: number, integer = false): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -148,6 +174,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000, true)
   // A presentation carries at most 8 credentials: a root and 7 delegations.
   const maxChainLength = numberOption('maxChainLength', options.maxChainLength, 4, 0, 7, true)
+  const requireApprovals = options.requireApprovals === undefined ? undefined : parseApprovalRequirements(options.requireApprovals)
+  const dutyConflicts = options.dutyConflicts === undefined ? [] : usage(() => parseDutyConflicts(options.dutyConflicts, 'dutyConflicts'))
   const now = options.now ?? Date.now
   const random = options.random ?? randomBytes
   const status = options.statusLists
@@ -261,8 +289,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
         const entitlements: GrantedEntitlement[] = []
         for (const { links, leaf } of chains) {
           const chain = links.map((l) => l.id)
-          for (const entitlement of leaf.entitlements) entitlements.push({ credentialId: leaf.id, issuer: links[0].issuer, expires: leaf.expires, entitlement, chain })
+          const root = links[0]
+          const approvalsMissing = requireApprovals && missingApprovals(requireApprovals, root)
+          for (const entitlement of leaf.entitlements) {
+            entitlements.push({ credentialId: leaf.id, issuer: root.issuer, expires: leaf.expires, entitlement, chain, ...(approvalsMissing ? { approvalsMissing } : {}) })
+          }
         }
+        const conflict = dutyConflicts.length > 0 ? heldDutyConflict(dutyConflicts, entitlements.map((g) => g.entitlement)) : undefined
+        if (conflict !== undefined) throw agentIdError('ERR_SOD_CONFLICT', `the presented credentials together hold both sides of duty rule "${conflict}"`)
         return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
       } catch (error) {
         if (reserved !== undefined) replays.release(reserved)
@@ -292,9 +326,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
         // Credentials may have expired since the presentation was verified (long sessions).
         const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
         if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
-        const match = matchEntitlements(live.map((g) => g.entitlement), request, nowMs)
-        if (!match.allow) return { allow: false, code: match.code, message: match.message }
-        const granted = live[match.index]!
+        const approved = requireApprovals ? live.filter((g) => g.approvalsMissing === undefined) : live
+        const match = matchEntitlements(approved.map((g) => g.entitlement), request, nowMs)
+        if (!match.allow) {
+          // Say why when an entitlement would have allowed it but lacks its approvals.
+          const unapproved = approved.length < live.length ? live.filter((g) => g.approvalsMissing !== undefined) : []
+          const blocked = unapproved.length > 0 ? matchEntitlements(unapproved.map((g) => g.entitlement), request, nowMs) : undefined
+          if (blocked?.allow) return { allow: false, code: 'ERR_APPROVAL_REQUIRED', message: unapproved[blocked.index]!.approvalsMissing! }
+          return { allow: false, code: match.code, message: match.message }
+        }
+        const granted = approved[match.index]!
         return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement, chain: granted.chain }
       } catch (error) {
         const { code, message } = failure(error)

@@ -14,6 +14,7 @@ export type { CheckedCredential, CredentialStatusEntry, VerifiedCredential, Veri
 export { chainExceeds, resolveChains } from './delegation/resolve-chains.js'
 export type { Chain } from './delegation/resolve-chains.js'
 export type { TrustedIssuer } from './credential/trusted-issuers.js'
+export type { ApprovalRequirements } from './credential/approval-requirements.js'
 export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'
 export type { StatusOutcome, StatusSource } from './status/status-source.js'
 export { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'

@@ -83,12 +83,14 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
 
   agent
     .command('retire <did>')
-    .description('deprovision an agent: retire it and revoke every credential it holds (and so every delegation below them)')
+    .description('deprovision: retire an agent (or every employee agent of an owner DID), revoke every credential they hold (and so every delegation below them), disable that DID\'s principals')
     .action(async (did: string) => {
       const checked = parseDidKey(did).did
-      const revoked = await (await ctx.issuer()).retireAgent(checked, ctx.actor())
-      ctx.out().result({ did: checked, status: 'retired', revoked: revoked.map((r) => r.id) }, () =>
-        `retired ${checked}; revoked ${revoked.length} credential${revoked.length === 1 ? '' : 's'}; run "agentid status publish" so that verifiers learn it`)
+      const steps = await (await ctx.issuer()).retireAgent(checked, ctx.actor())
+      const revoked = steps.flatMap((s) => s.revoked.map((r) => r.id))
+      ctx.out().result({ did: checked, retired: steps.map((s) => s.agent), revoked }, () =>
+        [...steps.map((s) => `retired ${s.agent}${s.cascadeFrom ? ` (employee agent of ${s.cascadeFrom})` : ''}; revoked ${s.revoked.length} credential${s.revoked.length === 1 ? '' : 's'}`),
+          'run "agentid status publish" so that verifiers learn it'].join('\n'))
     })
 
   for (const [name, suspended] of [['suspend', true], ['resume', false]] as const) {
@@ -111,7 +113,7 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
       const issuer = await ctx.issuer()
       const record = await issuer.store.getAgent(checked)
       if (!record) throw agentIdError('ERR_NOT_FOUND', `agent ${checked} is not enrolled`)
-      const credentials = await Promise.all((await issuer.store.listCredentials(checked)).map(async (c) => ({
+      const credentials = await Promise.all((await issuer.store.listCredentials({ subject: checked })).map(async (c) => ({
         ...credentialSummary(c),
         delegations: (await issuer.store.listDelegations(c.id)).map((d) => ({ id: d.id, delegator: d.delegator, delegate: d.delegate, expires: new Date(d.expires * 1000).toISOString() })),
       })))

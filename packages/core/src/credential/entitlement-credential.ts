@@ -31,17 +31,35 @@ export interface TaskRef {
   readonly description?: string
 }
 
+/**
+ * One approval a grant received before it was issued: which role approved it, who (a principal
+ * id or DID) and when (`YYYY-MM-DDTHH:MM:SSZ`). Verifiers can require given roles per risk level.
+ */
+export interface ApprovalEvidence {
+  readonly role: string
+  readonly approver: string
+  readonly at: string
+}
+
 /** `credentialSubject` of an entitlement credential, less its `id` (carried by `sub`). */
 export interface EntitlementSubject {
   readonly agent: AgentProfile
   readonly entitlements: readonly Entitlement[]
   readonly task?: TaskRef
   readonly risk?: RiskLevel
+  /** The approval chain the grant went through, in order (absent when none was needed). */
+  readonly approvals?: readonly ApprovalEvidence[]
 }
+
+/** Most approvals a credential may carry (the longest chain a policy may set). */
+export const MAX_APPROVALS = 8
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 const OWNER_TEAM = /^[a-z0-9][a-z0-9._-]{0,63}$/
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
+const ROLE = /^[a-z][a-z0-9-]{0,31}$/
+const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/
+const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
 
 function object(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be an object`)
@@ -95,6 +113,40 @@ export function parseTaskId(value: unknown, field = 'task.id'): string {
 }
 
 /**
+ * Checks a principal role name (`admin`, `ai-ops`, `security`).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseRoleName(value: unknown, field = 'role'): string {
+  if (typeof value !== 'string' || !ROLE.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be 1-32 lower-case letters, digits and -, starting with a letter`)
+  return value
+}
+
+/**
+ * Checks a principal id (`alice`, `svc:reporting`, or a DID).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parsePrincipalId(value: unknown, field = 'principal'): string {
+  if (typeof value === 'string' && value.startsWith('did:')) return parseDidKey(value).did
+  if (typeof value !== 'string' || !PRINCIPAL_ID.test(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be 1-128 letters, digits, . _ : @ - (or a did:key)`)
+  return value
+}
+
+/**
+ * Parses the approval evidence of a credential subject.
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseApprovals(value: unknown, field = 'approvals'): ApprovalEvidence[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_APPROVALS) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a list of 1-${MAX_APPROVALS} approvals`)
+  return value.map((item, i) => {
+    const r = object(item, `${field}[${i}]`)
+    const extra = Object.keys(r).find((k) => k !== 'role' && k !== 'approver' && k !== 'at')
+    if (extra !== undefined) throw agentIdError('ERR_INPUT_INVALID', `"${field}[${i}].${extra}" is not an approval field`)
+    if (typeof r.at !== 'string' || !UTC_SECONDS.test(r.at) || Number.isNaN(Date.parse(r.at))) throw agentIdError('ERR_INPUT_INVALID', `"${field}[${i}].at" must be a UTC time YYYY-MM-DDTHH:MM:SSZ`)
+    return { role: parseRoleName(r.role, `${field}[${i}].role`), approver: parsePrincipalId(r.approver, `${field}[${i}].approver`), at: r.at }
+  })
+}
+
+/**
  * Parses the agent profile of a credential subject.
  * @throws AgentIdError ERR_INPUT_INVALID
  */
@@ -133,6 +185,7 @@ export function parseEntitlementSubject(value: unknown, field = 'credentialSubje
     if (typeof r.risk !== 'string' || !(RISK_LEVELS as readonly string[]).includes(r.risk)) throw agentIdError('ERR_INPUT_INVALID', `"${field}.risk" must be one of ${RISK_LEVELS.join(', ')}`)
     out.risk = r.risk as RiskLevel
   }
+  if (r.approvals !== undefined) out.approvals = parseApprovals(r.approvals, `${field}.approvals`)
   return out
 }
 
@@ -141,5 +194,6 @@ export function entitlementSubjectToJson(subjectDid: string, subject: Entitlemen
   const out: Record<string, unknown> = { id: subjectDid, agent: { ...subject.agent }, entitlements: subject.entitlements.map(entitlementToJson) }
   if (subject.task) out.task = { ...subject.task }
   if (subject.risk) out.risk = subject.risk
+  if (subject.approvals) out.approvals = subject.approvals.map((a) => ({ role: a.role, approver: a.approver, at: a.at }))
   return out
 }

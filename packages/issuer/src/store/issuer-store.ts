@@ -1,4 +1,4 @@
-import type { AgentKind, Entitlement, RiskLevel, TaskRef } from '@agentid/core'
+import type { AgentKind, ApprovalEvidence, Entitlement, RiskLevel, TaskRef } from '@agentid/core'
 import type { AbstractDIDStore } from '@veramo/did-manager'
 import type { AbstractKeyStore, AbstractPrivateKeyStore } from '@veramo/key-manager'
 
@@ -35,6 +35,12 @@ export interface CredentialDraft {
   /** Seconds since the epoch. */
   readonly notBefore: number
   readonly expires: number
+  /** A just-in-time grant: it ends when its task completes. */
+  readonly jit?: boolean
+  /** The access request it was issued for. */
+  readonly requestId?: string
+  /** The approvals it carries (as in `credentialSubject.approvals`). */
+  readonly approvals?: readonly ApprovalEvidence[]
 }
 
 /** An issued credential as the store keeps it (never the JWT itself: only its hash). */
@@ -44,6 +50,10 @@ export interface CredentialRecord extends CredentialDraft, StatusAllocation {
   readonly jwtSha256: string
   /** Milliseconds since the epoch. */
   readonly issuedAt: number
+  /** When the sweeper saw it expire (milliseconds). */
+  readonly expiredAt?: number
+  /** When a reviewer last certified it (milliseconds). */
+  readonly reviewedAt?: number
 }
 
 /** An issuance the store runs inside a transaction: slot, signature, row and audit entry. */
@@ -52,6 +62,12 @@ export interface Issuance {
   /** Makes the VC-JWT once the status slot is known. */
   readonly sign: (allocation: StatusAllocation) => Promise<string>
   readonly audit: (record: CredentialRecord) => AuditInput
+  /**
+   * Separation of duties, checked inside the transaction: receives the live credentials of the
+   * subject's duty group (the agent, and for an employee's agent its owner and the owner's other
+   * employee agents) and throws to refuse.
+   */
+  readonly guard?: (held: readonly CredentialRecord[]) => void
 }
 
 /** A committed credential and its JWT. */
@@ -98,7 +114,103 @@ export interface PrincipalRecord {
   readonly id: string
   readonly roles: readonly string[]
   readonly tokenSha256: string
+  /** A person's DID: they own the agents whose owner it is. */
+  readonly did?: string
   readonly createdAt: number
+  readonly disabledAt?: number
+}
+
+/** One version of the policy document. */
+export interface PolicyVersion {
+  readonly version: number
+  /** The document, JSON. */
+  readonly document: string
+  readonly createdAt: number
+  readonly createdBy: string
+}
+
+/** One decision on an access request. */
+export interface ApprovalRecord {
+  readonly level: number
+  readonly principal: string
+  readonly role: string
+  readonly decision: 'approve' | 'deny'
+  /** Milliseconds since the epoch. */
+  readonly at: number
+  readonly reason?: string
+}
+
+/** A request for entitlements that walks an approval chain. */
+export interface AccessRequestRecord {
+  readonly id: string
+  readonly subject: string
+  /** The principal who asked. */
+  readonly requester: string
+  readonly entitlements: readonly Entitlement[]
+  readonly ttlSeconds: number
+  readonly task?: TaskRef
+  readonly jit: boolean
+  readonly risk: RiskLevel
+  /** Ordered approver roles. */
+  readonly chain: readonly string[]
+  readonly policyVersion: number
+  readonly justification?: string
+  readonly status: 'pending' | 'issued' | 'denied' | 'expired'
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly decidedAt?: number
+  readonly credentialId?: string
+  readonly approvals: readonly ApprovalRecord[]
+}
+
+/** What `decideRequest` writes: the decision, its audit entry, and the issuance that completes it. */
+export interface RequestDecision {
+  readonly approval: ApprovalRecord
+  readonly audit: AuditInput
+  readonly issuance?: Issuance
+}
+
+/** One agent retired, with the credentials that retiring it revoked. */
+export interface RetirementStep {
+  readonly agent: string
+  readonly revoked: readonly CredentialRecord[]
+  /** Set when retired because its owner was: the owner's DID. */
+  readonly cascadeFrom?: string
+  /** Principals of this DID disabled with it. */
+  readonly principalsDisabled: readonly string[]
+}
+
+/** An access-review campaign. */
+export interface ReviewCampaignRecord {
+  readonly id: string
+  readonly name: string
+  readonly createdBy: string
+  readonly createdAt: number
+  /** Milliseconds since the epoch: undecided items are overdue after this. */
+  readonly deadline: number
+  readonly status: 'open' | 'closed'
+}
+
+/** One credential to certify or revoke in a campaign. */
+export interface ReviewItemRecord {
+  readonly id: string
+  readonly campaign: string
+  readonly credentialId: string
+  readonly risk: RiskLevel
+  readonly decision?: 'certified' | 'revoked' | 'expired'
+  readonly reviewer?: string
+  readonly decidedAt?: number
+}
+
+/** An alert record (overdue reviews now; anomalies later). */
+export interface AlertRecord {
+  readonly id: number
+  readonly at: number
+  readonly kind: string
+  readonly severity: RiskLevel
+  readonly subject?: string
+  readonly details: Readonly<Record<string, unknown>>
 }
 
 /** What an audit entry records, before the store chains it. */
@@ -166,6 +278,7 @@ export interface IssuerStore {
     draft: CredentialDraft,
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
+    guard?: Issuance['guard'],
   ): Promise<IssuedRecord>
   /**
    * Revokes a credential: final, and published with the next status list.
@@ -180,11 +293,70 @@ export interface IssuerStore {
    */
   setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
   /**
-   * Retires an agent and revokes every credential it holds, in one transaction: deprovisioning.
-   * @returns the credentials revoked now
-   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already retired), ERR_STORE
+   * Deprovisioning, in one transaction: retires the agent `did` (if enrolled) and every employee
+   * agent whose owner is `did`, revokes every credential they hold, and disables the principals
+   * of that DID. One audit entry per agent retired.
+   * @throws AgentIdError ERR_NOT_FOUND (neither an agent nor an owner), ERR_CONFLICT (nothing left to retire), ERR_STORE
    */
-  retireAgent(did: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
+  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]>
+  /** Agents whose owner is this DID or team. */
+  listAgentsByOwner(owner: string): Promise<AgentRecord[]>
+
+  createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void>
+  /** The enabled principal with this token hash. */
+  principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined>
+  listPrincipals(): Promise<PrincipalRecord[]>
+
+  /** The policy in force (the newest version), if one was ever set. */
+  currentPolicy(): Promise<PolicyVersion | undefined>
+  /** Stores the next policy version. */
+  putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion>
+  /** Creates or replaces a role template. */
+  putRole(role: RoleTemplate, audit: (previous: RoleTemplate | undefined) => AuditInput): Promise<void>
+  /** @throws AgentIdError ERR_NOT_FOUND */
+  deleteRole(name: string, audit: (role: RoleTemplate) => AuditInput): Promise<void>
+
+  /** Opens an access request (status `pending`). */
+  createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void>
+  getRequest(id: string): Promise<AccessRequestRecord | undefined>
+  listRequests(filter?: { status?: AccessRequestRecord['status']; subject?: string }): Promise<AccessRequestRecord[]>
+  /**
+   * Records one decision on a request, in one transaction with what it causes: `decide` sees the
+   * request as it is now (inside the transaction) and throws to refuse; a denial ends the
+   * request; an issuance (the last approval) issues the credential and closes it.
+   * @throws AgentIdError ERR_NOT_FOUND, what `decide` throws, ERR_STORE
+   */
+  decideRequest(id: string, decide: (request: AccessRequestRecord) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }>
+  /** Expires pending requests whose time is up, each with its audit entry. */
+  expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]>
+
+  /**
+   * Revokes every live credential issued for a task: just-in-time access ends with its task.
+   * @throws AgentIdError ERR_NOT_FOUND (no credential was ever issued for it), ERR_CONFLICT (none is live), ERR_STORE
+   */
+  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
+  /** Marks credentials whose `exp` has passed, each with its audit entry. */
+  sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]>
+
+  /**
+   * Opens a review campaign over the credentials `select` picks from the live ones (inside the
+   * transaction), one item each.
+   * @throws AgentIdError ERR_CONFLICT (nothing to review), ERR_STORE
+   */
+  startReview(campaign: ReviewCampaignRecord, select: (live: readonly CredentialRecord[]) => ReadonlyArray<{ id: string; credential: CredentialRecord }>, audit: (items: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
+  listReviews(): Promise<ReviewCampaignRecord[]>
+  listReviewItems(campaign?: string): Promise<ReviewItemRecord[]>
+  /**
+   * Certifies or revokes one review item (revoking revokes its credential), with its audit entry.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided already, campaign closed), ERR_STORE
+   */
+  decideReviewItem(id: string, decision: 'certified' | 'revoked', reviewer: string, audit: (item: ReviewItemRecord) => AuditInput): Promise<ReviewItemRecord>
+  /**
+   * Closes campaigns past their deadline: undecided items become `expired` (their credentials
+   * revoked when `revokeUnreviewed`), an alert is raised for each, all audited.
+   */
+  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
+  listAlerts(limit?: number): Promise<AlertRecord[]>
   /** The lists in use: the newest of each purpose (revocation first). */
   currentStatusLists(): Promise<StatusListRecord[]>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
@@ -200,7 +372,7 @@ export interface IssuerStore {
   /** The reported delegations below a credential of this issuer. */
   listDelegations(root: string): Promise<DelegationRecord[]>
   getCredential(id: string): Promise<CredentialRecord | undefined>
-  listCredentials(subject?: string): Promise<CredentialRecord[]>
+  listCredentials(filter?: { subject?: string; taskId?: string }): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */
   readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]>
   close(): Promise<void>

@@ -137,4 +137,95 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       CREATE UNIQUE INDEX credentials_suspension_slot ON credentials(suspension_list, status_index) WHERE suspension_list IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'governance',
+    sql: `
+      -- Principals may be people with a DID (an agent's owner); a disabled one authenticates no more.
+      ALTER TABLE principals ADD COLUMN did TEXT;
+      ALTER TABLE principals ADD COLUMN disabled_at INTEGER;
+
+      -- The policy document, one row per version; the newest is in force.
+      CREATE TABLE policies (
+        version INTEGER PRIMARY KEY CHECK (version >= 1),
+        document TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE access_requests (
+        id TEXT PRIMARY KEY,
+        subject TEXT NOT NULL REFERENCES agents(did),
+        requester TEXT NOT NULL,
+        entitlements TEXT NOT NULL,
+        ttl_seconds INTEGER NOT NULL CHECK (ttl_seconds > 0),
+        task TEXT,
+        jit INTEGER NOT NULL CHECK (jit IN (0, 1)),
+        risk TEXT NOT NULL,
+        chain TEXT NOT NULL,
+        policy_version INTEGER NOT NULL,
+        justification TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'issued', 'denied', 'expired')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        decided_at INTEGER,
+        credential_id TEXT REFERENCES credentials(id)
+      ) STRICT;
+      CREATE INDEX access_requests_pending ON access_requests(expires_at) WHERE status = 'pending';
+
+      -- One row per decision. A principal decides a request once; a level is decided once.
+      CREATE TABLE approvals (
+        request_id TEXT NOT NULL REFERENCES access_requests(id),
+        level INTEGER NOT NULL CHECK (level >= 0),
+        principal TEXT NOT NULL,
+        role TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('approve', 'deny')),
+        at INTEGER NOT NULL,
+        reason TEXT,
+        PRIMARY KEY (request_id, level),
+        UNIQUE (request_id, principal)
+      ) STRICT;
+
+      -- Just-in-time grants end with their task; the sweeper records when a credential expired.
+      ALTER TABLE credentials ADD COLUMN jit INTEGER NOT NULL DEFAULT 0 CHECK (jit IN (0, 1));
+      ALTER TABLE credentials ADD COLUMN task_id TEXT;
+      ALTER TABLE credentials ADD COLUMN request_id TEXT REFERENCES access_requests(id);
+      ALTER TABLE credentials ADD COLUMN approvals TEXT;
+      ALTER TABLE credentials ADD COLUMN expired_at INTEGER;
+      UPDATE credentials SET task_id = json_extract(task, '$.id') WHERE task IS NOT NULL;
+      CREATE INDEX credentials_by_task ON credentials(task_id) WHERE task_id IS NOT NULL;
+      CREATE INDEX credentials_unexpired ON credentials(expires) WHERE expired_at IS NULL;
+      CREATE INDEX agents_by_owner ON agents(owner);
+
+      -- Access reviews: a campaign holds one item per open credential due for review.
+      CREATE TABLE review_campaigns (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'closed'))
+      ) STRICT;
+      CREATE TABLE review_items (
+        id TEXT PRIMARY KEY,
+        campaign TEXT NOT NULL REFERENCES review_campaigns(id),
+        credential_id TEXT NOT NULL REFERENCES credentials(id),
+        risk TEXT NOT NULL,
+        decision TEXT CHECK (decision IN ('certified', 'revoked', 'expired')),
+        reviewer TEXT,
+        decided_at INTEGER,
+        UNIQUE (campaign, credential_id)
+      ) STRICT;
+      ALTER TABLE credentials ADD COLUMN reviewed_at INTEGER;
+
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+        subject TEXT,
+        details TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ]

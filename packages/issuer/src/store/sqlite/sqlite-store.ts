@@ -1,11 +1,14 @@
 import { createHash, randomInt } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import { agentIdError, entitlementToJson, isAgentIdError, parseEntitlements, type AgentKind, type RiskLevel, type TaskRef } from '@agentid/core'
+import { agentIdError, entitlementToJson, isAgentIdError, parseApprovals, parseEntitlements, type AgentKind, type RiskLevel, type TaskRef } from '@agentid/core'
 import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
 import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
 import { SerialQueue } from '../../internal/serial-queue.js'
 import type {
+  AccessRequestRecord,
   AgentRecord,
+  AlertRecord,
+  ApprovalRecord,
   AuditEntry,
   AuditInput,
   CredentialDraft,
@@ -16,6 +19,12 @@ import type {
   IssuedRecord,
   IssuerStore,
   KeyCustodyStores,
+  PolicyVersion,
+  PrincipalRecord,
+  RequestDecision,
+  RetirementStep,
+  ReviewCampaignRecord,
+  ReviewItemRecord,
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,
@@ -39,6 +48,7 @@ interface CredentialRow {
   id: string; subject: string; issuer: string; entitlements: string; task: string | null; risk: string | null
   not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
   suspension_list: string | null
+  jit: number; task_id: string | null; request_id: string | null; approvals: string | null; expired_at: number | null; reviewed_at: number | null
 }
 interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
 interface DelegationRow {
@@ -46,6 +56,16 @@ interface DelegationRow {
   not_before: number; expires: number; jwt_sha256: string; reported_at: number
 }
 interface RoleRow { name: string; description: string; entitlements: string; ttl_seconds: number }
+interface PrincipalRow { id: string; roles: string; token_sha256: string; did: string | null; created_at: number; disabled_at: number | null }
+interface RequestRow {
+  id: string; subject: string; requester: string; entitlements: string; ttl_seconds: number; task: string | null; jit: number; risk: string
+  chain: string; policy_version: number; justification: string | null; status: string; created_at: number; expires_at: number
+  decided_at: number | null; credential_id: string | null
+}
+interface ApprovalRow { request_id: string; level: number; principal: string; role: string; decision: string; at: number; reason: string | null }
+interface CampaignRow { id: string; name: string; created_by: string; created_at: number; deadline: number; status: string }
+interface ItemRow { id: string; campaign: string; credential_id: string; risk: string; decision: string | null; reviewer: string | null; decided_at: number | null }
+interface AlertRow { id: number; at: number; kind: string; severity: string; subject: string | null; details: string }
 
 function toAgent(row: AgentRow): AgentRecord {
   return {
@@ -66,6 +86,62 @@ function toCredential(row: CredentialRow): CredentialRecord {
     notBefore: row.not_before, expires: row.expires, status: row.status as CredentialRecord['status'],
     listId: row.status_list, index: row.status_index, jwtSha256: row.jwt_sha256, issuedAt: row.issued_at,
     ...(row.suspension_list !== null ? { suspensionListId: row.suspension_list } : {}),
+    ...(row.jit === 1 ? { jit: true } : {}),
+    ...(row.request_id !== null ? { requestId: row.request_id } : {}),
+    ...(row.approvals !== null ? { approvals: parseApprovals(JSON.parse(row.approvals), 'credentials.approvals') } : {}),
+    ...(row.expired_at !== null ? { expiredAt: row.expired_at } : {}),
+    ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
+  }
+}
+
+function toPrincipal(row: PrincipalRow): PrincipalRecord {
+  return {
+    id: row.id, roles: JSON.parse(row.roles) as string[], tokenSha256: row.token_sha256, createdAt: row.created_at,
+    ...(row.did !== null ? { did: row.did } : {}),
+    ...(row.disabled_at !== null ? { disabledAt: row.disabled_at } : {}),
+  }
+}
+
+function toApproval(row: ApprovalRow): ApprovalRecord {
+  return {
+    level: row.level, principal: row.principal, role: row.role, decision: row.decision as ApprovalRecord['decision'], at: row.at,
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+  }
+}
+
+function toRequest(row: RequestRow, approvals: readonly ApprovalRecord[]): AccessRequestRecord {
+  return {
+    id: row.id, subject: row.subject, requester: row.requester,
+    entitlements: parseEntitlements(JSON.parse(row.entitlements), 'access_requests.entitlements'),
+    ttlSeconds: row.ttl_seconds,
+    ...(row.task !== null ? { task: JSON.parse(row.task) as TaskRef } : {}),
+    jit: row.jit === 1, risk: row.risk as RiskLevel, chain: JSON.parse(row.chain) as string[], policyVersion: row.policy_version,
+    ...(row.justification !== null ? { justification: row.justification } : {}),
+    status: row.status as AccessRequestRecord['status'], createdAt: row.created_at, expiresAt: row.expires_at,
+    ...(row.decided_at !== null ? { decidedAt: row.decided_at } : {}),
+    ...(row.credential_id !== null ? { credentialId: row.credential_id } : {}),
+    approvals,
+  }
+}
+
+function toCampaign(row: CampaignRow): ReviewCampaignRecord {
+  return { id: row.id, name: row.name, createdBy: row.created_by, createdAt: row.created_at, deadline: row.deadline, status: row.status as ReviewCampaignRecord['status'] }
+}
+
+function toItem(row: ItemRow): ReviewItemRecord {
+  return {
+    id: row.id, campaign: row.campaign, credentialId: row.credential_id, risk: row.risk as RiskLevel,
+    ...(row.decision !== null ? { decision: row.decision as NonNullable<ReviewItemRecord['decision']> } : {}),
+    ...(row.reviewer !== null ? { reviewer: row.reviewer } : {}),
+    ...(row.decided_at !== null ? { decidedAt: row.decided_at } : {}),
+  }
+}
+
+function toAlert(row: AlertRow): AlertRecord {
+  return {
+    id: row.id, at: row.at, kind: row.kind, severity: row.severity as RiskLevel,
+    ...(row.subject !== null ? { subject: row.subject } : {}),
+    details: JSON.parse(row.details) as Record<string, unknown>,
   }
 }
 
@@ -207,8 +283,9 @@ class SqliteStore implements IssuerStore {
     draft: CredentialDraft,
     sign: (allocation: StatusAllocation) => Promise<string>,
     audit: (record: CredentialRecord) => AuditInput,
+    guard?: Issuance['guard'],
   ): Promise<IssuedRecord> {
-    return this.#transaction(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit }))
+    return this.#transaction(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit, ...(guard ? { guard } : {}) }))
   }
 
   // One write transaction that may await (signing). The serial queue keeps every other write out
@@ -234,23 +311,40 @@ class SqliteStore implements IssuerStore {
 
   // Inside a transaction: the agent must be active now (not when the caller looked), then the
   // status slot, the signature, the row and its audit entry.
-  async #issue({ draft, sign, audit }: Issuance): Promise<IssuedRecord> {
-    const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(draft.subject) as { status: string } | undefined
+  async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
+    const agent = this.#db.prepare('SELECT status, kind, owner FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string } | undefined
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${draft.subject} is not enrolled`)
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is ${agent.status}`)
+    if (guard) guard(this.#dutyGroupCredentials(draft.subject, agent.kind, agent.owner))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
     const record: CredentialRecord = {
       ...draft, ...allocation, status: 'active',
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
-    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at, suspension_list)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
+        suspension_list, jit, task_id, request_id, approvals)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
       record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt,
-      record.suspensionListId ?? null)
+      record.suspensionListId ?? null, record.jit ? 1 : 0, record.task?.id ?? null, record.requestId ?? null,
+      record.approvals ? JSON.stringify(record.approvals) : null)
     this.#appendAudit(audit(record))
     return { record, jwt }
+  }
+
+  // The live credentials (not revoked, not expired; suspended ones may come back) of everyone
+  // whose duties count together with the subject's: the agent itself; for an employee's agent,
+  // the owner's other employee agents and the owner when enrolled; for an owner, their employee
+  // agents.
+  #dutyGroupCredentials(subject: string, kind: string, owner: string): CredentialRecord[] {
+    const rows = this.#db.prepare(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
+        SELECT @subject
+        UNION SELECT did FROM agents WHERE @kind = 'employee' AND kind = 'employee' AND owner = @owner
+        UNION SELECT did FROM agents WHERE @kind = 'employee' AND did = @owner
+        UNION SELECT did FROM agents WHERE kind = 'employee' AND owner = @subject)
+      ORDER BY c.issued_at, c.id`).all({ now: Math.floor(this.#now() / 1000), subject, kind, owner }) as CredentialRow[]
+    return rows.map(toCredential)
   }
 
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
@@ -306,18 +400,267 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  retireAgent(did: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
-    return this.#write(`retire agent ${did}`, () => {
-      const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
-      if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
-      if (agent.status === 'retired') throw agentIdError('ERR_CONFLICT', `agent ${did} is already retired`)
-      const rows = this.#db.prepare("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id").all(did) as CredentialRow[]
-      this.#db.prepare("UPDATE agents SET status = 'retired' WHERE did = ?").run(did)
-      this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(did)
+  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]> {
+    return this.#write(`retire ${did}`, () => {
+      const self = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
+      const employees = this.#db.prepare("SELECT did FROM agents WHERE kind = 'employee' AND owner = ? AND status = 'active' ORDER BY created_at, did").all(did) as Array<{ did: string }>
+      const ownsAny = this.#db.prepare('SELECT 1 FROM agents WHERE owner = ? LIMIT 1').get(did)
+      if (!self && !ownsAny) throw agentIdError('ERR_NOT_FOUND', `${did} is neither an enrolled agent nor an owner of one`)
+      const targets = [...(self?.status === 'active' ? [{ did, cascadeFrom: undefined }] : []), ...employees.map((e) => ({ did: e.did, cascadeFrom: did }))]
+      if (targets.length === 0) throw agentIdError('ERR_CONFLICT', self ? `agent ${did} is already retired` : `${did} has no active employee agents`)
+      const live = this.#db.prepare("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id")
+      const steps: RetirementStep[] = []
+      for (const [i, target] of targets.entries()) {
+        const rows = live.all(target.did) as CredentialRow[]
+        this.#db.prepare("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
+        this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
+        // The person's own sign-in goes with them (recorded on the first step).
+        const principals = i === 0 ? (this.#db.prepare('SELECT id FROM principals WHERE did = ? AND disabled_at IS NULL').all(did) as Array<{ id: string }>).map((p) => p.id) : []
+        if (principals.length > 0) this.#db.prepare('UPDATE principals SET disabled_at = ? WHERE did = ? AND disabled_at IS NULL').run(this.#now(), did)
+        const step: RetirementStep = {
+          agent: target.did, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })), principalsDisabled: principals,
+          ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
+        }
+        this.#appendAudit(audit(step))
+        steps.push(step)
+      }
+      return steps
+    })
+  }
+
+  listAgentsByOwner(owner: string): Promise<AgentRecord[]> {
+    return this.#read('list agents by owner', () => (this.#db.prepare('SELECT * FROM agents WHERE owner = ? ORDER BY created_at, did').all(owner) as AgentRow[]).map(toAgent))
+  }
+
+  createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void> {
+    return this.#write(`create principal ${principal.id}`, () => {
+      if (this.#db.prepare('SELECT 1 FROM principals WHERE id = ?').get(principal.id)) throw agentIdError('ERR_CONFLICT', `principal ${principal.id} exists already`)
+      this.#db.prepare('INSERT INTO principals (id, roles, token_sha256, did, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(principal.id, JSON.stringify(principal.roles), principal.tokenSha256, principal.did ?? null, principal.createdAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined> {
+    return this.#read('authenticate', () => {
+      const row = this.#db.prepare('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL').get(tokenSha256) as PrincipalRow | undefined
+      return row && toPrincipal(row)
+    })
+  }
+
+  listPrincipals(): Promise<PrincipalRecord[]> {
+    return this.#read('list principals', () => (this.#db.prepare('SELECT * FROM principals ORDER BY created_at, id').all() as PrincipalRow[]).map(toPrincipal))
+  }
+
+  currentPolicy(): Promise<PolicyVersion | undefined> {
+    return this.#read('read policy', () => {
+      const row = this.#db.prepare('SELECT * FROM policies ORDER BY version DESC LIMIT 1').get() as { version: number; document: string; created_at: number; created_by: string } | undefined
+      return row && { version: row.version, document: row.document, createdAt: row.created_at, createdBy: row.created_by }
+    })
+  }
+
+  putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion> {
+    return this.#write('store policy', () => {
+      const last = this.#db.prepare('SELECT MAX(version) AS v FROM policies').get() as { v: number | null }
+      const version = (last.v ?? 0) + 1
+      const createdAt = this.#now()
+      this.#db.prepare('INSERT INTO policies (version, document, created_at, created_by) VALUES (?, ?, ?, ?)').run(version, document, createdAt, createdBy)
+      this.#appendAudit(audit(version))
+      return { version, document, createdAt, createdBy }
+    })
+  }
+
+  putRole(role: RoleTemplate, audit: (previous: RoleTemplate | undefined) => AuditInput): Promise<void> {
+    return this.#write(`store role ${role.name}`, () => {
+      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(role.name) as RoleRow | undefined
+      this.#db.prepare('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, entitlements = excluded.entitlements, ttl_seconds = excluded.ttl_seconds')
+        .run(role.name, role.description, JSON.stringify(role.entitlements.map(entitlementToJson)), role.ttlSeconds)
+      this.#appendAudit(audit(row && toRole(row)))
+    })
+  }
+
+  deleteRole(name: string, audit: (role: RoleTemplate) => AuditInput): Promise<void> {
+    return this.#write(`delete role ${name}`, () => {
+      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `no role template "${name}"`)
+      this.#db.prepare('DELETE FROM roles WHERE name = ?').run(name)
+      this.#appendAudit(audit(toRole(row)))
+    })
+  }
+
+  createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void> {
+    return this.#write(`open request ${request.id}`, () => {
+      const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(request.subject) as { status: string } | undefined
+      if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
+      if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
+      this.#db.prepare(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
+        request.id, request.subject, request.requester, JSON.stringify(request.entitlements.map(entitlementToJson)), request.ttlSeconds,
+        request.task ? JSON.stringify(request.task) : null, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
+        request.justification ?? null, request.createdAt, request.expiresAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  #loadRequest(id: string): AccessRequestRecord | undefined {
+    const row = this.#db.prepare('SELECT * FROM access_requests WHERE id = ?').get(id) as RequestRow | undefined
+    if (!row) return undefined
+    const approvals = (this.#db.prepare('SELECT * FROM approvals WHERE request_id = ? ORDER BY level').all(id) as ApprovalRow[]).map(toApproval)
+    return toRequest(row, approvals)
+  }
+
+  getRequest(id: string): Promise<AccessRequestRecord | undefined> {
+    return this.#read('read request', () => this.#loadRequest(id))
+  }
+
+  listRequests(filter: { status?: AccessRequestRecord['status']; subject?: string } = {}): Promise<AccessRequestRecord[]> {
+    return this.#read('list requests', () => {
+      const ids = this.#db.prepare(`SELECT id FROM access_requests WHERE (@status IS NULL OR status = @status) AND (@subject IS NULL OR subject = @subject)
+        ORDER BY created_at, id`).all({ status: filter.status ?? null, subject: filter.subject ?? null }) as Array<{ id: string }>
+      return ids.map((r) => this.#loadRequest(r.id)!)
+    })
+  }
+
+  decideRequest(id: string, decide: (request: AccessRequestRecord) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }> {
+    return this.#transaction(`decide request ${id}`, async () => {
+      const request = this.#loadRequest(id)
+      if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${id}`)
+      const { approval, audit, issuance } = decide(request)
+      this.#db.prepare('INSERT INTO approvals (request_id, level, principal, role, decision, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, approval.level, approval.principal, approval.role, approval.decision, approval.at, approval.reason ?? null)
+      this.#appendAudit(audit)
+      let issued: IssuedRecord | undefined
+      if (approval.decision === 'deny') {
+        this.#db.prepare("UPDATE access_requests SET status = 'denied', decided_at = ? WHERE id = ?").run(approval.at, id)
+      } else if (issuance) {
+        issued = await this.#issue(issuance)
+        this.#db.prepare("UPDATE access_requests SET status = 'issued', decided_at = ?, credential_id = ? WHERE id = ?").run(approval.at, issued.record.id, id)
+      }
+      return { request: this.#loadRequest(id)!, ...(issued ? { issued } : {}) }
+    })
+  }
+
+  expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]> {
+    return this.#write('expire requests', () => {
+      const ids = this.#db.prepare("SELECT id FROM access_requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id").all(nowMs) as Array<{ id: string }>
+      return ids.map(({ id }) => {
+        this.#db.prepare("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?").run(nowMs, id)
+        const request = this.#loadRequest(id)!
+        this.#appendAudit(audit(request))
+        return request
+      })
+    })
+  }
+
+  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
+    return this.#write(`complete task ${taskId}`, () => {
+      if (!this.#db.prepare('SELECT 1 FROM credentials WHERE task_id = ? LIMIT 1').get(taskId)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
+      const rows = this.#db.prepare("SELECT * FROM credentials WHERE task_id = ? AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id").all(taskId) as CredentialRow[]
+      if (rows.length === 0) throw agentIdError('ERR_CONFLICT', `task ${taskId} has no live credential left (completed or expired already)`)
+      const revoke = this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?")
+      for (const r of rows) revoke.run(r.id)
       const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
       this.#appendAudit(audit(revoked))
       return revoked
     })
+  }
+
+  sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]> {
+    return this.#write('sweep expired credentials', () => {
+      const rows = this.#db.prepare('SELECT * FROM credentials WHERE expired_at IS NULL AND expires <= ? ORDER BY expires, id LIMIT 1000').all(nowSeconds) as CredentialRow[]
+      const at = this.#now()
+      const mark = this.#db.prepare('UPDATE credentials SET expired_at = ? WHERE id = ?')
+      return rows.map((row) => {
+        mark.run(at, row.id)
+        const record = toCredential({ ...row, expired_at: at })
+        this.#appendAudit(audit(record))
+        return record
+      })
+    })
+  }
+
+  startReview(
+    campaign: ReviewCampaignRecord,
+    select: (live: readonly CredentialRecord[]) => ReadonlyArray<{ id: string; credential: CredentialRecord }>,
+    audit: (items: readonly ReviewItemRecord[]) => AuditInput,
+  ): Promise<ReviewItemRecord[]> {
+    return this.#write(`start review ${campaign.id}`, () => {
+      // Live, and not already waiting in an open campaign.
+      const live = (this.#db.prepare(`SELECT * FROM credentials c WHERE status != 'revoked' AND expires > ? AND NOT EXISTS (
+          SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)
+        ORDER BY issued_at, id`).all(Math.floor(this.#now() / 1000)) as CredentialRow[]).map(toCredential)
+      const picked = select(live)
+      if (picked.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
+      this.#db.prepare('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(campaign.id, campaign.name, campaign.createdBy, campaign.createdAt, campaign.deadline, 'open')
+      const insert = this.#db.prepare('INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, ?, ?, ?)')
+      const items = picked.map(({ id, credential }) => {
+        const risk = credential.risk ?? 'critical'
+        insert.run(id, campaign.id, credential.id, risk)
+        return { id, campaign: campaign.id, credentialId: credential.id, risk }
+      })
+      this.#appendAudit(audit(items))
+      return items
+    })
+  }
+
+  listReviews(): Promise<ReviewCampaignRecord[]> {
+    return this.#read('list reviews', () => (this.#db.prepare('SELECT * FROM review_campaigns ORDER BY created_at, id').all() as CampaignRow[]).map(toCampaign))
+  }
+
+  listReviewItems(campaign?: string): Promise<ReviewItemRecord[]> {
+    return this.#read('list review items', () =>
+      (this.#db.prepare('SELECT * FROM review_items WHERE (@campaign IS NULL OR campaign = @campaign) ORDER BY campaign, id').all({ campaign: campaign ?? null }) as ItemRow[]).map(toItem))
+  }
+
+  decideReviewItem(id: string, decision: 'certified' | 'revoked', reviewer: string, audit: (item: ReviewItemRecord) => AuditInput): Promise<ReviewItemRecord> {
+    return this.#write(`review item ${id}`, () => {
+      const row = this.#db.prepare('SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ?').get(id) as (ItemRow & { campaign_status: string }) | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `no review item ${id}`)
+      if (row.decision !== null) throw agentIdError('ERR_CONFLICT', `review item ${id} was decided already (${row.decision})`)
+      if (row.campaign_status !== 'open') throw agentIdError('ERR_CONFLICT', `review campaign ${row.campaign} is closed`)
+      const at = this.#now()
+      this.#db.prepare('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(decision, reviewer, at, id)
+      if (decision === 'revoked') this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+      else this.#db.prepare('UPDATE credentials SET reviewed_at = ? WHERE id = ?').run(at, row.credential_id)
+      const item = toItem({ ...row, decision, reviewer, decided_at: at })
+      this.#appendAudit(audit(item))
+      this.#closeIfDecided(row.campaign)
+      return item
+    })
+  }
+
+  #closeIfDecided(campaign: string): void {
+    if (!this.#db.prepare('SELECT 1 FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1').get(campaign)) {
+      this.#db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign)
+    }
+  }
+
+  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]> {
+    return this.#write('close overdue reviews', () => {
+      const campaigns = (this.#db.prepare("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id").all(nowMs) as CampaignRow[]).map(toCampaign)
+      const all: ReviewItemRecord[] = []
+      for (const campaign of campaigns) {
+        const rows = this.#db.prepare('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id').all(campaign.id) as ItemRow[]
+        const overdue = rows.map((row) => {
+          this.#db.prepare("UPDATE review_items SET decision = 'expired', decided_at = ? WHERE id = ?").run(nowMs, row.id)
+          if (revokeUnreviewed) this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+          return toItem({ ...row, decision: 'expired', decided_at: nowMs })
+        })
+        this.#db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
+        if (overdue.length > 0) {
+          this.#db.prepare('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)').run(nowMs, 'review.overdue', 'high', campaign.id,
+            JSON.stringify({ campaign: campaign.id, items: overdue.map((i) => i.id), credentials: overdue.map((i) => i.credentialId), revoked: revokeUnreviewed }))
+        }
+        this.#appendAudit(audit(campaign, overdue))
+        all.push(...overdue)
+      }
+      return all
+    })
+  }
+
+  listAlerts(limit = 100): Promise<AlertRecord[]> {
+    return this.#read('list alerts', () => (this.#db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
 
   currentStatusLists(): Promise<StatusListRecord[]> {
@@ -374,13 +717,10 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  listCredentials(subject?: string): Promise<CredentialRecord[]> {
-    return this.#read('list credentials', () => {
-      const rows = subject === undefined
-        ? this.#db.prepare('SELECT * FROM credentials ORDER BY issued_at, id').all()
-        : this.#db.prepare('SELECT * FROM credentials WHERE subject = ? ORDER BY issued_at, id').all(subject)
-      return (rows as CredentialRow[]).map(toCredential)
-    })
+  listCredentials(filter: { subject?: string; taskId?: string } = {}): Promise<CredentialRecord[]> {
+    return this.#read('list credentials', () =>
+      (this.#db.prepare('SELECT * FROM credentials WHERE (@subject IS NULL OR subject = @subject) AND (@task IS NULL OR task_id = @task) ORDER BY issued_at, id')
+        .all({ subject: filter.subject ?? null, task: filter.taskId ?? null }) as CredentialRow[]).map(toCredential))
   }
 
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
