@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.js'
 import { registerIssuer } from './commands/issuer.js'
 import { registerPresent } from './commands/present.js'
 import { registerRevoke, registerSuspend } from './commands/revoke.js'
+import { registerServe } from './commands/serve.js'
 import { registerStatus } from './commands/status.js'
 import { registerVerify } from './commands/verify.js'
 import { CommandContext } from './context.js'
@@ -31,7 +32,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerIssuer, registerAgent, registerGrant, registerRevoke, registerSuspend, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
+  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRevoke, registerSuspend, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

@@ -35,3 +35,9 @@ export type {
   StatusAllocation,
   StatusListRecord,
 } from './store/issuer-store.js'
+export { createService, startService, SERVICE_VERSION } from './http/service.js'
+export type { RunningService, ServiceOptions } from './http/service.js'
+export { ROUTES } from './http/routes.js'
+export type { Access, Route } from './http/routes.js'
+export { openApiPath } from './http/openapi.js'
+export { agentView, alertView, auditView, campaignView, credentialView, policyView, principalView, requestView, retirementView, reviewItemView, roleView } from './views.js'

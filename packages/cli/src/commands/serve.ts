@@ -1,0 +1,55 @@
+import type { Command } from 'commander'
+import { agentIdError, parseDuration } from '@agentid/core'
+import type { CommandContext } from '../context.js'
+
+interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string }
+
+export function registerServe(program: Command, ctx: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the issuer HTTP service (JSON API, OpenAPI at /openapi.json, public status lists); stops cleanly on SIGINT or SIGTERM')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8470')
+    .option('--host <address>', 'address to listen on; anything but loopback exposes the issuer', '127.0.0.1')
+    .option('--init', 'create the issuer first when AGENTID_HOME holds none (what "npm start" does)')
+    .option('--sweep-interval <duration>', 'how often expiries and overdue reviews are swept (0 to disable)', '30s')
+    .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
+    .action(async (opts: ServeOptions) => {
+      if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw agentIdError('ERR_USAGE', '--port must be a number from 0 to 65535')
+      const sweepIntervalMs = opts.sweepInterval === '0' ? 0 : parseDuration(opts.sweepInterval, '--sweep-interval', 86400) * 1000
+      const { Issuer, startService } = await import('@agentid/issuer')
+      const home = ctx.home()
+      let created = false
+      const issuer = await Issuer.open({ home, env: ctx.io.env }).catch(async (error: unknown) => {
+        if (!opts.init || (error as { code?: string }).code !== 'ERR_NOT_FOUND') throw error
+        created = true
+        return (await Issuer.init({ home, env: ctx.io.env })).issuer
+      })
+      const out = ctx.out()
+      let service
+      try {
+        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, log: (line) => ctx.io.stderr(`${line}\n`) })
+      } catch (error) {
+        await issuer.close()
+        throw agentIdError('ERR_USAGE', `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`)
+      }
+      out.result(
+        { url: service.url, did: issuer.did, home: issuer.home.dir, adminTokenFile: issuer.home.adminTokenFile, created },
+        () => [
+          `agentid issuer listening on ${service.url}${created ? ` (created in ${issuer.home.dir})` : ''}`,
+          `  issuer DID   ${issuer.did}`,
+          `  admin token  ${issuer.home.adminTokenFile} (mode 0600)`,
+          `  API          ${service.url}/openapi.json`,
+          'Ctrl-C stops it after in-flight requests finish.',
+        ].join('\n'),
+      )
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve()
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      out.note('stopping: finishing in-flight requests')
+      await service.close()
+      await issuer.close()
+      out.note('stopped')
+    })
+}

@@ -1,0 +1,303 @@
+import { agentIdError, parseDidKey, parseDuration } from '@agentid/core'
+import type { Issuer } from '../issuer.js'
+import { MAX_GRANT_TTL } from '../issuer.js'
+import { hasRole, owns, type Principal } from '../governance/principal.js'
+import type { AgentRecord } from '../store/issuer-store.js'
+import {
+  agentView,
+  alertView,
+  auditView,
+  campaignView,
+  credentialView,
+  policyView,
+  principalView,
+  requestView,
+  retirementView,
+  reviewItemView,
+  roleView,
+} from '../views.js'
+import * as schema from './schemas.js'
+
+/**
+ * Who may call a route: `public` (no token), `any` (any authenticated principal), or a list of
+ * roles; `approver` stands for every approver role of the policy in force.
+ */
+export type Access = 'public' | 'any' | readonly string[]
+
+/** What a handler gets. */
+export interface RouteContext {
+  readonly issuer: Issuer
+  /** Present on every route but the public ones. */
+  readonly principal: Principal
+  readonly params: Record<string, string>
+  readonly query: Record<string, string | undefined>
+  readonly body: Record<string, unknown> | undefined
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+}
+
+/** What a handler answers: a status (default 200) and a JSON body (or text, with a content type). */
+export interface RouteResult {
+  readonly status?: number
+  readonly body: unknown
+  readonly headers?: Readonly<Record<string, string>>
+  /** Sent as text with this content type instead of JSON. */
+  readonly contentType?: string
+}
+
+/** One route of the API: what serves it and what documents it (OpenAPI is built from these). */
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** Fastify syntax: `/agents/:did`. */
+  readonly url: string
+  readonly summary: string
+  readonly tag: string
+  readonly access: Access
+  readonly params?: Record<string, unknown>
+  readonly query?: Record<string, unknown>
+  readonly body?: Record<string, unknown>
+  /** Statuses this route answers with on success, for the document. */
+  readonly success: readonly number[]
+  /** Content type of a success answer (default application/json). */
+  readonly produces?: string
+  readonly handler: (ctx: RouteContext) => Promise<RouteResult>
+}
+
+const APPROVER = 'approver'
+const READERS: Access = 'any'
+
+const didParam = schema.idParam('did', 128)
+const idParam = schema.idParam('id')
+
+// An agent owner sees only their own agents; every other authenticated role sees the inventory.
+function canSee(principal: Principal, agent: AgentRecord): boolean {
+  return !isOnlyOwner(principal) || owns(principal, agent)
+}
+
+function isOnlyOwner(principal: Principal): boolean {
+  return principal.roles.every((r) => r === 'agent-owner')
+}
+
+async function visibleAgent(ctx: RouteContext, did: string): Promise<AgentRecord> {
+  const agent = await ctx.issuer.store.getAgent(parseDidKey(did).did)
+  if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+  if (!canSee(ctx.principal, agent)) throw agentIdError('ERR_FORBIDDEN', `${ctx.principal.id} does not own ${agent.did}`)
+  return agent
+}
+
+function ttl(value: unknown): number {
+  return parseDuration(value, 'ttl', MAX_GRANT_TTL)
+}
+
+function optionalInt(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^[0-9]{1,10}$/.test(value) || Number(value) < min || Number(value) > max) throw agentIdError('ERR_INPUT_INVALID', `"${name}" must be a whole number from ${min} to ${max}`)
+  return Number(value)
+}
+
+/** Every route of the issuer service but `/openapi.json`, which documents them. */
+export const ROUTES: readonly Route[] = [
+  {
+    method: 'GET', url: '/health', summary: 'liveness: the service answers and its database opens', tag: 'service', access: 'public', success: [200],
+    handler: async ({ issuer }) => ({ body: { ok: true, issuer: issuer.did } }),
+  },
+  {
+    method: 'GET', url: '/issuer', summary: "the issuer's DID and its status lists (what verifiers trust and fetch)", tag: 'service', access: 'public', success: [200],
+    handler: async ({ issuer }) => ({ body: { did: issuer.did, statusLists: await issuer.statusListIds() } }),
+  },
+  {
+    method: 'GET', url: '/whoami', summary: 'the principal this token authenticates', tag: 'principals', access: 'any', success: [200],
+    handler: async ({ principal }) => ({ body: { id: principal.id, roles: principal.roles, ...(principal.did ? { did: principal.did } : {}) } }),
+  },
+  {
+    method: 'GET', url: '/principals', summary: 'list principals (never their tokens)', tag: 'principals', access: ['admin', 'auditor'], success: [200],
+    handler: async ({ issuer }) => ({ body: { principals: (await issuer.store.listPrincipals()).map(principalView) } }),
+  },
+  {
+    method: 'POST', url: '/principals', summary: 'create a principal; its bearer token is in this answer only', tag: 'principals', access: ['admin'], body: schema.principalBody, success: [201],
+    handler: async ({ issuer, principal, body }) => {
+      const b = body as { id: string; roles: string[]; did?: string }
+      const created = await issuer.createPrincipal(b, principal)
+      return { status: 201, body: { principal: principalView(created.principal), token: created.token } }
+    },
+  },
+  {
+    method: 'GET', url: '/policy', summary: 'the policy in force and its version', tag: 'policy', access: READERS, success: [200],
+    handler: async ({ issuer }) => ({ body: policyView(await issuer.policy()) }),
+  },
+  {
+    method: 'PUT', url: '/policy', summary: 'replace the policy (a new version, audited)', tag: 'policy', access: ['admin'], body: schema.policyBody, success: [200],
+    handler: async ({ issuer, principal, body }) => ({ body: policyView(await issuer.setPolicy(body, principal)) }),
+  },
+  {
+    method: 'GET', url: '/roles', summary: 'list role templates', tag: 'roles', access: READERS, success: [200],
+    handler: async ({ issuer }) => ({ body: { roles: (await issuer.store.listRoles()).map(roleView) } }),
+  },
+  {
+    method: 'PUT', url: '/roles/:name', summary: 'create or replace a role template', tag: 'roles', access: ['admin'], params: schema.idParam('name', 64), body: schema.roleBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => {
+      const b = body as { description: string; entitlements: unknown[]; ttl: string }
+      return { body: roleView(await issuer.putRole({ name: params.name!, description: b.description, entitlements: b.entitlements, ttlSeconds: ttl(b.ttl) }, principal)) }
+    },
+  },
+  {
+    method: 'DELETE', url: '/roles/:name', summary: 'delete a role template', tag: 'roles', access: ['admin'], params: schema.idParam('name', 64), success: [200],
+    handler: async ({ issuer, principal, params }) => {
+      await issuer.deleteRole(params.name!, principal)
+      return { body: { deleted: params.name } }
+    },
+  },
+  {
+    method: 'GET', url: '/agents', summary: 'list agents (an agent owner sees their own)', tag: 'agents', access: READERS, success: [200],
+    handler: async ({ issuer, principal }) => ({ body: { agents: (await issuer.store.listAgents()).filter((a) => canSee(principal, a)).map(agentView) } }),
+  },
+  {
+    method: 'POST', url: '/agents', summary: "enrol an agent by its did:key; a role template issues its initial credential at once", tag: 'agents', access: ['admin'], body: schema.agentBody, success: [201],
+    handler: async ({ issuer, principal, body }) => {
+      const b = body as { did: string; name: string; kind: 'company' | 'employee' | 'service'; owner: string; segment?: string; role?: string }
+      const { agent, credentials } = await issuer.registerAgent(b, principal)
+      return { status: 201, body: { agent: agentView(agent), credentials: credentials.map((c) => ({ ...credentialView(c.record), jwt: c.jwt })) } }
+    },
+  },
+  {
+    method: 'GET', url: '/agents/:did', summary: 'one agent and its credentials', tag: 'agents', access: READERS, params: didParam, success: [200],
+    handler: async (ctx) => {
+      const agent = await visibleAgent(ctx, ctx.params.did!)
+      return { body: { agent: agentView(agent), credentials: (await ctx.issuer.store.listCredentials({ subject: agent.did })).map(credentialView) } }
+    },
+  },
+  {
+    method: 'POST', url: '/agents/:did/retire', summary: "deprovision: retire the agent (or an owner's employee agents), revoke all their credentials, disable that DID's principals", tag: 'agents', access: ['admin'], params: didParam, body: schema.emptyBody, success: [200],
+    handler: async ({ issuer, principal, params }) => ({ body: retirementView(await issuer.retireAgent(params.did!, principal)) }),
+  },
+  ...(['suspend', 'resume'] as const).map((verb): Route => ({
+    method: 'POST', url: `/agents/:did/${verb}`, summary: verb === 'suspend' ? "incident response: suspend every active credential of the agent" : 'resume every suspended credential of the agent',
+    tag: 'agents', access: ['admin', 'security'], params: didParam, body: schema.emptyBody, success: [200],
+    handler: async ({ issuer, principal, params }) => {
+      const changed = await issuer.setSuspended({ agent: parseDidKey(params.did!).did }, verb === 'suspend', principal)
+      return { body: { [verb === 'suspend' ? 'suspended' : 'resumed']: changed.map((c) => c.id) } }
+    },
+  })),
+  {
+    method: 'GET', url: '/credentials', summary: 'list credentials, by subject or task', tag: 'credentials', access: READERS,
+    query: { type: 'object', additionalProperties: false, properties: { subject: schema.did, task: { type: 'string', maxLength: 128 } } }, success: [200],
+    handler: async (ctx) => {
+      const { subject, task } = ctx.query
+      if (isOnlyOwner(ctx.principal) && subject === undefined) throw agentIdError('ERR_FORBIDDEN', 'an agent owner lists credentials per agent: give ?subject=')
+      if (subject !== undefined) await visibleAgent(ctx, subject)
+      const list = await ctx.issuer.store.listCredentials({ ...(subject ? { subject: parseDidKey(subject).did } : {}), ...(task ? { taskId: task } : {}) })
+      return { body: { credentials: list.map(credentialView) } }
+    },
+  },
+  {
+    method: 'GET', url: '/credentials/:id', summary: 'one credential record (never the JWT: the holder has it)', tag: 'credentials', access: READERS, params: idParam, success: [200],
+    handler: async (ctx) => {
+      const record = await ctx.issuer.store.getCredential(ctx.params.id!)
+      if (!record) throw agentIdError('ERR_NOT_FOUND', `no credential ${ctx.params.id}`)
+      await visibleAgent(ctx, record.subject)
+      return { body: credentialView(record) }
+    },
+  },
+  {
+    method: 'POST', url: '/credentials/:id/revoke', summary: 'revoke a credential, for good', tag: 'credentials', access: ['admin', 'security'], params: idParam, body: schema.reasonBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => ({ body: credentialView(await issuer.revoke(params.id!, principal, body?.reason as string | undefined)) }),
+  },
+  ...(['suspend', 'resume'] as const).map((verb): Route => ({
+    method: 'POST', url: `/credentials/:id/${verb}`, summary: `${verb} one credential`, tag: 'credentials', access: ['admin', 'security'], params: idParam, body: schema.emptyBody, success: [200],
+    handler: async ({ issuer, principal, params }) => {
+      const [changed] = await issuer.setSuspended({ credentialId: params.id! }, verb === 'suspend', principal)
+      return { body: credentialView(changed!) }
+    },
+  })),
+  {
+    method: 'GET', url: '/requests', summary: 'list access requests (an agent owner sees those of their agents)', tag: 'requests', access: READERS,
+    query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired'] }, subject: schema.did } }, success: [200],
+    handler: async (ctx) => {
+      const { status, subject } = ctx.query as { status?: 'pending' | 'issued' | 'denied' | 'expired'; subject?: string }
+      const all = await ctx.issuer.store.listRequests({ ...(status ? { status } : {}), ...(subject ? { subject: parseDidKey(subject).did } : {}) })
+      const visible = isOnlyOwner(ctx.principal) ? await filterAsync(all, async (r) => canSee(ctx.principal, (await ctx.issuer.store.getAgent(r.subject))!)) : all
+      return { body: { requests: visible.map(requestView) } }
+    },
+  },
+  {
+    method: 'POST', url: '/requests', summary: 'ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened', tag: 'requests',
+    access: ['admin', 'agent-owner'], body: schema.accessRequestBody, success: [201, 202],
+    handler: async ({ issuer, principal, body }) => {
+      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string }
+      const outcome = await issuer.requestAccess({
+        subject: b.subject, entitlements: b.entitlements, ttlSeconds: ttl(b.ttl),
+        ...(b.task ? { task: b.task } : {}), ...(b.jit !== undefined ? { jit: b.jit } : {}), ...(b.justification !== undefined ? { justification: b.justification } : {}),
+      }, principal)
+      if (outcome.credential) return { status: 201, body: { credential: { ...credentialView(outcome.credential.record), jwt: outcome.credential.jwt } } }
+      return { status: 202, body: { request: requestView(outcome.request) } }
+    },
+  },
+  {
+    method: 'GET', url: '/requests/:id', summary: 'one access request with its approvals', tag: 'requests', access: READERS, params: idParam, success: [200],
+    handler: async (ctx) => {
+      const request = await ctx.issuer.store.getRequest(ctx.params.id!)
+      if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${ctx.params.id}`)
+      await visibleAgent(ctx, request.subject)
+      return { body: requestView(request) }
+    },
+  },
+  ...(['approve', 'deny'] as const).map((verb): Route => ({
+    method: 'POST', url: `/requests/:id/${verb}`,
+    summary: verb === 'approve' ? "approve the request's current level (the last approval issues the credential; its JWT is in this answer)" : 'deny the request: one denial ends it',
+    tag: 'requests', access: [APPROVER], params: idParam, body: schema.decisionBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => {
+      const b = (body ?? {}) as { role?: string; reason?: string }
+      const result = await issuer.decide(params.id!, verb, principal, { ...(b.role !== undefined ? { role: b.role } : {}), ...(b.reason !== undefined ? { reason: b.reason } : {}) })
+      return { body: { request: requestView(result.request), ...(result.credential ? { credential: { ...credentialView(result.credential.record), jwt: result.credential.jwt } } : {}) } }
+    },
+  })),
+  {
+    method: 'POST', url: '/tasks/:id/complete', summary: "end a task: revoke at once every live credential issued for it", tag: 'requests', access: ['admin', 'agent-owner'], params: schema.idParam('id', 128), body: schema.emptyBody, success: [200],
+    handler: async ({ issuer, principal, params }) => ({ body: { task: params.id, revoked: (await issuer.completeTask(params.id!, principal)).map((c) => c.id) } }),
+  },
+  {
+    method: 'GET', url: '/reviews', summary: 'list review campaigns with their items', tag: 'reviews', access: ['admin', 'reviewer', 'auditor'], success: [200],
+    handler: async ({ issuer }) => {
+      const items = await issuer.store.listReviewItems()
+      return { body: { reviews: (await issuer.store.listReviews()).map((c) => campaignView(c, items.filter((i) => i.campaign === c.id))) } }
+    },
+  },
+  {
+    method: 'POST', url: '/reviews', summary: 'start a review campaign over the credentials due (or all live ones)', tag: 'reviews', access: ['admin', 'reviewer'], body: schema.reviewBody, success: [201],
+    handler: async ({ issuer, principal, body }) => {
+      const b = (body ?? {}) as { name?: string; all?: boolean }
+      const started = await issuer.startReview(b, principal)
+      const campaign = (await issuer.store.listReviews()).find((c) => c.id === started.campaign)!
+      return { status: 201, body: campaignView(campaign, started.items) }
+    },
+  },
+  ...(['certify', 'revoke'] as const).map((verb): Route => ({
+    method: 'POST', url: `/reviews/items/:id/${verb}`, summary: verb === 'certify' ? 'certify a review item: the access stays' : 'revoke the credential of a review item', tag: 'reviews',
+    access: ['admin', 'reviewer'], params: idParam, success: [200],
+    body: schema.emptyBody,
+    handler: async ({ issuer, principal, params }) => ({ body: { item: reviewItemView(await issuer.decideReview(params.id!, verb === 'certify' ? 'certified' : 'revoked', principal)) } }),
+  })),
+  {
+    method: 'GET', url: '/alerts', summary: 'alerts, newest first (overdue reviews)', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
+    handler: async ({ issuer }) => ({ body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }),
+  },
+  {
+    method: 'GET', url: '/audit', summary: 'audit entries in order, from a sequence number', tag: 'monitoring', access: ['admin', 'auditor'],
+    query: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', pattern: '^[0-9]{1,10}$' }, limit: { type: 'string', pattern: '^[0-9]{1,5}$' } } }, success: [200],
+    handler: async ({ issuer, query }) => {
+      const from = optionalInt(query.from, 'from', 1, 2 ** 31, 1)
+      const limit = optionalInt(query.limit, 'limit', 1, 1000, 100)
+      return { body: { entries: (await issuer.store.readAudit(from, limit)).map(auditView) } }
+    },
+  },
+]
+
+/** Whether a principal may call a route with this access, given the policy's approver roles. */
+export function mayCall(principal: Principal, access: Exclude<Access, 'public' | 'any'>, approverRoles: readonly string[]): boolean {
+  return access.some((role) => (role === APPROVER ? approverRoles.some((r) => hasRole(principal, r)) : hasRole(principal, role)))
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const out: T[] = []
+  for (const item of items) if (await keep(item)) out.push(item)
+  return out
+}

@@ -1,0 +1,113 @@
+// JSON Schemas of the request bodies (OpenAPI 3.1 uses JSON Schema 2020-12; these keep to the
+// subset Ajv and OpenAPI read alike). They bound sizes and reject unknown fields; the engine then
+// parses every value strictly (resource grammar, did:key, durations) with its own error codes.
+
+type Schema = Record<string, unknown>
+
+const text = (maxLength: number, extra: Schema = {}): Schema => ({ type: 'string', minLength: 1, maxLength, ...extra })
+// No control characters in free text: they end up in terminals and logs.
+const freeText = (maxLength: number): Schema => ({ type: 'string', maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]*$' })
+
+export const did: Schema = text(128, { pattern: '^did:' })
+export const duration: Schema = { type: 'string', pattern: '^[1-9][0-9]{0,7}[smhd]$', description: '30s, 15m, 24h, 7d' }
+
+export const entitlement: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['resource', 'actions'],
+  properties: {
+    resource: text(256),
+    actions: { type: 'array', minItems: 1, maxItems: 16, items: text(32) },
+    purpose: text(64),
+    constraints: { type: 'object', maxProperties: 8 },
+  },
+}
+
+const entitlements: Schema = { type: 'array', minItems: 1, maxItems: 16, items: entitlement }
+
+const task: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: text(128), description: freeText(256) },
+}
+
+export const accessRequestBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['subject', 'entitlements', 'ttl'],
+  properties: {
+    subject: did,
+    entitlements,
+    ttl: duration,
+    task,
+    jit: { type: 'boolean' },
+    justification: freeText(512),
+  },
+}
+
+export const decisionBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { role: text(32), reason: freeText(512) },
+}
+
+export const reasonBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: freeText(512) },
+}
+
+export const agentBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['did', 'name', 'kind', 'owner'],
+  properties: {
+    did,
+    name: text(64),
+    kind: { enum: ['company', 'employee', 'service'] },
+    owner: text(128),
+    segment: text(64),
+    role: text(64),
+  },
+}
+
+export const principalBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'roles'],
+  properties: { id: text(128), roles: { type: 'array', minItems: 1, maxItems: 8, items: text(32) }, did },
+}
+
+export const roleBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'entitlements', 'ttl'],
+  properties: { description: freeText(256), entitlements, ttl: duration },
+}
+
+// The policy document is checked field by field by parsePolicy (unknown fields refused there);
+// here only its outer shape and size.
+export const policyBody: Schema = { type: 'object', maxProperties: 16 }
+
+/** For actions that take no input: a body, when sent, must be `{}`. */
+export const emptyBody: Schema = { type: 'object', additionalProperties: false, maxProperties: 0 }
+
+export const reviewBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: text(64), all: { type: 'boolean' } },
+}
+
+export const idParam = (name: string, maxLength = 200): Schema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: [name],
+  properties: { [name]: text(maxLength) },
+})
+
+export const errorResponse: Schema = {
+  type: 'object',
+  required: ['error'],
+  properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+}

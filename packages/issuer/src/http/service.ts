@@ -1,0 +1,192 @@
+import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { Issuer } from '../issuer.js'
+import type { Principal } from '../governance/principal.js'
+import { openApiDocument } from './openapi.js'
+import { mayCall, ROUTES, type Access, type Route } from './routes.js'
+import { StatusListPublisher } from './status-publisher.js'
+import { idParam } from './schemas.js'
+
+/** Options of {@link createService} and {@link startService}. */
+export interface ServiceOptions {
+  /** Address to listen on (default 127.0.0.1: exposing the issuer is a decision, not a default). */
+  readonly host?: string
+  /** Port (default 8470; 0 picks a free one). */
+  readonly port?: number
+  /** Largest request body in bytes (default 64 KiB). */
+  readonly bodyLimit?: number
+  /** Milliseconds between sweeps (expiries, overdue reviews); 0 disables (default 30 s). */
+  readonly sweepIntervalMs?: number
+  /** Validity of a served status list in seconds (default 3600). */
+  readonly statusListTtlSeconds?: number
+  /** `Cache-Control: max-age` of a served status list in seconds (default 60). */
+  readonly statusMaxAgeSeconds?: number
+  /** Where failures of the background sweeper and unexpected errors are reported (default stderr). */
+  readonly log?: (line: string) => void
+}
+
+/** A service that listens. */
+export interface RunningService {
+  readonly url: string
+  readonly app: FastifyInstance
+  /** Stops accepting, finishes in-flight requests and the running sweep. The issuer stays open. */
+  close(): Promise<void>
+}
+
+export const SERVICE_VERSION = '0.1.0'
+const DEFAULT_BODY_LIMIT = 64 * 1024
+
+interface RouteConfig { readonly access: Access }
+
+/**
+ * Builds the issuer's HTTP service (fastify): bearer-token principals with roles, checked before a
+ * body is read; strict JSON (duplicate members, `__proto__`, depth) and JSON Schema with unknown
+ * fields refused; errors as `{"error":{"code","message"}}` with each code's status.
+ */
+export function createService(issuer: Issuer, options: ServiceOptions = {}): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const publisher = new StatusListPublisher(issuer, options.statusListTtlSeconds ?? 3600)
+  const maxAge = options.statusMaxAgeSeconds ?? 60
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    // Validation must not change what it validates: no coercion, no defaults, nothing removed.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  })
+  const principals = new WeakMap<FastifyRequest, Principal>()
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    try {
+      done(null, (body as string).length === 0 ? undefined : parseStrictJson(body as string, { maxLength: bodyLimit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
+  })
+
+  // Authentication and roles come first, before any body is read or validated.
+  app.addHook('onRequest', async (request, reply) => {
+    const access = (request.routeOptions.config as Partial<RouteConfig> | undefined)?.access
+    if (access === undefined || access === 'public') return
+    const header = request.headers.authorization
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    const principal = token ? await issuer.authenticate(token) : undefined
+    if (!principal) {
+      reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
+      throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
+    }
+    if (access !== 'any') {
+      const { policy } = await issuer.policy()
+      if (!mayCall(principal, access, policy.approverRoles)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} (${principal.roles.join(', ')}) may not ${request.method} ${request.routeOptions.url}: needs ${access.join(' or ')}`)
+    }
+    principals.set(request, principal)
+  })
+
+  // An action whose body has no required field may be sent without one: it means `{}`.
+  app.addHook('preValidation', async (request) => {
+    const body = request.routeOptions.schema?.body as { required?: unknown } | undefined
+    if (request.body === undefined && body !== undefined && body.required === undefined) request.body = {}
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = asServiceError(error, bodyLimit)
+    if (e.code === 'ERR_STORE') log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
+    void reply.status(ERROR_CODES[e.code].status).header('cache-control', 'no-store').send({ error: { code: e.code, message: e.message } })
+  })
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  const register = (route: Route) => {
+    app.route({
+      method: route.method,
+      url: route.url,
+      config: { access: route.access } satisfies RouteConfig,
+      schema: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { querystring: route.query } : { querystring: { type: 'object', additionalProperties: false, maxProperties: 0 } }),
+        ...(route.body ? { body: route.body } : {}),
+      },
+      handler: async (request, reply) => {
+        if (!route.body && request.body !== undefined) throw agentIdError('ERR_INPUT_INVALID', `${route.method} ${route.url} takes no body`)
+        const result = await route.handler({
+          issuer,
+          principal: principals.get(request) as Principal,
+          params: request.params as Record<string, string>,
+          query: request.query as Record<string, string | undefined>,
+          body: request.body as Record<string, unknown> | undefined,
+          headers: request.headers,
+        })
+        void reply.status(result.status ?? 200)
+        for (const [name, value] of Object.entries(result.headers ?? {})) void reply.header(name, value)
+        if (result.contentType) return reply.type(result.contentType).send(result.body)
+        return reply.header('cache-control', 'no-store').send(result.body)
+      },
+    })
+  }
+
+  const routes: Route[] = [
+    ...ROUTES,
+    {
+      method: 'GET', url: '/status/:list', summary: 'a status list as a signed BitstringStatusListCredential (VC-JWT); public and cacheable, with ETag and conditional GET',
+      tag: 'status', access: 'public', params: idParam('list', 64), success: [200, 304], produces: 'application/vc+jwt',
+      handler: async ({ params, headers }) => {
+        const list = await publisher.get(params.list!)
+        const cacheHeaders = { etag: list.etag, 'cache-control': `public, max-age=${maxAge}` }
+        if (headers['if-none-match'] === list.etag) return { status: 304, body: '', headers: cacheHeaders, contentType: 'application/vc+jwt' }
+        return { body: list.jwt, headers: cacheHeaders, contentType: 'application/vc+jwt' }
+      },
+    },
+  ]
+  const document = openApiDocument(routes, SERVICE_VERSION)
+  routes.push({
+    method: 'GET', url: '/openapi.json', summary: 'this document', tag: 'service', access: 'public', success: [200],
+    handler: async () => ({ body: document, contentType: 'application/json' }),
+  })
+  ;(document.paths as Record<string, unknown>)['/openapi.json'] = { get: { operationId: 'getOpenapiJson', summary: 'this document', tags: ['service'], security: [], 'x-agentid-access': 'public', responses: { 200: { description: 'success' } } } }
+  for (const route of routes) register(route)
+  return app
+}
+
+/**
+ * Starts the service and its sweeper.
+ * @throws when the address cannot be bound
+ */
+export async function startService(issuer: Issuer, options: ServiceOptions = {}): Promise<RunningService> {
+  const app = createService(issuer, options)
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8470 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const host = options.host ?? '127.0.0.1'
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  let sweeping: Promise<unknown> = Promise.resolve()
+  const interval = options.sweepIntervalMs ?? 30_000
+  const timer = interval > 0 ? setInterval(() => {
+    sweeping = sweeping.then(() => issuer.sweep()).catch((error: unknown) => log(`agentid serve: sweep failed: ${(error as Error).message}`))
+  }, interval) : undefined
+  timer?.unref()
+  return {
+    url,
+    app,
+    async close() {
+      if (timer) clearInterval(timer)
+      await app.close()
+      await sweeping
+    },
+  }
+}
+
+// Every failure as one of our codes; anything unexpected is ERR_STORE without its details.
+function asServiceError(error: unknown, bodyLimit: number): AgentIdError {
+  if (isAgentIdError(error)) return error
+  const e = error as { code?: string; statusCode?: number; validation?: unknown; validationContext?: string; message?: string }
+  if (e.validation) return agentIdError('ERR_INPUT_INVALID', `${e.validationContext ?? 'request'} ${e.message ?? 'is invalid'}`.replace(/^(\w+) \1/, '$1'))
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return agentIdError('ERR_INPUT_INVALID', `request body is larger than ${bodyLimit} bytes`)
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return agentIdError('ERR_INPUT_INVALID', 'send the body as application/json')
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return agentIdError('ERR_INPUT_INVALID', e.message ?? 'bad request')
+  return agentIdError('ERR_STORE', 'internal error; nothing was changed')
+}
