@@ -316,7 +316,10 @@ export interface IssuerStore {
   /** @throws AgentIdError ERR_NOT_FOUND */
   deleteRole(name: string, audit: (role: RoleTemplate) => AuditInput): Promise<void>
 
-  /** Opens an access request (status `pending`). */
+  /**
+   * Opens an access request (status `pending`).
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (agent not active, the same request pending), ERR_STORE
+   */
   createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void>
   getRequest(id: string): Promise<AccessRequestRecord | undefined>
   listRequests(filter?: { status?: AccessRequestRecord['status']; subject?: string }): Promise<AccessRequestRecord[]>

@@ -493,10 +493,15 @@ class SqliteStore implements IssuerStore {
       const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(request.subject) as { status: string } | undefined
       if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
       if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
+      const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
+      const task = request.task ? JSON.stringify(request.task) : null
+      const same = this.#db.prepare(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
+        .get(request.subject, entitlements, request.ttlSeconds, request.jit ? 1 : 0, task) as { id: string } | undefined
+      if (same) throw agentIdError('ERR_CONFLICT', `the same request for ${request.subject} is pending already: ${same.id}`)
       this.#db.prepare(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
-        request.id, request.subject, request.requester, JSON.stringify(request.entitlements.map(entitlementToJson)), request.ttlSeconds,
-        request.task ? JSON.stringify(request.task) : null, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
+        request.id, request.subject, request.requester, entitlements, request.ttlSeconds,
+        task, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
         request.justification ?? null, request.createdAt, request.expiresAt)
       this.#appendAudit(audit)
     })

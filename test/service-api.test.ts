@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict'
+import { generateAgentKey } from '@agentid/agent'
+import { ROLE_PRINCIPALS, startTestService, type RoleName, type TestService } from './support/service.js'
+
+// Who may call what, written out here independently of the route table it checks.
+type Expected = 'public' | 'any' | readonly string[]
+const APPROVERS = ['ai-ops', 'security', 'compliance']
+const UNKNOWN_DID = generateAgentKey().did
+
+interface Case {
+  readonly route: string
+  readonly path: string
+  readonly access: Expected
+  /** Status for a principal allowed in, with these (mostly unknown) inputs. */
+  readonly allowed: number
+  readonly body?: unknown
+}
+
+const CASES: readonly Case[] = [
+  { route: 'GET /health', path: '/health', access: 'public', allowed: 200 },
+  { route: 'GET /issuer', path: '/issuer', access: 'public', allowed: 200 },
+  { route: 'GET /openapi.json', path: '/openapi.json', access: 'public', allowed: 200 },
+  { route: 'GET /status/:list', path: '/status/rev-1', access: 'public', allowed: 200 },
+  { route: 'GET /whoami', path: '/whoami', access: 'any', allowed: 200 },
+  { route: 'GET /principals', path: '/principals', access: ['admin', 'auditor'], allowed: 200 },
+  { route: 'POST /principals', path: '/principals', access: ['admin'], allowed: 201, body: { id: 'perm-test', roles: ['auditor'] } },
+  { route: 'GET /policy', path: '/policy', access: 'any', allowed: 200 },
+  { route: 'PUT /policy', path: '/policy', access: ['admin'], allowed: 400, body: { rules: [] } },
+  { route: 'GET /roles', path: '/roles', access: 'any', allowed: 200 },
+  { route: 'PUT /roles/:name', path: '/roles/perm-role', access: ['admin'], allowed: 200, body: { description: 'x', entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
+  { route: 'DELETE /roles/:name', path: '/roles/no-such-role', access: ['admin'], allowed: 404 },
+  { route: 'GET /agents', path: '/agents', access: 'any', allowed: 200 },
+  { route: 'POST /agents', path: '/agents', access: ['admin'], allowed: 400, body: { did: 'did:key:zNotAKey', name: 'x', kind: 'company', owner: 'ops' } },
+  { route: 'GET /agents/:did', path: `/agents/${UNKNOWN_DID}`, access: 'any', allowed: 404 },
+  { route: 'POST /agents/:did/retire', path: `/agents/${UNKNOWN_DID}/retire`, access: ['admin'], allowed: 404 },
+  { route: 'POST /agents/:did/suspend', path: `/agents/${UNKNOWN_DID}/suspend`, access: ['admin', 'security'], allowed: 404 },
+  { route: 'POST /agents/:did/resume', path: `/agents/${UNKNOWN_DID}/resume`, access: ['admin', 'security'], allowed: 404 },
+  { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: 'any', allowed: 404 },
+  { route: 'GET /credentials/:id', path: '/credentials/urn:uuid:nope', access: 'any', allowed: 404 },
+  { route: 'POST /credentials/:id/revoke', path: '/credentials/urn:uuid:nope/revoke', access: ['admin', 'security'], allowed: 404 },
+  { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
+  { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },
+  { route: 'GET /requests', path: '/requests', access: 'any', allowed: 200 },
+  { route: 'POST /requests', path: '/requests', access: ['admin', 'agent-owner'], allowed: 404, body: { subject: UNKNOWN_DID, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
+  { route: 'GET /requests/:id', path: '/requests/req-nope', access: 'any', allowed: 404 },
+  { route: 'POST /requests/:id/approve', path: '/requests/req-nope/approve', access: APPROVERS, allowed: 404 },
+  { route: 'POST /requests/:id/deny', path: '/requests/req-nope/deny', access: APPROVERS, allowed: 404 },
+  { route: 'POST /tasks/:id/complete', path: '/tasks/no-task/complete', access: ['admin', 'agent-owner'], allowed: 404 },
+  { route: 'GET /reviews', path: '/reviews', access: ['admin', 'reviewer', 'auditor'], allowed: 200 },
+  { route: 'POST /reviews', path: '/reviews', access: ['admin', 'reviewer'], allowed: 409, body: {} },
+  { route: 'POST /reviews/items/:id/certify', path: '/reviews/items/item-nope/certify', access: ['admin', 'reviewer'], allowed: 404 },
+  { route: 'POST /reviews/items/:id/revoke', path: '/reviews/items/item-nope/revoke', access: ['admin', 'reviewer'], allowed: 404 },
+  { route: 'GET /alerts', path: '/alerts', access: ['admin', 'auditor', 'security'], allowed: 200 },
+  { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
+]
+
+const ROLES = Object.keys(ROLE_PRINCIPALS) as RoleName[]
+
+function expectedStatus(c: Case, role: RoleName | undefined): number {
+  if (c.access === 'public') return c.allowed
+  if (role === undefined) return 401
+  if (c.access === 'any') return c.allowed
+  return c.access.includes(role) ? c.allowed : 403
+}
+
+// The routes fastify registered, read from its route tree (`printRoutes`), HEAD aside.
+function registeredRoutes(tree: string): string[] {
+  const routes: string[] = []
+  const stack: string[] = []
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line)
+    if (!m) continue
+    const depth = m[1]!.length / 4
+    stack.length = depth
+    stack.push(m[2]!)
+    for (const method of (m[3] ?? '').split(', ').filter((x) => x !== '' && x !== 'HEAD')) routes.push(`${method} ${stack.join('')}`)
+  }
+  return routes.sort()
+}
+
+describe('issuer service API', function () {
+  this.timeout(60_000)
+  let t: TestService
+
+  before(async () => {
+    t = await startTestService()
+  })
+  after(async () => {
+    await t.close()
+  })
+
+  it('documents every route it serves in /openapi.json (OpenAPI 3.1), and serves every route it documents', async () => {
+    const { status, body: doc } = await t.call(undefined, 'GET', '/openapi.json')
+    assert.equal(status, 200)
+    assert.equal(doc.openapi, '3.1.0')
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)).sort()
+    const served = registeredRoutes(t.service.app.printRoutes({ commonPrefix: false }))
+    assert.deepEqual(documented, served)
+    // And the permission table below covers exactly these routes.
+    assert.deepEqual(CASES.map((c) => c.route).sort(), served)
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok(op.responses, `${method} ${path} documents its responses`)
+        const expected = CASES.find((c) => c.route === `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)!
+        assert.equal(op.security.length === 0, expected.access === 'public', `${method} ${path}: security matches its access`)
+      }
+    }
+  })
+
+  describe('permission table: every route x every role x no token', () => {
+    for (const c of CASES) {
+      it(c.route, async () => {
+        for (const role of [...ROLES, undefined]) {
+          const { status, body } = await t.call(role && t.tokens[role], c.route.split(' ')[0]!, c.path, c.body)
+          assert.equal(status, expectedStatus(c, role), `${c.route} as ${role ?? 'no token'}: ${JSON.stringify(body)}`)
+          if (status === 401) assert.equal(body.error.code, 'ERR_UNAUTHORIZED')
+          if (status === 403) assert.equal(body.error.code, 'ERR_FORBIDDEN')
+        }
+      })
+    }
+
+    it('refuses a malformed, unknown or wrongly sent token with 401 and a WWW-Authenticate challenge', async () => {
+      for (const authorization of ['Bearer ', 'Bearer aid_short', `Bearer aid_${'A'.repeat(43)}`, `Basic ${Buffer.from('admin:x').toString('base64')}`, t.tokens.admin]) {
+        const { status, body, headers } = await t.call(undefined, 'GET', '/whoami', undefined, { authorization })
+        assert.equal(status, 401, authorization)
+        assert.equal(body.error.code, 'ERR_UNAUTHORIZED')
+        assert.match(headers.get('www-authenticate') ?? '', /^Bearer realm="agentid"/)
+      }
+    })
+  })
+
+  describe('hostile input: a 4xx with its code, and the database unchanged', () => {
+    const agentKey = generateAgentKey()
+    const validAgent = { did: agentKey.did, name: 'report-bot', kind: 'company', owner: 'sales-ops' }
+    const entitlement = { resource: 'db:customers', actions: ['read'] }
+    const big = (n: number) => 'x'.repeat(n)
+
+    before(async () => {
+      // One agent and one pending request exist, so that duplicates have something to collide with.
+      assert.equal((await t.call(t.tokens.admin, 'POST', '/agents', validAgent)).status, 201)
+      const opened = await t.call(t.tokens.admin, 'POST', '/requests', { subject: agentKey.did, entitlements: [{ resource: 'db:customers', actions: ['write'] }], ttl: '1h' })
+      assert.equal(opened.status, 202, JSON.stringify(opened.body))
+    })
+
+    const HOSTILE: ReadonlyArray<{ name: string; method: string; path: string; body: unknown; status: number; code: string; headers?: Record<string, string> }> = [
+      { name: 'malformed JSON', method: 'POST', path: '/agents', body: '{"did": ', status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'JSON that is not an object', method: 'POST', path: '/agents', body: '[1,2]', status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a duplicate member', method: 'POST', path: '/agents', body: '{"did":"x","did":"y","name":"a","kind":"company","owner":"ops"}', status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a __proto__ member', method: 'POST', path: '/agents', body: `{"__proto__":{"admin":true},${JSON.stringify(validAgent).slice(1)}`, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a wrong type', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, name: 42 }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'an unknown field', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, admin: true }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'an unknown field inside an entitlement', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [{ ...entitlement, sudo: true }], ttl: '1h' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'an unknown constraint', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [{ ...entitlement, constraints: { geo: 'eu' } }], ttl: '1h' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a 10 MB body', method: 'POST', path: '/agents', body: JSON.stringify({ ...validAgent, name: big(10 * 1024 * 1024) }), status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a 10,000-entry array', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: Array.from({ length: 10_000 }, () => entitlement), ttl: '1h' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'nesting past the depth cap', method: 'PUT', path: '/policy', body: '{"a":'.repeat(40) + '1' + '}'.repeat(40), status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'control characters in a name', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, name: 'bot\u0000\u001b[31m' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'control characters in a justification', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [entitlement], ttl: '1h', justification: 'ok\r\nX-Injected: 1' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a very long name', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, name: big(5000) }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'SQL metacharacters in a name', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, name: "x'); DROP TABLE agents;--" }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'SQL metacharacters in an owner', method: 'POST', path: '/agents', body: { ...validAgent, did: generateAgentKey().did, owner: "ops' OR '1'='1" }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'SQL metacharacters in a path id', method: 'GET', path: `/credentials/${encodeURIComponent("x' OR 1=1 --")}`, body: undefined, status: 404, code: 'ERR_NOT_FOUND' },
+      { name: 'path metacharacters in a resource', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [{ resource: 'files:reports/../hr', actions: ['read'] }], ttl: '1h' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'path metacharacters in a role name', method: 'PUT', path: `/roles/${encodeURIComponent('../admin')}`, body: { description: 'x', entitlements: [entitlement], ttl: '1h' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a did:key that is not Ed25519', method: 'POST', path: '/agents', body: { ...validAgent, did: 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme' }, status: 400, code: 'ERR_DID_UNSUPPORTED' },
+      { name: 'a TTL past the policy limit', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [entitlement], ttl: '400d' }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a duplicated enrolment', method: 'POST', path: '/agents', body: validAgent, status: 409, code: 'ERR_CONFLICT' },
+      { name: 'a duplicated pending request', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [{ resource: 'db:customers', actions: ['write'] }], ttl: '1h' }, status: 409, code: 'ERR_CONFLICT' },
+      { name: 'a duplicated principal', method: 'POST', path: '/principals', body: { id: 'olga', roles: ['ai-ops'] }, status: 409, code: 'ERR_CONFLICT' },
+      { name: 'a role that does not exist', method: 'POST', path: '/principals', body: { id: 'mallory', roles: ['root'] }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a body where none is taken', method: 'POST', path: '/tasks/t1/complete', body: { force: true }, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'an unknown query parameter', method: 'GET', path: '/agents?limit=1', body: undefined, status: 400, code: 'ERR_INPUT_INVALID' },
+      { name: 'a body that is not JSON', method: 'POST', path: '/agents', body: 'did=x', status: 400, code: 'ERR_INPUT_INVALID', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      { name: 'an unknown route', method: 'GET', path: '/admin/secrets', body: undefined, status: 404, code: 'ERR_NOT_FOUND' },
+    ]
+
+    for (const h of HOSTILE) {
+      it(h.name, async () => {
+        const before = t.dump()
+        const { status, body } = await t.call(t.tokens.admin, h.method, h.path, h.body, h.headers)
+        assert.equal(status, h.status, JSON.stringify(body).slice(0, 300))
+        assert.equal(body.error.code, h.code)
+        assert.equal(typeof body.error.message, 'string')
+        assert.equal(t.dump(), before, 'the database is unchanged')
+      })
+    }
+  })
+})

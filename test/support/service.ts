@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { Issuer, startService, type RunningService } from '@agentid/issuer'
+
+/** The principals every service test has: one per role, and an owner with a DID. */
+export const ROLE_PRINCIPALS = {
+  admin: { id: 'admin', roles: ['admin'] },
+  'ai-ops': { id: 'olga', roles: ['ai-ops'] },
+  security: { id: 'sam', roles: ['security'] },
+  compliance: { id: 'carla', roles: ['compliance'] },
+  reviewer: { id: 'rita', roles: ['reviewer'] },
+  auditor: { id: 'aude', roles: ['auditor'] },
+  'agent-owner': { id: 'owen', roles: ['agent-owner'] },
+} as const
+
+export type RoleName = keyof typeof ROLE_PRINCIPALS
+
+export interface Answer {
+  readonly status: number
+  readonly body: any
+  readonly headers: Headers
+}
+
+export interface TestService {
+  readonly issuer: Issuer
+  readonly service: RunningService
+  readonly url: string
+  readonly home: string
+  readonly tokens: Record<RoleName, string>
+  /** A JSON call with a bearer token (or none). */
+  call(token: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>
+  /** Every table of the database, in order: to prove that a refused call changed nothing. */
+  dump(): string
+  close(): Promise<void>
+}
+
+/** A free loopback port (closed again at once): the issuer's public URL must name it before it listens. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/**
+ * A real issuer (SQLite file in a temporary home) served on 127.0.0.1, with one principal per
+ * role. `now` lets a test move the issuer's clock.
+ */
+export async function startTestService(options: { now?: () => number; ownerDid?: string; policy?: unknown } = {}): Promise<TestService> {
+  const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
+  const port = await freePort()
+  const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, ...(options.now ? { now: options.now } : {}) })
+  if (options.policy !== undefined) await issuer.setPolicy(options.policy, 'test')
+  const tokens = { admin: adminToken } as Record<RoleName, string>
+  for (const [role, p] of Object.entries(ROLE_PRINCIPALS)) {
+    if (role === 'admin') continue
+    const owner = role === 'agent-owner' && options.ownerDid ? { did: options.ownerDid } : {}
+    tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
+  }
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, log: () => undefined })
+  const url = service.url
+  return {
+    issuer, service, url, home, tokens,
+    async call(token, method, path, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      })
+      const text = await response.text()
+      let parsed: unknown = text
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        // not JSON (a status list): keep the text
+      }
+      return { status: response.status, body: parsed, headers: response.headers }
+    },
+    dump() {
+      const db = new Database(join(home, 'issuer.db'), { readonly: true, fileMustExist: true })
+      try {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+        return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]))
+      } finally {
+        db.close()
+      }
+    },
+    async close() {
+      await service.close()
+      await issuer.close()
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
+}
