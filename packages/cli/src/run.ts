@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { agentIdError } from '@agentid/core'
+import { registerAdmin } from './commands/admin.js'
 import { registerAgent } from './commands/agent.js'
 import { registerAudit } from './commands/audit.js'
 import { registerDelegate } from './commands/delegate.js'
@@ -8,6 +9,8 @@ import { registerGrant } from './commands/grant.js'
 import { registerInit } from './commands/init.js'
 import { registerIssuer } from './commands/issuer.js'
 import { registerPresent } from './commands/present.js'
+import { registerRequests } from './commands/requests.js'
+import { registerReview } from './commands/review.js'
 import { registerRevoke, registerSuspend } from './commands/revoke.js'
 import { registerServe } from './commands/serve.js'
 import { registerStatus } from './commands/status.js'
@@ -32,7 +35,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRevoke, registerSuspend, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
+  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRequests, registerRevoke, registerSuspend, registerAdmin, registerReview, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

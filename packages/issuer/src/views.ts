@@ -7,6 +7,7 @@ import type {
   AlertRecord,
   AuditEntry,
   CredentialRecord,
+  DelegationRecord,
   PrincipalRecord,
   RetirementStep,
   ReviewCampaignRecord,
@@ -101,4 +102,8 @@ export function alertView(a: AlertRecord): Record<string, unknown> {
 
 export function auditView(e: AuditEntry): Record<string, unknown> {
   return { seq: e.seq, at: iso(e.at), actor: e.actor, action: e.action, ...(e.target ? { target: e.target } : {}), details: e.details, prevHash: e.prevHash, hash: e.hash }
+}
+
+export function delegationView(d: DelegationRecord): Record<string, unknown> {
+  return { id: d.id, parent: d.parent, delegator: d.delegator, delegate: d.delegate, depth: d.depth, entitlements: d.entitlements, notBefore: isoSeconds(d.notBefore), expires: isoSeconds(d.expires), reportedAt: iso(d.reportedAt) }
 }

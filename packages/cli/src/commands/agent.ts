@@ -1,24 +1,23 @@
 import type { Command } from 'commander'
 import { generateAgentKey, saveAgentKey } from '@agentid/agent'
-import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, parseSegment, type AgentKind } from '@agentid/core'
-import type { AgentRecord, CredentialRecord, IssuedCredential } from '@agentid/issuer'
+import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, parseSegment } from '@agentid/core'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { reserveOutputFile } from '../files.js'
 
-function credentialSummary(c: CredentialRecord): { id: string; status: string; notBefore: string; expires: string; entitlements: string[] } {
-  return {
-    id: c.id,
-    status: c.status,
-    notBefore: new Date(c.notBefore * 1000).toISOString(),
-    expires: new Date(c.expires * 1000).toISOString(),
-    entitlements: c.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`),
-  }
+interface AgentView { did: string; name: string; kind: string; owner: string; segment?: string; status: string }
+interface CredentialView { id: string; status: string; notBefore: string; expires: string; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
+
+/** One line per entitlement, for people: `read,list db:customers for monthly-report`. */
+export function entitlementLines(c: CredentialView): string[] {
+  return c.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`)
 }
 
-function agentLine(a: AgentRecord): string {
+function agentLine(a: AgentView): string {
   return [a.did, a.name, a.kind, a.owner, a.segment ?? '-', a.status].join('  ')
 }
+
+const path = (did: string): string => `/agents/${encodeURIComponent(did)}`
 
 export function registerAgent(program: Command, ctx: CommandContext): void {
   const agent = program.command('agent').description('agent identities: keys, enrolment, inventory')
@@ -49,16 +48,16 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
       const input = {
         did: parseDidKey(did).did,
         name: parseAgentName(opts.name, '--name'),
-        kind: parseAgentKind(opts.kind, '--kind') as AgentKind,
+        kind: parseAgentKind(opts.kind, '--kind'),
         owner: parseOwner(opts.owner, '--owner'),
         ...(opts.segment !== undefined ? { segment: parseSegment(opts.segment, '--segment') } : {}),
         ...(opts.role !== undefined ? { role: opts.role } : {}),
       }
       if (opts.out !== undefined && opts.role === undefined) throw agentIdError('ERR_USAGE', '--out needs --role (a plain registration issues no credential)')
       const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-      let registered
+      let registered: { agent: AgentView; credentials: Array<CredentialView & { jwt: string }> }
       try {
-        registered = await (await ctx.issuer()).registerAgent(input, ctx.actor())
+        registered = (await (await ctx.api()).call('POST', '/agents', input)).body
       } catch (error) {
         await reserved?.discard()
         throw error
@@ -67,9 +66,9 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
       if (reserved && credentials[0]) await reserved.write(credentials[0].jwt)
       const written = reserved?.path
       ctx.out().result(
-        { agent: record, credentials: credentials.map((c: IssuedCredential) => ({ ...credentialSummary(c.record), ...(written ? { file: written } : { jwt: c.jwt }) })) },
+        { agent: record, credentials: credentials.map(({ jwt, ...c }) => ({ ...c, ...(written ? { file: written } : { jwt }) })) },
         () => [`registered ${record.name} (${record.kind}) ${record.did}`,
-          ...credentials.map((c) => `  issued ${c.id} until ${new Date(c.record.expires * 1000).toISOString()}${written ? ` -> ${written}` : ''}`)].join('\n'),
+          ...credentials.map((c) => `  issued ${c.id} until ${c.expires}${written ? ` -> ${written}` : ''}`)].join('\n'),
       )
     })
 
@@ -77,7 +76,7 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     .command('list')
     .description('list enrolled agents')
     .action(async () => {
-      const agents = await (await ctx.issuer()).store.listAgents()
+      const { agents } = (await (await ctx.api()).call('GET', '/agents')).body as { agents: AgentView[] }
       ctx.out().result({ agents }, () => (agents.length === 0 ? 'no agents enrolled' : ['DID  NAME  KIND  OWNER  SEGMENT  STATUS', ...agents.map(agentLine)].join('\n')))
     })
 
@@ -86,10 +85,10 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     .description('deprovision: retire an agent (or every employee agent of an owner DID), revoke every credential they hold (and so every delegation below them), disable that DID\'s principals')
     .action(async (did: string) => {
       const checked = parseDidKey(did).did
-      const steps = await (await ctx.issuer()).retireAgent(checked, ctx.actor())
-      const revoked = steps.flatMap((s) => s.revoked.map((r) => r.id))
-      ctx.out().result({ did: checked, retired: steps.map((s) => s.agent), revoked }, () =>
-        [...steps.map((s) => `retired ${s.agent}${s.cascadeFrom ? ` (employee agent of ${s.cascadeFrom})` : ''}; revoked ${s.revoked.length} credential${s.revoked.length === 1 ? '' : 's'}`),
+      const { retired } = (await (await ctx.api()).call('POST', `${path(checked)}/retire`)).body as { retired: Array<{ agent: string; revoked: string[]; cascadeFrom?: string }> }
+      const revoked = retired.flatMap((s) => s.revoked)
+      ctx.out().result({ did: checked, retired: retired.map((s) => s.agent), revoked }, () =>
+        [...retired.map((s) => `retired ${s.agent}${s.cascadeFrom ? ` (employee agent of ${s.cascadeFrom})` : ''}; revoked ${s.revoked.length} credential${s.revoked.length === 1 ? '' : 's'}`),
           'run "agentid status publish" so that verifiers learn it'].join('\n'))
     })
 
@@ -99,8 +98,9 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
       .description(suspended ? 'the incident-response button: suspend every active credential of an agent at once' : 'resume every suspended credential of an agent')
       .action(async (did: string) => {
         const checked = parseDidKey(did).did
-        const changed = await (await ctx.issuer()).setSuspended({ agent: checked }, suspended, ctx.actor())
-        ctx.out().result({ did: checked, [suspended ? 'suspended' : 'resumed']: changed.map((c) => c.id) }, () =>
+        const key = suspended ? 'suspended' : 'resumed'
+        const changed = ((await (await ctx.api()).call('POST', `${path(checked)}/${name}`)).body as Record<string, string[]>)[key]!
+        ctx.out().result({ did: checked, [key]: changed }, () =>
           `${suspended ? 'suspended' : 'resumed'} ${changed.length} credential${changed.length === 1 ? '' : 's'} of ${checked}; run "agentid status publish" so that verifiers learn it`)
       })
   }
@@ -110,16 +110,10 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     .description('show one agent, its credentials, and the delegations reported below them')
     .action(async (did: string) => {
       const checked = parseDidKey(did).did
-      const issuer = await ctx.issuer()
-      const record = await issuer.store.getAgent(checked)
-      if (!record) throw agentIdError('ERR_NOT_FOUND', `agent ${checked} is not enrolled`)
-      const credentials = await Promise.all((await issuer.store.listCredentials({ subject: checked })).map(async (c) => ({
-        ...credentialSummary(c),
-        delegations: (await issuer.store.listDelegations(c.id)).map((d) => ({ id: d.id, delegator: d.delegator, delegate: d.delegate, expires: new Date(d.expires * 1000).toISOString() })),
-      })))
+      const { agent: record, credentials } = (await (await ctx.api()).call('GET', path(checked))).body as { agent: AgentView; credentials: Array<CredentialView & { delegations: Array<{ id: string; delegator: string; delegate: string; expires: string }> }> }
       ctx.out().result({ agent: record, credentials }, () =>
         [agentLine(record), ...credentials.flatMap((c) => [
-          `  ${c.id}  ${c.status}  until ${c.expires}  ${c.entitlements.join('; ')}`,
+          `  ${c.id}  ${c.status}  until ${c.expires}  ${entitlementLines(c).join('; ')}`,
           ...c.delegations.map((d) => `    delegated ${d.id}: ${d.delegator} -> ${d.delegate} until ${d.expires}`),
         ])].join('\n'))
     })

@@ -4,42 +4,84 @@ import type { CommandContext } from '../context.js'
 import { reserveOutputFile } from '../files.js'
 import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
 
-interface GrantOptions { resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string }
+interface AccessOptions {
+  resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
+  jit?: boolean; justification?: string
+}
 
-export function registerGrant(program: Command, ctx: CommandContext): void {
-  program
-    .command('grant <did>')
-    .description('issue an entitlement credential (VC-JWT) to an enrolled agent')
+interface CredentialAnswer { id: string; subject: string; expires: string; risk?: string; jwt: string }
+interface RequestAnswer { id: string; subject: string; risk: string; chain: string[]; next?: string; status: string }
+
+/** The body of `POST /requests` from grant/request options, checked before anything is sent. */
+function accessRequest(did: string, opts: AccessOptions): Record<string, unknown> {
+  const entitlement = entitlementFromOptions(opts)
+  ttlSeconds(opts.ttl)
+  return {
+    subject: parseDidKey(did).did,
+    entitlements: [entitlementToJson(entitlement)],
+    ttl: opts.ttl,
+    ...(opts.task !== undefined ? { task: { id: parseTaskId(opts.task, '--task') } } : {}),
+    ...(opts.jit ? { jit: true } : {}),
+    ...(opts.justification !== undefined ? { justification: opts.justification } : {}),
+  }
+}
+
+function entitlementOptions(command: Command, defaultTtl: string): Command {
+  return command
     .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /* (e.g. db:customers, crm:accounts/*)')
     .requiredOption('--action <action>', 'allowed action; repeat or comma-separate (read,list)', collect)
     .option('--purpose <purpose>', 'the only purpose this grant may be used for')
-    .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (at most 30d)', '24h')
+    .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (the policy sets the maximum)', defaultTtl)
     .option('--constraint <key=value>', 'hours=08:00-18:00Z | days=mon,tue | networks=10.0.0.0/8,fd00::/8 | maxRecords=5000; repeatable', repeatable)
     .option('--task <id>', 'task this grant serves')
-    .option('--out <file>', 'write the credential here instead of stdout')
+    .option('--justification <text>', 'why the access is needed (kept with the request and in the audit log)')
+    .option('--out <file>', 'write the credential here instead of stdout (when it is issued at once)')
+}
+
+/**
+ * `grant` and `request`: both ask the issuer; the policy decides whether the credential comes at
+ * once or a request waits for its approvers. `grant` treats the second as not done (exit 1).
+ */
+async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitingIsDone: boolean): Promise<void> {
+  const body = accessRequest(did, opts)
+  const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
+  let answer: { credential?: CredentialAnswer; request?: RequestAnswer }
+  try {
+    answer = (await (await ctx.api()).call('POST', '/requests', body)).body
+  } catch (error) {
+    await reserved?.discard()
+    throw error
+  }
+  const out = ctx.out()
+  if (answer.request) {
+    await reserved?.discard()
+    const r = answer.request
+    out.result({ request: r }, () => `request ${r.id} opened (risk ${r.risk}): it needs approval by ${r.chain.join(' then ')}; approvers run "agentid approve ${r.id}"`)
+    if (!waitingIsDone) {
+      out.note('no credential yet: the policy requires approval')
+      ctx.exitCode = 1
+    }
+    return
+  }
+  const c = answer.credential!
+  if (reserved) await reserved.write(c.jwt)
+  const file = reserved?.path
+  out.result(
+    { id: c.id, subject: c.subject, expires: c.expires, ...(c.risk ? { risk: c.risk } : {}), ...(file ? { file } : { jwt: c.jwt }) },
+    () => (file ? `issued ${c.id} to ${c.subject} until ${c.expires} -> ${file}` : c.jwt),
+  )
+  if (!file) out.note(`issued ${c.id} until ${c.expires}`)
+}
+
+export function registerGrant(program: Command, ctx: CommandContext): void {
+  entitlementOptions(program.command('grant <did>'), '24h')
+    .description('issue an entitlement credential (VC-JWT) to an enrolled agent; when the policy requires approval, open an access request instead (exit 1: no credential yet)')
     .addHelpText('after', '\nExample:\n  agentid grant did:key:z6Mk... --resource db:customers --action read --purpose monthly-report --ttl 24h --constraint maxRecords=5000 --out report-bot.vc.jwt')
-    .action(async (did: string, opts: GrantOptions) => {
-      const subject = parseDidKey(did).did
-      const entitlement = entitlementFromOptions(opts)
-      const { MAX_GRANT_TTL } = await import('@agentid/issuer')
-      const ttl = ttlSeconds(opts.ttl, MAX_GRANT_TTL)
-      const task = opts.task !== undefined ? { id: parseTaskId(opts.task, '--task') } : undefined
-      const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-      let issued
-      try {
-        const issuer = await ctx.issuer()
-        issued = await issuer.grant({ subject, entitlements: [entitlementToJson(entitlement)], ttlSeconds: ttl, ...(task ? { task } : {}) }, ctx.actor())
-      } catch (error) {
-        await reserved?.discard()
-        throw error
-      }
-      await reserved?.write(issued.jwt)
-      const file = reserved?.path
-      const out = ctx.out()
-      out.result(
-        { id: issued.id, subject, expires: new Date(issued.record.expires * 1000).toISOString(), ...(file ? { file } : { jwt: issued.jwt }) },
-        () => (file ? `issued ${issued.id} to ${subject} until ${new Date(issued.record.expires * 1000).toISOString()} -> ${file}` : issued.jwt),
-      )
-      if (!file) out.note(`issued ${issued.id} until ${new Date(issued.record.expires * 1000).toISOString()}`)
-    })
+    .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, false))
+
+  entitlementOptions(program.command('request <did>'), '1h')
+    .description('ask for entitlements for an agent: issued at once when the policy allows, else an access request that walks its approval chain')
+    .option('--jit', 'just-in-time: short-lived, for one --task, revoked when the task completes')
+    .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42')
+    .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, true))
 }

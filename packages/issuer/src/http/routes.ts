@@ -9,6 +9,7 @@ import {
   auditView,
   campaignView,
   credentialView,
+  delegationView,
   policyView,
   principalView,
   requestView,
@@ -162,7 +163,13 @@ export const ROUTES: readonly Route[] = [
     method: 'GET', url: '/agents/:did', summary: 'one agent and its credentials', tag: 'agents', access: READERS, params: didParam, success: [200],
     handler: async (ctx) => {
       const agent = await visibleAgent(ctx, ctx.params.did!)
-      return { body: { agent: agentView(agent), credentials: (await ctx.issuer.store.listCredentials({ subject: agent.did })).map(credentialView) } }
+      const credentials = await ctx.issuer.store.listCredentials({ subject: agent.did })
+      return {
+        body: {
+          agent: agentView(agent),
+          credentials: await Promise.all(credentials.map(async (c) => ({ ...credentialView(c), delegations: (await ctx.issuer.store.listDelegations(c.id)).map(delegationView) }))),
+        },
+      }
     },
   },
   {

@@ -23,6 +23,12 @@ export interface ServiceOptions {
   readonly statusMaxAgeSeconds?: number
   /** Where failures of the background sweeper and unexpected errors are reported (default stderr). */
   readonly log?: (line: string) => void
+  /**
+   * The principal of a call that carries no token. Only for the CLI's in-process use of the API
+   * on the local database (its operator already holds the database and its key): never set it
+   * on a service that listens.
+   */
+  readonly localPrincipal?: Principal
 }
 
 /** A service that listens. */
@@ -73,7 +79,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     if (access === undefined || access === 'public') return
     const header = request.headers.authorization
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
-    const principal = token ? await issuer.authenticate(token) : undefined
+    const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
       reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
       throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
@@ -156,6 +162,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
  * @throws when the address cannot be bound
  */
 export async function startService(issuer: Issuer, options: ServiceOptions = {}): Promise<RunningService> {
+  if (options.localPrincipal) throw agentIdError('ERR_USAGE', 'localPrincipal is for in-process calls only; a listening service authenticates every call')
   const app = createService(issuer, options)
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8470 })

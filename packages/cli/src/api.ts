@@ -1,0 +1,93 @@
+import { agentIdError, isErrorCode } from '@agentid/core'
+import type { Issuer } from '@agentid/issuer'
+
+/** The issuer API as the CLI uses it: the same routes, over HTTP or in-process. */
+export interface IssuerApi {
+  /** Where calls go, for messages: the service URL or the local home. */
+  readonly target: string
+  /**
+   * Calls a route; answers the JSON body of a success.
+   * @throws AgentIdError with the service's code for a refusal
+   */
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>
+}
+
+const TIMEOUT_MS = 15_000
+const MAX_ANSWER = 8 * 1024 * 1024
+
+/** A refusal (`{"error":{"code","message"}}`) as the error it stands for. */
+function refusal(status: number, text: string, where: string): Error {
+  let error: { code?: unknown; message?: unknown } | undefined
+  try {
+    error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error
+  } catch {
+    // not our error shape: described below
+  }
+  if (error && isErrorCode(error.code) && typeof error.message === 'string') return agentIdError(error.code, error.message)
+  return agentIdError('ERR_STORE', `${where} answered ${status} without an agentid error`)
+}
+
+/**
+ * The service at `url`, authenticated with `token`.
+ * @throws AgentIdError ERR_USAGE for a URL that is not http(s)
+ */
+export function remoteApi(url: string, token: string): IssuerApi {
+  let base: URL
+  try {
+    base = new URL(url)
+  } catch {
+    throw agentIdError('ERR_USAGE', `AGENTID_URL is not a URL: ${url}`)
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw agentIdError('ERR_USAGE', 'AGENTID_URL must be http:// or https://')
+  const root = base.href.replace(/\/$/, '')
+  return {
+    target: root,
+    async call(method, path, body) {
+      let response: Response
+      try {
+        response = await fetch(`${root}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+          redirect: 'error',
+        })
+      } catch (cause) {
+        throw agentIdError('ERR_STORE', `cannot reach the issuer at ${root}: ${(cause as Error).message}; nothing was changed by this command`, { cause })
+      }
+      const text = await response.text()
+      if (text.length > MAX_ANSWER) throw agentIdError('ERR_STORE', `${root} answered with more than ${MAX_ANSWER} bytes`)
+      if (!response.ok) throw refusal(response.status, text, root)
+      try {
+        return { status: response.status, body: JSON.parse(text) }
+      } catch {
+        throw agentIdError('ERR_STORE', `${root} answered ${response.status} with a body that is not JSON`)
+      }
+    },
+  }
+}
+
+/**
+ * The same routes, run in this process on the local database (fastify's inject: the same
+ * authentication, validation and error mapping as the service, without a socket). Without a
+ * token, calls act as the local operator (an admin: whoever holds the database and its key
+ * already controls the issuer); with one, as that token's principal.
+ */
+export async function localApi(issuer: Issuer, operatorId: string, token: string | undefined): Promise<IssuerApi & { close(): Promise<void> }> {
+  const { createService, operator } = await import('@agentid/issuer')
+  const app = createService(issuer, { ...(token ? {} : { localPrincipal: operator(operatorId) }), sweepIntervalMs: 0 })
+  return {
+    target: issuer.home.dir,
+    async call(method, path, body) {
+      const response = await app.inject({
+        method,
+        url: path,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      })
+      if (response.statusCode >= 400) throw refusal(response.statusCode, response.body, issuer.home.dir)
+      return { status: response.statusCode, body: response.json() }
+    },
+    close: () => app.close(),
+  }
+}

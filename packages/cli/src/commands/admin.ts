@@ -1,0 +1,96 @@
+import type { Command } from 'commander'
+import { agentIdError, entitlementToJson, parseDidKey, parsePrincipalId, parseRoleName } from '@agentid/core'
+import type { CommandContext } from '../context.js'
+import { readTextFile, reserveOutputFile } from '../files.js'
+import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
+
+interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string }
+interface RoleView { name: string; description: string; ttlSeconds: number; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
+
+export function registerAdmin(program: Command, ctx: CommandContext): void {
+  const principal = program.command('principal').description('people and services that call the issuer, with their roles')
+  principal
+    .command('create <id>')
+    .description('create a principal and its bearer token (shown once: only its hash is kept)')
+    .requiredOption('--role <role>', 'admin | reviewer | auditor | agent-owner | an approver role of the policy (ai-ops, security, compliance); repeatable', collect)
+    .option('--did <did>', "the person's did:key: they own the agents whose owner it is")
+    .option('--token-out <file>', 'write the token here (mode 0600) instead of printing it')
+    .action(async (id: string, opts: { role: string[]; did?: string; tokenOut?: string }) => {
+      const body = { id: parsePrincipalId(id, 'id'), roles: opts.role.map((r) => parseRoleName(r, '--role')), ...(opts.did !== undefined ? { did: parseDidKey(opts.did).did } : {}) }
+      const reserved = opts.tokenOut !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }) : undefined
+      let created: { principal: PrincipalView; token: string }
+      try {
+        created = (await (await ctx.api()).call('POST', '/principals', body)).body
+      } catch (error) {
+        await reserved?.discard()
+        throw error
+      }
+      if (reserved) await reserved.write(created.token)
+      const file = reserved?.path
+      ctx.out().result({ principal: created.principal, ...(file ? { tokenFile: file } : { token: created.token }) }, () =>
+        `created ${created.principal.id} (${created.principal.roles.join(', ')})\n${file ? `  token written to ${file} (mode 0600)` : `  token ${created.token}\n  (shown once; give it to ${created.principal.id} over a safe channel)`}`)
+    })
+  principal
+    .command('list')
+    .description('list principals (never their tokens)')
+    .action(async () => {
+      const { principals } = (await (await ctx.api()).call('GET', '/principals')).body as { principals: PrincipalView[] }
+      ctx.out().result({ principals }, () => principals.map((p) => `${p.id}  ${p.roles.join(',')}${p.did ? `  ${p.did}` : ''}${p.disabledAt ? '  (disabled)' : ''}`).join('\n'))
+    })
+
+  const policy = program.command('policy').description('the policy: risk per resource and action, approval chains, duty conflicts, review intervals')
+  policy
+    .command('show')
+    .description('print the policy in force (JSON) and its version')
+    .action(async () => {
+      const answer = (await (await ctx.api()).call('GET', '/policy')).body as { version: number; policy: unknown }
+      ctx.out().result(answer, () => `# policy version ${answer.version}${answer.version === 0 ? ' (built-in default)' : ''}\n${JSON.stringify(answer.policy, null, 2)}`)
+    })
+  policy
+    .command('set <file>')
+    .description('replace the policy with the JSON document in <file> (a new version, audited); start from "agentid policy show --json"')
+    .action(async (file: string) => {
+      const text = await readTextFile(ctx.io.cwd, file, 'policy')
+      let document: unknown
+      try {
+        document = JSON.parse(text)
+      } catch (cause) {
+        throw agentIdError('ERR_INPUT_INVALID', `policy ${file} is not JSON: ${(cause as Error).message}`)
+      }
+      // `policy show --json` prints { version, policy }: accept that as well as the bare document.
+      const body = typeof document === 'object' && document !== null && 'policy' in document && 'version' in document ? (document as { policy: unknown }).policy : document
+      const answer = (await (await ctx.api()).call('PUT', '/policy', body)).body as { version: number }
+      ctx.out().result(answer, () => `policy version ${answer.version} is in force`)
+    })
+
+  const role = program.command('role').description('role templates: the entitlements an agent enrolled with --role gets at once')
+  role
+    .command('list')
+    .description('list role templates')
+    .action(async () => {
+      const { roles } = (await (await ctx.api()).call('GET', '/roles')).body as { roles: RoleView[] }
+      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${r.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
+    })
+  role
+    .command('set <name>')
+    .description('create or replace a role template with one entitlement')
+    .requiredOption('--description <text>', 'what agents in this role do')
+    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /*')
+    .requiredOption('--action <action>', 'allowed action; repeat or comma-separate', collect)
+    .option('--purpose <purpose>', 'the only purpose')
+    .option('--constraint <key=value>', 'as for grant; repeatable', repeatable)
+    .option('--ttl <duration>', 'lifetime of the credentials issued on enrolment', '24h')
+    .action(async (name: string, opts: { description: string; resource: string; action: string[]; purpose?: string; constraint?: string[]; ttl: string }) => {
+      const entitlement = entitlementFromOptions(opts)
+      ttlSeconds(opts.ttl)
+      const saved = (await (await ctx.api()).call('PUT', `/roles/${encodeURIComponent(name)}`, { description: opts.description, entitlements: [entitlementToJson(entitlement)], ttl: opts.ttl })).body as RoleView
+      ctx.out().result(saved, () => `role ${saved.name} saved`)
+    })
+  role
+    .command('delete <name>')
+    .description('delete a role template (agents enrolled with it keep their credentials)')
+    .action(async (name: string) => {
+      const answer = (await (await ctx.api()).call('DELETE', `/roles/${encodeURIComponent(name)}`)).body as { deleted: string }
+      ctx.out().result(answer, () => `role ${answer.deleted} deleted`)
+    })
+}
