@@ -68,6 +68,7 @@ export {
 export type { DelegationSubject } from './credential/delegation-credential.js'
 export { ATTENUATION_BUDGET } from './entitlement/attenuation.js'
 export {
+  conflictsTouched,
   entitlementTouches,
   findDutyConflict,
   heldDutyConflict,

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import {
   AGENTID_CONTEXT_V1,
   agentIdError,
+  conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
   entitlementSubjectToJson,
@@ -275,7 +276,8 @@ export class Issuer {
     const { agent, policy, version, assessment, principal, entitlements } = await this.#judge(input, by)
     if (assessment.chain.length === 0) return { credential: await this.#issueNow(agent, input, principal, { policy, assessment }) }
     // Refused now rather than after the approvers' work; checked again when issued.
-    const conflict = findDutyConflict(policy.conflicts, entitlements, await this.#liveDutyGroup(agent))
+    const touched = conflictsTouched(policy.conflicts, entitlements)
+    const conflict = touched.length > 0 ? findDutyConflict(touched, entitlements, await this.#liveDutyGroup(agent)) : undefined
     if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
     const now = this.#now()
     const request: AccessRequestRecord = {
@@ -437,8 +439,9 @@ export class Issuer {
         ...(r.approvals ? { approvals: r.approvals } : {}),
       },
     })
-    // Separation of duties inside the transaction, against what the duty group holds then.
-    const conflicts = judged.policy.conflicts
+    // Separation of duties inside the transaction, against what the duty group holds then; only
+    // for the rules this grant touches (most grants touch none and need no look).
+    const conflicts = conflictsTouched(judged.policy.conflicts, entitlements)
     const guard = conflicts.length === 0 ? undefined : (held: readonly CredentialRecord[]) => {
       const conflict = findDutyConflict(conflicts, entitlements, held)
       if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
@@ -472,6 +475,14 @@ export class Issuer {
       actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
       details: { credentials: changed.map((c) => c.id) },
     }))
+  }
+
+  /**
+   * The Veramo agent the issuer signs with. For benchmarks and diagnostics: credentials made
+   * with it directly are not recorded, have no status slot and are not audited.
+   */
+  get veramo(): IssuerAgent {
+    return this.#agent
   }
 
   /** Every current status list (revocation and suspension), signed: what offline verifiers load. */

@@ -125,6 +125,14 @@ export function findDutyConflict<T extends { readonly entitlements: readonly Ent
   return undefined
 }
 
+/**
+ * The rules that entitlements touch on either side: the only ones a grant of them can break.
+ * A grant that touches none needs no look at what anyone else holds.
+ */
+export function conflictsTouched(conflicts: readonly DutyConflict[], entitlements: readonly Entitlement[]): DutyConflict[] {
+  return conflicts.filter((rule) => holdsSide(rule.sides[0], entitlements) || holdsSide(rule.sides[1], entitlements))
+}
+
 /** The first rule whose two sides are both held by these entitlements together. */
 export function heldDutyConflict(conflicts: readonly DutyConflict[], entitlements: readonly Entitlement[]): string | undefined {
   return conflicts.find((rule) => holdsSide(rule.sides[0], entitlements) && holdsSide(rule.sides[1], entitlements))?.name

@@ -25,6 +25,8 @@ export function openDatabase(path: string, options: { create: boolean }): Sqlite
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
+    // 32 MiB of page cache: the credential and audit indexes stay in memory.
+    db.pragma('cache_size = -32768')
     // Read back: a PRAGMA that does not take (a read-only file system, an old SQLite) fails
     // silently, and we would run without the durability we promise.
     const mode = db.pragma('journal_mode', { simple: true })
@@ -52,5 +54,20 @@ function migrate(db: SqliteDatabase): void {
       db.exec(m.sql)
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
     }).immediate()
+  }
+}
+
+/**
+ * A read-only connection to a database `openDatabase` prepared: in WAL mode it reads the last
+ * committed state while the write connection works.
+ * @throws AgentIdError ERR_STORE
+ */
+export function openReader(path: string): SqliteDatabase {
+  try {
+    const reader = new Database(path, { readonly: true, fileMustExist: true })
+    reader.pragma('busy_timeout = 5000')
+    return reader
+  } catch (cause) {
+    throw agentIdError('ERR_STORE', `cannot open database ${path} for reading: ${(cause as Error).message}`, { cause })
   }
 }

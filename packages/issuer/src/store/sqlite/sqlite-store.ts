@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3'
 import { agentIdError, entitlementToJson, isAgentIdError, parseApprovals, parseEntitlements, type AgentKind, type RiskLevel, type TaskRef } from '@agentid/core'
 import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
 import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
-import { SerialQueue } from '../../internal/serial-queue.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -30,7 +29,8 @@ import type {
   StatusListRecord,
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
-import { openDatabase } from './open-database.js'
+import { GroupCommit } from './group-commit.js'
+import { openDatabase, openReader } from './open-database.js'
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -179,19 +179,33 @@ function storeError(error: unknown, what: string): Error {
  */
 export function openSqliteStore(options: SqliteStoreOptions): IssuerStore {
   const db = openDatabase(options.path, { create: options.create })
-  return new SqliteStore(db, options)
+  let reader: Database.Database
+  try {
+    reader = openReader(options.path)
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  return new SqliteStore(db, reader, options)
 }
 
 class SqliteStore implements IssuerStore {
   readonly backend = 'sqlite'
   readonly custody: KeyCustodyStores
+  // Two connections: writes go through one, in group commits; reads through the other, so that a
+  // read never sees a write that is not committed yet (a transaction stays open while it signs).
   readonly #db: Database.Database
+  readonly #reader: Database.Database
+  readonly #writes: GroupCommit
+  readonly #statements = new Map<string, Database.Statement>()
+  readonly #readStatements = new Map<string, Database.Statement>()
   readonly #now: () => number
   readonly #randomIndex: (max: number) => number
-  readonly #writes = new SerialQueue()
 
-  constructor(db: Database.Database, options: SqliteStoreOptions) {
+  constructor(db: Database.Database, reader: Database.Database, options: SqliteStoreOptions) {
     this.#db = db
+    this.#reader = reader
+    this.#writes = new GroupCommit(db, (error) => storeError(error, 'commit'))
     this.#now = options.now ?? Date.now
     this.#randomIndex = options.randomIndex ?? ((max) => randomInt(max))
     this.custody = { keyStore: new SqliteKeyStore(db), privateKeyStore: new SqlitePrivateKeyStore(db, options.kek), didStore: new SqliteDidStore(db) }
@@ -199,21 +213,36 @@ class SqliteStore implements IssuerStore {
 
   // Appends one audit entry; the caller's transaction makes it atomic with the change it records.
   #appendAudit(input: AuditInput): AuditEntry {
-    const last = this.#db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
+    const last = this.#w('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
     const seq = (last?.seq ?? 0) + 1
     const prevHash = last?.hash ?? GENESIS_HASH
     const at = this.#now()
     const hash = auditEntryHash(prevHash, seq, at, input)
-    this.#db.prepare('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.#w('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash)
     return { ...input, seq, at, prevHash, hash }
   }
 
-  // One synchronous write transaction, serialized with the asynchronous ones.
-  #write<T>(what: string, body: () => T): Promise<T> {
+  // A statement on the write connection, prepared once.
+  #w(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql)
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)))
+    return statement
+  }
+
+  // A statement on the read connection, prepared once.
+  #r(sql: string): Database.Statement {
+    let statement = this.#readStatements.get(sql)
+    if (!statement) this.#readStatements.set(sql, (statement = this.#reader.prepare(sql)))
+    return statement
+  }
+
+  // One write operation (it may await: signing) in its own savepoint of a group commit: all of it
+  // is committed, with its audit entry, or none of it.
+  #write<T>(what: string, body: () => T | Promise<T>): Promise<T> {
     return this.#writes.run(async () => {
       try {
-        return this.#db.transaction(body).immediate()
+        return await body()
       } catch (error) {
         throw storeError(error, what)
       }
@@ -229,28 +258,28 @@ class SqliteStore implements IssuerStore {
   }
 
   getSetting(key: string): Promise<string | undefined> {
-    return this.#read('read setting', () => (this.#db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value)
+    return this.#read('read setting', () => (this.#r('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value)
   }
 
   initialize(setup: IssuerSetup, audit: AuditInput): Promise<void> {
     return this.#write('initialize issuer', () => {
-      if (this.#db.prepare('SELECT 1 FROM settings LIMIT 1').get()) throw agentIdError('ERR_CONFLICT', 'issuer is already initialised')
-      const setting = this.#db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)')
+      if (this.#w('SELECT 1 FROM settings LIMIT 1').get()) throw agentIdError('ERR_CONFLICT', 'issuer is already initialised')
+      const setting = this.#w('INSERT INTO settings (key, value) VALUES (?, ?)')
       for (const [key, value] of Object.entries(setup.settings)) setting.run(key, value)
       const l = setup.statusList
-      this.#db.prepare('INSERT INTO status_lists (id, purpose, size, created_at) VALUES (?, ?, ?, ?)').run(l.id, l.purpose, l.size, l.createdAt)
+      this.#w('INSERT INTO status_lists (id, purpose, size, created_at) VALUES (?, ?, ?, ?)').run(l.id, l.purpose, l.size, l.createdAt)
       const p = setup.admin
-      this.#db.prepare('INSERT INTO principals (id, roles, token_sha256, created_at) VALUES (?, ?, ?, ?)').run(p.id, JSON.stringify(p.roles), p.tokenSha256, p.createdAt)
-      const role = this.#db.prepare('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?)')
+      this.#w('INSERT INTO principals (id, roles, token_sha256, created_at) VALUES (?, ?, ?, ?)').run(p.id, JSON.stringify(p.roles), p.tokenSha256, p.createdAt)
+      const role = this.#w('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?)')
       for (const r of setup.roles) role.run(r.name, r.description, JSON.stringify(r.entitlements.map(entitlementToJson)), r.ttlSeconds)
       this.#appendAudit(audit)
     })
   }
 
   registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance): Promise<IssuedRecord | undefined> {
-    return this.#transaction(`register agent ${agent.did}`, async () => {
-      if (this.#db.prepare('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
-      this.#db.prepare('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    return this.#write(`register agent ${agent.did}`, async () => {
+      if (this.#w('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
+      this.#w('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt)
       this.#appendAudit(audit)
       return initial ? this.#issue(initial) : undefined
@@ -259,24 +288,24 @@ class SqliteStore implements IssuerStore {
 
   getAgent(did: string): Promise<AgentRecord | undefined> {
     return this.#read('read agent', () => {
-      const row = this.#db.prepare('SELECT * FROM agents WHERE did = ?').get(did) as AgentRow | undefined
+      const row = this.#r('SELECT * FROM agents WHERE did = ?').get(did) as AgentRow | undefined
       return row && toAgent(row)
     })
   }
 
   listAgents(): Promise<AgentRecord[]> {
-    return this.#read('list agents', () => (this.#db.prepare('SELECT * FROM agents ORDER BY created_at, did').all() as AgentRow[]).map(toAgent))
+    return this.#read('list agents', () => (this.#r('SELECT * FROM agents ORDER BY created_at, did').all() as AgentRow[]).map(toAgent))
   }
 
   getRole(name: string): Promise<RoleTemplate | undefined> {
     return this.#read('read role', () => {
-      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
+      const row = this.#r('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
       return row && toRole(row)
     })
   }
 
   listRoles(): Promise<RoleTemplate[]> {
-    return this.#read('list roles', () => (this.#db.prepare('SELECT * FROM roles ORDER BY name').all() as RoleRow[]).map(toRole))
+    return this.#read('list roles', () => (this.#r('SELECT * FROM roles ORDER BY name').all() as RoleRow[]).map(toRole))
   }
 
   issueCredential(
@@ -285,34 +314,13 @@ class SqliteStore implements IssuerStore {
     audit: (record: CredentialRecord) => AuditInput,
     guard?: Issuance['guard'],
   ): Promise<IssuedRecord> {
-    return this.#transaction(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit, ...(guard ? { guard } : {}) }))
-  }
-
-  // One write transaction that may await (signing). The serial queue keeps every other write out
-  // while it is open; any failure rolls all of it back.
-  #transaction<T>(what: string, body: () => Promise<T>): Promise<T> {
-    return this.#writes.run(async () => {
-      const db = this.#db
-      try {
-        db.exec('BEGIN IMMEDIATE')
-      } catch (error) {
-        throw storeError(error, what)
-      }
-      try {
-        const result = await body()
-        db.exec('COMMIT')
-        return result
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK')
-        throw storeError(error, what)
-      }
-    })
+    return this.#write(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit, ...(guard ? { guard } : {}) }))
   }
 
   // Inside a transaction: the agent must be active now (not when the caller looked), then the
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
-    const agent = this.#db.prepare('SELECT status, kind, owner FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string } | undefined
+    const agent = this.#w('SELECT status, kind, owner FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string } | undefined
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${draft.subject} is not enrolled`)
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is ${agent.status}`)
     if (guard) guard(this.#dutyGroupCredentials(draft.subject, agent.kind, agent.owner))
@@ -322,7 +330,7 @@ class SqliteStore implements IssuerStore {
       ...draft, ...allocation, status: 'active',
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
-    this.#db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
+    this.#w(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
         suspension_list, jit, task_id, request_id, approvals)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
@@ -338,7 +346,7 @@ class SqliteStore implements IssuerStore {
   // the owner's other employee agents and the owner when enrolled; for an owner, their employee
   // agents.
   #dutyGroupCredentials(subject: string, kind: string, owner: string): CredentialRecord[] {
-    const rows = this.#db.prepare(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
+    const rows = this.#w(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
         SELECT @subject
         UNION SELECT did FROM agents WHERE @kind = 'employee' AND kind = 'employee' AND owner = @owner
         UNION SELECT did FROM agents WHERE @kind = 'employee' AND did = @owner
@@ -350,11 +358,11 @@ class SqliteStore implements IssuerStore {
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
   // when the credential was issued). Slots are never freed, so an index is never reused.
   #allocateStatusIndex(): StatusAllocation {
-    const list = this.#db.prepare("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get() as { id: string; size: number } | undefined
+    const list = this.#w("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get() as { id: string; size: number } | undefined
     if (!list) throw agentIdError('ERR_STORE', 'no status list to allocate from; was the issuer initialised?')
-    const used = this.#db.prepare('SELECT 1 FROM credentials WHERE status_list = ? AND status_index = ?')
-    const suspension = this.#db.prepare("SELECT id FROM status_lists WHERE purpose = 'suspension' AND size = ? ORDER BY created_at DESC, id DESC LIMIT 1").get(list.size) as { id: string } | undefined
-    const usedInSuspension = this.#db.prepare('SELECT 1 FROM credentials WHERE suspension_list = ? AND status_index = ?')
+    const used = this.#w('SELECT 1 FROM credentials WHERE status_list = ? AND status_index = ?')
+    const suspension = this.#w("SELECT id FROM status_lists WHERE purpose = 'suspension' AND size = ? ORDER BY created_at DESC, id DESC LIMIT 1").get(list.size) as { id: string } | undefined
+    const usedInSuspension = this.#w('SELECT 1 FROM credentials WHERE suspension_list = ? AND status_index = ?')
     for (let attempt = 0; attempt < 64; attempt++) {
       const index = this.#randomIndex(list.size)
       if (used.get(list.id, index) || (suspension && usedInSuspension.get(suspension.id, index))) continue
@@ -365,10 +373,10 @@ class SqliteStore implements IssuerStore {
 
   revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord> {
     return this.#write(`revoke credential ${id}`, () => {
-      const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
+      const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
       if (row.status === 'revoked') throw agentIdError('ERR_CONFLICT', `credential ${id} is already revoked`)
-      this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
+      this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
       const record = toCredential({ ...row, status: 'revoked' })
       this.#appendAudit(audit(record))
       return record
@@ -382,17 +390,17 @@ class SqliteStore implements IssuerStore {
       const to = suspended ? 'suspended' : 'active'
       let rows: CredentialRow[]
       if ('credentialId' in target) {
-        const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(target.credentialId) as CredentialRow | undefined
+        const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(target.credentialId) as CredentialRow | undefined
         if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${target.credentialId}`)
         if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
         rows = [row]
       } else {
-        if (!this.#db.prepare('SELECT 1 FROM agents WHERE did = ?').get(target.agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
-        rows = this.#db.prepare('SELECT * FROM credentials WHERE subject = ? AND status = ? ORDER BY issued_at, id').all(target.agent, from) as CredentialRow[]
+        if (!this.#w('SELECT 1 FROM agents WHERE did = ?').get(target.agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
+        rows = this.#w('SELECT * FROM credentials WHERE subject = ? AND status = ? ORDER BY issued_at, id').all(target.agent, from) as CredentialRow[]
       }
       const noSlot = rows.find((r) => r.suspension_list === null)
       if (noSlot) throw agentIdError('ERR_CONFLICT', `credential ${noSlot.id} was issued before suspension lists and cannot be suspended; revoke it instead`)
-      const update = this.#db.prepare('UPDATE credentials SET status = ? WHERE id = ?')
+      const update = this.#w('UPDATE credentials SET status = ? WHERE id = ?')
       for (const r of rows) update.run(to, r.id)
       const changed = rows.map((r) => toCredential({ ...r, status: to }))
       this.#appendAudit(audit(changed))
@@ -402,21 +410,21 @@ class SqliteStore implements IssuerStore {
 
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]> {
     return this.#write(`retire ${did}`, () => {
-      const self = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
-      const employees = this.#db.prepare("SELECT did FROM agents WHERE kind = 'employee' AND owner = ? AND status = 'active' ORDER BY created_at, did").all(did) as Array<{ did: string }>
-      const ownsAny = this.#db.prepare('SELECT 1 FROM agents WHERE owner = ? LIMIT 1').get(did)
+      const self = this.#w('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
+      const employees = this.#w("SELECT did FROM agents WHERE kind = 'employee' AND owner = ? AND status = 'active' ORDER BY created_at, did").all(did) as Array<{ did: string }>
+      const ownsAny = this.#w('SELECT 1 FROM agents WHERE owner = ? LIMIT 1').get(did)
       if (!self && !ownsAny) throw agentIdError('ERR_NOT_FOUND', `${did} is neither an enrolled agent nor an owner of one`)
       const targets = [...(self?.status === 'active' ? [{ did, cascadeFrom: undefined }] : []), ...employees.map((e) => ({ did: e.did, cascadeFrom: did }))]
       if (targets.length === 0) throw agentIdError('ERR_CONFLICT', self ? `agent ${did} is already retired` : `${did} has no active employee agents`)
-      const live = this.#db.prepare("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id")
+      const live = this.#w("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id")
       const steps: RetirementStep[] = []
       for (const [i, target] of targets.entries()) {
         const rows = live.all(target.did) as CredentialRow[]
-        this.#db.prepare("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
-        this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
+        this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
+        this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
         // The person's own sign-in goes with them (recorded on the first step).
-        const principals = i === 0 ? (this.#db.prepare('SELECT id FROM principals WHERE did = ? AND disabled_at IS NULL').all(did) as Array<{ id: string }>).map((p) => p.id) : []
-        if (principals.length > 0) this.#db.prepare('UPDATE principals SET disabled_at = ? WHERE did = ? AND disabled_at IS NULL').run(this.#now(), did)
+        const principals = i === 0 ? (this.#w('SELECT id FROM principals WHERE did = ? AND disabled_at IS NULL').all(did) as Array<{ id: string }>).map((p) => p.id) : []
+        if (principals.length > 0) this.#w('UPDATE principals SET disabled_at = ? WHERE did = ? AND disabled_at IS NULL').run(this.#now(), did)
         const step: RetirementStep = {
           agent: target.did, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })), principalsDisabled: principals,
           ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
@@ -429,13 +437,13 @@ class SqliteStore implements IssuerStore {
   }
 
   listAgentsByOwner(owner: string): Promise<AgentRecord[]> {
-    return this.#read('list agents by owner', () => (this.#db.prepare('SELECT * FROM agents WHERE owner = ? ORDER BY created_at, did').all(owner) as AgentRow[]).map(toAgent))
+    return this.#read('list agents by owner', () => (this.#r('SELECT * FROM agents WHERE owner = ? ORDER BY created_at, did').all(owner) as AgentRow[]).map(toAgent))
   }
 
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void> {
     return this.#write(`create principal ${principal.id}`, () => {
-      if (this.#db.prepare('SELECT 1 FROM principals WHERE id = ?').get(principal.id)) throw agentIdError('ERR_CONFLICT', `principal ${principal.id} exists already`)
-      this.#db.prepare('INSERT INTO principals (id, roles, token_sha256, did, created_at) VALUES (?, ?, ?, ?, ?)')
+      if (this.#w('SELECT 1 FROM principals WHERE id = ?').get(principal.id)) throw agentIdError('ERR_CONFLICT', `principal ${principal.id} exists already`)
+      this.#w('INSERT INTO principals (id, roles, token_sha256, did, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(principal.id, JSON.stringify(principal.roles), principal.tokenSha256, principal.did ?? null, principal.createdAt)
       this.#appendAudit(audit)
     })
@@ -443,28 +451,28 @@ class SqliteStore implements IssuerStore {
 
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined> {
     return this.#read('authenticate', () => {
-      const row = this.#db.prepare('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL').get(tokenSha256) as PrincipalRow | undefined
+      const row = this.#r('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL').get(tokenSha256) as PrincipalRow | undefined
       return row && toPrincipal(row)
     })
   }
 
   listPrincipals(): Promise<PrincipalRecord[]> {
-    return this.#read('list principals', () => (this.#db.prepare('SELECT * FROM principals ORDER BY created_at, id').all() as PrincipalRow[]).map(toPrincipal))
+    return this.#read('list principals', () => (this.#r('SELECT * FROM principals ORDER BY created_at, id').all() as PrincipalRow[]).map(toPrincipal))
   }
 
   currentPolicy(): Promise<PolicyVersion | undefined> {
     return this.#read('read policy', () => {
-      const row = this.#db.prepare('SELECT * FROM policies ORDER BY version DESC LIMIT 1').get() as { version: number; document: string; created_at: number; created_by: string } | undefined
+      const row = this.#r('SELECT * FROM policies ORDER BY version DESC LIMIT 1').get() as { version: number; document: string; created_at: number; created_by: string } | undefined
       return row && { version: row.version, document: row.document, createdAt: row.created_at, createdBy: row.created_by }
     })
   }
 
   putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion> {
     return this.#write('store policy', () => {
-      const last = this.#db.prepare('SELECT MAX(version) AS v FROM policies').get() as { v: number | null }
+      const last = this.#w('SELECT MAX(version) AS v FROM policies').get() as { v: number | null }
       const version = (last.v ?? 0) + 1
       const createdAt = this.#now()
-      this.#db.prepare('INSERT INTO policies (version, document, created_at, created_by) VALUES (?, ?, ?, ?)').run(version, document, createdAt, createdBy)
+      this.#w('INSERT INTO policies (version, document, created_at, created_by) VALUES (?, ?, ?, ?)').run(version, document, createdAt, createdBy)
       this.#appendAudit(audit(version))
       return { version, document, createdAt, createdBy }
     })
@@ -472,8 +480,8 @@ class SqliteStore implements IssuerStore {
 
   putRole(role: RoleTemplate, audit: (previous: RoleTemplate | undefined) => AuditInput): Promise<void> {
     return this.#write(`store role ${role.name}`, () => {
-      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(role.name) as RoleRow | undefined
-      this.#db.prepare('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, entitlements = excluded.entitlements, ttl_seconds = excluded.ttl_seconds')
+      const row = this.#w('SELECT * FROM roles WHERE name = ?').get(role.name) as RoleRow | undefined
+      this.#w('INSERT INTO roles (name, description, entitlements, ttl_seconds) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET description = excluded.description, entitlements = excluded.entitlements, ttl_seconds = excluded.ttl_seconds')
         .run(role.name, role.description, JSON.stringify(role.entitlements.map(entitlementToJson)), role.ttlSeconds)
       this.#appendAudit(audit(row && toRole(row)))
     })
@@ -481,24 +489,24 @@ class SqliteStore implements IssuerStore {
 
   deleteRole(name: string, audit: (role: RoleTemplate) => AuditInput): Promise<void> {
     return this.#write(`delete role ${name}`, () => {
-      const row = this.#db.prepare('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
+      const row = this.#w('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no role template "${name}"`)
-      this.#db.prepare('DELETE FROM roles WHERE name = ?').run(name)
+      this.#w('DELETE FROM roles WHERE name = ?').run(name)
       this.#appendAudit(audit(toRole(row)))
     })
   }
 
   createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void> {
     return this.#write(`open request ${request.id}`, () => {
-      const agent = this.#db.prepare('SELECT status FROM agents WHERE did = ?').get(request.subject) as { status: string } | undefined
+      const agent = this.#w('SELECT status FROM agents WHERE did = ?').get(request.subject) as { status: string } | undefined
       if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
       if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
       const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
       const task = request.task ? JSON.stringify(request.task) : null
-      const same = this.#db.prepare(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
+      const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
         .get(request.subject, entitlements, request.ttlSeconds, request.jit ? 1 : 0, task) as { id: string } | undefined
       if (same) throw agentIdError('ERR_CONFLICT', `the same request for ${request.subject} is pending already: ${same.id}`)
-      this.#db.prepare(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
+      this.#w(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
         request.id, request.subject, request.requester, entitlements, request.ttlSeconds,
         task, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
@@ -507,10 +515,12 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  #loadRequest(id: string): AccessRequestRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM access_requests WHERE id = ?').get(id) as RequestRow | undefined
+  // On the read connection by default; inside a write, on the write connection (`write: true`).
+  #loadRequest(id: string, write = false): AccessRequestRecord | undefined {
+    const sql = (q: string) => (write ? this.#w(q) : this.#r(q))
+    const row = sql('SELECT * FROM access_requests WHERE id = ?').get(id) as RequestRow | undefined
     if (!row) return undefined
-    const approvals = (this.#db.prepare('SELECT * FROM approvals WHERE request_id = ? ORDER BY level').all(id) as ApprovalRow[]).map(toApproval)
+    const approvals = (sql('SELECT * FROM approvals WHERE request_id = ? ORDER BY level').all(id) as ApprovalRow[]).map(toApproval)
     return toRequest(row, approvals)
   }
 
@@ -520,37 +530,37 @@ class SqliteStore implements IssuerStore {
 
   listRequests(filter: { status?: AccessRequestRecord['status']; subject?: string } = {}): Promise<AccessRequestRecord[]> {
     return this.#read('list requests', () => {
-      const ids = this.#db.prepare(`SELECT id FROM access_requests WHERE (@status IS NULL OR status = @status) AND (@subject IS NULL OR subject = @subject)
+      const ids = this.#r(`SELECT id FROM access_requests WHERE (@status IS NULL OR status = @status) AND (@subject IS NULL OR subject = @subject)
         ORDER BY created_at, id`).all({ status: filter.status ?? null, subject: filter.subject ?? null }) as Array<{ id: string }>
       return ids.map((r) => this.#loadRequest(r.id)!)
     })
   }
 
   decideRequest(id: string, decide: (request: AccessRequestRecord) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }> {
-    return this.#transaction(`decide request ${id}`, async () => {
-      const request = this.#loadRequest(id)
+    return this.#write(`decide request ${id}`, async () => {
+      const request = this.#loadRequest(id, true)
       if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${id}`)
       const { approval, audit, issuance } = decide(request)
-      this.#db.prepare('INSERT INTO approvals (request_id, level, principal, role, decision, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      this.#w('INSERT INTO approvals (request_id, level, principal, role, decision, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, approval.level, approval.principal, approval.role, approval.decision, approval.at, approval.reason ?? null)
       this.#appendAudit(audit)
       let issued: IssuedRecord | undefined
       if (approval.decision === 'deny') {
-        this.#db.prepare("UPDATE access_requests SET status = 'denied', decided_at = ? WHERE id = ?").run(approval.at, id)
+        this.#w("UPDATE access_requests SET status = 'denied', decided_at = ? WHERE id = ?").run(approval.at, id)
       } else if (issuance) {
         issued = await this.#issue(issuance)
-        this.#db.prepare("UPDATE access_requests SET status = 'issued', decided_at = ?, credential_id = ? WHERE id = ?").run(approval.at, issued.record.id, id)
+        this.#w("UPDATE access_requests SET status = 'issued', decided_at = ?, credential_id = ? WHERE id = ?").run(approval.at, issued.record.id, id)
       }
-      return { request: this.#loadRequest(id)!, ...(issued ? { issued } : {}) }
+      return { request: this.#loadRequest(id, true)!, ...(issued ? { issued } : {}) }
     })
   }
 
   expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]> {
     return this.#write('expire requests', () => {
-      const ids = this.#db.prepare("SELECT id FROM access_requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id").all(nowMs) as Array<{ id: string }>
+      const ids = this.#w("SELECT id FROM access_requests WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id").all(nowMs) as Array<{ id: string }>
       return ids.map(({ id }) => {
-        this.#db.prepare("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?").run(nowMs, id)
-        const request = this.#loadRequest(id)!
+        this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?").run(nowMs, id)
+        const request = this.#loadRequest(id, true)!
         this.#appendAudit(audit(request))
         return request
       })
@@ -559,10 +569,10 @@ class SqliteStore implements IssuerStore {
 
   completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
     return this.#write(`complete task ${taskId}`, () => {
-      if (!this.#db.prepare('SELECT 1 FROM credentials WHERE task_id = ? LIMIT 1').get(taskId)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
-      const rows = this.#db.prepare("SELECT * FROM credentials WHERE task_id = ? AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id").all(taskId) as CredentialRow[]
+      if (!this.#w('SELECT 1 FROM credentials WHERE task_id = ? LIMIT 1').get(taskId)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
+      const rows = this.#w("SELECT * FROM credentials WHERE task_id = ? AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id").all(taskId) as CredentialRow[]
       if (rows.length === 0) throw agentIdError('ERR_CONFLICT', `task ${taskId} has no live credential left (completed or expired already)`)
-      const revoke = this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?")
+      const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
       for (const r of rows) revoke.run(r.id)
       const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
       this.#appendAudit(audit(revoked))
@@ -572,9 +582,9 @@ class SqliteStore implements IssuerStore {
 
   sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]> {
     return this.#write('sweep expired credentials', () => {
-      const rows = this.#db.prepare('SELECT * FROM credentials WHERE expired_at IS NULL AND expires <= ? ORDER BY expires, id LIMIT 1000').all(nowSeconds) as CredentialRow[]
+      const rows = this.#w('SELECT * FROM credentials WHERE expired_at IS NULL AND expires <= ? ORDER BY expires, id LIMIT 1000').all(nowSeconds) as CredentialRow[]
       const at = this.#now()
-      const mark = this.#db.prepare('UPDATE credentials SET expired_at = ? WHERE id = ?')
+      const mark = this.#w('UPDATE credentials SET expired_at = ? WHERE id = ?')
       return rows.map((row) => {
         mark.run(at, row.id)
         const record = toCredential({ ...row, expired_at: at })
@@ -591,14 +601,14 @@ class SqliteStore implements IssuerStore {
   ): Promise<ReviewItemRecord[]> {
     return this.#write(`start review ${campaign.id}`, () => {
       // Live, and not already waiting in an open campaign.
-      const live = (this.#db.prepare(`SELECT * FROM credentials c WHERE status != 'revoked' AND expires > ? AND NOT EXISTS (
+      const live = (this.#w(`SELECT * FROM credentials c WHERE status != 'revoked' AND expires > ? AND NOT EXISTS (
           SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)
         ORDER BY issued_at, id`).all(Math.floor(this.#now() / 1000)) as CredentialRow[]).map(toCredential)
       const picked = select(live)
       if (picked.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
-      this.#db.prepare('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)')
+      this.#w('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)')
         .run(campaign.id, campaign.name, campaign.createdBy, campaign.createdAt, campaign.deadline, 'open')
-      const insert = this.#db.prepare('INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, ?, ?, ?)')
+      const insert = this.#w('INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, ?, ?, ?)')
       const items = picked.map(({ id, credential }) => {
         const risk = credential.risk ?? 'critical'
         insert.run(id, campaign.id, credential.id, risk)
@@ -610,24 +620,24 @@ class SqliteStore implements IssuerStore {
   }
 
   listReviews(): Promise<ReviewCampaignRecord[]> {
-    return this.#read('list reviews', () => (this.#db.prepare('SELECT * FROM review_campaigns ORDER BY created_at, id').all() as CampaignRow[]).map(toCampaign))
+    return this.#read('list reviews', () => (this.#r('SELECT * FROM review_campaigns ORDER BY created_at, id').all() as CampaignRow[]).map(toCampaign))
   }
 
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]> {
     return this.#read('list review items', () =>
-      (this.#db.prepare('SELECT * FROM review_items WHERE (@campaign IS NULL OR campaign = @campaign) ORDER BY campaign, id').all({ campaign: campaign ?? null }) as ItemRow[]).map(toItem))
+      (this.#r('SELECT * FROM review_items WHERE (@campaign IS NULL OR campaign = @campaign) ORDER BY campaign, id').all({ campaign: campaign ?? null }) as ItemRow[]).map(toItem))
   }
 
   decideReviewItem(id: string, decision: 'certified' | 'revoked', reviewer: string, audit: (item: ReviewItemRecord) => AuditInput): Promise<ReviewItemRecord> {
     return this.#write(`review item ${id}`, () => {
-      const row = this.#db.prepare('SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ?').get(id) as (ItemRow & { campaign_status: string }) | undefined
+      const row = this.#w('SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ?').get(id) as (ItemRow & { campaign_status: string }) | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no review item ${id}`)
       if (row.decision !== null) throw agentIdError('ERR_CONFLICT', `review item ${id} was decided already (${row.decision})`)
       if (row.campaign_status !== 'open') throw agentIdError('ERR_CONFLICT', `review campaign ${row.campaign} is closed`)
       const at = this.#now()
-      this.#db.prepare('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(decision, reviewer, at, id)
-      if (decision === 'revoked') this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
-      else this.#db.prepare('UPDATE credentials SET reviewed_at = ? WHERE id = ?').run(at, row.credential_id)
+      this.#w('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(decision, reviewer, at, id)
+      if (decision === 'revoked') this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+      else this.#w('UPDATE credentials SET reviewed_at = ? WHERE id = ?').run(at, row.credential_id)
       const item = toItem({ ...row, decision, reviewer, decided_at: at })
       this.#appendAudit(audit(item))
       this.#closeIfDecided(row.campaign)
@@ -636,25 +646,25 @@ class SqliteStore implements IssuerStore {
   }
 
   #closeIfDecided(campaign: string): void {
-    if (!this.#db.prepare('SELECT 1 FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1').get(campaign)) {
-      this.#db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign)
+    if (!this.#w('SELECT 1 FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1').get(campaign)) {
+      this.#w("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign)
     }
   }
 
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]> {
     return this.#write('close overdue reviews', () => {
-      const campaigns = (this.#db.prepare("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id").all(nowMs) as CampaignRow[]).map(toCampaign)
+      const campaigns = (this.#w("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id").all(nowMs) as CampaignRow[]).map(toCampaign)
       const all: ReviewItemRecord[] = []
       for (const campaign of campaigns) {
-        const rows = this.#db.prepare('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id').all(campaign.id) as ItemRow[]
+        const rows = this.#w('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id').all(campaign.id) as ItemRow[]
         const overdue = rows.map((row) => {
-          this.#db.prepare("UPDATE review_items SET decision = 'expired', decided_at = ? WHERE id = ?").run(nowMs, row.id)
-          if (revokeUnreviewed) this.#db.prepare("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+          this.#w("UPDATE review_items SET decision = 'expired', decided_at = ? WHERE id = ?").run(nowMs, row.id)
+          if (revokeUnreviewed) this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
           return toItem({ ...row, decision: 'expired', decided_at: nowMs })
         })
-        this.#db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
+        this.#w("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
         if (overdue.length > 0) {
-          this.#db.prepare('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)').run(nowMs, 'review.overdue', 'high', campaign.id,
+          this.#w('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)').run(nowMs, 'review.overdue', 'high', campaign.id,
             JSON.stringify({ campaign: campaign.id, items: overdue.map((i) => i.id), credentials: overdue.map((i) => i.credentialId), revoked: revokeUnreviewed }))
         }
         this.#appendAudit(audit(campaign, overdue))
@@ -665,12 +675,12 @@ class SqliteStore implements IssuerStore {
   }
 
   listAlerts(limit = 100): Promise<AlertRecord[]> {
-    return this.#read('list alerts', () => (this.#db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
+    return this.#read('list alerts', () => (this.#r('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
 
   currentStatusLists(): Promise<StatusListRecord[]> {
     return this.#read('list status lists', () =>
-      (this.#db.prepare(`SELECT * FROM status_lists s WHERE NOT EXISTS (
+      (this.#r(`SELECT * FROM status_lists s WHERE NOT EXISTS (
           SELECT 1 FROM status_lists t WHERE t.purpose = s.purpose AND (t.created_at > s.created_at OR (t.created_at = s.created_at AND t.id > s.id)))
         ORDER BY s.purpose = 'suspension', s.id`).all() as Array<{ id: string; purpose: string; size: number; created_at: number }>)
         .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at })))
@@ -679,12 +689,12 @@ class SqliteStore implements IssuerStore {
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
     return this.#read('read status list', () => {
       const row = (listId === undefined
-        ? this.#db.prepare("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
-        : this.#db.prepare('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number } | undefined
+        ? this.#r("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
+        : this.#r('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number } | undefined
       if (!row) return undefined
       const setIndexes = (row.purpose === 'revocation'
-        ? this.#db.prepare("SELECT status_index FROM credentials WHERE status_list = ? AND status = 'revoked' ORDER BY status_index").all(row.id)
-        : this.#db.prepare("SELECT status_index FROM credentials WHERE suspension_list = ? AND status = 'suspended' ORDER BY status_index").all(row.id)) as Array<{ status_index: number }>
+        ? this.#r("SELECT status_index FROM credentials WHERE status_list = ? AND status = 'revoked' ORDER BY status_index").all(row.id)
+        : this.#r("SELECT status_index FROM credentials WHERE suspension_list = ? AND status = 'suspended' ORDER BY status_index").all(row.id)) as Array<{ status_index: number }>
       const indexes = setIndexes.map((r) => r.status_index)
       return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes: indexes }
     })
@@ -694,13 +704,13 @@ class SqliteStore implements IssuerStore {
     return this.#write('record delegations', () => {
       const written: DelegationRecord[] = []
       for (const r of records) {
-        if (!this.#db.prepare('SELECT 1 FROM credentials WHERE id = ?').get(r.root)) throw agentIdError('ERR_NOT_FOUND', `credential ${r.root} was not issued here`)
-        const known = this.#db.prepare('SELECT jwt_sha256 FROM delegations WHERE root = ? AND id = ?').get(r.root, r.id) as { jwt_sha256: string } | undefined
+        if (!this.#w('SELECT 1 FROM credentials WHERE id = ?').get(r.root)) throw agentIdError('ERR_NOT_FOUND', `credential ${r.root} was not issued here`)
+        const known = this.#w('SELECT jwt_sha256 FROM delegations WHERE root = ? AND id = ?').get(r.root, r.id) as { jwt_sha256: string } | undefined
         if (known) {
           if (known.jwt_sha256 !== r.jwtSha256) throw agentIdError('ERR_CONFLICT', `another delegation with id ${r.id} was reported under ${r.root} before`)
           continue
         }
-        this.#db.prepare(`INSERT INTO delegations (id, parent, root, delegator, delegate, entitlements, depth, not_before, expires, jwt_sha256, reported_at)
+        this.#w(`INSERT INTO delegations (id, parent, root, delegator, delegate, entitlements, depth, not_before, expires, jwt_sha256, reported_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(r.id, r.parent, r.root, r.delegator, r.delegate, JSON.stringify(r.entitlements),
           r.depth, r.notBefore, r.expires, r.jwtSha256, r.reportedAt)
         this.#appendAudit(audit(r))
@@ -712,30 +722,31 @@ class SqliteStore implements IssuerStore {
 
   listDelegations(root: string): Promise<DelegationRecord[]> {
     return this.#read('list delegations', () =>
-      (this.#db.prepare('SELECT * FROM delegations WHERE root = ? ORDER BY depth DESC, id').all(root) as DelegationRow[]).map(toDelegation))
+      (this.#r('SELECT * FROM delegations WHERE root = ? ORDER BY depth DESC, id').all(root) as DelegationRow[]).map(toDelegation))
   }
 
   getCredential(id: string): Promise<CredentialRecord | undefined> {
     return this.#read('read credential', () => {
-      const row = this.#db.prepare('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
+      const row = this.#r('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       return row && toCredential(row)
     })
   }
 
   listCredentials(filter: { subject?: string; taskId?: string } = {}): Promise<CredentialRecord[]> {
     return this.#read('list credentials', () =>
-      (this.#db.prepare('SELECT * FROM credentials WHERE (@subject IS NULL OR subject = @subject) AND (@task IS NULL OR task_id = @task) ORDER BY issued_at, id')
+      (this.#r('SELECT * FROM credentials WHERE (@subject IS NULL OR subject = @subject) AND (@task IS NULL OR task_id = @task) ORDER BY issued_at, id')
         .all({ subject: filter.subject ?? null, task: filter.taskId ?? null }) as CredentialRow[]).map(toCredential))
   }
 
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
     return this.#read('read audit log', () =>
-      (this.#db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as AuditRow[]).map(toAudit))
+      (this.#r('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as AuditRow[]).map(toAudit))
   }
 
-  close(): Promise<void> {
-    return this.#writes.run(async () => {
-      this.#db.close()
-    })
+  async close(): Promise<void> {
+    // Queued behind every pending write, so that in-flight work commits first.
+    await this.#writes.run(() => undefined)
+    this.#reader.close()
+    this.#db.close()
   }
 }
