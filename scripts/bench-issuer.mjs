@@ -19,9 +19,9 @@ if (pinned && !process.env.AGENTID_BENCH_PINNED) {
   process.exit(r.status ?? 1)
 }
 
-const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? 2000)
+const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? 1000)
 const CONCURRENCY = 32
-const ROUNDS = 3
+const ROUNDS = 5
 
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-issuer-'))
 const { issuer, adminToken } = await Issuer.init({ home, env: {} })

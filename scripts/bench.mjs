@@ -3,6 +3,7 @@
 // same run on one core; cold start beside bare node; peak RSS over 10,000 verifications.
 // Targets (issue 2): >= 85% of the two-verification limit, >= 12x Veramo, a repeat credential
 // >= 80% of the one-verification limit, cold start within 40 ms of bare node, RSS under 64 MB.
+// Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -146,6 +147,9 @@ async function main() {
   }
   console.log(`agentid bench (${new Date().toISOString()}, node ${process.version}, ${process.env.AGENTID_BENCH_PINNED ? 'pinned to CPU 0' : 'not pinned'})`)
   for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+  // The issuer service: its own process (the server on CPU 0, its clients on CPU 1).
+  const issuerBench = spawnSync(process.execPath, [join(dirname(self), 'bench-issuer.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (issuerBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

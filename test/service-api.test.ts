@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { generateAgentKey } from '@agentid/agent'
 import { ROLE_PRINCIPALS, startTestService, type RoleName, type TestService } from './support/service.js'
 
@@ -105,6 +106,18 @@ describe('issuer service API', function () {
         const expected = CASES.find((c) => c.route === `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)!
         assert.equal(op.security.length === 0, expected.access === 'public', `${method} ${path}: security matches its access`)
       }
+    }
+  })
+
+  it('docs/api.md lists every route with its access, and no other', async () => {
+    const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8')
+    const rows = [...doc.matchAll(/^\| (GET|POST|PUT|DELETE) \| `([^`]+)` \| ([^|]+) \|/gm)]
+      .map((m) => [`${m[1]} ${m[2]!.replace(/\{(\w+)\}/g, ':$1')}`, m[3]!.trim()] as const)
+    assert.deepEqual(rows.map(([route]) => route).sort(), CASES.map((c) => c.route).sort())
+    for (const [route, access] of rows) {
+      const expected = CASES.find((c) => c.route === route)!.access
+      const written = access === 'public' || access === 'any' ? access : access === 'approver' ? APPROVERS : access.split(', ')
+      assert.deepEqual(written, expected, route)
     }
   })
 

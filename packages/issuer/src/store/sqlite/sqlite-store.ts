@@ -30,6 +30,7 @@ import type {
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
 import { GroupCommit } from './group-commit.js'
+import { preparedStatements, type Statements } from './statements.js'
 import { openDatabase, openReader } from './open-database.js'
 
 /** Options of {@link openSqliteStore}. */
@@ -197,8 +198,9 @@ class SqliteStore implements IssuerStore {
   readonly #db: Database.Database
   readonly #reader: Database.Database
   readonly #writes: GroupCommit
-  readonly #statements = new Map<string, Database.Statement>()
-  readonly #readStatements = new Map<string, Database.Statement>()
+  // Statements on the write and the read connection.
+  readonly #w: Statements
+  readonly #r: Statements
   readonly #now: () => number
   readonly #randomIndex: (max: number) => number
 
@@ -206,6 +208,8 @@ class SqliteStore implements IssuerStore {
     this.#db = db
     this.#reader = reader
     this.#writes = new GroupCommit(db, (error) => storeError(error, 'commit'))
+    this.#w = preparedStatements(db)
+    this.#r = preparedStatements(reader)
     this.#now = options.now ?? Date.now
     this.#randomIndex = options.randomIndex ?? ((max) => randomInt(max))
     this.custody = { keyStore: new SqliteKeyStore(db), privateKeyStore: new SqlitePrivateKeyStore(db, options.kek), didStore: new SqliteDidStore(db) }
@@ -221,20 +225,6 @@ class SqliteStore implements IssuerStore {
     this.#w('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash)
     return { ...input, seq, at, prevHash, hash }
-  }
-
-  // A statement on the write connection, prepared once.
-  #w(sql: string): Database.Statement {
-    let statement = this.#statements.get(sql)
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)))
-    return statement
-  }
-
-  // A statement on the read connection, prepared once.
-  #r(sql: string): Database.Statement {
-    let statement = this.#readStatements.get(sql)
-    if (!statement) this.#readStatements.set(sql, (statement = this.#reader.prepare(sql)))
-    return statement
   }
 
   // One write operation (it may await: signing) in its own savepoint of a group commit: all of it
