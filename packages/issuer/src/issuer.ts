@@ -686,16 +686,19 @@ export class Issuer {
   async startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'admin') && !hasRole(principal, 'reviewer')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not start reviews: admin or reviewer only`)
+    if (input.name !== undefined && (typeof input.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.name))) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 letters, digits, . _ -')
+    return this.#openReview(input.name ?? `review-${isoSeconds(this.#now()).slice(0, 10)}`, input.all === true, principal.id)
+  }
+
+  async #openReview(name: string, all: boolean, actor: string): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
     const { policy } = await this.policy()
     const now = this.#now()
-    const name = input.name ?? `review-${isoSeconds(now).slice(0, 10)}`
-    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 letters, digits, . _ -')
     const id = `rev-${randomUUID()}`
     const items = await this.store.startReview(
-      { id, name, createdBy: principal.id, createdAt: now, deadline: now + policy.reviewDeadlineSeconds * 1000, status: 'open' },
-      (live) => live.filter((c) => input.all === true || (c.reviewedAt ?? c.issuedAt) + policy.reviewIntervalSeconds[c.risk ?? 'critical'] * 1000 <= now)
+      { id, name, createdBy: actor, createdAt: now, deadline: now + policy.reviewDeadlineSeconds * 1000, status: 'open' },
+      (live) => live.filter((c) => all || (c.reviewedAt ?? c.issuedAt) + policy.reviewIntervalSeconds[c.risk ?? 'critical'] * 1000 <= now)
         .map((credential) => ({ id: `item-${randomUUID()}`, credential })),
-      (picked) => ({ actor: principal.id, action: 'review.start', target: id, details: { name, items: picked.map((i) => ({ item: i.id, credential: i.credentialId, risk: i.risk })) } }),
+      (picked) => ({ actor, action: 'review.start', target: id, details: { name, items: picked.map((i) => ({ item: i.id, credential: i.credentialId, risk: i.risk })) } }),
     )
     return { campaign: id, items }
   }
@@ -715,10 +718,11 @@ export class Issuer {
 
   /**
    * The sweeper: expires pending requests and records expired credentials, closes overdue
-   * reviews (revoking what nobody certified, when the policy says so, and raising an alert).
-   * Nothing waits for a person. Run it periodically (`agentid serve` does).
+   * reviews (revoking what nobody certified, when the policy says so, and raising an alert), and
+   * opens a review campaign for the credentials whose review falls due (the schedule is each
+   * risk's review interval). Nothing waits for a person. Run it periodically (`agentid serve` does).
    */
-  async sweep(): Promise<{ requestsExpired: number; credentialsExpired: number; reviewItemsOverdue: number }> {
+  async sweep(): Promise<{ requestsExpired: number; credentialsExpired: number; reviewItemsOverdue: number; reviewItemsOpened: number }> {
     const now = this.#now()
     const { policy } = await this.policy()
     const requests = await this.store.expireRequests(now, (r) => ({ actor: 'system', action: 'request.expire', target: r.id, details: { subject: r.subject, approvals: r.approvals.length, of: r.chain.length } }))
@@ -727,7 +731,11 @@ export class Issuer {
       actor: 'system', action: 'review.close', target: campaign.id,
       details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [] },
     }))
-    return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length }
+    const scheduled = await this.#openReview(`scheduled-${isoSeconds(now).slice(0, 10)}`, false, 'system').catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'ERR_CONFLICT') return undefined // nothing due
+      throw error
+    })
+    return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length, reviewItemsOpened: scheduled?.items.length ?? 0 }
   }
 
   close(): Promise<void> {

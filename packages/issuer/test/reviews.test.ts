@@ -72,6 +72,18 @@ describe('access reviews and the sweeper', () => {
     assert.ok(actions.includes('review.start') && actions.includes('review.close'))
   })
 
+  it('opens a campaign by schedule when reviews fall due, once', async () => {
+    const c = await grant('read')
+    assert.equal((await issuer.sweep()).reviewItemsOpened, 0)
+    clock += DAY
+    assert.equal((await issuer.sweep()).reviewItemsOpened, 1)
+    assert.equal((await issuer.sweep()).reviewItemsOpened, 0, 'not twice while the campaign is open')
+    const [campaign] = await issuer.store.listReviews()
+    assert.equal(campaign?.createdBy, 'system')
+    assert.match(campaign?.name ?? '', /^scheduled-/)
+    assert.deepEqual((await issuer.store.listReviewItems(campaign?.id)).map((i) => i.credentialId), [c.id])
+  })
+
   it('only reviewers and admins review', async () => {
     await grant('read')
     await assert.rejects(issuer.startReview({ all: true }, { id: 'aude', roles: ['auditor'] }), { code: 'ERR_FORBIDDEN' })

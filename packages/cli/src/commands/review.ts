@@ -50,10 +50,10 @@ export function registerReview(program: Command, ctx: CommandContext): void {
 
   program
     .command('sweep')
-    .description('run the sweeper once on the local database: expire requests and credentials, close overdue reviews (the service does this every 30 s)')
+    .description('run the sweeper once on the local database: expire requests and credentials, close overdue reviews, open the reviews that fall due (the service does this every 30 s)')
     .action(async () => {
       if (ctx.remote()) throw agentIdError('ERR_USAGE', 'sweep runs on the local database; the service sweeps by itself')
       const result = await (await ctx.issuer()).sweep()
-      ctx.out().result(result, () => `expired ${result.requestsExpired} requests and ${result.credentialsExpired} credentials; ${result.reviewItemsOverdue} review items overdue`)
+      ctx.out().result(result, () => `expired ${result.requestsExpired} requests and ${result.credentialsExpired} credentials; ${result.reviewItemsOverdue} review items overdue; ${result.reviewItemsOpened} put up for review`)
     })
 }
