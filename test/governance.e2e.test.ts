@@ -120,6 +120,61 @@ describe('governance through the issuer service (real server, real SQLite, verif
     })
   })
 
+  describe('an agent asks for itself, authenticated by its presentation to the issuer', () => {
+    let t: TestService
+    const bot = generateAgentKey()
+    const other = generateAgentKey()
+    let credential: string
+
+    before(async () => {
+      t = await startTestService()
+      await t.issuer.putRole({ name: 'reader', description: 'reads', entitlements: [{ resource: 'db:orders', actions: ['read'] }], ttlSeconds: 3600 }, 'test')
+      credential = (await t.issuer.registerAgent({ did: bot.did, name: 'bot', kind: 'service', owner: 'ops', role: 'reader' }, 'test')).credentials[0]!.jwt
+      await t.issuer.registerAgent({ did: other.did, name: 'other', kind: 'service', owner: 'ops', role: 'reader' }, 'test')
+    })
+    after(async () => {
+      await t.close()
+    })
+
+    async function vp(options: { key?: AgentKey; audience?: string; credentials?: string[]; challenge?: string } = {}): Promise<string> {
+      const { body } = await t.call(undefined, 'GET', '/challenge')
+      assert.equal(body.audience, t.issuer.did)
+      return createPresentation({ key: options.key ?? bot, credentials: options.credentials ?? [credential], audience: options.audience ?? t.issuer.did, challenge: options.challenge ?? body.challenge })
+    }
+    const ask = (presentation: string, subject = bot.did) =>
+      t.call(undefined, 'POST', '/requests', { subject, entitlements: [{ resource: 'db:orders', actions: ['update'] }], ttl: '1h' }, { authorization: `VP ${presentation}` })
+
+    it('opens a request for itself, recorded with its own DID as requester', async () => {
+      const r = await ask(await vp())
+      assert.equal(r.status, 202, JSON.stringify(r.body))
+      assert.equal(r.body.request.requester, bot.did)
+    })
+
+    it('refuses, each with its code and nothing written: a replay, another audience, a made-up challenge, another agent, a stolen presentation, a revoked credential, another route', async () => {
+      const used = await vp()
+      const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
+        ['another agent as subject', async () => ask(await vp(), other.did), 403, 'ERR_FORBIDDEN'],
+        ['a replayed presentation', async () => { await ask(used); return ask(used) }, 401, 'ERR_VP_REPLAY'],
+        ['a presentation for another audience', async () => ask(await vp({ audience: other.did })), 401, 'ERR_VP_AUDIENCE'],
+        ['a challenge the issuer never gave', async () => ask(await vp({ challenge: 'made-up-challenge-0000' })), 401, 'ERR_VP_NONCE'],
+        ['a credential presented by someone else', async () => ask(await vp({ key: other })), 401, 'ERR_VP_HOLDER_BINDING'],
+        ['a presentation on a route for principals', async () => t.call(undefined, 'GET', '/requests', undefined, { authorization: `VP ${await vp()}` }), 401, 'ERR_UNAUTHORIZED'],
+        ['garbage', async () => ask('not.a.jwt'), 401, 'ERR_VP_NONCE'],
+      ]
+      for (const [name, call, status, code] of cases) {
+        const before = t.dump()
+        const r = await call()
+        assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body)}`)
+        assert.equal(r.body.error.code, code, name)
+        if (name !== 'a replayed presentation') assert.equal(t.dump(), before, `${name}: nothing written`)
+      }
+      const [record] = await t.issuer.store.listCredentials({ subject: bot.did })
+      await t.issuer.revoke(record!.id, 'test')
+      const revoked = await ask(await vp())
+      assert.equal(revoked.body.error.code, 'ERR_VC_REVOKED')
+    })
+  })
+
   describe('approval chains: each violation refused with its code, nothing written', () => {
     let clock = Date.now()
     let t: TestService

@@ -20,6 +20,7 @@ interface Case {
 const CASES: readonly Case[] = [
   { route: 'GET /health', path: '/health', access: 'public', allowed: 200 },
   { route: 'GET /issuer', path: '/issuer', access: 'public', allowed: 200 },
+  { route: 'GET /challenge', path: '/challenge', access: 'public', allowed: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', access: 'public', allowed: 200 },
   { route: 'GET /status/:list', path: '/status/rev-1', access: 'public', allowed: 200 },
   { route: 'GET /whoami', path: '/whoami', access: 'any', allowed: 200 },
@@ -42,7 +43,7 @@ const CASES: readonly Case[] = [
   { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },
   { route: 'GET /requests', path: '/requests', access: 'any', allowed: 200 },
-  { route: 'POST /requests', path: '/requests', access: ['admin', 'agent-owner'], allowed: 404, body: { subject: UNKNOWN_DID, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
+  { route: 'POST /requests', path: '/requests', access: ['admin', 'agent-owner', 'agent'], allowed: 404, body: { subject: UNKNOWN_DID, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
   { route: 'GET /requests/:id', path: '/requests/req-nope', access: 'any', allowed: 404 },
   { route: 'POST /requests/:id/approve', path: '/requests/req-nope/approve', access: APPROVERS, allowed: 404 },
   { route: 'POST /requests/:id/deny', path: '/requests/req-nope/deny', access: APPROVERS, allowed: 404 },

@@ -14,6 +14,12 @@ export interface Principal {
 export const BUILT_IN_ROLES = ['admin', 'reviewer', 'auditor', 'agent-owner'] as const
 
 /**
+ * The role of an agent authenticated by its own presentation (never held by a token principal):
+ * it may ask for access for itself, nothing else.
+ */
+export const AGENT_ROLE = 'agent'
+
+/**
  * The local operator of the CLI: whoever can open the database and its key-encryption key
  * already controls the issuer, so they act as an admin, under their login name.
  */
@@ -36,13 +42,14 @@ export function owns(principal: Principal, agent: AgentRecord): boolean {
 }
 
 /**
- * Admins act on any agent; an agent owner on their own.
+ * Admins act on any agent; an agent owner on their own; an agent on itself.
  * @throws AgentIdError ERR_FORBIDDEN
  */
 export function assertMayActOn(principal: Principal, agent: AgentRecord, what: string): void {
   if (hasRole(principal, 'admin')) return
   if (hasRole(principal, 'agent-owner') && owns(principal, agent)) return
-  throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not ${what} for ${agent.did}: only an admin or the agent's owner may`)
+  if (hasRole(principal, AGENT_ROLE) && principal.did === agent.did) return
+  throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not ${what} for ${agent.did}: only an admin, the agent's owner or the agent itself may`)
 }
 
 /** A fresh bearer token: `aid_` and 32 random bytes. */

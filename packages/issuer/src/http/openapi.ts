@@ -35,7 +35,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').split(/[/.-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`,
       summary: route.summary,
       tags: [route.tag],
-      security: route.access === 'public' ? [] : [{ bearer: [] }],
+      security: route.access === 'public' ? [] : [{ bearer: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : [])],
       'x-agentid-access': route.access,
       parameters: parameters(route),
       ...(route.body ? { requestBody: { required: false, content: { 'application/json': { schema: route.body } } } } : {}),
@@ -50,7 +50,12 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       description: 'Enrols agents by did:key, issues entitlement credentials (VC-JWT, EdDSA) and governs them. Errors are {"error":{"code","message"}}; codes and their statuses: '
         + Object.entries(ERROR_CODES).map(([code, { status }]) => `${code} ${status}`).join(', '),
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a principal token (aid_...), stored by the issuer only as a hash' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'a principal token (aid_...), stored by the issuer only as a hash' },
+        agentPresentation: { type: 'http', scheme: 'VP', description: "an agent's VP-JWT addressed to the issuer DID over a challenge from GET /challenge, holding a live credential of this issuer" },
+      },
+    },
     paths,
   }
 }

@@ -226,8 +226,8 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'POST', url: '/requests', summary: 'ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened', tag: 'requests',
-    access: ['admin', 'agent-owner'], body: schema.accessRequestBody, success: [201, 202],
+    method: 'POST', url: '/requests', summary: "ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened; an agent may ask for itself with Authorization: VP <presentation to the issuer over GET /challenge>", tag: 'requests',
+    access: ['admin', 'agent-owner', 'agent'], body: schema.accessRequestBody, success: [201, 202],
     handler: async ({ issuer, principal, body }) => {
       const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string }
       const outcome = await issuer.requestAccess({

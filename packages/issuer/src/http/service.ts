@@ -5,6 +5,8 @@ import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
 import { mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { StatusListPublisher } from './status-publisher.js'
+import { agentAuthenticator } from './agent-auth.js'
+import { AGENT_ROLE } from '../governance/principal.js'
 import { idParam } from './schemas.js'
 
 /** Options of {@link createService} and {@link startService}. */
@@ -63,6 +65,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
   const principals = new WeakMap<FastifyRequest, Principal>()
+  const agents = agentAuthenticator(issuer)
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
@@ -78,6 +81,15 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     const access = (request.routeOptions.config as Partial<RouteConfig> | undefined)?.access
     if (access === undefined || access === 'public') return
     const header = request.headers.authorization
+    // An agent speaks for itself with a presentation, on the routes that name the agent role.
+    if (typeof header === 'string' && header.startsWith('VP ')) {
+      if (access === 'any' || !access.includes(AGENT_ROLE)) {
+        reply.header('www-authenticate', 'Bearer realm="agentid"')
+        throw agentIdError('ERR_UNAUTHORIZED', `${request.method} ${request.routeOptions.url} takes a principal's bearer token, not an agent's presentation`)
+      }
+      principals.set(request, await agents.authenticate(header.slice(3).trim()))
+      return
+    }
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
     const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
@@ -136,6 +148,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
 
   const routes: Route[] = [
     ...ROUTES,
+    {
+      method: 'GET', url: '/challenge', summary: "a single-use challenge (2 minutes) for an agent's presentation to this issuer (Authorization: VP <jwt>)",
+      tag: 'agents', access: 'public', success: [200],
+      handler: async () => ({ body: { challenge: agents.challenge(), audience: issuer.did, expiresIn: 120 } }),
+    },
     {
       method: 'GET', url: '/status/:list', summary: 'a status list as a signed BitstringStatusListCredential (VC-JWT); public and cacheable, with ETag and conditional GET',
       tag: 'status', access: 'public', params: idParam('list', 64), success: [200, 304], produces: 'application/vc+jwt',

@@ -1,0 +1,50 @@
+import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
+import { createVerifier, type StatusSource } from '@agentid/verifier'
+import type { Issuer } from '../issuer.js'
+import { AGENT_ROLE, type Principal } from '../governance/principal.js'
+
+/**
+ * Agents authenticate to the issuer as any verifier would have them: a presentation (VP-JWT)
+ * addressed to the issuer's DID, over a single-use challenge from `GET /challenge`, holding a
+ * live credential of this issuer. The status of that credential is read from the issuer's own
+ * records, so a revoked or suspended agent is refused at once.
+ */
+export interface AgentAuthenticator {
+  challenge(): string
+  /** @throws AgentIdError with the verifier's code (ERR_VP_NONCE, ERR_VP_REPLAY, ERR_VC_REVOKED, ...) */
+  authenticate(presentation: string): Promise<Principal>
+}
+
+export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
+  const statusLists: StatusSource = {
+    async check(_entry, credential) {
+      const record = await issuer.store.getCredential(credential.id)
+      if (!record) return { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message: `credential ${credential.id} is not in this issuer's records` }
+      if (record.status === 'revoked') return { ok: false, code: 'ERR_VC_REVOKED', message: `credential ${credential.id} is revoked` }
+      if (record.status === 'suspended') return { ok: false, code: 'ERR_VC_SUSPENDED', message: `credential ${credential.id} is suspended` }
+      return { ok: true }
+    },
+  }
+  const verifier = createVerifier({ did: issuer.did, trustedIssuers: [issuer.did], statusLists, challengeTtl: 120 })
+  return {
+    challenge: () => verifier.challenge(),
+    async authenticate(presentation) {
+      const result = await verifier.verifyPresentation(presentation, { challenge: nonceOf(presentation) })
+      if (!result.ok) throw agentIdError(result.code, `presentation refused: ${result.message}`)
+      return { id: result.holder, roles: [AGENT_ROLE], did: result.holder }
+    },
+  }
+}
+
+// The nonce the presentation claims to answer: the verifier then checks that this issuer issued
+// it, that it is unused and unexpired, and that the presentation is signed over it.
+function nonceOf(presentation: string): string {
+  const payload = presentation.split('.')[1]
+  try {
+    const nonce = (parseStrictJson(decodeBase64url(payload ?? '', 'ERR_VP_NONCE', 'presentation payload').toString('utf8')) as { nonce?: unknown }).nonce
+    if (typeof nonce === 'string') return nonce
+  } catch {
+    // reported below
+  }
+  throw agentIdError('ERR_VP_NONCE', 'the presentation carries no readable nonce: get one from GET /challenge')
+}
