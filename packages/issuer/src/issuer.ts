@@ -128,6 +128,7 @@ export class Issuer {
   readonly #now: () => number
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
+  readonly #statusListeners = new Set<() => void>()
 
   private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
@@ -456,10 +457,27 @@ export class Issuer {
    */
   async revoke(credentialId: string, by: string | Principal, reason?: string): Promise<CredentialRecord> {
     const actor = asPrincipal(by).id
-    return this.store.revokeCredential(credentialId, (r) => ({
+    return this.#changesStatus(this.store.revokeCredential(credentialId, (r) => ({
       actor, action: 'credential.revoke', target: r.id,
       details: { subject: r.subject, statusList: r.listId, statusIndex: r.index, ...(reason !== undefined ? { reason } : {}) },
-    }))
+    })))
+  }
+
+  /**
+   * Calls `listener` after every committed change of a credential's status (revocation,
+   * suspension, resumption, retirement, task completion, a review's revocation): what the service
+   * pushes to subscribed verifiers. Returns the function that unsubscribes.
+   */
+  onStatusChange(listener: () => void): () => void {
+    this.#statusListeners.add(listener)
+    return () => this.#statusListeners.delete(listener)
+  }
+
+  // Passes the result through, telling the listeners once it is committed.
+  async #changesStatus<T>(change: Promise<T>): Promise<T> {
+    const result = await change
+    for (const listener of this.#statusListeners) listener()
+    return result
   }
 
   /**
@@ -471,10 +489,10 @@ export class Issuer {
   async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal): Promise<CredentialRecord[]> {
     const actor = asPrincipal(by).id
     const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
-    return this.store.setSuspended(checked, suspended, (changed) => ({
+    return this.#changesStatus(this.store.setSuspended(checked, suspended, (changed) => ({
       actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
       details: { credentials: changed.map((c) => c.id) },
-    }))
+    })))
   }
 
   /**
@@ -507,10 +525,10 @@ export class Issuer {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not retire agents: admin only`)
     const target = parseDidKey(did).did
-    return this.store.retireAgent(target, (step) => ({
+    return this.#changesStatus(this.store.retireAgent(target, (step) => ({
       actor: principal.id, action: 'agent.retire', target: step.agent,
       details: { revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}), ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}) },
-    }))
+    })))
   }
 
   /**
@@ -674,7 +692,7 @@ export class Issuer {
         if (agent) assertMayActOn(principal, agent, `complete task ${taskId}`)
       }
     }
-    return this.store.completeTask(taskId, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${taskId}`, details: { revoked: revoked.map((r) => r.id) } }))
+    return this.#changesStatus(this.store.completeTask(taskId, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${taskId}`, details: { revoked: revoked.map((r) => r.id) } })))
   }
 
   /**
@@ -711,9 +729,10 @@ export class Issuer {
   async decideReview(itemId: string, decision: 'certified' | 'revoked', by: string | Principal): Promise<ReviewItemRecord> {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not review access: reviewer or admin only`)
-    return this.store.decideReviewItem(itemId, decision, principal.id, (item) => ({
+    const decided = this.store.decideReviewItem(itemId, decision, principal.id, (item) => ({
       actor: principal.id, action: decision === 'certified' ? 'review.certify' : 'review.revoke', target: item.id, details: { campaign: item.campaign, credential: item.credentialId },
     }))
+    return decision === 'revoked' ? this.#changesStatus(decided) : decided
   }
 
   /**
@@ -727,10 +746,11 @@ export class Issuer {
     const { policy } = await this.policy()
     const requests = await this.store.expireRequests(now, (r) => ({ actor: 'system', action: 'request.expire', target: r.id, details: { subject: r.subject, approvals: r.approvals.length, of: r.chain.length } }))
     const credentials = await this.store.sweepExpired(Math.floor(now / 1000), (c) => ({ actor: 'system', action: 'credential.expire', target: c.id, details: { subject: c.subject, expires: c.expires } }))
-    const overdue = await this.store.closeOverdueReviews(now, policy.revokeUnreviewed, (campaign, items) => ({
+    const closing = this.store.closeOverdueReviews(now, policy.revokeUnreviewed, (campaign, items) => ({
       actor: 'system', action: 'review.close', target: campaign.id,
       details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [] },
     }))
+    const overdue = await (policy.revokeUnreviewed ? this.#changesStatus(closing) : closing)
     const scheduled = await this.#openReview(`scheduled-${isoSeconds(now).slice(0, 10)}`, false, 'system').catch((error: unknown) => {
       if ((error as { code?: string }).code === 'ERR_CONFLICT') return undefined // nothing due
       throw error

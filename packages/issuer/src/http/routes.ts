@@ -43,6 +43,8 @@ export interface RouteResult {
   readonly headers?: Readonly<Record<string, string>>
   /** Sent as text with this content type instead of JSON. */
   readonly contentType?: string
+  /** Takes over the raw response instead (a stream); `status`, `body` and headers are ignored. */
+  readonly stream?: (response: import('node:http').ServerResponse) => Promise<void>
 }
 
 /** One route of the API: what serves it and what documents it (OpenAPI is built from these). */

@@ -4,6 +4,7 @@ import type { Issuer } from '../issuer.js'
 import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
 import { mayCall, ROUTES, type Access, type Route } from './routes.js'
+import { StatusEventHub } from './status-events.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
 import { AGENT_ROLE } from '../governance/principal.js'
@@ -23,6 +24,10 @@ export interface ServiceOptions {
   readonly statusListTtlSeconds?: number
   /** `Cache-Control: max-age` of a served status list in seconds (default 60). */
   readonly statusMaxAgeSeconds?: number
+  /** Seconds after which an unchanged status list is signed again (default 60): keep it well under verifiers' maximum age. */
+  readonly statusResignSeconds?: number
+  /** Milliseconds between looks for status changes made by other processes on the same database, and keep-alive pings (default 5000; 0 disables). */
+  readonly statusCheckIntervalMs?: number
   /** Where failures of the background sweeper and unexpected errors are reported (default stderr). */
   readonly log?: (line: string) => void
   /**
@@ -54,7 +59,8 @@ interface RouteConfig { readonly access: Access }
 export function createService(issuer: Issuer, options: ServiceOptions = {}): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  const publisher = new StatusListPublisher(issuer, options.statusListTtlSeconds ?? 3600)
+  const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
+  const events = new StatusEventHub(issuer, publisher, log)
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const app = Fastify({
     logger: false,
@@ -66,6 +72,13 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   })
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
+  // Push: every committed status change is announced to subscribed verifiers at once.
+  const unsubscribe = issuer.onStatusChange(() => void events.check())
+  app.decorate('statusEvents', events)
+  app.addHook('preClose', async () => {
+    unsubscribe()
+    events.closeAll()
+  })
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
@@ -139,6 +152,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
           headers: request.headers,
         })
         void reply.status(result.status ?? 200)
+        if (result.stream) {
+          reply.hijack()
+          return result.stream(reply.raw)
+        }
         for (const [name, value] of Object.entries(result.headers ?? {})) void reply.header(name, value)
         if (result.contentType) return reply.type(result.contentType).send(result.body)
         return reply.header('cache-control', 'no-store').send(result.body)
@@ -152,6 +169,17 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       method: 'GET', url: '/challenge', summary: "a single-use challenge (2 minutes) for an agent's presentation to this issuer (Authorization: VP <jwt>)",
       tag: 'agents', access: 'public', success: [200],
       handler: async () => ({ body: { challenge: agents.challenge(), audience: issuer.did, expiresIn: 120 } }),
+    },
+    {
+      method: 'GET', url: '/status/events', summary: 'server-sent events: "status" events { list, url, etag } when a status list changes (the current versions first); public, no credential ids',
+      tag: 'status', access: 'public', success: [200], produces: 'text/event-stream',
+      handler: async () => ({
+        body: undefined,
+        stream: async (response) => {
+          if (await events.add(response)) return
+          response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '10' }).end(JSON.stringify({ error: { code: 'ERR_STATUS_UNAVAILABLE', message: 'too many event subscribers; poll the lists instead' } }))
+        },
+      }),
     },
     {
       method: 'GET', url: '/status/:list', summary: 'a status list as a signed BitstringStatusListCredential (VC-JWT); public and cacheable, with ETag and conditional GET',
@@ -193,13 +221,23 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     sweeping = sweeping.then(() => issuer.sweep()).catch((error: unknown) => log(`agentid serve: sweep failed: ${(error as Error).message}`))
   }, interval) : undefined
   timer?.unref()
+  // Changes made by other processes on the same database (the CLI), re-signing, keep-alive.
+  const events = (app as unknown as { statusEvents: StatusEventHub }).statusEvents
+  const checkInterval = options.statusCheckIntervalMs ?? 5000
+  const checker = checkInterval > 0 ? setInterval(() => {
+    void events.check()
+    events.ping()
+  }, checkInterval) : undefined
+  checker?.unref()
   return {
     url,
     app,
     async close() {
       if (timer) clearInterval(timer)
+      if (checker) clearInterval(checker)
       await app.close()
       await sweeping
+      await events.settled()
     },
   }
 }

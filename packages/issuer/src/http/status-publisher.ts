@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto'
 import { agentIdError } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 
-/** A signed status list as served: the VC-JWT and its entity tag. */
+/** A signed status list as served: the VC-JWT, its entity tag and the URL it says it is at. */
 export interface PublishedList {
+  readonly id: string
+  readonly url: string
   readonly jwt: string
   readonly etag: string
 }
@@ -14,20 +16,24 @@ interface Signed extends PublishedList {
 }
 
 /**
- * Serves status lists without signing one per request: a list is signed again only when its set
- * bits change or half of its validity has passed. Concurrent requests share one signature.
+ * Serves status lists without signing one per request: a list is signed again when its set bits
+ * change, or once `resignAfterSeconds` have passed, so that what verifiers fetch is always young
+ * (they judge freshness by when a list was signed, against their own maximum age).
+ * Concurrent requests share one signature.
  */
 export class StatusListPublisher {
   readonly #issuer: Issuer
   readonly #ttlSeconds: number
+  readonly #resignAfterMs: number
   readonly #now: () => number
   readonly #signed = new Map<string, Signed>()
   readonly #pending = new Map<string, Promise<Signed>>()
 
-  constructor(issuer: Issuer, ttlSeconds: number, now: () => number = Date.now) {
+  constructor(issuer: Issuer, options: { ttlSeconds: number; resignAfterSeconds: number; now?: () => number }) {
     this.#issuer = issuer
-    this.#ttlSeconds = ttlSeconds
-    this.#now = now
+    this.#ttlSeconds = options.ttlSeconds
+    this.#resignAfterMs = Math.min(options.resignAfterSeconds, options.ttlSeconds / 2) * 1000
+    this.#now = options.now ?? Date.now
   }
 
   /** @throws AgentIdError ERR_NOT_FOUND, ERR_STORE */
@@ -47,8 +53,8 @@ export class StatusListPublisher {
   }
 
   async #sign(listId: string, bitsKey: string): Promise<Signed> {
-    const { jwt } = await this.#issuer.publishStatusList(listId, this.#ttlSeconds)
-    const signed = { jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 27)}"`, bitsKey, refreshAfter: this.#now() + (this.#ttlSeconds * 1000) / 2 }
+    const { jwt, url } = await this.#issuer.publishStatusList(listId, this.#ttlSeconds)
+    const signed = { id: listId, url, jwt, etag: `"${createHash('sha256').update(jwt).digest('base64url').slice(0, 27)}"`, bitsKey, refreshAfter: this.#now() + this.#resignAfterMs }
     this.#signed.set(listId, signed)
     return signed
   }

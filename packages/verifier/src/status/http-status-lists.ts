@@ -25,7 +25,12 @@ export interface HttpStatusListOptions {
 
 /** A status source that fetches lists over HTTP and keeps them; `refresh` forces a fetch. */
 export interface HttpStatusSource extends StatusSource {
+  /** Fetches the list at `url` now (a conditional GET when it is cached). */
   refresh(url: string): Promise<void>
+  /** True when the list at `url` is cached: the lists this verifier uses. */
+  knows(url: string): boolean
+  /** The URLs of the cached lists. */
+  urls(): string[]
 }
 
 interface Cached {
@@ -103,6 +108,8 @@ export function httpStatusLists(options: HttpStatusListOptions = {}): HttpStatus
 
   return {
     refresh: fetchOnce,
+    knows: (url) => cache.has(url),
+    urls: () => [...cache.keys()],
 
     async check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): Promise<StatusOutcome> {
       const url = entry.statusListCredential
