@@ -144,6 +144,13 @@ describe('governance through the issuer service (real server, real SQLite, verif
     const ask = (presentation: string, subject = bot.did) =>
       t.call(undefined, 'POST', '/requests', { subject, entitlements: [{ resource: 'db:orders', actions: ['update'] }], ttl: '1h' }, { authorization: `VP ${presentation}` })
 
+    it('never gets even low-risk access without a person: its own request takes at least the medium chain', async () => {
+      const r = await t.call(undefined, 'POST', '/requests', { subject: bot.did, entitlements: [{ resource: 'db:anything/*', actions: ['read'] }], ttl: '7d' }, { authorization: `VP ${await vp()}` })
+      assert.equal(r.status, 202, JSON.stringify(r.body))
+      assert.equal(r.body.request.risk, 'low')
+      assert.deepEqual(r.body.request.chain, ['ai-ops'])
+    })
+
     it('opens a request for itself, recorded with its own DID as requester', async () => {
       const r = await ask(await vp())
       assert.equal(r.status, 202, JSON.stringify(r.body))
@@ -223,6 +230,21 @@ describe('governance through the issuer service (real server, real SQLite, verif
       await refused(tokens.duo!, `/requests/${id}/approve`, { role: 'security' }, 409, 'ERR_CONFLICT')
     })
 
+    it('a principal holding several roles of the chain names the one it acts in', async () => {
+      const id = await open(t.tokens.admin, ['write'])
+      await refused(tokens.duo!, `/requests/${id}/approve`, {}, 400, 'ERR_INPUT_INVALID')
+    })
+
+    it('one person, one principal: a second principal for the same DID is refused', async () => {
+      const before = t.dump()
+      for (const body of [{ id: 'owen-ops', roles: ['ai-ops'], did: ownerKey.did }, { id: ownerKey.did, roles: ['security'] }]) {
+        const r = await t.call(t.tokens.admin, 'POST', '/principals', body)
+        assert.equal(r.status, 409, JSON.stringify(r.body))
+        assert.equal(r.body.error.code, 'ERR_CONFLICT')
+      }
+      assert.equal(t.dump(), before)
+    })
+
     it('out-of-order role: security cannot approve the ai-ops level', async () => {
       const id = await open(t.tokens.admin, ['write'])
       await refused(t.tokens.security, `/requests/${id}/approve`, {}, 403, 'ERR_FORBIDDEN')
@@ -256,6 +278,79 @@ describe('governance through the issuer service (real server, real SQLite, verif
       const id = await open(t.tokens.admin, ['write'])
       await refused(t.tokens.reviewer, `/requests/${id}/approve`, {}, 403, 'ERR_FORBIDDEN')
       await refused(t.tokens.admin, `/requests/${id}/approve`, {}, 403, 'ERR_FORBIDDEN')
+    })
+  })
+
+  describe('incident response, deprovisioning, tasks and roles that need approval', () => {
+    let t: TestService
+    const owner = generateAgentKey()
+    const otherOwner = generateAgentKey()
+    const bot = generateAgentKey()
+    const otherBot = generateAgentKey()
+    const read = (resource: string, extra: Record<string, unknown> = {}) => ({ subject: bot.did, entitlements: [{ resource, actions: ['read'] }], ttl: '1h', ...extra })
+
+    before(async () => {
+      t = await startTestService({ ownerDid: owner.did })
+      await t.issuer.createPrincipal({ id: 'otto', roles: ['agent-owner'], did: otherOwner.did }, 'test')
+      await t.issuer.registerAgent({ did: bot.did, name: 'bot', kind: 'employee', owner: owner.did }, 'test')
+      await t.issuer.registerAgent({ did: otherBot.did, name: 'other-bot', kind: 'employee', owner: otherOwner.did }, 'test')
+    })
+    after(async () => {
+      await t.close()
+    })
+
+    it('a suspended agent is issued nothing, not even by a request approved before, until resumed', async () => {
+      const pending = await t.call(t.tokens.admin, 'POST', '/requests', { subject: bot.did, entitlements: [{ resource: 'db:orders', actions: ['export'] }], ttl: '1h' })
+      assert.equal(pending.status, 202, JSON.stringify(pending.body))
+      assert.equal((await t.call(t.tokens.security, 'POST', `/agents/${bot.did}/suspend`)).status, 200)
+      const refused = await t.call(t.tokens['agent-owner'], 'POST', '/requests', read('db:x'))
+      assert.deepEqual([refused.status, refused.body.error.code], [409, 'ERR_CONFLICT'])
+      const id = pending.body.request.id
+      assert.equal((await t.call(t.tokens['ai-ops'], 'POST', `/requests/${id}/approve`)).status, 200)
+      assert.equal((await t.call(t.tokens.security, 'POST', `/requests/${id}/approve`)).status, 200)
+      const last = await t.call(t.tokens.compliance, 'POST', `/requests/${id}/approve`)
+      assert.deepEqual([last.status, last.body.error.code], [409, 'ERR_CONFLICT'], 'the last approval cannot issue to a suspended agent')
+      assert.equal((await t.call(t.tokens.admin, 'GET', `/agents/${bot.did}`)).body.agent.suspendedAt !== undefined, true)
+      assert.equal((await t.call(t.tokens.security, 'POST', `/agents/${bot.did}/resume`)).status, 200)
+      assert.equal((await t.call(t.tokens['agent-owner'], 'POST', '/requests', read('db:x'))).status, 201)
+      assert.equal((await t.call(t.tokens.compliance, 'POST', `/requests/${id}/approve`)).body.request.status, 'issued')
+    })
+
+    it('a task id belongs to the owner who completes it: another owner\'s agent using the same id keeps its credential', async () => {
+      const mine = await t.call(t.tokens['agent-owner'], 'POST', '/requests', read('db:y', { task: { id: 'incident-9' } }))
+      const theirs = await t.call(t.tokens.admin, 'POST', '/requests', { subject: otherBot.did, entitlements: [{ resource: 'db:y', actions: ['read'] }], ttl: '1h', task: { id: 'incident-9' } })
+      assert.equal(theirs.status, 201)
+      const done = await t.call(t.tokens['agent-owner'], 'POST', '/tasks/incident-9/complete')
+      assert.deepEqual(done.body.revoked, [mine.body.credential.id])
+      assert.equal((await t.call(t.tokens.admin, 'GET', `/credentials/${encodeURIComponent(theirs.body.credential.id)}`)).body.status, 'active')
+    })
+
+    it('checks a task id when the request is opened, not at the last approval', async () => {
+      const r = await t.call(t.tokens.admin, 'POST', '/requests', read('db:z', { task: { id: 'bad id\u001b[31m' } }))
+      assert.deepEqual([r.status, r.body.error.code], [400, 'ERR_INPUT_INVALID'])
+    })
+
+    it('an owner does not learn whether another owner\'s agent exists (404, as for an unknown one)', async () => {
+      const r = await t.call(t.tokens['agent-owner'], 'GET', `/agents/${otherBot.did}`)
+      assert.deepEqual([r.status, r.body.error.code], [404, 'ERR_NOT_FOUND'])
+    })
+
+    it('a role template that the policy says needs approval opens a request at enrolment instead of issuing', async () => {
+      assert.equal((await t.call(t.tokens.admin, 'PUT', '/roles/order-writer', { description: 'writes orders', entitlements: [{ resource: 'db:orders', actions: ['write'] }], ttl: '8h' })).status, 200)
+      const late = generateAgentKey()
+      const r = await t.call(t.tokens.admin, 'POST', '/agents', { did: late.did, name: 'writer', kind: 'service', owner: 'ops', role: 'order-writer' })
+      assert.equal(r.status, 201, JSON.stringify(r.body))
+      assert.deepEqual(r.body.credentials, [])
+      assert.deepEqual(r.body.request.chain, ['ai-ops', 'security'])
+    })
+
+    it('retiring an agent closes its pending requests: nothing can be approved for it after', async () => {
+      const pending = await t.call(t.tokens.admin, 'POST', '/requests', { subject: bot.did, entitlements: [{ resource: 'db:ledger', actions: ['write'] }], ttl: '1h' })
+      assert.equal(pending.status, 202)
+      const retired = await t.call(t.tokens.admin, 'POST', `/agents/${bot.did}/retire`)
+      assert.ok(retired.body.retired[0].requestsClosed.includes(pending.body.request.id))
+      const approve = await t.call(t.tokens['ai-ops'], 'POST', `/requests/${pending.body.request.id}/approve`)
+      assert.deepEqual([approve.status, approve.body.error.code], [409, 'ERR_CONFLICT'])
     })
   })
 

@@ -23,6 +23,7 @@ const CASES: readonly Case[] = [
   { route: 'GET /challenge', path: '/challenge', access: 'public', allowed: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', access: 'public', allowed: 200 },
   { route: 'GET /status/:list', path: '/status/rev-1', access: 'public', allowed: 200 },
+  { route: 'GET /status/events', path: '/status/events', access: 'public', allowed: 200 },
   { route: 'GET /whoami', path: '/whoami', access: 'any', allowed: 200 },
   { route: 'GET /principals', path: '/principals', access: ['admin', 'auditor'], allowed: 200 },
   { route: 'POST /principals', path: '/principals', access: ['admin'], allowed: 201, body: { id: 'perm-test', roles: ['auditor'] } },

@@ -71,6 +71,11 @@ export async function startTestService(options: { now?: () => number; ownerDid?:
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       })
+      // An event stream never ends: its status and headers are the answer.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await response.body?.cancel()
+        return { status: response.status, body: '', headers: response.headers }
+      }
       const text = await response.text()
       let parsed: unknown = text
       try {

@@ -56,6 +56,7 @@ export {
   parseRoleName,
   parseSegment,
   parseTaskId,
+  parseTaskRef,
 } from './credential/entitlement-credential.js'
 export type { ApprovalEvidence, AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
 export { attenuationViolation, entitlementExceeds } from './entitlement/attenuation.js'

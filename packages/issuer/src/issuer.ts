@@ -19,6 +19,8 @@ import {
   parseOwner,
   parsePrincipalId,
   parseSegment,
+  parseTaskId,
+  parseTaskRef,
   type ApprovalEvidence,
   type Entitlement,
   type RiskLevel,
@@ -29,7 +31,7 @@ import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
 import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
-import { asPrincipal, assertMayActOn, hasRole, isTokenShaped, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
+import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -39,6 +41,7 @@ import type {
   DelegationRecord,
   Issuance,
   IssuerStore,
+  PendingRequest,
   PrincipalRecord,
   RetirementStep,
   ReviewItemRecord,
@@ -223,7 +226,7 @@ export class Issuer {
    * transaction: the agent is enrolled with its credential, or not at all.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT, ERR_STORE
    */
-  async registerAgent(input: RegisterAgentInput, by: string | Principal): Promise<{ agent: AgentRecord; credentials: IssuedCredential[] }> {
+  async registerAgent(input: RegisterAgentInput, by: string | Principal): Promise<{ agent: AgentRecord; credentials: IssuedCredential[]; request?: AccessRequestRecord }> {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not enrol agents: admin only`)
     const agent: AgentRecord = {
@@ -241,17 +244,26 @@ export class Issuer {
     if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
-    // A role template is pre-approved onboarding (an admin wrote it, audited): no approval chain,
-    // but the policy's risk level, and separation of duties with the owner's other agents.
-    let initial: Issuance | undefined
+    // A role template is onboarding an admin wrote (audited): issued at once when the policy in
+    // force needs no approval for it, else enrolled with a request that walks its chain. Its TTL
+    // and separation of duties are checked against the policy in force, not the one it was saved under.
+    let initial: Issuance | PendingRequest | undefined
+    let pending: AccessRequestRecord | undefined
     if (role) {
-      const { policy } = await this.policy()
+      const { policy, version } = await this.policy()
       const assessment = assessEntitlements(policy, role.entitlements)
-      initial = this.#issuance(agent, { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }, principal.id, { policy, assessment })
+      const input: GrantInput = { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }
+      checkTtl(role.ttlSeconds, Math.min(assessment.maxTtlSeconds, MAX_GRANT_TTL), false)
+      if (assessment.chain.length === 0) {
+        initial = this.#issuance(agent, input, principal.id, { policy, assessment })
+      } else {
+        pending = this.#newRequest(agent, input, role.entitlements, principal, { policy, version, assessment })
+        initial = { request: pending, audit: this.#requestAudit(pending) }
+      }
     }
     const { did: _did, ...details } = agent
     const issued = await this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial)
-    return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [] }
+    return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [], ...(pending ? { request: pending } : {}) }
   }
 
   /**
@@ -280,8 +292,14 @@ export class Issuer {
     const touched = conflictsTouched(policy.conflicts, entitlements)
     const conflict = touched.length > 0 ? findDutyConflict(touched, entitlements, await this.#liveDutyGroup(agent)) : undefined
     if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
+    const request = this.#newRequest(agent, input, entitlements, principal, { policy, version, assessment })
+    await this.store.createRequest(request, this.#requestAudit(request))
+    return { request }
+  }
+
+  #newRequest(agent: AgentRecord, input: GrantInput, entitlements: readonly Entitlement[], principal: Principal, judged: { policy: Policy; version: number; assessment: Assessment }): AccessRequestRecord {
     const now = this.#now()
-    const request: AccessRequestRecord = {
+    return {
       id: `req-${randomUUID()}`,
       subject: agent.did,
       requester: principal.id,
@@ -289,20 +307,25 @@ export class Issuer {
       ttlSeconds: input.ttlSeconds,
       ...(input.task ? { task: input.task } : {}),
       jit: input.jit === true,
-      risk: assessment.risk,
-      chain: assessment.chain,
-      policyVersion: version,
+      risk: judged.assessment.risk,
+      chain: judged.assessment.chain,
+      policyVersion: judged.version,
       ...(input.justification !== undefined ? { justification: input.justification } : {}),
       status: 'pending',
       createdAt: now,
-      expiresAt: now + policy.requestTtlSeconds * 1000,
+      expiresAt: now + judged.policy.requestTtlSeconds * 1000,
       approvals: [],
     }
-    await this.store.createRequest(request, {
-      actor: principal.id, action: 'request.open', target: request.id,
-      details: { subject: request.subject, entitlements: entitlements.map(entitlementToJson), ttlSeconds: request.ttlSeconds, risk: request.risk, chain: request.chain, jit: request.jit, policyVersion: version, ...(request.task ? { task: request.task.id } : {}), ...(request.justification ? { justification: request.justification } : {}) },
-    })
-    return { request }
+  }
+
+  #requestAudit(r: AccessRequestRecord): AuditInput {
+    return {
+      actor: r.requester, action: 'request.open', target: r.id,
+      details: {
+        subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), ttlSeconds: r.ttlSeconds, risk: r.risk, chain: r.chain, jit: r.jit, policyVersion: r.policyVersion,
+        ...(r.task ? { task: r.task.id } : {}), ...(r.justification ? { justification: r.justification } : {}),
+      },
+    }
   }
 
   /**
@@ -346,12 +369,21 @@ export class Issuer {
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
     assertMayActOn(principal, agent, 'ask for access')
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is ${agent.status}`)
+    if (agent.suspendedAt !== undefined) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is suspended; resume it first`)
     const entitlements = parseEntitlements(input.entitlements, 'entitlements')
     const { policy, version } = await this.policy()
     const assessed = assessEntitlements(policy, entitlements)
     const assessment = { ...assessed, risk: input.risk !== undefined ? maxRisk(assessed.risk, input.risk) : assessed.risk }
     if (input.risk !== undefined && assessment.risk !== assessed.risk) assessment.chain = policy.approvalChains[assessment.risk]
+    // An agent asking for itself never gets access without a person: at least the medium chain
+    // (or the first approver role when that one is empty).
+    if (hasRole(principal, AGENT_ROLE) && assessment.chain.length === 0) {
+      const floor = policy.approvalChains[maxRisk(assessment.risk, 'medium')]
+      assessment.chain = floor.length > 0 ? floor : policy.approverRoles.slice(0, 1)
+      if (assessment.chain.length === 0) throw agentIdError('ERR_FORBIDDEN', 'an agent may not ask for itself: the policy names no approver roles')
+    }
     checkTtl(input.ttlSeconds, Math.min(assessment.maxTtlSeconds, input.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), input.jit === true)
+    if (input.task !== undefined) parseTaskRef(input.task, 'task')
     if (input.jit && !input.task) throw agentIdError('ERR_INPUT_INVALID', 'a just-in-time grant is for one task: give its id')
     if (input.justification !== undefined && (typeof input.justification !== 'string' || input.justification.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"justification" must be at most 512 characters')
     return { agent, policy, version, assessment, principal, entitlements }
@@ -527,7 +559,7 @@ export class Issuer {
     const target = parseDidKey(did).did
     return this.#changesStatus(this.store.retireAgent(target, (step) => ({
       actor: principal.id, action: 'agent.retire', target: step.agent,
-      details: { revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}), ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}) },
+      details: { revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}), ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}), ...(step.requestsClosed.length > 0 ? { requestsClosed: step.requestsClosed } : {}) },
     })))
   }
 
@@ -661,11 +693,15 @@ export class Issuer {
     const principal = requireRole(by, 'admin', 'create principals')
     const { policy } = await this.policy()
     const token = newToken()
+    const id = parsePrincipalId(input.id, 'id')
+    // A principal named by a DID is that person; it cannot also claim another DID.
+    const did = input.did !== undefined ? parseDidKey(input.did).did : id.startsWith('did:') ? id : undefined
+    if (did !== undefined && id.startsWith('did:') && id !== did) throw agentIdError('ERR_INPUT_INVALID', `principal ${id} is a DID and cannot be given another DID`)
     const record: PrincipalRecord = {
-      id: parsePrincipalId(input.id, 'id'),
+      id,
       roles: parsePrincipalRoles(input.roles, policy.approverRoles),
       tokenSha256: tokenHash(token),
-      ...(input.did !== undefined ? { did: parseDidKey(input.did).did } : {}),
+      ...(did !== undefined ? { did } : {}),
       createdAt: this.#now(),
     }
     await this.store.createPrincipal(record, { actor: principal.id, action: 'principal.create', target: record.id, details: { roles: record.roles, ...(record.did ? { did: record.did } : {}) } })
@@ -686,13 +722,15 @@ export class Issuer {
    */
   async completeTask(taskId: string, by: string | Principal): Promise<CredentialRecord[]> {
     const principal = asPrincipal(by)
+    const task = parseTaskId(taskId, 'task id')
+    // Admins end a task everywhere; an agent owner, for their own agents only (checked inside the
+    // same transaction as the revocation).
+    let owners: string[] | undefined
     if (!hasRole(principal, 'admin')) {
-      for (const c of await this.store.listCredentials({ taskId })) {
-        const agent = await this.store.getAgent(c.subject)
-        if (agent) assertMayActOn(principal, agent, `complete task ${taskId}`)
-      }
+      if (!hasRole(principal, 'agent-owner')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not complete tasks: admin or agent owner only`)
+      owners = [principal.id, ...(principal.did ? [principal.did] : [])]
     }
-    return this.#changesStatus(this.store.completeTask(taskId, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${taskId}`, details: { revoked: revoked.map((r) => r.id) } })))
+    return this.#changesStatus(this.store.completeTask(task, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${task}`, details: { revoked: revoked.map((r) => r.id) } }), owners))
   }
 
   /**

@@ -22,7 +22,7 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 const isoSeconds = (s: number): string => iso(s * 1000)
 
 export function agentView(a: AgentRecord): Record<string, unknown> {
-  return { did: a.did, name: a.name, kind: a.kind, owner: a.owner, ...(a.segment ? { segment: a.segment } : {}), ...(a.role ? { role: a.role } : {}), status: a.status, createdAt: iso(a.createdAt) }
+  return { did: a.did, name: a.name, kind: a.kind, owner: a.owner, ...(a.segment ? { segment: a.segment } : {}), ...(a.role ? { role: a.role } : {}), status: a.status, ...(a.suspendedAt !== undefined ? { suspendedAt: iso(a.suspendedAt) } : {}), createdAt: iso(a.createdAt) }
 }
 
 export function credentialView(c: CredentialRecord): Record<string, unknown> {
@@ -84,7 +84,7 @@ export function policyView(p: PolicyInForce): Record<string, unknown> {
 
 export function retirementView(steps: readonly RetirementStep[]): Record<string, unknown> {
   return {
-    retired: steps.map((s) => ({ agent: s.agent, revoked: s.revoked.map((c) => c.id), ...(s.cascadeFrom ? { cascadeFrom: s.cascadeFrom } : {}), ...(s.principalsDisabled.length > 0 ? { principalsDisabled: s.principalsDisabled } : {}) })),
+    retired: steps.map((s) => ({ agent: s.agent, revoked: s.revoked.map((c) => c.id), ...(s.cascadeFrom ? { cascadeFrom: s.cascadeFrom } : {}), ...(s.principalsDisabled.length > 0 ? { principalsDisabled: s.principalsDisabled } : {}), ...(s.requestsClosed.length > 0 ? { requestsClosed: s.requestsClosed } : {}) })),
   }
 }
 

@@ -49,6 +49,7 @@ describe('policy', () => {
       ['a chain naming a role not in approverRoles', { ...base, approvalChains: { ...(base.approvalChains as object), high: ['ai-ops', 'root'] } }],
       ['a chain repeating a role', { ...base, approvalChains: { ...(base.approvalChains as object), high: ['ai-ops', 'ai-ops'] } }],
       ['admin as an approver role', { ...base, approverRoles: ['admin'] }],
+      ['the agent role as an approver role', { ...base, approverRoles: ['ai-ops', 'agent'] }],
       ['a resource scope with a wildcard in the middle', { ...base, rules: [{ resource: 'db:*/x', actions: ['*'], risk: 'low' }] }],
       ['a duration without a unit', { ...base, requestTtl: '72' }],
       ['duplicated JSON members', '{"rules":[],"rules":[]}'],

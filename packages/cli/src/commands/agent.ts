@@ -55,20 +55,22 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
       }
       if (opts.out !== undefined && opts.role === undefined) throw agentIdError('ERR_USAGE', '--out needs --role (a plain registration issues no credential)')
       const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-      let registered: { agent: AgentView; credentials: Array<CredentialView & { jwt: string }> }
+      let registered: { agent: AgentView; credentials: Array<CredentialView & { jwt: string }>; request?: { id: string; chain: string[] } }
       try {
         registered = (await (await ctx.api()).call('POST', '/agents', input)).body
       } catch (error) {
         await reserved?.discard()
         throw error
       }
-      const { agent: record, credentials } = registered
+      const { agent: record, credentials, request } = registered
       if (reserved && credentials[0]) await reserved.write(credentials[0].jwt)
-      const written = reserved?.path
+      else await reserved?.discard()
+      const written = credentials[0] ? reserved?.path : undefined
       ctx.out().result(
-        { agent: record, credentials: credentials.map(({ jwt, ...c }) => ({ ...c, ...(written ? { file: written } : { jwt }) })) },
+        { agent: record, credentials: credentials.map(({ jwt, ...c }) => ({ ...c, ...(written ? { file: written } : { jwt }) })), ...(request ? { request } : {}) },
         () => [`registered ${record.name} (${record.kind}) ${record.did}`,
-          ...credentials.map((c) => `  issued ${c.id} until ${c.expires}${written ? ` -> ${written}` : ''}`)].join('\n'),
+          ...credentials.map((c) => `  issued ${c.id} until ${c.expires}${written ? ` -> ${written}` : ''}`),
+          ...(request ? [`  the role needs approval: request ${request.id} waits for ${request.chain.join(' then ')} ("agentid approve ${request.id}")`] : [])].join('\n'),
       )
     })
 

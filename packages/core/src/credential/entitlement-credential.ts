@@ -147,6 +147,24 @@ export function parseApprovals(value: unknown, field = 'approvals'): ApprovalEvi
 }
 
 /**
+ * Parses a task reference `{ id, description? }` (a description of at most 256 printable characters).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseTaskRef(value: unknown, field = 'task'): TaskRef {
+  const t = object(value, field)
+  const extra = Object.keys(t).find((k) => k !== 'id' && k !== 'description')
+  if (extra !== undefined) throw agentIdError('ERR_INPUT_INVALID', `"${field}.${extra}" is not a task field`)
+  const task: { id: string; description?: string } = { id: parseTaskId(t.id, `${field}.id`) }
+  if (t.description !== undefined) {
+    if (typeof t.description !== 'string' || t.description.length > 256 || /[\u0000-\u001f\u007f]/.test(t.description)) {
+      throw agentIdError('ERR_INPUT_INVALID', `"${field}.description" must be at most 256 printable characters`)
+    }
+    task.description = t.description
+  }
+  return task
+}
+
+/**
  * Parses the agent profile of a credential subject.
  * @throws AgentIdError ERR_INPUT_INVALID
  */
@@ -172,15 +190,7 @@ export function parseEntitlementSubject(value: unknown, field = 'credentialSubje
     agent: parseAgentProfile(r.agent, `${field}.agent`),
     entitlements: parseEntitlements(r.entitlements, `${field}.entitlements`, { allowUnknownConstraints: true }),
   }
-  if (r.task !== undefined) {
-    const t = object(r.task, `${field}.task`)
-    const task: { id: string; description?: string } = { id: parseTaskId(t.id, `${field}.task.id`) }
-    if (t.description !== undefined) {
-      if (typeof t.description !== 'string' || t.description.length > 256) throw agentIdError('ERR_INPUT_INVALID', `"${field}.task.description" must be a string of at most 256 characters`)
-      task.description = t.description
-    }
-    out.task = task
-  }
+  if (r.task !== undefined) out.task = parseTaskRef(r.task, `${field}.task`)
   if (r.risk !== undefined) {
     if (typeof r.risk !== 'string' || !(RISK_LEVELS as readonly string[]).includes(r.risk)) throw agentIdError('ERR_INPUT_INVALID', `"${field}.risk" must be one of ${RISK_LEVELS.join(', ')}`)
     out.risk = r.risk as RiskLevel

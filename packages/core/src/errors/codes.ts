@@ -31,7 +31,7 @@ export const ERROR_CODES = {
   ERR_CONSTRAINT: { status: 403, exit: 1, summary: 'request context violates an entitlement constraint' },
   ERR_DELEGATION: { status: 403, exit: 1, summary: 'delegation chain is invalid' },
   ERR_SOD_CONFLICT: { status: 409, exit: 1, summary: 'separation of duties forbids this' },
-  ERR_APPROVAL_REQUIRED: { status: 202, exit: 1, summary: 'policy requires approval first' },
+  ERR_APPROVAL_REQUIRED: { status: 403, exit: 1, summary: 'policy requires approval first' },
   ERR_NOT_FOUND: { status: 404, exit: 1, summary: 'no such record' },
   ERR_CONFLICT: { status: 409, exit: 1, summary: 'record already exists or state forbids the change' },
   ERR_UNAUTHORIZED: { status: 401, exit: 1, summary: 'authentication required' },

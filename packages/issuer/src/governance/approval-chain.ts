@@ -33,6 +33,11 @@ export function checkDecision(
   const level = request.approvals.length
   const expected = request.chain[level]
   if (expected === undefined) throw agentIdError('ERR_CONFLICT', `request ${request.id} has no level left to decide`)
+  // Someone holding several roles of the chain says which one they act in, so that an approval
+  // meant for one level is never counted at another that another approver reached first.
+  if (role === undefined && request.chain.filter((r) => hasRole(principal, r)).length > 1) {
+    throw agentIdError('ERR_INPUT_INVALID', `${principal.id} holds several roles of this chain (${request.chain.filter((r) => hasRole(principal, r)).join(', ')}): name the one you act in (role)`)
+  }
   if (role !== undefined && role !== expected) {
     throw agentIdError('ERR_FORBIDDEN', `request ${request.id} is at level ${level + 1} of ${request.chain.length}, which needs ${expected}, not ${role}`)
   }

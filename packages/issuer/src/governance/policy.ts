@@ -142,7 +142,7 @@ export function parsePolicy(value: unknown): Policy {
   const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed'])
   const approverRoles = list(r.approverRoles, 'policy.approverRoles', 16).map((role, i) => parseRoleName(role, `policy.approverRoles[${i}]`))
   if (new Set(approverRoles).size !== approverRoles.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.approverRoles" repeats a role')
-  for (const reserved of ['admin', 'auditor', 'reviewer', 'agent-owner']) {
+  for (const reserved of ['admin', 'auditor', 'reviewer', 'agent-owner', 'agent']) {
     if (approverRoles.includes(reserved)) throw agentIdError('ERR_INPUT_INVALID', `"policy.approverRoles" cannot include the built-in role "${reserved}"`)
   }
   const chains = object(r.approvalChains, 'policy.approvalChains', RISK_LEVELS)

@@ -82,8 +82,8 @@ function isOnlyOwner(principal: Principal): boolean {
 
 async function visibleAgent(ctx: RouteContext, did: string): Promise<AgentRecord> {
   const agent = await ctx.issuer.store.getAgent(parseDidKey(did).did)
-  if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
-  if (!canSee(ctx.principal, agent)) throw agentIdError('ERR_FORBIDDEN', `${ctx.principal.id} does not own ${agent.did}`)
+  // What a principal may not see does not exist for them: no probing for other owners' records.
+  if (!agent || !canSee(ctx.principal, agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
   return agent
 }
 
@@ -154,11 +154,11 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, principal }) => ({ body: { agents: (await issuer.store.listAgents()).filter((a) => canSee(principal, a)).map(agentView) } }),
   },
   {
-    method: 'POST', url: '/agents', summary: "enrol an agent by its did:key; a role template issues its initial credential at once", tag: 'agents', access: ['admin'], body: schema.agentBody, success: [201],
+    method: 'POST', url: '/agents', summary: "enrol an agent by its did:key; a role template issues its initial credential at once (or, when the policy requires approval for it, opens the request)", tag: 'agents', access: ['admin'], body: schema.agentBody, success: [201],
     handler: async ({ issuer, principal, body }) => {
       const b = body as { did: string; name: string; kind: 'company' | 'employee' | 'service'; owner: string; segment?: string; role?: string }
-      const { agent, credentials } = await issuer.registerAgent(b, principal)
-      return { status: 201, body: { agent: agentView(agent), credentials: credentials.map((c) => ({ ...credentialView(c.record), jwt: c.jwt })) } }
+      const { agent, credentials, request } = await issuer.registerAgent(b, principal)
+      return { status: 201, body: { agent: agentView(agent), credentials: credentials.map((c) => ({ ...credentialView(c.record), jwt: c.jwt })), ...(request ? { request: requestView(request) } : {}) } }
     },
   },
   {

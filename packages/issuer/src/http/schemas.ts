@@ -29,7 +29,7 @@ const task: Schema = {
   type: 'object',
   additionalProperties: false,
   required: ['id'],
-  properties: { id: text(128), description: freeText(256) },
+  properties: { id: text(128, { pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$' }), description: freeText(256) },
 }
 
 export const accessRequestBody: Schema = {

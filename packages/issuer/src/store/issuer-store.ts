@@ -13,6 +13,8 @@ export interface AgentRecord {
   readonly status: 'active' | 'retired'
   /** Milliseconds since the epoch. */
   readonly createdAt: number
+  /** Set while the agent as a whole is suspended: it is issued nothing. */
+  readonly suspendedAt?: number
 }
 
 /** The status-list slot a credential holds (Bitstring Status List v1.0). */
@@ -164,6 +166,12 @@ export interface AccessRequestRecord {
   readonly approvals: readonly ApprovalRecord[]
 }
 
+/** An access request to open, with its audit entry. */
+export interface PendingRequest {
+  readonly request: AccessRequestRecord
+  readonly audit: AuditInput
+}
+
 /** What `decideRequest` writes: the decision, its audit entry, and the issuance that completes it. */
 export interface RequestDecision {
   readonly approval: ApprovalRecord
@@ -179,6 +187,8 @@ export interface RetirementStep {
   readonly cascadeFrom?: string
   /** Principals of this DID disabled with it. */
   readonly principalsDisabled: readonly string[]
+  /** Its access requests that were pending, closed (status `expired`) with it. */
+  readonly requestsClosed: readonly string[]
 }
 
 /** An access-review campaign. */
@@ -259,11 +269,11 @@ export interface IssuerStore {
   getSetting(key: string): Promise<string | undefined>
   initialize(setup: IssuerSetup, audit: AuditInput): Promise<void>
   /**
-   * Enrols an agent and, with `initial`, issues its first credential in the same transaction:
-   * both happen or neither does.
+   * Enrols an agent and, with `initial`, issues its first credential (or opens the request for it)
+   * in the same transaction: both happen or neither does.
    * @throws AgentIdError ERR_CONFLICT when the DID is enrolled already, ERR_STORE
    */
-  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance): Promise<IssuedRecord | undefined>
+  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance | PendingRequest): Promise<IssuedRecord | undefined>
   getAgent(did: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
   getRole(name: string): Promise<RoleTemplate | undefined>
@@ -286,8 +296,9 @@ export interface IssuerStore {
    */
   revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord>
   /**
-   * Suspends (`suspended: true`) or resumes credentials: one by id, or all of an agent's. Revoked
-   * credentials stay revoked; a credential without a suspension slot cannot be suspended.
+   * Suspends (`suspended: true`) or resumes credentials: one by id, or all of an agent's (then the
+   * agent itself too: it is issued nothing until resumed). Revoked credentials stay revoked; a
+   * credential without a suspension slot cannot be suspended.
    * @returns the credentials changed
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */
@@ -334,10 +345,11 @@ export interface IssuerStore {
   expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]>
 
   /**
-   * Revokes every live credential issued for a task: just-in-time access ends with its task.
+   * Revokes every live credential issued for a task (with `owners`, only those of agents they
+   * own): just-in-time access ends with its task.
    * @throws AgentIdError ERR_NOT_FOUND (no credential was ever issued for it), ERR_CONFLICT (none is live), ERR_STORE
    */
-  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
+  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput, owners?: readonly string[]): Promise<CredentialRecord[]>
   /** Marks credentials whose `exp` has passed, each with its audit entry. */
   sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]>
 

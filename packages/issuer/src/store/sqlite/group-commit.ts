@@ -52,38 +52,56 @@ export class GroupCommit {
 
   async #group(operations: Operation[]): Promise<void> {
     const db = this.#db
-    try {
-      db.exec('BEGIN IMMEDIATE')
-    } catch (error) {
-      for (const op of operations) op.reject(this.#toError(error))
-      return
+    // The operations run in the transaction now open, with their outcomes, not yet answered.
+    let batch: Array<{ op: Operation; outcome: { ok: true; value: unknown } | { ok: false; error: unknown } }> = []
+    const begin = (): boolean => {
+      try {
+        db.exec('BEGIN IMMEDIATE')
+        return true
+      } catch (error) {
+        return false
+      }
     }
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
-    for (const op of operations) {
+    // SQLite rolled the whole transaction back (SQLITE_FULL, IOERR, NOMEM): every operation run in
+    // it is lost, whatever it returned, and is answered with the error that lost it.
+    const lose = (error: unknown) => {
+      for (const { op } of batch) op.reject(this.#toError(error))
+      batch = []
+    }
+    for (const [i, op] of operations.entries()) {
+      if (!db.inTransaction && !begin()) {
+        const error = new Error('cannot begin a write transaction')
+        for (const rest of operations.slice(i)) rest.reject(this.#toError(error))
+        lose(error)
+        return
+      }
       db.exec('SAVEPOINT op')
       try {
         const value = await op.body()
         db.exec('RELEASE op')
-        outcomes.push({ ok: true, value })
+        batch.push({ op, outcome: { ok: true, value } })
       } catch (error) {
         if (db.inTransaction) {
           db.exec('ROLLBACK TO op')
           db.exec('RELEASE op')
+          batch.push({ op, outcome: { ok: false, error } })
+        } else {
+          batch.push({ op, outcome: { ok: false, error } })
+          lose(error)
         }
-        outcomes.push({ ok: false, error })
       }
     }
+    if (batch.length === 0) return
     try {
       db.exec('COMMIT')
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK')
-      for (const op of operations) op.reject(this.#toError(error))
+      lose(error)
       return
     }
-    operations.forEach((op, i) => {
-      const outcome = outcomes[i]!
+    for (const { op, outcome } of batch) {
       if (outcome.ok) op.resolve(outcome.value)
       else op.reject(outcome.error)
-    })
+    }
   }
 }

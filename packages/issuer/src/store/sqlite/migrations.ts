@@ -145,6 +145,9 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ALTER TABLE principals ADD COLUMN did TEXT;
       ALTER TABLE principals ADD COLUMN disabled_at INTEGER;
 
+      -- An agent suspended as a whole (the incident-response button) gets nothing new until resumed.
+      ALTER TABLE agents ADD COLUMN suspended_at INTEGER;
+
       -- The policy document, one row per version; the newest is in force.
       CREATE TABLE policies (
         version INTEGER PRIMARY KEY CHECK (version >= 1),

@@ -18,6 +18,7 @@ import type {
   IssuedRecord,
   IssuerStore,
   KeyCustodyStores,
+  PendingRequest,
   PolicyVersion,
   PrincipalRecord,
   RequestDecision,
@@ -44,7 +45,7 @@ export interface SqliteStoreOptions {
   readonly randomIndex?: (max: number) => number
 }
 
-interface AgentRow { did: string; name: string; kind: string; owner: string; segment: string | null; role: string | null; status: string; created_at: number }
+interface AgentRow { did: string; name: string; kind: string; owner: string; segment: string | null; role: string | null; status: string; created_at: number; suspended_at: number | null }
 interface CredentialRow {
   id: string; subject: string; issuer: string; entitlements: string; task: string | null; risk: string | null
   not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
@@ -74,6 +75,7 @@ function toAgent(row: AgentRow): AgentRecord {
     ...(row.segment !== null ? { segment: row.segment } : {}),
     ...(row.role !== null ? { role: row.role } : {}),
     status: row.status as AgentRecord['status'], createdAt: row.created_at,
+    ...(row.suspended_at !== null ? { suspendedAt: row.suspended_at } : {}),
   }
 }
 
@@ -266,13 +268,18 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance): Promise<IssuedRecord | undefined> {
+  registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance | PendingRequest): Promise<IssuedRecord | undefined> {
     return this.#write(`register agent ${agent.did}`, async () => {
       if (this.#w('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
       this.#w('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt)
       this.#appendAudit(audit)
-      return initial ? this.#issue(initial) : undefined
+      if (initial === undefined) return undefined
+      if ('request' in initial) {
+        this.#insertRequest(initial.request, initial.audit)
+        return undefined
+      }
+      return this.#issue(initial)
     })
   }
 
@@ -310,9 +317,10 @@ class SqliteStore implements IssuerStore {
   // Inside a transaction: the agent must be active now (not when the caller looked), then the
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
-    const agent = this.#w('SELECT status, kind, owner FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string } | undefined
+    const agent = this.#w('SELECT status, kind, owner, suspended_at FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string; suspended_at: number | null } | undefined
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${draft.subject} is not enrolled`)
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is ${agent.status}`)
+    if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is suspended; resume it first`)
     if (guard) guard(this.#dutyGroupCredentials(draft.subject, agent.kind, agent.owner))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
@@ -387,6 +395,7 @@ class SqliteStore implements IssuerStore {
       } else {
         if (!this.#w('SELECT 1 FROM agents WHERE did = ?').get(target.agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
         rows = this.#w('SELECT * FROM credentials WHERE subject = ? AND status = ? ORDER BY issued_at, id').all(target.agent, from) as CredentialRow[]
+        this.#w('UPDATE agents SET suspended_at = ? WHERE did = ?').run(suspended ? this.#now() : null, target.agent)
       }
       const noSlot = rows.find((r) => r.suspension_list === null)
       if (noSlot) throw agentIdError('ERR_CONFLICT', `credential ${noSlot.id} was issued before suspension lists and cannot be suspended; revoke it instead`)
@@ -413,10 +422,13 @@ class SqliteStore implements IssuerStore {
         this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
         this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
         // The person's own sign-in goes with them (recorded on the first step).
-        const principals = i === 0 ? (this.#w('SELECT id FROM principals WHERE did = ? AND disabled_at IS NULL').all(did) as Array<{ id: string }>).map((p) => p.id) : []
-        if (principals.length > 0) this.#w('UPDATE principals SET disabled_at = ? WHERE did = ? AND disabled_at IS NULL').run(this.#now(), did)
+        const principals = i === 0 ? (this.#w('SELECT id FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL').all(did, did) as Array<{ id: string }>).map((p) => p.id) : []
+        if (principals.length > 0) this.#w('UPDATE principals SET disabled_at = ? WHERE (did = ? OR id = ?) AND disabled_at IS NULL').run(this.#now(), did, did)
+        // Its pending requests end with it: nothing may be approved for a retired agent.
+        const requests = (this.#w("SELECT id FROM access_requests WHERE subject = ? AND status = 'pending' ORDER BY created_at, id").all(target.did) as Array<{ id: string }>).map((r) => r.id)
+        this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE subject = ? AND status = 'pending'").run(this.#now(), target.did)
         const step: RetirementStep = {
-          agent: target.did, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })), principalsDisabled: principals,
+          agent: target.did, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })), principalsDisabled: principals, requestsClosed: requests,
           ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
         }
         this.#appendAudit(audit(step))
@@ -433,6 +445,12 @@ class SqliteStore implements IssuerStore {
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void> {
     return this.#write(`create principal ${principal.id}`, () => {
       if (this.#w('SELECT 1 FROM principals WHERE id = ?').get(principal.id)) throw agentIdError('ERR_CONFLICT', `principal ${principal.id} exists already`)
+      // One person, one principal: the approval rules (never your own request, once per request,
+      // never the only approver of your own agent) count people, not tokens.
+      const person = principal.did ?? principal.id
+      if (this.#w('SELECT 1 FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL').get(person, person)) {
+        throw agentIdError('ERR_CONFLICT', `another principal already speaks for ${person}; give that one more roles instead`)
+      }
       this.#w('INSERT INTO principals (id, roles, token_sha256, did, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(principal.id, JSON.stringify(principal.roles), principal.tokenSha256, principal.did ?? null, principal.createdAt)
       this.#appendAudit(audit)
@@ -487,22 +505,26 @@ class SqliteStore implements IssuerStore {
   }
 
   createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void> {
-    return this.#write(`open request ${request.id}`, () => {
-      const agent = this.#w('SELECT status FROM agents WHERE did = ?').get(request.subject) as { status: string } | undefined
-      if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
-      if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
-      const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
-      const task = request.task ? JSON.stringify(request.task) : null
-      const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
-        .get(request.subject, entitlements, request.ttlSeconds, request.jit ? 1 : 0, task) as { id: string } | undefined
-      if (same) throw agentIdError('ERR_CONFLICT', `the same request for ${request.subject} is pending already: ${same.id}`)
-      this.#w(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
-        request.id, request.subject, request.requester, entitlements, request.ttlSeconds,
-        task, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
-        request.justification ?? null, request.createdAt, request.expiresAt)
-      this.#appendAudit(audit)
-    })
+    return this.#write(`open request ${request.id}`, () => this.#insertRequest(request, audit))
+  }
+
+  // Inside a write: the agent must be active and not suspended, and the same request not pending.
+  #insertRequest(request: AccessRequestRecord, audit: AuditInput): void {
+    const agent = this.#w('SELECT status, suspended_at FROM agents WHERE did = ?').get(request.subject) as { status: string; suspended_at: number | null } | undefined
+    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
+    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
+    if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is suspended; resume it first`)
+    const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
+    const task = request.task ? JSON.stringify(request.task) : null
+    const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
+      .get(request.subject, entitlements, request.ttlSeconds, request.jit ? 1 : 0, task) as { id: string } | undefined
+    if (same) throw agentIdError('ERR_CONFLICT', `the same request for ${request.subject} is pending already: ${same.id}`)
+    this.#w(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
+      request.id, request.subject, request.requester, entitlements, request.ttlSeconds,
+      task, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
+      request.justification ?? null, request.createdAt, request.expiresAt)
+    this.#appendAudit(audit)
   }
 
   // On the read connection by default; inside a write, on the write connection (`write: true`).
@@ -557,10 +579,14 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
+  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput, owners?: readonly string[]): Promise<CredentialRecord[]> {
     return this.#write(`complete task ${taskId}`, () => {
-      if (!this.#w('SELECT 1 FROM credentials WHERE task_id = ? LIMIT 1').get(taskId)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
-      const rows = this.#w("SELECT * FROM credentials WHERE task_id = ? AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id").all(taskId) as CredentialRow[]
+      // With owners, only the credentials of their agents: a task id is chosen by requesters and
+      // another owner's agent may use the same one.
+      const scope = owners === undefined ? '' : `AND subject IN (SELECT did FROM agents WHERE owner IN (${owners.map(() => '?').join(', ')}))`
+      const args = owners ?? []
+      if (!this.#w(`SELECT 1 FROM credentials WHERE task_id = ? ${scope} LIMIT 1`).get(taskId, ...args)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
+      const rows = this.#w(`SELECT * FROM credentials WHERE task_id = ? ${scope} AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id`).all(taskId, ...args) as CredentialRow[]
       if (rows.length === 0) throw agentIdError('ERR_CONFLICT', `task ${taskId} has no live credential left (completed or expired already)`)
       const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
       for (const r of rows) revoke.run(r.id)
