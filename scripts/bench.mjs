@@ -3,7 +3,8 @@
 // same run on one core; cold start beside bare node; peak RSS over 10,000 verifications.
 // Targets (issue 2): >= 85% of the two-verification limit, >= 12x Veramo, a repeat credential
 // >= 80% of the one-verification limit, cold start within 40 ms of bare node, RSS under 64 MB.
-// Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%).
+// Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%), and
+// scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -150,6 +151,9 @@ async function main() {
   // The issuer service: its own process (the server on CPU 0, its clients on CPU 1).
   const issuerBench = spawnSync(process.execPath, [join(dirname(self), 'bench-issuer.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (issuerBench.status !== 0) process.exitCode = 1
+  // Revocation: push latency to a verifier in another process, the status check's cost, bulk revocation.
+  const revocationBench = spawnSync(process.execPath, [join(dirname(self), 'bench-revocation.mjs')], { stdio: 'inherit' })
+  if (revocationBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
 import { generateAgentKey } from '@agentid/agent'
+import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '@agentid/verifier'
 import { startTestService, type TestService } from './support/service.js'
 import { startVerifierProcess, until, type VerifierProcess } from './support/verifier-process.js'
 
@@ -56,6 +58,40 @@ describe('revocation reaching a verifier in another process', function () {
       // found by the periodic check (every 5 s by default).
       await t.issuer.store.revokeCredential(ids[1]!, () => ({ actor: 'cli:other', action: 'credential.revoke', target: ids[1]!, details: {} }))
       await until(() => verifier.verify(agent, [credentials[1]!]), 'ERR_VC_REVOKED', 20_000)
+    })
+  })
+
+  describe('signed webhooks', () => {
+    it('posts a signed status event when a list changes; the receiver checks it, and a changed body fails', async () => {
+      const { t, ids } = await setUp()
+      const received: Array<{ body: string; signature: string | undefined }> = []
+      const receiver: Server = createServer((req, res) => {
+        let body = ''
+        req.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => {
+          received.push({ body, signature: req.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined })
+          res.writeHead(204).end()
+        })
+      })
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+      try {
+        const hook = await t.call(t.tokens.admin, 'POST', '/webhooks', { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/agentid` })
+        assert.equal(hook.status, 201, JSON.stringify(hook.body))
+        const listed = await t.call(t.tokens.auditor, 'GET', '/webhooks')
+        assert.equal(JSON.stringify(listed.body).includes(hook.body.secret), false, 'the secret is never listed')
+        await t.issuer.revoke(ids[0]!, 'test')
+        for (let i = 0; i < 400 && !received.some((r) => r.body.includes('"rev-1"')); i++) await new Promise((r) => setTimeout(r, 25))
+        const post = received.find((r) => r.body.includes('"rev-1"'))!
+        assert.ok(post, 'a status event for rev-1 arrived')
+        const event = JSON.parse(post.body)
+        assert.deepEqual(Object.keys(event).sort(), ['at', 'etag', 'list', 'type', 'url'], 'no credential id in the event')
+        assert.deepEqual(verifyWebhookSignature({ secret: hook.body.secret, body: post.body, signature: post.signature }), { ok: true })
+        assert.equal(verifyWebhookSignature({ secret: hook.body.secret, body: post.body.replace('rev-1', 'rev-2'), signature: post.signature }).ok, false)
+        assert.equal(verifyWebhookSignature({ secret: 'whsec_other', body: post.body, signature: post.signature }).ok, false)
+        assert.equal(verifyWebhookSignature({ secret: hook.body.secret, body: post.body, signature: post.signature, now: Date.now() + 600_000 }).ok, false)
+      } finally {
+        receiver.close()
+        await t.close()
+      }
     })
   })
 

@@ -53,6 +53,9 @@ const CASES: readonly Case[] = [
   { route: 'POST /reviews', path: '/reviews', access: ['admin', 'reviewer'], allowed: 409, body: {} },
   { route: 'POST /reviews/items/:id/certify', path: '/reviews/items/item-nope/certify', access: ['admin', 'reviewer'], allowed: 404 },
   { route: 'POST /reviews/items/:id/revoke', path: '/reviews/items/item-nope/revoke', access: ['admin', 'reviewer'], allowed: 404 },
+  { route: 'GET /webhooks', path: '/webhooks', access: ['admin', 'auditor'], allowed: 200 },
+  { route: 'POST /webhooks', path: '/webhooks', access: ['admin'], allowed: 400, body: { url: 'ftp://example.com/hook' } },
+  { route: 'DELETE /webhooks/:id', path: '/webhooks/wh-nope', access: ['admin'], allowed: 404 },
   { route: 'GET /alerts', path: '/alerts', access: ['admin', 'auditor', 'security'], allowed: 200 },
   { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
 ]
@@ -183,6 +186,7 @@ describe('issuer service API', function () {
       { name: 'a duplicated enrolment', method: 'POST', path: '/agents', body: validAgent, status: 409, code: 'ERR_CONFLICT' },
       { name: 'a duplicated pending request', method: 'POST', path: '/requests', body: { subject: agentKey.did, entitlements: [{ resource: 'db:customers', actions: ['write'] }], ttl: '1h' }, status: 409, code: 'ERR_CONFLICT' },
       { name: 'a duplicated principal', method: 'POST', path: '/principals', body: { id: 'olga', roles: ['ai-ops'] }, status: 409, code: 'ERR_CONFLICT' },
+      { name: 'a webhook URL with credentials in it', method: 'POST', path: '/webhooks', body: { url: 'https://user:pass@hooks.example/x' }, status: 400, code: 'ERR_INPUT_INVALID' },
       { name: 'a role that does not exist', method: 'POST', path: '/principals', body: { id: 'mallory', roles: ['root'] }, status: 400, code: 'ERR_INPUT_INVALID' },
       { name: 'a body where none is taken', method: 'POST', path: '/tasks/t1/complete', body: { force: true }, status: 400, code: 'ERR_INPUT_INVALID' },
       { name: 'an unknown query parameter', method: 'GET', path: '/agents?limit=1', body: undefined, status: 400, code: 'ERR_INPUT_INVALID' },

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createPresentation, type AgentKey } from '@agentid/agent'
 
-const SCRIPT = fileURLToPath(new URL('./verifier-process.mjs', import.meta.url))
+const SCRIPT = fileURLToPath(new URL('../../scripts/verifier-process.mjs', import.meta.url))
 
 export interface VerifierProcess {
   /** Verifies a fresh presentation of `credentials` by `holder`; resolves to its code or 'ok'. */

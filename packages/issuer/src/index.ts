@@ -1,5 +1,5 @@
 // Public API of @agentid/issuer. Every exported name is listed here on purpose.
-export { Issuer, MAX_GRANT_TTL } from './issuer.js'
+export { Issuer, MAX_GRANT_TTL, WEBHOOK_EVENTS } from './issuer.js'
 export type { AccessOutcome, GrantInput, IssuedCredential, IssuerOptions, PolicyInForce, RegisterAgentInput, RoleInput } from './issuer.js'
 export { assessEntitlements, DEFAULT_POLICY, parsePolicy, policyToJson } from './governance/policy.js'
 export type { Assessment, Policy, PolicyRule } from './governance/policy.js'
@@ -35,10 +35,11 @@ export type {
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,
+  WebhookRecord,
 } from './store/issuer-store.js'
 export { createService, startService, SERVICE_VERSION } from './http/service.js'
 export type { RunningService, ServiceOptions } from './http/service.js'
 export { ROUTES } from './http/routes.js'
 export type { Access, Route } from './http/routes.js'
 export { openApiPath } from './http/openapi.js'
-export { agentView, alertView, auditView, campaignView, credentialView, delegationView, policyView, principalView, requestView, retirementView, reviewItemView, roleView } from './views.js'
+export { agentView, alertView, auditView, campaignView, credentialView, delegationView, policyView, principalView, requestView, retirementView, reviewItemView, roleView, webhookView } from './views.js'

@@ -47,6 +47,7 @@ import type {
   ReviewItemRecord,
   RoleTemplate,
   StatusAllocation,
+  WebhookRecord,
 } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
@@ -796,9 +797,50 @@ export class Issuer {
     return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length, reviewItemsOpened: scheduled?.items.length ?? 0 }
   }
 
+  /**
+   * Registers a webhook the service posts signed events to (`status`: a status list changed).
+   * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key).
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
+   */
+  async createWebhook(input: { url: string; events?: readonly string[] }, by: string | Principal): Promise<{ webhook: WebhookRecord; secret: string }> {
+    const principal = requireRole(by, 'admin', 'manage webhooks')
+    const url = parseWebhookUrl(input.url)
+    const events = input.events ?? [...WEBHOOK_EVENTS]
+    if (!Array.isArray(events) || events.length === 0 || events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e)) || new Set(events).size !== events.length) {
+      throw agentIdError('ERR_INPUT_INVALID', `"events" must be a list of ${WEBHOOK_EVENTS.join(', ')}`)
+    }
+    const webhook: WebhookRecord = { id: `wh-${randomUUID()}`, url, events, createdBy: principal.id, createdAt: this.#now() }
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`
+    await this.store.createWebhook(webhook, secret, { actor: principal.id, action: 'webhook.create', target: webhook.id, details: { url, events } })
+    return { webhook, secret }
+  }
+
+  /** @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE */
+  async deleteWebhook(id: string, by: string | Principal): Promise<void> {
+    const principal = requireRole(by, 'admin', 'manage webhooks')
+    await this.store.deleteWebhook(id, { actor: principal.id, action: 'webhook.delete', target: id, details: {} })
+  }
+
   close(): Promise<void> {
     return this.store.close()
   }
+}
+
+/** Event types a webhook can receive. */
+export const WEBHOOK_EVENTS = ['status'] as const
+
+// An http(s) URL without credentials in it (they would sit in the database and the audit log).
+function parseWebhookUrl(value: unknown): string {
+  let url: URL
+  try {
+    if (typeof value !== 'string' || value.length > 2048) throw new Error('not a string')
+    url = new URL(value)
+  } catch {
+    throw agentIdError('ERR_INPUT_INVALID', '"url" must be an http(s) URL of at most 2048 characters')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw agentIdError('ERR_INPUT_INVALID', '"url" must be http or https')
+  if (url.username !== '' || url.password !== '') throw agentIdError('ERR_INPUT_INVALID', '"url" must not carry credentials: webhooks are authenticated by their signature')
+  return url.href
 }
 
 function requireRole(by: string | Principal, role: string, what: string): Principal {

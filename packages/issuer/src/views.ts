@@ -13,6 +13,7 @@ import type {
   ReviewCampaignRecord,
   ReviewItemRecord,
   RoleTemplate,
+  WebhookRecord,
 } from './store/issuer-store.js'
 
 // The JSON shapes the service answers with and the CLI prints with --json, the same whether the
@@ -106,4 +107,9 @@ export function auditView(e: AuditEntry): Record<string, unknown> {
 
 export function delegationView(d: DelegationRecord): Record<string, unknown> {
   return { id: d.id, parent: d.parent, delegator: d.delegator, delegate: d.delegate, depth: d.depth, entitlements: d.entitlements, notBefore: isoSeconds(d.notBefore), expires: isoSeconds(d.expires), reportedAt: iso(d.reportedAt) }
+}
+
+/** A webhook without its secret: that is shown once, when it is created. */
+export function webhookView(w: WebhookRecord): Record<string, unknown> {
+  return { id: w.id, url: w.url, events: w.events, createdBy: w.createdBy, createdAt: iso(w.createdAt) }
 }

@@ -63,6 +63,42 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
       ctx.out().result(answer, () => `policy version ${answer.version} is in force`)
     })
 
+  const webhook = program.command('webhook').description('signed webhooks: the issuer posts an event when a status list changes')
+  webhook
+    .command('add <url>')
+    .description('register a webhook; its secret (HMAC-SHA256 key) is shown once. Receivers check posts with verifyWebhookSignature from @agentid/verifier')
+    .option('--event <type>', 'event type to receive (status); repeatable', collect)
+    .option('--secret-out <file>', 'write the secret here (mode 0600) instead of printing it')
+    .action(async (url: string, opts: { event?: string[]; secretOut?: string }) => {
+      const reserved = opts.secretOut !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.secretOut, { mode: 0o600 }) : undefined
+      let created: { webhook: { id: string; url: string; events: string[] }; secret: string }
+      try {
+        created = (await (await ctx.api()).call('POST', '/webhooks', { url, ...(opts.event ? { events: opts.event } : {}) })).body
+      } catch (error) {
+        await reserved?.discard()
+        throw error
+      }
+      if (reserved) await reserved.write(created.secret)
+      const file = reserved?.path
+      ctx.out().result({ webhook: created.webhook, ...(file ? { secretFile: file } : { secret: created.secret }) }, () =>
+        `webhook ${created.webhook.id} -> ${created.webhook.url} (${created.webhook.events.join(', ')})\n${file ? `  secret written to ${file} (mode 0600)` : `  secret ${created.secret} (shown once)`}`)
+    })
+  webhook
+    .command('list')
+    .description('list webhooks (never their secrets)')
+    .action(async () => {
+      const { webhooks } = (await (await ctx.api()).call('GET', '/webhooks')).body as { webhooks: Array<{ id: string; url: string; events: string[] }> }
+      ctx.out().result({ webhooks }, () => (webhooks.length === 0 ? 'no webhooks' : webhooks.map((w) => `${w.id}  ${w.url}  ${w.events.join(',')}`).join('\n')))
+    })
+  webhook
+    .command('remove <id>')
+    .description('remove a webhook')
+    .action(async (id: string) => {
+      if (!/^wh-[0-9a-f-]{36}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'a webhook id looks like wh-<uuid>; see "agentid webhook list"')
+      const answer = (await (await ctx.api()).call('DELETE', `/webhooks/${id}`)).body as { deleted: string }
+      ctx.out().result(answer, () => `webhook ${answer.deleted} removed`)
+    })
+
   const role = program.command('role').description('role templates: the entitlements an agent enrolled with --role gets at once')
   role
     .command('list')

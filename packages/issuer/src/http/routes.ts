@@ -16,6 +16,7 @@ import {
   retirementView,
   reviewItemView,
   roleView,
+  webhookView,
 } from '../views.js'
 import * as schema from './schemas.js'
 
@@ -285,6 +286,25 @@ export const ROUTES: readonly Route[] = [
     body: schema.emptyBody,
     handler: async ({ issuer, principal, params }) => ({ body: { item: reviewItemView(await issuer.decideReview(params.id!, verb === 'certify' ? 'certified' : 'revoked', principal)) } }),
   })),
+  {
+    method: 'GET', url: '/webhooks', summary: 'webhooks (never their secrets)', tag: 'monitoring', access: ['admin', 'auditor'], success: [200],
+    handler: async ({ issuer }) => ({ body: { webhooks: (await issuer.store.listWebhooks()).map(webhookView) } }),
+  },
+  {
+    method: 'POST', url: '/webhooks', summary: 'register a webhook for signed events (status); its secret is in this answer only', tag: 'monitoring', access: ['admin'],
+    body: schema.webhookBody, success: [201],
+    handler: async ({ issuer, principal, body }) => {
+      const created = await issuer.createWebhook(body as { url: string; events?: string[] }, principal)
+      return { status: 201, body: { webhook: webhookView(created.webhook), secret: created.secret } }
+    },
+  },
+  {
+    method: 'DELETE', url: '/webhooks/:id', summary: 'remove a webhook', tag: 'monitoring', access: ['admin'], params: idParam, success: [200],
+    handler: async ({ issuer, principal, params }) => {
+      await issuer.deleteWebhook(params.id!, principal)
+      return { body: { deleted: params.id } }
+    },
+  },
   {
     method: 'GET', url: '/alerts', summary: 'alerts, newest first (overdue reviews)', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
     handler: async ({ issuer }) => ({ body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }),

@@ -90,6 +90,13 @@ export const roleBody: Schema = {
 // here only its outer shape and size.
 export const policyBody: Schema = { type: 'object', maxProperties: 16 }
 
+export const webhookBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  properties: { url: text(2048), events: { type: 'array', minItems: 1, maxItems: 4, items: text(32) } },
+}
+
 /** For actions that take no input: a body, when sent, must be `{}`. */
 export const emptyBody: Schema = { type: 'object', additionalProperties: false, maxProperties: 0 }
 

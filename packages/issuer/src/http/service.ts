@@ -5,6 +5,7 @@ import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
 import { mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { StatusEventHub } from './status-events.js'
+import { WebhookDispatcher } from './webhooks.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
 import { AGENT_ROLE } from '../governance/principal.js'
@@ -60,7 +61,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
-  const events = new StatusEventHub(issuer, publisher, log)
+  const webhooks = new WebhookDispatcher(issuer, log)
+  const events = new StatusEventHub(issuer, publisher, log, (event) => void webhooks.deliver('status', event))
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const app = Fastify({
     logger: false,

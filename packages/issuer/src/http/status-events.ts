@@ -20,10 +20,14 @@ export class StatusEventHub {
   #checking: Promise<void> = Promise.resolve()
   #recheck = false
 
-  constructor(issuer: Issuer, publisher: StatusListPublisher, log: (line: string) => void, maxClients = 1000) {
+  readonly #onChange: (event: { list: string; url: string; etag: string }) => void
+
+  /** `onChange` hears every announced change too (the webhooks). */
+  constructor(issuer: Issuer, publisher: StatusListPublisher, log: (line: string) => void, onChange: (event: { list: string; url: string; etag: string }) => void, maxClients = 1000) {
     this.#issuer = issuer
     this.#publisher = publisher
     this.#log = log
+    this.#onChange = onChange
     this.#maxClients = maxClients
   }
 
@@ -62,7 +66,9 @@ export class StatusEventHub {
         const list = await this.#publisher.get(id)
         if (this.#lastEtags.get(id) === list.etag) continue
         this.#lastEtags.set(id, list.etag)
-        for (const client of this.#clients) this.#send(client, { list: id, url: list.url, etag: list.etag })
+        const event = { list: id, url: list.url, etag: list.etag }
+        for (const client of this.#clients) this.#send(client, event)
+        this.#onChange(event)
       }
     }).catch((error: unknown) => this.#log(`agentid serve: status events: ${(error as Error).message}`))
     return this.#checking

@@ -213,6 +213,16 @@ export interface ReviewItemRecord {
   readonly decidedAt?: number
 }
 
+/** A webhook the issuer posts signed events to. */
+export interface WebhookRecord {
+  readonly id: string
+  readonly url: string
+  /** Event types it receives (`status`). */
+  readonly events: readonly string[]
+  readonly createdBy: string
+  readonly createdAt: number
+}
+
 /** An alert record (overdue reviews now; anomalies later). */
 export interface AlertRecord {
   readonly id: number
@@ -372,6 +382,14 @@ export interface IssuerStore {
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
+
+  /** Stores a webhook; its secret is sealed with the key-encryption key. */
+  createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
+  listWebhooks(): Promise<WebhookRecord[]>
+  /** The webhooks with their secrets, for delivery only. */
+  webhookSecrets(): Promise<Array<{ webhook: WebhookRecord; secret: string }>>
+  /** @throws AgentIdError ERR_NOT_FOUND */
+  deleteWebhook(id: string, audit: AuditInput): Promise<void>
   /** The lists in use: the newest of each purpose (revocation first). */
   currentStatusLists(): Promise<StatusListRecord[]>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */

@@ -221,6 +221,16 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ) STRICT;
       ALTER TABLE credentials ADD COLUMN reviewed_at INTEGER;
 
+      -- Signed webhooks: each secret sealed with the key-encryption key, like private keys.
+      CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        secret_sealed TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
       CREATE TABLE alerts (
         id INTEGER PRIMARY KEY,
         at INTEGER NOT NULL,

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { agentIdError, entitlementToJson, isAgentIdError, parseApprovals, parseEntitlements, type AgentKind, type RiskLevel, type TaskRef } from '@agentid/core'
 import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
-import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
+import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -28,6 +28,7 @@ import type {
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,
+  WebhookRecord,
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
 import { GroupCommit } from './group-commit.js'
@@ -67,6 +68,7 @@ interface RequestRow {
 interface ApprovalRow { request_id: string; level: number; principal: string; role: string; decision: string; at: number; reason: string | null }
 interface CampaignRow { id: string; name: string; created_by: string; created_at: number; deadline: number; status: string }
 interface ItemRow { id: string; campaign: string; credential_id: string; risk: string; decision: string | null; reviewer: string | null; decided_at: number | null }
+interface WebhookRow { id: string; url: string; events: string; secret_sealed: string; created_by: string; created_at: number }
 interface AlertRow { id: number; at: number; kind: string; severity: string; subject: string | null; details: string }
 
 function toAgent(row: AgentRow): AgentRecord {
@@ -140,6 +142,10 @@ function toItem(row: ItemRow): ReviewItemRecord {
   }
 }
 
+function toWebhook(row: WebhookRow): WebhookRecord {
+  return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], createdBy: row.created_by, createdAt: row.created_at }
+}
+
 function toAlert(row: AlertRow): AlertRecord {
   return {
     id: row.id, at: row.at, kind: row.kind, severity: row.severity as RiskLevel,
@@ -205,9 +211,11 @@ class SqliteStore implements IssuerStore {
   readonly #r: Statements
   readonly #now: () => number
   readonly #randomIndex: (max: number) => number
+  readonly #kek: KeyEncryptionKey
 
   constructor(db: Database.Database, reader: Database.Database, options: SqliteStoreOptions) {
     this.#db = db
+    this.#kek = options.kek
     this.#reader = reader
     this.#writes = new GroupCommit(db, (error) => storeError(error, 'commit'))
     this.#w = preparedStatements(db)
@@ -687,6 +695,30 @@ class SqliteStore implements IssuerStore {
         all.push(...overdue)
       }
       return all
+    })
+  }
+
+  createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void> {
+    return this.#write(`create webhook ${webhook.id}`, () => {
+      this.#w('INSERT INTO webhooks (id, url, events, secret_sealed, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(webhook.id, webhook.url, JSON.stringify(webhook.events), sealPrivateKey(this.#kek, `webhook:${webhook.id}`, secret), webhook.createdBy, webhook.createdAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  listWebhooks(): Promise<WebhookRecord[]> {
+    return this.#read('list webhooks', () => (this.#r('SELECT * FROM webhooks ORDER BY created_at, id').all() as WebhookRow[]).map(toWebhook))
+  }
+
+  webhookSecrets(): Promise<Array<{ webhook: WebhookRecord; secret: string }>> {
+    return this.#read('read webhook secrets', () => (this.#r('SELECT * FROM webhooks ORDER BY created_at, id').all() as WebhookRow[])
+      .map((row) => ({ webhook: toWebhook(row), secret: openPrivateKey(this.#kek, `webhook:${row.id}`, row.secret_sealed) })))
+  }
+
+  deleteWebhook(id: string, audit: AuditInput): Promise<void> {
+    return this.#write(`delete webhook ${id}`, () => {
+      if (this.#w('DELETE FROM webhooks WHERE id = ?').run(id).changes === 0) throw agentIdError('ERR_NOT_FOUND', `no webhook ${id}`)
+      this.#appendAudit(audit)
     })
   }
 

@@ -1,4 +1,4 @@
-// A verifying agent in its own process, for tests and benches: reads one JSON request per line
+// A verifying agent in its own process, for tests (test/support/verifier-process.ts) and benches: reads one JSON request per line
 // on stdin ({ id, vp }), answers one JSON line on stdout ({ id, ok, code }). Its status lists come
 // over HTTP from the issuer, optionally pushed by the issuer's status events.
 // Configuration: AGENTID_VERIFIER (JSON: { did, issuer, origin, maxAge, refreshAfter, events }).
