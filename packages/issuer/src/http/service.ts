@@ -37,6 +37,8 @@ export interface ServiceOptions {
    * on a service that listens.
    */
   readonly localPrincipal?: Principal
+  /** Announce status changes (events, webhooks); default true. The CLI's in-process use turns it off. */
+  readonly push?: boolean
 }
 
 /** A service that listens. */
@@ -75,7 +77,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
   // Push: every committed status change is announced to subscribed verifiers at once.
-  const unsubscribe = issuer.onStatusChange(() => void events.check())
+  const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => void events.check())
   app.decorate('statusEvents', events)
   app.addHook('preClose', async () => {
     unsubscribe()
