@@ -12,6 +12,8 @@ export { DEFAULT_ROLES } from './default-roles.js'
 export { openSqliteStore } from './store/sqlite/sqlite-store.js'
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js'
 export { auditEntryHash, canonicalJson, findChainBreak, GENESIS_HASH } from './audit/hash-chain.js'
+export { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog } from './audit/checkpoints.js'
+export type { AuditVerification, CheckpointClaim } from './audit/checkpoints.js'
 export { generateKek, parseKek } from './keys/key-encryption.js'
 export type { KeyEncryptionKey } from './keys/key-encryption.js'
 export type {
@@ -19,6 +21,7 @@ export type {
   AgentRecord,
   AlertRecord,
   ApprovalRecord,
+  AuditCheckpointRecord,
   AuditEntry,
   AuditInput,
   CredentialDraft,

@@ -29,12 +29,14 @@ import {
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
+import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
+  AuditCheckpointRecord,
   AuditInput,
   CredentialDraft,
   CredentialRecord,
@@ -795,6 +797,50 @@ export class Issuer {
       throw error
     })
     return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length, reviewItemsOpened: scheduled?.items.length ?? 0 }
+  }
+
+  /**
+   * Signs the head of the audit log now (a VC-JWT `AuditCheckpointCredential` by the issuer key)
+   * and stores it; nothing when no entry was added since the last checkpoint. Publish them
+   * (`GET /audit/checkpoints`) or keep copies elsewhere: a copy outside the database also catches
+   * someone who deletes the stored ones.
+   */
+  async checkpoint(): Promise<AuditCheckpointRecord | undefined> {
+    return this.store.writeCheckpoint(async ({ seq, hash, at }) => {
+      const result = await this.#agent.createVerifiableCredential({
+        credential: {
+          '@context': [CREDENTIALS_CONTEXT_V1],
+          type: ['VerifiableCredential', AUDIT_CHECKPOINT_TYPE],
+          issuer: { id: this.did },
+          issuanceDate: new Date(Math.floor(at / 1000) * 1000).toISOString(),
+          credentialSubject: { id: `${this.#publicUrl}/audit#log`, seq, head: hash, at },
+        },
+        proofFormat: 'jwt',
+        header: { kid: this.#keyId },
+      } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+      const jwt = (result as { proof?: { jwt?: unknown } }).proof?.jwt
+      if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a checkpoint without a JWT proof')
+      const claim = checkCheckpointJwt(jwt, this.did)
+      if (claim.seq !== seq || claim.head !== hash) throw agentIdError('ERR_STORE', 'Veramo returned a checkpoint that does not say what was signed')
+      return jwt
+    })
+  }
+
+  /**
+   * A checkpoint when `everyEntries` entries were added since the last one, or some were and the
+   * last one is older than `everyMs`. The service calls it every few seconds.
+   */
+  async maybeCheckpoint(options: { everyEntries: number; everyMs: number }): Promise<AuditCheckpointRecord | undefined> {
+    const [last] = await this.store.listCheckpoints(1)
+    const added = await this.store.readAudit((last?.seq ?? 0) + 1, options.everyEntries)
+    if (added.length === 0) return undefined
+    if (added.length < options.everyEntries && last !== undefined && this.#now() - last.at < options.everyMs) return undefined
+    return this.checkpoint()
+  }
+
+  /** Verifies the audit log's chain and its signed checkpoints (and any kept elsewhere): see {@link verifyAuditLog}. */
+  verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void): Promise<AuditVerification> {
+    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress)
   }
 
   /**

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { agentIdError } from '@agentid/core'
 import type { CommandContext } from '../context.js'
+import { readTextFile } from '../files.js'
+import { repeatable } from '../options.js'
 
 const PAGE = 5000
 
@@ -9,23 +11,28 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
 
   audit
     .command('verify')
-    .description('check the hash chain of the whole audit log and say where it breaks (edit, deletion, insertion, reordering)')
-    .addHelpText('after', '\nRemoving the newest entries leaves a shorter chain that still verifies: catching that needs the\nsigned checkpoints that come with the audit issue.')
-    .action(async () => {
-      const { findChainBreak, GENESIS_HASH } = await import('@agentid/issuer')
+    .description('check the hash chain of the whole audit log and its signed checkpoints; say where an edit, deletion, insertion, reordering, truncation or re-hashed rewrite begins')
+    .option('--checkpoint <file>', 'also check against checkpoints kept elsewhere (one VC-JWT per line, e.g. saved from GET /audit/checkpoints); repeatable', repeatable)
+    .addHelpText('after', '\nThe service signs a checkpoint every 1,000 entries or every minute with new entries ("agentid audit checkpoint" signs one now).\nKeeping copies outside the database also catches someone who deletes the stored checkpoints.')
+    .action(async (opts: { checkpoint?: string[] }) => {
+      const external: string[] = []
+      for (const file of opts.checkpoint ?? []) external.push(...(await readTextFile(ctx.io.cwd, file, 'checkpoint file')).split(/\s+/).filter((l) => l !== ''))
       const issuer = await ctx.issuer()
-      // Page through the log so that a long one is never held in memory at once.
-      let prev = GENESIS_HASH
-      let next = 1
-      for (;;) {
-        const entries = await issuer.store.readAudit(next, PAGE)
-        if (entries.length === 0) break
-        const broken = findChainBreak(entries, next, prev)
-        if (broken) throw agentIdError('ERR_STORE', `audit log is broken at entry ${broken.seq}: ${broken.reason}`)
-        prev = entries[entries.length - 1]!.hash
-        next += entries.length
-      }
-      ctx.out().result({ ok: true, entries: next - 1, head: prev }, () => `audit log intact: ${next - 1} entries, head ${prev}`)
+      const progress = ctx.io.isTty && !ctx.out().json ? (n: number) => ctx.io.stderr(`\rchecked ${n} entries`) : undefined
+      const result = await issuer.verifyAudit(external, progress)
+      if (progress) ctx.io.stderr('\n')
+      if (!result.ok) throw agentIdError('ERR_STORE', `audit log is broken at entry ${result.seq}: ${result.reason}`)
+      ctx.out().result({ ok: true, entries: result.entries, head: result.head, checkpoints: result.checkpoints }, () =>
+        `audit log intact: ${result.entries} entries, head ${result.head}, ${result.checkpoints} signed checkpoint${result.checkpoints === 1 ? '' : 's'} hold`)
+    })
+
+  audit
+    .command('checkpoint')
+    .description('sign the head of the audit log now (the service does it every 1,000 entries or every minute)')
+    .action(async () => {
+      const written = await (await ctx.issuer()).checkpoint()
+      ctx.out().result(written ? { seq: written.seq, head: written.head, jwt: written.jwt } : { seq: null }, () =>
+        (written ? `checkpoint of entry ${written.seq} (head ${written.head})\n${written.jwt}` : 'nothing new since the last checkpoint'))
     })
 
   audit

@@ -310,6 +310,10 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer }) => ({ body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }),
   },
   {
+    method: 'GET', url: '/audit/checkpoints', summary: 'the newest 100 signed audit checkpoints (VC-JWTs: entry number, head hash, time); public, so that others can keep copies', tag: 'monitoring', access: 'public', success: [200],
+    handler: async ({ issuer }) => ({ body: { checkpoints: (await issuer.store.listCheckpoints(100)).map((c) => ({ seq: c.seq, head: c.head, at: new Date(c.at).toISOString(), jwt: c.jwt })) } }),
+  },
+  {
     method: 'GET', url: '/audit', summary: 'audit entries in order, from a sequence number', tag: 'monitoring', access: ['admin', 'auditor'],
     query: { type: 'object', additionalProperties: false, properties: { from: { type: 'string', pattern: '^[0-9]{1,10}$' }, limit: { type: 'string', pattern: '^[0-9]{1,5}$' } } }, success: [200],
     handler: async ({ issuer, query }) => {

@@ -29,6 +29,9 @@ export interface ServiceOptions {
   readonly statusResignSeconds?: number
   /** Milliseconds between looks for status changes made by other processes on the same database, and keep-alive pings (default 5000; 0 disables). */
   readonly statusCheckIntervalMs?: number
+  /** A signed audit checkpoint after this many new entries, or after `checkpointEveryMs` with any (defaults 1000 and 60 s); looked at every `statusCheckIntervalMs`. */
+  readonly checkpointEveryEntries?: number
+  readonly checkpointEveryMs?: number
   /** Where failures of the background sweeper and unexpected errors are reported (default stderr). */
   readonly log?: (line: string) => void
   /**
@@ -228,9 +231,12 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   // Changes made by other processes on the same database (the CLI), re-signing, keep-alive.
   const events = (app as unknown as { statusEvents: StatusEventHub }).statusEvents
   const checkInterval = options.statusCheckIntervalMs ?? 5000
+  const checkpoints = { everyEntries: options.checkpointEveryEntries ?? 1000, everyMs: options.checkpointEveryMs ?? 60_000 }
+  let checkpointing: Promise<unknown> = Promise.resolve()
   const checker = checkInterval > 0 ? setInterval(() => {
     void events.check()
     events.ping()
+    checkpointing = checkpointing.then(() => issuer.maybeCheckpoint(checkpoints)).catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
   }, checkInterval) : undefined
   checker?.unref()
   return {
@@ -241,6 +247,7 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
       if (checker) clearInterval(checker)
       await app.close()
       await sweeping
+      await checkpointing
       await events.settled()
     },
   }

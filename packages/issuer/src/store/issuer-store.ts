@@ -213,6 +213,18 @@ export interface ReviewItemRecord {
   readonly decidedAt?: number
 }
 
+/** A signed checkpoint of the audit log: its head entry at a moment. */
+export interface AuditCheckpointRecord {
+  /** The last entry it covers. */
+  readonly seq: number
+  /** That entry's hash. */
+  readonly head: string
+  /** Milliseconds since the epoch. */
+  readonly at: number
+  /** The issuer's signature over it: a VC-JWT (`AuditCheckpointCredential`). */
+  readonly jwt: string
+}
+
 /** A webhook the issuer posts signed events to. */
 export interface WebhookRecord {
   readonly id: string
@@ -383,6 +395,13 @@ export interface IssuerStore {
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
 
+  /**
+   * Signs the head of the audit log (with `sign`, inside the transaction) and stores the
+   * checkpoint; nothing when no entry was added since the last one.
+   */
+  writeCheckpoint(sign: (head: { seq: number; hash: string; at: number }) => Promise<string>): Promise<AuditCheckpointRecord | undefined>
+  /** Checkpoints in order (the newest `limit`, when given). */
+  listCheckpoints(limit?: number): Promise<AuditCheckpointRecord[]>
   /** Stores a webhook; its secret is sealed with the key-encryption key. */
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
   listWebhooks(): Promise<WebhookRecord[]>

@@ -221,6 +221,19 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ) STRICT;
       ALTER TABLE credentials ADD COLUMN reviewed_at INTEGER;
 
+      -- Signed checkpoints of the audit log: the head of the chain at a moment, signed by the issuer
+      -- key, so that a truncated or wholly re-hashed log no longer matches. Append-only too.
+      CREATE TABLE audit_checkpoints (
+        seq INTEGER PRIMARY KEY,
+        head TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        jwt TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+      CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+
       -- Signed webhooks: each secret sealed with the key-encryption key, like private keys.
       CREATE TABLE webhooks (
         id TEXT PRIMARY KEY,

@@ -6,6 +6,7 @@ import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../key
 import type {
   AccessRequestRecord,
   AgentRecord,
+  AuditCheckpointRecord,
   AlertRecord,
   ApprovalRecord,
   AuditEntry,
@@ -695,6 +696,27 @@ class SqliteStore implements IssuerStore {
         all.push(...overdue)
       }
       return all
+    })
+  }
+
+  writeCheckpoint(sign: (head: { seq: number; hash: string; at: number }) => Promise<string>): Promise<AuditCheckpointRecord | undefined> {
+    return this.#write('write audit checkpoint', async () => {
+      const last = this.#w('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
+      const covered = this.#w('SELECT MAX(seq) AS seq FROM audit_checkpoints').get() as { seq: number | null }
+      if (!last || (covered.seq ?? 0) >= last.seq) return undefined
+      const at = this.#now()
+      const jwt = await sign({ seq: last.seq, hash: last.hash, at })
+      this.#w('INSERT INTO audit_checkpoints (seq, head, at, jwt) VALUES (?, ?, ?, ?)').run(last.seq, last.hash, at, jwt)
+      return { seq: last.seq, head: last.hash, at, jwt }
+    })
+  }
+
+  listCheckpoints(limit?: number): Promise<AuditCheckpointRecord[]> {
+    return this.#read('list audit checkpoints', () => {
+      const rows = (limit === undefined
+        ? this.#r('SELECT * FROM audit_checkpoints ORDER BY seq').all()
+        : this.#r('SELECT * FROM (SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(limit)) as AuditCheckpointRecord[]
+      return rows.map((r) => ({ seq: r.seq, head: r.head, at: r.at, jwt: r.jwt }))
     })
   }
 

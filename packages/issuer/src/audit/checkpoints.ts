@@ -1,0 +1,87 @@
+import { agentIdError } from '@agentid/core'
+import { decodeJwt, jwtSignatureValid, resolveDidKey } from '@agentid/verifier'
+import type { AuditEntry, IssuerStore } from '../store/issuer-store.js'
+import { findChainBreak, GENESIS_HASH } from './hash-chain.js'
+
+/** `type` of the VC-JWT an audit checkpoint is signed as. */
+export const AUDIT_CHECKPOINT_TYPE = 'AuditCheckpointCredential'
+
+/** What a checkpoint says: the entry it covers, that entry's hash, when. */
+export interface CheckpointClaim {
+  readonly seq: number
+  readonly head: string
+  /** Milliseconds since the epoch. */
+  readonly at: number
+}
+
+/**
+ * Checks a checkpoint's signature (by `issuerDid`, strict Ed25519) and reads its claim.
+ * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_VC_ISSUER_UNTRUSTED, ERR_INPUT_INVALID
+ */
+export function checkCheckpointJwt(jwt: string, issuerDid: string): CheckpointClaim {
+  const decoded = decodeJwt(jwt, { maxLength: 16 * 1024, maxDepth: 8 }, 'audit checkpoint')
+  if (decoded.payload.iss !== issuerDid) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', `audit checkpoint is signed by ${String(decoded.payload.iss)}, not this issuer`)
+  if (!jwtSignatureValid(decoded, resolveDidKey(issuerDid))) throw agentIdError('ERR_SIGNATURE', 'audit checkpoint signature does not verify')
+  const vc = decoded.payload.vc as { type?: unknown; credentialSubject?: { seq?: unknown; head?: unknown; at?: unknown } } | undefined
+  const subject = vc?.credentialSubject
+  if (!Array.isArray(vc?.type) || !vc.type.includes(AUDIT_CHECKPOINT_TYPE) || !subject) throw agentIdError('ERR_INPUT_INVALID', 'not an audit checkpoint')
+  const { seq, head, at } = subject
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof head !== 'string' || !/^[0-9a-f]{64}$/.test(head) || !Number.isSafeInteger(at)) {
+    throw agentIdError('ERR_INPUT_INVALID', 'audit checkpoint claims are malformed')
+  }
+  return { seq: seq as number, head, at: at as number }
+}
+
+/** Outcome of {@link verifyAuditLog}. */
+export type AuditVerification =
+  | { readonly ok: true; readonly entries: number; readonly head: string; readonly checkpoints: number }
+  | { readonly ok: false; readonly seq: number; readonly reason: string }
+
+const PAGE = 5000
+
+/**
+ * Checks the whole log: every entry chained to the one before (an edit, deletion, insertion or
+ * reordering breaks it at the first bad entry), then every signed checkpoint (the stored ones and
+ * any kept elsewhere): it must verify, and the entry it covers must still exist with the hash it
+ * signed. A truncated tail, or a log rewritten and re-hashed from some entry on, passes the first
+ * test and fails the second.
+ */
+export async function verifyAuditLog(store: IssuerStore, issuerDid: string, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void): Promise<AuditVerification> {
+  const checkpoints: CheckpointClaim[] = []
+  for (const [i, jwt] of [...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints].entries()) {
+    try {
+      checkpoints.push(checkCheckpointJwt(jwt, issuerDid))
+    } catch (error) {
+      return { ok: false, seq: 0, reason: `checkpoint ${i + 1} is not valid: ${(error as Error).message} (forged or damaged)` }
+    }
+  }
+  const wanted = new Map(checkpoints.map((c) => [c.seq, c]))
+  const seen = new Map<number, AuditEntry>()
+  let prev = GENESIS_HASH
+  let next = 1
+  for (;;) {
+    const entries = await store.readAudit(next, PAGE)
+    if (entries.length === 0) break
+    const broken = findChainBreak(entries, next, prev)
+    if (broken) return { ok: false, ...broken }
+    for (const e of entries) if (wanted.has(e.seq)) seen.set(e.seq, e)
+    prev = entries[entries.length - 1]!.hash
+    next += entries.length
+    onProgress?.(next - 1)
+  }
+  const last = next - 1
+  // The earliest checkpoint that no longer holds names where the damage starts: after the last
+  // one that still holds.
+  let good = 0
+  for (const c of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
+    const when = new Date(c.at).toISOString()
+    if (c.seq > last) {
+      return { ok: false, seq: last + 1, reason: `the log ends at entry ${last}, but the checkpoint signed at ${when} covers entries up to ${c.seq}: entries ${last + 1} to ${c.seq} were removed (truncated)` }
+    }
+    if (seen.get(c.seq)?.hash !== c.head) {
+      return { ok: false, seq: good + 1, reason: `entry ${c.seq} is not the one the checkpoint signed at ${when} covers: the log was rewritten and re-hashed at or after entry ${good + 1} and at or before entry ${c.seq}` }
+    }
+    good = c.seq
+  }
+  return { ok: true, entries: last, head: prev, checkpoints: checkpoints.length }
+}
