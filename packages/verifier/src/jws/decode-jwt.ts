@@ -65,7 +65,9 @@ const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid'])
 // demand extensions we do not implement. Named for a clearer message; any other member is refused
 // too.
 const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip', 'enc'])
-const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt'])
+// agentid-proof+jwt: the per-request proof of a mutual session (docs/protocol.md); a verifier of
+// credentials and presentations refuses it as the wrong kind (typ is neither vc+ nor vp+).
+const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt'])
 
 /**
  * Splits and decodes a compact JWS under agentid's strict rules (DESIGN.md, "Verifier contract"):

@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto'
+import { agentIdError, isAgentIdError, parseDidKey, type AccessRequest, type ErrorCode } from '@agentid/core'
+import {
+  checkAnyCredentialJwt,
+  ReplayCache,
+  resolveDidKey,
+  type Decision,
+  type PresentationResult,
+  type ResolvedKey,
+  type Verifier,
+} from '@agentid/verifier'
+import type { AgentKey } from '../key/agent-key.js'
+import { createPresentation } from '../presentation/create-presentation.js'
+import { bodyHash, readProof, signProof } from './request-proof.js'
+
+/** A hello: the initiator's DID and a fresh nonce (its own verifier's challenge). */
+export interface HelloMessage { readonly type: 'agentid/hello'; readonly v: 1; readonly from: string; readonly nonce: string }
+/** The responder's presentation for the initiator over its nonce, and the responder's own nonce. */
+export interface ResponseMessage { readonly type: 'agentid/response'; readonly v: 1; readonly from: string; readonly to: string; readonly nonce: string; readonly vp: string }
+/** The initiator's presentation for the responder over the responder's nonce. */
+export interface CompleteMessage { readonly type: 'agentid/complete'; readonly v: 1; readonly from: string; readonly to: string; readonly nonce: string; readonly vp: string }
+export type HandshakeMessage = HelloMessage | ResponseMessage | CompleteMessage
+
+/** A verified peer and what it may do, for as long as the earliest credential of either side lasts. */
+export interface Session {
+  /** base64url SHA-256 over both DIDs and both nonces: the same on both sides, and nowhere else. */
+  readonly id: string
+  readonly peer: string
+  readonly initiator: boolean
+  /** Milliseconds since the epoch. */
+  readonly expires: number
+  /** The peer's verified presentation: its credentials and entitlements. */
+  readonly presentation: Extract<PresentationResult, { ok: true }>
+  readonly peerSegment?: string
+  /** @internal the peer's key, for request proofs */
+  readonly peerKey: ResolvedKey
+}
+
+/** A definite "no" with its code. */
+export interface MutualFailure { readonly ok: false; readonly code: ErrorCode; readonly message: string }
+
+/** Options of {@link createMutualAgent}. */
+export interface MutualOptions {
+  readonly key: AgentKey
+  /** This agent's credentials (VC-JWTs; a delegation chain root first), presented to peers. */
+  readonly credentials: readonly string[]
+  /** This agent's verifier; its DID must be the key's. */
+  readonly verifier: Verifier
+  /** What a peer must be entitled to before a session is accepted. */
+  readonly requirePeer?: AccessRequest | readonly AccessRequest[]
+  /**
+   * Micro-segmentation: for a peer in segment K, the segments it may open sessions with
+   * (`{ sales: ['crm'], crm: ['sales'] }`). When set, a peer (or this agent) without a segment,
+   * or from a segment not allowed to reach this one, is refused.
+   */
+  readonly segments?: Readonly<Record<string, readonly string[]>>
+  /** Longest session, in seconds (default 3600); never past the earliest credential expiry. */
+  readonly sessionTtl?: number
+  /** Seconds a request proof's `iat` may differ from now (default 60). */
+  readonly clockTolerance?: number
+  /** Sessions and pending handshakes kept (default 10,000 each; the oldest go first). */
+  readonly maxSessions?: number
+  readonly now?: () => number
+}
+
+/** The mutual-verification protocol of docs/protocol.md, for any message channel. */
+export interface MutualAgent {
+  readonly did: string
+  /** Initiator, step 1: the hello to send, and the handle `complete` needs. */
+  initiate(): { hello: HelloMessage; pending: { readonly nonce: string } }
+  /** Responder, step 2: answers a hello with this agent's presentation and its own nonce. */
+  respond(hello: unknown): Promise<ResponseMessage>
+  /** Initiator, step 3: verifies the responder; returns the message that completes the handshake and the session. */
+  complete(response: unknown, pending: { readonly nonce: string }): Promise<{ message: CompleteMessage; session: Session }>
+  /** Responder, step 4: verifies the initiator; returns the session. */
+  accept(complete: unknown): Promise<Session>
+  /** Headers for a request in a session: `agentid-session` and `agentid-proof`. */
+  signRequest(session: Session, request: { method: string; target: string; body?: string | Uint8Array }): Record<'agentid-session' | 'agentid-proof', string>
+  /** Verifies a request's proof in its session (one signature check), replay, expiry, and the peer's credentials' status now. */
+  verifyRequest(request: { session: string | undefined; proof: string | undefined; method: string; target: string; body?: string | Uint8Array }): Promise<{ ok: true; session: Session } | MutualFailure>
+  /** Decides a request of the peer against its entitlements, now. */
+  authorize(session: Session, request: AccessRequest): Decision
+  /** A session by id, while it lasts. */
+  session(id: string): Session | undefined
+}
+
+const DID_MAX = 128
+const NONCE = /^[A-Za-z0-9_-]{16,128}$/
+
+function fail(code: ErrorCode, message: string): never {
+  throw agentIdError(code, message)
+}
+
+function parseMessage<T extends HandshakeMessage>(value: unknown, type: T['type'], fields: readonly string[]): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('ERR_INPUT_INVALID', 'handshake message must be an object')
+  const m = value as Record<string, unknown>
+  if (m.type !== type) fail('ERR_INPUT_INVALID', `expected a ${type} message`)
+  if (m.v !== 1) fail('ERR_INPUT_INVALID', 'unsupported handshake version')
+  const allowed = ['type', 'v', ...fields]
+  const extra = Object.keys(m).find((k) => !allowed.includes(k))
+  if (extra !== undefined) fail('ERR_INPUT_INVALID', `"${extra}" is not a field of ${type}`)
+  for (const f of fields) {
+    const v = m[f]
+    if (typeof v !== 'string') fail('ERR_INPUT_INVALID', `${type} "${f}" must be a string`)
+    if ((f === 'from' || f === 'to') && (v.length > DID_MAX || parseDidKey(v).did !== v)) fail('ERR_DID_INVALID', `${type} "${f}" must be a did:key`)
+    if (f === 'nonce' && !NONCE.test(v)) fail('ERR_INPUT_INVALID', `${type} nonce must be 16-128 base64url characters`)
+  }
+  return m as unknown as T
+}
+
+/** Keeps at most `max` entries, forgetting the oldest. */
+class Bounded<V> extends Map<string, V> {
+  constructor(private readonly max: number) {
+    super()
+  }
+
+  override set(key: string, value: V): this {
+    if (!this.has(key) && this.size >= this.max) this.delete(this.keys().next().value as string)
+    return super.set(key, value)
+  }
+}
+
+/**
+ * Creates this agent's side of mutual verification: a handshake in which both agents present
+ * credentials to each other over each other's fresh nonce, bound into a session; then one signed
+ * proof per request (in the spirit of DPoP). See docs/protocol.md.
+ * @throws AgentIdError ERR_USAGE for bad options
+ */
+export function createMutualAgent(options: MutualOptions): MutualAgent {
+  const { key, verifier } = options
+  if (verifier.did !== key.did) throw agentIdError('ERR_USAGE', "the verifier's DID must be this agent's key")
+  if (options.credentials.length === 0) throw agentIdError('ERR_USAGE', 'an agent needs at least one credential to present')
+  const now = options.now ?? Date.now
+  const sessionTtlMs = (options.sessionTtl ?? 3600) * 1000
+  const toleranceMs = (options.clockTolerance ?? 60) * 1000
+  const maxSessions = options.maxSessions ?? 10_000
+  const required = options.requirePeer === undefined ? [] : Array.isArray(options.requirePeer) ? options.requirePeer : [options.requirePeer as AccessRequest]
+  // This agent's own credentials: their earliest expiry bounds every session, and they say its segment.
+  const own = options.credentials.map((jwt) => checkAnyCredentialJwt(jwt))
+  const ownExpires = Math.min(...own.map((c) => c.expires)) * 1000
+  const ownSegments = new Set(own.flatMap((c) => (c.kind === 'entitlement' && c.subject === key.did && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
+  const mySegment = ownSegments.size === 1 ? [...ownSegments][0] : undefined
+  const sessions = new Bounded<Session>(maxSessions)
+  const pending = new Bounded<{ peer: string; nonce: string; expires: number }>(maxSessions)
+  const replays = new ReplayCache(100_000)
+
+  function sessionId(initiator: string, responder: string, initiatorNonce: string, responderNonce: string): string {
+    return createHash('sha256').update(`agentid-session/1\n${initiator}\n${responder}\n${initiatorNonce}\n${responderNonce}`).digest('base64url')
+  }
+
+  // The peer's presentation, verified for this agent and the nonce it gave, then checked against
+  // what this agent requires of peers.
+  async function verifyPeer(vp: string, challenge: string, peer: string): Promise<{ result: Extract<PresentationResult, { ok: true }>; segment: string | undefined }> {
+    const result = await verifier.verifyPresentation(vp, { challenge })
+    if (!result.ok) fail(result.code, result.message)
+    if (result.holder !== peer) fail('ERR_VP_HOLDER_BINDING', `the presentation is from ${result.holder}, not ${peer}`)
+    for (const request of required) {
+      const decision = verifier.authorize(result, request)
+      if (!decision.allow) fail(decision.code === 'ERR_INPUT_INVALID' ? 'ERR_INPUT_INVALID' : 'ERR_NOT_ENTITLED', `peer ${peer} may not ${request.action} ${request.resource}: ${decision.message}`)
+    }
+    const segments = new Set(result.credentials.flatMap((c) => (c.kind === 'entitlement' && c.subject === peer && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
+    const segment = segments.size === 1 ? [...segments][0] : undefined
+    if (options.segments) {
+      if (segment === undefined) fail('ERR_FORBIDDEN', `peer ${peer} has no single segment, and this agent admits peers by segment`)
+      if (mySegment === undefined) fail('ERR_FORBIDDEN', 'this agent has no single segment of its own to admit peers by')
+      if (!options.segments[segment]?.includes(mySegment)) fail('ERR_FORBIDDEN', `segment ${segment} may not open sessions with segment ${mySegment}`)
+    }
+    return { result, segment }
+  }
+
+  function openSession(id: string, peer: string, initiator: boolean, verified: { result: Extract<PresentationResult, { ok: true }>; segment: string | undefined }): Session {
+    const peerExpires = Math.min(...verified.result.credentials.map((c) => c.expires)) * 1000
+    const session: Session = {
+      id, peer, initiator, expires: Math.min(now() + sessionTtlMs, ownExpires, peerExpires), presentation: verified.result,
+      ...(verified.segment !== undefined ? { peerSegment: verified.segment } : {}), peerKey: resolveDidKey(peer),
+    }
+    sessions.set(id, session)
+    return session
+  }
+
+  const present = (audience: string, challenge: string) => createPresentation({ key, credentials: options.credentials, audience, challenge, ttl: 120 })
+
+  async function caught<T>(work: () => Promise<T>): Promise<T | MutualFailure> {
+    try {
+      return await work()
+    } catch (error) {
+      if (isAgentIdError(error)) return { ok: false, code: error.code, message: error.message }
+      throw error
+    }
+  }
+
+  return {
+    did: key.did,
+
+    initiate() {
+      const nonce = verifier.challenge()
+      return { hello: { type: 'agentid/hello', v: 1, from: key.did, nonce }, pending: { nonce } }
+    },
+
+    async respond(value) {
+      const hello = parseMessage<HelloMessage>(value, 'agentid/hello', ['from', 'nonce'])
+      if (hello.from === key.did) fail('ERR_VP_AUDIENCE', 'a hello from this agent itself')
+      const nonce = verifier.challenge()
+      pending.set(nonce, { peer: hello.from, nonce: hello.nonce, expires: now() + 120_000 })
+      return { type: 'agentid/response', v: 1, from: key.did, to: hello.from, nonce, vp: present(hello.from, hello.nonce) }
+    },
+
+    async complete(value, handle) {
+      const response = parseMessage<ResponseMessage>(value, 'agentid/response', ['from', 'to', 'nonce', 'vp'])
+      if (response.to !== key.did) fail('ERR_VP_AUDIENCE', `the response is addressed to ${response.to}, not this agent`)
+      const verified = await verifyPeer(response.vp, handle.nonce, response.from)
+      const message: CompleteMessage = { type: 'agentid/complete', v: 1, from: key.did, to: response.from, nonce: response.nonce, vp: present(response.from, response.nonce) }
+      return { message, session: openSession(sessionId(key.did, response.from, handle.nonce, response.nonce), response.from, true, verified) }
+    },
+
+    async accept(value) {
+      const complete = parseMessage<CompleteMessage>(value, 'agentid/complete', ['from', 'to', 'nonce', 'vp'])
+      if (complete.to !== key.did) fail('ERR_VP_AUDIENCE', `the handshake is addressed to ${complete.to}, not this agent`)
+      const handshake = pending.get(complete.nonce)
+      pending.delete(complete.nonce) // one attempt per handshake
+      if (!handshake || handshake.expires <= now()) fail('ERR_VP_NONCE', 'no handshake of this agent is waiting for that nonce (unknown, used or expired): send a new hello')
+      if (handshake.peer !== complete.from) fail('ERR_VP_HOLDER_BINDING', `the handshake was opened by ${handshake.peer}, not ${complete.from}`)
+      const verified = await verifyPeer(complete.vp, complete.nonce, complete.from)
+      return openSession(sessionId(complete.from, key.did, handshake.nonce, complete.nonce), complete.from, false, verified)
+    },
+
+    signRequest(session, request) {
+      const proof = signProof(key, { sid: session.id, htm: request.method.toUpperCase(), htu: request.target, bh: bodyHash(request.body) })
+      return { 'agentid-session': session.id, 'agentid-proof': proof }
+    },
+
+    async verifyRequest(request) {
+      return caught(async () => {
+        if (!request.session || !request.proof) fail('ERR_UNAUTHORIZED', 'a request needs agentid-session and agentid-proof: complete a handshake first')
+        const session = sessions.get(request.session)
+        if (!session) fail('ERR_UNAUTHORIZED', 'unknown session: complete a handshake first')
+        const at = now()
+        if (at >= session.expires) {
+          sessions.delete(session.id)
+          fail('ERR_VP_EXPIRED', 'the session has expired: complete a new handshake')
+        }
+        const claims = readProof(request.proof, session.peerKey)
+        if (claims.sid !== session.id) fail('ERR_SIGNATURE', 'the proof is for another session')
+        if (claims.htm !== request.method.toUpperCase() || claims.htu !== request.target) fail('ERR_SIGNATURE', 'the proof is for another request (method or target)')
+        if (claims.bh !== bodyHash(request.body)) fail('ERR_SIGNATURE', 'the body is not the one the proof was signed over')
+        if (Math.abs(at - claims.iat * 1000) > toleranceMs) fail('ERR_VP_EXPIRED', 'the proof is too old (or from the future)')
+        const use = replays.reserve(`${session.id}.${claims.jti}`, claims.iat * 1000 + toleranceMs, at)
+        if (use !== 'ok') fail('ERR_VP_REPLAY', use === 'replay' ? 'this proof was already used' : 'too many live proofs to guarantee single use; try again shortly')
+        // Zero trust: the peer's credentials must still be good now (revocation, suspension, expiry).
+        for (const c of session.presentation.credentials) {
+          if (c.kind !== 'entitlement') continue
+          const status = await verifier.verifyCredential(c.jwt)
+          if (!status.ok) {
+            sessions.delete(session.id)
+            fail(status.code, `the peer's credential ${c.id} is no longer good: ${status.message}`)
+          }
+        }
+        return { ok: true as const, session }
+      })
+    },
+
+    authorize(session, request) {
+      if (now() >= session.expires) return { allow: false, code: 'ERR_VP_EXPIRED', message: 'the session has expired' }
+      return verifier.authorize(session.presentation, request)
+    },
+
+    session(id) {
+      const s = sessions.get(id)
+      return s && now() < s.expires ? s : undefined
+    },
+  }
+}
