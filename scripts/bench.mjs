@@ -4,7 +4,8 @@
 // Targets (issue 2): >= 85% of the two-verification limit, >= 12x Veramo, a repeat credential
 // >= 80% of the one-verification limit, cold start within 40 ms of bare node, RSS under 64 MB.
 // Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%), and
-// scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4).
+// scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4);
+// scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -154,6 +155,9 @@ async function main() {
   // Revocation: push latency to a verifier in another process, the status check's cost, bulk revocation.
   const revocationBench = spawnSync(process.execPath, [join(dirname(self), 'bench-revocation.mjs')], { stdio: 'inherit' })
   if (revocationBench.status !== 0) process.exitCode = 1
+  // Mutual verification between agents: handshake and per-request CPU, HTTP with and without.
+  const mutualBench = spawnSync(process.execPath, [join(dirname(self), 'bench-mutual.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (mutualBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run demo: the README's five-minute walk, run for real with the
+// npm run walk: the README's five-minute walk, run for real with the
 // agentid CLI on an embedded SQLite issuer in ./.agentid (AGENTID_HOME overrides it).
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

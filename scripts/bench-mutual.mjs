@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Mutual verification (issue 5), on one core: the CPU of a whole handshake (both presentations
+// made and verified, in one process), the CPU of verifying one request proof in a session, and
+// requests per second over HTTP through a session beside the same server with no verification
+// (clients in another process, on another core). Targets: a handshake under 2 ms of CPU, a
+// request's verification under 150 us.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { agentKeyFromSeed, createMutualAgent, mutualHttpHandler, signJwt } from '@agentid/agent'
+import { createVerifier } from '@agentid/verifier'
+
+const self = fileURLToPath(import.meta.url)
+const pinned = existsSync('/usr/bin/taskset')
+if (pinned && !process.env.AGENTID_BENCH_PINNED) {
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
+  process.exit(r.status ?? 1)
+}
+
+const seed = (n) => new Uint8Array(32).fill(n)
+const issuer = agentKeyFromSeed(seed(41))
+const [a, b] = [agentKeyFromSeed(seed(42)), agentKeyFromSeed(seed(43))]
+const now = Math.floor(Date.now() / 1000)
+const credential = (key, segment) => signJwt(issuer, {
+  iss: issuer.did, sub: key.did, jti: `urn:uuid:00000000-0000-4000-8000-0000000000${segment === 'sales' ? '01' : '02'}`, nbf: now - 60, exp: now + 3600,
+  vc: {
+    '@context': ['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/agentid/v1'],
+    type: ['VerifiableCredential', 'AgentEntitlementCredential'],
+    credentialSubject: { id: key.did, agent: { name: segment, kind: 'company', owner: 'ops', segment }, entitlements: [{ resource: 'db:customers', actions: ['read'] }, { resource: 'mesh:agents', actions: ['connect'] }] },
+  },
+})
+const credentials = { a: credential(a, 'sales'), b: credential(b, 'crm') }
+const agent = (key, jwt) => createMutualAgent({
+  key, credentials: [jwt], verifier: createVerifier({ did: key.did, trustedIssuers: [issuer.did] }),
+  requirePeer: { resource: 'mesh:agents', action: 'connect' }, segments: { sales: ['crm'], crm: ['sales'] },
+})
+const A = agent(a, credentials.a)
+const B = agent(b, credentials.b)
+
+const cpuMicros = (usage) => usage.user + usage.system
+async function handshake() {
+  const { hello, pending } = A.initiate()
+  const response = await B.respond(hello)
+  const { message, session } = await A.complete(response, pending)
+  await B.accept(message)
+  return session
+}
+const median = (v) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]
+
+// Handshakes: CPU per complete handshake (both sides, both presentations made and verified).
+for (let i = 0; i < 50; i++) await handshake()
+const handshakeCpu = []
+for (let round = 0; round < 5; round++) {
+  const start = process.cpuUsage()
+  for (let i = 0; i < 200; i++) await handshake()
+  handshakeCpu.push(cpuMicros(process.cpuUsage(start)) / 200)
+}
+
+// One request's verification in a session: proofs signed beforehand, CPU of verifyRequest alone.
+const session = await handshake()
+const requestCpu = []
+for (let round = 0; round < 5; round++) {
+  const proofs = Array.from({ length: 2000 }, () => A.signRequest(session, { method: 'GET', target: '/data/db:customers' }))
+  const start = process.cpuUsage()
+  for (const headers of proofs) {
+    const r = await B.verifyRequest({ session: headers['agentid-session'], proof: headers['agentid-proof'], method: 'GET', target: '/data/db:customers' })
+    if (!r.ok) throw new Error(r.code)
+  }
+  requestCpu.push(cpuMicros(process.cpuUsage(start)) / 2000)
+}
+
+// Over HTTP: the same server with and without verification.
+const answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"records":[1,2]}')
+const servers = {
+  plain: createServer((req, res) => answer(res)),
+  mutual: createServer(mutualHttpHandler(B, (req, res, { session: s }) => {
+    const d = B.authorize(s, { resource: 'db:customers', action: 'read' })
+    if (!d.allow) throw new Error(d.code)
+    answer(res)
+  })),
+}
+for (const s of Object.values(servers)) await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve))
+function load(mode) {
+  const url = `http://127.0.0.1:${servers[mode].address().port}`
+  const args = [join(dirname(self), 'bench-mutual-client.mjs'), mode, url, '4000', '16', Buffer.from(seed(42)).toString('hex'), credentials.a, issuer.did]
+  return new Promise((resolve, reject) => {
+    const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out).rate) : reject(new Error(err))))
+  })
+}
+await load('plain')
+await load('mutual')
+const rates = { plain: [], mutual: [] }
+for (let round = 0; round < 3; round++) {
+  rates.plain.push(await load('plain'))
+  rates.mutual.push(await load('mutual'))
+}
+for (const s of Object.values(servers)) s.close()
+
+const plain = median(rates.plain)
+const mutual = median(rates.mutual)
+const rows = [
+  ['mutual handshake, both sides, CPU', `${(median(handshakeCpu) / 1000).toFixed(2)} ms`, 'two presentations made and verified (target < 2 ms)'],
+  ['request proof verified in a session, CPU', `${median(requestCpu).toFixed(0)} us`, 'one signature, replay, status (target < 150 us)'],
+  ['HTTP, same server without verification', `${plain.toFixed(0)}/s`, '16 clients in another process'],
+  ['HTTP, through a mutual session', `${mutual.toFixed(0)}/s`, `${((1 / mutual - 1 / plain) * 1e6).toFixed(0)} us more per request, measured end to end`],
+]
+for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
