@@ -873,7 +873,7 @@ export class Issuer {
 }
 
 /** Event types a webhook can receive. */
-export const WEBHOOK_EVENTS = ['status'] as const
+export const WEBHOOK_EVENTS = ['status', 'alert'] as const
 
 // An http(s) URL without credentials in it (they would sit in the database and the audit log).
 function parseWebhookUrl(value: unknown): string {

@@ -20,6 +20,7 @@ import { BoundedCache } from './internal/bounded-cache.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
 import type { StatusSource } from './status/status-source.js'
+import type { EventSink } from './events/event-sinks.js'
 
 /** Options of {@link createVerifier}. */
 export interface VerifierOptions {
@@ -67,6 +68,14 @@ export interface VerifierOptions {
    * presentation whose entitlements hold both sides of one is refused (`ERR_SOD_CONFLICT`).
    */
   readonly dutyConflicts?: readonly DutyConflict[]
+  /**
+   * Reports each `authorize` decision (holder, credential, resource, action, purpose, allow or
+   * deny with its code, records, peer address) for monitoring: `httpEventSink` to the issuer,
+   * `jsonlEventSink` to a file. Never slows or blocks a decision.
+   */
+  readonly events?: EventSink
+  /** This verifier's segment, reported with its events. */
+  readonly segment?: string
 }
 
 /** One entitlement the verified holder has, with the credential that grants it. */
@@ -319,28 +328,48 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     authorize(result, request) {
       if (typeof request !== 'object' || request === null) throw agentIdError('ERR_USAGE', 'authorize needs a request { resource, action }')
-      if (!result.ok) return { allow: false, code: result.code, message: result.message }
-      try {
-        parseAccessRequest(request)
-        const nowMs = now()
-        // Credentials may have expired since the presentation was verified (long sessions).
-        const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
-        if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
-        const approved = requireApprovals ? live.filter((g) => g.approvalsMissing === undefined) : live
-        const match = matchEntitlements(approved.map((g) => g.entitlement), request, nowMs)
-        if (!match.allow) {
-          // Say why when an entitlement would have allowed it but lacks its approvals.
-          const unapproved = approved.length < live.length ? live.filter((g) => g.approvalsMissing !== undefined) : []
-          const blocked = unapproved.length > 0 ? matchEntitlements(unapproved.map((g) => g.entitlement), request, nowMs) : undefined
-          if (blocked?.allow) return { allow: false, code: 'ERR_APPROVAL_REQUIRED', message: unapproved[blocked.index]!.approvalsMissing! }
-          return { allow: false, code: match.code, message: match.message }
-        }
-        const granted = approved[match.index]!
-        return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement, chain: granted.chain }
-      } catch (error) {
-        const { code, message } = failure(error)
-        return { allow: false, code, message }
-      }
+      const decision = decide(result, request)
+      if (options.events && result.ok) report(result.holder, request, decision)
+      return decision
     },
+  }
+
+  function decide(result: PresentationResult, request: AccessRequest): Decision {
+    if (!result.ok) return { allow: false, code: result.code, message: result.message }
+    try {
+      parseAccessRequest(request)
+      const nowMs = now()
+      // Credentials may have expired since the presentation was verified (long sessions).
+      const live = result.entitlements.filter((g) => nowMs / 1000 < g.expires + tolerance)
+      if (live.length === 0) return { allow: false, code: 'ERR_VC_EXPIRED', message: 'every credential of this holder has expired' }
+      const approved = requireApprovals ? live.filter((g) => g.approvalsMissing === undefined) : live
+      const match = matchEntitlements(approved.map((g) => g.entitlement), request, nowMs)
+      if (!match.allow) {
+        // Say why when an entitlement would have allowed it but lacks its approvals.
+        const unapproved = approved.length < live.length ? live.filter((g) => g.approvalsMissing !== undefined) : []
+        const blocked = unapproved.length > 0 ? matchEntitlements(unapproved.map((g) => g.entitlement), request, nowMs) : undefined
+        if (blocked?.allow) return { allow: false, code: 'ERR_APPROVAL_REQUIRED', message: unapproved[blocked.index]!.approvalsMissing! }
+        return { allow: false, code: match.code, message: match.message }
+      }
+      const granted = approved[match.index]!
+      return { allow: true, credentialId: granted.credentialId, issuer: granted.issuer, entitlement: granted.entitlement, chain: granted.chain }
+    } catch (error) {
+      const { code, message } = failure(error)
+      return { allow: false, code, message }
+    }
+  }
+
+  function report(holder: string, request: AccessRequest, decision: Decision): void {
+    try {
+      const context = request.context
+      options.events!.emit({
+        at: now(), agent: holder, decision: decision.allow ? 'allow' : 'deny', ...(decision.allow ? { credential: decision.credentialId } : { code: decision.code }),
+        resource: request.resource, action: request.action, ...(request.purpose !== undefined ? { purpose: request.purpose } : {}),
+        ...(typeof context?.records === 'number' ? { records: context.records } : {}), ...(typeof context?.ip === 'string' ? { ip: context.ip } : {}),
+        ...(options.segment !== undefined ? { segment: options.segment } : {}), verifier: did,
+      })
+    } catch {
+      // Monitoring never changes a decision.
+    }
   }
 }

@@ -32,3 +32,5 @@ export type { StatusEventOptions, StatusSubscription } from './status/status-eve
 export type { HttpStatusListOptions, HttpStatusSource } from './status/http-status-lists.js'
 export { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.js'
 export { ReplayCache } from './presentation/challenges.js'
+export { httpEventSink, jsonlEventSink } from './events/event-sinks.js'
+export type { EventSink, VerificationEvent } from './events/event-sinks.js'

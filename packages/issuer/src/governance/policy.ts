@@ -52,6 +52,8 @@ export interface Policy {
   readonly reviewDeadlineSeconds: number
   /** Revoke items left undecided past their deadline. */
   readonly revokeUnreviewed: boolean
+  /** Suspend an agent automatically when monitoring raises an alert of this severity (or `never`, the default). */
+  readonly autoSuspend: 'never' | 'critical' | 'high'
 }
 
 /** How a policy judges a set of entitlements. */
@@ -89,6 +91,7 @@ export const DEFAULT_POLICY: Policy = {
   reviewIntervalSeconds: { critical: 30 * DAY, high: 90 * DAY, medium: 180 * DAY, low: 365 * DAY },
   reviewDeadlineSeconds: 14 * DAY,
   revokeUnreviewed: true,
+  autoSuspend: 'never',
 }
 
 const RISK_ORDER: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
@@ -139,10 +142,10 @@ export function assessEntitlements(policy: Policy, entitlements: readonly Entitl
  */
 export function parsePolicy(value: unknown): Policy {
   const doc = typeof value === 'string' ? parseStrictJson(value, {}, 'ERR_INPUT_INVALID', 'policy') : value
-  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed'])
+  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend'])
   const approverRoles = list(r.approverRoles, 'policy.approverRoles', 16).map((role, i) => parseRoleName(role, `policy.approverRoles[${i}]`))
   if (new Set(approverRoles).size !== approverRoles.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.approverRoles" repeats a role')
-  for (const reserved of ['admin', 'auditor', 'reviewer', 'agent-owner', 'agent']) {
+  for (const reserved of ['admin', 'auditor', 'reviewer', 'agent-owner', 'reporter', 'agent']) {
     if (approverRoles.includes(reserved)) throw agentIdError('ERR_INPUT_INVALID', `"policy.approverRoles" cannot include the built-in role "${reserved}"`)
   }
   const chains = object(r.approvalChains, 'policy.approvalChains', RISK_LEVELS)
@@ -168,6 +171,7 @@ export function parsePolicy(value: unknown): Policy {
     reviewIntervalSeconds: Object.fromEntries(RISK_LEVELS.map((level) => [level, parseDuration(intervals[level], `policy.reviewIntervals.${level}`, 3 * 366 * DAY)])) as Record<RiskLevel, number>,
     reviewDeadlineSeconds: parseDuration(r.reviewDeadline, 'policy.reviewDeadline', 90 * DAY),
     revokeUnreviewed: bool(r.revokeUnreviewed, 'policy.revokeUnreviewed'),
+    autoSuspend: parseAutoSuspend(r.autoSuspend),
   }
 }
 
@@ -189,7 +193,14 @@ export function policyToJson(policy: Policy): Record<string, unknown> {
     reviewIntervals: Object.fromEntries(RISK_LEVELS.map((l) => [l, duration(policy.reviewIntervalSeconds[l])])),
     reviewDeadline: duration(policy.reviewDeadlineSeconds),
     revokeUnreviewed: policy.revokeUnreviewed,
+    autoSuspend: policy.autoSuspend,
   }
+}
+
+function parseAutoSuspend(value: unknown): Policy['autoSuspend'] {
+  if (value === undefined) return 'never'
+  if (value !== 'never' && value !== 'critical' && value !== 'high') throw agentIdError('ERR_INPUT_INVALID', '"policy.autoSuspend" must be never, critical or high')
+  return value
 }
 
 function parseRule(value: unknown, field: string): PolicyRule {

@@ -11,7 +11,7 @@ export interface Principal {
 }
 
 /** Roles every issuer knows; approver roles come from the policy. */
-export const BUILT_IN_ROLES = ['admin', 'reviewer', 'auditor', 'agent-owner'] as const
+export const BUILT_IN_ROLES = ['admin', 'reviewer', 'auditor', 'agent-owner', 'reporter'] as const
 
 /**
  * The role of an agent authenticated by its own presentation (never held by a token principal):

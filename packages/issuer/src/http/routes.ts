@@ -63,6 +63,8 @@ export interface Route {
   readonly success: readonly number[]
   /** Content type of a success answer (default application/json). */
   readonly produces?: string
+  /** Largest body this route takes, when not the service's default. */
+  readonly bodyLimit?: number
   readonly handler: (ctx: RouteContext) => Promise<RouteResult>
 }
 

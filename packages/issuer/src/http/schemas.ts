@@ -97,6 +97,38 @@ export const webhookBody: Schema = {
   properties: { url: text(2048), events: { type: 'array', minItems: 1, maxItems: 4, items: text(32) } },
 }
 
+/** A batch of verification events (the verifier library's `VerificationEvent`). */
+export const eventsBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['events'],
+  properties: {
+    events: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['at', 'agent', 'decision'],
+        properties: {
+          at: { type: 'integer', minimum: 0, maximum: 8640000000000000 },
+          agent: did,
+          decision: { enum: ['allow', 'deny'] },
+          code: text(64, { pattern: '^ERR_[A-Z_]+$' }),
+          credential: text(256),
+          resource: text(256),
+          action: text(32),
+          purpose: text(64),
+          records: { type: 'integer', minimum: 0, maximum: 1e12 },
+          ip: text(64, { pattern: '^[0-9a-fA-F:.]+$' }),
+          segment: text(64),
+          verifier: did,
+        },
+      },
+    },
+  },
+}
+
 /** For actions that take no input: a body, when sent, must be `{}`. */
 export const emptyBody: Schema = { type: 'object', additionalProperties: false, maxProperties: 0 }
 

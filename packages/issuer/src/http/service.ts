@@ -6,10 +6,12 @@ import { openApiDocument } from './openapi.js'
 import { mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { StatusEventHub } from './status-events.js'
 import { WebhookDispatcher } from './webhooks.js'
+import { EventMonitor } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
 import { AGENT_ROLE } from '../governance/principal.js'
-import { idParam } from './schemas.js'
+import { eventsBody, idParam } from './schemas.js'
+import type { VerificationEvent } from '../monitoring/anomaly-detector.js'
 
 /** Options of {@link createService} and {@link startService}. */
 export interface ServiceOptions {
@@ -68,6 +70,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
   const events = new StatusEventHub(issuer, publisher, log, (event) => void webhooks.deliver('status', event))
+  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
+  void monitor.refreshRetired().catch(() => undefined)
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const app = Fastify({
     logger: false,
@@ -80,7 +84,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
   // Push: every committed status change is announced to subscribed verifiers at once.
-  const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => void events.check())
+  const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => {
+    void events.check()
+    void monitor.refreshRetired().catch(() => undefined)
+  })
   app.decorate('statusEvents', events)
   app.addHook('preClose', async () => {
     unsubscribe()
@@ -88,9 +95,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   })
 
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
-      done(null, (body as string).length === 0 ? undefined : parseStrictJson(body as string, { maxLength: bodyLimit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit
+      done(null, (body as string).length === 0 ? undefined : parseStrictJson(body as string, { maxLength: limit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
     } catch (error) {
       done(error as Error, undefined)
     }
@@ -142,6 +150,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     app.route({
       method: route.method,
       url: route.url,
+      ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
       config: { access: route.access } satisfies RouteConfig,
       schema: {
         ...(route.params ? { params: route.params } : {}),
@@ -172,6 +181,14 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
 
   const routes: Route[] = [
     ...ROUTES,
+    {
+      method: 'POST', url: '/events', summary: 'verification events from verifiers (at most 1,000 per call): anomaly detection, alerts, containment', tag: 'monitoring',
+      access: ['admin', 'reporter', 'agent'], body: eventsBody, success: [200], bodyLimit: 1024 * 1024,
+      handler: async ({ body }) => {
+        const alerts = await monitor.ingest((body as { events: VerificationEvent[] }).events)
+        return { body: { accepted: (body as { events: unknown[] }).events.length, alerts: alerts.map((a) => a.id) } }
+      },
+    },
     {
       method: 'GET', url: '/challenge', summary: "a single-use challenge (2 minutes) for an agent's presentation to this issuer (Authorization: VP <jwt>)",
       tag: 'agents', access: 'public', success: [200],

@@ -394,6 +394,10 @@ export interface IssuerStore {
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
+  /** Stores alerts raised by monitoring, in one transaction. */
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]>
+  /** The DIDs of retired agents (monitoring flags any use of them). */
+  retiredAgents(): Promise<string[]>
 
   /**
    * Signs the head of the audit log (with `sign`, inside the transaction) and stores the

@@ -744,6 +744,17 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]> {
+    return this.#write('store alerts', () => {
+      const insert = this.#w('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)')
+      return alerts.map((a) => ({ ...a, id: Number(insert.run(a.at, a.kind, a.severity, a.subject ?? null, JSON.stringify(a.details)).lastInsertRowid) }))
+    })
+  }
+
+  retiredAgents(): Promise<string[]> {
+    return this.#read('list retired agents', () => (this.#r("SELECT did FROM agents WHERE status = 'retired'").all() as Array<{ did: string }>).map((r) => r.did))
+  }
+
   listAlerts(limit = 100): Promise<AlertRecord[]> {
     return this.#read('list alerts', () => (this.#r('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
