@@ -5,7 +5,8 @@
 // >= 80% of the one-verification limit, cold start within 40 ms of bare node, RSS under 64 MB.
 // Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%), and
 // scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4);
-// scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5).
+// scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5);
+// scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -158,6 +159,9 @@ async function main() {
   // Mutual verification between agents: handshake and per-request CPU, HTTP with and without.
   const mutualBench = spawnSync(process.execPath, [join(dirname(self), 'bench-mutual.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (mutualBench.status !== 0) process.exitCode = 1
+  // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
+  const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (monitoringBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

@@ -37,16 +37,23 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
 
   audit
     .command('export')
-    .description('print audit entries as JSON Lines (one entry per line, with its hashes)')
+    .description('stream audit entries as JSON Lines (one entry per line, with its hashes), a progress count on a terminal')
     .option('--since <seq>', 'first entry to print', '1')
-    .action(async (opts: { since: string }) => {
+    .option('--format <format>', 'jsonl (the only format)', 'jsonl')
+    .action(async (opts: { since: string; format: string }) => {
       if (!/^[1-9][0-9]{0,15}$/.test(opts.since)) throw agentIdError('ERR_INPUT_INVALID', '--since must be an entry number (1 or more)')
+      if (opts.format !== 'jsonl') throw agentIdError('ERR_USAGE', '--format must be jsonl')
       const issuer = await ctx.issuer()
+      const progress = ctx.io.isTty
+      let written = 0
       for (let next = Number(opts.since); ; ) {
         const entries = await issuer.store.readAudit(next, PAGE)
         if (entries.length === 0) break
         ctx.io.stdout(entries.map((e) => `${JSON.stringify(e)}\n`).join(''))
         next += entries.length
+        written += entries.length
+        if (progress) ctx.io.stderr(`\rexported ${written} entries`)
       }
+      if (progress) ctx.io.stderr('\n')
     })
 }
