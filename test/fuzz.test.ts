@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { createPresentation } from '@agentid/agent'
+import {
+  isAgentIdError,
+  isErrorCode,
+  parseConstraints,
+  parseDidKey,
+  parseDuration,
+  parseEntitlement,
+  parseIpNetwork,
+  parseStrictJson,
+} from '@agentid/core'
+import { createService, Issuer, operator, parsePolicy } from '@agentid/issuer'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { checkAnyCredentialJwt, checkStatusListJwt, createVerifier, decodeJwt } from '@agentid/verifier'
+import { KEYS, makeVc, T0 } from './support/tokens.js'
+
+// Every parser, fed generated input: it returns a value or throws an agentid error with a known
+// code, never anything else, and never hangs (inputs stay within the parsers' size caps).
+// `npm test` runs a few thousand cases per parser; `npm run fuzz` runs 100,000
+// (AGENTID_FUZZ_RUNS). Seeded, so a failure reproduces: fast-check prints the seed and the path.
+const RUNS = Number(process.env.AGENTID_FUZZ_RUNS ?? 2000)
+const SEED = Number(process.env.AGENTID_FUZZ_SEED ?? 20261130)
+
+function typedOutcome(parse: () => unknown): boolean {
+  try {
+    parse()
+    return true
+  } catch (error) {
+    if (isAgentIdError(error) && isErrorCode(error.code)) return true
+    throw error
+  }
+}
+
+// Strings that look like what the parsers expect, with noise: real prefixes, separators, escapes.
+const tokenish = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.stringMatching(/^[A-Za-z0-9_-]{0,80}\.[A-Za-z0-9_-]{0,200}\.[A-Za-z0-9_=+/-]{0,100}$/),
+  fc.tuple(fc.constantFrom('eyJhbGciOiJFZERTQSJ9', 'eyJhbGciOiJub25lIn0', 'e30', ''), fc.base64String({ maxLength: 300 }), fc.string({ maxLength: 90 }))
+    .map(([h, p, s]) => `${h}.${p.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')}.${s}`),
+)
+const json = fc.jsonValue({ maxDepth: 6 })
+
+const PARSERS: Array<[string, fc.Arbitrary<unknown>, (input: unknown) => unknown]> = [
+  ['strict JSON', fc.oneof(fc.string({ maxLength: 400 }), json.map((v) => JSON.stringify(v)), fc.constantFrom('{"a":1,"a":2}', '{"__proto__":{}}', '[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]', '{"\\u0061":1,"a":2}')), (s) => parseStrictJson(s as string)],
+  ['JWS (decode)', tokenish, (s) => decodeJwt(s, { maxLength: 16384, maxDepth: 16 }, 'token')],
+  ['credential VC-JWT', tokenish, (s) => checkAnyCredentialJwt(s)],
+  ['status list VC-JWT', tokenish, (s) => checkStatusListJwt(s)],
+  ['did:key', fc.oneof(fc.string({ maxLength: 120 }), fc.stringMatching(/^did:key:z[1-9A-HJ-NP-Za-km-z]{0,60}$/), fc.constant(KEYS.agent.did.slice(0, -1))), (s) => parseDidKey(s)],
+  ['entitlement', fc.oneof(json, fc.record({ resource: fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('db:x', 'db:x/*', 'db:*/x', 'db:../x')), actions: fc.array(fc.string({ maxLength: 10 }), { maxLength: 20 }), purpose: fc.option(fc.string({ maxLength: 70 })) })), (v) => parseEntitlement(v)],
+  ['constraints', fc.oneof(json, fc.record({ hours: fc.string({ maxLength: 20 }), days: fc.array(fc.string({ maxLength: 5 })), networks: fc.array(fc.string({ maxLength: 45 }), { maxLength: 20 }), maxRecords: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] })), (v) => parseConstraints(v, 'constraints')],
+  ['CIDR', fc.oneof(fc.string({ maxLength: 50 }), fc.tuple(fc.ipV4(), fc.nat({ max: 40 })).map(([ip, bits]) => `${ip}/${bits}`), fc.tuple(fc.ipV6(), fc.nat({ max: 140 })).map(([ip, bits]) => `${ip}/${bits}`)), (s) => parseIpNetwork(s as string)],
+  ['TTL', fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^[0-9]{1,12}[smhdwy]?$/)), (s) => parseDuration(s)],
+  ['policy document', fc.oneof(json, fc.string({ maxLength: 300 })), (v) => parsePolicy(v)],
+]
+
+describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each, seed ${SEED})`, function () {
+  this.timeout(0)
+  for (const [name, arbitrary, parse] of PARSERS) {
+    it(name, () => {
+      fc.assert(fc.property(arbitrary, (input) => typedOutcome(() => parse(input))), { numRuns: RUNS, seed: SEED })
+    })
+  }
+
+  it('HTTP bodies: the service answers any JSON body with a 2xx or a 4xx and its code, never a 5xx', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'agentid-fuzz-'))
+    const { issuer } = await Issuer.init({ home, env: {} })
+    const app = createService(issuer, { localPrincipal: operator('fuzz'), sweepIntervalMs: 0, push: false })
+    const did = KEYS.agent.did
+    const shaped = fc.record({
+      subject: fc.oneof(fc.constant(did), fc.string({ maxLength: 40 })),
+      entitlements: fc.array(fc.oneof(json, fc.record({ resource: fc.string({ maxLength: 30 }), actions: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }) })), { maxLength: 4 }),
+      ttl: fc.oneof(fc.constantFrom('1h', '0s', '99999999d'), fc.string({ maxLength: 6 })),
+      task: fc.option(fc.record({ id: fc.string({ maxLength: 20 }) })),
+    }, { requiredKeys: [] })
+    const routes = ['/requests', '/agents', '/principals', '/roles/fuzz-role', '/policy', '/webhooks', '/events', '/reviews']
+    try {
+      await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), fc.oneof(json, shaped, fc.string({ maxLength: 200 })), async (url, body) => {
+        const method = url === '/policy' || url.startsWith('/roles/') ? 'PUT' : 'POST'
+        const response = await app.inject({ method, url, headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) })
+        assert.ok(response.statusCode < 500, `${method} ${url} answered ${response.statusCode}: ${response.body}`)
+        if (response.statusCode >= 400) assert.ok(isErrorCode(response.json().error.code))
+      }), { numRuns: Math.min(RUNS, 20_000), seed: SEED })
+    } finally {
+      await app.close()
+      await issuer.close()
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
+
+  it('any single-character change to a valid presentation is refused', async () => {
+    const credential = makeVc()
+    const verifier = createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 })
+    const vp = createPresentation({ key: KEYS.agent, credentials: [credential], audience: KEYS.verifier.did, challenge: 'challenge-0', now: () => T0 })
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ '
+    await fc.assert(fc.asyncProperty(fc.nat({ max: vp.length - 1 }), fc.nat({ max: alphabet.length - 1 }), async (at, c) => {
+      const replacement = alphabet[c] === vp[at] ? alphabet[(c + 1) % alphabet.length]! : alphabet[c]!
+      const mutated = `${vp.slice(0, at)}${replacement}${vp.slice(at + 1)}`
+      const result = await verifier.verifyPresentation(mutated, { challenge: 'challenge-0' })
+      assert.equal(result.ok, false, `changing character ${at} to ${replacement} was accepted`)
+    }), { numRuns: Math.min(RUNS, 20_000), seed: SEED })
+    const untouched = await createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 }).verifyPresentation(vp, { challenge: 'challenge-0' })
+    assert.equal(untouched.ok, true, 'the original is valid')
+  })
+})
