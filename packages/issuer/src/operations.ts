@@ -1,0 +1,123 @@
+import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import Database from 'better-sqlite3'
+import { agentIdError } from '@agentid/core'
+import { issuerHome, loadKek, type IssuerHome } from './home.js'
+import { Issuer } from './issuer.js'
+import { MIGRATIONS } from './store/sqlite/migrations.js'
+
+/**
+ * A consistent copy of the issuer's database while it runs (SQLite's online backup API), written
+ * owner-only to a new file. It holds sealed keys and token hashes, not the key-encryption key:
+ * keep the two apart.
+ * @throws AgentIdError ERR_CONFLICT (the file exists), ERR_NOT_FOUND (no issuer), ERR_STORE
+ */
+export async function backupIssuer(home: IssuerHome, file: string): Promise<{ file: string; bytes: number }> {
+  if (await exists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists; choose another file`)
+  if (!(await exists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}`)
+  const db = new Database(home.database, { readonly: true, fileMustExist: true })
+  try {
+    await db.backup(file)
+  } catch (cause) {
+    await rm(file, { force: true })
+    throw agentIdError('ERR_STORE', `backup failed: ${(cause as Error).message}`, { cause })
+  } finally {
+    db.close()
+  }
+  await chmod(file, 0o600)
+  return { file, bytes: (await stat(file)).size }
+}
+
+/** What a backup holds, once checked. */
+export interface BackupCheck {
+  readonly issuerDid: string
+  readonly auditEntries: number
+  readonly checkpoints: number
+  readonly schema: number
+}
+
+/**
+ * Checks a backup file without touching the issuer: SQLite's integrity check, a schema this
+ * version knows, the issuer key opening with the key-encryption key in use, and the audit log's
+ * chain and signed checkpoints.
+ * @throws AgentIdError ERR_STORE with the reason it is refused
+ */
+export async function checkBackup(file: string, env: NodeJS.ProcessEnv, kekHome: IssuerHome): Promise<BackupCheck> {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  let schema: number
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true })
+    if (integrity !== 'ok') throw agentIdError('ERR_STORE', `backup fails SQLite's integrity check: ${String(integrity)}`)
+    schema = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
+  } catch (error) {
+    throw error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_') ? error : agentIdError('ERR_STORE', `backup is not an agentid database: ${(error as Error).message}`, { cause: error })
+  } finally {
+    db.close()
+  }
+  if (schema > MIGRATIONS[MIGRATIONS.length - 1]!.version) throw agentIdError('ERR_STORE', `backup has schema ${schema}, newer than this agentid`)
+  // Open a scratch copy as an issuer (migrations may run on it, never on the backup itself).
+  const scratch = join(dirname(file), `.agentid-restore-check-${process.pid}-${Date.now()}`)
+  await mkdir(scratch, { mode: 0o700 })
+  try {
+    await copyFile(file, join(scratch, 'issuer.db'))
+    // The key-encryption key in use for this home (variable or file), handed to the scratch copy.
+    const kek = (await loadKek(kekHome, env)).toString('base64url')
+    const issuer = await Issuer.open({ home: scratch, env: { AGENTID_KEK: kek } }).catch((error: unknown) => {
+      throw agentIdError('ERR_STORE', `backup does not open with this key-encryption key: ${(error as Error).message}`, { cause: error })
+    })
+    try {
+      const audit = await issuer.verifyAudit()
+      if (!audit.ok) throw agentIdError('ERR_STORE', `backup's audit log is broken at entry ${audit.seq}: ${audit.reason}`)
+      return { issuerDid: issuer.did, auditEntries: audit.entries, checkpoints: audit.checkpoints, schema }
+    } finally {
+      await issuer.close()
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Restores a backup into a home, after {@link checkBackup}: the current database is moved aside
+ * (`issuer.db.before-restore-<time>`), never deleted. Stop the service first.
+ * @throws AgentIdError ERR_STORE (the backup is refused), ERR_CONFLICT (the database is in use)
+ */
+export async function restoreIssuer(file: string, options: { home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BackupCheck & { previous?: string }> {
+  const env = options.env ?? process.env
+  const home = issuerHome(options.home, env)
+  const checked = await checkBackup(file, env, home)
+  let previous: string | undefined
+  if (await exists(home.database)) {
+    // In WAL mode an exclusive lock is refused while any other process has the database open (a
+    // running service always does): then nothing is moved.
+    const db = new Database(home.database, { fileMustExist: true, timeout: 200 })
+    try {
+      db.pragma('locking_mode = EXCLUSIVE')
+      db.exec('BEGIN EXCLUSIVE')
+      db.exec('COMMIT')
+      db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch (cause) {
+      throw agentIdError('ERR_CONFLICT', `${home.database} is in use; stop the service first`, { cause })
+    } finally {
+      db.close()
+    }
+    previous = `${home.database}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    await rename(home.database, previous)
+    await rm(`${home.database}-wal`, { force: true })
+    await rm(`${home.database}-shm`, { force: true })
+  }
+  const staging = `${home.database}.restoring`
+  await copyFile(file, staging)
+  await chmod(staging, 0o600)
+  await rename(staging, home.database)
+  return { ...checked, ...(previous ? { previous } : {}) }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch {
+    return false
+  }
+}
