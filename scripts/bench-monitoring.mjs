@@ -15,9 +15,10 @@ import { generateWorkload } from './workload.mjs'
 const self = fileURLToPath(import.meta.url)
 const pinned = existsSync('/usr/bin/taskset')
 if (process.argv[2] === 'client') {
-  // The client: posts the workload in batches, 4 at a time.
-  const [, , , url, token] = process.argv
-  const { events } = generateWorkload({ agents: 200, events: 100_000, seed: 11 })
+  // The client: posts the workload (of the agents the server enrolled, over the last days) in
+  // batches, 4 at a time.
+  const [, , , url, token, didsJson] = process.argv
+  const { events } = generateWorkload({ agents: 200, events: 100_000, seed: 11, agentDids: JSON.parse(didsJson), start: Date.now() - 5.5 * 86_400_000 })
   const batches = []
   for (let i = 0; i < events.length; i += 1000) batches.push(JSON.stringify({ events: events.slice(i, i + 1000) }))
   let next = 0
@@ -48,12 +49,19 @@ let start = process.hrtime.bigint()
 for (const e of events) detector.observe(e)
 const detectorRate = events.length / (Number(process.hrtime.bigint() - start) / 1e9)
 
-// Over HTTP.
+// Over HTTP, for 200 enrolled agents (events about unknown agents are skipped).
 const { token } = await issuer.createPrincipal({ id: 'bench-reporter', roles: ['reporter'] }, 'bench')
+const { generateAgentKey } = await import('@agentid/agent')
+const dids = []
+for (let i = 0; i < 200; i++) {
+  const did = generateAgentKey().did
+  await issuer.registerAgent({ did, name: `bench-${i}`, kind: 'service', owner: 'bench' }, 'bench')
+  dids.push(did)
+}
 const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, statusCheckIntervalMs: 0, log: () => undefined })
 const httpRates = []
 for (let round = 0; round < 3; round++) {
-  const args = [self, 'client', service.url, token]
+  const args = [self, 'client', service.url, token, JSON.stringify(dids)]
   httpRates.push(await new Promise((resolve, reject) => {
     const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
     let out = ''

@@ -1,7 +1,6 @@
 // Load client for scripts/bench-mutual.mjs, in its own process: `concurrency` callers send
 // `total` GET requests to `url`, through a mutual session (mode "mutual") or plainly ("plain").
 import { agentKeyFromSeed, createMutualAgent, mutualFetch } from '@agentid/agent'
-import { createVerifier } from '@agentid/verifier'
 
 const [mode, url, totalText, concurrencyText, seedHex, credential, issuerDid] = process.argv.slice(2)
 const total = Number(totalText)
@@ -9,7 +8,7 @@ const concurrency = Number(concurrencyText)
 let call = (path) => fetch(`${url}${path}`)
 if (mode === 'mutual') {
   const key = agentKeyFromSeed(Buffer.from(seedHex, 'hex'))
-  const mutual = createMutualAgent({ key, credentials: [credential], verifier: createVerifier({ did: key.did, trustedIssuers: [issuerDid] }) })
+  const mutual = createMutualAgent({ key, credentials: [credential], verifier: { trustedIssuers: [issuerDid] } })
   const client = mutualFetch(mutual, url)
   call = (path) => client(path)
   await (await call('/data/db:customers')).text() // the handshake, outside the timing

@@ -10,7 +10,6 @@ import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed, createMutualAgent, mutualHttpHandler, signJwt } from '@agentid/agent'
-import { createVerifier } from '@agentid/verifier'
 
 const self = fileURLToPath(import.meta.url)
 const pinned = existsSync('/usr/bin/taskset')
@@ -33,7 +32,7 @@ const credential = (key, segment) => signJwt(issuer, {
 })
 const credentials = { a: credential(a, 'sales'), b: credential(b, 'crm') }
 const agent = (key, jwt) => createMutualAgent({
-  key, credentials: [jwt], verifier: createVerifier({ did: key.did, trustedIssuers: [issuer.did] }),
+  key, credentials: [jwt], verifier: { trustedIssuers: [issuer.did] },
   requirePeer: { resource: 'mesh:agents', action: 'connect' }, segments: { sales: ['crm'], crm: ['sales'] },
 })
 const A = agent(a, credentials.a)

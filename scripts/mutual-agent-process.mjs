@@ -7,15 +7,14 @@
 import { createServer } from 'node:http'
 import { createInterface } from 'node:readline'
 import { createMutualAgent, loadAgentKey, mutualFetch, mutualHttpHandler } from '@agentid/agent'
-import { createVerifier, httpStatusLists, subscribeStatusEvents } from '@agentid/verifier'
+import { httpStatusLists, subscribeStatusEvents } from '@agentid/verifier'
 
 const config = JSON.parse(process.env.AGENTID_AGENT)
 const key = await loadAgentKey(config.key)
 const statusLists = httpStatusLists({ maxAge: 300, allowedOrigins: [config.origin] })
 const subscription = config.events ? subscribeStatusEvents(statusLists, config.events, { reconnectMs: 200 }) : undefined
-const verifier = createVerifier({ did: key.did, trustedIssuers: [config.issuer], statusLists })
 const mutual = createMutualAgent({
-  key, verifier, credentials: config.credentials,
+  key, verifier: { trustedIssuers: [config.issuer], statusLists }, credentials: config.credentials,
   ...(config.requirePeer ? { requirePeer: config.requirePeer } : {}),
   ...(config.segments ? { segments: config.segments } : {}),
   ...(config.sessionTtl ? { sessionTtl: config.sessionTtl } : {}),

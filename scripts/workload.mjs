@@ -33,10 +33,12 @@ const SEGMENTS = {
 const DAY = 86_400_000
 
 /**
+ * `agentDids` names the agents (real DIDs, for an issuer that must know them); `start` is when the
+ * five days of activity begin.
  * @returns {{ events: object[], labels: Map<string, string | undefined>, retiredAt: Map<string, number> }}
  *   events in time order; labels: agent → planted kind (undefined for benign agents)
  */
-export function generateWorkload({ agents = 200, events = 100_000, seed = 7, anomalous = 0.3, start = Date.UTC(2026, 10, 2) } = {}) {
+export function generateWorkload({ agents = 200, events = 100_000, seed = 7, anomalous = 0.3, start = Date.UTC(2026, 10, 2), agentDids } = {}) {
   const rand = prng(seed)
   const pick = (list) => list[Math.floor(rand() * list.length)]
   const perAgent = Math.floor(events / agents)
@@ -45,7 +47,7 @@ export function generateWorkload({ agents = 200, events = 100_000, seed = 7, ano
   const retiredAt = new Map()
   const segmentNames = Object.keys(SEGMENTS)
   for (let i = 0; i < agents; i++) {
-    const agent = `did:key:z6MkWorkload${String(i).padStart(4, '0')}`
+    const agent = agentDids?.[i] ?? `did:key:z6MkWorkload${String(i).padStart(4, '0')}`
     const segment = segmentNames[i % segmentNames.length]
     const families = [...SEGMENTS[segment]].sort(() => rand() - 0.5).slice(0, 2 + Math.floor(rand() * 2))
     const networks = Array.from({ length: 1 + Math.floor(rand() * 2) }, () => `10.${Math.floor(rand() * 250)}.${Math.floor(rand() * 250)}`)

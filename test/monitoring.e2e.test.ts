@@ -13,7 +13,9 @@ describe('monitoring: verification events, anomaly alerts, containment', functio
   this.timeout(60_000)
 
   it('alerts within seconds when a sales agent that reads customers asks for HR records, and suspends it by policy', async () => {
-    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' } })
+    // The hour of use happens in the recent past (events from the future are refused), so the
+    // issuer grants from three hours ago.
+    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now: () => Date.now() - 3 * 3_600_000 })
     try {
       const agent = generateAgentKey()
       const verifierKey = generateAgentKey()
@@ -23,7 +25,7 @@ describe('monitoring: verification events, anomaly alerts, containment', functio
       const sink = httpEventSink(`${t.url}/events`, { token: reporter, flushMs: 50 })
       // The verifier's clock runs a minute per request: an hour of ordinary use, quickly (status is
       // not what this test is about, and the lists would look old to the moving clock).
-      let clock = Date.now()
+      let clock = Date.now() - 2 * 3_600_000
       const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [t.issuer.did], statusLists: 'unchecked', events: sink, segment: 'crm', now: () => clock, externalChallenges: true })
       const ask = async (resource: string) => {
         const vp = createPresentation({ key: agent, credentials: [credential], audience: verifierKey.did, challenge: 'c', now: () => clock })

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createMutualAgent, createPresentation, generateAgentKey, HANDSHAKE_PATH, saveAgentKey, signProof, bodyHash, type AgentKey, type MutualAgent } from '@agentid/agent'
-import { createVerifier, httpStatusLists } from '@agentid/verifier'
+import { createMutualAgent, createPresentation, MUTUAL_NONCE_PREFIX, generateAgentKey, HANDSHAKE_PATH, saveAgentKey, signProof, bodyHash, type AgentKey, type MutualAgent } from '@agentid/agent'
+import { httpStatusLists } from '@agentid/verifier'
 import { noApprovalPolicy } from './support/policies.js'
 import { startTestService, type TestService } from './support/service.js'
 import { startAgentProcess, type AgentProcess } from './support/mutual-agent-process.js'
@@ -49,8 +49,7 @@ describe('agent-to-agent mutual verification (two agent processes over HTTP)', f
 
   // The attacker's own side of the protocol, in this process.
   function attacker(key: AgentKey, credential: string): MutualAgent {
-    const verifier = createVerifier({ did: key.did, trustedIssuers: [t.issuer.did], statusLists: httpStatusLists({ allowedOrigins: [t.url] }) })
-    return createMutualAgent({ key, verifier, credentials: [credential] })
+    return createMutualAgent({ key, verifier: { trustedIssuers: [t.issuer.did], statusLists: httpStatusLists({ allowedOrigins: [t.url] }) }, credentials: [credential] })
   }
   const post = async (url: string, message: unknown) => {
     const r = await fetch(`${url}${HANDSHAKE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) })
@@ -96,6 +95,14 @@ describe('agent-to-agent mutual verification (two agent processes over HTTP)', f
     assert.equal(relayed.status, 401)
     assert.equal(relayed.body.error.code, 'ERR_VP_AUDIENCE')
     assert.match(relayed.challenge ?? '', /^AgentID .*error="ERR_VP_AUDIENCE".*handshake=/)
+  })
+
+  it('is no signing oracle: a hello naming the issuer and its challenge gets a presentation the issuer refuses', async () => {
+    const { body: challenge } = await t.call(undefined, 'GET', '/challenge')
+    const answer = await post(reporting.url, { type: 'agentid/hello', v: 1, from: t.issuer.did, nonce: challenge.challenge })
+    assert.equal(answer.status, 200)
+    const asIssuer = await t.call(undefined, 'POST', '/requests', { subject: reporting.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' }, { authorization: `VP ${answer.body.vp}` })
+    assert.deepEqual([asIssuer.status, asIssuer.body.error.code], [401, 'ERR_VP_NONCE'])
   })
 
   it('refuses a peer without the required entitlement, and a peer from a forbidden segment', async () => {
@@ -150,7 +157,7 @@ describe('agent-to-agent mutual verification (two agent processes over HTTP)', f
     const mallory = attacker(keys.mallory, jwts.mallory!)
     // Mallory presents the reporting agent's credential in a presentation she signs.
     const opened = await post(crm.url, mallory.initiate().hello)
-    const stolenCredential = createPresentation({ key: keys.mallory, credentials: [jwts.reporting!], audience: crm.did, challenge: opened.body.nonce })
+    const stolenCredential = createPresentation({ key: keys.mallory, credentials: [jwts.reporting!], audience: crm.did, challenge: `${MUTUAL_NONCE_PREFIX}${opened.body.nonce}` })
     const r1 = await post(crm.url, { type: 'agentid/complete', v: 1, from: keys.mallory.did, to: crm.did, nonce: opened.body.nonce, vp: stolenCredential })
     assert.deepEqual([r1.status, r1.body.error.code], [401, 'ERR_VP_HOLDER_BINDING'])
     // A presentation the reporting agent really made, captured, sent again in a new handshake.

@@ -57,7 +57,7 @@ const CASES: readonly Case[] = [
   { route: 'POST /webhooks', path: '/webhooks', access: ['admin'], allowed: 400, body: { url: 'ftp://example.com/hook' } },
   { route: 'DELETE /webhooks/:id', path: '/webhooks/wh-nope', access: ['admin'], allowed: 404 },
   { route: 'GET /alerts', path: '/alerts', access: ['admin', 'auditor', 'security'], allowed: 200 },
-  { route: 'POST /events', path: '/events', access: ['admin', 'reporter', 'agent'], allowed: 200, body: { events: [] } },
+  { route: 'POST /events', path: '/events', access: ['admin', 'reporter'], allowed: 200, body: { events: [] } },
   { route: 'GET /audit/checkpoints', path: '/audit/checkpoints', access: 'public', allowed: 200 },
   { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
 ]

@@ -42,5 +42,16 @@ describe('anomaly detection over a generated workload', function () {
     assert.equal(first?.kind, 'new-resource')
     assert.equal(first?.severity, 'high')
     assert.deepEqual(detector.observe(ev(7, 'hr:records/2')), [], 'not twice within the quiet period')
+    // ...but not learned either: after the quiet period it is still outside the baseline.
+    assert.equal(detector.observe(ev(20, 'hr:records/3'))[0]?.kind, 'new-resource')
+  })
+
+  it('takes IPv4-mapped IPv6 addresses (a dual-stack server) as the IPv4 networks they are', () => {
+    const detector = new AnomalyDetector({ learnEvents: 3, learnMinutes: 0 })
+    const base = Date.UTC(2026, 10, 2, 10)
+    const ev = (i: number, ip: string) => ({ at: base + i * 60_000, agent: 'did:key:z6Mky', decision: 'allow' as const, resource: 'db:a/1', ip })
+    for (let i = 0; i < 3; i++) detector.observe(ev(i, '::ffff:10.0.0.1'))
+    assert.deepEqual(detector.observe(ev(4, '10.0.0.7')), [], 'the same /24, spelt without the mapping')
+    assert.equal(detector.observe(ev(5, '::ffff:203.0.113.9'))[0]?.kind, 'new-network')
   })
 })

@@ -7,6 +7,10 @@ import {
   parseAccessRequest,
   parseDidKey,
   parseDutyConflicts,
+  parseIpAddress,
+  parseAction,
+  parsePurpose,
+  parseResource,
   type AccessRequest,
   type DutyConflict,
   type Entitlement,
@@ -361,11 +365,25 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   function report(holder: string, request: AccessRequest, decision: Decision): void {
     try {
+      // Only well-formed values leave this process: one odd field (an X-Forwarded-For list as
+      // `ip`) must not make the issuer refuse a whole batch of events.
+      const valid = <T>(parse: () => T): T | undefined => {
+        try {
+          return parse()
+        } catch {
+          return undefined
+        }
+      }
       const context = request.context
+      const resource = valid(() => parseResource(request.resource))
+      const action = valid(() => parseAction(request.action))
+      const purpose = request.purpose === undefined ? undefined : valid(() => parsePurpose(request.purpose))
+      const ip = typeof context?.ip === 'string' && parseIpAddress(context.ip) ? context.ip : undefined
+      const records = typeof context?.records === 'number' && Number.isSafeInteger(context.records) && context.records >= 0 ? context.records : undefined
       options.events!.emit({
         at: now(), agent: holder, decision: decision.allow ? 'allow' : 'deny', ...(decision.allow ? { credential: decision.credentialId } : { code: decision.code }),
-        resource: request.resource, action: request.action, ...(request.purpose !== undefined ? { purpose: request.purpose } : {}),
-        ...(typeof context?.records === 'number' ? { records: context.records } : {}), ...(typeof context?.ip === 'string' ? { ip: context.ip } : {}),
+        ...(resource !== undefined ? { resource } : {}), ...(action !== undefined ? { action } : {}), ...(purpose !== undefined ? { purpose } : {}),
+        ...(records !== undefined ? { records } : {}), ...(ip !== undefined ? { ip } : {}),
         ...(options.segment !== undefined ? { segment: options.segment } : {}), verifier: did,
       })
     } catch {

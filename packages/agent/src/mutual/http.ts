@@ -6,6 +6,8 @@ import type { MutualAgent, Session } from './mutual-agent.js'
 export const HANDSHAKE_PATH = '/.well-known/agentid/handshake'
 const MAX_BODY = 1024 * 1024
 const MAX_HANDSHAKE = 64 * 1024
+/** Hellos taken per client address per minute: each costs a signature, so they are not free. */
+const HELLOS_PER_MINUTE = 60
 
 /** What a handler behind {@link mutualHttpHandler} gets: the verified session and the body read. */
 export interface MutualRequestContext {
@@ -49,18 +51,37 @@ function asError(error: unknown): AgentIdError {
  * JSON; a peer that is not entitled is `403`.
  */
 export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMessage, res: ServerResponse, context: MutualRequestContext) => void | Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
+  // Hellos per address in the current minute (a few thousand addresses at most are remembered).
+  const hellos = new Map<string, { minute: number; count: number }>()
+  const tooMany = (address: string): boolean => {
+    const minute = Math.floor(Date.now() / 60_000)
+    const seen = hellos.get(address)
+    if (!seen || seen.minute !== minute) {
+      if (hellos.size >= 5000) hellos.clear()
+      hellos.set(address, { minute, count: 1 })
+      return false
+    }
+    return ++seen.count > HELLOS_PER_MINUTE
+  }
   return (req, res) => {
     void (async () => {
       try {
         if (req.url === HANDSHAKE_PATH) {
           if (req.method !== 'POST') throw agentIdError('ERR_INPUT_INVALID', 'handshake messages are POSTed')
           const message = parseStrictJson((await readBody(req, MAX_HANDSHAKE)).toString('utf8'), { maxLength: MAX_HANDSHAKE, maxDepth: 4 }) as { type?: unknown }
+          if (message?.type === 'agentid/hello' && tooMany(req.socket.remoteAddress ?? '')) {
+            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' }).end(JSON.stringify({ error: { code: 'ERR_FORBIDDEN', message: `more than ${HELLOS_PER_MINUTE} handshakes a minute from this address` } }))
+            return
+          }
           const answer = message?.type === 'agentid/hello'
             ? await mutual.respond(message)
             : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: 1, session: s.id, expires: new Date(s.expires).toISOString() }))
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer))
           return
         }
+        // An unknown session is refused before its body is read.
+        const sessionId = req.headers['agentid-session']
+        if (typeof sessionId !== 'string' || !mutual.knows(sessionId)) throw agentIdError('ERR_UNAUTHORIZED', 'unknown session: complete a handshake first')
         const body = await readBody(req, MAX_BODY)
         const verified = await mutual.verifyRequest({
           session: req.headers['agentid-session'] as string | undefined,
@@ -136,8 +157,11 @@ export function mutualFetch(mutual: MutualAgent, baseUrl: string, options: Mutua
   const call = async (path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}, retried = false): Promise<Response> => {
     if (!session || Date.now() >= session.expires) session = await handshake()
     const method = (init.method ?? 'GET').toUpperCase()
-    const headers = { ...init.headers, ...mutual.signRequest(session, { method, target: path, ...(init.body !== undefined ? { body: init.body } : {}) }) }
-    const response = await doFetch(`${base}${path}`, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) })
+    // Sign the target as it will go on the wire (fetch percent-encodes and normalises the path).
+    const url = new URL(`${base}${path}`)
+    const target = `${url.pathname}${url.search}`
+    const headers = { ...init.headers, ...mutual.signRequest(session, { method, target, ...(init.body !== undefined ? { body: init.body } : {}) }) }
+    const response = await doFetch(url, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) })
     // The peer forgot or ended the session (restart, expiry): shake hands again, once.
     const challenge = response.headers.get('www-authenticate') ?? ''
     if (response.status === 401 && !retried && /error="(ERR_UNAUTHORIZED|ERR_VP_EXPIRED)"/.test(challenge)) {

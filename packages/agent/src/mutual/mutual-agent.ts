@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { agentIdError, isAgentIdError, parseDidKey, type AccessRequest, type ErrorCode } from '@agentid/core'
 import {
   checkAnyCredentialJwt,
+  createVerifier,
   ReplayCache,
   resolveDidKey,
   type Decision,
   type PresentationResult,
   type ResolvedKey,
-  type Verifier,
+  type VerifierOptions,
 } from '@agentid/verifier'
 import type { AgentKey } from '../key/agent-key.js'
 import { createPresentation } from '../presentation/create-presentation.js'
@@ -44,8 +45,11 @@ export interface MutualOptions {
   readonly key: AgentKey
   /** This agent's credentials (VC-JWTs; a delegation chain root first), presented to peers. */
   readonly credentials: readonly string[]
-  /** This agent's verifier; its DID must be the key's. */
-  readonly verifier: Verifier
+  /**
+   * How this agent verifies peers (trusted issuers, status lists, ...): its verifier is made with
+   * these options for the key's DID. Handshake nonces are this agent's own, bound to the protocol.
+   */
+  readonly verifier: Omit<VerifierOptions, 'did' | 'externalChallenges'>
   /** What a peer must be entitled to before a session is accepted. */
   readonly requirePeer?: AccessRequest | readonly AccessRequest[]
   /**
@@ -58,7 +62,7 @@ export interface MutualOptions {
   readonly sessionTtl?: number
   /** Seconds a request proof's `iat` may differ from now (default 60). */
   readonly clockTolerance?: number
-  /** Sessions and pending handshakes kept (default 10,000 each; the oldest go first). */
+  /** Sessions and pending handshakes kept (default 10,000 each; the oldest go first; at most 16 sessions per peer). */
   readonly maxSessions?: number
   readonly now?: () => number
 }
@@ -82,10 +86,22 @@ export interface MutualAgent {
   authorize(session: Session, request: AccessRequest): Decision
   /** A session by id, while it lasts. */
   session(id: string): Session | undefined
+  /** True when this agent holds a session with this id, expired or not (a cheap first look). */
+  knows(id: string): boolean
 }
 
 const DID_MAX = 128
 const NONCE = /^[A-Za-z0-9_-]{16,128}$/
+/**
+ * Handshake presentations answer `agentid-mutual/1:<nonce>`, never a bare nonce: a presentation an
+ * agent makes in a handshake can never pass as the answer to an ordinary challenge (a signing
+ * oracle: anyone may send a hello naming any audience and nonce).
+ */
+export const MUTUAL_NONCE_PREFIX = 'agentid-mutual/1:'
+const HANDSHAKE_TTL_MS = 120_000
+const SESSIONS_PER_PEER = 16
+const PROOFS_PER_SESSION = 5000
+const PROOF_FUTURE_MS = 5000
 
 function fail(code: ErrorCode, message: string): never {
   throw agentIdError(code, message)
@@ -127,8 +143,8 @@ class Bounded<V> extends Map<string, V> {
  * @throws AgentIdError ERR_USAGE for bad options
  */
 export function createMutualAgent(options: MutualOptions): MutualAgent {
-  const { key, verifier } = options
-  if (verifier.did !== key.did) throw agentIdError('ERR_USAGE', "the verifier's DID must be this agent's key")
+  const { key } = options
+  const verifier = createVerifier({ ...options.verifier, did: key.did, externalChallenges: true })
   if (options.credentials.length === 0) throw agentIdError('ERR_USAGE', 'an agent needs at least one credential to present')
   const now = options.now ?? Date.now
   const sessionTtlMs = (options.sessionTtl ?? 3600) * 1000
@@ -141,8 +157,13 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
   const ownSegments = new Set(own.flatMap((c) => (c.kind === 'entitlement' && c.subject === key.did && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
   const mySegment = ownSegments.size === 1 ? [...ownSegments][0] : undefined
   const sessions = new Bounded<Session>(maxSessions)
+  // Handshakes in flight: the ones this agent opened (its hello's nonce), and the ones it answered
+  // (its response's nonce, with the initiator and its nonce). Each is used once.
+  const initiated = new Bounded<number>(maxSessions)
   const pending = new Bounded<{ peer: string; nonce: string; expires: number }>(maxSessions)
-  const replays = new ReplayCache(100_000)
+  // Replay protection per session, so that one peer cannot fill it for the others.
+  const replays = new Map<string, ReplayCache>()
+  const newNonce = () => randomBytes(18).toString('base64url')
 
   function sessionId(initiator: string, responder: string, initiatorNonce: string, responderNonce: string): string {
     return createHash('sha256').update(`agentid-session/1\n${initiator}\n${responder}\n${initiatorNonce}\n${responderNonce}`).digest('base64url')
@@ -150,8 +171,8 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
 
   // The peer's presentation, verified for this agent and the nonce it gave, then checked against
   // what this agent requires of peers.
-  async function verifyPeer(vp: string, challenge: string, peer: string): Promise<{ result: Extract<PresentationResult, { ok: true }>; segment: string | undefined }> {
-    const result = await verifier.verifyPresentation(vp, { challenge })
+  async function verifyPeer(vp: string, nonce: string, peer: string): Promise<{ result: Extract<PresentationResult, { ok: true }>; segment: string | undefined }> {
+    const result = await verifier.verifyPresentation(vp, { challenge: `${MUTUAL_NONCE_PREFIX}${nonce}` })
     if (!result.ok) fail(result.code, result.message)
     if (result.holder !== peer) fail('ERR_VP_HOLDER_BINDING', `the presentation is from ${result.holder}, not ${peer}`)
     for (const request of required) {
@@ -174,11 +195,17 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
       id, peer, initiator, expires: Math.min(now() + sessionTtlMs, ownExpires, peerExpires), presentation: verified.result,
       ...(verified.segment !== undefined ? { peerSegment: verified.segment } : {}), peerKey: resolveDidKey(peer),
     }
+    // At most SESSIONS_PER_PEER per peer: one peer shaking hands again and again evicts only its own.
+    const own = [...sessions.values()].filter((s) => s.peer === peer)
+    for (const old of own.slice(0, Math.max(0, own.length - SESSIONS_PER_PEER + 1))) {
+      sessions.delete(old.id)
+      replays.delete(old.id)
+    }
     sessions.set(id, session)
     return session
   }
 
-  const present = (audience: string, challenge: string) => createPresentation({ key, credentials: options.credentials, audience, challenge, ttl: 120 })
+  const present = (audience: string, nonce: string) => createPresentation({ key, credentials: options.credentials, audience, challenge: `${MUTUAL_NONCE_PREFIX}${nonce}`, ttl: 120 })
 
   async function caught<T>(work: () => Promise<T>): Promise<T | MutualFailure> {
     try {
@@ -193,21 +220,25 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
     did: key.did,
 
     initiate() {
-      const nonce = verifier.challenge()
+      const nonce = newNonce()
+      initiated.set(nonce, now() + HANDSHAKE_TTL_MS)
       return { hello: { type: 'agentid/hello', v: 1, from: key.did, nonce }, pending: { nonce } }
     },
 
     async respond(value) {
       const hello = parseMessage<HelloMessage>(value, 'agentid/hello', ['from', 'nonce'])
       if (hello.from === key.did) fail('ERR_VP_AUDIENCE', 'a hello from this agent itself')
-      const nonce = verifier.challenge()
-      pending.set(nonce, { peer: hello.from, nonce: hello.nonce, expires: now() + 120_000 })
+      const nonce = newNonce()
+      pending.set(nonce, { peer: hello.from, nonce: hello.nonce, expires: now() + HANDSHAKE_TTL_MS })
       return { type: 'agentid/response', v: 1, from: key.did, to: hello.from, nonce, vp: present(hello.from, hello.nonce) }
     },
 
     async complete(value, handle) {
       const response = parseMessage<ResponseMessage>(value, 'agentid/response', ['from', 'to', 'nonce', 'vp'])
       if (response.to !== key.did) fail('ERR_VP_AUDIENCE', `the response is addressed to ${response.to}, not this agent`)
+      const opened = initiated.get(handle.nonce)
+      initiated.delete(handle.nonce) // one answer per hello
+      if (opened === undefined || opened <= now()) fail('ERR_VP_NONCE', 'this agent has no handshake waiting for that nonce (unknown, answered already, or expired)')
       const verified = await verifyPeer(response.vp, handle.nonce, response.from)
       const message: CompleteMessage = { type: 'agentid/complete', v: 1, from: key.did, to: response.from, nonce: response.nonce, vp: present(response.from, response.nonce) }
       return { message, session: openSession(sessionId(key.did, response.from, handle.nonce, response.nonce), response.from, true, verified) }
@@ -237,21 +268,26 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
         const at = now()
         if (at >= session.expires) {
           sessions.delete(session.id)
+          replays.delete(session.id)
           fail('ERR_VP_EXPIRED', 'the session has expired: complete a new handshake')
         }
         const claims = readProof(request.proof, session.peerKey)
         if (claims.sid !== session.id) fail('ERR_SIGNATURE', 'the proof is for another session')
         if (claims.htm !== request.method.toUpperCase() || claims.htu !== request.target) fail('ERR_SIGNATURE', 'the proof is for another request (method or target)')
         if (claims.bh !== bodyHash(request.body)) fail('ERR_SIGNATURE', 'the body is not the one the proof was signed over')
-        if (Math.abs(at - claims.iat * 1000) > toleranceMs) fail('ERR_VP_EXPIRED', 'the proof is too old (or from the future)')
-        const use = replays.reserve(`${session.id}.${claims.jti}`, claims.iat * 1000 + toleranceMs, at)
-        if (use !== 'ok') fail('ERR_VP_REPLAY', use === 'replay' ? 'this proof was already used' : 'too many live proofs to guarantee single use; try again shortly')
+        if (at - claims.iat * 1000 > toleranceMs || claims.iat * 1000 - at > PROOF_FUTURE_MS) fail('ERR_VP_EXPIRED', 'the proof is too old (or from the future)')
+        let seen = replays.get(session.id)
+        if (!seen) replays.set(session.id, (seen = new ReplayCache(PROOFS_PER_SESSION)))
+        // Held past the last moment the proof could be accepted, so the boundary cannot be replayed.
+        const use = seen.reserve(claims.jti, claims.iat * 1000 + toleranceMs + 1000, at)
+        if (use !== 'ok') fail('ERR_VP_REPLAY', use === 'replay' ? 'this proof was already used' : 'too many live proofs in this session; slow down')
         // Zero trust: the peer's credentials must still be good now (revocation, suspension, expiry).
         for (const c of session.presentation.credentials) {
           if (c.kind !== 'entitlement') continue
           const status = await verifier.verifyCredential(c.jwt)
           if (!status.ok) {
             sessions.delete(session.id)
+            replays.delete(session.id)
             fail(status.code, `the peer's credential ${c.id} is no longer good: ${status.message}`)
           }
         }
@@ -267,6 +303,10 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
     session(id) {
       const s = sessions.get(id)
       return s && now() < s.expires ? s : undefined
+    },
+
+    knows(id) {
+      return sessions.has(id)
     },
   }
 }

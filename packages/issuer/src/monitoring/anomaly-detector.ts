@@ -1,4 +1,4 @@
-import type { RiskLevel } from '@agentid/core'
+import { parseIpAddress, type RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -65,10 +65,11 @@ function family(resource: string): string {
   return slash < 0 ? resource : resource.slice(0, slash)
 }
 
-// /24 for IPv4, /48 for IPv6: the network, not the host.
-function network(ip: string): string {
-  if (ip.includes(':')) return ip.split(':').slice(0, 3).join(':')
-  return ip.split('.').slice(0, 3).join('.')
+// /24 for IPv4 (IPv4-mapped IPv6 included), /48 for IPv6: the network, not the host.
+function network(ip: string): string | undefined {
+  const bytes = parseIpAddress(ip)
+  if (!bytes) return undefined
+  return bytes.length === 4 ? `${bytes[0]}.${bytes[1]}.${bytes[2]}` : Buffer.from(bytes.subarray(0, 6)).toString('hex')
 }
 
 const EWMA = 0.1
@@ -106,7 +107,10 @@ export class AnomalyDetector {
   /** Takes one event (in time order per agent); returns what it found, usually nothing. */
   observe(event: VerificationEvent): Anomaly[] {
     const found: Anomaly[] = []
+    // Set whenever a check trips, reported or not (quiet period): such an event is never learned.
+    let flagged = false
     const report = (kind: AnomalyKind, score: number, details: Record<string, unknown>) => {
+      flagged = true
       const b = this.#agents.get(event.agent)
       const last = b?.lastAlert.get(kind)
       if (last !== undefined && event.at - last < this.#quietMs) return
@@ -163,7 +167,7 @@ export class AnomalyDetector {
     }
 
     // Only what was allowed teaches the baseline: refused attempts are not ordinary behaviour.
-    if (event.decision === 'allow' && (learning || found.length === 0)) {
+    if (event.decision === 'allow' && (learning || !flagged)) {
       if (fam !== undefined) b.families.add(fam)
       if (event.segment !== undefined) b.segments.add(event.segment)
       if (net !== undefined) b.networks.add(net)

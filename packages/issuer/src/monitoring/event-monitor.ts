@@ -14,7 +14,10 @@ export class EventMonitor {
   readonly #announce: (alert: AlertRecord) => void
   readonly #detector: AnomalyDetector
   #retired = new Set<string>()
+  // Whether a DID is an enrolled agent, looked up once per DID (a few thousand remembered).
+  readonly #known = new Map<string, boolean>()
   ingested = 0
+  skipped = 0
 
   constructor(issuer: Issuer, log: (line: string) => void, announce: (alert: AlertRecord) => void) {
     this.#issuer = issuer
@@ -26,16 +29,38 @@ export class EventMonitor {
   /** Reloads the retired agents (after a status change, and at start). */
   async refreshRetired(): Promise<void> {
     this.#retired = new Set(await this.#issuer.store.retiredAgents())
+    this.#known.clear()
   }
 
-  /** Observes a batch; returns the alerts it raised. */
-  async ingest(events: readonly VerificationEvent[]): Promise<AlertRecord[]> {
+  async #enrolled(did: string): Promise<boolean> {
+    let known = this.#known.get(did)
+    if (known === undefined) {
+      known = (await this.#issuer.store.getAgent(did)) !== undefined
+      if (this.#known.size >= 10_000) this.#known.clear()
+      this.#known.set(did, known)
+    }
+    return known
+  }
+
+  /**
+   * Observes a batch (in time order); returns the alerts it raised. Events about agents this issuer
+   * did not enrol, or dated more than 5 minutes ahead of its clock or a week behind it, are counted
+   * and skipped: the detector keeps state only for real agents, on real time.
+   */
+  async ingest(events: readonly VerificationEvent[], reporter: string): Promise<AlertRecord[]> {
     const found: Anomaly[] = []
-    for (const event of events) found.push(...this.#detector.observe(event))
-    this.ingested += events.length
+    const now = Date.now()
+    const usable: VerificationEvent[] = []
+    for (const event of events) {
+      if (event.at > now + 300_000 || event.at < now - 7 * 86_400_000 || !(await this.#enrolled(event.agent))) this.skipped++
+      else usable.push(event)
+    }
+    usable.sort((a, b) => a.at - b.at)
+    for (const event of usable) found.push(...this.#detector.observe(event))
+    this.ingested += usable.length
     if (found.length === 0) return []
     const alerts = await this.#issuer.store.addAlerts(found.map((a) => ({
-      at: a.at, kind: `anomaly.${a.kind}`, severity: a.severity, subject: a.agent, details: { score: a.score, ...a.details },
+      at: a.at, kind: `anomaly.${a.kind}`, severity: a.severity, subject: a.agent, details: { score: a.score, reporter, ...a.details },
     })))
     for (const alert of alerts) this.#announce(alert)
     await this.#contain(alerts)
