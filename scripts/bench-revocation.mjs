@@ -32,7 +32,7 @@ async function freePort() {
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-revocation-'))
 const port = await freePort()
 const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` } })
-const service = await startService(issuer, { port, sweepIntervalMs: 0, log: () => undefined })
+const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: false, log: () => undefined })
 const agent = generateAgentKey()
 const verifierDid = generateAgentKey().did
 await issuer.registerAgent({ did: agent.did, name: 'bench-bot', kind: 'service', owner: 'bench' }, 'bench')

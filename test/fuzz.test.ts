@@ -68,7 +68,7 @@ describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each,
   it('HTTP bodies: the service answers any JSON body with a 2xx or a 4xx and its code, never a 5xx', async () => {
     const home = mkdtempSync(join(tmpdir(), 'agentid-fuzz-'))
     const { issuer } = await Issuer.init({ home, env: {} })
-    const app = createService(issuer, { localPrincipal: operator('fuzz'), sweepIntervalMs: 0, push: false })
+    const app = createService(issuer, { localPrincipal: operator('fuzz'), sweepIntervalMs: 0, push: false, rateLimits: false })
     const did = KEYS.agent.did
     const shaped = fc.record({
       subject: fc.oneof(fc.constant(did), fc.string({ maxLength: 40 })),

@@ -150,6 +150,24 @@ describe('issuer service API', function () {
     })
   })
 
+  it('limits requests per address and per principal: 429 ERR_RATE_LIMITED with Retry-After', async () => {
+    const limited = await startTestService({ rateLimits: { perAddress: { perSecond: 1, burst: 30 }, perPrincipal: { perSecond: 1, burst: 5 } } })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 7; i++) statuses.push((await limited.call(limited.tokens.admin, 'GET', '/whoami')).status)
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429], 'the principal has a burst of 5')
+      const refused = await limited.call(limited.tokens.admin, 'GET', '/whoami')
+      assert.equal(refused.body.error.code, 'ERR_RATE_LIMITED')
+      assert.match(refused.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/)
+      assert.equal((await limited.call(limited.tokens.auditor, 'GET', '/whoami')).status, 200, 'another principal is not held back')
+      const anonymous: number[] = []
+      for (let i = 0; i < 30; i++) anonymous.push((await limited.call(undefined, 'GET', '/health')).status)
+      assert.ok(anonymous.includes(429), 'the address runs out too')
+    } finally {
+      await limited.close()
+    }
+  })
+
   describe('hostile input: a 4xx with its code, and the database unchanged', () => {
     const agentKey = generateAgentKey()
     const validAgent = { did: agentKey.did, name: 'report-bot', kind: 'company', owner: 'sales-ops' }

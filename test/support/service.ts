@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Issuer, startService, type RunningService } from '@agentid/issuer'
+import { Issuer, startService, type RunningService, type ServiceOptions } from '@agentid/issuer'
 
 /** The principals every service test has: one per role, and an owner with a DID. */
 export const ROLE_PRINCIPALS = {
@@ -50,7 +50,7 @@ export async function freePort(): Promise<number> {
  * A real issuer (SQLite file in a temporary home) served on 127.0.0.1, with one principal per
  * role. `now` lets a test move the issuer's clock.
  */
-export async function startTestService(options: { now?: () => number; ownerDid?: string; policy?: unknown } = {}): Promise<TestService> {
+export async function startTestService(options: { now?: () => number; ownerDid?: string; policy?: unknown; rateLimits?: ServiceOptions['rateLimits'] } = {}): Promise<TestService> {
   const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
   const port = await freePort()
   const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, ...(options.now ? { now: options.now } : {}) })
@@ -61,7 +61,8 @@ export async function startTestService(options: { now?: () => number; ownerDid?:
     const owner = role === 'agent-owner' && options.ownerDid ? { did: options.ownerDid } : {}
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, log: () => undefined })
+  // Rate limits off unless a test is about them: tests fire requests faster than any client would.
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined })
   const url = service.url
   return {
     issuer, service, url, home, tokens,

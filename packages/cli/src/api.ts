@@ -76,7 +76,7 @@ export function remoteApi(url: string, token: string): IssuerApi {
 export async function localApi(issuer: Issuer, operatorId: string, token: string | undefined): Promise<IssuerApi & { close(): Promise<void> }> {
   const { createService, operator } = await import('@agentid/issuer')
   // No push from here: a running service on the same database announces what this changes.
-  const app = createService(issuer, { ...(token ? {} : { localPrincipal: operator(operatorId) }), sweepIntervalMs: 0, push: false })
+  const app = createService(issuer, { ...(token ? {} : { localPrincipal: operator(operatorId) }), sweepIntervalMs: 0, push: false, rateLimits: false })
   return {
     target: issuer.home.dir,
     async call(method, path, body) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { agentIdError, parseDuration } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 
-interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string }
+interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string; rate: string; principalRate: string }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   program
@@ -12,10 +12,19 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--host <address>', 'address to listen on; anything but loopback exposes the issuer', '127.0.0.1')
     .option('--init', 'create the issuer first when AGENTID_HOME holds none (what "npm start" does)')
     .option('--sweep-interval <duration>', 'how often expiries and overdue reviews are swept (0 to disable)', '30s')
+    .option('--rate <per-second>', 'requests a second per client address (burst twice that); 0 turns rate limits off', '200')
+    .option('--principal-rate <per-second>', 'requests a second per authenticated principal (burst twice that)', '100')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
     .action(async (opts: ServeOptions) => {
       if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw agentIdError('ERR_USAGE', '--port must be a number from 0 to 65535')
       const sweepIntervalMs = opts.sweepInterval === '0' ? 0 : parseDuration(opts.sweepInterval, '--sweep-interval', 86400) * 1000
+      for (const [name, value] of [['--rate', opts.rate], ['--principal-rate', opts.principalRate]] as const) {
+        if (!/^[0-9]{1,6}$/.test(value)) throw agentIdError('ERR_USAGE', `${name} must be a whole number of requests a second`)
+      }
+      const rateLimits = opts.rate === '0' ? false as const : {
+        perAddress: { perSecond: Number(opts.rate), burst: 2 * Number(opts.rate) },
+        perPrincipal: { perSecond: Math.max(1, Number(opts.principalRate)), burst: 2 * Math.max(1, Number(opts.principalRate)) },
+      }
       const { Issuer, startService } = await import('@agentid/issuer')
       const home = ctx.home()
       let created = false
@@ -27,7 +36,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const out = ctx.out()
       let service
       try {
-        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, log: (line) => ctx.io.stderr(`${line}\n`) })
+        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, log: (line) => ctx.io.stderr(`${line}\n`) })
       } catch (error) {
         await issuer.close()
         throw agentIdError('ERR_USAGE', `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`)

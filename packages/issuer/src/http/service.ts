@@ -4,6 +4,7 @@ import type { Issuer } from '../issuer.js'
 import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
 import { mayCall, ROUTES, type Access, type Route } from './routes.js'
+import { RateLimiter, type RateLimit } from './rate-limit.js'
 import { StatusEventHub } from './status-events.js'
 import { WebhookDispatcher } from './webhooks.js'
 import { EventMonitor } from '../monitoring/event-monitor.js'
@@ -44,6 +45,12 @@ export interface ServiceOptions {
   readonly localPrincipal?: Principal
   /** Announce status changes (events, webhooks); default true. The CLI's in-process use turns it off. */
   readonly push?: boolean
+  /**
+   * Rate limits (429 ERR_RATE_LIMITED with Retry-After): per client address on every route
+   * (default 200/s, burst 400) and per authenticated principal (default 100/s, burst 200);
+   * `false` turns them off (benches, the CLI's in-process use).
+   */
+  readonly rateLimits?: false | { readonly perAddress?: RateLimit; readonly perPrincipal?: RateLimit }
 }
 
 /** A service that listens. */
@@ -104,9 +111,22 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     }
   })
 
-  // Authentication and roles come first, before any body is read or validated.
+  const limits = options.rateLimits === false ? undefined : {
+    address: new RateLimiter(options.rateLimits?.perAddress ?? { perSecond: 200, burst: 400 }),
+    principal: new RateLimiter(options.rateLimits?.perPrincipal ?? { perSecond: 100, burst: 200 }),
+  }
+  const limited = (reply: { header(name: string, value: string): unknown }, wait: number, who: string) => {
+    reply.header('retry-after', String(wait))
+    return agentIdError('ERR_RATE_LIMITED', `too many requests from ${who}; retry in ${wait} s`)
+  }
+
+  // Rate limits, authentication and roles come first, before any body is read or validated.
   app.addHook('onRequest', async (request, reply) => {
     const access = (request.routeOptions.config as Partial<RouteConfig> | undefined)?.access
+    if (limits) {
+      const wait = limits.address.take(request.ip, Date.now())
+      if (wait > 0) throw limited(reply, wait, 'this address')
+    }
     if (access === undefined || access === 'public') return
     const header = request.headers.authorization
     // An agent speaks for itself with a presentation, on the routes that name the agent role.
@@ -123,6 +143,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     if (!principal) {
       reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
       throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
+    }
+    if (limits) {
+      const wait = limits.principal.take(principal.id, Date.now())
+      if (wait > 0) throw limited(reply, wait, principal.id)
     }
     if (access !== 'any') {
       const { policy } = await issuer.policy()
