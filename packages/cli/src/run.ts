@@ -8,7 +8,7 @@ import { registerDelegation } from './commands/delegation.js'
 import { registerGrant } from './commands/grant.js'
 import { registerInit } from './commands/init.js'
 import { registerIssuer } from './commands/issuer.js'
-import { registerOperations } from './commands/operations.js'
+import { registerKek, registerOperations } from './commands/operations.js'
 import { registerPresent } from './commands/present.js'
 import { registerRequests } from './commands/requests.js'
 import { registerReview } from './commands/review.js'
@@ -36,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => undefined })
     .exitOverride()
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRequests, registerRevoke, registerSuspend, registerAdmin, registerReview, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit, registerOperations]) register(program, ctx)
+  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRequests, registerRevoke, registerSuspend, registerAdmin, registerReview, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerAudit, registerOperations, registerKek]) register(program, ctx)
 
   try {
     await program.parseAsync([...argv], { from: 'user' })

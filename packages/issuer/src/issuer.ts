@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { access, rm } from 'node:fs/promises'
+import { access, rename, rm } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import {
   AGENTID_CONTEXT_V1,
@@ -29,6 +29,7 @@ import {
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
+import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
@@ -207,7 +208,22 @@ export class Issuer {
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     if (!(await exists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
-    const kek = await loadKek(home, env)
+    await refuseReadableSecrets(home)
+    try {
+      return await Issuer.#openWith(home, await loadKek(home, env), options)
+    } catch (error) {
+      // A key-encryption-key rotation that committed but did not get to replace the kek file:
+      // the new key is in kek.next. Finish the rotation.
+      const nextFile = `${home.kekFile}.next`
+      if ((error as { code?: string }).code !== 'ERR_STORE' || (env.AGENTID_KEK ?? '') !== '' || !(await exists(nextFile))) throw error
+      const { readFile } = await import('node:fs/promises')
+      const issuer = await Issuer.#openWith(home, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
+      await rename(nextFile, home.kekFile)
+      return issuer
+    }
+  }
+
+  static async #openWith(home: IssuerHome, kek: KeyEncryptionKey, options: IssuerOptions): Promise<Issuer> {
     const store = openSqliteStore({ path: home.database, kek, create: false, ...clockOptions(options) })
     try {
       const did = await store.getSetting('issuerDid')
@@ -844,6 +860,28 @@ export class Issuer {
   }
 
   /**
+   * Rotates the key-encryption key: every sealed private key and webhook secret is re-encrypted
+   * with a new key in one transaction. With a `kek` file, the new key is written beside it first
+   * (`kek.next`, 0600) and replaces it after the commit (a crash in between is finished at the
+   * next open). With `AGENTID_KEK`, the new key is returned: set it before the next start.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
+   */
+  async rotateKek(by: string | Principal, env: NodeJS.ProcessEnv = process.env): Promise<{ reencrypted: number; newKek?: string; kekFile?: string }> {
+    const principal = requireRole(by, 'admin', 'rotate the key-encryption key')
+    const next = generateKek()
+    const fromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
+    const nextFile = `${this.home.kekFile}.next`
+    if (!fromEnv) {
+      await rm(nextFile, { force: true })
+      await writeSecretFile(nextFile, `${next.toString('base64url')}\n`)
+    }
+    const reencrypted = await this.store.rotateKek(next, (count) => ({ actor: principal.id, action: 'kek.rotate', target: this.did, details: { reencrypted: count, source: fromEnv ? 'AGENTID_KEK' : 'file' } }))
+    if (fromEnv) return { reencrypted, newKek: next.toString('base64url') }
+    await rename(nextFile, this.home.kekFile)
+    return { reencrypted, kekFile: this.home.kekFile }
+  }
+
+  /**
    * Registers a webhook the service posts signed events to (`status`: a status list changed).
    * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key).
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
@@ -943,6 +981,21 @@ function rawEntitlements(jwt: string): unknown[] {
 
 function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex?: (max: number) => number } {
   return { ...(options.now ? { now: options.now } : {}), ...(options.randomIndex ? { randomIndex: options.randomIndex } : {}) }
+}
+
+// The database (sealed keys, token hashes) and the admin token must be the owner's alone: refused at
+// start otherwise, with the fix (the kek file is checked where it is read).
+async function refuseReadableSecrets(home: IssuerHome): Promise<void> {
+  const { stat } = await import('node:fs/promises')
+  for (const file of [home.database, home.adminTokenFile]) {
+    let mode: number
+    try {
+      mode = (await stat(file)).mode
+    } catch {
+      continue
+    }
+    if ((mode & 0o077) !== 0) throw agentIdError('ERR_INPUT_INVALID', `${file} is readable by others; chmod 600 ${file} (agentid doctor checks the rest)`)
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

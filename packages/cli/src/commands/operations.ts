@@ -41,3 +41,18 @@ export function registerOperations(program: Command, ctx: CommandContext): void 
       if (problems.length > 0) ctx.exitCode = 1
     })
 }
+
+export function registerKek(program: Command, ctx: CommandContext): void {
+  const kek = program.command('kek').description('the key-encryption key that seals the private keys and webhook secrets in the database')
+  kek
+    .command('rotate')
+    .description('re-encrypt every sealed private key and webhook secret with a new key-encryption key, in one transaction (stop the service first)')
+    .addHelpText('after', '\nWith a kek file, the new key replaces it. With AGENTID_KEK, the new key is printed once: set it before the next start.')
+    .action(async () => {
+      const issuer = await ctx.issuer()
+      const rotated = await issuer.rotateKek(ctx.actor(), ctx.io.env)
+      ctx.out().result(rotated, () => rotated.newKek
+        ? `re-encrypted ${rotated.reencrypted} sealed values; the new key-encryption key (set AGENTID_KEK to it now; shown once):\n${rotated.newKek}`
+        : `re-encrypted ${rotated.reencrypted} sealed values; the new key is in ${rotated.kekFile}`)
+    })
+}

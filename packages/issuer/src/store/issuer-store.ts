@@ -1,6 +1,7 @@
 import type { AgentKind, ApprovalEvidence, Entitlement, RiskLevel, TaskRef } from '@agentid/core'
 import type { AbstractDIDStore } from '@veramo/did-manager'
 import type { AbstractKeyStore, AbstractPrivateKeyStore } from '@veramo/key-manager'
+import type { KeyEncryptionKey } from '../keys/key-encryption.js'
 
 /** An enrolled agent. */
 export interface AgentRecord {
@@ -406,6 +407,12 @@ export interface IssuerStore {
   writeCheckpoint(sign: (head: { seq: number; hash: string; at: number }) => Promise<string>): Promise<AuditCheckpointRecord | undefined>
   /** Checkpoints in order (the newest `limit`, when given). */
   listCheckpoints(limit?: number): Promise<AuditCheckpointRecord[]>
+  /**
+   * Re-encrypts every sealed value (private keys, webhook secrets) from the current key-encryption
+   * key to `next`, in one transaction; the store uses `next` from then on.
+   * @returns how many values were re-encrypted
+   */
+  rotateKek(next: KeyEncryptionKey, audit: (count: number) => AuditInput): Promise<number>
   /** Stores a webhook; its secret is sealed with the key-encryption key. */
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
   listWebhooks(): Promise<WebhookRecord[]>

@@ -54,10 +54,15 @@ export class SqlitePrivateKeyStore extends AbstractPrivateKeyStore {
 
   constructor(
     db: Database.Database,
-    private readonly kek: KeyEncryptionKey,
+    private kek: KeyEncryptionKey,
   ) {
     super()
     this.sql = preparedStatements(db)
+  }
+
+  /** After a key-encryption-key rotation committed: open with the new key from now on. */
+  useKek(kek: KeyEncryptionKey): void {
+    this.kek = kek
   }
 
   async importKey(args: ImportablePrivateKey): Promise<ManagedPrivateKey> {

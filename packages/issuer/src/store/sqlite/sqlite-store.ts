@@ -212,7 +212,7 @@ class SqliteStore implements IssuerStore {
   readonly #r: Statements
   readonly #now: () => number
   readonly #randomIndex: (max: number) => number
-  readonly #kek: KeyEncryptionKey
+  #kek: KeyEncryptionKey
 
   constructor(db: Database.Database, reader: Database.Database, options: SqliteStoreOptions) {
     this.#db = db
@@ -718,6 +718,30 @@ class SqliteStore implements IssuerStore {
         : this.#r('SELECT * FROM (SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ?) ORDER BY seq').all(limit)) as AuditCheckpointRecord[]
       return rows.map((r) => ({ seq: r.seq, head: r.head, at: r.at, jwt: r.jwt }))
     })
+  }
+
+  async rotateKek(next: KeyEncryptionKey, audit: (count: number) => AuditInput): Promise<number> {
+    const count = await this.#write('rotate the key-encryption key', () => {
+      let count = 0
+      const keys = this.#w('SELECT alias, sealed FROM custody_private_keys').all() as Array<{ alias: string; sealed: string }>
+      const updateKey = this.#w('UPDATE custody_private_keys SET sealed = ? WHERE alias = ?')
+      for (const k of keys) {
+        updateKey.run(sealPrivateKey(next, k.alias, openPrivateKey(this.#kek, k.alias, k.sealed)), k.alias)
+        count++
+      }
+      const hooks = this.#w('SELECT id, secret_sealed FROM webhooks').all() as Array<{ id: string; secret_sealed: string }>
+      const updateHook = this.#w('UPDATE webhooks SET secret_sealed = ? WHERE id = ?')
+      for (const h of hooks) {
+        updateHook.run(sealPrivateKey(next, `webhook:${h.id}`, openPrivateKey(this.#kek, `webhook:${h.id}`, h.secret_sealed)), h.id)
+        count++
+      }
+      this.#appendAudit(audit(count))
+      return count
+    })
+    // Only once committed: until then, the old key still opens everything.
+    this.#kek = next
+    ;(this.custody.privateKeyStore as SqlitePrivateKeyStore).useKek(next)
+    return count
   }
 
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void> {
