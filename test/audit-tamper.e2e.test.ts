@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -42,6 +42,7 @@ describe('audit log tampering, caught', function () {
     rmSync(join(home, 'issuer.db-wal'), { force: true })
     rmSync(join(home, 'issuer.db-shm'), { force: true })
     copyFileSync(pristine, join(home, 'issuer.db'))
+    chmodSync(join(home, 'issuer.db'), 0o600) // the issuer refuses a database others can read
     const target = new Database(join(home, 'issuer.db'))
     try {
       for (const t of ['audit_log_no_update', 'audit_log_no_delete', 'audit_checkpoints_no_update', 'audit_checkpoints_no_delete']) target.exec(`DROP TRIGGER IF EXISTS ${t}`)
