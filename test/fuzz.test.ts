@@ -59,6 +59,23 @@ const PARSERS: Array<[string, fc.Arbitrary<unknown>, (input: unknown) => unknown
 
 describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each, seed ${SEED})`, function () {
   this.timeout(0)
+
+  it('inputs at and past the size caps: refused or parsed, never another exception (a hang fails on the test timeout)', function () {
+    this.timeout(120_000)
+    // 64 KiB is strict JSON's cap; 16 KiB a credential's, 64 KiB a presentation's.
+    const big = fc.oneof(
+      fc.nat({ max: 70_000 }).map((n) => `{"a":"${'x'.repeat(n)}"}`),
+      fc.nat({ max: 70_000 }).map((n) => `[${'1,'.repeat(n)}1]`),
+      fc.nat({ max: 2_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+      fc.nat({ max: 70_000 }).map((n) => `eyJhbGciOiJFZERTQSJ9.${'A'.repeat(n)}.${'B'.repeat(86)}`),
+    )
+    fc.assert(fc.property(big, (input) => {
+      typedOutcome(() => parseStrictJson(input))
+      typedOutcome(() => checkAnyCredentialJwt(input))
+      typedOutcome(() => decodeJwt(input, { maxLength: 65536, maxDepth: 16 }, 'token'))
+      return true
+    }), { numRuns: Math.max(50, Math.floor(RUNS / 50)), seed: SEED })
+  })
   for (const [name, arbitrary, parse] of PARSERS) {
     it(name, () => {
       fc.assert(fc.property(arbitrary, (input) => typedOutcome(() => parse(input))), { numRuns: RUNS, seed: SEED })
