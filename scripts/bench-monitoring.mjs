@@ -28,7 +28,8 @@ if (process.argv[2] === 'client') {
       const body = batches[next++]
       const r = await fetch(`${url}/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
       if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${await r.text()}`)
-      await r.text()
+      const answer = await r.json()
+      if (answer.skipped !== 0) throw new Error(`the issuer skipped ${answer.skipped} events`)
     }
   }))
   console.log(JSON.stringify({ rate: events.length / (Number(process.hrtime.bigint() - start) / 1e9) }))

@@ -209,8 +209,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       method: 'POST', url: '/events', summary: 'verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports): anomaly detection, alerts, containment', tag: 'monitoring',
       access: ['admin', 'reporter'], body: eventsBody, success: [200], bodyLimit: 1024 * 1024,
       handler: async ({ body, principal }) => {
-        const alerts = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
-        return { body: { accepted: (body as { events: unknown[] }).events.length, alerts: alerts.map((a) => a.id) } }
+        const { observed, skipped, alerts } = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
+        return { body: { observed, skipped, alerts: alerts.map((a) => a.id) } }
       },
     },
     {

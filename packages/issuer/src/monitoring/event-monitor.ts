@@ -47,7 +47,7 @@ export class EventMonitor {
    * did not enrol, or dated more than 5 minutes ahead of its clock or a week behind it, are counted
    * and skipped: the detector keeps state only for real agents, on real time.
    */
-  async ingest(events: readonly VerificationEvent[], reporter: string): Promise<AlertRecord[]> {
+  async ingest(events: readonly VerificationEvent[], reporter: string): Promise<{ observed: number; skipped: number; alerts: AlertRecord[] }> {
     const found: Anomaly[] = []
     const now = Date.now()
     const usable: VerificationEvent[] = []
@@ -58,13 +58,14 @@ export class EventMonitor {
     usable.sort((a, b) => a.at - b.at)
     for (const event of usable) found.push(...this.#detector.observe(event))
     this.ingested += usable.length
-    if (found.length === 0) return []
+    const result = (alerts: AlertRecord[]) => ({ observed: usable.length, skipped: events.length - usable.length, alerts })
+    if (found.length === 0) return result([])
     const alerts = await this.#issuer.store.addAlerts(found.map((a) => ({
       at: a.at, kind: `anomaly.${a.kind}`, severity: a.severity, subject: a.agent, details: { score: a.score, reporter, ...a.details },
     })))
     for (const alert of alerts) this.#announce(alert)
     await this.#contain(alerts)
-    return alerts
+    return result(alerts)
   }
 
   // Containment by policy: suspend the agents whose alert is at or above `autoSuspend`.
