@@ -561,9 +561,12 @@ export class Issuer {
     return jwts
   }
 
-  /** The ids of this issuer's current status lists: the newest revocation list, then suspension. */
+  /**
+   * The ids of this issuer's status lists: the revocation and suspension lists, and after a key
+   * rotation the previous key's too (they still speak for the credentials it issued).
+   */
   async statusListIds(): Promise<string[]> {
-    return (await this.store.currentStatusLists()).map((l) => l.id)
+    return (await this.store.allStatusLists()).map((l) => l.id)
   }
 
   /**
@@ -629,12 +632,15 @@ export class Issuer {
     for (const index of state.setIndexes) bits[index >> 3]! |= 0x80 >> (index & 7)
     const url = `${this.#publicUrl}/status/${state.list.id}`
     const now = Math.floor(this.#now() / 1000)
+    // A list is signed by the issuer DID of its credentials: after a rotation, the previous key
+    // keeps signing the lists of what it issued.
+    const signer = state.list.issuer ?? this.did
     const result = await this.#agent.createVerifiableCredential({
       credential: {
         '@context': [CREDENTIALS_CONTEXT_V1],
         type: ['VerifiableCredential', 'BitstringStatusListCredential'],
         id: url,
-        issuer: { id: this.did },
+        issuer: { id: signer },
         issuanceDate: new Date(now * 1000).toISOString(),
         expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
         credentialSubject: {
@@ -645,7 +651,7 @@ export class Issuer {
         },
       },
       proofFormat: 'jwt',
-      header: { kid: this.#keyId },
+      header: { kid: parseDidKey(signer).keyId },
     } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
     const jwt = (result as { proof?: { jwt?: unknown } }).proof?.jwt
     if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a status list without a JWT proof')
@@ -860,6 +866,48 @@ export class Issuer {
   }
 
   /**
+   * Rotates the issuer key: a new issuer did:key signs everything issued from now on, announced by
+   * a rotation statement the previous key signs (a VC-JWT `IssuerRotationCredential` whose
+   * subject is the new DID). The previous key keeps signing the status lists of the credentials it
+   * issued; new lists begin for the new DID. Verifiers that trust the previous DID accept the new
+   * one once given the statement (`issuerRotations`). Stop the service first, then restart it.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
+   */
+  async rotateIssuerKey(by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
+    const principal = requireRole(by, 'admin', 'rotate the issuer key')
+    const lists = await this.store.currentStatusLists()
+    const generation = (await this.rotations()).length + 2
+    const identifier = await this.#agent.didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
+    const did = parseDidKey(identifier.did).did
+    const now = Math.floor(this.#now() / 1000)
+    const result = await this.#agent.createVerifiableCredential({
+      credential: {
+        '@context': [CREDENTIALS_CONTEXT_V1],
+        type: ['VerifiableCredential', ISSUER_ROTATION_TYPE],
+        issuer: { id: this.did },
+        issuanceDate: new Date(now * 1000).toISOString(),
+        credentialSubject: { id: did, predecessor: this.did },
+      },
+      proofFormat: 'jwt',
+      header: { kid: this.#keyId },
+    } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+    const statement = (result as { proof?: { jwt?: unknown } }).proof?.jwt
+    if (typeof statement !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a rotation statement without a JWT proof')
+    const created = this.#now()
+    await this.store.rotateIssuer({
+      previous: this.did, did, statement,
+      lists: lists.map((l) => ({ id: `${l.purpose === 'revocation' ? 'rev' : 'sus'}-${generation}`, purpose: l.purpose, size: l.size, createdAt: created })),
+    }, { actor: principal.id, action: 'issuer.rotate', target: did, details: { previous: this.did } })
+    return { previous: this.did, did, statement }
+  }
+
+  /** The signed rotation statements of this issuer's keys, oldest first. */
+  async rotations(): Promise<string[]> {
+    const stored = await this.store.getSetting('rotations')
+    return stored ? (JSON.parse(stored) as string[]) : []
+  }
+
+  /**
    * Rotates the key-encryption key: every sealed private key and webhook secret is re-encrypted
    * with a new key in one transaction. With a `kek` file, the new key is written beside it first
    * (`kek.next`, 0600) and replaces it after the commit (a crash in between is finished at the
@@ -909,6 +957,9 @@ export class Issuer {
     return this.store.close()
   }
 }
+
+/** `type` of the statement a previous issuer key signs to name its successor. */
+export const ISSUER_ROTATION_TYPE = 'IssuerRotationCredential'
 
 /** Event types a webhook can receive. */
 export const WEBHOOK_EVENTS = ['status', 'alert'] as const

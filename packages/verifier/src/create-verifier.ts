@@ -19,7 +19,9 @@ import {
 import { missingApprovals, parseApprovalRequirements, type ApprovalRequirements } from './credential/approval-requirements.js'
 import { checkAnyCredentialJwt, type CheckedCredential, type VerifiedCredential } from './credential/verify-credential.js'
 import { chainExceeds, resolveChains, type Chain } from './delegation/resolve-chains.js'
-import { parseTrustedIssuers, untrustedReason, type TrustedIssuer } from './credential/trusted-issuers.js'
+import { parseTrustedIssuers, untrustedReason, withRotations, type TrustedIssuer } from './credential/trusted-issuers.js'
+import { resolveDidKey } from './crypto/ed25519.js'
+import { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'
 import { BoundedCache } from './internal/bounded-cache.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
@@ -80,6 +82,11 @@ export interface VerifierOptions {
   readonly events?: EventSink
   /** This verifier's segment, reported with its events. */
   readonly segment?: string
+  /**
+   * Rotation statements of trusted issuers (VC-JWTs an issuer's previous key signed, from the
+   * issuer's `GET /issuer`): their successors are trusted with the same scope.
+   */
+  readonly issuerRotations?: readonly string[]
 }
 
 /** One entitlement the verified holder has, with the credential that grants it. */
@@ -180,7 +187,12 @@ function numberOption(name: string, value: unknown, fallback: number, min: numbe
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   const did = parseDidKey(options.did).did
-  const trust = parseTrustedIssuers(options.trustedIssuers)
+  const trust = withRotations(parseTrustedIssuers(options.trustedIssuers), options.issuerRotations ?? [], (jwt) => {
+    const decoded = decodeJwt(jwt, { maxLength: 16 * 1024, maxDepth: 8 }, 'rotation statement')
+    if (typeof decoded.payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'no iss')
+    if (!jwtSignatureValid(decoded, resolveDidKey(decoded.payload.iss))) throw agentIdError('ERR_SIGNATURE', 'signature does not verify')
+    return { issuer: parseDidKey(decoded.payload.iss).did, payload: decoded.payload }
+  })
   const tolerance = numberOption('clockTolerance', options.clockTolerance, DEFAULT_TOLERANCE, 0, MAX_TOLERANCE)
   const challengeTtl = numberOption('challengeTtl', options.challengeTtl, 120, 1, 3600)
   const cacheSize = numberOption('credentialCacheSize', options.credentialCacheSize, 1024, 0, 1_000_000, true)

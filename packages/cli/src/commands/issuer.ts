@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { CommandContext } from '../context.js'
+import { writeTextFile } from '../files.js'
 
 export function registerIssuer(program: Command, ctx: CommandContext): void {
   const issuer = program.command('issuer').description('the issuer itself')
@@ -10,5 +11,16 @@ export function registerIssuer(program: Command, ctx: CommandContext): void {
       const opened = await ctx.issuer()
       const agents = (await opened.store.listAgents()).length
       ctx.out().result({ did: opened.did, home: opened.home.dir, backend: opened.store.backend, agents }, () => opened.did)
+    })
+  issuer
+    .command('rotate')
+    .description('rotate the issuer key: a new issuer did:key signs from now on; the previous key signs a rotation statement and keeps signing the status lists of what it issued (stop the service first)')
+    .requiredOption('--out <file>', 'where to write the rotation statement (VC-JWT) to give verifiers (createVerifier({ issuerRotations }))')
+    .action(async (opts: { out: string }) => {
+      const opened = await ctx.issuer()
+      const rotated = await opened.rotateIssuerKey(ctx.actor())
+      const file = await writeTextFile(ctx.io.cwd, opts.out, rotated.statement)
+      ctx.out().result({ previous: rotated.previous, did: rotated.did, statementFile: file }, () =>
+        `the issuer is now ${rotated.did} (was ${rotated.previous}); rotation statement -> ${file}; restart the service`)
     })
 }

@@ -107,8 +107,8 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer }) => ({ body: { ok: true, issuer: issuer.did } }),
   },
   {
-    method: 'GET', url: '/issuer', summary: "the issuer's DID and its status lists (what verifiers trust and fetch)", tag: 'service', access: 'public', success: [200],
-    handler: async ({ issuer }) => ({ body: { did: issuer.did, statusLists: await issuer.statusListIds() } }),
+    method: 'GET', url: '/issuer', summary: "the issuer's DID, its status lists, and the signed statements of its key rotations (what verifiers trust and fetch)", tag: 'service', access: 'public', success: [200],
+    handler: async ({ issuer }) => ({ body: { did: issuer.did, statusLists: await issuer.statusListIds(), rotations: await issuer.rotations() } }),
   },
   {
     method: 'GET', url: '/whoami', summary: 'the principal this token authenticates', tag: 'principals', access: 'any', success: [200],

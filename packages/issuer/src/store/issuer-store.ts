@@ -110,6 +110,8 @@ export interface StatusListRecord {
   readonly purpose: 'revocation' | 'suspension'
   readonly size: number
   readonly createdAt: number
+  /** The issuer DID that signs it (absent: the first issuer's). */
+  readonly issuer?: string
 }
 
 /** A principal that authenticates with a bearer token (stored only as a hash). */
@@ -413,6 +415,12 @@ export interface IssuerStore {
    * @returns how many values were re-encrypted
    */
   rotateKek(next: KeyEncryptionKey, audit: (count: number) => AuditInput): Promise<number>
+  /**
+   * Records an issuer key rotation in one transaction: the lists in use stay with the previous
+   * DID, new lists (for the new DID's credentials) are added, the settings name the new DID and
+   * keep the signed rotation statement.
+   */
+  rotateIssuer(rotation: { previous: string; did: string; statement: string; lists: readonly StatusListRecord[] }, audit: AuditInput): Promise<void>
   /** Stores a webhook; its secret is sealed with the key-encryption key. */
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
   listWebhooks(): Promise<WebhookRecord[]>
@@ -422,6 +430,8 @@ export interface IssuerStore {
   deleteWebhook(id: string, audit: AuditInput): Promise<void>
   /** The lists in use: the newest of each purpose (revocation first). */
   currentStatusLists(): Promise<StatusListRecord[]>
+  /** Every list: revocation lists, then suspension lists, oldest first (after a key rotation, the previous key's lists still speak for its credentials). */
+  allStatusLists(): Promise<StatusListRecord[]>
   /** The newest revocation list (or the one named) and the indexes whose bit is set. */
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined>
   /**

@@ -45,3 +45,33 @@ export function untrustedReason(policy: TrustPolicy, issuer: string, entitlement
   }
   return undefined
 }
+
+/** `type` of a rotation statement: a trusted issuer's key names its successor. */
+export const ISSUER_ROTATION_TYPE = 'IssuerRotationCredential'
+
+/**
+ * Extends the trust to the successors named by rotation statements (in order, so that a rotation
+ * of a rotation follows): a statement must be signed by an issuer already trusted (strict
+ * Ed25519), be an `IssuerRotationCredential`, and name a did:key; the successor gets the same
+ * scope as its predecessor.
+ * @throws AgentIdError ERR_USAGE for a statement that does not hold
+ */
+export function withRotations(policy: TrustPolicy, statements: readonly unknown[], check: (jwt: unknown) => { issuer: string; payload: Record<string, unknown> }): TrustPolicy {
+  const out = new Map(policy)
+  for (const [i, jwt] of statements.entries()) {
+    let issuer: string
+    let payload: Record<string, unknown>
+    try {
+      ;({ issuer, payload } = check(jwt))
+    } catch (error) {
+      throw agentIdError('ERR_USAGE', `issuerRotations[${i}] does not verify: ${(error as Error).message}`)
+    }
+    const predecessor = out.get(issuer)
+    if (!predecessor) throw agentIdError('ERR_USAGE', `issuerRotations[${i}] is signed by ${issuer}, which this verifier does not trust`)
+    const vc = payload.vc as { type?: unknown; credentialSubject?: { id?: unknown } } | undefined
+    if (!Array.isArray(vc?.type) || !vc.type.includes(ISSUER_ROTATION_TYPE)) throw agentIdError('ERR_USAGE', `issuerRotations[${i}] is not an ${ISSUER_ROTATION_TYPE}`)
+    const successor = parseDidKey(vc.credentialSubject?.id ?? payload.sub).did
+    out.set(successor, { ...predecessor, did: successor })
+  }
+  return out
+}

@@ -148,6 +148,10 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       -- An agent suspended as a whole (the incident-response button) gets nothing new until resumed.
       ALTER TABLE agents ADD COLUMN suspended_at INTEGER;
 
+      -- After an issuer key rotation each list is signed by the issuer DID of its credentials:
+      -- NULL is the first issuer's.
+      ALTER TABLE status_lists ADD COLUMN issuer TEXT;
+
       -- The policy document, one row per version; the newest is in force.
       CREATE TABLE policies (
         version INTEGER PRIMARY KEY CHECK (version >= 1),

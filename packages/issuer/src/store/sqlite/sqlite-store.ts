@@ -720,6 +720,18 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  rotateIssuer(rotation: { previous: string; did: string; statement: string; lists: readonly StatusListRecord[] }, audit: AuditInput): Promise<void> {
+    return this.#write('rotate the issuer key', () => {
+      this.#w('UPDATE status_lists SET issuer = ? WHERE issuer IS NULL').run(rotation.previous)
+      const insert = this.#w('INSERT INTO status_lists (id, purpose, size, created_at, issuer) VALUES (?, ?, ?, ?, ?)')
+      for (const l of rotation.lists) insert.run(l.id, l.purpose, l.size, l.createdAt, rotation.did)
+      const rotations = JSON.parse((this.#w("SELECT value FROM settings WHERE key = 'rotations'").get() as { value: string } | undefined)?.value ?? '[]') as string[]
+      this.#w("INSERT INTO settings (key, value) VALUES ('rotations', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify([...rotations, rotation.statement]))
+      this.#w("UPDATE settings SET value = ? WHERE key = 'issuerDid'").run(rotation.did)
+      this.#appendAudit(audit)
+    })
+  }
+
   async rotateKek(next: KeyEncryptionKey, audit: (count: number) => AuditInput): Promise<number> {
     const count = await this.#write('rotate the key-encryption key', () => {
       let count = 0
@@ -787,21 +799,27 @@ class SqliteStore implements IssuerStore {
     return this.#read('list status lists', () =>
       (this.#r(`SELECT * FROM status_lists s WHERE NOT EXISTS (
           SELECT 1 FROM status_lists t WHERE t.purpose = s.purpose AND (t.created_at > s.created_at OR (t.created_at = s.created_at AND t.id > s.id)))
-        ORDER BY s.purpose = 'suspension', s.id`).all() as Array<{ id: string; purpose: string; size: number; created_at: number }>)
-        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at })))
+        ORDER BY s.purpose = 'suspension', s.id`).all() as Array<{ id: string; purpose: string; size: number; created_at: number; issuer: string | null }>)
+        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at, ...(r.issuer ? { issuer: r.issuer } : {}) })))
+  }
+
+  allStatusLists(): Promise<StatusListRecord[]> {
+    return this.#read('list status lists', () =>
+      (this.#r("SELECT * FROM status_lists ORDER BY purpose = 'suspension', created_at, id").all() as Array<{ id: string; purpose: string; size: number; created_at: number; issuer: string | null }>)
+        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at, ...(r.issuer ? { issuer: r.issuer } : {}) })))
   }
 
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
     return this.#read('read status list', () => {
       const row = (listId === undefined
         ? this.#r("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
-        : this.#r('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number } | undefined
+        : this.#r('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number; issuer: string | null } | undefined
       if (!row) return undefined
       const setIndexes = (row.purpose === 'revocation'
         ? this.#r("SELECT status_index FROM credentials WHERE status_list = ? AND status = 'revoked' ORDER BY status_index").all(row.id)
         : this.#r("SELECT status_index FROM credentials WHERE suspension_list = ? AND status = 'suspended' ORDER BY status_index").all(row.id)) as Array<{ status_index: number }>
       const indexes = setIndexes.map((r) => r.status_index)
-      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at }, setIndexes: indexes }
+      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at, ...(row.issuer ? { issuer: row.issuer } : {}) }, setIndexes: indexes }
     })
   }
 
