@@ -7,7 +7,7 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
   const status = program.command('status').description('status lists: what verifiers use to refuse revoked credentials')
   status
     .command('publish')
-    .description('sign the status lists (revocation and suspension; after a key rotation the previous key's too) as status list credentials (VC-JWT) for offline verifiers')
+    .description('sign the status lists (revocation and suspension; after a key rotation, those of the previous key too) as status list credentials (VC-JWT) for offline verifiers')
     .option('--list <id>', 'publish only this list (default: every list, one JWT per line)')
     .option('--ttl <duration>', 'how long the published list is valid', '1h')
     .requiredOption('--out <file>', 'where to write the status list credential')
