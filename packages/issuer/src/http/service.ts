@@ -22,6 +22,8 @@ export interface ServiceOptions {
   readonly port?: number
   /** Largest request body in bytes (default 64 KiB). */
   readonly bodyLimit?: number
+  /** Node's request timeout: milliseconds a client has to send a whole request (default 30 s). */
+  readonly requestTimeoutMs?: number
   /** Milliseconds between sweeps (expiries, overdue reviews); 0 disables (default 30 s). */
   readonly sweepIntervalMs?: number
   /** Validity of a served status list in seconds (default 3600). */
@@ -83,7 +85,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const app = Fastify({
     logger: false,
     bodyLimit,
-    requestTimeout: 30_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
     return503OnClosing: true,
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
