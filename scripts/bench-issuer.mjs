@@ -4,20 +4,16 @@
 // concurrent clients in another process, beside createVerifiableCredential on the issuer's own
 // Veramo agent with the same credential. Target: the service reaches >= 60% of the bare rate.
 // The server side is pinned to CPU 0 and the clients to CPU 1 when taskset exists.
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateAgentKey } from '@agentid/agent'
 import { Issuer, startService } from '@agentid/issuer'
+import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
-const pinned = existsSync('/usr/bin/taskset')
-if (pinned && !process.env.AGENTID_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
-  process.exit(r.status ?? 1)
-}
+pinToCpu0(self)
 
 const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? 1000)
 const CONCURRENCY = 32
@@ -67,22 +63,8 @@ async function bareRate() {
 }
 
 const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, rateLimits: false, log: () => undefined })
-function serviceRound() {
-  const args = [join(dirname(self), 'bench-issuer-client.mjs'), service.url, adminToken, agent.did, String(TOTAL), String(CONCURRENCY)]
-  return new Promise((resolve, reject) => {
-    // Asynchronous: the server in this process must keep answering while the clients run.
-    import('node:child_process').then(({ spawn }) => {
-      const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
-      let out = ''
-      let err = ''
-      child.stdout.on('data', (d) => (out += d))
-      child.stderr.on('data', (d) => (err += d))
-      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))))
-    })
-  })
-}
+const serviceRound = () => runOnCpu1([join(dirname(self), 'bench-issuer-client.mjs'), service.url, adminToken, agent.did, String(TOTAL), String(CONCURRENCY)])
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 await bareRate() // warm-up
 await serviceRound()
 const bare = []
@@ -104,4 +86,4 @@ const rows = [
   ['issuer service, POST /requests over HTTP', `${s.rate.toFixed(0)}/s`, `${pct(median(ratios))} of bare (target >= 60%; rounds ${pct(Math.min(...ratios))}-${pct(Math.max(...ratios))}); durable, audited`],
   ['issuer service latency, 32 concurrent clients', `${s.p50.toFixed(1)} ms`, `p50; p99 ${s.p99.toFixed(1)} ms`],
 ]
-for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+printRows(rows)

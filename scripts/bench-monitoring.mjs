@@ -3,17 +3,16 @@
 // service (POST /events, batches of 1,000 from a client in another process; the server on one
 // core), the detector alone, and `audit verify` over 1,000,000 entries.
 // Targets: at least 20,000 events/s on one core; audit verify of 1,000,000 entries under 10 s.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { AnomalyDetector, auditEntryHash, GENESIS_HASH, Issuer, startService } from '@agentid/issuer'
+import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
 import { generateWorkload } from './workload.mjs'
 
 const self = fileURLToPath(import.meta.url)
-const pinned = existsSync('/usr/bin/taskset')
 if (process.argv[2] === 'client') {
   // The client: posts the workload (of the agents the server enrolled, over the last days) in
   // batches, 4 at a time.
@@ -35,10 +34,7 @@ if (process.argv[2] === 'client') {
   console.log(JSON.stringify({ rate: events.length / (Number(process.hrtime.bigint() - start) / 1e9) }))
   process.exit(0)
 }
-if (pinned && !process.env.AGENTID_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
-  process.exit(r.status ?? 1)
-}
+pinToCpu0(self)
 
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-monitoring-'))
 const { issuer } = await Issuer.init({ home, env: {} })
@@ -63,14 +59,7 @@ const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, rateLi
 const httpRates = []
 for (let round = 0; round < 3; round++) {
   const args = [self, 'client', service.url, token, JSON.stringify(dids)]
-  httpRates.push(await new Promise((resolve, reject) => {
-    const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out).rate) : reject(new Error(err))))
-  }))
+  httpRates.push((await runOnCpu1(args)).rate)
 }
 await service.close()
 
@@ -103,10 +92,9 @@ await reopened.close()
 rmSync(home, { recursive: true, force: true })
 if (!verified.ok) throw new Error(`audit verify failed: ${verified.reason}`)
 
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]
 const rows = [
   ['events ingested by the issuer, POST /events', `${median(httpRates).toFixed(0)}/s`, 'batches of 1,000, 4 at a time, server on one core (target >= 20,000/s)'],
   ['anomaly detector alone', `${detectorRate.toFixed(0)}/s`, '100,000 events, 200 agents'],
   [`audit verify, ${verified.entries.toLocaleString('en')} entries`, `${verifySeconds.toFixed(1)} s`, 'chain and checkpoints (target < 10 s)'],
 ]
-for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+printRows(rows)

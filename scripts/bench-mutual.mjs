@@ -4,19 +4,14 @@
 // requests per second over HTTP through a session beside the same server with no verification
 // (clients in another process, on another core). Targets: a handshake under 2 ms of CPU, a
 // request's verification under 150 us.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed, createMutualAgent, mutualHttpHandler, signJwt } from '@agentid/agent'
+import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
-const pinned = existsSync('/usr/bin/taskset')
-if (pinned && !process.env.AGENTID_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
-  process.exit(r.status ?? 1)
-}
+pinToCpu0(self)
 
 const seed = (n) => new Uint8Array(32).fill(n)
 const issuer = agentKeyFromSeed(seed(41))
@@ -46,7 +41,6 @@ async function handshake() {
   await B.accept(message)
   return session
 }
-const median = (v) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]
 
 // Handshakes: CPU per complete handshake (both sides, both presentations made and verified).
 for (let i = 0; i < 50; i++) await handshake()
@@ -85,14 +79,7 @@ for (const s of Object.values(servers)) await new Promise((resolve) => s.listen(
 function load(mode) {
   const url = `http://127.0.0.1:${servers[mode].address().port}`
   const args = [join(dirname(self), 'bench-mutual-client.mjs'), mode, url, '4000', '16', Buffer.from(seed(42)).toString('hex'), credentials.a, issuer.did]
-  return new Promise((resolve, reject) => {
-    const child = pinned ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out).rate) : reject(new Error(err))))
-  })
+  return runOnCpu1(args).then((r) => r.rate)
 }
 await load('plain')
 await load('mutual')
@@ -111,4 +98,4 @@ const rows = [
   ['HTTP, same server without verification', `${plain.toFixed(0)}/s`, '16 clients in another process'],
   ['HTTP, through a mutual session', `${mutual.toFixed(0)}/s`, `${((1 / mutual - 1 / plain) * 1e6).toFixed(0)} us more per request, measured end to end`],
 ]
-for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+printRows(rows)

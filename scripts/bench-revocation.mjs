@@ -16,10 +16,10 @@ import { fileURLToPath } from 'node:url'
 import { createPresentation, generateAgentKey } from '@agentid/agent'
 import { Issuer, startService } from '@agentid/issuer'
 import { createVerifier, httpStatusLists } from '@agentid/verifier'
+import { median, printRows } from './bench-support.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const REVOCATIONS = 100
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]
 
 async function freePort() {
   const server = createServer()
@@ -133,4 +133,4 @@ const rows = [
   ['status check per verification, warm cache', pct(median(overheads)), `on top of verification (target < 5%; rounds ${pct(Math.min(...overheads))} to ${pct(Math.max(...overheads))})`],
   ['revoke 10,000 credentials of one agent', `${(Number(t1 - t0) / 1e6).toFixed(0)} ms`, `retire, one transaction; then sign the new list: ${(Number(t2 - t1) / 1e6).toFixed(0)} ms`],
 ]
-for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+printRows(rows)

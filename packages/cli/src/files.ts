@@ -68,3 +68,19 @@ export async function reserveOutputFile(cwd: string, path: string, options: { mo
     discard: () => rm(full, { force: true }),
   }
 }
+
+/**
+ * Reserves the output file `path` names (when it names one), then runs `work`: an operation that
+ * cannot be undone (issuing, creating a token) never commits and then fails to deliver its result.
+ * The empty file is removed when `work` fails.
+ * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID (the file), or what `work` throws
+ */
+export async function withOutputFile<T>(cwd: string, path: string | undefined, options: { mode?: number }, work: () => Promise<T>): Promise<{ result: T; file: ReservedFile | undefined }> {
+  const file = path !== undefined ? await reserveOutputFile(cwd, path, options) : undefined
+  try {
+    return { result: await work(), file }
+  } catch (error) {
+    await file?.discard()
+    throw error
+  }
+}

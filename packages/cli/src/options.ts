@@ -1,3 +1,4 @@
+import type { Command } from 'commander'
 import { agentIdError, parseConstraints, parseDuration, parseEntitlement, type Entitlement } from '@agentid/core'
 
 /** Commander collector for repeatable options whose values may hold commas (`--constraint days=mon,tue`). */
@@ -29,6 +30,19 @@ export function parseConstraintOptions(pairs: readonly string[]): Record<string,
   }
   parseConstraints(out, 'constraint')
   return out
+}
+
+/**
+ * The options that describe one entitlement and its lifetime (read back by entitlementFromOptions
+ * and ttlSeconds): grant, request and role set take the same ones.
+ */
+export function entitlementOptions(command: Command, defaultTtl: string): Command {
+  return command
+    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /* (e.g. db:customers, crm:accounts/*)')
+    .requiredOption('--action <action>', 'allowed action; repeat or comma-separate (read,list)', collect)
+    .option('--purpose <purpose>', 'the only purpose the credential may be used for')
+    .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (the policy sets the maximum)', defaultTtl)
+    .option('--constraint <key=value>', 'hours=08:00-18:00Z | days=mon,tue | networks=10.0.0.0/8,fd00::/8 | maxRecords=5000; repeatable', repeatable)
 }
 
 /**

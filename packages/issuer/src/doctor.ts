@@ -24,8 +24,9 @@ async function mode(path: string): Promise<number | undefined> {
 /**
  * Checks an issuer installation and says how to fix each problem: file modes (home 0700; the
  * database, the key-encryption key and the admin token 0600), the key-encryption key present and
- * opening the issuer key, SQLite's settings and integrity, the schema version, the audit log, and
- * the clock (not behind the newest audit entry).
+ * opening the issuer key, SQLite's journal mode and integrity, the schema version, the audit log,
+ * and the clock (not behind the newest audit entry). synchronous and foreign_keys are
+ * per-connection: the issuer sets and reads them back at every start, and refuses to run without.
  */
 export async function runDoctor(home: IssuerHome, env: NodeJS.ProcessEnv, now: () => number = Date.now): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = []
@@ -74,8 +75,6 @@ export async function runDoctor(home: IssuerHome, env: NodeJS.ProcessEnv, now: (
     add('issuer key', true, `${issuer.did} opens with the key-encryption key`)
     const audit = await issuer.verifyAudit()
     add('audit log', audit.ok, audit.ok ? `${audit.entries} entries, ${audit.checkpoints} checkpoints hold` : `broken at entry ${audit.seq}: ${audit.reason}`, 'investigate: someone changed the database; compare with your backups and published checkpoints')
-    const pragmas = { synchronous: 'FULL', foreign_keys: 'ON' }
-    add('durability settings', true, `the issuer sets ${Object.entries(pragmas).map(([k, v]) => `${k}=${v}`).join(', ')} at every start and refuses to run without them`)
   } catch (error) {
     add('issuer key', false, (error as Error).message, 'set AGENTID_KEK (or the kek file) to the key this database was created with')
   } finally {

@@ -130,7 +130,6 @@ export class Issuer {
   readonly home: IssuerHome
   readonly store: IssuerStore
   readonly #agent: IssuerAgent
-  readonly #keyId: string
   readonly #publicUrl: string
   readonly #now: () => number
   readonly #randomId: () => string
@@ -139,7 +138,6 @@ export class Issuer {
 
   private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
-    this.#keyId = parseDidKey(fields.did).keyId
     this.home = fields.home
     this.store = fields.store
     this.#agent = fields.agent
@@ -309,7 +307,7 @@ export class Issuer {
     if (assessment.chain.length === 0) return { credential: await this.#issueNow(agent, input, principal, { policy, assessment }) }
     // Refused now rather than after the approvers' work; checked again when issued.
     const touched = conflictsTouched(policy.conflicts, entitlements)
-    const conflict = touched.length > 0 ? findDutyConflict(touched, entitlements, await this.#liveDutyGroup(agent)) : undefined
+    const conflict = touched.length > 0 ? findDutyConflict(touched, entitlements, await this.store.dutyGroupCredentials(agent)) : undefined
     if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
     const request = this.#newRequest(agent, input, entitlements, principal, { policy, version, assessment })
     await this.store.createRequest(request, this.#requestAudit(request))
@@ -414,20 +412,6 @@ export class Issuer {
     return { id: record.id, jwt, record }
   }
 
-  // Live credentials of the agent's duty group, for an early SoD check outside a transaction.
-  async #liveDutyGroup(agent: AgentRecord): Promise<CredentialRecord[]> {
-    const nowSec = Math.floor(this.#now() / 1000)
-    const members = new Set([agent.did])
-    if (agent.kind === 'employee') {
-      members.add(agent.owner)
-      for (const a of await this.store.listAgentsByOwner(agent.owner)) if (a.kind === 'employee') members.add(a.did)
-    }
-    for (const a of await this.store.listAgentsByOwner(agent.did)) if (a.kind === 'employee') members.add(a.did)
-    const held: CredentialRecord[] = []
-    for (const did of members) held.push(...(await this.store.listCredentials({ subject: did })).filter((c) => c.status !== 'revoked' && c.expires > nowSec))
-    return held
-  }
-
   // Parses a grant at the boundary (entitlements strictly: an unknown constraint is never
   // issued) and prepares what the store runs inside its transaction.
   #issuance(
@@ -464,21 +448,16 @@ export class Issuer {
         return { id: `${url}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: url }
       }
       const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
-      const result = await this.#agent.createVerifiableCredential({
-        credential: {
-          '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
-          type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
-          id: draft.id,
-          issuer: { id: this.did },
-          issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
-          expirationDate: new Date(draft.expires * 1000).toISOString(),
-          credentialSubject: entitlementSubjectToJson(agent.did, subject),
-          credentialStatus,
-        },
-        proofFormat: 'jwt',
-        header: { kid: this.#keyId },
-      } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-      return parseIssuedJwt(result, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
+      const jwt = await this.#signVc(this.did, 'credential', {
+        '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
+        type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
+        id: draft.id,
+        issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
+        expirationDate: new Date(draft.expires * 1000).toISOString(),
+        credentialSubject: entitlementSubjectToJson(agent.did, subject),
+        credentialStatus,
+      })
+      return checkIssuedJwt(jwt, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
     }
     const audit = (r: CredentialRecord): AuditInput => ({
       actor,
@@ -635,26 +614,19 @@ export class Issuer {
     // A list is signed by the issuer DID of its credentials: after a rotation, the previous key
     // keeps signing the lists of what it issued.
     const signer = state.list.issuer ?? this.did
-    const result = await this.#agent.createVerifiableCredential({
-      credential: {
-        '@context': [CREDENTIALS_CONTEXT_V1],
-        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-        id: url,
-        issuer: { id: signer },
-        issuanceDate: new Date(now * 1000).toISOString(),
-        expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
-        credentialSubject: {
-          id: `${url}#list`,
-          type: 'BitstringStatusList',
-          statusPurpose: state.list.purpose,
-          encodedList: `u${gzipSync(bits).toString('base64url')}`,
-        },
+    const jwt = await this.#signVc(signer, 'status list', {
+      '@context': [CREDENTIALS_CONTEXT_V1],
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      id: url,
+      issuanceDate: new Date(now * 1000).toISOString(),
+      expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
+      credentialSubject: {
+        id: `${url}#list`,
+        type: 'BitstringStatusList',
+        statusPurpose: state.list.purpose,
+        encodedList: `u${gzipSync(bits).toString('base64url')}`,
       },
-      proofFormat: 'jwt',
-      header: { kid: parseDidKey(signer).keyId },
-    } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-    const jwt = (result as { proof?: { jwt?: unknown } }).proof?.jwt
-    if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a status list without a JWT proof')
+    })
     if (checkStatusListJwt(jwt).url !== url) throw agentIdError('ERR_STORE', 'Veramo returned a status list for another URL')
     return { listId: state.list.id, url, jwt }
   }
@@ -829,19 +801,12 @@ export class Issuer {
    */
   async checkpoint(): Promise<AuditCheckpointRecord | undefined> {
     return this.store.writeCheckpoint(async ({ seq, hash, at }) => {
-      const result = await this.#agent.createVerifiableCredential({
-        credential: {
-          '@context': [CREDENTIALS_CONTEXT_V1],
-          type: ['VerifiableCredential', AUDIT_CHECKPOINT_TYPE],
-          issuer: { id: this.did },
-          issuanceDate: new Date(Math.floor(at / 1000) * 1000).toISOString(),
-          credentialSubject: { id: `${this.#publicUrl}/audit#log`, seq, head: hash, at },
-        },
-        proofFormat: 'jwt',
-        header: { kid: this.#keyId },
-      } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-      const jwt = (result as { proof?: { jwt?: unknown } }).proof?.jwt
-      if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a checkpoint without a JWT proof')
+      const jwt = await this.#signVc(this.did, 'checkpoint', {
+        '@context': [CREDENTIALS_CONTEXT_V1],
+        type: ['VerifiableCredential', AUDIT_CHECKPOINT_TYPE],
+        issuanceDate: new Date(Math.floor(at / 1000) * 1000).toISOString(),
+        credentialSubject: { id: `${this.#publicUrl}/audit#log`, seq, head: hash, at },
+      })
       const claim = checkCheckpointJwt(jwt, this.did)
       if (claim.seq !== seq || claim.head !== hash) throw agentIdError('ERR_STORE', 'Veramo returned a checkpoint that does not say what was signed')
       return jwt
@@ -880,19 +845,12 @@ export class Issuer {
     const identifier = await this.#agent.didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
     const did = parseDidKey(identifier.did).did
     const now = Math.floor(this.#now() / 1000)
-    const result = await this.#agent.createVerifiableCredential({
-      credential: {
-        '@context': [CREDENTIALS_CONTEXT_V1],
-        type: ['VerifiableCredential', ISSUER_ROTATION_TYPE],
-        issuer: { id: this.did },
-        issuanceDate: new Date(now * 1000).toISOString(),
-        credentialSubject: { id: did, predecessor: this.did },
-      },
-      proofFormat: 'jwt',
-      header: { kid: this.#keyId },
-    } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
-    const statement = (result as { proof?: { jwt?: unknown } }).proof?.jwt
-    if (typeof statement !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a rotation statement without a JWT proof')
+    const statement = await this.#signVc(this.did, 'rotation statement', {
+      '@context': [CREDENTIALS_CONTEXT_V1],
+      type: ['VerifiableCredential', ISSUER_ROTATION_TYPE],
+      issuanceDate: new Date(now * 1000).toISOString(),
+      credentialSubject: { id: did, predecessor: this.did },
+    })
     const created = this.#now()
     await this.store.rotateIssuer({
       previous: this.did, did, statement,
@@ -953,6 +911,19 @@ export class Issuer {
     await this.store.deleteWebhook(id, { actor: principal.id, action: 'webhook.delete', target: id, details: {} })
   }
 
+  // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a
+  // previous key for its own status lists), with its key id in the header.
+  async #signVc(signer: string, what: string, credential: Record<string, unknown>): Promise<string> {
+    const result = await this.#agent.createVerifiableCredential({
+      credential: { ...credential, issuer: { id: signer } },
+      proofFormat: 'jwt',
+      header: { kid: parseDidKey(signer).keyId },
+    } as Parameters<IssuerAgent['createVerifiableCredential']>[0])
+    const jwt = (result as { proof?: { jwt?: unknown } } | undefined)?.proof?.jwt
+    if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', `Veramo returned a ${what} without a JWT proof`)
+    return jwt
+  }
+
   close(): Promise<void> {
     return this.store.close()
   }
@@ -1007,13 +978,11 @@ function isoSeconds(ms: number): string {
 }
 
 /**
- * Parses what Veramo returned: it must be a VC-JWT that our own verifier accepts, saying exactly
- * what the draft says (ids, times, entitlements, status slot). A credential that differs from the
- * record, or that a verifier would refuse, is never handed out.
+ * Checks what Veramo signed: a VC-JWT that our own verifier accepts, saying exactly what the draft
+ * says (ids, times, entitlements, status slot). A credential that differs from the record, or that
+ * a verifier would refuse, is never handed out.
  */
-function parseIssuedJwt(result: unknown, draft: CredentialDraft, statusIndex: string, statusEntries: number): string {
-  const jwt = (result as { proof?: { jwt?: unknown } } | undefined)?.proof?.jwt
-  if (typeof jwt !== 'string') throw agentIdError('ERR_STORE', 'Veramo returned a credential without a JWT proof')
+function checkIssuedJwt(jwt: string, draft: CredentialDraft, statusIndex: string, statusEntries: number): string {
   const c = checkCredentialJwt(jwt)
   const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer &&
     c.notBefore === draft.notBefore && c.expires === draft.expires &&

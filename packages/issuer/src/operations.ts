@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
-import { agentIdError } from '@agentid/core'
+import { agentIdError, isAgentIdError } from '@agentid/core'
 import { issuerHome, loadKek, type IssuerHome } from './home.js'
 import { Issuer } from './issuer.js'
 import { MIGRATIONS } from './store/sqlite/migrations.js'
@@ -50,7 +50,7 @@ export async function checkBackup(file: string, env: NodeJS.ProcessEnv, kekHome:
     if (integrity !== 'ok') throw agentIdError('ERR_STORE', `backup fails SQLite's integrity check: ${String(integrity)}`)
     schema = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
   } catch (error) {
-    throw error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_') ? error : agentIdError('ERR_STORE', `backup is not an agentid database: ${(error as Error).message}`, { cause: error })
+    throw isAgentIdError(error) ? error : agentIdError('ERR_STORE', `backup is not an agentid database: ${(error as Error).message}`, { cause: error })
   } finally {
     db.close()
   }

@@ -14,7 +14,7 @@ import type { AgentKey } from '../key/agent-key.js'
 import { createPresentation } from '../presentation/create-presentation.js'
 import { bodyHash, readProof, signProof } from './request-proof.js'
 
-/** A hello: the initiator's DID and a fresh nonce (its own verifier's challenge). */
+/** A hello: the initiator's DID and a fresh nonce (the initiator's own, random, single use). */
 export interface HelloMessage { readonly type: 'agentid/hello'; readonly v: 1; readonly from: string; readonly nonce: string }
 /** The responder's presentation for the initiator over its nonce, and the responder's own nonce. */
 export interface ResponseMessage { readonly type: 'agentid/response'; readonly v: 1; readonly from: string; readonly to: string; readonly nonce: string; readonly vp: string }

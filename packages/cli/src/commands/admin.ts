@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { agentIdError, entitlementToJson, parseDidKey, parsePrincipalId, parseRoleName } from '@agentid/core'
 import type { CommandContext } from '../context.js'
-import { readTextFile, reserveOutputFile } from '../files.js'
-import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
+import { readTextFile, withOutputFile } from '../files.js'
+import { collect, entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
 
 interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string }
 interface RoleView { name: string; description: string; ttlSeconds: number; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
@@ -17,14 +17,8 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .option('--token-out <file>', 'write the token here (mode 0600) instead of printing it')
     .action(async (id: string, opts: { role: string[]; did?: string; tokenOut?: string }) => {
       const body = { id: parsePrincipalId(id, 'id'), roles: opts.role.map((r) => parseRoleName(r, '--role')), ...(opts.did !== undefined ? { did: parseDidKey(opts.did).did } : {}) }
-      const reserved = opts.tokenOut !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }) : undefined
-      let created: { principal: PrincipalView; token: string }
-      try {
-        created = (await (await ctx.api()).call('POST', '/principals', body)).body
-      } catch (error) {
-        await reserved?.discard()
-        throw error
-      }
+      const { result: created, file: reserved } = await withOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }, async () =>
+        (await (await ctx.api()).call('POST', '/principals', body)).body as { principal: PrincipalView; token: string })
       if (reserved) await reserved.write(created.token)
       const file = reserved?.path
       ctx.out().result({ principal: created.principal, ...(file ? { tokenFile: file } : { token: created.token }) }, () =>
@@ -70,14 +64,8 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .option('--event <type>', 'event type to receive (status); repeatable', collect)
     .option('--secret-out <file>', 'write the secret here (mode 0600) instead of printing it')
     .action(async (url: string, opts: { event?: string[]; secretOut?: string }) => {
-      const reserved = opts.secretOut !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.secretOut, { mode: 0o600 }) : undefined
-      let created: { webhook: { id: string; url: string; events: string[] }; secret: string }
-      try {
-        created = (await (await ctx.api()).call('POST', '/webhooks', { url, ...(opts.event ? { events: opts.event } : {}) })).body
-      } catch (error) {
-        await reserved?.discard()
-        throw error
-      }
+      const { result: created, file: reserved } = await withOutputFile(ctx.io.cwd, opts.secretOut, { mode: 0o600 }, async () =>
+        (await (await ctx.api()).call('POST', '/webhooks', { url, ...(opts.event ? { events: opts.event } : {}) })).body as { webhook: { id: string; url: string; events: string[] }; secret: string })
       if (reserved) await reserved.write(created.secret)
       const file = reserved?.path
       ctx.out().result({ webhook: created.webhook, ...(file ? { secretFile: file } : { secret: created.secret }) }, () =>
@@ -107,15 +95,12 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
       const { roles } = (await (await ctx.api()).call('GET', '/roles')).body as { roles: RoleView[] }
       ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${r.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
     })
-  role
+  const roleSet = role
     .command('set <name>')
     .description('create or replace a role template with one entitlement')
     .requiredOption('--description <text>', 'what agents in this role do')
-    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /*')
-    .requiredOption('--action <action>', 'allowed action; repeat or comma-separate', collect)
-    .option('--purpose <purpose>', 'the only purpose')
-    .option('--constraint <key=value>', 'as for grant; repeatable', repeatable)
-    .option('--ttl <duration>', 'lifetime of the credentials issued on enrolment', '24h')
+  // --ttl: the lifetime of the credentials issued on enrolment
+  entitlementOptions(roleSet, '24h')
     .action(async (name: string, opts: { description: string; resource: string; action: string[]; purpose?: string; constraint?: string[]; ttl: string }) => {
       const entitlement = entitlementFromOptions(opts)
       ttlSeconds(opts.ttl)

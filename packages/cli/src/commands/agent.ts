@@ -3,7 +3,7 @@ import { generateAgentKey, saveAgentKey } from '@agentid/agent'
 import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, parseSegment } from '@agentid/core'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
-import { reserveOutputFile } from '../files.js'
+import { withOutputFile } from '../files.js'
 
 interface AgentView { did: string; name: string; kind: string; owner: string; segment?: string; status: string }
 interface CredentialView { id: string; status: string; notBefore: string; expires: string; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
@@ -54,14 +54,8 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
         ...(opts.role !== undefined ? { role: opts.role } : {}),
       }
       if (opts.out !== undefined && opts.role === undefined) throw agentIdError('ERR_USAGE', '--out needs --role (a plain registration issues no credential)')
-      const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-      let registered: { agent: AgentView; credentials: Array<CredentialView & { jwt: string }>; request?: { id: string; chain: string[] } }
-      try {
-        registered = (await (await ctx.api()).call('POST', '/agents', input)).body
-      } catch (error) {
-        await reserved?.discard()
-        throw error
-      }
+      const { result: registered, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+        (await (await ctx.api()).call('POST', '/agents', input)).body as { agent: AgentView; credentials: Array<CredentialView & { jwt: string }>; request?: { id: string; chain: string[] } })
       const { agent: record, credentials, request } = registered
       if (reserved && credentials[0]) await reserved.write(credentials[0].jwt)
       else await reserved?.discard()

@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
-import { reserveOutputFile } from '../files.js'
-import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
+import { withOutputFile } from '../files.js'
+import { entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
 
 interface AccessOptions {
   resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
@@ -26,13 +26,8 @@ function accessRequest(did: string, opts: AccessOptions): Record<string, unknown
   }
 }
 
-function entitlementOptions(command: Command, defaultTtl: string): Command {
-  return command
-    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /* (e.g. db:customers, crm:accounts/*)')
-    .requiredOption('--action <action>', 'allowed action; repeat or comma-separate (read,list)', collect)
-    .option('--purpose <purpose>', 'the only purpose this grant may be used for')
-    .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (the policy sets the maximum)', defaultTtl)
-    .option('--constraint <key=value>', 'hours=08:00-18:00Z | days=mon,tue | networks=10.0.0.0/8,fd00::/8 | maxRecords=5000; repeatable', repeatable)
+function accessOptions(command: Command, defaultTtl: string): Command {
+  return entitlementOptions(command, defaultTtl)
     .option('--task <id>', 'task this grant serves')
     .option('--justification <text>', 'why the access is needed (kept with the request and in the audit log)')
     .option('--out <file>', 'write the credential here instead of stdout (when it is issued at once)')
@@ -44,14 +39,8 @@ function entitlementOptions(command: Command, defaultTtl: string): Command {
  */
 async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitingIsDone: boolean): Promise<void> {
   const body = accessRequest(did, opts)
-  const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-  let answer: { credential?: CredentialAnswer; request?: RequestAnswer }
-  try {
-    answer = (await (await ctx.api()).call('POST', '/requests', body)).body
-  } catch (error) {
-    await reserved?.discard()
-    throw error
-  }
+  const { result: answer, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+    (await (await ctx.api()).call('POST', '/requests', body)).body as { credential?: CredentialAnswer; request?: RequestAnswer })
   const out = ctx.out()
   if (answer.request) {
     await reserved?.discard()
@@ -74,12 +63,12 @@ async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitin
 }
 
 export function registerGrant(program: Command, ctx: CommandContext): void {
-  entitlementOptions(program.command('grant <did>'), '24h')
+  accessOptions(program.command('grant <did>'), '24h')
     .description('issue an entitlement credential (VC-JWT) to an enrolled agent; when the policy requires approval, open an access request instead (exit 1: no credential yet)')
     .addHelpText('after', '\nExample:\n  agentid grant did:key:z6Mk... --resource db:customers --action read --purpose monthly-report --ttl 24h --constraint maxRecords=5000 --out report-bot.vc.jwt')
     .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, false))
 
-  entitlementOptions(program.command('request <did>'), '1h')
+  accessOptions(program.command('request <did>'), '1h')
     .description('ask for entitlements for an agent: issued at once when the policy allows, else an access request that walks its approval chain')
     .option('--jit', 'just-in-time: short-lived, for one --task, revoked when the task completes')
     .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42')

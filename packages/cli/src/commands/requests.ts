@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { agentIdError, parseDidKey, parseRoleName, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
-import { reserveOutputFile } from '../files.js'
+import { withOutputFile } from '../files.js'
 
 interface RequestView {
   id: string; subject: string; requester: string; status: string; risk: string; chain: string[]; next?: string; expiresAt: string
@@ -44,14 +44,9 @@ export function registerRequests(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nApprovals are made by principals: set AGENTID_TOKEN (and AGENTID_URL for a remote issuer).')
     .action(async (id: string, opts: { role?: string; reason?: string; out?: string }) => {
       const body = { ...(opts.role !== undefined ? { role: parseRoleName(opts.role, '--role') } : {}), ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }
-      const reserved = opts.out !== undefined ? await reserveOutputFile(ctx.io.cwd, opts.out) : undefined
-      let answer: { request: RequestView; credential?: { id: string; expires: string; jwt: string } }
-      try {
-        answer = (await (await ctx.api()).call('POST', `/requests/${encodeURIComponent(checkId(id, 'request id'))}/approve`, body)).body
-      } catch (error) {
-        await reserved?.discard()
-        throw error
-      }
+      const path = `/requests/${encodeURIComponent(checkId(id, 'request id'))}/approve`
+      const { result: answer, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+        (await (await ctx.api()).call('POST', path, body)).body as { request: RequestView; credential?: { id: string; expires: string; jwt: string } })
       const { request, credential } = answer
       if (credential && reserved) await reserved.write(credential.jwt)
       else await reserved?.discard()

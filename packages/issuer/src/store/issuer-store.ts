@@ -335,8 +335,12 @@ export interface IssuerStore {
    * @throws AgentIdError ERR_NOT_FOUND (neither an agent nor an owner), ERR_CONFLICT (nothing left to retire), ERR_STORE
    */
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]>
-  /** Agents whose owner is this DID or team. */
-  listAgentsByOwner(owner: string): Promise<AgentRecord[]>
+  /**
+   * The live credentials (not revoked, not expired) of the agent's duty group: the agent; for an
+   * employee's agent, the owner's other employee agents and the owner when enrolled; for an owner,
+   * their employee agents. What separation of duties weighs a grant against.
+   */
+  dutyGroupCredentials(agent: AgentRecord): Promise<CredentialRecord[]>
 
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void>
   /** The enabled principal with this token hash. */

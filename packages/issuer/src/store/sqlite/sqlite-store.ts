@@ -352,14 +352,18 @@ class SqliteStore implements IssuerStore {
   // whose duties count together with the subject's: the agent itself; for an employee's agent,
   // the owner's other employee agents and the owner when enrolled; for an owner, their employee
   // agents.
-  #dutyGroupCredentials(subject: string, kind: string, owner: string): CredentialRecord[] {
-    const rows = this.#w(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
+  #dutyGroupCredentials(subject: string, kind: string, owner: string, sql: Statements = this.#w): CredentialRecord[] {
+    const rows = sql(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
         SELECT @subject
         UNION SELECT did FROM agents WHERE @kind = 'employee' AND kind = 'employee' AND owner = @owner
         UNION SELECT did FROM agents WHERE @kind = 'employee' AND did = @owner
         UNION SELECT did FROM agents WHERE kind = 'employee' AND owner = @subject)
       ORDER BY c.issued_at, c.id`).all({ now: Math.floor(this.#now() / 1000), subject, kind, owner }) as CredentialRow[]
     return rows.map(toCredential)
+  }
+
+  dutyGroupCredentials(agent: AgentRecord): Promise<CredentialRecord[]> {
+    return this.#read('read duty group', () => this.#dutyGroupCredentials(agent.did, agent.kind, agent.owner, this.#r))
   }
 
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
@@ -445,10 +449,6 @@ class SqliteStore implements IssuerStore {
       }
       return steps
     })
-  }
-
-  listAgentsByOwner(owner: string): Promise<AgentRecord[]> {
-    return this.#read('list agents by owner', () => (this.#r('SELECT * FROM agents WHERE owner = ? ORDER BY created_at, did').all(owner) as AgentRow[]).map(toAgent))
   }
 
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void> {

@@ -1,0 +1,38 @@
+// What the bench scripts share: pinning to one core, the clients' process on the other, medians, the table.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+/** True when `taskset` can pin processes to a CPU. */
+export const canPin = existsSync('/usr/bin/taskset')
+
+/**
+ * Re-runs the script `self` pinned to CPU 0 (once: the child sees AGENTID_BENCH_PINNED) and exits
+ * with its status; returns when already pinned or when `taskset` is missing.
+ */
+export function pinToCpu0(self) {
+  if (!canPin || process.env.AGENTID_BENCH_PINNED) return
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
+  process.exit(r.status ?? 1)
+}
+
+/**
+ * Runs a node script on CPU 1 (the load, beside a server pinned to CPU 0) without blocking this
+ * process, and resolves to the JSON it prints.
+ */
+export function runOnCpu1(args) {
+  return new Promise((resolve, reject) => {
+    const child = canPin ? spawn('taskset', ['-c', '1', process.execPath, ...args]) : spawn(process.execPath, args)
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))))
+  })
+}
+
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/** Prints the bench's table: what was measured, the figure, and a note (the target, the method). */
+export function printRows(rows) {
+  for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+}
