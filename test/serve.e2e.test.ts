@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { agentid, AGENTID_BIN, type CliResult } from './support/cli.js'
@@ -28,7 +29,7 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     dir = mkdtempSync(join(tmpdir(), 'agentid-serve-'))
     const port = await freePort()
     url = `http://127.0.0.1:${port}`
-    server = spawn(process.execPath, [AGENTID_BIN, '--json', 'serve', '--init', '--port', String(port)], {
+    server = spawn(process.execPath, [AGENTID_BIN, '--json', 'serve', '--init', '--port', String(port), '--headers-timeout', '1s'], {
       cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_PUBLIC_URL: url }, stdio: ['ignore', 'pipe', 'pipe'],
     })
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (serverOut += d))
@@ -106,6 +107,17 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     const down = await run({ AGENTID_URL: 'http://127.0.0.1:9', AGENTID_TOKEN: olga }, 'requests')
     assert.equal(JSON.parse(down.stderr).error.code, 'ERR_STORE')
     assert.match(JSON.parse(down.stderr).error.message, /cannot reach the issuer/)
+  })
+
+  it('--headers-timeout cuts off a client that connects and sends nothing: 408 in the error format', async () => {
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(url).port) })
+    const started = Date.now()
+    let received = ''
+    socket.setEncoding('utf8').on('data', (d: string) => (received += d))
+    await new Promise((resolve) => socket.once('close', resolve))
+    const waited = Date.now() - started
+    assert.match(received, /^HTTP\/1\.1 408 [^]*"code":"ERR_INPUT_INVALID"/)
+    assert.ok(waited >= 1000 && waited < 4000, `closed after ${waited} ms`)
   })
 
   it('stops on SIGTERM after in-flight grants: every credential a client received is in the database', async () => {

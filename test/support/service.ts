@@ -50,7 +50,13 @@ export async function freePort(): Promise<number> {
  * A real issuer (SQLite file in a temporary home) served on 127.0.0.1, with one principal per
  * role. `now` lets a test move the issuer's clock.
  */
-export async function startTestService(options: { now?: () => number; ownerDid?: string; policy?: unknown; rateLimits?: ServiceOptions['rateLimits'] } = {}): Promise<TestService> {
+export async function startTestService(options: {
+  now?: () => number
+  ownerDid?: string
+  policy?: unknown
+  rateLimits?: ServiceOptions['rateLimits']
+  timeouts?: Pick<ServiceOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'statusCheckIntervalMs'>
+} = {}): Promise<TestService> {
   const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
   const port = await freePort()
   const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, ...(options.now ? { now: options.now } : {}) })
@@ -62,7 +68,7 @@ export async function startTestService(options: { now?: () => number; ownerDid?:
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
   // Rate limits off unless a test is about them: tests fire requests faster than any client would.
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined })
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined, ...options.timeouts })
   const url = service.url
   return {
     issuer, service, url, home, tokens,

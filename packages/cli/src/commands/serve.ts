@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { agentIdError, parseDuration } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 
-interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string; rate: string; principalRate: string }
+interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   program
@@ -14,6 +14,9 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--sweep-interval <duration>', 'how often expiries and overdue reviews are swept (0 to disable)', '30s')
     .option('--rate <per-second>', 'requests a second per client address (burst twice that); 0 turns rate limits off', '200')
     .option('--principal-rate <per-second>', 'requests a second per authenticated principal (burst twice that)', '100')
+    .option('--headers-timeout <duration>', 'time a client has to send the headers of a request (slow clients get 408 and are cut off)', '10s')
+    .option('--request-timeout <duration>', 'time a client has to send a whole request, body included', '30s')
+    .option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed this long (plus 1 s) after its last answer', '5s')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
     .action(async (opts: ServeOptions) => {
       if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw agentIdError('ERR_USAGE', '--port must be a number from 0 to 65535')
@@ -25,6 +28,9 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         perAddress: { perSecond: Number(opts.rate), burst: 2 * Number(opts.rate) },
         perPrincipal: { perSecond: Math.max(1, Number(opts.principalRate)), burst: 2 * Math.max(1, Number(opts.principalRate)) },
       }
+      const [headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs] = ([['--headers-timeout', opts.headersTimeout], ['--request-timeout', opts.requestTimeout], ['--keep-alive-timeout', opts.keepAliveTimeout]] as const)
+        .map(([name, value]) => parseDuration(value, name, 3600) * 1000) as [number, number, number]
+      if (headersTimeoutMs > requestTimeoutMs) throw agentIdError('ERR_USAGE', '--headers-timeout cannot be longer than --request-timeout (the headers are part of the request)')
       const { Issuer, startService } = await import('@agentid/issuer')
       const home = ctx.home()
       let created = false
@@ -36,7 +42,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const out = ctx.out()
       let service
       try {
-        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, log: (line) => ctx.io.stderr(`${line}\n`) })
+        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, log: (line) => ctx.io.stderr(`${line}\n`) })
       } catch (error) {
         await issuer.close()
         throw agentIdError('ERR_USAGE', `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`)

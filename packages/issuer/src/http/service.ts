@@ -1,5 +1,6 @@
 import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import type { Socket } from 'node:net'
 import type { Issuer } from '../issuer.js'
 import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
@@ -22,8 +23,15 @@ export interface ServiceOptions {
   readonly port?: number
   /** Largest request body in bytes (default 64 KiB). */
   readonly bodyLimit?: number
-  /** Node's request timeout: milliseconds a client has to send a whole request (default 30 s). */
+  /**
+   * Slow clients: milliseconds a connection has to send a request's headers (default 10 s) and
+   * the whole request, body included (default 30 s); an idle keep-alive connection is closed
+   * after `keepAliveTimeoutMs` (default 5 s). A client past a limit gets `408 ERR_INPUT_INVALID`
+   * and its connection is closed. Streams the service sends (`/status/events`) are not cut.
+   */
+  readonly headersTimeoutMs?: number
   readonly requestTimeoutMs?: number
+  readonly keepAliveTimeoutMs?: number
   /** Milliseconds between sweeps (expiries, overdue reviews); 0 disables (default 30 s). */
   readonly sweepIntervalMs?: number
   /** Validity of a served status list in seconds (default 3600). */
@@ -82,10 +90,18 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
   void monitor.refreshRetired().catch(() => undefined)
   const maxAge = options.statusMaxAgeSeconds ?? 60
+  const requestTimeout = options.requestTimeoutMs ?? 30_000
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout)
   const app = Fastify({
     logger: false,
     bodyLimit,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // Node looks for connections past these timeouts only every `connectionsCheckingInterval`
+    // (30 s by default, which would let a 10 s limit run to 40 s): look often enough that a limit
+    // is enforced within a tenth of it, at most a second late.
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))) },
+    clientErrorHandler: answerClientError,
     return503OnClosing: true,
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
@@ -294,6 +310,20 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
       await events.settled()
     },
   }
+}
+
+// Errors Node raises before a request reaches fastify (timeouts, malformed HTTP, oversized
+// headers), answered in the service's own error format before the connection is closed.
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, reason, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'Request Timeout', 'the request did not arrive in time; the connection is closed']
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+      : [400, 'Bad Request', 'malformed HTTP request']
+  const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message } })
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.destroy()
 }
 
 // Every failure as one of our codes; anything unexpected is ERR_STORE without its details.
