@@ -173,6 +173,51 @@ describe('agentid CLI end to end (real processes)', function () {
     assert.equal(snapshot(), before)
   })
 
+  it('an employee enrolled as a person delegates to their assistant; retiring them cuts off the chain', async () => {
+    const erin = (await json('agent', 'keygen', '--out', 'erin.key')).did as string
+    const assistant = (await json('agent', 'keygen', '--out', 'erin-assistant.key')).did as string
+    const stranger = (await json('agent', 'keygen', '--out', 'stranger.key')).did as string
+    await json('agent', 'register', erin, '--name', 'erin', '--kind', 'person', '--owner', 'finance')
+    await json('grant', erin, '--resource', 'mail:erin/*', '--action', 'read,list', '--ttl', '8h', '--out', 'erin.vc.jwt')
+    await json('agent', 'register', assistant, '--name', 'erin-assistant', '--kind', 'employee', '--owner', erin)
+    await json('agent', 'register', stranger, '--name', 'stranger', '--kind', 'company', '--owner', 'ops')
+    // An assistant acts for a person: not for a company agent, and not for someone who has left.
+    const notAPerson = await run('--json', 'agent', 'register', (await json('agent', 'keygen', '--out', 'x.key')).did as string, '--name', 'x', '--kind', 'employee', '--owner', stranger)
+    assert.equal(errorOf(notAPerson).code, 'ERR_INPUT_INVALID')
+
+    // Erin hands her assistant reading, offline; the issuer records it.
+    await json('delegate', '--key', 'erin.key', '--parent', 'erin.vc.jwt', '--to', assistant, '--resource', 'mail:erin/inbox', '--action', 'read', '--ttl', '1h', '--out', 'erin.chain')
+    assert.equal(((await json('delegation', 'report', 'erin.chain')).recorded as unknown[]).length, 1)
+    // A delegation to an agent that is not hers is refused when reported, and not recorded.
+    await json('delegate', '--key', 'erin.key', '--parent', 'erin.vc.jwt', '--to', stranger, '--resource', 'mail:erin/inbox', '--action', 'read', '--ttl', '1h', '--out', 'stray.chain')
+    const before = snapshot()
+    const stray = await run('--json', 'delegation', 'report', 'stray.chain')
+    assert.equal(errorOf(stray).code, 'ERR_DELEGATION')
+    assert.match(errorOf(stray).message, /only to their own enrolled employee agents/)
+    assert.equal(snapshot(), before)
+
+    await json('status', 'publish', '--out', 'erin-lists.jwt')
+    const verifyAssistant = async (challenge: string, lists: string) => {
+      await json('present', '--key', 'erin-assistant.key', '--credential', 'erin.chain', '--audience', verifierDid, '--challenge', challenge, '--out', `${challenge}.vp.jwt`)
+      return run('--json', 'verify', `${challenge}.vp.jwt`, '--audience', verifierDid, '--challenge', challenge, '--trust', issuerDid, '--status-list', lists, '--resource', 'mail:erin/inbox', '--action', 'read')
+    }
+    const allowed = await verifyAssistant('c-erin-1', 'erin-lists.jwt')
+    assert.equal(allowed.code, 0, allowed.stderr)
+    assert.deepEqual((JSON.parse(allowed.stdout) as { decision: { chain: string[] } }).decision.chain.length, 2)
+
+    // Erin leaves: her record and her assistant are retired, her credential revoked, and with
+    // the next published list every delegation below it is refused.
+    const retired = await json('agent', 'retire', erin)
+    assert.deepEqual(retired.retired, [erin, assistant])
+    await json('status', 'publish', '--out', 'erin-lists-after.jwt')
+    const refused = await verifyAssistant('c-erin-2', 'erin-lists-after.jwt')
+    assert.equal(refused.code, 1)
+    assert.equal(errorOf(refused).code, 'ERR_DELEGATION')
+    assert.match(errorOf(refused).message, /ERR_VC_REVOKED/)
+    const late = await run('--json', 'agent', 'register', (await json('agent', 'keygen', '--out', 'late.key')).did as string, '--name', 'late', '--kind', 'employee', '--owner', erin)
+    assert.equal(errorOf(late).code, 'ERR_CONFLICT')
+  })
+
   it('suspends and resumes: verifiers follow the published lists', async () => {
     const suspendee = (await json('agent', 'keygen', '--out', 'suspendee.key')).did as string
     await json('agent', 'register', suspendee, '--name', 'suspendee', '--kind', 'service', '--owner', 'ops')

@@ -367,7 +367,7 @@ describe('governance through the issuer service (real server, real SQLite, verif
 
     before(async () => {
       t = await startTestService({ policy })
-      await t.issuer.registerAgent({ did: person.did, name: 'erin', kind: 'company', owner: 'finance' }, 'test')
+      await t.issuer.registerAgent({ did: person.did, name: 'erin', kind: 'person', owner: 'finance' }, 'test')
       await t.issuer.registerAgent({ did: assistant.did, name: 'erin-assistant', kind: 'employee', owner: person.did }, 'test')
       await t.issuer.registerAgent({ did: other.did, name: 'erin-payments', kind: 'employee', owner: person.did }, 'test')
     })

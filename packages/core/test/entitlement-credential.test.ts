@@ -39,7 +39,7 @@ describe('credential constants', () => {
     assert.equal(CREDENTIALS_CONTEXT_V1, 'https://www.w3.org/2018/credentials/v1')
     assert.equal(ENTITLEMENT_CREDENTIAL_TYPE, 'AgentEntitlementCredential')
     assert.match(AGENTID_CONTEXT_V1, /^https:\/\//)
-    assert.deepEqual([...AGENT_KINDS], ['company', 'employee', 'service'])
+    assert.deepEqual([...AGENT_KINDS], ['company', 'employee', 'service', 'person'])
     assert.deepEqual([...RISK_LEVELS], ['low', 'medium', 'high', 'critical'])
   })
 })

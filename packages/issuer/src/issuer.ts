@@ -258,7 +258,7 @@ export class Issuer {
     }
     // An employee's assistant acts for one person: its owner is that person's DID, the only key
     // that can delegate the employee's rights to it.
-    if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
+    if (agent.kind === 'employee') await this.#checkEmployeeOwner(agent.owner)
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
     // A role template is onboarding an admin wrote (audited): issued at once when the policy in
@@ -281,6 +281,17 @@ export class Issuer {
     const { did: _did, ...details } = agent
     const issued = await this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial)
     return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [], ...(pending ? { request: pending } : {}) }
+  }
+
+  // An employee's assistant acts for one person: its owner is that person's DID, the only key
+  // that can delegate the employee's rights to it. When the person is enrolled (kind `person`),
+  // they must still be active: nobody enrols an assistant for someone who has left.
+  async #checkEmployeeOwner(owner: string): Promise<void> {
+    if (!owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
+    const person = await this.store.getAgent(owner)
+    if (person === undefined) return
+    if (person.kind !== 'person') throw agentIdError('ERR_INPUT_INVALID', `an employee agent's owner must be a person; ${owner} is enrolled as a ${person.kind} agent`)
+    if (person.status !== 'active') throw agentIdError('ERR_CONFLICT', `${person.name} (${owner}) is retired: no assistant can be enrolled for them`)
   }
 
   /**
@@ -548,6 +559,20 @@ export class Issuer {
     return (await this.store.allStatusLists()).map((l) => l.id)
   }
 
+  // A person hands their rights only to the assistants enrolled for them (kind `employee`,
+  // owned by their DID, active): the issuer's record of who acts for whom. Verifiers check chains
+  // offline and cannot know the roster; this is where a stray delegation becomes visible.
+  async #checkPersonDelegates(links: ReadonlyArray<{ readonly issuer: string; readonly subject: string }>): Promise<void> {
+    for (const link of links) {
+      const delegator = await this.store.getAgent(link.issuer)
+      if (delegator?.kind !== 'person') continue
+      const delegate = await this.store.getAgent(link.subject)
+      if (delegate?.kind !== 'employee' || delegate.owner !== delegator.did || delegate.status !== 'active') {
+        throw agentIdError('ERR_DELEGATION', `${delegator.name} (a person) may delegate only to their own enrolled employee agents; ${link.subject} is not one (enrol it with --kind employee --owner ${delegator.did})`)
+      }
+    }
+  }
+
   /**
    * Deprovisions, in one transaction: retires the agent (if `did` is one) and every employee
    * agent `did` owns, revokes every credential they hold (and so every delegation below them),
@@ -586,6 +611,7 @@ export class Issuer {
     // Attenuation last: it is the costly check, and only our own roots get this far.
     const exceeds = chainExceeds(chains[0]!)
     if (exceeds !== undefined) throw agentIdError('ERR_DELEGATION', exceeds)
+    await this.#checkPersonDelegates(links)
     const reportedAt = this.#now()
     const records: DelegationRecord[] = links.map((l) => ({
       id: l.id, parent: l.delegation.parent, root: root.id, delegator: l.issuer, delegate: l.subject, entitlements: rawEntitlements(l.jwt),

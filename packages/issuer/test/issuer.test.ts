@@ -202,6 +202,25 @@ describe('Issuer engine', () => {
     assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
   })
 
+  it("records a person's delegations only to their own active employee agents", async () => {
+    const erin = agent
+    const [mine, theirs] = [agentKeyFromSeed(new Uint8Array(32).fill(25)), agentKeyFromSeed(new Uint8Array(32).fill(26))]
+    const other = agentKeyFromSeed(new Uint8Array(32).fill(27))
+    await issuer.registerAgent({ did: erin.did, name: 'erin', kind: 'person', owner: 'finance' }, 'test')
+    await issuer.registerAgent({ did: other.did, name: 'omar', kind: 'person', owner: 'finance' }, 'test')
+    await issuer.registerAgent({ did: mine.did, name: 'erin-assistant', kind: 'employee', owner: erin.did }, 'test')
+    await issuer.registerAgent({ did: theirs.did, name: 'omar-assistant', kind: 'employee', owner: other.did }, 'test')
+    const root = await issuer.grant({ subject: erin.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const to = (did: string) => createDelegation({ key: erin, parent: root.jwt, to: did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+    await assert.rejects(issuer.reportDelegation([root.jwt, to(theirs.did)], 'test'), { code: 'ERR_DELEGATION', message: /only to their own enrolled employee agents/ })
+    assert.equal((await issuer.reportDelegation([root.jwt, to(mine.did)], 'test')).length, 1)
+    await issuer.retireAgent(mine.did, 'test')
+    const later = createDelegation({ key: erin, parent: root.jwt, to: mine.did, entitlements: [{ resource: 'crm:accounts/us/*', actions: ['read'] }], ttl: 300, now: () => T })
+    await assert.rejects(issuer.reportDelegation([root.jwt, later], 'test'), { code: 'ERR_DELEGATION' }, 'a retired assistant')
+    // An assistant's owner, when enrolled, is a person: not another kind of agent.
+    await assert.rejects(issuer.registerAgent({ did: agentKeyFromSeed(new Uint8Array(32).fill(28)).did, name: 'x', kind: 'employee', owner: mine.did }, 'test'), { code: 'ERR_INPUT_INVALID' })
+  })
+
   it('keys reported delegations by root, so another root cannot take an id first; keeps unknown constraints verbatim', async () => {
     const mallory = agentKeyFromSeed(new Uint8Array(32).fill(22))
     await issuer.registerAgent({ did: agent.did, name: 'victim', kind: 'company', owner: 'ops' }, 'test')

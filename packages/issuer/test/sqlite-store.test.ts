@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { generateKek, openSqliteStore } from '@agentid/issuer'
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js'
 import { storeContract } from './store-contract.js'
 
 storeContract('sqlite', async ({ now, randomIndex }) => {
@@ -23,7 +24,38 @@ describe('SQLite backend', () => {
     await store.close()
     const db = new Database(path)
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
-    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), MIGRATIONS.map((m) => ({ version: m.version })))
+    db.close()
+  })
+
+  it('migrates a schema-4 database to the person kind, keeping every row and every reference', async () => {
+    const path = join(dir, 'issuer.db')
+    const old = new Database(path)
+    old.pragma('foreign_keys = ON')
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT')
+    for (const m of MIGRATIONS.filter((m) => m.version <= 4)) {
+      old.exec(m.sql)
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name)
+    }
+    old.prepare("INSERT INTO agents (did, name, kind, owner, status, created_at, suspended_at) VALUES ('did:key:zA', 'bot', 'company', 'ops', 'active', 1, 7)").run()
+    old.prepare("INSERT INTO status_lists (id, purpose, size, created_at) VALUES ('rev-1', 'revocation', 131072, 0)").run()
+    old.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
+      VALUES ('urn:c1', 'did:key:zA', 'did:key:zI', '[]', 1, 2, 'active', 'rev-1', 5, 'h', 1)`).run()
+    assert.throws(() => old.prepare("INSERT INTO agents (did, name, kind, owner, status, created_at) VALUES ('did:key:zP', 'erin', 'person', 'hr', 'active', 1)").run(), /CHECK/)
+    old.close()
+
+    await openSqliteStore({ path, kek: generateKek(), create: false }).close()
+    const db = new Database(path)
+    db.pragma('foreign_keys = ON')
+    assert.deepEqual(db.prepare('SELECT did, kind, suspended_at FROM agents').all(), [{ did: 'did:key:zA', kind: 'company', suspended_at: 7 }])
+    db.prepare("INSERT INTO agents (did, name, kind, owner, status, created_at) VALUES ('did:key:zP', 'erin', 'person', 'hr', 'active', 1)").run()
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM credentials').get() as { n: number }).n, 1)
+    // The credentials still refer to the (new) agents table, and the reference is enforced.
+    assert.deepEqual((db.pragma('foreign_key_list(credentials)') as Array<{ table: string; from: string }>).filter((k) => k.from === 'subject').map((k) => k.table), ['agents'])
+    assert.throws(() => db.prepare(`INSERT INTO credentials (id, subject, issuer, entitlements, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at)
+      VALUES ('urn:c2', 'did:key:zNobody', 'did:key:zI', '[]', 1, 2, 'active', 'rev-1', 6, 'h', 1)`).run(), /FOREIGN KEY/)
+    assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }])
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1)
     db.close()
   })
 

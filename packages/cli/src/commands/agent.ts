@@ -38,7 +38,7 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     .command('register <did>')
     .description('enrol an agent by its did:key; with --role, issue the role template\'s entitlements at once')
     .requiredOption('--name <name>', 'short name, e.g. report-bot')
-    .requiredOption('--kind <kind>', 'company | employee | service')
+    .requiredOption('--kind <kind>', 'company | employee (an employee\'s assistant: --owner is their did:key) | service | person (an employee enrolled in their own right, to delegate to their assistants)')
     .requiredOption('--owner <owner>', 'accountable owner: a person\'s did:key or a team name')
     .option('--segment <segment>', 'network segment the agent belongs to, e.g. sales')
     .option('--role <role>', 'role template for initial entitlements, e.g. sales-reporter')

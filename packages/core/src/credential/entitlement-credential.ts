@@ -9,8 +9,13 @@ export const AGENTID_CONTEXT_V1 = 'https://w3id.org/agentid/v1'
 /** `type` of an entitlement credential. */
 export const ENTITLEMENT_CREDENTIAL_TYPE = 'AgentEntitlementCredential'
 
-export const AGENT_KINDS = ['company', 'employee', 'service'] as const
-/** Who deployed an agent: the organisation, an employee (personal assistant), or nobody (autonomous). */
+export const AGENT_KINDS = ['company', 'employee', 'service', 'person'] as const
+/**
+ * Who a subject is: an agent the organisation deployed (`company`), an employee's personal
+ * assistant (`employee`, owned by that person's DID), an autonomous `service`, or a `person`
+ * enrolled in their own right: an employee whose own credential is the root of what they
+ * delegate to their assistants.
+ */
 export type AgentKind = (typeof AGENT_KINDS)[number]
 
 export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const

@@ -1,4 +1,4 @@
-import { agentIdError, parseDidKey, parseDuration } from '@agentid/core'
+import { agentIdError, parseDidKey, parseDuration, type AgentKind } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 import { MAX_GRANT_TTL } from '../issuer.js'
 import { hasRole, owns, type Principal } from '../governance/principal.js'
@@ -159,7 +159,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST', url: '/agents', summary: "enrol an agent by its did:key; a role template issues its initial credential at once (or, when the policy requires approval for it, opens the request)", tag: 'agents', access: ['admin'], body: schema.agentBody, success: [201],
     handler: async ({ issuer, principal, body }) => {
-      const b = body as { did: string; name: string; kind: 'company' | 'employee' | 'service'; owner: string; segment?: string; role?: string }
+      const b = body as { did: string; name: string; kind: AgentKind; owner: string; segment?: string; role?: string }
       const { agent, credentials, request } = await issuer.registerAgent(b, principal)
       return { status: 201, body: { agent: agentView(agent), credentials: credentials.map((c) => ({ ...credentialView(c.record), jwt: c.jwt })), ...(request ? { request: requestView(request) } : {}) } }
     },

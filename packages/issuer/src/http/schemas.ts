@@ -1,3 +1,5 @@
+import { AGENT_KINDS } from '@agentid/core'
+
 // JSON Schemas of the request bodies (OpenAPI 3.1 uses JSON Schema 2020-12; these keep to the
 // subset Ajv and OpenAPI read alike). They bound sizes and reject unknown fields; the engine then
 // parses every value strictly (resource grammar, did:key, durations) with its own error codes.
@@ -65,7 +67,7 @@ export const agentBody: Schema = {
   properties: {
     did,
     name: text(64),
-    kind: { enum: ['company', 'employee', 'service'] },
+    kind: { enum: [...AGENT_KINDS] },
     owner: text(128),
     segment: text(64),
     role: text(64),

@@ -1,8 +1,9 @@
 /**
  * Numbered schema migrations, applied in order, each in its own transaction. Never edit one that
- * has shipped: add the next number.
+ * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
+ * to rebuild a table others refer to), and the references are checked before it commits.
  */
-export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly sql: string }> = [
+export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly sql: string; readonly rebuildsTables?: true }> = [
   {
     version: 1,
     name: 'initial schema',
@@ -256,6 +257,31 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         subject TEXT,
         details TEXT NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    version: 5,
+    name: 'people: the person kind',
+    rebuildsTables: true,
+    // A CHECK constraint cannot be altered in SQLite: the agents table is rebuilt with the same
+    // rows, and the tables that refer to it by name now refer to the new one.
+    sql: `
+      CREATE TABLE agents_v5 (
+        did TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('company', 'employee', 'service', 'person')),
+        owner TEXT NOT NULL,
+        segment TEXT,
+        role TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+        created_at INTEGER NOT NULL,
+        suspended_at INTEGER
+      ) STRICT;
+      INSERT INTO agents_v5 (did, name, kind, owner, segment, role, status, created_at, suspended_at)
+        SELECT did, name, kind, owner, segment, role, status, created_at, suspended_at FROM agents;
+      DROP TABLE agents;
+      ALTER TABLE agents_v5 RENAME TO agents;
+      CREATE INDEX agents_by_owner ON agents(owner);
     `,
   },
 ]

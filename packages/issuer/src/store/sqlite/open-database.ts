@@ -50,10 +50,17 @@ function migrate(db: SqliteDatabase): void {
   if (current > latest) throw agentIdError('ERR_STORE', `database schema ${current} is newer than this agentid (${latest}); upgrade agentid`)
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
-    }).immediate()
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        const broken = db.pragma('foreign_key_check') as unknown[]
+        if (broken.length > 0) throw agentIdError('ERR_STORE', `migration ${m.version} would break ${broken.length} references; nothing was changed`)
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now())
+      }).immediate()
+    } finally {
+      if (m.rebuildsTables) db.pragma('foreign_keys = ON')
+    }
   }
 }
 
