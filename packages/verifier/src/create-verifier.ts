@@ -23,6 +23,7 @@ import { parseTrustedIssuers, untrustedReason, withRotations, type TrustedIssuer
 import { resolveDidKey } from './crypto/ed25519.js'
 import { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'
 import { BoundedCache } from './internal/bounded-cache.js'
+import { deepFreeze } from './internal/deep-freeze.js'
 import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
 import type { StatusSource } from './status/status-source.js'
@@ -55,7 +56,7 @@ export interface VerifierOptions {
   readonly random?: (size: number) => Buffer
   /** Most delegations between a root credential and the holder (default 4). */
   readonly maxChainLength?: number
-  /** Credentials whose parsing and signature are remembered (default 1024). */
+  /** Credentials whose parsing and signature are remembered, from their second sighting on (default 1024). */
   readonly credentialCacheSize?: number
   /**
    * Live presentations remembered against replay (default 100,000). When it is full of live
@@ -211,17 +212,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const replays = new ReplayCache(replayCacheSize)
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not
-  // cached: they can change between two presentations. Cached results are frozen.
+  // cached: they can change between two presentations. A credential is cached from its second
+  // sighting on: one seen once (every link of a fresh chain, every one-off grant) is not worth
+  // keeping, and freezing and storing it cost more than a tenth of its check. Cached results are
+  // frozen, since every result that carries one shares it; an uncached result is its caller's alone.
   const checked = new BoundedCache<string, CheckedCredential>(cacheSize)
+  const seenOnce = new BoundedCache<string, true>(cacheSize)
 
-  // Keyed by the signature part (short to hash) and confirmed against the whole text, so a hit is
-  // always for these exact bytes.
+  // Both keyed by 12 characters of the signature (72 bits of its random R: cheap to hash, and
+  // shorter than V8's 13 for a sliced string, so a key is a copy that does not keep the token
+  // alive). A hit is confirmed against the whole text, so it is always for these exact bytes; a
+  // collision costs a check redone or a credential cached one sighting early, never a wrong answer.
   function checkCredentialCached(jwt: string): CheckedCredential {
-    const key = typeof jwt === 'string' ? jwt.slice(jwt.lastIndexOf('.') + 1) : ''
+    const signature = typeof jwt === 'string' ? jwt.lastIndexOf('.') + 1 : 0
+    const key = typeof jwt === 'string' ? jwt.slice(signature, signature + 12) : ''
     const cached = checked.get(key)
     if (cached !== undefined && cached.jwt === jwt) return cached
     const credential = checkAnyCredentialJwt(jwt)
-    checked.set(key, credential)
+    if (seenOnce.get(key) === undefined) {
+      seenOnce.set(key, true)
+      return credential
+    }
+    checked.set(key, deepFreeze(credential))
     return credential
   }
 

@@ -330,17 +330,40 @@ describe('hardening (review findings)', () => {
     assert.equal((await v.verifyPresentation(later, { challenge: 'nonce-1' })).ok, true)
   })
 
-  it('hands out frozen credentials, so a caller cannot widen a cached grant', async () => {
+  it('caches a credential from its second sighting on, frozen, so a caller cannot widen a cached grant', async () => {
     const v = verifier()
-    const first = await v.verifyPresentation(makeVp([makeVc()], { jti: 'a' }), { challenge: 'nonce-1' })
+    const credential = makeVc()
+    // First sighting: not cached, so the result is the caller's alone; editing it changes nothing later.
+    const first = await v.verifyPresentation(makeVp([credential], { jti: 'a' }), { challenge: 'nonce-1' })
     assert.ok(first.ok)
-    assert.throws(() => (first.credentials[0]!.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] }), TypeError)
-    const actions = first.credentials[0]!.entitlements[0]!.actions
+    assert.equal(Object.isFrozen(first.credentials[0]), false)
+    ;(first.credentials[0]!.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] })
+    // Second sighting: cached, and frozen.
+    const second = await v.verifyPresentation(makeVp([credential], { jti: 'b' }), { challenge: 'nonce-1' })
+    assert.ok(second.ok)
+    assert.notEqual(second.credentials[0], first.credentials[0])
+    assert.throws(() => (second.credentials[0]!.entitlements as unknown as object[]).push({ resource: 'db:hr/*', actions: ['delete'] }), TypeError)
+    const actions = second.credentials[0]!.entitlements[0]!.actions
     assert.equal(Reflect.set(actions, 0, 'delete'), false)
     assert.equal(actions[0], 'read')
-    const second = await v.verifyPresentation(makeVp([makeVc()], { jti: 'b' }), { challenge: 'nonce-1' })
-    const decision = v.authorize(second, { resource: 'db:hr/payroll', action: 'delete' })
+    // Third: the same cached object, unchanged.
+    const third = await v.verifyPresentation(makeVp([credential], { jti: 'c' }), { challenge: 'nonce-1' })
+    assert.ok(third.ok)
+    assert.equal(third.credentials[0], second.credentials[0])
+    const decision = v.authorize(third, { resource: 'db:hr/payroll', action: 'delete' })
     assert.equal(!decision.allow && decision.code, 'ERR_NOT_ENTITLED')
+  })
+
+  it('does not take a changed credential for its cached original (same signature, other bytes)', async () => {
+    const v = verifier()
+    const credential = makeVc()
+    for (const jti of ['a', 'b', 'c']) assert.ok((await v.verifyPresentation(makeVp([credential], { jti }), { challenge: 'nonce-1' })).ok)
+    const [h, p, sig] = credential.split('.') as [string, string, string]
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString())
+    payload.vc.credentialSubject.entitlements[0].actions = ['delete']
+    const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`
+    const result = await v.verifyPresentation(makeVp([forged], { jti: 'd' }), { challenge: 'nonce-1' })
+    assert.equal(!result.ok && result.code, 'ERR_SIGNATURE')
   })
 
   it('answers ill-typed request contexts with a code, never an exception', async () => {

@@ -12,7 +12,6 @@ import { resolveDidKey } from '../crypto/ed25519.js'
 import type { JwtLimits } from '../jws/decode-jwt.js'
 import { envelope, verifyJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
-import { deepFreeze } from '../internal/deep-freeze.js'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
 export interface CredentialStatusEntry {
@@ -83,7 +82,7 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
  * where those are present; `exp` is required. An AgentEntitlementCredential, or an
  * AgentDelegationCredential (which must also carry `nbf` and no status: its chain's root does).
  * Time, trust, status and chains are the caller's checks, because they change while the result
- * of this function does not (so it can be cached; it is frozen).
+ * of this function does not (so it can be cached: freeze it first).
  * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
  *   ERR_VC_CLAIMS_MISMATCH, ERR_INPUT_INVALID
  */
@@ -123,7 +122,7 @@ export function checkAnyCredentialJwt(jwt: unknown): CheckedCredential {
     checked = { kind: 'entitlement', id: payload.jti, issuer: issuerKey.did, subject, expires, jwt: jwt as string, claims, entitlements: claims.entitlements, status: parseStatus(v.credentialStatus) }
     if (notBefore !== undefined) (checked as { notBefore?: number }).notBefore = notBefore
   }
-  return deepFreeze(checked)
+  return checked
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
 import { verifyEd25519, type ResolvedKey } from '../crypto/ed25519.js'
+import { BoundedCache } from '../internal/bounded-cache.js'
 
 /** A compact JWS split and decoded, before its signature is checked. */
 export interface DecodedJwt {
@@ -69,6 +70,28 @@ const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256',
 // credentials and presentations refuses it as the wrong kind (typ is neither vc+ nor vp+).
 const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt'])
 
+// Every token one signer makes carries the same header, so a header checked once is kept, by
+// its exact text (bounded; an entry is only ever a header that passed every check below). The key
+// is stored as a copy: a V8 slice would keep the whole token it was cut from alive.
+const checkedHeaders = new BoundedCache<string, Record<string, unknown>>(1024)
+
+function checkedHeader(headerPart: string, what: string): Record<string, unknown> {
+  const known = checkedHeaders.get(headerPart)
+  if (known !== undefined) return known
+  const header = parseStrictJson(decodeText(headerPart, `${what} header`), { maxLength: 1024, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${what} header`)
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header must be a JSON object`)
+  const h = header as Record<string, unknown>
+  if (h.alg !== 'EdDSA') throw agentIdError('ERR_JWS_ALG', `${what} alg must be EdDSA, not ${JSON.stringify(h.alg) ?? 'missing'}`)
+  for (const name of Object.keys(h)) {
+    if (FORBIDDEN_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header must not carry "${name}"`)
+    if (!ALLOWED_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header member "${name}" is not accepted`)
+  }
+  if (h.typ !== undefined && (typeof h.typ !== 'string' || !ALLOWED_TYP.has(h.typ))) throw agentIdError('ERR_JWS_HEADER', `${what} typ ${JSON.stringify(h.typ)} is not accepted`)
+  if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
+  checkedHeaders.set(Buffer.from(headerPart, 'latin1').toString('latin1'), Object.freeze(h))
+  return h
+}
+
 /**
  * Splits and decodes a compact JWS under agentid's strict rules (DESIGN.md, "Verifier contract"):
  * three canonical base64url parts, a header with only `alg: EdDSA`, `typ` and `kid`, and JSON
@@ -83,19 +106,8 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
   if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw agentIdError('ERR_JWS_MALFORMED', `${what} must have exactly three parts`)
   const headerPart = token.slice(0, dot1)
   const payloadPart = token.slice(dot1 + 1, dot2)
-  const headerText = decodeText(headerPart, `${what} header`)
   const signature = decodeBase64url(token.slice(dot2 + 1), 'ERR_JWS_MALFORMED', `${what} signature`)
-
-  const header = parseStrictJson(headerText, { maxLength: 1024, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${what} header`)
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header must be a JSON object`)
-  const h = header as Record<string, unknown>
-  if (h.alg !== 'EdDSA') throw agentIdError('ERR_JWS_ALG', `${what} alg must be EdDSA, not ${JSON.stringify(h.alg) ?? 'missing'}`)
-  for (const name of Object.keys(h)) {
-    if (FORBIDDEN_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header must not carry "${name}"`)
-    if (!ALLOWED_HEADER.has(name)) throw agentIdError('ERR_JWS_HEADER', `${what} header member "${name}" is not accepted`)
-  }
-  if (h.typ !== undefined && (typeof h.typ !== 'string' || !ALLOWED_TYP.has(h.typ))) throw agentIdError('ERR_JWS_HEADER', `${what} typ ${JSON.stringify(h.typ)} is not accepted`)
-  if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
+  const h = checkedHeader(headerPart, what)
   if (signature.length !== 64) throw agentIdError('ERR_SIGNATURE', `${what} signature must be 64 bytes`)
 
   const payloadText = decodeText(payloadPart, `${what} payload`)
