@@ -10,14 +10,14 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateAgentKey } from '@agentid/agent'
 import { Issuer, startService } from '@agentid/issuer'
-import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
+import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 pinToCpu0(self)
 
-const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? 1000)
+const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? scaled(1000, 50))
 const CONCURRENCY = 32
-const ROUNDS = 5
+const ROUNDS = scaled(5)
 
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-issuer-'))
 const { issuer, adminToken } = await Issuer.init({ home, env: {} })

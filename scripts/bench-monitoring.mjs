@@ -9,15 +9,17 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { AnomalyDetector, auditEntryHash, GENESIS_HASH, Issuer, startService } from '@agentid/issuer'
-import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
+import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support.mjs'
 import { generateWorkload } from './workload.mjs'
 
 const self = fileURLToPath(import.meta.url)
+const AGENTS = scaled(200, 20)
+const EVENTS = scaled(100_000, 2000)
 if (process.argv[2] === 'client') {
   // The client: posts the workload (of the agents the server enrolled, over the last days) in
   // batches, 4 at a time.
   const [, , , url, token, didsJson] = process.argv
-  const { events } = generateWorkload({ agents: 200, events: 100_000, seed: 11, agentDids: JSON.parse(didsJson), start: Date.now() - 5.5 * 86_400_000 })
+  const { events } = generateWorkload({ agents: AGENTS, events: EVENTS, seed: 11, agentDids: JSON.parse(didsJson), start: Date.now() - 5.5 * 86_400_000 })
   const batches = []
   for (let i = 0; i < events.length; i += 1000) batches.push(JSON.stringify({ events: events.slice(i, i + 1000) }))
   let next = 0
@@ -40,24 +42,24 @@ const home = mkdtempSync(join(tmpdir(), 'agentid-bench-monitoring-'))
 const { issuer } = await Issuer.init({ home, env: {} })
 
 // The detector alone.
-const { events } = generateWorkload({ agents: 200, events: 100_000, seed: 11 })
+const { events } = generateWorkload({ agents: AGENTS, events: EVENTS, seed: 11 })
 const detector = new AnomalyDetector()
 let start = process.hrtime.bigint()
 for (const e of events) detector.observe(e)
 const detectorRate = events.length / (Number(process.hrtime.bigint() - start) / 1e9)
 
-// Over HTTP, for 200 enrolled agents (events about unknown agents are skipped).
+// Over HTTP, for the enrolled agents (events about unknown agents are skipped).
 const { token } = await issuer.createPrincipal({ id: 'bench-reporter', roles: ['reporter'] }, 'bench')
 const { generateAgentKey } = await import('@agentid/agent')
 const dids = []
-for (let i = 0; i < 200; i++) {
+for (let i = 0; i < AGENTS; i++) {
   const did = generateAgentKey().did
   await issuer.registerAgent({ did, name: `bench-${i}`, kind: 'service', owner: 'bench' }, 'bench')
   dids.push(did)
 }
 const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, rateLimits: false, statusCheckIntervalMs: 0, log: () => undefined })
 const httpRates = []
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < scaled(3); round++) {
   const args = [self, 'client', service.url, token, JSON.stringify(dids)]
   httpRates.push((await runOnCpu1(args)).rate)
 }
@@ -66,7 +68,7 @@ await service.close()
 // audit verify over 1,000,000 entries: written straight into the table (as a long-lived issuer
 // would have them), then verified by the engine.
 await issuer.close()
-const ENTRIES = 1_000_000
+const ENTRIES = scaled(1_000_000, 1000)
 const db = new Database(join(home, 'issuer.db'))
 const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get()
 const insert = db.prepare('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
@@ -94,7 +96,7 @@ if (!verified.ok) throw new Error(`audit verify failed: ${verified.reason}`)
 
 const rows = [
   ['events ingested by the issuer, POST /events', `${median(httpRates).toFixed(0)}/s`, 'batches of 1,000, 4 at a time, server on one core (target >= 20,000/s)'],
-  ['anomaly detector alone', `${detectorRate.toFixed(0)}/s`, '100,000 events, 200 agents'],
+  ['anomaly detector alone', `${detectorRate.toFixed(0)}/s`, `${EVENTS.toLocaleString('en')} events, ${AGENTS} agents`],
   [`audit verify, ${verified.entries.toLocaleString('en')} entries`, `${verifySeconds.toFixed(1)} s`, 'chain and checkpoints (target < 10 s)'],
 ]
 printRows(rows)

@@ -8,7 +8,7 @@ import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed, createMutualAgent, mutualHttpHandler, signJwt } from '@agentid/agent'
-import { median, pinToCpu0, printRows, runOnCpu1 } from './bench-support.mjs'
+import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 pinToCpu0(self)
@@ -43,26 +43,28 @@ async function handshake() {
 }
 
 // Handshakes: CPU per complete handshake (both sides, both presentations made and verified).
-for (let i = 0; i < 50; i++) await handshake()
+for (let i = 0; i < scaled(50, 2); i++) await handshake()
 const handshakeCpu = []
-for (let round = 0; round < 5; round++) {
+const HANDSHAKES = scaled(200, 5)
+for (let round = 0; round < scaled(5); round++) {
   const start = process.cpuUsage()
-  for (let i = 0; i < 200; i++) await handshake()
-  handshakeCpu.push(cpuMicros(process.cpuUsage(start)) / 200)
+  for (let i = 0; i < HANDSHAKES; i++) await handshake()
+  handshakeCpu.push(cpuMicros(process.cpuUsage(start)) / HANDSHAKES)
 }
 
 // One request's verification in a session: proofs signed beforehand, CPU of verifyRequest alone.
 // A new session each round: a session holds at most 5,000 live proofs (the replay cache's bound).
 const requestCpu = []
-for (let round = 0; round < 5; round++) {
+const PROOFS = scaled(2000, 20)
+for (let round = 0; round < scaled(5); round++) {
   const session = await handshake()
-  const proofs = Array.from({ length: 2000 }, () => A.signRequest(session, { method: 'GET', target: '/data/db:customers' }))
+  const proofs = Array.from({ length: PROOFS }, () => A.signRequest(session, { method: 'GET', target: '/data/db:customers' }))
   const start = process.cpuUsage()
   for (const headers of proofs) {
     const r = await B.verifyRequest({ session: headers['agentid-session'], proof: headers['agentid-proof'], method: 'GET', target: '/data/db:customers' })
     if (!r.ok) throw new Error(r.code)
   }
-  requestCpu.push(cpuMicros(process.cpuUsage(start)) / 2000)
+  requestCpu.push(cpuMicros(process.cpuUsage(start)) / PROOFS)
 }
 
 // Over HTTP: the same server with and without verification.
@@ -78,13 +80,13 @@ const servers = {
 for (const s of Object.values(servers)) await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve))
 function load(mode) {
   const url = `http://127.0.0.1:${servers[mode].address().port}`
-  const args = [join(dirname(self), 'bench-mutual-client.mjs'), mode, url, '4000', '16', Buffer.from(seed(42)).toString('hex'), credentials.a, issuer.did]
+  const args = [join(dirname(self), 'bench-mutual-client.mjs'), mode, url, String(scaled(4000, 100)), '16', Buffer.from(seed(42)).toString('hex'), credentials.a, issuer.did]
   return runOnCpu1(args).then((r) => r.rate)
 }
 await load('plain')
 await load('mutual')
 const rates = { plain: [], mutual: [] }
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < scaled(3); round++) {
   rates.plain.push(await load('plain'))
   rates.mutual.push(await load('mutual'))
 }

@@ -30,6 +30,29 @@ export function runOnCpu1(args) {
   })
 }
 
+/**
+ * `AGENTID_BENCH_SCALE` (default 1) multiplies the benches' counts and rounds. `npm test` runs
+ * every bench at 0.01 to prove that it still runs (a bench that breaks only shows when someone
+ * measures); the figures of a scaled run mean nothing.
+ */
+export const SCALE = benchScale(process.env.AGENTID_BENCH_SCALE)
+
+function benchScale(value) {
+  if (value === undefined || value === '') return 1
+  const scale = Number(value)
+  if (!(scale > 0 && scale <= 1)) throw new Error(`AGENTID_BENCH_SCALE must be a number in (0, 1], not ${value}`)
+  return scale
+}
+
+/** `n` times the scale, and at least `min`. */
+export const scaled = (n, min = 1) => Math.max(min, Math.round(n * SCALE))
+
+/** The bench's first line: when, on what, and whether the figures count. */
+export function banner(name) {
+  const scale = SCALE === 1 ? '' : `, SCALED x${SCALE}: a smoke run, the figures mean nothing`
+  return `${name} (${new Date().toISOString()}, node ${process.version}, ${process.env.AGENTID_BENCH_PINNED ? 'pinned to CPU 0' : 'not pinned'}${scale})`
+}
+
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 /** Prints the bench's table: what was measured, the figure, and a note (the target, the method). */

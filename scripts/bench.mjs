@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { join, dirname } from 'node:path'
 import { agentKeyFromSeed, createPresentation, signJwt } from '@agentid/agent'
 import { createVerifier } from '@agentid/verifier'
+import { banner, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 const child = join(dirname(self), 'bench-child.mjs')
@@ -87,7 +88,7 @@ async function veramoRate(credential, n) {
 }
 
 async function main() {
-  const N = 3000
+  const N = scaled(3000, 20)
   const freshVcs = Array.from({ length: N }, (_, i) => vc(i))
   const freshVps = freshVcs.map((c, i) => vp(c, i))
   const sameVc = vc(999_999)
@@ -117,7 +118,7 @@ async function main() {
   // slows both sides of a pair, so the ratio is steadier than best-of figures taken apart.
   for (let i = 0; i < 2; i++) { opsPerSecond(N, two); await ours(freshVps, 1); await ours(repeatVps, 1024) }
   const r = { two: [], one: [], fresh: [], repeat: [], freshRatio: [], repeatRatio: [] }
-  for (let round = 0; round < 9; round++) {
+  for (let round = 0; round < scaled(9); round++) {
     r.two.push(opsPerSecond(N, two))
     r.fresh.push(await ours(freshVps, 1))
     r.freshRatio.push(r.fresh.at(-1) / r.two.at(-1))
@@ -125,12 +126,12 @@ async function main() {
     r.repeat.push(await ours(repeatVps, 1024))
     r.repeatRatio.push(r.repeat.at(-1) / r.one.at(-1))
   }
-  const veramo = await veramoRate(freshVcs[0], 300)
+  const veramo = await veramoRate(freshVcs[0], scaled(300, 5))
   const chains = []
   // One at a time (they await). A first pass warms every chain length up, so that the first one
   // measured does not pay for the optimising compiler's work on the chain paths.
   for (const links of [1, 3, 5]) await chainRate(links, 1)
-  for (const links of [1, 3, 5]) chains.push(await chainRate(links, 9))
+  for (const links of [1, 3, 5]) chains.push(await chainRate(links, scaled(9)))
   const limit2 = median(r.two), limit1 = median(r.one), fresh = median(r.fresh), repeat = median(r.repeat)
   const freshRatio = median(r.freshRatio), repeatRatio = median(r.repeatRatio)
 
@@ -145,13 +146,13 @@ async function main() {
     ['agentid, VP with an already-checked VC', `${repeat.toFixed(0)}/s`, `${pct(repeatRatio)} of 1-verification limit (target >= 80%; rounds ${pct(Math.min(...r.repeatRatio))}-${pct(Math.max(...r.repeatRatio))})`],
     ['Veramo 7 agent, VP + VC + holder check', `${veramo.toFixed(0)}/s`, `agentid is ${(fresh / veramo).toFixed(1)}x (target >= 12x)`],
     ['cold start to first verification', `${cold.ours.toFixed(1)} ms`, `bare node -e 0: ${cold.bare.toFixed(1)} ms, +${(cold.ours - cold.bare).toFixed(1)} ms (target <= 40 ms)`],
-    ['peak RSS over 10,000 verifications', `${(rss.maxRssKb / 1024).toFixed(1)} MB`, `target < 64 MB`],
+    [`peak RSS over ${rss.verified.toLocaleString('en')} verifications`, `${(rss.maxRssKb / 1024).toFixed(1)} MB`, `target < 64 MB`],
   ]
   for (const c of chains) {
     rows.push([`agentid, delegation chain of ${c.links} (${c.signatures} signatures)`, `${(1e6 / c.ours).toFixed(0)} us`,
       `${(1e6 / c.limit).toFixed(0)} us for ${c.signatures} bare verifications: +${((1 / c.ratio - 1) * 100).toFixed(1)}% (target < 10%; rounds +${((1 / Math.max(...c.ratios) - 1) * 100).toFixed(1)}-${((1 / Math.min(...c.ratios) - 1) * 100).toFixed(1)}%)`])
   }
-  console.log(`agentid bench (${new Date().toISOString()}, node ${process.version}, ${process.env.AGENTID_BENCH_PINNED ? 'pinned to CPU 0' : 'not pinned'})`)
+  console.log(banner('agentid bench'))
   for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
   // The issuer service: its own process (the server on CPU 0, its clients on CPU 1).
   const issuerBench = spawnSync(process.execPath, [join(dirname(self), 'bench-issuer.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
@@ -173,7 +174,7 @@ async function main() {
 // checks: the root, each link, the VP.
 async function chainRate(links, rounds) {
   const keys = Array.from({ length: links + 1 }, (_, i) => agentKeyFromSeed(new Uint8Array(32).fill(100 + i)))
-  const N = 600
+  const N = scaled(600, 10)
   const make = (i) => {
     const jwts = [signJwt(issuer, {
       iss: issuer.did, sub: keys[0].did, jti: `urn:root:${i}`, nbf: S - 60, exp: S + 3600,
@@ -225,7 +226,7 @@ function agentKey(key) {
 
 function coldStart(presentation) {
   // Interleaved, so that a noisy moment hits both alike; medians of 21 runs each.
-  const runs = 21
+  const runs = scaled(21, 3)
   const args = [child, 'cold', verifierKey.did, issuer.did]
   const env = { ...process.env, AGENTID_BENCH_VP: presentation }
   const once = (argv, environment) => {
@@ -247,7 +248,7 @@ function coldStart(presentation) {
 function peakRss() {
   // 10,000 distinct presentations; one in ten carries a credential the verifier has not seen.
   const credential = vc(1)
-  const lines = Array.from({ length: 10_000 }, (_, i) => vp(i % 10 === 0 ? vc(i) : credential, i)).join('\n')
+  const lines = Array.from({ length: scaled(10_000, 100) }, (_, i) => vp(i % 10 === 0 ? vc(i) : credential, i)).join('\n')
   const r = spawnSync(process.execPath, [child, 'rss', verifierKey.did, issuer.did], { input: `${lines}\n`, encoding: 'utf8', maxBuffer: 1 << 20 })
   if (r.status !== 0) throw new Error(r.stderr)
   return JSON.parse(r.stdout)

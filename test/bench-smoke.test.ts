@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const BENCH = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'bench.mjs')
+
+// `npm run bench` is not part of CI, so a change that breaks a bench would show only when
+// someone measures. Every bench runs here once at a hundredth of its counts: this proves that it
+// runs and prints every row, not any figure.
+describe('npm run bench, scaled down to a smoke run', function () {
+  this.timeout(300_000)
+
+  it('runs every bench to the end and prints every row with a figure', async () => {
+    const child = spawn(process.execPath, [BENCH], { env: { ...process.env, AGENTID_BENCH_SCALE: '0.01' } })
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 0, `${out}\n${err}`)
+    assert.match(out, /SCALED x0\.01: a smoke run, the figures mean nothing/)
+    for (const row of [
+      'agentid, VP with 1 new VC', 'agentid, VP with an already-checked VC', 'Veramo 7 agent, VP + VC + holder check', 'cold start to first verification', 'peak RSS over',
+      'agentid, delegation chain of 1', 'agentid, delegation chain of 3', 'agentid, delegation chain of 5',
+      'issuer service, POST /requests over HTTP', 'revocation to refusal, push', 'status check per verification', 'credentials of one agent',
+      'mutual handshake, both sides, CPU', 'request proof verified in a session, CPU', 'HTTP, through a mutual session',
+      'events ingested by the issuer', 'anomaly detector alone', 'audit verify,',
+    ]) {
+      const line = out.split('\n').find((l) => l.includes(row))
+      assert.ok(line, `a row "${row}" in:\n${out}`)
+      assert.match(line, /\s-?[0-9][0-9.,]*\s*(\/s|us|ms|s|MB|%)\s/, `a figure in: ${line}`)
+    }
+  })
+})
