@@ -188,13 +188,15 @@ describe('agentid CLI end to end (real processes)', function () {
     // Erin hands her assistant reading, offline; the issuer records it.
     await json('delegate', '--key', 'erin.key', '--parent', 'erin.vc.jwt', '--to', assistant, '--resource', 'mail:erin/inbox', '--action', 'read', '--ttl', '1h', '--out', 'erin.chain')
     assert.equal(((await json('delegation', 'report', 'erin.chain')).recorded as unknown[]).length, 1)
-    // A delegation to an agent that is not hers is refused when reported, and not recorded.
+    // A delegation to an agent that is not hers works offline all the same: when reported, it is
+    // recorded with a high alert naming her, so that someone looks at it.
     await json('delegate', '--key', 'erin.key', '--parent', 'erin.vc.jwt', '--to', stranger, '--resource', 'mail:erin/inbox', '--action', 'read', '--ttl', '1h', '--out', 'stray.chain')
-    const before = snapshot()
-    const stray = await run('--json', 'delegation', 'report', 'stray.chain')
-    assert.equal(errorOf(stray).code, 'ERR_DELEGATION')
-    assert.match(errorOf(stray).message, /only to their own enrolled employee agents/)
-    assert.equal(snapshot(), before)
+    const stray = await json('delegation', 'report', 'stray.chain')
+    assert.equal((stray.recorded as unknown[]).length, 1)
+    assert.deepEqual((stray.alerts as Array<{ kind: string; severity: string; subject: string }>).map((a) => [a.kind, a.severity, a.subject]), [['delegation.stray', 'high', erin]])
+    const human = await run('delegation', 'report', 'erin.chain')
+    assert.match(human.stdout, /already known/)
+    assert.ok(((await json('alerts')).alerts as Array<{ kind: string }>).some((a) => a.kind === 'delegation.stray'))
 
     await json('status', 'publish', '--out', 'erin-lists.jwt')
     const verifyAssistant = async (challenge: string, lists: string) => {

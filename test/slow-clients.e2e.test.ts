@@ -111,6 +111,19 @@ describe('slow clients: 408 and a closed connection (real sockets on 127.0.0.1)'
     await reader.cancel()
   })
 
+  it('a stalled request pipelined behind an event stream closes the connection, without writing into the stream', async () => {
+    const outcome = await slowClient(service.url, (socket) => socket.write('GET /status/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health HTTP/1.1\r\n'))
+    assert.match(outcome.received, /^HTTP\/1\.1 200 [^]*event: status/)
+    assert.doesNotMatch(outcome.received, /HTTP\/1\.1 408/, 'no answer spliced into the stream')
+    assert.ok(outcome.closedAfterMs >= HEADERS_MS && outcome.closedAfterMs < HEADERS_MS + 2000, `closed after ${outcome.closedAfterMs} ms`)
+  })
+
+  it('refuses limits that would turn the protection off, or headers allowed longer than the request', async () => {
+    for (const timeouts of [{ headersTimeoutMs: 0 }, { requestTimeoutMs: 0 }, { keepAliveTimeoutMs: -1 }, { headersTimeoutMs: 1.5 }, { headersTimeoutMs: 2000, requestTimeoutMs: 1000 }]) {
+      await assert.rejects(startTestService({ timeouts }), { code: 'ERR_USAGE' }, JSON.stringify(timeouts))
+    }
+  })
+
   it('malformed HTTP gets a 400 in the service error format', async () => {
     const outcome = await slowClient(service.url, (socket) => socket.write('NOT HTTP AT ALL\r\n\r\n'))
     assert.match(outcome.received, /^HTTP\/1\.1 400 /)

@@ -68,7 +68,11 @@ export async function startTestService(options: {
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
   // Rate limits off unless a test is about them: tests fire requests faster than any client would.
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined, ...options.timeouts })
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined, ...options.timeouts }).catch(async (error: unknown) => {
+    await issuer.close()
+    rmSync(home, { recursive: true, force: true })
+    throw error
+  })
   const url = service.url
   return {
     issuer, service, url, home, tokens,

@@ -37,6 +37,7 @@ import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, newTok
 import type {
   AccessRequestRecord,
   AgentRecord,
+  AlertRecord,
   AuditCheckpointRecord,
   AuditInput,
   CredentialDraft,
@@ -258,7 +259,9 @@ export class Issuer {
     }
     // An employee's assistant acts for one person: its owner is that person's DID, the only key
     // that can delegate the employee's rights to it.
-    if (agent.kind === 'employee') await this.#checkEmployeeOwner(agent.owner)
+    // An employee's assistant acts for one person: its owner is that person's DID, the only key
+    // that can delegate the employee's rights to it (the store checks the rest in its transaction).
+    if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
     const role = input.role === undefined ? undefined : await this.store.getRole(input.role)
     if (input.role !== undefined && role === undefined) throw agentIdError('ERR_NOT_FOUND', `no role template "${input.role}"`)
     // A role template is onboarding an admin wrote (audited): issued at once when the policy in
@@ -281,17 +284,6 @@ export class Issuer {
     const { did: _did, ...details } = agent
     const issued = await this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial)
     return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [], ...(pending ? { request: pending } : {}) }
-  }
-
-  // An employee's assistant acts for one person: its owner is that person's DID, the only key
-  // that can delegate the employee's rights to it. When the person is enrolled (kind `person`),
-  // they must still be active: nobody enrols an assistant for someone who has left.
-  async #checkEmployeeOwner(owner: string): Promise<void> {
-    if (!owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
-    const person = await this.store.getAgent(owner)
-    if (person === undefined) return
-    if (person.kind !== 'person') throw agentIdError('ERR_INPUT_INVALID', `an employee agent's owner must be a person; ${owner} is enrolled as a ${person.kind} agent`)
-    if (person.status !== 'active') throw agentIdError('ERR_CONFLICT', `${person.name} (${owner}) is retired: no assistant can be enrolled for them`)
   }
 
   /**
@@ -559,18 +551,22 @@ export class Issuer {
     return (await this.store.allStatusLists()).map((l) => l.id)
   }
 
-  // A person hands their rights only to the assistants enrolled for them (kind `employee`,
-  // owned by their DID, active): the issuer's record of who acts for whom. Verifiers check chains
-  // offline and cannot know the roster; this is where a stray delegation becomes visible.
-  async #checkPersonDelegates(links: ReadonlyArray<{ readonly issuer: string; readonly subject: string }>): Promise<void> {
+  // A person hands their rights to the assistants enrolled for them (kind `employee`, owned by
+  // their DID, active): the issuer's record of who acts for whom. Verifiers check chains offline
+  // and cannot know that roster, so a delegation to anyone else is not refused here (that would
+  // only hide it) but flagged: link id -> why. Only a person's own links are judged; an
+  // assistant handing part of it on to a sub-agent is ordinary delegation.
+  async #strayPersonDelegations(links: ReadonlyArray<{ readonly id: string; readonly issuer: string; readonly subject: string }>): Promise<Map<string, string>> {
+    const stray = new Map<string, string>()
     for (const link of links) {
       const delegator = await this.store.getAgent(link.issuer)
       if (delegator?.kind !== 'person') continue
       const delegate = await this.store.getAgent(link.subject)
       if (delegate?.kind !== 'employee' || delegate.owner !== delegator.did || delegate.status !== 'active') {
-        throw agentIdError('ERR_DELEGATION', `${delegator.name} (a person) may delegate only to their own enrolled employee agents; ${link.subject} is not one (enrol it with --kind employee --owner ${delegator.did})`)
+        stray.set(link.id, `${delegator.name} (a person) delegated to ${link.subject}, which is not one of their active employee agents (enrol it with --kind employee --owner ${delegator.did}, or revoke ${delegator.name}'s credential)`)
       }
     }
+    return stray
   }
 
   /**
@@ -593,11 +589,14 @@ export class Issuer {
    * Records a delegation chain an agent reports (root first, as in a chain file): for the audit
    * log, and so that the issuer knows what hangs below each of its credentials. The chain must be sound
    * (signatures, continuity, attenuation: the verifier's own checks) and its root a credential
-   * this issuer issued, byte for byte. Reporting twice is harmless.
-   * @returns the delegations newly recorded
+   * this issuer issued, byte for byte. Reporting twice is harmless. A person's delegation to an
+   * agent that is not one of their active employee agents is recorded too, with a high alert
+   * (`delegation.stray`) in the same transaction: verifiers accept it offline, so the issuer must
+   * not look away from it.
+   * @returns the delegations newly recorded, and the alerts raised
    * @throws AgentIdError ERR_DELEGATION, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
    */
-  async reportDelegation(chain: readonly string[], by: string | Principal): Promise<DelegationRecord[]> {
+  async reportDelegation(chain: readonly string[], by: string | Principal): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }> {
     const actor = asPrincipal(by).id
     if (chain.length < 2) throw agentIdError('ERR_INPUT_INVALID', 'a delegation chain has a root credential and at least one delegation')
     const credentials = chain.map((jwt) => checkAnyCredentialJwt(jwt))
@@ -611,7 +610,7 @@ export class Issuer {
     // Attenuation last: it is the costly check, and only our own roots get this far.
     const exceeds = chainExceeds(chains[0]!)
     if (exceeds !== undefined) throw agentIdError('ERR_DELEGATION', exceeds)
-    await this.#checkPersonDelegates(links)
+    const stray = await this.#strayPersonDelegations(links)
     const reportedAt = this.#now()
     const records: DelegationRecord[] = links.map((l) => ({
       id: l.id, parent: l.delegation.parent, root: root.id, delegator: l.issuer, delegate: l.subject, entitlements: rawEntitlements(l.jwt),
@@ -619,8 +618,11 @@ export class Issuer {
     }))
     return this.store.recordDelegations(records, (r) => ({
       actor, action: 'delegation.report', target: r.id,
-      details: { root: r.root, parent: r.parent, delegator: r.delegator, delegate: r.delegate, entitlements: r.entitlements, depth: r.depth, expires: r.expires },
-    }))
+      details: { root: r.root, parent: r.parent, delegator: r.delegator, delegate: r.delegate, entitlements: r.entitlements, depth: r.depth, expires: r.expires, ...(stray.has(r.id) ? { stray: stray.get(r.id) } : {}) },
+    }), (r) => {
+      const reason = stray.get(r.id)
+      return reason === undefined ? undefined : { at: reportedAt, kind: 'delegation.stray', severity: 'high', subject: r.delegator, details: { delegation: r.id, delegate: r.delegate, root: r.root, reason } }
+    })
   }
 
   /**

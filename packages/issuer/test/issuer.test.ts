@@ -188,9 +188,10 @@ describe('Issuer engine', () => {
     const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
     const assistant = agentKeyFromSeed(new Uint8Array(32).fill(21))
     const link = createDelegation({ key: agent, parent: root.jwt, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
-    const recorded = await issuer.reportDelegation([root.jwt, link], 'test')
+    const { recorded, alerts } = await issuer.reportDelegation([root.jwt, link], 'test')
     assert.deepEqual(recorded.map((r) => [r.root, r.delegator, r.delegate]), [[root.id, agent.did, assistant.did]])
-    assert.deepEqual(await issuer.reportDelegation([root.jwt, link], 'test'), [])
+    assert.deepEqual(alerts, [], 'an agent delegating to a sub-agent is ordinary')
+    assert.deepEqual(await issuer.reportDelegation([root.jwt, link], 'test'), { recorded: [], alerts: [] })
     assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
     assert.equal((await issuer.store.readAudit()).filter((e) => e.action === 'delegation.report').length, 1)
     // A chain whose root another issuer signed, or an escalating link, is not recorded.
@@ -202,23 +203,48 @@ describe('Issuer engine', () => {
     assert.equal((await issuer.store.listDelegations(root.id)).length, 1)
   })
 
-  it("records a person's delegations only to their own active employee agents", async () => {
+  it("records a person's delegation to anyone but their own active employee agents with a high alert", async () => {
     const erin = agent
     const [mine, theirs] = [agentKeyFromSeed(new Uint8Array(32).fill(25)), agentKeyFromSeed(new Uint8Array(32).fill(26))]
     const other = agentKeyFromSeed(new Uint8Array(32).fill(27))
+    const sub = agentKeyFromSeed(new Uint8Array(32).fill(29))
     await issuer.registerAgent({ did: erin.did, name: 'erin', kind: 'person', owner: 'finance' }, 'test')
     await issuer.registerAgent({ did: other.did, name: 'omar', kind: 'person', owner: 'finance' }, 'test')
     await issuer.registerAgent({ did: mine.did, name: 'erin-assistant', kind: 'employee', owner: erin.did }, 'test')
     await issuer.registerAgent({ did: theirs.did, name: 'omar-assistant', kind: 'employee', owner: other.did }, 'test')
     const root = await issuer.grant({ subject: erin.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
-    const to = (did: string) => createDelegation({ key: erin, parent: root.jwt, to: did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
-    await assert.rejects(issuer.reportDelegation([root.jwt, to(theirs.did)], 'test'), { code: 'ERR_DELEGATION', message: /only to their own enrolled employee agents/ })
-    assert.equal((await issuer.reportDelegation([root.jwt, to(mine.did)], 'test')).length, 1)
+    const to = (did: string, resource = 'crm:accounts/eu/*') => createDelegation({ key: erin, parent: root.jwt, to: did, entitlements: [{ resource, actions: ['read'] }], ttl: 300, depth: 1, now: () => T })
+    const stray = (did: string, resource?: string) => { const link = to(did, resource); return { link, report: issuer.reportDelegation([root.jwt, link], 'test') } }
+
+    // Her own assistant, and on from it to a sub-agent: ordinary.
+    const own = to(mine.did)
+    const onward = createDelegation({ key: mine, parent: own, to: sub.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+    assert.deepEqual((await issuer.reportDelegation([root.jwt, own, onward], 'test')).alerts, [])
+    // Someone else's assistant: recorded, audited as stray, and a high alert names her.
+    const { link, report } = stray(theirs.did, 'crm:accounts/us/*')
+    const { recorded, alerts } = await report
+    assert.deepEqual(recorded.map((r) => r.id), [JSON.parse(Buffer.from(link.split('.')[1]!, 'base64url').toString()).jti])
+    assert.deepEqual(alerts.map((a) => [a.kind, a.severity, a.subject]), [['delegation.stray', 'high', erin.did]])
+    assert.match(String(alerts[0]!.details.reason), /not one of their active employee agents/)
+    assert.deepEqual((await issuer.store.listAlerts()).map((a) => a.id), alerts.map((a) => a.id))
+    assert.ok((await issuer.store.readAudit()).some((e) => e.action === 'delegation.report' && typeof (e.details as { stray?: string }).stray === 'string'))
+    // A retired assistant is no longer hers to delegate to.
     await issuer.retireAgent(mine.did, 'test')
-    const later = createDelegation({ key: erin, parent: root.jwt, to: mine.did, entitlements: [{ resource: 'crm:accounts/us/*', actions: ['read'] }], ttl: 300, now: () => T })
-    await assert.rejects(issuer.reportDelegation([root.jwt, later], 'test'), { code: 'ERR_DELEGATION' }, 'a retired assistant')
-    // An assistant's owner, when enrolled, is a person: not another kind of agent.
-    await assert.rejects(issuer.registerAgent({ did: agentKeyFromSeed(new Uint8Array(32).fill(28)).did, name: 'x', kind: 'employee', owner: mine.did }, 'test'), { code: 'ERR_INPUT_INVALID' })
+    assert.equal((await stray(mine.did, 'crm:accounts/apac/*').report).alerts.length, 1)
+  })
+
+  it("enrols who acts for a person consistently, whatever the order", async () => {
+    const owner = agentKeyFromSeed(new Uint8Array(32).fill(30))
+    const assistant = agentKeyFromSeed(new Uint8Array(32).fill(31))
+    const company = agentKeyFromSeed(new Uint8Array(32).fill(32))
+    await issuer.registerAgent({ did: company.did, name: 'bot', kind: 'company', owner: 'ops' }, 'test')
+    await assert.rejects(issuer.registerAgent({ did: assistant.did, name: 'x', kind: 'employee', owner: company.did }, 'test'), { code: 'ERR_INPUT_INVALID', message: /must be a person/ })
+    // The assistant first, its owner after: the owner can then only be enrolled as a person.
+    await issuer.registerAgent({ did: assistant.did, name: 'x-assistant', kind: 'employee', owner: owner.did }, 'test')
+    await assert.rejects(issuer.registerAgent({ did: owner.did, name: 'x', kind: 'service', owner: 'ops' }, 'test'), { code: 'ERR_INPUT_INVALID', message: /enrol it as a person/ })
+    await issuer.registerAgent({ did: owner.did, name: 'xavier', kind: 'person', owner: 'ops' }, 'test')
+    await issuer.retireAgent(owner.did, 'test')
+    await assert.rejects(issuer.registerAgent({ did: agentKeyFromSeed(new Uint8Array(32).fill(33)).did, name: 'late', kind: 'employee', owner: owner.did }, 'test'), { code: 'ERR_CONFLICT', message: /retired/ })
   })
 
   it('keys reported delegations by root, so another root cannot take an id first; keeps unknown constraints verbatim', async () => {
@@ -232,7 +258,7 @@ describe('Issuer engine', () => {
     const stolenId = createDelegation({ key: mallory, parent: malloryRoot.jwt, to, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 60, id: 'urn:uuid:victim-1', now: () => T })
     await issuer.reportDelegation([malloryRoot.jwt, stolenId], 'test')
     const victimLink = signJwt(agent, { iss: agent.did, sub: to, jti: 'urn:uuid:victim-1', nbf: T / 1000, exp: T / 1000 + 60, vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { entitlements, parent: victimRoot.id, depth: 0 } } })
-    const recorded = await issuer.reportDelegation([victimRoot.jwt, victimLink], 'test')
+    const { recorded } = await issuer.reportDelegation([victimRoot.jwt, victimLink], 'test')
     assert.equal(recorded.length, 1)
     assert.deepEqual((await issuer.store.listDelegations(victimRoot.id))[0]!.entitlements, entitlements)
   })

@@ -224,8 +224,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // alive). A hit is confirmed against the whole text, so it is always for these exact bytes; a
   // collision costs a check redone or a credential cached one sighting early, never a wrong answer.
   function checkCredentialCached(jwt: string): CheckedCredential {
-    const signature = typeof jwt === 'string' ? jwt.lastIndexOf('.') + 1 : 0
-    const key = typeof jwt === 'string' ? jwt.slice(signature, signature + 12) : ''
+    // Not a string: no key, nothing cached; checkAnyCredentialJwt refuses it.
+    const signature = typeof jwt === 'string' ? jwt.lastIndexOf('.') + 1 : -1
+    const key = signature < 0 ? '' : jwt.slice(signature, signature + 12)
     const cached = checked.get(key)
     if (cached !== undefined && cached.jwt === jwt) return cached
     const credential = checkAnyCredentialJwt(jwt)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { agentIdError, parseDuration } from '@agentid/core'
+import { agentIdError, isAgentIdError, parseDuration } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 
 interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string }
@@ -16,7 +16,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--principal-rate <per-second>', 'requests a second per authenticated principal (burst twice that)', '100')
     .option('--headers-timeout <duration>', 'time a client has to send the headers of a request (slow clients get 408 and are cut off)', '10s')
     .option('--request-timeout <duration>', 'time a client has to send a whole request, body included', '30s')
-    .option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed this long (plus 1 s) after its last answer', '5s')
+    .option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed this long (plus 1 s) after its last answer; keep it above the idle timeout of a proxy in front', '72s')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
     .action(async (opts: ServeOptions) => {
       if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw agentIdError('ERR_USAGE', '--port must be a number from 0 to 65535')
@@ -30,7 +30,6 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       }
       const [headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs] = ([['--headers-timeout', opts.headersTimeout], ['--request-timeout', opts.requestTimeout], ['--keep-alive-timeout', opts.keepAliveTimeout]] as const)
         .map(([name, value]) => parseDuration(value, name, 3600) * 1000) as [number, number, number]
-      if (headersTimeoutMs > requestTimeoutMs) throw agentIdError('ERR_USAGE', '--headers-timeout cannot be longer than --request-timeout (the headers are part of the request)')
       const { Issuer, startService } = await import('@agentid/issuer')
       const home = ctx.home()
       let created = false
@@ -45,6 +44,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, log: (line) => ctx.io.stderr(`${line}\n`) })
       } catch (error) {
         await issuer.close()
+        if (isAgentIdError(error)) throw error
         throw agentIdError('ERR_USAGE', `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`)
       }
       out.result(

@@ -25,9 +25,12 @@ export interface ServiceOptions {
   readonly bodyLimit?: number
   /**
    * Slow clients: milliseconds a connection has to send a request's headers (default 10 s) and
-   * the whole request, body included (default 30 s); an idle keep-alive connection is closed
-   * after `keepAliveTimeoutMs` (default 5 s). A client past a limit gets `408 ERR_INPUT_INVALID`
-   * and its connection is closed. Streams the service sends (`/status/events`) are not cut.
+   * the whole request, body included (default 30 s; not less than the headers'); an idle
+   * keep-alive connection is closed `keepAliveTimeoutMs` after its last answer (default 72 s,
+   * fastify's: above the idle timeout of common load balancers, which would otherwise reuse a
+   * connection the service is closing). A client past a limit gets `408 ERR_INPUT_INVALID` and its
+   * connection is closed. Streams the service sends (`/status/events`) are not cut.
+   * @throws AgentIdError ERR_USAGE (from createService) for a limit that is not a positive whole number
    */
   readonly headersTimeoutMs?: number
   readonly requestTimeoutMs?: number
@@ -90,13 +93,12 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
   void monitor.refreshRetired().catch(() => undefined)
   const maxAge = options.statusMaxAgeSeconds ?? 60
-  const requestTimeout = options.requestTimeoutMs ?? 30_000
-  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout)
+  const { headersTimeout, requestTimeout, keepAliveTimeout } = clientTimeouts(options)
   const app = Fastify({
     logger: false,
     bodyLimit,
     requestTimeout,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    keepAliveTimeout,
     // Node looks for connections past these timeouts only every `connectionsCheckingInterval`
     // (30 s by default, which would let a 10 s limit run to 40 s): look often enough that a limit
     // is enforced within a tenth of it, at most a second late.
@@ -312,10 +314,29 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   }
 }
 
+// The slow-client limits, checked: 0 would mean "no limit" to Node, which is no default to fall into.
+function clientTimeouts(options: ServiceOptions): { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number } {
+  const limit = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback
+    if (!Number.isSafeInteger(value) || value <= 0) throw agentIdError('ERR_USAGE', `${name} must be a positive whole number of milliseconds`)
+    return value
+  }
+  const headersTimeout = limit('headersTimeoutMs', options.headersTimeoutMs, 10_000)
+  const requestTimeout = limit('requestTimeoutMs', options.requestTimeoutMs, Math.max(30_000, headersTimeout))
+  if (headersTimeout > requestTimeout) throw agentIdError('ERR_USAGE', 'the headers timeout cannot be longer than the request timeout (the headers are part of the request)')
+  return { headersTimeout, requestTimeout, keepAliveTimeout: limit('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 72_000) }
+}
+
 // Errors Node raises before a request reaches fastify (timeouts, malformed HTTP, oversized
-// headers), answered in the service's own error format before the connection is closed.
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+// headers), answered in the service's own error format before the connection is closed; not
+// while an answer is already under way on it (a pipelined request behind an event stream), where
+// the bytes would land inside that answer.
+function answerClientError(error: Error & { code?: string }, socket: Socket & { _httpMessage?: { headersSent?: boolean } }): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
+  if (socket._httpMessage?.headersSent) {
+    socket.destroy()
+    return
+  }
   const [status, reason, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
     ? [408, 'Request Timeout', 'the request did not arrive in time; the connection is closed']
     : error.code === 'HPE_HEADER_OVERFLOW'

@@ -445,7 +445,7 @@ export interface IssuerStore {
    * @returns the records newly written
    * @throws AgentIdError ERR_CONFLICT, ERR_NOT_FOUND (root), ERR_STORE
    */
-  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput): Promise<DelegationRecord[]>
+  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput, alert?: (record: DelegationRecord) => Omit<AlertRecord, 'id'> | undefined): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }>
   /** The reported delegations below a credential of this issuer. */
   listDelegations(root: string): Promise<DelegationRecord[]>
   getCredential(id: string): Promise<CredentialRecord | undefined>

@@ -280,6 +280,7 @@ class SqliteStore implements IssuerStore {
   registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance | PendingRequest): Promise<IssuedRecord | undefined> {
     return this.#write(`register agent ${agent.did}`, async () => {
       if (this.#w('SELECT 1 FROM agents WHERE did = ?').get(agent.did)) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is already enrolled`)
+      this.#checkPersonRoles(agent)
       this.#w('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt)
       this.#appendAudit(audit)
@@ -290,6 +291,20 @@ class SqliteStore implements IssuerStore {
       }
       return this.#issue(initial)
     })
+  }
+
+  // Who acts for a person, kept consistent in the enrolling transaction (so that a retirement or
+  // another enrolment running at the same time cannot slip between check and insert): an
+  // employee agent's owner, when enrolled, is an active person; and a DID that employee agents
+  // name as their owner can only be enrolled as a person.
+  #checkPersonRoles(agent: AgentRecord): void {
+    if (agent.kind === 'employee') {
+      const owner = this.#w('SELECT name, kind, status FROM agents WHERE did = ?').get(agent.owner) as { name: string; kind: string; status: string } | undefined
+      if (owner && owner.kind !== 'person') throw agentIdError('ERR_INPUT_INVALID', `an employee agent's owner must be a person; ${agent.owner} is enrolled as a ${owner.kind} agent`)
+      if (owner && owner.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner.name} (${agent.owner}) is retired: no assistant can be enrolled for them`)
+    } else if (agent.kind !== 'person' && this.#w("SELECT 1 FROM agents WHERE owner = ? AND kind = 'employee'").get(agent.did)) {
+      throw agentIdError('ERR_INPUT_INVALID', `${agent.did} owns employee agents: enrol it as a person`)
+    }
   }
 
   getAgent(did: string): Promise<AgentRecord | undefined> {
@@ -781,10 +796,12 @@ class SqliteStore implements IssuerStore {
   }
 
   addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]> {
-    return this.#write('store alerts', () => {
-      const insert = this.#w('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)')
-      return alerts.map((a) => ({ ...a, id: Number(insert.run(a.at, a.kind, a.severity, a.subject ?? null, JSON.stringify(a.details)).lastInsertRowid) }))
-    })
+    return this.#write('store alerts', () => alerts.map((a) => this.#insertAlert(a)))
+  }
+
+  #insertAlert(a: Omit<AlertRecord, 'id'>): AlertRecord {
+    const id = this.#w('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)').run(a.at, a.kind, a.severity, a.subject ?? null, JSON.stringify(a.details)).lastInsertRowid
+    return { ...a, id: Number(id) }
   }
 
   retiredAgents(): Promise<string[]> {
@@ -823,9 +840,10 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput): Promise<DelegationRecord[]> {
+  recordDelegations(records: readonly DelegationRecord[], audit: (record: DelegationRecord) => AuditInput, alert?: (record: DelegationRecord) => Omit<AlertRecord, 'id'> | undefined): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }> {
     return this.#write('record delegations', () => {
       const written: DelegationRecord[] = []
+      const alerts: AlertRecord[] = []
       for (const r of records) {
         if (!this.#w('SELECT 1 FROM credentials WHERE id = ?').get(r.root)) throw agentIdError('ERR_NOT_FOUND', `credential ${r.root} was not issued here`)
         const known = this.#w('SELECT jwt_sha256 FROM delegations WHERE root = ? AND id = ?').get(r.root, r.id) as { jwt_sha256: string } | undefined
@@ -838,8 +856,10 @@ class SqliteStore implements IssuerStore {
           r.depth, r.notBefore, r.expires, r.jwtSha256, r.reportedAt)
         this.#appendAudit(audit(r))
         written.push(r)
+        const raised = alert?.(r)
+        if (raised) alerts.push(this.#insertAlert(raised))
       }
-      return written
+      return { recorded: written, alerts }
     })
   }
 
