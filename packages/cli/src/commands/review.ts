@@ -42,7 +42,7 @@ export function registerReview(program: Command, ctx: CommandContext): void {
 
   program
     .command('alerts')
-    .description('alerts, newest first (overdue reviews; anomalies come with monitoring)')
+    .description('alerts, newest first: overdue reviews (review.overdue), anomalies from verification events (anomaly.*), stray delegations (delegation.stray)')
     .action(async () => {
       const { alerts } = (await (await ctx.api()).call('GET', '/alerts')).body as { alerts: Array<{ id: number; at: string; kind: string; severity: string; subject?: string }> }
       ctx.out().result({ alerts }, () => (alerts.length === 0 ? 'no alerts' : alerts.map((a) => `${a.at}  ${a.severity}  ${a.kind}  ${a.subject ?? ''}`).join('\n')))
