@@ -40,7 +40,7 @@ export async function writeTextFile(cwd: string, path: string, content: string, 
 }
 
 /** An output file created empty before the work that fills it, so that a bad path fails first. */
-export interface ReservedFile {
+interface ReservedFile {
   readonly path: string
   write(content: string): Promise<void>
   /** Removes the empty file when the work failed. */
@@ -52,7 +52,7 @@ export interface ReservedFile {
  * as issuing a credential: the operation must not commit and then fail to deliver its result.
  * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID
  */
-export async function reserveOutputFile(cwd: string, path: string, options: { mode?: number } = {}): Promise<ReservedFile> {
+async function reserveOutputFile(cwd: string, path: string, options: { mode?: number } = {}): Promise<ReservedFile> {
   const full = resolve(cwd, path)
   let handle
   try {
@@ -72,15 +72,25 @@ export async function reserveOutputFile(cwd: string, path: string, options: { mo
 /**
  * Reserves the output file `path` names (when it names one), then runs `work`: an operation that
  * cannot be undone (issuing, creating a token) never commits and then fails to deliver its result.
- * The empty file is removed when `work` fails.
+ * The file then receives `contentOf(result)`; it is removed when `work` fails or its result has
+ * nothing to write (a request opened instead of a credential issued).
+ * @returns the result, and the full path of the file written, if one was
  * @throws AgentIdError ERR_CONFLICT, ERR_INPUT_INVALID (the file), or what `work` throws
  */
-export async function withOutputFile<T>(cwd: string, path: string | undefined, options: { mode?: number }, work: () => Promise<T>): Promise<{ result: T; file: ReservedFile | undefined }> {
+export async function withOutputFile<T>(cwd: string, path: string | undefined, options: { mode?: number }, work: () => Promise<T>, contentOf: (result: T) => string | undefined): Promise<{ result: T; file: string | undefined }> {
   const file = path !== undefined ? await reserveOutputFile(cwd, path, options) : undefined
+  let result: T
   try {
-    return { result: await work(), file }
+    result = await work()
   } catch (error) {
     await file?.discard()
     throw error
   }
+  const content = contentOf(result)
+  if (file && content !== undefined) {
+    await file.write(content)
+    return { result, file: file.path }
+  }
+  await file?.discard()
+  return { result, file: undefined }
 }

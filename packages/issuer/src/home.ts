@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { agentIdError } from '@agentid/core'
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
@@ -15,6 +15,16 @@ export interface IssuerHome {
 export function issuerHome(dir?: string, env: NodeJS.ProcessEnv = process.env): IssuerHome {
   const root = resolve(dir ?? env.AGENTID_HOME ?? '.agentid')
   return { dir: root, database: join(root, 'issuer.db'), kekFile: join(root, 'kek'), adminTokenFile: join(root, 'admin.token') }
+}
+
+/** True when something exists at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Writes a secret file readable by its owner only; refuses to overwrite. */

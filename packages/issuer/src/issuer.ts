@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { access, rename, rm } from 'node:fs/promises'
+import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import {
   AGENTID_CONTEXT_V1,
@@ -28,7 +28,7 @@ import {
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
-import { createKek, ensureHomeDir, issuerHome, loadKek, writeSecretFile, type IssuerHome } from './home.js'
+import { createKek, ensureHomeDir, issuerHome, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
@@ -157,7 +157,7 @@ export class Issuer {
     const home = issuerHome(options.home, env)
     const kekFromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
     for (const file of [home.database, home.adminTokenFile, ...(kekFromEnv ? [] : [home.kekFile])]) {
-      if (await exists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists: an issuer (or part of one) is in ${home.dir}`)
+      if (await pathExists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists: an issuer (or part of one) is in ${home.dir}`)
     }
     await ensureHomeDir(home)
     // Everything init creates is removed again if any step fails: no half-made issuer is left,
@@ -206,7 +206,7 @@ export class Issuer {
   static async open(options: IssuerOptions = {}): Promise<Issuer> {
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
-    if (!(await exists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
+    if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
     await refuseReadableSecrets(home)
     try {
       return await Issuer.#openWith(home, await loadKek(home, env), options)
@@ -214,8 +214,7 @@ export class Issuer {
       // A key-encryption-key rotation that committed but did not get to replace the kek file:
       // the new key is in kek.next. Finish the rotation.
       const nextFile = `${home.kekFile}.next`
-      if ((error as { code?: string }).code !== 'ERR_STORE' || (env.AGENTID_KEK ?? '') !== '' || !(await exists(nextFile))) throw error
-      const { readFile } = await import('node:fs/promises')
+      if ((error as { code?: string }).code !== 'ERR_STORE' || (env.AGENTID_KEK ?? '') !== '' || !(await pathExists(nextFile))) throw error
       const issuer = await Issuer.#openWith(home, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
       await rename(nextFile, home.kekFile)
       return issuer
@@ -1034,7 +1033,6 @@ function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex
 // The database (sealed keys, token hashes) and the admin token must be the owner's alone: refused at
 // start otherwise, with the fix (the kek file is checked where it is read).
 async function refuseReadableSecrets(home: IssuerHome): Promise<void> {
-  const { stat } = await import('node:fs/promises')
   for (const file of [home.database, home.adminTokenFile]) {
     let mode: number
     try {
@@ -1046,11 +1044,3 @@ async function refuseReadableSecrets(home: IssuerHome): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
-}

@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { agentIdError, isAgentIdError } from '@agentid/core'
-import { issuerHome, loadKek, type IssuerHome } from './home.js'
+import { issuerHome, loadKek, pathExists, type IssuerHome } from './home.js'
 import { Issuer } from './issuer.js'
 import { MIGRATIONS } from './store/sqlite/migrations.js'
 
@@ -13,8 +13,8 @@ import { MIGRATIONS } from './store/sqlite/migrations.js'
  * @throws AgentIdError ERR_CONFLICT (the file exists), ERR_NOT_FOUND (no issuer), ERR_STORE
  */
 export async function backupIssuer(home: IssuerHome, file: string): Promise<{ file: string; bytes: number }> {
-  if (await exists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists; choose another file`)
-  if (!(await exists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}`)
+  if (await pathExists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists; choose another file`)
+  if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}`)
   const db = new Database(home.database, { readonly: true, fileMustExist: true })
   try {
     await db.backup(file)
@@ -87,7 +87,7 @@ export async function restoreIssuer(file: string, options: { home?: string; env?
   const home = issuerHome(options.home, env)
   const checked = await checkBackup(file, env, home)
   let previous: string | undefined
-  if (await exists(home.database)) {
+  if (await pathExists(home.database)) {
     // In WAL mode an exclusive lock is refused while any other process has the database open (a
     // running service always does): then nothing is moved.
     const db = new Database(home.database, { fileMustExist: true, timeout: 200 })
@@ -113,11 +113,3 @@ export async function restoreIssuer(file: string, options: { home?: string; env?
   return { ...checked, ...(previous ? { previous } : {}) }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}

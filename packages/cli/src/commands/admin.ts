@@ -17,10 +17,8 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .option('--token-out <file>', 'write the token here (mode 0600) instead of printing it')
     .action(async (id: string, opts: { role: string[]; did?: string; tokenOut?: string }) => {
       const body = { id: parsePrincipalId(id, 'id'), roles: opts.role.map((r) => parseRoleName(r, '--role')), ...(opts.did !== undefined ? { did: parseDidKey(opts.did).did } : {}) }
-      const { result: created, file: reserved } = await withOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }, async () =>
-        (await (await ctx.api()).call('POST', '/principals', body)).body as { principal: PrincipalView; token: string })
-      if (reserved) await reserved.write(created.token)
-      const file = reserved?.path
+      const { result: created, file } = await withOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }, async () =>
+        (await (await ctx.api()).call('POST', '/principals', body)).body as { principal: PrincipalView; token: string }, (c) => c.token)
       ctx.out().result({ principal: created.principal, ...(file ? { tokenFile: file } : { token: created.token }) }, () =>
         `created ${created.principal.id} (${created.principal.roles.join(', ')})\n${file ? `  token written to ${file} (mode 0600)` : `  token ${created.token}\n  (shown once; give it to ${created.principal.id} over a safe channel)`}`)
     })
@@ -64,10 +62,8 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .option('--event <type>', 'event type to receive (status); repeatable', collect)
     .option('--secret-out <file>', 'write the secret here (mode 0600) instead of printing it')
     .action(async (url: string, opts: { event?: string[]; secretOut?: string }) => {
-      const { result: created, file: reserved } = await withOutputFile(ctx.io.cwd, opts.secretOut, { mode: 0o600 }, async () =>
-        (await (await ctx.api()).call('POST', '/webhooks', { url, ...(opts.event ? { events: opts.event } : {}) })).body as { webhook: { id: string; url: string; events: string[] }; secret: string })
-      if (reserved) await reserved.write(created.secret)
-      const file = reserved?.path
+      const { result: created, file } = await withOutputFile(ctx.io.cwd, opts.secretOut, { mode: 0o600 }, async () =>
+        (await (await ctx.api()).call('POST', '/webhooks', { url, ...(opts.event ? { events: opts.event } : {}) })).body as { webhook: { id: string; url: string; events: string[] }; secret: string }, (c) => c.secret)
       ctx.out().result({ webhook: created.webhook, ...(file ? { secretFile: file } : { secret: created.secret }) }, () =>
         `webhook ${created.webhook.id} -> ${created.webhook.url} (${created.webhook.events.join(', ')})\n${file ? `  secret written to ${file} (mode 0600)` : `  secret ${created.secret} (shown once)`}`)
     })

@@ -54,12 +54,10 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
         ...(opts.role !== undefined ? { role: opts.role } : {}),
       }
       if (opts.out !== undefined && opts.role === undefined) throw agentIdError('ERR_USAGE', '--out needs --role (a plain registration issues no credential)')
-      const { result: registered, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
-        (await (await ctx.api()).call('POST', '/agents', input)).body as { agent: AgentView; credentials: Array<CredentialView & { jwt: string }>; request?: { id: string; chain: string[] } })
+      const { result: registered, file: written } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+        (await (await ctx.api()).call('POST', '/agents', input)).body as { agent: AgentView; credentials: Array<CredentialView & { jwt: string }>; request?: { id: string; chain: string[] } },
+      (r) => r.credentials[0]?.jwt)
       const { agent: record, credentials, request } = registered
-      if (reserved && credentials[0]) await reserved.write(credentials[0].jwt)
-      else await reserved?.discard()
-      const written = credentials[0] ? reserved?.path : undefined
       ctx.out().result(
         { agent: record, credentials: credentials.map(({ jwt, ...c }) => ({ ...c, ...(written ? { file: written } : { jwt }) })), ...(request ? { request } : {}) },
         () => [`registered ${record.name} (${record.kind}) ${record.did}`,

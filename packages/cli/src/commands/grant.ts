@@ -39,11 +39,10 @@ function accessOptions(command: Command, defaultTtl: string): Command {
  */
 async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitingIsDone: boolean): Promise<void> {
   const body = accessRequest(did, opts)
-  const { result: answer, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
-    (await (await ctx.api()).call('POST', '/requests', body)).body as { credential?: CredentialAnswer; request?: RequestAnswer })
+  const { result: answer, file } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+    (await (await ctx.api()).call('POST', '/requests', body)).body as { credential?: CredentialAnswer; request?: RequestAnswer }, (a) => a.credential?.jwt)
   const out = ctx.out()
   if (answer.request) {
-    await reserved?.discard()
     const r = answer.request
     out.result({ request: r }, () => `request ${r.id} opened (risk ${r.risk}): it needs approval by ${r.chain.join(' then ')}; approvers run "agentid approve ${r.id}"`)
     if (!waitingIsDone) {
@@ -53,8 +52,6 @@ async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitin
     return
   }
   const c = answer.credential!
-  if (reserved) await reserved.write(c.jwt)
-  const file = reserved?.path
   out.result(
     { id: c.id, subject: c.subject, expires: c.expires, ...(c.risk ? { risk: c.risk } : {}), ...(file ? { file } : { jwt: c.jwt }) },
     () => (file ? `issued ${c.id} to ${c.subject} until ${c.expires} -> ${file}` : c.jwt),

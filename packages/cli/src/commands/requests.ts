@@ -45,12 +45,9 @@ export function registerRequests(program: Command, ctx: CommandContext): void {
     .action(async (id: string, opts: { role?: string; reason?: string; out?: string }) => {
       const body = { ...(opts.role !== undefined ? { role: parseRoleName(opts.role, '--role') } : {}), ...(opts.reason !== undefined ? { reason: opts.reason } : {}) }
       const path = `/requests/${encodeURIComponent(checkId(id, 'request id'))}/approve`
-      const { result: answer, file: reserved } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
-        (await (await ctx.api()).call('POST', path, body)).body as { request: RequestView; credential?: { id: string; expires: string; jwt: string } })
+      const { result: answer, file } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
+        (await (await ctx.api()).call('POST', path, body)).body as { request: RequestView; credential?: { id: string; expires: string; jwt: string } }, (a) => a.credential?.jwt)
       const { request, credential } = answer
-      if (credential && reserved) await reserved.write(credential.jwt)
-      else await reserved?.discard()
-      const file = credential && reserved ? reserved.path : undefined
       ctx.out().result(
         { request, ...(credential ? { credential: { id: credential.id, expires: credential.expires, ...(file ? { file } : { jwt: credential.jwt }) } } : {}) },
         () => (credential
