@@ -187,4 +187,21 @@ describe('agent-to-agent mutual verification (two agent processes over HTTP)', f
     }
     assert.equal(back.status, 200)
   })
+
+  // Last: it uses up this address's hellos for the current minute.
+  it('answers more than 60 hellos a minute from one address with 429 ERR_RATE_LIMITED and Retry-After', async () => {
+    const me = attacker(keys.mallory, jwts.mallory!)
+    const statuses: number[] = []
+    let refused: { status: number; body: any } | undefined
+    for (let i = 0; i < 62 && refused === undefined; i++) {
+      const r = await fetch(`${crm.url}${HANDSHAKE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(me.initiate().hello) })
+      statuses.push(r.status)
+      if (r.status === 429) {
+        assert.equal(r.headers.get('retry-after'), '60')
+        refused = { status: r.status, body: await r.json() }
+      } else await r.body?.cancel()
+    }
+    assert.ok(refused, `no 429 in ${statuses.join(',')}`)
+    assert.equal(refused.body.error.code, 'ERR_RATE_LIMITED')
+  })
 })

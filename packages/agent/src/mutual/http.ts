@@ -31,10 +31,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   })
 }
 
-// A refusal: the code's status for input errors, else 401 with a challenge that says what to do.
+// A refusal: the code's own status for malformed input, a denial and too many handshakes; any
+// other failure is 401 with a challenge that says what to do (handshake again).
+const OWN_STATUS = new Set<string>(['ERR_INPUT_INVALID', 'ERR_NOT_ENTITLED', 'ERR_FORBIDDEN', 'ERR_RATE_LIMITED'])
 function refuse(res: ServerResponse, error: AgentIdError): void {
-  const status = error.code === 'ERR_INPUT_INVALID' ? 400 : error.code === 'ERR_NOT_ENTITLED' || error.code === 'ERR_FORBIDDEN' ? 403 : 401
+  const status = OWN_STATUS.has(error.code) ? ERROR_CODES[error.code].status : 401
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+  if (error.code === 'ERR_RATE_LIMITED') headers['retry-after'] = '60'
   if (status === 401) headers['www-authenticate'] = `AgentID realm="agentid", error="${error.code}", handshake="${HANDSHAKE_PATH}"`
   res.writeHead(status, headers).end(JSON.stringify({ error: { code: error.code, message: error.message } }))
 }
@@ -69,10 +72,7 @@ export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMe
         if (req.url === HANDSHAKE_PATH) {
           if (req.method !== 'POST') throw agentIdError('ERR_INPUT_INVALID', 'handshake messages are POSTed')
           const message = parseStrictJson((await readBody(req, MAX_HANDSHAKE)).toString('utf8'), { maxLength: MAX_HANDSHAKE, maxDepth: 4 }) as { type?: unknown }
-          if (message?.type === 'agentid/hello' && tooMany(req.socket.remoteAddress ?? '')) {
-            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '60' }).end(JSON.stringify({ error: { code: 'ERR_FORBIDDEN', message: `more than ${HELLOS_PER_MINUTE} handshakes a minute from this address` } }))
-            return
-          }
+          if (message?.type === 'agentid/hello' && tooMany(req.socket.remoteAddress ?? '')) throw agentIdError('ERR_RATE_LIMITED', `more than ${HELLOS_PER_MINUTE} handshakes a minute from this address`)
           const answer = message?.type === 'agentid/hello'
             ? await mutual.respond(message)
             : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: 1, session: s.id, expires: new Date(s.expires).toISOString() }))
