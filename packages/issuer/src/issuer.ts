@@ -26,7 +26,7 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, resolveChains } from '@agentid/verifier'
+import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { createKek, ensureHomeDir, issuerHome, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
@@ -955,9 +955,6 @@ export class Issuer {
     return this.store.close()
   }
 }
-
-/** `type` of the statement a previous issuer key signs to name its successor. */
-export const ISSUER_ROTATION_TYPE = 'IssuerRotationCredential'
 
 /** Event types a webhook can receive. */
 export const WEBHOOK_EVENTS = ['status', 'alert'] as const

@@ -143,6 +143,12 @@ export interface Verifier {
   verifyPresentation(jwt: unknown, options: { challenge: string }): Promise<PresentationResult>
   /** Checks a single VC-JWT: signature, claims, time, trust and status. */
   verifyCredential(jwt: unknown): Promise<CredentialResult>
+  /**
+   * Checks again what can change after a credential was verified (time, trust, status) for one
+   * that this verifier returned in a result; its signature and parsing are not redone. For
+   * sessions that keep verifying a peer on every request.
+   */
+  recheckCredential(credential: VerifiedCredential): Promise<CredentialResult>
   /** Decides a concrete request against a verified presentation, now. */
   authorize(result: PresentationResult, request: AccessRequest): Decision
 }
@@ -238,6 +244,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return credential
   }
 
+  // A checked entitlement credential against the checks that can change: time, trust, status.
+  async function stillGood(credential: VerifiedCredential): Promise<CredentialResult> {
+    const nowMs = now()
+    checkCurrent(credential, nowMs / 1000)
+    return { ok: true, credential, statusChecked: await checkStatus(credential, nowMs) }
+  }
+
   // Trust (for an issuer's credential: delegations are vouched for by their chain) and time, the
   // checks that cannot be cached.
   function checkCurrent(credential: CheckedCredential, nowSec: number): void {
@@ -330,7 +343,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
           const root = links[0]
           const approvalsMissing = requireApprovals && missingApprovals(requireApprovals, root)
           for (const entitlement of leaf.entitlements) {
-            entitlements.push({ credentialId: leaf.id, issuer: root.issuer, expires: leaf.expires, entitlement, chain, ...(approvalsMissing ? { approvalsMissing } : {}) })
+            const granted: GrantedEntitlement = { credentialId: leaf.id, issuer: root.issuer, expires: leaf.expires, entitlement, chain }
+            entitlements.push(approvalsMissing ? { ...granted, approvalsMissing } : granted)
           }
         }
         const conflict = dutyConflicts.length > 0 ? heldDutyConflict(dutyConflicts, entitlements.map((g) => g.entitlement)) : undefined
@@ -344,12 +358,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     async verifyCredential(jwt) {
       try {
-        const nowMs = now()
         const credential = checkCredentialCached(jwt as string)
         if (credential.kind !== 'entitlement') throw agentIdError('ERR_DELEGATION', 'a delegation cannot be verified alone: present it with its chain')
-        checkCurrent(credential, nowMs / 1000)
-        const statusChecked = await checkStatus(credential, nowMs)
-        return { ok: true, credential, statusChecked }
+        return await stillGood(credential)
+      } catch (error) {
+        return failure(error)
+      }
+    },
+
+    async recheckCredential(credential) {
+      try {
+        return await stillGood(credential)
       } catch (error) {
         return failure(error)
       }

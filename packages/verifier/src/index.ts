@@ -13,7 +13,7 @@ export { checkAnyCredentialJwt, checkCredentialJwt } from './credential/verify-c
 export type { CheckedCredential, CredentialStatusEntry, VerifiedCredential, VerifiedDelegation } from './credential/verify-credential.js'
 export { chainExceeds, resolveChains } from './delegation/resolve-chains.js'
 export type { Chain } from './delegation/resolve-chains.js'
-export type { TrustedIssuer } from './credential/trusted-issuers.js'
+export { ISSUER_ROTATION_TYPE, type TrustedIssuer } from './credential/trusted-issuers.js'
 export type { ApprovalRequirements } from './credential/approval-requirements.js'
 export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js'
 export type { StatusOutcome, StatusSource } from './status/status-source.js'

@@ -98,8 +98,12 @@ export async function loadAgentKey(path: string): Promise<AgentKey> {
 
 /** Signs a JWT with the agent key: header `{alg: EdDSA, typ: JWT, kid}`. */
 export function signJwt(key: AgentKey, payload: Record<string, unknown>): string {
-  const header = encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: key.keyId }))
+  return signCompact(key, encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: key.keyId })), payload)
+}
+
+/** A compact JWS of `payload` under an already encoded header, signed with `key`. */
+export function signCompact(key: AgentKey, encodedHeader: string, payload: Record<string, unknown>): string {
   const body = encodeBase64url(JSON.stringify(payload))
-  const signature = sign(null, Buffer.from(`${header}.${body}`), key.privateKey)
-  return `${header}.${body}.${encodeBase64url(signature)}`
+  const signature = sign(null, Buffer.from(`${encodedHeader}.${body}`), key.privateKey)
+  return `${encodedHeader}.${body}.${encodeBase64url(signature)}`
 }

@@ -5,6 +5,7 @@ import {
   createVerifier,
   ReplayCache,
   resolveDidKey,
+  type CheckedCredential,
   type Decision,
   type PresentationResult,
   type ResolvedKey,
@@ -84,8 +85,6 @@ export interface MutualAgent {
   verifyRequest(request: { session: string | undefined; proof: string | undefined; method: string; target: string; body?: string | Uint8Array }): Promise<{ ok: true; session: Session } | MutualFailure>
   /** Decides a request of the peer against its entitlements, now. */
   authorize(session: Session, request: AccessRequest): Decision
-  /** A session by id, while it lasts. */
-  session(id: string): Session | undefined
   /** True when this agent holds a session with this id, expired or not (a cheap first look). */
   knows(id: string): boolean
 }
@@ -124,6 +123,12 @@ function parseMessage<T extends HandshakeMessage>(value: unknown, type: T['type'
   return m as unknown as T
 }
 
+// The one segment an agent's own entitlement credentials name, if they name exactly one.
+function segmentOf(credentials: readonly CheckedCredential[], did: string): string | undefined {
+  const segments = new Set(credentials.flatMap((c) => (c.kind === 'entitlement' && c.subject === did && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
+  return segments.size === 1 ? [...segments][0] : undefined
+}
+
 /** Keeps at most `max` entries, forgetting the oldest. */
 class Bounded<V> extends Map<string, V> {
   constructor(private readonly max: number) {
@@ -154,15 +159,14 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
   // This agent's own credentials: their earliest expiry bounds every session, and they say its segment.
   const own = options.credentials.map((jwt) => checkAnyCredentialJwt(jwt))
   const ownExpires = Math.min(...own.map((c) => c.expires)) * 1000
-  const ownSegments = new Set(own.flatMap((c) => (c.kind === 'entitlement' && c.subject === key.did && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
-  const mySegment = ownSegments.size === 1 ? [...ownSegments][0] : undefined
-  const sessions = new Bounded<Session>(maxSessions)
+  const mySegment = segmentOf(own, key.did)
+  // Each live session with the proofs it has accepted: replay protection per session, so that one
+  // peer cannot fill it for the others, and forgotten with its session.
+  const sessions = new Bounded<{ readonly session: Session; readonly proofs: ReplayCache }>(maxSessions)
   // Handshakes in flight: the ones this agent opened (its hello's nonce), and the ones it answered
   // (its response's nonce, with the initiator and its nonce). Each is used once.
   const initiated = new Bounded<number>(maxSessions)
   const pending = new Bounded<{ peer: string; nonce: string; expires: number }>(maxSessions)
-  // Replay protection per session, so that one peer cannot fill it for the others.
-  const replays = new Map<string, ReplayCache>()
   const newNonce = () => randomBytes(18).toString('base64url')
 
   function sessionId(initiator: string, responder: string, initiatorNonce: string, responderNonce: string): string {
@@ -179,8 +183,7 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
       const decision = verifier.authorize(result, request)
       if (!decision.allow) fail(decision.code === 'ERR_INPUT_INVALID' ? 'ERR_INPUT_INVALID' : 'ERR_NOT_ENTITLED', `peer ${peer} may not ${request.action} ${request.resource}: ${decision.message}`)
     }
-    const segments = new Set(result.credentials.flatMap((c) => (c.kind === 'entitlement' && c.subject === peer && c.claims.agent.segment ? [c.claims.agent.segment] : [])))
-    const segment = segments.size === 1 ? [...segments][0] : undefined
+    const segment = segmentOf(result.credentials, peer)
     if (options.segments) {
       if (segment === undefined) fail('ERR_FORBIDDEN', `peer ${peer} has no single segment, and this agent admits peers by segment`)
       if (mySegment === undefined) fail('ERR_FORBIDDEN', 'this agent has no single segment of its own to admit peers by')
@@ -196,12 +199,9 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
       ...(verified.segment !== undefined ? { peerSegment: verified.segment } : {}), peerKey: resolveDidKey(peer),
     }
     // At most SESSIONS_PER_PEER per peer: one peer shaking hands again and again evicts only its own.
-    const own = [...sessions.values()].filter((s) => s.peer === peer)
-    for (const old of own.slice(0, Math.max(0, own.length - SESSIONS_PER_PEER + 1))) {
-      sessions.delete(old.id)
-      replays.delete(old.id)
-    }
-    sessions.set(id, session)
+    const peers = [...sessions.values()].filter((s) => s.session.peer === peer)
+    for (const old of peers.slice(0, Math.max(0, peers.length - SESSIONS_PER_PEER + 1))) sessions.delete(old.session.id)
+    sessions.set(id, { session, proofs: new ReplayCache(PROOFS_PER_SESSION) })
     return session
   }
 
@@ -263,12 +263,12 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
     async verifyRequest(request) {
       return caught(async () => {
         if (!request.session || !request.proof) fail('ERR_UNAUTHORIZED', 'a request needs agentid-session and agentid-proof: complete a handshake first')
-        const session = sessions.get(request.session)
-        if (!session) fail('ERR_UNAUTHORIZED', 'unknown session: complete a handshake first')
+        const live = sessions.get(request.session)
+        if (!live) fail('ERR_UNAUTHORIZED', 'unknown session: complete a handshake first')
+        const { session, proofs } = live
         const at = now()
         if (at >= session.expires) {
           sessions.delete(session.id)
-          replays.delete(session.id)
           fail('ERR_VP_EXPIRED', 'the session has expired: complete a new handshake')
         }
         const claims = readProof(request.proof, session.peerKey)
@@ -276,18 +276,16 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
         if (claims.htm !== request.method.toUpperCase() || claims.htu !== request.target) fail('ERR_SIGNATURE', 'the proof is for another request (method or target)')
         if (claims.bh !== bodyHash(request.body)) fail('ERR_SIGNATURE', 'the body is not the one the proof was signed over')
         if (at - claims.iat * 1000 > toleranceMs || claims.iat * 1000 - at > PROOF_FUTURE_MS) fail('ERR_VP_EXPIRED', 'the proof is too old (or from the future)')
-        let seen = replays.get(session.id)
-        if (!seen) replays.set(session.id, (seen = new ReplayCache(PROOFS_PER_SESSION)))
         // Held past the last moment the proof could be accepted, so the boundary cannot be replayed.
-        const use = seen.reserve(claims.jti, claims.iat * 1000 + toleranceMs + 1000, at)
+        const use = proofs.reserve(claims.jti, claims.iat * 1000 + toleranceMs + 1000, at)
         if (use !== 'ok') fail('ERR_VP_REPLAY', use === 'replay' ? 'this proof was already used' : 'too many live proofs in this session; slow down')
-        // Zero trust: the peer's credentials must still be good now (revocation, suspension, expiry).
+        // Zero trust: the peer's credentials must still be good now (revocation, suspension, expiry);
+        // their signatures were checked at the handshake.
         for (const c of session.presentation.credentials) {
           if (c.kind !== 'entitlement') continue
-          const status = await verifier.verifyCredential(c.jwt)
+          const status = await verifier.recheckCredential(c)
           if (!status.ok) {
             sessions.delete(session.id)
-            replays.delete(session.id)
             fail(status.code, `the peer's credential ${c.id} is no longer good: ${status.message}`)
           }
         }
@@ -298,11 +296,6 @@ export function createMutualAgent(options: MutualOptions): MutualAgent {
     authorize(session, request) {
       if (now() >= session.expires) return { allow: false, code: 'ERR_VP_EXPIRED', message: 'the session has expired' }
       return verifier.authorize(session.presentation, request)
-    },
-
-    session(id) {
-      const s = sessions.get(id)
-      return s && now() < s.expires ? s : undefined
     },
 
     knows(id) {

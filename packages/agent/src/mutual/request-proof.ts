@@ -1,10 +1,12 @@
-import { createHash, randomUUID, sign } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { agentIdError, encodeBase64url } from '@agentid/core'
 import { decodeJwt, jwtSignatureValid, type ResolvedKey } from '@agentid/verifier'
-import type { AgentKey } from '../key/agent-key.js'
+import { signCompact, type AgentKey } from '../key/agent-key.js'
 
 /** `typ` of a request proof. */
 export const PROOF_TYPE = 'agentid-proof+jwt'
+// The same for every proof: encoded once. (No kid: the session already names the peer's key.)
+const PROOF_HEADER = encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYPE }))
 
 /** What a request proof covers. */
 export interface ProofClaims {
@@ -28,9 +30,7 @@ export function bodyHash(body: string | Uint8Array | undefined): string {
 
 /** A request proof: a compact JWS over the claims, signed with the sender's key (one signature). */
 export function signProof(key: AgentKey, claims: Omit<ProofClaims, 'jti' | 'iat'> & { iat?: number; jti?: string }): string {
-  const header = encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: PROOF_TYPE }))
-  const payload = encodeBase64url(JSON.stringify({ ...claims, iat: claims.iat ?? Math.floor(Date.now() / 1000), jti: claims.jti ?? randomUUID() }))
-  return `${header}.${payload}.${encodeBase64url(sign(null, Buffer.from(`${header}.${payload}`), key.privateKey))}`
+  return signCompact(key, PROOF_HEADER, { ...claims, iat: claims.iat ?? Math.floor(Date.now() / 1000), jti: claims.jti ?? randomUUID() })
 }
 
 const PROOF_LIMITS = { maxLength: 2048, maxDepth: 2 }

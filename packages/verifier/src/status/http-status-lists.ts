@@ -2,7 +2,7 @@ import { agentIdError } from '@agentid/core'
 import type { CredentialStatusEntry, VerifiedCredential } from '../credential/verify-credential.js'
 import { statusFromList } from './static-status-lists.js'
 import { checkStatusListJwt, type CheckedStatusList } from './status-list-credential.js'
-import type { StatusOutcome, StatusSource } from './status-source.js'
+import { unavailable, type StatusOutcome, type StatusSource } from './status-source.js'
 
 /** Options of {@link httpStatusLists}. */
 export interface HttpStatusListOptions {
@@ -36,10 +36,6 @@ export interface HttpStatusSource extends StatusSource {
 interface Cached {
   list: CheckedStatusList
   etag?: string
-}
-
-function unavailable(message: string): StatusOutcome {
-  return { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message }
 }
 
 /**
@@ -113,16 +109,16 @@ export function httpStatusLists(options: HttpStatusListOptions = {}): HttpStatus
 
     async check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): Promise<StatusOutcome> {
       const url = entry.statusListCredential
-      const ageOf = (c: Cached | undefined) => (c ? nowMs / 1000 - c.list.issuedAt : Infinity)
       let cached = cache.get(url)
-      if (ageOf(cached) > maxAge) {
+      const age = cached ? nowMs / 1000 - cached.list.issuedAt : Infinity
+      if (age > maxAge) {
         try {
           await fetchOnce(url)
         } catch (error) {
           return unavailable((error as Error).message)
         }
         cached = cache.get(url)
-      } else if (ageOf(cached) > refreshAfter) {
+      } else if (age > refreshAfter) {
         // Still fresh enough to answer; fetch the next version without making this caller wait.
         fetchOnce(url).catch(() => undefined)
       }

@@ -2,16 +2,12 @@ import { agentIdError } from '@agentid/core'
 import type { CredentialStatusEntry, VerifiedCredential } from '../credential/verify-credential.js'
 import { statusAt } from './bitstring.js'
 import { checkStatusListJwt, type CheckedStatusList } from './status-list-credential.js'
-import type { StatusOutcome, StatusSource } from './status-source.js'
+import { unavailable, type StatusOutcome, type StatusSource } from './status-source.js'
 
 /** Options of {@link statusListsFromJwts}. */
 export interface StaticStatusListOptions {
   /** Seconds after its publication that a list is still trusted as current (default 3600). */
   readonly maxAge?: number
-}
-
-function unavailable(message: string): StatusOutcome {
-  return { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message }
 }
 
 /**
