@@ -78,4 +78,19 @@ describe('monitoring: verification events, anomaly alerts, containment', functio
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('skips events about an agent not enrolled yet, and counts them once it is', async () => {
+    const t = await startTestService()
+    try {
+      const late = generateAgentKey()
+      const events = () => ({ events: [{ at: Date.now(), agent: late.did, decision: 'allow', resource: 'db:x', action: 'read' }] })
+      const before = await t.call(t.tokens.admin, 'POST', '/events', events())
+      assert.deepEqual([before.body.observed, before.body.skipped], [0, 1])
+      await t.issuer.registerAgent({ did: late.did, name: 'late', kind: 'service', owner: 'ops' }, 'test')
+      const after = await t.call(t.tokens.admin, 'POST', '/events', events())
+      assert.deepEqual([after.body.observed, after.body.skipped], [1, 0])
+    } finally {
+      await t.close()
+    }
+  })
 })

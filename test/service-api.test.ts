@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { generateAgentKey } from '@agentid/agent'
+import { createPresentation, generateAgentKey } from '@agentid/agent'
 import { ROLE_PRINCIPALS, startTestService, type RoleName, type TestService } from './support/service.js'
 
 // Who may call what, written out here independently of the route table it checks.
@@ -163,6 +163,25 @@ describe('issuer service API', function () {
       const anonymous: number[] = []
       for (let i = 0; i < 30; i++) anonymous.push((await limited.call(undefined, 'GET', '/health')).status)
       assert.ok(anonymous.includes(429), 'the address runs out too')
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('limits an agent that speaks for itself by presentation like any principal, by its DID', async () => {
+    const limited = await startTestService({ rateLimits: { perAddress: { perSecond: 1, burst: 100 }, perPrincipal: { perSecond: 1, burst: 3 } } })
+    try {
+      const bot = generateAgentKey()
+      const { credentials } = await limited.issuer.registerAgent({ did: bot.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
+        .then(async () => ({ credentials: [(await limited.issuer.grant({ subject: bot.did, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 600 }, 'test')).jwt] }))
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const { body } = await limited.call(undefined, 'GET', '/challenge')
+        const vp = createPresentation({ key: bot, credentials, audience: limited.issuer.did, challenge: body.challenge })
+        statuses.push((await limited.call(undefined, 'POST', '/requests', { subject: bot.did, entitlements: [{ resource: 'db:y', actions: ['read'] }], ttl: '1h' }, { authorization: `VP ${vp}` })).status)
+      }
+      assert.deepEqual(statuses.slice(3), [429, 429], `statuses ${statuses.join(',')}`)
+      assert.ok(statuses.slice(0, 3).every((s) => s !== 429), `statuses ${statuses.join(',')}`)
     } finally {
       await limited.close()
     }

@@ -124,6 +124,22 @@ describe('slow clients: 408 and a closed connection (real sockets on 127.0.0.1)'
     }
   })
 
+  it('headers larger than Node accepts get a 431 in the service error format', async () => {
+    const outcome = await slowClient(service.url, (socket) => socket.write(`GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`))
+    assert.match(outcome.received, /^HTTP\/1\.1 431 /)
+    assert.match(outcome.received, /"code":"ERR_INPUT_INVALID"/)
+  })
+
+  it('has the documented defaults: 10 s for headers, 30 s for a request, 72 s of keep-alive', async () => {
+    const defaults = await startTestService()
+    try {
+      const server = defaults.service.app.server
+      assert.deepEqual([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout], [10_000, 30_000, 72_000])
+    } finally {
+      await defaults.close()
+    }
+  })
+
   it('malformed HTTP gets a 400 in the service error format', async () => {
     const outcome = await slowClient(service.url, (socket) => socket.write('NOT HTTP AT ALL\r\n\r\n'))
     assert.match(outcome.received, /^HTTP\/1\.1 400 /)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { CommandContext } from '../context.js'
-import { writeTextFile } from '../files.js'
+import { withOutputFile } from '../files.js'
 
 export function registerIssuer(program: Command, ctx: CommandContext): void {
   const issuer = program.command('issuer').description('the issuer itself')
@@ -18,8 +18,8 @@ export function registerIssuer(program: Command, ctx: CommandContext): void {
     .requiredOption('--out <file>', 'where to write the rotation statement (VC-JWT) to give verifiers (createVerifier({ issuerRotations }))')
     .action(async (opts: { out: string }) => {
       const opened = await ctx.issuer()
-      const rotated = await opened.rotateIssuerKey(ctx.actor())
-      const file = await writeTextFile(ctx.io.cwd, opts.out, rotated.statement)
+      // The file is reserved first: a rotation is not undone, and its statement must not be lost.
+      const { result: rotated, file } = await withOutputFile(ctx.io.cwd, opts.out, {}, () => opened.rotateIssuerKey(ctx.actor()), (r) => r.statement)
       ctx.out().result({ previous: rotated.previous, did: rotated.did, statementFile: file }, () =>
         `the issuer is now ${rotated.did} (was ${rotated.previous}); rotation statement -> ${file}; restart the service`)
     })

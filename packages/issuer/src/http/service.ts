@@ -4,7 +4,7 @@ import type { Socket } from 'node:net'
 import type { Issuer } from '../issuer.js'
 import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
-import { mayCall, ROUTES, type Access, type Route } from './routes.js'
+import { APPROVER, mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { RateLimiter, type RateLimit } from './rate-limit.js'
 import { StatusEventHub } from './status-events.js'
 import { WebhookDispatcher } from './webhooks.js'
@@ -89,9 +89,15 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
-  const events = new StatusEventHub(issuer, publisher, log, (event) => void webhooks.deliver('status', event))
   const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
-  void monitor.refreshRetired().catch(() => undefined)
+  const refreshMonitor = () => void monitor.refreshRetired().catch(() => undefined)
+  // A changed list, whichever process changed it (the CLI retiring an agent on the same
+  // database included), is also when the monitor looks again at who is retired.
+  const events = new StatusEventHub(issuer, publisher, log, (event) => {
+    void webhooks.deliver('status', event)
+    refreshMonitor()
+  })
+  refreshMonitor()
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const { headersTimeout, requestTimeout, keepAliveTimeout } = clientTimeouts(options)
   const app = Fastify({
@@ -111,9 +117,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
   // Push: every committed status change is announced to subscribed verifiers at once.
+  // (A retirement in this process is looked at even when it changed no list: no credentials.)
   const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => {
     void events.check()
-    void monitor.refreshRetired().catch(() => undefined)
+    refreshMonitor()
   })
   app.decorate('statusEvents', events)
   app.addHook('preClose', async () => {
@@ -139,6 +146,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     reply.header('retry-after', String(wait))
     return agentIdError('ERR_RATE_LIMITED', `too many requests from ${who}; retry in ${wait} s`)
   }
+  // Every authenticated caller, principal or agent speaking for itself, has its own bucket.
+  const limitPrincipal = (reply: { header(name: string, value: string): unknown }, principal: Principal) => {
+    const wait = limits ? limits.principal.take(principal.id, Date.now()) : 0
+    if (wait > 0) throw limited(reply, wait, principal.id)
+  }
 
   // Rate limits, authentication and roles come first, before any body is read or validated.
   app.addHook('onRequest', async (request, reply) => {
@@ -155,7 +167,9 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
         reply.header('www-authenticate', 'Bearer realm="agentid"')
         throw agentIdError('ERR_UNAUTHORIZED', `${request.method} ${request.routeOptions.url} takes a principal's bearer token, not an agent's presentation`)
       }
-      principals.set(request, await agents.authenticate(header.slice(3).trim()))
+      const agent = await agents.authenticate(header.slice(3).trim())
+      limitPrincipal(reply, agent)
+      principals.set(request, agent)
       return
     }
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
@@ -164,13 +178,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
       throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
     }
-    if (limits) {
-      const wait = limits.principal.take(principal.id, Date.now())
-      if (wait > 0) throw limited(reply, wait, principal.id)
-    }
+    limitPrincipal(reply, principal)
     if (access !== 'any') {
-      const { policy } = await issuer.policy()
-      if (!mayCall(principal, access, policy.approverRoles)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} (${principal.roles.join(', ')}) may not ${request.method} ${request.routeOptions.url}: needs ${access.join(' or ')}`)
+      // The policy (a read) only where it matters: routes open to its approver roles.
+      const approverRoles = access.includes(APPROVER) ? (await issuer.policy()).policy.approverRoles : []
+      if (!mayCall(principal, access, approverRoles)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} (${principal.roles.join(', ')}) may not ${request.method} ${request.routeOptions.url}: needs ${access.join(' or ')}`)
     }
     principals.set(request, principal)
   })

@@ -14,10 +14,9 @@ export class EventMonitor {
   readonly #announce: (alert: AlertRecord) => void
   readonly #detector: AnomalyDetector
   #retired = new Set<string>()
-  // Whether a DID is an enrolled agent, looked up once per DID (a few thousand remembered).
-  readonly #known = new Map<string, boolean>()
-  ingested = 0
-  skipped = 0
+  // The DIDs known to be enrolled agents, each looked up once (a few thousand remembered). Only
+  // the yeses are kept: an agent enrolled after its first events must count from then on.
+  readonly #known = new Set<string>()
 
   constructor(issuer: Issuer, log: (line: string) => void, announce: (alert: AlertRecord) => void) {
     this.#issuer = issuer
@@ -33,31 +32,27 @@ export class EventMonitor {
   }
 
   async #enrolled(did: string): Promise<boolean> {
-    let known = this.#known.get(did)
-    if (known === undefined) {
-      known = (await this.#issuer.store.getAgent(did)) !== undefined
-      if (this.#known.size >= 10_000) this.#known.clear()
-      this.#known.set(did, known)
-    }
-    return known
+    if (this.#known.has(did)) return true
+    if ((await this.#issuer.store.getAgent(did)) === undefined) return false
+    if (this.#known.size >= 10_000) this.#known.clear()
+    this.#known.add(did)
+    return true
   }
 
   /**
    * Observes a batch (in time order); returns the alerts it raised. Events about agents this issuer
    * did not enrol, or dated more than 5 minutes ahead of its clock or a week behind it, are counted
-   * and skipped: the detector keeps state only for real agents, on real time.
+   * (`skipped`) and left out: the detector keeps state only for real agents, on real time.
    */
   async ingest(events: readonly VerificationEvent[], reporter: string): Promise<{ observed: number; skipped: number; alerts: AlertRecord[] }> {
     const found: Anomaly[] = []
     const now = Date.now()
     const usable: VerificationEvent[] = []
     for (const event of events) {
-      if (event.at > now + 300_000 || event.at < now - 7 * 86_400_000 || !(await this.#enrolled(event.agent))) this.skipped++
-      else usable.push(event)
+      if (event.at <= now + 300_000 && event.at >= now - 7 * 86_400_000 && (await this.#enrolled(event.agent))) usable.push(event)
     }
     usable.sort((a, b) => a.at - b.at)
     for (const event of usable) found.push(...this.#detector.observe(event))
-    this.ingested += usable.length
     const result = (alerts: AlertRecord[]) => ({ observed: usable.length, skipped: events.length - usable.length, alerts })
     if (found.length === 0) return result([])
     const alerts = await this.#issuer.store.addAlerts(found.map((a) => ({
