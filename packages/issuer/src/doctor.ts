@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises'
 import Database from 'better-sqlite3'
-import type { IssuerHome } from './home.js'
+import { kekFromEnv, type IssuerHome } from './home.js'
 import { Issuer } from './issuer.js'
-import { MIGRATIONS } from './store/sqlite/migrations.js'
+import { LATEST_SCHEMA, schemaVersion } from './store/sqlite/migrations.js'
 
 /** One thing `agentid doctor` looked at. */
 export interface DoctorFinding {
@@ -43,7 +43,7 @@ export async function runDoctor(home: IssuerHome, env: NodeJS.ProcessEnv, now: (
     return findings
   }
   add('database permissions', (dbMode & 0o077) === 0, `${home.database} is ${dbMode.toString(8)}`, `chmod 600 ${home.database}`)
-  const fromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
+  const fromEnv = kekFromEnv(env)
   const kekMode = await mode(home.kekFile)
   if (fromEnv) add('key-encryption key', true, 'from AGENTID_KEK')
   else if (kekMode === undefined) add('key-encryption key', false, `neither AGENTID_KEK nor ${home.kekFile}`, 'set AGENTID_KEK to the key the database was created with, or restore the kek file')
@@ -59,9 +59,8 @@ export async function runDoctor(home: IssuerHome, env: NodeJS.ProcessEnv, now: (
     add('journal mode', journal === 'wal', `journal_mode=${String(journal)}`, 'open the issuer once with this agentid (it sets WAL at start)')
     const integrity = db.pragma('integrity_check', { simple: true })
     add('integrity', integrity === 'ok', `integrity_check: ${String(integrity)}`, 'restore the latest good backup ("agentid restore <file>")')
-    const schema = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
-    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version
-    add('schema', schema <= latest, `schema ${schema}, this agentid knows up to ${latest}${schema < latest ? ' (migrated at the next start)' : ''}`, 'upgrade agentid')
+    const schema = schemaVersion(db)
+    add('schema', schema <= LATEST_SCHEMA, `schema ${schema}, this agentid knows up to ${LATEST_SCHEMA}${schema < LATEST_SCHEMA ? ' (migrated at the next start)' : ''}`, 'upgrade agentid')
     newestAudit = (db.prepare('SELECT COALESCE(MAX(at), 0) AS at FROM audit_log').get() as { at: number }).at
   } finally {
     db.close()

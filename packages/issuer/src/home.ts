@@ -38,13 +38,18 @@ export async function writeSecretFile(path: string, content: string): Promise<vo
   }
 }
 
+/** True when the key-encryption key comes from `AGENTID_KEK` rather than the home's `kek` file. */
+export function kekFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
+}
+
 /**
  * The key-encryption key: `AGENTID_KEK` (base64url) when set, else the home's `kek` file, which
  * must not be readable by others.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND
  */
 export async function loadKek(home: IssuerHome, env: NodeJS.ProcessEnv = process.env): Promise<KeyEncryptionKey> {
-  if (env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== '') return parseKek(env.AGENTID_KEK, 'AGENTID_KEK')
+  if (kekFromEnv(env)) return parseKek(env.AGENTID_KEK!, 'AGENTID_KEK')
   let info
   try {
     info = await stat(home.kekFile)
@@ -59,7 +64,7 @@ export async function loadKek(home: IssuerHome, env: NodeJS.ProcessEnv = process
  * For `init`: the key from `AGENTID_KEK` if set, else a new one written to the home's `kek` file.
  */
 export async function createKek(home: IssuerHome, env: NodeJS.ProcessEnv = process.env): Promise<{ kek: KeyEncryptionKey; source: string }> {
-  if (env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== '') return { kek: parseKek(env.AGENTID_KEK, 'AGENTID_KEK'), source: 'AGENTID_KEK' }
+  if (kekFromEnv(env)) return { kek: parseKek(env.AGENTID_KEK!, 'AGENTID_KEK'), source: 'AGENTID_KEK' }
   const kek = generateKek()
   await writeSecretFile(home.kekFile, `${kek.toString('base64url')}\n`)
   return { kek, source: home.kekFile }

@@ -28,7 +28,7 @@ import {
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
-import { createKek, ensureHomeDir, issuerHome, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
+import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
@@ -155,8 +155,8 @@ export class Issuer {
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
-    const kekFromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
-    for (const file of [home.database, home.adminTokenFile, ...(kekFromEnv ? [] : [home.kekFile])]) {
+    const keyInEnv = kekFromEnv(env)
+    for (const file of [home.database, home.adminTokenFile, ...(keyInEnv ? [] : [home.kekFile])]) {
       if (await pathExists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists: an issuer (or part of one) is in ${home.dir}`)
     }
     await ensureHomeDir(home)
@@ -166,7 +166,7 @@ export class Issuer {
     let store: IssuerStore | undefined
     try {
       const { kek, source } = await createKek(home, env)
-      if (!kekFromEnv) created.push(home.kekFile)
+      if (!keyInEnv) created.push(home.kekFile)
       created.push(home.database, `${home.database}-wal`, `${home.database}-shm`)
       store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
       const agent = createIssuerAgent(store.custody)
@@ -177,7 +177,7 @@ export class Issuer {
       })
       const did = parseDidKey(identifier.did).did
       const now = (options.now ?? Date.now)()
-      const adminToken = `aid_${randomBytes(32).toString('base64url')}`
+      const adminToken = newToken()
       const publicUrl = env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL
       const listId = 'rev-1'
       await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
@@ -186,10 +186,10 @@ export class Issuer {
         {
           settings: { issuerDid: did, publicUrl },
           statusList: { id: listId, purpose: 'revocation', size: STATUS_LIST_SIZE, createdAt: now },
-          admin: { id: 'admin', roles: ['admin'], tokenSha256: createHash('sha256').update(adminToken).digest('hex'), createdAt: now },
+          admin: { id: 'admin', roles: ['admin'], tokenSha256: tokenHash(adminToken), createdAt: now },
           roles: DEFAULT_ROLES,
         },
-        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: kekFromEnv ? 'env' : 'file' } },
+        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file' } },
       )
       return { issuer: new Issuer({ did, home, store, agent, publicUrl, options }), adminToken, kekSource: source }
     } catch (error) {
@@ -214,7 +214,7 @@ export class Issuer {
       // A key-encryption-key rotation that committed but did not get to replace the kek file:
       // the new key is in kek.next. Finish the rotation.
       const nextFile = `${home.kekFile}.next`
-      if ((error as { code?: string }).code !== 'ERR_STORE' || (env.AGENTID_KEK ?? '') !== '' || !(await pathExists(nextFile))) throw error
+      if ((error as { code?: string }).code !== 'ERR_STORE' || kekFromEnv(env) || !(await pathExists(nextFile))) throw error
       const issuer = await Issuer.#openWith(home, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
       await rename(nextFile, home.kekFile)
       return issuer
@@ -256,8 +256,6 @@ export class Issuer {
       status: 'active',
       createdAt: this.#now(),
     }
-    // An employee's assistant acts for one person: its owner is that person's DID, the only key
-    // that can delegate the employee's rights to it.
     // An employee's assistant acts for one person: its owner is that person's DID, the only key
     // that can delegate the employee's rights to it (the store checks the rest in its transaction).
     if (agent.kind === 'employee' && !agent.owner.startsWith('did:')) throw agentIdError('ERR_INPUT_INVALID', "an employee agent's --owner must be the employee's did:key")
@@ -308,9 +306,8 @@ export class Issuer {
     const { agent, policy, version, assessment, principal, entitlements } = await this.#judge(input, by)
     if (assessment.chain.length === 0) return { credential: await this.#issueNow(agent, input, principal, { policy, assessment }) }
     // Refused now rather than after the approvers' work; checked again when issued.
-    const touched = conflictsTouched(policy.conflicts, entitlements)
-    const conflict = touched.length > 0 ? findDutyConflict(touched, entitlements, await this.store.dutyGroupCredentials(agent)) : undefined
-    if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
+    const guard = dutyGuard(policy, entitlements)
+    if (guard) guard(await this.store.dutyGroupCredentials(agent))
     const request = this.#newRequest(agent, input, entitlements, principal, { policy, version, assessment })
     await this.store.createRequest(request, this.#requestAudit(request))
     return { request }
@@ -472,13 +469,8 @@ export class Issuer {
         ...(r.approvals ? { approvals: r.approvals } : {}),
       },
     })
-    // Separation of duties inside the transaction, against what the duty group holds then; only
-    // for the rules this grant touches (most grants touch none and need no look).
-    const conflicts = conflictsTouched(judged.policy.conflicts, entitlements)
-    const guard = conflicts.length === 0 ? undefined : (held: readonly CredentialRecord[]) => {
-      const conflict = findDutyConflict(conflicts, entitlements, held)
-      if (conflict) throw sodError(conflict.rule, conflict.holder?.id)
-    }
+    // Separation of duties inside the transaction, against what the duty group holds then.
+    const guard = dutyGuard(judged.policy, entitlements)
     return { draft, sign, audit, ...(guard ? { guard } : {}) }
   }
 
@@ -694,8 +686,7 @@ export class Issuer {
     const role: RoleTemplate = { name: parseRoleTemplateName(input.name), description: input.description, entitlements: parseEntitlements(input.entitlements, 'entitlements'), ttlSeconds: input.ttlSeconds }
     const { policy } = await this.policy()
     checkTtl(role.ttlSeconds, Math.min(assessEntitlements(policy, role.entitlements).maxTtlSeconds, MAX_GRANT_TTL), false)
-    const conflict = findDutyConflict(policy.conflicts, role.entitlements, [])
-    if (conflict) throw sodError(conflict.rule, undefined)
+    dutyGuard(policy, role.entitlements)?.([]) // a template that holds both sides alone
     await this.store.putRole(role, (previous) => ({
       actor: principal.id, action: previous ? 'role.update' : 'role.create', target: `role:${role.name}`,
       details: { description: role.description, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds },
@@ -846,9 +837,11 @@ export class Issuer {
    */
   async maybeCheckpoint(options: { everyEntries: number; everyMs: number }): Promise<AuditCheckpointRecord | undefined> {
     const [last] = await this.store.listCheckpoints(1)
-    const added = await this.store.readAudit((last?.seq ?? 0) + 1, options.everyEntries)
-    if (added.length === 0) return undefined
-    if (added.length < options.everyEntries && last !== undefined && this.#now() - last.at < options.everyMs) return undefined
+    const since = (last?.seq ?? 0) + 1
+    // Audit sequence numbers have no gaps: two single-row reads tell "any new" and "enough new".
+    if ((await this.store.readAudit(since, 1)).length === 0) return undefined
+    const enough = (await this.store.readAudit(since + options.everyEntries - 1, 1)).length > 0
+    if (!enough && last !== undefined && this.#now() - last.at < options.everyMs) return undefined
     return this.checkpoint()
   }
 
@@ -902,7 +895,7 @@ export class Issuer {
   async rotateKek(by: string | Principal, env: NodeJS.ProcessEnv = process.env): Promise<{ reencrypted: number; newKek?: string; kekFile?: string }> {
     const principal = requireRole(by, 'admin', 'rotate the key-encryption key')
     const next = generateKek()
-    const fromEnv = env.AGENTID_KEK !== undefined && env.AGENTID_KEK !== ''
+    const fromEnv = kekFromEnv(env)
     const nextFile = `${this.home.kekFile}.next`
     if (!fromEnv) {
       await rm(nextFile, { force: true })
@@ -979,10 +972,18 @@ function requireRole(by: string | Principal, role: string, what: string): Princi
   return principal
 }
 
-function sodError(rule: string, holder: string | undefined): Error {
-  return agentIdError('ERR_SOD_CONFLICT', holder === undefined
-    ? `separation of duties: this grant would hold both sides of rule "${rule}"`
-    : `separation of duties: rule "${rule}" forbids this grant beside credential ${holder}`)
+// Separation of duties for a grant of `entitlements`: a check of what the duty group holds, for
+// the rules the grant touches, or undefined when it touches none (most grants: no look needed).
+function dutyGuard(policy: Policy, entitlements: readonly Entitlement[]): ((held: readonly CredentialRecord[]) => void) | undefined {
+  const conflicts = conflictsTouched(policy.conflicts, entitlements)
+  if (conflicts.length === 0) return undefined
+  return (held) => {
+    const conflict = findDutyConflict(conflicts, entitlements, held)
+    if (conflict === undefined) return
+    throw agentIdError('ERR_SOD_CONFLICT', conflict.holder === undefined
+      ? `separation of duties: this grant would hold both sides of rule "${conflict.rule}"`
+      : `separation of duties: rule "${conflict.rule}" forbids this grant beside credential ${conflict.holder.id}`)
+  }
 }
 
 function checkTtl(ttlSeconds: number, max: number, jit: boolean): void {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { agentIdError, isAgentIdError } from '@agentid/core'
 import { issuerHome, loadKek, pathExists, type IssuerHome } from './home.js'
 import { Issuer } from './issuer.js'
-import { MIGRATIONS } from './store/sqlite/migrations.js'
+import { LATEST_SCHEMA, schemaVersion } from './store/sqlite/migrations.js'
 
 /**
  * A consistent copy of the issuer's database while it runs (SQLite's online backup API), written
@@ -48,13 +48,13 @@ export async function checkBackup(file: string, env: NodeJS.ProcessEnv, kekHome:
   try {
     const integrity = db.pragma('integrity_check', { simple: true })
     if (integrity !== 'ok') throw agentIdError('ERR_STORE', `backup fails SQLite's integrity check: ${String(integrity)}`)
-    schema = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
+    schema = schemaVersion(db)
   } catch (error) {
     throw isAgentIdError(error) ? error : agentIdError('ERR_STORE', `backup is not an agentid database: ${(error as Error).message}`, { cause: error })
   } finally {
     db.close()
   }
-  if (schema > MIGRATIONS[MIGRATIONS.length - 1]!.version) throw agentIdError('ERR_STORE', `backup has schema ${schema}, newer than this agentid`)
+  if (schema > LATEST_SCHEMA) throw agentIdError('ERR_STORE', `backup has schema ${schema}, newer than this agentid`)
   // Open a scratch copy as an issuer (migrations may run on it, never on the backup itself).
   const scratch = join(dirname(file), `.agentid-restore-check-${process.pid}-${Date.now()}`)
   await mkdir(scratch, { mode: 0o700 })

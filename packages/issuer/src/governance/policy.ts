@@ -13,6 +13,7 @@ import {
   type ResourceScope,
   type RiskLevel,
 } from '@agentid/core'
+import { AGENT_ROLE, BUILT_IN_ROLES } from './principal.js'
 
 /** What a policy says about some actions on some resources. */
 export interface PolicyRule {
@@ -145,7 +146,7 @@ export function parsePolicy(value: unknown): Policy {
   const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend'])
   const approverRoles = list(r.approverRoles, 'policy.approverRoles', 16).map((role, i) => parseRoleName(role, `policy.approverRoles[${i}]`))
   if (new Set(approverRoles).size !== approverRoles.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.approverRoles" repeats a role')
-  for (const reserved of ['admin', 'auditor', 'reviewer', 'agent-owner', 'reporter', 'agent']) {
+  for (const reserved of [...BUILT_IN_ROLES, AGENT_ROLE]) {
     if (approverRoles.includes(reserved)) throw agentIdError('ERR_INPUT_INVALID', `"policy.approverRoles" cannot include the built-in role "${reserved}"`)
   }
   const chains = object(r.approvalChains, 'policy.approvalChains', RISK_LEVELS)

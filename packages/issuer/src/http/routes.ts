@@ -68,7 +68,7 @@ export interface Route {
   readonly handler: (ctx: RouteContext) => Promise<RouteResult>
 }
 
-const APPROVER = 'approver'
+export const APPROVER = 'approver'
 const READERS: Access = 'any'
 
 const didParam = schema.idParam('did', 128)
@@ -293,7 +293,7 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer }) => ({ body: { webhooks: (await issuer.store.listWebhooks()).map(webhookView) } }),
   },
   {
-    method: 'POST', url: '/webhooks', summary: 'register a webhook for signed events (status); its secret is in this answer only', tag: 'monitoring', access: ['admin'],
+    method: 'POST', url: '/webhooks', summary: 'register a webhook for signed events (status, alert; both by default); its secret is in this answer only', tag: 'monitoring', access: ['admin'],
     body: schema.webhookBody, success: [201],
     handler: async ({ issuer, principal, body }) => {
       const created = await issuer.createWebhook(body as { url: string; events?: string[] }, principal)
@@ -308,7 +308,7 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/alerts', summary: 'alerts, newest first (overdue reviews)', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
+    method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray)', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
     handler: async ({ issuer }) => ({ body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }),
   },
   {

@@ -31,10 +31,6 @@ export class StatusEventHub {
     this.#maxClients = maxClients
   }
 
-  get clients(): number {
-    return this.#clients.size
-  }
-
   /**
    * Takes over a response as an event stream and sends the current version of every list, so a
    * verifier that reconnects learns what it missed. Returns false when there are too many clients.

@@ -8,7 +8,7 @@ const MAX_PENDING = 1000
 /**
  * Posts signed events to the registered webhooks, in the background: a slow or dead receiver
  * never holds up the issuer. Each post is retried after 0.5 s, 2 s and 8 s; past 1,000
- * undelivered posts, new ones are dropped and counted. The signature
+ * undelivered posts, new ones are dropped, and each drop is logged. The signature
  * (`x-agentid-signature: t=<seconds>,v1=<HMAC-SHA256>`) is checked by receivers with
  * `verifyWebhookSignature` from `@agentid/verifier`.
  */
@@ -16,7 +16,6 @@ export class WebhookDispatcher {
   readonly #issuer: Issuer
   readonly #log: (line: string) => void
   #pending = 0
-  dropped = 0
 
   constructor(issuer: Issuer, log: (line: string) => void) {
     this.#issuer = issuer
@@ -35,7 +34,7 @@ export class WebhookDispatcher {
     for (const { webhook, secret } of hooks) {
       if (!webhook.events.includes(type)) continue
       if (this.#pending >= MAX_PENDING) {
-        this.dropped++
+        this.#log(`agentid serve: webhook ${webhook.id}: ${MAX_PENDING} posts undelivered, this ${type} event dropped`)
         continue
       }
       this.#pending++

@@ -100,10 +100,6 @@ export class AnomalyDetector {
     this.#isRetired = options.isRetired ?? (() => false)
   }
 
-  get agents(): number {
-    return this.#agents.size
-  }
-
   /** Takes one event (in time order per agent); returns what it found, usually nothing. */
   observe(event: VerificationEvent): Anomaly[] {
     const found: Anomaly[] = []

@@ -238,7 +238,7 @@ export interface WebhookRecord {
   readonly createdAt: number
 }
 
-/** An alert record (overdue reviews now; anomalies later). */
+/** An alert record: an overdue review, an anomaly from verification events, a stray delegation. */
 export interface AlertRecord {
   readonly id: number
   readonly at: number

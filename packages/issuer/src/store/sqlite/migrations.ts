@@ -3,6 +3,11 @@
  * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
  * to rebuild a table others refer to), and the references are checked before it commits.
  */
+/** The schema version a database has reached (0 for none): the highest migration applied. */
+export function schemaVersion(db: { prepare(sql: string): { get(): unknown } }): number {
+  return (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
+}
+
 export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name: string; readonly sql: string; readonly rebuildsTables?: true }> = [
   {
     version: 1,
@@ -285,3 +290,6 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
     `,
   },
 ]
+
+/** The schema version this agentid migrates databases to. */
+export const LATEST_SCHEMA = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { agentIdError } from '@agentid/core'
-import { MIGRATIONS } from './migrations.js'
+import { LATEST_SCHEMA, MIGRATIONS, schemaVersion } from './migrations.js'
 
 type SqliteDatabase = Database.Database
 
@@ -45,9 +45,8 @@ export function openDatabase(path: string, options: { create: boolean }): Sqlite
 
 function migrate(db: SqliteDatabase): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT')
-  const current = (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version
-  if (current > latest) throw agentIdError('ERR_STORE', `database schema ${current} is newer than this agentid (${latest}); upgrade agentid`)
+  const current = schemaVersion(db)
+  if (current > LATEST_SCHEMA) throw agentIdError('ERR_STORE', `database schema ${current} is newer than this agentid (${LATEST_SCHEMA}); upgrade agentid`)
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue
     if (m.rebuildsTables) db.pragma('foreign_keys = OFF')

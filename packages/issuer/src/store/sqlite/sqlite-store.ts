@@ -71,6 +71,7 @@ interface CampaignRow { id: string; name: string; created_by: string; created_at
 interface ItemRow { id: string; campaign: string; credential_id: string; risk: string; decision: string | null; reviewer: string | null; decided_at: number | null }
 interface WebhookRow { id: string; url: string; events: string; secret_sealed: string; created_by: string; created_at: number }
 interface AlertRow { id: number; at: number; kind: string; severity: string; subject: string | null; details: string }
+interface StatusListRow { id: string; purpose: string; size: number; created_at: number; issuer: string | null }
 
 function toAgent(row: AgentRow): AgentRecord {
   return {
@@ -145,6 +146,10 @@ function toItem(row: ItemRow): ReviewItemRecord {
 
 function toWebhook(row: WebhookRow): WebhookRecord {
   return { id: row.id, url: row.url, events: JSON.parse(row.events) as string[], createdBy: row.created_by, createdAt: row.created_at }
+}
+
+function toStatusList(row: StatusListRow): StatusListRecord {
+  return { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at, ...(row.issuer ? { issuer: row.issuer } : {}) }
 }
 
 function toAlert(row: AlertRow): AlertRecord {
@@ -338,13 +343,19 @@ class SqliteStore implements IssuerStore {
     return this.#write(`issue credential ${draft.id}`, () => this.#issue({ draft, sign, audit, ...(guard ? { guard } : {}) }))
   }
 
+  // Inside a write: the agent, enrolled, active and not suspended now (not when the caller looked).
+  #activeAgent(did: string): { kind: string; owner: string } {
+    const agent = this.#w('SELECT status, kind, owner, suspended_at FROM agents WHERE did = ?').get(did) as { status: string; kind: string; owner: string; suspended_at: number | null } | undefined
+    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${did} is ${agent.status}`)
+    if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${did} is suspended; resume it first`)
+    return agent
+  }
+
   // Inside a transaction: the agent must be active now (not when the caller looked), then the
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
-    const agent = this.#w('SELECT status, kind, owner, suspended_at FROM agents WHERE did = ?').get(draft.subject) as { status: string; kind: string; owner: string; suspended_at: number | null } | undefined
-    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${draft.subject} is not enrolled`)
-    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is ${agent.status}`)
-    if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${draft.subject} is suspended; resume it first`)
+    const agent = this.#activeAgent(draft.subject)
     if (guard) guard(this.#dutyGroupCredentials(draft.subject, agent.kind, agent.owner))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
@@ -534,10 +545,7 @@ class SqliteStore implements IssuerStore {
 
   // Inside a write: the agent must be active and not suspended, and the same request not pending.
   #insertRequest(request: AccessRequestRecord, audit: AuditInput): void {
-    const agent = this.#w('SELECT status, suspended_at FROM agents WHERE did = ?').get(request.subject) as { status: string; suspended_at: number | null } | undefined
-    if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${request.subject} is not enrolled`)
-    if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is ${agent.status}`)
-    if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${request.subject} is suspended; resume it first`)
+    this.#activeAgent(request.subject)
     const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
     const task = request.task ? JSON.stringify(request.task) : null
     const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
@@ -704,8 +712,8 @@ class SqliteStore implements IssuerStore {
         })
         this.#w("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
         if (overdue.length > 0) {
-          this.#w('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?)').run(nowMs, 'review.overdue', 'high', campaign.id,
-            JSON.stringify({ campaign: campaign.id, items: overdue.map((i) => i.id), credentials: overdue.map((i) => i.credentialId), revoked: revokeUnreviewed }))
+          this.#insertAlert({ at: nowMs, kind: 'review.overdue', severity: 'high', subject: campaign.id,
+            details: { campaign: campaign.id, items: overdue.map((i) => i.id), credentials: overdue.map((i) => i.credentialId), revoked: revokeUnreviewed } })
         }
         this.#appendAudit(audit(campaign, overdue))
         all.push(...overdue)
@@ -816,27 +824,25 @@ class SqliteStore implements IssuerStore {
     return this.#read('list status lists', () =>
       (this.#r(`SELECT * FROM status_lists s WHERE NOT EXISTS (
           SELECT 1 FROM status_lists t WHERE t.purpose = s.purpose AND (t.created_at > s.created_at OR (t.created_at = s.created_at AND t.id > s.id)))
-        ORDER BY s.purpose = 'suspension', s.id`).all() as Array<{ id: string; purpose: string; size: number; created_at: number; issuer: string | null }>)
-        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at, ...(r.issuer ? { issuer: r.issuer } : {}) })))
+        ORDER BY s.purpose = 'suspension', s.id`).all() as StatusListRow[]).map(toStatusList))
   }
 
   allStatusLists(): Promise<StatusListRecord[]> {
     return this.#read('list status lists', () =>
-      (this.#r("SELECT * FROM status_lists ORDER BY purpose = 'suspension', created_at, id").all() as Array<{ id: string; purpose: string; size: number; created_at: number; issuer: string | null }>)
-        .map((r) => ({ id: r.id, purpose: r.purpose as StatusListRecord['purpose'], size: r.size, createdAt: r.created_at, ...(r.issuer ? { issuer: r.issuer } : {}) })))
+      (this.#r("SELECT * FROM status_lists ORDER BY purpose = 'suspension', created_at, id").all() as StatusListRow[]).map(toStatusList))
   }
 
   statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
     return this.#read('read status list', () => {
       const row = (listId === undefined
         ? this.#r("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get()
-        : this.#r('SELECT * FROM status_lists WHERE id = ?').get(listId)) as { id: string; purpose: string; size: number; created_at: number; issuer: string | null } | undefined
+        : this.#r('SELECT * FROM status_lists WHERE id = ?').get(listId)) as StatusListRow | undefined
       if (!row) return undefined
       const setIndexes = (row.purpose === 'revocation'
         ? this.#r("SELECT status_index FROM credentials WHERE status_list = ? AND status = 'revoked' ORDER BY status_index").all(row.id)
         : this.#r("SELECT status_index FROM credentials WHERE suspension_list = ? AND status = 'suspended' ORDER BY status_index").all(row.id)) as Array<{ status_index: number }>
       const indexes = setIndexes.map((r) => r.status_index)
-      return { list: { id: row.id, purpose: row.purpose as StatusListRecord['purpose'], size: row.size, createdAt: row.created_at, ...(row.issuer ? { issuer: row.issuer } : {}) }, setIndexes: indexes }
+      return { list: toStatusList(row), setIndexes: indexes }
     })
   }
 
