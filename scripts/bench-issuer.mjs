@@ -15,7 +15,7 @@ import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support
 const self = fileURLToPath(import.meta.url)
 pinToCpu0(self)
 
-const TOTAL = Number(process.env.AGENTID_BENCH_TOTAL ?? scaled(1000, 50))
+const TOTAL = scaled(1000, 50)
 const CONCURRENCY = 32
 const ROUNDS = scaled(5)
 

@@ -6,28 +6,18 @@
 // - the status check's cost per verification with a warm cache, against no status check
 //   (paired rounds; target: under 5%);
 // - revoking 10,000 credentials of one agent (retiring it) and signing the new list.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createPresentation, generateAgentKey } from '@agentid/agent'
 import { Issuer, startService } from '@agentid/issuer'
 import { createVerifier, httpStatusLists } from '@agentid/verifier'
 import { median, printRows, scaled } from './bench-support.mjs'
+import { freePort, startLineProcess } from './line-process.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const REVOCATIONS = scaled(100, 3)
-
-async function freePort() {
-  const server = createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-revocation-'))
 const port = await freePort()
@@ -40,28 +30,12 @@ const issued = []
 for (let i = 0; i < REVOCATIONS + 1; i++) issued.push(await issuer.grant({ subject: agent.did, entitlements: [{ resource: `db:t${i}`, actions: ['read'] }], ttlSeconds: 3600 }, 'bench'))
 
 // The verifier process.
-const child = spawn(process.execPath, [join(here, 'verifier-process.mjs')], {
-  env: { ...process.env, AGENTID_VERIFIER: JSON.stringify({ did: verifierDid, issuer: issuer.did, origin: service.url, maxAge: 300, refreshAfter: 300, events: `${service.url}/status/events` }) },
-  stdio: ['pipe', 'pipe', 'inherit'],
+const child = await startLineProcess(join(here, 'verifier-process.mjs'), {
+  ...process.env, AGENTID_VERIFIER: JSON.stringify({ did: verifierDid, issuer: issuer.did, origin: service.url, maxAge: 300, refreshAfter: 300, events: `${service.url}/status/events` }),
 })
-const waiting = new Map()
-let readyResolve
-const ready = new Promise((resolve) => (readyResolve = resolve))
-createInterface({ input: child.stdout }).on('line', (line) => {
-  const m = JSON.parse(line)
-  if (m.ready) return readyResolve()
-  waiting.get(m.id)?.(m.ok ? 'ok' : m.code)
-  waiting.delete(m.id)
-})
-await ready
-let nextId = 0
-const verify = (jwt) => {
-  const id = ++nextId
-  const vp = createPresentation({ key: agent, credentials: [jwt], audience: verifierDid, challenge: 'challenge' })
-  return new Promise((resolve) => {
-    waiting.set(id, resolve)
-    child.stdin.write(`${JSON.stringify({ id, vp })}\n`)
-  })
+const verify = async (jwt) => {
+  const answer = await child.request({ vp: createPresentation({ key: agent, credentials: [jwt], audience: verifierDid, challenge: 'challenge' }) })
+  return answer.ok ? 'ok' : answer.code
 }
 
 const latencies = []
@@ -77,7 +51,7 @@ for (let i = 0; i < REVOCATIONS; i++) {
   latencies.push(Number(process.hrtime.bigint() - start) / 1e6)
 }
 if ((await verify(issued[REVOCATIONS].jwt)) !== 'ok') throw new Error('an unrevoked credential was refused')
-child.kill()
+child.stop()
 
 // The status check with a warm cache, against none, in this process.
 const N = scaled(3000, 50)

@@ -2,8 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-/** True when `taskset` can pin processes to a CPU. */
-export const canPin = existsSync('/usr/bin/taskset')
+// True when `taskset` can pin processes to a CPU.
+const canPin = existsSync('/usr/bin/taskset')
 
 /**
  * Re-runs the script `self` pinned to CPU 0 (once: the child sees AGENTID_BENCH_PINNED) and exits

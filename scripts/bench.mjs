@@ -9,21 +9,17 @@
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join, dirname } from 'node:path'
 import { agentKeyFromSeed, createPresentation, signJwt } from '@agentid/agent'
 import { createVerifier } from '@agentid/verifier'
-import { banner, scaled } from './bench-support.mjs'
+import { banner, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 const child = join(dirname(self), 'bench-child.mjs')
 
 // One core, as the issue asks: re-run pinned to CPU 0 when taskset exists.
-if (!process.env.AGENTID_BENCH_PINNED && existsSync('/usr/bin/taskset')) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
-  process.exit(r.status ?? 1)
-}
+pinToCpu0(self)
 
 const T0 = Date.now()
 const issuer = agentKeyFromSeed(new Uint8Array(32).fill(1))
@@ -59,11 +55,6 @@ async function asyncOpsPerSecond(n, fn) {
   const start = process.hrtime.bigint()
   for (let i = 0; i < n; i++) await fn(i)
   return n / (Number(process.hrtime.bigint() - start) / 1e9)
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
 }
 
 async function veramoRate(credential, n) {
@@ -153,7 +144,7 @@ async function main() {
       `${(1e6 / c.limit).toFixed(0)} us for ${c.signatures} bare verifications: +${((1 / c.ratio - 1) * 100).toFixed(1)}% (target < 10%; rounds +${((1 / Math.max(...c.ratios) - 1) * 100).toFixed(1)}-${((1 / Math.min(...c.ratios) - 1) * 100).toFixed(1)}%)`])
   }
   console.log(banner('agentid bench'))
-  for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
+  printRows(rows)
   // The issuer service: its own process (the server on CPU 0, its clients on CPU 1).
   const issuerBench = spawnSync(process.execPath, [join(dirname(self), 'bench-issuer.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (issuerBench.status !== 0) process.exitCode = 1

@@ -3,13 +3,11 @@
 // "sales") and a CRM agent (segment "crm") verify each other, the reporting agent reads customer
 // data, is denied HR records, then is suspended at the issuer and loses access mid-session.
 // Everything is real: HTTP on loopback, SQLite, separate processes. Files go to a temporary folder.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { freePort, startLineProcess } from './line-process.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 if (!existsSync(join(root, 'packages', 'issuer', 'dist', 'index.js'))) {
@@ -22,14 +20,6 @@ const { DEFAULT_POLICY, Issuer, policyToJson, startService } = await import('@ag
 const ms = (start) => `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms`
 const say = (text) => console.log(text)
 const dir = mkdtempSync(join(tmpdir(), 'agentid-demo-'))
-const freePort = async () => {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address()
-  await new Promise((r) => s.close(r))
-  return port
-}
-
 const port = await freePort()
 const { issuer, adminToken } = await Issuer.init({ home: join(dir, 'issuer'), env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` } })
 const service = await startService(issuer, { port, log: () => undefined })
@@ -52,32 +42,15 @@ for (const [name, segment, resource] of [['reporting', 'sales', 'db:customers'],
   say(`Enrolled the ${name} agent ${key.did.slice(0, 24)}… in segment "${segment}": may read ${resource}, may connect to agents.`)
 }
 
-function startAgent(name) {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'mutual-agent-process.mjs')], {
-    env: {
-      ...process.env,
-      AGENTID_AGENT: JSON.stringify({
-        key: join(dir, `${name}.key`), credentials: [agents[name].credential], issuer: issuer.did, origin: service.url, events: `${service.url}/status/events`,
-        requirePeer: { resource: 'mesh:agents', action: 'connect' }, segments: { sales: ['crm'], crm: ['sales'] },
-      }),
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
+async function startAgent(name) {
+  const child = await startLineProcess(join(root, 'scripts', 'mutual-agent-process.mjs'), {
+    ...process.env,
+    AGENTID_AGENT: JSON.stringify({
+      key: join(dir, `${name}.key`), credentials: [agents[name].credential], issuer: issuer.did, origin: service.url, events: `${service.url}/status/events`,
+      requirePeer: { resource: 'mesh:agents', action: 'connect' }, segments: { sales: ['crm'], crm: ['sales'] },
+    }),
   })
-  const waiting = new Map()
-  let ready
-  const started = new Promise((r) => (ready = r))
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const m = JSON.parse(line)
-    if (m.ready) return ready(m)
-    waiting.get(m.id)?.(m)
-  })
-  let next = 0
-  const call = (url, path) => new Promise((resolve) => {
-    const id = ++next
-    waiting.set(id, resolve)
-    child.stdin.write(`${JSON.stringify({ id, call: { url, path } })}\n`)
-  })
-  return started.then((info) => ({ ...info, call, stop: () => child.kill() }))
+  return { ...child.info, call: (url, path) => child.request({ call: { url, path } }), stop: () => child.stop() }
 }
 
 const reporting = await startAgent('reporting')

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { startLineProcess } from '../../scripts/line-process.mjs'
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/mutual-agent-process.mjs', import.meta.url))
 
@@ -21,29 +20,11 @@ export interface AgentProcess {
 
 /** Starts an agent process (scripts/mutual-agent-process.mjs). */
 export async function startAgentProcess(config: Record<string, unknown>): Promise<AgentProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPT], { env: { PATH: process.env.PATH, AGENTID_AGENT: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
-  const waiting = new Map<number, (r: CallResult) => void>()
-  let ready: (info: { url: string; did: string }) => void = () => undefined
-  const started = new Promise<{ url: string; did: string }>((resolve) => (ready = resolve))
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const m = JSON.parse(line) as { ready?: true; url: string; did: string; id?: number } & CallResult
-    if (m.ready) return ready(m)
-    waiting.get(m.id!)?.(m)
-    waiting.delete(m.id!)
-  })
-  const info = await started
-  let next = 0
+  const child = await startLineProcess<{ url: string; did: string }>(SCRIPT, { PATH: process.env.PATH, AGENTID_AGENT: JSON.stringify(config) })
   return {
-    ...info,
-    call(url, path, expectPeer) {
-      const id = ++next
-      return new Promise((resolve) => {
-        waiting.set(id, resolve)
-        child.stdin!.write(`${JSON.stringify({ id, call: { url, path, ...(expectPeer ? { expectPeer } : {}) } })}\n`)
-      })
-    },
-    stop() {
-      child.kill()
-    },
+    url: child.info.url,
+    did: child.info.did,
+    call: (url, path, expectPeer) => child.request({ call: { url, path, ...(expectPeer ? { expectPeer } : {}) } }) as Promise<CallResult>,
+    stop: () => child.stop(),
   }
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../../scripts/line-process.mjs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -37,14 +37,7 @@ export interface TestService {
   close(): Promise<void>
 }
 
-/** A free loopback port (closed again at once): the issuer's public URL must name it before it listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+export { freePort } from '../../scripts/line-process.mjs'
 
 /**
  * A real issuer (SQLite file in a temporary home) served on 127.0.0.1, with one principal per

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createPresentation, type AgentKey } from '@agentid/agent'
+import { startLineProcess } from '../../scripts/line-process.mjs'
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/verifier-process.mjs', import.meta.url))
 
@@ -13,30 +12,13 @@ export interface VerifierProcess {
 
 /** Starts a verifying agent in another process (see verifier-process.mjs). */
 export async function startVerifierProcess(config: { did: string; issuer: string; origin: string; maxAge: number; refreshAfter: number; events?: string }): Promise<VerifierProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPT], { env: { PATH: process.env.PATH, AGENTID_VERIFIER: JSON.stringify(config) }, stdio: ['pipe', 'pipe', 'inherit'] })
-  const waiting = new Map<number, (code: string) => void>()
-  let readyResolve: () => void = () => undefined
-  const ready = new Promise<void>((resolve) => (readyResolve = resolve))
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    const message = JSON.parse(line) as { ready?: true; id?: number; ok?: boolean; code?: string }
-    if (message.ready) return readyResolve()
-    waiting.get(message.id!)?.(message.ok ? 'ok' : message.code!)
-    waiting.delete(message.id!)
-  })
-  await ready
-  let next = 0
+  const child = await startLineProcess(SCRIPT, { PATH: process.env.PATH, AGENTID_VERIFIER: JSON.stringify(config) })
   return {
-    verify(holder, credentials) {
-      const id = ++next
-      const vp = createPresentation({ key: holder, credentials, audience: config.did, challenge: 'challenge' })
-      return new Promise((resolve) => {
-        waiting.set(id, resolve)
-        child.stdin!.write(`${JSON.stringify({ id, vp })}\n`)
-      })
+    async verify(holder, credentials) {
+      const answer = (await child.request({ vp: createPresentation({ key: holder, credentials, audience: config.did, challenge: 'challenge' }) })) as { ok: boolean; code?: string }
+      return answer.ok ? 'ok' : answer.code!
     },
-    stop() {
-      child.kill()
-    },
+    stop: () => child.stop(),
   }
 }
 

@@ -20,11 +20,19 @@ export async function readTextFile(cwd: string, path: string, what: string): Pro
 }
 
 /**
+ * Reads a file of JWTs, one per line (blank lines and surrounding space ignored).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export async function readJwtLines(cwd: string, path: string, what: string): Promise<string[]> {
+  return (await readTextFile(cwd, path, what)).split(/\s+/).filter((line) => line !== '')
+}
+
+/**
  * Reads a credential file: one VC-JWT, or a delegation chain (one JWT per line, root first).
  * @throws AgentIdError ERR_INPUT_INVALID
  */
 export async function readCredentialFile(cwd: string, path: string): Promise<string[]> {
-  const jwts = (await readTextFile(cwd, path, 'credential')).split(/\s+/).filter((line) => line !== '')
+  const jwts = await readJwtLines(cwd, path, 'credential')
   if (jwts.length === 0 || jwts.length > 8) throw agentIdError('ERR_INPUT_INVALID', `credential file ${path} must hold 1 to 8 JWTs, one per line`)
   return jwts
 }

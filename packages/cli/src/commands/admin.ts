@@ -3,6 +3,7 @@ import { agentIdError, entitlementToJson, parseDidKey, parsePrincipalId, parseRo
 import type { CommandContext } from '../context.js'
 import { readTextFile, withOutputFile } from '../files.js'
 import { collect, entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
+import { entitlementLines } from './agent.js'
 
 interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string }
 interface RoleView { name: string; description: string; ttlSeconds: number; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
@@ -89,7 +90,7 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .description('list role templates')
     .action(async () => {
       const { roles } = (await (await ctx.api()).call('GET', '/roles')).body as { roles: RoleView[] }
-      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${r.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
+      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${entitlementLines(r).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
     })
   const roleSet = role
     .command('set <name>')

@@ -9,7 +9,7 @@ interface AgentView { did: string; name: string; kind: string; owner: string; se
 interface CredentialView { id: string; status: string; notBefore: string; expires: string; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
 
 /** One line per entitlement, for people: `read,list db:customers for monthly-report`. */
-export function entitlementLines(c: CredentialView): string[] {
+export function entitlementLines(c: { entitlements: ReadonlyArray<{ resource: string; actions: readonly string[]; purpose?: string }> }): string[] {
   return c.entitlements.map((e) => `${e.actions.join(',')} ${e.resource}${e.purpose ? ` for ${e.purpose}` : ''}`)
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { agentIdError } from '@agentid/core'
 import type { CommandContext } from '../context.js'
-import { readTextFile } from '../files.js'
+import { readJwtLines } from '../files.js'
 import { repeatable } from '../options.js'
 
 const PAGE = 5000
@@ -16,7 +16,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nThe service signs a checkpoint every 1,000 entries or every minute with new entries ("agentid audit checkpoint" signs one now).\nKeeping copies outside the database also catches someone who deletes the stored checkpoints.')
     .action(async (opts: { checkpoint?: string[] }) => {
       const external: string[] = []
-      for (const file of opts.checkpoint ?? []) external.push(...(await readTextFile(ctx.io.cwd, file, 'checkpoint file')).split(/\s+/).filter((l) => l !== ''))
+      for (const file of opts.checkpoint ?? []) external.push(...(await readJwtLines(ctx.io.cwd, file, 'checkpoint file')))
       const issuer = await ctx.issuer()
       const progress = ctx.io.isTty && !ctx.out().json ? (n: number) => ctx.io.stderr(`\rchecked ${n} entries`) : undefined
       const result = await issuer.verifyAudit(external, progress)

@@ -9,7 +9,7 @@ export function registerRevoke(program: Command, ctx: CommandContext): void {
     .option('--reason <text>', 'why, for the audit log')
     .addHelpText('after', '\nVerifiers refuse it once they hold a list published after this: agentid status publish --out status.jwt')
     .action(async (id: string, opts: { reason?: string }) => {
-      if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'credential id must be 1-256 printable characters, e.g. urn:uuid:…')
+      checkCredentialId(id)
       if (opts.reason !== undefined && opts.reason.length > 256) throw agentIdError('ERR_INPUT_INVALID', '--reason must be at most 256 characters')
       const record = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/revoke`, opts.reason !== undefined ? { reason: opts.reason } : {})).body as { id: string; subject: string; status: string }
       ctx.out().result({ id: record.id, subject: record.subject, status: record.status }, () => `revoked ${record.id} (of ${record.subject}); run "agentid status publish" so that verifiers learn it`)
@@ -22,9 +22,14 @@ export function registerSuspend(program: Command, ctx: CommandContext): void {
       .command(`${name} <credential-id>`)
       .description(suspended ? 'suspend a credential (reversible: resume lifts it); publish the status lists after' : 'lift the suspension of a credential; publish the status lists after')
       .action(async (id: string) => {
-        if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'credential id must be 1-256 printable characters, e.g. urn:uuid:…')
+        checkCredentialId(id)
         const changed = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/${name}`)).body as { id: string; status: string }
         ctx.out().result({ id: changed.id, status: changed.status }, () => `${changed.id} is ${changed.status}; run "agentid status publish" so that verifiers learn it`)
       })
   }
+}
+
+// Refused before anything is sent: a credential id is printable ASCII.
+function checkCredentialId(id: string): void {
+  if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'credential id must be 1-256 printable characters, e.g. urn:uuid:…')
 }
