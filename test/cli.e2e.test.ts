@@ -232,7 +232,9 @@ describe('agentid CLI end to end (real processes)', function () {
     await json('status', 'publish', '--out', 'lists-suspended.jwt')
     const suspended = await verifyAfter('c-s1', 'lists-suspended.jwt')
     assert.equal(errorOf(suspended).code, 'ERR_VC_SUSPENDED')
-    await json('resume', vc.id as string)
+    // The agent's suspension is lifted by resuming the agent (a credential suspended with its agent does not come back alone).
+    assert.equal(errorOf(await run('--json', 'resume', vc.id as string)).code, 'ERR_CONFLICT')
+    await json('agent', 'resume', suspendee)
     await json('status', 'publish', '--out', 'lists-resumed.jwt')
     assert.equal((await verifyAfter('c-s2', 'lists-resumed.jwt')).code, 0)
     assert.equal(errorOf(await run('--json', 'resume', vc.id as string)).code, 'ERR_CONFLICT')

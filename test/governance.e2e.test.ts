@@ -160,7 +160,8 @@ describe('governance through the issuer service (real server, real SQLite, verif
     it('refuses, each with its code and nothing written: a replay, another audience, a made-up challenge, another agent, a stolen presentation, a revoked credential, another route', async () => {
       const used = await vp()
       const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, string]> = [
-        ['another agent as subject', async () => ask(await vp(), other.did), 403, 'ERR_FORBIDDEN'],
+        // Another agent's record does not exist for an agent: the same answer as for one not enrolled (no probing).
+        ['another agent as subject', async () => ask(await vp(), other.did), 404, 'ERR_NOT_FOUND'],
         ['a replayed presentation', async () => { await ask(used); return ask(used) }, 401, 'ERR_VP_REPLAY'],
         ['a presentation for another audience', async () => ask(await vp({ audience: other.did })), 401, 'ERR_VP_AUDIENCE'],
         ['a challenge the issuer never gave', async () => ask(await vp({ challenge: 'made-up-challenge-0000' })), 401, 'ERR_VP_NONCE'],

@@ -89,10 +89,14 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     ok(await run({ AGENTID_URL: url, AGENTID_TOKEN_FILE: 'sam.token' }, 'approve', jit.request.id))
     assert.equal(ok(await as(owen)('task', 'complete', 'incident-7')).revoked.length, 1)
 
-    // A review of everything live; the reviewer would be a principal too, the admin may review.
+    // A review of everything live. The admin enrolled the agent with its role, so certifying
+    // that credential is a reviewer's, not the admin's (nobody certifies what they asked for).
     const campaign = ok(await admin('review', 'start', '--all', '--name', 'q4'))
     assert.equal(campaign.items.length, 2)
-    assert.equal(ok(await admin('review', 'certify', campaign.items[0].id)).item.decision, 'certified')
+    const own = await admin('review', 'certify', campaign.items[0].id)
+    assert.equal(JSON.parse(own.stderr).error.code, 'ERR_FORBIDDEN')
+    const rita = ok(await admin('principal', 'create', 'rita', '--role', 'reviewer')).token
+    assert.equal(ok(await as(rita)('review', 'certify', campaign.items[0].id)).item.decision, 'certified')
 
     // Retiring the owner retires their agent and locks the owner out.
     const retired = ok(await admin('agent', 'retire', ownerDid))

@@ -6,6 +6,8 @@ import { ROLE_PRINCIPALS, startTestService, type RoleName, type TestService } fr
 // Who may call what, written out here independently of the route table it checks.
 type Expected = 'public' | 'any' | readonly string[]
 const APPROVERS = ['ai-ops', 'security', 'compliance']
+// Every role that governs reads the inventory; a reporter does not.
+const READERS = ['admin', 'auditor', 'reviewer', 'security', 'agent-owner', ...APPROVERS.filter((r) => r !== 'security')]
 const UNKNOWN_DID = generateAgentKey().did
 
 interface Case {
@@ -15,6 +17,8 @@ interface Case {
   /** Status for a principal allowed in, with these (mostly unknown) inputs. */
   readonly allowed: number
   readonly body?: unknown
+  /** Where the route's own rules answer some roles otherwise than `access` says. */
+  readonly statusFor?: (role: RoleName) => number | undefined
 }
 
 const CASES: readonly Case[] = [
@@ -27,25 +31,30 @@ const CASES: readonly Case[] = [
   { route: 'GET /whoami', path: '/whoami', access: 'any', allowed: 200 },
   { route: 'GET /principals', path: '/principals', access: ['admin', 'auditor'], allowed: 200 },
   { route: 'POST /principals', path: '/principals', access: ['admin'], allowed: 201, body: { id: 'perm-test', roles: ['auditor'] } },
-  { route: 'GET /policy', path: '/policy', access: 'any', allowed: 200 },
+  { route: 'POST /principals/:id/disable', path: '/principals/nobody/disable', access: ['admin'], allowed: 404 },
+  { route: 'POST /principals/:id/enable', path: '/principals/nobody/enable', access: ['admin'], allowed: 404 },
+  // Every principal may rotate its own token; another's, only an admin.
+  { route: 'POST /principals/:id/rotate', path: '/principals/nobody/rotate', access: 'any', allowed: 404, statusFor: (role) => (role === 'admin' ? undefined : 403) },
+  { route: 'PUT /principals/:id/roles', path: '/principals/nobody/roles', access: ['admin'], allowed: 404, body: { roles: ['auditor'] } },
+  { route: 'GET /policy', path: '/policy', access: READERS, allowed: 200 },
   { route: 'PUT /policy', path: '/policy', access: ['admin'], allowed: 400, body: { rules: [] } },
-  { route: 'GET /roles', path: '/roles', access: 'any', allowed: 200 },
+  { route: 'GET /roles', path: '/roles', access: READERS, allowed: 200 },
   { route: 'PUT /roles/:name', path: '/roles/perm-role', access: ['admin'], allowed: 200, body: { description: 'x', entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
   { route: 'DELETE /roles/:name', path: '/roles/no-such-role', access: ['admin'], allowed: 404 },
-  { route: 'GET /agents', path: '/agents', access: 'any', allowed: 200 },
+  { route: 'GET /agents', path: '/agents', access: READERS, allowed: 200 },
   { route: 'POST /agents', path: '/agents', access: ['admin'], allowed: 400, body: { did: 'did:key:zNotAKey', name: 'x', kind: 'company', owner: 'ops' } },
-  { route: 'GET /agents/:did', path: `/agents/${UNKNOWN_DID}`, access: 'any', allowed: 404 },
+  { route: 'GET /agents/:did', path: `/agents/${UNKNOWN_DID}`, access: READERS, allowed: 404 },
   { route: 'POST /agents/:did/retire', path: `/agents/${UNKNOWN_DID}/retire`, access: ['admin'], allowed: 404 },
   { route: 'POST /agents/:did/suspend', path: `/agents/${UNKNOWN_DID}/suspend`, access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /agents/:did/resume', path: `/agents/${UNKNOWN_DID}/resume`, access: ['admin', 'security'], allowed: 404 },
-  { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: 'any', allowed: 404 },
-  { route: 'GET /credentials/:id', path: '/credentials/urn:uuid:nope', access: 'any', allowed: 404 },
+  { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: READERS, allowed: 404 },
+  { route: 'GET /credentials/:id', path: '/credentials/urn:uuid:nope', access: READERS, allowed: 404 },
   { route: 'POST /credentials/:id/revoke', path: '/credentials/urn:uuid:nope/revoke', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },
-  { route: 'GET /requests', path: '/requests', access: 'any', allowed: 200 },
+  { route: 'GET /requests', path: '/requests', access: READERS, allowed: 200 },
   { route: 'POST /requests', path: '/requests', access: ['admin', 'agent-owner', 'agent'], allowed: 404, body: { subject: UNKNOWN_DID, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
-  { route: 'GET /requests/:id', path: '/requests/req-nope', access: 'any', allowed: 404 },
+  { route: 'GET /requests/:id', path: '/requests/req-nope', access: READERS, allowed: 404 },
   { route: 'POST /requests/:id/approve', path: '/requests/req-nope/approve', access: APPROVERS, allowed: 404 },
   { route: 'POST /requests/:id/deny', path: '/requests/req-nope/deny', access: APPROVERS, allowed: 404 },
   { route: 'POST /tasks/:id/complete', path: '/tasks/no-task/complete', access: ['admin', 'agent-owner'], allowed: 404 },
@@ -67,6 +76,8 @@ const ROLES = Object.keys(ROLE_PRINCIPALS) as RoleName[]
 function expectedStatus(c: Case, role: RoleName | undefined): number {
   if (c.access === 'public') return c.allowed
   if (role === undefined) return 401
+  const own = c.statusFor?.(role)
+  if (own !== undefined) return own
   if (c.access === 'any') return c.allowed
   return c.access.includes(role) ? c.allowed : 403
 }
@@ -123,7 +134,7 @@ describe('issuer service API', function () {
     assert.deepEqual(rows.map(([route]) => route).sort(), CASES.map((c) => c.route).sort())
     for (const [route, access] of rows) {
       const expected = CASES.find((c) => c.route === route)!.access
-      const written = access === 'public' || access === 'any' ? access : access === 'approver' ? APPROVERS : access.split(', ')
+      const written = access === 'public' || access === 'any' ? access : access === 'approver' ? APPROVERS : access === 'readers' ? READERS : access.split(', ')
       assert.deepEqual(written, expected, route)
     }
   })

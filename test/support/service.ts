@@ -14,6 +14,7 @@ export const ROLE_PRINCIPALS = {
   reviewer: { id: 'rita', roles: ['reviewer'] },
   auditor: { id: 'aude', roles: ['auditor'] },
   'agent-owner': { id: 'owen', roles: ['agent-owner'] },
+  reporter: { id: 'rex', roles: ['reporter'] },
 } as const
 
 export type RoleName = keyof typeof ROLE_PRINCIPALS
@@ -34,6 +35,8 @@ export interface TestService {
   call(token: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>
   /** Every table of the database, in order: to prove that a refused call changed nothing. */
   dump(): string
+  /** The audit log's records of refused attempts, oldest first: who tried what, and the code. */
+  refusals(): Array<{ actor: string; attempt: string; code: string; target?: string }>
   close(): Promise<void>
 }
 
@@ -93,7 +96,22 @@ export async function startTestService(options: {
       const db = new Database(join(home, 'issuer.db'), { readonly: true, fileMustExist: true })
       try {
         const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
-        return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]))
+        // A refused attempt is recorded (access.refused) and changes nothing else: those entries
+        // are left out, so that a dump before and after a refusal compares equal; `refusals()`
+        // shows them.
+        return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ${name === 'audit_log' ? "WHERE action != 'access.refused'" : ''} ORDER BY rowid`).all()]))
+      } finally {
+        db.close()
+      }
+    },
+    refusals() {
+      const db = new Database(join(home, 'issuer.db'), { readonly: true, fileMustExist: true })
+      try {
+        const rows = db.prepare("SELECT actor, target, details FROM audit_log WHERE action = 'access.refused' ORDER BY seq").all() as Array<{ actor: string; target: string | null; details: string }>
+        return rows.map((r) => {
+          const d = JSON.parse(r.details) as { attempt: string; code: string }
+          return { actor: r.actor, attempt: d.attempt, code: d.code, ...(r.target !== null ? { target: r.target } : {}) }
+        })
       } finally {
         db.close()
       }

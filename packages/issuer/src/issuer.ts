@@ -21,6 +21,7 @@ import {
   parseSegment,
   parseTaskId,
   parseTaskRef,
+  type AgentIdError,
   type ApprovalEvidence,
   type Entitlement,
   type RiskLevel,
@@ -33,7 +34,8 @@ import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encrypt
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
-import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
+import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
+import { assertNotOwnDecision, partiesInvolved, partyOf } from './governance/party.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -43,14 +45,17 @@ import type {
   CredentialDraft,
   CredentialRecord,
   DelegationRecord,
+  Holding,
   Issuance,
   IssuerStore,
   PendingRequest,
+  PrincipalChange,
   PrincipalRecord,
   RetirementStep,
   ReviewItemRecord,
   RoleTemplate,
   StatusAllocation,
+  VoidedApproval,
   WebhookRecord,
 } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
@@ -272,8 +277,10 @@ export class Issuer {
       const input: GrantInput = { subject: agent.did, entitlements: role.entitlements.map(entitlementToJson), ttlSeconds: role.ttlSeconds, task: { id: `role:${role.name}` } }
       checkTtl(role.ttlSeconds, Math.min(assessment.maxTtlSeconds, MAX_GRANT_TTL), false)
       if (assessment.chain.length === 0) {
-        initial = this.#issuance(agent, input, principal.id, { policy, assessment })
+        initial = this.#issuance(agent, input, principal.id, { policy, assessment, requestedBy: principal.id })
       } else {
+        // Refused now, against what the new agent's party holds, rather than after the approvers' work.
+        dutyGuard(policy, role.entitlements)?.(await this.store.dutyGroupHoldings(agent))
         pending = this.#newRequest(agent, input, role.entitlements, principal, { policy, version, assessment })
         initial = { request: pending, audit: this.#requestAudit(pending) }
       }
@@ -307,7 +314,7 @@ export class Issuer {
     if (assessment.chain.length === 0) return { credential: await this.#issueNow(agent, input, principal, { policy, assessment }) }
     // Refused now rather than after the approvers' work; checked again when issued.
     const guard = dutyGuard(policy, entitlements)
-    if (guard) guard(await this.store.dutyGroupCredentials(agent))
+    if (guard) guard(await this.store.dutyGroupHoldings(agent))
     const request = this.#newRequest(agent, input, entitlements, principal, { policy, version, assessment })
     await this.store.createRequest(request, this.#requestAudit(request))
     return { request }
@@ -345,35 +352,57 @@ export class Issuer {
   }
 
   /**
-   * Records an approval or a denial on an access request. The last approval of the chain issues
-   * the credential (carrying every approval as evidence) in the same transaction.
-   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided, expired, already decided by this principal),
-   *   ERR_FORBIDDEN (own request, wrong role, out of order, owner as only approver), ERR_SOD_CONFLICT, ERR_STORE
+   * Records an approval or a denial on an access request. The request is judged again by the
+   * policy in force (risk, chain, TTL, duties): a tightened policy is never walked around by a
+   * request opened under an older one. The last approval of the chain issues the credential
+   * (carrying every approval as evidence) in the same transaction.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided, expired, already decided by this principal, no longer
+   *   within the policy in force), ERR_FORBIDDEN (own party's request, wrong role, out of order), ERR_SOD_CONFLICT, ERR_STORE
    */
   async decide(requestId: string, decision: 'approve' | 'deny', by: string | Principal, options: { role?: string; reason?: string } = {}): Promise<{ request: AccessRequestRecord; credential?: IssuedCredential }> {
     const principal = asPrincipal(by)
     if (options.reason !== undefined && (typeof options.reason !== 'string' || options.reason.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"reason" must be at most 512 characters')
-    const { policy } = await this.policy()
+    const { policy, version } = await this.policy()
     const pending = await this.store.getRequest(requestId)
     if (!pending) throw agentIdError('ERR_NOT_FOUND', `no access request ${requestId}`)
     const agent = await this.store.getAgent(pending.subject)
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${pending.subject} is not enrolled`)
-    const result = await this.store.decideRequest(requestId, (request) => {
+    // Who asked, for whom, and whose agent it is never decide it, whichever principal or agent
+    // they act through. Ownership does not change once enrolled, so this holds in the transaction.
+    const involved = await partiesInvolved(pending.subject, pending.requester, this.store)
+    assertNotOwnDecision(principal, await partyOf(principal, this.store), involved, `decide request ${pending.id}`)
+    const judged = judgeEntitlements(policy, pending.entitlements, { riskFloor: pending.risk, byAgent: pending.requester === pending.subject })
+    const guard = decision === 'approve' ? dutyGuard(policy, pending.entitlements) : undefined
+    // Refused at every approval, not only the last, against what the party holds now.
+    guard?.(await this.store.dutyGroupHoldings(agent))
+    const result = await this.store.decideRequest(requestId, (stored) => {
       const now = this.#now()
+      // The chain the policy in force asks for; one that only shortened the stored chain keeps it.
+      const chain = isPrefix(judged.chain, stored.chain) ? stored.chain : judged.chain
+      const request: AccessRequestRecord = { ...stored, chain, risk: judged.risk }
+      if (!stored.approvals.every((a, i) => a.role === chain[i])) {
+        throw agentIdError('ERR_CONFLICT', `policy version ${version} asks request ${stored.id} for ${chain.join(' then ')}; the approvals given under the earlier chain no longer fit: deny it and file it again`)
+      }
+      if (decision === 'approve') checkTtl(stored.ttlSeconds, Math.min(judged.maxTtlSeconds, stored.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), stored.jit, 'ERR_CONFLICT')
       const allowed = checkDecision(request, agent, principal, decision, now, options.role)
       const approval = { level: allowed.level, principal: principal.id, role: allowed.role, decision, at: now, ...(options.reason !== undefined ? { reason: options.reason } : {}) }
+      const changed = stored.policyVersion !== version || stored.risk !== request.risk || stored.chain.join() !== chain.join()
+      const rejudged = changed ? { risk: request.risk, chain, policyVersion: version } : undefined
       const audit: AuditInput = {
         actor: principal.id, action: decision === 'approve' ? 'request.approve' : 'request.deny', target: request.id,
-        details: { level: allowed.level + 1, of: request.chain.length, role: allowed.role, ...(options.reason !== undefined ? { reason: options.reason } : {}) },
+        details: {
+          level: allowed.level + 1, of: chain.length, role: allowed.role, ...(options.reason !== undefined ? { reason: options.reason } : {}),
+          ...(rejudged ? { rejudged: { policyVersion: version, risk: request.risk, chain, was: { policyVersion: stored.policyVersion, risk: stored.risk, chain: stored.chain } } } : {}),
+        },
       }
-      if (decision === 'deny' || !allowed.completes) return { approval, audit }
+      if (decision === 'deny' || !allowed.completes) return { approval, audit, ...(rejudged ? { rejudged } : {}) }
       const approvals: ApprovalEvidence[] = [...request.approvals, approval].map((a) => ({ role: a.role, approver: a.principal, at: isoSeconds(a.at) }))
-      const assessment: Assessment = { risk: request.risk, chain: request.chain, maxTtlSeconds: request.ttlSeconds }
+      const assessment: Assessment = { risk: request.risk, chain, maxTtlSeconds: request.ttlSeconds }
       const issuance = this.#issuance(agent, {
         subject: request.subject, entitlements: request.entitlements.map(entitlementToJson), ttlSeconds: request.ttlSeconds,
         ...(request.task ? { task: request.task } : {}), jit: request.jit,
-      }, principal.id, { policy, assessment, approvals, requestId: request.id })
-      return { approval, audit, issuance }
+      }, principal.id, { policy, assessment, approvals, requestId: request.id, requestedBy: request.requester })
+      return { approval, audit, issuance, ...(rejudged ? { rejudged } : {}) }
     })
     return { request: result.request, ...(result.issued ? { credential: { id: result.issued.record.id, jwt: result.issued.jwt, record: result.issued.record } } : {}) }
   }
@@ -383,21 +412,18 @@ export class Issuer {
     const principal = asPrincipal(by)
     const agent = await this.store.getAgent(parseDidKey(input.subject).did)
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
-    assertMayActOn(principal, agent, 'ask for access')
+    try {
+      assertMayActOn(principal, agent, 'ask for access')
+    } catch (error) {
+      // The same answer as for an agent that is not enrolled, but the attempt is on record.
+      await this.recordRefusal(principal, 'request.open', agent.did, error as AgentIdError)
+      throw error
+    }
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is ${agent.status}`)
     if (agent.suspendedAt !== undefined) throw agentIdError('ERR_CONFLICT', `agent ${agent.did} is suspended; resume it first`)
     const entitlements = parseEntitlements(input.entitlements, 'entitlements')
     const { policy, version } = await this.policy()
-    const assessed = assessEntitlements(policy, entitlements)
-    const assessment = { ...assessed, risk: input.risk !== undefined ? maxRisk(assessed.risk, input.risk) : assessed.risk }
-    if (input.risk !== undefined && assessment.risk !== assessed.risk) assessment.chain = policy.approvalChains[assessment.risk]
-    // An agent asking for itself never gets access without a person: at least the medium chain
-    // (or the first approver role when that one is empty).
-    if (hasRole(principal, AGENT_ROLE) && assessment.chain.length === 0) {
-      const floor = policy.approvalChains[maxRisk(assessment.risk, 'medium')]
-      assessment.chain = floor.length > 0 ? floor : policy.approverRoles.slice(0, 1)
-      if (assessment.chain.length === 0) throw agentIdError('ERR_FORBIDDEN', 'an agent may not ask for itself: the policy names no approver roles')
-    }
+    const assessment = judgeEntitlements(policy, entitlements, { ...(input.risk !== undefined ? { riskFloor: input.risk } : {}), byAgent: hasRole(principal, AGENT_ROLE) })
     checkTtl(input.ttlSeconds, Math.min(assessment.maxTtlSeconds, input.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), input.jit === true)
     if (input.task !== undefined) parseTaskRef(input.task, 'task')
     if (input.jit && !input.task) throw agentIdError('ERR_INPUT_INVALID', 'a just-in-time grant is for one task: give its id')
@@ -405,8 +431,17 @@ export class Issuer {
     return { agent, policy, version, assessment, principal, entitlements }
   }
 
+  /**
+   * Records a refused attempt in the audit log, with who tried. The service records every
+   * refusal of an authenticated caller (ERR_FORBIDDEN, ERR_SOD_CONFLICT, ERR_DELEGATION,
+   * ERR_APPROVAL_REQUIRED, ERR_UNAUTHORIZED for a disabled principal) through this.
+   */
+  async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
+    await this.store.appendAudit({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
+  }
+
   async #issueNow(agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
-    const { draft, sign, audit, guard } = this.#issuance(agent, input, principal.id, judged)
+    const { draft, sign, audit, guard } = this.#issuance(agent, input, principal.id, { ...judged, requestedBy: principal.id })
     const { record, jwt } = await this.store.issueCredential(draft, sign, audit, guard)
     return { id: record.id, jwt, record }
   }
@@ -417,7 +452,7 @@ export class Issuer {
     agent: AgentRecord,
     input: GrantInput,
     actor: string,
-    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string },
+    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string },
   ): Issuance {
     checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
     const entitlements = parseEntitlements(input.entitlements, 'entitlements')
@@ -440,6 +475,7 @@ export class Issuer {
       ...(input.jit ? { jit: true } : {}),
       ...(judged.requestId !== undefined ? { requestId: judged.requestId } : {}),
       ...(subject.approvals ? { approvals: subject.approvals } : {}),
+      ...(judged.requestedBy !== undefined ? { requestedBy: judged.requestedBy } : {}),
     }
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
@@ -572,7 +608,11 @@ export class Issuer {
     const target = parseDidKey(did).did
     return this.#changesStatus(this.store.retireAgent(target, (step) => ({
       actor: principal.id, action: 'agent.retire', target: step.agent,
-      details: { revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}), ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}), ...(step.requestsClosed.length > 0 ? { requestsClosed: step.requestsClosed } : {}) },
+      details: {
+        outcome: step.outcome, revoked: step.revoked.map((r) => r.id), ...(step.cascadeFrom ? { cascadeFrom: step.cascadeFrom } : {}),
+        ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}), ...(step.requestsClosed.length > 0 ? { requestsClosed: step.requestsClosed } : {}),
+        ...(step.approvalsVoided.length > 0 ? { approvalsVoided: step.approvalsVoided } : {}),
+      },
     })))
   }
 
@@ -701,10 +741,11 @@ export class Issuer {
   }
 
   /**
-   * Creates a principal and returns its bearer token, once: only its hash is stored.
+   * Creates a principal and returns its bearer token, once: only its hash is stored. With
+   * `ttlSeconds`, the token is refused after that long.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
    */
-  async createPrincipal(input: { id: string; roles: readonly string[]; did?: string }, by: string | Principal): Promise<{ principal: PrincipalRecord; token: string }> {
+  async createPrincipal(input: { id: string; roles: readonly string[]; did?: string; ttlSeconds?: number }, by: string | Principal): Promise<{ principal: PrincipalRecord; token: string }> {
     const principal = requireRole(by, 'admin', 'create principals')
     const { policy } = await this.policy()
     const token = newToken()
@@ -712,30 +753,92 @@ export class Issuer {
     // A principal named by a DID is that person; it cannot also claim another DID.
     const did = input.did !== undefined ? parseDidKey(input.did).did : id.startsWith('did:') ? id : undefined
     if (did !== undefined && id.startsWith('did:') && id !== did) throw agentIdError('ERR_INPUT_INVALID', `principal ${id} is a DID and cannot be given another DID`)
+    if (did !== undefined) await this.#refuseRetiredPerson(did)
+    const now = this.#now()
     const record: PrincipalRecord = {
       id,
       roles: parsePrincipalRoles(input.roles, policy.approverRoles),
       tokenSha256: tokenHash(token),
       ...(did !== undefined ? { did } : {}),
-      createdAt: this.#now(),
+      createdAt: now,
+      ...(input.ttlSeconds !== undefined ? { expiresAt: now + tokenTtl(input.ttlSeconds) * 1000 } : {}),
     }
-    await this.store.createPrincipal(record, { actor: principal.id, action: 'principal.create', target: record.id, details: { roles: record.roles, ...(record.did ? { did: record.did } : {}) } })
+    await this.store.createPrincipal(record, {
+      actor: principal.id, action: 'principal.create', target: record.id,
+      details: { roles: record.roles, ...(record.did ? { did: record.did } : {}), ...(record.expiresAt !== undefined ? { expiresAt: isoSeconds(record.expiresAt) } : {}) },
+    })
     return { principal: record, token }
   }
 
-  /** The enabled principal a bearer token belongs to, or `undefined`. */
+  /**
+   * Disables a principal: its token is refused at once, and the approvals it gave to requests not
+   * issued yet stop counting (with every later level of those requests). `enable` undoes it.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already so; the last enabled admin; another principal speaks for the same person), ERR_FORBIDDEN, ERR_STORE
+   */
+  async setPrincipalEnabled(id: string, enabled: boolean, by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
+    const actor = requireRole(by, 'admin', `${enabled ? 'enable' : 'disable'} principals`)
+    const current = await this.store.getPrincipal(id)
+    if (enabled && current?.did !== undefined) await this.#refuseRetiredPerson(current.did)
+    return this.#changePrincipal(id, actor, enabled ? 'principal.enable' : 'principal.disable', (p) => {
+      if ((p.disabledAt === undefined) === enabled) throw agentIdError('ERR_CONFLICT', `principal ${id} is ${enabled ? 'enabled' : 'disabled'} already`)
+      return { disabledAt: enabled ? null : this.#now() }
+    })
+  }
+
+  /**
+   * Replaces a principal's token: the old one is refused at once. An admin rotates any principal's
+   * token (the first admin's included), and every principal its own. With `ttlSeconds` the new
+   * token expires; without, it does not.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE
+   */
+  async rotatePrincipalToken(id: string, by: string | Principal, options: { ttlSeconds?: number } = {}): Promise<{ principal: PrincipalRecord; token: string }> {
+    const actor = asPrincipal(by)
+    if (!hasRole(actor, 'admin') && actor.id !== id) throw agentIdError('ERR_FORBIDDEN', `${actor.id} may rotate only its own token: admin only for others`)
+    const token = newToken()
+    const expiresAt = options.ttlSeconds !== undefined ? this.#now() + tokenTtl(options.ttlSeconds) * 1000 : null
+    const { principal } = await this.#changePrincipal(id, actor, 'principal.rotate', () => ({ tokenSha256: tokenHash(token), expiresAt }))
+    return { principal, token }
+  }
+
+  /**
+   * Replaces a principal's roles. Approvals it gave in a role it no longer holds stop counting.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT (the last enabled admin), ERR_FORBIDDEN, ERR_STORE
+   */
+  async setPrincipalRoles(id: string, roles: readonly string[], by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
+    const actor = requireRole(by, 'admin', 'change roles')
+    const parsed = parsePrincipalRoles(roles, (await this.policy()).policy.approverRoles)
+    return this.#changePrincipal(id, actor, 'principal.update', () => ({ roles: parsed }))
+  }
+
+  #changePrincipal(id: string, actor: Principal, action: string, change: (current: PrincipalRecord) => PrincipalChange): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }> {
+    return this.store.updatePrincipal(id, change, (p, voided) => ({
+      actor: actor.id, action, target: id,
+      details: {
+        roles: p.roles, ...(p.disabledAt !== undefined ? { disabledAt: isoSeconds(p.disabledAt) } : {}), ...(p.expiresAt !== undefined ? { expiresAt: isoSeconds(p.expiresAt) } : {}),
+        ...(voided.length > 0 ? { approvalsVoided: voided } : {}),
+      },
+    }))
+  }
+
+  // A retired person signs in no more: no principal is made or enabled for their DID.
+  async #refuseRetiredPerson(did: string): Promise<void> {
+    if ((await this.store.getAgent(did))?.status === 'retired') throw agentIdError('ERR_CONFLICT', `${did} is retired: no principal may speak for them`)
+  }
+
+  /** The enabled, unexpired principal a bearer token belongs to, or `undefined`. */
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!isTokenShaped(token)) return undefined
     const record = await this.store.principalByToken(tokenHash(token))
-    return record && { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}) }
+    return record && { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}), ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) }
   }
 
   /**
    * Ends a task: revokes at once every live credential issued for it ("revoked on completion or
-   * after the TTL, whichever comes first").
-   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (nothing live), ERR_FORBIDDEN, ERR_STORE
+   * after the TTL, whichever comes first"), closes the requests pending for it, and issues nothing
+   * for it from then on (for the owner's agents, or everywhere when an admin completes it).
+   * @throws AgentIdError ERR_NOT_FOUND (nothing was issued or requested for it), ERR_CONFLICT (completed already), ERR_FORBIDDEN, ERR_STORE
    */
-  async completeTask(taskId: string, by: string | Principal): Promise<CredentialRecord[]> {
+  async completeTask(taskId: string, by: string | Principal): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
     const principal = asPrincipal(by)
     const task = parseTaskId(taskId, 'task id')
     // Admins end a task everywhere; an agent owner, for their own agents only (checked inside the
@@ -745,7 +848,9 @@ export class Issuer {
       if (!hasRole(principal, 'agent-owner')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not complete tasks: admin or agent owner only`)
       owners = [principal.id, ...(principal.did ? [principal.did] : [])]
     }
-    return this.#changesStatus(this.store.completeTask(task, (revoked) => ({ actor: principal.id, action: 'task.complete', target: `task:${task}`, details: { revoked: revoked.map((r) => r.id) } }), owners))
+    return this.#changesStatus(this.store.completeTask(task, principal.id, ({ revoked, requestsClosed }) => ({
+      actor: principal.id, action: 'task.complete', target: `task:${task}`, details: { revoked: revoked.map((r) => r.id), requestsClosed, scope: owners ?? 'all' },
+    }), owners))
   }
 
   /**
@@ -782,6 +887,16 @@ export class Issuer {
   async decideReview(itemId: string, decision: 'certified' | 'revoked', by: string | Principal): Promise<ReviewItemRecord> {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not review access: reviewer or admin only`)
+    // Certifying keeps access: never by the party that holds it or asked for it. Revoking only
+    // takes access away, which anyone reviewing may do.
+    if (decision === 'certified') {
+      const item = await this.store.getReviewItem(itemId)
+      const credential = item && (await this.store.getCredential(item.credentialId))
+      if (credential) {
+        const requester = credential.requestedBy ?? (credential.requestId ? (await this.store.getRequest(credential.requestId))?.requester : undefined)
+        assertNotOwnDecision(principal, await partyOf(principal, this.store), await partiesInvolved(credential.subject, requester, this.store), `certify review item ${itemId}`)
+      }
+    }
     const decided = this.store.decideReviewItem(itemId, decision, principal.id, (item) => ({
       actor: principal.id, action: decision === 'certified' ? 'review.certify' : 'review.revoke', target: item.id, details: { campaign: item.campaign, credential: item.credentialId },
     }))
@@ -974,7 +1089,7 @@ function requireRole(by: string | Principal, role: string, what: string): Princi
 
 // Separation of duties for a grant of `entitlements`: a check of what the duty group holds, for
 // the rules the grant touches, or undefined when it touches none (most grants: no look needed).
-function dutyGuard(policy: Policy, entitlements: readonly Entitlement[]): ((held: readonly CredentialRecord[]) => void) | undefined {
+function dutyGuard(policy: Policy, entitlements: readonly Entitlement[]): ((held: readonly Holding[]) => void) | undefined {
   const conflicts = conflictsTouched(policy.conflicts, entitlements)
   if (conflicts.length === 0) return undefined
   return (held) => {
@@ -982,13 +1097,34 @@ function dutyGuard(policy: Policy, entitlements: readonly Entitlement[]): ((held
     if (conflict === undefined) return
     throw agentIdError('ERR_SOD_CONFLICT', conflict.holder === undefined
       ? `separation of duties: this grant would hold both sides of rule "${conflict.rule}"`
-      : `separation of duties: rule "${conflict.rule}" forbids this grant beside credential ${conflict.holder.id}`)
+      : `separation of duties: rule "${conflict.rule}" forbids this grant beside ${conflict.holder.via} ${conflict.holder.id}, held by ${conflict.holder.subject} of the same party`)
   }
 }
 
-function checkTtl(ttlSeconds: number, max: number, jit: boolean): void {
+// `tooLong` is ERR_INPUT_INVALID for what a caller asks now, ERR_CONFLICT for a request whose TTL
+// the policy in force no longer allows.
+function checkTtl(ttlSeconds: number, max: number, jit: boolean, tooLong: 'ERR_INPUT_INVALID' | 'ERR_CONFLICT' = 'ERR_INPUT_INVALID'): void {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw agentIdError('ERR_INPUT_INVALID', 'ttl must be a whole number of seconds, at least 1')
-  if (ttlSeconds > max) throw agentIdError('ERR_INPUT_INVALID', `ttl ${ttlSeconds}s is longer than the ${jit ? 'just-in-time ' : ''}limit of ${max}s the policy sets for this grant`)
+  if (ttlSeconds > max) throw agentIdError(tooLong, `ttl ${ttlSeconds}s is longer than the ${jit ? 'just-in-time ' : ''}limit of ${max}s the policy in force sets for this grant`)
+}
+
+// The policy's judgement of entitlements, with a floor for the risk (the caller's, or the one a
+// pending request was opened at), and for an agent asking for itself at least the medium chain (or
+// the first approver role when that one is empty): an agent never gets access without a person.
+function judgeEntitlements(policy: Policy, entitlements: readonly Entitlement[], options: { riskFloor?: RiskLevel; byAgent: boolean }): Assessment {
+  const assessed = assessEntitlements(policy, entitlements)
+  const risk = options.riskFloor !== undefined ? maxRisk(assessed.risk, options.riskFloor) : assessed.risk
+  let chain = risk === assessed.risk ? assessed.chain : policy.approvalChains[risk]
+  if (options.byAgent && chain.length === 0) {
+    const floor = policy.approvalChains[maxRisk(risk, 'medium')]
+    chain = floor.length > 0 ? floor : policy.approverRoles.slice(0, 1)
+    if (chain.length === 0) throw agentIdError('ERR_FORBIDDEN', 'an agent may not ask for itself: the policy names no approver roles')
+  }
+  return { risk, chain, maxTtlSeconds: assessed.maxTtlSeconds }
+}
+
+function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
+  return prefix.length <= of.length && prefix.every((role, i) => of[i] === role)
 }
 
 const ROLE_TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/
@@ -996,6 +1132,12 @@ const ROLE_TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/
 function parseRoleTemplateName(value: unknown): string {
   if (typeof value !== 'string' || !ROLE_TEMPLATE.test(value)) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 lower-case letters, digits and -, starting with a letter')
   return value
+}
+
+// A principal's token lives from a minute to a year.
+function tokenTtl(seconds: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > 366 * 86400) throw agentIdError('ERR_INPUT_INVALID', 'a token ttl must be from 1m to 366d')
+  return seconds
 }
 
 function isoSeconds(ms: number): string {

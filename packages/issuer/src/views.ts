@@ -72,7 +72,10 @@ export function requestView(r: AccessRequestRecord): Record<string, unknown> {
 
 /** A principal without its token hash: that never leaves the store. */
 export function principalView(p: PrincipalRecord): Record<string, unknown> {
-  return { id: p.id, roles: p.roles, ...(p.did ? { did: p.did } : {}), createdAt: iso(p.createdAt), ...(p.disabledAt !== undefined ? { disabledAt: iso(p.disabledAt) } : {}) }
+  return {
+    id: p.id, roles: p.roles, ...(p.did ? { did: p.did } : {}), createdAt: iso(p.createdAt),
+    ...(p.disabledAt !== undefined ? { disabledAt: iso(p.disabledAt) } : {}), ...(p.expiresAt !== undefined ? { expiresAt: iso(p.expiresAt) } : {}),
+  }
 }
 
 export function roleView(r: RoleTemplate): Record<string, unknown> {
@@ -85,7 +88,11 @@ export function policyView(p: PolicyInForce): Record<string, unknown> {
 
 export function retirementView(steps: readonly RetirementStep[]): Record<string, unknown> {
   return {
-    retired: steps.map((s) => ({ agent: s.agent, revoked: s.revoked.map((c) => c.id), ...(s.cascadeFrom ? { cascadeFrom: s.cascadeFrom } : {}), ...(s.principalsDisabled.length > 0 ? { principalsDisabled: s.principalsDisabled } : {}), ...(s.requestsClosed.length > 0 ? { requestsClosed: s.requestsClosed } : {}) })),
+    retired: steps.map((s) => ({
+      agent: s.agent, outcome: s.outcome, revoked: s.revoked.map((c) => c.id), ...(s.cascadeFrom ? { cascadeFrom: s.cascadeFrom } : {}),
+      ...(s.principalsDisabled.length > 0 ? { principalsDisabled: s.principalsDisabled } : {}), ...(s.requestsClosed.length > 0 ? { requestsClosed: s.requestsClosed } : {}),
+      ...(s.approvalsVoided.length > 0 ? { approvalsVoided: s.approvalsVoided.map((v) => ({ ...v, level: v.level + 1 })) } : {}),
+    })),
   }
 }
 

@@ -152,7 +152,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [4])
       assert.deepEqual((await store.setSuspended({ agent: AGENT }, true, () => audit)).map((c) => c.id), ['urn:uuid:s2'])
       assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [4, 5])
-      assert.deepEqual((await store.setSuspended({ agent: AGENT }, false, () => audit)).map((c) => c.id).sort(), ['urn:uuid:s1', 'urn:uuid:s2'])
+      // Resuming the agent resumes what its suspension stopped, not s1, suspended on its own.
+      await assert.rejects(store.setSuspended({ credentialId: 'urn:uuid:s2' }, false, () => audit), { code: 'ERR_CONFLICT' })
+      assert.deepEqual((await store.setSuspended({ agent: AGENT }, false, () => audit)).map((c) => c.id), ['urn:uuid:s2'])
+      assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [4])
+      assert.deepEqual((await store.setSuspended({ credentialId: 'urn:uuid:s1' }, false, () => audit)).map((c) => c.id), ['urn:uuid:s1'])
       assert.deepEqual((await store.statusListState(suspensionList))?.setIndexes, [])
       await store.revokeCredential('urn:uuid:s1', () => audit)
       await assert.rejects(store.setSuspended({ credentialId: 'urn:uuid:s1' }, true, () => audit), { code: 'ERR_CONFLICT' })

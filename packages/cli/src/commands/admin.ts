@@ -1,11 +1,19 @@
 import type { Command } from 'commander'
-import { agentIdError, entitlementToJson, parseDidKey, parsePrincipalId, parseRoleName } from '@agentid/core'
+import { agentIdError, entitlementToJson, parseDidKey, parseDuration, parsePrincipalId, parseRoleName } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { readTextFile, withOutputFile } from '../files.js'
 import { collect, entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
 import { entitlementLines } from './agent.js'
 
-interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string }
+interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string; expiresAt?: string }
+interface VoidedView { request: string; level: number; principal: string; role: string }
+
+// One line for a principal's change, and the approvals it voided.
+function principalChange(verb: string, p: PrincipalView, voided: readonly VoidedView[] = []): string {
+  const lines = [`${p.id} ${verb} (${p.roles.join(', ')})${p.expiresAt ? `, token expires ${p.expiresAt}` : ''}`]
+  for (const v of voided) lines.push(`  approval voided: ${v.request} level ${v.level} (${v.role})`)
+  return lines.join('\n')
+}
 interface RoleView { name: string; description: string; ttlSeconds: number; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
 
 export function registerAdmin(program: Command, ctx: CommandContext): void {
@@ -15,9 +23,13 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .description('create a principal and its bearer token (shown once: only its hash is kept)')
     .requiredOption('--role <role>', 'admin | reviewer | auditor | agent-owner | an approver role of the policy (ai-ops, security, compliance); repeatable', collect)
     .option('--did <did>', "the person's did:key: they own the agents whose owner it is")
+    .option('--ttl <duration>', 'the token expires after this long (1m to 366d; default: never)')
     .option('--token-out <file>', 'write the token here (mode 0600) instead of printing it')
-    .action(async (id: string, opts: { role: string[]; did?: string; tokenOut?: string }) => {
-      const body = { id: parsePrincipalId(id, 'id'), roles: opts.role.map((r) => parseRoleName(r, '--role')), ...(opts.did !== undefined ? { did: parseDidKey(opts.did).did } : {}) }
+    .action(async (id: string, opts: { role: string[]; did?: string; ttl?: string; tokenOut?: string }) => {
+      const body = {
+        id: parsePrincipalId(id, 'id'), roles: opts.role.map((r) => parseRoleName(r, '--role')), ...(opts.did !== undefined ? { did: parseDidKey(opts.did).did } : {}),
+        ...(opts.ttl !== undefined ? { ttl: checkedTokenTtl(opts.ttl) } : {}),
+      }
       const { result: created, file } = await withOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }, async () =>
         (await (await ctx.api()).call('POST', '/principals', body)).body as { principal: PrincipalView; token: string }, (c) => c.token)
       ctx.out().result({ principal: created.principal, ...(file ? { tokenFile: file } : { token: created.token }) }, () =>
@@ -28,7 +40,46 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .description('list principals (never their tokens)')
     .action(async () => {
       const { principals } = (await (await ctx.api()).call('GET', '/principals')).body as { principals: PrincipalView[] }
-      ctx.out().result({ principals }, () => principals.map((p) => `${p.id}  ${p.roles.join(',')}${p.did ? `  ${p.did}` : ''}${p.disabledAt ? '  (disabled)' : ''}`).join('\n'))
+      ctx.out().result({ principals }, () => principals.map((p) => `${p.id}  ${p.roles.join(',')}${p.did ? `  ${p.did}` : ''}${p.disabledAt ? '  (disabled)' : ''}${p.expiresAt ? `  (token expires ${p.expiresAt})` : ''}`).join('\n'))
+    })
+  for (const [verb, done] of [['disable', 'disabled'], ['enable', 'enabled']] as const) {
+    principal
+      .command(`${verb} <id>`)
+      .description(verb === 'disable'
+        ? 'disable a principal: its token is refused at once, and its approvals of requests not issued yet stop counting'
+        : 'enable a disabled principal again')
+      .action(async (id: string) => {
+        const answer = (await (await ctx.api()).call('POST', `/principals/${encodeURIComponent(parsePrincipalId(id, 'id'))}/${verb}`, {})).body as { principal: PrincipalView; approvalsVoided?: VoidedView[] }
+        ctx.out().result(answer, () => principalChange(done, answer.principal, answer.approvalsVoided))
+      })
+  }
+  principal
+    .command('rotate <id>')
+    .description("replace a principal's token (an admin rotates anyone's, the first admin's included; every principal its own): the old one is refused at once")
+    .option('--ttl <duration>', 'the new token expires after this long (1m to 366d; default: never)')
+    .option('--token-out <file>', 'write the new token here (mode 0600) instead of printing it')
+    .action(async (id: string, opts: { ttl?: string; tokenOut?: string }) => {
+      const path = `/principals/${encodeURIComponent(parsePrincipalId(id, 'id'))}/rotate`
+      const body = opts.ttl !== undefined ? { ttl: checkedTokenTtl(opts.ttl) } : {}
+      const { result: rotated, file } = await withOutputFile(ctx.io.cwd, opts.tokenOut, { mode: 0o600 }, async () =>
+        (await (await ctx.api()).call('POST', path, body)).body as { principal: PrincipalView; token: string }, (r) => r.token)
+      ctx.out().result({ principal: rotated.principal, ...(file ? { tokenFile: file } : { token: rotated.token }) }, () =>
+        `${principalChange('rotated', rotated.principal)}\n${file ? `  new token written to ${file} (mode 0600)` : `  token ${rotated.token}\n  (shown once; the old token is refused from now on)`}`)
+    })
+  principal
+    .command('update <id>')
+    .description("replace a principal's roles; approvals it gave in a role it loses stop counting")
+    .requiredOption('--role <role>', 'the new roles, all of them; repeatable', collect)
+    .action(async (id: string, opts: { role: string[] }) => {
+      const answer = (await (await ctx.api()).call('PUT', `/principals/${encodeURIComponent(parsePrincipalId(id, 'id'))}/roles`, { roles: opts.role.map((r) => parseRoleName(r, '--role')) })).body as { principal: PrincipalView; approvalsVoided?: VoidedView[] }
+      ctx.out().result(answer, () => principalChange('updated', answer.principal, answer.approvalsVoided))
+    })
+  program
+    .command('whoami')
+    .description('the principal the token (AGENTID_TOKEN or AGENTID_TOKEN_FILE) authenticates, or the local operator')
+    .action(async () => {
+      const me = (await (await ctx.api()).call('GET', '/whoami')).body as { id: string; roles: string[]; did?: string; expiresAt?: string }
+      ctx.out().result(me, () => `${me.id} (${me.roles.join(', ')})${me.did ? `\n  did ${me.did}` : ''}${me.expiresAt ? `\n  token expires ${me.expiresAt}` : ''}`)
     })
 
   const policy = program.command('policy').description('the policy: risk per resource and action, approval chains, duty conflicts, review intervals')
@@ -111,4 +162,11 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
       const answer = (await (await ctx.api()).call('DELETE', `/roles/${encodeURIComponent(name)}`)).body as { deleted: string }
       ctx.out().result(answer, () => `role ${answer.deleted} deleted`)
     })
+}
+
+// A token's lifetime as the service takes it (`15m`, `90d`), checked before anything is sent.
+function checkedTokenTtl(value: string): string {
+  const seconds = parseDuration(value, '--ttl', 366 * 86400)
+  if (seconds < 60) throw agentIdError('ERR_INPUT_INVALID', '--ttl must be at least 1m')
+  return value
 }

@@ -8,6 +8,8 @@ export interface Principal {
   readonly roles: readonly string[]
   /** A person's DID, when they have one: they own the agents whose owner it is. */
   readonly did?: string
+  /** Milliseconds since the epoch after which its token is refused. */
+  readonly expiresAt?: number
 }
 
 /** Roles every issuer knows; approver roles come from the policy. */
@@ -41,14 +43,30 @@ export function owns(principal: Principal, agent: AgentRecord): boolean {
   return agent.owner === principal.id || (principal.did !== undefined && agent.owner === principal.did)
 }
 
+/** Admins act on any agent; an agent owner on their own; an agent on itself. */
+export function mayActOn(principal: Principal, agent: AgentRecord): boolean {
+  if (hasRole(principal, 'admin')) return true
+  if (hasRole(principal, 'agent-owner') && owns(principal, agent)) return true
+  return hasRole(principal, AGENT_ROLE) && principal.did === agent.did
+}
+
 /**
- * Admins act on any agent; an agent owner on their own; an agent on itself.
- * @throws AgentIdError ERR_FORBIDDEN
+ * Who sees which agents: a principal whose only role is `agent-owner` (or an agent) sees its own;
+ * every other role sees the inventory. What a principal may not see does not exist for them.
+ */
+export function canSee(principal: Principal, agent: AgentRecord): boolean {
+  const onlyOwner = principal.roles.every((r) => r === 'agent-owner' || r === AGENT_ROLE)
+  return !onlyOwner || owns(principal, agent) || principal.did === agent.did
+}
+
+/**
+ * {@link mayActOn}, or a refusal that tells nothing the principal may not see: ERR_NOT_FOUND for an
+ * agent outside its view (no probing for other owners' agents), ERR_FORBIDDEN otherwise.
+ * @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN
  */
 export function assertMayActOn(principal: Principal, agent: AgentRecord, what: string): void {
-  if (hasRole(principal, 'admin')) return
-  if (hasRole(principal, 'agent-owner') && owns(principal, agent)) return
-  if (hasRole(principal, AGENT_ROLE) && principal.did === agent.did) return
+  if (mayActOn(principal, agent)) return
+  if (!canSee(principal, agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${agent.did} is not enrolled`)
   throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not ${what} for ${agent.did}: only an admin, the agent's owner or the agent itself may`)
 }
 

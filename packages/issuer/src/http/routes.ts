@@ -1,7 +1,7 @@
 import { agentIdError, parseDidKey, parseDuration, type AgentKind } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 import { MAX_GRANT_TTL } from '../issuer.js'
-import { hasRole, owns, type Principal } from '../governance/principal.js'
+import { canSee, hasRole, type Principal } from '../governance/principal.js'
 import type { AgentRecord } from '../store/issuer-store.js'
 import {
   agentView,
@@ -69,15 +69,11 @@ export interface Route {
 }
 
 export const APPROVER = 'approver'
-const READERS: Access = 'any'
+// Everyone who governs reads the inventory; a reporter only reports (POST /events) and sees itself.
+const READERS: Access = ['admin', 'auditor', 'reviewer', 'security', 'agent-owner', APPROVER]
 
 const didParam = schema.idParam('did', 128)
 const idParam = schema.idParam('id')
-
-// An agent owner sees only their own agents; every other authenticated role sees the inventory.
-function canSee(principal: Principal, agent: AgentRecord): boolean {
-  return !isOnlyOwner(principal) || owns(principal, agent)
-}
 
 function isOnlyOwner(principal: Principal): boolean {
   return principal.roles.every((r) => r === 'agent-owner')
@@ -92,6 +88,10 @@ async function visibleAgent(ctx: RouteContext, did: string): Promise<AgentRecord
 
 function ttl(value: unknown): number {
   return parseDuration(value, 'ttl', MAX_GRANT_TTL)
+}
+
+function tokenTtl(value: unknown): number {
+  return parseDuration(value, 'ttl', 366 * 86400)
 }
 
 function optionalInt(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
@@ -112,18 +112,44 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/whoami', summary: 'the principal this token authenticates', tag: 'principals', access: 'any', success: [200],
-    handler: async ({ principal }) => ({ body: { id: principal.id, roles: principal.roles, ...(principal.did ? { did: principal.did } : {}) } }),
+    handler: async ({ principal }) => ({ body: { id: principal.id, roles: principal.roles, ...(principal.did ? { did: principal.did } : {}), ...(principal.expiresAt !== undefined ? { expiresAt: new Date(principal.expiresAt).toISOString() } : {}) } }),
   },
   {
     method: 'GET', url: '/principals', summary: 'list principals (never their tokens)', tag: 'principals', access: ['admin', 'auditor'], success: [200],
     handler: async ({ issuer }) => ({ body: { principals: (await issuer.store.listPrincipals()).map(principalView) } }),
   },
   {
-    method: 'POST', url: '/principals', summary: 'create a principal; its bearer token is in this answer only', tag: 'principals', access: ['admin'], body: schema.principalBody, success: [201],
+    method: 'POST', url: '/principals', summary: 'create a principal (its token expires after `ttl` when given); its bearer token is in this answer only', tag: 'principals', access: ['admin'], body: schema.principalBody, success: [201],
     handler: async ({ issuer, principal, body }) => {
-      const b = body as { id: string; roles: string[]; did?: string }
-      const created = await issuer.createPrincipal(b, principal)
+      const b = body as { id: string; roles: string[]; did?: string; ttl?: string }
+      const created = await issuer.createPrincipal({ id: b.id, roles: b.roles, ...(b.did !== undefined ? { did: b.did } : {}), ...(b.ttl !== undefined ? { ttlSeconds: tokenTtl(b.ttl) } : {}) }, principal)
       return { status: 201, body: { principal: principalView(created.principal), token: created.token } }
+    },
+  },
+  ...(['disable', 'enable'] as const).map((verb): Route => ({
+    method: 'POST', url: `/principals/:id/${verb}`,
+    summary: verb === 'disable' ? 'disable a principal: its token is refused at once, and its approvals of requests not issued yet stop counting' : 'enable a disabled principal again',
+    tag: 'principals', access: ['admin'], params: schema.idParam('id', 128), body: schema.emptyBody, success: [200],
+    handler: async ({ issuer, principal, params }) => {
+      const changed = await issuer.setPrincipalEnabled(params.id!, verb === 'enable', principal)
+      return { body: { principal: principalView(changed.principal), ...(changed.voided.length > 0 ? { approvalsVoided: changed.voided.map((v) => ({ ...v, level: v.level + 1 })) } : {}) } }
+    },
+  })),
+  {
+    method: 'POST', url: '/principals/:id/rotate', summary: "replace a principal's token (admin for any, every principal for its own): the old one is refused at once; the new one is in this answer only",
+    tag: 'principals', access: 'any', params: schema.idParam('id', 128), body: schema.rotateBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => {
+      const ttlText = (body as { ttl?: string } | undefined)?.ttl
+      const rotated = await issuer.rotatePrincipalToken(params.id!, principal, ttlText !== undefined ? { ttlSeconds: tokenTtl(ttlText) } : {})
+      return { body: { principal: principalView(rotated.principal), token: rotated.token } }
+    },
+  },
+  {
+    method: 'PUT', url: '/principals/:id/roles', summary: "replace a principal's roles; approvals it gave in a role it loses stop counting", tag: 'principals', access: ['admin'],
+    params: schema.idParam('id', 128), body: schema.principalRolesBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => {
+      const changed = await issuer.setPrincipalRoles(params.id!, (body as { roles: string[] }).roles, principal)
+      return { body: { principal: principalView(changed.principal), ...(changed.voided.length > 0 ? { approvalsVoided: changed.voided.map((v) => ({ ...v, level: v.level + 1 })) } : {}) } }
     },
   },
   {
@@ -264,7 +290,10 @@ export const ROUTES: readonly Route[] = [
   })),
   {
     method: 'POST', url: '/tasks/:id/complete', summary: "end a task: revoke at once every live credential issued for it", tag: 'requests', access: ['admin', 'agent-owner'], params: schema.idParam('id', 128), body: schema.emptyBody, success: [200],
-    handler: async ({ issuer, principal, params }) => ({ body: { task: params.id, revoked: (await issuer.completeTask(params.id!, principal)).map((c) => c.id) } }),
+    handler: async ({ issuer, principal, params }) => {
+      const ended = await issuer.completeTask(params.id!, principal)
+      return { body: { task: params.id, revoked: ended.revoked.map((c) => c.id), requestsClosed: ended.requestsClosed } }
+    },
   },
   {
     method: 'GET', url: '/reviews', summary: 'list review campaigns with their items', tag: 'reviews', access: ['admin', 'reviewer', 'auditor'], success: [200],

@@ -78,8 +78,17 @@ export const principalBody: Schema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'roles'],
-  properties: { id: text(128), roles: { type: 'array', minItems: 1, maxItems: 8, items: text(32) }, did },
+  properties: { id: text(128), roles: { type: 'array', minItems: 1, maxItems: 8, items: text(32) }, did, ttl: duration },
 }
+
+export const principalRolesBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['roles'],
+  properties: { roles: { type: 'array', minItems: 1, maxItems: 8, items: text(32) } },
+}
+
+export const rotateBody: Schema = { type: 'object', additionalProperties: false, properties: { ttl: duration } }
 
 export const roleBody: Schema = {
   type: 'object',

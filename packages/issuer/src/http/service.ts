@@ -75,6 +75,9 @@ export interface RunningService {
 }
 
 export const SERVICE_VERSION = '0.1.0'
+
+// Refusals by a governance rule (not malformed input, not a race lost): each is audited.
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['ERR_FORBIDDEN', 'ERR_SOD_CONFLICT', 'ERR_DELEGATION', 'ERR_APPROVAL_REQUIRED'])
 const DEFAULT_BODY_LIMIT = 64 * 1024
 
 interface RouteConfig { readonly access: Access }
@@ -179,6 +182,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
     }
     limitPrincipal(reply, principal)
+    // Known before its role is checked: a refusal is recorded with who tried.
+    principals.set(request, principal)
     if (access !== 'any') {
       // The policy (a read) only where it matters: routes open to its approver roles.
       const approverRoles = access.includes(APPROVER) ? (await issuer.policy()).policy.approverRoles : []
@@ -193,10 +198,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     if (request.body === undefined && body !== undefined && body.required === undefined) request.body = {}
   })
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const e = asServiceError(error, bodyLimit)
     if (e.code === 'ERR_STORE') log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
-    void reply.status(ERROR_CODES[e.code].status).header('cache-control', 'no-store').send({ error: { code: e.code, message: e.message } })
+    // A governance rule refusing an authenticated caller is on record, with who tried, before the answer.
+    const principal = principals.get(request)
+    if (principal && AUDITED_REFUSALS.has(e.code)) {
+      await issuer.recordRefusal(principal, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`, request.url.split('?')[0], e)
+        .catch((failure: unknown) => log(`agentid serve: could not record a refusal: ${(failure as Error).message}`))
+    }
+    return reply.status(ERROR_CODES[e.code].status).header('cache-control', 'no-store').send({ error: { code: e.code, message: e.message } })
   })
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })

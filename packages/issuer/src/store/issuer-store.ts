@@ -44,6 +44,8 @@ export interface CredentialDraft {
   readonly requestId?: string
   /** The approvals it carries (as in `credentialSubject.approvals`). */
   readonly approvals?: readonly ApprovalEvidence[]
+  /** Who asked for it: the grant's caller, the request's requester, or the enrolling admin. */
+  readonly requestedBy?: string
 }
 
 /** An issued credential as the store keeps it (never the JWT itself: only its hash). */
@@ -57,6 +59,8 @@ export interface CredentialRecord extends CredentialDraft, StatusAllocation {
   readonly expiredAt?: number
   /** When a reviewer last certified it (milliseconds). */
   readonly reviewedAt?: number
+  /** Why it is suspended: on its own, or because its agent is. */
+  readonly suspendedFor?: 'credential' | 'agent'
 }
 
 /** An issuance the store runs inside a transaction: slot, signature, row and audit entry. */
@@ -66,11 +70,22 @@ export interface Issuance {
   readonly sign: (allocation: StatusAllocation) => Promise<string>
   readonly audit: (record: CredentialRecord) => AuditInput
   /**
-   * Separation of duties, checked inside the transaction: receives the live credentials of the
-   * subject's duty group (the agent, and for an employee's agent its owner and the owner's other
-   * employee agents) and throws to refuse.
+   * Separation of duties, checked inside the transaction: receives what the subject's duty group
+   * holds (see {@link IssuerStore.dutyGroupHoldings}) and throws to refuse.
    */
-  readonly guard?: (held: readonly CredentialRecord[]) => void
+  readonly guard?: (held: readonly Holding[]) => void
+}
+
+/**
+ * Entitlements someone in a duty group holds: a live credential of this issuer, or a live
+ * delegation reported below one.
+ */
+export interface Holding {
+  /** The credential's or the delegation's id. */
+  readonly id: string
+  readonly subject: string
+  readonly entitlements: readonly Entitlement[]
+  readonly via: 'credential' | 'delegation'
 }
 
 /** A committed credential and its JWT. */
@@ -123,6 +138,24 @@ export interface PrincipalRecord {
   readonly did?: string
   readonly createdAt: number
   readonly disabledAt?: number
+  /** Milliseconds since the epoch after which its token is refused. */
+  readonly expiresAt?: number
+}
+
+/** A change to a principal; `null` clears a field. */
+export interface PrincipalChange {
+  readonly roles?: readonly string[]
+  readonly tokenSha256?: string
+  readonly disabledAt?: number | null
+  readonly expiresAt?: number | null
+}
+
+/** An approval that stopped counting: its principal was disabled or lost the role it approved in. */
+export interface VoidedApproval {
+  readonly request: string
+  readonly level: number
+  readonly principal: string
+  readonly role: string
 }
 
 /** One version of the policy document. */
@@ -180,6 +213,8 @@ export interface RequestDecision {
   readonly approval: ApprovalRecord
   readonly audit: AuditInput
   readonly issuance?: Issuance
+  /** The request judged again by the policy in force: stored with the decision. */
+  readonly rejudged?: { readonly risk: RiskLevel; readonly chain: readonly string[]; readonly policyVersion: number }
 }
 
 /** One agent retired, with the credentials that retiring it revoked. */
@@ -190,8 +225,12 @@ export interface RetirementStep {
   readonly cascadeFrom?: string
   /** Principals of this DID disabled with it. */
   readonly principalsDisabled: readonly string[]
-  /** Its access requests that were pending, closed (status `expired`) with it. */
+  /** Access requests that were pending for it or by it, closed (status `expired`) with it. */
   readonly requestsClosed: readonly string[]
+  /** `suspended` when the policy suspends an owner's agents pending a new owner instead of retiring them. */
+  readonly outcome: 'retired' | 'suspended'
+  /** Approvals by the principals disabled here that no longer count. */
+  readonly approvalsVoided: readonly VoidedApproval[]
 }
 
 /** An access-review campaign. */
@@ -336,16 +375,29 @@ export interface IssuerStore {
    */
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]>
   /**
-   * The live credentials (not revoked, not expired) of the agent's duty group: the agent; for an
-   * employee's agent, the owner's other employee agents and the owner when enrolled; for an owner,
-   * their employee agents. What separation of duties weighs a grant against.
+   * What the agent's duty group holds (live credentials, and live reported delegations whose root
+   * is live): the group is the whole party the agent belongs to, the person at the top of its
+   * chain of owners (the topmost enrolled agent, or the DID that owns it) and every agent owned
+   * from there down, of any kind. What separation of duties weighs a grant against.
    */
-  dutyGroupCredentials(agent: AgentRecord): Promise<CredentialRecord[]>
+  dutyGroupHoldings(agent: AgentRecord): Promise<Holding[]>
+  /** The DIDs of the agents whose owner is one of `owners` (one level). */
+  ownedAgents(owners: readonly string[]): Promise<string[]>
 
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void>
-  /** The enabled principal with this token hash. */
+  getPrincipal(id: string): Promise<PrincipalRecord | undefined>
+  /**
+   * Changes a principal in one transaction: `change` sees it as it is now and throws to refuse.
+   * Disabling it, or taking a role away, voids its approvals of pending requests (and every later
+   * level of those requests: they were given on the strength of the voided one).
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (another enabled principal speaks for the same person; the last enabled admin), what `change` throws, ERR_STORE
+   */
+  updatePrincipal(id: string, change: (current: PrincipalRecord) => PrincipalChange, audit: (updated: PrincipalRecord, voided: readonly VoidedApproval[]) => AuditInput): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }>
+  /** The enabled, unexpired principal with this token hash. */
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined>
   listPrincipals(): Promise<PrincipalRecord[]>
+  /** Appends one audit entry on its own: a refused attempt, recorded with who tried. */
+  appendAudit(audit: AuditInput): Promise<void>
 
   /** The policy in force (the newest version), if one was ever set. */
   currentPolicy(): Promise<PolicyVersion | undefined>
@@ -374,11 +426,12 @@ export interface IssuerStore {
   expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]>
 
   /**
-   * Revokes every live credential issued for a task (with `owners`, only those of agents they
-   * own): just-in-time access ends with its task.
-   * @throws AgentIdError ERR_NOT_FOUND (no credential was ever issued for it), ERR_CONFLICT (none is live), ERR_STORE
+   * Ends a task (with `owners`, for the agents they own; else everywhere): revokes every live
+   * credential issued for it, closes the requests pending for it, and records it as completed so
+   * that nothing more is issued or requested for it.
+   * @throws AgentIdError ERR_NOT_FOUND (nothing was ever issued or requested for it), ERR_CONFLICT (completed already), ERR_STORE
    */
-  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput, owners?: readonly string[]): Promise<CredentialRecord[]>
+  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owners?: readonly string[]): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }>
   /** Marks credentials whose `exp` has passed, each with its audit entry. */
   sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]>
 
@@ -390,6 +443,7 @@ export interface IssuerStore {
   startReview(campaign: ReviewCampaignRecord, select: (live: readonly CredentialRecord[]) => ReadonlyArray<{ id: string; credential: CredentialRecord }>, audit: (items: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listReviews(): Promise<ReviewCampaignRecord[]>
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]>
+  getReviewItem(id: string): Promise<ReviewItemRecord | undefined>
   /**
    * Certifies or revokes one review item (revoking revokes its credential), with its audit entry.
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided already, campaign closed), ERR_STORE

@@ -289,6 +289,31 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       CREATE INDEX agents_by_owner ON agents(owner);
     `,
   },
+  {
+    version: 6,
+    name: 'governance integrity: principal lifecycle, who asked, why suspended, completed tasks',
+    sql: `
+      -- A principal's token may expire; roles and tokens change (rotation), audited.
+      ALTER TABLE principals ADD COLUMN expires_at INTEGER;
+      -- Who asked for a credential (the grant's caller, the request's requester, the enrolling
+      -- admin): a reviewer must not certify what they asked for.
+      ALTER TABLE credentials ADD COLUMN requested_by TEXT;
+      UPDATE credentials SET requested_by = (SELECT requester FROM access_requests r WHERE r.id = credentials.request_id) WHERE request_id IS NOT NULL;
+      -- Why a credential is suspended: 'credential' (on its own) or 'agent' (its agent was); an
+      -- agent's resumption resumes only what the agent's suspension stopped.
+      ALTER TABLE credentials ADD COLUMN suspended_for TEXT CHECK (suspended_for IN ('credential', 'agent'));
+      UPDATE credentials SET suspended_for = CASE WHEN (SELECT suspended_at FROM agents a WHERE a.did = credentials.subject) IS NOT NULL THEN 'agent' ELSE 'credential' END WHERE status = 'suspended';
+      -- A completed task issues nothing more: per owner when an owner completed it, everywhere
+      -- when an admin did (owner '*').
+      CREATE TABLE completed_tasks (
+        task_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        completed_at INTEGER NOT NULL,
+        completed_by TEXT NOT NULL,
+        PRIMARY KEY (task_id, owner)
+      ) STRICT;
+    `,
+  },
 ]
 
 /** The schema version this agentid migrates databases to. */

@@ -14,6 +14,7 @@ import type {
   CredentialDraft,
   CredentialRecord,
   DelegationRecord,
+  Holding,
   IssuerSetup,
   Issuance,
   IssuedRecord,
@@ -21,6 +22,7 @@ import type {
   KeyCustodyStores,
   PendingRequest,
   PolicyVersion,
+  PrincipalChange,
   PrincipalRecord,
   RequestDecision,
   RetirementStep,
@@ -29,6 +31,7 @@ import type {
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,
+  VoidedApproval,
   WebhookRecord,
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
@@ -53,6 +56,7 @@ interface CredentialRow {
   not_before: number; expires: number; status: string; status_list: string; status_index: number; jwt_sha256: string; issued_at: number
   suspension_list: string | null
   jit: number; task_id: string | null; request_id: string | null; approvals: string | null; expired_at: number | null; reviewed_at: number | null
+  requested_by: string | null; suspended_for: string | null
 }
 interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
 interface DelegationRow {
@@ -60,7 +64,7 @@ interface DelegationRow {
   not_before: number; expires: number; jwt_sha256: string; reported_at: number
 }
 interface RoleRow { name: string; description: string; entitlements: string; ttl_seconds: number }
-interface PrincipalRow { id: string; roles: string; token_sha256: string; did: string | null; created_at: number; disabled_at: number | null }
+interface PrincipalRow { id: string; roles: string; token_sha256: string; did: string | null; created_at: number; disabled_at: number | null; expires_at: number | null }
 interface RequestRow {
   id: string; subject: string; requester: string; entitlements: string; ttl_seconds: number; task: string | null; jit: number; risk: string
   chain: string; policy_version: number; justification: string | null; status: string; created_at: number; expires_at: number
@@ -98,6 +102,8 @@ function toCredential(row: CredentialRow): CredentialRecord {
     ...(row.approvals !== null ? { approvals: parseApprovals(JSON.parse(row.approvals), 'credentials.approvals') } : {}),
     ...(row.expired_at !== null ? { expiredAt: row.expired_at } : {}),
     ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
+    ...(row.requested_by !== null ? { requestedBy: row.requested_by } : {}),
+    ...(row.suspended_for !== null ? { suspendedFor: row.suspended_for as 'credential' | 'agent' } : {}),
   }
 }
 
@@ -106,6 +112,7 @@ function toPrincipal(row: PrincipalRow): PrincipalRecord {
     id: row.id, roles: JSON.parse(row.roles) as string[], tokenSha256: row.token_sha256, createdAt: row.created_at,
     ...(row.did !== null ? { did: row.did } : {}),
     ...(row.disabled_at !== null ? { disabledAt: row.disabled_at } : {}),
+    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
   }
 }
 
@@ -203,6 +210,9 @@ export function openSqliteStore(options: SqliteStoreOptions): IssuerStore {
   }
   return new SqliteStore(db, reader, options)
 }
+
+// How far a chain of owners is followed (a person, their assistant, its sub-agents, ...).
+const MAX_OWNER_DEPTH = 4
 
 class SqliteStore implements IssuerStore {
   readonly backend = 'sqlite'
@@ -356,7 +366,8 @@ class SqliteStore implements IssuerStore {
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
     const agent = this.#activeAgent(draft.subject)
-    if (guard) guard(this.#dutyGroupCredentials(draft.subject, agent.kind, agent.owner))
+    if (draft.task) this.#refuseCompletedTask(draft.task.id, agent.owner)
+    if (guard) guard(this.#dutyGroupHoldings({ did: draft.subject, kind: agent.kind, owner: agent.owner }))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
     const record: CredentialRecord = {
@@ -364,32 +375,64 @@ class SqliteStore implements IssuerStore {
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
     this.#w(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
-        suspension_list, jit, task_id, request_id, approvals)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        suspension_list, jit, task_id, request_id, approvals, requested_by)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
       record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt,
       record.suspensionListId ?? null, record.jit ? 1 : 0, record.task?.id ?? null, record.requestId ?? null,
-      record.approvals ? JSON.stringify(record.approvals) : null)
+      record.approvals ? JSON.stringify(record.approvals) : null, record.requestedBy ?? null)
     this.#appendAudit(audit(record))
     return { record, jwt }
   }
 
-  // The live credentials (not revoked, not expired; suspended ones may come back) of everyone
-  // whose duties count together with the subject's: the agent itself; for an employee's agent,
-  // the owner's other employee agents and the owner when enrolled; for an owner, their employee
-  // agents.
-  #dutyGroupCredentials(subject: string, kind: string, owner: string, sql: Statements = this.#w): CredentialRecord[] {
-    const rows = sql(`SELECT c.* FROM credentials c WHERE c.status != 'revoked' AND c.expires > @now AND c.subject IN (
-        SELECT @subject
-        UNION SELECT did FROM agents WHERE @kind = 'employee' AND kind = 'employee' AND owner = @owner
-        UNION SELECT did FROM agents WHERE @kind = 'employee' AND did = @owner
-        UNION SELECT did FROM agents WHERE kind = 'employee' AND owner = @subject)
-      ORDER BY c.issued_at, c.id`).all({ now: Math.floor(this.#now() / 1000), subject, kind, owner }) as CredentialRow[]
-    return rows.map(toCredential)
+  // Inside a write: a completed task issues and opens nothing more, for the agents of the owner
+  // who completed it, or for every agent when an admin did.
+  #refuseCompletedTask(taskId: string, owner: string): void {
+    const done = this.#w("SELECT completed_at FROM completed_tasks WHERE task_id = ? AND owner IN ('*', ?) LIMIT 1").get(taskId, owner) as { completed_at: number } | undefined
+    if (done) throw agentIdError('ERR_CONFLICT', `task ${taskId} was completed at ${new Date(done.completed_at).toISOString()}: nothing more is issued for it`)
   }
 
-  dutyGroupCredentials(agent: AgentRecord): Promise<CredentialRecord[]> {
-    return this.#read('read duty group', () => this.#dutyGroupCredentials(agent.did, agent.kind, agent.owner, this.#r))
+  // The party an agent belongs to: the top of its chain of owners (a person, enrolled or known only
+  // by the DID that owns; else the topmost agent, owned by a team) and every agent owned from there
+  // down. The agent need not be enrolled yet (enrolment with a role is judged before the insert).
+  #partyDids(agent: { readonly did: string; readonly kind: string; readonly owner: string }, sql: Statements): string[] {
+    const read = sql('SELECT did, kind, owner FROM agents WHERE did = ?')
+    let top = agent.did
+    let current: { kind: string; owner: string } | undefined = agent
+    for (let hops = 0; current && current.kind !== 'person' && current.owner.startsWith('did:') && hops < MAX_OWNER_DEPTH; hops++) {
+      top = current.owner
+      current = read.get(top) as { kind: string; owner: string } | undefined
+    }
+    const rows = sql(`WITH RECURSIVE party(did, depth) AS (
+        SELECT @top, 0
+        UNION SELECT a.did, p.depth + 1 FROM agents a JOIN party p ON a.owner = p.did WHERE p.depth < @max)
+      SELECT DISTINCT did FROM party`).all({ top, max: MAX_OWNER_DEPTH }) as Array<{ did: string }>
+    return [...new Set([agent.did, ...rows.map((r) => r.did)])]
+  }
+
+  // What an agent's duty group holds: live credentials (suspended ones may come back), and live
+  // reported delegations to its members whose root credential is live.
+  #dutyGroupHoldings(agent: { readonly did: string; readonly kind: string; readonly owner: string }, sql: Statements = this.#w): Holding[] {
+    const members = JSON.stringify(this.#partyDids(agent, sql))
+    const now = Math.floor(this.#now() / 1000)
+    const credentials = (sql(`SELECT * FROM credentials WHERE status != 'revoked' AND expires > ? AND subject IN (SELECT value FROM json_each(?)) ORDER BY issued_at, id`)
+      .all(now, members) as CredentialRow[]).map(toCredential)
+    const delegations = (sql(`SELECT d.* FROM delegations d JOIN credentials c ON c.id = d.root
+        WHERE d.expires > ? AND c.status != 'revoked' AND d.delegate IN (SELECT value FROM json_each(?)) ORDER BY d.reported_at, d.id`)
+      .all(now, members) as DelegationRow[]).map(toDelegation)
+    return [
+      ...credentials.map((c): Holding => ({ id: c.id, subject: c.subject, entitlements: c.entitlements, via: 'credential' })),
+      ...delegations.map((d): Holding => ({ id: d.id, subject: d.delegate, entitlements: parseEntitlements(d.entitlements, 'delegations.entitlements', { allowUnknownConstraints: true }), via: 'delegation' })),
+    ]
+  }
+
+  dutyGroupHoldings(agent: AgentRecord): Promise<Holding[]> {
+    return this.#read('read duty group', () => this.#dutyGroupHoldings(agent, this.#r))
+  }
+
+  ownedAgents(owners: readonly string[]): Promise<string[]> {
+    return this.#read('read owned agents', () =>
+      (this.#r('SELECT did FROM agents WHERE owner IN (SELECT value FROM json_each(?)) ORDER BY did').all(JSON.stringify(owners)) as Array<{ did: string }>).map((r) => r.did))
   }
 
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
@@ -424,23 +467,31 @@ class SqliteStore implements IssuerStore {
     const what = 'credentialId' in target ? `credential ${target.credentialId}` : `credentials of ${target.agent}`
     return this.#write(`${suspended ? 'suspend' : 'resume'} ${what}`, () => {
       const from = suspended ? 'active' : 'suspended'
-      const to = suspended ? 'suspended' : 'active'
       let rows: CredentialRow[]
       if ('credentialId' in target) {
         const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(target.credentialId) as CredentialRow | undefined
         if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${target.credentialId}`)
         if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
+        // A credential its agent's suspension stopped comes back with its agent, not on its own.
+        if (!suspended && row.suspended_for === 'agent') throw agentIdError('ERR_CONFLICT', `credential ${row.id} is suspended with its agent ${row.subject}: resume the agent`)
         rows = [row]
       } else {
-        if (!this.#w('SELECT 1 FROM agents WHERE did = ?').get(target.agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
-        rows = this.#w('SELECT * FROM credentials WHERE subject = ? AND status = ? ORDER BY issued_at, id').all(target.agent, from) as CredentialRow[]
+        const agent = this.#w('SELECT suspended_at FROM agents WHERE did = ?').get(target.agent) as { suspended_at: number | null } | undefined
+        if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
+        // Resuming the agent resumes what its suspension stopped, never a credential suspended on its own.
+        rows = (suspended
+          ? this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'active' ORDER BY issued_at, id").all(target.agent)
+          : this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'suspended' AND suspended_for IS NOT 'credential' ORDER BY issued_at, id").all(target.agent)) as CredentialRow[]
+        if (!suspended && agent.suspended_at === null && rows.length === 0) throw agentIdError('ERR_CONFLICT', `agent ${target.agent} is not suspended`)
         this.#w('UPDATE agents SET suspended_at = ? WHERE did = ?').run(suspended ? this.#now() : null, target.agent)
       }
       const noSlot = rows.find((r) => r.suspension_list === null)
       if (noSlot) throw agentIdError('ERR_CONFLICT', `credential ${noSlot.id} was issued before suspension lists and cannot be suspended; revoke it instead`)
-      const update = this.#w('UPDATE credentials SET status = ? WHERE id = ?')
-      for (const r of rows) update.run(to, r.id)
-      const changed = rows.map((r) => toCredential({ ...r, status: to }))
+      const reason = !suspended ? null : 'credentialId' in target ? 'credential' : 'agent'
+      const update = this.#w('UPDATE credentials SET status = ?, suspended_for = ? WHERE id = ?')
+      const to = suspended ? 'suspended' : 'active'
+      for (const r of rows) update.run(to, reason, r.id)
+      const changed = rows.map((r) => toCredential({ ...r, status: to, suspended_for: reason }))
       this.#appendAudit(audit(changed))
       return changed
     })
@@ -449,27 +500,49 @@ class SqliteStore implements IssuerStore {
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]> {
     return this.#write(`retire ${did}`, () => {
       const self = this.#w('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
-      const employees = this.#w("SELECT did FROM agents WHERE kind = 'employee' AND owner = ? AND status = 'active' ORDER BY created_at, did").all(did) as Array<{ did: string }>
-      const ownsAny = this.#w('SELECT 1 FROM agents WHERE owner = ? LIMIT 1').get(did)
+      // The person's own principals, and whatever they own, as a DID or under a principal's id.
+      const principals = (this.#w('SELECT id FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL ORDER BY id').all(did, did) as Array<{ id: string }>).map((p) => p.id)
+      const owners = JSON.stringify([did, ...principals])
+      const owned = this.#w(`WITH RECURSIVE owned(did, depth) AS (
+          SELECT did, 1 FROM agents WHERE owner IN (SELECT value FROM json_each(@owners)) AND did != @did
+          UNION SELECT a.did, o.depth + 1 FROM agents a JOIN owned o ON a.owner = o.did WHERE o.depth < @max)
+        SELECT a.did FROM agents a WHERE a.did IN (SELECT did FROM owned) AND a.status = 'active' ORDER BY a.created_at, a.did`).all({ owners, did, max: MAX_OWNER_DEPTH }) as Array<{ did: string }>
+      const ownsAny = this.#w('SELECT 1 FROM agents WHERE owner IN (SELECT value FROM json_each(?)) LIMIT 1').get(owners)
       if (!self && !ownsAny) throw agentIdError('ERR_NOT_FOUND', `${did} is neither an enrolled agent nor an owner of one`)
-      const targets = [...(self?.status === 'active' ? [{ did, cascadeFrom: undefined }] : []), ...employees.map((e) => ({ did: e.did, cascadeFrom: did }))]
-      if (targets.length === 0) throw agentIdError('ERR_CONFLICT', self ? `agent ${did} is already retired` : `${did} has no active employee agents`)
+      const targets = [...(self?.status === 'active' ? [{ did, cascadeFrom: undefined }] : []), ...owned.map((e) => ({ did: e.did, cascadeFrom: did }))]
+      if (targets.length === 0 && principals.length === 0) throw agentIdError('ERR_CONFLICT', self ? `agent ${did} is already retired` : `${did} has no active agents`)
       const live = this.#w("SELECT * FROM credentials WHERE subject = ? AND status != 'revoked' ORDER BY issued_at, id")
+      const now = this.#now()
+      // The person's sign-in goes with them, and the approvals they gave that have not issued yet.
+      if (principals.length > 0) this.#w('UPDATE principals SET disabled_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(now, JSON.stringify(principals))
+      const voided = this.#voidApprovals(principals, () => true)
       const steps: RetirementStep[] = []
+      const everyone = [...targets.map((t) => t.did), ...principals]
+      // Requests pending for any of them or filed by any of them end with them.
+      const pending = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND (subject IN (SELECT value FROM json_each(@who)) OR requester IN (SELECT value FROM json_each(@who))) ORDER BY created_at, id`)
+        .all({ who: JSON.stringify(everyone) }) as Array<{ id: string }>
+      const closeRequest = this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?")
+      for (const r of pending) closeRequest.run(now, r.id)
+      const closedFor = (who: string) => (this.#w(`SELECT id FROM access_requests WHERE id IN (SELECT value FROM json_each(?)) AND (subject = ? OR requester = ?) ORDER BY id`)
+        .all(JSON.stringify(pending.map((p) => p.id)), who, who) as Array<{ id: string }>).map((r) => r.id)
+      const byPrincipals = principals.flatMap(closedFor)
       for (const [i, target] of targets.entries()) {
         const rows = live.all(target.did) as CredentialRow[]
         this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
         this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
-        // The person's own sign-in goes with them (recorded on the first step).
-        const principals = i === 0 ? (this.#w('SELECT id FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL').all(did, did) as Array<{ id: string }>).map((p) => p.id) : []
-        if (principals.length > 0) this.#w('UPDATE principals SET disabled_at = ? WHERE (did = ? OR id = ?) AND disabled_at IS NULL').run(this.#now(), did, did)
-        // Its pending requests end with it: nothing may be approved for a retired agent.
-        const requests = (this.#w("SELECT id FROM access_requests WHERE subject = ? AND status = 'pending' ORDER BY created_at, id").all(target.did) as Array<{ id: string }>).map((r) => r.id)
-        this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE subject = ? AND status = 'pending'").run(this.#now(), target.did)
+        const first = i === 0
         const step: RetirementStep = {
-          agent: target.did, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })), principalsDisabled: principals, requestsClosed: requests,
+          agent: target.did, outcome: 'retired', revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })),
+          principalsDisabled: first ? principals : [], approvalsVoided: first ? voided : [],
+          requestsClosed: [...new Set([...closedFor(target.did), ...(first ? byPrincipals : [])])],
           ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
         }
+        this.#appendAudit(audit(step))
+        steps.push(step)
+      }
+      // A person who is not enrolled as an agent and owns nothing live: their sign-in still goes.
+      if (targets.length === 0) {
+        const step: RetirementStep = { agent: did, outcome: 'retired', revoked: [], principalsDisabled: principals, approvalsVoided: voided, requestsClosed: byPrincipals }
         this.#appendAudit(audit(step))
         steps.push(step)
       }
@@ -477,30 +550,93 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  // Inside a write: the approvals of pending requests given by `principals` (those `voids` picks)
+  // stop counting, with every later level of the same request (given on the strength of them).
+  #voidApprovals(principals: readonly string[], voids: (approval: ApprovalRow) => boolean): VoidedApproval[] {
+    if (principals.length === 0) return []
+    const given = (this.#w(`SELECT a.* FROM approvals a JOIN access_requests r ON r.id = a.request_id
+        WHERE r.status = 'pending' AND a.decision = 'approve' AND a.principal IN (SELECT value FROM json_each(?)) ORDER BY a.request_id, a.level`)
+      .all(JSON.stringify(principals)) as ApprovalRow[]).filter(voids)
+    const voided: VoidedApproval[] = []
+    const from = new Map<string, number>()
+    for (const a of given) if (!from.has(a.request_id)) from.set(a.request_id, a.level)
+    for (const [request, level] of from) {
+      const rows = this.#w('SELECT * FROM approvals WHERE request_id = ? AND level >= ? ORDER BY level').all(request, level) as ApprovalRow[]
+      this.#w('DELETE FROM approvals WHERE request_id = ? AND level >= ?').run(request, level)
+      voided.push(...rows.map((r) => ({ request, level: r.level, principal: r.principal, role: r.role })))
+    }
+    return voided
+  }
+
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void> {
     return this.#write(`create principal ${principal.id}`, () => {
       if (this.#w('SELECT 1 FROM principals WHERE id = ?').get(principal.id)) throw agentIdError('ERR_CONFLICT', `principal ${principal.id} exists already`)
-      // One person, one principal: the approval rules (never your own request, once per request,
-      // never the only approver of your own agent) count people, not tokens.
-      const person = principal.did ?? principal.id
-      if (this.#w('SELECT 1 FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL').get(person, person)) {
-        throw agentIdError('ERR_CONFLICT', `another principal already speaks for ${person}; give that one more roles instead`)
-      }
-      this.#w('INSERT INTO principals (id, roles, token_sha256, did, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(principal.id, JSON.stringify(principal.roles), principal.tokenSha256, principal.did ?? null, principal.createdAt)
+      this.#refuseSecondPrincipal(principal)
+      this.#w('INSERT INTO principals (id, roles, token_sha256, did, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(principal.id, JSON.stringify(principal.roles), principal.tokenSha256, principal.did ?? null, principal.createdAt, principal.expiresAt ?? null)
       this.#appendAudit(audit)
+    })
+  }
+
+  // One person, one principal: the approval rules (never your own request, once per request,
+  // never your own agent) count people, not tokens.
+  #refuseSecondPrincipal(principal: PrincipalRecord): void {
+    const person = principal.did ?? principal.id
+    const other = this.#w('SELECT id FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL AND id != ?').get(person, person, principal.id) as { id: string } | undefined
+    if (other) throw agentIdError('ERR_CONFLICT', `another principal (${other.id}) already speaks for ${person}; give that one more roles instead`)
+  }
+
+  getPrincipal(id: string): Promise<PrincipalRecord | undefined> {
+    return this.#read('read principal', () => {
+      const row = this.#r('SELECT * FROM principals WHERE id = ?').get(id) as PrincipalRow | undefined
+      return row && toPrincipal(row)
+    })
+  }
+
+  updatePrincipal(id: string, change: (current: PrincipalRecord) => PrincipalChange, audit: (updated: PrincipalRecord, voided: readonly VoidedApproval[]) => AuditInput): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }> {
+    return this.#write(`update principal ${id}`, () => {
+      const row = this.#w('SELECT * FROM principals WHERE id = ?').get(id) as PrincipalRow | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `no principal ${id}`)
+      const current = toPrincipal(row)
+      const c = change(current)
+      const next: PrincipalRow = {
+        ...row,
+        ...(c.roles !== undefined ? { roles: JSON.stringify(c.roles) } : {}),
+        ...(c.tokenSha256 !== undefined ? { token_sha256: c.tokenSha256 } : {}),
+        ...(c.disabledAt !== undefined ? { disabled_at: c.disabledAt } : {}),
+        ...(c.expiresAt !== undefined ? { expires_at: c.expiresAt } : {}),
+      }
+      const updated = toPrincipal(next)
+      if (updated.disabledAt === undefined && current.disabledAt !== undefined) this.#refuseSecondPrincipal(updated)
+      // Nobody locks the issuer out of itself through the API: the last enabled admin stays.
+      const stillAdmin = updated.disabledAt === undefined && updated.roles.includes('admin')
+      if (!stillAdmin && current.roles.includes('admin') && current.disabledAt === undefined) {
+        const others = this.#w("SELECT 1 FROM principals, json_each(principals.roles) r WHERE r.value = 'admin' AND disabled_at IS NULL AND id != ? LIMIT 1").get(id)
+        if (!others) throw agentIdError('ERR_CONFLICT', `${id} is the last enabled admin: create or enable another admin first`)
+      }
+      this.#w('UPDATE principals SET roles = ?, token_sha256 = ?, disabled_at = ?, expires_at = ? WHERE id = ?').run(next.roles, next.token_sha256, next.disabled_at, next.expires_at, id)
+      // Approvals stop counting once their principal is disabled or no longer holds their role.
+      const voided = this.#voidApprovals([id], (a) => updated.disabledAt !== undefined || !updated.roles.includes(a.role))
+      this.#appendAudit(audit(updated, voided))
+      return { principal: updated, voided }
     })
   }
 
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined> {
     return this.#read('authenticate', () => {
-      const row = this.#r('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL').get(tokenSha256) as PrincipalRow | undefined
+      const row = this.#r('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)').get(tokenSha256, this.#now()) as PrincipalRow | undefined
       return row && toPrincipal(row)
     })
   }
 
   listPrincipals(): Promise<PrincipalRecord[]> {
     return this.#read('list principals', () => (this.#r('SELECT * FROM principals ORDER BY created_at, id').all() as PrincipalRow[]).map(toPrincipal))
+  }
+
+  appendAudit(audit: AuditInput): Promise<void> {
+    return this.#write('record a refused attempt', () => {
+      this.#appendAudit(audit)
+    })
   }
 
   currentPolicy(): Promise<PolicyVersion | undefined> {
@@ -545,7 +681,8 @@ class SqliteStore implements IssuerStore {
 
   // Inside a write: the agent must be active and not suspended, and the same request not pending.
   #insertRequest(request: AccessRequestRecord, audit: AuditInput): void {
-    this.#activeAgent(request.subject)
+    const agent = this.#activeAgent(request.subject)
+    if (request.task) this.#refuseCompletedTask(request.task.id, agent.owner)
     const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
     const task = request.task ? JSON.stringify(request.task) : null
     const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
@@ -584,7 +721,10 @@ class SqliteStore implements IssuerStore {
     return this.#write(`decide request ${id}`, async () => {
       const request = this.#loadRequest(id, true)
       if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${id}`)
-      const { approval, audit, issuance } = decide(request)
+      const { approval, audit, issuance, rejudged } = decide(request)
+      if (rejudged) {
+        this.#w('UPDATE access_requests SET risk = ?, chain = ?, policy_version = ? WHERE id = ?').run(rejudged.risk, JSON.stringify(rejudged.chain), rejudged.policyVersion, id)
+      }
       this.#w('INSERT INTO approvals (request_id, level, principal, role, decision, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(id, approval.level, approval.principal, approval.role, approval.decision, approval.at, approval.reason ?? null)
       this.#appendAudit(audit)
@@ -611,20 +751,31 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  completeTask(taskId: string, audit: (revoked: readonly CredentialRecord[]) => AuditInput, owners?: readonly string[]): Promise<CredentialRecord[]> {
+  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owners?: readonly string[]): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
     return this.#write(`complete task ${taskId}`, () => {
-      // With owners, only the credentials of their agents: a task id is chosen by requesters and
+      // With owners, only what concerns their agents: a task id is chosen by requesters and
       // another owner's agent may use the same one.
-      const scope = owners === undefined ? '' : `AND subject IN (SELECT did FROM agents WHERE owner IN (${owners.map(() => '?').join(', ')}))`
-      const args = owners ?? []
-      if (!this.#w(`SELECT 1 FROM credentials WHERE task_id = ? ${scope} LIMIT 1`).get(taskId, ...args)) throw agentIdError('ERR_NOT_FOUND', `no credential was issued for task ${taskId}`)
-      const rows = this.#w(`SELECT * FROM credentials WHERE task_id = ? ${scope} AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id`).all(taskId, ...args) as CredentialRow[]
-      if (rows.length === 0) throw agentIdError('ERR_CONFLICT', `task ${taskId} has no live credential left (completed or expired already)`)
+      const scope = owners === undefined ? '' : 'AND subject IN (SELECT did FROM agents WHERE owner IN (SELECT value FROM json_each(@owners)))'
+      const args = { task: taskId, owners: JSON.stringify(owners ?? []) }
+      const done = owners === undefined ? ['*'] : owners
+      if (this.#w("SELECT 1 FROM completed_tasks WHERE task_id = ? AND owner IN (SELECT value FROM json_each(?)) LIMIT 1").get(taskId, JSON.stringify(['*', ...done]))) {
+        throw agentIdError('ERR_CONFLICT', `task ${taskId} is completed already`)
+      }
+      const issued = this.#w(`SELECT 1 FROM credentials WHERE task_id = @task ${scope} LIMIT 1`).get(args)
+      const requested = this.#w(`SELECT 1 FROM access_requests WHERE json_extract(task, '$.id') = @task ${scope} LIMIT 1`).get(args)
+      if (!issued && !requested) throw agentIdError('ERR_NOT_FOUND', `nothing was issued or requested for task ${taskId}`)
+      const rows = this.#w(`SELECT * FROM credentials WHERE task_id = @task ${scope} AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id`).all(args) as CredentialRow[]
       const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
       for (const r of rows) revoke.run(r.id)
+      const now = this.#now()
+      const pending = (this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND json_extract(task, '$.id') = @task ${scope} ORDER BY created_at, id`).all(args) as Array<{ id: string }>).map((r) => r.id)
+      const close = this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?")
+      for (const id of pending) close.run(now, id)
+      const record = this.#w('INSERT INTO completed_tasks (task_id, owner, completed_at, completed_by) VALUES (?, ?, ?, ?)')
+      for (const owner of done) record.run(taskId, owner, now, by)
       const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
-      this.#appendAudit(audit(revoked))
-      return revoked
+      this.#appendAudit(audit({ revoked, requestsClosed: pending }))
+      return { revoked, requestsClosed: pending }
     })
   }
 
@@ -674,6 +825,13 @@ class SqliteStore implements IssuerStore {
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]> {
     return this.#read('list review items', () =>
       (this.#r('SELECT * FROM review_items WHERE (@campaign IS NULL OR campaign = @campaign) ORDER BY campaign, id').all({ campaign: campaign ?? null }) as ItemRow[]).map(toItem))
+  }
+
+  getReviewItem(id: string): Promise<ReviewItemRecord | undefined> {
+    return this.#read('read review item', () => {
+      const row = this.#r('SELECT * FROM review_items WHERE id = ?').get(id) as ItemRow | undefined
+      return row && toItem(row)
+    })
   }
 
   decideReviewItem(id: string, decision: 'certified' | 'revoked', reviewer: string, audit: (item: ReviewItemRecord) => AuditInput): Promise<ReviewItemRecord> {
