@@ -98,6 +98,18 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     const rita = ok(await admin('principal', 'create', 'rita', '--role', 'reviewer')).token
     assert.equal(ok(await as(rita)('review', 'certify', campaign.items[0].id)).item.decision, 'certified')
 
+    // Principals have a lifecycle, through the CLI: whoami, a rotated token (the old one is
+    // refused at once), a disabled principal.
+    assert.equal(ok(await as(olga)('whoami')).id, 'olga')
+    const rotated = ok(await admin('principal', 'rotate', 'olga', '--ttl', '1h', '--token-out', 'olga.token'))
+    assert.equal(statSync(rotated.tokenFile).mode & 0o777, 0o600)
+    assert.equal(JSON.parse((await as(olga)('whoami')).stderr).error.code, 'ERR_UNAUTHORIZED')
+    const olgaNow = await run({ AGENTID_URL: url, AGENTID_TOKEN_FILE: 'olga.token' }, 'whoami')
+    assert.match(JSON.parse(olgaNow.stdout).expiresAt, /^20\d\d-/)
+    ok(await admin('principal', 'disable', 'olga'))
+    assert.equal(JSON.parse((await run({ AGENTID_URL: url, AGENTID_TOKEN_FILE: 'olga.token' }, 'whoami')).stderr).error.code, 'ERR_UNAUTHORIZED')
+    assert.deepEqual(ok(await admin('principal', 'update', 'sam', '--role', 'security', '--role', 'auditor')).principal.roles, ['security', 'auditor'])
+
     // Retiring the owner retires their agent and locks the owner out.
     const retired = ok(await admin('agent', 'retire', ownerDid))
     assert.deepEqual(retired.retired, [botDid])

@@ -611,7 +611,7 @@ class SqliteStore implements IssuerStore {
       // Nobody locks the issuer out of itself through the API: the last enabled admin stays.
       const stillAdmin = updated.disabledAt === undefined && updated.roles.includes('admin')
       if (!stillAdmin && current.roles.includes('admin') && current.disabledAt === undefined) {
-        const others = this.#w("SELECT 1 FROM principals, json_each(principals.roles) r WHERE r.value = 'admin' AND disabled_at IS NULL AND id != ? LIMIT 1").get(id)
+        const others = this.#w("SELECT 1 FROM principals, json_each(principals.roles) r WHERE r.value = 'admin' AND principals.disabled_at IS NULL AND principals.id != ? LIMIT 1").get(id)
         if (!others) throw agentIdError('ERR_CONFLICT', `${id} is the last enabled admin: create or enable another admin first`)
       }
       this.#w('UPDATE principals SET roles = ?, token_sha256 = ?, disabled_at = ?, expires_at = ? WHERE id = ?').run(next.roles, next.token_sha256, next.disabled_at, next.expires_at, id)
