@@ -161,8 +161,8 @@ async function main() {
 
 // A presentation whose holder received its rights through `links` delegations: the root from the
 // issuer, then one delegation per link, each narrower. Every credential is new to the verifier
-// (default settings; distinct credentials every time), so a chain costs links + 2 signature
-// checks: the root, each link, the VP.
+// (default settings; distinct credentials every time), so a chain costs links + 3 signature
+// checks: the root, each link, the holder's own credential (its standing), the VP.
 async function chainRate(links, rounds) {
   const keys = Array.from({ length: links + 1 }, (_, i) => agentKeyFromSeed(new Uint8Array(32).fill(100 + i)))
   const N = scaled(600, 10)
@@ -179,16 +179,22 @@ async function chainRate(links, rounds) {
           credentialSubject: { entitlements: [{ resource: 'files:reports/*', actions: ['read'], constraints: { maxRecords: 1000 - l } }], parent: l === 1 ? `urn:root:${i}` : `urn:link:${i}:${l - 1}`, depth: links - l } },
       }))
     }
+    // The holder's own credential from the issuer: its standing, presented beside the chain.
+    jwts.push(signJwt(issuer, {
+      iss: issuer.did, sub: keys[links].did, jti: `urn:standing:${i}`, nbf: S - 60, exp: S + 3600,
+      vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential', 'AgentEntitlementCredential'],
+        credentialSubject: { agent: { name: 'd', kind: 'service', owner: 'ops' }, entitlements: [{ resource: 'ops:standing', actions: ['read'] }] } },
+    }))
     return createPresentation({ key: keys[links], credentials: jwts, audience: verifierKey.did, challenge: `chain-${i}`, ttl: 300 })
   }
   const presentations = Array.from({ length: N }, (_, i) => make(i))
-  const signatures = links + 2
+  const signatures = links + 3
   const raw = presentations.map((p) => {
     const outer = p.slice(0, p.lastIndexOf('.'))
     const inner = JSON.parse(Buffer.from(p.split('.')[1], 'base64url').toString()).vp.verifiableCredential
     return [p, ...inner].map((t) => [Buffer.from(t.slice(0, t.lastIndexOf('.'))), Buffer.from(t.slice(t.lastIndexOf('.') + 1), 'base64url')])
   })
-  const keyObjects = [agentKey(keys[links]), agentKey(issuer), ...keys.slice(0, links).map(agentKey)]
+  const keyObjects = [agentKey(keys[links]), agentKey(issuer), ...keys.slice(0, links).map(agentKey), agentKey(issuer)]
   const limit = () => opsPerSecond(N, (i) => {
     for (let k = 0; k < signatures; k++) if (!verify(null, raw[i][k][0], keyObjects[k], raw[i][k][1])) throw new Error('bad')
   })

@@ -79,7 +79,14 @@ describe('agentid CLI end to end (real processes)', function () {
     const made = await json('delegate', '--key', 'agent.key', '--parent', 'report.vc.jwt', '--to', subDid, '--resource', 'db:customers', '--action', 'read',
       '--purpose', 'monthly-report', '--constraint', 'maxRecords=100', '--ttl', '30m', '--out', 'sub.chain')
     assert.equal(made.links, 1)
-    await json('present', '--key', 'sub.key', '--credential', 'sub.chain', '--audience', verifierDid, '--challenge', 'c-sub', '--out', 'sub.vp.jwt')
+    // The delegate presents its own credential beside the chain: its standing with the issuer.
+    await json('agent', 'register', subDid, '--name', 'sub', '--kind', 'service', '--owner', 'ops')
+    await json('grant', subDid, '--resource', 'ops:standing', '--action', 'read', '--out', 'sub.vc.jwt')
+    const bare = await run('--json', 'present', '--key', 'sub.key', '--credential', 'sub.chain', '--audience', verifierDid, '--challenge', 'c-bare', '--out', 'bare.vp.jwt')
+    assert.equal(bare.code, 0, bare.stderr)
+    const noStanding = await run('--json', 'verify', 'bare.vp.jwt', '--audience', verifierDid, '--challenge', 'c-bare', '--trust', issuerDid, '--status-list', 'status.jwt')
+    assert.equal(errorOf(noStanding).code, 'ERR_DELEGATION')
+    await json('present', '--key', 'sub.key', '--credential', 'sub.chain', '--credential', 'sub.vc.jwt', '--audience', verifierDid, '--challenge', 'c-sub', '--out', 'sub.vp.jwt')
     const verify = (...extra: string[]) => run('--json', 'verify', 'sub.vp.jwt', '--audience', verifierDid, '--challenge', 'c-sub', '--trust', issuerDid, '--status-list', 'status.jwt', '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', ...extra)
     const ok = await verify('--records', '50')
     assert.equal(ok.code, 0, ok.stderr)
@@ -180,6 +187,7 @@ describe('agentid CLI end to end (real processes)', function () {
     await json('agent', 'register', erin, '--name', 'erin', '--kind', 'person', '--owner', 'finance')
     await json('grant', erin, '--resource', 'mail:erin/*', '--action', 'read,list', '--ttl', '8h', '--out', 'erin.vc.jwt')
     await json('agent', 'register', assistant, '--name', 'erin-assistant', '--kind', 'employee', '--owner', erin)
+    await json('grant', assistant, '--resource', 'ops:standing', '--action', 'read', '--ttl', '8h', '--out', 'erin-assistant.vc.jwt')
     await json('agent', 'register', stranger, '--name', 'stranger', '--kind', 'company', '--owner', 'ops')
     // An assistant acts for a person: not for a company agent, and not for someone who has left.
     const notAPerson = await run('--json', 'agent', 'register', (await json('agent', 'keygen', '--out', 'x.key')).did as string, '--name', 'x', '--kind', 'employee', '--owner', stranger)
@@ -200,7 +208,7 @@ describe('agentid CLI end to end (real processes)', function () {
 
     await json('status', 'publish', '--out', 'erin-lists.jwt')
     const verifyAssistant = async (challenge: string, lists: string) => {
-      await json('present', '--key', 'erin-assistant.key', '--credential', 'erin.chain', '--audience', verifierDid, '--challenge', challenge, '--out', `${challenge}.vp.jwt`)
+      await json('present', '--key', 'erin-assistant.key', '--credential', 'erin.chain', '--credential', 'erin-assistant.vc.jwt', '--audience', verifierDid, '--challenge', challenge, '--out', `${challenge}.vp.jwt`)
       return run('--json', 'verify', `${challenge}.vp.jwt`, '--audience', verifierDid, '--challenge', challenge, '--trust', issuerDid, '--status-list', lists, '--resource', 'mail:erin/inbox', '--action', 'read')
     }
     const allowed = await verifyAssistant('c-erin-1', 'erin-lists.jwt')

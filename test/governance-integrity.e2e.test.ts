@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { generateAgentKey } from '@agentid/agent'
+import { createDelegation, generateAgentKey } from '@agentid/agent'
 import { DEFAULT_POLICY, policyToJson } from '@agentid/issuer'
 import { startTestService, type TestService } from './support/service.js'
 
@@ -121,6 +121,64 @@ describe('governance integrity: attacks at the seams between principals, people 
         }
         // Someone outside the party is not held back.
         assert.equal((await t.call(t.tokens.admin, 'POST', '/requests', { subject: stranger.did, entitlements: [{ resource: 'code:app', actions: ['deploy-approve'] }], ttl: '1h' })).status, 201)
+      } finally {
+        assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policyToJson(DEFAULT_POLICY))).status, 200)
+      }
+    })
+  })
+
+  describe('2. delegation: what needed approval or carries a duty is not handed on, unless the policy says so', () => {
+    const worker = generateAgentKey()
+    const helper = generateAgentKey()
+    before(async () => {
+      await t.issuer.registerAgent({ did: worker.did, name: 'worker', kind: 'service', owner: 'ops' }, 'test')
+      await t.issuer.registerAgent({ did: helper.did, name: 'helper', kind: 'service', owner: 'ops' }, 'test')
+    })
+
+    async function approved(subject: string, entitlement: unknown): Promise<{ jwt: string; entitlements: Array<{ delegable?: boolean }> }> {
+      const id = await open(t.tokens.admin, { subject, entitlements: [entitlement], ttl: '1h' })
+      assert.equal((await t.call(tokens.quinn!, 'POST', `/requests/${id}/approve`, {})).status, 200)
+      const issued = await t.call(t.tokens.security, 'POST', `/requests/${id}/approve`, {})
+      assert.equal(issued.body.request.status, 'issued', JSON.stringify(issued.body))
+      return issued.body.credential
+    }
+
+    it('an approved right is issued not delegable: the holder cannot hand it on, and a forged link is refused when reported', async () => {
+      const credential = await approved(worker.did, { resource: 'db:ledger/*', actions: ['write'] })
+      assert.deepEqual(credential.entitlements.map((e) => e.delegable), [false])
+      const link = { key: worker, parent: credential.jwt, to: helper.did, entitlements: [{ resource: 'db:ledger/eu', actions: ['write'] }], ttl: 600, now: () => clock }
+      assert.throws(() => createDelegation(link), { code: 'ERR_DELEGATION' })
+    })
+
+    it('a policy rule may make it delegable; the credential says so and the delegation is made and recorded', async () => {
+      const policy = policyToJson(DEFAULT_POLICY)
+      policy.rules = [...(policy.rules as unknown[]), { resource: 'db:shared/*', actions: ['write'], risk: 'high', delegable: true }]
+      assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policy)).status, 200)
+      try {
+        const credential = await approved(worker.did, { resource: 'db:shared/*', actions: ['write'] })
+        assert.deepEqual(credential.entitlements.map((e) => e.delegable), [true])
+        const chain = [credential.jwt, createDelegation({ key: worker, parent: credential.jwt, to: helper.did, entitlements: [{ resource: 'db:shared/eu', actions: ['write'] }], ttl: 600, now: () => clock })]
+        const reported = await t.call(t.tokens.admin, 'POST', '/delegations', { chain })
+        assert.equal(reported.status, 200, JSON.stringify(reported.body))
+      } finally {
+        assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policyToJson(DEFAULT_POLICY))).status, 200)
+      }
+    })
+
+    it('a reported delegation that would give the delegate\'s party both sides of a duty is refused', async () => {
+      const policy = policyToJson(DEFAULT_POLICY)
+      policy.rules = [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '7d', delegable: true }]
+      assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policy)).status, 200)
+      try {
+        const dora = generateAgentKey()
+        const doraAssistant = generateAgentKey()
+        await t.issuer.registerAgent({ did: dora.did, name: 'dora', kind: 'person', owner: 'eng' }, 'test')
+        await t.issuer.registerAgent({ did: doraAssistant.did, name: 'dora-assistant', kind: 'employee', owner: dora.did }, 'test')
+        const deploy = await t.call(t.tokens.admin, 'POST', '/requests', { subject: doraAssistant.did, entitlements: [{ resource: 'code:web', actions: ['deploy-approve'] }], ttl: '1h' })
+        assert.equal(deploy.status, 201, JSON.stringify(deploy.body))
+        const merge = await t.call(t.tokens.admin, 'POST', '/requests', { subject: worker.did, entitlements: [{ resource: 'code:web', actions: ['merge'] }], ttl: '1h' })
+        const chain = [merge.body.credential.jwt, createDelegation({ key: worker, parent: merge.body.credential.jwt, to: dora.did, entitlements: [{ resource: 'code:web', actions: ['merge'] }], ttl: 600, now: () => clock })]
+        await refused(t.tokens.admin, 'POST', '/delegations', { chain }, 409, 'ERR_SOD_CONFLICT', 'admin')
       } finally {
         assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policyToJson(DEFAULT_POLICY))).status, 200)
       }

@@ -52,6 +52,7 @@ const CASES: readonly Case[] = [
   { route: 'POST /credentials/:id/revoke', path: '/credentials/urn:uuid:nope/revoke', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },
+  { route: 'POST /delegations', path: '/delegations', access: ['admin', 'agent-owner', 'agent'], allowed: 400, body: { chain: ['x', 'y'] } },
   { route: 'GET /requests', path: '/requests', access: READERS, allowed: 200 },
   { route: 'POST /requests', path: '/requests', access: ['admin', 'agent-owner', 'agent'], allowed: 404, body: { subject: UNKNOWN_DID, entitlements: [{ resource: 'db:x', actions: ['read'] }], ttl: '1h' } },
   { route: 'GET /requests/:id', path: '/requests/req-nope', access: READERS, allowed: 404 },

@@ -59,7 +59,7 @@ export {
   parseTaskRef,
 } from './credential/entitlement-credential.js'
 export type { ApprovalEvidence, AgentKind, AgentProfile, EntitlementSubject, RiskLevel, TaskRef } from './credential/entitlement-credential.js'
-export { attenuationViolation, entitlementExceeds } from './entitlement/attenuation.js'
+export { attenuationViolation, entitlementExceeds, isDelegable } from './entitlement/attenuation.js'
 export {
   DELEGATION_CREDENTIAL_TYPE,
   MAX_DELEGATION_DEPTH,

@@ -33,7 +33,7 @@ import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, 
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import { checkDecision } from './governance/approval-chain.js'
-import { assessEntitlements, DEFAULT_POLICY, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
+import { assessEntitlements, DEFAULT_POLICY, delegableUnder, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import { assertNotOwnDecision, partiesInvolved, partyOf } from './governance/party.js'
 import type {
@@ -455,7 +455,15 @@ export class Issuer {
     judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string },
   ): Issuance {
     checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
-    const entitlements = parseEntitlements(input.entitlements, 'entitlements')
+    const carriesApprovals = (judged.approvals?.length ?? 0) > 0
+    // Delegable as the policy in force says (a caller may only narrow it to false), written where
+    // a verifier would otherwise read it differently: false always, true on a credential with
+    // approvals (where saying nothing means not delegable).
+    const entitlements = parseEntitlements(input.entitlements, 'entitlements').map((e): Entitlement => {
+      const { delegable: asked, ...rest } = e
+      const delegable = asked !== false && delegableUnder(judged.policy, rest)
+      return delegable && !carriesApprovals ? rest : { ...rest, delegable }
+    })
     const profile = { name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) }
     const risk = input.risk !== undefined ? maxRisk(judged.assessment.risk, input.risk) : judged.assessment.risk
     const subject = parseEntitlementSubject(entitlementSubjectToJson(agent.did, {
@@ -624,11 +632,15 @@ export class Issuer {
    * agent that is not one of their active employee agents is recorded too, with a high alert
    * (`delegation.stray`) in the same transaction: verifiers accept it offline, so the issuer must
    * not look away from it.
+   * A delegation that would give the delegate's party both sides of a duty conflict is refused
+   * (ERR_SOD_CONFLICT), and one that hands on what its parent does not let be delegated too
+   * (ERR_DELEGATION): verifiers refuse both as well.
    * @returns the delegations newly recorded, and the alerts raised
-   * @throws AgentIdError ERR_DELEGATION, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
+   * @throws AgentIdError ERR_DELEGATION, ERR_SOD_CONFLICT, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
    */
   async reportDelegation(chain: readonly string[], by: string | Principal): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }> {
-    const actor = asPrincipal(by).id
+    const principal = asPrincipal(by)
+    const actor = principal.id
     if (chain.length < 2) throw agentIdError('ERR_INPUT_INVALID', 'a delegation chain has a root credential and at least one delegation')
     const credentials = chain.map((jwt) => checkAnyCredentialJwt(jwt))
     const leaf = credentials[credentials.length - 1]!
@@ -641,6 +653,20 @@ export class Issuer {
     // Attenuation last: it is the costly check, and only our own roots get this far.
     const exceeds = chainExceeds(chains[0]!)
     if (exceeds !== undefined) throw agentIdError('ERR_DELEGATION', exceeds)
+    // Anyone but an admin reports only a chain it takes part in (as delegator or delegate, or as
+    // the owner of one): what it may not act on does not exist for it.
+    if (!hasRole(principal, 'admin')) {
+      const parties = await Promise.all([root.subject, ...links.map((l) => l.subject)].map((did) => this.store.getAgent(did)))
+      if (!parties.some((agent) => agent !== undefined && mayActOn(principal, agent))) throw agentIdError('ERR_NOT_FOUND', `credential ${root.id} was not issued by this issuer`)
+    }
+    // Separation of duties holds through delegation too: a delegate's party must not come to
+    // hold both sides (a re-report of the same link is weighed without itself).
+    const { policy } = await this.policy()
+    for (const l of links) {
+      const delegate = await this.store.getAgent(l.subject)
+      const guard = delegate && dutyGuard(policy, l.entitlements)
+      if (guard) guard((await this.store.dutyGroupHoldings(delegate)).filter((h) => h.id !== l.id))
+    }
     const stray = await this.#strayPersonDelegations(links)
     const reportedAt = this.#now()
     const records: DelegationRecord[] = links.map((l) => ({

@@ -267,11 +267,14 @@ describe('Issuer engine', () => {
     await issuer.registerAgent({ did: agent.did, name: 'alice-bot', kind: 'company', owner: 'ops' }, 'test')
     const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
     const assistant = agentKeyFromSeed(new Uint8Array(32).fill(24))
+    // The delegate is enrolled too, and presents its own credential (its standing) beside the chain.
+    await issuer.registerAgent({ did: assistant.did, name: 'assistant', kind: 'service', owner: 'ops' }, 'test')
+    const standing = await issuer.grant({ subject: assistant.did, entitlements: [{ resource: 'ops:standing', actions: ['read'] }], ttlSeconds: 600 }, 'test')
     const link = createDelegation({ key: agent, parent: root.jwt, to: assistant.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
     const verifyWith = async (lists: string[]) => {
       const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts(lists) })
       const challenge = verifier.challenge()
-      return verifier.verifyPresentation(createPresentation({ key: assistant, credentials: [root.jwt, link], audience: verifierKey.did, challenge, now: () => T }), { challenge })
+      return verifier.verifyPresentation(createPresentation({ key: assistant, credentials: [root.jwt, link, standing.jwt], audience: verifierKey.did, challenge, now: () => T }), { challenge })
     }
     assert.equal((await verifyWith(await issuer.publishStatusLists())).ok, true)
     assert.deepEqual((await issuer.retireAgent(agent.did, 'test')).flatMap((step) => step.revoked.map((r) => r.id)), [root.id])
@@ -280,6 +283,39 @@ describe('Issuer engine', () => {
     assert.match(after.ok ? '' : after.message, /ERR_VC_REVOKED/)
     await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 60 }, 'test'), { code: 'ERR_CONFLICT' })
     assert.deepEqual((await issuer.store.readAudit()).slice(-1).map((e) => e.action), ['agent.retire'])
+  })
+
+  it('retiring or suspending a delegate stops it using a chain whose root is still valid, once the lists are published', async () => {
+    await issuer.registerAgent({ did: agent.did, name: 'alice-bot', kind: 'company', owner: 'ops' }, 'test')
+    const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+    const delegates = [agentKeyFromSeed(new Uint8Array(32).fill(25)), agentKeyFromSeed(new Uint8Array(32).fill(26))]
+    const presentations: Array<{ delegate: typeof agent; credentials: string[] }> = []
+    // One after the other: this test's status slots follow its credential ids.
+    for (const [i, delegate] of delegates.entries()) {
+      await issuer.registerAgent({ did: delegate.did, name: `delegate-${i}`, kind: 'service', owner: 'ops' }, 'test')
+      const standing = await issuer.grant({ subject: delegate.did, entitlements: [{ resource: 'ops:standing', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+      const link = createDelegation({ key: agent, parent: root.jwt, to: delegate.did, entitlements: [{ resource: 'crm:accounts/eu/*', actions: ['read'] }], ttl: 300, now: () => T })
+      presentations.push({ delegate, credentials: [root.jwt, link, standing.jwt] })
+    }
+    const verifyWith = async (lists: string[], { delegate, credentials }: { delegate: typeof agent; credentials: string[] }) => {
+      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts(lists) })
+      const challenge = verifier.challenge()
+      return verifier.verifyPresentation(createPresentation({ key: delegate, credentials, audience: verifierKey.did, challenge, now: () => T }), { challenge })
+    }
+    const [retiree, suspendee] = presentations as [typeof presentations[0], typeof presentations[0]]
+    const before = await issuer.publishStatusLists()
+    assert.equal((await verifyWith(before, retiree)).ok, true)
+    await issuer.retireAgent(retiree.delegate.did, 'test')
+    await issuer.setSuspended({ agent: suspendee.delegate.did }, true, 'test')
+    const lists = await issuer.publishStatusLists()
+    const retired = await verifyWith(lists, retiree)
+    assert.equal(retired.ok === false && retired.code, 'ERR_VC_REVOKED')
+    const suspended = await verifyWith(lists, suspendee)
+    assert.equal(suspended.ok === false && suspended.code, 'ERR_VC_SUSPENDED')
+    // The root is untouched: its own subject still uses it.
+    const challengeFree = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, statusLists: statusListsFromJwts(lists) })
+    const challenge = challengeFree.challenge()
+    assert.equal((await challengeFree.verifyPresentation(createPresentation({ key: agent, credentials: [root.jwt], audience: verifierKey.did, challenge, now: () => T }), { challenge })).ok, true)
   })
 
   it('publishes a status list that verifiers use offline', async () => {

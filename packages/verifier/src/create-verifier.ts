@@ -56,6 +56,14 @@ export interface VerifierOptions {
   readonly random?: (size: number) => Buffer
   /** Most delegations between a root credential and the holder (default 4). */
   readonly maxChainLength?: number
+  /**
+   * A delegate uses a chain only in good standing: the presentation must also carry a live
+   * credential of its own from the chain's root issuer (or that issuer's rotated key), whose time
+   * and status are checked like any other. Retiring or suspending the delegate at the issuer then
+   * stops its chains as soon as the status list says so. Default true; `false` only for peers
+   * that cannot present one yet.
+   */
+  readonly requireDelegateStanding?: boolean
   /** Credentials whose parsing and signature are remembered, from their second sighting on (default 1024). */
   readonly credentialCacheSize?: number
   /**
@@ -206,6 +214,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const replayCacheSize = numberOption('replayCacheSize', options.replayCacheSize, 100_000, 1, 10_000_000, true)
   // A presentation carries at most 8 credentials: a root and 7 delegations.
   const maxChainLength = numberOption('maxChainLength', options.maxChainLength, 4, 0, 7, true)
+  const requireStanding = options.requireDelegateStanding ?? true
+  if (typeof requireStanding !== 'boolean') throw agentIdError('ERR_USAGE', 'requireDelegateStanding must be true or false')
   const requireApprovals = options.requireApprovals === undefined ? undefined : parseApprovalRequirements(options.requireApprovals)
   const dutyConflicts = options.dutyConflicts === undefined ? [] : usage(() => parseDutyConflicts(options.dutyConflicts, 'dutyConflicts'))
   const now = options.now ?? Date.now
@@ -280,6 +290,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return true
   }
 
+  // Every chain with a delegation needs the holder's own credential from the root's issuer (its
+  // lineage: rotated keys count as the same issuer) beside it: a lone credential, checked for
+  // time, trust and status with the others. Nothing to look at without delegations.
+  function checkStanding(chains: readonly Chain[], holder: string): void {
+    for (const chain of chains) {
+      if (chain.links.length === 1) continue
+      const origin = trust.get(chain.links[0].issuer)?.origin ?? chain.links[0].issuer
+      const standing = chains.some((c) => c.links.length === 1 && c.leaf.subject === holder && (trust.get(c.leaf.issuer)?.origin ?? c.leaf.issuer) === origin)
+      if (!standing) {
+        throw agentIdError('ERR_DELEGATION', `delegate ${holder} presents no live credential of its own from ${chain.links[0].issuer} beside the chain ending in ${chain.leaf.id}: its standing (not retired, not suspended) cannot be checked`)
+      }
+    }
+  }
+
   // Time and trust of every link, then attenuation (costly, so only for chains that are otherwise
   // acceptable), then status. A lone credential keeps its own codes; in a chain, a failing link
   // makes the delegation fail (ERR_DELEGATION, with the link's reason), except a status that
@@ -337,6 +361,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         const chains = resolveChains(credentials, vp.holder, maxChainLength)
         let statusChecked = true
         for (const chain of chains) statusChecked = (await checkChain(chain, nowMs)) && statusChecked
+        if (requireStanding) checkStanding(chains, vp.holder)
         const entitlements: GrantedEntitlement[] = []
         for (const { links, leaf } of chains) {
           const chain = links.map((l) => l.id)

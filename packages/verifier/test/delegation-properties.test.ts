@@ -98,6 +98,9 @@ function rootWith(entitlement: unknown): string {
   return makeVc({ sub: A.did }, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements: [entitlement] } })
 }
 
+// B's own credential: a delegate presents its standing beside its chain.
+const standing = makeVc({ sub: B.did, jti: 'urn:uuid:00000000-0000-4000-8000-0000000000b1' }, { credentialSubject: { agent: { name: 'b', kind: 'service', owner: 'ops' }, entitlements: [{ resource: 'ops:standing', actions: ['read'] }] } })
+
 function delegation(entitlement: unknown): string {
   return signJwt(A, {
     iss: A.did, sub: B.did, jti: 'urn:child', nbf: S0 - 60, exp: S0 + 600,
@@ -117,7 +120,7 @@ describe('delegation properties (fast-check, seeded)', function () {
     await fc.assert(
       fc.asyncProperty(pairArb, async ({ parent, child }) => {
         const verifier = createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], now: () => T0, externalChallenges: true })
-        const vp = makeVp([rootWith(parent.json), delegation(child.json)], { iss: B.did }, B)
+        const vp = makeVp([rootWith(parent.json), delegation(child.json), standing], { iss: B.did }, B)
         const result = await verifier.verifyPresentation(vp, { challenge: 'nonce-1' })
         const within = entitlementExceeds(child.parsed, parent.parsed) === undefined
         if (result.ok) accepted++

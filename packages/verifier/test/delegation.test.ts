@@ -37,8 +37,19 @@ function verifier(options: Partial<VerifierOptions> = {}) {
   return createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], now: () => T0, externalChallenges: true, ...options })
 }
 
-async function verify(credentials: string[], holder: AgentKey, options: Partial<VerifierOptions> = {}) {
-  return verifier(options).verifyPresentation(makeVp(credentials, { iss: holder.did }, holder), { challenge: 'nonce-1' })
+/**
+ * The holder's own credential from the issuer, with nothing the chains grant: its standing
+ * (not retired, not suspended), which a delegate presents beside its chains.
+ */
+function standing(holder: AgentKey, extra: Record<string, unknown> = {}, key: AgentKey = KEYS.issuer): string {
+  const n = holder.did.slice(-8).toLowerCase().replace(/[^0-9a-f]/g, '0')
+  return makeVc({ iss: key.did, sub: holder.did, jti: `urn:uuid:00000000-0000-4000-8000-0000${n}`, ...extra }, {
+    credentialSubject: { agent: { name: 'standing', kind: 'service', owner: 'ops' }, entitlements: [{ resource: 'ops:standing', actions: ['read'] }] },
+  }, key)
+}
+
+async function verify(credentials: string[], holder: AgentKey, options: Partial<VerifierOptions> = {}, own: string[] = [standing(holder)]) {
+  return verifier(options).verifyPresentation(makeVp([...credentials, ...own], { iss: holder.did }, holder), { challenge: 'nonce-1' })
 }
 
 describe('delegation chains', () => {
@@ -49,7 +60,7 @@ describe('delegation chains', () => {
       [[root, ab(), bc(), cd()], D, [ROOT_ID, 'urn:ab', 'urn:bc', 'urn:cd']],
     ] as const) {
       const v = verifier()
-      const result = await v.verifyPresentation(makeVp([...credentials], { iss: holder.did }, holder), { challenge: 'nonce-1' })
+      const result = await v.verifyPresentation(makeVp([...credentials, standing(holder)], { iss: holder.did }, holder), { challenge: 'nonce-1' })
       assert.equal(result.ok, true, result.ok ? '' : `${result.code}: ${result.message}`)
       const allowed = v.authorize(result, { resource: 'crm:accounts/eu/7', action: 'read' })
       assert.deepEqual(allowed.allow && allowed.chain, chain)
@@ -165,6 +176,86 @@ describe('delegation chains', () => {
 
   it('refuses fractional or too long chain lengths as options', () => {
     for (const maxChainLength of [2.5, 8, -1]) assert.throws(() => verifier({ maxChainLength }), { code: 'ERR_USAGE' })
+  })
+
+  describe('the delegate\'s standing: a retired or suspended delegate cannot use a chain whose root is still valid', () => {
+    const listUrl = 'https://issuer.example/status/rev-1'
+    const entry = (purpose: string, index: number) => ({ type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: `${listUrl.replace('rev-1', purpose)}` })
+    const list = (purpose: string, set: number[]) => {
+      const bits = new Uint8Array(131072 / 8)
+      for (const i of set) bits[i >> 3]! |= 0x80 >> (i & 7)
+      return signJwt(KEYS.issuer, {
+        iss: KEYS.issuer.did, jti: listUrl.replace('rev-1', purpose), iat: S0 - 10, nbf: S0 - 10, exp: S0 + 600,
+        vc: { '@context': [CREDENTIALS_CONTEXT_V1], type: ['VerifiableCredential', 'BitstringStatusListCredential'], credentialSubject: { type: 'BitstringStatusList', statusPurpose: purpose, encodedList: `u${gzipSync(bits).toString('base64url')}` } },
+      })
+    }
+    const own = (index: number) => makeVc({ sub: B.did, jti: `urn:uuid:00000000-0000-4000-8000-00000000b00${index}` }, {
+      credentialSubject: { agent: { name: 'b', kind: 'service', owner: 'ops' }, entitlements: [{ resource: 'ops:standing', actions: ['read'] }] },
+      credentialStatus: [entry('revocation', index), entry('suspension', index)],
+    })
+
+    it('refuses a delegate that presents no credential of its own (ERR_DELEGATION), unless the verifier opts out', async () => {
+      const bare = await verify([root, ab()], B, {}, [])
+      assert.equal(bare.ok === false && bare.code, 'ERR_DELEGATION')
+      assert.match(bare.ok ? '' : bare.message, /standing/)
+      assert.equal((await verify([root, ab()], B, { requireDelegateStanding: false }, [])).ok, true)
+      assert.throws(() => verifier({ requireDelegateStanding: 'yes' as unknown as boolean }), { code: 'ERR_USAGE' })
+    })
+
+    it('refuses a delegate whose own credential is revoked (retired) or suspended, once the published lists say so', async () => {
+      const lists = (revoked: number[], suspended: number[]) => ({ statusLists: statusListsFromJwts([list('revocation', revoked), list('suspension', suspended)]) })
+      assert.equal((await verify([root, ab()], B, lists([], []), [own(1)])).ok, true)
+      const retired = await verify([root, ab()], B, lists([1], []), [own(1)])
+      assert.equal(retired.ok === false && retired.code, 'ERR_VC_REVOKED')
+      const suspended = await verify([root, ab()], B, lists([], [1]), [own(1)])
+      assert.equal(suspended.ok === false && suspended.code, 'ERR_VC_SUSPENDED')
+      // Leaving the revoked credential out does not help.
+      const hidden = await verify([root, ab()], B, lists([1], []), [])
+      assert.equal(hidden.ok === false && hidden.code, 'ERR_DELEGATION')
+    })
+
+    it('refuses standing from another issuer than the chain\'s root, trusted or not', async () => {
+      const other = standing(B, {}, KEYS.otherIssuer)
+      const result = await verify([root, ab()], B, { trustedIssuers: [KEYS.issuer.did, KEYS.otherIssuer.did] }, [other])
+      assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
+    })
+
+    it('refuses an expired own credential as standing', async () => {
+      const stale = standing(B, { nbf: S0 - 7200, exp: S0 - 3600 })
+      const result = await verify([root, ab()], B, {}, [stale])
+      assert.equal(result.ok === false && result.code, 'ERR_VC_EXPIRED')
+    })
+  })
+
+  describe('delegable: an issuer says what may be handed on', () => {
+    const approvals = [{ role: 'security', approver: 'sam', at: '2026-11-30T08:00:00Z' }]
+    const rootWith = (entitlements: unknown[], extra: Record<string, unknown> = {}) =>
+      makeVc({}, { credentialSubject: { agent: { name: 'a', kind: 'service', owner: 'ops' }, entitlements, risk: 'high', ...extra } })
+    const crm = { resource: 'crm:accounts/*', actions: ['read'] }
+
+    it('refuses a link under an entitlement marked delegable: false, and createDelegation refuses to make it', async () => {
+      const parent = rootWith([{ ...crm, delegable: false }])
+      const result = await verify([parent, ab()], B)
+      assert.equal(result.ok === false && result.code, 'ERR_DELEGATION')
+      assert.match(result.ok ? '' : result.message, /not delegable/)
+      assert.throws(() => createDelegation({ key: A, parent, to: B.did, entitlements: narrow, ttl: 600, now: () => T0 }), { code: 'ERR_DELEGATION' })
+    })
+
+    it('never carries a credential\'s approvals to another agent unless the issuer marked the entitlement delegable', async () => {
+      const gated = rootWith([crm], { approvals })
+      const refused = await verify([gated, ab()], B, { requireApprovals: { high: ['security'] } })
+      assert.equal(refused.ok === false && refused.code, 'ERR_DELEGATION')
+      assert.throws(() => createDelegation({ key: A, parent: gated, to: B.did, entitlements: narrow, ttl: 600, now: () => T0 }), { code: 'ERR_DELEGATION' })
+      const v = verifier({ requireApprovals: { high: ['security'] } })
+      const open = rootWith([{ ...crm, delegable: true }], { approvals })
+      const accepted = await v.verifyPresentation(makeVp([open, ab(), standing(B)], { iss: B.did }, B), { challenge: 'nonce-1' })
+      assert.equal(accepted.ok, true, accepted.ok ? '' : accepted.message)
+      assert.equal(v.authorize(accepted, { resource: 'crm:accounts/eu/1', action: 'read' }).allow, true)
+    })
+
+    it('keeps a root without approvals and without the property delegable (credentials from before it)', async () => {
+      assert.equal((await verify([rootWith([crm]), ab()], B)).ok, true)
+    })
   })
 
   it('refuses a delegation verified alone', async () => {

@@ -46,8 +46,8 @@ export interface DelegationOptions {
 /**
  * Makes an AgentDelegationCredential (VC-JWT) signed by the delegator for the delegate, offline:
  * the issuer is not involved. It refuses, with ERR_DELEGATION, anything a verifier would refuse:
- * a delegator that is not the parent's subject, entitlements beyond the parent's, a parent that
- * allows no further delegation.
+ * a delegator that is not the parent's subject, entitlements beyond the parent's or that the
+ * parent does not let be delegated (`delegable: false`), a parent that allows no further delegation.
  * @throws AgentIdError ERR_DELEGATION, ERR_INPUT_INVALID, ERR_DID_*, and the parent's own codes
  */
 export function createDelegation(options: DelegationOptions): string {
@@ -55,7 +55,7 @@ export function createDelegation(options: DelegationOptions): string {
   if (parent.subject !== options.key.did) throw agentIdError('ERR_DELEGATION', `only ${parent.subject}, the parent's subject, may delegate from it`)
   const to = parseDidKey(options.to).did
   const entitlements = parseEntitlements(options.entitlements, 'entitlements')
-  const violation = attenuationViolation(entitlements, parent.entitlements)
+  const violation = attenuationViolation(entitlements, parent.entitlements, { parentCarriesApprovals: parent.kind === 'entitlement' && (parent.claims.approvals?.length ?? 0) > 0 })
   if (violation !== undefined) throw agentIdError('ERR_DELEGATION', violation)
   const parentDepth = parent.kind === 'delegation' ? parent.delegation.depth : undefined
   if (parentDepth === 0) throw agentIdError('ERR_DELEGATION', `credential ${parent.id} allows no further delegation`)

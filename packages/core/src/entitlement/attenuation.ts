@@ -66,11 +66,22 @@ export function entitlementExceeds(child: Entitlement, parent: Entitlement): str
 export const ATTENUATION_BUDGET = 256
 
 /**
- * The attenuation rule of delegation (one function, so that the verifier, the agent and the tests
- * agree): every child entitlement must lie within at least one parent entitlement. Returns why
- * not, naming the first child entitlement that escapes, or undefined.
+ * Whether an entitlement may be handed on: as its `delegable` says; where it says nothing (a
+ * credential from before the property, or a delegation), yes, unless the credential carries
+ * approvals: an approval-gated right is never carried to another agent on its parent's approvals
+ * unless the issuer said so.
  */
-export function attenuationViolation(children: readonly Entitlement[], parents: readonly Entitlement[]): string | undefined {
+export function isDelegable(entitlement: Entitlement, carriesApprovals: boolean): boolean {
+  return entitlement.delegable ?? !carriesApprovals
+}
+
+/**
+ * The attenuation rule of delegation (one function, so that the verifier, the agent and the tests
+ * agree): every child entitlement must lie within at least one delegable parent entitlement (see
+ * {@link isDelegable}; `parentCarriesApprovals` for an issuer's credential with approvals).
+ * Returns why not, naming the first child entitlement that escapes, or undefined.
+ */
+export function attenuationViolation(children: readonly Entitlement[], parents: readonly Entitlement[], options: { parentCarriesApprovals?: boolean } = {}): string | undefined {
   if (children.length * parents.length > ATTENUATION_BUDGET) {
     return `${children.length} entitlements against ${parents.length} is more than ${ATTENUATION_BUDGET} comparisons: too complex to check`
   }
@@ -78,7 +89,7 @@ export function attenuationViolation(children: readonly Entitlement[], parents: 
     let first: string | undefined
     let within = false
     for (const parent of parents) {
-      const reason = entitlementExceeds(child, parent)
+      const reason = isDelegable(parent, options.parentCarriesApprovals === true) ? entitlementExceeds(child, parent) : `${parent.actions.join(',')} on ${parent.resource} is not delegable`
       if (reason === undefined) {
         within = true
         break

@@ -9,6 +9,12 @@ export interface Entitlement {
   readonly actions: readonly string[]
   readonly purpose?: string
   readonly constraints?: Constraints
+  /**
+   * Whether the holder may hand this entitlement on by delegation. The issuer writes it on every
+   * entitlement it issues, from its policy; absent, it is delegable unless the credential carries
+   * approvals (see {@link attenuationViolation}).
+   */
+  readonly delegable?: boolean
 }
 
 /** A concrete request to authorize. */
@@ -50,7 +56,7 @@ export function parseEntitlement(value: unknown, field = 'entitlement', options:
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be an object`)
   const record = value as Record<string, unknown>
   for (const key of Object.keys(record)) {
-    if (key !== 'resource' && key !== 'actions' && key !== 'purpose' && key !== 'constraints') {
+    if (key !== 'resource' && key !== 'actions' && key !== 'purpose' && key !== 'constraints' && key !== 'delegable') {
       throw agentIdError('ERR_INPUT_INVALID', `"${field}.${key}" is not an entitlement field`)
     }
   }
@@ -70,6 +76,10 @@ export function parseEntitlement(value: unknown, field = 'entitlement', options:
   if (record.constraints !== undefined) {
     out.constraints = parseConstraints(record.constraints, `${field}.constraints`, { allowUnknown: options.allowUnknownConstraints ?? false })
   }
+  if (record.delegable !== undefined) {
+    if (typeof record.delegable !== 'boolean') throw agentIdError('ERR_INPUT_INVALID', `"${field}.delegable" must be true or false`)
+    out.delegable = record.delegable
+  }
   return out
 }
 
@@ -87,6 +97,7 @@ export function entitlementToJson(entitlement: Entitlement): Record<string, unkn
   const out: Record<string, unknown> = { resource: entitlement.resource, actions: [...entitlement.actions] }
   if (entitlement.purpose !== undefined) out.purpose = entitlement.purpose
   if (entitlement.constraints !== undefined) out.constraints = constraintsToJson(entitlement.constraints)
+  if (entitlement.delegable !== undefined) out.delegable = entitlement.delegable
   return out
 }
 

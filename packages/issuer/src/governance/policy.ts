@@ -1,5 +1,6 @@
 import {
   agentIdError,
+  conflictsTouched,
   entitlementTouches,
   parseActionSet,
   parseDuration,
@@ -28,6 +29,11 @@ export interface PolicyRule {
    * `false`: no approval, whatever the risk. Absent: approval when the risk's chain is not empty.
    */
   readonly approval?: boolean
+  /**
+   * Whether what this rule covers may be handed on by delegation. Absent: yes, unless it needs
+   * approval or is a side of a duty conflict. Where several rules say, `false` wins.
+   */
+  readonly delegable?: boolean
 }
 
 /**
@@ -137,6 +143,18 @@ export function assessEntitlements(policy: Policy, entitlements: readonly Entitl
 }
 
 /**
+ * Whether the policy lets an entitlement be handed on by delegation: as the rules that touch it
+ * say (`false` wins); where none says, yes unless it needs approval on its own or is a side of a
+ * duty conflict (those rights were given to one agent, by name, after people looked).
+ */
+export function delegableUnder(policy: Policy, entitlement: Entitlement): boolean {
+  const said = policy.rules.filter((r) => r.delegable !== undefined && entitlementTouches(entitlement, r.resource, r.actions)).map((r) => r.delegable)
+  if (said.length > 0) return !said.includes(false)
+  if (conflictsTouched(policy.conflicts, [entitlement]).length > 0) return false
+  return assessEntitlements(policy, [entitlement]).chain.length === 0
+}
+
+/**
  * Parses a policy document (JSON text or a parsed value). Durations are written `15m`, `24h`,
  * `30d`. Unknown fields are refused: a misspelt rule must not be silently ignored.
  * @throws AgentIdError ERR_INPUT_INVALID
@@ -187,6 +205,7 @@ export function policyToJson(policy: Policy): Record<string, unknown> {
       risk: rule.risk,
       ...(rule.maxTtlSeconds !== undefined ? { maxTtl: duration(rule.maxTtlSeconds) } : {}),
       ...(rule.approval !== undefined ? { approval: rule.approval } : {}),
+      ...(rule.delegable !== undefined ? { delegable: rule.delegable } : {}),
     })),
     conflicts: policy.conflicts.map((c) => ({ name: c.name, sides: c.sides.map((s) => ({ resource: s.resource, actions: [...s.actions] })) })),
     requestTtl: duration(policy.requestTtlSeconds),
@@ -205,7 +224,7 @@ function parseAutoSuspend(value: unknown): Policy['autoSuspend'] {
 }
 
 function parseRule(value: unknown, field: string): PolicyRule {
-  const r = object(value, field, ['resource', 'actions', 'risk', 'maxTtl', 'approval'])
+  const r = object(value, field, ['resource', 'actions', 'risk', 'maxTtl', 'approval', 'delegable'])
   if (typeof r.risk !== 'string' || !(RISK_LEVELS as readonly string[]).includes(r.risk)) throw agentIdError('ERR_INPUT_INVALID', `"${field}.risk" must be one of ${RISK_LEVELS.join(', ')}`)
   return {
     resource: parseResourceScope(r.resource, `${field}.resource`),
@@ -213,6 +232,7 @@ function parseRule(value: unknown, field: string): PolicyRule {
     risk: r.risk as RiskLevel,
     ...(r.maxTtl !== undefined ? { maxTtlSeconds: parseDuration(r.maxTtl, `${field}.maxTtl`, 366 * DAY) } : {}),
     ...(r.approval !== undefined ? { approval: bool(r.approval, `${field}.approval`) } : {}),
+    ...(r.delegable !== undefined ? { delegable: bool(r.delegable, `${field}.delegable`) } : {}),
   }
 }
 

@@ -247,6 +247,15 @@ export const ROUTES: readonly Route[] = [
     },
   })),
   {
+    method: 'POST', url: '/delegations', summary: 'record a delegation chain an agent made offline (root first): audited, weighed for separation of duties, a person\'s stray delegation raises an alert; an admin reports any, an owner or an agent (Authorization: VP) one it takes part in',
+    tag: 'agents', access: ['admin', 'agent-owner', 'agent'], body: schema.delegationReportBody, success: [200],
+    handler: async ({ issuer, principal, body }) => {
+      const chain = (body as { chain: string[] }).chain
+      const { recorded, alerts } = await issuer.reportDelegation(chain, principal)
+      return { body: { recorded: recorded.map(delegationView), alreadyKnown: chain.length - 1 - recorded.length, alerts: alerts.map(alertView) } }
+    },
+  },
+  {
     method: 'GET', url: '/requests', summary: 'list access requests (an agent owner sees those of their agents)', tag: 'requests', access: READERS,
     query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired'] }, subject: schema.did } }, success: [200],
     handler: async (ctx) => {

@@ -88,6 +88,13 @@ export const principalRolesBody: Schema = {
   properties: { roles: { type: 'array', minItems: 1, maxItems: 8, items: text(32) } },
 }
 
+export const delegationReportBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['chain'],
+  properties: { chain: { type: 'array', minItems: 2, maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 16384 } } },
+}
+
 export const rotateBody: Schema = { type: 'object', additionalProperties: false, properties: { ttl: duration } }
 
 export const roleBody: Schema = {

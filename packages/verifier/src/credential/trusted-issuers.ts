@@ -5,6 +5,8 @@ export interface TrustedIssuer {
   readonly did: string
   /** Resource patterns the issuer may grant; all when absent. */
   readonly resources?: readonly string[]
+  /** For a successor known by a rotation statement: the DID its lineage began with. */
+  readonly origin?: string
 }
 
 /** Trusted issuers by DID. */
@@ -71,7 +73,7 @@ export function withRotations(policy: TrustPolicy, statements: readonly unknown[
     const vc = payload.vc as { type?: unknown; credentialSubject?: { id?: unknown } } | undefined
     if (!Array.isArray(vc?.type) || !vc.type.includes(ISSUER_ROTATION_TYPE)) throw agentIdError('ERR_USAGE', `issuerRotations[${i}] is not an ${ISSUER_ROTATION_TYPE}`)
     const successor = parseDidKey(vc.credentialSubject?.id ?? payload.sub).did
-    out.set(successor, { ...predecessor, did: successor })
+    out.set(successor, { ...predecessor, did: successor, origin: predecessor.origin ?? predecessor.did })
   }
   return out
 }

@@ -83,13 +83,15 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
 }
 
 /**
- * Why a link of the chain grants more than its parent (the attenuation rule of core), or
- * undefined.
+ * Why a link of the chain grants more than its parent, or hands on what its parent does not allow
+ * to be delegated (the attenuation rule of core), or undefined.
  */
 export function chainExceeds(chain: Chain): string | undefined {
   for (let i = 1; i < chain.links.length; i++) {
     const child = chain.links[i]!
-    const violation = attenuationViolation(child.entitlements, chain.links[i - 1]!.entitlements)
+    const parent = chain.links[i - 1]!
+    // An issuer's credential that carries approvals hands on only what it marks delegable.
+    const violation = attenuationViolation(child.entitlements, parent.entitlements, { parentCarriesApprovals: parent.kind === 'entitlement' && (parent.claims.approvals?.length ?? 0) > 0 })
     if (violation !== undefined) return `delegation ${child.id}: ${violation}`
   }
   return undefined
