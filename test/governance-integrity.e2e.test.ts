@@ -350,6 +350,42 @@ describe('governance integrity: attacks at the seams between principals, people 
     })
   })
 
+  describe('4. deprovisioning: suspended pending a new owner, when the policy says so', () => {
+    it('retiring a person suspends her agents instead; a new owner, then resume, brings them back', async () => {
+      const policy = { ...policyToJson(DEFAULT_POLICY), onOwnerRetired: 'suspend' }
+      assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policy)).status, 200)
+      try {
+        const leaver = generateAgentKey()
+        const bot = generateAgentKey()
+        const heir = generateAgentKey()
+        await t.issuer.registerAgent({ did: leaver.did, name: 'lee', kind: 'person', owner: 'sales' }, 'test')
+        await t.issuer.registerAgent({ did: heir.did, name: 'hana', kind: 'person', owner: 'sales' }, 'test')
+        await t.issuer.registerAgent({ did: bot.did, name: 'lee-etl', kind: 'company', owner: leaver.did }, 'test')
+        const held = await t.issuer.grant({ subject: bot.did, entitlements: [{ resource: 'db:sales', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+        const retired = await t.call(t.tokens.admin, 'POST', `/agents/${leaver.did}/retire`, {})
+        assert.deepEqual(retired.body.retired.map((s: { agent: string; outcome: string }) => [s.agent, s.outcome]), [[leaver.did, 'retired'], [bot.did, 'suspended']])
+        const waiting = await t.call(t.tokens.auditor, 'GET', `/agents/${bot.did}`)
+        assert.equal(waiting.body.agent.status, 'active')
+        assert.ok(waiting.body.agent.suspendedAt)
+        assert.equal(waiting.body.credentials[0].status, 'suspended')
+        // A retired owner, a cycle of owners, a retired agent: refused.
+        const refusedMove = async (did: string, owner: string, code: string) => {
+          const r = await t.call(t.tokens.admin, 'POST', `/agents/${did}/owner`, { owner })
+          assert.equal(r.body.error?.code, code, `${did} -> ${owner}: ${JSON.stringify(r.body)}`)
+        }
+        await refusedMove(bot.did, leaver.did, 'ERR_CONFLICT')
+        await refusedMove(leaver.did, heir.did, 'ERR_CONFLICT')
+        const moved = await t.call(t.tokens.admin, 'POST', `/agents/${bot.did}/owner`, { owner: heir.did })
+        assert.equal(moved.body.agent.owner, heir.did)
+        await refusedMove(heir.did, bot.did, 'ERR_INPUT_INVALID')
+        assert.deepEqual((await t.call(t.tokens.security, 'POST', `/agents/${bot.did}/resume`, {})).body.resumed, [held.id])
+        await refused(t.tokens.security, 'POST', `/agents/${bot.did}/owner`, { owner: 'sales' }, 403, 'ERR_FORBIDDEN', 'sam')
+      } finally {
+        assert.equal((await t.call(t.tokens.admin, 'PUT', '/policy', policyToJson(DEFAULT_POLICY))).status, 200)
+      }
+    })
+  })
+
   describe('9. resuming an agent does not resume what was suspended for another reason', () => {
     it('a credential suspended on its own stays suspended when its agent is resumed', async () => {
       const bot = generateAgentKey()

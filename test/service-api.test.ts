@@ -45,6 +45,7 @@ const CASES: readonly Case[] = [
   { route: 'POST /agents', path: '/agents', access: ['admin'], allowed: 400, body: { did: 'did:key:zNotAKey', name: 'x', kind: 'company', owner: 'ops' } },
   { route: 'GET /agents/:did', path: `/agents/${UNKNOWN_DID}`, access: READERS, allowed: 404 },
   { route: 'POST /agents/:did/retire', path: `/agents/${UNKNOWN_DID}/retire`, access: ['admin'], allowed: 404 },
+  { route: 'POST /agents/:did/owner', path: `/agents/${UNKNOWN_DID}/owner`, access: ['admin'], allowed: 404, body: { owner: 'ops' } },
   { route: 'POST /agents/:did/suspend', path: `/agents/${UNKNOWN_DID}/suspend`, access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /agents/:did/resume', path: `/agents/${UNKNOWN_DID}/resume`, access: ['admin', 'security'], allowed: 404 },
   { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: READERS, allowed: 404 },

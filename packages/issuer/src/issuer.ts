@@ -605,15 +605,18 @@ export class Issuer {
   }
 
   /**
-   * Deprovisions, in one transaction: retires the agent (if `did` is one) and every employee
-   * agent `did` owns, revokes every credential they hold (and so every delegation below them),
-   * and disables the principals of that DID. Each step is audited.
+   * Deprovisions, in one transaction: retires the agent (if `did` is one) and every agent `did`
+   * owns, of any kind (suspended pending a new owner instead when the policy's `onOwnerRetired`
+   * says so), revokes every credential of the retired (and so every delegation below them),
+   * closes the requests pending for or filed by any of them, and disables the principals of that
+   * DID, voiding their approvals. Each step is audited.
    * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
    */
   async retireAgent(did: string, by: string | Principal): Promise<RetirementStep[]> {
     const principal = asPrincipal(by)
     if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not retire agents: admin only`)
     const target = parseDidKey(did).did
+    const { policy } = await this.policy()
     return this.#changesStatus(this.store.retireAgent(target, (step) => ({
       actor: principal.id, action: 'agent.retire', target: step.agent,
       details: {
@@ -621,7 +624,21 @@ export class Issuer {
         ...(step.principalsDisabled.length > 0 ? { principalsDisabled: step.principalsDisabled } : {}), ...(step.requestsClosed.length > 0 ? { requestsClosed: step.requestsClosed } : {}),
         ...(step.approvalsVoided.length > 0 ? { approvalsVoided: step.approvalsVoided } : {}),
       },
-    })))
+    }), { ownedAgents: policy.onOwnerRetired }))
+  }
+
+  /**
+   * Gives an agent a new owner (a person's DID, or a team); an agent its owner's retirement
+   * suspended waits for one, then is resumed (`setSuspended`). Audited with both owners.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
+   */
+  async transferAgent(did: string, owner: string, by: string | Principal): Promise<AgentRecord> {
+    const principal = requireRole(by, 'admin', 'give agents a new owner')
+    const target = parseDidKey(did).did
+    const newOwner = parseOwner(owner)
+    return this.store.transferAgent(target, newOwner, (previous) => ({
+      actor: principal.id, action: 'agent.transfer', target, details: { from: previous.owner, to: newOwner },
+    }))
   }
 
   /**

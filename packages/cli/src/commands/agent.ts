@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
 
-interface AgentView { did: string; name: string; kind: string; owner: string; segment?: string; status: string }
+interface AgentView { did: string; name: string; kind: string; owner: string; segment?: string; status: string; suspendedAt?: string }
 interface CredentialView { id: string; status: string; notBefore: string; expires: string; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
 
 /** One line per entitlement, for people: `read,list db:customers for monthly-report`. */
@@ -76,14 +76,28 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
 
   agent
     .command('retire <did>')
-    .description('deprovision: retire an agent (or every employee agent of an owner DID), revoke every credential they hold (and so every delegation below them), disable that DID\'s principals')
+    .description("deprovision: retire an agent, or a person and every agent they own (suspended pending a new owner instead when the policy's onOwnerRetired says so), revoke their credentials (and so every delegation below them), close their requests, disable that DID's principals and void their approvals")
     .action(async (did: string) => {
       const checked = parseDidKey(did).did
-      const { retired } = (await (await ctx.api()).call('POST', `${path(checked)}/retire`)).body as { retired: Array<{ agent: string; revoked: string[]; cascadeFrom?: string }> }
-      const revoked = retired.flatMap((s) => s.revoked)
-      ctx.out().result({ did: checked, retired: retired.map((s) => s.agent), revoked }, () =>
-        [...retired.map((s) => `retired ${s.agent}${s.cascadeFrom ? ` (employee agent of ${s.cascadeFrom})` : ''}; revoked ${s.revoked.length} credential${s.revoked.length === 1 ? '' : 's'}`),
+      const { retired: steps } = (await (await ctx.api()).call('POST', `${path(checked)}/retire`)).body as { retired: Array<{ agent: string; outcome: 'retired' | 'suspended'; revoked: string[]; cascadeFrom?: string; requestsClosed?: string[]; approvalsVoided?: unknown[] }> }
+      const revoked = steps.flatMap((s) => s.revoked)
+      const retired = steps.filter((s) => s.outcome === 'retired').map((s) => s.agent)
+      const suspended = steps.filter((s) => s.outcome === 'suspended').map((s) => s.agent)
+      ctx.out().result({ did: checked, retired, ...(suspended.length > 0 ? { suspended } : {}), revoked, steps }, () =>
+        [...steps.map((s) => `${s.outcome} ${s.agent}${s.cascadeFrom ? ` (owned by ${s.cascadeFrom})` : ''}; revoked ${s.revoked.length} credential${s.revoked.length === 1 ? '' : 's'}` +
+          `${s.requestsClosed?.length ? `; closed ${s.requestsClosed.length} request(s)` : ''}${s.approvalsVoided?.length ? `; ${s.approvalsVoided.length} approval(s) voided` : ''}`),
+          ...(suspended.length > 0 ? ['give each suspended agent a new owner ("agentid agent transfer <did> --owner <did>"), then resume it'] : []),
           'run "agentid status publish" so that verifiers learn it'].join('\n'))
+    })
+
+  agent
+    .command('transfer <did>')
+    .description('give an agent a new owner (a person\'s did:key, or a team name): one suspended when its owner was retired waits for one; resume it after')
+    .requiredOption('--owner <owner>', "the new owner: a person's did:key or a team name")
+    .action(async (did: string, opts: { owner: string }) => {
+      const checked = parseDidKey(did).did
+      const { agent: record } = (await (await ctx.api()).call('POST', `${path(checked)}/owner`, { owner: opts.owner })).body as { agent: AgentView }
+      ctx.out().result({ agent: record }, () => `${record.did} is now owned by ${record.owner}${record.suspendedAt ? '; it is still suspended: "agentid agent resume" when ready' : ''}`)
     })
 
   for (const [name, suspended] of [['suspend', true], ['resume', false]] as const) {

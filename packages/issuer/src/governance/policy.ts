@@ -61,6 +61,11 @@ export interface Policy {
   readonly revokeUnreviewed: boolean
   /** Suspend an agent automatically when monitoring raises an alert of this severity (or `never`, the default). */
   readonly autoSuspend: 'never' | 'critical' | 'high'
+  /**
+   * What retiring a person does to the agents they own: `retire` them too (the default), or
+   * `suspend` them pending a new owner (`POST /agents/<did>/owner`, then resume).
+   */
+  readonly onOwnerRetired: 'retire' | 'suspend'
 }
 
 /** How a policy judges a set of entitlements. */
@@ -99,6 +104,7 @@ export const DEFAULT_POLICY: Policy = {
   reviewDeadlineSeconds: 14 * DAY,
   revokeUnreviewed: true,
   autoSuspend: 'never',
+  onOwnerRetired: 'retire',
 }
 
 const RISK_ORDER: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
@@ -161,7 +167,7 @@ export function delegableUnder(policy: Policy, entitlement: Entitlement): boolea
  */
 export function parsePolicy(value: unknown): Policy {
   const doc = typeof value === 'string' ? parseStrictJson(value, {}, 'ERR_INPUT_INVALID', 'policy') : value
-  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend'])
+  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend', 'onOwnerRetired'])
   const approverRoles = list(r.approverRoles, 'policy.approverRoles', 16).map((role, i) => parseRoleName(role, `policy.approverRoles[${i}]`))
   if (new Set(approverRoles).size !== approverRoles.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.approverRoles" repeats a role')
   for (const reserved of [...BUILT_IN_ROLES, AGENT_ROLE]) {
@@ -191,6 +197,7 @@ export function parsePolicy(value: unknown): Policy {
     reviewDeadlineSeconds: parseDuration(r.reviewDeadline, 'policy.reviewDeadline', 90 * DAY),
     revokeUnreviewed: bool(r.revokeUnreviewed, 'policy.revokeUnreviewed'),
     autoSuspend: parseAutoSuspend(r.autoSuspend),
+    onOwnerRetired: parseOnOwnerRetired(r.onOwnerRetired),
   }
 }
 
@@ -214,7 +221,14 @@ export function policyToJson(policy: Policy): Record<string, unknown> {
     reviewDeadline: duration(policy.reviewDeadlineSeconds),
     revokeUnreviewed: policy.revokeUnreviewed,
     autoSuspend: policy.autoSuspend,
+    onOwnerRetired: policy.onOwnerRetired,
   }
+}
+
+function parseOnOwnerRetired(value: unknown): Policy['onOwnerRetired'] {
+  if (value === undefined) return 'retire'
+  if (value !== 'retire' && value !== 'suspend') throw agentIdError('ERR_INPUT_INVALID', '"policy.onOwnerRetired" must be retire or suspend')
+  return value
 }
 
 function parseAutoSuspend(value: unknown): Policy['autoSuspend'] {

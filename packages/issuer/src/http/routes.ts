@@ -207,6 +207,11 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', url: '/agents/:did/retire', summary: "deprovision: retire the agent (or an owner's employee agents), revoke all their credentials, disable that DID's principals", tag: 'agents', access: ['admin'], params: didParam, body: schema.emptyBody, success: [200],
     handler: async ({ issuer, principal, params }) => ({ body: retirementView(await issuer.retireAgent(params.did!, principal)) }),
   },
+  {
+    method: 'POST', url: '/agents/:did/owner', summary: 'give an agent a new owner (one suspended when its owner was retired waits for one; resume it after)', tag: 'agents', access: ['admin'],
+    params: didParam, body: schema.ownerBody, success: [200],
+    handler: async ({ issuer, principal, params, body }) => ({ body: { agent: agentView(await issuer.transferAgent(params.did!, (body as { owner: string }).owner, principal)) } }),
+  },
   ...(['suspend', 'resume'] as const).map((verb): Route => ({
     method: 'POST', url: `/agents/:did/${verb}`, summary: verb === 'suspend' ? "incident response: suspend every active credential of the agent" : 'resume every suspended credential of the agent',
     tag: 'agents', access: ['admin', 'security'], params: didParam, body: schema.emptyBody, success: [200],

@@ -95,6 +95,8 @@ export const delegationReportBody: Schema = {
   properties: { chain: { type: 'array', minItems: 2, maxItems: 8, items: { type: 'string', minLength: 1, maxLength: 16384 } } },
 }
 
+export const ownerBody: Schema = { type: 'object', additionalProperties: false, required: ['owner'], properties: { owner: text(128) } }
+
 export const rotateBody: Schema = { type: 'object', additionalProperties: false, properties: { ttl: duration } }
 
 export const roleBody: Schema = {

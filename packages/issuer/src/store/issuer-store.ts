@@ -368,12 +368,19 @@ export interface IssuerStore {
    */
   setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]>
   /**
-   * Deprovisioning, in one transaction: retires the agent `did` (if enrolled) and every employee
-   * agent whose owner is `did`, revokes every credential they hold, and disables the principals
-   * of that DID. One audit entry per agent retired.
+   * Deprovisioning, in one transaction: retires the agent `did` (if enrolled) and every agent it
+   * owns (directly, through its agents, or under its principals' ids; with `ownedAgents:
+   * 'suspend'` those are suspended instead, pending a new owner), revokes every credential of the
+   * retired ones, closes the requests pending for or filed by any of them, disables the principals
+   * of that DID and voids their approvals. One audit entry per agent.
    * @throws AgentIdError ERR_NOT_FOUND (neither an agent nor an owner), ERR_CONFLICT (nothing left to retire), ERR_STORE
    */
-  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]>
+  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput, options?: { readonly ownedAgents?: 'retire' | 'suspend' }): Promise<RetirementStep[]>
+  /**
+   * Gives an agent a new owner (an agent suspended because its owner was retired waits for one).
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (retired, same owner), ERR_INPUT_INVALID (an employee agent's owner must be an active person), ERR_STORE
+   */
+  transferAgent(did: string, owner: string, audit: (previous: AgentRecord) => AuditInput): Promise<AgentRecord>
   /**
    * What the agent's duty group holds (live credentials, and live reported delegations whose root
    * is live): the group is the whole party the agent belongs to, the person at the top of its

@@ -497,7 +497,7 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput): Promise<RetirementStep[]> {
+  retireAgent(did: string, audit: (step: RetirementStep) => AuditInput, options: { readonly ownedAgents?: 'retire' | 'suspend' } = {}): Promise<RetirementStep[]> {
     return this.#write(`retire ${did}`, () => {
       const self = this.#w('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
       // The person's own principals, and whatever they own, as a DID or under a principal's id.
@@ -527,12 +527,19 @@ class SqliteStore implements IssuerStore {
         .all(JSON.stringify(pending.map((p) => p.id)), who, who) as Array<{ id: string }>).map((r) => r.id)
       const byPrincipals = principals.flatMap(closedFor)
       for (const [i, target] of targets.entries()) {
-        const rows = live.all(target.did) as CredentialRow[]
-        this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
-        this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
         const first = i === 0
+        // An owned agent may wait for a new owner, suspended, when the policy says so.
+        const outcome = target.cascadeFrom !== undefined && options.ownedAgents === 'suspend' ? 'suspended' : 'retired'
+        const rows = outcome === 'retired' ? live.all(target.did) as CredentialRow[] : []
+        if (outcome === 'retired') {
+          this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
+          this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
+        } else {
+          this.#w('UPDATE agents SET suspended_at = COALESCE(suspended_at, ?) WHERE did = ?').run(now, target.did)
+          this.#w("UPDATE credentials SET status = 'suspended', suspended_for = 'agent' WHERE subject = ? AND status = 'active' AND suspension_list IS NOT NULL").run(target.did)
+        }
         const step: RetirementStep = {
-          agent: target.did, outcome: 'retired', revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })),
+          agent: target.did, outcome, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })),
           principalsDisabled: first ? principals : [], approvalsVoided: first ? voided : [],
           requestsClosed: [...new Set([...closedFor(target.did), ...(first ? byPrincipals : [])])],
           ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
@@ -547,6 +554,30 @@ class SqliteStore implements IssuerStore {
         steps.push(step)
       }
       return steps
+    })
+  }
+
+  transferAgent(did: string, owner: string, audit: (previous: AgentRecord) => AuditInput): Promise<AgentRecord> {
+    return this.#write(`transfer ${did}`, () => {
+      const row = this.#w('SELECT * FROM agents WHERE did = ?').get(did) as AgentRow | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+      if (row.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${did} is retired`)
+      if (row.owner === owner) throw agentIdError('ERR_CONFLICT', `agent ${did} is owned by ${owner} already`)
+      const previous = toAgent(row)
+      const next: AgentRecord = { ...previous, owner }
+      this.#checkPersonRoles(next)
+      // The new owner is active, and not owned by this agent (no cycle of owners).
+      const up = this.#w('SELECT status, owner FROM agents WHERE did = ?')
+      let cursor: string | undefined = owner
+      for (let hops = 0; cursor !== undefined && hops <= MAX_OWNER_DEPTH; hops++) {
+        if (cursor === did) throw agentIdError('ERR_INPUT_INVALID', `${owner} is owned by ${did}: owners cannot form a cycle`)
+        const r = up.get(cursor) as { status: string; owner: string } | undefined
+        if (r && hops === 0 && r.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner} is retired and cannot own agents`)
+        cursor = r?.owner
+      }
+      this.#w('UPDATE agents SET owner = ? WHERE did = ?').run(owner, did)
+      this.#appendAudit(audit(previous))
+      return next
     })
   }
 
