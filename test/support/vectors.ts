@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** The public test vectors folder: AGENTID_VECTORS, else ../shared/vectors beside the project. */
-export const VECTORS_DIR = resolve(root, process.env.AGENTID_VECTORS ?? '../shared/vectors')
+/** The public test vectors: shipped in test/vectors (see its README); AGENTID_VECTORS points elsewhere. */
+export const VECTORS_DIR = resolve(root, process.env.AGENTID_VECTORS ?? 'test/vectors')
 
-/** True when the vectors folder is present; suites that need it skip (and say so) otherwise. */
+/** True when the vectors folder is present. */
 export const HAVE_VECTORS = existsSync(join(VECTORS_DIR, 'README.md'))
 
 /** Reads and parses a JSON vector file, relative to the vectors folder. */
@@ -21,10 +21,10 @@ export function readVectorText(path: string): string {
 }
 
 /**
- * Declares a suite that needs the vectors; without them it shows as one pending test with a note.
- * (mocha runs the body of describe.skip to collect its tests, so the body is not given to it.)
+ * Declares a suite that needs the vectors. They ship with the repository: without them the suite
+ * fails, loudly, rather than skipping hundreds of tests in silence.
  */
 export function describeWithVectors(title: string, body: () => void): void {
   if (HAVE_VECTORS) describe(title, body)
-  else describe(title, () => it.skip(`skipped: no vectors at ${VECTORS_DIR} (set AGENTID_VECTORS)`))
+  else describe(title, () => it('has its vectors', () => { throw new Error(`no vectors at ${VECTORS_DIR}: they ship in test/vectors (AGENTID_VECTORS points elsewhere)`) }))
 }
