@@ -508,14 +508,15 @@ export class Issuer {
    * Suspends (or, with `suspended: false`, resumes) one credential or all of an agent's: the
    * reversible stop, for incident response. Verifiers refuse them (ERR_VC_SUSPENDED) once they
    * hold a suspension list published after this.
+   * `why` goes into the audit entry (monitoring names the reporters and alerts behind it).
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */
-  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal): Promise<CredentialRecord[]> {
+  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal, why: Readonly<Record<string, unknown>> = {}): Promise<CredentialRecord[]> {
     const actor = asPrincipal(by).id
     const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
     return this.#changesStatus(this.store.setSuspended(checked, suspended, (changed) => ({
       actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
-      details: { credentials: changed.map((c) => c.id) },
+      details: { ...why, credentials: changed.map((c) => c.id) },
     })))
   }
 

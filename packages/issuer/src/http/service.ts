@@ -8,7 +8,7 @@ import { APPROVER, mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { RateLimiter, type RateLimit } from './rate-limit.js'
 import { StatusEventHub } from './status-events.js'
 import { WebhookDispatcher } from './webhooks.js'
-import { EventMonitor } from '../monitoring/event-monitor.js'
+import { EventMonitor, type EventMonitorOptions } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
 import { AGENT_ROLE } from '../governance/principal.js'
@@ -64,6 +64,13 @@ export interface ServiceOptions {
    * `false` turns them off (benches, the CLI's in-process use).
    */
   readonly rateLimits?: false | { readonly perAddress?: RateLimit; readonly perPrincipal?: RateLimit }
+  /**
+   * Monitoring of verification events (`POST /events`): its clock, the window of event dates it
+   * accepts, and what an automatic suspension needs (by default two reporters, or one reporter's
+   * evidence over ten minutes of the issuer's clock). See docs/governance.md, Monitoring.
+   * @throws AgentIdError ERR_USAGE (from createService) for settings out of range
+   */
+  readonly monitor?: EventMonitorOptions
 }
 
 /** A service that listens. */
@@ -89,7 +96,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
-  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
+  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }), options.monitor)
   const refreshMonitor = () => void monitor.refreshRetired().catch(() => undefined)
   // A changed list, whichever process changed it (the CLI retiring an agent on the same
   // database included), is also when the monitor looks again at who is retired.
@@ -238,11 +245,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const routes: Route[] = [
     ...ROUTES,
     {
-      method: 'POST', url: '/events', summary: 'verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports): anomaly detection, alerts, containment', tag: 'monitoring',
+      method: 'POST', url: '/events', summary: "verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports, not for time: dates are clamped to the issuer's clock): anomaly detection, alerts, corroborated containment", tag: 'monitoring',
       access: ['admin', 'reporter'], body: eventsBody, success: [200], bodyLimit: 1024 * 1024,
       handler: async ({ body, principal }) => {
-        const { observed, skipped, alerts } = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
-        return { body: { observed, skipped, alerts: alerts.map((a) => a.id) } }
+        const { observed, skipped, clamped, alerts } = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
+        return { body: { observed, skipped, clamped, alerts: alerts.map((a) => a.id) } }
       },
     },
     {

@@ -401,8 +401,11 @@ export interface IssuerStore {
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
-  /** Stores alerts raised by monitoring, in one transaction. */
-  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]>
+  /**
+   * Stores alerts raised by monitoring, in one transaction, each with its audit entry when
+   * `audit` is given. Alerts are append-only: never updated or deleted.
+   */
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>, audit?: (alert: AlertRecord) => AuditInput): Promise<AlertRecord[]>
   /** The DIDs of retired agents (monitoring flags any use of them). */
   retiredAgents(): Promise<string[]>
 

@@ -803,8 +803,12 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]> {
-    return this.#write('store alerts', () => alerts.map((a) => this.#insertAlert(a)))
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>, audit?: (alert: AlertRecord) => AuditInput): Promise<AlertRecord[]> {
+    return this.#write('store alerts', () => alerts.map((a) => {
+      const alert = this.#insertAlert(a)
+      if (audit) this.#appendAudit(audit(alert))
+      return alert
+    }))
   }
 
   #insertAlert(a: Omit<AlertRecord, 'id'>): AlertRecord {
