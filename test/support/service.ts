@@ -52,6 +52,8 @@ export async function startTestService(options: {
   monitor?: ServiceOptions['monitor']
   /** Webhooks to loopback and private addresses (a test receiver on 127.0.0.1). */
   allowPrivateWebhooks?: boolean
+  /** Where the service's log lines go (default: nowhere). */
+  log?: (line: string) => void
   timeouts?: Pick<ServiceOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'statusCheckIntervalMs'>
 } = {}): Promise<TestService> {
   const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
@@ -65,7 +67,7 @@ export async function startTestService(options: {
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
   // Rate limits off unless a test is about them: tests fire requests faster than any client would.
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined, ...(options.monitor ? { monitor: options.monitor } : {}), ...options.timeouts }).catch(async (error: unknown) => {
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: options.log ?? (() => undefined), ...(options.monitor ? { monitor: options.monitor } : {}), ...options.timeouts }).catch(async (error: unknown) => {
     await issuer.close()
     rmSync(home, { recursive: true, force: true })
     throw error

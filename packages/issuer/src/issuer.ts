@@ -55,6 +55,7 @@ import type {
 } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
+import { refusedHostReason } from './webhooks/address-filter.js'
 
 /** Options shared by {@link Issuer.init} and {@link Issuer.open}. */
 export interface IssuerOptions {
@@ -70,6 +71,11 @@ export interface IssuerOptions {
   readonly randomIndex?: (max: number) => number
   /** Ed25519 seed for the issuer key at init (default random). For tests and fixed vectors. */
   readonly issuerSeed?: Uint8Array
+  /**
+   * Webhooks to loopback, private and link-local addresses (default false: refused when
+   * registered and when delivered; `agentid serve --allow-private-webhooks`).
+   */
+  readonly allowPrivateWebhooks?: boolean
 }
 
 /** A credential the issuer has committed and hands out. */
@@ -136,6 +142,8 @@ export class Issuer {
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
+  /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
+  readonly allowPrivateWebhooks: boolean
 
   private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
@@ -145,6 +153,7 @@ export class Issuer {
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
+    this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
 
   /**
@@ -910,12 +919,20 @@ export class Issuer {
 
   /**
    * Registers a webhook the service posts signed events to (`status`: a status list changed).
-   * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key).
+   * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key). A URL
+   * whose host is a loopback, private or link-local address (or `localhost`) is refused unless
+   * private webhooks are allowed; the attempt is audited (`webhook.refuse`). Names are checked
+   * again, resolved, before each delivery.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
    */
   async createWebhook(input: { url: string; events?: readonly string[] }, by: string | Principal): Promise<{ webhook: WebhookRecord; secret: string }> {
     const principal = requireRole(by, 'admin', 'manage webhooks')
     const url = parseWebhookUrl(input.url)
+    const refused = this.allowPrivateWebhooks ? undefined : refusedHostReason(new URL(url).hostname)
+    if (refused) {
+      await this.store.recordRefusal({ actor: principal.id, action: 'webhook.refuse', target: url, details: { url, reason: refused } })
+      throw agentIdError('ERR_INPUT_INVALID', `"url" points at ${refused}: webhooks go to public addresses; run the service with --allow-private-webhooks to allow it`)
+    }
     const events = input.events ?? [...WEBHOOK_EVENTS]
     if (!Array.isArray(events) || events.length === 0 || events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e)) || new Set(events).size !== events.length) {
       throw agentIdError('ERR_INPUT_INVALID', `"events" must be a list of ${WEBHOOK_EVENTS.join(', ')}`)

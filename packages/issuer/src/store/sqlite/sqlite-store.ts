@@ -779,6 +779,12 @@ class SqliteStore implements IssuerStore {
     return count
   }
 
+  recordRefusal(audit: AuditInput): Promise<void> {
+    return this.#write(`record refused ${audit.action}`, () => {
+      this.#appendAudit(audit)
+    })
+  }
+
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void> {
     return this.#write(`create webhook ${webhook.id}`, () => {
       this.#w('INSERT INTO webhooks (id, url, events, secret_sealed, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
