@@ -115,9 +115,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     // Node looks for connections past these timeouts only every `connectionsCheckingInterval`
     // (30 s by default, which would let a 10 s limit run to 40 s): look often enough that a limit
     // is enforced within a tenth of it, at most a second late.
-    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))) },
+    // Host is required below, in the error format (Node's own refusal has an empty body).
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))), requireHostHeader: false },
     clientErrorHandler: answerClientError,
-    return503OnClosing: true,
+    // Refusals fastify would answer in its own format (a malformed or too long URL, a request
+    // during shutdown) are answered in ours: `frameworkErrors` here, the drain in `onRequest`.
+    frameworkErrors: (error, _request, reply) => {
+      const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the request URL is malformed (percent-encoding)' } })
+      reply.raw.writeHead(ERROR_CODES.ERR_INPUT_INVALID.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' }).end(body)
+    },
+    return503OnClosing: false,
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
@@ -130,14 +137,28 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     refreshMonitor()
   })
   app.decorate('statusEvents', events)
+  let closing = false
   app.addHook('preClose', async () => {
+    closing = true
     unsubscribe()
     events.closeAll()
+  })
+  // Node answers these itself, with an empty body, unless told otherwise: CONNECT (no route is a
+  // proxy) and an Expect other than 100-continue.
+  app.server.on('connect', (request: { method?: string; url?: string }, socket: Socket) => writeRawError(socket, 404, 'Not Found', 'ERR_NOT_FOUND', `no route ${request.method ?? 'CONNECT'} ${request.url ?? ''}`))
+  app.server.on('checkExpectation', (request: { headers: Record<string, unknown> }, response: { writeHead(status: number, headers: Record<string, string>): { end(body: string): void } }) => {
+    const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message: `Expect: ${String(request.headers.expect)} is not supported` } })
+    response.writeHead(ERROR_CODES.ERR_INPUT_INVALID.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).end(body)
   })
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
+      // JSON is UTF-8 (RFC 8259), and bodies are not compressed: anything else is refused, not guessed at.
+      const encoding = request.headers['content-encoding']
+      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') throw agentIdError('ERR_INPUT_INVALID', `Content-Encoding ${encoding} is not supported; send the body uncompressed`)
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]
+      if (charset !== undefined && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') throw agentIdError('ERR_INPUT_INVALID', `JSON is UTF-8; charset ${charset} is not supported`)
       const limit = request.routeOptions.bodyLimit ?? bodyLimit
       done(null, (body as string).length === 0 ? undefined : parseStrictJson(body as string, { maxLength: limit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
     } catch (error) {
@@ -161,6 +182,12 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
 
   // Rate limits, authentication and roles come first, before any body is read or validated.
   app.addHook('onRequest', async (request, reply) => {
+    // A request that arrives while the service drains: told to go elsewhere, in our format.
+    if (closing) {
+      reply.header('connection', 'close').header('retry-after', '1')
+      throw agentIdError('ERR_STATUS_UNAVAILABLE', 'the issuer service is stopping; retry in a moment')
+    }
+    if (request.raw.httpVersion !== '1.0' && typeof request.headers.host !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'an HTTP/1.1 request needs a Host header')
     const access = (request.routeOptions.config as Partial<RouteConfig> | undefined)?.access
     if (limits) {
       const wait = limits.address.take(request.ip, Date.now())
@@ -192,6 +219,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       if (!mayCall(principal, access, approverRoles)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} (${principal.roles.join(', ')}) may not ${request.method} ${request.routeOptions.url}: needs ${access.join(' or ')}`)
     }
     principals.set(request, principal)
+  })
+
+  // A route that takes no body refuses one, whatever the method (fastify does not even read the
+  // body of a GET, which would otherwise pass unnoticed).
+  app.addHook('preParsing', async (request) => {
+    if (request.routeOptions.schema?.body !== undefined || request.routeOptions.url === undefined) return
+    const length = request.headers['content-length']
+    if ((length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined) {
+      throw agentIdError('ERR_INPUT_INVALID', `${request.method} ${request.routeOptions.url} takes no body`)
+    }
   })
 
   // An action whose body has no required field may be sent without one: it means `{}`.
@@ -362,6 +399,13 @@ function answerClientError(error: Error & { code?: string }, socket: Socket & { 
       ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
       : [400, 'Bad Request', 'malformed HTTP request']
   const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message } })
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.destroy()
+}
+
+// An answer in the error format written straight on a socket that no request object owns.
+function writeRawError(socket: Socket, status: number, reason: string, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } })
   if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   socket.destroy()
 }
