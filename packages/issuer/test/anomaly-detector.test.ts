@@ -133,5 +133,9 @@ describe('corroboration for automatic containment', () => {
     assert.ok(c.verdict('target', 'high', T).reporters.includes('honest'), "the honest reporter's evidence stays")
     c.forget('target')
     assert.equal(c.verdict('target', 'high', T).corroborated, false, 'spent once contained')
+    // Its evidence leaves the window: the reporter may hold evidence about new agents again.
+    c.add('later', 'hostile', 'high', T + 61 * MINUTE)
+    assert.deepEqual(c.verdict('later', 'high', T + 61 * MINUTE).reporters, ['hostile'])
+    assert.equal(c.stats().mostPerReporter, 1)
   })
 })

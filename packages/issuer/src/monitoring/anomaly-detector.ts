@@ -141,6 +141,9 @@ export class AnomalyDetector {
   readonly #maxAgents: number
   readonly #idleMs: number
   #untracked = 0
+  // When the table was last found full of active baselines: none can be idle before this time
+  // (last receipts only move forward), so no scan is made for a newcomer until then.
+  #noRoomUntil = -Infinity
 
   constructor(options: DetectorOptions = {}) {
     this.#learnEvents = options.learnEvents ?? 60
@@ -266,9 +269,14 @@ export class AnomalyDetector {
     const known = this.#agents.get(agent)
     if (known) return known
     if (this.#agents.size >= this.#maxAgents) {
+      if (receivedAt < this.#noRoomUntil) {
+        this.#untracked++
+        return undefined
+      }
       let idlest: [string, number] | undefined
       for (const [did, b] of this.#agents) if (idlest === undefined || b.lastReceived < idlest[1]) idlest = [did, b.lastReceived]
       if (idlest === undefined || receivedAt - idlest[1] < this.#idleMs) {
+        this.#noRoomUntil = (idlest?.[1] ?? receivedAt) + this.#idleMs
         this.#untracked++
         return undefined
       }

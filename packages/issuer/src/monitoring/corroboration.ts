@@ -53,6 +53,7 @@ export class Corroboration {
   readonly #maxAgentsPerReporter: number
   readonly #byAgent = new Map<string, Map<string, Evidence>>()
   readonly #agentsOf = new Map<string, number>()
+  #lastSweep = -Infinity
 
   /** @throws AgentIdError ERR_USAGE for settings out of range (a configuration mistake, found at start) */
   constructor(options: CorroborationOptions = {}) {
@@ -73,6 +74,12 @@ export class Corroboration {
     reporters = this.#byAgent.get(agent)
     let evidence = reporters?.get(reporter)
     if (!evidence) {
+      // At its cap, the reporter's evidence that left the window (about agents nobody reports on
+      // any more) makes room first; at most once a minute, as it looks at every agent.
+      if ((this.#agentsOf.get(reporter) ?? 0) >= this.#maxAgentsPerReporter && at - this.#lastSweep >= 60_000) {
+        this.#lastSweep = at
+        for (const [a, r] of [...this.#byAgent]) this.#prune(a, r, at)
+      }
       if ((this.#agentsOf.get(reporter) ?? 0) >= this.#maxAgentsPerReporter) return
       if (reporters && reporters.size >= MAX_REPORTERS_PER_AGENT) return
       if (!reporters) this.#byAgent.set(agent, (reporters = new Map()))
