@@ -166,7 +166,7 @@ export class EventMonitor {
       details: { alert: alert.id, kind: alert.kind, severity: alert.severity },
     }))
     for (const alert of alerts) {
-      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined) this.#corroboration.attach(alert.subject, reporter, alert.id)
+      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined && (alert.severity === 'high' || alert.severity === 'critical')) this.#corroboration.attach(alert.subject, reporter, alert.id)
       this.#announce(alert)
     }
     for (const agent of suspend.keys()) await this.#contain(agent, level!, now)
