@@ -15,6 +15,9 @@ if (!existsSync(bin)) {
 }
 const home = resolve(process.env.AGENTID_HOME ?? '.agentid')
 const work = join(home, 'walk', new Date().toISOString().replace(/[:.]/g, '-'))
+// The issuer's home is made owner-only here (init refuses a home others can enter); the walk's
+// own folder goes inside it.
+if (!existsSync(home)) mkdirSync(home, { recursive: true, mode: 0o700 })
 mkdirSync(work, { recursive: true })
 const env = { ...process.env, AGENTID_HOME: home }
 const show = (path) => {

@@ -12,48 +12,58 @@ import { startTestService } from './support/service.js'
 describe('monitoring: verification events, anomaly alerts, containment', function () {
   this.timeout(60_000)
 
-  it('alerts within seconds when a sales agent that reads customers asks for HR records, and suspends it by policy', async () => {
-    // The hour of use happens in the recent past (events from the future are refused), so the
-    // issuer grants from three hours ago.
-    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now: () => Date.now() - 3 * 3_600_000 })
+  it('alerts when a sales agent that reads customers asks for HR records, and suspends it by policy once a second verifier sees it too', async () => {
+    // One clock for the issuer, its monitoring (the time events are received) and the verifiers:
+    // a minute per request, so that an hour of ordinary use takes no real time.
+    let clock = Date.UTC(2026, 10, 30, 9, 0, 0)
+    const now = () => clock
+    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now, monitor: { now } })
     try {
       const agent = generateAgentKey()
-      const verifierKey = generateAgentKey()
       await t.issuer.registerAgent({ did: agent.did, name: 'sales-bot', kind: 'company', owner: 'sales', segment: 'sales' }, 'test')
       const credential = (await t.issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers/*', actions: ['read'] }], ttlSeconds: 86400 }, 'test')).jwt
-      const reporter = (await t.issuer.createPrincipal({ id: 'crm-service', roles: ['reporter'] }, 'test')).token
-      const sink = httpEventSink(`${t.url}/events`, { token: reporter, flushMs: 50 })
-      // The verifier's clock runs a minute per request: an hour of ordinary use, quickly (status is
-      // not what this test is about, and the lists would look old to the moving clock).
-      let clock = Date.now() - 2 * 3_600_000
-      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [t.issuer.did], statusLists: 'unchecked', events: sink, segment: 'crm', now: () => clock, externalChallenges: true })
-      const ask = async (resource: string) => {
-        const vp = createPresentation({ key: agent, credentials: [credential], audience: verifierKey.did, challenge: 'c', now: () => clock })
-        const result = await verifier.verifyPresentation(vp, { challenge: 'c' })
-        return verifier.authorize(result, { resource, action: 'read', context: { ip: '10.1.2.3', records: 100 } })
-      }
+      // Two services that verify the agent, each reporting its own decisions (status is not what
+      // this test is about).
+      const verifiers = await Promise.all(['crm-service', 'billing-service'].map(async (id) => {
+        const token = (await t.issuer.createPrincipal({ id, roles: ['reporter'] }, 'test')).token
+        const key = generateAgentKey()
+        const sink = httpEventSink(`${t.url}/events`, { token, flushMs: 60_000 })
+        const verifier = createVerifier({ did: key.did, trustedIssuers: [t.issuer.did], statusLists: 'unchecked', events: sink, segment: 'crm', now, externalChallenges: true })
+        const ask = async (resource: string) => {
+          const vp = createPresentation({ key: agent, credentials: [credential], audience: key.did, challenge: 'c', now })
+          const decision = verifier.authorize(await verifier.verifyPresentation(vp, { challenge: 'c' }), { resource, action: 'read', context: { ip: '10.1.2.3', records: 100 } })
+          await sink.flush()
+          return decision
+        }
+        return { ask, sink }
+      }))
+      const [crm, billing] = verifiers as [typeof verifiers[0], typeof verifiers[0]]
       for (let i = 0; i < 70; i++) {
-        assert.equal((await ask(`db:customers/${i}`)).allow, true)
+        assert.equal((await (i % 2 === 0 ? crm : billing).ask(`db:customers/${i}`)).allow, true)
         clock += 60_000
       }
-      await sink.flush()
       assert.deepEqual((await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts, [], 'ordinary use raises nothing')
-      const denied = await ask('hr:records/salaries')
+      const denied = await crm.ask('hr:records/salaries')
       assert.equal(denied.allow === false && denied.code, 'ERR_NOT_ENTITLED')
-      const start = Date.now()
-      let alerts: Array<{ kind: string; subject: string; severity: string }> = []
-      while (Date.now() - start < 10_000 && alerts.length === 0) {
-        await new Promise((r) => setTimeout(r, 50))
-        alerts = (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
-      }
-      assert.deepEqual(alerts.map((a) => [a.kind, a.subject, a.severity]), [['anomaly.new-resource', agent.did, 'high']])
+      let alerts: Array<{ kind: string; subject: string; severity: string; details: { reporter: string; containment: string } }> = (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
+      assert.deepEqual(alerts.map((a) => [a.kind, a.subject, a.severity, a.details.reporter, a.details.containment]), [['anomaly.new-resource', agent.did, 'high', 'crm-service', 'awaiting corroboration']])
+      assert.equal((await t.call(t.tokens.admin, 'GET', `/agents/${agent.did}`)).body.agent.suspendedAt, undefined, 'one verifier alone suspends nothing')
+
+      clock += 30_000
+      await billing.ask('hr:records/salaries')
       const record = (await t.call(t.tokens.admin, 'GET', `/agents/${agent.did}`)).body
       assert.ok(record.agent.suspendedAt, 'suspended by policy')
       assert.ok(record.credentials.every((c: { status: string }) => c.status === 'suspended'))
-      const audit = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries as Array<{ actor: string; action: string }>
-      assert.ok(audit.some((e) => e.actor === 'system:monitor' && e.action === 'credential.suspend'), 'the containment is audited')
-      assert.equal(sink.dropped, 0)
-      await sink.close()
+      alerts = (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
+      assert.equal(alerts.length, 1, 'the same finding is said once; the second verifier corroborates it')
+      const audit = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries as Array<{ actor: string; action: string; details: { reporters?: string[] } }>
+      assert.ok(audit.some((e) => e.actor === 'crm-service' && e.action === 'alert.raise'), 'the alert is audited, by its reporter')
+      const suspension = audit.find((e) => e.actor === 'system:monitor' && e.action === 'credential.suspend')
+      assert.deepEqual(suspension?.details.reporters, ['billing-service', 'crm-service'], 'the containment is audited with the reporters behind it')
+      for (const { sink } of verifiers) {
+        assert.equal(sink.dropped, 0)
+        await sink.close()
+      }
     } finally {
       await t.close()
     }

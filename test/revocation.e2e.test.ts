@@ -15,7 +15,8 @@ describe('revocation reaching a verifier in another process', function () {
   const agent = generateAgentKey()
 
   async function setUp(): Promise<{ t: TestService; credentials: string[]; ids: string[] }> {
-    const t = await startTestService()
+    // The webhook receiver of these tests listens on loopback: the operator's opt-in.
+    const t = await startTestService({ allowPrivateWebhooks: true })
     await t.issuer.registerAgent({ did: agent.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
     const issued = []
     for (let i = 0; i < 3; i++) issued.push(await t.issuer.grant({ subject: agent.did, entitlements: [{ resource: `db:t${i}`, actions: ['read'] }], ttlSeconds: 3600 }, 'test'))

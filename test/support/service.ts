@@ -51,11 +51,17 @@ export async function startTestService(options: {
   ownerDid?: string
   policy?: unknown
   rateLimits?: ServiceOptions['rateLimits']
+  /** Monitoring's clock and tuning (the issuer's `now` does not move it). */
+  monitor?: ServiceOptions['monitor']
+  /** Webhooks to loopback and private addresses (a test receiver on 127.0.0.1). */
+  allowPrivateWebhooks?: boolean
+  /** Where the service's log lines go (default: nowhere). */
+  log?: (line: string) => void
   timeouts?: Pick<ServiceOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'statusCheckIntervalMs'>
 } = {}): Promise<TestService> {
   const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
   const port = await freePort()
-  const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, ...(options.now ? { now: options.now } : {}) })
+  const { issuer, adminToken } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, ...(options.now ? { now: options.now } : {}), ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}) })
   if (options.policy !== undefined) await issuer.setPolicy(options.policy, 'test')
   const tokens = { admin: adminToken } as Record<RoleName, string>
   for (const [role, p] of Object.entries(ROLE_PRINCIPALS)) {
@@ -64,7 +70,7 @@ export async function startTestService(options: {
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
   // Rate limits off unless a test is about them: tests fire requests faster than any client would.
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: () => undefined, ...options.timeouts }).catch(async (error: unknown) => {
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: options.log ?? (() => undefined), ...(options.monitor ? { monitor: options.monitor } : {}), ...options.timeouts }).catch(async (error: unknown) => {
     await issuer.close()
     rmSync(home, { recursive: true, force: true })
     throw error

@@ -34,8 +34,13 @@ export class CommandContext {
    */
   async issuer(): Promise<Issuer> {
     const { Issuer } = await import('@agentid/issuer')
-    this.#issuer ??= await Issuer.open({ home: this.home(), env: this.io.env })
+    this.#issuer ??= await Issuer.open({ home: this.home(), env: this.io.env, allowPrivateWebhooks: this.allowPrivateWebhooks() })
     return this.#issuer
+  }
+
+  /** AGENTID_ALLOW_PRIVATE_WEBHOOKS=1: webhooks to loopback and private addresses (refused otherwise). */
+  allowPrivateWebhooks(): boolean {
+    return this.io.env.AGENTID_ALLOW_PRIVATE_WEBHOOKS === '1'
   }
 
   /**

@@ -70,8 +70,28 @@ export async function createKek(home: IssuerHome, env: NodeJS.ProcessEnv = proce
   return { kek, source: home.kekFile }
 }
 
-/** Creates the home directory, or takes over an existing one, owner-only (0700). */
+/**
+ * Creates the home directory owner-only (0700), or takes an existing one as it is when only its
+ * owner can enter it. A directory it did not create is never changed: one that others can read
+ * or enter (a shared folder, a mode someone chose) is refused, with the fix, rather than quietly
+ * tightened under whoever else relies on it.
+ * @throws AgentIdError ERR_INPUT_INVALID (an existing directory open to others, or not a directory), ERR_STORE
+ */
 export async function ensureHomeDir(home: IssuerHome): Promise<void> {
-  await mkdir(home.dir, { recursive: true, mode: 0o700 })
-  await chmod(home.dir, 0o700)
+  let created: string | undefined
+  try {
+    created = await mkdir(home.dir, { recursive: true, mode: 0o700 })
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST' && (cause as NodeJS.ErrnoException).code !== 'ENOTDIR') throw agentIdError('ERR_STORE', `cannot create ${home.dir}: ${(cause as Error).message}`, { cause })
+  }
+  if (created !== undefined) {
+    // Ours: exactly 0700, whatever the umask left.
+    await chmod(home.dir, 0o700)
+    return
+  }
+  const info = await stat(home.dir)
+  if (!info.isDirectory()) throw agentIdError('ERR_INPUT_INVALID', `${home.dir} exists and is not a directory; set AGENTID_HOME to another path`)
+  if ((info.mode & 0o077) !== 0) {
+    throw agentIdError('ERR_INPUT_INVALID', `${home.dir} already exists and others can read or enter it (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}); it is left as it is: run "chmod 700 ${home.dir}" if it is yours alone, or set AGENTID_HOME to a new directory`)
+  }
 }

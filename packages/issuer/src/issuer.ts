@@ -60,6 +60,7 @@ import type {
 } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
+import { refusedHostReason } from './webhooks/address-filter.js'
 
 /** Options shared by {@link Issuer.init} and {@link Issuer.open}. */
 export interface IssuerOptions {
@@ -75,6 +76,11 @@ export interface IssuerOptions {
   readonly randomIndex?: (max: number) => number
   /** Ed25519 seed for the issuer key at init (default random). For tests and fixed vectors. */
   readonly issuerSeed?: Uint8Array
+  /**
+   * Webhooks to loopback, private and link-local addresses (default false: refused when
+   * registered and when delivered; `agentid serve --allow-private-webhooks`).
+   */
+  readonly allowPrivateWebhooks?: boolean
 }
 
 /** A credential the issuer has committed and hands out. */
@@ -141,6 +147,8 @@ export class Issuer {
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
+  /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
+  readonly allowPrivateWebhooks: boolean
 
   private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
@@ -150,6 +158,7 @@ export class Issuer {
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
+    this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
 
   /**
@@ -437,7 +446,7 @@ export class Issuer {
    * ERR_APPROVAL_REQUIRED, ERR_UNAUTHORIZED for a disabled principal) through this.
    */
   async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
-    await this.store.appendAudit({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
+    await this.store.recordRefusal({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
   }
 
   async #issueNow(agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
@@ -552,14 +561,15 @@ export class Issuer {
    * Suspends (or, with `suspended: false`, resumes) one credential or all of an agent's: the
    * reversible stop, for incident response. Verifiers refuse them (ERR_VC_SUSPENDED) once they
    * hold a suspension list published after this.
+   * `why` goes into the audit entry (monitoring names the reporters and alerts behind it).
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */
-  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal): Promise<CredentialRecord[]> {
+  async setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal, why: Readonly<Record<string, unknown>> = {}): Promise<CredentialRecord[]> {
     const actor = asPrincipal(by).id
     const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
     return this.#changesStatus(this.store.setSuspended(checked, suspended, (changed) => ({
       actor, action: suspended ? 'credential.suspend' : 'credential.resume', target: 'agent' in checked ? checked.agent : checked.credentialId,
-      details: { credentials: changed.map((c) => c.id) },
+      details: { ...why, credentials: changed.map((c) => c.id) },
     })))
   }
 
@@ -1067,12 +1077,20 @@ export class Issuer {
 
   /**
    * Registers a webhook the service posts signed events to (`status`: a status list changed).
-   * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key).
+   * Returns its secret once (HMAC-SHA256 key; stored sealed with the key-encryption key). A URL
+   * whose host is a loopback, private or link-local address (or `localhost`) is refused unless
+   * private webhooks are allowed; the attempt is audited (`webhook.refuse`). Names are checked
+   * again, resolved, before each delivery.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
    */
   async createWebhook(input: { url: string; events?: readonly string[] }, by: string | Principal): Promise<{ webhook: WebhookRecord; secret: string }> {
     const principal = requireRole(by, 'admin', 'manage webhooks')
     const url = parseWebhookUrl(input.url)
+    const refused = this.allowPrivateWebhooks ? undefined : refusedHostReason(new URL(url).hostname)
+    if (refused) {
+      await this.store.recordRefusal({ actor: principal.id, action: 'webhook.refuse', target: url, details: { url, reason: refused } })
+      throw agentIdError('ERR_INPUT_INVALID', `"url" points at ${refused}: webhooks go to public addresses; run the service with --allow-private-webhooks to allow it`)
+    }
     const events = input.events ?? [...WEBHOOK_EVENTS]
     if (!Array.isArray(events) || events.length === 0 || events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e)) || new Set(events).size !== events.length) {
       throw agentIdError('ERR_INPUT_INVALID', `"events" must be a list of ${WEBHOOK_EVENTS.join(', ')}`)

@@ -1,4 +1,5 @@
-import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { chmod, copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { agentIdError, isAgentIdError } from '@agentid/core'
@@ -6,25 +7,42 @@ import { issuerHome, loadKek, pathExists, type IssuerHome } from './home.js'
 import { Issuer } from './issuer.js'
 import { LATEST_SCHEMA, schemaVersion } from './store/sqlite/migrations.js'
 
+/** Progress of a backup, after each step of SQLite's backup: return how many pages to copy next. */
+export type BackupProgress = (progress: { totalPages: number; remainingPages: number }) => number
+
 /**
  * A consistent copy of the issuer's database while it runs (SQLite's online backup API), written
- * owner-only to a new file. It holds sealed keys and token hashes, not the key-encryption key:
- * keep the two apart.
- * @throws AgentIdError ERR_CONFLICT (the file exists), ERR_NOT_FOUND (no issuer), ERR_STORE
+ * to a new file that is owner-only (0600) from the moment it exists: it is created exclusively
+ * with that mode before SQLite writes into it, so there is no window where others can read it,
+ * and a link planted at its path is refused rather than followed. It holds sealed keys and token
+ * hashes, not the key-encryption key: keep the two apart.
+ * @throws AgentIdError ERR_CONFLICT (something exists at the path, a link included), ERR_NOT_FOUND (no issuer), ERR_STORE
  */
-export async function backupIssuer(home: IssuerHome, file: string): Promise<{ file: string; bytes: number }> {
-  if (await pathExists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists; choose another file`)
+export async function backupIssuer(home: IssuerHome, file: string, options: { progress?: BackupProgress } = {}): Promise<{ file: string; bytes: number }> {
   if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}`)
+  try {
+    // O_EXCL: fails on anything at the path, a dangling symbolic link included; O_NOFOLLOW too.
+    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+    try {
+      // The umask may have taken bits away, never added any; made exact all the same.
+      await handle.chmod(0o600)
+    } finally {
+      await handle.close()
+    }
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST' || (cause as NodeJS.ErrnoException).code === 'ELOOP') throw agentIdError('ERR_CONFLICT', `${file} already exists; choose another file`, { cause })
+    throw agentIdError('ERR_STORE', `cannot create ${file}: ${(cause as Error).message}`, { cause })
+  }
   const db = new Database(home.database, { readonly: true, fileMustExist: true })
   try {
-    await db.backup(file)
+    // SQLite writes into the empty file made above (and gives its journal the same mode).
+    await (options.progress ? db.backup(file, { progress: options.progress }) : db.backup(file))
   } catch (cause) {
     await rm(file, { force: true })
     throw agentIdError('ERR_STORE', `backup failed: ${(cause as Error).message}`, { cause })
   } finally {
     db.close()
   }
-  await chmod(file, 0o600)
   return { file, bytes: (await stat(file)).size }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { AnomalyDetector, BASELINE_CAPS, Corroboration, type Anomaly } from '@agentid/issuer'
 // @ts-expect-error: a plain ES module script, typed by use
 import { generateWorkload } from '../../../scripts/workload.mjs'
 
@@ -53,5 +53,89 @@ describe('anomaly detection over a generated workload', function () {
     for (let i = 0; i < 3; i++) detector.observe(ev(i, '::ffff:10.0.0.1'))
     assert.deepEqual(detector.observe(ev(4, '10.0.0.7')), [], 'the same /24, spelt without the mapping')
     assert.equal(detector.observe(ev(5, '::ffff:203.0.113.9'))[0]?.kind, 'new-network')
+  })
+})
+
+describe('anomaly detection against hostile reporters', () => {
+  const base = Date.UTC(2026, 10, 2, 10)
+  const MINUTE = 60_000
+  const ev = (agent: string, at: number, resource: string, decision: 'allow' | 'deny' = 'allow', code?: string) =>
+    ({ at, agent, decision, resource, ip: '10.0.0.1', ...(code ? { code } : {}) })
+
+  it("counts the learning period on the issuer's clock, not on the events' dates", () => {
+    const detector = new AnomalyDetector({ learnEvents: 5, learnMinutes: 30 })
+    // An hour of dates, all received at once.
+    for (let i = 0; i < 60; i++) detector.observe(ev('did:key:z6Mka', base - 60 * MINUTE + i * MINUTE, `db:a/${i}`), { receivedAt: base, reporter: 'r1' })
+    assert.deepEqual(detector.observe(ev('did:key:z6Mka', base, 'hr:x/1'), { receivedAt: base + MINUTE, reporter: 'r1' }), [], 'still learning')
+    const [late] = detector.observe(ev('did:key:z6Mka', base + 31 * MINUTE, 'hr:y/1'), { receivedAt: base + 31 * MINUTE, reporter: 'r1' })
+    assert.equal(late?.kind, 'new-resource')
+    assert.deepEqual(late?.evidence, ['r1'])
+  })
+
+  it('credits a burst of denials only to a reporter whose own denials make one', () => {
+    const detector = new AnomalyDetector({ learnEvents: 0, learnMinutes: 0, denialBurst: 10 })
+    const findings = []
+    for (let i = 0; i < 9; i++) findings.push(...detector.inspect(ev('did:key:z6Mkb', base, 'db:a/1', 'deny', 'ERR_NOT_ENTITLED'), { reporter: 'hostile' }))
+    findings.push(...detector.inspect(ev('did:key:z6Mkb', base, 'db:a/1', 'deny', 'ERR_NOT_ENTITLED'), { reporter: 'honest' }))
+    const burst = findings.find((f) => f.kind === 'denial-burst')
+    assert.ok(burst?.reported, 'the burst is said')
+    assert.deepEqual(burst.evidence, [], "nobody's own denials make it: no evidence for containment")
+  })
+
+  it('keeps every active baseline when the table is full: reporting about other agents cannot restart one', () => {
+    const detector = new AnomalyDetector({ learnEvents: 3, learnMinutes: 0, maxAgents: 3, idleMs: 60 * MINUTE })
+    for (let i = 0; i < 3; i++) detector.observe(ev('did:key:z6Mkx', base + i * MINUTE, `db:a/${i}`), { receivedAt: base + i * MINUTE })
+    for (let n = 0; n < 20; n++) detector.observe(ev(`did:key:z6Mkother${n}`, base + 5 * MINUTE, 'db:a/1'), { receivedAt: base + 5 * MINUTE })
+    assert.deepEqual(detector.stats(), { agents: 3, untracked: 18 })
+    assert.equal(detector.observe(ev('did:key:z6Mkx', base + 6 * MINUTE, 'hr:x/1'), { receivedAt: base + 6 * MINUTE })[0]?.kind, 'new-resource', 'its baseline survived')
+    // An hour without events for the others: one of them makes room for a newcomer; x stays.
+    detector.observe(ev('did:key:z6Mkx', base + 65 * MINUTE, 'db:a/1'), { receivedAt: base + 65 * MINUTE })
+    detector.observe(ev('did:key:z6Mknew', base + 66 * MINUTE, 'db:a/1'), { receivedAt: base + 66 * MINUTE })
+    assert.equal(detector.stats().agents, 3)
+    assert.equal(detector.observe(ev('did:key:z6Mkx', base + 80 * MINUTE, 'hr:z/1'), { receivedAt: base + 80 * MINUTE })[0]?.kind, 'new-resource', 'still judged, not learning again')
+  })
+
+  it('caps what one baseline learns: past the cap, a family stays unusual', () => {
+    const detector = new AnomalyDetector({ learnEvents: 200, learnMinutes: 0 })
+    for (let i = 0; i < 200; i++) detector.observe(ev('did:key:z6Mkc', base + i * 1000, `fam${i}:x/1`))
+    assert.deepEqual(detector.observe(ev('did:key:z6Mkc', base + 300_000, 'fam0:x/2')), [], 'within the cap: learned')
+    assert.equal(detector.observe(ev('did:key:z6Mkc', base + 301_000, `fam${BASELINE_CAPS.families + 5}:x/2`))[0]?.kind, 'new-resource', 'past the cap: not learned')
+  })
+})
+
+describe('corroboration for automatic containment', () => {
+  const T = Date.UTC(2026, 10, 2, 10)
+  const MINUTE = 60_000
+
+  it('needs two reporters, or one over the spread, within the window', () => {
+    const c = new Corroboration()
+    c.add('a', 'r1', 'high', T)
+    assert.equal(c.verdict('a', 'high', T).corroborated, false, 'one reporter, once')
+    c.add('a', 'r1', 'high', T + 9 * MINUTE)
+    assert.equal(c.verdict('a', 'high', T + 9 * MINUTE).corroborated, false, 'nine minutes apart')
+    c.add('a', 'r1', 'high', T + 10 * MINUTE)
+    assert.deepEqual(c.verdict('a', 'high', T + 10 * MINUTE), { corroborated: true, reporters: ['r1'], alerts: [] })
+    c.add('b', 'r1', 'high', T)
+    c.add('b', 'r2', 'high', T + MINUTE)
+    assert.equal(c.verdict('b', 'high', T + MINUTE).corroborated, true, 'two reporters')
+    assert.equal(c.verdict('b', 'critical', T + MINUTE).corroborated, false, 'not at critical')
+    assert.equal(c.verdict('b', 'high', T + 62 * MINUTE).corroborated, false, 'out of the window')
+    assert.throws(() => new Corroboration({ reporters: 0 }), { code: 'ERR_USAGE' })
+    assert.equal(new Corroboration({ spreadMinutes: false }).verdict('x', 'high', T).corroborated, false)
+  })
+
+  it("bounds each reporter's share, and no reporter can push out another's evidence", () => {
+    const c = new Corroboration({ maxAgentsPerReporter: 3 })
+    c.add('target', 'honest', 'high', T)
+    for (let i = 0; i < 100; i++) c.add(`agent-${i}`, 'hostile', 'high', T)
+    assert.deepEqual(c.stats(), { agents: 4, mostPerReporter: 3 })
+    for (let i = 0; i < 100; i++) c.add('target', `hostile-${i}`, 'high', T)
+    assert.ok(c.verdict('target', 'high', T).reporters.includes('honest'), "the honest reporter's evidence stays")
+    c.forget('target')
+    assert.equal(c.verdict('target', 'high', T).corroborated, false, 'spent once contained')
+    // Its evidence leaves the window: the reporter may hold evidence about new agents again.
+    c.add('later', 'hostile', 'high', T + 61 * MINUTE)
+    assert.deepEqual(c.verdict('later', 'high', T + 61 * MINUTE).reporters, ['hostile'])
+    assert.equal(c.stats().mostPerReporter, 1)
   })
 })

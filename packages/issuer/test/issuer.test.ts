@@ -145,13 +145,18 @@ describe('Issuer engine', () => {
     }
   })
 
-  it('leaves nothing behind when init cannot complete, and takes the home directory owner-only', async () => {
+  it('leaves nothing behind when init cannot complete, and never changes the mode of a home it did not make', async () => {
     const other = mkdtempSync(join(tmpdir(), 'agentid-init-'))
     chmodSync(other, 0o755)
     writeFileSync(join(other, 'admin.token'), 'stale\n')
     await assert.rejects(Issuer.init({ home: other, env: {} }), { code: 'ERR_CONFLICT' })
     assert.deepEqual(readdirSync(other), ['admin.token'])
     rmSync(join(other, 'admin.token'))
+    // Open to others: refused, with the fix, and left as it was.
+    await assert.rejects(Issuer.init({ home: other, env: {} }), (error: Error & { code?: string }) => error.code === 'ERR_INPUT_INVALID' && /chmod 700/.test(error.message))
+    assert.equal(statSync(other).mode & 0o777, 0o755)
+    assert.deepEqual(readdirSync(other), [])
+    chmodSync(other, 0o700)
     await (await Issuer.init({ home: other, env: {} })).issuer.close()
     assert.equal(statSync(other).mode & 0o777, 0o700)
     rmSync(other, { recursive: true, force: true })

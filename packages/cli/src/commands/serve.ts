@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { agentIdError, isAgentIdError, parseDuration } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 
-interface ServeOptions { port: string; host: string; init?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string }
+interface ServeOptions { port: string; host: string; init?: boolean; allowPrivateWebhooks?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   program
@@ -16,6 +16,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--principal-rate <per-second>', 'requests a second per authenticated principal (burst twice that)', '100')
     .option('--headers-timeout <duration>', 'time a client has to send the headers of a request (slow clients get 408 and are cut off)', '10s')
     .option('--request-timeout <duration>', 'time a client has to send a whole request, body included', '30s')
+    .option('--allow-private-webhooks', 'let webhooks go to loopback, private and link-local addresses (refused by default, when registered and when delivered); also AGENTID_ALLOW_PRIVATE_WEBHOOKS=1')
     .option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed this long (plus 1 s) after its last answer; keep it above the idle timeout of a proxy in front', '72s')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
     .action(async (opts: ServeOptions) => {
@@ -32,11 +33,12 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         .map(([name, value]) => parseDuration(value, name, 3600) * 1000) as [number, number, number]
       const { Issuer, startService } = await import('@agentid/issuer')
       const home = ctx.home()
+      const allowPrivateWebhooks = opts.allowPrivateWebhooks === true || ctx.allowPrivateWebhooks()
       let created = false
-      const issuer = await Issuer.open({ home, env: ctx.io.env }).catch(async (error: unknown) => {
+      const issuer = await Issuer.open({ home, env: ctx.io.env, allowPrivateWebhooks }).catch(async (error: unknown) => {
         if (!opts.init || (error as { code?: string }).code !== 'ERR_NOT_FOUND') throw error
         created = true
-        return (await Issuer.init({ home, env: ctx.io.env })).issuer
+        return (await Issuer.init({ home, env: ctx.io.env, allowPrivateWebhooks })).issuer
       })
       const out = ctx.out()
       let service

@@ -8,7 +8,7 @@ import { APPROVER, mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { RateLimiter, type RateLimit } from './rate-limit.js'
 import { StatusEventHub } from './status-events.js'
 import { WebhookDispatcher } from './webhooks.js'
-import { EventMonitor } from '../monitoring/event-monitor.js'
+import { EventMonitor, type EventMonitorOptions } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
 import { AGENT_ROLE } from '../governance/principal.js'
@@ -64,6 +64,13 @@ export interface ServiceOptions {
    * `false` turns them off (benches, the CLI's in-process use).
    */
   readonly rateLimits?: false | { readonly perAddress?: RateLimit; readonly perPrincipal?: RateLimit }
+  /**
+   * Monitoring of verification events (`POST /events`): its clock, the window of event dates it
+   * accepts, and what an automatic suspension needs (by default two reporters, or one reporter's
+   * evidence over ten minutes of the issuer's clock). See docs/governance.md, Monitoring.
+   * @throws AgentIdError ERR_USAGE (from createService) for settings out of range
+   */
+  readonly monitor?: EventMonitorOptions
 }
 
 /** A service that listens. */
@@ -92,7 +99,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
-  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }))
+  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }), options.monitor)
   const refreshMonitor = () => void monitor.refreshRetired().catch(() => undefined)
   // A changed list, whichever process changed it (the CLI retiring an agent on the same
   // database included), is also when the monitor looks again at who is retired.
@@ -111,9 +118,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     // Node looks for connections past these timeouts only every `connectionsCheckingInterval`
     // (30 s by default, which would let a 10 s limit run to 40 s): look often enough that a limit
     // is enforced within a tenth of it, at most a second late.
-    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))) },
+    // Host is required below, in the error format (Node's own refusal has an empty body).
+    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))), requireHostHeader: false },
     clientErrorHandler: answerClientError,
-    return503OnClosing: true,
+    // Refusals fastify would answer in its own format (a malformed or too long URL, a request
+    // during shutdown) are answered in ours: `frameworkErrors` here, the drain in `onRequest`.
+    frameworkErrors: (error, _request, reply) => {
+      const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the request URL is malformed (percent-encoding)' } })
+      reply.raw.writeHead(ERROR_CODES.ERR_INPUT_INVALID.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'no-store' }).end(body)
+    },
+    return503OnClosing: false,
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
@@ -126,14 +140,28 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     refreshMonitor()
   })
   app.decorate('statusEvents', events)
+  let closing = false
   app.addHook('preClose', async () => {
+    closing = true
     unsubscribe()
     events.closeAll()
+  })
+  // Node answers these itself, with an empty body, unless told otherwise: CONNECT (no route is a
+  // proxy) and an Expect other than 100-continue.
+  app.server.on('connect', (request: { method?: string; url?: string }, socket: Socket) => writeRawError(socket, 404, 'Not Found', 'ERR_NOT_FOUND', `no route ${request.method ?? 'CONNECT'} ${request.url ?? ''}`))
+  app.server.on('checkExpectation', (request: { headers: Record<string, unknown> }, response: { writeHead(status: number, headers: Record<string, string>): { end(body: string): void } }) => {
+    const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message: `Expect: ${String(request.headers.expect)} is not supported` } })
+    response.writeHead(ERROR_CODES.ERR_INPUT_INVALID.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).end(body)
   })
 
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     try {
+      // JSON is UTF-8 (RFC 8259), and bodies are not compressed: anything else is refused, not guessed at.
+      const encoding = request.headers['content-encoding']
+      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') throw agentIdError('ERR_INPUT_INVALID', `Content-Encoding ${encoding} is not supported; send the body uncompressed`)
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]
+      if (charset !== undefined && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') throw agentIdError('ERR_INPUT_INVALID', `JSON is UTF-8; charset ${charset} is not supported`)
       const limit = request.routeOptions.bodyLimit ?? bodyLimit
       done(null, (body as string).length === 0 ? undefined : parseStrictJson(body as string, { maxLength: limit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
     } catch (error) {
@@ -157,6 +185,12 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
 
   // Rate limits, authentication and roles come first, before any body is read or validated.
   app.addHook('onRequest', async (request, reply) => {
+    // A request that arrives while the service drains: told to go elsewhere, in our format.
+    if (closing) {
+      reply.header('connection', 'close').header('retry-after', '1')
+      throw agentIdError('ERR_STATUS_UNAVAILABLE', 'the issuer service is stopping; retry in a moment')
+    }
+    if (request.raw.httpVersion !== '1.0' && typeof request.headers.host !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'an HTTP/1.1 request needs a Host header')
     const access = (request.routeOptions.config as Partial<RouteConfig> | undefined)?.access
     if (limits) {
       const wait = limits.address.take(request.ip, Date.now())
@@ -190,6 +224,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       if (!mayCall(principal, access, approverRoles)) throw agentIdError('ERR_FORBIDDEN', `${principal.id} (${principal.roles.join(', ')}) may not ${request.method} ${request.routeOptions.url}: needs ${access.join(' or ')}`)
     }
     principals.set(request, principal)
+  })
+
+  // A route that takes no body refuses one, whatever the method (fastify does not even read the
+  // body of a GET, which would otherwise pass unnoticed).
+  app.addHook('preParsing', async (request) => {
+    if (request.routeOptions.schema?.body !== undefined || request.routeOptions.url === undefined) return
+    const length = request.headers['content-length']
+    if ((length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined) {
+      throw agentIdError('ERR_INPUT_INVALID', `${request.method} ${request.routeOptions.url} takes no body`)
+    }
   })
 
   // An action whose body has no required field may be sent without one: it means `{}`.
@@ -249,11 +293,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const routes: Route[] = [
     ...ROUTES,
     {
-      method: 'POST', url: '/events', summary: 'verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports): anomaly detection, alerts, containment', tag: 'monitoring',
+      method: 'POST', url: '/events', summary: "verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports, not for time: dates are clamped to the issuer's clock): anomaly detection, alerts, corroborated containment", tag: 'monitoring',
       access: ['admin', 'reporter'], body: eventsBody, success: [200], bodyLimit: 1024 * 1024,
       handler: async ({ body, principal }) => {
-        const { observed, skipped, alerts } = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
-        return { body: { observed, skipped, alerts: alerts.map((a) => a.id) } }
+        const { observed, skipped, clamped, alerts } = await monitor.ingest((body as { events: VerificationEvent[] }).events, principal.id)
+        return { body: { observed, skipped, clamped, alerts: alerts.map((a) => a.id) } }
       },
     },
     {
@@ -366,6 +410,13 @@ function answerClientError(error: Error & { code?: string }, socket: Socket & { 
       ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
       : [400, 'Bad Request', 'malformed HTTP request']
   const body = JSON.stringify({ error: { code: 'ERR_INPUT_INVALID', message } })
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.destroy()
+}
+
+// An answer in the error format written straight on a socket that no request object owns.
+function writeRawError(socket: Socket, status: number, reason: string, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } })
   if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   socket.destroy()
 }

@@ -403,8 +403,6 @@ export interface IssuerStore {
   /** The enabled, unexpired principal with this token hash. */
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined>
   listPrincipals(): Promise<PrincipalRecord[]>
-  /** Appends one audit entry on its own: a refused attempt, recorded with who tried. */
-  appendAudit(audit: AuditInput): Promise<void>
 
   /** The policy in force (the newest version), if one was ever set. */
   currentPolicy(): Promise<PolicyVersion | undefined>
@@ -462,8 +460,11 @@ export interface IssuerStore {
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
-  /** Stores alerts raised by monitoring, in one transaction. */
-  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]>
+  /**
+   * Stores alerts raised by monitoring, in one transaction, each with its audit entry when
+   * `audit` is given. Alerts are append-only: never updated or deleted.
+   */
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>, audit?: (alert: AlertRecord) => AuditInput): Promise<AlertRecord[]>
   /** The DIDs of retired agents (monitoring flags any use of them). */
   retiredAgents(): Promise<string[]>
 
@@ -486,6 +487,8 @@ export interface IssuerStore {
    * keep the signed rotation statement.
    */
   rotateIssuer(rotation: { previous: string; did: string; statement: string; lists: readonly StatusListRecord[] }, audit: AuditInput): Promise<void>
+  /** Writes the audit entry of a refused attempt (nothing else changes): who tried what, and why it was refused. */
+  recordRefusal(audit: AuditInput): Promise<void>
   /** Stores a webhook; its secret is sealed with the key-encryption key. */
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
   listWebhooks(): Promise<WebhookRecord[]>

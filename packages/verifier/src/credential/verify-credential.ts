@@ -12,6 +12,7 @@ import { resolveDidKey } from '../crypto/ed25519.js'
 import type { JwtLimits } from '../jws/decode-jwt.js'
 import { envelope, verifyJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
+import { checkDateClaim } from './date-claims.js'
 
 /** A `credentialStatus` entry (Bitstring Status List v1.0, section 2.1). */
 export interface CredentialStatusEntry {
@@ -78,8 +79,9 @@ function parseStatus(value: unknown): CredentialStatusEntry[] {
 
 /**
  * Checks a VC-JWT's structure, claims and signature (VC Data Model 1.1, section 6.3.1 "JWT
- * decoding"): `iss`, `sub`, `jti` agree with `vc.issuer`, `vc.credentialSubject.id`, `vc.id`
- * where those are present; `exp` is required. An AgentEntitlementCredential, or an
+ * decoding"): `iss`, `sub`, `jti` agree with `vc.issuer`, `vc.credentialSubject.id`, `vc.id`,
+ * and `exp`, `nbf` with `vc.expirationDate`, `vc.issuanceDate` (to the second), where those are
+ * present; `exp` is required. An AgentEntitlementCredential, or an
  * AgentDelegationCredential (which must also carry `nbf` and no status: its chain's root does).
  * Time, trust, status and chains are the caller's checks, because they change while the result
  * of this function does not (so it can be cached: freeze it first).
@@ -110,6 +112,10 @@ export function checkAnyCredentialJwt(jwt: unknown): CheckedCredential {
   const notBefore = isDelegation ? numericDate(payload, 'nbf', 'delegation', true) : numericDate(payload, 'nbf', 'credential', false)
   numericDate(payload, 'iat', 'credential', false)
   if (notBefore !== undefined && notBefore >= expires) throw agentIdError('ERR_INPUT_INVALID', 'credential nbf is not before exp')
+  checkDateClaim(v.expirationDate, expires, 'vc.expirationDate', 'exp')
+  checkDateClaim(v.issuanceDate, notBefore, 'vc.issuanceDate', 'nbf')
+  checkDateClaim(v.validUntil, expires, 'vc.validUntil', 'exp')
+  checkDateClaim(v.validFrom, notBefore, 'vc.validFrom', 'nbf')
 
   // Object literals of one shape each (no spreads): this runs for every new credential.
   let checked: CheckedCredential

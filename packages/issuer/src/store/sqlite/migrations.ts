@@ -314,6 +314,19 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: 'alerts are append-only',
+    // Alerts are evidence (what monitoring saw, and why an agent was suspended), kept like the
+    // audit log: never changed, never deleted. Acknowledging one, if it comes, is a row in a
+    // table of its own, not an update of this one.
+    sql: `
+      CREATE TRIGGER alerts_no_update BEFORE UPDATE ON alerts
+        BEGIN SELECT RAISE(ABORT, 'alerts is append-only'); END;
+      CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+        BEGIN SELECT RAISE(ABORT, 'alerts is append-only'); END;
+    `,
+  },
 ]
 
 /** The schema version this agentid migrates databases to. */

@@ -664,12 +664,6 @@ class SqliteStore implements IssuerStore {
     return this.#read('list principals', () => (this.#r('SELECT * FROM principals ORDER BY created_at, id').all() as PrincipalRow[]).map(toPrincipal))
   }
 
-  appendAudit(audit: AuditInput): Promise<void> {
-    return this.#write('record a refused attempt', () => {
-      this.#appendAudit(audit)
-    })
-  }
-
   currentPolicy(): Promise<PolicyVersion | undefined> {
     return this.#read('read policy', () => {
       const row = this.#r('SELECT * FROM policies ORDER BY version DESC LIMIT 1').get() as { version: number; document: string; created_at: number; created_by: string } | undefined
@@ -968,6 +962,12 @@ class SqliteStore implements IssuerStore {
     return count
   }
 
+  recordRefusal(audit: AuditInput): Promise<void> {
+    return this.#write(`record refused ${audit.action}`, () => {
+      this.#appendAudit(audit)
+    })
+  }
+
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void> {
     return this.#write(`create webhook ${webhook.id}`, () => {
       this.#w('INSERT INTO webhooks (id, url, events, secret_sealed, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -992,8 +992,12 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]> {
-    return this.#write('store alerts', () => alerts.map((a) => this.#insertAlert(a)))
+  addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>, audit?: (alert: AlertRecord) => AuditInput): Promise<AlertRecord[]> {
+    return this.#write('store alerts', () => alerts.map((a) => {
+      const alert = this.#insertAlert(a)
+      if (audit) this.#appendAudit(audit(alert))
+      return alert
+    }))
   }
 
   #insertAlert(a: Omit<AlertRecord, 'id'>): AlertRecord {

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict'
+import { generateAgentKey } from '@agentid/agent'
+import { noApprovalPolicy } from './support/policies.js'
+import { startTestService, type TestService } from './support/service.js'
+
+// Monitoring cannot be turned against its agents: a reporter (a principal with the `reporter`
+// role, trusted for what it reports) can raise alerts, but one reporter's burst cannot suspend an
+// agent, backdated events do not end a learning period, a decoy does not silence the alert that
+// follows it, and every alert and containment names the reporters behind it.
+describe('monitoring under attack: reporters cannot turn it against an agent', function () {
+  this.timeout(60_000)
+
+  const MINUTE = 60_000
+
+  interface Setup {
+    t: TestService
+    agent: string
+    reporters: { a: string; b: string }
+    clock: { now: number }
+    post(token: string, events: unknown[]): Promise<{ status: number; body: any }>
+    event(fields: Record<string, unknown>): Record<string, unknown>
+    /** Alerts, newest first; a rate spike (medium: it never suspends) is left out, bursts cause one. */
+    alerts(): Promise<Array<{ id: number; kind: string; subject?: string; severity: string; details: Record<string, unknown> }>>
+    audit(): Promise<Array<{ actor: string; action: string; target?: string; details: Record<string, any> }>>
+    state(): Promise<{ suspendedAt?: string; statuses: string[] }>
+    learn(): Promise<void>
+  }
+
+  // A service whose monitoring runs on a clock the test moves (the issuer's clock: when events
+  // were received), with autoSuspend at `high`, one enrolled agent holding one credential, and two
+  // reporters.
+  async function setUp(): Promise<Setup> {
+    const clock = { now: Date.UTC(2026, 10, 30, 9, 0, 0) }
+    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now: () => clock.now, monitor: { now: () => clock.now } })
+    const agent = generateAgentKey().did
+    await t.issuer.registerAgent({ did: agent, name: 'sales-bot', kind: 'company', owner: 'sales', segment: 'sales' }, 'test')
+    await t.issuer.grant({ subject: agent, entitlements: [{ resource: 'db:customers/*', actions: ['read'] }], ttlSeconds: 7 * 86400 }, 'test')
+    const a = (await t.issuer.createPrincipal({ id: 'crm-service', roles: ['reporter'] }, 'test')).token
+    const b = (await t.issuer.createPrincipal({ id: 'billing-service', roles: ['reporter'] }, 'test')).token
+    const s: Setup = {
+      t, agent, clock, reporters: { a, b },
+      post: (token, events) => t.call(token, 'POST', '/events', { events }),
+      event: (fields) => ({ at: clock.now, agent, decision: 'allow', resource: 'db:customers/1', action: 'read', ip: '10.1.2.3', records: 100, ...fields }),
+      alerts: async () => (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts.filter((a: { kind: string }) => a.kind !== 'anomaly.rate-spike'),
+      audit: async () => (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries,
+      state: async () => {
+        const record = (await t.call(t.tokens.admin, 'GET', `/agents/${agent}`)).body
+        return { ...(record.agent.suspendedAt ? { suspendedAt: record.agent.suspendedAt } : {}), statuses: record.credentials.map((c: { status: string }) => c.status) }
+      },
+      // An hour and ten minutes of ordinary use, one event a minute of issuer time, half from each reporter.
+      async learn() {
+        for (let i = 0; i < 70; i++) {
+          clock.now += MINUTE
+          const answer = await s.post(i % 2 === 0 ? a : b, [s.event({ resource: `db:customers/${i}` })])
+          assert.equal(answer.status, 200, JSON.stringify(answer.body))
+        }
+        assert.deepEqual(await s.alerts(), [], 'ordinary use raises nothing')
+      },
+    }
+    return s
+  }
+
+  it("one reporter's backdated burst does not end the learning period: its events are clamped to the issuer's clock and flagged, and nothing is suspended", async () => {
+    const s = await setUp()
+    try {
+      const before = await s.state()
+      // Two hours of "history" in one call, then a reach for HR: by the reporter's dates the
+      // learning period (60 events and 30 minutes) is over; by the issuer's clock it has just begun.
+      const history = Array.from({ length: 70 }, (_, i) => s.event({ at: s.clock.now - 2 * 3_600_000 + i * MINUTE, resource: `db:customers/${i}` }))
+      const answer = await s.post(s.reporters.a, [...history, s.event({ resource: 'hr:records/salaries' })])
+      assert.equal(answer.status, 200, JSON.stringify(answer.body))
+      assert.equal(answer.body.observed, 71)
+      assert.equal(answer.body.clamped, 70, 'every event dated outside the accepted window is clamped and counted')
+      const alerts = await s.alerts()
+      assert.deepEqual(alerts.filter((a) => a.kind.startsWith('anomaly.')), [], 'still learning: no anomaly from a burst')
+      // The skewed reporter is flagged, by name, in an alert and its audit entry.
+      const skew = alerts.find((a) => a.kind === 'reporter.clock-skew')
+      assert.ok(skew, 'the reporter whose clock disagrees is flagged')
+      assert.equal(skew.subject, 'crm-service')
+      assert.equal(skew.details.clamped, 70)
+      const audit = await s.audit()
+      assert.ok(audit.some((e) => e.actor === 'crm-service' && e.action === 'alert.raise' && e.details.alert === skew.id), 'the alert is audited with the reporter as actor')
+      assert.deepEqual(await s.state(), before, 'the agent and its credential are unchanged')
+      assert.equal(audit.some((e) => e.action === 'credential.suspend'), false)
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it("one reporter's run of denials raises an alert but suspends nothing; a second reporter's own evidence does, and the suspension names both", async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      const before = await s.state()
+      const burst = Array.from({ length: 20 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' }))
+      const first = await s.post(s.reporters.a, burst)
+      assert.equal(first.status, 200, JSON.stringify(first.body))
+      const alerts = await s.alerts()
+      assert.deepEqual(alerts.map((a) => [a.kind, a.subject, a.severity, a.details.reporter]), [['anomaly.denial-burst', s.agent, 'high', 'crm-service']])
+      assert.equal(alerts[0]!.details.containment, 'awaiting corroboration')
+      let audit = await s.audit()
+      assert.ok(audit.some((e) => e.actor === 'crm-service' && e.action === 'alert.raise' && e.target === s.agent && e.details.alert === alerts[0]!.id), 'the alert is audited with the reporter as actor')
+      assert.equal(audit.some((e) => e.action === 'credential.suspend'), false, 'one reporter alone suspends nothing')
+      assert.deepEqual(await s.state(), before, 'the agent and its credential are unchanged')
+
+      // A second verifier sees the same agent fail on its own: corroborated.
+      s.clock.now += 5_000
+      const second = await s.post(s.reporters.b, burst.slice(0, 12).map((e) => ({ ...e, at: s.clock.now })))
+      assert.equal(second.status, 200, JSON.stringify(second.body))
+      const state = await s.state()
+      assert.ok(state.suspendedAt, 'suspended once two reporters agree')
+      assert.deepEqual(state.statuses, ['suspended'])
+      audit = await s.audit()
+      const suspension = audit.find((e) => e.action === 'credential.suspend')
+      assert.ok(suspension)
+      assert.equal(suspension.actor, 'system:monitor')
+      assert.deepEqual(suspension.details.reporters, ['billing-service', 'crm-service'])
+      assert.ok(Array.isArray(suspension.details.alerts) && suspension.details.alerts.includes(alerts[0]!.id))
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it("one reporter's evidence spread over ten minutes of the issuer's clock is corroboration enough", async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      const burst = () => Array.from({ length: 12 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' }))
+      await s.post(s.reporters.a, burst())
+      s.clock.now += 4 * MINUTE
+      await s.post(s.reporters.a, burst())
+      assert.equal((await s.state()).suspendedAt, undefined, 'four minutes apart is still one burst')
+      s.clock.now += 7 * MINUTE
+      await s.post(s.reporters.a, burst())
+      const state = await s.state()
+      assert.ok(state.suspendedAt, 'the same reporter, eleven minutes after its first evidence')
+      const suspension = (await s.audit()).find((e) => e.action === 'credential.suspend')
+      assert.deepEqual(suspension?.details.reporters, ['crm-service'])
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('a decoy cannot silence the alert that follows it: a refused reach for one family, then an allowed one for another', async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      // The decoy: a denied request for a harmless-looking new family (alerted, as it should be).
+      await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
+      s.clock.now += 10_000
+      // The real thing, seconds later and within the quiet period: an allowed read of payments.
+      await s.post(s.reporters.a, [s.event({ resource: 'payments:transfers/991' })])
+      // And a harmless run of denials (an expired credential, retried) before a run of probes.
+      s.clock.now += 10_000
+      await s.post(s.reporters.a, Array.from({ length: 10 }, () => s.event({ decision: 'deny', code: 'ERR_VC_EXPIRED' })))
+      s.clock.now += 10_000
+      await s.post(s.reporters.a, Array.from({ length: 10 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' })))
+      const found = (await s.alerts()).reverse().map((a) => [a.kind, a.details.resource ?? a.details.lastCode])
+      assert.deepEqual(found, [
+        ['anomaly.new-resource', 'hr:holidays/2026'],
+        ['anomaly.new-resource', 'payments:transfers/991'],
+        ['anomaly.denial-burst', 'ERR_VC_EXPIRED'],
+        ['anomaly.denial-burst', 'ERR_NOT_ENTITLED'],
+      ])
+      // The same finding again within the quiet period is still said once.
+      s.clock.now += 10_000
+      await s.post(s.reporters.a, [s.event({ resource: 'payments:transfers/992' })])
+      assert.equal((await s.alerts()).length, 4)
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('the quiet period runs on the issuer\'s clock: a decoy dated in the future does not stretch it', async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      // Dated four minutes ahead: the quiet period starts when the issuer received it, not then.
+      await s.post(s.reporters.a, [s.event({ at: s.clock.now + 4 * MINUTE, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
+      s.clock.now += 11 * MINUTE
+      await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2027' })])
+      const found = (await s.alerts()).filter((a) => a.kind === 'anomaly.new-resource')
+      assert.equal(found.length, 2, 'said again once the quiet period is over by the issuer\'s clock')
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('alerts are append-only: the database refuses to change or delete them', async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
+      assert.equal((await s.alerts()).length, 1)
+      const { default: Database } = await import('better-sqlite3')
+      const { join } = await import('node:path')
+      const db = new Database(join(s.t.home, 'issuer.db'))
+      try {
+        assert.throws(() => db.prepare("UPDATE alerts SET severity = 'low'").run(), /append-only/)
+        assert.throws(() => db.prepare('DELETE FROM alerts').run(), /append-only/)
+      } finally {
+        db.close()
+      }
+      assert.equal((await s.alerts())[0]!.severity, 'high')
+    } finally {
+      await s.t.close()
+    }
+  })
+})
