@@ -197,7 +197,8 @@ describe('agent-to-agent mutual verification (two agent processes over HTTP)', f
       const r = await fetch(`${crm.url}${HANDSHAKE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(me.initiate().hello) })
       statuses.push(r.status)
       if (r.status === 429) {
-        assert.equal(r.headers.get('retry-after'), '60')
+        // The seconds left in this minute.
+        assert.ok(Number(r.headers.get('retry-after')) >= 1 && Number(r.headers.get('retry-after')) <= 60, String(r.headers.get('retry-after')))
         refused = { status: r.status, body: await r.json() }
       } else await r.body?.cancel()
     }

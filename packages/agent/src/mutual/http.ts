@@ -1,13 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
 import type { MutualAgent, Session } from './mutual-agent.js'
+import { HelloLimiter, type HelloLimits } from './hello-limiter.js'
 
 /** Where an agent's HTTP server takes handshake messages. */
 export const HANDSHAKE_PATH = '/.well-known/agentid/handshake'
 const MAX_BODY = 1024 * 1024
 const MAX_HANDSHAKE = 64 * 1024
-/** Hellos taken per client address per minute: each costs a signature, so they are not free. */
-const HELLOS_PER_MINUTE = 60
+
+/** Options of {@link mutualHttpHandler}. */
+export interface MutualHttpOptions {
+  /**
+   * Hellos answered per client address and in all, per clock minute (defaults 60 and 3000; each
+   * costs a signature); past them `429 ERR_RATE_LIMITED` with `Retry-After`.
+   */
+  readonly hellos?: HelloLimits
+  /** Clock in milliseconds (default `Date.now`). */
+  readonly now?: () => number
+}
 
 /** What a handler behind {@link mutualHttpHandler} gets: the verified session and the body read. */
 export interface MutualRequestContext {
@@ -34,10 +44,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 // A refusal: the code's own status for malformed input, a denial and too many handshakes; any
 // other failure is 401 with a challenge that says what to do (handshake again).
 const OWN_STATUS = new Set<string>(['ERR_INPUT_INVALID', 'ERR_NOT_ENTITLED', 'ERR_FORBIDDEN', 'ERR_RATE_LIMITED'])
-function refuse(res: ServerResponse, error: AgentIdError): void {
+function refuse(res: ServerResponse, error: AgentIdError, retryAfter: number): void {
   const status = OWN_STATUS.has(error.code) ? ERROR_CODES[error.code].status : 401
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' }
-  if (error.code === 'ERR_RATE_LIMITED') headers['retry-after'] = '60'
+  if (error.code === 'ERR_RATE_LIMITED') headers['retry-after'] = String(retryAfter)
   if (status === 401) headers['www-authenticate'] = `AgentID realm="agentid", error="${error.code}", handshake="${HANDSHAKE_PATH}"`
   res.writeHead(status, headers).end(JSON.stringify({ error: { code: error.code, message: error.message } }))
 }
@@ -51,28 +61,22 @@ function asError(error: unknown): AgentIdError {
  * `/.well-known/agentid/handshake`, and lets through to `handler` only requests that carry a
  * valid proof in an established session (every request is verified: zero trust). Refusals are
  * `401` with `WWW-Authenticate: AgentID ... error="<code>", handshake="<path>"` and the error as
- * JSON; a peer that is not entitled is `403`.
+ * JSON; a peer that is not entitled is `403`; too many hellos `429 ERR_RATE_LIMITED` (limits per
+ * client address and in all that churn through many addresses cannot reset: `options.hellos`).
+ * @throws AgentIdError ERR_USAGE for hello limits that are not positive whole numbers
  */
-export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMessage, res: ServerResponse, context: MutualRequestContext) => void | Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
-  // Hellos per address in the current minute (a few thousand addresses at most are remembered).
-  const hellos = new Map<string, { minute: number; count: number }>()
-  const tooMany = (address: string): boolean => {
-    const minute = Math.floor(Date.now() / 60_000)
-    const seen = hellos.get(address)
-    if (!seen || seen.minute !== minute) {
-      if (hellos.size >= 5000) hellos.clear()
-      hellos.set(address, { minute, count: 1 })
-      return false
-    }
-    return ++seen.count > HELLOS_PER_MINUTE
-  }
+export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMessage, res: ServerResponse, context: MutualRequestContext) => void | Promise<void>, options: MutualHttpOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const hellos = new HelloLimiter(options.hellos)
+  const now = options.now ?? Date.now
+  const REFUSED = { address: 'too many handshakes from this address this minute', total: 'too many handshakes this minute', addresses: 'too many addresses shaking hands this minute' }
   return (req, res) => {
     void (async () => {
       try {
         if (req.url === HANDSHAKE_PATH) {
           if (req.method !== 'POST') throw agentIdError('ERR_INPUT_INVALID', 'handshake messages are POSTed')
           const message = parseStrictJson((await readBody(req, MAX_HANDSHAKE)).toString('utf8'), { maxLength: MAX_HANDSHAKE, maxDepth: 4 }) as { type?: unknown }
-          if (message?.type === 'agentid/hello' && tooMany(req.socket.remoteAddress ?? '')) throw agentIdError('ERR_RATE_LIMITED', `more than ${HELLOS_PER_MINUTE} handshakes a minute from this address`)
+          const refused = message?.type === 'agentid/hello' ? hellos.take(req.socket.remoteAddress ?? '', now()) : undefined
+          if (refused !== undefined) throw agentIdError('ERR_RATE_LIMITED', REFUSED[refused])
           const answer = message?.type === 'agentid/hello'
             ? await mutual.respond(message)
             : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: 1, session: s.id, expires: new Date(s.expires).toISOString() }))
@@ -93,7 +97,7 @@ export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMe
         if (!verified.ok) throw agentIdError(verified.code, verified.message)
         await handler(req, res, { session: verified.session, body })
       } catch (error) {
-        if (!res.headersSent) refuse(res, asError(error))
+        if (!res.headersSent) refuse(res, asError(error), HelloLimiter.retryAfter(now()))
         else res.destroy()
       }
     })()
