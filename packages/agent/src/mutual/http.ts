@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
-import type { MutualAgent, Session } from './mutual-agent.js'
+import { MUTUAL_VERSION, type MutualAgent, type Session } from './mutual-agent.js'
 import { HelloLimiter, type HelloLimits } from './hello-limiter.js'
 
 /** Where an agent's HTTP server takes handshake messages. */
@@ -79,7 +79,7 @@ export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMe
           if (refused !== undefined) throw agentIdError('ERR_RATE_LIMITED', REFUSED[refused])
           const answer = message?.type === 'agentid/hello'
             ? await mutual.respond(message)
-            : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: 1, session: s.id, expires: new Date(s.expires).toISOString() }))
+            : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: MUTUAL_VERSION, session: s.id, expires: new Date(s.expires).toISOString() }))
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer))
           return
         }
@@ -122,8 +122,10 @@ export interface MutualFetch {
 
 /**
  * A `fetch` for requests to one peer agent at `baseUrl`: performs the handshake on first contact
- * (and again when the peer says the session is gone), then signs every request with a proof. A
- * peer that cannot prove who it is, or is not who `expectPeer` says, throws with the code.
+ * (and again when the peer says the session is gone), then, before each request, checks the
+ * peer's credentials again (expiry, trust, revocation, suspension) and signs the request with a
+ * proof. A peer that cannot prove who it is, is not who `expectPeer` says, or is no longer good,
+ * throws with the code (ERR_VC_REVOKED, ERR_VC_SUSPENDED, ERR_VC_EXPIRED, ERR_STATUS_UNAVAILABLE, ...).
  */
 export function mutualFetch(mutual: MutualAgent, baseUrl: string, options: MutualFetchOptions = {}): MutualFetch {
   const doFetch = options.fetch ?? fetch
@@ -160,6 +162,14 @@ export function mutualFetch(mutual: MutualAgent, baseUrl: string, options: Mutua
 
   const call = async (path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}, retried = false): Promise<Response> => {
     if (!session || Date.now() >= session.expires) session = await handshake()
+    // Both ways, every time: the server's credentials are checked again now, as the server checks
+    // this agent's on every request; a server revoked or suspended is refused before the request
+    // leaves, and the session is dropped (a new handshake would meet the same verdict).
+    const peer = await mutual.checkPeer(session)
+    if (!peer.ok) {
+      session = undefined
+      throw agentIdError(peer.code, `peer ${base}: ${peer.message}`)
+    }
     const method = (init.method ?? 'GET').toUpperCase()
     // Sign the target as it will go on the wire (fetch percent-encodes and normalises the path).
     const url = new URL(`${base}${path}`)
