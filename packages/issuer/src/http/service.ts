@@ -272,7 +272,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       handler: async () => ({ body: { challenge: agents.challenge(), audience: issuer.did, expiresIn: 120 } }),
     },
     {
-      method: 'GET', url: '/status/events', summary: 'server-sent events: "status" events { list, url, etag } when a status list changes (the current versions first); public, no credential ids',
+      method: 'GET', url: '/status/events', summary: 'server-sent events: "status" events { list, url, etag } when a status list changes (the current versions first); public, no credential ids; anonymous streams are limited per address (429), a principal\'s bearer token gets slots of its own',
       tag: 'status', access: 'public', success: [200], produces: 'text/event-stream',
       handler: async ({ headers }) => {
         // Public, but a verifier that sends a principal's token has slots of its own: anonymous
