@@ -47,6 +47,9 @@ export function limitConnectionsPerAddress(server: Server, max: number, lingerMs
     // request still in flight does not turn the close into a reset that loses the answer.
     socket.end(REFUSAL)
     socket.resume()
-    socket.setTimeout(lingerMs, () => socket.destroy())
+    // A deadline, not an idle timeout: a client that keeps sending cannot keep it open.
+    const linger = setTimeout(() => socket.destroy(), lingerMs)
+    linger.unref()
+    socket.once('close', () => clearTimeout(linger))
   })
 }
