@@ -3,7 +3,8 @@
 // read it; and a client that calls other agents on command. One JSON command per line on stdin
 // ({ id, call: { url, path, expectPeer? } }), one JSON answer per line on stdout; first line
 // { ready, url, did }. Configuration: AGENTID_AGENT (JSON: { key, credentials, issuer, origin,
-// events?, requirePeer?, segments?, sessionTtl? }).
+// events?, requirePeer?, segments?, sessionTtl?, hellos?, hellosAt? }); hellosAt freezes the
+// clock of the hello limiter (tests).
 import { createServer } from 'node:http'
 import { createInterface } from 'node:readline'
 import { createMutualAgent, loadAgentKey, mutualFetch, mutualHttpHandler } from '@agentid/agent'
@@ -29,7 +30,7 @@ const server = createServer(mutualHttpHandler(mutual, (req, res, { session }) =>
     return
   }
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ resource, peer: session.peer, records: [{ id: 1 }, { id: 2 }] }))
-}))
+}, { ...(config.hellos ? { hellos: config.hellos } : {}), ...(config.hellosAt ? { now: () => config.hellosAt } : {}) }))
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 if (subscription) await subscription.ready
 const url = `http://127.0.0.1:${server.address().port}`

@@ -52,7 +52,7 @@ export interface VerifierOptions {
    * does). Presentations are still single use within this verifier.
    */
   readonly externalChallenges?: boolean
-  /** Source of randomness for challenges (default `crypto.randomBytes`). */
+  /** Source of randomness for challenges and the key that MACs them (default `crypto.randomBytes`). */
   readonly random?: (size: number) => Buffer
   /** Most delegations between a root credential and the holder (default 4). */
   readonly maxChainLength?: number
@@ -224,7 +224,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (status !== undefined && status !== 'unchecked' && typeof (status as StatusSource | undefined)?.check !== 'function') {
     throw agentIdError('ERR_USAGE', "statusLists must be a status source ({ check }) or 'unchecked'")
   }
-  const challenges = new ChallengeStore(challengeTtl * 1000, 10_000)
+  // Stateless challenges (a MAC under this key), single use until they expire: see ChallengeStore.
+  const challenges = new ChallengeStore(challengeTtl * 1000, random(32), replayCacheSize)
   const replays = new ReplayCache(replayCacheSize)
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not
@@ -341,6 +342,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     async verifyPresentation(jwt, verifyOptions) {
       if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifyPresentation needs { challenge: string }')
       let reserved: string | undefined
+      let answered: string | undefined
       try {
         const nowMs = now()
         const nowSec = nowMs / 1000
@@ -349,7 +351,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (!options.externalChallenges) {
           const use = challenges.consume(vp.nonce, nowMs)
           if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
+          if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live answered challenges to guarantee single use; try again shortly')
           if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
+          answered = vp.nonce
         }
         // Reserved before the awaits below, so two concurrent uses cannot both pass; released
         // if the presentation is refused, so refused ones cannot crowd out the rest.
@@ -377,6 +381,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
       } catch (error) {
         if (reserved !== undefined) replays.release(reserved)
+        if (answered !== undefined) challenges.release(answered)
         return failure(error)
       }
     },

@@ -14,18 +14,19 @@ function encodedList(setIndexes: number[], bits = 131072): string {
   return `u${gzipSync(bytes).toString('base64url')}`
 }
 
-function listJwt(options: { set?: number[]; purpose?: string; iat?: number; exp?: number; key?: AgentKey; encoded?: string } = {}): string {
+function listJwt(options: { set?: number[]; purpose?: string; iat?: number; nbf?: number; validFrom?: string; exp?: number; key?: AgentKey; encoded?: string } = {}): string {
   const key = options.key ?? KEYS.issuer
   return signJwt(key, {
     iss: key.did,
     jti: LIST_URL,
     sub: `${LIST_URL}#list`,
     iat: options.iat ?? S0 - 60,
-    nbf: options.iat ?? S0 - 60,
+    nbf: options.nbf ?? options.iat ?? S0 - 60,
     ...(options.exp !== undefined ? { exp: options.exp } : { exp: S0 + 3600 }),
     vc: {
       '@context': [CREDENTIALS_CONTEXT_V1],
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      ...(options.validFrom !== undefined ? { validFrom: options.validFrom } : {}),
       credentialSubject: { type: 'BitstringStatusList', statusPurpose: options.purpose ?? 'revocation', encodedList: options.encoded ?? encodedList(options.set ?? []) },
     },
   })
@@ -58,6 +59,8 @@ describe('status lists: offline checks fail closed', () => {
     ['list for another purpose', () => verifyWith([listJwt({ purpose: 'suspension' })]), 'ERR_STATUS_UNAVAILABLE'],
     ['index outside the list', () => verifyWith([listJwt()], 131072), 'ERR_STATUS_UNAVAILABLE'],
     ['unsupported purpose', () => verifyWith([listJwt({ purpose: 'message' })], 5, 'message'), 'ERR_STATUS_UNAVAILABLE'],
+    ['list not valid before (nbf) an hour from now', () => verifyWith([listJwt({ nbf: S0 + 3600 })]), 'ERR_STATUS_UNAVAILABLE'],
+    ['list with validFrom an hour from now', () => verifyWith([listJwt({ validFrom: new Date(T0 + 3_600_000).toISOString() })]), 'ERR_STATUS_UNAVAILABLE'],
   ]
   for (const [name, run, code] of CASES) {
     it(name, async () => {
@@ -66,10 +69,17 @@ describe('status lists: offline checks fail closed', () => {
     })
   }
 
+  it('passes over a version dated in the future for the newest usable one (it neither replaces nor jams it)', async () => {
+    const future = listJwt({ iat: S0 + 3600, set: [] })
+    const result = await verifyWith([listJwt({ set: [94567] }), future])
+    assert.equal(result.ok === false && result.code, 'ERR_VC_REVOKED')
+  })
+
   it('refuses an unusable list when it is loaded', () => {
     assert.throws(() => statusListsFromJwts([listJwt({ encoded: encodedList([], 65536) })]), { code: 'ERR_STATUS_UNAVAILABLE' })
     assert.throws(() => statusListsFromJwts([listJwt().replace(/.{4}$/, 'AAAA')]), { code: 'ERR_STATUS_UNAVAILABLE' })
     assert.throws(() => statusListsFromJwts(['not a jwt']), { code: 'ERR_STATUS_UNAVAILABLE' })
+    assert.throws(() => statusListsFromJwts([listJwt({ validFrom: 'tomorrow' })]), { code: 'ERR_STATUS_UNAVAILABLE' })
   })
 
   it('caps a decompression bomb', () => {

@@ -198,7 +198,71 @@ describe('challenges and replay', () => {
     const v = verifier({ externalChallenges: false })
     const seen = new Set(Array.from({ length: 100 }, () => v.challenge()))
     assert.equal(seen.size, 100)
-    for (const c of seen) assert.match(c, /^[A-Za-z0-9_-]{22}$/)
+    for (const c of seen) assert.match(c, /^[A-Za-z0-9_-]{51}$/)
+  })
+
+  // Property 7: a verifier keeps no state per challenge issued, so no flood of challenge requests
+  // can push out the ones already given (a store of the newest 10,000 could be flushed).
+  it('keeps a challenge good however many challenges are issued after it', async () => {
+    const v = verifier({ externalChallenges: false })
+    const first = v.challenge()
+    for (let i = 0; i < 20_000; i++) v.challenge()
+    assert.equal((await v.verifyPresentation(makeVp([makeVc()], { nonce: first }), { challenge: first })).ok, true)
+  })
+
+  it('refuses a challenge with a forged MAC, a moved expiry, another spelling, or from another verifier', async () => {
+    let now = T0
+    const v = verifier({ externalChallenges: false, now: () => now, challengeTtl: 30 })
+    const challenge = v.challenge()
+    const bytes = Buffer.from(challenge, 'base64url')
+    const flip = (at: number) => {
+      const b = Buffer.from(bytes)
+      b[at]! ^= 1
+      return b.toString('base64url')
+    }
+    const later = Buffer.from(bytes)
+    later.writeUIntBE(T0 + 3_600_000, 16, 6) // an hour's life, MAC unchanged
+    const otherVerifier = verifier({ externalChallenges: false, now: () => now }).challenge()
+    // The last character of 51 carries 2 unused bits: another spelling of the same bytes.
+    const last = challenge.at(-1)!
+    const respelled = challenge.slice(0, -1) + ('AQgw'.includes(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : last)
+    const CASES: Array<[string, string]> = [
+      ['random part changed', flip(0)], ['expiry changed', flip(20)], ['MAC changed', flip(37)],
+      ['expiry extended', later.toString('base64url')], ['issued by another verifier', otherVerifier],
+      ['too short', challenge.slice(0, 50)], ['padded', `${challenge}=`],
+    ]
+    if (respelled !== challenge) CASES.push(['another spelling of the same bytes', respelled])
+    for (const [name, nonce] of CASES) {
+      const r = await v.verifyPresentation(makeVp([makeVc()], { nonce }), { challenge: nonce })
+      assert.equal(r.ok === false && r.code, 'ERR_VP_NONCE', name)
+    }
+    now += 29_000
+    assert.equal((await v.verifyPresentation(makeVp([makeVc()], { nonce: challenge }), { challenge })).ok, true, 'the genuine one, untouched by the refusals')
+  })
+
+  it('gives a challenge back when its presentation is refused, and keeps it once one is accepted', async () => {
+    const v = verifier({ externalChallenges: false })
+    const challenge = v.challenge()
+    // A stranger answers first with a presentation this verifier refuses (untrusted issuer): the
+    // challenge is not burnt for its rightful holder.
+    const refused = await v.verifyPresentation(makeVp([makeVc({ iss: KEYS.otherIssuer.did }, {}, KEYS.otherIssuer)], { nonce: challenge }), { challenge })
+    assert.equal(refused.ok === false && refused.code, 'ERR_VC_ISSUER_UNTRUSTED')
+    assert.equal((await v.verifyPresentation(makeVp([makeVc()], { nonce: challenge, jti: 'urn:uuid:second' }), { challenge })).ok, true)
+    const third = await v.verifyPresentation(makeVp([makeVc()], { nonce: challenge, jti: 'urn:uuid:third' }), { challenge })
+    assert.equal(third.ok === false && third.code, 'ERR_VP_REPLAY')
+  })
+
+  it('refuses answers past replayCacheSize live answered challenges rather than forget one', async () => {
+    let now = T0
+    const v = verifier({ externalChallenges: false, now: () => now, replayCacheSize: 2, challengeTtl: 60 })
+    const challenges = [v.challenge(), v.challenge(), v.challenge()]
+    for (const [i, c] of challenges.slice(0, 2).entries()) assert.equal((await v.verifyPresentation(makeVp([makeVc()], { nonce: c, jti: `j-${i}` }), { challenge: c })).ok, true)
+    const full = await v.verifyPresentation(makeVp([makeVc()], { nonce: challenges[2], jti: 'j-2' }), { challenge: challenges[2]! })
+    assert.equal(full.ok === false && full.code, 'ERR_VP_REPLAY')
+    // Once the answered challenges (and their presentations) have expired, there is room again.
+    now += 200_000
+    const fresh = v.challenge()
+    assert.equal((await v.verifyPresentation(makeVp([makeVc()], { nonce: fresh, jti: 'j-3', iat: S0 + 200, nbf: S0 + 200, exp: S0 + 300 }), { challenge: fresh })).ok, true)
   })
 })
 

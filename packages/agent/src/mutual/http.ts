@@ -1,13 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
-import type { MutualAgent, Session } from './mutual-agent.js'
+import { MUTUAL_VERSION, type MutualAgent, type Session } from './mutual-agent.js'
+import { HelloLimiter, type HelloLimits } from './hello-limiter.js'
 
 /** Where an agent's HTTP server takes handshake messages. */
 export const HANDSHAKE_PATH = '/.well-known/agentid/handshake'
 const MAX_BODY = 1024 * 1024
 const MAX_HANDSHAKE = 64 * 1024
-/** Hellos taken per client address per minute: each costs a signature, so they are not free. */
-const HELLOS_PER_MINUTE = 60
+
+/** Options of {@link mutualHttpHandler}. */
+export interface MutualHttpOptions {
+  /**
+   * Hellos answered per client address and in all, per clock minute (defaults 60 and 3000; each
+   * costs a signature); past them `429 ERR_RATE_LIMITED` with `Retry-After`.
+   */
+  readonly hellos?: HelloLimits
+  /** Clock in milliseconds (default `Date.now`). */
+  readonly now?: () => number
+}
 
 /** What a handler behind {@link mutualHttpHandler} gets: the verified session and the body read. */
 export interface MutualRequestContext {
@@ -34,10 +44,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 // A refusal: the code's own status for malformed input, a denial and too many handshakes; any
 // other failure is 401 with a challenge that says what to do (handshake again).
 const OWN_STATUS = new Set<string>(['ERR_INPUT_INVALID', 'ERR_NOT_ENTITLED', 'ERR_FORBIDDEN', 'ERR_RATE_LIMITED'])
-function refuse(res: ServerResponse, error: AgentIdError): void {
+function refuse(res: ServerResponse, error: AgentIdError, retryAfter: number): void {
   const status = OWN_STATUS.has(error.code) ? ERROR_CODES[error.code].status : 401
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' }
-  if (error.code === 'ERR_RATE_LIMITED') headers['retry-after'] = '60'
+  if (error.code === 'ERR_RATE_LIMITED') headers['retry-after'] = String(retryAfter)
   if (status === 401) headers['www-authenticate'] = `AgentID realm="agentid", error="${error.code}", handshake="${HANDSHAKE_PATH}"`
   res.writeHead(status, headers).end(JSON.stringify({ error: { code: error.code, message: error.message } }))
 }
@@ -51,31 +61,25 @@ function asError(error: unknown): AgentIdError {
  * `/.well-known/agentid/handshake`, and lets through to `handler` only requests that carry a
  * valid proof in an established session (every request is verified: zero trust). Refusals are
  * `401` with `WWW-Authenticate: AgentID ... error="<code>", handshake="<path>"` and the error as
- * JSON; a peer that is not entitled is `403`.
+ * JSON; a peer that is not entitled is `403`; too many hellos `429 ERR_RATE_LIMITED` (limits per
+ * client address and in all that churn through many addresses cannot reset: `options.hellos`).
+ * @throws AgentIdError ERR_USAGE for hello limits that are not positive whole numbers
  */
-export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMessage, res: ServerResponse, context: MutualRequestContext) => void | Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
-  // Hellos per address in the current minute (a few thousand addresses at most are remembered).
-  const hellos = new Map<string, { minute: number; count: number }>()
-  const tooMany = (address: string): boolean => {
-    const minute = Math.floor(Date.now() / 60_000)
-    const seen = hellos.get(address)
-    if (!seen || seen.minute !== minute) {
-      if (hellos.size >= 5000) hellos.clear()
-      hellos.set(address, { minute, count: 1 })
-      return false
-    }
-    return ++seen.count > HELLOS_PER_MINUTE
-  }
+export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMessage, res: ServerResponse, context: MutualRequestContext) => void | Promise<void>, options: MutualHttpOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const hellos = new HelloLimiter(options.hellos)
+  const now = options.now ?? Date.now
+  const REFUSED = { address: 'too many handshakes from this address this minute', total: 'too many handshakes this minute', addresses: 'too many addresses shaking hands this minute' }
   return (req, res) => {
     void (async () => {
       try {
         if (req.url === HANDSHAKE_PATH) {
           if (req.method !== 'POST') throw agentIdError('ERR_INPUT_INVALID', 'handshake messages are POSTed')
           const message = parseStrictJson((await readBody(req, MAX_HANDSHAKE)).toString('utf8'), { maxLength: MAX_HANDSHAKE, maxDepth: 4 }) as { type?: unknown }
-          if (message?.type === 'agentid/hello' && tooMany(req.socket.remoteAddress ?? '')) throw agentIdError('ERR_RATE_LIMITED', `more than ${HELLOS_PER_MINUTE} handshakes a minute from this address`)
+          const refused = message?.type === 'agentid/hello' ? hellos.take(req.socket.remoteAddress ?? '', now()) : undefined
+          if (refused !== undefined) throw agentIdError('ERR_RATE_LIMITED', REFUSED[refused])
           const answer = message?.type === 'agentid/hello'
             ? await mutual.respond(message)
-            : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: 1, session: s.id, expires: new Date(s.expires).toISOString() }))
+            : await mutual.accept(message).then((s) => ({ type: 'agentid/established', v: MUTUAL_VERSION, session: s.id, expires: new Date(s.expires).toISOString() }))
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(answer))
           return
         }
@@ -93,7 +97,7 @@ export function mutualHttpHandler(mutual: MutualAgent, handler: (req: IncomingMe
         if (!verified.ok) throw agentIdError(verified.code, verified.message)
         await handler(req, res, { session: verified.session, body })
       } catch (error) {
-        if (!res.headersSent) refuse(res, asError(error))
+        if (!res.headersSent) refuse(res, asError(error), HelloLimiter.retryAfter(now()))
         else res.destroy()
       }
     })()
@@ -118,8 +122,10 @@ export interface MutualFetch {
 
 /**
  * A `fetch` for requests to one peer agent at `baseUrl`: performs the handshake on first contact
- * (and again when the peer says the session is gone), then signs every request with a proof. A
- * peer that cannot prove who it is, or is not who `expectPeer` says, throws with the code.
+ * (and again when the peer says the session is gone), then, before each request, checks the
+ * peer's credentials again (expiry, trust, revocation, suspension) and signs the request with a
+ * proof. A peer that cannot prove who it is, is not who `expectPeer` says, or is no longer good,
+ * throws with the code (ERR_VC_REVOKED, ERR_VC_SUSPENDED, ERR_VC_EXPIRED, ERR_STATUS_UNAVAILABLE, ...).
  */
 export function mutualFetch(mutual: MutualAgent, baseUrl: string, options: MutualFetchOptions = {}): MutualFetch {
   const doFetch = options.fetch ?? fetch
@@ -156,6 +162,14 @@ export function mutualFetch(mutual: MutualAgent, baseUrl: string, options: Mutua
 
   const call = async (path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}, retried = false): Promise<Response> => {
     if (!session || Date.now() >= session.expires) session = await handshake()
+    // Both ways, every time: the server's credentials are checked again now, as the server checks
+    // this agent's on every request; a server revoked or suspended is refused before the request
+    // leaves, and the session is dropped (a new handshake would meet the same verdict).
+    const peer = await mutual.checkPeer(session)
+    if (!peer.ok) {
+      session = undefined
+      throw agentIdError(peer.code, `peer ${base}: ${peer.message}`)
+    }
     const method = (init.method ?? 'GET').toUpperCase()
     // Sign the target as it will go on the wire (fetch percent-encodes and normalises the path).
     const url = new URL(`${base}${path}`)

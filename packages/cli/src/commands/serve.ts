@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { agentIdError, isAgentIdError, parseDuration } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 
-interface ServeOptions { port: string; host: string; init?: boolean; allowPrivateWebhooks?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string }
+interface ServeOptions { port: string; host: string; init?: boolean; allowPrivateWebhooks?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string; maxConnectionsPerAddress: string }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   program
@@ -18,6 +18,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--request-timeout <duration>', 'time a client has to send a whole request, body included', '30s')
     .option('--allow-private-webhooks', 'let webhooks go to loopback, private and link-local addresses (refused by default, when registered and when delivered); also AGENTID_ALLOW_PRIVATE_WEBHOOKS=1')
     .option('--keep-alive-timeout <duration>', 'an idle keep-alive connection is closed this long (plus 1 s) after its last answer; keep it above the idle timeout of a proxy in front', '72s')
+    .option('--max-connections-per-address <n>', 'connections one client address may hold open at once (one more gets 429 and is closed); 0 turns the cap off, behind a proxy', '64')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents')
     .action(async (opts: ServeOptions) => {
       if (!/^[0-9]{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw agentIdError('ERR_USAGE', '--port must be a number from 0 to 65535')
@@ -25,6 +26,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       for (const [name, value] of [['--rate', opts.rate], ['--principal-rate', opts.principalRate]] as const) {
         if (!/^[0-9]{1,6}$/.test(value)) throw agentIdError('ERR_USAGE', `${name} must be a whole number of requests a second`)
       }
+      if (!/^[0-9]{1,6}$/.test(opts.maxConnectionsPerAddress)) throw agentIdError('ERR_USAGE', '--max-connections-per-address must be a whole number')
+      const maxConnectionsPerAddress = Number(opts.maxConnectionsPerAddress)
       const rateLimits = opts.rate === '0' ? false as const : {
         perAddress: { perSecond: Number(opts.rate), burst: 2 * Number(opts.rate) },
         perPrincipal: { perSecond: Math.max(1, Number(opts.principalRate)), burst: 2 * Math.max(1, Number(opts.principalRate)) },
@@ -43,7 +46,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const out = ctx.out()
       let service
       try {
-        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, log: (line) => ctx.io.stderr(`${line}\n`) })
+        service = await startService(issuer, { port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnectionsPerAddress, log: (line) => ctx.io.stderr(`${line}\n`) })
       } catch (error) {
         await issuer.close()
         if (isAgentIdError(error)) throw error

@@ -6,7 +6,9 @@ import type { Principal } from '../governance/principal.js'
 import { openApiDocument } from './openapi.js'
 import { APPROVER, mayCall, ROUTES, type Access, type Route } from './routes.js'
 import { RateLimiter, type RateLimit } from './rate-limit.js'
-import { StatusEventHub } from './status-events.js'
+import { StatusEventHub, type StatusEventLimits } from './status-events.js'
+import { clientAddressKey } from './client-address.js'
+import { limitConnectionsPerAddress } from './connection-limit.js'
 import { WebhookDispatcher } from './webhooks.js'
 import { EventMonitor, type EventMonitorOptions } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
@@ -71,6 +73,20 @@ export interface ServiceOptions {
    * @throws AgentIdError ERR_USAGE (from createService) for settings out of range
    */
   readonly monitor?: EventMonitorOptions
+  /**
+   * Event streams (`GET /status/events`): anonymous ones in all (default 1000) and per client
+   * address (default 8), and those of verifiers that send a principal's bearer token, which get
+   * in when the anonymous slots are full (default 1000). Past a limit: 429 ERR_RATE_LIMITED for
+   * this address, 503 ERR_STATUS_UNAVAILABLE for every slot.
+   */
+  readonly statusEvents?: StatusEventLimits
+  /**
+   * Connections one client address (an IPv6 client by its /64) may hold open at once (default
+   * 64; 0 turns the cap off, behind a proxy through which every client has one address). One
+   * more is answered `429 ERR_RATE_LIMITED` and closed before any request on it is read.
+   * @throws AgentIdError ERR_USAGE (from createService) for a value that is not a whole number >= 0
+   */
+  readonly maxConnectionsPerAddress?: number
 }
 
 /** A service that listens. */
@@ -86,6 +102,7 @@ export const SERVICE_VERSION = '0.1.0'
 // Refusals by a governance rule (not malformed input, not a race lost): each is audited.
 const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['ERR_FORBIDDEN', 'ERR_SOD_CONFLICT', 'ERR_DELEGATION', 'ERR_APPROVAL_REQUIRED'])
 const DEFAULT_BODY_LIMIT = 64 * 1024
+const DEFAULT_CONNECTIONS_PER_ADDRESS = 64
 
 interface RouteConfig { readonly access: Access }
 
@@ -96,6 +113,8 @@ interface RouteConfig { readonly access: Access }
  */
 export function createService(issuer: Issuer, options: ServiceOptions = {}): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT
+  const maxConnections = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 0) throw agentIdError('ERR_USAGE', 'maxConnectionsPerAddress must be a whole number >= 0')
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
@@ -106,7 +125,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const events = new StatusEventHub(issuer, publisher, log, (event) => {
     void webhooks.deliver('status', event)
     refreshMonitor()
-  })
+  }, options.statusEvents)
   refreshMonitor()
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const { headersTimeout, requestTimeout, keepAliveTimeout } = clientTimeouts(options)
@@ -131,6 +150,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
+  // A refused connection has the headers timeout to read its answer and go.
+  if (maxConnections > 0) limitConnectionsPerAddress(app.server, maxConnections, headersTimeout)
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
   // Push: every committed status change is announced to subscribed verifiers at once.
@@ -306,15 +327,29 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       handler: async () => ({ body: { challenge: agents.challenge(), audience: issuer.did, expiresIn: 120 } }),
     },
     {
-      method: 'GET', url: '/status/events', summary: 'server-sent events: "status" events { list, url, etag } when a status list changes (the current versions first); public, no credential ids',
+      method: 'GET', url: '/status/events', summary: 'server-sent events: "status" events { list, url, etag } when a status list changes (the current versions first); public, no credential ids; anonymous streams are limited per address (429), a principal\'s bearer token gets slots of its own',
       tag: 'status', access: 'public', success: [200], produces: 'text/event-stream',
-      handler: async () => ({
-        body: undefined,
-        stream: async (response) => {
-          if (await events.add(response)) return
-          response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '10' }).end(JSON.stringify({ error: { code: 'ERR_STATUS_UNAVAILABLE', message: 'too many event subscribers; poll the lists instead' } }))
-        },
-      }),
+      handler: async ({ headers }) => {
+        // Public, but a verifier that sends a principal's token has slots of its own: anonymous
+        // clients, one address or many, cannot lock it out. A token that does not authenticate
+        // is refused rather than taken as anonymous.
+        const header = headers.authorization
+        const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+        const principal = token ? await issuer.authenticate(token) : undefined
+        if (header !== undefined && !principal) throw agentIdError('ERR_UNAUTHORIZED', 'the bearer token is not valid, or its principal is disabled; subscribe without one, or with a valid one')
+        return {
+          body: undefined,
+          stream: async (response) => {
+            const client = { address: clientAddressKey(response.req.socket.remoteAddress), ...(principal ? { principal: principal.id } : {}) }
+            const added = await events.add(response, client)
+            if (added === true) return
+            const [status, code, message] = added === 'address'
+              ? [429, 'ERR_RATE_LIMITED', 'too many event streams from this address; share one, or poll the lists']
+              : [503, 'ERR_STATUS_UNAVAILABLE', 'too many event subscribers; poll the lists instead']
+            response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': '10' }).end(JSON.stringify({ error: { code, message } }))
+          },
+        }
+      },
     },
     {
       method: 'GET', url: '/status/:list', summary: 'a status list as a signed BitstringStatusListCredential (VC-JWT); public and cacheable, with ETag and conditional GET',

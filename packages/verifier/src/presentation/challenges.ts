@@ -1,33 +1,68 @@
-import { BoundedCache } from '../internal/bounded-cache.js'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 
 /** Outcome of consuming a challenge. */
-export type ChallengeUse = 'ok' | 'unknown' | 'expired' | 'used'
+export type ChallengeUse = 'ok' | 'unknown' | 'expired' | 'used' | 'full'
+
+const RANDOM_BYTES = 16
+const EXPIRY_BYTES = 6
+const MAC_BYTES = 16
+const CHALLENGE_BYTES = RANDOM_BYTES + EXPIRY_BYTES + MAC_BYTES
+/** base64url length of a challenge: 38 bytes, 51 characters. */
+const CHALLENGE_LENGTH = Math.ceil((CHALLENGE_BYTES * 4) / 3)
 
 /**
- * Single-use challenges with a time to live, bounded in memory: the oldest are forgotten first,
- * so a flood of challenge requests can only make old challenges fail, never grow memory.
+ * Stateless single-use challenges: a challenge is random(16) || expiry(6, milliseconds) ||
+ * HMAC-SHA256(key, random || expiry) cut to 16 bytes, base64url. Issuing one stores nothing, so
+ * no number of challenge requests can push out the ones already given (a store of the newest N
+ * could be flushed by one client asking N times). A challenge is checked by recomputing its MAC;
+ * single use is a reservation in a {@link ReplayCache} that lasts until the challenge expires,
+ * taken only for a presentation that is signed and addressed to this verifier, and given back
+ * when that presentation is refused: the cache holds no more than the live accepted answers.
  */
 export class ChallengeStore {
   readonly #ttlMs: number
-  readonly #issued: BoundedCache<string, { expiresAt: number; used: boolean }>
+  readonly #key: Buffer
+  readonly #used: ReplayCache
 
-  constructor(ttlMs: number, max: number) {
+  /**
+   * @param key the MAC key (32 random bytes; a verifier's own, never shared)
+   * @param maxUsed live answered challenges remembered; past it, new answers are refused (`'full'`)
+   */
+  constructor(ttlMs: number, key: Buffer, maxUsed: number) {
     this.#ttlMs = ttlMs
-    this.#issued = new BoundedCache(max)
+    this.#key = key
+    this.#used = new ReplayCache(maxUsed)
   }
 
   issue(nowMs: number, random: (size: number) => Buffer): string {
-    const nonce = random(16).toString('base64url')
-    this.#issued.set(nonce, { expiresAt: nowMs + this.#ttlMs, used: false })
-    return nonce
+    const body = Buffer.alloc(RANDOM_BYTES + EXPIRY_BYTES)
+    random(RANDOM_BYTES).copy(body, 0, 0, RANDOM_BYTES)
+    body.writeUIntBE(nowMs + this.#ttlMs, RANDOM_BYTES, EXPIRY_BYTES)
+    return Buffer.concat([body, this.#mac(body)]).toString('base64url')
   }
 
+  /** Checks a challenge and reserves it until it expires: 'ok' once, then 'used'. */
   consume(nonce: string, nowMs: number): ChallengeUse {
-    const entry = this.#issued.get(nonce)
-    if (!entry) return 'unknown'
-    if (entry.used) return 'used'
-    entry.used = true
-    return nowMs >= entry.expiresAt ? 'expired' : 'ok'
+    if (nonce.length !== CHALLENGE_LENGTH) return 'unknown'
+    const bytes = Buffer.from(nonce, 'base64url')
+    // Buffer.from ignores what is not base64url: the exact text must round-trip, so that one
+    // challenge has one spelling (the used-challenge cache is keyed by it).
+    if (bytes.length !== CHALLENGE_BYTES || bytes.toString('base64url') !== nonce) return 'unknown'
+    const body = bytes.subarray(0, RANDOM_BYTES + EXPIRY_BYTES)
+    if (!timingSafeEqual(this.#mac(body), bytes.subarray(RANDOM_BYTES + EXPIRY_BYTES))) return 'unknown'
+    const expiresAt = body.readUIntBE(RANDOM_BYTES, EXPIRY_BYTES)
+    if (nowMs >= expiresAt) return 'expired'
+    const use = this.#used.reserve(nonce, expiresAt, nowMs)
+    return use === 'replay' ? 'used' : use
+  }
+
+  /** Gives back a challenge whose presentation was refused: it may be answered again until it expires. */
+  release(nonce: string): void {
+    this.#used.release(nonce)
+  }
+
+  #mac(body: Buffer): Buffer {
+    return createHmac('sha256', this.#key).update(body).digest().subarray(0, MAC_BYTES)
   }
 }
 

@@ -10,6 +10,14 @@ export interface StaticStatusListOptions {
   readonly maxAge?: number
 }
 
+/** Seconds a list may be dated ahead of this clock when no tolerance is configured: the verifier's cap. */
+const FUTURE_TOLERANCE = 300
+
+/** True when a list says it was published, or becomes valid, more than `toleranceSec` after `nowSec`. */
+export function datedInFuture(list: CheckedStatusList, nowSec: number, toleranceSec: number): boolean {
+  return Math.max(list.issuedAt, list.notBefore ?? 0) - nowSec > toleranceSec
+}
+
 /**
  * The status of one credential entry in a list the caller found for it (by issuer and URL), or
  * ERR_STATUS_UNAVAILABLE when there is none or it cannot be trusted now: expired, older than
@@ -24,8 +32,8 @@ export function statusFromList(list: CheckedStatusList | undefined, entry: Crede
   const nowSec = nowMs / 1000
   if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
   if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
-  // Published "in the future" by more than any sane clock skew: its age cannot be trusted.
-  if (list.issuedAt - nowSec > 300) return unavailable(`status list ${list.url} is dated in the future`)
+  // Published, or valid only, "in the future" by more than any sane clock skew: its age cannot be trusted.
+  if (datedInFuture(list, nowSec, FUTURE_TOLERANCE)) return unavailable(`status list ${list.url} is dated in the future`)
   let value: number
   try {
     value = statusAt(list.bits, Number(entry.statusListIndex))
@@ -48,17 +56,19 @@ export function statusListsFromJwts(jwts: readonly string[], options: StaticStat
   const maxAge = options.maxAge ?? 3600
   if (!Number.isFinite(maxAge) || maxAge <= 0) throw agentIdError('ERR_USAGE', 'maxAge must be a positive number of seconds')
   // Keyed by issuer and URL: a list signed by someone else for the same URL never displaces the
-  // issuer's own.
-  const lists = new Map<string, CheckedStatusList>()
+  // issuer's own. Every version is kept, newest first: one dated in the future (or not yet
+  // valid) is passed over for the newest that can be used now, rather than hiding it.
+  const lists = new Map<string, CheckedStatusList[]>()
   for (const jwt of jwts) {
     const list = checkStatusListJwt(jwt)
     const key = `${list.issuer} ${list.url}`
-    const known = lists.get(key)
-    if (!known || known.issuedAt < list.issuedAt) lists.set(key, list)
+    lists.set(key, [...(lists.get(key) ?? []), list].sort((a, b) => b.issuedAt - a.issuedAt))
   }
   return {
     check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): StatusOutcome {
-      return statusFromList(lists.get(`${credential.issuer} ${entry.statusListCredential}`), entry, credential, nowMs, maxAge)
+      const versions = lists.get(`${credential.issuer} ${entry.statusListCredential}`) ?? []
+      const current = versions.find((list) => !datedInFuture(list, nowMs / 1000, FUTURE_TOLERANCE)) ?? versions[0]
+      return statusFromList(current, entry, credential, nowMs, maxAge)
     },
   }
 }

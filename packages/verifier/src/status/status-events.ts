@@ -9,6 +9,12 @@ export interface StatusEventOptions {
   readonly onError?: (error: Error) => void
   /** The fetch to use (default the global one). */
   readonly fetch?: typeof fetch
+  /**
+   * Headers sent with the subscription, e.g. `{ authorization: 'Bearer <token>' }`: an issuer
+   * keeps slots for verifiers that authenticate, beside the anonymous ones (which are limited per
+   * client address).
+   */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** A running subscription. */
@@ -56,7 +62,7 @@ export function subscribeStatusEvents(source: HttpStatusSource, url: string, opt
   }
 
   async function connect(): Promise<void> {
-    const response = await doFetch(url, { headers: { accept: 'text/event-stream' }, signal: abort.signal, redirect: 'error' })
+    const response = await doFetch(url, { headers: { ...options.headers, accept: 'text/event-stream' }, signal: abort.signal, redirect: 'error' })
     if (response.status !== 200 || !response.body) throw new Error(`status events ${url} answered HTTP ${response.status}`)
     markReady()
     for (const listUrl of source.urls()) source.refresh(listUrl).catch(() => undefined)
