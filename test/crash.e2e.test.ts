@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { generateAgentKey } from '@agentid/agent'
 import { Issuer } from '@agentid/issuer'
 import { AGENTID_BIN } from './support/cli.js'
+import { waitForOutput } from './support/process-output.js'
 import { freePort } from './support/service.js'
 
 // The issuer as a real process under a stream of grants and revocations, killed with SIGKILL at
@@ -36,15 +37,12 @@ describe(`crash safety: ${KILLS} SIGKILLs under load`, function () {
 
   async function start(port: number): Promise<ChildProcess> {
     const child = spawn(process.execPath, [AGENTID_BIN, 'serve', '--port', String(port), '--sweep-interval', '0'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout!.on('data', (d) => (out += d))
-    for (let i = 0; i < 400 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 25))
-    assert.match(out, /listening/)
+    await waitForOutput(child, 'listening')
     return child
   }
 
   // Clients: grants (kept when answered 201) and revocations of what they received.
-  function load(url: string, stop: { now: boolean }): Promise<void> {
+  function load(url: string, stop: { now: boolean; answered: () => void }): Promise<void> {
     let n = 0
     const one = async () => {
       while (!stop.now) {
@@ -65,6 +63,7 @@ describe(`crash safety: ${KILLS} SIGKILLs under load`, function () {
           if (r.status === 201) {
             const { credential } = (await r.json()) as { credential: { id: string; jwt: string } }
             received.set(credential.id, credential.jwt)
+            stop.answered()
           } else await r.body?.cancel()
         } catch {
           return // the server died: this client stops
@@ -78,9 +77,15 @@ describe(`crash safety: ${KILLS} SIGKILLs under load`, function () {
     for (let kill = 0; kill < KILLS; kill++) {
       const port = await freePort()
       const server = await start(port)
-      const stop = { now: false }
+      // Killed after a random number (1 to 12) of answered grants, not after a span of time: the
+      // kill lands mid-load however fast or busy the machine is.
+      const target = 1 + Math.floor(Math.random() * 12)
+      let answered = 0
+      let reached!: () => void
+      const enough = new Promise<void>((resolve) => (reached = resolve))
+      const stop = { now: false, answered: () => { if (++answered >= target) reached() } }
       const clients = load(`http://127.0.0.1:${port}`, stop)
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 500))
+      await enough
       const exited = new Promise((r) => server.once('exit', r))
       server.kill('SIGKILL')
       await exited

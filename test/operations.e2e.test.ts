@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { agentid, AGENTID_BIN, type CliResult } from './support/cli.js'
+import { waitForOutput } from './support/process-output.js'
 import { freePort } from './support/service.js'
 
 // backup, restore and doctor as an operator runs them: real processes, a real database, a
@@ -33,9 +34,7 @@ describe('operations: backup while serving, restore that refuses bad files, doct
   it('takes a consistent backup while the service runs, owner-only', async () => {
     const port = await freePort()
     const server = spawn(process.execPath, [AGENTID_BIN, 'serve', '--port', String(port)], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_HOME: home() }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    server.stdout!.on('data', (d) => (out += d))
-    for (let i = 0; i < 200 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50))
+    await waitForOutput(server, 'listening')
     try {
       const backup = ok(await run('backup', 'backup-1.db'))
       assert.equal(statSync(backup.file).mode & 0o777, 0o600)

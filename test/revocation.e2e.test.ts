@@ -80,7 +80,7 @@ describe('revocation reaching a verifier in another process', function () {
         const listed = await t.call(t.tokens.auditor, 'GET', '/webhooks')
         assert.equal(JSON.stringify(listed.body).includes(hook.body.secret), false, 'the secret is never listed')
         await t.issuer.revoke(ids[0]!, 'test')
-        for (let i = 0; i < 400 && !received.some((r) => r.body.includes('"rev-1"')); i++) await new Promise((r) => setTimeout(r, 25))
+        for (let i = 0; i < 1200 && !received.some((r) => r.body.includes('"rev-1"')); i++) await new Promise((r) => setTimeout(r, 25))
         const post = received.find((r) => r.body.includes('"rev-1"'))!
         assert.ok(post, 'a status event for rev-1 arrived')
         const event = JSON.parse(post.body)

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitForOutput } from './support/process-output.js'
 import { agentid, AGENTID_BIN, type CliResult } from './support/cli.js'
 import { freePort } from './support/service.js'
 
@@ -35,8 +36,8 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (serverOut += d))
     server.stderr!.setEncoding('utf8').on('data', (d: string) => (serverOut += d))
     // Ready once it has printed its JSON document (url, did, token file).
-    for (let i = 0; i < 200 && !serverOut.includes('"adminTokenFile"'); i++) await new Promise((r) => setTimeout(r, 50))
-    assert.ok(serverOut.includes('"adminTokenFile"'), serverOut)
+    // Ready once it has printed its JSON document (url, did, token file).
+    await waitForOutput(server, '"adminTokenFile"')
   })
 
   after(() => {
@@ -133,7 +134,9 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     await new Promise((resolve) => socket.once('close', resolve))
     const waited = Date.now() - started
     assert.match(received, /^HTTP\/1\.1 408 [^]*"code":"ERR_INPUT_INVALID"/)
-    assert.ok(waited >= 1000 && waited < 4000, `closed after ${waited} ms`)
+    // Not before the limit; the upper bound only tells it from the 30 s request timeout, with
+    // room for a busy machine.
+    assert.ok(waited >= 1000 && waited < 20_000, `closed after ${waited} ms`)
   })
 
   it('stops on SIGTERM after in-flight grants: every credential a client received is in the database', async () => {
@@ -147,7 +150,8 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     }).then(async (r) => ({ status: r.status, body: await r.json() as { credential?: { id: string } } }), () => undefined)
     const inFlight = Array.from({ length: 20 }, (_, i) => grant(i))
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
-    await new Promise((r) => setTimeout(r, 20))
+    // Stopped once the first grant is answered: the others are in flight then, however busy the machine.
+    await Promise.race(inFlight)
     server.kill('SIGTERM')
     const answers = await Promise.all(inFlight)
     assert.equal(await exited, 0, serverOut)
