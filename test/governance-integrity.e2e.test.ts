@@ -205,7 +205,8 @@ describe('governance integrity: attacks at the seams between principals, people 
       assert.equal((await t.call(t.tokens.admin, 'POST', '/principals/vera/enable', {})).status, 200)
       assert.equal((await t.call(vera, 'GET', '/whoami')).status, 200)
       const actions = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries.filter((e: { target?: string }) => e.target === 'vera').map((e: { actor: string; action: string }) => `${e.actor} ${e.action}`)
-      assert.deepEqual(actions, ['test principal.create', 'admin principal.disable', 'admin principal.enable'])
+      // vera's try with her disabled token is on record too, under her name.
+      assert.deepEqual(actions, ['test principal.create', 'admin principal.disable', 'vera access.refused', 'admin principal.enable'])
     })
 
     it('a rotated token is refused at once; every principal rotates its own, only an admin another\'s', async () => {

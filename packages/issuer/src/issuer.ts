@@ -35,7 +35,7 @@ import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVe
 import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, delegableUnder, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
-import { assertNotOwnDecision, partiesInvolved, partyOf } from './governance/party.js'
+import { assertNotOwnDecision, samePartyNow } from './governance/party.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -376,16 +376,22 @@ export class Issuer {
     if (!pending) throw agentIdError('ERR_NOT_FOUND', `no access request ${requestId}`)
     const agent = await this.store.getAgent(pending.subject)
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${pending.subject} is not enrolled`)
-    // Who asked, for whom, and whose agent it is never decide it, whichever principal or agent
-    // they act through. Ownership does not change once enrolled, so this holds in the transaction.
-    const involved = await partiesInvolved(pending.subject, pending.requester, this.store)
-    assertNotOwnDecision(principal, await partyOf(principal, this.store), involved, `decide request ${pending.id}`)
     const judged = judgeEntitlements(policy, pending.entitlements, { riskFloor: pending.risk, byAgent: pending.requester === pending.subject })
     const guard = decision === 'approve' ? dutyGuard(policy, pending.entitlements) : undefined
     // Refused at every approval, not only the last, against what the party holds now.
-    guard?.(await this.store.dutyGroupHoldings(agent))
-    const result = await this.store.decideRequest(requestId, (stored) => {
+    guard?.(await this.store.dutyGroupHoldings(agent.did))
+    const result = await this.store.decideRequest(requestId, (stored, facts) => {
       const now = this.#now()
+      // The principal as it is now, inside the transaction: disabled, expired or stripped of a
+      // role since it was authenticated, it decides nothing.
+      const current = facts.principal(principal.id)
+      if (current && (current.disabledAt !== undefined || (current.expiresAt !== undefined && current.expiresAt <= now))) {
+        throw agentIdError('ERR_UNAUTHORIZED', `${principal.id} is disabled or its token expired`)
+      }
+      const acting: Principal = current ? { ...principal, roles: current.roles } : principal
+      // Who asked and for whom never decide it, whichever principal or agent of their party they
+      // act through; ownership is read here, in the transaction, as it is now.
+      assertNotOwnDecision(acting, [stored.requester, stored.subject], facts.sameParty, `decide request ${stored.id}`)
       // The chain the policy in force asks for; one that only shortened the stored chain keeps it.
       const chain = isPrefix(judged.chain, stored.chain) ? stored.chain : judged.chain
       const request: AccessRequestRecord = { ...stored, chain, risk: judged.risk }
@@ -393,7 +399,7 @@ export class Issuer {
         throw agentIdError('ERR_CONFLICT', `policy version ${version} asks request ${stored.id} for ${chain.join(' then ')}; the approvals given under the earlier chain no longer fit: deny it and file it again`)
       }
       if (decision === 'approve') checkTtl(stored.ttlSeconds, Math.min(judged.maxTtlSeconds, stored.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), stored.jit, 'ERR_CONFLICT')
-      const allowed = checkDecision(request, agent, principal, decision, now, options.role)
+      const allowed = checkDecision(request, agent, acting, decision, now, options.role)
       const approval = { level: allowed.level, principal: principal.id, role: allowed.role, decision, at: now, ...(options.reason !== undefined ? { reason: options.reason } : {}) }
       const changed = stored.policyVersion !== version || stored.risk !== request.risk || stored.chain.join() !== chain.join()
       const rejudged = changed ? { risk: request.risk, chain, policyVersion: version } : undefined
@@ -405,6 +411,10 @@ export class Issuer {
         },
       }
       if (decision === 'deny' || !allowed.completes) return { approval, audit, ...(rejudged ? { rejudged } : {}) }
+      // An earlier approval by someone who has since become of the subject's party (an agent
+      // moved to them) does not count towards issuing.
+      const tainted = stored.approvals.find((a) => facts.sameParty(a.principal, stored.subject) || facts.sameParty(a.principal, stored.requester))
+      if (tainted) throw agentIdError('ERR_CONFLICT', `the approval of ${tainted.principal} at level ${tainted.level + 1} no longer counts: they are of the subject's party now; deny the request and file it again`)
       const approvals: ApprovalEvidence[] = [...request.approvals, approval].map((a) => ({ role: a.role, approver: a.principal, at: isoSeconds(a.at) }))
       const assessment: Assessment = { risk: request.risk, chain, maxTtlSeconds: request.ttlSeconds }
       const issuance = this.#issuance(agent, {
@@ -442,8 +452,9 @@ export class Issuer {
 
   /**
    * Records a refused attempt in the audit log, with who tried. The service records every
-   * refusal of an authenticated caller (ERR_FORBIDDEN, ERR_SOD_CONFLICT, ERR_DELEGATION,
-   * ERR_APPROVAL_REQUIRED, ERR_UNAUTHORIZED for a disabled principal) through this.
+   * refusal of an authenticated caller by a governance rule (ERR_FORBIDDEN, ERR_SOD_CONFLICT,
+   * ERR_DELEGATION, ERR_APPROVAL_REQUIRED) through this; `authenticate` a disabled or expired
+   * principal's token; the routes an owner's probe for an agent it may not see.
    */
   async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
     await this.store.recordRefusal({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
@@ -642,13 +653,18 @@ export class Issuer {
    * suspended waits for one, then is resumed (`setSuspended`). Audited with both owners.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
    */
-  async transferAgent(did: string, owner: string, by: string | Principal): Promise<AgentRecord> {
+  async transferAgent(did: string, owner: string, by: string | Principal): Promise<{ agent: AgentRecord; voided: readonly VoidedApproval[] }> {
     const principal = requireRole(by, 'admin', 'give agents a new owner')
     const target = parseDidKey(did).did
     const newOwner = parseOwner(owner)
-    return this.store.transferAgent(target, newOwner, (previous) => ({
-      actor: principal.id, action: 'agent.transfer', target, details: { from: previous.owner, to: newOwner },
-    }))
+    const { policy } = await this.policy()
+    // What moves must not give the party it joins both sides of a duty (checked in the transaction).
+    const guard = (moving: readonly Holding[], joining: readonly Holding[]) => {
+      for (const held of moving) dutyGuard(policy, held.entitlements)?.(joining)
+    }
+    return this.store.transferAgent(target, newOwner, (previous, voided) => ({
+      actor: principal.id, action: 'agent.transfer', target, details: { from: previous.owner, to: newOwner, ...(voided.length > 0 ? { approvalsVoided: voided } : {}) },
+    }), guard)
   }
 
   /**
@@ -689,10 +705,10 @@ export class Issuer {
     // Separation of duties holds through delegation too: a delegate's party must not come to
     // hold both sides (a re-report of the same link is weighed without itself).
     const { policy } = await this.policy()
+    // (The delegate need not be enrolled: a person known only by the DID that owns agents has a party too.)
     for (const l of links) {
-      const delegate = await this.store.getAgent(l.subject)
-      const guard = delegate && dutyGuard(policy, l.entitlements)
-      if (guard) guard((await this.store.dutyGroupHoldings(delegate)).filter((h) => h.id !== l.id))
+      const guard = dutyGuard(policy, l.entitlements)
+      if (guard) guard((await this.store.dutyGroupHoldings(l.subject)).filter((h) => h.id !== l.id))
     }
     const stray = await this.#strayPersonDelegations(links)
     const reportedAt = this.#now()
@@ -840,16 +856,23 @@ export class Issuer {
 
   /**
    * Replaces a principal's token: the old one is refused at once. An admin rotates any principal's
-   * token (the first admin's included), and every principal its own. With `ttlSeconds` the new
-   * token expires; without, it does not.
+   * token (the first admin's included), and every principal its own. The expiry stays as it was;
+   * an admin's `ttlSeconds` sets a new one, a principal's own can only bring it closer.
    * @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE
    */
   async rotatePrincipalToken(id: string, by: string | Principal, options: { ttlSeconds?: number } = {}): Promise<{ principal: PrincipalRecord; token: string }> {
     const actor = asPrincipal(by)
-    if (!hasRole(actor, 'admin') && actor.id !== id) throw agentIdError('ERR_FORBIDDEN', `${actor.id} may rotate only its own token: admin only for others`)
+    const admin = hasRole(actor, 'admin')
+    if (!admin && actor.id !== id) throw agentIdError('ERR_FORBIDDEN', `${actor.id} may rotate only its own token: admin only for others`)
     const token = newToken()
-    const expiresAt = options.ttlSeconds !== undefined ? this.#now() + tokenTtl(options.ttlSeconds) * 1000 : null
-    const { principal } = await this.#changePrincipal(id, actor, 'principal.rotate', () => ({ tokenSha256: tokenHash(token), expiresAt }))
+    const asked = options.ttlSeconds !== undefined ? this.#now() + tokenTtl(options.ttlSeconds) * 1000 : undefined
+    const { principal } = await this.#changePrincipal(id, actor, 'principal.rotate', (current) => {
+      // A token's expiry is the admin's to set: rotating keeps it, and a principal rotating its
+      // own token can only bring it closer, never lift or push it back.
+      if (admin) return { tokenSha256: tokenHash(token), ...(asked !== undefined ? { expiresAt: asked } : {}) }
+      const kept = current.expiresAt
+      return { tokenSha256: tokenHash(token), ...(asked !== undefined ? { expiresAt: kept === undefined ? asked : Math.min(kept, asked) } : {}) }
+    })
     return { principal, token }
   }
 
@@ -878,11 +901,20 @@ export class Issuer {
     if ((await this.store.getAgent(did))?.status === 'retired') throw agentIdError('ERR_CONFLICT', `${did} is retired: no principal may speak for them`)
   }
 
-  /** The enabled, unexpired principal a bearer token belongs to, or `undefined`. */
+  /**
+   * The enabled, unexpired principal a bearer token belongs to, or `undefined`. A token of a
+   * disabled or expired principal is refused like an unknown one, and the attempt is recorded
+   * with that principal's id.
+   */
   async authenticate(token: string): Promise<Principal | undefined> {
     if (!isTokenShaped(token)) return undefined
     const record = await this.store.principalByToken(tokenHash(token))
-    return record && { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}), ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) }
+    if (!record) {
+      const stale = await this.store.principalByTokenAnyState(tokenHash(token))
+      if (stale) await this.recordRefusal({ id: stale.id, roles: stale.roles }, 'authenticate', stale.id, { code: 'ERR_UNAUTHORIZED', message: stale.disabledAt !== undefined ? 'a disabled principal\'s token' : 'an expired token' })
+      return undefined
+    }
+    return { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}), ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) }
   }
 
   /**
@@ -894,16 +926,16 @@ export class Issuer {
   async completeTask(taskId: string, by: string | Principal): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
     const principal = asPrincipal(by)
     const task = parseTaskId(taskId, 'task id')
-    // Admins end a task everywhere; an agent owner, for their own agents only (checked inside the
-    // same transaction as the revocation).
-    let owners: string[] | undefined
+    // Admins end a task everywhere; an agent owner, for what they own, at any depth, their own
+    // agent included (checked inside the same transaction as the revocation).
+    let owner: string | undefined
     if (!hasRole(principal, 'admin')) {
       if (!hasRole(principal, 'agent-owner')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not complete tasks: admin or agent owner only`)
-      owners = [principal.id, ...(principal.did ? [principal.did] : [])]
+      owner = principal.did ?? principal.id
     }
     return this.#changesStatus(this.store.completeTask(task, principal.id, ({ revoked, requestsClosed }) => ({
-      actor: principal.id, action: 'task.complete', target: `task:${task}`, details: { revoked: revoked.map((r) => r.id), requestsClosed, scope: owners ?? 'all' },
-    }), owners))
+      actor: principal.id, action: 'task.complete', target: `task:${task}`, details: { revoked: revoked.map((r) => r.id), requestsClosed, scope: owner ?? 'all' },
+    }), owner))
   }
 
   /**
@@ -947,7 +979,9 @@ export class Issuer {
       const credential = item && (await this.store.getCredential(item.credentialId))
       if (credential) {
         const requester = credential.requestedBy ?? (credential.requestId ? (await this.store.getRequest(credential.requestId))?.requester : undefined)
-        assertNotOwnDecision(principal, await partyOf(principal, this.store), await partiesInvolved(credential.subject, requester, this.store), `certify review item ${itemId}`)
+        const involved = [credential.subject, requester]
+        const sameParty = await samePartyNow(this.store, [principal.id, ...(principal.did ? [principal.did] : []), ...involved.filter((x): x is string => x !== undefined)])
+        assertNotOwnDecision(principal, involved, sameParty, `certify review item ${itemId}`)
       }
     }
     const decided = this.store.decideReviewItem(itemId, decision, principal.id, (item) => ({

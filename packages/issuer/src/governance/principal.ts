@@ -51,12 +51,19 @@ export function mayActOn(principal: Principal, agent: AgentRecord): boolean {
 }
 
 /**
- * Who sees which agents: a principal whose only role is `agent-owner` (or an agent) sees its own;
- * every other role sees the inventory. What a principal may not see does not exist for them.
+ * Who sees which agents: a principal with a reader role (admin, auditor, reviewer, an approver
+ * role) sees the inventory; one with only narrow roles (agent owner, agent, reporter) its own. What a principal may not see does not exist for them.
  */
 export function canSee(principal: Principal, agent: AgentRecord): boolean {
-  const onlyOwner = principal.roles.every((r) => r === 'agent-owner' || r === AGENT_ROLE)
-  return !onlyOwner || owns(principal, agent) || principal.did === agent.did
+  return readsInventory(principal) || owns(principal, agent) || principal.did === agent.did
+}
+
+/** Roles that read nothing beyond their own: an owner's agents, an agent itself, a reporter's events. */
+const NARROW_ROLES: ReadonlySet<string> = new Set(['agent-owner', AGENT_ROLE, 'reporter'])
+
+/** Whether the principal holds a role that reads the whole inventory (admin, auditor, reviewer, an approver role). */
+export function readsInventory(principal: Principal): boolean {
+  return principal.roles.some((r) => !NARROW_ROLES.has(r))
 }
 
 /**

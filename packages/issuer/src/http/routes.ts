@@ -1,7 +1,7 @@
 import { agentIdError, parseDidKey, parseDuration, type AgentKind } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 import { MAX_GRANT_TTL } from '../issuer.js'
-import { canSee, hasRole, type Principal } from '../governance/principal.js'
+import { canSee, hasRole, readsInventory, type Principal } from '../governance/principal.js'
 import type { AgentRecord } from '../store/issuer-store.js'
 import {
   agentView,
@@ -76,13 +76,16 @@ const didParam = schema.idParam('did', 128)
 const idParam = schema.idParam('id')
 
 function isOnlyOwner(principal: Principal): boolean {
-  return principal.roles.every((r) => r === 'agent-owner')
+  return !readsInventory(principal)
 }
 
 async function visibleAgent(ctx: RouteContext, did: string): Promise<AgentRecord> {
   const agent = await ctx.issuer.store.getAgent(parseDidKey(did).did)
   // What a principal may not see does not exist for them: no probing for other owners' records.
-  if (!agent || !canSee(ctx.principal, agent)) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+  // The probe itself is on record.
+  const refusal = agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
+  if (agent && !canSee(ctx.principal, agent)) await ctx.issuer.recordRefusal(ctx.principal, 'agent.read', agent.did, refusal)
+  if (!agent || !canSee(ctx.principal, agent)) throw refusal
   return agent
 }
 
@@ -210,7 +213,10 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST', url: '/agents/:did/owner', summary: 'give an agent a new owner (one suspended when its owner was retired waits for one; resume it after)', tag: 'agents', access: ['admin'],
     params: didParam, body: schema.ownerBody, success: [200],
-    handler: async ({ issuer, principal, params, body }) => ({ body: { agent: agentView(await issuer.transferAgent(params.did!, (body as { owner: string }).owner, principal)) } }),
+    handler: async ({ issuer, principal, params, body }) => {
+      const moved = await issuer.transferAgent(params.did!, (body as { owner: string }).owner, principal)
+      return { body: { agent: agentView(moved.agent), ...(moved.voided.length > 0 ? { approvalsVoided: moved.voided.map((v) => ({ ...v, level: v.level + 1 })) } : {}) } }
+    },
   },
   ...(['suspend', 'resume'] as const).map((verb): Route => ({
     method: 'POST', url: `/agents/:did/${verb}`, summary: verb === 'suspend' ? "incident response: suspend every active credential of the agent" : 'resume every suspended credential of the agent',

@@ -217,6 +217,17 @@ export interface RequestDecision {
   readonly rejudged?: { readonly risk: RiskLevel; readonly chain: readonly string[]; readonly policyVersion: number }
 }
 
+/** What a decision may look up inside its transaction, as it is then. */
+export interface DecisionFacts {
+  /** Whether two identities (DIDs or principal ids) belong to one party. */
+  sameParty(a: string, b: string): boolean
+  /** A principal's record now (disabled, expired and roles included). */
+  principal(id: string): PrincipalRecord | undefined
+}
+
+/** Where a party is looked up from: an identity (a DID or a principal id), or an agent not enrolled yet. */
+export type PartyStart = string | { readonly did: string; readonly kind: string; readonly owner: string }
+
 /** One agent retired, with the credentials that retiring it revoked. */
 export interface RetirementStep {
   readonly agent: string
@@ -378,18 +389,23 @@ export interface IssuerStore {
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput, options?: { readonly ownedAgents?: 'retire' | 'suspend' }): Promise<RetirementStep[]>
   /**
    * Gives an agent a new owner (an agent suspended because its owner was retired waits for one).
+   * `guard` sees what moves (the agent and what it owns) and what the party it joins holds, and
+   * throws to refuse; approvals of its pending requests given by its new party are voided.
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (retired, same owner), ERR_INPUT_INVALID (an employee agent's owner must be an active person), ERR_STORE
    */
-  transferAgent(did: string, owner: string, audit: (previous: AgentRecord) => AuditInput): Promise<AgentRecord>
+  transferAgent(did: string, owner: string, audit: (previous: AgentRecord, voided: readonly VoidedApproval[]) => AuditInput, guard?: (moving: readonly Holding[], joining: readonly Holding[]) => void): Promise<{ agent: AgentRecord; voided: VoidedApproval[] }>
   /**
    * What the agent's duty group holds (live credentials, and live reported delegations whose root
    * is live): the group is the whole party the agent belongs to, the person at the top of its
    * chain of owners (the topmost enrolled agent, or the DID that owns it) and every agent owned
    * from there down, of any kind. What separation of duties weighs a grant against.
    */
-  dutyGroupHoldings(agent: AgentRecord): Promise<Holding[]>
-  /** The DIDs of the agents whose owner is one of `owners` (one level). */
-  ownedAgents(owners: readonly string[]): Promise<string[]>
+  dutyGroupHoldings(start: PartyStart): Promise<Holding[]>
+  /**
+   * The top of the party an identity belongs to: two identities are one party when their tops are
+   * the same (see governance/party.ts).
+   */
+  partyTop(start: PartyStart): Promise<string>
 
   createPrincipal(principal: PrincipalRecord, audit: AuditInput): Promise<void>
   getPrincipal(id: string): Promise<PrincipalRecord | undefined>
@@ -402,6 +418,8 @@ export interface IssuerStore {
   updatePrincipal(id: string, change: (current: PrincipalRecord) => PrincipalChange, audit: (updated: PrincipalRecord, voided: readonly VoidedApproval[]) => AuditInput): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }>
   /** The enabled, unexpired principal with this token hash. */
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined>
+  /** The principal with this token hash whatever its state (to record who tried a disabled or expired token). */
+  principalByTokenAnyState(tokenSha256: string): Promise<PrincipalRecord | undefined>
   listPrincipals(): Promise<PrincipalRecord[]>
 
   /** The policy in force (the newest version), if one was ever set. */
@@ -426,7 +444,7 @@ export interface IssuerStore {
    * request; an issuance (the last approval) issues the credential and closes it.
    * @throws AgentIdError ERR_NOT_FOUND, what `decide` throws, ERR_STORE
    */
-  decideRequest(id: string, decide: (request: AccessRequestRecord) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }>
+  decideRequest(id: string, decide: (request: AccessRequestRecord, facts: DecisionFacts) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }>
   /** Expires pending requests whose time is up, each with its audit entry. */
   expireRequests(nowMs: number, audit: (request: AccessRequestRecord) => AuditInput): Promise<AccessRequestRecord[]>
 
@@ -436,7 +454,7 @@ export interface IssuerStore {
    * that nothing more is issued or requested for it.
    * @throws AgentIdError ERR_NOT_FOUND (nothing was ever issued or requested for it), ERR_CONFLICT (completed already), ERR_STORE
    */
-  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owners?: readonly string[]): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }>
+  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owner?: string): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }>
   /** Marks credentials whose `exp` has passed, each with its audit entry. */
   sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]>
 

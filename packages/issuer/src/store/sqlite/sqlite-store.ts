@@ -13,9 +13,11 @@ import type {
   AuditInput,
   CredentialDraft,
   CredentialRecord,
+  DecisionFacts,
   DelegationRecord,
   Holding,
   IssuerSetup,
+  PartyStart,
   Issuance,
   IssuedRecord,
   IssuerStore,
@@ -36,6 +38,7 @@ import type {
 } from '../issuer-store.js'
 import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
 import { GroupCommit } from './group-commit.js'
+import { canonicalIdentity, ownedClosure, ownerChain, partyMembers, partyTop } from './parties.js'
 import { preparedStatements, type Statements } from './statements.js'
 import { openDatabase, openReader } from './open-database.js'
 
@@ -211,9 +214,6 @@ export function openSqliteStore(options: SqliteStoreOptions): IssuerStore {
   return new SqliteStore(db, reader, options)
 }
 
-// How far a chain of owners is followed (a person, their assistant, its sub-agents, ...).
-const MAX_OWNER_DEPTH = 4
-
 class SqliteStore implements IssuerStore {
   readonly backend = 'sqlite'
   readonly custody: KeyCustodyStores
@@ -366,8 +366,8 @@ class SqliteStore implements IssuerStore {
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
     const agent = this.#activeAgent(draft.subject)
-    if (draft.task) this.#refuseCompletedTask(draft.task.id, agent.owner)
-    if (guard) guard(this.#dutyGroupHoldings({ did: draft.subject, kind: agent.kind, owner: agent.owner }))
+    if (draft.task) this.#refuseCompletedTask(draft.task.id, draft.subject)
+    if (guard) guard(this.#dutyGroupHoldings(draft.subject))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
     const record: CredentialRecord = {
@@ -385,35 +385,23 @@ class SqliteStore implements IssuerStore {
     return { record, jwt }
   }
 
-  // Inside a write: a completed task issues and opens nothing more, for the agents of the owner
-  // who completed it, or for every agent when an admin did.
-  #refuseCompletedTask(taskId: string, owner: string): void {
-    const done = this.#w("SELECT completed_at FROM completed_tasks WHERE task_id = ? AND owner IN ('*', ?) LIMIT 1").get(taskId, owner) as { completed_at: number } | undefined
+  // Inside a write: a completed task issues and opens nothing more, for whatever the owner who
+  // completed it owns (at any depth, the owner's own agent included), or for every agent when an
+  // admin did.
+  #refuseCompletedTask(taskId: string, subject: string): void {
+    const owners = JSON.stringify(['*', ...ownerChain(this.#w, subject)])
+    const done = this.#w('SELECT completed_at FROM completed_tasks WHERE task_id = ? AND owner IN (SELECT value FROM json_each(?)) LIMIT 1').get(taskId, owners) as { completed_at: number } | undefined
     if (done) throw agentIdError('ERR_CONFLICT', `task ${taskId} was completed at ${new Date(done.completed_at).toISOString()}: nothing more is issued for it`)
   }
 
-  // The party an agent belongs to: the top of its chain of owners (a person, enrolled or known only
-  // by the DID that owns; else the topmost agent, owned by a team) and every agent owned from there
-  // down. The agent need not be enrolled yet (enrolment with a role is judged before the insert).
-  #partyDids(agent: { readonly did: string; readonly kind: string; readonly owner: string }, sql: Statements): string[] {
-    const read = sql('SELECT did, kind, owner FROM agents WHERE did = ?')
-    let top = agent.did
-    let current: { kind: string; owner: string } | undefined = agent
-    for (let hops = 0; current && current.kind !== 'person' && current.owner.startsWith('did:') && hops < MAX_OWNER_DEPTH; hops++) {
-      top = current.owner
-      current = read.get(top) as { kind: string; owner: string } | undefined
-    }
-    const rows = sql(`WITH RECURSIVE party(did, depth) AS (
-        SELECT @top, 0
-        UNION SELECT a.did, p.depth + 1 FROM agents a JOIN party p ON a.owner = p.did WHERE p.depth < @max)
-      SELECT DISTINCT did FROM party`).all({ top, max: MAX_OWNER_DEPTH }) as Array<{ did: string }>
-    return [...new Set([agent.did, ...rows.map((r) => r.did)])]
+  // What a duty group holds: live credentials of every member of the party (suspended ones may
+  // come back), and live reported delegations to any of them whose root credential is live.
+  #dutyGroupHoldings(start: PartyStart, sql: Statements = this.#w): Holding[] {
+    return this.#holdingsOf(partyMembers(sql, start), sql)
   }
 
-  // What an agent's duty group holds: live credentials (suspended ones may come back), and live
-  // reported delegations to its members whose root credential is live.
-  #dutyGroupHoldings(agent: { readonly did: string; readonly kind: string; readonly owner: string }, sql: Statements = this.#w): Holding[] {
-    const members = JSON.stringify(this.#partyDids(agent, sql))
+  #holdingsOf(identities: readonly string[], sql: Statements = this.#w): Holding[] {
+    const members = JSON.stringify(identities)
     const now = Math.floor(this.#now() / 1000)
     const credentials = (sql(`SELECT * FROM credentials WHERE status != 'revoked' AND expires > ? AND subject IN (SELECT value FROM json_each(?)) ORDER BY issued_at, id`)
       .all(now, members) as CredentialRow[]).map(toCredential)
@@ -426,13 +414,12 @@ class SqliteStore implements IssuerStore {
     ]
   }
 
-  dutyGroupHoldings(agent: AgentRecord): Promise<Holding[]> {
-    return this.#read('read duty group', () => this.#dutyGroupHoldings(agent, this.#r))
+  dutyGroupHoldings(start: PartyStart): Promise<Holding[]> {
+    return this.#read('read duty group', () => this.#dutyGroupHoldings(start, this.#r))
   }
 
-  ownedAgents(owners: readonly string[]): Promise<string[]> {
-    return this.#read('read owned agents', () =>
-      (this.#r('SELECT did FROM agents WHERE owner IN (SELECT value FROM json_each(?)) ORDER BY did').all(JSON.stringify(owners)) as Array<{ did: string }>).map((r) => r.did))
+  partyTop(start: PartyStart): Promise<string> {
+    return this.#read('read party', () => partyTop(this.#r, start))
   }
 
   // A random free slot in the newest revocation list (herd privacy: the index says nothing about
@@ -483,6 +470,8 @@ class SqliteStore implements IssuerStore {
           ? this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'active' ORDER BY issued_at, id").all(target.agent)
           : this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'suspended' AND suspended_for IS NOT 'credential' ORDER BY issued_at, id").all(target.agent)) as CredentialRow[]
         if (!suspended && agent.suspended_at === null && rows.length === 0) throw agentIdError('ERR_CONFLICT', `agent ${target.agent} is not suspended`)
+        // An agent whose owner was retired waits for a new owner before it comes back.
+        if (!suspended && this.#ownerRetired(target.agent)) throw agentIdError('ERR_CONFLICT', `the owner of ${target.agent} is retired: give it a new owner first (agent transfer)`)
         this.#w('UPDATE agents SET suspended_at = ? WHERE did = ?').run(suspended ? this.#now() : null, target.agent)
       }
       const noSlot = rows.find((r) => r.suspension_list === null)
@@ -497,17 +486,25 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  // Inside a write: whether the agent's owner (as a DID, or the person a principal id speaks for)
+  // is a retired agent.
+  #ownerRetired(did: string): boolean {
+    const row = this.#w('SELECT owner FROM agents WHERE did = ?').get(did) as { owner: string } | undefined
+    if (!row) return false
+    const owner = this.#w('SELECT status FROM agents WHERE did = ?').get(canonicalIdentity(this.#w, row.owner)) as { status: string } | undefined
+    return owner?.status === 'retired'
+  }
+
   retireAgent(did: string, audit: (step: RetirementStep) => AuditInput, options: { readonly ownedAgents?: 'retire' | 'suspend' } = {}): Promise<RetirementStep[]> {
     return this.#write(`retire ${did}`, () => {
       const self = this.#w('SELECT status FROM agents WHERE did = ?').get(did) as { status: string } | undefined
-      // The person's own principals, and whatever they own, as a DID or under a principal's id.
-      const principals = (this.#w('SELECT id FROM principals WHERE (did = ? OR id = ?) AND disabled_at IS NULL ORDER BY id').all(did, did) as Array<{ id: string }>).map((p) => p.id)
-      const owners = JSON.stringify([did, ...principals])
-      const owned = this.#w(`WITH RECURSIVE owned(did, depth) AS (
-          SELECT did, 1 FROM agents WHERE owner IN (SELECT value FROM json_each(@owners)) AND did != @did
-          UNION SELECT a.did, o.depth + 1 FROM agents a JOIN owned o ON a.owner = o.did WHERE o.depth < @max)
-        SELECT a.did FROM agents a WHERE a.did IN (SELECT did FROM owned) AND a.status = 'active' ORDER BY a.created_at, a.did`).all({ owners, did, max: MAX_OWNER_DEPTH }) as Array<{ did: string }>
-      const ownsAny = this.#w('SELECT 1 FROM agents WHERE owner IN (SELECT value FROM json_each(?)) LIMIT 1').get(owners)
+      // Everything the DID owns, at any depth, as a DID or under the id of a principal that speaks
+      // for it (disabled ones too); and every principal bound to any of them.
+      const closure = JSON.stringify(ownedClosure(this.#w, did))
+      const owned = this.#w(`SELECT did FROM agents WHERE did IN (SELECT value FROM json_each(?)) AND did != ? AND status = 'active' ORDER BY created_at, did`).all(closure, did) as Array<{ did: string }>
+      const principals = (this.#w('SELECT id FROM principals WHERE (id IN (SELECT value FROM json_each(@closure)) OR did IN (SELECT value FROM json_each(@closure))) AND disabled_at IS NULL ORDER BY id')
+        .all({ closure }) as Array<{ id: string }>).map((p) => p.id)
+      const ownsAny = this.#w('SELECT 1 FROM agents WHERE did IN (SELECT value FROM json_each(?)) AND did != ? LIMIT 1').get(closure, did)
       if (!self && !ownsAny) throw agentIdError('ERR_NOT_FOUND', `${did} is neither an enrolled agent nor an owner of one`)
       const targets = [...(self?.status === 'active' ? [{ did, cascadeFrom: undefined }] : []), ...owned.map((e) => ({ did: e.did, cascadeFrom: did }))]
       if (targets.length === 0 && principals.length === 0) throw agentIdError('ERR_CONFLICT', self ? `agent ${did} is already retired` : `${did} has no active agents`)
@@ -557,7 +554,7 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  transferAgent(did: string, owner: string, audit: (previous: AgentRecord) => AuditInput): Promise<AgentRecord> {
+  transferAgent(did: string, owner: string, audit: (previous: AgentRecord, voided: readonly VoidedApproval[]) => AuditInput, guard?: (moving: readonly Holding[], joining: readonly Holding[]) => void): Promise<{ agent: AgentRecord; voided: VoidedApproval[] }> {
     return this.#write(`transfer ${did}`, () => {
       const row = this.#w('SELECT * FROM agents WHERE did = ?').get(did) as AgentRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
@@ -567,17 +564,29 @@ class SqliteStore implements IssuerStore {
       const next: AgentRecord = { ...previous, owner }
       this.#checkPersonRoles(next)
       // The new owner is active, and not owned by this agent (no cycle of owners).
-      const up = this.#w('SELECT status, owner FROM agents WHERE did = ?')
-      let cursor: string | undefined = owner
-      for (let hops = 0; cursor !== undefined && hops <= MAX_OWNER_DEPTH; hops++) {
-        if (cursor === did) throw agentIdError('ERR_INPUT_INVALID', `${owner} is owned by ${did}: owners cannot form a cycle`)
-        const r = up.get(cursor) as { status: string; owner: string } | undefined
-        if (r && hops === 0 && r.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner} is retired and cannot own agents`)
-        cursor = r?.owner
+      const moving = ownedClosure(this.#w, did)
+      if (moving.includes(canonicalIdentity(this.#w, owner))) throw agentIdError('ERR_INPUT_INVALID', `${owner} is owned by ${did}: owners cannot form a cycle`)
+      const up = this.#w('SELECT status FROM agents WHERE did = ?').get(canonicalIdentity(this.#w, owner)) as { status: string } | undefined
+      if (up && up.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner} is retired and cannot own agents`)
+      // What moves (the agent and what it owns) must not give the party it joins both sides of a duty.
+      if (guard) {
+        // A team owner makes the agent the top of its own party: it joins nothing.
+        const team = !owner.startsWith('did:') && !this.#w('SELECT 1 FROM principals WHERE id = ?').get(owner)
+        const joining = team ? [] : this.#holdingsOf(partyMembers(this.#w, owner).filter((m) => !moving.includes(m)))
+        guard(this.#holdingsOf(moving), joining)
       }
       this.#w('UPDATE agents SET owner = ? WHERE did = ?').run(owner, did)
-      this.#appendAudit(audit(previous))
-      return next
+      // Approvals of its pending requests given by its new party no longer count.
+      const newParty = new Set(partyMembers(this.#w, did))
+      const approvers = (this.#w(`SELECT DISTINCT a.principal FROM approvals a JOIN access_requests r ON r.id = a.request_id WHERE r.status = 'pending' AND r.subject IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(moving)) as Array<{ principal: string }>).map((a) => a.principal).filter((p) => newParty.has(canonicalIdentity(this.#w, p)) || newParty.has(p))
+      const movingSet = new Set(moving)
+      const voided = this.#voidApprovals(approvers, (a) => {
+        const subject = (this.#w('SELECT subject FROM access_requests WHERE id = ?').get(a.request_id) as { subject: string }).subject
+        return movingSet.has(subject)
+      })
+      this.#appendAudit(audit(previous, voided))
+      return { agent: next, voided }
     })
   }
 
@@ -640,10 +649,11 @@ class SqliteStore implements IssuerStore {
       const updated = toPrincipal(next)
       if (updated.disabledAt === undefined && current.disabledAt !== undefined) this.#refuseSecondPrincipal(updated)
       // Nobody locks the issuer out of itself through the API: the last enabled admin stays.
-      const stillAdmin = updated.disabledAt === undefined && updated.roles.includes('admin')
+      // An admin whose token expires does not keep the issuer reachable either.
+      const stillAdmin = updated.disabledAt === undefined && updated.roles.includes('admin') && updated.expiresAt === undefined
       if (!stillAdmin && current.roles.includes('admin') && current.disabledAt === undefined) {
-        const others = this.#w("SELECT 1 FROM principals, json_each(principals.roles) r WHERE r.value = 'admin' AND principals.disabled_at IS NULL AND principals.id != ? LIMIT 1").get(id)
-        if (!others) throw agentIdError('ERR_CONFLICT', `${id} is the last enabled admin: create or enable another admin first`)
+        const others = this.#w("SELECT 1 FROM principals, json_each(principals.roles) r WHERE r.value = 'admin' AND principals.disabled_at IS NULL AND principals.expires_at IS NULL AND principals.id != ? LIMIT 1").get(id)
+        if (!others) throw agentIdError('ERR_CONFLICT', `${id} is the last enabled admin without an expiry: create or enable another admin first`)
       }
       this.#w('UPDATE principals SET roles = ?, token_sha256 = ?, disabled_at = ?, expires_at = ? WHERE id = ?').run(next.roles, next.token_sha256, next.disabled_at, next.expires_at, id)
       // Approvals stop counting once their principal is disabled or no longer holds their role.
@@ -656,6 +666,13 @@ class SqliteStore implements IssuerStore {
   principalByToken(tokenSha256: string): Promise<PrincipalRecord | undefined> {
     return this.#read('authenticate', () => {
       const row = this.#r('SELECT * FROM principals WHERE token_sha256 = ? AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > ?)').get(tokenSha256, this.#now()) as PrincipalRow | undefined
+      return row && toPrincipal(row)
+    })
+  }
+
+  principalByTokenAnyState(tokenSha256: string): Promise<PrincipalRecord | undefined> {
+    return this.#read('look up a token', () => {
+      const row = this.#r('SELECT * FROM principals WHERE token_sha256 = ?').get(tokenSha256) as PrincipalRow | undefined
       return row && toPrincipal(row)
     })
   }
@@ -706,8 +723,8 @@ class SqliteStore implements IssuerStore {
 
   // Inside a write: the agent must be active and not suspended, and the same request not pending.
   #insertRequest(request: AccessRequestRecord, audit: AuditInput): void {
-    const agent = this.#activeAgent(request.subject)
-    if (request.task) this.#refuseCompletedTask(request.task.id, agent.owner)
+    this.#activeAgent(request.subject)
+    if (request.task) this.#refuseCompletedTask(request.task.id, request.subject)
     const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
     const task = request.task ? JSON.stringify(request.task) : null
     const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
@@ -742,11 +759,17 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  decideRequest(id: string, decide: (request: AccessRequestRecord) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }> {
+  decideRequest(id: string, decide: (request: AccessRequestRecord, facts: DecisionFacts) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }> {
     return this.#write(`decide request ${id}`, async () => {
       const request = this.#loadRequest(id, true)
       if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${id}`)
-      const { approval, audit, issuance, rejudged } = decide(request)
+      const { approval, audit, issuance, rejudged } = decide(request, {
+        sameParty: (a, b) => partyTop(this.#w, a) === partyTop(this.#w, b),
+        principal: (principalId) => {
+          const row = this.#w('SELECT * FROM principals WHERE id = ?').get(principalId) as PrincipalRow | undefined
+          return row && toPrincipal(row)
+        },
+      })
       if (rejudged) {
         this.#w('UPDATE access_requests SET risk = ?, chain = ?, policy_version = ? WHERE id = ?').run(rejudged.risk, JSON.stringify(rejudged.chain), rejudged.policyVersion, id)
       }
@@ -776,13 +799,13 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owners?: readonly string[]): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
+  completeTask(taskId: string, by: string, audit: (ended: { revoked: readonly CredentialRecord[]; requestsClosed: readonly string[] }) => AuditInput, owner?: string): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
     return this.#write(`complete task ${taskId}`, () => {
-      // With owners, only what concerns their agents: a task id is chosen by requesters and
-      // another owner's agent may use the same one.
-      const scope = owners === undefined ? '' : 'AND subject IN (SELECT did FROM agents WHERE owner IN (SELECT value FROM json_each(@owners)))'
-      const args = { task: taskId, owners: JSON.stringify(owners ?? []) }
-      const done = owners === undefined ? ['*'] : owners
+      // With an owner, only what concerns what it owns (at any depth, its own agent included): a
+      // task id is chosen by requesters and another owner's agent may use the same one.
+      const scope = owner === undefined ? '' : 'AND subject IN (SELECT value FROM json_each(@owned))'
+      const args = { task: taskId, owned: JSON.stringify(owner === undefined ? [] : ownedClosure(this.#w, owner)) }
+      const done = owner === undefined ? ['*'] : [canonicalIdentity(this.#w, owner)]
       if (this.#w("SELECT 1 FROM completed_tasks WHERE task_id = ? AND owner IN (SELECT value FROM json_each(?)) LIMIT 1").get(taskId, JSON.stringify(['*', ...done]))) {
         throw agentIdError('ERR_CONFLICT', `task ${taskId} is completed already`)
       }
@@ -797,7 +820,7 @@ class SqliteStore implements IssuerStore {
       const close = this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?")
       for (const id of pending) close.run(now, id)
       const record = this.#w('INSERT INTO completed_tasks (task_id, owner, completed_at, completed_by) VALUES (?, ?, ?, ?)')
-      for (const owner of done) record.run(taskId, owner, now, by)
+      for (const who of done) record.run(taskId, who, now, by)
       const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
       this.#appendAudit(audit({ revoked, requestsClosed: pending }))
       return { revoked, requestsClosed: pending }
