@@ -167,6 +167,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     unsubscribe()
     events.closeAll()
   })
+  // While draining, every answer closes its connection: one that turns idle after its request is
+  // answered would otherwise hold the stop for the keep-alive timeout (72 s).
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close')
+  })
   // Node answers these itself, with an empty body, unless told otherwise: CONNECT (no route is a
   // proxy) and an Expect other than 100-continue.
   app.server.on('connect', (request: { method?: string; url?: string }, socket: Socket) => writeRawError(socket, 404, 'Not Found', 'ERR_NOT_FOUND', `no route ${request.method ?? 'CONNECT'} ${request.url ?? ''}`))
