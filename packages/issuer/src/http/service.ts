@@ -400,7 +400,11 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   const events = (app as unknown as { statusEvents: StatusEventHub }).statusEvents
   const checkInterval = options.statusCheckIntervalMs ?? 5000
   const checkpoints = { everyEntries: options.checkpointEveryEntries ?? 1000, everyMs: options.checkpointEveryMs ?? 60_000 }
-  let checkpointing: Promise<unknown> = Promise.resolve()
+  // A checkpoint at start for whatever the last run left unsigned: a service that is restarted
+  // more often than the interval would otherwise never sign one.
+  let checkpointing: Promise<unknown> = checkInterval > 0
+    ? issuer.checkpoint().catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
+    : Promise.resolve()
   const checker = checkInterval > 0 ? setInterval(() => {
     void events.check()
     events.ping()
