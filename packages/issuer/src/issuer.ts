@@ -540,10 +540,11 @@ export class Issuer {
 
   /**
    * Revokes a credential, for good. Verifiers refuse it once they hold a status list published
-   * after this (`publishStatusList`), and with it every delegation below it.
-   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
+   * after this (`publishStatusList`), and with it every delegation below it. Revoking it again
+   * changes nothing (`changed: false`): a client may retry a revocation whose answer it lost.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_STORE
    */
-  async revoke(credentialId: string, by: string | Principal, reason?: string): Promise<CredentialRecord> {
+  async revoke(credentialId: string, by: string | Principal, reason?: string): Promise<{ record: CredentialRecord; changed: boolean }> {
     const actor = asPrincipal(by).id
     return this.#changesStatus(this.store.revokeCredential(credentialId, (r) => ({
       actor, action: 'credential.revoke', target: r.id,

@@ -11,8 +11,10 @@ export function registerRevoke(program: Command, ctx: CommandContext): void {
     .action(async (id: string, opts: { reason?: string }) => {
       checkCredentialId(id)
       if (opts.reason !== undefined && opts.reason.length > 256) throw agentIdError('ERR_INPUT_INVALID', '--reason must be at most 256 characters')
-      const record = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/revoke`, opts.reason !== undefined ? { reason: opts.reason } : {})).body as { id: string; subject: string; status: string }
-      ctx.out().result({ id: record.id, subject: record.subject, status: record.status }, () => `revoked ${record.id} (of ${record.subject}); run "agentid status publish" so that verifiers learn it`)
+      const record = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/revoke`, opts.reason !== undefined ? { reason: opts.reason } : {})).body as { id: string; subject: string; status: string; changed: boolean }
+      ctx.out().result({ id: record.id, subject: record.subject, status: record.status, changed: record.changed }, () => record.changed
+        ? `revoked ${record.id} (of ${record.subject}); run "agentid status publish" so that verifiers learn it`
+        : `${record.id} was revoked already; nothing changed`)
     })
 }
 
@@ -23,8 +25,10 @@ export function registerSuspend(program: Command, ctx: CommandContext): void {
       .description(suspended ? 'suspend a credential (reversible: resume lifts it); publish the status lists after' : 'lift the suspension of a credential; publish the status lists after')
       .action(async (id: string) => {
         checkCredentialId(id)
-        const changed = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/${name}`)).body as { id: string; status: string }
-        ctx.out().result({ id: changed.id, status: changed.status }, () => `${changed.id} is ${changed.status}; run "agentid status publish" so that verifiers learn it`)
+        const answer = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(id)}/${name}`)).body as { id: string; status: string; changed: boolean }
+        ctx.out().result({ id: answer.id, status: answer.status, changed: answer.changed }, () => answer.changed
+          ? `${answer.id} is ${answer.status}; run "agentid status publish" so that verifiers learn it`
+          : `${answer.id} is ${answer.status} already; nothing changed`)
       })
   }
 }

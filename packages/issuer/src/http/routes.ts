@@ -223,7 +223,7 @@ export const ROUTES: readonly Route[] = [
     tag: 'agents', access: ['admin', 'security'], params: didParam, body: schema.emptyBody, success: [200],
     handler: async ({ issuer, principal, params }) => {
       const changed = await issuer.setSuspended({ agent: parseDidKey(params.did!).did }, verb === 'suspend', principal)
-      return { body: { [verb === 'suspend' ? 'suspended' : 'resumed']: changed.map((c) => c.id) } }
+      return { body: { [verb === 'suspend' ? 'suspended' : 'resumed']: changed.map((c) => c.id), changed: changed.length > 0 } }
     },
   })),
   {
@@ -248,13 +248,18 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'POST', url: '/credentials/:id/revoke', summary: 'revoke a credential, for good', tag: 'credentials', access: ['admin', 'security'], params: idParam, body: schema.reasonBody, success: [200],
-    handler: async ({ issuer, principal, params, body }) => ({ body: credentialView(await issuer.revoke(params.id!, principal, body?.reason as string | undefined)) }),
+    handler: async ({ issuer, principal, params, body }) => {
+      const { record, changed } = await issuer.revoke(params.id!, principal, body?.reason as string | undefined)
+      return { body: { ...credentialView(record), changed } }
+    },
   },
   ...(['suspend', 'resume'] as const).map((verb): Route => ({
     method: 'POST', url: `/credentials/:id/${verb}`, summary: `${verb} one credential`, tag: 'credentials', access: ['admin', 'security'], params: idParam, body: schema.emptyBody, success: [200],
     handler: async ({ issuer, principal, params }) => {
       const [changed] = await issuer.setSuspended({ credentialId: params.id! }, verb === 'suspend', principal)
-      return { body: credentialView(changed!) }
+      // In that state already (a retry): the record as it is, and that nothing changed.
+      const record = changed ?? (await issuer.store.getCredential(params.id!))!
+      return { body: { ...credentialView(record), changed: changed !== undefined } }
     },
   })),
   {

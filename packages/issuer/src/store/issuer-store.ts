@@ -366,14 +366,16 @@ export interface IssuerStore {
     guard?: Issuance['guard'],
   ): Promise<IssuedRecord>
   /**
-   * Revokes a credential: final, and published with the next status list.
-   * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already revoked), ERR_STORE
+   * Revokes a credential: final, and published with the next status list. Revoking a revoked one
+   * changes nothing (`changed: false`, no audit entry): a retry is safe.
+   * @throws AgentIdError ERR_NOT_FOUND, ERR_STORE
    */
-  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord>
+  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<{ record: CredentialRecord; changed: boolean }>
   /**
    * Suspends (`suspended: true`) or resumes credentials: one by id, or all of an agent's (then the
    * agent itself too: it is issued nothing until resumed). Revoked credentials stay revoked; a
-   * credential without a suspension slot cannot be suspended.
+   * credential without a suspension slot cannot be suspended. A target already in the state asked
+   * for changes nothing (an empty list, no audit entry): a retry is safe.
    * @returns the credentials changed
    * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
    */

@@ -438,15 +438,16 @@ class SqliteStore implements IssuerStore {
     throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
   }
 
-  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord> {
+  revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<{ record: CredentialRecord; changed: boolean }> {
     return this.#write(`revoke credential ${id}`, () => {
       const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
-      if (row.status === 'revoked') throw agentIdError('ERR_CONFLICT', `credential ${id} is already revoked`)
+      // Revoked already (a retry whose answer was lost): the same end state, nothing to do.
+      if (row.status === 'revoked') return { record: toCredential(row), changed: false }
       this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
       const record = toCredential({ ...row, status: 'revoked' })
       this.#appendAudit(audit(record))
-      return record
+      return { record, changed: true }
     })
   }
 
@@ -458,6 +459,8 @@ class SqliteStore implements IssuerStore {
       if ('credentialId' in target) {
         const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(target.credentialId) as CredentialRow | undefined
         if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${target.credentialId}`)
+        // In the state asked for already (a retry whose answer was lost): nothing changes.
+        if (row.status === (suspended ? 'suspended' : 'active')) return []
         if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
         // A credential its agent's suspension stopped comes back with its agent, not on its own.
         if (!suspended && row.suspended_for === 'agent') throw agentIdError('ERR_CONFLICT', `credential ${row.id} is suspended with its agent ${row.subject}: resume the agent`)
@@ -469,7 +472,8 @@ class SqliteStore implements IssuerStore {
         rows = (suspended
           ? this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'active' ORDER BY issued_at, id").all(target.agent)
           : this.#w("SELECT * FROM credentials WHERE subject = ? AND status = 'suspended' AND suspended_for IS NOT 'credential' ORDER BY issued_at, id").all(target.agent)) as CredentialRow[]
-        if (!suspended && agent.suspended_at === null && rows.length === 0) throw agentIdError('ERR_CONFLICT', `agent ${target.agent} is not suspended`)
+        // In the state asked for already: nothing changes, nothing is recorded.
+        if (rows.length === 0 && (agent.suspended_at !== null) === suspended) return []
         // An agent whose owner was retired waits for a new owner before it comes back.
         if (!suspended && this.#ownerRetired(target.agent)) throw agentIdError('ERR_CONFLICT', `the owner of ${target.agent} is retired: give it a new owner first (agent transfer)`)
         this.#w('UPDATE agents SET suspended_at = ? WHERE did = ?').run(suspended ? this.#now() : null, target.agent)
