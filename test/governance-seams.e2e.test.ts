@@ -17,6 +17,15 @@ describe('governance seams found by review (real service on 127.0.0.1)', functio
     await t.close()
   })
 
+  // A person and her personal assistant, enrolled.
+  async function household(name: string) {
+    const person = generateAgentKey()
+    const assistant = generateAgentKey()
+    await t.issuer.registerAgent({ did: person.did, name, kind: 'person', owner: 'finance' }, 'test')
+    await t.issuer.registerAgent({ did: assistant.did, name: `${name}-assistant`, kind: 'employee', owner: person.did }, 'test')
+    return { person, assistant }
+  }
+
   describe('parties, duties, tasks and transfers across every way a person owns agents', () => {
     const permissive = () => {
       const p = policyToJson(DEFAULT_POLICY)
@@ -35,12 +44,9 @@ describe('governance seams found by review (real service on 127.0.0.1)', functio
     })
 
     it('F2 a principal bound to an agent its person owns cannot decide for that person or her other agents', async () => {
-      const person = generateAgentKey()
+      const { person, assistant } = await household('pia')
       const etl = generateAgentKey()
-      const assistant = generateAgentKey()
-      await t.issuer.registerAgent({ did: person.did, name: 'pia', kind: 'person', owner: 'finance' }, 'test')
       await t.issuer.registerAgent({ did: etl.did, name: 'pia-etl', kind: 'company', owner: person.did }, 'test')
-      await t.issuer.registerAgent({ did: assistant.did, name: 'pia-assistant', kind: 'employee', owner: person.did }, 'test')
       // A service principal for her company agent (bound to its DID), given an approver role.
       const etlToken = (await t.issuer.createPrincipal({ id: 'pia-etl-svc', roles: ['ai-ops'], did: etl.did }, 'test')).token
       const results: string[] = []
@@ -278,15 +284,15 @@ describe('governance seams found by review (real service on 127.0.0.1)', functio
   describe('retirement cascades to the principals of retired agents; read probes on record; a principal disabled mid-decision', () => {
 
     it('C1 principals bound to agents retired in a cascade are disabled with them', async () => {
-      const person = generateAgentKey()
-      const assistant = generateAgentKey()
+      const { person, assistant } = await household('pia2')
       const stranger = generateAgentKey()
-      await t.issuer.registerAgent({ did: person.did, name: 'pia', kind: 'person', owner: 'finance' }, 'test')
-      await t.issuer.registerAgent({ did: assistant.did, name: 'pia-assistant', kind: 'employee', owner: person.did }, 'test')
       await t.issuer.registerAgent({ did: stranger.did, name: 'stranger', kind: 'service', owner: 'ops' }, 'test')
       const tok = (await t.issuer.createPrincipal({ id: 'pia-assistant-svc', roles: ['ai-ops', 'reviewer'], did: assistant.did }, 'test')).token
       const retired = await t.call(t.tokens.admin, 'POST', `/agents/${person.did}/retire`, {})
       assert.equal(retired.status, 200)
+      // Nobody who has left owns a new agent, of any kind.
+      const late = await t.call(t.tokens.admin, 'POST', '/agents', { did: generateAgentKey().did, name: 'late-etl', kind: 'company', owner: person.did })
+      assert.deepEqual([late.status, late.body.error?.code], [409, 'ERR_CONFLICT'])
       const r = await t.call(t.tokens.admin, 'POST', '/requests', { subject: stranger.did, entitlements: [{ resource: 'db:s', actions: ['write'] }], ttl: '1h' })
       const who = await t.call(tok, 'GET', '/whoami')
       const a = await t.call(tok, 'POST', `/requests/${r.body.request.id}/approve`, {})

@@ -312,11 +312,12 @@ class SqliteStore implements IssuerStore {
   // another enrolment running at the same time cannot slip between check and insert): an
   // employee agent's owner, when enrolled, is an active person; and a DID that employee agents
   // name as their owner can only be enrolled as a person.
+  // Any kind: nobody who has left owns an agent (as a DID, or through a principal's id).
   #checkPersonRoles(agent: AgentRecord): void {
+    const owner = this.#w('SELECT name, kind, status FROM agents WHERE did = ?').get(canonicalIdentity(this.#w, agent.owner)) as { name: string; kind: string; status: string } | undefined
+    if (owner && owner.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner.name} (${agent.owner}) is retired and cannot own agents`)
     if (agent.kind === 'employee') {
-      const owner = this.#w('SELECT name, kind, status FROM agents WHERE did = ?').get(agent.owner) as { name: string; kind: string; status: string } | undefined
       if (owner && owner.kind !== 'person') throw agentIdError('ERR_INPUT_INVALID', `an employee agent's owner must be a person; ${agent.owner} is enrolled as a ${owner.kind} agent`)
-      if (owner && owner.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner.name} (${agent.owner}) is retired: no assistant can be enrolled for them`)
     } else if (agent.kind !== 'person' && this.#w("SELECT 1 FROM agents WHERE owner = ? AND kind = 'employee'").get(agent.did)) {
       throw agentIdError('ERR_INPUT_INVALID', `${agent.did} owns employee agents: enrol it as a person`)
     }
@@ -354,18 +355,17 @@ class SqliteStore implements IssuerStore {
   }
 
   // Inside a write: the agent, enrolled, active and not suspended now (not when the caller looked).
-  #activeAgent(did: string): { kind: string; owner: string } {
-    const agent = this.#w('SELECT status, kind, owner, suspended_at FROM agents WHERE did = ?').get(did) as { status: string; kind: string; owner: string; suspended_at: number | null } | undefined
+  #assertActiveAgent(did: string): void {
+    const agent = this.#w('SELECT status, suspended_at FROM agents WHERE did = ?').get(did) as { status: string; suspended_at: number | null } | undefined
     if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
     if (agent.status !== 'active') throw agentIdError('ERR_CONFLICT', `agent ${did} is ${agent.status}`)
     if (agent.suspended_at !== null) throw agentIdError('ERR_CONFLICT', `agent ${did} is suspended; resume it first`)
-    return agent
   }
 
   // Inside a transaction: the agent must be active now (not when the caller looked), then the
   // status slot, the signature, the row and its audit entry.
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
-    const agent = this.#activeAgent(draft.subject)
+    this.#assertActiveAgent(draft.subject)
     if (draft.task) this.#refuseCompletedTask(draft.task.id, draft.subject)
     if (guard) guard(this.#dutyGroupHoldings(draft.subject))
     const allocation = this.#allocateStatusIndex()
@@ -567,11 +567,9 @@ class SqliteStore implements IssuerStore {
       const previous = toAgent(row)
       const next: AgentRecord = { ...previous, owner }
       this.#checkPersonRoles(next)
-      // The new owner is active, and not owned by this agent (no cycle of owners).
+      // Not owned by this agent (no cycle of owners); #checkPersonRoles saw that the owner is active.
       const moving = ownedClosure(this.#w, did)
       if (moving.includes(canonicalIdentity(this.#w, owner))) throw agentIdError('ERR_INPUT_INVALID', `${owner} is owned by ${did}: owners cannot form a cycle`)
-      const up = this.#w('SELECT status FROM agents WHERE did = ?').get(canonicalIdentity(this.#w, owner)) as { status: string } | undefined
-      if (up && up.status !== 'active') throw agentIdError('ERR_CONFLICT', `${owner} is retired and cannot own agents`)
       // What moves (the agent and what it owns) must not give the party it joins both sides of a duty.
       if (guard) {
         // A team owner makes the agent the top of its own party: it joins nothing.
@@ -727,7 +725,7 @@ class SqliteStore implements IssuerStore {
 
   // Inside a write: the agent must be active and not suspended, and the same request not pending.
   #insertRequest(request: AccessRequestRecord, audit: AuditInput): void {
-    this.#activeAgent(request.subject)
+    this.#assertActiveAgent(request.subject)
     if (request.task) this.#refuseCompletedTask(request.task.id, request.subject)
     const entitlements = JSON.stringify(request.entitlements.map(entitlementToJson))
     const task = request.task ? JSON.stringify(request.task) : null
