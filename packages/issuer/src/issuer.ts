@@ -147,6 +147,8 @@ export class Issuer {
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
+  // When a disabled or expired principal's token was last recorded (bounded by the principals).
+  readonly #staleTokenSeen = new Map<string, number>()
   /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
   readonly allowPrivateWebhooks: boolean
 
@@ -912,7 +914,12 @@ export class Issuer {
     const record = await this.store.principalByToken(tokenHash(token))
     if (!record) {
       const stale = await this.store.principalByTokenAnyState(tokenHash(token))
-      if (stale) await this.recordRefusal({ id: stale.id, roles: stale.roles }, 'authenticate', stale.id, { code: 'ERR_UNAUTHORIZED', message: stale.disabledAt !== undefined ? 'a disabled principal\'s token' : 'an expired token' })
+      // Once a minute per principal at most: a leaked old token must not let anyone fill the log.
+      const now = this.#now()
+      if (stale && now - (this.#staleTokenSeen.get(stale.id) ?? -Infinity) >= 60_000) {
+        this.#staleTokenSeen.set(stale.id, now)
+        await this.recordRefusal({ id: stale.id, roles: stale.roles }, 'authenticate', stale.id, { code: 'ERR_UNAUTHORIZED', message: stale.disabledAt !== undefined ? 'a disabled principal\'s token' : 'an expired token' })
+      }
       return undefined
     }
     return { id: record.id, roles: record.roles, ...(record.did ? { did: record.did } : {}), ...(record.expiresAt !== undefined ? { expiresAt: record.expiresAt } : {}) }
