@@ -60,6 +60,8 @@ export async function startTestService(options: {
   timeouts?: Pick<ServiceOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'statusCheckIntervalMs'>
   /** Limits a test is about: connections per address, event streams. */
   limits?: Pick<ServiceOptions, 'maxConnectionsPerAddress' | 'statusEvents'>
+  /** The OAuth authorization server's settings (DPoP nonces, token lifetime). */
+  oauth?: ServiceOptions['oauth']
 } = {}): Promise<TestService> {
   const home = mkdtempSync(join(tmpdir(), 'agentid-service-'))
   const port = await freePort()
@@ -72,7 +74,7 @@ export async function startTestService(options: {
     tokens[role as RoleName] = (await issuer.createPrincipal({ id: p.id, roles: [...p.roles], ...owner }, 'test')).token
   }
   // Rate limits off unless a test is about them: tests fire requests faster than any client would.
-  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: options.log ?? (() => undefined), ...(options.monitor ? { monitor: options.monitor } : {}), ...options.timeouts, ...options.limits }).catch(async (error: unknown) => {
+  const service = await startService(issuer, { port, sweepIntervalMs: 0, rateLimits: options.rateLimits ?? false, log: options.log ?? (() => undefined), ...(options.monitor ? { monitor: options.monitor } : {}), ...options.timeouts, ...options.limits, ...(options.oauth ? { oauth: options.oauth } : {}) }).catch(async (error: unknown) => {
     await issuer.close()
     rmSync(home, { recursive: true, force: true })
     throw error

@@ -20,3 +20,5 @@ export type { MutualFetch, MutualFetchOptions, MutualHttpOptions, MutualRequestC
 export type { HelloLimits } from './mutual/hello-limiter.js'
 export { bodyHash, PROOF_TYPE, readProof, signProof } from './mutual/request-proof.js'
 export type { ProofClaims } from './mutual/request-proof.js'
+export { createDpopProof, createJwtBearerAssertion } from './oauth/dpop.js'
+export type { DpopProofOptions, JwtBearerAssertionOptions } from './oauth/dpop.js'

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import {
+  encodeBase64url,
   AGENTID_CONTEXT_V1,
   agentIdError,
   conflictsTouched,
@@ -147,6 +148,7 @@ export class Issuer {
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
+  #issuerKeyRef: string | undefined
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
   readonly #staleTokenSeen = new Map<string, number>()
   /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
@@ -459,7 +461,7 @@ export class Issuer {
    * principal's token; the routes an owner's probe for an agent it may not see.
    */
   async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
-    await this.store.recordRefusal({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
+    await this.store.recordEvent({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
   }
 
   async #issueNow(agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
@@ -1130,7 +1132,7 @@ export class Issuer {
     const url = parseWebhookUrl(input.url)
     const refused = this.allowPrivateWebhooks ? undefined : refusedHostReason(new URL(url).hostname)
     if (refused) {
-      await this.store.recordRefusal({ actor: principal.id, action: 'webhook.refuse', target: url, details: { url, reason: refused } })
+      await this.store.recordEvent({ actor: principal.id, action: 'webhook.refuse', target: url, details: { url, reason: refused } })
       throw agentIdError('ERR_INPUT_INVALID', `"url" points at ${refused}: webhooks go to public addresses; run the service with --allow-private-webhooks to allow it`)
     }
     const events = input.events ?? [...WEBHOOK_EVENTS]
@@ -1147,6 +1149,28 @@ export class Issuer {
   async deleteWebhook(id: string, by: string | Principal): Promise<void> {
     const principal = requireRole(by, 'admin', 'manage webhooks')
     await this.store.deleteWebhook(id, { actor: principal.id, action: 'webhook.delete', target: id, details: {} })
+  }
+
+  /** The issuer's clock, milliseconds since the epoch (injected in tests). */
+  now(): number {
+    return this.#now()
+  }
+
+  /** The base URL verifiers reach this issuer at: status lists, and the OAuth issuer identifier. */
+  get publicUrl(): string {
+    return this.#publicUrl
+  }
+
+  /**
+   * Signs a JWT that is not a credential (an OAuth access token) with the issuer key, through
+   * Veramo's key manager: header `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
+   */
+  async signJwt(typ: string, payload: Record<string, unknown>): Promise<string> {
+    this.#issuerKeyRef ??= (await this.#agent.didManagerGet({ did: this.did })).keys[0]?.kid
+    if (this.#issuerKeyRef === undefined) throw agentIdError('ERR_STORE', 'the issuer DID has no key in the key store')
+    const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(this.did).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
+    const signature = await this.#agent.keyManagerSign({ keyRef: this.#issuerKeyRef, data: signingInput, algorithm: 'EdDSA', encoding: 'utf-8' })
+    return `${signingInput}.${signature}`
   }
 
   // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a

@@ -34,3 +34,7 @@ export { signWebhook, verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '.
 export { ReplayCache } from './presentation/challenges.js'
 export { httpEventSink, jsonlEventSink } from './events/event-sinks.js'
 export type { EventSink, VerificationEvent } from './events/event-sinks.js'
+export { accessTokenHash, checkDpopProof, dpopTarget, DPOP_TYPE, jwkThumbprint } from './oauth/dpop.js'
+export type { CheckedDpopProof, DpopExpectation } from './oauth/dpop.js'
+export { ACCESS_TOKEN_TYPE, checkAccessToken, ENTITLEMENT_DETAIL_TYPE, MAX_ACCESS_TOKEN_LIFETIME } from './oauth/access-token.js'
+export type { AccessTokenClaims, AccessTokenExpectation, ActorClaim, TokenEntitlement } from './oauth/access-token.js'

@@ -66,6 +66,20 @@ export interface Policy {
    * `suspend` them pending a new owner (`POST /agents/<did>/owner`, then resume).
    */
   readonly onOwnerRetired: 'retire' | 'suspend'
+  /**
+   * The OAuth resource servers (MCP servers) the authorization server issues access tokens for,
+   * each with the resources it serves: a token for one carries only the agent's entitlements on
+   * those resources. A `resource` not listed here gets no token (RFC 8707 `invalid_target`).
+   */
+  readonly resourceServers: readonly ResourceServer[]
+}
+
+/** An OAuth resource server known to the authorization server. */
+export interface ResourceServer {
+  /** Its resource identifier (RFC 8707, RFC 9728 `resource`): an absolute http(s) URL without fragment. */
+  readonly url: string
+  /** agentid resource patterns it serves (`db:customers`, `crm:*`). */
+  readonly resources: readonly ResourceScope[]
 }
 
 /** How a policy judges a set of entitlements. */
@@ -105,6 +119,7 @@ export const DEFAULT_POLICY: Policy = {
   revokeUnreviewed: true,
   autoSuspend: 'never',
   onOwnerRetired: 'retire',
+  resourceServers: [],
 }
 
 const RISK_ORDER: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
@@ -167,7 +182,7 @@ export function delegableUnder(policy: Policy, entitlement: Entitlement): boolea
  */
 export function parsePolicy(value: unknown): Policy {
   const doc = typeof value === 'string' ? parseStrictJson(value, {}, 'ERR_INPUT_INVALID', 'policy') : value
-  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend', 'onOwnerRetired'])
+  const r = object(doc, 'policy', ['approverRoles', 'approvalChains', 'rules', 'conflicts', 'requestTtl', 'jitMaxTtl', 'reviewIntervals', 'reviewDeadline', 'revokeUnreviewed', 'autoSuspend', 'onOwnerRetired', 'resourceServers'])
   const approverRoles = list(r.approverRoles, 'policy.approverRoles', 16).map((role, i) => parseRoleName(role, `policy.approverRoles[${i}]`))
   if (new Set(approverRoles).size !== approverRoles.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.approverRoles" repeats a role')
   for (const reserved of [...BUILT_IN_ROLES, AGENT_ROLE]) {
@@ -198,6 +213,7 @@ export function parsePolicy(value: unknown): Policy {
     revokeUnreviewed: bool(r.revokeUnreviewed, 'policy.revokeUnreviewed'),
     autoSuspend: parseAutoSuspend(r.autoSuspend),
     onOwnerRetired: parseOnOwnerRetired(r.onOwnerRetired),
+    resourceServers: parseResourceServers(r.resourceServers ?? []),
   }
 }
 
@@ -222,7 +238,41 @@ export function policyToJson(policy: Policy): Record<string, unknown> {
     revokeUnreviewed: policy.revokeUnreviewed,
     autoSuspend: policy.autoSuspend,
     onOwnerRetired: policy.onOwnerRetired,
+    resourceServers: policy.resourceServers.map((server) => ({ url: server.url, resources: [...server.resources] })),
   }
+}
+
+function parseResourceServers(value: unknown): ResourceServer[] {
+  const servers = list(value, 'policy.resourceServers', 256).map((item, i) => {
+    const field = `policy.resourceServers[${i}]`
+    const r = object(item, field, ['url', 'resources'])
+    const resources = list(r.resources, `${field}.resources`, 64).map((resource, j) => parseResourceScope(resource, `${field}.resources[${j}]`))
+    if (resources.length === 0) throw agentIdError('ERR_INPUT_INVALID', `"${field}.resources" must name at least one resource`)
+    return { url: parseResourceIndicator(r.url, `${field}.url`), resources }
+  })
+  if (new Set(servers.map((s) => s.url)).size !== servers.length) throw agentIdError('ERR_INPUT_INVALID', '"policy.resourceServers" lists a URL twice')
+  return servers
+}
+
+/**
+ * A resource indicator (RFC 8707, section 2): an absolute http(s) URL with no fragment, in the
+ * form it is compared in (exactly, as the token's `aud`).
+ * @throws AgentIdError ERR_INPUT_INVALID
+ */
+export function parseResourceIndicator(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a URL of at most 512 characters`)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be an absolute URL`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '' || value.includes('#') || url.username !== '' || url.password !== '') {
+    throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be an http(s) URL without fragment or credentials`)
+  }
+  // Compared as written: the one spelling a resource server publishes in its metadata.
+  if (url.href !== value && `${url.href}` !== `${value}/`) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be written in its normal form (${url.href})`)
+  return value
 }
 
 function parseOnOwnerRetired(value: unknown): Policy['onOwnerRetired'] {

@@ -1,5 +1,5 @@
 import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
-import { createVerifier, type StatusSource } from '@agentid/verifier'
+import { createVerifier, type PresentationResult, type StatusSource } from '@agentid/verifier'
 import type { Issuer } from '../issuer.js'
 import { AGENT_ROLE, type Principal } from '../governance/principal.js'
 
@@ -13,6 +13,11 @@ export interface AgentAuthenticator {
   challenge(): string
   /** @throws AgentIdError with the verifier's code (ERR_VP_NONCE, ERR_VP_REPLAY, ERR_VC_REVOKED, ...) */
   authenticate(presentation: string): Promise<Principal>
+  /**
+   * Checks a presentation to the issuer as {@link authenticate} does, and returns all of it.
+   * @throws AgentIdError as authenticate
+   */
+  verify(presentation: string): Promise<Extract<PresentationResult, { ok: true }>>
 }
 
 export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
@@ -25,13 +30,18 @@ export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
       return { ok: true }
     },
   }
-  const verifier = createVerifier({ did: issuer.did, trustedIssuers: [issuer.did], statusLists, challengeTtl: 120 })
+  // On the issuer's clock, as everything it records.
+  const verifier = createVerifier({ did: issuer.did, trustedIssuers: [issuer.did], statusLists, challengeTtl: 120, now: () => issuer.now() })
   return {
     challenge: () => verifier.challenge(),
     async authenticate(presentation) {
+      const result = await this.verify(presentation)
+      return { id: result.holder, roles: [AGENT_ROLE], did: result.holder }
+    },
+    async verify(presentation) {
       const result = await verifier.verifyPresentation(presentation, { challenge: nonceOf(presentation) })
       if (!result.ok) throw agentIdError(result.code, `presentation refused: ${result.message}`)
-      return { id: result.holder, roles: [AGENT_ROLE], did: result.holder }
+      return result
     },
   }
 }

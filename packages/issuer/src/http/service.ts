@@ -13,6 +13,8 @@ import { WebhookDispatcher } from './webhooks.js'
 import { EventMonitor, type EventMonitorOptions } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
+import { registerOAuthRoutes } from './oauth-routes.js'
+import type { AuthorizationServerOptions } from '../oauth/authorization-server.js'
 import { AGENT_ROLE } from '../governance/principal.js'
 import { eventsBody, idParam } from './schemas.js'
 import type { VerificationEvent } from '../monitoring/anomaly-detector.js'
@@ -87,6 +89,8 @@ export interface ServiceOptions {
    * @throws AgentIdError ERR_USAGE (from createService) for a value that is not a whole number >= 0
    */
   readonly maxConnectionsPerAddress?: number
+  /** The OAuth authorization server for agents (docs/mcp.md): DPoP nonces, token lifetime, clock. */
+  readonly oauth?: AuthorizationServerOptions
 }
 
 /** A service that listens. */
@@ -374,6 +378,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   ]
   const document = openApiDocument(routes, SERVICE_VERSION)
   for (const route of routes) register(route)
+  registerOAuthRoutes(app, issuer, agents, { ...options.oauth, log })
   return app
 }
 

@@ -507,8 +507,11 @@ export interface IssuerStore {
    * keep the signed rotation statement.
    */
   rotateIssuer(rotation: { previous: string; did: string; statement: string; lists: readonly StatusListRecord[] }, audit: AuditInput): Promise<void>
-  /** Writes the audit entry of a refused attempt (nothing else changes): who tried what, and why it was refused. */
-  recordRefusal(audit: AuditInput): Promise<void>
+  /**
+   * Writes an audit entry that records no other change: a refused attempt (who tried what, and
+   * why it was refused), an access token granted.
+   */
+  recordEvent(audit: AuditInput): Promise<void>
   /** Stores a webhook; its secret is sealed with the key-encryption key. */
   createWebhook(webhook: WebhookRecord, secret: string, audit: AuditInput): Promise<void>
   listWebhooks(): Promise<WebhookRecord[]>

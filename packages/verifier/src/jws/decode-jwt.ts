@@ -54,7 +54,7 @@ function decodeText(part: string, what: string): string {
  * True when `decoded.signature` is the signer's strict Ed25519 signature over the token's first
  * two parts.
  */
-export function jwtSignatureValid(decoded: DecodedJwt, key: ResolvedKey): boolean {
+export function jwtSignatureValid(decoded: Pick<DecodedJwt, 'token' | 'signature'>, key: ResolvedKey): boolean {
   const end = decoded.token.lastIndexOf('.')
   const buffer = scratchOf(end)
   buffer.write(decoded.token, 0, end, 'latin1')
@@ -68,7 +68,9 @@ const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid'])
 const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip', 'enc'])
 // agentid-proof+jwt: the per-request proof of a mutual session (docs/protocol.md); a verifier of
 // credentials and presentations refuses it as the wrong kind (typ is neither vc+ nor vp+).
-const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt'])
+// at+jwt: an OAuth access token (RFC 9068) of agentid's authorization server, refused as a
+// credential or presentation for the same reason.
+const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt', 'at+jwt'])
 
 // Every token one signer makes carries the same header, so a header checked once is kept, by
 // its exact text (bounded; an entry is only ever a header that passed every check below). The key
@@ -99,6 +101,20 @@ function checkedHeader(headerPart: string, what: string): Record<string, unknown
  * @throws AgentIdError ERR_JWS_MALFORMED, ERR_JWS_ALG, ERR_JWS_HEADER
  */
 export function decodeJwt(token: unknown, limits: JwtLimits, what: string): DecodedJwt {
+  return decodeCompact(token, limits, what, checkedHeader) as unknown as DecodedJwt
+}
+
+/**
+ * {@link decodeJwt} with another header rule, for tokens whose header carries more than `alg`,
+ * `typ` and `kid` (a DPoP proof carries its public key): `readHeader` gets the header text,
+ * decoded from canonical base64url, and must parse and check it strictly.
+ * @throws AgentIdError ERR_JWS_MALFORMED, and whatever `readHeader` throws
+ */
+export function decodeJwtWithHeader<H>(token: unknown, limits: JwtLimits, what: string, readHeader: (headerText: string) => H): { header: H; payload: Record<string, unknown>; token: string; signature: Buffer } {
+  return decodeCompact(token, limits, what, (part) => readHeader(decodeText(part, `${what} header`)))
+}
+
+function decodeCompact<H>(token: unknown, limits: JwtLimits, what: string, header: (part: string, what: string) => H): { header: H; payload: Record<string, unknown>; token: string; signature: Buffer } {
   if (typeof token !== 'string') throw agentIdError('ERR_JWS_MALFORMED', `${what} must be a compact JWS string`)
   if (token.length > limits.maxLength) throw agentIdError('ERR_JWS_MALFORMED', `${what} is longer than ${limits.maxLength} characters`)
   const dot1 = token.indexOf('.')
@@ -107,14 +123,14 @@ export function decodeJwt(token: unknown, limits: JwtLimits, what: string): Deco
   const headerPart = token.slice(0, dot1)
   const payloadPart = token.slice(dot1 + 1, dot2)
   const signature = decodeBase64url(token.slice(dot2 + 1), 'ERR_JWS_MALFORMED', `${what} signature`)
-  const h = checkedHeader(headerPart, what)
+  const h = header(headerPart, what)
   if (signature.length !== 64) throw agentIdError('ERR_SIGNATURE', `${what} signature must be 64 bytes`)
 
   const payloadText = decodeText(payloadPart, `${what} payload`)
   const payload = parseStrictJson(payloadText, limits, 'ERR_JWS_MALFORMED', `${what} payload`)
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw agentIdError('ERR_JWS_MALFORMED', `${what} payload must be a JSON object`)
   return {
-    header: h as unknown as JwtHeader,
+    header: h,
     payload: payload as Record<string, unknown>,
     token,
     signature,

@@ -987,8 +987,8 @@ class SqliteStore implements IssuerStore {
     return count
   }
 
-  recordRefusal(audit: AuditInput): Promise<void> {
-    return this.#write(`record refused ${audit.action}`, () => {
+  recordEvent(audit: AuditInput): Promise<void> {
+    return this.#write(`record ${audit.action}`, () => {
       this.#appendAudit(audit)
     })
   }

@@ -1,0 +1,145 @@
+import { agentIdError, isAgentIdError } from '@agentid/core'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Issuer } from '../issuer.js'
+import type { AgentAuthenticator } from './agent-auth.js'
+import { AuthorizationServer, asOAuthError, OAUTH_PATHS, OAuthError, type AuthorizationServerOptions } from '../oauth/authorization-server.js'
+import { hasRole } from '../governance/principal.js'
+import { clientAddressKey } from './client-address.js'
+
+/** Options of the OAuth routes. */
+export interface OAuthRouteOptions extends AuthorizationServerOptions {
+  /** Largest token request body in bytes (default 64 KiB: a presentation with chains fits). */
+  readonly bodyLimit?: number
+  /** Where unexpected failures are reported. */
+  readonly log: (line: string) => void
+}
+
+// Principals that may introspect tokens: the resource servers' reporters, and those who govern.
+const INTROSPECTORS = ['admin', 'security', 'auditor', 'reporter']
+// One audit entry per refusing actor (agent or address), code and window, with the count it stands for:
+// each refusal is on record, and a flood of them cannot fill the log.
+const REFUSAL_WINDOW_MS = 10_000
+const MAX_REFUSERS = 10_000
+
+/**
+ * The authorization server's routes (docs/mcp.md), in their own fastify scope: form bodies
+ * (`application/x-www-form-urlencoded`, each parameter at most once) and RFC 6749 error answers
+ * `{ error, error_description }` whose description starts with the agentid code. The service's
+ * rate limits and drain apply as on every route.
+ */
+export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents: AgentAuthenticator, options: OAuthRouteOptions): AuthorizationServer {
+  const server = new AuthorizationServer(issuer, agents, options)
+  const refusals = new Map<string, { last: number; suppressed: number }>()
+  const now = options.now ?? (() => issuer.now())
+
+  const recordRefusal = async (actor: string, attempt: string, target: string | undefined, error: OAuthError) => {
+    const key = `${actor} ${error.reason.code}`
+    const seen = refusals.get(key)
+    if (seen && now() - seen.last < REFUSAL_WINDOW_MS) {
+      seen.suppressed += 1
+      return
+    }
+    if (refusals.size >= MAX_REFUSERS) refusals.clear()
+    refusals.set(key, { last: now(), suppressed: 0 })
+    await issuer.store.recordEvent({
+      actor, action: 'access.refused', ...(target !== undefined ? { target } : {}),
+      details: { attempt, code: error.reason.code, error: error.error, message: error.reason.message, ...(seen && seen.suppressed > 0 ? { alsoRefusedBefore: seen.suppressed } : {}) },
+    }).catch((failure: unknown) => options.log(`agentid serve: could not record a refusal: ${(failure as Error).message}`))
+  }
+
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: options.bodyLimit ?? 64 * 1024 }, (_request, body, done) => {
+      try {
+        done(null, parseForm(body as string))
+      } catch (error) {
+        done(error as Error, undefined)
+      }
+    })
+    scope.setErrorHandler(async (error, request, reply) => {
+      const e = asOAuthError(formError(error))
+      if (e.status >= 500) options.log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
+      const nonce = server.dpopNonce()
+      if (nonce !== undefined) void reply.header('dpop-nonce', nonce)
+      if (e.status === 401) void reply.header('www-authenticate', `DPoP error="${e.error}", algs="EdDSA"`)
+      return reply.status(e.status).header('cache-control', 'no-store').send({ error: e.error, error_description: e.description })
+    })
+    const body = { type: 'object' }
+
+    scope.get(OAUTH_PATHS.metadata, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(server.metadata()))
+    scope.get(OAUTH_PATHS.jwks, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(server.jwks()))
+    // Required by the MCP SDK's metadata schema; agents have no browser to send here.
+    scope.get(OAUTH_PATHS.authorize, async (_request, reply) => reply.status(400).header('cache-control', 'no-store').send({
+      error: 'unsupported_response_type',
+      error_description: `ERR_INPUT_INVALID: no browser flow: agents use the jwt-bearer or token-exchange grant at ${server.tokenEndpoint}`,
+      iss: server.issuerId,
+    }))
+
+    scope.post(OAUTH_PATHS.token, { schema: { body } }, async (request, reply) => {
+      const params = formOf(request)
+      const dpop = singleHeader(request, 'dpop')
+      const nonce = server.dpopNonce()
+      if (nonce !== undefined) void reply.header('dpop-nonce', nonce)
+      try {
+        const { response } = await server.token(params, dpop)
+        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response)
+      } catch (error) {
+        const e = asOAuthError(error)
+        // Who tried, as far as it is known: the agent whose signature checked out, else the address.
+        await recordRefusal(e.agent ?? `address:${clientAddressKey(request.raw.socket.remoteAddress)}`, `POST ${OAUTH_PATHS.token} ${params.get('grant_type') ?? ''}`.trim(), params.get('resource'), e)
+        throw e
+      }
+    })
+
+    scope.post(OAUTH_PATHS.introspection, { schema: { body } }, async (request, reply) => {
+      const header = request.headers.authorization
+      const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+      const principal = token ? await issuer.authenticate(token) : undefined
+      if (!principal) throw new OAuthError('invalid_client', agentIdError('ERR_UNAUTHORIZED', 'introspection needs Authorization: Bearer <principal token>'), 401)
+      if (!INTROSPECTORS.some((role) => hasRole(principal, role))) {
+        const refusal = new OAuthError('invalid_client', agentIdError('ERR_FORBIDDEN', `${principal.id} may not introspect tokens: needs ${INTROSPECTORS.join(' or ')}`), 403)
+        await issuer.recordRefusal(principal, `POST ${OAUTH_PATHS.introspection}`, undefined, refusal.reason)
+        throw refusal
+      }
+      const subject = formOf(request).get('token')
+      if (subject === undefined) throw new OAuthError('invalid_request', agentIdError('ERR_INPUT_INVALID', 'token is required'))
+      return reply.header('cache-control', 'no-store').send(await server.introspect(subject))
+    })
+  })
+  return server
+}
+
+function formOf(request: FastifyRequest): ReadonlyMap<string, string> {
+  const params = (request.body as { [FORM]?: Map<string, string> } | undefined)?.[FORM]
+  if (!params) throw new OAuthError('invalid_request', agentIdError('ERR_INPUT_INVALID', 'send the parameters as application/x-www-form-urlencoded'))
+  return params
+}
+
+function singleHeader(request: FastifyRequest, name: string): string | undefined {
+  // Node joins repeated headers with ", ": a proof never contains one.
+  const value = request.headers[name]
+  if (Array.isArray(value) || (typeof value === 'string' && value.includes(','))) throw new OAuthError('invalid_dpop_proof', agentIdError('ERR_DPOP_PROOF', 'send exactly one DPoP header'))
+  return value
+}
+
+const FORM = Symbol('form')
+
+// RFC 6749, 3.2: parameters sent without a value are treated as omitted; none may repeat.
+function parseForm(text: string): Record<string, never> & { [FORM]: Map<string, string> } {
+  const params = new Map<string, string>()
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (params.has(name)) throw agentIdError('ERR_INPUT_INVALID', `parameter ${name.slice(0, 64)} is repeated`)
+    params.set(name, value)
+  }
+  for (const [name, value] of params) if (value === '') params.delete(name)
+  return Object.assign(Object.create(null) as Record<string, never>, { [FORM]: params })
+}
+
+// Failures fastify raises before a handler (body too large, wrong media type) as agentid errors.
+function formError(error: unknown): unknown {
+  if (error instanceof OAuthError || isAgentIdError(error)) return error
+  const e = error as { code?: string; statusCode?: number; message?: string }
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return agentIdError('ERR_INPUT_INVALID', 'request body is too large')
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return agentIdError('ERR_INPUT_INVALID', 'send the parameters as application/x-www-form-urlencoded')
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return agentIdError('ERR_INPUT_INVALID', e.message ?? 'bad request')
+  return error
+}
