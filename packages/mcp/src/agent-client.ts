@@ -1,0 +1,112 @@
+import { createDpopProof, createJwtBearerAssertion, type AgentKey } from '@agentid/agent'
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js'
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
+
+/** Options of {@link agentOAuth}. */
+export interface AgentOAuthOptions {
+  /** Only this authorization server (its issuer identifier) is ever sent an assertion: the agentid issuer's public URL. */
+  readonly authorizationServer: string
+  /** The fetch the SDK would use (default the global one). */
+  readonly fetch?: typeof fetch
+  /** Clock in milliseconds for assertions and proofs (default Date.now). */
+  readonly now?: () => number
+  /** A name for logs and metadata (default the agent's DID). */
+  readonly clientName?: string
+}
+
+/** What an MCP client needs to reach agentid-protected servers as an agent. */
+export interface AgentOAuth {
+  /** The SDK's OAuth client provider: jwt-bearer grants with the agent's key, no human in the loop. */
+  readonly provider: OAuthClientProvider
+  /**
+   * A fetch that turns the SDK's `Authorization: Bearer` into `DPoP` with a proof per request
+   * (and `ath`), proves the key at the token endpoint, and follows servers' DPoP nonces. Give it
+   * to the transport: `new StreamableHTTPClientTransport(url, { authProvider: provider, fetch })`.
+   */
+  readonly fetch: typeof fetch
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+
+/**
+ * The agent's side of docs/mcp.md: an OAuth client provider for the official MCP SDK's client
+ * that gets DPoP-bound tokens from the agentid issuer with an RFC 7523 assertion signed by the
+ * agent's did:key, and a fetch that adds the DPoP proofs. Tokens live in memory only.
+ */
+export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAuth {
+  const base = options.fetch ?? fetch
+  const now = options.now ?? Date.now
+  const issuer = options.authorizationServer.replace(/\/$/, '')
+  let tokens: OAuthTokens | undefined
+  let discovery: OAuthDiscoveryState | undefined
+  // The latest DPoP-Nonce each origin sent (RFC 9449, section 8).
+  const nonces = new Map<string, string>()
+  const information: OAuthClientInformationMixed = { client_id: key.did }
+
+  const provider: OAuthClientProvider = {
+    get redirectUrl() {
+      return undefined
+    },
+    get clientMetadata(): OAuthClientMetadata {
+      return { client_name: options.clientName ?? key.did, redirect_uris: [], grant_types: [JWT_BEARER], token_endpoint_auth_method: 'none' }
+    },
+    clientInformation: () => information,
+    tokens: () => tokens,
+    saveTokens: (saved) => {
+      tokens = saved
+    },
+    redirectToAuthorization: () => {
+      throw new Error('agentid agents have no browser flow: tokens come from the jwt-bearer grant')
+    },
+    saveCodeVerifier: () => undefined,
+    codeVerifier: () => {
+      throw new Error('agentid agents use no authorization code')
+    },
+    saveDiscoveryState: (state) => {
+      discovery = state
+    },
+    discoveryState: () => discovery,
+    // The assertion authenticates the agent: no client authentication beside it.
+    addClientAuthentication: () => undefined,
+    prepareTokenRequest: () => {
+      const server = (discovery?.authorizationServerMetadata?.issuer ?? discovery?.authorizationServerUrl ?? '').replace(/\/$/, '')
+      if (server !== issuer) throw new Error(`refusing to send an assertion to ${server || 'an unknown server'}: this agent trusts ${issuer}`)
+      return new URLSearchParams({ grant_type: JWT_BEARER, assertion: createJwtBearerAssertion(key, { audience: issuer, iat: Math.floor(now() / 1000) }) })
+    },
+    invalidateCredentials: (scope) => {
+      if (scope === 'all' || scope === 'tokens') tokens = undefined
+    },
+  }
+
+  const dpopFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input))
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
+    const authorization = headers.get('authorization')
+    const accessToken = authorization?.startsWith('Bearer ') && tokens?.access_token === authorization.slice(7) ? tokens.access_token : undefined
+    const isTokenRequest = method === 'POST' && `${url.origin}${url.pathname}` === discovery?.authorizationServerMetadata?.token_endpoint
+    if (accessToken === undefined && !isTokenRequest) return base(input, init)
+    const send = (nonce: string | undefined) => {
+      const proofHeaders = new Headers(headers)
+      if (accessToken !== undefined) proofHeaders.set('authorization', `DPoP ${accessToken}`)
+      proofHeaders.set('dpop', createDpopProof(key, { method, url, iat: Math.floor(now() / 1000), ...(accessToken !== undefined ? { accessToken } : {}), ...(nonce !== undefined ? { nonce } : {}) }))
+      return base(url, { ...init, method, headers: proofHeaders })
+    }
+    let response = await send(nonces.get(url.origin))
+    const nonce = response.headers.get('dpop-nonce')
+    if (nonce !== null && nonce !== nonces.get(url.origin)) {
+      nonces.set(url.origin, nonce)
+      // A request refused for want of a fresh nonce is sent once more with it.
+      if (await wantsNonce(response)) response = await send(nonce)
+    }
+    return response
+  }
+  return { provider, fetch: dpopFetch as typeof fetch }
+}
+
+async function wantsNonce(response: Response): Promise<boolean> {
+  if (response.status === 401) return /error="use_dpop_nonce"/.test(response.headers.get('www-authenticate') ?? '')
+  if (response.status !== 400) return false
+  const body = await response.clone().json().catch(() => undefined) as { error?: unknown } | undefined
+  return body?.error === 'use_dpop_nonce'
+}

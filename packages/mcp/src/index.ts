@@ -1,0 +1,5 @@
+// Public API of @agentid/mcp. Every exported name is listed here on purpose.
+export { createMcpGuard, GuardRefusal } from './resource-server.js'
+export type { AgentAuthInfo, McpGuard, McpGuardOptions, ToolRule } from './resource-server.js'
+export { agentOAuth } from './agent-client.js'
+export type { AgentOAuth, AgentOAuthOptions } from './agent-client.js'

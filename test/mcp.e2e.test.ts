@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict'
+import { createServer, type Server } from 'node:http'
+import { createDelegation, createDpopProof, createJwtBearerAssertion, createPresentation, generateAgentKey, type AgentKey } from '@agentid/agent'
+import { DEFAULT_POLICY, policyToJson } from '@agentid/issuer'
+import { agentOAuth, createMcpGuard } from '@agentid/mcp'
+import { httpStatusLists, subscribeStatusEvents, type StatusSubscription } from '@agentid/verifier'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { z } from 'zod'
+import { freePort, startTestService, type TestService } from './support/service.js'
+
+// The MCP kit end to end with the official SDK on 127.0.0.1: the SDK's own client (with the
+// agent's OAuth provider and DPoP fetch) and server (behind the kit's guard), the issuer service,
+// and two agents.
+
+describe('MCP servers and clients with agentid (official SDK, real service on 127.0.0.1)', function () {
+  this.timeout(60_000)
+  let t: TestService
+  let mcpUrl: string
+  let otherMcpUrl: string
+  let server: Server
+  let events: StatusSubscription
+  // Resolves the waiters when the kit has fetched a status list again (pushed by the issuer).
+  let listFetched: Array<() => void> = []
+  const nextListFetch = () => new Promise<void>((resolve) => listFetched.push(resolve))
+
+  before(async () => {
+    const port = await freePort()
+    mcpUrl = `http://127.0.0.1:${port}/mcp`
+    otherMcpUrl = `http://127.0.0.1:${port}/other`
+    t = await startTestService({
+      policy: {
+        ...policyToJson(DEFAULT_POLICY),
+        approvalChains: { low: [], medium: [], high: [], critical: [] },
+        rules: [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '30d' }],
+        resourceServers: [{ url: mcpUrl, resources: ['db:*'] }, { url: otherMcpUrl, resources: ['db:*'] }],
+      },
+    })
+    const statusLists = httpStatusLists({
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        const answer = await fetch(input, init)
+        await answer.clone().arrayBuffer()
+        const waiting = listFetched
+        listFetched = []
+        for (const resolve of waiting) resolve()
+        return answer
+      }) as typeof fetch,
+    })
+    events = subscribeStatusEvents(statusLists, `${t.url}/status/events`)
+    await events.ready
+    const guard = createMcpGuard({
+      resource: mcpUrl,
+      authorizationServer: { issuer: t.url, signers: [t.issuer.did] },
+      statusLists,
+      tools: {
+        query_customers: { resource: 'db:customers', action: 'read', context: (args) => ({ records: Number(args.limit) }) },
+        update_customer: { resource: 'db:customers', action: 'write' },
+        read_reports: { resource: 'db:reports', action: 'read' },
+      },
+    })
+    const mcp = () => {
+      const s = new McpServer({ name: 'crm-tools', version: '1.0.0' })
+      s.registerTool('query_customers', { inputSchema: { limit: z.number() } }, async ({ limit }, extra) => ({ content: [{ type: 'text', text: `${limit} customers for ${extra.authInfo?.clientId}` }] }))
+      s.registerTool('update_customer', { inputSchema: { id: z.string() } }, async ({ id }) => ({ content: [{ type: 'text', text: `updated ${id}` }] }))
+      s.registerTool('read_reports', {}, async () => ({ content: [{ type: 'text', text: 'reports' }] }))
+      return s
+    }
+    server = createServer(guard.handler(async (request, response, body) => {
+      const s = mcp()
+      const transport = new StreamableHTTPServerTransport({})
+      response.on('close', () => {
+        void transport.close()
+        void s.close()
+      })
+      await s.connect(transport)
+      await transport.handleRequest(request, response, body)
+    }))
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  })
+  after(async () => {
+    events.close()
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await t.close()
+  })
+
+  async function enrol(name: string, entitlements: unknown[]) {
+    const key = generateAgentKey()
+    await t.issuer.registerAgent({ did: key.did, name, kind: 'company', owner: 'ops' }, 'test')
+    const granted = await t.issuer.grant({ subject: key.did, entitlements: entitlements as never, ttlSeconds: 3600 }, 'test')
+    return { key, jwt: granted.jwt, id: granted.id }
+  }
+
+  async function connect(key: AgentKey, url = mcpUrl) {
+    const { provider, fetch: dpopFetch } = agentOAuth(key, { authorizationServer: t.url })
+    const client = new Client({ name: 'agent', version: '1.0.0' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: dpopFetch }))
+    return { client, provider }
+  }
+  const text = (result: any) => result.content[0].text as string
+
+  it('allows a call its entitlements cover, refuses one they do not (and one past a constraint), and a revocation cuts it off mid-session', async () => {
+    const agent = await enrol('crm-reader', [{ resource: 'db:customers', actions: ['read'], constraints: { maxRecords: 100 } }])
+    const { client } = await connect(agent.key)
+    assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 10 } })), `10 customers for ${agent.key.did}`)
+    await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c1' } }), /403|ERR_NOT_ENTITLED/)
+    await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 5000 } }), /403|ERR_CONSTRAINT/)
+    assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 5 } })), `5 customers for ${agent.key.did}`)
+    const pushed = nextListFetch()
+    await t.issuer.revoke(agent.id, 'test')
+    await pushed
+    await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 5 } }), /401|ERR_/)
+    await client.close()
+  })
+
+  describe('refuses tokens presented wrongly', () => {
+    let agent: Awaited<ReturnType<typeof enrol>>
+    let token: string
+    before(async () => {
+      agent = await enrol('raw', [{ resource: 'db:customers', actions: ['read'] }])
+      const { provider } = await connect(agent.key)
+      token = (await provider.tokens())!.access_token
+    })
+    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })
+    async function call(headers: Record<string, string>, url = mcpUrl) {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: initialize })
+      const body = await response.text()
+      return { status: response.status, challenge: response.headers.get('www-authenticate') ?? '', body }
+    }
+    const proof = (key: AgentKey, extra: Partial<Parameters<typeof createDpopProof>[1]> = {}) => createDpopProof(key, { method: 'POST', url: mcpUrl, accessToken: token, ...extra })
+
+    it('answers an anonymous call with the resource metadata, served per RFC 9728', async () => {
+      const answer = await call({})
+      assert.equal(answer.status, 401)
+      const metadataUrl = /resource_metadata="([^"]+)"/.exec(answer.challenge)![1]!
+      const metadata = await (await fetch(metadataUrl)).json() as any
+      assert.equal(metadata.resource, mcpUrl)
+      assert.deepEqual(metadata.authorization_servers, [t.url])
+      assert.equal(metadata.dpop_bound_access_tokens_required, true)
+    })
+
+    it('a token as Bearer, without its proof, with a proof for another URL or method, by another key, or replayed', async () => {
+      assert.equal((await call({ authorization: `DPoP ${token}`, dpop: proof(agent.key) })).status, 200)
+      const refused = async (headers: Record<string, string>, code: string) => {
+        const answer = await call(headers)
+        assert.equal(answer.status, 401, answer.body)
+        assert.match(answer.body, new RegExp(code))
+      }
+      await refused({ authorization: `Bearer ${token}` }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `DPoP ${token}` }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `DPoP ${token}`, dpop: proof(agent.key, { url: otherMcpUrl }) }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `DPoP ${token}`, dpop: proof(agent.key, { method: 'GET' }) }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `DPoP ${token}`, dpop: proof(generateAgentKey()) }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `DPoP ${token}`, dpop: proof(agent.key, { accessToken: 'another-token' }) }, 'ERR_DPOP_PROOF')
+      const once = proof(agent.key)
+      assert.equal((await call({ authorization: `DPoP ${token}`, dpop: once })).status, 200)
+      await refused({ authorization: `DPoP ${token}`, dpop: once }, 'ERR_DPOP_PROOF')
+    })
+
+    it('a token for another MCP server, and a forged one', async () => {
+      // The other server's token, got straight from the authorization server.
+      const tokenUrl = `${t.url}/oauth/token`
+      const answer = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: createDpopProof(agent.key, { method: 'POST', url: tokenUrl }) },
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: createJwtBearerAssertion(agent.key, { audience: t.url }), resource: otherMcpUrl }).toString(),
+      })
+      const otherToken = (await answer.json() as any).access_token as string
+      const refusal = await call({ authorization: `DPoP ${otherToken}`, dpop: createDpopProof(agent.key, { method: 'POST', url: mcpUrl, accessToken: otherToken }) })
+      assert.equal(refusal.status, 401)
+      assert.match(refusal.body, /ERR_TOKEN_INVALID/)
+      const parts = token.split('.')
+      const forged = `${parts[0]}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()), authorization_details: [{ type: 'agentid_entitlement', resource: 'db:customers', actions: ['write'], credentials: [agent.id] }] })).toString('base64url')}.${parts[2]}`
+      const forgedAnswer = await call({ authorization: `DPoP ${forged}`, dpop: createDpopProof(agent.key, { method: 'POST', url: mcpUrl, accessToken: forged }) })
+      assert.equal(forgedAnswer.status, 401)
+      assert.match(forgedAnswer.body, /ERR_TOKEN_INVALID/)
+    })
+  })
+
+  it('a delegate uses a delegation chain through token exchange, until its root is revoked', async () => {
+    const boss = await enrol('reports-owner', [{ resource: 'db:reports', actions: ['read'] }])
+    const helper = await enrol('reports-helper', [{ resource: 'crm:notes', actions: ['read'] }])
+    const link = createDelegation({ key: boss.key, parent: boss.jwt, to: helper.key.did, entitlements: [{ resource: 'db:reports', actions: ['read'] }], ttl: 600 })
+    const tokenUrl = `${t.url}/oauth/token`
+    const challenge = (await (await fetch(`${t.url}/challenge`)).json() as any).challenge
+    const vp = createPresentation({ key: helper.key, credentials: [helper.jwt, boss.jwt, link], audience: t.issuer.did, challenge })
+    const answer = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: createDpopProof(helper.key, { method: 'POST', url: tokenUrl }) },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: vp, subject_token_type: 'urn:agentid:params:oauth:token-type:vp-jwt', resource: mcpUrl }).toString(),
+    })
+    assert.equal(answer.status, 200)
+    const token = (await answer.json() as any).access_token as string
+    const callReports = () => fetch(mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `DPoP ${token}`, dpop: createDpopProof(helper.key, { method: 'POST', url: mcpUrl, accessToken: token }) },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'read_reports', arguments: {} } }),
+    })
+    const allowed = await callReports()
+    assert.equal(allowed.status, 200, await allowed.clone().text())
+    assert.match(await allowed.text(), /reports/)
+    const pushed = nextListFetch()
+    await t.issuer.revoke(boss.id, 'test')
+    await pushed
+    const cut = await callReports()
+    assert.equal(cut.status, 401)
+    assert.match(await cut.text(), /ERR_VC_REVOKED/)
+  })
+})
