@@ -19,6 +19,8 @@ interface Case {
   readonly body?: unknown
   /** Where the route's own rules answer some roles otherwise than `access` says. */
   readonly statusFor?: (role: RoleName) => number | undefined
+  /** An OAuth route: a form body, and RFC 6749 errors (`invalid_client` for 401 and 403). */
+  readonly form?: Record<string, string>
 }
 
 const CASES: readonly Case[] = [
@@ -71,6 +73,11 @@ const CASES: readonly Case[] = [
   { route: 'POST /events', path: '/events', access: ['admin', 'reporter'], allowed: 200, body: { events: [] } },
   { route: 'GET /audit/checkpoints', path: '/audit/checkpoints', access: 'public', allowed: 200 },
   { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
+  { route: 'GET /.well-known/oauth-authorization-server', path: '/.well-known/oauth-authorization-server', access: 'public', allowed: 200 },
+  { route: 'GET /oauth/jwks', path: '/oauth/jwks', access: 'public', allowed: 200 },
+  { route: 'GET /oauth/authorize', path: '/oauth/authorize', access: 'public', allowed: 400 },
+  { route: 'POST /oauth/token', path: '/oauth/token', access: 'public', allowed: 400, form: { grant_type: 'client_credentials' } },
+  { route: 'POST /oauth/introspect', path: '/oauth/introspect', access: ['admin', 'security', 'auditor', 'reporter'], allowed: 200, form: { token: 'not-a-token' } },
 ]
 
 const ROLES = Object.keys(ROLE_PRINCIPALS) as RoleName[]
@@ -145,10 +152,13 @@ describe('issuer service API', function () {
     for (const c of CASES) {
       it(c.route, async () => {
         for (const role of [...ROLES, undefined]) {
-          const { status, body } = await t.call(role && t.tokens[role], c.route.split(' ')[0]!, c.path, c.body)
+          const { status, body } = c.form
+            ? await t.call(role && t.tokens[role], 'POST', c.path, new URLSearchParams(c.form).toString(), { 'content-type': 'application/x-www-form-urlencoded' })
+            : await t.call(role && t.tokens[role], c.route.split(' ')[0]!, c.path, c.body)
           assert.equal(status, expectedStatus(c, role), `${c.route} as ${role ?? 'no token'}: ${JSON.stringify(body)}`)
-          if (status === 401) assert.equal(body.error.code, 'ERR_UNAUTHORIZED')
-          if (status === 403) assert.equal(body.error.code, 'ERR_FORBIDDEN')
+          const code = c.form ? String(body.error_description ?? '').split(':')[0] : body.error?.code
+          if (status === 401) assert.equal(code, 'ERR_UNAUTHORIZED')
+          if (status === 403) assert.equal(code, 'ERR_FORBIDDEN')
         }
       })
     }

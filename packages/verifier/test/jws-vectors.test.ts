@@ -154,7 +154,7 @@ const DECODE_CASES: ReadonlyArray<readonly [name: string, token: unknown, code: 
   ['header crit', jws('{"alg":"EdDSA","crit":["exp"],"exp":1}'), 'ERR_JWS_HEADER'],
   ['header b64 false', jws('{"alg":"EdDSA","b64":false,"crit":["b64"]}'), 'ERR_JWS_HEADER'],
   ['header unknown member', jws('{"alg":"EdDSA","foo":1}'), 'ERR_JWS_HEADER'],
-  ['typ not accepted', jws('{"alg":"EdDSA","typ":"at+jwt"}'), 'ERR_JWS_HEADER'],
+  ['typ not accepted', jws('{"alg":"EdDSA","typ":"dpop+jwt"}'), 'ERR_JWS_HEADER'],
   ['typ not a string', jws('{"alg":"EdDSA","typ":1}'), 'ERR_JWS_HEADER'],
   ['kid not a string', jws('{"alg":"EdDSA","kid":1}'), 'ERR_JWS_HEADER'],
   ['not a string', 42, 'ERR_JWS_MALFORMED'],

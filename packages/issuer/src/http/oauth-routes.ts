@@ -5,6 +5,7 @@ import type { AgentAuthenticator } from './agent-auth.js'
 import { AuthorizationServer, asOAuthError, OAUTH_PATHS, OAuthError, type AuthorizationServerOptions } from '../oauth/authorization-server.js'
 import { hasRole } from '../governance/principal.js'
 import { clientAddressKey } from './client-address.js'
+import type { RouteDoc } from './routes.js'
 
 /** Options of the OAuth routes. */
 export interface OAuthRouteOptions extends AuthorizationServerOptions {
@@ -16,6 +17,17 @@ export interface OAuthRouteOptions extends AuthorizationServerOptions {
 
 // Principals that may introspect tokens: the resource servers' reporters, and those who govern.
 const INTROSPECTORS = ['admin', 'security', 'auditor', 'reporter']
+const FORM = 'application/x-www-form-urlencoded'
+const formBody = { type: 'object', additionalProperties: { type: 'string' } }
+
+/** The OAuth routes as the OpenAPI document describes them (errors there are RFC 6749's). */
+export const OAUTH_ROUTE_DOCS: readonly RouteDoc[] = [
+  { method: 'GET', url: OAUTH_PATHS.metadata, summary: 'OAuth 2.0 authorization server metadata (RFC 8414)', tag: 'oauth', access: 'public', success: [200] },
+  { method: 'GET', url: OAUTH_PATHS.jwks, summary: 'the key set access tokens are signed with (the issuer key)', tag: 'oauth', access: 'public', success: [200] },
+  { method: 'GET', url: OAUTH_PATHS.authorize, summary: 'no browser flow: answers unsupported_response_type (published because MCP clients require an authorization endpoint)', tag: 'oauth', access: 'public', success: [400] },
+  { method: 'POST', url: OAUTH_PATHS.token, summary: 'token endpoint: jwt-bearer (RFC 7523) and token exchange of a presentation (RFC 8693), DPoP required (RFC 9449), one resource per token (RFC 8707); form body', tag: 'oauth', access: 'public', success: [200], body: formBody, consumes: FORM },
+  { method: 'POST', url: OAUTH_PATHS.introspection, summary: 'token introspection (RFC 7662): active while every credential behind the token is; form body', tag: 'oauth', access: INTROSPECTORS, success: [200], body: formBody, consumes: FORM },
+]
 // One audit entry per refusing actor (agent or address), code and window, with the count it stands for:
 // each refusal is on record, and a flood of them cannot fill the log.
 const REFUSAL_WINDOW_MS = 10_000
@@ -48,7 +60,7 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
   }
 
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: options.bodyLimit ?? 64 * 1024 }, (_request, body, done) => {
+    scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: options.bodyLimit ?? 64 * 1024 }, (_request, body, done) => {
       try {
         done(null, parseForm(body as string))
       } catch (error) {
@@ -109,7 +121,7 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
 }
 
 function formOf(request: FastifyRequest): ReadonlyMap<string, string> {
-  const params = (request.body as { [FORM]?: Map<string, string> } | undefined)?.[FORM]
+  const params = (request.body as { [FORM_PARAMS]?: Map<string, string> } | undefined)?.[FORM_PARAMS]
   if (!params) throw new OAuthError('invalid_request', agentIdError('ERR_INPUT_INVALID', 'send the parameters as application/x-www-form-urlencoded'))
   return params
 }
@@ -121,17 +133,17 @@ function singleHeader(request: FastifyRequest, name: string): string | undefined
   return value
 }
 
-const FORM = Symbol('form')
+const FORM_PARAMS = Symbol('form')
 
 // RFC 6749, 3.2: parameters sent without a value are treated as omitted; none may repeat.
-function parseForm(text: string): Record<string, never> & { [FORM]: Map<string, string> } {
+function parseForm(text: string): Record<string, never> & { [FORM_PARAMS]: Map<string, string> } {
   const params = new Map<string, string>()
   for (const [name, value] of new URLSearchParams(text)) {
     if (params.has(name)) throw agentIdError('ERR_INPUT_INVALID', `parameter ${name.slice(0, 64)} is repeated`)
     params.set(name, value)
   }
   for (const [name, value] of params) if (value === '') params.delete(name)
-  return Object.assign(Object.create(null) as Record<string, never>, { [FORM]: params })
+  return Object.assign(Object.create(null) as Record<string, never>, { [FORM_PARAMS]: params })
 }
 
 // Failures fastify raises before a handler (body too large, wrong media type) as agentid errors.

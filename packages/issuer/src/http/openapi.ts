@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '@agentid/core'
-import type { Route } from './routes.js'
+import type { RouteDoc } from './routes.js'
 import { errorResponse } from './schemas.js'
 
 /** The OpenAPI path of a route: `/agents/:did` → `/agents/{did}`. */
@@ -7,7 +7,7 @@ export function openApiPath(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, '{$1}')
 }
 
-function parameters(route: Route): unknown[] {
+function parameters(route: RouteDoc): unknown[] {
   const out: unknown[] = []
   for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
     const properties = (schema?.properties ?? {}) as Record<string, unknown>
@@ -21,7 +21,7 @@ function parameters(route: Route): unknown[] {
  * The OpenAPI 3.1 document of the service, built from the same route table that registers the
  * routes. `x-agentid-access` says who may call each operation.
  */
-export function openApiDocument(routes: readonly Route[], version: string): Record<string, unknown> {
+export function openApiDocument(routes: readonly RouteDoc[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
     const path = openApiPath(route.url)
@@ -38,7 +38,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       security: route.access === 'public' ? [] : [{ bearer: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : [])],
       'x-agentid-access': route.access,
       parameters: parameters(route),
-      ...(route.body ? { requestBody: { required: false, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body ? { requestBody: { required: false, content: { [route.consumes ?? 'application/json']: { schema: route.body } } } } : {}),
       responses,
     }
   }

@@ -65,8 +65,13 @@ export interface Route {
   readonly produces?: string
   /** Largest body this route takes, when not the service's default. */
   readonly bodyLimit?: number
+  /** Media type of the request body, when not application/json (the OAuth routes take forms). */
+  readonly consumes?: string
   readonly handler: (ctx: RouteContext) => Promise<RouteResult>
 }
+
+/** What the OpenAPI document says of a route: all of it but its handler. */
+export type RouteDoc = Omit<Route, 'handler'>
 
 export const APPROVER = 'approver'
 // Everyone who governs reads the inventory; a reporter only reports (POST /events) and sees itself.

@@ -13,7 +13,7 @@ import { WebhookDispatcher } from './webhooks.js'
 import { EventMonitor, type EventMonitorOptions } from '../monitoring/event-monitor.js'
 import { StatusListPublisher } from './status-publisher.js'
 import { agentAuthenticator } from './agent-auth.js'
-import { registerOAuthRoutes } from './oauth-routes.js'
+import { OAUTH_ROUTE_DOCS, registerOAuthRoutes } from './oauth-routes.js'
 import type { AuthorizationServerOptions } from '../oauth/authorization-server.js'
 import { AGENT_ROLE } from '../governance/principal.js'
 import { eventsBody, idParam } from './schemas.js'
@@ -376,7 +376,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       handler: async () => ({ body: document, contentType: 'application/json' }),
     },
   ]
-  const document = openApiDocument(routes, SERVICE_VERSION)
+  const document = openApiDocument([...routes, ...OAUTH_ROUTE_DOCS], SERVICE_VERSION)
   for (const route of routes) register(route)
   registerOAuthRoutes(app, issuer, agents, { ...options.oauth, log })
   return app
