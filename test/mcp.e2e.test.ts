@@ -33,8 +33,9 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     t = await startTestService({
       policy: {
         ...policyToJson(DEFAULT_POLICY),
-        approvalChains: { low: [], medium: [], high: [], critical: [] },
-        rules: [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '30d' }],
+        // Writing customers needs ai-ops then security; the rest is free.
+        approvalChains: { low: [], medium: [], high: ['ai-ops', 'security'], critical: [] },
+        rules: [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '30d' }, { resource: 'db:customers', actions: ['write'], risk: 'high', maxTtl: '1d' }],
         resourceServers: [{ url: mcpUrl, resources: ['db:*'] }, { url: otherMcpUrl, resources: ['db:*'] }],
       },
     })
@@ -177,6 +178,33 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       assert.equal(forgedAnswer.status, 401)
       assert.match(forgedAnswer.body, /ERR_TOKEN_INVALID/)
     })
+  })
+
+  it('steps up: a refused call says what to request, two principals approve, and the call then succeeds in the same session', async () => {
+    const agent = await enrol('crm-writer', [{ resource: 'db:customers', actions: ['read'] }])
+    const oauth = agentOAuth(agent.key, { authorizationServer: t.url })
+    const client = new Client({ name: 'agent', version: '1.0.0' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth.provider, fetch: oauth.fetch }))
+    await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c7' } }), /403/)
+    const need = oauth.lastStepUp()!
+    assert.deepEqual([need.resource, need.action, need.requestUri], ['db:customers', 'write', `${t.url}/requests`])
+    assert.match(need.description, /^ERR_NOT_ENTITLED: /)
+    // The agent files the request itself, with a presentation to the issuer.
+    const challenge = (await (await fetch(`${t.url}/challenge`)).json() as any).challenge
+    const vp = createPresentation({ key: agent.key, credentials: [agent.jwt], audience: t.issuer.did, challenge })
+    const filed = await fetch(need.requestUri!, {
+      method: 'POST',
+      headers: { authorization: `VP ${vp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: agent.key.did, entitlements: [{ resource: need.resource, actions: [need.action] }], ttl: '1h', justification: 'update customer c7' }),
+    })
+    assert.equal(filed.status, 202, await filed.clone().text())
+    const request = (await filed.json() as any).request.id as string
+    assert.equal((await t.call(t.tokens['ai-ops'], 'POST', `/requests/${request}/approve`, {})).status, 200)
+    await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c7' } }), /403/, 'one approval of two is not enough')
+    assert.equal((await t.call(t.tokens.security, 'POST', `/requests/${request}/approve`, {})).status, 200)
+    oauth.refresh()
+    assert.equal(text(await client.callTool({ name: 'update_customer', arguments: { id: 'c7' } })), 'updated c7')
+    await client.close()
   })
 
   it('a delegate uses a delegation chain through token exchange, until its root is revoked', async () => {

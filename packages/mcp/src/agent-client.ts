@@ -12,6 +12,18 @@ export interface AgentOAuthOptions {
   readonly now?: () => number
   /** A name for logs and metadata (default the agent's DID). */
   readonly clientName?: string
+  /** Called when a server refuses a call for want of an entitlement, with what to request and where. */
+  readonly onStepUp?: (need: StepUpHint) => void
+}
+
+/** What a server's `insufficient_scope` refusal says the agent would need (docs/mcp.md, step-up). */
+export interface StepUpHint {
+  /** The agentid code and message of the refusal (`ERR_NOT_ENTITLED: ...`). */
+  readonly description: string
+  readonly resource?: string
+  readonly action?: string
+  /** Where to file the access request (the issuer's `POST /requests`). */
+  readonly requestUri?: string
 }
 
 /** What an MCP client needs to reach agentid-protected servers as an agent. */
@@ -24,6 +36,13 @@ export interface AgentOAuth {
    * to the transport: `new StreamableHTTPClientTransport(url, { authProvider: provider, fetch })`.
    */
   readonly fetch: typeof fetch
+  /**
+   * Drops the current token: the next call gets a new one, with what was approved since (after
+   * a step-up request is approved).
+   */
+  refresh(): void
+  /** The last step-up hint a server gave, if any. */
+  lastStepUp(): StepUpHint | undefined
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -93,6 +112,7 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
       return base(url, { ...init, method, headers: proofHeaders })
     }
     let response = await send(nonces.get(url.origin))
+    if (response.status === 403) noteStepUp(response.headers.get('www-authenticate'))
     const nonce = response.headers.get('dpop-nonce')
     if (nonce !== null && nonce !== nonces.get(url.origin)) {
       nonces.set(url.origin, nonce)
@@ -101,7 +121,22 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
     }
     return response
   }
-  return { provider, fetch: dpopFetch as typeof fetch }
+  let stepUp: StepUpHint | undefined
+  const noteStepUp = (challenge: string | null) => {
+    if (challenge === null || !/error="insufficient_scope"/.test(challenge)) return
+    const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(challenge)?.[1]
+    const [resource, action, requestUri] = [param('agentid_resource'), param('agentid_action'), param('agentid_request_uri')]
+    stepUp = { description: param('error_description') ?? 'insufficient_scope', ...(resource ? { resource } : {}), ...(action ? { action } : {}), ...(requestUri ? { requestUri } : {}) }
+    options.onStepUp?.(stepUp)
+  }
+  return {
+    provider,
+    fetch: dpopFetch as typeof fetch,
+    refresh: () => {
+      tokens = undefined
+    },
+    lastStepUp: () => stepUp,
+  }
 }
 
 async function wantsNonce(response: Response): Promise<boolean> {

@@ -2,4 +2,4 @@
 export { createMcpGuard, GuardRefusal } from './resource-server.js'
 export type { AgentAuthInfo, McpGuard, McpGuardOptions, ToolRule } from './resource-server.js'
 export { agentOAuth } from './agent-client.js'
-export type { AgentOAuth, AgentOAuthOptions } from './agent-client.js'
+export type { AgentOAuth, AgentOAuthOptions, StepUpHint } from './agent-client.js'
