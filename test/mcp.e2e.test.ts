@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
-import { createDelegation, createDpopProof, createJwtBearerAssertion, createPresentation, generateAgentKey, type AgentKey } from '@agentid/agent'
+import { createDelegation, createDpopProof, createJwtBearerAssertion, createMutualAgent, createPresentation, generateAgentKey, type AgentKey } from '@agentid/agent'
 import { DEFAULT_POLICY, policyToJson } from '@agentid/issuer'
-import { agentOAuth, createMcpGuard } from '@agentid/mcp'
-import { httpStatusLists, subscribeStatusEvents, type StatusSubscription } from '@agentid/verifier'
+import { agentMutualFetch, agentOAuth, agentPresentationFetch, createMcpGuard } from '@agentid/mcp'
+import { createVerifier, httpStatusLists, subscribeStatusEvents, type HttpStatusSource, type StatusSubscription } from '@agentid/verifier'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
@@ -22,6 +22,9 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
   let otherMcpUrl: string
   let server: Server
   let events: StatusSubscription
+  let statusLists: HttpStatusSource
+  // The MCP server is an agent too, for the offline modes.
+  const serverKey = generateAgentKey()
   // Resolves the waiters when the kit has fetched a status list again (pushed by the issuer).
   let listFetched: Array<() => void> = []
   const nextListFetch = () => new Promise<void>((resolve) => listFetched.push(resolve))
@@ -39,7 +42,7 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
         resourceServers: [{ url: mcpUrl, resources: ['db:*'] }, { url: otherMcpUrl, resources: ['db:*'] }],
       },
     })
-    const statusLists = httpStatusLists({
+    statusLists = httpStatusLists({
       fetch: (async (input: string | URL | Request, init?: RequestInit) => {
         const answer = await fetch(input, init)
         await answer.clone().arrayBuffer()
@@ -51,7 +54,11 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     })
     events = subscribeStatusEvents(statusLists, `${t.url}/status/events`)
     await events.ready
+    await t.issuer.registerAgent({ did: serverKey.did, name: 'crm-tools', kind: 'company', owner: 'ops' }, 'test')
+    const serverCredential = (await t.issuer.grant({ subject: serverKey.did, entitlements: [{ resource: 'mesh:agents', actions: ['connect'] }], ttlSeconds: 3600 }, 'test')).jwt
     const guard = createMcpGuard({
+      verifier: createVerifier({ did: serverKey.did, trustedIssuers: [t.issuer.did], statusLists }),
+      mutual: createMutualAgent({ key: serverKey, credentials: [serverCredential], verifier: { trustedIssuers: [t.issuer.did], statusLists } }),
       resource: mcpUrl,
       authorizationServer: { issuer: t.url, signers: [t.issuer.did] },
       statusLists,
@@ -205,6 +212,51 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     oauth.refresh()
     assert.equal(text(await client.callTool({ name: 'update_customer', arguments: { id: 'c7' } })), 'updated c7')
     await client.close()
+  })
+
+  describe('offline, with no authorization server in the path', () => {
+    async function offlineClient(fetchFn: typeof fetch) {
+      const client = new Client({ name: 'agent', version: '1.0.0' })
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { fetch: fetchFn }))
+      return client
+    }
+
+    it('mutual handshake and a proof per request: allowed, refused, and cut off by a revocation', async () => {
+      const agent = await enrol('mutual-reader', [{ resource: 'db:customers', actions: ['read'] }])
+      const mutual = createMutualAgent({ key: agent.key, credentials: [agent.jwt], verifier: { trustedIssuers: [t.issuer.did], statusLists } })
+      const client = await offlineClient(agentMutualFetch(mutual, mcpUrl, { expectServer: serverKey.did }))
+      assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 3 } })), `3 customers for ${agent.key.did}`)
+      await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c1' } }), /403|ERR_NOT_ENTITLED/)
+      const pushed = nextListFetch()
+      await t.issuer.revoke(agent.id, 'test')
+      await pushed
+      await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 3 } }), /401|ERR_VC_REVOKED/)
+    })
+
+    it('refuses a server that is not the DID the agent expects', async () => {
+      const agent = await enrol('mutual-picky', [{ resource: 'db:customers', actions: ['read'] }])
+      const mutual = createMutualAgent({ key: agent.key, credentials: [agent.jwt], verifier: { trustedIssuers: [t.issuer.did], statusLists } })
+      await assert.rejects(offlineClient(agentMutualFetch(mutual, mcpUrl, { expectServer: generateAgentKey().did })), (error: any) => error.code === 'ERR_VP_HOLDER_BINDING')
+    })
+
+    it('a presentation per request, over the server\'s own challenge: allowed, refused, never twice, never for another server', async () => {
+      const agent = await enrol('vp-reader', [{ resource: 'db:customers', actions: ['read'] }])
+      const client = await offlineClient(agentPresentationFetch(agent.key, [agent.jwt], mcpUrl, { serverDid: serverKey.did }))
+      assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 4 } })), `4 customers for ${agent.key.did}`)
+      await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c1' } }), /403|ERR_NOT_ENTITLED/)
+      await assert.rejects(offlineClient(agentPresentationFetch(agent.key, [agent.jwt], mcpUrl, { serverDid: generateAgentKey().did })), /is did:key/)
+      const challenge = (await (await fetch(new URL('/.well-known/agentid/challenge', mcpUrl))).json() as any).challenge
+      const vp = createPresentation({ key: agent.key, credentials: [agent.jwt], audience: serverKey.did, challenge })
+      const send = (presentation: string) => fetch(mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `VP ${presentation}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'query_customers', arguments: { limit: 1 } } }) })
+      assert.equal((await send(vp)).status, 200)
+      const replay = await send(vp)
+      assert.equal(replay.status, 401)
+      assert.match(await replay.text(), /ERR_VP_REPLAY/)
+      const elsewhere = createPresentation({ key: agent.key, credentials: [agent.jwt], audience: generateAgentKey().did, challenge: (await (await fetch(new URL('/.well-known/agentid/challenge', mcpUrl))).json() as any).challenge })
+      const misaddressed = await send(elsewhere)
+      assert.equal(misaddressed.status, 401)
+      assert.match(await misaddressed.text(), /ERR_VP_AUDIENCE/)
+    })
   })
 
   it('a delegate uses a delegation chain through token exchange, until its root is revoked', async () => {

@@ -1,14 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { agentIdError, isAgentIdError, matchEntitlements, parseStrictJson, type AccessRequest, type ErrorCode, type RequestContext } from '@agentid/core'
+import { HANDSHAKE_PATH, mutualHttpHandler, type MutualAgent, type Session } from '@agentid/agent'
+import { agentIdError, decodeBase64url, isAgentIdError, matchEntitlements, parseStrictJson, type AccessRequest, type ErrorCode, type RequestContext } from '@agentid/core'
 import {
   checkAccessToken,
   checkDpopProof,
   ReplayCache,
   type AccessTokenClaims,
   type EventSink,
+  type PresentationResult,
   type StatusSource,
+  type Verifier,
   type VerifiedCredential,
 } from '@agentid/verifier'
+
+/** Where agents get a challenge for a presentation to this server (offline mode). */
+export const CHALLENGE_PATH = '/.well-known/agentid/challenge'
 
 /** How one tool's call maps to an agentid request. */
 export interface ToolRule {
@@ -38,7 +44,24 @@ export interface McpGuardOptions {
   readonly now?: () => number
   /** Largest request body read, in bytes (default 1 MiB). */
   readonly maxBodyBytes?: number
+  /**
+   * Offline mode, no authorization server in the path: this server's own verifier (its DID, the
+   * trusted issuers, status lists). Agents then may send `Authorization: VP <presentation>` to
+   * this server over a challenge from `/.well-known/agentid/challenge`, one per request.
+   */
+  readonly verifier?: Verifier
+  /**
+   * Offline mode for agents that hold sessions: this server's mutual agent. Agents shake hands at
+   * `/.well-known/agentid/handshake`, then sign each request (`agentid-session`, `agentid-proof`).
+   */
+  readonly mutual?: MutualAgent
 }
+
+/** How a caller proved who it is and what it may do. */
+export type AgentAuthority =
+  | { readonly kind: 'token'; readonly claims: AccessTokenClaims }
+  | { readonly kind: 'presentation'; readonly result: Extract<PresentationResult, { ok: true }> }
+  | { readonly kind: 'session'; readonly session: Session }
 
 /** What the MCP SDK's transport receives as `req.auth` (its AuthInfo), with agentid's claims. */
 export interface AgentAuthInfo {
@@ -48,7 +71,7 @@ export interface AgentAuthInfo {
   readonly scopes: string[]
   readonly expiresAt: number
   readonly resource: URL
-  readonly extra: { readonly agentid: AccessTokenClaims }
+  readonly extra: { readonly agentid: AgentAuthority }
 }
 
 /** A refusal, as the HTTP answer it becomes. */
@@ -107,6 +130,17 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
   const challenge = (error?: string, description?: string, extra = '') =>
     `Bearer resource_metadata="${metadataUrl}"${error ? `, error="${error}"` : ''}${description ? `, error_description="${quoted(description)}"` : ''}${extra}, DPoP algs="EdDSA"`
 
+  // The same matching rules whichever way the caller came: a token's entitlements, or the
+  // verifier's (or the mutual agent's) decision over a presentation.
+  const decide = (authority: AgentAuthority, request: AccessRequest): { allow: true; credentialId: string } | { allow: false; code: ErrorCode; message: string } => {
+    if (authority.kind === 'token') {
+      const entitlements = authority.claims.entitlements
+      const match = matchEntitlements(entitlements.map((e) => e.entitlement), request, now())
+      return match.allow ? { allow: true, credentialId: entitlements[match.index]!.credentials.at(-1)! } : match
+    }
+    const decision = authority.kind === 'session' ? options.mutual!.authorize(authority.session, request) : options.verifier!.authorize(authority.result, request)
+    return decision.allow ? { allow: true, credentialId: decision.credentialId } : decision
+  }
   const guard: McpGuard = {
     metadataPath,
     metadata: () => ({
@@ -147,15 +181,15 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
           }
         }
       }
-      return { token, clientId: claims.clientId, scopes: [], expiresAt: claims.expires, resource, extra: { agentid: claims } }
+      return { token, clientId: claims.clientId, scopes: [], expiresAt: claims.expires, resource, extra: { agentid: { kind: 'token', claims } } }
     },
 
     authorize(auth, message, peer) {
       const call = toolCall(message)
       if (call === undefined) return
-      const claims = auth.extra.agentid
+      const authority = auth.extra.agentid
       const deny = (code: ErrorCode, text: string, request?: AccessRequest) => {
-        report(options.events, claims, request, { allow: false, code }, peer, now(), options.resource)
+        report(options.events, auth.clientId, request, { allow: false, code }, peer, now(), options.resource)
         const wanted = request ? `, agentid_resource="${quoted(request.resource)}", agentid_action="${quoted(request.action)}", agentid_request_uri="${options.authorizationServer.issuer}/requests"` : ''
         return new GuardRefusal(403, code, text, challenge('insufficient_scope', `${code}: ${text}`, wanted))
       }
@@ -172,30 +206,61 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
       } catch (error) {
         throw deny('ERR_INPUT_INVALID', `the arguments of ${call.name} do not map to a request: ${(error as Error).message}`)
       }
-      const match = matchEntitlements(claims.entitlements.map((e) => e.entitlement), request, now())
-      if (!match.allow) throw deny(match.code, match.message, request)
-      report(options.events, claims, request, { allow: true, credentialId: claims.entitlements[match.index]!.credentials.at(-1)! }, peer, now(), options.resource)
+      const decision = decide(authority, request)
+      if (!decision.allow) throw deny(decision.code, decision.message, request)
+      report(options.events, auth.clientId, request, { allow: true, credentialId: decision.credentialId }, peer, now(), options.resource)
     },
 
     handler(next) {
+      // After authentication, whichever way: the body read, each call decided, then the SDK.
+      const pass = async (request: IncomingMessage, response: ServerResponse, auth: AgentAuthInfo, raw: Buffer | undefined) => {
+        try {
+          const body = raw !== undefined ? parseBody(raw, maxBody) : undefined
+          guard.authorize(auth, body, peerOf(request))
+          await next(Object.assign(request, { auth }), response, body)
+        } catch (error) {
+          if (!(error instanceof GuardRefusal)) throw error
+          answer(response, error)
+        }
+      }
+      const mutual = options.mutual ? mutualHttpHandler(options.mutual, async (request, response, { session, body }) => {
+        const auth: AgentAuthInfo = { token: '', clientId: session.peer, scopes: [], expiresAt: Math.floor(session.expires / 1000), resource, extra: { agentid: { kind: 'session', session } } }
+        await pass(request, response, auth, body)
+      }, { now }) : undefined
       return async (request, response) => {
         const url = new URL(request.url ?? '/', resource.origin)
         if (request.method === 'GET' && url.pathname === metadataPath) {
           response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }).end(JSON.stringify(guard.metadata()))
           return
         }
+        if (mutual && (url.pathname === HANDSHAKE_PATH || request.headers['agentid-session'] !== undefined)) {
+          mutual(request, response)
+          return
+        }
+        if (options.verifier && request.method === 'GET' && url.pathname === CHALLENGE_PATH) {
+          response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ challenge: options.verifier.challenge(), audience: options.verifier.did }))
+          return
+        }
         try {
-          const auth = await guard.authenticate(request, `${resource.origin}${url.pathname}`)
-          const body = request.method === 'POST' ? await readJson(request, maxBody) : undefined
-          guard.authorize(auth, body, request.socket.remoteAddress?.replace(/^::ffff:/, ''))
-          await next(Object.assign(request, { auth }), response, body)
+          const auth = options.verifier && request.headers.authorization?.startsWith('VP ')
+            ? await presented(options.verifier, request.headers.authorization.slice(3).trim())
+            : await guard.authenticate(request, `${resource.origin}${url.pathname}`)
+          const body = request.method === 'POST' ? await readBody(request, maxBody) : undefined
+          await pass(request, response, auth, body)
         } catch (error) {
           if (!(error instanceof GuardRefusal)) throw error
-          response.writeHead(error.status, { 'content-type': 'application/json', 'www-authenticate': error.challenge, 'cache-control': 'no-store' })
-            .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: `${error.code}: ${error.message}`, data: { code: error.code } } }))
+          answer(response, error)
         }
       }
     },
+  }
+
+  // Offline mode with a presentation: single use, over this server's own challenge.
+  async function presented(verifier: Verifier, vp: string): Promise<AgentAuthInfo> {
+    const result = await verifier.verifyPresentation(vp, { challenge: nonceOf(vp) })
+    if (!result.ok) throw new GuardRefusal(result.code === 'ERR_STATUS_UNAVAILABLE' ? 503 : 401, result.code, result.message, challenge('invalid_token', `${result.code}: ${result.message}`))
+    const expires = Math.min(...result.credentials.map((c) => c.expires))
+    return { token: '', clientId: result.holder, scopes: [], expiresAt: expires, resource, extra: { agentid: { kind: 'presentation', result } } }
   }
   return guard
 }
@@ -212,7 +277,7 @@ function toolCall(message: unknown): { name: string; args: Record<string, unknow
   return { name, args: args as Record<string, unknown> }
 }
 
-async function readJson(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
@@ -220,18 +285,44 @@ async function readJson(request: IncomingMessage, maxBytes: number): Promise<unk
     if (size > maxBytes) throw new GuardRefusal(413, 'ERR_INPUT_INVALID', `request body is larger than ${maxBytes} bytes`, 'Bearer error="invalid_request"')
     chunks.push(chunk as Buffer)
   }
+  return Buffer.concat(chunks)
+}
+
+function parseBody(raw: Buffer, maxBytes: number): unknown {
+  if (raw.length === 0) return undefined
   try {
-    return parseStrictJson(Buffer.concat(chunks).toString('utf8'), { maxLength: maxBytes, maxDepth: 32 }, 'ERR_INPUT_INVALID', 'JSON-RPC message')
+    return parseStrictJson(raw.toString('utf8'), { maxLength: maxBytes, maxDepth: 32 }, 'ERR_INPUT_INVALID', 'JSON-RPC message')
   } catch (error) {
     throw new GuardRefusal(400, 'ERR_INPUT_INVALID', (error as Error).message, 'Bearer error="invalid_request"')
   }
 }
 
-function report(events: EventSink | undefined, claims: AccessTokenClaims, request: AccessRequest | undefined, outcome: { allow: true; credentialId: string } | { allow: false; code: ErrorCode }, peer: string | undefined, nowMs: number, verifier: string): void {
+function answer(response: ServerResponse, refusal: GuardRefusal): void {
+  response.writeHead(refusal.status, { 'content-type': 'application/json', 'www-authenticate': refusal.challenge, 'cache-control': 'no-store' })
+    .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: `${refusal.code}: ${refusal.message}`, data: { code: refusal.code } } }))
+}
+
+// The client address as constraints read it (an IPv4 client of a dual-stack socket without its prefix).
+function peerOf(request: IncomingMessage): string | undefined {
+  return request.socket.remoteAddress?.replace(/^::ffff:/, '')
+}
+
+// The challenge a presentation claims to answer; the verifier checks it is its own, unused and current.
+function nonceOf(vp: string): string {
+  try {
+    const nonce = (parseStrictJson(decodeBase64url(vp.split('.')[1] ?? '', 'ERR_VP_NONCE', 'presentation payload').toString('utf8'), { maxLength: 64 * 1024, maxDepth: 16 }) as { nonce?: unknown }).nonce
+    if (typeof nonce === 'string') return nonce
+  } catch {
+    // reported below
+  }
+  throw new GuardRefusal(401, 'ERR_VP_NONCE', `the presentation carries no readable nonce: get one from ${CHALLENGE_PATH}`, 'Bearer error="invalid_token"')
+}
+
+function report(events: EventSink | undefined, holder: string, request: AccessRequest | undefined, outcome: { allow: true; credentialId: string } | { allow: false; code: ErrorCode }, peer: string | undefined, nowMs: number, verifier: string): void {
   if (!events || !request) return
   events.emit({
     at: nowMs,
-    agent: claims.clientId,
+    agent: holder,
     decision: outcome.allow ? 'allow' : 'deny',
     ...(outcome.allow ? { credential: outcome.credentialId } : { code: outcome.code }),
     resource: request.resource,
