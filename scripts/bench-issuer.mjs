@@ -55,7 +55,7 @@ async function bareRate() {
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < TOTAL) {
       const i = next++
-      const r = await issuer.veramo.createVerifiableCredential({ credential: credential(i), proofFormat: 'jwt', header: { kid: `${issuer.did}#${keyId}` } })
+      const r = await (await issuer.veramo()).createVerifiableCredential({ credential: credential(i), proofFormat: 'jwt', header: { kid: `${issuer.did}#${keyId}` } })
       if (typeof r.proof?.jwt !== 'string') throw new Error('no JWT')
     }
   }))

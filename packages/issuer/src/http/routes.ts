@@ -65,6 +65,8 @@ export interface Route {
   readonly produces?: string
   /** Largest body this route takes, when not the service's default. */
   readonly bodyLimit?: number
+  /** A client on a loopback address may call it without a token (when the service allows it: `/metrics`). */
+  readonly loopbackWithoutToken?: boolean
   readonly handler: (ctx: RouteContext) => Promise<RouteResult>
 }
 
