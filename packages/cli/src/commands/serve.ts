@@ -59,12 +59,13 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       })
       const out = ctx.out()
       // A public URL given for an existing issuer changes it, on purpose and on record.
+      let changed: { previous: string; liveCredentials: number } | undefined
       if (!created && wanted !== undefined && wanted !== issuer.publicUrl) {
-        const changed = await issuer.setPublicUrl(wanted, ctx.actor()).catch(async (error: unknown) => {
+        changed = await issuer.setPublicUrl(wanted, ctx.actor()).catch(async (error: unknown) => {
           await issuer.close()
           throw error
         })
-        out.note(`public URL changed from ${changed.previous} to ${changed.url}${changed.liveCredentials > 0 ? `: ${changed.liveCredentials} live credential${changed.liveCredentials === 1 ? '' : 's'} still name the old one for their status (keep it reaching this issuer, or issue them again)` : ''}`)
+        out.note(`public URL changed from ${changed.previous} to ${wanted}${changed.liveCredentials > 0 ? `: ${changed.liveCredentials} live credential${changed.liveCredentials === 1 ? '' : 's'} still name the old one for their status (keep it reaching this issuer, or issue them again)` : ''}`)
       }
       const accessLog = opts.accessLog === 'off' ? undefined
         : opts.accessLog === '-' ? { write: (line: string) => ctx.io.stderr(line), close: async () => undefined }
@@ -84,8 +85,15 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         if (isAgentIdError(error)) throw error
         throw agentIdError('ERR_USAGE', `cannot listen on ${opts.host}:${opts.port}: ${(error as Error).message}`)
       }
+      // Listening for the stop signals before saying it is ready: whoever waits for that line may
+      // send one at once.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = () => resolve()
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
       out.result(
-        { url: service.url, publicUrl: service.publicUrl, did: issuer.did, home: issuer.home.dir, adminTokenFile: issuer.home.adminTokenFile, created },
+        { url: service.url, publicUrl: service.publicUrl, ...(changed ? { publicUrlChanged: { previous: changed.previous, liveCredentials: changed.liveCredentials } } : {}), did: issuer.did, home: issuer.home.dir, adminTokenFile: issuer.home.adminTokenFile, created },
         () => [
           `agentid issuer listening on ${service.url}${created ? ` (created in ${issuer.home.dir})` : ''}`,
           `  public URL   ${service.publicUrl}${service.publicUrl !== service.url ? ' (through a proxy: --public-url-mismatch-ok)' : ''}`,
@@ -95,11 +103,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           'Ctrl-C stops it after in-flight requests finish.',
         ].join('\n'),
       )
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve()
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
-      })
+      await stopped
       out.note('stopping: finishing in-flight requests')
       await service.close()
       await issuer.close()

@@ -130,6 +130,8 @@ export interface RunningService {
   readonly app: FastifyInstance
   /** The issuer's public URL (what credentials name), which may differ from `url` behind a proxy. */
   readonly publicUrl: string
+  /** Resolves once the audit log's full verification at start is done (`/readyz` waits for it). */
+  readonly auditChecked: Promise<void>
   /** Stops accepting, finishes in-flight requests and the running sweep. The issuer stays open. */
   close(): Promise<void>
 }
@@ -498,7 +500,7 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `the issuer's public URL ${issuer.publicUrl} (stored in ${issuer.home.dir}; every credential names it for its status) is not how this service is reached at ${url}: ${mismatch}. Serve where it points; or change it with --public-url ${url} (credentials issued before keep the old URL); or, behind a proxy that forwards ${issuer.publicUrl} here, pass --public-url-mismatch-ok`)
   }
   // The audit log is verified in full in the background: readiness waits for it, answers do not.
-  void startup.readiness.start()
+  const auditChecked = startup.readiness.start()
   let sweeping: Promise<unknown> = Promise.resolve()
   const interval = options.sweepIntervalMs ?? 30_000
   const timer = interval > 0 ? setInterval(() => {
@@ -524,6 +526,7 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     url,
     app,
     publicUrl: issuer.publicUrl,
+    auditChecked,
     async close() {
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)
