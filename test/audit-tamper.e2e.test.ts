@@ -103,7 +103,7 @@ describe('audit log tampering, caught', function () {
     it(`names where ${name} begins`, async () => {
       const { code, result } = await verifyAfter(tamper)
       assert.equal(code, 1, JSON.stringify(result))
-      assert.equal(result.code, 'ERR_STORE')
+      assert.equal(result.code, 'ERR_AUDIT_BROKEN')
       assert.match(result.message, new RegExp(`broken at entry ${seq}:`))
       assert.match(result.message, reason)
     })

@@ -290,7 +290,7 @@ describe('agentid CLI end to end (real processes)', function () {
     db.close()
     const broken = await run('--json', 'audit', 'verify')
     assert.equal(broken.code, 1)
-    assert.equal(errorOf(broken).code, 'ERR_STORE')
+    assert.equal(errorOf(broken).code, 'ERR_AUDIT_BROKEN')
     assert.match(errorOf(broken).message, /entry 3/)
   })
 

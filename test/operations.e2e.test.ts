@@ -33,7 +33,7 @@ describe('operations: backup while serving, restore that refuses bad files, doct
 
   it('takes a consistent backup while the service runs, owner-only', async () => {
     const port = await freePort()
-    const server = spawn(process.execPath, [AGENTID_BIN, 'serve', '--port', String(port)], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_HOME: home() }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const server = spawn(process.execPath, [AGENTID_BIN, 'serve', '--port', String(port), '--public-url-mismatch-ok'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_HOME: home() }, stdio: ['ignore', 'pipe', 'pipe'] })
     await waitForOutput(server, 'listening')
     try {
       const backup = ok(await run('backup', 'backup-1.db'))
@@ -71,6 +71,7 @@ describe('operations: backup while serving, restore that refuses bad files, doct
     db.close()
     const r2 = await run('restore', 'edited.db')
     assert.equal(r2.code, 1)
+    assert.equal(JSON.parse(r2.stderr).error.code, 'ERR_AUDIT_BROKEN')
     assert.match(JSON.parse(r2.stderr).error.message, /audit log is broken at entry 2/)
     assert.deepEqual(readdirSync(home()).sort(), before)
   })

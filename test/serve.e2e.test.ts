@@ -122,7 +122,7 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     const noToken = await run({ AGENTID_URL: url }, 'agent', 'list')
     assert.equal(noToken.code, 2)
     const down = await run({ AGENTID_URL: 'http://127.0.0.1:9', AGENTID_TOKEN: olga }, 'requests')
-    assert.equal(JSON.parse(down.stderr).error.code, 'ERR_STORE')
+    assert.equal(JSON.parse(down.stderr).error.code, 'ERR_SERVICE_UNREACHABLE')
     assert.match(JSON.parse(down.stderr).error.message, /cannot reach the issuer/)
   })
 

@@ -21,6 +21,8 @@ interface Case {
   readonly statusFor?: (role: RoleName) => number | undefined
   /** An OAuth route: a form body, and RFC 6749 errors (`invalid_client` for 401 and 403). */
   readonly form?: Record<string, string>
+  /** Status without a token, when not 401 (a route a loopback client may call without one). */
+  readonly noToken?: number
 }
 
 const CASES: readonly Case[] = [
@@ -28,6 +30,10 @@ const CASES: readonly Case[] = [
   { route: 'GET /issuer', path: '/issuer', access: 'public', allowed: 200 },
   { route: 'GET /challenge', path: '/challenge', access: 'public', allowed: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', access: 'public', allowed: 200 },
+  { route: 'GET /livez', path: '/livez', access: 'public', allowed: 200 },
+  { route: 'GET /readyz', path: '/readyz', access: 'public', allowed: 200 },
+  // The test's client is on loopback, which reads metrics without a token by default.
+  { route: 'GET /metrics', path: '/metrics', access: ['admin', 'security', 'auditor', 'metrics'], allowed: 200, noToken: 200 },
   { route: 'GET /status/:list', path: '/status/rev-1', access: 'public', allowed: 200 },
   { route: 'GET /status/events', path: '/status/events', access: 'public', allowed: 200 },
   { route: 'GET /whoami', path: '/whoami', access: 'any', allowed: 200 },
@@ -84,7 +90,7 @@ const ROLES = Object.keys(ROLE_PRINCIPALS) as RoleName[]
 
 function expectedStatus(c: Case, role: RoleName | undefined): number {
   if (c.access === 'public') return c.allowed
-  if (role === undefined) return 401
+  if (role === undefined) return c.noToken ?? 401
   const own = c.statusFor?.(role)
   if (own !== undefined) return own
   if (c.access === 'any') return c.allowed
@@ -112,6 +118,7 @@ describe('issuer service API', function () {
 
   before(async () => {
     t = await startTestService()
+    await t.service.auditChecked
   })
   after(async () => {
     await t.close()

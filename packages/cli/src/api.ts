@@ -24,7 +24,8 @@ function refusal(status: number, text: string, where: string): Error {
     // not our error shape: described below
   }
   if (error && isErrorCode(error.code) && typeof error.message === 'string') return agentIdError(error.code, error.message)
-  return agentIdError('ERR_STORE', `${where} answered ${status} without an agentid error`)
+  // A proxy's error page, or something that is not an agentid issuer at all.
+  return agentIdError('ERR_SERVICE_UNREACHABLE', `${where} answered ${status} without an agentid error; is AGENTID_URL the issuer's address?`)
 }
 
 /**
@@ -53,15 +54,21 @@ export function remoteApi(url: string, token: string): IssuerApi {
           redirect: 'error',
         })
       } catch (cause) {
-        throw agentIdError('ERR_STORE', `cannot reach the issuer at ${root}: ${(cause as Error).message}; nothing was changed by this command`, { cause })
+        // fetch says "fetch failed"; what failed (ECONNREFUSED, a certificate not trusted) is its cause.
+        const reason = (cause as { cause?: { code?: string; message?: string } }).cause
+        const why = reason?.code ?? reason?.message ?? (cause as Error).message
+        if ((cause as Error).name === 'TimeoutError') {
+          throw agentIdError('ERR_SERVICE_UNREACHABLE', `the issuer at ${root} did not answer within ${TIMEOUT_MS / 1000} s: the command may or may not have taken effect; look before you retry`, { cause })
+        }
+        throw agentIdError('ERR_SERVICE_UNREACHABLE', `cannot reach the issuer at ${root}: ${why}; nothing was changed by this command`, { cause })
       }
       const text = await response.text()
-      if (text.length > MAX_ANSWER) throw agentIdError('ERR_STORE', `${root} answered with more than ${MAX_ANSWER} bytes`)
+      if (text.length > MAX_ANSWER) throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered with more than ${MAX_ANSWER} bytes`)
       if (!response.ok) throw refusal(response.status, text, root)
       try {
         return { status: response.status, body: JSON.parse(text) }
       } catch {
-        throw agentIdError('ERR_STORE', `${root} answered ${response.status} with a body that is not JSON`)
+        throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered ${response.status} with a body that is not JSON`)
       }
     },
   }
@@ -76,7 +83,7 @@ export function remoteApi(url: string, token: string): IssuerApi {
 export async function localApi(issuer: Issuer, operatorId: string, token: string | undefined): Promise<IssuerApi & { close(): Promise<void> }> {
   const { createService, operator } = await import('@agentid/issuer')
   // No push from here: a running service on the same database announces what this changes.
-  const app = createService(issuer, { ...(token ? {} : { localPrincipal: operator(operatorId) }), sweepIntervalMs: 0, push: false, rateLimits: false })
+  const app = createService(issuer, { ...(token ? {} : { localPrincipal: operator(operatorId) }), sweepIntervalMs: 0, push: false, rateLimits: false, metrics: 'off' })
   return {
     target: issuer.home.dir,
     async call(method, path, body) {

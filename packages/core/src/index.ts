@@ -10,6 +10,7 @@ export {
   InputError,
   JwsError,
   PresentationError,
+  ServiceError,
   SignatureError,
   StoreError,
   agentIdError,

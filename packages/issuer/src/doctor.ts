@@ -72,10 +72,11 @@ export async function runDoctor(home: IssuerHome, env: NodeJS.ProcessEnv, now: (
   try {
     issuer = await Issuer.open({ home: home.dir, env })
     add('issuer key', true, `${issuer.did} opens with the key-encryption key`)
+    add('public URL', true, `${issuer.publicUrl}: every credential names ${issuer.publicUrl}/status/<list> for its status; "agentid serve" refuses to start where it does not reach the service (unless --public-url-mismatch-ok), "agentid serve --public-url" changes it`)
     const audit = await issuer.verifyAudit()
     add('audit log', audit.ok, audit.ok ? `${audit.entries} entries, ${audit.checkpoints} checkpoints hold` : `broken at entry ${audit.seq}: ${audit.reason}`, 'investigate: someone changed the database; compare with your backups and published checkpoints')
   } catch (error) {
-    add('issuer key', false, (error as Error).message, 'set AGENTID_KEK (or the kek file) to the key this database was created with')
+    add('issuer key', false, `${(error as { code?: string }).code ?? 'error'}: ${(error as Error).message}`, 'set AGENTID_KEK (or the kek file) to the key this database was created with')
   } finally {
     await issuer?.close()
   }

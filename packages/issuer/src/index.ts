@@ -41,8 +41,13 @@ export type {
   StatusListRecord,
   WebhookRecord,
 } from './store/issuer-store.js'
-export { createService, startService, SERVICE_VERSION } from './http/service.js'
-export type { RunningService, ServiceOptions } from './http/service.js'
+export { createService, METRICS_ROLES, startService, SERVICE_VERSION } from './http/service.js'
+export type { MetricsAccess, RunningService, ServiceOptions } from './http/service.js'
+export { accessLogLine, openAccessLogFile } from './http/access-log.js'
+export type { AccessLogEntry, AccessLogSink } from './http/access-log.js'
+export type { Readiness, ReadinessCheck } from './http/readiness.js'
+export { listeningUrl, parsePublicUrl, publicUrlMismatch } from './public-url.js'
+export type { ListeningAddress } from './public-url.js'
 export { ROUTES } from './http/routes.js'
 export type { Access, Route } from './http/routes.js'
 export { openApiPath } from './http/openapi.js'

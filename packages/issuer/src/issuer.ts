@@ -30,6 +30,7 @@ import {
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
+import { parsePublicUrl } from './public-url.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
 import { generateKek, parseKek, type KeyEncryptionKey } from './keys/key-encryption.js'
 import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
@@ -60,7 +61,7 @@ import type {
   WebhookRecord,
 } from './store/issuer-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
-import { createIssuerAgent, type IssuerAgent } from './veramo/issuer-agent.js'
+import type { IssuerAgent } from './veramo/issuer-agent.js'
 import { refusedHostReason } from './webhooks/address-filter.js'
 
 /** Options shared by {@link Issuer.init} and {@link Issuer.open}. */
@@ -69,6 +70,11 @@ export interface IssuerOptions {
   readonly home?: string
   /** Environment to read `AGENTID_HOME`, `AGENTID_KEK` and `AGENTID_PUBLIC_URL` from. */
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * At init: the issuer's public URL, written into every credential's status entry (default
+   * `AGENTID_PUBLIC_URL`, else http://127.0.0.1:8470). Change it later with {@link Issuer.setPublicUrl}.
+   */
+  readonly publicUrl?: string
   /** Clock in milliseconds (default `Date.now`). */
   readonly now?: () => number
   /** Credential ids (default random `urn:uuid:`). */
@@ -142,23 +148,26 @@ export class Issuer {
   readonly did: string
   readonly home: IssuerHome
   readonly store: IssuerStore
-  readonly #agent: IssuerAgent
-  readonly #publicUrl: string
+  // Veramo, loaded at the first signature: opening the issuer and answering reads needs none of
+  // it, and loading it is most of what a start costs.
+  #agent: Promise<IssuerAgent> | undefined
+  #publicUrl: string
   readonly #now: () => number
   readonly #randomId: () => string
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
-  #issuerKeyRef: string | undefined
+  #issuerKeyRef: { readonly did: string; readonly kid: string } | undefined
+  readonly #issuedListeners = new Set<(seconds: number) => void>()
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
   readonly #staleTokenSeen = new Map<string, number>()
   /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
   readonly allowPrivateWebhooks: boolean
 
-  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
+  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent?: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
     this.did = fields.did
     this.home = fields.home
     this.store = fields.store
-    this.#agent = fields.agent
+    this.#agent = fields.agent ? Promise.resolve(fields.agent) : undefined
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
@@ -187,7 +196,7 @@ export class Issuer {
       if (!keyInEnv) created.push(home.kekFile)
       created.push(home.database, `${home.database}-wal`, `${home.database}-shm`)
       store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
-      const agent = createIssuerAgent(store.custody)
+      const agent = (await import('./veramo/issuer-agent.js')).createIssuerAgent(store.custody)
       const identifier = await agent.didManagerCreate({
         provider: 'did:key',
         alias: 'issuer',
@@ -196,7 +205,7 @@ export class Issuer {
       const did = parseDidKey(identifier.did).did
       const now = (options.now ?? Date.now)()
       const adminToken = newToken()
-      const publicUrl = env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL
+      const publicUrl = parsePublicUrl(options.publicUrl ?? env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL, options.publicUrl !== undefined ? 'the public URL' : 'AGENTID_PUBLIC_URL')
       const listId = 'rev-1'
       await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
       created.push(home.adminTokenFile)
@@ -232,7 +241,7 @@ export class Issuer {
       // A key-encryption-key rotation that committed but did not get to replace the kek file:
       // the new key is in kek.next. Finish the rotation.
       const nextFile = `${home.kekFile}.next`
-      if ((error as { code?: string }).code !== 'ERR_STORE' || kekFromEnv(env) || !(await pathExists(nextFile))) throw error
+      if ((error as { code?: string }).code !== 'ERR_KEK_MISMATCH' || kekFromEnv(env) || !(await pathExists(nextFile))) throw error
       const issuer = await Issuer.#openWith(home, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
       await rename(nextFile, home.kekFile)
       return issuer
@@ -245,11 +254,9 @@ export class Issuer {
       const did = await store.getSetting('issuerDid')
       const publicUrl = await store.getSetting('publicUrl')
       if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database in ${home.dir} is incomplete; was "agentid init" interrupted?`)
-      const agent = createIssuerAgent(store.custody)
       // Fails now, not at the first grant, when the key-encryption key is the wrong one.
-      const identifier = await agent.didManagerGet({ did })
-      await store.custody.privateKeyStore.getKey({ alias: identifier.controllerKeyId ?? '' })
-      return new Issuer({ did: parseDidKey(did).did, home, store, agent, publicUrl, options })
+      await checkIssuerKey(store, did)
+      return new Issuer({ did: parseDidKey(did).did, home, store, publicUrl, options })
     } catch (error) {
       await store.close()
       throw error
@@ -299,7 +306,7 @@ export class Issuer {
       }
     }
     const { did: _did, ...details } = agent
-    const issued = await this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial)
+    const issued = await this.#timed(this.store.registerAgent(agent, { actor: principal.id, action: 'agent.register', target: agent.did, details }, initial), (r) => r !== undefined)
     return { agent, credentials: issued ? [{ id: issued.record.id, jwt: issued.jwt, record: issued.record }] : [], ...(pending ? { request: pending } : {}) }
   }
 
@@ -384,7 +391,7 @@ export class Issuer {
     const guard = decision === 'approve' ? dutyGuard(policy, pending.entitlements) : undefined
     // Refused at every approval, not only the last, against what the party holds now.
     guard?.(await this.store.dutyGroupHoldings(agent.did))
-    const result = await this.store.decideRequest(requestId, (stored, facts) => {
+    const result = await this.#timed(this.store.decideRequest(requestId, (stored, facts) => {
       const now = this.#now()
       // The principal as it is now, inside the transaction: disabled, expired or stripped of a
       // role since it was authenticated, it decides nothing.
@@ -426,7 +433,7 @@ export class Issuer {
         ...(request.task ? { task: request.task } : {}), jit: request.jit,
       }, principal.id, { policy, assessment, approvals, requestId: request.id, requestedBy: request.requester })
       return { approval, audit, issuance, ...(rejudged ? { rejudged } : {}) }
-    })
+    }), (r) => r.issued !== undefined)
     return { request: result.request, ...(result.issued ? { credential: { id: result.issued.record.id, jwt: result.issued.jwt, record: result.issued.record } } : {}) }
   }
 
@@ -466,7 +473,7 @@ export class Issuer {
 
   async #issueNow(agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
     const { draft, sign, audit, guard } = this.#issuance(agent, input, principal.id, { ...judged, requestedBy: principal.id })
-    const { record, jwt } = await this.store.issueCredential(draft, sign, audit, guard)
+    const { record, jwt } = await this.#timed(this.store.issueCredential(draft, sign, audit, guard), () => true)
     return { id: record.id, jwt, record }
   }
 
@@ -566,6 +573,26 @@ export class Issuer {
     return () => this.#statusListeners.delete(listener)
   }
 
+  /**
+   * Hears the duration in seconds of every credential issuance (signing and commit) once it is
+   * committed: the service's metrics. Returns how to stop listening.
+   */
+  onIssued(listener: (seconds: number) => void): () => void {
+    this.#issuedListeners.add(listener)
+    return () => this.#issuedListeners.delete(listener)
+  }
+
+  // Passes an operation's result through; when it issued a credential, tells the listeners how long it took.
+  async #timed<T>(operation: Promise<T>, issued: (result: T) => boolean): Promise<T> {
+    const start = performance.now()
+    const result = await operation
+    if (this.#issuedListeners.size > 0 && issued(result)) {
+      const seconds = (performance.now() - start) / 1000
+      for (const listener of this.#issuedListeners) listener(seconds)
+    }
+    return result
+  }
+
   // Passes the result through, telling the listeners once it is committed.
   async #changesStatus<T>(change: Promise<T>): Promise<T> {
     const result = await change
@@ -589,12 +616,46 @@ export class Issuer {
     })))
   }
 
+  /** The public URL: where verifiers fetch this issuer's status lists (`<url>/status/<list>`). */
+  get publicUrl(): string {
+    return this.#publicUrl
+  }
+
   /**
-   * The Veramo agent the issuer signs with. For benchmarks and diagnostics: credentials made
-   * with it directly are not recorded, have no status slot and are not audited.
+   * Changes the public URL (admin, audited). Credentials issued before keep the old one in their
+   * status entries, and a verifier only takes a list from the URL the credential names: they
+   * fail their status check unless the old URL still reaches this issuer (a proxy, a redirect
+   * kept in place) or they are issued again. `liveCredentials` says how many that is.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
    */
-  get veramo(): IssuerAgent {
+  async setPublicUrl(value: string, by: string | Principal): Promise<{ previous: string; url: string; changed: boolean; liveCredentials: number }> {
+    const principal = requireRole(by, 'admin', 'change the public URL')
+    const url = parsePublicUrl(value)
+    const previous = this.#publicUrl
+    if (url === previous) return { previous, url, changed: false, liveCredentials: 0 }
+    const now = Math.floor(this.#now() / 1000)
+    const liveCredentials = (await this.store.listCredentials()).filter((c) => (c.status === 'active' || c.status === 'suspended') && c.expires > now).length
+    await this.store.setSetting('publicUrl', url, { actor: principal.id, action: 'issuer.public-url', target: url, details: { previous, liveCredentials } })
+    this.#publicUrl = url
+    return { previous, url, changed: true, liveCredentials }
+  }
+
+  /**
+   * The Veramo agent the issuer signs with (loaded on first use). For benchmarks and diagnostics:
+   * credentials made with it directly are not recorded, have no status slot and are not audited.
+   */
+  veramo(): Promise<IssuerAgent> {
+    this.#agent ??= import('./veramo/issuer-agent.js').then((m) => m.createIssuerAgent(this.store.custody))
     return this.#agent
+  }
+
+  /**
+   * Reads the issuer's private key back from the store and decrypts it: what the readiness
+   * check asks of the keys (the store answers, the key-encryption key still opens the key).
+   * @throws AgentIdError ERR_KEK_MISMATCH, ERR_STORE
+   */
+  checkKeys(): Promise<void> {
+    return checkIssuerKey(this.store, this.did)
   }
 
   /** Every current status list (revocation and suspension), signed: what offline verifiers load. */
@@ -1074,7 +1135,7 @@ export class Issuer {
     const principal = requireRole(by, 'admin', 'rotate the issuer key')
     const lists = await this.store.currentStatusLists()
     const generation = (await this.rotations()).length + 2
-    const identifier = await this.#agent.didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
+    const identifier = await (await this.veramo()).didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
     const did = parseDidKey(identifier.did).did
     const now = Math.floor(this.#now() / 1000)
     const statement = await this.#signVc(this.did, 'rotation statement', {
@@ -1156,27 +1217,27 @@ export class Issuer {
     return this.#now()
   }
 
-  /** The base URL verifiers reach this issuer at: status lists, and the OAuth issuer identifier. */
-  get publicUrl(): string {
-    return this.#publicUrl
-  }
-
   /**
    * Signs a JWT that is not a credential (an OAuth access token) with the issuer key, through
    * Veramo's key manager: header `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
    */
   async signJwt(typ: string, payload: Record<string, unknown>): Promise<string> {
-    this.#issuerKeyRef ??= (await this.#agent.didManagerGet({ did: this.did })).keys[0]?.kid
-    if (this.#issuerKeyRef === undefined) throw agentIdError('ERR_STORE', 'the issuer DID has no key in the key store')
+    const veramo = await this.veramo()
+    // The key store's reference of the issuer key, looked up once per issuer DID (it changes at a rotation).
+    if (this.#issuerKeyRef?.did !== this.did) {
+      const kid = (await veramo.didManagerGet({ did: this.did })).keys[0]?.kid
+      if (kid === undefined) throw agentIdError('ERR_STORE', 'the issuer DID has no key in the key store')
+      this.#issuerKeyRef = { did: this.did, kid }
+    }
     const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(this.did).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
-    const signature = await this.#agent.keyManagerSign({ keyRef: this.#issuerKeyRef, data: signingInput, algorithm: 'EdDSA', encoding: 'utf-8' })
+    const signature = await veramo.keyManagerSign({ keyRef: this.#issuerKeyRef.kid, data: signingInput, algorithm: 'EdDSA', encoding: 'utf-8' })
     return `${signingInput}.${signature}`
   }
 
   // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a
   // previous key for its own status lists), with its key id in the header.
   async #signVc(signer: string, what: string, credential: Record<string, unknown>): Promise<string> {
-    const result = await this.#agent.createVerifiableCredential({
+    const result = await (await this.veramo()).createVerifiableCredential({
       credential: { ...credential, issuer: { id: signer } },
       proofFormat: 'jwt',
       header: { kid: parseDidKey(signer).keyId },
@@ -1189,6 +1250,20 @@ export class Issuer {
   close(): Promise<void> {
     return this.store.close()
   }
+}
+
+// The issuer's key pair as the custody tables hold it: its DID record names the key, whose sealed
+// private part must decrypt (a wrong key-encryption key fails here, ERR_KEK_MISMATCH).
+async function checkIssuerKey(store: IssuerStore, did: string): Promise<void> {
+  let identifier
+  try {
+    identifier = await store.custody.didStore.getDID({ did })
+  } catch (cause) {
+    throw agentIdError('ERR_STORE', `the issuer's DID ${did} has no key record in this database`, { cause })
+  }
+  const alias = identifier.controllerKeyId ?? identifier.keys[0]?.kid
+  if (alias === undefined) throw agentIdError('ERR_STORE', `the issuer's DID ${did} names no key`)
+  await store.custody.privateKeyStore.getKey({ alias })
 }
 
 /** Event types a webhook can receive. */

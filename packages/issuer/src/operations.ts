@@ -81,11 +81,11 @@ export async function checkBackup(file: string, env: NodeJS.ProcessEnv, kekHome:
     // The key-encryption key in use for this home (variable or file), handed to the scratch copy.
     const kek = (await loadKek(kekHome, env)).toString('base64url')
     const issuer = await Issuer.open({ home: scratch, env: { AGENTID_KEK: kek } }).catch((error: unknown) => {
-      throw agentIdError('ERR_STORE', `backup does not open with this key-encryption key: ${(error as Error).message}`, { cause: error })
+      throw agentIdError(isAgentIdError(error) && error.code === 'ERR_KEK_MISMATCH' ? 'ERR_KEK_MISMATCH' : 'ERR_STORE', `backup does not open with this key-encryption key: ${(error as Error).message}`, { cause: error })
     })
     try {
       const audit = await issuer.verifyAudit()
-      if (!audit.ok) throw agentIdError('ERR_STORE', `backup's audit log is broken at entry ${audit.seq}: ${audit.reason}`)
+      if (!audit.ok) throw agentIdError('ERR_AUDIT_BROKEN', `backup's audit log is broken at entry ${audit.seq}: ${audit.reason}`)
       return { issuerDid: issuer.did, auditEntries: audit.entries, checkpoints: audit.checkpoints, schema }
     } finally {
       await issuer.close()

@@ -121,7 +121,7 @@ describe('Issuer engine', () => {
     for (const file of readdirSync(home).filter((f) => f.startsWith('issuer.db'))) {
       assert.ok(!readFileSync(join(home, file)).toString('latin1').includes(seedHex), `${file} holds the private key in clear`)
     }
-    await assert.rejects(Issuer.open({ home, env: { AGENTID_KEK: generateKek().toString('base64url') } }), { code: 'ERR_STORE' })
+    await assert.rejects(Issuer.open({ home, env: { AGENTID_KEK: generateKek().toString('base64url') } }), { code: 'ERR_KEK_MISMATCH' })
     issuer = await Issuer.open({ home, env })
   })
 

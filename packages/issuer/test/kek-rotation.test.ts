@@ -30,7 +30,7 @@ describe('key-encryption-key rotation', () => {
     await reopened.grant({ subject: agent.did, entitlements: [{ resource: 'db:y', actions: ['read'] }], ttlSeconds: 60 }, 'test')
     assert.ok((await reopened.store.readAudit()).some((e) => e.action === 'kek.rotate'))
     await reopened.close()
-    await assert.rejects(Issuer.open({ home, env: { AGENTID_KEK: oldKek } }), { code: 'ERR_STORE' })
+    await assert.rejects(Issuer.open({ home, env: { AGENTID_KEK: oldKek } }), { code: 'ERR_KEK_MISMATCH' })
   })
 
   it('finishes a rotation that committed before the kek file was replaced', async () => {
@@ -53,7 +53,7 @@ describe('key-encryption-key rotation', () => {
     const rotated = await issuer.rotateKek('test', env)
     await issuer.close()
     assert.match(rotated.newKek ?? '', /^[A-Za-z0-9_-]{43}$/)
-    await assert.rejects(Issuer.open({ home, env }), { code: 'ERR_STORE' })
+    await assert.rejects(Issuer.open({ home, env }), { code: 'ERR_KEK_MISMATCH' })
     await (await Issuer.open({ home, env: { AGENTID_KEK: rotated.newKek! } })).close()
   })
 })

@@ -21,7 +21,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
       const progress = ctx.io.isTty && !ctx.out().json ? (n: number) => ctx.io.stderr(`\rchecked ${n} entries`) : undefined
       const result = await issuer.verifyAudit(external, progress)
       if (progress) ctx.io.stderr('\n')
-      if (!result.ok) throw agentIdError('ERR_STORE', `audit log is broken at entry ${result.seq}: ${result.reason}`)
+      if (!result.ok) throw agentIdError('ERR_AUDIT_BROKEN', `audit log is broken at entry ${result.seq}: ${result.reason}`)
       ctx.out().result({ ok: true, entries: result.entries, head: result.head, checkpoints: result.checkpoints }, () =>
         `audit log intact: ${result.entries} entries, head ${result.head}, ${result.checkpoints} signed checkpoint${result.checkpoints === 1 ? '' : 's'} hold`)
     })

@@ -5,16 +5,18 @@ export function registerInit(program: Command, ctx: CommandContext): void {
   program
     .command('init')
     .description('create the issuer in AGENTID_HOME: database, issuer did:key, key-encryption key, first status list, admin token')
-    .addHelpText('after', '\nExample:\n  AGENTID_HOME=./.agentid agentid init\n\nSet AGENTID_KEK (32 bytes, base64url) to keep the key-encryption key out of the home directory.')
-    .action(async () => {
+    .option('--public-url <url>', 'where verifiers will reach this issuer (written into every credential\'s status entry; default AGENTID_PUBLIC_URL, else http://127.0.0.1:8470)')
+    .addHelpText('after', '\nExample:\n  AGENTID_HOME=./.agentid agentid init --public-url https://issuer.example.com:8470\n\nSet AGENTID_KEK (32 bytes, base64url) to keep the key-encryption key out of the home directory.\n"agentid serve" refuses to start where the public URL does not reach it (see docs/operations.md).')
+    .action(async (opts: { publicUrl?: string }) => {
       const { Issuer } = await import('@agentid/issuer')
-      const { issuer, kekSource } = await Issuer.init({ home: ctx.home(), env: ctx.io.env })
+      const { issuer, kekSource } = await Issuer.init({ home: ctx.home(), env: ctx.io.env, ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}) })
       await issuer.close()
       ctx.out().result(
-        { did: issuer.did, home: issuer.home.dir, database: issuer.home.database, adminTokenFile: issuer.home.adminTokenFile, kek: kekSource },
+        { did: issuer.did, home: issuer.home.dir, database: issuer.home.database, adminTokenFile: issuer.home.adminTokenFile, kek: kekSource, publicUrl: issuer.publicUrl },
         () => [
           `issuer created in ${issuer.home.dir}`,
           `  issuer DID      ${issuer.did}`,
+          `  public URL      ${issuer.publicUrl}`,
           `  database        ${issuer.home.database}`,
           `  admin token     ${issuer.home.adminTokenFile} (mode 0600)`,
           `  encryption key  ${kekSource}${kekSource === 'AGENTID_KEK' ? '' : ' (mode 0600; back it up apart from the database)'}`,

@@ -49,6 +49,8 @@ export class AuthorizationError extends AgentIdError {}
 export class GovernanceError extends AgentIdError {}
 /** The store could not do what was asked; nothing was changed. */
 export class StoreError extends AgentIdError {}
+/** The issuer service cannot be reached, or cannot start as configured. */
+export class ServiceError extends AgentIdError {}
 
 const CLASS_OF: { readonly [C in ErrorCode]: typeof AgentIdError } = {
   ERR_USAGE: InputError,
@@ -88,6 +90,10 @@ const CLASS_OF: { readonly [C in ErrorCode]: typeof AgentIdError } = {
   ERR_FORBIDDEN: GovernanceError,
   ERR_RATE_LIMITED: GovernanceError,
   ERR_STORE: StoreError,
+  ERR_KEK_MISMATCH: StoreError,
+  ERR_AUDIT_BROKEN: StoreError,
+  ERR_SERVICE_UNREACHABLE: ServiceError,
+  ERR_PUBLIC_URL_MISMATCH: ServiceError,
 }
 
 /** Builds the error of the class that owns `code`. */

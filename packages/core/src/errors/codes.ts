@@ -41,6 +41,10 @@ export const ERROR_CODES = {
   ERR_FORBIDDEN: { status: 403, exit: 1, summary: 'principal lacks the role for this' },
   ERR_RATE_LIMITED: { status: 429, exit: 1, summary: 'too many requests; retry after the time given' },
   ERR_STORE: { status: 500, exit: 1, summary: 'storage failed; nothing was changed' },
+  ERR_KEK_MISMATCH: { status: 500, exit: 1, summary: "the key-encryption key does not open the issuer's keys (wrong key, or the sealed key was altered)" },
+  ERR_AUDIT_BROKEN: { status: 500, exit: 1, summary: 'the audit log\'s hash chain or its signed checkpoints do not hold' },
+  ERR_SERVICE_UNREACHABLE: { status: 502, exit: 1, summary: 'the issuer service could not be reached, or what answered is not an agentid issuer' },
+  ERR_PUBLIC_URL_MISMATCH: { status: 500, exit: 2, summary: "the issuer's public URL disagrees with where the service listens" },
 } as const satisfies Record<string, { status: number; exit: 0 | 1 | 2; summary: string }>
 
 /** A stable agentid error code. */

@@ -13,7 +13,7 @@ export interface Principal {
 }
 
 /** Roles every issuer knows; approver roles come from the policy. */
-export const BUILT_IN_ROLES = ['admin', 'reviewer', 'auditor', 'agent-owner', 'reporter'] as const
+export const BUILT_IN_ROLES = ['admin', 'reviewer', 'auditor', 'agent-owner', 'reporter', 'metrics'] as const
 
 /**
  * The role of an agent authenticated by its own presentation (never held by a token principal):
@@ -58,8 +58,8 @@ export function canSee(principal: Principal, agent: AgentRecord): boolean {
   return readsInventory(principal) || owns(principal, agent) || principal.did === agent.did
 }
 
-/** Roles that read nothing beyond their own: an owner's agents, an agent itself, a reporter's events. */
-const NARROW_ROLES: ReadonlySet<string> = new Set(['agent-owner', AGENT_ROLE, 'reporter'])
+/** Roles that read nothing beyond their own: an owner's agents, an agent itself, a reporter's events, a metrics scraper's `/metrics`. */
+const NARROW_ROLES: ReadonlySet<string> = new Set(['agent-owner', AGENT_ROLE, 'reporter', 'metrics'])
 
 /** Whether the principal holds a role that reads the whole inventory (admin, auditor, reviewer, an approver role). */
 export function readsInventory(principal: Principal): boolean {

@@ -35,7 +35,8 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').split(/[/.-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`,
       summary: route.summary,
       tags: [route.tag],
-      security: route.access === 'public' ? [] : [{ bearer: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : [])],
+      // `{}`: no credentials at all, for a loopback client where the service allows it.
+      security: route.access === 'public' ? [] : [{ bearer: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : []), ...(route.loopbackWithoutToken ? [{}] : [])],
       'x-agentid-access': route.access,
       parameters: parameters(route),
       ...(route.body ? { requestBody: { required: false, content: { [route.consumes ?? 'application/json']: { schema: route.body } } } } : {}),

@@ -67,6 +67,8 @@ export interface Route {
   readonly bodyLimit?: number
   /** Media type of the request body, when not application/json (the OAuth routes take forms). */
   readonly consumes?: string
+  /** A client on a loopback address may call it without a token (when the service allows it: `/metrics`). */
+  readonly loopbackWithoutToken?: boolean
   readonly handler: (ctx: RouteContext) => Promise<RouteResult>
 }
 

@@ -1,5 +1,6 @@
 import { agentIdError, ERROR_CODES, isAgentIdError, parseStrictJson, type AgentIdError } from '@agentid/core'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifySchemaValidationError } from 'fastify'
+import { Ajv, type ValidateFunction } from 'ajv'
 import type { Socket } from 'node:net'
 import type { Issuer } from '../issuer.js'
 import type { Principal } from '../governance/principal.js'
@@ -18,6 +19,10 @@ import type { AuthorizationServerOptions } from '../oauth/authorization-server.j
 import { AGENT_ROLE } from '../governance/principal.js'
 import { eventsBody, idParam } from './schemas.js'
 import type { VerificationEvent } from '../monitoring/anomaly-detector.js'
+import { accessLogLine } from './access-log.js'
+import type { ServiceMetrics } from './metrics.js'
+import { ReadinessProbe } from './readiness.js'
+import { listeningUrl, publicUrlMismatch } from '../public-url.js'
 
 /** Options of {@link createService} and {@link startService}. */
 export interface ServiceOptions {
@@ -91,12 +96,47 @@ export interface ServiceOptions {
   readonly maxConnectionsPerAddress?: number
   /** The OAuth authorization server for agents (docs/mcp.md): DPoP nonces, token lifetime, clock. */
   readonly oauth?: AuthorizationServerOptions
+  /**
+   * TLS: a PEM certificate (chain) and its private key. The service then speaks https only.
+   * Reading the files, and refusing a key others can read, is the caller's (`agentid serve`).
+   */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer }
+  /**
+   * Start even when the issuer's public URL (written into every credential's status entry) is
+   * not how this service is reached: behind a proxy that forwards the public URL here. Default
+   * false: {@link startService} refuses with ERR_PUBLIC_URL_MISMATCH.
+   */
+  readonly publicUrlMismatchOk?: boolean
+  /**
+   * Receives one JSON line per answered request (see AccessLogEntry: time, method, route
+   * pattern, status, duration, client address, principal id; never a token, header, body,
+   * query or path). Default: none.
+   */
+  readonly accessLog?: (line: string) => void
+  /**
+   * Who may read `GET /metrics` (Prometheus text format): `local` (default) lets a client on a
+   * loopback address in without a token, and a principal with the admin, security, auditor or
+   * metrics role from anywhere; `token` only such a principal; `off` serves no metrics at all
+   * (the route answers 404). Behind a reverse proxy on the same host every client looks local:
+   * use `token` there. The CLI's in-process use turns them off.
+   */
+  readonly metrics?: MetricsAccess
 }
+
+/** Who may read `GET /metrics`: see {@link ServiceOptions.metrics}. */
+export type MetricsAccess = 'local' | 'token' | 'off'
+
+/** Roles that may read `GET /metrics` with a token. */
+export const METRICS_ROLES: readonly string[] = ['admin', 'security', 'auditor', 'metrics']
 
 /** A service that listens. */
 export interface RunningService {
   readonly url: string
   readonly app: FastifyInstance
+  /** The issuer's public URL (what credentials name), which may differ from `url` behind a proxy. */
+  readonly publicUrl: string
+  /** Resolves once the audit log's full verification at start is done (`/readyz` waits for it). */
+  readonly auditChecked: Promise<void>
   /** Stops accepting, finishes in-flight requests and the running sweep. The issuer stays open. */
   close(): Promise<void>
 }
@@ -108,7 +148,7 @@ const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['ERR_FORBIDDEN', 'ERR_SOD
 const DEFAULT_BODY_LIMIT = 64 * 1024
 const DEFAULT_CONNECTIONS_PER_ADDRESS = 64
 
-interface RouteConfig { readonly access: Access }
+interface RouteConfig { readonly access: Access; readonly loopbackWithoutToken?: boolean }
 
 /**
  * Builds the issuer's HTTP service (fastify): bearer-token principals with roles, checked before a
@@ -120,6 +160,20 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const maxConnections = options.maxConnectionsPerAddress ?? DEFAULT_CONNECTIONS_PER_ADDRESS
   if (!Number.isSafeInteger(maxConnections) || maxConnections < 0) throw agentIdError('ERR_USAGE', 'maxConnectionsPerAddress must be a whole number >= 0')
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const metricsAccess = options.metrics ?? 'local'
+  if (!['local', 'token', 'off'].includes(metricsAccess)) throw agentIdError('ERR_USAGE', 'metrics must be local, token or off')
+  // prom-client is loaded only when metrics are served (the CLI's in-process calls never pay
+  // for it); startService waits for it before it listens, so no request goes uncounted.
+  let metrics: ServiceMetrics | undefined
+  const metricsLoaded = metricsAccess === 'off' ? Promise.resolve() : import('./metrics.js').then((m) => {
+    metrics = new m.ServiceMetrics({
+      webhookDeliveriesPending: () => webhooks.pending,
+      storeWritesPending: () => issuer.store.pendingWrites(),
+      statusSubscribers: () => events.subscribers,
+    })
+  })
+  const stopTimingIssuance = issuer.onIssued((seconds) => metrics?.issued(seconds))
+  const readiness = new ReadinessProbe(issuer, log)
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
   const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }), options.monitor)
@@ -133,6 +187,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   refreshMonitor()
   const maxAge = options.statusMaxAgeSeconds ?? 60
   const { headersTimeout, requestTimeout, keepAliveTimeout } = clientTimeouts(options)
+  const serverOptions = { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))), requireHostHeader: false }
   const app = Fastify({
     logger: false,
     bodyLimit,
@@ -142,7 +197,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     // (30 s by default, which would let a 10 s limit run to 40 s): look often enough that a limit
     // is enforced within a tenth of it, at most a second late.
     // Host is required below, in the error format (Node's own refusal has an empty body).
-    http: { headersTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 10))), requireHostHeader: false },
+    ...(options.tls ? { https: { ...serverOptions, cert: options.tls.cert, key: options.tls.key } } : { http: serverOptions }),
     clientErrorHandler: answerClientError,
     // Refusals fastify would answer in its own format (a malformed or too long URL, a request
     // during shutdown) are answered in ours: `frameworkErrors` here, the drain in `onRequest`.
@@ -153,6 +208,21 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     return503OnClosing: false,
     // Validation must not change what it validates: no coercion, no defaults, nothing removed.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  })
+  // Route schemas are compiled at their route's first request, not at start: compiling the ~60
+  // of them is about a third of what a restart costs, and few are called in its first second.
+  // The options are fastify's own, with the ones above (nothing coerced, added or removed); the
+  // schemas are ours and fixed, so they are not checked against the meta-schema each start.
+  const ajv = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, addUsedSchema: false, validateSchema: false })
+  app.setValidatorCompiler(({ schema }) => {
+    let compiled: ValidateFunction | undefined
+    const validate = Object.assign((data: unknown) => {
+      compiled ??= ajv.compile(schema)
+      const ok = compiled(data)
+      validate.errors = compiled.errors ?? null
+      return ok
+    }, { errors: null as FastifySchemaValidationError[] | null })
+    return validate
   })
   // A refused connection has the headers timeout to read its answer and go.
   if (maxConnections > 0) limitConnectionsPerAddress(app.server, maxConnections, headersTimeout)
@@ -165,12 +235,26 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     refreshMonitor()
   })
   app.decorate('statusEvents', events)
+  app.decorate('agentidStartup', { metricsLoaded, readiness })
   let closing = false
   app.addHook('preClose', async () => {
     closing = true
     unsubscribe()
+    stopTimingIssuance()
     events.closeAll()
   })
+  // Every answer counted and logged once it is sent: its route pattern (never its path), status
+  // and duration, the client's address and who it was. Event streams, which fastify no longer
+  // sees once they are taken over, are counted when they end (see the route handler below).
+  const answered = (request: FastifyRequest, status: number, ms: number) => {
+    const route = request.is404 ? undefined : request.routeOptions.url
+    metrics?.request(request.method, route, status, ms / 1000)
+    if (options.accessLog) {
+      const principal = principals.get(request)?.id
+      options.accessLog(accessLogLine({ time: new Date().toISOString(), method: request.method, route: route ?? null, status, ms: Math.round(ms * 10) / 10, client: request.ip, ...(principal !== undefined ? { principal } : {}) }))
+    }
+  }
+  app.addHook('onResponse', async (request, reply) => answered(request, reply.statusCode, reply.elapsedTime))
   // While draining, every answer closes its connection: one that turns idle after its request is
   // answered would otherwise hold the stop for the keep-alive timeout (72 s).
   app.addHook('onSend', async (_request, reply) => {
@@ -234,11 +318,18 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
         reply.header('www-authenticate', 'Bearer realm="agentid"')
         throw agentIdError('ERR_UNAUTHORIZED', `${request.method} ${request.routeOptions.url} takes a principal's bearer token, not an agent's presentation`)
       }
-      const agent = await agents.authenticate(header.slice(3).trim())
+      const started = performance.now()
+      const agent = await agents.authenticate(header.slice(3).trim()).catch((error: unknown) => {
+        metrics?.verified(false, (performance.now() - started) / 1000)
+        throw error
+      })
+      metrics?.verified(true, (performance.now() - started) / 1000)
       limitPrincipal(reply, agent)
       principals.set(request, agent)
       return
     }
+    const config = request.routeOptions.config as Partial<RouteConfig> | undefined
+    if (header === undefined && config?.loopbackWithoutToken === true && metricsAccess === 'local' && isLoopbackAddress(request.socket.remoteAddress)) return
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
     const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
@@ -292,7 +383,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       method: route.method,
       url: route.url,
       ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
-      config: { access: route.access } satisfies RouteConfig,
+      config: { access: route.access, ...(route.loopbackWithoutToken ? { loopbackWithoutToken: true } : {}) } satisfies RouteConfig,
       schema: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : { querystring: { type: 'object', additionalProperties: false, maxProperties: 0 } }),
@@ -310,6 +401,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
         })
         void reply.status(result.status ?? 200)
         if (result.stream) {
+          reply.raw.once('close', () => answered(request, reply.raw.statusCode, reply.elapsedTime))
           reply.hijack()
           return result.stream(reply.raw)
         }
@@ -371,6 +463,29 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       },
     },
     {
+      method: 'GET', url: '/livez', summary: 'liveness: the process is up and answers (nothing else is looked at; restart it when this fails)', tag: 'service', access: 'public', success: [200],
+      handler: async () => ({ body: { ok: true } }),
+    },
+    {
+      method: 'GET', url: '/readyz', summary: "readiness: 200 when the store answers, the issuer's key decrypts, the audit chain holds (verified in full once at start, then as it grows) and the service is not stopping; else 503 with the checks and the first failing code (ERR_STORE, ERR_KEK_MISMATCH, ERR_AUDIT_BROKEN, ERR_STATUS_UNAVAILABLE)", tag: 'service', access: 'public', success: [200],
+      handler: async () => {
+        const state = await readiness.check(closing)
+        const failing = Object.values(state.checks).find((c) => !c.ok)
+        return {
+          status: state.ready ? 200 : 503,
+          body: { ready: state.ready, checks: state.checks, ...(state.code && failing ? { error: { code: state.code, message: failing.detail } } : {}) },
+        }
+      },
+    },
+    ...(metricsAccess === 'off' ? [] : [{
+      method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text format): requests by route and status, request, issuance and agent-verification latencies, webhook and store-write queues, status stream subscribers. A loopback client needs no token (unless the service runs with --metrics token); from elsewhere, a principal with one of these roles', tag: 'service',
+      access: METRICS_ROLES, loopbackWithoutToken: true, success: [200], produces: 'text/plain; version=0.0.4',
+      handler: async () => {
+        const scraped = await metrics!.scrape()
+        return { body: scraped.body, contentType: scraped.contentType, headers: { 'cache-control': 'no-store' } }
+      },
+    } satisfies Route]),
+    {
       // The document describes every route, itself included; it is built once, below.
       method: 'GET', url: '/openapi.json', summary: 'this document', tag: 'service', access: 'public', success: [200],
       handler: async () => ({ body: document, contentType: 'application/json' }),
@@ -390,11 +505,23 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   if (options.localPrincipal) throw agentIdError('ERR_USAGE', 'localPrincipal is for in-process calls only; a listening service authenticates every call')
   const app = createService(issuer, options)
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
-  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8470 })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : options.port
+  const startup = (app as unknown as { agentidStartup: { metricsLoaded: Promise<void>; readiness: ReadinessProbe } }).agentidStartup
+  await startup.metricsLoaded
   const host = options.host ?? '127.0.0.1'
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  await app.listen({ host, port: options.port ?? 8470 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port ?? 8470
+  const listening = { protocol: options.tls ? 'https' as const : 'http' as const, host, port }
+  const url = listeningUrl(listening)
+  // Checked on the port actually bound (0 picks one): the public URL is what every credential
+  // names for its status; a service that cannot be reached there breaks them all, silently.
+  const mismatch = publicUrlMismatch(issuer.publicUrl, listening)
+  if (mismatch !== undefined && options.publicUrlMismatchOk !== true) {
+    await app.close()
+    throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `the issuer's public URL ${issuer.publicUrl} (stored in ${issuer.home.dir}; every credential names it for its status) is not how this service is reached at ${url}: ${mismatch}. Serve where it points; or change it with --public-url ${url} (credentials issued before keep the old URL); or, behind a proxy that forwards ${issuer.publicUrl} here, pass --public-url-mismatch-ok`)
+  }
+  // The audit log is verified in full in the background: readiness waits for it, answers do not.
+  const auditChecked = startup.readiness.start()
   let sweeping: Promise<unknown> = Promise.resolve()
   const interval = options.sweepIntervalMs ?? 30_000
   const timer = interval > 0 ? setInterval(() => {
@@ -419,6 +546,8 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   return {
     url,
     app,
+    publicUrl: issuer.publicUrl,
+    auditChecked,
     async close() {
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)
@@ -426,8 +555,16 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
       await sweeping
       await checkpointing
       await events.settled()
+      await startup.readiness.settled()
     },
   }
+}
+
+// A socket address on the loopback network: 127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6.
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)
 }
 
 // The slow-client limits, checked: 0 would mean "no limit" to Node, which is no default to fall into.

@@ -104,6 +104,11 @@ export class StatusEventHub {
     return this.#checking
   }
 
+  /** Open streams, anonymous and authenticated (a metric). */
+  get subscribers(): { anonymous: number; authenticated: number } {
+    return { anonymous: this.#anonymous, authenticated: this.#authenticated }
+  }
+
   /** Resolves when no check is running. */
   settled(): Promise<void> {
     return this.#checking

@@ -27,6 +27,11 @@ export class WebhookDispatcher {
     this.#resolve = resolve
   }
 
+  /** Posts not yet delivered, retries included (a metric). */
+  get pending(): number {
+    return this.#pending
+  }
+
   async deliver(type: string, event: Record<string, unknown>): Promise<void> {
     let hooks
     try {

@@ -35,7 +35,7 @@ export function sealPrivateKey(kek: KeyEncryptionKey, alias: string, plaintext: 
 
 /**
  * Decrypts what {@link sealPrivateKey} made.
- * @throws AgentIdError ERR_STORE when the key is wrong or the ciphertext was altered
+ * @throws AgentIdError ERR_KEK_MISMATCH when the key is wrong or the ciphertext was altered, ERR_STORE for a format it does not know
  */
 export function openPrivateKey(kek: KeyEncryptionKey, alias: string, sealed: string): string {
   const [version, ivText, body, tagText] = sealed.split('.')
@@ -49,6 +49,6 @@ export function openPrivateKey(kek: KeyEncryptionKey, alias: string, sealed: str
     decipher.setAuthTag(tag)
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
   } catch (cause) {
-    throw agentIdError('ERR_STORE', `private key ${alias} does not decrypt: wrong key-encryption key, or the database was altered`, { cause })
+    throw agentIdError('ERR_KEK_MISMATCH', `private key ${alias} does not decrypt: wrong key-encryption key, or the database was altered`, { cause })
   }
 }

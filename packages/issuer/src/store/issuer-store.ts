@@ -342,6 +342,10 @@ export interface IssuerStore {
   readonly backend: string
   readonly custody: KeyCustodyStores
   getSetting(key: string): Promise<string | undefined>
+  /** Writes waiting to be committed (a metric). */
+  pendingWrites(): number
+  /** Sets one of the issuer's settings, with its audit entry. @throws AgentIdError ERR_STORE */
+  setSetting(key: string, value: string, audit: AuditInput): Promise<void>
   initialize(setup: IssuerSetup, audit: AuditInput): Promise<void>
   /**
    * Enrols an agent and, with `initial`, issues its first credential (or opens the request for it)

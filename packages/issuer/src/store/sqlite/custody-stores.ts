@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { IIdentifier, IKey, ManagedKeyInfo, TKeyType } from '@veramo/core-types'
-import { AbstractDIDStore } from '@veramo/did-manager'
-import { AbstractKeyStore, AbstractPrivateKeyStore, type ImportablePrivateKey, type ManagedPrivateKey } from '@veramo/key-manager'
+import type { AbstractDIDStore } from '@veramo/did-manager'
+import type { AbstractKeyStore, AbstractPrivateKeyStore, ImportablePrivateKey, ManagedPrivateKey } from '@veramo/key-manager'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import { preparedStatements, type Statements } from './statements.js'
 
 // Veramo's own stores need TypeORM; these are the same contracts over better-sqlite3. Missing
-// records throw, as Veramo's memory stores do: its managers rely on that.
+// records throw, as Veramo's memory stores do: its managers rely on that. They implement Veramo's
+// abstract classes (abstract methods only) rather than extend them: opening the store then loads
+// no Veramo module, which the service needs only once it signs (a restart answers sooner).
 
 interface KeyRow { kid: string; kms: string; type: string; public_key_hex: string; meta: string | null }
 
 /** Veramo key metadata (public part) in SQLite. */
-export class SqliteKeyStore extends AbstractKeyStore {
+export class SqliteKeyStore implements AbstractKeyStore {
   private readonly sql: Statements
 
   constructor(db: Database.Database) {
-    super()
     this.sql = preparedStatements(db)
   }
 
@@ -49,14 +50,13 @@ function toKey(row: KeyRow): IKey {
 }
 
 /** Veramo private keys in SQLite, sealed with the key-encryption key (AES-256-GCM). */
-export class SqlitePrivateKeyStore extends AbstractPrivateKeyStore {
+export class SqlitePrivateKeyStore implements AbstractPrivateKeyStore {
   private readonly sql: Statements
 
   constructor(
     db: Database.Database,
     private kek: KeyEncryptionKey,
   ) {
-    super()
     this.sql = preparedStatements(db)
   }
 
@@ -98,11 +98,10 @@ export class SqlitePrivateKeyStore extends AbstractPrivateKeyStore {
 }
 
 /** Veramo identifiers (DIDs and their key references) in SQLite. */
-export class SqliteDidStore extends AbstractDIDStore {
+export class SqliteDidStore implements AbstractDIDStore {
   private readonly sql: Statements
 
   constructor(db: Database.Database) {
-    super()
     this.sql = preparedStatements(db)
   }
 

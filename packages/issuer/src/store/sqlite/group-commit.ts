@@ -28,6 +28,11 @@ export class GroupCommit {
     this.#toError = toError
   }
 
+  /** Operations queued and not yet started (a metric). */
+  get waiting(): number {
+    return this.#queue.length
+  }
+
   /** Queues an operation; it may await (signing) while its transaction is open. */
   run<T>(body: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -277,6 +277,17 @@ class SqliteStore implements IssuerStore {
     return this.#read('read setting', () => (this.#r('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value)
   }
 
+  pendingWrites(): number {
+    return this.#writes.waiting
+  }
+
+  setSetting(key: string, value: string, audit: AuditInput): Promise<void> {
+    return this.#write(`set ${key}`, () => {
+      this.#w('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+      this.#appendAudit(audit)
+    })
+  }
+
   initialize(setup: IssuerSetup, audit: AuditInput): Promise<void> {
     return this.#write('initialize issuer', () => {
       if (this.#w('SELECT 1 FROM settings LIMIT 1').get()) throw agentIdError('ERR_CONFLICT', 'issuer is already initialised')
