@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createDelegation, createDpopProof, createJwtBearerAssertion, createPresentation, generateAgentKey, signJwt, type AgentKey } from '@agentid/agent'
 import { checkAccessToken, jwkThumbprint } from '@agentid/verifier'
 import { policyToJson, DEFAULT_POLICY } from '@agentid/issuer'
-import { startTestService, type TestService } from './support/service.js'
+import { AGENTID_BIN } from './support/cli.js'
+import { waitForOutput } from './support/process-output.js'
+import { freePort, startTestService, type TestService } from './support/service.js'
 
 // The authorization server for agents (issue 14), attacked as an agent, a stranger and a
 // principal would, against a real issuer service on 127.0.0.1. Each refusal is an RFC 6749 error
@@ -267,5 +273,32 @@ describe('OAuth authorization server with DPoP nonces required', function () {
     const second = await send(nonce)
     assert.equal(second.status, 200, await second.clone().text())
     assert.equal((await send('stale-nonce-value')).status, 400)
+  })
+})
+
+describe('agentid serve --dpop-nonce (a real process)', function () {
+  this.timeout(60_000)
+  it('the token endpoint of the CLI\'s service asks for a DPoP nonce', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentid-oauth-serve-'))
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}`
+    const server = spawn(process.execPath, [AGENTID_BIN, '--json', 'serve', '--init', '--port', String(port), '--dpop-nonce', '--access-log', 'off'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      await waitForOutput(server, '"adminTokenFile"')
+      const key = generateAgentKey()
+      const tokenUrl = `${url}/oauth/token`
+      const answer = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: createDpopProof(key, { method: 'POST', url: tokenUrl }) },
+        body: new URLSearchParams({ grant_type: JWT_BEARER, assertion: createJwtBearerAssertion(key, { audience: url }), resource: MCP }).toString(),
+      })
+      assert.equal(answer.status, 400)
+      assert.equal((await answer.json() as any).error, 'use_dpop_nonce')
+      assert.ok(answer.headers.get('dpop-nonce'))
+    } finally {
+      server.kill('SIGTERM')
+      await new Promise((resolve) => server.once('exit', resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -5,7 +5,7 @@ import { readTls } from '../tls-files.js'
 
 interface ServeOptions {
   port: string; host: string; init?: boolean; allowPrivateWebhooks?: boolean; sweepInterval: string; rate: string; principalRate: string; headersTimeout: string; requestTimeout: string; keepAliveTimeout: string; maxConnectionsPerAddress: string
-  publicUrl?: string; publicUrlMismatchOk?: boolean; tlsCert?: string; tlsKey?: string; accessLog: string; metrics: string
+  publicUrl?: string; publicUrlMismatchOk?: boolean; tlsCert?: string; tlsKey?: string; accessLog: string; metrics: string; dpopNonce?: boolean
 }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
@@ -28,6 +28,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--tls-cert <file>', 'serve https with this PEM certificate (chain); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (mode 0600: refused when others can read it)')
     .option('--access-log <file>', 'one JSON line per request (no tokens, headers, bodies or queries): "-" for stderr, "off" for none, else a file appended to (created 0600)', '-')
+    .option('--dpop-nonce', 'the OAuth token endpoint requires DPoP proofs to carry a server nonce (RFC 9449, section 8; docs/mcp.md)')
     .option('--metrics <who>', 'who may read GET /metrics: local (loopback without a token, or a principal with admin, security, auditor or metrics role), token (such a principal only; use it behind a local proxy), off', 'local')
     .addHelpText('after', '\nExample:\n  agentid serve --init --port 8470\n  curl -H "Authorization: Bearer $(cat .agentid/admin.token)" http://127.0.0.1:8470/agents\n  agentid serve --host 0.0.0.0 --port 8443 --public-url https://issuer.example.com:8443 --tls-cert cert.pem --tls-key key.pem\n\nProbes: GET /livez (the process answers), GET /readyz (store, keys, audit chain, not stopping). See docs/operations.md.')
     .action(async (opts: ServeOptions) => {
@@ -78,6 +79,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         service = await startService(issuer, {
           port: Number(opts.port), host: opts.host, sweepIntervalMs, rateLimits, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnectionsPerAddress, log: (line) => ctx.io.stderr(`${line}\n`),
           ...(tls ? { tls } : {}), ...(opts.publicUrlMismatchOk ? { publicUrlMismatchOk: true } : {}), ...(accessLog ? { accessLog: accessLog.write } : {}), metrics: opts.metrics as 'local' | 'token' | 'off',
+          ...(opts.dpopNonce ? { oauth: { requireDpopNonce: true } } : {}),
         })
       } catch (error) {
         await issuer.close()

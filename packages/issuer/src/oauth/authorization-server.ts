@@ -217,11 +217,12 @@ export class AuthorizationServer {
     if (grant !== JWT_BEARER_GRANT && grant !== TOKEN_EXCHANGE_GRANT) {
       throw new OAuthError(grant === undefined ? 'invalid_request' : 'unsupported_grant_type', agentIdError('ERR_INPUT_INVALID', grant === undefined ? 'grant_type is required' : `grant_type ${grant.slice(0, 100)} is not supported; use ${JWT_BEARER_GRANT} or ${TOKEN_EXCHANGE_GRANT}`))
     }
-    const server = await this.#resourceServer(params.get('resource'))
     const nowSeconds = Math.floor(this.#now() / 1000)
+    // The proof first: a client without a current nonce learns it before anything else is judged.
     const proof = oauthStep('invalid_dpop_proof', () => checkDpopProof(dpop, {
       method: 'POST', url: this.tokenEndpoint, nowSeconds, replay: this.#proofs, ...(this.#requireNonce ? { nonce: this.#nonceOk } : {}),
     }))
+    const server = await this.#resourceServer(params.get('resource'))
     const lines = grant === JWT_BEARER_GRANT
       ? await this.#ownLine(this.#checkAssertion(params.get('assertion'), nowSeconds), nowSeconds)
       : await this.#exchangedLines(params)
