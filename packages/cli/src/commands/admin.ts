@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { agentIdError, entitlementToJson, parseDidKey, parseDuration, parsePrincipalId, parseRoleName } from '@agentid/core'
+import { agentIdError, entitlementToJson, formatDuration, parseDidKey, parseDuration, parsePrincipalId, parseRoleName } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { readTextFile, withOutputFile } from '../files.js'
 import { collect, entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
@@ -141,7 +141,7 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .description('list role templates')
     .action(async () => {
       const { roles } = (await (await ctx.api()).call('GET', '/roles')).body as { roles: RoleView[] }
-      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${entitlementLines(r).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
+      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${entitlementLines(r).join('; ')}  ${formatDuration(r.ttlSeconds)}  ${r.description}`).join('\n'))
     })
   const roleSet = role
     .command('set <name>')
