@@ -2,10 +2,11 @@ import type { Command } from 'commander'
 import { entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
-import { entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
+import { entitlementOptions, entitlementsFromOptions, ttlSeconds } from '../options.js'
+import { registerRequestShow } from './requests.js'
 
 interface AccessOptions {
-  resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
+  resource: string[]; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
   jit?: boolean; justification?: string
 }
 
@@ -14,11 +15,11 @@ interface RequestAnswer { id: string; subject: string; risk: string; chain: stri
 
 /** The body of `POST /requests` from grant/request options, checked before anything is sent. */
 function accessRequest(did: string, opts: AccessOptions): Record<string, unknown> {
-  const entitlement = entitlementFromOptions(opts)
+  const entitlements = entitlementsFromOptions(opts)
   ttlSeconds(opts.ttl)
   return {
     subject: parseDidKey(did).did,
-    entitlements: [entitlementToJson(entitlement)],
+    entitlements: entitlements.map(entitlementToJson),
     ttl: opts.ttl,
     ...(opts.task !== undefined ? { task: { id: parseTaskId(opts.task, '--task') } } : {}),
     ...(opts.jit ? { jit: true } : {}),
@@ -65,9 +66,10 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExample:\n  agentid grant did:key:z6Mk... --resource db:customers --action read --purpose monthly-report --ttl 24h --constraint maxRecords=5000 --out report-bot.vc.jwt')
     .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, false))
 
-  accessOptions(program.command('request <did>'), '1h')
+  const request = accessOptions(program.command('request <did>'), '1h')
     .description('ask for entitlements for an agent: issued at once when the policy allows, else an access request that walks its approval chain')
     .option('--jit', 'just-in-time: short-lived, for one --task, revoked when the task completes')
-    .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42')
+    .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42\n  agentid request show req-3f2a...    (one request, its approval chain and decisions)')
     .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, true))
+  registerRequestShow(request, ctx)
 }
