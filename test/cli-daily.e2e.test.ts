@@ -250,6 +250,15 @@ describe('agentid CLI, daily operation (real processes)', function () {
     })
   })
 
+  it('every new command has --help with examples', async () => {
+    for (const args of [['inspect'], ['credential', 'list'], ['credential', 'show'], ['request', 'show'], ['task', 'list'], ['status'], ['completion'], ['verify'], []]) {
+      const r = await run(...args, '--help')
+      assert.equal(r.code, 0, args.join(' '))
+      assert.match(r.stdout, /^Usage: agentid/, args.join(' '))
+      assert.match(r.stdout, /^Examples?:$/m, args.join(' '))
+    }
+  })
+
   describe('completion', () => {
     it('bash: a real bash completes commands, sub-commands and options from the script', async () => {
       const script = (await run('completion', 'bash')).stdout
