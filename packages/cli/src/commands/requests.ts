@@ -107,8 +107,8 @@ export function registerRequests(program: Command, ctx: CommandContext): void {
       const api = await ctx.api()
       const { credentials } = (await api.call('GET', '/credentials')).body as { credentials: CredentialView[] }
       const { requests } = (await api.call('GET', '/requests')).body as { requests: RequestView[] }
-      const tasks = taskSummaries(credentials, requests, Date.now()).filter((t) => opts.all || t.live > 0 || t.pending > 0)
       const now = Date.now()
+      const tasks = taskSummaries(credentials, requests, now).filter((t) => opts.all || t.live > 0 || t.pending > 0)
       ctx.out().result({ tasks }, () => (tasks.length === 0
         ? `no tasks${opts.all ? '' : ' with live credentials or pending requests (--all for every one)'}`
         : table(['TASK', 'JIT', 'LIVE', 'ENDED', 'PENDING', 'LAST EXPIRY'], tasks.map((t) => [
