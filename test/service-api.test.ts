@@ -28,6 +28,7 @@ interface Case {
 const CASES: readonly Case[] = [
   { route: 'GET /health', path: '/health', access: 'public', allowed: 200 },
   { route: 'GET /issuer', path: '/issuer', access: 'public', allowed: 200 },
+  { route: 'GET /service', path: '/service', access: 'public', allowed: 200 },
   { route: 'GET /challenge', path: '/challenge', access: 'public', allowed: 200 },
   { route: 'GET /openapi.json', path: '/openapi.json', access: 'public', allowed: 200 },
   { route: 'GET /livez', path: '/livez', access: 'public', allowed: 200 },

@@ -29,10 +29,10 @@ function refusal(status: number, text: string, where: string): Error {
 }
 
 /**
- * The service at `url`, authenticated with `token`.
+ * The service at `url`, authenticated with `token` (without one, only public routes answer).
  * @throws AgentIdError ERR_USAGE for a URL that is not http(s)
  */
-export function remoteApi(url: string, token: string): IssuerApi {
+export function remoteApi(url: string, token: string | undefined): IssuerApi {
   let base: URL
   try {
     base = new URL(url)
@@ -48,7 +48,7 @@ export function remoteApi(url: string, token: string): IssuerApi {
       try {
         response = await fetch(`${root}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: { ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}), accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(TIMEOUT_MS),
           redirect: 'error',

@@ -38,7 +38,7 @@ export function parseConstraintOptions(pairs: readonly string[]): Record<string,
  */
 export function entitlementOptions(command: Command, defaultTtl: string): Command {
   return command
-    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /* (e.g. db:customers, crm:accounts/*)')
+    .requiredOption('--resource <pattern>', 'scheme:path, optionally ending in /* (e.g. db:customers, crm:accounts/*); repeatable: one entitlement per resource, each with the same actions, purpose and constraints', repeatable)
     .requiredOption('--action <action>', 'allowed action; repeat or comma-separate (read,list)', collect)
     .option('--purpose <purpose>', 'the only purpose the credential may be used for')
     .option('--ttl <duration>', 'lifetime: 30s, 15m, 24h, 7d (the policy sets the maximum)', defaultTtl)
@@ -46,15 +46,17 @@ export function entitlementOptions(command: Command, defaultTtl: string): Comman
 }
 
 /**
- * Builds one entitlement from `grant` options.
+ * Builds the entitlements of `grant` options: one per `--resource`, each with the same actions,
+ * purpose and constraints.
  * @throws AgentIdError ERR_INPUT_INVALID
  */
-export function entitlementFromOptions(options: { resource: string; action: string[]; purpose?: string; constraint?: string[] }): Entitlement {
+export function entitlementsFromOptions(options: { resource: string[]; action: string[]; purpose?: string; constraint?: string[] }): Entitlement[] {
   const constraints = parseConstraintOptions(options.constraint ?? [])
-  return parseEntitlement(
-    { resource: options.resource, actions: options.action, ...(options.purpose !== undefined ? { purpose: options.purpose } : {}), ...(constraints ? { constraints } : {}) },
-    'grant',
-  )
+  if (new Set(options.resource).size !== options.resource.length) throw agentIdError('ERR_INPUT_INVALID', '--resource names the same resource twice')
+  return options.resource.map((resource, i) => parseEntitlement(
+    { resource, actions: options.action, ...(options.purpose !== undefined ? { purpose: options.purpose } : {}), ...(constraints ? { constraints } : {}) },
+    `entitlements[${i}]`,
+  ))
 }
 
 /**

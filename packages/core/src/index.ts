@@ -38,7 +38,7 @@ export {
   parsePurpose,
 } from './entitlement/entitlement.js'
 export type { AccessRequest, Entitlement, EntitlementMatch } from './entitlement/entitlement.js'
-export { parseDuration } from './entitlement/duration.js'
+export { formatDuration, parseDuration } from './entitlement/duration.js'
 export {
   AGENTID_CONTEXT_V1,
   AGENT_KINDS,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { parseDuration } from '@agentid/core'
+import { formatDuration, parseDuration } from '@agentid/core'
 import { throwsCode } from './assert-code.js'
 
 // [input, seconds]
@@ -55,4 +55,32 @@ describe('parseDuration', () => {
     throwsCode(() => parseDuration('301s', 'ttl', 300), 'ERR_INPUT_INVALID')
     throwsCode(() => parseDuration('6m', 'ttl', 300), 'ERR_INPUT_INVALID')
   })
+})
+
+describe('formatDuration', () => {
+  // [seconds, exact, approximate]
+  const CASES: Array<[number, string, string]> = [
+    [0, '0s', '0s'],
+    [45, '45s', '45s'],
+    [1800, '30m', '30m'],
+    [5400, '90m', '1h 30m'],
+    [28_800, '8h', '8h'],
+    [86_400, '1d', '1d'],
+    [90_000, '25h', '1d 1h'],
+    [2_592_000, '30d', '30d'],
+    [3661, '3661s', '1h 1m'],
+    [366 * 86_400, '366d', '366d'],
+  ]
+  for (const [seconds, exact, approximate] of CASES) {
+    it(`formats ${seconds} as ${exact} (about ${approximate})`, () => {
+      assert.equal(formatDuration(seconds), exact)
+      assert.equal(formatDuration(seconds, { approximate: true }), approximate)
+    })
+  }
+
+  it('formats what parseDuration reads back to the same seconds', () => {
+    for (const seconds of [1, 59, 60, 61, 3599, 3600, 86_399, 86_400, 604_800, 31_622_400]) assert.equal(parseDuration(formatDuration(seconds)), seconds)
+  })
+
+  for (const bad of [-1, 1.5, Number.NaN, Infinity]) it(`refuses ${bad}`, () => throwsCode(() => formatDuration(bad), 'ERR_INPUT_INVALID'))
 })

@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
-import { agentIdError, entitlementToJson, parseDidKey, parseDuration, parsePrincipalId, parseRoleName } from '@agentid/core'
+import { agentIdError, entitlementToJson, formatDuration, parseDidKey, parseDuration, parsePrincipalId, parseRoleName } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { readTextFile, withOutputFile } from '../files.js'
-import { collect, entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
+import { collect, entitlementOptions, entitlementsFromOptions, ttlSeconds } from '../options.js'
 import { entitlementLines } from './agent.js'
 
 interface PrincipalView { id: string; roles: string[]; did?: string; createdAt: string; disabledAt?: string; expiresAt?: string }
@@ -141,18 +141,18 @@ export function registerAdmin(program: Command, ctx: CommandContext): void {
     .description('list role templates')
     .action(async () => {
       const { roles } = (await (await ctx.api()).call('GET', '/roles')).body as { roles: RoleView[] }
-      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${entitlementLines(r).join('; ')}  ${r.ttlSeconds}s  ${r.description}`).join('\n'))
+      ctx.out().result({ roles }, () => roles.map((r) => `${r.name}  ${entitlementLines(r).join('; ')}  ${formatDuration(r.ttlSeconds)}  ${r.description}`).join('\n'))
     })
   const roleSet = role
     .command('set <name>')
-    .description('create or replace a role template with one entitlement')
+    .description('create or replace a role template: one entitlement per --resource')
     .requiredOption('--description <text>', 'what agents in this role do')
   // --ttl: the lifetime of the credentials issued on enrolment
   entitlementOptions(roleSet, '24h')
-    .action(async (name: string, opts: { description: string; resource: string; action: string[]; purpose?: string; constraint?: string[]; ttl: string }) => {
-      const entitlement = entitlementFromOptions(opts)
+    .action(async (name: string, opts: { description: string; resource: string[]; action: string[]; purpose?: string; constraint?: string[]; ttl: string }) => {
+      const entitlements = entitlementsFromOptions(opts)
       ttlSeconds(opts.ttl)
-      const saved = (await (await ctx.api()).call('PUT', `/roles/${encodeURIComponent(name)}`, { description: opts.description, entitlements: [entitlementToJson(entitlement)], ttl: opts.ttl })).body as RoleView
+      const saved = (await (await ctx.api()).call('PUT', `/roles/${encodeURIComponent(name)}`, { description: opts.description, entitlements: entitlements.map(entitlementToJson), ttl: opts.ttl })).body as RoleView
       ctx.out().result(saved, () => `role ${saved.name} saved`)
     })
   role

@@ -4,10 +4,10 @@ import { agentIdError, entitlementToJson, parseDidKey } from '@agentid/core'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { readCredentialFile, writeTextFile } from '../files.js'
-import { collect, entitlementFromOptions, repeatable, ttlSeconds } from '../options.js'
+import { collect, entitlementsFromOptions, repeatable, ttlSeconds } from '../options.js'
 
 interface DelegateOptions {
-  key: string; parent: string; to: string; resource: string; action: string[]; purpose?: string
+  key: string; parent: string; to: string; resource: string[]; action: string[]; purpose?: string
   constraint?: string[]; ttl: string; depth?: string; task?: string; out: string
 }
 
@@ -18,7 +18,7 @@ export function registerDelegate(program: Command, ctx: CommandContext): void {
     .requiredOption('--key <file>', 'your key file: you must be the subject of the parent credential')
     .requiredOption('--parent <file>', 'your credential (or your delegation chain file); its last credential is delegated from')
     .requiredOption('--to <did>', "the delegate's DID")
-    .requiredOption('--resource <pattern>', 'within the parent\'s resource (equal or narrower)')
+    .requiredOption('--resource <pattern>', 'within the parent\'s resource (equal or narrower); repeatable: one entitlement per resource', repeatable)
     .requiredOption('--action <action>', 'among the parent\'s actions; repeat or comma-separate', collect)
     .option('--purpose <purpose>', 'required when the parent names one (and then the same)')
     .option('--constraint <key=value>', 'every parent constraint must be repeated, equal or tighter; repeatable', repeatable)
@@ -35,13 +35,13 @@ export function registerDelegate(program: Command, ctx: CommandContext): void {
     ].join('\n'))
     .action(async (opts: DelegateOptions) => {
       const to = parseDidKey(opts.to).did
-      const entitlement = entitlementFromOptions(opts)
+      const entitlements = entitlementsFromOptions(opts)
       const ttl = ttlSeconds(opts.ttl)
       if (opts.depth !== undefined && !/^[0-9]{1,2}$/.test(opts.depth)) throw agentIdError('ERR_INPUT_INVALID', '--depth must be a whole number')
       const key = await loadAgentKey(resolve(ctx.io.cwd, opts.key))
       const chain = await readCredentialFile(ctx.io.cwd, opts.parent)
       const jwt = createDelegation({
-        key, parent: chain[chain.length - 1]!, to, entitlements: [entitlementToJson(entitlement)], ttl,
+        key, parent: chain[chain.length - 1]!, to, entitlements: entitlements.map(entitlementToJson), ttl,
         ...(opts.depth !== undefined ? { depth: Number(opts.depth) } : {}),
         ...(opts.task !== undefined ? { task: opts.task } : {}),
       })

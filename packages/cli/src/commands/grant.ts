@@ -1,11 +1,12 @@
 import type { Command } from 'commander'
-import { entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
+import { agentIdError, entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
-import { entitlementFromOptions, entitlementOptions, ttlSeconds } from '../options.js'
+import { entitlementOptions, entitlementsFromOptions, ttlSeconds } from '../options.js'
+import { registerRequestShow } from './requests.js'
 
 interface AccessOptions {
-  resource: string; action: string[]; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
+  resource: string[] | undefined; action: string[] | undefined; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
   jit?: boolean; justification?: string
 }
 
@@ -13,12 +14,12 @@ interface CredentialAnswer { id: string; subject: string; expires: string; risk?
 interface RequestAnswer { id: string; subject: string; risk: string; chain: string[]; next?: string; status: string }
 
 /** The body of `POST /requests` from grant/request options, checked before anything is sent. */
-function accessRequest(did: string, opts: AccessOptions): Record<string, unknown> {
-  const entitlement = entitlementFromOptions(opts)
+function accessRequest(did: string, opts: AccessOptions & { resource: string[]; action: string[] }): Record<string, unknown> {
+  const entitlements = entitlementsFromOptions(opts)
   ttlSeconds(opts.ttl)
   return {
     subject: parseDidKey(did).did,
-    entitlements: [entitlementToJson(entitlement)],
+    entitlements: entitlements.map(entitlementToJson),
     ttl: opts.ttl,
     ...(opts.task !== undefined ? { task: { id: parseTaskId(opts.task, '--task') } } : {}),
     ...(opts.jit ? { jit: true } : {}),
@@ -38,7 +39,11 @@ function accessOptions(command: Command, defaultTtl: string): Command {
  * once or a request waits for its approvers. `grant` treats the second as not done (exit 1).
  */
 async function ask(ctx: CommandContext, did: string, opts: AccessOptions, waitingIsDone: boolean): Promise<void> {
-  const body = accessRequest(did, opts)
+  // `request` checks these itself: commander would demand them of `request show` too.
+  const { resource, action } = opts
+  const missing = resource === undefined ? '--resource <pattern>' : action === undefined ? '--action <action>' : undefined
+  if (missing !== undefined || resource === undefined || action === undefined) throw agentIdError('ERR_USAGE', `required option '${missing}' not specified (see agentid ${waitingIsDone ? 'request' : 'grant'} --help)`)
+  const body = accessRequest(did, { ...opts, resource, action })
   const { result: answer, file } = await withOutputFile(ctx.io.cwd, opts.out, {}, async () =>
     (await (await ctx.api()).call('POST', '/requests', body)).body as { credential?: CredentialAnswer; request?: RequestAnswer }, (a) => a.credential?.jwt)
   const out = ctx.out()
@@ -65,9 +70,11 @@ export function registerGrant(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExample:\n  agentid grant did:key:z6Mk... --resource db:customers --action read --purpose monthly-report --ttl 24h --constraint maxRecords=5000 --out report-bot.vc.jwt')
     .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, false))
 
-  accessOptions(program.command('request <did>'), '1h')
+  const request = accessOptions(program.command('request <did>'), '1h')
     .description('ask for entitlements for an agent: issued at once when the policy allows, else an access request that walks its approval chain')
     .option('--jit', 'just-in-time: short-lived, for one --task, revoked when the task completes')
-    .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42')
+    .addHelpText('after', '\nExamples:\n  agentid request did:key:z6Mk... --resource crm:accounts/eu/* --action update --ttl 4h --justification "fix duplicates"\n  agentid request did:key:z6Mk... --resource db:orders --action delete --jit --ttl 15m --task incident-42\n  agentid request show req-3f2a...    (one request, its approval chain and decisions)')
     .action((did: string, opts: AccessOptions) => ask(ctx, did, opts, true))
+  for (const option of request.options) if (option.long === '--resource' || option.long === '--action') option.mandatory = false
+  registerRequestShow(request, ctx)
 }

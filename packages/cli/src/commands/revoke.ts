@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { agentIdError } from '@agentid/core'
 import type { CommandContext } from '../context.js'
+import { checkCredentialId } from './credential.js'
 
 export function registerRevoke(program: Command, ctx: CommandContext): void {
   program
@@ -31,9 +32,4 @@ export function registerSuspend(program: Command, ctx: CommandContext): void {
           : `${answer.id} is ${answer.status} already; nothing changed`)
       })
   }
-}
-
-// Refused before anything is sent: a credential id is printable ASCII.
-function checkCredentialId(id: string): void {
-  if (!/^[\x21-\x7e]{1,256}$/.test(id)) throw agentIdError('ERR_INPUT_INVALID', 'credential id must be 1-256 printable characters, e.g. urn:uuid:…')
 }

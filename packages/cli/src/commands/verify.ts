@@ -1,14 +1,14 @@
 import type { Command } from 'commander'
 import { agentIdError, entitlementToJson, type RequestContext } from '@agentid/core'
-import { createVerifier, statusListsFromJwts, type Decision } from '@agentid/verifier'
+import { createVerifier, type Decision } from '@agentid/verifier'
 import type { CommandContext } from '../context.js'
 import { readTextFile } from '../files.js'
-import { collect, repeatable, ttlSeconds } from '../options.js'
+import { collect } from '../options.js'
+import { statusOptions, statusSourceFromOptions, type StatusOptions } from '../status-options.js'
 
-interface VerifyOptions {
+interface VerifyOptions extends StatusOptions {
   audience: string; challenge: string; trust: string[]
   resource?: string; action?: string; purpose?: string; ip?: string; records?: string; time?: string
-  statusList?: string[]; statusMaxAge: string; skipStatus?: boolean
 }
 
 function requestContext(opts: VerifyOptions): RequestContext {
@@ -27,7 +27,7 @@ function requestContext(opts: VerifyOptions): RequestContext {
 }
 
 export function registerVerify(program: Command, ctx: CommandContext): void {
-  program
+  statusOptions(program
     .command('verify <vp-file>')
     .description('verify a presentation offline and, with --resource and --action, decide a request')
     .requiredOption('--audience <did>', "this verifier's DID (the presentation must name it)")
@@ -38,9 +38,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option('--purpose <purpose>', 'the purpose the request states')
     .option('--ip <address>', 'the request source address (for network constraints)')
     .option('--records <n>', 'how many records the request touches (for maxRecords)')
-    .option('--time <iso>', 'when the request happens (default now)')
-    .option('--status-list <file>', 'status list credentials (from status publish, one JWT per line); repeatable', repeatable)
-    .option('--status-max-age <duration>', 'refuse status lists published longer ago than this', '1h')
+    .option('--time <iso>', 'when the request happens (default now)'))
     .option('--skip-status', 'accept credentials without checking revocation (offline tests only; says so in the result)')
     .addHelpText('after', [
       '',
@@ -48,22 +46,27 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       'long-lived verifier (the library\'s createVerifier).',
       '',
       'A credential with a credentialStatus entry is refused (ERR_STATUS_UNAVAILABLE) unless its',
-      'status list is given with --status-list and is fresh enough.',
+      'status list is given with --status-list, or fetched with --status-url, and is fresh enough.',
+      'With --status-url, a list that cannot be fetched (unreachable, slower than --status-timeout,',
+      'over 1 MiB, not http(s)) or does not verify is ERR_STATUS_UNAVAILABLE.',
+      '',
+      'Examples:',
+      '  agentid verify vp.jwt --audience $ME --challenge c-7f3a --trust $ISSUER --status-list status.jwt \\',
+      '    --resource db:customers --action read --purpose monthly-report',
+      '  agentid verify vp.jwt --audience $ME --challenge c-7f3a --trust $ISSUER --status-url',
       '',
       'Exit status: 0 valid (and allowed), 1 invalid or denied, 2 usage.',
     ].join('\n'))
     .action(async (vpFile: string, opts: VerifyOptions) => {
       if ((opts.resource === undefined) !== (opts.action === undefined)) throw agentIdError('ERR_USAGE', '--resource and --action go together')
-      if (opts.skipStatus && opts.statusList) throw agentIdError('ERR_USAGE', '--skip-status and --status-list exclude each other')
       const context = requestContext(opts)
-      const maxAge = ttlSeconds(opts.statusMaxAge, 30 * 86400)
+      const statusLists = await statusSourceFromOptions(ctx.io.cwd, opts)
       const vp = await readTextFile(ctx.io.cwd, vpFile, 'presentation')
-      const lists = (await Promise.all((opts.statusList ?? []).map((f) => readTextFile(ctx.io.cwd, f, 'status list')))).flatMap((text) => text.split(/\s+/))
       const verifier = createVerifier({
         did: opts.audience,
         trustedIssuers: opts.trust,
         externalChallenges: true,
-        ...(opts.skipStatus ? { statusLists: 'unchecked' as const } : lists.length > 0 ? { statusLists: statusListsFromJwts(lists, { maxAge }) } : {}),
+        ...(statusLists !== undefined ? { statusLists } : {}),
       })
       const result = await verifier.verifyPresentation(vp, { challenge: opts.challenge })
       if (!result.ok) throw agentIdError(result.code, result.message)

@@ -2,6 +2,7 @@ import {
   agentIdError,
   conflictsTouched,
   entitlementTouches,
+  formatDuration,
   parseActionSet,
   parseDuration,
   parseDutyConflicts,
@@ -226,15 +227,15 @@ export function policyToJson(policy: Policy): Record<string, unknown> {
       resource: rule.resource,
       actions: [...rule.actions],
       risk: rule.risk,
-      ...(rule.maxTtlSeconds !== undefined ? { maxTtl: duration(rule.maxTtlSeconds) } : {}),
+      ...(rule.maxTtlSeconds !== undefined ? { maxTtl: formatDuration(rule.maxTtlSeconds) } : {}),
       ...(rule.approval !== undefined ? { approval: rule.approval } : {}),
       ...(rule.delegable !== undefined ? { delegable: rule.delegable } : {}),
     })),
     conflicts: policy.conflicts.map((c) => ({ name: c.name, sides: c.sides.map((s) => ({ resource: s.resource, actions: [...s.actions] })) })),
-    requestTtl: duration(policy.requestTtlSeconds),
-    jitMaxTtl: duration(policy.jitMaxTtlSeconds),
-    reviewIntervals: Object.fromEntries(RISK_LEVELS.map((l) => [l, duration(policy.reviewIntervalSeconds[l])])),
-    reviewDeadline: duration(policy.reviewDeadlineSeconds),
+    requestTtl: formatDuration(policy.requestTtlSeconds),
+    jitMaxTtl: formatDuration(policy.jitMaxTtlSeconds),
+    reviewIntervals: Object.fromEntries(RISK_LEVELS.map((l) => [l, formatDuration(policy.reviewIntervalSeconds[l])])),
+    reviewDeadline: formatDuration(policy.reviewDeadlineSeconds),
     revokeUnreviewed: policy.revokeUnreviewed,
     autoSuspend: policy.autoSuspend,
     onOwnerRetired: policy.onOwnerRetired,
@@ -298,12 +299,6 @@ function parseRule(value: unknown, field: string): PolicyRule {
     ...(r.approval !== undefined ? { approval: bool(r.approval, `${field}.approval`) } : {}),
     ...(r.delegable !== undefined ? { delegable: bool(r.delegable, `${field}.delegable`) } : {}),
   }
-}
-
-// The largest whole unit: 86400 → "1d", 5400 → "90m".
-function duration(seconds: number): string {
-  for (const [unit, size] of [['d', DAY], ['h', 3600], ['m', 60]] as const) if (seconds % size === 0) return `${seconds / size}${unit}`
-  return `${seconds}s`
 }
 
 function object(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {

@@ -121,6 +121,21 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer }) => ({ body: { did: issuer.did, statusLists: await issuer.statusListIds(), rotations: await issuer.rotations() } }),
   },
   {
+    method: 'GET', url: '/service', summary: 'the service at a glance (what `agentid status` shows): issuer DID, public URL, status lists with their URLs, the last signed audit checkpoint', tag: 'service', access: 'public', success: [200],
+    handler: async ({ issuer }) => {
+      const [checkpoint] = await issuer.store.listCheckpoints(1)
+      const lists = await issuer.store.allStatusLists()
+      return {
+        body: {
+          did: issuer.did,
+          publicUrl: issuer.publicUrl,
+          statusLists: lists.map((l) => ({ id: l.id, purpose: l.purpose, url: `${issuer.publicUrl}/status/${l.id}` })),
+          lastCheckpoint: checkpoint ? { seq: checkpoint.seq, head: checkpoint.head, at: new Date(checkpoint.at).toISOString() } : null,
+        },
+      }
+    },
+  },
+  {
     method: 'GET', url: '/whoami', summary: 'the principal this token authenticates', tag: 'principals', access: 'any', success: [200],
     handler: async ({ principal }) => ({ body: { id: principal.id, roles: principal.roles, ...(principal.did ? { did: principal.did } : {}), ...(principal.expiresAt !== undefined ? { expiresAt: new Date(principal.expiresAt).toISOString() } : {}) } }),
   },

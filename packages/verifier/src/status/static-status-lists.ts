@@ -1,4 +1,4 @@
-import { agentIdError } from '@agentid/core'
+import { agentIdError, formatDuration } from '@agentid/core'
 import type { CredentialStatusEntry, VerifiedCredential } from '../credential/verify-credential.js'
 import { statusAt } from './bitstring.js'
 import { checkStatusListJwt, type CheckedStatusList } from './status-list-credential.js'
@@ -31,7 +31,7 @@ export function statusFromList(list: CheckedStatusList | undefined, entry: Crede
   if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
   const nowSec = nowMs / 1000
   if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
-  if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${maxAge} seconds`)
+  if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${Number.isSafeInteger(maxAge) ? formatDuration(maxAge) : `${maxAge} seconds`}`)
   // Published, or valid only, "in the future" by more than any sane clock skew: its age cannot be trusted.
   if (datedInFuture(list, nowSec, FUTURE_TOLERANCE)) return unavailable(`status list ${list.url} is dated in the future`)
   let value: number
