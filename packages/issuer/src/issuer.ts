@@ -174,11 +174,6 @@ export class Issuer {
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
 
-  /** The URL the service is reached at: written into status entries and audit checkpoints. */
-  get publicUrl(): string {
-    return this.#publicUrl
-  }
-
   /**
    * Creates a new issuer: home directory, key-encryption key, database, issuer did:key, first
    * status list, role templates and an admin token (written to a 0600 file).
