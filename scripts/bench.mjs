@@ -6,6 +6,7 @@
 // Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%), and
 // scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4);
 // scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5);
+// scripts/bench-oauth.mjs: token grants beside issuing, the MCP kit's CPU per call (issue 14);
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
 // scripts/bench-serve-start.mjs: `agentid serve` from spawn to first answer (issue 19).
 import { spawnSync } from 'node:child_process'
@@ -155,6 +156,9 @@ async function main() {
   // Mutual verification between agents: handshake and per-request CPU, HTTP with and without.
   const mutualBench = spawnSync(process.execPath, [join(dirname(self), 'bench-mutual.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (mutualBench.status !== 0) process.exitCode = 1
+  // The OAuth authorization server (token grants beside issuing) and the MCP kit's CPU per call.
+  const oauthBench = spawnSync(process.execPath, [join(dirname(self), 'bench-oauth.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (oauthBench.status !== 0) process.exitCode = 1
   // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
   const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (monitoringBench.status !== 0) process.exitCode = 1

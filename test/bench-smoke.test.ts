@@ -28,6 +28,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
       'mutual handshake, both sides, CPU', 'request proof verified in a session, CPU', 'HTTP, same server without verification', 'HTTP, through a mutual session',
       'events ingested by the issuer', 'anomaly detector alone', 'audit verify,',
       'serve: start to first answer',
+      'OAuth token endpoint, jwt-bearer + DPoP grants', 'MCP kit per call: token + DPoP + status + authorize',
     ]) {
       const line = out.split('\n').find((l) => l.includes(row))
       assert.ok(line, `a row "${row}" in:\n${out}`)

@@ -113,6 +113,15 @@ describe('OAuth authorization server for agents (real service on 127.0.0.1)', fu
     await refused(bearerGrant(agent.key, { authorization_details: wider }), { dpop: proof(agent.key) }, 'invalid_authorization_details', 'ERR_NOT_ENTITLED')
   })
 
+  it('refuses to carry more entitlements than a token holds, and grants the ones asked for', async () => {
+    const many = (from: number) => Array.from({ length: 40 }, (_, i) => ({ resource: `db:table${from + i}`, actions: ['read'] }))
+    const agent = await enrol('hoarder', many(0))
+    await t.issuer.grant({ subject: agent.key.did, entitlements: many(40) as never, ttlSeconds: 3600 }, 'test')
+    await refused(bearerGrant(agent.key), { dpop: proof(agent.key) }, 'invalid_authorization_details', 'ERR_INPUT_INVALID')
+    const asked = JSON.stringify([{ type: 'agentid_entitlement', resource: 'db:table7', actions: ['read'] }])
+    assert.equal((await post(bearerGrant(agent.key, { authorization_details: asked }), { dpop: proof(agent.key) })).status, 200)
+  })
+
   describe('refuses every bad input, audits it, and issues nothing', () => {
     let agent: Awaited<ReturnType<typeof enrol>>
     before(async () => {

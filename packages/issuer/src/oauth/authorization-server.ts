@@ -21,6 +21,7 @@ import {
   decodeJwt,
   ENTITLEMENT_DETAIL_TYPE,
   jwtSignatureValid,
+  MAX_ACCESS_TOKEN_DETAILS,
   MAX_ACCESS_TOKEN_LIFETIME,
   ReplayCache,
   resolveDidKey,
@@ -232,6 +233,9 @@ export class AuthorizationServer {
     if (params.has('client_id') && params.get('client_id') !== agent) throw new OAuthError('invalid_client', agentIdError('ERR_UNAUTHORIZED', 'client_id must be the agent\'s DID'), 401)
     await this.#assertAgentActive(agent)
     const line = this.#pick(lines.lines, server, params.get('authorization_details'))
+    if (line.granted.length > MAX_ACCESS_TOKEN_DETAILS) {
+      throw new OAuthError('invalid_authorization_details', agentIdError('ERR_INPUT_INVALID', `${line.granted.length} entitlements on ${server.url} are more than one token carries (${MAX_ACCESS_TOKEN_DETAILS}): ask for the ones needed with authorization_details`))
+    }
     const used = [...new Set(line.granted.flatMap((g) => g.chain))]
     // Never outlives a credential it comes from.
     const exp = Math.min(nowSeconds + this.#lifetime, ...used.map((id) => line.credentials.get(id)?.expires ?? 0))

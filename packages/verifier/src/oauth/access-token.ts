@@ -9,6 +9,8 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt'
 export const ENTITLEMENT_DETAIL_TYPE = 'agentid_entitlement'
 /** Longest lifetime of an access token, in seconds. */
 export const MAX_ACCESS_TOKEN_LIFETIME = 300
+/** Most entitlements one access token carries. */
+export const MAX_ACCESS_TOKEN_DETAILS = 64
 
 /** One entitlement an access token carries (an `authorization_details` entry). */
 export interface TokenEntitlement {
@@ -64,7 +66,6 @@ export interface AccessTokenExpectation {
 }
 
 const LIMITS = { maxLength: 32 * 1024, maxDepth: 8 }
-const MAX_DETAILS = 64
 const MAX_CHAIN = 8
 
 /**
@@ -107,7 +108,7 @@ function check(token: unknown, expect: AccessTokenExpectation): AccessTokenClaim
   const cnf = p.cnf as { jkt?: unknown } | undefined
   if (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(cnf.jkt)) throw invalid('it must be DPoP-bound ("cnf.jkt")')
   const details = p.authorization_details
-  if (!Array.isArray(details) || details.length === 0 || details.length > MAX_DETAILS) throw invalid(`"authorization_details" must hold 1 to ${MAX_DETAILS} entries`)
+  if (!Array.isArray(details) || details.length === 0 || details.length > MAX_ACCESS_TOKEN_DETAILS) throw invalid(`"authorization_details" must hold 1 to ${MAX_ACCESS_TOKEN_DETAILS} entries`)
   const credentialStatus = statuses(p.agentid_credential_status)
   const entitlements = details.map((detail: unknown) => tokenEntitlement(detail, credentialStatus))
   return {
