@@ -167,6 +167,16 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       await refused({ authorization: `DPoP ${token}`, dpop: once }, 'ERR_DPOP_PROOF')
     })
 
+    it('a token it has checked before still expires on time (the kit keeps checked tokens)', async () => {
+      let clock = Date.now()
+      const guard = createMcpGuard({ resource: mcpUrl, authorizationServer: { issuer: t.url, signers: [t.issuer.did] }, statusLists, tools: {}, now: () => clock })
+      const request = () => ({ method: 'POST', headers: { authorization: `DPoP ${token}`, dpop: createDpopProof(agent.key, { method: 'POST', url: mcpUrl, accessToken: token, iat: Math.floor(clock / 1000) }) } }) as never
+      assert.equal((await guard.authenticate(request(), mcpUrl)).clientId, agent.key.did)
+      assert.equal((await guard.authenticate(request(), mcpUrl)).clientId, agent.key.did)
+      clock += 306_000 // past the 5-minute lifetime and the 5 s of skew allowed
+      await assert.rejects(guard.authenticate(request(), mcpUrl), (error: any) => error.status === 401 && error.code === 'ERR_TOKEN_INVALID')
+    })
+
     it('a token for another MCP server, and a forged one', async () => {
       // The other server's token, got straight from the authorization server.
       const tokenUrl = `${t.url}/oauth/token`

@@ -13,6 +13,8 @@ import {
   type VerifiedCredential,
 } from '@agentid/verifier'
 
+const MAX_CACHED_TOKENS = 4096
+
 /** Where agents get a challenge for a presentation to this server (offline mode). */
 export const CHALLENGE_PATH = '/.well-known/agentid/challenge'
 
@@ -141,6 +143,21 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
     const decision = authority.kind === 'session' ? options.mutual!.authorize(authority.session, request) : options.verifier!.authorize(authority.result, request)
     return decision.allow ? { allow: true, credentialId: decision.credentialId } : decision
   }
+  // An agent sends the same token on every call for up to 5 minutes: its signature and claims are
+  // checked once and kept (bounded; only tokens that passed), its time on every call.
+  const tokens = new Map<string, AccessTokenClaims>()
+  const checkedToken = (token: string, nowSeconds: number): AccessTokenClaims => {
+    const known = tokens.get(token)
+    if (known !== undefined) {
+      if (known.expires > nowSeconds - 5) return known
+      tokens.delete(token)
+    }
+    const claims = checkAccessToken(token, { issuer: options.authorizationServer.issuer, signers: options.authorizationServer.signers, audience: options.resource, nowSeconds })
+    if (tokens.size >= MAX_CACHED_TOKENS) tokens.delete(tokens.keys().next().value!)
+    tokens.set(token, claims)
+    return claims
+  }
+
   const guard: McpGuard = {
     metadataPath,
     metadata: () => ({
@@ -162,7 +179,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
       const nowMs = now()
       let claims: AccessTokenClaims
       try {
-        claims = checkAccessToken(token, { issuer: options.authorizationServer.issuer, signers: options.authorizationServer.signers, audience: options.resource, nowSeconds: Math.floor(nowMs / 1000) })
+        claims = checkedToken(token, Math.floor(nowMs / 1000))
         const dpop = request.headers.dpop
         if (Array.isArray(dpop) || (typeof dpop === 'string' && dpop.includes(','))) throw agentIdError('ERR_DPOP_PROOF', 'send exactly one DPoP header')
         const proof = checkDpopProof(dpop, { method: request.method ?? 'GET', url, nowSeconds: Math.floor(nowMs / 1000), accessToken: token, replay: proofs })
