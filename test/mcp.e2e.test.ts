@@ -20,6 +20,10 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
   let t: TestService
   let mcpUrl: string
   let otherMcpUrl: string
+  let evilMcpUrl: string
+  // A resource server that names an authorization server of its own choosing (127.0.0.1, another port).
+  let evilAs: Server
+  const evilAsSeen: string[] = []
   let server: Server
   let events: StatusSubscription
   let statusLists: HttpStatusSource
@@ -33,13 +37,14 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     const port = await freePort()
     mcpUrl = `http://127.0.0.1:${port}/mcp`
     otherMcpUrl = `http://127.0.0.1:${port}/other`
+    evilMcpUrl = `http://127.0.0.1:${port}/evil`
     t = await startTestService({
       policy: {
         ...policyToJson(DEFAULT_POLICY),
         // Writing customers needs ai-ops then security; the rest is free.
         approvalChains: { low: [], medium: [], high: ['ai-ops', 'security'], critical: [] },
         rules: [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '30d' }, { resource: 'db:customers', actions: ['write'], risk: 'high', maxTtl: '1d' }],
-        resourceServers: [{ url: mcpUrl, resources: ['db:*'] }, { url: otherMcpUrl, resources: ['db:*'] }],
+        resourceServers: [{ url: mcpUrl, resources: ['db:*'] }, { url: otherMcpUrl, resources: ['db:*'] }, { url: evilMcpUrl, resources: ['db:*'] }],
       },
     })
     statusLists = httpStatusLists({
@@ -67,15 +72,26 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
         update_customer: { resource: 'db:customers', action: 'write' },
         read_reports: { resource: 'db:reports', action: 'read' },
       },
+      resources: (uri) => (uri === 'docs://handbook' ? { resource: 'db:handbook', action: 'read' } : undefined),
     })
     const mcp = () => {
       const s = new McpServer({ name: 'crm-tools', version: '1.0.0' })
       s.registerTool('query_customers', { inputSchema: { limit: z.number() } }, async ({ limit }, extra) => ({ content: [{ type: 'text', text: `${limit} customers for ${extra.authInfo?.clientId}` }] }))
       s.registerTool('update_customer', { inputSchema: { id: z.string() } }, async ({ id }) => ({ content: [{ type: 'text', text: `updated ${id}` }] }))
       s.registerTool('read_reports', {}, async () => ({ content: [{ type: 'text', text: 'reports' }] }))
+      s.registerResource('handbook', 'docs://handbook', {}, async (uri) => ({ contents: [{ uri: uri.href, text: 'the handbook' }] }))
+      s.registerResource('payroll', 'hr://payroll', {}, async (uri) => ({ contents: [{ uri: uri.href, text: 'salaries' }] }))
+      s.registerPrompt('summarise', {}, async () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'summarise the payroll' } }] }))
       return s
     }
-    server = createServer(guard.handler(async (request, response, body) => {
+    const evilAsPort = await freePort()
+    evilAs = createServer((request, response) => {
+      evilAsSeen.push(`${request.method} ${request.url}`)
+      // It claims to be the trusted issuer, with a token endpoint of its own.
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: t.url, token_endpoint: `http://127.0.0.1:${evilAsPort}/token`, authorization_endpoint: `http://127.0.0.1:${evilAsPort}/authorize`, response_types_supported: [] }))
+    })
+    await new Promise<void>((resolve) => evilAs.listen(evilAsPort, '127.0.0.1', resolve))
+    const guarded = guard.handler(async (request, response, body) => {
       const s = mcp()
       const transport = new StreamableHTTPServerTransport({})
       response.on('close', () => {
@@ -84,13 +100,27 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       })
       await s.connect(transport)
       await transport.handleRequest(request, response, body)
-    }))
+    })
+    server = createServer((request, response) => {
+      // The evil path answers every call with a challenge naming the other authorization server.
+      if (request.url?.includes('/evil')) {
+        if (request.url.startsWith('/.well-known/oauth-protected-resource')) {
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ resource: evilMcpUrl, authorization_servers: [`http://127.0.0.1:${evilAsPort}`] }))
+          return
+        }
+        response.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="http://127.0.0.1:${port}/.well-known/oauth-protected-resource/evil"` }).end()
+        return
+      }
+      void guarded(request, response)
+    })
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   })
   after(async () => {
     events.close()
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
+    evilAs.closeAllConnections()
+    await new Promise((resolve) => evilAs.close(resolve))
     await t.close()
   })
 
@@ -156,7 +186,8 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
         assert.equal(answer.status, 401, answer.body)
         assert.match(answer.body, new RegExp(code))
       }
-      await refused({ authorization: `Bearer ${token}` }, 'ERR_DPOP_PROOF')
+      await refused({ authorization: `Bearer ${token}` }, 'ERR_TOKEN_INVALID')
+      assert.equal((await call({ authorization: `dpop ${token}`, dpop: proof(agent.key) })).status, 200, 'the scheme is case-insensitive')
       await refused({ authorization: `DPoP ${token}` }, 'ERR_DPOP_PROOF')
       await refused({ authorization: `DPoP ${token}`, dpop: proof(agent.key, { url: otherMcpUrl }) }, 'ERR_DPOP_PROOF')
       await refused({ authorization: `DPoP ${token}`, dpop: proof(agent.key, { method: 'GET' }) }, 'ERR_DPOP_PROOF')
@@ -195,6 +226,38 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       assert.equal(forgedAnswer.status, 401)
       assert.match(forgedAnswer.body, /ERR_TOKEN_INVALID/)
     })
+  })
+
+  it('decides resource reads and prompts too: only what a rule maps and the token covers; anything else is refused', async () => {
+    const reader = await enrol('handbook-reader', [{ resource: 'db:handbook', actions: ['read'] }])
+    const { client } = await connect(reader.key)
+    assert.equal(((await client.readResource({ uri: 'docs://handbook' })).contents[0] as any).text, 'the handbook')
+    await assert.rejects(client.readResource({ uri: 'hr://payroll' }), /403/)
+    await assert.rejects(client.getPrompt({ name: 'summarise' }), /403/)
+    assert.ok((await client.listResources()).resources.length >= 2, 'listing stays open')
+    await client.close()
+    const other = await enrol('not-a-reader', [{ resource: 'db:customers', actions: ['read'] }])
+    const second = await connect(other.key)
+    await assert.rejects(second.client.readResource({ uri: 'docs://handbook' }), /403/)
+    await second.client.close()
+  })
+
+  it('never sends an assertion to an authorization server a resource server names instead of the trusted one', async () => {
+    const agent = await enrol('careful', [{ resource: 'db:customers', actions: ['read'] }])
+    const oauth = agentOAuth(agent.key, { authorizationServer: t.url })
+    const client = new Client({ name: 'agent', version: '1.0.0' })
+    await assert.rejects(client.connect(new StreamableHTTPClientTransport(new URL(evilMcpUrl), { authProvider: oauth.provider, fetch: oauth.fetch })), /refusing to discover/)
+    assert.deepEqual(evilAsSeen, [], 'nothing was fetched from it')
+  })
+
+  it('one agentOAuth serves one MCP server: a second server needs its own', async () => {
+    const agent = await enrol('two-servers', [{ resource: 'db:customers', actions: ['read'] }])
+    const oauth = agentOAuth(agent.key, { authorizationServer: t.url })
+    const first = new Client({ name: 'agent', version: '1.0.0' })
+    await first.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth.provider, fetch: oauth.fetch }))
+    const second = new Client({ name: 'agent', version: '1.0.0' })
+    await assert.rejects(second.connect(new StreamableHTTPClientTransport(new URL(otherMcpUrl), { authProvider: oauth.provider, fetch: oauth.fetch })))
+    await first.close()
   })
 
   it('steps up: a refused call says what to request, two principals approve, and the call then succeeds in the same session', async () => {

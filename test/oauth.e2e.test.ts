@@ -19,13 +19,14 @@ const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const VP_TYPE = 'urn:agentid:params:oauth:token-type:vp-jwt'
 const MCP = 'http://127.0.0.1:9/mcp'
 const OTHER_MCP = 'http://127.0.0.1:10/mcp'
+const PAYROLL_MCP = 'http://127.0.0.1:12/mcp'
 
 function policy(): Record<string, unknown> {
   return {
     ...policyToJson(DEFAULT_POLICY),
     approvalChains: { low: [], medium: [], high: [], critical: [] },
     rules: [{ resource: '*', actions: ['*'], risk: 'low', maxTtl: '30d' }],
-    resourceServers: [{ url: MCP, resources: ['db:*'] }, { url: OTHER_MCP, resources: ['crm:*'] }],
+    resourceServers: [{ url: MCP, resources: ['db:*'] }, { url: OTHER_MCP, resources: ['crm:*'] }, { url: PAYROLL_MCP, resources: ['db:hr/payroll'] }],
   }
 }
 
@@ -101,6 +102,15 @@ describe('OAuth authorization server for agents (real service on 127.0.0.1)', fu
     assert.deepEqual(claims.entitlements[0]!.credentials, [agent.id])
     assert.equal(claims.credentialStatus[agent.id]!.length, 2)
     assert.equal(answer.body.authorization_details[0].resource, 'db:customers')
+  })
+
+  it('cuts an entitlement wider than the server down to the server\'s resources', async () => {
+    const agent = await enrol('hr-wide', [{ resource: 'db:hr/*', actions: ['read'] }])
+    const answer = await post(bearerGrant(agent.key, { resource: PAYROLL_MCP }), { dpop: proof(agent.key) })
+    assert.equal(answer.status, 200, JSON.stringify(answer.body))
+    assert.deepEqual(answer.body.authorization_details.map((d: any) => d.resource), ['db:hr/payroll'])
+    const outside = JSON.stringify([{ type: 'agentid_entitlement', resource: 'db:hr/salaries', actions: ['read'] }])
+    await refused(bearerGrant(agent.key, { resource: PAYROLL_MCP, authorization_details: outside }), { dpop: proof(agent.key) }, 'invalid_authorization_details', 'ERR_NOT_ENTITLED')
   })
 
   it('narrows to the authorization_details asked for, and refuses to widen them', async () => {

@@ -46,6 +46,7 @@ export interface AgentOAuth {
 }
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+const AS_METADATA = /^\/\.well-known\/(oauth-authorization-server|openid-configuration)(\/|$)/
 
 /**
  * The agent's side of docs/mcp.md: an OAuth client provider for the official MCP SDK's client
@@ -56,6 +57,7 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
   const base = options.fetch ?? fetch
   const now = options.now ?? Date.now
   const issuer = options.authorizationServer.replace(/\/$/, '')
+  const issuerOrigin = new URL(issuer).origin
   let tokens: OAuthTokens | undefined
   let discovery: OAuthDiscoveryState | undefined
   // The latest DPoP-Nonce each origin sent (RFC 9449, section 8).
@@ -82,14 +84,26 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
       throw new Error('agentid agents use no authorization code')
     },
     saveDiscoveryState: (state) => {
+      // One token, one server: a second server gets an agentOAuth of its own.
+      const was = discovery?.resourceMetadata?.resource
+      if (was !== undefined && state.resourceMetadata?.resource !== undefined && state.resourceMetadata.resource !== was) {
+        throw new Error(`this agentOAuth serves ${was}; make another one for ${state.resourceMetadata.resource}`)
+      }
       discovery = state
     },
     discoveryState: () => discovery,
     // The assertion authenticates the agent: no client authentication beside it.
     addClientAuthentication: () => undefined,
     prepareTokenRequest: () => {
-      const server = (discovery?.authorizationServerMetadata?.issuer ?? discovery?.authorizationServerUrl ?? '').replace(/\/$/, '')
-      if (server !== issuer) throw new Error(`refusing to send an assertion to ${server || 'an unknown server'}: this agent trusts ${issuer}`)
+      // The assertion goes only to the trusted server: where discovery went, what its metadata
+      // says it is, and where its token endpoint is must all be it (a server's metadata could
+      // claim another's issuer identifier).
+      const where = (discovery?.authorizationServerUrl ?? '').replace(/\/$/, '')
+      const metadata = discovery?.authorizationServerMetadata
+      const tokenOrigin = metadata?.token_endpoint ? new URL(metadata.token_endpoint).origin : undefined
+      if (where !== issuer || metadata?.issuer?.replace(/\/$/, '') !== issuer || tokenOrigin !== new URL(issuer).origin) {
+        throw new Error(`refusing to send an assertion to ${metadata?.token_endpoint ?? (where || 'an unknown server')}: this agent trusts ${issuer}`)
+      }
       return new URLSearchParams({ grant_type: JWT_BEARER, assertion: createJwtBearerAssertion(key, { audience: issuer, iat: Math.floor(now() / 1000) }) })
     },
     invalidateCredentials: (scope) => {
@@ -102,9 +116,15 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
     const authorization = headers.get('authorization')
-    const accessToken = authorization?.startsWith('Bearer ') && tokens?.access_token === authorization.slice(7) ? tokens.access_token : undefined
+    const ours = authorization?.startsWith('Bearer ') && tokens?.access_token === authorization.slice(7)
+    // The token goes only to the resource it was issued for; anywhere else the request goes without it.
+    const accessToken = ours && withinResource(url, discovery?.resourceMetadata?.resource) ? tokens?.access_token : undefined
+    if (ours && accessToken === undefined) headers.delete('authorization')
+    // Authorization-server metadata is read from the trusted server only: a resource server that
+    // names another one gets nothing fetched from it.
+    if (AS_METADATA.test(url.pathname) && url.origin !== issuerOrigin) throw new Error(`refusing to discover an authorization server at ${url.origin}: this agent trusts ${issuer}`)
     const isTokenRequest = method === 'POST' && `${url.origin}${url.pathname}` === discovery?.authorizationServerMetadata?.token_endpoint
-    if (accessToken === undefined && !isTokenRequest) return base(input, init)
+    if (accessToken === undefined && !isTokenRequest) return ours ? base(url, { ...init, method, headers }) : base(input, init)
     const send = (nonce: string | undefined) => {
       const proofHeaders = new Headers(headers)
       if (accessToken !== undefined) proofHeaders.set('authorization', `DPoP ${accessToken}`)
@@ -137,6 +157,14 @@ export function agentOAuth(key: AgentKey, options: AgentOAuthOptions): AgentOAut
     },
     lastStepUp: () => stepUp,
   }
+}
+
+// The resource's origin, and its path or one below it (as the SDK matches a server to its metadata).
+function withinResource(url: URL, resource: string | undefined): boolean {
+  if (resource === undefined) return false
+  const r = new URL(resource)
+  const base = r.pathname.endsWith('/') ? r.pathname : `${r.pathname}/`
+  return url.origin === r.origin && (url.pathname === r.pathname || url.pathname.startsWith(base))
 }
 
 async function wantsNonce(response: Response): Promise<boolean> {

@@ -38,6 +38,13 @@ export interface McpGuardOptions {
   readonly statusLists: StatusSource
   /** Every tool agents may call, by name; a tool not listed is refused. */
   readonly tools: Readonly<Record<string, ToolRule>>
+  /**
+   * Resources agents may read (`resources/read`): the rule for a URI, or undefined to refuse it.
+   * Without it every read is refused. The rule's functions get `{ uri }`.
+   */
+  readonly resources?: (uri: string) => ToolRule | undefined
+  /** Prompts agents may get (`prompts/get`), by name; one not listed is refused. */
+  readonly prompts?: Readonly<Record<string, ToolRule>>
   /** A name for people (RFC 9728 `resource_name`). */
   readonly resourceName?: string
   /** Reports each decision for monitoring (`httpEventSink` to the issuer). */
@@ -122,7 +129,9 @@ export interface McpGuard {
  */
 export function createMcpGuard(options: McpGuardOptions): McpGuard {
   const now = options.now ?? Date.now
-  const resource = new URL(options.resource)
+  const resource = checkedResource(options.resource)
+  // The issuer identifier as the authorization server writes it: without a trailing slash.
+  const asIssuer = options.authorizationServer.issuer.replace(/\/$/, '')
   const metadataPath = `/.well-known/oauth-protected-resource${resource.pathname === '/' ? '' : resource.pathname}`
   const metadataUrl = `${resource.origin}${metadataPath}`
   const proofs = new ReplayCache(100_000)
@@ -152,7 +161,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
       if (known.expires > nowSeconds - 5) return known
       tokens.delete(token)
     }
-    const claims = checkAccessToken(token, { issuer: options.authorizationServer.issuer, signers: options.authorizationServer.signers, audience: options.resource, nowSeconds })
+    const claims = checkAccessToken(token, { issuer: asIssuer, signers: options.authorizationServer.signers, audience: options.resource, nowSeconds })
     if (tokens.size >= MAX_CACHED_TOKENS) tokens.delete(tokens.keys().next().value!)
     tokens.set(token, claims)
     return claims
@@ -162,7 +171,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
     metadataPath,
     metadata: () => ({
       resource: options.resource,
-      authorization_servers: [options.authorizationServer.issuer],
+      authorization_servers: [asIssuer],
       bearer_methods_supported: ['header'],
       dpop_signing_alg_values_supported: ['EdDSA'],
       dpop_bound_access_tokens_required: true,
@@ -171,10 +180,12 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
     }),
 
     async authenticate(request, url) {
-      const refuse = (code: ErrorCode, message: string, error = 'invalid_token') => new GuardRefusal(401, code, message, challenge(error, `${code}: ${message}`))
+      // RFC 9449, 7.1 and 12.2: a bad proof is invalid_dpop_proof, anything else about the token invalid_token.
+      const refuse = (code: ErrorCode, message: string) => new GuardRefusal(401, code, message, challenge(code === 'ERR_DPOP_PROOF' ? 'invalid_dpop_proof' : 'invalid_token', `${code}: ${message}`))
       const header = request.headers.authorization
       if (header === undefined) throw new GuardRefusal(401, 'ERR_UNAUTHORIZED', 'this MCP server needs an agentid access token (DPoP)', challenge())
-      if (!header.startsWith('DPoP ')) throw refuse('ERR_DPOP_PROOF', 'tokens must be presented as Authorization: DPoP <token>, with a DPoP proof', 'invalid_request')
+      // The scheme is case-insensitive (RFC 9110, 11.1); a bearer token is refused (RFC 9449, 7.2).
+      if (!/^dpop /i.test(header)) throw refuse('ERR_TOKEN_INVALID', 'tokens must be presented as Authorization: DPoP <token>, with a DPoP proof: a bearer token is not accepted')
       const token = header.slice(5).trim()
       const nowMs = now()
       let claims: AccessTokenClaims
@@ -202,16 +213,16 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
     },
 
     authorize(auth, message, peer) {
-      const call = toolCall(message)
+      const call = callOf(message, options)
       if (call === undefined) return
       const authority = auth.extra.agentid
       const deny = (code: ErrorCode, text: string, request?: AccessRequest) => {
         report(options.events, auth.clientId, request, { allow: false, code }, peer, now(), options.resource)
-        const wanted = request ? `, agentid_resource="${quoted(request.resource)}", agentid_action="${quoted(request.action)}", agentid_request_uri="${options.authorizationServer.issuer}/requests"` : ''
+        const wanted = request ? `, agentid_resource="${quoted(request.resource)}", agentid_action="${quoted(request.action)}", agentid_request_uri="${asIssuer}/requests"` : ''
         return new GuardRefusal(403, code, text, challenge('insufficient_scope', `${code}: ${text}`, wanted))
       }
-      const rule = Object.hasOwn(options.tools, call.name) ? options.tools[call.name] : undefined
-      if (rule === undefined) throw deny('ERR_NOT_ENTITLED', `tool ${call.name.slice(0, 64)} is not offered to agents`)
+      const rule = call.rule
+      if (rule === undefined) throw deny('ERR_NOT_ENTITLED', `${call.what} is not offered to agents`)
       let request: AccessRequest
       try {
         request = {
@@ -221,7 +232,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
           context: { ...rule.context?.(call.args), ...(peer !== undefined ? { ip: peer } : {}) },
         }
       } catch (error) {
-        throw deny('ERR_INPUT_INVALID', `the arguments of ${call.name} do not map to a request: ${(error as Error).message}`)
+        throw deny('ERR_INPUT_INVALID', `the arguments of ${call.what} do not map to a request: ${(error as Error).message}`)
       }
       const decision = decide(authority, request)
       if (!decision.allow) throw deny(decision.code, decision.message, request)
@@ -282,16 +293,57 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
   return guard
 }
 
-function toolCall(message: unknown): { name: string; args: Record<string, unknown> } | undefined {
-  // A batch (older protocol versions) is decided call by call: one refused call refuses it.
+// Methods that return no data of the server's: any valid caller may use them. Every other method
+// is refused unless a rule maps it (tools/call, resources/read, prompts/get): deny by default.
+const OPEN_METHODS = new Set(['initialize', 'ping', 'tools/list', 'resources/list', 'resources/templates/list', 'prompts/list', 'logging/setLevel'])
+
+/** The call a JSON-RPC message makes, with its rule (undefined: refused); undefined for an open method or a notification. */
+function callOf(message: unknown, options: McpGuardOptions): { what: string; rule: ToolRule | undefined; args: Record<string, unknown> } | undefined {
+  // A batch (older protocol versions) would have to be decided message by message: refused.
   if (Array.isArray(message)) throw new GuardRefusal(400, 'ERR_INPUT_INVALID', 'JSON-RPC batches are not accepted', 'Bearer error="invalid_request"')
   if (typeof message !== 'object' || message === null) return undefined
-  const m = message as { method?: unknown; params?: { name?: unknown; arguments?: unknown } }
-  if (m.method !== 'tools/call') return undefined
-  const name = m.params?.name
+  const m = message as { method?: unknown; id?: unknown; params?: { name?: unknown; arguments?: unknown; uri?: unknown } }
+  // A response or a notification from the client carries no request of its own.
+  if (typeof m.method !== 'string' || m.id === undefined || OPEN_METHODS.has(m.method)) return undefined
+  const malformed = (what: string) => new GuardRefusal(400, 'ERR_INPUT_INVALID', what, 'Bearer error="invalid_request"')
+  const named = (field: string): string => {
+    const value = (m.params as Record<string, unknown> | undefined)?.[field]
+    if (typeof value !== 'string' || value.length === 0 || value.length > 1024) throw malformed(`${m.method} needs a ${field}`)
+    return value
+  }
   const args = m.params?.arguments ?? {}
-  if (typeof name !== 'string' || typeof args !== 'object' || args === null || Array.isArray(args)) throw new GuardRefusal(400, 'ERR_INPUT_INVALID', 'tools/call needs a name and object arguments', 'Bearer error="invalid_request"')
-  return { name, args: args as Record<string, unknown> }
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) throw malformed(`${m.method} needs object arguments`)
+  const ruleOf = (rules: Readonly<Record<string, ToolRule>> | undefined, name: string) => (rules !== undefined && Object.hasOwn(rules, name) ? rules[name] : undefined)
+  switch (m.method) {
+    case 'tools/call': {
+      const name = named('name')
+      return { what: `tool ${name.slice(0, 64)}`, rule: ruleOf(options.tools, name), args: args as Record<string, unknown> }
+    }
+    case 'prompts/get': {
+      const name = named('name')
+      return { what: `prompt ${name.slice(0, 64)}`, rule: ruleOf(options.prompts, name), args: args as Record<string, unknown> }
+    }
+    case 'resources/read': {
+      const uri = named('uri')
+      return { what: `resource ${uri.slice(0, 128)}`, rule: options.resources?.(uri), args: { uri } }
+    }
+    default:
+      return { what: `method ${m.method.slice(0, 64)}`, rule: undefined, args: {} }
+  }
+}
+
+// The server's resource identifier (RFC 8707, RFC 9728): an absolute http(s) URL, no fragment.
+function checkedResource(value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw agentIdError('ERR_USAGE', `resource ${value} is not an absolute URL`)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '' || value.includes('#') || url.username !== '' || url.password !== '') {
+    throw agentIdError('ERR_USAGE', 'resource must be an http(s) URL without fragment or credentials')
+  }
+  return url
 }
 
 async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {

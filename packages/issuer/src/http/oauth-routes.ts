@@ -72,7 +72,8 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
       if (e.status >= 500) options.log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
       const nonce = server.dpopNonce()
       if (nonce !== undefined) void reply.header('dpop-nonce', nonce)
-      if (e.status === 401) void reply.header('www-authenticate', `DPoP error="${e.error}", algs="EdDSA"`)
+      // Introspection takes a principal's bearer token; the token endpoint, DPoP proofs.
+      if (e.status === 401) void reply.header('www-authenticate', request.routeOptions.url === OAUTH_PATHS.introspection ? `Bearer realm="agentid", error="${e.error}"` : `DPoP error="${e.error}", algs="EdDSA"`)
       return reply.status(e.status).header('cache-control', 'no-store').send({ error: e.error, error_description: e.description })
     })
     const body = { type: 'object' }

@@ -8,6 +8,7 @@ import {
   parsePurpose,
   parseResource,
   parseStrictJson,
+  patternCovers,
   resourceMatches,
   scopeOverlaps,
   type AgentIdError,
@@ -167,11 +168,8 @@ export class AuthorizationServer {
       response_types_supported: [],
       grant_types_supported: [JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT],
       token_endpoint_auth_methods_supported: ['none'],
-      introspection_endpoint_auth_methods_supported: ['bearer'],
       dpop_signing_alg_values_supported: ['EdDSA'],
       authorization_details_types_supported: [ENTITLEMENT_DETAIL_TYPE],
-      authorization_response_iss_parameter_supported: true,
-      code_challenge_methods_supported: ['S256'],
       agentid_issuer_did: this.#issuer.did,
       agentid_subject_token_types_supported: [VP_TOKEN_TYPE],
       agentid_presentation_challenge_endpoint: `${base}${OAUTH_PATHS.nonce}`,
@@ -387,7 +385,7 @@ export class AuthorizationServer {
   #pick(lines: readonly Line[], server: ResourceServer, requested: string | undefined): Line {
     const wanted = requested === undefined ? undefined : parseRequestedDetails(requested)
     for (const line of lines) {
-      const onServer = line.granted.filter((g) => server.resources.some((pattern) => scopeOverlaps(pattern, g.entitlement.resource)))
+      const onServer = line.granted.flatMap((g) => withinServer(g, server))
       if (onServer.length === 0) continue
       const granted = wanted === undefined ? onServer : narrow(onServer, wanted)
       return { ...line, granted }
@@ -406,6 +404,24 @@ export class AuthorizationServer {
     const entry = (purpose: string, list: string): CredentialStatusEntry => ({ type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(record.index), statusListCredential: `${this.#issuer.publicUrl}/status/${list}` })
     return [entry('revocation', record.listId), ...(record.suspensionListId !== undefined ? [entry('suspension', record.suspensionListId)] : [])]
   }
+}
+
+/**
+ * The part of a granted entitlement that lies on a resource server: whole when one of the
+ * server's scopes covers it, cut down to the scope when it is wider (an entitlement on `db:hr/*`
+ * at a server of `db:hr/payroll` carries `db:hr/payroll`), nothing when they do not meet. A
+ * token then never says what an agent may do beyond the server it is for.
+ */
+function withinServer(granted: Granted, server: ResourceServer): Granted[] {
+  const resource = granted.entitlement.resource
+  const out = new Map<string, Granted>()
+  for (const scope of server.resources) {
+    if (!scopeOverlaps(scope, resource)) continue
+    const covered = scope === '*' || (scope.endsWith(':*') ? resource.startsWith(scope.slice(0, -1)) : patternCovers(scope, resource))
+    const narrowed = covered ? resource : scope
+    out.set(narrowed, narrowed === resource ? granted : { ...granted, entitlement: { ...granted.entitlement, resource: narrowed } })
+  }
+  return [...out.values()]
 }
 
 /** What a client may ask for in `authorization_details` (RFC 9396): never more than it holds. */
