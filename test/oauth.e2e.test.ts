@@ -321,3 +321,23 @@ describe('agentid serve --dpop-nonce (a real process)', function () {
     }
   })
 })
+
+describe('an authorization server on plain http', function () {
+  this.timeout(60_000)
+  it('warns at start when its public URL is http on another host than loopback, not on loopback', async () => {
+    const { Issuer, startService } = await import('@agentid/issuer')
+    for (const [publicUrl, warned] of [['http://issuer.example', true], ['http://127.0.0.1:8470', false]] as const) {
+      const home = mkdtempSync(join(tmpdir(), 'agentid-oauth-http-'))
+      const { issuer } = await Issuer.init({ home, env: { AGENTID_PUBLIC_URL: publicUrl } })
+      const lines: string[] = []
+      const service = await startService(issuer, { port: 0, publicUrlMismatchOk: true, sweepIntervalMs: 0, log: (line) => lines.push(line) })
+      try {
+        assert.equal(lines.some((l) => /warning: the public URL .* is plain http/.test(l)), warned, `${publicUrl}: ${lines.join('\n')}`)
+      } finally {
+        await service.close()
+        await issuer.close()
+        rmSync(home, { recursive: true, force: true })
+      }
+    }
+  })
+})

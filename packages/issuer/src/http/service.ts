@@ -520,6 +520,12 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     await app.close()
     throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `the issuer's public URL ${issuer.publicUrl} (stored in ${issuer.home.dir}; every credential names it for its status) is not how this service is reached at ${url}: ${mismatch}. Serve where it points; or change it with --public-url ${url} (credentials issued before keep the old URL); or, behind a proxy that forwards ${issuer.publicUrl} here, pass --public-url-mismatch-ok`)
   }
+  // OAuth 2.1 and the MCP authorization spec require https for an authorization server's
+  // endpoints; over plain http only loopback is safe (a proxy in front may add TLS: say so).
+  const publicUrl = new URL(issuer.publicUrl)
+  if (publicUrl.protocol === 'http:' && !isLoopbackHost(publicUrl.hostname)) {
+    log(`agentid serve: warning: the public URL ${issuer.publicUrl} is plain http: agents' tokens and assertions would cross the network in clear; serve https (--tls-cert) or put a TLS proxy in front (docs/mcp.md)`)
+  }
   // The audit log is verified in full in the background: readiness waits for it, answers do not.
   const auditChecked = startup.readiness.start()
   let sweeping: Promise<unknown> = Promise.resolve()
@@ -616,4 +622,9 @@ function asServiceError(error: unknown, bodyLimit: number): AgentIdError {
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return agentIdError('ERR_INPUT_INVALID', 'send the body as application/json')
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return agentIdError('ERR_INPUT_INVALID', e.message ?? 'bad request')
   return agentIdError('ERR_STORE', 'internal error; nothing was changed')
+}
+
+// 127.0.0.0/8, ::1 and localhost: where plain http does not leave the machine.
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
