@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import { createDelegation, createDpopProof, createJwtBearerAssertion, createMutualAgent, createPresentation, generateAgentKey, type AgentKey } from '@agentid/agent'
 import { DEFAULT_POLICY, policyToJson } from '@agentid/issuer'
 import { agentMutualFetch, agentOAuth, agentPresentationFetch, createMcpGuard } from '@agentid/mcp'
-import { createVerifier, httpStatusLists, subscribeStatusEvents, type HttpStatusSource, type StatusSubscription } from '@agentid/verifier'
+import { createVerifier, httpEventSink, httpStatusLists, subscribeStatusEvents, type HttpStatusSource, type StatusSubscription } from '@agentid/verifier'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
@@ -226,6 +226,51 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       assert.equal(forgedAnswer.status, 401)
       assert.match(forgedAnswer.body, /ERR_TOKEN_INVALID/)
     })
+  })
+
+  it('reports every decision to the issuer\'s monitoring as any verifier does', async () => {
+    const answers: any[] = []
+    const sent: any[] = []
+    const events = httpEventSink(`${t.url}/events`, {
+      token: t.tokens.reporter,
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+        sent.push(...JSON.parse(String(init?.body)).events)
+        const answer = await fetch(input, init)
+        answers.push(await answer.clone().json())
+        return answer
+      }) as typeof fetch,
+    })
+    const port = await freePort()
+    const reportingUrl = `http://127.0.0.1:${port}/mcp`
+    const current = policyToJson((await t.issuer.policy()).policy)
+    await t.issuer.setPolicy({ ...current, resourceServers: [...(current.resourceServers as unknown[]), { url: reportingUrl, resources: ['db:*'] }] }, 'test')
+    const guard = createMcpGuard({ resource: reportingUrl, authorizationServer: { issuer: t.url, signers: [t.issuer.did] }, statusLists, events, tools: { query_customers: { resource: 'db:customers', action: 'read' }, update_customer: { resource: 'db:customers', action: 'write' } } })
+    const reporting = createServer(guard.handler(async (request, response, body) => {
+      const s = new McpServer({ name: 'reporting', version: '1.0.0' })
+      s.registerTool('query_customers', {}, async () => ({ content: [{ type: 'text', text: 'ok' }] }))
+      s.registerTool('update_customer', {}, async () => ({ content: [{ type: 'text', text: 'ok' }] }))
+      const transport = new StreamableHTTPServerTransport({})
+      await s.connect(transport)
+      await transport.handleRequest(request, response, body)
+    }))
+    await new Promise<void>((resolve) => reporting.listen(port, '127.0.0.1', resolve))
+    try {
+      const agent = await enrol('watched', [{ resource: 'db:customers', actions: ['read'] }])
+      const { client } = await connect(agent.key, reportingUrl)
+      await client.callTool({ name: 'query_customers', arguments: {} })
+      await assert.rejects(client.callTool({ name: 'update_customer', arguments: {} }), /403/)
+      await client.close()
+      await events.flush()
+      assert.deepEqual(sent.map((e) => [e.agent, e.decision, e.resource, e.action, e.code ?? null]).slice(0, 2), [
+        [agent.key.did, 'allow', 'db:customers', 'read', null],
+        [agent.key.did, 'deny', 'db:customers', 'write', 'ERR_NOT_ENTITLED'],
+      ])
+      assert.ok(answers.reduce((n, a) => n + a.observed, 0) >= 2, JSON.stringify(answers))
+    } finally {
+      await events.close()
+      reporting.closeAllConnections()
+      await new Promise((resolve) => reporting.close(resolve))
+    }
   })
 
   it('decides resource reads and prompts too: only what a rule maps and the token covers; anything else is refused', async () => {

@@ -132,6 +132,8 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
   const resource = checkedResource(options.resource)
   // The issuer identifier as the authorization server writes it: without a trailing slash.
   const asIssuer = options.authorizationServer.issuer.replace(/\/$/, '')
+  // Events name the verifier by its DID, when this server has one (the offline modes).
+  const reporter = options.verifier?.did ?? options.mutual?.did
   const metadataPath = `/.well-known/oauth-protected-resource${resource.pathname === '/' ? '' : resource.pathname}`
   const metadataUrl = `${resource.origin}${metadataPath}`
   const proofs = new ReplayCache(100_000)
@@ -217,7 +219,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
       if (call === undefined) return
       const authority = auth.extra.agentid
       const deny = (code: ErrorCode, text: string, request?: AccessRequest) => {
-        report(options.events, auth.clientId, request, { allow: false, code }, peer, now(), options.resource)
+        report(options.events, auth.clientId, request, { allow: false, code }, peer, now(), reporter)
         const wanted = request ? `, agentid_resource="${quoted(request.resource)}", agentid_action="${quoted(request.action)}", agentid_request_uri="${asIssuer}/requests"` : ''
         return new GuardRefusal(403, code, text, challenge('insufficient_scope', `${code}: ${text}`, wanted))
       }
@@ -236,7 +238,7 @@ export function createMcpGuard(options: McpGuardOptions): McpGuard {
       }
       const decision = decide(authority, request)
       if (!decision.allow) throw deny(decision.code, decision.message, request)
-      report(options.events, auth.clientId, request, { allow: true, credentialId: decision.credentialId }, peer, now(), options.resource)
+      report(options.events, auth.clientId, request, { allow: true, credentialId: decision.credentialId }, peer, now(), reporter)
     },
 
     handler(next) {
@@ -387,7 +389,7 @@ function nonceOf(vp: string): string {
   throw new GuardRefusal(401, 'ERR_VP_NONCE', `the presentation carries no readable nonce: get one from ${CHALLENGE_PATH}`, 'Bearer error="invalid_token"')
 }
 
-function report(events: EventSink | undefined, holder: string, request: AccessRequest | undefined, outcome: { allow: true; credentialId: string } | { allow: false; code: ErrorCode }, peer: string | undefined, nowMs: number, verifier: string): void {
+function report(events: EventSink | undefined, holder: string, request: AccessRequest | undefined, outcome: { allow: true; credentialId: string } | { allow: false; code: ErrorCode }, peer: string | undefined, nowMs: number, verifier: string | undefined): void {
   if (!events || !request) return
   events.emit({
     at: nowMs,
@@ -399,7 +401,7 @@ function report(events: EventSink | undefined, holder: string, request: AccessRe
     ...(request.purpose !== undefined ? { purpose: request.purpose } : {}),
     ...(typeof request.context?.records === 'number' ? { records: request.context.records } : {}),
     ...(peer !== undefined ? { ip: peer } : {}),
-    verifier,
+    ...(verifier !== undefined ? { verifier } : {}),
   })
 }
 
