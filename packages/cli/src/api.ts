@@ -1,5 +1,6 @@
 import { agentIdError, isErrorCode } from '@agentid/core'
 import type { Issuer } from '@agentid/issuer'
+import { AnswerTooLargeError, httpRequest, type HttpAnswer } from './http-client.js'
 
 /** The issuer API as the CLI uses it: the same routes, over HTTP or in-process. */
 export interface IssuerApi {
@@ -43,25 +44,24 @@ export function remoteApi(url: string, token: string): IssuerApi {
   return {
     target: root,
     async call(method, path, body) {
-      let response: Response
+      let answer: HttpAnswer
       try {
-        response = await fetch(`${root}${path}`, {
+        answer = await httpRequest(new URL(`${root}${path}`), {
           method,
           headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-          redirect: 'error',
+          timeoutMs: TIMEOUT_MS,
+          maxBytes: MAX_ANSWER,
         })
       } catch (cause) {
+        if (cause instanceof AnswerTooLargeError) throw agentIdError('ERR_STORE', `${root} answered with more than ${MAX_ANSWER} bytes`)
         throw agentIdError('ERR_STORE', `cannot reach the issuer at ${root}: ${(cause as Error).message}; nothing was changed by this command`, { cause })
       }
-      const text = await response.text()
-      if (text.length > MAX_ANSWER) throw agentIdError('ERR_STORE', `${root} answered with more than ${MAX_ANSWER} bytes`)
-      if (!response.ok) throw refusal(response.status, text, root)
+      if (answer.status < 200 || answer.status > 299) throw refusal(answer.status, answer.text, root)
       try {
-        return { status: response.status, body: JSON.parse(text) }
+        return { status: answer.status, body: JSON.parse(answer.text) }
       } catch {
-        throw agentIdError('ERR_STORE', `${root} answered ${response.status} with a body that is not JSON`)
+        throw agentIdError('ERR_STORE', `${root} answered ${answer.status} with a body that is not JSON`)
       }
     },
   }
