@@ -6,7 +6,8 @@
 // Then scripts/bench-issuer.mjs: issuance over HTTP against bare Veramo (issue 3, >= 60%), and
 // scripts/bench-revocation.mjs: push latency, the status check's cost, bulk revocation (issue 4);
 // scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5);
-// scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6).
+// scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
+// scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -157,6 +158,9 @@ async function main() {
   // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
   const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (monitoringBench.status !== 0) process.exitCode = 1
+  // CLI start-up: read-only commands against a running service and offline, above bare node.
+  const cliBench = spawnSync(process.execPath, [join(dirname(self), 'bench-cli.mjs')], { stdio: 'inherit' })
+  if (cliBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

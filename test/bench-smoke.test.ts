@@ -27,6 +27,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
       'Veramo createVerifiableCredential', 'issuer service, POST /requests over HTTP', 'issuer service latency', 'revocation to refusal, push', 'status check per verification', 'credentials of one agent',
       'mutual handshake, both sides, CPU', 'request proof verified in a session, CPU', 'HTTP, same server without verification', 'HTTP, through a mutual session',
       'events ingested by the issuer', 'anomaly detector alone', 'audit verify,',
+      'agentid agent list, remote, above bare node', 'agentid requests, remote, above bare node', 'agentid whoami, remote, above bare node', 'agentid verify, offline, above bare node', 'agentid --version, above bare node',
     ]) {
       const line = out.split('\n').find((l) => l.includes(row))
       assert.ok(line, `a row "${row}" in:\n${out}`)
