@@ -40,9 +40,12 @@ interface Packed {
   readonly files: readonly string[]
 }
 
-/** npm, without the npm_* variables of an `npm test` around this run (they would steer it). */
+/**
+ * npm, without the lower-case npm_* variables an `npm test` around this run sets (its
+ * npm_config_local_prefix would point the install at the repository); npmrc files still apply.
+ */
 function npm(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')))
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')))
   const r = spawnSync('npm', [...args], { cwd, env: { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' }, encoding: 'utf8', maxBuffer: 64 << 20 })
   assert.equal(r.status, 0, `npm ${args.join(' ')} in ${cwd}:\n${r.stdout}\n${r.stderr}`)
   return r
