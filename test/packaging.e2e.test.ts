@@ -119,7 +119,8 @@ function readmeExample(name: PackageName, language: 'js' | 'sh'): string {
 function runReadmeExample(dir: string, name: PackageName, replace: (code: string) => string = (code) => code): string {
   const file = `readme-${name}.mjs`
   writeFileSync(join(dir, file), replace(readmeExample(name, 'js')))
-  const r = node([file], dir)
+  // TMPDIR inside the project: what an example makes in the temporary directory goes with it.
+  const r = node([file], dir, { TMPDIR: dir })
   assert.equal(r.status, 0, `the example of packages/${name}/README.md:\n${r.stdout}${r.stderr}`)
   return r.stdout
 }
