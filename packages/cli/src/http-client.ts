@@ -28,19 +28,22 @@ export class AnswerTooLargeError extends Error {}
  * Sends `request` to `url` (http: or https:, certificates checked against Node's CA store and
  * NODE_EXTRA_CA_CERTS) on a connection of its own, closed after the answer, and reads the answer
  * as UTF-8 text. Redirects are answers like any other (not followed).
- * @throws AnswerTooLargeError for an answer above `maxBytes`; the socket's Error otherwise
+ * @throws AnswerTooLargeError for an answer above `maxBytes`; a DOMException named TimeoutError when
+ *   `timeoutMs` runs out; the socket's Error otherwise (ECONNREFUSED, a certificate not trusted)
  */
 export async function httpRequest(url: URL, request: HttpRequest): Promise<HttpAnswer> {
   const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise((resolve, reject) => {
-    // Cutting a long answer off also fails the response stream: the first reason is the one told.
+    // Cutting a long answer off, or the time running out, also fails the socket and the response
+    // stream: the first reason is the one told (on timeout, the signal's TimeoutError, as fetch).
     let tooLarge: AnswerTooLargeError | undefined
-    const fail = (error: Error) => reject(tooLarge ?? error)
+    const signal = AbortSignal.timeout(request.timeoutMs)
+    const fail = (error: Error) => reject(tooLarge ?? (signal.aborted ? signal.reason : error))
     const req = send(url, {
       method: request.method,
       headers: { ...request.headers, connection: 'close', ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}) },
       agent: false,
-      signal: AbortSignal.timeout(request.timeoutMs),
+      signal,
     }, (res) => {
       const chunks: Buffer[] = []
       let length = 0
