@@ -9,6 +9,7 @@
 // scripts/bench-oauth.mjs: token grants beside issuing, the MCP kit's CPU per call (issue 14);
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
 // scripts/bench-serve-start.mjs: `agentid serve` from spawn to first answer (issue 19).
+// scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -165,6 +166,9 @@ async function main() {
   // Restart cost: `agentid serve` from spawn to its first answer on an idle issuer (issue 19).
   const startBench = spawnSync(process.execPath, [join(dirname(self), 'bench-serve-start.mjs')], { stdio: 'inherit' })
   if (startBench.status !== 0) process.exitCode = 1
+  // CLI start-up: read-only commands against a running service and offline, above bare node.
+  const cliBench = spawnSync(process.execPath, [join(dirname(self), 'bench-cli.mjs')], { stdio: 'inherit' })
+  if (cliBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the

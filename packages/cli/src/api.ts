@@ -1,5 +1,6 @@
 import { agentIdError, isErrorCode } from '@agentid/core'
 import type { Issuer } from '@agentid/issuer'
+import { AnswerTooLargeError, httpRequest, type HttpAnswer } from './http-client.js'
 
 /** The issuer API as the CLI uses it: the same routes, over HTTP or in-process. */
 export interface IssuerApi {
@@ -44,31 +45,29 @@ export function remoteApi(url: string, token: string | undefined): IssuerApi {
   return {
     target: root,
     async call(method, path, body) {
-      let response: Response
+      let answer: HttpAnswer
       try {
-        response = await fetch(`${root}${path}`, {
+        answer = await httpRequest(new URL(`${root}${path}`), {
           method,
           headers: { ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}), accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-          redirect: 'error',
+          timeoutMs: TIMEOUT_MS,
+          maxBytes: MAX_ANSWER,
         })
       } catch (cause) {
-        // fetch says "fetch failed"; what failed (ECONNREFUSED, a certificate not trusted) is its cause.
-        const reason = (cause as { cause?: { code?: string; message?: string } }).cause
-        const why = reason?.code ?? reason?.message ?? (cause as Error).message
+        if (cause instanceof AnswerTooLargeError) throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered with more than ${MAX_ANSWER} bytes`)
         if ((cause as Error).name === 'TimeoutError') {
           throw agentIdError('ERR_SERVICE_UNREACHABLE', `the issuer at ${root} did not answer within ${TIMEOUT_MS / 1000} s: the command may or may not have taken effect; look before you retry`, { cause })
         }
+        // What failed (ECONNREFUSED, a certificate not trusted) is the error's code.
+        const why = (cause as { code?: string }).code ?? (cause as Error).message
         throw agentIdError('ERR_SERVICE_UNREACHABLE', `cannot reach the issuer at ${root}: ${why}; nothing was changed by this command`, { cause })
       }
-      const text = await response.text()
-      if (text.length > MAX_ANSWER) throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered with more than ${MAX_ANSWER} bytes`)
-      if (!response.ok) throw refusal(response.status, text, root)
+      if (answer.status < 200 || answer.status > 299) throw refusal(answer.status, answer.text, root)
       try {
-        return { status: response.status, body: JSON.parse(text) }
+        return { status: answer.status, body: JSON.parse(answer.text) }
       } catch {
-        throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered ${response.status} with a body that is not JSON`)
+        throw agentIdError('ERR_SERVICE_UNREACHABLE', `${root} answered ${answer.status} with a body that is not JSON`)
       }
     },
   }
