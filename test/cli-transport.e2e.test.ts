@@ -57,7 +57,7 @@ describe('agentid against a service that answers wrongly (real CLI, a local HTTP
     answer = (req, _body, res) => (req.url === '/elsewhere' ? res.writeHead(200).end('{}') : res.writeHead(302, { location: `${url}/elsewhere` }).end())
     const r = await cli('whoami')
     assert.equal(r.code, 1)
-    assert.equal(errorOf(r.stderr).code, 'ERR_STORE')
+    assert.equal(errorOf(r.stderr).code, 'ERR_SERVICE_UNREACHABLE')
     assert.match(errorOf(r.stderr).message, /answered 302 without an agentid error/)
     assert.deepEqual(seen.map((s) => s.url), ['/whoami'])
   })
@@ -74,14 +74,14 @@ describe('agentid against a service that answers wrongly (real CLI, a local HTTP
     }
     const r = await cli('whoami')
     assert.equal(r.code, 1)
-    assert.equal(errorOf(r.stderr).code, 'ERR_STORE')
+    assert.equal(errorOf(r.stderr).code, 'ERR_SERVICE_UNREACHABLE')
     assert.match(errorOf(r.stderr).message, /answered with more than 8388608 bytes/)
   })
 
   it('refuses an answer that is not JSON', async () => {
     answer = (_req, _body, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy login</html>')
     const r = await cli('whoami')
-    assert.equal(errorOf(r.stderr).code, 'ERR_STORE')
+    assert.equal(errorOf(r.stderr).code, 'ERR_SERVICE_UNREACHABLE')
     assert.match(errorOf(r.stderr).message, /answered 200 with a body that is not JSON/)
   })
 

@@ -22,7 +22,7 @@ const FULL = process.env.AGENTID_PACK_FULL === '1'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const FIXTURES = join(ROOT, 'test', 'packaging')
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-const PACKAGES = ['core', 'verifier', 'agent', 'issuer', 'cli'] as const
+const PACKAGES = ['core', 'verifier', 'agent', 'mcp', 'issuer', 'cli'] as const
 type PackageName = (typeof PACKAGES)[number]
 
 /** What each tarball must hold besides package.json and README.md: its entry points and types. */
@@ -30,6 +30,7 @@ const MUST_HOLD: Record<PackageName, readonly string[]> = {
   core: ['dist/index.bundle.js', 'dist/index.d.ts', 'contexts/agentid-v1.jsonld'],
   verifier: ['dist/index.bundle.js', 'dist/index.d.ts'],
   agent: ['dist/index.bundle.js', 'dist/index.d.ts'],
+  mcp: ['dist/index.js', 'dist/index.d.ts'],
   issuer: ['dist/index.js', 'dist/index.d.ts'],
   cli: ['bin/agentid.js', 'dist/bin.bundle.js', 'dist/index.js', 'dist/index.d.ts'],
 }
@@ -212,7 +213,7 @@ describe('npm pack tarballs installed into a fresh project', function () {
     assert.match(runReadmeExample(dir, 'agent'), /^did:key:z6Mk\w+\ntrue true true\n$/)
   })
 
-  it(`all five with @agentid/issuer and @agentid/cli${FULL ? ', installed as a user does (better-sqlite3 compiled)' : ' (better-sqlite3 binary of the repository; AGENTID_PACK_FULL=1 compiles it)'}: the issuer, the agentid command, the types`, async () => {
+  it(`all six with @agentid/issuer and @agentid/cli${FULL ? ', installed as a user does (better-sqlite3 compiled)' : ' (better-sqlite3 binary of the repository; AGENTID_PACK_FULL=1 compiles it)'}: the issuer, the agentid command, the types`, async () => {
     // npm 11 asks a project to allow the install scripts it runs: better-sqlite3's builds SQLite.
     const dir = freshProject('all', { allowScripts: { 'better-sqlite3': true } })
     projects.push(dir)
@@ -229,7 +230,11 @@ describe('npm pack tarballs installed into a fresh project', function () {
     // One copy of each @agentid package, and no second better-sqlite3 beside the one checked.
     const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> }
     const copies = Object.keys(lock.packages).filter((k) => /node_modules\/(@agentid\/[^/]+|better-sqlite3)$/.test(k)).sort()
-    assert.deepEqual(copies, ['node_modules/@agentid/agent', 'node_modules/@agentid/cli', 'node_modules/@agentid/core', 'node_modules/@agentid/issuer', 'node_modules/@agentid/verifier', 'node_modules/better-sqlite3'])
+    assert.deepEqual(copies, ['node_modules/@agentid/agent', 'node_modules/@agentid/cli', 'node_modules/@agentid/core', 'node_modules/@agentid/issuer', 'node_modules/@agentid/mcp', 'node_modules/@agentid/verifier', 'node_modules/better-sqlite3'])
+
+    // The MCP kit's README example, on a free port rather than 9470.
+    const mcpPort = String(await freePort())
+    assert.equal(runReadmeExample(dir, 'mcp', (code) => code.replaceAll('9470', mcpPort)), '401 true\nhttp://127.0.0.1:8470 true\n')
 
     const checks = runFixture(dir, 'issuer.mjs')
     assert.deepEqual(checks.get('verified')?.map((c) => [c.statusChecked, c.allowed]), [[true, true]])
@@ -239,10 +244,11 @@ describe('npm pack tarballs installed into a fresh project', function () {
     const home = join(dir, 'cli-home')
     const version = node([bin, '--version'], dir)
     assert.equal(version.stdout, '0.1.0\n', version.stderr)
-    const init = node([bin, '--json', 'init'], dir, { AGENTID_HOME: home })
+    // The public URL is set at init: the port the service will listen on.
+    const port = await freePort()
+    const init = node([bin, '--json', 'init'], dir, { AGENTID_HOME: home, AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` })
     assert.equal(init.status, 0, init.stderr)
     assert.match(JSON.parse(init.stdout).did, /^did:key:z6Mk/)
-    const port = await freePort()
     const serve = spawn(process.execPath, [bin, '--json', 'serve', '--port', String(port)], {
       cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AGENTID_HOME: home, AGENTID_PUBLIC_URL: `http://127.0.0.1:${port}` }, stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -253,9 +259,12 @@ describe('npm pack tarballs installed into a fresh project', function () {
       assert.equal(whoami.status, 0, whoami.stderr)
       assert.deepEqual(JSON.parse(whoami.stdout).roles, ['admin'])
     } finally {
-      const exited = new Promise((resolve) => serve.once('exit', resolve))
-      serve.kill('SIGTERM')
-      assert.equal(await exited, 0)
+      // (It may have exited already, refusing to start: then there is nothing to stop.)
+      if (serve.exitCode === null && serve.signalCode === null) {
+        const exited = new Promise((resolve) => serve.once('exit', resolve))
+        serve.kill('SIGTERM')
+        assert.equal(await exited, 0)
+      }
     }
 
     typeCheck(dir, ['libraries-types.ts', 'issuer-types.ts'])
