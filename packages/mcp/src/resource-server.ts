@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HANDSHAKE_PATH, mutualHttpHandler, type MutualAgent, type Session } from '@agentid/agent'
-import { agentIdError, decodeBase64url, isAgentIdError, matchEntitlements, parseStrictJson, type AccessRequest, type ErrorCode, type RequestContext } from '@agentid/core'
+import { agentIdError, isAgentIdError, matchEntitlements, parseStrictJson, type AccessRequest, type ErrorCode, type RequestContext } from '@agentid/core'
 import {
   checkAccessToken,
   checkDpopProof,
+  presentationNonce,
   ReplayCache,
   type AccessTokenClaims,
   type EventSink,
@@ -380,13 +381,9 @@ function peerOf(request: IncomingMessage): string | undefined {
 
 // The challenge a presentation claims to answer; the verifier checks it is its own, unused and current.
 function nonceOf(vp: string): string {
-  try {
-    const nonce = (parseStrictJson(decodeBase64url(vp.split('.')[1] ?? '', 'ERR_VP_NONCE', 'presentation payload').toString('utf8'), { maxLength: 64 * 1024, maxDepth: 16 }) as { nonce?: unknown }).nonce
-    if (typeof nonce === 'string') return nonce
-  } catch {
-    // reported below
-  }
-  throw new GuardRefusal(401, 'ERR_VP_NONCE', `the presentation carries no readable nonce: get one from ${CHALLENGE_PATH}`, 'Bearer error="invalid_token"')
+  const nonce = presentationNonce(vp)
+  if (nonce === undefined) throw new GuardRefusal(401, 'ERR_VP_NONCE', `the presentation carries no readable nonce: get one from ${CHALLENGE_PATH}`, 'Bearer error="invalid_token"')
+  return nonce
 }
 
 function report(events: EventSink | undefined, holder: string, request: AccessRequest | undefined, outcome: { allow: true; credentialId: string } | { allow: false; code: ErrorCode }, peer: string | undefined, nowMs: number, verifier: string | undefined): void {

@@ -1,5 +1,5 @@
-import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
-import { createVerifier, type PresentationResult, type StatusSource } from '@agentid/verifier'
+import { agentIdError } from '@agentid/core'
+import { createVerifier, presentationNonce, type PresentationResult, type StatusSource } from '@agentid/verifier'
 import type { Issuer } from '../issuer.js'
 import { AGENT_ROLE, type Principal } from '../governance/principal.js'
 
@@ -49,12 +49,7 @@ export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
 // The nonce the presentation claims to answer: the verifier then checks that this issuer issued
 // it, that it is unused and unexpired, and that the presentation is signed over it.
 function nonceOf(presentation: string): string {
-  const payload = presentation.split('.')[1]
-  try {
-    const nonce = (parseStrictJson(decodeBase64url(payload ?? '', 'ERR_VP_NONCE', 'presentation payload').toString('utf8')) as { nonce?: unknown }).nonce
-    if (typeof nonce === 'string') return nonce
-  } catch {
-    // reported below
-  }
-  throw agentIdError('ERR_VP_NONCE', 'the presentation carries no readable nonce: get one from GET /challenge')
+  const nonce = presentationNonce(presentation)
+  if (nonce === undefined) throw agentIdError('ERR_VP_NONCE', 'the presentation carries no readable nonce: get one from GET /challenge')
+  return nonce
 }
