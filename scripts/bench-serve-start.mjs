@@ -29,8 +29,11 @@ function get(port) {
   })
 }
 
+// One port for every run: a restart is the same service coming back, with the public URL it had
+// (a new port would change it, an audited change, and the start would sign a checkpoint for it).
+const port = await freePort()
+
 async function once() {
-  const port = await freePort()
   const start = process.hrtime.bigint()
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--public-url', `http://127.0.0.1:${port}`], { env: { ...process.env, AGENTID_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] })
   let err = ''
