@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { agentIdError, decodeBase64url, didKeyFromPublicKey, isAgentIdError, parseStrictJson } from '@agentid/core'
-import { resolveDidKey } from '../crypto/ed25519.js'
+import { resolveDidKey, type ResolvedKey } from '../crypto/ed25519.js'
+import { BoundedCache } from '../internal/bounded-cache.js'
 import { decodeJwtWithHeader, jwtSignatureValid } from '../jws/decode-jwt.js'
 import type { ReplayCache } from '../presentation/challenges.js'
 
@@ -89,7 +90,7 @@ export function checkDpopProof(proof: unknown, expect: DpopExpectation): Checked
   } catch (error) {
     throw asProofError(error)
   }
-  const key = resolveDidKey(didKeyFromPublicKey(decoded.header.publicKey).did)
+  const { key, jkt } = decoded.header
   if (!jwtSignatureValid(decoded, key)) throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof signature does not verify with its key')
   const p = decoded.payload
   const jti = p.jti
@@ -111,7 +112,6 @@ export function checkDpopProof(proof: unknown, expect: DpopExpectation): Checked
   if (expect.nonce && !expect.nonce(p.nonce as string | undefined)) {
     throw agentIdError('ERR_DPOP_NONCE', p.nonce === undefined ? 'this server requires a DPoP nonce: use the DPoP-Nonce it sent' : 'the DPoP nonce is not current: use the DPoP-Nonce just sent')
   }
-  const jkt = jwkThumbprint(key.publicKey)
   // A proof is replayable for as long as its iat is in the window: remember it that long.
   const reserved = expect.replay.reserve(`${jkt}:${jti}`, (iat + maxAge + tolerance + 1) * 1000, expect.nowSeconds * 1000)
   if (reserved === 'replay') throw agentIdError('ERR_DPOP_PROOF', 'this DPoP proof was already used')
@@ -119,7 +119,19 @@ export function checkDpopProof(proof: unknown, expect: DpopExpectation): Checked
   return { did: key.did, jkt, jti }
 }
 
-function readHeader(text: string): { publicKey: Buffer } {
+/** A checked proof header: the key it carries, resolved, and that key's thumbprint. */
+interface ProofHeader {
+  readonly key: ResolvedKey
+  readonly jkt: string
+}
+
+// An agent sends the same header (its key) on every proof: checked once, kept by its exact text
+// (bounded; only headers that passed every check).
+const checkedHeaders = new BoundedCache<string, ProofHeader>(1024)
+
+function readHeader(text: string): ProofHeader {
+  const known = checkedHeaders.get(text)
+  if (known !== undefined) return known
   const header = parseStrictJson(text, { maxLength: 1024, maxDepth: 2 }, 'ERR_DPOP_PROOF', 'DPoP proof header')
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof header must be a JSON object')
   const h = header as Record<string, unknown>
@@ -134,7 +146,9 @@ function readHeader(text: string): { publicKey: Buffer } {
   if (k.kty !== 'OKP' || k.crv !== 'Ed25519' || typeof k.x !== 'string') throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof jwk must be an Ed25519 OKP key')
   const publicKey = decodeBase64url(k.x, 'ERR_DPOP_PROOF', 'DPoP proof jwk "x"')
   if (publicKey.length !== 32) throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof jwk "x" must be 32 bytes')
-  return { publicKey }
+  const checked = { key: resolveDidKey(didKeyFromPublicKey(publicKey).did), jkt: jwkThumbprint(publicKey) }
+  checkedHeaders.set(text, checked)
+  return checked
 }
 
 // Malformed JWS is a bad proof, under the proof's own code.
