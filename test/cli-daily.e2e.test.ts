@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -380,8 +380,10 @@ describe('agentid CLI, daily operation (real processes)', function () {
       assert.equal(revoked.code, 1)
       assert.equal(errorOf(revoked).code, 'ERR_VC_REVOKED')
       // inspect takes the same option.
-      const inspected = await run('--json', 'inspect', 'remote.vc.jwt', '--status-url')
+      const inspected = await run('--json', 'inspect', 'remote.vc.jwt', '--trust', t.issuer.did, '--status-url')
       assert.equal(JSON.parse(inspected.stdout).items[0].verdict.code, 'ERR_VC_REVOKED')
+      // Not for an issuer nobody said to trust: the credential names the URL fetched.
+      assert.equal(errorOf(await run('--json', 'inspect', 'remote.vc.jwt', '--status-url')).code, 'ERR_USAGE')
       assert.equal(errorOf(await run('--json', 'verify', 'c-online-2.vp.jwt', '--audience', subDid, '--challenge', 'c-online-2', '--trust', t.issuer.did, '--status-url', '--status-list', 'lists.jwt')).code, 'ERR_USAGE')
     })
   })
@@ -458,7 +460,8 @@ describe('agentid CLI, daily operation (real processes)', function () {
   describe('config file', () => {
     let t: TestService
     let cfgDir: string
-    const inCfg = (extra: NodeJS.ProcessEnv, ...args: string[]) => agentid(args, { cwd: cfgDir, env: extra })
+    // The file is named (AGENTID_CONFIG): one in the working directory is never read on its own.
+    const inCfg = (extra: NodeJS.ProcessEnv, ...args: string[]) => agentid(args, { cwd: cfgDir, env: { AGENTID_CONFIG: 'agentid.json', ...extra } })
     const writeConfig = (config: unknown, mode = 0o644, name = 'agentid.json') => {
       const path = join(cfgDir, name)
       rmSync(path, { force: true })
@@ -478,13 +481,17 @@ describe('agentid CLI, daily operation (real processes)', function () {
       rmSync(cfgDir, { recursive: true, force: true })
     })
 
-    it('./agentid.json gives the URL, token file and output; the environment beats it, flags beat both', async () => {
+    it('the file gives the URL, token file and output; the environment beats it, flags beat both', async () => {
       writeConfig({ url: t.url, tokenFile: 'admin.token', output: 'json' })
       const fromFile = await inCfg({}, 'whoami')
       assert.equal(fromFile.code, 0, fromFile.stderr)
       assert.equal(JSON.parse(fromFile.stdout).id, 'admin')
+      const envBoth = await inCfg({ AGENTID_URL: t.url, AGENTID_TOKEN_FILE: 'olga.token' }, 'whoami')
+      assert.equal(JSON.parse(envBoth.stdout).id, 'olga')
+      // A token from the environment never goes to a service only the file names.
       const envToken = await inCfg({ AGENTID_TOKEN_FILE: 'olga.token' }, 'whoami')
-      assert.equal(JSON.parse(envToken.stdout).id, 'olga')
+      assert.equal(errorOf(envToken).code, 'ERR_USAGE')
+      assert.match(errorOf(envToken).message, /names the service .* but the token comes from the environment/)
       const text = await inCfg({ AGENTID_OUTPUT: 'text' }, 'whoami')
       assert.match(text.stdout, /^admin \(admin\)$/m)
       const flag = await inCfg({ AGENTID_OUTPUT: 'text' }, '--json', 'whoami')
@@ -526,6 +533,18 @@ describe('agentid CLI, daily operation (real processes)', function () {
       assert.equal(errorOf(await inCfg({}, '--json', '--config', 'missing.json', 'whoami')).code, 'ERR_INPUT_INVALID')
     })
 
+    it('is never read from the working directory on its own, nor through a link, nor when others may write it or it is not this user\'s', async () => {
+      writeConfig({ url: t.url, tokenFile: 'admin.token' })
+      const unnamed = await agentid(['--json', 'whoami'], { cwd: cfgDir, env: { AGENTID_TOKEN: t.tokens.admin } })
+      assert.equal(errorOf(unnamed).code, 'ERR_NOT_FOUND', 'it worked on the (absent) local issuer, not the file\'s service')
+      symlinkSync(join(cfgDir, 'agentid.json'), join(cfgDir, 'link.json'))
+      assert.match(errorOf(await inCfg({ AGENTID_CONFIG: 'link.json' }, '--json', 'whoami')).message, /symbolic link/)
+      writeConfig({ url: t.url, tokenFile: 'admin.token' }, 0o664)
+      assert.match(errorOf(await inCfg({}, '--json', 'whoami')).message, /writable by others/)
+      rmSync(join(cfgDir, 'link.json'))
+      rmSync(join(cfgDir, 'agentid.json'))
+    })
+
     it('a token is never read from a file others can read', async () => {
       writeConfig({ url: t.url, token: t.tokens.admin }, 0o644)
       const open = await inCfg({}, '--json', 'whoami')
@@ -553,7 +572,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
       writeConfig({ home: 'serve-home', serve: { port: filePort, sweepInterval: '0', allowPrivateWebhooks: false } })
       // The second start is on another port than the public URL the first one set: told that it is meant.
       for (const [args, port] of [[[], filePort], [['--port', String(flagPort), '--public-url-mismatch-ok'], flagPort]] as const) {
-        const child = spawn(process.execPath, [AGENTID_BIN, 'serve', '--init', ...args], { cwd: cfgDir, env: { PATH: process.env.PATH, HOME: cfgDir }, stdio: ['ignore', 'pipe', 'pipe'] })
+        const child = spawn(process.execPath, [AGENTID_BIN, 'serve', '--init', ...args], { cwd: cfgDir, env: { PATH: process.env.PATH, HOME: cfgDir, AGENTID_CONFIG: 'agentid.json' }, stdio: ['ignore', 'pipe', 'pipe'] })
         try {
           const out = await waitForOutput(child, /listening on http:\/\/\S+/)
           assert.match(out, new RegExp(`listening on http://127\\.0\\.0\\.1:${port}\\b`))

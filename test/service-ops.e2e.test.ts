@@ -68,6 +68,17 @@ describe('operating the service: public URL, TLS, access log, metrics, readiness
       assert.equal(await stop(child), 0)
     })
 
+    it('a --public-url the service would refuse to start with is not saved', async () => {
+      const other = await freePort()
+      const child = serve(['--port', String(other), '--public-url', 'https://elsewhere.example:9999'])
+      let out = ''
+      child.stderr!.on('data', (d: Buffer) => (out += d))
+      assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 2)
+      assert.equal(JSON.parse(out.trim().split('\n').pop()!).error.code, 'ERR_PUBLIC_URL_MISMATCH')
+      const doctor = JSON.parse((await cli(['doctor'])).stdout)
+      assert.match(doctor.findings.find((f: { check: string }) => f.check === 'public URL').detail, new RegExp(`^http://127\\.0\\.0\\.1:${first}: `))
+    })
+
     it('--public-url changes it on purpose: audited, and new credentials name the new URL', async () => {
       const key = generateAgentKey()
       const registered = await cli(['agent', 'register', key.did, '--name', 'url-bot', '--kind', 'service', '--owner', 'ops'])
@@ -112,7 +123,7 @@ describe('operating the service: public URL, TLS, access log, metrics, readiness
     })
 
     it('refuses a public URL that is not an http(s) URL, or carries credentials or a query', async () => {
-      for (const bad of ['ftp://x.example', 'http://user:pw@x.example', 'http://x.example/?a=1', 'not a url']) {
+      for (const bad of ['ftp://x.example', 'http://user:pw@x.example', 'http://x.example/?a=1', 'not a url', 'http://0.0.0.0:8470', 'http://[::]:8470', 'http://0:8470']) {
         const r = await agentid(['--json', 'init', '--public-url', bad], { cwd: dir, env: { AGENTID_HOME: join(dir, `bad-${bad.length}`) } })
         assert.equal(errorOf(r).code, 'ERR_INPUT_INVALID', bad)
       }

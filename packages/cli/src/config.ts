@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Command, Option } from 'commander'
 import { agentIdError, parseStrictJson } from '@agentid/core'
@@ -25,41 +25,51 @@ export interface CliConfig {
   readonly serve?: Readonly<Record<string, string | number | boolean>>
 }
 
-/** The name looked for in the working directory and in the issuer home. */
+/** The name looked for in the issuer home. */
 export const CONFIG_NAME = 'agentid.json'
 const MAX_CONFIG = 64 * 1024
 const KEYS = new Set(['url', 'tokenFile', 'token', 'home', 'output', 'serve'])
 
 /**
  * Finds and reads the config file: `explicit` (from `--config` or AGENTID_CONFIG), which must
- * exist; else the first of `./agentid.json` and `<home>/agentid.json` that does; else none.
+ * exist; else `<home>/agentid.json` when it exists; else none. Never one found in the working
+ * directory: a checkout or a shared folder someone else filled could name a service (and a file
+ * to send it as a token) of their choosing. A config file must be a regular file (not a link)
+ * of this user's (or root's) that nobody else may write.
  * @throws AgentIdError ERR_INPUT_INVALID for a file that cannot be read, is not the expected
- *   JSON, holds a token while others can read it, or that others can write
+ *   JSON, holds a token while others can read it, is not this user's, or others can write
  */
 export function loadConfig(options: { explicit?: string; cwd: string; home: string }): CliConfig {
-  const candidates = options.explicit !== undefined
-    ? [resolve(options.cwd, options.explicit)]
-    : [resolve(options.cwd, CONFIG_NAME), resolve(options.home, CONFIG_NAME)]
-  for (const path of candidates) {
-    let mode: number
-    try {
-      mode = statSync(path).mode
-    } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && options.explicit === undefined) continue
-      throw agentIdError('ERR_INPUT_INVALID', `cannot read config file ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause })
-    }
+  const path = options.explicit !== undefined ? resolve(options.cwd, options.explicit) : resolve(options.home, CONFIG_NAME)
+  const cannot = (cause: unknown) => agentIdError('ERR_INPUT_INVALID', `cannot read config file ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause })
+  let fd: number
+  try {
+    // No link followed, no wait on a FIFO: what is checked below is what is read.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && options.explicit === undefined) return {}
+    if ((cause as NodeJS.ErrnoException).code === 'ELOOP') throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is a symbolic link; name the file itself`)
+    throw cannot(cause)
+  }
+  try {
+    const info = fstatSync(fd)
+    if (!info.isFile()) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is not a regular file`)
+    const uid = process.getuid?.()
+    if (uid !== undefined && info.uid !== uid && info.uid !== 0) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} belongs to another user (uid ${info.uid}); it could send your token anywhere`)
     // Anyone who can write it can send your token to a service of their choosing.
-    if ((mode & 0o002) !== 0) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is writable by others (mode ${(mode & 0o777).toString(8)}); chmod o-w it`)
+    if ((info.mode & 0o022) !== 0) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is writable by others (mode ${(info.mode & 0o777).toString(8)}); chmod go-w it`)
+    if (info.size > MAX_CONFIG) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is larger than ${MAX_CONFIG} bytes`)
     let text: string
     try {
-      text = readFileSync(path, 'utf8')
+      text = readFileSync(fd, 'utf8')
     } catch (cause) {
-      throw agentIdError('ERR_INPUT_INVALID', `cannot read config file ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause })
+      throw cannot(cause)
     }
     if (text.length > MAX_CONFIG) throw agentIdError('ERR_INPUT_INVALID', `config file ${path} is larger than ${MAX_CONFIG} bytes`)
-    return parseConfig(parseStrictJson(text, { maxLength: MAX_CONFIG, maxDepth: 4 }, 'ERR_INPUT_INVALID', `config file ${path}`), path, mode)
+    return parseConfig(parseStrictJson(text, { maxLength: MAX_CONFIG, maxDepth: 4 }, 'ERR_INPUT_INVALID', `config file ${path}`), path, info.mode)
+  } finally {
+    closeSync(fd)
   }
-  return {}
 }
 
 function parseConfig(document: unknown, path: string, mode: number): CliConfig {

@@ -25,8 +25,7 @@ export class CommandContext {
   }
 
   /**
-   * The config file (`--config`, else AGENTID_CONFIG, else `./agentid.json`, else
-   * `<home>/agentid.json`), read once.
+   * The config file (`--config`, else AGENTID_CONFIG, else `<home>/agentid.json`), read once.
    * @throws AgentIdError ERR_INPUT_INVALID
    */
   config(): CliConfig {
@@ -72,8 +71,13 @@ export class CommandContext {
    */
   async token(): Promise<string | undefined> {
     const env = this.io.env
-    if (env.AGENTID_TOKEN) return env.AGENTID_TOKEN
     const config = this.config()
+    // A token goes only to a service named where the token comes from: a config file that names
+    // the service gives its token too (else a file could send your environment's token anywhere).
+    if (!env.AGENTID_URL && config.url !== undefined && (env.AGENTID_TOKEN || env.AGENTID_TOKEN_FILE)) {
+      throw agentIdError('ERR_USAGE', `${config.file} names the service (${config.url}) but the token comes from the environment: set AGENTID_URL too, or give the token in that file ("tokenFile")`)
+    }
+    if (env.AGENTID_TOKEN) return env.AGENTID_TOKEN
     const path = env.AGENTID_TOKEN_FILE || (config.token === undefined ? config.tokenFile : undefined)
     if (path === undefined) return config.token
     const full = path.startsWith('/') ? path : `${this.io.cwd}/${path}`
@@ -121,7 +125,8 @@ export class CommandContext {
    */
   async publicApi(): Promise<IssuerApi> {
     const url = this.url()
-    if (url && !(await this.token())) return remoteApi(url, undefined)
+    // Public routes never get a token: it has no business there.
+    if (url) return remoteApi(url, undefined)
     return this.api()
   }
 

@@ -19,6 +19,11 @@ export function parsePublicUrl(value: unknown, source = 'public URL'): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw agentIdError('ERR_INPUT_INVALID', `${source} must be http:// or https://`)
   if (url.username !== '' || url.password !== '') throw agentIdError('ERR_INPUT_INVALID', `${source} must not hold a user name or password`)
   if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) throw agentIdError('ERR_INPUT_INVALID', `${source} must not have a query or a fragment`)
+  // 0.0.0.0 or :: is where a service listens to every interface, never where anyone reaches it.
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (host === '::' || /^0+(\.0+){0,3}$/.test(host) || (isIP(host) === 4 && host.startsWith('0.'))) {
+    throw agentIdError('ERR_INPUT_INVALID', `${source} must name an address verifiers can reach, not ${url.hostname} (which only means "every interface" to a listener)`)
+  }
   return url.href.replace(/\/+$/, '')
 }
 

@@ -60,8 +60,11 @@ export function jwtsOf(text: string, file: string): string[] {
   return jwts
 }
 
+// A date a token claims, as text; one out of JavaScript's range is shown as such, not thrown.
 function iso(seconds: number | undefined): string | undefined {
-  return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString()
+  if (seconds === undefined) return undefined
+  const ms = seconds * 1000
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `(out of range: ${seconds})`
 }
 
 function credentialJson(c: CheckedCredential) {
@@ -106,6 +109,9 @@ export function registerInspect(program: Command, ctx: CommandContext): void {
       '  agentid inspect status.jwt --json',
     ].join('\n'))
     .action(async (file: string, opts: InspectOptions) => {
+      // Online status fetches the URL the credential names: only for issuers the user trusts, never
+      // for whoever signed the file (a crafted credential would make this command fetch any URL).
+      if (opts.statusUrl && opts.trust === undefined) throw agentIdError('ERR_USAGE', '--status-url needs --trust <issuer DID>: a credential\'s status is fetched only from an issuer you trust')
       const status = (await statusSourceFromOptions(ctx.io.cwd, opts)) ?? 'unchecked'
       const jwts = jwtsOf(await readTextFile(ctx.io.cwd, file, 'file'), file)
       const items = await inspect(jwts, opts.trust, status)

@@ -48,7 +48,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       }
       const [headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs] = ([['--headers-timeout', opts.headersTimeout], ['--request-timeout', opts.requestTimeout], ['--keep-alive-timeout', opts.keepAliveTimeout]] as const)
         .map(([name, value]) => parseDuration(value, name, 3600) * 1000) as [number, number, number]
-      const { Issuer, listeningUrl, openAccessLogFile, parsePublicUrl, startService } = await import('@agentid/issuer')
+      const { Issuer, listeningUrl, openAccessLogFile, parsePublicUrl, publicUrlMismatch, startService } = await import('@agentid/issuer')
       const home = ctx.home()
       const allowPrivateWebhooks = opts.allowPrivateWebhooks === true || ctx.allowPrivateWebhooks()
       const wanted = opts.publicUrl !== undefined ? parsePublicUrl(opts.publicUrl, '--public-url') : undefined
@@ -62,6 +62,12 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       // A public URL given for an existing issuer changes it, on purpose and on record.
       let changed: { previous: string; liveCredentials: number } | undefined
       if (!created && wanted !== undefined && wanted !== issuer.publicUrl) {
+        // Checked before it is saved: a URL the service would refuse to start with must not stay.
+        const mismatch = Number(opts.port) === 0 || opts.publicUrlMismatchOk ? undefined : publicUrlMismatch(wanted, { protocol: tls ? 'https' : 'http', host: opts.host, port: Number(opts.port) })
+        if (mismatch !== undefined) {
+          await issuer.close()
+          throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `--public-url ${wanted} is not how this service will be reached (${opts.host}:${opts.port}): ${mismatch}; nothing was changed. Behind a proxy that forwards it here, add --public-url-mismatch-ok`)
+        }
         changed = await issuer.setPublicUrl(wanted, ctx.actor()).catch(async (error: unknown) => {
           await issuer.close()
           throw error

@@ -100,6 +100,7 @@ export class ReadinessProbe {
       hash = entries[entries.length - 1]!.hash
     }
     this.#audit = { state: 'ok', seq, hash }
-    return { ok: true, detail: `${seq} entr${seq === 1 ? "y" : "ies"} chained` }
+    // No count: how many entries there are says how busy the issuer is, and /readyz is public.
+    return { ok: true, detail: 'the chain holds' }
   }
 }

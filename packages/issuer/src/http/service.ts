@@ -518,7 +518,13 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   const mismatch = publicUrlMismatch(issuer.publicUrl, listening)
   if (mismatch !== undefined && options.publicUrlMismatchOk !== true) {
     await app.close()
-    throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `the issuer's public URL ${issuer.publicUrl} (stored in ${issuer.home.dir}; every credential names it for its status) is not how this service is reached at ${url}: ${mismatch}. Serve where it points; or change it with --public-url ${url} (credentials issued before keep the old URL); or, behind a proxy that forwards ${issuer.publicUrl} here, pass --public-url-mismatch-ok`)
+    // On every interface, the listening address is no URL anyone reaches: do not suggest it.
+    const suggestion = /^(0\.0\.0\.0|::|\[::\])$/.test(host) ? 'an address verifiers reach' : url
+    throw agentIdError('ERR_PUBLIC_URL_MISMATCH', `the issuer's public URL ${issuer.publicUrl} (stored in ${issuer.home.dir}; every credential names it for its status) is not how this service is reached at ${url}: ${mismatch}. Serve where it points; or change it with --public-url <${suggestion}> (credentials issued before keep the old URL); or, behind a proxy that forwards ${issuer.publicUrl} here, pass --public-url-mismatch-ok`)
+  }
+  // Behind a proxy on the same host every client comes from loopback: local metrics are then public.
+  if (options.publicUrlMismatchOk === true && (options.metrics ?? 'local') === 'local') {
+    log('agentid serve: warning: behind a proxy (--public-url-mismatch-ok), every client may look local and read /metrics without a token; use --metrics token')
   }
   // OAuth 2.1 and the MCP authorization spec require https for an authorization server's
   // endpoints; over plain http only loopback is safe (a proxy in front may add TLS: say so).
