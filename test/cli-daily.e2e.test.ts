@@ -349,6 +349,24 @@ describe('agentid CLI, daily operation (real processes)', function () {
       assert.match(human.stdout, new RegExp(`^service {10}${t.url} \\(answering\\)$`, 'm'))
     })
 
+    it('status sends no token, even when one is set: it reads public routes only', async () => {
+      const seen: Array<string | undefined> = []
+      const listener = createServer((request, response) => {
+        seen.push(request.headers.authorization)
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ did: t.issuer.did, publicUrl: t.url, statusLists: [], lastCheckpoint: null }))
+      })
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+      try {
+        const port = (listener.address() as { port: number }).port
+        await runEnv({ AGENTID_URL: `http://127.0.0.1:${port}`, AGENTID_TOKEN: t.tokens.admin }, '--json', 'status')
+        assert.ok(seen.length > 0, 'the service was asked')
+        assert.deepEqual(seen.filter((h) => h !== undefined), [], 'no Authorization header')
+      } finally {
+        listener.closeAllConnections()
+        await new Promise((resolve) => listener.close(resolve))
+      }
+    })
+
     it('status says so with exit 1 when the service cannot be reached', async () => {
       const closed = await freePort()
       const r = await runEnv({ AGENTID_URL: `http://127.0.0.1:${closed}` }, 'status')
