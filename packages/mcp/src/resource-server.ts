@@ -306,8 +306,9 @@ function callOf(message: unknown, options: McpGuardOptions): { what: string; rul
   if (Array.isArray(message)) throw new GuardRefusal(400, 'ERR_INPUT_INVALID', 'JSON-RPC batches are not accepted', 'Bearer error="invalid_request"')
   if (typeof message !== 'object' || message === null) return undefined
   const m = message as { method?: unknown; id?: unknown; params?: { name?: unknown; arguments?: unknown; uri?: unknown } }
-  // A response or a notification from the client carries no request of its own.
-  if (typeof m.method !== 'string' || m.id === undefined || OPEN_METHODS.has(m.method)) return undefined
+  // A response, or a notification (by its method: a tools/call sent without an id is still a
+  // call), carries no request of its own.
+  if (typeof m.method !== 'string' || m.method.startsWith('notifications/') || OPEN_METHODS.has(m.method)) return undefined
   const malformed = (what: string) => new GuardRefusal(400, 'ERR_INPUT_INVALID', what, 'Bearer error="invalid_request"')
   const named = (field: string): string => {
     const value = (m.params as Record<string, unknown> | undefined)?.[field]
