@@ -49,10 +49,12 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     })
     statusLists = httpStatusLists({
       fetch: (async (input: string | URL | Request, init?: RequestInit) => {
-        const answer = await fetch(input, init)
-        await answer.clone().arrayBuffer()
+        // Only the waiters already there when this fetch started: a fetch begun before a change
+        // (a background refresh) must not pass for the one the change pushed.
         const waiting = listFetched
         listFetched = []
+        const answer = await fetch(input, init)
+        await answer.clone().arrayBuffer()
         for (const resolve of waiting) resolve()
         return answer
       }) as typeof fetch,
@@ -146,9 +148,9 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c1' } }), /403|ERR_NOT_ENTITLED/)
     await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 5000 } }), /403|ERR_CONSTRAINT/)
     assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 5 } })), `5 customers for ${agent.key.did}`)
-    const pushed = nextListFetch()
     await t.issuer.revoke(agent.id, 'test')
-    await pushed
+    // The status event the revocation pushes makes the kit fetch the list again.
+    await nextListFetch()
     await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 5 } }), /401|ERR_/)
     await client.close()
   })
@@ -196,6 +198,16 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       const once = proof(agent.key)
       assert.equal((await call({ authorization: `DPoP ${token}`, dpop: once })).status, 200)
       await refused({ authorization: `DPoP ${token}`, dpop: once }, 'ERR_DPOP_PROOF')
+    })
+
+    it('a tools/call sent without an id (as a notification) is decided all the same', async () => {
+      const notification = await fetch(mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `DPoP ${token}`, dpop: proof(agent.key) },
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'update_customer', arguments: { id: 'c1' } } }),
+      })
+      assert.equal(notification.status, 403)
+      assert.match(await notification.text(), /ERR_NOT_ENTITLED/)
     })
 
     it('a token it has checked before still expires on time (the kit keeps checked tokens)', async () => {
@@ -345,9 +357,9 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
       const client = await offlineClient(agentMutualFetch(mutual, mcpUrl, { expectServer: serverKey.did }))
       assert.equal(text(await client.callTool({ name: 'query_customers', arguments: { limit: 3 } })), `3 customers for ${agent.key.did}`)
       await assert.rejects(client.callTool({ name: 'update_customer', arguments: { id: 'c1' } }), /403|ERR_NOT_ENTITLED/)
-      const pushed = nextListFetch()
       await t.issuer.revoke(agent.id, 'test')
-      await pushed
+      // The status event the revocation pushes makes the kit fetch the list again.
+      await nextListFetch()
       await assert.rejects(client.callTool({ name: 'query_customers', arguments: { limit: 3 } }), /401|ERR_VC_REVOKED/)
     })
 
@@ -399,9 +411,9 @@ describe('MCP servers and clients with agentid (official SDK, real service on 12
     const allowed = await callReports()
     assert.equal(allowed.status, 200, await allowed.clone().text())
     assert.match(await allowed.text(), /reports/)
-    const pushed = nextListFetch()
     await t.issuer.revoke(boss.id, 'test')
-    await pushed
+    // The status event the revocation pushes makes the kit fetch the list again.
+    await nextListFetch()
     const cut = await callReports()
     assert.equal(cut.status, 401)
     assert.match(await cut.text(), /ERR_VC_REVOKED/)
