@@ -38,7 +38,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .version(VERSION, '-V, --version')
     .option('--json', 'print one JSON document on stdout; errors as {"error":{"code","message"}} on stderr')
     .option('--home <dir>', 'issuer home (default AGENTID_HOME, else the config file\'s "home", else ./.agentid)')
-    .option('--config <file>', 'config file (default AGENTID_CONFIG, else ./agentid.json, else <home>/agentid.json); see docs/cli.md')
+    .option('--config <file>', 'config file (default AGENTID_CONFIG, else <home>/agentid.json; never one only found in the working directory); see docs/cli.md')
     // Commander writes help on stderr only for a command group run without its sub-command: that
     // becomes one usage line below instead. Its error text is reworded there too.
     .configureOutput({ writeOut: io.stdout, writeErr: () => undefined, outputError: () => undefined })
