@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib'
 import {
   encodeBase64url,
   AGENTID_CONTEXT_V1,
+  isAgentIdError,
   agentIdError,
   conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
@@ -38,6 +39,7 @@ import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, delegableUnder, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import { assertNotOwnDecision, samePartyNow } from './governance/party.js'
+import { checkRenewWindow, renewalDue, renewalRefusal } from './governance/renewal.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -114,6 +116,11 @@ export interface GrantInput {
   readonly jit?: boolean
   /** Why the access is needed (kept with the request and in the audit log). */
   readonly justification?: string
+  /**
+   * The approved window, in seconds from issuance: the subject may renew the credential
+   * (OpenID4VCI, docs/issuance.md) until then, each renewal living `ttlSeconds` at most.
+   */
+  readonly renewableForSeconds?: number
 }
 
 /** What {@link Issuer.requestAccess} led to: a credential at once, or a request awaiting approvals. */
@@ -354,6 +361,7 @@ export class Issuer {
       chain: judged.assessment.chain,
       policyVersion: judged.version,
       ...(input.justification !== undefined ? { justification: input.justification } : {}),
+      ...(input.renewableForSeconds !== undefined ? { renewableSeconds: input.renewableForSeconds } : {}),
       status: 'pending',
       createdAt: now,
       expiresAt: now + judged.policy.requestTtlSeconds * 1000,
@@ -367,6 +375,7 @@ export class Issuer {
       details: {
         subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), ttlSeconds: r.ttlSeconds, risk: r.risk, chain: r.chain, jit: r.jit, policyVersion: r.policyVersion,
         ...(r.task ? { task: r.task.id } : {}), ...(r.justification ? { justification: r.justification } : {}),
+        ...(r.renewableSeconds !== undefined ? { renewableSeconds: r.renewableSeconds } : {}),
       },
     }
   }
@@ -409,7 +418,11 @@ export class Issuer {
       if (!stored.approvals.every((a, i) => a.role === chain[i])) {
         throw agentIdError('ERR_CONFLICT', `policy version ${version} asks request ${stored.id} for ${chain.join(' then ')}; the approvals given under the earlier chain no longer fit: deny it and file it again`)
       }
-      if (decision === 'approve') checkTtl(stored.ttlSeconds, Math.min(judged.maxTtlSeconds, stored.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), stored.jit, 'ERR_CONFLICT')
+      if (decision === 'approve') {
+        const maxTtl = Math.min(judged.maxTtlSeconds, stored.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL)
+        checkTtl(stored.ttlSeconds, maxTtl, stored.jit, 'ERR_CONFLICT')
+        if (stored.renewableSeconds !== undefined) checkRenewWindow(stored.renewableSeconds, stored.ttlSeconds, maxTtl, 'ERR_CONFLICT')
+      }
       const allowed = checkDecision(request, agent, acting, decision, now, options.role)
       const approval = { level: allowed.level, principal: principal.id, role: allowed.role, decision, at: now, ...(options.reason !== undefined ? { reason: options.reason } : {}) }
       const changed = stored.policyVersion !== version || stored.risk !== request.risk || stored.chain.join() !== chain.join()
@@ -431,6 +444,7 @@ export class Issuer {
       const issuance = this.#issuance(agent, {
         subject: request.subject, entitlements: request.entitlements.map(entitlementToJson), ttlSeconds: request.ttlSeconds,
         ...(request.task ? { task: request.task } : {}), jit: request.jit,
+        ...(request.renewableSeconds !== undefined ? { renewableForSeconds: request.renewableSeconds } : {}),
       }, principal.id, { policy, assessment, approvals, requestId: request.id, requestedBy: request.requester })
       return { approval, audit, issuance, ...(rejudged ? { rejudged } : {}) }
     }), (r) => r.issued !== undefined)
@@ -454,7 +468,9 @@ export class Issuer {
     const entitlements = parseEntitlements(input.entitlements, 'entitlements')
     const { policy, version } = await this.policy()
     const assessment = judgeEntitlements(policy, entitlements, { ...(input.risk !== undefined ? { riskFloor: input.risk } : {}), byAgent: hasRole(principal, AGENT_ROLE) })
-    checkTtl(input.ttlSeconds, Math.min(assessment.maxTtlSeconds, input.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL), input.jit === true)
+    const maxTtl = Math.min(assessment.maxTtlSeconds, input.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL)
+    checkTtl(input.ttlSeconds, maxTtl, input.jit === true)
+    if (input.renewableForSeconds !== undefined) checkRenewWindow(input.renewableForSeconds, input.ttlSeconds, maxTtl)
     if (input.task !== undefined) parseTaskRef(input.task, 'task')
     if (input.jit && !input.task) throw agentIdError('ERR_INPUT_INVALID', 'a just-in-time grant is for one task: give its id')
     if (input.justification !== undefined && (typeof input.justification !== 'string' || input.justification.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"justification" must be at most 512 characters')
@@ -483,7 +499,7 @@ export class Issuer {
     agent: AgentRecord,
     input: GrantInput,
     actor: string,
-    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string },
+    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string; renews?: CredentialRecord },
   ): Issuance {
     checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
     const carriesApprovals = (judged.approvals?.length ?? 0) > 0
@@ -515,6 +531,9 @@ export class Issuer {
       ...(judged.requestId !== undefined ? { requestId: judged.requestId } : {}),
       ...(subject.approvals ? { approvals: subject.approvals } : {}),
       ...(judged.requestedBy !== undefined ? { requestedBy: judged.requestedBy } : {}),
+      // A renewal keeps its grant's window; a new grant opens one when it asked for it.
+      ...(judged.renews?.renewUntil !== undefined ? { renewUntil: judged.renews.renewUntil, renews: judged.renews.id }
+        : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
     }
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
@@ -535,9 +554,10 @@ export class Issuer {
     }
     const audit = (r: CredentialRecord): AuditInput => ({
       actor,
-      action: 'credential.issue',
+      action: r.renews !== undefined ? 'credential.renew' : 'credential.issue',
       target: r.id,
       details: {
+        ...(r.renews !== undefined ? { renews: r.renews } : {}), ...(r.renewUntil !== undefined ? { renewUntil: r.renewUntil } : {}),
         subject: r.subject, entitlements: r.entitlements.map(entitlementToJson), risk: r.risk, notBefore: r.notBefore, expires: r.expires,
         statusList: r.listId, statusIndex: r.index, jwtSha256: r.jwtSha256,
         ...(r.jit ? { jit: true } : {}), ...(r.task ? { task: r.task.id } : {}), ...(r.requestId ? { request: r.requestId } : {}),
@@ -547,6 +567,49 @@ export class Issuer {
     // Separation of duties inside the transaction, against what the duty group holds then.
     const guard = dutyGuard(judged.policy, entitlements)
     return { draft, sign, audit, ...(guard ? { guard } : {}) }
+  }
+
+  /**
+   * The subject's current credential of a grant (docs/issuance.md), from any credential of its
+   * lineage: the newest, as issued, until half its life; from then on a renewal minted now (a new
+   * credential with its own status entry, audited as `credential.renew` of the old one), while the
+   * grant stands: not revoked or suspended, its agent active, inside the approved window, and the
+   * policy in force still allowing it as it was granted. A renewal never outlives the window.
+   * @throws AgentIdError ERR_NOT_FOUND (no such credential of this subject), ERR_VC_REVOKED,
+   *   ERR_VC_SUSPENDED, ERR_FORBIDDEN (retired), ERR_NOT_RENEWABLE, ERR_APPROVAL_REQUIRED, ERR_CONFLICT (task completed), ERR_STORE
+   */
+  async currentCredential(id: string, subject: string): Promise<IssuedCredential & { readonly renewed: boolean }> {
+    let record = await this.store.getCredential(id)
+    if (!record || record.subject !== subject) throw agentIdError('ERR_NOT_FOUND', `no credential ${id} of ${subject}`)
+    for (let next = await this.store.getRenewal(record.id); next; next = await this.store.getRenewal(record.id)) record = next
+    const nowSeconds = Math.floor(this.#now() / 1000)
+    const agent = await this.store.getAgent(subject)
+    if (record.status === 'active' && record.expires > nowSeconds && !renewalDue(record, nowSeconds)) {
+      const jwt = await this.store.getCredentialJwt(record.id)
+      if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
+    }
+    const { policy } = await this.policy()
+    const assessment = judgeEntitlements(policy, record.entitlements, { ...(record.risk ? { riskFloor: record.risk } : {}), byAgent: false })
+    const refusal = renewalRefusal(record, agent, nowSeconds, { chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL) })
+    if (refusal) throw refusal
+    const input: GrantInput = {
+      subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, record.renewUntil! - nowSeconds),
+      ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
+    }
+    const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {
+      policy, assessment, renews: record,
+      ...(record.approvals ? { approvals: record.approvals } : {}), ...(record.requestId ? { requestId: record.requestId } : {}), ...(record.requestedBy ? { requestedBy: record.requestedBy } : {}),
+    })
+    try {
+      const issued = await this.#timed(this.store.issueCredential(draft, sign, audit, guard), () => true)
+      return { id: issued.record.id, jwt: issued.jwt, record: issued.record, renewed: true }
+    } catch (error) {
+      // Another request renewed it first: that renewal is the answer.
+      const renewal = isAgentIdError(error) && error.code === 'ERR_CONFLICT' ? await this.store.getRenewal(record.id) : undefined
+      const jwt = renewal && (await this.store.getCredentialJwt(renewal.id))
+      if (renewal && jwt) return { id: renewal.id, jwt, record: renewal, renewed: false }
+      throw error
+    }
   }
 
   /**

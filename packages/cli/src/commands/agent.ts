@@ -4,6 +4,7 @@ import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, 
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
+import { registerAgentCredentials } from './agent-credentials.js'
 
 interface AgentView { did: string; name: string; kind: string; owner: string; segment?: string; status: string; suspendedAt?: string }
 interface CredentialView { id: string; status: string; notBefore: string; expires: string; entitlements: Array<{ resource: string; actions: string[]; purpose?: string }> }
@@ -20,7 +21,8 @@ function agentLine(a: AgentView): string {
 const path = (did: string): string => `/agents/${encodeURIComponent(did)}`
 
 export function registerAgent(program: Command, ctx: CommandContext): void {
-  const agent = program.command('agent').description('agent identities: keys, enrolment, inventory')
+  const agent = program.command('agent').description('agent identities: keys, enrolment, inventory, collecting and renewing credentials')
+  registerAgentCredentials(agent, ctx)
 
   agent
     .command('keygen')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { agentIdError, entitlementToJson, parseDidKey, parseTaskId } from '@agentid/core'
+import { agentIdError, entitlementToJson, parseDidKey, parseDuration, parseTaskId } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
 import { entitlementOptions, entitlementsFromOptions, ttlSeconds } from '../options.js'
@@ -7,7 +7,7 @@ import { registerRequestShow } from './requests.js'
 
 interface AccessOptions {
   resource: string[] | undefined; action: string[] | undefined; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
-  jit?: boolean; justification?: string
+  jit?: boolean; justification?: string; renewableFor?: string
 }
 
 interface CredentialAnswer { id: string; subject: string; expires: string; risk?: string; jwt: string }
@@ -17,6 +17,7 @@ interface RequestAnswer { id: string; subject: string; risk: string; chain: stri
 function accessRequest(did: string, opts: AccessOptions & { resource: string[]; action: string[] }): Record<string, unknown> {
   const entitlements = entitlementsFromOptions(opts)
   ttlSeconds(opts.ttl)
+  if (opts.renewableFor !== undefined) parseDuration(opts.renewableFor, '--renewable-for')
   return {
     subject: parseDidKey(did).did,
     entitlements: entitlements.map(entitlementToJson),
@@ -24,6 +25,7 @@ function accessRequest(did: string, opts: AccessOptions & { resource: string[]; 
     ...(opts.task !== undefined ? { task: { id: parseTaskId(opts.task, '--task') } } : {}),
     ...(opts.jit ? { jit: true } : {}),
     ...(opts.justification !== undefined ? { justification: opts.justification } : {}),
+    ...(opts.renewableFor !== undefined ? { renewableFor: opts.renewableFor } : {}),
   }
 }
 
@@ -31,6 +33,7 @@ function accessOptions(command: Command, defaultTtl: string): Command {
   return entitlementOptions(command, defaultTtl)
     .option('--task <id>', 'task this grant serves')
     .option('--justification <text>', 'why the access is needed (kept with the request and in the audit log)')
+    .option('--renewable-for <duration>', 'the approved window: the agent renews its credential itself (OpenID4VCI, "agentid agent renew") until then, each renewal living --ttl (docs/issuance.md)')
     .option('--out <file>', 'write the credential here instead of stdout (when it is issued at once)')
 }
 

@@ -5,6 +5,7 @@ import type { AgentAuthenticator } from './agent-auth.js'
 import { AuthorizationServer, asOAuthError, OAUTH_PATHS, OAuthError, type AuthorizationServerOptions } from '../oauth/authorization-server.js'
 import { hasRole } from '../governance/principal.js'
 import { clientAddressKey } from './client-address.js'
+import { CredentialIssuer, CredentialRequestError, OID4VCI_PATHS } from '../oid4vci/credential-issuer.js'
 import type { RouteDoc } from './routes.js'
 
 /** Options of the OAuth routes. */
@@ -26,6 +27,9 @@ export const OAUTH_ROUTE_DOCS: readonly RouteDoc[] = [
   { method: 'GET', url: OAUTH_PATHS.jwks, summary: 'the key set access tokens are signed with (the issuer key)', tag: 'oauth', access: 'public', success: [200] },
   { method: 'GET', url: OAUTH_PATHS.authorize, summary: 'no browser flow: answers unsupported_response_type (published because MCP clients require an authorization endpoint)', tag: 'oauth', access: 'public', success: [400] },
   { method: 'POST', url: OAUTH_PATHS.token, summary: 'token endpoint: jwt-bearer (RFC 7523) and token exchange of a presentation (RFC 8693), DPoP required (RFC 9449), one resource per token (RFC 8707); form body', tag: 'oauth', access: 'public', success: [200], body: formBody, consumes: FORM },
+  { method: 'GET', url: OID4VCI_PATHS.metadata, summary: 'OpenID4VCI credential issuer metadata (docs/issuance.md)', tag: 'oauth', access: 'public', success: [200] },
+  { method: 'POST', url: OID4VCI_PATHS.nonce, summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce for one key proof', tag: 'oauth', access: 'public', success: [200] },
+  { method: 'POST', url: OID4VCI_PATHS.credential, summary: "OpenID4VCI credential endpoint: the agent's current credential of a grant (renewed from half its life on, within its approved window); Authorization: DPoP <token from a pre-authorized code or the jwt-bearer grant>, a jwt key proof over a c_nonce", tag: 'oauth', access: 'public', success: [200], body: { type: 'object' } },
   { method: 'POST', url: OAUTH_PATHS.introspection, summary: 'token introspection (RFC 7662): active while every credential behind the token is; form body', tag: 'oauth', access: INTROSPECTORS, success: [200], body: formBody, consumes: FORM },
 ]
 // One audit entry per refusing actor (agent or address), code and window, with the count it stands for:
@@ -40,11 +44,12 @@ const MAX_REFUSERS = 10_000
  * rate limits and drain apply as on every route.
  */
 export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents: AgentAuthenticator, options: OAuthRouteOptions): AuthorizationServer {
-  const server = new AuthorizationServer(issuer, agents, options)
+  const credentials = new CredentialIssuer(issuer, options.now ? { now: options.now } : {})
+  const server = new AuthorizationServer(issuer, agents, credentials, options)
   const refusals = new Map<string, { last: number; suppressed: number }>()
   const now = options.now ?? (() => issuer.now())
 
-  const recordRefusal = async (actor: string, attempt: string, target: string | undefined, error: OAuthError) => {
+  const recordRefusal = async (actor: string, attempt: string, target: string | undefined, error: OAuthError | CredentialRequestError) => {
     const key = `${actor} ${error.reason.code}`
     const seen = refusals.get(key)
     if (seen && now() - seen.last < REFUSAL_WINDOW_MS) {
@@ -68,6 +73,10 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
       }
     })
     scope.setErrorHandler(async (error, request, reply) => {
+      if (error instanceof CredentialRequestError) {
+        if (error.status === 401) void reply.header('www-authenticate', `DPoP error="${error.error === 'invalid_dpop_proof' ? 'invalid_dpop_proof' : 'invalid_token'}", algs="EdDSA"`)
+        return reply.status(error.status).header('cache-control', 'no-store').send({ error: error.error, error_description: error.description })
+      }
       const e = asOAuthError(formError(error))
       if (e.status >= 500) options.log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
       const nonce = server.dpopNonce()
@@ -103,6 +112,21 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
       }
     })
 
+    scope.get(OID4VCI_PATHS.metadata, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(credentials.metadata()))
+    scope.post(OID4VCI_PATHS.nonce, async (_request, reply) => reply.header('cache-control', 'no-store').send(credentials.nonce()))
+    scope.post(OID4VCI_PATHS.credential, { schema: { body } }, async (request, reply) => {
+      const authorization = request.headers.authorization
+      try {
+        const issued = await credentials.credential(authorization, singleHeader(request, 'dpop'), request.body)
+        return reply.header('cache-control', 'no-store').send({ credentials: [{ credential: issued.credential }] })
+      } catch (error) {
+        const e = error instanceof CredentialRequestError ? error : isAgentIdError(error) ? new CredentialRequestError('invalid_credential_request', error) : undefined
+        if (!e) throw error
+        await recordRefusal(e.agent ?? `address:${clientAddressKey(request.raw.socket.remoteAddress)}`, `POST ${OID4VCI_PATHS.credential}`, requestedCredential(request.body), e)
+        throw e
+      }
+    })
+
     scope.post(OAUTH_PATHS.introspection, { schema: { body } }, async (request, reply) => {
       const header = request.headers.authorization
       const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
@@ -119,6 +143,12 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
     })
   })
   return server
+}
+
+// The credential a refused request named, for the audit entry (the caller's text, bounded).
+function requestedCredential(body: unknown): string | undefined {
+  const id = (body as { credential_identifier?: unknown } | null | undefined)?.credential_identifier
+  return typeof id === 'string' ? id.slice(0, 256) : undefined
 }
 
 function formOf(request: FastifyRequest): ReadonlyMap<string, string> {

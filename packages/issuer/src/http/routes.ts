@@ -19,6 +19,7 @@ import {
   webhookView,
 } from '../views.js'
 import * as schema from './schemas.js'
+import { createCredentialOffer, OFFER_TTL_MAX } from '../oid4vci/offers.js'
 
 /**
  * Who may call a route: `public` (no token), `any` (any authenticated principal), or a list of
@@ -269,6 +270,28 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
+    method: 'GET', url: '/credentials/:id/jwt', summary: 'the credential as issued (its VC-JWT), to hand it to its agent again; agents fetch their own over OpenID4VCI', tag: 'credentials', access: READERS, params: idParam, success: [200],
+    handler: async (ctx) => {
+      const record = await ctx.issuer.store.getCredential(ctx.params.id!)
+      if (!record) throw agentIdError('ERR_NOT_FOUND', `no credential ${ctx.params.id}`)
+      await visibleAgent(ctx, record.subject)
+      const jwt = await ctx.issuer.store.getCredentialJwt(record.id)
+      if (jwt === undefined) throw agentIdError('ERR_NOT_FOUND', `credential ${record.id} was issued before agentid kept credentials; its agent renews it over OpenID4VCI, or grant it again`)
+      return { body: { id: record.id, jwt } }
+    },
+  },
+  {
+    method: 'POST', url: '/credentials/:id/offer', summary: 'an OpenID4VCI credential offer (pre-authorized code, single use, for the credential\'s agent) for this credential and those in `also`; with `txCode`, a transaction code to send the agent by another channel', tag: 'credentials',
+    access: ['admin', 'agent-owner'], params: idParam, body: schema.offerBody, success: [201],
+    handler: async ({ issuer, principal, params, body }) => {
+      const b = (body ?? {}) as { txCode?: boolean; ttl?: string; also?: string[] }
+      const created = await createCredentialOffer(issuer, [params.id!, ...(b.also ?? [])], principal, {
+        ...(b.txCode !== undefined ? { txCode: b.txCode } : {}), ...(b.ttl !== undefined ? { ttlSeconds: parseDuration(b.ttl, 'ttl', OFFER_TTL_MAX) } : {}),
+      })
+      return { status: 201, body: created }
+    },
+  },
+  {
     method: 'POST', url: '/credentials/:id/revoke', summary: 'revoke a credential, for good', tag: 'credentials', access: ['admin', 'security'], params: idParam, body: schema.reasonBody, success: [200],
     handler: async ({ issuer, principal, params, body }) => {
       const { record, changed } = await issuer.revoke(params.id!, principal, body?.reason as string | undefined)
@@ -307,9 +330,10 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', url: '/requests', summary: "ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened; an agent may ask for itself with Authorization: VP <presentation to the issuer over GET /challenge>", tag: 'requests',
     access: ['admin', 'agent-owner', 'agent'], body: schema.accessRequestBody, success: [201, 202],
     handler: async ({ issuer, principal, body }) => {
-      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string }
+      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string; renewableFor?: string }
       const outcome = await issuer.requestAccess({
         subject: b.subject, entitlements: b.entitlements, ttlSeconds: ttl(b.ttl),
+        ...(b.renewableFor !== undefined ? { renewableForSeconds: parseDuration(b.renewableFor, 'renewableFor', MAX_GRANT_TTL) } : {}),
         ...(b.task ? { task: b.task } : {}), ...(b.jit !== undefined ? { jit: b.jit } : {}), ...(b.justification !== undefined ? { justification: b.justification } : {}),
       }, principal)
       if (outcome.credential) return { status: 201, body: { credential: { ...credentialView(outcome.credential.record), jwt: outcome.credential.jwt } } }

@@ -45,6 +45,17 @@ export const accessRequestBody: Schema = {
     task,
     jit: { type: 'boolean' },
     justification: freeText(512),
+    renewableFor: duration,
+  },
+}
+
+export const offerBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    txCode: { type: 'boolean' },
+    ttl: duration,
+    also: { type: 'array', maxItems: 63, items: text(128) },
   },
 }
 

@@ -36,6 +36,8 @@ import type { Issuer } from '../issuer.js'
 import type { AgentAuthenticator } from '../http/agent-auth.js'
 import { parseResourceIndicator, type ResourceServer } from '../governance/policy.js'
 import type { CredentialRecord } from '../store/issuer-store.js'
+import { OPENID_CREDENTIAL, type CredentialGrant, type CredentialIssuer } from '../oid4vci/credential-issuer.js'
+import { ENTITLEMENT_CONFIGURATION, PRE_AUTHORIZED_GRANT } from '../oid4vci/offers.js'
 
 /** RFC 7523 grant type. */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -134,10 +136,12 @@ export class AuthorizationServer {
   // their iat is in the window. In memory: replicas behind a load balancer need a shared cache.
   readonly #assertions = new ReplayCache(100_000)
   readonly #proofs = new ReplayCache(100_000)
+  readonly #credentials: CredentialIssuer
 
-  constructor(issuer: Issuer, agents: AgentAuthenticator, options: AuthorizationServerOptions = {}) {
+  constructor(issuer: Issuer, agents: AgentAuthenticator, credentials: CredentialIssuer, options: AuthorizationServerOptions = {}) {
     this.#issuer = issuer
     this.#agents = agents
+    this.#credentials = credentials
     this.#now = options.now ?? (() => issuer.now())
     const lifetime = options.tokenLifetimeSeconds ?? MAX_ACCESS_TOKEN_LIFETIME
     if (!Number.isSafeInteger(lifetime) || lifetime < 1 || lifetime > MAX_ACCESS_TOKEN_LIFETIME) throw agentIdError('ERR_USAGE', `tokenLifetimeSeconds must be from 1 to ${MAX_ACCESS_TOKEN_LIFETIME}`)
@@ -166,10 +170,13 @@ export class AuthorizationServer {
       // an authorization endpoint; this one answers unsupported_response_type.
       authorization_endpoint: `${base}${OAUTH_PATHS.authorize}`,
       response_types_supported: [],
-      grant_types_supported: [JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT],
+      grant_types_supported: [JWT_BEARER_GRANT, TOKEN_EXCHANGE_GRANT, PRE_AUTHORIZED_GRANT],
+      // OpenID4VCI: a pre-authorized code is redeemed without client authentication (the DPoP
+      // key must be the offer's agent).
+      'pre-authorized_grant_anonymous_access_supported': true,
       token_endpoint_auth_methods_supported: ['none'],
       dpop_signing_alg_values_supported: ['EdDSA'],
-      authorization_details_types_supported: [ENTITLEMENT_DETAIL_TYPE],
+      authorization_details_types_supported: [ENTITLEMENT_DETAIL_TYPE, OPENID_CREDENTIAL],
       agentid_issuer_did: this.#issuer.did,
       agentid_subject_token_types_supported: [VP_TOKEN_TYPE],
       agentid_presentation_challenge_endpoint: `${base}${OAUTH_PATHS.nonce}`,
@@ -213,14 +220,17 @@ export class AuthorizationServer {
 
   async #token(params: ReadonlyMap<string, string>, dpop: string | undefined, known: { agent?: string }): Promise<{ response: TokenResponse; agent: string }> {
     const grant = params.get('grant_type')
-    if (grant !== JWT_BEARER_GRANT && grant !== TOKEN_EXCHANGE_GRANT) {
-      throw new OAuthError(grant === undefined ? 'invalid_request' : 'unsupported_grant_type', agentIdError('ERR_INPUT_INVALID', grant === undefined ? 'grant_type is required' : `grant_type ${grant.slice(0, 100)} is not supported; use ${JWT_BEARER_GRANT} or ${TOKEN_EXCHANGE_GRANT}`))
+    if (grant !== JWT_BEARER_GRANT && grant !== TOKEN_EXCHANGE_GRANT && grant !== PRE_AUTHORIZED_GRANT) {
+      throw new OAuthError(grant === undefined ? 'invalid_request' : 'unsupported_grant_type', agentIdError('ERR_INPUT_INVALID', grant === undefined ? 'grant_type is required' : `grant_type ${grant.slice(0, 100)} is not supported; use ${JWT_BEARER_GRANT}, ${TOKEN_EXCHANGE_GRANT} or ${PRE_AUTHORIZED_GRANT}`))
     }
     const nowSeconds = Math.floor(this.#now() / 1000)
     // The proof first: a client without a current nonce learns it before anything else is judged.
     const proof = oauthStep('invalid_dpop_proof', () => checkDpopProof(dpop, {
       method: 'POST', url: this.tokenEndpoint, nowSeconds, replay: this.#proofs, ...(this.#requireNonce ? { nonce: this.#nonceOk } : {}),
     }))
+    if (grant === PRE_AUTHORIZED_GRANT || (grant === JWT_BEARER_GRANT && this.#asksForCredentials(params))) {
+      return this.#credentialToken(grant, params, proof, nowSeconds, known)
+    }
     const server = await this.#resourceServer(params.get('resource'))
     const lines = grant === JWT_BEARER_GRANT
       ? await this.#ownLine(this.#checkAssertion(params.get('assertion'), nowSeconds), nowSeconds)
@@ -267,6 +277,45 @@ export class AuthorizationServer {
         authorization_details: details,
       },
     }
+  }
+
+  // OpenID4VCI: a token for the credential endpoint, for the grants of an offer (pre-authorized
+  // code) or, with the agent's assertion, for every grant it holds (renewal and fetching again).
+  async #credentialToken(grant: string, params: ReadonlyMap<string, string>, proof: { did: string; jkt: string }, nowSeconds: number, known: { agent?: string }): Promise<{ response: TokenResponse; agent: string }> {
+    const resource = params.get('resource')
+    if (resource !== undefined && resource !== this.#credentials.id) throw new OAuthError('invalid_target', agentIdError('ERR_INPUT_INVALID', `a credential token is for ${this.#credentials.id} alone`))
+    let granted: CredentialGrant
+    if (grant === PRE_AUTHORIZED_GRANT) {
+      granted = await oauthStepAsync('invalid_grant', () => this.#credentials.redeem(params, proof.did))
+    } else {
+      const agent = this.#checkAssertion(params.get('assertion'), nowSeconds)
+      known.agent = agent
+      if (proof.did !== agent) throw new OAuthError('invalid_dpop_proof', agentIdError('ERR_DPOP_PROOF', `the DPoP proof must be signed with the key of ${agent}, the agent the token is for`))
+      await this.#assertAgentActive(agent)
+      granted = await oauthStepAsync('invalid_grant', () => this.#credentials.ownGrants(agent))
+    }
+    known.agent = granted.agent
+    if (params.has('client_id') && params.get('client_id') !== granted.agent) throw new OAuthError('invalid_client', agentIdError('ERR_UNAUTHORIZED', 'client_id must be the agent\'s DID'), 401)
+    await this.#assertAgentActive(granted.agent)
+    const { token, expiresIn, details } = await this.#credentials.accessToken(granted, proof.jkt)
+    await this.#issuer.store.recordEvent({ actor: granted.agent, action: 'oauth.token', target: this.#credentials.credentialEndpoint, details: { grant, credentials: granted.credentials, expires: nowSeconds + expiresIn } })
+    return { agent: granted.agent, response: { access_token: token, token_type: 'DPoP', expires_in: expiresIn, authorization_details: details } }
+  }
+
+  // authorization_details of OpenID4VCI (type openid_credential) rather than agentid entitlements.
+  #asksForCredentials(params: ReadonlyMap<string, string>): boolean {
+    const text = params.get('authorization_details')
+    if (text === undefined) return false
+    return oauthStep('invalid_authorization_details', () => {
+      const value = parseStrictJson(text, { maxLength: 16 * 1024, maxDepth: 4 }, 'ERR_INPUT_INVALID', 'authorization_details')
+      const types = Array.isArray(value) ? value.map((d) => (typeof d === 'object' && d !== null ? (d as Record<string, unknown>).type : undefined)) : []
+      if (!types.includes(OPENID_CREDENTIAL)) return false
+      const only = (value as Record<string, unknown>[])
+      if (only.length !== 1 || only[0]!.credential_configuration_id !== ENTITLEMENT_CONFIGURATION || Object.keys(only[0]!).some((k) => !['type', 'credential_configuration_id'].includes(k))) {
+        throw agentIdError('ERR_INPUT_INVALID', `ask for credentials with one detail: {"type":"${OPENID_CREDENTIAL}","credential_configuration_id":"${ENTITLEMENT_CONFIGURATION}"}`)
+      }
+      return true
+    })
   }
 
   /**
@@ -468,6 +517,16 @@ function oauthStep<T>(error: string, step: () => T): T {
     if (cause instanceof OAuthError) throw cause
     if (isAgentIdError(cause)) throw new OAuthError(cause.code === 'ERR_DPOP_NONCE' ? 'use_dpop_nonce' : error, cause)
     throw cause
+  }
+}
+
+async function oauthStepAsync<T>(error: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (cause) {
+    return oauthStep(error, () => {
+      throw cause
+    })
   }
 }
 

@@ -46,6 +46,10 @@ export interface CredentialDraft {
   readonly approvals?: readonly ApprovalEvidence[]
   /** Who asked for it: the grant's caller, the request's requester, or the enrolling admin. */
   readonly requestedBy?: string
+  /** End of the approved window (seconds): renewable until then (docs/issuance.md). Absent: not renewable. */
+  readonly renewUntil?: number
+  /** The credential this one renews. */
+  readonly renews?: string
 }
 
 /** An issued credential as the store keeps it (never the JWT itself: only its hash). */
@@ -87,6 +91,27 @@ export interface Holding {
   readonly entitlements: readonly Entitlement[]
   readonly via: 'credential' | 'delegation'
 }
+
+/** An OpenID4VCI credential offer: a pre-authorized code (kept as a hash) for one agent's credentials. */
+export interface CredentialOfferRecord {
+  readonly codeSha256: string
+  /** The agent that may redeem it (its key signs the proofs). */
+  readonly subject: string
+  readonly credentials: readonly string[]
+  /** SHA-256 of the transaction code, when the offer asks for one. */
+  readonly txCodeSha256?: string
+  readonly failedAttempts: number
+  readonly createdBy: string
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly redeemedAt?: number
+}
+
+/** What redeeming a pre-authorized code came to. */
+export type OfferRedemption =
+  | { readonly outcome: 'redeemed'; readonly offer: CredentialOfferRecord }
+  | { readonly outcome: 'unknown' | 'expired' | 'used' | 'tx-code' | 'holder' | 'burnt'; readonly offer?: CredentialOfferRecord }
 
 /** A committed credential and its JWT. */
 export interface IssuedRecord {
@@ -193,6 +218,8 @@ export interface AccessRequestRecord {
   readonly chain: readonly string[]
   readonly policyVersion: number
   readonly justification?: string
+  /** The window asked for (seconds from issuance) in which the credential may be renewed. */
+  readonly renewableSeconds?: number
   readonly status: 'pending' | 'issued' | 'denied' | 'expired'
   /** Milliseconds since the epoch. */
   readonly createdAt: number
@@ -540,6 +567,18 @@ export interface IssuerStore {
   /** The reported delegations below a credential of this issuer. */
   listDelegations(root: string): Promise<DelegationRecord[]>
   getCredential(id: string): Promise<CredentialRecord | undefined>
+  /** The JWT of a credential, as issued (absent for credentials issued before it was kept). */
+  getCredentialJwt(id: string): Promise<string | undefined>
+  /** The credential that renews this one, if it was renewed. */
+  getRenewal(id: string): Promise<CredentialRecord | undefined>
+  /** Stores a credential offer with its audit entry. */
+  createOffer(offer: CredentialOfferRecord, audit: AuditInput): Promise<void>
+  /**
+   * Redeems a pre-authorized code once, in one transaction: unknown, expired, used or burnt codes
+   * change nothing; a wrong transaction code, or a holder other than the offer's subject, counts a
+   * failed attempt, and the `maxAttempts`th burns it.
+   */
+  redeemOffer(codeSha256: string, txCodeSha256: string | undefined, options: { now: number; maxAttempts: number; holder: string; audit: (offer: CredentialOfferRecord) => AuditInput }): Promise<OfferRedemption>
   listCredentials(filter?: { subject?: string; taskId?: string }): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */
   readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]>

@@ -70,7 +70,7 @@ const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256',
 // credentials and presentations refuses it as the wrong kind (typ is neither vc+ nor vp+).
 // at+jwt: an OAuth access token (RFC 9068) of agentid's authorization server, refused as a
 // credential or presentation for the same reason.
-const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt', 'at+jwt'])
+const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt', 'at+jwt', 'openid4vci-proof+jwt'])
 
 // Every token one signer makes carries the same header, so a header checked once is kept, by
 // its exact text (bounded; an entry is only ever a header that passed every check below). The key

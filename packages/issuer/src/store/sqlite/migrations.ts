@@ -327,6 +327,37 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         BEGIN SELECT RAISE(ABORT, 'alerts is append-only'); END;
     `,
   },
+  {
+    version: 8,
+    name: 'credential delivery (OpenID4VCI): kept JWTs, renewal windows and lineage, credential offers',
+    sql: `
+      -- The issued JWT, kept so that its subject (and those who may see it) can fetch it again:
+      -- a credential is not a secret (presenting it takes the subject's key). NULL before this.
+      ALTER TABLE credentials ADD COLUMN jwt TEXT;
+      -- The end of the approved window (seconds): a credential may be renewed until then. NULL:
+      -- not renewable.
+      ALTER TABLE credentials ADD COLUMN renew_until INTEGER;
+      -- The credential this one renews. Each credential is renewed at most once: a lineage is a
+      -- line, never a tree, whatever the races.
+      ALTER TABLE credentials ADD COLUMN renews TEXT REFERENCES credentials(id);
+      CREATE UNIQUE INDEX credentials_renews ON credentials(renews) WHERE renews IS NOT NULL;
+      -- The window an access request asks the approvers for (seconds), beside the credential's ttl.
+      ALTER TABLE access_requests ADD COLUMN renewable_seconds INTEGER;
+      -- Pre-authorized codes (OpenID4VCI): stored as hashes, single use, short-lived, for one
+      -- agent's credentials; a transaction code guessed wrong too often burns the offer.
+      CREATE TABLE credential_offers (
+        code_sha256 TEXT PRIMARY KEY,
+        subject TEXT NOT NULL REFERENCES agents(did),
+        credentials TEXT NOT NULL,
+        tx_code_sha256 TEXT,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        redeemed_at INTEGER
+      ) STRICT;
+    `,
+  },
 ]
 
 /** The schema version this agentid migrates databases to. */

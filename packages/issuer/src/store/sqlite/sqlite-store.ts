@@ -13,6 +13,7 @@ import type {
   AuditInput,
   CredentialDraft,
   CredentialRecord,
+  CredentialOfferRecord,
   DecisionFacts,
   DelegationRecord,
   Holding,
@@ -21,6 +22,7 @@ import type {
   Issuance,
   IssuedRecord,
   IssuerStore,
+  OfferRedemption,
   KeyCustodyStores,
   PendingRequest,
   PolicyVersion,
@@ -60,6 +62,11 @@ interface CredentialRow {
   suspension_list: string | null
   jit: number; task_id: string | null; request_id: string | null; approvals: string | null; expired_at: number | null; reviewed_at: number | null
   requested_by: string | null; suspended_for: string | null
+  jwt: string | null; renew_until: number | null; renews: string | null
+}
+interface OfferRow {
+  code_sha256: string; subject: string; credentials: string; tx_code_sha256: string | null; failed_attempts: number
+  created_by: string; created_at: number; expires_at: number; redeemed_at: number | null
 }
 interface AuditRow { seq: number; at: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string }
 interface DelegationRow {
@@ -71,7 +78,7 @@ interface PrincipalRow { id: string; roles: string; token_sha256: string; did: s
 interface RequestRow {
   id: string; subject: string; requester: string; entitlements: string; ttl_seconds: number; task: string | null; jit: number; risk: string
   chain: string; policy_version: number; justification: string | null; status: string; created_at: number; expires_at: number
-  decided_at: number | null; credential_id: string | null
+  decided_at: number | null; credential_id: string | null; renewable_seconds: number | null
 }
 interface ApprovalRow { request_id: string; level: number; principal: string; role: string; decision: string; at: number; reason: string | null }
 interface CampaignRow { id: string; name: string; created_by: string; created_at: number; deadline: number; status: string }
@@ -107,6 +114,8 @@ function toCredential(row: CredentialRow): CredentialRecord {
     ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
     ...(row.requested_by !== null ? { requestedBy: row.requested_by } : {}),
     ...(row.suspended_for !== null ? { suspendedFor: row.suspended_for as 'credential' | 'agent' } : {}),
+    ...(row.renew_until !== null ? { renewUntil: row.renew_until } : {}),
+    ...(row.renews !== null ? { renews: row.renews } : {}),
   }
 }
 
@@ -134,10 +143,20 @@ function toRequest(row: RequestRow, approvals: readonly ApprovalRecord[]): Acces
     ...(row.task !== null ? { task: JSON.parse(row.task) as TaskRef } : {}),
     jit: row.jit === 1, risk: row.risk as RiskLevel, chain: JSON.parse(row.chain) as string[], policyVersion: row.policy_version,
     ...(row.justification !== null ? { justification: row.justification } : {}),
+    ...(row.renewable_seconds !== null ? { renewableSeconds: row.renewable_seconds } : {}),
     status: row.status as AccessRequestRecord['status'], createdAt: row.created_at, expiresAt: row.expires_at,
     ...(row.decided_at !== null ? { decidedAt: row.decided_at } : {}),
     ...(row.credential_id !== null ? { credentialId: row.credential_id } : {}),
     approvals,
+  }
+}
+
+function toOffer(row: OfferRow): CredentialOfferRecord {
+  return {
+    codeSha256: row.code_sha256, subject: row.subject, credentials: JSON.parse(row.credentials) as string[],
+    ...(row.tx_code_sha256 !== null ? { txCodeSha256: row.tx_code_sha256 } : {}),
+    failedAttempts: row.failed_attempts, createdBy: row.created_by, createdAt: row.created_at, expiresAt: row.expires_at,
+    ...(row.redeemed_at !== null ? { redeemedAt: row.redeemed_at } : {}),
   }
 }
 
@@ -378,6 +397,10 @@ class SqliteStore implements IssuerStore {
   async #issue({ draft, sign, audit, guard }: Issuance): Promise<IssuedRecord> {
     this.#assertActiveAgent(draft.subject)
     if (draft.task) this.#refuseCompletedTask(draft.task.id, draft.subject)
+    if (draft.renews !== undefined) {
+      const renewed = this.#w('SELECT id FROM credentials WHERE renews = ?').get(draft.renews) as { id: string } | undefined
+      if (renewed) throw agentIdError('ERR_CONFLICT', `credential ${draft.renews} was renewed already, by ${renewed.id}`)
+    }
     if (guard) guard(this.#dutyGroupHoldings(draft.subject))
     const allocation = this.#allocateStatusIndex()
     const jwt = await sign(allocation)
@@ -386,12 +409,12 @@ class SqliteStore implements IssuerStore {
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
     this.#w(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
-        suspension_list, jit, task_id, request_id, approvals, requested_by)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        suspension_list, jit, task_id, request_id, approvals, requested_by, jwt, renew_until, renews)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
       record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt,
       record.suspensionListId ?? null, record.jit ? 1 : 0, record.task?.id ?? null, record.requestId ?? null,
-      record.approvals ? JSON.stringify(record.approvals) : null, record.requestedBy ?? null)
+      record.approvals ? JSON.stringify(record.approvals) : null, record.requestedBy ?? null, jwt, record.renewUntil ?? null, record.renews ?? null)
     this.#appendAudit(audit(record))
     return { record, jwt }
   }
@@ -743,11 +766,11 @@ class SqliteStore implements IssuerStore {
     const same = this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND subject = ? AND entitlements = ? AND ttl_seconds = ? AND jit = ? AND task IS ?`)
       .get(request.subject, entitlements, request.ttlSeconds, request.jit ? 1 : 0, task) as { id: string } | undefined
     if (same) throw agentIdError('ERR_CONFLICT', `the same request for ${request.subject} is pending already: ${same.id}`)
-    this.#w(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`).run(
+    this.#w(`INSERT INTO access_requests (id, subject, requester, entitlements, ttl_seconds, task, jit, risk, chain, policy_version, justification, status, created_at, expires_at, renewable_seconds)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`).run(
       request.id, request.subject, request.requester, entitlements, request.ttlSeconds,
       task, request.jit ? 1 : 0, request.risk, JSON.stringify(request.chain), request.policyVersion,
-      request.justification ?? null, request.createdAt, request.expiresAt)
+      request.justification ?? null, request.createdAt, request.expiresAt, request.renewableSeconds ?? null)
     this.#appendAudit(audit)
   }
 
@@ -1107,6 +1130,46 @@ class SqliteStore implements IssuerStore {
     return this.#read('read credential', () => {
       const row = this.#r('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       return row && toCredential(row)
+    })
+  }
+
+  getCredentialJwt(id: string): Promise<string | undefined> {
+    return this.#read('read credential', () => (this.#r('SELECT jwt FROM credentials WHERE id = ?').get(id) as { jwt: string | null } | undefined)?.jwt ?? undefined)
+  }
+
+  getRenewal(id: string): Promise<CredentialRecord | undefined> {
+    return this.#read('read credential', () => {
+      const row = this.#r('SELECT * FROM credentials WHERE renews = ?').get(id) as CredentialRow | undefined
+      return row && toCredential(row)
+    })
+  }
+
+  createOffer(offer: CredentialOfferRecord, audit: AuditInput): Promise<void> {
+    return this.#write('create credential offer', () => {
+      this.#w(`INSERT INTO credential_offers (code_sha256, subject, credentials, tx_code_sha256, failed_attempts, created_by, created_at, expires_at)
+        VALUES (?, ?, ?, ?, 0, ?, ?, ?)`).run(offer.codeSha256, offer.subject, JSON.stringify(offer.credentials), offer.txCodeSha256 ?? null, offer.createdBy, offer.createdAt, offer.expiresAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  redeemOffer(codeSha256: string, txCodeSha256: string | undefined, options: { now: number; maxAttempts: number; holder: string; audit: (offer: CredentialOfferRecord) => AuditInput }): Promise<OfferRedemption> {
+    return this.#write('redeem credential offer', () => {
+      const row = this.#w('SELECT * FROM credential_offers WHERE code_sha256 = ?').get(codeSha256) as OfferRow | undefined
+      if (!row) return { outcome: 'unknown' } as const
+      const offer = toOffer(row)
+      if (offer.redeemedAt !== undefined) return { outcome: 'used', offer } as const
+      if (offer.failedAttempts >= options.maxAttempts) return { outcome: 'burnt', offer } as const
+      if (offer.expiresAt <= options.now) return { outcome: 'expired', offer } as const
+      const wrong = offer.subject !== options.holder ? 'holder' : offer.txCodeSha256 !== undefined && offer.txCodeSha256 !== txCodeSha256 ? 'tx-code' : undefined
+      if (wrong) {
+        // Counted in the same write: guessing a short code, or trying a stolen one with another
+        // key, is bounded by maxAttempts, not by time.
+        this.#w('UPDATE credential_offers SET failed_attempts = failed_attempts + 1 WHERE code_sha256 = ?').run(codeSha256)
+        return { outcome: offer.failedAttempts + 1 >= options.maxAttempts ? 'burnt' : wrong, offer } as const
+      }
+      this.#w('UPDATE credential_offers SET redeemed_at = ? WHERE code_sha256 = ?').run(options.now, codeSha256)
+      this.#appendAudit(options.audit(offer))
+      return { outcome: 'redeemed', offer: { ...offer, redeemedAt: options.now } } as const
     })
   }
 

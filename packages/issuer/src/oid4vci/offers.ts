@@ -1,0 +1,87 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { agentIdError } from '@agentid/core'
+import type { Issuer } from '../issuer.js'
+import { canSee, hasRole, type Principal } from '../governance/principal.js'
+import type { CredentialOfferRecord } from '../store/issuer-store.js'
+
+/** OpenID4VCI 1.0 pre-authorized code grant type. */
+export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'
+/** The one credential configuration: agentid's entitlement credential as a W3C VC-JWT (VCDM 1.1). */
+export const ENTITLEMENT_CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
+
+/** What a credential offer gives the agent, and what its creator must pass on to it. */
+export interface CreatedOffer {
+  /** The Credential Offer object (OpenID4VCI section 4.1.1). */
+  readonly offer: Record<string, unknown>
+  /** `openid-credential-offer://?credential_offer=…` */
+  readonly uri: string
+  /** The transaction code, when asked for: sent to the agent by another channel than the offer. */
+  readonly txCode?: string
+  readonly expiresAt: string
+}
+
+const OFFER_TTL_DEFAULT = 600
+/** The longest an offer may live, in seconds. */
+export const OFFER_TTL_MAX = 86_400
+const TX_CODE_LENGTH = 6
+/** Most credentials one offer (or one credential token) names. */
+export const MAX_OFFER_CREDENTIALS = 64
+
+/**
+ * Creates a credential offer with a pre-authorized code for credentials of one agent. Admins
+ * offer any agent's, an owner those of agents they may see. The code is stored as a hash, lives
+ * `ttlSeconds` (default 600, at most a day), and is redeemed once, with the agent's key.
+ * @throws AgentIdError ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_INPUT_INVALID, ERR_CONFLICT (not live), ERR_STORE
+ */
+export async function createCredentialOffer(issuer: Issuer, credentialIds: readonly string[], by: Principal, options: { txCode?: boolean; ttlSeconds?: number } = {}): Promise<CreatedOffer> {
+  if (!hasRole(by, 'admin') && !hasRole(by, 'agent-owner')) throw agentIdError('ERR_FORBIDDEN', `${by.id} may not offer credentials: admin or agent-owner only`)
+  const credentials = [...new Set(credentialIds)]
+  if (credentials.length === 0 || credentials.length > MAX_OFFER_CREDENTIALS) throw agentIdError('ERR_INPUT_INVALID', `an offer is for 1 to ${MAX_OFFER_CREDENTIALS} credentials`)
+  const ttl = options.ttlSeconds ?? OFFER_TTL_DEFAULT
+  if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > OFFER_TTL_MAX) throw agentIdError('ERR_INPUT_INVALID', `an offer lives from 1 s to ${OFFER_TTL_MAX} s`)
+  const createdAt = issuer.now()
+  const nowSeconds = Math.floor(createdAt / 1000)
+  let subject: string | undefined
+  for (const id of credentials) {
+    const record = await issuer.store.getCredential(id)
+    const agent = record && (await issuer.store.getAgent(record.subject))
+    // What the principal may not see does not exist for them; the probe is on record.
+    if (record && agent && !hasRole(by, 'admin') && !canSee(by, agent)) await issuer.recordRefusal(by, 'credential.offer', id, { code: 'ERR_NOT_FOUND', message: `no credential ${id}` })
+    if (!record || !agent || (!hasRole(by, 'admin') && !canSee(by, agent))) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
+    if (subject !== undefined && record.subject !== subject) throw agentIdError('ERR_INPUT_INVALID', 'an offer is for credentials of one agent')
+    subject = record.subject
+    const renewable = record.renewUntil !== undefined && record.renewUntil > nowSeconds
+    if (record.status !== 'active' || (record.expires <= nowSeconds && !renewable)) throw agentIdError('ERR_CONFLICT', `credential ${id} is ${record.status === 'active' ? 'expired' : record.status}: nothing to offer`)
+  }
+  const code = randomBytes(32).toString('base64url')
+  const txCode = options.txCode ? String(randomInt(0, 10 ** TX_CODE_LENGTH)).padStart(TX_CODE_LENGTH, '0') : undefined
+  const record: CredentialOfferRecord = {
+    codeSha256: sha256(code), subject: subject!, credentials, ...(txCode !== undefined ? { txCodeSha256: sha256(txCode) } : {}),
+    failedAttempts: 0, createdBy: by.id, createdAt, expiresAt: createdAt + ttl * 1000,
+  }
+  await issuer.store.createOffer(record, {
+    actor: by.id, action: 'credential.offer', target: record.subject,
+    details: { credentials, expiresAt: record.expiresAt, txCode: txCode !== undefined, codeSha256: record.codeSha256 },
+  })
+  const offer = {
+    credential_issuer: issuer.publicUrl.replace(/\/$/, ''),
+    credential_configuration_ids: [ENTITLEMENT_CONFIGURATION],
+    grants: {
+      [PRE_AUTHORIZED_GRANT]: {
+        'pre-authorized_code': code,
+        ...(txCode !== undefined ? { tx_code: { input_mode: 'numeric', length: TX_CODE_LENGTH, description: 'the code your operator gave you beside this offer' } } : {}),
+      },
+    },
+  }
+  return {
+    offer,
+    uri: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`,
+    ...(txCode !== undefined ? { txCode } : {}),
+    expiresAt: new Date(record.expiresAt).toISOString(),
+  }
+}
+
+/** How pre-authorized codes and transaction codes are kept: SHA-256, hex. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
