@@ -77,7 +77,7 @@ describe('OAuth authorization server for agents (real service on 127.0.0.1)', fu
     const metadata = await (await fetch(`${t.url}/.well-known/oauth-authorization-server`)).json() as any
     assert.equal(metadata.issuer, t.url)
     assert.equal(metadata.token_endpoint, tokenUrl)
-    assert.deepEqual(metadata.grant_types_supported, [JWT_BEARER, TOKEN_EXCHANGE])
+    assert.deepEqual(metadata.grant_types_supported, [JWT_BEARER, TOKEN_EXCHANGE, 'urn:ietf:params:oauth:grant-type:pre-authorized_code'])
     assert.deepEqual(metadata.dpop_signing_alg_values_supported, ['EdDSA'])
     assert.equal(metadata.agentid_issuer_did, t.issuer.did)
     const jwks = await (await fetch(metadata.jwks_uri)).json() as any

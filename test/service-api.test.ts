@@ -21,6 +21,8 @@ interface Case {
   readonly statusFor?: (role: RoleName) => number | undefined
   /** An OAuth route: a form body, and RFC 6749 errors (`invalid_client` for 401 and 403). */
   readonly form?: Record<string, string>
+  /** A JSON route that answers errors as OAuth does (`{ error, error_description }`): the OpenID4VCI credential endpoint. */
+  readonly oauthErrors?: true
   /** Status without a token, when not 401 (a route a loopback client may call without one). */
   readonly noToken?: number
 }
@@ -60,6 +62,8 @@ const CASES: readonly Case[] = [
   { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: READERS, allowed: 404 },
   { route: 'GET /credentials/:id', path: '/credentials/urn:uuid:nope', access: READERS, allowed: 404 },
   { route: 'POST /credentials/:id/revoke', path: '/credentials/urn:uuid:nope/revoke', access: ['admin', 'security'], allowed: 404 },
+  { route: 'GET /credentials/:id/jwt', path: '/credentials/urn:uuid:nope/jwt', access: READERS, allowed: 404 },
+  { route: 'POST /credentials/:id/offer', path: '/credentials/urn:uuid:nope/offer', access: ['admin', 'agent-owner'], allowed: 404 },
   { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /delegations', path: '/delegations', access: ['admin', 'agent-owner', 'agent'], allowed: 400, body: { chain: ['x', 'y'] } },
@@ -82,6 +86,9 @@ const CASES: readonly Case[] = [
   { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
   { route: 'GET /.well-known/oauth-authorization-server', path: '/.well-known/oauth-authorization-server', access: 'public', allowed: 200 },
   { route: 'GET /oauth/jwks', path: '/oauth/jwks', access: 'public', allowed: 200 },
+  { route: 'GET /.well-known/openid-credential-issuer', path: '/.well-known/openid-credential-issuer', access: 'public', allowed: 200 },
+  { route: 'POST /oid4vci/nonce', path: '/oid4vci/nonce', access: 'public', allowed: 200 },
+  { route: 'POST /oid4vci/credential', path: '/oid4vci/credential', access: 'public', allowed: 401, body: {}, oauthErrors: true },
   { route: 'GET /oauth/authorize', path: '/oauth/authorize', access: 'public', allowed: 400 },
   { route: 'POST /oauth/token', path: '/oauth/token', access: 'public', allowed: 400, form: { grant_type: 'client_credentials' } },
   { route: 'POST /oauth/introspect', path: '/oauth/introspect', access: ['admin', 'security', 'auditor', 'reporter'], allowed: 200, form: { token: 'not-a-token' } },
@@ -164,7 +171,7 @@ describe('issuer service API', function () {
             ? await t.call(role && t.tokens[role], 'POST', c.path, new URLSearchParams(c.form).toString(), { 'content-type': 'application/x-www-form-urlencoded' })
             : await t.call(role && t.tokens[role], c.route.split(' ')[0]!, c.path, c.body)
           assert.equal(status, expectedStatus(c, role), `${c.route} as ${role ?? 'no token'}: ${JSON.stringify(body)}`)
-          const code = c.form ? String(body.error_description ?? '').split(':')[0] : body.error?.code
+          const code = c.form || c.oauthErrors ? String(body.error_description ?? '').split(':')[0] : body.error?.code
           if (status === 401) assert.equal(code, 'ERR_UNAUTHORIZED')
           if (status === 403) assert.equal(code, 'ERR_FORBIDDEN')
         }

@@ -181,7 +181,7 @@ export class CredentialIssuer {
   async credential(authorization: string | undefined, dpop: string | undefined, body: unknown): Promise<{ agent: string; credential: string; id: string; renewed: boolean }> {
     const nowSeconds = Math.floor(this.#now() / 1000)
     const token = step('invalid_token', 401, () => {
-      if (authorization === undefined || !authorization.startsWith('DPoP ')) throw agentIdError('ERR_TOKEN_INVALID', 'send the access token as Authorization: DPoP <token>')
+      if (authorization === undefined || !authorization.startsWith('DPoP ')) throw agentIdError('ERR_UNAUTHORIZED', 'send the access token as Authorization: DPoP <token> (from the token endpoint)')
       return authorization.slice(5).trim()
     })
     const grant = step('invalid_token', 401, () => this.#checkToken(token, nowSeconds))
