@@ -22,5 +22,5 @@ export { bodyHash, PROOF_TYPE, readProof, signProof } from './mutual/request-pro
 export type { ProofClaims } from './mutual/request-proof.js'
 export { createDpopProof, createJwtBearerAssertion } from './oauth/dpop.js'
 export type { DpopProofOptions, JwtBearerAssertionOptions } from './oauth/dpop.js'
-export { createCredentialKeeper, KEY_PROOF_TYPE } from './credentials/credential-keeper.js'
+export { createCredentialKeeper, createKeyProof, KEY_PROOF_TYPE } from './credentials/credential-keeper.js'
 export type { CredentialKeeper, CredentialKeeperOptions, HeldCredential } from './credentials/credential-keeper.js'

@@ -11,6 +11,12 @@ const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
 const CREDENTIAL_LIMITS = { maxLength: 64 * 1024, maxDepth: 12 }
 
+/** An OpenID4VCI `jwt` key proof (Appendix F.1): the agent's key over the issuer's `c_nonce`. */
+export function createKeyProof(key: AgentKey, options: { readonly audience: string; readonly nonce: string; readonly iat?: number }): string {
+  const header = encodeBase64url(JSON.stringify({ typ: KEY_PROOF_TYPE, alg: 'EdDSA', kid: key.keyId }))
+  return signCompact(key, header, { iss: key.did, aud: options.audience, iat: options.iat ?? Math.floor(Date.now() / 1000), nonce: options.nonce, jti: randomUUID() })
+}
+
 /** A credential the keeper holds. */
 export interface HeldCredential {
   readonly id: string
@@ -139,8 +145,7 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
     const nonceResponse = await http(d.nonceEndpoint, { method: 'POST' })
     const { c_nonce: nonce } = (await nonceResponse.json()) as { c_nonce?: unknown }
     if (!nonceResponse.ok || typeof nonce !== 'string') throw agentIdError('ERR_SERVICE_UNREACHABLE', `${d.nonceEndpoint} gave no c_nonce`)
-    const header = encodeBase64url(JSON.stringify({ typ: KEY_PROOF_TYPE, alg: 'EdDSA', kid: key.keyId }))
-    const proof = signCompact(key, header, { iss: key.did, aud: issuer, iat: seconds(), nonce, jti: randomUUID() })
+    const proof = createKeyProof(key, { audience: issuer, nonce, iat: seconds() })
     const response = await http(d.credentialEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `DPoP ${accessToken}`, dpop: createDpopProof(key, { method: 'POST', url: d.credentialEndpoint, accessToken, iat: seconds() }) },
