@@ -192,7 +192,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
         'grant --resource', 'grant --action', 'grant --constraint', 'request --resource', 'request --action', 'request --constraint',
         'delegate --resource', 'delegate --action', 'delegate --constraint', 'present --credential',
         'verify --trust', 'verify --status-list', 'inspect --trust', 'inspect --status-list',
-        'audit verify --checkpoint', 'credential list --status',
+        'audit verify --checkpoint', 'credential list --status', 'credential offer --also',
       ])
       const bash = (await run('completion', 'bash')).stdout
       // The third table of the script: the options that take a value, per command.
@@ -272,7 +272,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
         return replies.filter((w) => w !== '')
       }
       assert.deepEqual(complete(['agentid', 'cred']), ['credential'])
-      assert.deepEqual(complete(['agentid', 'credential', '']), ['list', 'show'])
+      assert.deepEqual(complete(['agentid', 'credential', '']), ['list', 'show', 'offer', 'jwt'])
       assert.deepEqual(complete(['agentid', '--home', 'x', 'status', 'p']), ['publish'])
       assert.deepEqual(complete(['agentid', 'agent', 'register', botDid, '--k']), ['--kind'])
       assert.deepEqual(complete(['agentid', 'request', 's']), ['show'])
@@ -305,7 +305,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
         assert.equal(registered, 'registered: _agentid')
         return offered!.split(' ')
       }
-      assert.deepEqual(complete(['agentid', 'credential', '']), ['list', 'show'])
+      assert.deepEqual(complete(['agentid', 'credential', '']), ['list', 'show', 'offer', 'jwt'])
       assert.deepEqual(complete(['agentid', '--home', 'x', 'status', 'p']), ['publish'])
       assert.ok(complete(['agentid', 'agent', 'register', botDid, '--k']).includes('--kind'))
       assert.deepEqual(complete(['agentid', 'grant', botDid, '--out', '']), ['FILES'])

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
-import { createCredentialKeeper, createDpopProof, createJwtBearerAssertion, generateAgentKey, KEY_PROOF_TYPE, type AgentKey, type CredentialKeeper } from '@agentid/agent'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { agentKeyFromSeed, createCredentialKeeper, createDpopProof, createJwtBearerAssertion, generateAgentKey, KEY_PROOF_TYPE, type AgentKey, type CredentialKeeper } from '@agentid/agent'
+import { startLineProcess } from '../scripts/line-process.mjs'
 import { policyToJson, DEFAULT_POLICY } from '@agentid/issuer'
 import { signRaw } from './support/tokens.js'
 import { startTestService, type TestService } from './support/service.js'
@@ -13,6 +16,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const PRE_AUTHORIZED = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'
 const CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
 const MCP = 'http://127.0.0.1:9/mcp'
+const KEEPER = fileURLToPath(new URL('../scripts/keeper-agent-process.mjs', import.meta.url))
 
 function policy(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -37,8 +41,7 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     await t.close()
   })
 
-  async function enrol(name: string, grant: Record<string, unknown> = {}): Promise<{ key: AgentKey; id: string; jwt: string }> {
-    const key = generateAgentKey()
+  async function enrol(name: string, grant: Record<string, unknown> = {}, key: AgentKey = generateAgentKey()): Promise<{ key: AgentKey; id: string; jwt: string }> {
     const registered = await t.call(t.tokens.admin, 'POST', '/agents', { did: key.did, name, kind: 'company', owner: 'ops' })
     assert.equal(registered.status, 201, JSON.stringify(registered.body))
     const granted = await t.call(t.tokens.admin, 'POST', '/requests', { subject: key.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttl: '60s', renewableFor: '1h', ...grant })
@@ -53,6 +56,15 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     const answer = await t.call(token, 'POST', `/credentials/${encodeURIComponent(id)}/offer`, body)
     assert.equal(answer.status, 201, JSON.stringify(answer.body))
     return answer.body as { offer: any; uri: string; txCode?: string; expiresAt: string }
+  }
+
+  // A renewal refused: thrown when nothing valid is left, else reported while the keeper keeps
+  // what is still valid.
+  async function refusedRenewal(key: AgentKey, code: string): Promise<void> {
+    const reported: string[] = []
+    const keeper = keeperOf(key, { onError: (e) => reported.push(e.code) })
+    const thrown = await keeper.refresh().then(() => undefined, (error: { code?: string }) => error.code)
+    assert.deepEqual([thrown ?? reported[0]], [code], `thrown ${thrown}, reported ${reported.join(', ')}`)
   }
 
   async function rejects(work: Promise<unknown>, code: string): Promise<void> {
@@ -171,34 +183,39 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     assert.equal((await t.call(undefined, 'POST', `/credentials/${encodeURIComponent(id)}/offer`, {})).status, 401)
   })
 
-  it('renews 20 times across short lifetimes with no moment without a valid credential', async () => {
-    const { key, id } = await enrol('renewing', { renewableFor: '30m' })
-    const keeper = keeperOf(key)
-    await keeper.redeemOffer((await offer(id)).uri)
-    const seen = new Set<string>([id])
-    let renewals = 0
-    // Step the clock 5 s at a time; at every step the agent holds a credential valid then.
-    const end = clock + 25 * 60_000
-    while (clock < end) {
-      clock += 5_000
-      const due = keeper.nextRenewal()!
-      if (due <= clock) await keeper.tick()
-      const valid = keeper.credentials()
-      assert.ok(valid.length >= 1, `no valid credential at ${new Date(clock).toISOString()}`)
-      for (const c of valid) if (!seen.has(c.id)) {
-        seen.add(c.id)
-        renewals += 1
+  it('renews 20 times across short lifetimes with no moment without a valid credential (the agent in its own process)', async () => {
+    const seed = randomBytes(32)
+    const agent = await startLineProcess<{ did: string }>(KEEPER, { PATH: process.env.PATH, AGENTID_KEEPER: JSON.stringify({ seed: seed.toString('hex'), issuer: t.url, now: clock }) })
+    try {
+      const key = agentKeyFromSeed(seed)
+      assert.equal(agent.info.did, key.did)
+      const { id } = await enrol('renewing', { renewableFor: '30m' }, key)
+      const redeemed = await agent.request({ now: clock, redeem: { offer: (await offer(id)).uri } }) as { held: Array<{ id: string }> }
+      assert.deepEqual(redeemed.held.map((c) => c.id), [id])
+      const seen = new Set<string>([id])
+      // Step the clock 5 s at a time; at every step the agent holds a credential valid then.
+      const end = clock + 25 * 60_000
+      while (clock < end) {
+        clock += 5_000
+        const answer = await agent.request({ now: clock, tick: true }) as { held: Array<{ id: string; notBefore: number; expires: number }>; errors: string[]; error?: unknown }
+        assert.equal(answer.error, undefined, JSON.stringify(answer))
+        assert.deepEqual(answer.errors, [])
+        assert.ok(answer.held.some((c) => c.notBefore * 1000 <= clock && c.expires * 1000 > clock), `no valid credential at ${new Date(clock).toISOString()}`)
+        for (const c of answer.held) seen.add(c.id)
       }
+      const renewals = seen.size - 1
+      assert.ok(renewals >= 20, `${renewals} renewals`)
+      // Each renewal is a new credential with its own status entry, audited as a renewal of the one before.
+      const records = await t.issuer.store.listCredentials({ subject: key.did })
+      assert.equal(records.length, renewals + 1)
+      assert.equal(new Set(records.map((r) => `${r.listId}#${r.index}`)).size, records.length)
+      const renewed = (await t.issuer.store.readAudit()).filter((e) => e.action === 'credential.renew' && records.some((r) => r.id === e.target))
+      assert.equal(renewed.length, renewals)
+      for (const e of renewed) assert.ok(records.some((r) => r.id === (e.details as { renews: string }).renews))
+      assert.ok(records.every((r) => r.expires <= records[0]!.renewUntil!), 'never past the approved window')
+    } finally {
+      agent.stop()
     }
-    assert.ok(renewals >= 20, `${renewals} renewals`)
-    // Each renewal is a new credential with its own status entry, audited as a renewal of the one before.
-    const records = await t.issuer.store.listCredentials({ subject: key.did })
-    assert.equal(records.length, renewals + 1)
-    assert.equal(new Set(records.map((r) => `${r.listId}#${r.index}`)).size, records.length)
-    const renewed = (await t.issuer.store.readAudit()).filter((e) => e.action === 'credential.renew' && records.some((r) => r.id === e.target))
-    assert.equal(renewed.length, renewals)
-    for (const e of renewed) assert.ok(records.some((r) => r.id === (e.details as { renews: string }).renews))
-    assert.ok(records.every((r) => r.expires <= records[0]!.renewUntil!), 'never past the approved window')
   })
 
   it('gives the same credential back before half its life: renewal never multiplies credentials', async () => {
@@ -262,16 +279,18 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
 
   it('refuses renewal once the policy in force would not grant it so', async () => {
     const { key } = await enrol('policy-change')
-    const keeper = keeperOf(key)
-    await keeper.refresh()
-    // The resource now needs an approval this grant never had.
-    await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'medium', maxTtl: '30d' }] }), 'test')
-    clock += 31_000
-    await rejects(keeper.refresh(), 'ERR_APPROVAL_REQUIRED')
-    // Or allows it for less time than the credential lives.
-    await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'low', maxTtl: '30s' }] }), 'test')
-    await rejects(keeper.refresh(), 'ERR_NOT_RENEWABLE')
-    await t.issuer.setPolicy(policy(), 'test')
+    await keeperOf(key).refresh()
+    try {
+      // The resource now needs an approval this grant never had.
+      await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'medium', maxTtl: '30d' }] }), 'test')
+      clock += 31_000
+      await refusedRenewal(key, 'ERR_APPROVAL_REQUIRED')
+      // Or allows it for less time than the credential lives.
+      await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'low', maxTtl: '30s' }] }), 'test')
+      await refusedRenewal(key, 'ERR_NOT_RENEWABLE')
+    } finally {
+      await t.issuer.setPolicy(policy(), 'test')
+    }
   })
 
   it('refuses key proofs over a stale or reused nonce, by another key, or for another audience', async () => {

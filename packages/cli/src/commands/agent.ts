@@ -22,7 +22,6 @@ const path = (did: string): string => `/agents/${encodeURIComponent(did)}`
 
 export function registerAgent(program: Command, ctx: CommandContext): void {
   const agent = program.command('agent').description('agent identities: keys, enrolment, inventory, collecting and renewing credentials')
-  registerAgentCredentials(agent, ctx)
 
   agent
     .command('keygen')
@@ -127,4 +126,5 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
           ...c.delegations.map((d) => `    delegated ${d.id}: ${d.delegator} -> ${d.delegate} until ${d.expires}`),
         ])].join('\n'))
     })
+  registerAgentCredentials(agent, ctx)
 }

@@ -35,28 +35,6 @@ export function registerCredential(program: Command, ctx: CommandContext): void 
   const credential = program.command('credential').description('credentials the issuer has issued: records, JWTs, offers for their agents')
 
   credential
-    .command('offer <id>')
-    .description("an OpenID4VCI credential offer for the credential's agent to redeem once with its key (agentid agent fetch --offer): admins, and owners for their agents")
-    .option('--also <id>', 'another credential of the same agent in the same offer (repeatable)', collect)
-    .option('--tx-code', 'require a transaction code: printed beside the offer, to send the agent by another channel')
-    .option('--ttl <duration>', 'how long the offer may be redeemed (default 10m, at most 24h)')
-    .addHelpText('after', '\nExample:\n  agentid credential offer urn:uuid:... --tx-code --ttl 30m')
-    .action(async (id: string, opts: { also?: string[]; txCode?: boolean; ttl?: string }) => {
-      const body = { ...(opts.also ? { also: opts.also.map(checkCredentialId) } : {}), ...(opts.txCode ? { txCode: true } : {}), ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) }
-      const created = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(checkCredentialId(id))}/offer`, body)).body as { uri: string; txCode?: string; expiresAt: string }
-      ctx.out().result(created, () => created.uri)
-      ctx.out().note(`redeemable once until ${created.expiresAt}${created.txCode !== undefined ? `; transaction code ${created.txCode} (send it by another channel)` : ''}`)
-    })
-
-  credential
-    .command('jwt <id>')
-    .description('the credential as issued (VC-JWT), to hand it to its agent again (agents fetch their own: agentid agent fetch)')
-    .action(async (id: string) => {
-      const { jwt } = (await (await ctx.api()).call('GET', `/credentials/${encodeURIComponent(checkCredentialId(id))}/jwt`)).body as { jwt: string }
-      ctx.out().result({ id, jwt }, () => jwt)
-    })
-
-  credential
     .command('list')
     .description('list credentials, newest last, with their state and time left')
     .option('--agent <did>', 'only those of this agent (an agent owner must give it)')
@@ -89,6 +67,28 @@ export function registerCredential(program: Command, ctx: CommandContext): void 
       const c = (await (await ctx.api()).call('GET', `/credentials/${encodeURIComponent(checkCredentialId(id))}`)).body as CredentialView
       const now = Date.now()
       ctx.out().result({ ...c, state: credentialState(c, now) }, () => credentialLines(c, now).join('\n'))
+    })
+
+  credential
+    .command('offer <id>')
+    .description("an OpenID4VCI credential offer for the credential's agent to redeem once with its key (agentid agent fetch --offer): admins, and owners for their agents")
+    .option('--also <id>', 'another credential of the same agent in the same offer (repeatable)', collect)
+    .option('--tx-code', 'require a transaction code: printed beside the offer, to send the agent by another channel')
+    .option('--ttl <duration>', 'how long the offer may be redeemed (default 10m, at most 24h)')
+    .addHelpText('after', '\nExample:\n  agentid credential offer urn:uuid:... --tx-code --ttl 30m')
+    .action(async (id: string, opts: { also?: string[]; txCode?: boolean; ttl?: string }) => {
+      const body = { ...(opts.also ? { also: opts.also.map(checkCredentialId) } : {}), ...(opts.txCode ? { txCode: true } : {}), ...(opts.ttl !== undefined ? { ttl: opts.ttl } : {}) }
+      const created = (await (await ctx.api()).call('POST', `/credentials/${encodeURIComponent(checkCredentialId(id))}/offer`, body)).body as { uri: string; txCode?: string; expiresAt: string }
+      ctx.out().result(created, () => created.uri)
+      ctx.out().note(`redeemable once until ${created.expiresAt}${created.txCode !== undefined ? `; transaction code ${created.txCode} (send it by another channel)` : ''}`)
+    })
+
+  credential
+    .command('jwt <id>')
+    .description('the credential as issued (VC-JWT), to hand it to its agent again (agents fetch their own: agentid agent fetch)')
+    .action(async (id: string) => {
+      const { jwt } = (await (await ctx.api()).call('GET', `/credentials/${encodeURIComponent(checkCredentialId(id))}/jwt`)).body as { jwt: string }
+      ctx.out().result({ id, jwt }, () => jwt)
     })
 }
 
