@@ -7,13 +7,14 @@ import { readAgentIdExtension, type AgentIdExtensionParams } from './extension.j
 export const MAX_CARD_LENGTH = 256 * 1024
 const MAX_SIGNATURES = 8
 const MAX_PROTECTED = 2048
-// Members that would name or carry another key, or change how the JWS is processed: refused as in
-// every agentid JWS (docs/verification.md). `jku` is allowed (A2A spec 8.4.2, MAY) and never
-// fetched: the key is the did:key the `kid` names.
-const FORBIDDEN_PROTECTED = ['jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip']
+// The protected header holds alg, typ, kid and, optionally, jku (A2A spec 8.4.2) and nothing else:
+// members that would carry another key or change how the JWS is read (jwk, x5c, crit, b64, ...)
+// are refused as in every agentid JWS (docs/verification.md). `jku` is never fetched: the key is
+// the did:key the `kid` names.
+const PROTECTED_MEMBERS = new Set(['alg', 'typ', 'kid', 'jku'])
 // Members that only count when protected: an unprotected header carrying them is refused, so that
 // no verifier reads an unsigned key hint.
-const FORBIDDEN_UNPROTECTED = ['alg', 'kid', 'typ', 'jku', ...FORBIDDEN_PROTECTED]
+const FORBIDDEN_UNPROTECTED = ['alg', 'kid', 'typ', 'jku', 'jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip']
 
 /** Options of {@link verifyAgentCard}. */
 export interface VerifyAgentCardOptions {
@@ -72,8 +73,8 @@ function checkSignature(entry: unknown, index: number, payload: string): string 
   const parsed = parseStrictJson(decodeBase64url(encoded, 'ERR_JWS_MALFORMED', `${at}.protected`).toString('utf8'), { maxLength: MAX_PROTECTED, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${at}.protected`)
   if (!isObject(parsed)) throw agentIdError('ERR_JWS_MALFORMED', `${at}.protected must be a JSON object`)
   if (parsed.alg !== 'EdDSA') throw agentIdError('ERR_JWS_ALG', `${at}: alg must be EdDSA, not ${JSON.stringify(parsed.alg)}`)
-  const bad = Object.keys(parsed).find((k) => FORBIDDEN_PROTECTED.includes(k))
-  if (bad !== undefined) throw agentIdError('ERR_JWS_HEADER', `${at}: header member "${bad}" is not accepted`)
+  const bad = Object.keys(parsed).find((k) => !PROTECTED_MEMBERS.has(k))
+  if (bad !== undefined) throw agentIdError('ERR_JWS_HEADER', `${at}: protected header member "${bad}" is not accepted`)
   // A2A spec 8.4.2: typ MUST be present and SHOULD be "JOSE"; media types are case-insensitive.
   if (typeof parsed.typ !== 'string' || !/^(application\/)?jose(\+json)?$/i.test(parsed.typ)) throw agentIdError('ERR_JWS_HEADER', `${at}: typ must be "JOSE"`)
   if (parsed.jku !== undefined && typeof parsed.jku !== 'string') throw agentIdError('ERR_JWS_HEADER', `${at}: jku must be a URL`)
