@@ -1,5 +1,5 @@
 // An A2A agent in its own process for tests and benches: an @a2a-js/sdk server (express,
-// JSON-RPC) behind @agentid/a2a's guard, publishing its signed Agent Card. It answers a message
+// JSON-RPC and HTTP+JSON) behind @agentid/a2a's guard, publishing its signed Agent Card. It answers a message
 // with who asked (the peer DID the guard verified) and what they said. One JSON command per line
 // on stdin, one JSON answer per line on stdout; first line { ready, url, did }.
 // Configuration: AGENTID_A2A (JSON: { key, credentials, issuer, origin, events?, requirePeer?,
@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto'
 import express from 'express'
 import { AGENT_CARD_PATH as SDK_CARD_PATH } from '@a2a-js/sdk'
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server'
-import { agentCardHandler, jsonRpcHandler } from '@a2a-js/sdk/server/express'
+import { agentCardHandler, jsonRpcHandler, restHandler } from '@a2a-js/sdk/server/express'
 import { createMutualAgent, loadAgentKey } from '@agentid/agent'
 import { httpStatusLists, subscribeStatusEvents } from '@agentid/verifier'
 import { a2aMutualGuard, agentIdExtension, agentIdUserBuilder, signAgentCard } from '@agentid/a2a'
@@ -45,7 +45,10 @@ const url = `http://127.0.0.1:${server.address().port}`
 const card = signAgentCard({
   name: 'CRM agent',
   description: 'Answers questions about customers',
-  supportedInterfaces: [{ url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' }],
+  supportedInterfaces: [
+    { url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
+    { url: `${url}/a2a/rest`, protocolBinding: 'HTTP+JSON', tenant: '', protocolVersion: '1.0' },
+  ],
   provider: { organization: 'agentid tests', url: 'https://agentid.dev' },
   version: '1.0.0',
   capabilities: { streaming: false, pushNotifications: false, extensions: [agentIdExtension({ did: key.did, skills: config.skills ?? {} })], extendedAgentCard: false },
@@ -72,6 +75,7 @@ const requestHandler = new DefaultRequestHandler(card, new InMemoryTaskStore(), 
 app.use(`/${SDK_CARD_PATH}`, agentCardHandler({ agentCardProvider: requestHandler }))
 app.use(a2aMutualGuard(mutual, config.require ? { require: config.require } : {}))
 app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler, userBuilder: agentIdUserBuilder }))
+app.use('/a2a/rest', restHandler({ requestHandler, userBuilder: agentIdUserBuilder }))
 
 if (subscription) await subscription.ready
 process.stdout.write(`${JSON.stringify({ ready: true, url, did: key.did })}\n`)

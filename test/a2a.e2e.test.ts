@@ -6,7 +6,7 @@ import { createMutualAgent, generateAgentKey, HANDSHAKE_PATH, saveAgentKey, type
 import { httpStatusLists, subscribeStatusEvents, type StatusSubscription } from '@agentid/verifier'
 import { a2aMutualFetch, AGENTID_EXTENSION_URI, fetchAgentCard, verifyAgentCard } from '@agentid/a2a'
 import { Role, type AgentCard, type Message } from '@a2a-js/sdk'
-import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client'
+import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client'
 import { noApprovalPolicy } from './support/policies.js'
 import { startTestService, type TestService } from './support/service.js'
 import { startA2aAgentProcess, type A2aAgentProcess } from './support/a2a-agent-process.js'
@@ -171,6 +171,15 @@ describe('A2A: signed Agent Cards and the agentid mutual extension, with @a2a-js
       const covered = verifyAgentCard(card.card, { credentials: { presentation: session.presentation, authorize: (_p, request) => reporting.authorize(session, request) } })
       assert.ok(covered.ok, covered.ok ? '' : `${covered.code} ${covered.message}`)
       assert.deepEqual(Object.keys(covered.skills ?? {}), ['customer-lookup'])
+    })
+
+    it('the same over the HTTP+JSON (REST) transport: a verified call goes through, an unverified one is refused', async () => {
+      const reporting = await clientAgent('reporting')
+      const card = await fetchAgentCard(crm.url, { expectDid: crm.did })
+      const rest = (fetchImpl: typeof fetch) => new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new RestTransportFactory({ fetchImpl })], preferredTransports: ['HTTP+JSON'] })).createFromAgentCard(card.card as AgentCard)
+      const client = await rest(a2aMutualFetch(reporting, { expectPeer: card.did }))
+      assert.equal(replyText(await send(client, 'over rest')), `${keys.reporting.did} said: over rest`)
+      await assert.rejects(send(await rest(fetch), 'plain'), /401|ERR_UNAUTHORIZED|complete a handshake/)
     })
 
     it('a caller revoked at the issuer mid-session is refused on its next request (ERR_VC_REVOKED), once the server has the pushed status', async () => {
