@@ -176,7 +176,7 @@ describe('A2A: signed Agent Cards and the agentid mutual extension, with @a2a-js
     it('the same over the HTTP+JSON (REST) transport: a verified call goes through, an unverified one is refused', async () => {
       const reporting = await clientAgent('reporting')
       const card = await fetchAgentCard(crm.url, { expectDid: crm.did })
-      const rest = (fetchImpl: typeof fetch) => new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new RestTransportFactory({ fetchImpl })], preferredTransports: ['HTTP+JSON'] })).createFromAgentCard(card.card as AgentCard)
+      const rest = (fetchImpl: typeof fetch) => new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new RestTransportFactory({ fetchImpl })], preferredTransports: ['HTTP+JSON'] })).createFromAgentCard(card.card as unknown as AgentCard)
       const client = await rest(a2aMutualFetch(reporting, { expectPeer: card.did }))
       assert.equal(replyText(await send(client, 'over rest')), `${keys.reporting.did} said: over rest`)
       await assert.rejects(send(await rest(fetch), 'plain'), /401|ERR_UNAUTHORIZED|complete a handshake/)
