@@ -1,9 +1,11 @@
 // An A2A agent in its own process for tests and benches: an @a2a-js/sdk server (express,
 // JSON-RPC and HTTP+JSON) behind @agentid/a2a's guard, publishing its signed Agent Card. It answers a message
 // with who asked (the peer DID the guard verified) and what they said. One JSON command per line
-// on stdin, one JSON answer per line on stdout; first line { ready, url, did }.
+// on stdin, one JSON answer per line on stdout; first line { ready, url, did }. It also calls
+// other A2A agents on command: { id, call: { url, text, expectDid? } } answers { reply } or
+// { error: { code, message } } (their card verified, then the SDK's client through a2aMutualFetch).
 // Configuration: AGENTID_A2A (JSON: { key, credentials, issuer, origin, events?, requirePeer?,
-// skills?, require? }). Commands: { id, fetches: true } answers how many status-list refreshes
+// skills?, require?, name? }). Commands: { id, fetches: true } answers how many status-list refreshes
 // this agent has completed (list stored); { id, waitFetches: n } answers once it has completed n
 // (an event, not a timer: a revocation's push makes the agent refresh its list).
 import { createInterface } from 'node:readline'
@@ -14,7 +16,8 @@ import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sd
 import { agentCardHandler, jsonRpcHandler, restHandler } from '@a2a-js/sdk/server/express'
 import { createMutualAgent, loadAgentKey } from '@agentid/agent'
 import { httpStatusLists, subscribeStatusEvents } from '@agentid/verifier'
-import { a2aMutualGuard, agentIdExtension, agentIdUserBuilder, signAgentCard } from '@agentid/a2a'
+import { ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client'
+import { a2aMutualFetch, a2aMutualGuard, agentIdExtension, agentIdUserBuilder, fetchAgentCard, signAgentCard } from '@agentid/a2a'
 
 const config = JSON.parse(process.env.AGENTID_A2A)
 const key = await loadAgentKey(config.key)
@@ -43,7 +46,7 @@ const server = await new Promise((resolve) => {
 })
 const url = `http://127.0.0.1:${server.address().port}`
 const card = signAgentCard({
-  name: 'CRM agent',
+  name: config.name ?? 'CRM agent',
   description: 'Answers questions about customers',
   supportedInterfaces: [
     { url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
@@ -80,9 +83,33 @@ app.use('/a2a/rest', restHandler({ requestHandler, userBuilder: agentIdUserBuild
 if (subscription) await subscription.ready
 process.stdout.write(`${JSON.stringify({ ready: true, url, did: key.did })}\n`)
 
+// As a client: the peer's card verified, then the SDK's client through the agentid extension.
+const peers = new Map()
+async function call({ url: peerUrl, text, expectDid }) {
+  let client = peers.get(`${peerUrl} ${expectDid}`)
+  if (!client) {
+    const card = await fetchAgentCard(peerUrl, expectDid ? { expectDid } : {})
+    const fetchImpl = a2aMutualFetch(mutual, { expectPeer: card.did })
+    client = await new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { transports: [new JsonRpcTransportFactory({ fetchImpl })] })).createFromAgentCard(card.card)
+    peers.set(`${peerUrl} ${expectDid}`, client)
+  }
+  const message = {
+    messageId: randomUUID(), role: 1, contextId: '', taskId: '', extensions: [], metadata: {}, referenceTaskIds: [],
+    parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
+  }
+  const reply = await client.sendMessage({ tenant: '', message, configuration: undefined, metadata: {} })
+  return reply.parts[0].content.value
+}
+
 for await (const line of createInterface({ input: process.stdin })) {
-  const { id, fetches: ask, waitFetches } = JSON.parse(line)
+  const { id, fetches: ask, waitFetches, call: toCall } = JSON.parse(line)
   if (ask) process.stdout.write(`${JSON.stringify({ id, fetches })}\n`)
+  else if (toCall) {
+    void call(toCall).then(
+      (reply) => process.stdout.write(`${JSON.stringify({ id, reply })}\n`),
+      (error) => process.stdout.write(`${JSON.stringify({ id, error: { code: error.code ?? 'ERR_INPUT_INVALID', message: error.message } })}\n`),
+    )
+  }
   else if (waitFetches !== undefined) {
     void new Promise((resolve) => (fetches >= waitFetches ? resolve() : waiters.push({ n: waitFetches, resolve }))).then(() => process.stdout.write(`${JSON.stringify({ id, fetches })}\n`))
   }

@@ -173,6 +173,23 @@ describe('A2A: signed Agent Cards and the agentid mutual extension, with @a2a-js
       assert.deepEqual(Object.keys(covered.skills ?? {}), ['customer-lookup'])
     })
 
+    it('two A2A agent processes call each other: each verifies the other\'s card and shakes hands, each sees the other\'s DID', async () => {
+      await saveAgentKey(join(dir, 'reporting.key'), keys.reporting)
+      const reporting = await startA2aAgentProcess({
+        name: 'Reporting agent', key: join(dir, 'reporting.key'), credentials: [jwts.reporting], issuer: t.issuer.did, origin: t.url, events: `${t.url}/status/events`,
+        requirePeer: { resource: 'mesh:agents', action: 'connect' },
+      })
+      try {
+        assert.deepEqual(await reporting.call(crm.url, 'from reporting', crm.did).then((r) => r.reply ?? r.error), `${keys.reporting.did} said: from reporting`)
+        assert.deepEqual(await crm.call(reporting.url, 'from crm', reporting.did).then((r) => r.reply ?? r.error), `${keys.crm.did} said: from crm`)
+        // A card that is not the DID the caller expects: refused before any message.
+        const wrong = await crm.call(reporting.url, 'to the wrong agent', keys.mallory.did)
+        assert.equal(wrong.error?.code, 'ERR_CARD_SIGNER')
+      } finally {
+        reporting.stop()
+      }
+    })
+
     it('the same over the HTTP+JSON (REST) transport: a verified call goes through, an unverified one is refused', async () => {
       const reporting = await clientAgent('reporting')
       const card = await fetchAgentCard(crm.url, { expectDid: crm.did })

@@ -10,6 +10,8 @@ export interface A2aAgentProcess {
   fetches(): Promise<number>
   /** Resolves once the agent has completed `n` status-list refreshes (an event, not a timer). */
   waitFetches(n: number): Promise<number>
+  /** Has this agent send a message to another A2A agent (its card verified, the handshake first when needed). */
+  call(url: string, text: string, expectDid?: string): Promise<{ reply?: string; error?: { code: string; message: string } }>
   stop(): void
 }
 
@@ -21,6 +23,7 @@ export async function startA2aAgentProcess(config: Record<string, unknown>): Pro
     did: child.info.did,
     fetches: async () => ((await child.request({ fetches: true })) as { fetches: number }).fetches,
     waitFetches: async (n) => ((await child.request({ waitFetches: n })) as { fetches: number }).fetches,
+    call: (url, text, expectDid) => child.request({ call: { url, text, ...(expectDid ? { expectDid } : {}) } }),
     stop: () => child.stop(),
   }
 }
