@@ -58,7 +58,8 @@ function refuse(res: ServerResponse, code: keyof typeof ERROR_CODES, message: st
  * target, exact body; replay, expiry, the peer's credentials' status checked now). Refusals are
  * those of `mutualHttpHandler` (docs/protocol.md): `401` with `WWW-Authenticate: AgentID …` and
  * `{"error":{"code","message"}}`, `403` for a peer that is not entitled, `429` for too many hellos.
- * Mount it before `jsonRpcHandler`/`restHandler` and use {@link agentIdUserBuilder} there.
+ * Mount it before `jsonRpcHandler`/`restHandler` and before any body parser (the proof covers the
+ * raw body), and use {@link agentIdUserBuilder} there.
  * The body it read is handed on parsed (`req.body`), as `express.json()` would.
  * @throws AgentIdError ERR_USAGE for hello limits that are not positive whole numbers
  */
