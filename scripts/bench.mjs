@@ -8,6 +8,7 @@
 // scripts/bench-mutual.mjs: handshake and per-request CPU of mutual verification (issue 5);
 // scripts/bench-oauth.mjs: token grants beside issuing, the MCP kit's CPU per call (issue 14);
 // scripts/bench-oid4vci.mjs: renewals by the OpenID4VCI credential endpoint beside issuing (issue 15);
+// scripts/bench-a2a.mjs: A2A Agent Card verifications per second (issue 15);
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
 // scripts/bench-serve-start.mjs: `agentid serve` from spawn to first answer (issue 19).
 // scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
@@ -164,6 +165,9 @@ async function main() {
   // Credential delivery: renewals issued by the OpenID4VCI credential endpoint beside issuing.
   const oid4vciBench = spawnSync(process.execPath, [join(dirname(self), 'bench-oid4vci.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (oid4vciBench.status !== 0) process.exitCode = 1
+  // A2A Agent Cards: card verifications per second beside the one Ed25519 check each needs.
+  const a2aBench = spawnSync(process.execPath, [join(dirname(self), 'bench-a2a.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (a2aBench.status !== 0) process.exitCode = 1
   // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
   const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (monitoringBench.status !== 0) process.exitCode = 1

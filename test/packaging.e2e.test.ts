@@ -22,7 +22,7 @@ const FULL = process.env.AGENTID_PACK_FULL === '1'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const FIXTURES = join(ROOT, 'test', 'packaging')
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
-const PACKAGES = ['core', 'verifier', 'agent', 'mcp', 'issuer', 'cli'] as const
+const PACKAGES = ['core', 'verifier', 'agent', 'mcp', 'a2a', 'issuer', 'cli'] as const
 type PackageName = (typeof PACKAGES)[number]
 
 /** What each tarball must hold besides package.json and README.md: its entry points and types. */
@@ -31,6 +31,7 @@ const MUST_HOLD: Record<PackageName, readonly string[]> = {
   verifier: ['dist/index.bundle.js', 'dist/index.d.ts'],
   agent: ['dist/index.bundle.js', 'dist/index.d.ts'],
   mcp: ['dist/index.js', 'dist/index.d.ts'],
+  a2a: ['dist/index.js', 'dist/index.d.ts'],
   issuer: ['dist/index.js', 'dist/index.d.ts'],
   cli: ['bin/agentid.js', 'dist/bin.bundle.js', 'dist/index.js', 'dist/index.d.ts'],
 }
@@ -213,7 +214,7 @@ describe('npm pack tarballs installed into a fresh project', function () {
     assert.match(runReadmeExample(dir, 'agent'), /^did:key:z6Mk\w+\ntrue true true\n$/)
   })
 
-  it(`all six with @agentid/issuer and @agentid/cli${FULL ? ', installed as a user does (better-sqlite3 compiled)' : ' (better-sqlite3 binary of the repository; AGENTID_PACK_FULL=1 compiles it)'}: the issuer, the agentid command, the types`, async () => {
+  it(`all seven with @agentid/issuer and @agentid/cli${FULL ? ', installed as a user does (better-sqlite3 compiled)' : ' (better-sqlite3 binary of the repository; AGENTID_PACK_FULL=1 compiles it)'}: the issuer, the agentid command, the types`, async () => {
     // npm 11 asks a project to allow the install scripts it runs: better-sqlite3's builds SQLite.
     const dir = freshProject('all', { allowScripts: { 'better-sqlite3': true } })
     projects.push(dir)
@@ -230,11 +231,14 @@ describe('npm pack tarballs installed into a fresh project', function () {
     // One copy of each @agentid package, and no second better-sqlite3 beside the one checked.
     const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> }
     const copies = Object.keys(lock.packages).filter((k) => /node_modules\/(@agentid\/[^/]+|better-sqlite3)$/.test(k)).sort()
-    assert.deepEqual(copies, ['node_modules/@agentid/agent', 'node_modules/@agentid/cli', 'node_modules/@agentid/core', 'node_modules/@agentid/issuer', 'node_modules/@agentid/mcp', 'node_modules/@agentid/verifier', 'node_modules/better-sqlite3'])
+    assert.deepEqual(copies, ['node_modules/@agentid/a2a', 'node_modules/@agentid/agent', 'node_modules/@agentid/cli', 'node_modules/@agentid/core', 'node_modules/@agentid/issuer', 'node_modules/@agentid/mcp', 'node_modules/@agentid/verifier', 'node_modules/better-sqlite3'])
 
     // The MCP kit's README example, on a free port rather than 9470.
     const mcpPort = String(await freePort())
     assert.equal(runReadmeExample(dir, 'mcp', (code) => code.replaceAll('9470', mcpPort)), '401 true\nhttp://127.0.0.1:8470 true\n')
+
+    // The A2A kit's README example: a card signed, verified, and refused once altered.
+    assert.equal(runReadmeExample(dir, 'a2a'), 'true true\nERR_SIGNATURE\n')
 
     const checks = runFixture(dir, 'issuer.mjs')
     assert.deepEqual(checks.get('verified')?.map((c) => [c.statusChecked, c.allowed]), [[true, true]])

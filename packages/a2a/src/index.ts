@@ -1,0 +1,13 @@
+// Public API of @agentid/a2a. Every exported name is listed here on purpose.
+export { canonicalizeJson } from './canonical/jcs.js'
+export { normalizeAgentCard } from './card/normalize-card.js'
+export { agentCardPayload, signAgentCard } from './card/sign-card.js'
+export type { AgentCardSignature } from './card/sign-card.js'
+export { MAX_CARD_LENGTH, verifyAgentCard } from './card/verify-card.js'
+export type { AgentCardResult, VerifiedAgentCard, VerifyAgentCardOptions } from './card/verify-card.js'
+export { AGENTID_EXTENSION_URI, agentIdExtension, readAgentIdExtension } from './card/extension.js'
+export type { AgentIdExtension, AgentIdExtensionParams } from './card/extension.js'
+export { A2A_EXTENSIONS_HEADER, AGENT_CARD_PATH, a2aMutualGuard, a2aSessionOf, agentIdUserBuilder } from './http/server-guard.js'
+export type { A2aGuardOptions, AgentIdUser } from './http/server-guard.js'
+export { a2aMutualFetch, fetchAgentCard } from './http/client-fetch.js'
+export type { A2aFetch, A2aFetchOptions, FetchAgentCardOptions } from './http/client-fetch.js'
