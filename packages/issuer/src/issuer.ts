@@ -8,6 +8,7 @@ import {
   agentIdError,
   conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
+  CREDENTIALS_CONTEXT_V2,
   ENTITLEMENT_CREDENTIAL_TYPE,
   entitlementSubjectToJson,
   entitlementToJson,
@@ -29,7 +30,7 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
+import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains, VC_JWT_TYPE } from '@agentid/verifier'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { parsePublicUrl } from './public-url.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
@@ -90,6 +91,22 @@ export interface IssuerOptions {
    * registered and when delivered; `agentid serve --allow-private-webhooks`).
    */
   readonly allowPrivateWebhooks?: boolean
+  /**
+   * At init: the format of the credentials and status lists it issues (docs/formats.md): VC Data
+   * Model 2.0 secured by VC-JOSE-COSE (`vc2.0`, the default for new issuers), or VC 1.1 VC-JWT
+   * (`vc1.1`, for verifiers that need it; issuers made before 2.0 existed keep it). Change it later
+   * with {@link Issuer.setCredentialFormat}.
+   */
+  readonly credentialFormat?: CredentialFormat
+}
+
+/** The formats an issuer mints credentials in. */
+export const CREDENTIAL_FORMATS = ['vc2.0', 'vc1.1'] as const
+export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number]
+
+function parseCredentialFormat(value: unknown, what: string): CredentialFormat {
+  if (!CREDENTIAL_FORMATS.includes(value as CredentialFormat)) throw agentIdError('ERR_INPUT_INVALID', `${what} must be ${CREDENTIAL_FORMATS.join(' or ')}`)
+  return value as CredentialFormat
 }
 
 /** A credential the issuer has committed and hands out. */
@@ -170,8 +187,11 @@ export class Issuer {
   /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
   readonly allowPrivateWebhooks: boolean
 
-  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent?: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
+  #credentialFormat: CredentialFormat
+
+  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent?: IssuerAgent; publicUrl: string; credentialFormat: CredentialFormat; options: IssuerOptions }) {
     this.did = fields.did
+    this.#credentialFormat = fields.credentialFormat
     this.home = fields.home
     this.store = fields.store
     this.#agent = fields.agent ? Promise.resolve(fields.agent) : undefined
@@ -214,18 +234,19 @@ export class Issuer {
       const adminToken = newToken()
       const publicUrl = parsePublicUrl(options.publicUrl ?? env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL, options.publicUrl !== undefined ? 'the public URL' : 'AGENTID_PUBLIC_URL')
       const listId = 'rev-1'
+      const credentialFormat = parseCredentialFormat(options.credentialFormat ?? 'vc2.0', 'the credential format')
       await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
       created.push(home.adminTokenFile)
       await store.initialize(
         {
-          settings: { issuerDid: did, publicUrl },
+          settings: { issuerDid: did, publicUrl, credentialFormat },
           statusList: { id: listId, purpose: 'revocation', size: STATUS_LIST_SIZE, createdAt: now },
           admin: { id: 'admin', roles: ['admin'], tokenSha256: tokenHash(adminToken), createdAt: now },
           roles: DEFAULT_ROLES,
         },
-        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file' } },
+        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file', credentialFormat } },
       )
-      return { issuer: new Issuer({ did, home, store, agent, publicUrl, options }), adminToken, kekSource: source }
+      return { issuer: new Issuer({ did, home, store, agent, publicUrl, credentialFormat, options }), adminToken, kekSource: source }
     } catch (error) {
       await store?.close()
       await Promise.all(created.map((file) => rm(file, { force: true })))
@@ -263,7 +284,9 @@ export class Issuer {
       if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database in ${home.dir} is incomplete; was "agentid init" interrupted?`)
       // Fails now, not at the first grant, when the key-encryption key is the wrong one.
       await checkIssuerKey(store, did)
-      return new Issuer({ did: parseDidKey(did).did, home, store, publicUrl, options })
+      // Issuers made before VC 2.0 existed say nothing: they keep issuing VC 1.1.
+      const credentialFormat = parseCredentialFormat((await store.getSetting('credentialFormat')) ?? 'vc1.1', 'the stored credential format')
+      return new Issuer({ did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options })
     } catch (error) {
       await store.close()
       throw error
@@ -535,21 +558,24 @@ export class Issuer {
       ...(judged.renews?.renewUntil !== undefined ? { renewUntil: judged.renews.renewUntil, renews: judged.renews.id }
         : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
     }
+    const format = this.#credentialFormat
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
         const url = `${this.#publicUrl}/status/${list}`
         return { id: `${url}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: url }
       }
       const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
-      const jwt = await this.#signVc(this.did, 'credential', {
-        '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
+      const body = {
         type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
         id: draft.id,
-        issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
-        expirationDate: new Date(draft.expires * 1000).toISOString(),
         credentialSubject: entitlementSubjectToJson(agent.did, subject),
         credentialStatus,
-      })
+      }
+      // VC 2.0 secured by VC-JOSE-COSE is signed here (node:crypto, the custody key); VC 1.1
+      // through Veramo, as before. Either way the result is checked below before it is stored.
+      const jwt = format === 'vc2.0'
+        ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2, AGENTID_CONTEXT_V1], ...body, issuer: this.did, validFrom: isoSeconds(draft.notBefore * 1000), validUntil: isoSeconds(draft.expires * 1000) })
+        : await this.#signVc(this.did, 'credential', { '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1], ...body, issuanceDate: new Date(draft.notBefore * 1000).toISOString(), expirationDate: new Date(draft.expires * 1000).toISOString() })
       return checkIssuedJwt(jwt, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
     }
     const audit = (r: CredentialRecord): AuditInput => ({
@@ -871,19 +897,21 @@ export class Issuer {
     // A list is signed by the issuer DID of its credentials: after a rotation, the previous key
     // keeps signing the lists of what it issued.
     const signer = state.list.issuer ?? this.did
-    const jwt = await this.#signVc(signer, 'status list', {
-      '@context': [CREDENTIALS_CONTEXT_V1],
+    const body = {
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       id: url,
-      issuanceDate: new Date(now * 1000).toISOString(),
-      expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
       credentialSubject: {
         id: `${url}#list`,
         type: 'BitstringStatusList',
         statusPurpose: state.list.purpose,
         encodedList: `u${gzipSync(bits).toString('base64url')}`,
       },
-    })
+    }
+    // In the issuer's format now: verifiers read both, and a list outlives the format its first
+    // credentials were issued in.
+    const jwt = this.#credentialFormat === 'vc2.0'
+      ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2], ...body, issuer: signer, validFrom: isoSeconds(now * 1000), validUntil: isoSeconds((now + ttlSeconds) * 1000) }, signer)
+      : await this.#signVc(signer, 'status list', { '@context': [CREDENTIALS_CONTEXT_V1], ...body, issuanceDate: new Date(now * 1000).toISOString(), expirationDate: new Date((now + ttlSeconds) * 1000).toISOString() })
     if (checkStatusListJwt(jwt).url !== url) throw agentIdError('ERR_STORE', 'Veramo returned a status list for another URL')
     return { listId: state.list.id, url, jwt }
   }
@@ -1284,11 +1312,33 @@ export class Issuer {
    * Signs a JWT that is not a credential (an OAuth access token) with the issuer key: header
    * `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
    */
-  async signJwt(typ: string, payload: Record<string, unknown>): Promise<string> {
-    // The key of the issuer's DID, loaded once per DID (it changes at a rotation).
-    if (this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
-    const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(this.did).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
-    return `${signingInput}.${encodeBase64url(sign(null, Buffer.from(signingInput), this.#jwtKey.key))}`
+  async signJwt(typ: string, payload: Record<string, unknown>, signer = this.did): Promise<string> {
+    // The key of the issuer's DID, loaded once per DID (it changes at a rotation); an earlier
+    // key of this issuer (its status lists) is loaded each time.
+    if (signer === this.did && this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
+    const key = signer === this.did ? this.#jwtKey!.key : await issuerSigningKey(this.store, signer)
+    const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(signer).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
+    return `${signingInput}.${encodeBase64url(sign(null, Buffer.from(signingInput), key))}`
+  }
+
+  /** The format new credentials and status lists are issued in (docs/formats.md). */
+  get credentialFormat(): CredentialFormat {
+    return this.#credentialFormat
+  }
+
+  /**
+   * Changes the format of what is issued from now on (admin only, audited). Credentials issued
+   * before keep theirs; verifiers read both.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
+   */
+  async setCredentialFormat(format: CredentialFormat, by: string | Principal): Promise<{ previous: CredentialFormat; format: CredentialFormat }> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not change the credential format: admin only`)
+    const parsed = parseCredentialFormat(format, '"format"')
+    const previous = this.#credentialFormat
+    if (parsed !== previous) await this.store.setSetting('credentialFormat', parsed, { actor: principal.id, action: 'issuer.credential-format', target: parsed, details: { previous } })
+    this.#credentialFormat = parsed
+    return { previous, format: parsed }
   }
 
   // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a
@@ -1443,8 +1493,10 @@ function checkIssuedJwt(jwt: string, draft: CredentialDraft, statusIndex: string
 // The entitlements as the delegation states them (its signature was checked): kept verbatim, so
 // that a constraint this version does not know is recorded rather than dropped.
 function rawEntitlements(jwt: string): unknown[] {
-  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { vc: { credentialSubject: { entitlements: unknown[] } } }
-  return payload.vc.credentialSubject.entitlements
+  type Subject = { credentialSubject: { entitlements: unknown[] } }
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Subject & { vc?: Subject }
+  // VC 1.1 in the `vc` claim; VC 2.0 is the payload itself.
+  return (payload.vc ?? payload).credentialSubject.entitlements
 }
 
 function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex?: (max: number) => number } {

@@ -29,7 +29,7 @@ describe('Issuer engine', () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
     env = {}
     let id = 0
-    issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
+    issuer = (await Issuer.init({ home, env, credentialFormat: 'vc1.1', now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
     // Governance has its own tests: here every grant is issued at once.
     await issuer.setPolicy(noApprovalPolicy(), 'test')
   })
@@ -332,5 +332,65 @@ describe('Issuer engine', () => {
     const result = await verifier.verifyPresentation(vp, { challenge })
     assert.equal(result.ok, true, result.ok ? '' : result.message)
     assert.equal(result.ok && result.statusChecked, true)
+  })
+})
+
+describe('Issuer engine: credential formats', () => {
+  let home: string
+  afterEach(() => rmSync(home, { recursive: true, force: true }))
+
+  const header = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { typ?: string }
+  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>
+
+  it('a new issuer issues VC 2.0 (vc+jwt, the payload is the credential) with 2.0 status lists, and they verify', async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    const { issuer } = await Issuer.init({ home, env: {}, now: () => T })
+    try {
+      assert.equal(issuer.credentialFormat, 'vc2.0')
+      await issuer.setPolicy(noApprovalPolicy(), 'test')
+      await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+      const { jwt } = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttlSeconds: 3600 }, 'test')
+      assert.equal(header(jwt).typ, 'vc+jwt')
+      const vc = payload(jwt)
+      assert.deepEqual([vc['@context'][0], vc.issuer, vc.credentialSubject.id, vc.vc], ['https://www.w3.org/ns/credentials/v2', issuer.did, agent.did, undefined])
+      assert.equal(vc.validUntil, new Date(T + 3600_000).toISOString().replace('.000Z', 'Z'))
+      const lists = await Promise.all((await issuer.statusListIds()).map(async (id) => (await issuer.publishStatusList(id)).jwt))
+      for (const list of lists) assert.equal(header(list).typ, 'vc+jwt')
+      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, externalChallenges: true, statusLists: statusListsFromJwts(lists) })
+      const vp = createPresentation({ key: agent, credentials: [jwt], audience: verifierKey.did, challenge: 'c-1', now: () => T })
+      assert.equal(header(vp).typ, 'vp+jwt')
+      const result = await verifier.verifyPresentation(vp, { challenge: 'c-1' })
+      assert.equal(result.ok, true, JSON.stringify(result))
+    } finally {
+      await issuer.close()
+    }
+  })
+
+  it('keeps VC 1.1 per issuer setting: at init, or changed later by an admin (audited), and an issuer made before says nothing and stays on 1.1', async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    const { issuer } = await Issuer.init({ home, env: {}, now: () => T, credentialFormat: 'vc1.1' })
+    try {
+      await issuer.setPolicy(noApprovalPolicy(), 'test')
+      await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+      const grant = () => issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttlSeconds: 3600 }, 'test')
+      assert.equal(header((await grant()).jwt).typ, 'JWT')
+      await assert.rejects(issuer.setCredentialFormat('vc2.0', { id: 'rita', roles: ['reviewer'] }), { code: 'ERR_FORBIDDEN' })
+      await assert.rejects(issuer.setCredentialFormat('vc3' as never, 'test'), { code: 'ERR_INPUT_INVALID' })
+      assert.deepEqual(await issuer.setCredentialFormat('vc2.0', 'test'), { previous: 'vc1.1', format: 'vc2.0' })
+      assert.equal(header((await grant()).jwt).typ, 'vc+jwt')
+      assert.ok((await issuer.store.readAudit()).some((e) => e.action === 'issuer.credential-format' && e.target === 'vc2.0'))
+    } finally {
+      await issuer.close()
+    }
+    // An issuer whose database says nothing (made before VC 2.0): VC 1.1.
+    const db = new Database(join(home, 'issuer.db'))
+    db.prepare("DELETE FROM settings WHERE key = 'credentialFormat'").run()
+    db.close()
+    const reopened = await Issuer.open({ home, env: {} })
+    try {
+      assert.equal(reopened.credentialFormat, 'vc1.1')
+    } finally {
+      await reopened.close()
+    }
   })
 })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { agentIdError, encodeBase64url, isAgentIdError, type AgentIdError } from '@agentid/core'
-import { decodeJwt, jwtSignatureValid, resolveDidKey } from '@agentid/verifier'
+import { checkCredentialJwt } from '@agentid/verifier'
 import { signCompact, type AgentKey } from '../key/agent-key.js'
 import { createDpopProof, createJwtBearerAssertion } from '../oauth/dpop.js'
 
@@ -9,7 +9,6 @@ export const KEY_PROOF_TYPE = 'openid4vci-proof+jwt'
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
-const CREDENTIAL_LIMITS = { maxLength: 64 * 1024, maxDepth: 12 }
 
 /** An OpenID4VCI `jwt` key proof (Appendix F.1): the agent's key over the issuer's `c_nonce`. */
 export function createKeyProof(key: AgentKey, options: { readonly audience: string; readonly nonce: string; readonly iat?: number }): string {
@@ -156,18 +155,15 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
     return accept(body.credentials?.[0]?.credential, d.issuerDid)
   }
 
-  // A credential is held only when the issuer signed it, for this agent.
+  // A credential is held only when the issuer signed it, for this agent (either format).
   function accept(jwt: unknown, issuerDid: string): HeldCredential {
-    const decoded = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
-    const p = decoded.payload
-    if (p.iss !== issuerDid || !jwtSignatureValid(decoded, resolveDidKey(issuerDid))) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', 'the credential received is not signed by the issuer')
-    if (p.sub !== key.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'the credential received is not for this agent')
-    if (typeof p.jti !== 'string' || !Number.isSafeInteger(p.nbf) || !Number.isSafeInteger(p.exp)) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'the credential received has no id, nbf or exp')
-    const notBefore = p.nbf as number
-    const expires = p.exp as number
-    const life = (expires - notBefore) * 1000
+    const c = checkCredentialJwt(jwt)
+    if (c.issuer !== issuerDid) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', 'the credential received is not signed by the issuer')
+    if (c.subject !== key.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'the credential received is not for this agent')
+    const notBefore = c.notBefore ?? Math.floor(now() / 1000)
+    const life = (c.expires - notBefore) * 1000
     const renewAt = notBefore * 1000 + Math.floor(life * (from + (to - from) * random()))
-    return { id: p.jti, jwt: decoded.token, notBefore, expires, renewAt }
+    return { id: c.id, jwt: c.jwt, notBefore, expires: c.expires, renewAt }
   }
 
   function keep(credentials: readonly HeldCredential[], replaceAll: boolean): HeldCredential[] {
