@@ -40,7 +40,7 @@ import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, delegableUnder, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import { assertNotOwnDecision, samePartyNow } from './governance/party.js'
-import { checkRenewWindow, renewalDue, renewalRefusal } from './governance/renewal.js'
+import { checkRenewWindow, renewalDue, renewalEnd } from './governance/renewal.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -614,12 +614,18 @@ export class Issuer {
       const jwt = await this.store.getCredentialJwt(record.id)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
+    // The grant's start: the credential its lineage began with.
+    let first = record
+    for (let earlier = first.renews && (await this.store.getCredential(first.renews)); earlier; earlier = first.renews && (await this.store.getCredential(first.renews))) first = earlier
     const { policy } = await this.policy()
     const assessment = judgeEntitlements(policy, record.entitlements, { ...(record.risk ? { riskFloor: record.risk } : {}), byAgent: false })
-    const refusal = renewalRefusal(record, agent, nowSeconds, { chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL) })
-    if (refusal) throw refusal
+    const sameParty = await samePartyNow(this.store, [subject, ...(record.approvals ?? []).map((a) => a.approver)])
+    const judged = renewalEnd(record, agent, nowSeconds, { start: first.notBefore, sameParty: (approver) => sameParty(approver, subject) }, {
+      chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL),
+    })
+    if ('refusal' in judged) throw judged.refusal
     const input: GrantInput = {
-      subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, record.renewUntil! - nowSeconds),
+      subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, judged.ends - nowSeconds),
       ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {

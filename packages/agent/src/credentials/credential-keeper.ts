@@ -33,7 +33,7 @@ export interface CredentialKeeperOptions {
   readonly key: AgentKey
   /** The credential issuer (the agentid issuer's public URL). Only it is ever sent a proof or an assertion. */
   readonly issuer: string
-  /** The issuer's DID: every credential received must be signed by it (default: what the issuer's metadata says). */
+  /** The issuer's DID: every credential received must be signed by it (default: what the issuer's metadata says; pin it). */
   readonly issuerDid?: string
   readonly fetch?: typeof fetch
   /** Clock in milliseconds (default Date.now). */
@@ -86,7 +86,12 @@ interface Discovery {
 export function createCredentialKeeper(options: CredentialKeeperOptions): CredentialKeeper {
   const { key } = options
   const issuer = options.issuer.replace(/\/$/, '')
-  const http = options.fetch ?? fetch
+  const base = options.fetch ?? fetch
+  // Never followed elsewhere: a redirect would carry assertions and proofs to another origin.
+  const http: typeof fetch = (input, init) => base(input, { ...init, redirect: 'error' })
+  const url = new URL(issuer)
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw agentIdError('ERR_USAGE', `the issuer must be https (plain http only on loopback): ${issuer}`)
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
   const [from, to] = options.renewBetween ?? [0.6, 0.8]
@@ -136,7 +141,9 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
       if (!response.ok) throw refusal(body, response.status)
       const details = Array.isArray(body.authorization_details) ? body.authorization_details as Array<Record<string, unknown>> : []
       const identifiers = details.flatMap((detail) => (Array.isArray(detail.credential_identifiers) ? detail.credential_identifiers.filter((i): i is string => typeof i === 'string') : []))
-      return { token: String(body.access_token), identifiers }
+      // Nothing named is not "nothing held": what is held stays until it expires.
+      if (identifiers.length === 0 || typeof body.access_token !== 'string') throw agentIdError('ERR_SERVICE_UNREACHABLE', 'the token response names no credential')
+      return { token: body.access_token, identifiers }
     }
   }
 
@@ -186,7 +193,8 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
       if (typeof code !== 'string') throw agentIdError('ERR_OFFER_INVALID', 'the offer has no pre-authorized code')
       if (grant?.tx_code !== undefined && redeem.txCode === undefined) throw agentIdError('ERR_TX_CODE', 'this offer needs its transaction code')
       const d = await discover()
-      const { token: accessToken, identifiers } = await token(d, { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': code, ...(redeem.txCode !== undefined ? { tx_code: redeem.txCode } : {}) })
+      // With client_id: the key proofs name the agent as `iss` (OpenID4VCI, F.1).
+      const { token: accessToken, identifiers } = await token(d, { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': code, client_id: key.did, ...(redeem.txCode !== undefined ? { tx_code: redeem.txCode } : {}) })
       const received: HeldCredential[] = []
       for (const id of identifiers) received.push(await fetchCredential(d, accessToken, id))
       return keep(received, false)

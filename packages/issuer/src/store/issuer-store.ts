@@ -111,7 +111,7 @@ export interface CredentialOfferRecord {
 /** What redeeming a pre-authorized code came to. */
 export type OfferRedemption =
   | { readonly outcome: 'redeemed'; readonly offer: CredentialOfferRecord }
-  | { readonly outcome: 'unknown' | 'expired' | 'used' | 'tx-code' | 'holder' | 'burnt'; readonly offer?: CredentialOfferRecord }
+  | { readonly outcome: 'unknown' | 'expired' | 'used' | 'tx-code' | 'tx-code-missing' | 'tx-code-unexpected' | 'holder' | 'burnt'; readonly offer?: CredentialOfferRecord }
 
 /** A committed credential and its JWT. */
 export interface IssuedRecord {

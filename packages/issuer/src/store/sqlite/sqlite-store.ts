@@ -400,6 +400,12 @@ class SqliteStore implements IssuerStore {
     if (draft.renews !== undefined) {
       const renewed = this.#w('SELECT id FROM credentials WHERE renews = ?').get(draft.renews) as { id: string } | undefined
       if (renewed) throw agentIdError('ERR_CONFLICT', `credential ${draft.renews} was renewed already, by ${renewed.id}`)
+      // The grant as it is now, in this transaction: a revocation or suspension that committed
+      // since the caller looked stops the renewal.
+      const stopped = this.#lineage(draft.renews).find((r) => r.status !== 'active')
+      if (stopped) throw agentIdError(stopped.status === 'revoked' ? 'ERR_VC_REVOKED' : 'ERR_VC_SUSPENDED', `credential ${stopped.id} of this grant is ${stopped.status}`)
+      const from = this.#w('SELECT renew_until FROM credentials WHERE id = ?').get(draft.renews) as { renew_until: number | null } | undefined
+      if ((from?.renew_until ?? 0) <= Math.floor(this.#now() / 1000)) throw agentIdError('ERR_NOT_RENEWABLE', `the approved window of credential ${draft.renews} has ended`)
     }
     if (guard) guard(this.#dutyGroupHoldings(draft.subject))
     const allocation = this.#allocateStatusIndex()
@@ -476,13 +482,32 @@ class SqliteStore implements IssuerStore {
     return this.#write(`revoke credential ${id}`, () => {
       const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
-      // Revoked already (a retry whose answer was lost): the same end state, nothing to do.
-      if (row.status === 'revoked') return { record: toCredential(row), changed: false }
-      this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
-      const record = toCredential({ ...row, status: 'revoked' })
-      this.#appendAudit(audit(record))
-      return { record, changed: true }
+      // The whole grant: the credential and every renewal of its lineage, each audited. Revoked
+      // already (a retry whose answer was lost): the same end state, nothing to do.
+      const revoked = this.#revokeLineage(id)
+      for (const r of [...revoked].sort((a, b) => Number(b.id === id) - Number(a.id === id))) this.#appendAudit(audit(r))
+      return { record: revoked.find((r) => r.id === id) ?? toCredential(row), changed: revoked.length > 0 }
     })
+  }
+
+  // Inside a write: every credential of the lineage of `id` (the first it renews back to, and every
+  // renewal from there), oldest first. A grant renewed into several credentials is one grant.
+  #lineage(id: string): CredentialRow[] {
+    return this.#w(`WITH RECURSIVE up(id, renews) AS (
+        SELECT id, renews FROM credentials WHERE id = ?
+        UNION SELECT c.id, c.renews FROM credentials c JOIN up ON c.id = up.renews),
+      down(id) AS (
+        SELECT id FROM up WHERE renews IS NULL
+        UNION SELECT c.id FROM credentials c JOIN down ON c.renews = down.id)
+      SELECT * FROM credentials WHERE id IN (SELECT id FROM down) ORDER BY issued_at, id`).all(id) as CredentialRow[]
+  }
+
+  // Inside a write: revokes the lineage of `id` (whatever is not revoked yet); the records changed.
+  #revokeLineage(id: string): CredentialRecord[] {
+    const rows = this.#lineage(id).filter((r) => r.status !== 'revoked')
+    const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
+    for (const r of rows) revoke.run(r.id)
+    return rows.map((r) => toCredential({ ...r, status: 'revoked' }))
   }
 
   setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
@@ -498,7 +523,8 @@ class SqliteStore implements IssuerStore {
         if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
         // A credential its agent's suspension stopped comes back with its agent, not on its own.
         if (!suspended && row.suspended_for === 'agent') throw agentIdError('ERR_CONFLICT', `credential ${row.id} is suspended with its agent ${row.subject}: resume the agent`)
-        rows = [row]
+        // With every renewal of its lineage in that state: one grant, suspended or resumed whole.
+        rows = this.#lineage(row.id).filter((r) => r.status === from && (suspended || r.suspended_for !== 'agent'))
       } else {
         const agent = this.#w('SELECT suspended_at FROM agents WHERE did = ?').get(target.agent) as { suspended_at: number | null } | undefined
         if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
@@ -926,7 +952,7 @@ class SqliteStore implements IssuerStore {
       if (row.campaign_status !== 'open') throw agentIdError('ERR_CONFLICT', `review campaign ${row.campaign} is closed`)
       const at = this.#now()
       this.#w('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(decision, reviewer, at, id)
-      if (decision === 'revoked') this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+      if (decision === 'revoked') this.#revokeLineage(row.credential_id)
       else this.#w('UPDATE credentials SET reviewed_at = ? WHERE id = ?').run(at, row.credential_id)
       const item = toItem({ ...row, decision, reviewer, decided_at: at })
       this.#appendAudit(audit(item))
@@ -949,7 +975,7 @@ class SqliteStore implements IssuerStore {
         const rows = this.#w('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id').all(campaign.id) as ItemRow[]
         const overdue = rows.map((row) => {
           this.#w("UPDATE review_items SET decision = 'expired', decided_at = ? WHERE id = ?").run(nowMs, row.id)
-          if (revokeUnreviewed) this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+          if (revokeUnreviewed) this.#revokeLineage(row.credential_id)
           return toItem({ ...row, decision: 'expired', decided_at: nowMs })
         })
         this.#w("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
@@ -1160,6 +1186,9 @@ class SqliteStore implements IssuerStore {
       if (offer.redeemedAt !== undefined) return { outcome: 'used', offer } as const
       if (offer.failedAttempts >= options.maxAttempts) return { outcome: 'burnt', offer } as const
       if (offer.expiresAt <= options.now) return { outcome: 'expired', offer } as const
+      // Malformed, not a guess: nothing counted.
+      if (offer.txCodeSha256 !== undefined && txCodeSha256 === undefined) return { outcome: 'tx-code-missing', offer } as const
+      if (offer.txCodeSha256 === undefined && txCodeSha256 !== undefined) return { outcome: 'tx-code-unexpected', offer } as const
       const wrong = offer.subject !== options.holder ? 'holder' : offer.txCodeSha256 !== undefined && offer.txCodeSha256 !== txCodeSha256 ? 'tx-code' : undefined
       if (wrong) {
         // Counted in the same write: guessing a short code, or trying a stolen one with another
