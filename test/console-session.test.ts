@@ -114,7 +114,7 @@ describe('console sessions', function () {
     assert.equal((await send(b.cookie, 'GET', '/audit/state')).status, 401)
   })
 
-  it('serves the console under a strict Content-Security-Policy (no inline script)', async () => {
+  it('serves the console under a strict Content-Security-Policy (no inline script)', async function () {
     const answer = await fetch(`${t.url}/console`)
     if (answer.status === 404) return this.skip()
     const csp = answer.headers.get('content-security-policy')!

@@ -63,7 +63,7 @@ describe('web console in Chromium', function () {
     await page.keyboard.press('Enter')
     await page.getByRole('button', { name: 'Sign out' }).waitFor()
     // The token is in no storage the page can read.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)
+    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie')
     assert.ok(!stored.includes(token.slice(4)), 'the token is not kept by the browser')
     return page
   }
@@ -76,10 +76,8 @@ describe('web console in Chromium', function () {
 
   async function accessible(page: Page, name: string): Promise<void> {
     await page.evaluate(axeSource)
-    const result = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe
-      return axe.run(document, { resultTypes: ['violations'] })
-    })
+    // Page script as strings: the tests compile without the DOM's types.
+    const result = await page.evaluate<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>("axe.run(document, { resultTypes: ['violations'] })")
     const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     assert.deepEqual(serious.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`), [], `axe on ${name}`)
   }
@@ -89,7 +87,7 @@ describe('web console in Chromium', function () {
   }
 
   async function inert(page: Page): Promise<void> {
-    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, 'no injected script ran')
+    assert.equal(await page.evaluate('window.__xss'), undefined, 'no injected script ran')
     assert.equal(await page.locator('main img').count(), 0, 'no injected element')
   }
 
@@ -97,7 +95,7 @@ describe('web console in Chromium', function () {
   async function confirmWithKeyboard(page: Page): Promise<void> {
     const dialog = page.locator('dialog[open]')
     await dialog.waitFor()
-    for (let i = 0; i < 6 && !(await page.evaluate(() => document.activeElement?.hasAttribute('data-confirm'))); i++) await page.keyboard.press('Tab')
+    for (let i = 0; i < 6 && !(await page.evaluate<boolean>("document.activeElement?.hasAttribute('data-confirm') ?? false")); i++) await page.keyboard.press('Tab')
     await page.keyboard.press('Enter')
     await dialog.waitFor({ state: 'detached' }).catch(async () => page.locator('dialog[open]').waitFor({ state: 'hidden' }))
   }
@@ -162,8 +160,8 @@ describe('web console in Chromium', function () {
     await card(carla).waitFor()
     // Keyboard only: Tab to the Approve button, Enter, then confirm.
     await carla.locator('body').focus()
-    for (let i = 0; i < 60 && (await carla.evaluate(() => document.activeElement?.textContent)) !== 'Approve'; i++) await carla.keyboard.press('Tab')
-    assert.equal(await carla.evaluate(() => document.activeElement?.textContent), 'Approve', 'the Approve button is reachable by Tab')
+    for (let i = 0; i < 60 && (await carla.evaluate<string>('document.activeElement?.textContent')) !== 'Approve'; i++) await carla.keyboard.press('Tab')
+    assert.equal(await carla.evaluate<string>('document.activeElement?.textContent'), 'Approve', 'the Approve button is reachable by Tab')
     await carla.keyboard.press('Enter')
     await confirmWithKeyboard(carla)
     await card(carla).waitFor({ state: 'detached' })
@@ -283,7 +281,7 @@ describe('web console in Chromium', function () {
     await open(sam, 'alerts', 'Alerts')
     await sam.getByRole('button', { name: 'Sign out' }).click()
     await sam.locator('input[name=token]').waitFor()
-    const after = await sam.evaluate(async () => (await fetch('/audit/state')).status)
+    const after = await sam.evaluate<number>("fetch('/audit/state').then((r) => r.status)")
     assert.equal(after, 401)
   })
 })
