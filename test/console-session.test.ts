@@ -101,6 +101,17 @@ describe('console sessions', function () {
     assert.equal(after.body.error.code, 'ERR_UNAUTHORIZED')
   })
 
+  it("ends the session's event streams at sign-out", async () => {
+    const { cookie, csrf } = await signIn(t.tokens.auditor)
+    const stream = await fetch(`${t.url}/console/events`, { headers: { cookie } })
+    assert.equal(stream.status, 200)
+    const reader = stream.body!.getReader()
+    assert.match(new TextDecoder().decode((await reader.read()).value), /event: ready/)
+    await fetch(`${t.url}/console/session/end`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf, origin }, body: '{}' })
+    let done = false
+    while (!done) done = (await reader.read()).done
+  })
+
   it('refuses the cookie once its principal is disabled, or its token rotated', async () => {
     const created = await t.call(t.tokens.admin, 'POST', '/principals', { id: 'short-lived', roles: ['auditor'] })
     const rotated = await t.call(t.tokens.admin, 'POST', '/principals', { id: 'rotating', roles: ['auditor'] })

@@ -52,6 +52,7 @@ const { pageOf, progress } = schema
 export class ConsoleEvents {
   readonly #streams = new Set<ServerResponse>()
   readonly #perPrincipal = new Map<string, number>()
+  readonly #bySession = new Map<string, Set<ServerResponse>>()
   readonly #max: number
 
   constructor(max = 1000) {
@@ -63,20 +64,35 @@ export class ConsoleEvents {
   }
 
   /** Takes over a response as an event stream; false when the limits are reached (16 per principal, `max` in all). */
-  add(response: ServerResponse, principal: string): boolean {
+  add(response: ServerResponse, principal: string, session?: string): boolean {
     const mine = this.#perPrincipal.get(principal) ?? 0
     if (this.#streams.size >= this.#max || mine >= 16) return false
     this.#perPrincipal.set(principal, mine + 1)
     this.#streams.add(response)
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' })
     response.write('retry: 3000\n\nevent: ready\ndata: {}\n\n')
+    if (session !== undefined) {
+      const mine = this.#bySession.get(session) ?? new Set()
+      this.#bySession.set(session, mine.add(response))
+    }
     response.once('close', () => {
       this.#streams.delete(response)
+      if (session !== undefined) {
+        const left = this.#bySession.get(session)
+        left?.delete(response)
+        if (left?.size === 0) this.#bySession.delete(session)
+      }
       const left = (this.#perPrincipal.get(principal) ?? 1) - 1
       if (left > 0) this.#perPrincipal.set(principal, left)
       else this.#perPrincipal.delete(principal)
     })
     return true
+  }
+
+  /** Ends the streams a console session opened (at its sign-out, or when its principal is refused). */
+  endSession(session: string): void {
+    for (const stream of this.#bySession.get(session) ?? []) stream.end()
+    this.#bySession.delete(session)
   }
 
   publish(topic: string): void {
@@ -191,17 +207,21 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'POST', url: '/console/session/end', summary: 'sign out: the session ends at once and its cookie is cleared', tag: 'console', access: 'any', body: schema.emptyBody, success: [200],
       handler: async ({ headers }) => {
         const id = cookieValue(headers.cookie as string | undefined, SESSION_COOKIE)
-        if (id !== undefined) deps.sessions.close(id)
+        if (id !== undefined && headers.authorization === undefined) {
+          deps.sessions.close(id)
+          deps.events.endSession(id)
+        }
         return { body: { signedOut: true }, headers: { 'set-cookie': sessionCookie('', 0, deps.secureCookie) } }
       },
     },
     {
       method: 'GET', url: '/console/events', summary: 'server-sent events for open consoles: "change" events naming a topic (requests, agents, alerts, reviews, policy, principals) after each state change; no record in them',
       tag: 'console', access: 'any', success: [200], produces: 'text/event-stream',
-      handler: async ({ principal }) => ({
+      handler: async ({ principal, headers }) => ({
         body: undefined,
         stream: async (response) => {
-          if (deps.events.add(response, principal.id)) return
+          const session = headers.authorization === undefined ? cookieValue(headers.cookie as string | undefined, SESSION_COOKIE) : undefined
+          if (deps.events.add(response, principal.id, session)) return
           response.writeHead(429, { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': '10' })
             .end(JSON.stringify({ error: { code: 'ERR_RATE_LIMITED', message: 'too many console streams; close a tab' } }))
         },

@@ -361,6 +361,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     if (!principal) {
       if (session) {
         sessions.close(sessionId!)
+        consoleEvents.endSession(sessionId!)
         throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended: its principal is disabled or its token was replaced; sign in again')
       }
       reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
