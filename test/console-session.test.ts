@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { generateAgentKey } from '@agentid/agent'
-import { startTestService, type TestService } from './support/service.js'
+import { Issuer, startService } from '@agentid/issuer'
+import { freePort, startTestService, type TestService } from './support/service.js'
 
 // The console's session cookie against the API: same roles and visibility as the token, CSRF on
 // every state change, and no life after sign-out, disabling or rotation.
@@ -123,6 +129,32 @@ describe('console sessions', function () {
     await t.call(t.tokens.admin, 'POST', '/principals/rotating/rotate', {})
     assert.equal((await send(a.cookie, 'GET', '/audit/state')).status, 401)
     assert.equal((await send(b.cookie, 'GET', '/audit/state')).status, 401)
+  })
+
+  it('marks the cookie Secure when the service speaks TLS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentid-console-tls-'))
+    try {
+      const cert = join(dir, 'cert.pem')
+      const key = join(dir, 'key.pem')
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+      const port = await freePort()
+      const { issuer, adminToken } = await Issuer.init({ home: join(dir, 'home'), env: { AGENTID_PUBLIC_URL: `https://127.0.0.1:${port}` } })
+      const service = await startService(issuer, { port, sweepIntervalMs: 0, statusCheckIntervalMs: 0, rateLimits: false, log: () => undefined, tls: { cert: readFileSync(cert), key: readFileSync(key) } })
+      try {
+        const setCookie = await new Promise<string>((resolve, reject) => {
+          const body = JSON.stringify({ token: adminToken })
+          httpsRequest(`${service.url}/console/session`, { method: 'POST', ca: readFileSync(cert), headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }, (res) => {
+            res.resume().on('end', () => resolve(String(res.headers['set-cookie'])))
+          }).on('error', reject).end(body)
+        })
+        assert.match(setCookie, /; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/)
+      } finally {
+        await service.close()
+        await issuer.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('serves the console under a strict Content-Security-Policy (no inline script)', async function () {
