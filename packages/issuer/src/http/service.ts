@@ -183,12 +183,20 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const readiness = new ReadinessProbe(issuer, log)
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
-  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }), options.monitor)
+  // The web console: its sessions, and the change notices its open pages listen to.
+  const sessions = new ConsoleSessions()
+  const consoleEvents = new ConsoleEvents()
+  const monitor = new EventMonitor(issuer, log, (alert) => {
+    void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details })
+    consoleEvents.publish('alerts')
+  }, options.monitor)
   const refreshMonitor = () => void monitor.refreshRetired().catch(() => undefined)
   // A changed list, whichever process changed it (the CLI retiring an agent on the same
   // database included), is also when the monitor looks again at who is retired.
   const events = new StatusEventHub(issuer, publisher, log, (event) => {
     void webhooks.deliver('status', event)
+    // A status change made by another process (the CLI) shows on open consoles too.
+    consoleEvents.publish('agents')
     refreshMonitor()
   }, options.statusEvents)
   refreshMonitor()
@@ -235,8 +243,6 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   if (maxConnections > 0) limitConnectionsPerAddress(app.server, maxConnections, headersTimeout)
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
-  const sessions = new ConsoleSessions()
-  const consoleEvents = new ConsoleEvents()
   const consolePing = setInterval(() => consoleEvents.ping(), 15_000)
   consolePing.unref()
   // Push: every committed status change is announced to subscribed verifiers at once.
