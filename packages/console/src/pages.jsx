@@ -38,7 +38,7 @@ export function Queue() {
     message: verb === 'approve'
       ? `You approve level ${request.approvals.length + 1} of ${request.chain.length} as ${request.next}.${request.approvals.length + 1 === request.chain.length ? ' This is the last level: the credential is issued at once.' : ''}`
       : 'One denial ends the request.',
-    comment: verb === 'deny' ? 'optional' : 'optional',
+    comment: 'optional',
     action: verb === 'approve' ? 'Approve' : 'Deny',
     danger: verb === 'deny',
     run: (comment) => post(`/requests/${encodeURIComponent(request.id)}/${verb}`, { role: request.next, ...(comment ? { reason: comment } : {}) }),

@@ -83,10 +83,8 @@ export function Confirm({ request, onDone }) {
     }
   }, [request])
   if (!request) return <dialog ref={dialog} />
-  const close = () => {
-    dialog.current.close()
-    onDone()
-  }
+  // Closing fires the dialog's close event, which reports it (Escape does the same).
+  const close = () => dialog.current.close()
   const confirm = async (event) => {
     event.preventDefault()
     setBusy(true)
