@@ -25,6 +25,14 @@ describe('web console in Chromium', function () {
   let verifier: VerifierProcess | undefined
   const contexts: BrowserContext[] = []
   const timings: Record<string, number> = {}
+  // Uncaught exceptions and Content-Security-Policy violations on any page: there must be none.
+  const pageProblems: string[] = []
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => pageProblems.push(`uncaught: ${error.message}`))
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text())
+    })
+  }
   const started = Date.now()
 
   before(async function () {
@@ -53,6 +61,7 @@ describe('web console in Chromium', function () {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, reducedMotion: 'reduce' })
     contexts.push(context)
     const page = await context.newPage()
+    watch(page)
     page.on('dialog', (d) => {
       throw new Error(`a script ran: ${d.message()}`)
     })
@@ -107,6 +116,7 @@ describe('web console in Chromium', function () {
     const context = await browser.newContext({ viewport: { width: 1100, height: 600 } })
     contexts.push(context)
     const page = await context.newPage()
+    watch(page)
     await page.goto(`${t.url}/console`)
     await page.locator('input[name=token]').waitFor()
     await accessible(page, 'sign-in')
@@ -283,5 +293,9 @@ describe('web console in Chromium', function () {
     await sam.locator('input[name=token]').waitFor()
     const after = await sam.evaluate<number>("fetch('/audit/state').then((r) => r.status)")
     assert.equal(after, 401)
+  })
+
+  it('no page threw or broke its Content-Security-Policy', () => {
+    assert.deepEqual(pageProblems, [])
   })
 })

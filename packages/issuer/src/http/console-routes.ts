@@ -11,8 +11,11 @@ import { APPROVER, type Route } from './routes.js'
 import { ConsoleSessions, SESSION_COOKIE, checkLoginOrigin, cookieValue, sessionCookie } from './console-session.js'
 import * as schema from './schemas.js'
 
-/** Where `npm run build` puts the console's static files (packages/console/dist), from src/http or dist/http alike. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist/', import.meta.url))
+/**
+ * Where `npm run build` puts the console's static files: this package's dist/console (built from
+ * packages/console, shipped in the package), found from src/http or dist/http alike.
+ */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url))
 
 /**
  * The Content-Security-Policy of every console file: scripts, styles and connections from this
