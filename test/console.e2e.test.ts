@@ -33,9 +33,10 @@ describe('web console in Chromium', function () {
       if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageProblems.push(message.text())
     })
   }
-  const started = Date.now()
+  let started = 0
 
   before(async function () {
+    started = Date.now()
     if (!existsSync(CHROMIUM)) {
       console.log(`      skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`)
       return this.skip()
