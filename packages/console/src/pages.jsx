@@ -417,8 +417,11 @@ export function Policy() {
         <>
           <table>
             <caption class="visually-hidden">Policy versions, newest first</caption>
-            <thead><tr><th scope="col">Version</th><th scope="col">Set by</th><th scope="col">When</th></tr></thead>
-            <tbody>{history.data.versions.map((v) => <tr key={v.version}><td>{v.version}</td><td>{v.createdBy}</td><td><When at={v.createdAt} /></td></tr>)}</tbody>
+            <thead><tr><th scope="col">Version</th><th scope="col">Set by</th><th scope="col">When</th><th scope="col">Document</th></tr></thead>
+            <tbody>{history.data.versions.map((v) => (
+              <tr key={v.version}><td>{v.version}</td><td>{v.createdBy}</td><td><When at={v.createdAt} /></td>
+                <td><details><summary>Version {v.version}</summary><pre tabIndex={0}>{JSON.stringify(v.policy, null, 2)}</pre></details></td></tr>
+            ))}</tbody>
           </table>
           <Pager label="Versions" total={history.data.total} limit={history.data.limit} offset={history.data.offset} onPage={setOffset} />
         </>

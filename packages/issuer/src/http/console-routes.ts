@@ -42,6 +42,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
+const RISK_ORDER = ['low', 'medium', 'high', 'critical']
 const READERS = ['admin', 'auditor', 'reviewer', 'security', 'agent-owner', APPROVER]
 const AUDIT_READERS = ['admin', 'auditor']
 const page = schema.pageQuery as Record<string, Record<string, unknown>>
@@ -312,7 +313,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       },
     },
     {
-      method: 'GET', url: '/reviews/:id/items', summary: "a review campaign's items with each credential (agent, entitlements, risk), open ones first; paged", tag: 'reviews', access: ['admin', 'reviewer', 'auditor'],
+      method: 'GET', url: '/reviews/:id/items', summary: "a review campaign's items with each credential (agent, entitlements, risk), open ones first, then by risk (critical first); paged", tag: 'reviews', access: ['admin', 'reviewer', 'auditor'],
       params: schema.idParam('id'), query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['open', 'decided'] }, ...page } }, success: [200],
       handler: async ({ issuer, params, query }) => {
         const { limit, offset } = pageOf(query)
@@ -320,7 +321,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
         if (!campaign) throw agentIdError('ERR_NOT_FOUND', `no review campaign ${params.id}`)
         const all = await issuer.store.listReviewItems(campaign.id)
         const chosen = all.filter((i) => query.status === undefined || (query.status === 'open') === (i.decision === undefined))
-          .sort((a, b) => Number(a.decision !== undefined) - Number(b.decision !== undefined))
+          .sort((a, b) => Number(a.decision !== undefined) - Number(b.decision !== undefined) || RISK_ORDER.indexOf(b.risk ?? 'low') - RISK_ORDER.indexOf(a.risk ?? 'low'))
         const items = await Promise.all(chosen.slice(offset, offset + limit).map(async (i) => {
           const credential = await issuer.store.getCredential(i.credentialId)
           const agent = credential ? await issuer.store.getAgent(credential.subject) : undefined
