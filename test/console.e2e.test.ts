@@ -270,7 +270,7 @@ describe('web console in Chromium', function () {
     await shot(aude, 'policy')
   })
 
-  it("a cross-site form post rides the session cookie but changes nothing (ERR_CSRF); sign-out ends the cookie", async () => {
+  it("a cross-site form post rides the session cookie but changes nothing (ERR_CSRF); a disabled principal's console signs out; sign-out ends the cookie", async () => {
     const sam = await signedIn(t.tokens.security)
     const victim = generateAgentKey()
     assert.equal((await t.call(t.tokens.admin, 'POST', '/agents', { did: victim.did, name: 'victim-bot', kind: 'service', owner: 'ops' })).status, 201)
@@ -289,6 +289,13 @@ describe('web console in Chromium', function () {
     } finally {
       await new Promise((resolve) => evil.close(resolve))
     }
+    // A principal disabled while its console is open is back at the sign-in at its next request
+    // (here the audit page's own refresh, on the change event the disabling sends).
+    const created = await t.call(t.tokens.admin, 'POST', '/principals', { id: 'temp-auditor', roles: ['auditor'] })
+    const temp = await signedIn(created.body.token)
+    await open(temp, 'audit', 'Audit')
+    await t.call(t.tokens.admin, 'POST', '/principals/temp-auditor/disable', {})
+    await temp.locator('input[name=token]').waitFor()
     await open(sam, 'alerts', 'Alerts')
     await sam.getByRole('button', { name: 'Sign out' }).click()
     await sam.locator('input[name=token]').waitFor()

@@ -3,6 +3,12 @@
 // (never in localStorage), and goes with every state change.
 
 let csrf
+let onSignedOut = () => undefined
+
+/** Called when the API says the session is over (signed out elsewhere, disabled, rotated, expired). */
+export function whenSignedOut(handler) {
+  onSignedOut = handler
+}
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -26,6 +32,10 @@ async function call(method, path, body) {
   }
   if (!response.ok) {
     const error = parsed?.error ?? { code: 'ERR_UNKNOWN', message: `HTTP ${response.status}` }
+    if (response.status === 401 && path !== '/console/session') {
+      csrf = undefined
+      onSignedOut()
+    }
     throw new ApiError(response.status, error.code, error.message)
   }
   return parsed

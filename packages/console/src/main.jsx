@@ -2,7 +2,7 @@ import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import '@picocss/pico/css/pico.min.css'
 import './console.css'
-import { session as currentSession, signIn, signOut } from './api.js'
+import { session as currentSession, signIn, signOut, whenSignedOut } from './api.js'
 import { Session, Problem, holds, startEvents, stopEvents } from './ui.jsx'
 import { Agent, Agents, Alerts, Audit, Policy, Queue, Reviews } from './pages.jsx'
 
@@ -71,6 +71,7 @@ function App() {
   const [checked, setChecked] = useState(false)
   const route = useHash()
   useEffect(() => {
+    whenSignedOut(() => setS(undefined))
     currentSession().then((found) => { setS(found); setChecked(true) }, () => setChecked(true))
   }, [])
   useEffect(() => {
