@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib'
 import {
   encodeBase64url,
   AGENTID_CONTEXT_V1,
-  isAgentIdError,
   agentIdError,
+  isAgentIdError,
   conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
   CREDENTIALS_CONTEXT_V2,
@@ -506,6 +506,37 @@ export class Issuer {
    * ERR_DELEGATION, ERR_APPROVAL_REQUIRED) through this; `authenticate` a disabled or expired
    * principal's token; the routes an owner's probe for an agent it may not see.
    */
+  /**
+   * What separation of duties would say of approving this request now (the console flags it
+   * before anyone decides): the refusal's message, or undefined when no rule is touched.
+   */
+  async dutyConflict(request: AccessRequestRecord): Promise<string | undefined> {
+    const guard = dutyGuard((await this.policy()).policy, request.entitlements)
+    if (!guard) return undefined
+    try {
+      guard(await this.store.dutyGroupHoldings(request.subject))
+      return undefined
+    } catch (error) {
+      if (isAgentIdError(error) && error.code === 'ERR_SOD_CONFLICT') return error.message
+      throw error
+    }
+  }
+
+  /** Marks an alert as seen by a responder (a setting, audited as `alert.acknowledge`). */
+  async acknowledgeAlert(id: number, by: Principal, note?: string): Promise<{ by: string; at: string; note?: string }> {
+    const alert = await this.store.getAlert(id)
+    if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${id}`)
+    const ack = { by: by.id, at: new Date(this.#now()).toISOString(), ...(note !== undefined ? { note } : {}) }
+    await this.store.setSetting(`alert.ack.${id}`, JSON.stringify(ack), { actor: by.id, action: 'alert.acknowledge', target: String(id), details: { kind: alert.kind, ...(note !== undefined ? { note } : {}) } })
+    return ack
+  }
+
+  /** The acknowledgement of an alert, if any. */
+  async alertAcknowledgement(id: number): Promise<{ by: string; at: string; note?: string } | undefined> {
+    const value = await this.store.getSetting(`alert.ack.${id}`)
+    return value === undefined ? undefined : JSON.parse(value) as { by: string; at: string; note?: string }
+  }
+
   async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
     await this.store.recordEvent({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
   }

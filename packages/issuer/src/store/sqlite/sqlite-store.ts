@@ -5,6 +5,7 @@ import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type {
   AccessRequestRecord,
+  AgentFilter,
   AgentRecord,
   AuditCheckpointRecord,
   AlertRecord,
@@ -362,6 +363,38 @@ class SqliteStore implements IssuerStore {
 
   listAgents(): Promise<AgentRecord[]> {
     return this.#read('list agents', () => (this.#r('SELECT * FROM agents ORDER BY created_at, did').all() as AgentRow[]).map(toAgent))
+  }
+
+  pageAgents(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }> {
+    return this.#read('list agents', () => {
+      const where: string[] = []
+      const args: Record<string, unknown> = { limit, offset }
+      if (filter.text !== undefined) {
+        where.push("(instr(lower(name), lower(@text)) > 0 OR instr(did, @text) > 0)")
+        args.text = filter.text
+      }
+      for (const key of ['kind', 'owner', 'segment'] as const) {
+        if (filter[key] !== undefined) {
+          where.push(`${key} = @${key}`)
+          args[key] = filter[key]
+        }
+      }
+      if (filter.status === 'retired') where.push("status = 'retired'")
+      if (filter.status === 'active') where.push("status = 'active' AND suspended_at IS NULL")
+      if (filter.status === 'suspended') where.push("status = 'active' AND suspended_at IS NOT NULL")
+      if (filter.risk !== undefined) {
+        where.push("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = @risk)")
+        args.risk = filter.risk
+      }
+      if (filter.visibleTo !== undefined) {
+        where.push(`owner IN (SELECT value FROM json_each(@visible))`)
+        args.visible = JSON.stringify(filter.visibleTo)
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM agents ${clause}`).get(args) as { n: number }).n
+      const rows = this.#r(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT @limit OFFSET @offset`).all(args) as AgentRow[]
+      return { agents: rows.map(toAgent), total }
+    })
   }
 
   getRole(name: string): Promise<RoleTemplate | undefined> {
@@ -750,6 +783,14 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  listPolicies(limit: number, offset: number): Promise<{ versions: PolicyVersion[]; total: number }> {
+    return this.#read('list policies', () => {
+      const total = (this.#r('SELECT COUNT(*) AS n FROM policies').get() as { n: number }).n
+      const rows = this.#r('SELECT * FROM policies ORDER BY version DESC LIMIT ? OFFSET ?').all(limit, offset) as Array<{ version: number; document: string; created_at: number; created_by: string }>
+      return { versions: rows.map((row) => ({ version: row.version, document: row.document, createdAt: row.created_at, createdBy: row.created_by })), total }
+    })
+  }
+
   putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion> {
     return this.#write('store policy', () => {
       const last = this.#w('SELECT MAX(version) AS v FROM policies').get() as { v: number | null }
@@ -1098,6 +1139,22 @@ class SqliteStore implements IssuerStore {
     return this.#read('list alerts', () => (this.#r('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
 
+  getAlert(id: number): Promise<AlertRecord | undefined> {
+    return this.#read('read alert', () => {
+      const row = this.#r('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined
+      return row && toAlert(row)
+    })
+  }
+
+  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
+    return this.#read('list alerts', () => {
+      const args = { severity: filter.severity ?? null, subject: filter.subject ?? null, limit, offset }
+      const clause = 'WHERE (@severity IS NULL OR severity = @severity) AND (@subject IS NULL OR subject = @subject)'
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM alerts ${clause}`).get(args) as { n: number }).n
+      return { alerts: (this.#r(`SELECT * FROM alerts ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(args) as AlertRow[]).map(toAlert), total }
+    })
+  }
+
   currentStatusLists(): Promise<StatusListRecord[]> {
     return this.#read('list status lists', () =>
       (this.#r(`SELECT * FROM status_lists s WHERE NOT EXISTS (
@@ -1211,6 +1268,17 @@ class SqliteStore implements IssuerStore {
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
     return this.#read('read audit log', () =>
       (this.#r('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as AuditRow[]).map(toAudit))
+  }
+
+  searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }> {
+    return this.#read('read audit log', () => {
+      const args = { actor: filter.actor ?? null, action: filter.action ?? null, target: filter.target ?? null, before: filter.before ?? null, limit }
+      const rows = this.#r(`SELECT * FROM audit_log WHERE (@before IS NULL OR seq < @before) AND (@actor IS NULL OR actor = @actor)
+          AND (@action IS NULL OR substr(action, 1, length(@action)) = @action) AND (@target IS NULL OR target = @target)
+          ORDER BY seq DESC LIMIT @limit`).all(args) as AuditRow[]
+      const last = (this.#r('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log').get() as { n: number }).n
+      return { entries: rows.map(toAudit), last }
+    })
   }
 
   async close(): Promise<void> {
