@@ -9,6 +9,7 @@ import {
   conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
   CREDENTIALS_CONTEXT_V2,
+  CREDENTIALS_STATUS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
   entitlementSubjectToJson,
   entitlementToJson,
@@ -606,7 +607,8 @@ export class Issuer {
       // through Veramo, as before. Either way the result is checked below before it is stored.
       const jwt = format === 'vc2.0'
         ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2, AGENTID_CONTEXT_V1], ...body, issuer: this.did, validFrom: isoSeconds(draft.notBefore * 1000), validUntil: isoSeconds(draft.expires * 1000) })
-        : await this.#signVc(this.did, 'credential', { '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1], ...body, issuanceDate: new Date(draft.notBefore * 1000).toISOString(), expirationDate: new Date(draft.expires * 1000).toISOString() })
+        // VC 1.1 names the Bitstring Status List context: status libraries recognise the entries by it.
+        : await this.#signVc(this.did, 'credential', { '@context': [CREDENTIALS_CONTEXT_V1, CREDENTIALS_STATUS_CONTEXT_V1, AGENTID_CONTEXT_V1], ...body, issuanceDate: new Date(draft.notBefore * 1000).toISOString(), expirationDate: new Date(draft.expires * 1000).toISOString() })
       return checkIssuedJwt(jwt, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
     }
     const audit = (r: CredentialRecord): AuditInput => ({
@@ -948,7 +950,7 @@ export class Issuer {
     // credentials were issued in.
     const jwt = this.#credentialFormat === 'vc2.0'
       ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2], ...body, issuer: signer, validFrom: isoSeconds(now * 1000), validUntil: isoSeconds((now + ttlSeconds) * 1000) }, signer)
-      : await this.#signVc(signer, 'status list', { '@context': [CREDENTIALS_CONTEXT_V1], ...body, issuanceDate: new Date(now * 1000).toISOString(), expirationDate: new Date((now + ttlSeconds) * 1000).toISOString() })
+      : await this.#signVc(signer, 'status list', { '@context': [CREDENTIALS_CONTEXT_V1, CREDENTIALS_STATUS_CONTEXT_V1], ...body, issuanceDate: new Date(now * 1000).toISOString(), expirationDate: new Date((now + ttlSeconds) * 1000).toISOString() })
     if (checkStatusListJwt(jwt).url !== url) throw agentIdError('ERR_STORE', 'Veramo returned a status list for another URL')
     return { listId: state.list.id, url, jwt }
   }
