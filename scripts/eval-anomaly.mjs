@@ -22,7 +22,7 @@ for (const seed of seeds) {
   const unmet = unmetTargets(r)
   failures += unmet.length
   console.log(`seed ${seed}: ${r.events.toLocaleString('en')} events (attacked run), ${r.agents} agents, ${r.planted} attacks; detector ${Math.round(r.detectorRate).toLocaleString('en')} events/s`)
-  console.log(`  caused recall ${pct(r.recall)} (${r.caught}/${r.planted}); benign agents alerted (medium+) ${pct(r.benignAlerted)} (${Math.round(r.benignAlerted * r.benign)}/${r.benign}), high/critical ${pct(r.benignHigh)}; median time to alert ${r.medianMinutes.toFixed(1)} min, slow drift ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h` : 'n/a'}`)
+  console.log(`  caused recall ${pct(r.recall)} (${r.caught}/${r.planted}); benign agents alerted (medium+) ${pct(r.benignAlerted)} (${Math.round(r.benignAlerted * r.benign)}/${r.benign}), high/critical ${pct(r.benignHigh)}; median time to alert ${r.medianMinutes.toFixed(1)} min, slow drift median ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (slowest ${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'}`)
   for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted}`)
   console.log(`  targets: ${unmet.length === 0 ? 'all met' : `NOT met: ${unmet.join('; ')}`}`)
   if (verbose) {
@@ -31,10 +31,10 @@ for (const seed of seeds) {
   }
 }
 // The table for docs/monitoring.md.
-console.log('\n| seed | caused recall | worst kind | benign alerted (medium+) | benign high/critical | median time to alert | slow drift |')
+console.log('\n| seed | caused recall | worst kind | benign alerted (medium+) | benign high/critical | median time to alert | slow drift: median (slowest) |')
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
   const worst = Object.entries(r.perKind).map(([k, v]) => [k, v.caught / v.planted]).sort((a, b) => a[1] - b[1])[0]
-  console.log(`| ${r.seed} | ${pct(r.recall)} (${r.caught}/${r.planted}) | ${worst[0]} ${pct(worst[1])} | ${pct(r.benignAlerted)} | ${pct(r.benignHigh)} | ${r.medianMinutes.toFixed(1)} min | ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h` : 'n/a'} |`)
+  console.log(`| ${r.seed} | ${pct(r.recall)} (${r.caught}/${r.planted}) | ${worst[0]} ${pct(worst[1])} | ${pct(r.benignAlerted)} | ${pct(r.benignHigh)} | ${r.medianMinutes.toFixed(1)} min | ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'} |`)
 }
 process.exitCode = failures === 0 ? 0 : 1

@@ -262,8 +262,9 @@ function planAttacks(fleet, rand, evalFrom) {
     candidates.sort(() => rand() - 0.5)
     for (const agent of candidates.slice(0, n)) {
       taken.add(agent.id)
-      // Tuesday to Friday of the evaluated week.
-      const at = evalFrom + (1 + Math.floor(rand() * 4)) * DAY + rand() * DAY
+      // Tuesday to Friday of the evaluated week; a slow exfiltration early in it, so that it has
+      // the days it needs to creep up to 20 times the usual.
+      const at = kind === 'slow-exfiltration' ? evalFrom + (0.5 + rand()) * DAY : evalFrom + (1 + Math.floor(rand() * 4)) * DAY + rand() * DAY
       plan.push({ kind, agent, at, statusAt: at - (1 + rand() * 5) * HOUR })
     }
   }

@@ -272,7 +272,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, highBits: 0, strongBits: 0, highSince: 0, jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, highBits: 0, strongBits: 0, aboveBits: 0, highSince: 0, jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -628,7 +628,10 @@ export class AnomalyDetector {
     // (a bigger report from one day on) lifts the quick level too, and is learned instead.
     const driftSens = this.#sens('volume-drift')
     const threshold = Math.max(Math.log(3), 3 * dev) / Math.max(driftSens, 1e-9)
-    const shifted = f.fast - f.med > 0.5
+    // A step of the whole distribution puts nearly every recent request above the level; a
+    // drifting share (or chance) leaves many below it.
+    f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
+    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14 || popcount(f.aboveBits & 0xff) >= 7
     const high = !jump && !shifted && z > threshold ? 1 : 0
     const strong = high && z > threshold + Math.log(2) ? 1 : 0
     if (high && f.highBits === 0) f.highSince = at
@@ -636,7 +639,8 @@ export class AnomalyDetector {
     f.strongBits = ((f.strongBits << 1) | strong) & DRIFT_WINDOW_MASK
     if (f.highBits === 0) f.highSince = 0
     const weight = popcount(f.highBits) + popcount(f.strongBits)
-    if (mature && driftSens > 0 && f.n >= 24 && high && weight >= 6 && at - f.highSince >= 30 * MINUTE) {
+    // Several requests, not a couple of exports: at least four above, weighing six.
+    if (mature && driftSens > 0 && f.n >= 24 && high && weight >= 6 && popcount(f.highBits) >= 4 && at - f.highSince >= 30 * MINUTE) {
       report('volume-drift', fam, Math.min(1, 0.4 + z / 6), {
         expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), share: `${popcount(f.highBits)} of the last 24 far above it`,
       }, undefined, z > Math.log(8) ? 'high' : 'medium')
@@ -647,7 +651,9 @@ export class AnomalyDetector {
     if (!jump) {
       const step = shifted ? 3 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0
-      f.dev += 0.05 * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
+      // The spread is learned from ordinary requests only: a drifting share must not widen the
+      // band it is measured against.
+      if (!high) f.dev += 0.05 * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
     }
     f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
     if (f.n < 8) {

@@ -29,6 +29,8 @@ export interface FamilyStats {
   highBits: number
   /** The same, for observations far beyond it. */
   strongBits: number
+  /** The last 16 observations, one bit each: above the level. */
+  aboveBits: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
   /** When the observations above the threshold still in `highBits` began. */
@@ -220,7 +222,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   if (!o) return undefined
   return {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
-    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), highBits: num(o.highBits) >>> 0, strongBits: num(o.strongBits) >>> 0, highSince: num(o.highSince), jumps: [],
+    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), highBits: num(o.highBits) >>> 0, strongBits: num(o.strongBits) >>> 0, aboveBits: num(o.aboveBits) >>> 0, highSince: num(o.highSince), jumps: [],
   }
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
