@@ -93,6 +93,8 @@ const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
   'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low',
 }
+// Kinds whose score measures a size (records, rate, drift): twice the size is said again.
+const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
 const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
 const LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical']
 
@@ -237,9 +239,9 @@ export class AnomalyDetector {
       const last = b.said.get(key)
       // Twice as strong, or more severe, is said even within the quiet period: a small decoy
       // must not cover the large one that follows.
-      const stronger = last !== undefined && (clamped >= 2 * last.score || RANK[level] > rankOfScore(last.score, kind))
+      const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
       const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
-      if (reported) this.#remember(b, key, receivedAt, clamped)
+      if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
       found.push({ kind, agent, at, score: clamped, severity: level, details, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
     }
 
@@ -379,7 +381,9 @@ export class AnomalyDetector {
           noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
           if (event.action !== undefined && f.actions.includes(event.action)) noteUsage(g.actions, `${fam}\u0000${event.action}`, agent, at, 4 * BASELINE_CAPS.families)
         }
-        if (net !== undefined && n?.learned) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
+        // A network is noted even before it is learned: a team moving office together is a
+        // group change, and each member's first use is then explained by the others'.
+        if (net !== undefined && n) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
         if (event.segment !== undefined && b.segments.get(event.segment)?.learned) noteUsage(g.segments, event.segment, agent, at, 4 * BASELINE_CAPS.segments)
       }
     }
@@ -698,13 +702,13 @@ export class AnomalyDetector {
 
   // Remembers when a finding was said. Past the cap, what is past its quiet period goes first,
   // then the oldest: forgetting can only make a finding be said again, never held back.
-  #remember(b: AgentBaseline, key: string, at: number, score: number): void {
+  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number): void {
     b.said.delete(key)
     if (b.said.size >= BASELINE_CAPS.findings) {
       for (const [k, v] of b.said) if (at - v.at >= this.#quietMs) b.said.delete(k)
       if (b.said.size >= BASELINE_CAPS.findings) b.said.delete(b.said.keys().next().value!)
     }
-    b.said.set(key, { at, score })
+    b.said.set(key, { at, score, rank })
   }
 }
 
@@ -726,12 +730,6 @@ function popcount(x: number): number {
   let n = 0
   for (let v = x >>> 0; v !== 0; v &= v - 1) n++
   return n
-}
-
-// The severity a previous score stood for, to say a finding again when it became more severe.
-function rankOfScore(score: number, kind: AnomalyKind): number {
-  const base = RANK[BASE_SEVERITY[kind]]
-  return score >= 0.75 ? Math.max(base, RANK.high) : base
 }
 
 /** Severity levels in order, lowest first. */

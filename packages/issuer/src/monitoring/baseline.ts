@@ -76,7 +76,7 @@ export interface AgentBaseline {
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
   /** Finding key -> when it was last said (issuer's clock) and its score then. */
-  said: Map<string, { at: number; score: number }>
+  said: Map<string, { at: number; score: number; rank: number }>
 }
 
 /** What a peer group (team, segment, role) uses: the evidence that makes one member's first use ordinary. */
