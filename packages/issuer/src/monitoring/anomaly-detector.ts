@@ -242,7 +242,7 @@ export class AnomalyDetector {
       const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
       const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
       if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
-      found.push({ kind, agent, at, score: clamped, severity: level, details, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
+      found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
