@@ -153,13 +153,13 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
       const base = {
         at: Math.round(at), agent: a.id, decision: 'allow', resource: `${family}/${Math.floor(rand() * 5000)}`,
         action: a.writes === family && rand() < 0.2 ? 'write' : 'read', records: Math.max(1, Math.round(level * Math.exp(0.5 * normal(rand)) * export_)),
-        ip: `${fields.net ?? a.dc}.${1 + Math.floor(rand() * 250)}`, segment: OWNER[family] ?? a.segment, verifier: `${OWNER[family] ?? a.segment}-svc`,
+        ip: `${fields.net ?? a.dc}.${1 + Math.floor(rand() * 250)}`, segment: OWNER[family] ?? a.segment, verifier: `did:web:${OWNER[family] ?? a.segment}.example.com`,
       }
       delete fields.net
       if (refused) {
         // A request outside what it holds: another family of its segment, or a write.
         const other = pick(rand, SEGMENTS[a.segment])
-        Object.assign(base, { decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${other}/${Math.floor(rand() * 5000)}`, action: rand() < 0.5 ? 'write' : 'read', segment: OWNER[other], verifier: `${OWNER[other]}-svc` })
+        Object.assign(base, { decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${other}/${Math.floor(rand() * 5000)}`, action: rand() < 0.5 ? 'write' : 'read', segment: OWNER[other], verifier: `did:web:${OWNER[other]}.example.com` })
         delete base.records
       }
       events.push({ ...base, ...fields })
@@ -300,7 +300,7 @@ function plant(p, own, rand) {
     }
     case 'suspended-in-use':
     case 'retired-in-use': {
-      const t = near(p.statusAt - HOUR) ?? { ip: `${a.dc}.9`, resource: `${a.families[0]}/1`, segment: a.segment, verifier: `${a.segment}-svc`, action: 'read', agent: a.id, decision: 'allow' }
+      const t = near(p.statusAt - HOUR) ?? { ip: `${a.dc}.9`, resource: `${a.families[0]}/1`, segment: a.segment, verifier: `did:web:${a.segment}.example.com`, action: 'read', agent: a.id, decision: 'allow' }
       const code = p.kind === 'suspended-in-use' ? 'ERR_VC_SUSPENDED' : 'ERR_VC_REVOKED'
       // A verifier with a cached status list still allows for a few minutes, then refuses.
       for (let n = 0; n < 8; n++) {
@@ -316,20 +316,20 @@ function plant(p, own, rand) {
         const seg = others[n % others.length]
         const family = pick(rand, SEGMENTS[seg].filter((f) => OWNER[f] === seg))
         const allowed = rand() < 0.3
-        out.push(like(t, { at: p.at + n * 70_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: seg, verifier: `${seg}-svc`, action: 'read', ...(allowed ? { decision: 'allow', records: 20 + Math.floor(rand() * 200) } : { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined }) }))
+        out.push(like(t, { at: p.at + n * 70_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: seg, verifier: `did:web:${seg}.example.com`, action: 'read', ...(allowed ? { decision: 'allow', records: 20 + Math.floor(rand() * 200) } : { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined }) }))
       }
       break
     }
     case 'hr-grab': {
       const t = near(p.at)
-      for (let n = 0; n < 30; n++) out.push(like(t, { at: p.at + n * 40_000, resource: `hr:records/${Math.floor(rand() * 5000)}`, segment: 'hr', verifier: 'hr-svc', action: 'read', decision: 'allow', records: 50 + Math.floor(rand() * 450) }))
+      for (let n = 0; n < 30; n++) out.push(like(t, { at: p.at + n * 40_000, resource: `hr:records/${Math.floor(rand() * 5000)}`, segment: 'hr', verifier: 'did:web:hr.example.com', action: 'read', decision: 'allow', records: 50 + Math.floor(rand() * 450) }))
       break
     }
     case 'bulk-read': {
       const family = a.families.find((f) => !f.startsWith('dw:'))
       const warehouse = a.levels[a.families.find((f) => f.startsWith('dw:'))]
       const t = near(p.at)
-      for (let n = 0; n < 3; n++) out.push(like(t, { at: p.at + n * 90_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: OWNER[family], verifier: `${OWNER[family]}-svc`, action: 'read', decision: 'allow', records: Math.round(Math.max(warehouse * (0.5 + rand() * 0.5), a.levels[family] * 30)) }))
+      for (let n = 0; n < 3; n++) out.push(like(t, { at: p.at + n * 90_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: OWNER[family], verifier: `did:web:${OWNER[family]}.example.com`, action: 'read', decision: 'allow', records: Math.round(Math.max(warehouse * (0.5 + rand() * 0.5), a.levels[family] * 30)) }))
       break
     }
     case 'probing': {
@@ -337,7 +337,7 @@ function plant(p, own, rand) {
       const families = Object.values(SEGMENTS).flat()
       for (let n = 0; n < 40; n++) {
         const family = pick(rand, families)
-        out.push(like(t, { at: p.at + n * 20_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: OWNER[family], verifier: `${OWNER[family]}-svc`, action: pick(rand, ['read', 'write', 'delete', 'admin', 'export']), decision: 'deny', code: pick(rand, ['ERR_NOT_ENTITLED', 'ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT']), records: undefined }))
+        out.push(like(t, { at: p.at + n * 20_000, resource: `${family}/${Math.floor(rand() * 5000)}`, segment: OWNER[family], verifier: `did:web:${OWNER[family]}.example.com`, action: pick(rand, ['read', 'write', 'delete', 'admin', 'export']), decision: 'deny', code: pick(rand, ['ERR_NOT_ENTITLED', 'ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT']), records: undefined }))
       }
       break
     }
@@ -369,7 +369,10 @@ function plant(p, own, rand) {
       break
     }
   }
-  for (const e of out) if (e.records === undefined) delete e.records
+  for (const e of out) {
+    e.at = Math.round(e.at)
+    if (e.records === undefined) delete e.records
+  }
   return out
 }
 

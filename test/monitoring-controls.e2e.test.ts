@@ -146,7 +146,7 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       const restarted = await startService(s.t.issuer, { port: 0, sweepIntervalMs: 0, rateLimits: false, log: () => undefined, publicUrlMismatchOk: true, monitor: { now: () => s.clock.now } })
       try {
         s.clock.now += MINUTE
-        const post = (events: unknown[]) => fetch(`${restarted.url}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.reporter}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).then((r) => r.json())
+        const post = (events: unknown[]) => fetch(`${restarted.url}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.reporter}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).then((r) => r.json() as Promise<{ alerts: number[] }>)
         const answer = await post([{ at: s.clock.now, agent: s.agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1', action: 'read', ip: '10.1.2.3' }])
         assert.equal(answer.alerts.length, 1, 'a fresh baseline would still be learning (30 minutes)')
       } finally {

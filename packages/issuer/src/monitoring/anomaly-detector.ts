@@ -257,7 +257,15 @@ export class AnomalyDetector {
     const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
     const mature = !learning && receivedAt - b.firstReceived >= this.#matureMs
     const fam = event.resource !== undefined ? family(event.resource) : undefined
-    const net = event.ip !== undefined ? network(event.ip) : undefined
+    // Most events of an agent come from the address before: parse it once.
+    let net: string | undefined
+    if (event.ip !== undefined) {
+      if (event.ip !== b.lastIp) {
+        b.lastIp = event.ip
+        b.lastNet = network(event.ip)
+      }
+      net = b.lastNet
+    }
     const day = Math.floor(at / DAY_MS)
     const hour = Math.floor(at / HOUR) % 24
     const team = groups[0]
@@ -329,8 +337,8 @@ export class AnomalyDetector {
     }
 
     // Lateral movement: several unexplained reaches within the hour.
-    const distinct = new Set(b.reaches.map((r) => r.what)).size
-    if (distinct >= 3 && [...b.reaches].some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
+    const distinct = b.reaches.length >= 3 ? new Set(b.reaches.map((r) => r.what)).size : 0
+    if (distinct >= 3 && b.reaches.some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
       report('lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
     }
 
@@ -370,7 +378,8 @@ export class AnomalyDetector {
     if (allowed) {
       const weight = offHours ? 0.2 : 1
       b.hod[hour]! += weight
-      b.how[(new Date(at).getUTCDay() * 24 + hour)]! += weight
+      // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
+      b.how[((day + 4) % 7) * 24 + hour]! += weight
       b.hodTotal += weight
       for (const g of groups) {
         if (g === team) {

@@ -73,6 +73,9 @@ export interface AgentBaseline {
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   switches: number[]
+  /** The last source address and its network (a cache: parsing an address costs more than the rest). */
+  lastIp?: string
+  lastNet?: string | undefined
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
   /** Finding key -> when it was last said (issuer's clock) and its score then. */
