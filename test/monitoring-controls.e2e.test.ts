@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { generateAgentKey } from '@agentid/agent'
 import { startService } from '@agentid/issuer'
+import { agentid } from './support/cli.js'
 import { noApprovalPolicy } from './support/policies.js'
 import { startTestService, type TestService } from './support/service.js'
 
@@ -155,5 +159,41 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     } finally {
       await s.t.issuer.close().catch(() => undefined)
     }
+  })
+})
+
+describe('agentid monitoring and agentid alerts feedback (real processes, against the service)', function () {
+  this.timeout(60_000)
+  let t: TestService
+  let dir: string
+  before(async () => {
+    t = await startTestService()
+    dir = mkdtempSync(join(tmpdir(), 'agentid-monitoring-cli-'))
+  })
+  after(async () => {
+    await t.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const as = (role: 'security' | 'auditor' | 'reporter', ...args: string[]) => agentid(['--json', ...args], { cwd: dir, env: { AGENTID_URL: t.url, AGENTID_TOKEN: t.tokens[role] } })
+
+  it('security sets controls and suppressions; an auditor reads them and may change nothing; a reporter may not even read', async () => {
+    const set = await as('security', 'monitoring', 'controls', '--sensitivity', 'new-network=0', '--mature-hours', '72')
+    assert.equal(set.code, 0, set.stderr)
+    assert.deepEqual(JSON.parse(set.stdout).controls, { matureHours: 72, sensitivity: { 'new-network': 0 } })
+    const made = await as('security', 'monitoring', 'suppress', '--kind', 'off-hours', '--minutes', '60', '--reason', 'night batch moved')
+    assert.equal(made.code, 0, made.stderr)
+    const read = await as('auditor', 'monitoring', 'suppressions')
+    assert.equal(JSON.parse(read.stdout).suppressions.length, 1)
+    for (const args of [['monitoring', 'controls', '--learn-minutes', '1'], ['monitoring', 'suppress', '--kind', 'probing', '--minutes', '5', '--reason', 'x'], ['monitoring', 'unsuppress', JSON.parse(made.stdout).suppression.id], ['alerts', 'feedback', '1', '--verdict', 'benign']]) {
+      const r = await as('auditor', ...args)
+      assert.equal(r.code, 1, args.join(' '))
+      assert.equal(JSON.parse(r.stderr).error.code, 'ERR_FORBIDDEN', args.join(' '))
+    }
+    const denied = await as('reporter', 'monitoring', 'controls')
+    assert.equal(JSON.parse(denied.stderr).error.code, 'ERR_FORBIDDEN')
+    const bad = await as('security', 'monitoring', 'controls', '--sensitivity', 'suspended-agent=0')
+    assert.deepEqual([bad.code, JSON.parse(bad.stderr).error.code], [1, 'ERR_INPUT_INVALID'])
+    const audit = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries as Array<{ actor: string; action: string }>
+    assert.deepEqual(audit.filter((e) => e.action.startsWith('monitoring.')).map((e) => [e.action, e.actor]), [['monitoring.controls', 'sam'], ['monitoring.suppress', 'sam']])
   })
 })

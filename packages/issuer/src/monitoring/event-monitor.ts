@@ -36,6 +36,9 @@ export interface IngestResult {
   readonly alerts: AlertRecord[]
 }
 
+// What a control not given stands for (the detector's defaults, over the service's own tuning).
+const DEFAULT_CONTROLS: DetectorControls = { learnMinutes: 30, learnEvents: 60, matureHours: 48, sensitivity: {} }
+
 // A reporter whose clock disagrees is flagged at most once per this much of the issuer's clock.
 const SKEW_QUIET_MS = 600_000
 
@@ -78,6 +81,10 @@ export class EventMonitor {
   #lastPersist: number
   #suppressions: SuppressionRecord[] = []
   #controls: DetectorControls = {}
+  #storedControls: string | undefined
+  // The service's own tuning: what a control not given returns to.
+  readonly #baseControls: DetectorControls
+  #lastReload: number
   readonly #ready: Promise<void>
   // One batch at a time: the detector and the evidence see events in the order they arrived.
   #queue: Promise<unknown> = Promise.resolve()
@@ -93,6 +100,12 @@ export class EventMonitor {
     this.#contextTtlMs = options.contextTtlMs ?? 60_000
     this.#persistEveryMs = options.persistEveryMs ?? 60_000
     this.#lastPersist = this.#now()
+    this.#lastReload = this.#lastPersist
+    const d = options.detector ?? {}
+    this.#baseControls = {
+      ...DEFAULT_CONTROLS, ...(d.learnMinutes !== undefined ? { learnMinutes: d.learnMinutes } : {}), ...(d.learnEvents !== undefined ? { learnEvents: d.learnEvents } : {}),
+      ...(d.matureHours !== undefined ? { matureHours: d.matureHours } : {}), ...(d.sensitivity !== undefined ? { sensitivity: d.sensitivity } : {}),
+    }
     this.#detector = new AnomalyDetector({
       ...options.detector,
       isRetired: (agent) => this.#retired.has(agent),
@@ -105,17 +118,22 @@ export class EventMonitor {
   }
 
   async #load(): Promise<void> {
+    await this.#reloadControls()
+    this.#detector.load(await this.#issuer.store.loadBaselines())
+  }
+
+  async #reloadControls(): Promise<void> {
     const stored = await this.#issuer.store.getSetting(CONTROLS_SETTING)
-    if (stored !== undefined) {
+    if (stored !== undefined && stored !== this.#storedControls) {
+      this.#storedControls = stored
       try {
         this.#controls = parseControls(JSON.parse(stored))
-        this.#detector.configure(this.#controls)
+        this.#detector.configure({ ...this.#baseControls, ...this.#controls })
       } catch (error) {
         this.#log(`agentid serve: stored monitoring controls ignored: ${(error as Error).message}`)
       }
     }
     this.#suppressions = await this.#issuer.store.listSuppressions()
-    this.#detector.load(await this.#issuer.store.loadBaselines())
   }
 
   /** Reloads the retired agents and forgets what is known of agents (after a status change, and at start). */
@@ -157,10 +175,12 @@ export class EventMonitor {
   async setControls(input: unknown, actor: string): Promise<DetectorControls> {
     const controls = parseControls(input)
     await this.#ready
-    await this.#issuer.store.setSetting(CONTROLS_SETTING, JSON.stringify(controls), { actor, action: 'monitoring.controls', details: { ...controls } })
+    const stored = JSON.stringify(controls)
+    await this.#issuer.store.setSetting(CONTROLS_SETTING, stored, { actor, action: 'monitoring.controls', details: { ...controls } })
     this.#controls = controls
+    this.#storedControls = stored
     // What is not given returns to the default.
-    this.#detector.configure({ learnMinutes: 30, learnEvents: 60, matureHours: 48, sensitivity: {}, ...controls })
+    this.#detector.configure({ ...this.#baseControls, ...controls })
     return controls
   }
 
@@ -253,6 +273,12 @@ export class EventMonitor {
   async #ingest(events: readonly VerificationEvent[], reporter: string): Promise<IngestResult> {
     await this.#ready
     const now = this.#now()
+    // Another process on the same database (the CLI on the local home) may have changed the
+    // controls or suppressions: look again once a minute.
+    if (now - this.#lastReload >= 60_000 || now < this.#lastReload) {
+      this.#lastReload = now
+      await this.#reloadControls()
+    }
     const usable: Array<{ event: VerificationEvent; reportedAt?: number }> = []
     let skipped = 0
     let untracked = 0
