@@ -360,8 +360,11 @@ export class AnomalyDetector {
     // Hours: activity where neither the agent nor its team is ever active.
     const sensHours = this.#sens('off-hours')
     let offHours = false
+    // An hour outside the agent's own habits does not teach its team: one compromised member
+    // working at night must not make the night ordinary for the others.
+    const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, hour) : 1
     if (mature && sensHours > 0 && b.hodTotal >= 30) {
-      const share = hourShare(b.hod, b.hodTotal, hour)
+      const share = ownShare
       const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
       if (share < 0.003 * sensHours && teamShare < 0.003 * sensHours) {
         offHours = true
@@ -376,13 +379,14 @@ export class AnomalyDetector {
 
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
-      const weight = offHours ? 0.2 : 1
+      // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
+      const weight = offHours ? 0.02 : 1
       b.hod[hour]! += weight
       // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
       b.how[((day + 4) % 7) * 24 + hour]! += weight
       b.hodTotal += weight
       for (const g of groups) {
-        if (g === team) {
+        if (g === team && ownShare >= 0.003) {
           g.hod[hour]! += weight
           g.hodTotal += weight
         }
