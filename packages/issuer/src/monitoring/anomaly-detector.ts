@@ -114,7 +114,7 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
 // share of larger requests (a drift) stays above it.
-const SLOW_STEP = 0.03
+const SLOW_STEP = 0.015
 const FAST_STEP = 0.08
 const DRIFT_WINDOW_MASK = 0xffffff
 
@@ -640,8 +640,8 @@ export class AnomalyDetector {
         }, undefined, severity)
       }
     }
-    // Drift: a lasting share of requests far above the family's level (each far beyond it counts
-    // twice), while the level as a whole has not moved: a step change of the whole distribution
+    // Drift: a lasting share of requests far above the family's level, while the level as a
+    // whole has not moved: a step change of the whole distribution
     // (a bigger report from one day on) lifts the quick level too, and is learned instead.
     const driftSens = this.#sens('volume-drift')
     const threshold = Math.max(Math.log(3), 3 * dev) / Math.max(driftSens, 1e-9)
@@ -655,9 +655,10 @@ export class AnomalyDetector {
     f.highBits = ((f.highBits << 1) | high) & DRIFT_WINDOW_MASK
     f.strongBits = ((f.strongBits << 1) | strong) & DRIFT_WINDOW_MASK
     if (f.highBits === 0) f.highSince = 0
-    const weight = popcount(f.highBits) + popcount(f.strongBits)
-    // Several requests, not a couple of exports: at least four above, weighing six.
-    if (mature && driftSens > 0 && f.n >= 24 && high && weight >= 6 && popcount(f.highBits) >= 4 && at - f.highSince >= 30 * MINUTE) {
+    // Several requests moderately above the level, not a couple of exports far beyond it (those
+    // are a jump's business): five of the last 24 above, at most half of them far beyond.
+    const above = popcount(f.highBits)
+    if (mature && driftSens > 0 && f.n >= 24 && high && above >= 5 && popcount(f.strongBits) * 2 <= above && at - f.highSince >= 30 * MINUTE) {
       report('volume-drift', fam, Math.min(1, 0.4 + z / 6), {
         expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), share: `${popcount(f.highBits)} of the last 24 far above it`,
       }, undefined, z > Math.log(8) ? 'high' : 'medium')
@@ -665,12 +666,15 @@ export class AnomalyDetector {
     // Outliers barely move a running median: a jump is not learned, anything else moves the
     // levels one step towards it; a shift of the whole distribution is followed faster.
     f.n++
-    if (!jump) {
-      const step = shifted ? 3 * SLOW_STEP : SLOW_STEP
+    // Requests far above the level are not learned either, unless the whole distribution moved:
+    // a drifting share must not carry the level along with it.
+    if (!jump && (!high || shifted)) {
+      const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0
-      // The spread is learned from ordinary requests only: a drifting share must not widen the
-      // band it is measured against.
-      if (!high) f.dev += 0.05 * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
+      // The spread is learned from ordinary requests only, each counting at most twice the
+      // spread, and slowly once known: a drifting share just under the threshold must not widen
+      // the band it is measured against.
+      if (!high) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 2 * dev) - f.dev)
     }
     f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
     if (f.n < 8) {
