@@ -187,7 +187,9 @@ export class AnomalyDetector {
 
   /** Takes one event (in time order per agent); returns what it reports, usually nothing. */
   observe(event: VerificationEvent, context: ObserveContext = {}): Anomaly[] {
-    return this.inspect(event, context).filter((f) => f.reported).map(({ reported: _, suppressed: __, ...anomaly }) => anomaly)
+    const found = this.inspect(event, context)
+    if (found.length === 0) return found
+    return found.filter((f) => f.reported).map(({ reported: _, suppressed: __, ...anomaly }) => anomaly)
   }
 
   /** Baselines held, and events left out because the table was full of active agents. */
@@ -211,10 +213,17 @@ export class AnomalyDetector {
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
     const ctx = this.#context(agent)
-    const groups: GroupBaseline[] = []
-    for (const name of ctx?.groups ?? []) {
-      const g = this.#group(name, at)
-      if (g) groups.push(g)
+    // The agent's groups, resolved once per context given (the issuer's cache hands out the same
+    // object until it looks the agent up again).
+    let groups = b.groups
+    if (b.groupsOf !== ctx || groups === undefined) {
+      groups = []
+      for (const name of ctx?.groups ?? []) {
+        const g = this.#group(name, at)
+        if (g) groups.push(g)
+      }
+      b.groups = groups
+      b.groupsOf = ctx
     }
     const found: Finding[] = []
     const allowed = event.decision === 'allow'
@@ -260,11 +269,15 @@ export class AnomalyDetector {
     // Most events of an agent come from the address before: parse it once.
     let net: string | undefined
     if (event.ip !== undefined) {
-      if (event.ip !== b.lastIp) {
-        b.lastIp = event.ip
-        b.lastNet = network(event.ip)
+      // Another host of the last IPv4 network: same prefix, and a valid last byte.
+      const prefix = b.lastPrefix
+      if (prefix !== undefined && event.ip.length > prefix.length && event.ip.startsWith(prefix) && lastByte(event.ip, prefix.length)) net = b.lastNet
+      else {
+        net = network(event.ip)
+        const dot = event.ip.lastIndexOf('.')
+        b.lastPrefix = net !== undefined && dot > 0 && event.ip.indexOf(':') < 0 ? event.ip.slice(0, dot + 1) : undefined
+        b.lastNet = net
       }
-      net = b.lastNet
     }
     const day = Math.floor(at / DAY_MS)
     const hour = Math.floor(at / HOUR) % 24
@@ -314,6 +327,7 @@ export class AnomalyDetector {
         const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
         if (learning || granted || peerCount(groups, 'actions', `${fam}\u0000${event.action}`, agent, at) > 0 || f.actions.length === 0) {
           if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
+          f.notedDay = -1
         } else {
           familyExplained = false
           const reaches = this.#reach(b, at, `action:${fam}:${event.action}`)
@@ -385,19 +399,31 @@ export class AnomalyDetector {
       // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
       b.how[((day + 4) % 7) * 24 + hour]! += weight
       b.hodTotal += weight
-      for (const g of groups) {
-        if (g === team && ownShare >= 0.003) {
-          g.hod[hour]! += weight
-          g.hodTotal += weight
-        }
-        if (fam !== undefined && f?.learned) {
-          noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
-          if (event.action !== undefined && f.actions.includes(event.action)) noteUsage(g.actions, `${fam}\u0000${event.action}`, agent, at, 4 * BASELINE_CAPS.families)
+      if (team && ownShare >= 0.003) {
+        team.hod[hour]! += weight
+        team.hodTotal += weight
+      }
+      // Groups hear of a member's use once a day per thing used: what counts is who used it and
+      // when last (within 30 days), not how often.
+      if (groups.length > 0) {
+        if (fam !== undefined && f?.learned && f.notedDay !== day) {
+          f.notedDay = day
+          for (const g of groups) {
+            noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
+            for (const action of f.actions) noteUsage(g.actions, `${fam}\u0000${action}`, agent, at, 4 * BASELINE_CAPS.families)
+          }
         }
         // A network is noted even before it is learned: a team moving office together is a
         // group change, and each member's first use is then explained by the others'.
-        if (net !== undefined && n) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
-        if (event.segment !== undefined && b.segments.get(event.segment)?.learned) noteUsage(g.segments, event.segment, agent, at, 4 * BASELINE_CAPS.segments)
+        if (net !== undefined && n && n.notedDay !== day) {
+          n.notedDay = day
+          for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
+        }
+        const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
+        if (seg?.learned && seg.notedDay !== day) {
+          seg.notedDay = day
+          for (const g of groups) noteUsage(g.segments, event.segment!, agent, at, 4 * BASELINE_CAPS.segments)
+        }
       }
     }
     b.events++
@@ -741,6 +767,19 @@ function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {
   const out: string[] = []
   for (const [k, v] of map) if (v.learned) out.push(k)
   return out
+}
+
+// Digits of one byte, canonical (no leading zero), from `from` to the end of `ip`.
+function lastByte(ip: string, from: number): boolean {
+  const n = ip.length - from
+  if (n < 1 || n > 3 || (n > 1 && ip.charCodeAt(from) === 48)) return false
+  let v = 0
+  for (let i = from; i < ip.length; i++) {
+    const c = ip.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return false
+    v = v * 10 + c
+  }
+  return v <= 255
 }
 
 function popcount(x: number): number {

@@ -31,6 +31,8 @@ export interface FamilyStats {
   strongBits: number
   /** The last 16 observations, one bit each: above the level. */
   aboveBits: number
+  /** The day its groups were last told of its use (not kept in the store). */
+  notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
   /** When the observations above the threshold still in `highBits` began. */
@@ -40,6 +42,8 @@ export interface FamilyStats {
 /** A source network (/24, /48) as an agent uses it. */
 export interface NetworkStats {
   learned: boolean
+  /** The day its groups were last told of its use (not kept in the store). */
+  notedDay?: number
   days: number
   lastDay: number
   first: number
@@ -73,11 +77,14 @@ export interface AgentBaseline {
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   switches: number[]
-  /** The last source address and its network (a cache: parsing an address costs more than the rest). */
-  lastIp?: string
+  /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
+  lastPrefix?: string | undefined
   lastNet?: string | undefined
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
+  /** Its peer groups, resolved for the context object they came from (not stored). */
+  groups?: GroupBaseline[]
+  groupsOf?: unknown
   /** Finding key -> when it was last said (issuer's clock) and its score then. */
   said: Map<string, { at: number; score: number; rank: number }>
 }
