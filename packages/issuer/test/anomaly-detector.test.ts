@@ -79,6 +79,78 @@ describe('anomaly detection: context, learning, controls', () => {
   })
 })
 
+describe('anomaly detection: the new checks, one by one', () => {
+  const HOUR = 3_600_000
+  const t0 = Date.UTC(2026, 10, 2, 0)
+  const kinds = (found: ReadonlyArray<{ kind: string }>) => [...new Set(found.map((a) => a.kind))]
+  // Three days of a service reading one family every ten minutes, 100 records give or take, from one network.
+  function history(d: AnomalyDetector, agent: string, records = (i: number) => 100 * (1 + 0.3 * Math.sin(i))) {
+    let i = 0
+    for (let at = t0; at < t0 + 72 * HOUR; at += 600_000, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: `10.0.0.${1 + (i % 200)}`, records: Math.round(records(i)) })
+    return t0 + 72 * HOUR
+  }
+
+  it('probing: refusals across families and actions; a burst of one kind of refusal is only a burst', () => {
+    const d = new AnomalyDetector()
+    const at = history(d, 'did:key:z6Mkp')
+    const probe = [...Array(10).keys()].flatMap((i) => d.observe({ at: at + i * 20_000, agent: 'did:key:z6Mkp', decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${['hr:x', 'pay:y', 'ops:z'][i % 3]}/1`, action: ['read', 'write', 'delete'][i % 3]!, ip: '10.0.0.1' }))
+    assert.ok(kinds(probe).includes('probing'), kinds(probe).join())
+    const d2 = new AnomalyDetector()
+    const at2 = history(d2, 'did:key:z6Mkq')
+    const retries = [...Array(12).keys()].flatMap((i) => d2.observe({ at: at2 + i * 3000, agent: 'did:key:z6Mkq', decision: 'deny', code: 'ERR_VC_EXPIRED', resource: 'db:a/1', action: 'read', ip: '10.0.0.1' }))
+    assert.deepEqual(retries.map((a) => [a.kind, a.severity]), [['denial-burst', 'medium']], 'an expired credential retried: medium, no probing')
+  })
+
+  it('two networks at once: a network first seen minutes after the usual one, back and forth', () => {
+    const d = new AnomalyDetector()
+    let at = history(d, 'did:key:z6Mkn')
+    const found = []
+    for (let i = 0; i < 6; i++) {
+      at += 60_000
+      found.push(...d.observe({ at, agent: 'did:key:z6Mkn', decision: 'allow', resource: 'db:a/1', action: 'read', ip: i % 2 ? '185.1.2.3' : '10.0.0.7', records: 100 }))
+    }
+    const two = found.filter((a) => a.kind === 'two-networks')
+    assert.ok(two.some((a) => a.severity === 'high'), JSON.stringify(found.map((a) => [a.kind, a.severity])))
+    assert.deepEqual(two[0]?.details.newToIt, ['185.1.2'])
+  })
+
+  it('a bulk read is a jump for its family; a slow creep is a drift; a step of the whole level is learned, not alerted', () => {
+    const jump = new AnomalyDetector()
+    const at = history(jump, 'did:key:z6Mkj')
+    const bulk = [0, 1].flatMap((i) => jump.observe({ at: at + i * 60_000, agent: 'did:key:z6Mkj', decision: 'allow', resource: 'db:a/9', action: 'read', ip: '10.0.0.1', records: 12_000 }))
+    assert.deepEqual(kinds(bulk), ['records-jump'])
+    assert.equal(bulk.at(-1)?.severity, 'high', 'over 100 times the level')
+
+    const creep = new AnomalyDetector()
+    let t = history(creep, 'did:key:z6Mkc')
+    const drift = []
+    // Every other read grows, 20% an hour: the ordinary ones keep the level where it was.
+    for (let i = 0; i < 120 && drift.length === 0; i++) {
+      t += 600_000
+      const big = i % 2 === 1
+      drift.push(...creep.observe({ at: t, agent: 'did:key:z6Mkc', decision: 'allow', resource: 'db:a/1', action: 'read', ip: '10.0.0.1', records: Math.round(big ? 100 * 1.2 ** (i / 6) : 100 * (1 + 0.3 * Math.sin(i))) }))
+    }
+    assert.deepEqual(kinds(drift), ['volume-drift'])
+    assert.ok(Number(drift[0]!.details.records) < 2000, `caught before 20 times the level: ${String(drift[0]!.details.records)}`)
+
+    const step = new AnomalyDetector()
+    let s = history(step, 'did:key:z6Mks')
+    const stepped = []
+    for (let i = 0; i < 120; i++) {
+      s += 600_000
+      stepped.push(...step.observe({ at: s, agent: 'did:key:z6Mks', decision: 'allow', resource: 'db:a/1', action: 'read', ip: '10.0.0.1', records: Math.round(250 * (1 + 0.3 * Math.sin(i))) }))
+    }
+    assert.deepEqual(stepped, [], 'a report two and a half times bigger from one day on')
+  })
+
+  it('lateral movement: reaches into several unexplained families and segments within the hour', () => {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:x'], entitlements: new Map([['db:a', 0]]) }) })
+    const at = history(d, 'did:key:z6Mkl')
+    const found = ['hr:x', 'pay:y', 'ops:z'].flatMap((fam, i) => d.observe({ at: at + i * 60_000, agent: 'did:key:z6Mkl', decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${fam}/1`, action: 'read', ip: '10.0.0.1', segment: fam.split(':')[0]! }))
+    assert.ok(kinds(found).includes('lateral-movement'), kinds(found).join())
+  })
+})
+
 describe('anomaly detection: checks on one event', () => {
   it('learns before it judges, and says each thing once per quiet period', () => {
     const detector = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
