@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Monitoring and the audit log (issue 6): verification events ingested per second by the issuer
-// service (POST /events, batches of 1,000 from a client in another process; the server on one
-// core), the detector alone, and `audit verify` over 1,000,000 entries.
-// Targets: at least 20,000 events/s on one core; audit verify of 1,000,000 entries under 10 s.
+// Monitoring and the audit log (issues 6 and 21): verification events ingested per second by the
+// issuer service (POST /events, batches of 1,000 from a client in another process; the server on
+// one core), the detector alone on the realistic fortnight of scripts/workload.mjs (with the
+// issuer's context, as the service runs it), and `audit verify` over 1,000,000 entries.
+// Targets: at least 100,000 events/s over HTTP and for the detector alone, on one core;
+// audit verify of 1,000,000 entries under 10 s.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -10,16 +12,26 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { AnomalyDetector, auditEntryHash, GENESIS_HASH, Issuer, startService } from '@agentid/issuer'
 import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support.mjs'
-import { generateWorkload } from './workload.mjs'
+import { generateWeek } from './workload.mjs'
 
 const self = fileURLToPath(import.meta.url)
-const AGENTS = scaled(200, 20)
-const EVENTS = scaled(100_000, 2000)
+const AGENTS = scaled(150, 60)
+const SCALE = scaled(1, 0.02)
+// The fortnight, its events renamed to the agents the server enrolled and moved to end now.
+function workload(dids) {
+  const week = generateWeek({ seed: 11, agents: AGENTS, scale: SCALE, attacks: true })
+  const index = new Map(week.agents.map((a, i) => [a.id, i]))
+  const shift = dids ? Math.round(Date.now() - week.end) : 0
+  const events = week.events.map((e) => ({ ...e, at: e.at + shift, agent: dids ? dids[index.get(e.agent)] : e.agent }))
+  return { week, events }
+}
 if (process.argv[2] === 'client') {
   // The client: posts the workload (of the agents the server enrolled, over the last days) in
   // batches, 4 at a time.
   const [, , , url, token, didsJson] = process.argv
-  const { events } = generateWorkload({ agents: AGENTS, events: EVENTS, seed: 11, agentDids: JSON.parse(didsJson), start: Date.now() - 5.5 * 86_400_000 })
+  // Only the last 5 minutes of dates pass the issuer's window unclamped; the rest are clamped,
+  // which costs the same: the rate is what counts here.
+  const events = workload(JSON.parse(didsJson)).events.slice(-scaled(100_000, 2000))
   const batches = []
   for (let i = 0; i < events.length; i += 1000) batches.push(JSON.stringify({ events: events.slice(i, i + 1000) }))
   let next = 0
@@ -41,9 +53,10 @@ pinToCpu0(self)
 const home = mkdtempSync(join(tmpdir(), 'agentid-bench-monitoring-'))
 const { issuer } = await Issuer.init({ home, env: {} })
 
-// The detector alone.
-const { events } = generateWorkload({ agents: AGENTS, events: EVENTS, seed: 11 })
-const detector = new AnomalyDetector()
+// The detector alone, with the context the issuer gives it (peer groups, entitlements).
+const { week, events } = workload()
+const contexts = new Map(week.agents.map((a) => [a.id, { groups: [`team:${a.team}/${a.kind}`, `segment:${a.segment}`, `role:${a.role}`], entitlements: new Map(a.entitled.map((f) => [f, 0])) }]))
+const detector = new AnomalyDetector({ context: (agent) => contexts.get(agent) })
 let start = process.hrtime.bigint()
 for (const e of events) detector.observe(e)
 const detectorRate = events.length / (Number(process.hrtime.bigint() - start) / 1e9)
@@ -95,8 +108,8 @@ rmSync(home, { recursive: true, force: true })
 if (!verified.ok) throw new Error(`audit verify failed: ${verified.reason}`)
 
 const rows = [
-  ['events ingested by the issuer, POST /events', `${median(httpRates).toFixed(0)}/s`, 'batches of 1,000, 4 at a time, server on one core (target >= 20,000/s)'],
-  ['anomaly detector alone', `${detectorRate.toFixed(0)}/s`, `${EVENTS.toLocaleString('en')} events, ${AGENTS} agents`],
+  ['events ingested by the issuer, POST /events', `${median(httpRates).toFixed(0)}/s`, 'batches of 1,000, 4 at a time, server on one core (target >= 100,000/s)'],
+  ['anomaly detector alone', `${detectorRate.toFixed(0)}/s`, `${events.length.toLocaleString('en')} events of the realistic fortnight, ${AGENTS} agents, with context (target >= 100,000/s)`],
   [`audit verify, ${verified.entries.toLocaleString('en')} entries`, `${verifySeconds.toFixed(1)} s`, `hash chain and ${verified.checkpoints} signed checkpoints (target < 10 s)`],
 ]
 printRows(rows)

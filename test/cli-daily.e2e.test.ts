@@ -192,7 +192,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
         'grant --resource', 'grant --action', 'grant --constraint', 'request --resource', 'request --action', 'request --constraint',
         'delegate --resource', 'delegate --action', 'delegate --constraint', 'present --credential',
         'verify --trust', 'verify --status-list', 'inspect --trust', 'inspect --status-list',
-        'audit verify --checkpoint', 'credential list --status', 'credential offer --also',
+        'audit verify --checkpoint', 'credential list --status', 'credential offer --also', 'monitoring controls --sensitivity',
       ])
       const bash = (await run('completion', 'bash')).stdout
       // The third table of the script: the options that take a value, per command.

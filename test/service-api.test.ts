@@ -82,6 +82,12 @@ const CASES: readonly Case[] = [
   { route: 'DELETE /webhooks/:id', path: '/webhooks/wh-nope', access: ['admin'], allowed: 404 },
   { route: 'GET /alerts', path: '/alerts', access: ['admin', 'auditor', 'security'], allowed: 200 },
   { route: 'POST /events', path: '/events', access: ['admin', 'reporter'], allowed: 200, body: { events: [] } },
+  { route: 'GET /monitoring/controls', path: '/monitoring/controls', access: ['admin', 'security', 'auditor'], allowed: 200 },
+  { route: 'PUT /monitoring/controls', path: '/monitoring/controls', access: ['admin', 'security'], allowed: 400, body: { sensitivity: { 'retired-agent': 0 } } },
+  { route: 'GET /monitoring/suppressions', path: '/monitoring/suppressions', access: ['admin', 'security', 'auditor'], allowed: 200 },
+  { route: 'POST /monitoring/suppressions', path: '/monitoring/suppressions', access: ['admin', 'security'], allowed: 400, body: { minutes: 10, reason: 'everything' } },
+  { route: 'DELETE /monitoring/suppressions/:id', path: '/monitoring/suppressions/sup-nope', access: ['admin', 'security'], allowed: 404 },
+  { route: 'POST /alerts/:id/feedback', path: '/alerts/999999/feedback', access: ['admin', 'security'], allowed: 404, body: { verdict: 'benign' } },
   { route: 'GET /audit/checkpoints', path: '/audit/checkpoints', access: 'public', allowed: 200 },
   { route: 'GET /audit', path: '/audit', access: ['admin', 'auditor'], allowed: 200 },
   // The web console: its files (GET /console follows to the built index), sign-in, and its reads.

@@ -14,6 +14,7 @@ import { registerKek, registerOperations } from './commands/operations.js'
 import { registerPresent } from './commands/present.js'
 import { registerRequests } from './commands/requests.js'
 import { registerReview } from './commands/review.js'
+import { registerMonitoring } from './commands/monitoring.js'
 import { registerRevoke, registerSuspend } from './commands/revoke.js'
 import { registerServe } from './commands/serve.js'
 import { registerStatus } from './commands/status.js'
@@ -57,7 +58,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       '1 denied or invalid, 2 usage.',
     ].join('\n'))
   // Registered after the settings above, which sub-commands inherit when they are created.
-  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRequests, registerCredential, registerRevoke, registerSuspend, registerAdmin, registerReview, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerInspect, registerAudit, registerOperations, registerKek, registerCompletion]) register(program, ctx)
+  for (const register of [registerInit, registerServe, registerIssuer, registerAgent, registerGrant, registerRequests, registerCredential, registerRevoke, registerSuspend, registerAdmin, registerReview, registerMonitoring, registerStatus, registerDelegate, registerDelegation, registerPresent, registerVerify, registerInspect, registerAudit, registerOperations, registerKek, registerCompletion]) register(program, ctx)
   refuseRepeatedOptions(program, new Set([collect, repeatable]))
   let current: Command = program
   onDispatch(program, (command) => (current = command))

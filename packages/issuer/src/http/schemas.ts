@@ -217,3 +217,30 @@ export function progress(items: ReadonlyArray<{ decision?: string }>): { total: 
   const revoked = items.filter((i) => i.decision === 'revoked').length
   return { total: items.length, decided: certified + revoked, certified, revoked }
 }
+
+// Monitoring controls (issue 21): the shapes here; ranges, kinds and what may not be silenced are
+// checked by the monitor's parsers, which name the field.
+export const monitoringControlsBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    learnMinutes: { type: 'number' },
+    learnEvents: { type: 'number' },
+    matureHours: { type: 'number' },
+    sensitivity: { type: 'object', maxProperties: 32, additionalProperties: { type: 'number' } },
+  },
+}
+
+export const suppressionBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['minutes', 'reason'],
+  properties: { agent: text(256), kind: text(64), about: text(256), minutes: { type: 'number' }, reason: freeText(500) },
+}
+
+export const feedbackBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['verdict'],
+  properties: { verdict: { type: 'string', enum: ['benign', 'confirmed'] }, note: freeText(500) },
+}

@@ -17,8 +17,9 @@ import { agentAuthenticator } from './agent-auth.js'
 import { OAUTH_ROUTE_DOCS, registerOAuthRoutes } from './oauth-routes.js'
 import type { AuthorizationServerOptions } from '../oauth/authorization-server.js'
 import { AGENT_ROLE } from '../governance/principal.js'
-import { eventsBody, idParam } from './schemas.js'
+import { eventsBody, feedbackBody, idParam, monitoringControlsBody, suppressionBody } from './schemas.js'
 import type { VerificationEvent } from '../monitoring/anomaly-detector.js'
+import type { SuppressionRecord } from '../store/issuer-store.js'
 import { accessLogLine } from './access-log.js'
 import type { ServiceMetrics } from './metrics.js'
 import { ReadinessProbe } from './readiness.js'
@@ -252,6 +253,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     refreshMonitor()
   })
   app.decorate('statusEvents', events)
+  app.decorate('agentidMonitor', monitor)
   app.decorate('agentidStartup', { metricsLoaded, readiness })
   let closing = false
   app.addHook('preClose', async () => {
@@ -468,6 +470,40 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       },
     },
     {
+      method: 'GET', url: '/monitoring/controls', summary: "monitoring's controls in force: learning period, maturity, sensitivity per anomaly kind", tag: 'monitoring',
+      access: ['admin', 'security', 'auditor'], success: [200],
+      handler: async () => ({ body: { controls: await monitor.controls() } }),
+    },
+    {
+      method: 'PUT', url: '/monitoring/controls', summary: "replace monitoring's controls (learnMinutes, learnEvents, matureHours, sensitivity per kind: 0 off, 1 default, up to 4); audited", tag: 'monitoring',
+      access: ['admin', 'security'], body: monitoringControlsBody, success: [200],
+      handler: async ({ body, principal }) => ({ body: { controls: await monitor.setControls(body, principal.id) } }),
+    },
+    {
+      method: 'GET', url: '/monitoring/suppressions', summary: 'suppressions of monitoring findings, newest first', tag: 'monitoring',
+      access: ['admin', 'security', 'auditor'], success: [200],
+      handler: async () => ({ body: { suppressions: (await monitor.suppressions()).map(suppressionView) } }),
+    },
+    {
+      method: 'POST', url: '/monitoring/suppressions', summary: 'suppress findings about an agent, a kind or a subject for a while (at most 30 days, with a reason); never the use of a suspended or retired agent; audited', tag: 'monitoring',
+      access: ['admin', 'security'], body: suppressionBody, success: [201],
+      handler: async ({ body, principal }) => ({ status: 201, body: { suppression: suppressionView(await monitor.suppress(body, principal.id)) } }),
+    },
+    {
+      method: 'DELETE', url: '/monitoring/suppressions/:id', summary: 'end a suppression now; audited', tag: 'monitoring',
+      access: ['admin', 'security'], params: idParam('id', 64), success: [200],
+      handler: async ({ params, principal }) => ({ body: { suppression: suppressionView(await monitor.endSuppression(params.id!, principal.id)) } }),
+    },
+    {
+      method: 'POST', url: '/alerts/:id/feedback', summary: "an operator's verdict on an alert, once: benign (monitoring learns what it was about) or confirmed; audited", tag: 'monitoring',
+      access: ['admin', 'security'], params: idParam('id', 12), body: feedbackBody, success: [200],
+      handler: async ({ params, body, principal }) => {
+        if (!/^[1-9][0-9]{0,11}$/.test(params.id!)) throw agentIdError('ERR_INPUT_INVALID', '"id" must be an alert number')
+        const { alert, verdict, learned } = await monitor.feedback(Number(params.id), body, principal.id)
+        return { body: { alert: alert.id, verdict, learned } }
+      },
+    },
+    {
       method: 'GET', url: '/challenge', summary: "a single-use challenge (2 minutes) for an agent's presentation to this issuer (Authorization: VP <jwt>)",
       tag: 'agents', access: 'public', success: [200],
       handler: async () => ({ body: { challenge: agents.challenge(), audience: issuer.did, expiresIn: 120 } }),
@@ -609,6 +645,8 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)
       await app.close()
+      // What monitoring learned since its last write survives the restart.
+      await (app as unknown as { agentidMonitor: EventMonitor }).agentidMonitor.flush()
       await sweeping
       await checkpointing
       await events.settled()
@@ -678,4 +716,13 @@ function asServiceError(error: unknown, bodyLimit: number): AgentIdError {
 // 127.0.0.0/8, ::1 and localhost: where plain http does not leave the machine.
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+// A suppression as the API shows it: times as ISO strings.
+function suppressionView(s: SuppressionRecord): Record<string, unknown> {
+  return {
+    id: s.id, ...(s.agent !== undefined ? { agent: s.agent } : {}), ...(s.kind !== undefined ? { kind: s.kind } : {}), ...(s.about !== undefined ? { about: s.about } : {}),
+    reason: s.reason, createdBy: s.createdBy, createdAt: new Date(s.createdAt).toISOString(), expiresAt: new Date(s.expiresAt).toISOString(),
+    ...(s.endedAt !== undefined ? { endedAt: new Date(s.endedAt).toISOString(), endedBy: s.endedBy } : {}),
+  }
 }

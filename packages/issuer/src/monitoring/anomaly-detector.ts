@@ -1,10 +1,18 @@
-import { parseIpAddress, type RiskLevel } from '@agentid/core'
+import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
+import {
+  BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
+} from './baseline.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
+export { BASELINE_CAPS }
 
-export const ANOMALY_KINDS = ['new-resource', 'new-segment', 'rate-spike', 'off-hours', 'denial-burst', 'records-jump', 'new-network', 'retired-agent'] as const
+export const ANOMALY_KINDS = [
+  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
+  'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent',
+] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
 
 /** What the detector found. */
@@ -13,9 +21,10 @@ export interface Anomaly {
   readonly agent: string
   /** When the event that tripped the check happened (its `at`). */
   readonly at: number
-  /** 0..1: how far outside the baseline. */
+  /** 0..1: the weight of the evidence; alerts rank by it. */
   readonly score: number
   readonly severity: RiskLevel
+  /** What was expected and what was seen (`expected`, `seen`), and the facts behind the finding. */
   readonly details: Readonly<Record<string, unknown>>
   /**
    * The reporters whose own events alone support the finding: the reporter of the event for a
@@ -25,9 +34,10 @@ export interface Anomaly {
   readonly evidence: readonly string[]
 }
 
-/** A finding, said (`reported`) or held back because the same thing was said within the quiet period. */
+/** A finding, said (`reported`) or held back: within the quiet period, or `suppressed` by an operator. */
 export interface Finding extends Anomaly {
   readonly reported: boolean
+  readonly suppressed?: true
 }
 
 /** Who reported an event and when the issuer received it. */
@@ -38,12 +48,29 @@ export interface ObserveContext {
   readonly reporter?: string
 }
 
-/** Tuning; the defaults are what the workload tests are run with. */
-export interface DetectorOptions {
+/** What the issuer knows about an agent: the context that explains (or aggravates) what it does. */
+export interface AgentContext {
+  /** Peer groups, most specific first (team, then segment, role): their use makes a member's first use ordinary; hours are compared with the first. */
+  readonly groups?: readonly string[]
+  readonly status?: 'active' | 'suspended' | 'retired'
+  /** Families the agent holds live entitlements to, each with when it was granted (issuer's clock); absent: not known. */
+  readonly entitlements?: ReadonlyMap<string, number>
+}
+
+/** What an operator may change at run time (audited by the issuer), see {@link AnomalyDetector.configure}. */
+export interface DetectorControls {
+  /** Minutes of the issuer's clock after an agent's first event before checks on one event run (default 30). */
+  readonly learnMinutes?: number
   /** Events per agent that only build its baseline (default 60). */
   readonly learnEvents?: number
-  /** Minutes of the issuer's clock (receipt time) since the agent's first event that must also have passed (default 30). */
-  readonly learnMinutes?: number
+  /** Hours of the issuer's clock before habits (hours, rates, volumes) are judged (default 48): a day of someone's week says little. */
+  readonly matureHours?: number
+  /** Per kind: 1 is the default, 2 twice as sensitive (thresholds halved), 0 off. */
+  readonly sensitivity?: Partial<Record<AnomalyKind, number>>
+}
+
+/** Tuning; the defaults are what the evaluation (`npm run eval:anomaly`) is run with. */
+export interface DetectorOptions extends DetectorControls {
   /** Denials within `denialWindowMs` that make a burst (default 10, in 60 s). */
   readonly denialBurst?: number
   readonly denialWindowMs?: number
@@ -51,93 +78,83 @@ export interface DetectorOptions {
   readonly quietMs?: number
   /** True when the agent is retired (its credentials should not be in use). */
   readonly isRetired?: (agent: string) => boolean
+  /** What the issuer knows about an agent; called once per event, so it must be cheap (cached). */
+  readonly context?: (agent: string) => AgentContext | undefined
+  /** True when an operator suppressed this finding (agent, kind, about) at `at` (issuer's clock). */
+  readonly suppressed?: (agent: string, kind: AnomalyKind, about: string, at: number) => boolean
   /** Most agents with a baseline (default 20,000); see {@link AnomalyDetector}. */
   readonly maxAgents?: number
   /** A baseline without events for this long (issuer's clock) may make room for a new agent (default 7 days). */
   readonly idleMs?: number
 }
 
-/** Caps on what one agent's baseline holds: memory per agent is bounded whatever is reported. */
-export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16 } as const
-
-interface Baseline {
-  events: number
-  /** Issuer's clock: first and last receipt. */
-  firstReceived: number
-  lastReceived: number
-  /** The newest event time seen: events are taken in time order per agent, never backwards. */
-  lastAt: number
-  families: Set<string>
-  segments: Set<string>
-  networks: Set<string>
-  hours: Uint32Array
-  minute: number
-  minuteCount: number
-  minuteByReporter: Map<string, number>
-  rateMean: number
-  rateVar: number
-  rateMinutes: number
-  recordsMean: number
-  recordsVar: number
-  recordsMax: number
-  recordsN: number
-  denials: Array<{ at: number; reporter: string }>
-  /** Finding key -> when it was last said (issuer's clock) and its score then. */
-  said: Map<string, { at: number; score: number }>
+const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
+  'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
+  'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
+  'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low',
 }
+// Kinds whose score measures a size (records, rate, drift): twice the size is said again.
+const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
+const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
+const LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical']
 
-const SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
-  'retired-agent': 'critical', 'new-resource': 'high', 'new-segment': 'high', 'denial-burst': 'high', 'records-jump': 'high',
-  'rate-spike': 'medium', 'new-network': 'medium', 'off-hours': 'medium',
-}
+// Refusals that say the agent asked for more than it holds (as opposed to a credential that
+// expired or a status list that could not be fetched: a broken client, not an intruder).
+const AUTHORIZATION_CODES = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT', 'ERR_FORBIDDEN', 'ERR_DELEGATION', 'ERR_SOD_CONFLICT', 'ERR_UNAUTHORIZED'])
 
-// scheme and first path segment: `db:customers/eu/1` → `db:customers`. Finer paths (one record or
-// another) are ordinary; another family of data is what a compromised agent reaches for.
-function family(resource: string): string {
-  const slash = resource.indexOf('/')
-  return slash < 0 ? resource : resource.slice(0, slash)
-}
-
-// /24 for IPv4 (IPv4-mapped IPv6 included), /48 for IPv6: the network, not the host.
-function network(ip: string): string | undefined {
-  const bytes = parseIpAddress(ip)
-  if (!bytes) return undefined
-  return bytes.length === 4 ? `${bytes[0]}.${bytes[1]}.${bytes[2]}` : Buffer.from(bytes.subarray(0, 6)).toString('hex')
-}
-
-function addCapped(set: Set<string>, value: string, cap: number): void {
-  // A full set learns nothing more: what it has not seen stays unusual (the safe direction).
-  if (set.size < cap) set.add(value)
-}
-
-const EWMA = 0.1
+// First use of something is learned once it has been used on this many days without other alarm.
+const LEARN_DAYS = 3
+// A peer's use counts as evidence for this long; a grant explains first use for this long.
+const PEER_MS = 30 * DAY_MS
+const NEW_GRANT_MS = 14 * DAY_MS
+const HOUR = 3_600_000
+const MINUTE = 60_000
+// The busiest minute halves in a week without one as busy.
+const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
+// Steps of the two running medians of log(records): the slow one is the level a jump is measured
+// from; the quick one follows a step change within a dozen requests, so that only a sustained
+// share of larger requests (a drift) stays above it.
+const SLOW_STEP = 0.015
+const FAST_STEP = 0.08
+const DRIFT_WINDOW_MASK = 0xffffff
 
 /**
- * Learns each agent's ordinary behaviour from its verification events and reports what falls
- * outside it: a family of resources or a segment it never touched (the sales agent reaching for
- * HR), a rate of requests far above its usual (EWMA mean and variance per minute), activity at
- * hours it is never active, a burst of denials, a jump in records requested, a new source network,
- * any use of an agent that was retired. Each finding has a score, a severity and the reporters
- * whose own events support it.
+ * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
+ * reports what falls outside it, ranked by evidence. Baselines keep learning: a family, a segment
+ * or a network used on three days is learned; activity by hour of the day and of the week decays
+ * 5% a day; record levels are running medians per family of resources, which outliers barely move.
+ * Context is evidence: a recently granted entitlement or a peer's use explains a first use, a
+ * family the agent holds no entitlement to aggravates it; a suspended or retired agent in use is
+ * always reported.
  *
- * Against hostile reporters: the learning period is counted on the issuer's clock (when events
- * were received), so a burst of backdated events cannot end it; a finding is said once per quiet
- * period only when it says the same thing (same kind, same family, segment, network, denial code
- * or credential, same decision), and a jump or spike twice as strong is said, so a harmless-looking decoy
- * cannot hold back the alert that follows it; quiet periods run on the issuer's clock. Memory is
- * bounded: at most `maxAgents` baselines, each with capped sets ({@link BASELINE_CAPS}). A
- * baseline is never evicted while its agent is active: a new agent takes the place of one idle
- * for `idleMs`, or is not tracked (counted in {@link stats}), so reporting about other agents
- * cannot reset an agent's baseline.
+ * Checks: first use of a family, segment or action nobody explains; a burst of refusals, and
+ * probing (refusals across families or actions); a jump in records for a family, and a drift (a
+ * lasting share of requests far above the family's level); a rate far above the agent's busiest;
+ * activity at hours neither the agent nor its team is ever active; two networks at once (a source
+ * switching back and forth with a network new to the agent); lateral movement (reaches into several
+ * unexplained families or segments within an hour). A finding of medium severity is raised to high
+ * when another kind was found about the same agent within the hour.
+ *
+ * Against hostile reporters: learning periods are counted on the issuer's clock (when events were
+ * received), so a burst of backdated events cannot end one; a finding is said once per quiet period
+ * only when it says the same thing, and said again when twice as strong or more severe, so a decoy
+ * cannot hold back the alert that follows it. Memory is bounded: at most `maxAgents` baselines with
+ * capped maps ({@link BASELINE_CAPS}); a baseline is never evicted while its agent is active.
  */
 export class AnomalyDetector {
-  readonly #agents = new Map<string, Baseline>()
-  readonly #learnEvents: number
-  readonly #learnMs: number
+  readonly #agents = new Map<string, AgentBaseline>()
+  readonly #groups = new Map<string, GroupBaseline>()
+  readonly #dirty = new Set<string>()
+  #learnEvents: number
+  #learnMs: number
+  #matureMs: number
+  #sensitivity: Partial<Record<AnomalyKind, number>>
   readonly #denialBurst: number
   readonly #denialWindowMs: number
   readonly #quietMs: number
   readonly #isRetired: (agent: string) => boolean
+  readonly #context: (agent: string) => AgentContext | undefined
+  readonly #suppressed: (agent: string, kind: AnomalyKind, about: string, at: number) => boolean
   readonly #maxAgents: number
   readonly #idleMs: number
   #untracked = 0
@@ -147,66 +164,389 @@ export class AnomalyDetector {
 
   constructor(options: DetectorOptions = {}) {
     this.#learnEvents = options.learnEvents ?? 60
-    this.#learnMs = (options.learnMinutes ?? 30) * 60_000
+    this.#learnMs = (options.learnMinutes ?? 30) * MINUTE
+    this.#matureMs = (options.matureHours ?? 48) * HOUR
+    this.#sensitivity = { ...options.sensitivity }
     this.#denialBurst = options.denialBurst ?? 10
     this.#denialWindowMs = options.denialWindowMs ?? 60_000
     this.#quietMs = options.quietMs ?? 600_000
     this.#isRetired = options.isRetired ?? (() => false)
+    this.#context = options.context ?? (() => undefined)
+    this.#suppressed = options.suppressed ?? (() => false)
     this.#maxAgents = options.maxAgents ?? 20_000
-    this.#idleMs = options.idleMs ?? 7 * 86_400_000
+    this.#idleMs = options.idleMs ?? 7 * DAY_MS
+  }
+
+  /** Changes the operator's controls from now on; what is not given stays. */
+  configure(controls: DetectorControls): void {
+    if (controls.learnEvents !== undefined) this.#learnEvents = controls.learnEvents
+    if (controls.learnMinutes !== undefined) this.#learnMs = controls.learnMinutes * MINUTE
+    if (controls.matureHours !== undefined) this.#matureMs = controls.matureHours * HOUR
+    if (controls.sensitivity !== undefined) this.#sensitivity = { ...controls.sensitivity }
   }
 
   /** Takes one event (in time order per agent); returns what it reports, usually nothing. */
   observe(event: VerificationEvent, context: ObserveContext = {}): Anomaly[] {
-    return this.inspect(event, context).filter((f) => f.reported).map(({ reported: _, ...anomaly }) => anomaly)
+    const found = this.inspect(event, context)
+    if (found.length === 0) return found
+    return found.filter((f) => f.reported).map(({ reported: _, suppressed: __, ...anomaly }) => anomaly)
   }
 
   /** Baselines held, and events left out because the table was full of active agents. */
-  stats(): { agents: number; untracked: number } {
-    return { agents: this.#agents.size, untracked: this.#untracked }
+  stats(): { agents: number; untracked: number; groups: number } {
+    return { agents: this.#agents.size, untracked: this.#untracked, groups: this.#groups.size }
   }
 
   /**
    * Like {@link observe}, but returns every finding, with `reported: false` for those held back
-   * within the quiet period: they still count as evidence (two reporters seeing the same thing).
+   * within the quiet period or suppressed: held-back ones still count as evidence (two reporters
+   * seeing the same thing); suppressed ones are marked so.
    */
   inspect(event: VerificationEvent, context: ObserveContext = {}): Finding[] {
     const receivedAt = context.receivedAt ?? event.at
     const reporter = context.reporter ?? 'unknown'
-    const b = this.#baseline(event.agent, receivedAt, event.at)
+    const agent = event.agent
+    const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return []
     const at = Math.max(event.at, b.lastAt)
     b.lastAt = at
     b.lastReceived = receivedAt
+    this.#dirty.add(agent)
+    const ctx = this.#context(agent)
+    // The agent's groups, resolved once per context given (the issuer's cache hands out the same
+    // object until it looks the agent up again).
+    let groups = b.groups
+    if (b.groupsOf !== ctx || groups === undefined) {
+      groups = []
+      for (const name of ctx?.groups ?? []) {
+        const g = this.#group(name, at)
+        if (g) groups.push(g)
+      }
+      b.groups = groups
+      b.groupsOf = ctx
+    }
     const found: Finding[] = []
-    // Set whenever a check trips, said or not: such an event is never learned.
-    let flagged = false
-    const report = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [reporter]) => {
-      flagged = true
-      const clamped = Math.min(1, Math.max(0, score))
+    const allowed = event.decision === 'allow'
+    const report = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [reporter], severity: RiskLevel = BASE_SEVERITY[kind]) => {
+      if (this.#sensitivity[kind] === 0) return
+      let clamped = Math.min(1, Math.max(0, score))
+      // Other evidence about the same agent within the hour raises a medium finding to high.
+      let level = severity
+      while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
+      const others = [...new Set(b.recent.filter((r) => r.kind !== kind).map((r) => r.kind))]
+      if (level === 'medium' && others.length > 0) {
+        level = 'high'
+        clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
+        details = { ...details, corroboratedBy: others }
+      }
+      if (RANK[level] >= RANK.medium) {
+        b.recent.push({ at, kind })
+        if (b.recent.length > 8) b.recent.shift()
+      }
+      const suppressed = this.#suppressed(agent, kind, about, receivedAt)
       const key = `${kind}\u0000${about}\u0000${event.decision}`
       const last = b.said.get(key)
-      // A jump or a spike twice as strong is said even within the quiet period: a small decoy
+      // Twice as strong, or more severe, is said even within the quiet period: a small decoy
       // must not cover the large one that follows.
-      const stronger = (kind === 'records-jump' || kind === 'rate-spike') && last !== undefined && clamped >= 2 * last.score
-      const reported = last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger
-      if (reported) this.#remember(b, key, receivedAt, clamped)
-      found.push({ kind, agent: event.agent, at, score: clamped, severity: SEVERITY[kind], details, evidence, reported })
+      const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
+      const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
+      if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
+      found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
     }
-    if (this.#isRetired(event.agent)) report('retired-agent', event.credential ?? '', 1, { credential: event.credential, resource: event.resource })
+
+    // A suspended or retired agent in use is always reported, and teaches nothing.
+    const status = this.#isRetired(agent) ? 'retired' : ctx?.status
+    if (status === 'retired') report('retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
+    else if (status === 'suspended') report('suspended-agent', event.credential ?? '', allowed ? 1 : 0.8, { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }, [reporter], allowed ? 'critical' : 'high')
+    if (status === 'retired' || status === 'suspended') {
+      b.events++
+      return found
+    }
 
     const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
-    const hour = new Date(at).getUTCHours()
+    const mature = !learning && receivedAt - b.firstReceived >= this.#matureMs
     const fam = event.resource !== undefined ? family(event.resource) : undefined
-    const net = event.ip !== undefined ? network(event.ip) : undefined
+    // Most events of an agent come from the address before: parse it once.
+    let net: string | undefined
+    if (event.ip !== undefined) {
+      // Another host of the last IPv4 network: same prefix, and a valid last byte.
+      const prefix = b.lastPrefix
+      if (prefix !== undefined && event.ip.length > prefix.length && event.ip.startsWith(prefix) && lastByte(event.ip, prefix.length)) net = b.lastNet
+      else {
+        net = network(event.ip)
+        const dot = event.ip.lastIndexOf('.')
+        b.lastPrefix = net !== undefined && dot > 0 && event.ip.indexOf(':') < 0 ? event.ip.slice(0, dot + 1) : undefined
+        b.lastNet = net
+      }
+    }
+    const day = Math.floor(at / DAY_MS)
+    const hour = Math.floor(at / HOUR) % 24
+    const team = groups[0]
+    decayHours(b, day)
+    for (const g of groups) decayHours(g, day)
 
-    // Rate: requests per minute, against the EWMA of past minutes (a new minute folds the last in,
-    // with zeros for the minutes without any request).
-    const minute = Math.floor(at / 60_000)
+    this.#rate(b, at, reporter, mature, report)
+    if (!allowed) this.#denials(b, event, at, reporter, fam ?? '', report)
+
+    // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
+    // severely when the agent holds no entitlement to it at all.
+    let familyExplained = true
+    let f: FamilyStats | undefined
+    if (fam !== undefined) {
+      f = b.families.get(fam)
+      if (!f && b.families.size < BASELINE_CAPS.families) {
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, highBits: 0, strongBits: 0, aboveBits: 0, highSince: 0, jumps: [] }
+        b.families.set(fam, f)
+      }
+      if (!f?.learned) {
+        const since = ctx?.entitlements?.get(fam)
+        const knows = ctx?.entitlements !== undefined
+        const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
+        const peers = peerCount(groups, 'families', fam, agent, at)
+        if (learning) {
+          if (f && allowed) f.learned = true
+        } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
+          if (f && allowed) f.learned = true
+        } else {
+          familyExplained = false
+          const reaches = this.#reach(b, at, `family:${fam}`)
+          const entitled = knows ? since !== undefined : undefined
+          // No entitlement at all, or no context to say: a reach for another family of data.
+          // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
+          const strong = entitled !== true || reaches >= 3
+          if (f && allowed) touchDay(f, at)
+          report('new-resource', fam, strong ? 0.8 : 0.55, {
+            expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches,
+          }, [reporter], strong ? 'high' : 'medium')
+          // Continued use over days of what it is entitled to is a new habit, not an intrusion.
+          if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
+        }
+      }
+      if (f?.learned && allowed && event.action !== undefined && !f.actions.includes(event.action)) {
+        const since = ctx?.entitlements?.get(fam)
+        const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
+        if (learning || granted || peerCount(groups, 'actions', `${fam}\u0000${event.action}`, agent, at) > 0 || f.actions.length === 0) {
+          if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
+          f.notedDay = -1
+        } else {
+          familyExplained = false
+          const reaches = this.#reach(b, at, `action:${fam}:${event.action}`)
+          report('new-action', `${fam}:${event.action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: event.action, family: fam, resource: event.resource })
+        }
+      }
+    }
+
+    // The verifier's segment: another part of the organisation.
+    if (event.segment !== undefined) {
+      let s = b.segments.get(event.segment)
+      if (!s && b.segments.size < BASELINE_CAPS.segments) b.segments.set(event.segment, (s = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
+      if (s && !s.learned) {
+        if (allowed) touchDay(s, at)
+        if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
+        else if (b.segments.size > 1 || !learning) {
+          this.#reach(b, at, `segment:${event.segment}`)
+          report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })
+        }
+      }
+    }
+
+    // Lateral movement: several unexplained reaches within the hour.
+    const distinct = b.reaches.length >= 3 ? new Set(b.reaches.map((r) => r.what)).size : 0
+    if (distinct >= 3 && b.reaches.some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
+      report('lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
+    }
+
+    // Networks.
+    let n: NetworkStats | undefined
+    if (net !== undefined) {
+      n = b.networks.get(net)
+      if (!n && b.networks.size < BASELINE_CAPS.networks) b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
+      if (n) {
+        if (allowed) touchDay(n, at)
+        if (!n.learned && !learning) {
+          if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
+          else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
+        }
+      }
+      this.#twoNetworks(b, net, at, learning, report)
+    }
+
+    // Hours: activity where neither the agent nor its team is ever active.
+    const sensHours = this.#sens('off-hours')
+    let offHours = false
+    // An hour outside the agent's own habits does not teach its team: one compromised member
+    // working at night must not make the night ordinary for the others.
+    const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, hour) : 1
+    if (mature && sensHours > 0 && b.hodTotal >= 30) {
+      const share = ownShare
+      const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
+      if (share < 0.003 * sensHours && teamShare < 0.003 * sensHours) {
+        offHours = true
+        const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
+        report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected: `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`, seen: `${hour}:00 UTC`, hourUtc: hour })
+      }
+    }
+
+    // Records, per family: a jump from the family's level, and a drift (a lasting share of
+    // requests far above it).
+    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(b, f, fam!, Math.max(1, event.records), at, learning, mature, report)
+
+    // What was allowed and explained teaches the baseline and the groups'.
+    if (allowed) {
+      // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
+      const weight = offHours ? 0.02 : 1
+      b.hod[hour]! += weight
+      // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
+      b.how[((day + 4) % 7) * 24 + hour]! += weight
+      b.hodTotal += weight
+      if (team && ownShare >= 0.003) {
+        team.hod[hour]! += weight
+        team.hodTotal += weight
+      }
+      // Groups hear of a member's use once a day per thing used: what counts is who used it and
+      // when last (within 30 days), not how often.
+      if (groups.length > 0) {
+        if (fam !== undefined && f?.learned && f.notedDay !== day) {
+          f.notedDay = day
+          for (const g of groups) {
+            noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
+            for (const action of f.actions) noteUsage(g.actions, `${fam}\u0000${action}`, agent, at, 4 * BASELINE_CAPS.families)
+          }
+        }
+        // A network is noted even before it is learned: a team moving office together is a
+        // group change, and each member's first use is then explained by the others'.
+        if (net !== undefined && n && n.notedDay !== day) {
+          n.notedDay = day
+          for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
+        }
+        const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
+        if (seg?.learned && seg.notedDay !== day) {
+          seg.notedDay = day
+          for (const g of groups) noteUsage(g.segments, event.segment!, agent, at, 4 * BASELINE_CAPS.segments)
+        }
+      }
+    }
+    b.events++
+    return found
+  }
+
+  /**
+   * Feedback: an operator acknowledged a finding as benign, so the baseline learns what it was
+   * about (the family, segment, action or network; the hour; the level of records or rate seen).
+   * Returns false when the agent has no baseline here.
+   */
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; at?: number } = {}): boolean {
+    const b = this.#agents.get(agent)
+    if (!b) return false
+    this.#dirty.add(agent)
+    const at = seen.at ?? b.lastAt
+    const learn = (stats: { learned: boolean; days: number } | undefined) => {
+      if (stats) {
+        stats.learned = true
+        stats.days = Math.max(stats.days, LEARN_DAYS)
+      }
+    }
+    switch (kind) {
+      case 'new-resource': learn(b.families.get(about)); break
+      case 'new-segment': learn(b.segments.get(about)); break
+      case 'new-network': learn(b.networks.get(about)); break
+      case 'two-networks': for (const net of about.split(' ')) learn(b.networks.get(net)); break
+      case 'new-action': {
+        const colon = about.lastIndexOf(':')
+        const f = b.families.get(about.slice(0, colon))
+        if (f && !f.actions.includes(about.slice(colon + 1)) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(about.slice(colon + 1))
+        break
+      }
+      case 'off-hours': {
+        const hour = Number(about)
+        if (Number.isInteger(hour) && hour >= 0 && hour < 24) {
+          // As if the agent were active at that hour on a few days: enough to be within its habits.
+          const add = Math.max(1, b.hodTotal * 0.01)
+          b.hod[hour]! += add
+          b.hodTotal += add
+        }
+        break
+      }
+      case 'records-jump':
+      case 'volume-drift': {
+        const f = b.families.get(about)
+        if (f && seen.records !== undefined && seen.records > 0) {
+          f.med = Math.max(f.med, Math.log(seen.records))
+          f.fast = Math.max(f.fast, f.med)
+          f.highBits = 0
+          f.strongBits = 0
+        }
+        break
+      }
+      case 'rate-spike': if (seen.perMinute !== undefined) b.peak = Math.max(b.peak, seen.perMinute); break
+      default: break
+    }
+    for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)
+    void at
+    return true
+  }
+
+  /** Baselines changed since the last call, as JSON rows for the store (`agent:<did>`, `group:<name>`). */
+  takeDirty(): Array<{ key: string; state: string; updatedAt: number }> {
+    const out: Array<{ key: string; state: string; updatedAt: number }> = []
+    const groups = new Set<string>()
+    for (const agent of this.#dirty) {
+      const b = this.#agents.get(agent)
+      if (!b) continue
+      out.push({ key: `agent:${agent}`, state: snapshotBaseline(b), updatedAt: b.lastReceived })
+      for (const name of this.#context(agent)?.groups ?? []) groups.add(name)
+    }
+    for (const name of groups) {
+      const g = this.#groups.get(name)
+      if (g) out.push({ key: `group:${name}`, state: snapshotGroup(g), updatedAt: g.hodDay * DAY_MS })
+    }
+    this.#dirty.clear()
+    return out
+  }
+
+  /** Loads baselines written by {@link takeDirty} (at start); unreadable rows are skipped. Returns how many were loaded. */
+  load(rows: ReadonlyArray<{ key: string; state: string }>): number {
+    let loaded = 0
+    for (const { key, state } of rows) {
+      if (key.startsWith('agent:')) {
+        const b = restoreBaseline(state)
+        if (b && this.#agents.size < this.#maxAgents) {
+          this.#agents.set(key.slice(6), b)
+          loaded++
+        }
+      } else if (key.startsWith('group:')) {
+        const g = restoreGroup(state)
+        if (g && this.#groups.size < this.#maxAgents) {
+          this.#groups.set(key.slice(6), g)
+          loaded++
+        }
+      }
+    }
+    return loaded
+  }
+
+  #sens(kind: AnomalyKind): number {
+    const s = this.#sensitivity[kind]
+    return s === undefined ? 1 : Math.max(0, s)
+  }
+
+  #reach(b: AgentBaseline, at: number, what: string): number {
+    while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
+    b.reaches.push({ at, what })
+    if (b.reaches.length > 32) b.reaches.shift()
+    return b.reaches.filter((r) => r.what === what).length
+  }
+
+  #rate(b: AgentBaseline, at: number, reporter: string, mature: boolean, report: Reporter): void {
+    const minute = Math.floor(at / MINUTE)
     if (minute !== b.minute) {
-      const idle = Math.min(minute - b.minute - 1, 60)
-      this.#foldMinute(b, b.minuteCount)
-      for (let i = 0; i < idle; i++) this.#foldMinute(b, 0)
+      const count = b.minuteCount
+      // A busier minute raises the peak by a quarter at most: the first seconds of a flood must not
+      // become the usual that hides the rest of it; a lasting rise is learned within minutes.
+      b.peak = Math.max(b.peak * PEAK_DECAY_PER_MINUTE, Math.min(count, b.peak * 1.25 + 1))
+      const idle = Math.min(minute - b.minute - 1, 7 * 24 * 60)
+      if (idle > 0) b.peak *= PEAK_DECAY_PER_MINUTE ** idle
+      b.rateMinutes += 1 + Math.max(0, idle)
       b.minute = minute
       b.minuteCount = 0
       b.minuteByReporter.clear()
@@ -214,58 +554,174 @@ export class AnomalyDetector {
     b.minuteCount++
     const mine = (b.minuteByReporter.get(reporter) ?? 0) + 1
     if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
-
-    if (!learning) {
-      if (fam !== undefined && !b.families.has(fam)) report('new-resource', fam, 0.8, { resource: event.resource, known: [...b.families] })
-      if (event.segment !== undefined && b.segments.size > 0 && !b.segments.has(event.segment)) report('new-segment', event.segment, 0.8, { segment: event.segment, known: [...b.segments] })
-      if (net !== undefined && b.networks.size > 0 && !b.networks.has(net)) report('new-network', net, 0.6, { ip: event.ip, known: [...b.networks] })
-      const near = b.hours[hour]! + b.hours[(hour + 1) % 24]! + b.hours[(hour + 23) % 24]!
-      if (near === 0) report('off-hours', String(hour), 0.5, { hourUtc: hour })
-      const sd = Math.sqrt(b.rateVar)
-      const threshold = Math.max(b.rateMean + 6 * sd, 3 * b.rateMean + 10)
-      if (b.rateMinutes >= 5 && b.minuteCount > threshold) {
-        const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
-        report('rate-spike', '', Math.min(1, b.minuteCount / (threshold * 2)), { perMinute: b.minuteCount, usual: Math.round(b.rateMean * 10) / 10 }, own)
-      }
-      if (event.records !== undefined && b.recordsN >= 10) {
-        const limit = Math.max(b.recordsMean + 8 * Math.sqrt(b.recordsVar), 3 * b.recordsMax, 10)
-        if (event.records > limit) report('records-jump', fam ?? '', Math.min(1, event.records / (limit * 4)), { records: event.records, usual: Math.round(b.recordsMean), max: b.recordsMax })
-      }
+    const sens = this.#sens('rate-spike')
+    if (!mature || sens === 0) return
+    const threshold = this.#rateThreshold(b) / sens
+    if (b.minuteCount > threshold) {
+      const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
+      const ratio = b.minuteCount / Math.max(1, b.peak)
+      report('rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
     }
-    if (event.decision === 'deny') {
-      b.denials.push({ at, reporter })
-      while (b.denials.length > 0 && at - b.denials[0]!.at > this.#denialWindowMs) b.denials.shift()
-      if (b.denials.length >= this.#denialBurst) {
+  }
+
+  #rateThreshold(b: AgentBaseline): number {
+    return Math.max(5 * b.peak, b.peak + 20)
+  }
+
+  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, report: Reporter): void {
+    const code = event.code ?? ''
+    b.denials.push({ at, reporter, family: fam, action: event.action ?? '', code })
+    // Ten minutes kept for probing; the burst counts only its own window.
+    while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
+    if (b.denials.length > 64) b.denials.shift()
+    const sensBurst = this.#sens('denial-burst')
+    if (sensBurst > 0) {
+      const burst = Math.max(2, Math.round(this.#denialBurst / sensBurst))
+      const inWindow = b.denials.filter((d) => at - d.at <= this.#denialWindowMs)
+      if (inWindow.length >= burst) {
         const byReporter = new Map<string, number>()
-        for (const d of b.denials) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
-        const own = [...byReporter].filter(([, count]) => count >= this.#denialBurst).map(([r]) => r)
+        for (const d of inWindow) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
+        const own = [...byReporter].filter(([, count]) => count >= burst).map(([r]) => r)
         // Said per denial code: a harmless run (an expired credential retried) must not hide probing.
-        report('denial-burst', event.code ?? '', Math.min(1, b.denials.length / (this.#denialBurst * 2)), { denials: b.denials.length, windowSeconds: this.#denialWindowMs / 1000, lastCode: event.code }, own)
+        report('denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
+          expected: `fewer than ${burst} refusals in ${this.#denialWindowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: this.#denialWindowMs / 1000, lastCode: event.code,
+        }, own, AUTHORIZATION_CODES.has(code) ? 'high' : 'medium')
       }
-      if (b.denials.length > this.#denialBurst * 4) b.denials.splice(0, b.denials.length - this.#denialBurst * 4)
     }
+    const sensProbe = this.#sens('probing')
+    if (sensProbe > 0 && AUTHORIZATION_CODES.has(code)) {
+      const refused = b.denials.filter((d) => AUTHORIZATION_CODES.has(d.code))
+      const families = new Set(refused.map((d) => d.family)).size
+      const actions = new Set(refused.map((d) => d.action)).size
+      if (refused.length >= Math.max(3, Math.round(8 / sensProbe)) && (families >= 3 || actions >= 3)) {
+        const byReporter = new Map<string, number>()
+        for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
+        const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
+        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families and ${actions} actions in 10 minutes`, families, actions }, own)
+      }
+    }
+  }
 
-    // Only what was allowed teaches the baseline: refused attempts are not ordinary behaviour.
-    if (event.decision === 'allow' && (learning || !flagged)) {
-      if (fam !== undefined) addCapped(b.families, fam, BASELINE_CAPS.families)
-      if (event.segment !== undefined) addCapped(b.segments, event.segment, BASELINE_CAPS.segments)
-      if (net !== undefined) addCapped(b.networks, net, BASELINE_CAPS.networks)
-      b.hours[hour]!++
-      if (event.records !== undefined) {
-        b.recordsN++
-        const delta = event.records - b.recordsMean
-        b.recordsMean += b.recordsN < 20 ? delta / b.recordsN : EWMA * delta
-        b.recordsVar = b.recordsN < 20 ? b.recordsVar + (delta * (event.records - b.recordsMean) - b.recordsVar) / b.recordsN : (1 - EWMA) * (b.recordsVar + EWMA * delta * delta)
-        b.recordsMax = Math.max(b.recordsMax, event.records)
+  #twoNetworks(b: AgentBaseline, net: string, at: number, learning: boolean, report: Reporter): void {
+    const window = 15 * MINUTE
+    while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
+    const lastNet = b.recentNets[b.recentNets.length - 1]
+    if (lastNet && lastNet.net !== net) {
+      b.switches.push(at)
+      if (b.switches.length > 8) b.switches.shift()
+    }
+    const i = b.recentNets.findIndex((r) => r.net === net)
+    if (i >= 0) b.recentNets.splice(i, 1)
+    b.recentNets.push({ net, at })
+    if (b.recentNets.length > 4) b.recentNets.shift()
+    if (learning || b.recentNets.length < 2 || this.#sens('two-networks') === 0) return
+    const switches = b.switches.filter((t) => at - t <= 2 * window).length
+    if (switches < 1) return
+    // Two established networks of its own at once is how it works (two sites, a VPN); one of
+    // them new to it, switching back and forth, is someone else holding its credential.
+    const established = (name: string) => {
+      const s = b.networks.get(name)
+      return s !== undefined && s.learned && at - s.first > DAY_MS
+    }
+    const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
+    const odd = [net, ...others].filter((x) => !established(x))
+    if (odd.length === 0) return
+    // With a network first seen within minutes, one switch from a network used minutes before
+    // is already two places at once; otherwise back and forth.
+    const brandNew = odd.some((x) => at - (b.networks.get(x)?.first ?? at) <= 6 * HOUR)
+    const freshSwitch = odd.includes(net) && at - (b.networks.get(net)?.first ?? at) <= 15 * MINUTE && others.some((o) => at - (b.recentNets.find((r) => r.net === o)?.at ?? -Infinity) <= 5 * MINUTE)
+    if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
+    const pair = [net, ...others].sort()
+    const backAndForth = switches >= (brandNew ? 2 : 3)
+    report('two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, undefined, backAndForth ? 'high' : 'medium')
+  }
+
+  #records(b: AgentBaseline, f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter): void {
+    const lr = Math.log(records)
+    if (f.n === 0) {
+      f.med = lr
+      f.fast = lr
+      f.dev = 0.3
+      f.n = 1
+      return
+    }
+    const dev = Math.max(f.dev, 0.15)
+    const z = lr - f.med
+    const jumpSens = this.#sens('records-jump')
+    const jumpLimit = Math.max(Math.log(20), 7 * dev) / Math.max(jumpSens, 1e-9)
+    let jump = false
+    if (!learning && f.n >= 8 && jumpSens > 0 && z > jumpLimit) {
+      jump = true
+      while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
+      f.jumps.push(at)
+      if (f.jumps.length > 8) f.jumps.shift()
+      const ratio = Math.exp(z)
+      // One large read now and then is an export; several within the hour, or one beyond any
+      // export, is a bulk read.
+      const repeated = f.jumps.length
+      if (repeated >= 2 || ratio >= 50) {
+        const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
+        report('records-jump', fam, Math.min(1, z / (2 * jumpLimit) + 0.1 * repeated), {
+          expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), ratio: Math.round(ratio), withinHour: repeated,
+        }, undefined, severity)
       }
     }
-    b.events++
-    return found
+    // Drift: a lasting share of requests far above the family's level, while the level as a
+    // whole has not moved: a step change of the whole distribution
+    // (a bigger report from one day on) lifts the quick level too, and is learned instead.
+    const driftSens = this.#sens('volume-drift')
+    const threshold = Math.max(Math.log(3), 3 * dev) / Math.max(driftSens, 1e-9)
+    // A step of the whole distribution puts nearly every recent request above the level; a
+    // drifting share (or chance) leaves many below it.
+    f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
+    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14 || popcount(f.aboveBits & 0xff) >= 7
+    const high = !jump && !shifted && z > threshold ? 1 : 0
+    const strong = high && z > threshold + Math.log(2) ? 1 : 0
+    if (high && f.highBits === 0) f.highSince = at
+    f.highBits = ((f.highBits << 1) | high) & DRIFT_WINDOW_MASK
+    f.strongBits = ((f.strongBits << 1) | strong) & DRIFT_WINDOW_MASK
+    if (f.highBits === 0) f.highSince = 0
+    // Several requests moderately above the level, not a couple of exports far beyond it (those
+    // are a jump's business): five of the last 24 above, at most half of them far beyond.
+    const above = popcount(f.highBits)
+    if (mature && driftSens > 0 && f.n >= 24 && high && above >= 5 && popcount(f.strongBits) * 2 <= above && at - f.highSince >= 30 * MINUTE) {
+      report('volume-drift', fam, Math.min(1, 0.4 + z / 6), {
+        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), share: `${popcount(f.highBits)} of the last 24 far above it`,
+      }, undefined, z > Math.log(8) ? 'high' : 'medium')
+    }
+    // Outliers barely move a running median: a jump is not learned, anything else moves the
+    // levels one step towards it; a shift of the whole distribution is followed faster.
+    f.n++
+    // Requests far above the level are not learned either, unless the whole distribution moved:
+    // a drifting share must not carry the level along with it.
+    if (!jump && (!high || shifted)) {
+      const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
+      f.med += lr > f.med ? step : lr < f.med ? -step : 0
+      // The spread is learned from ordinary requests only, each counting at most twice the
+      // spread, and slowly once known: a drifting share just under the threshold must not widen
+      // the band it is measured against.
+      if (!high) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 2 * dev) - f.dev)
+    }
+    f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
+    if (f.n < 8) {
+      // The first few set the level directly.
+      f.med += (lr - f.med) / f.n
+      f.fast = f.med
+    }
+  }
+
+  #group(name: string, at: number): GroupBaseline | undefined {
+    let g = this.#groups.get(name)
+    if (!g) {
+      if (this.#groups.size >= this.#maxAgents) return undefined
+      this.#groups.set(name, (g = newGroupBaseline(at)))
+    }
+    return g
   }
 
   // The agent's baseline, made when there is room: the table is full only of agents active within
   // `idleMs`, and those are never pushed out (that would restart their learning on demand).
-  #baseline(agent: string, receivedAt: number, at: number): Baseline | undefined {
+  #baseline(agent: string, receivedAt: number, at: number): AgentBaseline | undefined {
     const known = this.#agents.get(agent)
     if (known) return known
     if (this.#agents.size >= this.#maxAgents) {
@@ -282,35 +738,55 @@ export class AnomalyDetector {
       }
       this.#agents.delete(idlest[0])
     }
-    const b: Baseline = {
-      events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Set(), segments: new Set(), networks: new Set(), hours: new Uint32Array(24),
-      minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), rateMean: 0, rateVar: 0, rateMinutes: 0,
-      recordsMean: 0, recordsVar: 0, recordsMax: 0, recordsN: 0, denials: [], said: new Map(),
-    }
+    const b = newAgentBaseline(receivedAt, at)
     this.#agents.set(agent, b)
     return b
   }
 
   // Remembers when a finding was said. Past the cap, what is past its quiet period goes first,
   // then the oldest: forgetting can only make a finding be said again, never held back.
-  #remember(b: Baseline, key: string, at: number, score: number): void {
+  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number): void {
     b.said.delete(key)
     if (b.said.size >= BASELINE_CAPS.findings) {
       for (const [k, v] of b.said) if (at - v.at >= this.#quietMs) b.said.delete(k)
       if (b.said.size >= BASELINE_CAPS.findings) b.said.delete(b.said.keys().next().value!)
     }
-    b.said.set(key, { at, score })
-  }
-
-  #foldMinute(b: Baseline, count: number): void {
-    b.rateMinutes++
-    const delta = count - b.rateMean
-    if (b.rateMinutes <= 10) {
-      b.rateMean += delta / b.rateMinutes
-      b.rateVar += (delta * (count - b.rateMean) - b.rateVar) / b.rateMinutes
-    } else {
-      b.rateMean += EWMA * delta
-      b.rateVar = (1 - EWMA) * (b.rateVar + EWMA * delta * delta)
-    }
+    b.said.set(key, { at, score, rank })
   }
 }
+
+type Reporter = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
+
+function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'networks' | 'segments' | 'actions', key: string, agent: string, at: number): number {
+  let most = 0
+  for (const g of groups) most = Math.max(most, peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS).peers)
+  return most
+}
+
+function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {
+  const out: string[] = []
+  for (const [k, v] of map) if (v.learned) out.push(k)
+  return out
+}
+
+// Digits of one byte, canonical (no leading zero), from `from` to the end of `ip`.
+function lastByte(ip: string, from: number): boolean {
+  const n = ip.length - from
+  if (n < 1 || n > 3 || (n > 1 && ip.charCodeAt(from) === 48)) return false
+  let v = 0
+  for (let i = from; i < ip.length; i++) {
+    const c = ip.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return false
+    v = v * 10 + c
+  }
+  return v <= 255
+}
+
+function popcount(x: number): number {
+  let n = 0
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++
+  return n
+}
+
+/** Severity levels in order, lowest first. */
+export const SEVERITY_LEVELS = LEVELS

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto'
+import { agentIdError } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
-import type { AlertRecord } from '../store/issuer-store.js'
-import { AnomalyDetector, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
+import type { AgentRecord, AlertRecord, CredentialRecord, SuppressionRecord } from '../store/issuer-store.js'
+import { ANOMALY_KINDS, AnomalyDetector, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
+import { family } from './baseline.js'
 import { Corroboration, type ContainmentLevel, type CorroborationOptions } from './corroboration.js'
+import { CONTROLS_SETTING, parseControls, parseFeedback, parseSuppression } from './monitor-controls.js'
 
 /** Options of the service's monitoring (`ServiceOptions.monitor`). */
 export interface EventMonitorOptions {
@@ -13,8 +17,12 @@ export interface EventMonitorOptions {
   readonly maxBehindMs?: number
   /** What an automatic suspension needs besides one alert (defaults: 2 reporters, or one over 10 minutes, within 60). */
   readonly corroboration?: CorroborationOptions
-  /** The detector's tuning (learning period, quiet period, caps). */
-  readonly detector?: Omit<DetectorOptions, 'isRetired'>
+  /** The detector's tuning (learning period, quiet period, caps); the operator's stored controls apply over it. */
+  readonly detector?: Omit<DetectorOptions, 'isRetired' | 'context' | 'suppressed'>
+  /** Baselines are written to the store at most this often, on the issuer's clock (default 60 s), and at close. */
+  readonly persistEveryMs?: number
+  /** What the issuer knows about an agent (groups, status, entitlements) is looked up again after this long (default 60 s). */
+  readonly contextTtlMs?: number
 }
 
 /** What one `POST /events` call led to. */
@@ -27,6 +35,9 @@ export interface IngestResult {
   readonly clamped: number
   readonly alerts: AlertRecord[]
 }
+
+// What a control not given stands for (the detector's defaults, over the service's own tuning).
+const DEFAULT_CONTROLS: DetectorControls = { learnMinutes: 30, learnEvents: 60, matureHours: 48, sensitivity: {} }
 
 // A reporter whose clock disagrees is flagged at most once per this much of the issuer's clock.
 const SKEW_QUIET_MS = 600_000
@@ -41,8 +52,14 @@ const SKEW_QUIET_MS = 600_000
  *
  * A reporter is trusted to report what its verifier decided; it is not trusted for time: events
  * are placed on the issuer's clock (dates outside the window are clamped, counted, and the
- * reporter flagged by a `reporter.clock-skew` alert). Baselines live in memory: a restarted
- * service learns them again.
+ * reporter flagged by a `reporter.clock-skew` alert).
+ *
+ * What the issuer knows is the detector's context: the agent's peer groups (its owner's team of
+ * its kind, its segment, its role), whether it is suspended or retired, and which families it holds
+ * entitlements to since when. Baselines are written to the store (migration 8) and read back at
+ * start, so a restart does not forget them. Operators' controls (learning period, sensitivity per
+ * kind), suppressions with an expiry and feedback on alerts are stored and audited; feedback
+ * `benign` teaches the baseline what the alert was about.
  */
 export class EventMonitor {
   readonly #issuer: Issuer
@@ -55,9 +72,20 @@ export class EventMonitor {
   readonly #maxBehindMs: number
   readonly #skewFlagged = new Map<string, number>()
   #retired = new Set<string>()
-  // The DIDs known to be enrolled agents, each looked up once (a few thousand remembered). Only
-  // the yeses are kept: an agent enrolled after its first events must count from then on.
-  readonly #known = new Set<string>()
+  // What the issuer knows about enrolled agents, looked up at most once per `contextTtlMs` (a few
+  // thousand remembered). Only the yeses are kept: an agent enrolled after its first events must
+  // count from then on.
+  readonly #contexts = new Map<string, { context: AgentContext; at: number }>()
+  readonly #contextTtlMs: number
+  readonly #persistEveryMs: number
+  #lastPersist: number
+  #suppressions: SuppressionRecord[] = []
+  #controls: DetectorControls = {}
+  #storedControls: string | undefined
+  // The service's own tuning: what a control not given returns to.
+  readonly #baseControls: DetectorControls
+  #lastReload: number
+  readonly #ready: Promise<void>
   // One batch at a time: the detector and the evidence see events in the order they arrived.
   #queue: Promise<unknown> = Promise.resolve()
 
@@ -69,22 +97,166 @@ export class EventMonitor {
     this.#now = options.now ?? Date.now
     this.#maxAheadMs = options.maxAheadMs ?? 60_000
     this.#maxBehindMs = options.maxBehindMs ?? 300_000
-    this.#detector = new AnomalyDetector({ ...options.detector, isRetired: (agent) => this.#retired.has(agent) })
+    this.#contextTtlMs = options.contextTtlMs ?? 60_000
+    this.#persistEveryMs = options.persistEveryMs ?? 60_000
+    this.#lastPersist = this.#now()
+    this.#lastReload = this.#lastPersist
+    const d = options.detector ?? {}
+    this.#baseControls = {
+      ...DEFAULT_CONTROLS, ...(d.learnMinutes !== undefined ? { learnMinutes: d.learnMinutes } : {}), ...(d.learnEvents !== undefined ? { learnEvents: d.learnEvents } : {}),
+      ...(d.matureHours !== undefined ? { matureHours: d.matureHours } : {}), ...(d.sensitivity !== undefined ? { sensitivity: d.sensitivity } : {}),
+    }
+    this.#detector = new AnomalyDetector({
+      ...options.detector,
+      isRetired: (agent) => this.#retired.has(agent),
+      context: (agent) => this.#contexts.get(agent)?.context,
+      suppressed: (agent, kind, about, at) => this.#suppressed(agent, kind, about, at),
+    })
     this.#corroboration = new Corroboration(options.corroboration)
+    // Baselines, controls and suppressions from the store; ingesting waits for them.
+    this.#ready = this.#load().catch((error: unknown) => this.#log(`agentid serve: monitoring starts without stored baselines: ${(error as Error).message}`))
   }
 
-  /** Reloads the retired agents (after a status change, and at start). */
+  async #load(): Promise<void> {
+    await this.#reloadControls()
+    this.#detector.load(await this.#issuer.store.loadBaselines())
+  }
+
+  async #reloadControls(): Promise<void> {
+    const stored = await this.#issuer.store.getSetting(CONTROLS_SETTING)
+    if (stored !== undefined && stored !== this.#storedControls) {
+      this.#storedControls = stored
+      try {
+        this.#controls = parseControls(JSON.parse(stored))
+        this.#detector.configure({ ...this.#baseControls, ...this.#controls })
+      } catch (error) {
+        this.#log(`agentid serve: stored monitoring controls ignored: ${(error as Error).message}`)
+      }
+    }
+    this.#suppressions = await this.#issuer.store.listSuppressions()
+  }
+
+  /** Reloads the retired agents and forgets what is known of agents (after a status change, and at start). */
   async refreshRetired(): Promise<void> {
     this.#retired = new Set(await this.#issuer.store.retiredAgents())
-    this.#known.clear()
+    this.#contexts.clear()
   }
 
-  async #enrolled(did: string): Promise<boolean> {
-    if (this.#known.has(did)) return true
-    if ((await this.#issuer.store.getAgent(did)) === undefined) return false
-    if (this.#known.size >= 10_000) this.#known.clear()
-    this.#known.add(did)
+  // The agent's context, or undefined when it is not an enrolled agent.
+  async #enrolled(did: string, now: number): Promise<boolean> {
+    const known = this.#contexts.get(did)
+    if (known && now - known.at < this.#contextTtlMs && now >= known.at) return true
+    const agent = await this.#issuer.store.getAgent(did)
+    if (agent === undefined) return false
+    if (this.#contexts.size >= 10_000) this.#contexts.clear()
+    this.#contexts.set(did, { context: contextOf(agent, await this.#issuer.store.listCredentials({ subject: did }), now), at: now })
     return true
+  }
+
+  #suppressed(agent: string, kind: AnomalyKind, about: string, at: number): boolean {
+    for (const s of this.#suppressions) {
+      if (s.endedAt !== undefined || s.expiresAt <= at || s.createdAt > at) continue
+      if ((s.agent === undefined || s.agent === agent) && (s.kind === undefined || s.kind === kind) && (s.about === undefined || s.about === about)) return true
+    }
+    return false
+  }
+
+  /** The operator's controls in force. */
+  async controls(): Promise<DetectorControls> {
+    await this.#ready
+    return this.#controls
+  }
+
+  /**
+   * Replaces the operator's controls (learning period, maturity, sensitivity per kind), audited as
+   * `monitoring.controls`.
+   * @throws AgentIdError ERR_INPUT_INVALID
+   */
+  async setControls(input: unknown, actor: string): Promise<DetectorControls> {
+    const controls = parseControls(input)
+    await this.#ready
+    const stored = JSON.stringify(controls)
+    await this.#issuer.store.setSetting(CONTROLS_SETTING, stored, { actor, action: 'monitoring.controls', details: { ...controls } })
+    this.#controls = controls
+    this.#storedControls = stored
+    // What is not given returns to the default.
+    this.#detector.configure({ ...this.#baseControls, ...controls })
+    return controls
+  }
+
+  /** Suppressions, newest first (ended and expired ones included). */
+  async suppressions(): Promise<SuppressionRecord[]> {
+    await this.#ready
+    return [...this.#suppressions]
+  }
+
+  /**
+   * Suppresses matching findings until the expiry (at most 30 days), audited as
+   * `monitoring.suppress`. Suppressed findings are not alerted and are no evidence for containment.
+   * @throws AgentIdError ERR_INPUT_INVALID
+   */
+  async suppress(input: unknown, actor: string): Promise<SuppressionRecord> {
+    const parsed = parseSuppression(input)
+    await this.#ready
+    const now = this.#now()
+    const record: SuppressionRecord = {
+      id: `sup-${randomUUID()}`, ...(parsed.agent !== undefined ? { agent: parsed.agent } : {}), ...(parsed.kind !== undefined ? { kind: parsed.kind } : {}),
+      ...(parsed.about !== undefined ? { about: parsed.about } : {}), reason: parsed.reason, createdBy: actor, createdAt: now, expiresAt: now + parsed.minutes * 60_000,
+    }
+    const { id: _, ...details } = record
+    await this.#issuer.store.addSuppression(record, { actor, action: 'monitoring.suppress', target: record.id, details })
+    this.#suppressions = [record, ...this.#suppressions].slice(0, 1000)
+    return record
+  }
+
+  /** Ends a suppression now, audited as `monitoring.unsuppress`. @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT */
+  async endSuppression(id: string, actor: string): Promise<SuppressionRecord> {
+    await this.#ready
+    const ended = await this.#issuer.store.endSuppression(id, actor, this.#now(), { actor, action: 'monitoring.unsuppress', target: id, details: {} })
+    this.#suppressions = this.#suppressions.map((s) => (s.id === id ? ended : s))
+    return ended
+  }
+
+  /**
+   * Records an operator's verdict on an alert, once, audited as `alert.feedback`. A `benign`
+   * verdict on an anomaly teaches the agent's baseline what it was about (the family, network,
+   * hour, level), so that it is not alerted again.
+   * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT
+   */
+  async feedback(alertId: number, input: unknown, actor: string): Promise<{ alert: AlertRecord; verdict: 'benign' | 'confirmed'; learned: boolean }> {
+    const { verdict, note } = parseFeedback(input)
+    await this.#ready
+    const alert = await this.#issuer.store.getAlert(alertId)
+    if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${alertId}`)
+    const kind = alert.kind.startsWith('anomaly.') ? alert.kind.slice(8) : undefined
+    await this.#issuer.store.addAlertFeedback({ alertId, verdict, ...(note !== undefined ? { note } : {}), decidedBy: actor, decidedAt: this.#now() },
+      { actor, action: 'alert.feedback', target: String(alertId), details: { verdict, ...(note !== undefined ? { note } : {}), kind: alert.kind, subject: alert.subject } })
+    let learned = false
+    if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof alert.details.about === 'string') {
+      const d = alert.details
+      learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
+        ...(typeof d.records === 'number' ? { records: d.records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+      })
+      if (learned) await this.#persist(this.#now(), true)
+    }
+    return { alert, verdict, learned }
+  }
+
+  /** Writes what the detector learned since the last write (at close, and every `persistEveryMs`). */
+  async flush(): Promise<void> {
+    await this.#ready
+    await this.#queue
+    await this.#persist(this.#now(), true)
+  }
+
+  async #persist(now: number, force: boolean): Promise<void> {
+    if (!force && now - this.#lastPersist < this.#persistEveryMs && now >= this.#lastPersist) return
+    this.#lastPersist = now
+    try {
+      await this.#issuer.store.saveBaselines(this.#detector.takeDirty())
+    } catch (error) {
+      this.#log(`agentid serve: could not save monitoring baselines: ${(error as Error).message}`)
+    }
   }
 
   /**
@@ -99,14 +271,21 @@ export class EventMonitor {
   }
 
   async #ingest(events: readonly VerificationEvent[], reporter: string): Promise<IngestResult> {
+    await this.#ready
     const now = this.#now()
+    // Another process on the same database (the CLI on the local home) may have changed the
+    // controls or suppressions: look again once a minute.
+    if (now - this.#lastReload >= 60_000 || now < this.#lastReload) {
+      this.#lastReload = now
+      await this.#reloadControls()
+    }
     const usable: Array<{ event: VerificationEvent; reportedAt?: number }> = []
     let skipped = 0
     let untracked = 0
     let clamped = 0
     let worstSkewMs = 0
     for (const event of events) {
-      if (!(await this.#enrolled(event.agent))) {
+      if (!(await this.#enrolled(event.agent, now))) {
         skipped++
         continue
       }
@@ -129,6 +308,7 @@ export class EventMonitor {
     for (const { event, reportedAt } of usable) {
       const before = this.#detector.stats().untracked
       for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) {
+        if (finding.suppressed) continue
         if (finding.severity === 'high' || finding.severity === 'critical') {
           for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
           touched.add(finding.agent)
@@ -159,6 +339,7 @@ export class EventMonitor {
       this.#skewFlagged.set(reporter, now)
       drafts.push({ at: now, kind: 'reporter.clock-skew', severity: 'medium', subject: reporter, details: { reporter, clamped, of: events.length, worstSkewSeconds: Math.round(worstSkewMs / 1000) } })
     }
+    await this.#persist(now, false)
     const result = (alerts: AlertRecord[]): IngestResult => ({ observed: usable.length - untracked, skipped: skipped + untracked, clamped, alerts })
     if (drafts.length === 0 && suspend.size === 0) return result([])
     const alerts = drafts.length === 0 ? [] : await this.#issuer.store.addAlerts(drafts, (alert) => ({
@@ -195,4 +376,21 @@ function containmentLevel(value: unknown): ContainmentLevel | undefined {
 function containmentNote(level: ContainmentLevel | undefined, severity: string, suspending: boolean): string {
   if (level === undefined || (level === 'critical' && severity !== 'critical')) return 'off'
   return suspending ? 'suspending' : 'awaiting corroboration'
+}
+
+// The detector's context from the agent's record and credentials: its peer groups (its owner's
+// team of agents of its kind, its segment, its role), its status, and the families of resources
+// its live credentials name, each with when it was first granted.
+function contextOf(agent: AgentRecord, credentials: readonly CredentialRecord[], now: number): AgentContext {
+  const entitlements = new Map<string, number>()
+  for (const c of credentials) {
+    if (c.status !== 'active' || c.expires * 1000 <= now) continue
+    for (const e of c.entitlements) {
+      const fam = family(e.resource)
+      entitlements.set(fam, Math.min(entitlements.get(fam) ?? Infinity, c.issuedAt))
+    }
+  }
+  const groups = [`team:${agent.owner}/${agent.kind}`, ...(agent.segment !== undefined ? [`segment:${agent.segment}`] : []), `role:${agent.role ?? agent.kind}`]
+  const status = agent.status === 'retired' ? 'retired' : agent.suspendedAt !== undefined ? 'suspended' : 'active'
+  return { groups, status, entitlements }
 }

@@ -325,6 +325,29 @@ export interface AlertRecord {
   readonly details: Readonly<Record<string, unknown>>
 }
 
+/** An operator's suppression of monitoring findings: what it matches (absent: any) and until when. */
+export interface SuppressionRecord {
+  readonly id: string
+  readonly agent?: string
+  readonly kind?: string
+  readonly about?: string
+  readonly reason: string
+  readonly createdBy: string
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly endedAt?: number
+  readonly endedBy?: string
+}
+
+/** An operator's verdict on an alert: `benign` teaches monitoring's baseline, `confirmed` records a true finding. */
+export interface AlertFeedbackRecord {
+  readonly alertId: number
+  readonly verdict: 'benign' | 'confirmed'
+  readonly note?: string
+  readonly decidedBy: string
+  readonly decidedAt: number
+}
+
 /** What an audit entry records, before the store chains it. */
 export interface AuditInput {
   /** Who did it: `cli:<user>`, a principal id, or `system`. */
@@ -525,6 +548,20 @@ export interface IssuerStore {
   addAlerts(alerts: ReadonlyArray<Omit<AlertRecord, 'id'>>, audit?: (alert: AlertRecord) => AuditInput): Promise<AlertRecord[]>
   /** The DIDs of retired agents (monitoring flags any use of them). */
   retiredAgents(): Promise<string[]>
+  /** Writes monitoring's baselines (derived data: replaced, not audited). */
+  saveBaselines(rows: ReadonlyArray<{ readonly key: string; readonly state: string; readonly updatedAt: number }>): Promise<void>
+  /** Every stored baseline, for monitoring to start from. */
+  loadBaselines(): Promise<Array<{ key: string; state: string }>>
+  /** Records a suppression, audited. */
+  addSuppression(suppression: SuppressionRecord, audit: AuditInput): Promise<void>
+  /** Suppressions, newest first (ended and expired ones included). */
+  listSuppressions(): Promise<SuppressionRecord[]>
+  /** Ends a suppression before its expiry, audited. @throws ERR_NOT_FOUND, ERR_CONFLICT when already ended */
+  endSuppression(id: string, by: string, at: number, audit: AuditInput): Promise<SuppressionRecord>
+  /** Records the verdict on an alert, once, audited. @throws ERR_NOT_FOUND (no such alert), ERR_CONFLICT (already decided) */
+  addAlertFeedback(feedback: AlertFeedbackRecord, audit: AuditInput): Promise<void>
+  /** Verdicts given on alerts, by alert id. */
+  listAlertFeedback(alertIds: readonly number[]): Promise<AlertFeedbackRecord[]>
 
   /**
    * Signs the head of the audit log (with `sign`, inside the transaction) and stores the

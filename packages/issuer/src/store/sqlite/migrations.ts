@@ -358,6 +358,41 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'monitoring: persisted baselines, suppressions, feedback on alerts',
+    // Baselines are what monitoring learned (per agent, per peer group), kept so that a restart
+    // or a replica does not forget them: derived data, replaced as it changes, never evidence.
+    // Suppressions and feedback are operators' decisions: written once, with an audit entry; a
+    // suppression ends by its expiry or by an operator (ended_at), never by deletion. Feedback on
+    // an alert is a row of its own: alerts stay append-only.
+    sql: `
+      CREATE TABLE monitor_baselines (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE alert_suppressions (
+        id TEXT PRIMARY KEY,
+        agent TEXT,
+        kind TEXT,
+        about TEXT,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        ended_by TEXT
+      ) STRICT;
+      CREATE TABLE alert_feedback (
+        alert_id INTEGER PRIMARY KEY REFERENCES alerts (id),
+        verdict TEXT NOT NULL CHECK (verdict IN ('benign', 'confirmed')),
+        note TEXT,
+        decided_by TEXT NOT NULL,
+        decided_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ]
 
 /** The schema version this agentid migrates databases to. */

@@ -8,7 +8,9 @@ import type {
   AgentFilter,
   AgentRecord,
   AuditCheckpointRecord,
+  AlertFeedbackRecord,
   AlertRecord,
+  SuppressionRecord,
   ApprovalRecord,
   AuditEntry,
   AuditInput,
@@ -1135,6 +1137,60 @@ class SqliteStore implements IssuerStore {
     return this.#read('list retired agents', () => (this.#r("SELECT did FROM agents WHERE status = 'retired'").all() as Array<{ did: string }>).map((r) => r.did))
   }
 
+  saveBaselines(rows: ReadonlyArray<{ readonly key: string; readonly state: string; readonly updatedAt: number }>): Promise<void> {
+    if (rows.length === 0) return Promise.resolve()
+    return this.#write('save monitoring baselines', () => {
+      const upsert = this.#w('INSERT INTO monitor_baselines (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at')
+      for (const r of rows) upsert.run(r.key, r.state, Math.round(r.updatedAt))
+    })
+  }
+
+  loadBaselines(): Promise<Array<{ key: string; state: string }>> {
+    return this.#read('load monitoring baselines', () => this.#r('SELECT key, state FROM monitor_baselines').all() as Array<{ key: string; state: string }>)
+  }
+
+  addSuppression(x: SuppressionRecord, audit: AuditInput): Promise<void> {
+    return this.#write(`add suppression ${x.id}`, () => {
+      this.#w('INSERT INTO alert_suppressions (id, agent, kind, about, reason, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(x.id, x.agent ?? null, x.kind ?? null, x.about ?? null, x.reason, x.createdBy, x.createdAt, x.expiresAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  listSuppressions(): Promise<SuppressionRecord[]> {
+    return this.#read('list suppressions', () => (this.#r('SELECT * FROM alert_suppressions ORDER BY created_at DESC, id LIMIT 1000').all() as SuppressionRow[]).map(toSuppression))
+  }
+
+  endSuppression(id: string, by: string, at: number, audit: AuditInput): Promise<SuppressionRecord> {
+    return this.#write(`end suppression ${id}`, () => {
+      const row = this.#w('SELECT * FROM alert_suppressions WHERE id = ?').get(id) as SuppressionRow | undefined
+      if (!row) throw agentIdError('ERR_NOT_FOUND', `no suppression ${id}`)
+      if (row.ended_at !== null) throw agentIdError('ERR_CONFLICT', `suppression ${id} has already ended`)
+      this.#w('UPDATE alert_suppressions SET ended_at = ?, ended_by = ? WHERE id = ?').run(at, by, id)
+      this.#appendAudit(audit)
+      return toSuppression({ ...row, ended_at: at, ended_by: by })
+    })
+  }
+
+  addAlertFeedback(f: AlertFeedbackRecord, audit: AuditInput): Promise<void> {
+    return this.#write(`feedback on alert ${f.alertId}`, () => {
+      if (!this.#w('SELECT 1 FROM alerts WHERE id = ?').get(f.alertId)) throw agentIdError('ERR_NOT_FOUND', `no alert ${f.alertId}`)
+      if (this.#w('SELECT 1 FROM alert_feedback WHERE alert_id = ?').get(f.alertId)) throw agentIdError('ERR_CONFLICT', `alert ${f.alertId} already has a verdict`)
+      this.#w('INSERT INTO alert_feedback (alert_id, verdict, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)').run(f.alertId, f.verdict, f.note ?? null, f.decidedBy, f.decidedAt)
+      this.#appendAudit(audit)
+    })
+  }
+
+  listAlertFeedback(alertIds: readonly number[]): Promise<AlertFeedbackRecord[]> {
+    return this.#read('list alert feedback', () => {
+      const one = this.#r('SELECT * FROM alert_feedback WHERE alert_id = ?')
+      return alertIds.flatMap((id) => {
+        const row = one.get(id) as { alert_id: number; verdict: 'benign' | 'confirmed'; note: string | null; decided_by: string; decided_at: number } | undefined
+        return row ? [{ alertId: row.alert_id, verdict: row.verdict, ...(row.note !== null ? { note: row.note } : {}), decidedBy: row.decided_by, decidedAt: row.decided_at }] : []
+      })
+    })
+  }
+
   listAlerts(limit = 100): Promise<AlertRecord[]> {
     return this.#read('list alerts', () => (this.#r('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
@@ -1286,5 +1342,26 @@ class SqliteStore implements IssuerStore {
     await this.#writes.run(() => undefined)
     this.#reader.close()
     this.#db.close()
+  }
+}
+
+interface SuppressionRow {
+  id: string
+  agent: string | null
+  kind: string | null
+  about: string | null
+  reason: string
+  created_by: string
+  created_at: number
+  expires_at: number
+  ended_at: number | null
+  ended_by: string | null
+}
+
+function toSuppression(row: SuppressionRow): SuppressionRecord {
+  return {
+    id: row.id, ...(row.agent !== null ? { agent: row.agent } : {}), ...(row.kind !== null ? { kind: row.kind } : {}), ...(row.about !== null ? { about: row.about } : {}),
+    reason: row.reason, createdBy: row.created_by, createdAt: row.created_at, expiresAt: row.expires_at,
+    ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}), ...(row.ended_by !== null ? { endedBy: row.ended_by } : {}),
   }
 }

@@ -1,0 +1,287 @@
+import { parseIpAddress } from '@agentid/core'
+
+/**
+ * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
+ * data (arrays, numbers, strings), so that a baseline can be written to the store as JSON and read
+ * back after a restart ({@link snapshotBaseline}, {@link restoreBaseline}).
+ */
+
+export const HOUR_MS = 3_600_000
+export const DAY_MS = 24 * HOUR_MS
+
+/** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
+export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
+
+/** A family of resources (or a segment) as an agent uses it. */
+export interface FamilyStats {
+  /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
+  learned: boolean
+  days: number
+  lastDay: number
+  last: number
+  actions: string[]
+  /** Records per request, in natural log: observations, robust level (running median), its spread (mean absolute deviation), a quick level that follows step changes. */
+  n: number
+  med: number
+  dev: number
+  fast: number
+  /** The last 24 observations, one bit each: above the drift threshold. */
+  highBits: number
+  /** The same, for observations far beyond it. */
+  strongBits: number
+  /** The last 16 observations, one bit each: above the level. */
+  aboveBits: number
+  /** The day its groups were last told of its use (not kept in the store). */
+  notedDay?: number
+  /** Jumps within the last hour (not kept in the store). */
+  jumps: number[]
+  /** When the observations above the threshold still in `highBits` began. */
+  highSince: number
+}
+
+/** A source network (/24, /48) as an agent uses it. */
+export interface NetworkStats {
+  learned: boolean
+  /** The day its groups were last told of its use (not kept in the store). */
+  notedDay?: number
+  days: number
+  lastDay: number
+  first: number
+  last: number
+}
+
+export interface AgentBaseline {
+  events: number
+  /** Issuer's clock: first and last receipt. */
+  firstReceived: number
+  lastReceived: number
+  /** The newest event time seen: events are taken in time order per agent, never backwards. */
+  lastAt: number
+  families: Map<string, FamilyStats>
+  segments: Map<string, NetworkStats>
+  networks: Map<string, NetworkStats>
+  /** Activity by hour of the day and by hour of the week (UTC), decayed daily. */
+  hod: Float64Array
+  how: Float64Array
+  hodTotal: number
+  hodDay: number
+  minute: number
+  minuteCount: number
+  minuteByReporter: Map<string, number>
+  /** Busiest minute, decayed: what a backlog drained at full speed looks like for this agent. */
+  peak: number
+  rateMinutes: number
+  denials: Array<{ at: number; reporter: string; family: string; action: string; code: string }>
+  /** Recently unexplained reaches (families, segments), for lateral movement. */
+  reaches: Array<{ at: number; what: string }>
+  /** Networks used in the last minutes, newest last, and the times the source switched between them. */
+  recentNets: Array<{ net: string; at: number }>
+  switches: number[]
+  /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
+  lastPrefix?: string | undefined
+  lastNet?: string | undefined
+  /** Findings at medium or above in the last hour, for escalation by other evidence. */
+  recent: Array<{ at: number; kind: string }>
+  /** Its peer groups, resolved for the context object they came from (not stored). */
+  groups?: GroupBaseline[]
+  groupsOf?: unknown
+  /** Finding key -> when it was last said (issuer's clock) and its score then. */
+  said: Map<string, { at: number; score: number; rank: number }>
+}
+
+/** What a peer group (team, segment, role) uses: the evidence that makes one member's first use ordinary. */
+export interface GroupBaseline {
+  families: Map<string, Usage>
+  networks: Map<string, Usage>
+  segments: Map<string, Usage>
+  actions: Map<string, Usage>
+  hod: Float64Array
+  hodTotal: number
+  hodDay: number
+}
+
+/** Who in a group used something, and when each first did. */
+export interface Usage {
+  members: string[]
+  firsts: number[]
+  last: number
+}
+
+export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline {
+  return {
+    events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
+    hod: new Float64Array(24), how: new Float64Array(168), hodTotal: 0, hodDay: Math.floor(at / DAY_MS),
+    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
+    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(),
+  }
+}
+
+export function newGroupBaseline(at: number): GroupBaseline {
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), hod: new Float64Array(24), hodTotal: 0, hodDay: Math.floor(at / DAY_MS) }
+}
+
+/** Activity profiles lose 5% a day: a habit dropped fades in a few weeks, a new one is learned in days. */
+export const HOURS_DECAY_PER_DAY = 0.95
+
+export function decayHours(target: { hod: Float64Array; how?: Float64Array; hodTotal: number; hodDay: number }, day: number): void {
+  if (day <= target.hodDay) return
+  const factor = HOURS_DECAY_PER_DAY ** Math.min(day - target.hodDay, 365)
+  for (let i = 0; i < 24; i++) target.hod[i]! *= factor
+  if (target.how) for (let i = 0; i < 168; i++) target.how[i]! *= factor
+  target.hodTotal *= factor
+  target.hodDay = day
+}
+
+/**
+ * Share of the activity within `radius` hours of `hour` (UTC). Three hours either side: a batch
+ * that ran late after a backlog, or a long day, stays near the hours it is usually active.
+ */
+export function hourShare(hod: Float64Array, total: number, hour: number, radius = 3): number {
+  if (total <= 0) return 0
+  let sum = 0
+  for (let d = -radius; d <= radius; d++) sum += hod[(hour + d + 24) % 24]!
+  return sum / total
+}
+
+/** A group's record of one member's use of something; returns whether the member is new to it. */
+export function noteUsage(map: Map<string, Usage>, key: string, member: string, at: number, cap: number): boolean {
+  let usage = map.get(key)
+  if (!usage) {
+    if (map.size >= cap) return false
+    map.set(key, (usage = { members: [], firsts: [], last: at }))
+  }
+  usage.last = Math.max(usage.last, at)
+  if (usage.members.includes(member)) return false
+  if (usage.members.length >= BASELINE_CAPS.groupMembers) return false
+  usage.members.push(member)
+  usage.firsts.push(at)
+  return true
+}
+
+/** Members other than `member` that used it within `withinMs` of `at`; and how many of them first did within `recentMs`. */
+export function peerUse(usage: Usage | undefined, member: string, at: number, withinMs: number, recentMs: number): { peers: number; recent: number } {
+  if (!usage || at - usage.last > withinMs) return { peers: 0, recent: 0 }
+  let peers = 0
+  let recent = 0
+  for (let i = 0; i < usage.members.length; i++) {
+    if (usage.members[i] === member) continue
+    peers++
+    if (at - usage.firsts[i]! <= recentMs) recent++
+  }
+  return { peers, recent }
+}
+
+// scheme and first path segment: `db:customers/eu/1` → `db:customers`. Finer paths (one record or
+// another) are ordinary; another family of data is what a compromised agent reaches for.
+export function family(resource: string): string {
+  const slash = resource.indexOf('/')
+  return slash < 0 ? resource : resource.slice(0, slash)
+}
+
+// /24 for IPv4 (IPv4-mapped IPv6 included), /48 for IPv6: the network, not the host.
+export function network(ip: string): string | undefined {
+  const bytes = parseIpAddress(ip)
+  if (!bytes) return undefined
+  return bytes.length === 4 ? `${bytes[0]}.${bytes[1]}.${bytes[2]}` : Buffer.from(bytes.subarray(0, 6)).toString('hex')
+}
+
+/** A family's or network's use on one more day; `learnDays` distinct days of use make it part of the baseline. */
+export function touchDay(stats: { days: number; lastDay: number; last: number }, at: number): void {
+  const day = Math.floor(at / DAY_MS)
+  if (day !== stats.lastDay) {
+    stats.days++
+    stats.lastDay = day
+  }
+  stats.last = Math.max(stats.last, at)
+}
+
+/** JSON for the store: maps as entry lists, typed arrays as plain arrays. Findings said are not kept (quiet periods start over). */
+export function snapshotBaseline(b: AgentBaseline): string {
+  return JSON.stringify({
+    v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
+    families: [...b.families], segments: [...b.segments], networks: [...b.networks],
+    hod: [...b.hod], how: [...b.how], hodTotal: b.hodTotal, hodDay: b.hodDay, peak: b.peak, rateMinutes: b.rateMinutes,
+  })
+}
+
+export function snapshotGroup(g: GroupBaseline): string {
+  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], hod: [...g.hod], hodTotal: g.hodTotal, hodDay: g.hodDay })
+}
+
+const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
+const entries = <T>(v: unknown, cap: number, parse: (x: unknown) => T | undefined): Map<string, T> => {
+  const out = new Map<string, T>()
+  if (!Array.isArray(v)) return out
+  for (const e of v.slice(0, cap)) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string') continue
+    const parsed = parse(e[1])
+    if (parsed !== undefined) out.set(e[0], parsed)
+  }
+  return out
+}
+const floats = (v: unknown, n: number): Float64Array => {
+  const out = new Float64Array(n)
+  if (Array.isArray(v)) for (let i = 0; i < n; i++) out[i] = Math.max(0, num(v[i]))
+  return out
+}
+const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
+const strings = (v: unknown, cap: number): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, cap) : [])
+
+function parseFamily(v: unknown): FamilyStats | undefined {
+  const o = obj(v)
+  if (!o) return undefined
+  return {
+    learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
+    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), highBits: num(o.highBits) >>> 0, strongBits: num(o.strongBits) >>> 0, aboveBits: num(o.aboveBits) >>> 0, highSince: num(o.highSince), jumps: [],
+  }
+}
+function parseNetwork(v: unknown): NetworkStats | undefined {
+  const o = obj(v)
+  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last) } : undefined
+}
+function parseUsage(v: unknown): Usage | undefined {
+  const o = obj(v)
+  if (!o) return undefined
+  const members = strings(o.members, BASELINE_CAPS.groupMembers)
+  const firsts = Array.isArray(o.firsts) ? o.firsts.slice(0, members.length).map((x) => num(x)) : []
+  while (firsts.length < members.length) firsts.push(0)
+  return { members, firsts, last: num(o.last) }
+}
+
+/**
+ * Reads a stored baseline back. Stored rows are our own, but a damaged or foreign row must not
+ * crash monitoring: anything unreadable gives `undefined` (the agent learns afresh).
+ */
+export function restoreBaseline(json: string): AgentBaseline | undefined {
+  let o: Record<string, unknown> | undefined
+  try { o = obj(JSON.parse(json)) } catch { return undefined }
+  if (!o || o.v !== 1) return undefined
+  const b = newAgentBaseline(num(o.firstReceived), num(o.lastAt))
+  b.events = num(o.events)
+  b.lastReceived = num(o.lastReceived)
+  b.families = entries(o.families, BASELINE_CAPS.families, parseFamily)
+  b.segments = entries(o.segments, BASELINE_CAPS.segments, parseNetwork)
+  b.networks = entries(o.networks, BASELINE_CAPS.networks, parseNetwork)
+  b.hod = floats(o.hod, 24)
+  b.how = floats(o.how, 168)
+  b.hodTotal = num(o.hodTotal)
+  b.hodDay = num(o.hodDay)
+  b.peak = num(o.peak)
+  b.rateMinutes = num(o.rateMinutes)
+  return b
+}
+
+export function restoreGroup(json: string): GroupBaseline | undefined {
+  let o: Record<string, unknown> | undefined
+  try { o = obj(JSON.parse(json)) } catch { return undefined }
+  if (!o || o.v !== 1) return undefined
+  const g = newGroupBaseline(0)
+  g.families = entries(o.families, 4 * BASELINE_CAPS.families, parseUsage)
+  g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parseUsage)
+  g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parseUsage)
+  g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parseUsage)
+  g.hod = floats(o.hod, 24)
+  g.hodTotal = num(o.hodTotal)
+  g.hodDay = num(o.hodDay)
+  return g
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The anomaly detector on the realistic fortnight (issue 21), per seed: caused recall per attack
+// kind, benign agents alerted, time to alert. Build first (`npm run build`).
+//
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--verbose]
+import { AnomalyDetector } from '@agentid/issuer'
+import { evaluateSeed, unmetTargets } from './anomaly-eval.mjs'
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : fallback
+}
+const seeds = String(arg('seeds', '1,2,3')).split(',').map(Number)
+const agents = Number(arg('agents', 150))
+const verbose = process.argv.includes('--verbose')
+const pct = (x) => `${(x * 100).toFixed(1)}%`
+let failures = 0
+const results = []
+for (const seed of seeds) {
+  const r = evaluateSeed(AnomalyDetector, { seed, agents })
+  results.push(r)
+  const unmet = unmetTargets(r)
+  failures += unmet.length
+  console.log(`seed ${seed}: ${r.events.toLocaleString('en')} events (attacked run), ${r.agents} agents, ${r.planted} attacks; detector ${Math.round(r.detectorRate).toLocaleString('en')} events/s`)
+  console.log(`  caused recall ${pct(r.recall)} (${r.caught}/${r.planted}); benign agents alerted (medium+) ${pct(r.benignAlerted)} (${Math.round(r.benignAlerted * r.benign)}/${r.benign}), high/critical ${pct(r.benignHigh)}; median time to alert ${r.medianMinutes.toFixed(1)} min, slow drift median ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (slowest ${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'}`)
+  for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted}`)
+  console.log(`  targets: ${unmet.length === 0 ? 'all met' : `NOT met: ${unmet.join('; ')}`}`)
+  if (verbose) {
+    for (const m of r.misses) console.log(`    missed ${m.kind} ${m.agent}: ${m.seen.join(', ') || 'nothing'}`)
+    for (const f of r.falsePositives) console.log(`    benign ${f.kindOfAgent} ${f.agent}: ${f.kind}/${f.severity}`)
+  }
+}
+// The table for docs/monitoring.md.
+console.log('\n| seed | caused recall | worst kind | benign alerted (medium+) | benign high/critical | median time to alert | slow drift: median (slowest) |')
+console.log('|---|---|---|---|---|---|---|')
+for (const r of results) {
+  const worst = Object.entries(r.perKind).map(([k, v]) => [k, v.caught / v.planted]).sort((a, b) => a[1] - b[1])[0]
+  console.log(`| ${r.seed} | ${pct(r.recall)} (${r.caught}/${r.planted}) | ${worst[0]} ${pct(worst[1])} | ${pct(r.benignAlerted)} | ${pct(r.benignHigh)} | ${r.medianMinutes.toFixed(1)} min | ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'} |`)
+}
+process.exitCode = failures === 0 ? 0 : 1

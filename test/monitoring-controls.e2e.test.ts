@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateAgentKey } from '@agentid/agent'
+import { startService } from '@agentid/issuer'
+import { agentid } from './support/cli.js'
+import { noApprovalPolicy } from './support/policies.js'
+import { startTestService, type TestService } from './support/service.js'
+
+// Operators steer monitoring (issue 21): controls, suppressions with an expiry, feedback that
+// teaches the baseline; every change audited, hostile input refused with a stable code, and what
+// monitoring learned survives a restart.
+describe('monitoring controls: suppressions, feedback, persisted baselines', function () {
+  this.timeout(60_000)
+  const MINUTE = 60_000
+
+  interface Setup {
+    t: TestService
+    agent: string
+    clock: { now: number }
+    reporter: string
+    send(fields?: Record<string, unknown>): Promise<void>
+    alerts(): Promise<Array<{ id: number; kind: string; severity: string; details: Record<string, unknown> }>>
+    audit(): Promise<Array<{ actor: string; action: string; target?: string; details: Record<string, unknown> }>>
+  }
+
+  async function setUp(): Promise<Setup> {
+    const clock = { now: Date.UTC(2026, 10, 30, 9, 0, 0) }
+    const t = await startTestService({ policy: noApprovalPolicy(), now: () => clock.now, monitor: { now: () => clock.now } })
+    const agent = generateAgentKey().did
+    await t.issuer.registerAgent({ did: agent, name: 'sales-bot', kind: 'company', owner: 'sales', segment: 'sales' }, 'test')
+    await t.issuer.grant({ subject: agent, entitlements: [{ resource: 'db:customers/*', actions: ['read'] }], ttlSeconds: 7 * 86400 }, 'test')
+    const reporter = (await t.issuer.createPrincipal({ id: 'crm-service', roles: ['reporter'] }, 'test')).token
+    const s: Setup = {
+      t, agent, clock, reporter,
+      async send(fields = {}) {
+        const answer = await t.call(reporter, 'POST', '/events', { events: [{ at: clock.now, agent, decision: 'allow', resource: 'db:customers/1', action: 'read', ip: '10.1.2.3', records: 100, ...fields }] })
+        assert.equal(answer.status, 200, JSON.stringify(answer.body))
+      },
+      alerts: async () => (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts,
+      audit: async () => (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries,
+    }
+    for (let i = 0; i < 70; i++) {
+      clock.now += MINUTE
+      await s.send({ resource: `db:customers/${i}` })
+    }
+    assert.deepEqual(await s.alerts(), [])
+    return s
+  }
+
+  const HOSTILE: Array<[string, string, string, unknown]> = [
+    ['controls: an unknown control', 'PUT', '/monitoring/controls', { quiet: true }],
+    ['controls: a sensitivity out of range', 'PUT', '/monitoring/controls', { sensitivity: { 'new-resource': 9 } }],
+    ['controls: an unknown kind', 'PUT', '/monitoring/controls', { sensitivity: { 'no-such-kind': 1 } }],
+    ['controls: turning off the alert on a retired agent in use', 'PUT', '/monitoring/controls', { sensitivity: { 'retired-agent': 0 } }],
+    ['controls: a negative learning period', 'PUT', '/monitoring/controls', { learnMinutes: -1 }],
+    ['controls: not an object', 'PUT', '/monitoring/controls', [1, 2]],
+    ['suppression: of everything', 'POST', '/monitoring/suppressions', { minutes: 10, reason: 'noise' }],
+    ['suppression: of a suspended agent in use', 'POST', '/monitoring/suppressions', { kind: 'suspended-agent', minutes: 10, reason: 'noise' }],
+    ['suppression: longer than 30 days', 'POST', '/monitoring/suppressions', { kind: 'off-hours', minutes: 30 * 24 * 60 + 1, reason: 'noise' }],
+    ['suppression: no reason', 'POST', '/monitoring/suppressions', { kind: 'off-hours', minutes: 10 }],
+    ['suppression: a reason with control characters', 'POST', '/monitoring/suppressions', { kind: 'off-hours', minutes: 10, reason: 'x\u001b[2J' }],
+    ['suppression: an agent that is no DID', 'POST', '/monitoring/suppressions', { agent: 'bob', minutes: 10, reason: 'noise' }],
+    ['suppression: an unknown kind', 'POST', '/monitoring/suppressions', { kind: 'everything', minutes: 10, reason: 'noise' }],
+    ['feedback: an unknown verdict', 'POST', '/alerts/1/feedback', { verdict: 'fine' }],
+    ['feedback: an id that is no number', 'POST', '/alerts/1e3/feedback', { verdict: 'benign' }],
+    ['feedback: an extra field', 'POST', '/alerts/1/feedback', { verdict: 'benign', learn: 'everything' }],
+  ]
+
+  describe('refuses hostile input with ERR_INPUT_INVALID, and changes nothing', () => {
+    let t: TestService
+    before(async () => { t = await startTestService() })
+    after(async () => { await t.close() })
+    for (const [name, method, path, body] of HOSTILE) {
+      it(name, async () => {
+        const before = t.dump()
+        const answer = await t.call(t.tokens.security, method, path, body)
+        assert.equal(answer.status, 400, JSON.stringify(answer.body))
+        assert.equal(answer.body.error.code, 'ERR_INPUT_INVALID')
+        assert.equal(t.dump(), before)
+      })
+    }
+  })
+
+  it('feedback "benign" teaches the baseline, once, audited; a second verdict is a conflict', async () => {
+    const s = await setUp()
+    try {
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })
+      const [alert] = await s.alerts()
+      assert.equal(alert?.kind, 'anomaly.new-resource')
+      assert.equal(alert.details.about, 'hr:holidays')
+      assert.ok(alert.details.expected !== undefined && alert.details.seen === 'hr:holidays', 'says what was expected and what was seen')
+      const answer = await s.t.call(s.t.tokens.security, 'POST', `/alerts/${alert.id}/feedback`, { verdict: 'benign', note: 'holiday planner, agreed with HR' })
+      assert.deepEqual([answer.status, answer.body.learned], [200, true])
+      s.clock.now += 20 * MINUTE
+      await s.send({ resource: 'hr:holidays/2027' })
+      assert.equal((await s.alerts()).length, 1, 'learned: not alerted again')
+      const again = await s.t.call(s.t.tokens.admin, 'POST', `/alerts/${alert.id}/feedback`, { verdict: 'confirmed' })
+      assert.deepEqual([again.status, again.body.error.code], [409, 'ERR_CONFLICT'])
+      const entry = (await s.audit()).find((e) => e.action === 'alert.feedback')
+      assert.deepEqual([entry?.actor, entry?.target, entry?.details.verdict], ['sam', String(alert.id), 'benign'])
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('a suppression holds back matching findings until it expires or is ended, audited', async () => {
+    const s = await setUp()
+    try {
+      const made = await s.t.call(s.t.tokens.security, 'POST', '/monitoring/suppressions', { agent: s.agent, kind: 'new-resource', minutes: 10, reason: 'migration of the payments API' })
+      assert.equal(made.status, 201, JSON.stringify(made.body))
+      await s.send({ resource: 'payments:transfers/1' })
+      assert.deepEqual(await s.alerts(), [], 'suppressed')
+      s.clock.now += 11 * MINUTE
+      await s.send({ resource: 'payments:transfers/2' })
+      assert.deepEqual((await s.alerts()).map((a) => a.kind), ['anomaly.new-resource'], 'said once the suppression expired')
+      const listed = (await s.t.call(s.t.tokens.auditor, 'GET', '/monitoring/suppressions')).body.suppressions
+      assert.deepEqual(listed.map((x: { id: string; createdBy: string }) => [x.id, x.createdBy]), [[made.body.suppression.id, 'sam']])
+      const ended = await s.t.call(s.t.tokens.admin, 'DELETE', `/monitoring/suppressions/${made.body.suppression.id}`)
+      assert.equal(ended.status, 200)
+      const twice = await s.t.call(s.t.tokens.admin, 'DELETE', `/monitoring/suppressions/${made.body.suppression.id}`)
+      assert.deepEqual([twice.status, twice.body.error.code], [409, 'ERR_CONFLICT'])
+      const actions = (await s.audit()).filter((e) => e.action.startsWith('monitoring.')).map((e) => [e.action, e.actor])
+      assert.deepEqual(actions, [['monitoring.suppress', 'sam'], ['monitoring.unsuppress', 'admin']])
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('controls change the detector at once and are audited: sensitivity 0 turns a kind off', async () => {
+    const s = await setUp()
+    try {
+      const set = await s.t.call(s.t.tokens.security, 'PUT', '/monitoring/controls', { sensitivity: { 'new-resource': 0 }, matureHours: 24 })
+      assert.equal(set.status, 200, JSON.stringify(set.body))
+      assert.deepEqual((await s.t.call(s.t.tokens.auditor, 'GET', '/monitoring/controls')).body.controls, { matureHours: 24, sensitivity: { 'new-resource': 0 } })
+      await s.send({ resource: 'payments:transfers/1' })
+      assert.deepEqual(await s.alerts(), [])
+      const entry = (await s.audit()).find((e) => e.action === 'monitoring.controls')
+      assert.equal(entry?.actor, 'sam')
+    } finally {
+      await s.t.close()
+    }
+  })
+
+  it('what monitoring learned survives a restart: the agent is judged at once, not learned again', async () => {
+    const s = await setUp()
+    try {
+      await s.t.service.close()
+      const restarted = await startService(s.t.issuer, { port: 0, sweepIntervalMs: 0, rateLimits: false, log: () => undefined, publicUrlMismatchOk: true, monitor: { now: () => s.clock.now } })
+      try {
+        s.clock.now += MINUTE
+        const post = (events: unknown[]) => fetch(`${restarted.url}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.reporter}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).then((r) => r.json() as Promise<{ alerts: number[] }>)
+        const answer = await post([{ at: s.clock.now, agent: s.agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1', action: 'read', ip: '10.1.2.3' }])
+        assert.equal(answer.alerts.length, 1, 'a fresh baseline would still be learning (30 minutes)')
+      } finally {
+        await restarted.close()
+      }
+    } finally {
+      await s.t.issuer.close().catch(() => undefined)
+    }
+  })
+})
+
+describe('agentid monitoring and agentid alerts feedback (real processes, against the service)', function () {
+  this.timeout(60_000)
+  let t: TestService
+  let dir: string
+  before(async () => {
+    t = await startTestService()
+    dir = mkdtempSync(join(tmpdir(), 'agentid-monitoring-cli-'))
+  })
+  after(async () => {
+    await t.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const as = (role: 'security' | 'auditor' | 'reporter', ...args: string[]) => agentid(['--json', ...args], { cwd: dir, env: { AGENTID_URL: t.url, AGENTID_TOKEN: t.tokens[role] } })
+
+  it('security sets controls and suppressions; an auditor reads them and may change nothing; a reporter may not even read', async () => {
+    const set = await as('security', 'monitoring', 'controls', '--sensitivity', 'new-network=0', '--mature-hours', '72')
+    assert.equal(set.code, 0, set.stderr)
+    assert.deepEqual(JSON.parse(set.stdout).controls, { matureHours: 72, sensitivity: { 'new-network': 0 } })
+    const made = await as('security', 'monitoring', 'suppress', '--kind', 'off-hours', '--minutes', '60', '--reason', 'night batch moved')
+    assert.equal(made.code, 0, made.stderr)
+    const read = await as('auditor', 'monitoring', 'suppressions')
+    assert.equal(JSON.parse(read.stdout).suppressions.length, 1)
+    for (const args of [['monitoring', 'controls', '--learn-minutes', '1'], ['monitoring', 'suppress', '--kind', 'probing', '--minutes', '5', '--reason', 'x'], ['monitoring', 'unsuppress', JSON.parse(made.stdout).suppression.id], ['alerts', 'feedback', '1', '--verdict', 'benign']]) {
+      const r = await as('auditor', ...args)
+      assert.equal(r.code, 1, args.join(' '))
+      assert.equal(JSON.parse(r.stderr).error.code, 'ERR_FORBIDDEN', args.join(' '))
+    }
+    const denied = await as('reporter', 'monitoring', 'controls')
+    assert.equal(JSON.parse(denied.stderr).error.code, 'ERR_FORBIDDEN')
+    const bad = await as('security', 'monitoring', 'controls', '--sensitivity', 'suspended-agent=0')
+    assert.deepEqual([bad.code, JSON.parse(bad.stderr).error.code], [1, 'ERR_INPUT_INVALID'])
+    const audit = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries as Array<{ actor: string; action: string }>
+    assert.deepEqual(audit.filter((e) => e.action.startsWith('monitoring.')).map((e) => [e.action, e.actor]), [['monitoring.controls', 'sam'], ['monitoring.suppress', 'sam']])
+  })
+})
