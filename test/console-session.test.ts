@@ -44,6 +44,38 @@ describe('console sessions', function () {
     assert.match(csrf, /^[A-Za-z0-9_-]{43}$/)
   })
 
+  it('audits a CSRF refusal with the principal whose session it was, and changes nothing', async () => {
+    const { cookie } = await signIn(t.tokens.security)
+    const agent = generateAgentKey()
+    await t.call(t.tokens.admin, 'POST', '/agents', { did: agent.did, name: 'csrf-target', kind: 'service', owner: 'ops' })
+    const before = t.dump()
+    const forged = await send(cookie, 'POST', `/agents/${encodeURIComponent(agent.did)}/suspend`, { 'content-type': 'application/json', origin: 'http://127.0.0.1:1' }, '{}')
+    assert.equal(forged.status, 403)
+    assert.equal(forged.body.error.code, 'ERR_CSRF')
+    assert.equal(t.dump(), before)
+    assert.ok(t.refusals().some((r) => r.actor === 'sam' && r.code === 'ERR_CSRF'))
+  })
+
+  it('refuses a sign-in whose Origin only matches a Host header it chose (DNS rebinding)', async () => {
+    const answer = await fetch(`${t.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example', host: 'evil.example' }, body: JSON.stringify({ token: t.tokens.reviewer }) })
+    assert.equal(answer.status, 403)
+    assert.equal(answer.headers.get('set-cookie'), null)
+  })
+
+  it('refuses two session cookies (one planted from a sibling origin) and clears the cookie; an ended session is cleared too', async () => {
+    const mine = await signIn(t.tokens.security)
+    const planted = await signIn(t.tokens.auditor)
+    const both = await fetch(`${t.url}/console/session`, { headers: { cookie: `${planted.cookie}; ${mine.cookie}` } })
+    assert.equal(both.status, 401)
+    assert.match(both.headers.get('set-cookie') ?? '', /^agentid_console=; .*Max-Age=0/)
+    // Signing in again ends the session the browser had.
+    const again = await fetch(`${t.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin, cookie: mine.cookie }, body: JSON.stringify({ token: t.tokens.security }) })
+    assert.equal(again.status, 200)
+    const ended = await fetch(`${t.url}/console/session/end`, { method: 'POST', headers: { cookie: mine.cookie, 'content-type': 'application/json', 'x-csrf-token': mine.csrf, origin }, body: '{}' })
+    assert.equal(ended.status, 401)
+    assert.match(ended.headers.get('set-cookie') ?? '', /^agentid_console=; .*Max-Age=0/, 'the browser drops a cookie whose session has ended')
+  })
+
   it('gives the cookie the roles and visibility of its token', async () => {
     const owner = generateAgentKey()
     await t.call(t.tokens.admin, 'POST', '/agents', { did: owner.did, name: 'owned-bot', kind: 'service', owner: 'owen' })
@@ -148,6 +180,31 @@ describe('console sessions', function () {
           }).on('error', reject).end(body)
         })
         assert.match(setCookie, /; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/)
+      } finally {
+        await service.close()
+        await issuer.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('works behind a TLS proxy: the public URL\'s origin signs in and changes state, with a Secure cookie', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentid-console-proxy-'))
+    try {
+      const port = await freePort()
+      const { issuer, adminToken } = await Issuer.init({ home: join(dir, 'home'), env: { AGENTID_PUBLIC_URL: 'https://agentid.example' } })
+      const service = await startService(issuer, { port, sweepIntervalMs: 0, statusCheckIntervalMs: 0, rateLimits: false, log: () => undefined, publicUrlMismatchOk: true })
+      try {
+        // As the proxy forwards it: the browser's Origin, the service's own Host.
+        const login = await fetch(`${service.url}/console/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://agentid.example' }, body: JSON.stringify({ token: adminToken }) })
+        assert.equal(login.status, 200)
+        const setCookie = login.headers.get('set-cookie')!
+        assert.match(setCookie, /; Secure$/)
+        const { csrf } = await login.json() as { csrf: string }
+        const agent = generateAgentKey()
+        const made = await fetch(`${service.url}/agents`, { method: 'POST', headers: { cookie: setCookie.split(';')[0]!, 'content-type': 'application/json', 'x-csrf-token': csrf, origin: 'https://agentid.example' }, body: JSON.stringify({ did: agent.did, name: 'via-proxy', kind: 'service', owner: 'ops' }) })
+        assert.equal(made.status, 201)
       } finally {
         await service.close()
         await issuer.close()

@@ -6,8 +6,8 @@ describe('console sessions (unit)', () => {
   it('opens a session with random ids, ends it at close, and at its age limit or its token\'s expiry', () => {
     let now = 1_000_000
     const sessions = new ConsoleSessions(() => now)
-    const a = sessions.open('aid_a')
-    const b = sessions.open('aid_b', now + 60_000)
+    const a = sessions.open('aid_a', 'alice')
+    const b = sessions.open('aid_b', 'bob', now + 60_000)
     assert.notEqual(a.id, b.id)
     assert.notEqual(a.csrf, a.id)
     assert.equal(sessions.get(a.id)?.token, 'aid_a')
@@ -17,26 +17,38 @@ describe('console sessions (unit)', () => {
     assert.ok(sessions.get(a.id))
     now += 8 * 3600 * 1000
     assert.equal(sessions.get(a.id), undefined, 'at most 8 hours')
-    const c = sessions.open('aid_c')
+    const c = sessions.open('aid_c', 'carol')
     sessions.close(c.id)
     assert.equal(sessions.get(c.id), undefined)
+  })
+
+  it('holds a few sessions per principal: opening more ends that principal\'s own oldest, never another\'s', () => {
+    const sessions = new ConsoleSessions(() => 1_000_000)
+    const victim = sessions.open('aid_victim', 'victim')
+    const own = Array.from({ length: 50 }, () => sessions.open('aid_flood', 'flooder'))
+    assert.ok(sessions.get(victim.id), 'a flood of sign-ins by one principal signs nobody else out')
+    assert.equal(own.filter((s) => sessions.get(s.id)).length, 10)
+    assert.ok(sessions.get(own.at(-1)!.id))
   })
 
   it('reads one cookie among several, and writes the session cookie HttpOnly, SameSite=Strict, Secure over TLS', () => {
     assert.equal(cookieValue('a=1; agentid_console=xyz; b=2', 'agentid_console'), 'xyz')
     assert.equal(cookieValue('xagentid_console=1', 'agentid_console'), undefined)
     assert.equal(cookieValue(undefined, 'agentid_console'), undefined)
+    // Two of them: one was planted from a sibling origin (cookie tossing).
+    assert.throws(() => cookieValue('agentid_console=planted; agentid_console=mine', 'agentid_console'), (e: unknown) => isAgentIdError(e) && e.code === 'ERR_UNAUTHORIZED')
     assert.equal(sessionCookie('id', 60, false), 'agentid_console=id; Path=/; HttpOnly; SameSite=Strict; Max-Age=60')
     assert.equal(sessionCookie('id', 60, true), 'agentid_console=id; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure')
   })
 
-  const OWN = 'http://127.0.0.1:8470'
+  const OWN = ['https://agentid.example', 'http://127.0.0.1:8470']
   const CASES: ReadonlyArray<[string, Record<string, string>, boolean]> = [
-    ['the token and this origin', { 'x-csrf-token': 'secret', origin: OWN }, true],
+    ['the token and this origin', { 'x-csrf-token': 'secret', origin: OWN[1]! }, true],
+    ['the token and the public URL\'s origin (behind a TLS proxy)', { 'x-csrf-token': 'secret', origin: OWN[0]! }, true],
     ['the token and no Origin (a same-origin client that sends none)', { 'x-csrf-token': 'secret' }, true],
-    ['no token', { origin: OWN }, false],
-    ['a wrong token', { 'x-csrf-token': 'secreT', origin: OWN }, false],
-    ['a longer token', { 'x-csrf-token': 'secret1', origin: OWN }, false],
+    ['no token', { origin: OWN[1]! }, false],
+    ['a wrong token', { 'x-csrf-token': 'secreT', origin: OWN[1]! }, false],
+    ['a longer token', { 'x-csrf-token': 'secret1', origin: OWN[1]! }, false],
     ['the token from another origin', { 'x-csrf-token': 'secret', origin: 'http://127.0.0.1:9999' }, false],
     ['the token from a null origin', { 'x-csrf-token': 'secret', origin: 'null' }, false],
   ]
@@ -49,7 +61,7 @@ describe('console sessions (unit)', () => {
   }
 
   it('refuses a sign-in from another origin', () => {
-    checkLoginOrigin({ origin: OWN }, OWN)
+    checkLoginOrigin({ origin: OWN[0]! }, OWN)
     checkLoginOrigin({}, OWN)
     assert.throws(() => checkLoginOrigin({ origin: 'https://evil.example' }, OWN), (e: unknown) => isAgentIdError(e) && e.code === 'ERR_CSRF')
   })

@@ -70,6 +70,11 @@ export function registerAgentCredentials(agent: Command, ctx: CommandContext): v
           out.note(`renewed: holding ${c.id} until ${heldView(c).expires}, renewing at ${heldView(c).renewAt}`)
         }).catch((error: unknown) => out.note(`could not write ${opts.out}: ${(error as Error).message}`))
       }
+      // Watching ends on a signal, from the first moment (a signal before the handler would kill it).
+      const stopped = opts.watch ? new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve())
+        process.once('SIGTERM', () => resolve())
+      }) : undefined
       const keeper = await keeperFor(ctx, opts, opts.watch ? { onError: (message) => out.note(`renewal failed, will retry: ${message}`), onCredential } : undefined)
       const received = await keeper.refresh()
       const file = opts.out !== undefined ? await writeHeld(ctx, opts.out, keeper) : undefined
@@ -79,14 +84,8 @@ export function registerAgentCredentials(agent: Command, ctx: CommandContext): v
       keeper.start()
       // The keeper's timer does not hold the process open; this does, until a signal.
       const alive = setInterval(() => undefined, 1 << 30)
-      await new Promise<void>((stop) => {
-        const end = () => {
-          keeper.stop()
-          clearInterval(alive)
-          stop()
-        }
-        process.once('SIGINT', end)
-        process.once('SIGTERM', end)
-      })
+      await stopped
+      keeper.stop()
+      clearInterval(alive)
     })
 }

@@ -133,7 +133,10 @@ export function changeTopic(route: string): string | undefined {
 export interface ConsoleDeps {
   readonly sessions: ConsoleSessions
   readonly events: ConsoleEvents
-  readonly secureCookie: boolean
+  /** Whether the cookie is Secure: the service or its public URL is https. */
+  readonly secureCookie: () => boolean
+  /** The origins the console is served from: the public URL's, and the listening address's. */
+  readonly origins: () => readonly string[]
   /** The audit chain's state as readiness last saw it. */
   readonly auditState: () => Promise<{ ok: boolean; detail?: string }>
   /** Where the built console is; undefined when it is not served. */
@@ -186,14 +189,20 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'POST', url: '/console/session', summary: "sign in to the console: a principal's token for a session cookie (HttpOnly, SameSite=Strict, Secure over TLS) and the session's CSRF token; the token is never stored by the browser",
       tag: 'console', access: 'public', body: schema.loginBody, success: [200],
       handler: async ({ issuer, body, headers }) => {
-        checkLoginOrigin(headers, ownOrigin(headers, deps.secureCookie))
+        checkLoginOrigin(headers, deps.origins())
         const token = (body as { token: string }).token
         const principal = await issuer.authenticate(token)
         if (!principal) throw agentIdError('ERR_UNAUTHORIZED', 'the token is not valid, or its principal is disabled')
-        const session = deps.sessions.open(token, principal.expiresAt)
+        // Signing in again ends the session the browser had.
+        const previous = cookieValue(headers.cookie as string | undefined, SESSION_COOKIE)
+        if (previous !== undefined) {
+          deps.sessions.close(previous)
+          deps.events.endSession(previous)
+        }
+        const session = deps.sessions.open(token, principal.id, principal.expiresAt)
         return {
           body: { principal: { id: principal.id, roles: principal.roles }, csrf: session.csrf },
-          headers: { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds, deps.secureCookie), 'cache-control': 'no-store' },
+          headers: { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds, deps.secureCookie()), 'cache-control': 'no-store' },
         }
       },
     },
@@ -215,7 +224,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
           deps.sessions.close(id)
           deps.events.endSession(id)
         }
-        return { body: { signedOut: true }, headers: { 'set-cookie': sessionCookie('', 0, deps.secureCookie) } }
+        return { body: { signedOut: true }, headers: { 'set-cookie': sessionCookie('', 0, deps.secureCookie()) } }
       },
     },
     {
@@ -332,10 +341,5 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       },
     },
   ]
-}
-
-/** This service's origin as the browser names it, from the Host header. */
-export function ownOrigin(headers: Readonly<Record<string, string | string[] | undefined>>, tls: boolean): string {
-  return `${tls ? 'https' : 'http'}://${String(headers.host ?? '')}`
 }
 

@@ -24,8 +24,8 @@ import { accessLogLine } from './access-log.js'
 import type { ServiceMetrics } from './metrics.js'
 import { ReadinessProbe } from './readiness.js'
 import { listeningUrl, publicUrlMismatch } from '../public-url.js'
-import { ConsoleEvents, DEFAULT_CONSOLE_DIR, changeTopic, consoleRoutes, ownOrigin } from './console-routes.js'
-import { ConsoleSessions, SESSION_COOKIE, checkCsrf, cookieValue } from './console-session.js'
+import { ConsoleEvents, DEFAULT_CONSOLE_DIR, changeTopic, consoleRoutes } from './console-routes.js'
+import { ConsoleSessions, SESSION_COOKIE, checkCsrf, cookieValue, sessionCookie } from './console-session.js'
 
 /** Options of {@link createService} and {@link startService}. */
 export interface ServiceOptions {
@@ -187,6 +187,21 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   // The web console: its sessions, and the change notices its open pages listen to.
   const sessions = new ConsoleSessions()
   const consoleEvents = new ConsoleEvents()
+  // The console's origins: the public URL's (what browsers name behind a TLS proxy) and how the
+  // service listens (an operator's browser on loopback). Never the Host header: a rebinding page
+  // names whatever host it likes.
+  const consoleOrigins = (): string[] => {
+    const origins = [new URL(issuer.publicUrl).origin]
+    const address = app.server.address()
+    if (typeof address === 'object' && address) {
+      const protocol = options.tls ? 'https' : 'http'
+      const host = options.host ?? '127.0.0.1'
+      origins.push(`${protocol}://${host.includes(':') ? `[${host}]` : host}:${address.port}`)
+      if (isLoopbackHost(host)) origins.push(`${protocol}://localhost:${address.port}`)
+    }
+    return origins
+  }
+  const secureCookie = (): boolean => options.tls !== undefined || issuer.publicUrl.startsWith('https:')
   const monitor = new EventMonitor(issuer, log, (alert) => {
     void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details })
     consoleEvents.publish('alerts')
@@ -360,10 +375,21 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     if (header === undefined && config?.loopbackWithoutToken === true && metricsAccess === 'local' && isLoopbackAddress(request.socket.remoteAddress)) return
     // The console's session cookie stands for a token, checked again here on every request; a
     // state change sent with it needs the session's CSRF token and this origin.
-    const sessionId = header === undefined ? cookieValue(request.headers.cookie, SESSION_COOKIE) : undefined
+    // An ended session, or two session cookies (one planted from a sibling origin), clear the
+    // cookie with the refusal: the browser is signed out, never into someone else's session.
+    const clearCookie = () => void reply.header('set-cookie', sessionCookie('', 0, secureCookie()))
+    let sessionId: string | undefined
+    try {
+      sessionId = header === undefined ? cookieValue(request.headers.cookie, SESSION_COOKIE) : undefined
+    } catch (error) {
+      clearCookie()
+      throw error
+    }
     const session = sessionId !== undefined ? sessions.get(sessionId) : undefined
-    if (sessionId !== undefined && !session) throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended; sign in again')
-    if (session && request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(session, request.headers, ownOrigin(request.headers, options.tls !== undefined))
+    if (sessionId !== undefined && !session) {
+      clearCookie()
+      throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended; sign in again')
+    }
     const token = session ? session.token : typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
     const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
@@ -378,6 +404,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     limitPrincipal(reply, principal)
     // Known before its role is checked: a refusal is recorded with who tried.
     principals.set(request, principal)
+    // A state change sent with the cookie needs the session's CSRF token and one of this
+    // service's origins; a refusal is on record with the principal whose session it was.
+    if (session && request.method !== 'GET' && request.method !== 'HEAD') {
+      try {
+        checkCsrf(session, request.headers, consoleOrigins())
+      } catch (error) {
+        await issuer.recordRefusal(principal, `${request.method} ${request.routeOptions.url ?? request.url}`, undefined, error as AgentIdError)
+        throw error
+      }
+    }
     if (access !== 'any') {
       // The policy (a read) only where it matters: routes open to its approver roles.
       const approverRoles = access.includes(APPROVER) ? (await issuer.policy()).policy.approverRoles : []
@@ -455,7 +491,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const routes: Route[] = [
     ...ROUTES,
     ...consoleRoutes({
-      sessions, events: consoleEvents, secureCookie: options.tls !== undefined, dir: consoleDir,
+      sessions, events: consoleEvents, secureCookie, origins: consoleOrigins, dir: consoleDir,
       auditState: async () => {
         const { audit } = (await readiness.check(closing)).checks
         return { ok: audit.ok, ...(audit.detail !== undefined ? { detail: audit.detail } : {}) }
