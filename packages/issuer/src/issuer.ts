@@ -30,6 +30,9 @@ import {
   type TaskRef,
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
+import { checkSdJwtCredential } from '@agentid/verifier'
+import type { EntitlementSubject } from '@agentid/core'
+import { issueSdJwtVc } from './credentials/sd-jwt-vc.js'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { parsePublicUrl } from './public-url.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
@@ -90,7 +93,16 @@ export interface IssuerOptions {
    * registered and when delivered; `agentid serve --allow-private-webhooks`).
    */
   readonly allowPrivateWebhooks?: boolean
+  /**
+   * Format of the entitlement credentials this issuer mints when a grant does not say:
+   * `'vc-jwt'` (default) or `'sd-jwt'`, an SD-JWT VC with selectively disclosable entitlements
+   * (docs/formats.md, "SD-JWT VC").
+   */
+  readonly credentialFormat?: CredentialFormat
 }
+
+/** Format of an entitlement credential: VC-JWT, or SD-JWT VC (`dc+sd-jwt`). */
+export type CredentialFormat = 'vc-jwt' | 'sd-jwt'
 
 /** A credential the issuer has committed and hands out. */
 export interface IssuedCredential {
@@ -121,6 +133,12 @@ export interface GrantInput {
    * (OpenID4VCI, docs/issuance.md) until then, each renewal living `ttlSeconds` at most.
    */
   readonly renewableForSeconds?: number
+  /**
+   * Mint this grant's credential in this format (default the issuer's `credentialFormat`). Kept
+   * only when the credential is issued at once: after approvals, and at renewal, the issuer's
+   * setting applies.
+   */
+  readonly format?: CredentialFormat
 }
 
 /** What {@link Issuer.requestAccess} led to: a credential at once, or a request awaiting approvals. */
@@ -164,6 +182,7 @@ export class Issuer {
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
   #jwtKey: { readonly did: string; readonly key: KeyObject } | undefined
+  readonly #credentialFormat: CredentialFormat
   readonly #issuedListeners = new Set<(seconds: number) => void>()
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
   readonly #staleTokenSeen = new Map<string, number>()
@@ -177,6 +196,7 @@ export class Issuer {
     this.#agent = fields.agent ? Promise.resolve(fields.agent) : undefined
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
+    this.#credentialFormat = parseCredentialFormat(fields.options.credentialFormat ?? 'vc-jwt')
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
@@ -541,6 +561,10 @@ export class Issuer {
         return { id: `${url}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: url }
       }
       const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
+      // SD-JWT VC: signed here with the issuer key (Veramo has no SD-JWT), same draft, same status.
+      if (parseCredentialFormat(input.format ?? this.#credentialFormat) === 'sd-jwt') {
+        return this.#signSdJwtVc(draft, agent, subject, Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus], String(index))
+      }
       const jwt = await this.#signVc(this.did, 'credential', {
         '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
         type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
@@ -1291,6 +1315,23 @@ export class Issuer {
     return `${signingInput}.${encodeBase64url(sign(null, Buffer.from(signingInput), this.#jwtKey.key))}`
   }
 
+  // An entitlement credential as SD-JWT VC, checked as a verifier would before it is committed.
+  async #signSdJwtVc(draft: CredentialDraft, agent: AgentRecord, subject: EntitlementSubject, status: readonly Record<string, unknown>[], statusIndex: string): Promise<string> {
+    if (this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
+    const key = this.#jwtKey.key
+    const sdJwt = issueSdJwtVc({
+      issuer: this.did, sign: (data) => sign(null, data, key), subject: agent.did, id: draft.id, notBefore: draft.notBefore, expires: draft.expires,
+      agent: subject.agent, entitlements: subject.entitlements, status,
+      ...(subject.task ? { task: subject.task } : {}), ...(subject.risk ? { risk: subject.risk } : {}), ...(subject.approvals ? { approvals: subject.approvals } : {}),
+    })
+    const c = checkSdJwtCredential(sdJwt)
+    const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer && c.notBefore === draft.notBefore && c.expires === draft.expires &&
+      c.status.length === status.length && c.status.every((e) => e.statusListIndex === statusIndex) &&
+      JSON.stringify(c.entitlements.map(entitlementToJson)) === JSON.stringify(draft.entitlements.map(entitlementToJson))
+    if (!same) throw agentIdError('ERR_STORE', 'the SD-JWT VC minted does not match the grant')
+    return sdJwt
+  }
+
   // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a
   // previous key for its own status lists), with its key id in the header.
   async #signVc(signer: string, what: string, credential: Record<string, unknown>): Promise<string> {
@@ -1430,6 +1471,11 @@ function isoSeconds(ms: number): string {
  * says (ids, times, entitlements, status slot). A credential that differs from the record, or that
  * a verifier would refuse, is never handed out.
  */
+function parseCredentialFormat(value: unknown): CredentialFormat {
+  if (value !== 'vc-jwt' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', 'credential format must be vc-jwt or sd-jwt')
+  return value
+}
+
 function checkIssuedJwt(jwt: string, draft: CredentialDraft, statusIndex: string, statusEntries: number): string {
   const c = checkCredentialJwt(jwt)
   const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer &&

@@ -156,31 +156,20 @@ function parseDisclosedSubject(claims: Record<string, unknown>): DisclosedEntitl
   return out
 }
 
-/**
- * Checks an SD-JWT VC entitlement credential presented with Key Binding
- * (`<issuer-signed JWT>~<disclosure>~…~<KB-JWT>`; RFC 9901, sections 4 and 7.1 to 7.3; SD-JWT VC
- * draft, section 3): the issuer-signed JWT under agentid's strict JWS rules with `typ`
- * `dc+sd-jwt`, `iss` an Ed25519 did:key (and `kid` its key), `vct` agentid's entitlement type,
- * `_sd_alg` sha-256, `cnf.jwk` the key of `sub`; the disclosures strictly
- * ({@link resolveDisclosures}); a KB-JWT (`kb+jwt`) signed by `cnf.jwk`, for `audience`, with a
- * nonce, a fresh `iat` and the `sd_hash` of exactly what precedes it. Trust, credential time,
- * status and the challenge are the caller's checks.
- * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
- *   ERR_SD_JWT_DISCLOSURE, ERR_VP_HOLDER_BINDING, ERR_VP_AUDIENCE, ERR_VP_NONCE, ERR_VP_EXPIRED,
- *   ERR_VC_CLAIMS_MISMATCH, ERR_STATUS_UNAVAILABLE, ERR_INPUT_INVALID
- */
-export function checkSdJwtPresentation(token: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedSdJwtPresentation {
-  if (typeof token !== 'string') throw agentIdError('ERR_JWS_MALFORMED', 'SD-JWT presentation must be a string')
-  if (token.length > SD_JWT_LIMITS.maxLength) throw agentIdError('ERR_JWS_MALFORMED', `SD-JWT presentation is longer than ${SD_JWT_LIMITS.maxLength} characters`)
+// Splits `<issuer-signed JWT>~<disclosure>~…~<KB-JWT or nothing>` under the length cap.
+function split(token: unknown, what: string): { parts: string[]; last: string; presented: string } {
+  if (typeof token !== 'string') throw agentIdError('ERR_JWS_MALFORMED', `${what} must be a string`)
+  if (token.length > SD_JWT_LIMITS.maxLength) throw agentIdError('ERR_JWS_MALFORMED', `${what} is longer than ${SD_JWT_LIMITS.maxLength} characters`)
   const parts = token.split('~')
   if (parts.length < 2) throw agentIdError('ERR_JWS_MALFORMED', 'an SD-JWT is "<issuer-signed JWT>~<disclosures>~<KB-JWT>"')
-  const kbJwt = parts[parts.length - 1]!
-  if (kbJwt === '') throw agentIdError('ERR_VP_HOLDER_BINDING', 'SD-JWT presentation has no Key Binding JWT')
-  const disclosures = parts.slice(1, -1)
-  const presented = token.slice(0, token.length - kbJwt.length)
+  const last = parts[parts.length - 1]!
+  return { parts, last, presented: token.slice(0, token.length - last.length) }
+}
 
-  // The issuer-signed JWT: its signature holds before any disclosure is looked at.
-  const issued = decodeJwtWithHeader(parts[0], { maxLength: SD_JWT_LIMITS.issuerJwtLength, maxDepth: SD_JWT_LIMITS.maxDepth }, 'SD-JWT VC', (text) => readHeader(text, SD_JWT_VC_TYPE, true, 'SD-JWT VC'))
+// The issuer-signed JWT and the claims it carries: everything but the disclosures' contents.
+function checkIssuerSigned(jwt: string) {
+  // Its signature holds before any claim or disclosure is looked at.
+  const issued = decodeJwtWithHeader(jwt, { maxLength: SD_JWT_LIMITS.issuerJwtLength, maxDepth: SD_JWT_LIMITS.maxDepth }, 'SD-JWT VC', (text) => readHeader(text, SD_JWT_VC_TYPE, true, 'SD-JWT VC'))
   const payload = issued.payload
   if (typeof payload.iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'SD-JWT VC "iss" is required')
   const issuerKey = resolveDidKey(payload.iss)
@@ -200,6 +189,49 @@ export function checkSdJwtPresentation(token: unknown, audience: string, nowSec:
   numericDate(payload, 'iat', 'SD-JWT VC', false)
   if (notBefore !== undefined && notBefore >= expires) throw agentIdError('ERR_INPUT_INVALID', 'SD-JWT VC nbf is not before exp')
   const status = parseStatusClaim(payload.status)
+  return { payload, id: payload.jti, issuer: issuerKey.did, subject, holderKey, expires, notBefore, status }
+}
+
+function disclosed(issued: ReturnType<typeof checkIssuerSigned>, disclosures: readonly string[], presented: string): VerifiedSdJwtCredential {
+  const { claims } = resolveDisclosures(issued.payload, disclosures, NEVER_DISCLOSED)
+  const subjectClaims = parseDisclosedSubject(claims)
+  return {
+    kind: 'entitlement', format: SD_JWT_VC_TYPE, id: issued.id, issuer: issued.issuer, subject: issued.subject, expires: issued.expires,
+    ...(issued.notBefore !== undefined ? { notBefore: issued.notBefore } : {}),
+    entitlements: subjectClaims.entitlements, status: issued.status, claims: subjectClaims, jwt: presented,
+  }
+}
+
+/**
+ * Checks an SD-JWT VC entitlement credential as issued (`<issuer-signed JWT>~<disclosure>~…~`, no
+ * Key Binding JWT): what the issuer checks before handing it out, and a holder on receipt. Same
+ * rules as {@link checkSdJwtPresentation} but Key Binding; trust, time and status are the caller's.
+ * @throws AgentIdError as checkSdJwtPresentation, ERR_INPUT_INVALID when a KB-JWT is attached
+ */
+export function checkSdJwtCredential(sdJwt: unknown): VerifiedSdJwtCredential {
+  const { parts, last, presented } = split(sdJwt, 'SD-JWT VC')
+  if (last !== '') throw agentIdError('ERR_INPUT_INVALID', 'an SD-JWT VC as issued ends with "~" and carries no Key Binding JWT')
+  return disclosed(checkIssuerSigned(parts[0]!), parts.slice(1, -1), presented)
+}
+
+/**
+ * Checks an SD-JWT VC entitlement credential presented with Key Binding
+ * (`<issuer-signed JWT>~<disclosure>~…~<KB-JWT>`; RFC 9901, sections 4 and 7.1 to 7.3; SD-JWT VC
+ * draft, section 3): the issuer-signed JWT under agentid's strict JWS rules with `typ`
+ * `dc+sd-jwt`, `iss` an Ed25519 did:key (and `kid` its key), `vct` agentid's entitlement type,
+ * `_sd_alg` sha-256, `cnf.jwk` the key of `sub`; the disclosures strictly
+ * ({@link resolveDisclosures}); a KB-JWT (`kb+jwt`) signed by `cnf.jwk`, for `audience`, with a
+ * nonce, a fresh `iat` and the `sd_hash` of exactly what precedes it. Trust, credential time,
+ * status and the challenge are the caller's checks.
+ * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_TYPE_CONFUSION,
+ *   ERR_SD_JWT_DISCLOSURE, ERR_VP_HOLDER_BINDING, ERR_VP_AUDIENCE, ERR_VP_NONCE, ERR_VP_EXPIRED,
+ *   ERR_VC_CLAIMS_MISMATCH, ERR_STATUS_UNAVAILABLE, ERR_INPUT_INVALID
+ */
+export function checkSdJwtPresentation(token: unknown, audience: string, nowSec: number, toleranceSec: number): CheckedSdJwtPresentation {
+  const { parts, last: kbJwt, presented } = split(token, 'SD-JWT presentation')
+  if (kbJwt === '') throw agentIdError('ERR_VP_HOLDER_BINDING', 'SD-JWT presentation has no Key Binding JWT')
+  const issued = checkIssuerSigned(parts[0]!)
+  const holderKey = issued.holderKey
 
   // Key Binding before the disclosures' contents are used (RFC 9901, section 7.3).
   const kb = decodeJwtWithHeader(kbJwt, { maxLength: SD_JWT_LIMITS.kbJwtLength, maxDepth: 2 }, 'Key Binding JWT', (text) => readHeader(text, KB_JWT_TYPE, false, 'Key Binding JWT'))
@@ -221,13 +253,7 @@ export function checkSdJwtPresentation(token: unknown, audience: string, nowSec:
   if (nowSec >= kbExpires + toleranceSec) throw agentIdError('ERR_VP_EXPIRED', 'Key Binding JWT has expired')
   if (nowSec < issuedAt - toleranceSec) throw agentIdError('ERR_VP_EXPIRED', 'Key Binding JWT is issued in the future')
 
-  const { claims } = resolveDisclosures(payload, disclosures, NEVER_DISCLOSED)
-  const subjectClaims = parseDisclosedSubject(claims)
-  const credential: VerifiedSdJwtCredential = {
-    kind: 'entitlement', format: SD_JWT_VC_TYPE, id: payload.jti, issuer: issuerKey.did, subject, expires,
-    ...(notBefore !== undefined ? { notBefore } : {}),
-    entitlements: subjectClaims.entitlements, status, claims: subjectClaims, jwt: presented,
-  }
+  const credential = disclosed(issued, parts.slice(1, -1), presented)
   return { credential, holder: holderKey.did, nonce: kb.payload.nonce, expires: kbExpires, replayKey: kb.signature.toString('base64') }
 }
 
