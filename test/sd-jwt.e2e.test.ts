@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict'
-import { createSdJwtPresentation, generateAgentKey } from '@agentid/agent'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSdJwtPresentation, generateAgentKey, saveAgentKey } from '@agentid/agent'
+import { agentid } from './support/cli.js'
 import { createVerifier, httpStatusLists, type Verifier } from '@agentid/verifier'
 import { noApprovalPolicy } from './support/policies.js'
 import { startTestService, type TestService } from './support/service.js'
@@ -55,6 +59,29 @@ describe('SD-JWT VC from a real issuer service', function () {
     const other = await presentFor(['db:orders'])
     assert.ok(other.ok)
     assert.equal(verifier.authorize(other, { resource: 'db:orders', action: 'read' }).allow, true)
+  })
+
+  it('the CLI: present --disclose reveals one entitlement; verify allows it and denies an undisclosed one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentid-sdjwt-'))
+    try {
+      await saveAgentKey(join(dir, 'bot.key'), agent)
+      writeFileSync(join(dir, 'bot.sd-jwt'), `${credential}\n`)
+      const present = await agentid(['--json', 'present', '--key', 'bot.key', '--credential', 'bot.sd-jwt', '--audience', verifierKey.did, '--challenge', 'c-1', '--disclose', 'db:orders:read', '--out', 'bot.vp'], { cwd: dir })
+      assert.equal(present.code, 0, present.stderr)
+      const verify = (resource: string, action: string) => agentid(['--json', 'verify', 'bot.vp', '--audience', verifierKey.did, '--challenge', 'c-1', '--trust', t.issuer.did, '--status-url', '--resource', resource, '--action', action], { cwd: dir })
+      const allowed = await verify('db:orders', 'read')
+      assert.equal(allowed.code, 0, allowed.stderr)
+      assert.equal(JSON.parse(allowed.stdout).decision.allow, true)
+      const denied = await verify('db:customers', 'read')
+      assert.equal(denied.code, 1)
+      assert.equal(JSON.parse(denied.stdout).decision.code, 'ERR_NOT_ENTITLED')
+      // Presenting an SD-JWT VC needs an explicit selection.
+      const bare = await agentid(['--json', 'present', '--key', 'bot.key', '--credential', 'bot.sd-jwt', '--audience', verifierKey.did, '--challenge', 'c-2'], { cwd: dir })
+      assert.equal(bare.code, 2)
+      assert.equal(JSON.parse(bare.stderr).error.code, 'ERR_USAGE')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('a revoked SD-JWT credential is refused', async () => {

@@ -75,7 +75,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       if (opts.resource !== undefined && opts.action !== undefined) {
         decision = verifier.authorize(result, { resource: opts.resource, action: opts.action, ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}), context })
       }
-      const credentials = result.credentials.map((c) => ({ id: c.id, issuer: c.issuer, expires: new Date(c.expires * 1000).toISOString() }))
+      // An SD-JWT VC presentation carries one credential, as disclosed.
+      const credentials = (result.sdJwt ? [result.sdJwt] : result.credentials).map((c) => ({ id: c.id, issuer: c.issuer, expires: new Date(c.expires * 1000).toISOString() }))
       const decisionJson = decision?.allow ? { ...decision, entitlement: entitlementToJson(decision.entitlement) } : decision
       out.result({ valid: true, holder: result.holder, statusChecked: result.statusChecked, credentials, ...(decisionJson ? { decision: decisionJson } : {}) }, () => {
         const lines = [`valid presentation from ${result.holder} (${credentials.length} credential${credentials.length === 1 ? '' : 's'})`]
