@@ -28,6 +28,7 @@ import { decodeJwtWithHeader, jwtSignatureValid } from '../jws/decode-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 import type { CredentialStatusEntry } from '../credential/verify-credential.js'
 import { MAX_PRESENTATION_LIFETIME } from '../presentation/verify-presentation.js'
+import { BoundedCache } from '../internal/bounded-cache.js'
 import { resolveDisclosures } from './disclosures.js'
 
 /** The agent's descriptive fields as disclosed: `kind` is always shown, the rest only when disclosed. */
@@ -84,7 +85,21 @@ export const SD_JWT_LIMITS = { maxLength: 64 * 1024, issuerJwtLength: 16 * 1024,
 // but agentid's holder binding and ids need them in the clear, so they are refused too.
 const NEVER_DISCLOSED = new Set(['iss', 'sub', 'nbf', 'exp', 'iat', 'jti', 'cnf', 'vct', 'vct#integrity', 'status'])
 
+// Every token of one signer carries the same header text, and every credential of one agent the
+// same cnf key: both are kept once checked (bounded), as decode-jwt keeps checked headers.
+const checkedHeaders = new BoundedCache<string, { kid?: string }>(1024)
+const confirmationKeys = new BoundedCache<string, ResolvedKey>(4096)
+
 function readHeader(text: string, typ: string, allowKid: boolean, what: string): { kid?: string } {
+  const key = `${typ}\u0000${text}`
+  const known = checkedHeaders.get(key)
+  if (known !== undefined) return known
+  const checked = Object.freeze(readHeaderUncached(text, typ, allowKid, what))
+  checkedHeaders.set(key, checked)
+  return checked
+}
+
+function readHeaderUncached(text: string, typ: string, allowKid: boolean, what: string): { kid?: string } {
   const header = parseStrictJson(text, { maxLength: 1024, maxDepth: 2 }, 'ERR_JWS_MALFORMED', `${what} header`)
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw agentIdError('ERR_JWS_MALFORMED', `${what} header must be a JSON object`)
   const h = header as Record<string, unknown>
@@ -107,9 +122,13 @@ function confirmationKey(cnf: unknown): ResolvedKey {
   const k = jwk as Record<string, unknown>
   for (const name of Object.keys(k)) if (name !== 'kty' && name !== 'crv' && name !== 'x') throw agentIdError('ERR_VP_HOLDER_BINDING', `"cnf.jwk" member "${name}" is not accepted`)
   if (k.kty !== 'OKP' || k.crv !== 'Ed25519' || typeof k.x !== 'string') throw agentIdError('ERR_VP_HOLDER_BINDING', '"cnf.jwk" must be an Ed25519 OKP key')
+  const known = confirmationKeys.get(k.x)
+  if (known !== undefined) return known
   const x = decodeBase64url(k.x, 'ERR_VP_HOLDER_BINDING', 'cnf.jwk.x')
   if (x.length !== 32) throw agentIdError('ERR_VP_HOLDER_BINDING', '"cnf.jwk.x" must be 32 bytes')
-  return resolveDidKey(didKeyFromPublicKey(x).did)
+  const resolved = resolveDidKey(didKeyFromPublicKey(x).did)
+  confirmationKeys.set(k.x, resolved)
+  return resolved
 }
 
 function parseStatusClaim(value: unknown): CredentialStatusEntry[] {
