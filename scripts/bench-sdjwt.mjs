@@ -55,7 +55,7 @@ async function asyncOpsPerSecond(fn) {
 const ours = () => {
   const v = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], externalChallenges: true, now: () => NOW })
   return asyncOpsPerSecond(async (i) => {
-    const r = await v.verifyPresentation(presentations[i], { challenge: `challenge-${i}` })
+    const r = await v.verifySdJwtPresentation(presentations[i], { challenge: `challenge-${i}` })
     if (!r.ok || r.entitlements.length !== 3) throw new Error(r.ok ? 'not 3 disclosed' : `${r.code}: ${r.message}`)
     const d = v.authorize(r, { resource: 'db:orders', action: 'read' })
     if (!d.allow) throw new Error(d.code)

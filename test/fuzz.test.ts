@@ -141,10 +141,10 @@ describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each,
     await fc.assert(fc.asyncProperty(fc.nat({ max: token.length - 1 }), fc.nat({ max: alphabet.length - 1 }), async (at, c) => {
       const replacement = alphabet[c] === token[at] ? alphabet[(c + 1) % alphabet.length]! : alphabet[c]!
       const mutated = `${token.slice(0, at)}${replacement}${token.slice(at + 1)}`
-      const result = await verifier.verifyPresentation(mutated, { challenge: 'challenge-0' })
+      const result = await verifier.verifySdJwtPresentation(mutated, { challenge: 'challenge-0' })
       assert.equal(result.ok, false, `changing character ${at} to ${replacement} was accepted`)
     }), { numRuns: Math.min(RUNS, 20_000), seed: SEED })
-    const untouched = await createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 }).verifyPresentation(token, { challenge: 'challenge-0' })
+    const untouched = await createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 }).verifySdJwtPresentation(token, { challenge: 'challenge-0' })
     assert.equal(untouched.ok, true, 'the original is valid')
   })
 })

@@ -38,7 +38,7 @@ function agentidVerifier() {
 }
 
 async function agentidVerifies(token: string): Promise<PresentationResult> {
-  return agentidVerifier().verifyPresentation(token, { challenge: 'n-1' })
+  return agentidVerifier().verifySdJwtPresentation(token, { challenge: 'n-1' })
 }
 
 // The library's verdict on a presentation: true when it accepts it.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { createHash, sign } from 'node:crypto'
 import { encodeBase64url, ENTITLEMENT_VCT, parseEntitlement, type ErrorCode } from '@agentid/core'
-import { agentKeyFromSeed, createSdJwtPresentation, type AgentKey } from '@agentid/agent'
+import { agentKeyFromSeed, createPresentation, createSdJwtPresentation, type AgentKey } from '@agentid/agent'
 import { issueSdJwtVc } from '@agentid/issuer'
 import { checkSdJwtCredential, createVerifier, type PresentationResult, type Verifier } from '@agentid/verifier'
 
@@ -77,7 +77,7 @@ const entDisclosure2 = b64(['salt-2', { resource: 'db:orders', actions: ['read']
 const nameDisclosure = b64(['salt-3', 'name', 'report-bot'])
 
 async function check(token: string, now = NOW): Promise<PresentationResult> {
-  return verifier(now).verifyPresentation(token, { challenge: 'n-1' })
+  return verifier(now).verifySdJwtPresentation(token, { challenge: 'n-1' })
 }
 
 describe('SD-JWT VC', () => {
@@ -134,19 +134,31 @@ describe('SD-JWT VC', () => {
       assert.equal(!future.ok && future.code, 'ERR_VP_EXPIRED')
     })
 
+    it('verifyPresentation refuses an SD-JWT, and verifySdJwtPresentation a VP-JWT: each result shape only when asked for', async () => {
+      const token = present(mint(), ['db:orders'])
+      const asVp = await verifier().verifyPresentation(token, { challenge: 'n-1' })
+      assert.equal(!asVp.ok && asVp.code, 'ERR_JWS_MALFORMED')
+      const vpJwt = createPresentation({ key: agentKey, credentials: [token.slice(0, token.indexOf('~'))], audience: verifierKey.did, challenge: 'n-1', now: () => NOW })
+      const asSdJwt = await verifier().verifySdJwtPresentation(vpJwt, { challenge: 'n-1' })
+      assert.equal(!asSdJwt.ok && asSdJwt.code, 'ERR_JWS_MALFORMED')
+      // The issuer-signed JWT of an SD-JWT VC is not a VC-JWT either.
+      const inside = await verifier().verifyPresentation(vpJwt, { challenge: 'n-1' })
+      assert.equal(inside.ok, false)
+    })
+
     it('single use: the same presentation twice is a replay', async () => {
       const v = verifier()
       const token = present(mint(), ['db:orders'])
-      assert.equal((await v.verifyPresentation(token, { challenge: 'n-1' })).ok, true)
-      const again = await v.verifyPresentation(token, { challenge: 'n-1' })
+      assert.equal((await v.verifySdJwtPresentation(token, { challenge: 'n-1' })).ok, true)
+      const again = await v.verifySdJwtPresentation(token, { challenge: 'n-1' })
       assert.equal(!again.ok && again.code, 'ERR_VP_REPLAY')
     })
 
     it('an untrusted issuer, or one trusted only for other resources, is refused', async () => {
       const token = present(mint(), ['db:customers'])
-      const untrusted = await createVerifier({ did: verifierKey.did, trustedIssuers: [otherKey.did], statusLists: 'unchecked', now: () => NOW, externalChallenges: true }).verifyPresentation(token, { challenge: 'n-1' })
+      const untrusted = await createVerifier({ did: verifierKey.did, trustedIssuers: [otherKey.did], statusLists: 'unchecked', now: () => NOW, externalChallenges: true }).verifySdJwtPresentation(token, { challenge: 'n-1' })
       assert.equal(!untrusted.ok && untrusted.code, 'ERR_VC_ISSUER_UNTRUSTED')
-      const scoped = await createVerifier({ did: verifierKey.did, trustedIssuers: [{ did: issuerKey.did, resources: ['mail:outbox'] } as never], statusLists: 'unchecked', now: () => NOW, externalChallenges: true }).verifyPresentation(token, { challenge: 'n-1' })
+      const scoped = await createVerifier({ did: verifierKey.did, trustedIssuers: [{ did: issuerKey.did, resources: ['mail:outbox'] } as never], statusLists: 'unchecked', now: () => NOW, externalChallenges: true }).verifySdJwtPresentation(token, { challenge: 'n-1' })
       assert.equal(scoped.ok, false)
     })
 
@@ -157,7 +169,7 @@ describe('SD-JWT VC', () => {
         status: [{ id: 'https://i.example/status/1#5', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '5', statusListCredential: 'https://i.example/status/1' }],
       })
       const token = present(credential, ['db:orders'])
-      const result = await createVerifier({ did: verifierKey.did, trustedIssuers: [issuerKey.did], now: () => NOW, externalChallenges: true }).verifyPresentation(token, { challenge: 'n-1' })
+      const result = await createVerifier({ did: verifierKey.did, trustedIssuers: [issuerKey.did], now: () => NOW, externalChallenges: true }).verifySdJwtPresentation(token, { challenge: 'n-1' })
       assert.equal(!result.ok && result.code, 'ERR_STATUS_UNAVAILABLE')
     })
   })

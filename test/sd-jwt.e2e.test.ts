@@ -39,7 +39,7 @@ describe('SD-JWT VC from a real issuer service', function () {
   async function presentFor(disclose: string[]) {
     const challenge = verifier.challenge()
     const token = createSdJwtPresentation({ key: agent, credential, disclose, audience: verifierKey.did, challenge })
-    return verifier.verifyPresentation(token, { challenge })
+    return verifier.verifySdJwtPresentation(token, { challenge })
   }
 
   it('mints dc+sd-jwt with every entitlement and the agent fields as disclosures', () => {

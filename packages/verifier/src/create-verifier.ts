@@ -28,7 +28,7 @@ import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
 import type { StatusSource } from './status/status-source.js'
 import type { EventSink } from './events/event-sinks.js'
-import { checkSdJwtPresentation, isSdJwt, type VerifiedSdJwtCredential } from './sd-jwt/verify-sd-jwt-vc.js'
+import { checkSdJwtPresentation, type VerifiedSdJwtCredential } from './sd-jwt/verify-sd-jwt-vc.js'
 
 /** Options of {@link createVerifier}. */
 export interface VerifierOptions {
@@ -133,8 +133,9 @@ export type PresentationResult =
       readonly entitlements: readonly GrantedEntitlement[]
       readonly statusChecked: boolean
       /**
-       * Set for an SD-JWT VC presentation (docs/formats.md, "SD-JWT VC"): the credential as
-       * disclosed. `credentials` is then empty and `entitlements` holds only what was disclosed.
+       * Set by {@link Verifier.verifySdJwtPresentation} (docs/formats.md, "SD-JWT VC"): the
+       * credential as disclosed. `credentials` is then empty and `entitlements` holds only what
+       * was disclosed.
        */
       readonly sdJwt?: VerifiedSdJwtCredential
     }
@@ -153,11 +154,16 @@ export interface Verifier {
   readonly did: string
   /** A fresh single-use nonce for a peer to sign into its presentation. */
   challenge(): string
-  /**
-   * Checks a VP-JWT, or an SD-JWT VC with its Key Binding JWT (told apart by `~`), for this
-   * verifier and the challenge it answers.
-   */
+  /** Checks a VP-JWT for this verifier and the challenge it answers. */
   verifyPresentation(jwt: unknown, options: { challenge: string }): Promise<PresentationResult>
+  /**
+   * Checks an SD-JWT VC presentation (`<issuer-signed JWT>~<disclosures>~<KB-JWT>`, docs/formats.md)
+   * for this verifier and the challenge it answers: the result's `entitlements` are the disclosed
+   * ones only, `credentials` is empty and `sdJwt` is the credential as disclosed. A separate call,
+   * not a branch of verifyPresentation, so that code built on VP-JWT results (sessions that recheck
+   * `credentials`, token exchange) never receives this shape unasked.
+   */
+  verifySdJwtPresentation(token: unknown, options: { challenge: string }): Promise<PresentationResult>
   /** Checks a single VC-JWT: signature, claims, time, trust and status. */
   verifyCredential(jwt: unknown): Promise<CredentialResult>
   /**
@@ -350,7 +356,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     async verifyPresentation(jwt, verifyOptions) {
       if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifyPresentation needs { challenge: string }')
-      if (isSdJwt(jwt)) return verifySdJwtPresentation(jwt, verifyOptions.challenge)
       let reserved: string | undefined
       let answered: string | undefined
       try {
@@ -396,6 +401,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
     },
 
+    async verifySdJwtPresentation(token, verifyOptions) {
+      if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifySdJwtPresentation needs { challenge: string }')
+      return verifySdJwtPresentation(token, verifyOptions.challenge)
+    },
+
     async verifyCredential(jwt) {
       try {
         const credential = checkCredentialCached(jwt as string)
@@ -425,7 +435,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // SD-JWT VC with Key Binding (RFC 9901): the same challenge, replay, trust, time, status and
   // approval rules as a VP-JWT, over the disclosed entitlements only. Trust scoping and duty
   // conflicts see only what was disclosed: the issuer checked the whole grant when it minted it.
-  async function verifySdJwtPresentation(token: string, challenge: string): Promise<PresentationResult> {
+  async function verifySdJwtPresentation(token: unknown, challenge: string): Promise<PresentationResult> {
     let reserved: string | undefined
     let answered: string | undefined
     try {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { agentIdError, entitlementToJson, type RequestContext } from '@agentid/core'
-import { createVerifier, type Decision } from '@agentid/verifier'
+import { createVerifier, isSdJwt, type Decision } from '@agentid/verifier'
 import type { CommandContext } from '../context.js'
 import { readTextFile } from '../files.js'
 import { collect } from '../options.js'
@@ -68,7 +68,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         externalChallenges: true,
         ...(statusLists !== undefined ? { statusLists } : {}),
       })
-      const result = await verifier.verifyPresentation(vp, { challenge: opts.challenge })
+      // An SD-JWT VC presentation (it has a `~`, which a compact JWS never has) has its own check.
+      const result = isSdJwt(vp) ? await verifier.verifySdJwtPresentation(vp, { challenge: opts.challenge }) : await verifier.verifyPresentation(vp, { challenge: opts.challenge })
       if (!result.ok) throw agentIdError(result.code, result.message)
       const out = ctx.out()
       let decision: Decision | undefined
