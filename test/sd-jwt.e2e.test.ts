@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSdJwtPresentation, generateAgentKey, saveAgentKey } from '@agentid/agent'
 import { agentid } from './support/cli.js'
-import { createVerifier, httpStatusLists, type Verifier } from '@agentid/verifier'
+import { Issuer } from '@agentid/issuer'
+import { checkSdJwtCredential, createVerifier, httpStatusLists, type Verifier } from '@agentid/verifier'
 import { noApprovalPolicy } from './support/policies.js'
 import { startTestService, type TestService } from './support/service.js'
 
@@ -90,5 +91,25 @@ describe('SD-JWT VC from a real issuer service', function () {
     verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [t.issuer.did], statusLists: httpStatusLists({ allowedOrigins: [t.url] }) })
     const result = await presentFor(['db:orders'])
     assert.equal(!result.ok && result.code, 'ERR_VC_REVOKED', JSON.stringify(result))
+  })
+
+  it('an issuer set to credentialFormat sd-jwt mints SD-JWT VCs for grants that do not say, and VC-JWTs when one asks', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'agentid-sdjwt-issuer-'))
+    try {
+      const { issuer } = await Issuer.init({ home, env: {}, credentialFormat: 'sd-jwt' })
+      try {
+        await issuer.setPolicy(noApprovalPolicy(), 'test')
+        await issuer.registerAgent({ did: agent.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
+        const sd = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:a', actions: ['read'] }], ttlSeconds: 600 }, 'test')
+        assert.equal(checkSdJwtCredential(sd.jwt).id, sd.id)
+        const vc = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:b', actions: ['read'] }], ttlSeconds: 600, format: 'vc-jwt' }, 'test')
+        assert.equal(vc.jwt.includes('~'), false)
+        await assert.rejects(Issuer.open({ home, env: {}, credentialFormat: 'sd' as never }), { code: 'ERR_USAGE' })
+      } finally {
+        await issuer.close()
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 })

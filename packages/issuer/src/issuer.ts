@@ -207,6 +207,8 @@ export class Issuer {
    * @throws AgentIdError ERR_CONFLICT when the home already holds an issuer, ERR_STORE
    */
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
+    // Checked before anything is created or opened.
+    if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     const keyInEnv = kekFromEnv(env)
@@ -258,6 +260,7 @@ export class Issuer {
    * @throws AgentIdError ERR_NOT_FOUND when there is none, ERR_STORE
    */
   static async open(options: IssuerOptions = {}): Promise<Issuer> {
+    if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
