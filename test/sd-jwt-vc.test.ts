@@ -117,6 +117,23 @@ describe('SD-JWT VC', () => {
       assert.throws(() => present(credential, ['*'], { key: otherKey }), { code: 'ERR_VP_HOLDER_BINDING' })
     })
 
+    it('golden: fixed keys, clock and salts give this exact SD-JWT VC', () => {
+      let n = 0
+      const issued = issueSdJwtVc({
+        issuer: issuerKey.did, sign: (data) => sign(null, data, issuerKey.privateKey), subject: agentKey.did, id: 'urn:uuid:00000000-0000-4000-8000-000000000009',
+        notBefore: 1790000000, expires: 1790003600, agent: { name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' },
+        entitlements: [parseEntitlement({ resource: 'db:customers', actions: ['read'] })], decoys: 1, random: (size) => Buffer.alloc(size, ++n),
+      })
+      assert.deepEqual(issued.split('~').slice(1), [
+        'WyJBUUVCQVFFQkFRRUJBUUVCQVFFQkFRIiwibmFtZSIsInJlcG9ydC1ib3QiXQ',
+        'WyJBZ0lDQWdJQ0FnSUNBZ0lDQWdJQ0FnIiwib3duZXIiLCJzYWxlcy10ZWFtIl0',
+        'WyJBd01EQXdNREF3TURBd01EQXdNREF3Iiwic2VnbWVudCIsInNhbGVzIl0',
+        'WyJCUVVGQlFVRkJRVUZCUVVGQlFVRkJRIix7InJlc291cmNlIjoiZGI6Y3VzdG9tZXJzIiwiYWN0aW9ucyI6WyJyZWFkIl19XQ',
+        '',
+      ])
+      assert.equal(createHash('sha256').update(issued).digest('hex'), '8c8f1a1275243ad4b8c298e7e6051b300e4cb00c8d9b36bb70cb76e735f02cf8')
+    })
+
     it('the issued credential is checked whole by checkSdJwtCredential', () => {
       const c = checkSdJwtCredential(mint({ decoys: 3 }))
       assert.equal(c.entitlements.length, 3)
