@@ -96,15 +96,20 @@ describe('SD-JWT VC from a real issuer service', function () {
   it('an issuer set to credentialFormat sd-jwt mints SD-JWT VCs for grants that do not say, and VC-JWTs when one asks', async () => {
     const home = mkdtempSync(join(tmpdir(), 'agentid-sdjwt-issuer-'))
     try {
-      const { issuer } = await Issuer.init({ home, env: {}, credentialFormat: 'sd-jwt' })
+      const { issuer } = await Issuer.init({ home, env: {}, credentialFormat: 'sd-jwt', sdJwtDecoys: 3 })
       try {
         await issuer.setPolicy(noApprovalPolicy(), 'test')
         await issuer.registerAgent({ did: agent.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
         const sd = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:a', actions: ['read'] }], ttlSeconds: 600 }, 'test')
         assert.equal(checkSdJwtCredential(sd.jwt).id, sd.id)
+        // Three decoys beside the one entitlement, and three beside the agent's two fields.
+        const payload = JSON.parse(Buffer.from(sd.jwt.split('.')[1]!, 'base64url').toString()) as { entitlements: unknown[]; agent: { _sd: unknown[] } }
+        assert.equal(payload.entitlements.length, 4)
+        assert.equal(payload.agent._sd.length, 5)
         const vc = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:b', actions: ['read'] }], ttlSeconds: 600, format: 'vc-jwt' }, 'test')
         assert.equal(vc.jwt.includes('~'), false)
         await assert.rejects(Issuer.open({ home, env: {}, credentialFormat: 'sd' as never }), { code: 'ERR_USAGE' })
+        await assert.rejects(Issuer.open({ home, env: {}, sdJwtDecoys: 17 }), { code: 'ERR_USAGE' })
       } finally {
         await issuer.close()
       }

@@ -99,6 +99,11 @@ export interface IssuerOptions {
    * (docs/formats.md, "SD-JWT VC").
    */
   readonly credentialFormat?: CredentialFormat
+  /**
+   * Decoy digests in each SD-JWT VC, in the agent's `_sd` and in the entitlement list (RFC 9901,
+   * section 4.2.5), so that a verifier cannot count what was left undisclosed: 0 to 16 (default 0).
+   */
+  readonly sdJwtDecoys?: number
 }
 
 /** Format of an entitlement credential: VC-JWT, or SD-JWT VC (`dc+sd-jwt`). */
@@ -183,6 +188,7 @@ export class Issuer {
   readonly #statusListeners = new Set<() => void>()
   #jwtKey: { readonly did: string; readonly key: KeyObject } | undefined
   readonly #credentialFormat: CredentialFormat
+  readonly #sdJwtDecoys: number
   readonly #issuedListeners = new Set<(seconds: number) => void>()
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
   readonly #staleTokenSeen = new Map<string, number>()
@@ -197,6 +203,7 @@ export class Issuer {
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
     this.#credentialFormat = parseCredentialFormat(fields.options.credentialFormat ?? 'vc-jwt')
+    this.#sdJwtDecoys = parseDecoys(fields.options.sdJwtDecoys ?? 0)
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
@@ -209,6 +216,7 @@ export class Issuer {
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
     // Checked before anything is created or opened.
     if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
+    if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     const keyInEnv = kekFromEnv(env)
@@ -261,6 +269,7 @@ export class Issuer {
    */
   static async open(options: IssuerOptions = {}): Promise<Issuer> {
     if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
+    if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
@@ -1324,7 +1333,7 @@ export class Issuer {
     const key = this.#jwtKey.key
     const sdJwt = issueSdJwtVc({
       issuer: this.did, sign: (data) => sign(null, data, key), subject: agent.did, id: draft.id, notBefore: draft.notBefore, expires: draft.expires,
-      agent: subject.agent, entitlements: subject.entitlements, status,
+      agent: subject.agent, entitlements: subject.entitlements, status, decoys: this.#sdJwtDecoys,
       ...(subject.task ? { task: subject.task } : {}), ...(subject.risk ? { risk: subject.risk } : {}), ...(subject.approvals ? { approvals: subject.approvals } : {}),
     })
     const c = checkSdJwtCredential(sdJwt)
@@ -1476,6 +1485,11 @@ function isoSeconds(ms: number): string {
  */
 function parseCredentialFormat(value: unknown): CredentialFormat {
   if (value !== 'vc-jwt' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', 'credential format must be vc-jwt or sd-jwt')
+  return value
+}
+
+function parseDecoys(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 16) throw agentIdError('ERR_USAGE', 'sdJwtDecoys must be an integer from 0 to 16')
   return value
 }
 
