@@ -117,4 +117,26 @@ describe('SD-JWT VC from a real issuer service', function () {
       rmSync(home, { recursive: true, force: true })
     }
   })
+
+  it('OpenID4VCI delivery: an SD-JWT VC is not handed out as jwt_vc_json; its renewal is a VC-JWT', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'agentid-sdjwt-renew-'))
+    let clock = Date.now()
+    try {
+      const { issuer } = await Issuer.init({ home, env: {}, now: () => clock })
+      try {
+        await issuer.setPolicy(noApprovalPolicy(), 'test')
+        await issuer.registerAgent({ did: agent.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
+        const sd = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:a', actions: ['read'] }], ttlSeconds: 600, renewableForSeconds: 3600, format: 'sd-jwt' }, 'test')
+        await assert.rejects(issuer.currentCredential(sd.id, agent.did), { code: 'ERR_CONFLICT' })
+        clock += 400_000
+        const renewed = await issuer.currentCredential(sd.id, agent.did)
+        assert.equal(renewed.renewed, true)
+        assert.equal(renewed.jwt.includes('~'), false)
+      } finally {
+        await issuer.close()
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  })
 })

@@ -140,8 +140,8 @@ export interface GrantInput {
   readonly renewableForSeconds?: number
   /**
    * Mint this grant's credential in this format (default the issuer's `credentialFormat`). Kept
-   * only when the credential is issued at once: after approvals, and at renewal, the issuer's
-   * setting applies.
+   * only when the credential is issued at once: after approvals the issuer's setting applies, and
+   * renewals (OpenID4VCI, which delivers `jwt_vc_json`) are VC-JWTs.
    */
   readonly format?: CredentialFormat
 }
@@ -622,6 +622,9 @@ export class Issuer {
     const agent = await this.store.getAgent(subject)
     if (record.status === 'active' && record.expires > nowSeconds && !renewalDue(record, nowSeconds)) {
       const jwt = await this.store.getCredentialJwt(record.id)
+      // OpenID4VCI delivers jwt_vc_json only (docs/issuance.md): an SD-JWT VC is not handed out
+      // under that format; it renews as a VC-JWT once its renewal is due.
+      if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed as a VC-JWT from half its life`)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
     const { policy } = await this.policy()
@@ -631,6 +634,8 @@ export class Issuer {
     const input: GrantInput = {
       subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, record.renewUntil! - nowSeconds),
       ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
+      // What the OpenID4VCI configuration advertises (jwt_vc_json), whatever the issuer's setting.
+      format: 'vc-jwt',
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {
       policy, assessment, renews: record,
