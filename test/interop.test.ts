@@ -97,7 +97,7 @@ describe('interop with did-jwt-vc and Veramo', function () {
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-interop-'))
-    issuer = (await Issuer.init({ home, env: {} })).issuer
+    issuer = (await Issuer.init({ home, env: {}, credentialFormat: 'vc1.1' })).issuer
     await issuer.setPolicy(noApprovalPolicy(), 'admin')
     offline = generateAgentKey()
     me = generateAgentKey()

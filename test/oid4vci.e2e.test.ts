@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed, createCredentialKeeper, createDpopProof, createJwtBearerAssertion, generateAgentKey, KEY_PROOF_TYPE, type AgentKey, type CredentialKeeper } from '@agentid/agent'
 import { startLineProcess } from '../scripts/line-process.mjs'
@@ -359,5 +360,139 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     assert.equal(answer.body.jwt, jwt)
     assert.equal((await t.call(t.tokens['agent-owner'], 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 404)
     assert.equal((await t.call(t.tokens.reporter, 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 403)
+  })
+
+  describe('seams an adversarial review found', () => {
+    it('revoking or suspending any credential of a grant stops the whole grant, renewals included', async () => {
+      const { key, id } = await enrol('lineage')
+      const keeper = keeperOf(key)
+      await keeper.refresh()
+      clock += 31_000
+      const [renewed] = await keeper.refresh()
+      assert.notEqual(renewed!.id, id)
+      // Suspending the first suspends the renewal; resuming it resumes both.
+      assert.equal((await t.call(t.tokens.security, 'POST', `/credentials/${encodeURIComponent(id)}/suspend`, {})).status, 200)
+      assert.equal((await t.issuer.store.getCredential(renewed!.id))!.status, 'suspended')
+      await refusedRenewal(key, 'ERR_VC_SUSPENDED')
+      assert.equal((await t.call(t.tokens.security, 'POST', `/credentials/${encodeURIComponent(id)}/resume`, {})).status, 200)
+      assert.equal((await t.issuer.store.getCredential(renewed!.id))!.status, 'active')
+      // Revoking the first (the id the grant answered with) revokes the renewal, audited each.
+      assert.equal((await t.call(t.tokens.admin, 'POST', `/credentials/${encodeURIComponent(id)}/revoke`, {})).status, 200)
+      assert.equal((await t.issuer.store.getCredential(renewed!.id))!.status, 'revoked')
+      assert.ok((await t.issuer.store.readAudit()).some((e) => e.action === 'credential.revoke' && e.target === renewed!.id))
+      await refusedRenewal(key, 'ERR_VC_REVOKED')
+      // No resource-server token on it either.
+      const rs = await form('/oauth/token', { grant_type: JWT_BEARER, assertion: createJwtBearerAssertion(key, { audience: t.url, iat: seconds() }), resource: MCP },
+        { dpop: createDpopProof(key, { method: 'POST', url: `${t.url}/oauth/token`, iat: seconds() }) })
+      assert.equal(rs.status, 400)
+    })
+
+    it('a renewal racing a revocation never leaves a live renewal of a revoked credential, whatever the interleaving', async () => {
+      for (let delay = 0; delay < 24; delay++) {
+        const { key, id } = await enrol(`race-${delay}`)
+        clock += 31_000
+        const renewal = t.issuer.currentCredential(id, key.did).catch((error: unknown) => error)
+        const revoke = (async () => {
+          for (let i = 0; i < delay; i++) await null
+          return t.issuer.revoke(id, 'admin', 'race')
+        })()
+        await Promise.all([renewal, revoke])
+        const child = await t.issuer.store.getRenewal(id)
+        assert.notEqual(child?.status, 'active', `delay ${delay}: renewal ${child?.id} of a revoked credential is active`)
+      }
+    })
+
+    it('a tightened policy shortens a window already approved, counted from the grant\'s start', async () => {
+      const { key, id } = await enrol('tightened', { ttl: '60s', renewableFor: '1h' })
+      const start = Math.floor(clock / 1000)
+      const keeper = keeperOf(key)
+      await keeper.refresh()
+      try {
+        await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'low', maxTtl: '2m' }] }), 'test')
+        clock += 31_000
+        const [renewed] = await keeper.refresh()
+        assert.notEqual(renewed!.id, id)
+        assert.ok(renewed!.expires <= start + 120, `expires ${renewed!.expires - start}s after the start`)
+        clock += 95_000
+        await refusedRenewal(key, 'ERR_NOT_RENEWABLE')
+      } finally {
+        await t.issuer.setPolicy(policy(), 'test')
+      }
+    })
+
+    it("an approval by someone who has since become of the agent's party no longer renews", async () => {
+      const key = generateAgentKey()
+      assert.equal((await t.call(t.tokens.admin, 'POST', '/agents', { did: key.did, name: 'approved', kind: 'company', owner: 'ops' })).status, 201)
+      await t.issuer.setPolicy(policy({ rules: [{ resource: 'db:*', actions: ['*'], risk: 'medium', maxTtl: '30d' }] }), 'test')
+      try {
+        const opened = await t.call(t.tokens.admin, 'POST', '/requests', { subject: key.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttl: '60s', renewableFor: '1h' })
+        assert.equal(opened.status, 202, JSON.stringify(opened.body))
+        const approved = await t.call(t.tokens.security, 'POST', `/requests/${opened.body.request.id}/approve`, {})
+        assert.equal(approved.status, 200, JSON.stringify(approved.body))
+        const keeper = keeperOf(key)
+        await keeper.refresh()
+        clock += 31_000
+        assert.equal((await keeper.refresh())[0]!.id !== approved.body.credential.id, true, 'renews while the approver is a stranger')
+        // The approver becomes the agent's owner: their approval is of the subject's party now.
+        const moved = await t.call(t.tokens.admin, 'POST', `/agents/${encodeURIComponent(key.did)}/owner`, { owner: 'sam' })
+        assert.equal(moved.status, 200, JSON.stringify(moved.body))
+        clock += 31_000
+        await refusedRenewal(key, 'ERR_APPROVAL_REQUIRED')
+      } finally {
+        await t.issuer.setPolicy(policy(), 'test')
+      }
+    })
+
+    it('an offer redeemed while its agent is suspended is kept for later; a missing or unexpected transaction code counts no attempt', async () => {
+      const { key, id } = await enrol('suspended-offer')
+      const made = await offer(id)
+      assert.equal((await t.call(t.tokens.security, 'POST', `/agents/${encodeURIComponent(key.did)}/suspend`, {})).status, 200)
+      await rejects(keeperOf(key).redeemOffer(made.uri), 'ERR_VC_SUSPENDED')
+      assert.equal((await t.call(t.tokens.security, 'POST', `/agents/${encodeURIComponent(key.did)}/resume`, {})).status, 200)
+      const token = (params: Record<string, string>) => form('/oauth/token', { grant_type: PRE_AUTHORIZED, ...params }, { dpop: createDpopProof(key, { method: 'POST', url: `${t.url}/oauth/token`, iat: seconds() }) })
+      const unexpected = await token({ 'pre-authorized_code': made.offer.grants[PRE_AUTHORIZED]['pre-authorized_code'], tx_code: '123456' })
+      assert.deepEqual([unexpected.status, unexpected.body.error], [400, 'invalid_request'])
+      assert.equal((await keeperOf(key).redeemOffer(made.uri)).length, 1, 'the offer is still there')
+      const guarded = await offer(id, { txCode: true })
+      for (let i = 0; i < 6; i++) {
+        const missing = await token({ 'pre-authorized_code': guarded.offer.grants[PRE_AUTHORIZED]['pre-authorized_code'] })
+        assert.deepEqual([missing.status, missing.body.error], [400, 'invalid_request'])
+        assert.match(missing.body.error_description, /^ERR_TX_CODE: /)
+      }
+      assert.equal((await keeperOf(key).redeemOffer(guarded.uri, { txCode: guarded.txCode! })).length, 1, 'six missing codes burnt nothing')
+    })
+
+    it('error descriptions are RFC 6749 text: no quotes, no backslashes, printable ASCII', async () => {
+      const { key } = await enrol('descriptions')
+      const { token, identifiers } = await credentialToken(key)
+      const answer = await credentialRequest(key, token, { credential_identifier: identifiers[0], proofs: { jwt: [keyProof(key, { nonce: await nonce(), aud: 'http://127.0.0.1:1' })] } })
+      assert.equal(answer.body.error, 'invalid_proof')
+      assert.match(answer.body.error_description, /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/)
+    })
+
+    it('the keeper sends nothing to another origin: no redirect followed, no plain http off loopback', async () => {
+      const { key } = await enrol('redirected')
+      const seen: string[] = []
+      const elsewhere = createServer((request, response) => {
+        seen.push(request.url ?? '')
+        response.end('{}')
+      })
+      await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve))
+      const other = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}`
+      try {
+        // A fetch that answers the token endpoint with a redirect to the other origin.
+        const redirecting: typeof fetch = async (input, init) => {
+          const url = String(input instanceof Request ? input.url : input)
+          if (url.endsWith('/oauth/token')) return fetch(`${other}/redirect`, { ...init, method: 'GET', body: null }).then(() => new Response(null, { status: 307, headers: { location: `${other}/stolen` } }))
+          return fetch(input, init)
+        }
+        const keeper = keeperOf(key, { fetch: redirecting })
+        await assert.rejects(keeper.refresh())
+        assert.ok(!seen.includes('/stolen'), 'the assertion went to the other origin')
+        assert.throws(() => createCredentialKeeper({ key, issuer: 'http://issuer.example' }), { code: 'ERR_USAGE' })
+      } finally {
+        elsewhere.close()
+      }
+    })
   })
 })

@@ -32,7 +32,7 @@ const MUST_HOLD: Record<PackageName, readonly string[]> = {
   agent: ['dist/index.bundle.js', 'dist/index.d.ts'],
   mcp: ['dist/index.js', 'dist/index.d.ts'],
   a2a: ['dist/index.js', 'dist/index.d.ts'],
-  issuer: ['dist/index.js', 'dist/index.d.ts'],
+  issuer: ['dist/index.js', 'dist/index.d.ts', 'dist/console/index.html'],
   cli: ['bin/agentid.js', 'dist/bin.bundle.js', 'dist/index.js', 'dist/index.d.ts'],
 }
 

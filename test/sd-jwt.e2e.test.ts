@@ -93,10 +93,10 @@ describe('SD-JWT VC from a real issuer service', function () {
     assert.equal(!result.ok && result.code, 'ERR_VC_REVOKED', JSON.stringify(result))
   })
 
-  it('an issuer set to credentialFormat sd-jwt mints SD-JWT VCs for grants that do not say, and VC-JWTs when one asks', async () => {
+  it('an issuer with sdJwtByDefault mints SD-JWT VCs for grants that do not say, and its VC format when one asks for vc', async () => {
     const home = mkdtempSync(join(tmpdir(), 'agentid-sdjwt-issuer-'))
     try {
-      const { issuer } = await Issuer.init({ home, env: {}, credentialFormat: 'sd-jwt', sdJwtDecoys: 3 })
+      const { issuer } = await Issuer.init({ home, env: {}, sdJwtByDefault: true, sdJwtDecoys: 3 })
       try {
         await issuer.setPolicy(noApprovalPolicy(), 'test')
         await issuer.registerAgent({ did: agent.did, name: 'bot', kind: 'service', owner: 'ops' }, 'test')
@@ -106,9 +106,9 @@ describe('SD-JWT VC from a real issuer service', function () {
         const payload = JSON.parse(Buffer.from(sd.jwt.split('.')[1]!, 'base64url').toString()) as { entitlements: unknown[]; agent: { _sd: unknown[] } }
         assert.equal(payload.entitlements.length, 4)
         assert.equal(payload.agent._sd.length, 5)
-        const vc = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:b', actions: ['read'] }], ttlSeconds: 600, format: 'vc-jwt' }, 'test')
+        const vc = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:b', actions: ['read'] }], ttlSeconds: 600, format: 'vc' }, 'test')
         assert.equal(vc.jwt.includes('~'), false)
-        await assert.rejects(Issuer.open({ home, env: {}, credentialFormat: 'sd' as never }), { code: 'ERR_USAGE' })
+        await assert.rejects(issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:c', actions: ['read'] }], ttlSeconds: 600, format: 'sd' as never }, 'test'), { code: 'ERR_INPUT_INVALID' })
         await assert.rejects(Issuer.open({ home, env: {}, sdJwtDecoys: 17 }), { code: 'ERR_USAGE' })
       } finally {
         await issuer.close()

@@ -94,7 +94,11 @@ describe('operating the service: public URL, TLS, access log, metrics, readiness
       assert.equal(await stop(child), 0)
       const after = await cli(['grant', key.did, '--resource', 'db:b', '--action', 'read', '--ttl', '1h', '--out', 'after.jwt'])
       assert.equal(after.code, 0, after.stderr)
-      const statusUrl = (file: string) => JSON.parse(Buffer.from(readFileSync(join(dir, file), 'utf8').split('.')[1]!, 'base64url').toString()).vc.credentialStatus[0].statusListCredential
+      // The credential document: the payload itself (VC 2.0, the default) or its vc claim (VC 1.1).
+      const statusUrl = (file: string) => {
+        const payload = JSON.parse(Buffer.from(readFileSync(join(dir, file), 'utf8').split('.')[1]!, 'base64url').toString())
+        return (payload.vc ?? payload).credentialStatus[0].statusListCredential
+      }
       assert.equal(statusUrl('before.jwt'), `http://127.0.0.1:${first}/status/rev-1`)
       assert.equal(statusUrl('after.jwt'), `http://127.0.0.1:${other}/status/rev-1`)
       const db = new Database(join(home(), 'issuer.db'), { readonly: true })

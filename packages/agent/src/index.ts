@@ -7,6 +7,7 @@ export {
   parseAgentKeyFile,
   saveAgentKey,
   signJwt,
+  signTyped,
 } from './key/agent-key.js'
 export type { AgentKey, AgentKeyFile } from './key/agent-key.js'
 export { createPresentation } from './presentation/create-presentation.js'

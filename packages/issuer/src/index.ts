@@ -1,7 +1,7 @@
 // Public API of @agentid/issuer. Every exported name is listed here on purpose.
 export { ISSUER_ROTATION_TYPE } from '@agentid/verifier'
-export { Issuer, MAX_GRANT_TTL, WEBHOOK_EVENTS } from './issuer.js'
-export type { AccessOutcome, CredentialFormat, GrantInput, IssuedCredential, IssuerOptions, PolicyInForce, RegisterAgentInput, RoleInput } from './issuer.js'
+export { CREDENTIAL_FORMATS, Issuer, MAX_GRANT_TTL, WEBHOOK_EVENTS } from './issuer.js'
+export type { AccessOutcome, CredentialFormat, GrantFormat, GrantInput, IssuedCredential, IssuerOptions, PolicyInForce, RegisterAgentInput, RoleInput } from './issuer.js'
 export { assessEntitlements, DEFAULT_POLICY, parsePolicy, policyToJson } from './governance/policy.js'
 export type { Assessment, Policy, PolicyRule } from './governance/policy.js'
 export { BUILT_IN_ROLES, operator } from './governance/principal.js'

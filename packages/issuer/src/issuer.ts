@@ -4,10 +4,12 @@ import { gzipSync } from 'node:zlib'
 import {
   encodeBase64url,
   AGENTID_CONTEXT_V1,
-  isAgentIdError,
   agentIdError,
+  isAgentIdError,
   conflictsTouched,
   CREDENTIALS_CONTEXT_V1,
+  CREDENTIALS_CONTEXT_V2,
+  CREDENTIALS_STATUS_CONTEXT_V1,
   ENTITLEMENT_CREDENTIAL_TYPE,
   entitlementSubjectToJson,
   entitlementToJson,
@@ -29,7 +31,7 @@ import {
   type RiskLevel,
   type TaskRef,
 } from '@agentid/core'
-import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains } from '@agentid/verifier'
+import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains, VC_JWT_TYPE } from '@agentid/verifier'
 import { checkSdJwtCredential } from '@agentid/verifier'
 import type { EntitlementSubject } from '@agentid/core'
 import { issueSdJwtVc } from './credentials/sd-jwt-vc.js'
@@ -42,7 +44,7 @@ import { checkDecision } from './governance/approval-chain.js'
 import { assessEntitlements, DEFAULT_POLICY, delegableUnder, maxRisk, parsePolicy, policyToJson, type Assessment, type Policy } from './governance/policy.js'
 import { AGENT_ROLE, asPrincipal, assertMayActOn, hasRole, isTokenShaped, mayActOn, newToken, parsePrincipalRoles, tokenHash, type Principal } from './governance/principal.js'
 import { assertNotOwnDecision, samePartyNow } from './governance/party.js'
-import { checkRenewWindow, renewalDue, renewalRefusal } from './governance/renewal.js'
+import { checkRenewWindow, renewalDue, renewalEnd } from './governance/renewal.js'
 import type {
   AccessRequestRecord,
   AgentRecord,
@@ -94,11 +96,17 @@ export interface IssuerOptions {
    */
   readonly allowPrivateWebhooks?: boolean
   /**
-   * Format of the entitlement credentials this issuer mints when a grant does not say:
-   * `'vc-jwt'` (default) or `'sd-jwt'`, an SD-JWT VC with selectively disclosable entitlements
-   * (docs/formats.md, "SD-JWT VC").
+   * At init: the format of the credentials and status lists it issues (docs/formats.md): VC Data
+   * Model 2.0 secured by VC-JOSE-COSE (`vc2.0`, the default for new issuers), or VC 1.1 VC-JWT
+   * (`vc1.1`, for verifiers that need it; issuers made before 2.0 existed keep it). Change it later
+   * with {@link Issuer.setCredentialFormat}.
    */
   readonly credentialFormat?: CredentialFormat
+  /**
+   * Mint grants that do not name a format as SD-JWT VCs (docs/formats.md, "SD-JWT VC") rather
+   * than in `credentialFormat` (default false). An option of this process, not a stored setting.
+   */
+  readonly sdJwtByDefault?: boolean
   /**
    * Decoy digests in each SD-JWT VC, in the agent's `_sd` and in the entitlement list (RFC 9901,
    * section 4.2.5), so that a verifier cannot count what was left undisclosed: 0 to 16 (default 0).
@@ -106,8 +114,20 @@ export interface IssuerOptions {
   readonly sdJwtDecoys?: number
 }
 
-/** Format of an entitlement credential: VC-JWT, or SD-JWT VC (`dc+sd-jwt`). */
-export type CredentialFormat = 'vc-jwt' | 'sd-jwt'
+/** The formats an issuer mints credentials in. */
+export const CREDENTIAL_FORMATS = ['vc2.0', 'vc1.1'] as const
+export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number]
+
+function parseCredentialFormat(value: unknown, what: string): CredentialFormat {
+  if (!CREDENTIAL_FORMATS.includes(value as CredentialFormat)) throw agentIdError('ERR_INPUT_INVALID', `${what} must be ${CREDENTIAL_FORMATS.join(' or ')}`)
+  return value as CredentialFormat
+}
+
+/**
+ * Format of one grant's credential: `vc`, the issuer's `credentialFormat` (VC 2.0 or VC 1.1), or
+ * `sd-jwt`, an SD-JWT VC (`dc+sd-jwt`) with selectively disclosable entitlements.
+ */
+export type GrantFormat = 'vc' | 'sd-jwt'
 
 /** A credential the issuer has committed and hands out. */
 export interface IssuedCredential {
@@ -143,7 +163,7 @@ export interface GrantInput {
    * only when the credential is issued at once: after approvals the issuer's setting applies, and
    * renewals (OpenID4VCI, which delivers `jwt_vc_json`) are VC-JWTs.
    */
-  readonly format?: CredentialFormat
+  readonly format?: GrantFormat
 }
 
 /** What {@link Issuer.requestAccess} led to: a credential at once, or a request awaiting approvals. */
@@ -187,7 +207,7 @@ export class Issuer {
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
   #jwtKey: { readonly did: string; readonly key: KeyObject } | undefined
-  readonly #credentialFormat: CredentialFormat
+  readonly #sdJwtByDefault: boolean
   readonly #sdJwtDecoys: number
   readonly #issuedListeners = new Set<(seconds: number) => void>()
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
@@ -195,14 +215,17 @@ export class Issuer {
   /** Whether webhooks may go to loopback, private and link-local addresses ({@link IssuerOptions}). */
   readonly allowPrivateWebhooks: boolean
 
-  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent?: IssuerAgent; publicUrl: string; options: IssuerOptions }) {
+  #credentialFormat: CredentialFormat
+
+  private constructor(fields: { did: string; home: IssuerHome; store: IssuerStore; agent?: IssuerAgent; publicUrl: string; credentialFormat: CredentialFormat; options: IssuerOptions }) {
     this.did = fields.did
+    this.#credentialFormat = fields.credentialFormat
     this.home = fields.home
     this.store = fields.store
     this.#agent = fields.agent ? Promise.resolve(fields.agent) : undefined
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
-    this.#credentialFormat = parseCredentialFormat(fields.options.credentialFormat ?? 'vc-jwt')
+    this.#sdJwtByDefault = fields.options.sdJwtByDefault === true
     this.#sdJwtDecoys = parseDecoys(fields.options.sdJwtDecoys ?? 0)
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
@@ -215,7 +238,6 @@ export class Issuer {
    */
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
     // Checked before anything is created or opened.
-    if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
     if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
@@ -244,18 +266,19 @@ export class Issuer {
       const adminToken = newToken()
       const publicUrl = parsePublicUrl(options.publicUrl ?? env.AGENTID_PUBLIC_URL ?? DEFAULT_PUBLIC_URL, options.publicUrl !== undefined ? 'the public URL' : 'AGENTID_PUBLIC_URL')
       const listId = 'rev-1'
+      const credentialFormat = parseCredentialFormat(options.credentialFormat ?? 'vc2.0', 'the credential format')
       await writeSecretFile(home.adminTokenFile, `${adminToken}\n`)
       created.push(home.adminTokenFile)
       await store.initialize(
         {
-          settings: { issuerDid: did, publicUrl },
+          settings: { issuerDid: did, publicUrl, credentialFormat },
           statusList: { id: listId, purpose: 'revocation', size: STATUS_LIST_SIZE, createdAt: now },
           admin: { id: 'admin', roles: ['admin'], tokenSha256: tokenHash(adminToken), createdAt: now },
           roles: DEFAULT_ROLES,
         },
-        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file' } },
+        { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file', credentialFormat } },
       )
-      return { issuer: new Issuer({ did, home, store, agent, publicUrl, options }), adminToken, kekSource: source }
+      return { issuer: new Issuer({ did, home, store, agent, publicUrl, credentialFormat, options }), adminToken, kekSource: source }
     } catch (error) {
       await store?.close()
       await Promise.all(created.map((file) => rm(file, { force: true })))
@@ -268,7 +291,6 @@ export class Issuer {
    * @throws AgentIdError ERR_NOT_FOUND when there is none, ERR_STORE
    */
   static async open(options: IssuerOptions = {}): Promise<Issuer> {
-    if (options.credentialFormat !== undefined) parseCredentialFormat(options.credentialFormat)
     if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
@@ -295,7 +317,9 @@ export class Issuer {
       if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database in ${home.dir} is incomplete; was "agentid init" interrupted?`)
       // Fails now, not at the first grant, when the key-encryption key is the wrong one.
       await checkIssuerKey(store, did)
-      return new Issuer({ did: parseDidKey(did).did, home, store, publicUrl, options })
+      // Issuers made before VC 2.0 existed say nothing: they keep issuing VC 1.1.
+      const credentialFormat = parseCredentialFormat((await store.getSetting('credentialFormat')) ?? 'vc1.1', 'the stored credential format')
+      return new Issuer({ did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options })
     } catch (error) {
       await store.close()
       throw error
@@ -515,6 +539,37 @@ export class Issuer {
    * ERR_DELEGATION, ERR_APPROVAL_REQUIRED) through this; `authenticate` a disabled or expired
    * principal's token; the routes an owner's probe for an agent it may not see.
    */
+  /**
+   * What separation of duties would say of approving this request now (the console flags it
+   * before anyone decides): the refusal's message, or undefined when no rule is touched.
+   */
+  async dutyConflict(request: AccessRequestRecord): Promise<string | undefined> {
+    const guard = dutyGuard((await this.policy()).policy, request.entitlements)
+    if (!guard) return undefined
+    try {
+      guard(await this.store.dutyGroupHoldings(request.subject))
+      return undefined
+    } catch (error) {
+      if (isAgentIdError(error) && error.code === 'ERR_SOD_CONFLICT') return error.message
+      throw error
+    }
+  }
+
+  /** Marks an alert as seen by a responder (a setting, audited as `alert.acknowledge`). */
+  async acknowledgeAlert(id: number, by: Principal, note?: string): Promise<{ by: string; at: string; note?: string }> {
+    const alert = await this.store.getAlert(id)
+    if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${id}`)
+    const ack = { by: by.id, at: new Date(this.#now()).toISOString(), ...(note !== undefined ? { note } : {}) }
+    await this.store.setSetting(`alert.ack.${id}`, JSON.stringify(ack), { actor: by.id, action: 'alert.acknowledge', target: String(id), details: { kind: alert.kind, ...(note !== undefined ? { note } : {}) } })
+    return ack
+  }
+
+  /** The acknowledgement of an alert, if any. */
+  async alertAcknowledgement(id: number): Promise<{ by: string; at: string; note?: string } | undefined> {
+    const value = await this.store.getSetting(`alert.ack.${id}`)
+    return value === undefined ? undefined : JSON.parse(value) as { by: string; at: string; note?: string }
+  }
+
   async recordRefusal(by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
     await this.store.recordEvent({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
   }
@@ -567,6 +622,8 @@ export class Issuer {
       ...(judged.renews?.renewUntil !== undefined ? { renewUntil: judged.renews.renewUntil, renews: judged.renews.id }
         : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
     }
+    const format = this.#credentialFormat
+    const sdJwt = parseGrantFormat(input.format ?? (this.#sdJwtByDefault ? 'sd-jwt' : 'vc')) === 'sd-jwt'
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
         const url = `${this.#publicUrl}/status/${list}`
@@ -574,18 +631,19 @@ export class Issuer {
       }
       const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
       // SD-JWT VC: signed here with the issuer key (Veramo has no SD-JWT), same draft, same status.
-      if (parseCredentialFormat(input.format ?? this.#credentialFormat) === 'sd-jwt') {
-        return this.#signSdJwtVc(draft, agent, subject, Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus], String(index))
-      }
-      const jwt = await this.#signVc(this.did, 'credential', {
-        '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1],
+      if (sdJwt) return this.#signSdJwtVc(draft, agent, subject, Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus], String(index))
+      const body = {
         type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
         id: draft.id,
-        issuanceDate: new Date(draft.notBefore * 1000).toISOString(),
-        expirationDate: new Date(draft.expires * 1000).toISOString(),
         credentialSubject: entitlementSubjectToJson(agent.did, subject),
         credentialStatus,
-      })
+      }
+      // VC 2.0 secured by VC-JOSE-COSE is signed here (node:crypto, the custody key); VC 1.1
+      // through Veramo, as before. Either way the result is checked below before it is stored.
+      const jwt = format === 'vc2.0'
+        ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2, AGENTID_CONTEXT_V1], ...body, issuer: this.did, validFrom: isoSeconds(draft.notBefore * 1000), validUntil: isoSeconds(draft.expires * 1000) })
+        // VC 1.1 names the Bitstring Status List context: status libraries recognise the entries by it.
+        : await this.#signVc(this.did, 'credential', { '@context': [CREDENTIALS_CONTEXT_V1, CREDENTIALS_STATUS_CONTEXT_V1, AGENTID_CONTEXT_V1], ...body, issuanceDate: new Date(draft.notBefore * 1000).toISOString(), expirationDate: new Date(draft.expires * 1000).toISOString() })
       return checkIssuedJwt(jwt, draft, String(index), Array.isArray(credentialStatus) ? credentialStatus.length : 1)
     }
     const audit = (r: CredentialRecord): AuditInput => ({
@@ -627,15 +685,21 @@ export class Issuer {
       if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed as a VC-JWT from half its life`)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
+    // The grant's start: the credential its lineage began with.
+    let first = record
+    for (let earlier = first.renews && (await this.store.getCredential(first.renews)); earlier; earlier = first.renews && (await this.store.getCredential(first.renews))) first = earlier
     const { policy } = await this.policy()
     const assessment = judgeEntitlements(policy, record.entitlements, { ...(record.risk ? { riskFloor: record.risk } : {}), byAgent: false })
-    const refusal = renewalRefusal(record, agent, nowSeconds, { chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL) })
-    if (refusal) throw refusal
+    const sameParty = await samePartyNow(this.store, [subject, ...(record.approvals ?? []).map((a) => a.approver)])
+    const judged = renewalEnd(record, agent, nowSeconds, { start: first.notBefore, sameParty: (approver) => sameParty(approver, subject) }, {
+      chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL),
+    })
+    if ('refusal' in judged) throw judged.refusal
     const input: GrantInput = {
-      subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, record.renewUntil! - nowSeconds),
+      subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, judged.ends - nowSeconds),
       ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
-      // What the OpenID4VCI configuration advertises (jwt_vc_json), whatever the issuer's setting.
-      format: 'vc-jwt',
+      // What the OpenID4VCI configuration advertises (a VC-JWT), whatever sdJwtByDefault says.
+      format: 'vc',
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {
       policy, assessment, renews: record,
@@ -912,19 +976,21 @@ export class Issuer {
     // A list is signed by the issuer DID of its credentials: after a rotation, the previous key
     // keeps signing the lists of what it issued.
     const signer = state.list.issuer ?? this.did
-    const jwt = await this.#signVc(signer, 'status list', {
-      '@context': [CREDENTIALS_CONTEXT_V1],
+    const body = {
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       id: url,
-      issuanceDate: new Date(now * 1000).toISOString(),
-      expirationDate: new Date((now + ttlSeconds) * 1000).toISOString(),
       credentialSubject: {
         id: `${url}#list`,
         type: 'BitstringStatusList',
         statusPurpose: state.list.purpose,
         encodedList: `u${gzipSync(bits).toString('base64url')}`,
       },
-    })
+    }
+    // In the issuer's format now: verifiers read both, and a list outlives the format its first
+    // credentials were issued in.
+    const jwt = this.#credentialFormat === 'vc2.0'
+      ? await this.signJwt(VC_JWT_TYPE, { '@context': [CREDENTIALS_CONTEXT_V2], ...body, issuer: signer, validFrom: isoSeconds(now * 1000), validUntil: isoSeconds((now + ttlSeconds) * 1000) }, signer)
+      : await this.#signVc(signer, 'status list', { '@context': [CREDENTIALS_CONTEXT_V1, CREDENTIALS_STATUS_CONTEXT_V1], ...body, issuanceDate: new Date(now * 1000).toISOString(), expirationDate: new Date((now + ttlSeconds) * 1000).toISOString() })
     if (checkStatusListJwt(jwt).url !== url) throw agentIdError('ERR_STORE', 'Veramo returned a status list for another URL')
     return { listId: state.list.id, url, jwt }
   }
@@ -1325,11 +1391,33 @@ export class Issuer {
    * Signs a JWT that is not a credential (an OAuth access token) with the issuer key: header
    * `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
    */
-  async signJwt(typ: string, payload: Record<string, unknown>): Promise<string> {
-    // The key of the issuer's DID, loaded once per DID (it changes at a rotation).
-    if (this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
-    const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(this.did).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
-    return `${signingInput}.${encodeBase64url(sign(null, Buffer.from(signingInput), this.#jwtKey.key))}`
+  async signJwt(typ: string, payload: Record<string, unknown>, signer = this.did): Promise<string> {
+    // The key of the issuer's DID, loaded once per DID (it changes at a rotation); an earlier
+    // key of this issuer (its status lists) is loaded each time.
+    if (signer === this.did && this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
+    const key = signer === this.did ? this.#jwtKey!.key : await issuerSigningKey(this.store, signer)
+    const signingInput = `${encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: parseDidKey(signer).keyId }))}.${encodeBase64url(JSON.stringify(payload))}`
+    return `${signingInput}.${encodeBase64url(sign(null, Buffer.from(signingInput), key))}`
+  }
+
+  /** The format new credentials and status lists are issued in (docs/formats.md). */
+  get credentialFormat(): CredentialFormat {
+    return this.#credentialFormat
+  }
+
+  /**
+   * Changes the format of what is issued from now on (admin only, audited). Credentials issued
+   * before keep theirs; verifiers read both.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
+   */
+  async setCredentialFormat(format: CredentialFormat, by: string | Principal): Promise<{ previous: CredentialFormat; format: CredentialFormat }> {
+    const principal = asPrincipal(by)
+    if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not change the credential format: admin only`)
+    const parsed = parseCredentialFormat(format, '"format"')
+    const previous = this.#credentialFormat
+    if (parsed !== previous) await this.store.setSetting('credentialFormat', parsed, { actor: principal.id, action: 'issuer.credential-format', target: parsed, details: { previous } })
+    this.#credentialFormat = parsed
+    return { previous, format: parsed }
   }
 
   // An entitlement credential as SD-JWT VC, checked as a verifier would before it is committed.
@@ -1488,8 +1576,8 @@ function isoSeconds(ms: number): string {
  * says (ids, times, entitlements, status slot). A credential that differs from the record, or that
  * a verifier would refuse, is never handed out.
  */
-function parseCredentialFormat(value: unknown): CredentialFormat {
-  if (value !== 'vc-jwt' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', 'credential format must be vc-jwt or sd-jwt')
+function parseGrantFormat(value: unknown): GrantFormat {
+  if (value !== 'vc' && value !== 'sd-jwt') throw agentIdError('ERR_INPUT_INVALID', 'a grant\'s format must be vc or sd-jwt')
   return value
 }
 
@@ -1511,8 +1599,10 @@ function checkIssuedJwt(jwt: string, draft: CredentialDraft, statusIndex: string
 // The entitlements as the delegation states them (its signature was checked): kept verbatim, so
 // that a constraint this version does not know is recorded rather than dropped.
 function rawEntitlements(jwt: string): unknown[] {
-  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as { vc: { credentialSubject: { entitlements: unknown[] } } }
-  return payload.vc.credentialSubject.entitlements
+  type Subject = { credentialSubject: { entitlements: unknown[] } }
+  const payload = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Subject & { vc?: Subject }
+  // VC 1.1 in the `vc` claim; VC 2.0 is the payload itself.
+  return (payload.vc ?? payload).credentialSubject.entitlements
 }
 
 function clockOptions(options: IssuerOptions): { now?: () => number; randomIndex?: (max: number) => number } {

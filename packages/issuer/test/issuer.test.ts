@@ -16,8 +16,8 @@ const verifierKey = agentKeyFromSeed(new Uint8Array(32).fill(3))
 // Fixed key, frozen clock, fixed id, fixed status index: this exact credential, byte for byte.
 const GOLDEN_JWT = [
   'eyJraWQiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyN6Nk1rd1ZEZkNnOUxiYlk2eGpIM0VaazhZU0ZRWnVqVjVZNHkxWldlRVI5dERpTjMiLCJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9',
-  'eyJleHAiOjE3OTYxMTU2MDAsInZjIjp7IkBjb250ZXh0IjpbImh0dHBzOi8vd3d3LnczLm9yZy8yMDE4L2NyZWRlbnRpYWxzL3YxIiwiaHR0cHM6Ly93M2lkLm9yZy9hZ2VudGlkL3YxIl0sInR5cGUiOlsiVmVyaWZpYWJsZUNyZWRlbnRpYWwiLCJBZ2VudEVudGl0bGVtZW50Q3JlZGVudGlhbCJdLCJjcmVkZW50aWFsU3ViamVjdCI6eyJhZ2VudCI6eyJuYW1lIjoicmVwb3J0LWJvdCIsImtpbmQiOiJjb21wYW55Iiwib3duZXIiOiJzYWxlcy10ZWFtIiwic2VnbWVudCI6InNhbGVzIn0sImVudGl0bGVtZW50cyI6W3sicmVzb3VyY2UiOiJkYjpjdXN0b21lcnMiLCJhY3Rpb25zIjpbInJlYWQiXSwicHVycG9zZSI6Im1vbnRobHktcmVwb3J0IiwiY29uc3RyYWludHMiOnsibWF4UmVjb3JkcyI6NTAwMH19XSwidGFzayI6eyJpZCI6InRhc2stMjAyNi0xMS1yZXBvcnQiLCJkZXNjcmlwdGlvbiI6Ik5vdmVtYmVyIHJlcG9ydCJ9LCJyaXNrIjoibWVkaXVtIn0sImNyZWRlbnRpYWxTdGF0dXMiOlt7ImlkIjoiaHR0cDovLzEyNy4wLjAuMTo4NDcwL3N0YXR1cy9yZXYtMSM5NDU2NyIsInR5cGUiOiJCaXRzdHJpbmdTdGF0dXNMaXN0RW50cnkiLCJzdGF0dXNQdXJwb3NlIjoicmV2b2NhdGlvbiIsInN0YXR1c0xpc3RJbmRleCI6Ijk0NTY3Iiwic3RhdHVzTGlzdENyZWRlbnRpYWwiOiJodHRwOi8vMTI3LjAuMC4xOjg0NzAvc3RhdHVzL3Jldi0xIn0seyJpZCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvc3VzLTEjOTQ1NjciLCJ0eXBlIjoiQml0c3RyaW5nU3RhdHVzTGlzdEVudHJ5Iiwic3RhdHVzUHVycG9zZSI6InN1c3BlbnNpb24iLCJzdGF0dXNMaXN0SW5kZXgiOiI5NDU2NyIsInN0YXR1c0xpc3RDcmVkZW50aWFsIjoiaHR0cDovLzEyNy4wLjAuMTo4NDcwL3N0YXR1cy9zdXMtMSJ9XX0sInN1YiI6ImRpZDprZXk6ejZNa285aFRnZ013alNURWFKYVBVZkU2dHFjeTJ4dlU2Qm5OcTNlM284cVZCaXlIIiwianRpIjoidXJuOnV1aWQ6MDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAxIiwibmJmIjoxNzk2MDI5MjAwLCJpc3MiOiJkaWQ6a2V5Ono2TWt3VkRmQ2c5TGJiWTZ4akgzRVprOFlTRlFadWpWNVk0eTFaV2VFUjl0RGlOMyJ9',
-  '32M7_9-fcCI_J5TsLdpViYNSTWsOFZhaD-keoIXVib2Z9_n7nicxGOI9q_-iop_hKifr9P9p23H3ShUx773HAg',
+  'eyJleHAiOjE3OTYxMTU2MDAsInZjIjp7IkBjb250ZXh0IjpbImh0dHBzOi8vd3d3LnczLm9yZy8yMDE4L2NyZWRlbnRpYWxzL3YxIiwiaHR0cHM6Ly93d3cudzMub3JnL25zL2NyZWRlbnRpYWxzL3N0YXR1cy92MSIsImh0dHBzOi8vdzNpZC5vcmcvYWdlbnRpZC92MSJdLCJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIiwiQWdlbnRFbnRpdGxlbWVudENyZWRlbnRpYWwiXSwiY3JlZGVudGlhbFN1YmplY3QiOnsiYWdlbnQiOnsibmFtZSI6InJlcG9ydC1ib3QiLCJraW5kIjoiY29tcGFueSIsIm93bmVyIjoic2FsZXMtdGVhbSIsInNlZ21lbnQiOiJzYWxlcyJ9LCJlbnRpdGxlbWVudHMiOlt7InJlc291cmNlIjoiZGI6Y3VzdG9tZXJzIiwiYWN0aW9ucyI6WyJyZWFkIl0sInB1cnBvc2UiOiJtb250aGx5LXJlcG9ydCIsImNvbnN0cmFpbnRzIjp7Im1heFJlY29yZHMiOjUwMDB9fV0sInRhc2siOnsiaWQiOiJ0YXNrLTIwMjYtMTEtcmVwb3J0IiwiZGVzY3JpcHRpb24iOiJOb3ZlbWJlciByZXBvcnQifSwicmlzayI6Im1lZGl1bSJ9LCJjcmVkZW50aWFsU3RhdHVzIjpbeyJpZCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvcmV2LTEjOTQ1NjciLCJ0eXBlIjoiQml0c3RyaW5nU3RhdHVzTGlzdEVudHJ5Iiwic3RhdHVzUHVycG9zZSI6InJldm9jYXRpb24iLCJzdGF0dXNMaXN0SW5kZXgiOiI5NDU2NyIsInN0YXR1c0xpc3RDcmVkZW50aWFsIjoiaHR0cDovLzEyNy4wLjAuMTo4NDcwL3N0YXR1cy9yZXYtMSJ9LHsiaWQiOiJodHRwOi8vMTI3LjAuMC4xOjg0NzAvc3RhdHVzL3N1cy0xIzk0NTY3IiwidHlwZSI6IkJpdHN0cmluZ1N0YXR1c0xpc3RFbnRyeSIsInN0YXR1c1B1cnBvc2UiOiJzdXNwZW5zaW9uIiwic3RhdHVzTGlzdEluZGV4IjoiOTQ1NjciLCJzdGF0dXNMaXN0Q3JlZGVudGlhbCI6Imh0dHA6Ly8xMjcuMC4wLjE6ODQ3MC9zdGF0dXMvc3VzLTEifV19LCJzdWIiOiJkaWQ6a2V5Ono2TWtvOWhUZ2dNd2pTVEVhSmFQVWZFNnRxY3kyeHZVNkJuTnEzZTNvOHFWQml5SCIsImp0aSI6InVybjp1dWlkOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMSIsIm5iZiI6MTc5NjAyOTIwMCwiaXNzIjoiZGlkOmtleTp6Nk1rd1ZEZkNnOUxiYlk2eGpIM0VaazhZU0ZRWnVqVjVZNHkxWldlRVI5dERpTjMifQ',
+  '91c3LpqYWPCLi-CuhlE6pNzctOEczs0AJrS3874CMr8xMrBJugrZxGvRhKhPkXJJbDS0RfVvBU_dVs5Bzae_AA',
 ].join('.')
 
 describe('Issuer engine', () => {
@@ -29,7 +29,7 @@ describe('Issuer engine', () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
     env = {}
     let id = 0
-    issuer = (await Issuer.init({ home, env, now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
+    issuer = (await Issuer.init({ home, env, credentialFormat: 'vc1.1', now: () => T, issuerSeed: ISSUER_SEED, randomId: () => `urn:uuid:00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`, randomIndex: () => 94567 + id - 1 })).issuer
     // Governance has its own tests: here every grant is issued at once.
     await issuer.setPolicy(noApprovalPolicy(), 'test')
   })
@@ -47,7 +47,7 @@ describe('Issuer engine', () => {
     assert.deepEqual(payload, {
       exp: T / 1000 + 86400,
       vc: {
-        '@context': ['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/agentid/v1'],
+        '@context': ['https://www.w3.org/2018/credentials/v1', 'https://www.w3.org/ns/credentials/status/v1', 'https://w3id.org/agentid/v1'],
         type: ['VerifiableCredential', 'AgentEntitlementCredential'],
         credentialSubject: {
           agent: { name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' },
@@ -332,5 +332,65 @@ describe('Issuer engine', () => {
     const result = await verifier.verifyPresentation(vp, { challenge })
     assert.equal(result.ok, true, result.ok ? '' : result.message)
     assert.equal(result.ok && result.statusChecked, true)
+  })
+})
+
+describe('Issuer engine: credential formats', () => {
+  let home: string
+  afterEach(() => rmSync(home, { recursive: true, force: true }))
+
+  const header = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { typ?: string }
+  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>
+
+  it('a new issuer issues VC 2.0 (vc+jwt, the payload is the credential) with 2.0 status lists, and they verify', async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    const { issuer } = await Issuer.init({ home, env: {}, now: () => T })
+    try {
+      assert.equal(issuer.credentialFormat, 'vc2.0')
+      await issuer.setPolicy(noApprovalPolicy(), 'test')
+      await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+      const { jwt } = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttlSeconds: 3600 }, 'test')
+      assert.equal(header(jwt).typ, 'vc+jwt')
+      const vc = payload(jwt)
+      assert.deepEqual([vc['@context'][0], vc.issuer, vc.credentialSubject.id, vc.vc], ['https://www.w3.org/ns/credentials/v2', issuer.did, agent.did, undefined])
+      assert.equal(vc.validUntil, new Date(T + 3600_000).toISOString().replace('.000Z', 'Z'))
+      const lists = await Promise.all((await issuer.statusListIds()).map(async (id) => (await issuer.publishStatusList(id)).jwt))
+      for (const list of lists) assert.equal(header(list).typ, 'vc+jwt')
+      const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], now: () => T, externalChallenges: true, statusLists: statusListsFromJwts(lists) })
+      const vp = createPresentation({ key: agent, credentials: [jwt], audience: verifierKey.did, challenge: 'c-1', now: () => T })
+      assert.equal(header(vp).typ, 'vp+jwt')
+      const result = await verifier.verifyPresentation(vp, { challenge: 'c-1' })
+      assert.equal(result.ok, true, JSON.stringify(result))
+    } finally {
+      await issuer.close()
+    }
+  })
+
+  it('keeps VC 1.1 per issuer setting: at init, or changed later by an admin (audited), and an issuer made before says nothing and stays on 1.1', async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    const { issuer } = await Issuer.init({ home, env: {}, now: () => T, credentialFormat: 'vc1.1' })
+    try {
+      await issuer.setPolicy(noApprovalPolicy(), 'test')
+      await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+      const grant = () => issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttlSeconds: 3600 }, 'test')
+      assert.equal(header((await grant()).jwt).typ, 'JWT')
+      await assert.rejects(issuer.setCredentialFormat('vc2.0', { id: 'rita', roles: ['reviewer'] }), { code: 'ERR_FORBIDDEN' })
+      await assert.rejects(issuer.setCredentialFormat('vc3' as never, 'test'), { code: 'ERR_INPUT_INVALID' })
+      assert.deepEqual(await issuer.setCredentialFormat('vc2.0', 'test'), { previous: 'vc1.1', format: 'vc2.0' })
+      assert.equal(header((await grant()).jwt).typ, 'vc+jwt')
+      assert.ok((await issuer.store.readAudit()).some((e) => e.action === 'issuer.credential-format' && e.target === 'vc2.0'))
+    } finally {
+      await issuer.close()
+    }
+    // An issuer whose database says nothing (made before VC 2.0): VC 1.1.
+    const db = new Database(join(home, 'issuer.db'))
+    db.prepare("DELETE FROM settings WHERE key = 'credentialFormat'").run()
+    db.close()
+    const reopened = await Issuer.open({ home, env: {} })
+    try {
+      assert.equal(reopened.credentialFormat, 'vc1.1')
+    } finally {
+      await reopened.close()
+    }
   })
 })

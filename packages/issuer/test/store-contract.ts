@@ -185,5 +185,56 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await assert.rejects(store.issueCredential({ ...draft('urn:uuid:x'), subject: ISSUER }, async () => 'a', () => audit))
       assert.equal(await store.getCredential('urn:uuid:x'), undefined)
     })
+
+    it('pages the inventory by text, kind, owner, segment, status, risk and visibility, with the total', async () => {
+      const dids = ['did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp', 'did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG', 'did:key:z6MknGc3ocHs3zdPiJbnaaqDi58NGb4pk1Sp9WxWufuXSdxf']
+      await store.registerAgent({ ...agent, did: dids[0]!, name: 'ops-bot', kind: 'service', owner: 'ops', segment: 'infra', createdAt: T + 1 }, { actor: 'test', action: 'agent.register', details: {} })
+      await store.registerAgent({ ...agent, did: dids[1]!, name: 'Sales-Helper', owner: 'sales-team', createdAt: T + 2 }, { actor: 'test', action: 'agent.register', details: {} })
+      await store.registerAgent({ ...agent, did: dids[2]!, name: 'old-bot', owner: 'ops', createdAt: T + 3 }, { actor: 'test', action: 'agent.register', details: {} })
+      await store.retireAgent(dids[2]!, () => ({ actor: 'test', action: 'agent.retire', details: {} }))
+      await store.issueCredential({ ...draft('urn:uuid:risky'), risk: 'high' }, async () => 'jwt', () => audit)
+      const names = async (filter: Parameters<IssuerStore['pageAgents']>[0], limit = 50, offset = 0) => {
+        const page = await store.pageAgents(filter, limit, offset)
+        return [page.agents.map((a) => a.name), page.total]
+      }
+      assert.deepEqual(await names({}, 2, 1), [['ops-bot', 'Sales-Helper'], 4])
+      assert.deepEqual(await names({ text: 'sales' }), [['Sales-Helper'], 1])
+      assert.deepEqual(await names({ text: dids[0]!.slice(20, 30) }), [['ops-bot'], 1])
+      assert.deepEqual(await names({ kind: 'service' }), [['ops-bot'], 1])
+      assert.deepEqual(await names({ owner: 'ops', status: 'active' }), [['ops-bot'], 1])
+      assert.deepEqual(await names({ status: 'retired' }), [['old-bot'], 1])
+      assert.deepEqual(await names({ segment: 'infra' }), [['ops-bot'], 1])
+      assert.deepEqual(await names({ risk: 'high' }), [['report-bot'], 1])
+      assert.deepEqual(await names({ visibleTo: ['sales-team'] }), [['report-bot', 'Sales-Helper'], 2])
+      // Filter values are data, never SQL.
+      assert.deepEqual(await names({ text: "' OR 1=1 --", owner: "x' OR '1'='1" }), [[], 0])
+      await store.setSuspended({ agent: AGENT }, true, () => audit)
+      assert.deepEqual(await names({ status: 'suspended' }), [['report-bot'], 1])
+    })
+
+    it('lists policy versions newest first, pages alerts by severity and subject, and searches the audit log newest first', async () => {
+      await store.putPolicy('{"v":1}', 'alice', () => audit)
+      await store.putPolicy('{"v":2}', 'bob', () => audit)
+      const policies = await store.listPolicies(1, 0)
+      assert.deepEqual([policies.versions.map((v) => [v.version, v.createdBy]), policies.total], [[[2, 'bob']], 2])
+      const added = await store.addAlerts([
+        { at: T, kind: 'a', severity: 'high', subject: AGENT, details: {} },
+        { at: T, kind: 'b', severity: 'low', subject: AGENT, details: {} },
+        { at: T, kind: 'c', severity: 'high', details: {} },
+      ])
+      const high = await store.pageAlerts({ severity: 'high' }, 1, 0)
+      assert.deepEqual([high.alerts.map((a) => a.kind), high.total], [['c'], 2])
+      assert.equal((await store.pageAlerts({ subject: AGENT }, 10, 0)).total, 2)
+      assert.deepEqual(await store.getAlert(added[0]!.id), added[0])
+      assert.equal(await store.getAlert(999_999), undefined)
+      const all = await store.readAudit()
+      const newest = await store.searchAudit({}, 2)
+      assert.deepEqual([newest.entries.map((e) => e.seq), newest.last], [[all.length, all.length - 1], all.length])
+      const older = await store.searchAudit({ before: all.length - 1 }, 1)
+      assert.deepEqual(older.entries.map((e) => e.seq), [all.length - 2])
+      assert.ok((await store.searchAudit({ action: 'agent.' }, 50)).entries.every((e) => e.action.startsWith('agent.')))
+      assert.deepEqual((await store.searchAudit({ action: '%' }, 50)).entries, [], 'a prefix, not a pattern')
+      assert.ok((await store.searchAudit({ target: AGENT }, 50)).entries.every((e) => e.target === AGENT))
+    })
   })
 }

@@ -377,6 +377,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
         reserved = vp.replayKey
         const credentials = vp.credentialJwts.map(checkCredentialCached)
+        // Each format by its own rules, never mixed: VC 2.0 credentials in a 2.0 presentation.
+        for (const c of credentials) if (c.format !== vp.format) throw agentIdError('ERR_TYPE_CONFUSION', `a ${vp.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} presentation carries a ${c.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} credential`)
         const chains = resolveChains(credentials, vp.holder, maxChainLength)
         let statusChecked = true
         for (const chain of chains) statusChecked = (await checkChain(chain, nowMs)) && statusChecked

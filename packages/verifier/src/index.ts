@@ -23,6 +23,8 @@ export { MAX_PRESENTATION_LIFETIME } from './presentation/verify-presentation.js
 export { presentationNonce } from './presentation/presentation-nonce.js'
 export type { StatusOutcome, StatusSource } from './status/status-source.js'
 export { decodeJwt, jwtSignatureValid } from './jws/decode-jwt.js'
+export { VC_JWT_TYPE, VP_JWT_TYPE } from './jws/verify-jwt.js'
+export type { VcFormat } from './jws/verify-jwt.js'
 export type { DecodedJwt, JwtHeader, JwtLimits } from './jws/decode-jwt.js'
 export { resolveDidKey, resolveKeyId, verifyEd25519 } from './crypto/ed25519.js'
 export type { ResolvedKey } from './crypto/ed25519.js'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { agentIdError, encodeBase64url, isAgentIdError, type AgentIdError } from '@agentid/core'
-import { decodeJwt, jwtSignatureValid, resolveDidKey } from '@agentid/verifier'
+import { checkCredentialJwt } from '@agentid/verifier'
 import { signCompact, type AgentKey } from '../key/agent-key.js'
 import { createDpopProof, createJwtBearerAssertion } from '../oauth/dpop.js'
 
@@ -9,7 +9,6 @@ export const KEY_PROOF_TYPE = 'openid4vci-proof+jwt'
 const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 const CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
-const CREDENTIAL_LIMITS = { maxLength: 64 * 1024, maxDepth: 12 }
 
 /** An OpenID4VCI `jwt` key proof (Appendix F.1): the agent's key over the issuer's `c_nonce`. */
 export function createKeyProof(key: AgentKey, options: { readonly audience: string; readonly nonce: string; readonly iat?: number }): string {
@@ -34,7 +33,7 @@ export interface CredentialKeeperOptions {
   readonly key: AgentKey
   /** The credential issuer (the agentid issuer's public URL). Only it is ever sent a proof or an assertion. */
   readonly issuer: string
-  /** The issuer's DID: every credential received must be signed by it (default: what the issuer's metadata says). */
+  /** The issuer's DID: every credential received must be signed by it (default: what the issuer's metadata says; pin it). */
   readonly issuerDid?: string
   readonly fetch?: typeof fetch
   /** Clock in milliseconds (default Date.now). */
@@ -87,7 +86,12 @@ interface Discovery {
 export function createCredentialKeeper(options: CredentialKeeperOptions): CredentialKeeper {
   const { key } = options
   const issuer = options.issuer.replace(/\/$/, '')
-  const http = options.fetch ?? fetch
+  const base = options.fetch ?? fetch
+  // Never followed elsewhere: a redirect would carry assertions and proofs to another origin.
+  const http: typeof fetch = (input, init) => base(input, { ...init, redirect: 'error' })
+  const url = new URL(issuer)
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw agentIdError('ERR_USAGE', `the issuer must be https (plain http only on loopback): ${issuer}`)
   const now = options.now ?? Date.now
   const random = options.random ?? Math.random
   const [from, to] = options.renewBetween ?? [0.6, 0.8]
@@ -137,7 +141,9 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
       if (!response.ok) throw refusal(body, response.status)
       const details = Array.isArray(body.authorization_details) ? body.authorization_details as Array<Record<string, unknown>> : []
       const identifiers = details.flatMap((detail) => (Array.isArray(detail.credential_identifiers) ? detail.credential_identifiers.filter((i): i is string => typeof i === 'string') : []))
-      return { token: String(body.access_token), identifiers }
+      // Nothing named is not "nothing held": what is held stays until it expires.
+      if (identifiers.length === 0 || typeof body.access_token !== 'string') throw agentIdError('ERR_SERVICE_UNREACHABLE', 'the token response names no credential')
+      return { token: body.access_token, identifiers }
     }
   }
 
@@ -156,18 +162,15 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
     return accept(body.credentials?.[0]?.credential, d.issuerDid)
   }
 
-  // A credential is held only when the issuer signed it, for this agent.
+  // A credential is held only when the issuer signed it, for this agent (either format).
   function accept(jwt: unknown, issuerDid: string): HeldCredential {
-    const decoded = decodeJwt(jwt, CREDENTIAL_LIMITS, 'credential')
-    const p = decoded.payload
-    if (p.iss !== issuerDid || !jwtSignatureValid(decoded, resolveDidKey(issuerDid))) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', 'the credential received is not signed by the issuer')
-    if (p.sub !== key.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'the credential received is not for this agent')
-    if (typeof p.jti !== 'string' || !Number.isSafeInteger(p.nbf) || !Number.isSafeInteger(p.exp)) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'the credential received has no id, nbf or exp')
-    const notBefore = p.nbf as number
-    const expires = p.exp as number
-    const life = (expires - notBefore) * 1000
+    const c = checkCredentialJwt(jwt)
+    if (c.issuer !== issuerDid) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', 'the credential received is not signed by the issuer')
+    if (c.subject !== key.did) throw agentIdError('ERR_VP_HOLDER_BINDING', 'the credential received is not for this agent')
+    const notBefore = c.notBefore ?? Math.floor(now() / 1000)
+    const life = (c.expires - notBefore) * 1000
     const renewAt = notBefore * 1000 + Math.floor(life * (from + (to - from) * random()))
-    return { id: p.jti, jwt: decoded.token, notBefore, expires, renewAt }
+    return { id: c.id, jwt: c.jwt, notBefore, expires: c.expires, renewAt }
   }
 
   function keep(credentials: readonly HeldCredential[], replaceAll: boolean): HeldCredential[] {
@@ -190,7 +193,8 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
       if (typeof code !== 'string') throw agentIdError('ERR_OFFER_INVALID', 'the offer has no pre-authorized code')
       if (grant?.tx_code !== undefined && redeem.txCode === undefined) throw agentIdError('ERR_TX_CODE', 'this offer needs its transaction code')
       const d = await discover()
-      const { token: accessToken, identifiers } = await token(d, { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': code, ...(redeem.txCode !== undefined ? { tx_code: redeem.txCode } : {}) })
+      // With client_id: the key proofs name the agent as `iss` (OpenID4VCI, F.1).
+      const { token: accessToken, identifiers } = await token(d, { grant_type: PRE_AUTHORIZED_GRANT, 'pre-authorized_code': code, client_id: key.did, ...(redeem.txCode !== undefined ? { tx_code: redeem.txCode } : {}) })
       const received: HeldCredential[] = []
       for (const id of identifiers) received.push(await fetchCredential(d, accessToken, id))
       return keep(received, false)

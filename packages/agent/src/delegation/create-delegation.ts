@@ -4,6 +4,7 @@ import {
   agentIdError,
   attenuationViolation,
   CREDENTIALS_CONTEXT_V1,
+  CREDENTIALS_CONTEXT_V2,
   DELEGATION_CREDENTIAL_TYPE,
   delegationSubjectToJson,
   MAX_DELEGATION_DEPTH,
@@ -11,8 +12,8 @@ import {
   parseEntitlements,
   parseTaskId,
 } from '@agentid/core'
-import { checkAnyCredentialJwt } from '@agentid/verifier'
-import { signJwt, type AgentKey } from '../key/agent-key.js'
+import { checkAnyCredentialJwt, VC_JWT_TYPE } from '@agentid/verifier'
+import { signJwt, signTyped, type AgentKey } from '../key/agent-key.js'
 
 /** Options of {@link createDelegation}. */
 export interface DelegationOptions {
@@ -77,10 +78,23 @@ export function createDelegation(options: DelegationOptions): string {
     depth,
     ...(options.task !== undefined ? { task: { id: parseTaskId(options.task, 'task') } } : {}),
   }
+  const id = options.id ?? `urn:uuid:${randomUUID()}`
+  // In its parent's format: a VC 2.0 credential delegates as VC 2.0 (a chain is one format).
+  if (parent.format === 'vc2.0') {
+    return signTyped(options.key, VC_JWT_TYPE, {
+      '@context': [CREDENTIALS_CONTEXT_V2, AGENTID_CONTEXT_V1],
+      type: ['VerifiableCredential', DELEGATION_CREDENTIAL_TYPE],
+      id,
+      issuer: options.key.did,
+      validFrom: new Date(notBefore * 1000).toISOString(),
+      validUntil: new Date(expires * 1000).toISOString(),
+      credentialSubject: delegationSubjectToJson(to, subject),
+    })
+  }
   return signJwt(options.key, {
     iss: options.key.did,
     sub: to,
-    jti: options.id ?? `urn:uuid:${randomUUID()}`,
+    jti: id,
     nbf: notBefore,
     exp: expires,
     vc: {

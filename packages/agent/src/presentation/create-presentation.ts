@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { agentIdError, CREDENTIALS_CONTEXT_V1, parseDidKey } from '@agentid/core'
-import { MAX_PRESENTATION_LIFETIME } from '@agentid/verifier'
-import { signJwt, type AgentKey } from '../key/agent-key.js'
+import { agentIdError, CREDENTIALS_CONTEXT_V1, CREDENTIALS_CONTEXT_V2, parseDidKey } from '@agentid/core'
+import { MAX_PRESENTATION_LIFETIME, VC_JWT_TYPE, VP_JWT_TYPE } from '@agentid/verifier'
+import { signJwt, signTyped, type AgentKey } from '../key/agent-key.js'
 
 /** Options of {@link createPresentation}. */
 export interface PresentationOptions {
@@ -21,8 +21,11 @@ export interface PresentationOptions {
 }
 
 /**
- * Makes the VP-JWT of DESIGN.md ("Presentation"): `iss` = holder, `aud` = the verifier,
- * `nonce` = its challenge, `iat`/`nbf`, `exp` at most 5 minutes later, `jti`.
+ * Makes the presentation of DESIGN.md ("Presentation"): `aud` = the verifier, `nonce` = its
+ * challenge, `iat`/`nbf`, `exp` at most 5 minutes later, in the format of the credentials it
+ * carries (docs/formats.md): a VC 1.1 VP-JWT (`iss` = holder, the credentials in `vp`) for VC 1.1
+ * credentials, a VC 2.0 `vp+jwt` (the payload is the presentation, `holder` signs it, each
+ * credential an EnvelopedVerifiableCredential) for VC 2.0 ones. Never both in one presentation.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*
  */
 export function createPresentation(options: PresentationOptions): string {
@@ -35,19 +38,39 @@ export function createPresentation(options: PresentationOptions): string {
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_PRESENTATION_LIFETIME) {
     throw agentIdError('ERR_INPUT_INVALID', `presentation ttl must be 1 to ${MAX_PRESENTATION_LIFETIME} seconds`)
   }
+  const secured = options.credentials.map(isSecured)
+  if (secured.some((s) => s !== secured[0])) throw agentIdError('ERR_INPUT_INVALID', 'a presentation carries VC 1.1 or VC 2.0 credentials, not both: present them separately')
   const iat = Math.floor((options.now ?? Date.now)() / 1000)
+  const id = options.id ?? `urn:uuid:${randomUUID()}`
+  const claims = { aud: audience, nonce: options.challenge, iat, nbf: iat, exp: iat + ttl }
+  if (secured[0]) {
+    return signTyped(options.key, VP_JWT_TYPE, {
+      '@context': [CREDENTIALS_CONTEXT_V2],
+      type: ['VerifiablePresentation'],
+      id,
+      holder: options.key.did,
+      verifiableCredential: options.credentials.map((jwt) => ({ '@context': CREDENTIALS_CONTEXT_V2, type: 'EnvelopedVerifiableCredential', id: `data:application/${VC_JWT_TYPE},${jwt}` })),
+      ...claims,
+    })
+  }
   return signJwt(options.key, {
     iss: options.key.did,
-    aud: audience,
-    nonce: options.challenge,
-    iat,
-    nbf: iat,
-    exp: iat + ttl,
-    jti: options.id ?? `urn:uuid:${randomUUID()}`,
+    ...claims,
+    jti: id,
     vp: {
       '@context': [CREDENTIALS_CONTEXT_V1],
       type: ['VerifiablePresentation'],
       verifiableCredential: [...options.credentials],
     },
   })
+}
+
+// Whether a credential declares VC 2.0 securing (`typ` vc+jwt); the verifier checks the rest,
+// and refuses whatever is not a credential.
+function isSecured(jwt: string): boolean {
+  try {
+    return (JSON.parse(Buffer.from(String(jwt).split('.')[0]!, 'base64url').toString('utf8')) as { typ?: unknown }).typ === VC_JWT_TYPE
+  } catch {
+    return false
+  }
 }

@@ -1,17 +1,18 @@
 import type { Command } from 'commander'
 import { createCredentialKeeper, loadAgentKey, type CredentialKeeper, type HeldCredential } from '@agentid/agent'
-import { agentIdError } from '@agentid/core'
+import { agentIdError, parseDidKey } from '@agentid/core'
 import { rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { CommandContext } from '../context.js'
 
-interface KeeperOptions { key: string; issuer?: string; out?: string }
+interface KeeperOptions { key: string; issuer?: string; issuerDid?: string; out?: string }
 
 async function keeperFor(ctx: CommandContext, opts: KeeperOptions, watch?: { onError: (message: string) => void; onCredential: (c: HeldCredential) => void }): Promise<CredentialKeeper> {
   const issuer = opts.issuer ?? ctx.url()
   if (issuer === undefined) throw agentIdError('ERR_USAGE', 'give the issuer service: --issuer <url> (or AGENTID_URL)')
   const key = await loadAgentKey(resolve(ctx.io.cwd, opts.key))
-  return createCredentialKeeper({ key, issuer, ...(watch ? { onError: (e) => watch.onError(`${e.code}: ${e.message}`), onCredential: watch.onCredential } : {}) })
+  const issuerDid = opts.issuerDid !== undefined ? parseDidKey(opts.issuerDid).did : undefined
+  return createCredentialKeeper({ key, issuer, ...(issuerDid ? { issuerDid } : {}), ...(watch ? { onError: (e) => watch.onError(`${e.code}: ${e.message}`), onCredential: watch.onCredential } : {}) })
 }
 
 // The credentials held now, one JWT per line, replacing the file at once (never half written).
@@ -30,7 +31,8 @@ function heldView(c: HeldCredential): Record<string, unknown> {
 function keeperOptions(command: Command): Command {
   return command
     .requiredOption('--key <file>', "the agent's key file (agentid agent keygen): proofs and requests are signed with it")
-    .option('--issuer <url>', 'the issuer service (default AGENTID_URL or the config file\'s url)')
+    .option('--issuer <url>', 'the issuer service, https (plain http only on loopback; default AGENTID_URL or the config file\'s url)')
+    .option('--issuer-did <did>', "the issuer's DID: every credential received must be signed by it (recommended; default: what the service's metadata says)")
     .option('--out <file>', 'write the credentials held (VC-JWT, one per line) here, mode 0600, replaced at once on each renewal')
 }
 

@@ -31,7 +31,7 @@ function accessRequest(did: string, opts: AccessOptions & { resource: string[]; 
 }
 
 function credentialFormat(value: string): string {
-  if (value !== 'vc-jwt' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', '--format must be vc-jwt or sd-jwt')
+  if (value !== 'vc' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', '--format must be vc or sd-jwt')
   return value
 }
 
@@ -41,7 +41,7 @@ function accessOptions(command: Command, defaultTtl: string): Command {
     .option('--justification <text>', 'why the access is needed (kept with the request and in the audit log)')
     .option('--renewable-for <duration>', 'the approved window: the agent renews its credential itself (OpenID4VCI, "agentid agent renew") until then, each renewal living --ttl (docs/issuance.md)')
     .option('--out <file>', 'write the credential here instead of stdout (when it is issued at once)')
-    .option('--format <format>', 'vc-jwt, or sd-jwt: an SD-JWT VC whose entitlements the agent discloses one by one (docs/formats.md); kept when issued at once')
+    .option('--format <format>', 'vc (the issuer\'s VC format), or sd-jwt: an SD-JWT VC whose entitlements the agent discloses one by one (docs/formats.md); kept when issued at once')
 }
 
 /**

@@ -86,9 +86,10 @@ function refused(error: unknown, trustChecked: boolean): Verdict {
   return { ok: false, code: e.code, message: e.message, trustChecked, statusChecked: false }
 }
 
+// The document's types: in the `vc` or `vp` claim (VC 1.1), or the payload itself (VC 2.0).
 function typesOf(payload: Record<string, unknown>): string[] {
-  const vc = payload.vc as { type?: unknown } | undefined
-  const type = vc?.type
+  const document = (payload.vc ?? payload.vp ?? payload) as { type?: unknown }
+  const type = document.type
   return (Array.isArray(type) ? type : [type]).filter((t): t is string => typeof t === 'string')
 }
 
@@ -134,7 +135,7 @@ async function inspect(jwts: readonly string[], trust: readonly string[] | undef
   const linkErrors: unknown[] = []
   for (const d of decoded) {
     const types = typesOf(d.payload)
-    if (d.payload.vp !== undefined) {
+    if (types.includes('VerifiablePresentation')) {
       items.push(await presentationItem(d.token, d.payload))
     } else if (types.includes('BitstringStatusListCredential')) {
       try {
@@ -143,7 +144,7 @@ async function inspect(jwts: readonly string[], trust: readonly string[] | undef
         const expired = list.expires !== undefined && Date.now() / 1000 >= list.expires + TOLERANCE
         const untrusted = trust !== undefined && !trust.includes(list.issuer)
         items.push({
-          kind: 'status-list', url: list.url, issuer: list.issuer, purpose: list.purpose, entries: list.bits.length * 8, set, issuedAt: iso(list.issuedAt)!,
+          kind: 'status-list', url: list.url, issuer: list.issuer, purpose: list.purposes.join(', '), entries: list.bits.length * 8, set, issuedAt: iso(list.issuedAt)!,
           ...(list.expires !== undefined ? { expires: iso(list.expires)! } : {}),
           verdict: untrusted ? { ok: false, code: 'ERR_VC_ISSUER_UNTRUSTED', message: `status list is signed by ${list.issuer}, which --trust does not name`, trustChecked, statusChecked: false }
             : expired ? { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message: 'status list has expired', trustChecked, statusChecked: false }
@@ -217,8 +218,11 @@ async function inspect(jwts: readonly string[], trust: readonly string[] | undef
 
   // A presentation, checked for the audience and challenge it names itself.
   async function presentationItem(jwt: string, payload: Record<string, unknown>): Promise<Item> {
-    const vp = payload.vp as { verifiableCredential?: unknown } | undefined
-    const inner = Array.isArray(vp?.verifiableCredential) ? vp.verifiableCredential.filter((c): c is string => typeof c === 'string') : []
+    const vp = (payload.vp ?? payload) as { verifiableCredential?: unknown }
+    // VC 1.1 carries JWT strings; VC 2.0 EnvelopedVerifiableCredentials with data: URLs.
+    const inner = (Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : [])
+      .map((c: unknown) => (typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id.replace(/^data:application\/vc\+jwt,/, '') : c))
+      .filter((c): c is string => typeof c === 'string')
     const credentials: CheckedCredential[] = []
     for (const c of inner) {
       try {
@@ -239,7 +243,8 @@ async function inspect(jwts: readonly string[], trust: readonly string[] | undef
     }
     return {
       kind: 'presentation',
-      ...(typeof payload.iss === 'string' ? { holder: payload.iss } : {}),
+      // VC 1.1: the signer is `iss`; VC 2.0: the presentation's `holder`.
+      ...(typeof (payload.iss ?? payload.holder) === 'string' ? { holder: (payload.iss ?? payload.holder) as string } : {}),
       audience: payload.aud, challenge: payload.nonce,
       ...(typeof payload.iat === 'number' ? { issuedAt: iso(payload.iat)! } : {}), ...(typeof payload.exp === 'number' ? { expires: iso(payload.exp)! } : {}),
       credentials: credentials.map(credentialJson),

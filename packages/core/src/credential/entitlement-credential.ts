@@ -4,7 +4,17 @@ import { entitlementToJson, parseEntitlements, type Entitlement } from '../entit
 
 /** JSON-LD context of the W3C VC Data Model 1.1. */
 export const CREDENTIALS_CONTEXT_V1 = 'https://www.w3.org/2018/credentials/v1'
-/** JSON-LD context of agentid terms; the file ships in `@agentid/core/contexts/agentid-v1.jsonld`. */
+/**
+ * JSON-LD context of the Bitstring Status List terms for VC 1.1 documents (Bitstring Status List
+ * v1.0, section 5.2); VC 2.0's own context has them.
+ */
+export const CREDENTIALS_STATUS_CONTEXT_V1 = 'https://www.w3.org/ns/credentials/status/v1'
+/** JSON-LD context of the W3C VC Data Model 2.0 (it defines the Bitstring Status List terms too). */
+export const CREDENTIALS_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2'
+/**
+ * JSON-LD context of agentid terms. Every context agentid names ships as a file in
+ * `@agentid/core/contexts/` (README there): nothing is ever fetched.
+ */
 export const AGENTID_CONTEXT_V1 = 'https://w3id.org/agentid/v1'
 /** `type` of an entitlement credential. */
 export const ENTITLEMENT_CREDENTIAL_TYPE = 'AgentEntitlementCredential'

@@ -97,6 +97,7 @@ const CLASS_OF: { readonly [C in ErrorCode]: typeof AgentIdError } = {
   ERR_CONFLICT: GovernanceError,
   ERR_UNAUTHORIZED: GovernanceError,
   ERR_FORBIDDEN: GovernanceError,
+  ERR_CSRF: GovernanceError,
   ERR_RATE_LIMITED: GovernanceError,
   ERR_STORE: StoreError,
   ERR_KEK_MISMATCH: StoreError,

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   ERR_CONFLICT: { status: 409, exit: 1, summary: 'record already exists or state forbids the change' },
   ERR_UNAUTHORIZED: { status: 401, exit: 1, summary: 'authentication required' },
   ERR_FORBIDDEN: { status: 403, exit: 1, summary: 'principal lacks the role for this' },
+  ERR_CSRF: { status: 403, exit: 1, summary: 'a state change with a console session cookie lacks its CSRF token or comes from another origin' },
   ERR_RATE_LIMITED: { status: 429, exit: 1, summary: 'too many requests; retry after the time given' },
   ERR_STORE: { status: 500, exit: 1, summary: 'storage failed; nothing was changed' },
   ERR_KEK_MISMATCH: { status: 500, exit: 1, summary: "the key-encryption key does not open the issuer's keys (wrong key, or the sealed key was altered)" },

@@ -19,29 +19,35 @@ export function renewalDue(record: CredentialRecord, nowSeconds: number): boolea
 }
 
 /**
- * Why the newest credential of a grant may not be renewed now, or undefined when it may: the grant
- * must still stand (not revoked or suspended, its agent active, inside its approved window), and
- * the policy in force must still allow it as it was granted (`needs`: the approver roles and the
- * longest lifetime it asks for these entitlements now).
+ * Why the newest credential of a grant may not be renewed now, or when the renewal must end: the
+ * grant must still stand (not revoked or suspended, its agent active, inside its approved window),
+ * and the policy in force must still allow it as it was granted (`needs`: the approver roles it
+ * asks for these entitlements now, and the longest they may last, counted from the grant's start:
+ * a tightened limit shortens a window already approved). `sameParty` says whether an approver is
+ * now of the subject's party (an agent moved to them since): such an approval no longer counts.
  */
-export function renewalRefusal(
+export function renewalEnd(
   record: CredentialRecord,
   agent: AgentRecord | undefined,
   nowSeconds: number,
+  grant: { readonly start: number; readonly sameParty: (approver: string) => boolean },
   needs: { readonly chain: readonly string[]; readonly maxTtlSeconds: number },
-): AgentIdError | undefined {
-  if (record.status === 'revoked') return agentIdError('ERR_VC_REVOKED', `credential ${record.id} is revoked`)
-  if (record.status === 'suspended') return agentIdError('ERR_VC_SUSPENDED', `credential ${record.id} is suspended`)
-  if (!agent || agent.status !== 'active') return agentIdError('ERR_FORBIDDEN', `agent ${record.subject} is retired`)
-  if (agent.suspendedAt !== undefined) return agentIdError('ERR_VC_SUSPENDED', `agent ${record.subject} is suspended`)
-  if (record.renewUntil === undefined) return agentIdError('ERR_NOT_RENEWABLE', `credential ${record.id} was granted without a renewal window; ask for access again`)
-  if (record.renewUntil <= nowSeconds) return agentIdError('ERR_NOT_RENEWABLE', `the approved window of credential ${record.id} ended at ${new Date(record.renewUntil * 1000).toISOString()}; ask for access again`)
-  const lifetime = record.expires - record.notBefore
-  if (lifetime > needs.maxTtlSeconds) return agentIdError('ERR_NOT_RENEWABLE', `the policy in force allows these entitlements for ${needs.maxTtlSeconds}s, less than this credential's ${lifetime}s; ask for access again`)
+): { readonly ends: number } | { readonly refusal: AgentIdError } {
+  const refuse = (code: ErrorCode, message: string) => ({ refusal: agentIdError(code, message) })
+  if (record.status === 'revoked') return refuse('ERR_VC_REVOKED', `credential ${record.id} is revoked`)
+  if (record.status === 'suspended') return refuse('ERR_VC_SUSPENDED', `credential ${record.id} is suspended`)
+  if (!agent || agent.status !== 'active') return refuse('ERR_FORBIDDEN', `agent ${record.subject} is retired`)
+  if (agent.suspendedAt !== undefined) return refuse('ERR_VC_SUSPENDED', `agent ${record.subject} is suspended`)
+  if (record.renewUntil === undefined) return refuse('ERR_NOT_RENEWABLE', `credential ${record.id} was granted without a renewal window; ask for access again`)
+  const ends = Math.min(record.renewUntil, grant.start + needs.maxTtlSeconds)
+  if (record.renewUntil <= nowSeconds) return refuse('ERR_NOT_RENEWABLE', `the approved window of credential ${record.id} ended at ${new Date(record.renewUntil * 1000).toISOString()}; ask for access again`)
+  if (ends <= nowSeconds) return refuse('ERR_NOT_RENEWABLE', `the policy in force allows these entitlements for ${needs.maxTtlSeconds}s from the grant's start; ask for access again`)
   if (!approvedFor(needs.chain, record.approvals ?? [])) {
-    return agentIdError('ERR_APPROVAL_REQUIRED', `the policy in force requires approval by ${needs.chain.join(' then ')} for these entitlements, more than this grant had; ask for access again`)
+    return refuse('ERR_APPROVAL_REQUIRED', `the policy in force requires approval by ${needs.chain.join(' then ')} for these entitlements, more than this grant had; ask for access again`)
   }
-  return undefined
+  const tainted = (record.approvals ?? []).find((a) => grant.sameParty(a.approver))
+  if (tainted) return refuse('ERR_APPROVAL_REQUIRED', `the approval of ${tainted.approver} no longer counts: they are of the subject's party now; ask for access again`)
+  return { ends }
 }
 
 // The approvals the grant carries cover the chain the policy asks for now, level by level.

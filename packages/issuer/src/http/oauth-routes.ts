@@ -44,8 +44,10 @@ const MAX_REFUSERS = 10_000
  * rate limits and drain apply as on every route.
  */
 export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents: AgentAuthenticator, options: OAuthRouteOptions): AuthorizationServer {
-  const credentials = new CredentialIssuer(issuer, options.now ? { now: options.now } : {})
-  const server = new AuthorizationServer(issuer, agents, credentials, options)
+  // The credential endpoint asks for the authorization server's DPoP nonces when it does.
+  let server: AuthorizationServer | undefined
+  const credentials = new CredentialIssuer(issuer, { ...(options.now ? { now: options.now } : {}), dpopNonce: () => server?.dpopNonceCheck })
+  server = new AuthorizationServer(issuer, agents, credentials, options)
   const refusals = new Map<string, { last: number; suppressed: number }>()
   const now = options.now ?? (() => issuer.now())
 
@@ -73,13 +75,19 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
       }
     })
     scope.setErrorHandler(async (error, request, reply) => {
-      if (error instanceof CredentialRequestError) {
-        if (error.status === 401) void reply.header('www-authenticate', `DPoP error="${error.error === 'invalid_dpop_proof' ? 'invalid_dpop_proof' : 'invalid_token'}", algs="EdDSA"`)
-        return reply.status(error.status).header('cache-control', 'no-store').send({ error: error.error, error_description: error.description })
+      // The credential endpoint answers OpenID4VCI errors, a body it cannot read included.
+      const refused = error instanceof CredentialRequestError ? error
+        : request.routeOptions.url === OID4VCI_PATHS.credential ? new CredentialRequestError('invalid_credential_request', agentIdError('ERR_INPUT_INVALID', 'send the credential request as application/json'))
+          : undefined
+      if (refused) {
+        const nonce = server!.dpopNonce()
+        if (nonce !== undefined) void reply.header('dpop-nonce', nonce)
+        if (refused.status === 401) void reply.header('www-authenticate', `DPoP error="${refused.error === 'invalid_dpop_proof' || refused.error === 'use_dpop_nonce' ? refused.error : 'invalid_token'}", algs="EdDSA"`)
+        return reply.status(refused.status).header('cache-control', 'no-store').send({ error: refused.error, error_description: refused.description })
       }
       const e = asOAuthError(formError(error))
       if (e.status >= 500) options.log(`agentid serve: ${request.method} ${request.url}: ${(error as Error).stack ?? String(error)}`)
-      const nonce = server.dpopNonce()
+      const nonce = server!.dpopNonce()
       if (nonce !== undefined) void reply.header('dpop-nonce', nonce)
       // Introspection takes a principal's bearer token; the token endpoint, DPoP proofs.
       if (e.status === 401) void reply.header('www-authenticate', request.routeOptions.url === OAUTH_PATHS.introspection ? `Bearer realm="agentid", error="${e.error}"` : `DPoP error="${e.error}", algs="EdDSA"`)
@@ -142,7 +150,7 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
       return reply.header('cache-control', 'no-store').send(await server.introspect(subject))
     })
   })
-  return server
+  return server!
 }
 
 // The credential a refused request named, for the audit entry (the caller's text, bounded).

@@ -36,7 +36,7 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
       summary: route.summary,
       tags: [route.tag],
       // `{}`: no credentials at all, for a loopback client where the service allows it.
-      security: route.access === 'public' ? [] : [{ bearer: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : []), ...(route.loopbackWithoutToken ? [{}] : [])],
+      security: route.access === 'public' ? [] : [{ bearer: [] }, { consoleSession: [] }, ...(route.access !== 'any' && route.access.includes('agent') ? [{ agentPresentation: [] }] : []), ...(route.loopbackWithoutToken ? [{}] : [])],
       'x-agentid-access': route.access,
       parameters: parameters(route),
       ...(route.body ? { requestBody: { required: false, content: { [route.consumes ?? 'application/json']: { schema: route.body } } } } : {}),
@@ -54,6 +54,7 @@ export function openApiDocument(routes: readonly RouteDoc[], version: string): R
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'a principal token (aid_...), stored by the issuer only as a hash' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'agentid_console', description: 'the web console\'s session (POST /console/session); a state change with it also needs X-CSRF-Token (docs/console.md)' },
         agentPresentation: { type: 'http', scheme: 'VP', description: "an agent's VP-JWT addressed to the issuer DID over a challenge from GET /challenge, holding a live credential of this issuer" },
       },
     },

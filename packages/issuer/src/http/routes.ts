@@ -205,8 +205,25 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/agents', summary: 'list agents (an agent owner sees their own)', tag: 'agents', access: READERS, success: [200],
-    handler: async ({ issuer, principal }) => ({ body: { agents: (await issuer.store.listAgents()).filter((a) => canSee(principal, a)).map(agentView) } }),
+    method: 'GET', url: '/agents', summary: 'list agents (an agent owner sees their own); with `limit` or `offset`, one page from the store, filtered by text (name or DID), kind, owner, segment, status (active, suspended, retired) and risk (of a live credential), with the total', tag: 'agents', access: READERS, success: [200],
+    query: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        q: { type: 'string', maxLength: 128 }, kind: { type: 'string', maxLength: 32 }, owner: { type: 'string', maxLength: 256 }, segment: { type: 'string', maxLength: 64 },
+        status: { enum: ['active', 'suspended', 'retired'] }, risk: { enum: ['low', 'medium', 'high', 'critical'] }, ...schema.pageQuery,
+      },
+    },
+    handler: async ({ issuer, principal, query }) => {
+      const filtered = ['q', 'kind', 'owner', 'segment', 'status', 'risk', 'limit', 'offset'].some((k) => query[k] !== undefined)
+      if (!filtered) return { body: { agents: (await issuer.store.listAgents()).filter((a) => canSee(principal, a)).map(agentView) } }
+      const { limit, offset } = schema.pageOf(query)
+      const { agents, total } = await issuer.store.pageAgents({
+        ...(query.q ? { text: query.q } : {}), ...(query.kind ? { kind: query.kind } : {}), ...(query.owner ? { owner: query.owner } : {}), ...(query.segment ? { segment: query.segment } : {}),
+        ...(query.status ? { status: query.status as 'active' | 'suspended' | 'retired' } : {}), ...(query.risk ? { risk: query.risk } : {}),
+        ...(readsInventory(principal) ? {} : { visibleTo: [principal.id, ...(principal.did ? [principal.did] : [])] }),
+      }, limit, offset)
+      return { body: { agents: agents.map(agentView), total, limit, offset } }
+    },
   },
   {
     method: 'POST', url: '/agents', summary: "enrol an agent by its did:key; a role template issues its initial credential at once (or, when the policy requires approval for it, opens the request)", tag: 'agents', access: ['admin'], body: schema.agentBody, success: [201],
@@ -330,7 +347,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', url: '/requests', summary: "ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened; an agent may ask for itself with Authorization: VP <presentation to the issuer over GET /challenge>", tag: 'requests',
     access: ['admin', 'agent-owner', 'agent'], body: schema.accessRequestBody, success: [201, 202],
     handler: async ({ issuer, principal, body }) => {
-      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string; renewableFor?: string; format?: 'vc-jwt' | 'sd-jwt' }
+      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string; renewableFor?: string; format?: 'vc' | 'sd-jwt' }
       const outcome = await issuer.requestAccess({
         ...(b.format !== undefined ? { format: b.format } : {}),
         subject: b.subject, entitlements: b.entitlements, ttlSeconds: ttl(b.ttl),
@@ -368,8 +385,18 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/reviews', summary: 'list review campaigns with their items', tag: 'reviews', access: ['admin', 'reviewer', 'auditor'], success: [200],
-    handler: async ({ issuer }) => {
+    method: 'GET', url: '/reviews', summary: 'list review campaigns with their items; with `limit` or `offset`, one page of campaigns (newest first) with their progress instead of their items (GET /reviews/{id}/items pages those)', tag: 'reviews', access: ['admin', 'reviewer', 'auditor'], success: [200],
+    query: { type: 'object', additionalProperties: false, properties: schema.pageQuery },
+    handler: async ({ issuer, query }) => {
+      if (query.limit !== undefined || query.offset !== undefined) {
+        const { limit, offset } = schema.pageOf(query)
+        const campaigns = (await issuer.store.listReviews()).reverse()
+        const reviews = await Promise.all(campaigns.slice(offset, offset + limit).map(async (c) => {
+          const { items: _items, ...view } = campaignView(c, [])
+          return { ...view, progress: schema.progress(await issuer.store.listReviewItems(c.id)) }
+        }))
+        return { body: { reviews, total: campaigns.length, limit, offset } }
+      }
       const items = await issuer.store.listReviewItems()
       return { body: { reviews: (await issuer.store.listReviews()).map((c) => campaignView(c, items.filter((i) => i.campaign === c.id))) } }
     },
@@ -409,8 +436,18 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray)', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
-    handler: async ({ issuer }) => ({ body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }),
+    method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray); with `limit` or `offset`, one page by severity and subject, with the total and each alert\'s acknowledgement', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
+    query: { type: 'object', additionalProperties: false, properties: { severity: { enum: ['low', 'medium', 'high', 'critical'] }, subject: schema.did, ...schema.pageQuery } },
+    handler: async ({ issuer, query }) => {
+      if (!['severity', 'subject', 'limit', 'offset'].some((k) => query[k] !== undefined)) return { body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }
+      const { limit, offset } = schema.pageOf(query)
+      const { alerts, total } = await issuer.store.pageAlerts({ ...(query.severity ? { severity: query.severity } : {}), ...(query.subject ? { subject: query.subject } : {}) }, limit, offset)
+      const views = await Promise.all(alerts.map(async (a) => {
+        const ack = await issuer.alertAcknowledgement(a.id)
+        return { ...alertView(a), ...(ack ? { acknowledged: ack } : {}) }
+      }))
+      return { body: { alerts: views, total, limit, offset } }
+    },
   },
   {
     method: 'GET', url: '/audit/checkpoints', summary: 'the newest 100 signed audit checkpoints (VC-JWTs: entry number, head hash, time); public, so that others can keep copies', tag: 'monitoring', access: 'public', success: [200],

@@ -1,4 +1,4 @@
-import { AGENT_KINDS } from '@agentid/core'
+import { agentIdError, AGENT_KINDS } from '@agentid/core'
 
 // JSON Schemas of the request bodies (OpenAPI 3.1 uses JSON Schema 2020-12; these keep to the
 // subset Ajv and OpenAPI read alike). They bound sizes and reject unknown fields; the engine then
@@ -46,7 +46,7 @@ export const accessRequestBody: Schema = {
     jit: { type: 'boolean' },
     justification: freeText(512),
     renewableFor: duration,
-    format: { enum: ['vc-jwt', 'sd-jwt'] },
+    format: { enum: ['vc', 'sd-jwt'] },
   },
 }
 
@@ -181,4 +181,40 @@ export const errorResponse: Schema = {
   type: 'object',
   required: ['error'],
   properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+}
+
+/** The console's sign-in: a principal's bearer token, exchanged for a session cookie. */
+export const loginBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 8, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$' } },
+}
+
+export const ackBody: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { note: freeText(512) },
+}
+
+/** The query of a paged list: `limit` 1 to 200 (default 50), `offset` from 0. */
+export const pageQuery: Schema = { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, offset: { type: 'string', pattern: '^[0-9]{1,7}$' } }
+
+/**
+ * The page a query asks for.
+ * @throws AgentIdError ERR_INPUT_INVALID for a limit out of 1..200
+ */
+export function pageOf(query: Record<string, string | undefined>): { limit: number; offset: number } {
+  const limit = query.limit === undefined ? 50 : Number(query.limit)
+  const offset = query.offset === undefined ? 0 : Number(query.offset)
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 200) throw agentIdError('ERR_INPUT_INVALID', '"limit" must be a whole number from 1 to 200')
+  if (!Number.isSafeInteger(offset) || offset < 0) throw agentIdError('ERR_INPUT_INVALID', '"offset" must be a whole number from 0')
+  return { limit, offset }
+}
+
+/** How far a review campaign is: its items, decided, certified, revoked. */
+export function progress(items: ReadonlyArray<{ decision?: string }>): { total: number; decided: number; certified: number; revoked: number } {
+  const certified = items.filter((i) => i.decision === 'certified').length
+  const revoked = items.filter((i) => i.decision === 'revoked').length
+  return { total: items.length, decided: certified + revoked, certified, revoked }
 }

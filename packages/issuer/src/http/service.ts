@@ -23,6 +23,8 @@ import { accessLogLine } from './access-log.js'
 import type { ServiceMetrics } from './metrics.js'
 import { ReadinessProbe } from './readiness.js'
 import { listeningUrl, publicUrlMismatch } from '../public-url.js'
+import { ConsoleEvents, DEFAULT_CONSOLE_DIR, changeTopic, consoleRoutes, ownOrigin } from './console-routes.js'
+import { ConsoleSessions, SESSION_COOKIE, checkCsrf, cookieValue } from './console-session.js'
 
 /** Options of {@link createService} and {@link startService}. */
 export interface ServiceOptions {
@@ -121,6 +123,11 @@ export interface ServiceOptions {
    * use `token` there. The CLI's in-process use turns them off.
    */
   readonly metrics?: MetricsAccess
+  /**
+   * The web console's built files, served at `/console` (default packages/console/dist, built by
+   * `npm run build`); `false` serves none (the routes answer 404).
+   */
+  readonly consoleDir?: string | false
 }
 
 /** Who may read `GET /metrics`: see {@link ServiceOptions.metrics}. */
@@ -176,12 +183,20 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const readiness = new ReadinessProbe(issuer, log)
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
-  const monitor = new EventMonitor(issuer, log, (alert) => void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details }), options.monitor)
+  // The web console: its sessions, and the change notices its open pages listen to.
+  const sessions = new ConsoleSessions()
+  const consoleEvents = new ConsoleEvents()
+  const monitor = new EventMonitor(issuer, log, (alert) => {
+    void webhooks.deliver('alert', { id: alert.id, kind: alert.kind, severity: alert.severity, subject: alert.subject, details: alert.details })
+    consoleEvents.publish('alerts')
+  }, options.monitor)
   const refreshMonitor = () => void monitor.refreshRetired().catch(() => undefined)
   // A changed list, whichever process changed it (the CLI retiring an agent on the same
   // database included), is also when the monitor looks again at who is retired.
   const events = new StatusEventHub(issuer, publisher, log, (event) => {
     void webhooks.deliver('status', event)
+    // A status change made by another process (the CLI) shows on open consoles too.
+    consoleEvents.publish('agents')
     refreshMonitor()
   }, options.statusEvents)
   refreshMonitor()
@@ -228,6 +243,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   if (maxConnections > 0) limitConnectionsPerAddress(app.server, maxConnections, headersTimeout)
   const principals = new WeakMap<FastifyRequest, Principal>()
   const agents = agentAuthenticator(issuer)
+  const consolePing = setInterval(() => consoleEvents.ping(), 15_000)
+  consolePing.unref()
   // Push: every committed status change is announced to subscribed verifiers at once.
   // (A retirement in this process is looked at even when it changed no list: no credentials.)
   const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => {
@@ -242,6 +259,8 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     unsubscribe()
     stopTimingIssuance()
     events.closeAll()
+    clearInterval(consolePing)
+    consoleEvents.closeAll()
   })
   // Every answer counted and logged once it is sent: its route pattern (never its path), status
   // and duration, the client's address and who it was. Event streams, which fastify no longer
@@ -254,7 +273,14 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       options.accessLog(accessLogLine({ time: new Date().toISOString(), method: request.method, route: route ?? null, status, ms: Math.round(ms * 10) / 10, client: request.ip, ...(principal !== undefined ? { principal } : {}) }))
     }
   }
-  app.addHook('onResponse', async (request, reply) => answered(request, reply.statusCode, reply.elapsedTime))
+  app.addHook('onResponse', async (request, reply) => {
+    answered(request, reply.statusCode, reply.elapsedTime)
+    // Open consoles hear that something changed (a topic, no record) and read again what they may see.
+    if (request.method !== 'GET' && reply.statusCode < 400 && !request.is404) {
+      const topic = changeTopic(request.routeOptions.url ?? '')
+      if (topic) consoleEvents.publish(topic)
+    }
+  })
   // While draining, every answer closes its connection: one that turns idle after its request is
   // answered would otherwise hold the stop for the keep-alive timeout (72 s).
   app.addHook('onSend', async (_request, reply) => {
@@ -330,9 +356,20 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     }
     const config = request.routeOptions.config as Partial<RouteConfig> | undefined
     if (header === undefined && config?.loopbackWithoutToken === true && metricsAccess === 'local' && isLoopbackAddress(request.socket.remoteAddress)) return
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+    // The console's session cookie stands for a token, checked again here on every request; a
+    // state change sent with it needs the session's CSRF token and this origin.
+    const sessionId = header === undefined ? cookieValue(request.headers.cookie, SESSION_COOKIE) : undefined
+    const session = sessionId !== undefined ? sessions.get(sessionId) : undefined
+    if (sessionId !== undefined && !session) throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended; sign in again')
+    if (session && request.method !== 'GET' && request.method !== 'HEAD') checkCsrf(session, request.headers, ownOrigin(request.headers, options.tls !== undefined))
+    const token = session ? session.token : typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined
     const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
+      if (session) {
+        sessions.close(sessionId!)
+        consoleEvents.endSession(sessionId!)
+        throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended: its principal is disabled or its token was replaced; sign in again')
+      }
       reply.header('www-authenticate', `Bearer realm="agentid"${token ? ', error="invalid_token"' : ''}`)
       throw agentIdError('ERR_UNAUTHORIZED', token ? 'the bearer token is not valid, or its principal is disabled' : 'this route needs Authorization: Bearer <token>')
     }
@@ -412,8 +449,16 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     })
   }
 
+  const consoleDir = options.consoleDir === false ? undefined : options.consoleDir ?? DEFAULT_CONSOLE_DIR
   const routes: Route[] = [
     ...ROUTES,
+    ...consoleRoutes({
+      sessions, events: consoleEvents, secureCookie: options.tls !== undefined, dir: consoleDir,
+      auditState: async () => {
+        const { audit } = (await readiness.check(closing)).checks
+        return { ok: audit.ok, ...(audit.detail !== undefined ? { detail: audit.detail } : {}) }
+      },
+    }),
     {
       method: 'POST', url: '/events', summary: "verification events from verifiers (at most 1,000 per call; a reporter principal, trusted for what it reports, not for time: dates are clamped to the issuer's clock): anomaly detection, alerts, corroborated containment", tag: 'monitoring',
       access: ['admin', 'reporter'], body: eventsBody, success: [200], bodyLimit: 1024 * 1024,

@@ -36,7 +36,8 @@ import type { Issuer } from '../issuer.js'
 import type { AgentAuthenticator } from '../http/agent-auth.js'
 import { parseResourceIndicator, type ResourceServer } from '../governance/policy.js'
 import type { CredentialRecord } from '../store/issuer-store.js'
-import { OPENID_CREDENTIAL, type CredentialGrant, type CredentialIssuer } from '../oid4vci/credential-issuer.js'
+import { oauthText } from './oauth-text.js'
+import { OPENID_CREDENTIAL, TokenRequestRefusal, type CredentialGrant, type CredentialIssuer } from '../oid4vci/credential-issuer.js'
 import { ENTITLEMENT_CONFIGURATION, PRE_AUTHORIZED_GRANT } from '../oid4vci/offers.js'
 
 /** RFC 7523 grant type. */
@@ -82,7 +83,7 @@ export class OAuthError extends Error {
   }
 
   get description(): string {
-    return `${this.reason.code}: ${this.reason.message}`
+    return oauthText(`${this.reason.code}: ${this.reason.message}`)
   }
 }
 
@@ -189,6 +190,11 @@ export class AuthorizationServer {
     return { keys: [{ kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(key.publicKey), kid: key.keyId, alg: 'EdDSA', use: 'sig' }] }
   }
 
+  /** The check of a DPoP proof's `nonce`, when nonces are required (the credential endpoint asks the same). */
+  get dpopNonceCheck(): ((nonce: string | undefined) => boolean) | undefined {
+    return this.#requireNonce ? this.#nonceOk : undefined
+  }
+
   /** The DPoP nonce to send now (`DPoP-Nonce`), when nonces are required. */
   dpopNonce(): string | undefined {
     return this.#requireNonce ? this.#nonceFor(Math.floor(this.#now() / 60_000)) : undefined
@@ -286,7 +292,11 @@ export class AuthorizationServer {
     if (resource !== undefined && resource !== this.#credentials.id) throw new OAuthError('invalid_target', agentIdError('ERR_INPUT_INVALID', `a credential token is for ${this.#credentials.id} alone`))
     let granted: CredentialGrant
     if (grant === PRE_AUTHORIZED_GRANT) {
-      granted = await oauthStepAsync('invalid_grant', () => this.#credentials.redeem(params, proof.did))
+      // An enrolled agent that may not be issued anything now keeps its offer for later.
+      if (await this.#issuer.store.getAgent(proof.did)) await this.#assertAgentActive(proof.did)
+      granted = await oauthStepAsync('invalid_grant', () => this.#credentials.redeem(params, proof.did)).catch((error: unknown) => {
+        throw error instanceof TokenRequestRefusal ? new OAuthError(error.error, error.reason) : error
+      })
     } else {
       const agent = this.#checkAssertion(params.get('assertion'), nowSeconds)
       known.agent = agent

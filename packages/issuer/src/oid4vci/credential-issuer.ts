@@ -11,6 +11,7 @@ import {
 } from '@agentid/verifier'
 import type { Issuer } from '../issuer.js'
 import { ENTITLEMENT_CONFIGURATION, MAX_OFFER_CREDENTIALS, sha256 } from './offers.js'
+import { oauthText } from '../oauth/oauth-text.js'
 
 /** RFC 9396 `authorization_details` type of OpenID4VCI. */
 export const OPENID_CREDENTIAL = 'openid_credential'
@@ -30,7 +31,14 @@ export class CredentialRequestError extends Error {
   }
 
   get description(): string {
-    return `${this.reason.code}: ${this.reason.message}`
+    return oauthText(`${this.reason.code}: ${this.reason.message}`)
+  }
+}
+
+/** A token request refused with an OAuth error other than `invalid_grant` (the authorization server answers it as given). */
+export class TokenRequestRefusal extends Error {
+  constructor(readonly error: string, readonly reason: AgentIdError) {
+    super(`${error}: ${reason.message}`)
   }
 }
 
@@ -44,6 +52,8 @@ export interface CredentialGrant {
 export interface CredentialIssuerOptions {
   /** Clock in milliseconds (default the issuer's). */
   readonly now?: () => number
+  /** The authorization server's DPoP nonce check, when it requires nonces: the credential endpoint asks the same. */
+  readonly dpopNonce?: () => ((nonce: string | undefined) => boolean) | undefined
 }
 
 /** Wrong transaction codes (or proofs of the wrong key) that burn an offer. */
@@ -65,6 +75,7 @@ const TOKEN_LIMITS = { maxLength: 16 * 1024, maxDepth: 5 }
 export class CredentialIssuer {
   readonly #issuer: Issuer
   readonly #now: () => number
+  readonly #dpopNonce: () => ((nonce: string | undefined) => boolean) | undefined
   readonly #nonceKey = randomBytes(32)
   // Single use of nonces and DPoP proofs; in memory (replicas need a shared cache, issue 17).
   readonly #nonces = new ReplayCache(100_000)
@@ -73,6 +84,7 @@ export class CredentialIssuer {
   constructor(issuer: Issuer, options: CredentialIssuerOptions = {}) {
     this.#issuer = issuer
     this.#now = options.now ?? (() => issuer.now())
+    this.#dpopNonce = options.dpopNonce ?? (() => undefined)
   }
 
   /** The credential issuer identifier: the issuer's public URL, as the authorization server's. */
@@ -135,6 +147,12 @@ export class CredentialIssuer {
         return { agent: holder, credentials: redemption.offer.credentials }
       case 'tx-code':
         throw agentIdError('ERR_TX_CODE', `the transaction code is wrong (${MAX_OFFER_ATTEMPTS - redemption.offer!.failedAttempts - 1} attempts left)`)
+      // Section 6.3: a transaction code missing, or sent where none was asked, is a malformed
+      // request, not a guess: it counts no attempt.
+      case 'tx-code-missing':
+        throw new TokenRequestRefusal('invalid_request', agentIdError('ERR_TX_CODE', 'this offer needs its transaction code (tx_code)'))
+      case 'tx-code-unexpected':
+        throw new TokenRequestRefusal('invalid_request', agentIdError('ERR_INPUT_INVALID', 'this offer has no transaction code: send no tx_code'))
       case 'holder':
         throw agentIdError('ERR_OFFER_INVALID', 'this offer is for another agent: redeem it with the DPoP key of the agent it names')
       default:
@@ -188,10 +206,11 @@ export class CredentialIssuer {
     const known = { agent: grant.agent }
     try {
       step('invalid_dpop_proof', 401, () => {
-        const proof = checkDpopProof(dpop, { method: 'POST', url: this.credentialEndpoint, nowSeconds, accessToken: token, replay: this.#proofs })
+        const nonce = this.#dpopNonce()
+        const proof = checkDpopProof(dpop, { method: 'POST', url: this.credentialEndpoint, nowSeconds, accessToken: token, replay: this.#proofs, ...(nonce ? { nonce } : {}) })
         if (proof.jkt !== grant.jkt) throw agentIdError('ERR_DPOP_PROOF', 'the DPoP proof is not by the key the token is bound to')
       })
-      const { id, proof } = step('invalid_credential_request', 400, () => parseCredentialRequest(body))
+      const { id, proof } = step('invalid_credential_request', 400, () => parseCredentialRequest(body, grant.credentials))
       if (!grant.credentials.includes(id)) throw new CredentialRequestError('unknown_credential_identifier', agentIdError('ERR_NOT_FOUND', `${id} is not a credential_identifier of this access token`))
       step('invalid_proof', 400, () => this.#checkKeyProof(proof, grant.agent, nowSeconds))
       const current = await this.#issuer.currentCredential(id, grant.agent).catch((error: unknown) => {
@@ -239,6 +258,8 @@ export class CredentialIssuer {
   }
 
   #useNonce(nonce: unknown, nowSeconds: number): void {
+    // Section 8.3.1.2: no nonce at all is an invalid proof; a wrong or stale one, an invalid nonce.
+    if (nonce === undefined) throw agentIdError('ERR_PROOF_INVALID', 'key proof "nonce" is required: a c_nonce from the nonce endpoint')
     if (typeof nonce !== 'string' || nonce.length > 64) throw agentIdError('ERR_PROOF_NONCE', 'key proof "nonce" must be a c_nonce from the nonce endpoint')
     const [t, random, mac, extra] = nonce.split('.')
     const issued = t !== undefined && /^[0-9a-z]{1,11}$/.test(t) ? parseInt(t, 36) : NaN
@@ -249,20 +270,29 @@ export class CredentialIssuer {
   }
 }
 
-// Section 8.2: one credential_identifier (the token's), one jwt proof; nothing this issuer does not do.
-function parseCredentialRequest(body: unknown): { id: string; proof: string } {
+// Section 8.2: one credential_identifier (the token's), one jwt proof. Parameters it does not know
+// are ignored, as the section asks; `proof` (the drafts') and response encryption are refused.
+// A credential_configuration_id alone stands for the token's one identifier, when it has exactly
+// one: some wallets (oid4vc-ts 0.4) send nothing else.
+function parseCredentialRequest(body: unknown, identifiers: readonly string[]): { id: string; proof: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw agentIdError('ERR_INPUT_INVALID', 'the credential request must be a JSON object')
   const b = body as Record<string, unknown>
-  for (const key of Object.keys(b)) {
-    if (!['credential_identifier', 'credential_configuration_id', 'proofs'].includes(key)) throw agentIdError('ERR_INPUT_INVALID', `${key.slice(0, 64)} is not supported in a credential request${key === 'proof' ? ' (OpenID4VCI 1.0 sends "proofs")' : ''}`)
+  if (b.proof !== undefined) throw agentIdError('ERR_INPUT_INVALID', 'send "proofs": OpenID4VCI 1.0 has no "proof"')
+  if (b.credential_response_encryption !== undefined) throw new CredentialRequestError('invalid_encryption_parameters', agentIdError('ERR_INPUT_INVALID', 'credential responses are not encrypted by this issuer'))
+  let id = b.credential_identifier
+  if (id === undefined && b.credential_configuration_id !== undefined) {
+    if (b.credential_configuration_id !== ENTITLEMENT_CONFIGURATION) throw new CredentialRequestError('unknown_credential_configuration', agentIdError('ERR_NOT_FOUND', 'this issuer has one credential configuration: ' + ENTITLEMENT_CONFIGURATION))
+    if (identifiers.length !== 1) throw agentIdError('ERR_INPUT_INVALID', 'send credential_identifier: the token names several grants')
+    id = identifiers[0]
+  } else if (b.credential_configuration_id !== undefined) {
+    throw agentIdError('ERR_INPUT_INVALID', 'send credential_identifier or credential_configuration_id, not both')
   }
-  if (b.credential_configuration_id !== undefined) throw agentIdError('ERR_INPUT_INVALID', 'send credential_identifier: the token response named each grant\'s identifier')
-  if (typeof b.credential_identifier !== 'string' || b.credential_identifier.length > 256) throw agentIdError('ERR_INPUT_INVALID', 'credential_identifier is required')
+  if (typeof id !== 'string' || id.length > 256) throw agentIdError('ERR_INPUT_INVALID', 'credential_identifier is required')
   const proofs = b.proofs as Record<string, unknown> | undefined
   if (typeof proofs !== 'object' || proofs === null || Array.isArray(proofs) || Object.keys(proofs).join() !== 'jwt' || !Array.isArray(proofs.jwt) || proofs.jwt.length !== 1 || typeof proofs.jwt[0] !== 'string') {
     throw agentIdError('ERR_PROOF_INVALID', 'proofs must be { "jwt": [ one key proof ] }: the credential is bound to the agent\'s did:key')
   }
-  return { id: b.credential_identifier, proof: proofs.jwt[0] }
+  return { id, proof: proofs.jwt[0] }
 }
 
 function step<T>(error: string, status: number, run: () => T): T {
@@ -272,7 +302,7 @@ function step<T>(error: string, status: number, run: () => T): T {
     if (cause instanceof CredentialRequestError) throw cause
     if (isAgentIdError(cause)) {
       // Proof problems keep their own OpenID4VCI codes, wherever they surface.
-      const code = cause.code === 'ERR_PROOF_NONCE' ? 'invalid_nonce' : cause.code === 'ERR_PROOF_INVALID' ? 'invalid_proof' : error
+      const code = cause.code === 'ERR_PROOF_NONCE' ? 'invalid_nonce' : cause.code === 'ERR_PROOF_INVALID' ? 'invalid_proof' : cause.code === 'ERR_DPOP_NONCE' ? 'use_dpop_nonce' : error
       throw new CredentialRequestError(code, cause, status)
     }
     throw cause

@@ -111,7 +111,7 @@ export interface CredentialOfferRecord {
 /** What redeeming a pre-authorized code came to. */
 export type OfferRedemption =
   | { readonly outcome: 'redeemed'; readonly offer: CredentialOfferRecord }
-  | { readonly outcome: 'unknown' | 'expired' | 'used' | 'tx-code' | 'holder' | 'burnt'; readonly offer?: CredentialOfferRecord }
+  | { readonly outcome: 'unknown' | 'expired' | 'used' | 'tx-code' | 'tx-code-missing' | 'tx-code-unexpected' | 'holder' | 'burnt'; readonly offer?: CredentialOfferRecord }
 
 /** A committed credential and its JWT. */
 export interface IssuedRecord {
@@ -382,6 +382,8 @@ export interface IssuerStore {
   registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance | PendingRequest): Promise<IssuedRecord | undefined>
   getAgent(did: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
+  /** One page of the inventory, filtered in SQL (the console's list): and how many match in all. */
+  pageAgents(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }>
   getRole(name: string): Promise<RoleTemplate | undefined>
   listRoles(): Promise<RoleTemplate[]>
   /**
@@ -457,6 +459,8 @@ export interface IssuerStore {
 
   /** The policy in force (the newest version), if one was ever set. */
   currentPolicy(): Promise<PolicyVersion | undefined>
+  /** Policy versions, newest first, one page, and how many there are. */
+  listPolicies(limit: number, offset: number): Promise<{ versions: PolicyVersion[]; total: number }>
   /** Stores the next policy version. */
   putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion>
   /** Creates or replaces a role template. */
@@ -511,6 +515,9 @@ export interface IssuerStore {
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
+  getAlert(id: number): Promise<AlertRecord | undefined>
+  /** One page of alerts, newest first, by severity and subject, and how many match. */
+  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }>
   /**
    * Stores alerts raised by monitoring, in one transaction, each with its audit entry when
    * `audit` is given. Alerts are append-only: never updated or deleted.
@@ -582,5 +589,20 @@ export interface IssuerStore {
   listCredentials(filter?: { subject?: string; taskId?: string }): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */
   readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]>
+  /** Audit entries newest first, below `before` (a sequence number), by actor, action prefix and target; and the newest entry's number. */
+  searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }>
   close(): Promise<void>
+}
+
+/** What the console filters the inventory by; `visibleTo` keeps the agents owned by these ids or DIDs. */
+export interface AgentFilter {
+  readonly text?: string
+  readonly kind?: string
+  readonly owner?: string
+  readonly segment?: string
+  /** `suspended` is an active agent whose credentials are suspended. */
+  readonly status?: 'active' | 'suspended' | 'retired'
+  /** Agents holding a live credential of this risk. */
+  readonly risk?: string
+  readonly visibleTo?: readonly string[]
 }

@@ -5,7 +5,7 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(
 
 // Whole seconds since the epoch of a dateTime, or undefined when it is not one (a day that does
 // not exist, such as 30 February, included: Date would roll it over).
-function dateTimeSeconds(text: string): number | undefined {
+export function dateTimeSeconds(text: string): number | undefined {
   const m = DATE_TIME.exec(text)
   if (!m) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]

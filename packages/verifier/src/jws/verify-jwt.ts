@@ -1,10 +1,27 @@
-import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
+import { agentIdError, CREDENTIALS_CONTEXT_V1, CREDENTIALS_CONTEXT_V2 } from '@agentid/core'
 import { resolveDidKey, resolveKeyId, type ResolvedKey } from '../crypto/ed25519.js'
 import { decodeJwt, jwtSignatureValid, type DecodedJwt, type JwtLimits } from './decode-jwt.js'
 
 /** A JWS whose signer, named by `iss` (and `kid` when present), has been checked. */
 export interface VerifiedJwt extends DecodedJwt {
   readonly signer: ResolvedKey
+}
+
+/** Which data model and securing a credential or presentation uses (docs/formats.md). */
+export type VcFormat = 'vc1.1' | 'vc2.0'
+
+/** `typ` of a VC Data Model 2.0 credential secured with JOSE (VC-JOSE-COSE, section 3.1.1). */
+export const VC_JWT_TYPE = 'vc+jwt'
+/** `typ` of a VC Data Model 2.0 presentation secured with JOSE. */
+export const VP_JWT_TYPE = 'vp+jwt'
+
+/**
+ * The format a decoded token declares: `vc+jwt` / `vp+jwt` is VC 2.0 secured by VC-JOSE-COSE (the
+ * payload is the credential itself), anything else VC 1.1 VC-JWT (a `vc` or `vp` claim). Each is
+ * then held to its own rules: a 1.1 payload under a 2.0 `typ`, or the reverse, is refused.
+ */
+export function formatOf(decoded: DecodedJwt, kind: 'vc' | 'vp'): VcFormat {
+  return decoded.header.typ === (kind === 'vc' ? VC_JWT_TYPE : VP_JWT_TYPE) ? 'vc2.0' : 'vc1.1'
 }
 
 /**
@@ -15,13 +32,35 @@ export interface VerifiedJwt extends DecodedJwt {
  * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_INPUT_INVALID
  */
 export function verifyJwt(token: unknown, limits: JwtLimits, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
-  const decoded = decodeJwt(token, limits, what)
+  return verifyDecodedJwt(decodeJwt(token, limits, what), what, kind)
+}
+
+/** {@link verifyJwt} of a token already decoded (VC 1.1: the signer is `iss`). */
+export function verifyDecodedJwt(decoded: DecodedJwt, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
   const typ = decoded.header.typ
   if (typ !== undefined && typ !== 'JWT' && !typ.startsWith(`${kind}+`)) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has typ ${typ}`)
   const iss = decoded.payload.iss
   if (typeof iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', `${what} "iss" is required`)
-  const signer = resolveDidKey(iss)
-  if (decoded.header.kid !== undefined && resolveKeyId(decoded.header.kid).did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to iss`)
+  return withSigner(decoded, iss, what)
+}
+
+/**
+ * VC-JOSE-COSE (VC Data Model 2.0): the payload is the credential or presentation itself, signed
+ * by its `issuer` (or `holder`), an Ed25519 did:key. `iss`, when present, must be that DID.
+ * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_DID_*, ERR_KEY_WEAK, ERR_INPUT_INVALID, ERR_VC_CLAIMS_MISMATCH
+ */
+export function verifySecuredJwt(decoded: DecodedJwt, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
+  const p = decoded.payload
+  if (p.vc !== undefined || p.vp !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', `${what} is VC 2.0 (typ ${kind}+jwt) but carries a VC 1.1 "vc" or "vp" claim`)
+  const named = kind === 'vc' ? (typeof p.issuer === 'object' && p.issuer !== null && !Array.isArray(p.issuer) ? (p.issuer as Record<string, unknown>).id : p.issuer) : p.holder
+  if (typeof named !== 'string') throw agentIdError('ERR_INPUT_INVALID', `${what} "${kind === 'vc' ? 'issuer' : 'holder'}" is required: its key signs it`)
+  if (p.iss !== undefined && p.iss !== named) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', `${what} "iss" differs from its ${kind === 'vc' ? 'issuer' : 'holder'}`)
+  return withSigner(decoded, named, what)
+}
+
+function withSigner(decoded: DecodedJwt, did: string, what: string): VerifiedJwt {
+  const signer = resolveDidKey(did)
+  if (decoded.header.kid !== undefined && resolveKeyId(decoded.header.kid).did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to ${decoded.header.typ === VC_JWT_TYPE || decoded.header.typ === VP_JWT_TYPE ? 'its signer' : 'iss'}`)
   if (!jwtSignatureValid(decoded, signer)) throw agentIdError('ERR_SIGNATURE', `${what} signature does not verify`)
   return Object.assign(decoded, { signer })
 }
@@ -37,10 +76,22 @@ export function envelope(payload: Record<string, unknown>, claim: 'vc' | 'vp', w
   const value = payload[claim]
   if (payload[other] !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', `${what} carries a "${other}" claim`)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has no "${claim}" claim`)
-  const v = value as Record<string, unknown>
-  const context = v['@context']
-  if (!Array.isArray(context) || context[0] !== CREDENTIALS_CONTEXT_V1) throw agentIdError('ERR_INPUT_INVALID', `${what} @context must start with ${CREDENTIALS_CONTEXT_V1}`)
-  const [own, foreign] = claim === 'vc' ? ['VerifiableCredential', 'VerifiablePresentation'] : ['VerifiablePresentation', 'VerifiableCredential']
+  return checkedDocument(value as Record<string, unknown>, claim, what, CREDENTIALS_CONTEXT_V1)
+}
+
+/**
+ * A VC Data Model 2.0 payload as the document it is (VC-JOSE-COSE; {@link verifySecuredJwt} has
+ * refused the 1.1 `vc` and `vp` claims): the 2.0 `@context` first, and the type of its kind.
+ * @throws AgentIdError ERR_TYPE_CONFUSION, ERR_INPUT_INVALID
+ */
+export function securedDocument(payload: Record<string, unknown>, kind: 'vc' | 'vp', what: string): Record<string, unknown> {
+  return checkedDocument(payload, kind, what, CREDENTIALS_CONTEXT_V2)
+}
+
+function checkedDocument(v: Record<string, unknown>, kind: 'vc' | 'vp', what: string, context: string): Record<string, unknown> {
+  const contexts = v['@context']
+  if (!Array.isArray(contexts) || contexts[0] !== context) throw agentIdError('ERR_INPUT_INVALID', `${what} @context must start with ${context}`)
+  const [own, foreign] = kind === 'vc' ? ['VerifiableCredential', 'VerifiablePresentation'] : ['VerifiablePresentation', 'VerifiableCredential']
   const types = v.type
   if (!Array.isArray(types) || !types.includes(own)) throw agentIdError('ERR_TYPE_CONFUSION', `${what} type must include ${own}`)
   if (types.includes(foreign)) throw agentIdError('ERR_TYPE_CONFUSION', `${what} type must not include ${foreign}`)

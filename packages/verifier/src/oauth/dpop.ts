@@ -42,7 +42,8 @@ export interface CheckedDpopProof {
 
 const LIMITS = { maxLength: 4096, maxDepth: 3 }
 const HEADER_MEMBERS = new Set(['typ', 'alg', 'jwk'])
-const JWK_MEMBERS = new Set(['kty', 'crv', 'x'])
+// The public members a client may add to its key (RFC 7517, 4): checked, never a private one.
+const JWK_MEMBERS = new Set(['kty', 'crv', 'x', 'alg', 'use', 'kid'])
 
 /**
  * RFC 7638 JWK thumbprint of an Ed25519 public key: SHA-256 of `{"crv","kty","x"}` in that
@@ -144,6 +145,7 @@ function readHeader(text: string): ProofHeader {
   // Only the public members: a "d" would mean the client sent its private key.
   for (const name of Object.keys(k)) if (!JWK_MEMBERS.has(name)) throw agentIdError('ERR_DPOP_PROOF', `DPoP proof jwk member "${name}" is not accepted`)
   if (k.kty !== 'OKP' || k.crv !== 'Ed25519' || typeof k.x !== 'string') throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof jwk must be an Ed25519 OKP key')
+  if ((k.alg !== undefined && k.alg !== 'EdDSA') || (k.use !== undefined && k.use !== 'sig') || (k.kid !== undefined && typeof k.kid !== 'string')) throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof jwk "alg", "use" or "kid" does not fit an EdDSA signing key')
   const publicKey = decodeBase64url(k.x, 'ERR_DPOP_PROOF', 'DPoP proof jwk "x"')
   if (publicKey.length !== 32) throw agentIdError('ERR_DPOP_PROOF', 'DPoP proof jwk "x" must be 32 bytes')
   const checked = { key: resolveDidKey(didKeyFromPublicKey(publicKey).did), jkt: jwkThumbprint(publicKey) }

@@ -46,7 +46,8 @@ interface Cached {
 interface Expected {
   /** The issuer of the credentials that point to the list: a list is only ever its issuer's own. */
   readonly issuer: string
-  readonly purpose: string
+  /** What it must say: the purpose a credential's entry names, or every purpose of the cached list it replaces. */
+  readonly purposes: readonly string[]
 }
 
 /**
@@ -120,7 +121,7 @@ export function httpStatusLists(options: HttpStatusListOptions = {}): HttpStatus
     // The list must be the one the credential points to, not another the server chose to send.
     if (list.url !== url) throw agentIdError('ERR_STATUS_UNAVAILABLE', `status list fetched from ${url} says it is ${list.url}`)
     if (expected && list.issuer !== expected.issuer) throw agentIdError('ERR_STATUS_UNAVAILABLE', `status list ${url} is signed by ${list.issuer}, not by ${expected.issuer}, the issuer of the credentials that use it`)
-    if (expected && list.purpose !== expected.purpose) throw agentIdError('ERR_STATUS_UNAVAILABLE', `status list ${url} is for ${list.purpose}, not ${expected.purpose}`)
+    if (expected && !expected.purposes.every((p) => list.purposes.includes(p))) throw agentIdError('ERR_STATUS_UNAVAILABLE', `status list ${url} is for ${list.purposes.join(', ')}, not ${expected.purposes.join(', ')}`)
     if (datedInFuture(list, nowMs / 1000, tolerance)) throw agentIdError('ERR_STATUS_UNAVAILABLE', `status list ${url} is dated in the future`)
     const current = cache.get(url)?.get(list.issuer)
     if (current && current.list.issuedAt > list.issuedAt) return // never go back to an older version
@@ -130,7 +131,7 @@ export function httpStatusLists(options: HttpStatusListOptions = {}): HttpStatus
   }
 
   function fetchOnce(url: string, expected: Expected | undefined, nowMs: number): Promise<void> {
-    const key = `${expected?.issuer ?? ''} ${expected?.purpose ?? ''} ${url}`
+    const key = `${expected?.issuer ?? ''} ${expected?.purposes.join(',') ?? ''} ${url}`
     let pending = inFlight.get(key)
     if (!pending) {
       pending = load(url, expected, nowMs).finally(() => inFlight.delete(key))
@@ -145,14 +146,14 @@ export function httpStatusLists(options: HttpStatusListOptions = {}): HttpStatus
     async refresh(url) {
       const lists = [...(cache.get(url)?.values() ?? [])]
       if (lists.length === 0) return fetchOnce(url, undefined, now())
-      await Promise.all(lists.map(({ list }) => fetchOnce(url, { issuer: list.issuer, purpose: list.purpose }, now())))
+      await Promise.all(lists.map(({ list }) => fetchOnce(url, { issuer: list.issuer, purposes: list.purposes }, now())))
     },
     knows: (url) => cache.has(url),
     urls: () => [...cache.keys()],
 
     async check(entry: CredentialStatusEntry, credential: VerifiedCredential, nowMs: number): Promise<StatusOutcome> {
       const url = entry.statusListCredential
-      const expected = { issuer: credential.issuer, purpose: entry.statusPurpose }
+      const expected = { issuer: credential.issuer, purposes: [entry.statusPurpose] }
       let cached = cache.get(url)?.get(credential.issuer)
       const age = cached ? nowMs / 1000 - cached.list.issuedAt : Infinity
       if (age > maxAge) {

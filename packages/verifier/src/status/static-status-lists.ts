@@ -28,7 +28,7 @@ export function statusFromList(list: CheckedStatusList | undefined, entry: Crede
   if (entry.statusSize !== undefined && entry.statusSize !== 1) return unavailable(`status size ${String(entry.statusSize)} is not supported`)
   if (!list) return unavailable(`no status list ${entry.statusListCredential} from ${credential.issuer} for credential ${credential.id}`)
   if (list.issuer !== credential.issuer || list.url !== entry.statusListCredential) return unavailable(`status list ${list.url} is not the credential's`)
-  if (list.purpose !== entry.statusPurpose) return unavailable(`status list ${list.url} is for ${list.purpose}, not ${entry.statusPurpose}`)
+  if (!list.purposes.includes(entry.statusPurpose)) return unavailable(`status list ${list.url} is for ${list.purposes.join(', ')}, not ${entry.statusPurpose}`)
   const nowSec = nowMs / 1000
   if (list.expires !== undefined && nowSec >= list.expires) return unavailable(`status list ${list.url} has expired`)
   if (nowSec - list.issuedAt > maxAge) return unavailable(`status list ${list.url} is older than ${Number.isSafeInteger(maxAge) ? formatDuration(maxAge) : `${maxAge} seconds`}`)

@@ -5,6 +5,7 @@ import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type {
   AccessRequestRecord,
+  AgentFilter,
   AgentRecord,
   AuditCheckpointRecord,
   AlertRecord,
@@ -364,6 +365,38 @@ class SqliteStore implements IssuerStore {
     return this.#read('list agents', () => (this.#r('SELECT * FROM agents ORDER BY created_at, did').all() as AgentRow[]).map(toAgent))
   }
 
+  pageAgents(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }> {
+    return this.#read('list agents', () => {
+      const where: string[] = []
+      const args: Record<string, unknown> = { limit, offset }
+      if (filter.text !== undefined) {
+        where.push("(instr(lower(name), lower(@text)) > 0 OR instr(did, @text) > 0)")
+        args.text = filter.text
+      }
+      for (const key of ['kind', 'owner', 'segment'] as const) {
+        if (filter[key] !== undefined) {
+          where.push(`${key} = @${key}`)
+          args[key] = filter[key]
+        }
+      }
+      if (filter.status === 'retired') where.push("status = 'retired'")
+      if (filter.status === 'active') where.push("status = 'active' AND suspended_at IS NULL")
+      if (filter.status === 'suspended') where.push("status = 'active' AND suspended_at IS NOT NULL")
+      if (filter.risk !== undefined) {
+        where.push("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = @risk)")
+        args.risk = filter.risk
+      }
+      if (filter.visibleTo !== undefined) {
+        where.push(`owner IN (SELECT value FROM json_each(@visible))`)
+        args.visible = JSON.stringify(filter.visibleTo)
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM agents ${clause}`).get(args) as { n: number }).n
+      const rows = this.#r(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT @limit OFFSET @offset`).all(args) as AgentRow[]
+      return { agents: rows.map(toAgent), total }
+    })
+  }
+
   getRole(name: string): Promise<RoleTemplate | undefined> {
     return this.#read('read role', () => {
       const row = this.#r('SELECT * FROM roles WHERE name = ?').get(name) as RoleRow | undefined
@@ -400,6 +433,12 @@ class SqliteStore implements IssuerStore {
     if (draft.renews !== undefined) {
       const renewed = this.#w('SELECT id FROM credentials WHERE renews = ?').get(draft.renews) as { id: string } | undefined
       if (renewed) throw agentIdError('ERR_CONFLICT', `credential ${draft.renews} was renewed already, by ${renewed.id}`)
+      // The grant as it is now, in this transaction: a revocation or suspension that committed
+      // since the caller looked stops the renewal.
+      const stopped = this.#lineage(draft.renews).find((r) => r.status !== 'active')
+      if (stopped) throw agentIdError(stopped.status === 'revoked' ? 'ERR_VC_REVOKED' : 'ERR_VC_SUSPENDED', `credential ${stopped.id} of this grant is ${stopped.status}`)
+      const from = this.#w('SELECT renew_until FROM credentials WHERE id = ?').get(draft.renews) as { renew_until: number | null } | undefined
+      if ((from?.renew_until ?? 0) <= Math.floor(this.#now() / 1000)) throw agentIdError('ERR_NOT_RENEWABLE', `the approved window of credential ${draft.renews} has ended`)
     }
     if (guard) guard(this.#dutyGroupHoldings(draft.subject))
     const allocation = this.#allocateStatusIndex()
@@ -476,13 +515,32 @@ class SqliteStore implements IssuerStore {
     return this.#write(`revoke credential ${id}`, () => {
       const row = this.#w('SELECT * FROM credentials WHERE id = ?').get(id) as CredentialRow | undefined
       if (!row) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
-      // Revoked already (a retry whose answer was lost): the same end state, nothing to do.
-      if (row.status === 'revoked') return { record: toCredential(row), changed: false }
-      this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(id)
-      const record = toCredential({ ...row, status: 'revoked' })
-      this.#appendAudit(audit(record))
-      return { record, changed: true }
+      // The whole grant: the credential and every renewal of its lineage, each audited. Revoked
+      // already (a retry whose answer was lost): the same end state, nothing to do.
+      const revoked = this.#revokeLineage(id)
+      for (const r of [...revoked].sort((a, b) => Number(b.id === id) - Number(a.id === id))) this.#appendAudit(audit(r))
+      return { record: revoked.find((r) => r.id === id) ?? toCredential(row), changed: revoked.length > 0 }
     })
+  }
+
+  // Inside a write: every credential of the lineage of `id` (the first it renews back to, and every
+  // renewal from there), oldest first. A grant renewed into several credentials is one grant.
+  #lineage(id: string): CredentialRow[] {
+    return this.#w(`WITH RECURSIVE up(id, renews) AS (
+        SELECT id, renews FROM credentials WHERE id = ?
+        UNION SELECT c.id, c.renews FROM credentials c JOIN up ON c.id = up.renews),
+      down(id) AS (
+        SELECT id FROM up WHERE renews IS NULL
+        UNION SELECT c.id FROM credentials c JOIN down ON c.renews = down.id)
+      SELECT * FROM credentials WHERE id IN (SELECT id FROM down) ORDER BY issued_at, id`).all(id) as CredentialRow[]
+  }
+
+  // Inside a write: revokes the lineage of `id` (whatever is not revoked yet); the records changed.
+  #revokeLineage(id: string): CredentialRecord[] {
+    const rows = this.#lineage(id).filter((r) => r.status !== 'revoked')
+    const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
+    for (const r of rows) revoke.run(r.id)
+    return rows.map((r) => toCredential({ ...r, status: 'revoked' }))
   }
 
   setSuspended(target: { credentialId: string } | { agent: string }, suspended: boolean, audit: (changed: readonly CredentialRecord[]) => AuditInput): Promise<CredentialRecord[]> {
@@ -498,7 +556,8 @@ class SqliteStore implements IssuerStore {
         if (row.status !== from) throw agentIdError('ERR_CONFLICT', `credential ${row.id} is ${row.status}, not ${from}`)
         // A credential its agent's suspension stopped comes back with its agent, not on its own.
         if (!suspended && row.suspended_for === 'agent') throw agentIdError('ERR_CONFLICT', `credential ${row.id} is suspended with its agent ${row.subject}: resume the agent`)
-        rows = [row]
+        // With every renewal of its lineage in that state: one grant, suspended or resumed whole.
+        rows = this.#lineage(row.id).filter((r) => r.status === from && (suspended || r.suspended_for !== 'agent'))
       } else {
         const agent = this.#w('SELECT suspended_at FROM agents WHERE did = ?').get(target.agent) as { suspended_at: number | null } | undefined
         if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${target.agent} is not enrolled`)
@@ -724,6 +783,14 @@ class SqliteStore implements IssuerStore {
     })
   }
 
+  listPolicies(limit: number, offset: number): Promise<{ versions: PolicyVersion[]; total: number }> {
+    return this.#read('list policies', () => {
+      const total = (this.#r('SELECT COUNT(*) AS n FROM policies').get() as { n: number }).n
+      const rows = this.#r('SELECT * FROM policies ORDER BY version DESC LIMIT ? OFFSET ?').all(limit, offset) as Array<{ version: number; document: string; created_at: number; created_by: string }>
+      return { versions: rows.map((row) => ({ version: row.version, document: row.document, createdAt: row.created_at, createdBy: row.created_by })), total }
+    })
+  }
+
   putPolicy(document: string, createdBy: string, audit: (version: number) => AuditInput): Promise<PolicyVersion> {
     return this.#write('store policy', () => {
       const last = this.#w('SELECT MAX(version) AS v FROM policies').get() as { v: number | null }
@@ -926,7 +993,7 @@ class SqliteStore implements IssuerStore {
       if (row.campaign_status !== 'open') throw agentIdError('ERR_CONFLICT', `review campaign ${row.campaign} is closed`)
       const at = this.#now()
       this.#w('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(decision, reviewer, at, id)
-      if (decision === 'revoked') this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+      if (decision === 'revoked') this.#revokeLineage(row.credential_id)
       else this.#w('UPDATE credentials SET reviewed_at = ? WHERE id = ?').run(at, row.credential_id)
       const item = toItem({ ...row, decision, reviewer, decided_at: at })
       this.#appendAudit(audit(item))
@@ -949,7 +1016,7 @@ class SqliteStore implements IssuerStore {
         const rows = this.#w('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id').all(campaign.id) as ItemRow[]
         const overdue = rows.map((row) => {
           this.#w("UPDATE review_items SET decision = 'expired', decided_at = ? WHERE id = ?").run(nowMs, row.id)
-          if (revokeUnreviewed) this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?").run(row.credential_id)
+          if (revokeUnreviewed) this.#revokeLineage(row.credential_id)
           return toItem({ ...row, decision: 'expired', decided_at: nowMs })
         })
         this.#w("UPDATE review_campaigns SET status = 'closed' WHERE id = ?").run(campaign.id)
@@ -1072,6 +1139,22 @@ class SqliteStore implements IssuerStore {
     return this.#read('list alerts', () => (this.#r('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as AlertRow[]).map(toAlert))
   }
 
+  getAlert(id: number): Promise<AlertRecord | undefined> {
+    return this.#read('read alert', () => {
+      const row = this.#r('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined
+      return row && toAlert(row)
+    })
+  }
+
+  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
+    return this.#read('list alerts', () => {
+      const args = { severity: filter.severity ?? null, subject: filter.subject ?? null, limit, offset }
+      const clause = 'WHERE (@severity IS NULL OR severity = @severity) AND (@subject IS NULL OR subject = @subject)'
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM alerts ${clause}`).get(args) as { n: number }).n
+      return { alerts: (this.#r(`SELECT * FROM alerts ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all(args) as AlertRow[]).map(toAlert), total }
+    })
+  }
+
   currentStatusLists(): Promise<StatusListRecord[]> {
     return this.#read('list status lists', () =>
       (this.#r(`SELECT * FROM status_lists s WHERE NOT EXISTS (
@@ -1160,6 +1243,9 @@ class SqliteStore implements IssuerStore {
       if (offer.redeemedAt !== undefined) return { outcome: 'used', offer } as const
       if (offer.failedAttempts >= options.maxAttempts) return { outcome: 'burnt', offer } as const
       if (offer.expiresAt <= options.now) return { outcome: 'expired', offer } as const
+      // Malformed, not a guess: nothing counted.
+      if (offer.txCodeSha256 !== undefined && txCodeSha256 === undefined) return { outcome: 'tx-code-missing', offer } as const
+      if (offer.txCodeSha256 === undefined && txCodeSha256 !== undefined) return { outcome: 'tx-code-unexpected', offer } as const
       const wrong = offer.subject !== options.holder ? 'holder' : offer.txCodeSha256 !== undefined && offer.txCodeSha256 !== txCodeSha256 ? 'tx-code' : undefined
       if (wrong) {
         // Counted in the same write: guessing a short code, or trying a stolen one with another
@@ -1182,6 +1268,17 @@ class SqliteStore implements IssuerStore {
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
     return this.#read('read audit log', () =>
       (this.#r('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?').all(fromSeq, limit) as AuditRow[]).map(toAudit))
+  }
+
+  searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }> {
+    return this.#read('read audit log', () => {
+      const args = { actor: filter.actor ?? null, action: filter.action ?? null, target: filter.target ?? null, before: filter.before ?? null, limit }
+      const rows = this.#r(`SELECT * FROM audit_log WHERE (@before IS NULL OR seq < @before) AND (@actor IS NULL OR actor = @actor)
+          AND (@action IS NULL OR substr(action, 1, length(@action)) = @action) AND (@target IS NULL OR target = @target)
+          ORDER BY seq DESC LIMIT @limit`).all(args) as AuditRow[]
+      const last = (this.#r('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log').get() as { n: number }).n
+      return { entries: rows.map(toAudit), last }
+    })
   }
 
   async close(): Promise<void> {
