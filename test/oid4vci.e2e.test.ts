@@ -129,7 +129,8 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     const created = await offer(id, { txCode: true })
     assert.match(created.uri, /^openid-credential-offer:\/\/\?credential_offer=/)
     assert.deepEqual(JSON.parse(decodeURIComponent(created.uri.split('credential_offer=')[1]!)), created.offer)
-    assert.deepEqual(created.offer.credential_configuration_ids, [CONFIGURATION])
+    // A VC 2.0 issuer (the default) delivers under its vc+jwt configuration.
+    assert.deepEqual(created.offer.credential_configuration_ids, ['AgentEntitlementCredential_vc+jwt'])
     assert.deepEqual(created.offer.grants[PRE_AUTHORIZED].tx_code, { input_mode: 'numeric', length: 6, description: created.offer.grants[PRE_AUTHORIZED].tx_code.description })
     assert.match(created.txCode!, /^[0-9]{6}$/)
     const keeper = keeperOf(key)

@@ -161,7 +161,7 @@ export interface GrantInput {
   /**
    * Mint this grant's credential in this format (default the issuer's `credentialFormat`). Kept
    * only when the credential is issued at once: after approvals the issuer's setting applies, and
-   * renewals (OpenID4VCI, which delivers `jwt_vc_json`) are VC-JWTs.
+   * renewals (OpenID4VCI, which delivers VC formats only) are in the issuer's VC format.
    */
   readonly format?: GrantFormat
 }
@@ -680,9 +680,9 @@ export class Issuer {
     const agent = await this.store.getAgent(subject)
     if (record.status === 'active' && record.expires > nowSeconds && !renewalDue(record, nowSeconds)) {
       const jwt = await this.store.getCredentialJwt(record.id)
-      // OpenID4VCI delivers jwt_vc_json only (docs/issuance.md): an SD-JWT VC is not handed out
-      // under that format; it renews as a VC-JWT once its renewal is due.
-      if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed as a VC-JWT from half its life`)
+      // OpenID4VCI has configurations for the VC formats only (jwt_vc_json, vc+jwt; docs/issuance.md):
+      // an SD-JWT VC is not handed out under one of them; it renews as a VC once its renewal is due.
+      if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
     // The grant's start: the credential its lineage began with.
@@ -698,7 +698,7 @@ export class Issuer {
     const input: GrantInput = {
       subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, judged.ends - nowSeconds),
       ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
-      // What the OpenID4VCI configuration advertises (a VC-JWT), whatever sdJwtByDefault says.
+      // What the OpenID4VCI configurations advertise (the issuer's VC format), whatever sdJwtByDefault says.
       format: 'vc',
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {

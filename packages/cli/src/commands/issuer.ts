@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { agentIdError } from '@agentid/core'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
 
@@ -11,6 +12,20 @@ export function registerIssuer(program: Command, ctx: CommandContext): void {
       const opened = await ctx.issuer()
       const agents = (await opened.store.listAgents()).length
       ctx.out().result({ did: opened.did, home: opened.home.dir, backend: opened.store.backend, agents }, () => opened.did)
+    })
+  issuer
+    .command('format [format]')
+    .description('show or change the format new credentials and status lists are issued in: vc2.0 (VC Data Model 2.0, VC-JOSE-COSE) or vc1.1 (VC-JWT); what was issued keeps its format, verifiers read both (restart the service after a change)')
+    .addHelpText('after', '\nExamples:\n  agentid issuer format\n  agentid issuer format vc1.1')
+    .action(async (format: string | undefined) => {
+      const opened = await ctx.issuer()
+      if (format === undefined) {
+        ctx.out().result({ format: opened.credentialFormat }, () => opened.credentialFormat)
+        return
+      }
+      if (format !== 'vc2.0' && format !== 'vc1.1') throw agentIdError('ERR_USAGE', 'the format is vc2.0 or vc1.1')
+      const changed = await opened.setCredentialFormat(format, ctx.actor())
+      ctx.out().result(changed, () => (changed.previous === changed.format ? `already ${changed.format}` : `new credentials are ${changed.format} (was ${changed.previous}); restart the service`))
     })
   issuer
     .command('rotate')

@@ -38,7 +38,7 @@ import { parseResourceIndicator, type ResourceServer } from '../governance/polic
 import type { CredentialRecord } from '../store/issuer-store.js'
 import { oauthText } from './oauth-text.js'
 import { OPENID_CREDENTIAL, TokenRequestRefusal, type CredentialGrant, type CredentialIssuer } from '../oid4vci/credential-issuer.js'
-import { ENTITLEMENT_CONFIGURATION, PRE_AUTHORIZED_GRANT } from '../oid4vci/offers.js'
+import { ENTITLEMENT_CONFIGURATION, isConfiguration, PRE_AUTHORIZED_GRANT } from '../oid4vci/offers.js'
 
 /** RFC 7523 grant type. */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
@@ -321,7 +321,7 @@ export class AuthorizationServer {
       const types = Array.isArray(value) ? value.map((d) => (typeof d === 'object' && d !== null ? (d as Record<string, unknown>).type : undefined)) : []
       if (!types.includes(OPENID_CREDENTIAL)) return false
       const only = (value as Record<string, unknown>[])
-      if (only.length !== 1 || only[0]!.credential_configuration_id !== ENTITLEMENT_CONFIGURATION || Object.keys(only[0]!).some((k) => !['type', 'credential_configuration_id'].includes(k))) {
+      if (only.length !== 1 || !isConfiguration(only[0]!.credential_configuration_id) || Object.keys(only[0]!).some((k) => !['type', 'credential_configuration_id'].includes(k))) {
         throw agentIdError('ERR_INPUT_INVALID', `ask for credentials with one detail: {"type":"${OPENID_CREDENTIAL}","credential_configuration_id":"${ENTITLEMENT_CONFIGURATION}"}`)
       }
       return true

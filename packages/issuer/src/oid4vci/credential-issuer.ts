@@ -10,7 +10,7 @@ import {
   resolveKeyId,
 } from '@agentid/verifier'
 import type { Issuer } from '../issuer.js'
-import { ENTITLEMENT_CONFIGURATION, MAX_OFFER_CREDENTIALS, sha256 } from './offers.js'
+import { configurationOf, ENTITLEMENT_CONFIGURATION, ENTITLEMENT_CONFIGURATION_VC2, isConfiguration, MAX_OFFER_CREDENTIALS, sha256 } from './offers.js'
 import { oauthText } from '../oauth/oauth-text.js'
 
 /** RFC 9396 `authorization_details` type of OpenID4VCI. */
@@ -105,14 +105,8 @@ export class CredentialIssuer {
       credential_endpoint: this.credentialEndpoint,
       nonce_endpoint: `${this.id}${OID4VCI_PATHS.nonce}`,
       credential_configurations_supported: {
-        [ENTITLEMENT_CONFIGURATION]: {
-          format: 'jwt_vc_json',
-          cryptographic_binding_methods_supported: ['did:key'],
-          credential_signing_alg_values_supported: ['EdDSA'],
-          proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['EdDSA'] } },
-          credential_definition: { type: ['VerifiableCredential', 'AgentEntitlementCredential'] },
-          credential_metadata: { display: [{ name: 'agentid entitlement credential', locale: 'en' }] },
-        },
+        [ENTITLEMENT_CONFIGURATION]: configuration('jwt_vc_json', 'VC Data Model 1.1, VC-JWT'),
+        [ENTITLEMENT_CONFIGURATION_VC2]: configuration('vc+jwt', 'VC Data Model 2.0, VC-JOSE-COSE'),
       },
       display: [{ name: 'agentid issuer', locale: 'en' }],
       agentid_issuer_did: this.#issuer.did,
@@ -183,7 +177,8 @@ export class CredentialIssuer {
   /** The access token for the credential endpoint (RFC 9068 shape, `openid_credential` details). */
   async accessToken(grant: CredentialGrant, jkt: string): Promise<{ token: string; expiresIn: number; details: Record<string, unknown>[] }> {
     const nowSeconds = Math.floor(this.#now() / 1000)
-    const details = [{ type: OPENID_CREDENTIAL, credential_configuration_id: ENTITLEMENT_CONFIGURATION, credential_identifiers: [...grant.credentials] }]
+    // Renewals are minted in the issuer's format now: the configuration they come under.
+    const details = [{ type: OPENID_CREDENTIAL, credential_configuration_id: configurationOf(this.#issuer.credentialFormat), credential_identifiers: [...grant.credentials] }]
     const token = await this.#issuer.signJwt(ACCESS_TOKEN_TYPE, {
       iss: this.id, sub: grant.agent, aud: this.id, client_id: grant.agent, iat: nowSeconds, exp: nowSeconds + TOKEN_LIFETIME,
       jti: randomBytes(16).toString('base64url'), cnf: { jkt }, authorization_details: details,
@@ -281,7 +276,7 @@ function parseCredentialRequest(body: unknown, identifiers: readonly string[]): 
   if (b.credential_response_encryption !== undefined) throw new CredentialRequestError('invalid_encryption_parameters', agentIdError('ERR_INPUT_INVALID', 'credential responses are not encrypted by this issuer'))
   let id = b.credential_identifier
   if (id === undefined && b.credential_configuration_id !== undefined) {
-    if (b.credential_configuration_id !== ENTITLEMENT_CONFIGURATION) throw new CredentialRequestError('unknown_credential_configuration', agentIdError('ERR_NOT_FOUND', 'this issuer has one credential configuration: ' + ENTITLEMENT_CONFIGURATION))
+    if (!isConfiguration(b.credential_configuration_id)) throw new CredentialRequestError('unknown_credential_configuration', agentIdError('ERR_NOT_FOUND', `the credential configurations of this issuer are ${ENTITLEMENT_CONFIGURATION} and ${ENTITLEMENT_CONFIGURATION_VC2}`))
     if (identifiers.length !== 1) throw agentIdError('ERR_INPUT_INVALID', 'send credential_identifier: the token names several grants')
     id = identifiers[0]
   } else if (b.credential_configuration_id !== undefined) {
@@ -306,5 +301,17 @@ function step<T>(error: string, status: number, run: () => T): T {
       throw new CredentialRequestError(code, cause, status)
     }
     throw cause
+  }
+}
+
+// One credential configuration of the entitlement credential (section 12.2.4, Appendix A.1.1).
+function configuration(format: string, name: string): Record<string, unknown> {
+  return {
+    format,
+    cryptographic_binding_methods_supported: ['did:key'],
+    credential_signing_alg_values_supported: ['EdDSA'],
+    proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['EdDSA'] } },
+    credential_definition: { type: ['VerifiableCredential', 'AgentEntitlementCredential'] },
+    credential_metadata: { display: [{ name: `agentid entitlement credential (${name})`, locale: 'en' }] },
   }
 }

@@ -1,13 +1,28 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { agentIdError } from '@agentid/core'
-import type { Issuer } from '../issuer.js'
+import type { CredentialFormat, Issuer } from '../issuer.js'
 import { canSee, hasRole, type Principal } from '../governance/principal.js'
 import type { CredentialOfferRecord } from '../store/issuer-store.js'
 
 /** OpenID4VCI 1.0 pre-authorized code grant type. */
 export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code'
-/** The one credential configuration: agentid's entitlement credential as a W3C VC-JWT (VCDM 1.1). */
+/** The credential configuration of agentid's entitlement credential as a VC 1.1 VC-JWT (OpenID4VCI format `jwt_vc_json`). */
 export const ENTITLEMENT_CONFIGURATION = 'AgentEntitlementCredential_jwt_vc_json'
+/**
+ * The configuration of the same credential as VC 2.0 secured by VC-JOSE-COSE. OpenID4VCI 1.0
+ * registers no format for it: agentid names it by its media type, `vc+jwt` (docs/issuance.md).
+ */
+export const ENTITLEMENT_CONFIGURATION_VC2 = 'AgentEntitlementCredential_vc+jwt'
+
+/** The configuration an issuer's credentials are delivered under, by its format. */
+export function configurationOf(format: CredentialFormat): string {
+  return format === 'vc2.0' ? ENTITLEMENT_CONFIGURATION_VC2 : ENTITLEMENT_CONFIGURATION
+}
+
+/** Whether a configuration id is one of this issuer's. */
+export function isConfiguration(id: unknown): boolean {
+  return id === ENTITLEMENT_CONFIGURATION || id === ENTITLEMENT_CONFIGURATION_VC2
+}
 
 /** What a credential offer gives the agent, and what its creator must pass on to it. */
 export interface CreatedOffer {
@@ -65,7 +80,7 @@ export async function createCredentialOffer(issuer: Issuer, credentialIds: reado
   })
   const offer = {
     credential_issuer: issuer.publicUrl.replace(/\/$/, ''),
-    credential_configuration_ids: [ENTITLEMENT_CONFIGURATION],
+    credential_configuration_ids: [configurationOf(issuer.credentialFormat)],
     grants: {
       [PRE_AUTHORIZED_GRANT]: {
         'pre-authorized_code': code,
