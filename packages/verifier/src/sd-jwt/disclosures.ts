@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { isUtf8 } from 'node:buffer'
 import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
 
@@ -31,7 +31,9 @@ const RESERVED_NAMES = new Set(['_sd', '...', '_sd_alg', '__proto__'])
 
 /** The base64url SHA-256 digest of a disclosure as it appears in the SD-JWT (RFC 9901, section 4.2.3). */
 export function disclosureDigest(disclosure: string): string {
-  return createHash('sha256').update(disclosure, 'latin1').digest('base64url')
+  // One-shot hash (Node >= 20.12): about twice as fast as createHash for these short inputs. The
+  // text is hashed as UTF-8; a disclosure that is not ASCII is refused right after as not base64url.
+  return hash('sha256', disclosure, 'base64url')
 }
 
 function fail(message: string): never {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   agentIdError,
   decodeBase64url,
@@ -255,7 +255,7 @@ export function checkSdJwtPresentation(token: unknown, audience: string, nowSec:
   // Key Binding before the disclosures' contents are used (RFC 9901, section 7.3).
   const kb = decodeJwtWithHeader(kbJwt, { maxLength: SD_JWT_LIMITS.kbJwtLength, maxDepth: 2 }, 'Key Binding JWT', (text) => readHeader(text, KB_JWT_TYPE, false, 'Key Binding JWT'))
   if (!jwtSignatureValid(kb, holderKey)) throw agentIdError('ERR_VP_HOLDER_BINDING', 'Key Binding JWT is not signed by the key in cnf')
-  const sdHash = createHash('sha256').update(presented, 'latin1').digest('base64url')
+  const sdHash = hash('sha256', presented, 'base64url')
   if (kb.payload.sd_hash !== sdHash) throw agentIdError('ERR_VP_HOLDER_BINDING', 'Key Binding JWT sd_hash does not cover this SD-JWT and its disclosures')
   const aud = Array.isArray(kb.payload.aud) && kb.payload.aud.length === 1 ? kb.payload.aud[0] : kb.payload.aud
   if (typeof aud !== 'string') throw agentIdError('ERR_VP_AUDIENCE', 'Key Binding JWT must name exactly one audience')
