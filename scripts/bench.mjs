@@ -9,6 +9,7 @@
 // scripts/bench-oauth.mjs: token grants beside issuing, the MCP kit's CPU per call (issue 14);
 // scripts/bench-oid4vci.mjs: renewals by the OpenID4VCI credential endpoint beside issuing (issue 15);
 // scripts/bench-a2a.mjs: A2A Agent Card verifications per second (issue 15);
+// scripts/bench-sdjwt.mjs: SD-JWT VC with 3 disclosures beside the two-signature limit (issue 16, >= 70%);
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
 // scripts/bench-serve-start.mjs: `agentid serve` from spawn to first answer (issue 19).
 // scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
@@ -191,6 +192,8 @@ async function main() {
   // A2A Agent Cards: card verifications per second beside the one Ed25519 check each needs.
   const a2aBench = spawnSync(process.execPath, [join(dirname(self), 'bench-a2a.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (a2aBench.status !== 0) process.exitCode = 1
+  const sdJwtBench = spawnSync(process.execPath, [join(dirname(self), 'bench-sdjwt.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
+  if (sdJwtBench.status !== 0) process.exitCode = 1
   // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
   const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
   if (monitoringBench.status !== 0) process.exitCode = 1

@@ -31,6 +31,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
       'OAuth token endpoint, jwt-bearer + DPoP grants', 'MCP kit per call: token + DPoP + status + authorize',
       'OpenID4VCI credential endpoint, renewals issued',
       'A2A card verifications, 1 EdDSA signature', 'A2A card verifications from JSON text',
+      'agentid, SD-JWT VC, 3 disclosures + KB-JWT', 'SD-JWT VC, node:crypto limit, 2 Ed25519 verifications',
       'agentid agent list, remote, above bare node', 'agentid requests, remote, above bare node', 'agentid whoami, remote, above bare node', 'agentid verify, offline, above bare node', 'agentid --version, above bare node',
     ]) {
       const line = out.split('\n').find((l) => l.includes(row))

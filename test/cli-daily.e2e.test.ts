@@ -190,7 +190,7 @@ describe('agentid CLI, daily operation (real processes)', function () {
         'principal create --role', 'principal update --role', 'webhook add --event',
         'role set --resource', 'role set --action', 'role set --constraint',
         'grant --resource', 'grant --action', 'grant --constraint', 'request --resource', 'request --action', 'request --constraint',
-        'delegate --resource', 'delegate --action', 'delegate --constraint', 'present --credential',
+        'delegate --resource', 'delegate --action', 'delegate --constraint', 'present --credential', 'present --disclose',
         'verify --trust', 'verify --status-list', 'inspect --trust', 'inspect --status-list',
         'audit verify --checkpoint', 'credential list --status', 'credential offer --also', 'monitoring controls --sensitivity',
       ])

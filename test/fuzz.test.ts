@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { createPresentation } from '@agentid/agent'
+import { createPresentation, createSdJwtPresentation } from '@agentid/agent'
 import {
   isAgentIdError,
   isErrorCode,
@@ -11,11 +11,12 @@ import {
   parseIpNetwork,
   parseStrictJson,
 } from '@agentid/core'
-import { createService, Issuer, operator, parsePolicy } from '@agentid/issuer'
+import { createService, Issuer, issueSdJwtVc, operator, parsePolicy } from '@agentid/issuer'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { checkAnyCredentialJwt, checkStatusListJwt, createVerifier, decodeJwt } from '@agentid/verifier'
+import { checkAnyCredentialJwt, checkSdJwtPresentation, checkStatusListJwt, createVerifier, decodeJwt, resolveDisclosures } from '@agentid/verifier'
+import { sign } from 'node:crypto'
 import { KEYS, makeVc, T0 } from './support/tokens.js'
 
 // Every parser, fed generated input: it returns a value or throws an agentid error with a known
@@ -54,6 +55,11 @@ const PARSERS: Array<[string, fc.Arbitrary<unknown>, (input: unknown) => unknown
   ['constraints', fc.oneof(json, fc.record({ hours: fc.string({ maxLength: 20 }), days: fc.array(fc.string({ maxLength: 5 })), networks: fc.array(fc.string({ maxLength: 45 }), { maxLength: 20 }), maxRecords: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] })), (v) => parseConstraints(v, 'constraints')],
   ['CIDR', fc.oneof(fc.string({ maxLength: 50 }), fc.tuple(fc.ipV4(), fc.nat({ max: 40 })).map(([ip, bits]) => `${ip}/${bits}`), fc.tuple(fc.ipV6(), fc.nat({ max: 140 })).map(([ip, bits]) => `${ip}/${bits}`)), (s) => parseIpNetwork(s as string)],
   ['TTL', fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^[0-9]{1,12}[smhdwy]?$/)), (s) => parseDuration(s)],
+  ['SD-JWT disclosures', fc.tuple(
+    fc.oneof(json.filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v)), fc.record({ _sd: fc.array(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.string({ maxLength: 50 })), { maxLength: 5 }), list: fc.array(fc.record({ '...': fc.string({ maxLength: 44 }) }), { maxLength: 4 }) })),
+    fc.array(fc.oneof(fc.string({ maxLength: 60 }), fc.tuple(fc.string({ maxLength: 8 }), fc.oneof(fc.constantFrom('_sd', '...', '__proto__', 'a', '_sd_alg'), fc.string({ maxLength: 8 })), json).map((a) => Buffer.from(JSON.stringify(a)).toString('base64url'))), { maxLength: 6 }),
+  ), (v) => { const [payload, ds] = v as [Record<string, unknown>, string[]]; return resolveDisclosures(payload, ds, new Set(['iss'])) }],
+  ['SD-JWT presentation', fc.oneof(fc.string({ maxLength: 300 }), fc.array(tokenish, { minLength: 1, maxLength: 4 }).map((parts) => parts.map((p) => (Array.isArray(p) ? p.join('.') : String(p))).join('~'))), (s) => checkSdJwtPresentation(s, KEYS.verifier.did, T0 / 1000, 60)],
   ['policy document', fc.oneof(json, fc.string({ maxLength: 300 })), (v) => parsePolicy(v)],
 ]
 
@@ -120,6 +126,25 @@ describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each,
       assert.equal(result.ok, false, `changing character ${at} to ${replacement} was accepted`)
     }), { numRuns: Math.min(RUNS, 20_000), seed: SEED })
     const untouched = await createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 }).verifyPresentation(vp, { challenge: 'challenge-0' })
+    assert.equal(untouched.ok, true, 'the original is valid')
+  })
+
+  it('any single-character change to a valid SD-JWT VC presentation is refused', async () => {
+    const S = Math.floor(T0 / 1000)
+    const credential = issueSdJwtVc({
+      issuer: KEYS.issuer.did, sign: (data) => sign(null, data, KEYS.issuer.privateKey), subject: KEYS.agent.did, id: 'urn:uuid:fuzz', notBefore: S - 60, expires: S + 3600,
+      agent: { name: 'bot', kind: 'service', owner: 'ops', segment: 'x' }, entitlements: [parseEntitlement({ resource: 'db:a', actions: ['read'] }), parseEntitlement({ resource: 'db:b', actions: ['read'] })], decoys: 1,
+    })
+    const token = createSdJwtPresentation({ key: KEYS.agent, credential, disclose: ['db:a', 'agent.name'], audience: KEYS.verifier.did, challenge: 'challenge-0', now: () => T0 })
+    const verifier = createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 })
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/~ '
+    await fc.assert(fc.asyncProperty(fc.nat({ max: token.length - 1 }), fc.nat({ max: alphabet.length - 1 }), async (at, c) => {
+      const replacement = alphabet[c] === token[at] ? alphabet[(c + 1) % alphabet.length]! : alphabet[c]!
+      const mutated = `${token.slice(0, at)}${replacement}${token.slice(at + 1)}`
+      const result = await verifier.verifySdJwtPresentation(mutated, { challenge: 'challenge-0' })
+      assert.equal(result.ok, false, `changing character ${at} to ${replacement} was accepted`)
+    }), { numRuns: Math.min(RUNS, 20_000), seed: SEED })
+    const untouched = await createVerifier({ did: KEYS.verifier.did, trustedIssuers: [KEYS.issuer.did], statusLists: 'unchecked', externalChallenges: true, now: () => T0 }).verifySdJwtPresentation(token, { challenge: 'challenge-0' })
     assert.equal(untouched.ok, true, 'the original is valid')
   })
 })

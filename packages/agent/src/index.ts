@@ -12,6 +12,8 @@ export {
 export type { AgentKey, AgentKeyFile } from './key/agent-key.js'
 export { createPresentation } from './presentation/create-presentation.js'
 export type { PresentationOptions } from './presentation/create-presentation.js'
+export { createSdJwtPresentation, SD_JWT_AGENT_FIELDS } from './presentation/create-sd-jwt-presentation.js'
+export type { SdJwtPresentationOptions } from './presentation/create-sd-jwt-presentation.js'
 export { createDelegation } from './delegation/create-delegation.js'
 export type { DelegationOptions } from './delegation/create-delegation.js'
 export { createMutualAgent, MUTUAL_NONCE_PREFIX, MUTUAL_VERSION } from './mutual/mutual-agent.js'

@@ -70,6 +70,7 @@ export {
   parseDelegationSubject,
 } from './credential/delegation-credential.js'
 export type { DelegationSubject } from './credential/delegation-credential.js'
+export { ENTITLEMENT_VCT, KB_JWT_TYPE, SD_JWT_BITSTRING_STATUS, SD_JWT_DIGEST_ALG, SD_JWT_VC_TYPE } from './credential/sd-jwt-vc.js'
 export { ATTENUATION_BUDGET } from './entitlement/attenuation.js'
 export {
   conflictsTouched,

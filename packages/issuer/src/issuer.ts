@@ -32,6 +32,9 @@ import {
   type TaskRef,
 } from '@agentid/core'
 import { chainExceeds, checkAnyCredentialJwt, checkCredentialJwt, checkStatusListJwt, ISSUER_ROTATION_TYPE, resolveChains, VC_JWT_TYPE } from '@agentid/verifier'
+import { checkSdJwtCredential } from '@agentid/verifier'
+import type { EntitlementSubject } from '@agentid/core'
+import { issueSdJwtVc } from './credentials/sd-jwt-vc.js'
 import { DEFAULT_ROLES } from './default-roles.js'
 import { parsePublicUrl } from './public-url.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from './home.js'
@@ -99,6 +102,16 @@ export interface IssuerOptions {
    * with {@link Issuer.setCredentialFormat}.
    */
   readonly credentialFormat?: CredentialFormat
+  /**
+   * Mint grants that do not name a format as SD-JWT VCs (docs/formats.md, "SD-JWT VC") rather
+   * than in `credentialFormat` (default false). An option of this process, not a stored setting.
+   */
+  readonly sdJwtByDefault?: boolean
+  /**
+   * Decoy digests in each SD-JWT VC, in the agent's `_sd` and in the entitlement list (RFC 9901,
+   * section 4.2.5), so that a verifier cannot count what was left undisclosed: 0 to 16 (default 0).
+   */
+  readonly sdJwtDecoys?: number
 }
 
 /** The formats an issuer mints credentials in. */
@@ -109,6 +122,12 @@ function parseCredentialFormat(value: unknown, what: string): CredentialFormat {
   if (!CREDENTIAL_FORMATS.includes(value as CredentialFormat)) throw agentIdError('ERR_INPUT_INVALID', `${what} must be ${CREDENTIAL_FORMATS.join(' or ')}`)
   return value as CredentialFormat
 }
+
+/**
+ * Format of one grant's credential: `vc`, the issuer's `credentialFormat` (VC 2.0 or VC 1.1), or
+ * `sd-jwt`, an SD-JWT VC (`dc+sd-jwt`) with selectively disclosable entitlements.
+ */
+export type GrantFormat = 'vc' | 'sd-jwt'
 
 /** A credential the issuer has committed and hands out. */
 export interface IssuedCredential {
@@ -139,6 +158,12 @@ export interface GrantInput {
    * (OpenID4VCI, docs/issuance.md) until then, each renewal living `ttlSeconds` at most.
    */
   readonly renewableForSeconds?: number
+  /**
+   * Mint this grant's credential in this format (default the issuer's `credentialFormat`). Kept
+   * only when the credential is issued at once: after approvals the issuer's setting applies, and
+   * renewals (OpenID4VCI, which delivers VC formats only) are in the issuer's VC format.
+   */
+  readonly format?: GrantFormat
 }
 
 /** What {@link Issuer.requestAccess} led to: a credential at once, or a request awaiting approvals. */
@@ -182,6 +207,8 @@ export class Issuer {
   #policyCache: PolicyInForce | undefined
   readonly #statusListeners = new Set<() => void>()
   #jwtKey: { readonly did: string; readonly key: KeyObject } | undefined
+  readonly #sdJwtByDefault: boolean
+  readonly #sdJwtDecoys: number
   readonly #issuedListeners = new Set<(seconds: number) => void>()
   // When a disabled or expired principal's token was last recorded (bounded by the principals).
   readonly #staleTokenSeen = new Map<string, number>()
@@ -198,6 +225,8 @@ export class Issuer {
     this.#agent = fields.agent ? Promise.resolve(fields.agent) : undefined
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
+    this.#sdJwtByDefault = fields.options.sdJwtByDefault === true
+    this.#sdJwtDecoys = parseDecoys(fields.options.sdJwtDecoys ?? 0)
     this.#randomId = fields.options.randomId ?? (() => `urn:uuid:${randomUUID()}`)
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
   }
@@ -208,6 +237,8 @@ export class Issuer {
    * @throws AgentIdError ERR_CONFLICT when the home already holds an issuer, ERR_STORE
    */
   static async init(options: IssuerOptions = {}): Promise<{ issuer: Issuer; adminToken: string; kekSource: string }> {
+    // Checked before anything is created or opened.
+    if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     const keyInEnv = kekFromEnv(env)
@@ -260,6 +291,7 @@ export class Issuer {
    * @throws AgentIdError ERR_NOT_FOUND when there is none, ERR_STORE
    */
   static async open(options: IssuerOptions = {}): Promise<Issuer> {
+    if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
     const env = options.env ?? process.env
     const home = issuerHome(options.home, env)
     if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
@@ -591,12 +623,15 @@ export class Issuer {
         : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
     }
     const format = this.#credentialFormat
+    const sdJwt = parseGrantFormat(input.format ?? (this.#sdJwtByDefault ? 'sd-jwt' : 'vc')) === 'sd-jwt'
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
         const url = `${this.#publicUrl}/status/${list}`
         return { id: `${url}#${index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(index), statusListCredential: url }
       }
       const credentialStatus = suspensionListId === undefined ? entry('revocation', listId) : [entry('revocation', listId), entry('suspension', suspensionListId)]
+      // SD-JWT VC: signed here with the issuer key (Veramo has no SD-JWT), same draft, same status.
+      if (sdJwt) return this.#signSdJwtVc(draft, agent, subject, Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus], String(index))
       const body = {
         type: ['VerifiableCredential', ENTITLEMENT_CREDENTIAL_TYPE],
         id: draft.id,
@@ -645,6 +680,9 @@ export class Issuer {
     const agent = await this.store.getAgent(subject)
     if (record.status === 'active' && record.expires > nowSeconds && !renewalDue(record, nowSeconds)) {
       const jwt = await this.store.getCredentialJwt(record.id)
+      // OpenID4VCI has configurations for the VC formats only (jwt_vc_json, vc+jwt; docs/issuance.md):
+      // an SD-JWT VC is not handed out under one of them; it renews as a VC once its renewal is due.
+      if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
     // The grant's start: the credential its lineage began with.
@@ -660,6 +698,8 @@ export class Issuer {
     const input: GrantInput = {
       subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, judged.ends - nowSeconds),
       ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
+      // What the OpenID4VCI configurations advertise (the issuer's VC format), whatever sdJwtByDefault says.
+      format: 'vc',
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {
       policy, assessment, renews: record,
@@ -1380,6 +1420,23 @@ export class Issuer {
     return { previous, format: parsed }
   }
 
+  // An entitlement credential as SD-JWT VC, checked as a verifier would before it is committed.
+  async #signSdJwtVc(draft: CredentialDraft, agent: AgentRecord, subject: EntitlementSubject, status: readonly Record<string, unknown>[], statusIndex: string): Promise<string> {
+    if (this.#jwtKey?.did !== this.did) this.#jwtKey = { did: this.did, key: await issuerSigningKey(this.store, this.did) }
+    const key = this.#jwtKey.key
+    const sdJwt = issueSdJwtVc({
+      issuer: this.did, sign: (data) => sign(null, data, key), subject: agent.did, id: draft.id, notBefore: draft.notBefore, expires: draft.expires,
+      agent: subject.agent, entitlements: subject.entitlements, status, decoys: this.#sdJwtDecoys,
+      ...(subject.task ? { task: subject.task } : {}), ...(subject.risk ? { risk: subject.risk } : {}), ...(subject.approvals ? { approvals: subject.approvals } : {}),
+    })
+    const c = checkSdJwtCredential(sdJwt)
+    const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer && c.notBefore === draft.notBefore && c.expires === draft.expires &&
+      c.status.length === status.length && c.status.every((e) => e.statusListIndex === statusIndex) &&
+      JSON.stringify(c.entitlements.map(entitlementToJson)) === JSON.stringify(draft.entitlements.map(entitlementToJson))
+    if (!same) throw agentIdError('ERR_STORE', 'the SD-JWT VC minted does not match the grant')
+    return sdJwt
+  }
+
   // Every VC-JWT the issuer makes goes through Veramo here: signed by `signer` (this issuer, or a
   // previous key for its own status lists), with its key id in the header.
   async #signVc(signer: string, what: string, credential: Record<string, unknown>): Promise<string> {
@@ -1519,6 +1576,16 @@ function isoSeconds(ms: number): string {
  * says (ids, times, entitlements, status slot). A credential that differs from the record, or that
  * a verifier would refuse, is never handed out.
  */
+function parseGrantFormat(value: unknown): GrantFormat {
+  if (value !== 'vc' && value !== 'sd-jwt') throw agentIdError('ERR_INPUT_INVALID', 'a grant\'s format must be vc or sd-jwt')
+  return value
+}
+
+function parseDecoys(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 16) throw agentIdError('ERR_USAGE', 'sdJwtDecoys must be an integer from 0 to 16')
+  return value
+}
+
 function checkIssuedJwt(jwt: string, draft: CredentialDraft, statusIndex: string, statusEntries: number): string {
   const c = checkCredentialJwt(jwt)
   const same = c.id === draft.id && c.subject === draft.subject && c.issuer === draft.issuer &&

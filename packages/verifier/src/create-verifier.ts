@@ -28,6 +28,7 @@ import { ChallengeStore, ReplayCache } from './presentation/challenges.js'
 import { checkPresentationJwt } from './presentation/verify-presentation.js'
 import type { StatusSource } from './status/status-source.js'
 import type { EventSink } from './events/event-sinks.js'
+import { checkSdJwtPresentation, type VerifiedSdJwtCredential } from './sd-jwt/verify-sd-jwt-vc.js'
 
 /** Options of {@link createVerifier}. */
 export interface VerifierOptions {
@@ -131,6 +132,12 @@ export type PresentationResult =
       readonly credentials: readonly CheckedCredential[]
       readonly entitlements: readonly GrantedEntitlement[]
       readonly statusChecked: boolean
+      /**
+       * Set by {@link Verifier.verifySdJwtPresentation} (docs/formats.md, "SD-JWT VC"): the
+       * credential as disclosed. `credentials` is then empty and `entitlements` holds only what
+       * was disclosed.
+       */
+      readonly sdJwt?: VerifiedSdJwtCredential
     }
   | Failure
 
@@ -149,6 +156,14 @@ export interface Verifier {
   challenge(): string
   /** Checks a VP-JWT for this verifier and the challenge it answers. */
   verifyPresentation(jwt: unknown, options: { challenge: string }): Promise<PresentationResult>
+  /**
+   * Checks an SD-JWT VC presentation (`<issuer-signed JWT>~<disclosures>~<KB-JWT>`, docs/formats.md)
+   * for this verifier and the challenge it answers: the result's `entitlements` are the disclosed
+   * ones only, `credentials` is empty and `sdJwt` is the credential as disclosed. A separate call,
+   * not a branch of verifyPresentation, so that code built on VP-JWT results (sessions that recheck
+   * `credentials`, token exchange) never receives this shape unasked.
+   */
+  verifySdJwtPresentation(token: unknown, options: { challenge: string }): Promise<PresentationResult>
   /** Checks a single VC-JWT: signature, claims, time, trust and status. */
   verifyCredential(jwt: unknown): Promise<CredentialResult>
   /**
@@ -388,6 +403,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
     },
 
+    async verifySdJwtPresentation(token, verifyOptions) {
+      if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifySdJwtPresentation needs { challenge: string }')
+      return verifySdJwtPresentation(token, verifyOptions.challenge)
+    },
+
     async verifyCredential(jwt) {
       try {
         const credential = checkCredentialCached(jwt as string)
@@ -412,6 +432,47 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (options.events && result.ok) report(result.holder, request, decision)
       return decision
     },
+  }
+
+  // SD-JWT VC with Key Binding (RFC 9901): the same challenge, replay, trust, time, status and
+  // approval rules as a VP-JWT, over the disclosed entitlements only. Trust scoping and duty
+  // conflicts see only what was disclosed: the issuer checked the whole grant when it minted it.
+  async function verifySdJwtPresentation(token: unknown, challenge: string): Promise<PresentationResult> {
+    let reserved: string | undefined
+    let answered: string | undefined
+    try {
+      const nowMs = now()
+      const vp = checkSdJwtPresentation(token, did, nowMs / 1000, tolerance)
+      if (vp.nonce !== challenge) throw agentIdError('ERR_VP_NONCE', 'presentation answers another challenge')
+      if (!options.externalChallenges) {
+        const use = challenges.consume(vp.nonce, nowMs)
+        if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
+        if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live answered challenges to guarantee single use; try again shortly')
+        if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
+        answered = vp.nonce
+      }
+      const use = replays.reserve(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)
+      if (use === 'replay') throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
+      if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
+      reserved = vp.replayKey
+      // The checks below read only ids, issuer, time, status, entitlements, risk and approvals,
+      // which an SD-JWT credential has as a VC-JWT one does; its agent profile is partial.
+      const credential = vp.credential as unknown as VerifiedCredential
+      checkCurrent(credential, nowMs / 1000)
+      const statusChecked = await checkStatus(credential, nowMs)
+      const approvalsMissing = requireApprovals && missingApprovals(requireApprovals, credential)
+      const entitlements = vp.credential.entitlements.map((entitlement): GrantedEntitlement => {
+        const granted: GrantedEntitlement = { credentialId: vp.credential.id, issuer: vp.credential.issuer, expires: vp.credential.expires, entitlement, chain: [vp.credential.id] }
+        return approvalsMissing ? { ...granted, approvalsMissing } : granted
+      })
+      const conflict = dutyConflicts.length > 0 ? heldDutyConflict(dutyConflicts, entitlements.map((g) => g.entitlement)) : undefined
+      if (conflict !== undefined) throw agentIdError('ERR_SOD_CONFLICT', `the disclosed entitlements hold both sides of duty rule "${conflict}"`)
+      return { ok: true, holder: vp.holder, credentials: [], entitlements, statusChecked, sdJwt: vp.credential }
+    } catch (error) {
+      if (reserved !== undefined) replays.release(reserved)
+      if (answered !== undefined) challenges.release(answered)
+      return failure(error)
+    }
   }
 
   function decide(result: PresentationResult, request: AccessRequest): Decision {

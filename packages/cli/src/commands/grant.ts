@@ -7,7 +7,7 @@ import { registerRequestShow } from './requests.js'
 
 interface AccessOptions {
   resource: string[] | undefined; action: string[] | undefined; purpose?: string; ttl: string; constraint?: string[]; task?: string; out?: string
-  jit?: boolean; justification?: string; renewableFor?: string
+  jit?: boolean; justification?: string; renewableFor?: string; format?: string
 }
 
 interface CredentialAnswer { id: string; subject: string; expires: string; risk?: string; jwt: string }
@@ -26,7 +26,13 @@ function accessRequest(did: string, opts: AccessOptions & { resource: string[]; 
     ...(opts.jit ? { jit: true } : {}),
     ...(opts.justification !== undefined ? { justification: opts.justification } : {}),
     ...(opts.renewableFor !== undefined ? { renewableFor: opts.renewableFor } : {}),
+    ...(opts.format !== undefined ? { format: credentialFormat(opts.format) } : {}),
   }
+}
+
+function credentialFormat(value: string): string {
+  if (value !== 'vc' && value !== 'sd-jwt') throw agentIdError('ERR_USAGE', '--format must be vc or sd-jwt')
+  return value
 }
 
 function accessOptions(command: Command, defaultTtl: string): Command {
@@ -35,6 +41,7 @@ function accessOptions(command: Command, defaultTtl: string): Command {
     .option('--justification <text>', 'why the access is needed (kept with the request and in the audit log)')
     .option('--renewable-for <duration>', 'the approved window: the agent renews its credential itself (OpenID4VCI, "agentid agent renew") until then, each renewal living --ttl (docs/issuance.md)')
     .option('--out <file>', 'write the credential here instead of stdout (when it is issued at once)')
+    .option('--format <format>', 'vc (the issuer\'s VC format), or sd-jwt: an SD-JWT VC whose entitlements the agent discloses one by one (docs/formats.md); kept when issued at once')
 }
 
 /**

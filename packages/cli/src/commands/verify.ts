@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { agentIdError, entitlementToJson, type RequestContext } from '@agentid/core'
-import { createVerifier, type Decision } from '@agentid/verifier'
+import { createVerifier, isSdJwt, type Decision } from '@agentid/verifier'
 import type { CommandContext } from '../context.js'
 import { readTextFile } from '../files.js'
 import { collect } from '../options.js'
@@ -68,14 +68,16 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         externalChallenges: true,
         ...(statusLists !== undefined ? { statusLists } : {}),
       })
-      const result = await verifier.verifyPresentation(vp, { challenge: opts.challenge })
+      // An SD-JWT VC presentation (it has a `~`, which a compact JWS never has) has its own check.
+      const result = isSdJwt(vp) ? await verifier.verifySdJwtPresentation(vp, { challenge: opts.challenge }) : await verifier.verifyPresentation(vp, { challenge: opts.challenge })
       if (!result.ok) throw agentIdError(result.code, result.message)
       const out = ctx.out()
       let decision: Decision | undefined
       if (opts.resource !== undefined && opts.action !== undefined) {
         decision = verifier.authorize(result, { resource: opts.resource, action: opts.action, ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}), context })
       }
-      const credentials = result.credentials.map((c) => ({ id: c.id, issuer: c.issuer, expires: new Date(c.expires * 1000).toISOString() }))
+      // An SD-JWT VC presentation carries one credential, as disclosed.
+      const credentials = (result.sdJwt ? [result.sdJwt] : result.credentials).map((c) => ({ id: c.id, issuer: c.issuer, expires: new Date(c.expires * 1000).toISOString() }))
       const decisionJson = decision?.allow ? { ...decision, entitlement: entitlementToJson(decision.entitlement) } : decision
       out.result({ valid: true, holder: result.holder, statusChecked: result.statusChecked, credentials, ...(decisionJson ? { decision: decisionJson } : {}) }, () => {
         const lines = [`valid presentation from ${result.holder} (${credentials.length} credential${credentials.length === 1 ? '' : 's'})`]

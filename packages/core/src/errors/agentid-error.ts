@@ -75,6 +75,7 @@ const CLASS_OF: { readonly [C in ErrorCode]: typeof AgentIdError } = {
   ERR_VP_HOLDER_BINDING: PresentationError,
   ERR_VP_EXPIRED: PresentationError,
   ERR_TYPE_CONFUSION: PresentationError,
+  ERR_SD_JWT_DISCLOSURE: PresentationError,
   ERR_DPOP_PROOF: PresentationError,
   ERR_DPOP_NONCE: PresentationError,
   ERR_TOKEN_INVALID: PresentationError,

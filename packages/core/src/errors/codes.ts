@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   ERR_VP_HOLDER_BINDING: { status: 401, exit: 1, summary: 'presenter is not the subject of a credential' },
   ERR_VP_EXPIRED: { status: 401, exit: 1, summary: 'presentation has expired or lives too long' },
   ERR_TYPE_CONFUSION: { status: 400, exit: 1, summary: 'a credential was given where a presentation was expected, or the reverse' },
+  ERR_SD_JWT_DISCLOSURE: { status: 400, exit: 1, summary: 'an SD-JWT disclosure is malformed, does not match exactly one digest, is repeated, or names a reserved claim' },
   ERR_NOT_ENTITLED: { status: 403, exit: 1, summary: 'no entitlement covers this resource and action' },
   ERR_PURPOSE: { status: 403, exit: 1, summary: 'request purpose does not match the entitlement' },
   ERR_CONSTRAINT: { status: 403, exit: 1, summary: 'request context violates an entitlement constraint' },

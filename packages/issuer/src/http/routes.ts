@@ -347,8 +347,9 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', url: '/requests', summary: "ask for entitlements: 201 with the credential when policy needs no approval, else 202 with the request opened; an agent may ask for itself with Authorization: VP <presentation to the issuer over GET /challenge>", tag: 'requests',
     access: ['admin', 'agent-owner', 'agent'], body: schema.accessRequestBody, success: [201, 202],
     handler: async ({ issuer, principal, body }) => {
-      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string; renewableFor?: string }
+      const b = body as { subject: string; entitlements: unknown[]; ttl: string; task?: { id: string; description?: string }; jit?: boolean; justification?: string; renewableFor?: string; format?: 'vc' | 'sd-jwt' }
       const outcome = await issuer.requestAccess({
+        ...(b.format !== undefined ? { format: b.format } : {}),
         subject: b.subject, entitlements: b.entitlements, ttlSeconds: ttl(b.ttl),
         ...(b.renewableFor !== undefined ? { renewableForSeconds: parseDuration(b.renewableFor, 'renewableFor', MAX_GRANT_TTL) } : {}),
         ...(b.task ? { task: b.task } : {}), ...(b.jit !== undefined ? { jit: b.jit } : {}), ...(b.justification !== undefined ? { justification: b.justification } : {}),

@@ -46,6 +46,7 @@ export const accessRequestBody: Schema = {
     jit: { type: 'boolean' },
     justification: freeText(512),
     renewableFor: duration,
+    format: { enum: ['vc', 'sd-jwt'] },
   },
 }
 
