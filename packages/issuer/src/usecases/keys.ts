@@ -1,0 +1,66 @@
+// The issuer key and the key-encryption key: rotations and the statements that announce them.
+import { rename, rm } from 'node:fs/promises'
+import { CREDENTIALS_CONTEXT_V1, parseDidKey } from '@agentid/core'
+import { ISSUER_ROTATION_TYPE } from '@agentid/verifier'
+import type { Principal } from '../governance/principal.js'
+import { kekFromEnv, writeSecretFile } from '../home.js'
+import { generateKek } from '../keys/key-encryption.js'
+import type { IssuerContext } from './context.js'
+import { requireRole } from './rules.js'
+
+/**
+ * Rotates the issuer key: a new issuer did:key signs everything issued from now on, announced by
+ * a rotation statement the previous key signs (a VC-JWT `IssuerRotationCredential` whose
+ * subject is the new DID). The previous key keeps signing the status lists of the credentials it
+ * issued; new lists begin for the new DID. Verifiers that trust the previous DID accept the new
+ * one once given the statement (`issuerRotations`). Stop the service first, then restart it.
+ * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
+ */
+export async function rotateIssuerKey(ctx: IssuerContext, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
+  const principal = requireRole(by, 'admin', 'rotate the issuer key')
+  const lists = await ctx.store.currentStatusLists()
+  const generation = (await rotations(ctx)).length + 2
+  const identifier = await (await ctx.signer.veramo()).didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
+  const did = parseDidKey(identifier.did).did
+  const now = Math.floor(ctx.now() / 1000)
+  const statement = await ctx.signer.signVc(ctx.did, 'rotation statement', {
+    '@context': [CREDENTIALS_CONTEXT_V1],
+    type: ['VerifiableCredential', ISSUER_ROTATION_TYPE],
+    issuanceDate: new Date(now * 1000).toISOString(),
+    credentialSubject: { id: did, predecessor: ctx.did },
+  })
+  const created = ctx.now()
+  await ctx.store.rotateIssuer({
+    previous: ctx.did, did, statement,
+    lists: lists.map((l) => ({ id: `${l.purpose === 'revocation' ? 'rev' : 'sus'}-${generation}`, purpose: l.purpose, size: l.size, createdAt: created })),
+  }, { actor: principal.id, action: 'issuer.rotate', target: did, details: { previous: ctx.did } })
+  return { previous: ctx.did, did, statement }
+}
+
+/** The signed rotation statements of this issuer's keys, oldest first. */
+export async function rotations(ctx: IssuerContext): Promise<string[]> {
+  const stored = await ctx.store.getSetting('rotations')
+  return stored ? (JSON.parse(stored) as string[]) : []
+}
+
+/**
+ * Rotates the key-encryption key: every sealed private key and webhook secret is re-encrypted
+ * with a new key in one transaction. With a `kek` file, the new key is written beside it first
+ * (`kek.next`, 0600) and replaces it after the commit (a crash in between is finished at the
+ * next open). With `AGENTID_KEK`, the new key is returned: set it before the next start.
+ * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
+ */
+export async function rotateKek(ctx: IssuerContext, by: string | Principal, env: NodeJS.ProcessEnv = process.env): Promise<{ reencrypted: number; newKek?: string; kekFile?: string }> {
+  const principal = requireRole(by, 'admin', 'rotate the key-encryption key')
+  const next = generateKek()
+  const fromEnv = kekFromEnv(env)
+  const nextFile = `${ctx.home.kekFile}.next`
+  if (!fromEnv) {
+    await rm(nextFile, { force: true })
+    await writeSecretFile(nextFile, `${next.toString('base64url')}\n`)
+  }
+  const reencrypted = await ctx.store.rotateKek(next, (count) => ({ actor: principal.id, action: 'kek.rotate', target: ctx.did, details: { reencrypted: count, source: fromEnv ? 'AGENTID_KEK' : 'file' } }))
+  if (fromEnv) return { reencrypted, newKek: next.toString('base64url') }
+  await rename(nextFile, ctx.home.kekFile)
+  return { reencrypted, kekFile: ctx.home.kekFile }
+}
