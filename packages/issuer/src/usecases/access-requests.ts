@@ -8,7 +8,7 @@ import { checkRenewWindow } from '../governance/renewal.js'
 import type { AccessRequestRecord, AgentRecord, AuditInput } from '../store/issuer-store.js'
 import { recordRefusal } from './audit.js'
 import type { IssuerContext } from './context.js'
-import { issueNow } from './issuance.js'
+import { issueNow, type IssuingContext } from './issuance.js'
 import { checkTtl, dutyGuard, judgeEntitlements } from './rules.js'
 import { type AccessOutcome, type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.js'
 
@@ -18,7 +18,7 @@ import { type AccessOutcome, type GrantInput, type IssuedCredential, MAX_GRANT_T
  * @throws AgentIdError ERR_APPROVAL_REQUIRED (nothing is opened: use requestAccess),
  *   ERR_SOD_CONFLICT, ERR_NOT_FOUND (agent), ERR_CONFLICT (not active), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
  */
-export async function grant(ctx: IssuerContext, input: GrantInput, by: string | Principal): Promise<IssuedCredential> {
+export async function grant(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'policy' | 'store'>, input: GrantInput, by: string | Principal): Promise<IssuedCredential> {
   const { agent, policy, assessment, principal } = await judge(ctx, input, by)
   if (assessment.chain.length > 0) {
     throw agentIdError('ERR_APPROVAL_REQUIRED', `policy rates this grant ${assessment.risk} and requires approval by ${assessment.chain.join(' then ')}; open an access request`)
@@ -31,7 +31,7 @@ export async function grant(ctx: IssuerContext, input: GrantInput, by: string | 
  * access request that walks the policy's approval chain for its risk level.
  * @throws AgentIdError ERR_SOD_CONFLICT, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
  */
-export async function requestAccess(ctx: IssuerContext, input: GrantInput, by: string | Principal): Promise<AccessOutcome> {
+export async function requestAccess(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'policy' | 'store'>, input: GrantInput, by: string | Principal): Promise<AccessOutcome> {
   const { agent, policy, version, assessment, principal, entitlements } = await judge(ctx, input, by)
   if (assessment.chain.length === 0) return { credential: await issueNow(ctx, agent, input, principal, { policy, assessment }) }
   // Refused now rather than after the approvers' work; checked again when issued.
@@ -42,7 +42,7 @@ export async function requestAccess(ctx: IssuerContext, input: GrantInput, by: s
   return { request }
 }
 
-export function newRequest(ctx: IssuerContext, agent: AgentRecord, input: GrantInput, entitlements: readonly Entitlement[], principal: Principal, judged: { policy: Policy; version: number; assessment: Assessment }): AccessRequestRecord {
+export function newRequest(ctx: Pick<IssuerContext, 'now'>, agent: AgentRecord, input: GrantInput, entitlements: readonly Entitlement[], principal: Principal, judged: { policy: Policy; version: number; assessment: Assessment }): AccessRequestRecord {
   const now = ctx.now()
   return {
     id: `req-${randomUUID()}`,
@@ -76,7 +76,7 @@ export function requestAudit(r: AccessRequestRecord): AuditInput {
 }
 
 // The checks common to a grant and a request: who asks, for which agent, what the policy says.
-export async function judge(ctx: IssuerContext, input: GrantInput, by: string | Principal) {
+export async function judge(ctx: Pick<IssuerContext, 'policy' | 'store'>, input: GrantInput, by: string | Principal) {
   const principal = asPrincipal(by)
   const agent = await ctx.store.getAgent(parseDidKey(input.subject).did)
   if (!agent) throw agentIdError('ERR_NOT_FOUND', `agent ${input.subject} is not enrolled`)
@@ -105,7 +105,7 @@ export async function judge(ctx: IssuerContext, input: GrantInput, by: string | 
  * What separation of duties would say of approving this request now (the console flags it
  * before anyone decides): the refusal's message, or undefined when no rule is touched.
  */
-export async function dutyConflict(ctx: IssuerContext, request: AccessRequestRecord): Promise<string | undefined> {
+export async function dutyConflict(ctx: Pick<IssuerContext, 'policy' | 'store'>, request: AccessRequestRecord): Promise<string | undefined> {
   const guard = dutyGuard((await ctx.policy()).policy, request.entitlements)
   if (!guard) return undefined
   try {

@@ -8,7 +8,7 @@ import { asPrincipal, type Principal } from '../governance/principal.js'
 import { checkRenewWindow } from '../governance/renewal.js'
 import type { AccessRequestRecord, AuditInput } from '../store/issuer-store.js'
 import type { IssuerContext } from './context.js'
-import { prepareIssuance } from './issuance.js'
+import { type IssuingContext, prepareIssuance } from './issuance.js'
 import { checkTtl, dutyGuard, isoSeconds, isPrefix, judgeEntitlements } from './rules.js'
 import { type IssuedCredential, MAX_GRANT_TTL } from './types.js'
 
@@ -20,7 +20,7 @@ import { type IssuedCredential, MAX_GRANT_TTL } from './types.js'
  * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (decided, expired, already decided by this principal, no longer
  *   within the policy in force), ERR_FORBIDDEN (own party's request, wrong role, out of order), ERR_SOD_CONFLICT, ERR_STORE
  */
-export async function decide(ctx: IssuerContext, requestId: string, decision: 'approve' | 'deny', by: string | Principal, options: { role?: string; reason?: string } = {}): Promise<{ request: AccessRequestRecord; credential?: IssuedCredential }> {
+export async function decide(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'policy' | 'store'>, requestId: string, decision: 'approve' | 'deny', by: string | Principal, options: { role?: string; reason?: string } = {}): Promise<{ request: AccessRequestRecord; credential?: IssuedCredential }> {
   const principal = asPrincipal(by)
   if (options.reason !== undefined && (typeof options.reason !== 'string' || options.reason.length > 512)) throw agentIdError('ERR_INPUT_INVALID', '"reason" must be at most 512 characters')
   const { policy, version } = await ctx.policy()

@@ -12,7 +12,7 @@ import type { IssuerContext } from './context.js'
  * ERR_DELEGATION, ERR_APPROVAL_REQUIRED) through this; `authenticate` a disabled or expired
  * principal's token; the routes an owner's probe for an agent it may not see.
  */
-export async function recordRefusal(ctx: IssuerContext, by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
+export async function recordRefusal(ctx: Pick<IssuerContext, 'store'>, by: Principal, attempt: string, target: string | undefined, error: { code: string; message: string }): Promise<void> {
   await ctx.store.recordEvent({ actor: by.id, action: 'access.refused', ...(target !== undefined ? { target } : {}), details: { attempt, code: error.code, message: error.message } })
 }
 
@@ -22,7 +22,7 @@ export async function recordRefusal(ctx: IssuerContext, by: Principal, attempt: 
  * (`GET /audit/checkpoints`) or keep copies elsewhere: a copy outside the database also catches
  * someone who deletes the stored ones.
  */
-export async function checkpoint(ctx: IssuerContext): Promise<AuditCheckpointRecord | undefined> {
+export async function checkpoint(ctx: Pick<IssuerContext, 'did' | 'publicUrl' | 'signer' | 'store'>): Promise<AuditCheckpointRecord | undefined> {
   return ctx.store.writeCheckpoint(async ({ seq, hash, at }) => {
     const jwt = await ctx.signer.signVc(ctx.did, 'checkpoint', {
       '@context': [CREDENTIALS_CONTEXT_V1],
@@ -40,7 +40,7 @@ export async function checkpoint(ctx: IssuerContext): Promise<AuditCheckpointRec
  * A checkpoint when `everyEntries` entries were added since the last one, or some were and the
  * last one is older than `everyMs`. The service calls it every few seconds.
  */
-export async function maybeCheckpoint(ctx: IssuerContext, options: { everyEntries: number; everyMs: number }): Promise<AuditCheckpointRecord | undefined> {
+export async function maybeCheckpoint(ctx: Pick<IssuerContext, 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, options: { everyEntries: number; everyMs: number }): Promise<AuditCheckpointRecord | undefined> {
   const [last] = await ctx.store.listCheckpoints(1)
   const since = (last?.seq ?? 0) + 1
   // Audit sequence numbers have no gaps: two single-row reads tell "any new" and "enough new".
@@ -51,7 +51,7 @@ export async function maybeCheckpoint(ctx: IssuerContext, options: { everyEntrie
 }
 
 /** Marks an alert as seen by a responder (a setting, audited as `alert.acknowledge`). */
-export async function acknowledgeAlert(ctx: IssuerContext, id: number, by: Principal, note?: string): Promise<{ by: string; at: string; note?: string }> {
+export async function acknowledgeAlert(ctx: Pick<IssuerContext, 'now' | 'store'>, id: number, by: Principal, note?: string): Promise<{ by: string; at: string; note?: string }> {
   const alert = await ctx.store.getAlert(id)
   if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${id}`)
   const ack = { by: by.id, at: new Date(ctx.now()).toISOString(), ...(note !== undefined ? { note } : {}) }
@@ -60,7 +60,7 @@ export async function acknowledgeAlert(ctx: IssuerContext, id: number, by: Princ
 }
 
 /** The acknowledgement of an alert, if any. */
-export async function alertAcknowledgement(ctx: IssuerContext, id: number): Promise<{ by: string; at: string; note?: string } | undefined> {
+export async function alertAcknowledgement(ctx: Pick<IssuerContext, 'store'>, id: number): Promise<{ by: string; at: string; note?: string } | undefined> {
   const value = await ctx.store.getSetting(`alert.ack.${id}`)
   return value === undefined ? undefined : JSON.parse(value) as { by: string; at: string; note?: string }
 }

@@ -22,7 +22,7 @@ import { dutyGuard } from './rules.js'
  * @returns the delegations newly recorded, and the alerts raised
  * @throws AgentIdError ERR_DELEGATION, ERR_SOD_CONFLICT, ERR_NOT_FOUND (root), ERR_CONFLICT, the credential codes
  */
-export async function reportDelegation(ctx: IssuerContext, chain: readonly string[], by: string | Principal): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }> {
+export async function reportDelegation(ctx: Pick<IssuerContext, 'did' | 'now' | 'policy' | 'store'>, chain: readonly string[], by: string | Principal): Promise<{ recorded: DelegationRecord[]; alerts: AlertRecord[] }> {
   const principal = asPrincipal(by)
   const actor = principal.id
   if (chain.length < 2) throw agentIdError('ERR_INPUT_INVALID', 'a delegation chain has a root credential and at least one delegation')
@@ -71,7 +71,7 @@ export async function reportDelegation(ctx: IssuerContext, chain: readonly strin
 // and cannot know that roster, so a delegation to anyone else is not refused here (that would
 // only hide it) but flagged: link id -> why. Only a person's own links are judged; an
 // assistant handing part of it on to a sub-agent is ordinary delegation.
-export async function strayPersonDelegations(ctx: IssuerContext, links: ReadonlyArray<{ readonly id: string; readonly issuer: string; readonly subject: string }>): Promise<Map<string, string>> {
+export async function strayPersonDelegations(ctx: Pick<IssuerContext, 'store'>, links: ReadonlyArray<{ readonly id: string; readonly issuer: string; readonly subject: string }>): Promise<Map<string, string>> {
   const stray = new Map<string, string>()
   for (const link of links) {
     const delegator = await ctx.store.getAgent(link.issuer)

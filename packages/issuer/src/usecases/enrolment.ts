@@ -6,7 +6,7 @@ import { asPrincipal, hasRole, type Principal } from '../governance/principal.js
 import type { AccessRequestRecord, AgentRecord, Holding, Issuance, PendingRequest, RetirementStep, VoidedApproval } from '../store/issuer-store.js'
 import { newRequest, requestAudit } from './access-requests.js'
 import type { IssuerContext } from './context.js'
-import { prepareIssuance } from './issuance.js'
+import { type IssuingContext, prepareIssuance } from './issuance.js'
 import { checkTtl, dutyGuard, requireRole } from './rules.js'
 import { type GrantInput, type IssuedCredential, MAX_GRANT_TTL, type RegisterAgentInput } from './types.js'
 
@@ -15,7 +15,7 @@ import { type GrantInput, type IssuedCredential, MAX_GRANT_TTL, type RegisterAge
  * transaction: the agent is enrolled with its credential, or not at all.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_DID_*, ERR_NOT_FOUND (role), ERR_CONFLICT, ERR_STORE
  */
-export async function registerAgent(ctx: IssuerContext, input: RegisterAgentInput, by: string | Principal): Promise<{ agent: AgentRecord; credentials: IssuedCredential[]; request?: AccessRequestRecord }> {
+export async function registerAgent(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'policy' | 'store'>, input: RegisterAgentInput, by: string | Principal): Promise<{ agent: AgentRecord; credentials: IssuedCredential[]; request?: AccessRequestRecord }> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not enrol agents: admin only`)
   const agent: AgentRecord = {
@@ -65,7 +65,7 @@ export async function registerAgent(ctx: IssuerContext, input: RegisterAgentInpu
  * DID, voiding their approvals. Each step is audited.
  * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
  */
-export async function retireAgent(ctx: IssuerContext, did: string, by: string | Principal): Promise<RetirementStep[]> {
+export async function retireAgent(ctx: Pick<IssuerContext, 'events' | 'policy' | 'store'>, did: string, by: string | Principal): Promise<RetirementStep[]> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not retire agents: admin only`)
   const target = parseDidKey(did).did
@@ -85,7 +85,7 @@ export async function retireAgent(ctx: IssuerContext, did: string, by: string | 
  * suspended waits for one, then is resumed (`setSuspended`). Audited with both owners.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
  */
-export async function transferAgent(ctx: IssuerContext, did: string, owner: string, by: string | Principal): Promise<{ agent: AgentRecord; voided: readonly VoidedApproval[] }> {
+export async function transferAgent(ctx: Pick<IssuerContext, 'policy' | 'store'>, did: string, owner: string, by: string | Principal): Promise<{ agent: AgentRecord; voided: readonly VoidedApproval[] }> {
   const principal = requireRole(by, 'admin', 'give agents a new owner')
   const target = parseDidKey(did).did
   const newOwner = parseOwner(owner)

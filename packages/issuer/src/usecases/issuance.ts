@@ -9,7 +9,10 @@ import type { IssuerContext } from './context.js'
 import { checkTtl, dutyGuard, isoSeconds } from './rules.js'
 import { type GrantFormat, type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.js'
 
-export async function issueNow(ctx: IssuerContext, agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
+/** What minting a credential needs: the issuer's identity, settings, clock, ids and signer. */
+export type IssuingContext = Pick<IssuerContext, 'credentialFormat' | 'did' | 'now' | 'publicUrl' | 'randomId' | 'sdJwtByDefault' | 'signer'>
+
+export async function issueNow(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'store'>, agent: AgentRecord, input: GrantInput, principal: Principal, judged: { policy: Policy; assessment: Assessment }): Promise<IssuedCredential> {
   const { draft, sign, audit, guard } = prepareIssuance(ctx, agent, input, principal.id, { ...judged, requestedBy: principal.id })
   const { record, jwt } = await ctx.events.timed(ctx.store.issueCredential(draft, sign, audit, guard), () => true)
   return { id: record.id, jwt, record }
@@ -18,7 +21,7 @@ export async function issueNow(ctx: IssuerContext, agent: AgentRecord, input: Gr
 // Parses a grant at the boundary (entitlements strictly: an unknown constraint is never
 // issued) and prepares what the store runs inside its transaction.
 export function prepareIssuance(
-  ctx: IssuerContext,
+  ctx: IssuingContext,
   agent: AgentRecord,
   input: GrantInput,
   actor: string,

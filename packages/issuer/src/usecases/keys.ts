@@ -16,7 +16,7 @@ import { requireRole } from './rules.js'
  * one once given the statement (`issuerRotations`). Stop the service first, then restart it.
  * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
  */
-export async function rotateIssuerKey(ctx: IssuerContext, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
+export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | 'signer' | 'store'>, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
   const principal = requireRole(by, 'admin', 'rotate the issuer key')
   const lists = await ctx.store.currentStatusLists()
   const generation = (await rotations(ctx)).length + 2
@@ -38,7 +38,7 @@ export async function rotateIssuerKey(ctx: IssuerContext, by: string | Principal
 }
 
 /** The signed rotation statements of this issuer's keys, oldest first. */
-export async function rotations(ctx: IssuerContext): Promise<string[]> {
+export async function rotations(ctx: Pick<IssuerContext, 'store'>): Promise<string[]> {
   const stored = await ctx.store.getSetting('rotations')
   return stored ? (JSON.parse(stored) as string[]) : []
 }
@@ -50,7 +50,7 @@ export async function rotations(ctx: IssuerContext): Promise<string[]> {
  * next open). With `AGENTID_KEK`, the new key is returned: set it before the next start.
  * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
  */
-export async function rotateKek(ctx: IssuerContext, by: string | Principal, env: NodeJS.ProcessEnv = process.env): Promise<{ reencrypted: number; newKek?: string; kekFile?: string }> {
+export async function rotateKek(ctx: Pick<IssuerContext, 'did' | 'home' | 'store'>, by: string | Principal, env: NodeJS.ProcessEnv = process.env): Promise<{ reencrypted: number; newKek?: string; kekFile?: string }> {
   const principal = requireRole(by, 'admin', 'rotate the key-encryption key')
   const next = generateKek()
   const fromEnv = kekFromEnv(env)

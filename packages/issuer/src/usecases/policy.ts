@@ -27,7 +27,7 @@ export class PolicyReader {
  * Replaces the policy with a new version (audited with the whole document).
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
  */
-export async function setPolicy(ctx: IssuerContext, document: unknown, by: string | Principal): Promise<PolicyInForce> {
+export async function setPolicy(ctx: Pick<IssuerContext, 'store'>, document: unknown, by: string | Principal): Promise<PolicyInForce> {
   const principal = requireRole(by, 'admin', 'change the policy')
   const policy = parsePolicy(document)
   const json = policyToJson(policy)
@@ -43,7 +43,7 @@ export async function setPolicy(ctx: IssuerContext, document: unknown, by: strin
  * hold both sides of a duty conflict.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_SOD_CONFLICT, ERR_FORBIDDEN, ERR_STORE
  */
-export async function putRole(ctx: IssuerContext, input: RoleInput, by: string | Principal): Promise<RoleTemplate> {
+export async function putRole(ctx: Pick<IssuerContext, 'policy' | 'store'>, input: RoleInput, by: string | Principal): Promise<RoleTemplate> {
   const principal = requireRole(by, 'admin', 'manage role templates')
   if (typeof input.description !== 'string' || input.description.length > 256 || /[\u0000-\u001f\u007f]/.test(input.description)) {
     throw agentIdError('ERR_INPUT_INVALID', '"description" must be at most 256 printable characters')
@@ -60,7 +60,7 @@ export async function putRole(ctx: IssuerContext, input: RoleInput, by: string |
 }
 
 /** @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE */
-export async function deleteRole(ctx: IssuerContext, name: string, by: string | Principal): Promise<void> {
+export async function deleteRole(ctx: Pick<IssuerContext, 'store'>, name: string, by: string | Principal): Promise<void> {
   const principal = requireRole(by, 'admin', 'manage role templates')
   await ctx.store.deleteRole(parseRoleTemplateName(name), (role) => ({ actor: principal.id, action: 'role.delete', target: `role:${role.name}`, details: {} }))
 }

@@ -12,7 +12,7 @@ import { isoSeconds, requireRole } from './rules.js'
  * `ttlSeconds`, the token is refused after that long.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
  */
-export async function createPrincipal(ctx: IssuerContext, input: { id: string; roles: readonly string[]; did?: string; ttlSeconds?: number }, by: string | Principal): Promise<{ principal: PrincipalRecord; token: string }> {
+export async function createPrincipal(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, input: { id: string; roles: readonly string[]; did?: string; ttlSeconds?: number }, by: string | Principal): Promise<{ principal: PrincipalRecord; token: string }> {
   const principal = requireRole(by, 'admin', 'create principals')
   const { policy } = await ctx.policy()
   const token = newToken()
@@ -42,7 +42,7 @@ export async function createPrincipal(ctx: IssuerContext, input: { id: string; r
  * issued yet stop counting (with every later level of those requests). `enable` undoes it.
  * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT (already so; the last enabled admin; another principal speaks for the same person), ERR_FORBIDDEN, ERR_STORE
  */
-export async function setPrincipalEnabled(ctx: IssuerContext, id: string, enabled: boolean, by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
+export async function setPrincipalEnabled(ctx: Pick<IssuerContext, 'now' | 'store'>, id: string, enabled: boolean, by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
   const actor = requireRole(by, 'admin', `${enabled ? 'enable' : 'disable'} principals`)
   const current = await ctx.store.getPrincipal(id)
   if (enabled && current?.did !== undefined) await refuseRetiredPerson(ctx, current.did)
@@ -58,7 +58,7 @@ export async function setPrincipalEnabled(ctx: IssuerContext, id: string, enable
  * an admin's `ttlSeconds` sets a new one, a principal's own can only bring it closer.
  * @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE
  */
-export async function rotatePrincipalToken(ctx: IssuerContext, id: string, by: string | Principal, options: { ttlSeconds?: number } = {}): Promise<{ principal: PrincipalRecord; token: string }> {
+export async function rotatePrincipalToken(ctx: Pick<IssuerContext, 'now' | 'store'>, id: string, by: string | Principal, options: { ttlSeconds?: number } = {}): Promise<{ principal: PrincipalRecord; token: string }> {
   const actor = asPrincipal(by)
   const admin = hasRole(actor, 'admin')
   if (!admin && actor.id !== id) throw agentIdError('ERR_FORBIDDEN', `${actor.id} may rotate only its own token: admin only for others`)
@@ -78,13 +78,13 @@ export async function rotatePrincipalToken(ctx: IssuerContext, id: string, by: s
  * Replaces a principal's roles. Approvals it gave in a role it no longer holds stop counting.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT (the last enabled admin), ERR_FORBIDDEN, ERR_STORE
  */
-export async function setPrincipalRoles(ctx: IssuerContext, id: string, roles: readonly string[], by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
+export async function setPrincipalRoles(ctx: Pick<IssuerContext, 'policy' | 'store'>, id: string, roles: readonly string[], by: string | Principal): Promise<{ principal: PrincipalRecord; voided: readonly VoidedApproval[] }> {
   const actor = requireRole(by, 'admin', 'change roles')
   const parsed = parsePrincipalRoles(roles, (await ctx.policy()).policy.approverRoles)
   return changePrincipal(ctx, id, actor, 'principal.update', () => ({ roles: parsed }))
 }
 
-export function changePrincipal(ctx: IssuerContext, id: string, actor: Principal, action: string, change: (current: PrincipalRecord) => PrincipalChange): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }> {
+export function changePrincipal(ctx: Pick<IssuerContext, 'store'>, id: string, actor: Principal, action: string, change: (current: PrincipalRecord) => PrincipalChange): Promise<{ principal: PrincipalRecord; voided: VoidedApproval[] }> {
   return ctx.store.updatePrincipal(id, change, (p, voided) => ({
     actor: actor.id, action, target: id,
     details: {
@@ -95,7 +95,7 @@ export function changePrincipal(ctx: IssuerContext, id: string, actor: Principal
 }
 
 // A retired person signs in no more: no principal is made or enabled for their DID.
-export async function refuseRetiredPerson(ctx: IssuerContext, did: string): Promise<void> {
+export async function refuseRetiredPerson(ctx: Pick<IssuerContext, 'store'>, did: string): Promise<void> {
   if ((await ctx.store.getAgent(did))?.status === 'retired') throw agentIdError('ERR_CONFLICT', `${did} is retired: no principal may speak for them`)
 }
 
@@ -104,7 +104,7 @@ export async function refuseRetiredPerson(ctx: IssuerContext, did: string): Prom
  * disabled or expired principal is refused like an unknown one, and the attempt is recorded
  * with that principal's id.
  */
-export async function authenticate(ctx: IssuerContext, token: string): Promise<Principal | undefined> {
+export async function authenticate(ctx: Pick<IssuerContext, 'now' | 'staleTokenSeen' | 'store'>, token: string): Promise<Principal | undefined> {
   if (!isTokenShaped(token)) return undefined
   const record = await ctx.store.principalByToken(tokenHash(token))
   if (!record) {

@@ -4,7 +4,7 @@ import { agentIdError, entitlementToJson, isAgentIdError } from '@agentid/core'
 import { samePartyNow } from '../governance/party.js'
 import { renewalDue, renewalEnd } from '../governance/renewal.js'
 import type { IssuerContext } from './context.js'
-import { prepareIssuance } from './issuance.js'
+import { type IssuingContext, prepareIssuance } from './issuance.js'
 import { judgeEntitlements } from './rules.js'
 import { type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.js'
 
@@ -17,7 +17,7 @@ import { type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.j
  * @throws AgentIdError ERR_NOT_FOUND (no such credential of this subject), ERR_VC_REVOKED,
  *   ERR_VC_SUSPENDED, ERR_FORBIDDEN (retired), ERR_NOT_RENEWABLE, ERR_APPROVAL_REQUIRED, ERR_CONFLICT (task completed), ERR_STORE
  */
-export async function currentCredential(ctx: IssuerContext, id: string, subject: string): Promise<IssuedCredential & { readonly renewed: boolean }> {
+export async function currentCredential(ctx: IssuingContext & Pick<IssuerContext, 'events' | 'policy' | 'store'>, id: string, subject: string): Promise<IssuedCredential & { readonly renewed: boolean }> {
   let record = await ctx.store.getCredential(id)
   if (!record || record.subject !== subject) throw agentIdError('ERR_NOT_FOUND', `no credential ${id} of ${subject}`)
   for (let next = await ctx.store.getRenewal(record.id); next; next = await ctx.store.getRenewal(record.id)) record = next

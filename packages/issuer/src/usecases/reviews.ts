@@ -13,14 +13,14 @@ import { isoSeconds } from './rules.js'
  * of them with `all`.
  * @throws AgentIdError ERR_CONFLICT (nothing due), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
  */
-export async function startReview(ctx: IssuerContext, input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+export async function startReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'admin') && !hasRole(principal, 'reviewer')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not start reviews: admin or reviewer only`)
   if (input.name !== undefined && (typeof input.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.name))) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 letters, digits, . _ -')
   return openReview(ctx, input.name ?? `review-${isoSeconds(ctx.now()).slice(0, 10)}`, input.all === true, principal.id)
 }
 
-export async function openReview(ctx: IssuerContext, name: string, all: boolean, actor: string): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+export async function openReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, name: string, all: boolean, actor: string): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
   const { policy } = await ctx.policy()
   const now = ctx.now()
   const id = `rev-${randomUUID()}`
@@ -38,7 +38,7 @@ export async function openReview(ctx: IssuerContext, name: string, all: boolean,
  * or revoke (revoked at once).
  * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_FORBIDDEN, ERR_STORE
  */
-export async function decideReview(ctx: IssuerContext, itemId: string, decision: 'certified' | 'revoked', by: string | Principal): Promise<ReviewItemRecord> {
+export async function decideReview(ctx: Pick<IssuerContext, 'events' | 'store'>, itemId: string, decision: 'certified' | 'revoked', by: string | Principal): Promise<ReviewItemRecord> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'reviewer') && !hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not review access: reviewer or admin only`)
   // Certifying keeps access: never by the party that holds it or asked for it. Revoking only
@@ -65,7 +65,7 @@ export async function decideReview(ctx: IssuerContext, itemId: string, decision:
  * opens a review campaign for the credentials whose review falls due (the schedule is each
  * risk's review interval). Nothing waits for a person. Run it periodically (`agentid serve` does).
  */
-export async function sweep(ctx: IssuerContext): Promise<{ requestsExpired: number; credentialsExpired: number; reviewItemsOverdue: number; reviewItemsOpened: number }> {
+export async function sweep(ctx: Pick<IssuerContext, 'events' | 'now' | 'policy' | 'store'>): Promise<{ requestsExpired: number; credentialsExpired: number; reviewItemsOverdue: number; reviewItemsOpened: number }> {
   const now = ctx.now()
   const { policy } = await ctx.policy()
   const requests = await ctx.store.expireRequests(now, (r) => ({ actor: 'system', action: 'request.expire', target: r.id, details: { subject: r.subject, approvals: r.approvals.length, of: r.chain.length } }))

@@ -13,7 +13,7 @@ import { type CredentialFormat, parseCredentialFormat } from './types.js'
  * kept in place) or they are issued again. `liveCredentials` says how many that is.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
  */
-export async function setPublicUrl(ctx: IssuerContext, value: string, by: string | Principal): Promise<{ previous: string; url: string; changed: boolean; liveCredentials: number }> {
+export async function setPublicUrl(ctx: Pick<IssuerContext, 'now' | 'publicUrl' | 'store'>, value: string, by: string | Principal): Promise<{ previous: string; url: string; changed: boolean; liveCredentials: number }> {
   const principal = requireRole(by, 'admin', 'change the public URL')
   const url = parsePublicUrl(value)
   const previous = ctx.publicUrl()
@@ -29,7 +29,7 @@ export async function setPublicUrl(ctx: IssuerContext, value: string, by: string
  * before keep theirs; verifiers read both.
  * @throws AgentIdError ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
  */
-export async function setCredentialFormat(ctx: IssuerContext, format: CredentialFormat, by: string | Principal): Promise<{ previous: CredentialFormat; format: CredentialFormat }> {
+export async function setCredentialFormat(ctx: Pick<IssuerContext, 'credentialFormat' | 'store'>, format: CredentialFormat, by: string | Principal): Promise<{ previous: CredentialFormat; format: CredentialFormat }> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'admin')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not change the credential format: admin only`)
   const parsed = parseCredentialFormat(format, '"format"')

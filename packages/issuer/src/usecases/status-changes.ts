@@ -10,7 +10,7 @@ import type { IssuerContext } from './context.js'
  * changes nothing (`changed: false`): a client may retry a revocation whose answer it lost.
  * @throws AgentIdError ERR_NOT_FOUND, ERR_STORE
  */
-export async function revoke(ctx: IssuerContext, credentialId: string, by: string | Principal, reason?: string): Promise<{ record: CredentialRecord; changed: boolean }> {
+export async function revoke(ctx: Pick<IssuerContext, 'events' | 'store'>, credentialId: string, by: string | Principal, reason?: string): Promise<{ record: CredentialRecord; changed: boolean }> {
   const actor = asPrincipal(by).id
   return ctx.events.changesStatus(ctx.store.revokeCredential(credentialId, (r) => ({
     actor, action: 'credential.revoke', target: r.id,
@@ -25,7 +25,7 @@ export async function revoke(ctx: IssuerContext, credentialId: string, by: strin
  * `why` goes into the audit entry (monitoring names the reporters and alerts behind it).
  * @throws AgentIdError ERR_NOT_FOUND, ERR_CONFLICT, ERR_STORE
  */
-export async function setSuspended(ctx: IssuerContext, target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal, why: Readonly<Record<string, unknown>> = {}): Promise<CredentialRecord[]> {
+export async function setSuspended(ctx: Pick<IssuerContext, 'events' | 'store'>, target: { credentialId: string } | { agent: string }, suspended: boolean, by: string | Principal, why: Readonly<Record<string, unknown>> = {}): Promise<CredentialRecord[]> {
   const actor = asPrincipal(by).id
   const checked = 'agent' in target ? { agent: parseDidKey(target.agent).did } : target
   return ctx.events.changesStatus(ctx.store.setSuspended(checked, suspended, (changed) => ({
@@ -40,7 +40,7 @@ export async function setSuspended(ctx: IssuerContext, target: { credentialId: s
  * for it from then on (for the owner's agents, or everywhere when an admin completes it).
  * @throws AgentIdError ERR_NOT_FOUND (nothing was issued or requested for it), ERR_CONFLICT (completed already), ERR_FORBIDDEN, ERR_STORE
  */
-export async function completeTask(ctx: IssuerContext, taskId: string, by: string | Principal): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
+export async function completeTask(ctx: Pick<IssuerContext, 'events' | 'store'>, taskId: string, by: string | Principal): Promise<{ revoked: CredentialRecord[]; requestsClosed: string[] }> {
   const principal = asPrincipal(by)
   const task = parseTaskId(taskId, 'task id')
   // Admins end a task everywhere; an agent owner, for what they own, at any depth, their own

@@ -6,7 +6,7 @@ import type { IssuerContext } from './context.js'
 import { isoSeconds } from './rules.js'
 
 /** Every current status list (revocation and suspension), signed: what offline verifiers load. */
-export async function publishStatusLists(ctx: IssuerContext, ttlSeconds = 3600): Promise<string[]> {
+export async function publishStatusLists(ctx: Pick<IssuerContext, 'credentialFormat' | 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, ttlSeconds = 3600): Promise<string[]> {
   const jwts: string[] = []
   for (const id of await statusListIds(ctx)) jwts.push((await publishStatusList(ctx, id, ttlSeconds)).jwt)
   return jwts
@@ -16,7 +16,7 @@ export async function publishStatusLists(ctx: IssuerContext, ttlSeconds = 3600):
  * The ids of this issuer's status lists: the revocation and suspension lists, and after a key
  * rotation the previous key's too (they still speak for the credentials it issued).
  */
-export async function statusListIds(ctx: IssuerContext): Promise<string[]> {
+export async function statusListIds(ctx: Pick<IssuerContext, 'store'>): Promise<string[]> {
   return (await ctx.store.allStatusLists()).map((l) => l.id)
 }
 
@@ -26,7 +26,7 @@ export async function statusListIds(ctx: IssuerContext): Promise<string[]> {
  * `ttlSeconds`. Verifiers use it offline and refuse it once older than their maximum age.
  * @throws AgentIdError ERR_NOT_FOUND, ERR_STORE
  */
-export async function publishStatusList(ctx: IssuerContext, listId?: string, ttlSeconds = 3600): Promise<{ listId: string; url: string; jwt: string }> {
+export async function publishStatusList(ctx: Pick<IssuerContext, 'credentialFormat' | 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, listId?: string, ttlSeconds = 3600): Promise<{ listId: string; url: string; jwt: string }> {
   const state = await ctx.store.statusListState(listId)
   if (!state) throw agentIdError('ERR_NOT_FOUND', `no status list ${listId ?? ''}`.trim())
   const bits = new Uint8Array(state.list.size / 8)

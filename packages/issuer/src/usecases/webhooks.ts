@@ -32,7 +32,7 @@ export function parseWebhookUrl(value: unknown): string {
  * again, resolved, before each delivery.
  * @throws AgentIdError ERR_INPUT_INVALID, ERR_FORBIDDEN, ERR_STORE
  */
-export async function createWebhook(ctx: IssuerContext, input: { url: string; events?: readonly string[] }, by: string | Principal): Promise<{ webhook: WebhookRecord; secret: string }> {
+export async function createWebhook(ctx: Pick<IssuerContext, 'allowPrivateWebhooks' | 'now' | 'store'>, input: { url: string; events?: readonly string[] }, by: string | Principal): Promise<{ webhook: WebhookRecord; secret: string }> {
   const principal = requireRole(by, 'admin', 'manage webhooks')
   const url = parseWebhookUrl(input.url)
   const refused = ctx.allowPrivateWebhooks ? undefined : refusedHostReason(new URL(url).hostname)
@@ -51,7 +51,7 @@ export async function createWebhook(ctx: IssuerContext, input: { url: string; ev
 }
 
 /** @throws AgentIdError ERR_NOT_FOUND, ERR_FORBIDDEN, ERR_STORE */
-export async function deleteWebhook(ctx: IssuerContext, id: string, by: string | Principal): Promise<void> {
+export async function deleteWebhook(ctx: Pick<IssuerContext, 'store'>, id: string, by: string | Principal): Promise<void> {
   const principal = requireRole(by, 'admin', 'manage webhooks')
   await ctx.store.deleteWebhook(id, { actor: principal.id, action: 'webhook.delete', target: id, details: {} })
 }
