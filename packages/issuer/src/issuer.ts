@@ -5,16 +5,21 @@ import type { Principal } from './governance/principal.js'
 import { checkIssuerKey, IssuerSigner } from './signing/issuer-signer.js'
 import type {
   AccessRequestRecord,
+  AgentFilter,
   AgentRecord,
   AlertRecord,
   AuditCheckpointRecord,
+  AuditEntry,
   CredentialRecord,
   DelegationRecord,
   IssuerStore,
+  PolicyVersion,
   PrincipalRecord,
   RetirementStep,
+  ReviewCampaignRecord,
   ReviewItemRecord,
   RoleTemplate,
+  StatusListRecord,
   VoidedApproval,
   WebhookRecord,
 } from './store/issuer-store.js'
@@ -31,6 +36,7 @@ import * as keys from './usecases/keys.js'
 import * as policy from './usecases/policy.js'
 import * as principals from './usecases/principals.js'
 import * as renewal from './usecases/renewal.js'
+import * as reads from './usecases/reads.js'
 import * as reviews from './usecases/reviews.js'
 import * as settings from './usecases/settings.js'
 import * as statusChanges from './usecases/status-changes.js'
@@ -531,6 +537,136 @@ export class Issuer {
     const result = await settings.setCredentialFormat(this.#ctx, format, by)
     this.#credentialFormat = result.format
     return result
+  }
+
+  // Reads. Those of an agent's records apply who may see what (usecases/reads.ts); the rest answer
+  // the store as it is, to callers the service has already checked the roles of.
+
+  /**
+   * The agent `did`, when `by` may see it (an owner sees its own; what it may not see does not
+   * exist for it, and the probe is audited).
+   * @throws AgentIdError ERR_DID_*, ERR_NOT_FOUND
+   */
+  visibleAgent(did: string, by: Principal): Promise<AgentRecord> {
+    return reads.visibleAgent(this.#ctx, did, by)
+  }
+
+  /** The agent a record names, when `by` may see it (no probe to audit: `by` did not name it). */
+  findVisibleAgent(did: string, by: Principal): Promise<AgentRecord | undefined> {
+    return reads.findVisibleAgent(this.#ctx, did, by)
+  }
+
+  /** Every agent `by` may see. */
+  listAgents(by: Principal): Promise<AgentRecord[]> {
+    return reads.listAgents(this.#ctx, by)
+  }
+
+  /** One page of the agents `by` may see that match `filter`, with their total. */
+  pageAgents(filter: Omit<AgentFilter, 'visibleTo'>, limit: number, offset: number, by: Principal): Promise<{ agents: AgentRecord[]; total: number }> {
+    return reads.pageAgents(this.#ctx, filter, limit, offset, by)
+  }
+
+  /**
+   * Credentials by subject or task; a principal that does not read the inventory lists them per agent.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_NOT_FOUND
+   */
+  listCredentials(filter: { subject?: string; taskId?: string }, by: Principal): Promise<CredentialRecord[]> {
+    return reads.listCredentials(this.#ctx, filter, by)
+  }
+
+  /** @throws AgentIdError ERR_NOT_FOUND (also when `by` may not see its agent) */
+  visibleCredential(id: string, by: Principal): Promise<CredentialRecord> {
+    return reads.visibleCredential(this.#ctx, id, by)
+  }
+
+  /** The credential as issued. @throws AgentIdError ERR_NOT_FOUND (also when `by` may not see its agent) */
+  visibleCredentialJwt(id: string, by: Principal): Promise<{ id: string; jwt: string }> {
+    return reads.visibleCredentialJwt(this.#ctx, id, by)
+  }
+
+  /** Access requests by status and subject, of the agents `by` may see. */
+  listRequests(filter: { status?: AccessRequestRecord['status']; subject?: string }, by: Principal): Promise<AccessRequestRecord[]> {
+    return reads.listRequests(this.#ctx, filter, by)
+  }
+
+  /** @throws AgentIdError ERR_NOT_FOUND (also when `by` may not see its agent) */
+  visibleRequest(id: string, by: Principal): Promise<AccessRequestRecord> {
+    return reads.visibleRequest(this.#ctx, id, by)
+  }
+
+  /** The requests waiting for `by`'s decision at `now`, oldest first. */
+  approvalQueue(by: Principal, now: number): Promise<AccessRequestRecord[]> {
+    return reads.approvalQueue(this.#ctx, by, now)
+  }
+
+  /** The delegations recorded below a credential. */
+  listDelegations(root: string): Promise<DelegationRecord[]> {
+    return this.store.listDelegations(root)
+  }
+
+  /** A review campaign and its items. @throws AgentIdError ERR_NOT_FOUND */
+  reviewCampaign(id: string): Promise<{ campaign: ReviewCampaignRecord; items: ReviewItemRecord[] }> {
+    return reads.reviewCampaign(this.#ctx, id)
+  }
+
+  /** What a review item is about: its credential and that credential's agent. */
+  reviewedAccess(item: ReviewItemRecord): Promise<{ credential?: CredentialRecord; agent?: AgentRecord }> {
+    return reads.reviewedAccess(this.#ctx, item)
+  }
+
+  listReviews(): Promise<ReviewCampaignRecord[]> {
+    return this.store.listReviews()
+  }
+
+  listReviewItems(campaign?: string): Promise<ReviewItemRecord[]> {
+    return this.store.listReviewItems(campaign)
+  }
+
+  listPrincipals(): Promise<PrincipalRecord[]> {
+    return this.store.listPrincipals()
+  }
+
+  listRoles(): Promise<RoleTemplate[]> {
+    return this.store.listRoles()
+  }
+
+  /** Policy versions, newest first, with who set each. */
+  listPolicies(limit: number, offset: number): Promise<{ versions: PolicyVersion[]; total: number }> {
+    return this.store.listPolicies(limit, offset)
+  }
+
+  listWebhooks(): Promise<WebhookRecord[]> {
+    return this.store.listWebhooks()
+  }
+
+  /** Alerts, newest first. */
+  listAlerts(): Promise<AlertRecord[]> {
+    return this.store.listAlerts()
+  }
+
+  /** One page of alerts by severity and subject, with their total. */
+  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
+    return this.store.pageAlerts(filter, limit, offset)
+  }
+
+  /** The status lists, with their purpose (`statusListIds` has their ids only). */
+  statusLists(): Promise<StatusListRecord[]> {
+    return this.store.allStatusLists()
+  }
+
+  /** The newest signed audit checkpoints, newest first. */
+  listCheckpoints(limit?: number): Promise<AuditCheckpointRecord[]> {
+    return this.store.listCheckpoints(limit)
+  }
+
+  /** Audit entries in order, from a sequence number. */
+  readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]> {
+    return this.store.readAudit(fromSeq, limit)
+  }
+
+  /** Audit entries newest first, below `before`, by actor, action prefix or target; and the newest entry's number. */
+  searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }> {
+    return this.store.searchAudit(filter, limit)
   }
 
   close(): Promise<void> {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import { agentIdError } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
-import { hasRole, type Principal } from '../governance/principal.js'
+import type { Principal } from '../governance/principal.js'
 import { auditView, campaignView, credentialView, policyView, requestView, reviewItemView } from '../views.js'
 import { parsePolicy } from '../governance/policy.js'
 import { APPROVER, type Route } from './routes.js'
@@ -245,14 +245,10 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       tag: 'requests', access: [APPROVER], query: { type: 'object', additionalProperties: false, properties: page }, success: [200],
       handler: async ({ issuer, principal, query }) => {
         const { limit, offset } = pageOf(query)
-        const now = Date.now()
-        const waiting = (await issuer.store.listRequests({ status: 'pending' })).filter((r) => {
-          const next = r.chain[r.approvals.length]
-          return next !== undefined && hasRole(principal, next) && r.requester !== principal.id && r.expiresAt > now && !r.approvals.some((a) => a.principal === principal.id)
-        })
+        const waiting = await issuer.approvalQueue(principal, Date.now())
         const slice = waiting.slice(offset, offset + limit)
         const requests = await Promise.all(slice.map(async (r) => {
-          const agent = await issuer.store.getAgent(r.subject)
+          const agent = await issuer.findVisibleAgent(r.subject, principal)
           const conflict = await issuer.dutyConflict(r)
           return { ...requestView(r), agent: agent ? { did: agent.did, name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) } : null, ...(conflict ? { dutyConflict: conflict } : {}) }
         }))
@@ -274,7 +270,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       handler: async ({ issuer, query }) => {
         const { limit } = pageOf({ limit: query.limit })
         const filter = { ...(query.actor ? { actor: query.actor } : {}), ...(query.action ? { action: query.action } : {}), ...(query.target ? { target: query.target } : {}), ...(query.before ? { before: Number(query.before) } : {}) }
-        const { entries, last } = await issuer.store.searchAudit(filter, limit)
+        const { entries, last } = await issuer.searchAudit(filter, limit)
         const oldest = entries.at(-1)
         return { body: { entries: entries.map(auditView), last, ...(entries.length === limit && oldest && oldest.seq > 1 ? { next: oldest.seq } : {}) } }
       },
@@ -283,8 +279,8 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       method: 'GET', url: '/audit/state', summary: "the audit log at a glance: its chain's verification state (checked in full at start, then as it grows), the newest entry and the latest signed checkpoint",
       tag: 'monitoring', access: AUDIT_READERS, success: [200],
       handler: async ({ issuer }) => {
-        const [checkpoint] = await issuer.store.listCheckpoints(1)
-        const { last } = await issuer.store.searchAudit({}, 1)
+        const [checkpoint] = await issuer.listCheckpoints(1)
+        const { last } = await issuer.searchAudit({}, 1)
         return { body: { chain: await deps.auditState(), entries: last, lastCheckpoint: checkpoint ? { seq: checkpoint.seq, head: checkpoint.head, at: new Date(checkpoint.at).toISOString(), jwt: checkpoint.jwt } : null } }
       },
     },
@@ -296,7 +292,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
           response.writeHead(200, { 'content-type': 'application/jsonl; charset=utf-8', 'content-disposition': 'attachment; filename="agentid-audit.jsonl"', 'cache-control': 'no-store' })
           let from = 1
           for (;;) {
-            const entries = await issuer.store.readAudit(from, 1000)
+            const entries = await issuer.readAudit(from, 1000)
             if (entries.length === 0) break
             const ok = response.write(entries.map((e) => JSON.stringify(auditView(e))).join('\n') + '\n')
             if (!ok) await new Promise((resolve) => response.once('drain', resolve))
@@ -312,7 +308,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       query: { type: 'object', additionalProperties: false, properties: page }, success: [200],
       handler: async ({ issuer, query }) => {
         const { limit, offset } = pageOf(query)
-        const { versions, total } = await issuer.store.listPolicies(limit, offset)
+        const { versions, total } = await issuer.listPolicies(limit, offset)
         return {
           body: {
             versions: versions.map((v) => ({ ...policyView({ version: v.version, policy: parsePolicy(JSON.parse(v.document)) }), createdAt: new Date(v.createdAt).toISOString(), createdBy: v.createdBy })),
@@ -326,14 +322,11 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       params: schema.idParam('id'), query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['open', 'decided'] }, ...page } }, success: [200],
       handler: async ({ issuer, params, query }) => {
         const { limit, offset } = pageOf(query)
-        const campaign = (await issuer.store.listReviews()).find((c) => c.id === params.id)
-        if (!campaign) throw agentIdError('ERR_NOT_FOUND', `no review campaign ${params.id}`)
-        const all = await issuer.store.listReviewItems(campaign.id)
+        const { campaign, items: all } = await issuer.reviewCampaign(params.id!)
         const chosen = all.filter((i) => query.status === undefined || (query.status === 'open') === (i.decision === undefined))
           .sort((a, b) => Number(a.decision !== undefined) - Number(b.decision !== undefined) || RISK_ORDER.indexOf(b.risk ?? 'low') - RISK_ORDER.indexOf(a.risk ?? 'low'))
         const items = await Promise.all(chosen.slice(offset, offset + limit).map(async (i) => {
-          const credential = await issuer.store.getCredential(i.credentialId)
-          const agent = credential ? await issuer.store.getAgent(credential.subject) : undefined
+          const { credential, agent } = await issuer.reviewedAccess(i)
           return { ...reviewItemView(i), ...(credential ? { credentialRecord: credentialView(credential) } : {}), ...(agent ? { agent: { did: agent.did, name: agent.name, owner: agent.owner } } : {}) }
         }))
         const { items: _items, ...view } = campaignView(campaign, [])

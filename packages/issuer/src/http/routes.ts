@@ -1,8 +1,7 @@
 import { agentIdError, parseDidKey, parseDuration, type AgentKind } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 import { MAX_GRANT_TTL } from '../issuer.js'
-import { canSee, hasRole, readsInventory, type Principal } from '../governance/principal.js'
-import type { AgentRecord } from '../store/issuer-store.js'
+import { hasRole, type Principal } from '../governance/principal.js'
 import {
   agentView,
   alertView,
@@ -83,20 +82,6 @@ const READERS: Access = ['admin', 'auditor', 'reviewer', 'security', 'agent-owne
 const didParam = schema.idParam('did', 128)
 const idParam = schema.idParam('id')
 
-function isOnlyOwner(principal: Principal): boolean {
-  return !readsInventory(principal)
-}
-
-async function visibleAgent(ctx: RouteContext, did: string): Promise<AgentRecord> {
-  const agent = await ctx.issuer.store.getAgent(parseDidKey(did).did)
-  // What a principal may not see does not exist for them: no probing for other owners' records.
-  // The probe itself is on record.
-  const refusal = agentIdError('ERR_NOT_FOUND', `agent ${did} is not enrolled`)
-  if (agent && !canSee(ctx.principal, agent)) await ctx.issuer.recordRefusal(ctx.principal, 'agent.read', agent.did, refusal)
-  if (!agent || !canSee(ctx.principal, agent)) throw refusal
-  return agent
-}
-
 function ttl(value: unknown): number {
   return parseDuration(value, 'ttl', MAX_GRANT_TTL)
 }
@@ -124,8 +109,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET', url: '/service', summary: 'the service at a glance (what `agentid status` shows): issuer DID, public URL, status lists with their URLs, the last signed audit checkpoint', tag: 'service', access: 'public', success: [200],
     handler: async ({ issuer }) => {
-      const [checkpoint] = await issuer.store.listCheckpoints(1)
-      const lists = await issuer.store.allStatusLists()
+      const [checkpoint] = await issuer.listCheckpoints(1)
+      const lists = await issuer.statusLists()
       return {
         body: {
           did: issuer.did,
@@ -142,7 +127,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/principals', summary: 'list principals (never their tokens)', tag: 'principals', access: ['admin', 'auditor'], success: [200],
-    handler: async ({ issuer }) => ({ body: { principals: (await issuer.store.listPrincipals()).map(principalView) } }),
+    handler: async ({ issuer }) => ({ body: { principals: (await issuer.listPrincipals()).map(principalView) } }),
   },
   {
     method: 'POST', url: '/principals', summary: 'create a principal (its token expires after `ttl` when given); its bearer token is in this answer only', tag: 'principals', access: ['admin'], body: schema.principalBody, success: [201],
@@ -188,7 +173,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/roles', summary: 'list role templates', tag: 'roles', access: READERS, success: [200],
-    handler: async ({ issuer }) => ({ body: { roles: (await issuer.store.listRoles()).map(roleView) } }),
+    handler: async ({ issuer }) => ({ body: { roles: (await issuer.listRoles()).map(roleView) } }),
   },
   {
     method: 'PUT', url: '/roles/:name', summary: 'create or replace a role template', tag: 'roles', access: ['admin'], params: schema.idParam('name', 64), body: schema.roleBody, success: [200],
@@ -215,13 +200,12 @@ export const ROUTES: readonly Route[] = [
     },
     handler: async ({ issuer, principal, query }) => {
       const filtered = ['q', 'kind', 'owner', 'segment', 'status', 'risk', 'limit', 'offset'].some((k) => query[k] !== undefined)
-      if (!filtered) return { body: { agents: (await issuer.store.listAgents()).filter((a) => canSee(principal, a)).map(agentView) } }
+      if (!filtered) return { body: { agents: (await issuer.listAgents(principal)).map(agentView) } }
       const { limit, offset } = schema.pageOf(query)
-      const { agents, total } = await issuer.store.pageAgents({
+      const { agents, total } = await issuer.pageAgents({
         ...(query.q ? { text: query.q } : {}), ...(query.kind ? { kind: query.kind } : {}), ...(query.owner ? { owner: query.owner } : {}), ...(query.segment ? { segment: query.segment } : {}),
         ...(query.status ? { status: query.status as 'active' | 'suspended' | 'retired' } : {}), ...(query.risk ? { risk: query.risk } : {}),
-        ...(readsInventory(principal) ? {} : { visibleTo: [principal.id, ...(principal.did ? [principal.did] : [])] }),
-      }, limit, offset)
+      }, limit, offset, principal)
       return { body: { agents: agents.map(agentView), total, limit, offset } }
     },
   },
@@ -235,13 +219,13 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/agents/:did', summary: 'one agent and its credentials', tag: 'agents', access: READERS, params: didParam, success: [200],
-    handler: async (ctx) => {
-      const agent = await visibleAgent(ctx, ctx.params.did!)
-      const credentials = await ctx.issuer.store.listCredentials({ subject: agent.did })
+    handler: async ({ issuer, principal, params }) => {
+      const agent = await issuer.visibleAgent(params.did!, principal)
+      const credentials = await issuer.listCredentials({ subject: agent.did }, principal)
       return {
         body: {
           agent: agentView(agent),
-          credentials: await Promise.all(credentials.map(async (c) => ({ ...credentialView(c), delegations: (await ctx.issuer.store.listDelegations(c.id)).map(delegationView) }))),
+          credentials: await Promise.all(credentials.map(async (c) => ({ ...credentialView(c), delegations: (await issuer.listDelegations(c.id)).map(delegationView) }))),
         },
       }
     },
@@ -269,33 +253,19 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET', url: '/credentials', summary: 'list credentials, by subject or task', tag: 'credentials', access: READERS,
     query: { type: 'object', additionalProperties: false, properties: { subject: schema.did, task: { type: 'string', maxLength: 128 } } }, success: [200],
-    handler: async (ctx) => {
-      const { subject, task } = ctx.query
-      if (isOnlyOwner(ctx.principal) && subject === undefined) throw agentIdError('ERR_FORBIDDEN', 'an agent owner lists credentials per agent: give ?subject=')
-      if (subject !== undefined) await visibleAgent(ctx, subject)
-      const list = await ctx.issuer.store.listCredentials({ ...(subject ? { subject: parseDidKey(subject).did } : {}), ...(task ? { taskId: task } : {}) })
+    handler: async ({ issuer, principal, query }) => {
+      const { subject, task } = query
+      const list = await issuer.listCredentials({ ...(subject !== undefined ? { subject } : {}), ...(task ? { taskId: task } : {}) }, principal)
       return { body: { credentials: list.map(credentialView) } }
     },
   },
   {
     method: 'GET', url: '/credentials/:id', summary: 'one credential record (never the JWT: the holder has it)', tag: 'credentials', access: READERS, params: idParam, success: [200],
-    handler: async (ctx) => {
-      const record = await ctx.issuer.store.getCredential(ctx.params.id!)
-      if (!record) throw agentIdError('ERR_NOT_FOUND', `no credential ${ctx.params.id}`)
-      await visibleAgent(ctx, record.subject)
-      return { body: credentialView(record) }
-    },
+    handler: async ({ issuer, principal, params }) => ({ body: credentialView(await issuer.visibleCredential(params.id!, principal)) }),
   },
   {
     method: 'GET', url: '/credentials/:id/jwt', summary: 'the credential as issued (its VC-JWT), to hand it to its agent again; agents fetch their own over OpenID4VCI', tag: 'credentials', access: READERS, params: idParam, success: [200],
-    handler: async (ctx) => {
-      const record = await ctx.issuer.store.getCredential(ctx.params.id!)
-      if (!record) throw agentIdError('ERR_NOT_FOUND', `no credential ${ctx.params.id}`)
-      await visibleAgent(ctx, record.subject)
-      const jwt = await ctx.issuer.store.getCredentialJwt(record.id)
-      if (jwt === undefined) throw agentIdError('ERR_NOT_FOUND', `credential ${record.id} was issued before agentid kept credentials; its agent renews it over OpenID4VCI, or grant it again`)
-      return { body: { id: record.id, jwt } }
-    },
+    handler: async ({ issuer, principal, params }) => ({ body: await issuer.visibleCredentialJwt(params.id!, principal) }),
   },
   {
     method: 'POST', url: '/credentials/:id/offer', summary: 'an OpenID4VCI credential offer (pre-authorized code, single use, for the credential\'s agent) for this credential and those in `also`; with `txCode`, a transaction code to send the agent by another channel', tag: 'credentials',
@@ -320,7 +290,7 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, principal, params }) => {
       const [changed] = await issuer.setSuspended({ credentialId: params.id! }, verb === 'suspend', principal)
       // In that state already (a retry): the record as it is, and that nothing changed.
-      const record = changed ?? (await issuer.store.getCredential(params.id!))!
+      const record = changed ?? (await issuer.visibleCredential(params.id!, principal))
       return { body: { ...credentialView(record), changed: changed !== undefined } }
     },
   })),
@@ -336,10 +306,9 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET', url: '/requests', summary: 'list access requests (an agent owner sees those of their agents)', tag: 'requests', access: READERS,
     query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired'] }, subject: schema.did } }, success: [200],
-    handler: async (ctx) => {
-      const { status, subject } = ctx.query as { status?: 'pending' | 'issued' | 'denied' | 'expired'; subject?: string }
-      const all = await ctx.issuer.store.listRequests({ ...(status ? { status } : {}), ...(subject ? { subject: parseDidKey(subject).did } : {}) })
-      const visible = isOnlyOwner(ctx.principal) ? await filterAsync(all, async (r) => canSee(ctx.principal, (await ctx.issuer.store.getAgent(r.subject))!)) : all
+    handler: async ({ issuer, principal, query }) => {
+      const { status, subject } = query as { status?: 'pending' | 'issued' | 'denied' | 'expired'; subject?: string }
+      const visible = await issuer.listRequests({ ...(status ? { status } : {}), ...(subject ? { subject } : {}) }, principal)
       return { body: { requests: visible.map(requestView) } }
     },
   },
@@ -360,12 +329,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/requests/:id', summary: 'one access request with its approvals', tag: 'requests', access: READERS, params: idParam, success: [200],
-    handler: async (ctx) => {
-      const request = await ctx.issuer.store.getRequest(ctx.params.id!)
-      if (!request) throw agentIdError('ERR_NOT_FOUND', `no access request ${ctx.params.id}`)
-      await visibleAgent(ctx, request.subject)
-      return { body: requestView(request) }
-    },
+    handler: async ({ issuer, principal, params }) => ({ body: requestView(await issuer.visibleRequest(params.id!, principal)) }),
   },
   ...(['approve', 'deny'] as const).map((verb): Route => ({
     method: 'POST', url: `/requests/:id/${verb}`,
@@ -390,15 +354,15 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, query }) => {
       if (query.limit !== undefined || query.offset !== undefined) {
         const { limit, offset } = schema.pageOf(query)
-        const campaigns = (await issuer.store.listReviews()).reverse()
+        const campaigns = (await issuer.listReviews()).reverse()
         const reviews = await Promise.all(campaigns.slice(offset, offset + limit).map(async (c) => {
           const { items: _items, ...view } = campaignView(c, [])
-          return { ...view, progress: schema.progress(await issuer.store.listReviewItems(c.id)) }
+          return { ...view, progress: schema.progress(await issuer.listReviewItems(c.id)) }
         }))
         return { body: { reviews, total: campaigns.length, limit, offset } }
       }
-      const items = await issuer.store.listReviewItems()
-      return { body: { reviews: (await issuer.store.listReviews()).map((c) => campaignView(c, items.filter((i) => i.campaign === c.id))) } }
+      const items = await issuer.listReviewItems()
+      return { body: { reviews: (await issuer.listReviews()).map((c) => campaignView(c, items.filter((i) => i.campaign === c.id))) } }
     },
   },
   {
@@ -406,7 +370,7 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, principal, body }) => {
       const b = (body ?? {}) as { name?: string; all?: boolean }
       const started = await issuer.startReview(b, principal)
-      const campaign = (await issuer.store.listReviews()).find((c) => c.id === started.campaign)!
+      const campaign = (await issuer.listReviews()).find((c) => c.id === started.campaign)!
       return { status: 201, body: campaignView(campaign, started.items) }
     },
   },
@@ -418,7 +382,7 @@ export const ROUTES: readonly Route[] = [
   })),
   {
     method: 'GET', url: '/webhooks', summary: 'webhooks (never their secrets)', tag: 'monitoring', access: ['admin', 'auditor'], success: [200],
-    handler: async ({ issuer }) => ({ body: { webhooks: (await issuer.store.listWebhooks()).map(webhookView) } }),
+    handler: async ({ issuer }) => ({ body: { webhooks: (await issuer.listWebhooks()).map(webhookView) } }),
   },
   {
     method: 'POST', url: '/webhooks', summary: 'register a webhook for signed events (status, alert; both by default); its secret is in this answer only', tag: 'monitoring', access: ['admin'],
@@ -439,9 +403,9 @@ export const ROUTES: readonly Route[] = [
     method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray); with `limit` or `offset`, one page by severity and subject, with the total and each alert\'s acknowledgement', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
     query: { type: 'object', additionalProperties: false, properties: { severity: { enum: ['low', 'medium', 'high', 'critical'] }, subject: schema.did, ...schema.pageQuery } },
     handler: async ({ issuer, query }) => {
-      if (!['severity', 'subject', 'limit', 'offset'].some((k) => query[k] !== undefined)) return { body: { alerts: (await issuer.store.listAlerts()).map(alertView) } }
+      if (!['severity', 'subject', 'limit', 'offset'].some((k) => query[k] !== undefined)) return { body: { alerts: (await issuer.listAlerts()).map(alertView) } }
       const { limit, offset } = schema.pageOf(query)
-      const { alerts, total } = await issuer.store.pageAlerts({ ...(query.severity ? { severity: query.severity } : {}), ...(query.subject ? { subject: query.subject } : {}) }, limit, offset)
+      const { alerts, total } = await issuer.pageAlerts({ ...(query.severity ? { severity: query.severity } : {}), ...(query.subject ? { subject: query.subject } : {}) }, limit, offset)
       const views = await Promise.all(alerts.map(async (a) => {
         const ack = await issuer.alertAcknowledgement(a.id)
         return { ...alertView(a), ...(ack ? { acknowledged: ack } : {}) }
@@ -451,7 +415,7 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/audit/checkpoints', summary: 'the newest 100 signed audit checkpoints (VC-JWTs: entry number, head hash, time); public, so that others can keep copies', tag: 'monitoring', access: 'public', success: [200],
-    handler: async ({ issuer }) => ({ body: { checkpoints: (await issuer.store.listCheckpoints(100)).map((c) => ({ seq: c.seq, head: c.head, at: new Date(c.at).toISOString(), jwt: c.jwt })) } }),
+    handler: async ({ issuer }) => ({ body: { checkpoints: (await issuer.listCheckpoints(100)).map((c) => ({ seq: c.seq, head: c.head, at: new Date(c.at).toISOString(), jwt: c.jwt })) } }),
   },
   {
     method: 'GET', url: '/audit', summary: 'audit entries in order, from a sequence number', tag: 'monitoring', access: ['admin', 'auditor'],
@@ -459,7 +423,7 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, query }) => {
       const from = optionalInt(query.from, 'from', 1, 2 ** 31, 1)
       const limit = optionalInt(query.limit, 'limit', 1, 1000, 100)
-      return { body: { entries: (await issuer.store.readAudit(from, limit)).map(auditView) } }
+      return { body: { entries: (await issuer.readAudit(from, limit)).map(auditView) } }
     },
   },
 ]
@@ -469,8 +433,3 @@ export function mayCall(principal: Principal, access: Exclude<Access, 'public' |
   return access.some((role) => (role === APPROVER ? approverRoles.some((r) => hasRole(principal, r)) : hasRole(principal, role)))
 }
 
-async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
-  const out: T[] = []
-  for (const item of items) if (await keep(item)) out.push(item)
-  return out
-}
