@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { agentIdError } from '@agentid/core'
 import { findChainBreak, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
 
 /** Creates a fresh, empty store; `randomIndex` fixes status-list slot choice. */
@@ -235,6 +236,128 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.ok((await store.searchAudit({ action: 'agent.' }, 50)).entries.every((e) => e.action.startsWith('agent.')))
       assert.deepEqual((await store.searchAudit({ action: '%' }, 50)).entries, [], 'a prefix, not a pattern')
       assert.ok((await store.searchAudit({ target: AGENT }, 50)).entries.every((e) => e.target === AGENT))
+    })
+    it('keeps one principal per id, finds it by token while enabled, and never disables the last enabled admin', async () => {
+      const bob = { id: 'bob', roles: ['auditor'], tokenSha256: 'b'.repeat(64), createdAt: T }
+      await store.createPrincipal(bob, { actor: 'test', action: 'principal.create', target: 'bob', details: {} })
+      await assert.rejects(store.createPrincipal({ ...bob, tokenSha256: 'c'.repeat(64) }, { actor: 'test', action: 'principal.create', details: {} }), { code: 'ERR_CONFLICT' })
+      assert.equal((await store.principalByToken('b'.repeat(64)))?.id, 'bob')
+      const changed = await store.updatePrincipal('bob', () => ({ disabledAt: T }), (p) => ({ actor: 'test', action: 'principal.disable', target: p.id, details: {} }))
+      assert.equal(changed.principal.disabledAt, T)
+      assert.equal(await store.principalByToken('b'.repeat(64)), undefined)
+      assert.equal((await store.principalByTokenAnyState('b'.repeat(64)))?.id, 'bob')
+      const before = await store.readAudit()
+      await assert.rejects(store.updatePrincipal('admin', () => ({ disabledAt: T }), () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.updatePrincipal('admin', () => ({ roles: ['auditor'] }), () => audit), { code: 'ERR_CONFLICT' })
+      // What `change` refuses, the store refuses, writing nothing.
+      await assert.rejects(store.updatePrincipal('bob', () => { throw agentIdError('ERR_FORBIDDEN', 'no') }, () => audit), { code: 'ERR_FORBIDDEN' })
+      await assert.rejects(store.updatePrincipal('nobody', () => ({}), () => audit), { code: 'ERR_NOT_FOUND' })
+      assert.deepEqual(await store.readAudit(), before)
+      assert.deepEqual((await store.listPrincipals()).map((p) => p.id).sort(), ['admin', 'bob'])
+    })
+
+    it('decides a request as it is inside the transaction: of two approvals racing for one level, one counts', async () => {
+      const request = {
+        id: 'req-1', subject: AGENT, requester: 'olga', entitlements: [{ resource: 'db:x', actions: ['write'] }], ttlSeconds: 3600, jit: false, risk: 'high' as const,
+        chain: ['ai-ops', 'security'], policyVersion: 0, status: 'pending' as const, createdAt: T, expiresAt: T + 3600_000, approvals: [],
+      }
+      await store.createRequest(request, { actor: 'olga', action: 'request.open', target: 'req-1', details: {} })
+      await assert.rejects(store.createRequest({ ...request, id: 'req-dup' }, audit), { code: 'ERR_CONFLICT' }) // the same request pending
+      assert.deepEqual((await store.listRequests({ status: 'pending', subject: AGENT })).map((r) => r.id), ['req-1'])
+      const approve = (principal: string) => store.decideRequest('req-1', (current) => {
+        if (current.approvals.length !== 0) throw agentIdError('ERR_CONFLICT', 'level 1 is decided already')
+        return { approval: { level: 0, principal, role: 'ai-ops', decision: 'approve' as const, at: T }, audit: { actor: principal, action: 'request.approve', target: 'req-1', details: {} } }
+      })
+      const outcomes = await Promise.allSettled([approve('ada'), approve('alan')])
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'])
+      assert.equal((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason.code, 'ERR_CONFLICT')
+      const stored = (await store.getRequest('req-1'))!
+      assert.equal(stored.approvals.length, 1)
+      assert.equal(stored.status, 'pending')
+      // A denial ends it; then time passing expires nothing more.
+      const denied = await store.decideRequest('req-1', () => ({ approval: { level: 1, principal: 'sam', role: 'security', decision: 'deny', at: T }, audit: { actor: 'sam', action: 'request.deny', target: 'req-1', details: {} } }))
+      assert.equal(denied.request.status, 'denied')
+      assert.deepEqual(await store.expireRequests(T + 7200_000, () => audit), [])
+      await assert.rejects(store.decideRequest('req-none', () => { throw new Error('not called') }), { code: 'ERR_NOT_FOUND' })
+    })
+
+    it('expires pending requests whose time is up, each once', async () => {
+      const request = { id: 'req-e', subject: AGENT, requester: 'olga', entitlements: [{ resource: 'db:x', actions: ['read'] }], ttlSeconds: 60, jit: false, risk: 'medium' as const, chain: ['ai-ops'], policyVersion: 0, status: 'pending' as const, createdAt: T, expiresAt: T + 1000, approvals: [] }
+      await store.createRequest(request, audit)
+      assert.deepEqual(await store.expireRequests(T + 999, () => audit), [])
+      assert.deepEqual((await store.expireRequests(T + 1000, (r) => ({ ...audit, action: 'request.expire', target: r.id }))).map((r) => r.id), ['req-e'])
+      assert.deepEqual(await store.expireRequests(T + 2000, () => audit), [])
+      assert.equal((await store.getRequest('req-e'))?.status, 'expired')
+    })
+
+    it('weighs separation of duties inside the transaction: of two racing grants holding the two sides, one is issued', async () => {
+      const side = (action: string) => ({ ...draft(`urn:uuid:sod-${action}`), entitlements: [{ resource: 'payments:eu', actions: [action] }] })
+      const guard = (other: string) => (held: readonly { entitlements: readonly { actions: readonly string[] }[] }[]) => {
+        if (held.some((h) => h.entitlements.some((e) => e.actions.includes(other)))) throw agentIdError('ERR_SOD_CONFLICT', 'both sides')
+      }
+      const slowSign = async () => { await new Promise((r) => setTimeout(r, 5)); return 'jwt' }
+      const outcomes = await Promise.allSettled([
+        store.issueCredential(side('initiate'), slowSign, () => audit, guard('approve')),
+        store.issueCredential(side('approve'), slowSign, () => audit, guard('initiate')),
+      ])
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'])
+      assert.equal((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason.code, 'ERR_SOD_CONFLICT')
+      assert.equal((await store.dutyGroupHoldings(AGENT)).length, 1)
+      assert.equal((await store.listCredentials({ subject: AGENT })).length, 1)
+    })
+
+    it('completes a task once: its live credentials revoked, nothing issued for it afterwards', async () => {
+      indexes.push(11, 12)
+      await store.issueCredential({ ...draft('urn:uuid:t1'), task: { id: 'task-9' } }, async () => 'a', () => audit)
+      await store.issueCredential(draft('urn:uuid:t2'), async () => 'b', () => audit)
+      await assert.rejects(store.completeTask('task-none', 'admin', () => audit), { code: 'ERR_NOT_FOUND' })
+      const ended = await store.completeTask('task-9', 'admin', (e) => ({ ...audit, action: 'task.complete', details: { revoked: e.revoked.map((r) => r.id) } }))
+      assert.deepEqual(ended.revoked.map((r) => r.id), ['urn:uuid:t1'])
+      assert.equal((await store.getCredential('urn:uuid:t2'))?.status, 'active')
+      assert.deepEqual((await store.statusListState())?.setIndexes, [11])
+      await assert.rejects(store.completeTask('task-9', 'admin', () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.issueCredential({ ...draft('urn:uuid:t3'), task: { id: 'task-9' } }, async () => 'c', () => audit))
+      assert.equal(await store.getCredential('urn:uuid:t3'), undefined)
+    })
+
+    it('sweeps expired credentials once', async () => {
+      await store.issueCredential(draft('urn:uuid:old'), async () => 'a', () => audit)
+      assert.deepEqual(await store.sweepExpired(T / 1000 + 3599, () => audit), [])
+      assert.deepEqual((await store.sweepExpired(T / 1000 + 3600, (r) => ({ ...audit, action: 'credential.expire', target: r.id }))).map((r) => r.id), ['urn:uuid:old'])
+      assert.deepEqual(await store.sweepExpired(T / 1000 + 7200, () => audit), [])
+    })
+
+    it('keeps role templates, settings and webhooks, each change audited', async () => {
+      const role = { name: 'writer', description: 'writes', entitlements: [{ resource: 'db:x', actions: ['write'] }], ttlSeconds: 600 }
+      const previous: Array<string | undefined> = []
+      await store.putRole(role, (p) => { previous.push(p?.name); return audit })
+      await store.putRole({ ...role, description: 'writes more' }, (p) => { previous.push(p?.description); return audit })
+      assert.deepEqual(previous, [undefined, 'writes'])
+      assert.equal((await store.getRole('writer'))?.description, 'writes more')
+      await store.deleteRole('writer', () => audit)
+      await assert.rejects(store.deleteRole('writer', () => audit), { code: 'ERR_NOT_FOUND' })
+      await store.setSetting('publicUrl', 'https://issuer.example', audit)
+      assert.equal(await store.getSetting('publicUrl'), 'https://issuer.example')
+      const webhook = { id: 'wh-1', url: 'https://hooks.example/x', events: ['status'], createdBy: 'admin', createdAt: T }
+      await store.createWebhook(webhook, 'whsec_secret', audit)
+      assert.deepEqual(await store.listWebhooks(), [webhook])
+      assert.deepEqual(await store.webhookSecrets(), [{ webhook, secret: 'whsec_secret' }])
+      await store.deleteWebhook('wh-1', audit)
+      await assert.rejects(store.deleteWebhook('wh-1', audit), { code: 'ERR_NOT_FOUND' })
+      assert.deepEqual(await store.listWebhooks(), [])
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('signs a checkpoint of the audit head only when the log grew', async () => {
+      const heads: number[] = []
+      const first = await store.writeCheckpoint(async (head) => { heads.push(head.seq); return `jwt-${head.seq}` })
+      assert.equal(first?.seq, (await store.readAudit()).length)
+      assert.equal(await store.writeCheckpoint(async () => 'never'), undefined)
+      await store.recordEvent({ actor: 'test', action: 'access.refused', details: {} })
+      const second = await store.writeCheckpoint(async (head) => { heads.push(head.seq); return `jwt-${head.seq}` })
+      assert.equal(second?.seq, first!.seq + 1)
+      assert.deepEqual((await store.listCheckpoints()).map((c) => c.jwt), heads.map((s) => `jwt-${s}`))
+      assert.deepEqual((await store.listCheckpoints(1)).map((c) => c.seq), [second!.seq])
     })
   })
 }
