@@ -539,7 +539,12 @@ class SqliteStore implements IssuerStore {
 
   // Inside a write: revokes the lineage of `id` (whatever is not revoked yet); the records changed.
   #revokeLineage(id: string): CredentialRecord[] {
-    const rows = this.#lineage(id).filter((r) => r.status !== 'revoked')
+    return this.#revokeRows(this.#lineage(id).filter((r) => r.status !== 'revoked'))
+  }
+
+  // Inside a write: revokes these rows, read in the same write; the records as revoked. Every
+  // revocation (by id, lineage, review, retirement, task) goes through here.
+  #revokeRows(rows: readonly CredentialRow[]): CredentialRecord[] {
     const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
     for (const r of rows) revoke.run(r.id)
     return rows.map((r) => toCredential({ ...r, status: 'revoked' }))
@@ -626,16 +631,16 @@ class SqliteStore implements IssuerStore {
         const first = i === 0
         // An owned agent may wait for a new owner, suspended, when the policy says so.
         const outcome = target.cascadeFrom !== undefined && options.ownedAgents === 'suspend' ? 'suspended' : 'retired'
-        const rows = outcome === 'retired' ? live.all(target.did) as CredentialRow[] : []
+        let revoked: CredentialRecord[] = []
         if (outcome === 'retired') {
           this.#w("UPDATE agents SET status = 'retired' WHERE did = ?").run(target.did)
-          this.#w("UPDATE credentials SET status = 'revoked' WHERE subject = ? AND status != 'revoked'").run(target.did)
+          revoked = this.#revokeRows(live.all(target.did) as CredentialRow[])
         } else {
           this.#w('UPDATE agents SET suspended_at = COALESCE(suspended_at, ?) WHERE did = ?').run(now, target.did)
           this.#w("UPDATE credentials SET status = 'suspended', suspended_for = 'agent' WHERE subject = ? AND status = 'active' AND suspension_list IS NOT NULL").run(target.did)
         }
         const step: RetirementStep = {
-          agent: target.did, outcome, revoked: rows.map((r) => toCredential({ ...r, status: 'revoked' })),
+          agent: target.did, outcome, revoked,
           principalsDisabled: first ? principals : [], approvalsVoided: first ? voided : [],
           requestsClosed: [...new Set([...closedFor(target.did), ...(first ? byPrincipals : [])])],
           ...(target.cascadeFrom !== undefined ? { cascadeFrom: target.cascadeFrom } : {}),
@@ -917,16 +922,13 @@ class SqliteStore implements IssuerStore {
       const issued = this.#w(`SELECT 1 FROM credentials WHERE task_id = @task ${scope} LIMIT 1`).get(args)
       const requested = this.#w(`SELECT 1 FROM access_requests WHERE json_extract(task, '$.id') = @task ${scope} LIMIT 1`).get(args)
       if (!issued && !requested) throw agentIdError('ERR_NOT_FOUND', `nothing was issued or requested for task ${taskId}`)
-      const rows = this.#w(`SELECT * FROM credentials WHERE task_id = @task ${scope} AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id`).all(args) as CredentialRow[]
-      const revoke = this.#w("UPDATE credentials SET status = 'revoked' WHERE id = ?")
-      for (const r of rows) revoke.run(r.id)
+      const revoked = this.#revokeRows(this.#w(`SELECT * FROM credentials WHERE task_id = @task ${scope} AND status != 'revoked' AND expired_at IS NULL ORDER BY issued_at, id`).all(args) as CredentialRow[])
       const now = this.#now()
       const pending = (this.#w(`SELECT id FROM access_requests WHERE status = 'pending' AND json_extract(task, '$.id') = @task ${scope} ORDER BY created_at, id`).all(args) as Array<{ id: string }>).map((r) => r.id)
       const close = this.#w("UPDATE access_requests SET status = 'expired', decided_at = ? WHERE id = ?")
       for (const id of pending) close.run(now, id)
       const record = this.#w('INSERT INTO completed_tasks (task_id, owner, completed_at, completed_by) VALUES (?, ?, ?, ?)')
       for (const who of done) record.run(taskId, who, now, by)
-      const revoked = rows.map((r) => toCredential({ ...r, status: 'revoked' }))
       this.#appendAudit(audit({ revoked, requestsClosed: pending }))
       return { revoked, requestsClosed: pending }
     })
