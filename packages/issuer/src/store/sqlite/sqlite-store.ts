@@ -46,6 +46,7 @@ import { GroupCommit } from './group-commit.js'
 import { canonicalIdentity, ownedClosure, ownerChain, partyMembers, partyTop } from './parties.js'
 import { preparedStatements, type Statements } from './statements.js'
 import { openDatabase, openReader } from './open-database.js'
+import { pickStatusSlot } from '../status-slots.js'
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -497,20 +498,19 @@ class SqliteStore implements IssuerStore {
     return this.#read('read party', () => partyTop(this.#r, start))
   }
 
-  // A random free slot in the newest revocation list (herd privacy: the index says nothing about
-  // when the credential was issued). Slots are never freed, so an index is never reused.
+  // Inside the issuing write: a free slot by the rule of every backend (pickStatusSlot), this
+  // backend saying which indexes are taken.
   #allocateStatusIndex(): StatusAllocation {
     const list = this.#w("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1").get() as { id: string; size: number } | undefined
     if (!list) throw agentIdError('ERR_STORE', 'no status list to allocate from; was the issuer initialised?')
     const used = this.#w('SELECT 1 FROM credentials WHERE status_list = ? AND status_index = ?')
     const suspension = this.#w("SELECT id FROM status_lists WHERE purpose = 'suspension' AND size = ? ORDER BY created_at DESC, id DESC LIMIT 1").get(list.size) as { id: string } | undefined
     const usedInSuspension = this.#w('SELECT 1 FROM credentials WHERE suspension_list = ? AND status_index = ?')
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const index = this.#randomIndex(list.size)
-      if (used.get(list.id, index) || (suspension && usedInSuspension.get(suspension.id, index))) continue
-      return { listId: list.id, index, ...(suspension ? { suspensionListId: suspension.id } : {}) }
-    }
-    throw agentIdError('ERR_STORE', `status list ${list.id} is too full to allocate from; create a new list`)
+    return pickStatusSlot(
+      { revocation: list, ...(suspension ? { suspensionListId: suspension.id } : {}) },
+      (index) => Boolean(used.get(list.id, index) || (suspension && usedInSuspension.get(suspension.id, index))),
+      this.#randomIndex,
+    )
   }
 
   revokeCredential(id: string, audit: (record: CredentialRecord) => AuditInput): Promise<{ record: CredentialRecord; changed: boolean }> {
