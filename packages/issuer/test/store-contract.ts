@@ -359,5 +359,59 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual((await store.listCheckpoints()).map((c) => c.jwt), heads.map((s) => `jwt-${s}`))
       assert.deepEqual((await store.listCheckpoints(1)).map((c) => c.seq), [second!.seq])
     })
+    it('redeems an offer\'s code once, even when two redemptions race; a wrong holder counts towards burning it', async () => {
+      await store.issueCredential(draft('urn:uuid:o1'), async () => 'jwt', () => audit)
+      const offer = { codeSha256: 'c'.repeat(64), subject: AGENT, credentials: ['urn:uuid:o1'], failedAttempts: 0, createdBy: 'admin', createdAt: T, expiresAt: T + 600_000 }
+      await store.createOffer(offer, audit)
+      const redeem = (code: string, holder = AGENT) => store.redeemOffer(code, undefined, { now: T + 1000, maxAttempts: 2, holder, audit: () => audit })
+      assert.equal((await redeem('d'.repeat(64))).outcome, 'unknown')
+      assert.equal((await redeem('c'.repeat(64), ISSUER)).outcome, 'holder')
+      const outcomes = await Promise.all([redeem('c'.repeat(64)), redeem('c'.repeat(64))])
+      assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['redeemed', 'used'])
+      const burning = { ...offer, codeSha256: 'e'.repeat(64) }
+      await store.createOffer(burning, audit)
+      assert.equal((await redeem('e'.repeat(64), ISSUER)).outcome, 'holder')
+      assert.equal((await redeem('e'.repeat(64), ISSUER)).outcome, 'burnt') // the second of two attempts allowed
+      assert.equal((await redeem('e'.repeat(64))).outcome, 'burnt') // even for the right holder, from then on
+    })
+
+    it('runs a review campaign: one decision per item even when two reviewers race, and overdue items closed with their credentials revoked', async () => {
+      indexes.push(21, 22)
+      await store.issueCredential({ ...draft('urn:uuid:rv1'), risk: 'low' }, async () => 'a', () => audit)
+      await store.issueCredential({ ...draft('urn:uuid:rv2'), risk: 'high' }, async () => 'b', () => audit)
+      const campaign = { id: 'rev-c1', name: 'first', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const }
+      await assert.rejects(store.startReview({ ...campaign, id: 'rev-none' }, () => [], () => audit), { code: 'ERR_CONFLICT' })
+      const items = await store.startReview(campaign, (live) => live.map((credential) => ({ id: `item-${credential.id}`, credential })), () => audit)
+      assert.deepEqual(items.map((i) => [i.credentialId, i.risk]).sort(), [['urn:uuid:rv1', 'low'], ['urn:uuid:rv2', 'high']])
+      const decide = (reviewer: string) => store.decideReviewItem('item-urn:uuid:rv1', 'certified', reviewer, () => audit)
+      const outcomes = await Promise.allSettled([decide('rita'), decide('rob')])
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'])
+      assert.equal((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason.code, 'ERR_CONFLICT')
+      assert.deepEqual(await store.closeOverdueReviews(T + 999, true, () => audit), [])
+      const overdue = await store.closeOverdueReviews(T + 1000, true, (c, o) => ({ ...audit, action: 'review.close', target: c.id, details: { overdue: o.map((i) => i.id) } }))
+      assert.deepEqual(overdue.map((i) => [i.id, i.decision]), [['item-urn:uuid:rv2', 'expired']])
+      assert.equal((await store.getCredential('urn:uuid:rv2'))?.status, 'revoked')
+      assert.equal((await store.getCredential('urn:uuid:rv1'))?.status, 'active')
+      assert.equal((await store.listReviews())[0]?.status, 'closed')
+      await assert.rejects(store.decideReviewItem('item-urn:uuid:rv2', 'revoked', 'rita', () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.decideReviewItem('item-none', 'revoked', 'rita', () => audit), { code: 'ERR_NOT_FOUND' })
+    })
+
+    it('ends a suppression once, takes one verdict per alert, and keeps baselines as written', async () => {
+      const suppression = { id: 'sup-1', agent: AGENT, reason: 'load test', createdBy: 'sam', createdAt: T, expiresAt: T + 3600_000 }
+      await store.addSuppression(suppression, audit)
+      assert.deepEqual((await store.listSuppressions()).map((x) => x.id), ['sup-1'])
+      assert.equal((await store.endSuppression('sup-1', 'sam', T + 10, audit)).endedBy, 'sam')
+      await assert.rejects(store.endSuppression('sup-1', 'sam', T + 20, audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.endSuppression('sup-none', 'sam', T + 20, audit), { code: 'ERR_NOT_FOUND' })
+      const [alert] = await store.addAlerts([{ at: T, kind: 'anomaly.rate', severity: 'medium', subject: AGENT, details: {} }])
+      await store.addAlertFeedback({ alertId: alert!.id, verdict: 'benign', decidedBy: 'sam', decidedAt: T }, audit)
+      await assert.rejects(store.addAlertFeedback({ alertId: alert!.id, verdict: 'confirmed', decidedBy: 'sid', decidedAt: T }, audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.addAlertFeedback({ alertId: 999_999, verdict: 'benign', decidedBy: 'sam', decidedAt: T }, audit), { code: 'ERR_NOT_FOUND' })
+      assert.deepEqual((await store.listAlertFeedback([alert!.id])).map((f) => f.verdict), ['benign'])
+      await store.saveBaselines([{ key: 'rate:a', state: '{"n":1}', updatedAt: T }])
+      await store.saveBaselines([{ key: 'rate:a', state: '{"n":2}', updatedAt: T + 1 }, { key: 'rate:b', state: '{}', updatedAt: T + 1 }])
+      assert.deepEqual((await store.loadBaselines()).sort((a, b) => a.key.localeCompare(b.key)), [{ key: 'rate:a', state: '{"n":2}' }, { key: 'rate:b', state: '{}' }])
+    })
   })
 }
