@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { agentIdError } from '@agentid/core'
-import { findChainBreak, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
+import { findChainBreak, generateKek, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
 
 /** Creates a fresh, empty store; `randomIndex` fixes status-list slot choice. */
 export type StoreFactory = (options: { now: () => number; randomIndex?: (max: number) => number }) => Promise<{ store: IssuerStore; cleanup: () => Promise<void> }>
@@ -412,6 +412,58 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.saveBaselines([{ key: 'rate:a', state: '{"n":1}', updatedAt: T }])
       await store.saveBaselines([{ key: 'rate:a', state: '{"n":2}', updatedAt: T + 1 }, { key: 'rate:b', state: '{}', updatedAt: T + 1 }])
       assert.deepEqual((await store.loadBaselines()).sort((a, b) => a.key.localeCompare(b.key)), [{ key: 'rate:a', state: '{"n":2}' }, { key: 'rate:b', state: '{}' }])
+    })
+    it('renews a credential once, even when two renewals race, and finds the renewal from the renewed', async () => {
+      const renewUntil = T / 1000 + 86400 // the approved window: renewals happen inside it only
+      await store.issueCredential({ ...draft('urn:uuid:n0'), renewUntil }, async () => 'a', () => audit)
+      const renew = (id: string) => store.issueCredential({ ...draft(id), renews: 'urn:uuid:n0', renewUntil }, async () => { await new Promise((r) => setTimeout(r, 5)); return id }, () => audit)
+      const outcomes = await Promise.allSettled([renew('urn:uuid:n1'), renew('urn:uuid:n2')])
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'])
+      assert.equal((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason.code, 'ERR_CONFLICT')
+      const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{ record: { id: string } }>).value.record.id
+      assert.equal((await store.getRenewal('urn:uuid:n0'))?.id, winner)
+      assert.equal(await store.getCredentialJwt(winner), winner)
+      assert.equal(await store.getRenewal(winner), undefined)
+    })
+
+    it('records reported delegations once, refuses another JWT under the same id, and lists them under their root', async () => {
+      await store.issueCredential(draft('urn:uuid:root'), async () => 'a', () => audit)
+      const link = { id: 'urn:uuid:d1', parent: 'urn:uuid:root', root: 'urn:uuid:root', delegator: AGENT, delegate: ISSUER, entitlements: [{ resource: 'db:customers', actions: ['read'] }], depth: 1, notBefore: T / 1000, expires: T / 1000 + 600, jwtSha256: 'f'.repeat(64), reportedAt: T }
+      const first = await store.recordDelegations([link], () => audit, () => ({ at: T, kind: 'delegation.stray', severity: 'high', subject: AGENT, details: {} }))
+      assert.deepEqual([first.recorded.map((d) => d.id), first.alerts.map((a) => a.kind)], [['urn:uuid:d1'], ['delegation.stray']])
+      assert.deepEqual((await store.recordDelegations([link], () => audit)).recorded, [])
+      await assert.rejects(store.recordDelegations([{ ...link, jwtSha256: '0'.repeat(64) }], () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.recordDelegations([{ ...link, id: 'urn:uuid:d2', root: 'urn:uuid:none', parent: 'urn:uuid:none' }], () => audit), { code: 'ERR_NOT_FOUND' })
+      assert.deepEqual((await store.listDelegations('urn:uuid:root')).map((d) => d.id), ['urn:uuid:d1'])
+      assert.deepEqual((await store.listAlerts()).map((a) => a.kind), ['delegation.stray'])
+    })
+
+    it('moves an agent to a new party only when the guard allows it', async () => {
+      const other = { ...agent, did: ISSUER, name: 'ops-bot', owner: 'ops' }
+      await store.registerAgent(other, { actor: 'test', action: 'agent.register', details: {} })
+      // An agent a team owns heads its own party.
+      assert.deepEqual([await store.partyTop(AGENT), await store.partyTop(ISSUER)], [AGENT, ISSUER])
+      const before = await store.readAudit()
+      await assert.rejects(store.transferAgent(ISSUER, 'sales-team', () => audit, () => { throw agentIdError('ERR_SOD_CONFLICT', 'both sides') }), { code: 'ERR_SOD_CONFLICT' })
+      assert.equal((await store.getAgent(ISSUER))?.owner, 'ops')
+      assert.deepEqual(await store.readAudit(), before)
+      const moved = await store.transferAgent(ISSUER, 'sales-team', (previous) => ({ ...audit, action: 'agent.transfer', details: { from: previous.owner } }))
+      assert.equal((await store.getAgent(ISSUER))?.owner, moved.agent.owner)
+      assert.equal(moved.agent.owner, 'sales-team')
+      await assert.rejects(store.transferAgent(ISSUER, 'sales-team', () => audit), { code: 'ERR_CONFLICT' })
+      await assert.rejects(store.transferAgent('did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG', 'ops', () => audit), { code: 'ERR_NOT_FOUND' })
+    })
+
+    it('rotates the issuer: new lists for the new DID, the previous ones kept; and the key-encryption key, secrets still readable', async () => {
+      const NEW = 'did:key:z6MknGc3ocHs3zdPiJbnaaqDi58NGb4pk1Sp9WxWufuXSdxf'
+      const before = await store.allStatusLists()
+      await store.rotateIssuer({ previous: ISSUER, did: NEW, statement: 'jwt', lists: [{ id: 'rev-2', purpose: 'revocation', size: 131072, createdAt: T + 1 }] }, audit)
+      assert.equal(await store.getSetting('issuerDid'), NEW)
+      assert.equal((await store.currentStatusLists())[0]?.id, 'rev-2')
+      assert.deepEqual((await store.allStatusLists()).map((l) => l.id), [...before.map((l) => l.id), 'rev-2'].sort((a, b) => Number(a.startsWith('sus')) - Number(b.startsWith('sus'))))
+      await store.createWebhook({ id: 'wh-k', url: 'https://hooks.example/k', events: ['alert'], createdBy: 'admin', createdAt: T }, 'whsec_kept', audit)
+      assert.ok((await store.rotateKek(generateKek(), () => audit)) >= 1)
+      assert.deepEqual((await store.webhookSecrets()).map((w) => w.secret), ['whsec_kept'])
     })
   })
 }
