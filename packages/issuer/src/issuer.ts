@@ -686,12 +686,11 @@ export class Issuer {
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
     // The grant's start: the credential its lineage began with.
-    let first = record
-    for (let earlier = first.renews && (await this.store.getCredential(first.renews)); earlier; earlier = first.renews && (await this.store.getCredential(first.renews))) first = earlier
+    const start = (await this.store.grantStart(record.id)) ?? record.notBefore
     const { policy } = await this.policy()
     const assessment = judgeEntitlements(policy, record.entitlements, { ...(record.risk ? { riskFloor: record.risk } : {}), byAgent: false })
     const sameParty = await samePartyNow(this.store, [subject, ...(record.approvals ?? []).map((a) => a.approver)])
-    const judged = renewalEnd(record, agent, nowSeconds, { start: first.notBefore, sameParty: (approver) => sameParty(approver, subject) }, {
+    const judged = renewalEnd(record, agent, nowSeconds, { start, sameParty: (approver) => sameParty(approver, subject) }, {
       chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL),
     })
     if ('refusal' in judged) throw judged.refusal

@@ -613,6 +613,8 @@ export interface IssuerStore {
   getCredential(id: string): Promise<CredentialRecord | undefined>
   /** The JWT of a credential, as issued (absent for credentials issued before it was kept). */
   getCredentialJwt(id: string): Promise<string | undefined>
+  /** When the grant of this credential started: the first credential of its lineage (seconds). */
+  grantStart(id: string): Promise<number | undefined>
   /** The credential that renews this one, if it was renewed. */
   getRenewal(id: string): Promise<CredentialRecord | undefined>
   /** Stores a credential offer with its audit entry. */
