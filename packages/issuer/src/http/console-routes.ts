@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import { agentIdError } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
-import { hasRole, type Principal } from '../governance/principal.js'
+import type { Principal } from '../governance/principal.js'
 import { auditView, campaignView, credentialView, policyView, requestView, reviewItemView } from '../views.js'
 import { parsePolicy } from '../governance/policy.js'
 import { APPROVER, type Route } from './routes.js'
@@ -245,18 +245,14 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       tag: 'requests', access: [APPROVER], query: { type: 'object', additionalProperties: false, properties: page }, success: [200],
       handler: async ({ issuer, principal, query }) => {
         const { limit, offset } = pageOf(query)
-        const now = Date.now()
-        const waiting = (await issuer.store.listRequests({ status: 'pending' })).filter((r) => {
-          const next = r.chain[r.approvals.length]
-          return next !== undefined && hasRole(principal, next) && r.requester !== principal.id && r.expiresAt > now && !r.approvals.some((a) => a.principal === principal.id)
-        })
-        const slice = waiting.slice(offset, offset + limit)
-        const requests = await Promise.all(slice.map(async (r) => {
+        // Paged in the store, at the levels whose role this principal holds.
+        const { requests: page, total } = await issuer.store.pageQueue({ roles: principal.roles, principal: principal.id, now: issuer.now() }, limit, offset)
+        const requests = await Promise.all(page.map(async (r) => {
           const agent = await issuer.store.getAgent(r.subject)
           const conflict = await issuer.dutyConflict(r)
           return { ...requestView(r), agent: agent ? { did: agent.did, name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) } : null, ...(conflict ? { dutyConflict: conflict } : {}) }
         }))
-        return { body: { requests, total: waiting.length, limit, offset } }
+        return { body: { requests, total, limit, offset } }
       },
     },
     {

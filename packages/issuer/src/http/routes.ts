@@ -335,9 +335,18 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/requests', summary: 'list access requests (an agent owner sees those of their agents)', tag: 'requests', access: READERS,
-    query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired'] }, subject: schema.did } }, success: [200],
+    query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired', 'decided'] }, subject: schema.did, ...schema.pageQuery } }, success: [200],
     handler: async (ctx) => {
-      const { status, subject } = ctx.query as { status?: 'pending' | 'issued' | 'denied' | 'expired'; subject?: string }
+      const { status, subject } = ctx.query as { status?: 'pending' | 'issued' | 'denied' | 'expired' | 'decided'; subject?: string }
+      // With limit or offset: one page from the store, newest first, and the total.
+      if (ctx.query.limit !== undefined || ctx.query.offset !== undefined) {
+        if (isOnlyOwner(ctx.principal) && subject === undefined) throw agentIdError('ERR_FORBIDDEN', 'an agent owner pages requests per agent: give ?subject=')
+        if (subject !== undefined) await visibleAgent(ctx, subject)
+        const { limit, offset } = schema.pageOf(ctx.query)
+        const { requests, total } = await ctx.issuer.store.pageRequests({ ...(status ? { status } : {}), ...(subject ? { subject: parseDidKey(subject).did } : {}) }, limit, offset)
+        return { body: { requests: requests.map(requestView), total, limit, offset } }
+      }
+      if (status === 'decided') throw agentIdError('ERR_INPUT_INVALID', 'status=decided pages: give limit or offset')
       const all = await ctx.issuer.store.listRequests({ ...(status ? { status } : {}), ...(subject ? { subject: parseDidKey(subject).did } : {}) })
       const visible = isOnlyOwner(ctx.principal) ? await filterAsync(all, async (r) => canSee(ctx.principal, (await ctx.issuer.store.getAgent(r.subject))!)) : all
       return { body: { requests: visible.map(requestView) } }

@@ -498,6 +498,13 @@ export interface IssuerStore {
   createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void>
   getRequest(id: string): Promise<AccessRequestRecord | undefined>
   listRequests(filter?: { status?: AccessRequestRecord['status']; subject?: string }): Promise<AccessRequestRecord[]>
+  /** One page of requests, newest first (`decided`: any status but pending), and how many match. */
+  pageRequests(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }>
+  /**
+   * One page of the requests waiting for a principal's decision, oldest first: pending, unexpired,
+   * at a level whose role it holds, not asked by it, not decided by it already.
+   */
+  pageQueue(filter: { roles: readonly string[]; principal: string; now: number }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }>
   /**
    * Records one decision on a request, in one transaction with what it causes: `decide` sees the
    * request as it is now (inside the transaction) and throws to refuse; a denial ends the

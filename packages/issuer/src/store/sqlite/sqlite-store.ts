@@ -852,6 +852,30 @@ class SqliteStore implements IssuerStore {
     return this.#read('read request', () => this.#loadRequest(id))
   }
 
+  pageRequests(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return this.#read('page requests', () => {
+      const where = `(@status IS NULL OR status = @status OR (@status = 'decided' AND status != 'pending')) AND (@subject IS NULL OR subject = @subject)`
+      const args = { status: filter.status ?? null, subject: filter.subject ?? null }
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM access_requests WHERE ${where}`).get(args) as { n: number }).n
+      const ids = this.#r(`SELECT id FROM access_requests WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...args, limit, offset }) as Array<{ id: string }>
+      return { requests: ids.map((r) => this.#loadRequest(r.id)!), total }
+    })
+  }
+
+  pageQueue(filter: { roles: readonly string[]; principal: string; now: number }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return this.#read('page the approval queue', () => {
+      // The level a request waits at is the number of approvals it holds (a denial ends it; a
+      // voided approval is removed with every later one), its role the chain's entry there.
+      const where = `r.status = 'pending' AND r.expires_at > @now AND r.requester != @principal
+        AND json_extract(r.chain, '$[' || (SELECT COUNT(*) FROM approvals a WHERE a.request_id = r.id) || ']') IN (SELECT value FROM json_each(@roles))
+        AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.request_id = r.id AND a.principal = @principal)`
+      const args = { now: filter.now, principal: filter.principal, roles: JSON.stringify(filter.roles) }
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM access_requests r WHERE ${where}`).get(args) as { n: number }).n
+      const ids = this.#r(`SELECT r.id FROM access_requests r WHERE ${where} ORDER BY r.created_at, r.id LIMIT @limit OFFSET @offset`).all({ ...args, limit, offset }) as Array<{ id: string }>
+      return { requests: ids.map((r) => this.#loadRequest(r.id)!), total }
+    })
+  }
+
   listRequests(filter: { status?: AccessRequestRecord['status']; subject?: string } = {}): Promise<AccessRequestRecord[]> {
     return this.#read('list requests', () => {
       const ids = this.#r(`SELECT id FROM access_requests WHERE (@status IS NULL OR status = @status) AND (@subject IS NULL OR subject = @subject)
