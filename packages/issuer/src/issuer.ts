@@ -586,7 +586,7 @@ export class Issuer {
     agent: AgentRecord,
     input: GrantInput,
     actor: string,
-    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string; renews?: CredentialRecord },
+    judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string; renews?: CredentialRecord; renewsJwt?: string },
   ): Issuance {
     checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
     const carriesApprovals = (judged.approvals?.length ?? 0) > 0
@@ -622,7 +622,9 @@ export class Issuer {
       ...(judged.renews?.renewUntil !== undefined ? { renewUntil: judged.renews.renewUntil, renews: judged.renews.id }
         : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
     }
-    const format = this.#credentialFormat
+    // A renewal keeps its grant's VC format: a chain delegated from it, and the delegate's own
+    // credential beside it, stay one format through an issuer's switch (docs/formats.md).
+    const format = judged.renews !== undefined ? vcFormatOf(judged.renewsJwt, this.#credentialFormat) : this.#credentialFormat
     const sdJwt = parseGrantFormat(input.format ?? (this.#sdJwtByDefault ? 'sd-jwt' : 'vc')) === 'sd-jwt'
     const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
       const entry = (purpose: 'revocation' | 'suspension', list: string) => {
@@ -685,6 +687,7 @@ export class Issuer {
       if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
       if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
     }
+    const renewsJwt = await this.store.getCredentialJwt(record.id)
     // The grant's start: the credential its lineage began with.
     const start = (await this.store.grantStart(record.id)) ?? record.notBefore
     const { policy } = await this.policy()
@@ -701,7 +704,7 @@ export class Issuer {
       format: 'vc',
     }
     const { draft, sign, audit, guard } = this.#issuance(agent!, input, subject, {
-      policy, assessment, renews: record,
+      policy, assessment, renews: record, ...(renewsJwt !== undefined ? { renewsJwt } : {}),
       ...(record.approvals ? { approvals: record.approvals } : {}), ...(record.requestId ? { requestId: record.requestId } : {}), ...(record.requestedBy ? { requestedBy: record.requestedBy } : {}),
     })
     try {
@@ -1575,6 +1578,18 @@ function isoSeconds(ms: number): string {
  * says (ids, times, entitlements, status slot). A credential that differs from the record, or that
  * a verifier would refuse, is never handed out.
  */
+// The VC format a stored credential was issued in (its JOSE typ), else the issuer's now. An
+// SD-JWT renews as a VC of the issuer's format (docs/formats.md).
+function vcFormatOf(jwt: string | undefined, fallback: CredentialFormat): CredentialFormat {
+  if (jwt === undefined || jwt.includes('~')) return fallback
+  try {
+    const typ = (JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as { typ?: unknown }).typ
+    return typ === VC_JWT_TYPE ? 'vc2.0' : 'vc1.1'
+  } catch {
+    return fallback
+  }
+}
+
 function parseGrantFormat(value: unknown): GrantFormat {
   if (value !== 'vc' && value !== 'sd-jwt') throw agentIdError('ERR_INPUT_INVALID', 'a grant\'s format must be vc or sd-jwt')
   return value
