@@ -632,7 +632,8 @@ export interface IssuerStore {
    * failed attempt, and the `maxAttempts`th burns it.
    */
   redeemOffer(codeSha256: string, txCodeSha256: string | undefined, options: { now: number; maxAttempts: number; holder: string; audit: (offer: CredentialOfferRecord) => AuditInput }): Promise<OfferRedemption>
-  listCredentials(filter?: { subject?: string; taskId?: string }): Promise<CredentialRecord[]>
+  /** Credentials by subject and task; `latestOfGrant`: only the newest of each grant (what was renewed left out). */
+  listCredentials(filter?: { subject?: string; taskId?: string; latestOfGrant?: boolean }): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */
   readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]>
   /** Audit entries newest first, below `before` (a sequence number), by actor, action prefix and target; and the newest entry's number. */

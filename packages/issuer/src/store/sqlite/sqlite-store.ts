@@ -1339,10 +1339,16 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  listCredentials(filter: { subject?: string; taskId?: string } = {}): Promise<CredentialRecord[]> {
+  listCredentials(filter: { subject?: string; taskId?: string; latestOfGrant?: boolean } = {}): Promise<CredentialRecord[]> {
+    // One statement per filter: SQLite uses no index for "(? IS NULL OR subject = ?)".
+    const where = [
+      ...(filter.subject !== undefined ? ['subject = @subject'] : []),
+      ...(filter.taskId !== undefined ? ['task_id = @task'] : []),
+      ...(filter.latestOfGrant ? ['NOT EXISTS (SELECT 1 FROM credentials r WHERE r.renews = c.id)'] : []),
+    ]
+    const sql = `SELECT * FROM credentials c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at, id`
     return this.#read('list credentials', () =>
-      (this.#r('SELECT * FROM credentials WHERE (@subject IS NULL OR subject = @subject) AND (@task IS NULL OR task_id = @task) ORDER BY issued_at, id')
-        .all({ subject: filter.subject ?? null, task: filter.taskId ?? null }) as CredentialRow[]).map(toCredential))
+      (this.#r(sql).all({ ...(filter.subject !== undefined ? { subject: filter.subject } : {}), ...(filter.taskId !== undefined ? { task: filter.taskId } : {}) }) as CredentialRow[]).map(toCredential))
   }
 
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
