@@ -105,6 +105,30 @@ describe('console API routes', function () {
     assert.equal((await ids('compliance')).includes(id), false)
   })
 
+  it('pages the queue and an agent\'s requests in the store: totals, pages, newest decided first, an owner per agent only', async () => {
+    const subject = generateAgentKey().did
+    assert.equal((await t.call(t.tokens.admin, 'POST', '/agents', { did: subject, name: 'paged-bot', kind: 'service', owner: 'ops' })).status, 201)
+    const filed: string[] = []
+    for (let i = 0; i < 7; i++) {
+      const answer = await t.call(t.tokens.admin, 'POST', '/requests', { subject, ttl: '1h', justification: `page ${i}`, entitlements: [{ resource: `payments:batch${i}`, actions: ['approve'] }] })
+      assert.equal(answer.status, 202, JSON.stringify(answer.body))
+      filed.push(answer.body.request.id)
+    }
+    const all = (await t.call(t.tokens['ai-ops'], 'GET', '/queue?limit=200')).body
+    const first = (await t.call(t.tokens['ai-ops'], 'GET', '/queue?limit=3')).body
+    const second = (await t.call(t.tokens['ai-ops'], 'GET', '/queue?limit=3&offset=3')).body
+    assert.equal(first.total, all.total)
+    assert.deepEqual([...first.requests, ...second.requests].map((r: { id: string }) => r.id), all.requests.slice(0, 6).map((r: { id: string }) => r.id))
+    // Denied ones leave the queue and head the agent's decided requests.
+    assert.equal((await t.call(t.tokens['ai-ops'], 'POST', `/requests/${filed[6]}/deny`, {})).status, 200)
+    assert.equal((await t.call(t.tokens['ai-ops'], 'GET', '/queue?limit=200')).body.total, all.total - 1)
+    const decided = (await t.call(t.tokens.admin, 'GET', `/requests?subject=${encodeURIComponent(subject)}&status=decided&limit=1`)).body
+    assert.deepEqual([decided.requests[0].id, decided.requests.length], [filed[6], 1])
+    const pending = (await t.call(t.tokens.admin, 'GET', `/requests?subject=${encodeURIComponent(subject)}&status=pending&limit=2&offset=1`)).body
+    assert.deepEqual(pending.requests.map((r: { id: string }) => r.id), [filed[4], filed[3]])
+    assert.equal((await t.call(t.tokens['agent-owner'], 'GET', '/requests?limit=5')).status, 403)
+  })
+
   it('pages alerts by severity and subject, and acknowledges one (audited)', async () => {
     await t.issuer.store.addAlerts([
       { at: Date.now(), kind: 'anomaly.denial-burst', severity: 'high', subject: dids[0]!, details: { reporter: 'x' } },

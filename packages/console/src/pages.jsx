@@ -136,11 +136,11 @@ export function Agent({ did }) {
     const path = encodeURIComponent(did)
     const [detail, pending, alerts, decided] = await Promise.all([
       get(`/agents/${path}`),
-      get(`/requests${query({ subject: did, status: 'pending' })}`),
+      get(`/requests${query({ subject: did, status: 'pending', limit: 50 })}`),
       holds(session, 'admin', 'auditor', 'security') ? get(`/alerts${query({ subject: did, limit: 10 })}`) : Promise.resolve(undefined),
-      get(`/requests${query({ subject: did })}`),
+      get(`/requests${query({ subject: did, status: 'decided', limit: 10 })}`),
     ])
-    return { ...detail, pending: pending.requests, alerts: alerts?.alerts, decided: decided.requests.filter((r) => r.status !== 'pending').slice(-10).reverse() }
+    return { ...detail, pending: pending.requests, alerts: alerts?.alerts, decided: decided.requests }
   }, [did])
   useLive(['agents', 'requests', 'alerts'], reload)
   const act = (title, message, action, path, danger = true) => setConfirm({ title, message, action, danger, comment: path.endsWith('/revoke') ? 'optional' : undefined, run: (comment) => post(path, path.endsWith('/revoke') && comment ? { reason: comment } : {}) })

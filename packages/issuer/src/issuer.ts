@@ -594,9 +594,17 @@ export class Issuer {
     return reads.visibleRequest(this.#ctx, id, by)
   }
 
-  /** The requests waiting for `by`'s decision at `now`, oldest first. */
-  approvalQueue(by: Principal, now: number): Promise<AccessRequestRecord[]> {
-    return reads.approvalQueue(this.#ctx, by, now)
+  /** One page of the requests waiting for `by`'s decision, oldest first, and their total. */
+  approvalQueue(by: Principal, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return reads.approvalQueue(this.#ctx, by, limit, offset)
+  }
+
+  /**
+   * One page of access requests, newest first, and their total; an owner pages them per agent.
+   * @throws AgentIdError ERR_FORBIDDEN, ERR_NOT_FOUND
+   */
+  pageRequests(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number, by: Principal): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return reads.pageRequests(this.#ctx, filter, limit, offset, by)
   }
 
   /** The delegations recorded below a credential. */

@@ -366,6 +366,26 @@ describe('Issuer engine: credential formats', () => {
     }
   })
 
+  it('renews a grant in the format it was issued in, whatever the issuer issues now (a chain stays one format)', async () => {
+    home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
+    let clock = T
+    const { issuer } = await Issuer.init({ home, env: {}, now: () => clock, credentialFormat: 'vc1.1' })
+    try {
+      await issuer.setPolicy(noApprovalPolicy(), 'test')
+      await issuer.registerAgent({ did: agent.did, name: 'report-bot', kind: 'company', owner: 'sales-team' }, 'test')
+      const old = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:customers', actions: ['read'] }], ttlSeconds: 60, renewableForSeconds: 3600 }, 'test')
+      await issuer.setCredentialFormat('vc2.0', 'test')
+      clock += 31_000
+      const renewed = await issuer.currentCredential(old.id, agent.did)
+      assert.equal(renewed.renewed, true)
+      assert.equal(header(renewed.jwt).typ, 'JWT')
+      const fresh = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:orders', actions: ['read'] }], ttlSeconds: 60 }, 'test')
+      assert.equal(header(fresh.jwt).typ, 'vc+jwt', 'a new grant comes in the issuer\'s format now')
+    } finally {
+      await issuer.close()
+    }
+  })
+
   it('keeps VC 1.1 per issuer setting: at init, or changed later by an admin (audited), and an issuer made before says nothing and stays on 1.1', async () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-issuer-'))
     const { issuer } = await Issuer.init({ home, env: {}, now: () => T, credentialFormat: 'vc1.1' })

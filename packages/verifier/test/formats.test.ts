@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { gzipSync } from 'node:zlib'
 import { createDelegation, createPresentation, signJwt, type AgentKey } from '@agentid/agent'
 import { AGENTID_CONTEXT_V1, CREDENTIALS_CONTEXT_V1, CREDENTIALS_CONTEXT_V2 } from '@agentid/core'
-import { checkAnyCredentialJwt, checkStatusListJwt, createVerifier, statusListsFromJwts } from '@agentid/verifier'
+import { checkAnyCredentialJwt, checkStatusListJwt, createVerifier, resolveChains, statusListsFromJwts } from '@agentid/verifier'
 import { KEYS, makeVc, S0, signRaw, T0, vcPayload } from '../../../test/support/tokens.js'
 
 // VC Data Model 2.0 secured by VC-JOSE-COSE beside VC 1.1 VC-JWT (issue 16): each accepted by its
@@ -66,6 +66,19 @@ describe('formats: VC 2.0 (VC-JOSE-COSE) beside VC 1.1 (VC-JWT), each by its own
     assert.equal(checkAnyCredentialJwt(makeVc()).format, 'vc1.1')
   })
 
+  it('accepts cty vc on a VC 2.0 credential (VC-JOSE-COSE: when present, vc)', () => {
+    assert.equal(checkAnyCredentialJwt(signRaw(KEYS.issuer, { ...header(KEYS.issuer), cty: 'vc' }, vc2())).format, 'vc2.0')
+  })
+
+  it('never chains across formats: a VC 1.1 delegation of a VC 2.0 credential is refused', () => {
+    const root = checkAnyCredentialJwt(makeVc2({ credentialSubject: { id: KEYS.agent.did, agent: { name: 'a', kind: 'company', owner: 'o' }, entitlements: [{ resource: 'db:customers', actions: ['read'] }] } }))
+    const delegation = checkAnyCredentialJwt(signJwt(KEYS.agent, {
+      iss: KEYS.agent.did, sub: KEYS.other.did, jti: 'urn:uuid:d-1', nbf: S0 - 60, exp: S0 + 600,
+      vc: { '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1], type: ['VerifiableCredential', 'AgentDelegationCredential'], credentialSubject: { id: KEYS.other.did, parent: root.id, depth: 0, entitlements: [{ resource: 'db:customers', actions: ['read'] }] } },
+    }))
+    assert.throws(() => resolveChains([root, delegation], KEYS.other.did, 4), { code: 'ERR_TYPE_CONFUSION' })
+  })
+
   it('accepts agreeing JWT claims beside the 2.0 fields', () => {
     const jwt = makeVc2({ iss: KEYS.issuer.did, sub: KEYS.agent.did, jti: 'urn:uuid:00000000-0000-4000-8000-000000000002', nbf: S0 - 3600, exp: S0 + 3600, iat: S0 - 3600 })
     assert.equal(checkAnyCredentialJwt(jwt).expires, S0 + 3600)
@@ -74,6 +87,11 @@ describe('formats: VC 2.0 (VC-JOSE-COSE) beside VC 1.1 (VC-JWT), each by its own
   const CREDENTIAL_CASES: Array<[string, () => string, string]> = [
     ['a VC 1.1 payload under the 2.0 typ vc+jwt', () => signRaw(KEYS.issuer, header(KEYS.issuer), vcPayload()), 'ERR_TYPE_CONFUSION'],
     ['a VC 2.0 document under typ JWT (read as 1.1: no vc claim)', () => makeVc2({ iss: KEYS.issuer.did }, KEYS.issuer, 'JWT'), 'ERR_TYPE_CONFUSION'],
+    ['a VC 2.0 document under typ JWT without iss', () => makeVc2({}, KEYS.issuer, 'JWT'), 'ERR_TYPE_CONFUSION'],
+    ['a VC 1.1 payload under the drafts\' typ vc+ld+jwt', () => signRaw(KEYS.issuer, header(KEYS.issuer, 'vc+ld+jwt'), vcPayload()), 'ERR_JWS_HEADER'],
+    ['a VC 1.1 payload with a cty', () => signRaw(KEYS.issuer, { ...header(KEYS.issuer, 'JWT'), cty: 'vc' }, vcPayload()), 'ERR_TYPE_CONFUSION'],
+    ['a VC 2.0 credential whose cty says vp', () => signRaw(KEYS.issuer, { ...header(KEYS.issuer), cty: 'vp' }, vc2()), 'ERR_TYPE_CONFUSION'],
+    ['a date-time whose offset has 99 minutes', () => makeVc2({ validUntil: '2026-12-01T09:00:00+05:99' }), 'ERR_INPUT_INVALID'],
     ['a VC 2.0 document with the 1.1 context', () => makeVc2({ '@context': [CREDENTIALS_CONTEXT_V1, AGENTID_CONTEXT_V1] }), 'ERR_INPUT_INVALID'],
     ['a VC 1.1 payload whose vc claim has the 2.0 context', () => makeVc({}, { '@context': [CREDENTIALS_CONTEXT_V2, AGENTID_CONTEXT_V1] }), 'ERR_INPUT_INVALID'],
     ['a VC 2.0 document also carrying a vc claim', () => makeVc2({ vc: vcPayload().vc }), 'ERR_TYPE_CONFUSION'],
@@ -167,6 +185,15 @@ describe('formats: VC 2.0 (VC-JOSE-COSE) beside VC 1.1 (VC-JWT), each by its own
       }
       assert.throws(() => checkStatusListJwt(list2({}, { exp: S0 + 60 })), { code: 'ERR_STATUS_UNAVAILABLE' }, 'exp disagreeing with validUntil')
       assert.throws(() => checkStatusListJwt(list2({}, { vc: {} })), { code: 'ERR_STATUS_UNAVAILABLE' }, 'a 1.1 claim in a 2.0 list')
+      assert.throws(() => checkStatusListJwt(list2({}, { validUntil: '2026-02-30T00:00:00Z' })), { code: 'ERR_STATUS_UNAVAILABLE' }, '30 February')
+    })
+
+    it('bounds a VC 1.1 list by its expirationDate when it has no exp', () => {
+      const list11 = signJwt(KEYS.issuer, {
+        iss: KEYS.issuer.did, jti: LIST_URL, iat: S0 - 7200,
+        vc: { '@context': [CREDENTIALS_CONTEXT_V1], type: ['VerifiableCredential', 'BitstringStatusListCredential'], expirationDate: ISO(S0 - 3600), credentialSubject: { type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: bits([]) } },
+      })
+      assert.equal(checkStatusListJwt(list11).expires, S0 - 3600)
     })
   })
 })

@@ -245,14 +245,14 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       tag: 'requests', access: [APPROVER], query: { type: 'object', additionalProperties: false, properties: page }, success: [200],
       handler: async ({ issuer, principal, query }) => {
         const { limit, offset } = pageOf(query)
-        const waiting = await issuer.approvalQueue(principal, Date.now())
-        const slice = waiting.slice(offset, offset + limit)
-        const requests = await Promise.all(slice.map(async (r) => {
+        // Paged in the store, at the levels whose role this principal holds.
+        const { requests: page, total } = await issuer.approvalQueue(principal, limit, offset)
+        const requests = await Promise.all(page.map(async (r) => {
           const agent = await issuer.findVisibleAgent(r.subject, principal)
           const conflict = await issuer.dutyConflict(r)
           return { ...requestView(r), agent: agent ? { did: agent.did, name: agent.name, kind: agent.kind, owner: agent.owner, ...(agent.segment ? { segment: agent.segment } : {}) } : null, ...(conflict ? { dutyConflict: conflict } : {}) }
         }))
-        return { body: { requests, total: waiting.length, limit, offset } }
+        return { body: { requests, total, limit, offset } }
       },
     },
     {

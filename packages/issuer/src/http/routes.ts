@@ -305,9 +305,16 @@ export const ROUTES: readonly Route[] = [
   },
   {
     method: 'GET', url: '/requests', summary: 'list access requests (an agent owner sees those of their agents)', tag: 'requests', access: READERS,
-    query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired'] }, subject: schema.did } }, success: [200],
+    query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['pending', 'issued', 'denied', 'expired', 'decided'] }, subject: schema.did, ...schema.pageQuery } }, success: [200],
     handler: async ({ issuer, principal, query }) => {
-      const { status, subject } = query as { status?: 'pending' | 'issued' | 'denied' | 'expired'; subject?: string }
+      const { status, subject } = query as { status?: 'pending' | 'issued' | 'denied' | 'expired' | 'decided'; subject?: string }
+      // With limit or offset: one page from the store, newest first, and the total.
+      if (query.limit !== undefined || query.offset !== undefined) {
+        const { limit, offset } = schema.pageOf(query)
+        const { requests, total } = await issuer.pageRequests({ ...(status ? { status } : {}), ...(subject !== undefined ? { subject } : {}) }, limit, offset, principal)
+        return { body: { requests: requests.map(requestView), total, limit, offset } }
+      }
+      if (status === 'decided') throw agentIdError('ERR_INPUT_INVALID', 'status=decided pages: give limit or offset')
       const visible = await issuer.listRequests({ ...(status ? { status } : {}), ...(subject ? { subject } : {}) }, principal)
       return { body: { requests: visible.map(requestView) } }
     },

@@ -160,10 +160,8 @@ export class CredentialIssuer {
    */
   async ownGrants(agent: string): Promise<CredentialGrant> {
     const nowSeconds = Math.floor(this.#now() / 1000)
-    const records = await this.#issuer.store.listCredentials({ subject: agent })
-    const renewedIds = new Set(records.flatMap((r) => (r.renews !== undefined ? [r.renews] : [])))
     // The newest credential of each grant; those that can still give a current credential.
-    const heads = records.filter((r) => !renewedIds.has(r.id))
+    const heads = await this.#issuer.store.listCredentials({ subject: agent, latestOfGrant: true })
     const usable = heads.filter((r) => r.status === 'active' && (r.expires > nowSeconds || (r.renewUntil ?? 0) > nowSeconds))
     if (usable.length > 0) return { agent, credentials: usable.slice(-MAX_OFFER_CREDENTIALS).map((r) => r.id) }
     // Nothing: say why, by the most recent grant.

@@ -498,6 +498,13 @@ export interface IssuerStore {
   createRequest(request: AccessRequestRecord, audit: AuditInput): Promise<void>
   getRequest(id: string): Promise<AccessRequestRecord | undefined>
   listRequests(filter?: { status?: AccessRequestRecord['status']; subject?: string }): Promise<AccessRequestRecord[]>
+  /** One page of requests, newest first (`decided`: any status but pending), and how many match. */
+  pageRequests(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }>
+  /**
+   * One page of the requests waiting for a principal's decision, oldest first: pending, unexpired,
+   * at a level whose role it holds, not asked by it, not decided by it already.
+   */
+  pageQueue(filter: { roles: readonly string[]; principal: string; now: number }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }>
   /**
    * Records one decision on a request, in one transaction with what it causes: `decide` sees the
    * request as it is now (inside the transaction) and throws to refuse; a denial ends the
@@ -613,6 +620,8 @@ export interface IssuerStore {
   getCredential(id: string): Promise<CredentialRecord | undefined>
   /** The JWT of a credential, as issued (absent for credentials issued before it was kept). */
   getCredentialJwt(id: string): Promise<string | undefined>
+  /** When the grant of this credential started: the first credential of its lineage (seconds). */
+  grantStart(id: string): Promise<number | undefined>
   /** The credential that renews this one, if it was renewed. */
   getRenewal(id: string): Promise<CredentialRecord | undefined>
   /** Stores a credential offer with its audit entry. */
@@ -623,7 +632,8 @@ export interface IssuerStore {
    * failed attempt, and the `maxAttempts`th burns it.
    */
   redeemOffer(codeSha256: string, txCodeSha256: string | undefined, options: { now: number; maxAttempts: number; holder: string; audit: (offer: CredentialOfferRecord) => AuditInput }): Promise<OfferRedemption>
-  listCredentials(filter?: { subject?: string; taskId?: string }): Promise<CredentialRecord[]>
+  /** Credentials by subject and task; `latestOfGrant`: only the newest of each grant (what was renewed left out). */
+  listCredentials(filter?: { subject?: string; taskId?: string; latestOfGrant?: boolean }): Promise<CredentialRecord[]>
   /** Audit entries in order, from `fromSeq` (default 1). */
   readAudit(fromSeq?: number, limit?: number): Promise<AuditEntry[]>
   /** Audit entries newest first, below `before` (a sequence number), by actor, action prefix and target; and the newest entry's number. */

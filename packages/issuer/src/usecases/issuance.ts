@@ -7,7 +7,7 @@ import type { Principal } from '../governance/principal.js'
 import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, Issuance, StatusAllocation } from '../store/issuer-store.js'
 import type { IssuerContext } from './context.js'
 import { checkTtl, dutyGuard, isoSeconds } from './rules.js'
-import { type GrantFormat, type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.js'
+import { type CredentialFormat, type GrantFormat, type GrantInput, type IssuedCredential, MAX_GRANT_TTL } from './types.js'
 
 /** What minting a credential needs: the issuer's identity, settings, clock, ids and signer. */
 export type IssuingContext = Pick<IssuerContext, 'credentialFormat' | 'did' | 'now' | 'publicUrl' | 'randomId' | 'sdJwtByDefault' | 'signer'>
@@ -25,7 +25,7 @@ export function prepareIssuance(
   agent: AgentRecord,
   input: GrantInput,
   actor: string,
-  judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string; renews?: CredentialRecord },
+  judged: { policy: Policy; assessment: Assessment; approvals?: readonly ApprovalEvidence[]; requestId?: string; requestedBy?: string; renews?: CredentialRecord; renewsJwt?: string },
 ): Issuance {
   checkTtl(input.ttlSeconds, MAX_GRANT_TTL, false)
   const carriesApprovals = (judged.approvals?.length ?? 0) > 0
@@ -61,7 +61,9 @@ export function prepareIssuance(
     ...(judged.renews?.renewUntil !== undefined ? { renewUntil: judged.renews.renewUntil, renews: judged.renews.id }
       : input.renewableForSeconds !== undefined ? { renewUntil: notBefore + input.renewableForSeconds } : {}),
   }
-  const format = ctx.credentialFormat()
+  // A renewal keeps its grant's VC format: a chain delegated from it, and the delegate's own
+  // credential beside it, stay one format through an issuer's switch (docs/formats.md).
+  const format = judged.renews !== undefined ? vcFormatOf(judged.renewsJwt, ctx.credentialFormat()) : ctx.credentialFormat()
   const sdJwt = parseGrantFormat(input.format ?? (ctx.sdJwtByDefault ? 'sd-jwt' : 'vc')) === 'sd-jwt'
   const sign = async ({ listId, index, suspensionListId }: StatusAllocation): Promise<string> => {
     const entry = (purpose: 'revocation' | 'suspension', list: string) => {
@@ -100,6 +102,18 @@ export function prepareIssuance(
   // Separation of duties inside the transaction, against what the duty group holds then.
   const guard = dutyGuard(judged.policy, entitlements)
   return { draft, sign, audit, ...(guard ? { guard } : {}) }
+}
+
+// The VC format a stored credential was issued in (its JOSE typ), else the issuer's now. An
+// SD-JWT renews as a VC of the issuer's format (docs/formats.md).
+export function vcFormatOf(jwt: string | undefined, fallback: CredentialFormat): CredentialFormat {
+  if (jwt === undefined || jwt.includes('~')) return fallback
+  try {
+    const typ = (JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as { typ?: unknown }).typ
+    return typ === VC_JWT_TYPE ? 'vc2.0' : 'vc1.1'
+  } catch {
+    return fallback
+  }
 }
 
 export function parseGrantFormat(value: unknown): GrantFormat {

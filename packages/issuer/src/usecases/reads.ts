@@ -4,7 +4,7 @@
 // that is not there, with the probe on record. The routes' role lists say who may call a read at
 // all; these rules say what it answers.
 import { agentIdError, parseDidKey } from '@agentid/core'
-import { canSee, hasRole, readsInventory, type Principal } from '../governance/principal.js'
+import { canSee, readsInventory, type Principal } from '../governance/principal.js'
 import type { AccessRequestRecord, AgentFilter, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord } from '../store/issuer-store.js'
 import { recordRefusal } from './audit.js'
 import type { IssuerContext } from './context.js'
@@ -85,6 +85,17 @@ export async function listRequests(ctx: Pick<IssuerContext, 'store'>, filter: { 
 }
 
 /**
+ * One page of access requests, newest first (`decided`: any status but pending), and their
+ * total. A principal that does not read the inventory pages them per agent, one it may see.
+ * @throws AgentIdError ERR_FORBIDDEN (an owner without `subject`), ERR_NOT_FOUND (an agent it may not see)
+ */
+export async function pageRequests(ctx: Pick<IssuerContext, 'store'>, filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number, principal: Principal): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+  if (!readsInventory(principal) && filter.subject === undefined) throw agentIdError('ERR_FORBIDDEN', 'an agent owner pages requests per agent: give ?subject=')
+  if (filter.subject !== undefined) await visibleAgent(ctx, filter.subject, principal)
+  return ctx.store.pageRequests({ ...(filter.status ? { status: filter.status } : {}), ...(filter.subject ? { subject: parseDidKey(filter.subject).did } : {}) }, limit, offset)
+}
+
+/**
  * An access request, when the principal may see its agent.
  * @throws AgentIdError ERR_NOT_FOUND
  */
@@ -96,14 +107,12 @@ export async function visibleRequest(ctx: Pick<IssuerContext, 'store'>, id: stri
 }
 
 /**
- * The requests waiting for this principal's decision, oldest first: pending and unexpired at
- * `now`, at a level it holds the role of, neither asked by it nor already decided by it.
+ * One page of the requests waiting for this principal's decision, oldest first, and their total:
+ * pending and unexpired on the issuer's clock, at a level whose role it holds, neither asked by
+ * it nor already decided by it (paged in the store).
  */
-export async function approvalQueue(ctx: Pick<IssuerContext, 'store'>, principal: Principal, now: number): Promise<AccessRequestRecord[]> {
-  return (await ctx.store.listRequests({ status: 'pending' })).filter((r) => {
-    const next = r.chain[r.approvals.length]
-    return next !== undefined && hasRole(principal, next) && r.requester !== principal.id && r.expiresAt > now && !r.approvals.some((a) => a.principal === principal.id)
-  })
+export function approvalQueue(ctx: Pick<IssuerContext, 'now' | 'store'>, principal: Principal, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+  return ctx.store.pageQueue({ roles: principal.roles, principal: principal.id, now: ctx.now() }, limit, offset)
 }
 
 /**

@@ -30,13 +30,13 @@ export async function currentCredential(ctx: IssuingContext & Pick<IssuerContext
     if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
     if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
   }
+  const renewsJwt = await ctx.store.getCredentialJwt(record.id)
   // The grant's start: the credential its lineage began with.
-  let first = record
-  for (let earlier = first.renews && (await ctx.store.getCredential(first.renews)); earlier; earlier = first.renews && (await ctx.store.getCredential(first.renews))) first = earlier
+  const start = (await ctx.store.grantStart(record.id)) ?? record.notBefore
   const { policy } = await ctx.policy()
   const assessment = judgeEntitlements(policy, record.entitlements, { ...(record.risk ? { riskFloor: record.risk } : {}), byAgent: false })
   const sameParty = await samePartyNow(ctx.store, [subject, ...(record.approvals ?? []).map((a) => a.approver)])
-  const judged = renewalEnd(record, agent, nowSeconds, { start: first.notBefore, sameParty: (approver) => sameParty(approver, subject) }, {
+  const judged = renewalEnd(record, agent, nowSeconds, { start, sameParty: (approver) => sameParty(approver, subject) }, {
     chain: assessment.chain, maxTtlSeconds: Math.min(assessment.maxTtlSeconds, record.jit ? policy.jitMaxTtlSeconds : MAX_GRANT_TTL),
   })
   if ('refusal' in judged) throw judged.refusal
@@ -47,7 +47,7 @@ export async function currentCredential(ctx: IssuingContext & Pick<IssuerContext
     format: 'vc',
   }
   const { draft, sign, audit, guard } = prepareIssuance(ctx, agent!, input, subject, {
-    policy, assessment, renews: record,
+    policy, assessment, renews: record, ...(renewsJwt !== undefined ? { renewsJwt } : {}),
     ...(record.approvals ? { approvals: record.approvals } : {}), ...(record.requestId ? { requestId: record.requestId } : {}), ...(record.requestedBy ? { requestedBy: record.requestedBy } : {}),
   })
   try {

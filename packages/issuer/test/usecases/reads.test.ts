@@ -11,6 +11,7 @@ import type { Principal } from '../../src/governance/principal.js'
 describe('reads and their visibility rules', () => {
   let home: string
   let issuer: Issuer
+  let clock = Date.UTC(2026, 11, 3, 9, 0, 0)
   const mine = generateAgentKey()
   const theirs = generateAgentKey()
   const admin: Principal = { id: 'admin', roles: ['admin'] }
@@ -20,7 +21,7 @@ describe('reads and their visibility rules', () => {
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'agentid-reads-'))
-    issuer = (await Issuer.init({ home, env: {} })).issuer
+    issuer = (await Issuer.init({ home, env: {}, now: () => clock })).issuer
     await issuer.registerAgent({ did: mine.did, name: 'mine', kind: 'service', owner: 'olga' }, admin)
     await issuer.registerAgent({ did: theirs.did, name: 'theirs', kind: 'service', owner: 'someone-else' }, admin)
     await issuer.grant({ subject: mine.did, entitlements: read, ttlSeconds: 3600, task: { id: 'task-1' } }, admin)
@@ -51,6 +52,10 @@ describe('reads and their visibility rules', () => {
     const page = await issuer.pageAgents({}, 10, 0, olga)
     assert.deepEqual([page.agents.map((a) => a.did), page.total], [[mine.did], 1])
     assert.deepEqual((await issuer.listRequests({}, olga)).map((r) => r.subject), [mine.did])
+    await assert.rejects(issuer.pageRequests({}, 10, 0, olga), { code: 'ERR_FORBIDDEN' })
+    await assert.rejects(issuer.pageRequests({ subject: theirs.did }, 10, 0, olga), { code: 'ERR_NOT_FOUND' })
+    assert.equal((await issuer.pageRequests({ subject: mine.did }, 10, 0, olga)).total, 1)
+    assert.equal((await issuer.pageRequests({ status: 'pending' }, 1, 0, auditor)).total, 2)
     assert.equal((await issuer.listRequests({ status: 'pending' }, auditor)).length, 2)
   })
 
@@ -69,10 +74,12 @@ describe('reads and their visibility rules', () => {
 
   it('the approval queue holds what waits for this principal\'s role, not what it asked for', async () => {
     const opsAda: Principal = { id: 'ada', roles: ['ai-ops'] }
-    const queue = await issuer.approvalQueue(opsAda, Date.now())
-    assert.equal(queue.length, 2)
-    assert.equal((await issuer.approvalQueue({ id: 'admin', roles: ['admin', 'ai-ops'] }, Date.now())).length, 0) // admin asked for both
-    assert.equal((await issuer.approvalQueue({ id: 'sam', roles: ['security'] }, Date.now())).length, 0) // not their level yet
-    assert.equal((await issuer.approvalQueue(opsAda, Math.max(...queue.map((r) => r.expiresAt)))).length, 0) // expired by then
+    const queue = await issuer.approvalQueue(opsAda, 50, 0)
+    assert.deepEqual([queue.requests.length, queue.total], [2, 2])
+    assert.deepEqual((await issuer.approvalQueue(opsAda, 1, 1)).requests.map((r) => r.id), [queue.requests[1]!.id])
+    assert.equal((await issuer.approvalQueue({ id: 'admin', roles: ['admin', 'ai-ops'] }, 50, 0)).total, 0) // admin asked for both
+    assert.equal((await issuer.approvalQueue({ id: 'sam', roles: ['security'] }, 50, 0)).total, 0) // not their level yet
+    clock = Math.max(...queue.requests.map((r) => r.expiresAt))
+    assert.equal((await issuer.approvalQueue(opsAda, 50, 0)).total, 0) // expired by then, on the issuer's clock
   })
 })

@@ -10,7 +10,7 @@ export function dateTimeSeconds(text: string): number | undefined {
   if (!m) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
   const offset = m[8] === 'Z' ? 0 : (m[8]!.startsWith('-') ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]))
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || Math.abs(offset) > 14 * 60) return undefined
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || Math.abs(offset) > 14 * 60 || (m[10] !== undefined && Number(m[10]) > 59)) return undefined
   // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
   const date = new Date(0)
   date.setUTCFullYear(year, month - 1, day)

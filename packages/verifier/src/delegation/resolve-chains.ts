@@ -59,6 +59,8 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
       const parent = byId.get(current.delegation.parent)
       if (!parent) refuse(`delegation ${current.id} names parent ${current.delegation.parent}, which is not presented`)
       if (seen.has(parent.id)) refuse(`delegation chain ending in ${leaf.id} has a cycle at ${parent.id}`)
+      // A chain is one format: a delegation says what it delegates from in its parent's terms.
+      if (current.format !== parent.format) throw agentIdError('ERR_TYPE_CONFUSION', `delegation ${current.id} is ${current.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} but its parent ${parent.id} is not`)
       seen.add(parent.id)
       checkLink(current, parent, maxChainLength)
       delegations.unshift(current)

@@ -61,7 +61,7 @@ export function jwtSignatureValid(decoded: Pick<DecodedJwt, 'token' | 'signature
   return verifyEd25519(key, buffer.subarray(0, end), decoded.signature)
 }
 
-const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid'])
+const ALLOWED_HEADER = new Set(['alg', 'typ', 'kid', 'cty'])
 // Header members that would let the token choose its own key, change how the payload is read, or
 // demand extensions we do not implement. Named for a clearer message; any other member is refused
 // too.
@@ -70,7 +70,7 @@ const FORBIDDEN_HEADER = new Set(['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256',
 // credentials and presentations refuses it as the wrong kind (typ is neither vc+ nor vp+).
 // at+jwt: an OAuth access token (RFC 9068) of agentid's authorization server, refused as a
 // credential or presentation for the same reason.
-const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'vc+ld+jwt', 'vp+ld+jwt', 'agentid-proof+jwt', 'at+jwt', 'openid4vci-proof+jwt'])
+const ALLOWED_TYP = new Set(['JWT', 'vc+jwt', 'vp+jwt', 'agentid-proof+jwt', 'at+jwt', 'openid4vci-proof+jwt'])
 
 // Every token one signer makes carries the same header, so a header checked once is kept, by
 // its exact text (bounded; an entry is only ever a header that passed every check below). The key
@@ -90,6 +90,8 @@ function checkedHeader(headerPart: string, what: string): Record<string, unknown
   }
   if (h.typ !== undefined && (typeof h.typ !== 'string' || !ALLOWED_TYP.has(h.typ))) throw agentIdError('ERR_JWS_HEADER', `${what} typ ${JSON.stringify(h.typ)} is not accepted`)
   if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
+  // VC-JOSE-COSE's content type, for its own tokens only (checked where the typ is known).
+  if (h.cty !== undefined && h.cty !== 'vc' && h.cty !== 'vp') throw agentIdError('ERR_JWS_HEADER', `${what} cty ${JSON.stringify(h.cty)} is not accepted`)
   checkedHeaders.set(Buffer.from(headerPart, 'latin1').toString('latin1'), Object.freeze(h))
   return h
 }

@@ -3,6 +3,7 @@ import { decodeJwt } from '../jws/decode-jwt.js'
 import { envelope, formatOf, securedDocument, verifyDecodedJwt, verifySecuredJwt } from '../jws/verify-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
 import { decodeEncodedList } from './bitstring.js'
+import { dateTimeSeconds } from '../credential/date-claims.js'
 
 /** A status list credential whose signature and content are checked. */
 export interface CheckedStatusList {
@@ -20,15 +21,14 @@ export interface CheckedStatusList {
 }
 
 const LIMITS = { maxLength: 4 * 1024 * 1024, maxDepth: 8 }
-// An XML Schema dateTime with a zone (VC Data Model 2.0 validFrom), e.g. 2026-11-30T09:00:00Z.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 
-// A dateTime as whole seconds (a start rounded up, an end down: both err short), when present.
-function dateTime(value: unknown, field: string, round: 'ceil' | 'floor' = 'ceil'): number | undefined {
+// A dateTime as whole seconds (the credential's strict reading: no 30 February, no 24:00, no
+// offset minutes past 59; a fraction of a second dropped), when present.
+function dateTime(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined
-  const ms = typeof value === 'string' && DATE_TIME.test(value) ? Date.parse(value) : Number.NaN
-  if (!Number.isFinite(ms)) throw agentIdError('ERR_INPUT_INVALID', `status list "${field}" must be a dateTime with a time zone`)
-  return Math[round](ms / 1000)
+  const seconds = typeof value === 'string' ? dateTimeSeconds(value) : undefined
+  if (seconds === undefined) throw agentIdError('ERR_INPUT_INVALID', `status list "${field}" must be a dateTime with a time zone`)
+  return seconds
 }
 
 function latest(a: number | undefined, b: number | undefined): number | undefined {
@@ -64,8 +64,10 @@ export function checkStatusListJwt(jwt: unknown): CheckedStatusList {
     const url = secured ? vc.id : typeof payload.jti === 'string' ? payload.jti : vc.id
     if (typeof url !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'status list needs an id: the URL credentials point to')
     if (secured && payload.jti !== undefined && payload.jti !== url) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'status list "jti" differs from its id')
-    const validFrom = dateTime(vc.validFrom, 'validFrom')
-    const validUntil = dateTime(vc.validUntil, 'validUntil', 'floor')
+    // VC 2.0 names them validFrom/validUntil; a VC 1.1 list from another stack may say
+    // issuanceDate/expirationDate instead: either bounds the list.
+    const validFrom = latest(dateTime(vc.validFrom, 'validFrom'), secured ? undefined : dateTime(vc.issuanceDate, 'issuanceDate'))
+    const validUntil = earliest(dateTime(vc.validUntil, 'validUntil'), secured ? undefined : dateTime(vc.expirationDate, 'expirationDate'))
     const nbf = numericDate(payload, 'nbf', 'status list', false)
     const exp = numericDate(payload, 'exp', 'status list', false)
     if (secured && ((nbf !== undefined && nbf !== validFrom) || (exp !== undefined && exp !== validUntil))) throw agentIdError('ERR_VC_CLAIMS_MISMATCH', 'status list "nbf"/"exp" differ from validFrom/validUntil')

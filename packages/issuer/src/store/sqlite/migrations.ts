@@ -341,6 +341,11 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
       -- line, never a tree, whatever the races.
       ALTER TABLE credentials ADD COLUMN renews TEXT REFERENCES credentials(id);
       CREATE UNIQUE INDEX credentials_renews ON credentials(renews) WHERE renews IS NOT NULL;
+      -- The grant a credential belongs to: the id of the first credential of its lineage. One
+      -- grant is revoked, suspended and judged as one, whatever it was renewed into.
+      ALTER TABLE credentials ADD COLUMN grant_id TEXT;
+      UPDATE credentials SET grant_id = id;
+      CREATE INDEX credentials_grant ON credentials(grant_id);
       -- The window an access request asks the approvers for (seconds), beside the credential's ttl.
       ALTER TABLE access_requests ADD COLUMN renewable_seconds INTEGER;
       -- Pre-authorized codes (OpenID4VCI): stored as hashes, single use, short-lived, for one

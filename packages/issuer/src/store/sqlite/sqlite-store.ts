@@ -438,9 +438,9 @@ class SqliteStore implements IssuerStore {
       if (renewed) throw agentIdError('ERR_CONFLICT', `credential ${draft.renews} was renewed already, by ${renewed.id}`)
       // The grant as it is now, in this transaction: a revocation or suspension that committed
       // since the caller looked stops the renewal.
-      const stopped = this.#lineage(draft.renews).find((r) => r.status !== 'active')
+      const from = this.#w('SELECT renew_until, COALESCE(grant_id, id) AS grant_id FROM credentials WHERE id = ?').get(draft.renews) as { renew_until: number | null; grant_id: string } | undefined
+      const stopped = from && this.#w("SELECT id, status FROM credentials WHERE grant_id = ? AND status != 'active' LIMIT 1").get(from.grant_id) as { id: string; status: string } | undefined
       if (stopped) throw agentIdError(stopped.status === 'revoked' ? 'ERR_VC_REVOKED' : 'ERR_VC_SUSPENDED', `credential ${stopped.id} of this grant is ${stopped.status}`)
-      const from = this.#w('SELECT renew_until FROM credentials WHERE id = ?').get(draft.renews) as { renew_until: number | null } | undefined
       if ((from?.renew_until ?? 0) <= Math.floor(this.#now() / 1000)) throw agentIdError('ERR_NOT_RENEWABLE', `the approved window of credential ${draft.renews} has ended`)
     }
     if (guard) guard(this.#dutyGroupHoldings(draft.subject))
@@ -451,12 +451,14 @@ class SqliteStore implements IssuerStore {
       jwtSha256: createHash('sha256').update(jwt).digest('hex'), issuedAt: this.#now(),
     }
     this.#w(`INSERT INTO credentials (id, subject, issuer, entitlements, task, risk, not_before, expires, status, status_list, status_index, jwt_sha256, issued_at,
-        suspension_list, jit, task_id, request_id, approvals, requested_by, jwt, renew_until, renews)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        suspension_list, jit, task_id, request_id, approvals, requested_by, jwt, renew_until, renews, grant_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       record.id, record.subject, record.issuer, JSON.stringify(record.entitlements.map(entitlementToJson)), record.task ? JSON.stringify(record.task) : null,
       record.risk ?? null, record.notBefore, record.expires, record.status, record.listId, record.index, record.jwtSha256, record.issuedAt,
       record.suspensionListId ?? null, record.jit ? 1 : 0, record.task?.id ?? null, record.requestId ?? null,
-      record.approvals ? JSON.stringify(record.approvals) : null, record.requestedBy ?? null, jwt, record.renewUntil ?? null, record.renews ?? null)
+      record.approvals ? JSON.stringify(record.approvals) : null, record.requestedBy ?? null, jwt, record.renewUntil ?? null, record.renews ?? null,
+      // A renewal joins the grant of what it renews; anything else starts one.
+      record.renews !== undefined ? (this.#w('SELECT COALESCE(grant_id, id) AS g FROM credentials WHERE id = ?').get(record.renews) as { g: string }).g : record.id)
     this.#appendAudit(audit(record))
     return { record, jwt }
   }
@@ -525,16 +527,10 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  // Inside a write: every credential of the lineage of `id` (the first it renews back to, and every
-  // renewal from there), oldest first. A grant renewed into several credentials is one grant.
+  // Inside a write: every credential of the grant of `id` (the first of its lineage and every
+  // renewal since), oldest first. A grant renewed into several credentials is one grant.
   #lineage(id: string): CredentialRow[] {
-    return this.#w(`WITH RECURSIVE up(id, renews) AS (
-        SELECT id, renews FROM credentials WHERE id = ?
-        UNION SELECT c.id, c.renews FROM credentials c JOIN up ON c.id = up.renews),
-      down(id) AS (
-        SELECT id FROM up WHERE renews IS NULL
-        UNION SELECT c.id FROM credentials c JOIN down ON c.renews = down.id)
-      SELECT * FROM credentials WHERE id IN (SELECT id FROM down) ORDER BY issued_at, id`).all(id) as CredentialRow[]
+    return this.#w(`SELECT * FROM credentials WHERE grant_id = (SELECT COALESCE(grant_id, id) FROM credentials WHERE id = ?) ORDER BY issued_at, id`).all(id) as CredentialRow[]
   }
 
   // Inside a write: revokes the lineage of `id` (whatever is not revoked yet); the records changed.
@@ -859,6 +855,30 @@ class SqliteStore implements IssuerStore {
 
   getRequest(id: string): Promise<AccessRequestRecord | undefined> {
     return this.#read('read request', () => this.#loadRequest(id))
+  }
+
+  pageRequests(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return this.#read('page requests', () => {
+      const where = `(@status IS NULL OR status = @status OR (@status = 'decided' AND status != 'pending')) AND (@subject IS NULL OR subject = @subject)`
+      const args = { status: filter.status ?? null, subject: filter.subject ?? null }
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM access_requests WHERE ${where}`).get(args) as { n: number }).n
+      const ids = this.#r(`SELECT id FROM access_requests WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...args, limit, offset }) as Array<{ id: string }>
+      return { requests: ids.map((r) => this.#loadRequest(r.id)!), total }
+    })
+  }
+
+  pageQueue(filter: { roles: readonly string[]; principal: string; now: number }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
+    return this.#read('page the approval queue', () => {
+      // The level a request waits at is the number of approvals it holds (a denial ends it; a
+      // voided approval is removed with every later one), its role the chain's entry there.
+      const where = `r.status = 'pending' AND r.expires_at > @now AND r.requester != @principal
+        AND json_extract(r.chain, '$[' || (SELECT COUNT(*) FROM approvals a WHERE a.request_id = r.id) || ']') IN (SELECT value FROM json_each(@roles))
+        AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.request_id = r.id AND a.principal = @principal)`
+      const args = { now: filter.now, principal: filter.principal, roles: JSON.stringify(filter.roles) }
+      const total = (this.#r(`SELECT COUNT(*) AS n FROM access_requests r WHERE ${where}`).get(args) as { n: number }).n
+      const ids = this.#r(`SELECT r.id FROM access_requests r WHERE ${where} ORDER BY r.created_at, r.id LIMIT @limit OFFSET @offset`).all({ ...args, limit, offset }) as Array<{ id: string }>
+      return { requests: ids.map((r) => this.#loadRequest(r.id)!), total }
+    })
   }
 
   listRequests(filter: { status?: AccessRequestRecord['status']; subject?: string } = {}): Promise<AccessRequestRecord[]> {
@@ -1278,6 +1298,10 @@ class SqliteStore implements IssuerStore {
     return this.#read('read credential', () => (this.#r('SELECT jwt FROM credentials WHERE id = ?').get(id) as { jwt: string | null } | undefined)?.jwt ?? undefined)
   }
 
+  grantStart(id: string): Promise<number | undefined> {
+    return this.#read('read credential', () => (this.#r('SELECT g.not_before AS start FROM credentials c JOIN credentials g ON g.id = COALESCE(c.grant_id, c.id) WHERE c.id = ?').get(id) as { start: number } | undefined)?.start)
+  }
+
   getRenewal(id: string): Promise<CredentialRecord | undefined> {
     return this.#read('read credential', () => {
       const row = this.#r('SELECT * FROM credentials WHERE renews = ?').get(id) as CredentialRow | undefined
@@ -1317,10 +1341,16 @@ class SqliteStore implements IssuerStore {
     })
   }
 
-  listCredentials(filter: { subject?: string; taskId?: string } = {}): Promise<CredentialRecord[]> {
+  listCredentials(filter: { subject?: string; taskId?: string; latestOfGrant?: boolean } = {}): Promise<CredentialRecord[]> {
+    // One statement per filter: SQLite uses no index for "(? IS NULL OR subject = ?)".
+    const where = [
+      ...(filter.subject !== undefined ? ['subject = @subject'] : []),
+      ...(filter.taskId !== undefined ? ['task_id = @task'] : []),
+      ...(filter.latestOfGrant ? ['NOT EXISTS (SELECT 1 FROM credentials r WHERE r.renews = c.id)'] : []),
+    ]
+    const sql = `SELECT * FROM credentials c ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at, id`
     return this.#read('list credentials', () =>
-      (this.#r('SELECT * FROM credentials WHERE (@subject IS NULL OR subject = @subject) AND (@task IS NULL OR task_id = @task) ORDER BY issued_at, id')
-        .all({ subject: filter.subject ?? null, task: filter.taskId ?? null }) as CredentialRow[]).map(toCredential))
+      (this.#r(sql).all({ ...(filter.subject !== undefined ? { subject: filter.subject } : {}), ...(filter.taskId !== undefined ? { task: filter.taskId } : {}) }) as CredentialRow[]).map(toCredential))
   }
 
   readAudit(fromSeq = 1, limit = 10_000): Promise<AuditEntry[]> {
