@@ -465,5 +465,35 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.ok((await store.rotateKek(generateKek(), () => audit)) >= 1)
       assert.deepEqual((await store.webhookSecrets()).map((w) => w.secret), ['whsec_kept'])
     })
+    it('pages requests newest first and the approval queue oldest first, at the levels a principal holds', async () => {
+      const open = (id: string, createdAt: number, chain: string[], requester = 'olga') => store.createRequest({
+        id, subject: AGENT, requester, entitlements: [{ resource: `db:${id}`, actions: ['write'] }], ttlSeconds: 60, jit: false, risk: 'high', chain, policyVersion: 0,
+        status: 'pending', createdAt, expiresAt: createdAt + 1000, approvals: [],
+      }, audit)
+      await open('req-a', T, ['ai-ops', 'security'])
+      await open('req-b', T + 1, ['security'])
+      await open('req-c', T + 2, ['ai-ops'], 'ada')
+      await store.decideRequest('req-b', () => ({ approval: { level: 0, principal: 'sam', role: 'security', decision: 'deny', at: T }, audit }))
+      const page = await store.pageRequests({}, 2, 0)
+      assert.deepEqual([page.requests.map((r) => r.id), page.total], [['req-c', 'req-b'], 3])
+      assert.deepEqual((await store.pageRequests({ status: 'decided' }, 10, 0)).requests.map((r) => r.id), ['req-b'])
+      assert.deepEqual((await store.pageRequests({ status: 'pending', subject: AGENT }, 10, 1)).requests.map((r) => r.id), ['req-a'])
+      const queue = (roles: string[], principal: string, now = T) => store.pageQueue({ roles, principal, now }, 10, 0)
+      assert.deepEqual((await queue(['ai-ops'], 'alan')).requests.map((r) => r.id), ['req-a', 'req-c'])
+      assert.deepEqual((await queue(['ai-ops'], 'ada')).requests.map((r) => r.id), ['req-a']) // not what it asked for
+      assert.deepEqual((await queue(['security'], 'sam')).requests.map((r) => r.id), []) // req-a waits for ai-ops first
+      assert.equal((await queue(['ai-ops'], 'alan', T + 1000)).total, 1) // req-a expired by then
+    })
+
+    it('knows when a grant started and lists only the newest credential of each grant when asked', async () => {
+      const renewUntil = T / 1000 + 86400
+      await store.issueCredential({ ...draft('urn:uuid:g0'), renewUntil }, async () => 'a', () => audit)
+      await store.issueCredential({ ...draft('urn:uuid:g1'), renews: 'urn:uuid:g0', renewUntil, notBefore: T / 1000 + 60, expires: T / 1000 + 3660 }, async () => 'b', () => audit)
+      await store.issueCredential(draft('urn:uuid:h0'), async () => 'c', () => audit)
+      assert.equal(await store.grantStart('urn:uuid:g1'), T / 1000)
+      assert.equal(await store.grantStart('urn:uuid:none'), undefined)
+      assert.deepEqual((await store.listCredentials({ subject: AGENT, latestOfGrant: true })).map((c) => c.id).sort(), ['urn:uuid:g1', 'urn:uuid:h0'])
+      assert.equal((await store.listCredentials({ subject: AGENT })).length, 3)
+    })
   })
 }
