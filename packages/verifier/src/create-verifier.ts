@@ -215,6 +215,12 @@ function numberOption(name: string, value: unknown, fallback: number, min: numbe
  * the replay cache and a cache of checked credentials; keep one per process.
  * @throws AgentIdError ERR_USAGE, ERR_INPUT_INVALID, ERR_DID_* for bad options
  */
+/** What a presentation holds while it is checked: its replay reservation and the challenge it answered. */
+interface Claim {
+  readonly reserved: string
+  readonly answered: string | undefined
+}
+
 export function createVerifier(options: VerifierOptions): Verifier {
   const did = parseDidKey(options.did).did
   const trust = withRotations(parseTrustedIssuers(options.trustedIssuers), options.issuerRotations ?? [], (jwt) => {
@@ -356,26 +362,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     async verifyPresentation(jwt, verifyOptions) {
       if (typeof verifyOptions?.challenge !== 'string') throw agentIdError('ERR_USAGE', 'verifyPresentation needs { challenge: string }')
-      let reserved: string | undefined
-      let answered: string | undefined
+      let claim: Claim | undefined
       try {
         const nowMs = now()
         const nowSec = nowMs / 1000
         const vp = checkPresentationJwt(jwt, did, nowSec, tolerance)
-        if (vp.nonce !== verifyOptions.challenge) throw agentIdError('ERR_VP_NONCE', 'presentation answers another challenge')
-        if (!options.externalChallenges) {
-          const use = challenges.consume(vp.nonce, nowMs)
-          if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
-          if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live answered challenges to guarantee single use; try again shortly')
-          if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
-          answered = vp.nonce
-        }
-        // Reserved before the awaits below, so two concurrent uses cannot both pass; released
-        // if the presentation is refused, so refused ones cannot crowd out the rest.
-        const use = replays.reserve(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)
-        if (use === 'replay') throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
-        if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
-        reserved = vp.replayKey
+        claim = claimOnce(vp, verifyOptions.challenge, nowMs)
         const credentials = vp.credentialJwts.map(checkCredentialCached)
         // Each format by its own rules, never mixed: VC 2.0 credentials in a 2.0 presentation.
         for (const c of credentials) if (c.format !== vp.format) throw agentIdError('ERR_TYPE_CONFUSION', `a ${vp.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} presentation carries a ${c.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} credential`)
@@ -397,8 +389,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (conflict !== undefined) throw agentIdError('ERR_SOD_CONFLICT', `the presented credentials together hold both sides of duty rule "${conflict}"`)
         return { ok: true, holder: vp.holder, credentials, entitlements, statusChecked }
       } catch (error) {
-        if (reserved !== undefined) replays.release(reserved)
-        if (answered !== undefined) challenges.release(answered)
+        if (claim) releaseClaim(claim)
         return failure(error)
       }
     },
@@ -438,23 +429,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // approval rules as a VP-JWT, over the disclosed entitlements only. Trust scoping and duty
   // conflicts see only what was disclosed: the issuer checked the whole grant when it minted it.
   async function verifySdJwtPresentation(token: unknown, challenge: string): Promise<PresentationResult> {
-    let reserved: string | undefined
-    let answered: string | undefined
+    let claim: Claim | undefined
     try {
       const nowMs = now()
       const vp = checkSdJwtPresentation(token, did, nowMs / 1000, tolerance)
-      if (vp.nonce !== challenge) throw agentIdError('ERR_VP_NONCE', 'presentation answers another challenge')
-      if (!options.externalChallenges) {
-        const use = challenges.consume(vp.nonce, nowMs)
-        if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
-        if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live answered challenges to guarantee single use; try again shortly')
-        if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
-        answered = vp.nonce
-      }
-      const use = replays.reserve(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)
-      if (use === 'replay') throw agentIdError('ERR_VP_REPLAY', 'this presentation was already used')
-      if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live presentations to guarantee single use; try again shortly')
-      reserved = vp.replayKey
+      claim = claimOnce(vp, challenge, nowMs)
       // The checks below read only ids, issuer, time, status, entitlements, risk and approvals,
       // which an SD-JWT credential has as a VC-JWT one does; its agent profile is partial.
       const credential = vp.credential as unknown as VerifiedCredential
@@ -469,10 +448,35 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (conflict !== undefined) throw agentIdError('ERR_SOD_CONFLICT', `the disclosed entitlements hold both sides of duty rule "${conflict}"`)
       return { ok: true, holder: vp.holder, credentials: [], entitlements, statusChecked, sdJwt: vp.credential }
     } catch (error) {
-      if (reserved !== undefined) replays.release(reserved)
-      if (answered !== undefined) challenges.release(answered)
+      if (claim) releaseClaim(claim)
       return failure(error)
     }
+  }
+
+  // A presentation's single use, either format: its challenge answered (unless the caller keeps
+  // its own) and the presentation reserved, before any await, so that two concurrent uses cannot
+  // both pass. Released when the presentation is refused, so refused ones cannot crowd out the rest.
+  function claimOnce(vp: { readonly nonce: string; readonly replayKey: string; readonly expires: number }, challenge: string, nowMs: number): Claim {
+    if (vp.nonce !== challenge) throw agentIdError('ERR_VP_NONCE', 'presentation answers another challenge')
+    let answered: string | undefined
+    if (!options.externalChallenges) {
+      const use = challenges.consume(vp.nonce, nowMs)
+      if (use === 'used') throw agentIdError('ERR_VP_REPLAY', 'this challenge was already answered')
+      if (use === 'full') throw agentIdError('ERR_VP_REPLAY', 'too many live answered challenges to guarantee single use; try again shortly')
+      if (use !== 'ok') throw agentIdError('ERR_VP_NONCE', `challenge is ${use === 'expired' ? 'expired' : 'not one this verifier issued'}`)
+      answered = vp.nonce
+    }
+    const use = replays.reserve(vp.replayKey, (vp.expires + tolerance) * 1000, nowMs)
+    if (use !== 'ok') {
+      if (answered !== undefined) challenges.release(answered)
+      throw agentIdError('ERR_VP_REPLAY', use === 'replay' ? 'this presentation was already used' : 'too many live presentations to guarantee single use; try again shortly')
+    }
+    return { reserved: vp.replayKey, answered }
+  }
+
+  function releaseClaim(claim: Claim): void {
+    replays.release(claim.reserved)
+    if (claim.answered !== undefined) challenges.release(claim.answered)
   }
 
   function decide(result: PresentationResult, request: AccessRequest): Decision {
