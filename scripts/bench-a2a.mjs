@@ -9,7 +9,7 @@ import { createPublicKey, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed } from '@agentid/agent'
 import { agentCardPayload, agentIdExtension, signAgentCard, verifyAgentCard } from '@agentid/a2a'
-import { banner, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
+import { banner, median, pinToCpu0, printRows, scaled, opsPerSecond as opsPerSecondOf, asyncOpsPerSecond as asyncOpsPerSecondOf } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 pinToCpu0(self)
@@ -36,16 +36,8 @@ const publicKeys = keys.map((k) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed
 const inputs = cards.map((c) => Buffer.from(`${c.signatures[0].protected}.${Buffer.from(agentCardPayload(c)).toString('base64url')}`))
 const signatures = cards.map((c) => Buffer.from(c.signatures[0].signature, 'base64url'))
 
-function opsPerSecond(fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < N; i++) fn(i)
-  return N / (Number(process.hrtime.bigint() - start) / 1e9)
-}
-async function asyncOpsPerSecond(fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < N; i++) await fn(i)
-  return N / (Number(process.hrtime.bigint() - start) / 1e9)
-}
+const opsPerSecond = (fn) => opsPerSecondOf(N, fn)
+const asyncOpsPerSecond = (fn) => asyncOpsPerSecondOf(N, fn)
 const limit = (i) => { if (!verify(null, inputs[i], publicKeys[i % keys.length], signatures[i])) throw new Error('bad') }
 const ours = (i) => { const r = verifyAgentCard(cards[i]); if (!r.ok) throw new Error(`${r.code}: ${r.message}`) }
 const oursText = (i) => { const r = verifyAgentCard(texts[i]); if (!r.ok) throw new Error(`${r.code}: ${r.message}`) }

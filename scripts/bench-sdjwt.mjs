@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { agentKeyFromSeed, createSdJwtPresentation } from '@agentid/agent'
 import { issueSdJwtVc } from '@agentid/issuer'
 import { createVerifier } from '@agentid/verifier'
-import { banner, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
+import { banner, median, pinToCpu0, printRows, scaled, opsPerSecond as opsPerSecondOf, asyncOpsPerSecond as asyncOpsPerSecondOf } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 pinToCpu0(self)
@@ -42,16 +42,8 @@ const issued = presentations.map((p) => parts(p.slice(0, p.indexOf('~'))))
 const kbs = presentations.map((p) => parts(p.slice(p.lastIndexOf('~') + 1)))
 const limit = (i) => { if (!verify(null, issued[i][0], issuerKey, issued[i][1]) || !verify(null, kbs[i][0], agentKey, kbs[i][1])) throw new Error('bad') }
 
-function opsPerSecond(fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < N; i++) fn(i)
-  return N / (Number(process.hrtime.bigint() - start) / 1e9)
-}
-async function asyncOpsPerSecond(fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < N; i++) await fn(i)
-  return N / (Number(process.hrtime.bigint() - start) / 1e9)
-}
+const opsPerSecond = (fn) => opsPerSecondOf(N, fn)
+const asyncOpsPerSecond = (fn) => asyncOpsPerSecondOf(N, fn)
 const ours = () => {
   const v = createVerifier({ did: verifierKey.did, trustedIssuers: [issuer.did], externalChallenges: true, now: () => NOW })
   return asyncOpsPerSecond(async (i) => {

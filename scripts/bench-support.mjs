@@ -59,3 +59,17 @@ export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(v
 export function printRows(rows) {
   for (const [what, value, note] of rows) console.log(`${what.padEnd(52)} ${value.padStart(10)}  ${note}`)
 }
+
+/** Operations per second of `fn(i)` for i in [0, n). */
+export function opsPerSecond(n, fn) {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) fn(i)
+  return n / (Number(process.hrtime.bigint() - start) / 1e9)
+}
+
+/** The same for an async `fn`, one at a time. */
+export async function asyncOpsPerSecond(n, fn) {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) await fn(i)
+  return n / (Number(process.hrtime.bigint() - start) / 1e9)
+}

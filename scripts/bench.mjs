@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { join, dirname } from 'node:path'
 import { agentKeyFromSeed, createPresentation, signJwt, signTyped } from '@agentid/agent'
 import { createVerifier } from '@agentid/verifier'
-import { banner, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
+import { asyncOpsPerSecond, banner, median, opsPerSecond, pinToCpu0, printRows, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
 const child = join(dirname(self), 'bench-child.mjs')
@@ -69,18 +69,6 @@ function vc2(i) {
 }
 
 const vp = (credential, i) => createPresentation({ key: agent, credentials: [credential], audience: verifierKey.did, challenge: `challenge-${i}`, ttl: 300 })
-
-function opsPerSecond(n, fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) fn(i)
-  return n / (Number(process.hrtime.bigint() - start) / 1e9)
-}
-
-async function asyncOpsPerSecond(n, fn) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) await fn(i)
-  return n / (Number(process.hrtime.bigint() - start) / 1e9)
-}
 
 async function veramoRate(credential, n) {
   const { createAgent } = await import('@veramo/core')
