@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { get as httpGet } from 'node:http'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -339,6 +340,18 @@ describe('metrics and readiness of a running service', function () {
     await scrape(t.tokens.security)
     // A metrics scraper reads nothing else.
     assert.equal((await t.call(scraper, 'GET', '/agents')).status, 403)
+    // A page that rebound its own host name to loopback is a loopback client too, under that name:
+    // it needs a token like anyone else.
+    // (node:http: fetch does not let a caller choose the Host header.)
+    const status = (host: string) => new Promise<number>((resolve, reject) => {
+      httpGet(`${t.url}/metrics`, { headers: { host } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      }).on('error', reject)
+    })
+    assert.equal(await status('rebound.example:80'), 401)
+    assert.equal(await status(`localhost:${new URL(t.url).port}`), 200)
+    assert.equal(await status(new URL(t.url).host), 200)
   })
 
   it('with --metrics token, a loopback client needs a token too; with off there is no /metrics', async () => {

@@ -187,10 +187,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   // The web console: its sessions, and the change notices its open pages listen to.
   const sessions = new ConsoleSessions()
   const consoleEvents = new ConsoleEvents()
-  // The console's origins: the public URL's (what browsers name behind a TLS proxy) and how the
+  // This service's origins: the public URL's (what browsers name behind a TLS proxy) and how the
   // service listens (an operator's browser on loopback). Never the Host header: a rebinding page
   // names whatever host it likes.
-  const consoleOrigins = (): string[] => {
+  const ownOrigins = (): string[] => {
     const origins = [new URL(issuer.publicUrl).origin]
     const address = app.server.address()
     if (typeof address === 'object' && address) {
@@ -372,7 +372,10 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       return
     }
     const config = request.routeOptions.config as Partial<RouteConfig> | undefined
-    if (header === undefined && config?.loopbackWithoutToken === true && metricsAccess === 'local' && isLoopbackAddress(request.socket.remoteAddress)) return
+    // Only for a client that names this service: a DNS-rebinding page also comes from loopback,
+    // but under the host it rebound.
+    if (header === undefined && config?.loopbackWithoutToken === true && metricsAccess === 'local' && isLoopbackAddress(request.socket.remoteAddress) &&
+      ownOrigins().some((origin) => new URL(origin).host === request.headers.host)) return
     // The console's session cookie stands for a token, checked again here on every request; a
     // state change sent with it needs the session's CSRF token and this origin.
     // An ended session, or two session cookies (one planted from a sibling origin), clear the
@@ -408,7 +411,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     // service's origins; a refusal is on record with the principal whose session it was.
     if (session && request.method !== 'GET' && request.method !== 'HEAD') {
       try {
-        checkCsrf(session, request.headers, consoleOrigins())
+        checkCsrf(session, request.headers, ownOrigins())
       } catch (error) {
         await issuer.recordRefusal(principal, `${request.method} ${request.routeOptions.url ?? request.url}`, undefined, error as AgentIdError)
         throw error
@@ -491,7 +494,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const routes: Route[] = [
     ...ROUTES,
     ...consoleRoutes({
-      sessions, events: consoleEvents, secureCookie, origins: consoleOrigins, dir: consoleDir,
+      sessions, events: consoleEvents, secureCookie, origins: ownOrigins, dir: consoleDir,
       auditState: async () => {
         const { audit } = (await readiness.check(closing)).checks
         return { ok: audit.ok, ...(audit.detail !== undefined ? { detail: audit.detail } : {}) }
