@@ -228,7 +228,8 @@ describe('web console in Chromium', function () {
     const suspendedAt = Date.now()
     await card.getByRole('button', { name: 'Suspend agent' }).click()
     await confirmWithKeyboard(sam)
-    timings.verifierRefusesMs = await until(() => verifier!.verify(bot, [granted.body.credential.jwt]), 'ERR_VC_SUSPENDED')
+    // A generous bound: the push is event-driven, the bound only catches a verifier that never hears.
+    timings.verifierRefusesMs = await until(() => verifier!.verify(bot, [granted.body.credential.jwt]), 'ERR_VC_SUSPENDED', 60_000)
     timings.suspendToRefusalMs = Date.now() - suspendedAt
     await card.getByRole('button', { name: 'Acknowledge' }).click()
     await confirmWithKeyboard(sam)

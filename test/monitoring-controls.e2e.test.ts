@@ -128,6 +128,20 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it('a suppression by agent alone never hides the use of that agent once suspended', async () => {
+    const s = await setUp()
+    try {
+      const made = await s.t.call(s.t.tokens.security, 'POST', '/monitoring/suppressions', { agent: s.agent, minutes: 60, reason: 'noisy bot' })
+      assert.equal(made.status, 201, JSON.stringify(made.body))
+      assert.equal((await s.t.call(s.t.tokens.security, 'POST', `/agents/${encodeURIComponent(s.agent)}/suspend`, {})).status, 200)
+      s.clock.now += MINUTE
+      await s.send({ decision: 'deny', code: 'ERR_VC_SUSPENDED' })
+      assert.ok((await s.alerts()).some((a) => a.kind === 'anomaly.suspended-agent'), JSON.stringify(await s.alerts()))
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('controls change the detector at once and are audited: sensitivity 0 turns a kind off', async () => {
     const s = await setUp()
     try {

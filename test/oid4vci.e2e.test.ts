@@ -354,13 +354,28 @@ describe('OpenID4VCI: agents collect and renew their own credentials (real servi
     assert.equal(answer.body.error, 'invalid_dpop_proof')
   })
 
-  it('lets those who may see a credential fetch it again', async () => {
+  it('lets an admin, or the agent\'s owner, fetch a credential again; seeing the agent is not enough', async () => {
     const { id, jwt } = await enrol('fetched')
-    const answer = await t.call(t.tokens.auditor, 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)
+    const answer = await t.call(t.tokens.admin, 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)
     assert.equal(answer.status, 200)
     assert.equal(answer.body.jwt, jwt)
     assert.equal((await t.call(t.tokens['agent-owner'], 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 404)
-    assert.equal((await t.call(t.tokens.reporter, 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 403)
+    for (const role of ['auditor', 'reviewer', 'security', 'reporter'] as const) assert.equal((await t.call(t.tokens[role], 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 403, role)
+    // An owner who also reads the inventory sees the agent, and still may neither fetch nor offer it.
+    const both = (await t.call(t.tokens.admin, 'POST', '/principals', { id: 'owner-auditor', roles: ['agent-owner', 'auditor'] })).body.token
+    assert.equal((await t.call(both, 'GET', `/credentials/${encodeURIComponent(id)}/jwt`)).status, 403)
+    assert.equal((await t.call(both, 'POST', `/credentials/${encodeURIComponent(id)}/offer`, {})).status, 403)
+    assert.ok(t.refusals().some((r) => r.actor === 'owner-auditor' && r.attempt === 'credential.offer'))
+    assert.ok(t.refusals().some((r) => r.actor === 'owner-auditor' && r.attempt === 'credential.jwt'))
+  })
+
+  it('a wrong client_id does not spend an offer', async () => {
+    const { key, id } = await enrol('client-id')
+    const made = await offer(id)
+    const wrong = await form('/oauth/token', { grant_type: PRE_AUTHORIZED, 'pre-authorized_code': made.offer.grants[PRE_AUTHORIZED]['pre-authorized_code'], client_id: 'wallet-app' },
+      { dpop: createDpopProof(key, { method: 'POST', url: `${t.url}/oauth/token`, iat: seconds() }) })
+    assert.equal(wrong.status, 401)
+    assert.equal((await keeperOf(key).redeemOffer(made.uri)).length, 1)
   })
 
   describe('seams an adversarial review found', () => {

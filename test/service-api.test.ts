@@ -62,7 +62,7 @@ const CASES: readonly Case[] = [
   { route: 'GET /credentials', path: `/credentials?subject=${UNKNOWN_DID}`, access: READERS, allowed: 404 },
   { route: 'GET /credentials/:id', path: '/credentials/urn:uuid:nope', access: READERS, allowed: 404 },
   { route: 'POST /credentials/:id/revoke', path: '/credentials/urn:uuid:nope/revoke', access: ['admin', 'security'], allowed: 404 },
-  { route: 'GET /credentials/:id/jwt', path: '/credentials/urn:uuid:nope/jwt', access: READERS, allowed: 404 },
+  { route: 'GET /credentials/:id/jwt', path: '/credentials/urn:uuid:nope/jwt', access: ['admin', 'agent-owner'], allowed: 404 },
   { route: 'POST /credentials/:id/offer', path: '/credentials/urn:uuid:nope/offer', access: ['admin', 'agent-owner'], allowed: 404 },
   { route: 'POST /credentials/:id/suspend', path: '/credentials/urn:uuid:nope/suspend', access: ['admin', 'security'], allowed: 404 },
   { route: 'POST /credentials/:id/resume', path: '/credentials/urn:uuid:nope/resume', access: ['admin', 'security'], allowed: 404 },

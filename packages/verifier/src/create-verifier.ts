@@ -210,17 +210,17 @@ function numberOption(name: string, value: unknown, fallback: number, min: numbe
   return value
 }
 
-/**
- * Creates an offline verifier (DESIGN.md, "Verifier contract"). It holds the challenge store,
- * the replay cache and a cache of checked credentials; keep one per process.
- * @throws AgentIdError ERR_USAGE, ERR_INPUT_INVALID, ERR_DID_* for bad options
- */
 /** What a presentation holds while it is checked: its replay reservation and the challenge it answered. */
 interface Claim {
   readonly reserved: string
   readonly answered: string | undefined
 }
 
+/**
+ * Creates an offline verifier (DESIGN.md, "Verifier contract"). It holds the challenge store,
+ * the replay cache and a cache of checked credentials; keep one per process.
+ * @throws AgentIdError ERR_USAGE, ERR_INPUT_INVALID, ERR_DID_* for bad options
+ */
 export function createVerifier(options: VerifierOptions): Verifier {
   const did = parseDidKey(options.did).did
   const trust = withRotations(parseTrustedIssuers(options.trustedIssuers), options.issuerRotations ?? [], (jwt) => {

@@ -173,11 +173,14 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
     return { id: c.id, jwt: c.jwt, notBefore, expires: c.expires, renewAt }
   }
 
+  // What it held before keeps its renewal time; only a credential it did not hold is news.
   function keep(credentials: readonly HeldCredential[], replaceAll: boolean): HeldCredential[] {
+    const before = new Map(held)
     if (replaceAll) held.clear()
     for (const c of credentials) {
-      if (!held.has(c.id)) options.onCredential?.(c)
-      held.set(c.id, held.get(c.id) ?? c)
+      const old = before.get(c.id)
+      if (!old) options.onCredential?.(c)
+      held.set(c.id, old ?? c)
     }
     return credentials.map((c) => held.get(c.id)!)
   }
@@ -279,12 +282,28 @@ export function createCredentialKeeper(options: CredentialKeeperOptions): Creden
 function parseOffer(offer: string | Record<string, unknown>): Record<string, unknown> {
   if (typeof offer !== 'string') return offer
   const text = offer.trim()
-  if (text.startsWith('{')) return JSON.parse(text) as Record<string, unknown>
-  const url = new URL(text)
+  if (text.startsWith('{')) return offerObject(text)
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw agentIdError('ERR_OFFER_INVALID', 'not an openid-credential-offer:// URI or its JSON')
+  }
   if (url.searchParams.has('credential_offer_uri')) throw agentIdError('ERR_OFFER_INVALID', 'offers by reference (credential_offer_uri) are not fetched: pass the offer itself')
   const value = url.searchParams.get('credential_offer')
   if (url.protocol !== 'openid-credential-offer:' || value === null) throw agentIdError('ERR_OFFER_INVALID', 'not an openid-credential-offer:// URI with a credential_offer')
-  return JSON.parse(value) as Record<string, unknown>
+  return offerObject(value)
+}
+
+function offerObject(text: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw agentIdError('ERR_OFFER_INVALID', 'the credential offer is not JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentIdError('ERR_OFFER_INVALID', 'the credential offer must be a JSON object')
+  return value as Record<string, unknown>
 }
 
 function refusal(body: Record<string, unknown>, status: number): AgentIdError {

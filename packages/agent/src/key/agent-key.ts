@@ -101,12 +101,12 @@ export function signJwt(key: AgentKey, payload: Record<string, unknown>): string
   return signCompact(key, encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: key.keyId })), payload)
 }
 
-/** A compact JWS of `payload` under an already encoded header, signed with `key`. */
 /** Signs a JWT with the agent's key and this `typ` (`vc+jwt`, `vp+jwt`: VC 2.0 secured by VC-JOSE-COSE). */
 export function signTyped(key: AgentKey, typ: string, payload: Record<string, unknown>): string {
   return signCompact(key, encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ, kid: key.keyId })), payload)
 }
 
+/** A compact JWS of `payload` under an already encoded header, signed with `key`. */
 export function signCompact(key: AgentKey, encodedHeader: string, payload: Record<string, unknown>): string {
   const body = encodeBase64url(JSON.stringify(payload))
   const signature = sign(null, Buffer.from(`${encodedHeader}.${body}`), key.privateKey)

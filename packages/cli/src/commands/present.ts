@@ -17,7 +17,7 @@ export function registerPresent(program: Command, ctx: CommandContext): void {
     .requiredOption('--credential <file>', 'a credential file (a VC-JWT, or a delegation chain, one JWT per line); repeatable', repeatable)
     .requiredOption('--audience <did>', "the verifier's DID")
     .requiredOption('--challenge <nonce>', "the verifier's challenge")
-    .option('--ttl <duration>', `lifetime (at most ${MAX_PRESENTATION_LIFETIME / 60}m)`, '2m')
+    .option('--ttl <duration>', `lifetime of a VP-JWT (at most ${MAX_PRESENTATION_LIFETIME / 60}m); an SD-JWT's key binding is accepted for ${MAX_PRESENTATION_LIFETIME / 60}m from its iat`, '2m')
     .option('--out <file>', 'write the presentation here instead of stdout')
     .option('--disclose <selector>', 'SD-JWT VC only: reveal what this selects (db:customers, db:customers:read, #0, agent.name, agent.*, *; docs/formats.md); repeatable', repeatable)
     .addHelpText('after', '\nExample (SD-JWT VC, one entitlement revealed):\n  agentid present --key agent.key --credential c.sd-jwt --audience did:key:z6Mk... --challenge <nonce> --disclose db:customers:read')

@@ -3,8 +3,6 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import { agentIdError } from '@agentid/core'
-import type { Issuer } from '../issuer.js'
-import type { Principal } from '../governance/principal.js'
 import { auditView, campaignView, credentialView, policyView, requestView, reviewItemView } from '../views.js'
 import { parsePolicy } from '../governance/policy.js'
 import { APPROVER, type Route } from './routes.js'
@@ -121,7 +119,8 @@ export function changeTopic(route: string): string | undefined {
   switch (first) {
     case 'requests': case 'tasks': return 'requests'
     case 'agents': case 'credentials': case 'delegations': return 'agents'
-    case 'alerts': case 'events': return 'alerts'
+    // Not 'events': a report changes nothing on a page; monitoring publishes 'alerts' when it raises one.
+    case 'alerts': return 'alerts'
     case 'reviews': return 'reviews'
     case 'policy': case 'roles': return 'policy'
     case 'principals': return 'principals'
@@ -141,11 +140,6 @@ export interface ConsoleDeps {
   readonly auditState: () => Promise<{ ok: boolean; detail?: string }>
   /** Where the built console is; undefined when it is not served. */
   readonly dir: string | undefined
-}
-
-/** A principal's ids that may own agents (its id, its DID). */
-function ownerIds(principal: Principal): string[] {
-  return [principal.id, ...(principal.did ? [principal.did] : [])]
 }
 
 /** The routes of the web console: its files, its sign-in, and the reads its pages page through. */
@@ -295,7 +289,16 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
             const entries = await issuer.readAudit(from, 1000)
             if (entries.length === 0) break
             const ok = response.write(entries.map((e) => JSON.stringify(auditView(e))).join('\n') + '\n')
-            if (!ok) await new Promise((resolve) => response.once('drain', resolve))
+            // A client that goes away never drains: its close ends the wait too.
+            if (!ok) await new Promise<void>((resolve) => {
+              const done = () => {
+                response.off('drain', done)
+                response.off('close', done)
+                resolve()
+              }
+              response.once('drain', done)
+              response.once('close', done)
+            })
             if (response.destroyed) return
             from = entries.at(-1)!.seq + 1
           }

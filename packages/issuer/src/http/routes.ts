@@ -260,11 +260,11 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/credentials/:id', summary: 'one credential record (never the JWT: the holder has it)', tag: 'credentials', access: READERS, params: idParam, success: [200],
+    method: 'GET', url: '/credentials/:id', summary: 'one credential record (its JWT: GET /credentials/{id}/jwt)', tag: 'credentials', access: READERS, params: idParam, success: [200],
     handler: async ({ issuer, principal, params }) => ({ body: credentialView(await issuer.visibleCredential(params.id!, principal)) }),
   },
   {
-    method: 'GET', url: '/credentials/:id/jwt', summary: 'the credential as issued (its VC-JWT), to hand it to its agent again; agents fetch their own over OpenID4VCI', tag: 'credentials', access: READERS, params: idParam, success: [200],
+    method: 'GET', url: '/credentials/:id/jwt', summary: 'the credential as issued (VC-JWT, vc+jwt or SD-JWT VC), to hand it to its agent again: admins, and owners for their agents; agents fetch their own over OpenID4VCI', tag: 'credentials', access: ['admin', 'agent-owner'], params: idParam, success: [200],
     handler: async ({ issuer, principal, params }) => ({ body: await issuer.visibleCredentialJwt(params.id!, principal) }),
   },
   {

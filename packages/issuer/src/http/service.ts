@@ -197,7 +197,9 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       const protocol = options.tls ? 'https' : 'http'
       const host = options.host ?? '127.0.0.1'
       origins.push(`${protocol}://${host.includes(':') ? `[${host}]` : host}:${address.port}`)
-      if (isLoopbackHost(host)) origins.push(`${protocol}://localhost:${address.port}`)
+      // On loopback, or on every interface (which includes it), the names an operator's own
+      // browser or curl uses on this machine.
+      if (isLoopbackHost(host) || /^(0\.0\.0\.0|::)$/.test(host)) origins.push(`${protocol}://localhost:${address.port}`, `${protocol}://127.0.0.1:${address.port}`, `${protocol}://[::1]:${address.port}`)
     }
     return origins
   }

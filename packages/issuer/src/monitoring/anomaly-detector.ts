@@ -389,7 +389,7 @@ export class AnomalyDetector {
 
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(b, f, fam!, Math.max(1, event.records), at, learning, mature, report)
+    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report)
 
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
@@ -636,7 +636,7 @@ export class AnomalyDetector {
     report('two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, undefined, backAndForth ? 'high' : 'medium')
   }
 
-  #records(b: AgentBaseline, f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter): void {
+  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter): void {
     const lr = Math.log(records)
     if (f.n === 0) {
       f.med = lr

@@ -154,6 +154,9 @@ export class EventMonitor {
   }
 
   #suppressed(agent: string, kind: AnomalyKind, about: string, at: number): boolean {
+    // The use of a suspended or retired agent is always reported: no suppression covers it, not
+    // even one by agent or subject alone.
+    if (kind === 'suspended-agent' || kind === 'retired-agent') return false
     for (const s of this.#suppressions) {
       if (s.endedAt !== undefined || s.expiresAt <= at || s.createdAt > at) continue
       if ((s.agent === undefined || s.agent === agent) && (s.kind === undefined || s.kind === kind) && (s.about === undefined || s.about === about)) return true

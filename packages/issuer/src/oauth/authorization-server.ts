@@ -290,6 +290,8 @@ export class AuthorizationServer {
   async #credentialToken(grant: string, params: ReadonlyMap<string, string>, proof: { did: string; jkt: string }, nowSeconds: number, known: { agent?: string }): Promise<{ response: TokenResponse; agent: string }> {
     const resource = params.get('resource')
     if (resource !== undefined && resource !== this.#credentials.id) throw new OAuthError('invalid_target', agentIdError('ERR_INPUT_INVALID', `a credential token is for ${this.#credentials.id} alone`))
+    // Before anything is redeemed: a wrong client_id must not spend an offer.
+    if (params.has('client_id') && params.get('client_id') !== proof.did) throw new OAuthError('invalid_client', agentIdError('ERR_UNAUTHORIZED', 'client_id must be the agent\'s DID, whose key signs the DPoP proof'), 401)
     let granted: CredentialGrant
     if (grant === PRE_AUTHORIZED_GRANT) {
       // An enrolled agent that may not be issued anything now keeps its offer for later.
@@ -304,9 +306,8 @@ export class AuthorizationServer {
       await this.#assertAgentActive(agent)
       granted = await oauthStepAsync('invalid_grant', () => this.#credentials.ownGrants(agent))
     }
+    // Both branches checked the agent: a redeemed offer was for the DPoP key's enrolled agent.
     known.agent = granted.agent
-    if (params.has('client_id') && params.get('client_id') !== granted.agent) throw new OAuthError('invalid_client', agentIdError('ERR_UNAUTHORIZED', 'client_id must be the agent\'s DID'), 401)
-    await this.#assertAgentActive(granted.agent)
     const { token, expiresIn, details } = await this.#credentials.accessToken(granted, proof.jkt)
     await this.#issuer.store.recordEvent({ actor: granted.agent, action: 'oauth.token', target: this.#credentials.credentialEndpoint, details: { grant, credentials: granted.credentials, expires: nowSeconds + expiresIn } })
     return { agent: granted.agent, response: { access_token: token, token_type: 'DPoP', expires_in: expiresIn, authorization_details: details } }

@@ -10,6 +10,7 @@ import {
   resolveKeyId,
 } from '@agentid/verifier'
 import type { Issuer } from '../issuer.js'
+import { vcFormatOf } from '../usecases/issuance.js'
 import { configurationOf, ENTITLEMENT_CONFIGURATION, ENTITLEMENT_CONFIGURATION_VC2, isConfiguration, MAX_OFFER_CREDENTIALS, sha256 } from './offers.js'
 import { oauthText } from '../oauth/oauth-text.js'
 
@@ -175,8 +176,13 @@ export class CredentialIssuer {
   /** The access token for the credential endpoint (RFC 9068 shape, `openid_credential` details). */
   async accessToken(grant: CredentialGrant, jkt: string): Promise<{ token: string; expiresIn: number; details: Record<string, unknown>[] }> {
     const nowSeconds = Math.floor(this.#now() / 1000)
-    // Renewals are minted in the issuer's format now: the configuration they come under.
-    const details = [{ type: OPENID_CREDENTIAL, credential_configuration_id: configurationOf(this.#issuer.credentialFormat), credential_identifiers: [...grant.credentials] }]
+    // One detail per configuration: a grant is delivered, and renewed, in the format it was issued in.
+    const byConfiguration = new Map<string, string[]>()
+    for (const id of grant.credentials) {
+      const configuration = configurationOf(vcFormatOf(await this.#issuer.store.getCredentialJwt(id), this.#issuer.credentialFormat))
+      byConfiguration.set(configuration, [...(byConfiguration.get(configuration) ?? []), id])
+    }
+    const details = [...byConfiguration].map(([configuration, ids]) => ({ type: OPENID_CREDENTIAL, credential_configuration_id: configuration, credential_identifiers: ids }))
     const token = await this.#issuer.signJwt(ACCESS_TOKEN_TYPE, {
       iss: this.id, sub: grant.agent, aud: this.id, client_id: grant.agent, iat: nowSeconds, exp: nowSeconds + TOKEN_LIFETIME,
       jti: randomBytes(16).toString('base64url'), cnf: { jkt }, authorization_details: details,
@@ -226,11 +232,11 @@ export class CredentialIssuer {
     const details = p.authorization_details
     const cnf = p.cnf as { jkt?: unknown } | undefined
     // A resource server's token for the same URL carries entitlements, never this detail.
-    const detail = Array.isArray(details) && details.length === 1 ? details[0] as Record<string, unknown> : undefined
-    if (!detail || detail.type !== OPENID_CREDENTIAL || !Array.isArray(detail.credential_identifiers) || typeof p.client_id !== 'string' || typeof cnf?.jkt !== 'string') {
+    const all = Array.isArray(details) && details.length > 0 ? details as Array<Record<string, unknown>> : undefined
+    if (!all || !all.every((d) => d.type === OPENID_CREDENTIAL && Array.isArray(d.credential_identifiers)) || typeof p.client_id !== 'string' || typeof cnf?.jkt !== 'string') {
       throw agentIdError('ERR_TOKEN_INVALID', 'the access token is not for credential requests')
     }
-    return { agent: p.client_id, jkt: cnf.jkt, credentials: detail.credential_identifiers.filter((i): i is string => typeof i === 'string') }
+    return { agent: p.client_id, jkt: cnf.jkt, credentials: all.flatMap((d) => (d.credential_identifiers as unknown[]).filter((i): i is string => typeof i === 'string')) }
   }
 
   // Appendix F.1: typ, EdDSA, the subject's did:key as kid, this issuer as aud, a fresh c_nonce once.

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
-import { agentIdError } from '@agentid/core'
+import { agentIdError, isAgentIdError, type AgentIdError } from '@agentid/core'
+import { isSdJwt } from '@agentid/verifier'
 import type { CredentialFormat, Issuer } from '../issuer.js'
-import { canSee, hasRole, type Principal } from '../governance/principal.js'
+import { assertMayActOn, hasRole, type Principal } from '../governance/principal.js'
+import { vcFormatOf } from '../usecases/issuance.js'
 import type { CredentialOfferRecord } from '../store/issuer-store.js'
 
 /** OpenID4VCI 1.0 pre-authorized code grant type. */
@@ -44,7 +46,8 @@ export const MAX_OFFER_CREDENTIALS = 64
 
 /**
  * Creates a credential offer with a pre-authorized code for credentials of one agent. Admins
- * offer any agent's, an owner those of agents they may see. The code is stored as a hash, lives
+ * offer any agent's, an owner those of the agents it owns (seeing an agent is not enough: an
+ * auditor who also owns agents offers only its own). The code is stored as a hash, lives
  * `ttlSeconds` (default 600, at most a day), and is redeemed once, with the agent's key.
  * @throws AgentIdError ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_INPUT_INVALID, ERR_CONFLICT (not live), ERR_STORE
  */
@@ -57,16 +60,26 @@ export async function createCredentialOffer(issuer: Issuer, credentialIds: reado
   const createdAt = issuer.now()
   const nowSeconds = Math.floor(createdAt / 1000)
   let subject: string | undefined
+  const configurations = new Set<string>()
   for (const id of credentials) {
     const record = await issuer.store.getCredential(id)
     const agent = record && (await issuer.store.getAgent(record.subject))
-    // What the principal may not see does not exist for them; the probe is on record.
-    if (record && agent && !hasRole(by, 'admin') && !canSee(by, agent)) await issuer.recordRefusal(by, 'credential.offer', id, { code: 'ERR_NOT_FOUND', message: `no credential ${id}` })
-    if (!record || !agent || (!hasRole(by, 'admin') && !canSee(by, agent))) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
+    if (!record || !agent) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
+    // Only for an agent it may act on; what it may not see does not exist for it (ERR_NOT_FOUND).
+    // Either way the attempt is on record.
+    try {
+      assertMayActOn(by, agent, 'offer credentials')
+    } catch (error) {
+      await issuer.recordRefusal(by, 'credential.offer', id, error as AgentIdError)
+      throw isAgentIdError(error) && error.code === 'ERR_NOT_FOUND' ? agentIdError('ERR_NOT_FOUND', `no credential ${id}`) : error
+    }
     if (subject !== undefined && record.subject !== subject) throw agentIdError('ERR_INPUT_INVALID', 'an offer is for credentials of one agent')
     subject = record.subject
     const renewable = record.renewUntil !== undefined && record.renewUntil > nowSeconds
     if (record.status !== 'active' || (record.expires <= nowSeconds && !renewable)) throw agentIdError('ERR_CONFLICT', `credential ${id} is ${record.status === 'active' ? 'expired' : record.status}: nothing to offer`)
+    const jwt = await issuer.store.getCredentialJwt(id)
+    if (jwt !== undefined && isSdJwt(jwt)) throw agentIdError('ERR_CONFLICT', `credential ${id} is an SD-JWT VC, which OpenID4VCI does not deliver here: hand it over with agentid credential jwt`)
+    configurations.add(configurationOf(vcFormatOf(jwt, issuer.credentialFormat)))
   }
   const code = randomBytes(32).toString('base64url')
   const txCode = options.txCode ? String(randomInt(0, 10 ** TX_CODE_LENGTH)).padStart(TX_CODE_LENGTH, '0') : undefined
@@ -80,7 +93,7 @@ export async function createCredentialOffer(issuer: Issuer, credentialIds: reado
   })
   const offer = {
     credential_issuer: issuer.publicUrl.replace(/\/$/, ''),
-    credential_configuration_ids: [configurationOf(issuer.credentialFormat)],
+    credential_configuration_ids: [...configurations],
     grants: {
       [PRE_AUTHORIZED_GRANT]: {
         'pre-authorized_code': code,

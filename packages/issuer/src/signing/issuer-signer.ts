@@ -27,8 +27,8 @@ export class IssuerSigner {
   }
 
   /**
-   * Signs a JWT that is not a credential (an OAuth access token) with the issuer key: header
-   * `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
+   * Signs a JWT with the issuer key on node:crypto (VC 2.0 credentials and status lists, SD-JWT
+   * VCs, OAuth access tokens): header `{ alg: EdDSA, typ, kid: <issuer did:key URL> }`.
    */
   async signJwt(typ: string, payload: Record<string, unknown>, signer = this.did): Promise<string> {
     // The key of the issuer's DID, loaded once per DID (it changes at a rotation); an earlier
@@ -80,8 +80,8 @@ export async function checkIssuerKey(store: IssuerStore, did: string): Promise<v
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 /**
- * The issuer's private key as a node:crypto key, for the JWTs that are not credentials (access
- * tokens): Veramo's key manager takes about 1.2 ms of CPU per signature where node:crypto takes
+ * The issuer's private key as a node:crypto key, for the JWTs it signs without Veramo (VC 2.0,
+ * SD-JWT VC, access tokens): Veramo's key manager takes about 1.2 ms of CPU per signature where node:crypto takes
  * 60 µs (measured on the development VM), and the token endpoint signs on every grant. The key
  * stays in the custody tables, sealed; this copy lives in the process's memory, as the
  * key-encryption key does. Checked against the DID before use.

@@ -1,7 +1,7 @@
 // Minting one entitlement credential: the draft, its signature in the issuer's format once the
 // store has allocated its status slot, the check of what was signed, and its audit entry.
 import { AGENTID_CONTEXT_V1, agentIdError, type ApprovalEvidence, CREDENTIALS_CONTEXT_V1, CREDENTIALS_CONTEXT_V2, CREDENTIALS_STATUS_CONTEXT_V1, type Entitlement, ENTITLEMENT_CREDENTIAL_TYPE, entitlementSubjectToJson, entitlementToJson, parseEntitlements, parseEntitlementSubject } from '@agentid/core'
-import { checkCredentialJwt, VC_JWT_TYPE } from '@agentid/verifier'
+import { checkCredentialJwt, isSdJwt, VC_JWT_TYPE } from '@agentid/verifier'
 import { type Assessment, delegableUnder, maxRisk, type Policy } from '../governance/policy.js'
 import type { Principal } from '../governance/principal.js'
 import type { AgentRecord, AuditInput, CredentialDraft, CredentialRecord, Issuance, StatusAllocation } from '../store/issuer-store.js'
@@ -107,7 +107,8 @@ export function prepareIssuance(
 // The VC format a stored credential was issued in (its JOSE typ), else the issuer's now. An
 // SD-JWT renews as a VC of the issuer's format (docs/formats.md).
 export function vcFormatOf(jwt: string | undefined, fallback: CredentialFormat): CredentialFormat {
-  if (jwt === undefined || jwt.includes('~')) return fallback
+  // (String(): isSdJwt narrows what it is given, and a VC-JWT string is still read below.)
+  if (jwt === undefined || isSdJwt(String(jwt))) return fallback
   try {
     const typ = (JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf('.')), 'base64url').toString('utf8')) as { typ?: unknown }).typ
     return typ === VC_JWT_TYPE ? 'vc2.0' : 'vc1.1'

@@ -3,8 +3,8 @@
 // and what hangs off them, and the rest does not exist for it: ERR_NOT_FOUND, as for a record
 // that is not there, with the probe on record. The routes' role lists say who may call a read at
 // all; these rules say what it answers.
-import { agentIdError, parseDidKey } from '@agentid/core'
-import { canSee, readsInventory, type Principal } from '../governance/principal.js'
+import { agentIdError, parseDidKey, type AgentIdError } from '@agentid/core'
+import { assertMayActOn, canSee, readsInventory, type Principal } from '../governance/principal.js'
 import type { AccessRequestRecord, AgentFilter, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord } from '../store/issuer-store.js'
 import { recordRefusal } from './audit.js'
 import type { IssuerContext } from './context.js'
@@ -65,11 +65,20 @@ export async function visibleCredential(ctx: Pick<IssuerContext, 'store'>, id: s
 }
 
 /**
- * A credential as issued (its JWT), when the principal may see its agent.
- * @throws AgentIdError ERR_NOT_FOUND (also for a credential issued before agentid kept them)
+ * A credential as issued (its JWT), to hand to its agent: for an admin, or the agent's owner
+ * (seeing an agent is not enough: a reader who also owns agents gets only its own's). A refusal is
+ * on record.
+ * @throws AgentIdError ERR_NOT_FOUND (also for a credential issued before agentid kept them), ERR_FORBIDDEN
  */
 export async function visibleCredentialJwt(ctx: Pick<IssuerContext, 'store'>, id: string, principal: Principal): Promise<{ id: string; jwt: string }> {
   const record = await visibleCredential(ctx, id, principal)
+  const agent = (await ctx.store.getAgent(record.subject))!
+  try {
+    assertMayActOn(principal, agent, 'read credentials as issued')
+  } catch (error) {
+    await recordRefusal(ctx, principal, 'credential.jwt', record.id, error as AgentIdError)
+    throw error
+  }
   const jwt = await ctx.store.getCredentialJwt(record.id)
   if (jwt === undefined) throw agentIdError('ERR_NOT_FOUND', `credential ${record.id} was issued before agentid kept credentials; its agent renews it over OpenID4VCI, or grant it again`)
   return { id: record.id, jwt }

@@ -1,6 +1,7 @@
 // Renewal of a grant's credential (OpenID4VCI, docs/issuance.md): the current credential of a
 // lineage, renewed from half its life while the grant stands.
 import { agentIdError, entitlementToJson, isAgentIdError } from '@agentid/core'
+import { isSdJwt } from '@agentid/verifier'
 import { samePartyNow } from '../governance/party.js'
 import { renewalDue, renewalEnd } from '../governance/renewal.js'
 import type { IssuerContext } from './context.js'
@@ -27,7 +28,7 @@ export async function currentCredential(ctx: IssuingContext & Pick<IssuerContext
     const jwt = await ctx.store.getCredentialJwt(record.id)
     // OpenID4VCI has configurations for the VC formats only (jwt_vc_json, vc+jwt; docs/issuance.md):
     // an SD-JWT VC is not handed out under one of them; it renews as a VC once its renewal is due.
-    if (jwt?.includes('~')) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
+    if (jwt !== undefined && isSdJwt(jwt)) throw agentIdError('ERR_CONFLICT', `credential ${record.id} is an SD-JWT VC, which OpenID4VCI does not deliver here; it is renewed in the issuer's VC format from half its life`)
     if (jwt !== undefined && agent?.status === 'active' && agent.suspendedAt === undefined) return { id: record.id, jwt, record, renewed: false }
   }
   const renewsJwt = await ctx.store.getCredentialJwt(record.id)
@@ -43,7 +44,7 @@ export async function currentCredential(ctx: IssuingContext & Pick<IssuerContext
   const input: GrantInput = {
     subject, entitlements: record.entitlements.map(entitlementToJson), ttlSeconds: Math.min(record.expires - record.notBefore, judged.ends - nowSeconds),
     ...(record.task ? { task: record.task } : {}), ...(record.jit ? { jit: true } : {}), ...(record.risk ? { risk: record.risk } : {}),
-    // What the OpenID4VCI configurations advertise (the issuer's VC format), whatever sdJwtByDefault says.
+    // A VC, whatever sdJwtByDefault says: OpenID4VCI delivers VCs here (its format is the grant's, prepareIssuance).
     format: 'vc',
   }
   const { draft, sign, audit, guard } = prepareIssuance(ctx, agent!, input, subject, {

@@ -90,8 +90,8 @@ function checkedHeader(headerPart: string, what: string): Record<string, unknown
   }
   if (h.typ !== undefined && (typeof h.typ !== 'string' || !ALLOWED_TYP.has(h.typ))) throw agentIdError('ERR_JWS_HEADER', `${what} typ ${JSON.stringify(h.typ)} is not accepted`)
   if (h.kid !== undefined && typeof h.kid !== 'string') throw agentIdError('ERR_JWS_HEADER', `${what} kid must be a string`)
-  // VC-JOSE-COSE's content type, for its own tokens only (checked where the typ is known).
-  if (h.cty !== undefined && h.cty !== 'vc' && h.cty !== 'vp') throw agentIdError('ERR_JWS_HEADER', `${what} cty ${JSON.stringify(h.cty)} is not accepted`)
+  // VC-JOSE-COSE's content type, on its own tokens only: `vc` under vc+jwt, `vp` under vp+jwt.
+  if (h.cty !== undefined && !((h.cty === 'vc' && h.typ === 'vc+jwt') || (h.cty === 'vp' && h.typ === 'vp+jwt'))) throw agentIdError('ERR_JWS_HEADER', `${what} cty ${JSON.stringify(h.cty)} is not accepted${typeof h.typ === 'string' ? ` under typ ${h.typ}` : ''}`)
   checkedHeaders.set(Buffer.from(headerPart, 'latin1').toString('latin1'), Object.freeze(h))
   return h
 }

@@ -37,10 +37,10 @@ export function verifyJwt(token: unknown, limits: JwtLimits, what: string, kind:
 
 /** {@link verifyJwt} of a token already decoded (VC 1.1: the signer is `iss`). */
 export function verifyDecodedJwt(decoded: DecodedJwt, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
-  // VC 1.1 says `JWT` or nothing; any other type (VC 2.0's, the drafts' `+ld+` ones, a content
-  // type) is another format's, and a document without its `vc`/`vp` claim is not VC 1.1.
-  const { typ, cty } = decoded.header as { typ?: string; cty?: string }
-  if ((typ !== undefined && typ !== 'JWT') || cty !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has typ ${typ ?? ''}${cty !== undefined ? ` and cty ${cty}` : ''}: not a VC 1.1 ${kind === 'vc' ? 'VC' : 'VP'}-JWT`)
+  // VC 1.1 says `JWT` or nothing (decodeJwt allows a `cty` only under VC 2.0's types); any other
+  // type is another format's, and a document without its `vc`/`vp` claim is not VC 1.1.
+  const typ = decoded.header.typ
+  if (typ !== undefined && typ !== 'JWT') throw agentIdError('ERR_TYPE_CONFUSION', `${what} has typ ${typ}: not a VC 1.1 ${kind === 'vc' ? 'VC' : 'VP'}-JWT`)
   if (typeof decoded.payload[kind] !== 'object' || decoded.payload[kind] === null) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has no "${kind}" claim: a VC 1.1 ${kind === 'vc' ? 'credential' : 'presentation'} carries one (VC 2.0 says typ ${kind}+jwt)`)
   const iss = decoded.payload.iss
   if (typeof iss !== 'string') throw agentIdError('ERR_INPUT_INVALID', `${what} "iss" is required`)
@@ -54,8 +54,6 @@ export function verifyDecodedJwt(decoded: DecodedJwt, what: string, kind: 'vc' |
  */
 export function verifySecuredJwt(decoded: DecodedJwt, what: string, kind: 'vc' | 'vp'): VerifiedJwt {
   const p = decoded.payload
-  const cty = (decoded.header as { cty?: string }).cty
-  if (cty !== undefined && cty !== kind) throw agentIdError('ERR_TYPE_CONFUSION', `${what} has cty ${cty}, not ${kind}`)
   if (p.vc !== undefined || p.vp !== undefined) throw agentIdError('ERR_TYPE_CONFUSION', `${what} is VC 2.0 (typ ${kind}+jwt) but carries a VC 1.1 "vc" or "vp" claim`)
   const named = kind === 'vc' ? (typeof p.issuer === 'object' && p.issuer !== null && !Array.isArray(p.issuer) ? (p.issuer as Record<string, unknown>).id : p.issuer) : p.holder
   if (typeof named !== 'string') throw agentIdError('ERR_INPUT_INVALID', `${what} "${kind === 'vc' ? 'issuer' : 'holder'}" is required: its key signs it`)
