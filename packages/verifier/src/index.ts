@@ -10,7 +10,7 @@ export type {
   VerifierOptions,
 } from './create-verifier.js'
 export { checkAnyCredentialJwt, checkCredentialJwt } from './credential/verify-credential.js'
-export type { CheckedCredential, CredentialStatusEntry, VerifiedCredential, VerifiedDelegation } from './credential/verify-credential.js'
+export type { CheckedCredential, CheckedCredentialFields, CredentialStatusEntry, VerifiedCredential, VerifiedDelegation } from './credential/verify-credential.js'
 export { chainExceeds, resolveChains } from './delegation/resolve-chains.js'
 export type { Chain } from './delegation/resolve-chains.js'
 export { ISSUER_ROTATION_TYPE, type TrustedIssuer } from './credential/trusted-issuers.js'

@@ -25,11 +25,9 @@ export interface CredentialStatusEntry {
   readonly statusSize?: number
 }
 
-/** What every checked credential has, whatever its kind. */
-interface CheckedCredentialBase {
-  /** VC 1.1 VC-JWT or VC 2.0 secured by VC-JOSE-COSE. */
-  readonly format: VcFormat
-  /** `jti` (VC 1.1) or `id` (VC 2.0): the credential id (`urn:uuid:…`). */
+/** What every checked credential has, whatever its kind and format (SD-JWT VC included). */
+export interface CheckedCredentialFields {
+  /** `jti` (VC 1.1, SD-JWT VC) or `id` (VC 2.0): the credential id (`urn:uuid:…`). */
   readonly id: string
   readonly issuer: string
   /** The agent the credential was issued to (`sub`). */
@@ -40,8 +38,14 @@ interface CheckedCredentialBase {
   /** What the credential grants its subject. */
   readonly entitlements: readonly Entitlement[]
   readonly status: readonly CredentialStatusEntry[]
-  /** The VC-JWT itself. */
+  /** The VC-JWT itself (an SD-JWT VC: as presented, without its Key Binding JWT). */
   readonly jwt: string
+}
+
+/** What every checked VC-JWT credential has, whatever its kind. */
+interface CheckedCredentialBase extends CheckedCredentialFields {
+  /** VC 1.1 VC-JWT or VC 2.0 secured by VC-JOSE-COSE. */
+  readonly format: VcFormat
 }
 
 /** An entitlement credential whose signature and shape have been checked (not its time or trust). */

@@ -26,7 +26,7 @@ import {
 import { resolveDidKey, resolveKeyId, type ResolvedKey } from '../crypto/ed25519.js'
 import { decodeJwtWithHeader, jwtSignatureValid } from '../jws/decode-jwt.js'
 import { numericDate } from '../jws/time-claims.js'
-import type { CredentialStatusEntry } from '../credential/verify-credential.js'
+import type { CheckedCredentialFields, CredentialStatusEntry } from '../credential/verify-credential.js'
 import { MAX_PRESENTATION_LIFETIME } from '../presentation/verify-presentation.js'
 import { BoundedCache } from '../internal/bounded-cache.js'
 import { resolveDisclosures } from './disclosures.js'
@@ -50,21 +50,11 @@ export interface DisclosedEntitlementSubject {
 }
 
 /** An SD-JWT VC entitlement credential whose signature, disclosures and shape have been checked. */
-export interface VerifiedSdJwtCredential {
+export interface VerifiedSdJwtCredential extends CheckedCredentialFields {
   readonly kind: 'entitlement'
   readonly format: typeof SD_JWT_VC_TYPE
-  /** `jti`: the credential id (`urn:uuid:…`). */
-  readonly id: string
-  readonly issuer: string
-  /** The agent (`sub`), whose key is `cnf.jwk`. */
-  readonly subject: string
-  readonly notBefore?: number
-  readonly expires: number
-  readonly entitlements: readonly Entitlement[]
-  readonly status: readonly CredentialStatusEntry[]
+  /** Its subject's key is `cnf.jwk`; `jwt` is `<issuer-signed JWT>~<disclosure>~…~`. */
   readonly claims: DisclosedEntitlementSubject
-  /** The SD-JWT as presented, without its Key Binding JWT: `<issuer-signed JWT>~<disclosure>~…~`. */
-  readonly jwt: string
 }
 
 /** An SD-JWT VC presentation whose every part has been checked but trust, time and status. */
