@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { agentIdError } from '@agentid/core'
 import type { IssuerHome } from './home.js'
 import { verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import type { Principal } from './governance/principal.js'
@@ -10,6 +11,7 @@ import type {
   AlertRecord,
   AuditCheckpointRecord,
   AuditEntry,
+  AuditInput,
   CredentialRecord,
   DelegationRecord,
   IssuerStore,
@@ -675,6 +677,48 @@ export class Issuer {
   /** Audit entries newest first, below `before`, by actor, action prefix or target; and the newest entry's number. */
   searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }> {
     return this.store.searchAudit(filter, limit)
+  }
+
+  // What the service's own machinery reads and writes (status checks of its own credentials,
+  // readiness, refusals of anonymous callers, webhooks): never a principal's view, so no
+  // visibility rule applies; routes that answer a principal use the visible* reads above.
+
+  /** A credential's record as the issuer keeps it (its status for the issuer's own checks). */
+  credentialRecord(id: string): Promise<CredentialRecord | undefined> {
+    return this.store.getCredential(id)
+  }
+
+  /** An agent's record as the issuer keeps it (the issuer's own checks of a caller's key). */
+  agentRecord(did: string): Promise<AgentRecord | undefined> {
+    return this.store.getAgent(did)
+  }
+
+  /** A revocation list and the indexes set in it (the newest, or the one named). */
+  statusListState(listId?: string): Promise<{ list: StatusListRecord; setIndexes: number[] } | undefined> {
+    return this.store.statusListState(listId)
+  }
+
+  /** The webhooks with their secrets, for delivery only. */
+  webhookDeliveries(): Promise<Array<{ webhook: WebhookRecord; secret: string }>> {
+    return this.store.webhookSecrets()
+  }
+
+  /**
+   * Records an event that changes nothing else (a refused attempt by a caller that is not a
+   * principal, a token granted); principals' refusals go through {@link recordRefusal}.
+   */
+  recordEvent(entry: AuditInput): Promise<void> {
+    return this.store.recordEvent(entry)
+  }
+
+  /** Whether the store answers and holds this issuer's settings: the readiness probe. @throws AgentIdError ERR_STORE */
+  async probeStore(): Promise<void> {
+    if ((await this.store.getSetting('issuerDid')) === undefined) throw agentIdError('ERR_STORE', 'the issuer settings are missing')
+  }
+
+  /** Writes waiting to be committed (a metric). */
+  pendingWrites(): number {
+    return this.store.pendingWrites()
   }
 
   close(): Promise<void> {

@@ -23,7 +23,7 @@ export interface AgentAuthenticator {
 export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
   const statusLists: StatusSource = {
     async check(_entry, credential) {
-      const record = await issuer.store.getCredential(credential.id)
+      const record = await issuer.credentialRecord(credential.id)
       if (!record) return { ok: false, code: 'ERR_STATUS_UNAVAILABLE', message: `credential ${credential.id} is not in this issuer's records` }
       if (record.status === 'revoked') return { ok: false, code: 'ERR_VC_REVOKED', message: `credential ${credential.id} is revoked` }
       if (record.status === 'suspended') return { ok: false, code: 'ERR_VC_SUSPENDED', message: `credential ${credential.id} is suspended` }

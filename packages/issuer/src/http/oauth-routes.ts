@@ -60,7 +60,7 @@ export function registerOAuthRoutes(app: FastifyInstance, issuer: Issuer, agents
     }
     if (refusals.size >= MAX_REFUSERS) refusals.clear()
     refusals.set(key, { last: now(), suppressed: 0 })
-    await issuer.store.recordEvent({
+    await issuer.recordEvent({
       actor, action: 'access.refused', ...(target !== undefined ? { target } : {}),
       details: { attempt, code: error.reason.code, error: error.error, message: error.reason.message, ...(seen && seen.suppressed > 0 ? { alsoRefusedBefore: seen.suppressed } : {}) },
     }).catch((failure: unknown) => options.log(`agentid serve: could not record a refusal: ${(failure as Error).message}`))

@@ -58,8 +58,8 @@ export class ReadinessProbe {
   }
 
   async check(draining: boolean): Promise<Readiness> {
-    const store = await this.#issuer.store.getSetting('issuerDid').then(
-      (did) => (did === undefined ? { ok: false, detail: 'the issuer settings are missing' } : { ok: true, detail: 'reads' }),
+    const store = await this.#issuer.probeStore().then(
+      () => ({ ok: true, detail: 'reads' }),
       (error: unknown) => ({ ok: false, detail: (error as Error).message }),
     )
     let kekWrong = false
@@ -88,7 +88,7 @@ export class ReadinessProbe {
     if (audit.state === 'broken') return { ok: false, detail: audit.detail }
     let { seq, hash } = audit
     for (;;) {
-      const entries = await this.#issuer.store.readAudit(seq + 1, PAGE)
+      const entries = await this.#issuer.readAudit(seq + 1, PAGE)
       if (entries.length === 0) break
       const broken = findChainBreak(entries, seq + 1, seq === 0 ? GENESIS_HASH : hash)
       if (broken) {

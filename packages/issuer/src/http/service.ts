@@ -176,7 +176,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const metricsLoaded = metricsAccess === 'off' ? Promise.resolve() : import('./metrics.js').then((m) => {
     metrics = new m.ServiceMetrics({
       webhookDeliveriesPending: () => webhooks.pending,
-      storeWritesPending: () => issuer.store.pendingWrites(),
+      storeWritesPending: () => issuer.pendingWrites(),
       statusSubscribers: () => events.subscribers,
     })
   })

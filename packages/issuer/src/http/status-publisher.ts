@@ -38,7 +38,7 @@ export class StatusListPublisher {
 
   /** @throws AgentIdError ERR_NOT_FOUND, ERR_STORE */
   async get(listId: string): Promise<PublishedList> {
-    const state = await this.#issuer.store.statusListState(listId)
+    const state = await this.#issuer.statusListState(listId)
     if (!state) throw agentIdError('ERR_NOT_FOUND', `no status list ${listId}`)
     const bitsKey = createHash('sha256').update(state.setIndexes.join(',')).digest('hex')
     const known = this.#signed.get(listId)

@@ -35,7 +35,7 @@ export class WebhookDispatcher {
   async deliver(type: string, event: Record<string, unknown>): Promise<void> {
     let hooks
     try {
-      hooks = await this.#issuer.store.webhookSecrets()
+      hooks = await this.#issuer.webhookDeliveries()
     } catch (error) {
       this.#log(`agentid serve: webhooks: ${(error as Error).message}`)
       return

@@ -269,7 +269,7 @@ export class AuthorizationServer {
       agentid_credential_status: Object.fromEntries(used.map((id) => [id, line.credentials.get(id)?.status ?? []])),
       ...(line.act !== undefined ? { act: line.act } : {}),
     })
-    await this.#issuer.store.recordEvent({
+    await this.#issuer.recordEvent({
       actor: agent, action: 'oauth.token', target: server.url,
       details: { grant, jti, subject: line.subject, credentials: used, expires: exp, ...(line.act !== undefined ? { act: line.act } : {}) },
     })
@@ -295,7 +295,7 @@ export class AuthorizationServer {
     let granted: CredentialGrant
     if (grant === PRE_AUTHORIZED_GRANT) {
       // An enrolled agent that may not be issued anything now keeps its offer for later.
-      if (await this.#issuer.store.getAgent(proof.did)) await this.#assertAgentActive(proof.did)
+      if (await this.#issuer.agentRecord(proof.did)) await this.#assertAgentActive(proof.did)
       granted = await oauthStepAsync('invalid_grant', () => this.#credentials.redeem(params, proof.did)).catch((error: unknown) => {
         throw error instanceof TokenRequestRefusal ? new OAuthError(error.error, error.reason) : error
       })
@@ -309,7 +309,7 @@ export class AuthorizationServer {
     // Both branches checked the agent: a redeemed offer was for the DPoP key's enrolled agent.
     known.agent = granted.agent
     const { token, expiresIn, details } = await this.#credentials.accessToken(granted, proof.jkt)
-    await this.#issuer.store.recordEvent({ actor: granted.agent, action: 'oauth.token', target: this.#credentials.credentialEndpoint, details: { grant, credentials: granted.credentials, expires: nowSeconds + expiresIn } })
+    await this.#issuer.recordEvent({ actor: granted.agent, action: 'oauth.token', target: this.#credentials.credentialEndpoint, details: { grant, credentials: granted.credentials, expires: nowSeconds + expiresIn } })
     return { agent: granted.agent, response: { access_token: token, token_type: 'DPoP', expires_in: expiresIn, authorization_details: details } }
   }
 
@@ -343,7 +343,7 @@ export class AuthorizationServer {
     try {
       await this.#assertAgentActive(claims.clientId)
       for (const id of Object.keys(claims.credentialStatus)) {
-        const record = await this.#issuer.store.getCredential(id)
+        const record = await this.#issuer.credentialRecord(id)
         // Delegation links are not in the records: their status is their root's.
         if (record !== undefined && record.status !== 'active') return { active: false }
       }
@@ -454,7 +454,7 @@ export class AuthorizationServer {
   }
 
   async #assertAgentActive(did: string): Promise<void> {
-    const agent = await this.#issuer.store.getAgent(did)
+    const agent = await this.#issuer.agentRecord(did)
     if (!agent) throw new OAuthError('invalid_grant', agentIdError('ERR_UNAUTHORIZED', `${did} is not an agent enrolled at this issuer`))
     if (agent.status === 'retired') throw new OAuthError('invalid_grant', agentIdError('ERR_FORBIDDEN', `${did} is retired`))
     if (agent.suspendedAt !== undefined) throw new OAuthError('invalid_grant', agentIdError('ERR_VC_SUSPENDED', `${did} is suspended`))

@@ -62,8 +62,8 @@ export async function createCredentialOffer(issuer: Issuer, credentialIds: reado
   let subject: string | undefined
   const configurations = new Set<string>()
   for (const id of credentials) {
-    const record = await issuer.store.getCredential(id)
-    const agent = record && (await issuer.store.getAgent(record.subject))
+    const record = await issuer.credentialRecord(id)
+    const agent = record && (await issuer.agentRecord(record.subject))
     if (!record || !agent) throw agentIdError('ERR_NOT_FOUND', `no credential ${id}`)
     // Only for an agent it may act on; what it may not see does not exist for it (ERR_NOT_FOUND).
     // Either way the attempt is on record.
