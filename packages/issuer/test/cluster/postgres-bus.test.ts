@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { openPostgresBus, type ClusterBus, type ClusterTopic } from '@agentid/issuer'
+import { postgresForTests } from '../support/postgres.js'
+
+const T = Date.UTC(2026, 11, 3, 9, 0, 0)
+
+describe('PostgreSQL cluster bus (replicas of one issuer)', function () {
+  let url: string
+  let schema: string
+  const opened: ClusterBus[] = []
+  const open = async (name = schema): Promise<ClusterBus> => {
+    const bus = await openPostgresBus({ url, schema: name })
+    opened.push(bus)
+    return bus
+  }
+
+  before(async function () {
+    const server = await postgresForTests()
+    if (!server) return this.skip()
+    url = server
+  })
+
+  beforeEach(() => { schema = `agentid_bus_${randomBytes(6).toString('hex')}` })
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((bus) => bus.close()))
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
+    await client.end()
+  })
+
+  it("carries an announcement to the other replicas of the issuer, never back to its sender nor to another issuer's", async () => {
+    const [a, b, other, otherPeer] = [await open(), await open(), await open(`${schema}_other`), await open(`${schema}_other`)]
+    const heardByA: ClusterTopic[] = []
+    const heardByOther: ClusterTopic[] = []
+    await a.subscribe((topic) => heardByA.push(topic))
+    await other.subscribe((topic) => heardByOther.push(topic))
+    const heardByB = await nextAnnouncement(b)
+    for (let i = 0; i < 3; i++) await a.announce('status')
+    assert.equal(await heardByB.heard, 'status')
+    // PostgreSQL delivers notifications in commit order: once A hears B's announcement, made
+    // after its own three, it would have heard its own already had they come back to it; and once
+    // the other issuer hears its peer's, it would have heard A's had they reached it.
+    const aHearsB = await nextAnnouncement(a)
+    const otherHearsPeer = await nextAnnouncement(other)
+    await b.announce('status')
+    await otherPeer.announce('status')
+    await Promise.all([aHearsB.heard, otherHearsPeer.heard])
+    assert.deepEqual(heardByA, ['status'])
+    assert.deepEqual(heardByOther, ['status'])
+    await Promise.all([other, otherPeer].map((bus) => bus.close()))
+    opened.splice(opened.indexOf(other), 1)
+    opened.splice(opened.indexOf(otherPeer), 1)
+    await cleanupSchema(url, `${schema}_other`)
+  })
+
+  it('gives a duty to one replica at a time, and to the next when the holder closes', async () => {
+    const [a, b] = [await open(), await open()]
+    assert.equal(await a.lead('sweeper', async () => 'a swept'), 'a swept')
+    assert.equal(await b.lead('sweeper', async () => 'b swept'), undefined)
+    // Another duty is free: duties are taken one by one.
+    assert.equal(await b.lead('checkpoints', async () => 'b signed'), 'b signed')
+    assert.equal(await a.lead('checkpoints', async () => 'a signed'), undefined)
+    // A keeps what it holds.
+    assert.equal(await a.lead('sweeper', async () => 'a again'), 'a again')
+    await a.close()
+    assert.equal(await b.lead('sweeper', async () => 'b took over'), 'b took over')
+  })
+
+  it('hands the duty over when its holder is killed with -9', async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `
+      import { openPostgresBus } from '@agentid/issuer'
+      const bus = await openPostgresBus({ url: process.env.URL, schema: process.env.SCHEMA })
+      await bus.lead('sweeper', async () => process.stdout.write('leading\\n'))
+      setInterval(() => undefined, 1 << 30)
+    `], { env: { ...process.env, URL: url, SCHEMA: schema }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const [first] = (await once(child.stdout!, 'data')) as [Buffer]
+    assert.equal(first.toString(), 'leading\n')
+    const b = await open()
+    assert.equal(await b.lead('sweeper', async () => 'b'), undefined)
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+    // The server ends the dead client's session when it reads the closed socket: at once on
+    // loopback, but not synchronously with our exit event, so ask until it has (bounded by tries).
+    let led: string | undefined
+    for (let i = 0; i < 2000 && led === undefined; i++) {
+      led = await b.lead('sweeper', async () => 'b took over')
+      if (led === undefined) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    assert.equal(led, 'b took over')
+  })
+
+  it('reserves a single-use key once across replicas, racing, until it expires', async () => {
+    const [a, b] = [await open(), await open()]
+    const key = `dpop:${randomBytes(8).toString('hex')}`
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? a : b).reserve(key, T + 60_000, T)))
+    assert.equal(outcomes.filter((o) => o === 'ok').length, 1)
+    assert.equal(outcomes.filter((o) => o === 'replay').length, 15)
+    assert.equal(await a.reserve(key, T + 120_000, T + 59_999), 'replay')
+    // Expired: reserved afresh (and then single-use again).
+    assert.equal(await b.reserve(key, T + 120_000, T + 60_000), 'ok')
+    assert.equal(await a.reserve(key, T + 180_000, T + 60_001), 'replay')
+  })
+
+  it('fails closed when the database does not answer', async () => {
+    const a = await open()
+    await a.close()
+    await assert.rejects(a.reserve('k', T + 1000, T), { code: 'ERR_STORE' })
+    opened.splice(opened.indexOf(a), 1)
+  })
+})
+
+/** The next announcement a bus hears, once it listens. */
+async function nextAnnouncement(bus: ClusterBus): Promise<{ heard: Promise<ClusterTopic> }> {
+  let heard!: (topic: ClusterTopic) => void
+  const next = new Promise<ClusterTopic>((resolve) => (heard = resolve))
+  const stop = await bus.subscribe((topic) => { stop(); heard(topic) })
+  // Wrapped: an async function returning the promise itself would wait for it.
+  return { heard: next }
+}
+
+async function cleanupSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
+  await client.end()
+}
