@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { agentIdError } from '@agentid/core'
+import { agentIdError, type ErrorCode } from '@agentid/core'
+import type { ClusterBus } from './cluster/cluster-bus.js'
 import type { IssuerHome } from './home.js'
 import { verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
 import type { Principal } from './governance/principal.js'
@@ -61,6 +62,10 @@ export class Issuer {
   readonly did: string
   readonly home: IssuerHome
   readonly store: IssuerStore
+  /** What this issuer's replicas share beside the database (one process: nothing). */
+  readonly cluster: ClusterBus
+  /** A key for a purpose that every replica derives alike: MAC keys of stateless nonces and challenges. */
+  readonly sharedSecret: (purpose: string) => Buffer
   #publicUrl: string
   readonly #now: () => number
   readonly #signer: IssuerSigner
@@ -77,6 +82,8 @@ export class Issuer {
     this.#credentialFormat = fields.credentialFormat
     this.home = fields.home
     this.store = fields.store
+    this.cluster = fields.cluster
+    this.sharedSecret = fields.sharedSecret
     this.#publicUrl = fields.publicUrl
     this.#now = fields.options.now ?? Date.now
     this.allowPrivateWebhooks = fields.options.allowPrivateWebhooks === true
@@ -721,7 +728,22 @@ export class Issuer {
     return this.store.pendingWrites()
   }
 
-  close(): Promise<void> {
-    return this.store.close()
+  /**
+   * Spends a single-use key (a DPoP proof, an assertion, a nonce, a challenge) for every replica,
+   * after the caller's own in-memory check: used at another replica already, it is refused with
+   * `code`. With one process there is nothing more to check.
+   * @throws AgentIdError `code` (used already), ERR_STORE (the database does not answer: refused, never let through)
+   */
+  async useOnce(key: string, expiresAtMs: number, code: ErrorCode, message: string): Promise<void> {
+    if (!this.cluster.replicated) return
+    if ((await this.cluster.reserve(key, expiresAtMs, this.#now())) === 'replay') throw agentIdError(code, message)
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.store.close()
+    } finally {
+      await this.cluster.close()
+    }
   }
 }

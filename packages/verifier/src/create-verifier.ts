@@ -55,6 +55,11 @@ export interface VerifierOptions {
   readonly externalChallenges?: boolean
   /** Source of randomness for challenges and the key that MACs them (default `crypto.randomBytes`). */
   readonly random?: (size: number) => Buffer
+  /**
+   * The key that MACs challenges, 32 bytes (default: random, this verifier's own). Replicas of one
+   * service share it, so that a challenge one gave out is answered at another; keep it secret.
+   */
+  readonly challengeKey?: Uint8Array
   /** Most delegations between a root credential and the holder (default 4). */
   readonly maxChainLength?: number
   /**
@@ -246,7 +251,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw agentIdError('ERR_USAGE', "statusLists must be a status source ({ check }) or 'unchecked'")
   }
   // Stateless challenges (a MAC under this key), single use until they expire: see ChallengeStore.
-  const challenges = new ChallengeStore(challengeTtl * 1000, random(32), replayCacheSize)
+  if (options.challengeKey !== undefined && (!(options.challengeKey instanceof Uint8Array) || options.challengeKey.length !== 32)) throw agentIdError('ERR_USAGE', 'challengeKey must be 32 bytes')
+  const challenges = new ChallengeStore(challengeTtl * 1000, options.challengeKey ? Buffer.from(options.challengeKey) : random(32), replayCacheSize)
   const replays = new ReplayCache(replayCacheSize)
   // Signature and parsing results keyed by the credential's exact text: a repeat presentation of
   // the same credential costs one signature check (the VP's). Time, trust and status are not

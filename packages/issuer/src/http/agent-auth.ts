@@ -20,6 +20,10 @@ export interface AgentAuthenticator {
   verify(presentation: string): Promise<Extract<PresentationResult, { ok: true }>>
 }
 
+const CHALLENGE_TTL = 120
+/** The verifier's default clock tolerance (seconds), past a challenge's life. */
+const CLOCK_TOLERANCE = 60
+
 export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
   const statusLists: StatusSource = {
     async check(_entry, credential) {
@@ -31,7 +35,8 @@ export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
     },
   }
   // On the issuer's clock, as everything it records.
-  const verifier = createVerifier({ did: issuer.did, trustedIssuers: [issuer.did], statusLists, challengeTtl: 120, now: () => issuer.now() })
+  // The challenge key is the one every replica derives: a challenge from one is answered at another.
+  const verifier = createVerifier({ did: issuer.did, trustedIssuers: [issuer.did], statusLists, challengeTtl: CHALLENGE_TTL, challengeKey: issuer.sharedSecret('agent-challenge'), now: () => issuer.now() })
   return {
     challenge: () => verifier.challenge(),
     async authenticate(presentation) {
@@ -39,8 +44,11 @@ export function agentAuthenticator(issuer: Issuer): AgentAuthenticator {
       return { id: result.holder, roles: [AGENT_ROLE], did: result.holder }
     },
     async verify(presentation) {
-      const result = await verifier.verifyPresentation(presentation, { challenge: nonceOf(presentation) })
+      const challenge = nonceOf(presentation)
+      const result = await verifier.verifyPresentation(presentation, { challenge })
       if (!result.ok) throw agentIdError(result.code, `presentation refused: ${result.message}`)
+      // Single use at every replica: the verifier's own cache saw it here only.
+      await issuer.useOnce(`agent-challenge:${challenge}`, issuer.now() + (CHALLENGE_TTL + CLOCK_TOLERANCE) * 1000, 'ERR_VP_REPLAY', 'this challenge was already answered')
       return result
     },
   }

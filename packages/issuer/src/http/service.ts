@@ -265,9 +265,11 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   consolePing.unref()
   // Push: every committed status change is announced to subscribed verifiers at once.
   // (A retirement in this process is looked at even when it changed no list: no credentials.)
+  // The other replicas hear of it too (startService listens for theirs).
   const unsubscribe = options.push === false ? () => undefined : issuer.onStatusChange(() => {
     void events.check()
     refreshMonitor()
+    void issuer.cluster.announce('status').catch((error: unknown) => log(`agentid serve: could not tell the other replicas of a status change: ${(error as Error).message}`))
   })
   app.decorate('statusEvents', events)
   app.decorate('agentidMonitor', monitor)
@@ -656,25 +658,38 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   }
   // The audit log is verified in full in the background: readiness waits for it, answers do not.
   const auditChecked = startup.readiness.start()
+  // The sweeper and the checkpoints are duties: with replicas, one of them at a time does each
+  // (the others skip their turn), and another takes over when it dies (ClusterBus.lead).
+  const { cluster } = issuer
   let sweeping: Promise<unknown> = Promise.resolve()
   const interval = options.sweepIntervalMs ?? 30_000
   const timer = interval > 0 ? setInterval(() => {
-    sweeping = sweeping.then(() => issuer.sweep()).catch((error: unknown) => log(`agentid serve: sweep failed: ${(error as Error).message}`))
+    sweeping = sweeping.then(() => cluster.lead('sweeper', () => issuer.sweep())).catch((error: unknown) => log(`agentid serve: sweep failed: ${(error as Error).message}`))
   }, interval) : undefined
   timer?.unref()
   // Changes made by other processes on the same database (the CLI), re-signing, keep-alive.
   const events = (app as unknown as { statusEvents: StatusEventHub }).statusEvents
+  const monitor = (app as unknown as { agentidMonitor: EventMonitor }).agentidMonitor
+  // Status changes at the other replicas reach this one's streams at once, not at the next check.
+  const stopHearing = options.push === false ? () => undefined : await cluster.subscribe(() => {
+    void events.check()
+    void monitor.refreshRetired().catch(() => undefined)
+  }).catch(async (error: unknown) => {
+    if (timer) clearInterval(timer)
+    await app.close()
+    throw error
+  })
   const checkInterval = options.statusCheckIntervalMs ?? 5000
   const checkpoints = { everyEntries: options.checkpointEveryEntries ?? 1000, everyMs: options.checkpointEveryMs ?? 60_000 }
   // A checkpoint at start for whatever the last run left unsigned: a service that is restarted
   // more often than the interval would otherwise never sign one.
   let checkpointing: Promise<unknown> = checkInterval > 0
-    ? issuer.checkpoint().catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
+    ? cluster.lead('checkpoints', () => issuer.checkpoint()).catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
     : Promise.resolve()
   const checker = checkInterval > 0 ? setInterval(() => {
     void events.check()
     events.ping()
-    checkpointing = checkpointing.then(() => issuer.maybeCheckpoint(checkpoints)).catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
+    checkpointing = checkpointing.then(() => cluster.lead('checkpoints', () => issuer.maybeCheckpoint(checkpoints))).catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
   }, checkInterval) : undefined
   checker?.unref()
   return {
@@ -685,9 +700,10 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     async close() {
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)
+      stopHearing()
       await app.close()
       // What monitoring learned since its last write survives the restart.
-      await (app as unknown as { agentidMonitor: EventMonitor }).agentidMonitor.flush()
+      await monitor.flush()
       await sweeping
       await checkpointing
       await events.settled()

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import {
   agentIdError,
   encodeBase64url,
@@ -37,6 +37,7 @@ import type { AgentAuthenticator } from '../http/agent-auth.js'
 import { parseResourceIndicator, type ResourceServer } from '../governance/policy.js'
 import type { CredentialRecord } from '../store/issuer-store.js'
 import { oauthText } from './oauth-text.js'
+import { spendDpopProof } from './spend-dpop-proof.js'
 import { OPENID_CREDENTIAL, TokenRequestRefusal, type CredentialGrant, type CredentialIssuer } from '../oid4vci/credential-issuer.js'
 import { ENTITLEMENT_CONFIGURATION, isConfiguration, PRE_AUTHORIZED_GRANT } from '../oid4vci/offers.js'
 
@@ -132,9 +133,10 @@ export class AuthorizationServer {
   readonly #now: () => number
   readonly #lifetime: number
   readonly #requireNonce: boolean
-  readonly #nonceKey = randomBytes(32)
+  // The MAC key of DPoP nonces: the same at every replica, so that a nonce one gave is good at all.
+  readonly #nonceKey: Buffer
   // Single use: assertions by (agent, jti) until they expire, DPoP proofs by (key, jti) while
-  // their iat is in the window. In memory: replicas behind a load balancer need a shared cache.
+  // their iat is in the window; in memory here, and across replicas through the issuer's useOnce.
   readonly #assertions = new ReplayCache(100_000)
   readonly #proofs = new ReplayCache(100_000)
   readonly #credentials: CredentialIssuer
@@ -143,6 +145,7 @@ export class AuthorizationServer {
     this.#issuer = issuer
     this.#agents = agents
     this.#credentials = credentials
+    this.#nonceKey = issuer.sharedSecret('dpop-nonce')
     this.#now = options.now ?? (() => issuer.now())
     const lifetime = options.tokenLifetimeSeconds ?? MAX_ACCESS_TOKEN_LIFETIME
     if (!Number.isSafeInteger(lifetime) || lifetime < 1 || lifetime > MAX_ACCESS_TOKEN_LIFETIME) throw agentIdError('ERR_USAGE', `tokenLifetimeSeconds must be from 1 to ${MAX_ACCESS_TOKEN_LIFETIME}`)
@@ -234,12 +237,13 @@ export class AuthorizationServer {
     const proof = oauthStep('invalid_dpop_proof', () => checkDpopProof(dpop, {
       method: 'POST', url: this.tokenEndpoint, nowSeconds, replay: this.#proofs, ...(this.#requireNonce ? { nonce: this.#nonceOk } : {}),
     }))
+    await oauthStepAsync('invalid_dpop_proof', () => spendDpopProof(this.#issuer, proof, nowSeconds))
     if (grant === PRE_AUTHORIZED_GRANT || (grant === JWT_BEARER_GRANT && this.#asksForCredentials(params))) {
       return this.#credentialToken(grant, params, proof, nowSeconds, known)
     }
     const server = await this.#resourceServer(params.get('resource'))
     const lines = grant === JWT_BEARER_GRANT
-      ? await this.#ownLine(this.#checkAssertion(params.get('assertion'), nowSeconds), nowSeconds)
+      ? await this.#ownLine(await this.#checkAssertion(params.get('assertion'), nowSeconds), nowSeconds)
       : await this.#exchangedLines(params)
     const agent = lines.holder
     known.agent = agent
@@ -300,7 +304,7 @@ export class AuthorizationServer {
         throw error instanceof TokenRequestRefusal ? new OAuthError(error.error, error.reason) : error
       })
     } else {
-      const agent = this.#checkAssertion(params.get('assertion'), nowSeconds)
+      const agent = await this.#checkAssertion(params.get('assertion'), nowSeconds)
       known.agent = agent
       if (proof.did !== agent) throw new OAuthError('invalid_dpop_proof', agentIdError('ERR_DPOP_PROOF', `the DPoP proof must be signed with the key of ${agent}, the agent the token is for`))
       await this.#assertAgentActive(agent)
@@ -375,8 +379,8 @@ export class AuthorizationServer {
   }
 
   // RFC 7523, section 3: the agent asserts itself, to this server, once, briefly.
-  #checkAssertion(assertion: string | undefined, nowSeconds: number): string {
-    return oauthStep('invalid_grant', () => {
+  async #checkAssertion(assertion: string | undefined, nowSeconds: number): Promise<string> {
+    const { did, key, until } = oauthStep('invalid_grant', () => {
       if (assertion === undefined) throw agentIdError('ERR_INPUT_INVALID', 'assertion is required for the jwt-bearer grant')
       const decoded = decodeJwt(assertion, ASSERTION_LIMITS, 'assertion')
       if (decoded.header.typ !== undefined && decoded.header.typ !== 'JWT') throw agentIdError('ERR_TOKEN_INVALID', `assertion typ ${decoded.header.typ} is not accepted`)
@@ -396,8 +400,11 @@ export class AuthorizationServer {
       if (typeof jti !== 'string' || jti.length < 8 || jti.length > 256) throw agentIdError('ERR_TOKEN_INVALID', 'assertion "jti" must be a string of 8 to 256 characters')
       const reserved = this.#assertions.reserve(`${signer.did}:${jti}`, ((exp as number) + CLOCK_TOLERANCE + 1) * 1000, nowSeconds * 1000)
       if (reserved !== 'ok') throw agentIdError('ERR_TOKEN_INVALID', reserved === 'replay' ? 'this assertion was already used' : 'too many assertions in flight; retry in a moment')
-      return signer.did
+      return { did: signer.did, key: `${signer.did}:${jti}`, until: ((exp as number) + CLOCK_TOLERANCE + 1) * 1000 }
     })
+    // Used at another replica already: refused here too.
+    await oauthStepAsync('invalid_grant', () => this.#issuer.useOnce(`oauth-assertion:${key}`, until, 'ERR_TOKEN_INVALID', 'this assertion was already used'))
+    return did
   }
 
   // The jwt-bearer grant: the agent's own live credentials, as this issuer's records say now.

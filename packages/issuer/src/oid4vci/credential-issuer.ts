@@ -13,6 +13,7 @@ import type { Issuer } from '../issuer.js'
 import { vcFormatOf } from '../usecases/issuance.js'
 import { configurationOf, ENTITLEMENT_CONFIGURATION, ENTITLEMENT_CONFIGURATION_VC2, isConfiguration, MAX_OFFER_CREDENTIALS, sha256 } from './offers.js'
 import { oauthText } from '../oauth/oauth-text.js'
+import { spendDpopProof } from '../oauth/spend-dpop-proof.js'
 
 /** RFC 9396 `authorization_details` type of OpenID4VCI. */
 export const OPENID_CREDENTIAL = 'openid_credential'
@@ -77,13 +78,15 @@ export class CredentialIssuer {
   readonly #issuer: Issuer
   readonly #now: () => number
   readonly #dpopNonce: () => ((nonce: string | undefined) => boolean) | undefined
-  readonly #nonceKey = randomBytes(32)
-  // Single use of nonces and DPoP proofs; in memory (replicas need a shared cache, issue 17).
+  // The MAC key of c_nonces, the same at every replica (a nonce from one is good at another).
+  readonly #nonceKey: Buffer
+  // Single use of nonces and DPoP proofs: in memory here, and across replicas through the issuer's useOnce.
   readonly #nonces = new ReplayCache(100_000)
   readonly #proofs = new ReplayCache(100_000)
 
   constructor(issuer: Issuer, options: CredentialIssuerOptions = {}) {
     this.#issuer = issuer
+    this.#nonceKey = issuer.sharedSecret('c-nonce')
     this.#now = options.now ?? (() => issuer.now())
     this.#dpopNonce = options.dpopNonce ?? (() => undefined)
   }
@@ -204,14 +207,17 @@ export class CredentialIssuer {
     const grant = step('invalid_token', 401, () => this.#checkToken(token, nowSeconds))
     const known = { agent: grant.agent }
     try {
-      step('invalid_dpop_proof', 401, () => {
+      const dpopProof = step('invalid_dpop_proof', 401, () => {
         const nonce = this.#dpopNonce()
         const proof = checkDpopProof(dpop, { method: 'POST', url: this.credentialEndpoint, nowSeconds, accessToken: token, replay: this.#proofs, ...(nonce ? { nonce } : {}) })
         if (proof.jkt !== grant.jkt) throw agentIdError('ERR_DPOP_PROOF', 'the DPoP proof is not by the key the token is bound to')
+        return proof
       })
+      await stepAsync('invalid_dpop_proof', 401, () => spendDpopProof(this.#issuer, dpopProof, nowSeconds))
       const { id, proof } = step('invalid_credential_request', 400, () => parseCredentialRequest(body, grant.credentials))
       if (!grant.credentials.includes(id)) throw new CredentialRequestError('unknown_credential_identifier', agentIdError('ERR_NOT_FOUND', `${id} is not a credential_identifier of this access token`))
-      step('invalid_proof', 400, () => this.#checkKeyProof(proof, grant.agent, nowSeconds))
+      const nonce = step('invalid_proof', 400, () => this.#checkKeyProof(proof, grant.agent, nowSeconds))
+      await stepAsync('invalid_proof', 400, () => this.#issuer.useOnce(`c-nonce:${nonce.value}`, nonce.until, 'ERR_PROOF_NONCE', 'this c_nonce was used already'))
       const current = await this.#issuer.currentCredential(id, grant.agent).catch((error: unknown) => {
         throw isAgentIdError(error) && error.code !== 'ERR_STORE' ? new CredentialRequestError('credential_request_denied', error) : error
       })
@@ -240,7 +246,7 @@ export class CredentialIssuer {
   }
 
   // Appendix F.1: typ, EdDSA, the subject's did:key as kid, this issuer as aud, a fresh c_nonce once.
-  #checkKeyProof(proof: string, agent: string, nowSeconds: number): void {
+  #checkKeyProof(proof: string, agent: string, nowSeconds: number): SpentNonce {
     const decoded = decodeJwt(proof, PROOF_LIMITS, 'key proof')
     if (decoded.header.typ !== PROOF_TYPE) throw agentIdError('ERR_PROOF_INVALID', `key proof typ must be ${PROOF_TYPE}`)
     if (decoded.header.kid === undefined) throw agentIdError('ERR_PROOF_INVALID', 'key proof must name its key: kid = the agent\'s did:key verification method')
@@ -253,10 +259,11 @@ export class CredentialIssuer {
     if (!Number.isSafeInteger(p.iat)) throw agentIdError('ERR_PROOF_INVALID', 'key proof "iat" is required, in whole seconds')
     if ((p.iat as number) > nowSeconds + CLOCK_TOLERANCE || (p.iat as number) < nowSeconds - PROOF_MAX_AGE) throw agentIdError('ERR_PROOF_INVALID', 'key proof "iat" is not recent')
     if (p.exp !== undefined && (!Number.isSafeInteger(p.exp) || (p.exp as number) <= nowSeconds - CLOCK_TOLERANCE)) throw agentIdError('ERR_PROOF_INVALID', 'key proof has expired')
-    this.#useNonce(p.nonce, nowSeconds)
+    return this.#useNonce(p.nonce, nowSeconds)
   }
 
-  #useNonce(nonce: unknown, nowSeconds: number): void {
+  // Checks a c_nonce and spends it here; the caller spends it at every replica (useOnce).
+  #useNonce(nonce: unknown, nowSeconds: number): SpentNonce {
     // Section 8.3.1.2: no nonce at all is an invalid proof; a wrong or stale one, an invalid nonce.
     if (nonce === undefined) throw agentIdError('ERR_PROOF_INVALID', 'key proof "nonce" is required: a c_nonce from the nonce endpoint')
     if (typeof nonce !== 'string' || nonce.length > 64) throw agentIdError('ERR_PROOF_NONCE', 'key proof "nonce" must be a c_nonce from the nonce endpoint')
@@ -266,6 +273,7 @@ export class CredentialIssuer {
     if (issued > nowSeconds + CLOCK_TOLERANCE || issued + NONCE_LIFETIME <= nowSeconds) throw agentIdError('ERR_PROOF_NONCE', 'the c_nonce is stale: get a fresh one from the nonce endpoint')
     const used = this.#nonces.reserve(nonce, (issued + NONCE_LIFETIME + CLOCK_TOLERANCE) * 1000, nowSeconds * 1000)
     if (used !== 'ok') throw agentIdError('ERR_PROOF_NONCE', used === 'replay' ? 'this c_nonce was used already' : 'too many nonces in flight; retry in a moment')
+    return { value: nonce, until: (issued + NONCE_LIFETIME + CLOCK_TOLERANCE) * 1000 }
   }
 }
 
@@ -292,6 +300,22 @@ function parseCredentialRequest(body: unknown, identifiers: readonly string[]): 
     throw agentIdError('ERR_PROOF_INVALID', 'proofs must be { "jwt": [ one key proof ] }: the credential is bound to the agent\'s did:key')
   }
   return { id, proof: proofs.jwt[0] }
+}
+
+/** A c_nonce spent at this replica, and until when it must be remembered. */
+interface SpentNonce {
+  readonly value: string
+  readonly until: number
+}
+
+async function stepAsync<T>(error: string, status: number, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (cause) {
+    return step(error, status, () => {
+      throw cause
+    })
+  }
 }
 
 function step<T>(error: string, status: number, run: () => T): T {

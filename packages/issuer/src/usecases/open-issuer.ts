@@ -1,7 +1,9 @@
 // Making and opening an issuer: its home, key-encryption key, database and issuer key, and what
 // the facade is built from.
+import { hkdfSync } from 'node:crypto'
 import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { agentIdError, parseDidKey } from '@agentid/core'
+import { localBus, type ClusterBus } from '../cluster/cluster-bus.js'
 import { DEFAULT_ROLES } from '../default-roles.js'
 import { tokenHash, newToken } from '../governance/principal.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from '../home.js'
@@ -66,6 +68,10 @@ export interface IssuerFields {
   readonly publicUrl: string
   readonly credentialFormat: CredentialFormat
   readonly options: IssuerOptions
+  /** What replicas share beside the database (one process: {@link localBus}). */
+  readonly cluster: ClusterBus
+  /** A key for `purpose` that every replica of this issuer derives alike (from the key-encryption key). */
+  readonly sharedSecret: (purpose: string) => Buffer
 }
 
 const STATUS_LIST_SIZE = 131072
@@ -118,7 +124,7 @@ export async function initIssuer(options: IssuerOptions = {}): Promise<{ fields:
       },
       { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file', credentialFormat } },
     )
-    return { fields: { did, home, store, agent, publicUrl, credentialFormat, options }, adminToken, kekSource: source }
+    return { fields: { did, home, store, agent, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek) }, adminToken, kekSource: source }
   } catch (error) {
     await store?.close()
     await Promise.all(created.map((file) => rm(file, { force: true })))
@@ -159,10 +165,25 @@ async function openWith(home: IssuerHome, kek: KeyEncryptionKey, options: Issuer
     await checkIssuerKey(store, did)
     // Issuers made before VC 2.0 existed say nothing: they keep issuing VC 1.1.
     const credentialFormat = parseCredentialFormat((await store.getSetting('credentialFormat')) ?? 'vc1.1', 'the stored credential format')
-    return { did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options }
+    return { did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek) }
   } catch (error) {
     await store.close()
     throw error
+  }
+}
+
+/**
+ * Keys that every replica derives alike, one per purpose (HKDF-SHA256 of the key-encryption key,
+ * which every replica holds): the MAC keys of stateless nonces and challenges, so that one a
+ * replica gave out is good at another. A new key-encryption key changes them at the next start:
+ * nonces and challenges live minutes, and are then asked for again.
+ */
+function sharedSecrets(kek: KeyEncryptionKey): (purpose: string) => Buffer {
+  const derived = new Map<string, Buffer>()
+  return (purpose) => {
+    let key = derived.get(purpose)
+    if (!key) derived.set(purpose, (key = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `agentid shared secret: ${purpose}`, 32))))
+    return key
   }
 }
 
