@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import pg from 'pg'
+import type { Client } from 'pg'
 import { agentIdError } from '@agentid/core'
 import type { ClusterBus, ClusterTopic } from './cluster-bus.js'
 
@@ -36,6 +36,8 @@ function lockKey(text: string): number {
  *   an insert that succeeds, or overwrites an expired row, in one statement.
  */
 export async function openPostgresBus(options: PostgresBusOptions): Promise<ClusterBus> {
+  // Loaded here, not with the package: an issuer on SQLite never loads the driver.
+  const { default: pg } = await import('pg')
   const log = options.log ?? (() => undefined)
   const schema = pg.escapeIdentifier(options.schema)
   const channel = `agentid_${createHash('sha256').update(options.schema).digest('hex').slice(0, 24)}`
@@ -56,8 +58,8 @@ export async function openPostgresBus(options: PostgresBusOptions): Promise<Clus
 
   const listeners = new Set<(topic: ClusterTopic) => void>()
   let closed = false
-  let listener: Promise<pg.Client> | undefined
-  const listen = (): Promise<pg.Client> => {
+  let listener: Promise<Client> | undefined
+  const listen = (): Promise<Client> => {
     listener ??= (async () => {
       const client = new pg.Client({ connectionString: options.url })
       client.on('error', (error) => {
@@ -83,8 +85,8 @@ export async function openPostgresBus(options: PostgresBusOptions): Promise<Clus
   }
 
   // Duties held, on the one connection that holds their locks.
-  let leader: { client: pg.Client; duties: Set<string> } | undefined
-  const leaderConnection = async (): Promise<{ client: pg.Client; duties: Set<string> }> => {
+  let leader: { client: Client; duties: Set<string> } | undefined
+  const leaderConnection = async (): Promise<{ client: Client; duties: Set<string> }> => {
     if (leader) return leader
     const client = new pg.Client({ connectionString: options.url })
     const held = { client, duties: new Set<string>() }
