@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict'
 import { isAgentIdError } from '@agentid/core'
 import { ConsoleSessions, checkCsrf, checkLoginOrigin, cookieValue, sessionCookie } from '../src/http/console-session.js'
+import { consoleSessionContract } from './support/console-session-contract.js'
+
+consoleSessionContract('in memory', async (now) => new ConsoleSessions(now))
 
 describe('console sessions (unit)', () => {
-  it('opens a session with random ids, ends it at close, and at its age limit or its token\'s expiry', () => {
-    let now = 1_000_000
-    const sessions = new ConsoleSessions(() => now)
-    const a = sessions.open('aid_a', 'alice')
-    const b = sessions.open('aid_b', 'bob', now + 60_000)
-    assert.notEqual(a.id, b.id)
-    assert.notEqual(a.csrf, a.id)
-    assert.equal(sessions.get(a.id)?.token, 'aid_a')
-    assert.equal(b.maxAgeSeconds, 60)
-    now += 60_000
-    assert.equal(sessions.get(b.id), undefined, 'not past the token\'s expiry')
-    assert.ok(sessions.get(a.id))
-    now += 8 * 3600 * 1000
-    assert.equal(sessions.get(a.id), undefined, 'at most 8 hours')
-    const c = sessions.open('aid_c', 'carol')
-    sessions.close(c.id)
-    assert.equal(sessions.get(c.id), undefined)
-  })
-
-  it('holds a few sessions per principal: opening more ends that principal\'s own oldest, never another\'s', () => {
-    const sessions = new ConsoleSessions(() => 1_000_000)
-    const victim = sessions.open('aid_victim', 'victim')
-    const own = Array.from({ length: 50 }, () => sessions.open('aid_flood', 'flooder'))
-    assert.ok(sessions.get(victim.id), 'a flood of sign-ins by one principal signs nobody else out')
-    assert.equal(own.filter((s) => sessions.get(s.id)).length, 10)
-    assert.ok(sessions.get(own.at(-1)!.id))
-  })
-
   it('reads one cookie among several, and writes the session cookie HttpOnly, SameSite=Strict, Secure over TLS', () => {
     assert.equal(cookieValue('a=1; agentid_console=xyz; b=2', 'agentid_console'), 'xyz')
     assert.equal(cookieValue('xagentid_console=1', 'agentid_console'), undefined)

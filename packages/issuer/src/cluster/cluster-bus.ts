@@ -36,7 +36,25 @@ export interface ClusterBus {
    * @throws AgentIdError ERR_STORE when the database does not answer (callers refuse: fail closed)
    */
   reserve(key: string, expiresAtMs: number, nowMs: number): Promise<'ok' | 'replay'>
+  /** Where console sessions live so that every replica knows them (absent with one process: they stay in memory). */
+  readonly sessions?: SharedSessionTable
   close(): Promise<void>
+}
+
+/** A console session as every replica stores it: by the hash of its id, its secrets sealed by the caller. */
+export interface SharedSessionRow {
+  readonly principal: string
+  readonly sealed: string
+  readonly expiresAt: number
+}
+
+/** Console sessions shared by the replicas (see ConsoleSessions). */
+export interface SharedSessionTable {
+  /** Stores a session; the principal's sessions beyond `maxPerPrincipal` end, its oldest first. */
+  put(idSha256: string, row: SharedSessionRow, maxPerPrincipal: number): Promise<void>
+  /** The session, unless it ended or expired. */
+  get(idSha256: string, nowMs: number): Promise<SharedSessionRow | undefined>
+  delete(idSha256: string): Promise<void>
 }
 
 /** The bus of a single process: nothing to announce, every duty its own, keys single-use by the callers' own caches. */

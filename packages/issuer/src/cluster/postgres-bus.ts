@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Client } from 'pg'
 import { agentIdError } from '@agentid/core'
-import type { ClusterBus, ClusterTopic } from './cluster-bus.js'
+import type { ClusterBus, ClusterTopic, SharedSessionRow } from './cluster-bus.js'
 
 /** Options of {@link openPostgresBus}. */
 export interface PostgresBusOptions {
@@ -34,6 +34,7 @@ function lockKey(text: string): number {
  *   takes the duty. When the connection breaks, this replica forgets every duty it held.
  * - Single-use keys: a table `replay_keys` (key hash, expiry) in the schema; a key is reserved by
  *   an insert that succeeds, or overwrites an expired row, in one statement.
+ * - Console sessions: a table `console_sessions` (id hash, principal, sealed secrets, expiry).
  */
 export async function openPostgresBus(options: PostgresBusOptions): Promise<ClusterBus> {
   // Loaded here, not with the package: an issuer on SQLite never loads the driver.
@@ -50,11 +51,15 @@ export async function openPostgresBus(options: PostgresBusOptions): Promise<Clus
   }
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(failed('cannot reach the database'))
   // Derived, short-lived data (no numbered migration): a replica of any version may create it.
-  await pool.query(`CREATE TABLE IF NOT EXISTS ${schema}.replay_keys (key_sha256 text PRIMARY KEY, expires_at bigint NOT NULL)`)
-    .catch((cause: { code?: string }) => {
+  for (const table of [
+    'replay_keys (key_sha256 text PRIMARY KEY, expires_at bigint NOT NULL)',
+    'console_sessions (id_sha256 text PRIMARY KEY, principal text NOT NULL, sealed text NOT NULL, expires_at bigint NOT NULL, opened bigserial NOT NULL)',
+  ]) {
+    await pool.query(`CREATE TABLE IF NOT EXISTS ${schema}.${table}`).catch((cause: { code?: string }) => {
       // Two replicas starting together both try to create it: one wins, the other sees it.
-      if (cause.code !== '23505' && cause.code !== '42P07') failed('cannot create replay_keys')(cause)
+      if (cause.code !== '23505' && cause.code !== '42P07') failed(`cannot create ${table.split(' ')[0]}`)(cause)
     })
+  }
 
   const listeners = new Set<(topic: ClusterTopic) => void>()
   let closed = false
@@ -133,8 +138,30 @@ export async function openPostgresBus(options: PostgresBusOptions): Promise<Clus
       ).catch(failed('cannot reserve a single-use key'))
       if (++reservations % PURGE_EVERY === 0) {
         void pool.query(`DELETE FROM ${schema}.replay_keys WHERE expires_at <= $1`, [Math.floor(nowMs)]).catch(() => undefined)
+        void pool.query(`DELETE FROM ${schema}.console_sessions WHERE expires_at <= $1`, [Math.floor(nowMs)]).catch(() => undefined)
       }
       return rowCount === 1 ? 'ok' : 'replay'
+    },
+    sessions: {
+      async put(idSha256, row, maxPerPrincipal) {
+        // One statement: the new session, and the principal's oldest beyond the limit ended.
+        await pool.query(
+          `WITH added AS (INSERT INTO ${schema}.console_sessions (id_sha256, principal, sealed, expires_at) VALUES ($1, $2, $3, $4) RETURNING id_sha256)
+           DELETE FROM ${schema}.console_sessions WHERE principal = $2 AND id_sha256 IN (
+             SELECT id_sha256 FROM ${schema}.console_sessions WHERE principal = $2 ORDER BY opened DESC OFFSET $5)`,
+          [idSha256, row.principal, row.sealed, row.expiresAt, Math.max(0, maxPerPrincipal - 1)],
+        ).catch(failed('cannot store a console session'))
+      },
+      async get(idSha256, nowMs) {
+        const { rows } = await pool.query<{ principal: string; sealed: string; expires_at: string }>(
+          `SELECT principal, sealed, expires_at FROM ${schema}.console_sessions WHERE id_sha256 = $1 AND expires_at > $2`, [idSha256, Math.floor(nowMs)],
+        ).catch(failed('cannot read a console session'))
+        const row = rows[0]
+        return row ? { principal: row.principal, sealed: row.sealed, expiresAt: Number(row.expires_at) } satisfies SharedSessionRow : undefined
+      },
+      async delete(idSha256) {
+        await pool.query(`DELETE FROM ${schema}.console_sessions WHERE id_sha256 = $1`, [idSha256]).catch(failed('cannot end a console session'))
+      },
     },
     async close() {
       closed = true

@@ -190,10 +190,10 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
         // Signing in again ends the session the browser had.
         const previous = cookieValue(headers.cookie as string | undefined, SESSION_COOKIE)
         if (previous !== undefined) {
-          deps.sessions.close(previous)
+          await deps.sessions.close(previous)
           deps.events.endSession(previous)
         }
-        const session = deps.sessions.open(token, principal.id, principal.expiresAt)
+        const session = await deps.sessions.open(token, principal.id, principal.expiresAt)
         return {
           body: { principal: { id: principal.id, roles: principal.roles }, csrf: session.csrf },
           headers: { 'set-cookie': sessionCookie(session.id, session.maxAgeSeconds, deps.secureCookie()), 'cache-control': 'no-store' },
@@ -205,7 +205,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       tag: 'console', access: 'any', success: [200],
       handler: async ({ issuer, principal, headers }) => {
         const id = cookieValue(headers.cookie as string | undefined, SESSION_COOKIE)
-        const session = id !== undefined && headers.authorization === undefined ? deps.sessions.get(id) : undefined
+        const session = id !== undefined && headers.authorization === undefined ? await deps.sessions.get(id) : undefined
         const { policy } = await issuer.policy()
         return { body: { principal: { id: principal.id, roles: principal.roles, ...(principal.did ? { did: principal.did } : {}) }, approverRoles: policy.approverRoles, ...(session ? { csrf: session.csrf } : {}) } }
       },
@@ -215,7 +215,7 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       handler: async ({ headers }) => {
         const id = cookieValue(headers.cookie as string | undefined, SESSION_COOKIE)
         if (id !== undefined && headers.authorization === undefined) {
-          deps.sessions.close(id)
+          await deps.sessions.close(id)
           deps.events.endSession(id)
         }
         return { body: { signedOut: true }, headers: { 'set-cookie': sessionCookie('', 0, deps.secureCookie()) } }

@@ -185,7 +185,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
   const publisher = new StatusListPublisher(issuer, { ttlSeconds: options.statusListTtlSeconds ?? 3600, resignAfterSeconds: options.statusResignSeconds ?? 60 })
   const webhooks = new WebhookDispatcher(issuer, log)
   // The web console: its sessions, and the change notices its open pages listen to.
-  const sessions = new ConsoleSessions()
+  const sessions = new ConsoleSessions(Date.now, issuer.cluster.sessions ? { table: issuer.cluster.sessions, key: issuer.sharedSecret('console-session') } : undefined)
   const consoleEvents = new ConsoleEvents()
   // This service's origins: the public URL's (what browsers name behind a TLS proxy) and how the
   // service listens (an operator's browser on loopback). Never the Host header: a rebinding page
@@ -392,7 +392,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       clearCookie()
       throw error
     }
-    const session = sessionId !== undefined ? sessions.get(sessionId) : undefined
+    const session = sessionId !== undefined ? await sessions.get(sessionId) : undefined
     if (sessionId !== undefined && !session) {
       clearCookie()
       throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended; sign in again')
@@ -401,7 +401,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     const principal = token ? await issuer.authenticate(token) : header === undefined ? options.localPrincipal : undefined
     if (!principal) {
       if (session) {
-        sessions.close(sessionId!)
+        await sessions.close(sessionId!)
         consoleEvents.endSession(sessionId!)
         throw agentIdError('ERR_UNAUTHORIZED', 'the console session has ended: its principal is disabled or its token was replaced; sign in again')
       }

@@ -4,6 +4,8 @@ import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { openPostgresBus, type ClusterBus, type ClusterTopic } from '@agentid/issuer'
+import { ConsoleSessions } from '../../src/http/console-session.js'
+import { consoleSessionContract } from '../support/console-session-contract.js'
 import { postgresForTests } from '../support/postgres.js'
 
 const T = Date.UTC(2026, 11, 3, 9, 0, 0)
@@ -130,3 +132,50 @@ async function cleanupSchema(url: string, schema: string): Promise<void> {
   await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
   await client.end()
 }
+
+describe('console sessions shared by replicas (PostgreSQL)', function () {
+  let url: string
+  const schema = `agentid_sessions_${randomBytes(6).toString('hex')}`
+  const buses: ClusterBus[] = []
+  const key = randomBytes(32)
+
+  before(async function () {
+    const server = await postgresForTests()
+    if (!server) return this.skip()
+    url = server
+  })
+  after(async () => {
+    await Promise.all(buses.splice(0).map((bus) => bus.close()))
+    if (url) await cleanupSchema(url, schema)
+  })
+
+  // Each session store on a bus of its own: what one opens, another (a replica) reads and ends.
+  const make = async (now: () => number, sessionKey = key) => {
+    const bus = await openPostgresBus({ url, schema })
+    buses.push(bus)
+    return new ConsoleSessions(now, { table: bus.sessions!, key: sessionKey })
+  }
+  consoleSessionContract('shared on PostgreSQL', (now) => make(now))
+
+  it('is known at every replica, ends everywhere at sign-out, and keeps no usable secret in the database', async () => {
+    const now = () => 1_000_000
+    const [a, b] = [await make(now), await make(now)]
+    const opened = await a.open('aid_secret_token', 'alice')
+    assert.equal((await b.get(opened.id))?.token, 'aid_secret_token')
+    assert.equal((await b.get(opened.id))?.csrf, opened.csrf)
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const { rows } = await client.query(`SELECT * FROM ${pg.escapeIdentifier(schema)}.console_sessions`)
+    const dump = JSON.stringify(rows)
+    assert.ok(!dump.includes('aid_secret_token') && !dump.includes(opened.id) && !dump.includes(opened.csrf), 'neither the token, the id nor the CSRF token in clear')
+    // A row sealed for another session does not open as this one; nor under another key.
+    await client.query(`UPDATE ${pg.escapeIdentifier(schema)}.console_sessions SET sealed = (SELECT sealed FROM ${pg.escapeIdentifier(schema)}.console_sessions WHERE principal = 'alice' LIMIT 1)`)
+    const other = await a.open('aid_other', 'bob')
+    await client.query(`UPDATE ${pg.escapeIdentifier(schema)}.console_sessions SET sealed = (SELECT sealed FROM ${pg.escapeIdentifier(schema)}.console_sessions WHERE principal = 'alice' ORDER BY opened DESC LIMIT 1) WHERE principal = 'bob'`)
+    assert.equal(await b.get(other.id), undefined, "alice's sealed secrets moved onto bob's row do not open")
+    await client.end()
+    assert.equal(await (await make(now, randomBytes(32))).get(opened.id), undefined, 'another key opens nothing')
+    await b.close(opened.id)
+    assert.equal(await a.get(opened.id), undefined)
+  })
+})
