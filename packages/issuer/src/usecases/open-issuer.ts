@@ -1,6 +1,6 @@
 // Making and opening an issuer: its home, key-encryption key, database and issuer key, and what
 // the facade is built from.
-import { hkdfSync } from 'node:crypto'
+import { hkdfSync, randomBytes } from 'node:crypto'
 import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { agentIdError, parseDidKey } from '@agentid/core'
 import { localBus, type ClusterBus } from '../cluster/cluster-bus.js'
@@ -124,7 +124,7 @@ export async function initIssuer(options: IssuerOptions = {}): Promise<{ fields:
       },
       { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file', credentialFormat } },
     )
-    return { fields: { did, home, store, agent, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek) }, adminToken, kekSource: source }
+    return { fields: { did, home, store, agent, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek, false) }, adminToken, kekSource: source }
   } catch (error) {
     await store?.close()
     await Promise.all(created.map((file) => rm(file, { force: true })))
@@ -165,7 +165,7 @@ async function openWith(home: IssuerHome, kek: KeyEncryptionKey, options: Issuer
     await checkIssuerKey(store, did)
     // Issuers made before VC 2.0 existed say nothing: they keep issuing VC 1.1.
     const credentialFormat = parseCredentialFormat((await store.getSetting('credentialFormat')) ?? 'vc1.1', 'the stored credential format')
-    return { did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek) }
+    return { did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek, false) }
   } catch (error) {
     await store.close()
     throw error
@@ -173,16 +173,20 @@ async function openWith(home: IssuerHome, kek: KeyEncryptionKey, options: Issuer
 }
 
 /**
- * Keys that every replica derives alike, one per purpose (HKDF-SHA256 of the key-encryption key,
- * which every replica holds): the MAC keys of stateless nonces and challenges, so that one a
- * replica gave out is good at another. A new key-encryption key changes them at the next start:
- * nonces and challenges live minutes, and are then asked for again.
+ * The MAC keys of stateless nonces and challenges, one per purpose. With replicas, every replica
+ * derives them alike (HKDF-SHA256 of the key-encryption key, which every replica holds), so that
+ * one a replica gave out is good at another; single use is then kept in the database they share
+ * (ClusterBus.reserve), which outlives any replica. A new key-encryption key changes them at the
+ * next start: nonces and challenges live minutes, and are then asked for again. One process
+ * draws them at random at each start instead: its single-use memory is its own and ends with it,
+ * so what it gave out must end with it too (a challenge answered before a restart cannot be
+ * answered again after it).
  */
-function sharedSecrets(kek: KeyEncryptionKey): (purpose: string) => Buffer {
+function sharedSecrets(kek: KeyEncryptionKey, replicated: boolean): (purpose: string) => Buffer {
   const derived = new Map<string, Buffer>()
   return (purpose) => {
     let key = derived.get(purpose)
-    if (!key) derived.set(purpose, (key = Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `agentid shared secret: ${purpose}`, 32))))
+    if (!key) derived.set(purpose, (key = replicated ? Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), `agentid shared secret: ${purpose}`, 32)) : randomBytes(32)))
     return key
   }
 }
