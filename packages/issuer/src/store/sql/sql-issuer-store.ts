@@ -190,7 +190,7 @@ export class SqlIssuerStore implements IssuerStore {
       const where: string[] = []
       const args: unknown[] = []
       if (filter.text !== undefined) {
-        where.push(`(${this.#d.contains('lower(name)', 'lower(?)')} OR ${this.#d.contains('did', '?')})`)
+        where.push(`(${this.#d.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.#d.contains('did', '?')})`)
         args.push(filter.text, filter.text)
       }
       for (const key of ['kind', 'owner', 'segment'] as const) {
