@@ -20,8 +20,14 @@ export class CommandContext {
   ) {}
 
   /** The global options as given on the command line. */
-  #flags(): { json?: boolean; home?: string; config?: string } {
-    return this.program.opts<{ json?: boolean; home?: string; config?: string }>()
+  #flags(): { json?: boolean; home?: string; config?: string; database?: string } {
+    return this.program.opts<{ json?: boolean; home?: string; config?: string; database?: string }>()
+  }
+
+  /** `--database` (a postgres:// URL); without it the issuer reads AGENTID_DATABASE, else uses the home's SQLite file. */
+  database(): { database?: string } {
+    const database = this.#flags().database
+    return database !== undefined ? { database } : {}
   }
 
   /**
@@ -91,7 +97,7 @@ export class CommandContext {
    */
   async issuer(): Promise<Issuer> {
     const { Issuer } = await import('@agentid/issuer')
-    this.#issuer ??= await Issuer.open({ home: this.home(), env: this.io.env, allowPrivateWebhooks: this.allowPrivateWebhooks() })
+    this.#issuer ??= await Issuer.open({ home: this.home(), ...this.database(), env: this.io.env, allowPrivateWebhooks: this.allowPrivateWebhooks() })
     return this.#issuer
   }
 

@@ -62,6 +62,8 @@ export class Issuer {
   readonly did: string
   readonly home: IssuerHome
   readonly store: IssuerStore
+  /** Where its records are, for people: the SQLite file, or the PostgreSQL URL without its password. */
+  readonly database: string
   /** What this issuer's replicas share beside the database (one process: nothing). */
   readonly cluster: ClusterBus
   /** A key for a purpose that every replica derives alike: MAC keys of stateless nonces and challenges. */
@@ -82,6 +84,7 @@ export class Issuer {
     this.#credentialFormat = fields.credentialFormat
     this.home = fields.home
     this.store = fields.store
+    this.database = fields.database
     this.cluster = fields.cluster
     this.sharedSecret = fields.sharedSecret
     this.#publicUrl = fields.publicUrl

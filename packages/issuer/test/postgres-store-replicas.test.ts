@@ -207,7 +207,7 @@ whenPostgres('PostgreSQL backend: replicas on one database', unavailable, () => 
     it('refuses a schema without an issuer unless asked to create one, a newer schema, and an unreachable server', async () => {
       const { schema, drop } = freshSchema()
       try {
-        await assert.rejects(openPostgresStore({ url: TEST_DATABASE, kek: generateKek(), create: false, schema }), { code: 'ERR_STORE' })
+        await assert.rejects(openPostgresStore({ url: TEST_DATABASE, kek: generateKek(), create: false, schema }), { code: 'ERR_NOT_FOUND' })
         await (await openPostgresStore({ url: TEST_DATABASE, kek: generateKek(), create: true, schema })).close()
         await withClient((client) => client.query(`INSERT INTO ${schema}.schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)`))
         await assert.rejects(openPostgresStore({ url: TEST_DATABASE, kek: generateKek(), create: false, schema }), { code: 'ERR_STORE' })

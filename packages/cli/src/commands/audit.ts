@@ -47,7 +47,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
       const progress = ctx.io.isTty
       let written = 0
       for (let next = Number(opts.since); ; ) {
-        const entries = await issuer.store.readAudit(next, PAGE)
+        const entries = await issuer.readAudit(next, PAGE)
         if (entries.length === 0) break
         ctx.io.stdout(entries.map((e) => `${JSON.stringify(e)}\n`).join(''))
         next += entries.length

@@ -13,18 +13,18 @@ export function registerInit(program: Command, ctx: CommandContext): void {
       const { Issuer, CREDENTIAL_FORMATS } = await import('@agentid/issuer')
       if (opts.credentialFormat !== undefined && !(CREDENTIAL_FORMATS as readonly string[]).includes(opts.credentialFormat)) throw agentIdError('ERR_USAGE', `--credential-format must be ${CREDENTIAL_FORMATS.join(' or ')}`)
       const { issuer, kekSource } = await Issuer.init({
-        home: ctx.home(), env: ctx.io.env, ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
+        home: ctx.home(), ...ctx.database(), env: ctx.io.env, ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
         ...(opts.credentialFormat !== undefined ? { credentialFormat: opts.credentialFormat as 'vc2.0' | 'vc1.1' } : {}),
       })
       await issuer.close()
       ctx.out().result(
-        { did: issuer.did, home: issuer.home.dir, database: issuer.home.database, adminTokenFile: issuer.home.adminTokenFile, kek: kekSource, publicUrl: issuer.publicUrl, credentialFormat: issuer.credentialFormat },
+        { did: issuer.did, home: issuer.home.dir, database: issuer.database, adminTokenFile: issuer.home.adminTokenFile, kek: kekSource, publicUrl: issuer.publicUrl, credentialFormat: issuer.credentialFormat },
         () => [
           `issuer created in ${issuer.home.dir}`,
           `  issuer DID      ${issuer.did}`,
           `  public URL      ${issuer.publicUrl}`,
           `  issues          ${issuer.credentialFormat === 'vc2.0' ? 'VC 2.0 (vc+jwt)' : 'VC 1.1 (VC-JWT)'}`,
-          `  database        ${issuer.home.database}`,
+          `  database        ${issuer.database}`,
           `  admin token     ${issuer.home.adminTokenFile} (mode 0600)`,
           `  encryption key  ${kekSource}${kekSource === 'AGENTID_KEK' ? '' : ' (mode 0600; back it up apart from the database)'}`,
         ].join('\n'),

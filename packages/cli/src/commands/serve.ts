@@ -53,10 +53,11 @@ export function registerServe(program: Command, ctx: CommandContext): void {
       const allowPrivateWebhooks = opts.allowPrivateWebhooks === true || ctx.allowPrivateWebhooks()
       const wanted = opts.publicUrl !== undefined ? parsePublicUrl(opts.publicUrl, '--public-url') : undefined
       let created = false
-      const issuer = await Issuer.open({ home, env: ctx.io.env, allowPrivateWebhooks }).catch(async (error: unknown) => {
+      const log = (line: string) => ctx.io.stderr(`${line}\n`)
+      const issuer = await Issuer.open({ home, ...ctx.database(), env: ctx.io.env, allowPrivateWebhooks, log }).catch(async (error: unknown) => {
         if (!opts.init || (error as { code?: string }).code !== 'ERR_NOT_FOUND') throw error
         created = true
-        return (await Issuer.init({ home, env: ctx.io.env, allowPrivateWebhooks, publicUrl: wanted ?? ctx.io.env.AGENTID_PUBLIC_URL ?? defaultPublicUrl(opts, tls !== undefined, listeningUrl) })).issuer
+        return (await Issuer.init({ home, ...ctx.database(), env: ctx.io.env, allowPrivateWebhooks, log, publicUrl: wanted ?? ctx.io.env.AGENTID_PUBLIC_URL ?? defaultPublicUrl(opts, tls !== undefined, listeningUrl) })).issuer
       })
       const out = ctx.out()
       // A public URL given for an existing issuer changes it, on purpose and on record.

@@ -3,7 +3,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto'
 import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { agentIdError, parseDidKey } from '@agentid/core'
-import { localBus, type ClusterBus } from '../cluster/cluster-bus.js'
+import type { ClusterBus } from '../cluster/cluster-bus.js'
 import { DEFAULT_ROLES } from '../default-roles.js'
 import { tokenHash, newToken } from '../governance/principal.js'
 import { createKek, ensureHomeDir, issuerHome, kekFromEnv, loadKek, pathExists, writeSecretFile, type IssuerHome } from '../home.js'
@@ -11,7 +11,7 @@ import { parseKek, type KeyEncryptionKey } from '../keys/key-encryption.js'
 import { parsePublicUrl } from '../public-url.js'
 import { checkIssuerKey } from '../signing/issuer-signer.js'
 import type { IssuerStore } from '../store/issuer-store.js'
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
+import { databaseTarget, openStoreAt, type DatabaseTarget } from './database.js'
 import type { IssuerAgent } from '../veramo/issuer-agent.js'
 import { parseCredentialFormat, type CredentialFormat } from './types.js'
 
@@ -19,8 +19,16 @@ import { parseCredentialFormat, type CredentialFormat } from './types.js'
 export interface IssuerOptions {
   /** The issuer's home (default `AGENTID_HOME`, else `./.agentid`). */
   readonly home?: string
-  /** Environment to read `AGENTID_HOME`, `AGENTID_KEK` and `AGENTID_PUBLIC_URL` from. */
+  /** Environment to read `AGENTID_HOME`, `AGENTID_KEK`, `AGENTID_DATABASE` and `AGENTID_PUBLIC_URL` from. */
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * The database: a `postgres://` URL (`?schema=` names the schema, default `public`), which
+   * several replicas may share (docs/operations.md); default `AGENTID_DATABASE`, else the SQLite
+   * file in the home. The home keeps the key-encryption key file and the admin token either way.
+   */
+  readonly database?: string
+  /** Where a replica reports a lost connection to the other replicas' bus (default: nowhere). */
+  readonly log?: (line: string) => void
   /**
    * At init: the issuer's public URL, written into every credential's status entry (default
    * `AGENTID_PUBLIC_URL`, else http://127.0.0.1:8470). Change it later with {@link Issuer.setPublicUrl}.
@@ -63,6 +71,8 @@ export interface IssuerFields {
   readonly did: string
   readonly home: IssuerHome
   readonly store: IssuerStore
+  /** Where the store is, for people (a path, or a URL without its password). */
+  readonly database: string
   /** Veramo, when init already loaded it. */
   readonly agent?: IssuerAgent
   readonly publicUrl: string
@@ -88,19 +98,23 @@ export async function initIssuer(options: IssuerOptions = {}): Promise<{ fields:
   const env = options.env ?? process.env
   const home = issuerHome(options.home, env)
   const keyInEnv = kekFromEnv(env)
-  for (const file of [home.database, home.adminTokenFile, ...(keyInEnv ? [] : [home.kekFile])]) {
+  const target = databaseTarget(home, options.database, env)
+  for (const file of [...(target.kind === 'sqlite' ? [home.database] : []), home.adminTokenFile, ...(keyInEnv ? [] : [home.kekFile])]) {
     if (await pathExists(file)) throw agentIdError('ERR_CONFLICT', `${file} already exists: an issuer (or part of one) is in ${home.dir}`)
   }
   await ensureHomeDir(home)
   // Everything init creates is removed again if any step fails: no half-made issuer is left,
   // and no secret outlives the database it belongs to.
   const created: string[] = []
-  let store: IssuerStore | undefined
+  let opened: { store: IssuerStore; cluster: ClusterBus } | undefined
   try {
     const { kek, source } = await createKek(home, env)
     if (!keyInEnv) created.push(home.kekFile)
-    created.push(home.database, `${home.database}-wal`, `${home.database}-shm`)
-    store = openSqliteStore({ path: home.database, kek, create: true, ...clockOptions(options) })
+    if (target.kind === 'sqlite') created.push(home.database, `${home.database}-wal`, `${home.database}-shm`)
+    opened = await openStoreAt(target, { kek, create: true, ...clockOptions(options), ...(options.log ? { log: options.log } : {}) })
+    const { store, cluster } = opened
+    // A shared database outlives the home: nothing (not even a key) is written into an issuer there.
+    if ((await store.getSetting('issuerDid')) !== undefined) throw agentIdError('ERR_CONFLICT', `${target.display} already holds an issuer; open it with its key-encryption key instead of running init again`)
     const agent = (await import('../veramo/issuer-agent.js')).createIssuerAgent(store.custody)
     const identifier = await agent.didManagerCreate({
       provider: 'did:key',
@@ -124,9 +138,10 @@ export async function initIssuer(options: IssuerOptions = {}): Promise<{ fields:
       },
       { actor: 'system', action: 'issuer.init', target: did, details: { statusList: listId, roles: DEFAULT_ROLES.map((r) => r.name), kek: keyInEnv ? 'env' : 'file', credentialFormat } },
     )
-    return { fields: { did, home, store, agent, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek, false) }, adminToken, kekSource: source }
+    return { fields: { did, home, store, database: target.display, agent, publicUrl, credentialFormat, options, cluster, sharedSecret: sharedSecrets(kek, cluster.replicated) }, adminToken, kekSource: source }
   } catch (error) {
-    await store?.close()
+    await opened?.store.close()
+    await opened?.cluster.close()
     await Promise.all(created.map((file) => rm(file, { force: true })))
     throw error
   }
@@ -140,34 +155,37 @@ export async function openIssuer(options: IssuerOptions = {}): Promise<IssuerFie
   if (options.sdJwtDecoys !== undefined) parseDecoys(options.sdJwtDecoys)
   const env = options.env ?? process.env
   const home = issuerHome(options.home, env)
-  if (!(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
+  const target = databaseTarget(home, options.database, env)
+  if (target.kind === 'sqlite' && !(await pathExists(home.database))) throw agentIdError('ERR_NOT_FOUND', `no issuer in ${home.dir}; run "agentid init" first (or set AGENTID_HOME)`)
   await refuseReadableSecrets(home)
   try {
-    return await openWith(home, await loadKek(home, env), options)
+    return await openWith(home, target, await loadKek(home, env), options)
   } catch (error) {
     // A key-encryption-key rotation that committed but did not get to replace the kek file:
     // the new key is in kek.next. Finish the rotation.
     const nextFile = `${home.kekFile}.next`
     if ((error as { code?: string }).code !== 'ERR_KEK_MISMATCH' || kekFromEnv(env) || !(await pathExists(nextFile))) throw error
-    const fields = await openWith(home, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
+    const fields = await openWith(home, target, parseKek(await readFile(nextFile, 'utf8'), nextFile), options)
     await rename(nextFile, home.kekFile)
     return fields
   }
 }
 
-async function openWith(home: IssuerHome, kek: KeyEncryptionKey, options: IssuerOptions): Promise<IssuerFields> {
-  const store = openSqliteStore({ path: home.database, kek, create: false, ...clockOptions(options) })
+async function openWith(home: IssuerHome, target: DatabaseTarget, kek: KeyEncryptionKey, options: IssuerOptions): Promise<IssuerFields> {
+  const { store, cluster } = await openStoreAt(target, { kek, create: false, ...clockOptions(options), ...(options.log ? { log: options.log } : {}) })
   try {
     const did = await store.getSetting('issuerDid')
     const publicUrl = await store.getSetting('publicUrl')
-    if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database in ${home.dir} is incomplete; was "agentid init" interrupted?`)
+    if (did === undefined && target.kind === 'postgres') throw agentIdError('ERR_NOT_FOUND', `no issuer in ${target.display}; run "agentid init --database <url>" first`)
+    if (did === undefined || publicUrl === undefined) throw agentIdError('ERR_STORE', `issuer database ${target.display} is incomplete; was "agentid init" interrupted?`)
     // Fails now, not at the first grant, when the key-encryption key is the wrong one.
     await checkIssuerKey(store, did)
     // Issuers made before VC 2.0 existed say nothing: they keep issuing VC 1.1.
     const credentialFormat = parseCredentialFormat((await store.getSetting('credentialFormat')) ?? 'vc1.1', 'the stored credential format')
-    return { did: parseDidKey(did).did, home, store, publicUrl, credentialFormat, options, cluster: localBus(), sharedSecret: sharedSecrets(kek, false) }
+    return { did: parseDidKey(did).did, home, store, database: target.display, publicUrl, credentialFormat, options, cluster, sharedSecret: sharedSecrets(kek, cluster.replicated) }
   } catch (error) {
     await store.close()
+    await cluster.close()
     throw error
   }
 }

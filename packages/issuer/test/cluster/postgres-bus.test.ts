@@ -6,7 +6,7 @@ import pg from 'pg'
 import { openPostgresBus, type ClusterBus, type ClusterTopic } from '@agentid/issuer'
 import { ConsoleSessions } from '../../src/http/console-session.js'
 import { consoleSessionContract } from '../support/console-session-contract.js'
-import { postgresForTests } from '../support/postgres.js'
+import { postgresForTests } from '../store/postgres-support.js'
 
 const T = Date.UTC(2026, 11, 3, 9, 0, 0)
 

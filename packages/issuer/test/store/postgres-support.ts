@@ -53,3 +53,15 @@ export function whenPostgres(title: string, unavailable: string | undefined, sui
     })
   })
 }
+
+/**
+ * The test server's URL when it answers, for suites that decide in a `before` hook: undefined
+ * (the suite skips, and says why) where none does; on CI (CI=true) a failure instead.
+ */
+export async function postgresForTests(): Promise<string | undefined> {
+  const unavailable = await postgresUnavailable()
+  if (unavailable === undefined) return TEST_DATABASE
+  if (process.env.CI === 'true') throw new Error(`CI must have PostgreSQL: ${unavailable}`)
+  console.warn(`      skipped: ${unavailable}`)
+  return undefined
+}

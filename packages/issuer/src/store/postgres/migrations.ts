@@ -141,7 +141,8 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
       CREATE INDEX credentials_by_task ON credentials(task_id) WHERE task_id IS NOT NULL;
       CREATE INDEX credentials_unexpired ON credentials(expires) WHERE expired_at IS NULL;
       CREATE INDEX credentials_grant ON credentials(grant_id);
-      ALTER TABLE access_requests ADD CONSTRAINT access_requests_credential FOREIGN KEY (credential_id) REFERENCES credentials(id);
+      -- Deferrable: a request and its credential name each other, and agentid migrate copies one table before the other.
+      ALTER TABLE access_requests ADD CONSTRAINT access_requests_credential FOREIGN KEY (credential_id) REFERENCES credentials(id) DEFERRABLE INITIALLY IMMEDIATE;
 
       -- One row per decision. A principal decides a request once; a level is decided once.
       CREATE TABLE approvals (

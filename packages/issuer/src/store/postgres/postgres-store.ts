@@ -12,7 +12,7 @@ export interface PostgresStoreOptions {
   /** A connection string, `postgres://user@host:port/database`. */
   readonly url: string
   readonly kek: KeyEncryptionKey
-  /** Create the schema and its tables when they do not exist (else: ERR_STORE). */
+  /** Create the schema and its tables when they do not exist (else: ERR_NOT_FOUND, as for a home without an issuer). */
   readonly create: boolean
   /** Clock in milliseconds (default `Date.now`). */
   readonly now?: () => number
@@ -203,7 +203,7 @@ async function migrate(pool: Pool, schema: string, schemaKey: number, create: bo
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATION_LOCK, schemaKey])
     const found = await client.query('SELECT to_regclass($1) AS t', [`${quoteIdent(schema)}.schema_migrations`])
     if (found.rows[0]?.t === null) {
-      if (!create) throw agentIdError('ERR_STORE', `no issuer in schema "${schema}" (no schema_migrations table); run agentid init`)
+      if (!create) throw agentIdError('ERR_NOT_FOUND', `no issuer in schema "${schema}" (no schema_migrations table); run agentid init`)
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
       await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)')
     }
@@ -233,7 +233,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * The PostgreSQL backend, for issuers that run as several replicas on one database (`pg` pools,
  * parameterised statements, numbered migrations). Key custody as on SQLite: private keys sealed
  * under the key-encryption key, never in clear.
- * @throws AgentIdError ERR_INPUT_INVALID (schema name), ERR_STORE (cannot connect, no issuer there and `create` false, a newer schema)
+ * @throws AgentIdError ERR_INPUT_INVALID (schema name), ERR_NOT_FOUND (no issuer there and `create` false), ERR_STORE (cannot connect, a newer schema)
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<IssuerStore> {
   const schema = options.schema ?? 'public'
