@@ -13,6 +13,8 @@
 // scripts/bench-monitoring.mjs: events ingested, the detector, audit verify of 1M entries (issue 6);
 // scripts/bench-serve-start.mjs: `agentid serve` from spawn to first answer (issue 19).
 // scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
+// scripts/bench-replicas.mjs: grants with 1-3 replicas on PostgreSQL beside SQLite, revocation
+// to refusal across replicas (issue 17).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -191,6 +193,9 @@ async function main() {
   // CLI start-up: read-only commands against a running service and offline, above bare node.
   const cliBench = spawnSync(process.execPath, [join(dirname(self), 'bench-cli.mjs')], { stdio: 'inherit' })
   if (cliBench.status !== 0) process.exitCode = 1
+  // PostgreSQL: grants through 1, 2 and 3 replicas beside SQLite; a revocation across replicas.
+  const replicasBench = spawnSync(process.execPath, [join(dirname(self), 'bench-replicas.mjs')], { stdio: 'inherit' })
+  if (replicasBench.status !== 0) process.exitCode = 1
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the
