@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
+import { dropSchemas, postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
 import { agentid, type CliResult } from './support/cli.js'
 
 // The operator's commands against PostgreSQL, as real processes: init there, migrate an existing
@@ -38,11 +37,7 @@ describe('the CLI on PostgreSQL: init, migrate, doctor (real processes)', functi
   })
   after(async () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
-    if (!server) return
-    const client = new pg.Client({ connectionString: server })
-    await client.connect()
-    for (const name of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(name)} CASCADE`)
-    await client.end()
+    if (server) await dropSchemas(schemas)
   })
 
   it('creates an issuer in PostgreSQL with AGENTID_DATABASE, works on it, and refuses a second init there', async () => {

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline'
 import pg from 'pg'
 import { generateAgentKey } from '@agentid/agent'
 import { DEFAULT_POLICY, Issuer, policyToJson } from '@agentid/issuer'
-import { postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
+import { dropSchemas, postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
 import { AGENTID_BIN } from './support/cli.js'
 import { freePort } from './support/service.js'
 
@@ -70,12 +70,7 @@ describe(`replicas killed with -9 under load (${KILLS} kills, ${CLIENTS} clients
   after(async () => {
     for (const replica of replicas) replica.child?.kill('SIGKILL')
     if (home) rmSync(home, { recursive: true, force: true })
-    if (schema) {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
-      await client.end()
-    }
+    if (schema) await dropSchemas([schema])
   })
 
   // One call through the "load balancer": the next replica in turn; a replica that is down (or

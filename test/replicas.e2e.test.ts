@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { createDpopProof, createJwtBearerAssertion, createKeyProof, createPresentation, generateAgentKey, type AgentKey } from '@agentid/agent'
 import { DEFAULT_POLICY, Issuer, policyToJson, startService, type RunningService } from '@agentid/issuer'
-import { postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
+import { dropSchemas, postgresForTests } from '../packages/issuer/test/store/postgres-support.js'
 import { freePort } from './support/service.js'
 
 // Three replicas of one issuer on one PostgreSQL database, each a real service on 127.0.0.1,
@@ -50,12 +49,7 @@ describe('replicas of one issuer on PostgreSQL (three services on 127.0.0.1)', f
     await Promise.all(services.map((s) => s.close()))
     await Promise.all(issuers.map((i) => i.close()))
     if (home) rmSync(home, { recursive: true, force: true })
-    if (schema) {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
-      await client.end()
-    }
+    if (schema) await dropSchemas([schema])
   })
 
   async function call(n: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -6,7 +6,7 @@ import pg from 'pg'
 import { openPostgresBus, type ClusterBus, type ClusterTopic } from '@agentid/issuer'
 import { ConsoleSessions } from '../../src/http/console-session.js'
 import { consoleSessionContract } from '../support/console-session-contract.js'
-import { postgresForTests } from '../store/postgres-support.js'
+import { dropSchemas, postgresForTests } from '../store/postgres-support.js'
 
 const T = Date.UTC(2026, 11, 3, 9, 0, 0)
 
@@ -30,10 +30,7 @@ describe('PostgreSQL cluster bus (replicas of one issuer)', function () {
 
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((bus) => bus.close()))
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
-    await client.end()
+    await dropSchemas([schema])
   })
 
   it("carries an announcement to the other replicas of the issuer, never back to its sender nor to another issuer's", async () => {
@@ -58,7 +55,7 @@ describe('PostgreSQL cluster bus (replicas of one issuer)', function () {
     await Promise.all([other, otherPeer].map((bus) => bus.close()))
     opened.splice(opened.indexOf(other), 1)
     opened.splice(opened.indexOf(otherPeer), 1)
-    await cleanupSchema(url, `${schema}_other`)
+    await dropSchemas([`${schema}_other`])
   })
 
   it('gives a duty to one replica at a time, and to the next when the holder closes', async () => {
@@ -126,13 +123,6 @@ async function nextAnnouncement(bus: ClusterBus): Promise<{ heard: Promise<Clust
   return { heard: next }
 }
 
-async function cleanupSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
-  await client.end()
-}
-
 describe('console sessions shared by replicas (PostgreSQL)', function () {
   let url: string
   const schema = `agentid_sessions_${randomBytes(6).toString('hex')}`
@@ -146,7 +136,7 @@ describe('console sessions shared by replicas (PostgreSQL)', function () {
   })
   after(async () => {
     await Promise.all(buses.splice(0).map((bus) => bus.close()))
-    if (url) await cleanupSchema(url, schema)
+    if (url) await dropSchemas([schema])
   })
 
   // Each session store on a bus of its own: what one opens, another (a replica) reads and ends.

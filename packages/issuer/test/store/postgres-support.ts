@@ -23,17 +23,17 @@ export async function postgresUnavailable(): Promise<string | undefined> {
 /** A fresh schema for one test, and its removal. */
 export function freshSchema(): { schema: string; drop: () => Promise<void> } {
   const schema = `agentid_test_${randomBytes(6).toString('hex')}`
-  return {
-    schema,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE })
-      await client.connect()
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      } finally {
-        await client.end()
-      }
-    },
+  return { schema, drop: () => dropSchemas([schema]) }
+}
+
+/** Drops schemas a test made, with all they hold. */
+export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE })
+  await client.connect()
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`)
+  } finally {
+    await client.end()
   }
 }
 
