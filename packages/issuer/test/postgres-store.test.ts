@@ -3,7 +3,6 @@ import { storeContract } from './store-contract.js'
 import { freshSchema, postgresUnavailable, TEST_DATABASE, whenPostgres } from './store/postgres-support.js'
 
 const unavailable = await postgresUnavailable()
-if (unavailable !== undefined) process.emitWarning(`PostgreSQL suites skipped: ${unavailable}`)
 
 whenPostgres('IssuerStore contract: postgres', unavailable, () => {
   storeContract('postgres', async ({ now, randomIndex }) => {

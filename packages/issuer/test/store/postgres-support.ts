@@ -47,7 +47,7 @@ export function whenPostgres(title: string, unavailable: string | undefined, sui
     return
   }
   describe(title, () => {
-    it('needs a PostgreSQL server', function () {
+    it(`needs a PostgreSQL server: ${unavailable}`, function () {
       if (process.env.CI === 'true') assert.fail(`CI must have PostgreSQL: ${unavailable}`)
       this.skip()
     })
