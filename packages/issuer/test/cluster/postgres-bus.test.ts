@@ -30,7 +30,7 @@ describe('PostgreSQL cluster bus (replicas of one issuer)', function () {
 
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((bus) => bus.close()))
-    await dropSchemas([schema])
+    await dropSchemas([schema, `${schema}_other`])
   })
 
   it("carries an announcement to the other replicas of the issuer, never back to its sender nor to another issuer's", async () => {
@@ -52,10 +52,6 @@ describe('PostgreSQL cluster bus (replicas of one issuer)', function () {
     await Promise.all([aHearsB.heard, otherHearsPeer.heard])
     assert.deepEqual(heardByA, ['status'])
     assert.deepEqual(heardByOther, ['status'])
-    await Promise.all([other, otherPeer].map((bus) => bus.close()))
-    opened.splice(opened.indexOf(other), 1)
-    opened.splice(opened.indexOf(otherPeer), 1)
-    await dropSchemas([`${schema}_other`])
   })
 
   it('gives a duty to one replica at a time, and to the next when the holder closes', async () => {
