@@ -268,6 +268,34 @@ describe('Issuer engine', () => {
     assert.deepEqual((await issuer.store.listDelegations(victimRoot.id))[0]!.entitlements, entitlements)
   })
 
+  it('keeps issuing when its status list is full: the next lists begin, are published, and verifiers check them', async () => {
+    // An issuer whose every slot pick is index 7: the second credential finds rev-1 full.
+    const fullHome = mkdtempSync(join(tmpdir(), 'agentid-issuer-full-'))
+    const full = (await Issuer.init({ home: fullHome, env: {}, credentialFormat: 'vc1.1', now: () => T, randomIndex: () => 7 })).issuer
+    try {
+      await full.setPolicy(noApprovalPolicy(), 'test')
+      await full.registerAgent({ did: agent.did, name: 'bot', kind: 'company', owner: 'ops' }, 'test')
+      const [first, second] = [await full.grant({ subject: agent.did, entitlements: [{ resource: 'db:a', actions: ['read'] }], ttlSeconds: 600 }, 'test'), await full.grant({ subject: agent.did, entitlements: [{ resource: 'db:b', actions: ['read'] }], ttlSeconds: 600 }, 'test')]
+      const status = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { vc: { credentialStatus: Array<{ statusListCredential: string; statusListIndex: string }> } }).vc.credentialStatus.map((e) => `${e.statusListCredential.replace(/^.*\/status\//, '')}#${e.statusListIndex}`)
+      assert.deepEqual(status(first.jwt), ['rev-1#7', 'sus-1#7'])
+      assert.deepEqual(status(second.jwt), ['rev-2#7', 'sus-2#7'])
+      assert.deepEqual(await full.statusListIds(), ['rev-1', 'rev-2', 'sus-1', 'sus-2'])
+      const verify = async (jwt: string) => {
+        const verifier = createVerifier({ did: verifierKey.did, trustedIssuers: [full.did], now: () => T, statusLists: statusListsFromJwts(await full.publishStatusLists()) })
+        const challenge = verifier.challenge()
+        const result = await verifier.verifyPresentation(createPresentation({ key: agent, credentials: [jwt], audience: verifierKey.did, challenge, now: () => T }), { challenge })
+        return result.ok ? 'ok' : result.code
+      }
+      assert.equal(await verify(second.jwt), 'ok')
+      await full.revoke(second.id, 'test')
+      assert.equal(await verify(second.jwt), 'ERR_VC_REVOKED')
+      assert.equal(await verify(first.jwt), 'ok', 'the same index in the first list is another credential, untouched')
+    } finally {
+      await full.close()
+      rmSync(fullHome, { recursive: true, force: true })
+    }
+  })
+
   it('deprovisioning an owner cuts off every delegation below its credentials, once the list is published', async () => {
     await issuer.registerAgent({ did: agent.did, name: 'alice-bot', kind: 'company', owner: 'ops' }, 'test')
     const root = await issuer.grant({ subject: agent.did, entitlements: [{ resource: 'crm:accounts/*', actions: ['read'] }], ttlSeconds: 600 }, 'test')

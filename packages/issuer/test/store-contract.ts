@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { agentIdError } from '@agentid/core'
+import { SLOT_ATTEMPTS } from '../src/store/status-slots.js'
 import { findChainBreak, generateKek, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
 
 /** Creates a fresh, empty store; `randomIndex` fixes status-list slot choice. */
@@ -66,6 +67,26 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const last = (await store.readAudit()).at(-1)!
       assert.equal(last.target, 'urn:uuid:1')
       assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('begins the next pair of lists when the newest is full, for the same key, and never uses an index twice', async () => {
+      indexes.push(5)
+      const first = await store.issueCredential(draft('urn:full:1'), async (a) => `jwt-${a.listId}-${a.index}`, () => audit)
+      assert.deepEqual([first.record.listId, first.record.index, first.record.suspensionListId], ['rev-1', 5, 'sus-1'])
+      // Every pick lands on a taken index of rev-1: it counts as full, and rev-2/sus-2 begin.
+      indexes.push(...Array.from({ length: SLOT_ATTEMPTS + 1 }, () => 5))
+      const second = await store.issueCredential(draft('urn:full:2'), async (a) => `jwt-${a.listId}-${a.index}`, () => audit)
+      assert.equal(second.jwt, 'jwt-rev-2-5')
+      assert.deepEqual([second.record.listId, second.record.index, second.record.suspensionListId], ['rev-2', 5, 'sus-2'])
+      assert.deepEqual((await store.currentStatusLists()).map((l) => [l.id, l.purpose, l.size]), [['rev-2', 'revocation', 131072], ['sus-2', 'suspension', 131072]])
+      assert.deepEqual((await store.allStatusLists()).map((l) => l.id), ['rev-1', 'rev-2', 'sus-1', 'sus-2'])
+      const added = (await store.readAudit()).filter((e) => e.action === 'status.list.add')
+      assert.deepEqual(added.map((e) => [e.target, e.details]), [['rev-2', { lists: ['rev-2', 'sus-2'], after: 'rev-1', size: 131072 }]])
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+      // Revoking the new one sets its bit in the new list only.
+      await store.revokeCredential('urn:full:2', () => audit)
+      assert.deepEqual((await store.statusListState('rev-2'))?.setIndexes, [5])
+      assert.deepEqual((await store.statusListState('rev-1'))?.setIndexes, [])
     })
 
     it('keeps nothing when signing fails', async () => {

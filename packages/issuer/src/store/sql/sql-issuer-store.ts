@@ -39,7 +39,7 @@ import type {
   VoidedApproval,
   WebhookRecord,
 } from '../issuer-store.js'
-import { pickStatusSlotAsync } from '../status-slots.js'
+import { nextListIds, pickStatusSlot } from '../status-slots.js'
 import { canonicalIdentity, ownedClosure, ownerChain, partyMembers, partyTop } from './parties.js'
 import {
   toAgent, toAlert, toApproval, toAudit, toCampaign, toCredential, toDelegation, toItem, toOffer, toPrincipal, toRequest, toRole, toStatusList, toSuppression, toWebhook,
@@ -319,14 +319,32 @@ export class SqlIssuerStore implements IssuerStore {
 
   // Inside the issuing write: a free slot by the rule of every backend (pickStatusSlot). The
   // unique keys on (list, index) stand behind it: a backend whose writers race retries on them.
+  // When the newest list is full, the next pair of lists begins, for the same issuer key and of
+  // the same size, in this write (audited as `status.list.add`): an issuer never stops issuing
+  // for want of status slots, and no index is ever used twice.
   async #allocateStatusIndex(tx: SqlSession): Promise<StatusAllocation> {
-    const list = await tx.get<{ id: string; size: number }>("SELECT id, size FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1")
+    const list = await tx.get<StatusListRow>("SELECT * FROM status_lists WHERE purpose = 'revocation' ORDER BY created_at DESC, id DESC LIMIT 1")
     if (!list) throw agentIdError('ERR_STORE', 'no status list to allocate from; was the issuer initialised?')
     const suspension = await tx.get<{ id: string }>("SELECT id FROM status_lists WHERE purpose = 'suspension' AND size = ? ORDER BY created_at DESC, id DESC LIMIT 1", [list.size])
-    return pickStatusSlotAsync(
-      { revocation: list, ...(suspension ? { suspensionListId: suspension.id } : {}) },
+    const slot = await this.#pickSlot(tx, list, suspension?.id)
+    if (slot) return slot
+    const ids = nextListIds((await tx.all<{ id: string }>('SELECT id FROM status_lists')).map((l) => l.id))
+    // Newest by creation time, as the lists in use are found: later than every list, whatever the clock says.
+    const createdAt = Math.max(this.#now(), ((await tx.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM status_lists'))?.at ?? 0) + 1)
+    for (const [id, purpose] of [[ids.revocation, 'revocation'], [ids.suspension, 'suspension']] as const) {
+      await tx.run('INSERT INTO status_lists (id, purpose, size, created_at, issuer) VALUES (?, ?, ?, ?, ?)', [id, purpose, list.size, createdAt, list.issuer])
+    }
+    await this.#appendAudit(tx, { actor: 'system', action: 'status.list.add', target: ids.revocation, details: { lists: [ids.revocation, ids.suspension], after: list.id, size: list.size } })
+    const fresh = await this.#pickSlot(tx, { id: ids.revocation, size: list.size }, ids.suspension)
+    if (!fresh) throw agentIdError('ERR_STORE', `no free status slot in the new list ${ids.revocation}`)
+    return fresh
+  }
+
+  #pickSlot(tx: SqlSession, list: { id: string; size: number }, suspension: string | undefined): Promise<StatusAllocation | undefined> {
+    return pickStatusSlot(
+      { revocation: list, ...(suspension !== undefined ? { suspensionListId: suspension } : {}) },
       async (index) => Boolean(await tx.get('SELECT 1 AS one FROM credentials WHERE status_list = ? AND status_index = ?', [list.id, index])
-        || (suspension && await tx.get('SELECT 1 AS one FROM credentials WHERE suspension_list = ? AND status_index = ?', [suspension.id, index]))),
+        || (suspension !== undefined && await tx.get('SELECT 1 AS one FROM credentials WHERE suspension_list = ? AND status_index = ?', [suspension, index]))),
       this.#randomIndex,
     )
   }
