@@ -4,6 +4,7 @@ import {
   BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
 } from './baseline.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftRatio, driftSpread, isDrift } from './drift-cusum.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -116,7 +117,6 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 // share of larger requests (a drift) stays above it.
 const SLOW_STEP = 0.015
 const FAST_STEP = 0.08
-const DRIFT_WINDOW_MASK = 0xffffff
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -295,7 +295,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, highBits: 0, strongBits: 0, aboveBits: 0, highSince: 0, jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -473,8 +473,7 @@ export class AnomalyDetector {
         if (f && seen.records !== undefined && seen.records > 0) {
           f.med = Math.max(f.med, Math.log(seen.records))
           f.fast = Math.max(f.fast, f.med)
-          f.highBits = 0
-          f.strongBits = 0
+          clearDrift(f)
         }
         break
       }
@@ -666,28 +665,25 @@ export class AnomalyDetector {
         }, undefined, severity)
       }
     }
-    // Drift: a lasting share of requests far above the family's level, while the level as a
-    // whole has not moved: a step change of the whole distribution
-    // (a bigger report from one day on) lifts the quick level too, and is learned instead.
-    const driftSens = this.#sens('volume-drift')
-    const threshold = Math.max(Math.log(3), 3 * dev) / Math.max(driftSens, 1e-9)
-    // A step of the whole distribution puts nearly every recent request above the level; a
-    // drifting share (or chance) leaves many below it.
+    // Drift: excess beyond the family's spread that keeps coming back, summed across days
+    // (drift-cusum.ts). A step of the whole distribution (the quick level moved with it) is the
+    // level's to learn: it clears the sum.
     f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
     const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14 || popcount(f.aboveBits & 0xff) >= 7
-    const high = !jump && !shifted && z > threshold ? 1 : 0
-    const strong = high && z > threshold + Math.log(2) ? 1 : 0
-    if (high && f.highBits === 0) f.highSince = at
-    f.highBits = ((f.highBits << 1) | high) & DRIFT_WINDOW_MASK
-    f.strongBits = ((f.strongBits << 1) | strong) & DRIFT_WINDOW_MASK
-    if (f.highBits === 0) f.highSince = 0
-    // Several requests moderately above the level, not a couple of exports far beyond it (those
-    // are a jump's business): five of the last 24 above, at most half of them far beyond.
-    const above = popcount(f.highBits)
-    if (mature && driftSens > 0 && f.n >= 24 && high && above >= 5 && popcount(f.strongBits) * 2 <= above && at - f.highSince >= 30 * MINUTE) {
-      report('volume-drift', fam, Math.min(1, 0.4 + z / 6), {
-        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), share: `${popcount(f.highBits)} of the last 24 far above it`,
-      }, undefined, z > Math.log(8) ? 'high' : 'medium')
+    const spread = driftSpread(dev)
+    let high = false
+    if (!jump) {
+      high = addToDrift(f, lr, f.med, spread, at) > 0
+      if (learning) clearDrift(f)
+    }
+    const driftSens = this.#sens('volume-drift')
+    if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
+      const ratio = driftRatio(f)
+      report('volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
+        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
+        share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
+        excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
+      }, undefined, ratio >= 8 ? 'high' : 'medium')
     }
     // Outliers barely move a running median: a jump is not learned, anything else moves the
     // levels one step towards it; a shift of the whole distribution is followed faster.

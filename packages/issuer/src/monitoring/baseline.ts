@@ -1,4 +1,5 @@
 import { parseIpAddress } from '@agentid/core'
+import type { DriftState } from './drift-cusum.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -13,7 +14,7 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats {
+export interface FamilyStats extends DriftState {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -25,18 +26,12 @@ export interface FamilyStats {
   med: number
   dev: number
   fast: number
-  /** The last 24 observations, one bit each: above the drift threshold. */
-  highBits: number
-  /** The same, for observations far beyond it. */
-  strongBits: number
   /** The last 16 observations, one bit each: above the level. */
   aboveBits: number
   /** The day its groups were last told of its use (not kept in the store). */
   notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
-  /** When the observations above the threshold still in `highBits` began. */
-  highSince: number
 }
 
 /** A source network (/24, /48) as an agent uses it. */
@@ -232,7 +227,8 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   if (!o) return undefined
   return {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
-    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), highBits: num(o.highBits) >>> 0, strongBits: num(o.strongBits) >>> 0, aboveBits: num(o.aboveBits) >>> 0, highSince: num(o.highSince), jumps: [],
+    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0,
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), jumps: [],
   }
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
