@@ -4,7 +4,7 @@ import {
   BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
 } from './baseline.js'
-import { addToDrift, clearDrift, DRIFT_CUSUM, driftRatio, driftSpread, isDrift } from './drift-cusum.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -666,14 +666,20 @@ export class AnomalyDetector {
       }
     }
     // Drift: excess beyond the family's spread that keeps coming back, summed across days
-    // (drift-cusum.ts). A step of the whole distribution (the quick level moved with it) is the
-    // level's to learn: it clears the sum.
+    // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
+    // that is higher: a step of the whole distribution lifts the quick level (the median of the
+    // last dozen requests) within a few requests, a share of larger requests barely does.
     f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
-    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14 || popcount(f.aboveBits & 0xff) >= 7
+    // Nearly all recent requests above the level, or the quick level well above it: the whole
+    // distribution moved (a share of larger requests leaves a third or more below).
+    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14
     const spread = driftSpread(dev)
     let high = false
     if (!jump) {
-      high = addToDrift(f, lr, f.med, spread, at) > 0
+      const excess = addToDrift(f, lr, Math.max(f.med, f.fast - 0.7 * spread), spread, at)
+      high = excess > 0
+      // A step: the level catches up with the quick one at once.
+      if (excess === STEP) f.med = Math.max(f.med, f.fast)
       if (learning) clearDrift(f)
     }
     const driftSens = this.#sens('volume-drift')
@@ -688,16 +694,18 @@ export class AnomalyDetector {
     // Outliers barely move a running median: a jump is not learned, anything else moves the
     // levels one step towards it; a shift of the whole distribution is followed faster.
     f.n++
-    // Requests far above the level are not learned either, unless the whole distribution moved:
-    // a drifting share must not carry the level along with it.
-    if (!jump && (!high || shifted)) {
+    // Requests beyond the spread are not learned either (a drifting share must not carry the
+    // level along with it); a step is learned from the requests within it, and at once when the
+    // drift test finds one.
+    if (!jump && !high) {
       const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0
-      // The spread is learned from ordinary requests only, each counting at most twice the
-      // spread, and slowly once known: a drifting share just under the threshold must not widen
-      // the band it is measured against.
-      if (!high) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 2 * dev) - f.dev)
     }
+    // The spread is learned from every request but jumps, each counting at most three spreads,
+    // slowly once known, and not while a run of larger requests is under way: a drifting share
+    // must not widen the band it is measured against, and leaving out the ordinary tail would
+    // narrow it.
+    if (!jump && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
     f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
     if (f.n < 8) {
       // The first few set the level directly.

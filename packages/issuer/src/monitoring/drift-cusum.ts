@@ -35,7 +35,7 @@ export interface DriftState {
 /** The test's constants: principles, not fitted to a workload (see docs/monitoring.md). */
 export const DRIFT_CUSUM = {
   /** Within this many spreads of the level (and within twice it) a request is ordinary. */
-  margin: 2,
+  margin: 1.5,
   floor: Math.log(2),
   /** One request adds at most this many spreads: no outlier is a drift alone. */
   cap: 2.5,
@@ -56,10 +56,14 @@ export function driftSpread(dev: number): number {
   return Math.max(1.25 * dev, 0.2)
 }
 
+/** What {@link addToDrift} returns when the run turned out to be a step of the whole distribution (the run is cleared). */
+export const STEP = -1
+
 /**
  * Adds one request (natural log of its records, `lr`) against the family's level and spread, at
- * `at`. Returns the request's excess in spreads (0 for an ordinary request). The caller clears
- * the state ({@link clearDrift}) when the whole distribution moved.
+ * `at`. Returns the request's excess in spreads (0 for an ordinary request), or {@link STEP}
+ * when nearly every request of the run sits above the level it began at: the caller then lets
+ * the level catch up.
  */
 export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number): number {
   if (s.cusumHits > 0) {
@@ -67,7 +71,7 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
     if (lr > s.cusumLevel) s.cusumAbove++
     if (isStep(s)) {
       clearDrift(s)
-      return 0
+      return STEP
     }
   }
   const excess = (lr - level - Math.max(DRIFT_CUSUM.margin * spread, DRIFT_CUSUM.floor)) / spread
