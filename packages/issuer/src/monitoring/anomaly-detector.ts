@@ -286,7 +286,12 @@ export class AnomalyDetector {
     for (const g of groups) decayHours(g, day)
 
     this.#rate(b, at, reporter, mature, report)
-    if (!allowed) this.#denials(b, event, at, reporter, fam ?? '', report)
+    if (!allowed) {
+      // A refusal on a family it or its peers use is a request out of step with what it holds
+      // (a stale role, a write it should not try); one on a family foreign to them is a reach.
+      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0)
+      this.#denials(b, event, at, reporter, fam ?? '', familiar, report)
+    }
 
     // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
     // severely when the agent holds no entitlement to it at all.
@@ -567,9 +572,9 @@ export class AnomalyDetector {
     return Math.max(5 * b.peak, b.peak + 20)
   }
 
-  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, report: Reporter): void {
+  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, familiar: boolean, report: Reporter): void {
     const code = event.code ?? ''
-    b.denials.push({ at, reporter, family: fam, action: event.action ?? '', code })
+    b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
     // Ten minutes kept for probing; the burst counts only its own window.
     while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
     if (b.denials.length > 64) b.denials.shift()
@@ -590,13 +595,14 @@ export class AnomalyDetector {
     const sensProbe = this.#sens('probing')
     if (sensProbe > 0 && AUTHORIZATION_CODES.has(code)) {
       const refused = b.denials.filter((d) => AUTHORIZATION_CODES.has(d.code))
-      const families = new Set(refused.map((d) => d.family)).size
+      // Probing reaches across families foreign to it and its peers, or across actions.
+      const families = new Set(refused.filter((d) => !d.familiar).map((d) => d.family)).size
       const actions = new Set(refused.map((d) => d.action)).size
       if (refused.length >= Math.max(3, Math.round(8 / sensProbe)) && (families >= 3 || actions >= 3)) {
         const byReporter = new Map<string, number>()
         for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
         const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
-        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families and ${actions} actions in 10 minutes`, families, actions }, own)
+        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
       }
     }
   }

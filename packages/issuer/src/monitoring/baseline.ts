@@ -66,7 +66,8 @@ export interface AgentBaseline {
   /** Busiest minute, decayed: what a backlog drained at full speed looks like for this agent. */
   peak: number
   rateMinutes: number
-  denials: Array<{ at: number; reporter: string; family: string; action: string; code: string }>
+  /** Recent refusals; `familiar`: on a family the agent or its peers use. */
+  denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; action: string; code: string }>
   /** Recently unexplained reaches (families, segments), for lateral movement. */
   reaches: Array<{ at: number; what: string }>
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
