@@ -121,7 +121,7 @@ const FAST_STEP = 0.08
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
  * reports what falls outside it, ranked by evidence. Baselines keep learning: a family, a segment
- * or a network used on three days is learned; activity by hour of the day and of the week decays
+ * or a network used on three days is learned; activity by hour of the day decays
  * 5% a day; record levels are running medians per family of resources, which outliers barely move.
  * Context is evidence: a recently granted entitlement or a peer's use explains a first use, a
  * family the agent holds no entitlement to aggravates it; a suspended or retired agent in use is
@@ -401,8 +401,6 @@ export class AnomalyDetector {
       // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
       const weight = offHours ? 0.02 : 1
       b.hod[hour]! += weight
-      // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
-      b.how[((day + 4) % 7) * 24 + hour]! += weight
       b.hodTotal += weight
       if (team && ownShare >= 0.003) {
         team.hod[hour]! += weight
