@@ -18,7 +18,9 @@
 //   scope (a bigger report from one day on), single refusals now and then;
 // - in the evaluated week: a new family granted to a whole segment and adopted over days, one
 //   region's office moving to a new network, one region's holiday followed by a catch-up day;
-//   a few agents are suspended or retired and stop.
+//   a few agents are suspended or retired and stop;
+// - organic growth: about half the agents read a few percent more records a week (the business
+//   grows, a table fills), continuously over the fortnight.
 // Attacks (evaluated week, on distinct agents): slow exfiltration (records creeping up 20% every
 // two hours towards 20x, riding on the victim's own activity), a suspended agent in use, a retired
 // agent in use, lateral movement into other segments, an HR grab by a noisy agent, a bulk read
@@ -129,6 +131,10 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
   }
   const stoppedAt = new Map(statusChanges.map((s) => [s.agent, s.at]))
 
+  // Growth per agent from its own stream: adding it leaves every other draw as it was.
+  const growthRand = stream(seed, 'growth')
+  for (const a of fleet) a.growthPerWeek = growthRand() < 0.5 ? 0.01 + growthRand() * 0.07 : 0
+
   const grants = []
   const events = []
   for (const a of fleet) {
@@ -148,6 +154,7 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
       if (adopts && at >= adoptFrom && rand() < 0.25) family = NEW_FAMILY.family
       let level = a.levels[family] ?? 40
       if (a.stepDay !== undefined && at >= start + a.stepDay * DAY && family === a.families[0]) level *= 2.5
+      if (a.growthPerWeek > 0) level *= (1 + a.growthPerWeek) ** ((at - start) / (7 * DAY))
       const export_ = rand() < 0.002 ? 8 : 1
       const refused = rand() < (a.noisy ? 0.04 : 0.006)
       const base = {

@@ -157,6 +157,28 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it("a batch's alerts come back strongest first: ids follow the events, the answer ranks by score", async () => {
+    const s = await setUp()
+    try {
+      s.clock.now += MINUTE
+      // A new network (low, weak) first, then a family nobody explains (high, strong).
+      const answer = await s.t.call(s.reporter, 'POST', '/events', { events: [
+        { at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'db:customers/9', action: 'read', ip: '172.16.9.9', records: 100 },
+        { at: s.clock.now + 1000, agent: s.agent, decision: 'allow', resource: 'payroll:runs/1', action: 'read', ip: '10.1.2.3', records: 100 },
+      ] })
+      const ids = answer.body.alerts as number[]
+      const byId = new Map((await s.alerts()).map((a) => [a.id, a]))
+      const ranked = ids.map((id) => byId.get(id)!)
+      assert.ok(ranked.some((a) => a.kind === 'anomaly.new-resource'), JSON.stringify(ranked))
+      const scores = ranked.map((a) => Number(a.details.score))
+      assert.deepEqual(scores, [...scores].sort((x, y) => y - x), 'strongest first')
+      assert.equal(ranked.at(-1)!.kind, 'anomaly.new-network', 'the weakest last')
+      assert.equal(byId.get(Math.min(...ids))!.kind, 'anomaly.new-network', 'written in event order: the network first')
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('what monitoring learned survives a restart: the agent is judged at once, not learned again', async () => {
     const s = await setUp()
     try {

@@ -309,6 +309,18 @@ export function Alerts() {
   const [state, reload] = useLoad(() => get(`/alerts${query({ severity, limit: PAGE, offset })}`), [severity, offset])
   useLive(['alerts', 'agents'], reload)
   const acknowledge = (a) => setConfirm({ title: `Acknowledge alert ${a.id}?`, message: `${a.kind} (${a.severity})`, action: 'Acknowledge', comment: 'optional', run: (note) => post(`/alerts/${a.id}/acknowledge`, note ? { note } : {}) })
+  // A verdict on an anomaly goes through the same path as the API and the CLI (`POST
+  // /alerts/{id}/feedback`): benign teaches monitoring what the alert was about. Giving one is
+  // seeing the alert, so it is acknowledged too.
+  const verdict = (a, v) => setConfirm({
+    title: v === 'benign' ? `Alert ${a.id} is benign?` : `Alert ${a.id} is a real incident?`,
+    message: v === 'benign' ? `Monitoring learns what this ${a.kind} was about (the family, network, hour or level) and stops alerting on it. Once per alert; audited.` : `Recorded as confirmed (once per alert; audited).`,
+    action: v === 'benign' ? 'Benign: teach monitoring' : 'Confirmed', comment: 'optional',
+    run: async (note) => {
+      await post(`/alerts/${a.id}/feedback`, { verdict: v, ...(note ? { note } : {}) })
+      if (!a.acknowledged) await post(`/alerts/${a.id}/acknowledge`, note ? { note } : {})
+    },
+  })
   const suspend = (a) => setConfirm({ title: 'Suspend this agent?', message: `Every active credential of ${a.subject} is suspended at once; verifiers refuse them.`, action: 'Suspend', danger: true, run: () => post(`/agents/${encodeURIComponent(a.subject)}/suspend`) })
   return (
     <section aria-labelledby="page-title">
@@ -331,6 +343,7 @@ export function Alerts() {
           <details><summary>Evidence</summary><pre>{JSON.stringify(a.details, null, 2)}</pre></details>
           <footer>
             {a.acknowledged ? <span>Acknowledged by {a.acknowledged.by} <When at={a.acknowledged.at} /></span> : responder && <button type="button" class="secondary" onClick={() => acknowledge(a)}>Acknowledge</button>}{' '}
+            {responder && a.kind.startsWith('anomaly.') && <><button type="button" class="secondary" onClick={() => verdict(a, 'benign')}>Benign: teach monitoring</button>{' '}<button type="button" class="secondary" onClick={() => verdict(a, 'confirmed')}>Confirmed</button>{' '}</>}
             {responder && a.subject?.startsWith('did:key:') && <button type="button" class="danger" onClick={() => suspend(a)}>Suspend agent</button>}
           </footer>
         </article>

@@ -14,8 +14,9 @@ describe('anomaly detection over a realistic fortnight (issue 21)', function () 
     const r = evaluateSeed(AnomalyDetector, { seed: 2, scale: 0.25 }) as EvalResult
     const unmet = unmetTargets(r).filter((t: string) => !t.startsWith('slow drift'))
     assert.deepEqual(unmet, [], JSON.stringify({ misses: r.misses, falsePositives: r.falsePositives }))
-    // Not yet the issue's 24 h (see docs/monitoring.md): a slow exfiltration on a sparse agent is
-    // told from its noise only once it has grown about four times, often on the next working day.
+    // At a quarter of the activity a victim reads the drained family four times less often, so
+    // the drift adds up more slowly than at full size (under 24 h on nine of ten seeds, see
+    // docs/monitoring.md); here it must still come within two days.
     assert.ok(r.slowDriftHours < 48, `slow drift median ${r.slowDriftHours} h`)
   })
 })

@@ -4,6 +4,7 @@ import {
   BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
 } from './baseline.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -116,12 +117,11 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 // share of larger requests (a drift) stays above it.
 const SLOW_STEP = 0.015
 const FAST_STEP = 0.08
-const DRIFT_WINDOW_MASK = 0xffffff
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
  * reports what falls outside it, ranked by evidence. Baselines keep learning: a family, a segment
- * or a network used on three days is learned; activity by hour of the day and of the week decays
+ * or a network used on three days is learned; activity by hour of the day decays
  * 5% a day; record levels are running medians per family of resources, which outliers barely move.
  * Context is evidence: a recently granted entitlement or a peer's use explains a first use, a
  * family the agent holds no entitlement to aggravates it; a suspended or retired agent in use is
@@ -286,7 +286,12 @@ export class AnomalyDetector {
     for (const g of groups) decayHours(g, day)
 
     this.#rate(b, at, reporter, mature, report)
-    if (!allowed) this.#denials(b, event, at, reporter, fam ?? '', report)
+    if (!allowed) {
+      // A refusal on a family it or its peers use is a request out of step with what it holds
+      // (a stale role, a write it should not try); one on a family foreign to them is a reach.
+      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0)
+      this.#denials(b, event, at, reporter, fam ?? '', familiar, report)
+    }
 
     // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
     // severely when the agent holds no entitlement to it at all.
@@ -295,7 +300,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, highBits: 0, strongBits: 0, aboveBits: 0, highSince: 0, jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -396,8 +401,6 @@ export class AnomalyDetector {
       // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
       const weight = offHours ? 0.02 : 1
       b.hod[hour]! += weight
-      // 1 January 1970 was a Thursday (day 4 of a week starting on Sunday).
-      b.how[((day + 4) % 7) * 24 + hour]! += weight
       b.hodTotal += weight
       if (team && ownShare >= 0.003) {
         team.hod[hour]! += weight
@@ -473,8 +476,7 @@ export class AnomalyDetector {
         if (f && seen.records !== undefined && seen.records > 0) {
           f.med = Math.max(f.med, Math.log(seen.records))
           f.fast = Math.max(f.fast, f.med)
-          f.highBits = 0
-          f.strongBits = 0
+          clearDrift(f)
         }
         break
       }
@@ -568,9 +570,9 @@ export class AnomalyDetector {
     return Math.max(5 * b.peak, b.peak + 20)
   }
 
-  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, report: Reporter): void {
+  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, familiar: boolean, report: Reporter): void {
     const code = event.code ?? ''
-    b.denials.push({ at, reporter, family: fam, action: event.action ?? '', code })
+    b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
     // Ten minutes kept for probing; the burst counts only its own window.
     while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
     if (b.denials.length > 64) b.denials.shift()
@@ -591,13 +593,14 @@ export class AnomalyDetector {
     const sensProbe = this.#sens('probing')
     if (sensProbe > 0 && AUTHORIZATION_CODES.has(code)) {
       const refused = b.denials.filter((d) => AUTHORIZATION_CODES.has(d.code))
-      const families = new Set(refused.map((d) => d.family)).size
+      // Probing reaches across families foreign to it and its peers, or across actions.
+      const families = new Set(refused.filter((d) => !d.familiar).map((d) => d.family)).size
       const actions = new Set(refused.map((d) => d.action)).size
       if (refused.length >= Math.max(3, Math.round(8 / sensProbe)) && (families >= 3 || actions >= 3)) {
         const byReporter = new Map<string, number>()
         for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
         const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
-        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families and ${actions} actions in 10 minutes`, families, actions }, own)
+        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
       }
     }
   }
@@ -666,42 +669,47 @@ export class AnomalyDetector {
         }, undefined, severity)
       }
     }
-    // Drift: a lasting share of requests far above the family's level, while the level as a
-    // whole has not moved: a step change of the whole distribution
-    // (a bigger report from one day on) lifts the quick level too, and is learned instead.
-    const driftSens = this.#sens('volume-drift')
-    const threshold = Math.max(Math.log(3), 3 * dev) / Math.max(driftSens, 1e-9)
-    // A step of the whole distribution puts nearly every recent request above the level; a
-    // drifting share (or chance) leaves many below it.
+    // Drift: excess beyond the family's spread that keeps coming back, summed across days
+    // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
+    // that is higher: a step of the whole distribution lifts the quick level (the median of the
+    // last dozen requests) within a few requests, a share of larger requests barely does.
     f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
-    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14 || popcount(f.aboveBits & 0xff) >= 7
-    const high = !jump && !shifted && z > threshold ? 1 : 0
-    const strong = high && z > threshold + Math.log(2) ? 1 : 0
-    if (high && f.highBits === 0) f.highSince = at
-    f.highBits = ((f.highBits << 1) | high) & DRIFT_WINDOW_MASK
-    f.strongBits = ((f.strongBits << 1) | strong) & DRIFT_WINDOW_MASK
-    if (f.highBits === 0) f.highSince = 0
-    // Several requests moderately above the level, not a couple of exports far beyond it (those
-    // are a jump's business): five of the last 24 above, at most half of them far beyond.
-    const above = popcount(f.highBits)
-    if (mature && driftSens > 0 && f.n >= 24 && high && above >= 5 && popcount(f.strongBits) * 2 <= above && at - f.highSince >= 30 * MINUTE) {
-      report('volume-drift', fam, Math.min(1, 0.4 + z / 6), {
-        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), share: `${popcount(f.highBits)} of the last 24 far above it`,
-      }, undefined, z > Math.log(8) ? 'high' : 'medium')
+    // Nearly all recent requests above the level, or the quick level well above it: the whole
+    // distribution moved (a share of larger requests leaves a third or more below).
+    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14
+    const spread = driftSpread(dev)
+    let high = false
+    if (!jump) {
+      const excess = addToDrift(f, lr, Math.max(f.med, f.fast - 0.7 * spread), spread, at)
+      high = excess > 0
+      // A step: the level catches up with the quick one at once.
+      if (excess === STEP) f.med = Math.max(f.med, f.fast)
+      if (learning) clearDrift(f)
+    }
+    const driftSens = this.#sens('volume-drift')
+    if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
+      const ratio = driftRatio(f)
+      report('volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
+        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
+        share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
+        excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
+      }, undefined, ratio >= 8 ? 'high' : 'medium')
     }
     // Outliers barely move a running median: a jump is not learned, anything else moves the
     // levels one step towards it; a shift of the whole distribution is followed faster.
     f.n++
-    // Requests far above the level are not learned either, unless the whole distribution moved:
-    // a drifting share must not carry the level along with it.
-    if (!jump && (!high || shifted)) {
+    // Requests beyond the spread are not learned either (a drifting share must not carry the
+    // level along with it); a step is learned from the requests within it, and at once when the
+    // drift test finds one.
+    if (!jump && !high) {
       const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0
-      // The spread is learned from ordinary requests only, each counting at most twice the
-      // spread, and slowly once known: a drifting share just under the threshold must not widen
-      // the band it is measured against.
-      if (!high) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 2 * dev) - f.dev)
     }
+    // The spread is learned from every request but jumps, each counting at most three spreads,
+    // slowly once known, and not while a run of larger requests is under way: a drifting share
+    // must not widen the band it is measured against, and leaving out the ordinary tail would
+    // narrow it.
+    if (!jump && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
     f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
     if (f.n < 8) {
       // The first few set the level directly.

@@ -1,4 +1,5 @@
 import { parseIpAddress } from '@agentid/core'
+import type { DriftState } from './drift-cusum.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -13,7 +14,7 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats {
+export interface FamilyStats extends DriftState {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -25,18 +26,12 @@ export interface FamilyStats {
   med: number
   dev: number
   fast: number
-  /** The last 24 observations, one bit each: above the drift threshold. */
-  highBits: number
-  /** The same, for observations far beyond it. */
-  strongBits: number
   /** The last 16 observations, one bit each: above the level. */
   aboveBits: number
   /** The day its groups were last told of its use (not kept in the store). */
   notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
-  /** When the observations above the threshold still in `highBits` began. */
-  highSince: number
 }
 
 /** A source network (/24, /48) as an agent uses it. */
@@ -50,7 +45,19 @@ export interface NetworkStats {
   last: number
 }
 
-export interface AgentBaseline {
+/**
+ * Activity by hour of the day (UTC), decayed daily: an agent's, and its team's. (An hour-of-week
+ * profile was learned too, but no check earned it: weekend work now and then is ordinary, and
+ * the hour of the day with three hours either side already carries the habit.)
+ */
+export interface HourProfile {
+  hod: Float64Array
+  hodTotal: number
+  /** The day (days since 1970, UTC) the profile was last decayed to. */
+  hodDay: number
+}
+
+export interface AgentBaseline extends HourProfile {
   events: number
   /** Issuer's clock: first and last receipt. */
   firstReceived: number
@@ -60,18 +67,14 @@ export interface AgentBaseline {
   families: Map<string, FamilyStats>
   segments: Map<string, NetworkStats>
   networks: Map<string, NetworkStats>
-  /** Activity by hour of the day and by hour of the week (UTC), decayed daily. */
-  hod: Float64Array
-  how: Float64Array
-  hodTotal: number
-  hodDay: number
   minute: number
   minuteCount: number
   minuteByReporter: Map<string, number>
   /** Busiest minute, decayed: what a backlog drained at full speed looks like for this agent. */
   peak: number
   rateMinutes: number
-  denials: Array<{ at: number; reporter: string; family: string; action: string; code: string }>
+  /** Recent refusals; `familiar`: on a family the agent or its peers use. */
+  denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; action: string; code: string }>
   /** Recently unexplained reaches (families, segments), for lateral movement. */
   reaches: Array<{ at: number; what: string }>
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
@@ -90,14 +93,11 @@ export interface AgentBaseline {
 }
 
 /** What a peer group (team, segment, role) uses: the evidence that makes one member's first use ordinary. */
-export interface GroupBaseline {
+export interface GroupBaseline extends HourProfile {
   families: Map<string, Usage>
   networks: Map<string, Usage>
   segments: Map<string, Usage>
   actions: Map<string, Usage>
-  hod: Float64Array
-  hodTotal: number
-  hodDay: number
 }
 
 /** Who in a group used something, and when each first did. */
@@ -110,24 +110,27 @@ export interface Usage {
 export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline {
   return {
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
-    hod: new Float64Array(24), how: new Float64Array(168), hodTotal: 0, hodDay: Math.floor(at / DAY_MS),
+    ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(),
   }
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), hod: new Float64Array(24), hodTotal: 0, hodDay: Math.floor(at / DAY_MS) }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), ...newHours(at) }
+}
+
+function newHours(at: number): HourProfile {
+  return { hod: new Float64Array(24), hodTotal: 0, hodDay: Math.floor(at / DAY_MS) }
 }
 
 /** Activity profiles lose 5% a day: a habit dropped fades in a few weeks, a new one is learned in days. */
 export const HOURS_DECAY_PER_DAY = 0.95
 
-export function decayHours(target: { hod: Float64Array; how?: Float64Array; hodTotal: number; hodDay: number }, day: number): void {
+export function decayHours(target: HourProfile, day: number): void {
   if (day <= target.hodDay) return
   const factor = HOURS_DECAY_PER_DAY ** Math.min(day - target.hodDay, 365)
   for (let i = 0; i < 24; i++) target.hod[i]! *= factor
-  if (target.how) for (let i = 0; i < 168; i++) target.how[i]! *= factor
   target.hodTotal *= factor
   target.hodDay = day
 }
@@ -200,12 +203,23 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families], segments: [...b.segments], networks: [...b.networks],
-    hod: [...b.hod], how: [...b.how], hodTotal: b.hodTotal, hodDay: b.hodDay, peak: b.peak, rateMinutes: b.rateMinutes,
+    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes,
   })
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
-  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], hod: [...g.hod], hodTotal: g.hodTotal, hodDay: g.hodDay })
+  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], ...snapshotHours(g) })
+}
+
+function snapshotHours(p: HourProfile): { hod: number[]; hodTotal: number; hodDay: number } {
+  return { hod: [...p.hod], hodTotal: p.hodTotal, hodDay: p.hodDay }
+}
+
+// A stored profile read back (rows written with an hour-of-week profile still read: it is ignored).
+function restoreHours(target: HourProfile, o: Record<string, unknown>): void {
+  target.hod = floats(o.hod, 24)
+  target.hodTotal = num(o.hodTotal)
+  target.hodDay = num(o.hodDay)
 }
 
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
@@ -232,7 +246,8 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   if (!o) return undefined
   return {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
-    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), highBits: num(o.highBits) >>> 0, strongBits: num(o.strongBits) >>> 0, aboveBits: num(o.aboveBits) >>> 0, highSince: num(o.highSince), jumps: [],
+    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0,
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), jumps: [],
   }
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
@@ -262,10 +277,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.families = entries(o.families, BASELINE_CAPS.families, parseFamily)
   b.segments = entries(o.segments, BASELINE_CAPS.segments, parseNetwork)
   b.networks = entries(o.networks, BASELINE_CAPS.networks, parseNetwork)
-  b.hod = floats(o.hod, 24)
-  b.how = floats(o.how, 168)
-  b.hodTotal = num(o.hodTotal)
-  b.hodDay = num(o.hodDay)
+  restoreHours(b, o)
   b.peak = num(o.peak)
   b.rateMinutes = num(o.rateMinutes)
   return b
@@ -280,8 +292,6 @@ export function restoreGroup(json: string): GroupBaseline | undefined {
   g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parseUsage)
   g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parseUsage)
   g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parseUsage)
-  g.hod = floats(o.hod, 24)
-  g.hodTotal = num(o.hodTotal)
-  g.hodDay = num(o.hodDay)
+  restoreHours(g, o)
   return g
 }

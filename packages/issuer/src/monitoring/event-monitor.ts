@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { agentIdError } from '@agentid/core'
 import type { Issuer } from '../issuer.js'
 import type { AgentRecord, AlertRecord, CredentialRecord, SuppressionRecord } from '../store/issuer-store.js'
-import { ANOMALY_KINDS, AnomalyDetector, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
+import { ANOMALY_KINDS, AnomalyDetector, SEVERITY_LEVELS, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
 import { family } from './baseline.js'
 import { Corroboration, type ContainmentLevel, type CorroborationOptions } from './corroboration.js'
 import { CONTROLS_SETTING, parseControls, parseFeedback, parseSuppression } from './monitor-controls.js'
@@ -354,7 +354,9 @@ export class EventMonitor {
       this.#announce(alert)
     }
     for (const agent of suspend.keys()) await this.#contain(agent, level!, now)
-    return result(alerts)
+    // Written in the order of their events (ids follow time); returned ranked by the weight of
+    // the evidence, then severity, so that the reporter's answer leads with the strongest.
+    return result(alerts.sort((x, y) => scoreOf(y) - scoreOf(x) || SEVERITY_LEVELS.indexOf(y.severity) - SEVERITY_LEVELS.indexOf(x.severity)))
   }
 
   // Suspends the agent, naming the reporters and alerts behind it; the evidence is then spent.
@@ -369,6 +371,12 @@ export class EventMonitor {
       this.#log(`agentid serve: could not suspend ${agent} after corroborated alerts: ${(error as Error).message}`)
     }
   }
+}
+
+// An alert's score (anomalies carry one in their details; others rank after them).
+function scoreOf(alert: AlertRecord): number {
+  const score = alert.details.score
+  return typeof score === 'number' ? score : -1
 }
 
 // The policy's `autoSuspend`, read defensively: anything but the two levels means never.

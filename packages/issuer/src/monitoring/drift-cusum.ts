@@ -1,0 +1,118 @@
+/**
+ * Slow drift in the records an agent reads from one family: a one-sided CUSUM (Page's cumulative
+ * sum) of how far requests go beyond the family's ordinary spread, kept across days.
+ *
+ * Why this shape. Data drained slowly rides on an agent's own traffic: some requests grow while
+ * the ordinary ones stay where they were, so the median barely moves and no single request is far
+ * out. What gives it away is excess that keeps coming back. Each request adds how far it goes
+ * beyond `margin` spreads (at least twice the level), capped, so one export or one odd request adds
+ * little; each ordinary request takes a little off, so scattered noise never adds up. The sum is
+ * not reset at night or between days: an assistant reading a family a dozen times a day adds up
+ * evidence over its working days, from few readings. A step of the whole distribution (a bigger
+ * report from one day on) puts nearly every request above the level the run began at (a share of
+ * larger requests leaves the ordinary ones on both sides of it): that change is the baseline's to
+ * learn, so the sum is cleared, and never alarms.
+ *
+ * Plain numbers kept in the family's baseline (and in the store), no allocation per request.
+ */
+
+/** What the test keeps per (agent, family); part of {@link FamilyStats}. */
+export interface DriftState {
+  /** The cumulative excess, in spreads (0 when nothing accumulates). */
+  cusum: number
+  /** When the first request of the current run added to it (0: no run). */
+  cusumSince: number
+  /** Requests that added to the current run. */
+  cusumHits: number
+  /** The level when the current run began, and the sum over its requests of natural log of records over the level. */
+  cusumLevel: number
+  cusumLog: number
+  /** Requests since the run began, and those above the level it began at: nearly all of them is a step, not a share. */
+  cusumReads: number
+  cusumAbove: number
+}
+
+/** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring.md): one request never a drift, four over an hour may be. */
+export const DRIFT_CUSUM = {
+  /** Within this many spreads of the level (and within twice it) a request is ordinary. */
+  margin: 1.5,
+  floor: Math.log(2),
+  /** One request adds at most this many spreads: no outlier is a drift alone. */
+  cap: 2.5,
+  /** Each ordinary request takes this off. */
+  slack: 0.25,
+  /** Cumulative excess that makes a drift, at sensitivity 1. */
+  threshold: 8,
+  /** Requests, and time, the evidence must span: several requests, not a burst of one minute. */
+  minHits: 4,
+  minSpanMs: 3_600_000,
+  /** Share of the run's requests above the level it began at that makes it a step (from `stepReads` requests on). */
+  stepShare: 0.85,
+  stepReads: 8,
+} as const
+
+/** The spread used: a family whose records barely vary must not turn every small change into evidence. */
+export function driftSpread(dev: number): number {
+  return Math.max(1.25 * dev, 0.2)
+}
+
+/** What {@link addToDrift} returns when the run turned out to be a step of the whole distribution (the run is cleared). */
+export const STEP = -1
+
+/**
+ * Adds one request (natural log of its records, `lr`) against the family's level and spread, at
+ * `at`. Returns the request's excess in spreads (0 for an ordinary request), or {@link STEP}
+ * when nearly every request of the run sits above the level it began at: the caller then lets
+ * the level catch up.
+ */
+export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number): number {
+  if (s.cusumHits > 0) {
+    s.cusumReads++
+    if (lr > s.cusumLevel) s.cusumAbove++
+    if (isStep(s)) {
+      clearDrift(s)
+      return STEP
+    }
+  }
+  const excess = (lr - level - Math.max(DRIFT_CUSUM.margin * spread, DRIFT_CUSUM.floor)) / spread
+  if (excess > 0) {
+    if (s.cusumHits === 0) {
+      s.cusumSince = at
+      s.cusumLevel = level
+      s.cusumReads = 1
+      s.cusumAbove = 1
+    }
+    s.cusum += Math.min(excess, DRIFT_CUSUM.cap)
+    s.cusumHits++
+    s.cusumLog += lr - level
+    return excess
+  }
+  s.cusum = Math.max(0, s.cusum - DRIFT_CUSUM.slack)
+  if (s.cusum === 0) clearDrift(s)
+  return 0
+}
+
+// Nearly every request of the run above the level it began at: the whole distribution moved.
+function isStep(s: DriftState): boolean {
+  return s.cusumReads >= DRIFT_CUSUM.stepReads && s.cusumAbove >= DRIFT_CUSUM.stepShare * s.cusumReads
+}
+
+/** The typical size of the current run's requests, as a multiple of the level (geometric mean). */
+export function driftRatio(s: DriftState): number {
+  return s.cusumHits > 0 ? Math.exp(s.cusumLog / s.cusumHits) : 1
+}
+
+/** Whether the evidence makes a drift at sensitivity `sens` (2: half the threshold). */
+export function isDrift(s: DriftState, at: number, sens: number): boolean {
+  return sens > 0 && s.cusum >= DRIFT_CUSUM.threshold / sens && s.cusumHits >= DRIFT_CUSUM.minHits && at - s.cusumSince >= DRIFT_CUSUM.minSpanMs && s.cusumAbove < DRIFT_CUSUM.stepShare * s.cusumReads
+}
+
+export function clearDrift(s: DriftState): void {
+  s.cusum = 0
+  s.cusumSince = 0
+  s.cusumHits = 0
+  s.cusumLevel = 0
+  s.cusumLog = 0
+  s.cusumReads = 0
+  s.cusumAbove = 0
+}

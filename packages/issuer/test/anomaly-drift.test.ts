@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { addToDrift, clearDrift, DRIFT_CUSUM, isDrift, STEP, type DriftState } from '../src/monitoring/drift-cusum.js'
+
+// Simulated time and seeded noise only: nothing here waits or reads the wall clock.
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const t0 = Date.UTC(2026, 10, 2, 0)
+
+// Deterministic noise: log-normal records around `level`, spread 0.4 in natural log.
+function noise(seed: number): () => number {
+  let a = seed >>> 0
+  const u = () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), a | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u()) * 0.4
+}
+
+const fresh = (): DriftState => ({ cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0 })
+
+describe('slow drift: the CUSUM of excess records (drift-cusum.ts)', () => {
+  const level = Math.log(100)
+  const spread = 0.5
+
+  it('one outlier, however large, adds at most the cap and is no drift', () => {
+    const s = fresh()
+    assert.equal(addToDrift(s, Math.log(100_000), level, spread, t0) > 0, true)
+    assert.equal(s.cusum, DRIFT_CUSUM.cap)
+    assert.equal(isDrift(s, t0 + DAY, 1), false)
+  })
+
+  it('ordinary requests take the sum back to nothing', () => {
+    const s = fresh()
+    addToDrift(s, Math.log(600), level, spread, t0)
+    for (let i = 1; i <= 20; i++) addToDrift(s, level, level, spread, t0 + i * 60_000)
+    assert.deepEqual(s, fresh())
+  })
+
+  it('adds up a share of larger requests across days, a few a day, and says drift', () => {
+    const s = fresh()
+    let fired: number | undefined
+    // Four requests a day at the level and two at eight times it, over three days.
+    for (let day = 0; day < 3 && fired === undefined; day++) {
+      for (let i = 0; i < 6; i++) {
+        const at = t0 + day * DAY + (9 + i) * HOUR
+        addToDrift(s, i % 3 === 2 ? Math.log(800) : level, level, spread, at)
+        if (isDrift(s, at, 1)) { fired = at; break }
+      }
+    }
+    assert.ok(fired !== undefined && fired > t0 + DAY, `evidence from more than one day: ${fired}`)
+  })
+
+  it('a run where nearly every request sits above its starting level is a step, not a drift', () => {
+    const s = fresh()
+    const results = [...Array(12).keys()].map((i) => addToDrift(s, level + (i % 2 ? 1.2 : 0.6), level, spread, t0 + i * HOUR))
+    assert.ok(results.includes(STEP), results.join())
+    assert.equal(isDrift(s, t0 + 12 * HOUR, 1), false)
+  })
+
+  it('clearDrift forgets the run; sensitivity halves the threshold; 0 turns it off', () => {
+    const s = fresh()
+    for (let i = 0; i < 3; i++) { addToDrift(s, Math.log(800), level, spread, t0 + i * HOUR); addToDrift(s, level - 0.5, level, spread, t0 + i * HOUR + 1) }
+    assert.equal(isDrift(s, t0 + 3 * HOUR, 1), false)
+    addToDrift(s, Math.log(800), level, spread, t0 + 3 * HOUR)
+    assert.equal(isDrift(s, t0 + 3 * HOUR, 2), true)
+    assert.equal(isDrift(s, t0 + 3 * HOUR, 0), false)
+    clearDrift(s)
+    assert.deepEqual(s, fresh())
+  })
+})
+
+describe('slow drift in the detector: fires on a creep, not on a step the baseline learns, not on an outlier', () => {
+  const agent = 'did:key:z6MkDrift'
+  // A service reading one family every 20 minutes for four days (its baseline), then `after`.
+  function run(after: (i: number, at: number, usual: () => number) => number | undefined, seed = 7): Anomaly[] {
+    const d = new AnomalyDetector()
+    const rand = noise(seed)
+    const found: Anomaly[] = []
+    let i = 0
+    for (let at = t0; at < t0 + 10 * DAY; at += 20 * 60_000, i++) {
+      const usual = () => Math.max(1, Math.round(200 * Math.exp(rand())))
+      const records = at < t0 + 4 * DAY ? usual() : after(i, at, usual)
+      if (records === undefined) continue
+      found.push(...d.observe({ at, agent, decision: 'allow', resource: `db:orders/${i}`, action: 'read', ip: '10.0.0.1', records }))
+    }
+    return found
+  }
+  const drifts = (found: Anomaly[]) => found.filter((a) => a.kind === 'volume-drift' || a.kind === 'records-jump')
+
+  it('a share of its reads creeping up 20% every two hours is a volume-drift within a day, before ten times the level', () => {
+    const start = t0 + 4 * DAY
+    const found = run((i, at, usual) => (i % 3 === 0 ? Math.round(200 * 1.2 ** Math.floor((at - start) / (2 * HOUR)) * Math.exp(0.3 * noise(i)())) : usual()))
+    const first = found.find((a) => a.kind === 'volume-drift')
+    assert.ok(first, JSON.stringify(found.map((a) => a.kind)))
+    assert.ok(first.at - start < DAY, `${(first.at - start) / HOUR} h`)
+    assert.ok(Number(first.details.records) < 2000, `records ${String(first.details.records)}`)
+  })
+
+  it('the same creep on an agent reading the family only in working hours is caught on its next working day, from evidence kept overnight', () => {
+    // From noon; a read every 20 minutes from 9:00 to 17:00, every third one growing.
+    const start = t0 + 4 * DAY + 12 * HOUR
+    const found = run((i, at, usual) => {
+      const hour = Math.floor((at % DAY) / HOUR)
+      if (at >= t0 + 4 * DAY && (hour < 9 || hour >= 17)) return undefined
+      return at >= start && i % 3 === 0 ? Math.round(200 * 1.2 ** Math.floor((at - start) / (2 * HOUR))) : usual()
+    })
+    const first = found.find((a) => a.kind === 'volume-drift')
+    assert.ok(first, JSON.stringify(found.map((a) => a.kind)))
+    assert.ok(first.at - start < 30 * HOUR, `${(first.at - start) / HOUR} h`)
+    assert.equal(found.filter((a) => a.at < first.at).length, 0, 'nothing before it')
+  })
+
+  it('a step of the whole distribution (a report two and a half times bigger from one day on) is learned, not alerted', () => {
+    for (const seed of [1, 2, 3]) assert.deepEqual(drifts(run((_i, _at, usual) => Math.round(2.5 * usual()), seed)).map((a) => a.kind), [], `seed ${seed}`)
+  })
+
+  it('a single large export among ordinary reads is not a drift', () => {
+    assert.deepEqual(run((i, _at, usual) => (i === 400 ? 200 * 15 : usual())).filter((a) => a.kind === 'volume-drift'), [])
+  })
+
+  it('organic growth of 5% a week is learned', () => {
+    assert.deepEqual(drifts(run((_i, at, usual) => Math.round(usual() * 1.05 ** ((at - t0) / (7 * DAY))))), [])
+  })
+})
