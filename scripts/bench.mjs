@@ -162,35 +162,27 @@ async function main() {
   }
   console.log(banner('agentid bench'))
   printRows(rows)
-  // The issuer service: its own process (the server on CPU 0, its clients on CPU 1).
-  const issuerBench = spawnSync(process.execPath, [join(dirname(self), 'bench-issuer.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (issuerBench.status !== 0) process.exitCode = 1
-  // Revocation: push latency to a verifier in another process, the status check's cost, bulk revocation.
-  const revocationBench = spawnSync(process.execPath, [join(dirname(self), 'bench-revocation.mjs')], { stdio: 'inherit' })
-  if (revocationBench.status !== 0) process.exitCode = 1
-  // Mutual verification between agents: handshake and per-request CPU, HTTP with and without.
-  const mutualBench = spawnSync(process.execPath, [join(dirname(self), 'bench-mutual.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (mutualBench.status !== 0) process.exitCode = 1
-  // The OAuth authorization server (token grants beside issuing) and the MCP kit's CPU per call.
-  const oauthBench = spawnSync(process.execPath, [join(dirname(self), 'bench-oauth.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (oauthBench.status !== 0) process.exitCode = 1
-  // Credential delivery: renewals issued by the OpenID4VCI credential endpoint beside issuing.
-  const oid4vciBench = spawnSync(process.execPath, [join(dirname(self), 'bench-oid4vci.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (oid4vciBench.status !== 0) process.exitCode = 1
-  // A2A Agent Cards: card verifications per second beside the one Ed25519 check each needs.
-  const a2aBench = spawnSync(process.execPath, [join(dirname(self), 'bench-a2a.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (a2aBench.status !== 0) process.exitCode = 1
-  const sdJwtBench = spawnSync(process.execPath, [join(dirname(self), 'bench-sdjwt.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (sdJwtBench.status !== 0) process.exitCode = 1
-  // Monitoring and the audit log: events ingested, the detector, audit verify of 1,000,000 entries.
-  const monitoringBench = spawnSync(process.execPath, [join(dirname(self), 'bench-monitoring.mjs')], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '' } })
-  if (monitoringBench.status !== 0) process.exitCode = 1
-  // Restart cost: `agentid serve` from spawn to its first answer on an idle issuer (issue 19).
-  const startBench = spawnSync(process.execPath, [join(dirname(self), 'bench-serve-start.mjs')], { stdio: 'inherit' })
-  if (startBench.status !== 0) process.exitCode = 1
-  // CLI start-up: read-only commands against a running service and offline, above bare node.
-  const cliBench = spawnSync(process.execPath, [join(dirname(self), 'bench-cli.mjs')], { stdio: 'inherit' })
-  if (cliBench.status !== 0) process.exitCode = 1
+  // The other benches, each in its own process, in this order. `AGENTID_BENCH_ONLY=issuer,mutual`
+  // runs only those named (and always this file's rows above), for quicker like-for-like runs.
+  //   issuer: issuance over HTTP against bare Veramo (the server on CPU 0, its clients on CPU 1)
+  //   revocation: push latency to a verifier in another process, the status check, bulk revocation
+  //   mutual: handshake and per-request CPU of mutual verification, HTTP with and without
+  //   oauth: token grants beside issuing, the MCP kit's CPU per call
+  //   oid4vci: renewals issued by the OpenID4VCI credential endpoint beside issuing
+  //   a2a: Agent Card verifications beside the one Ed25519 check each needs
+  //   sdjwt: SD-JWT VC with 3 disclosures beside the two-signature limit
+  //   monitoring: events ingested, the detector, audit verify of 1,000,000 entries
+  //   serve-start: `agentid serve` from spawn to its first answer on an idle issuer (issue 19)
+  //   cli: read-only commands against a running service and offline, above bare node
+  const only = process.env.AGENTID_BENCH_ONLY ? new Set(process.env.AGENTID_BENCH_ONLY.split(',')) : undefined
+  const unpinned = { ...process.env, AGENTID_BENCH_PINNED: '' }
+  const others = [['issuer', unpinned], ['revocation', process.env], ['mutual', unpinned], ['oauth', unpinned], ['oid4vci', unpinned],
+    ['a2a', unpinned], ['sdjwt', unpinned], ['monitoring', unpinned], ['serve-start', process.env], ['cli', process.env]]
+  for (const [name, env] of others) {
+    if (only && !only.has(name)) continue
+    const r = spawnSync(process.execPath, [join(dirname(self), `bench-${name}.mjs`)], { stdio: 'inherit', env })
+    if (r.status !== 0) process.exitCode = 1
+  }
 }
 
 // A presentation whose holder received its rights through `links` delegations: the root from the
