@@ -63,7 +63,7 @@ const numberLiteral = fc.oneof(
   fc.constantFrom('0', '-0', '1e400', '-1e-400', '1E+2', '0.0', '01', '-', '1.', '.5', '1e', '+1', '0x1', '9007199254740993', '123456789012345', '1234567890123456'),
 )
 const space = fc.constantFrom('', '', '', ' ', '\n', '\t', '\r\n  ', '\u00a0', '\u000b')
-const { tree: jsonTree } = fc.letrec((tie) => ({
+const { tree: jsonTree } = fc.letrec<{ tree: string; scalar: string; array: string; object: string }>((tie) => ({
   tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('scalar'), tie('array'), tie('object')),
   scalar: fc.oneof(stringLiteral, numberLiteral, fc.constantFrom('true', 'false', 'null', 'tru', 'nul', 'NaN')),
   array: fc.tuple(space, fc.array(tie('tree'), { maxLength: 4 })).map(([w, items]) => `[${w}${items.join(`,${w}`)}${w}]`),
