@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { checkAnyCredentialJwt, checkSdJwtPresentation, checkStatusListJwt, createVerifier, decodeJwt, resolveDisclosures } from '@agentid/verifier'
 import { sign } from 'node:crypto'
 import { KEYS, makeVc, T0 } from './support/tokens.js'
+import { referenceStrictJson } from '../packages/core/test/reference-strict-json.js'
 
 // Every parser, fed generated input: it returns a value or throws an agentid error with a known
 // code, never anything else, and never hangs (inputs stay within the parsers' size caps).
@@ -44,6 +45,67 @@ const tokenish = fc.oneof(
     .map(([h, p, s]) => `${h}.${p.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')}.${s}`),
 )
 const json = fc.jsonValue({ maxDepth: 6 })
+
+// Strict JSON texts (see the differential tests below). A string literal is built from pieces,
+// so that escapes, raw control characters and non-ASCII text all occur, and names collide after
+// decoding ("a" and "\u0061").
+const hex4 = fc.tuple(fc.nat({ max: 0xffff }), fc.boolean()).map(([n, upper]) => { const h = n.toString(16).padStart(4, '0'); return `\\u${upper ? h.toUpperCase() : h}` })
+const stringPiece = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'ab', 'x'.repeat(20), '__proto__', 'é', '😀', ' ', '{', ']', ',', ':') },
+  { weight: 3, arbitrary: fc.constantFrom('\\"', '\\\\', '\\/', '\\b', '\\f', '\\n', '\\r', '\\t', '\\u0061', '\\u0041', '\\u005f', '\\ud800', '\\uDC00', '\\u0000') },
+  { weight: 2, arbitrary: hex4 },
+  { weight: 1, arbitrary: fc.constantFrom('\\', '\\x', '\\u12', '\n', '\t', '\u0000', '\u001f', '\ufeff', '"') },
+)
+const stringLiteral = fc.array(stringPiece, { maxLength: 6 }).map((pieces) => `"${pieces.join('')}"`)
+const numberLiteral = fc.oneof(
+  fc.double().filter(Number.isFinite).map((n) => JSON.stringify(n)),
+  fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String),
+  fc.constantFrom('0', '-0', '1e400', '-1e-400', '1E+2', '0.0', '01', '-', '1.', '.5', '1e', '+1', '0x1', '9007199254740993', '123456789012345', '1234567890123456'),
+)
+const space = fc.constantFrom('', '', '', ' ', '\n', '\t', '\r\n  ', '\u00a0', '\u000b')
+const { tree: jsonTree } = fc.letrec<{ tree: string; scalar: string; array: string; object: string }>((tie) => ({
+  tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('scalar'), tie('array'), tie('object')),
+  scalar: fc.oneof(stringLiteral, numberLiteral, fc.constantFrom('true', 'false', 'null', 'tru', 'nul', 'NaN')),
+  array: fc.tuple(space, fc.array(tie('tree'), { maxLength: 4 })).map(([w, items]) => `[${w}${items.join(`,${w}`)}${w}]`),
+  object: fc.tuple(space, fc.array(fc.tuple(fc.oneof({ weight: 1, arbitrary: stringLiteral }, { weight: 2, arbitrary: fc.constantFrom('"a"', '"\\u0061"', '"b"', '"a\\/b"', '"a/b"', '"__proto__"', '"__pr\\u006fto__"', '"toString"') }), tie('tree')), { maxLength: 4 }))
+    .map(([w, members]) => `{${w}${members.map(([k, v]) => `${k}${w}:${w}${v}`).join(`,${w}`)}${w}}`),
+}))
+// Valid text with up to three characters inserted, deleted or replaced.
+const editChar = fc.constantFrom(...'{}[]",:\\ 0123456789-+.eEtrufalsn\n\t\u0000\u001f\ufeffau')
+const mutated = fc.tuple(jsonTree, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), editChar), { minLength: 1, maxLength: 3 })).map(([text, edits]) => {
+  let t = text
+  for (const [at, kind, c] of edits) {
+    const i = t.length === 0 ? 0 : at % t.length
+    t = kind === 0 ? t.slice(0, i) + c + t.slice(i) : kind === 1 ? t.slice(0, i) + t.slice(i + 1) : t.slice(0, i) + c + t.slice(i + 1)
+  }
+  return t
+})
+// Flat objects whose names often collide, spelled differently.
+const collidingNames = fc.tuple(space, fc.array(fc.tuple(fc.constantFrom('"a"', '"\\u0061"', '"\\u0041"', '"A"', '"b"', '"a\\/b"', '"a/b"', '"1"', '"01"', '""'), jsonTree), { minLength: 2, maxLength: 5 }))
+  .map(([w, members]) => `{${members.map(([k, v]) => `${w}${k}:${v}`).join(',')}}`)
+const jsonTexts = fc.oneof(
+  jsonTree,
+  collidingNames,
+  mutated,
+  fc.jsonValue({ maxDepth: 10 }).map((v) => JSON.stringify(v)),
+  fc.tuple(fc.nat({ max: 12 }), fc.constantFrom('[', '{"a":')).map(([n, open]) => open.repeat(n) + '1' + (open === '[' ? ']' : '}').repeat(n)),
+  fc.string({ maxLength: 60 }),
+)
+// Valid JSON as JSON.stringify writes it (compact, or indented: the reader's character-at-a-time
+// path), without "__proto__" members, within the depth cap.
+const validJson = fc.tuple(
+  fc.oneof(fc.jsonValue({ maxDepth: 8 }), fc.unicodeJsonValue({ maxDepth: 8 })).filter((v) => !JSON.stringify(v).includes('"__proto__":')),
+  fc.constantFrom(undefined, 0, 1, 2, '\t', ' \n'),
+)
+
+function outcome(parse: () => unknown): { value: unknown } | { code: string } {
+  try {
+    return { value: parse() }
+  } catch (error) {
+    if (isAgentIdError(error)) return { code: error.code }
+    throw error
+  }
+}
 
 const PARSERS: Array<[string, fc.Arbitrary<unknown>, (input: unknown) => unknown]> = [
   ['strict JSON', fc.oneof(fc.string({ maxLength: 400 }), json.map((v) => JSON.stringify(v)), fc.constantFrom('{"a":1,"a":2}', '{"__proto__":{}}', '[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]', '{"\\u0061":1,"a":2}')), (s) => parseStrictJson(s as string)],
@@ -82,6 +144,29 @@ describe(`fuzz: every parser gives a value or a typed error (${RUNS} cases each,
       return true
     }), { numRuns: Math.max(50, Math.floor(RUNS / 50)), seed: SEED })
   })
+  // The single-pass strict JSON reader against what it replaced (a duplicate-member scan, then
+  // JSON.parse): on any text, both accept with the same value (deepStrictEqual: -0 is not 0), or
+  // both refuse with the same code. The inputs aim at where a hand-written reader can differ:
+  // escapes (a duplicate may be spelled two ways), white space (the reader's slow path), numbers,
+  // literals, depth, and valid text with a few characters changed.
+  it('strict JSON: the single-pass reader agrees with the reference (scan + JSON.parse) on any text', () => {
+    fc.assert(fc.property(jsonTexts, (text) => {
+      const ours = outcome(() => parseStrictJson(text, { maxDepth: 8 }))
+      const reference = outcome(() => referenceStrictJson(text, { maxDepth: 8 }))
+      assert.deepStrictEqual(ours, reference, `differs on ${JSON.stringify(text)}`)
+      return true
+    }), { numRuns: RUNS, seed: SEED })
+  })
+
+  it('strict JSON: on valid JSON without duplicates or __proto__, the reader gives what JSON.parse gives', () => {
+    fc.assert(fc.property(validJson, ([value, indent]) => {
+      const text = JSON.stringify(value, null, indent)
+      const parsed = parseStrictJson(text, { maxDepth: 16 })
+      assert.deepStrictEqual(parsed, JSON.parse(text))
+      return true
+    }), { numRuns: RUNS, seed: SEED })
+  })
+
   for (const [name, arbitrary, parse] of PARSERS) {
     it(name, () => {
       fc.assert(fc.property(arbitrary, (input) => typedOutcome(() => parse(input))), { numRuns: RUNS, seed: SEED })

@@ -28,6 +28,19 @@ const VALID: Array<[string, string, unknown]> = [
   ['constructor and prototype names', '{"constructor":1,"prototype":2}', { constructor: 1, prototype: 2 }],
   ['empty containers', '{"a":{},"b":[],"c":[{}]}', { a: {}, b: [], c: [{}] }],
   ['16 levels of nesting (the default cap)', nested('[', ']', 16), JSON.parse(nested('[', ']', 16))],
+  // The single-pass reader's own paths: each value kind, escapes, and text with white space
+  // (read a character at a time) beside compact text (read quote to quote).
+  ['every escape', '["\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20AC"]', ['"\\/\b\f\n\r\tA\u00e9\u20ac']],
+  ['a lone surrogate escape (a code unit, as JSON.parse reads it)', '"\\ud800x\\uDC00"', '\ud800x\udc00'],
+  ['a surrogate pair escape', '"\\ud83d\\ude00"', '\ud83d\ude00'],
+  ['an escape, then plain strings with quotes after it', '{"a\\"b":"c","d":"e\\\\","f":"g"}', { 'a"b': 'c', d: 'e\\', f: 'g' }],
+  ['pretty-printed text with escapes', '{\n\t"a": "x\\ny",\r\n  "b": [ 1 , "\\u0022" ]\n}', { a: 'x\ny', b: [1, '"'] }],
+  ['non-ASCII text, unescaped', '{"\u00e9t\u00e9":"\u2603\ud83d\ude00"}', { '\u00e9t\u00e9': '\u2603\ud83d\ude00' }],
+  ['numbers of every form', '[0,-0,1,-1,10,123456789012345,1234567890123456,12345678901234567890,0.5,-0.25,1e2,1E+2,1e-2,-1.5e300,1e400,-1e400,9007199254740993]',
+    [0, -0, 1, -1, 10, 123456789012345, 1234567890123456, 12345678901234567890, 0.5, -0.25, 100, 100, 0.01, -1.5e300, Infinity, -Infinity, 9007199254740992]],
+  ['literals', '[true,false,null]', [true, false, null]],
+  ['a member that names an Object.prototype method', '{"toString":1,"hasOwnProperty":2,"valueOf":3}', { toString: 1, hasOwnProperty: 2, valueOf: 3 }],
+  ['integer-like member names', '{"1":"a","0":"b","x":"c"}', { 1: 'a', 0: 'b', x: 'c' }],
 ]
 
 // [name, text, code]: refused, with the default code.
@@ -69,6 +82,33 @@ const INVALID: Array<[string, string, string]> = [
   ['mismatched brackets', '{"a":[1}', 'ERR_INPUT_INVALID'],
   ['a stray closing bracket', ']', 'ERR_INPUT_INVALID'],
   ['a byte order mark', '\ufeff{}', 'ERR_INPUT_INVALID'],
+  ['a duplicate integer-like member', '{"1":1,"01":2,"1":3}', 'ERR_INPUT_INVALID'],
+  ['a duplicate in pretty-printed text', '{\n  "a": 1,\n  "a": 2\n}', 'ERR_INPUT_INVALID'],
+  ['a duplicate after an escaped name', '{"a\\"":1,"b":2,"b":3}', 'ERR_INPUT_INVALID'],
+  ['a raw line feed inside a string', '{"a":"x\ny"}', 'ERR_INPUT_INVALID'],
+  ['a raw NUL inside a name', '{"a\u0000":1}', 'ERR_INPUT_INVALID'],
+  ['a raw tab inside an escaped string', '["\\n\t"]', 'ERR_INPUT_INVALID'],
+  ['a leading zero', '01', 'ERR_INPUT_INVALID'],
+  ['a lone minus', '-', 'ERR_INPUT_INVALID'],
+  ['a plus sign', '+1', 'ERR_INPUT_INVALID'],
+  ['a fraction without digits', '1.', 'ERR_INPUT_INVALID'],
+  ['a fraction without an integer part', '.5', 'ERR_INPUT_INVALID'],
+  ['an exponent without digits', '1e+', 'ERR_INPUT_INVALID'],
+  ['hexadecimal', '0x10', 'ERR_INPUT_INVALID'],
+  ['Infinity', 'Infinity', 'ERR_INPUT_INVALID'],
+  ['a truncated literal', '[tru]', 'ERR_INPUT_INVALID'],
+  ['a literal with letters after it', 'nulll', 'ERR_INPUT_INVALID'],
+  ['a short \\u escape', '"\\u12"', 'ERR_INPUT_INVALID'],
+  ['a \\u escape with a non-hex digit', '"\\u12g4"', 'ERR_INPUT_INVALID'],
+  ['an unknown escape', '"\\a"', 'ERR_INPUT_INVALID'],
+  ['a backslash at the end', '"\\', 'ERR_INPUT_INVALID'],
+  ['a missing colon', '{"a" 1}', 'ERR_INPUT_INVALID'],
+  ['a missing comma', '[1 2]', 'ERR_INPUT_INVALID'],
+  ['a leading comma', '[,1]', 'ERR_INPUT_INVALID'],
+  ['a trailing comma in an array', '[1,]', 'ERR_INPUT_INVALID'],
+  ['a non-breaking space as white space', '[1,\u00a02]', 'ERR_INPUT_INVALID'],
+  ['a vertical tab as white space', '[1,\u000b2]', 'ERR_INPUT_INVALID'],
+  ['only white space', ' \n ', 'ERR_INPUT_INVALID'],
 ]
 
 describe('parseStrictJson', () => {

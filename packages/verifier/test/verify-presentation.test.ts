@@ -33,6 +33,22 @@ function vpWithHeader(header: Record<string, unknown> | string): string {
 }
 
 const valid = makeVp()
+// A signed VP whose header and payload parts end in a partial base64url group (`rem` leftover
+// characters, 2 or 3), padding the payload's JSON with spaces until they do; then `edit` spoils
+// one part's spelling. The decoder must refuse it as malformed before any signature is checked.
+function respelled(rem: 2 | 3, part: 0 | 1, edit: (text: string) => string): string {
+  const header = JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: KEYS.agent.keyId }) + ' '.repeat([0, 1, 2].find((n) => encodeBase64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT', kid: KEYS.agent.keyId }) + ' '.repeat(n)).length % 4 === rem)!)
+  const body = JSON.stringify(vpPayload([makeVc()]))
+  const payload = body + ' '.repeat([0, 1, 2].find((n) => encodeBase64url(body + ' '.repeat(n)).length % 4 === rem)!)
+  const parts = signRaw(KEYS.agent, header, payload).split('.')
+  parts[part] = edit(parts[part]!)
+  return parts.join('.')
+}
+// The last character with its unused low bits set (2 leftover characters carry 4, 3 carry 2).
+const setUnusedBits = (text: string): string => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  return text.slice(0, -1) + alphabet[alphabet.indexOf(text.at(-1)!) | 1]
+}
 const vcHeader = { alg: 'EdDSA', typ: 'JWT', kid: KEYS.agent.keyId }
 const deep = (n: number): unknown => (n === 0 ? 1 : [deep(n - 1)])
 
@@ -65,6 +81,16 @@ const CASES: Array<[string, unknown, string]> = [
   ['signature with non-zero trailing bits', withSignature(valid, valid.slice(valid.lastIndexOf('.') + 1).replace(/.$/, (c) => String.fromCharCode(c.charCodeAt(0) + 1))), 'ERR_JWS_MALFORMED'],
   ['payload in the standard alphabet', valid.replace(/-/g, '+').replace(/_/g, '/'), 'ERR_JWS_MALFORMED'],
   ['whitespace inside', valid.replace('.', ' .'), 'ERR_JWS_MALFORMED'],
+  // Each part of the token must be canonical base64url (Node's decoder reads all of these).
+  ['payload with padding', respelled(2, 1, (p) => `${p}==`), 'ERR_JWS_MALFORMED'],
+  ['payload with non-zero unused bits (2 leftover characters)', respelled(2, 1, setUnusedBits), 'ERR_JWS_MALFORMED'],
+  ['payload with non-zero unused bits (3 leftover characters)', respelled(3, 1, setUnusedBits), 'ERR_JWS_MALFORMED'],
+  ['payload with a line feed inside', respelled(2, 1, (p) => `${p.slice(0, 10)}\n${p.slice(10)}`), 'ERR_JWS_MALFORMED'],
+  ['payload with a "+" (standard alphabet) inside', respelled(2, 1, (p) => `${p.slice(0, 5)}+${p.slice(6)}`), 'ERR_JWS_MALFORMED'],
+  ['payload with a "/" (standard alphabet) inside', respelled(3, 1, (p) => `${p.slice(0, 5)}/${p.slice(6)}`), 'ERR_JWS_MALFORMED'],
+  ['payload of 4n + 1 characters', respelled(2, 1, (p) => `${p.slice(0, -2)}A`), 'ERR_JWS_MALFORMED'],
+  ['header with padding', respelled(2, 0, (h) => `${h}==`), 'ERR_JWS_MALFORMED'],
+  ['header with non-zero unused bits', respelled(3, 0, setUnusedBits), 'ERR_JWS_MALFORMED'],
   ['signature of 63 bytes', withSignature(valid, encodeBase64url(new Uint8Array(63))), 'ERR_SIGNATURE'],
   // JSON
   ['duplicate member in payload', signRaw(KEYS.agent, vcHeader, JSON.stringify(vpPayload([makeVc()])).replace('{', `{"aud":"${KEYS.other.did}",`)), 'ERR_JWS_MALFORMED'],

@@ -82,6 +82,22 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
  */
 export function parseIpNetwork(text: unknown, field = 'network'): IpNetwork {
   if (typeof text !== 'string') throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be a CIDR string`)
+  const known = parsedNetworks.get(text)
+  if (known !== undefined) return known
+  const network = parseNetworkText(text, field)
+  if (parsedNetworks.size >= MAX_PARSED_NETWORKS) parsedNetworks.clear()
+  parsedNetworks.set(text, network)
+  return network
+}
+
+// Every credential of an issuer tends to carry the same few networks, and the verifier parses
+// each new credential's constraints: valid networks are kept by their text (they are frozen, so
+// one object can be shared). Bounded; only networks that parsed are kept, so a refusal and its
+// message (which names the field) are never cached.
+const MAX_PARSED_NETWORKS = 256
+const parsedNetworks = new Map<string, IpNetwork>()
+
+function parseNetworkText(text: string, field: string): IpNetwork {
   const slash = text.indexOf('/')
   if (slash < 0) throw agentIdError('ERR_INPUT_INVALID', `"${field}" must be CIDR (address/prefix)`)
   const address = text.slice(0, slash)

@@ -41,27 +41,41 @@ function checkLink(child: VerifiedDelegation, parent: CheckedCredential, maxChai
  * @throws AgentIdError ERR_DELEGATION, ERR_VP_HOLDER_BINDING
  */
 export function resolveChains(credentials: readonly CheckedCredential[], holder: string, maxChainLength: number): Chain[] {
-  const byId = new Map<string, CheckedCredential>()
-  const parents = new Set<string>()
-  for (const c of credentials) {
-    if (byId.has(c.id)) refuse(`credential ${c.id} is presented twice`)
-    byId.set(c.id, c)
-    if (c.kind === 'delegation') parents.add(c.delegation.parent)
+  // At most 8 credentials (the presentation's cap): linear searches, no Map or Set to hash ids into.
+  let delegated = false
+  for (let i = 0; i < credentials.length; i++) {
+    const c = credentials[i]!
+    for (let j = 0; j < i; j++) if (credentials[j]!.id === c.id) refuse(`credential ${c.id} is presented twice`)
+    if (c.kind === 'delegation') delegated = true
+  }
+  // Without delegations every credential is a chain of its own.
+  if (!delegated) {
+    const chains: Chain[] = []
+    for (const c of credentials) {
+      if (c.kind === 'entitlement') chains.push({ links: [c], leaf: c })
+    }
+    return holderBound(chains, holder)
   }
   const chains: Chain[] = []
-  for (const leaf of credentials) {
-    if (parents.has(leaf.id)) continue
+  const reached = new Array<boolean>(credentials.length).fill(false)
+  for (let l = 0; l < credentials.length; l++) {
+    const leaf = credentials[l]!
+    if (isParent(credentials, leaf.id)) continue
     const delegations: VerifiedDelegation[] = []
-    const seen = new Set<string>([leaf.id])
+    const seen: string[] = [leaf.id]
+    reached[l] = true
     let current: CheckedCredential = leaf
     while (current.kind === 'delegation') {
       if (delegations.length >= maxChainLength) refuse(`chain ending in ${leaf.id} is longer than ${maxChainLength} delegations`)
-      const parent = byId.get(current.delegation.parent)
-      if (!parent) refuse(`delegation ${current.id} names parent ${current.delegation.parent}, which is not presented`)
-      if (seen.has(parent.id)) refuse(`delegation chain ending in ${leaf.id} has a cycle at ${parent.id}`)
+      const parentId: string = current.delegation.parent
+      const at = indexOfId(credentials, parentId)
+      if (at < 0) refuse(`delegation ${current.id} names parent ${parentId}, which is not presented`)
+      const parent = credentials[at]!
+      if (seen.includes(parent.id)) refuse(`delegation chain ending in ${leaf.id} has a cycle at ${parent.id}`)
       // A chain is one format: a delegation says what it delegates from in its parent's terms.
       if (current.format !== parent.format) throw agentIdError('ERR_TYPE_CONFUSION', `delegation ${current.id} is ${current.format === 'vc2.0' ? 'VC 2.0' : 'VC 1.1'} but its parent ${parent.id} is not`)
-      seen.add(parent.id)
+      seen.push(parent.id)
+      reached[at] = true
       checkLink(current, parent, maxChainLength)
       delegations.unshift(current)
       current = parent
@@ -69,12 +83,22 @@ export function resolveChains(credentials: readonly CheckedCredential[], holder:
     chains.push({ links: [current, ...delegations], leaf })
   }
   // Every credential is a leaf or an ancestor of one; a cycle with no leaf leaves some unreached.
-  // (Without delegations every credential is a leaf: nothing to look for on the common path.)
-  if (parents.size > 0) {
-    const reached = new Set(chains.flatMap((c) => c.links.map((l) => l.id)))
-    const stray = credentials.find((c) => !reached.has(c.id))
-    if (stray) refuse(`credential ${stray.id} belongs to no chain ending with the holder (a cycle?)`)
-  }
+  const stray = reached.indexOf(false)
+  if (stray >= 0) refuse(`credential ${credentials[stray]!.id} belongs to no chain ending with the holder (a cycle?)`)
+  return holderBound(chains, holder)
+}
+
+function isParent(credentials: readonly CheckedCredential[], id: string): boolean {
+  for (const c of credentials) if (c.kind === 'delegation' && c.delegation.parent === id) return true
+  return false
+}
+
+function indexOfId(credentials: readonly CheckedCredential[], id: string): number {
+  for (let i = 0; i < credentials.length; i++) if (credentials[i]!.id === id) return i
+  return -1
+}
+
+function holderBound(chains: Chain[], holder: string): Chain[] {
   for (const { leaf } of chains) {
     if (leaf.subject === holder) continue
     // Holder binding at the end of every chain: only the leaf's subject may use it.

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { agentIdError, decodeBase64url, parseStrictJson } from '@agentid/core'
+import { agentIdError, decodeBase64url, isStrictBase64url, parseStrictJson } from '@agentid/core'
 import { verifyEd25519, type ResolvedKey } from '../crypto/ed25519.js'
 import { BoundedCache } from '../internal/bounded-cache.js'
 
@@ -36,15 +36,13 @@ function scratchOf(size: number): Buffer {
 }
 
 // Base64url text decoded as UTF-8. Node's decoder is lax (padding, the standard alphabet, white
-// space, non-zero unused bits all decode), so the bytes are encoded again and must give back the
-// exact text: one canonical spelling per token, checked at the cost of one encoding. Invalid
+// space, non-zero unused bits all decode), so the text must first be canonical (the alphabet, the
+// length and the unused bits checked): one spelling per token, without encoding it again. Invalid
 // UTF-8 is refused, never replaced by U+FFFD: two different byte strings would read the same.
 function decodeText(part: string, what: string): string {
+  if (!isStrictBase64url(part)) throw agentIdError('ERR_JWS_MALFORMED', `${what} is not canonical base64url`)
   const buffer = scratchOf(part.length)
   const length = buffer.write(part, 'base64url')
-  if (buffer.toString('base64url', 0, length) !== part) {
-    throw agentIdError('ERR_JWS_MALFORMED', `${what} is not canonical base64url`)
-  }
   const bytes = buffer.subarray(0, length)
   if (!isUtf8(bytes)) throw agentIdError('ERR_JWS_MALFORMED', `${what} is not valid UTF-8`)
   return bytes.toString('utf8')

@@ -61,11 +61,27 @@ export function verifySecuredJwt(decoded: DecodedJwt, what: string, kind: 'vc' |
   return withSigner(decoded, named, what)
 }
 
+// The key a checked header's `kid` names, kept with the header (decodeJwt hands out one frozen
+// header object per distinct header text): every token of a signer, each link of a chain from
+// the same key, then finds its key without parsing or looking up the DID again.
+const kidKeys = new WeakMap<object, ResolvedKey>()
+
 function withSigner(decoded: DecodedJwt, did: string, what: string): VerifiedJwt {
-  const signer = resolveDidKey(did)
-  if (decoded.header.kid !== undefined && resolveKeyId(decoded.header.kid).did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to ${decoded.header.typ === VC_JWT_TYPE || decoded.header.typ === VP_JWT_TYPE ? 'its signer' : 'iss'}`)
+  const header = decoded.header
+  const known = header.kid === undefined ? undefined : kidKeys.get(header)
+  // The same key as resolveDidKey(did) would give: `did` is that key's DID, exactly.
+  const signer = known !== undefined && known.did === did ? known : signerOf(header, did, what)
   if (!jwtSignatureValid(decoded, signer)) throw agentIdError('ERR_SIGNATURE', `${what} signature does not verify`)
   return Object.assign(decoded, { signer })
+}
+
+function signerOf(header: DecodedJwt['header'], did: string, what: string): ResolvedKey {
+  const signer = resolveDidKey(did)
+  if (header.kid === undefined) return signer
+  const key = resolveKeyId(header.kid)
+  if (Object.isFrozen(header)) kidKeys.set(header, key)
+  if (key.did !== signer.did) throw agentIdError('ERR_JWS_HEADER', `${what} kid does not belong to ${header.typ === VC_JWT_TYPE || header.typ === VP_JWT_TYPE ? 'its signer' : 'iss'}`)
+  return signer
 }
 
 /**
