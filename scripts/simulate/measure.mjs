@@ -86,5 +86,8 @@ try {
 } finally {
   await issuer.close()
 }
-out.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+// The high-water mark of this process's memory: VmHWM starts again at exec, where getrusage's
+// maxRSS would carry the parent's (Linux keeps it across fork and exec).
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))
+out.maxRssMb = Math.round((hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024)
 process.stdout.write(`${JSON.stringify(out)}\n`)
