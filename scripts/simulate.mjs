@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Issuer } from '@agentid/issuer'
 import { chartSvg, renderPng } from './simulate/chart.mjs'
-import { BulkLoader, LIST_FILL, LIST_SIZE } from './simulate/load.mjs'
+import { BulkLoader } from './simulate/load.mjs'
+import { slotLimit } from './simulate/slot-limit.mjs'
 
 const HELP = `Usage: npm run simulate -- [options]
 
@@ -31,6 +32,8 @@ Options:
   --heap-mb MB       heap limit of each measuring process (default 6144)
   --skip OPS         operations not to run, comma-separated (lookup,publish,audit,sweep,review)
   --keep             keep the issuer's home (printed) instead of deleting it
+  --slot-limit       instead: fill the one status list rev-1 to 50 %, 90 %, ... 100 % and count how many
+                     grant() calls the issuer refuses at each (the limit docs/scale.md describes)
   --from FILE        render table.md and scale.png again from a results.json (of a run stopped early)
   --no-chart         do not render scale.png (needs Chromium: AGENTID_CHROMIUM, default /usr/bin/chromium)
   --help             this text
@@ -49,7 +52,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       agents: { type: 'string' }, credentials: { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' },
-      'heap-mb': { type: 'string' }, from: { type: 'string' }, skip: { type: 'string' }, keep: { type: 'boolean' }, 'no-chart': { type: 'boolean' }, help: { type: 'boolean' },
+      'heap-mb': { type: 'string' }, from: { type: 'string' }, 'slot-limit': { type: 'boolean' }, skip: { type: 'string' }, keep: { type: 'boolean' }, 'no-chart': { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   })
@@ -60,7 +63,7 @@ function parseOptions(argv) {
   const skip = new Set((values.skip ?? '').split(',').filter(Boolean))
   for (const op of skip) if (!OPS.includes(op)) throw new Error(`--skip: no operation ${op} (${OPS.join(', ')})`)
   return {
-    help: values.help === true, from: values.from, agents, credentials, sizes, skip, keep: values.keep === true, chart: values['no-chart'] !== true,
+    help: values.help === true, from: values.from, slotLimit: values['slot-limit'] === true, agents, credentials, sizes, skip, keep: values.keep === true, chart: values['no-chart'] !== true,
     out: resolve(values.out ?? '.bench/simulate'), heapMb: parseCount(values['heap-mb'] ?? 6144, '--heap-mb'),
   }
 }
@@ -103,6 +106,14 @@ async function main() {
     return 0
   }
   mkdirSync(options.out, { recursive: true })
+  if (options.slotLimit) {
+    const rows = await slotLimit({ log })
+    const table = ['| rev-1 full | slots taken | grants tried | refused | time per grant |', '|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${(100 * r.fill).toFixed(1)} % | ${r.taken.toLocaleString('en')} | ${r.grants} | ${r.refused}${r.code ? ` (${r.code})` : ''} | ${r.msPerGrant.toFixed(1)} ms |`)].join('\n')
+    process.stdout.write(`${table}\n`)
+    writeFileSync(join(options.out, 'slot-limit.json'), JSON.stringify({ machine: machine(), rows }, null, 2))
+    return 0
+  }
   if (options.from !== undefined) return report(JSON.parse(readFileSync(options.from, 'utf8')).rows, options)
   const home = mkdtempSync(join(tmpdir(), 'agentid-sim-'))
   const started = new Date()
@@ -127,7 +138,7 @@ async function main() {
       const before = { agents: loader.dids.length, credentials: loader.credentials }
       const t0 = performance.now()
       let lastReport = 0
-      loader.grow(agents, credentials, (done, of, phase) => {
+      await loader.grow(agents, credentials, (done, of, phase) => {
         const now = performance.now()
         if (phase === 'indexing') log('  indexing')
         else if (now - lastReport > 5000 || done === of) {

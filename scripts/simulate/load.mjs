@@ -93,8 +93,13 @@ function random(n) {
  * list); reads the audit head again each time (the measurements append entries too).
  */
 export class BulkLoader {
-  /** @param {{ database: string, issuerDid: string, publicUrl: string, now?: () => number }} options */
+  /**
+   * @param {{ database: string, issuerDid: string, publicUrl: string, now?: () => number, fill?: number }} options
+   * `fill`: taken slots of a list before the next list begins (default {@link LIST_FILL}); with
+   * {@link LIST_SIZE} the loader fills a list to the last slot and then refuses to go on.
+   */
   constructor(options) {
+    this.fill = options.fill ?? LIST_FILL
     this.database = options.database
     this.issuerDid = options.issuerDid
     this.publicUrl = options.publicUrl
@@ -105,11 +110,15 @@ export class BulkLoader {
     this.pool = entitlementPool(240)
     this.listNumber = 0
     this.free = undefined
-    this.used = 0
+    this.next = 0
+    this.taken = 0
   }
 
-  /** Grows to `agents` agents and `credentials` credentials. `onProgress(done, of)` now and then. */
-  grow(agents, credentials, onProgress = () => {}) {
+  /**
+   * Grows to `agents` agents and `credentials` credentials. `onProgress(done, of)` after each
+   * transaction; between transactions it yields to the event loop (signals, timers).
+   */
+  async grow(agents, credentials, onProgress = () => {}) {
     const db = new Database(this.database)
     try {
       // A bulk load: a crash loses the simulation, not anyone's data. No journal while loading
@@ -123,7 +132,7 @@ export class BulkLoader {
       db.pragma('foreign_keys = OFF')
       db.pragma('cache_size = -1000000')
       db.pragma('temp_store = MEMORY')
-      if (this.listNumber === 0) this.#firstList(db)
+      this.#freeSlots(db)
       // Review campaigns the previous measurement opened are taken as done by their reviewers:
       // each size starts with nothing waiting in an open campaign.
       db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE status = 'open'").run()
@@ -161,6 +170,7 @@ export class BulkLoader {
         batch(nAgents, this.dids.length + nAgents > 0 ? nCredentials : 0)
         done += nAgents + nCredentials
         onProgress(done, total)
+        await new Promise((resolve) => setImmediate(resolve))
       }
       onProgress(done, total, 'indexing')
       for (const { sql } of indexes) db.exec(sql)
@@ -171,30 +181,41 @@ export class BulkLoader {
     }
   }
 
-  #firstList(db) {
-    // Issuer.init made rev-1 (and migration 3 sus-1): the loader fills them first, then rolls over.
-    const lists = db.prepare("SELECT id FROM status_lists WHERE purpose = 'revocation'").all()
-    if (lists.length !== 1 || lists[0].id !== 'rev-1') throw new Error(`expected a fresh issuer with one list rev-1, found ${lists.map((l) => l.id).join(', ')}`)
-    if (!db.prepare("SELECT 1 FROM status_lists WHERE id = 'sus-1'").get()) throw new Error('expected the suspension list sus-1')
-    this.listNumber = 1
-    this.free = shuffledIndexes(LIST_SIZE)
-    this.used = 0
-    this.lastListAt = this.now()
+  // The free slots of the newest list, read from the database: the issuer may have issued into it
+  // since the last load (grant() in the slot-limit experiment).
+  #freeSlots(db) {
+    if (this.listNumber === 0) {
+      // Issuer.init made rev-1 (and migration 3 sus-1): the loader fills them first, then rolls over.
+      const lists = db.prepare("SELECT id FROM status_lists WHERE purpose = 'revocation'").all()
+      if (lists.length !== 1 || lists[0].id !== 'rev-1') throw new Error(`expected a fresh issuer with one list rev-1, found ${lists.map((l) => l.id).join(', ')}`)
+      if (!db.prepare("SELECT 1 FROM status_lists WHERE id = 'sus-1'").get()) throw new Error('expected the suspension list sus-1')
+      this.listNumber = 1
+      this.lastListAt = this.now()
+    }
+    const taken = new Uint8Array(LIST_SIZE)
+    for (const { i } of db.prepare('SELECT status_index AS i FROM credentials WHERE status_list = ?').iterate(`rev-${this.listNumber}`)) taken[i] = 1
+    const all = shuffledIndexes(LIST_SIZE)
+    this.free = all.filter((i) => taken[i] === 0)
+    this.next = 0
+    this.taken = LIST_SIZE - this.free.length
   }
 
   // What a rollover would do: when the newest list is as full as the allocator can bear, a new
   // revocation list and the suspension list beside it (same size, newer created_at, which is how
   // the store picks the newest; packages/issuer/src/store/sqlite/sqlite-store.ts #allocateStatusIndex).
   #slot(st) {
-    if (this.used >= LIST_FILL) {
+    if (this.taken >= this.fill) {
+      if (this.fill >= LIST_SIZE) throw new Error(`status list rev-${this.listNumber} is full`)
       this.listNumber++
       this.lastListAt = Math.max(this.now(), this.lastListAt + 1)
       st.list.run(`rev-${this.listNumber}`, 'revocation', LIST_SIZE, this.lastListAt)
       st.list.run(`sus-${this.listNumber}`, 'suspension', LIST_SIZE, this.lastListAt)
       this.free = shuffledIndexes(LIST_SIZE)
-      this.used = 0
+      this.next = 0
+      this.taken = 0
     }
-    return { list: this.listNumber, index: this.free[this.used++] }
+    this.taken++
+    return { list: this.listNumber, index: this.free[this.next++] }
   }
 
   #audit(st, actor, action, target, details) {
