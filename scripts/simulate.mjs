@@ -194,21 +194,49 @@ function commandLine(options) {
 }
 
 const us = (ms) => (ms === undefined ? '—' : ms * 1000 < 1000 ? `${(ms * 1000).toFixed(1)} µs` : ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`)
-const total = (r) => (r?.error ? `failed: ${r.error}` : r?.ms === undefined ? '—' : us(r.ms))
-const per = (r, n) => (r?.error || r?.ms === undefined || !n ? '—' : us(r.ms / n))
-const live = (row) => row.review?.items
+const count = (n) => (n === undefined ? '?' : n.toLocaleString('en'))
+
+// Each operation: its time at a size, and what it works through there (the n its time per item is
+// taken over, and the x of its growth exponent).
+const OPERATIONS = [
+  ['publish every status list', 'credential', (row) => row.publish, (r) => r.ms, (row) => row.credentials],
+  ['verifyAudit', 'entry', (row) => row.audit, (r) => r.ms, (row) => row.audit?.entries],
+  ['sweep()', 'live credential', (row) => row.sweep, (r) => r.ms, (row) => row.review?.items],
+  ['startReview, every live credential', 'item', (row) => row.review, (r) => r.ms, (row) => row.review?.items],
+  ['agent by DID (visibleAgent)', 'call', (row) => row.lookup, (r) => r.lookupMs, () => 1],
+  ['inventory: first page of 50', 'call', (row) => row.lookup, (r) => r.firstPageMs, () => 1],
+  ['inventory: page at the middle', 'call', (row) => row.lookup, (r) => r.middlePageMs, () => 1],
+  ["inventory: one owner's first page", 'call', (row) => row.lookup, (r) => r.ownerPageMs, () => 1],
+]
+
+/** How time grows with n between the smallest and the largest size: 1 linear, 0 flat. */
+function exponent(points) {
+  const ok = points.filter(([n, t]) => n > 0 && t > 0)
+  if (ok.length < 2) return undefined
+  const [n0, t0] = ok[0]
+  const [n1, t1] = ok[ok.length - 1]
+  return n1 === n0 ? undefined : Math.log(t1 / t0) / Math.log(n1 / n0)
+}
 
 function renderTable(rows) {
-  const lines = [
-    '| agents | credentials | lists | audit entries | load (per row) | publish all lists | per credential | verifyAudit | per entry | sweep() | per live credential | startReview (all live) | per item | peak RSS of review | agent by DID | first page | middle page | owner page |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ]
-  for (const row of rows) {
-    lines.push(`| ${row.agents.toLocaleString('en')} | ${row.credentials.toLocaleString('en')} | ${row.lists * 2} | ${row.auditEntries?.toLocaleString('en') ?? '—'} | ${us(row.load.perRowUs / 1000)} `
-      + `| ${total(row.publish)} | ${per(row.publish, row.credentials)} | ${total(row.audit)} | ${per(row.audit, row.audit?.entries)} `
-      + `| ${total(row.sweep)} | ${per(row.sweep, live(row))} | ${total(row.review)} | ${per(row.review, row.review?.items)} | ${row.review?.maxRssMb ?? '—'} MB `
-      + `| ${row.lookup?.error ? `failed: ${row.lookup.error}` : us(row.lookup?.lookupMs)} | ${us(row.lookup?.firstPageMs)} | ${us(row.lookup?.middlePageMs)} | ${us(row.lookup?.ownerPageMs)} |`)
+  const header = `| operation | ${rows.map((r) => `${count(r.agents)} agents, ${count(r.credentials)} credentials`).join(' | ')} | growth |`
+  const lines = [header, `|---|${rows.map(() => '---:').join('|')}|---:|`]
+  for (const [name, unit, get, time, n] of OPERATIONS) {
+    const cells = rows.map((row) => {
+      const r = get(row)
+      if (!r) return '—'
+      if (r.error) return `failed: ${r.error}`
+      const ms = time(r)
+      if (ms === undefined) return '—'
+      return unit === 'call' ? us(ms) : `${us(ms)} (${us(ms / n(row))} per ${unit}, n = ${count(n(row))})`
+    })
+    // Per-call operations grow against the number of agents; the others against their n.
+    const e = exponent(rows.map((row) => [unit === 'call' ? row.agents : n(row), get(row) && !get(row).error ? time(get(row)) : undefined]))
+    lines.push(`| ${name} | ${cells.join(' | ')} | ${e === undefined ? '—' : `n^${e.toFixed(2)}`} |`)
   }
+  lines.push(`| (load, per agent or credential) | ${rows.map((row) => us(row.load.perRowUs / 1000)).join(' | ')} | |`)
+  lines.push(`| (audit entries; lists; database) | ${rows.map((row) => `${count(row.auditEntries)}; ${row.lists * 2}; ${count(row.databaseMb)} MB`).join(' | ')} | |`)
+  lines.push(`| (peak memory of startReview) | ${rows.map((row) => (row.review?.maxRssMb ? `${count(row.review.maxRssMb)} MB` : '—')).join(' | ')} | |`)
   return lines.join('\n')
 }
 
