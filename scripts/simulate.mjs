@@ -153,7 +153,10 @@ async function main() {
       }
       const samples = join(home, 'sample-dids.json')
       writeFileSync(samples, JSON.stringify(sample(loader.dids, 2000)))
-      for (const op of OPS) {
+      // At the first size only: sweep() again once the review's items exist (the cost of review
+      // history; quadratic, docs/scale.md).
+      const ops = [...OPS, ...(fraction === options.sizes[0] && !options.skip.has('review') ? ['sweep-after-review'] : [])]
+      for (const op of ops) {
         if (options.skip.has(op)) continue
         log(`  ${op} ...`)
         const result = await measure(options, { home, op, samples, agents, name: `sim-${agents}` })
@@ -203,6 +206,7 @@ const OPERATIONS = [
   ['verifyAudit', 'entry', (row) => row.audit, (r) => r.ms, (row) => row.audit?.entries],
   ['sweep()', 'live credential', (row) => row.sweep, (r) => r.ms, (row) => row.review?.items],
   ['startReview, every live credential', 'item', (row) => row.review, (r) => r.ms, (row) => row.review?.items],
+  ['sweep() with one past review', 'live credential x review item', (row) => row['sweep-after-review'], (r) => r.ms, (row) => (row.review?.items ?? 0) ** 2],
   ['agent by DID (visibleAgent)', 'call', (row) => row.lookup, (r) => r.lookupMs, () => 1],
   ['inventory: first page of 50', 'call', (row) => row.lookup, (r) => r.firstPageMs, () => 1],
   ['inventory: page at the middle', 'call', (row) => row.lookup, (r) => r.middlePageMs, () => 1],

