@@ -211,6 +211,7 @@ const OPERATIONS = [
   ['inventory: first page of 50', 'call', (row) => row.lookup, (r) => r.firstPageMs, () => 1],
   ['inventory: page at the middle', 'call', (row) => row.lookup, (r) => r.middlePageMs, () => 1],
   ["inventory: one owner's first page", 'call', (row) => row.lookup, (r) => r.ownerPageMs, () => 1],
+  ['GET /agents unfiltered (listAgents: every agent)', 'agent', (row) => row.lookup, (r) => r.listAllMs, (row) => row.lookup?.listAllCount],
 ]
 
 /** How time grows with n between the smallest and the largest size: 1 linear, 0 flat. */

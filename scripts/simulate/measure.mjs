@@ -60,6 +60,10 @@ try {
     const owned = await pages({ owner }, 0, 5)
     out.ownerPageMs = owned.ms
     out.ownerAgents = owned.total
+    // GET /agents with no filter answers with every agent (packages/issuer/src/http/routes.ts).
+    const all = await timed(() => issuer.listAgents(admin))
+    out.listAllMs = all.ms
+    out.listAllCount = all.value.length
   } else if (op === 'publish') {
     const t = await timed(() => issuer.publishStatusLists())
     out.ms = t.ms
