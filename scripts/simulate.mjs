@@ -259,6 +259,7 @@ function chartData(rows) {
       s('startReview, all live', (r) => (ok(r.review) ? r.review.ms : undefined)),
       s('inventory, first page', (r) => r.lookup?.firstPageMs),
       s('inventory, middle page', (r) => r.lookup?.middlePageMs),
+      s('GET /agents, unfiltered', (r) => r.lookup?.listAllMs),
       s('agent by DID', (r) => r.lookup?.lookupMs),
       s('linear, for reference', (r) => (rows[0].audit?.ms ? rows[0].audit.ms * (r.credentials / rows[0].credentials) : undefined), true),
     ],
