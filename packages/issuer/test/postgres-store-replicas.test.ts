@@ -141,6 +141,39 @@ whenPostgres('PostgreSQL backend: replicas on one database', unavailable, () => 
       assert.ok(await b.getCredential('urn:uuid:next'))
     })
 
+    it('commits the writes that queued together in one transaction, each in its own savepoint: one that fails is rolled back alone', async () => {
+      const before = await a.readAudit()
+      // Queued in one turn of the event loop: one group, one transaction, one commit.
+      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) =>
+        a.issueCredential(draft(`urn:uuid:group-${i}`), async (slot) => { if (i === 5) throw new Error('kms down'); return `jwt-${slot.index}` }, () => audit)))
+      assert.deepEqual(outcomes.map((o) => o.status), Array.from({ length: 12 }, (_, i) => (i === 5 ? 'rejected' : 'fulfilled')))
+      assert.equal(await b.getCredential('urn:uuid:group-5'), undefined)
+      for (const i of [0, 4, 6, 11]) assert.ok(await b.getCredential(`urn:uuid:group-${i}`))
+      const after = await b.readAudit()
+      assert.equal(after.length, before.length + 11)
+      assert.equal(findChainBreak(after), undefined)
+    })
+
+    it('fails every write of a group whose commit is refused, and answers none of them', async () => {
+      // Refused at commit when the poisoned row is in it: the writes queued with it share its fate,
+      // which shows they share its transaction; none is answered as done.
+      await withClient(async (client) => {
+        await client.query(`SET search_path = ${schema}`)
+        await client.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF NEW.id = 'urn:uuid:poison' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NULL; END $$`)
+        await client.query('CREATE CONSTRAINT TRIGGER refuse_poison AFTER INSERT ON credentials DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_poison()')
+      })
+      const before = await b.readAudit()
+      const ids = ['urn:uuid:with-1', 'urn:uuid:poison', 'urn:uuid:with-2', 'urn:uuid:with-3']
+      const outcomes = await Promise.allSettled(ids.map((id) => a.issueCredential(draft(id), async () => 'jwt', () => audit)))
+      assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected', 'rejected'])
+      for (const id of ids) assert.equal(await b.getCredential(id), undefined)
+      assert.deepEqual(await b.readAudit(), before)
+      // The next group, without it, commits.
+      await a.issueCredential(draft('urn:uuid:after'), async () => 'jwt', () => audit)
+      assert.ok(await b.getCredential('urn:uuid:after'))
+    })
+
     it('answers nothing before COMMIT: a transaction refused at commit is an error, and leaves nothing', async () => {
       // A deferred constraint trigger: the row and its audit entry are written, COMMIT refuses.
       await withClient(async (client) => {

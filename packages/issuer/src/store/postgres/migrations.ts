@@ -284,6 +284,19 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
       CREATE TRIGGER alerts_no_truncate BEFORE TRUNCATE ON alerts FOR EACH STATEMENT EXECUTE FUNCTION append_only();
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
+    sql: `
+      -- What the scale simulation (docs/scale.md) found read whole tables: opening a review looked
+      -- up each live credential's review items with no index on them; an inventory page sorted
+      -- every agent; a status list's state read every credential row of the list.
+      CREATE INDEX review_items_by_credential ON review_items(credential_id);
+      CREATE INDEX agents_by_created ON agents(created_at, did);
+      CREATE INDEX credentials_revoked_slots ON credentials(status_list, status_index) WHERE status = 'revoked';
+      CREATE INDEX credentials_suspended_slots ON credentials(suspension_list, status_index) WHERE status = 'suspended';
+    `,
+  },
 ]
 
 /** The schema version this agentid migrates PostgreSQL databases to. */

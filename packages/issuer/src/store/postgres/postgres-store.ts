@@ -95,14 +95,30 @@ function session(db: Queryable): SqlSession {
   }
 }
 
+/** Most writes one transaction carries: bounds how long an early caller waits for its group. */
+const MAX_GROUP = 64
+
+interface QueuedWrite {
+  readonly what: string
+  readonly body: (tx: SqlSession) => Promise<unknown>
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
 /**
- * Transactions on a pool, for several replicas on one database. Every write takes the schema's
- * writer lock (a transaction-scoped advisory lock) before its first statement, so writes from
- * every connection of every replica run one after another, each seeing all committed before it:
- * what the SQLite backend's single writer gives, and what the rules in store/sql rely on
- * (approvals, duty groups, slot choice, offer redemption, renewals, the audit chain's one head).
- * The unique keys stand behind it. Reads run on a second pool and never wait for the lock:
- * signing inside a write reads the custody stores from there.
+ * Transactions on a pool, for several replicas on one database. Every write transaction takes the
+ * schema's writer lock (a transaction-scoped advisory lock) before its first statement, so writes
+ * from every replica run one after another, each seeing all committed before it: what the SQLite
+ * backend's single writer gives, and what the rules in store/sql rely on (approvals, duty groups,
+ * slot choice, offer redemption, renewals, the audit chain's one head). The unique keys stand
+ * behind it. Reads run on a second pool and never wait for the lock: signing inside a write reads
+ * the custody stores from there.
+ *
+ * Group commit, as on SQLite: the writes that queued at this replica while its previous
+ * transaction ran share the next one (one lock, one commit, one WAL flush), each in a savepoint
+ * of its own, so that one that fails is rolled back alone. None is answered before the group
+ * commits; a failed commit fails them all. Without it, every write would hold the lock across its
+ * own flush, and the whole issuer would write no faster than one flush at a time.
  */
 class PostgresEngine implements SqlEngine {
   readonly backend = 'postgres'
@@ -110,8 +126,8 @@ class PostgresEngine implements SqlEngine {
   readonly #writer: Pool
   readonly #reader: Pool
   readonly #schemaKey: number
-  readonly #inFlight = new Set<Promise<unknown>>()
-  #waiting = 0
+  readonly #queue: QueuedWrite[] = []
+  #draining: Promise<void> | undefined
 
   constructor(writer: Pool, reader: Pool, schemaKey: number) {
     this.#writer = writer
@@ -120,42 +136,74 @@ class PostgresEngine implements SqlEngine {
   }
 
   write<T>(what: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
-    const running = this.#transaction(what, body)
-    this.#inFlight.add(running)
-    void running.then(() => this.#inFlight.delete(running), () => this.#inFlight.delete(running))
-    return running
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ what, body, resolve: resolve as (value: unknown) => void, reject })
+      this.#draining ??= this.#drain()
+    })
   }
 
-  async #transaction<T>(what: string, body: (tx: SqlSession) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      this.#waiting++
-      let client: PoolClient
-      try {
-        client = await this.#writer.connect()
-      } catch (error) {
-        throw storeError(error, what)
-      } finally {
-        this.#waiting--
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        // Let the requests already received reach the queue first (as GroupCommit does on SQLite).
+        await new Promise((resolve) => setImmediate(resolve))
+        await this.#group(this.#queue.splice(0, MAX_GROUP))
       }
-      let broken = false
+    } finally {
+      // Cleared in the same step that finds the queue empty: a write queued after it starts a
+      // new drain (cleared later, in a callback, a write queued in between would wait forever).
+      this.#draining = undefined
+    }
+  }
+
+  async #group(group: readonly QueuedWrite[]): Promise<void> {
+    let client: PoolClient
+    try {
+      client = await this.#writer.connect()
+    } catch (error) {
+      for (const op of group) op.reject(storeError(error, op.what))
+      return
+    }
+    let broken = false
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [WRITER_LOCK, this.#schemaKey])
+      for (const op of group) outcomes.push(await this.#inSavepoint(client, op))
+      // Answered only once COMMIT returned: a commit that fails (or whose answer is lost) is an
+      // error to every caller of the group, never a result.
+      await client.query('COMMIT')
+    } catch (error) {
       try {
-        await client.query('BEGIN')
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [WRITER_LOCK, this.#schemaKey])
-        const value = await body(session(client))
-        // Answered only once COMMIT returned: a commit that fails (or whose answer is lost) is
-        // an error to the caller, never a result.
-        await client.query('COMMIT')
-        return value
+        await client.query('ROLLBACK')
+      } catch {
+        broken = true
+      }
+      for (const op of group) op.reject(storeError(error, op.what))
+      return
+    } finally {
+      client.release(broken)
+    }
+    group.forEach((op, i) => {
+      const outcome = outcomes[i]!
+      if (outcome.ok) op.resolve(outcome.value)
+      else op.reject(storeError(outcome.error, op.what))
+    })
+  }
+
+  // One write in its savepoint: rolled back alone when it throws; run again (from scratch: its
+  // callbacks too) after a serialization failure, a deadlock or a lost slot race.
+  async #inSavepoint(client: PoolClient, op: QueuedWrite): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      await client.query('SAVEPOINT agentid_write')
+      try {
+        const value = await op.body(session(client))
+        await client.query('RELEASE SAVEPOINT agentid_write')
+        return { ok: true, value }
       } catch (error) {
-        try {
-          await client.query('ROLLBACK')
-        } catch {
-          broken = true
-        }
-        if (retryable(error) && attempt < WRITE_ATTEMPTS) continue
-        throw storeError(error, what)
-      } finally {
-        client.release(broken)
+        await client.query('ROLLBACK TO SAVEPOINT agentid_write')
+        await client.query('RELEASE SAVEPOINT agentid_write')
+        if (!(retryable(error) && attempt < WRITE_ATTEMPTS)) return { ok: false, error }
       }
     }
   }
@@ -174,12 +222,12 @@ class PostgresEngine implements SqlEngine {
   }
 
   pendingWrites(): number {
-    return this.#waiting
+    return this.#queue.length
   }
 
   async close(): Promise<void> {
-    // In-flight writes commit (or fail) first.
-    await Promise.allSettled([...this.#inFlight])
+    // Queued and in-flight writes commit (or fail) first.
+    while (this.#draining) await this.#draining
     await Promise.all([this.#writer.end(), this.#reader.end()])
   }
 }

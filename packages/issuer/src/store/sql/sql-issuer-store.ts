@@ -873,7 +873,7 @@ export class SqlIssuerStore implements IssuerStore {
   ): Promise<ReviewItemRecord[]> {
     return this.#write(`start review ${campaign.id}`, async (tx) => {
       // Live, and not already waiting in an open campaign.
-      const live = (await tx.all<CredentialRow>(`SELECT * FROM credentials c WHERE status != 'revoked' AND expires > ? AND NOT EXISTS (
+      const live = (await tx.all<CredentialRow>(`SELECT * FROM credentials c WHERE status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
           SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)
         ORDER BY issued_at, id`, [Math.floor(this.#now() / 1000)])).map(toCredential)
       const picked = select(live)
