@@ -1,3 +1,4 @@
+import { LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations of the PostgreSQL backend, applied in order under an advisory lock
  * (several replicas may start together), each recorded in `schema_migrations`. Never edit one that
@@ -286,16 +287,8 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
   },
   {
     version: 2,
-    name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
-    sql: `
-      -- What the scale simulation (docs/scale.md) found read whole tables: opening a review looked
-      -- up each live credential's review items with no index on them; an inventory page sorted
-      -- every agent; a status list's state read every credential row of the list.
-      CREATE INDEX review_items_by_credential ON review_items(credential_id);
-      CREATE INDEX agents_by_created ON agents(created_at, did);
-      CREATE INDEX credentials_revoked_slots ON credentials(status_list, status_index) WHERE status = 'revoked';
-      CREATE INDEX credentials_suspended_slots ON credentials(suspension_list, status_index) WHERE status = 'suspended';
-    `,
+    name: LARGE_ISSUER_INDEXES.name,
+    sql: LARGE_ISSUER_INDEXES.sql,
   },
 ]
 

@@ -1,3 +1,4 @@
+import { LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations, applied in order, each in its own transaction. Never edit one that
  * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
@@ -400,16 +401,8 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
   },
   {
     version: 10,
-    name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
-    sql: `
-      -- What the scale simulation (docs/scale.md) found read whole tables: opening a review looked
-      -- up each live credential's review items with no index on them; an inventory page sorted
-      -- every agent; a status list's state read every credential row of the list.
-      CREATE INDEX review_items_by_credential ON review_items(credential_id);
-      CREATE INDEX agents_by_created ON agents(created_at, did);
-      CREATE INDEX credentials_revoked_slots ON credentials(status_list, status_index) WHERE status = 'revoked';
-      CREATE INDEX credentials_suspended_slots ON credentials(suspension_list, status_index) WHERE status = 'suspended';
-    `,
+    name: LARGE_ISSUER_INDEXES.name,
+    sql: LARGE_ISSUER_INDEXES.sql,
   },
 ]
 

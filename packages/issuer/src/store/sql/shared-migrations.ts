@@ -1,0 +1,16 @@
+/**
+ * Migrations whose SQL both backends take as it is (each list numbers them in its own sequence:
+ * SQLite 10, PostgreSQL 2).
+ */
+export const LARGE_ISSUER_INDEXES = {
+  name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
+  // What the scale simulation (docs/scale.md) found read whole tables: opening a review looked up
+  // each live credential's review items with no index on them; an inventory page sorted every
+  // agent; a status list's state read every credential row of the list.
+  sql: `
+    CREATE INDEX review_items_by_credential ON review_items(credential_id);
+    CREATE INDEX agents_by_created ON agents(created_at, did);
+    CREATE INDEX credentials_revoked_slots ON credentials(status_list, status_index) WHERE status = 'revoked';
+    CREATE INDEX credentials_suspended_slots ON credentials(suspension_list, status_index) WHERE status = 'suspended';
+  `,
+} as const
