@@ -46,6 +46,8 @@ describe('agentid CLI end to end (real processes)', function () {
     assert.equal((await json('issuer', 'show')).did, issuerDid)
     const reg = await json('agent', 'register', agentDid, '--name', 'report-bot', '--kind', 'company', '--owner', 'sales-team', '--segment', 'sales')
     assert.equal((reg.agent as { did: string }).did, agentDid)
+    const shown = await json('issuer', 'show')
+    assert.deepEqual([shown.agents, shown.backend], [1, 'sqlite'])
     const grant = await json('grant', agentDid, '--resource', 'db:customers', '--action', 'read', '--purpose', 'monthly-report', '--ttl', '24h', '--constraint', 'maxRecords=5000', '--out', 'report.vc.jwt')
     assert.match(grant.id as string, /^urn:uuid:/)
     await json('status', 'publish', '--out', 'status.jwt')

@@ -10,8 +10,10 @@ export function registerIssuer(program: Command, ctx: CommandContext): void {
     .description("print the issuer's DID (what verifiers pass to --trust) and where it keeps its files")
     .action(async () => {
       const opened = await ctx.issuer()
-      const agents = (await opened.store.listAgents()).length
-      ctx.out().result({ did: opened.did, home: opened.home.dir, backend: opened.store.backend, agents }, () => opened.did)
+      const { operator } = await import('@agentid/issuer')
+      // Counted, not listed: an issuer may hold millions of agents (docs/scale.md).
+      const { total: agents } = await opened.pageAgents({}, 1, 0, operator(ctx.actor()))
+      ctx.out().result({ did: opened.did, home: opened.home.dir, database: opened.database, backend: opened.store.backend, agents }, () => opened.did)
     })
   issuer
     .command('format [format]')
