@@ -67,7 +67,11 @@ export interface CredentialRecord extends CredentialDraft, StatusAllocation {
   readonly suspendedFor?: 'credential' | 'agent'
 }
 
-/** An issuance the store runs inside a transaction: slot, signature, row and audit entry. */
+/**
+ * An issuance the store runs inside a transaction: slot, signature, row and audit entry. A backend
+ * that retries a write (PostgreSQL, after a serialization failure or a lost slot race) calls
+ * `sign`, `audit` and `guard` again; only the committed attempt is answered.
+ */
 export interface Issuance {
   readonly draft: CredentialDraft
   /** Makes the VC-JWT once the status slot is known. */
@@ -508,7 +512,9 @@ export interface IssuerStore {
   /**
    * Records one decision on a request, in one transaction with what it causes: `decide` sees the
    * request as it is now (inside the transaction) and throws to refuse; a denial ends the
-   * request; an issuance (the last approval) issues the credential and closes it.
+   * request; an issuance (the last approval) issues the credential and closes it. `decide` must
+   * be pure: it may run more than once (again when it asks a fact not read yet, and on PostgreSQL
+   * again when the write is retried); only the committed run counts.
    * @throws AgentIdError ERR_NOT_FOUND, what `decide` throws, ERR_STORE
    */
   decideRequest(id: string, decide: (request: AccessRequestRecord, facts: DecisionFacts) => RequestDecision): Promise<{ request: AccessRequestRecord; issued?: IssuedRecord }>
