@@ -2,13 +2,41 @@
 //   cold: verify one presentation (AGENTID_BENCH_VP) and exit: process start to first verification.
 //   rss:  verify the presentations on stdin, one per line, read 64 KiB at a time (as a server reads
 //         requests: never all at once), then print the peak RSS.
+//   rss-floor: the same stream through the least a verifier must do (below), without agentid.
+import { createPublicKey, verify } from 'node:crypto'
 import { readSync } from 'node:fs'
-import { createVerifier } from '@agentid/verifier'
 
-const [role, verifierDid, issuerDid] = process.argv.slice(2)
-const verifier = createVerifier({ did: verifierDid, trustedIssuers: [issuerDid], externalChallenges: true })
+const [role, verifierDid, issuerDid, holderKeyHex] = process.argv.slice(2)
+const verifier = role === 'rss-floor' ? undefined : (await import('@agentid/verifier')).createVerifier({ did: verifierDid, trustedIssuers: [issuerDid], externalChallenges: true })
 
-if (role === 'cold') {
+if (role === 'rss-floor') {
+  // The floor of the rss row: the same stream read the same way, each presentation and the
+  // credential it carries decoded with Buffer.from, parsed with JSON.parse and their two
+  // signatures checked with node:crypto and ready keys; nothing else (no strictness, no claims,
+  // no replay or caches). What any verifier in JavaScript pays, with Node's defaults.
+  const spki = (hex) => createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' })
+  const [holderKey, issuerKey] = holderKeyHex.split(',').map(spki)
+  const check = (jwt, key) => {
+    const dot = jwt.lastIndexOf('.')
+    const payload = JSON.parse(Buffer.from(jwt.slice(jwt.indexOf('.') + 1, dot), 'base64url').toString('utf8'))
+    if (!verify(null, Buffer.from(jwt.slice(0, dot), 'latin1'), key, Buffer.from(jwt.slice(dot + 1), 'base64url'))) throw new Error('bad signature')
+    return payload
+  }
+  let i = 0
+  let pending = ''
+  const chunk = Buffer.allocUnsafe(64 * 1024)
+  for (let n; (n = readSync(0, chunk)) > 0; ) {
+    const lines = (pending + chunk.toString('latin1', 0, n)).split('\n')
+    pending = lines.pop()
+    for (const line of lines) {
+      const vp = check(line, holderKey)
+      check(vp.vp.verifiableCredential[0], issuerKey)
+      await null
+      i++
+    }
+  }
+  process.stdout.write(JSON.stringify({ verified: i, maxRssKb: process.resourceUsage().maxRSS }))
+} else if (role === 'cold') {
   const result = await verifier.verifyPresentation(process.env.AGENTID_BENCH_VP, { challenge: 'challenge-0' })
   if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
 } else {

@@ -85,6 +85,33 @@ export async function asyncClockOpsPerSecond(n, fn) {
   return n / elapsed()
 }
 
+/**
+ * Operations per second of each of `sides` (`fn(i)`, one call at a time, awaited only when it
+ * returns a promise: a synchronous side pays no microtask) over the same
+ * i in [0, n), by {@link BENCH_CLOCK}, run in turns of `chunk` calls: side 1 on 0..chunk-1, side
+ * 2 on the same, ..., then the next chunk. A ratio of two sides then compares work done within
+ * milliseconds of each other, so a slower moment of the shared machine (or the collector's debt
+ * from the other side) lands on both alike; timing each side for a whole round apart let it land
+ * on one (issue 20: paired rounds of 3,000 calls each spread 74-115% where turns of 100 spread a
+ * few points).
+ */
+export async function interleavedRates(n, chunk, sides) {
+  const seconds = sides.map(() => 0)
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk)
+    for (let s = 0; s < sides.length; s++) {
+      const fn = sides[s]
+      const elapsed = elapsedSeconds()
+      for (let i = start; i < end; i++) {
+        const result = fn(i)
+        if (result instanceof Promise) await result
+      }
+      seconds[s] += elapsed()
+    }
+  }
+  return seconds.map((t) => n / t)
+}
+
 /** Operations per second of `fn(i)` for i in [0, n). */
 export function opsPerSecond(n, fn) {
   const start = process.hrtime.bigint()

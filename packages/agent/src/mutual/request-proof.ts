@@ -23,9 +23,13 @@ export interface ProofClaims {
   readonly jti: string
 }
 
+// Most requests in a session (GET, HEAD) have no body: its hash is computed once.
+const EMPTY_BODY_HASH = createHash('sha256').digest('base64url')
+
 /** base64url SHA-256 of a body. */
 export function bodyHash(body: string | Uint8Array | undefined): string {
-  return createHash('sha256').update(body ?? '').digest('base64url')
+  if (body === undefined || body.length === 0) return EMPTY_BODY_HASH
+  return createHash('sha256').update(body).digest('base64url')
 }
 
 /** A request proof: a compact JWS over the claims, signed with the sender's key (one signature). */
