@@ -22,7 +22,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
     assert.match(out, /SCALED x0\.01: a smoke run, the figures mean nothing/)
     for (const row of [
       'node:crypto limit, 2 Ed25519 verifications', 'node:crypto limit, 1 Ed25519 verification',
-      'agentid, VP with 1 new VC', 'agentid, VC 2.0: VP with 1 new VC', 'agentid, VP with an already-checked VC', 'Veramo 7 agent, VP + VC + holder check', 'cold start to first verification', 'peak RSS over',
+      'agentid, VP with 1 new VC', 'agentid, VC 2.0: VP with 1 new VC', 'agentid, VP with an already-checked VC', 'parse floor: the limit + both payloads', 'parse floor: the limit + the VP', 'Veramo 7 agent, VP + VC + holder check', 'cold start to first verification', 'peak RSS over',
       'agentid, delegation chain of 1', 'agentid, delegation chain of 3', 'agentid, delegation chain of 5',
       'Veramo createVerifiableCredential', 'issuer service, POST /requests over HTTP', 'issuer service latency', 'revocation to refusal, push', 'status check per verification', 'credentials of one agent',
       'mutual handshake, both sides, CPU', 'request proof verified in a session, CPU', 'HTTP, same server without verification', 'HTTP, through a mutual session',
