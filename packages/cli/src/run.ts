@@ -39,7 +39,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .version(VERSION, '-V, --version')
     .option('--json', 'print one JSON document on stdout; errors as {"error":{"code","message"}} on stderr')
     .option('--home <dir>', 'issuer home (default AGENTID_HOME, else the config file\'s "home", else ./.agentid)')
-    .option('--database <url>', 'the issuer\'s database: a postgres:// URL (?schema=<name>, default public) that several replicas may share (default AGENTID_DATABASE, else the SQLite file in the home); see docs/operations.md')
+    .option('--database <url>', 'the issuer\'s database: a postgres:// URL (?schema=<name>, default public; ?pool=<n> connections per pool, default 8) that several replicas may share (default AGENTID_DATABASE, else the SQLite file in the home); see docs/operations.md')
     .option('--config <file>', 'config file (default AGENTID_CONFIG, else <home>/agentid.json; never one only found in the working directory); see docs/cli.md')
     // Commander writes help on stderr only for a command group run without its sub-command: that
     // becomes one usage line below instead. Its error text is reworded there too.

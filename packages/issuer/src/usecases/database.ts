@@ -10,11 +10,12 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 /** The issuer's database: the home's SQLite file, or a PostgreSQL schema. */
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string; readonly display: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly display: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string; readonly poolSize: number; readonly display: string }
 
 /**
  * The database an issuer uses: `database` (a `postgres://` or `postgresql://` URL, whose
- * `schema` parameter names the schema, default `public`), else `AGENTID_DATABASE`, else the
+ * `schema` parameter names the schema, default `public`, and `pool` the connections of each of
+ * the process's two pools, default {@link DEFAULT_POOL_SIZE}), else `AGENTID_DATABASE`, else the
  * SQLite file in its home. `display` never shows a password.
  * @throws AgentIdError ERR_USAGE for anything else
  */
@@ -30,11 +31,26 @@ export function databaseTarget(home: IssuerHome, database: string | undefined, e
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw agentIdError('ERR_USAGE', `${source} must be a postgres:// URL, not ${url.protocol}//`)
   const schema = url.searchParams.get('schema') ?? 'public'
+  const pool = url.searchParams.get('pool')
+  const poolSize = pool === null ? DEFAULT_POOL_SIZE : Number(pool)
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1 || poolSize > MAX_POOL_SIZE || (pool !== null && !/^[0-9]+$/.test(pool))) {
+    throw agentIdError('ERR_USAGE', `${source}'s pool must be a whole number of connections from 1 to ${MAX_POOL_SIZE}, not ${JSON.stringify(pool)}`)
+  }
+  // Ours, not the driver's: pg would pass unknown parameters to the server as settings.
   url.searchParams.delete('schema')
+  url.searchParams.delete('pool')
   const display = new URL(url)
   if (display.password !== '') display.password = '***'
-  return { kind: 'postgres', url: url.toString(), schema, display: `${display.toString()}${schema === 'public' ? '' : ` (schema ${schema})`}` }
+  return { kind: 'postgres', url: url.toString(), schema, poolSize, display: `${display.toString()}${schema === 'public' ? '' : ` (schema ${schema})`}` }
 }
+
+/**
+ * Connections in each of a replica's two PostgreSQL pools (writes, reads) unless `?pool=` says
+ * otherwise. Writes queue behind one writer lock and share a commit (group commit), so the writer
+ * pool rarely needs more; reads (status lists, audit pages, the console) use the other.
+ */
+export const DEFAULT_POOL_SIZE = 8
+const MAX_POOL_SIZE = 200
 
 /** Options of {@link openStoreAt}. */
 export interface OpenStoreOptions {
@@ -56,7 +72,7 @@ export async function openStoreAt(target: DatabaseTarget, options: OpenStoreOpti
   const clock = { ...(options.now ? { now: options.now } : {}), ...(options.randomIndex ? { randomIndex: options.randomIndex } : {}) }
   if (target.kind === 'sqlite') return { store: openSqliteStore({ path: target.path, kek: options.kek, create: options.create, ...clock }), cluster: localBus() }
   const [{ openPostgresStore }, { openPostgresBus }] = await Promise.all([import('../store/postgres/postgres-store.js'), import('../cluster/postgres-bus.js')])
-  const store = await openPostgresStore({ url: target.url, schema: target.schema, kek: options.kek, create: options.create, ...clock })
+  const store = await openPostgresStore({ url: target.url, schema: target.schema, poolSize: target.poolSize, kek: options.kek, create: options.create, ...clock })
   try {
     return { store, cluster: await openPostgresBus({ url: target.url, schema: target.schema, ...(options.log ? { log: options.log } : {}) }) }
   } catch (error) {

@@ -20,6 +20,8 @@ export interface PostgresStoreOptions {
   readonly randomIndex?: (max: number) => number
   /** The PostgreSQL schema the issuer's tables live in (default `public`). */
   readonly schema?: string
+  /** Connections in each of the two pools, writes and reads (default 8). */
+  readonly poolSize?: number
 }
 
 /** How many times a write runs when PostgreSQL refuses it for a race it can win on a second try. */
@@ -300,8 +302,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // Milliseconds and counts are BIGINT: numbers here, as on SQLite.
     types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === pg.types.builtins.INT8 ? int8 : pg.types.getTypeParser(oid, format ?? 'text')) } as CustomTypesConfig,
   }
-  const writer = new pg.Pool({ ...config, max: 8 })
-  const reader = new pg.Pool({ ...config, max: 8 })
+  const writer = new pg.Pool({ ...config, max: options.poolSize ?? 8 })
+  const reader = new pg.Pool({ ...config, max: options.poolSize ?? 8 })
   // An idle connection the server drops is replaced on the next checkout; libraries never print.
   writer.on('error', () => undefined)
   reader.on('error', () => undefined)
