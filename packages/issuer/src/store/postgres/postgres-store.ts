@@ -4,7 +4,7 @@ import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type { IssuerStore } from '../issuer-store.js'
 import { SqlIssuerStore } from '../sql/sql-issuer-store.js'
 import type { SqlDialect, SqlEngine, SqlSession } from '../sql/sql-session.js'
-import { PostgresDidStore, PostgresKeyStore, PostgresPrivateKeyStore } from './custody-stores.js'
+import { SqlDidStore, SqlKeyStore, SqlPrivateKeyStore } from '../sql/custody-stores.js'
 import { POSTGRES_LATEST_SCHEMA, POSTGRES_MIGRATIONS } from './migrations.js'
 
 /** Options of {@link openPostgresStore}. */
@@ -311,10 +311,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const schemaKey = (await reader.query<{ k: number }>('SELECT hashtext($1) AS k', [schema])).rows[0]!.k
     await migrate(writer, schema, schemaKey, options.create)
     const engine = new PostgresEngine(writer, reader, schemaKey)
-    const privateKeyStore = new PostgresPrivateKeyStore(engine.autocommit, options.kek)
+    const privateKeyStore = new SqlPrivateKeyStore(engine.autocommit, options.kek)
     return new SqlIssuerStore({
       engine,
-      custody: { keyStore: new PostgresKeyStore(engine.autocommit), privateKeyStore, didStore: new PostgresDidStore(engine.autocommit), useKek: (kek) => privateKeyStore.useKek(kek) },
+      custody: { keyStore: new SqlKeyStore(engine.autocommit), privateKeyStore, didStore: new SqlDidStore(engine.autocommit), useKek: (kek) => privateKeyStore.useKek(kek) },
       kek: options.kek,
       ...(options.now ? { now: options.now } : {}),
       ...(options.randomIndex ? { randomIndex: options.randomIndex } : {}),

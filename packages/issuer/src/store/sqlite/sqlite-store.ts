@@ -4,7 +4,7 @@ import type { KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type { IssuerStore } from '../issuer-store.js'
 import { SqlIssuerStore } from '../sql/sql-issuer-store.js'
 import type { SqlDialect, SqlEngine, SqlSession } from '../sql/sql-session.js'
-import { SqliteDidStore, SqliteKeyStore, SqlitePrivateKeyStore } from './custody-stores.js'
+import { SqlDidStore, SqlKeyStore, SqlPrivateKeyStore } from '../sql/custody-stores.js'
 import { GroupCommit } from './group-commit.js'
 import { openDatabase, openReader } from './open-database.js'
 import { preparedStatements, type Statements } from './statements.js'
@@ -118,10 +118,12 @@ export function openSqliteStore(options: SqliteStoreOptions): IssuerStore {
     db.close()
     throw error
   }
-  const privateKeyStore = new SqlitePrivateKeyStore(db, options.kek)
+  // Veramo's stores write through the writer connection, as the issuer's own writes do.
+  const custody = session(preparedStatements(db))
+  const privateKeyStore = new SqlPrivateKeyStore(custody, options.kek)
   return new SqlIssuerStore({
     engine: new SqliteEngine(db, reader),
-    custody: { keyStore: new SqliteKeyStore(db), privateKeyStore, didStore: new SqliteDidStore(db), useKek: (kek) => privateKeyStore.useKek(kek) },
+    custody: { keyStore: new SqlKeyStore(custody), privateKeyStore, didStore: new SqlDidStore(custody), useKek: (kek) => privateKeyStore.useKek(kek) },
     kek: options.kek,
     ...(options.now ? { now: options.now } : {}),
     ...(options.randomIndex ? { randomIndex: options.randomIndex } : {}),

@@ -3,17 +3,20 @@ import type { IIdentifier, IKey, ManagedKeyInfo, TKeyType } from '@veramo/core-t
 import type { AbstractDIDStore } from '@veramo/did-manager'
 import type { AbstractKeyStore, AbstractPrivateKeyStore, ImportablePrivateKey, ManagedPrivateKey } from '@veramo/key-manager'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
-import type { SqlSession } from '../sql/sql-session.js'
+import type { SqlSession } from './sql-session.js'
 
-// Veramo's key, private-key and DID stores over PostgreSQL: the same contracts as the SQLite
-// ones (missing records throw, as Veramo's memory stores do), each call its own statement on the
-// pool. Private keys are sealed with the key-encryption key exactly as on SQLite (AES-256-GCM,
-// bound to the alias): PostgreSQL never holds one in clear.
+// Veramo's key, private-key and DID stores over either backend's SqlSession (statements that
+// commit on their own: PostgreSQL's pool, SQLite's writer connection). Veramo's own stores need
+// TypeORM; these keep the same contracts: missing records throw, as Veramo's memory stores do,
+// and its managers rely on that. They implement Veramo's abstract classes (abstract methods only)
+// rather than extend them: opening the store then loads no Veramo module, which the service needs
+// only once it signs (a restart answers sooner). Private keys are sealed with the key-encryption
+// key (AES-256-GCM, bound to the alias): the database never holds one in clear.
 
 interface KeyRow { kid: string; kms: string; type: string; public_key_hex: string; meta: string | null }
 
-/** Veramo key metadata (public part) in PostgreSQL. */
-export class PostgresKeyStore implements AbstractKeyStore {
+/** Veramo key metadata (public part). */
+export class SqlKeyStore implements AbstractKeyStore {
   constructor(private readonly sql: SqlSession) {}
 
   async importKey(args: Partial<IKey>): Promise<boolean> {
@@ -45,8 +48,8 @@ function toKey(row: KeyRow): IKey {
   return key
 }
 
-/** Veramo private keys in PostgreSQL, sealed with the key-encryption key. */
-export class PostgresPrivateKeyStore implements AbstractPrivateKeyStore {
+/** Veramo private keys, sealed with the key-encryption key. */
+export class SqlPrivateKeyStore implements AbstractPrivateKeyStore {
   constructor(
     private readonly sql: SqlSession,
     private kek: KeyEncryptionKey,
@@ -92,8 +95,8 @@ export class PostgresPrivateKeyStore implements AbstractPrivateKeyStore {
   }
 }
 
-/** Veramo identifiers (DIDs and their key references) in PostgreSQL. */
-export class PostgresDidStore implements AbstractDIDStore {
+/** Veramo identifiers (DIDs and their key references). */
+export class SqlDidStore implements AbstractDIDStore {
   constructor(private readonly sql: SqlSession) {}
 
   async importDID(args: IIdentifier): Promise<boolean> {
