@@ -17,6 +17,20 @@ function peakRssKb() {
   }
 }
 
+// Each presentation on stdin, one per line, read 64 KiB at a time (as a server reads requests:
+// never all at once); then prints how many and the peak RSS.
+async function eachLine(verifyOne) {
+  let i = 0
+  let pending = ''
+  const chunk = Buffer.allocUnsafe(64 * 1024)
+  for (let n; (n = readSync(0, chunk)) > 0; ) {
+    const lines = (pending + chunk.toString('latin1', 0, n)).split('\n')
+    pending = lines.pop()
+    for (const line of lines) await verifyOne(line, i++)
+  }
+  process.stdout.write(JSON.stringify({ verified: i, maxRssKb: peakRssKb() }))
+}
+
 const [role, verifierDid, issuerDid, holderKeyHex] = process.argv.slice(2)
 const verifier = role === 'rss-floor' ? undefined : (await import('@agentid/verifier')).createVerifier({ did: verifierDid, trustedIssuers: [issuerDid], externalChallenges: true })
 
@@ -33,34 +47,16 @@ if (role === 'rss-floor') {
     if (!verify(null, Buffer.from(jwt.slice(0, dot), 'latin1'), key, Buffer.from(jwt.slice(dot + 1), 'base64url'))) throw new Error('bad signature')
     return payload
   }
-  let i = 0
-  let pending = ''
-  const chunk = Buffer.allocUnsafe(64 * 1024)
-  for (let n; (n = readSync(0, chunk)) > 0; ) {
-    const lines = (pending + chunk.toString('latin1', 0, n)).split('\n')
-    pending = lines.pop()
-    for (const line of lines) {
-      const vp = check(line, holderKey)
-      check(vp.vp.verifiableCredential[0], issuerKey)
-      await null
-      i++
-    }
-  }
-  process.stdout.write(JSON.stringify({ verified: i, maxRssKb: peakRssKb() }))
+  await eachLine(async (line) => {
+    const vp = check(line, holderKey)
+    check(vp.vp.verifiableCredential[0], issuerKey)
+  })
 } else if (role === 'cold') {
   const result = await verifier.verifyPresentation(process.env.AGENTID_BENCH_VP, { challenge: 'challenge-0' })
   if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
 } else {
-  let i = 0
-  let pending = ''
-  const chunk = Buffer.allocUnsafe(64 * 1024)
-  for (let n; (n = readSync(0, chunk)) > 0; ) {
-    const lines = (pending + chunk.toString('latin1', 0, n)).split('\n')
-    pending = lines.pop()
-    for (const line of lines) {
-      const result = await verifier.verifyPresentation(line, { challenge: `challenge-${i++}` })
-      if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
-    }
-  }
-  process.stdout.write(JSON.stringify({ verified: i, maxRssKb: peakRssKb() }))
+  await eachLine(async (line, i) => {
+    const result = await verifier.verifyPresentation(line, { challenge: `challenge-${i}` })
+    if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
+  })
 }
