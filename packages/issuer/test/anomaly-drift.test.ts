@@ -60,6 +60,25 @@ describe('slow drift: the CUSUM of excess records (drift-cusum.ts)', () => {
     assert.equal(isDrift(s, t0 + 12 * HOUR, 1), false)
   })
 
+  it('a drifting third with the ordinary requests above the level by chance (seven of the first eight) is not a step: the evidence is kept', () => {
+    // One request in three at five times the level; the ordinary ones just above it, but for one.
+    const s = fresh()
+    const ordinary = [0.1, 0.2, 0.05, -0.1, 0.15]
+    const results: number[] = []
+    for (let i = 0; i < 8; i++) results.push(addToDrift(s, i % 3 === 0 ? level + Math.log(5) : level + ordinary.shift()!, level, spread, t0 + i * 20 * 60_000))
+    assert.deepEqual([s.cusumReads, s.cusumAbove], [8, 7])
+    assert.ok(!results.includes(STEP), results.join())
+    assert.ok(s.cusum > 0 && s.cusumHits === 3)
+  })
+
+  it('a step is decided as a sequential test: ten requests in a row above the level, or fourteen of fifteen', () => {
+    for (const [pattern, decided] of [['a'.repeat(12), 10], ['aaabaaaaaaaaaaaaa', 15]] as const) {
+      const s = fresh()
+      const step = [...pattern].findIndex((c, i) => addToDrift(s, level + (c === 'a' ? 0.9 : -0.1), level, spread, t0 + i * HOUR) === STEP)
+      assert.equal(step + 1, decided, pattern)
+    }
+  })
+
   it('clearDrift forgets the run; sensitivity halves the threshold; 0 turns it off', () => {
     const s = fresh()
     for (let i = 0; i < 3; i++) { addToDrift(s, Math.log(800), level, spread, t0 + i * HOUR); addToDrift(s, level - 0.5, level, spread, t0 + i * HOUR + 1) }
