@@ -114,8 +114,9 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
 // fixed share over a few requests (seven of eight) is not enough: a drifting third of the requests
 // with the ordinary ones above the level by chance gets there in one run of five, and clearing it
 // then throws away the evidence and lifts the level towards the drift (a service drained in its
-// hourly jobs lost half a day's evidence that way in the evaluation). Counted as a sequential test, a step with
-// every request above is decided after ten of them; with one below, after fourteen of fifteen.
+// hourly jobs lost half a day's evidence that way in the evaluation). Counted as a sequential
+// test, a step with every request above is decided after ten of them; with one below, after
+// fourteen of fifteen.
 function isStep(s: DriftState): boolean {
   return s.cusumAbove * STEP_IF_ABOVE + (s.cusumReads - s.cusumAbove) * STEP_IF_BELOW >= STEP_DECIDED
 }
