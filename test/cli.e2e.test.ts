@@ -207,6 +207,8 @@ describe('agentid CLI end to end (real processes)', function () {
     const human = await run('delegation', 'report', 'erin.chain')
     assert.match(human.stdout, /already known/)
     assert.ok(((await json('alerts')).alerts as Array<{ kind: string }>).some((a) => a.kind === 'delegation.stray'))
+    assert.ok(((await json('alerts', '--order', 'score')).alerts as Array<{ kind: string }>).some((a) => a.kind === 'delegation.stray'))
+    assert.equal(errorOf(await run('--json', 'alerts', '--order', 'risk')).code, 'ERR_INPUT_INVALID')
 
     await json('status', 'publish', '--out', 'erin-lists.jwt')
     const verifyAssistant = async (challenge: string, lists: string) => {

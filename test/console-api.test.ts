@@ -65,6 +65,7 @@ describe('console API routes', function () {
     ['a negative offset', '/agents?offset=-1'],
     ['an unknown status', '/agents?status=gone&limit=5'],
     ['an unknown filter', '/alerts?sort=risk'],
+    ['an unknown alert order', '/alerts?order=risk'],
   ]
   for (const [name, path] of BAD_PAGES) {
     it(`refuses ${name} with 400 ERR_INPUT_INVALID`, async () => {
@@ -129,16 +130,18 @@ describe('console API routes', function () {
     assert.equal((await t.call(t.tokens['agent-owner'], 'GET', '/requests?limit=5')).status, 403)
   })
 
-  it('pages alerts by severity and subject, and acknowledges one (audited)', async () => {
+  it('pages alerts by severity and subject, newest or highest score first, and acknowledges one (audited)', async () => {
     await t.issuer.store.addAlerts([
       { at: Date.now(), kind: 'anomaly.denial-burst', severity: 'high', subject: dids[0]!, details: { reporter: 'x' } },
-      { at: Date.now(), kind: 'anomaly.new-resource', severity: 'medium', subject: dids[1]!, details: {} },
-      { at: Date.now(), kind: 'anomaly.rate-spike', severity: 'high', subject: dids[1]!, details: {} },
+      { at: Date.now(), kind: 'anomaly.new-resource', severity: 'medium', subject: dids[1]!, details: { score: 0.8 } },
+      { at: Date.now(), kind: 'anomaly.rate-spike', severity: 'high', subject: dids[1]!, details: { score: 0.3 } },
     ])
     const high = await t.call(t.tokens.security, 'GET', '/alerts?severity=high&limit=1')
     assert.deepEqual([high.body.alerts.length, high.body.total, high.body.alerts[0].kind], [1, 2, 'anomaly.rate-spike'])
     const about = await t.call(t.tokens.security, 'GET', `/alerts?subject=${dids[1]}`)
     assert.equal(about.body.total, 2)
+    const ranked = await t.call(t.tokens.security, 'GET', `/alerts?subject=${dids[1]}&order=score`)
+    assert.deepEqual(ranked.body.alerts.map((a: { kind: string }) => a.kind), ['anomaly.new-resource', 'anomaly.rate-spike'])
     const id = high.body.alerts[0].id
     const ack = await t.call(t.tokens.security, 'POST', `/alerts/${id}/acknowledge`, { note: 'looking' })
     assert.equal(ack.status, 200)

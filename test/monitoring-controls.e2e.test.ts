@@ -105,6 +105,22 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it('feedback "benign" on a volume drift accepts the run\'s typical size for that family: audited, kept with the baseline', async () => {
+    const s = await setUp()
+    try {
+      const [alert] = await s.t.issuer.store.addAlerts([{ at: s.clock.now, kind: 'anomaly.volume-drift', severity: 'medium', subject: s.agent, details: { about: 'db:customers', records: 2400, usual: 100, typical: 500, score: 0.6 } }])
+      const answer = await s.t.call(s.t.tokens.security, 'POST', `/alerts/${alert!.id}/feedback`, { verdict: 'benign', note: 'monthly archive job' })
+      assert.deepEqual([answer.status, answer.body.learned], [200, true])
+      const entry = (await s.audit()).find((e) => e.action === 'alert.feedback')
+      assert.deepEqual(entry?.details.accepts, { family: 'db:customers', records: 500 })
+      const row = (await s.t.issuer.store.loadBaselines()).find((r) => r.key === `agent:${s.agent}`)
+      const family = new Map(JSON.parse(row!.state).families as Array<[string, { accepted: number; acceptedAt: number }]>).get('db:customers')
+      assert.deepEqual([Math.round(Math.exp(family!.accepted)), family!.acceptedAt > 0], [500, true])
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('a suppression holds back matching findings until it expires or is ended, audited', async () => {
     const s = await setUp()
     try {

@@ -28,6 +28,8 @@ export type { KeyEncryptionKey } from './keys/key-encryption.js'
 export type {
   AccessRequestRecord,
   AgentRecord,
+  AlertOrder,
+  AlertPageFilter,
   AlertRecord,
   ApprovalRecord,
   AuditCheckpointRecord,

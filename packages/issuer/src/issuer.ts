@@ -9,6 +9,7 @@ import type {
   AccessRequestRecord,
   AgentFilter,
   AgentRecord,
+  AlertPageFilter,
   AlertRecord,
   AuditCheckpointRecord,
   AuditEntry,
@@ -664,8 +665,8 @@ export class Issuer {
     return this.store.listAlerts()
   }
 
-  /** One page of alerts by severity and subject, with their total. */
-  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
+  /** One page of alerts by severity and subject, newest or highest score first, with their total. */
+  pageAlerts(filter: AlertPageFilter, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
     return this.store.pageAlerts(filter, limit, offset)
   }
 

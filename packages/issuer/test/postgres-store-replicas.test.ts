@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { agentIdError } from '@agentid/core'
 import { findChainBreak, generateKek, openPostgresStore, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
+import { POSTGRES_MIGRATIONS } from '../src/store/postgres/migrations.js'
 import { freshSchema, postgresUnavailable, TEST_DATABASE, whenPostgres } from './store/postgres-support.js'
 
 // What only a networked backend can get wrong: two stores on two pools, as two replicas of the
@@ -232,6 +233,33 @@ whenPostgres('PostgreSQL backend: replicas on one database', unavailable, () => 
         assert.ok(rows.every((r: { n: number }) => r.n === 1))
         const lists = await withClient(async (client) => (await client.query(`SELECT id FROM ${schema}.status_lists`)).rows.map((r: { id: string }) => r.id))
         assert.deepEqual(lists, ['sus-1'])
+      } finally {
+        await drop()
+      }
+    })
+
+    it('migrates a schema-2 database to alert scores: backfilled from the details, alerts still append-only', async () => {
+      const { schema, drop } = freshSchema()
+      try {
+        await withClient(async (client) => {
+          await client.query(`CREATE SCHEMA ${schema}`)
+          await client.query(`SET search_path = ${schema}`)
+          await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)')
+          for (const m of POSTGRES_MIGRATIONS.filter((m) => m.version <= 2)) {
+            await client.query(m.sql)
+            await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [m.version, m.name])
+          }
+          for (const [kind, details] of [['anomaly.a', '{"score":0.75}'], ['review.overdue', '{}'], ['anomaly.b', '{"score":1}'], ['anomaly.c', '{"score":"high"}']]) {
+            await client.query("INSERT INTO alerts (at, kind, severity, details) VALUES (1, $1, 'high', $2)", [kind, details])
+          }
+        })
+        await (await openPostgresStore({ url: TEST_DATABASE, kek: generateKek(), create: false, schema })).close()
+        await withClient(async (client) => {
+          const rows = (await client.query(`SELECT kind, score FROM ${schema}.alerts ORDER BY id`)).rows
+          assert.deepEqual(rows, [{ kind: 'anomaly.a', score: 0.75 }, { kind: 'review.overdue', score: null }, { kind: 'anomaly.b', score: 1 }, { kind: 'anomaly.c', score: null }])
+          await assert.rejects(client.query(`UPDATE ${schema}.alerts SET score = 0`), /append-only/)
+          await assert.rejects(client.query(`DELETE FROM ${schema}.alerts`), /append-only/)
+        })
       } finally {
         await drop()
       }

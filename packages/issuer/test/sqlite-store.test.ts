@@ -59,6 +59,28 @@ describe('SQLite backend', () => {
     db.close()
   })
 
+  it('migrates a schema-10 database to alert scores: backfilled from the details, alerts still append-only', async () => {
+    const path = join(dir, 'issuer.db')
+    const old = new Database(path)
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT')
+    for (const m of MIGRATIONS.filter((m) => m.version <= 10)) {
+      old.exec(m.sql)
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name)
+    }
+    const insert = old.prepare('INSERT INTO alerts (at, kind, severity, details) VALUES (1, ?, ?, ?)')
+    for (const [kind, details] of [['anomaly.a', '{"score":0.75}'], ['review.overdue', '{}'], ['anomaly.b', '{"score":1}'], ['anomaly.c', '{"score":"high"}']]) insert.run(kind, 'high', details)
+    old.close()
+
+    await openSqliteStore({ path, kek: generateKek(), create: false }).close()
+    const db = new Database(path)
+    assert.deepEqual(db.prepare('SELECT kind, score FROM alerts ORDER BY id').all(), [
+      { kind: 'anomaly.a', score: 0.75 }, { kind: 'review.overdue', score: null }, { kind: 'anomaly.b', score: 1 }, { kind: 'anomaly.c', score: null },
+    ])
+    assert.throws(() => db.prepare('UPDATE alerts SET score = 0').run(), /append-only/)
+    assert.throws(() => db.prepare('DELETE FROM alerts').run(), /append-only/)
+    db.close()
+  })
+
   it('refuses a database from a newer agentid', async () => {
     const path = join(dir, 'issuer.db')
     await openSqliteStore({ path, kek: generateKek(), create: true }).close()

@@ -258,6 +258,27 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual((await store.searchAudit({ action: '%' }, 50)).entries, [], 'a prefix, not a pattern')
       assert.ok((await store.searchAudit({ target: AGENT }, 50)).entries.every((e) => e.target === AGENT))
     })
+    it('pages alerts by score, highest first, alerts without one last, newest first among equals; within the filters', async () => {
+      const added = await store.addAlerts([
+        { at: T, kind: 'anomaly.a', severity: 'medium', subject: AGENT, details: { score: 0.4 } },
+        { at: T, kind: 'review.overdue', severity: 'high', details: {} },
+        { at: T, kind: 'anomaly.b', severity: 'high', subject: AGENT, details: { score: 0.9 } },
+        { at: T, kind: 'anomaly.c', severity: 'medium', subject: AGENT, details: { score: 0.4 } },
+        { at: T, kind: 'anomaly.d', severity: 'high', details: { score: 'not a number' } },
+      ])
+      const kinds = async (filter: Parameters<IssuerStore['pageAlerts']>[0], limit = 10, offset = 0) => {
+        const page = await store.pageAlerts(filter, limit, offset)
+        return [page.alerts.map((a) => a.kind), page.total]
+      }
+      assert.deepEqual(await kinds({ order: 'score' }), [['anomaly.b', 'anomaly.c', 'anomaly.a', 'anomaly.d', 'review.overdue'], 5])
+      assert.deepEqual(await kinds({ order: 'score', subject: AGENT }, 1, 1), [['anomaly.c'], 3])
+      assert.deepEqual(await kinds({ order: 'score', severity: 'high' }), [['anomaly.b', 'anomaly.d', 'review.overdue'], 3])
+      assert.deepEqual(await kinds({ order: 'newest' }, 2), [['anomaly.d', 'anomaly.c'], 5])
+      assert.deepEqual(await kinds({}, 2), [['anomaly.d', 'anomaly.c'], 5])
+      // The details come back as they were given: the score column is for ranking only.
+      assert.deepEqual(await store.getAlert(added[3]!.id), added[3])
+    })
+
     it('keeps one principal per id, finds it by token while enabled, and never disables the last enabled admin', async () => {
       const bob = { id: 'bob', roles: ['auditor'], tokenSha256: 'b'.repeat(64), createdAt: T }
       await store.createPrincipal(bob, { actor: 'test', action: 'principal.create', target: 'bob', details: {} })

@@ -43,8 +43,11 @@ export function registerReview(program: Command, ctx: CommandContext): void {
   program
     .command('alerts')
     .description('alerts, newest first: overdue reviews (review.overdue), anomalies from verification events (anomaly.*), stray delegations (delegation.stray)')
-    .action(async () => {
-      const { alerts } = (await (await ctx.api()).call('GET', '/alerts')).body as { alerts: Array<{ id: number; at: string; kind: string; severity: string; subject?: string }> }
+    .option('--order <order>', 'newest (the default), or score: the 100 highest scores first, alerts without a score last')
+    .action(async (opts: { order?: string }) => {
+      // The issuer validates the order (ERR_INPUT_INVALID): one list of orders, in its routes.
+      const path = opts.order === undefined ? '/alerts' : `/alerts?order=${encodeURIComponent(opts.order)}&limit=100`
+      const { alerts } = (await (await ctx.api()).call('GET', path)).body as { alerts: Array<{ id: number; at: string; kind: string; severity: string; subject?: string }> }
       ctx.out().result({ alerts }, () => (alerts.length === 0 ? 'no alerts' : alerts.map((a) => `${a.at}  ${a.severity}  ${a.kind}  ${a.subject ?? ''}`).join('\n')))
     })
 

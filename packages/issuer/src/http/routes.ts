@@ -19,6 +19,7 @@ import {
 } from '../views.js'
 import * as schema from './schemas.js'
 import { createCredentialOffer, OFFER_TTL_MAX } from '../oid4vci/offers.js'
+import { ALERT_ORDERS, type AlertOrder } from '../store/issuer-store.js'
 
 /**
  * Who may call a route: `public` (no token), `any` (any authenticated principal), or a list of
@@ -407,12 +408,12 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray); with `limit` or `offset`, one page by severity and subject, with the total and each alert\'s acknowledgement', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
-    query: { type: 'object', additionalProperties: false, properties: { severity: { enum: ['low', 'medium', 'high', 'critical'] }, subject: schema.did, ...schema.pageQuery } },
+    method: 'GET', url: '/alerts', summary: 'alerts, newest first (review.overdue, anomaly.*, delegation.stray); with `limit`, `offset` or `order`, one page by severity and subject, newest first or with `order=score` highest score first (alerts without a score last), with the total and each alert\'s acknowledgement', tag: 'monitoring', access: ['admin', 'auditor', 'security'], success: [200],
+    query: { type: 'object', additionalProperties: false, properties: { severity: { enum: ['low', 'medium', 'high', 'critical'] }, subject: schema.did, order: { enum: [...ALERT_ORDERS] }, ...schema.pageQuery } },
     handler: async ({ issuer, query }) => {
-      if (!['severity', 'subject', 'limit', 'offset'].some((k) => query[k] !== undefined)) return { body: { alerts: (await issuer.listAlerts()).map(alertView) } }
+      if (!['severity', 'subject', 'order', 'limit', 'offset'].some((k) => query[k] !== undefined)) return { body: { alerts: (await issuer.listAlerts()).map(alertView) } }
       const { limit, offset } = schema.pageOf(query)
-      const { alerts, total } = await issuer.pageAlerts({ ...(query.severity ? { severity: query.severity } : {}), ...(query.subject ? { subject: query.subject } : {}) }, limit, offset)
+      const { alerts, total } = await issuer.pageAlerts({ ...(query.severity ? { severity: query.severity } : {}), ...(query.subject ? { subject: query.subject } : {}), ...(query.order ? { order: query.order as AlertOrder } : {}) }, limit, offset)
       const views = await Promise.all(alerts.map(async (a) => {
         const ack = await issuer.alertAcknowledgement(a.id)
         return { ...alertView(a), ...(ack ? { acknowledged: ack } : {}) }

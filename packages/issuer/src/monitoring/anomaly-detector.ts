@@ -1,10 +1,10 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
 } from './baseline.js'
-import { addToDrift, clearDrift, DRIFT_CUSUM, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -300,7 +300,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -435,8 +435,9 @@ export class AnomalyDetector {
 
   /**
    * Feedback: an operator acknowledged a finding as benign, so the baseline learns what it was
-   * about (the family, segment, action or network; the hour; the level of records or rate seen).
-   * Returns false when the agent has no baseline here.
+   * about (the family, segment, action or network; the hour; the level of records or rate seen;
+   * for a drift, `records` is the size of request accepted for the family, kept with the baseline
+   * and fading over weeks). Returns false when the agent has no baseline here.
    */
   teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; at?: number } = {}): boolean {
     const b = this.#agents.get(agent)
@@ -470,8 +471,7 @@ export class AnomalyDetector {
         }
         break
       }
-      case 'records-jump':
-      case 'volume-drift': {
+      case 'records-jump': {
         const f = b.families.get(about)
         if (f && seen.records !== undefined && seen.records > 0) {
           f.med = Math.max(f.med, Math.log(seen.records))
@@ -480,11 +480,22 @@ export class AnomalyDetector {
         }
         break
       }
+      case 'volume-drift': {
+        // A drift is a share of larger requests, the ordinary ones staying where they were: raising
+        // the level would be undone by them within days, and the same share alerted again. The
+        // size given is accepted instead (fading, see acceptedLevel); beyond it is still a drift.
+        const f = b.families.get(about)
+        if (f && seen.records !== undefined && seen.records > 0) {
+          f.accepted = Math.max(acceptedLevel(f, at), Math.log(seen.records))
+          f.acceptedAt = at
+          clearDrift(f)
+        }
+        break
+      }
       case 'rate-spike': if (seen.perMinute !== undefined) b.peak = Math.max(b.peak, seen.perMinute); break
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)
-    void at
     return true
   }
 
@@ -672,15 +683,20 @@ export class AnomalyDetector {
     // Drift: excess beyond the family's spread that keeps coming back, summed across days
     // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
     // that is higher: a step of the whole distribution lifts the quick level (the median of the
-    // last dozen requests) within a few requests, a share of larger requests barely does.
+    // last dozen requests) within a few requests, a share of larger requests barely does; or from
+    // the size an operator accepted as benign on a drift alert, while it lasts.
     f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
     // Nearly all recent requests above the level, or the quick level well above it: the whole
     // distribution moved (a share of larger requests leaves a third or more below).
     const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14
     const spread = driftSpread(dev)
+    // A share of larger requests an operator accepted as benign: not evidence, only what goes
+    // beyond it is; and its requests are not the ordinary ones (they do not widen the spread).
+    const accepted = acceptedLevel(f, at)
+    const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
     let high = false
     if (!jump) {
-      const excess = addToDrift(f, lr, Math.max(f.med, f.fast - 0.7 * spread), spread, at)
+      const excess = addToDrift(f, lr, Math.max(f.med, f.fast - 0.7 * spread, accepted), spread, at)
       high = excess > 0
       // A step: the level catches up with the quick one at once.
       if (excess === STEP) f.med = Math.max(f.med, f.fast)
@@ -693,15 +709,18 @@ export class AnomalyDetector {
         expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
         excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
+        // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
+        // one request that tripped the test, which may be the largest of them.
+        typical: Math.round(Math.exp(f.cusumLevel) * ratio),
       }, undefined, ratio >= 8 ? 'high' : 'medium')
     }
     // Outliers barely move a running median: a jump is not learned, anything else moves the
     // levels one step towards it; a shift of the whole distribution is followed faster.
     f.n++
     // Requests beyond the spread are not learned either (a drifting share must not carry the
-    // level along with it); a step is learned from the requests within it, and at once when the
-    // drift test finds one.
-    if (!jump && !high) {
+    // level along with it), nor those of a share accepted as benign; a step is learned from the
+    // requests within it, and at once when the drift test finds one.
+    if (!jump && !high && !ofAccepted) {
       const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0
     }
@@ -709,7 +728,7 @@ export class AnomalyDetector {
     // slowly once known, and not while a run of larger requests is under way: a drifting share
     // must not widen the band it is measured against, and leaving out the ordinary tail would
     // narrow it.
-    if (!jump && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
+    if (!jump && !ofAccepted && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
     f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
     if (f.n < 8) {
       // The first few set the level directly.

@@ -28,6 +28,13 @@ export interface FamilyStats extends DriftState {
   fast: number
   /** The last 16 observations, one bit each: above the level. */
   aboveBits: number
+  /**
+   * Records a request (natural log) an operator accepted as benign on a drift alert, and when
+   * (0: none): the drift test counts only what goes beyond it. Its excess over the level decays
+   * like the rest of the baseline ({@link acceptedLevel}).
+   */
+  accepted: number
+  acceptedAt: number
   /** The day its groups were last told of its use (not kept in the store). */
   notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
@@ -126,6 +133,17 @@ function newHours(at: number): HourProfile {
 
 /** Activity profiles lose 5% a day: a habit dropped fades in a few weeks, a new one is learned in days. */
 export const HOURS_DECAY_PER_DAY = 0.95
+
+/**
+ * The records level (natural log) the drift test accepts for a family at `at`: its level, or
+ * what an operator accepted as benign, whose excess over the level loses 5% a day as activity
+ * habits do (half in two weeks): a share accepted and no longer seen is forgotten in weeks.
+ */
+export function acceptedLevel(f: Pick<FamilyStats, 'accepted' | 'acceptedAt' | 'med'>, at: number): number {
+  if (f.acceptedAt === 0 || f.accepted <= f.med) return f.med
+  const days = Math.max(0, at - f.acceptedAt) / DAY_MS
+  return f.med + (f.accepted - f.med) * HOURS_DECAY_PER_DAY ** days
+}
 
 export function decayHours(target: HourProfile, day: number): void {
   if (day <= target.hodDay) return
@@ -246,7 +264,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   if (!o) return undefined
   return {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
-    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0,
+    n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), jumps: [],
   }
 }

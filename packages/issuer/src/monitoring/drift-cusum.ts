@@ -46,14 +46,32 @@ export const DRIFT_CUSUM = {
   /** Requests, and time, the evidence must span: several requests, not a burst of one minute. */
   minHits: 4,
   minSpanMs: 3_600_000,
-  /** Share of the run's requests above the level it began at that makes it a step (from `stepReads` requests on). */
+  /** A run is not reported while this share or more of its requests sit above the level it began at: it may be a step. */
   stepShare: 0.85,
-  stepReads: 8,
+  /**
+   * The step test: a step moves every request (a bigger report from one day on: nine in ten or
+   * more above the level the run began at), a drifting share leaves the ordinary requests on both
+   * sides of it (a third larger: about two thirds above). The run is a step once its requests are
+   * `stepOdds` times likelier under the first than under the second (a sequential test).
+   */
+  stepAbove: 0.9,
+  shareAbove: 2 / 3,
+  stepOdds: 20,
 } as const
+
+// Evidence per request for a step against a share (sequential probability ratio, in natural log).
+const STEP_IF_ABOVE = Math.log(DRIFT_CUSUM.stepAbove / DRIFT_CUSUM.shareAbove)
+const STEP_IF_BELOW = Math.log((1 - DRIFT_CUSUM.stepAbove) / (1 - DRIFT_CUSUM.shareAbove))
+const STEP_DECIDED = Math.log(DRIFT_CUSUM.stepOdds)
 
 /** The spread used: a family whose records barely vary must not turn every small change into evidence. */
 export function driftSpread(dev: number): number {
   return Math.max(1.25 * dev, 0.2)
+}
+
+/** How far beyond the level a request must go to count (1.5 spreads, and at least twice the level). */
+export function driftMargin(spread: number): number {
+  return Math.max(DRIFT_CUSUM.margin * spread, DRIFT_CUSUM.floor)
 }
 
 /** What {@link addToDrift} returns when the run turned out to be a step of the whole distribution (the run is cleared). */
@@ -74,7 +92,7 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
       return STEP
     }
   }
-  const excess = (lr - level - Math.max(DRIFT_CUSUM.margin * spread, DRIFT_CUSUM.floor)) / spread
+  const excess = (lr - level - driftMargin(spread)) / spread
   if (excess > 0) {
     if (s.cusumHits === 0) {
       s.cusumSince = at
@@ -92,9 +110,15 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
   return 0
 }
 
-// Nearly every request of the run above the level it began at: the whole distribution moved.
+// Nearly every request of the run above the level it began at: the whole distribution moved. A
+// fixed share over a few requests (seven of eight) is not enough: a drifting third of the requests
+// with the ordinary ones above the level by chance gets there in one run of five, and clearing it
+// then throws away the evidence and lifts the level towards the drift (a service drained in its
+// hourly jobs lost half a day's evidence that way in the evaluation). Counted as a sequential
+// test, a step with every request above is decided after ten of them; with one below, after
+// fourteen of fifteen.
 function isStep(s: DriftState): boolean {
-  return s.cusumReads >= DRIFT_CUSUM.stepReads && s.cusumAbove >= DRIFT_CUSUM.stepShare * s.cusumReads
+  return s.cusumAbove * STEP_IF_ABOVE + (s.cusumReads - s.cusumAbove) * STEP_IF_BELOW >= STEP_DECIDED
 }
 
 /** The typical size of the current run's requests, as a multiple of the level (geometric mean). */

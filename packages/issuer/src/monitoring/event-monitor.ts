@@ -232,13 +232,16 @@ export class EventMonitor {
     const alert = await this.#issuer.store.getAlert(alertId)
     if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${alertId}`)
     const kind = alert.kind.startsWith('anomaly.') ? alert.kind.slice(8) : undefined
+    const d = alert.details
+    // A drift's typical request is what a benign verdict accepts (older drift alerts name only the one seen).
+    const records = kind === 'volume-drift' && typeof d.typical === 'number' ? d.typical : d.records
+    const accepts = verdict === 'benign' && kind === 'volume-drift' && typeof records === 'number' ? { accepts: { family: d.about, records } } : {}
     await this.#issuer.store.addAlertFeedback({ alertId, verdict, ...(note !== undefined ? { note } : {}), decidedBy: actor, decidedAt: this.#now() },
-      { actor, action: 'alert.feedback', target: String(alertId), details: { verdict, ...(note !== undefined ? { note } : {}), kind: alert.kind, subject: alert.subject } })
+      { actor, action: 'alert.feedback', target: String(alertId), details: { verdict, ...(note !== undefined ? { note } : {}), kind: alert.kind, subject: alert.subject, ...accepts } })
     let learned = false
-    if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof alert.details.about === 'string') {
-      const d = alert.details
+    if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof d.about === 'string') {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
-        ...(typeof d.records === 'number' ? { records: d.records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+        ...(typeof records === 'number' ? { records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
       })
       if (learned) await this.#persist(this.#now(), true)
     }

@@ -329,6 +329,17 @@ export interface AlertRecord {
   readonly details: Readonly<Record<string, unknown>>
 }
 
+/** How a page of alerts is ordered: `newest` (the default) or `score`, highest first. */
+export const ALERT_ORDERS = ['newest', 'score'] as const
+export type AlertOrder = (typeof ALERT_ORDERS)[number]
+
+/** Which alerts a page holds, and in what order ({@link IssuerStore.pageAlerts}). */
+export interface AlertPageFilter {
+  readonly severity?: string
+  readonly subject?: string
+  readonly order?: AlertOrder
+}
+
 /** An operator's suppression of monitoring findings: what it matches (absent: any) and until when. */
 export interface SuppressionRecord {
   readonly id: string
@@ -552,8 +563,12 @@ export interface IssuerStore {
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
   getAlert(id: number): Promise<AlertRecord | undefined>
-  /** One page of alerts, newest first, by severity and subject, and how many match. */
-  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }>
+  /**
+   * One page of alerts by severity and subject, and how many match: newest first, or with
+   * `order: 'score'` highest score first (`details.score`; alerts without one last), newest first
+   * among equals.
+   */
+  pageAlerts(filter: AlertPageFilter, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }>
   /**
    * Stores alerts raised by monitoring, in one transaction, each with its audit entry when
    * `audit` is given. Alerts are append-only: never updated or deleted.

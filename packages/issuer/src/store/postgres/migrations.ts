@@ -1,4 +1,4 @@
-import { LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations of the PostgreSQL backend, applied in order under an advisory lock
  * (several replicas may start together), each recorded in `schema_migrations`. Never edit one that
@@ -289,6 +289,18 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
     version: 2,
     name: LARGE_ISSUER_INDEXES.name,
     sql: LARGE_ISSUER_INDEXES.sql,
+  },
+  {
+    version: 3,
+    name: ALERT_SCORES.name,
+    sql: `
+      ${ALERT_SCORES.column('DOUBLE PRECISION')}
+      ALTER TABLE alerts DISABLE TRIGGER alerts_append_only;
+      UPDATE alerts SET score = (details::jsonb ->> 'score')::double precision
+        WHERE jsonb_typeof(details::jsonb -> 'score') = 'number';
+      ALTER TABLE alerts ENABLE TRIGGER alerts_append_only;
+      ${ALERT_SCORES.index(' NULLS LAST')}
+    `,
   },
 ]
 

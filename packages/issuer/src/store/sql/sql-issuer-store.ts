@@ -7,7 +7,7 @@ import type {
   AgentFilter,
   AgentRecord,
   AlertFeedbackRecord,
-  AlertRecord,
+  AlertPageFilter, AlertRecord,
   AuditCheckpointRecord,
   AuditEntry,
   AuditInput,
@@ -1051,7 +1051,9 @@ export class SqlIssuerStore implements IssuerStore {
   }
 
   async #insertAlert(tx: SqlSession, a: Omit<AlertRecord, 'id'>): Promise<AlertRecord> {
-    const row = (await tx.get<{ id: number }>('INSERT INTO alerts (at, kind, severity, subject, details) VALUES (?, ?, ?, ?, ?) RETURNING id', [a.at, a.kind, a.severity, a.subject ?? null, JSON.stringify(a.details)]))!
+    // The score is kept in its own column too, for ranking (`pageAlerts` with order score).
+    const score = typeof a.details.score === 'number' && Number.isFinite(a.details.score) ? a.details.score : null
+    const row = (await tx.get<{ id: number }>('INSERT INTO alerts (at, kind, severity, subject, details, score) VALUES (?, ?, ?, ?, ?, ?) RETURNING id', [a.at, a.kind, a.severity, a.subject ?? null, JSON.stringify(a.details), score]))!
     return { ...a, id: Number(row.id) }
   }
 
@@ -1126,7 +1128,7 @@ export class SqlIssuerStore implements IssuerStore {
     })
   }
 
-  pageAlerts(filter: { severity?: string; subject?: string }, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
+  pageAlerts(filter: AlertPageFilter, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
     return this.#read('list alerts', async (db) => {
       const where: string[] = []
       const args: unknown[] = []
@@ -1140,7 +1142,8 @@ export class SqlIssuerStore implements IssuerStore {
       }
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
       const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts ${clause}`, args))!.n
-      return { alerts: (await db.all<AlertRow>(`SELECT * FROM alerts ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...args, limit, offset])).map(toAlert), total }
+      const order = filter.order === 'score' ? 'score DESC NULLS LAST, id DESC' : 'id DESC'
+      return { alerts: (await db.all<AlertRow>(`SELECT * FROM alerts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...args, limit, offset])).map(toAlert), total }
     })
   }
 

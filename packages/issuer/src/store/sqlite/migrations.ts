@@ -1,4 +1,4 @@
-import { LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations, applied in order, each in its own transaction. Never edit one that
  * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
@@ -403,6 +403,20 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
     version: 10,
     name: LARGE_ISSUER_INDEXES.name,
     sql: LARGE_ISSUER_INDEXES.sql,
+  },
+  {
+    version: 11,
+    name: ALERT_SCORES.name,
+    // SQLite sorts NULL lowest: descending, alerts without a score come last already.
+    sql: `
+      ${ALERT_SCORES.column('REAL')}
+      DROP TRIGGER alerts_no_update;
+      UPDATE alerts SET score = json_extract(details, '$.score')
+        WHERE json_valid(details) AND json_type(details, '$.score') IN ('integer', 'real');
+      CREATE TRIGGER alerts_no_update BEFORE UPDATE ON alerts
+        BEGIN SELECT RAISE(ABORT, 'alerts is append-only'); END;
+      ${ALERT_SCORES.index('')}
+    `,
   },
 ]
 
