@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { agentIdError, type ErrorCode } from '@agentid/core'
 import type { ClusterBus } from './cluster/cluster-bus.js'
 import type { IssuerHome } from './home.js'
-import { verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
+import { verifyAuditLog, verifyAuditSinceCheckpoint, type AuditTailVerification, type AuditVerification } from './audit/checkpoints.js'
 import type { Principal } from './governance/principal.js'
 import { checkIssuerKey, IssuerSigner } from './signing/issuer-signer.js'
 import type {
@@ -472,9 +472,17 @@ export class Issuer {
     return audit.maybeCheckpoint(this.#ctx, options)
   }
 
-  /** Verifies the audit log's chain and its signed checkpoints (and any kept elsewhere): see {@link verifyAuditLog}. */
-  verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void): Promise<AuditVerification> {
-    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress)
+  /**
+   * Verifies the audit log's chain and its signed checkpoints (and any kept elsewhere): see
+   * {@link verifyAuditLog}. `onProgress` is awaited after each page of `pageSize` entries.
+   */
+  verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize?: number): Promise<AuditVerification> {
+    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress, pageSize)
+  }
+
+  /** Verifies the audit log from its newest signed checkpoint to its head: see {@link verifyAuditSinceCheckpoint}. */
+  verifyAuditSinceCheckpoint(): Promise<AuditTailVerification> {
+    return verifyAuditSinceCheckpoint(this.store, this.did)
   }
 
   /**
