@@ -8,6 +8,7 @@ import { checkIssuerKey, IssuerSigner } from './signing/issuer-signer.js'
 import type {
   AccessRequestRecord,
   AgentFilter,
+  AgentPosition,
   AgentRecord,
   AlertRecord,
   AuditCheckpointRecord,
@@ -41,6 +42,7 @@ import * as principals from './usecases/principals.js'
 import * as renewal from './usecases/renewal.js'
 import * as reads from './usecases/reads.js'
 import * as reviews from './usecases/reviews.js'
+import type { ReviewStarted } from './usecases/reviews.js'
 import * as settings from './usecases/settings.js'
 import * as statusChanges from './usecases/status-changes.js'
 import * as statusLists from './usecases/status-lists.js'
@@ -428,10 +430,11 @@ export class Issuer {
   /**
    * Opens an access-review campaign over the live credentials due for review (their last
    * certification, or their issuance, is older than their risk's review interval), or over all
-   * of them with `all`.
+   * of them with `all`: its id, item count and their digest (`reviewDigest`); the items are
+   * read with {@link listReviewItems}.
    * @throws AgentIdError ERR_CONFLICT (nothing due), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
    */
-  startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+  startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<ReviewStarted> {
     return reviews.startReview(this.#ctx, input, by)
   }
 
@@ -584,6 +587,11 @@ export class Issuer {
   /** One page of the agents `by` may see that match `filter`, with their total. */
   pageAgents(filter: Omit<AgentFilter, 'visibleTo'>, limit: number, offset: number, by: Principal): Promise<{ agents: AgentRecord[]; total: number }> {
     return reads.pageAgents(this.#ctx, filter, limit, offset, by)
+  }
+
+  /** The agents `by` may see that match `filter`, `limit` at a time after `after` (keyset paging, no total). */
+  pageAgentsAfter(filter: Omit<AgentFilter, 'visibleTo'>, limit: number, after: AgentPosition | undefined, by: Principal): Promise<{ agents: AgentRecord[]; next?: AgentPosition }> {
+    return reads.pageAgentsAfter(this.#ctx, filter, limit, after, by)
   }
 
   /**

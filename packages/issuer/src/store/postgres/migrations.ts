@@ -1,4 +1,4 @@
-import { LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
+import { LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations of the PostgreSQL backend, applied in order under an advisory lock
  * (several replicas may start together), each recorded in `schema_migrations`. Never edit one that
@@ -289,6 +289,13 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
     version: 2,
     name: LARGE_ISSUER_INDEXES.name,
     sql: LARGE_ISSUER_INDEXES.sql,
+  },
+  // 4, not 3: 3 is taken by a change on another branch (the runner applies every
+  // version above the database's, in list order, and does not need them consecutive).
+  {
+    version: 4,
+    name: REVIEW_DUE_INDEX.name,
+    sql: REVIEW_DUE_INDEX.sql,
   },
 ]
 

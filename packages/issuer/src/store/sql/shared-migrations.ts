@@ -1,6 +1,6 @@
 /**
  * Migrations whose SQL both backends take as it is (each list numbers them in its own sequence:
- * SQLite 10, PostgreSQL 2).
+ * SQLite 10, PostgreSQL 2; SQLite 12, PostgreSQL 4).
  */
 export const LARGE_ISSUER_INDEXES = {
   name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
@@ -12,5 +12,15 @@ export const LARGE_ISSUER_INDEXES = {
     CREATE INDEX agents_by_created ON agents(created_at, did);
     CREATE INDEX credentials_revoked_slots ON credentials(status_list, status_index) WHERE status = 'revoked';
     CREATE INDEX credentials_suspended_slots ON credentials(suspension_list, status_index) WHERE status = 'suspended';
+  `,
+} as const
+
+export const REVIEW_DUE_INDEX = {
+  name: 'index for the sweeper: unexpired credentials by risk and last review',
+  // The sweeper asks every 30 s which live credentials are due for review, per risk: "last
+  // certified (or issued) at or before now minus the risk's interval", a range of this index for
+  // each risk, instead of every live credential read into memory.
+  sql: `
+    CREATE INDEX credentials_review_due ON credentials(risk, (COALESCE(reviewed_at, issued_at))) WHERE expired_at IS NULL;
   `,
 } as const
