@@ -48,6 +48,20 @@ try {
     }
     out.firstPageMs = (await pages({}, 0, 5)).ms
     out.middlePageMs = (await pages({}, Math.floor(agents / 2), 3)).ms
+    // The same pages by cursor (GET /agents?after=): the middle one after the agent before it,
+    // whose position is found untimed.
+    const cursorPages = async (after, times) => {
+      const ms = []
+      for (let i = 0; i < times; i++) {
+        const t = await timed(() => issuer.pageAgentsAfter({}, 50, after, admin))
+        if (t.value.agents.length === 0) throw new Error('an empty page of agents')
+        ms.push(t.ms)
+      }
+      return median(ms)
+    }
+    const [beforeMiddle] = (await issuer.pageAgents({}, 1, Math.floor(agents / 2) - 1, admin)).agents
+    out.cursorFirstPageMs = await cursorPages(undefined, 5)
+    out.cursorMiddlePageMs = await cursorPages({ createdAt: beforeMiddle.createdAt, did: beforeMiddle.did }, 5)
     // One team's agents: the owner of the first sampled agent that a team owns.
     let owner = 'team-0000'
     for (const did of dids) {
@@ -69,6 +83,17 @@ try {
     out.ms = t.ms
     out.lists = t.value.length
     out.bytes = t.value.reduce((n, jwt) => n + jwt.length, 0)
+  } else if (op === 'readiness') {
+    // What /readyz waits for at a start: the log from the newest signed checkpoint. The service
+    // signs one every 1,000 entries or minute; here one is signed at the head first, then the
+    // verification a restart does is timed (the full one follows it in the background: 'audit').
+    const signed = await timed(() => issuer.checkpoint())
+    const t = await timed(() => issuer.verifyAuditSinceCheckpoint())
+    if (!t.value.ok) throw new Error(`the audit log does not verify from its checkpoint: entry ${t.value.seq}: ${t.value.reason}`)
+    out.checkpointMs = signed.ms
+    out.ms = t.ms
+    out.entries = t.value.entries
+    out.from = t.value.from
   } else if (op === 'audit') {
     const t = await timed(() => issuer.verifyAudit())
     if (!t.value.ok) throw new Error(`the audit chain does not verify: entry ${t.value.seq}: ${t.value.reason}`)
@@ -81,7 +106,9 @@ try {
   } else if (op === 'review') {
     const t = await timed(() => issuer.startReview({ name, all: true }, admin))
     out.ms = t.ms
-    out.items = t.value.items.length
+    out.items = t.value.items
+    const [entry] = (await issuer.searchAudit({ action: 'review.start' }, 1)).entries
+    out.auditEntryBytes = JSON.stringify(entry?.details ?? null).length
   } else {
     throw new Error(`unknown operation ${op}`)
   }
