@@ -30,7 +30,7 @@ Options:
   --sizes LIST       fractions of the largest size to measure at (default 0.01,0.1,0.3,1)
   --out DIR          where results.json, table.md and scale.png go (default .bench/simulate, git-ignored)
   --heap-mb MB       heap limit of each measuring process (default 6144)
-  --skip OPS         operations not to run, comma-separated (lookup,publish,readiness,audit,sweep,review)
+  --skip OPS         operations not to run, comma-separated (lookup,publish,readiness,audit,sweep,sweep-due,review)
   --keep             keep the issuer's home (printed) instead of deleting it
   --slot-limit       instead: fill the one status list rev-1 to 50 %, 90 %, ... 100 % and count how many
                      grant() calls the issuer refuses at each (the limit docs/scale.md describes)
@@ -39,7 +39,7 @@ Options:
   --help             this text
 `
 
-const OPS = ['lookup', 'publish', 'readiness', 'audit', 'sweep', 'review']
+const OPS = ['lookup', 'publish', 'readiness', 'audit', 'sweep', 'sweep-due', 'review']
 
 function parseCount(value, name) {
   const n = Number(String(value).replace(/_/g, ''))
@@ -206,6 +206,7 @@ const OPERATIONS = [
   ['readiness at start (verifyAuditSinceCheckpoint, checkpoint at the head)', 'call', (row) => row.readiness, (r) => r.ms, () => 1],
   ['verifyAudit (whole chain: at start before, in the background now)', 'entry', (row) => row.audit, (r) => r.ms, (row) => row.audit?.entries],
   ['sweep()', 'live credential', (row) => row.sweep, (r) => r.ms, (row) => row.review?.items],
+  ['sweep(), every live credential due (one campaign over all)', 'live credential', (row) => row['sweep-due'], (r) => r.ms, (row) => row['sweep-due']?.reviewItemsOpened],
   ['startReview, every live credential', 'item', (row) => row.review, (r) => r.ms, (row) => row.review?.items],
   ['sweep() with one past review', 'live credential x review item', (row) => row['sweep-after-review'], (r) => r.ms, (row) => (row.review?.items ?? 0) ** 2],
   ['agent by DID (visibleAgent)', 'call', (row) => row.lookup, (r) => r.lookupMs, () => 1],
@@ -248,6 +249,7 @@ function renderTable(rows) {
   lines.push(`| (peak memory of sweep()) | ${rows.map((row) => (row.sweep?.maxRssMb ? `${count(row.sweep.maxRssMb)} MB` : '—')).join(' | ')} | |`)
   lines.push(`| (review.start audit entry's details) | ${rows.map((row) => (row.review?.auditEntryBytes ? `${count(row.review.auditEntryBytes)} bytes` : '—')).join(' | ')} | |`)
   lines.push(`| (sweep(): review items opened) | ${rows.map((row) => count(row.sweep?.reviewItemsOpened)).join(' | ')} | |`)
+  lines.push(`| (peak memory of sweep(), every live credential due) | ${rows.map((row) => (row['sweep-due']?.maxRssMb ? `${count(row['sweep-due'].maxRssMb)} MB` : '—')).join(' | ')} | |`)
   return lines.join('\n')
 }
 
@@ -263,6 +265,7 @@ function chartData(rows) {
       s('verifyAudit (whole chain)', (r) => (ok(r.audit) ? r.audit.ms : undefined)),
       s('readiness at start (from checkpoint)', (r) => (ok(r.readiness) ? r.readiness.ms : undefined)),
       s('sweep()', (r) => (ok(r.sweep) ? r.sweep.ms : undefined)),
+      s('sweep(), all due', (r) => (ok(r['sweep-due']) ? r['sweep-due'].ms : undefined)),
       s('startReview, all live', (r) => (ok(r.review) ? r.review.ms : undefined)),
       s('inventory, first page', (r) => r.lookup?.firstPageMs),
       s('inventory, middle page', (r) => r.lookup?.middlePageMs),

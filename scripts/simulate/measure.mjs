@@ -5,7 +5,8 @@
 // Prints one JSON object on stdout.
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { Issuer } from '@agentid/issuer'
+import Database from 'better-sqlite3'
+import { Issuer, policyToJson } from '@agentid/issuer'
 
 const { home, op, samples, agents, name } = JSON.parse(process.argv[2])
 
@@ -103,6 +104,20 @@ try {
     const t = await timed(() => issuer.sweep())
     out.ms = t.ms
     Object.assign(out, t.value)
+  } else if (op === 'sweep-due') {
+    // The sweeper's worst case: every live credential due at once (review intervals of a
+    // minute), so that it opens one campaign over all of them. The policy is put back after, and
+    // the campaign removed below (as the loader removes them), for the review measured next.
+    const { policy } = await issuer.policy()
+    const document = policyToJson(policy)
+    await issuer.setPolicy({ ...document, reviewIntervals: { low: '1m', medium: '1m', high: '1m', critical: '1m' } }, admin)
+    try {
+      const t = await timed(() => issuer.sweep())
+      out.ms = t.ms
+      Object.assign(out, t.value)
+    } finally {
+      await issuer.setPolicy(document, admin)
+    }
   } else if (op === 'review') {
     const t = await timed(() => issuer.startReview({ name, all: true }, admin))
     out.ms = t.ms
@@ -116,6 +131,11 @@ try {
   out.error = `${error.code ?? error.name}: ${error.message}`
 } finally {
   await issuer.close()
+}
+if (op === 'sweep-due') {
+  const db = new Database(issuer.home.database)
+  db.exec('DELETE FROM review_items; DELETE FROM review_campaigns')
+  db.close()
 }
 // The high-water mark of this process's memory: VmHWM starts again at exec, where getrusage's
 // maxRSS would carry the parent's (Linux keeps it across fork and exec).

@@ -40,7 +40,6 @@ export class ReadinessProbe {
   #stopping = false
   // One tail check at a time: concurrent probes share it.
   #tail: Promise<ReadinessCheck> | undefined
-
   readonly #pause: () => Promise<void>
 
   /**
@@ -131,8 +130,9 @@ export class ReadinessProbe {
     if (audit.state === 'broken') return { ok: false, detail: audit.detail }
     const chain = await verifyChainFrom(this.#issuer, audit.seq, audit.seq === 0 ? GENESIS_HASH : audit.hash)
     if (!chain.ok) {
-      this.#broken(`audit log is broken at entry ${chain.seq}: ${chain.reason}`)
-      return { ok: false, detail: `audit log is broken at entry ${chain.seq}: ${chain.reason}` }
+      const detail = `audit log is broken at entry ${chain.seq}: ${chain.reason}`
+      this.#broken(detail)
+      return { ok: false, detail }
     }
     // The background verification may have found a break meanwhile: that stands.
     if (this.#audit.state === 'broken') return { ok: false, detail: this.#audit.detail }

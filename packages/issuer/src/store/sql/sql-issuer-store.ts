@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import { agentIdError, entitlementToJson, parseEntitlements, RISK_LEVELS, type RiskLevel } from '@agentid/core'
-import { reviewDigest } from '../../governance/review-digest.js'
 import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
+import { reviewDigest } from '../../governance/review-digest.js'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type {
   AccessRequestRecord,
