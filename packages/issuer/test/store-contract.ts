@@ -487,7 +487,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
         indexes.push(100 + i)
         await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
       }
-      const opened = await store.startReview({ id: 'rev-many', name: 'many', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' }, { all: true }, (c) => `item-${c}`, () => audit)
+      // Every one due: the re-check of each batch takes the due test as well as the ids.
+      const due = { due: { nowMs: T, intervalSeconds: { low: 0, medium: 0, high: 0, critical: 0 } } }
+      const opened = await store.startReview({ id: 'rev-many', name: 'many', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' }, due, (c) => `item-${c}`, () => audit)
       assert.deepEqual(opened, { items: 501, digest: reviewDigest(ids) })
       assert.deepEqual((await store.listReviewItems('rev-many')).map((i) => i.credentialId).sort(), ids)
     })

@@ -927,20 +927,29 @@ export class SqlIssuerStore implements IssuerStore {
   #reviewCandidates(db: SqlSession, selection: ReviewSelection, nowSeconds: number, ids?: readonly string[]): Promise<Array<{ id: string; risk: RiskLevel | null }>> {
     const live = `status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
       SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)`
-    const among = ids === undefined ? { sql: '', args: [] } : { sql: ` AND id IN (${ids.map(() => '?').join(', ')})`, args: ids }
-    const select = (where: string, args: readonly unknown[]) => ({ sql: `SELECT id, risk FROM credentials c WHERE ${where} AND ${live}${among.sql}`, args: [...args, nowSeconds, ...among.args] })
-    if (!('due' in selection)) {
-      const all = select('1 = 1', [])
-      return db.all(all.sql, all.args)
-    }
+    const select = (where: string, args: readonly unknown[]) => ({ sql: `SELECT id, risk FROM credentials c WHERE ${where} AND ${live}`, args: [...args, nowSeconds] })
     // Due: last certified (or issued) at or before now minus the risk's interval; no risk
     // counts as critical.
-    const { nowMs, intervalSeconds } = selection.due
-    const dueBy = [...RISK_LEVELS, null].map((risk) => select(`${risk === null ? 'risk IS NULL' : 'risk = ?'} AND COALESCE(reviewed_at, issued_at) <= ?`,
-      [...(risk === null ? [] : [risk]), nowMs - intervalSeconds[risk ?? 'critical'] * 1000]))
-    // One query per risk: each a range of the index on (risk, last review) of unexpired
+    const due = 'due' in selection
+      ? [...RISK_LEVELS, null].map((risk) => ({
+        sql: `${risk === null ? 'risk IS NULL' : 'risk = ?'} AND COALESCE(reviewed_at, issued_at) <= ?`,
+        args: [...(risk === null ? [] : [risk]), selection.due.nowMs - selection.due.intervalSeconds[risk ?? 'critical'] * 1000],
+      }))
+      : undefined
+    if (ids !== undefined) {
+      // Given ids, their primary key finds them; the due test only filters.
+      const among = `id IN (${ids.map(() => '?').join(', ')})`
+      const q = due ? select(`${among} AND (${due.map((d) => `(${d.sql})`).join(' OR ')})`, [...ids, ...due.flatMap((d) => d.args)]) : select(among, ids)
+      return db.all(q.sql, q.args)
+    }
+    if (!due) {
+      const q = select('1 = 1', [])
+      return db.all(q.sql, q.args)
+    }
+    // One query per risk, each a range of the index on (risk, last review) of unexpired
     // credentials, which a single query with OR does not get from SQLite's planner.
-    return db.all(dueBy.map((q) => q.sql).join(' UNION ALL '), dueBy.flatMap((q) => q.args))
+    const perRisk = due.map((d) => select(d.sql, d.args))
+    return db.all(perRisk.map((q) => q.sql).join(' UNION ALL '), perRisk.flatMap((q) => q.args))
   }
 
   listReviews(): Promise<ReviewCampaignRecord[]> {
