@@ -307,7 +307,7 @@ export type ReviewSelection =
   | { readonly all: true }
   | { readonly due: { readonly nowMs: number; readonly intervalSeconds: Readonly<Record<RiskLevel, number>> } }
 
-/** What a campaign was opened over: its item count, and {@link reviewDigest} of their credentials. */
+/** What a campaign was opened over: its item count, and the digest of their credentials (`reviewDigest`). */
 export interface ReviewOpened {
   readonly items: number
   /** SHA-256 (hex) over the credential ids, sorted, each followed by a line feed. */
