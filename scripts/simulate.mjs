@@ -21,8 +21,8 @@ import { slotLimit } from './simulate/slot-limit.mjs'
 const HELP = `Usage: npm run simulate -- [options]
 
 Grows a fresh issuer (temporary home) to several sizes by bulk loading its SQLite store, and
-times at each size, through the issuer's code: status-list publication, audit verification,
-a sweep, an access review of every live credential, agent lookups and inventory pages.
+times at each size, through the issuer's code: status-list publication, audit verification
+(at a start, from the newest checkpoint; and whole), a sweep, an access review of every live credential, agent lookups and inventory pages.
 
 Options:
   --agents N         agents at the largest size (default 1000000)
@@ -30,7 +30,7 @@ Options:
   --sizes LIST       fractions of the largest size to measure at (default 0.01,0.1,0.3,1)
   --out DIR          where results.json, table.md and scale.png go (default .bench/simulate, git-ignored)
   --heap-mb MB       heap limit of each measuring process (default 6144)
-  --skip OPS         operations not to run, comma-separated (lookup,publish,audit,sweep,review)
+  --skip OPS         operations not to run, comma-separated (lookup,publish,readiness,audit,sweep,sweep-due,review)
   --keep             keep the issuer's home (printed) instead of deleting it
   --slot-limit       instead: fill the one status list rev-1 to 50 %, 90 %, ... 100 % and count how many
                      grant() calls the issuer refuses at each (the limit docs/scale.md describes)
@@ -39,7 +39,7 @@ Options:
   --help             this text
 `
 
-const OPS = ['lookup', 'publish', 'audit', 'sweep', 'review']
+const OPS = ['lookup', 'publish', 'readiness', 'audit', 'sweep', 'sweep-due', 'review']
 
 function parseCount(value, name) {
   const n = Number(String(value).replace(/_/g, ''))
@@ -203,13 +203,17 @@ const count = (n) => (n === undefined ? '?' : n.toLocaleString('en'))
 // taken over, and the x of its growth exponent).
 const OPERATIONS = [
   ['publish every status list', 'credential', (row) => row.publish, (r) => r.ms, (row) => row.credentials],
-  ['verifyAudit', 'entry', (row) => row.audit, (r) => r.ms, (row) => row.audit?.entries],
+  ['readiness at start (verifyAuditSinceCheckpoint, checkpoint at the head)', 'call', (row) => row.readiness, (r) => r.ms, () => 1],
+  ['verifyAudit (whole chain: at start before, in the background now)', 'entry', (row) => row.audit, (r) => r.ms, (row) => row.audit?.entries],
   ['sweep()', 'live credential', (row) => row.sweep, (r) => r.ms, (row) => row.review?.items],
+  ['sweep(), every live credential due (one campaign over all)', 'live credential', (row) => row['sweep-due'], (r) => r.ms, (row) => row['sweep-due']?.reviewItemsOpened],
   ['startReview, every live credential', 'item', (row) => row.review, (r) => r.ms, (row) => row.review?.items],
   ['sweep() with one past review', 'live credential x review item', (row) => row['sweep-after-review'], (r) => r.ms, (row) => (row.review?.items ?? 0) ** 2],
   ['agent by DID (visibleAgent)', 'call', (row) => row.lookup, (r) => r.lookupMs, () => 1],
   ['inventory: first page of 50', 'call', (row) => row.lookup, (r) => r.firstPageMs, () => 1],
   ['inventory: page at the middle', 'call', (row) => row.lookup, (r) => r.middlePageMs, () => 1],
+  ['inventory by cursor: first page of 50', 'call', (row) => row.lookup, (r) => r.cursorFirstPageMs, () => 1],
+  ['inventory by cursor: page at the middle', 'call', (row) => row.lookup, (r) => r.cursorMiddlePageMs, () => 1],
   ["inventory: one owner's first page", 'call', (row) => row.lookup, (r) => r.ownerPageMs, () => 1],
   ['GET /agents unfiltered (listAgents: every agent)', 'agent', (row) => row.lookup, (r) => r.listAllMs, (row) => row.lookup?.listAllCount],
 ]
@@ -242,6 +246,10 @@ function renderTable(rows) {
   lines.push(`| (load, per agent or credential) | ${rows.map((row) => us(row.load.perRowUs / 1000)).join(' | ')} | |`)
   lines.push(`| (audit entries; lists; database) | ${rows.map((row) => `${count(row.auditEntries)}; ${row.lists * 2}; ${count(row.databaseMb)} MB`).join(' | ')} | |`)
   lines.push(`| (peak memory of startReview) | ${rows.map((row) => (row.review?.maxRssMb ? `${count(row.review.maxRssMb)} MB` : '—')).join(' | ')} | |`)
+  lines.push(`| (peak memory of sweep()) | ${rows.map((row) => (row.sweep?.maxRssMb ? `${count(row.sweep.maxRssMb)} MB` : '—')).join(' | ')} | |`)
+  lines.push(`| (review.start audit entry's details) | ${rows.map((row) => (row.review?.auditEntryBytes ? `${count(row.review.auditEntryBytes)} bytes` : '—')).join(' | ')} | |`)
+  lines.push(`| (sweep(): review items opened) | ${rows.map((row) => count(row.sweep?.reviewItemsOpened)).join(' | ')} | |`)
+  lines.push(`| (peak memory of sweep(), every live credential due) | ${rows.map((row) => (row['sweep-due']?.maxRssMb ? `${count(row['sweep-due'].maxRssMb)} MB` : '—')).join(' | ')} | |`)
   return lines.join('\n')
 }
 
@@ -255,10 +263,13 @@ function chartData(rows) {
     series: [
       s('publish every status list', (r) => (ok(r.publish) ? r.publish.ms : undefined)),
       s('verifyAudit (whole chain)', (r) => (ok(r.audit) ? r.audit.ms : undefined)),
+      s('readiness at start (from checkpoint)', (r) => (ok(r.readiness) ? r.readiness.ms : undefined)),
       s('sweep()', (r) => (ok(r.sweep) ? r.sweep.ms : undefined)),
+      s('sweep(), all due', (r) => (ok(r['sweep-due']) ? r['sweep-due'].ms : undefined)),
       s('startReview, all live', (r) => (ok(r.review) ? r.review.ms : undefined)),
       s('inventory, first page', (r) => r.lookup?.firstPageMs),
       s('inventory, middle page', (r) => r.lookup?.middlePageMs),
+      s('inventory by cursor, middle page', (r) => r.lookup?.cursorMiddlePageMs),
       s('GET /agents, unfiltered', (r) => r.lookup?.listAllMs),
       s('agent by DID', (r) => r.lookup?.lookupMs),
       s('linear, for reference', (r) => (rows[0].audit?.ms ? rows[0].audit.ms * (r.credentials / rows[0].credentials) : undefined), true),

@@ -53,6 +53,30 @@ describe('agentid against a service that answers wrongly (real CLI, a local HTTP
     assert.deepEqual(errorOf(r.stderr), { code: 'ERR_FORBIDDEN', message: 'not yours' })
   })
 
+  const agentView = (name: string) => ({ did: `did:key:z6Mk${name}`, name, kind: 'service', owner: 'ops', status: 'active' })
+  const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+
+  it('lists agents a page at a time, following the cursor, never asking for all at once', async () => {
+    answer = (req, _body, res) => {
+      const after = new URL(req.url ?? '', url).searchParams.get('after')
+      json(res, 200, after === '' ? { agents: [agentView('one'), agentView('two')], limit: 200, next: 'c2' } : { agents: [agentView('three')], limit: 200 })
+    }
+    const r = await cli('agent', 'list')
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout).agents.map((a: { name: string }) => a.name), ['one', 'two', 'three'])
+    assert.deepEqual(seen.map((s) => s.url), ['/agents?limit=200&after=', '/agents?limit=200&after=c2'])
+  })
+
+  it('lists agents from a service that predates cursors in its one answer', async () => {
+    answer = (req, _body, res) => (req.url === '/agents'
+      ? json(res, 200, { agents: [agentView('one')] })
+      : json(res, 400, { error: { code: 'ERR_INPUT_INVALID', message: 'querystring must NOT have additional properties' } }))
+    const r = await cli('agent', 'list')
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout).agents.map((a: { name: string }) => a.name), ['one'])
+    assert.deepEqual(seen.map((s) => s.url), ['/agents?limit=200&after=', '/agents'])
+  })
+
   it('does not follow a redirect: the token stays with the service it was given for', async () => {
     answer = (req, _body, res) => (req.url === '/elsewhere' ? res.writeHead(200).end('{}') : res.writeHead(302, { location: `${url}/elsewhere` }).end())
     const r = await cli('whoami')

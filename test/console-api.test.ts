@@ -59,6 +59,50 @@ describe('console API routes', function () {
     assert.deepEqual((await t.call(t.tokens['agent-owner'], 'GET', '/agents?limit=50')).body.agents.map((a: { name: string }) => a.name), ['epsilon-bot'])
   })
 
+  it('pages the inventory by cursor (after), filters and visibility included, without a total; the unfiltered list stays whole', async () => {
+    const walk = async (token: string, q: string) => {
+      const pages: string[][] = []
+      let after = ''
+      for (;;) {
+        const page = await t.call(token, 'GET', `/agents?${q}&after=${after}`)
+        assert.equal(page.status, 200, JSON.stringify(page.body))
+        assert.equal(page.body.total, undefined)
+        pages.push(page.body.agents.map((a: { name: string }) => a.name))
+        if (page.body.next === undefined) return pages
+        after = page.body.next
+      }
+    }
+    const all = (await t.call(t.tokens.auditor, 'GET', '/agents')).body.agents.map((a: { name: string }) => a.name)
+    assert.equal(all.length, 5)
+    assert.deepEqual(await walk(t.tokens.auditor, 'limit=2'), [all.slice(0, 2), all.slice(2, 4), all.slice(4)])
+    assert.deepEqual((await walk(t.tokens.auditor, 'limit=1&kind=company')).flat(), ['alpha-bot', 'delta-bot'])
+    assert.deepEqual((await walk(t.tokens['agent-owner'], 'limit=1')).flat(), ['epsilon-bot'])
+    // An offset page gives the cursor of its last agent too: a client may go on from there.
+    const first = await t.call(t.tokens.auditor, 'GET', '/agents?limit=3')
+    const rest = await t.call(t.tokens.auditor, 'GET', `/agents?limit=3&after=${first.body.next}`)
+    assert.deepEqual(rest.body.agents.map((a: { name: string }) => a.name), all.slice(3))
+    assert.equal((await t.call(t.tokens.auditor, 'GET', '/agents?limit=5')).body.next, undefined)
+  })
+
+  const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const BAD_CURSORS: ReadonlyArray<[string, string]> = [
+    ['not base64url', '/agents?after=a.b'],
+    ['not JSON', `/agents?after=${Buffer.from('{').toString('base64url')}`],
+    ['not a pair', `/agents?after=${cursor({ createdAt: 1, did: 'did:key:z' })}`],
+    ['a negative time', `/agents?after=${cursor([-1, 'did:key:z'])}`],
+    ['a time that is not whole', `/agents?after=${cursor([1.5, 'did:key:z'])}`],
+    ['an empty DID', `/agents?after=${cursor([1, ''])}`],
+    ['a DID too long', `/agents?after=${cursor([1, 'd'.repeat(257)])}`],
+    ['a cursor too long', `/agents?after=${'A'.repeat(513)}`],
+    ['given with an offset', `/agents?after=&offset=2`],
+  ]
+  for (const [name, path] of BAD_CURSORS) {
+    it(`refuses a cursor that is ${name} with 400 ERR_INPUT_INVALID`, async () => {
+      const answer = await t.call(t.tokens.admin, 'GET', path)
+      assert.deepEqual([answer.status, answer.body.error?.code], [400, 'ERR_INPUT_INVALID'])
+    })
+  }
+
   const BAD_PAGES: ReadonlyArray<[string, string]> = [
     ['a limit of 0', '/agents?limit=0'],
     ['a limit over 200', '/alerts?limit=201'],

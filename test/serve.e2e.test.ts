@@ -94,10 +94,12 @@ describe('agentid serve and the CLI against it (real processes)', function () {
     // that credential is a reviewer's, not the admin's (nobody certifies what they asked for).
     const campaign = ok(await admin('review', 'start', '--all', '--name', 'q4'))
     assert.equal(campaign.items.length, 2)
-    const own = await admin('review', 'certify', campaign.items[0].id)
+    // Items come in the order of their ids (as GET /reviews lists them), not of issuance.
+    const enrolment = campaign.items.find((i: { credential: string }) => i.credential === enrolled.credentials[0].id)
+    const own = await admin('review', 'certify', enrolment.id)
     assert.equal(JSON.parse(own.stderr).error.code, 'ERR_FORBIDDEN')
     const rita = ok(await admin('principal', 'create', 'rita', '--role', 'reviewer')).token
-    assert.equal(ok(await as(rita)('review', 'certify', campaign.items[0].id)).item.decision, 'certified')
+    assert.equal(ok(await as(rita)('review', 'certify', enrolment.id)).item.decision, 'certified')
 
     // Principals have a lifecycle, through the CLI: whoami, a rotated token (the old one is
     // refused at once), a disabled principal.

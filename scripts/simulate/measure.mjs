@@ -5,7 +5,8 @@
 // Prints one JSON object on stdout.
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { Issuer } from '@agentid/issuer'
+import Database from 'better-sqlite3'
+import { Issuer, policyToJson } from '@agentid/issuer'
 
 const { home, op, samples, agents, name } = JSON.parse(process.argv[2])
 
@@ -48,6 +49,20 @@ try {
     }
     out.firstPageMs = (await pages({}, 0, 5)).ms
     out.middlePageMs = (await pages({}, Math.floor(agents / 2), 3)).ms
+    // The same pages by cursor (GET /agents?after=): the middle one after the agent before it,
+    // whose position is found untimed.
+    const cursorPages = async (after, times) => {
+      const ms = []
+      for (let i = 0; i < times; i++) {
+        const t = await timed(() => issuer.pageAgentsAfter({}, 50, after, admin))
+        if (t.value.agents.length === 0) throw new Error('an empty page of agents')
+        ms.push(t.ms)
+      }
+      return median(ms)
+    }
+    const [beforeMiddle] = (await issuer.pageAgents({}, 1, Math.floor(agents / 2) - 1, admin)).agents
+    out.cursorFirstPageMs = await cursorPages(undefined, 5)
+    out.cursorMiddlePageMs = await cursorPages({ createdAt: beforeMiddle.createdAt, did: beforeMiddle.did }, 5)
     // One team's agents: the owner of the first sampled agent that a team owns.
     let owner = 'team-0000'
     for (const did of dids) {
@@ -69,6 +84,17 @@ try {
     out.ms = t.ms
     out.lists = t.value.length
     out.bytes = t.value.reduce((n, jwt) => n + jwt.length, 0)
+  } else if (op === 'readiness') {
+    // What /readyz waits for at a start: the log from the newest signed checkpoint. The service
+    // signs one every 1,000 entries or minute; here one is signed at the head first, then the
+    // verification a restart does is timed (the full one follows it in the background: 'audit').
+    const signed = await timed(() => issuer.checkpoint())
+    const t = await timed(() => issuer.verifyAuditSinceCheckpoint())
+    if (!t.value.ok) throw new Error(`the audit log does not verify from its checkpoint: entry ${t.value.seq}: ${t.value.reason}`)
+    out.checkpointMs = signed.ms
+    out.ms = t.ms
+    out.entries = t.value.entries
+    out.from = t.value.from
   } else if (op === 'audit') {
     const t = await timed(() => issuer.verifyAudit())
     if (!t.value.ok) throw new Error(`the audit chain does not verify: entry ${t.value.seq}: ${t.value.reason}`)
@@ -78,10 +104,26 @@ try {
     const t = await timed(() => issuer.sweep())
     out.ms = t.ms
     Object.assign(out, t.value)
+  } else if (op === 'sweep-due') {
+    // The sweeper's worst case: every live credential due at once (review intervals of a
+    // minute), so that it opens one campaign over all of them. The policy is put back after, and
+    // the campaign removed below (as the loader removes them), for the review measured next.
+    const { policy } = await issuer.policy()
+    const document = policyToJson(policy)
+    await issuer.setPolicy({ ...document, reviewIntervals: { low: '1m', medium: '1m', high: '1m', critical: '1m' } }, admin)
+    try {
+      const t = await timed(() => issuer.sweep())
+      out.ms = t.ms
+      Object.assign(out, t.value)
+    } finally {
+      await issuer.setPolicy(document, admin)
+    }
   } else if (op === 'review') {
     const t = await timed(() => issuer.startReview({ name, all: true }, admin))
     out.ms = t.ms
-    out.items = t.value.items.length
+    out.items = t.value.items
+    const [entry] = (await issuer.searchAudit({ action: 'review.start' }, 1)).entries
+    out.auditEntryBytes = JSON.stringify(entry?.details ?? null).length
   } else {
     throw new Error(`unknown operation ${op}`)
   }
@@ -89,6 +131,11 @@ try {
   out.error = `${error.code ?? error.name}: ${error.message}`
 } finally {
   await issuer.close()
+}
+if (op === 'sweep-due') {
+  const db = new Database(issuer.home.database)
+  db.exec('DELETE FROM review_items; DELETE FROM review_campaigns')
+  db.close()
 }
 // The high-water mark of this process's memory: VmHWM starts again at exec, where getrusage's
 // maxRSS would carry the parent's (Linux keeps it across fork and exec).

@@ -21,12 +21,15 @@ export type { ClusterBus, ClusterTopic } from './cluster/cluster-bus.js'
 export { openPostgresBus } from './cluster/postgres-bus.js'
 export type { PostgresBusOptions } from './cluster/postgres-bus.js'
 export { auditEntryHash, canonicalJson, findChainBreak, GENESIS_HASH } from './audit/hash-chain.js'
-export { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog } from './audit/checkpoints.js'
-export type { AuditVerification, CheckpointClaim } from './audit/checkpoints.js'
+export { reviewDigest } from './governance/review-digest.js'
+export type { ReviewStarted } from './usecases/reviews.js'
+export { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditLog, verifyAuditSinceCheckpoint } from './audit/checkpoints.js'
+export type { AuditTailVerification, AuditVerification, CheckpointClaim } from './audit/checkpoints.js'
 export { generateKek, parseKek } from './keys/key-encryption.js'
 export type { KeyEncryptionKey } from './keys/key-encryption.js'
 export type {
   AccessRequestRecord,
+  AgentPosition,
   AgentRecord,
   AlertOrder,
   AlertPageFilter,
@@ -46,6 +49,8 @@ export type {
   RetirementStep,
   ReviewCampaignRecord,
   ReviewItemRecord,
+  ReviewOpened,
+  ReviewSelection,
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,

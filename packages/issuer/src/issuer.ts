@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { agentIdError, type ErrorCode } from '@agentid/core'
 import type { ClusterBus } from './cluster/cluster-bus.js'
 import type { IssuerHome } from './home.js'
-import { verifyAuditLog, type AuditVerification } from './audit/checkpoints.js'
+import { verifyAuditLog, verifyAuditSinceCheckpoint, type AuditTailVerification, type AuditVerification } from './audit/checkpoints.js'
 import type { Principal } from './governance/principal.js'
 import { checkIssuerKey, IssuerSigner } from './signing/issuer-signer.js'
 import type {
   AccessRequestRecord,
   AgentFilter,
+  AgentPosition,
   AgentRecord,
   AlertPageFilter,
   AlertRecord,
@@ -42,6 +43,7 @@ import * as principals from './usecases/principals.js'
 import * as renewal from './usecases/renewal.js'
 import * as reads from './usecases/reads.js'
 import * as reviews from './usecases/reviews.js'
+import type { ReviewStarted } from './usecases/reviews.js'
 import * as settings from './usecases/settings.js'
 import * as statusChanges from './usecases/status-changes.js'
 import * as statusLists from './usecases/status-lists.js'
@@ -429,10 +431,11 @@ export class Issuer {
   /**
    * Opens an access-review campaign over the live credentials due for review (their last
    * certification, or their issuance, is older than their risk's review interval), or over all
-   * of them with `all`.
+   * of them with `all`: its id, item count and their digest (`reviewDigest`); the items are
+   * read with {@link listReviewItems}.
    * @throws AgentIdError ERR_CONFLICT (nothing due), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
    */
-  startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+  startReview(input: { name?: string; all?: boolean }, by: string | Principal): Promise<ReviewStarted> {
     return reviews.startReview(this.#ctx, input, by)
   }
 
@@ -473,9 +476,17 @@ export class Issuer {
     return audit.maybeCheckpoint(this.#ctx, options)
   }
 
-  /** Verifies the audit log's chain and its signed checkpoints (and any kept elsewhere): see {@link verifyAuditLog}. */
-  verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void): Promise<AuditVerification> {
-    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress)
+  /**
+   * Verifies the audit log's chain and its signed checkpoints (and any kept elsewhere): see
+   * {@link verifyAuditLog}. `onProgress` is awaited after each page of `pageSize` entries.
+   */
+  verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize?: number): Promise<AuditVerification> {
+    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress, pageSize)
+  }
+
+  /** Verifies the audit log from its newest signed checkpoint to its head: see {@link verifyAuditSinceCheckpoint}. */
+  verifyAuditSinceCheckpoint(): Promise<AuditTailVerification> {
+    return verifyAuditSinceCheckpoint(this.store, this.did)
   }
 
   /**
@@ -577,6 +588,11 @@ export class Issuer {
   /** One page of the agents `by` may see that match `filter`, with their total. */
   pageAgents(filter: Omit<AgentFilter, 'visibleTo'>, limit: number, offset: number, by: Principal): Promise<{ agents: AgentRecord[]; total: number }> {
     return reads.pageAgents(this.#ctx, filter, limit, offset, by)
+  }
+
+  /** The agents `by` may see that match `filter`, `limit` at a time after `after` (keyset paging, no total). */
+  pageAgentsAfter(filter: Omit<AgentFilter, 'visibleTo'>, limit: number, after: AgentPosition | undefined, by: Principal): Promise<{ agents: AgentRecord[]; next?: AgentPosition }> {
+    return reads.pageAgentsAfter(this.#ctx, filter, limit, after, by)
   }
 
   /**

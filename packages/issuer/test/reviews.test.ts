@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateAgentKey } from '@agentid/agent'
-import { DEFAULT_POLICY, Issuer, operator, policyToJson } from '@agentid/issuer'
+import { DEFAULT_POLICY, Issuer, operator, policyToJson, reviewDigest } from '@agentid/issuer'
 
 const DAY = 86400_000
 
@@ -35,6 +35,7 @@ describe('access reviews and the sweeper', () => {
     rmSync(home, { recursive: true, force: true })
   })
 
+  const itemsOf = (started: { campaign: string }) => issuer.listReviewItems(started.campaign)
   const grant = (action: string, days = 20) => issuer.grant({ subject: agent.did, entitlements: [{ resource: 'db:x', actions: [action] }], ttlSeconds: days * 86400 }, 'test')
 
   it('picks the credentials whose review is due by their risk, and certifying restarts the clock', async () => {
@@ -42,16 +43,16 @@ describe('access reviews and the sweeper', () => {
     const high = await grant('write')
     await assert.rejects(issuer.startReview({}, rita), { code: 'ERR_CONFLICT' }) // nothing due yet
     clock += 13 * 3600_000 // past high's 12 h, not low's day
-    const first = await issuer.startReview({ name: 'first' }, rita)
-    assert.deepEqual(first.items.map((i) => [i.credentialId, i.risk]), [[high.id, 'high']])
-    await issuer.decideReview(first.items[0]!.id, 'certified', rita)
-    await assert.rejects(issuer.decideReview(first.items[0]!.id, 'revoked', rita), { code: 'ERR_CONFLICT' })
+    const first = await itemsOf(await issuer.startReview({ name: 'first' }, rita))
+    assert.deepEqual(first.map((i) => [i.credentialId, i.risk]), [[high.id, 'high']])
+    await issuer.decideReview(first[0]!.id, 'certified', rita)
+    await assert.rejects(issuer.decideReview(first[0]!.id, 'revoked', rita), { code: 'ERR_CONFLICT' })
     clock += 12 * 3600_000 // low is due now; high was certified 12 h ago: due again
-    const second = await issuer.startReview({ name: 'second' }, rita)
-    assert.deepEqual(second.items.map((i) => i.credentialId).sort(), [low.id, high.id].sort())
+    const second = await itemsOf(await issuer.startReview({ name: 'second' }, rita))
+    assert.deepEqual(second.map((i) => i.credentialId).sort(), [low.id, high.id].sort())
     // A credential waiting in an open campaign is not put in another one.
     await assert.rejects(issuer.startReview({ all: true }, rita), { code: 'ERR_CONFLICT' })
-    const revoke = second.items.find((i) => i.credentialId === low.id)!
+    const revoke = second.find((i) => i.credentialId === low.id)!
     await issuer.decideReview(revoke.id, 'revoked', rita)
     assert.equal((await issuer.store.getCredential(low.id))?.status, 'revoked')
   })
@@ -60,7 +61,7 @@ describe('access reviews and the sweeper', () => {
     const c = await grant('read')
     clock += DAY
     const { campaign, items } = await issuer.startReview({}, rita)
-    assert.equal(items.length, 1)
+    assert.equal(items, 1)
     clock += 2 * DAY + 1000
     const swept = await issuer.sweep()
     assert.equal(swept.reviewItemsOverdue, 1)
@@ -84,10 +85,20 @@ describe('access reviews and the sweeper', () => {
     assert.deepEqual((await issuer.store.listReviewItems(campaign?.id)).map((i) => i.credentialId), [c.id])
   })
 
+  it("names a campaign's items in its audit entry by count and digest, not one by one", async () => {
+    const credentials = [await grant('read'), await grant('read'), await grant('write')]
+    const started = await issuer.startReview({ name: 'all', all: true }, rita)
+    const items = await itemsOf(started)
+    assert.deepEqual([started.items, started.digest], [3, reviewDigest(credentials.map((c) => c.id))])
+    assert.equal(reviewDigest(items.map((i) => i.credentialId)), started.digest)
+    const entry = (await issuer.store.readAudit()).find((e) => e.action === 'review.start')
+    assert.deepEqual(entry?.details, { name: 'all', items: 3, digest: started.digest })
+  })
+
   it('only reviewers and admins review', async () => {
     await grant('read')
     await assert.rejects(issuer.startReview({ all: true }, { id: 'aude', roles: ['auditor'] }), { code: 'ERR_FORBIDDEN' })
-    const { items } = await issuer.startReview({ all: true }, operator('cli:root'))
+    const items = await itemsOf(await issuer.startReview({ all: true }, operator('cli:root')))
     await assert.rejects(issuer.decideReview(items[0]!.id, 'certified', { id: 'olga', roles: ['ai-ops'] }), { code: 'ERR_FORBIDDEN' })
   })
 

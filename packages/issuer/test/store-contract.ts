@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { agentIdError } from '@agentid/core'
 import { SLOT_ATTEMPTS } from '../src/store/status-slots.js'
-import { findChainBreak, generateKek, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
+import { findChainBreak, generateKek, reviewDigest, type AgentRecord, type CredentialDraft, type IssuerStore } from '@agentid/issuer'
 
 /** Creates a fresh, empty store; `randomIndex` fixes status-list slot choice. */
 export type StoreFactory = (options: { now: () => number; randomIndex?: (max: number) => number }) => Promise<{ store: IssuerStore; cleanup: () => Promise<void> }>
@@ -23,6 +23,9 @@ function draft(id: string): CredentialDraft {
 }
 
 const audit = { actor: 'test', action: 'credential.issue', details: {} }
+const DAY_S = 86400
+const DAY = DAY_S * 1000
+const DAILY = { low: DAY_S, medium: DAY_S, high: DAY_S, critical: DAY_S }
 
 /**
  * The contract every IssuerStore backend must meet: atomic business operations, nothing half
@@ -234,6 +237,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual(await names({ status: 'suspended' }), [['report-bot'], 1])
     })
 
+    it('pages the inventory by keyset after a position, in the same order, filters and visibility included, with no total', async () => {
+      // Two agents created in the same millisecond: the DID breaks the tie, and no page skips or repeats one.
+      const dids = ['did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp', 'did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG', 'did:key:z6MknGc3ocHs3zdPiJbnaaqDi58NGb4pk1Sp9WxWufuXSdxf']
+      for (const [i, did] of dids.entries()) {
+        await store.registerAgent({ ...agent, did, name: `bot-${i}`, owner: i === 0 ? 'ops' : 'sales-team', createdAt: T + (i === 0 ? 0 : 1) }, { actor: 'test', action: 'agent.register', details: {} })
+      }
+      const walk = async (filter: Parameters<IssuerStore['pageAgentsAfter']>[0], limit: number) => {
+        const pages: string[][] = []
+        let after: Awaited<ReturnType<IssuerStore['pageAgentsAfter']>>['next']
+        do {
+          const page = await store.pageAgentsAfter(filter, limit, after)
+          pages.push(page.agents.map((a) => a.name))
+          after = page.next
+        } while (after)
+        return pages
+      }
+      const order = (await store.pageAgents({}, 50, 0)).agents.map((a) => a.name)
+      assert.equal(order.length, 4)
+      assert.deepEqual((await walk({}, 3)).flat(), order)
+      assert.deepEqual(await walk({}, 2), [order.slice(0, 2), order.slice(2)])
+      assert.deepEqual(await walk({}, 4), [order], 'a last page that is full says no more follow')
+      assert.deepEqual((await walk({ owner: 'sales-team' }, 1)).flat(), order.filter((n) => n === 'report-bot' || n === 'bot-1' || n === 'bot-2'))
+      assert.deepEqual((await walk({ visibleTo: ['ops'] }, 1)).flat(), ['bot-0'])
+      assert.deepEqual(await store.pageAgentsAfter({}, 10, { createdAt: T + 1, did: 'did:key:z7' }), { agents: [] })
+      assert.deepEqual((await store.pageAgentsAfter({}, 10, { createdAt: T + 1, did: "' OR 1=1 --" })).agents.length, 2, 'a position is data, never SQL')
+    })
+
     it('lists policy versions newest first, pages alerts by severity and subject, and searches the audit log newest first', async () => {
       await store.putPolicy('{"v":1}', 'alice', () => audit)
       await store.putPolicy('{"v":2}', 'bob', () => audit)
@@ -422,8 +452,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.issueCredential({ ...draft('urn:uuid:rv1'), risk: 'low' }, async () => 'a', () => audit)
       await store.issueCredential({ ...draft('urn:uuid:rv2'), risk: 'high' }, async () => 'b', () => audit)
       const campaign = { id: 'rev-c1', name: 'first', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const }
-      await assert.rejects(store.startReview({ ...campaign, id: 'rev-none' }, () => [], () => audit), { code: 'ERR_CONFLICT' })
-      const items = await store.startReview(campaign, (live) => live.map((credential) => ({ id: `item-${credential.id}`, credential })), () => audit)
+      const entries = (await store.readAudit()).length
+      await assert.rejects(store.startReview({ ...campaign, id: 'rev-none' }, { due: { nowMs: T, intervalSeconds: DAILY } }, (c) => `item-${c}`, () => audit), { code: 'ERR_CONFLICT' })
+      assert.deepEqual([(await store.listReviews()).length, (await store.readAudit()).length], [0, entries], 'nothing due: no campaign, no entry')
+      const opened = await store.startReview(campaign, { all: true }, (c) => `item-${c}`, (o) => ({ ...audit, action: 'review.start', details: { ...o } }))
+      assert.deepEqual(opened, { items: 2, digest: reviewDigest(['urn:uuid:rv1', 'urn:uuid:rv2']) })
+      assert.deepEqual((await store.readAudit()).at(-1)?.details, opened)
+      const items = await store.listReviewItems(campaign.id)
       assert.deepEqual(items.map((i) => [i.credentialId, i.risk]).sort(), [['urn:uuid:rv1', 'low'], ['urn:uuid:rv2', 'high']])
       const decide = (reviewer: string) => store.decideReviewItem('item-urn:uuid:rv1', 'certified', reviewer, () => audit)
       const outcomes = await Promise.allSettled([decide('rita'), decide('rob')])
@@ -437,6 +472,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal((await store.listReviews())[0]?.status, 'closed')
       await assert.rejects(store.decideReviewItem('item-urn:uuid:rv2', 'revoked', 'rita', () => audit), { code: 'ERR_CONFLICT' })
       await assert.rejects(store.decideReviewItem('item-none', 'revoked', 'rita', () => audit), { code: 'ERR_NOT_FOUND' })
+    })
+
+    it('opens a review over the credentials due by their risk, found in SQL, each in one open campaign at a time', async () => {
+      const risks = ['low', 'medium', 'high', 'critical', undefined] as const
+      for (const [i, risk] of risks.entries()) {
+        indexes.push(30 + i)
+        await store.issueCredential({ ...draft(`urn:uuid:due-${i}`), ...(risk ? { risk } : {}) }, async () => 'a', () => audit)
+      }
+      await store.issueCredential({ ...draft('urn:uuid:due-revoked'), risk: 'critical' }, async () => 'a', () => audit)
+      await store.revokeCredential('urn:uuid:due-revoked', () => audit)
+      const campaign = (id: string) => ({ id, name: id, createdBy: 'system', createdAt: T, deadline: T + DAY, status: 'open' as const })
+      const due = (nowMs: number) => ({ due: { nowMs, intervalSeconds: { low: 4 * DAY_S, medium: 3 * DAY_S, high: 2 * DAY_S, critical: DAY_S } } })
+      const taken = async (id: string) => (await store.listReviewItems(id)).map((i) => [i.credentialId, i.risk]).sort()
+      await assert.rejects(store.startReview(campaign('rev-0'), due(T + DAY - 1), (c) => `item-0-${c}`, () => audit), { code: 'ERR_CONFLICT' })
+      // A day on: critical, and what has no risk (counted as critical); never the revoked one.
+      assert.equal((await store.startReview(campaign('rev-1'), due(T + DAY), (c) => `item-1-${c}`, () => audit)).items, 2)
+      assert.deepEqual(await taken('rev-1'), [['urn:uuid:due-3', 'critical'], ['urn:uuid:due-4', 'critical']])
+      // Three days on: medium and high, not again those waiting in rev-1.
+      assert.equal((await store.startReview(campaign('rev-3'), due(T + 3 * DAY), (c) => `item-3-${c}`, () => audit)).items, 2)
+      assert.deepEqual(await taken('rev-3'), [['urn:uuid:due-1', 'medium'], ['urn:uuid:due-2', 'high']])
+      // Two campaigns over everything, racing: however their reads and writes interleave, the
+      // one that writes second re-checks its candidates and finds them taken.
+      const race = await Promise.allSettled(['rev-a', 'rev-b'].map((id) => store.startReview(campaign(id), { all: true }, (c) => `item-${id}-${c}`, () => audit)))
+      assert.deepEqual(race.map((r) => (r.status === 'fulfilled' ? r.value.items : (r.reason as { code: string }).code)).sort(), [1, 'ERR_CONFLICT'])
+      assert.equal((await store.listReviews()).length, 3)
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('opens a campaign larger than one batch whole, and its digest covers every item', async function () {
+      this.timeout(120_000)
+      const ids: string[] = []
+      for (let i = 0; i < 501; i++) {
+        ids.push(`urn:uuid:many-${String(i).padStart(4, '0')}`)
+        indexes.push(100 + i)
+        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
+      }
+      // Every one due: the re-check of each batch takes the due test as well as the ids.
+      const due = { due: { nowMs: T, intervalSeconds: { low: 0, medium: 0, high: 0, critical: 0 } } }
+      const opened = await store.startReview({ id: 'rev-many', name: 'many', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' }, due, (c) => `item-${c}`, () => audit)
+      assert.deepEqual(opened, { items: 501, digest: reviewDigest(ids) })
+      assert.deepEqual((await store.listReviewItems('rev-many')).map((i) => i.credentialId).sort(), ids)
     })
 
     it('ends a suppression once, takes one verdict per alert, and keeps baselines as written', async () => {
@@ -551,7 +627,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const other = { ...agent, did: ISSUER, name: 'ops-bot', owner: 'ops' }
       await store.registerAgent(other, { actor: 'test', action: 'agent.register', details: {} })
       await store.issueCredential({ ...draft('urn:uuid:ri'), subject: ISSUER, risk: 'low' }, async () => 'a', () => audit)
-      await store.startReview({ id: 'rev-r', name: 'r', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' }, (live) => live.map((credential) => ({ id: 'item-ri', credential })), () => audit)
+      await store.startReview({ id: 'rev-r', name: 'r', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' }, { all: true }, () => 'item-ri', () => audit)
       assert.deepEqual((await store.listReviewItems('rev-r')).map((i) => i.id), ['item-ri'])
       assert.deepEqual((await store.listReviewItems()).map((i) => i.id), ['item-ri'])
       assert.equal((await store.getReviewItem('item-ri'))?.credentialId, 'urn:uuid:ri')

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { generateAgentKey, saveAgentKey } from '@agentid/agent'
 import { agentIdError, parseAgentKind, parseAgentName, parseDidKey, parseOwner, parseSegment } from '@agentid/core'
 import { resolve } from 'node:path'
+import type { IssuerApi } from '../api.js'
 import type { CommandContext } from '../context.js'
 import { withOutputFile } from '../files.js'
 import { registerAgentCredentials } from './agent-credentials.js'
@@ -71,7 +72,7 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
     .command('list')
     .description('list enrolled agents')
     .action(async () => {
-      const { agents } = (await (await ctx.api()).call('GET', '/agents')).body as { agents: AgentView[] }
+      const agents = await everyAgent(await ctx.api())
       ctx.out().result({ agents }, () => (agents.length === 0 ? 'no agents enrolled' : ['DID  NAME  KIND  OWNER  SEGMENT  STATUS', ...agents.map(agentLine)].join('\n')))
     })
 
@@ -127,4 +128,26 @@ export function registerAgent(program: Command, ctx: CommandContext): void {
         ])].join('\n'))
     })
   registerAgentCredentials(agent, ctx)
+}
+
+/**
+ * Every agent the caller may see, 200 at a time by cursor: the service never answers them all
+ * at once (an answer over the CLI's 8 MB limit, and a read of every agent, on a large issuer).
+ * A service from before cursors refuses `after`: then the one answer it gives.
+ */
+async function everyAgent(api: IssuerApi): Promise<AgentView[]> {
+  const agents: AgentView[] = []
+  let after = ''
+  for (;;) {
+    let page: { agents: AgentView[]; next?: string }
+    try {
+      page = (await api.call('GET', `/agents?limit=200&after=${after}`)).body as { agents: AgentView[]; next?: string }
+    } catch (error) {
+      if (after !== '' || (error as { code?: string }).code !== 'ERR_INPUT_INVALID') throw error
+      return ((await api.call('GET', '/agents')).body as { agents: AgentView[] }).agents
+    }
+    agents.push(...page.agents)
+    if (page.next === undefined) return agents
+    after = page.next
+  }
 }

@@ -17,8 +17,8 @@ export function registerReview(program: Command, ctx: CommandContext): void {
     .option('--name <name>', 'campaign name (default review-<date>)')
     .option('--all', 'every live credential, due or not')
     .action(async (opts: { name?: string; all?: boolean }) => {
-      const campaign = (await (await ctx.api()).call('POST', '/reviews', { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.all ? { all: true } : {}) })).body as CampaignView
-      ctx.out().result(campaign, () => campaignLines(campaign).join('\n'))
+      const campaign = (await (await ctx.api()).call('POST', '/reviews', { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(opts.all ? { all: true } : {}) })).body as CampaignView & { digest: string }
+      ctx.out().result(campaign, () => [...campaignLines(campaign), `${campaign.items.length} items, digest ${campaign.digest} (as in the audit entry review.start)`].join('\n'))
     })
   review
     .command('list')

@@ -44,9 +44,10 @@ const PAGE = 5000
  * reordering breaks it at the first bad entry), then every signed checkpoint (the stored ones and
  * any kept elsewhere): it must verify, and the entry it covers must still exist with the hash it
  * signed. A truncated tail, or a log rewritten and re-hashed from some entry on, passes the first
- * test and fails the second.
+ * test and fails the second. `onProgress` is awaited after each page of `pageSize` entries: a
+ * caller that runs it in the background yields there.
  */
-export async function verifyAuditLog(store: IssuerStore, issuerDid: string, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void): Promise<AuditVerification> {
+export async function verifyAuditLog(store: IssuerStore, issuerDid: string, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize = PAGE): Promise<AuditVerification> {
   const checkpoints: CheckpointClaim[] = []
   for (const [i, jwt] of [...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints].entries()) {
     try {
@@ -57,19 +58,12 @@ export async function verifyAuditLog(store: IssuerStore, issuerDid: string, exte
   }
   const wanted = new Map(checkpoints.map((c) => [c.seq, c]))
   const seen = new Map<number, AuditEntry>()
-  let prev = GENESIS_HASH
-  let next = 1
-  for (;;) {
-    const entries = await store.readAudit(next, PAGE)
-    if (entries.length === 0) break
-    const broken = findChainBreak(entries, next, prev)
-    if (broken) return { ok: false, ...broken }
+  const chain = await verifyChainFrom(store, 0, GENESIS_HASH, pageSize, async (entries) => {
     for (const e of entries) if (wanted.has(e.seq)) seen.set(e.seq, e)
-    prev = entries[entries.length - 1]!.hash
-    next += entries.length
-    onProgress?.(next - 1)
-  }
-  const last = next - 1
+    await onProgress?.(entries[entries.length - 1]!.seq)
+  })
+  if (!chain.ok) return chain
+  const { last, head: prev } = chain
   // The earliest checkpoint that no longer holds names where the damage starts: after the last
   // one that still holds.
   let good = 0
@@ -84,4 +78,65 @@ export async function verifyAuditLog(store: IssuerStore, issuerDid: string, exte
     good = c.seq
   }
   return { ok: true, entries: last, head: prev, checkpoints: checkpoints.length }
+}
+
+/** Outcome of {@link verifyAuditSinceCheckpoint}. */
+export type AuditTailVerification =
+  | { readonly ok: true; readonly entries: number; readonly head: string; readonly from: number }
+  | { readonly ok: false; readonly seq: number; readonly reason: string }
+
+/**
+ * Checks the log from its newest signed checkpoint to its head, what a start-up can afford on a
+ * log of millions of entries: the checkpoint must verify (signed by `issuerDid`), the stored
+ * entry it covers must still have the hash it signed, and every entry after it must chain to
+ * that one. With no checkpoint, this is {@link verifyAuditLog} from entry 1. What it does not
+ * see (an entry before the checkpoint edited, or a checkpoint other than the newest forged) is
+ * left to a full {@link verifyAuditLog}.
+ */
+export async function verifyAuditSinceCheckpoint(store: IssuerStore, issuerDid: string): Promise<AuditTailVerification> {
+  const [newest] = await store.listCheckpoints(1)
+  if (!newest) {
+    const full = await verifyAuditLog(store, issuerDid)
+    return full.ok ? { ok: true, entries: full.entries, head: full.head, from: 0 } : full
+  }
+  let claim: CheckpointClaim
+  try {
+    claim = checkCheckpointJwt(newest.jwt, issuerDid)
+  } catch (error) {
+    return { ok: false, seq: 0, reason: `the newest checkpoint is not valid: ${(error as Error).message} (forged or damaged)` }
+  }
+  const when = new Date(claim.at).toISOString()
+  // The row's own columns are not signed: only the claim inside the JWT counts.
+  if (claim.seq !== newest.seq || claim.head !== newest.head) {
+    return { ok: false, seq: 0, reason: `the newest checkpoint's record does not say what its signature covers (entry ${newest.seq} stored, entry ${claim.seq} signed at ${when}): forged or damaged` }
+  }
+  const [covered] = await store.readAudit(claim.seq, 1)
+  if (covered?.seq !== claim.seq) {
+    return { ok: false, seq: claim.seq, reason: `the checkpoint signed at ${when} covers entries up to ${claim.seq}, but entry ${claim.seq} is missing (truncated)` }
+  }
+  if (covered.hash !== claim.head) {
+    return { ok: false, seq: claim.seq, reason: `entry ${claim.seq} is not the one the checkpoint signed at ${when} covers: the log was rewritten and re-hashed at or before entry ${claim.seq}` }
+  }
+  const chain = await verifyChainFrom(store, claim.seq, claim.head)
+  return chain.ok ? { ok: true, entries: chain.last, head: chain.head, from: claim.seq } : chain
+}
+
+/**
+ * Checks that the entries after `seq` (whose hash is `hash`; 0 and the genesis hash for the
+ * whole log) chain to it and to each other, a page at a time; `onPage` sees each page once it
+ * holds, and is awaited.
+ */
+export async function verifyChainFrom(log: Pick<IssuerStore, 'readAudit'>, seq: number, hash: string, pageSize = PAGE, onPage?: (entries: readonly AuditEntry[]) => void | Promise<void>): Promise<{ readonly ok: true; readonly last: number; readonly head: string } | { readonly ok: false; readonly seq: number; readonly reason: string }> {
+  let prev = hash
+  let next = seq + 1
+  for (;;) {
+    const entries = await log.readAudit(next, pageSize)
+    if (entries.length === 0) break
+    const broken = findChainBreak(entries, next, prev)
+    if (broken) return { ok: false, ...broken }
+    prev = entries[entries.length - 1]!.hash
+    next += entries.length
+    await onPage?.(entries)
+  }
+  return { ok: true, last: next - 1, head: prev }
 }

@@ -191,23 +191,30 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', url: '/agents', summary: 'list agents (an agent owner sees their own); with `limit` or `offset`, one page from the store, filtered by text (name or DID), kind, owner, segment, status (active, suspended, retired) and risk (of a live credential), with the total', tag: 'agents', access: READERS, success: [200],
+    method: 'GET', url: '/agents', summary: 'list agents (an agent owner sees their own); with `limit` or `offset`, one page from the store, filtered by text (name or DID), kind, owner, segment, status (active, suspended, retired) and risk (of a live credential), with the total and a `next` cursor; with `after` (empty for the first page, then a `next`), the page after that cursor, without the total (its cost does not grow with the page\'s depth). Without any of these, every agent in one answer (kept for existing clients; it reads every agent: page on large issuers)', tag: 'agents', access: READERS, success: [200],
     query: {
       type: 'object', additionalProperties: false,
       properties: {
         q: { type: 'string', maxLength: 128 }, kind: { type: 'string', maxLength: 32 }, owner: { type: 'string', maxLength: 256 }, segment: { type: 'string', maxLength: 64 },
-        status: { enum: ['active', 'suspended', 'retired'] }, risk: { enum: ['low', 'medium', 'high', 'critical'] }, ...schema.pageQuery,
+        status: { enum: ['active', 'suspended', 'retired'] }, risk: { enum: ['low', 'medium', 'high', 'critical'] }, ...schema.pageQuery, ...schema.cursorQuery,
       },
     },
     handler: async ({ issuer, principal, query }) => {
-      const filtered = ['q', 'kind', 'owner', 'segment', 'status', 'risk', 'limit', 'offset'].some((k) => query[k] !== undefined)
+      const filtered = ['q', 'kind', 'owner', 'segment', 'status', 'risk', 'limit', 'offset', 'after'].some((k) => query[k] !== undefined)
       if (!filtered) return { body: { agents: (await issuer.listAgents(principal)).map(agentView) } }
-      const { limit, offset } = schema.pageOf(query)
-      const { agents, total } = await issuer.pageAgents({
+      const filter = {
         ...(query.q ? { text: query.q } : {}), ...(query.kind ? { kind: query.kind } : {}), ...(query.owner ? { owner: query.owner } : {}), ...(query.segment ? { segment: query.segment } : {}),
         ...(query.status ? { status: query.status as 'active' | 'suspended' | 'retired' } : {}), ...(query.risk ? { risk: query.risk } : {}),
-      }, limit, offset, principal)
-      return { body: { agents: agents.map(agentView), total, limit, offset } }
+      }
+      const { limit, offset } = schema.pageOf(query)
+      if (query.after !== undefined) {
+        if (query.offset !== undefined) throw agentIdError('ERR_INPUT_INVALID', '"after" and "offset" are two ways to page: give one')
+        const { agents, next } = await issuer.pageAgentsAfter(filter, limit, query.after === '' ? undefined : schema.parseAgentCursor(query.after), principal)
+        return { body: { agents: agents.map(agentView), limit, ...(next ? { next: schema.agentCursor(next) } : {}) } }
+      }
+      const { agents, total } = await issuer.pageAgents(filter, limit, offset, principal)
+      const last = agents[agents.length - 1]
+      return { body: { agents: agents.map(agentView), total, limit, offset, ...(last && offset + agents.length < total ? { next: schema.agentCursor(last) } : {}) } }
     },
   },
   {
@@ -378,8 +385,8 @@ export const ROUTES: readonly Route[] = [
     handler: async ({ issuer, principal, body }) => {
       const b = (body ?? {}) as { name?: string; all?: boolean }
       const started = await issuer.startReview(b, principal)
-      const campaign = (await issuer.listReviews()).find((c) => c.id === started.campaign)!
-      return { status: 201, body: campaignView(campaign, started.items) }
+      const { campaign, items } = await issuer.reviewCampaign(started.campaign)
+      return { status: 201, body: { ...campaignView(campaign, items), digest: started.digest } }
     },
   },
   ...(['certify', 'revoke'] as const).map((verb): Route => ({

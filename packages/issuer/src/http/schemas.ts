@@ -1,4 +1,5 @@
 import { agentIdError, AGENT_KINDS } from '@agentid/core'
+import type { AgentPosition } from '../store/issuer-store.js'
 
 // JSON Schemas of the request bodies (OpenAPI 3.1 uses JSON Schema 2020-12; these keep to the
 // subset Ajv and OpenAPI read alike). They bound sizes and reject unknown fields; the engine then
@@ -210,6 +211,32 @@ export function pageOf(query: Record<string, string | undefined>): { limit: numb
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 200) throw agentIdError('ERR_INPUT_INVALID', '"limit" must be a whole number from 1 to 200')
   if (!Number.isSafeInteger(offset) || offset < 0) throw agentIdError('ERR_INPUT_INVALID', '"offset" must be a whole number from 0')
   return { limit, offset }
+}
+
+/** The `after` query of a keyset-paged list: a cursor from a previous page's `next`; empty for the first page. */
+export const cursorQuery: Schema = { after: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]*$' } }
+
+/** The cursor (`next`, then `after`) of an agent's place in the inventory: opaque to clients. */
+export function agentCursor(position: AgentPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.did])).toString('base64url')
+}
+
+/**
+ * Reads back a cursor {@link agentCursor} made.
+ * @throws AgentIdError ERR_INPUT_INVALID for anything else
+ */
+export function parseAgentCursor(cursor: string): AgentPosition {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    value = undefined
+  }
+  const [createdAt, did] = Array.isArray(value) && value.length === 2 ? value as unknown[] : []
+  if (!Number.isSafeInteger(createdAt) || (createdAt as number) < 0 || typeof did !== 'string' || did.length === 0 || did.length > 256) {
+    throw agentIdError('ERR_INPUT_INVALID', '"after" must be the "next" cursor of a previous page')
+  }
+  return { createdAt: createdAt as number, did }
 }
 
 /** How far a review campaign is: its items, decided, certified, revoked. */

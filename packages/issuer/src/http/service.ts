@@ -143,8 +143,10 @@ export interface RunningService {
   readonly app: FastifyInstance
   /** The issuer's public URL (what credentials name), which may differ from `url` behind a proxy. */
   readonly publicUrl: string
-  /** Resolves once the audit log's full verification at start is done (`/readyz` waits for it). */
+  /** Resolves once the audit log's verification at start (from its newest signed checkpoint) is done: `/readyz` waits for it. */
   readonly auditChecked: Promise<void>
+  /** Resolves once the full verification of the audit log, which runs in the background after start, is done. */
+  readonly auditVerified: Promise<void>
   /** Stops accepting, finishes in-flight requests and the running sweep. The issuer stays open. */
   close(): Promise<void>
 }
@@ -591,7 +593,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       handler: async () => ({ body: { ok: true } }),
     },
     {
-      method: 'GET', url: '/readyz', summary: "readiness: 200 when the store answers, the issuer's key decrypts, the audit chain holds (verified in full once at start, then as it grows) and the service is not stopping; else 503 with the checks and the first failing code (ERR_STORE, ERR_KEK_MISMATCH, ERR_AUDIT_BROKEN, ERR_STATUS_UNAVAILABLE)", tag: 'service', access: 'public', success: [200],
+      method: 'GET', url: '/readyz', summary: "readiness: 200 when the store answers, the issuer's key decrypts, the audit chain holds (verified from its newest signed checkpoint at start, in full in the background after, then as it grows) and the service is not stopping; else 503 with the checks and the first failing code (ERR_STORE, ERR_KEK_MISMATCH, ERR_AUDIT_BROKEN, ERR_STATUS_UNAVAILABLE)", tag: 'service', access: 'public', success: [200],
       handler: async () => {
         const state = await readiness.check(closing)
         const failing = Object.values(state.checks).find((c) => !c.ok)
@@ -656,8 +658,10 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
   if (publicUrl.protocol === 'http:' && !isLoopbackHost(publicUrl.hostname)) {
     log(`agentid serve: warning: the public URL ${issuer.publicUrl} is plain http: agents' tokens and assertions would cross the network in clear; serve https (--tls-cert) or put a TLS proxy in front (docs/mcp.md)`)
   }
-  // The audit log is verified in full in the background: readiness waits for it, answers do not.
+  // The audit log is verified in the background: readiness waits for the part from the newest
+  // checkpoint, answers do not; the full verification follows, at low priority.
   const auditChecked = startup.readiness.start()
+  const auditVerified = startup.readiness.verified()
   // The sweeper and the checkpoints are duties: with replicas, one of them at a time does each
   // (the others skip their turn), and another takes over when it dies (ClusterBus.lead).
   const { cluster } = issuer
@@ -697,6 +701,7 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     app,
     publicUrl: issuer.publicUrl,
     auditChecked,
+    auditVerified,
     async close() {
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)

@@ -297,6 +297,23 @@ export interface ReviewItemRecord {
   readonly decidedAt?: number
 }
 
+/**
+ * Which live credentials a review campaign takes (a live one already waiting in an open
+ * campaign is never taken twice): every one, or those due, whose last certification (or, never
+ * certified, their issuance) is at least their risk's review interval before `nowMs` (a
+ * credential without a risk counts as critical).
+ */
+export type ReviewSelection =
+  | { readonly all: true }
+  | { readonly due: { readonly nowMs: number; readonly intervalSeconds: Readonly<Record<RiskLevel, number>> } }
+
+/** What a campaign was opened over: its item count, and the digest of their credentials (`reviewDigest`). */
+export interface ReviewOpened {
+  readonly items: number
+  /** SHA-256 (hex) over the credential ids, sorted, each followed by a line feed. */
+  readonly digest: string
+}
+
 /** A signed checkpoint of the audit log: its head entry at a moment. */
 export interface AuditCheckpointRecord {
   /** The last entry it covers. */
@@ -420,8 +437,18 @@ export interface IssuerStore {
   registerAgent(agent: AgentRecord, audit: AuditInput, initial?: Issuance | PendingRequest): Promise<IssuedRecord | undefined>
   getAgent(did: string): Promise<AgentRecord | undefined>
   listAgents(): Promise<AgentRecord[]>
-  /** One page of the inventory, filtered in SQL (the console's list): and how many match in all. */
+  /**
+   * One page of the inventory, filtered in SQL (the console's list): and how many match in all.
+   * Its cost grows with the agents the filter leaves (the count) and with `offset` (skipped
+   * rows are read); {@link pageAgentsAfter} does not.
+   */
   pageAgents(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }>
+  /**
+   * Keyset paging of the inventory in its order (created, then DID): up to `limit` agents that
+   * match `filter` after `after` (from the first without it), and the position of the last one
+   * when more follow. No total: each page reads only its rows, however deep.
+   */
+  pageAgentsAfter(filter: AgentFilter, limit: number, after?: AgentPosition): Promise<{ agents: AgentRecord[]; next?: AgentPosition }>
   getRole(name: string): Promise<RoleTemplate | undefined>
   listRoles(): Promise<RoleTemplate[]>
   /**
@@ -543,11 +570,13 @@ export interface IssuerStore {
   sweepExpired(nowSeconds: number, audit: (record: CredentialRecord) => AuditInput): Promise<CredentialRecord[]>
 
   /**
-   * Opens a review campaign over the credentials `select` picks from the live ones (inside the
-   * transaction), one item each.
+   * Opens a review campaign over the live credentials `selection` takes, one item each (its id
+   * from `itemId(credential id)`), with one audit entry that gives their count and digest, not
+   * the items. The selection is read before the writing transaction, which takes only what
+   * still qualifies in it; items are written in batches.
    * @throws AgentIdError ERR_CONFLICT (nothing to review), ERR_STORE
    */
-  startReview(campaign: ReviewCampaignRecord, select: (live: readonly CredentialRecord[]) => ReadonlyArray<{ id: string; credential: CredentialRecord }>, audit: (items: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
+  startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened>
   listReviews(): Promise<ReviewCampaignRecord[]>
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]>
   getReviewItem(id: string): Promise<ReviewItemRecord | undefined>
@@ -660,6 +689,12 @@ export interface IssuerStore {
   /** Audit entries newest first, below `before` (a sequence number), by actor, action prefix and target; and the newest entry's number. */
   searchAudit(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<{ entries: AuditEntry[]; last: number }>
   close(): Promise<void>
+}
+
+/** An agent's place in the inventory's order: what keyset paging continues after. */
+export interface AgentPosition {
+  readonly createdAt: number
+  readonly did: string
 }
 
 /** What the console filters the inventory by; `visibleTo` keeps the agents owned by these ids or DIDs. */

@@ -5,7 +5,7 @@
 // all; these rules say what it answers.
 import { agentIdError, parseDidKey, type AgentIdError } from '@agentid/core'
 import { assertMayActOn, canSee, readsInventory, type Principal } from '../governance/principal.js'
-import type { AccessRequestRecord, AgentFilter, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord } from '../store/issuer-store.js'
+import type { AccessRequestRecord, AgentFilter, AgentPosition, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord } from '../store/issuer-store.js'
 import { recordRefusal } from './audit.js'
 import type { IssuerContext } from './context.js'
 
@@ -39,7 +39,16 @@ export async function listAgents(ctx: Pick<IssuerContext, 'store'>, principal: P
 
 /** One page of the agents the principal may see that match `filter`, with their total. */
 export function pageAgents(ctx: Pick<IssuerContext, 'store'>, filter: Omit<AgentFilter, 'visibleTo'>, limit: number, offset: number, principal: Principal): Promise<{ agents: AgentRecord[]; total: number }> {
-  return ctx.store.pageAgents({ ...filter, ...(readsInventory(principal) ? {} : { visibleTo: [principal.id, ...(principal.did ? [principal.did] : [])] }) }, limit, offset)
+  return ctx.store.pageAgents(visibleFilter(filter, principal), limit, offset)
+}
+
+/** The agents the principal may see that match `filter` after `after`, a page at a time (keyset). */
+export function pageAgentsAfter(ctx: Pick<IssuerContext, 'store'>, filter: Omit<AgentFilter, 'visibleTo'>, limit: number, after: AgentPosition | undefined, principal: Principal): Promise<{ agents: AgentRecord[]; next?: AgentPosition }> {
+  return ctx.store.pageAgentsAfter(visibleFilter(filter, principal), limit, after)
+}
+
+function visibleFilter(filter: Omit<AgentFilter, 'visibleTo'>, principal: Principal): AgentFilter {
+  return { ...filter, ...(readsInventory(principal) ? {} : { visibleTo: [principal.id, ...(principal.did ? [principal.did] : [])] }) }
 }
 
 /**

@@ -3,34 +3,42 @@ import { randomUUID } from 'node:crypto'
 import { agentIdError } from '@agentid/core'
 import { assertNotOwnDecision, samePartyNow } from '../governance/party.js'
 import { asPrincipal, hasRole, type Principal } from '../governance/principal.js'
-import type { ReviewItemRecord } from '../store/issuer-store.js'
+import type { ReviewItemRecord, ReviewOpened } from '../store/issuer-store.js'
 import type { IssuerContext } from './context.js'
 import { isoSeconds } from './rules.js'
 
 /**
  * Opens an access-review campaign over the live credentials due for review (their last
  * certification, or their issuance, is older than their risk's review interval), or over all
- * of them with `all`.
+ * of them with `all`. Its items are read with `listReviewItems(campaign)`; the audit entry
+ * `review.start` names them by count and digest (`reviewDigest`).
  * @throws AgentIdError ERR_CONFLICT (nothing due), ERR_FORBIDDEN, ERR_INPUT_INVALID, ERR_STORE
  */
-export async function startReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, input: { name?: string; all?: boolean }, by: string | Principal): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+export async function startReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, input: { name?: string; all?: boolean }, by: string | Principal): Promise<ReviewStarted> {
   const principal = asPrincipal(by)
   if (!hasRole(principal, 'admin') && !hasRole(principal, 'reviewer')) throw agentIdError('ERR_FORBIDDEN', `${principal.id} may not start reviews: admin or reviewer only`)
   if (input.name !== undefined && (typeof input.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.name))) throw agentIdError('ERR_INPUT_INVALID', '"name" must be 1-64 letters, digits, . _ -')
   return openReview(ctx, input.name ?? `review-${isoSeconds(ctx.now()).slice(0, 10)}`, input.all === true, principal.id)
 }
 
-export async function openReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, name: string, all: boolean, actor: string): Promise<{ campaign: string; items: ReviewItemRecord[] }> {
+/** A campaign just opened: its id, how many items it has, and their digest. */
+export interface ReviewStarted extends ReviewOpened {
+  readonly campaign: string
+}
+
+export async function openReview(ctx: Pick<IssuerContext, 'now' | 'policy' | 'store'>, name: string, all: boolean, actor: string): Promise<ReviewStarted> {
   const { policy } = await ctx.policy()
   const now = ctx.now()
   const id = `rev-${randomUUID()}`
-  const items = await ctx.store.startReview(
+  const opened = await ctx.store.startReview(
     { id, name, createdBy: actor, createdAt: now, deadline: now + policy.reviewDeadlineSeconds * 1000, status: 'open' },
-    (live) => live.filter((c) => all || (c.reviewedAt ?? c.issuedAt) + policy.reviewIntervalSeconds[c.risk ?? 'critical'] * 1000 <= now)
-      .map((credential) => ({ id: `item-${randomUUID()}`, credential })),
-    (picked) => ({ actor, action: 'review.start', target: id, details: { name, items: picked.map((i) => ({ item: i.id, credential: i.credentialId, risk: i.risk })) } }),
+    all ? { all: true } : { due: { nowMs: now, intervalSeconds: policy.reviewIntervalSeconds } },
+    () => `item-${randomUUID()}`,
+    // The count and a digest, not the items: a campaign over a million credentials would make
+    // an entry of about 110 MB, read by every verification of the log.
+    ({ items, digest }) => ({ actor, action: 'review.start', target: id, details: { name, items, digest } }),
   )
-  return { campaign: id, items }
+  return { campaign: id, ...opened }
 }
 
 /**
@@ -79,5 +87,5 @@ export async function sweep(ctx: Pick<IssuerContext, 'events' | 'now' | 'policy'
     if ((error as { code?: string }).code === 'ERR_CONFLICT') return undefined // nothing due
     throw error
   })
-  return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length, reviewItemsOpened: scheduled?.items.length ?? 0 }
+  return { requestsExpired: requests.length, credentialsExpired: credentials.length, reviewItemsOverdue: overdue.length, reviewItemsOpened: scheduled?.items ?? 0 }
 }

@@ -1,4 +1,4 @@
-import { ALERT_SCORES, LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations of the PostgreSQL backend, applied in order under an advisory lock
  * (several replicas may start together), each recorded in `schema_migrations`. Never edit one that
@@ -301,6 +301,11 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
       ALTER TABLE alerts ENABLE TRIGGER alerts_append_only;
       ${ALERT_SCORES.index(' NULLS LAST')}
     `,
+  },
+  {
+    version: 4,
+    name: REVIEW_DUE_INDEX.name,
+    sql: REVIEW_DUE_INDEX.sql,
   },
 ]
 

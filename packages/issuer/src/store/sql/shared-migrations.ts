@@ -1,6 +1,6 @@
 /**
  * Migrations whose SQL both backends take as it is, or nearly (each list numbers them in its own
- * sequence: SQLite 10 and 11, PostgreSQL 2 and 3).
+ * sequence: SQLite 10, 11 and 12, PostgreSQL 2, 3 and 4).
  */
 export const LARGE_ISSUER_INDEXES = {
   name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
@@ -26,4 +26,15 @@ export const ALERT_SCORES = {
   column: (type: string) => `ALTER TABLE alerts ADD COLUMN score ${type};`,
   // Highest first, alerts without a score last, newest first among equals.
   index: (nullsLast: string) => `CREATE INDEX alerts_by_score ON alerts(score DESC${nullsLast}, id DESC);`,
+} as const
+
+/** Which unexpired credentials are due for review, per risk: the sweeper's question, as an index. */
+export const REVIEW_DUE_INDEX = {
+  name: 'index for the sweeper: unexpired credentials by risk and last review',
+  // The sweeper asks every 30 s which live credentials are due for review, per risk: "last
+  // certified (or issued) at or before now minus the risk's interval", a range of this index for
+  // each risk, instead of every live credential read into memory.
+  sql: `
+    CREATE INDEX credentials_review_due ON credentials(risk, (COALESCE(reviewed_at, issued_at))) WHERE expired_at IS NULL;
+  `,
 } as const

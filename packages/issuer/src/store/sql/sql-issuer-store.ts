@@ -1,10 +1,12 @@
 import { createHash, randomInt } from 'node:crypto'
-import { agentIdError, entitlementToJson, parseEntitlements } from '@agentid/core'
+import { agentIdError, entitlementToJson, parseEntitlements, RISK_LEVELS, type RiskLevel } from '@agentid/core'
 import { auditEntryHash, GENESIS_HASH } from '../../audit/hash-chain.js'
+import { reviewDigest } from '../../governance/review-digest.js'
 import { openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from '../../keys/key-encryption.js'
 import type {
   AccessRequestRecord,
   AgentFilter,
+  AgentPosition,
   AgentRecord,
   AlertFeedbackRecord,
   AlertPageFilter, AlertRecord,
@@ -32,6 +34,8 @@ import type {
   RetirementStep,
   ReviewCampaignRecord,
   ReviewItemRecord,
+  ReviewOpened,
+  ReviewSelection,
   RoleTemplate,
   StatusAllocation,
   StatusListRecord,
@@ -64,6 +68,11 @@ export interface SqlIssuerStoreOptions {
   /** Random index in [0, max) for status-list slots (default crypto.randomInt). */
   readonly randomIndex?: (max: number) => number
 }
+
+// Review items are checked and written this many at a time: a campaign over a million live
+// credentials is never held in memory whole, and each statement stays within the engines'
+// limits on parameters.
+const REVIEW_BATCH = 500
 
 /**
  * The issuer's system of record over any SQL backend: every rule (retirement cascades, duty
@@ -187,34 +196,56 @@ export class SqlIssuerStore implements IssuerStore {
 
   pageAgents(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }> {
     return this.#read('list agents', async (db) => {
-      const where: string[] = []
-      const args: unknown[] = []
-      if (filter.text !== undefined) {
-        where.push(`(${this.#d.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.#d.contains('did', '?')})`)
-        args.push(filter.text, filter.text)
-      }
-      for (const key of ['kind', 'owner', 'segment'] as const) {
-        if (filter[key] !== undefined) {
-          where.push(`${key} = ?`)
-          args.push(filter[key])
-        }
-      }
-      if (filter.status === 'retired') where.push("status = 'retired'")
-      if (filter.status === 'active') where.push("status = 'active' AND suspended_at IS NULL")
-      if (filter.status === 'suspended') where.push("status = 'active' AND suspended_at IS NOT NULL")
-      if (filter.risk !== undefined) {
-        where.push("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = ?)")
-        args.push(filter.risk)
-      }
-      if (filter.visibleTo !== undefined) {
-        where.push(`owner IN ${this.#d.jsonElements('?')}`)
-        args.push(JSON.stringify(filter.visibleTo))
-      }
+      const { where, args } = this.#agentWhere(filter)
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
       const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM agents ${clause}`, args))!.n
       const rows = await db.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ? OFFSET ?`, [...args, limit, offset])
       return { agents: rows.map(toAgent), total }
     })
+  }
+
+  pageAgentsAfter(filter: AgentFilter, limit: number, after?: AgentPosition): Promise<{ agents: AgentRecord[]; next?: AgentPosition }> {
+    return this.#read('list agents', async (db) => {
+      const { where, args } = this.#agentWhere(filter)
+      if (after) {
+        // A range of agents_by_created (created_at, did), whatever the page's depth.
+        where.push('(created_at, did) > (?, ?)')
+        args.push(after.createdAt, after.did)
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+      // One row more than the page tells whether another page follows.
+      const rows = await db.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ?`, [...args, limit + 1])
+      const agents = rows.slice(0, limit).map(toAgent)
+      const last = agents[agents.length - 1]
+      return { agents, ...(rows.length > limit && last ? { next: { createdAt: last.createdAt, did: last.did } } : {}) }
+    })
+  }
+
+  #agentWhere(filter: AgentFilter): { where: string[]; args: unknown[] } {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (filter.text !== undefined) {
+      where.push(`(${this.#d.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.#d.contains('did', '?')})`)
+      args.push(filter.text, filter.text)
+    }
+    for (const key of ['kind', 'owner', 'segment'] as const) {
+      if (filter[key] !== undefined) {
+        where.push(`${key} = ?`)
+        args.push(filter[key])
+      }
+    }
+    if (filter.status === 'retired') where.push("status = 'retired'")
+    if (filter.status === 'active') where.push("status = 'active' AND suspended_at IS NULL")
+    if (filter.status === 'suspended') where.push("status = 'active' AND suspended_at IS NOT NULL")
+    if (filter.risk !== undefined) {
+      where.push("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = ?)")
+      args.push(filter.risk)
+    }
+    if (filter.visibleTo !== undefined) {
+      where.push(`owner IN ${this.#d.jsonElements('?')}`)
+      args.push(JSON.stringify(filter.visibleTo))
+    }
+    return { where, args }
   }
 
   getRole(name: string): Promise<RoleTemplate | undefined> {
@@ -866,29 +897,59 @@ export class SqlIssuerStore implements IssuerStore {
     })
   }
 
-  startReview(
-    campaign: ReviewCampaignRecord,
-    select: (live: readonly CredentialRecord[]) => ReadonlyArray<{ id: string; credential: CredentialRecord }>,
-    audit: (items: readonly ReviewItemRecord[]) => AuditInput,
-  ): Promise<ReviewItemRecord[]> {
+  async startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened> {
+    const nowSeconds = Math.floor(this.#now() / 1000)
+    // Found outside the write, in SQL (the sweeper asks every 30 s, and few are due): the
+    // writers wait only for the items to be written.
+    const candidates = await this.#read('find credentials for review', (db) => this.#reviewCandidates(db, selection, nowSeconds))
+    if (candidates.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
     return this.#write(`start review ${campaign.id}`, async (tx) => {
-      // Live, and not already waiting in an open campaign.
-      const live = (await tx.all<CredentialRow>(`SELECT * FROM credentials c WHERE status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
-          SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)
-        ORDER BY issued_at, id`, [Math.floor(this.#now() / 1000)])).map(toCredential)
-      const picked = select(live)
-      if (picked.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
       await tx.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)',
         [campaign.id, campaign.name, campaign.createdBy, campaign.createdAt, campaign.deadline, 'open'])
-      const items: ReviewItemRecord[] = []
-      for (const { id, credential } of picked) {
-        const risk = credential.risk ?? 'critical'
-        await tx.run('INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, ?, ?, ?)', [id, campaign.id, credential.id, risk])
-        items.push({ id, campaign: campaign.id, credentialId: credential.id, risk })
+      const taken: string[] = []
+      for (let i = 0; i < candidates.length; i += REVIEW_BATCH) {
+        // Taken only if it still qualifies: revoked, certified or put in another campaign since
+        // the read, it is left out.
+        const rows = await this.#reviewCandidates(tx, selection, nowSeconds, candidates.slice(i, i + REVIEW_BATCH).map((c) => c.id))
+        if (rows.length === 0) continue
+        await tx.run(`INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ${rows.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          rows.flatMap((row) => [itemId(row.id), campaign.id, row.id, row.risk ?? 'critical']))
+        for (const row of rows) taken.push(row.id)
       }
-      await this.#appendAudit(tx, audit(items))
-      return items
+      if (taken.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
+      const opened = { items: taken.length, digest: reviewDigest(taken) }
+      await this.#appendAudit(tx, audit(opened))
+      return opened
     })
+  }
+
+  // Live credentials the selection takes and no open campaign waits on (of `ids`, when given).
+  #reviewCandidates(db: SqlSession, selection: ReviewSelection, nowSeconds: number, ids?: readonly string[]): Promise<Array<{ id: string; risk: RiskLevel | null }>> {
+    const live = `status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
+      SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)`
+    const select = (where: string, args: readonly unknown[]) => ({ sql: `SELECT id, risk FROM credentials c WHERE ${where} AND ${live}`, args: [...args, nowSeconds] })
+    // Due: last certified (or issued) at or before now minus the risk's interval; no risk
+    // counts as critical.
+    const due = 'due' in selection
+      ? [...RISK_LEVELS, null].map((risk) => ({
+        sql: `${risk === null ? 'risk IS NULL' : 'risk = ?'} AND COALESCE(reviewed_at, issued_at) <= ?`,
+        args: [...(risk === null ? [] : [risk]), selection.due.nowMs - selection.due.intervalSeconds[risk ?? 'critical'] * 1000],
+      }))
+      : undefined
+    if (ids !== undefined) {
+      // Given ids, their primary key finds them; the due test only filters.
+      const among = `id IN (${ids.map(() => '?').join(', ')})`
+      const q = due ? select(`${among} AND (${due.map((d) => `(${d.sql})`).join(' OR ')})`, [...ids, ...due.flatMap((d) => d.args)]) : select(among, ids)
+      return db.all(q.sql, q.args)
+    }
+    if (!due) {
+      const q = select('1 = 1', [])
+      return db.all(q.sql, q.args)
+    }
+    // One query per risk, each a range of the index on (risk, last review) of unexpired
+    // credentials, which a single query with OR does not get from SQLite's planner.
+    const perRisk = due.map((d) => select(d.sql, d.args))
+    return db.all(perRisk.map((q) => q.sql).join(' UNION ALL '), perRisk.flatMap((q) => q.args))
   }
 
   listReviews(): Promise<ReviewCampaignRecord[]> {

@@ -1,4 +1,4 @@
-import { ALERT_SCORES, LARGE_ISSUER_INDEXES } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations, applied in order, each in its own transaction. Never edit one that
  * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
@@ -417,6 +417,11 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         BEGIN SELECT RAISE(ABORT, 'alerts is append-only'); END;
       ${ALERT_SCORES.index('')}
     `,
+  },
+  {
+    version: 12,
+    name: REVIEW_DUE_INDEX.name,
+    sql: REVIEW_DUE_INDEX.sql,
   },
 ]
 
