@@ -19,9 +19,18 @@ export interface CheckpointClaim {
  * @throws AgentIdError ERR_JWS_*, ERR_SIGNATURE, ERR_VC_ISSUER_UNTRUSTED, ERR_INPUT_INVALID
  */
 export function checkCheckpointJwt(jwt: string, issuerDid: string): CheckpointClaim {
+  const { signer, claim, check } = readCheckpoint(jwt)
+  if (signer !== issuerDid) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', `audit checkpoint is signed by ${signer}, not this issuer`)
+  check()
+  return claim
+}
+
+// A checkpoint's signer and claim as it states them, and the check of its signature by that
+// signer (the caller decides whether that signer counts).
+function readCheckpoint(jwt: string): { signer: string; claim: CheckpointClaim; check: () => void } {
   const decoded = decodeJwt(jwt, { maxLength: 16 * 1024, maxDepth: 8 }, 'audit checkpoint')
-  if (decoded.payload.iss !== issuerDid) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', `audit checkpoint is signed by ${String(decoded.payload.iss)}, not this issuer`)
-  if (!jwtSignatureValid(decoded, resolveDidKey(issuerDid))) throw agentIdError('ERR_SIGNATURE', 'audit checkpoint signature does not verify')
+  const signer = decoded.payload.iss
+  if (typeof signer !== 'string') throw agentIdError('ERR_INPUT_INVALID', 'audit checkpoint names no signer')
   const vc = decoded.payload.vc as { type?: unknown; credentialSubject?: { seq?: unknown; head?: unknown; at?: unknown } } | undefined
   const subject = vc?.credentialSubject
   if (!Array.isArray(vc?.type) || !vc.type.includes(AUDIT_CHECKPOINT_TYPE) || !subject) throw agentIdError('ERR_INPUT_INVALID', 'not an audit checkpoint')
@@ -29,7 +38,40 @@ export function checkCheckpointJwt(jwt: string, issuerDid: string): CheckpointCl
   if (!Number.isSafeInteger(seq) || (seq as number) < 1 || typeof head !== 'string' || !/^[0-9a-f]{64}$/.test(head) || !Number.isSafeInteger(at)) {
     throw agentIdError('ERR_INPUT_INVALID', 'audit checkpoint claims are malformed')
   }
-  return { seq: seq as number, head, at: at as number }
+  const check = () => {
+    if (!jwtSignatureValid(decoded, resolveDidKey(signer))) throw agentIdError('ERR_SIGNATURE', 'audit checkpoint signature does not verify')
+  }
+  return { signer, claim: { seq: seq as number, head, at: at as number }, check }
+}
+
+/**
+ * The checkpoints that count, from `jwts` (stored ones and any kept elsewhere): those signed by
+ * `issuerDid`, each verified. One signed by another key (an earlier issuer key, before a
+ * rotation) is passed over when a checkpoint of this key covers a later entry: that one pins the
+ * whole log up to it (every hash before it is chained into it), so the earlier one adds nothing;
+ * nothing vouches for the other key, so it is never trusted on its own. Any other checkpoint
+ * that does not hold is a break, reported by its position.
+ */
+function countedCheckpoints(jwts: readonly string[], issuerDid: string): { ok: true; own: CheckpointClaim[]; passedOver: number } | { ok: false; seq: 0; reason: string } {
+  const own: CheckpointClaim[] = []
+  const foreign: Array<{ i: number; signer: string; seq: number }> = []
+  for (const [i, jwt] of jwts.entries()) {
+    try {
+      const read = readCheckpoint(jwt)
+      if (read.signer === issuerDid) {
+        read.check()
+        own.push(read.claim)
+      } else foreign.push({ i, signer: read.signer, seq: read.claim.seq })
+    } catch (error) {
+      return { ok: false, seq: 0, reason: `checkpoint ${i + 1} is not valid: ${(error as Error).message} (forged or damaged)` }
+    }
+  }
+  const newestOwn = Math.max(0, ...own.map((c) => c.seq))
+  const uncovered = foreign.find((f) => f.seq > newestOwn)
+  if (uncovered) {
+    return { ok: false, seq: 0, reason: `checkpoint ${uncovered.i + 1} is not valid: audit checkpoint is signed by ${uncovered.signer}, not this issuer, and no checkpoint of this issuer covers a later entry (forged or damaged)` }
+  }
+  return { ok: true, own, passedOver: foreign.length }
 }
 
 /** Outcome of {@link verifyAuditLog}. */
@@ -48,14 +90,9 @@ const PAGE = 5000
  * caller that runs it in the background yields there.
  */
 export async function verifyAuditLog(store: IssuerStore, issuerDid: string, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize = PAGE): Promise<AuditVerification> {
-  const checkpoints: CheckpointClaim[] = []
-  for (const [i, jwt] of [...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints].entries()) {
-    try {
-      checkpoints.push(checkCheckpointJwt(jwt, issuerDid))
-    } catch (error) {
-      return { ok: false, seq: 0, reason: `checkpoint ${i + 1} is not valid: ${(error as Error).message} (forged or damaged)` }
-    }
-  }
+  const counted = countedCheckpoints([...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints], issuerDid)
+  if (!counted.ok) return counted
+  const checkpoints = counted.own
   const wanted = new Map(checkpoints.map((c) => [c.seq, c]))
   const seen = new Map<number, AuditEntry>()
   const chain = await verifyChainFrom(store, 0, GENESIS_HASH, pageSize, async (entries) => {

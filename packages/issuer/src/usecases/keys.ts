@@ -5,6 +5,7 @@ import { ISSUER_ROTATION_TYPE } from '@agentid/verifier'
 import type { Principal } from '../governance/principal.js'
 import { kekFromEnv, writeSecretFile } from '../home.js'
 import { generateKek } from '../keys/key-encryption.js'
+import { checkpoint } from './audit.js'
 import type { IssuerContext } from './context.js'
 import { requireRole } from './rules.js'
 
@@ -16,7 +17,7 @@ import { requireRole } from './rules.js'
  * one once given the statement (`issuerRotations`). Stop the service first, then restart it.
  * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
  */
-export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | 'signer' | 'store'>, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
+export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
   const principal = requireRole(by, 'admin', 'rotate the issuer key')
   const lists = await ctx.store.currentStatusLists()
   const generation = (await rotations(ctx)).length + 2
@@ -34,6 +35,11 @@ export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | '
     previous: ctx.did, did, statement,
     lists: lists.map((l) => ({ id: `${l.purpose === 'revocation' ? 'rev' : 'sus'}-${generation}`, purpose: l.purpose, size: l.size, createdAt: created })),
   }, { actor: principal.id, action: 'issuer.rotate', target: did, details: { previous: ctx.did } })
+  // The new key signs the log's head at once: audit verification counts only checkpoints of the
+  // current key (the earlier key's are passed over once one of the current key covers a later
+  // entry), so without it a restart would find the newest checkpoint signed by a key it no longer
+  // trusts and never be ready.
+  await checkpoint({ ...ctx, did })
   return { previous: ctx.did, did, statement }
 }
 
