@@ -513,6 +513,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const opened = await store.startReview({ id: 'rev-many', name: 'many', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' }, due, (c) => `item-${c}`, () => audit)
       assert.deepEqual(opened, { items: 501, digest: reviewDigest(ids) })
       assert.deepEqual((await store.listReviewItems('rev-many')).map((i) => i.credentialId).sort(), ids)
+      // Past its deadline, nothing decided: every item overdue and revoked, audited a batch of at
+      // most 500 per entry (each naming its items), and one alert that counts them.
+      const before = (await store.readAudit()).length
+      const overdue = await store.closeOverdueReviews(T + DAY, true, (c, o, part) => ({ ...audit, action: 'review.close', target: c.id, details: { overdue: o.map((i) => i.credentialId), ...part } }))
+      assert.equal(overdue.length, 501)
+      const entries = (await store.readAudit()).slice(before)
+      assert.deepEqual(entries.map((e) => [e.action, (e.details.overdue as string[]).length, e.details.index, e.details.of]), [['review.close', 500, 1, 2], ['review.close', 1, 2, 2]])
+      assert.deepEqual(entries.flatMap((e) => e.details.overdue as string[]).sort(), ids)
+      const [alert] = (await store.listAlerts()).filter((a) => a.kind === 'review.overdue')
+      assert.deepEqual(alert?.details, { campaign: 'rev-many', items: 501, revoked: true })
+      assert.equal((await store.getCredential(ids[500]!))?.status, 'revoked')
     })
 
     it('ends a suppression once, takes one verdict per alert, and keeps baselines as written', async () => {

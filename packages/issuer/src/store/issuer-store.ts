@@ -587,9 +587,11 @@ export interface IssuerStore {
   decideReviewItem(id: string, decision: 'certified' | 'revoked', reviewer: string, audit: (item: ReviewItemRecord) => AuditInput): Promise<ReviewItemRecord>
   /**
    * Closes campaigns past their deadline: undecided items become `expired` (their credentials
-   * revoked when `revokeUnreviewed`), an alert is raised for each, all audited.
+   * revoked when `revokeUnreviewed`), an alert counting them is raised for each, all audited: one
+   * entry per campaign and batch of at most 500 overdue items (`part`: 1 of 1 for a campaign with
+   * none), so that no entry grows with the campaign.
    */
-  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]>
+  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>
   getAlert(id: number): Promise<AlertRecord | undefined>
   /**

@@ -78,9 +78,9 @@ export async function sweep(ctx: Pick<IssuerContext, 'events' | 'now' | 'policy'
   const { policy } = await ctx.policy()
   const requests = await ctx.store.expireRequests(now, (r) => ({ actor: 'system', action: 'request.expire', target: r.id, details: { subject: r.subject, approvals: r.approvals.length, of: r.chain.length } }))
   const credentials = await ctx.store.sweepExpired(Math.floor(now / 1000), (c) => ({ actor: 'system', action: 'credential.expire', target: c.id, details: { subject: c.subject, expires: c.expires } }))
-  const closing = ctx.store.closeOverdueReviews(now, policy.revokeUnreviewed, (campaign, items) => ({
+  const closing = ctx.store.closeOverdueReviews(now, policy.revokeUnreviewed, (campaign, items, part) => ({
     actor: 'system', action: 'review.close', target: campaign.id,
-    details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [] },
+    details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [], part: part.index, of: part.of },
   }))
   const overdue = await (policy.revokeUnreviewed ? ctx.events.changesStatus(closing) : closing)
   const scheduled = await openReview(ctx, `scheduled-${isoSeconds(now).slice(0, 10)}`, false, 'system').catch((error: unknown) => {

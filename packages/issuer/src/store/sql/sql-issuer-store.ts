@@ -993,7 +993,7 @@ export class SqlIssuerStore implements IssuerStore {
     }
   }
 
-  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[]) => AuditInput): Promise<ReviewItemRecord[]> {
+  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]> {
     return this.#write('close overdue reviews', async (tx) => {
       const campaigns = (await tx.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id", [nowMs])).map(toCampaign)
       const all: ReviewItemRecord[] = []
@@ -1006,11 +1006,15 @@ export class SqlIssuerStore implements IssuerStore {
           overdue.push(toItem({ ...row, decision: 'expired', decided_at: nowMs }))
         }
         await tx.run("UPDATE review_campaigns SET status = 'closed' WHERE id = ?", [campaign.id])
+        // The alert counts; the items are the campaign's (GET /reviews), and the audit names each.
         if (overdue.length > 0) {
           await this.#insertAlert(tx, { at: nowMs, kind: 'review.overdue', severity: 'high', subject: campaign.id,
-            details: { campaign: campaign.id, items: overdue.map((i) => i.id), credentials: overdue.map((i) => i.credentialId), revoked: revokeUnreviewed } })
+            details: { campaign: campaign.id, items: overdue.length, revoked: revokeUnreviewed } })
         }
-        await this.#appendAudit(tx, audit(campaign, overdue))
+        const of = Math.max(1, Math.ceil(overdue.length / REVIEW_BATCH))
+        for (let index = 1; index <= of; index++) {
+          await this.#appendAudit(tx, audit(campaign, overdue.slice((index - 1) * REVIEW_BATCH, index * REVIEW_BATCH), { index, of }))
+        }
         all.push(...overdue)
       }
       return all
