@@ -52,7 +52,7 @@ function readCheckpoint(jwt: string): { signer: string; claim: CheckpointClaim; 
  * nothing vouches for the other key, so it is never trusted on its own. Any other checkpoint
  * that does not hold is a break, reported by its position.
  */
-function countedCheckpoints(jwts: readonly string[], issuerDid: string): { ok: true; own: CheckpointClaim[]; passedOver: number } | { ok: false; seq: 0; reason: string } {
+function countedCheckpoints(jwts: readonly string[], issuerDid: string): { ok: true; own: CheckpointClaim[] } | { ok: false; seq: 0; reason: string } {
   const own: CheckpointClaim[] = []
   const foreign: Array<{ i: number; signer: string; seq: number }> = []
   for (const [i, jwt] of jwts.entries()) {
@@ -71,7 +71,7 @@ function countedCheckpoints(jwts: readonly string[], issuerDid: string): { ok: t
   if (uncovered) {
     return { ok: false, seq: 0, reason: `checkpoint ${uncovered.i + 1} is not valid: audit checkpoint is signed by ${uncovered.signer}, not this issuer, and no checkpoint of this issuer covers a later entry (forged or damaged)` }
   }
-  return { ok: true, own, passedOver: foreign.length }
+  return { ok: true, own }
 }
 
 /** Outcome of {@link verifyAuditLog}. */

@@ -36,7 +36,7 @@ export function databaseTarget(home: IssuerHome, database: string | undefined, e
   if (!Number.isSafeInteger(poolSize) || poolSize < 1 || poolSize > MAX_POOL_SIZE || (pool !== null && !/^[0-9]+$/.test(pool))) {
     throw agentIdError('ERR_USAGE', `${source}'s pool must be a whole number of connections from 1 to ${MAX_POOL_SIZE}, not ${JSON.stringify(pool)}`)
   }
-  // Ours, not the driver's: pg would pass unknown parameters to the server as settings.
+  // Ours, not the driver's: taken off before the URL reaches it.
   url.searchParams.delete('schema')
   url.searchParams.delete('pool')
   const display = new URL(url)
