@@ -38,6 +38,7 @@ import * as audit from './usecases/audit.js'
 import * as delegations from './usecases/delegations.js'
 import * as enrolment from './usecases/enrolment.js'
 import * as keys from './usecases/keys.js'
+import { auditKeysOf } from './usecases/rotations.js'
 import * as policy from './usecases/policy.js'
 import * as principals from './usecases/principals.js'
 import * as renewal from './usecases/renewal.js'
@@ -481,12 +482,12 @@ export class Issuer {
    * {@link verifyAuditLog}. `onProgress` is awaited after each page of `pageSize` entries.
    */
   verifyAudit(externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize?: number): Promise<AuditVerification> {
-    return verifyAuditLog(this.store, this.did, externalCheckpoints, onProgress, pageSize)
+    return auditKeysOf(this.#ctx, this.did).then((keys) => verifyAuditLog(this.store, keys, externalCheckpoints, onProgress, pageSize))
   }
 
   /** Verifies the audit log from its newest signed checkpoint to its head: see {@link verifyAuditSinceCheckpoint}. */
   verifyAuditSinceCheckpoint(): Promise<AuditTailVerification> {
-    return verifyAuditSinceCheckpoint(this.store, this.did)
+    return auditKeysOf(this.#ctx, this.did).then((keys) => verifyAuditSinceCheckpoint(this.store, keys))
   }
 
   /**

@@ -1,5 +1,5 @@
 import { agentIdError } from '@agentid/core'
-import { decodeJwt, jwtSignatureValid, resolveDidKey } from '@agentid/verifier'
+import { decodeJwt, ISSUER_ROTATION_TYPE, jwtSignatureValid, resolveDidKey } from '@agentid/verifier'
 import type { AuditEntry, IssuerStore } from '../store/issuer-store.js'
 import { findChainBreak, GENESIS_HASH } from './hash-chain.js'
 
@@ -45,33 +45,51 @@ function readCheckpoint(jwt: string): { signer: string; claim: CheckpointClaim; 
 }
 
 /**
- * The checkpoints that count, from `jwts` (stored ones and any kept elsewhere): those signed by
- * `issuerDid`, each verified. One signed by another key (an earlier issuer key, before a
- * rotation) is passed over when a checkpoint of this key covers a later entry: that one pins the
- * whole log up to it (every hash before it is chained into it), so the earlier one adds nothing;
- * nothing vouches for the other key, so it is never trusted on its own. Any other checkpoint
- * that does not hold is a break, reported by its position.
+ * The issuer keys whose checkpoints the log is held to: the current one, and each earlier one a
+ * rotation statement names as its signer (`IssuerRotationCredential`, signed by that earlier
+ * key; one that does not verify names nobody). A database writer could add a statement of a key
+ * of their own, and with it checkpoints of that key: harmless, since every checkpoint counts and
+ * must hold (another constraint, never a substitute); what matters is that no checkpoint of the
+ * issuer's earlier keys is ever passed over, for then a log rewritten before a rotation, and
+ * signed again by the new key, would verify.
  */
-function countedCheckpoints(jwts: readonly string[], issuerDid: string): { ok: true; own: CheckpointClaim[] } | { ok: false; seq: 0; reason: string } {
-  const own: CheckpointClaim[] = []
-  const foreign: Array<{ i: number; signer: string; seq: number }> = []
+export interface AuditKeys {
+  readonly current: string
+  readonly earlier: readonly string[]
+}
+
+/** {@link AuditKeys} of an issuer whose current DID is `current`, from its rotation statements. */
+export function auditKeys(current: string, rotationStatements: readonly string[]): AuditKeys {
+  const earlier: string[] = []
+  for (const jwt of rotationStatements) {
+    try {
+      const decoded = decodeJwt(jwt, { maxLength: 16 * 1024, maxDepth: 8 }, 'rotation statement')
+      const signer = decoded.payload.iss
+      const vc = decoded.payload.vc as { type?: unknown } | undefined
+      if (typeof signer !== 'string' || !Array.isArray(vc?.type) || !vc.type.includes(ISSUER_ROTATION_TYPE)) continue
+      if (jwtSignatureValid(decoded, resolveDidKey(signer))) earlier.push(signer)
+    } catch {
+      // Not a statement: it names no key, and that key's checkpoints (if any) will not verify.
+    }
+  }
+  return { current, earlier }
+}
+
+// Every checkpoint (stored or kept elsewhere), each signed by one of `keys` and verified; one of
+// any other key is a break, reported by its position.
+function signedCheckpoints(jwts: readonly string[], keys: AuditKeys): { ok: true; claims: CheckpointClaim[] } | { ok: false; seq: 0; reason: string } {
+  const claims: CheckpointClaim[] = []
   for (const [i, jwt] of jwts.entries()) {
     try {
       const read = readCheckpoint(jwt)
-      if (read.signer === issuerDid) {
-        read.check()
-        own.push(read.claim)
-      } else foreign.push({ i, signer: read.signer, seq: read.claim.seq })
+      if (read.signer !== keys.current && !keys.earlier.includes(read.signer)) throw agentIdError('ERR_VC_ISSUER_UNTRUSTED', `audit checkpoint is signed by ${read.signer}, not this issuer`)
+      read.check()
+      claims.push(read.claim)
     } catch (error) {
       return { ok: false, seq: 0, reason: `checkpoint ${i + 1} is not valid: ${(error as Error).message} (forged or damaged)` }
     }
   }
-  const newestOwn = Math.max(0, ...own.map((c) => c.seq))
-  const uncovered = foreign.find((f) => f.seq > newestOwn)
-  if (uncovered) {
-    return { ok: false, seq: 0, reason: `checkpoint ${uncovered.i + 1} is not valid: audit checkpoint is signed by ${uncovered.signer}, not this issuer, and no checkpoint of this issuer covers a later entry (forged or damaged)` }
-  }
-  return { ok: true, own }
+  return { ok: true, claims }
 }
 
 /** Outcome of {@link verifyAuditLog}. */
@@ -89,10 +107,10 @@ const PAGE = 5000
  * test and fails the second. `onProgress` is awaited after each page of `pageSize` entries: a
  * caller that runs it in the background yields there.
  */
-export async function verifyAuditLog(store: IssuerStore, issuerDid: string, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize = PAGE): Promise<AuditVerification> {
-  const counted = countedCheckpoints([...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints], issuerDid)
-  if (!counted.ok) return counted
-  const checkpoints = counted.own
+export async function verifyAuditLog(store: IssuerStore, keys: AuditKeys, externalCheckpoints: readonly string[] = [], onProgress?: (entries: number) => void | Promise<void>, pageSize = PAGE): Promise<AuditVerification> {
+  const signed = signedCheckpoints([...(await store.listCheckpoints()).map((c) => c.jwt), ...externalCheckpoints], keys)
+  if (!signed.ok) return signed
+  const checkpoints = signed.claims
   const wanted = new Map(checkpoints.map((c) => [c.seq, c]))
   const seen = new Map<number, AuditEntry>()
   const chain = await verifyChainFrom(store, 0, GENESIS_HASH, pageSize, async (entries) => {
@@ -124,21 +142,27 @@ export type AuditTailVerification =
 
 /**
  * Checks the log from its newest signed checkpoint to its head, what a start-up can afford on a
- * log of millions of entries: the checkpoint must verify (signed by `issuerDid`), the stored
+ * log of millions of entries: the checkpoint must be the current key's and verify, the stored
  * entry it covers must still have the hash it signed, and every entry after it must chain to
- * that one. With no checkpoint, this is {@link verifyAuditLog} from entry 1. What it does not
- * see (an entry before the checkpoint edited, or a checkpoint other than the newest forged) is
- * left to a full {@link verifyAuditLog}.
+ * that one. With no checkpoint, or when the newest is another key's (an earlier key, before the
+ * rotation signed one: an earlier key is never an anchor, since a database writer can name a
+ * key of their own as one), this is {@link verifyAuditLog} from entry 1. What it does not see (an
+ * entry before the checkpoint edited, or a checkpoint other than the newest forged) is left to a
+ * full {@link verifyAuditLog}.
  */
-export async function verifyAuditSinceCheckpoint(store: IssuerStore, issuerDid: string): Promise<AuditTailVerification> {
+export async function verifyAuditSinceCheckpoint(store: IssuerStore, keys: AuditKeys): Promise<AuditTailVerification> {
   const [newest] = await store.listCheckpoints(1)
-  if (!newest) {
-    const full = await verifyAuditLog(store, issuerDid)
+  const whole = async (): Promise<AuditTailVerification> => {
+    const full = await verifyAuditLog(store, keys)
     return full.ok ? { ok: true, entries: full.entries, head: full.head, from: 0 } : full
   }
+  if (!newest) return whole()
   let claim: CheckpointClaim
   try {
-    claim = checkCheckpointJwt(newest.jwt, issuerDid)
+    const read = readCheckpoint(newest.jwt)
+    if (read.signer !== keys.current) return whole()
+    read.check()
+    claim = read.claim
   } catch (error) {
     return { ok: false, seq: 0, reason: `the newest checkpoint is not valid: ${(error as Error).message} (forged or damaged)` }
   }

@@ -1,11 +1,13 @@
 // The issuer key and the key-encryption key: rotations and the statements that announce them.
 import { rename, rm } from 'node:fs/promises'
-import { CREDENTIALS_CONTEXT_V1, parseDidKey } from '@agentid/core'
+import { agentIdError, CREDENTIALS_CONTEXT_V1, parseDidKey } from '@agentid/core'
 import { ISSUER_ROTATION_TYPE } from '@agentid/verifier'
+import { verifyAuditSinceCheckpoint } from '../audit/checkpoints.js'
 import type { Principal } from '../governance/principal.js'
 import { kekFromEnv, writeSecretFile } from '../home.js'
 import { generateKek } from '../keys/key-encryption.js'
 import { checkpoint } from './audit.js'
+import { auditKeysOf, rotations } from './rotations.js'
 import type { IssuerContext } from './context.js'
 import { requireRole } from './rules.js'
 
@@ -15,10 +17,13 @@ import { requireRole } from './rules.js'
  * subject is the new DID). The previous key keeps signing the status lists of the credentials it
  * issued; new lists begin for the new DID. Verifiers that trust the previous DID accept the new
  * one once given the statement (`issuerRotations`). Stop the service first, then restart it.
- * @throws AgentIdError ERR_FORBIDDEN, ERR_STORE
+ * @throws AgentIdError ERR_FORBIDDEN, ERR_AUDIT_BROKEN (the log does not hold: nothing changed), ERR_STORE
  */
 export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
   const principal = requireRole(by, 'admin', 'rotate the issuer key')
+  // A new key must not vouch for a log that does not hold: checked before anything changes.
+  const log = await verifyAuditSinceCheckpoint(ctx.store, await auditKeysOf(ctx, ctx.did))
+  if (!log.ok) throw agentIdError('ERR_AUDIT_BROKEN', `the issuer key was not rotated: the audit log is broken at entry ${log.seq}: ${log.reason}`)
   const lists = await ctx.store.currentStatusLists()
   const generation = (await rotations(ctx)).length + 2
   const identifier = await (await ctx.signer.veramo()).didManagerCreate({ provider: 'did:key', alias: `issuer-${generation}`, options: { keyType: 'Ed25519' } })
@@ -35,19 +40,14 @@ export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | '
     previous: ctx.did, did, statement,
     lists: lists.map((l) => ({ id: `${l.purpose === 'revocation' ? 'rev' : 'sus'}-${generation}`, purpose: l.purpose, size: l.size, createdAt: created })),
   }, { actor: principal.id, action: 'issuer.rotate', target: did, details: { previous: ctx.did } })
-  // The new key signs the log's head at once: audit verification counts only checkpoints of the
-  // current key (the earlier key's are passed over once one of the current key covers a later
-  // entry), so without it a restart would find the newest checkpoint signed by a key it no longer
-  // trusts and never be ready.
+  // The new key signs the log's head at once (after checking the log: see checkpoint), so that a
+  // restart anchors its readiness on a checkpoint of its own key rather than verifying the whole
+  // log (an earlier key's checkpoint is held to, never an anchor).
   await checkpoint({ ...ctx, did })
   return { previous: ctx.did, did, statement }
 }
 
-/** The signed rotation statements of this issuer's keys, oldest first. */
-export async function rotations(ctx: Pick<IssuerContext, 'store'>): Promise<string[]> {
-  const stored = await ctx.store.getSetting('rotations')
-  return stored ? (JSON.parse(stored) as string[]) : []
-}
+export { rotations } from './rotations.js'
 
 /**
  * Rotates the key-encryption key: every sealed private key and webhook secret is re-encrypted
