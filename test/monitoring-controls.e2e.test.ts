@@ -121,6 +121,31 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it("never lets an agent's own party call its alert benign or suppress its alerts (four eyes); confirming stays open to it", async () => {
+    const s = await setUp()
+    try {
+      // Sofia runs security and owns a bot: she may not teach monitoring to accept what her bot does.
+      const sofia = (await s.t.issuer.createPrincipal({ id: 'sofia', roles: ['security'] }, 'test')).token
+      const bot = generateAgentKey().did
+      await s.t.issuer.registerAgent({ did: bot, name: 'sofia-bot', kind: 'service', owner: 'sofia' }, 'test')
+      const [alert] = await s.t.issuer.store.addAlerts([{ at: s.clock.now, kind: 'anomaly.volume-drift', severity: 'medium', subject: bot, details: { about: 'db:customers', records: 2400, usual: 100, typical: 500, score: 0.6 } }])
+      const before = s.t.dump()
+      const benign = await s.t.call(sofia, 'POST', `/alerts/${alert!.id}/feedback`, { verdict: 'benign', note: 'fine' })
+      assert.deepEqual([benign.status, benign.body.error?.code], [403, 'ERR_FORBIDDEN'])
+      assert.match(benign.body.error.message, /sofia may not call alert \d+ benign: .* of their own party/)
+      const suppressed = await s.t.call(sofia, 'POST', '/monitoring/suppressions', { agent: bot, kind: 'volume-drift', minutes: 60, reason: 'noise' })
+      assert.deepEqual([suppressed.status, suppressed.body.error?.code], [403, 'ERR_FORBIDDEN'])
+      assert.equal(s.t.dump(), before, 'nothing learned, suppressed or recorded')
+      // Someone of another party may; and Sofia may confirm her own bot's alert.
+      const sam = await s.t.call(s.t.tokens.security, 'POST', `/monitoring/suppressions`, { agent: bot, kind: 'volume-drift', minutes: 60, reason: 'reviewed with sofia' })
+      assert.equal(sam.status, 201, JSON.stringify(sam.body))
+      const confirmed = await s.t.call(sofia, 'POST', `/alerts/${alert!.id}/feedback`, { verdict: 'confirmed' })
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body))
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('a suppression holds back matching findings until it expires or is ended, audited', async () => {
     const s = await setUp()
     try {

@@ -532,7 +532,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
     {
       method: 'POST', url: '/monitoring/suppressions', summary: 'suppress findings about an agent, a kind or a subject for a while (at most 30 days, with a reason); never the use of a suspended or retired agent; audited', tag: 'monitoring',
       access: ['admin', 'security'], body: suppressionBody, success: [201],
-      handler: async ({ body, principal }) => ({ status: 201, body: { suppression: suppressionView(await monitor.suppress(body, principal.id)) } }),
+      handler: async ({ body, principal }) => ({ status: 201, body: { suppression: suppressionView(await monitor.suppress(body, principal)) } }),
     },
     {
       method: 'DELETE', url: '/monitoring/suppressions/:id', summary: 'end a suppression now; audited', tag: 'monitoring',
@@ -544,7 +544,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       access: ['admin', 'security'], params: idParam('id', 12), body: feedbackBody, success: [200],
       handler: async ({ params, body, principal }) => {
         if (!/^[1-9][0-9]{0,11}$/.test(params.id!)) throw agentIdError('ERR_INPUT_INVALID', '"id" must be an alert number')
-        const { alert, verdict, learned } = await monitor.feedback(Number(params.id), body, principal.id)
+        const { alert, verdict, learned } = await monitor.feedback(Number(params.id), body, principal)
         return { body: { alert: alert.id, verdict, learned } }
       },
     },

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { agentIdError } from '@agentid/core'
+import { assertNotOwnDecision, samePartyNow } from '../governance/party.js'
+import type { Principal } from '../governance/principal.js'
 import type { Issuer } from '../issuer.js'
 import type { AgentRecord, AlertRecord, CredentialRecord, SuppressionRecord } from '../store/issuer-store.js'
 import { ANOMALY_KINDS, AnomalyDetector, SEVERITY_LEVELS, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
@@ -198,8 +200,11 @@ export class EventMonitor {
    * `monitoring.suppress`. Suppressed findings are not alerted and are no evidence for containment.
    * @throws AgentIdError ERR_INPUT_INVALID
    */
-  async suppress(input: unknown, actor: string): Promise<SuppressionRecord> {
+  async suppress(input: unknown, by: Principal): Promise<SuppressionRecord> {
     const parsed = parseSuppression(input)
+    const actor = by.id
+    // Silencing an agent's alerts is a decision about that agent: never by its own party.
+    if (parsed.agent !== undefined) await this.#assertNotOwn(by, parsed.agent, `suppress alerts of ${parsed.agent}`)
     await this.#ready
     const now = this.#now()
     const record: SuppressionRecord = {
@@ -220,17 +225,27 @@ export class EventMonitor {
     return ended
   }
 
+  // The four-eyes rule across a party (governance/party.ts), for what monitoring decides about one agent.
+  async #assertNotOwn(by: Principal, agent: string, what: string): Promise<void> {
+    const sameParty = await samePartyNow(this.#issuer.store, [by.id, ...(by.did ? [by.did] : []), agent])
+    assertNotOwnDecision(by, [agent], sameParty, what)
+  }
+
   /**
    * Records an operator's verdict on an alert, once, audited as `alert.feedback`. A `benign`
    * verdict on an anomaly teaches the agent's baseline what it was about (the family, network,
    * hour, level), so that it is not alerted again.
    * @throws AgentIdError ERR_INPUT_INVALID, ERR_NOT_FOUND, ERR_CONFLICT
    */
-  async feedback(alertId: number, input: unknown, actor: string): Promise<{ alert: AlertRecord; verdict: 'benign' | 'confirmed'; learned: boolean }> {
+  async feedback(alertId: number, input: unknown, by: Principal): Promise<{ alert: AlertRecord; verdict: 'benign' | 'confirmed'; learned: boolean }> {
     const { verdict, note } = parseFeedback(input)
+    const actor = by.id
     await this.#ready
     const alert = await this.#issuer.store.getAlert(alertId)
     if (!alert) throw agentIdError('ERR_NOT_FOUND', `no alert ${alertId}`)
+    // A benign verdict teaches the baseline to accept what was seen (a drift's size for weeks):
+    // never by the agent's own party, as certifying access never is. Confirming takes nothing away.
+    if (verdict === 'benign' && alert.subject !== undefined) await this.#assertNotOwn(by, alert.subject, `call alert ${alertId} benign`)
     const kind = alert.kind.startsWith('anomaly.') ? alert.kind.slice(8) : undefined
     const d = alert.details
     // A drift's typical request is what a benign verdict accepts (older drift alerts name only the one seen).
