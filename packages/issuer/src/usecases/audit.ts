@@ -1,7 +1,7 @@
 // The audit log: refusals recorded with who tried, signed checkpoints of its head, and alert
 // acknowledgements.
 import { agentIdError, CREDENTIALS_CONTEXT_V1 } from '@agentid/core'
-import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditSinceCheckpoint } from '../audit/checkpoints.js'
+import { AUDIT_CHECKPOINT_TYPE, checkCheckpointJwt, verifyAuditSinceCheckpoint, type AuditKeys } from '../audit/checkpoints.js'
 import type { Principal } from '../governance/principal.js'
 import type { AuditCheckpointRecord } from '../store/issuer-store.js'
 import type { IssuerContext } from './context.js'
@@ -23,10 +23,12 @@ export async function recordRefusal(ctx: Pick<IssuerContext, 'store'>, by: Princ
  * (`GET /audit/checkpoints`) or keep copies elsewhere: a copy outside the database also catches
  * someone who deletes the stored ones.
  */
-export async function checkpoint(ctx: Pick<IssuerContext, 'did' | 'publicUrl' | 'signer' | 'store'>): Promise<AuditCheckpointRecord | undefined> {
+export async function checkpoint(ctx: Pick<IssuerContext, 'did' | 'publicUrl' | 'signer' | 'store'>, anchor?: AuditKeys): Promise<AuditCheckpointRecord | undefined> {
   // Never sign a head the log does not reach: checked from the newest checkpoint (the whole log
   // when that is not the current key's), else a rewritten tail would be signed and pass from then on.
-  const tail = await verifyAuditSinceCheckpoint(ctx.store, await auditKeysOf(ctx, ctx.did))
+  // `anchor`: the keys to check with, when they are not ctx.did's (a rotation signs with the new
+  // key what it has just checked from the previous key's newest checkpoint).
+  const tail = await verifyAuditSinceCheckpoint(ctx.store, anchor ?? await auditKeysOf(ctx, ctx.did))
   if (!tail.ok) throw agentIdError('ERR_AUDIT_BROKEN', `no checkpoint signed: the audit log is broken at entry ${tail.seq}: ${tail.reason}`)
   return ctx.store.writeCheckpoint(async ({ seq, hash, at }) => {
     const jwt = await ctx.signer.signVc(ctx.did, 'checkpoint', {

@@ -22,7 +22,8 @@ import { requireRole } from './rules.js'
 export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | 'publicUrl' | 'signer' | 'store'>, by: string | Principal): Promise<{ previous: string; did: string; statement: string }> {
   const principal = requireRole(by, 'admin', 'rotate the issuer key')
   // A new key must not vouch for a log that does not hold: checked before anything changes.
-  const log = await verifyAuditSinceCheckpoint(ctx.store, await auditKeysOf(ctx, ctx.did))
+  const previousKeys = await auditKeysOf(ctx, ctx.did)
+  const log = await verifyAuditSinceCheckpoint(ctx.store, previousKeys)
   if (!log.ok) throw agentIdError('ERR_AUDIT_BROKEN', `the issuer key was not rotated: the audit log is broken at entry ${log.seq}: ${log.reason}`)
   const lists = await ctx.store.currentStatusLists()
   const generation = (await rotations(ctx)).length + 2
@@ -40,10 +41,11 @@ export async function rotateIssuerKey(ctx: Pick<IssuerContext, 'did' | 'now' | '
     previous: ctx.did, did, statement,
     lists: lists.map((l) => ({ id: `${l.purpose === 'revocation' ? 'rev' : 'sus'}-${generation}`, purpose: l.purpose, size: l.size, createdAt: created })),
   }, { actor: principal.id, action: 'issuer.rotate', target: did, details: { previous: ctx.did } })
-  // The new key signs the log's head at once (after checking the log: see checkpoint), so that a
-  // restart anchors its readiness on a checkpoint of its own key rather than verifying the whole
-  // log (an earlier key's checkpoint is held to, never an anchor).
-  await checkpoint({ ...ctx, did })
+  // The new key signs the log's head at once, so that a restart anchors its readiness on a
+  // checkpoint of its own key rather than verifying the whole log (an earlier key's checkpoint is
+  // held to, never an anchor). Checked first from the previous key's newest checkpoint, as above:
+  // by the new key alone that would be the whole log again.
+  await checkpoint({ ...ctx, did }, previousKeys)
   return { previous: ctx.did, did, statement }
 }
 
