@@ -135,6 +135,9 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       assert.match(benign.body.error.message, /sofia may not call alert \d+ benign: .* of their own party/)
       const suppressed = await s.t.call(sofia, 'POST', '/monitoring/suppressions', { agent: bot, kind: 'volume-drift', minutes: 60, reason: 'noise' })
       assert.deepEqual([suppressed.status, suppressed.body.error?.code], [403, 'ERR_FORBIDDEN'])
+      // Nor around it, by silencing the kind for every agent, hers among them.
+      const everyone = await s.t.call(sofia, 'POST', '/monitoring/suppressions', { kind: 'volume-drift', minutes: 60, reason: 'noise' })
+      assert.deepEqual([everyone.status, everyone.body.error?.code], [403, 'ERR_FORBIDDEN'])
       assert.equal(s.t.dump(), before, 'nothing learned, suppressed or recorded')
       // Someone of another party may; and Sofia may confirm her own bot's alert.
       const sam = await s.t.call(s.t.tokens.security, 'POST', `/monitoring/suppressions`, { agent: bot, kind: 'volume-drift', minutes: 60, reason: 'reviewed with sofia' })

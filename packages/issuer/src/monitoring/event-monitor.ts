@@ -203,8 +203,13 @@ export class EventMonitor {
   async suppress(input: unknown, by: Principal): Promise<SuppressionRecord> {
     const parsed = parseSuppression(input)
     const actor = by.id
-    // Silencing an agent's alerts is a decision about that agent: never by its own party.
+    // Silencing an agent's alerts is a decision about that agent: never by its own party. One
+    // that names no agent silences every agent, the suppressor's own among them: refused to a
+    // principal who owns any (another may make it, or they name the agents).
     if (parsed.agent !== undefined) await this.#assertNotOwn(by, parsed.agent, `suppress alerts of ${parsed.agent}`)
+    else if ((await this.#issuer.store.pageAgentsAfter({ visibleTo: [by.id, ...(by.did ? [by.did] : [])] }, 1)).agents.length > 0) {
+      throw agentIdError('ERR_FORBIDDEN', `${by.id} may not suppress alerts of every agent: agents of their own would be among them (name the agent, or have someone of another party do it)`)
+    }
     await this.#ready
     const now = this.#now()
     const record: SuppressionRecord = {
