@@ -176,11 +176,7 @@ class PostgresEngine implements SqlEngine {
       // error to every caller of the group, never a result.
       await client.query('COMMIT')
     } catch (error) {
-      try {
-        await client.query('ROLLBACK')
-      } catch {
-        broken = true
-      }
+      broken = !(await rolledBack(client))
       for (const op of group) op.reject(storeError(error, op.what))
       return
     } finally {
@@ -266,14 +262,21 @@ async function migrate(pool: Pool, schema: string, schemaKey: number, create: bo
     }
     await client.query('COMMIT')
   } catch (error) {
-    try {
-      await client.query('ROLLBACK')
-    } catch {
-      broken = true
-    }
+    broken = !(await rolledBack(client))
     throw error
   } finally {
     client.release(broken)
+  }
+}
+
+// Rolls back the connection's transaction; false when even that failed (the connection is then
+// released as broken, not handed out again).
+async function rolledBack(client: PoolClient): Promise<boolean> {
+  try {
+    await client.query('ROLLBACK')
+    return true
+  } catch {
+    return false
   }
 }
 
