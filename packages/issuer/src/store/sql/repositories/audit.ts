@@ -1,0 +1,81 @@
+import { auditEntryHash, GENESIS_HASH } from '../../../audit/hash-chain.js'
+import type { AuditCheckpointRecord, AuditEntry, AuditInput } from '../../issuer-store.js'
+import { toAudit, type AuditRow } from '../rows.js'
+import type { SqlSession } from '../sql-session.js'
+
+/** The audit log (a hash chain) and its signed checkpoints. */
+export class AuditRepository {
+  readonly #sql: SqlSession
+
+  constructor(sql: SqlSession) {
+    this.#sql = sql
+  }
+
+  /** The newest entry's position and hash; undefined for an empty log. */
+  head(): Promise<{ seq: number; hash: string } | undefined> {
+    return this.#sql.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+  }
+
+  /**
+   * Appends one entry after the head, chained to it. The caller's transaction makes it atomic with
+   * the change it records, and the engine orders transactions, so that the chain has one head.
+   */
+  async append(input: AuditInput, at: number): Promise<AuditEntry> {
+    const last = await this.head()
+    const seq = (last?.seq ?? 0) + 1
+    const prevHash = last?.hash ?? GENESIS_HASH
+    const hash = auditEntryHash(prevHash, seq, at, input)
+    await this.#sql.run('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash])
+    return { ...input, seq, at, prevHash, hash }
+  }
+
+  async read(fromSeq: number, limit: number): Promise<AuditEntry[]> {
+    return (await this.#sql.all<AuditRow>('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?', [fromSeq, limit])).map(toAudit)
+  }
+
+  /** Newest first; `action` is a prefix, not a pattern. */
+  async search(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<AuditEntry[]> {
+    const where: string[] = []
+    const args: unknown[] = []
+    if (filter.before !== undefined) {
+      where.push('seq < ?')
+      args.push(filter.before)
+    }
+    if (filter.actor !== undefined) {
+      where.push('actor = ?')
+      args.push(filter.actor)
+    }
+    if (filter.action !== undefined) {
+      where.push('substr(action, 1, length(CAST(? AS TEXT))) = ?')
+      args.push(filter.action, filter.action)
+    }
+    if (filter.target !== undefined) {
+      where.push('target = ?')
+      args.push(filter.target)
+    }
+    const rows = await this.#sql.all<AuditRow>(`SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`, [...args, limit])
+    return rows.map(toAudit)
+  }
+
+  async lastSeq(): Promise<number> {
+    return (await this.#sql.get<{ n: number }>('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log'))!.n
+  }
+
+  /** The last entry any checkpoint covers (0 when none does). */
+  async checkpointedSeq(): Promise<number> {
+    return (await this.#sql.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_checkpoints'))!.seq ?? 0
+  }
+
+  async insertCheckpoint(c: AuditCheckpointRecord): Promise<void> {
+    await this.#sql.run('INSERT INTO audit_checkpoints (seq, head, at, jwt) VALUES (?, ?, ?, ?)', [c.seq, c.head, c.at, c.jwt])
+  }
+
+  /** Oldest first; with a limit, the newest `limit`. */
+  async checkpoints(limit?: number): Promise<AuditCheckpointRecord[]> {
+    const rows = limit === undefined
+      ? await this.#sql.all<AuditCheckpointRecord>('SELECT * FROM audit_checkpoints ORDER BY seq')
+      : await this.#sql.all<AuditCheckpointRecord>('SELECT * FROM (SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq', [limit])
+    return rows.map((r) => ({ seq: r.seq, head: r.head, at: r.at, jwt: r.jwt }))
+  }
+}
