@@ -104,6 +104,71 @@ describe('SQLite backend', () => {
     db.close()
   })
 
+  describe('review campaigns in batches (the single writer is never held for a whole campaign)', () => {
+    const T = Date.UTC(2026, 11, 1, 9, 0, 0)
+    const AGENT = 'did:key:z6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw'
+    const note = (action: string) => ({ actor: 'test', action, details: {} })
+    const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const })
+    let path: string
+
+    async function storeWith(credentials: number) {
+      path = join(dir, 'issuer.db')
+      let next = 0
+      const store = openSqliteStore({ path, kek: generateKek(), create: true, now: () => T, randomIndex: () => next++ })
+      await store.initialize({
+        settings: { issuerDid: 'did:key:zIssuer' }, statusList: { id: 'rev-1', purpose: 'revocation', size: 131072, createdAt: T },
+        admin: { id: 'admin', roles: ['admin'], tokenSha256: 'x', createdAt: T }, roles: [],
+      }, note('issuer.init'))
+      await store.registerAgent({ did: AGENT, name: 'bot', kind: 'company', owner: 'ops', status: 'active', createdAt: T }, note('agent.register'))
+      for (let i = 0; i < credentials; i++) {
+        await store.issueCredential({ id: `urn:uuid:c-${i}`, subject: AGENT, issuer: 'did:key:zIssuer', entitlements: [{ resource: 'db:x', actions: ['read'] }], notBefore: T / 1000, expires: T / 1000 + 86400 },
+          async () => 'jwt', () => note('credential.issue'))
+      }
+      return store
+    }
+
+    it('lets a write queued during the first batch commit before the campaign opens, and before the last part of its close', async function () {
+      this.timeout(120_000)
+      const store = await storeWith(501)
+      let between: Promise<void> | undefined
+      await store.startReview(campaign('rev-big'), { all: true }, (c) => {
+        between ??= store.recordEvent(note('test.during-opening'))
+        return `item-${c}`
+      }, () => note('review.start'))
+      await between
+      let duringClose: Promise<void> | undefined
+      await store.closeOverdueReviews(T + 1000, true, (c, overdue, part) => {
+        duringClose ??= store.recordEvent(note('test.during-close'))
+        return { ...note('review.close'), details: { ...part } }
+      })
+      await duringClose
+      const order = (await store.readAudit()).map((e) => e.action).filter((a) => a.startsWith('test.') || a.startsWith('review.'))
+      assert.deepEqual(order, ['test.during-opening', 'review.start', 'review.close', 'test.during-close', 'review.close'])
+      await store.close()
+    })
+
+    it('removes a campaign left opening for an hour (its opener died), audited, and frees its credentials', async function () {
+      this.timeout(60_000)
+      let store = await storeWith(2)
+      await store.close()
+      // What a process killed between two batches leaves behind.
+      const db = new Database(path)
+      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES ('rev-dead', 'dead', 'rita', ?, ?, 'opening')").run(T, T + 86400_000)
+      db.prepare("INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ('item-dead', 'rev-dead', 'urn:uuid:c-0', 'low')").run()
+      db.close()
+      store = openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
+      assert.deepEqual(await store.listReviews(), [])
+      assert.equal((await store.startReview({ ...campaign('rev-1'), deadline: T + 30 * 86400_000 }, { all: true }, (c) => `item-1-${c}`, () => note('review.start'))).items, 1, 'c-0 is still held by the opening')
+      await store.closeOverdueReviews(T + 3_599_999, false, () => note('review.close'))
+      assert.equal((await store.readAudit()).filter((e) => e.action === 'review.abandon').length, 0, 'not an hour yet')
+      await store.closeOverdueReviews(T + 3_600_000, false, () => note('review.close'))
+      const abandoned = (await store.readAudit()).filter((e) => e.action === 'review.abandon')
+      assert.deepEqual(abandoned.map((e) => [e.target, e.details.items]), [['rev-dead', 1]])
+      assert.equal((await store.startReview(campaign('rev-2'), { all: true }, (c) => `item-2-${c}`, () => note('review.start'))).items, 1, 'c-0 is free again')
+      await store.close()
+    })
+  })
+
   it('does not open a missing database', () => {
     assert.throws(() => openSqliteStore({ path: join(dir, 'none.db'), kek: generateKek(), create: false }), { code: 'ERR_STORE' })
   })

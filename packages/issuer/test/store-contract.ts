@@ -526,6 +526,37 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal((await store.getCredential(ids[500]!))?.status, 'revoked')
     })
 
+    it('opens a campaign in batches, and a failed opening leaves nothing: never listed, its items never decidable, its credentials free for the next', async function () {
+      this.timeout(120_000)
+      const ids: string[] = []
+      for (let i = 0; i < 501; i++) {
+        ids.push(`urn:uuid:fail-${String(i).padStart(4, '0')}`)
+        indexes.push(100 + i)
+        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
+      }
+      const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' as const })
+      let calls = 0
+      let probes: Promise<unknown[]> | undefined
+      const failing = (c: string) => {
+        // The second batch: the first is committed, the campaign still opening.
+        if (++calls === 501) {
+          probes = Promise.all([store.listReviews(), store.listReviewItems(), store.getReviewItem(`item-${ids[0]}`),
+            store.decideReviewItem(`item-${ids[0]}`, 'revoked', 'rob', () => audit).catch((e: { code: string }) => e.code)])
+          throw agentIdError('ERR_STORE', 'disk full')
+        }
+        return `item-${c}`
+      }
+      await assert.rejects(store.startReview(campaign('rev-fails'), { all: true }, failing, () => audit), { code: 'ERR_STORE' })
+      assert.deepEqual(await probes, [[], [], undefined, 'ERR_NOT_FOUND'])
+      assert.deepEqual([await store.listReviews(), await store.listReviewItems()], [[], []])
+      assert.equal((await store.getCredential(ids[0]!))?.status, 'active', 'no decision was taken on it')
+      const abandoned = (await store.readAudit()).at(-1)!
+      assert.deepEqual([abandoned.action, abandoned.target, abandoned.details.items], ['review.abandon', 'rev-fails', 500])
+      const opened = await store.startReview(campaign('rev-next'), { all: true }, (c) => `item-next-${c}`, (o) => ({ ...audit, action: 'review.start', details: { ...o } }))
+      assert.deepEqual(opened, { items: 501, digest: reviewDigest(ids) })
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
     it('ends a suppression once, takes one verdict per alert, and keeps baselines as written', async () => {
       const suppression = { id: 'sup-1', agent: AGENT, reason: 'load test', createdBy: 'sam', createdAt: T, expiresAt: T + 3600_000 }
       await store.addSuppression(suppression, audit)

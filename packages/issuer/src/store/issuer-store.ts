@@ -572,8 +572,12 @@ export interface IssuerStore {
   /**
    * Opens a review campaign over the live credentials `selection` takes, one item each (its id
    * from `itemId(credential id)`), with one audit entry that gives their count and digest, not
-   * the items. The selection is read before the writing transaction, which takes only what
-   * still qualifies in it; items are written in batches.
+   * the items. The selection is read before writing; the items are written in batches of 500,
+   * each its own transaction that takes only what still qualifies, while the campaign is
+   * `opening` (listed nowhere, its items decided by nobody, its credentials taken by no other
+   * campaign); the last transaction opens it with its audit entry. An opening that fails is
+   * removed (audited `review.abandon`); one whose process died is removed by
+   * `closeOverdueReviews` an hour after it was created.
    * @throws AgentIdError ERR_CONFLICT (nothing to review), ERR_STORE
    */
   startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened>
@@ -589,7 +593,9 @@ export interface IssuerStore {
    * Closes campaigns past their deadline: undecided items become `expired` (their credentials
    * revoked when `revokeUnreviewed`), an alert counting them is raised for each, all audited: one
    * entry per campaign and batch of at most 500 overdue items (`part`: 1 of 1 for a campaign with
-   * none), so that no entry grows with the campaign.
+   * none), so that no entry grows with the campaign. Each batch is its own transaction (other
+   * writes run between them); the last closes the campaign and raises the alert. A close cut short
+   * is resumed by the next call. Also removes campaigns left `opening` for an hour.
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>

@@ -1,4 +1,4 @@
-import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX, REVIEW_OPENING } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations of the PostgreSQL backend, applied in order under an advisory lock
  * (several replicas may start together), each recorded in `schema_migrations`. Never edit one that
@@ -306,6 +306,14 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
     version: 4,
     name: REVIEW_DUE_INDEX.name,
     sql: REVIEW_DUE_INDEX.sql,
+  },
+  {
+    version: 5,
+    name: REVIEW_OPENING.name,
+    sql: `
+      ALTER TABLE review_campaigns DROP CONSTRAINT review_campaigns_status_check;
+      ALTER TABLE review_campaigns ADD CONSTRAINT review_campaigns_status_check ${REVIEW_OPENING.statuses};
+    `,
   },
 ]
 

@@ -1,6 +1,6 @@
 /**
  * Migrations whose SQL both backends take as it is, or nearly (each list numbers them in its own
- * sequence: SQLite 10, 11 and 12, PostgreSQL 2, 3 and 4).
+ * sequence: SQLite 10 to 13, PostgreSQL 2 to 5).
  */
 export const LARGE_ISSUER_INDEXES = {
   name: 'indexes for large issuers: review items by credential, agents by creation, set status bits',
@@ -37,4 +37,16 @@ export const REVIEW_DUE_INDEX = {
   sql: `
     CREATE INDEX credentials_review_due ON credentials(risk, (COALESCE(reviewed_at, issued_at))) WHERE expired_at IS NULL;
   `,
+} as const
+
+/**
+ * A campaign is written in batches, each its own transaction, so that opening one over a million
+ * credentials never holds the writer for minutes: while its items are being written it is
+ * `opening` (listed nowhere, its items decided by nobody, its credentials taken by no other
+ * campaign), then `open` with its audit entry. SQLite cannot alter a CHECK constraint: each
+ * backend gives its own SQL.
+ */
+export const REVIEW_OPENING = {
+  name: 'review campaigns opened in batches: the opening status',
+  statuses: "CHECK (status IN ('opening', 'open', 'closed'))",
 } as const

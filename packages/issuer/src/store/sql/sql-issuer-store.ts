@@ -46,7 +46,7 @@ import { recordDelegations, redeemOffer } from '../rules/delivery.js'
 import { dutyGroupHoldings, enrol, issue, openRequest } from '../rules/issuance.js'
 import { resealSecrets, rotateIssuer } from '../rules/keys.js'
 import { retire, transfer } from '../rules/offboarding.js'
-import { closeOverdueReviews, decideReviewItem, openReview } from '../rules/reviews.js'
+import { ABANDONED_OPENING_MS, abandonReview, addReviewItems, beginReview, closeOverduePart, decideReviewItem, finishReview, REVIEW_BATCH } from '../rules/reviews.js'
 import { revokeGrant, setSuspended, sweepExpired } from '../rules/revocation.js'
 import { completeTask } from '../rules/tasks.js'
 import { transaction, type Tx } from './repositories/index.js'
@@ -346,12 +346,28 @@ export class SqlIssuerStore implements IssuerStore {
   // Reviews
 
   async startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened> {
-    // Found outside the write, in SQL (the sweeper asks every 30 s, and few are due): the
-    // writers wait only for the items to be written.
+    // Found outside the writes, in SQL (the sweeper asks every 30 s, and few are due); then
+    // written in batches, each its own transaction, so that the writer is never held for the
+    // whole campaign (store/rules/reviews.ts).
     const nowSeconds = Math.floor(this.#now() / 1000)
-    const candidates = await this.#read('find credentials for review', (t) => t.reviews.candidates(selection, nowSeconds))
+    const candidates = (await this.#read('find credentials for review', (t) => t.reviews.candidates(selection, nowSeconds))).map((c) => c.id)
     if (candidates.length === 0) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
-    return this.#write(`start review ${campaign.id}`, (t) => openReview(t, campaign, selection, candidates, itemId, audit))
+    await this.#write(`begin review ${campaign.id}`, (t) => beginReview(t, campaign))
+    let opened: ReviewOpened | undefined
+    try {
+      const taken: string[] = []
+      for (let i = 0; i < candidates.length; i += REVIEW_BATCH) {
+        const batch = candidates.slice(i, i + REVIEW_BATCH)
+        taken.push(...await this.#write(`add items to review ${campaign.id}`, (t) => addReviewItems(t, campaign.id, selection, batch, itemId)))
+      }
+      opened = await this.#write(`open review ${campaign.id}`, (t) => finishReview(t, campaign.id, taken, audit))
+    } catch (error) {
+      // Nothing of it stays: its credentials are free for the next campaign.
+      await this.#write(`abandon review ${campaign.id}`, (t) => abandonReview(t, campaign.id, (error as Error).message)).catch(() => undefined)
+      throw error
+    }
+    if (!opened) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
+    return opened
   }
 
   listReviews(): Promise<ReviewCampaignRecord[]> {
@@ -370,8 +386,26 @@ export class SqlIssuerStore implements IssuerStore {
     return this.#write(`review item ${id}`, (t) => decideReviewItem(t, id, decision, reviewer, audit))
   }
 
-  closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]> {
-    return this.#write('close overdue reviews', (t) => closeOverdueReviews(t, nowMs, revokeUnreviewed, audit))
+  async closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]> {
+    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsCreatedBy(nowMs - ABANDONED_OPENING_MS))) {
+      await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'still opening an hour after it was created'))
+    }
+    const all: ReviewItemRecord[] = []
+    for (const campaign of await this.#read('find overdue reviews', (t) => t.reviews.overdueCampaigns(nowMs))) {
+      // In batches, each its own transaction (store/rules/reviews.ts); a close cut short (a
+      // crash) is resumed by the next sweep: the campaign is still open and overdue.
+      const undecided = await this.#read('count overdue items', (t) => t.reviews.countUndecided(campaign.id))
+      const of = Math.max(1, Math.ceil(undecided / REVIEW_BATCH))
+      let expired = 0
+      for (let index = 1; ; index++) {
+        const progress = { index, of, expired }
+        const part = await this.#write(`close review ${campaign.id}`, (t) => closeOverduePart(t, campaign, nowMs, revokeUnreviewed, progress, audit))
+        all.push(...part.overdue)
+        expired += part.overdue.length
+        if (part.closed) break
+      }
+    }
+    return all
   }
 
   // Audit

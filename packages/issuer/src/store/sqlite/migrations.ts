@@ -1,4 +1,4 @@
-import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX } from '../sql/shared-migrations.js'
+import { ALERT_SCORES, LARGE_ISSUER_INDEXES, REVIEW_DUE_INDEX, REVIEW_OPENING } from '../sql/shared-migrations.js'
 /**
  * Numbered schema migrations, applied in order, each in its own transaction. Never edit one that
  * has shipped: add the next number. `rebuildsTables` runs it with foreign keys off (SQLite's way
@@ -422,6 +422,26 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
     version: 12,
     name: REVIEW_DUE_INDEX.name,
     sql: REVIEW_DUE_INDEX.sql,
+  },
+  {
+    version: 13,
+    name: REVIEW_OPENING.name,
+    rebuildsTables: true,
+    // The campaigns table rebuilt with the same rows; review_items refers to it by name.
+    sql: `
+      CREATE TABLE review_campaigns_v13 (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        deadline INTEGER NOT NULL,
+        status TEXT NOT NULL ${REVIEW_OPENING.statuses}
+      ) STRICT;
+      INSERT INTO review_campaigns_v13 (id, name, created_by, created_at, deadline, status)
+        SELECT id, name, created_by, created_at, deadline, status FROM review_campaigns;
+      DROP TABLE review_campaigns;
+      ALTER TABLE review_campaigns_v13 RENAME TO review_campaigns;
+    `,
   },
 ]
 

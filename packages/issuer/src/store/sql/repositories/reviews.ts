@@ -11,23 +11,42 @@ export class ReviewsRepository {
     this.#sql = sql
   }
 
-  /** Stores the campaign, open. */
-  async insertCampaign(c: ReviewCampaignRecord): Promise<void> {
+  /** Stores the campaign, `opening` (its items are being written; see REVIEW_OPENING). */
+  async insertOpening(c: ReviewCampaignRecord): Promise<void> {
     await this.#sql.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)',
-      [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'open'])
+      [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'opening'])
   }
 
+  /** A campaign's status: `opening`, `open` or `closed`. */
+  async status(id: string): Promise<string | undefined> {
+    return (await this.#sql.get<{ status: string }>('SELECT status FROM review_campaigns WHERE id = ?', [id]))?.status
+  }
+
+  async setStatus(id: string, status: 'open' | 'closed'): Promise<void> {
+    await this.#sql.run('UPDATE review_campaigns SET status = ? WHERE id = ?', [status, id])
+  }
+
+  /** Removes a campaign that never opened, with its items; how many items it had. */
+  async deleteOpening(id: string): Promise<number> {
+    if ((await this.status(id)) !== 'opening') return 0
+    const items = await this.#sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
+    await this.#sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
+    return items
+  }
+
+  /** Campaigns still opening that were created at or before `at` (milliseconds). */
+  async openingsCreatedBy(at: number): Promise<string[]> {
+    return (await this.#sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND created_at <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
+  }
+
+  /** Opened campaigns (open or closed), oldest first. */
   async campaigns(): Promise<ReviewCampaignRecord[]> {
-    return (await this.#sql.all<CampaignRow>('SELECT * FROM review_campaigns ORDER BY created_at, id')).map(toCampaign)
+    return (await this.#sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status != 'opening' ORDER BY created_at, id")).map(toCampaign)
   }
 
   /** Open campaigns whose deadline has passed at `nowMs`, soonest first. */
   async overdueCampaigns(nowMs: number): Promise<ReviewCampaignRecord[]> {
     return (await this.#sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id", [nowMs])).map(toCampaign)
-  }
-
-  async closeCampaign(id: string): Promise<void> {
-    await this.#sql.run("UPDATE review_campaigns SET status = 'closed' WHERE id = ?", [id])
   }
 
   /**
@@ -37,7 +56,7 @@ export class ReviewsRepository {
    */
   candidates(selection: ReviewSelection, nowSeconds: number, ids?: readonly string[]): Promise<Array<{ id: string; risk: RiskLevel | null }>> {
     const live = `status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
-      SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status = 'open' AND i.decision IS NULL)`
+      SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status != 'closed' AND i.decision IS NULL)`
     const select = (where: string, args: readonly unknown[]) => ({ sql: `SELECT id, risk FROM credentials c WHERE ${where} AND ${live}`, args: [...args, nowSeconds] })
     // Due: last certified (or issued) at or before now minus the risk's interval; no risk
     // counts as critical.
@@ -69,29 +88,35 @@ export class ReviewsRepository {
       items.flatMap((item) => [item.id, campaign, item.credentialId, item.risk]))
   }
 
-  /** Every item, or a campaign's, by campaign and id. */
+  /** Every item of opened campaigns, or a campaign's, by campaign and id. */
   async items(campaign?: string): Promise<ReviewItemRecord[]> {
+    const opened = "EXISTS (SELECT 1 FROM review_campaigns k WHERE k.id = review_items.campaign AND k.status != 'opening')"
     return (campaign === undefined
-      ? await this.#sql.all<ItemRow>('SELECT * FROM review_items ORDER BY campaign, id')
-      : await this.#sql.all<ItemRow>('SELECT * FROM review_items WHERE campaign = ? ORDER BY campaign, id', [campaign])).map(toItem)
+      ? await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${opened} ORDER BY campaign, id`)
+      : await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE campaign = ? AND ${opened} ORDER BY campaign, id`, [campaign])).map(toItem)
   }
 
-  async undecidedItems(campaign: string): Promise<ReviewItemRecord[]> {
-    return (await this.#sql.all<ItemRow>('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id', [campaign])).map(toItem)
+  /** The first `limit` undecided items of a campaign, by id. */
+  async undecidedItems(campaign: string, limit: number): Promise<ReviewItemRecord[]> {
+    return (await this.#sql.all<ItemRow>('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id LIMIT ?', [campaign, limit])).map(toItem)
+  }
+
+  async countUndecided(campaign: string): Promise<number> {
+    return Number((await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM review_items WHERE campaign = ? AND decision IS NULL', [campaign]))!.n)
   }
 
   async hasUndecided(campaign: string): Promise<boolean> {
     return Boolean(await this.#sql.get('SELECT 1 AS one FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1', [campaign]))
   }
 
+  /** An item of an opened campaign. */
   async item(id: string): Promise<ReviewItemRecord | undefined> {
-    const row = await this.#sql.get<ItemRow>('SELECT * FROM review_items WHERE id = ?', [id])
-    return row && toItem(row)
+    return (await this.itemInCampaign(id))?.item
   }
 
-  /** The item with its campaign's status. */
+  /** An item of an opened campaign, with the campaign's status. */
   async itemInCampaign(id: string): Promise<{ item: ReviewItemRecord; campaignStatus: string } | undefined> {
-    const row = await this.#sql.get<ItemRow & { campaign_status: string }>('SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ?', [id])
+    const row = await this.#sql.get<ItemRow & { campaign_status: string }>("SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ? AND k.status != 'opening'", [id])
     if (!row) return undefined
     const { campaign_status: campaignStatus, ...item } = row
     return { item: toItem(item), campaignStatus }
