@@ -50,6 +50,7 @@ export type {
   ReviewCampaignRecord,
   ReviewItemRecord,
   ReviewOpened,
+  ReviewProgress,
   ReviewSelection,
   RoleTemplate,
   StatusAllocation,

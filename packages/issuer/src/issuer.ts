@@ -23,6 +23,7 @@ import type {
   RetirementStep,
   ReviewCampaignRecord,
   ReviewItemRecord,
+  ReviewProgress,
   RoleTemplate,
   StatusListRecord,
   VoidedApproval,
@@ -645,6 +646,16 @@ export class Issuer {
   /** A review campaign and its items. @throws AgentIdError ERR_NOT_FOUND */
   reviewCampaign(id: string): Promise<{ campaign: ReviewCampaignRecord; items: ReviewItemRecord[] }> {
     return reads.reviewCampaign(this.#ctx, id)
+  }
+
+  /** One page of a review campaign's items, with the total and its progress. @throws AgentIdError ERR_NOT_FOUND */
+  reviewItemsPage(id: string, filter: { readonly status?: 'open' | 'decided' }, limit: number, offset: number): Promise<{ campaign: ReviewCampaignRecord; items: ReviewItemRecord[]; total: number; progress: ReviewProgress }> {
+    return reads.reviewItemsPage(this.#ctx, id, filter, limit, offset)
+  }
+
+  /** How far a review campaign is. */
+  reviewProgress(id: string): Promise<ReviewProgress> {
+    return this.store.reviewProgress(id)
   }
 
   /** What a review item is about: its credential and that credential's agent. */

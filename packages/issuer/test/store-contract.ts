@@ -526,6 +526,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal((await store.getCredential(ids[500]!))?.status, 'revoked')
     })
 
+    it('pages a campaign\'s items in reviewers\' order (undecided first, then by risk) and counts its progress', async () => {
+      const risks = ['low', 'critical', 'medium', 'high', 'critical', 'low'] as const
+      for (const [i, risk] of risks.entries()) {
+        indexes.push(60 + i)
+        await store.issueCredential({ ...draft(`urn:uuid:pg-${i}`), risk }, async () => 'a', () => audit)
+      }
+      const c = { id: 'rev-pages', name: 'pages', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' as const }
+      await store.startReview(c, { all: true }, (id) => `item-${id.slice(-4)}`, () => audit)
+      await store.decideReviewItem('item-pg-1', 'certified', 'rita', () => audit)
+      await store.decideReviewItem('item-pg-5', 'revoked', 'rita', () => audit)
+      const page = async (status: 'open' | 'decided' | undefined, limit: number, offset: number) => {
+        const p = await store.pageReviewItems('rev-pages', status ? { status } : {}, limit, offset)
+        return [p.items.map((i) => i.id), p.total]
+      }
+      assert.deepEqual(await page(undefined, 10, 0), [['item-pg-4', 'item-pg-3', 'item-pg-2', 'item-pg-0', 'item-pg-1', 'item-pg-5'], 6])
+      assert.deepEqual(await page(undefined, 2, 3), [['item-pg-0', 'item-pg-1'], 6])
+      assert.deepEqual(await page('open', 2, 0), [['item-pg-4', 'item-pg-3'], 4])
+      assert.deepEqual(await page('decided', 10, 0), [['item-pg-1', 'item-pg-5'], 2])
+      assert.deepEqual(await store.reviewProgress('rev-pages'), { total: 6, decided: 2, certified: 1, revoked: 1 })
+      assert.equal((await store.getReview('rev-pages'))?.name, 'pages')
+      assert.equal(await store.getReview('rev-none'), undefined)
+      assert.deepEqual(await store.pageReviewItems('rev-none', {}, 10, 0), { items: [], total: 0 })
+    })
+
     it('opens a campaign in batches, and a failed opening leaves nothing: never listed, its items never decidable, its credentials free for the next', async function () {
       this.timeout(120_000)
       const ids: string[] = []

@@ -40,11 +40,10 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-const RISK_ORDER = ['low', 'medium', 'high', 'critical']
 const READERS = ['admin', 'auditor', 'reviewer', 'security', 'agent-owner', APPROVER]
 const AUDIT_READERS = ['admin', 'auditor']
 const page = schema.pageQuery as Record<string, Record<string, unknown>>
-const { pageOf, progress } = schema
+const { pageOf } = schema
 
 /**
  * Change notices for open consoles: each names only a topic (`requests`, `agents`, `alerts`,
@@ -325,15 +324,13 @@ export function consoleRoutes(deps: ConsoleDeps): Route[] {
       params: schema.idParam('id'), query: { type: 'object', additionalProperties: false, properties: { status: { enum: ['open', 'decided'] }, ...page } }, success: [200],
       handler: async ({ issuer, params, query }) => {
         const { limit, offset } = pageOf(query)
-        const { campaign, items: all } = await issuer.reviewCampaign(params.id!)
-        const chosen = all.filter((i) => query.status === undefined || (query.status === 'open') === (i.decision === undefined))
-          .sort((a, b) => Number(a.decision !== undefined) - Number(b.decision !== undefined) || RISK_ORDER.indexOf(b.risk ?? 'low') - RISK_ORDER.indexOf(a.risk ?? 'low'))
-        const items = await Promise.all(chosen.slice(offset, offset + limit).map(async (i) => {
+        const page = await issuer.reviewItemsPage(params.id!, query.status === undefined ? {} : { status: query.status as 'open' | 'decided' }, limit, offset)
+        const items = await Promise.all(page.items.map(async (i) => {
           const { credential, agent } = await issuer.reviewedAccess(i)
           return { ...reviewItemView(i), ...(credential ? { credentialRecord: credentialView(credential) } : {}), ...(agent ? { agent: { did: agent.did, name: agent.name, owner: agent.owner } } : {}) }
         }))
-        const { items: _items, ...view } = campaignView(campaign, [])
-        return { body: { campaign: { ...view, progress: progress(all) }, items, total: chosen.length, limit, offset } }
+        const { items: _items, ...view } = campaignView(page.campaign, [])
+        return { body: { campaign: { ...view, progress: page.progress }, items, total: page.total, limit, offset } }
       },
     },
   ]

@@ -372,7 +372,7 @@ export const ROUTES: readonly Route[] = [
         const campaigns = (await issuer.listReviews()).reverse()
         const reviews = await Promise.all(campaigns.slice(offset, offset + limit).map(async (c) => {
           const { items: _items, ...view } = campaignView(c, [])
-          return { ...view, progress: schema.progress(await issuer.listReviewItems(c.id)) }
+          return { ...view, progress: await issuer.reviewProgress(c.id) }
         }))
         return { body: { reviews, total: campaigns.length, limit, offset } }
       }

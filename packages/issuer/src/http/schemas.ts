@@ -239,13 +239,6 @@ export function parseAgentCursor(cursor: string): AgentPosition {
   return { createdAt: createdAt as number, did }
 }
 
-/** How far a review campaign is: its items, decided, certified, revoked. */
-export function progress(items: ReadonlyArray<{ decision?: string }>): { total: number; decided: number; certified: number; revoked: number } {
-  const certified = items.filter((i) => i.decision === 'certified').length
-  const revoked = items.filter((i) => i.decision === 'revoked').length
-  return { total: items.length, decided: certified + revoked, certified, revoked }
-}
-
 // Monitoring controls (issue 21): the shapes here; ranges, kinds and what may not be silenced are
 // checked by the monitor's parsers, which name the field.
 export const monitoringControlsBody: Schema = {

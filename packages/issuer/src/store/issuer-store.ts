@@ -314,6 +314,15 @@ export interface ReviewOpened {
   readonly digest: string
 }
 
+/** How far a review campaign is. */
+export interface ReviewProgress {
+  readonly total: number
+  /** Certified or revoked (not expired). */
+  readonly decided: number
+  readonly certified: number
+  readonly revoked: number
+}
+
 /** A signed checkpoint of the audit log: its head entry at a moment. */
 export interface AuditCheckpointRecord {
   /** The last entry it covers. */
@@ -582,7 +591,17 @@ export interface IssuerStore {
    */
   startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened>
   listReviews(): Promise<ReviewCampaignRecord[]>
+  /** An opened campaign (never one still opening). */
+  getReview(id: string): Promise<ReviewCampaignRecord | undefined>
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]>
+  /**
+   * One page of a campaign's items, in the order reviewers work in: undecided first, then by
+   * risk (critical first), then by id; `open` only undecided ones, `decided` the others; with the
+   * total. From an index: a page costs the same in a campaign of any size.
+   */
+  pageReviewItems(campaign: string, filter: { readonly status?: 'open' | 'decided' }, limit: number, offset: number): Promise<{ items: ReviewItemRecord[]; total: number }>
+  /** How many items a campaign has; decided (certified or revoked), certified, revoked. */
+  reviewProgress(campaign: string): Promise<ReviewProgress>
   getReviewItem(id: string): Promise<ReviewItemRecord | undefined>
   /**
    * Certifies or revokes one review item (revoking revokes its credential), with its audit entry.

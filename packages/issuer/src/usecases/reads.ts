@@ -5,7 +5,7 @@
 // all; these rules say what it answers.
 import { agentIdError, parseDidKey, type AgentIdError } from '@agentid/core'
 import { assertMayActOn, canSee, readsInventory, type Principal } from '../governance/principal.js'
-import type { AccessRequestRecord, AgentFilter, AgentPosition, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord } from '../store/issuer-store.js'
+import type { AccessRequestRecord, AgentFilter, AgentPosition, AgentRecord, CredentialRecord, ReviewCampaignRecord, ReviewItemRecord, ReviewProgress } from '../store/issuer-store.js'
 import { recordRefusal } from './audit.js'
 import type { IssuerContext } from './context.js'
 
@@ -138,9 +138,21 @@ export function approvalQueue(ctx: Pick<IssuerContext, 'now' | 'store'>, princip
  * @throws AgentIdError ERR_NOT_FOUND
  */
 export async function reviewCampaign(ctx: Pick<IssuerContext, 'store'>, id: string): Promise<{ campaign: ReviewCampaignRecord; items: ReviewItemRecord[] }> {
-  const campaign = (await ctx.store.listReviews()).find((c) => c.id === id)
+  const campaign = await ctx.store.getReview(id)
   if (!campaign) throw agentIdError('ERR_NOT_FOUND', `no review campaign ${id}`)
   return { campaign, items: await ctx.store.listReviewItems(campaign.id) }
+}
+
+/**
+ * One page of a review campaign's items in reviewers' order (undecided first, then by risk), with
+ * the total and the campaign's progress: the cost of a page does not grow with the campaign.
+ * @throws AgentIdError ERR_NOT_FOUND
+ */
+export async function reviewItemsPage(ctx: Pick<IssuerContext, 'store'>, id: string, filter: { readonly status?: 'open' | 'decided' }, limit: number, offset: number): Promise<{ campaign: ReviewCampaignRecord; items: ReviewItemRecord[]; total: number; progress: ReviewProgress }> {
+  const campaign = await ctx.store.getReview(id)
+  if (!campaign) throw agentIdError('ERR_NOT_FOUND', `no review campaign ${id}`)
+  const { items, total } = await ctx.store.pageReviewItems(id, filter, limit, offset)
+  return { campaign, items, total, progress: await ctx.store.reviewProgress(id) }
 }
 
 /** What a review item is about: its credential and that credential's agent (either may be gone). */

@@ -39,14 +39,20 @@ export const REVIEW_DUE_INDEX = {
   `,
 } as const
 
+/** The order of a campaign's items for reviewers, after the campaign: the ORDER BY and the index share it. */
+export const REVIEW_ITEM_ORDER = "(decision IS NOT NULL), (CASE risk WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END), id"
+
 /**
- * A campaign is written in batches, each its own transaction, so that opening one over a million
- * credentials never holds the writer for minutes: while its items are being written it is
- * `opening` (listed nowhere, its items decided by nobody, its credentials taken by no other
- * campaign), then `open` with its audit entry. SQLite cannot alter a CHECK constraint: each
- * backend gives its own SQL.
+ * Large review campaigns. A campaign is written in batches, each its own transaction, so that
+ * opening one over a million credentials never holds the writer for minutes: while its items are
+ * being written it is `opening` (listed nowhere, its items decided by nobody, its credentials
+ * taken by no other campaign), then `open` with its audit entry. SQLite cannot alter a CHECK
+ * constraint: each backend gives its own SQL for that. And a campaign's items are paged in the
+ * order reviewers work in (undecided first, then by risk, critical first), from an index.
  */
 export const REVIEW_OPENING = {
-  name: 'review campaigns opened in batches: the opening status',
+  name: 'large review campaigns: opened in batches (the opening status), items paged from an index',
   statuses: "CHECK (status IN ('opening', 'open', 'closed'))",
+  itemsIndex: `CREATE INDEX review_items_by_order ON review_items(campaign, ${REVIEW_ITEM_ORDER});`,
 } as const
+

@@ -33,6 +33,7 @@ import type {
   ReviewCampaignRecord,
   ReviewItemRecord,
   ReviewOpened,
+  ReviewProgress,
   ReviewSelection,
   RoleTemplate,
   StatusAllocation,
@@ -376,6 +377,18 @@ export class SqlIssuerStore implements IssuerStore {
 
   listReviewItems(campaign?: string): Promise<ReviewItemRecord[]> {
     return this.#read('list review items', (t) => t.reviews.items(campaign))
+  }
+
+  getReview(id: string): Promise<ReviewCampaignRecord | undefined> {
+    return this.#read('read review', (t) => t.reviews.campaign(id))
+  }
+
+  pageReviewItems(campaign: string, filter: { readonly status?: 'open' | 'decided' }, limit: number, offset: number): Promise<{ items: ReviewItemRecord[]; total: number }> {
+    return this.#read('page review items', (t) => t.reviews.page(campaign, filter.status, limit, offset))
+  }
+
+  reviewProgress(campaign: string): Promise<ReviewProgress> {
+    return this.#read('count review items', (t) => t.reviews.progress(campaign))
   }
 
   getReviewItem(id: string): Promise<ReviewItemRecord | undefined> {

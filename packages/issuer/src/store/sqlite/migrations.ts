@@ -441,6 +441,7 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         SELECT id, name, created_by, created_at, deadline, status FROM review_campaigns;
       DROP TABLE review_campaigns;
       ALTER TABLE review_campaigns_v13 RENAME TO review_campaigns;
+      ${REVIEW_OPENING.itemsIndex}
     `,
   },
 ]

@@ -1,6 +1,7 @@
 import { RISK_LEVELS, type RiskLevel } from '@agentid/core'
 import type { ReviewCampaignRecord, ReviewItemRecord, ReviewSelection } from '../../issuer-store.js'
 import { toCampaign, toItem, type CampaignRow, type ItemRow } from '../rows.js'
+import { REVIEW_ITEM_ORDER } from '../shared-migrations.js'
 import type { SqlSession } from '../sql-session.js'
 
 /** Access-review campaigns and their items (one per credential reviewed). */
@@ -37,6 +38,12 @@ export class ReviewsRepository {
   /** Campaigns still opening that were created at or before `at` (milliseconds). */
   async openingsCreatedBy(at: number): Promise<string[]> {
     return (await this.#sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND created_at <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
+  }
+
+  /** An opened campaign (open or closed). */
+  async campaign(id: string): Promise<ReviewCampaignRecord | undefined> {
+    const row = await this.#sql.get<CampaignRow>("SELECT * FROM review_campaigns WHERE id = ? AND status != 'opening'", [id])
+    return row && toCampaign(row)
   }
 
   /** Opened campaigns (open or closed), oldest first. */
@@ -94,6 +101,23 @@ export class ReviewsRepository {
     return (campaign === undefined
       ? await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${opened} ORDER BY campaign, id`)
       : await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE campaign = ? AND ${opened} ORDER BY campaign, id`, [campaign])).map(toItem)
+  }
+
+  /** One page of a campaign's items in reviewers' order (undecided first, then by risk, critical first, then by id), with the total. */
+  async page(campaign: string, status: 'open' | 'decided' | undefined, limit: number, offset: number): Promise<{ items: ReviewItemRecord[]; total: number }> {
+    const where = `campaign = ?${status === undefined ? '' : status === 'open' ? ' AND decision IS NULL' : ' AND decision IS NOT NULL'}`
+    const total = Number((await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM review_items WHERE ${where}`, [campaign]))!.n)
+    const rows = await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${where} ORDER BY campaign, ${REVIEW_ITEM_ORDER} LIMIT ? OFFSET ?`, [campaign, limit, offset])
+    return { items: rows.map(toItem), total }
+  }
+
+  /** How many items a campaign has, by decision. */
+  async progress(campaign: string): Promise<{ total: number; decided: number; certified: number; revoked: number }> {
+    const counts = new Map((await this.#sql.all<{ decision: string | null; n: number }>('SELECT decision, COUNT(*) AS n FROM review_items WHERE campaign = ? GROUP BY decision', [campaign]))
+      .map((r) => [r.decision, Number(r.n)]))
+    const certified = counts.get('certified') ?? 0
+    const revoked = counts.get('revoked') ?? 0
+    return { total: [...counts.values()].reduce((a, b) => a + b, 0), decided: certified + revoked, certified, revoked }
   }
 
   /** The first `limit` undecided items of a campaign, by id. */
