@@ -147,24 +147,42 @@ describe('SQLite backend', () => {
       await store.close()
     })
 
-    it('removes a campaign left opening for an hour (its opener died), audited, and frees its credentials', async function () {
+    it('removes a campaign left opening with no progress for ten minutes (its opener died), audited, and frees its credentials', async function () {
       this.timeout(60_000)
       let store = await storeWith(2)
       await store.close()
       // What a process killed between two batches leaves behind.
       const db = new Database(path)
-      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES ('rev-dead', 'dead', 'rita', ?, ?, 'opening')").run(T, T + 86400_000)
+      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES ('rev-dead', 'dead', 'rita', ?, ?, 'opening', ?)").run(T - 60_000, T + 86400_000, T)
       db.prepare("INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ('item-dead', 'rev-dead', 'urn:uuid:c-0', 'low')").run()
       db.close()
       store = openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
       assert.deepEqual(await store.listReviews(), [])
       assert.equal((await store.startReview({ ...campaign('rev-1'), deadline: T + 30 * 86400_000 }, { all: true }, (c) => `item-1-${c}`, () => note('review.start'))).items, 1, 'c-0 is still held by the opening')
-      await store.closeOverdueReviews(T + 3_599_999, false, () => note('review.close'))
-      assert.equal((await store.readAudit()).filter((e) => e.action === 'review.abandon').length, 0, 'not an hour yet')
-      await store.closeOverdueReviews(T + 3_600_000, false, () => note('review.close'))
+      await store.closeOverdueReviews(T + 599_999, false, () => note('review.close'))
+      assert.equal((await store.readAudit()).filter((e) => e.action === 'review.abandon').length, 0, 'not ten minutes without progress yet')
+      await store.closeOverdueReviews(T + 600_000, false, () => note('review.close'))
       const abandoned = (await store.readAudit()).filter((e) => e.action === 'review.abandon')
       assert.deepEqual(abandoned.map((e) => [e.target, e.details.items]), [['rev-dead', 1]])
       assert.equal((await store.startReview(campaign('rev-2'), { all: true }, (c) => `item-2-${c}`, () => note('review.start'))).items, 1, 'c-0 is free again')
+      await store.close()
+    })
+
+    it('removes an opening the sweeper found idle once: its opener then fails with ERR_CONFLICT and writes no second entry', async function () {
+      this.timeout(120_000)
+      const store = await storeWith(501)
+      let calls = 0
+      let sweeping: Promise<unknown> | undefined
+      const opening = store.startReview(campaign('rev-slow'), { all: true }, (c) => {
+        // In the second batch: the sweeper of a later clock finds it idle and removes it before it opens.
+        if (++calls === 501) sweeping = store.closeOverdueReviews(T + 600_000, false, () => note('review.close'))
+        return `item-${c}`
+      }, () => note('review.start'))
+      await assert.rejects(opening, { code: 'ERR_CONFLICT', message: /no longer opening/ })
+      await sweeping
+      const entries = (await store.readAudit()).filter((e) => e.action.startsWith('review.'))
+      assert.deepEqual(entries.map((e) => [e.action, e.target]), [['review.abandon', 'rev-slow']])
+      assert.deepEqual(await store.listReviews(), [])
       await store.close()
     })
   })

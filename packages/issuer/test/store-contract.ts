@@ -581,6 +581,57 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(findChainBreak(await store.readAudit()), undefined)
     })
 
+    it('closes an overdue campaign as one close would, when two sweeps run at once or one is cut short and resumed', async function () {
+      this.timeout(120_000)
+      for (let i = 0; i < 501; i++) {
+        indexes.push(2000 + i)
+        await store.issueCredential({ ...draft(`urn:uuid:close-${String(i).padStart(4, '0')}`), risk: 'low' }, async () => 'a', () => audit)
+      }
+      const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const })
+      const parts = async (id: string) => (await store.readAudit()).filter((e) => e.action === 'review.close' && e.target === id).map((e) => [e.details.n, e.details.index, e.details.of])
+      const alerts = async (id: string) => (await store.listAlerts()).filter((a) => a.kind === 'review.overdue' && a.subject === id).map((a) => a.details)
+      const close = (fail?: number) => store.closeOverdueReviews(T + 1000, true, (c, o, part) => {
+        if (part.index === fail) throw agentIdError('ERR_STORE', 'disk full')
+        return { ...audit, action: 'review.close', target: c.id, details: { n: o.length, ...part } }
+      })
+      await store.startReview(campaign('rev-twice'), { all: true }, (c) => `item-a-${c}`, () => audit)
+      const [a, b] = await Promise.all([close(), close()])
+      assert.equal(a.length + b.length, 501, 'each item expired once')
+      assert.deepEqual(await parts('rev-twice'), [[500, 1, 2], [1, 2, 2]])
+      assert.deepEqual(await alerts('rev-twice'), [{ campaign: 'rev-twice', items: 501, revoked: true }])
+      // Cut short in its second part (nothing of that part stays), then resumed by the next sweep.
+      for (let i = 0; i < 501; i++) {
+        indexes.push(4000 + i)
+        await store.issueCredential({ ...draft(`urn:uuid:again-${String(i).padStart(4, '0')}`), risk: 'low' }, async () => 'a', () => audit)
+      }
+      await store.startReview(campaign('rev-cut'), { all: true }, (c) => `item-b-${c}`, () => audit)
+      await assert.rejects(close(2), { code: 'ERR_STORE' })
+      assert.deepEqual(await alerts('rev-cut'), [])
+      assert.equal((await close()).length, 1)
+      assert.deepEqual(await parts('rev-cut'), [[500, 1, 2], [1, 2, 2]])
+      assert.deepEqual(await alerts('rev-cut'), [{ campaign: 'rev-cut', items: 501, revoked: true }])
+      assert.equal(findChainBreak(await store.readAudit()), undefined)
+    })
+
+    it('raises the overdue alert when reviewers decide the last items of a campaign whose close was cut short', async function () {
+      this.timeout(60_000)
+      const ids: string[] = []
+      for (let i = 0; i < 501; i++) {
+        ids.push(`urn:uuid:late-${String(i).padStart(4, '0')}`)
+        indexes.push(3000 + i)
+        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
+      }
+      await store.startReview({ id: 'rev-late', name: 'late', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' }, { all: true }, (c) => `item-${c}`, () => audit)
+      await assert.rejects(store.closeOverdueReviews(T + 1000, true, (c, o, part) => {
+        if (part.index === 2) throw agentIdError('ERR_STORE', 'disk full')
+        return audit
+      }), { code: 'ERR_STORE' })
+      const [last] = await store.pageReviewItems('rev-late', { status: 'open' }, 10, 0).then((p) => p.items)
+      await store.decideReviewItem(last!.id, 'certified', 'rita', () => audit)
+      assert.equal((await store.getReview('rev-late'))?.status, 'closed')
+      assert.deepEqual((await store.listAlerts()).filter((a) => a.kind === 'review.overdue').map((a) => a.details), [{ campaign: 'rev-late', items: 500, revoked: true }])
+    })
+
     it('ends a suppression once, takes one verdict per alert, and keeps baselines as written', async () => {
       const suppression = { id: 'sup-1', agent: AGENT, reason: 'load test', createdBy: 'sam', createdAt: T, expiresAt: T + 3600_000 }
       await store.addSuppression(suppression, audit)

@@ -586,7 +586,7 @@ export interface IssuerStore {
    * `opening` (listed nowhere, its items decided by nobody, its credentials taken by no other
    * campaign); the last transaction opens it with its audit entry. An opening that fails is
    * removed (audited `review.abandon`); one whose process died is removed by
-   * `closeOverdueReviews` an hour after it was created.
+   * `closeOverdueReviews` once it has made no progress for ten minutes.
    * @throws AgentIdError ERR_CONFLICT (nothing to review), ERR_STORE
    */
   startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened>
@@ -613,8 +613,10 @@ export interface IssuerStore {
    * revoked when `revokeUnreviewed`), an alert counting them is raised for each, all audited: one
    * entry per campaign and batch of at most 500 overdue items (`part`: 1 of 1 for a campaign with
    * none), so that no entry grows with the campaign. Each batch is its own transaction (other
-   * writes run between them); the last closes the campaign and raises the alert. A close cut short
-   * is resumed by the next call. Also removes campaigns left `opening` for an hour.
+   * writes run between them); the last closes the campaign and raises the alert. The progress is
+   * kept with the campaign: a close cut short is resumed by the next call, and two calls at once
+   * number the parts and raise the alert as one would. Also removes campaigns left `opening` with
+   * no progress for ten minutes.
    */
   closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]>
   listAlerts(limit?: number): Promise<AlertRecord[]>

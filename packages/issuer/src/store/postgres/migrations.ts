@@ -313,6 +313,7 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<{ readonly version: number; read
     sql: `
       ALTER TABLE review_campaigns DROP CONSTRAINT review_campaigns_status_check;
       ALTER TABLE review_campaigns ADD CONSTRAINT review_campaigns_status_check ${REVIEW_OPENING.statuses};
+      ${REVIEW_OPENING.progressColumns('BIGINT').map((c) => `ALTER TABLE review_campaigns ADD COLUMN ${c};`).join('\n      ')}
       ${REVIEW_OPENING.itemsIndex}
     `,
   },

@@ -10,13 +10,14 @@ import { revokeLineage } from './revocation.js'
 // statement stays within the engines' limits on parameters.
 export const REVIEW_BATCH = 500
 
-// A campaign still opening this long after it was created is taken to be abandoned (its opener
-// died): the sweeper removes it, and its credentials become free for another campaign.
-export const ABANDONED_OPENING_MS = 60 * 60 * 1000
+// A campaign still opening that made no progress (no batch written) for this long is taken to be
+// abandoned (its opener died): the sweeper removes it, and its credentials become free for another
+// campaign. A batch takes well under a second; ten minutes leaves room for a stalled database.
+export const ABANDONED_OPENING_MS = 10 * 60 * 1000
 
 /** Opening a campaign, step 1: the campaign, `opening` (listed nowhere until it opens). */
 export async function beginReview(t: Tx, campaign: ReviewCampaignRecord): Promise<void> {
-  await t.reviews.insertOpening(campaign)
+  await t.reviews.insertOpening(campaign, t.now())
 }
 
 /**
@@ -28,6 +29,7 @@ export async function addReviewItems(t: Tx, campaign: string, selection: ReviewS
   await assertOpening(t, campaign)
   const still = await t.reviews.candidates(selection, Math.floor(t.now() / 1000), candidates)
   await t.reviews.insertItems(campaign, still.map((c) => ({ id: itemId(c.id), credentialId: c.id, risk: c.risk ?? 'critical' })))
+  await t.reviews.touchOpening(campaign, t.now())
   return still.map((c) => c.id)
 }
 
@@ -48,14 +50,19 @@ export async function finishReview(t: Tx, campaign: string, taken: readonly stri
 }
 
 async function assertOpening(t: Tx, campaign: string): Promise<void> {
-  // Removed as abandoned meanwhile (an opening that took longer than ABANDONED_OPENING_MS).
-  if ((await t.reviews.status(campaign)) !== 'opening') throw agentIdError('ERR_CONFLICT', `review campaign ${campaign} is no longer opening`)
+  // Removed as abandoned meanwhile (no progress for ABANDONED_OPENING_MS).
+  if ((await t.reviews.status(campaign)) !== 'opening') throw agentIdError('ERR_CONFLICT', `review campaign ${campaign} is no longer opening: it was removed as abandoned`)
 }
 
-/** Removes a campaign whose opening failed or was abandoned (nothing about it was audited but this). */
-export async function abandonReview(t: Tx, campaign: string, why: string): Promise<void> {
+/**
+ * Removes a campaign whose opening failed or was abandoned, with a `review.abandon` entry (the
+ * only one about it); nothing when it is not opening (it opened, or was removed already).
+ */
+export async function abandonReview(t: Tx, campaign: string, why: string): Promise<boolean> {
   const items = await t.reviews.deleteOpening(campaign)
+  if (items === undefined) return false
   await t.record({ actor: 'system', action: 'review.abandon', target: campaign, details: { items, why } })
+  return true
 }
 
 /** One decision per item, while its campaign is open; the campaign closes with its last item. */
@@ -71,44 +78,47 @@ export async function decideReviewItem(t: Tx, id: string, decision: 'certified' 
   else await t.credentials.markReviewed(item.credentialId, at)
   const decided: ReviewItemRecord = { ...item, decision, reviewer, decidedAt: at }
   await t.record(audit(decided))
-  if (!(await t.reviews.hasUndecided(item.campaign))) await t.reviews.setStatus(item.campaign, 'closed')
+  if (!(await t.reviews.hasUndecided(item.campaign))) {
+    await t.reviews.setStatus(item.campaign, 'closed')
+    // Its last items decided while the sweeper was closing it as overdue: the alert for those
+    // the sweeper expired is raised here.
+    const closing = await t.reviews.closing(item.campaign)
+    if (closing && closing.expired > 0) await raiseOverdue(t, item.campaign, at, closing.expired, closing.revoked)
+  }
   return decided
-}
-
-/** Where closing an overdue campaign stands: the part about to be written, and items expired so far. */
-export interface OverdueProgress {
-  readonly index: number
-  readonly of: number
-  readonly expired: number
 }
 
 /**
  * Closing an overdue campaign, one batch: up to REVIEW_BATCH undecided items expire (their
  * credentials revoked when `revokeUnreviewed`), audited as one part; with the last batch the
- * campaign closes and a `review.overdue` alert counts every item expired. The items expired;
- * `closed` once the campaign is (or was already, by another replica's sweeper).
+ * campaign closes and a `review.overdue` alert counts every item expired. The progress (parts
+ * planned and written, items expired) is kept in the campaign's row, so that a close resumed
+ * after a crash, or two sweepers closing at once, number the parts and count the alert as one
+ * close would. The items expired; `closed` once the campaign is (or was already).
  */
-export async function closeOverduePart(t: Tx, campaign: ReviewCampaignRecord, nowMs: number, revokeUnreviewed: boolean, progress: OverdueProgress,
+export async function closeOverduePart(t: Tx, campaign: ReviewCampaignRecord, nowMs: number, revokeUnreviewed: boolean,
   audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<{ overdue: ReviewItemRecord[]; closed: boolean }> {
-  // Closed between two batches: by a reviewer deciding its last item.
-  if ((await t.reviews.status(campaign.id)) !== 'open') {
-    await raiseOverdue(t, campaign, nowMs, revokeUnreviewed, progress.expired)
-    return { overdue: [], closed: true }
-  }
+  const progress = await t.reviews.closing(campaign.id)
+  if (progress?.status !== 'open') return { overdue: [], closed: true }
+  // Counted once, by the first batch: the parts each later one writes are numbered against it.
+  const planned = progress.parts ?? Math.max(1, Math.ceil(await t.reviews.countUndecided(campaign.id) / REVIEW_BATCH))
   const overdue: ReviewItemRecord[] = []
   for (const item of await t.reviews.undecidedItems(campaign.id, REVIEW_BATCH)) {
     await t.reviews.decide(item.id, 'expired', nowMs)
     if (revokeUnreviewed) await revokeLineage(t, item.credentialId)
     overdue.push({ ...item, decision: 'expired', decidedAt: nowMs })
   }
-  await t.record(audit(campaign, overdue, { index: progress.index, of: Math.max(progress.of, progress.index) }))
+  const index = progress.written + 1
+  const expired = progress.expired + overdue.length
+  await t.record(audit(campaign, overdue, { index, of: Math.max(planned, index) }))
+  await t.reviews.recordClosing(campaign.id, { parts: Math.max(planned, index), written: index, expired, revoked: revokeUnreviewed })
   if (await t.reviews.hasUndecided(campaign.id)) return { overdue, closed: false }
   await t.reviews.setStatus(campaign.id, 'closed')
-  await raiseOverdue(t, campaign, nowMs, revokeUnreviewed, progress.expired + overdue.length)
+  await raiseOverdue(t, campaign.id, nowMs, expired, revokeUnreviewed)
   return { overdue, closed: true }
 }
 
 // The alert counts; the items are the campaign's (GET /reviews), and the audit names each.
-async function raiseOverdue(t: Tx, campaign: ReviewCampaignRecord, nowMs: number, revoked: boolean, items: number): Promise<void> {
-  if (items > 0) await t.alerts.insert({ at: nowMs, kind: 'review.overdue', severity: 'high', subject: campaign.id, details: { campaign: campaign.id, items, revoked } })
+async function raiseOverdue(t: Tx, campaign: string, at: number, items: number, revoked: boolean): Promise<void> {
+  if (items > 0) await t.alerts.insert({ at, kind: 'review.overdue', severity: 'high', subject: campaign, details: { campaign, items, revoked } })
 }

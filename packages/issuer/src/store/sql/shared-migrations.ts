@@ -47,12 +47,19 @@ export const REVIEW_ITEM_ORDER = "(decision IS NOT NULL), (CASE risk WHEN 'criti
  * opening one over a million credentials never holds the writer for minutes: while its items are
  * being written it is `opening` (listed nowhere, its items decided by nobody, its credentials
  * taken by no other campaign), then `open` with its audit entry. SQLite cannot alter a CHECK
- * constraint: each backend gives its own SQL for that. And a campaign's items are paged in the
- * order reviewers work in (undecided first, then by risk, critical first), from an index.
+ * constraint: each backend gives its own SQL for that. An opening's last progress
+ * (`progress_at`) tells a live opener from a dead one. Closing an overdue campaign is batched too,
+ * its progress kept in the row (`overdue_parts`, `overdue_parts_written`, `overdue_items`,
+ * `overdue_revoked`) so that
+ * a close resumed after a crash, or run by two sweepers at once, numbers its audit parts and
+ * counts its alert as one close would. And a campaign's items are paged in the order reviewers
+ * work in (undecided first, then by risk, critical first), from an index.
  */
 export const REVIEW_OPENING = {
-  name: 'large review campaigns: opened in batches (the opening status), items paged from an index',
+  name: 'large review campaigns: opened and closed in batches (the opening status, progress), items paged from an index',
   statuses: "CHECK (status IN ('opening', 'open', 'closed'))",
+  progressColumns: (integer: string) => ['progress_at', 'overdue_parts', 'overdue_revoked'].map((c) => `${c} ${integer}`)
+    .concat(['overdue_parts_written', 'overdue_items'].map((c) => `${c} ${integer} NOT NULL DEFAULT 0`)),
   itemsIndex: `CREATE INDEX review_items_by_order ON review_items(campaign, ${REVIEW_ITEM_ORDER});`,
 } as const
 

@@ -363,7 +363,8 @@ export class SqlIssuerStore implements IssuerStore {
       }
       opened = await this.#write(`open review ${campaign.id}`, (t) => finishReview(t, campaign.id, taken, audit))
     } catch (error) {
-      // Nothing of it stays: its credentials are free for the next campaign.
+      // Nothing of it stays: its credentials are free for the next campaign (unless it opened,
+      // or the sweeper removed it already).
       await this.#write(`abandon review ${campaign.id}`, (t) => abandonReview(t, campaign.id, (error as Error).message)).catch(() => undefined)
       throw error
     }
@@ -400,21 +401,16 @@ export class SqlIssuerStore implements IssuerStore {
   }
 
   async closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]> {
-    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsCreatedBy(nowMs - ABANDONED_OPENING_MS))) {
-      await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'still opening an hour after it was created'))
+    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsIdleSince(nowMs - ABANDONED_OPENING_MS))) {
+      await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'no progress in ten minutes: its opener stopped'))
     }
     const all: ReviewItemRecord[] = []
     for (const campaign of await this.#read('find overdue reviews', (t) => t.reviews.overdueCampaigns(nowMs))) {
-      // In batches, each its own transaction (store/rules/reviews.ts); a close cut short (a
-      // crash) is resumed by the next sweep: the campaign is still open and overdue.
-      const undecided = await this.#read('count overdue items', (t) => t.reviews.countUndecided(campaign.id))
-      const of = Math.max(1, Math.ceil(undecided / REVIEW_BATCH))
-      let expired = 0
-      for (let index = 1; ; index++) {
-        const progress = { index, of, expired }
-        const part = await this.#write(`close review ${campaign.id}`, (t) => closeOverduePart(t, campaign, nowMs, revokeUnreviewed, progress, audit))
+      // In batches, each its own transaction that reads and keeps the close's progress
+      // (store/rules/reviews.ts): a close cut short (a crash) is resumed by the next sweep.
+      for (;;) {
+        const part = await this.#write(`close review ${campaign.id}`, (t) => closeOverduePart(t, campaign, nowMs, revokeUnreviewed, audit))
         all.push(...part.overdue)
-        expired += part.overdue.length
         if (part.closed) break
       }
     }

@@ -435,7 +435,8 @@ export const MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly name
         created_by TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         deadline INTEGER NOT NULL,
-        status TEXT NOT NULL ${REVIEW_OPENING.statuses}
+        status TEXT NOT NULL ${REVIEW_OPENING.statuses},
+        ${REVIEW_OPENING.progressColumns('INTEGER').join(',\n        ')}
       ) STRICT;
       INSERT INTO review_campaigns_v13 (id, name, created_by, created_at, deadline, status)
         SELECT id, name, created_by, created_at, deadline, status FROM review_campaigns;

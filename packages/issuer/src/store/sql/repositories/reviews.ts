@@ -12,10 +12,10 @@ export class ReviewsRepository {
     this.#sql = sql
   }
 
-  /** Stores the campaign, `opening` (its items are being written; see REVIEW_OPENING). */
-  async insertOpening(c: ReviewCampaignRecord): Promise<void> {
-    await this.#sql.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status) VALUES (?, ?, ?, ?, ?, ?)',
-      [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'opening'])
+  /** Stores the campaign, `opening` (its items are being written; see REVIEW_OPENING), its progress at `at`. */
+  async insertOpening(c: ReviewCampaignRecord, at: number): Promise<void> {
+    await this.#sql.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'opening', at])
   }
 
   /** A campaign's status: `opening`, `open` or `closed`. */
@@ -27,17 +27,37 @@ export class ReviewsRepository {
     await this.#sql.run('UPDATE review_campaigns SET status = ? WHERE id = ?', [status, id])
   }
 
-  /** Removes a campaign that never opened, with its items; how many items it had. */
-  async deleteOpening(id: string): Promise<number> {
-    if ((await this.status(id)) !== 'opening') return 0
+  /** An opening made progress at `at`. */
+  async touchOpening(id: string, at: number): Promise<void> {
+    await this.#sql.run("UPDATE review_campaigns SET progress_at = ? WHERE id = ? AND status = 'opening'", [at, id])
+  }
+
+  /** Removes a campaign that never opened, with its items: how many items it had, or undefined when there was no such opening. */
+  async deleteOpening(id: string): Promise<number | undefined> {
+    if ((await this.status(id)) !== 'opening') return undefined
     const items = await this.#sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
     await this.#sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
     return items
   }
 
-  /** Campaigns still opening that were created at or before `at` (milliseconds). */
-  async openingsCreatedBy(at: number): Promise<string[]> {
-    return (await this.#sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND created_at <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
+  /** Campaigns still opening that made no progress since `at` (milliseconds). */
+  async openingsIdleSince(at: number): Promise<string[]> {
+    return (await this.#sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND COALESCE(progress_at, created_at) <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
+  }
+
+  /** How far closing an overdue campaign has come: parts planned (null before the first), parts written, items expired, whether their credentials were revoked. */
+  async closing(id: string): Promise<{ status: string; parts: number | null; written: number; expired: number; revoked: boolean } | undefined> {
+    const row = await this.#sql.get<{ status: string; overdue_parts: number | null; overdue_parts_written: number; overdue_items: number; overdue_revoked: number | null }>(
+      'SELECT status, overdue_parts, overdue_parts_written, overdue_items, overdue_revoked FROM review_campaigns WHERE id = ?', [id])
+    return row && {
+      status: row.status, parts: row.overdue_parts === null ? null : Number(row.overdue_parts),
+      written: Number(row.overdue_parts_written), expired: Number(row.overdue_items), revoked: Number(row.overdue_revoked) === 1,
+    }
+  }
+
+  async recordClosing(id: string, progress: { parts: number; written: number; expired: number; revoked: boolean }): Promise<void> {
+    await this.#sql.run('UPDATE review_campaigns SET overdue_parts = ?, overdue_parts_written = ?, overdue_items = ?, overdue_revoked = ? WHERE id = ?',
+      [progress.parts, progress.written, progress.expired, progress.revoked ? 1 : 0, id])
   }
 
   /** An opened campaign (open or closed). */
