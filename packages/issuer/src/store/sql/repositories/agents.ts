@@ -1,42 +1,34 @@
 import type { AgentFilter, AgentPosition, AgentRecord } from '../../issuer-store.js'
 import { toAgent, type AgentRow } from '../rows.js'
-import type { SqlDialect, SqlSession } from '../sql-session.js'
+import { SqlRepository } from './repository.js'
 
 /** Enrolled agents. */
-export class AgentsRepository {
-  readonly #sql: SqlSession
-  readonly #d: SqlDialect
-
-  constructor(sql: SqlSession, dialect: SqlDialect) {
-    this.#sql = sql
-    this.#d = dialect
-  }
-
+export class AgentsRepository extends SqlRepository {
   async get(did: string): Promise<AgentRecord | undefined> {
-    const row = await this.#sql.get<AgentRow>('SELECT * FROM agents WHERE did = ?', [did])
+    const row = await this.sql.get<AgentRow>('SELECT * FROM agents WHERE did = ?', [did])
     return row && toAgent(row)
   }
 
   async insert(agent: AgentRecord): Promise<void> {
-    await this.#sql.run('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    await this.sql.run('INSERT INTO agents (did, name, kind, owner, segment, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [agent.did, agent.name, agent.kind, agent.owner, agent.segment ?? null, agent.role ?? null, agent.status, agent.createdAt])
   }
 
   /** Whether any employee agent names `did` as its owner. */
   async ownsEmployees(did: string): Promise<boolean> {
-    return Boolean(await this.#sql.get("SELECT 1 AS one FROM agents WHERE owner = ? AND kind = 'employee'", [did]))
+    return Boolean(await this.sql.get("SELECT 1 AS one FROM agents WHERE owner = ? AND kind = 'employee'", [did]))
   }
 
   async list(): Promise<AgentRecord[]> {
-    return (await this.#sql.all<AgentRow>('SELECT * FROM agents ORDER BY created_at, did')).map(toAgent)
+    return (await this.sql.all<AgentRow>('SELECT * FROM agents ORDER BY created_at, did')).map(toAgent)
   }
 
   /** In enrolment order, with the total the filter matches. */
   async page(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }> {
     const { where, args } = this.#where(filter)
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM agents ${clause}`, args))!.n
-    const rows = await this.#sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ? OFFSET ?`, [...args, limit, offset])
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM agents ${clause}`, args))!.n
+    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ? OFFSET ?`, [...args, limit, offset])
     return { agents: rows.map(toAgent), total }
   }
 
@@ -50,7 +42,7 @@ export class AgentsRepository {
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
     // One row more than the page tells whether another page follows.
-    const rows = await this.#sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ?`, [...args, limit + 1])
+    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ?`, [...args, limit + 1])
     const agents = rows.slice(0, limit).map(toAgent)
     const last = agents[agents.length - 1]
     return { agents, ...(rows.length > limit && last ? { next: { createdAt: last.createdAt, did: last.did } } : {}) }
@@ -60,7 +52,7 @@ export class AgentsRepository {
     const where: string[] = []
     const args: unknown[] = []
     if (filter.text !== undefined) {
-      where.push(`(${this.#d.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.#d.contains('did', '?')})`)
+      where.push(`(${this.dialect.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.dialect.contains('did', '?')})`)
       args.push(filter.text, filter.text)
     }
     for (const key of ['kind', 'owner', 'segment'] as const) {
@@ -77,42 +69,42 @@ export class AgentsRepository {
       args.push(filter.risk)
     }
     if (filter.visibleTo !== undefined) {
-      where.push(`owner IN ${this.#d.jsonElements('?')}`)
+      where.push(`owner IN ${this.dialect.jsonElements('?')}`)
       args.push(JSON.stringify(filter.visibleTo))
     }
     return { where, args }
   }
 
   async retiredDids(): Promise<string[]> {
-    return (await this.#sql.all<{ did: string }>("SELECT did FROM agents WHERE status = 'retired'")).map((r) => r.did)
+    return (await this.sql.all<{ did: string }>("SELECT did FROM agents WHERE status = 'retired'")).map((r) => r.did)
   }
 
   /** The active agents among `dids`, except one, in enrolment order. */
   async activeAmong(dids: readonly string[], except: string): Promise<string[]> {
-    return (await this.#sql.all<{ did: string }>(`SELECT did FROM agents WHERE did IN ${this.#d.jsonElements('?')} AND did != ? AND status = 'active' ORDER BY created_at, did`,
+    return (await this.sql.all<{ did: string }>(`SELECT did FROM agents WHERE did IN ${this.dialect.jsonElements('?')} AND did != ? AND status = 'active' ORDER BY created_at, did`,
       [JSON.stringify(dids), except])).map((r) => r.did)
   }
 
   /** Whether any of `dids`, except one, is an enrolled agent (in any state). */
   async anyAmong(dids: readonly string[], except: string): Promise<boolean> {
-    return Boolean(await this.#sql.get(`SELECT 1 AS one FROM agents WHERE did IN ${this.#d.jsonElements('?')} AND did != ? LIMIT 1`, [JSON.stringify(dids), except]))
+    return Boolean(await this.sql.get(`SELECT 1 AS one FROM agents WHERE did IN ${this.dialect.jsonElements('?')} AND did != ? LIMIT 1`, [JSON.stringify(dids), except]))
   }
 
   async markRetired(did: string): Promise<void> {
-    await this.#sql.run("UPDATE agents SET status = 'retired' WHERE did = ?", [did])
+    await this.sql.run("UPDATE agents SET status = 'retired' WHERE did = ?", [did])
   }
 
   /** Suspended since `at`, or resumed with null. */
   async setSuspendedAt(did: string, at: number | null): Promise<void> {
-    await this.#sql.run('UPDATE agents SET suspended_at = ? WHERE did = ?', [at, did])
+    await this.sql.run('UPDATE agents SET suspended_at = ? WHERE did = ?', [at, did])
   }
 
   /** Suspended since `at` unless suspended already (then since then). */
   async suspendSince(did: string, at: number): Promise<void> {
-    await this.#sql.run('UPDATE agents SET suspended_at = COALESCE(suspended_at, ?) WHERE did = ?', [at, did])
+    await this.sql.run('UPDATE agents SET suspended_at = COALESCE(suspended_at, ?) WHERE did = ?', [at, did])
   }
 
   async setOwner(did: string, owner: string): Promise<void> {
-    await this.#sql.run('UPDATE agents SET owner = ? WHERE did = ?', [owner, did])
+    await this.sql.run('UPDATE agents SET owner = ? WHERE did = ?', [owner, did])
   }
 }

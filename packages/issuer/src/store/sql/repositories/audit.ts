@@ -1,19 +1,13 @@
 import { auditEntryHash, GENESIS_HASH } from '../../../audit/hash-chain.js'
 import type { AuditCheckpointRecord, AuditEntry, AuditInput } from '../../issuer-store.js'
 import { toAudit, type AuditRow } from '../rows.js'
-import type { SqlSession } from '../sql-session.js'
+import { SqlRepository } from './repository.js'
 
 /** The audit log (a hash chain) and its signed checkpoints. */
-export class AuditRepository {
-  readonly #sql: SqlSession
-
-  constructor(sql: SqlSession) {
-    this.#sql = sql
-  }
-
+export class AuditRepository extends SqlRepository {
   /** The newest entry's position and hash; undefined for an empty log. */
   head(): Promise<{ seq: number; hash: string } | undefined> {
-    return this.#sql.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+    return this.sql.get<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
   }
 
   /**
@@ -25,13 +19,13 @@ export class AuditRepository {
     const seq = (last?.seq ?? 0) + 1
     const prevHash = last?.hash ?? GENESIS_HASH
     const hash = auditEntryHash(prevHash, seq, at, input)
-    await this.#sql.run('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    await this.sql.run('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash])
     return { ...input, seq, at, prevHash, hash }
   }
 
   async read(fromSeq: number, limit: number): Promise<AuditEntry[]> {
-    return (await this.#sql.all<AuditRow>('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?', [fromSeq, limit])).map(toAudit)
+    return (await this.sql.all<AuditRow>('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?', [fromSeq, limit])).map(toAudit)
   }
 
   /** Newest first; `action` is a prefix, not a pattern. */
@@ -54,28 +48,28 @@ export class AuditRepository {
       where.push('target = ?')
       args.push(filter.target)
     }
-    const rows = await this.#sql.all<AuditRow>(`SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`, [...args, limit])
+    const rows = await this.sql.all<AuditRow>(`SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`, [...args, limit])
     return rows.map(toAudit)
   }
 
   async lastSeq(): Promise<number> {
-    return (await this.#sql.get<{ n: number }>('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log'))!.n
+    return (await this.sql.get<{ n: number }>('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log'))!.n
   }
 
   /** The last entry any checkpoint covers (0 when none does). */
   async checkpointedSeq(): Promise<number> {
-    return (await this.#sql.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_checkpoints'))!.seq ?? 0
+    return (await this.sql.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_checkpoints'))!.seq ?? 0
   }
 
   async insertCheckpoint(c: AuditCheckpointRecord): Promise<void> {
-    await this.#sql.run('INSERT INTO audit_checkpoints (seq, head, at, jwt) VALUES (?, ?, ?, ?)', [c.seq, c.head, c.at, c.jwt])
+    await this.sql.run('INSERT INTO audit_checkpoints (seq, head, at, jwt) VALUES (?, ?, ?, ?)', [c.seq, c.head, c.at, c.jwt])
   }
 
   /** Oldest first; with a limit, the newest `limit`. */
   async checkpoints(limit?: number): Promise<AuditCheckpointRecord[]> {
     const rows = limit === undefined
-      ? await this.#sql.all<AuditCheckpointRecord>('SELECT * FROM audit_checkpoints ORDER BY seq')
-      : await this.#sql.all<AuditCheckpointRecord>('SELECT * FROM (SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq', [limit])
+      ? await this.sql.all<AuditCheckpointRecord>('SELECT * FROM audit_checkpoints ORDER BY seq')
+      : await this.sql.all<AuditCheckpointRecord>('SELECT * FROM (SELECT * FROM audit_checkpoints ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq', [limit])
     return rows.map((r) => ({ seq: r.seq, head: r.head, at: r.at, jwt: r.jwt }))
   }
 }

@@ -53,22 +53,22 @@ export interface Tx extends Repositories {
 export function repositories(sql: SqlSession, dialect: SqlDialect): Repositories {
   return {
     agents: new AgentsRepository(sql, dialect),
-    alerts: new AlertsRepository(sql),
-    audit: new AuditRepository(sql),
+    alerts: new AlertsRepository(sql, dialect),
+    audit: new AuditRepository(sql, dialect),
     credentials: new CredentialsRepository(sql, dialect),
     delegations: new DelegationsRepository(sql, dialect),
-    offers: new OffersRepository(sql),
+    offers: new OffersRepository(sql, dialect),
     parties: new PartiesRepository(sql, dialect),
-    policies: new PoliciesRepository(sql),
+    policies: new PoliciesRepository(sql, dialect),
     principals: new PrincipalsRepository(sql, dialect),
     requests: new RequestsRepository(sql, dialect),
-    reviews: new ReviewsRepository(sql),
-    roles: new RolesRepository(sql),
-    sealedKeys: new SealedKeysRepository(sql),
-    settings: new SettingsRepository(sql),
-    statusLists: new StatusListsRepository(sql),
+    reviews: new ReviewsRepository(sql, dialect),
+    roles: new RolesRepository(sql, dialect),
+    sealedKeys: new SealedKeysRepository(sql, dialect),
+    settings: new SettingsRepository(sql, dialect),
+    statusLists: new StatusListsRepository(sql, dialect),
     tasks: new TasksRepository(sql, dialect),
-    webhooks: new WebhooksRepository(sql),
+    webhooks: new WebhooksRepository(sql, dialect),
   }
 }
 

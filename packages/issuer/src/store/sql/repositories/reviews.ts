@@ -2,52 +2,46 @@ import { RISK_LEVELS, type RiskLevel } from '@agentid/core'
 import type { ReviewCampaignRecord, ReviewItemRecord, ReviewSelection } from '../../issuer-store.js'
 import { toCampaign, toItem, type CampaignRow, type ItemRow } from '../rows.js'
 import { REVIEW_ITEM_ORDER } from '../shared-migrations.js'
-import type { SqlSession } from '../sql-session.js'
+import { SqlRepository } from './repository.js'
 
 /** Access-review campaigns and their items (one per credential reviewed). */
-export class ReviewsRepository {
-  readonly #sql: SqlSession
-
-  constructor(sql: SqlSession) {
-    this.#sql = sql
-  }
-
+export class ReviewsRepository extends SqlRepository {
   /** Stores the campaign, `opening` (its items are being written; see REVIEW_OPENING), its progress at `at`. */
   async insertOpening(c: ReviewCampaignRecord, at: number): Promise<void> {
-    await this.#sql.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    await this.sql.run('INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'opening', at])
   }
 
   /** A campaign's status: `opening`, `open` or `closed`. */
   async status(id: string): Promise<string | undefined> {
-    return (await this.#sql.get<{ status: string }>('SELECT status FROM review_campaigns WHERE id = ?', [id]))?.status
+    return (await this.sql.get<{ status: string }>('SELECT status FROM review_campaigns WHERE id = ?', [id]))?.status
   }
 
   async setStatus(id: string, status: 'open' | 'closed'): Promise<void> {
-    await this.#sql.run('UPDATE review_campaigns SET status = ? WHERE id = ?', [status, id])
+    await this.sql.run('UPDATE review_campaigns SET status = ? WHERE id = ?', [status, id])
   }
 
   /** An opening made progress at `at`. */
   async touchOpening(id: string, at: number): Promise<void> {
-    await this.#sql.run("UPDATE review_campaigns SET progress_at = ? WHERE id = ? AND status = 'opening'", [at, id])
+    await this.sql.run("UPDATE review_campaigns SET progress_at = ? WHERE id = ? AND status = 'opening'", [at, id])
   }
 
   /** Removes a campaign that never opened, with its items: how many items it had, or undefined when there was no such opening. */
   async deleteOpening(id: string): Promise<number | undefined> {
     if ((await this.status(id)) !== 'opening') return undefined
-    const items = await this.#sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
-    await this.#sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
+    const items = await this.sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
+    await this.sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
     return items
   }
 
   /** Campaigns still opening that made no progress since `at` (milliseconds). */
   async openingsIdleSince(at: number): Promise<string[]> {
-    return (await this.#sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND COALESCE(progress_at, created_at) <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
+    return (await this.sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'opening' AND COALESCE(progress_at, created_at) <= ? ORDER BY created_at, id", [at])).map((r) => r.id)
   }
 
   /** How far closing an overdue campaign has come: parts planned (null before the first), parts written, items expired, whether their credentials were revoked. */
   async closing(id: string): Promise<{ status: string; parts: number | null; written: number; expired: number; revoked: boolean } | undefined> {
-    const row = await this.#sql.get<{ status: string; overdue_parts: number | null; overdue_parts_written: number; overdue_items: number; overdue_revoked: number | null }>(
+    const row = await this.sql.get<{ status: string; overdue_parts: number | null; overdue_parts_written: number; overdue_items: number; overdue_revoked: number | null }>(
       'SELECT status, overdue_parts, overdue_parts_written, overdue_items, overdue_revoked FROM review_campaigns WHERE id = ?', [id])
     return row && {
       status: row.status, parts: row.overdue_parts === null ? null : Number(row.overdue_parts),
@@ -56,24 +50,24 @@ export class ReviewsRepository {
   }
 
   async recordClosing(id: string, progress: { parts: number; written: number; expired: number; revoked: boolean }): Promise<void> {
-    await this.#sql.run('UPDATE review_campaigns SET overdue_parts = ?, overdue_parts_written = ?, overdue_items = ?, overdue_revoked = ? WHERE id = ?',
+    await this.sql.run('UPDATE review_campaigns SET overdue_parts = ?, overdue_parts_written = ?, overdue_items = ?, overdue_revoked = ? WHERE id = ?',
       [progress.parts, progress.written, progress.expired, progress.revoked ? 1 : 0, id])
   }
 
   /** An opened campaign (open or closed). */
   async campaign(id: string): Promise<ReviewCampaignRecord | undefined> {
-    const row = await this.#sql.get<CampaignRow>("SELECT * FROM review_campaigns WHERE id = ? AND status != 'opening'", [id])
+    const row = await this.sql.get<CampaignRow>("SELECT * FROM review_campaigns WHERE id = ? AND status != 'opening'", [id])
     return row && toCampaign(row)
   }
 
   /** Opened campaigns (open or closed), oldest first. */
   async campaigns(): Promise<ReviewCampaignRecord[]> {
-    return (await this.#sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status != 'opening' ORDER BY created_at, id")).map(toCampaign)
+    return (await this.sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status != 'opening' ORDER BY created_at, id")).map(toCampaign)
   }
 
   /** Open campaigns whose deadline has passed at `nowMs`, soonest first. */
   async overdueCampaigns(nowMs: number): Promise<ReviewCampaignRecord[]> {
-    return (await this.#sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id", [nowMs])).map(toCampaign)
+    return (await this.sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status = 'open' AND deadline <= ? ORDER BY deadline, id", [nowMs])).map(toCampaign)
   }
 
   /**
@@ -97,21 +91,21 @@ export class ReviewsRepository {
       // Given ids, their primary key finds them; the due test only filters.
       const among = `id IN (${ids.map(() => '?').join(', ')})`
       const q = due ? select(`${among} AND (${due.map((d) => `(${d.sql})`).join(' OR ')})`, [...ids, ...due.flatMap((d) => d.args)]) : select(among, ids)
-      return this.#sql.all(q.sql, q.args)
+      return this.sql.all(q.sql, q.args)
     }
     if (!due) {
       const q = select('1 = 1', [])
-      return this.#sql.all(q.sql, q.args)
+      return this.sql.all(q.sql, q.args)
     }
     // One query per risk, which a single query with OR does not get from SQLite's planner.
     const perRisk = due.map((d) => select(d.sql, d.args))
-    return this.#sql.all(perRisk.map((q) => q.sql).join(' UNION ALL '), perRisk.flatMap((q) => q.args))
+    return this.sql.all(perRisk.map((q) => q.sql).join(' UNION ALL '), perRisk.flatMap((q) => q.args))
   }
 
   /** Adds undecided items to a campaign, in one statement (keep batches within the engines' parameter limits). */
   async insertItems(campaign: string, items: ReadonlyArray<{ id: string; credentialId: string; risk: RiskLevel }>): Promise<void> {
     if (items.length === 0) return
-    await this.#sql.run(`INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ${items.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    await this.sql.run(`INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ${items.map(() => '(?, ?, ?, ?)').join(', ')}`,
       items.flatMap((item) => [item.id, campaign, item.credentialId, item.risk]))
   }
 
@@ -119,21 +113,21 @@ export class ReviewsRepository {
   async items(campaign?: string): Promise<ReviewItemRecord[]> {
     const opened = "EXISTS (SELECT 1 FROM review_campaigns k WHERE k.id = review_items.campaign AND k.status != 'opening')"
     return (campaign === undefined
-      ? await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${opened} ORDER BY campaign, id`)
-      : await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE campaign = ? AND ${opened} ORDER BY campaign, id`, [campaign])).map(toItem)
+      ? await this.sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${opened} ORDER BY campaign, id`)
+      : await this.sql.all<ItemRow>(`SELECT * FROM review_items WHERE campaign = ? AND ${opened} ORDER BY campaign, id`, [campaign])).map(toItem)
   }
 
   /** One page of a campaign's items in reviewers' order (undecided first, then by risk, critical first, then by id), with the total. */
   async page(campaign: string, status: 'open' | 'decided' | undefined, limit: number, offset: number): Promise<{ items: ReviewItemRecord[]; total: number }> {
     const where = `campaign = ?${status === undefined ? '' : status === 'open' ? ' AND decision IS NULL' : ' AND decision IS NOT NULL'}`
-    const total = Number((await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM review_items WHERE ${where}`, [campaign]))!.n)
-    const rows = await this.#sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${where} ORDER BY campaign, ${REVIEW_ITEM_ORDER} LIMIT ? OFFSET ?`, [campaign, limit, offset])
+    const total = Number((await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM review_items WHERE ${where}`, [campaign]))!.n)
+    const rows = await this.sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${where} ORDER BY campaign, ${REVIEW_ITEM_ORDER} LIMIT ? OFFSET ?`, [campaign, limit, offset])
     return { items: rows.map(toItem), total }
   }
 
   /** How many items a campaign has, by decision. */
   async progress(campaign: string): Promise<{ total: number; decided: number; certified: number; revoked: number }> {
-    const counts = new Map((await this.#sql.all<{ decision: string | null; n: number }>('SELECT decision, COUNT(*) AS n FROM review_items WHERE campaign = ? GROUP BY decision', [campaign]))
+    const counts = new Map((await this.sql.all<{ decision: string | null; n: number }>('SELECT decision, COUNT(*) AS n FROM review_items WHERE campaign = ? GROUP BY decision', [campaign]))
       .map((r) => [r.decision, Number(r.n)]))
     const certified = counts.get('certified') ?? 0
     const revoked = counts.get('revoked') ?? 0
@@ -142,15 +136,15 @@ export class ReviewsRepository {
 
   /** The first `limit` undecided items of a campaign, by id. */
   async undecidedItems(campaign: string, limit: number): Promise<ReviewItemRecord[]> {
-    return (await this.#sql.all<ItemRow>('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id LIMIT ?', [campaign, limit])).map(toItem)
+    return (await this.sql.all<ItemRow>('SELECT * FROM review_items WHERE campaign = ? AND decision IS NULL ORDER BY id LIMIT ?', [campaign, limit])).map(toItem)
   }
 
   async countUndecided(campaign: string): Promise<number> {
-    return Number((await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM review_items WHERE campaign = ? AND decision IS NULL', [campaign]))!.n)
+    return Number((await this.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM review_items WHERE campaign = ? AND decision IS NULL', [campaign]))!.n)
   }
 
   async hasUndecided(campaign: string): Promise<boolean> {
-    return Boolean(await this.#sql.get('SELECT 1 AS one FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1', [campaign]))
+    return Boolean(await this.sql.get('SELECT 1 AS one FROM review_items WHERE campaign = ? AND decision IS NULL LIMIT 1', [campaign]))
   }
 
   /** An item of an opened campaign. */
@@ -160,7 +154,7 @@ export class ReviewsRepository {
 
   /** An item of an opened campaign, with the campaign's status. */
   async itemInCampaign(id: string): Promise<{ item: ReviewItemRecord; campaignStatus: string } | undefined> {
-    const row = await this.#sql.get<ItemRow & { campaign_status: string }>("SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ? AND k.status != 'opening'", [id])
+    const row = await this.sql.get<ItemRow & { campaign_status: string }>("SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ? AND k.status != 'opening'", [id])
     if (!row) return undefined
     const { campaign_status: campaignStatus, ...item } = row
     return { item: toItem(item), campaignStatus }
@@ -168,7 +162,7 @@ export class ReviewsRepository {
 
   /** Records the item's decision (`reviewer` absent: nobody decided, it expired). */
   async decide(id: string, decision: NonNullable<ReviewItemRecord['decision']>, at: number, reviewer?: string): Promise<void> {
-    if (reviewer === undefined) await this.#sql.run('UPDATE review_items SET decision = ?, decided_at = ? WHERE id = ?', [decision, at, id])
-    else await this.#sql.run('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?', [decision, reviewer, at, id])
+    if (reviewer === undefined) await this.sql.run('UPDATE review_items SET decision = ?, decided_at = ? WHERE id = ?', [decision, at, id])
+    else await this.sql.run('UPDATE review_items SET decision = ?, reviewer = ?, decided_at = ? WHERE id = ?', [decision, reviewer, at, id])
   }
 }
