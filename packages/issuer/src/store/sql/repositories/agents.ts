@@ -1,6 +1,6 @@
 import type { AgentFilter, AgentPosition, AgentRecord } from '../../issuer-store.js'
 import { toAgent, type AgentRow } from '../rows.js'
-import { SqlRepository } from './repository.js'
+import { SqlRepository, Where } from './repository.js'
 
 /** Enrolled agents. */
 export class AgentsRepository extends SqlRepository {
@@ -25,54 +25,33 @@ export class AgentsRepository extends SqlRepository {
 
   /** In enrolment order, with the total the filter matches. */
   async page(filter: AgentFilter, limit: number, offset: number): Promise<{ agents: AgentRecord[]; total: number }> {
-    const { where, args } = this.#where(filter)
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM agents ${clause}`, args))!.n
-    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ? OFFSET ?`, [...args, limit, offset])
+    const where = this.#where(filter)
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM agents ${where}`, where.args))!.n
+    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${where} ORDER BY created_at, did LIMIT ? OFFSET ?`, [...where.args, limit, offset])
     return { agents: rows.map(toAgent), total }
   }
 
   /** In enrolment order after a position (a keyset page), with the position of the next page if any. */
   async pageAfter(filter: AgentFilter, limit: number, after?: AgentPosition): Promise<{ agents: AgentRecord[]; next?: AgentPosition }> {
-    const { where, args } = this.#where(filter)
-    if (after) {
-      // A range of agents_by_created (created_at, did), whatever the page's depth.
-      where.push('(created_at, did) > (?, ?)')
-      args.push(after.createdAt, after.did)
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    const where = this.#where(filter)
+    // A range of agents_by_created (created_at, did), whatever the page's depth.
+    if (after) where.add('(created_at, did) > (?, ?)', after.createdAt, after.did)
     // One row more than the page tells whether another page follows.
-    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${clause} ORDER BY created_at, did LIMIT ?`, [...args, limit + 1])
+    const rows = await this.sql.all<AgentRow>(`SELECT * FROM agents ${where} ORDER BY created_at, did LIMIT ?`, [...where.args, limit + 1])
     const agents = rows.slice(0, limit).map(toAgent)
     const last = agents[agents.length - 1]
     return { agents, ...(rows.length > limit && last ? { next: { createdAt: last.createdAt, did: last.did } } : {}) }
   }
 
-  #where(filter: AgentFilter): { where: string[]; args: unknown[] } {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.text !== undefined) {
-      where.push(`(${this.dialect.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.dialect.contains('did', '?')})`)
-      args.push(filter.text, filter.text)
-    }
-    for (const key of ['kind', 'owner', 'segment'] as const) {
-      if (filter[key] !== undefined) {
-        where.push(`${key} = ?`)
-        args.push(filter[key])
-      }
-    }
-    if (filter.status === 'retired') where.push("status = 'retired'")
-    if (filter.status === 'active') where.push("status = 'active' AND suspended_at IS NULL")
-    if (filter.status === 'suspended') where.push("status = 'active' AND suspended_at IS NOT NULL")
-    if (filter.risk !== undefined) {
-      where.push("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = ?)")
-      args.push(filter.risk)
-    }
-    if (filter.visibleTo !== undefined) {
-      where.push(`owner IN ${this.dialect.jsonElements('?')}`)
-      args.push(JSON.stringify(filter.visibleTo))
-    }
-    return { where, args }
+  #where(filter: AgentFilter): Where {
+    const where = new Where().equals('kind', filter.kind).equals('owner', filter.owner).equals('segment', filter.segment)
+    if (filter.text !== undefined) where.add(`(${this.dialect.contains('lower(name)', 'lower(CAST(? AS TEXT))')} OR ${this.dialect.contains('did', '?')})`, filter.text, filter.text)
+    if (filter.status === 'retired') where.add("status = 'retired'")
+    if (filter.status === 'active') where.add("status = 'active' AND suspended_at IS NULL")
+    if (filter.status === 'suspended') where.add("status = 'active' AND suspended_at IS NOT NULL")
+    if (filter.risk !== undefined) where.add("EXISTS (SELECT 1 FROM credentials c WHERE c.subject = agents.did AND c.status = 'active' AND c.risk = ?)", filter.risk)
+    if (filter.visibleTo !== undefined) where.add(`owner IN ${this.dialect.jsonElements('?')}`, JSON.stringify(filter.visibleTo))
+    return where
   }
 
   async retiredDids(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { AlertFeedbackRecord, AlertPageFilter, AlertRecord, SuppressionRecord } from '../../issuer-store.js'
 import { toAlert, toSuppression, type AlertRow, type SuppressionRow } from '../rows.js'
-import { SqlRepository } from './repository.js'
+import { SqlRepository, Where } from './repository.js'
 
 /** Alerts, operators' verdicts on them, suppressions, and the monitor's learned baselines. */
 export class AlertsRepository extends SqlRepository {
@@ -23,20 +23,10 @@ export class AlertsRepository extends SqlRepository {
 
   /** Newest first, or by score (alerts without one last), with the total. */
   async page(filter: AlertPageFilter, limit: number, offset: number): Promise<{ alerts: AlertRecord[]; total: number }> {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.severity !== undefined) {
-      where.push('severity = ?')
-      args.push(filter.severity)
-    }
-    if (filter.subject !== undefined) {
-      where.push('subject = ?')
-      args.push(filter.subject)
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts ${clause}`, args))!.n
+    const where = new Where().equals('severity', filter.severity).equals('subject', filter.subject)
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts ${where}`, where.args))!.n
     const order = filter.order === 'score' ? 'score DESC NULLS LAST, id DESC' : 'id DESC'
-    return { alerts: (await this.sql.all<AlertRow>(`SELECT * FROM alerts ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...args, limit, offset])).map(toAlert), total }
+    return { alerts: (await this.sql.all<AlertRow>(`SELECT * FROM alerts ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...where.args, limit, offset])).map(toAlert), total }
   }
 
   async feedback(alertId: number): Promise<AlertFeedbackRecord | undefined> {

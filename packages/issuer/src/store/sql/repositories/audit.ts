@@ -1,7 +1,7 @@
 import { auditEntryHash, GENESIS_HASH } from '../../../audit/hash-chain.js'
 import type { AuditCheckpointRecord, AuditEntry, AuditInput } from '../../issuer-store.js'
 import { toAudit, type AuditRow } from '../rows.js'
-import { SqlRepository } from './repository.js'
+import { SqlRepository, Where } from './repository.js'
 
 /** The audit log (a hash chain) and its signed checkpoints. */
 export class AuditRepository extends SqlRepository {
@@ -30,25 +30,10 @@ export class AuditRepository extends SqlRepository {
 
   /** Newest first; `action` is a prefix, not a pattern. */
   async search(filter: { actor?: string; action?: string; target?: string; before?: number }, limit: number): Promise<AuditEntry[]> {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.before !== undefined) {
-      where.push('seq < ?')
-      args.push(filter.before)
-    }
-    if (filter.actor !== undefined) {
-      where.push('actor = ?')
-      args.push(filter.actor)
-    }
-    if (filter.action !== undefined) {
-      where.push('substr(action, 1, length(CAST(? AS TEXT))) = ?')
-      args.push(filter.action, filter.action)
-    }
-    if (filter.target !== undefined) {
-      where.push('target = ?')
-      args.push(filter.target)
-    }
-    const rows = await this.sql.all<AuditRow>(`SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`, [...args, limit])
+    const where = new Where().equals('actor', filter.actor).equals('target', filter.target)
+    if (filter.before !== undefined) where.add('seq < ?', filter.before)
+    if (filter.action !== undefined) where.add('substr(action, 1, length(CAST(? AS TEXT))) = ?', filter.action, filter.action)
+    const rows = await this.sql.all<AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY seq DESC LIMIT ?`, [...where.args, limit])
     return rows.map(toAudit)
   }
 

@@ -1,7 +1,7 @@
 import { entitlementToJson } from '@agentid/core'
 import type { AccessRequestRecord, ApprovalRecord } from '../../issuer-store.js'
 import { toApproval, toRequest, type ApprovalRow, type RequestRow } from '../rows.js'
-import { SqlRepository } from './repository.js'
+import { SqlRepository, Where } from './repository.js'
 
 /** An approval as stored, with the request it belongs to. */
 export interface StoredApproval extends ApprovalRecord {
@@ -40,20 +40,11 @@ export class RequestsRepository extends SqlRepository {
 
   /** Newest first, with the total; `decided` is every status but pending. */
   async page(filter: { status?: AccessRequestRecord['status'] | 'decided'; subject?: string }, limit: number, offset: number): Promise<{ requests: AccessRequestRecord[]; total: number }> {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.status === 'decided') where.push("status != 'pending'")
-    else if (filter.status !== undefined) {
-      where.push('status = ?')
-      args.push(filter.status)
-    }
-    if (filter.subject !== undefined) {
-      where.push('subject = ?')
-      args.push(filter.subject)
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM access_requests ${clause}`, args))!.n
-    const ids = await this.sql.all<{ id: string }>(`SELECT id FROM access_requests ${clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...args, limit, offset])
+    const where = new Where().equals('subject', filter.subject)
+    if (filter.status === 'decided') where.add("status != 'pending'")
+    else where.equals('status', filter.status)
+    const total = (await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM access_requests ${where}`, where.args))!.n
+    const ids = await this.sql.all<{ id: string }>(`SELECT id FROM access_requests ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...where.args, limit, offset])
     return { requests: await this.#getAll(ids), total }
   }
 
@@ -75,17 +66,8 @@ export class RequestsRepository extends SqlRepository {
 
   /** Oldest first. */
   async list(filter: { status?: AccessRequestRecord['status']; subject?: string }): Promise<AccessRequestRecord[]> {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.status !== undefined) {
-      where.push('status = ?')
-      args.push(filter.status)
-    }
-    if (filter.subject !== undefined) {
-      where.push('subject = ?')
-      args.push(filter.subject)
-    }
-    return this.#getAll(await this.sql.all<{ id: string }>(`SELECT id FROM access_requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args))
+    const where = new Where().equals('status', filter.status).equals('subject', filter.subject)
+    return this.#getAll(await this.sql.all<{ id: string }>(`SELECT id FROM access_requests ${where} ORDER BY created_at, id`, where.args))
   }
 
   /** Stores the request's judgement by the policy now in force. */
