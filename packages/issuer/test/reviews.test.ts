@@ -73,6 +73,24 @@ describe('access reviews and the sweeper', () => {
     assert.ok(actions.includes('review.start') && actions.includes('review.close'))
   })
 
+  it('tells status listeners of the revocations of an overdue close even when a later batch of it fails', async () => {
+    const c = await grant('read')
+    clock += DAY
+    await issuer.startReview({}, rita)
+    clock += 2 * DAY + 1000
+    // The first batch commits its revocation; a later one fails (the next sweep would resume it).
+    const close = issuer.store.closeOverdueReviews.bind(issuer.store)
+    issuer.store.closeOverdueReviews = async (...args) => {
+      await close(...args)
+      throw Object.assign(new Error('disk full'), { code: 'ERR_STORE' })
+    }
+    let heard = 0
+    issuer.onStatusChange(() => heard++)
+    await assert.rejects(issuer.sweep(), { code: 'ERR_STORE' })
+    assert.equal((await issuer.store.getCredential(c.id))?.status, 'revoked')
+    assert.equal(heard, 1)
+  })
+
   it('opens a campaign by schedule when reviews fall due, once', async () => {
     const c = await grant('read')
     assert.equal((await issuer.sweep()).reviewItemsOpened, 0)

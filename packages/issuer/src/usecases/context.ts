@@ -57,7 +57,13 @@ export class IssuerEvents {
   // Passes the result through, telling the listeners once it is committed.
   async changesStatus<T>(change: Promise<T>): Promise<T> {
     const result = await change
-    for (const listener of this.#statusListeners) listener()
+    this.statusChanged()
     return result
+  }
+
+  // Tells the listeners that statuses may have changed (after an operation of several
+  // transactions, even one that failed part way: the parts before committed).
+  statusChanged(): void {
+    for (const listener of this.#statusListeners) listener()
   }
 }

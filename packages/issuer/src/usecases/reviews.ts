@@ -82,7 +82,11 @@ export async function sweep(ctx: Pick<IssuerContext, 'events' | 'now' | 'policy'
     actor: 'system', action: 'review.close', target: campaign.id,
     details: { overdue: items.map((i) => ({ item: i.id, credential: i.credentialId })), revoked: policy.revokeUnreviewed ? items.map((i) => i.credentialId) : [], part: part.index, of: part.of },
   }))
-  const overdue = await (policy.revokeUnreviewed ? ctx.events.changesStatus(closing) : closing)
+  // Closed in batches, each its own transaction: the listeners hear of the revocations even when
+  // a later batch fails (the next sweep resumes it).
+  const overdue = await closing.finally(() => {
+    if (policy.revokeUnreviewed) ctx.events.statusChanged()
+  })
   const scheduled = await openReview(ctx, `scheduled-${isoSeconds(now).slice(0, 10)}`, false, 'system').catch((error: unknown) => {
     if ((error as { code?: string }).code === 'ERR_CONFLICT') return undefined // nothing due
     throw error
