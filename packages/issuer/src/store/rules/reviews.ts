@@ -28,9 +28,9 @@ export async function beginReview(t: Tx, campaign: ReviewCampaignRecord): Promis
 export async function addReviewItems(t: Tx, campaign: string, selection: ReviewSelection, candidates: readonly string[], itemId: (credentialId: string) => string): Promise<string[]> {
   await assertOpening(t, campaign)
   const still = await t.reviews.candidates(selection, Math.floor(t.now() / 1000), candidates)
-  await t.reviews.insertItems(campaign, still.map((c) => ({ id: itemId(c.id), credentialId: c.id, risk: c.risk ?? 'critical' })))
+  const taken = await t.reviews.insertItems(campaign, still.map((c) => ({ id: itemId(c.id), credentialId: c.id, risk: c.risk ?? 'critical' })))
   await t.reviews.touchOpening(campaign, t.now())
-  return still.map((c) => c.id)
+  return taken
 }
 
 /**
@@ -55,11 +55,12 @@ async function assertOpening(t: Tx, campaign: string): Promise<void> {
 }
 
 /**
- * Removes a campaign whose opening failed or was abandoned, with a `review.abandon` entry (the
- * only one about it); nothing when it is not opening (it opened, or was removed already).
+ * Removes a campaign whose opening failed or was abandoned (with `idleSince`: only if it made no
+ * progress since then, checked in this transaction), with a `review.abandon` entry (the only one
+ * about it); nothing when it is not opening (it opened, or was removed already) or not idle.
  */
-export async function abandonReview(t: Tx, campaign: string, why: string): Promise<boolean> {
-  const items = await t.reviews.deleteOpening(campaign)
+export async function abandonReview(t: Tx, campaign: string, why: string, idleSince?: number): Promise<boolean> {
+  const items = await t.reviews.deleteOpening(campaign, idleSince)
   if (items === undefined) return false
   await t.record({ actor: 'system', action: 'review.abandon', target: campaign, details: { items, why } })
   return true
@@ -111,10 +112,12 @@ export async function closeOverduePart(t: Tx, campaign: ReviewCampaignRecord, no
   const index = progress.written + 1
   const expired = progress.expired + overdue.length
   await t.record(audit(campaign, overdue, { index, of: Math.max(planned, index) }))
-  await t.reviews.recordClosing(campaign.id, { parts: Math.max(planned, index), written: index, expired, revoked: revokeUnreviewed })
+  // Revoked if any batch revoked (the policy may change between a close cut short and its resumption).
+  const revoked = progress.revoked || (revokeUnreviewed && overdue.length > 0)
+  await t.reviews.recordClosing(campaign.id, { parts: Math.max(planned, index), written: index, expired, revoked })
   if (await t.reviews.hasUndecided(campaign.id)) return { overdue, closed: false }
   await t.reviews.setStatus(campaign.id, 'closed')
-  await raiseOverdue(t, campaign.id, nowMs, expired, revokeUnreviewed)
+  await raiseOverdue(t, campaign.id, nowMs, expired, revoked)
   return { overdue, closed: true }
 }
 

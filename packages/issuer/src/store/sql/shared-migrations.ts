@@ -60,9 +60,14 @@ export const REVIEW_OPENING = {
   statuses: "CHECK (status IN ('opening', 'open', 'closed'))",
   progressColumns: (integer: string) => ['progress_at', 'overdue_parts', 'overdue_revoked'].map((c) => `${c} ${integer}`)
     .concat(['overdue_parts_written', 'overdue_items'].map((c) => `${c} ${integer} NOT NULL DEFAULT 0`)),
-  // Reviewers' pages, and a campaign's undecided items (what an overdue close takes 500 at a
-  // time: decided items leave this index, so no batch scans past those before it).
+  // Reviewers' pages; a campaign's undecided items (what an overdue close takes 500 at a time:
+  // decided items leave this index, so no batch scans past those before it); and the rule that a
+  // credential waits in one campaign at a time, as a constraint: a batch being written inserts
+  // its items and skips those it holds already (ON CONFLICT DO NOTHING), a probe of this index
+  // for each, whatever plan the database would choose for a query over a campaign being written
+  // (PostgreSQL's, with the statistics of before the campaign, scanned every undecided item).
   itemsIndex: `CREATE INDEX review_items_by_order ON review_items(campaign, ${REVIEW_ITEM_ORDER});
-      CREATE INDEX review_items_undecided ON review_items(campaign, id) WHERE decision IS NULL;`,
+      CREATE INDEX review_items_undecided ON review_items(campaign, id) WHERE decision IS NULL;
+      CREATE UNIQUE INDEX review_items_one_waiting ON review_items(credential_id) WHERE decision IS NULL;`,
 } as const
 

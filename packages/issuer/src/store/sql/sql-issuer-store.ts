@@ -401,8 +401,9 @@ export class SqlIssuerStore implements IssuerStore {
   }
 
   async closeOverdueReviews(nowMs: number, revokeUnreviewed: boolean, audit: (campaign: ReviewCampaignRecord, overdue: readonly ReviewItemRecord[], part: { readonly index: number; readonly of: number }) => AuditInput): Promise<ReviewItemRecord[]> {
-    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsIdleSince(nowMs - ABANDONED_OPENING_MS))) {
-      await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'no progress in ten minutes: its opener stopped'))
+    const idleSince = nowMs - ABANDONED_OPENING_MS
+    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsIdleSince(idleSince))) {
+      await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'no progress in ten minutes: its opener stopped', idleSince))
     }
     const all: ReviewItemRecord[] = []
     for (const campaign of await this.#read('find overdue reviews', (t) => t.reviews.overdueCampaigns(nowMs))) {

@@ -26,9 +26,13 @@ export class ReviewsRepository extends SqlRepository {
     await this.sql.run("UPDATE review_campaigns SET progress_at = ? WHERE id = ? AND status = 'opening'", [at, id])
   }
 
-  /** Removes a campaign that never opened, with its items: how many items it had, or undefined when there was no such opening. */
-  async deleteOpening(id: string): Promise<number | undefined> {
-    if ((await this.status(id)) !== 'opening') return undefined
+  /**
+   * Removes a campaign that never opened, with its items (only if it made no progress since
+   * `idleSince`, when given): how many items it had, or undefined when there was no such opening.
+   */
+  async deleteOpening(id: string, idleSince?: number): Promise<number | undefined> {
+    const row = await this.sql.get<{ status: string; progress_at: number | null; created_at: number }>('SELECT status, progress_at, created_at FROM review_campaigns WHERE id = ?', [id])
+    if (row?.status !== 'opening' || (idleSince !== undefined && Number(row.progress_at ?? row.created_at) > idleSince)) return undefined
     const items = await this.sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
     await this.sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
     return items
@@ -75,9 +79,10 @@ export class ReviewsRepository extends SqlRepository {
    * found in SQL: the due test is a range of the index on (risk, last review) of unexpired
    * credentials for each risk.
    */
-  candidates(selection: ReviewSelection, nowSeconds: number, ids?: readonly string[]): Promise<Array<{ id: string; risk: RiskLevel | null }>> {
-    const live = `status != 'revoked' AND expired_at IS NULL AND expires > ? AND NOT EXISTS (
-      SELECT 1 FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.credential_id = c.id AND k.status != 'closed' AND i.decision IS NULL)`
+  async candidates(selection: ReviewSelection, nowSeconds: number, ids?: readonly string[]): Promise<Array<{ id: string; risk: RiskLevel | null }>> {
+    const unexpired = "status != 'revoked' AND expired_at IS NULL AND expires > ?"
+    // Not waiting in a campaign: no undecided item (a closed campaign has none; an opening or open one's hold it).
+    const live = `${unexpired} AND NOT EXISTS (SELECT 1 FROM review_items i WHERE i.credential_id = c.id AND i.decision IS NULL)`
     const select = (where: string, args: readonly unknown[]) => ({ sql: `SELECT id, risk FROM credentials c WHERE ${where} AND ${live}`, args: [...args, nowSeconds] })
     // Due: last certified (or issued) at or before now minus the risk's interval; no risk
     // counts as critical.
@@ -88,10 +93,13 @@ export class ReviewsRepository extends SqlRepository {
       }))
       : undefined
     if (ids !== undefined) {
-      // Given ids, their primary key finds them; the due test only filters.
+      // Given ids (a batch of a campaign being written): their primary key finds them, and the
+      // due test only filters. Whether another campaign holds one is left to insertItems (the
+      // index review_items_one_waiting).
+      if (ids.length === 0) return []
       const among = `id IN (${ids.map(() => '?').join(', ')})`
-      const q = due ? select(`${among} AND (${due.map((d) => `(${d.sql})`).join(' OR ')})`, [...ids, ...due.flatMap((d) => d.args)]) : select(among, ids)
-      return this.sql.all(q.sql, q.args)
+      return this.sql.all<{ id: string; risk: RiskLevel | null }>(`SELECT id, risk FROM credentials c WHERE ${among} AND ${unexpired}${due ? ` AND (${due.map((d) => `(${d.sql})`).join(' OR ')})` : ''}`,
+        [...ids, nowSeconds, ...(due ? due.flatMap((d) => d.args) : [])])
     }
     if (!due) {
       const q = select('1 = 1', [])
@@ -102,11 +110,15 @@ export class ReviewsRepository extends SqlRepository {
     return this.sql.all(perRisk.map((q) => q.sql).join(' UNION ALL '), perRisk.flatMap((q) => q.args))
   }
 
-  /** Adds undecided items to a campaign, in one statement (keep batches within the engines' parameter limits). */
-  async insertItems(campaign: string, items: ReadonlyArray<{ id: string; credentialId: string; risk: RiskLevel }>): Promise<void> {
-    if (items.length === 0) return
-    await this.sql.run(`INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ${items.map(() => '(?, ?, ?, ?)').join(', ')}`,
-      items.flatMap((item) => [item.id, campaign, item.credentialId, item.risk]))
+  /**
+   * Adds undecided items to a campaign, in one statement (keep batches within the engines'
+   * parameter limits), except for credentials that wait in a campaign already (one undecided item
+   * per credential: review_items_one_waiting). The credentials added.
+   */
+  async insertItems(campaign: string, items: ReadonlyArray<{ id: string; credentialId: string; risk: RiskLevel }>): Promise<string[]> {
+    if (items.length === 0) return []
+    return (await this.sql.all<{ credential_id: string }>(`INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ${items.map(() => '(?, ?, ?, ?)').join(', ')}
+        ON CONFLICT DO NOTHING RETURNING credential_id`, items.flatMap((item) => [item.id, campaign, item.credentialId, item.risk]))).map((r) => r.credential_id)
   }
 
   /** Every item of opened campaigns, or a campaign's, by campaign and id. */
