@@ -168,6 +168,25 @@ describe('SQLite backend', () => {
       await store.close()
     })
 
+    it('finishes removing an abandoned campaign whose removal was cut short, in batches, with no second entry', async function () {
+      this.timeout(60_000)
+      let store = await storeWith(600)
+      await store.close()
+      // A removal cut short by a crash: abandoned (its entry written), 600 items left.
+      const db = new Database(path)
+      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES ('rev-gone', 'gone', 'rita', ?, ?, 'abandoned', ?)").run(T, T + 86400_000, T)
+      const item = db.prepare("INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, 'rev-gone', ?, 'low')")
+      for (let i = 0; i < 600; i++) item.run(`item-gone-${i}`, `urn:uuid:c-${i}`)
+      db.close()
+      store = openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
+      assert.deepEqual([await store.listReviews(), await store.listReviewItems()], [[], []], 'listed nowhere')
+      await assert.rejects(store.startReview(campaign('rev-blocked'), { all: true }, (c) => `item-b-${c}`, () => note('review.start')), { code: 'ERR_CONFLICT' })
+      await store.closeOverdueReviews(T, false, () => note('review.close'))
+      assert.equal((await store.startReview(campaign('rev-after'), { all: true }, (c) => `item-a-${c}`, () => note('review.start'))).items, 600)
+      assert.equal((await store.readAudit()).filter((e) => e.action === 'review.abandon').length, 0)
+      await store.close()
+    })
+
     it('removes an opening the sweeper found idle once: its opener then fails with ERR_CONFLICT and writes no second entry', async function () {
       this.timeout(120_000)
       const store = await storeWith(501)

@@ -585,8 +585,8 @@ export interface IssuerStore {
    * each its own transaction that takes only what still qualifies, while the campaign is
    * `opening` (listed nowhere, its items decided by nobody, its credentials taken by no other
    * campaign); the last transaction opens it with its audit entry. An opening that fails is
-   * removed (audited `review.abandon`); one whose process died is removed by
-   * `closeOverdueReviews` once it has made no progress for ten minutes.
+   * abandoned (audited `review.abandon`) and its items removed in batches; one whose process died
+   * is abandoned so by `closeOverdueReviews` once it has made no progress for ten minutes.
    * @throws AgentIdError ERR_CONFLICT (nothing to review), ERR_STORE
    */
   startReview(campaign: ReviewCampaignRecord, selection: ReviewSelection, itemId: (credentialId: string) => string, audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened>

@@ -40,7 +40,9 @@ export async function addReviewItems(t: Tx, campaign: string, selection: ReviewS
 export async function finishReview(t: Tx, campaign: string, taken: readonly string[], audit: (opened: ReviewOpened) => AuditInput): Promise<ReviewOpened | undefined> {
   await assertOpening(t, campaign)
   if (taken.length === 0) {
-    await t.reviews.deleteOpening(campaign)
+    // No item to remove: the campaign goes at once, and nothing about it was recorded.
+    await t.reviews.abandonOpening(campaign)
+    await t.reviews.removeAbandoned(campaign, REVIEW_BATCH)
     return undefined
   }
   await t.reviews.setStatus(campaign, 'open')
@@ -50,20 +52,27 @@ export async function finishReview(t: Tx, campaign: string, taken: readonly stri
 }
 
 async function assertOpening(t: Tx, campaign: string): Promise<void> {
-  // Removed as abandoned meanwhile (no progress for ABANDONED_OPENING_MS).
-  if ((await t.reviews.status(campaign)) !== 'opening') throw agentIdError('ERR_CONFLICT', `review campaign ${campaign} is no longer opening: it was removed as abandoned`)
+  // Abandoned meanwhile (no progress for ABANDONED_OPENING_MS).
+  if ((await t.reviews.status(campaign)) !== 'opening') throw agentIdError('ERR_CONFLICT', `review campaign ${campaign} is no longer opening: it was abandoned`)
 }
 
 /**
- * Removes a campaign whose opening failed or was abandoned (with `idleSince`: only if it made no
- * progress since then, checked in this transaction), with a `review.abandon` entry (the only one
- * about it); nothing when it is not opening (it opened, or was removed already) or not idle.
+ * Abandons a campaign whose opening failed or whose opener died (with `idleSince`: only if it made
+ * no progress since then, checked in this transaction), with a `review.abandon` entry (the only
+ * one about it): it is listed nowhere and its opener can add nothing more; its items are then
+ * removed in batches (removeAbandonedItems). Nothing when it is not opening (it opened, or was
+ * abandoned already) or not idle.
  */
 export async function abandonReview(t: Tx, campaign: string, why: string, idleSince?: number): Promise<boolean> {
-  const items = await t.reviews.deleteOpening(campaign, idleSince)
+  const items = await t.reviews.abandonOpening(campaign, idleSince)
   if (items === undefined) return false
   await t.record({ actor: 'system', action: 'review.abandon', target: campaign, details: { items, why } })
   return true
+}
+
+/** Removes a batch of an abandoned campaign's items (the campaign with the last): whether it is gone. */
+export function removeAbandonedItems(t: Tx, campaign: string): Promise<boolean> {
+  return t.reviews.removeAbandoned(campaign, REVIEW_BATCH)
 }
 
 /** One decision per item, while its campaign is open; the campaign closes with its last item. */

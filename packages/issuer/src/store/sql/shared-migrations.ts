@@ -46,7 +46,8 @@ export const REVIEW_ITEM_ORDER = "(decision IS NOT NULL), (CASE risk WHEN 'criti
  * Large review campaigns. A campaign is written in batches, each its own transaction, so that
  * opening one over a million credentials never holds the writer for minutes: while its items are
  * being written it is `opening` (listed nowhere, its items decided by nobody, its credentials
- * taken by no other campaign), then `open` with its audit entry. SQLite cannot alter a CHECK
+ * taken by no other campaign), then `open` with its audit entry; one that fails or whose opener
+ * died is `abandoned`, and its items removed in batches too. SQLite cannot alter a CHECK
  * constraint: each backend gives its own SQL for that. An opening's last progress
  * (`progress_at`) tells a live opener from a dead one. Closing an overdue campaign is batched too,
  * its progress kept in the row (`overdue_parts`, `overdue_parts_written`, `overdue_items`,
@@ -57,7 +58,7 @@ export const REVIEW_ITEM_ORDER = "(decision IS NOT NULL), (CASE risk WHEN 'criti
  */
 export const REVIEW_OPENING = {
   name: 'large review campaigns: opened and closed in batches (the opening status, progress), items paged from an index',
-  statuses: "CHECK (status IN ('opening', 'open', 'closed'))",
+  statuses: "CHECK (status IN ('opening', 'open', 'closed', 'abandoned'))",
   progressColumns: (integer: string) => ['progress_at', 'overdue_parts', 'overdue_revoked'].map((c) => `${c} ${integer}`)
     .concat(['overdue_parts_written', 'overdue_items'].map((c) => `${c} ${integer} NOT NULL DEFAULT 0`)),
   // Reviewers' pages; a campaign's undecided items (what an overdue close takes 500 at a time:

@@ -47,7 +47,7 @@ import { recordDelegations, redeemOffer } from '../rules/delivery.js'
 import { dutyGroupHoldings, enrol, issue, openRequest } from '../rules/issuance.js'
 import { resealSecrets, rotateIssuer } from '../rules/keys.js'
 import { retire, transfer } from '../rules/offboarding.js'
-import { ABANDONED_OPENING_MS, abandonReview, addReviewItems, beginReview, closeOverduePart, decideReviewItem, finishReview, REVIEW_BATCH } from '../rules/reviews.js'
+import { ABANDONED_OPENING_MS, abandonReview, addReviewItems, removeAbandonedItems, beginReview, closeOverduePart, decideReviewItem, finishReview, REVIEW_BATCH } from '../rules/reviews.js'
 import { revokeGrant, setSuspended, sweepExpired } from '../rules/revocation.js'
 import { completeTask } from '../rules/tasks.js'
 import { transaction, type Tx } from './repositories/index.js'
@@ -364,12 +364,18 @@ export class SqlIssuerStore implements IssuerStore {
       opened = await this.#write(`open review ${campaign.id}`, (t) => finishReview(t, campaign.id, taken, audit))
     } catch (error) {
       // Nothing of it stays: its credentials are free for the next campaign (unless it opened,
-      // or the sweeper removed it already).
-      await this.#write(`abandon review ${campaign.id}`, (t) => abandonReview(t, campaign.id, (error as Error).message)).catch(() => undefined)
+      // or the sweeper abandoned it already). Cut short here, the sweeper finishes the removal.
+      await this.#write(`abandon review ${campaign.id}`, (t) => abandonReview(t, campaign.id, (error as Error).message))
+        .then(() => this.#removeAbandoned(campaign.id)).catch(() => undefined)
       throw error
     }
     if (!opened) throw agentIdError('ERR_CONFLICT', 'no credential is due for review')
     return opened
+  }
+
+  // An abandoned campaign's items, 500 per transaction, then the campaign.
+  async #removeAbandoned(campaign: string): Promise<void> {
+    while (!(await this.#write(`remove abandoned review ${campaign}`, (t) => removeAbandonedItems(t, campaign)))) { /* next batch */ }
   }
 
   listReviews(): Promise<ReviewCampaignRecord[]> {
@@ -405,6 +411,7 @@ export class SqlIssuerStore implements IssuerStore {
     for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.openingsIdleSince(idleSince))) {
       await this.#write(`abandon review ${id}`, (t) => abandonReview(t, id, 'no progress in ten minutes: its opener stopped', idleSince))
     }
+    for (const id of await this.#read('find abandoned reviews', (t) => t.reviews.abandoned())) await this.#removeAbandoned(id)
     const all: ReviewItemRecord[] = []
     for (const campaign of await this.#read('find overdue reviews', (t) => t.reviews.overdueCampaigns(nowMs))) {
       // In batches, each its own transaction that reads and keeps the close's progress

@@ -12,7 +12,7 @@ export class ReviewsRepository extends SqlRepository {
       [c.id, c.name, c.createdBy, c.createdAt, c.deadline, 'opening', at])
   }
 
-  /** A campaign's status: `opening`, `open` or `closed`. */
+  /** A campaign's status: `opening`, `open`, `closed`, or `abandoned` (being removed). */
   async status(id: string): Promise<string | undefined> {
     return (await this.sql.get<{ status: string }>('SELECT status FROM review_campaigns WHERE id = ?', [id]))?.status
   }
@@ -27,15 +27,29 @@ export class ReviewsRepository extends SqlRepository {
   }
 
   /**
-   * Removes a campaign that never opened, with its items (only if it made no progress since
-   * `idleSince`, when given): how many items it had, or undefined when there was no such opening.
+   * Marks a campaign that never opened `abandoned` (only if it made no progress since `idleSince`,
+   * when given): listed nowhere, added to by nobody, its items removed next (removeAbandoned). How
+   * many items it has, or undefined when there was no such opening.
    */
-  async deleteOpening(id: string, idleSince?: number): Promise<number | undefined> {
+  async abandonOpening(id: string, idleSince?: number): Promise<number | undefined> {
     const row = await this.sql.get<{ status: string; progress_at: number | null; created_at: number }>('SELECT status, progress_at, created_at FROM review_campaigns WHERE id = ?', [id])
     if (row?.status !== 'opening' || (idleSince !== undefined && Number(row.progress_at ?? row.created_at) > idleSince)) return undefined
-    const items = await this.sql.run('DELETE FROM review_items WHERE campaign = ?', [id])
-    await this.sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'opening'", [id])
-    return items
+    await this.sql.run("UPDATE review_campaigns SET status = 'abandoned' WHERE id = ?", [id])
+    return Number((await this.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM review_items WHERE campaign = ?', [id]))!.n)
+  }
+
+  /** Removes up to `limit` items of an abandoned campaign, and the campaign once none is left: whether it is gone. */
+  async removeAbandoned(id: string, limit: number): Promise<boolean> {
+    if ((await this.status(id)) !== 'abandoned') return true
+    await this.sql.run('DELETE FROM review_items WHERE id IN (SELECT id FROM review_items WHERE campaign = ? LIMIT ?)', [id, limit])
+    if (await this.sql.get('SELECT 1 AS one FROM review_items WHERE campaign = ? LIMIT 1', [id])) return false
+    await this.sql.run("DELETE FROM review_campaigns WHERE id = ? AND status = 'abandoned'", [id])
+    return true
+  }
+
+  /** Abandoned campaigns not removed yet (a removal cut short). */
+  async abandoned(): Promise<string[]> {
+    return (await this.sql.all<{ id: string }>("SELECT id FROM review_campaigns WHERE status = 'abandoned' ORDER BY created_at, id")).map((r) => r.id)
   }
 
   /** Campaigns still opening that made no progress since `at` (milliseconds). */
@@ -60,13 +74,13 @@ export class ReviewsRepository extends SqlRepository {
 
   /** An opened campaign (open or closed). */
   async campaign(id: string): Promise<ReviewCampaignRecord | undefined> {
-    const row = await this.sql.get<CampaignRow>("SELECT * FROM review_campaigns WHERE id = ? AND status != 'opening'", [id])
+    const row = await this.sql.get<CampaignRow>("SELECT * FROM review_campaigns WHERE id = ? AND status IN ('open', 'closed')", [id])
     return row && toCampaign(row)
   }
 
   /** Opened campaigns (open or closed), oldest first. */
   async campaigns(): Promise<ReviewCampaignRecord[]> {
-    return (await this.sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status != 'opening' ORDER BY created_at, id")).map(toCampaign)
+    return (await this.sql.all<CampaignRow>("SELECT * FROM review_campaigns WHERE status IN ('open', 'closed') ORDER BY created_at, id")).map(toCampaign)
   }
 
   /** Open campaigns whose deadline has passed at `nowMs`, soonest first. */
@@ -123,7 +137,7 @@ export class ReviewsRepository extends SqlRepository {
 
   /** Every item of opened campaigns, or a campaign's, by campaign and id. */
   async items(campaign?: string): Promise<ReviewItemRecord[]> {
-    const opened = "EXISTS (SELECT 1 FROM review_campaigns k WHERE k.id = review_items.campaign AND k.status != 'opening')"
+    const opened = "EXISTS (SELECT 1 FROM review_campaigns k WHERE k.id = review_items.campaign AND k.status IN ('open', 'closed'))"
     return (campaign === undefined
       ? await this.sql.all<ItemRow>(`SELECT * FROM review_items WHERE ${opened} ORDER BY campaign, id`)
       : await this.sql.all<ItemRow>(`SELECT * FROM review_items WHERE campaign = ? AND ${opened} ORDER BY campaign, id`, [campaign])).map(toItem)
@@ -166,7 +180,7 @@ export class ReviewsRepository extends SqlRepository {
 
   /** An item of an opened campaign, with the campaign's status. */
   async itemInCampaign(id: string): Promise<{ item: ReviewItemRecord; campaignStatus: string } | undefined> {
-    const row = await this.sql.get<ItemRow & { campaign_status: string }>("SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ? AND k.status != 'opening'", [id])
+    const row = await this.sql.get<ItemRow & { campaign_status: string }>("SELECT i.*, k.status AS campaign_status FROM review_items i JOIN review_campaigns k ON k.id = i.campaign WHERE i.id = ? AND k.status IN ('open', 'closed')", [id])
     if (!row) return undefined
     const { campaign_status: campaignStatus, ...item } = row
     return { item: toItem(item), campaignStatus }
