@@ -230,6 +230,33 @@ describe('a creep of every request at once: records per request far above anythi
     assert.ok(held && held.at - start < 36 * HOUR, JSON.stringify(found.map((a) => [a.kind, (a.at - start) / HOUR])))
   })
 
+  it('a benign verdict on a share of larger requests does not hold its size for every request: a creep after it is still alerted', () => {
+    const d = new AnomalyDetector()
+    const rand = noise(3)
+    const creepFrom = start + 3 * DAY
+    let taught = false
+    const after: Anomaly[] = []
+    let i = 0
+    for (let at = t0; at < t0 + 10 * DAY; at += 20 * 60_000, i++) {
+      const usual = Math.max(1, Math.round(200 * Math.exp(rand())))
+      // One read in three at five times from `start` (a share, acknowledged), every read creeping from `creepFrom`.
+      const share = at >= start && at < creepFrom && i % 3 === 0 ? 5 : 1
+      const records = Math.round(usual * share * (at < creepFrom ? 1 : Math.min(20, 1.2 ** Math.floor((at - creepFrom) / (2 * HOUR)))))
+      for (const a of d.observe({ at, agent, decision: 'allow', resource: `db:orders/${i}`, action: 'read', ip: '10.0.0.1', records })) {
+        if (!taught && a.kind === 'volume-drift') {
+          taught = true
+          assert.ok(at < creepFrom)
+          assert.equal(d.teach(agent, 'volume-drift', String(a.details.about), { records: Number(a.details.typical) }), true)
+        } else if (taught && at >= creepFrom) after.push(a)
+      }
+    }
+    assert.ok(taught)
+    const held = after.find((a) => a.kind === 'volume-drift' && a.details.held !== undefined)
+    // What is held is the ordinary requests' quick level (about 200, a little more with the share), not the share's size (about 1,000).
+    const seen = JSON.stringify(after.slice(0, 5).map((a) => [a.kind, a.details.held, (a.at - creepFrom) / HOUR]))
+    assert.ok(held && Number(held.details.held) < 500 && held.at - creepFrom < 30 * HOUR, seen)
+  })
+
   it('acknowledged as benign, the new level is accepted: not alerted again (unacknowledged, it is said until held)', () => {
     const accepted = regime(true)
     assert.ok(accepted.taught !== undefined && accepted.taught - start < 36 * HOUR)

@@ -490,10 +490,15 @@ export class AnomalyDetector {
           f.accepted = Math.max(acceptedLevel(f, at), Math.log(seen.records))
           f.acceptedAt = at
           clearDrift(f)
-          // Every request moved (a creep of the whole distribution accepted): the size is held, and
-          // the level catches up with the quick one as for a step.
-          holdLevel(f, Math.log(seen.records), at)
-          if (f.fast - f.med > driftMargin(driftSpread(Math.max(f.dev, 0.15)))) f.med = f.fast
+          // The size accepted is what every request reads now (a creep of the whole distribution,
+          // its quick level): it is held, and the level catches up with the quick one as for a
+          // step. A share's size (well above the quick level) is not held: that would blind the
+          // test of every request to four times the share.
+          const lr = Math.log(seen.records)
+          if (Math.abs(lr - f.fast) <= driftMargin(driftSpread(Math.max(f.dev, 0.15)))) {
+            holdLevel(f, lr, at)
+            f.med = Math.max(f.med, f.fast)
+          }
         }
         break
       }
