@@ -31,7 +31,7 @@ export interface HeldLevel {
 }
 
 export const HELD_LEVEL = {
-  /** Six hours a period; four periods before a floor is held (a day to a day and a quarter). */
+  /** Six hours a period; four periods before a level is held (a day to a day and a quarter). */
   periodMs: 6 * 3_600_000,
   periods: 4,
   /** A quick level this many times the held one (natural log) is a creep, at sensitivity 1. */
