@@ -5,6 +5,7 @@ import {
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
 } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
+import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -300,7 +301,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -489,6 +490,15 @@ export class AnomalyDetector {
           f.accepted = Math.max(acceptedLevel(f, at), Math.log(seen.records))
           f.acceptedAt = at
           clearDrift(f)
+          // The size accepted is what every request reads now (a creep of the whole distribution,
+          // its quick level): it is held, and the level catches up with the quick one as for a
+          // step. A share's size (well above the quick level) is not held: that would blind the
+          // test of every request to four times the share.
+          const lr = Math.log(seen.records)
+          if (Math.abs(lr - f.fast) <= driftMargin(driftSpread(Math.max(f.dev, 0.15)))) {
+            holdLevel(f, lr, at)
+            f.med = Math.max(f.med, f.fast)
+          }
         }
         break
       }
@@ -734,6 +744,23 @@ export class AnomalyDetector {
       // The first few set the level directly.
       f.med += (lr - f.med) / f.n
       f.fast = f.med
+    }
+    // A creep of every request at once (held-level.ts): the quick level far above the highest
+    // the family held a day or more before. The drift test above lets the level follow the whole
+    // distribution (a step is learned), so such a creep never adds up there.
+    noteQuick(f, f.fast, f.med, at)
+    if (mature && f.n >= 24 && driftSens > 0) {
+      const above = aboveHeld(f, f.fast, f.med, at)
+      if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens) {
+        const held = Math.round(Math.exp(f.held))
+        const typical = Math.round(Math.exp(f.fast))
+        const ratio = Math.round(Math.exp(above) * 10) / 10
+        report('volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
+          expected: `at most about ${held} records a request from ${fam}, the most it held a day or more before`, seen: records, records, usual: Math.round(Math.exp(f.med)),
+          share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
+          held, ratio, typical,
+        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
+import type { HeldLevel } from './held-level.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -14,7 +15,7 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats extends DriftState {
+export interface FamilyStats extends DriftState, HeldLevel {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -265,8 +266,15 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   return {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
-    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), jumps: [],
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
+    // Rows written before the held level was kept start without one (held from a day later).
+    held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
   }
+}
+function pending(v: unknown): number[] {
+  const out = [-1, -1, -1, -1]
+  if (Array.isArray(v)) for (let i = 0; i < out.length; i++) out[i] = num(v[i], -1)
+  return out
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
