@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Issuance over HTTP against bare Veramo, in the same run (issue 3): the service (fastify, bearer
-// auth, policy, SoD, SQLite durable before answering, audit chain, the issued JWT checked) with 32
+// auth, policy, SoD, SQLite with synchronous=FULL, audit chain, the issued JWT checked) with 32
 // concurrent clients in another process, beside createVerifiableCredential on the issuer's own
 // Veramo agent with the same credential. Target: the service reaches >= 60% of the bare rate.
 // The server side is pinned to CPU 0 and the clients to CPU 1 when taskset exists.

@@ -37,10 +37,6 @@ export async function backupIssuer(home: IssuerHome, file: string, options: { pr
   try {
     // SQLite writes into the empty file made above (and gives its journal the same mode).
     await (options.progress ? db.backup(file, { progress: options.progress }) : db.backup(file))
-    // A running service answers a commit once its -wal file is synced, and COMMIT does not sync:
-    // the copy may hold commits not yet durable. Synced here, while this connection keeps the
-    // file, before the backup is handed over.
-    await syncWalFile(`${home.database}-wal`)
   } catch (cause) {
     await rm(file, { force: true })
     throw agentIdError('ERR_STORE', `backup failed: ${(cause as Error).message}`, { cause })
@@ -48,22 +44,6 @@ export async function backupIssuer(home: IssuerHome, file: string, options: { pr
     db.close()
   }
   return { file, bytes: (await stat(file)).size }
-}
-
-async function syncWalFile(path: string): Promise<void> {
-  let handle
-  try {
-    handle = await open(path, 'r')
-  } catch (error) {
-    // No -wal file: no connection has the database open, everything is in the database file.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw error
-  }
-  try {
-    await handle.datasync()
-  } finally {
-    await handle.close()
-  }
 }
 
 /** What a backup holds, once checked. */

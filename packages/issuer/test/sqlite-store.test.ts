@@ -18,7 +18,7 @@ describe('SQLite backend', () => {
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'agentid-sqlite-')) })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('runs with WAL (FULL while it migrates, then NORMAL with the -wal file synced before answering) and foreign keys, read back', async () => {
+  it('runs with WAL, synchronous=FULL and foreign keys, read back', async () => {
     const path = join(dir, 'issuer.db')
     const store = openSqliteStore({ path, kek: generateKek(), create: true })
     await store.close()

@@ -16,28 +16,16 @@ const MAX_GROUP = 64
  * fails is rolled back alone and the others stand; none is answered before the group commits,
  * so a caller never holds a result (a signed credential) that was not made durable. A failed
  * commit fails every operation of its group.
- *
- * With `durable` (the SQLite store passes one when COMMIT does not sync: WAL with
- * synchronous=NORMAL), a group's operations are answered only once the promise it returns for
- * that commit resolves, and the next group starts meanwhile: the sync overlaps the next group's
- * work instead of blocking the event loop. Outcomes that are errors wait too: a refusal can tell
- * of the state an earlier, not yet durable group made.
  */
 export class GroupCommit {
   readonly #db: Database.Database
   readonly #toError: (error: unknown) => unknown
-  readonly #durable: (() => Promise<void> | undefined) | undefined
   readonly #queue: Operation[] = []
   #running = false
 
-  /**
-   * @param durable called right after each COMMIT returns: resolves once that commit is durable
-   * (undefined when it already is); a rejection fails every operation of the group.
-   */
-  constructor(db: Database.Database, toError: (error: unknown) => unknown, durable?: () => Promise<void> | undefined) {
+  constructor(db: Database.Database, toError: (error: unknown) => unknown) {
     this.#db = db
     this.#toError = toError
-    this.#durable = durable
   }
 
   /** Operations queued and not yet started (a metric). */
@@ -116,20 +104,9 @@ export class GroupCommit {
       lose(error)
       return
     }
-    const answer = () => {
-      for (const { op, outcome } of batch) {
-        if (outcome.ok) op.resolve(outcome.value)
-        else op.reject(outcome.error)
-      }
+    for (const { op, outcome } of batch) {
+      if (outcome.ok) op.resolve(outcome.value)
+      else op.reject(outcome.error)
     }
-    let durable: Promise<void> | undefined
-    try {
-      durable = this.#durable?.()
-    } catch (error) {
-      lose(error)
-      return
-    }
-    if (durable) durable.then(answer, lose)
-    else answer()
   }
 }
