@@ -48,6 +48,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     afterEach(async () => cleanup())
 
+    // Issues `count` low-risk credentials `urn:uuid:<name>-0000`..., at status indexes from `firstIndex`: their ids.
+    async function issueMany(name: string, count: number, firstIndex: number): Promise<string[]> {
+      const ids: string[] = []
+      for (let i = 0; i < count; i++) {
+        ids.push(`urn:uuid:${name}-${String(i).padStart(4, '0')}`)
+        indexes.push(firstIndex + i)
+        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
+      }
+      return ids
+    }
+
     it('initialises once', async () => {
       await assert.rejects(store.initialize(setup, { actor: 'system', action: 'issuer.init', details: {} }), { code: 'ERR_CONFLICT' })
       assert.equal(await store.getSetting('issuerDid'), ISSUER)
@@ -502,12 +513,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('opens a campaign larger than one batch whole, and its digest covers every item', async function () {
       this.timeout(120_000)
-      const ids: string[] = []
-      for (let i = 0; i < 501; i++) {
-        ids.push(`urn:uuid:many-${String(i).padStart(4, '0')}`)
-        indexes.push(100 + i)
-        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
-      }
+      const ids = await issueMany('many', 501, 100)
       // Every one due: the re-check of each batch takes the due test as well as the ids.
       const due = { due: { nowMs: T, intervalSeconds: { low: 0, medium: 0, high: 0, critical: 0 } } }
       const opened = await store.startReview({ id: 'rev-many', name: 'many', createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' }, due, (c) => `item-${c}`, () => audit)
@@ -552,12 +558,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('opens a campaign in batches, and a failed opening leaves nothing: never listed, its items never decidable, its credentials free for the next', async function () {
       this.timeout(120_000)
-      const ids: string[] = []
-      for (let i = 0; i < 501; i++) {
-        ids.push(`urn:uuid:fail-${String(i).padStart(4, '0')}`)
-        indexes.push(100 + i)
-        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
-      }
+      const ids = await issueMany('fail', 501, 100)
       const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + DAY, status: 'open' as const })
       let calls = 0
       let probes: Promise<unknown[]> | undefined
@@ -583,10 +584,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('closes an overdue campaign as one close would, when two sweeps run at once or one is cut short and resumed', async function () {
       this.timeout(120_000)
-      for (let i = 0; i < 501; i++) {
-        indexes.push(2000 + i)
-        await store.issueCredential({ ...draft(`urn:uuid:close-${String(i).padStart(4, '0')}`), risk: 'low' }, async () => 'a', () => audit)
-      }
+      await issueMany('close', 501, 2000)
       const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const })
       const parts = async (id: string) => (await store.readAudit()).filter((e) => e.action === 'review.close' && e.target === id).map((e) => [e.details.n, e.details.index, e.details.of])
       const alerts = async (id: string) => (await store.listAlerts()).filter((a) => a.kind === 'review.overdue' && a.subject === id).map((a) => a.details)
@@ -600,10 +598,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.deepEqual(await parts('rev-twice'), [[500, 1, 2], [1, 2, 2]])
       assert.deepEqual(await alerts('rev-twice'), [{ campaign: 'rev-twice', items: 501, revoked: true }])
       // Cut short in its second part (nothing of that part stays), then resumed by the next sweep.
-      for (let i = 0; i < 501; i++) {
-        indexes.push(4000 + i)
-        await store.issueCredential({ ...draft(`urn:uuid:again-${String(i).padStart(4, '0')}`), risk: 'low' }, async () => 'a', () => audit)
-      }
+      await issueMany('again', 501, 4000)
       await store.startReview(campaign('rev-cut'), { all: true }, (c) => `item-b-${c}`, () => audit)
       await assert.rejects(close(2), { code: 'ERR_STORE' })
       assert.deepEqual(await alerts('rev-cut'), [])
@@ -615,12 +610,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('raises the overdue alert when reviewers decide the last items of a campaign whose close was cut short', async function () {
       this.timeout(60_000)
-      const ids: string[] = []
-      for (let i = 0; i < 501; i++) {
-        ids.push(`urn:uuid:late-${String(i).padStart(4, '0')}`)
-        indexes.push(3000 + i)
-        await store.issueCredential({ ...draft(ids[i]!), risk: 'low' }, async () => 'a', () => audit)
-      }
+      const ids = await issueMany('late', 501, 3000)
       await store.startReview({ id: 'rev-late', name: 'late', createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' }, { all: true }, (c) => `item-${c}`, () => audit)
       await assert.rejects(store.closeOverdueReviews(T + 1000, true, (c, o, part) => {
         if (part.index === 2) throw agentIdError('ERR_STORE', 'disk full')
