@@ -588,7 +588,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const campaign = (id: string) => ({ id, name: id, createdBy: 'rita', createdAt: T, deadline: T + 1000, status: 'open' as const })
       const parts = async (id: string) => (await store.readAudit()).filter((e) => e.action === 'review.close' && e.target === id).map((e) => [e.details.n, e.details.index, e.details.of])
       const alerts = async (id: string) => (await store.listAlerts()).filter((a) => a.kind === 'review.overdue' && a.subject === id).map((a) => a.details)
-      const close = (fail?: number) => store.closeOverdueReviews(T + 1000, true, (c, o, part) => {
+      const close = (fail?: number, revoke = true) => store.closeOverdueReviews(T + 1000, revoke, (c, o, part) => {
         if (part.index === fail) throw agentIdError('ERR_STORE', 'disk full')
         return { ...audit, action: 'review.close', target: c.id, details: { n: o.length, ...part } }
       })
@@ -602,9 +602,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.startReview(campaign('rev-cut'), { all: true }, (c) => `item-b-${c}`, () => audit)
       await assert.rejects(close(2), { code: 'ERR_STORE' })
       assert.deepEqual(await alerts('rev-cut'), [])
-      assert.equal((await close()).length, 1)
+      // Resumed after the policy stopped revoking what nobody reviewed: the alert still says the
+      // first part's credentials were revoked.
+      assert.equal((await close(undefined, false)).length, 1)
       assert.deepEqual(await parts('rev-cut'), [[500, 1, 2], [1, 2, 2]])
       assert.deepEqual(await alerts('rev-cut'), [{ campaign: 'rev-cut', items: 501, revoked: true }])
+      assert.deepEqual([(await store.getCredential('urn:uuid:again-0000'))?.status, (await store.getCredential('urn:uuid:again-0500'))?.status], ['revoked', 'active'])
       assert.equal(findChainBreak(await store.readAudit()), undefined)
     })
 
