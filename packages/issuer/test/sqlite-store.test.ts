@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { generateKek, openSqliteStore } from '@agentid/issuer'
+import { generateKek, openSqliteStore, type IssuerStore } from '@agentid/issuer'
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js'
 import { storeContract } from './store-contract.js'
 
@@ -127,6 +127,18 @@ describe('SQLite backend', () => {
       return store
     }
 
+    // What a process killed mid-way leaves behind: a campaign in `status` holding the first
+    // `items` credentials, written straight into the closed store's file; the store reopened.
+    async function leftByCrash(store: IssuerStore, id: string, status: 'opening' | 'abandoned', items: number): Promise<IssuerStore> {
+      await store.close()
+      const db = new Database(path)
+      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES (?, ?, 'rita', ?, ?, ?, ?)").run(id, id, T - 60_000, T + 86400_000, status, T)
+      const item = db.prepare('INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, ?, ?, \'low\')')
+      for (let i = 0; i < items; i++) item.run(`item-${id}-${i}`, id, `urn:uuid:c-${i}`)
+      db.close()
+      return openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
+    }
+
     it('lets a write queued during the first batch commit before the campaign opens, and before the last part of its close', async function () {
       this.timeout(120_000)
       const store = await storeWith(501)
@@ -149,14 +161,8 @@ describe('SQLite backend', () => {
 
     it('removes a campaign left opening with no progress for ten minutes (its opener died), audited, and frees its credentials', async function () {
       this.timeout(60_000)
-      let store = await storeWith(2)
-      await store.close()
-      // What a process killed between two batches leaves behind.
-      const db = new Database(path)
-      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES ('rev-dead', 'dead', 'rita', ?, ?, 'opening', ?)").run(T - 60_000, T + 86400_000, T)
-      db.prepare("INSERT INTO review_items (id, campaign, credential_id, risk) VALUES ('item-dead', 'rev-dead', 'urn:uuid:c-0', 'low')").run()
-      db.close()
-      store = openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
+      // Its opener killed between two batches.
+      const store = await leftByCrash(await storeWith(2), 'rev-dead', 'opening', 1)
       assert.deepEqual(await store.listReviews(), [])
       assert.equal((await store.startReview({ ...campaign('rev-1'), deadline: T + 30 * 86400_000 }, { all: true }, (c) => `item-1-${c}`, () => note('review.start'))).items, 1, 'c-0 is still held by the opening')
       await store.closeOverdueReviews(T + 599_999, false, () => note('review.close'))
@@ -170,15 +176,8 @@ describe('SQLite backend', () => {
 
     it('finishes removing an abandoned campaign whose removal was cut short, in batches, with no second entry', async function () {
       this.timeout(60_000)
-      let store = await storeWith(600)
-      await store.close()
       // A removal cut short by a crash: abandoned (its entry written), 600 items left.
-      const db = new Database(path)
-      db.prepare("INSERT INTO review_campaigns (id, name, created_by, created_at, deadline, status, progress_at) VALUES ('rev-gone', 'gone', 'rita', ?, ?, 'abandoned', ?)").run(T, T + 86400_000, T)
-      const item = db.prepare("INSERT INTO review_items (id, campaign, credential_id, risk) VALUES (?, 'rev-gone', ?, 'low')")
-      for (let i = 0; i < 600; i++) item.run(`item-gone-${i}`, `urn:uuid:c-${i}`)
-      db.close()
-      store = openSqliteStore({ path, kek: generateKek(), create: false, now: () => T })
+      const store = await leftByCrash(await storeWith(600), 'rev-gone', 'abandoned', 600)
       assert.deepEqual([await store.listReviews(), await store.listReviewItems()], [[], []], 'listed nowhere')
       await assert.rejects(store.startReview(campaign('rev-blocked'), { all: true }, (c) => `item-b-${c}`, () => note('review.start')), { code: 'ERR_CONFLICT' })
       await store.closeOverdueReviews(T, false, () => note('review.close'))

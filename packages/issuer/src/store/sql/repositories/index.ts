@@ -50,7 +50,7 @@ export interface Tx extends Repositories {
   record(input: AuditInput): Promise<AuditEntry>
 }
 
-export function repositories(sql: SqlSession, dialect: SqlDialect): Repositories {
+function repositories(sql: SqlSession, dialect: SqlDialect): Repositories {
   return {
     agents: new AgentsRepository(sql, dialect),
     alerts: new AlertsRepository(sql, dialect),
