@@ -3,8 +3,10 @@
 // an alert (medium or above, at or after its start) of a kind the control run did not raise for
 // that agent in the evaluated week. A benign agent (not attacked) counts as a false positive on
 // any alert of medium or above in the evaluated week. The history week is for learning only.
-// The detector is passed in: this module knows nothing of how it works.
-import { ATTACK_KINDS, generateWeek } from './workload.mjs'
+// The detector is passed in: this module knows nothing of how it works. So is the workload (a
+// module exporting `ATTACK_KINDS` and `generateWeek`, e.g. ./workload-b.mjs), ./workload.mjs by
+// default; the scoring is the same whichever generates the fortnight.
+import * as defaultWorkload from './workload.mjs'
 
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
 const DAY = 86_400_000
@@ -40,7 +42,8 @@ export function runDetector(AnomalyDetector, week, options = {}) {
 }
 
 /** Evaluates one seed; returns the figures and a per-kind table. */
-export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, options = {} } = {}) {
+export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, options = {}, workload = defaultWorkload } = {}) {
+  const { ATTACK_KINDS, generateWeek } = workload
   const control = generateWeek({ seed, agents, scale, attacks: false })
   const attacked = generateWeek({ seed, agents, scale, attacks: true })
   const c = runDetector(AnomalyDetector, control, options)
@@ -57,7 +60,7 @@ export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, o
     if (caused.length > 0) {
       row.caught++
       row.times.push(Math.min(...caused.map((a) => a.at)) - x.start)
-    } else misses.push({ kind: x.kind, agent: x.agent, seen: [...new Set(r.alerts.filter((a) => a.agent === x.agent && a.at >= x.start && a.at <= x.end + DAY).map((a) => `${a.kind}/${a.severity}`))] })
+    } else misses.push({ kind: x.kind, agent: x.agent, profile: attacked.agents.find((y) => y.id === x.agent)?.profile, seen: [...new Set(r.alerts.filter((a) => a.agent === x.agent && a.at >= x.start && a.at <= x.end + DAY).map((a) => `${a.kind}/${a.severity}`))] })
   }
   const benign = attacked.agents.filter((a) => !victims.has(a.id))
   const flagged = new Map()
@@ -74,7 +77,7 @@ export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, o
     seed, agents, events: r.events, detectorRate: Math.min(c.rate, r.rate),
     recall: caught / planted, caught, planted, perKind,
     benign: benign.length, benignAlerted: flagged.size / benign.length, benignHigh: flaggedHigh.length / benign.length,
-    falsePositives: [...flagged.values()].map((a) => ({ agent: a.agent, kind: a.kind, severity: a.severity, kindOfAgent: attacked.agents.find((x) => x.id === a.agent)?.kind })),
+    falsePositives: [...flagged.values()].map((a) => ({ agent: a.agent, kind: a.kind, severity: a.severity, kindOfAgent: attacked.agents.find((x) => x.id === a.agent)?.kind, profile: attacked.agents.find((x) => x.id === a.agent)?.profile })),
     medianMinutes: median(times) / 60_000,
     slowDriftHours: median(perKind['slow-exfiltration'].times) / 3_600_000,
     slowDriftWorstHours: Math.max(...perKind['slow-exfiltration'].times, -Infinity) / 3_600_000,

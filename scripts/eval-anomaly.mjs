@@ -2,7 +2,10 @@
 // The anomaly detector on the realistic fortnight (issue 21), per seed: caused recall per attack
 // kind, benign agents alerted, time to alert. Build first (`npm run build`).
 //
-//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--verbose]
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--verbose]
+//
+// --workload picks the fortnight's generator: ./workload.mjs by default, `b` for
+// ./workload-b.mjs (written independently, other habits and attack shapes), or a module path.
 import { AnomalyDetector } from '@agentid/issuer'
 import { evaluateSeed, unmetTargets } from './anomaly-eval.mjs'
 
@@ -13,11 +16,13 @@ const arg = (name, fallback) => {
 const seeds = String(arg('seeds', '1,2,3')).split(',').map(Number)
 const agents = Number(arg('agents', 150))
 const verbose = process.argv.includes('--verbose')
+const workloadArg = arg('workload', undefined)
+const workload = workloadArg === undefined ? undefined : await import(workloadArg === 'b' ? './workload-b.mjs' : new URL(workloadArg, `file://${process.cwd()}/`).href)
 const pct = (x) => `${(x * 100).toFixed(1)}%`
 let failures = 0
 const results = []
 for (const seed of seeds) {
-  const r = evaluateSeed(AnomalyDetector, { seed, agents })
+  const r = evaluateSeed(AnomalyDetector, { seed, agents, ...(workload ? { workload } : {}) })
   results.push(r)
   const unmet = unmetTargets(r)
   failures += unmet.length
@@ -26,8 +31,8 @@ for (const seed of seeds) {
   for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted}`)
   console.log(`  targets: ${unmet.length === 0 ? 'all met' : `NOT met: ${unmet.join('; ')}`}`)
   if (verbose) {
-    for (const m of r.misses) console.log(`    missed ${m.kind} ${m.agent}: ${m.seen.join(', ') || 'nothing'}`)
-    for (const f of r.falsePositives) console.log(`    benign ${f.kindOfAgent} ${f.agent}: ${f.kind}/${f.severity}`)
+    for (const m of r.misses) console.log(`    missed ${m.kind} ${m.agent}${m.profile ? ` (${m.profile})` : ''}: ${m.seen.join(', ') || 'nothing'}`)
+    for (const f of r.falsePositives) console.log(`    benign ${f.kindOfAgent}${f.profile ? `/${f.profile}` : ''} ${f.agent}: ${f.kind}/${f.severity}`)
   }
 }
 // The table for docs/monitoring.md.
