@@ -18,7 +18,7 @@
 // - company/batch: nightly run only, a backlog makes it start late now and then;
 // - company/reporter: daytime reports, and a Monday-morning weekly report run with 5x records;
 // - company/tasker: volume varies ~100x by task (lookups of a few records, summaries, exports of
-//   thousands), mixed differently each day;
+//   thousands), drawn request by request; a nightly run on about a third of the days;
 // - service: around the clock, following its region's daytime customers, an hourly job, from
 //   Kubernetes pods spread over three node subnets.
 // Benign patterns:
@@ -47,8 +47,9 @@
 //   in a minute or two (a family of a neighbouring segment, or a constraint refusal);
 // - rare legitimate deletes: some bots delete a record or two once a week (cleanup);
 // - some agents hold an old entitlement to another segment's family they never use;
-// - a few agents are suspended or retired in the evaluated week; one suspended service's cron job
-//   keeps trying (refused ERR_VC_SUSPENDED) for two hours before its owner stops it.
+// - four agents are suspended or retired in the evaluated week and stop; one suspended service
+//   (or bot)'s scheduled job keeps trying (refused ERR_VC_SUSPENDED) for two hours before its
+//   owner stops it.
 // Attacks (evaluated week, distinct victims, 3 per kind), variants of workload.mjs's eleven kinds
 // with other shapes, and three kinds workload.mjs lacks:
 // - slow-exfiltration: from Monday, extra reads riding on the victim's own working-hours reads,
@@ -169,8 +170,6 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
     closeDays: [historyDays + 3, historyDays + 4],
     dstRegion: DST_REGION, dstAt,
   }
-  scenario.reorg.grantAt = scenario.reorg.at + 45 * MINUTE
-  scenario.failover.at = evalFrom + 3 * DAY + (10 - tz(scenario.failover.region, evalFrom)) * HOUR
 
   // The fleet.
   const F = rng(seed, 'fleet')
@@ -209,6 +208,13 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
       misconfig: F() < 0.1,
     })
   }
+  // The re-org moves the largest support team; the failover hits the region with most remote workers.
+  const most = (test) => REGION_NAMES.map((r) => [r, fleet.filter((a) => a.region === r && test(a)).length]).sort((x, y) => y[1] - x[1])[0][0]
+  scenario.reorg.region = most((a) => a.segment === 'support' && a.kind !== 'service')
+  scenario.failover.region = most((a) => a.profile === 'remote')
+  scenario.reorg.at = evalFrom + 2 * DAY + (9.5 - tz(scenario.reorg.region, evalFrom)) * HOUR
+  scenario.reorg.grantAt = scenario.reorg.at + 45 * MINUTE
+  scenario.failover.at = evalFrom + 3 * DAY + (10 - tz(scenario.failover.region, evalFrom)) * HOUR
   // Newly enrolled: one of each kind, nothing before the Tuesday of the evaluated week.
   const E = rng(seed, 'enrol')
   const grants = []
@@ -240,10 +246,11 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
   const victims = new Set(plan.map((p) => p.agent.id))
   const stoppedBenign = shuffle(T, fleet.filter((a) => !victims.has(a.id) && !a.enrolled)).slice(0, 4)
   const retryAfterStop = new Map()
+  const retrying = stoppedBenign.find((a) => a.kind === 'service') ?? stoppedBenign.find((a) => a.kind === 'company')
   stoppedBenign.forEach((a, k) => {
     const at = evalFrom + (1 + Math.floor(T() * 5)) * DAY + (8 + T() * 8) * HOUR
-    statusChanges.push({ agent: a.id, status: k % 2 ? 'retired' : 'suspended', at })
-    if (k === 0) retryAfterStop.set(a.id, at)
+    statusChanges.push({ agent: a.id, status: a === retrying || k % 2 === 0 ? 'suspended' : 'retired', at })
+    if (a === retrying) retryAfterStop.set(a.id, at)
   })
   const stopAt = new Map(statusChanges.map((s) => [s.agent, s.at]))
 
@@ -411,9 +418,22 @@ export function generateWeek({ seed = 1, agents = 150, historyDays = 7, days = 7
     }
   }
   events.sort((x, y) => x.at - y.at)
+  // Which benign patterns touch an agent, to explain an alert on it (not for the detector).
+  const traitsOf = (a) => [
+    a.away && `away-${a.away}`, a.enrolled && 'newly-enrolled', a.reorgFamilies && 'reorg', a.dormant && 'dormant',
+    a.misconfig && 'misconfigured-tool', a.rareDelete && 'weekly-delete', a.writes && 'writes',
+    a.entitled.some((f) => !SEGMENTS[a.segment].includes(f)) && 'stale-entitlement',
+    a.region === DST_REGION && a.kind !== 'service' && 'dst-shift',
+    a.kind === 'service' && a.segment === scenario.canary.segment && 'canary',
+    a.segment === 'finance' && a.kind !== 'employee' && 'period-close',
+    a.profile === 'remote' && a.region === scenario.failover.region && 'vpn-failover',
+    a.kind !== 'employee' && a.families.some((f) => OWNER[f] === scenario.outage.segment) && 'outage-retries',
+    a.profile === 'oncall' && (a.i + 1 + seed) % 4 === 0 && 'oncall-eval-week',
+    stopAt.has(a.id) && !victims.has(a.id) && 'stopped', retryAfterStop.has(a.id) && 'retries-after-suspension',
+  ].filter(Boolean)
   return {
     events, evalFrom, end, start, attacks: planted, statusChanges, grants,
-    agents: fleet.map((a) => ({ id: a.id, kind: a.kind, profile: a.profile, segment: a.segment, region: a.region, team: a.team, role: a.role, entitled: a.entitled })),
+    agents: fleet.map((a) => ({ id: a.id, kind: a.kind, profile: a.profile, segment: a.segment, region: a.region, team: a.team, role: a.role, entitled: a.entitled, traits: traitsOf(a) })),
     scenario,
   }
 }
