@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Why the anomaly evaluation scored as it did, for one seed: each benign agent alerted (medium or
+// above) in the evaluated week with its profile and traits (the benign patterns that touch it,
+// when the generator gives them) and its alerts by kind; each attack with the alerts it got. Runs
+// the attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
+//
+//   node scripts/eval-anomaly-explain.mjs --workload b --seed 1
+import { AnomalyDetector } from '@agentid/issuer'
+import { runDetector } from './anomaly-eval.mjs'
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : fallback
+}
+const which = arg('workload', 'a')
+const { generateWeek } = await import(which === 'a' ? './workload.mjs' : which === 'b' ? './workload-b.mjs' : new URL(which, `file://${process.cwd()}/`).href)
+const week = generateWeek({ seed: Number(arg('seed', 1)), agents: Number(arg('agents', 150)), attacks: true })
+const { alerts } = runDetector(AnomalyDetector, week)
+const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
+const DAY = 86_400_000
+const when = (t) => new Date(t).toISOString().slice(5, 16).replace('T', ' ')
+const victims = new Set(week.attacks.map((x) => x.agent))
+const inWeek = new Map()
+for (const a of alerts) {
+  if (a.at < week.evalFrom || RANK[a.severity] < RANK.medium || victims.has(a.agent)) continue
+  if (!inWeek.has(a.agent)) inWeek.set(a.agent, [])
+  inWeek.get(a.agent).push(a)
+}
+for (const agent of week.agents) {
+  const list = inWeek.get(agent.id)
+  if (!list) continue
+  console.log(`benign ${agent.id} ${agent.kind}${agent.profile ? `/${agent.profile}` : ''} ${agent.segment}/${agent.region}${agent.traits ? ` [${agent.traits.join(', ')}]` : ''}`)
+  const byKind = new Map()
+  for (const a of list) byKind.set(`${a.kind}/${a.severity}`, [...(byKind.get(`${a.kind}/${a.severity}`) ?? []), a])
+  for (const [kind, l] of byKind) console.log(`    ${kind} x${l.length}, ${when(l[0].at)} to ${when(l[l.length - 1].at)} UTC`)
+}
+for (const x of week.attacks) {
+  const got = alerts.filter((a) => a.agent === x.agent && a.at >= x.start && a.at <= x.end + DAY)
+  const first = new Map()
+  for (const a of got) if (!first.has(`${a.kind}/${a.severity}`)) first.set(`${a.kind}/${a.severity}`, a.at - x.start)
+  const agent = week.agents.find((a) => a.id === x.agent)
+  console.log(`attack ${x.kind} on ${x.agent} ${agent.kind}${agent.profile ? `/${agent.profile}` : ''}, ${when(x.start)} to ${when(x.end)} UTC: ${[...first].map(([k, t]) => `${k} +${Math.round(t / 60_000)} min`).join(', ') || 'no alert'}`)
+}
