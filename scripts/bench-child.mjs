@@ -3,6 +3,9 @@
 //   rss:  verify the presentations on stdin, one per line, read 64 KiB at a time (as a server reads
 //         requests: never all at once), then print the peak RSS.
 //   rss-floor: the same stream through the least a verifier must do (below), without agentid.
+//   rss-floor-replay: the floor, also remembering each presentation until it expires (single
+//         use), as any verifier must and the floor alone does not.
+//   rss-import, rss-bare: import the verifier and exit, or exit at once: what its code costs.
 import { createPublicKey, verify } from 'node:crypto'
 import { readFileSync, readSync } from 'node:fs'
 
@@ -32,9 +35,17 @@ async function eachLine(verifyOne) {
 }
 
 const [role, verifierDid, issuerDid, holderKeyHex] = process.argv.slice(2)
-const verifier = role === 'rss-floor' ? undefined : (await import('@agentid/verifier')).createVerifier({ did: verifierDid, trustedIssuers: [issuerDid], externalChallenges: true })
+if (role === 'rss-import' || role === 'rss-bare') {
+  if (role === 'rss-import') await import('@agentid/verifier')
+  process.stdout.write(JSON.stringify({ maxRssKb: peakRssKb() }))
+  process.exit(0)
+}
+const verifier = role.startsWith('rss-floor') ? undefined : (await import('@agentid/verifier')).createVerifier({ did: verifierDid, trustedIssuers: [issuerDid], externalChallenges: true })
 
-if (role === 'rss-floor') {
+if (role.startsWith('rss-floor')) {
+  // Single use: each presentation's signature kept until it expires, in a Map as agentid's
+  // replay cache keeps it (base64 text, expiry in milliseconds).
+  const replay = role === 'rss-floor-replay' ? new Map() : undefined
   // The floor of the rss row: the same stream read the same way, each presentation and the
   // credential it carries decoded with Buffer.from, parsed with JSON.parse and their two
   // signatures checked with node:crypto and ready keys; nothing else (no strictness, no claims,
@@ -50,6 +61,7 @@ if (role === 'rss-floor') {
   await eachLine(async (line) => {
     const vp = check(line, holderKey)
     check(vp.vp.verifiableCredential[0], issuerKey)
+    replay?.set(Buffer.from(line.slice(line.lastIndexOf('.') + 1), 'base64url').toString('base64'), (vp.exp + 60) * 1000)
   })
 } else if (role === 'cold') {
   const result = await verifier.verifyPresentation(process.env.AGENTID_BENCH_VP, { challenge: 'challenge-0' })

@@ -11,7 +11,7 @@ const canPin = existsSync('/usr/bin/taskset')
  */
 export function pinToCpu0(self) {
   if (!canPin || process.env.AGENTID_BENCH_PINNED) return
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, self], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, self, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, AGENTID_BENCH_PINNED: '1' } })
   process.exit(r.status ?? 1)
 }
 

@@ -16,6 +16,7 @@
 // scripts/bench-cli.mjs: `agentid` commands' wall time above bare node (issue 19, < 150 ms).
 // scripts/bench-replicas.mjs: grants with 1-3 replicas on PostgreSQL beside SQLite, revocation
 // to refusal across replicas (issue 17).
+// scripts/bench-stages.mjs: a verification's time stage by stage beside its signature checks (issue 20).
 import { spawnSync } from 'node:child_process'
 import { createPublicKey, verify } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -188,7 +189,7 @@ async function main() {
     ['jose jwtVerify, VP + VC (+ holder is subject)', `${median(r.jose).toFixed(0)}/s`, `agentid is ${pct(median(r.joseRatio))} of it in the same rounds (target >= 95%; rounds ${pct(Math.min(...r.joseRatio))}-${pct(Math.max(...r.joseRatio))})`],
     ['Veramo 7 agent, VP + VC + holder check', `${veramo.toFixed(0)}/s`, `agentid is ${(fresh / veramo).toFixed(1)}x (target >= 12x)`],
     ['cold start to first verification', `${cold.ours.toFixed(1)} ms`, `bare node -e 0: ${cold.bare.toFixed(1)} ms, +${(cold.ours - cold.bare).toFixed(1)} ms (target <= 40 ms)`],
-    [`peak RSS over ${rss.verified.toLocaleString('en')} verifications`, `${(rss.maxRssKb / 1024).toFixed(1)} MB`, `target < 60 MB; ${(rss.floorKb / 1024).toFixed(1)} MB for the same stream through JSON.parse and node:crypto alone`],
+    [`peak RSS over ${rss.verified.toLocaleString('en')} verifications`, `${(rss.maxRssKb / 1024).toFixed(1)} MB`, `target < 60 MB; ${(rss.floorKb / 1024).toFixed(1)} MB for the same stream through JSON.parse and node:crypto alone, +${(rss.replayKb / 1024).toFixed(1)} MB to remember them (single use), +${(rss.codeKb / 1024).toFixed(1)} MB to load agentid's code`],
   ]
   for (const c of chains) {
     rows.push([`agentid, delegation chain of ${c.links} (${c.signatures} signatures)`, `${(1e6 / c.ours).toFixed(0)} us`,
@@ -209,10 +210,11 @@ async function main() {
   //   serve-start: `agentid serve` from spawn to its first answer on an idle issuer (issue 19)
   //   cli: read-only commands against a running service and offline, above bare node
   //   replicas: grants through 1, 2 and 3 PostgreSQL replicas beside SQLite, a revocation across replicas
+  //   stages: where a verification's time goes, stage by stage, beside its signature checks (issue 20)
   const only = process.env.AGENTID_BENCH_ONLY ? new Set(process.env.AGENTID_BENCH_ONLY.split(',')) : undefined
   const unpinned = { ...process.env, AGENTID_BENCH_PINNED: '' }
   const others = [['issuer', unpinned], ['revocation', process.env], ['mutual', unpinned], ['oauth', unpinned], ['oid4vci', unpinned],
-    ['a2a', unpinned], ['sdjwt', unpinned], ['monitoring', unpinned], ['serve-start', process.env], ['cli', process.env], ['replicas', process.env]]
+    ['a2a', unpinned], ['sdjwt', unpinned], ['monitoring', unpinned], ['serve-start', process.env], ['cli', process.env], ['replicas', process.env], ['stages', process.env]]
   for (const [name, env] of others) {
     if (only && !only.has(name)) continue
     const r = spawnSync(process.execPath, [join(dirname(self), `bench-${name}.mjs`)], { stdio: 'inherit', env })
@@ -321,9 +323,17 @@ function peakRss() {
   }
   // Interleaved, medians of three: the peak moves with the collector's timing, which the load of
   // a shared machine shifts (up to 10 MB between runs).
-  const ours = [], floor = []
-  for (let i = 0; i < scaled(3, 1); i++) { ours.push(run('rss').maxRssKb); floor.push(run('rss-floor').maxRssKb) }
-  return { verified: lines.split('\n').length, maxRssKb: median(ours), floorKb: median(floor) }
+  // Beside the floor, what agentid must add to it: remembering 10,000 live presentations (single
+  // use), and loading its code (the import alone, over bare node).
+  const ours = [], floor = [], replay = [], load = [], bare = []
+  for (let i = 0; i < scaled(3, 1); i++) {
+    ours.push(run('rss').maxRssKb)
+    floor.push(run('rss-floor').maxRssKb)
+    replay.push(run('rss-floor-replay').maxRssKb)
+    load.push(run('rss-import').maxRssKb)
+    bare.push(run('rss-bare').maxRssKb)
+  }
+  return { verified: lines.split('\n').length, maxRssKb: median(ours), floorKb: median(floor), replayKb: median(replay) - median(floor), codeKb: median(load) - median(bare) }
 }
 
 await main()

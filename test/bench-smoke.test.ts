@@ -32,6 +32,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
       'OpenID4VCI credential endpoint, renewals issued',
       'A2A card verifications, 1 EdDSA signature', 'A2A card verifications from JSON text',
       'agentid, SD-JWT VC, 3 disclosures + KB-JWT', 'SD-JWT VC, node:crypto limit, 2 Ed25519 verifications',
+      'checked VC: signatures alone', 'checked VC: agentid: verify + authorize', 'new VC: + Buffer.from and JSON.parse', 'new VC: agentid: strict reading', 'new VC: agentid: read + signatures', 'new VC: agentid: verifyPresentation',
       'agentid agent list, remote, above bare node', 'agentid requests, remote, above bare node', 'agentid whoami, remote, above bare node', 'agentid verify, offline, above bare node', 'agentid --version, above bare node',
       // The PostgreSQL rows, where a server answers (the bench says it skipped otherwise; CI has one).
       ...(/skipped: no PostgreSQL/.test(out) && process.env.CI !== 'true' ? [] : [
