@@ -123,6 +123,8 @@ const FAST_STEP = 0.08
 // percentile of sizes): about a single mode's median; a wide mix's largest regular requests
 // (exports) are then not a jump.
 const JUMP_REACH = Math.log(4)
+// Before its sizes are learned, a family is judged for jumps only after this many requests.
+const JUMP_UNSIZED_N = 24
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -692,7 +694,7 @@ export class AnomalyDetector {
     const zj = lr - jumpRef
     const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
     let jump = false
-    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit) {
+    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (sizes || f.n >= JUMP_UNSIZED_N)) {
       jump = true
       while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
       f.jumps.push(at)
