@@ -402,7 +402,7 @@ export class AnomalyDetector {
 
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report)
+    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report, b.families)
 
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
@@ -667,7 +667,7 @@ export class AnomalyDetector {
     report('two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, undefined, backAndForth ? 'high' : 'medium')
   }
 
-  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter): void {
+  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter, families: Map<string, FamilyStats>): void {
     const lr = Math.log(records)
     if (f.n === 0) {
       f.med = lr
@@ -682,8 +682,22 @@ export class AnomalyDetector {
     // The sizes the family has regularly had (size-histogram.ts), moved up with its level when
     // that rose above their median (a step, organic growth: the level's to follow; the shape is
     // the histogram's). A mode seen regularly (a task bot's exports) is ordinary.
-    const sizes = sizeReady(f) ? sizeQuantiles(f, at) : undefined
-    const lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
+    const own = sizeReady(f)
+    let shape: FamilyStats = f
+    let sizes = own ? sizeQuantiles(f, at) : undefined
+    let lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
+    // Until its own sizes are learned, a family is judged by the shape of the agent's most used
+    // family whose sizes are, placed at this family's level: an agent reads its families by the
+    // same tasks (a task bot re-organised into new families keeps its mix).
+    if (!sizes && f.n >= 8) {
+      let best: FamilyStats | undefined
+      for (const other of families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
+      if (best) {
+        shape = best
+        sizes = sizeQuantiles(best, at)
+        lift = f.med - sizes.q50
+      }
+    }
     // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
     // of its reach (its 99th percentile, the lowest of now and the start of the last two days)
     // if that is higher: a single mode's 99th percentile is about four times its median, so
@@ -694,7 +708,7 @@ export class AnomalyDetector {
     const zj = lr - jumpRef
     const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
     let jump = false
-    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (sizes || f.n >= JUMP_UNSIZED_N)) {
+    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
       jump = true
       while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
       f.jumps.push(at)
@@ -733,7 +747,7 @@ export class AnomalyDetector {
       // request counts by the lesser of the two (a single mode: about the same; a wide mix: its
       // regular modes add nothing; a share of requests beyond anything regular: both large).
       let excess = (lr - level - driftMargin(spread)) / spread
-      if (sizes && excess > 0) excess = Math.min(excess, tailExcess(f, lr - lift - Math.max(0, level - f.med), sizes.q90))
+      if (sizes && excess > 0) excess = Math.min(excess, tailExcess(shape, lr - lift - Math.max(0, level - f.med), sizes.q90))
       excess = addToDrift(f, lr, level, spread, at, excess)
       high = excess > 0
       // A step: the level catches up with the quick one at once.
@@ -766,7 +780,7 @@ export class AnomalyDetector {
       learnSize(f, lr, at)
       // Sizes learned from now on: a run added up by the level and spread alone (a wide mix's
       // ordinary exports among its first few dozen requests) is judged afresh against them.
-      if (!sizes && sizeReady(f)) clearDrift(f)
+      if (!own && sizeReady(f)) clearDrift(f)
     }
     if (!jump && !high && !ofAccepted) {
       const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
