@@ -88,6 +88,25 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
     assert.deepEqual(late.map((a) => a.kind), [], said(late))
   })
 
+  it('a family it starts reading after a week (a re-organisation), by the same mix, is judged by the shape of the family it knows: no volume alert', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const d = new AnomalyDetector()
+      const mix = tasker(seed)
+      const found: Anomaly[] = []
+      let i = 0
+      for (let at = t0; at < t0 + 14 * DAY; at += 12 * 60_000) {
+        const hour = Math.floor((at % DAY) / HOUR)
+        if (hour < 8 || hour >= 18) continue
+        // From the second week, half its requests go to the new family, a third of its level.
+        const moved = at >= t0 + 7 * DAY && i % 2 === 0
+        const records = moved ? Math.max(1, Math.round(mix.size() / 3)) : mix.size()
+        found.push(...d.observe({ at, agent, decision: 'allow', resource: `${moved ? 'api:jobs' : 'api:tasks'}/${i++}`, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
+      }
+      const late = volume(found)
+      assert.deepEqual(late.map((a) => `${a.kind} ${String(a.details.about)}`), [], `seed ${seed}: ${said(late)}`)
+    }
+  })
+
   it('its exports growing 20% every two hours in working hours from the second week are alerted on its second working day, not before', () => {
     const start = t0 + 7 * DAY
     for (const seed of [1, 2, 3]) {
