@@ -6,6 +6,7 @@ import {
 } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
+import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -118,6 +119,12 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 // share of larger requests (a drift) stays above it.
 const SLOW_STEP = 0.015
 const FAST_STEP = 0.08
+// The level a jump is measured from is at least a quarter of the family's reach (its 99th
+// percentile of sizes): about a single mode's median; a wide mix's largest regular requests
+// (exports) are then not a jump.
+const JUMP_REACH = Math.log(4)
+// Before its sizes are learned, a family is judged for jumps only after this many requests.
+const JUMP_UNSIZED_N = 24
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -301,7 +308,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), ...newSizeHistogram(), jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -395,7 +402,7 @@ export class AnomalyDetector {
 
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report)
+    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report, b.families)
 
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
@@ -660,7 +667,7 @@ export class AnomalyDetector {
     report('two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, undefined, backAndForth ? 'high' : 'medium')
   }
 
-  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter): void {
+  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter, families: Map<string, FamilyStats>): void {
     const lr = Math.log(records)
     if (f.n === 0) {
       f.med = lr
@@ -672,21 +679,50 @@ export class AnomalyDetector {
     const dev = Math.max(f.dev, 0.15)
     const z = lr - f.med
     const jumpSens = this.#sens('records-jump')
-    const jumpLimit = Math.max(Math.log(20), 7 * dev) / Math.max(jumpSens, 1e-9)
+    // The sizes the family has regularly had (size-histogram.ts), moved up with its level when
+    // that rose above their median (a step, organic growth: the level's to follow; the shape is
+    // the histogram's). A mode seen regularly (a task bot's exports) is ordinary.
+    const own = sizeReady(f)
+    let shape: FamilyStats = f
+    let sizes = own ? sizeQuantiles(f, at) : undefined
+    let lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
+    // Until its own sizes are learned, a family is judged by the shape of the agent's most used
+    // family whose sizes are, placed at this family's level: an agent reads its families by the
+    // same tasks (a task bot re-organised into new families keeps its mix).
+    if (!sizes && f.n >= 8) {
+      let best: FamilyStats | undefined
+      for (const other of families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
+      if (best) {
+        shape = best
+        sizes = sizeQuantiles(best, at)
+        lift = f.med - sizes.q50
+      }
+    }
+    // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
+    // of its reach (its 99th percentile, the lowest of now and the start of the last two days)
+    // if that is higher: a single mode's 99th percentile is about four times its median, so
+    // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
+    // times beyond the level it implies (five times beyond the largest requests it regularly
+    // makes). Until sizes are learned, beyond 7 spreads as well.
+    const jumpRef = sizes ? Math.max(f.med, lift + sizes.reach - JUMP_REACH) : f.med
+    const zj = lr - jumpRef
+    const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
     let jump = false
-    if (!learning && f.n >= 8 && jumpSens > 0 && z > jumpLimit) {
+    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
       jump = true
       while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
       f.jumps.push(at)
       if (f.jumps.length > 8) f.jumps.shift()
-      const ratio = Math.exp(z)
+      const ratio = Math.exp(zj)
       // One large read now and then is an export; several within the hour, or one beyond any
       // export, is a bulk read.
       const repeated = f.jumps.length
       if (repeated >= 2 || ratio >= 50) {
         const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
-        report('records-jump', fam, Math.min(1, z / (2 * jumpLimit) + 0.1 * repeated), {
-          expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)), ratio: Math.round(ratio), withinHour: repeated,
+        const usual = Math.round(Math.exp(jumpRef))
+        report('records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
+          expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + sizes!.reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
+          seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
         }, undefined, severity)
       }
     }
@@ -706,7 +742,13 @@ export class AnomalyDetector {
     const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
     let high = false
     if (!jump) {
-      const excess = addToDrift(f, lr, Math.max(f.med, f.fast - 0.7 * spread, accepted), spread, at)
+      const level = Math.max(f.med, f.fast - 0.7 * spread, accepted)
+      // Beyond the spread of the level, and as rare as that in the learned distribution: a
+      // request counts by the lesser of the two (a single mode: about the same; a wide mix: its
+      // regular modes add nothing; a share of requests beyond anything regular: both large).
+      let excess = (lr - level - driftMargin(spread)) / spread
+      if (sizes && excess > 0) excess = Math.min(excess, tailExcess(shape, lr - lift - Math.max(0, level - f.med), sizes.q90))
+      excess = addToDrift(f, lr, level, spread, at, excess)
       high = excess > 0
       // A step: the level catches up with the quick one at once.
       if (excess === STEP) f.med = Math.max(f.med, f.fast)
@@ -730,6 +772,16 @@ export class AnomalyDetector {
     // Requests beyond the spread are not learned either (a drifting share must not carry the
     // level along with it), nor those of a share accepted as benign; a step is learned from the
     // requests within it, and at once when the drift test finds one.
+    // The sizes learn every request but jumps (and a share accepted as benign). Leaving out the
+    // requests that add to a run locks a wide mix out of its own tail (its exports, never learned,
+    // keep adding); a drifting share is learned at a twentieth of the weight a day (the histogram
+    // holds about twenty days), and a growing one keeps going beyond what was learned of it.
+    if (!jump && !ofAccepted) {
+      learnSize(f, lr, at)
+      // Sizes learned from now on: a run added up by the level and spread alone (a wide mix's
+      // ordinary exports among its first few dozen requests) is judged afresh against them.
+      if (!own && sizeReady(f)) clearDrift(f)
+    }
     if (!jump && !high && !ofAccepted) {
       const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
       f.med += lr > f.med ? step : lr < f.med ? -step : 0

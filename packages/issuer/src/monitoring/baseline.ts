@@ -1,6 +1,7 @@
 import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
 import type { HeldLevel } from './held-level.js'
+import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -15,7 +16,7 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats extends DriftState, HeldLevel {
+export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -221,9 +222,15 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
-    families: [...b.families], segments: [...b.segments], networks: [...b.networks],
+    families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes,
   })
+}
+
+// A family's stored form: the sizes' bins rounded, their cached quantiles and the hour's jumps left out.
+function snapshotFamily(f: FamilyStats): Record<string, unknown> {
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histQ99Today: _today, histQ99Yesterday: _yesterday, notedDay: _noted, ...kept } = f
+  return { ...kept, ...snapshotSizes(f) }
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
@@ -269,6 +276,8 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
+    // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
+    ...restoreSizes(o),
   }
 }
 function pending(v: unknown): number[] {

@@ -79,11 +79,11 @@ export const STEP = -1
 
 /**
  * Adds one request (natural log of its records, `lr`) against the family's level and spread, at
- * `at`. Returns the request's excess in spreads (0 for an ordinary request), or {@link STEP}
+ * `at` (or its excess in spreads `given`, when the caller measured it otherwise). Returns the request's excess in spreads (0 for an ordinary request), or {@link STEP}
  * when nearly every request of the run sits above the level it began at: the caller then lets
  * the level catch up.
  */
-export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number): number {
+export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number, given?: number): number {
   if (s.cusumHits > 0) {
     s.cusumReads++
     if (lr > s.cusumLevel) s.cusumAbove++
@@ -92,7 +92,7 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
       return STEP
     }
   }
-  const excess = (lr - level - driftMargin(spread)) / spread
+  const excess = given ?? (lr - level - driftMargin(spread)) / spread
   if (excess > 0) {
     if (s.cusumHits === 0) {
       s.cusumSince = at

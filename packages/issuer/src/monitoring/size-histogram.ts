@@ -1,0 +1,154 @@
+/**
+ * The sizes a family's requests have regularly had: a decayed histogram of natural log of records
+ * per request, per (agent, family). The level and spread (running median, mean absolute
+ * deviation) describe one mode well; a tool-using assistant or a task bot reads by task (lookups
+ * of a few records, summaries, exports a hundred times larger), drawn request by request from a
+ * stationary mix. Against one level and spread its exports are far out every day, and a drift or
+ * jump test built on them adds up its own ordinary mix. Judged against the learned distribution,
+ * a mode seen regularly is ordinary, whatever the shape.
+ *
+ * What the tests take from it. The tail probability of a request (the share of the family's
+ * requests at least as large, shifted to the family's current level so that a step or organic
+ * growth is the level's to follow): a request counts as evidence of drift only by how much rarer
+ * it is than the family's largest tenth (natural log of the ratio, comparable to spreads: the
+ * rarest tenth of an unchanged distribution adds on average one, and the drift test's slack takes
+ * more off the other nine tenths, so a stationary mix, of any shape, never adds up); and a jump
+ * must go well beyond the family's 99th percentile. Plain numbers (an array of 64 bins), kept in
+ * the store.
+ */
+
+/** Bins of a quarter of natural log (28% wide) from 1 record to about 9 million; larger ones fall in the last. */
+export const HIST = {
+  bins: 64,
+  width: 0.25,
+  /** What the bins keep a day: the same as activity habits (half in two weeks). */
+  decayPerDay: 0.95,
+  /** Weight before the histogram is used (a few days of a light family). */
+  minWeight: 40,
+  /** The tail a request must be rarer than to add to the drift test. */
+  tail: 0.1,
+  /** Quantiles are recomputed after this many requests (or a day's decay). */
+  refreshEvery: 16,
+} as const
+
+const DAY_MS = 86_400_000
+
+export interface SizeHistogram {
+  /** Weights per bin (empty until the first request), their sum, and the day (since 1970) they were last decayed to. */
+  hist: number[]
+  histTotal: number
+  histDay: number
+  /** Cached (not stored): median, 90th and 99th percentiles (natural log), and requests since they were computed (-1: stale). */
+  histQ50?: number
+  histQ90?: number
+  histQ99?: number
+  histSince?: number
+  /**
+   * Cached (not stored): the 99th percentile when the current day began, and when the day
+   * before it began. A jump is measured from the lower of those and the current one: exports
+   * growing day by day are learned (a share's evidence is the drift test's), but the reach a jump
+   * is measured from does not follow them within a day.
+   */
+  histQ99Today?: number | undefined
+  histQ99Yesterday?: number | undefined
+}
+
+export function newSizeHistogram(): SizeHistogram {
+  return { hist: [], histTotal: 0, histDay: 0 }
+}
+
+/** Learns one request (natural log of records) at `at`, with `weight`. */
+export function learnSize(h: SizeHistogram, lr: number, at: number, weight = 1): void {
+  if (h.hist.length !== HIST.bins) h.hist = new Array<number>(HIST.bins).fill(0)
+  decay(h, at)
+  h.hist[bin(lr)]! += weight
+  h.histTotal += weight
+  h.histSince = (h.histSince ?? -1) < 0 ? -1 : h.histSince! + 1
+}
+
+/** Whether enough has been learned to judge by it. */
+export function sizeReady(h: SizeHistogram): boolean {
+  return h.histTotal >= HIST.minWeight && h.hist.length === HIST.bins
+}
+
+/**
+ * The median, 90th and 99th percentiles (natural log), recomputed every few requests; and the
+ * reach a jump is measured from (the least of the 99th percentile now, at the start of the day and
+ * at the start of the day before).
+ */
+export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90: number; q99: number; reach: number } {
+  decay(h, at)
+  if (h.histSince === undefined || h.histSince < 0 || h.histSince >= HIST.refreshEvery) {
+    h.histQ50 = quantile(h, 0.5)
+    h.histQ90 = quantile(h, 0.9)
+    h.histQ99 = quantile(h, 0.99)
+    h.histSince = 0
+    if (h.histQ99Today === undefined) h.histQ99Today = h.histQ99
+  }
+  const q99 = h.histQ99!
+  return { q50: h.histQ50!, q90: h.histQ90!, q99, reach: Math.min(q99, h.histQ99Today ?? q99, h.histQ99Yesterday ?? q99) }
+}
+
+/**
+ * How much rarer than the family's largest tenth a request of `lr` is: natural log of the tail
+ * share over the tail probability of `lr` (0 within the largest tenth's start or below). Beyond
+ * anything seen the probability is taken as half a request's weight: large, and bounded.
+ */
+export function tailExcess(h: SizeHistogram, lr: number, q90: number): number {
+  if (lr <= q90) return 0
+  const i = bin(lr)
+  let above = 0
+  for (let j = i + 1; j < HIST.bins; j++) above += h.hist[j]!
+  // Within the bin, its weight spread evenly.
+  const within = Math.min(1, Math.max(0, (i + 1) - lr / HIST.width))
+  above += h.hist[i]! * within
+  const p = Math.max(above, 0.5) / h.histTotal
+  return Math.max(0, Math.log(HIST.tail / p))
+}
+
+function bin(lr: number): number {
+  return Math.min(HIST.bins - 1, Math.max(0, Math.floor(lr / HIST.width)))
+}
+
+function quantile(h: SizeHistogram, q: number): number {
+  const target = q * h.histTotal
+  let sum = 0
+  for (let i = 0; i < HIST.bins; i++) {
+    const w = h.hist[i]!
+    if (w > 0 && sum + w >= target) return (i + (target - sum) / w) * HIST.width
+    sum += w
+  }
+  return HIST.bins * HIST.width
+}
+
+function decay(h: SizeHistogram, at: number): void {
+  const day = Math.floor(at / DAY_MS)
+  if (h.histDay === 0 || h.histTotal === 0) {
+    h.histDay = day
+    return
+  }
+  if (day <= h.histDay) return
+  // A new day: the 99th percentile it begins with (the day before's is kept one day more).
+  if (h.histTotal >= HIST.minWeight) {
+    h.histQ99Yesterday = h.histQ99Today
+    h.histQ99Today = quantile(h, 0.99)
+  }
+  const factor = HIST.decayPerDay ** Math.min(day - h.histDay, 365)
+  for (let i = 0; i < h.hist.length; i++) h.hist[i]! *= factor
+  h.histTotal *= factor
+  h.histDay = day
+  h.histSince = -1
+}
+
+/** The stored form: bins rounded to a thousandth (and the day and total). */
+export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number } {
+  return { hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay }
+}
+
+/** Read back; rows written before sizes were kept start with none (learned afresh, the level and spread judging meanwhile). */
+export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
+  const raw = Array.isArray(o.hist) && o.hist.length === HIST.bins ? o.hist : undefined
+  const hist = raw ? raw.map((v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0)) : []
+  const histTotal = hist.reduce((s, w) => s + w, 0)
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histSince: -1 }
+}
