@@ -12,7 +12,7 @@ export const HOUR_MS = 3_600_000
 export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
-export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
+export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel {
@@ -40,6 +40,22 @@ export interface FamilyStats extends DriftState, HeldLevel {
   notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
+  /** Actions seen on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
+  rare?: RareAction[]
+}
+
+/**
+ * An action an agent used on few days: learned once used again on a later day with no other alarm
+ * (a weekly cleanup), and watched then for a burst well beyond the most it ever did in a day.
+ */
+export interface RareAction {
+  action: string
+  /** The day it was last used, its uses that day, the most on any earlier day. */
+  day: number
+  count: number
+  most: number
+  /** False once a use came with another finding about the agent within the hour. */
+  clean: boolean
 }
 
 /** A source network (/24, /48) as an agent uses it. */
@@ -106,6 +122,14 @@ export interface GroupBaseline extends HourProfile {
   networks: Map<string, Usage>
   segments: Map<string, Usage>
   actions: Map<string, Usage>
+  /**
+   * Novelties in adoption: who first took up something new to them (a family, a segment, an
+   * action, a network or a kind of private network) without other explanation, and when. Several
+   * members within hours is a change of the group's (a period close, a re-org, a rollout).
+   */
+  adopting: Map<string, Usage>
+  /** When the detector first knew the group (issuer's clock; 0: before this was kept). */
+  since: number
 }
 
 /** Who in a group used something, and when each first did. */
@@ -125,7 +149,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), ...newHours(at) }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, ...newHours(at) }
 }
 
 function newHours(at: number): HourProfile {
@@ -227,7 +251,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
-  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], ...snapshotHours(g) })
+  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], adopting: [...g.adopting], since: g.since, ...snapshotHours(g) })
 }
 
 function snapshotHours(p: HourProfile): { hod: number[]; hodTotal: number; hodDay: number } {
@@ -269,7 +293,17 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
+    // Rows written before rare actions were kept have none.
+    ...(Array.isArray(o.rare) ? { rare: rareActions(o.rare) } : {}),
   }
+}
+function rareActions(v: unknown[]): RareAction[] {
+  const out: RareAction[] = []
+  for (const x of v.slice(0, BASELINE_CAPS.actions)) {
+    const o = obj(x)
+    if (o && typeof o.action === 'string') out.push({ action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
+  }
+  return out
 }
 function pending(v: unknown): number[] {
   const out = [-1, -1, -1, -1]
@@ -318,6 +352,9 @@ export function restoreGroup(json: string): GroupBaseline | undefined {
   g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parseUsage)
   g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parseUsage)
   g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parseUsage)
+  // Rows written before adoptions were kept: none in adoption, the group known from before.
+  g.adopting = entries(o.adopting, BASELINE_CAPS.adopting, parseUsage)
+  g.since = num(o.since)
   restoreHours(g, o)
   return g
 }
