@@ -112,7 +112,10 @@ const NEW_GRANT_MS = 14 * DAY_MS
 // A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
 // is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
 const ADOPTERS = 2
-const ADOPT_MS = 12 * 3_600_000
+const ADOPT_MS = 3_600_000
+// A group's change stays the group's for a week after its adopters took it up (a period close
+// read on Friday by those that did not on Thursday); members learn it meanwhile.
+const GROUP_CHANGE_MS = 7 * DAY_MS
 const HOUR = 3_600_000
 const MINUTE = 60_000
 // The busiest minute halves in a week without one as busy.
@@ -150,6 +153,7 @@ export class AnomalyDetector {
   readonly #agents = new Map<string, AgentBaseline>()
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
+  readonly #via = new Map<string, Usage>()
   #learnEvents: number
   #learnMs: number
   #matureMs: number
@@ -317,7 +321,7 @@ export class AnomalyDetector {
           if (f && allowed) f.learned = true
         } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
           if (f && allowed) f.learned = true
-        } else if (adopt(groups, `family:${fam}`, agent, at) >= ADOPTERS) {
+        } else if (adopt(groups, `family:${fam}`, agent, at) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, `segment:${event.segment}`, agent, at) >= ADOPTERS)) {
           // Taken up by several of its groups at once: a change of the group's, said below medium.
           if (f && allowed) {
             touchDay(f, at)
@@ -342,7 +346,7 @@ export class AnomalyDetector {
       const action = event.action
       if (f?.learned && allowed && action !== undefined) {
         // An action it used on few days: its uses a day, and the earlier day it was used on.
-        const rare = f.rare?.find((r) => r.action === action)
+        const rare = b.rare.find((r) => r.action === action)
         const earlier = rare !== undefined && rare.day < day && rare.clean
         if (rare && rare.day !== day) {
           rare.most = Math.max(rare.most, rare.count)
@@ -350,9 +354,8 @@ export class AnomalyDetector {
           rare.count = 0
         }
         if (rare) rare.count++
-        // Other findings about the agent within the hour: a use among them teaches nothing.
+        // Other findings about the agent within the hour: a first use among them teaches nothing.
         const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
-        if (rare && !quiet) rare.clean = false
         if (!f.actions.includes(action)) {
           const since = ctx?.entitlements?.get(fam)
           const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
@@ -360,7 +363,7 @@ export class AnomalyDetector {
           // whose habits are not known yet: an agent that never wrote starting to write is new
           // whoever else writes.
           const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
-          if (learning || granted || peers || f.actions.length === 0 || (earlier && quiet)) {
+          if (learning || granted || peers || f.actions.length === 0 || earlier) {
             if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
             f.notedDay = -1
           } else if (adopt(groups, `action:${fam}\u0000${action}`, agent, at) >= ADOPTERS) {
@@ -371,12 +374,12 @@ export class AnomalyDetector {
             report('new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource })
             // Watched from now on: learned when used again on a later day with no other alarm.
             if (!rare) {
-              f.rare ??= []
-              if (f.rare.length >= BASELINE_CAPS.actions) f.rare.shift()
-              f.rare.push({ action, day, count: 1, most: 0, clean: quiet })
+              if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
+              b.rare.push({ action, day, count: 1, most: 0, clean: quiet })
             }
           }
-        } else if (rare && rare.count > rareBurst(rare)) {
+        }
+        if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
           // A rare action learned from its own earlier use, now far beyond the most it did in a day.
           report('new-action', `${fam}:${action}`, 0.75, { expected: `at most ${Math.max(1, rare.most)} a day`, seen: rare.count, family: fam, resource: event.resource, rare: true })
         }
@@ -405,7 +408,8 @@ export class AnomalyDetector {
       }
     }
 
-    // Lateral movement: several unexplained reaches within the hour.
+    // Lateral movement: several unexplained reaches within the hour (reaches older are let go).
+    while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     const distinct = b.reaches.length >= 3 ? new Set(b.reaches.map((r) => r.what)).size : 0
     if (distinct >= 3 && b.reaches.some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
       report('lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
@@ -416,7 +420,7 @@ export class AnomalyDetector {
     if (net !== undefined) {
       n = b.networks.get(net)
       if (!n && b.networks.size < BASELINE_CAPS.networks) {
-        b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
+        b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at, ...(learning ? { kept: true } : {}) }))
         // A network new to it, noted with its groups: several members taking up the same one, or
         // new networks of the same private block, at once is a move of the group's (a rollout to
         // new node subnets, a failover to a standby VPN concentrator).
@@ -424,6 +428,9 @@ export class AnomalyDetector {
           adopt(groups, `net:${net}`, agent, at)
           const block = privateBlock(net)
           if (block !== undefined) adopt(groups, `block:${block}`, agent, at)
+          // And with the agents that share a network it uses (a VPN concentrator, an office):
+          // moved together to the same new one, they are the network's change (a failover).
+          for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at)
         }
       }
       // An agent with no history is judged against its groups: a credential long held and never
@@ -613,6 +620,27 @@ export class AnomalyDetector {
     return loaded
   }
 
+  // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
+  // a failover is over within hours).
+  #adoptVia(usual: string, net: string, agent: string, at: number): void {
+    const key = `${usual}\u0000${net}`
+    let u = this.#via.get(key)
+    if (u && at - u.last > ADOPT_MS) {
+      this.#via.delete(key)
+      u = undefined
+    }
+    if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
+      for (const [k, v] of this.#via) if (at - v.last > ADOPT_MS) this.#via.delete(k)
+      if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
+    }
+    noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
+  }
+
+  #viaAdopters(usual: string, net: string, agent: string, at: number): number {
+    const u = this.#via.get(`${usual}\u0000${net}`)
+    return u ? others(u, agent, at, false) : 0
+  }
+
   // Whether the agent uses an action on any family it knows.
   #usesAction(b: AgentBaseline, action: string): boolean {
     for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
@@ -725,17 +753,25 @@ export class AnomalyDetector {
     // them new to it, switching back and forth, is someone else holding its credential.
     const established = (name: string) => {
       const s = b.networks.get(name)
-      return s !== undefined && s.learned && at - s.first > DAY_MS
+      return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
     }
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's.
     const shared = (name: string) => {
       if (peerCount(groups, 'networks', name, agent, at) > 0 || adopters(groups, `net:${name}`, agent, at) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, at) >= ADOPTERS) return true
       const block = privateBlock(name)
-      return block !== undefined && adopters(groups, `block:${block}`, agent, at) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
+      return block !== undefined && adopters(groups, `block:${block}`, agent, at, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
-    const odd = [net, ...others].filter((x) => !established(x) && !shared(x))
+    const odd = [net, ...others].filter((x) => {
+      if (established(x)) return false
+      if (!shared(x)) return true
+      // Taken up in a change of its groups': its own from now on.
+      const s = b.networks.get(x)
+      if (s) s.kept = true
+      return false
+    })
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -905,14 +941,27 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
 }
 
 // Other members that first took `key` up within ADOPT_MS of `at`, the most in any of the groups.
-function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+// A group change (`sticky`): the most other members whose first uses fall within ADOPT_MS of each
+// other, the latest of them within GROUP_CHANGE_MS; otherwise only those within ADOPT_MS of `at`.
+function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
   let most = 0
   for (const g of groups) {
     const u = g.adopting.get(key)
-    if (!u || at - u.last > ADOPT_MS) continue
-    let n = 0
-    for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent && Math.abs(at - u.firsts[i]!) <= ADOPT_MS) n++
-    most = Math.max(most, n)
+    if (u) most = Math.max(most, others(u, agent, at, sticky))
+  }
+  return most
+}
+
+function others(u: Usage, agent: string, at: number, sticky: boolean): number {
+  if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
+  const firsts: number[] = []
+  for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
+  if (!sticky) return firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  firsts.sort((x, y) => x - y)
+  let most = 0
+  for (let i = 0, j = 0; j < firsts.length; j++) {
+    while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
+    if (at - firsts[j]! <= GROUP_CHANGE_MS) most = Math.max(most, j - i + 1)
   }
   return most
 }
@@ -921,13 +970,13 @@ function adopters(groups: readonly GroupBaseline[], key: string, agent: string, 
 function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
   for (const g of groups) {
     let u: Usage | undefined = g.adopting.get(key)
-    // An adoption with no new member for ADOPT_MS is over: the next one starts afresh.
-    if (u && at - u.last > ADOPT_MS) {
+    // An adoption with no new member for GROUP_CHANGE_MS is over: the next one starts afresh.
+    if (u && at - u.last > GROUP_CHANGE_MS) {
       g.adopting.delete(key)
       u = undefined
     }
     if (!u && g.adopting.size >= BASELINE_CAPS.adopting) {
-      for (const [k, v] of g.adopting) if (at - v.last > ADOPT_MS) g.adopting.delete(k)
+      for (const [k, v] of g.adopting) if (at - v.last > GROUP_CHANGE_MS) g.adopting.delete(k)
       if (g.adopting.size >= BASELINE_CAPS.adopting) continue
     }
     if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)

@@ -40,8 +40,6 @@ export interface FamilyStats extends DriftState, HeldLevel {
   notedDay?: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
-  /** Actions seen on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
-  rare?: RareAction[]
 }
 
 /**
@@ -61,6 +59,8 @@ export interface RareAction {
 /** A source network (/24, /48) as an agent uses it. */
 export interface NetworkStats {
   learned: boolean
+  /** Its own from the start (first seen while learning) or taken up in a change of its groups': no stranger's. */
+  kept?: boolean
   /** The day its groups were last told of its use (not kept in the store). */
   notedDay?: number
   days: number
@@ -107,6 +107,8 @@ export interface AgentBaseline extends HourProfile {
   /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
   lastPrefix?: string | undefined
   lastNet?: string | undefined
+  /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
+  rare: RareAction[]
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
   /** Its peer groups, resolved for the context object they came from (not stored). */
@@ -144,7 +146,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(),
+    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
   }
 }
 
@@ -246,7 +248,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families], segments: [...b.segments], networks: [...b.networks],
-    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes,
+    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
   })
 }
 
@@ -293,12 +295,11 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
-    // Rows written before rare actions were kept have none.
-    ...(Array.isArray(o.rare) ? { rare: rareActions(o.rare) } : {}),
   }
 }
-function rareActions(v: unknown[]): RareAction[] {
+function rareActions(v: unknown): RareAction[] {
   const out: RareAction[] = []
+  if (!Array.isArray(v)) return out
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     if (o && typeof o.action === 'string') out.push({ action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
@@ -312,7 +313,7 @@ function pending(v: unknown): number[] {
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
-  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last) } : undefined
+  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last), ...(o.kept === true ? { kept: true } : {}) } : undefined
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)
@@ -340,6 +341,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   restoreHours(b, o)
   b.peak = num(o.peak)
   b.rateMinutes = num(o.rateMinutes)
+  // Rows written before rare actions were kept have none.
+  b.rare = rareActions(o.rare)
   return b
 }
 
