@@ -99,7 +99,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
 
   it('an agent with no history is judged against its groups: a credential never used, from a public network nobody in its groups uses', () => {
     const grants = new Map([['db:a', LONG_AGO]])
-    const d = fleet(() => ({ groups: ['team:ops'], entitlements: grants }))
+    // Alone in its team (a group as new as it is): judged against its segment.
+    const d = fleet((agent) => ({ groups: [members.includes(agent) ? 'team:ops' : 'team:solo', 'segment:ops'], entitlements: grants }))
     const found = Array.from({ length: 20 }, (_, i) => medium(d.observe(ev('did:key:z6Mkdormant', later + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
     assert.ok(found.length > 0, 'a dormant credential used from elsewhere')
     // A newly enrolled agent (granted today) from a home address, and one with no history from

@@ -653,7 +653,8 @@ export class AnomalyDetector {
     const ents = ctx?.entitlements
     if (ents === undefined || ents.size === 0 || groups.length === 0) return false
     for (const since of ents.values()) if (receivedAt - since <= NEW_GRANT_MS) return false
-    return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.hodTotal > 0)
+    // A group with members' use on record (hours are kept for the team only).
+    return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
   }
 
   #sens(kind: AnomalyKind): number {
