@@ -113,9 +113,12 @@ const NEW_GRANT_MS = 14 * DAY_MS
 // is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
 const ADOPTERS = 2
 const ADOPT_MS = 3_600_000
-// A group's change stays the group's for a week after its adopters took it up (a period close
-// read on Friday by those that did not on Thursday); members learn it meanwhile.
-const GROUP_CHANGE_MS = 7 * DAY_MS
+// A change taken up by three other members within the hour stays the group's for two days (a
+// period close read on Friday by those that did not on Thursday); members learn it meanwhile. Two
+// members of a large group reaching somewhere within the same hour, some day of the week, happens
+// by chance (and attacks on two members of one group): that alone excuses nobody later.
+const GROUP_CHANGE_MS = 2 * DAY_MS
+const GROUP_CHANGE_ADOPTERS = 3
 const HOUR = 3_600_000
 const MINUTE = 60_000
 // The busiest minute halves in a week without one as busy.
@@ -942,8 +945,8 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
 }
 
 // Other members that first took `key` up within ADOPT_MS of `at`, the most in any of the groups.
-// A group change (`sticky`): the most other members whose first uses fall within ADOPT_MS of each
-// other, the latest of them within GROUP_CHANGE_MS; otherwise only those within ADOPT_MS of `at`.
+// Other members that took it up within ADOPT_MS of `at`; or, `sticky`, a group change: at least
+// GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other, the latest within GROUP_CHANGE_MS.
 function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
   let most = 0
   for (const g of groups) {
@@ -957,14 +960,14 @@ function others(u: Usage, agent: string, at: number, sticky: boolean): number {
   if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
   const firsts: number[] = []
   for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
-  if (!sticky) return firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  const now = firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  if (!sticky) return now
   firsts.sort((x, y) => x - y)
-  let most = 0
   for (let i = 0, j = 0; j < firsts.length; j++) {
     while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
-    if (at - firsts[j]! <= GROUP_CHANGE_MS) most = Math.max(most, j - i + 1)
+    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - firsts[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
   }
-  return most
+  return now
 }
 
 // Notes the agent's first use of something new to it with each group; returns adopters() after.
