@@ -52,7 +52,7 @@ export interface RareAction {
   day: number
   count: number
   most: number
-  /** False once a use came with another finding about the agent within the hour. */
+  /** False when its first use came with another finding about the agent within the hour: nothing is learned from it. */
   clean: boolean
 }
 
@@ -127,7 +127,7 @@ export interface GroupBaseline extends HourProfile {
   /**
    * Novelties in adoption: who first took up something new to them (a family, a segment, an
    * action, a network or a kind of private network) without other explanation, and when. Several
-   * members within hours is a change of the group's (a period close, a re-org, a rollout).
+   * members within the hour is a change of the group's (a period close, a re-org, a rollout).
    */
   adopting: Map<string, Usage>
   /** When the detector first knew the group (issuer's clock; 0: before this was kept). */
