@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats,
+  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type Usage,
 } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
@@ -110,6 +110,16 @@ const LEARN_DAYS = 3
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
+// A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
+// is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
+const ADOPTERS = 2
+const ADOPT_MS = 3_600_000
+// A change taken up by three other members within the hour stays the group's for two days (a
+// period close read on Friday by those that did not on Thursday); members learn it meanwhile. Two
+// members of a large group reaching somewhere within the same hour, some day of the week, happens
+// by chance (and attacks on two members of one group): that alone excuses nobody later.
+const GROUP_CHANGE_MS = 2 * DAY_MS
+const GROUP_CHANGE_ADOPTERS = 3
 const HOUR = 3_600_000
 const MINUTE = 60_000
 // The busiest minute halves in a week without one as busy.
@@ -153,6 +163,7 @@ export class AnomalyDetector {
   readonly #agents = new Map<string, AgentBaseline>()
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
+  readonly #via = new Map<string, Usage>()
   #learnEvents: number
   #learnMs: number
   #matureMs: number
@@ -297,7 +308,7 @@ export class AnomalyDetector {
     if (!allowed) {
       // A refusal on a family it or its peers use is a request out of step with what it holds
       // (a stale role, a write it should not try); one on a family foreign to them is a reach.
-      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0)
+      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS)
       this.#denials(b, event, at, reporter, fam ?? '', familiar, report)
     }
 
@@ -320,6 +331,13 @@ export class AnomalyDetector {
           if (f && allowed) f.learned = true
         } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
           if (f && allowed) f.learned = true
+        } else if (adopt(groups, `family:${fam}`, agent, at) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, `segment:${event.segment}`, agent, at) >= ADOPTERS)) {
+          // Taken up by several of its groups at once: a change of the group's, said below medium.
+          if (f && allowed) {
+            touchDay(f, at)
+            if (f.days >= LEARN_DAYS) f.learned = true
+          }
+          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy: adopters(groups, `family:${fam}`, agent, at) }, [reporter], 'low')
         } else {
           familyExplained = false
           const reaches = this.#reach(b, at, `family:${fam}`)
@@ -335,16 +353,45 @@ export class AnomalyDetector {
           if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
         }
       }
-      if (f?.learned && allowed && event.action !== undefined && !f.actions.includes(event.action)) {
-        const since = ctx?.entitlements?.get(fam)
-        const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
-        if (learning || granted || peerCount(groups, 'actions', `${fam}\u0000${event.action}`, agent, at) > 0 || f.actions.length === 0) {
-          if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
-          f.notedDay = -1
-        } else {
-          familyExplained = false
-          const reaches = this.#reach(b, at, `action:${fam}:${event.action}`)
-          report('new-action', `${fam}:${event.action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: event.action, family: fam, resource: event.resource })
+      const action = event.action
+      if (f?.learned && allowed && action !== undefined) {
+        // An action it used on few days: its uses a day, and the earlier day it was used on.
+        const rare = b.rare.find((r) => r.action === action)
+        const earlier = rare !== undefined && rare.day < day && rare.clean
+        if (rare && rare.day !== day) {
+          rare.most = Math.max(rare.most, rare.count)
+          rare.day = day
+          rare.count = 0
+        }
+        if (rare) rare.count++
+        // Other findings about the agent within the hour: a first use among them teaches nothing.
+        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+        if (!f.actions.includes(action)) {
+          const since = ctx?.entitlements?.get(fam)
+          const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
+          // Its peers' use explains an action only to an agent that already uses it elsewhere, or
+          // whose habits are not known yet: an agent that never wrote starting to write is new
+          // whoever else writes.
+          const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
+          if (learning || granted || peers || f.actions.length === 0 || earlier) {
+            if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
+            f.notedDay = -1
+          } else if (adopt(groups, `action:${fam}\u0000${action}`, agent, at) >= ADOPTERS) {
+            report('new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy: adopters(groups, `action:${fam}\u0000${action}`, agent, at) }, [reporter], 'low')
+          } else {
+            familyExplained = false
+            const reaches = this.#reach(b, at, `action:${fam}:${action}`)
+            report('new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource })
+            // Watched from now on: learned when used again on a later day with no other alarm.
+            if (!rare) {
+              if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
+              b.rare.push({ action, day, count: 1, most: 0, clean: quiet })
+            }
+          }
+        }
+        if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
+          // A rare action learned from its own earlier use, now far beyond the most it did in a day.
+          report('new-action', `${fam}:${action}`, 0.75, { expected: `at most ${Math.max(1, rare.most)} a day`, seen: rare.count, family: fam, resource: event.resource, rare: true })
         }
       }
     }
@@ -355,15 +402,24 @@ export class AnomalyDetector {
       if (!s && b.segments.size < BASELINE_CAPS.segments) b.segments.set(event.segment, (s = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
       if (s && !s.learned) {
         if (allowed) touchDay(s, at)
-        if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
+        // A grant covering the family used there explains the segment (a re-org, a new duty), as
+        // does an entitlement held when the family's use is explained otherwise.
+        const since = fam !== undefined ? ctx?.entitlements?.get(fam) : undefined
+        const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (familyExplained && f?.learned === true))
+        if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || covered || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
         else if (b.segments.size > 1 || !learning) {
-          this.#reach(b, at, `segment:${event.segment}`)
-          report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })
+          if (adopt(groups, `segment:${event.segment}`, agent, at) >= ADOPTERS) {
+            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy: adopters(groups, `segment:${event.segment}`, agent, at) }, [reporter], 'low')
+          } else {
+            this.#reach(b, at, `segment:${event.segment}`)
+            report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })
+          }
         }
       }
     }
 
-    // Lateral movement: several unexplained reaches within the hour.
+    // Lateral movement: several unexplained reaches within the hour (reaches older are let go).
+    while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     const distinct = b.reaches.length >= 3 ? new Set(b.reaches.map((r) => r.what)).size : 0
     if (distinct >= 3 && b.reaches.some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
       report('lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
@@ -373,7 +429,26 @@ export class AnomalyDetector {
     let n: NetworkStats | undefined
     if (net !== undefined) {
       n = b.networks.get(net)
-      if (!n && b.networks.size < BASELINE_CAPS.networks) b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
+      if (!n && b.networks.size < BASELINE_CAPS.networks) {
+        b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at, ...(learning ? { kept: true } : {}) }))
+        // A network new to it, noted with its groups: several members taking up the same one, or
+        // new networks of the same private block, at once is a move of the group's (a rollout to
+        // new node subnets, a failover to a standby VPN concentrator).
+        if (!learning) {
+          adopt(groups, `net:${net}`, agent, at)
+          const block = privateBlock(net)
+          if (block !== undefined) adopt(groups, `block:${block}`, agent, at)
+          // And with the agents that share a network it uses (a VPN concentrator, an office):
+          // moved together to the same new one, they are the network's change (a failover).
+          for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at)
+        }
+      }
+      // An agent with no history is judged against its groups: a credential long held and never
+      // used, now used from a public network nobody in its groups uses, while the groups have been
+      // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
+      if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+        report('new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
+      }
       if (n) {
         if (allowed) touchDay(n, at)
         if (!n.learned && !learning) {
@@ -381,7 +456,7 @@ export class AnomalyDetector {
           else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
         }
       }
-      this.#twoNetworks(b, net, at, learning, report)
+      this.#twoNetworks(b, groups, agent, net, at, learning, report)
     }
 
     // Hours: activity where neither the agent nor its team is ever active.
@@ -555,6 +630,43 @@ export class AnomalyDetector {
     return loaded
   }
 
+  // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
+  // a failover is over within hours).
+  #adoptVia(usual: string, net: string, agent: string, at: number): void {
+    const key = `${usual}\u0000${net}`
+    let u = this.#via.get(key)
+    if (u && at - u.last > ADOPT_MS) {
+      this.#via.delete(key)
+      u = undefined
+    }
+    if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
+      for (const [k, v] of this.#via) if (at - v.last > ADOPT_MS) this.#via.delete(k)
+      if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
+    }
+    noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
+  }
+
+  #viaAdopters(usual: string, net: string, agent: string, at: number): number {
+    const u = this.#via.get(`${usual}\u0000${net}`)
+    return u ? others(u, agent, at, false) : 0
+  }
+
+  // Whether the agent uses an action on any family it knows.
+  #usesAction(b: AgentBaseline, action: string): boolean {
+    for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
+    return false
+  }
+
+  // A credential long held (no grant within NEW_GRANT_MS, entitlements known) of an agent whose
+  // groups the detector has known for `matureHours`.
+  #dormant(ctx: AgentContext | undefined, groups: readonly GroupBaseline[], receivedAt: number): boolean {
+    const ents = ctx?.entitlements
+    if (ents === undefined || ents.size === 0 || groups.length === 0) return false
+    for (const since of ents.values()) if (receivedAt - since <= NEW_GRANT_MS) return false
+    // A group with members' use on record (hours are kept for the team only).
+    return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
+  }
+
   #sens(kind: AnomalyKind): number {
     const s = this.#sensitivity[kind]
     return s === undefined ? 1 : Math.max(0, s)
@@ -633,7 +745,7 @@ export class AnomalyDetector {
     }
   }
 
-  #twoNetworks(b: AgentBaseline, net: string, at: number, learning: boolean, report: Reporter): void {
+  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, report: Reporter): void {
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -652,10 +764,25 @@ export class AnomalyDetector {
     // them new to it, switching back and forth, is someone else holding its credential.
     const established = (name: string) => {
       const s = b.networks.get(name)
-      return s !== undefined && s.learned && at - s.first > DAY_MS
+      return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
     }
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
-    const odd = [net, ...others].filter((x) => !established(x))
+    // A network its groups use, or one taken up by several of them at once (the same network, or
+    // new networks of a private block the agent itself uses), is a move of the group's.
+    const shared = (name: string) => {
+      if (peerCount(groups, 'networks', name, agent, at) > 0 || adopters(groups, `net:${name}`, agent, at) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, at) >= ADOPTERS) return true
+      const block = privateBlock(name)
+      return block !== undefined && adopters(groups, `block:${block}`, agent, at, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
+    }
+    const odd = [net, ...others].filter((x) => {
+      if (established(x)) return false
+      if (!shared(x)) return true
+      // Taken up in a change of its groups': its own from now on.
+      const s = b.networks.get(x)
+      if (s) s.kept = true
+      return false
+    })
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -867,6 +994,72 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   let most = 0
   for (const g of groups) most = Math.max(most, peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS).peers)
   return most
+}
+
+// Other members that first took `key` up within ADOPT_MS of `at`, the most in any of the groups.
+// Other members that took it up within ADOPT_MS of `at`; or, `sticky`, a group change: at least
+// GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other, the latest within GROUP_CHANGE_MS.
+function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
+  let most = 0
+  for (const g of groups) {
+    const u = g.adopting.get(key)
+    if (u) most = Math.max(most, others(u, agent, at, sticky))
+  }
+  return most
+}
+
+function others(u: Usage, agent: string, at: number, sticky: boolean): number {
+  if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
+  const firsts: number[] = []
+  for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
+  const now = firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  if (!sticky) return now
+  firsts.sort((x, y) => x - y)
+  for (let i = 0, j = 0; j < firsts.length; j++) {
+    while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
+    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - firsts[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
+  }
+  return now
+}
+
+// Notes the agent's first use of something new to it with each group; returns adopters() after.
+function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+  for (const g of groups) {
+    let u: Usage | undefined = g.adopting.get(key)
+    // An adoption with no new member for GROUP_CHANGE_MS is over: the next one starts afresh.
+    if (u && at - u.last > GROUP_CHANGE_MS) {
+      g.adopting.delete(key)
+      u = undefined
+    }
+    if (!u && g.adopting.size >= BASELINE_CAPS.adopting) {
+      for (const [k, v] of g.adopting) if (at - v.last > GROUP_CHANGE_MS) g.adopting.delete(k)
+      if (g.adopting.size >= BASELINE_CAPS.adopting) continue
+    }
+    if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)
+  }
+  return adopters(groups, key, agent, at)
+}
+
+// How many uses in a day of a rare action are a burst: well beyond the most it did in a day.
+function rareBurst(rare: RareAction): number {
+  return Math.max(5, 4 * rare.most)
+}
+
+// The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
+// 100.64/10 (carrier-grade NAT), fc00::/7 (IPv6 unique local); undefined for a public one.
+function privateBlock(net: string): string | undefined {
+  const dot = net.indexOf('.')
+  if (dot < 0) {
+    const first = parseInt(net.slice(0, 2), 16)
+    return (first & 0xfe) === 0xfc ? 'fc00::/7' : undefined
+  }
+  const a = Number(net.slice(0, dot))
+  const b = Number(net.slice(dot + 1, net.indexOf('.', dot + 1)))
+  if (a === 10) return '10/8'
+  if (a === 172 && b >= 16 && b <= 31) return '172.16/12'
+  if (a === 192 && b === 168) return '192.168/16'
+  if (a === 100 && b >= 64 && b <= 127) return '100.64/10'
+  return undefined
 }
 
 function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {

@@ -13,7 +13,7 @@ export const HOUR_MS = 3_600_000
 export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
-export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32 } as const
+export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram {
@@ -43,9 +43,25 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram {
   jumps: number[]
 }
 
+/**
+ * An action an agent used on few days: learned once used again on a later day with no other alarm
+ * (a weekly cleanup), and watched then for a burst well beyond the most it ever did in a day.
+ */
+export interface RareAction {
+  action: string
+  /** The day it was last used, its uses that day, the most on any earlier day. */
+  day: number
+  count: number
+  most: number
+  /** False when its first use came with another finding about the agent within the hour: nothing is learned from it. */
+  clean: boolean
+}
+
 /** A source network (/24, /48) as an agent uses it. */
 export interface NetworkStats {
   learned: boolean
+  /** Its own from the start (first seen while learning) or taken up in a change of its groups': no stranger's. */
+  kept?: boolean
   /** The day its groups were last told of its use (not kept in the store). */
   notedDay?: number
   days: number
@@ -92,6 +108,8 @@ export interface AgentBaseline extends HourProfile {
   /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
   lastPrefix?: string | undefined
   lastNet?: string | undefined
+  /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
+  rare: RareAction[]
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
   /** Its peer groups, resolved for the context object they came from (not stored). */
@@ -107,6 +125,14 @@ export interface GroupBaseline extends HourProfile {
   networks: Map<string, Usage>
   segments: Map<string, Usage>
   actions: Map<string, Usage>
+  /**
+   * Novelties in adoption: who first took up something new to them (a family, a segment, an
+   * action, a network or a kind of private network) without other explanation, and when. Several
+   * members within the hour is a change of the group's (a period close, a re-org, a rollout).
+   */
+  adopting: Map<string, Usage>
+  /** When the detector first knew the group (issuer's clock; 0: before this was kept). */
+  since: number
 }
 
 /** Who in a group used something, and when each first did. */
@@ -121,12 +147,12 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(),
+    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
   }
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), ...newHours(at) }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, ...newHours(at) }
 }
 
 function newHours(at: number): HourProfile {
@@ -223,7 +249,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
-    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes,
+    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
   })
 }
 
@@ -234,7 +260,7 @@ function snapshotFamily(f: FamilyStats): Record<string, unknown> {
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
-  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], ...snapshotHours(g) })
+  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], adopting: [...g.adopting], since: g.since, ...snapshotHours(g) })
 }
 
 function snapshotHours(p: HourProfile): { hod: number[]; hodTotal: number; hodDay: number } {
@@ -280,6 +306,15 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     ...restoreSizes(o),
   }
 }
+function rareActions(v: unknown): RareAction[] {
+  const out: RareAction[] = []
+  if (!Array.isArray(v)) return out
+  for (const x of v.slice(0, BASELINE_CAPS.actions)) {
+    const o = obj(x)
+    if (o && typeof o.action === 'string') out.push({ action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
+  }
+  return out
+}
 function pending(v: unknown): number[] {
   const out = [-1, -1, -1, -1]
   if (Array.isArray(v)) for (let i = 0; i < out.length; i++) out[i] = num(v[i], -1)
@@ -287,7 +322,7 @@ function pending(v: unknown): number[] {
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
-  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last) } : undefined
+  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last), ...(o.kept === true ? { kept: true } : {}) } : undefined
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)
@@ -315,6 +350,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   restoreHours(b, o)
   b.peak = num(o.peak)
   b.rateMinutes = num(o.rateMinutes)
+  // Rows written before rare actions were kept have none.
+  b.rare = rareActions(o.rare)
   return b
 }
 
@@ -327,6 +364,9 @@ export function restoreGroup(json: string): GroupBaseline | undefined {
   g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parseUsage)
   g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parseUsage)
   g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parseUsage)
+  // Rows written before adoptions were kept: none in adoption, the group known from before.
+  g.adopting = entries(o.adopting, BASELINE_CAPS.adopting, parseUsage)
+  g.since = num(o.since)
   restoreHours(g, o)
   return g
 }

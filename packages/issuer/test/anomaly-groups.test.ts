@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
+
+// Changes shared by a group, and novelty that is not new (issue 21): what a whole group takes up
+// at once is a group change, not an alert per member; what one agent does alone still alerts.
+describe('anomaly detection: group changes and novelty that is not new', () => {
+  const base = Date.UTC(2026, 10, 2, 10)
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+  const DAY = 24 * HOUR
+  const LONG_AGO = base - 90 * DAY
+  type Fields = Record<string, unknown>
+  const ev = (agent: string, at: number, fields: Fields = {}) => ({ at, agent, decision: 'allow' as const, resource: 'db:a/1', action: 'read', ip: '10.0.0.1', segment: 'ops', ...fields })
+  const medium = (found: Anomaly[]) => found.filter((a) => a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+  const members = ['did:key:z6Mka', 'did:key:z6Mkb', 'did:key:z6Mkc', 'did:key:z6Mkd']
+
+  // A fleet of four in one team, each with a week of history (reads of db:a from its own network).
+  function fleet(context: (agent: string) => AgentContext, nets: (agent: string, i: number) => string = () => '10.0.0.1', action: (agent: string, i: number) => string = () => 'read') {
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
+    for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: nets(agent, i), action: action(agent, i) }))
+    return d
+  }
+  const later = base + 8 * DAY
+
+  it('a family held for long and taken up by several members at once (a period close) is a group change: below medium from the third', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+    const seen = members.map((agent, k) => medium(d.observe(ev(agent, later + k * 5 * MINUTE, { resource: 'reports:close/q3' }))))
+    assert.deepEqual(seen.slice(2), [[], []], JSON.stringify(seen))
+  })
+
+  it('one agent alone taking up a family it holds but never used still alerts (an HR grab on an old entitlement)', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+    const found = [0, 1, 2].flatMap((i) => medium(d.observe(ev(members[0]!, later + i * 4 * MINUTE, { resource: `hr:payroll/${i}` }))))
+    assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
+  })
+
+  it('a re-org: a team reaching into another segment at once, refused then granted, is a group change; the grant explains the segment', () => {
+    const grants = new Map(members.map((m) => [m, new Map([['db:a', LONG_AGO]])]))
+    const d = fleet((agent) => ({ groups: ['team:support'], entitlements: grants.get(agent)! }))
+    const refused = members.map((agent, k) => medium(d.observe(ev(agent, later + k * MINUTE, { resource: 'crm:deals/1', segment: 'sales', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))))
+    assert.deepEqual(refused.slice(2), [[], []], JSON.stringify(refused))
+    for (const m of members) grants.get(m)!.set('crm:deals', later + 45 * MINUTE)
+    const allowed = members.map((agent, k) => medium(d.observe(ev(agent, later + 50 * MINUTE + k * MINUTE, { resource: 'crm:deals/2', segment: 'sales' }))))
+    assert.deepEqual(allowed, [[], [], [], []], 'a grant covering the family explains its segment')
+    const nextDay = members.map((agent, k) => medium(d.observe(ev(agent, later + DAY + k * MINUTE, { resource: 'crm:deals/3', segment: 'sales' }))))
+    assert.deepEqual(nextDay, [[], [], [], []])
+  })
+
+  it('one agent alone reaching into another segment still moves laterally', () => {
+    const d = fleet(() => ({ groups: ['team:support'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    const found = ['crm:deals', 'crm:accounts', 'crm:leads'].flatMap((fam, i) => medium(d.observe(ev(members[0]!, later + i * MINUTE, { resource: `${fam}/1`, segment: 'sales', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))))
+    assert.ok(found.includes('lateral-movement/high'), JSON.stringify(found))
+  })
+
+  it('a rollout to new node subnets shared by a group (old and new interleaved) is not a stolen credential', () => {
+    const own = (agent: string) => members.indexOf(agent) * 3
+    const d = fleet(() => ({ groups: ['segment:eng'] }), (agent, i) => `10.244.${own(agent) + (i % 3)}.7`)
+    const seen = members.map((agent, k) => {
+      const out: string[] = []
+      for (let i = 0; i < 12; i++) out.push(...medium(d.observe(ev(agent, later + k * 4 * MINUTE + i * 20_000, { ip: i % 2 ? `10.245.${own(agent) + (i % 3)}.9` : `10.244.${own(agent)}.7` }))))
+      return out
+    })
+    assert.deepEqual(seen.slice(2), [[], []], JSON.stringify(seen))
+  })
+
+  it('a VPN failover: many remote workers flapping to the same standby concentrator is not two networks each', () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    const seen = members.map((agent, k) => {
+      const out: string[] = []
+      for (let i = 0; i < 12; i++) out.push(...medium(d.observe(ev(agent, later + k * MINUTE + i * 30_000, { ip: i % 2 ? '172.29.1.5' : '172.20.1.5' }))))
+      return out
+    })
+    assert.deepEqual(seen.slice(2), [[], []], JSON.stringify(seen))
+  })
+
+  it('one agent alone switching back and forth with an address nobody in its groups uses is two networks', () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    const out: string[] = []
+    for (let i = 0; i < 8; i++) out.push(...medium(d.observe(ev(members[0]!, later + i * 2 * MINUTE, { ip: i % 2 ? '34.12.9.1' : '172.20.1.5' }))))
+    assert.ok(out.includes('two-networks/high'), JSON.stringify(out))
+  })
+
+  it('an action the agent itself used on an earlier day without other alarm is not new; a burst of it is', () => {
+    const d = fleet(() => ({ groups: ['team:bots'] }))
+    d.observe(ev(members[0]!, later, { action: 'delete' }))
+    assert.deepEqual(medium(d.observe(ev(members[0]!, later + 7 * DAY, { action: 'delete' }))), [], 'a weekly cleanup')
+    const burst = Array.from({ length: 15 }, (_, i) => medium(d.observe(ev(members[0]!, later + 14 * DAY + i * 20_000, { action: 'delete' })))).flat()
+    assert.ok(burst.some((k) => k.startsWith('new-action/')), JSON.stringify(burst))
+  })
+
+  it("writes by an agent that never writes are new even when its peers write", () => {
+    // Two peers have written every day since they were first seen.
+    const d = fleet(() => ({ groups: ['team:bots'] }), undefined, (agent, i) => (agent !== members[0] && i === 1 ? 'write' : 'read'))
+    const found = Array.from({ length: 10 }, (_, i) => medium(d.observe(ev(members[0]!, later + i * 3 * MINUTE, { action: 'write' })))).flat()
+    assert.ok(found.some((k) => k.startsWith('new-action/')), JSON.stringify(found))
+  })
+
+  it('an agent with no history is judged against its groups: a credential never used, from a public network nobody in its groups uses', () => {
+    const grants = new Map([['db:a', LONG_AGO]])
+    // Alone in its team (a group as new as it is): judged against its segment.
+    const d = fleet((agent) => ({ groups: [members.includes(agent) ? 'team:ops' : 'team:solo', 'segment:ops'], entitlements: grants }))
+    const found = Array.from({ length: 20 }, (_, i) => medium(d.observe(ev('did:key:z6Mkdormant', later + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
+    assert.ok(found.length > 0, 'a dormant credential used from elsewhere')
+    // A newly enrolled agent (granted today) from a home address, and one with no history from
+    // its team's network, are not.
+    const fresh = new Map([['db:a', later - HOUR]])
+    const e = fleet((agent) => ({ groups: ['team:ops'], entitlements: agent === 'did:key:z6Mknew' ? fresh : grants }))
+    const newcomer = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mknew', later + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
+    const back = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mkback', later + i * 3 * MINUTE)))).flat()
+    assert.deepEqual([newcomer, back], [[], []])
+  })
+
+  it('a group baseline written before adoptions were kept still loads', () => {
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
+    const old = JSON.stringify({ v: 1, families: [['db:a', { members: ['did:key:z6Mka'], firsts: [base], last: base }]], networks: [], segments: [], actions: [], hod: new Array(24).fill(0), hodTotal: 0, hodDay: 0 })
+    assert.equal(d.load([{ key: 'group:team:x', state: old }]), 1)
+  })
+})
