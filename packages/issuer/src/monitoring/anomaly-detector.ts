@@ -996,8 +996,8 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
-// Other members that first took `key` up within ADOPT_MS of `at`, the most in any of the groups.
-// Other members that took it up within ADOPT_MS of `at`; or, `sticky`, a group change: at least
+// Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
+// `sticky`, a group change: at least
 // GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other, the latest within GROUP_CHANGE_MS.
 function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
   let most = 0
