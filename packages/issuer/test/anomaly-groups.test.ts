@@ -112,6 +112,39 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.deepEqual([newcomer, back], [[], []])
   })
 
+  // From an adversarial review: each of these walked around a check before it was fixed.
+  it("one event of a peer's from an address is not the group's network: switching with it is still two networks", () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    d.observe(ev(members[1]!, later - 3 * DAY, { ip: '34.12.9.1' })) // a controlled peer, or a report about it
+    const out: string[] = []
+    for (let i = 0; i < 8; i++) out.push(...medium(d.observe(ev(members[0]!, later + i * 2 * MINUTE, { ip: i % 2 ? '34.12.9.1' : '172.20.1.5' }))))
+    assert.ok(out.includes('two-networks/high'), JSON.stringify(out))
+  })
+
+  it('an action learned on one family is still new on another (a scratch delete does not learn payroll deletes)', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }), undefined)
+    // Payroll read on three days (a habit of what it is entitled to), then one scratch delete.
+    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'hr:payroll/1' }))
+    d.observe(ev(members[0]!, later + 3 * DAY, { action: 'delete' }))
+    const payroll = Array.from({ length: 5 }, (_, i) => medium(d.observe(ev(members[0]!, later + 4 * DAY + i * MINUTE, { resource: `hr:payroll/${i}`, action: 'delete' })))).flat()
+    assert.ok(payroll.some((k) => k.startsWith('new-action/')), JSON.stringify(payroll))
+  })
+
+  it('uses of a rare action ramped up day by day do not raise their own limit', () => {
+    const d = fleet(() => ({ groups: ['team:bots'] }))
+    d.observe(ev(members[0]!, later, { action: 'delete' }))
+    const days = [5, 20, 80].map((count, k) => Array.from({ length: count }, (_, i) => medium(d.observe(ev(members[0]!, later + (k + 1) * DAY + i * 20_000, { action: 'delete' })))).flat())
+    assert.ok(days[1]!.some((x) => x.startsWith('new-action/')) && days[2]!.some((x) => x.startsWith('new-action/')), JSON.stringify(days))
+  })
+
+  it('refusals of other members (which anyone can provoke) make no group change of reads it holds no entitlement to', () => {
+    const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    for (const [k, m] of members.slice(1, 3).entries()) d.observe(ev(m, later + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
+    const found = medium(d.observe(ev(members[0]!, later + 10 * MINUTE, { resource: 'hr:payroll/2', segment: 'hr' })))
+    assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
+  })
+
   it('a group baseline written before adoptions were kept still loads', () => {
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
     const old = JSON.stringify({ v: 1, families: [['db:a', { members: ['did:key:z6Mka'], firsts: [base], last: base }]], networks: [], segments: [], actions: [], hod: new Array(24).fill(0), hodTotal: 0, hodDay: 0 })

@@ -308,7 +308,7 @@ export class AnomalyDetector {
     if (!allowed) {
       // A refusal on a family it or its peers use is a request out of step with what it holds
       // (a stale role, a write it should not try); one on a family foreign to them is a reach.
-      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS)
+      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
       this.#denials(b, event, at, reporter, fam ?? '', familiar, report)
     }
 
@@ -331,13 +331,15 @@ export class AnomalyDetector {
           if (f && allowed) f.learned = true
         } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
           if (f && allowed) f.learned = true
-        } else if (adopt(groups, `family:${fam}`, agent, at) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, `segment:${event.segment}`, agent, at) >= ADOPTERS)) {
+        } else if (!(allowed && knows && since === undefined) && (adopt(groups, adoption(allowed, `family:${fam}`), agent, at) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
+          // (Never the use of a family it holds no entitlement to at all: that stays a finding of
+          // its own whoever else reaches for it.)
           // Taken up by several of its groups at once: a change of the group's, said below medium.
           if (f && allowed) {
             touchDay(f, at)
             if (f.days >= LEARN_DAYS) f.learned = true
           }
-          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy: adopters(groups, `family:${fam}`, agent, at) }, [reporter], 'low')
+          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy: adopters(groups, adoption(allowed, `family:${fam}`), agent, at) }, [reporter], 'low')
         } else {
           familyExplained = false
           const reaches = this.#reach(b, at, `family:${fam}`)
@@ -356,10 +358,13 @@ export class AnomalyDetector {
       const action = event.action
       if (f?.learned && allowed && action !== undefined) {
         // An action it used on few days: its uses a day, and the earlier day it was used on.
-        const rare = b.rare.find((r) => r.action === action)
+        // Per family: a delete learned on a scratch table says nothing of deletes on payroll.
+        const rare = b.rare.find((r) => r.action === action && r.family === fam)
         const earlier = rare !== undefined && rare.day < day && rare.clean
         if (rare && rare.day !== day) {
-          rare.most = Math.max(rare.most, rare.count)
+          // A day beyond the burst limit teaches nothing: uses ramped up day by day cannot raise
+          // their own limit (each day's limit is twice the most of a day within it).
+          if (rare.count <= rareBurst(rare)) rare.most = Math.max(rare.most, rare.count)
           rare.day = day
           rare.count = 0
         }
@@ -385,7 +390,7 @@ export class AnomalyDetector {
             // Watched from now on: learned when used again on a later day with no other alarm.
             if (!rare) {
               if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-              b.rare.push({ action, day, count: 1, most: 0, clean: quiet })
+              b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet })
             }
           }
         }
@@ -408,8 +413,8 @@ export class AnomalyDetector {
         const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (familyExplained && f?.learned === true))
         if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || covered || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
         else if (b.segments.size > 1 || !learning) {
-          if (adopt(groups, `segment:${event.segment}`, agent, at) >= ADOPTERS) {
-            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy: adopters(groups, `segment:${event.segment}`, agent, at) }, [reporter], 'low')
+          if (adopt(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS) {
+            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy: adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) }, [reporter], 'low')
           } else {
             this.#reach(b, at, `segment:${event.segment}`)
             report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })
@@ -646,6 +651,24 @@ export class AnomalyDetector {
     noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
   }
 
+  // Members of its groups that use `net` as a network of their own: allowed on LEARN_DAYS days
+  // or more, within PEER_MS. One event of a peer's (a controlled agent's, or a report about it)
+  // is not enough to make a network the group's, nor is a peer's network learned from its peers.
+  #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number): number {
+    let most = 0
+    for (const g of groups) {
+      const u = g.networks.get(net)
+      if (!u || at - u.last > PEER_MS) continue
+      let settled = 0
+      for (const m of u.members) {
+        const s = m === agent ? undefined : this.#agents.get(m)?.networks.get(net)
+        if (s !== undefined && s.days >= LEARN_DAYS && at - s.last <= PEER_MS) settled++
+      }
+      most = Math.max(most, settled)
+    }
+    return most
+  }
+
   #viaAdopters(usual: string, net: string, agent: string, at: number): number {
     const u = this.#via.get(`${usual}\u0000${net}`)
     return u ? others(u, agent, at, false) : 0
@@ -770,7 +793,7 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's.
     const shared = (name: string) => {
-      if (peerCount(groups, 'networks', name, agent, at) > 0 || adopters(groups, `net:${name}`, agent, at) >= ADOPTERS) return true
+      if (this.#settledPeers(groups, name, agent, at) > 0 || adopters(groups, `net:${name}`, agent, at) >= ADOPTERS) return true
       for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, at) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && adopters(groups, `block:${block}`, agent, at, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
@@ -1040,9 +1063,17 @@ function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at:
   return adopters(groups, key, agent, at)
 }
 
-// How many uses in a day of a rare action are a burst: well beyond the most it did in a day.
+// The adoption a use counts towards. Refusals are an adoption of their own: a group refused at
+// once (a re-org before its grants land) is a group change for its refusals, but refusals, which
+// anyone can provoke or a reporter make up, never excuse a use that was allowed.
+function adoption(allowed: boolean, key: string): string {
+  return allowed ? key : `refused:${key}`
+}
+
+// How many uses in a day of a rare action are a burst: beyond twice the most it did in a day
+// (within its limit then), and beyond 5.
 function rareBurst(rare: RareAction): number {
-  return Math.max(5, 4 * rare.most)
+  return Math.max(5, 2 * rare.most)
 }
 
 // The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,

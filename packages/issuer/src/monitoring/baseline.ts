@@ -48,6 +48,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram {
  * (a weekly cleanup), and watched then for a burst well beyond the most it ever did in a day.
  */
 export interface RareAction {
+  /** The family it is used on: an action learned on one family is not learned on another. */
+  family: string
   action: string
   /** The day it was last used, its uses that day, the most on any earlier day. */
   day: number
@@ -311,7 +313,8 @@ function rareActions(v: unknown): RareAction[] {
   if (!Array.isArray(v)) return out
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
-    if (o && typeof o.action === 'string') out.push({ action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
+    // Rows without a family (written before it was kept) are dropped: their action is watched again.
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
   }
   return out
 }
