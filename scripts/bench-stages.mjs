@@ -8,11 +8,12 @@
 //
 //   node scripts/bench-stages.mjs     (npm run bench runs it; AGENTID_BENCH_ONLY=stages alone)
 import { createPublicKey, verify } from 'node:crypto'
-import { agentKeyFromSeed, createPresentation, signJwt } from '@agentid/agent'
+import { agentKeyFromSeed, createPresentation } from '@agentid/agent'
 import { createVerifier } from '@agentid/verifier'
 import { decodeJwt } from '../packages/verifier/dist/jws/decode-jwt.js'
 import { checkPresentationJwt, PRESENTATION_LIMITS } from '../packages/verifier/dist/presentation/verify-presentation.js'
 import { checkAnyCredentialJwt, CREDENTIAL_LIMITS } from '../packages/verifier/dist/credential/verify-credential.js'
+import { benchCredential } from './bench-credential.mjs'
 import { banner, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
 
 pinToCpu0(new URL(import.meta.url).pathname)
@@ -24,20 +25,7 @@ const agent = agentKeyFromSeed(new Uint8Array(32).fill(2))
 const verifierKey = agentKeyFromSeed(new Uint8Array(32).fill(3))
 const S = Math.floor(Date.now() / 1000)
 const nowMs = (S + 1) * 1000
-// The credential of scripts/bench.mjs: one entitlement with hours, networks and a record cap.
-const vc = (i) => signJwt(issuer, {
-  iss: issuer.did, sub: agent.did, jti: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, nbf: S - 60, exp: S + 3600,
-  vc: {
-    '@context': ['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/agentid/v1'],
-    type: ['VerifiableCredential', 'AgentEntitlementCredential'],
-    credentialSubject: {
-      agent: { name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' },
-      entitlements: [{ resource: 'db:customers', actions: ['read'], purpose: 'monthly-report', constraints: { hours: '00:00-24:00Z', networks: ['10.20.0.0/16'], maxRecords: 5000 } }],
-      task: { id: 'task-2026-11-report', description: 'November report' },
-      risk: 'medium',
-    },
-  },
-})
+const vc = (i) => benchCredential(issuer, agent, S, i)
 const key = (k) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(k.publicKey).toString('base64url') }, format: 'jwk' })
 const agentKey = key(agent)
 const issuerKey = key(issuer)

@@ -24,6 +24,7 @@ import { join, dirname } from 'node:path'
 import { agentKeyFromSeed, createPresentation, signJwt, signTyped } from '@agentid/agent'
 import { createVerifier } from '@agentid/verifier'
 import { importJWK, jwtVerify } from 'jose'
+import { benchCredential } from './bench-credential.mjs'
 import { asyncClockOpsPerSecond as asyncOpsPerSecond, BENCH_CLOCK, banner, interleavedRates, median, pinToCpu0, printRows, scaled } from './bench-support.mjs'
 
 const self = fileURLToPath(import.meta.url)
@@ -38,21 +39,7 @@ const agent = agentKeyFromSeed(new Uint8Array(32).fill(2))
 const verifierKey = agentKeyFromSeed(new Uint8Array(32).fill(3))
 const S = Math.floor(T0 / 1000)
 
-function vc(i) {
-  return signJwt(issuer, {
-    iss: issuer.did, sub: agent.did, jti: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, nbf: S - 60, exp: S + 3600,
-    vc: {
-      '@context': ['https://www.w3.org/2018/credentials/v1', 'https://w3id.org/agentid/v1'],
-      type: ['VerifiableCredential', 'AgentEntitlementCredential'],
-      credentialSubject: {
-        agent: { name: 'report-bot', kind: 'company', owner: 'sales-team', segment: 'sales' },
-        entitlements: [{ resource: 'db:customers', actions: ['read'], purpose: 'monthly-report', constraints: { hours: '00:00-24:00Z', networks: ['10.20.0.0/16'], maxRecords: 5000 } }],
-        task: { id: 'task-2026-11-report', description: 'November report' },
-        risk: 'medium',
-      },
-    },
-  })
-}
+const vc = (i) => benchCredential(issuer, agent, S, i)
 
 // The same credential as VC 2.0 secured by VC-JOSE-COSE (issue 16).
 function vc2(i) {
