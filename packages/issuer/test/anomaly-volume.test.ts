@@ -119,9 +119,9 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
 
   // A rare mode (one request in fifteen, too rare a share to add up in the drift test) that starts
   // at 19 times the level and is stepped up four times every `phase` days: each step is learned,
-  // and moves the 99th percentile. The reach a jump is measured from is the lowest 99th percentile
-  // at the start of the last seven days, so a step within a week of the one before is measured
-  // from sizes before them both. The baselines are written and read back at the second step (the
+  // and moves the 99th percentile. The reach a jump is measured from is at most three times the
+  // lowest 99th percentile at the start of the last seven days, so a second step within a week of
+  // the first is measured from the sizes before them both. The baselines are written and read back at the second step (the
   // starts of the days are kept with them).
   it('a rare mode ramped up four times every four (or six) days is a records-jump by its second step, through a restart', () => {
     for (const phase of [4, 6]) {

@@ -30,10 +30,12 @@ export const HIST = {
   /** Quantiles are recomputed after this many requests (or a day's decay). */
   refreshEvery: 16,
   /**
-   * The days whose starting 99th percentile is kept: the reach a jump is measured from is the
-   * lowest of them and the current one, so it follows a rise only once the rise is a week old.
+   * The days whose starting 99th percentile is kept, and how far (natural log) the reach a jump
+   * is measured from may be above the lowest of them: twice, so the reach rises at most twice in
+   * a week (and within a day not at all: it is at most the starts of the day and the day before).
    */
   reachDays: 7,
+  reachRise: Math.log(3),
 } as const
 
 const DAY_MS = 86_400_000
@@ -92,8 +94,11 @@ export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90:
     if (!h.histStarts?.length) h.histStarts = [[h.histDay, h.histQ99]]
   }
   const q99 = h.histQ99!
-  let reach = q99
-  for (const [, q] of h.histStarts ?? []) reach = Math.min(reach, q)
+  const starts = h.histStarts ?? []
+  let lowest = q99
+  for (const [, q] of starts) lowest = Math.min(lowest, q)
+  let reach = Math.min(q99, lowest + HIST.reachRise)
+  for (const [, q] of starts.slice(-2)) reach = Math.min(reach, q)
   return { q50: h.histQ50!, q90: h.histQ90!, q99, reach }
 }
 
