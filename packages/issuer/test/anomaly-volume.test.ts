@@ -117,6 +117,40 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
     }
   })
 
+  // A rare mode (one request in fifteen, too rare a share to add up in the drift test) that starts
+  // at 19 times the level and is stepped up four times every `phase` days: each step is learned,
+  // and moves the 99th percentile. The reach a jump is measured from is at most three times the
+  // lowest 99th percentile at the start of the last seven days, so a second step within a week of
+  // the first is measured from the sizes before them both. The baselines are written and read back at the second step (the
+  // starts of the days are kept with them).
+  it('a rare mode ramped up four times every four (or six) days is a records-jump by its second step, through a restart', () => {
+    for (const phase of [4, 6]) {
+      const u = uniform(phase)
+      const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
+      let d = new AnomalyDetector()
+      const found: Anomaly[] = []
+      const start = t0 + 14 * DAY
+      const second = start + phase * DAY
+      for (let day = 0; day < 14 + 3 * phase; day++) {
+        const step = day < 14 ? -1 : Math.floor((day - 14) / phase)
+        if (t0 + day * DAY === second) {
+          const rows = d.takeDirty()
+          d = new AnomalyDetector()
+          assert.ok(d.load(rows) > 0)
+        }
+        for (let i = 0; i < 100; i++) {
+          const at = t0 + day * DAY + i * 6 * 60_000
+          const big = step >= 0 && i % 15 === 7
+          const records = big ? Math.round(190 * 4 ** step * Math.exp(0.1 * gauss())) : Math.max(1, Math.round(10 * Math.exp(0.3 * gauss())))
+          found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:tasks/${day}-${i}`, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
+        }
+      }
+      const jump = found.find((a) => a.kind === 'records-jump')
+      assert.ok(jump && jump.at >= second && jump.at < second + phase * DAY, `phase ${phase}: ${said(volume(found))}`)
+      assert.ok(volume(found).every((a) => a.at >= second), `phase ${phase}: ${said(volume(found))}`)
+    }
+  })
+
   it('a bulk read beyond anything in its mix (two requests ten times its largest export) is a records-jump, high by the second', () => {
     const at0 = t0 + 10 * DAY + 11 * HOUR
     for (const seed of [1, 2, 3]) {

@@ -29,6 +29,13 @@ export const HIST = {
   tail: 0.1,
   /** Quantiles are recomputed after this many requests (or a day's decay). */
   refreshEvery: 16,
+  /**
+   * The days whose starting 99th percentile is kept, and how far (natural log) the reach a jump
+   * is measured from may be above the lowest of them: twice, so the reach rises at most twice in
+   * a week (and within a day not at all: it is at most the starts of the day and the day before).
+   */
+  reachDays: 7,
+  reachRise: Math.log(3),
 } as const
 
 const DAY_MS = 86_400_000
@@ -44,13 +51,13 @@ export interface SizeHistogram {
   histQ99?: number
   histSince?: number
   /**
-   * Cached (not stored): the 99th percentile when the current day began, and when the day
-   * before it began. A jump is measured from the lower of those and the current one: exports
-   * growing day by day are learned (a share's evidence is the drift test's), but the reach a jump
-   * is measured from does not follow them within a day.
+   * Stored: the 99th percentile when each of the last seven days began ([day, natural log], oldest
+   * first; days without requests have none). A jump is measured from the lowest of those and the
+   * current one: a mode growing step by step is learned (a share's evidence is the drift test's),
+   * but the reach a jump is measured from follows a step only a week after it, so a mode whose
+   * steps come within a week of each other is measured from the sizes before them.
    */
-  histQ99Today?: number | undefined
-  histQ99Yesterday?: number | undefined
+  histStarts?: Array<[number, number]>
 }
 
 export function newSizeHistogram(): SizeHistogram {
@@ -73,8 +80,8 @@ export function sizeReady(h: SizeHistogram): boolean {
 
 /**
  * The median, 90th and 99th percentiles (natural log), recomputed every few requests; and the
- * reach a jump is measured from (the least of the 99th percentile now, at the start of the day and
- * at the start of the day before).
+ * reach a jump is measured from (the least of the 99th percentile now and at the start of each of
+ * the last seven days).
  */
 export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90: number; q99: number; reach: number } {
   decay(h, at)
@@ -83,10 +90,16 @@ export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90:
     h.histQ90 = quantile(h, 0.9)
     h.histQ99 = quantile(h, 0.99)
     h.histSince = 0
-    if (h.histQ99Today === undefined) h.histQ99Today = h.histQ99
+    // The first day it is ready (or a row stored without them): the day starts where it is now.
+    if (!h.histStarts?.length) h.histStarts = [[h.histDay, h.histQ99]]
   }
   const q99 = h.histQ99!
-  return { q50: h.histQ50!, q90: h.histQ90!, q99, reach: Math.min(q99, h.histQ99Today ?? q99, h.histQ99Yesterday ?? q99) }
+  const starts = h.histStarts ?? []
+  let lowest = q99
+  for (const [, q] of starts) lowest = Math.min(lowest, q)
+  let reach = Math.min(q99, lowest + HIST.reachRise)
+  for (const [, q] of starts.slice(-2)) reach = Math.min(reach, q)
+  return { q50: h.histQ50!, q90: h.histQ90!, q99, reach }
 }
 
 /**
@@ -128,10 +141,11 @@ function decay(h: SizeHistogram, at: number): void {
     return
   }
   if (day <= h.histDay) return
-  // A new day: the 99th percentile it begins with (the day before's is kept one day more).
+  // A new day: the 99th percentile it begins with (those of the last seven days are kept).
   if (h.histTotal >= HIST.minWeight) {
-    h.histQ99Yesterday = h.histQ99Today
-    h.histQ99Today = quantile(h, 0.99)
+    const starts = (h.histStarts ?? []).filter(([d]) => d > day - HIST.reachDays)
+    starts.push([day, quantile(h, 0.99)])
+    h.histStarts = starts
   }
   const factor = HIST.decayPerDay ** Math.min(day - h.histDay, 365)
   for (let i = 0; i < h.hist.length; i++) h.hist[i]! *= factor
@@ -140,9 +154,12 @@ function decay(h: SizeHistogram, at: number): void {
   h.histSince = -1
 }
 
-/** The stored form: bins rounded to a thousandth (and the day and total). */
-export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number } {
-  return { hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay }
+/** The stored form: bins rounded to a thousandth (and the day and total), the days' starting 99th percentiles to a thousandth. */
+export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]> } {
+  return {
+    hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay,
+    histStarts: (h.histStarts ?? []).map(([d, q]) => [d, Math.round(q * 1000) / 1000]),
+  }
 }
 
 /** Read back; rows written before sizes were kept start with none (learned afresh, the level and spread judging meanwhile). */
@@ -150,5 +167,12 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
   const raw = Array.isArray(o.hist) && o.hist.length === HIST.bins ? o.hist : undefined
   const hist = raw ? raw.map((v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0)) : []
   const histTotal = hist.reduce((s, w) => s + w, 0)
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histSince: -1 }
+  // Rows written before the days' starts were kept: none (the first day ready starts afresh).
+  const histStarts: Array<[number, number]> = []
+  if (raw && Array.isArray(o.histStarts)) {
+    for (const e of o.histStarts.slice(-HIST.reachDays)) {
+      if (Array.isArray(e) && typeof e[0] === 'number' && Number.isFinite(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1])) histStarts.push([e[0], e[1]])
+    }
+  }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histSince: -1, histStarts }
 }
