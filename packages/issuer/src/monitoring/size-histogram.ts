@@ -31,8 +31,9 @@ export const HIST = {
   refreshEvery: 16,
   /**
    * The days whose starting 99th percentile is kept, and how far (natural log) the reach a jump
-   * is measured from may be above the lowest of them: twice, so the reach rises at most twice in
-   * a week (and within a day not at all: it is at most the starts of the day and the day before).
+   * is measured from may be above the lowest of them: three times, so the reach rises at most three
+   * times in a week (and within a day not at all: it is at most the starts of the day and the day
+   * before). Twice alerted a benign task bot's noisy 99th percentile on workload-b.
    */
   reachDays: 7,
   reachRise: Math.log(3),
@@ -52,8 +53,8 @@ export interface SizeHistogram {
   histSince?: number
   /**
    * Stored: the 99th percentile when each of the last seven days began ([day, natural log], oldest
-   * first; days without requests have none). A jump is measured from the lowest of those and the
-   * current one: a mode growing step by step is learned (a share's evidence is the drift test's),
+   * first; days without requests have none). A jump is measured from at most three times the lowest
+   * of those (and at most the current one and the last two): a mode growing step by step is learned (a share's evidence is the drift test's),
    * but the reach a jump is measured from follows a step only a week after it, so a mode whose
    * steps come within a week of each other is measured from the sizes before them.
    */
