@@ -7,6 +7,7 @@ import {
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
 import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+import { ADOPT_MS, ADOPTERS, adopt, adopters, adoption, othersAdopting } from './group-adoption.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -110,16 +111,6 @@ const LEARN_DAYS = 3
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
-// A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
-// is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
-const ADOPTERS = 2
-const ADOPT_MS = 3_600_000
-// A change taken up by three other members within the hour stays the group's for two days (a
-// period close read on Friday by those that did not on Thursday); members learn it meanwhile. Two
-// members of a large group reaching somewhere within the same hour, some day of the week, happens
-// by chance (and attacks on two members of one group): that alone excuses nobody later.
-const GROUP_CHANGE_MS = 2 * DAY_MS
-const GROUP_CHANGE_ADOPTERS = 3
 const HOUR = 3_600_000
 const MINUTE = 60_000
 // The busiest minute halves in a week without one as busy.
@@ -671,7 +662,7 @@ export class AnomalyDetector {
 
   #viaAdopters(usual: string, net: string, agent: string, at: number): number {
     const u = this.#via.get(`${usual}\u0000${net}`)
-    return u ? others(u, agent, at, false) : 0
+    return u ? othersAdopting(u, agent, at, false) : 0
   }
 
   // Whether the agent uses an action on any family it knows.
@@ -1018,57 +1009,6 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   let most = 0
   for (const g of groups) most = Math.max(most, peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS).peers)
   return most
-}
-
-// Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
-// `sticky`, a group change: at least
-// GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other, the latest within GROUP_CHANGE_MS.
-function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
-  let most = 0
-  for (const g of groups) {
-    const u = g.adopting.get(key)
-    if (u) most = Math.max(most, others(u, agent, at, sticky))
-  }
-  return most
-}
-
-function others(u: Usage, agent: string, at: number, sticky: boolean): number {
-  if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
-  const firsts: number[] = []
-  for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
-  const now = firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
-  if (!sticky) return now
-  firsts.sort((x, y) => x - y)
-  for (let i = 0, j = 0; j < firsts.length; j++) {
-    while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
-    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - firsts[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
-  }
-  return now
-}
-
-// Notes the agent's first use of something new to it with each group; returns adopters() after.
-function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
-  for (const g of groups) {
-    let u: Usage | undefined = g.adopting.get(key)
-    // An adoption with no new member for GROUP_CHANGE_MS is over: the next one starts afresh.
-    if (u && at - u.last > GROUP_CHANGE_MS) {
-      g.adopting.delete(key)
-      u = undefined
-    }
-    if (!u && g.adopting.size >= BASELINE_CAPS.adopting) {
-      for (const [k, v] of g.adopting) if (at - v.last > GROUP_CHANGE_MS) g.adopting.delete(k)
-      if (g.adopting.size >= BASELINE_CAPS.adopting) continue
-    }
-    if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)
-  }
-  return adopters(groups, key, agent, at)
-}
-
-// The adoption a use counts towards. Refusals are an adoption of their own: a group refused at
-// once (a re-org before its grants land) is a group change for its refusals, but refusals, which
-// anyone can provoke or a reporter make up, never excuse a use that was allowed.
-function adoption(allowed: boolean, key: string): string {
-  return allowed ? key : `refused:${key}`
 }
 
 // How many uses in a day of a rare action are a burst: beyond twice the most it did in a day

@@ -1,0 +1,73 @@
+/**
+ * Group changes (issue 21): a novelty nothing else explains (a family, a segment, an action, a
+ * network) is noted with each of the agent's groups as *in adoption*. Several members taking the
+ * same up at once is the group's change (a period close, a re-org, a rollout), not an intrusion
+ * per member; the first members are always reported, since the change is not known yet when they
+ * make it. Kept in each group's baseline (`adopting`), bounded by BASELINE_CAPS.adopting.
+ */
+import { BASELINE_CAPS, DAY_MS, noteUsage, type GroupBaseline, type Usage } from './baseline.js'
+
+// A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
+// is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
+export const ADOPTERS = 2
+export const ADOPT_MS = 3_600_000
+// A change taken up by three other members within the hour stays the group's for two days (a
+// period close read on Friday by those that did not on Thursday); members learn it meanwhile. Two
+// members of a large group reaching somewhere within the same hour, some day of the week, happens
+// by chance (and attacks on two members of one group): that alone excuses nobody later.
+const GROUP_CHANGE_MS = 2 * DAY_MS
+const GROUP_CHANGE_ADOPTERS = 3
+
+/**
+ * Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
+ * `sticky`, a group change: at least GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other,
+ * the latest within GROUP_CHANGE_MS.
+ */
+export function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
+  let most = 0
+  for (const g of groups) {
+    const u = g.adopting.get(key)
+    if (u) most = Math.max(most, othersAdopting(u, agent, at, sticky))
+  }
+  return most
+}
+
+/** {@link adopters} in one record of a key (a group's, or the agents sharing a network's). */
+export function othersAdopting(u: Usage, agent: string, at: number, sticky: boolean): number {
+  if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
+  const firsts: number[] = []
+  for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
+  const now = firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  if (!sticky) return now
+  firsts.sort((x, y) => x - y)
+  for (let i = 0, j = 0; j < firsts.length; j++) {
+    while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
+    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - firsts[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
+  }
+  return now
+}
+
+// Notes the agent's first use of something new to it with each group; returns adopters() after.
+export function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+  for (const g of groups) {
+    let u: Usage | undefined = g.adopting.get(key)
+    // An adoption with no new member for GROUP_CHANGE_MS is over: the next one starts afresh.
+    if (u && at - u.last > GROUP_CHANGE_MS) {
+      g.adopting.delete(key)
+      u = undefined
+    }
+    if (!u && g.adopting.size >= BASELINE_CAPS.adopting) {
+      for (const [k, v] of g.adopting) if (at - v.last > GROUP_CHANGE_MS) g.adopting.delete(k)
+      if (g.adopting.size >= BASELINE_CAPS.adopting) continue
+    }
+    if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)
+  }
+  return adopters(groups, key, agent, at)
+}
+
+// The adoption a use counts towards. Refusals are an adoption of their own: a group refused at
+// once (a re-org before its grants land) is a group change for its refusals, but refusals, which
+// anyone can provoke or a reporter make up, never excuse a use that was allowed.
+export function adoption(allowed: boolean, key: string): string {
+  return allowed ? key : `refused:${key}`
+}
