@@ -306,6 +306,8 @@ export class AnomalyDetector {
     // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
     // severely when the agent holds no entitlement to it at all.
     let familyExplained = true
+    // Other members that took up what this event is the first use of (adopt() says), for the finding.
+    let adoptedBy = 0
     let f: FamilyStats | undefined
     if (fam !== undefined) {
       f = b.families.get(fam)
@@ -322,7 +324,7 @@ export class AnomalyDetector {
           if (f && allowed) f.learned = true
         } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
           if (f && allowed) f.learned = true
-        } else if (!(allowed && knows && since === undefined) && (adopt(groups, adoption(allowed, `family:${fam}`), agent, at) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
+        } else if (!(allowed && knows && since === undefined) && ((adoptedBy = adopt(groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
           // (Never the use of a family it holds no entitlement to at all: that stays a finding of
           // its own whoever else reaches for it.)
           // Taken up by several of its groups at once: a change of the group's, said below medium.
@@ -330,7 +332,7 @@ export class AnomalyDetector {
             touchDay(f, at)
             if (f.days >= LEARN_DAYS) f.learned = true
           }
-          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy: adopters(groups, adoption(allowed, `family:${fam}`), agent, at) }, [reporter], 'low')
+          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
         } else {
           familyExplained = false
           const reaches = this.#reach(b, at, `family:${fam}`)
@@ -372,8 +374,8 @@ export class AnomalyDetector {
           if (learning || granted || peers || f.actions.length === 0 || earlier) {
             if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
             f.notedDay = -1
-          } else if (adopt(groups, `action:${fam}\u0000${action}`, agent, at) >= ADOPTERS) {
-            report('new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy: adopters(groups, `action:${fam}\u0000${action}`, agent, at) }, [reporter], 'low')
+          } else if ((adoptedBy = adopt(groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
+            report('new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
           } else {
             familyExplained = false
             const reaches = this.#reach(b, at, `action:${fam}:${action}`)
@@ -404,8 +406,8 @@ export class AnomalyDetector {
         const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (familyExplained && f?.learned === true))
         if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || covered || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
         else if (b.segments.size > 1 || !learning) {
-          if (adopt(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS) {
-            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy: adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) }, [reporter], 'low')
+          if ((adoptedBy = adopt(groups, adoption(allowed, `segment:${event.segment}`), agent, at)) >= ADOPTERS) {
+            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy }, [reporter], 'low')
           } else {
             this.#reach(b, at, `segment:${event.segment}`)
             report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })

@@ -35,17 +35,27 @@ export function adopters(groups: readonly GroupBaseline[], key: string, agent: s
 /** {@link adopters} in one record of a key (a group's, or the agents sharing a network's). */
 export function othersAdopting(u: Usage, agent: string, at: number, sticky: boolean): number {
   if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
-  const firsts: number[] = []
-  for (let i = 0; i < u.members.length; i++) if (u.members[i] !== agent) firsts.push(u.firsts[i]!)
-  const now = firsts.filter((t) => Math.abs(at - t) <= ADOPT_MS).length
+  // The others' first uses, in a buffer reused from call to call (this runs on every event of an
+  // agent taking part in a group change): noted in time order, so sorted only when they are not.
+  let n = 0
+  let now = 0
+  let ordered = true
+  for (let i = 0; i < u.members.length; i++) {
+    if (u.members[i] === agent) continue
+    const t = u.firsts[i]!
+    if (Math.abs(at - t) <= ADOPT_MS) now++
+    if (n > 0 && t < firsts[n - 1]!) ordered = false
+    firsts[n++] = t
+  }
   if (!sticky) return now
-  firsts.sort((x, y) => x - y)
-  for (let i = 0, j = 0; j < firsts.length; j++) {
-    while (firsts[j]! - firsts[i]! > ADOPT_MS) i++
-    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - firsts[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
+  const times = ordered ? firsts : firsts.slice(0, n).sort((x, y) => x - y)
+  for (let i = 0, j = 0; j < n; j++) {
+    while (times[j]! - times[i]! > ADOPT_MS) i++
+    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - times[j]! <= GROUP_CHANGE_MS) return Math.max(now, j - i + 1)
   }
   return now
 }
+const firsts: number[] = []
 
 // Notes the agent's first use of something new to it with each group; returns adopters() after.
 export function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
