@@ -842,9 +842,8 @@ export class AnomalyDetector {
       }
     }
     // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
-    // of its reach (its 99th percentile: the lowest of now and the start of the last two days, at most three
-    // times the lowest start of the last seven, size-histogram.ts)
-    // if that is higher: a single mode's 99th percentile is about four times its median, so
+    // of its reach if that is higher (its 99th percentile, held back for a ramp: sizeQuantiles in
+    // size-histogram.ts). A single mode's 99th percentile is about four times its median, so
     // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
     // times beyond the level it implies (five times beyond the largest requests it regularly
     // makes). Until sizes are learned, beyond 7 spreads as well.

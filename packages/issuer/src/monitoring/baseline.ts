@@ -255,9 +255,10 @@ export function snapshotBaseline(b: AgentBaseline): string {
   })
 }
 
-// A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded, their cached quantiles and the hour's jumps left out.
+// A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
+// cached quantiles and the hour's jumps left out (a row read back starts with no jumps anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, jumps: _jumps, ...kept } = f
   return { ...kept, ...snapshotSizes(f) }
 }
 
