@@ -191,7 +191,8 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     try {
       await s.learn()
       await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
-      assert.equal((await s.alerts()).length, 1)
+      const [raised] = await s.alerts()
+      assert.ok(raised)
       const { default: Database } = await import('better-sqlite3')
       const { join } = await import('node:path')
       const db = new Database(join(s.t.home, 'issuer.db'))
@@ -201,7 +202,7 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       } finally {
         db.close()
       }
-      assert.equal((await s.alerts())[0]!.severity, 'high')
+      assert.deepEqual(await s.alerts(), [raised])
     } finally {
       await s.t.close()
     }

@@ -216,10 +216,33 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       assert.ok(ranked.some((a) => a.kind === 'anomaly.new-resource'), JSON.stringify(ranked))
       const scores = ranked.map((a) => Number(a.details.score))
       assert.deepEqual(scores, [...scores].sort((x, y) => y - x), 'strongest first')
-      assert.equal(ranked.at(-1)!.kind, 'anomaly.new-network', 'the weakest last')
+      assert.equal(ranked.at(-1)!.severity, 'low', 'the weakest last (a new network, or a second network held for its groups)')
       assert.equal(byId.get(Math.min(...ids))!.kind, 'anomaly.new-network', 'written in event order: the network first')
     } finally {
       await s.t.close()
+    }
+  })
+
+  it('a finding held for the agent\'s groups is said when due with no event to carry it, by its reporter; at close none is lost', async () => {
+    const s = await setUp()
+    try {
+      const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
+      assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
+      s.clock.now += 2 * MINUTE
+      assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet')
+      s.clock.now += MINUTE
+      assert.equal((await monitor.releaseHeld()).length, 1)
+      const [high] = await s.alerts()
+      assert.deepEqual([high?.kind, high?.severity, high?.details.reporter, high?.details.about], ['anomaly.new-resource', 'high', 'crm-service', 'hr:records'])
+      assert.ok((await s.audit()).some((e) => e.action === 'alert.raise' && e.actor === 'crm-service' && e.details.alert === high?.id), 'audited as its reporter\'s')
+      // Another one, held when the service stops: said at close.
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payroll:runs/1' })
+      await s.t.service.close()
+      const stored = await s.t.issuer.store.listAlerts(100)
+      assert.ok(stored.some((a) => a.kind === 'anomaly.new-resource' && a.severity === 'high' && a.details.about === 'payroll:runs'), JSON.stringify(stored))
+    } finally {
+      await s.t.issuer.close().catch(() => undefined)
     }
   })
 

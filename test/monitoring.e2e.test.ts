@@ -45,17 +45,26 @@ describe('monitoring: verification events, anomaly alerts, containment', functio
       assert.deepEqual((await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts, [], 'ordinary use raises nothing')
       const denied = await crm.ask('hr:records/salaries')
       assert.equal(denied.allow === false && denied.code, 'ERR_NOT_ENTITLED')
-      let alerts: Array<{ kind: string; subject: string; severity: string; details: { reporter: string; containment: string } }> = (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
-      assert.deepEqual(alerts.map((a) => [a.kind, a.subject, a.severity, a.details.reporter, a.details.containment]), [['anomaly.new-resource', agent.did, 'high', 'crm-service', 'awaiting corroboration']])
+      type Alert = { kind: string; subject: string; severity: string; details: { reporter: string; containment?: string; heldSince?: number } }
+      const alerts = async (): Promise<Alert[]> => (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
+      // Said low at once, and held three minutes for its groups (a team re-organised at once is
+      // refused at once): nobody else in them reached for HR records meanwhile.
+      assert.deepEqual((await alerts()).map((a) => [a.kind, a.subject, a.severity, a.details.reporter]), [['anomaly.new-resource', agent.did, 'low', 'crm-service']])
+      clock += 3 * 60_000
+      await crm.ask('db:customers/1')
+      assert.deepEqual((await alerts()).map((a) => [a.kind, a.severity, a.details.reporter, a.details.containment, typeof a.details.heldSince]), [
+        ['anomaly.new-resource', 'high', 'crm-service', 'awaiting corroboration', 'number'], ['anomaly.new-resource', 'low', 'crm-service', undefined, 'undefined'],
+      ], 'newest first')
       assert.equal((await t.call(t.tokens.admin, 'GET', `/agents/${agent.did}`)).body.agent.suspendedAt, undefined, 'one verifier alone suspends nothing')
 
       clock += 30_000
       await billing.ask('hr:records/salaries')
+      clock += 3 * 60_000
+      await billing.ask('db:customers/2')
       const record = (await t.call(t.tokens.admin, 'GET', `/agents/${agent.did}`)).body
       assert.ok(record.agent.suspendedAt, 'suspended by policy')
       assert.ok(record.credentials.every((c: { status: string }) => c.status === 'suspended'))
-      alerts = (await t.call(t.tokens.auditor, 'GET', '/alerts')).body.alerts
-      assert.equal(alerts.length, 1, 'the same finding is said once; the second verifier corroborates it')
+      assert.equal((await alerts()).length, 2, 'the same finding is said once at its severity; the second verifier corroborates it')
       const audit = (await t.call(t.tokens.auditor, 'GET', '/audit?limit=1000')).body.entries as Array<{ actor: string; action: string; details: { reporters?: string[] } }>
       assert.ok(audit.some((e) => e.actor === 'crm-service' && e.action === 'alert.raise'), 'the alert is audited, by its reporter')
       const suspension = audit.find((e) => e.actor === 'system:monitor' && e.action === 'credential.suspend')

@@ -696,6 +696,11 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     checkpointing = checkpointing.then(() => cluster.lead('checkpoints', () => issuer.maybeCheckpoint(checkpoints))).catch((error: unknown) => log(`agentid serve: audit checkpoint failed: ${(error as Error).message}`))
   }, checkInterval) : undefined
   checker?.unref()
+  // Findings monitoring held a few minutes for the agents' groups are said when due, events or not.
+  const releasing = setInterval(() => {
+    void monitor.releaseHeld().catch((error: unknown) => log(`agentid serve: held monitoring findings: ${(error as Error).message}`))
+  }, 5000)
+  releasing.unref()
   return {
     url,
     app,
@@ -705,6 +710,7 @@ export async function startService(issuer: Issuer, options: ServiceOptions = {})
     async close() {
       if (timer) clearInterval(timer)
       if (checker) clearInterval(checker)
+      clearInterval(releasing)
       stopHearing()
       await app.close()
       // What monitoring learned since its last write survives the restart.

@@ -90,6 +90,12 @@ export interface DetectorOptions extends DetectorControls {
   readonly maxAgents?: number
   /** A baseline without events for this long (issuer's clock) may make room for a new agent (default 7 days). */
   readonly idleMs?: number
+  /**
+   * Minutes a novelty that its groups may be taking up at the same moment (a family, a segment,
+   * an action, a second network, lateral movement made of them) is said `low` and held before it
+   * is said at its own severity (default 3; 0: said at once). See {@link AnomalyDetector.release}.
+   */
+  readonly holdMinutes?: number
 }
 
 const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
@@ -126,6 +132,8 @@ const FAST_STEP = 0.08
 const JUMP_REACH = Math.log(4)
 // Before its sizes are learned, a family is judged for jumps only after this many requests.
 const JUMP_UNSIZED_N = 24
+// Findings held at once at most: past it, they are said at once (memory stays bounded).
+const HELD_CAP = 10_000
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -155,6 +163,10 @@ export class AnomalyDetector {
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
   readonly #via = new Map<string, Usage>()
+  // Findings held for the agents' groups, in the order they are due; keys of those held.
+  readonly #held: Held[] = []
+  readonly #pending = new Map<string, Held>()
+  readonly #holdMs: number
   #learnEvents: number
   #learnMs: number
   #matureMs: number
@@ -185,6 +197,7 @@ export class AnomalyDetector {
     this.#suppressed = options.suppressed ?? (() => false)
     this.#maxAgents = options.maxAgents ?? 20_000
     this.#idleMs = options.idleMs ?? 7 * DAY_MS
+    this.#holdMs = (options.holdMinutes ?? 3) * MINUTE
   }
 
   /** Changes the operator's controls from now on; what is not given stays. */
@@ -216,8 +229,10 @@ export class AnomalyDetector {
     const receivedAt = context.receivedAt ?? event.at
     const reporter = context.reporter ?? 'unknown'
     const agent = event.agent
+    const found: Finding[] = []
+    if (this.#held.length > 0 && this.#held[0]!.due <= receivedAt) this.#release(receivedAt, event.at, found)
     const b = this.#baseline(agent, receivedAt, event.at)
-    if (!b) return []
+    if (!b) return found
     const at = Math.max(event.at, b.lastAt)
     b.lastAt = at
     b.lastReceived = receivedAt
@@ -235,33 +250,27 @@ export class AnomalyDetector {
       b.groups = groups
       b.groupsOf = ctx
     }
-    const found: Finding[] = []
     const allowed = event.decision === 'allow'
-    const report = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [reporter], severity: RiskLevel = BASE_SEVERITY[kind]) => {
-      if (this.#sensitivity[kind] === 0) return
-      let clamped = Math.min(1, Math.max(0, score))
-      // Other evidence about the same agent within the hour raises a medium finding to high.
-      let level = severity
-      while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
-      const others = [...new Set(b.recent.filter((r) => r.kind !== kind).map((r) => r.kind))]
-      if (level === 'medium' && others.length > 0) {
-        level = 'high'
-        clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
-        details = { ...details, corroboratedBy: others }
+    const said: Said = { b, agent, at, receivedAt, decision: event.decision, found }
+    const report: Reporter = (kind, about, score, details, evidence = [reporter], severity = BASE_SEVERITY[kind]) => this.#say(said, kind, about, score, details, evidence, severity)
+    // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
+    // is said `low` at once and held a few minutes: said at its own severity then unless enough
+    // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
+    const hold: Holder = (explained, kind, about, score, details, severity = BASE_SEVERITY[kind], reach) => {
+      const key = `${agent}\u0000${kind}\u0000${about}\u0000${event.decision}`
+      if (this.#holdMs <= 0 || groups.length === 0 || this.#held.length >= HELD_CAP) return report(kind, about, score, details, [reporter], severity)
+      const pending = this.#pending.get(key)
+      if (pending) {
+        // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
+        // evidence of every reporter that saw it (two verifiers corroborate each other).
+        if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
+        if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
+        return
       }
-      if (RANK[level] >= RANK.medium) {
-        b.recent.push({ at, kind })
-        if (b.recent.length > 8) b.recent.shift()
-      }
-      const suppressed = this.#suppressed(agent, kind, about, receivedAt)
-      const key = `${kind}\u0000${about}\u0000${event.decision}`
-      const last = b.said.get(key)
-      // Twice as strong, or more severe, is said even within the quiet period: a small decoy
-      // must not cover the large one that follows.
-      const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
-      const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
-      if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
-      found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
+      report(kind, about, 0.3, { ...details, held: `${this.#holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
+      const h: Held = { due: receivedAt + this.#holdMs, key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+      this.#pending.set(key, h)
+      this.#held.push(h)
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
@@ -341,9 +350,14 @@ export class AnomalyDetector {
           // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
           const strong = entitled !== true || reaches >= 3
           if (f && allowed) touchDay(f, at)
-          report('new-resource', fam, strong ? 0.8 : 0.55, {
-            expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches,
-          }, [reporter], strong ? 'high' : 'medium')
+          const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
+          // An allowed use of a family it holds no entitlement to is never a group change: said at once.
+          if (allowed && knows && since === undefined) report('new-resource', fam, 0.8, details, [reporter], 'high')
+          else {
+            const seg = event.segment
+            hold((t) => adopters(groups, adoption(allowed, `family:${fam}`), agent, t) >= ADOPTERS || (seg !== undefined && b.segments.get(seg)?.learned !== true && adopters(groups, adoption(allowed, `segment:${seg}`), agent, t) >= ADOPTERS),
+              'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
+          }
           // Continued use over days of what it is entitled to is a new habit, not an intrusion.
           if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
         }
@@ -379,7 +393,8 @@ export class AnomalyDetector {
           } else {
             familyExplained = false
             const reaches = this.#reach(b, at, `action:${fam}:${action}`)
-            report('new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource })
+            hold((t) => adopters(groups, `action:${fam}\u0000${action}`, agent, t) >= ADOPTERS,
+              'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
             // Watched from now on: learned when used again on a later day with no other alarm.
             if (!rare) {
               if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
@@ -409,18 +424,22 @@ export class AnomalyDetector {
           if ((adoptedBy = adopt(groups, adoption(allowed, `segment:${event.segment}`), agent, at)) >= ADOPTERS) {
             report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy }, [reporter], 'low')
           } else {
-            this.#reach(b, at, `segment:${event.segment}`)
-            report('new-segment', event.segment, 0.5, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments) })
+            const seg = event.segment
+            this.#reach(b, at, `segment:${seg}`)
+            hold((t) => adopters(groups, adoption(allowed, `segment:${seg}`), agent, t) >= ADOPTERS,
+              'new-segment', seg, 0.5, { expected: learnedKeys(b.segments), seen: seg, known: learnedKeys(b.segments) }, 'medium', `segment:${seg}`)
           }
         }
       }
     }
 
     // Lateral movement: several unexplained reaches within the hour (reaches older are let go).
+    // Held with the reaches it counts: those its groups explain meanwhile are withdrawn first.
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    const distinct = b.reaches.length >= 3 ? new Set(b.reaches.map((r) => r.what)).size : 0
-    if (distinct >= 3 && b.reaches.some((r) => r.what.startsWith('family:')) && (b.reaches.some((r) => r.what.startsWith('segment:')) || distinct >= 4)) {
-      report('lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
+    const distinct = lateralReaches(b.reaches, at)
+    if (distinct > 0) {
+      hold((t) => lateralReaches(b.reaches, Math.min(t, at + HOUR)) === 0,
+        'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
     }
 
     // Networks.
@@ -454,7 +473,7 @@ export class AnomalyDetector {
           else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
         }
       }
-      this.#twoNetworks(b, groups, agent, net, at, learning, report)
+      this.#twoNetworks(b, groups, agent, net, at, learning, hold)
     }
 
     // Hours: activity where neither the agent nor its team is ever active.
@@ -586,6 +605,8 @@ export class AnomalyDetector {
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)
+    // A finding still held (said `low` so far) is not said again at its own severity.
+    for (const key of this.#pending.keys()) if (key.startsWith(`${agent}\u0000${kind}\u0000${about}\u0000`)) this.#pending.delete(key)
     return true
   }
 
@@ -761,7 +782,7 @@ export class AnomalyDetector {
     }
   }
 
-  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, report: Reporter): void {
+  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, hold: Holder): void {
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -785,20 +806,20 @@ export class AnomalyDetector {
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's.
-    const shared = (name: string) => {
-      if (this.#settledPeers(groups, name, agent, at) > 0 || adopters(groups, `net:${name}`, agent, at) >= ADOPTERS) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, at) >= ADOPTERS) return true
+    const shared = (name: string, t: number) => {
+      if (this.#settledPeers(groups, name, agent, t) > 0 || adopters(groups, `net:${name}`, agent, t) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t) >= ADOPTERS) return true
       const block = privateBlock(name)
-      return block !== undefined && adopters(groups, `block:${block}`, agent, at, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
+      return block !== undefined && adopters(groups, `block:${block}`, agent, t, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
-    const odd = [net, ...others].filter((x) => {
-      if (established(x)) return false
-      if (!shared(x)) return true
-      // Taken up in a change of its groups': its own from now on.
-      const s = b.networks.get(x)
+    // Taken up in a change of its groups': its own from now on.
+    const keep = (name: string, t: number) => {
+      if (!shared(name, t)) return false
+      const s = b.networks.get(name)
       if (s) s.kept = true
-      return false
-    })
+      return true
+    }
+    const odd = [net, ...others].filter((x) => !established(x) && !keep(x, at))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -807,7 +828,8 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
-    report('two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, undefined, backAndForth ? 'high' : 'medium')
+    hold((t) => odd.every((x) => keep(x, t)),
+      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium')
   }
 
   #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter, families: Map<string, FamilyStats>): void {
@@ -992,6 +1014,63 @@ export class AnomalyDetector {
     return b
   }
 
+  // Says a finding about an agent: raised to high by other evidence within the hour, held back
+  // within the quiet period unless stronger, or suppressed by an operator.
+  #say(s: Said, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[], severity: RiskLevel): void {
+    if (this.#sensitivity[kind] === 0) return
+    const { b, agent, at, receivedAt } = s
+    let clamped = Math.min(1, Math.max(0, score))
+    // Other evidence about the same agent within the hour raises a medium finding to high.
+    let level = severity
+    while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
+    const others = [...new Set(b.recent.filter((r) => r.kind !== kind).map((r) => r.kind))]
+    if (level === 'medium' && others.length > 0) {
+      level = 'high'
+      clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
+      details = { ...details, corroboratedBy: others }
+    }
+    if (RANK[level] >= RANK.medium) {
+      b.recent.push({ at, kind })
+      if (b.recent.length > 8) b.recent.shift()
+    }
+    const suppressed = this.#suppressed(agent, kind, about, receivedAt)
+    const key = `${kind}\u0000${about}\u0000${s.decision}`
+    const last = b.said.get(key)
+    // Twice as strong, or more severe, is said even within the quiet period: a small decoy
+    // must not cover the large one that follows.
+    const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
+    const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
+    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
+    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
+  }
+
+  // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless
+  // their groups took the same up meanwhile; then what they added to lateral movement goes too.
+  #release(now: number, at: number, found: Finding[]): void {
+    let i = 0
+    for (; i < this.#held.length && this.#held[i]!.due <= now; i++) {
+      const h = this.#held[i]!
+      if (this.#pending.get(h.key) !== h) continue // acknowledged as benign meanwhile
+      this.#pending.delete(h.key)
+      if (h.explained(h.due)) {
+        if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
+        continue
+      }
+      this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, h.evidence, h.severity)
+    }
+    this.#held.splice(0, i)
+  }
+
+  /**
+   * Says the held findings due by `now` (issuer's clock): for a caller with no events to give,
+   * so that a quiet stream does not keep a finding held. Returns them as {@link inspect} does.
+   */
+  release(now: number): Finding[] {
+    const found: Finding[] = []
+    if (this.#held.length > 0 && this.#held[0]!.due <= now) this.#release(now, now, found)
+    return found
+  }
+
   // Remembers when a finding was said. Past the cap, what is past its quiet period goes first,
   // then the oldest: forgetting can only make a finding be said again, never held back.
   #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number): void {
@@ -1004,7 +1083,50 @@ export class AnomalyDetector {
   }
 }
 
+// What #say needs to know of the event a finding is about (or of the release that says it).
+interface Said {
+  readonly b: AgentBaseline
+  readonly agent: string
+  readonly at: number
+  readonly receivedAt: number
+  readonly decision: string
+  readonly found: Finding[]
+}
+// A finding held for its groups: `explained(at)` says whether they took the same up by then.
+interface Held {
+  readonly due: number
+  readonly key: string
+  readonly b: AgentBaseline
+  readonly agent: string
+  readonly since: number
+  readonly decision: string
+  readonly explained: (at: number) => boolean
+  readonly kind: AnomalyKind
+  readonly about: string
+  score: number
+  details: Record<string, unknown>
+  evidence: readonly string[]
+  severity: RiskLevel
+  /** The reach it added to lateral movement, withdrawn when the group explains it. */
+  readonly reach?: string
+}
+type Holder = (explained: (at: number) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity?: RiskLevel, reach?: string) => void
 type Reporter = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
+
+// Distinct unexplained reaches within the hour before `at` that make lateral movement (three,
+// with a family and a segment among them, or four), or 0.
+function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {
+  let family = false
+  let segment = false
+  const seen = new Set<string>()
+  for (const r of reaches) {
+    if (at - r.at > HOUR || r.at > at) continue
+    seen.add(r.what)
+    if (r.what.startsWith('family:')) family = true
+    else if (r.what.startsWith('segment:')) segment = true
+  }
+  return seen.size >= 3 && family && (segment || seen.size >= 4) ? seen.size : 0
+}
 
 function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'networks' | 'segments' | 'actions', key: string, agent: string, at: number): number {
   let most = 0

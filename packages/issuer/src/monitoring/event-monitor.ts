@@ -271,7 +271,7 @@ export class EventMonitor {
   /** Writes what the detector learned since the last write (at close, and every `persistEveryMs`). */
   async flush(): Promise<void> {
     await this.#ready
-    await this.#queue
+    await this.releaseHeld(true)
     await this.#persist(this.#now(), true)
   }
 
@@ -327,21 +327,53 @@ export class EventMonitor {
     // In time order (stable: equal times keep the reporter's order).
     usable.sort((a, b) => a.event.at - b.event.at)
 
+    const found: Array<{ finding: Finding; reportedAt?: number }> = []
+    for (const { event, reportedAt } of usable) {
+      const before = this.#detector.stats().untracked
+      for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) found.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })
+      if (this.#detector.stats().untracked > before) untracked++
+    }
+    const drafts: Array<Omit<AlertRecord, 'id'>> = []
+    if (clamped > 0 && now - (this.#skewFlagged.get(reporter) ?? -Infinity) >= SKEW_QUIET_MS) {
+      if (this.#skewFlagged.size >= 1000) this.#skewFlagged.clear()
+      this.#skewFlagged.set(reporter, now)
+      drafts.push({ at: now, kind: 'reporter.clock-skew', severity: 'medium', subject: reporter, details: { reporter, clamped, of: events.length, worstSkewSeconds: Math.round(worstSkewMs / 1000) } })
+    }
+    await this.#persist(now, false)
+    return { observed: usable.length - untracked, skipped: skipped + untracked, clamped, alerts: await this.#raise(found, reporter, now, drafts) }
+  }
+
+  /**
+   * Says the findings the detector held for the agents' groups that are due (see
+   * `DetectorOptions.holdMinutes`), as alerts: for when no events come to say them. The service
+   * calls it every few seconds; `all` says every held finding (at close: none is lost).
+   */
+  releaseHeld(all = false): Promise<AlertRecord[]> {
+    const run = this.#queue.then(async () => {
+      await this.#ready
+      const now = this.#now()
+      const found = this.#detector.release(all ? Infinity : now).map((finding) => ({ finding }))
+      return found.length === 0 ? [] : this.#raise(found, 'system:monitor', now, [])
+    })
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  // Evidence, containment and alerts for what the detector found. A finding it held is the
+  // evidence of the reporter of its event (named in the alert and its audit entry), not of
+  // whichever batch happened to say it.
+  async #raise(found: ReadonlyArray<{ finding: Finding; reportedAt?: number }>, reporter: string, now: number, drafts: Array<Omit<AlertRecord, 'id'>>): Promise<AlertRecord[]> {
     const { policy } = await this.#issuer.policy()
     const level = containmentLevel(policy.autoSuspend)
     const reported: Array<{ finding: Finding; reportedAt?: number }> = []
     const touched = new Set<string>()
-    for (const { event, reportedAt } of usable) {
-      const before = this.#detector.stats().untracked
-      for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) {
-        if (finding.suppressed) continue
-        if (finding.severity === 'high' || finding.severity === 'critical') {
-          for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
-          touched.add(finding.agent)
-        }
-        if (finding.reported) reported.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })
+    for (const { finding, reportedAt } of found) {
+      if (finding.suppressed) continue
+      if (finding.severity === 'high' || finding.severity === 'critical') {
+        for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
+        touched.add(finding.agent)
       }
-      if (this.#detector.stats().untracked > before) untracked++
+      if (finding.reported) reported.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })
     }
 
     // Containment is decided before the alerts are written, so that each alert says what follows.
@@ -352,34 +384,32 @@ export class EventMonitor {
         if (verdict.corroborated) suspend.set(agent, verdict)
       }
     }
-    const drafts: Array<Omit<AlertRecord, 'id'>> = reported.map(({ finding: f, reportedAt }) => ({
-      at: now, kind: `anomaly.${f.kind}`, severity: f.severity, subject: f.agent,
-      details: {
-        score: f.score, reporter, eventAt: f.at, ...(reportedAt !== undefined ? { reportedAt, clamped: true } : {}),
-        ...(f.severity === 'high' || f.severity === 'critical' ? { containment: containmentNote(level, f.severity, suspend.has(f.agent)) } : {}),
-        ...f.details,
-      },
-    }))
-    if (clamped > 0 && now - (this.#skewFlagged.get(reporter) ?? -Infinity) >= SKEW_QUIET_MS) {
-      if (this.#skewFlagged.size >= 1000) this.#skewFlagged.clear()
-      this.#skewFlagged.set(reporter, now)
-      drafts.push({ at: now, kind: 'reporter.clock-skew', severity: 'medium', subject: reporter, details: { reporter, clamped, of: events.length, worstSkewSeconds: Math.round(worstSkewMs / 1000) } })
-    }
-    await this.#persist(now, false)
-    const result = (alerts: AlertRecord[]): IngestResult => ({ observed: usable.length - untracked, skipped: skipped + untracked, clamped, alerts })
-    if (drafts.length === 0 && suspend.size === 0) return result([])
+    const anomalies = reported.map(({ finding: f, reportedAt }) => {
+      const by = f.details.heldSince !== undefined && f.evidence.length > 0 ? f.evidence[0]! : reporter
+      return {
+        at: now, kind: `anomaly.${f.kind}`, severity: f.severity, subject: f.agent,
+        details: {
+          score: f.score, reporter: by, eventAt: f.at, ...(reportedAt !== undefined ? { reportedAt, clamped: true } : {}),
+          ...(f.severity === 'high' || f.severity === 'critical' ? { containment: containmentNote(level, f.severity, suspend.has(f.agent)) } : {}),
+          ...f.details,
+        },
+      }
+    })
+    drafts = [...anomalies, ...drafts]
+    if (drafts.length === 0 && suspend.size === 0) return []
+    const actorOf = (alert: AlertRecord): string => (typeof alert.details.reporter === 'string' ? alert.details.reporter : reporter)
     const alerts = drafts.length === 0 ? [] : await this.#issuer.store.addAlerts(drafts, (alert) => ({
-      actor: reporter, action: 'alert.raise', ...(alert.subject !== undefined ? { target: alert.subject } : {}),
+      actor: actorOf(alert), action: 'alert.raise', ...(alert.subject !== undefined ? { target: alert.subject } : {}),
       details: { alert: alert.id, kind: alert.kind, severity: alert.severity },
     }))
     for (const alert of alerts) {
-      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined && (alert.severity === 'high' || alert.severity === 'critical')) this.#corroboration.attach(alert.subject, reporter, alert.id)
+      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined && (alert.severity === 'high' || alert.severity === 'critical')) this.#corroboration.attach(alert.subject, actorOf(alert), alert.id)
       this.#announce(alert)
     }
     for (const agent of suspend.keys()) await this.#contain(agent, level!, now)
     // Written in the order of their events (ids follow time); returned ranked by the weight of
     // the evidence, then severity, so that the reporter's answer leads with the strongest.
-    return result(alerts.sort((x, y) => scoreOf(y) - scoreOf(x) || SEVERITY_LEVELS.indexOf(y.severity) - SEVERITY_LEVELS.indexOf(x.severity)))
+    return alerts.sort((x, y) => scoreOf(y) - scoreOf(x) || SEVERITY_LEVELS.indexOf(y.severity) - SEVERITY_LEVELS.indexOf(x.severity))
   }
 
   // Suspends the agent, naming the reporters and alerts behind it; the evidence is then spent.
