@@ -29,9 +29,10 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
   // A service whose monitoring runs on a clock the test moves (the issuer's clock: when events
   // were received), with autoSuspend at `high`, one enrolled agent holding one credential, and two
   // reporters.
-  async function setUp(): Promise<Setup> {
+  // `holdMinutes: 0`: findings said at once, for tests of what is not the hold for the group.
+  async function setUp(detector: { holdMinutes?: number } = {}): Promise<Setup> {
     const clock = { now: Date.UTC(2026, 10, 30, 9, 0, 0) }
-    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now: () => clock.now, monitor: { now: () => clock.now } })
+    const t = await startTestService({ policy: { ...noApprovalPolicy(), autoSuspend: 'high' }, now: () => clock.now, monitor: { now: () => clock.now, detector } })
     const agent = generateAgentKey().did
     await t.issuer.registerAgent({ did: agent, name: 'sales-bot', kind: 'company', owner: 'sales', segment: 'sales' }, 'test')
     await t.issuer.grant({ subject: agent, entitlements: [{ resource: 'db:customers/*', actions: ['read'] }], ttlSeconds: 7 * 86400 }, 'test')
@@ -172,7 +173,7 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
   })
 
   it('the quiet period runs on the issuer\'s clock: a decoy dated in the future does not stretch it', async () => {
-    const s = await setUp()
+    const s = await setUp({ holdMinutes: 0 })
     try {
       await s.learn()
       // Dated four minutes ahead: the quiet period starts when the issuer received it, not then.

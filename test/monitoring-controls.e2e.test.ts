@@ -229,8 +229,8 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
       assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
-      s.clock.now += 2 * MINUTE
-      assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet')
+      s.clock.now += 14 * MINUTE
+      assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 15 minutes)')
       s.clock.now += MINUTE
       assert.equal((await monitor.releaseHeld()).length, 1)
       const [high] = await s.alerts()

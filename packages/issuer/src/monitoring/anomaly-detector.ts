@@ -134,6 +134,8 @@ const JUMP_REACH = Math.log(4)
 const JUMP_UNSIZED_N = 24
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
+// A refusal is held this many times as long as an allowed use.
+const REFUSED_HOLD = 5
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -165,6 +167,7 @@ export class AnomalyDetector {
   readonly #via = new Map<string, Usage>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
   readonly #held: Held[] = []
+  readonly #heldRefused: Held[] = []
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -230,7 +233,7 @@ export class AnomalyDetector {
     const reporter = context.reporter ?? 'unknown'
     const agent = event.agent
     const found: Finding[] = []
-    if (this.#held.length > 0 && this.#held[0]!.due <= receivedAt) this.#release(receivedAt, event.at, found)
+    if (this.#pending.size > 0) this.#release(receivedAt, event.at, found)
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
@@ -258,7 +261,7 @@ export class AnomalyDetector {
     // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
     const hold: Holder = (explained, kind, about, score, details, severity = BASE_SEVERITY[kind], reach) => {
       const key = `${agent}\u0000${kind}\u0000${about}\u0000${event.decision}`
-      if (this.#holdMs <= 0 || groups.length === 0 || this.#held.length >= HELD_CAP) return report(kind, about, score, details, [reporter], severity)
+      if (this.#holdMs <= 0 || groups.length === 0 || this.#pending.size >= HELD_CAP) return report(kind, about, score, details, [reporter], severity)
       const pending = this.#pending.get(key)
       if (pending) {
         // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
@@ -268,9 +271,12 @@ export class AnomalyDetector {
         return
       }
       report(kind, about, 0.3, { ...details, held: `${this.#holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
-      const h: Held = { due: receivedAt + this.#holdMs, key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+      // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
+      // its grants land is refused for as long as they take, member after member).
+      const queue = allowed ? this.#held : this.#heldRefused
+      const h: Held = { due: receivedAt + (allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs), key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
       this.#pending.set(key, h)
-      this.#held.push(h)
+      queue.push(h)
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
@@ -1047,9 +1053,15 @@ export class AnomalyDetector {
   // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless
   // their groups took the same up meanwhile; then what they added to lateral movement goes too.
   #release(now: number, at: number, found: Finding[]): void {
+    this.#releaseFrom(this.#held, now, at, found)
+    this.#releaseFrom(this.#heldRefused, now, at, found)
+  }
+
+  // One queue, due in order (its hold is one length; receivedAt only moves forward in the issuer).
+  #releaseFrom(queue: Held[], now: number, at: number, found: Finding[]): void {
     let i = 0
-    for (; i < this.#held.length && this.#held[i]!.due <= now; i++) {
-      const h = this.#held[i]!
+    for (; i < queue.length && queue[i]!.due <= now; i++) {
+      const h = queue[i]!
       if (this.#pending.get(h.key) !== h) continue // acknowledged as benign meanwhile
       this.#pending.delete(h.key)
       if (h.explained(h.due)) {
@@ -1058,7 +1070,7 @@ export class AnomalyDetector {
       }
       this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, h.evidence, h.severity)
     }
-    this.#held.splice(0, i)
+    if (i > 0) queue.splice(0, i)
   }
 
   /**
@@ -1067,7 +1079,7 @@ export class AnomalyDetector {
    */
   release(now: number): Finding[] {
     const found: Finding[] = []
-    if (this.#held.length > 0 && this.#held[0]!.due <= now) this.#release(now, now, found)
+    if (this.#pending.size > 0) this.#release(now, now, found)
     return found
   }
 
