@@ -178,6 +178,72 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
   })
 
+  // From an adversarial review of the hold for the group: each of these walked around it.
+  describe('the hold for the group, under attack', () => {
+    const refusal = (agent: string, at: number, resource = 'hr:payroll/1') => ev(agent, at, { resource, segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
+    const heldFleet = () => fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    const highAbout = (found: Anomaly[], agent: string) => found.filter((a) => a.agent === agent && a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+
+    it("first uses made up by one other reporter do not explain away what a verifier saw; from the verifier's own reports they do", () => {
+      const d = heldFleet()
+      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hostile' })
+      assert.ok(highAbout(d.release(later + HOUR), members[0]!).includes('new-resource/high'))
+      const e = heldFleet()
+      e.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      for (const [k, m] of members.slice(1, 3).entries()) e.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
+      assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a group refused at once by the same verifier')
+    })
+
+    it('an organisation-wide role explains no held finding (agents of another owner with the same role)', () => {
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [agent === members[0] ? 'team:fin' : 'team:other', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
+      for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE))
+      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
+      assert.ok(highAbout(d.release(later + HOUR), members[0]!).includes('new-resource/high'))
+    })
+
+    it('lateral movement whose first reach ages out of the hour during the hold is still said', () => {
+      const d = fleet(() => ({ groups: ['team:support'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+      // Four families (its own segment), the fourth 57 minutes after the first: judged 15 minutes
+      // later (a refusal), the first is out of the hour by then, but was not explained.
+      const events = ['crm:deals', 'crm:accounts', 'crm:leads', 'crm:quotes'].map((fam, i) => ev(members[0]!, later + i * 19 * MINUTE, { resource: `${fam}/1`, decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
+      assert.ok((said(d, events).get(members[0]!) ?? []).includes('lateral-movement/high'))
+    })
+
+    it('said at close as of the clock given, not of the end of time; a verdict on its low alert cancels that one only', () => {
+      const d = heldFleet()
+      d.observe(refusal(members[0]!, later))
+      const atClose = d.release(later + MINUTE, true).filter((a) => a.kind === 'new-resource')
+      assert.deepEqual(atClose.map((a) => [a.severity, a.at]), [['high', later + MINUTE]])
+      const e = heldFleet()
+      e.observe(refusal(members[0]!, later))
+      assert.equal(e.teach(members[0]!, 'new-resource', 'hr:payroll'), true)
+      assert.ok(highAbout(e.release(later + HOUR), members[0]!).includes('new-resource/high'), 'a verdict on another alert of the same kind')
+      const f = heldFleet()
+      f.observe(refusal(members[0]!, later))
+      f.teach(members[0]!, 'new-resource', 'hr:payroll', { heldSince: later })
+      assert.deepEqual(f.release(later + HOUR).filter((a) => a.kind === 'new-resource'), [], 'the verdict on its own low alert')
+    })
+
+    it("one agent's flood of novelties does not turn the hold off for the others", () => {
+      const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
+      // (In a group of its own: filling a group's adoptions, 256 kept, is a hole of its own, documented.)
+      const d = fleet((agent) => ({ groups: [agent === 'did:key:z6Mkflood' ? 'team:flood' : 'team:fin'], entitlements: grants }))
+      for (let i = 0; i < 20_000; i++) d.observe(refusal('did:key:z6Mkflood', later + i, `made:up${i}/1`))
+      const close = said(d, members.map((agent, k) => ev(agent, later + MINUTE + k * 20_000, { resource: 'reports:close/q3' })))
+      assert.deepEqual(members.map((m) => close.get(m) ?? []), [[], [], [], []])
+    })
+
+    it('a clock stepped back does not keep the findings held behind it waiting', () => {
+      const d = heldFleet()
+      d.observe(refusal(members[0]!, later), { receivedAt: later })
+      d.observe(refusal(members[1]!, later - HOUR, 'hr:salaries/2'), { receivedAt: later - HOUR })
+      const released = d.release(later - HOUR + 16 * MINUTE)
+      assert.ok(released.some((a) => a.agent === members[1] && a.severity !== 'low'), JSON.stringify(released))
+    })
+  })
+
   it('a group baseline written before adoptions were kept still loads', () => {
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
     const old = JSON.stringify({ v: 1, families: [['db:a', { members: ['did:key:z6Mka'], firsts: [base], last: base }]], networks: [], segments: [], actions: [], hod: new Array(24).fill(0), hodTotal: 0, hodDay: 0 })

@@ -7,7 +7,7 @@ import {
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
 import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
-import { ADOPT_MS, ADOPTERS, adopt, adopters, adoption, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -136,6 +136,11 @@ const JUMP_UNSIZED_N = 24
 const HELD_CAP = 10_000
 // A refusal is held this many times as long as an allowed use.
 const REFUSED_HOLD = 5
+// Findings held at once for one agent at most: past it, its findings are said at once.
+const HELD_PER_AGENT = 64
+// Reporters of members' first uses remembered at most (in memory: after a restart, a first use
+// whose reporter is not known explains no held finding).
+const FIRST_REPORTERS_CAP = 100_000
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -168,6 +173,12 @@ export class AnomalyDetector {
   // Findings held for the agents' groups, in the order they are due; keys of those held.
   readonly #held: Held[] = []
   readonly #heldRefused: Held[] = []
+  // Holds run on the issuer's clock as it moves forward (`#elapsed`: the sum of its steps forward
+  // since the first event), so that a clock stepped back keeps nothing waiting behind it.
+  #elapsed = 0
+  #lastReceived = NaN
+  // Reporters of members' first uses (agent, key).
+  readonly #firstReporters = new Map<string, string>()
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -233,7 +244,8 @@ export class AnomalyDetector {
     const reporter = context.reporter ?? 'unknown'
     const agent = event.agent
     const found: Finding[] = []
-    if (this.#pending.size > 0) this.#release(receivedAt, event.at, found)
+    const elapsed = this.#tick(receivedAt)
+    if (this.#pending.size > 0) this.#release(elapsed, receivedAt, event.at, found)
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
@@ -246,13 +258,17 @@ export class AnomalyDetector {
     let groups = b.groups
     if (b.groupsOf !== ctx || groups === undefined) {
       groups = []
+      const holdGroups: GroupBaseline[] = []
       for (const name of ctx?.groups ?? []) {
         const g = this.#group(name, at)
         if (g) groups.push(g)
+        if (g && !name.startsWith('role:')) holdGroups.push(g)
       }
       b.groups = groups
+      b.holdGroups = holdGroups
       b.groupsOf = ctx
     }
+    const holdGroups = b.holdGroups ?? []
     const allowed = event.decision === 'allow'
     const said: Said = { b, agent, at, receivedAt, decision: event.decision, found }
     const report: Reporter = (kind, about, score, details, evidence = [reporter], severity = BASE_SEVERITY[kind]) => this.#say(said, kind, about, score, details, evidence, severity)
@@ -261,7 +277,9 @@ export class AnomalyDetector {
     // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
     const hold: Holder = (explained, kind, about, score, details, severity = BASE_SEVERITY[kind], reach) => {
       const key = `${agent}\u0000${kind}\u0000${about}\u0000${event.decision}`
-      if (this.#holdMs <= 0 || groups.length === 0 || this.#pending.size >= HELD_CAP) return report(kind, about, score, details, [reporter], severity)
+      // An agent with many held already (a flood of made-up novelties) has the rest said at once:
+      // it cannot fill the table and so turn the hold off for every other agent.
+      if (this.#holdMs <= 0 || holdGroups.length === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) return report(kind, about, score, details, [reporter], severity)
       const pending = this.#pending.get(key)
       if (pending) {
         // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
@@ -274,10 +292,20 @@ export class AnomalyDetector {
       // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
       // its grants land is refused for as long as they take, member after member).
       const queue = allowed ? this.#held : this.#heldRefused
-      const h: Held = { due: receivedAt + (allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs), key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+      b.held = (b.held ?? 0) + 1
+      const holdMs = allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs
+      const h: Held = { due: elapsed + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
       this.#pending.set(key, h)
       queue.push(h)
     }
+
+    // Notes the agent's first use of something new with its groups, and who reported it.
+    const adopt = (gs: readonly GroupBaseline[], key: string, who: string, t: number): number => {
+      this.#noteFirstReporter(who, key, reporter)
+      return adoptIn(gs, key, who, t)
+    }
+    // Credible members that took `key` up (for a held finding's `explained`).
+    const credible = (key: string, t: number, reporters: readonly string[]) => credibleAdopters(holdGroups, key, agent, t, (m) => this.#firstReporters.get(`${m}\u0000${key}`), reporters) >= ADOPTERS
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
@@ -361,7 +389,7 @@ export class AnomalyDetector {
           if (allowed && knows && since === undefined) report('new-resource', fam, 0.8, details, [reporter], 'high')
           else {
             const seg = event.segment
-            hold((t) => adopters(groups, adoption(allowed, `family:${fam}`), agent, t) >= ADOPTERS || (seg !== undefined && b.segments.get(seg)?.learned !== true && adopters(groups, adoption(allowed, `segment:${seg}`), agent, t) >= ADOPTERS),
+            hold((t, by) => credible(adoption(allowed, `family:${fam}`), t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && credible(adoption(allowed, `segment:${seg}`), t, by)),
               'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
           }
           // Continued use over days of what it is entitled to is a new habit, not an intrusion.
@@ -399,7 +427,7 @@ export class AnomalyDetector {
           } else {
             familyExplained = false
             const reaches = this.#reach(b, at, `action:${fam}:${action}`)
-            hold((t) => adopters(groups, `action:${fam}\u0000${action}`, agent, t) >= ADOPTERS,
+            hold((t, by) => credible(`action:${fam}\u0000${action}`, t, by),
               'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
             // Watched from now on: learned when used again on a later day with no other alarm.
             if (!rare) {
@@ -432,7 +460,7 @@ export class AnomalyDetector {
           } else {
             const seg = event.segment
             this.#reach(b, at, `segment:${seg}`)
-            hold((t) => adopters(groups, adoption(allowed, `segment:${seg}`), agent, t) >= ADOPTERS,
+            hold((t, by) => credible(adoption(allowed, `segment:${seg}`), t, by),
               'new-segment', seg, 0.5, { expected: learnedKeys(b.segments), seen: seg, known: learnedKeys(b.segments) }, 'medium', `segment:${seg}`)
           }
         }
@@ -444,7 +472,8 @@ export class AnomalyDetector {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     const distinct = lateralReaches(b.reaches, at)
     if (distinct > 0) {
-      hold((t) => lateralReaches(b.reaches, Math.min(t, at + HOUR)) === 0,
+      // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
+      hold(() => lateralReaches(b.reaches, at) === 0,
         'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
     }
 
@@ -463,7 +492,7 @@ export class AnomalyDetector {
           if (block !== undefined) adopt(groups, `block:${block}`, agent, at)
           // And with the agents that share a network it uses (a VPN concentrator, an office):
           // moved together to the same new one, they are the network's change (a failover).
-          for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at)
+          for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at, reporter)
         }
       }
       // An agent with no history is judged against its groups: a credential long held and never
@@ -479,7 +508,7 @@ export class AnomalyDetector {
           else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
         }
       }
-      this.#twoNetworks(b, groups, agent, net, at, learning, hold)
+      this.#twoNetworks(b, groups, holdGroups, agent, net, at, learning, hold)
     }
 
     // Hours: activity where neither the agent nor its team is ever active.
@@ -545,7 +574,7 @@ export class AnomalyDetector {
    * for a drift, `records` is the size of request accepted for the family, kept with the baseline
    * and fading over weeks). Returns false when the agent has no baseline here.
    */
-  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; at?: number } = {}): boolean {
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; at?: number; heldSince?: number } = {}): boolean {
     const b = this.#agents.get(agent)
     if (!b) return false
     this.#dirty.add(agent)
@@ -611,8 +640,18 @@ export class AnomalyDetector {
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)
-    // A finding still held (said `low` so far) is not said again at its own severity.
-    for (const key of this.#pending.keys()) if (key.startsWith(`${agent}\u0000${kind}\u0000${about}\u0000`)) this.#pending.delete(key)
+    // The held finding the verdict was about (its `low` alert, given by `heldSince`) is not said
+    // again at its own severity; another one held since is.
+    if (seen.heldSince !== undefined) {
+      for (const decision of ['allow', 'deny']) {
+        const key = `${agent}\u0000${kind}\u0000${about}\u0000${decision}`
+        const h = this.#pending.get(key)
+        if (h && h.since === seen.heldSince) {
+          this.#pending.delete(key)
+          h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
+        }
+      }
+    }
     return true
   }
 
@@ -657,8 +696,9 @@ export class AnomalyDetector {
 
   // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
   // a failover is over within hours).
-  #adoptVia(usual: string, net: string, agent: string, at: number): void {
+  #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
+    this.#noteFirstReporter(agent, `via:${key}`, reporter)
     let u = this.#via.get(key)
     if (u && at - u.last > ADOPT_MS) {
       this.#via.delete(key)
@@ -689,9 +729,19 @@ export class AnomalyDetector {
     return most
   }
 
-  #viaAdopters(usual: string, net: string, agent: string, at: number): number {
-    const u = this.#via.get(`${usual}\u0000${net}`)
-    return u ? othersAdopting(u, agent, at, false) : 0
+  #viaAdopters(usual: string, net: string, agent: string, at: number, by?: readonly string[]): number {
+    const key = `${usual}\u0000${net}`
+    const u = this.#via.get(key)
+    if (!u) return 0
+    return by === undefined ? othersAdopting(u, agent, at, false) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
+  }
+
+  // Who reported an agent's first use of `key` (bounded: the oldest go first).
+  #noteFirstReporter(agent: string, key: string, reporter: string): void {
+    const k = `${agent}\u0000${key}`
+    if (this.#firstReporters.has(k)) return
+    if (this.#firstReporters.size >= FIRST_REPORTERS_CAP) this.#firstReporters.delete(this.#firstReporters.keys().next().value!)
+    this.#firstReporters.set(k, reporter)
   }
 
   // Whether the agent uses an action on any family it knows.
@@ -788,7 +838,7 @@ export class AnomalyDetector {
     }
   }
 
-  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, hold: Holder): void {
+  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], holdGroups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, hold: Holder): void {
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -812,15 +862,18 @@ export class AnomalyDetector {
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's.
-    const shared = (name: string, t: number) => {
-      if (this.#settledPeers(groups, name, agent, t) > 0 || adopters(groups, `net:${name}`, agent, t) >= ADOPTERS) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t) >= ADOPTERS) return true
+    // (For a held finding, `by` its reporters: only credible first uses count, see credibleAdopters.)
+    const shared = (name: string, t: number, by?: readonly string[]) => {
+      const reporterOf = (key: string) => (m: string) => this.#firstReporters.get(`${m}\u0000${key}`)
+      const took = (key: string, sticky = true) => (by === undefined ? adopters(groups, key, agent, t, sticky) : credibleAdopters(holdGroups, key, agent, t, reporterOf(key), by)) >= ADOPTERS
+      if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
       const block = privateBlock(name)
-      return block !== undefined && adopters(groups, `block:${block}`, agent, t, false) >= ADOPTERS && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
+      return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
     // Taken up in a change of its groups': its own from now on.
-    const keep = (name: string, t: number) => {
-      if (!shared(name, t)) return false
+    const keep = (name: string, t: number, by?: readonly string[]) => {
+      if (!shared(name, t, by)) return false
       const s = b.networks.get(name)
       if (s) s.kept = true
       return true
@@ -834,7 +887,7 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
-    hold((t) => odd.every((x) => keep(x, t)),
+    hold((t, by) => odd.every((x) => keep(x, t, by)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium')
   }
 
@@ -1052,19 +1105,27 @@ export class AnomalyDetector {
 
   // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless
   // their groups took the same up meanwhile; then what they added to lateral movement goes too.
-  #release(now: number, at: number, found: Finding[]): void {
-    this.#releaseFrom(this.#held, now, at, found)
-    this.#releaseFrom(this.#heldRefused, now, at, found)
+  #release(elapsed: number, now: number, at: number, found: Finding[], all = false): void {
+    this.#releaseFrom(this.#held, elapsed, now, at, found, all)
+    this.#releaseFrom(this.#heldRefused, elapsed, now, at, found, all)
   }
 
-  // One queue, due in order (its hold is one length; receivedAt only moves forward in the issuer).
-  #releaseFrom(queue: Held[], now: number, at: number, found: Finding[]): void {
+  // The issuer's clock moved to `receivedAt`: how far it has moved forward in all (see #elapsed).
+  #tick(receivedAt: number): number {
+    if (receivedAt > this.#lastReceived) this.#elapsed += receivedAt - this.#lastReceived
+    this.#lastReceived = receivedAt
+    return this.#elapsed
+  }
+
+  // One queue, due in order (its hold is one length, on the clock moving forward).
+  #releaseFrom(queue: Held[], elapsed: number, now: number, at: number, found: Finding[], all: boolean): void {
     let i = 0
-    for (; i < queue.length && queue[i]!.due <= now; i++) {
+    for (; i < queue.length && (all || queue[i]!.due <= elapsed); i++) {
       const h = queue[i]!
       if (this.#pending.get(h.key) !== h) continue // acknowledged as benign meanwhile
       this.#pending.delete(h.key)
-      if (h.explained(h.due)) {
+      h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
+      if (h.explained(Math.min(h.until, now), h.evidence)) {
         if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
         continue
       }
@@ -1074,12 +1135,14 @@ export class AnomalyDetector {
   }
 
   /**
-   * Says the held findings due by `now` (issuer's clock): for a caller with no events to give,
-   * so that a quiet stream does not keep a finding held. Returns them as {@link inspect} does.
+   * Says the held findings due by `now` (issuer's clock), or `all` of them (at close: none is
+   * lost), judged as of `now`: for a caller with no events to give, so that a quiet stream does
+   * not keep a finding held. Returns them as {@link inspect} does.
    */
-  release(now: number): Finding[] {
+  release(now: number, all = false): Finding[] {
     const found: Finding[] = []
-    if (this.#pending.size > 0) this.#release(now, now, found)
+    const elapsed = this.#tick(now)
+    if (this.#pending.size > 0) this.#release(elapsed, now, now, found, all)
     return found
   }
 
@@ -1106,13 +1169,15 @@ interface Said {
 }
 // A finding held for its groups: `explained(at)` says whether they took the same up by then.
 interface Held {
+  /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
   readonly due: number
+  readonly until: number
   readonly key: string
   readonly b: AgentBaseline
   readonly agent: string
   readonly since: number
   readonly decision: string
-  readonly explained: (at: number) => boolean
+  readonly explained: (at: number, reporters: readonly string[]) => boolean
   readonly kind: AnomalyKind
   readonly about: string
   score: number
@@ -1122,7 +1187,7 @@ interface Held {
   /** The reach it added to lateral movement, withdrawn when the group explains it. */
   readonly reach?: string
 }
-type Holder = (explained: (at: number) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity?: RiskLevel, reach?: string) => void
+type Holder = (explained: (at: number, reporters: readonly string[]) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity?: RiskLevel, reach?: string) => void
 type Reporter = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
 
 // Distinct unexplained reaches within the hour before `at` that make lateral movement (three,

@@ -114,8 +114,12 @@ export interface AgentBaseline extends HourProfile {
   rare: RareAction[]
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
   recent: Array<{ at: number; kind: string }>
+  /** Findings about it held for its groups now (not kept in the store). */
+  held?: number
   /** Its peer groups, resolved for the context object they came from (not stored). */
   groups?: GroupBaseline[]
+  /** Its groups that may explain a held finding: its team and segment, not its role (an organisation-wide group). Not kept in the store. */
+  holdGroups?: GroupBaseline[]
   groupsOf?: unknown
   /** Finding key -> when it was last said (issuer's clock) and its score then. */
   said: Map<string, { at: number; score: number; rank: number }>

@@ -262,6 +262,8 @@ export class EventMonitor {
     if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof d.about === 'string') {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
         ...(typeof records === 'number' ? { records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+        // The `low` alert of a finding held for the agent's groups: what is held is not said again.
+        ...(typeof d.held === 'string' && typeof d.eventAt === 'number' ? { heldSince: d.eventAt } : {}),
       })
       if (learned) await this.#persist(this.#now(), true)
     }
@@ -330,7 +332,8 @@ export class EventMonitor {
     const found: Array<{ finding: Finding; reportedAt?: number }> = []
     for (const { event, reportedAt } of usable) {
       const before = this.#detector.stats().untracked
-      for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) found.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })
+      // (A finding held earlier and said now is not about this event: not its date either.)
+      for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) found.push({ finding, ...(reportedAt !== undefined && finding.details.heldSince === undefined ? { reportedAt } : {}) })
       if (this.#detector.stats().untracked > before) untracked++
     }
     const drafts: Array<Omit<AlertRecord, 'id'>> = []
@@ -352,7 +355,7 @@ export class EventMonitor {
     const run = this.#queue.then(async () => {
       await this.#ready
       const now = this.#now()
-      const found = this.#detector.release(all ? Infinity : now).map((finding) => ({ finding }))
+      const found = this.#detector.release(now, all).map((finding) => ({ finding }))
       return found.length === 0 ? [] : this.#raise(found, 'system:monitor', now, [])
     })
     this.#queue = run.catch(() => undefined)

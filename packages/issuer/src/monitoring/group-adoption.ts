@@ -75,6 +75,41 @@ export function adopt(groups: readonly GroupBaseline[], key: string, agent: stri
   return adopters(groups, key, agent, at)
 }
 
+/**
+ * Other members that took `key` up within ADOPT_MS of `at` whose first use is credible evidence
+ * for a finding held with `reporters` (the most in any group): first uses seen by one of the held
+ * finding's own reporters; or all of them, when they come from two reporters or more. First uses
+ * made up by one hostile reporter cannot explain away what an honest verifier saw.
+ */
+export function credibleAdopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporterOf: (member: string) => string | undefined, reporters: readonly string[]): number {
+  let most = 0
+  for (const g of groups) {
+    const u = g.adopting.get(key)
+    if (u) most = Math.max(most, credibleIn(u, agent, at, reporterOf, reporters))
+  }
+  return most
+}
+
+/** {@link credibleAdopters} in one record of a key (a group's, or the agents sharing a network's). */
+export function credibleIn(u: Usage, agent: string, at: number, reporterOf: (member: string) => string | undefined, reporters: readonly string[]): number {
+  if (at - u.last > ADOPT_MS) return 0
+  let own = 0
+  let all = 0
+  let first: string | undefined
+  let several = false
+  for (let i = 0; i < u.members.length; i++) {
+    const m = u.members[i]!
+    if (m === agent || Math.abs(at - u.firsts[i]!) > ADOPT_MS) continue
+    const r = reporterOf(m)
+    if (r === undefined) continue
+    all++
+    if (reporters.includes(r)) own++
+    if (first === undefined) first = r
+    else if (r !== first) several = true
+  }
+  return several ? all : own
+}
+
 // The adoption a use counts towards. Refusals are an adoption of their own: a group refused at
 // once (a re-org before its grants land) is a group change for its refusals, but refusals, which
 // anyone can provoke or a reporter make up, never excuse a use that was allowed.
