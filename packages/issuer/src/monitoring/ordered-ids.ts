@@ -74,18 +74,20 @@ export function newOrderedIds(): OrderedIds {
  * `docs:q/inv-2041` → 2041), or -1: no digits after the family's `/`, or too many for an exact number.
  */
 export function recordId(resource: string): number {
-  const slash = resource.indexOf('/')
-  if (slash < 0) return -1
-  let i = resource.length
-  while (i > slash + 1) {
-    const c = resource.charCodeAt(i - 1)
-    if (c < 48 || c > 57) break
+  // The digits at the end, read backwards (the number built as they are read), then a `/` before
+  // them: usually just before, so that nothing else of the resource is read.
+  const end = resource.length
+  let i = end
+  let v = 0
+  let scale = 1
+  while (i > 0) {
+    const c = resource.charCodeAt(i - 1) - 48
+    if (c < 0 || c > 9) break
+    v += c * scale
+    scale *= 10
     i--
   }
-  const digits = resource.length - i
-  if (digits === 0 || digits > 15) return -1
-  let v = 0
-  for (let k = i; k < resource.length; k++) v = v * 10 + (resource.charCodeAt(k) - 48)
+  if (i === end || end - i > 15 || resource.lastIndexOf('/', i - 1) < 0) return -1
   return v
 }
 
@@ -150,54 +152,51 @@ function newDay(s: OrderedIds, day: number): void {
 // place of the shortest run (of those, the longest waiting). Runs that did not grow count the
 // request, and lapse after `patience` of them.
 function extend(runs: Float64Array, id: number): number {
-  const n = ORDERED_IDS.runs
-  for (let i = 0; i < n; i++) if (runs[i * RUN_WIDTH] === id) return -1
-  // Of the runs it extends, the longest (a chance run of the agent's ordinary reads must not take
-  // the walk's next id).
   let grown = -1
-  for (let i = 0; i < n; i++) {
-    const o = i * RUN_WIDTH
-    if (runs[o]! >= 0 && id - runs[o]! === runs[o + 1] && (grown < 0 || runs[o + 2]! > runs[grown * RUN_WIDTH + 2]!)) grown = i
+  for (let o = 0; o < RING; o += RUN_WIDTH) {
+    const last = runs[o]!
+    if (last === id) return -1
+    if (last >= 0 && id - last === runs[o + 1] && (grown < 0 || runs[o + 2]! > runs[grown + 2]!)) grown = o
   }
   let free = -1
-  for (let i = 0; i < n; i++) {
-    const o = i * RUN_WIDTH
-    if (i === grown) {
+  for (let o = 0; o < RING; o += RUN_WIDTH) {
+    if (o === grown) {
       runs[o] = id
       runs[o + 2]!++
       runs[o + 3] = 0
     } else if (runs[o]! >= 0 && ++runs[o + 3]! > ORDERED_IDS.patience) runs[o] = -1
-    if (runs[o]! < 0 && free < 0) free = i
+    if (runs[o]! < 0 && free < 0) free = o
   }
   if (grown < 0) {
     // The most recent id within a stride of this one (not the same record) starts a run.
     const head = runs[HEAD]!
     let stride = 0
-    for (let k = 1; k <= ORDERED_IDS.recent && stride === 0; k++) {
-      const before = runs[RING + ((head - k + ORDERED_IDS.recent) % ORDERED_IDS.recent)]!
-      const d = id - before
-      if (before >= 0 && d !== 0 && d >= -ORDERED_IDS.maxStride && d <= ORDERED_IDS.maxStride) stride = d
-    }
+    for (let k = head - 1; k >= 0 && stride === 0; k--) stride = within(id, runs[RING + k]!)
+    for (let k = ORDERED_IDS.recent - 1; k >= head && stride === 0; k--) stride = within(id, runs[RING + k]!)
     if (stride !== 0) {
       if (free < 0) {
         let worst = Infinity
-        for (let i = 0; i < n; i++) {
-          const o = i * RUN_WIDTH
+        for (let o = 0; o < RING; o += RUN_WIDTH) {
           const keep = runs[o + 2]! * 1000 - runs[o + 3]!
           if (keep < worst) {
             worst = keep
-            free = i
+            free = o
           }
         }
       }
-      const o = free * RUN_WIDTH
-      runs[o] = id
-      runs[o + 1] = stride
-      runs[o + 2] = 2
-      runs[o + 3] = 0
+      runs[free] = id
+      runs[free + 1] = stride
+      runs[free + 2] = 2
+      runs[free + 3] = 0
     }
   }
   runs[RING + runs[HEAD]!] = id
-  runs[HEAD] = (runs[HEAD]! + 1) % ORDERED_IDS.recent
-  return grown
+  runs[HEAD] = runs[HEAD] === ORDERED_IDS.recent - 1 ? 0 : runs[HEAD]! + 1
+  return grown < 0 ? -1 : grown / RUN_WIDTH
+}
+
+// The stride from `before` (an earlier id of the family; -1: none) to `id`, when one; else 0.
+function within(id: number, before: number): number {
+  const d = id - before
+  return before >= 0 && d !== 0 && d >= -ORDERED_IDS.maxStride && d <= ORDERED_IDS.maxStride ? d : 0
 }
