@@ -121,6 +121,20 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it('feedback "benign" on an enumeration learns the family\'s walks of that day (a job paging in order): kept with the baseline', async () => {
+    const s = await setUp()
+    try {
+      const [alert] = await s.t.issuer.store.addAlerts([{ at: s.clock.now, kind: 'anomaly.enumeration', severity: 'medium', subject: s.agent, details: { about: 'db:customers', run: 140, stride: 1, usual: 0, score: 0.5 } }])
+      const answer = await s.t.call(s.t.tokens.security, 'POST', `/alerts/${alert!.id}/feedback`, { verdict: 'benign', note: 'nightly sync pages the table by id' })
+      assert.deepEqual([answer.status, answer.body.learned], [200, true])
+      const row = (await s.t.issuer.store.loadBaselines()).find((r) => r.key === `agent:${s.agent}`)
+      const family = new Map(JSON.parse(row!.state).families as Array<[string, { idMost: number; idTaught: number }]>).get('db:customers')
+      assert.deepEqual([family!.idMost, family!.idTaught], [140, Math.floor(s.clock.now / 86_400_000)])
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it("never lets an agent's own party call its alert benign or suppress its alerts (four eyes); confirming stays open to it", async () => {
     const s = await setUp()
     try {

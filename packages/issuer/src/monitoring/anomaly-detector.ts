@@ -7,6 +7,7 @@ import {
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
 import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+import { newOrderedIds, noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -15,7 +16,7 @@ export { BASELINE_CAPS }
 
 export const ANOMALY_KINDS = [
   'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
-  'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent',
+  'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent', 'enumeration',
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
 
@@ -101,7 +102,7 @@ export interface DetectorOptions extends DetectorControls {
 const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
-  'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low',
+  'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low', enumeration: 'medium',
 }
 // Kinds whose score measures a size (records, rate, drift): twice the size is said again.
 const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
@@ -355,7 +356,7 @@ export class AnomalyDetector {
     if (fam !== undefined) {
       f = b.families.get(fam)
       if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), ...newSizeHistogram(), jumps: [] }
+        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), jumps: [] }
         b.families.set(fam, f)
       }
       if (!f?.learned) {
@@ -527,6 +528,26 @@ export class AnomalyDetector {
       }
     }
 
+    // Enumeration: a walk of the family's record ids in order (ordered-ids.ts), whatever was
+    // decided (a walk refused record after record is one too). Learned from the start, judged
+    // once its habits are (a job that pages in order is ordinary for it).
+    if (f && event.resource !== undefined) {
+      const id = recordId(event.resource)
+      if (id >= 0) {
+        const sens = this.#sens('enumeration')
+        const run = noteId(f, id, day, mature && at >= f.idSince, sens)
+        if (run >= 0) {
+          const { stride, today } = walkOf(f, run)
+          const limit = walkLimit(f, sens)
+          const usual = Math.round(f.idMost)
+          report('enumeration', fam!, Math.min(1, 0.5 + 0.25 * Math.log2(today / limit)), {
+            expected: `at most ${Math.floor(limit)} ids of ${fam} in order a day (the longest walk it made in a day: ${usual})`,
+            seen: `${today} ids in order by ${stride}, to ${event.resource}`, run: today, stride, usual, resource: event.resource,
+          }, undefined, today > ORDERED_IDS.highTimes * limit ? 'high' : 'medium')
+        }
+      }
+    }
+
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
     if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report, b.families)
@@ -572,9 +593,10 @@ export class AnomalyDetector {
    * Feedback: an operator acknowledged a finding as benign, so the baseline learns what it was
    * about (the family, segment, action or network; the hour; the level of records or rate seen;
    * for a drift, `records` is the size of request accepted for the family, kept with the baseline
-   * and fading over weeks). Returns false when the agent has no baseline here.
+   * and fading over weeks; for a walk of record ids, `run` is its length, and the family's walks
+   * that day are learned whatever their length). Returns false when the agent has no baseline here.
    */
-  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; at?: number; heldSince?: number } = {}): boolean {
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
     const b = this.#agents.get(agent)
     if (!b) return false
     this.#dirty.add(agent)
@@ -637,6 +659,12 @@ export class AnomalyDetector {
         break
       }
       case 'rate-spike': if (seen.perMinute !== undefined) b.peak = Math.max(b.peak, seen.perMinute); break
+      case 'enumeration': {
+        // The family is walked in order by a job of its own: the day's walks are learned.
+        const f = b.families.get(about)
+        if (f) teachWalk(f, Math.floor(at / DAY_MS), seen.run !== undefined && seen.run > 0 ? seen.run : 0)
+        break
+      }
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)

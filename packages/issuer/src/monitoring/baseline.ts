@@ -1,6 +1,7 @@
 import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
 import type { HeldLevel } from './held-level.js'
+import type { OrderedIds } from './ordered-ids.js'
 import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
 
 /**
@@ -16,7 +17,7 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram {
+export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -260,9 +261,10 @@ export function snapshotBaseline(b: AgentBaseline): string {
 }
 
 // A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
-// cached quantiles and the hour's jumps left out (a row read back starts with no jumps anyway).
+// cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
+// with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, jumps: _jumps, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
   return { ...kept, ...snapshotSizes(f) }
 }
 
@@ -309,6 +311,8 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
+    // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
+    idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
   }
@@ -353,6 +357,9 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.events = num(o.events)
   b.lastReceived = num(o.lastReceived)
   b.families = entries(o.families, BASELINE_CAPS.families, parseFamily)
+  // A family of a row written before walks were learned: nothing is known of its paging, so its
+  // walks are learned for two days (the agent's maturity) before they are judged.
+  for (const f of b.families.values()) if (Number.isNaN(f.idSince)) f.idSince = b.lastAt + 2 * DAY_MS
   b.segments = entries(o.segments, BASELINE_CAPS.segments, parseNetwork)
   b.networks = entries(o.networks, BASELINE_CAPS.networks, parseNetwork)
   restoreHours(b, o)

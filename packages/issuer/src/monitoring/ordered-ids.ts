@@ -1,0 +1,202 @@
+/**
+ * Enumeration: a walk of one family's record ids in order (`crm:accounts/30001`, `/30002`,
+ * `/30003`, ...), one record a request: scraping a table through an API that checks the caller
+ * but not which record it asks for (IDOR), or copying it out id by id. Records read at random
+ * (with whatever popularity) almost never line up: the next id exactly one stride further, again
+ * and again, is a walk; a dozen in a row is not chance.
+ *
+ * What is kept per (agent, family). Four runs under way: the last id of each, its stride (a
+ * constant step of 1 to 10, either way: every other id, descending), how many ids it has walked
+ * today, and how many of the family's requests went by since it last grew; and the family's last
+ * 16 ids. A run starts when an id is within a stride of one of those (the walk's previous id, with
+ * the agent's ordinary reads of the family between them), and grows only by exactly its stride
+ * (of two runs an id extends, the longer grows: a chance run of the ordinary reads must not take
+ * the walk's next id). Unrelated requests of the family (the agent's ordinary reads, another
+ * reporter's) do not end a run; 16 in a row without it growing do (reads at random would otherwise
+ * line up eventually: any record is read again some day). A request for the record a run last
+ * read is neither. A new run takes a free place, or that of the shortest run.
+ *
+ * What is learned. Jobs that page a family in order (a sync, an export by id) are ordinary for
+ * the agent that runs them: the longest walk the agent made in a day on the family, on earlier
+ * days, is kept (fading 5% a day, as habits do), and only a walk beyond twice that, and of at
+ * least 12 ids, is said. A day on which a walk went beyond that teaches nothing (a ramp cannot
+ * raise its own limit beyond doubling a day); an operator calling a walk benign has the day's
+ * walks learned whatever their length. Counting by day keeps a job that pages on from a cursor,
+ * one day after the other, from adding up to an ever longer walk.
+ *
+ * Plain numbers in the family's baseline (and in the store); the runs under way are not stored
+ * (a restart forgets a walk in progress, not what was learned).
+ */
+
+/** What the check keeps per (agent, family); part of {@link FamilyStats}. */
+export interface OrderedIds {
+  /** The longest walk (ids in one run) it made in a day on the family, on earlier days, fading 5% a day; 0: none. */
+  idMost: number
+  /** The longest walk today (-1: one went beyond its limit today, and the day teaches nothing), and the day (UTC days since 1970) it is of (-1: none yet). */
+  idToday: number
+  idDay: number
+  /** Walks are judged from this time on (event time): two days after walks began to be learned for a stored row that had none; 0: as the agent. */
+  idSince: number
+  /** The day an operator called a walk on it benign (-1: none): that day's walks are learned, whatever their length, and not said. */
+  idTaught: number
+  /**
+   * Not stored: runs under way, {@link RUN_WIDTH} numbers each (last id, -1: free; stride; ids
+   * walked today; requests since it grew), then the family's last `recent` ids (-1: none) and
+   * where the next goes.
+   */
+  idRuns?: Float64Array
+}
+
+export const ORDERED_IDS = {
+  /** A walk of this many ids (at sensitivity 1), and beyond twice the longest it made in a day, is said. */
+  minWalk: 12,
+  /** Strides of 1 to this many ids, either way. */
+  maxStride: 10,
+  /** Runs followed at once per family; the family's requests a run survives without growing; recent ids a walk's next id is looked for among. */
+  runs: 4,
+  patience: 16,
+  recent: 16,
+  /** A walk this many times beyond its limit is high. */
+  highTimes: 4,
+  fadePerDay: 0.95,
+} as const
+
+const RUN_WIDTH = 4
+const RING = ORDERED_IDS.runs * RUN_WIDTH
+const HEAD = RING + ORDERED_IDS.recent
+
+export function newOrderedIds(): OrderedIds {
+  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1 }
+}
+
+/**
+ * The record id a resource ends with (`crm:accounts/30412` → 30412, `db:c/eu/0007` → 7,
+ * `docs:q/inv-2041` → 2041), or -1: no digits after the family's `/`, or too many for an exact number.
+ */
+export function recordId(resource: string): number {
+  // The digits at the end, read backwards (the number built as they are read), then a `/` before
+  // them: usually just before, so that nothing else of the resource is read.
+  const end = resource.length
+  let i = end
+  let v = 0
+  let scale = 1
+  while (i > 0) {
+    const c = resource.charCodeAt(i - 1) - 48
+    if (c < 0 || c > 9) break
+    v += c * scale
+    scale *= 10
+    i--
+  }
+  if (i === end || end - i > 15 || resource.lastIndexOf('/', i - 1) < 0) return -1
+  return v
+}
+
+/** Ids walked today beyond which a walk is said (at sensitivity `sens` > 0). */
+export function walkLimit(s: OrderedIds, sens: number): number {
+  return Math.max(ORDERED_IDS.minWalk - 1, 2 * s.idMost) / sens
+}
+
+/**
+ * Takes one request's record id (`id` >= 0) on day `day`; returns the run it walked when that
+ * walk is to be said (`judged`, `sens` > 0, not taught today, beyond {@link walkLimit}), else -1.
+ */
+export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, sens: number): number {
+  if (day > s.idDay) newDay(s, day)
+  const i = extend(s.idRuns ??= newRuns(), id)
+  if (i < 0) return -1
+  const today = s.idRuns[i * RUN_WIDTH + 2]!
+  if (judged && sens > 0 && s.idTaught !== day && today > walkLimit(s, sens)) {
+    s.idToday = -1
+    return i
+  }
+  if (s.idToday >= 0 && today > s.idToday) s.idToday = today
+  return -1
+}
+
+/** A run's stride and the ids it walked today (for a finding). */
+export function walkOf(s: OrderedIds, i: number): { stride: number; today: number } {
+  return { stride: s.idRuns![i * RUN_WIDTH + 1]!, today: s.idRuns![i * RUN_WIDTH + 2]! }
+}
+
+/** An operator called a walk of `run` ids benign on `day`: the day's walks are learned, and said no more. */
+export function teachWalk(s: OrderedIds, day: number, run: number): void {
+  if (day > s.idDay) newDay(s, day)
+  let longest = 0
+  if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) if (s.idRuns[i * RUN_WIDTH]! >= 0) longest = Math.max(longest, s.idRuns[i * RUN_WIDTH + 2]!)
+  s.idTaught = s.idDay
+  s.idToday = Math.max(s.idToday, longest, run)
+  s.idMost = Math.max(s.idMost, run)
+}
+
+function newRuns(): Float64Array {
+  const runs = new Float64Array(HEAD + 1).fill(-1)
+  runs[HEAD] = 0
+  return runs
+}
+
+// The day's longest walk is learned (unless one went beyond the limit), the habit fades, and the
+// runs under way count their ids afresh.
+function newDay(s: OrderedIds, day: number): void {
+  if (s.idDay >= 0) {
+    const faded = s.idMost * ORDERED_IDS.fadePerDay ** Math.min(day - s.idDay, 365)
+    s.idMost = s.idToday >= 0 ? Math.max(faded, s.idToday) : faded
+  }
+  s.idToday = 0
+  s.idDay = day
+  if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) s.idRuns[i * RUN_WIDTH + 2] = 0
+}
+
+// The run `id` extends (its index), or -1 when it extends none: a run only by exactly its
+// stride; otherwise a new run starts when one of the family's recent ids is within a stride of it
+// (the walk's previous id, with the agent's other requests between them), in a free place or in
+// place of the shortest run (of those, the longest waiting). Runs that did not grow count the
+// request, and lapse after `patience` of them.
+function extend(runs: Float64Array, id: number): number {
+  let grown = -1
+  for (let o = 0; o < RING; o += RUN_WIDTH) {
+    const last = runs[o]!
+    if (last === id) return -1
+    if (last >= 0 && id - last === runs[o + 1] && (grown < 0 || runs[o + 2]! > runs[grown + 2]!)) grown = o
+  }
+  let free = -1
+  for (let o = 0; o < RING; o += RUN_WIDTH) {
+    if (o === grown) {
+      runs[o] = id
+      runs[o + 2]!++
+      runs[o + 3] = 0
+    } else if (runs[o]! >= 0 && ++runs[o + 3]! > ORDERED_IDS.patience) runs[o] = -1
+    if (runs[o]! < 0 && free < 0) free = o
+  }
+  if (grown < 0) {
+    // The most recent id within a stride of this one (not the same record) starts a run.
+    const head = runs[HEAD]!
+    let stride = 0
+    for (let k = head - 1; k >= 0 && stride === 0; k--) stride = within(id, runs[RING + k]!)
+    for (let k = ORDERED_IDS.recent - 1; k >= head && stride === 0; k--) stride = within(id, runs[RING + k]!)
+    if (stride !== 0) {
+      if (free < 0) {
+        let worst = Infinity
+        for (let o = 0; o < RING; o += RUN_WIDTH) {
+          const keep = runs[o + 2]! * 1000 - runs[o + 3]!
+          if (keep < worst) {
+            worst = keep
+            free = o
+          }
+        }
+      }
+      runs[free] = id
+      runs[free + 1] = stride
+      runs[free + 2] = 2
+      runs[free + 3] = 0
+    }
+  }
+  runs[RING + runs[HEAD]!] = id
+  runs[HEAD] = runs[HEAD] === ORDERED_IDS.recent - 1 ? 0 : runs[HEAD]! + 1
+  return grown < 0 ? -1 : grown / RUN_WIDTH
+}
+
+// The stride from `before` (an earlier id of the family; -1: none) to `id`, when one; else 0.
+function within(id: number, before: number): number {
+  const d = id - before
+  return before >= 0 && d !== 0 && d >= -ORDERED_IDS.maxStride && d <= ORDERED_IDS.maxStride ? d : 0
+}
