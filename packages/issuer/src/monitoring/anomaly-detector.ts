@@ -8,6 +8,7 @@ import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpre
 import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
 import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
 import { ADOPT_MS, ADOPTERS, adopt, adopters, adoption, othersAdopting } from './group-adoption.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS } from './schedule.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -54,7 +55,11 @@ export interface ObserveContext {
 
 /** What the issuer knows about an agent: the context that explains (or aggravates) what it does. */
 export interface AgentContext {
-  /** Peer groups, most specific first (team, then segment, role): their use makes a member's first use ordinary; hours are compared with the first. */
+  /**
+   * Peer groups, most specific first (team, then segment, role): their use makes a member's first
+   * use ordinary; hours are compared with the first; weekend work is ordinary where members of the
+   * first or of a group named `role:...` did it on earlier weekends.
+   */
   readonly groups?: readonly string[]
   readonly status?: 'active' | 'suspended' | 'retired'
   /** Families the agent holds live entitlements to, each with when it was granted (issuer's clock); absent: not known. */
@@ -108,6 +113,11 @@ const AUTHORIZATION_CODES = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CON
 
 // First use of something is learned once it has been used on this many days without other alarm.
 const LEARN_DAYS = 3
+// Weekday members of its team or role with weekend work on an earlier weekend that make it ordinary
+// for the others (an on-call rotation, weekend work now and then in the role).
+const WEEKEND_PEERS = 1
+// Whole weekends without use before a weekend use is said at medium (low after one).
+const WEEKEND_QUIET = 2
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
@@ -219,6 +229,7 @@ export class AnomalyDetector {
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return []
     const at = Math.max(event.at, b.lastAt)
+    noteSession(b, b.lastAt, at)
     b.lastAt = at
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
@@ -228,11 +239,16 @@ export class AnomalyDetector {
     let groups = b.groups
     if (b.groupsOf !== ctx || groups === undefined) {
       groups = []
+      const alike: GroupBaseline[] = []
       for (const name of ctx?.groups ?? []) {
         const g = this.#group(name, at)
-        if (g) groups.push(g)
+        if (!g) continue
+        // Agents like it (its team, its role), as opposed to a whole segment of people, bots and services.
+        if (groups.length === 0 || name.startsWith('role:')) alike.push(g)
+        groups.push(g)
       }
       b.groups = groups
+      b.alike = alike
       b.groupsOf = ctx
     }
     const found: Finding[] = []
@@ -457,19 +473,58 @@ export class AnomalyDetector {
       this.#twoNetworks(b, groups, agent, net, at, learning, report)
     }
 
-    // Hours: activity where neither the agent nor its team is ever active.
+    // Hours: activity where neither the agent nor its team is ever active; and the agent's own
+    // days and hours (schedule.ts).
     const sensHours = this.#sens('off-hours')
     let offHours = false
+    let weekendFlag = false
+    // A change of the group's (a batch rescheduled by its team, a team working a weekend): taught at once.
+    let groupChange = false
+    const sched = schedule(b, day)
+    const today = ownDay(sched, at)
     // An hour outside the agent's own habits does not teach its team: one compromised member
     // working at night must not make the night ordinary for the others.
     const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, hour) : 1
     if (mature && sensHours > 0 && b.hodTotal >= 30) {
       const share = ownShare
       const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
-      if (share < 0.003 * sensHours && teamShare < 0.003 * sensHours) {
+      // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
+      // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
+      // shift, a late run after an outage), nor is a session that started near it running on.
+      const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
+      if (share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own)) {
         offHours = true
-        const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
-        report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected: `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`, seen: `${hour}:00 UTC`, hourUtc: hour })
+        // Several members of its groups off their hours at the same hour: the group's change.
+        adoptedBy = Math.max(adopt(groups, `hour:${hour}`, agent, at), adopters(groups, `hour:${(hour + 23) % 24}`, agent, at), adopters(groups, `hour:${(hour + 1) % 24}`, agent, at))
+        const expected = own
+          ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
+          : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
+        if (adoptedBy >= ADOPTERS) {
+          groupChange = true
+          report('off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [reporter], 'low')
+        } else {
+          const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
+          report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
+        }
+      }
+    }
+    // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without
+    // use, never a weekend day, and a night that tells its days apart) used on a weekend day of its own. Weekend work is ordinary where
+    // weekday members of its groups did it on earlier weekends (an on-call rotation); a team
+    // working a weekend together is the group's change.
+    const weekendNow = weekend(today)
+    if (weekendNow && sched.night && mature && sensHours > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
+      const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
+      const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
+      if ((adoptedBy = adopt(groups, 'weekend', agent, at)) >= ADOPTERS) {
+        groupChange = true
+        report('off-hours', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
+      } else {
+        // One quiet weekend says little (a tenth of people who work weekdays work some weekend
+        // now and then): said low until two have passed; not learned from either way.
+        weekendFlag = true
+        const settled = b.quietWeekends >= WEEKEND_QUIET
+        report('off-hours', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [reporter], settled ? 'medium' : 'low')
       }
     }
 
@@ -480,7 +535,10 @@ export class AnomalyDetector {
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
       // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
-      const weight = offHours ? 0.02 : 1
+      const weight = offHours && !groupChange ? 0.02 : 1
+      // Its own day counted once (weekend work noted with its groups unless it was said unusual).
+      if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
+      countDay(b, today, weekendFlag)
       b.hod[hour]! += weight
       b.hodTotal += weight
       if (team && ownShare >= 0.003) {
@@ -543,6 +601,11 @@ export class AnomalyDetector {
         break
       }
       case 'off-hours': {
+        // Weekend work acknowledged: a weekend day of its own, as if it had worked one.
+        if (about === 'weekend') {
+          b.weekendDays = Math.max(1, b.weekendDays)
+          break
+        }
         const hour = Number(about)
         if (Number.isInteger(hour) && hour >= 0 && hour < 24) {
           // As if the agent were active at that hour on a few days: enough to be within its habits.
