@@ -22,13 +22,13 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
   const everyDay = (n: number) => Array.from({ length: n }, (_, i) => i)
   const kinds = (list: Anomaly[]) => list.map((a) => `${a.kind}/${a.severity}${a.details.weekend ? '/weekend' : ''}`)
 
-  it('an office assistant never used on a weekend, used on Saturday afternoon at its usual hours and network: off-hours (weekend), medium', () => {
+  it('an office assistant never used on a weekend, used on Saturday afternoon at its usual hours and network: off-days, medium', () => {
     const d = detector()
     // A daytime colleague every day keeps the team's hours wide (the hour of day excuses nothing).
     work(d, 'did:key:z6Mkmate', everyDay(20), 6, 20, 2)
     assert.deepEqual(work(d, 'did:key:z6Mka', weekdays(3), 8, 17), [])
     const sat = work(d, 'did:key:z6Mka', [19], 13, 15)
-    assert.deepEqual([...new Set(kinds(sat))], ['off-hours/medium/weekend'])
+    assert.deepEqual([...new Set(kinds(sat))], ['off-days/medium/weekend'])
     assert.match(String(sat[0]!.details.expected), /working days only/)
     assert.match(String(sat[0]!.details.seen), /^Sat/)
   })
@@ -37,7 +37,7 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     const d = detector()
     work(d, 'did:key:z6Mkmate', everyDay(13), 6, 20, 2)
     work(d, 'did:key:z6Mka', weekdays(2), 8, 17)
-    assert.deepEqual([...new Set(kinds(work(d, 'did:key:z6Mka', [12], 13, 15)))], ['off-hours/low/weekend'])
+    assert.deepEqual([...new Set(kinds(work(d, 'did:key:z6Mka', [12], 13, 15)))], ['off-days/low/weekend'])
   })
 
   it('its own day, not UTC midnight: a US employee\'s Friday evening (Saturday UTC) and an Australian\'s Monday morning (Sunday UTC) are working days', () => {

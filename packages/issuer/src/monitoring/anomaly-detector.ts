@@ -15,7 +15,7 @@ export type { VerificationEvent }
 export { BASELINE_CAPS }
 
 export const ANOMALY_KINDS = [
-  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
+  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'off-days', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
   'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent',
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
@@ -100,7 +100,7 @@ export interface DetectorOptions extends DetectorControls {
 const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
-  'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low',
+  'rate-spike': 'medium', 'off-hours': 'medium', 'off-days': 'medium', 'new-network': 'low',
 }
 // Kinds whose score measures a size (records, rate, drift): twice the size is said again.
 const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
@@ -149,7 +149,8 @@ const JUMP_UNSIZED_N = 24
  * Checks: first use of a family, segment or action nobody explains; a burst of refusals, and
  * probing (refusals across families or actions); a jump in records for a family, and a drift (a
  * lasting share of requests far above the family's level); a rate far above the agent's busiest;
- * activity at hours neither the agent nor its team is ever active; two networks at once (a source
+ * activity at hours neither the agent nor its team is ever active, or far outside a narrow schedule
+ * of its own, and on a weekend day by an agent of working days; two networks at once (a source
  * switching back and forth with a network new to the agent); lateral movement (reaches into several
  * unexplained families or segments within an hour). A finding of medium severity is raised to high
  * when another kind was found about the same agent within the hour.
@@ -513,18 +514,18 @@ export class AnomalyDetector {
     // weekday members of its groups did it on earlier weekends (an on-call rotation); a team
     // working a weekend together is the group's change.
     const weekendNow = weekend(today)
-    if (weekendNow && sched.night && mature && sensHours > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
+    if (weekendNow && sched.night && mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
       const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
       const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
       if ((adoptedBy = adopt(groups, 'weekend', agent, at)) >= ADOPTERS) {
         groupChange = true
-        report('off-hours', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
+        report('off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
       } else {
         // One quiet weekend says little (a tenth of people who work weekdays work some weekend
         // now and then): said low until two have passed; not learned from either way.
         weekendFlag = true
         const settled = b.quietWeekends >= WEEKEND_QUIET
-        report('off-hours', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [reporter], settled ? 'medium' : 'low')
+        report('off-days', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [reporter], settled ? 'medium' : 'low')
       }
     }
 
@@ -600,12 +601,9 @@ export class AnomalyDetector {
         if (f && !f.actions.includes(about.slice(colon + 1)) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(about.slice(colon + 1))
         break
       }
+      // Weekend work acknowledged: a weekend day of its own, as if it had worked one.
+      case 'off-days': b.weekendDays = Math.max(1, b.weekendDays); break
       case 'off-hours': {
-        // Weekend work acknowledged: a weekend day of its own, as if it had worked one.
-        if (about === 'weekend') {
-          b.weekendDays = Math.max(1, b.weekendDays)
-          break
-        }
         const hour = Number(about)
         if (Number.isInteger(hour) && hour >= 0 && hour < 24) {
           // As if the agent were active at that hour on a few days: enough to be within its habits.
