@@ -75,8 +75,9 @@ export interface NetworkStats {
 
 /**
  * Activity by hour of the day (UTC), decayed daily: an agent's, and its team's. (An hour-of-week
- * profile was learned too, but no check earned it: weekend work now and then is ordinary, and
- * the hour of the day with three hours either side already carries the habit.)
+ * profile was learned too, but no check earned it: weekend work now and then is ordinary. The
+ * narrower check that did, a weekday agent on a weekend, counts the agent's own days instead:
+ * schedule.ts.)
  */
 export interface HourProfile {
   hod: Float64Array
