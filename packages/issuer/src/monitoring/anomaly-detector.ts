@@ -9,13 +9,14 @@ import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './hel
 import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
 import { newOrderedIds, noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS } from './schedule.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
 export { BASELINE_CAPS }
 
 export const ANOMALY_KINDS = [
-  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
+  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'off-days', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
   'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent', 'enumeration',
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
@@ -55,7 +56,11 @@ export interface ObserveContext {
 
 /** What the issuer knows about an agent: the context that explains (or aggravates) what it does. */
 export interface AgentContext {
-  /** Peer groups, most specific first (team, then segment, role): their use makes a member's first use ordinary; hours are compared with the first. */
+  /**
+   * Peer groups, most specific first (team, then segment, role): their use makes a member's first
+   * use ordinary; hours are compared with the first; weekend work is ordinary where members of the
+   * first or of a group named `role:...` did it on earlier weekends.
+   */
   readonly groups?: readonly string[]
   readonly status?: 'active' | 'suspended' | 'retired'
   /** Families the agent holds live entitlements to, each with when it was granted (issuer's clock); absent: not known. */
@@ -102,7 +107,7 @@ export interface DetectorOptions extends DetectorControls {
 const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
-  'rate-spike': 'medium', 'off-hours': 'medium', 'new-network': 'low', enumeration: 'medium',
+  'rate-spike': 'medium', 'off-hours': 'medium', 'off-days': 'medium', 'new-network': 'low', enumeration: 'medium',
 }
 // Kinds whose score measures a size (records, rate, drift): twice the size is said again.
 const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
@@ -115,6 +120,11 @@ const AUTHORIZATION_CODES = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CON
 
 // First use of something is learned once it has been used on this many days without other alarm.
 const LEARN_DAYS = 3
+// Weekday members of its team or role with weekend work on an earlier weekend that make it ordinary
+// for the others (an on-call rotation, weekend work now and then in the role).
+const WEEKEND_PEERS = 1
+// Whole weekends without use before a weekend use is said at medium (low after one).
+const WEEKEND_QUIET = 2
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
@@ -155,7 +165,8 @@ const FIRST_REPORTERS_CAP = 100_000
  * Checks: first use of a family, segment or action nobody explains; a burst of refusals, and
  * probing (refusals across families or actions); a jump in records for a family, and a drift (a
  * lasting share of requests far above the family's level); a rate far above the agent's busiest;
- * activity at hours neither the agent nor its team is ever active; two networks at once (a source
+ * activity at hours neither the agent nor its team is ever active, or far outside a narrow schedule
+ * of its own, and on a weekend day by an agent of working days; two networks at once (a source
  * switching back and forth with a network new to the agent); lateral movement (reaches into several
  * unexplained families or segments within an hour). A finding of medium severity is raised to high
  * when another kind was found about the same agent within the hour.
@@ -250,6 +261,7 @@ export class AnomalyDetector {
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
+    noteSession(b, b.lastAt, at)
     b.lastAt = at
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
@@ -260,13 +272,18 @@ export class AnomalyDetector {
     if (b.groupsOf !== ctx || groups === undefined) {
       groups = []
       const holdGroups: GroupBaseline[] = []
+      const alike: GroupBaseline[] = []
       for (const name of ctx?.groups ?? []) {
         const g = this.#group(name, at)
-        if (g) groups.push(g)
-        if (g && !name.startsWith('role:')) holdGroups.push(g)
+        if (!g) continue
+        // Agents like it (its team, its role), as opposed to a whole segment of people, bots and services.
+        if (groups.length === 0 || name.startsWith('role:')) alike.push(g)
+        if (!name.startsWith('role:')) holdGroups.push(g)
+        groups.push(g)
       }
       b.groups = groups
       b.holdGroups = holdGroups
+      b.alike = alike
       b.groupsOf = ctx
     }
     const holdGroups = b.holdGroups ?? []
@@ -512,19 +529,58 @@ export class AnomalyDetector {
       this.#twoNetworks(b, groups, holdGroups, agent, net, at, learning, hold)
     }
 
-    // Hours: activity where neither the agent nor its team is ever active.
+    // Hours: activity where neither the agent nor its team is ever active; and the agent's own
+    // days and hours (schedule.ts).
     const sensHours = this.#sens('off-hours')
     let offHours = false
+    let weekendFlag = false
+    // A change of the group's (a batch rescheduled by its team, a team working a weekend): taught at once.
+    let groupChange = false
+    const sched = schedule(b, day)
+    const today = ownDay(sched, at)
     // An hour outside the agent's own habits does not teach its team: one compromised member
     // working at night must not make the night ordinary for the others.
     const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, hour) : 1
     if (mature && sensHours > 0 && b.hodTotal >= 30) {
       const share = ownShare
       const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
-      if (share < 0.003 * sensHours && teamShare < 0.003 * sensHours) {
+      // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
+      // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
+      // shift, a late run after an outage), nor is a session that started near it running on.
+      const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
+      if (share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own)) {
         offHours = true
-        const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
-        report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected: `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`, seen: `${hour}:00 UTC`, hourUtc: hour })
+        // Several members of its groups off their hours at the same hour: the group's change.
+        adoptedBy = Math.max(adopt(groups, `hour:${hour}`, agent, at), adopters(groups, `hour:${(hour + 23) % 24}`, agent, at), adopters(groups, `hour:${(hour + 1) % 24}`, agent, at))
+        const expected = own
+          ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
+          : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
+        if (adoptedBy >= ADOPTERS) {
+          groupChange = true
+          report('off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [reporter], 'low')
+        } else {
+          const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
+          report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
+        }
+      }
+    }
+    // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without
+    // use, never a weekend day, and a night that tells its days apart) used on a weekend day of its own. Weekend work is ordinary where
+    // weekday members of its groups did it on earlier weekends (an on-call rotation); a team
+    // working a weekend together is the group's change.
+    const weekendNow = weekend(today)
+    if (weekendNow && sched.night && mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
+      const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
+      const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
+      if ((adoptedBy = adopt(groups, 'weekend', agent, at)) >= ADOPTERS) {
+        groupChange = true
+        report('off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
+      } else {
+        // One quiet weekend says little (a tenth of people who work weekdays work some weekend
+        // now and then): said low until two have passed; not learned from either way.
+        weekendFlag = true
+        const settled = b.quietWeekends >= WEEKEND_QUIET
+        report('off-days', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [reporter], settled ? 'medium' : 'low')
       }
     }
 
@@ -555,7 +611,10 @@ export class AnomalyDetector {
     // What was allowed and explained teaches the baseline and the groups'.
     if (allowed) {
       // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
-      const weight = offHours ? 0.02 : 1
+      const weight = offHours && !groupChange ? 0.02 : 1
+      // Its own day counted once (weekend work noted with its groups unless it was said unusual).
+      if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
+      countDay(b, today, weekendFlag)
       b.hod[hour]! += weight
       b.hodTotal += weight
       if (team && ownShare >= 0.003) {
@@ -618,6 +677,8 @@ export class AnomalyDetector {
         if (f && !f.actions.includes(about.slice(colon + 1)) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(about.slice(colon + 1))
         break
       }
+      // Weekend work acknowledged: a weekend day of its own, as if it had worked one.
+      case 'off-days': b.weekendDays = Math.max(1, b.weekendDays); break
       case 'off-hours': {
         const hour = Number(about)
         if (Number.isInteger(hour) && hour >= 0 && hour < 24) {

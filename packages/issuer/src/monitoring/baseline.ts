@@ -2,6 +2,7 @@ import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
 import type { HeldLevel } from './held-level.js'
 import type { OrderedIds } from './ordered-ids.js'
+import type { Schedule } from './schedule.js'
 import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
 
 /**
@@ -75,8 +76,9 @@ export interface NetworkStats {
 
 /**
  * Activity by hour of the day (UTC), decayed daily: an agent's, and its team's. (An hour-of-week
- * profile was learned too, but no check earned it: weekend work now and then is ordinary, and
- * the hour of the day with three hours either side already carries the habit.)
+ * profile was learned too, but no check earned it: weekend work now and then is ordinary. The
+ * narrower check that did, a weekday agent on a weekend, counts the agent's own days instead:
+ * schedule.ts.)
  */
 export interface HourProfile {
   hod: Float64Array
@@ -121,9 +123,25 @@ export interface AgentBaseline extends HourProfile {
   groups?: GroupBaseline[]
   /** Its groups that may explain a held finding: its team and segment, not its role (an organisation-wide group). Not kept in the store. */
   holdGroups?: GroupBaseline[]
+  /** Of those, the groups of agents like it (the team, first, and `role:` groups): whose weekend work makes its own ordinary (not stored). */
+  alike?: GroupBaseline[]
   groupsOf?: unknown
   /** Finding key -> when it was last said (issuer's clock) and its score then. */
   said: Map<string, { at: number; score: number; rank: number }>
+  /**
+   * Its own days ({@link Schedule}): the last one active (-1: none), how many, how many working
+   * days, weekend days, weekend days said to be unusual, and whole weekends passed without use.
+   */
+  activeDay: number
+  activeDays: number
+  workDays: number
+  weekendDays: number
+  weekendFlagged: number
+  quietWeekends: number
+  /** When its current session (activity without a half-hour gap) started. */
+  sessionStart: number
+  /** Its days and hours read from its hour profile, once a day (not stored). */
+  schedule?: Schedule
 }
 
 /** What a peer group (team, segment, role) uses: the evidence that makes one member's first use ordinary. */
@@ -140,6 +158,8 @@ export interface GroupBaseline extends HourProfile {
   adopting: Map<string, Usage>
   /** When the detector first knew the group (issuer's clock; 0: before this was kept). */
   since: number
+  /** Members that did weekend work, each with when it first did (an on-call rotation). */
+  weekend: Usage
 }
 
 /** Who in a group used something, and when each first did. */
@@ -155,11 +175,12 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
   }
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, ...newHours(at) }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at) }
 }
 
 function newHours(at: number): HourProfile {
@@ -257,6 +278,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
+    days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
   })
 }
 
@@ -269,7 +291,7 @@ function snapshotFamily(f: FamilyStats): Record<string, unknown> {
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
-  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], adopting: [...g.adopting], since: g.since, ...snapshotHours(g) })
+  return JSON.stringify({ v: 1, families: [...g.families], networks: [...g.networks], segments: [...g.segments], actions: [...g.actions], adopting: [...g.adopting], since: g.since, weekend: g.weekend, ...snapshotHours(g) })
 }
 
 function snapshotHours(p: HourProfile): { hod: number[]; hodTotal: number; hodDay: number } {
@@ -367,6 +389,16 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.rateMinutes = num(o.rateMinutes)
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
+  // Rows written before days were kept count them from now: the day checks wait for five
+  // working days and a quiet weekend of their own.
+  const days = Array.isArray(o.days) ? o.days : []
+  b.activeDay = num(days[0], -1)
+  b.activeDays = num(days[1])
+  b.workDays = num(days[2])
+  b.weekendDays = num(days[3])
+  b.weekendFlagged = num(days[4])
+  b.quietWeekends = num(days[5])
+  b.sessionStart = num(days[6], b.lastAt)
   return b
 }
 
@@ -382,6 +414,8 @@ export function restoreGroup(json: string): GroupBaseline | undefined {
   // Rows written before adoptions were kept: none in adoption, the group known from before.
   g.adopting = entries(o.adopting, BASELINE_CAPS.adopting, parseUsage)
   g.since = num(o.since)
+  // Rows written before weekend work was kept: nobody's on record.
+  g.weekend = parseUsage(o.weekend) ?? { members: [], firsts: [], last: 0 }
   restoreHours(g, o)
   return g
 }
