@@ -2,6 +2,7 @@ import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
 import type { HeldLevel } from './held-level.js'
 import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
+import { newSustained, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -84,7 +85,7 @@ export interface HourProfile {
   hodDay: number
 }
 
-export interface AgentBaseline extends HourProfile {
+export interface AgentBaseline extends HourProfile, SustainedState {
   events: number
   /** Issuer's clock: first and last receipt. */
   firstReceived: number
@@ -135,6 +136,8 @@ export interface GroupBaseline extends HourProfile {
   adopting: Map<string, Usage>
   /** When the detector first knew the group (issuer's clock; 0: before this was kept). */
   since: number
+  /** Members noted in a surge of requests, and when last (sustained-rate.ts; not kept in the store: a surge is over within hours). */
+  surging?: Map<string, number>
 }
 
 /** Who in a group used something, and when each first did. */
@@ -150,6 +153,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    ...newSustained(at),
   }
 }
 
@@ -252,8 +256,14 @@ export function snapshotBaseline(b: AgentBaseline): string {
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
+    vol: {
+      level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing],
+    },
   })
 }
+
+const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 100) / 100)
 
 // A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
 // cached quantiles and the hour's jumps left out (a row read back starts with no jumps anyway).
@@ -356,6 +366,19 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.rateMinutes = num(o.rateMinutes)
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
+  // Rows written before the sustained-rate levels were kept learn them afresh (three active days).
+  const vol = obj(o.vol)
+  if (vol) {
+    b.volLevel = floats(vol.level, 24)
+    b.volMost = floats(vol.most, 24)
+    b.volDays = Math.max(0, num(vol.days))
+    b.volDay = num(vol.day, b.volDay)
+    b.volHours = floats(vol.hours, 24)
+    b.volFlagged = num(vol.flagged) >>> 0
+    b.volBucket = num(vol.bucket, -1)
+    b.volCur = Math.max(0, num(vol.cur))
+    b.volRing = floats(vol.ring, b.volRing.length)
+  }
   return b
 }
 

@@ -262,6 +262,7 @@ export class EventMonitor {
     if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof d.about === 'string') {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
         ...(typeof records === 'number' ? { records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+        ...(typeof d.perHour === 'number' ? { perHour: d.perHour } : {}),
       })
       if (learned) await this.#persist(this.#now(), true)
     }
