@@ -17,13 +17,13 @@
  *   judged against the day before it).
  *
  * What is expected in an hour: the highest of its level in the hour and the next ones either side
- * (a daylight-saving shift, a day that started an hour early), 0.6 times its most within four
- * hours (a late nightly run, a report moved), and three quarters of its busiest hour's level (a
+ * (a daylight-saving shift, a day that started an hour early), 0.6 times its most within six
+ * hours (a nightly run late by hours, a report moved), and three quarters of its busiest hour's level (a
  * long day, an evening's work: at the same pace, an hour it is seldom active in is not a surge).
  *
  * The check, at the end of each quarter hour: the last 90 minutes, in three half-hours. A surge
  * when the count is at least `ratio` (2.75) times what was expected, beyond it by at least
- * `minExcess` (14) requests and four Poisson deviations, and spread evenly: each half-hour's excess
+ * `minExcess` (20) requests and four Poisson deviations, and spread evenly: each half-hour's excess
  * at least 0.6 of the largest's (a burst of a few minutes, a one-hour run, an on-call incident of an
  * hour: concentrated; a flood: even). So a flood at four times is said after about 90 minutes.
  * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
@@ -44,7 +44,7 @@ export const SUSTAINED = {
   window: 6,
   parts: 3,
   ratio: 2.75,
-  minExcess: 14,
+  minExcess: 20,
   deviations: 4,
   /** Each part's excess at least this share of the largest part's. */
   even: 0.6,
@@ -66,7 +66,7 @@ const MOST_FADE = 0.97
 // An hour counts on a day when the agent was active within this many hours of it.
 const ACTIVE_NEAR = 4
 const LEVEL_NEAR = 1
-const MOST_NEAR = 4
+const MOST_NEAR = 6
 const MOST_SHARE = 0.6
 const BUSY_SHARE = 0.75
 
