@@ -19,7 +19,7 @@ function uniform(seed: number): () => number {
 
 // A service making about `perHour` requests an hour around the clock (Poisson arrivals), for two
 // weeks; `extra(at)` adds requests per hour (a flood) at hour start `at`.
-function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined): Anomaly[] {
+function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined, reporters = ['r1']): Anomaly[] {
   let d = new AnomalyDetector(context ? { context } : {})
   const u = uniform(seed)
   const found: Anomaly[] = []
@@ -37,7 +37,7 @@ function service(agents: string[], perHour: number, extra: (agent: string, at: n
       for (let k = 0; k < n; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), agent })
     }
     events.sort((x, y) => x.at - y.at)
-    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: 'r1' }))
+    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: reporters[i % reporters.length]! }))
   }
   return found
 }
@@ -85,6 +85,12 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     // The first member can be said before the others are noted; the rest are the group's.
     assert.ok(found.filter((a) => a.severity === 'low').length >= found.length - 1, found.map((a) => `${a.agent} ${a.severity}`).join(', '))
     assert.ok(found.some((a) => a.severity === 'low' && Number(a.details.sharedWith) >= 2))
+  })
+
+  it('a flood split across several reporters is counted whole and said, but is no single reporter\'s evidence', () => {
+    const found = sustained(service(['did:key:z6MkSplit'], 40, flood(floodAt, 2, 120), 1, undefined, undefined, ['r1', 'r2', 'r3']))
+    assert.ok(found.length > 0 && found[0]!.at - floodAt <= 105 * MINUTE, 'said')
+    assert.deepEqual(found[0]!.evidence, [])
   })
 
   it('its levels are kept through a restart (persisted with the baseline)', () => {
