@@ -10,13 +10,14 @@ import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } fro
 import { newOrderedIds, noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS } from './schedule.js'
+import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteSurge, othersSurging, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
 export { BASELINE_CAPS }
 
 export const ANOMALY_KINDS = [
-  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'off-hours', 'off-days', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
+  'new-resource', 'new-segment', 'new-action', 'rate-spike', 'sustained-rate', 'off-hours', 'off-days', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
   'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent', 'enumeration',
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
@@ -107,10 +108,10 @@ export interface DetectorOptions extends DetectorControls {
 const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
-  'rate-spike': 'medium', 'off-hours': 'medium', 'off-days': 'medium', 'new-network': 'low', enumeration: 'medium',
+  'rate-spike': 'medium', 'sustained-rate': 'medium', 'off-hours': 'medium', 'off-days': 'medium', 'new-network': 'low', enumeration: 'medium',
 }
 // Kinds whose score measures a size (records, rate, drift): twice the size is said again.
-const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'volume-drift'])
+const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'sustained-rate', 'volume-drift'])
 const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
 const LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical']
 
@@ -357,6 +358,7 @@ export class AnomalyDetector {
     for (const g of groups) decayHours(g, day)
 
     this.#rate(b, at, reporter, mature, report)
+    this.#sustained(b, groups, agent, at, reporter, mature, report)
     if (!allowed) {
       // A refusal on a family it or its peers use is a request out of step with what it holds
       // (a stale role, a write it should not try); one on a family foreign to them is a reach.
@@ -655,7 +657,7 @@ export class AnomalyDetector {
    * and fading over weeks; for a walk of record ids, `run` is its length, and the family's walks
    * that day are learned whatever their length). Returns false when the agent has no baseline here.
    */
-  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; perHour?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
     const b = this.#agents.get(agent)
     if (!b) return false
     this.#dirty.add(agent)
@@ -726,6 +728,7 @@ export class AnomalyDetector {
         if (f) teachWalk(f, Math.floor(at / DAY_MS), seen.run !== undefined && seen.run > 0 ? seen.run : 0)
         break
       }
+      case 'sustained-rate': if (seen.perHour !== undefined) acceptRate(b, at, seen.perHour); break
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)
@@ -886,6 +889,37 @@ export class AnomalyDetector {
       const ratio = b.minuteCount / Math.max(1, b.peak)
       report('rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
     }
+  }
+
+  // Sustained volume (sustained-rate.ts): the last 90 minutes against what the agent usually does
+  // at that time of day, judged at the end of each quarter hour.
+  #sustained(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, mature: boolean, report: Reporter): void {
+    const w = closeQuarters(b, at)
+    if (w !== undefined) {
+      // Noted with its groups before judging (and even before its habits are judged): members of a
+      // group surging together are the group's surge.
+      if (noted(w)) noteSurge(groups, agent, at)
+      const sens = this.#sens('sustained-rate')
+      if (sens > 0 && surging(w, sens)) {
+        // Its hours are not learned (a flood must not teach itself), whether said or not.
+        flagWindow(b)
+        if (mature) {
+          const hours = (SUSTAINED.window * SUSTAINED.bucketMs) / HOUR
+          const perHour = Math.round(w.seen / hours)
+          const usual = Math.round((w.expected / hours) * 10) / 10
+          const ratio = w.seen / Math.max(w.expected, 1e-9)
+          const shared = othersSurging(groups, agent, at)
+          const group = shared >= SUSTAINED.shared
+          report('sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
+            expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
+            seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
+            sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
+            ...(group ? { sharedWith: shared } : {}),
+          }, soleReporters(b), group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium')
+        }
+      }
+    }
+    countRequest(b, at, reporter)
   }
 
   #rateThreshold(b: AgentBaseline): number {

@@ -4,6 +4,7 @@ import type { HeldLevel } from './held-level.js'
 import type { OrderedIds } from './ordered-ids.js'
 import type { Schedule } from './schedule.js'
 import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
+import { newSustained, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -87,7 +88,7 @@ export interface HourProfile {
   hodDay: number
 }
 
-export interface AgentBaseline extends HourProfile {
+export interface AgentBaseline extends HourProfile, SustainedState {
   events: number
   /** Issuer's clock: first and last receipt. */
   firstReceived: number
@@ -160,6 +161,8 @@ export interface GroupBaseline extends HourProfile {
   since: number
   /** Members that did weekend work, each with when it first did (an on-call rotation). */
   weekend: Usage
+  /** Members noted in a surge of requests, and when last (sustained-rate.ts; not kept in the store: a surge is over within hours). */
+  surging?: Map<string, number>
 }
 
 /** Who in a group used something, and when each first did. */
@@ -176,6 +179,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
+    ...newSustained(at),
   }
 }
 
@@ -279,8 +283,14 @@ export function snapshotBaseline(b: AgentBaseline): string {
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
+    vol: {
+      level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing],
+    },
   })
 }
+
+const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 100) / 100)
 
 // A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
@@ -399,6 +409,19 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
+  // Rows written before the sustained-rate levels were kept learn them afresh (three active days).
+  const vol = obj(o.vol)
+  if (vol) {
+    b.volLevel = floats(vol.level, 24)
+    b.volMost = floats(vol.most, 24)
+    b.volDays = Math.max(0, num(vol.days))
+    b.volDay = num(vol.day, b.volDay)
+    b.volHours = floats(vol.hours, 24)
+    b.volFlagged = num(vol.flagged) >>> 0
+    b.volBucket = num(vol.bucket, -1)
+    b.volCur = Math.max(0, num(vol.cur))
+    b.volRing = floats(vol.ring, b.volRing.length)
+  }
   return b
 }
 

@@ -262,6 +262,7 @@ export class EventMonitor {
     if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof d.about === 'string') {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
         ...(typeof records === 'number' ? { records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+        ...(typeof d.perHour === 'number' ? { perHour: d.perHour } : {}),
         ...(typeof d.run === 'number' ? { run: d.run } : {}),
         // The `low` alert of a finding held for the agent's groups: what is held is not said again.
         ...(typeof d.held === 'string' && typeof d.eventAt === 'number' ? { heldSince: d.eventAt } : {}),

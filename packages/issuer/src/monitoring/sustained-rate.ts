@@ -1,0 +1,267 @@
+/**
+ * Sustained volume (issue 21): an agent making several times its usual number of requests, spread
+ * evenly over an hour and a half or more, on its usual families and networks, allowed. A minute
+ * of it is nothing like five times the agent's busiest minute (the `rate-spike` check), so that
+ * check never sees it; what gives it away is the count over a longer window against what the agent
+ * usually does at that time of day.
+ *
+ * What is learned, per agent (plain numbers in its baseline, and in the store):
+ * - `level`: requests per hour at each hour of the day (UTC), the mean of its active days, where
+ *   an hour counts on a day only when the agent was active within four hours of it that day (a
+ *   weekend, a holiday, the far side of a UTC day split across two local days teach nothing);
+ *   the first days weigh equally, then each day a tenth (older days fade);
+ * - `most`: the most it made in each hour of the day, fading 3% a day (a nightly run on one day in
+ *   three, a Monday report: an intermittent mode its mean would dilute);
+ * - a day's hours that were in a sustained surge are not learned (a flood must not teach itself),
+ *   and nothing is learned before the day is over (a flood that grows within a day, a ramp, is
+ *   judged against the day before it).
+ *
+ * What is expected in an hour: the highest of its level in the hour and the next ones either side
+ * (a daylight-saving shift, a day that started an hour early), 0.6 times its most within six
+ * hours (a nightly run late by hours, a report moved), and three quarters of its busiest hour's level (a
+ * long day, an evening's work: at the same pace, an hour it is seldom active in is not a surge).
+ *
+ * The check, at the end of each quarter hour: the last 90 minutes, in three half-hours. A surge
+ * when the count is at least `ratio` (2.75) times what was expected, beyond it by at least
+ * `minExcess` (20) requests and four Poisson deviations, and spread evenly: each half-hour's excess
+ * at least 0.6 of the largest's (a burst of a few minutes, a one-hour run, an on-call incident of an
+ * hour: concentrated; a flood: even). So a flood at four times is said after about 90 minutes.
+ * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
+ * surging: when two other members of one of its groups were noted within the hour, the surge is
+ * the group's (a queue backlog after an outage, a period close, a holiday's catch-up), said `low`.
+ */
+import type { GroupBaseline } from './baseline.js'
+
+// (Not imported from baseline.ts, which imports this module.)
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+const MEMBERS_CAP = 32
+
+export const SUSTAINED = {
+  bucketMs: 15 * 60_000,
+  /** Quarter hours kept; the window is the last `window` of them, in `parts` equal parts. */
+  ring: 8,
+  window: 6,
+  parts: 3,
+  ratio: 2.75,
+  minExcess: 20,
+  deviations: 4,
+  /** Each part's excess at least this share of the largest part's. */
+  even: 0.6,
+  /** A member up this many times its expected (two deviations) is noted as surging with its groups. */
+  notedRatio: 1.5,
+  notedDeviations: 2,
+  /** Other members noted within this time that make a surge the group's. */
+  sharedMs: HOUR_MS,
+  shared: 2,
+  /** Active days learned before the check runs. */
+  minDays: 3,
+  /** Beyond this many times the expected: high. */
+  highRatio: 6,
+} as const
+
+// Learning: the first days weigh equally, then each day a tenth; the most fades 3% a day.
+const LEARN_RATE = 0.1
+const MOST_FADE = 0.97
+// An hour counts on a day when the agent was active within this many hours of it.
+const ACTIVE_NEAR = 4
+const LEVEL_NEAR = 1
+const MOST_NEAR = 6
+const MOST_SHARE = 0.6
+const BUSY_SHARE = 0.75
+
+/** What the check keeps per agent; part of {@link AgentBaseline}. */
+export interface SustainedState {
+  /** Requests per hour of the day (UTC): the mean on active days, and the most (fading). */
+  volLevel: Float64Array
+  volMost: Float64Array
+  /** Active days learned. */
+  volDays: number
+  /** The UTC day being counted (days since 1970; -1: none), its requests per hour, and its hours in a surge (bits). */
+  volDay: number
+  volHours: Float64Array
+  volFlagged: number
+  /** The current quarter hour (index since 1970; -1: none), its requests, and the last quarter hours' (a ring, by index). */
+  volBucket: number
+  volCur: number
+  volRing: Float64Array
+  /** Per quarter hour of the ring: the one reporter of its requests ('' none, '*' several); not stored. */
+  volWho: string[]
+  volCurWho: string
+}
+
+export function newSustained(at: number): SustainedState {
+  return {
+    volLevel: new Float64Array(24), volMost: new Float64Array(24), volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
+    volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '',
+  }
+}
+
+/** What a surge found: counts over the window, what was expected, the reporters that alone saw it all. */
+export interface Surge {
+  seen: number
+  expected: number
+  minutes: number
+  ratio: number
+  evidence: string[]
+}
+
+const slot = (k: number): number => ((k % SUSTAINED.ring) + SUSTAINED.ring) % SUSTAINED.ring
+const hourOf = (bucket: number): number => Math.floor((bucket * SUSTAINED.bucketMs) / HOUR_MS) % 24
+
+/** Requests expected in an hour of the day (see the module's comment). */
+export function expectedPerHour(s: SustainedState, hour: number): number {
+  let level = 0
+  let most = 0
+  let busiest = 0
+  for (let d = -LEVEL_NEAR; d <= LEVEL_NEAR; d++) level = Math.max(level, s.volLevel[(hour + d + 24) % 24]!)
+  for (let d = -MOST_NEAR; d <= MOST_NEAR; d++) most = Math.max(most, s.volMost[(hour + d + 24) % 24]!)
+  for (let h = 0; h < 24; h++) busiest = Math.max(busiest, s.volLevel[h]!)
+  return Math.max(level, MOST_SHARE * most, BUSY_SHARE * busiest, 0.25)
+}
+
+// The day's counts learned (its hours near activity, not in a surge), then a new day begun.
+function learnDay(s: SustainedState, day: number): void {
+  let total = 0
+  for (let h = 0; h < 24; h++) total += s.volHours[h]!
+  if (s.volDay >= 0 && total > 0 && day > s.volDay) {
+    const rate = Math.max(1 / (s.volDays + 1), LEARN_RATE)
+    const fade = MOST_FADE ** Math.min(day - s.volDay, 365)
+    for (let h = 0; h < 24; h++) {
+      if (s.volFlagged & (1 << h)) continue
+      let near = false
+      for (let d = -ACTIVE_NEAR; d <= ACTIVE_NEAR && !near; d++) near = s.volHours[(h + d + 24) % 24]! > 0
+      if (!near) continue
+      const x = s.volHours[h]!
+      s.volMost[h] = Math.max(s.volMost[h]! * fade, x)
+      s.volLevel[h] = s.volDays === 0 ? x : s.volLevel[h]! + rate * (x - s.volLevel[h]!)
+    }
+    s.volDays++
+  }
+  s.volHours.fill(0)
+  s.volFlagged = 0
+  s.volDay = day
+}
+
+/**
+ * Closes the quarter hours before `at` (in time order per agent); returns the window that ended
+ * with the last of them to judge (its count, what was expected, each part's excess), if the check
+ * runs. Call before {@link countRequest}, so that a surge's hours are marked before its day is learned.
+ */
+export function closeQuarters(s: SustainedState, at: number): { seen: number; expected: number; parts: number[] } | undefined {
+  const bucket = Math.floor(at / SUSTAINED.bucketMs)
+  if (s.volBucket < 0) s.volBucket = bucket
+  if (bucket <= s.volBucket) return undefined
+  const done = s.volBucket
+  s.volRing[slot(done)] = s.volCur
+  s.volWho[slot(done)] = s.volCurWho
+  for (let k = done + 1; k < bucket && k <= done + SUSTAINED.ring; k++) {
+    s.volRing[slot(k)] = 0
+    s.volWho[slot(k)] = ''
+  }
+  s.volBucket = bucket
+  s.volCur = 0
+  s.volCurWho = ''
+  // Judged when the window holds the quarter hour just completed (not after a long idle spell).
+  return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1) : undefined
+}
+
+/** Counts one request (after {@link closeQuarters}); a new UTC day learns the last one first. */
+export function countRequest(s: SustainedState, at: number, reporter: string): void {
+  const day = Math.floor(at / DAY_MS)
+  if (day !== s.volDay) learnDay(s, day)
+  s.volCur++
+  s.volCurWho = s.volCurWho === '' || s.volCurWho === reporter ? reporter : '*'
+  s.volHours[Math.floor(at / HOUR_MS) % 24]!++
+}
+
+// The last `window` quarter hours up to `last`: counts, expected, each part's excess.
+function window(s: SustainedState, last: number): { seen: number; expected: number; parts: number[] } {
+  const per = SUSTAINED.window / SUSTAINED.parts
+  const parts: number[] = []
+  let seen = 0
+  let expected = 0
+  for (let p = 0; p < SUSTAINED.parts; p++) {
+    let c = 0
+    let e = 0
+    for (let j = 0; j < per; j++) {
+      const k = last - SUSTAINED.window + 1 + p * per + j
+      c += s.volRing[slot(k)]!
+      e += expectedPerHour(s, hourOf(k)) * (SUSTAINED.bucketMs / HOUR_MS)
+    }
+    parts.push(c - e)
+    seen += c
+    expected += e
+  }
+  return { seen, expected, parts }
+}
+
+/** Whether a window's count is a member's surge worth noting with its groups. */
+export function noted(w: { seen: number; expected: number }): boolean {
+  return w.seen >= SUSTAINED.notedRatio * w.expected && w.seen >= w.expected + Math.max(SUSTAINED.minExcess / 2, SUSTAINED.notedDeviations * Math.sqrt(w.expected))
+}
+
+/** Whether a window is a sustained surge at sensitivity `sens` (1 the default, 2 twice as sensitive). */
+export function surging(w: { seen: number; expected: number; parts: number[] }, sens: number): boolean {
+  const ratio = 1 + (SUSTAINED.ratio - 1) / sens
+  if (w.seen < ratio * w.expected || w.seen < w.expected + Math.max(SUSTAINED.minExcess / sens, SUSTAINED.deviations * Math.sqrt(w.expected))) return false
+  let most = 0
+  let least = Infinity
+  for (const x of w.parts) {
+    most = Math.max(most, x)
+    least = Math.min(least, x)
+  }
+  return least >= SUSTAINED.even * most
+}
+
+/** The hours of the window that fall on the day being counted are not learned. */
+export function flagWindow(s: SustainedState): void {
+  const last = s.volBucket - 1
+  for (let k = last - SUSTAINED.window + 1; k <= last; k++) if (Math.floor((k * SUSTAINED.bucketMs) / DAY_MS) === s.volDay) s.volFlagged |= 1 << hourOf(k)
+}
+
+/** Reporters that alone reported every request of the window (none when it was split among several). */
+export function soleReporters(s: SustainedState): string[] {
+  const last = s.volBucket - 1
+  let who = ''
+  for (let k = last - SUSTAINED.window + 1; k <= last; k++) {
+    const w = s.volWho[slot(k)]!
+    if (w === '') continue
+    if (w === '*' || (who !== '' && w !== who)) return []
+    who = w
+  }
+  return who === '' ? [] : [who]
+}
+
+/** Notes a member's surge with its groups (kept in memory: a surge is over within hours). */
+export function noteSurge(groups: readonly GroupBaseline[], agent: string, at: number): void {
+  for (const g of groups) {
+    const m = (g.surging ??= new Map())
+    m.delete(agent)
+    if (m.size >= MEMBERS_CAP) m.delete(m.keys().next().value!)
+    m.set(agent, at)
+  }
+}
+
+/** Other members of one of its groups noted as surging within `sharedMs` of `at` (the most in any group). */
+export function othersSurging(groups: readonly GroupBaseline[], agent: string, at: number): number {
+  let most = 0
+  for (const g of groups) {
+    let n = 0
+    for (const [m, t] of g.surging ?? []) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
+    most = Math.max(most, n)
+  }
+  return most
+}
+
+/** An operator said a surge benign: the hours of `at` (and either side) learn `perHour` as their level. */
+export function acceptRate(s: SustainedState, at: number, perHour: number): void {
+  const hour = Math.floor(at / HOUR_MS) % 24
+  for (let d = -1; d <= 1; d++) {
+    const h = (hour + d + 24) % 24
+    s.volLevel[h] = Math.max(s.volLevel[h]!, perHour)
+    s.volMost[h] = Math.max(s.volMost[h]!, perHour)
+  }
+  s.volFlagged = 0
+}
+
