@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { ANOMALY_KINDS, AnomalyDetector, type Anomaly, type DetectorOptions } from '@agentid/issuer'
+import { uniform } from './support/uniform.js'
 import { parseControls, parseSuppression } from '../src/monitoring/monitor-controls.js'
 import { recordId } from '../src/monitoring/ordered-ids.js'
 
@@ -10,17 +11,6 @@ const DAY = 24 * HOUR
 const t0 = Date.UTC(2026, 10, 2, 0)
 const agent = 'did:key:z6MkEnum'
 const own = ['crm:accounts', 'db:orders'] as const
-
-// Deterministic uniform draws.
-function uniform(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Run {
   d: AnomalyDetector

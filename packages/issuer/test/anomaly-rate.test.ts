@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly, type AgentContext } from '@agentid/issuer'
+import { uniform } from './support/uniform.js'
 
 // Simulated time and seeded noise only: nothing here waits or reads the wall clock.
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 const t0 = Date.UTC(2026, 10, 2, 0)
-
-function uniform(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // A service making about `perHour` requests an hour around the clock (Poisson arrivals), for two
 // weeks; `extra(at)` adds requests per hour (a flood) at hour start `at`.

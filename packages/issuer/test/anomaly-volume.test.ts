@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { uniform } from './support/uniform.js'
 
 // Simulated time and seeded noise only: nothing here waits or reads the wall clock.
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const t0 = Date.UTC(2026, 10, 2, 0)
-
-// Deterministic uniform draws.
-function uniform(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // A task bot whose records per request depend on the task, drawn request by request from a
 // stationary mix: lookups (most requests, a twentieth of its level), summaries (about half its
