@@ -54,9 +54,9 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     const groups = { 'did:key:z6Mkon1': ['team:ops'], 'did:key:z6Mkon2': ['team:ops'], 'did:key:z6Mkon3': ['team:ops'] }
     const d = detector(groups)
     for (const a of Object.keys(groups)) work(d, a, weekdays(1), 8, 17)
-    // Two of them on call the first weekend (day 5), the third on its first on-call weekend later.
-    work(d, 'did:key:z6Mkon1', [5], 2, 3)
-    work(d, 'did:key:z6Mkon2', [6], 2, 3)
+    // Two of them on call the first weekend (days 5 and 6), the third on its first on-call weekend later.
+    work(d, 'did:key:z6Mkon1', [5, 6], 2, 3)
+    work(d, 'did:key:z6Mkon2', [5, 6], 2, 3)
     for (const a of Object.keys(groups)) work(d, a, weekdays(3).slice(5), 8, 17)
     assert.deepEqual(work(d, 'did:key:z6Mkon3', [19], 2, 3).filter((a) => a.details.weekend), [])
 
@@ -66,6 +66,16 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     const severities = team.map((a, i) => work(d2, a, [19], 10 + i * 0.1, 12).filter((f) => f.details.weekend).map((f) => f.severity))
     assert.deepEqual([...new Set(severities[0])], ['medium'], 'the first is said: the change is not known yet')
     assert.deepEqual(severities.slice(2).flat().filter((s) => s !== 'low'), [], JSON.stringify(severities))
+  })
+
+  it('one weekend event of a peer (made up, or of another owner with the same role) does not make weekend work ordinary', () => {
+    const groups = { 'did:key:z6Mka': ['team:a', 'role:company'], 'did:key:z6Mkp': ['team:p', 'role:company'], 'did:key:z6Mkq': ['team:a', 'role:company'] }
+    const d = detector(groups)
+    for (const a of Object.keys(groups)) work(d, a, weekdays(1), 8, 17)
+    work(d, 'did:key:z6Mkp', [5], 10, 10.1) // another owner's agent, same role
+    work(d, 'did:key:z6Mkq', [6], 10, 10.1) // a teammate, one weekend day
+    for (const a of Object.keys(groups)) work(d, a, weekdays(3).slice(5), 8, 17)
+    assert.ok(work(d, 'did:key:z6Mka', [19], 14, 16).some((a) => a.kind === 'off-days' && a.severity === 'medium'))
   })
 
   it('services and bots active every day are not judged on their days', () => {

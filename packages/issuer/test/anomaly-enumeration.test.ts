@@ -68,6 +68,10 @@ describe('enumeration: a walk of consecutive record ids of one family', () => {
     assert.equal(recordId('crm:accounts/30412'), 30412)
     assert.equal(recordId('db:customers/eu/0007'), 7)
     assert.equal(recordId('docs:q/inv-2041'), 2041)
+    // A parameter is no record id (paging through a list is no walk of records).
+    assert.equal(recordId('crm:accounts/list?page=12'), -1)
+    assert.equal(recordId('crm:accounts/x?id=12'), -1)
+    assert.equal(recordId('crm:accounts/size=12'), -1)
     assert.equal(recordId('crm:accounts'), -1, 'a family alone')
     assert.equal(recordId('crm:accounts/'), -1)
     assert.equal(recordId('crm:accounts/abc'), -1)

@@ -88,4 +88,22 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const found = sustained(service(['did:key:z6MkRestart'], 40, flood(floodAt, 2, 120), 1, t0 + 8 * DAY))
     assert.ok(found.length > 0 && found[0]!.at - floodAt <= 105 * MINUTE)
   })
+  // From an adversarial review: each of these walked around the check, or cried wolf, before.
+  it('a flood of hours is said once, and again only when twice as large, not at every quarter hour', () => {
+    const found = sustained(service(['did:key:z6MkLong'], 40, flood(floodAt, 8, 120))).filter((a) => a.severity !== 'low')
+    assert.equal(found.length, 1, JSON.stringify(found.map((a) => [a.at, a.details.ratio])))
+  })
+
+  it('members of its segment (not its team) busier at the same time do not make a flood the group\'s', () => {
+    const groups: Record<string, string[]> = { 'did:key:z6MkVictim': ['team:a', 'segment:s'], 'did:key:z6MkOther1': ['team:b', 'segment:s'], 'did:key:z6MkOther2': ['team:c', 'segment:s'] }
+    const found = sustained(service(Object.keys(groups), 40, flood(floodAt, 2, 120), 3, undefined, (agent) => ({ groups: groups[agent] ?? [] })))
+    assert.ok(found.some((a) => a.agent === 'did:key:z6MkVictim' && a.severity === 'medium'), JSON.stringify(found.map((a) => [a.agent, a.severity])))
+  })
+
+  it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {
+    // (The flood within six hours of the busy hour's time of day, where what was seen then counts.)
+    const poisoned = (_agent: string, at: number) => (at === floodAt - 22 * HOUR ? 600 : at >= floodAt && at < floodAt + 7 * HOUR ? 900 : 0)
+    const found = sustained(service(['did:key:z6MkPoisoned'], 20, poisoned)).filter((a) => a.at >= floodAt && a.severity !== 'low')
+    assert.ok(found.length > 0, 'said')
+  })
 })

@@ -278,7 +278,9 @@ export class AnomalyDetector {
         const g = this.#group(name, at)
         if (!g) continue
         // Agents like it (its team, its role), as opposed to a whole segment of people, bots and services.
-        if (groups.length === 0 || name.startsWith('role:')) alike.push(g)
+        // (The team only: a role across owners, one made-up weekend event of any of its agents
+        // would make weekend work ordinary for all of them.)
+        if (groups.length === 0) alike.push(g)
         if (!name.startsWith('role:')) holdGroups.push(g)
         groups.push(g)
       }
@@ -898,7 +900,10 @@ export class AnomalyDetector {
     if (w !== undefined) {
       // Noted with its groups before judging (and even before its habits are judged): members of a
       // group surging together are the group's surge.
-      if (noted(w)) noteSurge(groups, agent, at)
+      // Its team only: in a segment or a role across the organisation, two members busier than
+      // usual within any hour is chance, not a shared surge.
+      const team = groups.slice(0, 1)
+      if (noted(w)) noteSurge(team, agent, at)
       const sens = this.#sens('sustained-rate')
       if (sens > 0 && surging(w, sens)) {
         // Its hours are not learned (a flood must not teach itself), whether said or not.
@@ -908,9 +913,15 @@ export class AnomalyDetector {
           const perHour = Math.round(w.seen / hours)
           const usual = Math.round((w.expected / hours) * 10) / 10
           const ratio = w.seen / Math.max(w.expected, 1e-9)
-          const shared = othersSurging(groups, agent, at)
+          const shared = othersSurging(team, agent, at)
           const group = shared >= SUSTAINED.shared
-          report('sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
+          // One surge is said once, and again when twice as large: judged every quarter hour, a
+          // surge of hours would otherwise be said at every one (the quiet period is shorter).
+          const quarter = Math.floor(at / SUSTAINED.bucketMs)
+          const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio
+          if (going) b.surgeSaid!.quarter = quarter
+          else b.surgeSaid = { quarter, ratio }
+          if (!going) report('sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
             expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
             seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
             sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,

@@ -88,6 +88,8 @@ export function recordId(resource: string): number {
     i--
   }
   if (i === end || end - i > 15 || resource.lastIndexOf('/', i - 1) < 0) return -1
+  // A parameter (`list?page=12`), not a record: paging is no walk of records.
+  if (resource.charCodeAt(i - 1) === 61 /* = */ || resource.indexOf('?') >= 0) return -1
   return v
 }
 

@@ -137,7 +137,7 @@ export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyM
       const m = u.members[i]!
       if (m === agent || at - u.firsts[i]! < 2 * DAY_MS) continue
       const p = agents.get(m)
-      if (p && p.weekendDays >= 1 && p.workDays >= WORK_DAYS && (p.quietWeekends >= 1 || 6 * p.weekendDays <= p.workDays)) n++
+      if (p && p.weekendDays >= 2 && p.workDays >= WORK_DAYS && (p.quietWeekends >= 1 || 6 * p.weekendDays <= p.workDays)) n++
     }
     most = Math.max(most, n)
   }

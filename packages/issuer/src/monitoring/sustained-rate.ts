@@ -133,7 +133,10 @@ function learnDay(s: SustainedState, day: number): void {
       for (let d = -ACTIVE_NEAR; d <= ACTIVE_NEAR && !near; d++) near = s.volHours[(h + d + 24) % 24]! > 0
       if (!near) continue
       const x = s.volHours[h]!
-      s.volMost[h] = Math.max(s.volMost[h]! * fade, x)
+      // One day raises the most at most to twice what it was, and 20 more: one hour made busy on
+      // purpose (unevenly, so that it is no surge) must not hide a flood for weeks.
+      const most = s.volDays === 0 ? x : Math.min(x, 2 * s.volMost[h]! + 20)
+      s.volMost[h] = Math.max(s.volMost[h]! * fade, most)
       s.volLevel[h] = s.volDays === 0 ? x : s.volLevel[h]! + rate * (x - s.volLevel[h]!)
     }
     s.volDays++
