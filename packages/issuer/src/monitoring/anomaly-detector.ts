@@ -554,8 +554,11 @@ export class AnomalyDetector {
       const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
       if (share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own)) {
         offHours = true
-        // Several members of its groups off their hours at the same hour: the group's change.
-        adoptedBy = Math.max(adopt(groups, `hour:${hour}`, agent, at), adopters(groups, `hour:${(hour + 23) % 24}`, agent, at), adopters(groups, `hour:${(hour + 1) % 24}`, agent, at))
+        // Several batches of its team off their schedules at the same hour: the team's rescheduling
+        // (only for a narrow schedule, and only the team: people at night together, or attacks on
+        // several members of a segment at the same hour, are no rescheduling).
+        const mates = groups.slice(0, 1)
+        adoptedBy = own ? Math.max(adopt(mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
         const expected = own
           ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
           : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
