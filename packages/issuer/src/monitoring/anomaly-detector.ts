@@ -291,42 +291,10 @@ export class AnomalyDetector {
     }
     const holdGroups = b.holdGroups ?? []
     const allowed = event.decision === 'allow'
-    const said: Said = { b, agent, at, receivedAt, decision: event.decision, found }
+    // The event as findings are said and held about it (one object and one closure per event: the
+    // detector reads every event).
+    const said: Said = { b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups, elapsed }
     const report: Reporter = (kind, about, score, details, evidence = [reporter], severity = BASE_SEVERITY[kind]) => this.#say(said, kind, about, score, details, evidence, severity)
-    // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
-    // is said `low` at once and held a few minutes: said at its own severity then unless enough
-    // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
-    const hold: Holder = (explained, kind, about, score, details, severity = BASE_SEVERITY[kind], reach) => {
-      const key = `${agent}\u0000${kind}\u0000${about}\u0000${event.decision}`
-      // An agent with many held already (a flood of made-up novelties) has the rest said at once:
-      // it cannot fill the table and so turn the hold off for every other agent.
-      if (this.#holdMs <= 0 || holdGroups.length === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) return report(kind, about, score, details, [reporter], severity)
-      const pending = this.#pending.get(key)
-      if (pending) {
-        // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
-        // evidence of every reporter that saw it (two verifiers corroborate each other).
-        if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
-        if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
-        return
-      }
-      report(kind, about, 0.3, { ...details, held: `${this.#holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
-      // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
-      // its grants land is refused for as long as they take, member after member).
-      const queue = allowed ? this.#held : this.#heldRefused
-      b.held = (b.held ?? 0) + 1
-      const holdMs = allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs
-      const h: Held = { due: elapsed + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision: event.decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
-      this.#pending.set(key, h)
-      queue.push(h)
-    }
-
-    // Notes the agent's first use of something new with its groups, and who reported it.
-    const adopt = (gs: readonly GroupBaseline[], key: string, who: string, t: number): number => {
-      this.#noteFirstReporter(who, key, reporter)
-      return adoptIn(gs, key, who, t)
-    }
-    // Credible members that took `key` up (for a held finding's `explained`).
-    const credible = (key: string, t: number, reporters: readonly string[]) => credibleAdopters(holdGroups, key, agent, t, (m) => this.#firstReporters.get(`${m}\u0000${key}`), reporters) >= ADOPTERS
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
@@ -389,7 +357,7 @@ export class AnomalyDetector {
           if (f && allowed) f.learned = true
         } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
           if (f && allowed) f.learned = true
-        } else if (!(allowed && knows && since === undefined) && ((adoptedBy = adopt(groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
+        } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(said, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
           // (Never the use of a family it holds no entitlement to at all: that stays a finding of
           // its own whoever else reaches for it.)
           // Taken up by several of its groups at once: a change of the group's, said below medium.
@@ -411,7 +379,7 @@ export class AnomalyDetector {
           if (allowed && knows && since === undefined) report('new-resource', fam, 0.8, details, [reporter], 'high')
           else {
             const seg = event.segment
-            hold((t, by) => credible(adoption(allowed, `family:${fam}`), t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && credible(adoption(allowed, `segment:${seg}`), t, by)),
+            this.#hold(said, (t, by) => this.#credible(holdGroups, adoption(allowed, `family:${fam}`), agent, t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by)),
               'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
           }
           // Continued use over days of what it is entitled to is a new habit, not an intrusion.
@@ -444,12 +412,12 @@ export class AnomalyDetector {
           if (learning || granted || peers || f.actions.length === 0 || earlier) {
             if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
             f.notedDay = -1
-          } else if ((adoptedBy = adopt(groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
+          } else if ((adoptedBy = this.#adopt(said, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
             report('new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
           } else {
             familyExplained = false
             const reaches = this.#reach(b, at, `action:${fam}:${action}`)
-            hold((t, by) => credible(`action:${fam}\u0000${action}`, t, by),
+            this.#hold(said, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
               'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
             // Watched from now on: learned when used again on a later day with no other alarm.
             if (!rare) {
@@ -477,12 +445,12 @@ export class AnomalyDetector {
         const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (familyExplained && f?.learned === true))
         if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || covered || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
         else if (b.segments.size > 1 || !learning) {
-          if ((adoptedBy = adopt(groups, adoption(allowed, `segment:${event.segment}`), agent, at)) >= ADOPTERS) {
+          if ((adoptedBy = this.#adopt(said, groups, adoption(allowed, `segment:${event.segment}`), agent, at)) >= ADOPTERS) {
             report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy }, [reporter], 'low')
           } else {
             const seg = event.segment
             this.#reach(b, at, `segment:${seg}`)
-            hold((t, by) => credible(adoption(allowed, `segment:${seg}`), t, by),
+            this.#hold(said, (t, by) => this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by),
               'new-segment', seg, 0.5, { expected: learnedKeys(b.segments), seen: seg, known: learnedKeys(b.segments) }, 'medium', `segment:${seg}`)
           }
         }
@@ -495,7 +463,7 @@ export class AnomalyDetector {
     const distinct = lateralReaches(b.reaches, at)
     if (distinct > 0) {
       // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
-      hold(() => lateralReaches(b.reaches, at) === 0,
+      this.#hold(said, () => lateralReaches(b.reaches, at) === 0,
         'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
     }
 
@@ -509,9 +477,9 @@ export class AnomalyDetector {
         // new networks of the same private block, at once is a move of the group's (a rollout to
         // new node subnets, a failover to a standby VPN concentrator).
         if (!learning) {
-          adopt(groups, `net:${net}`, agent, at)
+          this.#adopt(said, groups, `net:${net}`, agent, at)
           const block = privateBlock(net)
-          if (block !== undefined) adopt(groups, `block:${block}`, agent, at)
+          if (block !== undefined) this.#adopt(said, groups, `block:${block}`, agent, at)
           // And with the agents that share a network it uses (a VPN concentrator, an office):
           // moved together to the same new one, they are the network's change (a failover).
           for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at, reporter)
@@ -530,7 +498,7 @@ export class AnomalyDetector {
           else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
         }
       }
-      this.#twoNetworks(b, groups, holdGroups, agent, net, at, learning, hold)
+      this.#twoNetworks(said, groups, net, learning)
     }
 
     // Hours: activity where neither the agent nor its team is ever active; and the agent's own
@@ -558,7 +526,7 @@ export class AnomalyDetector {
         // (only for a narrow schedule, and only the team: people at night together, or attacks on
         // several members of a segment at the same hour, are no rescheduling).
         const mates = groups.slice(0, 1)
-        adoptedBy = own ? Math.max(adopt(mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
+        adoptedBy = own ? Math.max(this.#adopt(said, mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
         const expected = own
           ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
           : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
@@ -579,7 +547,7 @@ export class AnomalyDetector {
     if (weekendNow && sched.night && mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
       const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
       const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
-      if ((adoptedBy = adopt(groups, 'weekend', agent, at)) >= ADOPTERS) {
+      if ((adoptedBy = this.#adopt(said, groups, 'weekend', agent, at)) >= ADOPTERS) {
         groupChange = true
         report('off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
       } else {
@@ -975,7 +943,9 @@ export class AnomalyDetector {
     }
   }
 
-  #twoNetworks(b: AgentBaseline, groups: readonly GroupBaseline[], holdGroups: readonly GroupBaseline[], agent: string, net: string, at: number, learning: boolean, hold: Holder): void {
+  #twoNetworks(said: Said, groups: readonly GroupBaseline[], net: string, learning: boolean): void {
+    const { b, agent, at } = said
+    const holdGroups = said.holdGroups ?? []
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -1024,7 +994,7 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
-    hold((t, by) => odd.every((x) => keep(x, t, by)),
+    this.#hold(said, (t, by) => odd.every((x) => keep(x, t, by)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium')
   }
 
@@ -1210,6 +1180,47 @@ export class AnomalyDetector {
     return b
   }
 
+  // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
+  // is said `low` at once and held a few minutes: said at its own severity then unless enough
+  // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
+  #hold(s: Said, explained: Held['explained'], kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel = BASE_SEVERITY[kind], reach?: string): void {
+    const { b, agent, at, receivedAt, decision } = s
+    const reporter = s.reporter ?? 'unknown'
+    const key = `${agent}\u0000${kind}\u0000${about}\u0000${decision}`
+    // An agent with many held already (a flood of made-up novelties) has the rest said at once:
+    // it cannot fill the table and so turn the hold off for every other agent.
+    if (this.#holdMs <= 0 || (s.holdGroups?.length ?? 0) === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) return this.#say(s, kind, about, score, details, [reporter], severity)
+    const pending = this.#pending.get(key)
+    if (pending) {
+      // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
+      // evidence of every reporter that saw it (two verifiers corroborate each other).
+      if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
+      if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
+      return
+    }
+    this.#say(s, kind, about, 0.3, { ...details, held: `${this.#holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
+    // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
+    // its grants land is refused for as long as they take, member after member).
+    const allowed = decision === 'allow'
+    const queue = allowed ? this.#held : this.#heldRefused
+    b.held = (b.held ?? 0) + 1
+    const holdMs = allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs
+    const h: Held = { due: (s.elapsed ?? 0) + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    this.#pending.set(key, h)
+    queue.push(h)
+  }
+
+  // Notes the agent's first use of something new with its groups, and who reported it.
+  #adopt(s: Said, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+    this.#noteFirstReporter(agent, key, s.reporter ?? 'unknown')
+    return adoptIn(groups, key, agent, at)
+  }
+
+  // Members that took `key` up credibly for a finding held with `reporters` (see credibleAdopters).
+  #credible(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporters: readonly string[]): boolean {
+    return credibleAdopters(groups, key, agent, at, (m) => this.#firstReporters.get(`${m}\u0000${key}`), reporters) >= ADOPTERS
+  }
+
   // Says a finding about an agent: raised to high by other evidence within the hour, held back
   // within the quiet period unless stronger, or suppressed by an operator.
   #say(s: Said, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[], severity: RiskLevel): void {
@@ -1303,6 +1314,10 @@ interface Said {
   readonly receivedAt: number
   readonly decision: string
   readonly found: Finding[]
+  /** For an event (not a release): its reporter, the groups that may explain a held finding, the clock moving forward (#elapsed). */
+  readonly reporter?: string
+  readonly holdGroups?: readonly GroupBaseline[]
+  readonly elapsed?: number
 }
 // A finding held for its groups: `explained(at)` says whether they took the same up by then.
 interface Held {
@@ -1324,7 +1339,6 @@ interface Held {
   /** The reach it added to lateral movement, withdrawn when the group explains it. */
   readonly reach?: string
 }
-type Holder = (explained: (at: number, reporters: readonly string[]) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity?: RiskLevel, reach?: string) => void
 type Reporter = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
 
 // Distinct unexplained reaches within the hour before `at` that make lateral movement (three,

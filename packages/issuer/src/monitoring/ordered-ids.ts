@@ -44,7 +44,7 @@ export interface OrderedIds {
    * walked today; requests since it grew), then the family's last `recent` ids (-1: none) and
    * where the next goes.
    */
-  idRuns?: Float64Array
+  idRuns: Float64Array | undefined
 }
 
 export const ORDERED_IDS = {
@@ -66,7 +66,7 @@ const RING = ORDERED_IDS.runs * RUN_WIDTH
 const HEAD = RING + ORDERED_IDS.recent
 
 export function newOrderedIds(): OrderedIds {
-  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1 }
+  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idRuns: undefined }
 }
 
 /**
