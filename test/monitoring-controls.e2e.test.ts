@@ -260,6 +260,21 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it("a held finding said during another reporter's batch is stored, but not in that reporter's answer", async () => {
+    const s = await setUp()
+    try {
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
+      const other = (await s.t.issuer.createPrincipal({ id: 'billing-service', roles: ['reporter'] }, 'test')).token
+      s.clock.now += 15 * MINUTE
+      const answer = await s.t.call(other, 'POST', '/events', { events: [{ at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'db:customers/2', action: 'read', ip: '10.1.2.3', records: 100 }] })
+      assert.deepEqual(answer.body.alerts, [], 'not told to another reporter')
+      const [high] = await s.alerts()
+      assert.deepEqual([high?.severity, high?.details.reporter], ['high', 'crm-service'], 'stored, as the first reporter\'s')
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('what monitoring learned survives a restart: the agent is judged at once, not learned again', async () => {
     const s = await setUp()
     try {

@@ -345,7 +345,10 @@ export class EventMonitor {
       drafts.push({ at: now, kind: 'reporter.clock-skew', severity: 'medium', subject: reporter, details: { reporter, clamped, of: events.length, worstSkewSeconds: Math.round(worstSkewMs / 1000) } })
     }
     await this.#persist(now, false)
-    return { observed: usable.length - untracked, skipped: skipped + untracked, clamped, alerts: await this.#raise(found, reporter, now, drafts) }
+    // The answer names only this reporter's alerts: a finding held from another reporter's event
+    // and said during this batch is stored and announced, not told to this reporter.
+    const alerts = (await this.#raise(found, reporter, now, drafts)).filter((a) => a.details.reporter === reporter)
+    return { observed: usable.length - untracked, skipped: skipped + untracked, clamped, alerts }
   }
 
   /**
