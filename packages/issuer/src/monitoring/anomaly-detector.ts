@@ -1,15 +1,15 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newGroupBaseline, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type Usage,
 } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
-import { aboveHeld, HELD_LEVEL, holdLevel, newHeldLevel, noteQuick } from './held-level.js'
-import { learnSize, newSizeHistogram, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
-import { newOrderedIds, noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
+import { aboveHeld, HELD_LEVEL, holdLevel, noteQuick } from './held-level.js'
+import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
-import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS } from './schedule.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteSurge, othersSurging, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -267,358 +267,55 @@ export class AnomalyDetector {
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
     const ctx = this.#context(agent)
-    // The agent's groups, resolved once per context given (the issuer's cache hands out the same
-    // object until it looks the agent up again).
-    let groups = b.groups
-    if (b.groupsOf !== ctx || groups === undefined) {
-      groups = []
-      const holdGroups: GroupBaseline[] = []
-      const alike: GroupBaseline[] = []
-      for (const name of ctx?.groups ?? []) {
-        const g = this.#group(name, at)
-        if (!g) continue
-        // Agents like it (its team, its role), as opposed to a whole segment of people, bots and services.
-        // (The team only: a role across owners, one made-up weekend event of any of its agents
-        // would make weekend work ordinary for all of them.)
-        if (groups.length === 0) alike.push(g)
-        if (!name.startsWith('role:')) holdGroups.push(g)
-        groups.push(g)
-      }
-      b.groups = groups
-      b.holdGroups = holdGroups
-      b.alike = alike
-      b.groupsOf = ctx
+    const groups = this.#groupsOf(b, ctx, at)
+    const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
+    const day = Math.floor(at / DAY_MS)
+    const s: Scope = {
+      b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
+      event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
+      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true,
     }
-    const holdGroups = b.holdGroups ?? []
-    const allowed = event.decision === 'allow'
-    // The event as findings are said and held about it (one object and one closure per event: the
-    // detector reads every event).
-    const said: Said = { b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups, elapsed }
-    const report: Reporter = (kind, about, score, details, evidence = [reporter], severity = BASE_SEVERITY[kind]) => this.#say(said, kind, about, score, details, evidence, severity)
 
     // A suspended or retired agent in use is always reported, and teaches nothing.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
-    if (status === 'retired') report('retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
-    else if (status === 'suspended') report('suspended-agent', event.credential ?? '', allowed ? 1 : 0.8, { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }, [reporter], allowed ? 'critical' : 'high')
+    if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
+    else if (status === 'suspended') this.#report(s, 'suspended-agent', event.credential ?? '', s.allowed ? 1 : 0.8, { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }, [reporter], s.allowed ? 'critical' : 'high')
     if (status === 'retired' || status === 'suspended') {
       b.events++
       return found
     }
 
-    const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
-    const mature = !learning && receivedAt - b.firstReceived >= this.#matureMs
-    const fam = event.resource !== undefined ? family(event.resource) : undefined
-    // Most events of an agent come from the address before: parse it once.
-    let net: string | undefined
-    if (event.ip !== undefined) {
-      // Another host of the last IPv4 network: same prefix, and a valid last byte.
-      const prefix = b.lastPrefix
-      if (prefix !== undefined && event.ip.length > prefix.length && event.ip.startsWith(prefix) && lastByte(event.ip, prefix.length)) net = b.lastNet
-      else {
-        net = network(event.ip)
-        const dot = event.ip.lastIndexOf('.')
-        b.lastPrefix = net !== undefined && dot > 0 && event.ip.indexOf(':') < 0 ? event.ip.slice(0, dot + 1) : undefined
-        b.lastNet = net
-      }
-    }
-    const day = Math.floor(at / DAY_MS)
-    const hour = Math.floor(at / HOUR) % 24
-    const team = groups[0]
+    const net = event.ip !== undefined ? this.#network(b, event.ip) : undefined
     decayHours(b, day)
     for (const g of groups) decayHours(g, day)
 
-    this.#rate(b, at, reporter, mature, report)
-    this.#sustained(b, groups, agent, at, reporter, mature, report)
-    if (!allowed) {
-      // A refusal on a family it or its peers use is a request out of step with what it holds
-      // (a stale role, a write it should not try); one on a family foreign to them is a reach.
-      const familiar = fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
-      this.#denials(b, event, at, reporter, fam ?? '', familiar, report)
-    }
+    this.#rate(s)
+    this.#sustained(s)
+    if (!s.allowed) this.#denials(s)
+    if (s.fam !== undefined) this.#familyUse(s, s.fam)
+    if (event.segment !== undefined) this.#segmentUse(s, event.segment)
+    this.#lateral(s)
+    const n = net !== undefined ? this.#networkUse(s, net) : undefined
 
-    // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
-    // severely when the agent holds no entitlement to it at all.
-    let familyExplained = true
-    // Other members that took up what this event is the first use of (adopt() says), for the finding.
-    let adoptedBy = 0
-    let f: FamilyStats | undefined
-    if (fam !== undefined) {
-      f = b.families.get(fam)
-      if (!f && b.families.size < BASELINE_CAPS.families) {
-        f = { learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0, cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), jumps: [] }
-        b.families.set(fam, f)
-      }
-      if (!f?.learned) {
-        const since = ctx?.entitlements?.get(fam)
-        const knows = ctx?.entitlements !== undefined
-        const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
-        const peers = peerCount(groups, 'families', fam, agent, at)
-        if (learning) {
-          if (f && allowed) f.learned = true
-        } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
-          if (f && allowed) f.learned = true
-        } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(said, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
-          // (Never the use of a family it holds no entitlement to at all: that stays a finding of
-          // its own whoever else reaches for it.)
-          // Taken up by several of its groups at once: a change of the group's, said below medium.
-          if (f && allowed) {
-            touchDay(f, at)
-            if (f.days >= LEARN_DAYS) f.learned = true
-          }
-          report('new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
-        } else {
-          familyExplained = false
-          const reaches = this.#reach(b, at, `family:${fam}`)
-          const entitled = knows ? since !== undefined : undefined
-          // No entitlement at all, or no context to say: a reach for another family of data.
-          // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
-          const strong = entitled !== true || reaches >= 3
-          if (f && allowed) touchDay(f, at)
-          const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
-          // An allowed use of a family it holds no entitlement to is never a group change: said at once.
-          if (allowed && knows && since === undefined) report('new-resource', fam, 0.8, details, [reporter], 'high')
-          else {
-            const seg = event.segment
-            this.#hold(said, (t, by) => this.#credible(holdGroups, adoption(allowed, `family:${fam}`), agent, t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by)),
-              'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
-          }
-          // Continued use over days of what it is entitled to is a new habit, not an intrusion.
-          if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
-        }
-      }
-      const action = event.action
-      if (f?.learned && allowed && action !== undefined) {
-        // An action it used on few days: its uses a day, and the earlier day it was used on.
-        // Per family: a delete learned on a scratch table says nothing of deletes on payroll.
-        const rare = b.rare.find((r) => r.action === action && r.family === fam)
-        const earlier = rare !== undefined && rare.day < day && rare.clean
-        if (rare && rare.day !== day) {
-          // A day beyond the burst limit teaches nothing: uses ramped up day by day cannot raise
-          // their own limit (each day's limit is twice the most of a day within it).
-          if (rare.count <= rareBurst(rare)) rare.most = Math.max(rare.most, rare.count)
-          rare.day = day
-          rare.count = 0
-        }
-        if (rare) rare.count++
-        // Other findings about the agent within the hour: a first use among them teaches nothing.
-        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
-        if (!f.actions.includes(action)) {
-          const since = ctx?.entitlements?.get(fam)
-          const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
-          // Its peers' use explains an action only to an agent that already uses it elsewhere, or
-          // whose habits are not known yet: an agent that never wrote starting to write is new
-          // whoever else writes.
-          const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
-          if (learning || granted || peers || f.actions.length === 0 || earlier) {
-            if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
-            f.notedDay = -1
-          } else if ((adoptedBy = this.#adopt(said, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
-            report('new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
-          } else {
-            familyExplained = false
-            const reaches = this.#reach(b, at, `action:${fam}:${action}`)
-            this.#hold(said, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
-              'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
-            // Watched from now on: learned when used again on a later day with no other alarm.
-            if (!rare) {
-              if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-              b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet })
-            }
-          }
-        }
-        if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
-          // A rare action learned from its own earlier use, now far beyond the most it did in a day.
-          report('new-action', `${fam}:${action}`, 0.75, { expected: `at most ${Math.max(1, rare.most)} a day`, seen: rare.count, family: fam, resource: event.resource, rare: true })
-        }
-      }
-    }
-
-    // The verifier's segment: another part of the organisation.
-    if (event.segment !== undefined) {
-      let s = b.segments.get(event.segment)
-      if (!s && b.segments.size < BASELINE_CAPS.segments) b.segments.set(event.segment, (s = { learned: learning, days: 0, lastDay: -1, first: at, last: at }))
-      if (s && !s.learned) {
-        if (allowed) touchDay(s, at)
-        // A grant covering the family used there explains the segment (a re-org, a new duty), as
-        // does an entitlement held when the family's use is explained otherwise.
-        const since = fam !== undefined ? ctx?.entitlements?.get(fam) : undefined
-        const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (familyExplained && f?.learned === true))
-        if (peerCount(groups, 'segments', event.segment, agent, at) > 0 || covered || (allowed && s.days >= LEARN_DAYS && familyExplained)) s.learned = true
-        else if (b.segments.size > 1 || !learning) {
-          if ((adoptedBy = this.#adopt(said, groups, adoption(allowed, `segment:${event.segment}`), agent, at)) >= ADOPTERS) {
-            report('new-segment', event.segment, 0.3, { expected: learnedKeys(b.segments), seen: event.segment, known: learnedKeys(b.segments), adoptedBy }, [reporter], 'low')
-          } else {
-            const seg = event.segment
-            this.#reach(b, at, `segment:${seg}`)
-            this.#hold(said, (t, by) => this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by),
-              'new-segment', seg, 0.5, { expected: learnedKeys(b.segments), seen: seg, known: learnedKeys(b.segments) }, 'medium', `segment:${seg}`)
-          }
-        }
-      }
-    }
-
-    // Lateral movement: several unexplained reaches within the hour (reaches older are let go).
-    // Held with the reaches it counts: those its groups explain meanwhile are withdrawn first.
-    while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    const distinct = lateralReaches(b.reaches, at)
-    if (distinct > 0) {
-      // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
-      this.#hold(said, () => lateralReaches(b.reaches, at) === 0,
-        'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
-    }
-
-    // Networks.
-    let n: NetworkStats | undefined
-    if (net !== undefined) {
-      n = b.networks.get(net)
-      if (!n && b.networks.size < BASELINE_CAPS.networks) {
-        b.networks.set(net, (n = { learned: learning, days: 0, lastDay: -1, first: at, last: at, ...(learning ? { kept: true } : {}) }))
-        // A network new to it, noted with its groups: several members taking up the same one, or
-        // new networks of the same private block, at once is a move of the group's (a rollout to
-        // new node subnets, a failover to a standby VPN concentrator).
-        if (!learning) {
-          this.#adopt(said, groups, `net:${net}`, agent, at)
-          const block = privateBlock(net)
-          if (block !== undefined) this.#adopt(said, groups, `block:${block}`, agent, at)
-          // And with the agents that share a network it uses (a VPN concentrator, an office):
-          // moved together to the same new one, they are the network's change (a failover).
-          for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at, reporter)
-        }
-      }
-      // An agent with no history is judged against its groups: a credential long held and never
-      // used, now used from a public network nobody in its groups uses, while the groups have been
-      // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
-      if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
-        report('new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
-      }
-      if (n) {
-        if (allowed) touchDay(n, at)
-        if (!n.learned && !learning) {
-          if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
-          else report('new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
-        }
-      }
-      this.#twoNetworks(said, groups, net, learning)
-    }
-
-    // Hours: activity where neither the agent nor its team is ever active; and the agent's own
-    // days and hours (schedule.ts).
-    const sensHours = this.#sens('off-hours')
-    let offHours = false
-    let weekendFlag = false
-    // A change of the group's (a batch rescheduled by its team, a team working a weekend): taught at once.
-    let groupChange = false
+    // Hours and days: the agent's own (schedule.ts), and its team's.
     const sched = schedule(b, day)
     const today = ownDay(sched, at)
     // An hour outside the agent's own habits does not teach its team: one compromised member
     // working at night must not make the night ordinary for the others.
-    const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, hour) : 1
-    if (mature && sensHours > 0 && b.hodTotal >= 30) {
-      const share = ownShare
-      const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
-      // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
-      // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
-      // shift, a late run after an outage), nor is a session that started near it running on.
-      const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
-      if (share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own)) {
-        offHours = true
-        // Several batches of its team off their schedules at the same hour: the team's rescheduling
-        // (only for a narrow schedule, and only the team: people at night together, or attacks on
-        // several members of a segment at the same hour, are no rescheduling).
-        const mates = groups.slice(0, 1)
-        adoptedBy = own ? Math.max(this.#adopt(said, mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
-        const expected = own
-          ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
-          : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
-        if (adoptedBy >= ADOPTERS) {
-          groupChange = true
-          report('off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [reporter], 'low')
-        } else {
-          const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
-          report('off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
-        }
-      }
-    }
-    // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without
-    // use, never a weekend day, and a night that tells its days apart) used on a weekend day of its own. Weekend work is ordinary where
-    // weekday members of its groups did it on earlier weekends (an on-call rotation); a team
-    // working a weekend together is the group's change.
+    const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, s.hour) : 1
+    const offHours = this.#offHours(s, sched, ownShare)
     const weekendNow = weekend(today)
-    if (weekendNow && sched.night && mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS) {
-      const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
-      const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
-      if ((adoptedBy = this.#adopt(said, groups, 'weekend', agent, at)) >= ADOPTERS) {
-        groupChange = true
-        report('off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [reporter], 'low')
-      } else {
-        // One quiet weekend says little (a tenth of people who work weekdays work some weekend
-        // now and then): said low until two have passed; not learned from either way.
-        weekendFlag = true
-        const settled = b.quietWeekends >= WEEKEND_QUIET
-        report('off-days', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [reporter], settled ? 'medium' : 'low')
-      }
-    }
+    const offDays = weekendNow ? this.#offDays(s, sched, today) : undefined
 
-    // Enumeration: a walk of the family's record ids in order (ordered-ids.ts), whatever was
-    // decided (a walk refused record after record is one too). Learned from the start, judged
-    // once its habits are (a job that pages in order is ordinary for it).
-    if (f && event.resource !== undefined) {
-      const id = recordId(event.resource)
-      if (id >= 0) {
-        const sens = this.#sens('enumeration')
-        const run = noteId(f, id, day, mature && at >= f.idSince, sens)
-        if (run >= 0) {
-          const { stride, today } = walkOf(f, run)
-          const limit = walkLimit(f, sens)
-          const usual = Math.round(f.idMost)
-          report('enumeration', fam!, Math.min(1, 0.5 + 0.25 * Math.log2(today / limit)), {
-            expected: `at most ${Math.floor(limit)} ids of ${fam} in order a day (the longest walk it made in a day: ${usual})`,
-            seen: `${today} ids in order by ${stride}, to ${event.resource}`, run: today, stride, usual, resource: event.resource,
-          }, undefined, today > ORDERED_IDS.highTimes * limit ? 'high' : 'medium')
-        }
-      }
-    }
-
+    if (s.f && event.resource !== undefined) this.#enumeration(s, s.f, event.resource)
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (allowed && f && event.records !== undefined && Number.isFinite(event.records)) this.#records(f, fam!, Math.max(1, event.records), at, learning, mature, report, b.families)
+    if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) this.#records(s, s.f, s.fam!, Math.max(1, event.records))
 
-    // What was allowed and explained teaches the baseline and the groups'.
-    if (allowed) {
-      // A new shift is learned, slowly (a couple of weeks of it); acknowledging it teaches at once.
-      const weight = offHours && !groupChange ? 0.02 : 1
-      // Its own day counted once (weekend work noted with its groups unless it was said unusual).
-      if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
-      countDay(b, today, weekendFlag)
-      b.hod[hour]! += weight
-      b.hodTotal += weight
-      if (team && ownShare >= 0.003) {
-        team.hod[hour]! += weight
-        team.hodTotal += weight
-      }
-      // Groups hear of a member's use once a day per thing used: what counts is who used it and
-      // when last (within 30 days), not how often.
-      if (groups.length > 0) {
-        if (fam !== undefined && f?.learned && f.notedDay !== day) {
-          f.notedDay = day
-          for (const g of groups) {
-            noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
-            for (const action of f.actions) noteUsage(g.actions, `${fam}\u0000${action}`, agent, at, 4 * BASELINE_CAPS.families)
-          }
-        }
-        // A network is noted even before it is learned: a team moving office together is a
-        // group change, and each member's first use is then explained by the others'.
-        if (net !== undefined && n && n.notedDay !== day) {
-          n.notedDay = day
-          for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
-        }
-        const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
-        if (seg?.learned && seg.notedDay !== day) {
-          seg.notedDay = day
-          for (const g of groups) noteUsage(g.segments, event.segment!, agent, at, 4 * BASELINE_CAPS.segments)
-        }
-      }
-    }
+    // What was allowed and explained teaches the baseline and the groups'. A new shift is learned,
+    // slowly (a couple of weeks of it); a change of the group's (a batch rescheduled by its team, a
+    // team working a weekend) at once, as acknowledging it does.
+    if (s.allowed) this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offHours === 'own' && offDays !== 'group' ? 0.02 : 1)
     b.events++
     return found
   }
@@ -759,6 +456,329 @@ export class AnomalyDetector {
     return loaded
   }
 
+  // The agent's groups, resolved once per context given (the issuer's cache hands out the same
+  // object until it looks the agent up again).
+  #groupsOf(b: AgentBaseline, ctx: AgentContext | undefined, at: number): readonly GroupBaseline[] {
+    if (b.groupsOf === ctx && b.groups !== undefined) return b.groups
+    const groups: GroupBaseline[] = []
+    const holdGroups: GroupBaseline[] = []
+    const alike: GroupBaseline[] = []
+    for (const name of ctx?.groups ?? []) {
+      const g = this.#group(name, at)
+      if (!g) continue
+      // Agents like it (its team, its role), as opposed to a whole segment of people, bots and services.
+      // (The team only: a role across owners, one made-up weekend event of any of its agents
+      // would make weekend work ordinary for all of them.)
+      if (groups.length === 0) alike.push(g)
+      if (!name.startsWith('role:')) holdGroups.push(g)
+      groups.push(g)
+    }
+    b.groups = groups
+    b.holdGroups = holdGroups
+    b.alike = alike
+    b.groupsOf = ctx
+    return groups
+  }
+
+  // The network of an address. Most events of an agent come from the address before: parsed once.
+  #network(b: AgentBaseline, ip: string): string | undefined {
+    // Another host of the last IPv4 network: same prefix, and a valid last byte.
+    const prefix = b.lastPrefix
+    if (prefix !== undefined && ip.length > prefix.length && ip.startsWith(prefix) && lastByte(ip, prefix.length)) return b.lastNet
+    const net = network(ip)
+    const dot = ip.lastIndexOf('.')
+    b.lastPrefix = net !== undefined && dot > 0 && ip.indexOf(':') < 0 ? ip.slice(0, dot + 1) : undefined
+    b.lastNet = net
+    return net
+  }
+
+  // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
+  // severely when the agent holds no entitlement to it at all. Then the action used on it.
+  #familyUse(s: Scope, fam: string): void {
+    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, allowed, event, reporter } = s
+    let f = b.families.get(fam)
+    if (!f && b.families.size < BASELINE_CAPS.families) {
+      f = newFamilyStats(at)
+      b.families.set(fam, f)
+    }
+    s.f = f
+    if (!f?.learned) {
+      const since = ctx?.entitlements?.get(fam)
+      const knows = ctx?.entitlements !== undefined
+      const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
+      const peers = peerCount(groups, 'families', fam, agent, at)
+      // Other members that took up what this event is the first use of (adopt() says), for the finding.
+      let adoptedBy = 0
+      if (learning) {
+        if (f && allowed) f.learned = true
+      } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
+        if (f && allowed) f.learned = true
+      } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
+        // (Never the use of a family it holds no entitlement to at all: that stays a finding of
+        // its own whoever else reaches for it.)
+        // Taken up by several of its groups at once: a change of the group's, said below medium.
+        if (f && allowed) {
+          touchDay(f, at)
+          if (f.days >= LEARN_DAYS) f.learned = true
+        }
+        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
+      } else {
+        s.familyExplained = false
+        const reaches = this.#reach(b, at, `family:${fam}`)
+        const entitled = knows ? since !== undefined : undefined
+        // No entitlement at all, or no context to say: a reach for another family of data.
+        // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
+        const strong = entitled !== true || reaches >= 3
+        if (f && allowed) touchDay(f, at)
+        const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
+        // An allowed use of a family it holds no entitlement to is never a group change: said at once.
+        if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
+        else {
+          const seg = event.segment
+          this.#hold(s, (t, by) => this.#credible(holdGroups, adoption(allowed, `family:${fam}`), agent, t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by)),
+            'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
+        }
+        // Continued use over days of what it is entitled to is a new habit, not an intrusion.
+        if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
+      }
+    }
+    if (f?.learned && allowed && event.action !== undefined) this.#actionUse(s, f, fam, event.action)
+  }
+
+  // An action on a family it knows: a first use nobody explains, or a burst of a rare one.
+  #actionUse(s: Scope, f: FamilyStats, fam: string, action: string): void {
+    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, mature, day, event, reporter } = s
+    // An action it used on few days: its uses a day, and the earlier day it was used on.
+    // Per family: a delete learned on a scratch table says nothing of deletes on payroll.
+    const rare = rareOf(b.rare, fam, action)
+    const earlier = rare !== undefined && rare.day < day && rare.clean
+    if (rare && rare.day !== day) {
+      // A day beyond the burst limit teaches nothing: uses ramped up day by day cannot raise
+      // their own limit (each day's limit is twice the most of a day within it).
+      if (rare.count <= rareBurst(rare)) rare.most = Math.max(rare.most, rare.count)
+      rare.day = day
+      rare.count = 0
+    }
+    if (rare) rare.count++
+    if (!f.actions.includes(action)) {
+      const since = ctx?.entitlements?.get(fam)
+      const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
+      // Its peers' use explains an action only to an agent that already uses it elsewhere, or
+      // whose habits are not known yet: an agent that never wrote starting to write is new
+      // whoever else writes.
+      const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
+      let adoptedBy = 0
+      if (learning || granted || peers || f.actions.length === 0 || earlier) {
+        if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
+        f.notedDay = -1
+      } else if ((adoptedBy = this.#adopt(s, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
+        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
+      } else {
+        s.familyExplained = false
+        // Other findings about the agent within the hour: a first use among them teaches nothing.
+        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+        const reaches = this.#reach(b, at, `action:${fam}:${action}`)
+        this.#hold(s, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
+          'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
+        // Watched from now on: learned when used again on a later day with no other alarm.
+        if (!rare) {
+          if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
+          b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet })
+        }
+      }
+    }
+    if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
+      // A rare action learned from its own earlier use, now far beyond the most it did in a day.
+      this.#report(s, 'new-action', `${fam}:${action}`, 0.75, { expected: `at most ${Math.max(1, rare.most)} a day`, seen: rare.count, family: fam, resource: event.resource, rare: true })
+    }
+  }
+
+  // The verifier's segment: another part of the organisation.
+  #segmentUse(s: Scope, segment: string): void {
+    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, allowed, fam, f } = s
+    let seg = b.segments.get(segment)
+    if (!seg && b.segments.size < BASELINE_CAPS.segments) b.segments.set(segment, (seg = newPlaceStats(learning, false, at)))
+    if (!seg || seg.learned) return
+    if (allowed) touchDay(seg, at)
+    // A grant covering the family used there explains the segment (a re-org, a new duty), as
+    // does an entitlement held when the family's use is explained otherwise.
+    const since = fam !== undefined ? ctx?.entitlements?.get(fam) : undefined
+    const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (s.familyExplained && f?.learned === true))
+    if (peerCount(groups, 'segments', segment, agent, at) > 0 || covered || (allowed && seg.days >= LEARN_DAYS && s.familyExplained)) seg.learned = true
+    else if (b.segments.size > 1 || !learning) {
+      let adoptedBy = 0
+      if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
+        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), adoptedBy }, [s.reporter], 'low')
+      } else {
+        this.#reach(b, at, `segment:${segment}`)
+        this.#hold(s, (t, by) => this.#credible(holdGroups, adoption(allowed, `segment:${segment}`), agent, t, by),
+          'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments) }, 'medium', `segment:${segment}`)
+      }
+    }
+  }
+
+  // Lateral movement: several unexplained reaches within the hour (reaches older are let go).
+  // Held with the reaches it counts: those its groups explain meanwhile are withdrawn first.
+  #lateral(s: Scope): void {
+    const { b, at } = s
+    while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
+    const distinct = lateralReaches(b.reaches, at)
+    if (distinct > 0) {
+      // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
+      this.#hold(s, () => lateralReaches(b.reaches, at) === 0,
+        'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
+    }
+  }
+
+  // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
+  #networkUse(s: Scope, net: string): NetworkStats | undefined {
+    const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
+    let n = b.networks.get(net)
+    if (!n && b.networks.size < BASELINE_CAPS.networks) {
+      b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
+      // A network new to it, noted with its groups: several members taking up the same one, or
+      // new networks of the same private block, at once is a move of the group's (a rollout to
+      // new node subnets, a failover to a standby VPN concentrator).
+      if (!learning) {
+        this.#adopt(s, groups, `net:${net}`, agent, at)
+        const block = privateBlock(net)
+        if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
+        // And with the agents that share a network it uses (a VPN concentrator, an office):
+        // moved together to the same new one, they are the network's change (a failover).
+        for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at, reporter)
+      }
+    }
+    // An agent with no history is judged against its groups: a credential long held and never
+    // used, now used from a public network nobody in its groups uses, while the groups have been
+    // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
+    if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+      this.#report(s, 'new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
+    }
+    if (n) {
+      if (allowed) touchDay(n, at)
+      if (!n.learned && !learning) {
+        if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
+        else this.#report(s, 'new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
+      }
+    }
+    this.#twoNetworks(s, net)
+    return n
+  }
+
+  // Hours: activity where neither the agent nor its team is ever active, or far outside a narrow
+  // schedule of its own. Returns `own` when the hour is said unusual for the agent alone, `group`
+  // when it is its team's change, undefined when it is within its habits.
+  #offHours(s: Scope, sched: Schedule, share: number): 'own' | 'group' | undefined {
+    const { b, groups, agent, at, mature, hour } = s
+    const sensHours = this.#sens('off-hours')
+    if (!mature || sensHours <= 0 || b.hodTotal < 30) return undefined
+    const team = groups[0]
+    const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
+    // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
+    // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
+    // shift, a late run after an outage), nor is a session that started near it running on.
+    const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
+    if (!(share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own))) return undefined
+    // Several batches of its team off their schedules at the same hour: the team's rescheduling
+    // (only for a narrow schedule, and only the team: people at night together, or attacks on
+    // several members of a segment at the same hour, are no rescheduling).
+    const mates = groups.slice(0, 1)
+    const adoptedBy = own ? Math.max(this.#adopt(s, mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
+    const expected = own
+      ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
+      : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
+    if (adoptedBy >= ADOPTERS) {
+      this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [s.reporter], 'low')
+      return 'group'
+    }
+    const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
+    this.#report(s, 'off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
+    return 'own'
+  }
+
+  // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without
+  // use, never a weekend day, and a night that tells its days apart) used on a weekend day of its
+  // own. Weekend work is ordinary where weekday members of its groups did it on earlier weekends
+  // (an on-call rotation); a team working a weekend together is the group's change. Returns
+  // `said` when the day was said unusual for the agent, `group` when it is its groups' change.
+  #offDays(s: Scope, sched: Schedule, today: number): 'said' | 'group' | undefined {
+    const { b, groups, agent, at } = s
+    if (!(sched.night && s.mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS)) return undefined
+    const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
+    const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
+    let adoptedBy = 0
+    if ((adoptedBy = this.#adopt(s, groups, 'weekend', agent, at)) >= ADOPTERS) {
+      this.#report(s, 'off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [s.reporter], 'low')
+      return 'group'
+    }
+    // One quiet weekend says little (a tenth of people who work weekdays work some weekend
+    // now and then): said low until two have passed; not learned from either way.
+    const settled = b.quietWeekends >= WEEKEND_QUIET
+    this.#report(s, 'off-days', 'weekend', settled ? 0.5 : 0.3, { expected, seen, weekend: true }, [s.reporter], settled ? 'medium' : 'low')
+    return 'said'
+  }
+
+  // Enumeration: a walk of the family's record ids in order (ordered-ids.ts), whatever was
+  // decided (a walk refused record after record is one too). Learned from the start, judged
+  // once its habits are (a job that pages in order is ordinary for it).
+  #enumeration(s: Scope, f: FamilyStats, resource: string): void {
+    const id = recordId(resource)
+    if (id < 0) return
+    const sens = this.#sens('enumeration')
+    const run = noteId(f, id, s.day, s.mature && s.at >= f.idSince, sens)
+    if (run < 0) return
+    const fam = s.fam!
+    const { stride, today } = walkOf(f, run)
+    const limit = walkLimit(f, sens)
+    const usual = Math.round(f.idMost)
+    this.#report(s, 'enumeration', fam, Math.min(1, 0.5 + 0.25 * Math.log2(today / limit)), {
+      expected: `at most ${Math.floor(limit)} ids of ${fam} in order a day (the longest walk it made in a day: ${usual})`,
+      seen: `${today} ids in order by ${stride}, to ${resource}`, run: today, stride, usual, resource,
+    }, undefined, today > ORDERED_IDS.highTimes * limit ? 'high' : 'medium')
+  }
+
+  // What an allowed use teaches: its days and hours (`weight`: less for an hour said unusual),
+  // and its groups what it uses.
+  #learn(s: Scope, net: string | undefined, n: NetworkStats | undefined, ownShare: number, today: number, weekendNow: boolean, weekendFlag: boolean, weight: number): void {
+    const { b, groups, agent, at, day, hour, fam, f, event } = s
+    const team = groups[0]
+    // Its own day counted once (weekend work noted with its groups unless it was said unusual).
+    if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
+    countDay(b, today, weekendFlag)
+    b.hod[hour]! += weight
+    b.hodTotal += weight
+    if (team && ownShare >= 0.003) {
+      team.hod[hour]! += weight
+      team.hodTotal += weight
+    }
+    // Groups hear of a member's use once a day per thing used: what counts is who used it and
+    // when last (within 30 days), not how often.
+    if (groups.length === 0) return
+    if (fam !== undefined && f?.learned && f.notedDay !== day) {
+      f.notedDay = day
+      for (const g of groups) {
+        noteUsage(g.families, fam, agent, at, 4 * BASELINE_CAPS.families)
+        for (const action of f.actions) noteUsage(g.actions, `${fam}\u0000${action}`, agent, at, 4 * BASELINE_CAPS.families)
+      }
+    }
+    // A network is noted even before it is learned: a team moving office together is a
+    // group change, and each member's first use is then explained by the others'.
+    if (net !== undefined && n && n.notedDay !== day) {
+      n.notedDay = day
+      for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
+    }
+    const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
+    if (seg?.learned && seg.notedDay !== day) {
+      seg.notedDay = day
+      for (const g of groups) noteUsage(g.segments, event.segment!, agent, at, 4 * BASELINE_CAPS.segments)
+    }
+  }
+
+  // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
+  #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): void {
+    this.#say(s, kind, about, score, details, evidence, severity)
+  }
+
   // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
   // a failover is over within hours).
   #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
@@ -837,7 +857,8 @@ export class AnomalyDetector {
     return b.reaches.filter((r) => r.what === what).length
   }
 
-  #rate(b: AgentBaseline, at: number, reporter: string, mature: boolean, report: Reporter): void {
+  #rate(s: Scope): void {
+    const { b, at, reporter, mature } = s
     const minute = Math.floor(at / MINUTE)
     if (minute !== b.minute) {
       const count = b.minuteCount
@@ -860,13 +881,14 @@ export class AnomalyDetector {
     if (b.minuteCount > threshold) {
       const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
       const ratio = b.minuteCount / Math.max(1, b.peak)
-      report('rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
+      this.#report(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
     }
   }
 
   // Sustained volume (sustained-rate.ts): the last 90 minutes against what the agent usually does
   // at that time of day, judged at the end of each quarter hour.
-  #sustained(b: AgentBaseline, groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, mature: boolean, report: Reporter): void {
+  #sustained(s: Scope): void {
+    const { b, groups, agent, at, reporter, mature } = s
     const w = closeQuarters(b, at)
     if (w !== undefined) {
       // Noted with its groups before judging (and even before its habits are judged): members of a
@@ -892,7 +914,7 @@ export class AnomalyDetector {
           const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio
           if (going) b.surgeSaid!.quarter = quarter
           else b.surgeSaid = { quarter, ratio }
-          if (!going) report('sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
+          if (!going) this.#report(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
             expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
             seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
             sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
@@ -908,7 +930,13 @@ export class AnomalyDetector {
     return Math.max(5 * b.peak, b.peak + 20)
   }
 
-  #denials(b: AgentBaseline, event: VerificationEvent, at: number, reporter: string, fam: string, familiar: boolean, report: Reporter): void {
+  // Refusals: a burst of them, and probing (refusals across families or actions).
+  #denials(s: Scope): void {
+    const { b, groups, agent, event, at, reporter } = s
+    const fam = s.fam ?? ''
+    // A refusal on a family it or its peers use is a request out of step with what it holds
+    // (a stale role, a write it should not try); one on a family foreign to them is a reach.
+    const familiar = s.fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
     const code = event.code ?? ''
     b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
     // Ten minutes kept for probing; the burst counts only its own window.
@@ -923,7 +951,7 @@ export class AnomalyDetector {
         for (const d of inWindow) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
         const own = [...byReporter].filter(([, count]) => count >= burst).map(([r]) => r)
         // Said per denial code: a harmless run (an expired credential retried) must not hide probing.
-        report('denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
+        this.#report(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
           expected: `fewer than ${burst} refusals in ${this.#denialWindowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: this.#denialWindowMs / 1000, lastCode: event.code,
         }, own, AUTHORIZATION_CODES.has(code) ? 'high' : 'medium')
       }
@@ -938,14 +966,14 @@ export class AnomalyDetector {
         const byReporter = new Map<string, number>()
         for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
         const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
-        report('probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
+        this.#report(s, 'probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
       }
     }
   }
 
-  #twoNetworks(said: Said, groups: readonly GroupBaseline[], net: string, learning: boolean): void {
-    const { b, agent, at } = said
-    const holdGroups = said.holdGroups ?? []
+  // Two networks at once: a source switching back and forth, with a network new to the agent.
+  #twoNetworks(s: Scope, net: string): void {
+    const { b, agent, at, groups, holdGroups, learning } = s
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -953,12 +981,17 @@ export class AnomalyDetector {
       b.switches.push(at)
       if (b.switches.length > 8) b.switches.shift()
     }
-    const i = b.recentNets.findIndex((r) => r.net === net)
-    if (i >= 0) b.recentNets.splice(i, 1)
-    b.recentNets.push({ net, at })
-    if (b.recentNets.length > 4) b.recentNets.shift()
+    // Most events come from the network of the one before: moved to the end in place.
+    if (lastNet?.net === net) lastNet.at = at
+    else {
+      const i = b.recentNets.findIndex((r) => r.net === net)
+      if (i >= 0) b.recentNets.splice(i, 1)
+      b.recentNets.push({ net, at })
+      if (b.recentNets.length > 4) b.recentNets.shift()
+    }
     if (learning || b.recentNets.length < 2 || this.#sens('two-networks') === 0) return
-    const switches = b.switches.filter((t) => at - t <= 2 * window).length
+    let switches = 0
+    for (const t of b.switches) if (at - t <= 2 * window) switches++
     if (switches < 1) return
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
@@ -966,6 +999,8 @@ export class AnomalyDetector {
       const s = b.networks.get(name)
       return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
     }
+    // (The agent that works from two of its own networks does so on every event: nothing more to do.)
+    if (b.recentNets.every((r) => established(r.net))) return
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's.
@@ -994,11 +1029,12 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
-    this.#hold(said, (t, by) => odd.every((x) => keep(x, t, by)),
+    this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium')
   }
 
-  #records(f: FamilyStats, fam: string, records: number, at: number, learning: boolean, mature: boolean, report: Reporter, families: Map<string, FamilyStats>): void {
+  #records(s: Scope, f: FamilyStats, fam: string, records: number): void {
+    const { at, learning, mature } = s
     const lr = Math.log(records)
     if (f.n === 0) {
       f.med = lr
@@ -1022,7 +1058,7 @@ export class AnomalyDetector {
     // same tasks (a task bot re-organised into new families keeps its mix).
     if (!sizes && f.n >= 8) {
       let best: FamilyStats | undefined
-      for (const other of families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
+      for (const other of s.b.families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
       if (best) {
         shape = best
         sizes = sizeQuantiles(best, at)
@@ -1051,7 +1087,7 @@ export class AnomalyDetector {
       if (repeated >= 2 || ratio >= 50) {
         const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
         const usual = Math.round(Math.exp(jumpRef))
-        report('records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
+        this.#report(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
           expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + sizes!.reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
           seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
         }, undefined, severity)
@@ -1088,7 +1124,7 @@ export class AnomalyDetector {
     const driftSens = this.#sens('volume-drift')
     if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
       const ratio = driftRatio(f)
-      report('volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
+      this.#report(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
         expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
         excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
@@ -1138,7 +1174,7 @@ export class AnomalyDetector {
         const held = Math.round(Math.exp(f.held))
         const typical = Math.round(Math.exp(f.fast))
         const ratio = Math.round(Math.exp(above) * 10) / 10
-        report('volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
+        this.#report(s, 'volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
           expected: `at most about ${held} records a request from ${fam}, the most it held a day or more before`, seen: records, records, usual: Math.round(Math.exp(f.med)),
           share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
           held, ratio, typical,
@@ -1339,11 +1375,35 @@ interface Held {
   /** The reach it added to lateral movement, withdrawn when the group explains it. */
   readonly reach?: string
 }
-type Reporter = (kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
+// One event as the checks see it (one object per event: the detector reads every event), and
+// what they found out on the way.
+interface Scope extends Said {
+  readonly reporter: string
+  readonly holdGroups: readonly GroupBaseline[]
+  readonly elapsed: number
+  readonly event: VerificationEvent
+  readonly ctx: AgentContext | undefined
+  /** Its peer groups, the team first. */
+  readonly groups: readonly GroupBaseline[]
+  readonly allowed: boolean
+  /** Within its learning period; past it and its habits judged (matureHours). */
+  readonly learning: boolean
+  readonly mature: boolean
+  /** The family of the resource used, and its stats once looked up (undefined: none, or the table full). */
+  readonly fam: string | undefined
+  f: FamilyStats | undefined
+  /** Days since 1970 and the hour of the day (UTC) of its time. */
+  readonly day: number
+  readonly hour: number
+  /** False once the use of its family or action is found unexplained: its segment is not learned from it then. */
+  familyExplained: boolean
+}
 
 // Distinct unexplained reaches within the hour before `at` that make lateral movement (three,
 // with a family and a segment among them, or four), or 0.
 function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {
+  // (Most events come with none: no set for them.)
+  if (reaches.length < 3) return 0
   let family = false
   let segment = false
   const seen = new Set<string>()
@@ -1360,6 +1420,11 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   let most = 0
   for (const g of groups) most = Math.max(most, peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS).peers)
   return most
+}
+
+function rareOf(rare: readonly RareAction[], family: string, action: string): RareAction | undefined {
+  for (const r of rare) if (r.action === action && r.family === family) return r
+  return undefined
 }
 
 // How many uses in a day of a rare action are a burst: beyond twice the most it did in a day

@@ -1,9 +1,9 @@
 import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
-import type { HeldLevel } from './held-level.js'
-import type { OrderedIds } from './ordered-ids.js'
+import { newHeldLevel, type HeldLevel } from './held-level.js'
+import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import type { Schedule } from './schedule.js'
-import { restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
+import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
 import { newSustained, type SustainedState } from './sustained-rate.js'
 
 /**
@@ -40,8 +40,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
    */
   accepted: number
   acceptedAt: number
-  /** The day its groups were last told of its use (not kept in the store). */
-  notedDay?: number
+  /** The day its groups were last told of its use (-1: not yet; not kept in the store). */
+  notedDay: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
 }
@@ -66,9 +66,9 @@ export interface RareAction {
 export interface NetworkStats {
   learned: boolean
   /** Its own from the start (first seen while learning) or taken up in a change of its groups': no stranger's. */
-  kept?: boolean
-  /** The day its groups were last told of its use (not kept in the store). */
-  notedDay?: number
+  kept: boolean
+  /** The day its groups were last told of its use (-1: not yet; not kept in the store). */
+  notedDay: number
   days: number
   lastDay: number
   first: number
@@ -164,7 +164,7 @@ export interface GroupBaseline extends HourProfile {
   /** Members that did weekend work, each with when it first did (an on-call rotation). */
   weekend: Usage
   /** Members noted in a surge of requests, and when last (sustained-rate.ts; not kept in the store: a surge is over within hours). */
-  surging?: Map<string, number>
+  surging: Map<string, number> | undefined
 }
 
 /** Who in a group used something, and when each first did. */
@@ -189,7 +189,24 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at) }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), surging: undefined }
+}
+
+// Families, networks and segments keep one shape each, whether new or read back from the store
+// (the detector reads them on every event: varied shapes made those reads several times slower).
+
+/** A family first used at `at`. */
+export function newFamilyStats(at: number): FamilyStats {
+  return {
+    learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
+    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), notedDay: -1, jumps: [],
+  }
+}
+
+/** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
+export function newPlaceStats(learned: boolean, kept: boolean, at: number): NetworkStats {
+  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at }
 }
 
 function newHours(at: number): HourProfile {
@@ -285,7 +302,7 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
-    families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments], networks: [...b.networks],
+    families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
@@ -303,6 +320,11 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
   const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
   return { ...kept, ...snapshotSizes(f) }
+}
+
+// A network's or segment's stored form: `kept` only when true, as rows have always had it.
+function snapshotPlace([key, { kept, notedDay: _noted, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+  return [key, kept ? { ...rest, kept } : rest]
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
@@ -342,17 +364,17 @@ const strings = (v: unknown, cap: number): string[] => (Array.isArray(v) ? v.fil
 function parseFamily(v: unknown): FamilyStats | undefined {
   const o = obj(v)
   if (!o) return undefined
-  return {
+  return Object.assign(newFamilyStats(0), {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
     // Rows written before the held level was kept start without one (held from a day later).
-    held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)), jumps: [],
+    held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
     idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1), idRuns: undefined,
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
-  }
+  })
 }
 function rareActions(v: unknown): RareAction[] {
   const out: RareAction[] = []
@@ -371,7 +393,8 @@ function pending(v: unknown): number[] {
 }
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
-  return o ? { learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), first: num(o.first), last: num(o.last), ...(o.kept === true ? { kept: true } : {}) } : undefined
+  if (!o) return undefined
+  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last) })
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)

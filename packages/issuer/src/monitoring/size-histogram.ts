@@ -47,10 +47,10 @@ export interface SizeHistogram {
   histTotal: number
   histDay: number
   /** Cached (not stored): median, 90th and 99th percentiles (natural log), and requests since they were computed (-1: stale). */
-  histQ50?: number
-  histQ90?: number
-  histQ99?: number
-  histSince?: number
+  histQ50: number
+  histQ90: number
+  histQ99: number
+  histSince: number
   /**
    * Stored: the 99th percentile when each of the last seven days began ([day, natural log], oldest
    * first; days without requests have none). A jump is measured from at most three times the lowest
@@ -58,11 +58,13 @@ export interface SizeHistogram {
    * but the reach a jump is measured from follows a step only a week after it, so a mode whose
    * steps come within a week of each other is measured from the sizes before them.
    */
-  histStarts?: Array<[number, number]>
+  histStarts: Array<[number, number]>
 }
 
+// Every field present from the start (in the order restoreSizes gives them): one object shape,
+// which the engine reads fastest.
 export function newSizeHistogram(): SizeHistogram {
-  return { hist: [], histTotal: 0, histDay: 0 }
+  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [] }
 }
 
 /** Learns one request (natural log of records) at `at`, with `weight`. */
@@ -71,7 +73,7 @@ export function learnSize(h: SizeHistogram, lr: number, at: number, weight = 1):
   decay(h, at)
   h.hist[bin(lr)]! += weight
   h.histTotal += weight
-  h.histSince = (h.histSince ?? -1) < 0 ? -1 : h.histSince! + 1
+  h.histSince = h.histSince < 0 ? -1 : h.histSince + 1
 }
 
 /** Whether enough has been learned to judge by it. */
@@ -86,21 +88,21 @@ export function sizeReady(h: SizeHistogram): boolean {
  */
 export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90: number; q99: number; reach: number } {
   decay(h, at)
-  if (h.histSince === undefined || h.histSince < 0 || h.histSince >= HIST.refreshEvery) {
+  if (h.histSince < 0 || h.histSince >= HIST.refreshEvery) {
     h.histQ50 = quantile(h, 0.5)
     h.histQ90 = quantile(h, 0.9)
     h.histQ99 = quantile(h, 0.99)
     h.histSince = 0
     // The first day it is ready (or a row stored without them): the day starts where it is now.
-    if (!h.histStarts?.length) h.histStarts = [[h.histDay, h.histQ99]]
+    if (h.histStarts.length === 0) h.histStarts = [[h.histDay, h.histQ99]]
   }
-  const q99 = h.histQ99!
-  const starts = h.histStarts ?? []
+  const q99 = h.histQ99
+  const starts = h.histStarts
   let lowest = q99
-  for (const [, q] of starts) lowest = Math.min(lowest, q)
+  for (let i = 0; i < starts.length; i++) lowest = Math.min(lowest, starts[i]![1])
   let reach = Math.min(q99, lowest + HIST.reachRise)
-  for (const [, q] of starts.slice(-2)) reach = Math.min(reach, q)
-  return { q50: h.histQ50!, q90: h.histQ90!, q99, reach }
+  for (let i = Math.max(0, starts.length - 2); i < starts.length; i++) reach = Math.min(reach, starts[i]![1])
+  return { q50: h.histQ50, q90: h.histQ90, q99, reach }
 }
 
 /**
@@ -144,7 +146,7 @@ function decay(h: SizeHistogram, at: number): void {
   if (day <= h.histDay) return
   // A new day: the 99th percentile it begins with (those of the last seven days are kept).
   if (h.histTotal >= HIST.minWeight) {
-    const starts = (h.histStarts ?? []).filter(([d]) => d > day - HIST.reachDays)
+    const starts = h.histStarts.filter(([d]) => d > day - HIST.reachDays)
     starts.push([day, quantile(h, 0.99)])
     h.histStarts = starts
   }
@@ -159,7 +161,7 @@ function decay(h: SizeHistogram, at: number): void {
 export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]> } {
   return {
     hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay,
-    histStarts: (h.histStarts ?? []).map(([d, q]) => [d, Math.round(q * 1000) / 1000]),
+    histStarts: h.histStarts.map(([d, q]) => [d, Math.round(q * 1000) / 1000]),
   }
 }
 
@@ -175,5 +177,5 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
       if (Array.isArray(e) && typeof e[0] === 'number' && Number.isFinite(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1])) histStarts.push([e[0], e[1]])
     }
   }
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histSince: -1, histStarts }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts }
 }
