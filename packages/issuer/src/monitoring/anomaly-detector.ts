@@ -247,6 +247,11 @@ export class AnomalyDetector {
     return { agents: this.#agents.size, untracked: this.#untracked, groups: this.#groups.size }
   }
 
+  /** Events left out so far because the table was full of active agents (as {@link stats} says). */
+  get untracked(): number {
+    return this.#untracked
+  }
+
   /**
    * Like {@link observe}, but returns every finding, with `reported: false` for those held back
    * within the quiet period or suppressed: held-back ones still count as evidence (two reporters

@@ -144,10 +144,15 @@ export class EventMonitor {
     this.#contexts.clear()
   }
 
-  // The agent's context, or undefined when it is not an enrolled agent.
-  async #enrolled(did: string, now: number): Promise<boolean> {
+  // Whether the agent's context is known and fresh: most events are about agents seen a moment
+  // ago, and answered without a trip through the event loop.
+  #known(did: string, now: number): boolean {
     const known = this.#contexts.get(did)
-    if (known && now - known.at < this.#contextTtlMs && now >= known.at) return true
+    return known !== undefined && now - known.at < this.#contextTtlMs && now >= known.at
+  }
+
+  // Whether the agent is enrolled, its context looked up and kept.
+  async #enrolled(did: string, now: number): Promise<boolean> {
     const agent = await this.#issuer.store.getAgent(did)
     if (agent === undefined) return false
     if (this.#contexts.size >= 10_000) this.#contexts.clear()
@@ -315,7 +320,7 @@ export class EventMonitor {
     let clamped = 0
     let worstSkewMs = 0
     for (const event of events) {
-      if (!(await this.#enrolled(event.agent, now))) {
+      if (!this.#known(event.agent, now) && !(await this.#enrolled(event.agent, now))) {
         skipped++
         continue
       }
@@ -332,11 +337,12 @@ export class EventMonitor {
     usable.sort((a, b) => a.event.at - b.event.at)
 
     const found: Array<{ finding: Finding; reportedAt?: number }> = []
+    const context = { receivedAt: now, reporter }
     for (const { event, reportedAt } of usable) {
-      const before = this.#detector.stats().untracked
+      const before = this.#detector.untracked
       // (A finding held earlier and said now is not about this event: not its date either.)
-      for (const finding of this.#detector.inspect(event, { receivedAt: now, reporter })) found.push({ finding, ...(reportedAt !== undefined && finding.details.heldSince === undefined ? { reportedAt } : {}) })
-      if (this.#detector.stats().untracked > before) untracked++
+      for (const finding of this.#detector.inspect(event, context)) found.push({ finding, ...(reportedAt !== undefined && finding.details.heldSince === undefined ? { reportedAt } : {}) })
+      if (this.#detector.untracked > before) untracked++
     }
     const drafts: Array<Omit<AlertRecord, 'id'>> = []
     if (clamped > 0 && now - (this.#skewFlagged.get(reporter) ?? -Infinity) >= SKEW_QUIET_MS) {
