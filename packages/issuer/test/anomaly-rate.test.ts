@@ -100,6 +100,30 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.some((a) => a.agent === 'did:key:z6MkVictim' && a.severity === 'medium'), JSON.stringify(found.map((a) => [a.agent, a.severity])))
   })
 
+  // A segment's surge (a period close, a backlog after an outage) lifts most of the segment at
+  // once, across teams: its members' surges are the group's. A few members of a large segment busier
+  // at the same time (chance, or an attacker's agents) are not.
+  const segmentOf = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `did:key:z6Mk${prefix}${i}`)
+  const ownTeams = (agent: string): AgentContext => ({ groups: [`team:${agent}`, 'segment:finance'] })
+
+  it('half of a segment surging at once, each in a team of its own, is the segment\'s surge: the later members are said low', () => {
+    const members = segmentOf(12, 'Close')
+    const closing = new Set(members.slice(0, 6))
+    const found = sustained(service(members, 40, (agent, at) => (closing.has(agent) ? flood(floodAt, 3, 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
+    const said = found.filter((a) => a.severity !== 'low')
+    // Those said before three others were noted surging are said; the rest are the segment's.
+    assert.ok(said.length <= 3, JSON.stringify(found.map((a) => [a.agent.slice(-7), a.severity, a.details.sharedWith])))
+    assert.ok(found.filter((a) => a.severity === 'low' && Number(a.details.sharedWith) >= 3).length >= 3, JSON.stringify(found.map((a) => [a.agent.slice(-7), a.severity, a.details.sharedWith])))
+  })
+
+  it('four members of a segment of twenty-four busier at once (a sixth of it) do not make a flood the group\'s', () => {
+    const members = segmentOf(24, 'Few')
+    const busy = new Set(members.slice(0, 4))
+    const found = sustained(service(members, 40, (agent, at) => (busy.has(agent) ? flood(floodAt, 3, 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
+    assert.equal(found.filter((a) => a.severity === 'low').length, 0, JSON.stringify(found.map((a) => [a.agent.slice(-5), a.severity, a.details.sharedWith])))
+    assert.equal(new Set(found.map((a) => a.agent)).size, 4)
+  })
+
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {
     // (The flood within six hours of the busy hour's time of day, where what was seen then counts.)
     const poisoned = (_agent: string, at: number) => (at === floodAt - 22 * HOUR ? 600 : at >= floodAt && at < floodAt + 7 * HOUR ? 900 : 0)

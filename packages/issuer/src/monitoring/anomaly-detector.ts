@@ -10,7 +10,7 @@ import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogra
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
-import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteSurge, othersSurging, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -893,15 +893,13 @@ export class AnomalyDetector {
   // Sustained volume (sustained-rate.ts): the last 90 minutes against what the agent usually does
   // at that time of day, judged at the end of each quarter hour.
   #sustained(s: Scope): void {
-    const { b, groups, agent, at, reporter, mature } = s
+    const { b, holdGroups, agent, at, reporter, mature } = s
     const w = closeQuarters(b, at)
     if (w !== undefined) {
       // Noted with its groups before judging (and even before its habits are judged): members of a
-      // group surging together are the group's surge.
-      // Its team only: in a segment or a role across the organisation, two members busier than
-      // usual within any hour is chance, not a shared surge.
-      const team = groups.slice(0, 1)
-      if (noted(w)) noteSurge(team, agent, at)
+      // group surging together are the group's surge. Its team and its segment, never a role
+      // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
+      noteWindow(holdGroups, agent, at, noted(w))
       const sens = this.#sens('sustained-rate')
       if (sens > 0 && surging(w, sens)) {
         // Its hours are not learned (a flood must not teach itself), whether said or not.
@@ -911,8 +909,8 @@ export class AnomalyDetector {
           const perHour = Math.round(w.seen / hours)
           const usual = Math.round((w.expected / hours) * 10) / 10
           const ratio = w.seen / Math.max(w.expected, 1e-9)
-          const shared = othersSurging(team, agent, at)
-          const group = shared >= SUSTAINED.shared
+          const shared = sharedSurge(holdGroups, agent, at)
+          const group = shared > 0
           // One surge is said once, and again when twice as large: judged every quarter hour, a
           // surge of hours would otherwise be said at every one (the quiet period is shorter).
           const quarter = Math.floor(at / SUSTAINED.bucketMs)

@@ -163,7 +163,11 @@ export interface GroupBaseline extends HourProfile {
   since: number
   /** Members that did weekend work, each with when it first did (an on-call rotation). */
   weekend: Usage
-  /** Members noted in a surge of requests, and when last (sustained-rate.ts; not kept in the store: a surge is over within hours). */
+  /**
+   * Members whose requests were last judged over a window, and those noted in a surge of them, each
+   * with when (sustained-rate.ts; not kept in the store: a surge is over within hours).
+   */
+  windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
 }
 
@@ -189,7 +193,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), surging: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

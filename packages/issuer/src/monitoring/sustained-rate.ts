@@ -27,8 +27,11 @@
  * at least 0.6 of the largest's (a burst of a few minutes, a one-hour run, an on-call incident of an
  * hour: concentrated; a flood: even). So a flood at four times is said after about 90 minutes.
  * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
- * surging: when two other members of one of its groups were noted within the hour, the surge is
- * the group's (a queue backlog after an outage, a period close, a holiday's catch-up), said `low`.
+ * surging. The surge is the group's (a queue backlog after an outage, a period close, a holiday's
+ * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
+ * segment, three others and a quarter of the members active within the hour: a segment's close
+ * lifts most of it at once across teams, where two members of a large segment busier at the same
+ * time is chance.
  */
 import type { GroupBaseline } from './baseline.js'
 
@@ -36,6 +39,8 @@ import type { GroupBaseline } from './baseline.js'
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 const MEMBERS_CAP = 32
+// Members active within the hour remembered per group (the share surging is of these).
+const ACTIVE_CAP = 256
 
 export const SUSTAINED = {
   bucketMs: 15 * 60_000,
@@ -54,6 +59,9 @@ export const SUSTAINED = {
   /** Other members noted within this time that make a surge the group's. */
   sharedMs: HOUR_MS,
   shared: 2,
+  /** In a wider group (its segment): at least this many others, and this share of the members active within `sharedMs`. */
+  sharedWide: 3,
+  sharedShare: 0.25,
   /** Active days learned before the check runs. */
   minDays: 3,
   /** Beyond this many times the expected: high. */
@@ -236,25 +244,41 @@ export function soleReporters(s: SustainedState): string[] {
   return who === '' ? [] : [who]
 }
 
-/** Notes a member's surge with its groups (kept in memory: a surge is over within hours). */
-export function noteSurge(groups: readonly GroupBaseline[], agent: string, at: number): void {
+/**
+ * Notes a member's window with its groups (its team first, then wider ones; kept in memory: a
+ * surge is over within hours): as active, and as surging when `surge`.
+ */
+export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
   for (const g of groups) {
-    const m = (g.surging ??= new Map())
-    m.delete(agent)
-    if (m.size >= MEMBERS_CAP) m.delete(m.keys().next().value!)
-    m.set(agent, at)
+    remember((g.windows ??= new Map()), agent, at, ACTIVE_CAP)
+    if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
   }
 }
 
-/** Other members of one of its groups noted as surging within `sharedMs` of `at` (the most in any group). */
-export function othersSurging(groups: readonly GroupBaseline[], agent: string, at: number): number {
-  let most = 0
-  for (const g of groups) {
-    let n = 0
-    for (const [m, t] of g.surging ?? []) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
-    most = Math.max(most, n)
+/**
+ * How many other members surge with it when that makes the surge its groups' (else 0): two of its
+ * team (the first group), or in a wider group three and a quarter of the members active there.
+ */
+export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!
+    const surging = othersWithin(g.surging, agent, at)
+    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
   }
-  return most
+  return 0
+}
+
+function remember(members: Map<string, number>, agent: string, at: number, cap: number): void {
+  members.delete(agent)
+  if (members.size >= cap) members.delete(members.keys().next().value!)
+  members.set(agent, at)
+}
+
+// Members other than `agent` noted within `sharedMs` of `at`.
+function othersWithin(members: Map<string, number> | undefined, agent: string, at: number): number {
+  let n = 0
+  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
+  return n
 }
 
 /** An operator said a surge benign: the hours of `at` (and either side) learn `perHour` as their level. */
