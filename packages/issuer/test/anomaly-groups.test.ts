@@ -97,7 +97,9 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const own = (agent: string) => members.indexOf(agent) * 3
     const d = fleet(() => ({ groups: ['segment:eng'] }), (agent, i) => `10.244.${own(agent) + (i % 3)}.7`)
     const seen = said(d, members.flatMap((agent, k) => Array.from({ length: 12 }, (_, i) => ev(agent, later + k * 4 * MINUTE + i * 20_000, { ip: i % 2 ? `10.245.${own(agent) + (i % 3)}.9` : `10.244.${own(agent)}.7` }))))
-    assert.deepEqual(members.map((m) => (seen.get(m) ?? []).length > 0), [true, true, false, false], JSON.stringify([...seen]))
+    // Members four minutes apart: the subnets are private, so each waits a quarter of an hour for
+    // the others (with the 3-minute hold, the first two were said).
+    assert.deepEqual(members.map((m) => (seen.get(m) ?? []).length > 0), [false, false, false, false], JSON.stringify([...seen]))
   })
 
   it('a VPN failover: many remote workers flapping to the same standby concentrator is not two networks each', () => {
@@ -105,6 +107,19 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const events = members.flatMap((agent, k) => Array.from({ length: 12 }, (_, i) => ev(agent, later + k * MINUTE + i * 30_000, { ip: i % 2 ? '172.29.1.5' : '172.20.1.5' })))
     const seen = said(d, events.sort((x, y) => x.at - y.at))
     assert.deepEqual([...seen], [], 'members a minute apart: all within the hold')
+  })
+
+  it('a VPN failover reaching its members over a quarter of an hour (a private network of the organisation) is not two networks each', () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    const events = members.flatMap((agent, k) => Array.from({ length: 12 }, (_, i) => ev(agent, later + k * 5 * MINUTE + i * 30_000, { ip: i % 2 ? '172.29.1.5' : '172.20.1.5' })))
+    const seen = said(d, events.sort((x, y) => x.at - y.at))
+    assert.deepEqual([...seen], [], 'members five minutes apart: the private network waits longer for them')
+  })
+
+  it('one agent alone switching with a private network new to it is still two networks, once the longer hold is over', () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    const seen = said(d, Array.from({ length: 12 }, (_, i) => ev(members[0]!, later + i * 30_000, { ip: i % 2 ? '192.168.77.4' : '172.20.1.5' })))
+    assert.ok(seen.get(members[0]!)?.includes('two-networks/high'), JSON.stringify([...seen]))
   })
 
   it('one agent alone switching back and forth with an address nobody in its groups uses is two networks', () => {

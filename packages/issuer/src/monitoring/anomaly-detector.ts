@@ -146,8 +146,8 @@ const JUMP_REACH = Math.log(4)
 const JUMP_UNSIZED_N = 24
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
-// A refusal is held this many times as long as an allowed use.
-const REFUSED_HOLD = 5
+// A refusal, or a network of the organisation's own, is held this many times as long as another novelty.
+const LONG_HOLD = 5
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
 // Reporters of members' first uses remembered at most (in memory: after a restart, a first use
@@ -185,7 +185,7 @@ export class AnomalyDetector {
   readonly #via = new Map<string, Usage>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
   readonly #held: Held[] = []
-  readonly #heldRefused: Held[] = []
+  readonly #heldLong: Held[] = []
   // Holds run on the issuer's clock as it moves forward (`#elapsed`: the sum of its steps forward
   // since the first event), so that a clock stepped back keeps nothing waiting behind it.
   #elapsed = 0
@@ -1032,8 +1032,12 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
+    // Networks new to it that are all private (the organisation's own: a failover to a standby
+    // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
+    // a change reaches its members over many minutes, each at its own pace. A public one does not.
+    const internal = odd.every((x) => privateBlock(x) !== undefined)
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
-      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium')
+      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, internal)
   }
 
   #records(s: Scope, f: FamilyStats, fam: string, records: number): void {
@@ -1222,7 +1226,8 @@ export class AnomalyDetector {
   // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
   // is said `low` at once and held a few minutes: said at its own severity then unless enough
   // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
-  #hold(s: Said, explained: Held['explained'], kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel = BASE_SEVERITY[kind], reach?: string): void {
+  // `long`: held LONG_HOLD times as long (see below), as a refusal is.
+  #hold(s: Said, explained: Held['explained'], kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel = BASE_SEVERITY[kind], reach?: string, long = false): void {
     const { b, agent, at, receivedAt, decision } = s
     const reporter = s.reporter ?? 'unknown'
     const key = `${agent}\u0000${kind}\u0000${about}\u0000${decision}`
@@ -1237,13 +1242,13 @@ export class AnomalyDetector {
       if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
       return
     }
-    this.#say(s, kind, about, 0.3, { ...details, held: `${this.#holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
     // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
     // its grants land is refused for as long as they take, member after member).
-    const allowed = decision === 'allow'
-    const queue = allowed ? this.#held : this.#heldRefused
+    const waitsLong = long || decision !== 'allow'
+    const holdMs = waitsLong ? LONG_HOLD * this.#holdMs : this.#holdMs
+    this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
+    const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const holdMs = allowed ? this.#holdMs : REFUSED_HOLD * this.#holdMs
     const h: Held = { due: (s.elapsed ?? 0) + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
@@ -1294,7 +1299,7 @@ export class AnomalyDetector {
   // their groups took the same up meanwhile; then what they added to lateral movement goes too.
   #release(elapsed: number, now: number, at: number, found: Finding[], all = false): void {
     this.#releaseFrom(this.#held, elapsed, now, at, found, all)
-    this.#releaseFrom(this.#heldRefused, elapsed, now, at, found, all)
+    this.#releaseFrom(this.#heldLong, elapsed, now, at, found, all)
   }
 
   // The issuer's clock moved to `receivedAt`: how far it has moved forward in all (see #elapsed).
