@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly, type AgentContext } from '@agentid/issuer'
+import { newGroupBaseline } from '../src/monitoring/baseline.js'
+import { noteWindow, sharedSurge } from '../src/monitoring/sustained-rate.js'
 import { uniform } from './support/uniform.js'
 
 // Simulated time and seeded noise only: nothing here waits or reads the wall clock.
@@ -122,6 +124,24 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const found = sustained(service(members, 40, (agent, at) => (busy.has(agent) ? flood(floodAt, 3, 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
     assert.equal(found.filter((a) => a.severity === 'low').length, 0, JSON.stringify(found.map((a) => [a.agent.slice(-5), a.severity, a.details.sharedWith])))
     assert.equal(new Set(found.map((a) => a.agent)).size, 4)
+  })
+
+  // From the review of the segment's share: a flood beyond six times its usual was said low with
+  // three others made to look busy, and a segment of more than 128 members could never share one.
+  it('a flood at six times its usual or more is said high whatever its segment does', () => {
+    const members = segmentOf(12, 'Huge')
+    const closing = new Set(members.slice(0, 6))
+    const found = sustained(service(members, 40, (agent, at) => (closing.has(agent) ? flood(floodAt, 3, agent === members[5] ? 400 : 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
+    assert.ok(found.some((a) => a.agent === members[5] && a.severity === 'high'), JSON.stringify(found.map((a) => [a.agent.slice(-5), a.severity, a.details.ratio])))
+  })
+
+  it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
+    const segment = newGroupBaseline(t0)
+    const team = newGroupBaseline(t0)
+    const members = segmentOf(300, 'Big')
+    for (const [i, m] of members.entries()) noteWindow([team, segment], m, t0, i < 80)
+    assert.ok(sharedSurge([team, segment], members[0]!, t0) >= 75)
+    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 0, 'an hour later, nobody')
   })
 
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {

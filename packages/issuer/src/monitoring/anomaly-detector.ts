@@ -943,7 +943,10 @@ export class AnomalyDetector {
           const perHour = Math.round(w.seen / hours)
           const usual = Math.round((w.expected / hours) * 10) / 10
           const ratio = w.seen / Math.max(w.expected, 1e-9)
-          const shared = sharedSurge(holdGroups, agent, at)
+          // A surge far beyond its usual is said whatever its groups do: others made to look busy
+          // (by a reporter making up their requests, or agents of one party) lower a flood at
+          // most to what a shared close looks like.
+          const shared = ratio < SUSTAINED.highRatio ? sharedSurge(holdGroups, agent, at) : 0
           const group = shared > 0
           // One surge is said once, and again when twice as large: judged every quarter hour, a
           // surge of hours would otherwise be said at every one (the quiet period is shorter).

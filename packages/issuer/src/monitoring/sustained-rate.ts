@@ -38,9 +38,9 @@ import type { GroupBaseline } from './baseline.js'
 // (Not imported from baseline.ts, which imports this module.)
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
-const MEMBERS_CAP = 32
-// Members active within the hour remembered per group (the share surging is of these).
-const ACTIVE_CAP = 256
+// Members active, and surging, within the hour remembered per group (the share surging is of
+// those active: both kept to the same number, or a large segment could never reach its share).
+const MEMBERS_CAP = 256
 
 export const SUSTAINED = {
   bucketMs: 15 * 60_000,
@@ -249,15 +249,18 @@ export function soleReporters(s: SustainedState): string[] {
  * surge is over within hours): as active, and as surging when `surge`.
  */
 export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
-  for (const g of groups) {
-    remember((g.windows ??= new Map()), agent, at, ACTIVE_CAP)
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!
+    // (Members active are counted for the wider groups only: the team's rule is a count.)
+    if (i > 0) remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
     if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
   }
 }
 
 /**
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
- * team (the first group), or in a wider group three and a quarter of the members active there.
+ * team (the first group, as AgentContext orders them), or in a wider group three and a quarter of
+ * the members active there. (The caller never excuses a surge of `highRatio` or more.)
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
