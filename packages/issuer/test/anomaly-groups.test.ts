@@ -192,6 +192,23 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(payroll.some((k) => k.startsWith('new-action/')), JSON.stringify(payroll))
   })
 
+  it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low; three deletes there within the hour are medium', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['db:b', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))
+    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'db:b/1' }))
+    // (The reads' findings said, days before: within the hour, they would make it teach nothing.)
+    d.release(later + 2 * DAY + HOUR)
+    d.observe(ev(members[0]!, later + 5 * DAY, { resource: 'db:a/5', action: 'delete' }))
+    const first = medium(d.release(later + 5 * DAY + HOUR))
+    assert.ok(first.length === 1 && first[0]!.startsWith('new-action/'), `its first delete ever: ${JSON.stringify(first)}`)
+    const once = d.observe(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
+    assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}`), ['new-action/low'])
+    assert.deepEqual(medium(d.release(later + 10 * DAY + 30 * MINUTE)), [], 'not said later either')
+    const burst = [1, 2].flatMap((i) => medium(d.observe(ev(members[0]!, later + 10 * DAY + 30 * MINUTE + i * MINUTE, { resource: `db:b/${7 + i}`, action: 'delete' }))))
+    burst.push(...medium(d.release(later + 10 * DAY + 2 * HOUR)))
+    assert.ok(burst.includes('new-action/medium') || burst.includes('new-action/high'), JSON.stringify(burst))
+  })
+
   it('uses of a rare action ramped up day by day do not raise their own limit', () => {
     const d = fleet(() => ({ groups: ['team:bots'] }))
     d.observe(ev(members[0]!, later, { action: 'delete' }))

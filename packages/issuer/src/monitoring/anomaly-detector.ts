@@ -590,8 +590,14 @@ export class AnomalyDetector {
         // Other findings about the agent within the hour: a first use among them teaches nothing.
         const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
         const reaches = this.#reach(b, at, `action:${fam}:${action}`)
-        this.#hold(s, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
-          'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, { expected: [...f.actions], seen: action, family: fam, resource: event.resource }, 'medium', `action:${fam}:${action}`)
+        const details = { expected: [...f.actions], seen: action, family: fam, resource: event.resource }
+        // An action it uses on another family of its own (a cleanup job's deletes on another of
+        // its tables), used once or twice here: low. A third use within the hour is a burst.
+        if (reaches < 3 && this.#usesElsewhere(b, action, fam, day)) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
+        else {
+          this.#hold(s, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
+            'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
+        }
         // Watched from now on: learned when used again on a later day with no other alarm.
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
@@ -871,6 +877,14 @@ export class AnomalyDetector {
   // Whether the agent uses an action on any family it knows.
   #usesAction(b: AgentBaseline, action: string): boolean {
     for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
+    return false
+  }
+
+  // Whether the agent uses an action on a family other than `fam`: learned there, or used there
+  // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet).
+  #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number): boolean {
+    for (const [name, f] of b.families) if (name !== fam && f.learned && f.actions.includes(action)) return true
+    for (const r of b.rare) if (r.action === action && r.family !== fam && r.day < day && r.clean) return true
     return false
   }
 
