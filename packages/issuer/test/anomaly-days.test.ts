@@ -113,26 +113,6 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     assert.ok(work(d, 'did:key:z6Mka', [20], 13, 14).some((a) => a.details.weekend && a.severity === 'medium'))
   })
 
-  it('nights worked in turn by two members of its team on earlier days (an on-call rotation) make its own night low; one member\'s nights, or two together tonight, do not', () => {
-    const team = Array.from({ length: 4 }, (_, i) => `did:key:z6Mkon${i}`)
-    const offHours = (list: Anomaly[]) => list.filter((a) => a.kind === 'off-hours')
-    // Day by day (each agent's events in time order): working hours on weekdays, and the nights
-    // `earlier` gives ([member, day]) before them; then the first member's night on day 10.
-    const rotation = (earlier: Array<[number, number]>) => {
-      const d = detector()
-      for (const day of weekdays(2).filter((x) => x < 10)) {
-        for (const [member, night] of earlier) if (night === day) work(d, team[member]!, [day], 2, 3)
-        for (const a of team) work(d, a, [day], 8, 17)
-      }
-      for (const [member, night] of earlier) if (night === 10) work(d, team[member]!, [10], 2, 3)
-      return offHours(work(d, team[0]!, [10], 2, 3))
-    }
-    const turns = rotation([[1, 7], [2, 8]])
-    assert.ok(turns.length > 0 && turns.every((a) => a.severity === 'low' && Number(a.details.rotation) >= 2), JSON.stringify(turns.map((a) => [a.severity, a.details.rotation])))
-    assert.ok(rotation([[1, 7], [1, 8]]).some((a) => a.severity !== 'low'), 'one member on two nights is no rotation')
-    assert.ok(rotation([[1, 10], [2, 10]]).some((a) => a.severity !== 'low'), 'members at night together tonight are no rotation')
-  })
-
   it('state survives a snapshot and restore; rows written before days were kept still load', () => {
     const d = detector()
     work(d, 'did:key:z6Mkmate', everyDay(20), 6, 20, 2)

@@ -9,7 +9,7 @@ import { aboveHeld, HELD_LEVEL, holdLevel, noteQuick } from './held-level.js'
 import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
-import { countDay, hoursOutside, noteNight, noteSession, noteWeekend, ownDay, rotation, ROTATION_TURNS, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -153,10 +153,6 @@ const HELD_PER_AGENT = 64
 // Reporters of members' first uses remembered at most (in memory: after a restart, a first use
 // whose reporter is not known explains no held finding).
 const FIRST_REPORTERS_CAP = 100_000
-// Other agents that use a private network as their own that make it the organisation's (a
-// corporate VPN, an office), and how many such networks are remembered (in memory).
-const ORG_USERS = 3
-const ORG_NETS_CAP = 50_000
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -196,9 +192,6 @@ export class AnomalyDetector {
   #lastReceived = NaN
   // Reporters of members' first uses (agent, key).
   readonly #firstReporters = new Map<string, string>()
-  // Private networks agents use as their own (learned, used on LEARN_DAYS days), with up to
-  // ORG_USERS + 1 of those agents.
-  readonly #orgNets = new Map<string, string[]>()
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -709,15 +702,6 @@ export class AnomalyDetector {
       this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [s.reporter], 'low')
       return 'group'
     }
-    // Members of its team that took their turns at this hour on earlier nights: an on-call
-    // rotation, said low (and learned as slowly as any new shift). Noted with the team for the
-    // next one (a batch's own narrow schedule is no turn of anyone's).
-    const turns = own ? 0 : rotation(team, agent, hour, s.day)
-    if (!own && team) noteNight(team, agent, hour, s.day)
-    if (turns >= ROTATION_TURNS) {
-      this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, rotation: turns }, [s.reporter], 'low')
-      return 'own'
-    }
     const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
     this.#report(s, 'off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
     return 'own'
@@ -793,7 +777,6 @@ export class AnomalyDetector {
     if (net !== undefined && n && n.notedDay !== day) {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
-      if (n.learned && n.days >= LEARN_DAYS) this.#noteOwnNetwork(net, agent)
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
     if (seg?.learned && seg.notedDay !== day) {
@@ -805,23 +788,6 @@ export class AnomalyDetector {
   // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
   #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): void {
     this.#say(s, kind, about, score, details, evidence, severity)
-  }
-
-  // An agent using a private network as its own (see #orgNetwork).
-  #noteOwnNetwork(net: string, agent: string): void {
-    if (privateBlock(net) === undefined) return
-    let users = this.#orgNets.get(net)
-    if (!users) {
-      if (this.#orgNets.size >= ORG_NETS_CAP) return
-      this.#orgNets.set(net, (users = []))
-    }
-    if (users.length <= ORG_USERS && !users.includes(agent)) users.push(agent)
-  }
-
-  // A private network ORG_USERS other agents use as their own: the organisation's.
-  #orgNetwork(net: string, agent: string): boolean {
-    const users = this.#orgNets.get(net)
-    return users !== undefined && users.filter((m) => m !== agent).length >= ORG_USERS
   }
 
   // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
@@ -1049,12 +1015,9 @@ export class AnomalyDetector {
     if (switches < 1) return
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
-    // So is the organisation's own (a private network three other agents use as theirs, whatever
-    // their groups: an on-call engineer switching between home and the corporate VPN). A public
-    // network is nobody's own, however many use it (a cloud provider's addresses).
     const established = (name: string) => {
       const s = b.networks.get(name)
-      return (s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)) || this.#orgNetwork(name, agent)
+      return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
     }
     // (The agent that works from two of its own networks does so on every event: nothing more to do.)
     if (b.recentNets.every((r) => established(r.net))) return

@@ -169,8 +169,6 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  /** Per hour of the day (UTC): members active at it outside their own hours, each with the first day (days since 1970) it was, within 30 days (schedule.ts; not stored). */
-  nights: Map<number, Map<string, number>> | undefined
 }
 
 /** Who in a group used something, and when each first did. */
@@ -195,7 +193,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, nights: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

@@ -144,41 +144,6 @@ export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyM
   return most
 }
 
-/** Members remembered per hour for {@link rotation}; other members of its team in turn that make a rotation. */
-const ROTATION_MEMBERS = 32
-export const ROTATION_TURNS = 2
-const ROTATION_DAYS = 30
-
-/**
- * Members of its team (`team`) that were active outside their own hours within an hour of `hour`
- * on an earlier day than `day` (within 30 days), each on a night of its own: an on-call rotation
- * taking turns. Members at night together on the same day are no rotation (people at night
- * together, or several agents of one party), nor is one member's nights however many.
- */
-export function rotation(team: GroupBaseline | undefined, agent: string, hour: number, day: number): number {
-  const nights = team?.nights
-  if (!nights) return 0
-  const turns = new Set<string>()
-  for (let d = -1; d <= 1; d++) {
-    for (const [m, first] of nights.get((hour + d + 24) % 24) ?? []) if (m !== agent && first < day && day - first <= ROTATION_DAYS) turns.add(m)
-  }
-  return turns.size
-}
-
-/** Notes a member's activity outside its own hours at `hour` on `day` with its team (see {@link rotation}). */
-export function noteNight(team: GroupBaseline, member: string, hour: number, day: number): void {
-  const nights = (team.nights ??= new Map())
-  let members = nights.get(hour)
-  if (!members) nights.set(hour, (members = new Map()))
-  // The first day it did (within the 30 days): a member on call tonight took its turn on the
-  // night it started, and counts for another member tonight.
-  const first = members.get(member)
-  if (first !== undefined && day - first <= ROTATION_DAYS) return
-  members.delete(member)
-  if (members.size >= ROTATION_MEMBERS) members.delete(members.keys().next().value!)
-  members.set(member, day)
-}
-
 /** Notes a member's weekend work with a group (the first time it did, and the group's latest). */
 export function noteWeekend(g: GroupBaseline, member: string, at: number, cap: number): void {
   const u = g.weekend
