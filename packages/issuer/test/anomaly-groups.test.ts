@@ -122,6 +122,13 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(seen.get(members[0]!)?.includes('two-networks/high'), JSON.stringify([...seen]))
   })
 
+  it('a carrier-grade NAT address (100.64/10: mobile carriers, home ISPs, overlay networks) is nobody\'s own: held the usual three minutes', () => {
+    const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
+    const out: Array<[number, string]> = []
+    for (let i = 0; i < 12; i++) for (const k of medium(d.observe(ev(members[0]!, later + i * 30_000, { ip: i % 2 ? '100.100.5.9' : '172.20.1.5' })))) out.push([i * 30, k])
+    assert.ok(out.some(([seconds, k]) => k === 'two-networks/high' && seconds <= 300), JSON.stringify(out))
+  })
+
   it('one agent alone switching back and forth with an address nobody in its groups uses is two networks', () => {
     const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
     const out: string[] = []

@@ -135,6 +135,18 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.some((a) => a.agent === members[5] && a.severity === 'high'), JSON.stringify(found.map((a) => [a.agent.slice(-5), a.severity, a.details.ratio])))
   })
 
+  it('a surge said low as its segment\'s, then raised beyond six times, is said again, high', () => {
+    const members = segmentOf(12, 'Ramp')
+    const closing = new Set(members.slice(0, 6))
+    // From about five and a half times its usual, 15% more each hour (evenly: one surge going on)
+    // to about nine times, less than twice the first: a surge going on is said again only when
+    // twice as large, or more severe.
+    const ramp = (agent: string, at: number) => (agent === members[5] ? flood(floodAt, 6, Math.round(180 * 1.15 ** Math.floor((at - floodAt) / HOUR)))(agent, at) : closing.has(agent) ? flood(floodAt, 6, 120)(agent, at) : 0)
+    const found = sustained(service(members, 40, ramp, 5, undefined, ownTeams)).filter((a) => a.agent === members[5] && a.at >= floodAt)
+    const severities = found.map((a) => a.severity)
+    assert.ok(severities.includes('low') && severities.indexOf('high') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
+  })
+
   it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
     const segment = newGroupBaseline(t0)
     const team = newGroupBaseline(t0)

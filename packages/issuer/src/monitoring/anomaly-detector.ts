@@ -928,18 +928,20 @@ export class AnomalyDetector {
           // most to what a shared close looks like.
           const shared = ratio < SUSTAINED.highRatio ? sharedSurge(holdGroups, agent, at) : 0
           const group = shared > 0
-          // One surge is said once, and again when twice as large: judged every quarter hour, a
-          // surge of hours would otherwise be said at every one (the quiet period is shorter).
+          const severity: RiskLevel = group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium'
+          // One surge is said once, and again when twice as large or more severe (a flood said low
+          // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
+          // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
           const quarter = Math.floor(at / SUSTAINED.bucketMs)
-          const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio
+          const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio && RANK[severity] <= b.surgeSaid.rank
           if (going) b.surgeSaid!.quarter = quarter
-          else b.surgeSaid = { quarter, ratio }
+          else b.surgeSaid = { quarter, ratio, rank: RANK[severity] }
           if (!going) this.#report(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
             expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
             seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
             sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
             ...(group ? { sharedWith: shared } : {}),
-          }, soleReporters(b), group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium')
+          }, soleReporters(b), severity)
         }
       }
     }
@@ -1052,7 +1054,8 @@ export class AnomalyDetector {
     // Networks new to it that are all private (the organisation's own: a failover to a standby
     // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
-    const internal = odd.every((x) => privateBlock(x) !== undefined)
+    // (Not carrier-grade NAT, 100.64/10: mobile carriers, home ISPs and overlay networks share it.)
+    const internal = odd.every((x) => { const block = privateBlock(x); return block !== undefined && block !== '100.64/10' })
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, internal)
   }
@@ -1315,8 +1318,26 @@ export class AnomalyDetector {
   // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless
   // their groups took the same up meanwhile; then what they added to lateral movement goes too.
   #release(elapsed: number, now: number, at: number, found: Finding[], all = false): void {
-    this.#releaseFrom(this.#held, elapsed, now, at, found, all)
-    this.#releaseFrom(this.#heldLong, elapsed, now, at, found, all)
+    // The two queues (each due in order: its hold is one length, on the clock moving forward)
+    // merged by when each finding is due, so that findings are said in that order.
+    const short = this.#held
+    const long = this.#heldLong
+    let i = 0
+    let j = 0
+    for (;;) {
+      const a = i < short.length && (all || short[i]!.due <= elapsed) ? short[i] : undefined
+      const b = j < long.length && (all || long[j]!.due <= elapsed) ? long[j] : undefined
+      if (a === undefined && b === undefined) break
+      if (a !== undefined && (b === undefined || a.due <= b.due)) {
+        i++
+        this.#releaseOne(a, now, at, found)
+      } else {
+        j++
+        this.#releaseOne(b!, now, at, found)
+      }
+    }
+    if (i > 0) short.splice(0, i)
+    if (j > 0) long.splice(0, j)
   }
 
   // The issuer's clock moved to `receivedAt`: how far it has moved forward in all (see #elapsed).
@@ -1326,21 +1347,16 @@ export class AnomalyDetector {
     return this.#elapsed
   }
 
-  // One queue, due in order (its hold is one length, on the clock moving forward).
-  #releaseFrom(queue: Held[], elapsed: number, now: number, at: number, found: Finding[], all: boolean): void {
-    let i = 0
-    for (; i < queue.length && (all || queue[i]!.due <= elapsed); i++) {
-      const h = queue[i]!
-      if (this.#pending.get(h.key) !== h) continue // acknowledged as benign meanwhile
-      this.#pending.delete(h.key)
-      h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
-      if (h.explained(Math.min(h.until, now), h.evidence)) {
-        if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
-        continue
-      }
-      this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, h.evidence, h.severity)
+  // A held finding due: said, unless acknowledged as benign meanwhile or explained by its groups.
+  #releaseOne(h: Held, now: number, at: number, found: Finding[]): void {
+    if (this.#pending.get(h.key) !== h) return // acknowledged as benign meanwhile
+    this.#pending.delete(h.key)
+    h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
+    if (h.explained(Math.min(h.until, now), h.evidence)) {
+      if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
+      return
     }
-    if (i > 0) queue.splice(0, i)
+    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, h.evidence, h.severity)
   }
 
   /**
