@@ -4,13 +4,15 @@ import {
   acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type Usage,
 } from './baseline.js'
-import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
-import { aboveHeld, HELD_LEVEL, holdLevel, noteQuick } from './held-level.js'
-import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
+import { holdLevel } from './held-level.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
-import { acceptRate, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+import { acceptRate } from './sustained-rate.js'
+import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
+import type { Said, Say, Scope, Sens } from './scope.js'
+import { checkRecords } from './volume-checks.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -115,10 +117,6 @@ const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'sustaine
 const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
 const LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical']
 
-// Refusals that say the agent asked for more than it holds (as opposed to a credential that
-// expired or a status list that could not be fetched: a broken client, not an intruder).
-const AUTHORIZATION_CODES = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT', 'ERR_FORBIDDEN', 'ERR_DELEGATION', 'ERR_SOD_CONFLICT', 'ERR_UNAUTHORIZED'])
-
 // First use of something is learned once it has been used on this many days without other alarm.
 const LEARN_DAYS = 3
 // Weekday members of its team or role with weekend work on an earlier weekend that make it ordinary
@@ -131,19 +129,6 @@ const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 const MINUTE = 60_000
-// The busiest minute halves in a week without one as busy.
-const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
-// Steps of the two running medians of log(records): the slow one is the level a jump is measured
-// from; the quick one follows a step change within a dozen requests, so that only a sustained
-// share of larger requests (a drift) stays above it.
-const SLOW_STEP = 0.015
-const FAST_STEP = 0.08
-// The level a jump is measured from is at least a quarter of the family's reach (its 99th
-// percentile of sizes): about a single mode's median; a wide mix's largest regular requests
-// (exports) are then not a jump.
-const JUMP_REACH = Math.log(4)
-// Before its sizes are learned, a family is judged for jumps only after this many requests.
-const JUMP_UNSIZED_N = 24
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
 // A refusal, or a network of the organisation's own, is held this many times as long as another novelty.
@@ -198,8 +183,11 @@ export class AnomalyDetector {
   #learnMs: number
   #matureMs: number
   #sensitivity: Partial<Record<AnomalyKind, number>>
-  readonly #denialBurst: number
-  readonly #denialWindowMs: number
+  // The sensitivity in force per kind (1 where none is set, never below 0): read on every event.
+  #sensOf: Sens
+  readonly #denialLimits: DenialLimits
+  // The checks of their own modules say findings through this.
+  readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
   readonly #quietMs: number
   readonly #isRetired: (agent: string) => boolean
   readonly #context: (agent: string) => AgentContext | undefined
@@ -216,8 +204,8 @@ export class AnomalyDetector {
     this.#learnMs = (options.learnMinutes ?? 30) * MINUTE
     this.#matureMs = (options.matureHours ?? 48) * HOUR
     this.#sensitivity = { ...options.sensitivity }
-    this.#denialBurst = options.denialBurst ?? 10
-    this.#denialWindowMs = options.denialWindowMs ?? 60_000
+    this.#sensOf = resolvedSensitivity(this.#sensitivity)
+    this.#denialLimits = { burst: options.denialBurst ?? 10, windowMs: options.denialWindowMs ?? 60_000 }
     this.#quietMs = options.quietMs ?? 600_000
     this.#isRetired = options.isRetired ?? (() => false)
     this.#context = options.context ?? (() => undefined)
@@ -232,7 +220,10 @@ export class AnomalyDetector {
     if (controls.learnEvents !== undefined) this.#learnEvents = controls.learnEvents
     if (controls.learnMinutes !== undefined) this.#learnMs = controls.learnMinutes * MINUTE
     if (controls.matureHours !== undefined) this.#matureMs = controls.matureHours * HOUR
-    if (controls.sensitivity !== undefined) this.#sensitivity = { ...controls.sensitivity }
+    if (controls.sensitivity !== undefined) {
+      this.#sensitivity = { ...controls.sensitivity }
+      this.#sensOf = resolvedSensitivity(this.#sensitivity)
+    }
   }
 
   /** Takes one event (in time order per agent); returns what it reports, usually nothing. */
@@ -294,9 +285,9 @@ export class AnomalyDetector {
     decayHours(b, day)
     for (const g of groups) decayHours(g, day)
 
-    this.#rate(s)
-    this.#sustained(s)
-    if (!s.allowed) this.#denials(s)
+    checkRate(s, this.#sensOf, this.#sayOf)
+    checkSustained(s, this.#sensOf, this.#sayOf)
+    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#denialLimits, this.#sensOf, this.#sayOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
     this.#lateral(s)
@@ -315,7 +306,7 @@ export class AnomalyDetector {
     if (s.f && event.resource !== undefined) this.#enumeration(s, s.f, event.resource)
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) this.#records(s, s.f, s.fam!, Math.max(1, event.records))
+    if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) checkRecords(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
 
     // What was allowed and explained teaches the baseline and the groups'. A new shift is learned,
     // slowly (a couple of weeks of it); a change of the group's (a batch rescheduled by its team, a
@@ -495,6 +486,13 @@ export class AnomalyDetector {
     b.lastPrefix = net !== undefined && dot > 0 && ip.indexOf(':') < 0 ? ip.slice(0, dot + 1) : undefined
     b.lastNet = net
     return net
+  }
+
+  // Whether a refused family is one it or its peers use: a request out of step with what it holds
+  // (a stale role, a write it should not try); one on a family foreign to them is a reach.
+  #familiar(s: Scope): boolean {
+    const { b, groups, agent, at, fam } = s
+    return fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
   }
 
   // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
@@ -865,8 +863,7 @@ export class AnomalyDetector {
   }
 
   #sens(kind: AnomalyKind): number {
-    const s = this.#sensitivity[kind]
-    return s === undefined ? 1 : Math.max(0, s)
+    return this.#sensOf[kind]
   }
 
   #reach(b: AgentBaseline, at: number, what: string): number {
@@ -874,123 +871,6 @@ export class AnomalyDetector {
     b.reaches.push({ at, what })
     if (b.reaches.length > 32) b.reaches.shift()
     return b.reaches.filter((r) => r.what === what).length
-  }
-
-  #rate(s: Scope): void {
-    const { b, at, reporter, mature } = s
-    const minute = Math.floor(at / MINUTE)
-    if (minute !== b.minute) {
-      const count = b.minuteCount
-      // A busier minute raises the peak by a quarter at most: the first seconds of a flood must not
-      // become the usual that hides the rest of it; a lasting rise is learned within minutes.
-      b.peak = Math.max(b.peak * PEAK_DECAY_PER_MINUTE, Math.min(count, b.peak * 1.25 + 1))
-      const idle = Math.min(minute - b.minute - 1, 7 * 24 * 60)
-      if (idle > 0) b.peak *= PEAK_DECAY_PER_MINUTE ** idle
-      b.rateMinutes += 1 + Math.max(0, idle)
-      b.minute = minute
-      b.minuteCount = 0
-      b.minuteByReporter.clear()
-    }
-    b.minuteCount++
-    const mine = (b.minuteByReporter.get(reporter) ?? 0) + 1
-    if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
-    const sens = this.#sens('rate-spike')
-    if (!mature || sens === 0) return
-    const threshold = this.#rateThreshold(b) / sens
-    if (b.minuteCount > threshold) {
-      const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
-      const ratio = b.minuteCount / Math.max(1, b.peak)
-      this.#report(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
-    }
-  }
-
-  // Sustained volume (sustained-rate.ts): the last 90 minutes against what the agent usually does
-  // at that time of day, judged at the end of each quarter hour.
-  #sustained(s: Scope): void {
-    const { b, holdGroups, agent, at, reporter, mature } = s
-    const w = closeQuarters(b, at)
-    if (w !== undefined) {
-      // Noted with its groups before judging (and even before its habits are judged): members of a
-      // group surging together are the group's surge. Its team and its segment, never a role
-      // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
-      noteWindow(holdGroups, agent, at, noted(w))
-      const sens = this.#sens('sustained-rate')
-      if (sens > 0 && surging(w, sens)) {
-        // Its hours are not learned (a flood must not teach itself), whether said or not.
-        flagWindow(b)
-        if (mature) {
-          const hours = (SUSTAINED.window * SUSTAINED.bucketMs) / HOUR
-          const perHour = Math.round(w.seen / hours)
-          const usual = Math.round((w.expected / hours) * 10) / 10
-          const ratio = w.seen / Math.max(w.expected, 1e-9)
-          // A surge far beyond its usual is said whatever its groups do: others made to look busy
-          // (by a reporter making up their requests, or agents of one party) lower a flood at
-          // most to what a shared close looks like.
-          const shared = ratio < SUSTAINED.highRatio ? sharedSurge(holdGroups, agent, at) : 0
-          const group = shared > 0
-          const severity: RiskLevel = group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium'
-          // One surge is said once, and again when twice as large or more severe (a flood said low
-          // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
-          // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
-          const quarter = Math.floor(at / SUSTAINED.bucketMs)
-          const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio && RANK[severity] <= b.surgeSaid.rank
-          if (going) b.surgeSaid!.quarter = quarter
-          else b.surgeSaid = { quarter, ratio, rank: RANK[severity] }
-          if (!going) this.#report(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
-            expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
-            seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
-            sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
-            ...(group ? { sharedWith: shared } : {}),
-          }, soleReporters(b), severity)
-        }
-      }
-    }
-    countRequest(b, at, reporter)
-  }
-
-  #rateThreshold(b: AgentBaseline): number {
-    return Math.max(5 * b.peak, b.peak + 20)
-  }
-
-  // Refusals: a burst of them, and probing (refusals across families or actions).
-  #denials(s: Scope): void {
-    const { b, groups, agent, event, at, reporter } = s
-    const fam = s.fam ?? ''
-    // A refusal on a family it or its peers use is a request out of step with what it holds
-    // (a stale role, a write it should not try); one on a family foreign to them is a reach.
-    const familiar = s.fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
-    const code = event.code ?? ''
-    b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
-    // Ten minutes kept for probing; the burst counts only its own window.
-    while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
-    if (b.denials.length > 64) b.denials.shift()
-    const sensBurst = this.#sens('denial-burst')
-    if (sensBurst > 0) {
-      const burst = Math.max(2, Math.round(this.#denialBurst / sensBurst))
-      const inWindow = b.denials.filter((d) => at - d.at <= this.#denialWindowMs)
-      if (inWindow.length >= burst) {
-        const byReporter = new Map<string, number>()
-        for (const d of inWindow) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
-        const own = [...byReporter].filter(([, count]) => count >= burst).map(([r]) => r)
-        // Said per denial code: a harmless run (an expired credential retried) must not hide probing.
-        this.#report(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
-          expected: `fewer than ${burst} refusals in ${this.#denialWindowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: this.#denialWindowMs / 1000, lastCode: event.code,
-        }, own, AUTHORIZATION_CODES.has(code) ? 'high' : 'medium')
-      }
-    }
-    const sensProbe = this.#sens('probing')
-    if (sensProbe > 0 && AUTHORIZATION_CODES.has(code)) {
-      const refused = b.denials.filter((d) => AUTHORIZATION_CODES.has(d.code))
-      // Probing reaches across families foreign to it and its peers, or across actions.
-      const families = new Set(refused.filter((d) => !d.familiar).map((d) => d.family)).size
-      const actions = new Set(refused.map((d) => d.action)).size
-      if (refused.length >= Math.max(3, Math.round(8 / sensProbe)) && (families >= 3 || actions >= 3)) {
-        const byReporter = new Map<string, number>()
-        for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
-        const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
-        this.#report(s, 'probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
-      }
-    }
   }
 
   // Two networks at once: a source switching back and forth, with a network new to the agent.
@@ -1058,156 +938,6 @@ export class AnomalyDetector {
     const internal = odd.every((x) => { const block = privateBlock(x); return block !== undefined && block !== '100.64/10' })
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, internal)
-  }
-
-  #records(s: Scope, f: FamilyStats, fam: string, records: number): void {
-    const { at, learning, mature } = s
-    const lr = Math.log(records)
-    if (f.n === 0) {
-      f.med = lr
-      f.fast = lr
-      f.dev = 0.3
-      f.n = 1
-      return
-    }
-    const dev = Math.max(f.dev, 0.15)
-    const z = lr - f.med
-    const jumpSens = this.#sens('records-jump')
-    // The sizes the family has regularly had (size-histogram.ts), moved up with its level when
-    // that rose above their median (a step, organic growth: the level's to follow; the shape is
-    // the histogram's). A mode seen regularly (a task bot's exports) is ordinary.
-    const own = sizeReady(f)
-    let shape: FamilyStats = f
-    let sizes = own ? sizeQuantiles(f, at) : undefined
-    let lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
-    // Until its own sizes are learned, a family is judged by the shape of the agent's most used
-    // family whose sizes are, placed at this family's level: an agent reads its families by the
-    // same tasks (a task bot re-organised into new families keeps its mix).
-    if (!sizes && f.n >= 8) {
-      let best: FamilyStats | undefined
-      for (const other of s.b.families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
-      if (best) {
-        shape = best
-        sizes = sizeQuantiles(best, at)
-        lift = f.med - sizes.q50
-      }
-    }
-    // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
-    // of its reach if that is higher (its 99th percentile, held back for a ramp: sizeQuantiles in
-    // size-histogram.ts). A single mode's 99th percentile is about four times its median, so
-    // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
-    // times beyond the level it implies (five times beyond the largest requests it regularly
-    // makes). Until sizes are learned, beyond 7 spreads as well.
-    const jumpRef = sizes ? Math.max(f.med, lift + sizes.reach - JUMP_REACH) : f.med
-    const zj = lr - jumpRef
-    const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
-    let jump = false
-    if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
-      jump = true
-      while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
-      f.jumps.push(at)
-      if (f.jumps.length > 8) f.jumps.shift()
-      const ratio = Math.exp(zj)
-      // One large read now and then is an export; several within the hour, or one beyond any
-      // export, is a bulk read.
-      const repeated = f.jumps.length
-      if (repeated >= 2 || ratio >= 50) {
-        const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
-        const usual = Math.round(Math.exp(jumpRef))
-        this.#report(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
-          expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + sizes!.reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
-          seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
-        }, undefined, severity)
-      }
-    }
-    // Drift: excess beyond the family's spread that keeps coming back, summed across days
-    // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
-    // that is higher: a step of the whole distribution lifts the quick level (the median of the
-    // last dozen requests) within a few requests, a share of larger requests barely does; or from
-    // the size an operator accepted as benign on a drift alert, while it lasts.
-    f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
-    // Nearly all recent requests above the level, or the quick level well above it: the whole
-    // distribution moved (a share of larger requests leaves a third or more below).
-    const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14
-    const spread = driftSpread(dev)
-    // A share of larger requests an operator accepted as benign: not evidence, only what goes
-    // beyond it is; and its requests are not the ordinary ones (they do not widen the spread).
-    const accepted = acceptedLevel(f, at)
-    const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
-    let high = false
-    if (!jump) {
-      const level = Math.max(f.med, f.fast - 0.7 * spread, accepted)
-      // Beyond the spread of the level, and as rare as that in the learned distribution: a
-      // request counts by the lesser of the two (a single mode: about the same; a wide mix: its
-      // regular modes add nothing; a share of requests beyond anything regular: both large).
-      let excess = (lr - level - driftMargin(spread)) / spread
-      if (sizes && excess > 0) excess = Math.min(excess, tailExcess(shape, lr - lift - Math.max(0, level - f.med), sizes.q90))
-      excess = addToDrift(f, lr, level, spread, at, excess)
-      high = excess > 0
-      // A step: the level catches up with the quick one at once.
-      if (excess === STEP) f.med = Math.max(f.med, f.fast)
-      if (learning) clearDrift(f)
-    }
-    const driftSens = this.#sens('volume-drift')
-    if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
-      const ratio = driftRatio(f)
-      this.#report(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
-        expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
-        share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
-        excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
-        // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
-        // one request that tripped the test, which may be the largest of them.
-        typical: Math.round(Math.exp(f.cusumLevel) * ratio),
-      }, undefined, ratio >= 8 ? 'high' : 'medium')
-    }
-    // Outliers barely move a running median: a jump is not learned, anything else moves the
-    // levels one step towards it; a shift of the whole distribution is followed faster.
-    f.n++
-    // Requests beyond the spread are not learned either (a drifting share must not carry the
-    // level along with it), nor those of a share accepted as benign; a step is learned from the
-    // requests within it, and at once when the drift test finds one.
-    // The sizes learn every request but jumps (and a share accepted as benign). Leaving out the
-    // requests that add to a run locks a wide mix out of its own tail (its exports, never learned,
-    // keep adding); a drifting share is learned at a twentieth of the weight a day (the histogram
-    // holds about twenty days), and a growing one keeps going beyond what was learned of it.
-    if (!jump && !ofAccepted) {
-      learnSize(f, lr, at)
-      // Sizes learned from now on: a run added up by the level and spread alone (a wide mix's
-      // ordinary exports among its first few dozen requests) is judged afresh against them.
-      if (!own && sizeReady(f)) clearDrift(f)
-    }
-    if (!jump && !high && !ofAccepted) {
-      const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
-      f.med += lr > f.med ? step : lr < f.med ? -step : 0
-    }
-    // The spread is learned from every request but jumps, each counting at most three spreads,
-    // slowly once known, and not while a run of larger requests is under way: a drifting share
-    // must not widen the band it is measured against, and leaving out the ordinary tail would
-    // narrow it.
-    if (!jump && !ofAccepted && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
-    f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
-    if (f.n < 8) {
-      // The first few set the level directly.
-      f.med += (lr - f.med) / f.n
-      f.fast = f.med
-    }
-    // A creep of every request at once (held-level.ts): the quick level far above the highest
-    // the family held a day or more before. The drift test above lets the level follow the whole
-    // distribution (a step is learned), so such a creep never adds up there.
-    noteQuick(f, f.fast, f.med, at)
-    if (mature && f.n >= 24 && driftSens > 0) {
-      const above = aboveHeld(f, f.fast, f.med, at)
-      if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens) {
-        const held = Math.round(Math.exp(f.held))
-        const typical = Math.round(Math.exp(f.fast))
-        const ratio = Math.round(Math.exp(above) * 10) / 10
-        this.#report(s, 'volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
-          expected: `at most about ${held} records a request from ${fam}, the most it held a day or more before`, seen: records, records, usual: Math.round(Math.exp(f.med)),
-          share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
-          held, ratio, typical,
-        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
-      }
-    }
   }
 
   #group(name: string, at: number): GroupBaseline | undefined {
@@ -1383,19 +1113,6 @@ export class AnomalyDetector {
   }
 }
 
-// What #say needs to know of the event a finding is about (or of the release that says it).
-interface Said {
-  readonly b: AgentBaseline
-  readonly agent: string
-  readonly at: number
-  readonly receivedAt: number
-  readonly decision: string
-  readonly found: Finding[]
-  /** For an event (not a release): its reporter, the groups that may explain a held finding, the clock moving forward (#elapsed). */
-  readonly reporter?: string
-  readonly holdGroups?: readonly GroupBaseline[]
-  readonly elapsed?: number
-}
 // A finding held for its groups: `explained(at)` says whether they took the same up by then.
 interface Held {
   /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
@@ -1416,32 +1133,18 @@ interface Held {
   /** The reach it added to lateral movement, withdrawn when the group explains it. */
   readonly reach?: string
 }
-// One event as the checks see it (one object per event: the detector reads every event), and
-// what they found out on the way.
-interface Scope extends Said {
-  readonly reporter: string
-  readonly holdGroups: readonly GroupBaseline[]
-  readonly elapsed: number
-  readonly event: VerificationEvent
-  readonly ctx: AgentContext | undefined
-  /** Its peer groups, the team first. */
-  readonly groups: readonly GroupBaseline[]
-  readonly allowed: boolean
-  /** Within its learning period; past it and its habits judged (matureHours). */
-  readonly learning: boolean
-  readonly mature: boolean
-  /** The family of the resource used, and its stats once looked up (undefined: none, or the table full). */
-  readonly fam: string | undefined
-  f: FamilyStats | undefined
-  /** Days since 1970 and the hour of the day (UTC) of its time. */
-  readonly day: number
-  readonly hour: number
-  /** False once the use of its family or action is found unexplained: its segment is not learned from it then. */
-  familyExplained: boolean
-}
 
 // Distinct unexplained reaches within the hour before `at` that make lateral movement (three,
 // with a family and a segment among them, or four), or 0.
+function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
+  const out = {} as Record<AnomalyKind, number>
+  for (const kind of ANOMALY_KINDS) {
+    const s = set[kind]
+    out[kind] = s === undefined ? 1 : Math.max(0, s)
+  }
+  return out
+}
+
 function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {
   // (Most events come with none: no set for them.)
   if (reaches.length < 3) return 0
@@ -1508,12 +1211,6 @@ function lastByte(ip: string, from: number): boolean {
     v = v * 10 + c
   }
   return v <= 255
-}
-
-function popcount(x: number): number {
-  let n = 0
-  for (let v = x >>> 0; v !== 0; v &= v - 1) n++
-  return n
 }
 
 /** Severity levels in order, lowest first. */

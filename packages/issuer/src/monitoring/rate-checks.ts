@@ -1,0 +1,146 @@
+/**
+ * Rates and refusals (issue 21): a minute far beyond the agent's busiest (`rate-spike`), hours
+ * evenly above its usual at that time of day (`sustained-rate`, with sustained-rate.ts), a burst of
+ * refusals (`denial-burst`) and refusals across families or actions (`probing`).
+ */
+import type { RiskLevel } from '@agentid/core'
+import { BASELINE_CAPS, type AgentBaseline } from './baseline.js'
+import type { Say, Scope, Sens } from './scope.js'
+import { closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+
+const HOUR = 3_600_000
+const MINUTE = 60_000
+const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
+// The busiest minute halves in a week without one as busy.
+const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
+
+// Refusals that say the agent asked for more than it holds (as opposed to a credential that
+// expired or a status list that could not be fetched: a broken client, not an intruder).
+const AUTHORIZATION_CODES: ReadonlySet<string> = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT', 'ERR_FORBIDDEN', 'ERR_DELEGATION', 'ERR_SOD_CONFLICT', 'ERR_UNAUTHORIZED'])
+
+/** Refusals within `windowMs` that make a burst (`DetectorOptions.denialBurst`, `denialWindowMs`). */
+export interface DenialLimits {
+  readonly burst: number
+  readonly windowMs: number
+}
+
+/** A minute far beyond the busiest the agent has had (`rate-spike`); counts the minute's requests. */
+export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
+  const { b, at, reporter, mature } = s
+  const minute = Math.floor(at / MINUTE)
+  if (minute !== b.minute) {
+    const count = b.minuteCount
+    // A busier minute raises the peak by a quarter at most: the first seconds of a flood must not
+    // become the usual that hides the rest of it; a lasting rise is learned within minutes.
+    b.peak = Math.max(b.peak * PEAK_DECAY_PER_MINUTE, Math.min(count, b.peak * 1.25 + 1))
+    const idle = Math.min(minute - b.minute - 1, 7 * 24 * 60)
+    if (idle > 0) b.peak *= PEAK_DECAY_PER_MINUTE ** idle
+    b.rateMinutes += 1 + Math.max(0, idle)
+    b.minute = minute
+    b.minuteCount = 0
+    b.minuteByReporter.clear()
+  }
+  b.minuteCount++
+  const mine = (b.minuteByReporter.get(reporter) ?? 0) + 1
+  if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
+  const sens = sensitivity['rate-spike']
+  if (!mature || sens === 0) return
+  const threshold = rateThreshold(b) / sens
+  if (b.minuteCount > threshold) {
+    const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
+    const ratio = b.minuteCount / Math.max(1, b.peak)
+    say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
+  }
+}
+
+/**
+ * Sustained volume (`sustained-rate`, sustained-rate.ts): the last 90 minutes against what the
+ * agent usually does at that time of day, judged at the end of each quarter hour.
+ */
+export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
+  const { b, holdGroups, agent, at, reporter, mature } = s
+  const w = closeQuarters(b, at)
+  if (w !== undefined) {
+    // Noted with its groups before judging (and even before its habits are judged): members of a
+    // group surging together are the group's surge. Its team and its segment, never a role
+    // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
+    noteWindow(holdGroups, agent, at, noted(w))
+    const sens = sensitivity['sustained-rate']
+    if (sens > 0 && surging(w, sens)) {
+      // Its hours are not learned (a flood must not teach itself), whether said or not.
+      flagWindow(b)
+      if (mature) {
+        const hours = (SUSTAINED.window * SUSTAINED.bucketMs) / HOUR
+        const perHour = Math.round(w.seen / hours)
+        const usual = Math.round((w.expected / hours) * 10) / 10
+        const ratio = w.seen / Math.max(w.expected, 1e-9)
+        // A surge far beyond its usual is said whatever its groups do: others made to look busy
+        // (by a reporter making up their requests, or agents of one party) lower a flood at
+        // most to what a shared close looks like.
+        const shared = ratio < SUSTAINED.highRatio ? sharedSurge(holdGroups, agent, at) : 0
+        const group = shared > 0
+        const severity: RiskLevel = group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium'
+        // One surge is said once, and again when twice as large or more severe (a flood said low
+        // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
+        // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
+        const quarter = Math.floor(at / SUSTAINED.bucketMs)
+        const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio && RANK[severity] <= b.surgeSaid.rank
+        if (going) b.surgeSaid!.quarter = quarter
+        else b.surgeSaid = { quarter, ratio, rank: RANK[severity] }
+        if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
+          expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
+          seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
+          sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
+          ...(group ? { sharedWith: shared } : {}),
+        }, soleReporters(b), severity)
+      }
+    }
+  }
+  countRequest(b, at, reporter)
+}
+
+/**
+ * Refusals: a burst of them (`denial-burst`), and probing (`probing`: refusals across families
+ * foreign to the agent and its peers, or across actions). `familiar`: the refused family is one
+ * it or its peers use (a request out of step with what it holds, not a reach).
+ */
+export function checkDenials(s: Scope, familiar: boolean, limits: DenialLimits, sensitivity: Sens, say: Say): void {
+  const { b, event, at, reporter } = s
+  const fam = s.fam ?? ''
+  const code = event.code ?? ''
+  b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
+  // Ten minutes kept for probing; the burst counts only its own window.
+  while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
+  if (b.denials.length > 64) b.denials.shift()
+  const sensBurst = sensitivity['denial-burst']
+  if (sensBurst > 0) {
+    const burst = Math.max(2, Math.round(limits.burst / sensBurst))
+    const inWindow = b.denials.filter((d) => at - d.at <= limits.windowMs)
+    if (inWindow.length >= burst) {
+      const byReporter = new Map<string, number>()
+      for (const d of inWindow) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
+      const own = [...byReporter].filter(([, count]) => count >= burst).map(([r]) => r)
+      // Said per denial code: a harmless run (an expired credential retried) must not hide probing.
+      say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
+        expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code,
+      }, own, AUTHORIZATION_CODES.has(code) ? 'high' : 'medium')
+    }
+  }
+  const sensProbe = sensitivity['probing']
+  if (sensProbe > 0 && AUTHORIZATION_CODES.has(code)) {
+    const refused = b.denials.filter((d) => AUTHORIZATION_CODES.has(d.code))
+    // Probing reaches across families foreign to it and its peers, or across actions.
+    const families = new Set(refused.filter((d) => !d.familiar).map((d) => d.family)).size
+    const actions = new Set(refused.map((d) => d.action)).size
+    if (refused.length >= Math.max(3, Math.round(8 / sensProbe)) && (families >= 3 || actions >= 3)) {
+      const byReporter = new Map<string, number>()
+      for (const d of refused) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
+      const own = [...byReporter].filter(([, count]) => count >= 8).map(([r]) => r)
+      say(s, 'probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
+    }
+  }
+}
+
+function rateThreshold(b: AgentBaseline): number {
+  return Math.max(5 * b.peak, b.peak + 20)
+}

@@ -1,0 +1,54 @@
+/**
+ * One event as the detector's checks see it (anomaly-detector.ts builds it once per event; the
+ * checks in volume-checks.ts and rate-checks.ts read it), and how a check says a finding.
+ */
+import type { RiskLevel } from '@agentid/core'
+import type { VerificationEvent } from '@agentid/verifier'
+import type { AgentContext, AnomalyKind, Finding } from './anomaly-detector.js'
+import type { AgentBaseline, FamilyStats, GroupBaseline } from './baseline.js'
+
+// What #say needs to know of the event a finding is about (or of the release that says it).
+export interface Said {
+  readonly b: AgentBaseline
+  readonly agent: string
+  readonly at: number
+  readonly receivedAt: number
+  readonly decision: string
+  readonly found: Finding[]
+  /** For an event (not a release): its reporter, the groups that may explain a held finding, the clock moving forward (#elapsed). */
+  readonly reporter?: string
+  readonly holdGroups?: readonly GroupBaseline[]
+  readonly elapsed?: number
+}
+// One event as the checks see it (one object per event: the detector reads every event), and
+// what they found out on the way.
+export interface Scope extends Said {
+  readonly reporter: string
+  readonly holdGroups: readonly GroupBaseline[]
+  readonly elapsed: number
+  readonly event: VerificationEvent
+  readonly ctx: AgentContext | undefined
+  /** Its peer groups, the team first. */
+  readonly groups: readonly GroupBaseline[]
+  readonly allowed: boolean
+  /** Within its learning period; past it and its habits judged (matureHours). */
+  readonly learning: boolean
+  readonly mature: boolean
+  /** The family of the resource used, and its stats once looked up (undefined: none, or the table full). */
+  readonly fam: string | undefined
+  f: FamilyStats | undefined
+  /** Days since 1970 and the hour of the day (UTC) of its time. */
+  readonly day: number
+  readonly hour: number
+  /** False once the use of its family or action is found unexplained: its segment is not learned from it then. */
+  familyExplained: boolean
+}
+
+/**
+ * Says a finding about the event's agent: `evidence` by default the event's reporter, `severity`
+ * by default the kind's.
+ */
+export type Say = (s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
+
+/** The sensitivity in force for each kind: 1 the default, 2 twice as sensitive, 0 off. */
+export type Sens = Readonly<Record<AnomalyKind, number>>

@@ -1,0 +1,188 @@
+/**
+ * Volume per family (issue 21): the records an agent reads a request from one family of resources,
+ * against that family's own level and sizes (records are baselined per family, not per agent: a
+ * bulk read must not hide behind the agent's routine warehouse volumes). Three findings:
+ * `records-jump` (a request far beyond anything regular), `volume-drift` (a share of larger
+ * requests that keeps coming back, or every request creeping up). The statistics live in the
+ * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
+ */
+import type { RiskLevel } from '@agentid/core'
+import { acceptedLevel, type FamilyStats } from './baseline.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
+import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
+import type { Say, Scope, Sens } from './scope.js'
+import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+
+const HOUR = 3_600_000
+// Steps of the two running medians of log(records): the slow one is the level a jump is measured
+// from; the quick one follows a step change within a dozen requests, so that only a sustained
+// share of larger requests (a drift) stays above it.
+const SLOW_STEP = 0.015
+const FAST_STEP = 0.08
+// The level a jump is measured from is at least a quarter of the family's reach (its 99th
+// percentile of sizes): about a single mode's median; a wide mix's largest regular requests
+// (exports) are then not a jump.
+const JUMP_REACH = Math.log(4)
+// Before its sizes are learned, a family is judged for jumps only after this many requests.
+const JUMP_UNSIZED_N = 24
+
+/**
+ * Records per request from one family (an allowed request's `records`, at least 1): a jump from
+ * the family's level, a drift (a lasting share of larger requests, drift-cusum.ts) or a creep of
+ * every request (held-level.ts); and what the request teaches the family's levels and sizes.
+ */
+export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: number, sensitivity: Sens, say: Say): void {
+  const { at, learning, mature } = s
+  const lr = Math.log(records)
+  if (f.n === 0) {
+    f.med = lr
+    f.fast = lr
+    f.dev = 0.3
+    f.n = 1
+    return
+  }
+  const dev = Math.max(f.dev, 0.15)
+  const z = lr - f.med
+  const jumpSens = sensitivity['records-jump']
+  // The sizes the family has regularly had (size-histogram.ts), moved up with its level when
+  // that rose above their median (a step, organic growth: the level's to follow; the shape is
+  // the histogram's). A mode seen regularly (a task bot's exports) is ordinary.
+  const own = sizeReady(f)
+  let shape: FamilyStats = f
+  let sizes = own ? sizeQuantiles(f, at) : undefined
+  let lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
+  // Until its own sizes are learned, a family is judged by the shape of the agent's most used
+  // family whose sizes are, placed at this family's level: an agent reads its families by the
+  // same tasks (a task bot re-organised into new families keeps its mix).
+  if (!sizes && f.n >= 8) {
+    let best: FamilyStats | undefined
+    for (const other of s.b.families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
+    if (best) {
+      shape = best
+      sizes = sizeQuantiles(best, at)
+      lift = f.med - sizes.q50
+    }
+  }
+  // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
+  // of its reach if that is higher (its 99th percentile, held back for a ramp: sizeQuantiles in
+  // size-histogram.ts). A single mode's 99th percentile is about four times its median, so
+  // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
+  // times beyond the level it implies (five times beyond the largest requests it regularly
+  // makes). Until sizes are learned, beyond 7 spreads as well.
+  const jumpRef = sizes ? Math.max(f.med, lift + sizes.reach - JUMP_REACH) : f.med
+  const zj = lr - jumpRef
+  const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
+  let jump = false
+  if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
+    jump = true
+    while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
+    f.jumps.push(at)
+    if (f.jumps.length > 8) f.jumps.shift()
+    const ratio = Math.exp(zj)
+    // One large read now and then is an export; several within the hour, or one beyond any
+    // export, is a bulk read.
+    const repeated = f.jumps.length
+    if (repeated >= 2 || ratio >= 50) {
+      const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
+      const usual = Math.round(Math.exp(jumpRef))
+      say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
+        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + sizes!.reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
+        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
+      }, undefined, severity)
+    }
+  }
+  // Drift: excess beyond the family's spread that keeps coming back, summed across days
+  // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
+  // that is higher: a step of the whole distribution lifts the quick level (the median of the
+  // last dozen requests) within a few requests, a share of larger requests barely does; or from
+  // the size an operator accepted as benign on a drift alert, while it lasts.
+  f.aboveBits = ((f.aboveBits << 1) | (z > 0 ? 1 : 0)) & 0xffff
+  // Nearly all recent requests above the level, or the quick level well above it: the whole
+  // distribution moved (a share of larger requests leaves a third or more below).
+  const shifted = f.fast - f.med > Math.max(0.5, 1.5 * dev) || popcount(f.aboveBits) >= 14
+  const spread = driftSpread(dev)
+  // A share of larger requests an operator accepted as benign: not evidence, only what goes
+  // beyond it is; and its requests are not the ordinary ones (they do not widen the spread).
+  const accepted = acceptedLevel(f, at)
+  const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
+  let high = false
+  if (!jump) {
+    const level = Math.max(f.med, f.fast - 0.7 * spread, accepted)
+    // Beyond the spread of the level, and as rare as that in the learned distribution: a
+    // request counts by the lesser of the two (a single mode: about the same; a wide mix: its
+    // regular modes add nothing; a share of requests beyond anything regular: both large).
+    let excess = (lr - level - driftMargin(spread)) / spread
+    if (sizes && excess > 0) excess = Math.min(excess, tailExcess(shape, lr - lift - Math.max(0, level - f.med), sizes.q90))
+    excess = addToDrift(f, lr, level, spread, at, excess)
+    high = excess > 0
+    // A step: the level catches up with the quick one at once.
+    if (excess === STEP) f.med = Math.max(f.med, f.fast)
+    if (learning) clearDrift(f)
+  }
+  const driftSens = sensitivity['volume-drift']
+  if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
+    const ratio = driftRatio(f)
+    say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
+      expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
+      share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
+      excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
+      // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
+      // one request that tripped the test, which may be the largest of them.
+      typical: Math.round(Math.exp(f.cusumLevel) * ratio),
+    }, undefined, ratio >= 8 ? 'high' : 'medium')
+  }
+  // Outliers barely move a running median: a jump is not learned, anything else moves the
+  // levels one step towards it; a shift of the whole distribution is followed faster.
+  f.n++
+  // Requests beyond the spread are not learned either (a drifting share must not carry the
+  // level along with it), nor those of a share accepted as benign; a step is learned from the
+  // requests within it, and at once when the drift test finds one.
+  // The sizes learn every request but jumps (and a share accepted as benign). Leaving out the
+  // requests that add to a run locks a wide mix out of its own tail (its exports, never learned,
+  // keep adding); a drifting share is learned at a twentieth of the weight a day (the histogram
+  // holds about twenty days), and a growing one keeps going beyond what was learned of it.
+  if (!jump && !ofAccepted) {
+    learnSize(f, lr, at)
+    // Sizes learned from now on: a run added up by the level and spread alone (a wide mix's
+    // ordinary exports among its first few dozen requests) is judged afresh against them.
+    if (!own && sizeReady(f)) clearDrift(f)
+  }
+  if (!jump && !high && !ofAccepted) {
+    const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
+    f.med += lr > f.med ? step : lr < f.med ? -step : 0
+  }
+  // The spread is learned from every request but jumps, each counting at most three spreads,
+  // slowly once known, and not while a run of larger requests is under way: a drifting share
+  // must not widen the band it is measured against, and leaving out the ordinary tail would
+  // narrow it.
+  if (!jump && !ofAccepted && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
+  f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
+  if (f.n < 8) {
+    // The first few set the level directly.
+    f.med += (lr - f.med) / f.n
+    f.fast = f.med
+  }
+  // A creep of every request at once (held-level.ts): the quick level far above the highest
+  // the family held a day or more before. The drift test above lets the level follow the whole
+  // distribution (a step is learned), so such a creep never adds up there.
+  noteQuick(f, f.fast, f.med, at)
+  if (mature && f.n >= 24 && driftSens > 0) {
+    const above = aboveHeld(f, f.fast, f.med, at)
+    if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens) {
+      const held = Math.round(Math.exp(f.held))
+      const typical = Math.round(Math.exp(f.fast))
+      const ratio = Math.round(Math.exp(above) * 10) / 10
+      say(s, 'volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
+        expected: `at most about ${held} records a request from ${fam}, the most it held a day or more before`, seen: records, records, usual: Math.round(Math.exp(f.med)),
+        share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
+        held, ratio, typical,
+      }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
+    }
+  }
+}
+
+function popcount(x: number): number {
+  let n = 0
+  for (let v = x >>> 0; v !== 0; v &= v - 1) n++
+  return n
+}
