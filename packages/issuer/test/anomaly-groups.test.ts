@@ -203,6 +203,24 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(burst.includes('new-action/medium') || burst.includes('new-action/high'), JSON.stringify(burst))
   })
 
+  it('walk-around closed: deletes on another family by a job that deletes elsewhere are low two a day at most, and never teach it', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))
+    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'hr:payroll/1' }))
+    d.release(later + 2 * DAY + HOUR)
+    d.observe(ev(members[0]!, later + 5 * DAY, { resource: 'db:a/5', action: 'delete' }))
+    d.release(later + 5 * DAY + HOUR)
+    // Two deletes of payroll records an hour apart on each of three days: low; a third in a day is not.
+    const said: string[] = []
+    for (let day = 10; day < 13; day++) {
+      for (let i = 0; i < 2; i++) said.push(...d.observe(ev(members[0]!, later + day * DAY + i * 2 * HOUR, { resource: `hr:payroll/${day * 10 + i}`, action: 'delete' })).map((a) => `${a.kind}/${a.severity}`))
+      said.push(...medium(d.release(later + day * DAY + 3 * HOUR)))
+    }
+    assert.deepEqual([...new Set(said)], ['new-action/low'], JSON.stringify(said))
+    d.observe(ev(members[0]!, later + 12 * DAY + 4 * HOUR, { resource: 'hr:payroll/999', action: 'delete' }))
+    assert.deepEqual(medium(d.release(later + 12 * DAY + 5 * HOUR)), ['new-action/medium'], 'the third of the day')
+  })
+
   it('uses of a rare action ramped up day by day do not raise their own limit', () => {
     const d = fleet(() => ({ groups: ['team:bots'] }))
     d.observe(ev(members[0]!, later, { action: 'delete' }))

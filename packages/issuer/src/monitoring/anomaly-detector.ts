@@ -583,8 +583,11 @@ export class AnomalyDetector {
         const reaches = this.#reach(b, at, `action:${fam}:${action}`)
         const details = { expected: [...f.actions], seen: action, family: fam, resource: event.resource }
         // An action it uses on another family of its own (a cleanup job's deletes on another of
-        // its tables), used once or twice here: low. A third use within the hour is a burst.
-        if (reaches < 3 && this.#usesElsewhere(b, action, fam, day)) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
+        // its tables), used here once or twice a day: low, and it teaches nothing (or a job that
+        // deletes on scratch could teach itself payroll deletes two at a time). A third use within
+        // the hour, or that day, is said as any first use is.
+        const elsewhere = reaches < 3 && (rare?.count ?? 1) <= 2 && this.#usesElsewhere(b, action, fam, day)
+        if (elsewhere) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
         else {
           this.#hold(s, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
@@ -592,8 +595,8 @@ export class AnomalyDetector {
         // Watched from now on: learned when used again on a later day with no other alarm.
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet })
-        }
+          b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet && !elsewhere })
+        } else if (elsewhere) rare.clean = false
       }
     }
     if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
