@@ -186,14 +186,20 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(payroll.some((k) => k.startsWith('new-action/')), JSON.stringify(payroll))
   })
 
-  it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low; three deletes there within the hour are medium', () => {
-    const grants = new Map([['db:a', LONG_AGO], ['db:b', LONG_AGO]])
+  // A job that reads `other` (entitled, on three days), then deletes once on db:a, days later:
+  // its first delete ever (returned: what was said of it).
+  function cleanupJob(other: string) {
+    const grants = new Map([['db:a', LONG_AGO], [other, LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))
-    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'db:b/1' }))
+    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: `${other}/1` }))
     // (The reads' findings said, days before: within the hour, they would make it teach nothing.)
     d.release(later + 2 * DAY + HOUR)
     d.observe(ev(members[0]!, later + 5 * DAY, { resource: 'db:a/5', action: 'delete' }))
-    const first = medium(d.release(later + 5 * DAY + HOUR))
+    return { d, first: medium(d.release(later + 5 * DAY + HOUR)) }
+  }
+
+  it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low; three deletes there within the hour are medium', () => {
+    const { d, first } = cleanupJob('db:b')
     assert.ok(first.length === 1 && first[0]!.startsWith('new-action/'), `its first delete ever: ${JSON.stringify(first)}`)
     const once = d.observe(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
     assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}`), ['new-action/low'])
@@ -204,12 +210,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   })
 
   it('walk-around closed: deletes on another family by a job that deletes elsewhere are low two a day at most, and never teach it', () => {
-    const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
-    const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))
-    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'hr:payroll/1' }))
-    d.release(later + 2 * DAY + HOUR)
-    d.observe(ev(members[0]!, later + 5 * DAY, { resource: 'db:a/5', action: 'delete' }))
-    d.release(later + 5 * DAY + HOUR)
+    const { d } = cleanupJob('hr:payroll')
     // Two deletes of payroll records an hour apart on each of three days: low; a third in a day is not.
     const said: string[] = []
     for (let day = 10; day < 13; day++) {

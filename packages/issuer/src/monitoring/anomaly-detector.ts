@@ -682,7 +682,7 @@ export class AnomalyDetector {
   // when it is its team's change, undefined when it is within its habits.
   #offHours(s: Scope, sched: Schedule, share: number): 'own' | 'group' | undefined {
     const { b, groups, agent, at, mature, hour } = s
-    const sensHours = this.#sens('off-hours')
+    const sensHours = this.#sensOf['off-hours']
     if (!mature || sensHours <= 0 || b.hodTotal < 30) return undefined
     const team = groups[0]
     const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
@@ -715,7 +715,7 @@ export class AnomalyDetector {
   // `said` when the day was said unusual for the agent, `group` when it is its groups' change.
   #offDays(s: Scope, sched: Schedule, today: number): 'said' | 'group' | undefined {
     const { b, groups, agent, at } = s
-    if (!(sched.night && s.mature && this.#sens('off-days') > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS)) return undefined
+    if (!(sched.night && s.mature && this.#sensOf['off-days'] > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS)) return undefined
     const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
     const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
     let adoptedBy = 0
@@ -736,7 +736,7 @@ export class AnomalyDetector {
   #enumeration(s: Scope, f: FamilyStats, resource: string): void {
     const id = recordId(resource)
     if (id < 0) return
-    const sens = this.#sens('enumeration')
+    const sens = this.#sensOf['enumeration']
     const run = noteId(f, id, s.day, s.mature && s.at >= f.idSince, sens)
     if (run < 0) return
     const fam = s.fam!
@@ -865,10 +865,6 @@ export class AnomalyDetector {
     return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
   }
 
-  #sens(kind: AnomalyKind): number {
-    return this.#sensOf[kind]
-  }
-
   #reach(b: AgentBaseline, at: number, what: string): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     b.reaches.push({ at, what })
@@ -894,7 +890,7 @@ export class AnomalyDetector {
       b.recentNets.push({ net, at })
       if (b.recentNets.length > 4) b.recentNets.shift()
     }
-    if (learning || b.recentNets.length < 2 || this.#sens('two-networks') === 0) return
+    if (learning || b.recentNets.length < 2 || this.#sensOf['two-networks'] === 0) return
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++
     if (switches < 1) return
