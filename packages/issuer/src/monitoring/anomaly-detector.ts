@@ -498,7 +498,7 @@ export class AnomalyDetector {
   // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
   // severely when the agent holds no entitlement to it at all. Then the action used on it.
   #familyUse(s: Scope, fam: string): void {
-    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, allowed, event, reporter } = s
+    const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
     let f = b.families.get(fam)
     if (!f && b.families.size < BASELINE_CAPS.families) {
       f = newFamilyStats(at)
@@ -537,8 +537,7 @@ export class AnomalyDetector {
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
         else {
-          const seg = event.segment
-          this.#hold(s, (t, by) => this.#credible(holdGroups, adoption(allowed, `family:${fam}`), agent, t, by) || (seg !== undefined && b.segments.get(seg)?.learned !== true && this.#credible(holdGroups, adoption(allowed, `segment:${seg}`), agent, t, by)),
+          this.#hold(s, this.#takenUp(s, adoption(allowed, `family:${fam}`), event.segment),
             'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
         }
         // Continued use over days of what it is entitled to is a new habit, not an intrusion.
@@ -550,7 +549,7 @@ export class AnomalyDetector {
 
   // An action on a family it knows: a first use nobody explains, or a burst of a rare one.
   #actionUse(s: Scope, f: FamilyStats, fam: string, action: string): void {
-    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, mature, day, event, reporter } = s
+    const { b, ctx, groups, agent, at, receivedAt, learning, mature, day, event, reporter } = s
     // An action it used on few days: its uses a day, and the earlier day it was used on.
     // Per family: a delete learned on a scratch table says nothing of deletes on payroll.
     const rare = rareOf(b.rare, fam, action)
@@ -589,7 +588,7 @@ export class AnomalyDetector {
         const elsewhere = reaches < 3 && (rare?.count ?? 1) <= 2 && this.#usesElsewhere(b, action, fam, day)
         if (elsewhere) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
         else {
-          this.#hold(s, (t, by) => this.#credible(holdGroups, `action:${fam}\u0000${action}`, agent, t, by),
+          this.#hold(s, this.#takenUp(s, `action:${fam}\u0000${action}`),
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.
@@ -607,7 +606,7 @@ export class AnomalyDetector {
 
   // The verifier's segment: another part of the organisation.
   #segmentUse(s: Scope, segment: string): void {
-    const { b, ctx, groups, holdGroups, agent, at, receivedAt, learning, allowed, fam, f } = s
+    const { b, ctx, groups, agent, at, receivedAt, learning, allowed, fam, f } = s
     let seg = b.segments.get(segment)
     if (!seg && b.segments.size < BASELINE_CAPS.segments) b.segments.set(segment, (seg = newPlaceStats(learning, false, at)))
     if (!seg || seg.learned) return
@@ -623,7 +622,7 @@ export class AnomalyDetector {
         this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), adoptedBy }, [s.reporter], 'low')
       } else {
         this.#reach(b, at, `segment:${segment}`)
-        this.#hold(s, (t, by) => this.#credible(holdGroups, adoption(allowed, `segment:${segment}`), agent, t, by),
+        this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
           'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments) }, 'medium', `segment:${segment}`)
       }
     }
@@ -635,11 +634,15 @@ export class AnomalyDetector {
     const { b, at } = s
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     const distinct = lateralReaches(b.reaches, at)
-    if (distinct > 0) {
-      // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
-      this.#hold(s, () => lateralReaches(b.reaches, at) === 0,
-        'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
-    }
+    if (distinct > 0) this.#holdLateral(s, distinct)
+  }
+
+  // (Apart from #lateral, which runs for every event: see #takenUp.)
+  #holdLateral(s: Scope, distinct: number): void {
+    const { b, at } = s
+    // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
+    this.#hold(s, () => lateralReaches(b.reaches, at) === 0,
+      'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
   }
 
   // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
@@ -874,7 +877,7 @@ export class AnomalyDetector {
 
   // Two networks at once: a source switching back and forth, with a network new to the agent.
   #twoNetworks(s: Scope, net: string): void {
-    const { b, agent, at, groups, holdGroups, learning } = s
+    const { b, at, learning } = s
     const window = 15 * MINUTE
     while (b.recentNets.length > 0 && at - b.recentNets[0]!.at > window) b.recentNets.shift()
     const lastNet = b.recentNets[b.recentNets.length - 1]
@@ -885,8 +888,12 @@ export class AnomalyDetector {
     // Most events come from the network of the one before: moved to the end in place.
     if (lastNet?.net === net) lastNet.at = at
     else {
-      const i = b.recentNets.findIndex((r) => r.net === net)
-      if (i >= 0) b.recentNets.splice(i, 1)
+      for (let i = 0; i < b.recentNets.length; i++) {
+        if (b.recentNets[i]!.net === net) {
+          b.recentNets.splice(i, 1)
+          break
+        }
+      }
       b.recentNets.push({ net, at })
       if (b.recentNets.length > 4) b.recentNets.shift()
     }
@@ -894,6 +901,14 @@ export class AnomalyDetector {
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++
     if (switches < 1) return
+    this.#switchedNetworks(s, net, switches)
+  }
+
+  // An agent switching networks within the half hour (`switches` times): judged here, apart
+  // from #twoNetworks, which runs for every event with an address. (The closures below cost an
+  // allocation per call, from the first line of the function that declares them.)
+  #switchedNetworks(s: Scope, net: string, switches: number): void {
+    const { b, agent, at, groups, holdGroups } = s
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
     const established = (name: string) => {
@@ -976,6 +991,17 @@ export class AnomalyDetector {
   // is said `low` at once and held a few minutes: said at its own severity then unless enough
   // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
   // `long`: held LONG_HOLD times as long (see below), as a refusal is.
+  // What explains a first use held for the agent's groups: members credibly taking up `key`
+  // meanwhile (#credible), or, with `segment`, the segment while it is new to the agent.
+  // (Closures are made here, not in the checks that hold: a function whose variables a closure
+  // captures allocates them on every call, and the checks run for every event.)
+  #takenUp(s: Scope, key: string, segment?: string): Held['explained'] {
+    const { b, holdGroups, agent, allowed } = s
+    const segmentKey = segment !== undefined ? adoption(allowed, `segment:${segment}`) : undefined
+    return (t, by) => this.#credible(holdGroups, key, agent, t, by) ||
+      (segmentKey !== undefined && b.segments.get(segment!)?.learned !== true && this.#credible(holdGroups, segmentKey, agent, t, by))
+  }
+
   #hold(s: Said, explained: Held['explained'], kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel = BASE_SEVERITY[kind], reach?: string, long = false): void {
     const { b, agent, at, receivedAt, decision } = s
     const reporter = s.reporter ?? 'unknown'

@@ -47,10 +47,16 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   if (!mature || sens === 0) return
   const threshold = rateThreshold(b) / sens
   if (b.minuteCount > threshold) {
-    const own = [...b.minuteByReporter].filter(([, count]) => count > threshold).map(([r]) => r)
+    const own = reportersOver(b.minuteByReporter, threshold)
     const ratio = b.minuteCount / Math.max(1, b.peak)
     say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
   }
+}
+
+// The reporters that saw more than `threshold` each. (Apart: its closure would cost checkRate an
+// allocation on every call.)
+function reportersOver(counts: ReadonlyMap<string, number>, threshold: number): string[] {
+  return [...counts].filter(([, count]) => count > threshold).map(([r]) => r)
 }
 
 /**

@@ -82,11 +82,12 @@ export function sizeReady(h: SizeHistogram): boolean {
 }
 
 /**
- * The median, 90th and 99th percentiles (natural log), recomputed every few requests; and the
- * reach a jump is measured from (the least of the 99th percentile now and at the start of each of
- * the last seven days).
+ * Refreshes the median, 90th and 99th percentiles (natural log: `histQ50`, `histQ90`, `histQ99`)
+ * every few requests, and returns the reach a jump is measured from (the least of the 99th
+ * percentile now and at the start of each of the last seven days). A number, not an object: it
+ * is called for most requests.
  */
-export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90: number; q99: number; reach: number } {
+export function sizeReach(h: SizeHistogram, at: number): number {
   decay(h, at)
   if (h.histSince < 0 || h.histSince >= HIST.refreshEvery) {
     h.histQ50 = quantile(h, 0.5)
@@ -102,7 +103,7 @@ export function sizeQuantiles(h: SizeHistogram, at: number): { q50: number; q90:
   for (let i = 0; i < starts.length; i++) lowest = Math.min(lowest, starts[i]![1])
   let reach = Math.min(q99, lowest + HIST.reachRise)
   for (let i = Math.max(0, starts.length - 2); i < starts.length; i++) reach = Math.min(reach, starts[i]![1])
-  return { q50: h.histQ50, q90: h.histQ90, q99, reach }
+  return reach
 }
 
 /**

@@ -11,7 +11,7 @@ import { acceptedLevel, type FamilyStats } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, sizeQuantiles, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
@@ -47,31 +47,32 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // The sizes the family has regularly had (size-histogram.ts), moved up with its level when
   // that rose above their median (a step, organic growth: the level's to follow; the shape is
   // the histogram's). A mode seen regularly (a task bot's exports) is ordinary.
+  // `sized`: the family whose sizes judge this one (its own, or another's), and their reach.
   const own = sizeReady(f)
-  let shape: FamilyStats = f
-  let sizes = own ? sizeQuantiles(f, at) : undefined
-  let lift = sizes ? Math.max(0, f.med - sizes.q50) : 0
+  let sized: FamilyStats | undefined = own ? f : undefined
+  let reach = sized ? sizeReach(f, at) : 0
+  let lift = sized ? Math.max(0, f.med - f.histQ50) : 0
   // Until its own sizes are learned, a family is judged by the shape of the agent's most used
   // family whose sizes are, placed at this family's level: an agent reads its families by the
   // same tasks (a task bot re-organised into new families keeps its mix).
-  if (!sizes && f.n >= 8) {
+  if (!sized && f.n >= 8) {
     let best: FamilyStats | undefined
     for (const other of s.b.families.values()) if (other !== f && sizeReady(other) && (!best || other.histTotal > best.histTotal)) best = other
     if (best) {
-      shape = best
-      sizes = sizeQuantiles(best, at)
-      lift = f.med - sizes.q50
+      sized = best
+      reach = sizeReach(best, at)
+      lift = f.med - best.histQ50
     }
   }
   // A jump is measured from the family's level, or, when its sizes are learned, from a quarter
-  // of its reach if that is higher (its 99th percentile, held back for a ramp: sizeQuantiles in
+  // of its reach if that is higher (its 99th percentile, held back for a ramp: sizeReach in
   // size-histogram.ts). A single mode's 99th percentile is about four times its median, so
   // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
   // times beyond the level it implies (five times beyond the largest requests it regularly
   // makes). Until sizes are learned, beyond 7 spreads as well.
-  const jumpRef = sizes ? Math.max(f.med, lift + sizes.reach - JUMP_REACH) : f.med
+  const jumpRef = sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med
   const zj = lr - jumpRef
-  const jumpLimit = Math.max(Math.log(20), sizes ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
+  const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
   let jump = false
   if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
     jump = true
@@ -86,7 +87,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
-        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + sizes!.reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
+        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
       }, undefined, severity)
     }
@@ -112,7 +113,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // request counts by the lesser of the two (a single mode: about the same; a wide mix: its
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
-    if (sizes && excess > 0) excess = Math.min(excess, tailExcess(shape, lr - lift - Math.max(0, level - f.med), sizes.q90))
+    if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
     // A step: the level catches up with the quick one at once.
