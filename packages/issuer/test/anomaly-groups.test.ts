@@ -36,43 +36,61 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   it('a family held for long and taken up by several members at once (a period close) is a group change: below medium from the third', () => {
     const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    // Members five minutes apart: the first two are said (nobody followed within the hold).
-    const seen = said(d, members.map((agent, k) => ev(agent, later + k * 5 * MINUTE, { resource: 'reports:close/q3' })))
+    // Members five minutes apart: the first two are said (nobody followed within the hold). (No
+    // segment reported: from a verifier of their own segment, a family they hold is low at once.)
+    const seen = said(d, members.map((agent, k) => ev(agent, later + k * 5 * MINUTE, { resource: 'reports:close/q3', segment: undefined })))
     assert.deepEqual(members.map((m) => seen.get(m) ?? []), [['new-resource/medium'], ['new-resource/medium'], [], []])
   })
 
   it('members taking a novelty up within the hold are all a group change, the first ones included', () => {
     const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    const seen = said(d, members.map((agent, k) => ev(agent, later + k * 40_000, { resource: 'reports:close/q3' })))
+    const seen = said(d, members.map((agent, k) => ev(agent, later + k * 40_000, { resource: 'reports:close/q3', segment: undefined })))
     assert.deepEqual([...seen], [])
     // Said at once as low, with what it waits for.
     const e = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    const first = e.observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))
+    const first = e.observe(ev(members[0]!, later, { resource: 'reports:close/q3', segment: undefined }))
     assert.deepEqual(first.map((a) => [a.kind, a.severity, typeof a.details.held]), [['new-resource', 'low', 'string']])
   })
 
   it('a held finding nobody in its groups explains is said at its own severity once the hold is over, on any event or by release()', () => {
     const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    d.observe(ev(members[0]!, later, { resource: 'hr:payroll/1' }))
+    const hr = { resource: 'hr:payroll/1', segment: undefined }
+    d.observe(ev(members[0]!, later, hr))
     assert.deepEqual(medium(d.observe(ev(members[1]!, later + 2 * MINUTE))), [], 'still held')
     const released = d.observe(ev(members[1]!, later + 3 * MINUTE))
     assert.deepEqual(released.map((a) => [a.agent, a.kind, a.severity, a.at, a.details.heldSince]), [[members[0], 'new-resource', 'medium', later + 3 * MINUTE, later]])
     const e = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    e.observe(ev(members[0]!, later, { resource: 'hr:payroll/1' }))
+    e.observe(ev(members[0]!, later, hr))
     assert.deepEqual(e.release(later + 2 * MINUTE), [])
     assert.deepEqual(e.release(later + 3 * MINUTE).map((a) => `${a.kind}/${a.severity}`), ['new-resource/medium'])
     const off = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context: () => ({ groups: ['team:fin'], entitlements: grants }) })
     for (let i = 0; i < 6; i++) off.observe(ev(members[0]!, base + i * 10 * MINUTE))
-    assert.deepEqual(medium(off.observe(ev(members[0]!, later, { resource: 'hr:payroll/1' }))), ['new-resource/medium'], 'holdMinutes: 0 says it at once')
+    assert.deepEqual(medium(off.observe(ev(members[0]!, later, hr))), ['new-resource/medium'], 'holdMinutes: 0 says it at once')
   })
 
   it('one agent alone taking up a family it holds but never used still alerts (an HR grab on an old entitlement)', () => {
     const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
+    // From HR's verifier (a segment the agent never worked in), or from one that says no segment.
+    for (const segment of ['hr', undefined]) {
+      const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+      const found = said(d, [0, 1, 2].map((i) => ev(members[0]!, later + i * MINUTE, { resource: `hr:payroll/${i}`, segment }))).get(members[0]!) ?? []
+      assert.ok(found.includes('new-resource/high'), `${segment}: ${JSON.stringify(found)}`)
+    }
+  })
+
+  it("a family it holds but never used, from a verifier of its own segment, is a duty that comes round (a month's close): low, for each member, the first ones included", () => {
+    const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    const found = said(d, [0, 1, 2].map((i) => ev(members[0]!, later + i * MINUTE, { resource: `hr:payroll/${i}` }))).get(members[0]!) ?? []
-    assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
+    // An hour apart, beyond any hold (each member's schedule reaches the close at its own time), and repeated.
+    const events = members.flatMap((agent, k) => [0, 1, 2, 3].map((i) => ev(agent, later + k * HOUR + i * MINUTE, { resource: `reports:close/q${i}` })))
+    assert.deepEqual([...said(d, events)], [])
+    const first = fleet(() => ({ groups: ['team:fin'], entitlements: grants })).observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))
+    assert.deepEqual(first.map((a) => [a.kind, a.severity, a.details.ownSegment, a.details.entitled]), [['new-resource', 'low', 'ops', true]])
+    // Not a family it holds no entitlement to, whichever segment says so.
+    const none = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    assert.deepEqual(medium(none.observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))), ['new-resource/high'])
   })
 
   it('a re-org: a team reaching into another segment at once, refused then granted, is a group change; the grant explains the segment', () => {

@@ -536,7 +536,13 @@ export class AnomalyDetector {
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
-        else {
+        // A family it holds an entitlement to, in a part of the organisation it works in (the
+        // verifier's segment is one of its own): a duty that comes round (a month's close, a
+        // quarterly report), said low. Elsewhere (a sales agent's forgotten grant to HR records)
+        // it is a reach, as above.
+        else if (allowed && entitled === true && event.segment !== undefined && b.segments.get(event.segment)?.learned === true) {
+          this.#report(s, 'new-resource', fam, 0.3, { ...details, ownSegment: event.segment }, [reporter], 'low')
+        } else {
           this.#hold(s, this.#takenUp(s, adoption(allowed, `family:${fam}`), event.segment),
             'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
         }
