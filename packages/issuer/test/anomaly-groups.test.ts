@@ -80,17 +80,54 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     }
   })
 
-  it("a family it holds but never used, from a verifier of its own segment, is a duty that comes round (a month's close): low, for each member, the first ones included", () => {
+  it("a family it holds but never used, from a verifier of the segment it is enrolled in, is a duty that comes round (a month's close): low, for each member, the first ones included", () => {
     const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
-    const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+    const enrolled = () => ({ groups: ['team:fin', 'segment:ops'], entitlements: grants })
+    const d = fleet(enrolled)
     // An hour apart, beyond any hold (each member's schedule reaches the close at its own time), and repeated.
     const events = members.flatMap((agent, k) => [0, 1, 2, 3].map((i) => ev(agent, later + k * HOUR + i * MINUTE, { resource: `reports:close/q${i}` })))
     assert.deepEqual([...said(d, events)], [])
-    const first = fleet(() => ({ groups: ['team:fin'], entitlements: grants })).observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))
+    const first = fleet(enrolled).observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))
     assert.deepEqual(first.map((a) => [a.kind, a.severity, a.details.ownSegment, a.details.entitled]), [['new-resource', 'low', 'ops', true]])
     // Not a family it holds no entitlement to, whichever segment says so.
-    const none = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    const none = fleet(() => ({ groups: ['team:fin', 'segment:ops'], entitlements: new Map([['db:a', LONG_AGO]]) }))
     assert.deepEqual(medium(none.observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))), ['new-resource/high'])
+  })
+
+  // From an adversarial review: the first version took any segment the agent had learned as its own.
+  describe('a dormant grant in its own segment, under attack', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO], ['reports:close', LONG_AGO]])
+    const sales = () => fleet(() => ({ groups: ['team:sales', 'segment:sales'], entitlements: grants }))
+    const payroll = (d: AnomalyDetector, reporter = 'v-hr') => {
+      const found: string[] = []
+      for (let i = 0; i < 3; i++) found.push(...medium(d.observe(ev(members[0]!, later + 10 * MINUTE + i * MINUTE, { resource: `hr:payroll/${i}`, segment: 'hr' }), { reporter })))
+      return [...found, ...medium(d.release(later + HOUR).filter((a) => a.agent === members[0]))]
+    }
+
+    it("a segment made learned (a peer's use, one made-up event, a use its grants cover) is not the one it is enrolled in", () => {
+      // One made-up event by another reporter: another member at HR's verifier.
+      const d = sales()
+      d.observe(ev(members[1]!, later, { segment: 'hr' }), { reporter: 'v-evil' })
+      d.observe(ev(members[1]!, later + DAY, { segment: 'hr' }), { reporter: 'v-evil' })
+      assert.ok(payroll(d).includes('new-resource/high'))
+      // A read of a family it knows, at HR's verifier (a use its grants cover: the segment learned).
+      const e = sales()
+      e.observe(ev(members[0]!, later, { segment: 'hr' }), { reporter: 'v-evil' })
+      assert.ok(payroll(e).includes('new-resource/high'))
+    })
+
+    it('an action it never uses on a dormant family of its own segment is a reach, and its low reads are the actions the family learns first', () => {
+      const d = fleet(() => ({ groups: ['team:fin', 'segment:ops'], entitlements: grants }))
+      assert.ok(medium(d.release(later + HOUR)).length === 0)
+      const deletes = [...medium(d.observe(ev(members[0]!, later, { resource: 'reports:close/1', action: 'delete' }))), ...medium(d.release(later + HOUR))]
+      assert.deepEqual(deletes, ['new-resource/medium'])
+      // Read on two days (low), then a delete on the third, the day the family is learned: its
+      // reads were noted, so the delete is not the first action it learns, but a new one.
+      const e = fleet(() => ({ groups: ['team:fin', 'segment:ops'], entitlements: grants }))
+      for (let day = 0; day < 2; day++) assert.deepEqual(medium(e.observe(ev(members[0]!, later + day * DAY, { resource: 'reports:close/1' }))), [])
+      const third = [...medium(e.observe(ev(members[0]!, later + 2 * DAY, { resource: 'reports:close/2', action: 'delete' }))), ...medium(e.release(later + 2 * DAY + HOUR))]
+      assert.ok(third.some((x) => x.startsWith('new-action/')), JSON.stringify(third))
+    })
   })
 
   it('a re-org: a team reaching into another segment at once, refused then granted, is a group change; the grant explains the segment', () => {

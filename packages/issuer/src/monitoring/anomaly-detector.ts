@@ -536,12 +536,17 @@ export class AnomalyDetector {
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
-        // A family it holds an entitlement to, in a part of the organisation it works in (the
-        // verifier's segment is one of its own): a duty that comes round (a month's close, a
-        // quarterly report), said low. Elsewhere (a sales agent's forgotten grant to HR records)
-        // it is a reach, as above.
-        else if (allowed && entitled === true && event.segment !== undefined && b.segments.get(event.segment)?.learned === true) {
+        // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
+        // it in, with an action it uses on its own families: a duty that comes round (a month's
+        // close, a quarterly report), said low. Elsewhere (a sales agent's forgotten grant to HR
+        // records), or with an action it never uses (deletes by an agent that reads), it is a
+        // reach, as above. The action is noted: the family, learned after days of such use, does
+        // not take whatever action comes first that day as its own. (The registry's segment, not
+        // one learned: peers, a verdict, or a hostile reporter's made-up event can make any
+        // segment learned.)
+        else if (allowed && entitled === true && this.#ownDuty(b, ctx, event.segment, event.action)) {
           this.#report(s, 'new-resource', fam, 0.3, { ...details, ownSegment: event.segment }, [reporter], 'low')
+          if (f && event.action !== undefined && !f.actions.includes(event.action) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
         } else {
           this.#hold(s, this.#takenUp(s, adoption(allowed, `family:${fam}`), event.segment),
             'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
@@ -851,6 +856,11 @@ export class AnomalyDetector {
   }
 
   // Whether the agent uses an action on any family it knows.
+  // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows.
+  #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, segment: string | undefined, action: string | undefined): boolean {
+    return segment !== undefined && ctx?.groups?.includes(`segment:${segment}`) === true && (action === undefined || this.#usesAction(b, action))
+  }
+
   #usesAction(b: AgentBaseline, action: string): boolean {
     for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
     return false
