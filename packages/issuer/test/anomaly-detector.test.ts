@@ -167,6 +167,29 @@ describe('anomaly detection: checks on one event', () => {
     assert.equal(detector.observe(ev(20, 'hr:records/3'))[0]?.kind, 'new-resource')
   })
 
+  it('says an incident once: a finding that goes on is said again once an hour, with since when and how often; a new one after a quiet period', () => {
+    const detector = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
+    const base = Date.UTC(2026, 10, 2, 10)
+    const ev = (minute: number, resource: string) => ({ at: base + minute * 60_000, agent: 'did:key:z6Mkinc', decision: 'allow' as const, resource, ip: '10.0.0.1' })
+    for (let i = 0; i < 5; i++) detector.observe(ev(i, `db:a/${i}`))
+    // A reach for HR records every five minutes for two hours: said at once, then at each hour.
+    const said: Array<[number, unknown, unknown]> = []
+    for (let minute = 10; minute <= 130; minute += 5) {
+      for (const a of detector.observe(ev(minute, `hr:records/${minute}`))) if (a.kind === 'new-resource') said.push([minute, a.details.ongoingSince, a.details.repeats])
+    }
+    assert.deepEqual(said, [[10, undefined, undefined], [70, base + 10 * 60_000, 11], [130, base + 10 * 60_000, 11]])
+    // Quiet for the quiet period (10 minutes): the next one is a new incident.
+    const again = detector.observe(ev(141, 'hr:records/141')).filter((a) => a.kind === 'new-resource')
+    assert.deepEqual(again.map((a) => [a.severity, a.details.ongoingSince]), [['high', undefined]])
+    // An incident kept going by one reporter (made-up events) does not cover another's: said at once.
+    const decoyed = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
+    for (let i = 0; i < 5; i++) decoyed.observe(ev(i, `db:a/${i}`), { reporter: 'v-hr' })
+    for (let minute = 10; minute <= 40; minute += 5) decoyed.observe(ev(minute, 'hr:records/1'), { reporter: 'v-evil' })
+    const honest = decoyed.observe(ev(42, 'hr:records/2'), { reporter: 'v-hr' }).filter((a) => a.kind === 'new-resource')
+    assert.deepEqual(honest.map((a) => [a.evidence, a.details.ongoingSince]), [[['v-hr'], base + 10 * 60_000]])
+    assert.deepEqual(decoyed.observe(ev(44, 'hr:records/3'), { reporter: 'v-hr' }), [], 'then part of the incident')
+  })
+
   it('takes IPv4-mapped IPv6 addresses (a dual-stack server) as the IPv4 networks they are', () => {
     const detector = new AnomalyDetector({ learnEvents: 3, learnMinutes: 0 })
     const base = Date.UTC(2026, 10, 2, 10)

@@ -87,7 +87,11 @@ export interface DetectorOptions extends DetectorControls {
   /** Denials within `denialWindowMs` that make a burst (default 10, in 60 s). */
   readonly denialBurst?: number
   readonly denialWindowMs?: number
-  /** The same finding (agent, kind, what it is about, allowed or refused) is said once within this time of the issuer's clock (default 10 minutes). */
+  /**
+   * The same finding (agent, kind, what it is about, allowed or refused) back within this time of
+   * its last occurrence (issuer's clock; default 10 minutes) is the same incident: said once, and
+   * again once an hour while it goes on, or at once when stronger.
+   */
   readonly quietMs?: number
   /** True when the agent is retired (its credentials should not be in use). */
   readonly isRetired?: (agent: string) => boolean
@@ -128,6 +132,8 @@ const WEEKEND_QUIET = 2
 const PEER_MS = 30 * DAY_MS
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
+// A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
+const REMIND_MS = HOUR
 const MINUTE = 60_000
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
@@ -158,7 +164,7 @@ const FIRST_REPORTERS_CAP = 100_000
  * when another kind was found about the same agent within the hour.
  *
  * Against hostile reporters: learning periods are counted on the issuer's clock (when events were
- * received), so a burst of backdated events cannot end one; a finding is said once per quiet period
+ * received), so a burst of backdated events cannot end one; a finding is said once per incident
  * only when it says the same thing, and said again when twice as strong or more severe, so a decoy
  * cannot hold back the alert that follows it. Memory is bounded: at most `maxAgents` baselines with
  * capped maps ({@link BASELINE_CAPS}); a baseline is never evicted while its agent is active.
@@ -1078,11 +1084,21 @@ export class AnomalyDetector {
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     const key = `${kind}\u0000${about}\u0000${s.decision}`
     const last = b.said.get(key)
-    // Twice as strong, or more severe, is said even within the quiet period: a small decoy
-    // must not cover the large one that follows.
+    // One incident, one alert: the same finding back within the quiet period of its last
+    // occurrence goes on (a reach repeated every few minutes for hours), and is said again only
+    // as a reminder once an hour, saying since when and how often meanwhile. Twice as strong, more
+    // severe, or from a reporter none of its alerts named, is said at once: a small decoy, or one
+    // made up by a hostile reporter, must not cover what follows.
+    const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
-    const reported = !suppressed && (last === undefined || receivedAt - last.at >= this.#quietMs || receivedAt < last.at || stronger)
-    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level])
+    const newEvidence = going && evidence.some((r) => !last!.by.includes(r))
+    const reported = !suppressed && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
+    if (going && reported) details = { ...details, ongoingSince: last!.since, repeats: last!.count }
+    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level], going ? last!.since : receivedAt, going ? [...new Set([...last!.by, ...evidence])].slice(-8) : evidence)
+    else if (!suppressed && last !== undefined) {
+      last.seen = Math.max(last.seen, receivedAt)
+      last.count++
+    }
     s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
   }
 
@@ -1144,13 +1160,13 @@ export class AnomalyDetector {
 
   // Remembers when a finding was said. Past the cap, what is past its quiet period goes first,
   // then the oldest: forgetting can only make a finding be said again, never held back.
-  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number): void {
+  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number, since: number, by: readonly string[]): void {
     b.said.delete(key)
     if (b.said.size >= BASELINE_CAPS.findings) {
-      for (const [k, v] of b.said) if (at - v.at >= this.#quietMs) b.said.delete(k)
+      for (const [k, v] of b.said) if (at - v.seen >= this.#quietMs) b.said.delete(k)
       if (b.said.size >= BASELINE_CAPS.findings) b.said.delete(b.said.keys().next().value!)
     }
-    b.said.set(key, { at, score, rank })
+    b.said.set(key, { at, score, rank, seen: at, since, count: 0, by })
   }
 }
 

@@ -129,8 +129,12 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Of those, the groups of agents like it (the team, first, and `role:` groups): whose weekend work makes its own ordinary (not stored). */
   alike: GroupBaseline[] | undefined
   groupsOf: unknown
-  /** Finding key -> when it was last said (issuer's clock) and its score then. */
-  said: Map<string, { at: number; score: number; rank: number }>
+  /**
+   * Finding key -> when it was last said (issuer's clock), its score and severity's rank then;
+   * when it last occurred, said or not, when its incident began, its occurrences since it was last
+   * said, and the reporters its alerts named.
+   */
+  said: Map<string, { at: number; score: number; rank: number; seen: number; since: number; count: number; by: readonly string[] }>
   /**
    * Its own days ({@link Schedule}): the last one active (-1: none), how many, how many working
    * days, weekend days, weekend days said to be unusual, and whole weekends passed without use.
