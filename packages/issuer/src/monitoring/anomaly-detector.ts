@@ -861,12 +861,12 @@ export class AnomalyDetector {
     this.#firstReporters.set(k, reporter)
   }
 
-  // Whether the agent uses an action on any family it knows.
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows.
   #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, segment: string | undefined, action: string | undefined): boolean {
     return segment !== undefined && ctx?.groups?.includes(`segment:${segment}`) === true && (action === undefined || this.#usesAction(b, action))
   }
 
+  // Whether the agent uses an action on any family it knows.
   #usesAction(b: AgentBaseline, action: string): boolean {
     for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
     return false
@@ -1009,10 +1009,6 @@ export class AnomalyDetector {
     return b
   }
 
-  // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
-  // is said `low` at once and held a few minutes: said at its own severity then unless enough
-  // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
-  // `long`: held LONG_HOLD times as long (see below), as a refusal is.
   // What explains a first use held for the agent's groups: members credibly taking up `key`
   // meanwhile (#credible), or, with `segment`, the segment while it is new to the agent.
   // (Closures are made here, not in the checks that hold: a function whose variables a closure
@@ -1024,6 +1020,10 @@ export class AnomalyDetector {
       (segmentKey !== undefined && b.segments.get(segment!)?.learned !== true && this.#credible(holdGroups, segmentKey, agent, t, by))
   }
 
+  // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
+  // is said `low` at once and held a few minutes: said at its own severity then unless enough
+  // members of its groups took it up meanwhile (`explained`), which makes it the group's change.
+  // `long`: held LONG_HOLD times as long (see below), as a refusal is.
   #hold(s: Said, explained: Held['explained'], kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel = BASE_SEVERITY[kind], reach?: string, long = false): void {
     const { b, agent, at, receivedAt, decision } = s
     const reporter = s.reporter ?? 'unknown'
