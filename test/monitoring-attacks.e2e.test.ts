@@ -137,6 +137,10 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       assert.ok(state.suspendedAt, 'the same reporter, eleven minutes after its first evidence')
       const suspension = (await s.audit()).find((e) => e.action === 'credential.suspend')
       assert.deepEqual(suspension?.details.reporters, ['crm-service'])
+      // The third burst is the same incident as the first (said once), yet an alert says what
+      // followed: the suspension is never silent.
+      const said = (await s.alerts()).filter((a: { kind: string }) => a.kind === 'anomaly.denial-burst').map((a: { details: Record<string, unknown> }) => a.details.containment).reverse()
+      assert.deepEqual(said, ['awaiting corroboration', 'suspending'])
     } finally {
       await s.t.close()
     }

@@ -188,6 +188,14 @@ describe('anomaly detection: checks on one event', () => {
     const honest = decoyed.observe(ev(42, 'hr:records/2'), { reporter: 'v-hr' }).filter((a) => a.kind === 'new-resource')
     assert.deepEqual(honest.map((a) => [a.evidence, a.details.ongoingSince]), [[['v-hr'], base + 10 * 60_000]])
     assert.deepEqual(decoyed.observe(ev(44, 'hr:records/3'), { reporter: 'v-hr' }), [], 'then part of the incident')
+    // Kept going by the other reporter every eight minutes, the verifier's own later findings, 25
+    // minutes apart, are each said (not the one at 50: its own at 44 was within the quiet period).
+    const honestAt: number[] = []
+    for (let minute = 45; minute <= 130; minute++) {
+      if (minute % 8 === 0) decoyed.observe(ev(minute, 'hr:records/1'), { reporter: 'v-evil' })
+      if (minute % 25 === 0) for (const a of decoyed.observe(ev(minute, 'hr:records/2'), { reporter: 'v-hr' })) if (a.kind === 'new-resource') honestAt.push(minute)
+    }
+    assert.deepEqual(honestAt, [75, 100, 125])
   })
 
   it('takes IPv4-mapped IPv6 addresses (a dual-stack server) as the IPv4 networks they are', () => {

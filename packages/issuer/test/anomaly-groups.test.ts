@@ -116,6 +116,31 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(payroll(e).includes('new-resource/high'))
     })
 
+    // From a second review: a bulk read, an event with no action, and an action bought with one silent first use.
+    it('a bulk read, or no action reported, on a dormant family of its own segment is a reach', () => {
+      // One agent reading about 20 records a request for a week.
+      const own = () => {
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin', 'segment:ops'], entitlements: grants }) })
+        for (let day = 0; day < 7; day++) for (let i = 0; i < 12; i++) d.observe(ev(members[0]!, base + day * DAY + i * 5 * MINUTE, { records: 16 + (i % 9) }))
+        return d
+      }
+      const read = (d: AnomalyDetector, fields: Fields) => [...medium(d.observe(ev(members[0]!, later, { resource: 'reports:close/1', ...fields }))), ...medium(d.release(later + HOUR))]
+      assert.deepEqual(read(own(), { records: 40 }), [], 'twice its usual size: a duty')
+      assert.ok(read(own(), { records: 50_000 }).includes('new-resource/medium'), 'a bulk read')
+      assert.ok(read(own(), { action: undefined }).includes('new-resource/medium'), 'no action reported')
+    })
+
+    it('a first silent delete on a family its peers use does not make deletes an action it uses', () => {
+      const withShared = new Map([...grants, ['db:shared', LONG_AGO]])
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin', 'segment:ops'], entitlements: withShared }) })
+      // Its peers read db:a and db:shared all week, it reads db:a only; its first use of db:shared is a delete.
+      for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { resource: k > 0 && i % 2 ? 'db:shared/1' : 'db:a/1' }))
+      const first = [...medium(d.observe(ev(members[0]!, later, { resource: 'db:shared/7', action: 'delete' }))), ...medium(d.release(later + HOUR))]
+      assert.ok(first.some((x) => x.startsWith('new-action/')), JSON.stringify(first))
+      const dormant = [...medium(d.observe(ev(members[0]!, later + 2 * HOUR, { resource: 'reports:close/1', action: 'delete' }))), ...medium(d.release(later + 3 * HOUR))]
+      assert.ok(dormant.some((x) => x.startsWith('new-resource/')), JSON.stringify(dormant))
+    })
+
     it('an action it never uses on a dormant family of its own segment is a reach, and its low reads are the actions the family learns first', () => {
       const d = fleet(() => ({ groups: ['team:fin', 'segment:ops'], entitlements: grants }))
       assert.ok(medium(d.release(later + HOUR)).length === 0)

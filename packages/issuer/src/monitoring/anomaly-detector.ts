@@ -2,10 +2,11 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type Usage,
+  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
+import { sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
@@ -543,14 +544,15 @@ export class AnomalyDetector {
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
-        // it in, with an action it uses on its own families: a duty that comes round (a month's
-        // close, a quarterly report), said low. Elsewhere (a sales agent's forgotten grant to HR
-        // records), or with an action it never uses (deletes by an agent that reads), it is a
-        // reach, as above. The action is noted: the family, learned after days of such use, does
-        // not take whatever action comes first that day as its own. (The registry's segment, not
-        // one learned: peers, a verdict, or a hostile reporter's made-up event can make any
-        // segment learned.)
-        else if (allowed && entitled === true && this.#ownDuty(b, ctx, event.segment, event.action)) {
+        // it in, with an action it uses on its own families, at most four times the largest
+        // request it regularly makes: a duty that comes round (a month's close, a quarterly
+        // report), said low. Elsewhere (a sales agent's forgotten grant to HR records), with an
+        // action it never uses (deletes by an agent that reads) or none reported, or a bulk read,
+        // it is a reach, as above. The action is noted: the family, learned after days of such
+        // use, does not take whatever action comes first that day as its own. (The registry's
+        // segment, not one learned: peers, a verdict, or a hostile reporter's made-up event can
+        // make any segment learned.)
+        else if (allowed && entitled === true && this.#ownDuty(b, ctx, event)) {
           this.#report(s, 'new-resource', fam, 0.3, { ...details, ownSegment: event.segment }, [reporter], 'low')
           if (f && event.action !== undefined && !f.actions.includes(event.action) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
         } else {
@@ -587,7 +589,10 @@ export class AnomalyDetector {
       // whoever else writes.
       const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
       let adoptedBy = 0
-      if (learning || granted || peers || f.actions.length === 0 || earlier) {
+      // (The first action on a family it knows is the family's own only when it uses that action
+      // elsewhere, or its habits are not known yet: a first, silent delete on a family its peers
+      // use must not make deletes an action it uses.)
+      if (learning || granted || peers || (f.actions.length === 0 && (!mature || this.#usesAction(b, action))) || earlier) {
         if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
         f.notedDay = -1
       } else if ((adoptedBy = this.#adopt(s, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
@@ -861,9 +866,14 @@ export class AnomalyDetector {
     this.#firstReporters.set(k, reporter)
   }
 
-  // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows.
-  #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, segment: string | undefined, action: string | undefined): boolean {
-    return segment !== undefined && ctx?.groups?.includes(`segment:${segment}`) === true && (action === undefined || this.#usesAction(b, action))
+  // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
+  // and no larger than four times the largest request it regularly makes.
+  #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, event: VerificationEvent): boolean {
+    if (event.segment === undefined || event.action === undefined || ctx?.groups?.includes(`segment:${event.segment}`) !== true || !this.#usesAction(b, event.action)) return false
+    if (event.records === undefined) return true
+    let largest = -Infinity
+    for (const f of b.families.values()) if (f.learned && f.n > 0) largest = Math.max(largest, sizeReady(f) ? f.histQ99 : f.med + Math.log(4))
+    return Math.log(Math.max(1, event.records)) <= largest + Math.log(4)
   }
 
   // Whether the agent uses an action on any family it knows.
@@ -1086,19 +1096,21 @@ export class AnomalyDetector {
     const last = b.said.get(key)
     // One incident, one alert: the same finding back within the quiet period of its last
     // occurrence goes on (a reach repeated every few minutes for hours), and is said again only
-    // as a reminder once an hour, saying since when and how often meanwhile. Twice as strong, more
-    // severe, or from a reporter none of its alerts named, is said at once: a small decoy, or one
-    // made up by a hostile reporter, must not cover what follows.
+    // as a reminder once an hour, saying since when and how often meanwhile. Said at once: twice
+    // as strong, more severe, or from a reporter with no occurrence of its own within the quiet
+    // period (a small decoy, or findings made up by a hostile reporter to keep an incident going,
+    // must not cover what an honest verifier reports).
     const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
-    const newEvidence = going && evidence.some((r) => !last!.by.includes(r))
+    const newEvidence = going && evidence.some((r) => !(receivedAt - (last!.by.get(r) ?? -Infinity) < this.#quietMs))
     const reported = !suppressed && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
     if (going && reported) details = { ...details, ongoingSince: last!.since, repeats: last!.count }
-    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level], going ? last!.since : receivedAt, going ? [...new Set([...last!.by, ...evidence])].slice(-8) : evidence)
+    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level], going ? last! : undefined)
     else if (!suppressed && last !== undefined) {
       last.seen = Math.max(last.seen, receivedAt)
       last.count++
     }
+    if (!suppressed) noteReporters(b.said.get(key), evidence, receivedAt)
     s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
   }
 
@@ -1160,17 +1172,28 @@ export class AnomalyDetector {
 
   // Remembers when a finding was said. Past the cap, what is past its quiet period goes first,
   // then the oldest: forgetting can only make a finding be said again, never held back.
-  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number, since: number, by: readonly string[]): void {
+  // `going`: the incident it is said again in (its start and reporters are kept).
+  #remember(b: AgentBaseline, key: string, at: number, score: number, rank: number, going: SaidFinding | undefined): void {
     b.said.delete(key)
     if (b.said.size >= BASELINE_CAPS.findings) {
       for (const [k, v] of b.said) if (at - v.seen >= this.#quietMs) b.said.delete(k)
       if (b.said.size >= BASELINE_CAPS.findings) b.said.delete(b.said.keys().next().value!)
     }
-    b.said.set(key, { at, score, rank, seen: at, since, count: 0, by })
+    b.said.set(key, { at, score, rank, seen: at, since: going?.since ?? at, count: 0, by: going?.by ?? new Map() })
   }
 }
 
 // A finding held for its groups: `explained(at)` says whether they took the same up by then.
+// Notes the reporters of an occurrence of a finding with its incident (the last 8 reporters).
+function noteReporters(said: SaidFinding | undefined, evidence: readonly string[], at: number): void {
+  if (!said) return
+  for (const r of evidence) {
+    said.by.delete(r)
+    if (said.by.size >= 8) said.by.delete(said.by.keys().next().value!)
+    said.by.set(r, at)
+  }
+}
+
 interface Held {
   /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
   readonly due: number

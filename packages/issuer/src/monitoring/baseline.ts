@@ -129,12 +129,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Of those, the groups of agents like it (the team, first, and `role:` groups): whose weekend work makes its own ordinary (not stored). */
   alike: GroupBaseline[] | undefined
   groupsOf: unknown
-  /**
-   * Finding key -> when it was last said (issuer's clock), its score and severity's rank then;
-   * when it last occurred, said or not, when its incident began, its occurrences since it was last
-   * said, and the reporters its alerts named.
-   */
-  said: Map<string, { at: number; score: number; rank: number; seen: number; since: number; count: number; by: readonly string[] }>
+  /** Finding key -> its incident (not stored: incidents start over at a restart). */
+  said: Map<string, SaidFinding>
   /**
    * Its own days ({@link Schedule}): the last one active (-1: none), how many, how many working
    * days, weekend days, weekend days said to be unusual, and whole weekends passed without use.
@@ -173,6 +169,20 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
+}
+
+/** A finding said, and the incident it belongs to (issuer's clock throughout). */
+export interface SaidFinding {
+  /** When it was last said, and its score and severity's rank then. */
+  at: number
+  score: number
+  rank: number
+  /** When it last occurred, said or not; when its incident began; occurrences since it was last said. */
+  seen: number
+  since: number
+  count: number
+  /** Its reporters' last occurrences (at most 8 reporters). */
+  by: Map<string, number>
 }
 
 /** Who in a group used something, and when each first did. */

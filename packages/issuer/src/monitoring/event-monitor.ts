@@ -398,6 +398,19 @@ export class EventMonitor {
         if (verdict.corroborated) suspend.set(agent, verdict)
       }
     }
+    // A suspension is said by an alert: when the finding that completed the evidence was part of
+    // an incident already said (not said again), its strongest high finding here says it.
+    for (const agent of suspend.keys()) {
+      if (reported.some(({ finding: f }) => f.agent === agent && (f.severity === 'high' || f.severity === 'critical'))) continue
+      let strongest: { finding: Finding; reportedAt?: number } | undefined
+      for (const item of found) {
+        const f = item.finding
+        if (f.agent !== agent || f.suppressed || f.reported || (f.severity !== 'high' && f.severity !== 'critical')) continue
+        const rank = SEVERITY_LEVELS.indexOf(f.severity) - (strongest ? SEVERITY_LEVELS.indexOf(strongest.finding.severity) : -1)
+        if (rank > 0 || (rank === 0 && f.score > strongest!.finding.score)) strongest = item
+      }
+      if (strongest) reported.push(strongest)
+    }
     const anomalies = reported.map(({ finding: f, reportedAt }) => {
       const by = f.details.heldSince !== undefined && f.evidence.length > 0 ? f.evidence[0]! : reporter
       return {
