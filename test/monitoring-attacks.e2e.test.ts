@@ -141,6 +141,11 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       // followed: the suspension is never silent.
       const said = (await s.alerts()).filter((a: { kind: string }) => a.kind === 'anomaly.denial-burst').map((a: { details: Record<string, unknown> }) => a.details.containment).reverse()
       assert.deepEqual(said, ['awaiting corroboration', 'suspending'])
+      // Its next use is the use of a suspended agent: contained already, not awaiting anything.
+      s.clock.now += MINUTE
+      await s.post(s.reporters.a, [s.event({ resource: 'db:customers/1' })])
+      const use = (await s.alerts()).find((a: { kind: string }) => a.kind === 'anomaly.suspended-agent')
+      assert.deepEqual([use?.severity, use?.details.containment], ['critical', 'suspended already'])
     } finally {
       await s.t.close()
     }

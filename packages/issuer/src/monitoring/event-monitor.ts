@@ -417,7 +417,7 @@ export class EventMonitor {
         at: now, kind: `anomaly.${f.kind}`, severity: f.severity, subject: f.agent,
         details: {
           score: f.score, reporter: by, eventAt: f.at, ...(reportedAt !== undefined ? { reportedAt, clamped: true } : {}),
-          ...(f.severity === 'high' || f.severity === 'critical' ? { containment: containmentNote(level, f.severity, suspend.has(f.agent)) } : {}),
+          ...(f.severity === 'high' || f.severity === 'critical' ? { containment: containmentNote(level, f, suspend.has(f.agent)) } : {}),
           ...f.details,
         },
       }
@@ -464,8 +464,12 @@ function containmentLevel(value: unknown): ContainmentLevel | undefined {
   return value === 'high' || value === 'critical' ? value : undefined
 }
 
-function containmentNote(level: ContainmentLevel | undefined, severity: string, suspending: boolean): string {
-  if (level === undefined || (level === 'critical' && severity !== 'critical')) return 'off'
+// What follows an alert: a suspended or retired agent in use is contained already (its use is
+// the finding), whatever the policy.
+function containmentNote(level: ContainmentLevel | undefined, finding: Finding, suspending: boolean): string {
+  if (finding.kind === 'suspended-agent') return 'suspended already'
+  if (finding.kind === 'retired-agent') return 'retired'
+  if (level === undefined || (level === 'critical' && finding.severity !== 'critical')) return 'off'
   return suspending ? 'suspending' : 'awaiting corroboration'
 }
 
