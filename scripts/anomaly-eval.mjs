@@ -78,6 +78,8 @@ export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, o
     recall: caught / planted, caught, planted, perKind,
     benign: benign.length, benignAlerted: flagged.size / benign.length, benignHigh: flaggedHigh.length / benign.length,
     falsePositives: [...flagged.values()].map((a) => ({ agent: a.agent, kind: a.kind, severity: a.severity, kindOfAgent: attacked.agents.find((x) => x.id === a.agent)?.kind, profile: attacked.agents.find((x) => x.id === a.agent)?.profile })),
+    // Alerts said in the evaluated week (every agent, every severity; one per incident), and at medium or above.
+    alertsSaid: r.alerts.filter(inWeek).length, alertsSaidMedium: r.alerts.filter((a) => inWeek(a) && RANK[a.severity] >= RANK.medium).length,
     medianMinutes: median(times) / 60_000,
     slowDriftHours: median(perKind['slow-exfiltration'].times) / 3_600_000,
     slowDriftWorstHours: Math.max(...perKind['slow-exfiltration'].times, -Infinity) / 3_600_000,

@@ -26,7 +26,7 @@ for (const seed of seeds) {
   results.push(r)
   const unmet = unmetTargets(r)
   failures += unmet.length
-  console.log(`seed ${seed}: ${r.events.toLocaleString('en')} events (attacked run), ${r.agents} agents, ${r.planted} attacks; detector ${Math.round(r.detectorRate).toLocaleString('en')} events/s`)
+  console.log(`seed ${seed}: ${r.events.toLocaleString('en')} events (attacked run), ${r.agents} agents, ${r.planted} attacks; detector ${Math.round(r.detectorRate).toLocaleString('en')} events/s; alerts said in the week ${r.alertsSaid.toLocaleString('en')} (medium+ ${r.alertsSaidMedium.toLocaleString('en')})`)
   console.log(`  caused recall ${pct(r.recall)} (${r.caught}/${r.planted}); benign agents alerted (medium+) ${pct(r.benignAlerted)} (${Math.round(r.benignAlerted * r.benign)}/${r.benign}), high/critical ${pct(r.benignHigh)}; median time to alert ${r.medianMinutes.toFixed(1)} min, slow drift median ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (slowest ${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'}`)
   for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted}`)
   console.log(`  targets: ${unmet.length === 0 ? 'all met' : `NOT met: ${unmet.join('; ')}`}`)
