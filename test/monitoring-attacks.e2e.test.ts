@@ -146,6 +146,13 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       await s.post(s.reporters.a, [s.event({ resource: 'db:customers/1' })])
       const use = (await s.alerts()).find((a: { kind: string }) => a.kind === 'anomaly.suspended-agent')
       assert.deepEqual([use?.severity, use?.details.containment], ['critical', 'suspended already'])
+      // Resumed by an operator: that use was no evidence against it, so one burst another
+      // reporter sees later is one reporter's evidence, not a second suspension.
+      const resumed = await s.t.call(s.t.tokens.admin, 'POST', `/agents/${s.agent}/resume`)
+      assert.equal(resumed.status, 200, JSON.stringify(resumed.body))
+      s.clock.now += 2 * MINUTE
+      await s.post(s.reporters.b, burst())
+      assert.equal((await s.state()).suspendedAt, undefined, 'not suspended again')
     } finally {
       await s.t.close()
     }

@@ -130,6 +130,25 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(read(own(), { action: undefined }).includes('new-resource/medium'), 'no action reported')
     })
 
+    // From a third review: the size a duty may have, bought with one silent bulk read, and lost at a restart.
+    it('one bulk read on a family its peers use does not raise the size a duty may have; a restart does not lower it', () => {
+      const withShared = new Map([...grants, ['db:shared', LONG_AGO]])
+      const context = () => ({ groups: ['team:fin', 'segment:ops'], entitlements: withShared })
+      const build = () => {
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
+        for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 12; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 5 * MINUTE, { records: 16 + (i % 9), resource: k > 0 && i % 2 ? 'db:shared/1' : 'db:a/1' }))
+        return d
+      }
+      const read = (d: AnomalyDetector, at: number, records: number) => [...medium(d.observe(ev(members[0]!, at, { resource: 'reports:close/1', records }))), ...medium(d.release(at + HOUR))]
+      const d = build()
+      assert.deepEqual([...medium(d.observe(ev(members[0]!, later, { resource: 'db:shared/9', records: 60_000 }))), ...medium(d.release(later + HOUR))], [], 'a first use its peers explain')
+      assert.ok(read(d, later + 2 * HOUR, 200_000).includes('new-resource/medium'))
+      // Its baselines written and read back by a new detector (a restart): its usual size is still a duty.
+      const restarted = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
+      restarted.load(build().takeDirty())
+      assert.deepEqual(read(restarted, later, 40), [])
+    })
+
     it('a first silent delete on a family its peers use does not make deletes an action it uses', () => {
       const withShared = new Map([...grants, ['db:shared', LONG_AGO]])
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin', 'segment:ops'], entitlements: withShared }) })

@@ -6,7 +6,7 @@ import {
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
-import { sizeReady } from './size-histogram.js'
+import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
@@ -867,12 +867,17 @@ export class AnomalyDetector {
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
-  // and no larger than four times the largest request it regularly makes.
+  // and no larger than four times the largest request it regularly makes: the 99th percentile of
+  // a family whose sizes are learned, or four times the level of one with two dozen requests (not
+  // fewer: a few bulk reads on a family its peers use are no jump yet, and must not lift this).
   #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, event: VerificationEvent): boolean {
     if (event.segment === undefined || event.action === undefined || ctx?.groups?.includes(`segment:${event.segment}`) !== true || !this.#usesAction(b, event.action)) return false
     if (event.records === undefined) return true
     let largest = -Infinity
-    for (const f of b.families.values()) if (f.learned && f.n > 0) largest = Math.max(largest, sizeReady(f) ? f.histQ99 : f.med + Math.log(4))
+    for (const f of b.families.values()) {
+      if (f.learned && sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
+      else if (f.learned && f.n >= 24) largest = Math.max(largest, f.med + Math.log(4))
+    }
     return Math.log(Math.max(1, event.records)) <= largest + Math.log(4)
   }
 

@@ -383,7 +383,9 @@ export class EventMonitor {
     const touched = new Set<string>()
     for (const { finding, reportedAt } of found) {
       if (finding.suppressed) continue
-      if (finding.severity === 'high' || finding.severity === 'critical') {
+      // (The use of a suspended or retired agent is no evidence for suspending it: it is contained
+      // already, and a resumed agent must not be suspended again by its retries while it was not.)
+      if ((finding.severity === 'high' || finding.severity === 'critical') && finding.kind !== 'suspended-agent' && finding.kind !== 'retired-agent') {
         for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
         touched.add(finding.agent)
       }
@@ -401,11 +403,12 @@ export class EventMonitor {
     // A suspension is said by an alert: when the finding that completed the evidence was part of
     // an incident already said (not said again), its strongest high finding here says it.
     for (const agent of suspend.keys()) {
-      if (reported.some(({ finding: f }) => f.agent === agent && (f.severity === 'high' || f.severity === 'critical'))) continue
+      const says = (f: Finding) => f.agent === agent && (f.severity === 'high' || f.severity === 'critical') && containmentNote(level, f, true) === 'suspending'
+      if (reported.some(({ finding }) => says(finding))) continue
       let strongest: { finding: Finding; reportedAt?: number } | undefined
       for (const item of found) {
         const f = item.finding
-        if (f.agent !== agent || f.suppressed || f.reported || (f.severity !== 'high' && f.severity !== 'critical')) continue
+        if (f.suppressed || f.reported || !says(f)) continue
         const rank = SEVERITY_LEVELS.indexOf(f.severity) - (strongest ? SEVERITY_LEVELS.indexOf(strongest.finding.severity) : -1)
         if (rank > 0 || (rank === 0 && f.score > strongest!.finding.score)) strongest = item
       }

@@ -106,6 +106,11 @@ export function sizeReach(h: SizeHistogram, at: number): number {
   return reach
 }
 
+/** The 99th percentile of the sizes learned (natural log), computed now: nothing refreshed or decayed (the stored rows keep no quantiles). */
+export function sizeQ99(h: SizeHistogram): number {
+  return quantile(h, 0.99)
+}
+
 /**
  * How much rarer than the family's largest tenth a request of `lr` is: natural log of the tail
  * share over the tail probability of `lr` (0 within the largest tenth's start or below). Beyond
