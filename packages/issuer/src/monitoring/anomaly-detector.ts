@@ -13,7 +13,7 @@ import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCH
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
-import { checkRecords } from './volume-checks.js'
+import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -91,7 +91,7 @@ export interface DetectorOptions extends DetectorControls {
   /**
    * The same finding (agent, kind, what it is about, allowed or refused) back within this time of
    * its last occurrence (issuer's clock; default 10 minutes) is the same incident: said once, and
-   * again once an hour while it goes on, or at once when stronger.
+   * again once an hour while it goes on, or at once when stronger or from a reporter new to it.
    */
   readonly quietMs?: number
   /** True when the agent is retired (its credentials should not be in use). */
@@ -876,7 +876,7 @@ export class AnomalyDetector {
     let largest = -Infinity
     for (const f of b.families.values()) {
       if (f.learned && sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
-      else if (f.learned && f.n >= 24) largest = Math.max(largest, f.med + Math.log(4))
+      else if (f.learned && f.n >= JUMP_UNSIZED_N) largest = Math.max(largest, f.med + Math.log(4))
     }
     return Math.log(Math.max(1, event.records)) <= largest + Math.log(4)
   }
@@ -1115,7 +1115,7 @@ export class AnomalyDetector {
       last.seen = Math.max(last.seen, receivedAt)
       last.count++
     }
-    if (!suppressed) noteReporters(b.said.get(key), evidence, receivedAt)
+    if (!suppressed) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
     s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
   }
 

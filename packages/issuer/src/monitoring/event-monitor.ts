@@ -385,7 +385,7 @@ export class EventMonitor {
       if (finding.suppressed) continue
       // (The use of a suspended or retired agent is no evidence for suspending it: it is contained
       // already, and a resumed agent must not be suspended again by its retries while it was not.)
-      if ((finding.severity === 'high' || finding.severity === 'critical') && finding.kind !== 'suspended-agent' && finding.kind !== 'retired-agent') {
+      if (grave(finding.severity) && finding.kind !== 'suspended-agent' && finding.kind !== 'retired-agent') {
         for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
         touched.add(finding.agent)
       }
@@ -403,7 +403,7 @@ export class EventMonitor {
     // A suspension is said by an alert: when the finding that completed the evidence was part of
     // an incident already said (not said again), its strongest high finding here says it.
     for (const agent of suspend.keys()) {
-      const says = (f: Finding) => f.agent === agent && (f.severity === 'high' || f.severity === 'critical') && containmentNote(level, f, true) === 'suspending'
+      const says = (f: Finding) => f.agent === agent && grave(f.severity) && containmentNote(level, f, true) === 'suspending'
       if (reported.some(({ finding }) => says(finding))) continue
       let strongest: { finding: Finding; reportedAt?: number } | undefined
       for (const item of found) {
@@ -420,7 +420,7 @@ export class EventMonitor {
         at: now, kind: `anomaly.${f.kind}`, severity: f.severity, subject: f.agent,
         details: {
           score: f.score, reporter: by, eventAt: f.at, ...(reportedAt !== undefined ? { reportedAt, clamped: true } : {}),
-          ...(f.severity === 'high' || f.severity === 'critical' ? { containment: containmentNote(level, f, suspend.has(f.agent)) } : {}),
+          ...(grave(f.severity) ? { containment: containmentNote(level, f, suspend.has(f.agent)) } : {}),
           ...f.details,
         },
       }
@@ -433,7 +433,7 @@ export class EventMonitor {
       details: { alert: alert.id, kind: alert.kind, severity: alert.severity },
     }))
     for (const alert of alerts) {
-      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined && (alert.severity === 'high' || alert.severity === 'critical')) this.#corroboration.attach(alert.subject, actorOf(alert), alert.id)
+      if (alert.kind.startsWith('anomaly.') && alert.subject !== undefined && grave(alert.severity)) this.#corroboration.attach(alert.subject, actorOf(alert), alert.id)
       this.#announce(alert)
     }
     for (const agent of suspend.keys()) await this.#contain(agent, level!, now)
@@ -454,6 +454,11 @@ export class EventMonitor {
       this.#log(`agentid serve: could not suspend ${agent} after corroborated alerts: ${(error as Error).message}`)
     }
   }
+}
+
+// High or critical: evidence for containment, and an alert that says what follows it.
+function grave(severity: string): severity is ContainmentLevel {
+  return severity === 'high' || severity === 'critical'
 }
 
 // An alert's score (anomalies carry one in their details; others rank after them).

@@ -24,7 +24,7 @@ const FAST_STEP = 0.08
 // (exports) are then not a jump.
 const JUMP_REACH = Math.log(4)
 // Before its sizes are learned, a family is judged for jumps only after this many requests.
-const JUMP_UNSIZED_N = 24
+export const JUMP_UNSIZED_N = 24
 
 /**
  * Records per request from one family (an allowed request's `records`, at least 1): a jump from
