@@ -46,7 +46,27 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 21, { ip: '10.9.9.2' })), [], 'the team already uses the new network')
     status = 'suspended'
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 22)).map((a) => [a.kind, a.severity]), [['suspended-agent', 'critical']])
-    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, { decision: 'deny', code: 'ERR_VC_SUSPENDED' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'high']])
+    // Refused: from its own network, its software retrying (medium); from elsewhere, someone
+    // else may hold its credential (high).
+    const refused = { decision: 'deny', code: 'ERR_VC_SUSPENDED' }
+    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork]), [['suspended-agent', 'medium', true]])
+    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 24, { ...refused, ip: '34.12.9.1' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'high']])
+  })
+
+  it('a refused use of a suspended agent is its own retrying only from a network it has long used', () => {
+    // Each case on a fresh detector (one incident is said once): the agent's own network since
+    // learning, one it used once minutes before, and no address at all.
+    const refusedFrom = (ip: string | undefined) => {
+      let status: 'active' | 'suspended' = 'active'
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+      warm(d, 'did:key:z6Mkb')
+      d.observe(ev('did:key:z6Mkb', 20, { ip: '10.9.9.3' }))
+      status = 'suspended'
+      return d.observe(ev('did:key:z6Mkb', 22, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip })).map((a) => `${a.kind}/${a.severity}`)
+    }
+    assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/medium'], 'its own network')
+    assert.deepEqual(refusedFrom('10.9.9.3'), ['suspended-agent/high'], 'a network it used once, minutes ago')
+    assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
   })
 
   it('feedback teaches: a finding acknowledged as benign is learned, not said again', () => {

@@ -41,4 +41,62 @@ describe('probing: refusals across families foreign to the agent and its peers',
     const found = [...Array(10).keys()].flatMap((i) => d.observe({ at: at + i * 30_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${i}`, action: ['read', 'delete', 'admin'][i % 3]!, ip: '10.0.0.1' }))
     assert.ok(found.some((a) => a.kind === 'probing'), JSON.stringify(found.map((a) => a.kind)))
   })
+
+  // A denial burst is high when the agent asks for more than it has been doing; its everyday
+  // requests refused (a misconfigured job) are medium (issue 21, benign alerts at high).
+  describe('a burst of refusals: everyday requests refused, or asking for more', () => {
+    const burst = (d: AnomalyDetector, at: number, family: string, action = 'read', code = 'ERR_CONSTRAINT') =>
+      [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `${family}/${i}`, action, ip: '10.0.0.1' }))
+    const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map((a) => a.severity))]
+
+    it('its own reads refused are medium; deletes on its own family, or reads of its peers\' family or a foreign one, are high', () => {
+      const { d, at } = history()
+      const everyday = burst(d, at, own[0]!)
+      assert.deepEqual(level(everyday), ['medium'])
+      assert.equal(everyday.find((a) => a.kind === 'denial-burst')?.details.everyday, true)
+      for (const [family, action] of [[own[0]!, 'delete'], ['db:customers', 'read'], ['hr:records', 'read']] as const) {
+        const { d, at } = history()
+        assert.deepEqual(level(burst(d, at, family, action, 'ERR_NOT_ENTITLED')), ['high'], `${family} ${action}`)
+      }
+    })
+  })
+
+  // One reach is one piece of evidence, found as a family and as a segment: they do not raise
+  // each other to high as if two things had been seen.
+  it('a dormant grant used once in another segment is medium, family and segment alike; used a third time, high', () => {
+    const d = new AnomalyDetector({ holdMinutes: 0, context: () => ({ groups: ['team:sales/company'], entitlements: new Map([...own, 'hr:records'].map((f) => [f, t0 - 90 * 24 * HOUR])) }) })
+    let i = 0
+    for (let at = t0; at < t0 + 72 * HOUR; at += 600_000, i++) d.observe({ at, agent, decision: 'allow', resource: `${own[i % 3]}/${i}`, action: 'read', ip: '10.0.0.1', records: 50 })
+    const use = (k: number) => d.observe({ at: t0 + 72 * HOUR + k * 5 * 60_000, agent, decision: 'allow', resource: `hr:records/${k}`, action: 'read', ip: '10.0.0.1', segment: 'hr', records: 50 }).map((a) => `${a.kind}/${a.severity}`)
+    assert.deepEqual(use(0).sort(), ['new-resource/medium', 'new-segment/medium'])
+    use(1)
+    assert.ok(use(2).includes('new-resource/high'))
+  })
+
+  // A refused reach gave nothing away: graver as the evidence grows, as containment needs it to.
+  describe('a refused reach for a family foreign to it', () => {
+    const refusal = (d: AnomalyDetector, at: number, reporter: string) =>
+      d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/7', action: 'read', ip: '10.0.0.1', segment: 'hr' }, { reporter })
+    const about = (found: ReadonlyArray<{ agent: string; kind: string; severity: string }>) => found.filter((a) => a.agent === agent && a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+
+    it("one verifier's burst of tries (a misconfigured tool) is medium, its family and its segment one reach", () => {
+      const { d, at } = history()
+      // Eight tries ten seconds apart (below a denial burst), the same record.
+      const found = [...[...Array(8).keys()].flatMap((i) => refusal(d, at + i * 10_000, 'hr-service')), ...d.release(at + 2 * HOUR)]
+      assert.deepEqual(about(found).sort(), ['new-resource/medium', 'new-segment/medium'])
+    })
+
+    it('seen by a second verifier, or kept up for ten minutes by one, it is high', () => {
+      const two = history()
+      refusal(two.d, two.at, 'hr-service')
+      const second = [...refusal(two.d, two.at + 30_000, 'payroll-service'), ...two.d.release(two.at + 2 * HOUR)]
+      assert.ok(about(second).includes('new-resource/high'), JSON.stringify(about(second)))
+      const kept = history()
+      refusal(kept.d, kept.at, 'hr-service')
+      const early = [...refusal(kept.d, kept.at + 9 * 60_000, 'hr-service')]
+      const late = [...refusal(kept.d, kept.at + 10 * 60_000, 'hr-service'), ...kept.d.release(kept.at + 2 * HOUR)]
+      assert.deepEqual(about(early), [])
+      assert.ok(about(late).includes('new-resource/high'), JSON.stringify(about(late)))
+    })
+  })
 })

@@ -8,7 +8,7 @@ import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_MS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
@@ -131,6 +131,12 @@ const WEEKEND_PEERS = 1
 const WEEKEND_QUIET = 2
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
+// Other agents, of any group, that use an internal network as their own (over days, within
+// PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
+const ORG_SETTLED = 3
+// A refused reach kept up this long by one verifier is as grave as one two verifiers saw (the
+// spread one reporter's evidence needs for automatic containment, corroboration.ts's default).
+const REACH_KEPT_MS = 10 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -175,6 +181,10 @@ export class AnomalyDetector {
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
   readonly #via = new Map<string, Usage>()
+  // Internal networks with the agents that used them, whatever their groups, noted once a day per
+  // agent as its groups are, with who first reported each (see #orgSettled). Derived from the
+  // agents' baselines, which are kept: rebuilt by load(), not stored (reporters: in memory only).
+  readonly #orgNets = new Map<string, Usage>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
   readonly #held: Held[] = []
   readonly #heldLong: Held[] = []
@@ -279,10 +289,18 @@ export class AnomalyDetector {
       fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true,
     }
 
-    // A suspended or retired agent in use is always reported, and teaches nothing.
+    // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
+    // one allowed is critical (a verifier's stale status let it through); refused from a network
+    // it has long used, it is its own software retrying (a stopped service keeps trying for
+    // hours), medium; refused from anywhere else, someone may hold its credential, high.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
-    else if (status === 'suspended') this.#report(s, 'suspended-agent', event.credential ?? '', s.allowed ? 1 : 0.8, { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }, [reporter], s.allowed ? 'critical' : 'high')
+    else if (status === 'suspended') {
+      const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
+      if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
+      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
+      else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
+    }
     if (status === 'retired' || status === 'suspended') {
       b.events++
       return found
@@ -294,7 +312,7 @@ export class AnomalyDetector {
 
     checkRate(s, this.#sensOf, this.#sayOf)
     checkSustained(s, this.#sensOf, this.#sayOf)
-    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#denialLimits, this.#sensOf, this.#sayOf)
+    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#sensOf, this.#sayOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
     this.#lateral(s)
@@ -446,6 +464,8 @@ export class AnomalyDetector {
         const b = restoreBaseline(state)
         if (b && this.#agents.size < this.#maxAgents) {
           this.#agents.set(key.slice(6), b)
+          // (Who reported them is not kept: credible again once reported after the restart.)
+          for (const [net, n] of b.networks) if (internal(net)) noteUsage(this.#orgNets, net, key.slice(6), n.last, 4 * BASELINE_CAPS.networks)
           loaded++
         }
       } else if (key.startsWith('group:')) {
@@ -495,11 +515,25 @@ export class AnomalyDetector {
     return net
   }
 
+  // Whether an address is of a network the agent has used for over a day (or took up with its
+  // groups): where its own software runs.
+  #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number): boolean {
+    const net = ip !== undefined ? this.#network(b, ip) : undefined
+    return net !== undefined && established(b, net, at)
+  }
+
   // Whether a refused family is one it or its peers use: a request out of step with what it holds
   // (a stale role, a write it should not try); one on a family foreign to them is a reach.
   #familiar(s: Scope): boolean {
     const { b, groups, agent, at, fam } = s
     return fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
+  }
+
+  // Whether a refused request is one it makes every day: an action it uses on a family of its own
+  // (a constraint it keeps breaking, a grant that lapsed), not a reach for more.
+  #ordinary(s: Scope): boolean {
+    const action = s.event.action
+    return action !== undefined && s.fam !== undefined && s.b.families.get(s.fam)?.learned === true && s.b.families.get(s.fam)!.actions.includes(action)
   }
 
   // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
@@ -534,11 +568,15 @@ export class AnomalyDetector {
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
       } else {
         s.familyExplained = false
-        const reaches = this.#reach(b, at, `family:${fam}`)
+        const reaches = this.#reach(b, at, `family:${fam}`, reporter)
         const entitled = knows ? since !== undefined : undefined
         // No entitlement at all, or no context to say: a reach for another family of data.
         // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
         const strong = entitled !== true || reaches >= 3
+        // Refused, it gave nothing away: high once another verifier saw the same reach, or it
+        // went on for REACH_KEPT_MS (what automatic containment needs anyway); before that one
+        // verifier's few minutes of it are medium (a misconfigured tool retries in a burst).
+        const grave = strong && (allowed || keptUp(b.reaches, `family:${fam}`, at, reporter))
         if (f && allowed) touchDay(f, at)
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
@@ -557,7 +595,7 @@ export class AnomalyDetector {
           if (f && event.action !== undefined && !f.actions.includes(event.action) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
         } else {
           this.#hold(s, this.#takenUp(s, adoption(allowed, `family:${fam}`), event.segment),
-            'new-resource', fam, strong ? 0.8 : 0.55, details, strong ? 'high' : 'medium', `family:${fam}`)
+            'new-resource', fam, grave ? 0.8 : strong ? 0.65 : 0.55, details, grave ? 'high' : 'medium', `family:${fam}`)
         }
         // Continued use over days of what it is entitled to is a new habit, not an intrusion.
         if (f && allowed && entitled === true && f.days >= LEARN_DAYS) f.learned = true
@@ -601,7 +639,7 @@ export class AnomalyDetector {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
         const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
-        const reaches = this.#reach(b, at, `action:${fam}:${action}`)
+        const reaches = this.#reach(b, at, `action:${fam}:${action}`, reporter)
         const details = { expected: [...f.actions], seen: action, family: fam, resource: event.resource }
         // An action it uses on another family of its own (a cleanup job's deletes on another of
         // its tables), used here once or twice a day: low, and it teaches nothing (or a job that
@@ -643,7 +681,7 @@ export class AnomalyDetector {
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), adoptedBy }, [s.reporter], 'low')
       } else {
-        this.#reach(b, at, `segment:${segment}`)
+        this.#reach(b, at, `segment:${segment}`, s.reporter)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
           'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments) }, 'medium', `segment:${segment}`)
       }
@@ -803,6 +841,10 @@ export class AnomalyDetector {
     if (net !== undefined && n && n.notedDay !== day) {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
+      if (internal(net)) {
+        noteUsage(this.#orgNets, net, agent, at, 4 * BASELINE_CAPS.networks)
+        this.#noteFirstReporter(agent, `org:${net}`, s.reporter)
+      }
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
     if (seg?.learned && seg.notedDay !== day) {
@@ -816,13 +858,15 @@ export class AnomalyDetector {
     this.#say(s, kind, about, score, details, evidence, severity)
   }
 
-  // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
-  // a failover is over within hours).
+  // Agents that share the network `usual` and took up `net` (not kept in the store: a failover
+  // is over within hours). Several within the hour are the network's change (a failover); for an
+  // internal network, for those that come to it later that day too, as a group change is
+  // (adopters(), sticky): a public one, where a thief would be, excuses only within the hour.
   #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
     this.#noteFirstReporter(agent, `via:${key}`, reporter)
     let u = this.#via.get(key)
-    if (u && at - u.last > ADOPT_MS) {
+    if (u && at - u.last > GROUP_CHANGE_MS) {
       this.#via.delete(key)
       u = undefined
     }
@@ -838,24 +882,52 @@ export class AnomalyDetector {
   // is not enough to make a network the group's, nor is a peer's network learned from its peers.
   #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number): number {
     let most = 0
-    for (const g of groups) {
-      const u = g.networks.get(net)
-      if (!u || at - u.last > PEER_MS) continue
-      let settled = 0
-      for (const m of u.members) {
-        const s = m === agent ? undefined : this.#agents.get(m)?.networks.get(net)
-        if (s !== undefined && s.days >= LEARN_DAYS && at - s.last <= PEER_MS) settled++
-      }
-      most = Math.max(most, settled)
-    }
+    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at))
     return most
+  }
+
+  // The same among all agents, for an internal network: ORG_SETTLED or more make it the
+  // organisation's own (an on-call engineer's first night on the company VPN, beside home).
+  // Credibly: uses first reported by one of the finding's own reporters, or by two reporters or
+  // more (as credibleIn: one hostile reporter making up three agents' days on its own private
+  // network must not make the thief's use of it from there ordinary to an honest verifier).
+  #orgSettled(net: string, agent: string, at: number, by: readonly string[]): boolean {
+    const u = this.#orgNets.get(net)
+    if (!internal(net) || !u || at - u.last > PEER_MS) return false
+    let own = 0
+    let all = 0
+    let first: string | undefined
+    let several = false
+    for (const m of u.members) {
+      if (m === agent || !this.#settled(m, net, at)) continue
+      const r = this.#firstReporters.get(`${m}\u0000org:${net}`)
+      if (r === undefined) continue
+      all++
+      if (by.includes(r)) own++
+      if (first === undefined) first = r
+      else if (r !== first) several = true
+    }
+    return (several ? all : own) >= ORG_SETTLED
+  }
+
+  #settledIn(u: Usage | undefined, net: string, agent: string, at: number): number {
+    if (!u || at - u.last > PEER_MS) return 0
+    let settled = 0
+    for (const m of u.members) if (m !== agent && this.#settled(m, net, at)) settled++
+    return settled
+  }
+
+  // Whether `member` uses `net` as a network of its own: allowed on LEARN_DAYS days or more, within PEER_MS.
+  #settled(member: string, net: string, at: number): boolean {
+    const s = this.#agents.get(member)?.networks.get(net)
+    return s !== undefined && s.days >= LEARN_DAYS && at - s.last <= PEER_MS
   }
 
   #viaAdopters(usual: string, net: string, agent: string, at: number, by?: readonly string[]): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    return by === undefined ? othersAdopting(u, agent, at, false) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
+    return by === undefined ? othersAdopting(u, agent, at, internal(net)) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
   }
 
   // Who reported an agent's first use of `key` (bounded: the oldest go first).
@@ -905,9 +977,9 @@ export class AnomalyDetector {
     return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
   }
 
-  #reach(b: AgentBaseline, at: number, what: string): number {
+  #reach(b: AgentBaseline, at: number, what: string, by: string): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    b.reaches.push({ at, what })
+    b.reaches.push({ at, what, by })
     if (b.reaches.length > 32) b.reaches.shift()
     return b.reaches.filter((r) => r.what === what).length
   }
@@ -948,20 +1020,17 @@ export class AnomalyDetector {
     const { b, agent, at, groups, holdGroups } = s
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
-    const established = (name: string) => {
-      const s = b.networks.get(name)
-      return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
-    }
     // (The agent that works from two of its own networks does so on every event: nothing more to do.)
-    if (b.recentNets.every((r) => established(r.net))) return
+    if (b.recentNets.every((r) => established(b, r.net, at))) return
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
-    // new networks of a private block the agent itself uses), is a move of the group's.
+    // new networks of a private block the agent itself uses), is a move of the group's; an
+    // internal network several other agents use as theirs is the organisation's.
     // (For a held finding, `by` its reporters: only credible first uses count, see credibleAdopters.)
     const shared = (name: string, t: number, by?: readonly string[]) => {
       const reporterOf = (key: string) => (m: string) => this.#firstReporters.get(`${m}\u0000${key}`)
       const took = (key: string, sticky = true) => (by === undefined ? adopters(groups, key, agent, t, sticky) : credibleAdopters(holdGroups, key, agent, t, reporterOf(key), by)) >= ADOPTERS
-      if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
+      if (this.#settledPeers(groups, name, agent, t) > 0 || this.#orgSettled(name, agent, t, by ?? [s.reporter]) || took(`net:${name}`)) return true
       for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
@@ -973,7 +1042,7 @@ export class AnomalyDetector {
       if (s) s.kept = true
       return true
     }
-    const odd = [net, ...others].filter((x) => !established(x) && !keep(x, at))
+    const odd = [net, ...others].filter((x) => !established(b, x, at) && !keep(x, at))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -982,13 +1051,11 @@ export class AnomalyDetector {
     if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
     const pair = [net, ...others].sort()
     const backAndForth = switches >= (brandNew ? 2 : 3)
-    // Networks new to it that are all private (the organisation's own: a failover to a standby
+    // Networks new to it that are all internal (the organisation's own: a failover to a standby
     // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
-    // (Not carrier-grade NAT, 100.64/10: mobile carriers, home ISPs and overlay networks share it.)
-    const internal = odd.every((x) => { const block = privateBlock(x); return block !== undefined && block !== '100.64/10' })
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
-      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, internal)
+      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, odd.every(internal))
   }
 
   #group(name: string, at: number): GroupBaseline | undefined {
@@ -1086,7 +1153,7 @@ export class AnomalyDetector {
     // Other evidence about the same agent within the hour raises a medium finding to high.
     let level = severity
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
-    const others = [...new Set(b.recent.filter((r) => r.kind !== kind).map((r) => r.kind))]
+    const others = [...new Set(b.recent.filter((r) => evidenceOf(r.kind) !== evidenceOf(kind)).map((r) => r.kind))]
     if (level === 'medium' && others.length > 0) {
       level = 'high'
       clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
@@ -1230,6 +1297,26 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
   return out
 }
 
+// A network the agent has used, learned, for over a day, or taken up in a change of its groups'.
+function established(b: AgentBaseline, net: string, at: number): boolean {
+  const s = b.networks.get(net)
+  return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
+}
+
+// The evidence a kind of finding is: a first use of a family of another segment is found as
+// 'new-resource' and as 'new-segment', and counted again as lateral movement; one reach, which
+// cannot corroborate itself.
+function evidenceOf(kind: string): string {
+  return kind === 'new-segment' || kind === 'lateral-movement' ? 'new-resource' : kind
+}
+
+// Whether a reach (the one just noted by `by`) was seen by another reporter within the hour, or
+// has gone on for REACH_KEPT_MS.
+function keptUp(reaches: ReadonlyArray<{ at: number; what: string; by: string }>, what: string, at: number, by: string): boolean {
+  for (const r of reaches) if (r.what === what && (r.by !== by || at - r.at >= REACH_KEPT_MS)) return true
+  return false
+}
+
 function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {
   // (Most events come with none: no set for them.)
   if (reaches.length < 3) return 0
@@ -1277,6 +1364,13 @@ function privateBlock(net: string): string | undefined {
   if (a === 192 && b === 168) return '192.168/16'
   if (a === 100 && b >= 64 && b <= 127) return '100.64/10'
   return undefined
+}
+
+// A network of a private block, the organisation's own address space. (Not carrier-grade NAT,
+// 100.64/10: mobile carriers, home ISPs and overlay networks share it.)
+function internal(net: string): boolean {
+  const block = privateBlock(net)
+  return block !== undefined && block !== '100.64/10'
 }
 
 function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {

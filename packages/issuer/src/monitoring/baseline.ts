@@ -104,10 +104,10 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Busiest minute, decayed: what a backlog drained at full speed looks like for this agent. */
   peak: number
   rateMinutes: number
-  /** Recent refusals; `familiar`: on a family the agent or its peers use. */
-  denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; action: string; code: string }>
-  /** Recently unexplained reaches (families, segments), for lateral movement. */
-  reaches: Array<{ at: number; what: string }>
+  /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
+  denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
+  /** Recently unexplained reaches (families, segments), for lateral movement, and who reported each. */
+  reaches: Array<{ at: number; what: string; by: string }>
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   switches: number[]

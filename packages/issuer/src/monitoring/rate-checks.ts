@@ -108,13 +108,14 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
 /**
  * Refusals: a burst of them (`denial-burst`), and probing (`probing`: refusals across families
  * foreign to the agent and its peers, or across actions). `familiar`: the refused family is one
- * it or its peers use (a request out of step with what it holds, not a reach).
+ * it or its peers use (a request out of step with what it holds, not a reach); `ordinary`: the
+ * request is one it makes every day (an action it uses on a family of its own).
  */
-export function checkDenials(s: Scope, familiar: boolean, limits: DenialLimits, sensitivity: Sens, say: Say): void {
+export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, sensitivity: Sens, say: Say): void {
   const { b, event, at, reporter } = s
   const fam = s.fam ?? ''
   const code = event.code ?? ''
-  b.denials.push({ at, reporter, family: fam, familiar, action: event.action ?? '', code })
+  b.denials.push({ at, reporter, family: fam, familiar, ordinary, action: event.action ?? '', code })
   // Ten minutes kept for probing; the burst counts only its own window.
   while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
   if (b.denials.length > 64) b.denials.shift()
@@ -127,9 +128,13 @@ export function checkDenials(s: Scope, familiar: boolean, limits: DenialLimits, 
       for (const d of inWindow) byReporter.set(d.reporter, (byReporter.get(d.reporter) ?? 0) + 1)
       const own = [...byReporter].filter(([, count]) => count >= burst).map(([r]) => r)
       // Said per denial code: a harmless run (an expired credential retried) must not hide probing.
+      // Refused authorization is high when it asks for more than it has been doing (another
+      // family, another action: a reader's deletes); only its everyday requests refused is a job
+      // out of step with what it holds (a constraint it keeps breaking, a grant that lapsed), medium.
+      const more = inWindow.some((d) => !d.ordinary)
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
-        expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code,
-      }, own, AUTHORIZATION_CODES.has(code) ? 'high' : 'medium')
+        expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
+      }, own, AUTHORIZATION_CODES.has(code) && more ? 'high' : 'medium')
     }
   }
   const sensProbe = sensitivity['probing']
