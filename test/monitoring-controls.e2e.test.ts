@@ -255,7 +255,8 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payroll:runs/1' })
       await s.t.service.close()
       const stored = await s.t.issuer.store.listAlerts(100)
-      assert.ok(stored.some((a) => a.kind === 'anomaly.new-resource' && a.severity === 'medium' && a.details.about === 'payroll:runs'), JSON.stringify(stored))
+      // (High: a second family reached within the hour of the first is a second piece of evidence.)
+      assert.ok(stored.some((a) => a.kind === 'anomaly.new-resource' && a.severity === 'high' && a.details.about === 'payroll:runs'), JSON.stringify(stored))
     } finally {
       await s.t.issuer.close().catch(() => undefined)
     }

@@ -221,18 +221,6 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(seen.get(members[0]!)?.includes('two-networks/high'), JSON.stringify([...seen]))
   })
 
-  it('a failover three workers sharing the concentrator took up within the hour is the network\'s change that day: a fourth coming to it two hours later is not two networks; after two, it is', () => {
-    // Each in a team of its own: what they share is the concentrator (172.20.1), not a group.
-    const late = (movers: number) => {
-      const d = fleet((agent) => ({ groups: [`team:${agent}`] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))
-      const flap = (agent: string, from: number) => Array.from({ length: 12 }, (_, i) => ev(agent, from + i * 30_000, { ip: i % 2 ? '172.29.1.5' : '172.20.1.5' }))
-      said(d, members.slice(1, 1 + movers).flatMap((m, k) => flap(m, later + k * 5 * MINUTE)).sort((x, y) => x.at - y.at))
-      return said(d, flap(members[0]!, later + 2 * HOUR)).get(members[0]!) ?? []
-    }
-    assert.deepEqual(late(3), [])
-    assert.ok(late(2).includes('two-networks/high'), JSON.stringify(late(2)))
-  })
-
   // An internal network other agents have long used as theirs, whatever their groups, is the
   // organisation's (its VPN): an on-call engineer's first night on it, beside the office, is not
   // someone else holding its credential. Credibly, and only for internal networks.
@@ -262,6 +250,22 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(night(org(users.slice(0, 2), '172.20.1', own), '172.20.1').includes('two-networks/high'), 'two agents')
       assert.ok(night(org(users, '34.12.9', own), '34.12.9').includes('two-networks/high'), 'a public network')
       assert.ok(night(org(users, '172.20.1', () => 'hostile'), '172.20.1').includes('two-networks/high'), 'made up by one reporter')
+    })
+
+    // From an adversarial review: the excuse made the network the agent's own for good.
+    it("a hostile reporter's own events of the agent switching to its made-up network do not excuse what an honest verifier reports later", () => {
+      const d = org(users, '172.20.1', () => 'hostile')
+      d.observe(ev(members[0]!, later - HOUR, { decision: 'deny', code: 'ERR_CONSTRAINT' }), { reporter: 'hostile' })
+      d.observe(ev(members[0]!, later - HOUR + MINUTE, { decision: 'deny', code: 'ERR_CONSTRAINT', ip: '172.20.1.66' }), { reporter: 'hostile' })
+      d.release(later - 10 * MINUTE)
+      assert.ok(night(d, '172.20.1').includes('two-networks/high'))
+    })
+
+    it('stays the organisation\'s when many other internal networks, or many one-off agents on it, were seen before', () => {
+      const d = org(users, '172.20.1', own)
+      for (let i = 0; i < 300; i++) d.observe(ev(`did:key:z6Mkfill${i}`, later - 2 * HOUR + i, { ip: `10.${100 + (i % 50)}.${i}.1` }), { reporter: 'svc-9' })
+      for (let i = 0; i < 40; i++) d.observe(ev(`did:key:z6Mkrunner${i}`, later - HOUR + i, { ip: '172.20.1.77' }), { reporter: 'svc-9' })
+      assert.deepEqual(night(d, '172.20.1'), [])
     })
   })
 

@@ -49,6 +49,20 @@ describe('probing: refusals across families foreign to the agent and its peers',
       [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `${family}/${i}`, action, ip: '10.0.0.1' }))
     const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map((a) => a.severity))]
 
+    it('its own reads refused go on for ten minutes: high; another reporter\'s made-up delete among them changes nothing', () => {
+      const long = history()
+      const found = [...Array(200).keys()].flatMap((i) => long.d.observe({ at: long.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }))
+      const first = found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low')
+      assert.equal(first[0]?.severity, 'medium')
+      assert.ok(first.some((a) => a.severity === 'high' && a.at - long.at >= 10 * 60_000), JSON.stringify(first.map((a) => [a.severity, a.at - long.at])))
+      const mixed = history()
+      const seen = [...Array(12).keys()].flatMap((i) => [
+        ...mixed.d.observe({ at: mixed.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'crm' }),
+        ...(i === 5 ? mixed.d.observe({ at: mixed.at + i * 4000 + 1, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/1`, action: 'delete', ip: '10.0.0.1' }, { reporter: 'evil' }) : []),
+      ])
+      assert.deepEqual(level(seen), ['medium'])
+    })
+
     it('its own reads refused are medium; deletes on its own family, or reads of its peers\' family or a foreign one, are high', () => {
       const { d, at } = history()
       const everyday = burst(d, at, own[0]!)
@@ -97,6 +111,23 @@ describe('probing: refusals across families foreign to the agent and its peers',
       const late = [...refusal(kept.d, kept.at + 10 * 60_000, 'hr-service'), ...kept.d.release(kept.at + 2 * HOUR)]
       assert.deepEqual(about(early), [])
       assert.ok(about(late).includes('new-resource/high'), JSON.stringify(about(late)))
+    })
+
+    // From an adversarial review: the first version looked for a ten-minute-old try among the
+    // hour's last 32 reaches, which a try every 36 s never has.
+    it('kept up at any pace, it is high after ten minutes', () => {
+      const { d, at } = history()
+      const found = [...Array(30).keys()].flatMap((i) => refusal(d, at + i * 36_000, 'hr-service'))
+      assert.ok(about([...found, ...d.release(at + 2 * HOUR)]).includes('new-resource/high'))
+    })
+
+    it('two reaches for different families within the hour are two pieces of evidence: the second is high', () => {
+      const { d, at } = history()
+      refusal(d, at, 'hr-service')
+      const second = d.observe({ at: at + 20 * 60_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payments:transfers/1', action: 'read', ip: '10.0.0.1' }, { reporter: 'pay-service' })
+      // Said when due (a refusal is held 15 minutes), within the hour of the first.
+      const found = about([...second, ...d.release(at + 40 * 60_000)])
+      assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
     })
   })
 })

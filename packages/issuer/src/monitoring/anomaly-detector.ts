@@ -2,16 +2,16 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_MS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
-import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
+import { checkDenials, checkRate, checkSustained, KEPT_UP_MS, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 
@@ -134,9 +134,6 @@ const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
-// A refused reach kept up this long by one verifier is as grave as one two verifiers saw (the
-// spread one reporter's evidence needs for automatic containment, corroboration.ts's default).
-const REACH_KEPT_MS = 10 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -465,7 +462,7 @@ export class AnomalyDetector {
         if (b && this.#agents.size < this.#maxAgents) {
           this.#agents.set(key.slice(6), b)
           // (Who reported them is not kept: credible again once reported after the restart.)
-          for (const [net, n] of b.networks) if (internal(net)) noteUsage(this.#orgNets, net, key.slice(6), n.last, 4 * BASELINE_CAPS.networks)
+          for (const [net, n] of b.networks) if (internal(net)) this.#noteOrgNet(net, key.slice(6), n.last)
           loaded++
         }
       } else if (key.startsWith('group:')) {
@@ -574,9 +571,9 @@ export class AnomalyDetector {
         // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
         const strong = entitled !== true || reaches >= 3
         // Refused, it gave nothing away: high once another verifier saw the same reach, or it
-        // went on for REACH_KEPT_MS (what automatic containment needs anyway); before that one
+        // went on for KEPT_UP_MS (what automatic containment needs anyway); before that one
         // verifier's few minutes of it are medium (a misconfigured tool retries in a burst).
-        const grave = strong && (allowed || keptUp(b.reaches, `family:${fam}`, at, reporter))
+        const grave = strong && (allowed || keptUp(b.reachRuns.get(`family:${fam}`), at))
         if (f && allowed) touchDay(f, at)
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
@@ -679,11 +676,11 @@ export class AnomalyDetector {
     else if (b.segments.size > 1 || !learning) {
       let adoptedBy = 0
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
-        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), adoptedBy }, [s.reporter], 'low')
+        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy }, [s.reporter], 'low')
       } else {
         this.#reach(b, at, `segment:${segment}`, s.reporter)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
-          'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments) }, 'medium', `segment:${segment}`)
+          'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam }, 'medium', `segment:${segment}`)
       }
     }
   }
@@ -842,7 +839,7 @@ export class AnomalyDetector {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
       if (internal(net)) {
-        noteUsage(this.#orgNets, net, agent, at, 4 * BASELINE_CAPS.networks)
+        this.#noteOrgNet(net, agent, at)
         this.#noteFirstReporter(agent, `org:${net}`, s.reporter)
       }
     }
@@ -858,15 +855,13 @@ export class AnomalyDetector {
     this.#say(s, kind, about, score, details, evidence, severity)
   }
 
-  // Agents that share the network `usual` and took up `net` (not kept in the store: a failover
-  // is over within hours). Several within the hour are the network's change (a failover); for an
-  // internal network, for those that come to it later that day too, as a group change is
-  // (adopters(), sticky): a public one, where a thief would be, excuses only within the hour.
+  // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
+  // a failover is over within hours).
   #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
     this.#noteFirstReporter(agent, `via:${key}`, reporter)
     let u = this.#via.get(key)
-    if (u && at - u.last > GROUP_CHANGE_MS) {
+    if (u && at - u.last > ADOPT_MS) {
       this.#via.delete(key)
       u = undefined
     }
@@ -910,6 +905,36 @@ export class AnomalyDetector {
     return (several ? all : own) >= ORG_SETTLED
   }
 
+  // Notes an agent on an internal network. Room is made for what is in use: the network used
+  // longest ago among those too few agents use to count goes first (a flood of one-off subnets
+  // must not push the VPN out), and on a full network a member that no longer uses it as its own
+  // (one-off agents first seen there must not keep those that live there out for good).
+  #noteOrgNet(net: string, agent: string, at: number): void {
+    let u = this.#orgNets.get(net)
+    if (!u) {
+      if (this.#orgNets.size >= 4 * BASELINE_CAPS.networks) {
+        let stalest: string | undefined
+        let oldest = Infinity
+        for (const [k, v] of this.#orgNets) {
+          const last = v.members.length < ORG_SETTLED ? v.last - PEER_MS : v.last
+          if (last < oldest) [stalest, oldest] = [k, last]
+        }
+        this.#orgNets.delete(stalest!)
+      }
+      this.#orgNets.set(net, (u = { members: [], firsts: [], last: at }))
+    }
+    u.last = Math.max(u.last, at)
+    if (u.members.includes(agent)) return
+    if (u.members.length >= BASELINE_CAPS.groupMembers) {
+      const gone = u.members.findIndex((m) => !this.#settled(m, net, at))
+      if (gone < 0) return
+      u.members.splice(gone, 1)
+      u.firsts.splice(gone, 1)
+    }
+    u.members.push(agent)
+    u.firsts.push(at)
+  }
+
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number): number {
     if (!u || at - u.last > PEER_MS) return 0
     let settled = 0
@@ -927,7 +952,7 @@ export class AnomalyDetector {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    return by === undefined ? othersAdopting(u, agent, at, internal(net)) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
+    return by === undefined ? othersAdopting(u, agent, at, false) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
   }
 
   // Who reported an agent's first use of `key` (bounded: the oldest go first).
@@ -979,7 +1004,8 @@ export class AnomalyDetector {
 
   #reach(b: AgentBaseline, at: number, what: string, by: string): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    b.reaches.push({ at, what, by })
+    b.reaches.push({ at, what })
+    noteRun(b.reachRuns, what, at, by)
     if (b.reaches.length > 32) b.reaches.shift()
     return b.reaches.filter((r) => r.what === what).length
   }
@@ -1024,22 +1050,24 @@ export class AnomalyDetector {
     if (b.recentNets.every((r) => established(b, r.net, at))) return
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
-    // new networks of a private block the agent itself uses), is a move of the group's; an
-    // internal network several other agents use as theirs is the organisation's.
+    // new networks of a private block the agent itself uses), is a move of the group's.
     // (For a held finding, `by` its reporters: only credible first uses count, see credibleAdopters.)
     const shared = (name: string, t: number, by?: readonly string[]) => {
       const reporterOf = (key: string) => (m: string) => this.#firstReporters.get(`${m}\u0000${key}`)
       const took = (key: string, sticky = true) => (by === undefined ? adopters(groups, key, agent, t, sticky) : credibleAdopters(holdGroups, key, agent, t, reporterOf(key), by)) >= ADOPTERS
-      if (this.#settledPeers(groups, name, agent, t) > 0 || this.#orgSettled(name, agent, t, by ?? [s.reporter]) || took(`net:${name}`)) return true
+      if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
       for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
-    // Taken up in a change of its groups': its own from now on.
+    // Taken up in a change of its groups': its own from now on. An internal network other agents
+    // use as theirs is the organisation's: excused each time, as each time's reporters credit it,
+    // never made its own (a hostile reporter's made-up agents, credible to itself, must not make
+    // it so for every later report).
     const keep = (name: string, t: number, by?: readonly string[]) => {
-      if (!shared(name, t, by)) return false
-      const s = b.networks.get(name)
-      if (s) s.kept = true
+      if (!shared(name, t, by)) return this.#orgSettled(name, agent, t, by ?? [s.reporter])
+      const n = b.networks.get(name)
+      if (n) n.kept = true
       return true
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at) && !keep(x, at))
@@ -1153,14 +1181,15 @@ export class AnomalyDetector {
     // Other evidence about the same agent within the hour raises a medium finding to high.
     let level = severity
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
-    const others = [...new Set(b.recent.filter((r) => evidenceOf(r.kind) !== evidenceOf(kind)).map((r) => r.kind))]
+    const reach = reachOf(kind, about, details)
+    const others = [...new Set(b.recent.filter((r) => !sameEvidence(r, kind, reach)).map((r) => r.kind))]
     if (level === 'medium' && others.length > 0) {
       level = 'high'
       clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
       details = { ...details, corroboratedBy: others }
     }
     if (RANK[level] >= RANK.medium) {
-      b.recent.push({ at, kind })
+      b.recent.push({ at, kind, reach })
       if (b.recent.length > 8) b.recent.shift()
     }
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
@@ -1303,18 +1332,44 @@ function established(b: AgentBaseline, net: string, at: number): boolean {
   return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
 }
 
-// The evidence a kind of finding is: a first use of a family of another segment is found as
-// 'new-resource' and as 'new-segment', and counted again as lateral movement; one reach, which
-// cannot corroborate itself.
-function evidenceOf(kind: string): string {
-  return kind === 'new-segment' || kind === 'lateral-movement' ? 'new-resource' : kind
+// A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
+// (lateral movement: none); other findings are no reach.
+const REACH_KINDS: ReadonlySet<string> = new Set(['new-resource', 'new-segment', 'lateral-movement'])
+function reachOf(kind: string, about: string, details: Record<string, unknown>): string | undefined {
+  if (!REACH_KINDS.has(kind)) return undefined
+  if (kind === 'new-resource') return about
+  return typeof details.family === 'string' ? details.family : ''
 }
 
-// Whether a reach (the one just noted by `by`) was seen by another reporter within the hour, or
-// has gone on for REACH_KEPT_MS.
-function keptUp(reaches: ReadonlyArray<{ at: number; what: string; by: string }>, what: string, at: number, by: string): boolean {
-  for (const r of reaches) if (r.what === what && (r.by !== by || at - r.at >= REACH_KEPT_MS)) return true
-  return false
+// Whether an earlier finding is the same evidence as one of `kind` (a reach for `reach`) now: the
+// same kind (another hour off, another network); and reaches, unless for different families (a
+// first use of a family of another segment is found as 'new-resource' and as 'new-segment', and
+// counted as lateral movement: one reach, which cannot corroborate itself, however often it is
+// repeated; two families reached within the hour are two reaches).
+function sameEvidence(earlier: { kind: string; reach: string | undefined }, kind: string, reach: string | undefined): boolean {
+  if (earlier.reach === undefined || reach === undefined) return earlier.kind === kind
+  return earlier.reach === '' || reach === '' || earlier.reach === reach
+}
+
+// Notes a use of a reach on its run (a new run after an hour without; the stalest run makes room).
+function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: string): void {
+  const run = runs.get(what)
+  if (run && at - run.last <= HOUR && at >= run.since) {
+    run.last = Math.max(run.last, at)
+    if (by !== run.by) run.others = true
+    return
+  }
+  if (!run && runs.size >= 32) {
+    let stalest: string | undefined
+    for (const [k, r] of runs) if (stalest === undefined || r.last < runs.get(stalest)!.last) stalest = k
+    runs.delete(stalest!)
+  }
+  runs.set(what, { since: at, last: at, by, others: false })
+}
+
+// Whether a reach was seen by another reporter too, or has gone on for KEPT_UP_MS.
+function keptUp(run: ReachRun | undefined, at: number): boolean {
+  return run !== undefined && (run.others || at - run.since >= KEPT_UP_MS)
 }
 
 function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {

@@ -106,8 +106,15 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   rateMinutes: number
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
-  /** Recently unexplained reaches (families, segments), for lateral movement, and who reported each. */
-  reaches: Array<{ at: number; what: string; by: string }>
+  /** Recently unexplained reaches (families, segments), for lateral movement (the last 32 within the hour). */
+  reaches: Array<{ at: number; what: string }>
+  /**
+   * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
+   * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
+   */
+  reachRuns: Map<string, ReachRun>
+  /** Bursts of refusals one after another (a gap of a burst window ends them; not kept in the store). */
+  burstRun?: { since: number; last: number }
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   switches: number[]
@@ -117,7 +124,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
   rare: RareAction[]
   /** Findings at medium or above in the last hour, for escalation by other evidence. */
-  recent: Array<{ at: number; kind: string }>
+  recent: Array<{ at: number; kind: string; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
   /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
@@ -171,6 +178,14 @@ export interface GroupBaseline extends HourProfile {
   surging: Map<string, number> | undefined
 }
 
+/** An unexplained reach as it goes on: since when, its last use, its first reporter, and whether another saw it too. */
+export interface ReachRun {
+  since: number
+  last: number
+  by: string
+  others: boolean
+}
+
 /** A finding said, and the incident it belongs to (issuer's clock throughout). */
 export interface SaidFinding {
   /** When it was last said, and its score and severity's rank then. */
@@ -197,7 +212,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
