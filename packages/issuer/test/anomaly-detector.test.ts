@@ -69,6 +69,22 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
   })
 
+  it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {
+    let status: 'active' | 'suspended' = 'active'
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, holdMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+    warm(d, 'did:key:z6Mkb')
+    // A finding before the suspension (what suspended it): its retries from its own network stay medium.
+    d.observe(ev('did:key:z6Mkb', 19, { resource: 'hr:x/1', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
+    status = 'suspended'
+    const retries = [20, 25, 30, 60, 90].flatMap((i) => d.observe(ev('did:key:z6Mkb', i, { decision: 'deny', code: 'ERR_VC_SUSPENDED' })))
+    assert.deepEqual([...new Set(retries.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/medium'])
+    // Resumed more than an hour after that finding: a refused reach by one verifier is medium,
+    // not raised by its retries of the last hour.
+    status = 'active'
+    const after = d.observe(ev('did:key:z6Mkb', 95, { resource: 'payroll:y/1', decision: 'deny', code: 'ERR_NOT_ENTITLED' })).filter((a) => a.kind === 'new-resource').map((a) => [a.severity, a.details.corroboratedBy])
+    assert.deepEqual(after, [['medium', undefined]])
+  })
+
   it('feedback teaches: a finding acknowledged as benign is learned, not said again', () => {
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0 })
     warm(d, 'did:key:z6Mka')

@@ -252,6 +252,11 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(night(org(users, '172.20.1', () => 'hostile'), '172.20.1').includes('two-networks/high'), 'made up by one reporter')
     })
 
+    it('one agent an honest reporter saw there and two a hostile one made up are not three', () => {
+      const reporterOf = (u: string) => (u === users[0] ? 'svc-0' : 'hostile')
+      assert.ok(night(org(users, '172.20.1', reporterOf), '172.20.1').includes('two-networks/high'))
+    })
+
     // From an adversarial review: the excuse made the network the agent's own for good.
     it("a hostile reporter's own events of the agent switching to its made-up network do not excuse what an honest verifier reports later", () => {
       const d = org(users, '172.20.1', () => 'hostile')

@@ -49,12 +49,16 @@ describe('probing: refusals across families foreign to the agent and its peers',
       [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `${family}/${i}`, action, ip: '10.0.0.1' }))
     const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map((a) => a.severity))]
 
-    it('its own reads refused go on for ten minutes: high; another reporter\'s made-up delete among them changes nothing', () => {
+    // From two adversarial reviews: a hostile reporter's refusals must not make an honest job's
+    // burst high (and suspend it on the honest verifier's evidence), nor may splitting a burst
+    // across verifiers make a reader's deletes everyday.
+    it('its own reads refused for long stay medium; another reporter\'s made-up delete among them changes nothing; deletes split across two verifiers are high', () => {
       const long = history()
       const found = [...Array(200).keys()].flatMap((i) => long.d.observe({ at: long.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }))
-      const first = found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low')
-      assert.equal(first[0]?.severity, 'medium')
-      assert.ok(first.some((a) => a.severity === 'high' && a.at - long.at >= 10 * 60_000), JSON.stringify(first.map((a) => [a.severity, a.at - long.at])))
+      assert.deepEqual(level(found), ['medium'])
+      const split = history()
+      const deletes = [...Array(12).keys()].flatMap((i) => split.d.observe({ at: split.at + i * 4000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'delete', ip: '10.0.0.1' }, { reporter: i % 2 ? 'crm' : 'billing' }))
+      assert.deepEqual(level(deletes), ['high'])
       const mixed = history()
       const seen = [...Array(12).keys()].flatMap((i) => [
         ...mixed.d.observe({ at: mixed.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'crm' }),

@@ -11,7 +11,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
-import { checkDenials, checkRate, checkSustained, KEPT_UP_MS, type DenialLimits } from './rate-checks.js'
+import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 
@@ -134,6 +134,9 @@ const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
+// A refused reach gone on this long is graver: it is the spread one reporter's evidence needs for
+// automatic containment (corroboration.ts's default).
+const KEPT_UP_MS = 10 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -883,26 +886,23 @@ export class AnomalyDetector {
 
   // The same among all agents, for an internal network: ORG_SETTLED or more make it the
   // organisation's own (an on-call engineer's first night on the company VPN, beside home).
-  // Credibly: uses first reported by one of the finding's own reporters, or by two reporters or
-  // more (as credibleIn: one hostile reporter making up three agents' days on its own private
-  // network must not make the thief's use of it from there ordinary to an honest verifier).
+  // Credibly: each agent whose use one of the finding's own reporters first reported counts, and
+  // one for each other reporter (one hostile reporter making up agents' days on its own private
+  // network, beside an honest agent there, must not make a thief's use of it from there ordinary
+  // to an honest verifier).
   #orgSettled(net: string, agent: string, at: number, by: readonly string[]): boolean {
     const u = this.#orgNets.get(net)
     if (!internal(net) || !u || at - u.last > PEER_MS) return false
     let own = 0
-    let all = 0
-    let first: string | undefined
-    let several = false
+    const others = new Set<string>()
     for (const m of u.members) {
       if (m === agent || !this.#settled(m, net, at)) continue
       const r = this.#firstReporters.get(`${m}\u0000org:${net}`)
       if (r === undefined) continue
-      all++
       if (by.includes(r)) own++
-      if (first === undefined) first = r
-      else if (r !== first) several = true
+      else others.add(r)
     }
-    return (several ? all : own) >= ORG_SETTLED
+    return own + others.size >= ORG_SETTLED
   }
 
   // Notes an agent on an internal network. Room is made for what is in use: the network used
@@ -1183,12 +1183,12 @@ export class AnomalyDetector {
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
     const reach = reachOf(kind, about, details)
     const others = [...new Set(b.recent.filter((r) => !sameEvidence(r, kind, reach)).map((r) => r.kind))]
-    if (level === 'medium' && others.length > 0) {
+    if (level === 'medium' && others.length > 0 && !STATUS_KINDS.has(kind)) {
       level = 'high'
       clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
       details = { ...details, corroboratedBy: others }
     }
-    if (RANK[level] >= RANK.medium) {
+    if (RANK[level] >= RANK.medium && !STATUS_KINDS.has(kind)) {
       b.recent.push({ at, kind, reach })
       if (b.recent.length > 8) b.recent.shift()
     }
@@ -1331,6 +1331,10 @@ function established(b: AgentBaseline, net: string, at: number): boolean {
   const s = b.networks.get(net)
   return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
 }
+
+// The use of a suspended or retired agent: said at its own severity, and no evidence for anything
+// else (an agent resumed by an operator is not judged by its uses while suspended).
+const STATUS_KINDS: ReadonlySet<string> = new Set(['suspended-agent', 'retired-agent'])
 
 // A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
 // (lateral movement: none); other findings are no reach.

@@ -113,8 +113,6 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
    */
   reachRuns: Map<string, ReachRun>
-  /** Bursts of refusals one after another (a gap of a burst window ends them; not kept in the store). */
-  burstRun?: { since: number; last: number }
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   switches: number[]

@@ -111,10 +111,6 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
  * it or its peers use (a request out of step with what it holds, not a reach); `ordinary`: the
  * request is one it makes every day (an action it uses on a family of its own).
  */
-// A refused reach or a burst of refusals gone on this long is graver: it is the spread one
-// reporter's evidence needs for automatic containment (corroboration.ts's default).
-export const KEPT_UP_MS = 10 * MINUTE
-
 export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, sensitivity: Sens, say: Say): void {
   const { b, event, at, reporter } = s
   const fam = s.fam ?? ''
@@ -135,14 +131,13 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       // Refused authorization is high when it asks for more than it has been doing (another
       // family, another action: a reader's deletes), judged from the refusals of the reporters
       // whose own burst it is (another reporter's made-up delete must not make an honest job's
-      // burst high and suspend it on the honest verifier's evidence; a burst no reporter saw alone
-      // is nobody's evidence), or when bursts go on for
-      // KEPT_UP_MS; only its everyday requests refused, briefly, is a job out of step with what
-      // it holds (a constraint it keeps breaking, a grant that lapsed): medium.
-      const more = inWindow.some((d) => !d.ordinary && own.includes(d.reporter))
-      const run = b.burstRun && at - b.burstRun.last <= limits.windowMs && at >= b.burstRun.since ? b.burstRun : (b.burstRun = { since: at, last: at })
-      run.last = at
-      const grave = AUTHORIZATION_CODES.has(code) && (more || at - run.since >= KEPT_UP_MS)
+      // burst high and suspend it on the honest verifier's evidence; with none, when two reporters
+      // saw it ask for more: a burst split across verifiers). Only its everyday requests refused is a job out of step with
+      // what it holds (a constraint it keeps breaking, a grant that lapsed): medium, however long
+      // it goes on (said again hourly while it does). A thief asking with the agent's own action
+      // on its own family for what its constraints exclude looks the same, and gets nothing.
+      const more = own.length > 0 ? inWindow.some((d) => !d.ordinary && own.includes(d.reporter)) : new Set(inWindow.filter((d) => !d.ordinary).map((d) => d.reporter)).size >= 2
+      const grave = AUTHORIZATION_CODES.has(code) && more
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
       }, own, grave ? 'high' : 'medium')
