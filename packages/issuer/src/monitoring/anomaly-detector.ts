@@ -532,8 +532,8 @@ export class AnomalyDetector {
   // Whether a refused request is one it makes every day: an action it uses on a family of its own
   // (a constraint it keeps breaking, a grant that lapsed), not a reach for more.
   #ordinary(s: Scope): boolean {
-    const action = s.event.action
-    return action !== undefined && s.fam !== undefined && s.b.families.get(s.fam)?.learned === true && s.b.families.get(s.fam)!.actions.includes(action)
+    const f = s.fam !== undefined ? s.b.families.get(s.fam) : undefined
+    return s.event.action !== undefined && f?.learned === true && f.actions.includes(s.event.action)
   }
 
   // Families: explained by learning, a recent grant or a peer's use; otherwise reported, more
@@ -1365,7 +1365,8 @@ function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: stri
   }
   if (!run && runs.size >= 32) {
     let stalest: string | undefined
-    for (const [k, r] of runs) if (stalest === undefined || r.last < runs.get(stalest)!.last) stalest = k
+    let oldest = Infinity
+    for (const [k, r] of runs) if (r.last < oldest) [stalest, oldest] = [k, r.last]
     runs.delete(stalest!)
   }
   runs.set(what, { since: at, last: at, by, others: false })
