@@ -1183,12 +1183,12 @@ export class AnomalyDetector {
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
     const reach = reachOf(kind, about, details)
     const others = [...new Set(b.recent.filter((r) => !sameEvidence(r, kind, reach)).map((r) => r.kind))]
-    if (level === 'medium' && others.length > 0 && !STATUS_KINDS.has(kind)) {
+    if (level === 'medium' && others.length > 0 && !isStatusKind(kind)) {
       level = 'high'
       clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
       details = { ...details, corroboratedBy: others }
     }
-    if (RANK[level] >= RANK.medium && !STATUS_KINDS.has(kind)) {
+    if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       b.recent.push({ at, kind, reach })
       if (b.recent.length > 8) b.recent.shift()
     }
@@ -1332,9 +1332,14 @@ function established(b: AgentBaseline, net: string, at: number): boolean {
   return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
 }
 
-// The use of a suspended or retired agent: said at its own severity, and no evidence for anything
-// else (an agent resumed by an operator is not judged by its uses while suspended).
-const STATUS_KINDS: ReadonlySet<string> = new Set(['suspended-agent', 'retired-agent'])
+/**
+ * The use of a suspended or retired agent: always reported (no sensitivity, no suppression), said
+ * at its own severity, and no evidence for anything else, nor for containment (an agent resumed by
+ * an operator is not judged by its uses while suspended).
+ */
+export function isStatusKind(kind: string): boolean {
+  return kind === 'suspended-agent' || kind === 'retired-agent'
+}
 
 // A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
 // (lateral movement: none); other findings are no reach.

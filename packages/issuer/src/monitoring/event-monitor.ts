@@ -4,7 +4,7 @@ import { assertNotOwnDecision, samePartyNow } from '../governance/party.js'
 import type { Principal } from '../governance/principal.js'
 import type { Issuer } from '../issuer.js'
 import type { AgentRecord, AlertRecord, CredentialRecord, SuppressionRecord } from '../store/issuer-store.js'
-import { ANOMALY_KINDS, AnomalyDetector, SEVERITY_LEVELS, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
+import { ANOMALY_KINDS, AnomalyDetector, isStatusKind, SEVERITY_LEVELS, type AgentContext, type AnomalyKind, type DetectorControls, type DetectorOptions, type Finding, type VerificationEvent } from './anomaly-detector.js'
 import { family } from './baseline.js'
 import { Corroboration, type ContainmentLevel, type CorroborationOptions } from './corroboration.js'
 import { CONTROLS_SETTING, parseControls, parseFeedback, parseSuppression } from './monitor-controls.js'
@@ -163,7 +163,7 @@ export class EventMonitor {
   #suppressed(agent: string, kind: AnomalyKind, about: string, at: number): boolean {
     // The use of a suspended or retired agent is always reported: no suppression covers it, not
     // even one by agent or subject alone.
-    if (kind === 'suspended-agent' || kind === 'retired-agent') return false
+    if (isStatusKind(kind)) return false
     for (const s of this.#suppressions) {
       if (s.endedAt !== undefined || s.expiresAt <= at || s.createdAt > at) continue
       if ((s.agent === undefined || s.agent === agent) && (s.kind === undefined || s.kind === kind) && (s.about === undefined || s.about === about)) return true
@@ -385,7 +385,7 @@ export class EventMonitor {
       if (finding.suppressed) continue
       // (The use of a suspended or retired agent is no evidence for suspending it: it is contained
       // already, and a resumed agent must not be suspended again by its retries while it was not.)
-      if (grave(finding.severity) && finding.kind !== 'suspended-agent' && finding.kind !== 'retired-agent') {
+      if (grave(finding.severity) && !isStatusKind(finding.kind)) {
         for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
         touched.add(finding.agent)
       }

@@ -1,5 +1,5 @@
 import { agentIdError } from '@agentid/core'
-import { ANOMALY_KINDS, type AnomalyKind, type DetectorControls } from './anomaly-detector.js'
+import { ANOMALY_KINDS, isStatusKind, type AnomalyKind, type DetectorControls } from './anomaly-detector.js'
 
 /** The setting the operator's controls are kept under (audited on change). */
 export const CONTROLS_SETTING = 'monitoring.controls'
@@ -52,7 +52,7 @@ export function parseControls(value: unknown): DetectorControls {
     for (const [kind, level] of Object.entries(value.sensitivity as Record<string, unknown>)) {
       if (!(ANOMALY_KINDS as readonly string[]).includes(kind)) fail(`sensitivity.${kind}`, 'is not an anomaly kind')
       // Retired or suspended agents in use are always reported: that alert cannot be turned off.
-      if (kind === 'retired-agent' || kind === 'suspended-agent') fail(`sensitivity.${kind}`, 'cannot be changed: use of a retired or suspended agent is always reported')
+      if (isStatusKind(kind)) fail(`sensitivity.${kind}`, 'cannot be changed: use of a retired or suspended agent is always reported')
       sensitivity[kind as AnomalyKind] = boundedNumber(level, `sensitivity.${kind}`, 0, 4)
     }
     out.sensitivity = sensitivity
@@ -72,7 +72,7 @@ export function parseSuppression(value: unknown): SuppressionInput {
   if (agent !== undefined && !agent.startsWith('did:')) fail('agent', 'must be a DID')
   const kind = value.kind === undefined ? undefined : text(value.kind, 'kind', 64)
   if (kind !== undefined && !(ANOMALY_KINDS as readonly string[]).includes(kind)) fail('kind', 'must be an anomaly kind')
-  if (kind === 'retired-agent' || kind === 'suspended-agent') fail('kind', 'cannot be suppressed: use of a retired or suspended agent is always reported')
+  if (kind !== undefined && isStatusKind(kind)) fail('kind', 'cannot be suppressed: use of a retired or suspended agent is always reported')
   const about = value.about === undefined ? undefined : text(value.about, 'about', 256)
   if (agent === undefined && kind === undefined && about === undefined) fail('body', 'must name an agent, a kind or what a finding is about: a suppression of everything is refused')
   const minutes = boundedNumber(value.minutes, 'minutes', 1, MAX_SUPPRESSION_MINUTES)
