@@ -153,7 +153,24 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const members = segmentOf(300, 'Big')
     for (const [i, m] of members.entries()) noteWindow([team, segment], m, t0, i < 80)
     assert.ok(sharedSurge([team, segment], members[0]!, t0) >= 75)
-    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 0, 'an hour later, nobody')
+    // Two hours later nobody is noted, but the segment's surge is remembered for six hours.
+    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 79, 'remembered')
+    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 7 * HOUR), 0, 'forgotten after six hours')
+  })
+
+  // A close moves across time zones: the last region's services surge when the first ones' are
+  // done. A surge found to be the segment's excuses its members' for six hours after, not longer,
+  // and the memory does not carry itself along.
+  it('a member surging after its segment\'s surge ended (within six hours) is the segment\'s: said low; twelve hours later it is said', () => {
+    const members = segmentOf(12, 'Wave')
+    const first = new Set(members.slice(0, 6))
+    const [late, later] = [members[6]!, members[7]!]
+    const extra = (agent: string, at: number) => (first.has(agent) ? flood(floodAt, 3, 120)(agent, at) : agent === late ? flood(floodAt + 4 * HOUR, 2, 120)(agent, at) : agent === later ? flood(floodAt + 12 * HOUR, 2, 120)(agent, at) : 0)
+    const found = sustained(service(members, 40, extra, 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
+    const show = JSON.stringify(found.map((a) => [a.agent.slice(-6), (a.at - floodAt) / HOUR, a.severity, a.details.sharedWith]))
+    const of = (agent: string) => found.filter((a) => a.agent === agent)
+    assert.ok(of(late).length > 0 && of(late).every((a) => a.severity === 'low' && Number(a.details.sharedWith) >= 3), show)
+    assert.ok(of(later).some((a) => a.severity === 'medium'), show)
   })
 
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {

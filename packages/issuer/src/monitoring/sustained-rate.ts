@@ -31,7 +31,8 @@
  * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
  * segment, three others and a quarter of the members active within the hour: a segment's close
  * lifts most of it at once across teams, where two members of a large segment busier at the same
- * time is chance.
+ * time is chance. A group's surge found so excuses its members' for six hours after (a close
+ * moving across time zones).
  */
 import type { GroupBaseline } from './baseline.js'
 
@@ -59,6 +60,8 @@ export const SUSTAINED = {
   /** Other members noted within this time that make a surge the group's. */
   sharedMs: HOUR_MS,
   shared: 2,
+  /** A surge found to be a group's excuses its members' for this long after (see sharedSurge). */
+  sharedKeptMs: 6 * HOUR_MS,
   /** In a wider group (its segment): at least this many others, and this share of the members active within `sharedMs`. */
   sharedWide: 3,
   sharedShare: 0.25,
@@ -266,8 +269,16 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
-    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
+    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) {
+      g.sharedSurge = { at, others: surging }
+      return surging
+    }
   }
+  // A surge found to be its group's goes on for hours after the members that showed it are done:
+  // a period close moves across time zones, the last region's services surge when the first ones'
+  // have stopped. Remembered from a surge found shared, never from one excused by the memory (it
+  // would carry itself along for as long as one member at a time keeps surging).
+  for (const g of groups) if (g.sharedSurge !== undefined && at - g.sharedSurge.at >= 0 && at - g.sharedSurge.at <= SUSTAINED.sharedKeptMs) return g.sharedSurge.others
   return 0
 }
 

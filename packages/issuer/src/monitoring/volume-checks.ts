@@ -123,6 +123,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const driftSens = sensitivity['volume-drift']
   if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
     const ratio = driftRatio(f)
+    // Severity by how far the run goes beyond what the family regularly reads: its level, or a
+    // quarter of its reach when that is higher (a task bot's mix: lookups, summaries, exports a
+    // hundred times apart, whose level is its lookups'). A mix's exports growing with a period
+    // close are a drift worth a look, not tens of times "the level".
+    const beyond = ratio * Math.exp(f.cusumLevel - Math.max(f.cusumLevel, jumpRef))
     say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
       expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
       share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
@@ -130,7 +135,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
       // one request that tripped the test, which may be the largest of them.
       typical: Math.round(Math.exp(f.cusumLevel) * ratio),
-    }, undefined, ratio >= 8 ? 'high' : 'medium')
+      ...(beyond < ratio ? { beyondRegular: Math.round(beyond * 10) / 10 } : {}),
+    }, undefined, beyond >= 8 ? 'high' : 'medium')
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
   // levels one step towards it; a shift of the whole distribution is followed faster.
