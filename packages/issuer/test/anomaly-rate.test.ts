@@ -66,6 +66,16 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(twice.some((a) => a.at >= floodAt + DAY), 'said again the next day')
   })
 
+  // A bot with a nightly run a hundred times its daytime pace: its day is judged against its day,
+  // not against three quarters of its night (that floor is for a long day at the same pace).
+  it('a bot at two an hour by day with a nightly run of a hundred: forty an hour for two hours in the morning is said', () => {
+    const nightly = (_agent: string, at: number) => (Math.floor((at % DAY) / HOUR) === 22 ? 100 : 0)
+    const found = sustained(service(['did:key:z6MkNightly'], 2, (agent, at) => nightly(agent, at) + flood(floodAt, 2, 40)(agent, at)))
+    assert.ok(found.some((a) => a.at >= floodAt && a.at <= floodAt + 3 * HOUR), JSON.stringify(found.map((a) => [(a.at - t0) / HOUR, a.severity, a.details.usualPerHour])))
+    // Its nightly run itself, and an evening's work near it at that pace, are not a surge.
+    assert.deepEqual(sustained(service(['did:key:z6MkNightly2'], 2, (agent, at) => nightly(agent, at) + (at >= floodAt + 9 * HOUR && at < floodAt + 11 * HOUR ? 60 : 0))).map((a) => (a.at - t0) / HOUR), [])
+  })
+
   it('a burst of an hour (a run, an incident) is not a sustained surge', () => {
     assert.deepEqual(sustained(service(['did:key:z6MkBurst'], 40, flood(floodAt, 1, 200))).map((a) => a.at), [])
   })

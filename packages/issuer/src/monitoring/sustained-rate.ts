@@ -18,8 +18,9 @@
  *
  * What is expected in an hour: the highest of its level in the hour and the next ones either side
  * (a daylight-saving shift, a day that started an hour early), 0.6 times its most within six
- * hours (a nightly run late by hours, a report moved), and three quarters of its busiest hour's level (a
- * long day, an evening's work: at the same pace, an hour it is seldom active in is not a surge).
+ * hours (a nightly run late by hours, a report moved), and three quarters of its busiest hour's level
+ * within six hours (a long day, an evening's work: at the same pace, an hour it is seldom active in
+ * is not a surge; a bot's nightly run a hundred times its daytime pace does not hide a daytime flood).
  *
  * The check, at the end of each quarter hour: the last 90 minutes, in three half-hours. A surge
  * when the count is at least `ratio` (2.75) times what was expected, beyond it by at least
@@ -80,6 +81,7 @@ const LEVEL_NEAR = 1
 const MOST_NEAR = 6
 const MOST_SHARE = 0.6
 const BUSY_SHARE = 0.75
+const BUSY_NEAR = 6
 
 /** What the check keeps per agent; part of {@link AgentBaseline}. */
 export interface SustainedState {
@@ -127,7 +129,7 @@ export function expectedPerHour(s: SustainedState, hour: number): number {
   let busiest = 0
   for (let d = -LEVEL_NEAR; d <= LEVEL_NEAR; d++) level = Math.max(level, s.volLevel[(hour + d + 24) % 24]!)
   for (let d = -MOST_NEAR; d <= MOST_NEAR; d++) most = Math.max(most, s.volMost[(hour + d + 24) % 24]!)
-  for (let h = 0; h < 24; h++) busiest = Math.max(busiest, s.volLevel[h]!)
+  for (let d = -BUSY_NEAR; d <= BUSY_NEAR; d++) busiest = Math.max(busiest, s.volLevel[(hour + d + 24) % 24]!)
   return Math.max(level, MOST_SHARE * most, BUSY_SHARE * busiest, 0.25)
 }
 
