@@ -66,14 +66,24 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(twice.some((a) => a.at >= floodAt + DAY), 'said again the next day')
   })
 
-  // A bot with a nightly run a hundred times its daytime pace: its day is judged against its day,
-  // not against three quarters of its night (that floor is for a long day at the same pace).
+  // A bot with a nightly run a hundred times its daytime pace: its day is judged against its usual
+  // pace (the median of its active hours), not against three quarters of its night. A person's
+  // night at its own daytime pace is no surge (an adversarial review's probe, when the floor was
+  // taken from the busiest hour within six hours).
   it('a bot at two an hour by day with a nightly run of a hundred: forty an hour for two hours in the morning is said', () => {
     const nightly = (_agent: string, at: number) => (Math.floor((at % DAY) / HOUR) === 22 ? 100 : 0)
     const found = sustained(service(['did:key:z6MkNightly'], 2, (agent, at) => nightly(agent, at) + flood(floodAt, 2, 40)(agent, at)))
     assert.ok(found.some((a) => a.at >= floodAt && a.at <= floodAt + 3 * HOUR), JSON.stringify(found.map((a) => [(a.at - t0) / HOUR, a.severity, a.details.usualPerHour])))
     // Its nightly run itself, and an evening's work near it at that pace, are not a surge.
     assert.deepEqual(sustained(service(['did:key:z6MkNightly2'], 2, (agent, at) => nightly(agent, at) + (at >= floodAt + 9 * HOUR && at < floodAt + 11 * HOUR ? 60 : 0))).map((a) => (a.at - t0) / HOUR), [])
+  })
+
+  it('a day worker (40 an hour, 9:00-17:00) working three hours at its own pace at 1:00 is not a surge', () => {
+    const day = (_agent: string, at: number) => {
+      const h = Math.floor((at % DAY) / HOUR)
+      return (h >= 9 && h < 17) || (at >= floodAt + 15 * HOUR && at < floodAt + 18 * HOUR) ? 40 : 0
+    }
+    assert.deepEqual(sustained(service(['did:key:z6MkDayWorker'], 0, day)).map((a) => [(a.at - t0) / HOUR, a.severity]), [])
   })
 
   it('a burst of an hour (a run, an incident) is not a sustained surge', () => {
@@ -138,14 +148,25 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
 
   // From the review of the segment's share: a flood beyond six times its usual was said low with
   // three others made to look busy, and a segment of more than 128 members could never share one.
-  it('a flood at six times its usual or more is said high whatever its segment does', () => {
+  it('a flood at ten times its usual or more is said high whatever its segment does', () => {
     const members = segmentOf(12, 'Huge')
     const closing = new Set(members.slice(0, 6))
     const found = sustained(service(members, 40, (agent, at) => (closing.has(agent) ? flood(floodAt, 3, agent === members[5] ? 400 : 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
     assert.ok(found.some((a) => a.agent === members[5] && a.severity === 'high'), JSON.stringify(found.map((a) => [a.agent.slice(-5), a.severity, a.details.ratio])))
   })
 
-  it('a surge said low as its segment\'s, then raised beyond six times, is said again, high', () => {
+  // Between six and ten times: no group's surge excuses it, and volume alone does not suspend it
+  // (a bot's nightly run on a third of its days, or hours late, reaches that against what was learned).
+  it('a flood at seven times its usual among its segment\'s surge is said medium: not the segment\'s, not high', () => {
+    const members = segmentOf(12, 'Seven')
+    const closing = new Set(members.slice(0, 6))
+    const found = sustained(service(members, 40, (agent, at) => (closing.has(agent) ? flood(floodAt, 3, agent === members[5] ? 240 : 120)(agent, at) : 0), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt && a.agent === members[5])
+    const show = JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith]))
+    assert.ok(found.some((a) => a.severity === 'medium' && Number(a.details.ratio) >= 6), show)
+    assert.ok(found.every((a) => a.severity === 'medium'), show)
+  })
+
+  it('a surge said low as its segment\'s, then raised beyond six times, is said again, medium (no longer the segment\'s)', () => {
     const members = segmentOf(12, 'Ramp')
     const closing = new Set(members.slice(0, 6))
     // From about five and a half times its usual, 15% more each hour (evenly: one surge going on)
@@ -154,7 +175,7 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const ramp = (agent: string, at: number) => (agent === members[5] ? flood(floodAt, 6, Math.round(180 * 1.15 ** Math.floor((at - floodAt) / HOUR)))(agent, at) : closing.has(agent) ? flood(floodAt, 6, 120)(agent, at) : 0)
     const found = sustained(service(members, 40, ramp, 5, undefined, ownTeams)).filter((a) => a.agent === members[5] && a.at >= floodAt)
     const severities = found.map((a) => a.severity)
-    assert.ok(severities.includes('low') && severities.indexOf('high') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
+    assert.ok(severities.includes('low') && severities.indexOf('medium') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
   })
 
   it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
@@ -163,24 +184,7 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const members = segmentOf(300, 'Big')
     for (const [i, m] of members.entries()) noteWindow([team, segment], m, t0, i < 80)
     assert.ok(sharedSurge([team, segment], members[0]!, t0) >= 75)
-    // Two hours later nobody is noted, but the segment's surge is remembered for six hours.
-    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 79, 'remembered')
-    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 7 * HOUR), 0, 'forgotten after six hours')
-  })
-
-  // A close moves across time zones: the last region's services surge when the first ones' are
-  // done. A surge found to be the segment's excuses its members' for six hours after, not longer,
-  // and the memory does not carry itself along.
-  it('a member surging after its segment\'s surge ended (within six hours) is the segment\'s: said low; twelve hours later it is said', () => {
-    const members = segmentOf(12, 'Wave')
-    const first = new Set(members.slice(0, 6))
-    const [late, later] = [members[6]!, members[7]!]
-    const extra = (agent: string, at: number) => (first.has(agent) ? flood(floodAt, 3, 120)(agent, at) : agent === late ? flood(floodAt + 4 * HOUR, 2, 120)(agent, at) : agent === later ? flood(floodAt + 12 * HOUR, 2, 120)(agent, at) : 0)
-    const found = sustained(service(members, 40, extra, 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
-    const show = JSON.stringify(found.map((a) => [a.agent.slice(-6), (a.at - floodAt) / HOUR, a.severity, a.details.sharedWith]))
-    const of = (agent: string) => found.filter((a) => a.agent === agent)
-    assert.ok(of(late).length > 0 && of(late).every((a) => a.severity === 'low' && Number(a.details.sharedWith) >= 3), show)
-    assert.ok(of(later).some((a) => a.severity === 'medium'), show)
+    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 0, 'an hour later, nobody')
   })
 
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {

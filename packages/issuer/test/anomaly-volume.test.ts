@@ -10,15 +10,15 @@ const t0 = Date.UTC(2026, 10, 2, 0)
 // A task bot whose records per request depend on the task, drawn request by request from a
 // stationary mix: lookups (most requests, a twentieth of its level), summaries (about half its
 // level), exports (one request in fifteen, five times its level); each spread 0.4 in natural log.
-function tasker(seed: number): { size: (scale?: number) => number; task: () => 'lookup' | 'summary' | 'export' } {
+function tasker(seed: number): { size: (scale?: number, summaryScale?: number) => number; task: () => 'lookup' | 'summary' | 'export' } {
   const u = uniform(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
   let last: 'lookup' | 'summary' | 'export' = 'lookup'
   return {
-    size: (exportScale = 1) => {
+    size: (exportScale = 1, summaryScale = 1) => {
       const x = u()
       last = x < 0.65 ? 'lookup' : x < 0.93 ? 'summary' : 'export'
-      const factor = last === 'lookup' ? 0.05 : last === 'summary' ? 0.6 : 5 * exportScale
+      const factor = last === 'lookup' ? 0.05 : last === 'summary' ? 0.6 * summaryScale : 5 * exportScale
       return Math.max(1, Math.round(2000 * factor * Math.exp(0.4 * gauss())))
     },
     task: () => last,
@@ -150,20 +150,26 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
       assert.ok(jump && jump.at >= at0 && jump.at <= at0 + 12 * 60_000 && jump.severity === 'high', `seed ${seed}: ${said(found)}`)
     }
   })
-  // A period close: for two days its exports are three times their size. That is a drift worth a
-  // look, but its requests stay near the sizes the family regularly reads: tens of times the
-  // level its lookups set is no reason to suspend it. The same share at ten times the level of a
-  // family of one mode is high.
-  it('a wide mix whose exports are three times larger for two days is at most a medium volume-drift; the same share on a family of one mode is high', () => {
+  // A period close: for two days its summaries are five times their size. That is a drift worth
+  // a look, but they stay within the sizes the family regularly reads (its exports are larger):
+  // tens of times the level its lookups set is no reason to suspend it. Reads beyond the largest
+  // it read before (a thief's, an adversarial review's probe) are high, however many of them it
+  // learned since; so is the same share at ten times the level of a family of one mode.
+  it('a wide mix whose summaries are five times larger for two days is at most a medium volume-drift; reads beyond its largest, or the same share on a family of one mode, are high', () => {
     const close = t0 + 7 * DAY
     const closing = (at: number) => at >= close && at < close + 2 * DAY
     let drifts = 0
     for (const seed of [1, 2, 3, 4, 5]) {
-      const found = volume(run((at, mix) => mix.size(closing(at) ? 3 : 1), seed))
+      const found = volume(run((at, mix) => mix.size(1, closing(at) ? 5 : 1), seed))
       drifts += found.filter((a) => a.kind === 'volume-drift').length
       assert.deepEqual(found.filter((a) => a.severity !== 'medium' && a.severity !== 'low').map((a) => a.kind), [], `seed ${seed}: ${told(found)}`)
     }
     assert.ok(drifts > 0, 'the close is found as a drift on some seed')
+    // A thief's extra read an hour of twice its largest export, four working days: high, on every seed.
+    for (const seed of [1, 2, 3]) {
+      const stolen = volume(run((_at, mix) => mix.size(), seed, (at) => (at >= close && Math.floor(at / (12 * 60_000)) % 5 === 0 ? [40_000] : [])))
+      assert.ok(stolen.some((a) => a.kind === 'volume-drift' && a.severity === 'high'), `seed ${seed}: ${said(stolen)}`)
+    }
     // One mode at the lookups' level: a third of its requests ten times larger for two days.
     const d = new AnomalyDetector()
     const u = uniform(9)

@@ -174,8 +174,6 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  /** The last surge found to be the group's, when and with how many others (not kept in the store). */
-  sharedSurge: { at: number; others: number } | undefined
 }
 
 /** An unexplained reach as it goes on: since when, its last use, its first reporter, and whether another saw it too. */
@@ -222,7 +220,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, sharedSurge: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

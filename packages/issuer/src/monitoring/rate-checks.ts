@@ -83,7 +83,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // A surge far beyond its usual is said whatever its groups do: others made to look busy
         // (by a reporter making up their requests, or agents of one party) lower a flood at
         // most to what a shared close looks like.
-        const shared = ratio < SUSTAINED.highRatio ? sharedSurge(holdGroups, agent, at) : 0
+        const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
         const severity: RiskLevel = group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium'
         // One surge is said once, and again when twice as large or more severe (a flood said low

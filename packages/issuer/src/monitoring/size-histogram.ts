@@ -106,6 +106,21 @@ export function sizeReach(h: SizeHistogram, at: number): number {
   return reach
 }
 
+/**
+ * The largest size the family regularly read before `at` (natural log): the highest 99th
+ * percentile at the start of the kept days up to `at`'s (a light family's is noisy from day to
+ * day); the oldest kept when `at` is older, the current one when none are kept. What a run of
+ * larger requests began against: its own requests, learned since, cannot raise it.
+ */
+export function reachBefore(h: SizeHistogram, at: number): number {
+  const day = Math.floor(at / DAY_MS)
+  const starts = h.histStarts
+  if (starts.length === 0) return h.histQ99
+  let before = -Infinity
+  for (const [d, q] of starts) if (d <= day) before = Math.max(before, q)
+  return Number.isFinite(before) ? before : starts[0]![1]
+}
+
 /** The 99th percentile of the sizes learned (natural log), computed now: nothing refreshed or decayed (the stored rows keep no quantiles). */
 export function sizeQ99(h: SizeHistogram): number {
   return quantile(h, 0.99)

@@ -18,9 +18,11 @@
  *
  * What is expected in an hour: the highest of its level in the hour and the next ones either side
  * (a daylight-saving shift, a day that started an hour early), 0.6 times its most within six
- * hours (a nightly run late by hours, a report moved), and three quarters of its busiest hour's level
- * within six hours (a long day, an evening's work: at the same pace, an hour it is seldom active in
- * is not a surge; a bot's nightly run a hundred times its daytime pace does not hide a daytime flood).
+ * hours (a nightly run late by hours, a report moved), and three quarters of the busiest of its
+ * levels within six hours and its usual pace when active, the median level of its active hours (a
+ * long day, an evening's or a night's work: at the same pace, an hour it is seldom active in is not
+ * a surge; a bot's nightly run a hundred times its daytime pace is neither near its day nor its
+ * pace, and does not hide a daytime flood).
  *
  * The check, at the end of each quarter hour: the last 90 minutes, in three half-hours. A surge
  * when the count is at least `ratio` (2.75) times what was expected, beyond it by at least
@@ -32,8 +34,7 @@
  * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
  * segment, three others and a quarter of the members active within the hour: a segment's close
  * lifts most of it at once across teams, where two members of a large segment busier at the same
- * time is chance. A group's surge found so excuses its members' for six hours after (a close
- * moving across time zones).
+ * time is chance.
  */
 import type { GroupBaseline } from './baseline.js'
 
@@ -61,15 +62,19 @@ export const SUSTAINED = {
   /** Other members noted within this time that make a surge the group's. */
   sharedMs: HOUR_MS,
   shared: 2,
-  /** A surge found to be a group's excuses its members' for this long after (see sharedSurge). */
-  sharedKeptMs: 6 * HOUR_MS,
   /** In a wider group (its segment): at least this many others, and this share of the members active within `sharedMs`. */
   sharedWide: 3,
   sharedShare: 0.25,
   /** Active days learned before the check runs. */
   minDays: 3,
-  /** Beyond this many times the expected: high. */
-  highRatio: 6,
+  /** From this many times the expected, never the group's (no group's surge excuses it). */
+  sharedCap: 6,
+  /**
+   * From this many times the expected: high. A bot's intermittent modes (a nightly run on a third
+   * of its days, a run hours late after a backlog) reach six to ten times what was learned of
+   * them; volume alone below this is worth a look, not a suspension.
+   */
+  highRatio: 10,
 } as const
 
 // Learning: the first days weigh equally, then each day a tenth; the most fades 3% a day.
@@ -81,7 +86,8 @@ const LEVEL_NEAR = 1
 const MOST_NEAR = 6
 const MOST_SHARE = 0.6
 const BUSY_SHARE = 0.75
-const BUSY_NEAR = 6
+// An hour whose level is below this is not one the agent is active in.
+const ACTIVE_LEVEL = 0.5
 
 /** What the check keeps per agent; part of {@link AgentBaseline}. */
 export interface SustainedState {
@@ -122,15 +128,31 @@ export interface Surge {
 const slot = (k: number): number => ((k % SUSTAINED.ring) + SUSTAINED.ring) % SUSTAINED.ring
 const hourOf = (bucket: number): number => Math.floor((bucket * SUSTAINED.bucketMs) / HOUR_MS) % 24
 
-/** Requests expected in an hour of the day (see the module's comment). */
-export function expectedPerHour(s: SustainedState, hour: number): number {
+/** Requests expected in an hour of the day (see the module's comment); `pace`: {@link activePace}. */
+export function expectedPerHour(s: SustainedState, hour: number, pace: number): number {
   let level = 0
   let most = 0
-  let busiest = 0
+  let busiest = pace
   for (let d = -LEVEL_NEAR; d <= LEVEL_NEAR; d++) level = Math.max(level, s.volLevel[(hour + d + 24) % 24]!)
-  for (let d = -MOST_NEAR; d <= MOST_NEAR; d++) most = Math.max(most, s.volMost[(hour + d + 24) % 24]!)
-  for (let d = -BUSY_NEAR; d <= BUSY_NEAR; d++) busiest = Math.max(busiest, s.volLevel[(hour + d + 24) % 24]!)
+  for (let d = -MOST_NEAR; d <= MOST_NEAR; d++) {
+    most = Math.max(most, s.volMost[(hour + d + 24) % 24]!)
+    busiest = Math.max(busiest, s.volLevel[(hour + d + 24) % 24]!)
+  }
   return Math.max(level, MOST_SHARE * most, BUSY_SHARE * busiest, 0.25)
+}
+
+/**
+ * The agent's usual pace when active: the median level of the hours it is active in. A long day
+ * or a night's work at that pace is not a surge (the off-hours check's, if anything); a bot's
+ * nightly run a hundred times its daytime pace is one or two hours of its day, and does not set
+ * the pace a daytime flood is measured against.
+ */
+export function activePace(s: SustainedState): number {
+  const active: number[] = []
+  for (let h = 0; h < 24; h++) if (s.volLevel[h]! >= ACTIVE_LEVEL) active.push(s.volLevel[h]!)
+  if (active.length === 0) return 0
+  active.sort((x, y) => x - y)
+  return active[active.length >> 1]!
 }
 
 // The day's counts learned (its hours near activity, not in a surge), then a new day begun.
@@ -195,6 +217,7 @@ export function countRequest(s: SustainedState, at: number, reporter: string): v
 function window(s: SustainedState, last: number): { seen: number; expected: number; parts: number[] } {
   const per = SUSTAINED.window / SUSTAINED.parts
   const parts: number[] = []
+  const pace = activePace(s)
   let seen = 0
   let expected = 0
   for (let p = 0; p < SUSTAINED.parts; p++) {
@@ -203,7 +226,7 @@ function window(s: SustainedState, last: number): { seen: number; expected: numb
     for (let j = 0; j < per; j++) {
       const k = last - SUSTAINED.window + 1 + p * per + j
       c += s.volRing[slot(k)]!
-      e += expectedPerHour(s, hourOf(k)) * (SUSTAINED.bucketMs / HOUR_MS)
+      e += expectedPerHour(s, hourOf(k), pace) * (SUSTAINED.bucketMs / HOUR_MS)
     }
     parts.push(c - e)
     seen += c
@@ -265,22 +288,14 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
 /**
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
  * team (the first group, as AgentContext orders them), or in a wider group three and a quarter of
- * the members active there. (The caller never excuses a surge of `highRatio` or more.)
+ * the members active there. (The caller never excuses a surge of `sharedCap` or more.)
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
-    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) {
-      g.sharedSurge = { at, others: surging }
-      return surging
-    }
+    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
   }
-  // A surge found to be its group's goes on for hours after the members that showed it are done:
-  // a period close moves across time zones, the last region's services surge when the first ones'
-  // have stopped. Remembered from a surge found shared, never from one excused by the memory (it
-  // would carry itself along for as long as one member at a time keeps surging).
-  for (const g of groups) if (g.sharedSurge !== undefined && at - g.sharedSurge.at >= 0 && at - g.sharedSurge.at <= SUSTAINED.sharedKeptMs) return g.sharedSurge.others
   return 0
 }
 

@@ -11,7 +11,7 @@ import { acceptedLevel, type FamilyStats } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
@@ -123,11 +123,14 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const driftSens = sensitivity['volume-drift']
   if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
     const ratio = driftRatio(f)
-    // Severity by how far the run goes beyond what the family regularly reads: its level, or a
-    // quarter of its reach when that is higher (a task bot's mix: lookups, summaries, exports a
-    // hundred times apart, whose level is its lookups'). A mix's exports growing with a period
-    // close are a drift worth a look, not tens of times "the level".
-    const beyond = ratio * Math.exp(f.cusumLevel - Math.max(f.cusumLevel, jumpRef))
+    // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
+    // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
+    // summaries, exports a hundred times apart): its exports growing two to four times with a
+    // period close are tens of times "the level" but within its sizes, a drift worth a look. Its
+    // sizes as they were before the run, so that a thief's own reads, learned since, never raise
+    // the bar (an adversarial review's probe: measured against the reach, they did).
+    const typical = f.cusumLevel + Math.log(ratio)
+    const largest = own ? reachBefore(f, f.cusumSince) : undefined
     say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
       expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
       share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
@@ -135,8 +138,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
       // one request that tripped the test, which may be the largest of them.
       typical: Math.round(Math.exp(f.cusumLevel) * ratio),
-      ...(beyond < ratio ? { beyondRegular: Math.round(beyond * 10) / 10 } : {}),
-    }, undefined, beyond >= 8 ? 'high' : 'medium')
+      ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
+    }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
   // levels one step towards it; a shift of the whole distribution is followed faster.
