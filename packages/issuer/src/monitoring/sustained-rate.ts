@@ -107,12 +107,15 @@ export interface SustainedState {
   /** Per quarter hour of the ring: the one reporter of its requests ('' none, '*' several); not stored. */
   volWho: string[]
   volCurWho: string
+  /** {@link activePace}, and the learned days it was computed at (-1: to compute); not stored. */
+  volPace: number
+  volPaceDays: number
 }
 
 export function newSustained(at: number): SustainedState {
   return {
     volLevel: new Float64Array(24), volMost: new Float64Array(24), volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
-    volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '',
+    volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '', volPace: 0, volPaceDays: -1,
   }
 }
 
@@ -148,11 +151,14 @@ export function expectedPerHour(s: SustainedState, hour: number, pace: number): 
  * the pace a daytime flood is measured against.
  */
 export function activePace(s: SustainedState): number {
+  // The levels change once a day (and on an operator's verdict): computed once per learned day.
+  if (s.volPaceDays === s.volDays) return s.volPace
   const active: number[] = []
   for (let h = 0; h < 24; h++) if (s.volLevel[h]! >= ACTIVE_LEVEL) active.push(s.volLevel[h]!)
-  if (active.length === 0) return 0
   active.sort((x, y) => x - y)
-  return active[active.length >> 1]!
+  s.volPace = active.length === 0 ? 0 : active[active.length >> 1]!
+  s.volPaceDays = s.volDays
+  return s.volPace
 }
 
 // The day's counts learned (its hours near activity, not in a surge), then a new day begun.
@@ -320,6 +326,7 @@ export function acceptRate(s: SustainedState, at: number, perHour: number): void
     s.volLevel[h] = Math.max(s.volLevel[h]!, perHour)
     s.volMost[h] = Math.max(s.volMost[h]!, perHour)
   }
+  s.volPaceDays = -1
   s.volFlagged = 0
 }
 
