@@ -125,10 +125,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const ratio = driftRatio(f)
     // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
     // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
-    // summaries, exports a hundred times apart): its exports growing two to four times with a
-    // period close are tens of times "the level" but within its sizes, a drift worth a look. Its
-    // sizes as they were before the run, so that a thief's own reads, learned since, never raise
-    // the bar (an adversarial review's probe: measured against the reach, they did).
+    // summaries, exports a hundred times apart): its summaries growing with a period close are
+    // tens of times "the level" and still within the sizes of its exports, a drift worth a look.
+    // Its sizes as they were before the run, so that a thief's own reads, learned since, never
+    // raise the bar (an adversarial review's probe: measured against the current reach, they did).
+    // `typical`: the run's typical request (natural log of the geometric mean).
     const typical = f.cusumLevel + Math.log(ratio)
     const largest = own ? reachBefore(f, f.cusumSince) : undefined
     say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
@@ -137,7 +138,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
       // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
       // one request that tripped the test, which may be the largest of them.
-      typical: Math.round(Math.exp(f.cusumLevel) * ratio),
+      typical: Math.round(Math.exp(typical)),
       ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
     }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
   }
