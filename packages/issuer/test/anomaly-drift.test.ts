@@ -327,3 +327,36 @@ describe('a benign verdict on a drift is remembered: the same share is accepted,
     assert.ok(after.some((a) => a.kind === 'volume-drift' && a.at >= start + 63 * DAY), JSON.stringify(after.map((a) => [a.kind, (a.at - start) / DAY])))
   })
 })
+
+// From the second review of the drift's severity: the bar a run must pass to be high is the
+// largest the family read before the run began, which a thief could raise by reading the run's
+// size quietly for a few days first (one read in twelve, cleared by the drift test's slack). The
+// bar rises at most three times over the kept days, as the reach does.
+describe('a drift\'s severity: reads made larger quietly for days before the run do not make it ordinary', () => {
+  const agent = 'did:key:z6MkSingleMode'
+  // A family of about ten records a request, a read every five minutes in working hours; from day
+  // 10, one read in `preEvery` of `big` records for four days; then one in four.
+  function run(seed: number, preEvery: number): Anomaly[] {
+    const d = new AnomalyDetector()
+    const rand = noise(seed)
+    const found: Anomaly[] = []
+    let k = 0
+    for (let at = t0; at < t0 + 20 * DAY; at += 5 * 60_000) {
+      const hour = Math.floor((at % DAY) / HOUR)
+      if (hour < 8 || hour >= 18) continue
+      k++
+      const quiet = preEvery > 0 && at >= t0 + 10 * DAY && at < t0 + 14 * DAY && k % preEvery === 0
+      const records = (at >= t0 + 14 * DAY && k % 4 === 0) || quiet ? 100 : Math.max(1, Math.round(10 * Math.exp(rand())))
+      found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:orders/${k % 50}`, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
+    }
+    return found.filter((a) => a.kind === 'volume-drift' && a.at >= t0 + 14 * DAY)
+  }
+  it('one read in four at ten times the level is high, with four quiet days of the same reads before it or not (three seeds)', () => {
+    for (const seed of [1, 2, 3]) {
+      for (const preEvery of [0, 12]) {
+        const found = run(seed, preEvery)
+        assert.ok(found.some((a) => a.severity === 'high'), `seed ${seed}, one in ${preEvery} before: ${JSON.stringify(found.map((a) => [a.severity, a.details.typical, a.details.largestBefore]))}`)
+      }
+    }
+  })
+})

@@ -166,6 +166,27 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.every((a) => a.severity === 'medium'), show)
   })
 
+  // From the second review: with high from ten times only, a flood at seven to ten times for a
+  // whole working day was one medium; a nightly run hours late at its own pace is not high.
+  it('a day worker flooded at seven times for eight hours is high within five hours; a nightly run eight hours late at its own pace is not', () => {
+    const dayFrom = t0 + 10 * DAY
+    const worker = (_agent: string, at: number) => {
+      const h = Math.floor((at % DAY) / HOUR)
+      return h >= 9 && h < 17 ? (at >= dayFrom && at < dayFrom + DAY ? 280 : 40) : 0
+    }
+    const flooded = sustained(service(['did:key:z6MkWorker'], 0, worker, 3)).filter((a) => a.at >= dayFrom)
+    const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [(a.at - t0) / HOUR, a.severity, a.details.ratio]))
+    const high = flooded.find((a) => a.severity === 'high')
+    assert.ok(high !== undefined && high.at <= dayFrom + 14 * HOUR, show(flooded))
+    const nightly = (_agent: string, at: number) => {
+      const h = Math.floor((at % DAY) / HOUR)
+      const runFrom = at >= t0 + 12 * DAY ? 10 : 2
+      return (h >= 9 && h < 17 ? 10 : 0) + (h >= runFrom && h < runFrom + 3 ? 600 : 0)
+    }
+    const late = sustained(service(['did:key:z6MkLateRun'], 0, nightly, 4)).filter((a) => a.at >= t0 + 12 * DAY)
+    assert.ok(late.length > 0 && late.every((a) => a.severity !== 'high'), show(late))
+  })
+
   it('a surge said low as its segment\'s, then raised beyond six times, is said again, medium (no longer the segment\'s)', () => {
     const members = segmentOf(12, 'Ramp')
     const closing = new Set(members.slice(0, 6))

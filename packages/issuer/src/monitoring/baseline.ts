@@ -126,7 +126,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
   /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
-  surgeSaid: { quarter: number; ratio: number; rank: number } | undefined
+  surgeSaid: { quarter: number; since: number; ratio: number; rank: number } | undefined
   /** Its peer groups, resolved for the context object they came from (not stored). */
   groups: GroupBaseline[] | undefined
   /** Its groups that may explain a held finding: its team and segment, not its role (an organisation-wide group). Not kept in the store. */

@@ -6,7 +6,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, type AgentBaseline } from './baseline.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -85,14 +85,21 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // most to what a shared close looks like.
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
-        const severity: RiskLevel = group ? 'low' : ratio >= SUSTAINED.highRatio ? 'high' : 'medium'
+        const quarter = Math.floor(at / SUSTAINED.bucketMs)
+        const continuing = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2
+        const since = continuing ? b.surgeSaid!.since : quarter
+        // High: far beyond its usual at a pace well beyond the most it makes in any hour of its
+        // day (a nightly run hours late, at its own pace, is worth a look, not a suspension), or
+        // beyond what a group's surge excuses for three hours on end (a late run is over by then).
+        const far = ratio >= SUSTAINED.highRatio && perHour > SUSTAINED.beyondBusiest * busiestHour(b)
+        const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
+        const severity: RiskLevel = group ? 'low' : far || long ? 'high' : 'medium'
         // One surge is said once, and again when twice as large or more severe (a flood said low
         // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
         // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
-        const quarter = Math.floor(at / SUSTAINED.bucketMs)
-        const going = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2 && ratio < 2 * b.surgeSaid.ratio && RANK[severity] <= b.surgeSaid.rank
+        const going = continuing && ratio < 2 * b.surgeSaid!.ratio && RANK[severity] <= b.surgeSaid!.rank
         if (going) b.surgeSaid!.quarter = quarter
-        else b.surgeSaid = { quarter, ratio, rank: RANK[severity] }
+        else b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,

@@ -109,16 +109,23 @@ export function sizeReach(h: SizeHistogram, at: number): number {
 /**
  * The largest size the family regularly read before `at` (natural log): the highest 99th
  * percentile at the start of the kept days up to `at`'s (a light family's is noisy from day to
- * day); the oldest kept when `at` is older, the current one when none are kept. What a run of
- * larger requests began against: its own requests, learned since, cannot raise it.
+ * day), at most three times the lowest of them, as for the reach (reads made larger for a few
+ * days before a run, quietly, must not make the run's size ordinary); the oldest kept when `at`
+ * is older, the current one when none are kept. What a run of larger requests began against: its
+ * own requests, learned since, cannot raise it.
  */
 export function reachBefore(h: SizeHistogram, at: number): number {
   const day = Math.floor(at / DAY_MS)
   const starts = h.histStarts
   if (starts.length === 0) return h.histQ99
-  let before = -Infinity
-  for (const [d, q] of starts) if (d <= day) before = Math.max(before, q)
-  return Number.isFinite(before) ? before : starts[0]![1]
+  let highest = -Infinity
+  let lowest = Infinity
+  for (const [d, q] of starts) {
+    if (d > day) continue
+    highest = Math.max(highest, q)
+    lowest = Math.min(lowest, q)
+  }
+  return Number.isFinite(highest) ? Math.min(highest, lowest + HIST.reachRise) : starts[0]![1]
 }
 
 /** The 99th percentile of the sizes learned (natural log), computed now: nothing refreshed or decayed (the stored rows keep no quantiles). */

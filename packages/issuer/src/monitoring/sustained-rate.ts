@@ -70,11 +70,15 @@ export const SUSTAINED = {
   /** From this many times the expected, never the group's (no group's surge excuses it). */
   sharedCap: 6,
   /**
-   * From this many times the expected: high. A bot's intermittent modes (a nightly run on a third
-   * of its days, a run hours late after a backlog) reach six to ten times what was learned of
-   * them; volume alone below this is worth a look, not a suspension.
+   * From this many times the expected, and `beyondBusiest` times the most it makes in any hour of
+   * its day: high.
+   * A bot's intermittent modes (a nightly run on a third of its days, a run hours late after a
+   * backlog) reach six to ten times what was learned of them; volume alone below this is worth a
+   * look, not a suspension, unless it goes on beyond `sharedCap` for `longQuarters`.
    */
   highRatio: 10,
+  beyondBusiest: 1.5,
+  longQuarters: 12,
 } as const
 
 // Learning: the first days weigh equally, then each day a tenth; the most fades 3% a day.
@@ -142,6 +146,13 @@ export function expectedPerHour(s: SustainedState, hour: number, pace: number): 
     busiest = Math.max(busiest, s.volLevel[(hour + d + 24) % 24]!)
   }
   return Math.max(level, MOST_SHARE * most, BUSY_SHARE * busiest, 0.25)
+}
+
+/** The most it makes in an hour: the highest level or most (fading) of any hour of its day. */
+export function busiestHour(s: SustainedState): number {
+  let most = 0
+  for (let h = 0; h < 24; h++) most = Math.max(most, s.volLevel[h]!, s.volMost[h]!)
+  return most
 }
 
 /**
