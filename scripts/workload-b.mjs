@@ -54,7 +54,7 @@
 // with other shapes, and three kinds workload.mjs lacks:
 // - slow-exfiltration: from Monday, extra reads riding on the victim's own working-hours reads,
 //   records stepping up daily (1.5x, 2.7x, 4.9x, 8.7x, 15.7x of its usual), nothing at night;
-// - suspended-in-use: suspended at night; next morning, at the victim's usual hour and network
+// - suspended-in-use: suspended at night; at the victim's next usual hour after it, and network
 //   and pace, four reads allowed by verifiers with a cached status list, then two refusals;
 // - retired-in-use: retired at noon; one or two days later three attempts in half an hour, half
 //   of the victims' from their usual network (one allowed from a stale cache), half from elsewhere;
@@ -522,7 +522,9 @@ function plant(p, own, r, { evalFrom, end, tz }) {
       break
     }
     case 'suspended-in-use': {
-      const t = dayAt(p.day, usualHour())
+      // Its usual hour after the suspension (2:00 local): a nightly bot's is the next night's.
+      const hour = usualHour()
+      const t = dayAt(p.day + (dayAt(p.day, hour) <= p.statusAt ? 1 : 0), hour)
       const ref = history.find((e) => e.at % DAY >= t % DAY) ?? history[0]
       const net = ref ? netOf(ref) : a.dc
       for (let n = 0; n < 6; n++) out.push(ev(t + n * (3 + r() * 2) * MINUTE, choose(r, a.families), net, n < 4 ? {} : deny('ERR_VC_SUSPENDED')))
