@@ -192,6 +192,19 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(found.includes('lateral-movement/high'), JSON.stringify(found))
   })
 
+  // The lateral movement its refused reaches make is found by its next event, often one of its own
+  // allowed reads: held as long as a refusal is all the same (it was held three minutes, and a
+  // re-organised team's first member was said high before the others came).
+  it('a re-organised team refused two families of another segment, member after member over twelve minutes, its own reads in between, is a group change', () => {
+    const d = fleet(() => ({ groups: ['team:support'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    const events = members.flatMap((agent, k) => {
+      const t = later + k * 4 * MINUTE
+      const refused = { segment: 'sales', decision: 'deny', code: 'ERR_NOT_ENTITLED' }
+      return [ev(agent, t, { ...refused, resource: 'crm:deals/1' }), ev(agent, t + MINUTE, { ...refused, resource: 'crm:accounts/1' }), ev(agent, t + 2 * MINUTE)]
+    }).sort((x, y) => x.at - y.at)
+    assert.deepEqual([...said(d, events)], [])
+  })
+
   it('a rollout to new node subnets shared by a group (old and new interleaved) is not a stolen credential', () => {
     const own = (agent: string) => members.indexOf(agent) * 3
     const d = fleet(() => ({ groups: ['segment:eng'] }), (agent, i) => `10.244.${own(agent) + (i % 3)}.7`)

@@ -568,7 +568,7 @@ export class AnomalyDetector {
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
       } else {
         s.familyExplained = false
-        const reaches = this.#reach(b, at, `family:${fam}`, reporter)
+        const reaches = this.#reach(b, at, `family:${fam}`, reporter, !s.allowed)
         const entitled = knows ? since !== undefined : undefined
         // No entitlement at all, or no context to say: a reach for another family of data.
         // A dormant entitlement nobody near it uses: suspicious, and more so when repeated.
@@ -639,7 +639,7 @@ export class AnomalyDetector {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
         const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
-        const reaches = this.#reach(b, at, `action:${fam}:${action}`, reporter)
+        const reaches = this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         const details = { expected: [...f.actions], seen: action, family: fam, resource: event.resource }
         // An action it uses on another family of its own (a cleanup job's deletes on another of
         // its tables), used here once or twice a day: low, and it teaches nothing (or a job that
@@ -681,7 +681,7 @@ export class AnomalyDetector {
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy }, [s.reporter], 'low')
       } else {
-        this.#reach(b, at, `segment:${segment}`, s.reporter)
+        this.#reach(b, at, `segment:${segment}`, s.reporter, !allowed)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
           'new-segment', segment, 0.5, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam }, 'medium', `segment:${segment}`)
       }
@@ -701,8 +701,11 @@ export class AnomalyDetector {
   #holdLateral(s: Scope, distinct: number): void {
     const { b, at } = s
     // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
+    // Reaches all refused gave nothing away: held as long as a refusal is, whatever the event
+    // that found them (a re-organised team's first members, refused until their grants land).
+    const refused = b.reaches.every((r) => r.refused)
     this.#hold(s, () => lateralReaches(b.reaches, at) === 0,
-      'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 })
+      'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 }, undefined, undefined, refused)
   }
 
   // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
@@ -1002,9 +1005,9 @@ export class AnomalyDetector {
     return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
   }
 
-  #reach(b: AgentBaseline, at: number, what: string, by: string): number {
+  #reach(b: AgentBaseline, at: number, what: string, by: string, refused: boolean): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    b.reaches.push({ at, what })
+    b.reaches.push({ at, what, refused })
     noteRun(b.reachRuns, what, at, by)
     if (b.reaches.length > 32) b.reaches.shift()
     return b.reaches.filter((r) => r.what === what).length

@@ -107,7 +107,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
   /** Recently unexplained reaches (families, segments), for lateral movement (the last 32 within the hour). */
-  reaches: Array<{ at: number; what: string }>
+  reaches: Array<{ at: number; what: string; refused: boolean }>
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
