@@ -46,11 +46,31 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 21, { ip: '10.9.9.2' })), [], 'the team already uses the new network')
     status = 'suspended'
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 22)).map((a) => [a.kind, a.severity]), [['suspended-agent', 'critical']])
-    // Refused: from its own network, its software retrying (medium); from elsewhere, someone
-    // else may hold its credential (high).
+    // Refused: from its own network, its software retrying (low while it carries on the session
+    // it was in, below); from elsewhere, someone else may hold its credential (high).
     const refused = { decision: 'deny', code: 'ERR_VC_SUSPENDED' }
-    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork]), [['suspended-agent', 'medium', true]])
+    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork, a.details.retrying]), [['suspended-agent', 'low', true, true]])
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 24, { ...refused, ip: '34.12.9.1' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'high']])
+  })
+
+  it("a suspended agent's refused retries are low only while they carry on the session it was suspended in", () => {
+    const refused = { decision: 'deny', code: 'ERR_VC_SUSPENDED' }
+    const run = (minutes: number[]) => {
+      let status: 'active' | 'suspended' = 'active'
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+      warm(d, 'did:key:z6Mkb')
+      status = 'suspended'
+      return minutes.map((i) => d.observe(ev('did:key:z6Mkb', i, refused)).map((a) => `${a.kind}/${a.severity}`).join())
+    }
+    // Its job keeps trying every five minutes from the moment it is suspended: low, said once
+    // for the hour; still low when it comes back after 25 minutes.
+    const everyFive = Array.from({ length: 12 }, (_, k) => 12 + 5 * k)
+    assert.deepEqual(run([...everyFive, 92]), ['suspended-agent/low', ...everyFive.slice(1).map(() => ''), 'suspended-agent/low'])
+    // Suspended while idle (the last use 50 minutes before): whatever tries from its network
+    // started after the suspension, medium.
+    assert.deepEqual(run([59, 64]), ['suspended-agent/medium', ''])
+    // A pause of half an hour ends the retries: what starts again is medium, said at once.
+    assert.deepEqual(run([12, 17, 50, 55]), ['suspended-agent/low', '', 'suspended-agent/medium', ''])
   })
 
   it('a refused use of a suspended agent is its own retrying only from a network it has long used', () => {
@@ -64,7 +84,7 @@ describe('anomaly detection: context, learning, controls', () => {
       status = 'suspended'
       return d.observe(ev('did:key:z6Mkb', 22, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip })).map((a) => `${a.kind}/${a.severity}`)
     }
-    assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/medium'], 'its own network')
+    assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/low'], 'its own network, its session carrying on')
     assert.deepEqual(refusedFrom('10.9.9.3'), ['suspended-agent/high'], 'a network it used once, minutes ago')
     assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
   })
@@ -73,11 +93,12 @@ describe('anomaly detection: context, learning, controls', () => {
     let status: 'active' | 'suspended' = 'active'
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, holdMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
     warm(d, 'did:key:z6Mkb')
-    // A finding before the suspension (what suspended it): its retries from its own network stay medium.
+    // A finding before the suspension (what suspended it): its retries from its own network are
+    // not raised by it (low while they carry on its session, medium after a pause).
     d.observe(ev('did:key:z6Mkb', 19, { resource: 'hr:x/1', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
     status = 'suspended'
-    const retries = [20, 25, 30, 60, 90].flatMap((i) => d.observe(ev('did:key:z6Mkb', i, { decision: 'deny', code: 'ERR_VC_SUSPENDED' })))
-    assert.deepEqual([...new Set(retries.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/medium'])
+    const retries = [20, 25, 30, 65, 100].flatMap((i) => d.observe(ev('did:key:z6Mkb', i, { decision: 'deny', code: 'ERR_VC_SUSPENDED' })))
+    assert.deepEqual(retries.map((a) => `${a.kind}/${a.severity}`), ['suspended-agent/low', 'suspended-agent/medium', 'suspended-agent/medium'])
     // Resumed more than an hour after that finding: a refused reach by one verifier is medium,
     // not raised by its retries of the last hour.
     status = 'active'

@@ -9,7 +9,7 @@ import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
-import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, SESSION_GAP_MS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
@@ -275,7 +275,8 @@ export class AnomalyDetector {
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
-    noteSession(b, b.lastAt, at)
+    const previous = b.lastAt
+    noteSession(b, previous, at)
     b.lastAt = at
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
@@ -292,15 +293,19 @@ export class AnomalyDetector {
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
     // one allowed is critical (a verifier's stale status let it through); refused from a network
     // it has long used, it is its own software retrying (a stopped service keeps trying for
-    // hours), medium; refused from anywhere else, someone may hold its credential, high.
+    // hours): low while its uses carry on the session it was in when suspended (nobody has told
+    // its job yet), medium once they start again after a pause (something started it since);
+    // refused from anywhere else, someone may hold its credential, high.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
     else if (status === 'suspended') {
+      const carried = b.stopped ? b.stopped.carried && at - b.stopped.last <= SESSION_GAP_MS : b.events > 0 && at - previous <= SESSION_GAP_MS
+      b.stopped = { last: at, carried }
       const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
       if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
+      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', carried ? 0.4 : 0.6, { ...details, ownNetwork: true, ...(carried ? { retrying: true } : {}) }, [reporter], carried ? 'low' : 'medium')
       else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
-    }
+    } else b.stopped = undefined
     if (status === 'retired' || status === 'suspended') {
       b.events++
       return found

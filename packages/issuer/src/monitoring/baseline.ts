@@ -148,6 +148,12 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   quietWeekends: number
   /** When its current session (activity without a half-hour gap) started. */
   sessionStart: number
+  /**
+   * While it is seen suspended: the last such use, and whether its uses carry on, with no
+   * half-hour gap, a session under way before its first use seen suspended (its own software not
+   * yet told; not stored).
+   */
+  stopped: { last: number; carried: boolean } | undefined
   /** Its days and hours read from its hour profile, once a day (not stored). */
   schedule: Schedule | undefined
 }
@@ -211,7 +217,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
-    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
+    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, stopped: undefined,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
