@@ -73,6 +73,19 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(run([12, 17, 50, 55]), ['suspended-agent/low', '', 'suspended-agent/medium', ''])
   })
 
+  it("a suspended agent's refused uses from its own network at hours it works are its schedule starting its job again: low; at night, medium", () => {
+    let status: 'active' | 'suspended' = 'active'
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+    // Two days of work from 9:00 to 17:00 UTC, a request every ten minutes.
+    const day = (k: number) => { for (let m = 0; m < 480; m += 10) d.observe({ ...ev('did:key:z6Mkb', 0), at: Date.UTC(2026, 10, 2 + k, 9) + m * MINUTE }) }
+    day(0)
+    day(1)
+    status = 'suspended'
+    const refusedAt = (hour: number) => d.observe({ ...ev('did:key:z6Mkb', 0, { decision: 'deny', code: 'ERR_VC_SUSPENDED' }), at: Date.UTC(2026, 10, 4, hour) }).map((a) => `${a.kind}/${a.severity}`)
+    assert.deepEqual(refusedAt(10), ['suspended-agent/low'], 'its working hours, the next morning')
+    assert.deepEqual(refusedAt(23), ['suspended-agent/medium'], 'hours from anything it does')
+  })
+
   it('a refused use of a suspended agent is its own retrying only from a network it has long used', () => {
     // Each case on a fresh detector (one incident is said once): the agent's own network since
     // learning, one it used once minutes before, and no address at all.

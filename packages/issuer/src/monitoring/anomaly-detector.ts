@@ -129,6 +129,9 @@ const LEARN_DAYS = 3
 const WEEKEND_PEERS = 1
 // Whole weekends without use before a weekend use is said at medium (low after one).
 const WEEKEND_QUIET = 2
+// An hour is one the agent (or its team) is active at when this share of its activity falls
+// within three hours of it.
+const OFF_HOURS_SHARE = 0.003
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
@@ -294,16 +297,18 @@ export class AnomalyDetector {
     // one allowed is critical (a verifier's stale status let it through); refused from a network
     // it has long used, it is its own software retrying (a stopped service keeps trying for
     // hours): low while its uses carry on the session it was in when suspended (nobody has told
-    // its job yet), medium once they start again after a pause (something started it since);
-    // refused from anywhere else, someone may hold its credential, high.
+    // its job yet) or come at hours it is active (its schedule starting the job again), medium
+    // at other hours after a pause (something else started it); refused from anywhere else,
+    // someone may hold its credential, high.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
     else if (status === 'suspended') {
       const carried = b.stopped ? b.stopped.carried && at - b.stopped.last <= SESSION_GAP_MS : b.events > 0 && at - previous <= SESSION_GAP_MS
       b.stopped = { last: at, carried }
+      const retrying = carried || (b.hodTotal >= 30 && hourShare(b.hod, b.hodTotal, s.hour) >= OFF_HOURS_SHARE)
       const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
       if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', carried ? 0.4 : 0.6, { ...details, ownNetwork: true, ...(carried ? { retrying: true } : {}) }, [reporter], carried ? 'low' : 'medium')
+      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', retrying ? 0.4 : 0.6, { ...details, ownNetwork: true, ...(retrying ? { retrying: true } : {}) }, [reporter], retrying ? 'low' : 'medium')
       else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
     } else b.stopped = undefined
     if (status === 'retired' || status === 'suspended') {
@@ -761,7 +766,7 @@ export class AnomalyDetector {
     // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
     // shift, a late run after an outage), nor is a session that started near it running on.
     const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
-    if (!(share < 0.003 * sensHours && (teamShare < 0.003 * sensHours || own))) return undefined
+    if (!(share < OFF_HOURS_SHARE * sensHours && (teamShare < OFF_HOURS_SHARE * sensHours || own))) return undefined
     // Several batches of its team off their schedules at the same hour: the team's rescheduling
     // (only for a narrow schedule, and only the team: people at night together, or attacks on
     // several members of a segment at the same hour, are no rescheduling).
