@@ -170,7 +170,7 @@ describe('anomaly detection: the new checks, one by one', () => {
     const d2 = new AnomalyDetector()
     const at2 = history(d2, 'did:key:z6Mkq')
     const retries = [...Array(12).keys()].flatMap((i) => d2.observe({ at: at2 + i * 3000, agent: 'did:key:z6Mkq', decision: 'deny', code: 'ERR_VC_EXPIRED', resource: 'db:a/1', action: 'read', ip: '10.0.0.1' }))
-    assert.deepEqual(retries.map((a) => [a.kind, a.severity]), [['denial-burst', 'low']], 'an expired credential retried: low (its everyday request), no probing')
+    assert.deepEqual(retries.map((a) => [a.kind, a.severity]), [['denial-burst', 'medium']], 'an expired credential retried: medium, no probing')
   })
 
   it('two networks at once: a network first seen minutes after the usual one, back and forth', () => {

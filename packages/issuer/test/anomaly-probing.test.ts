@@ -43,20 +43,19 @@ describe('probing: refusals across families foreign to the agent and its peers',
   })
 
   // A denial burst is high when the agent asks for more than it has been doing; its everyday
-  // requests refused (a misconfigured job) are low: it got nothing it does not do every day
-  // (issue 21, benign alerts at high, then at medium).
+  // requests refused (a misconfigured job) are medium (issue 21, benign alerts at high).
   describe('a burst of refusals: everyday requests refused, or asking for more', () => {
     const burst = (d: AnomalyDetector, at: number, family: string, action = 'read', code = 'ERR_CONSTRAINT') =>
       [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `${family}/${i}`, action, ip: '10.0.0.1' }))
-    const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst').map((a) => a.severity))]
+    const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map((a) => a.severity))]
 
     // From two adversarial reviews: a hostile reporter's refusals must not make an honest job's
     // burst high (and suspend it on the honest verifier's evidence), nor may splitting a burst
     // across verifiers make a reader's deletes everyday.
-    it('its own reads refused for long stay low; another reporter\'s made-up delete among them changes nothing; deletes split across two verifiers are high', () => {
+    it('its own reads refused for long stay medium; another reporter\'s made-up delete among them changes nothing; deletes split across two verifiers are high', () => {
       const long = history()
       const found = [...Array(200).keys()].flatMap((i) => long.d.observe({ at: long.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }))
-      assert.deepEqual(level(found), ['low'])
+      assert.deepEqual(level(found), ['medium'])
       const split = history()
       const deletes = [...Array(12).keys()].flatMap((i) => split.d.observe({ at: split.at + i * 4000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'delete', ip: '10.0.0.1' }, { reporter: i % 2 ? 'crm' : 'billing' }))
       assert.deepEqual(level(deletes), ['high'])
@@ -65,13 +64,13 @@ describe('probing: refusals across families foreign to the agent and its peers',
         ...mixed.d.observe({ at: mixed.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'crm' }),
         ...(i === 5 ? mixed.d.observe({ at: mixed.at + i * 4000 + 1, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/1`, action: 'delete', ip: '10.0.0.1' }, { reporter: 'evil' }) : []),
       ])
-      assert.deepEqual(level(seen), ['low'])
+      assert.deepEqual(level(seen), ['medium'])
     })
 
-    it('its own reads refused are low; deletes on its own family, or reads of its peers\' family or a foreign one, are high', () => {
+    it('its own reads refused are medium; deletes on its own family, or reads of its peers\' family or a foreign one, are high', () => {
       const { d, at } = history()
       const everyday = burst(d, at, own[0]!)
-      assert.deepEqual(level(everyday), ['low'])
+      assert.deepEqual(level(everyday), ['medium'])
       assert.equal(everyday.find((a) => a.kind === 'denial-burst')?.details.everyday, true)
       for (const [family, action] of [[own[0]!, 'delete'], ['db:customers', 'read'], ['hr:records', 'read']] as const) {
         const { d, at } = history()

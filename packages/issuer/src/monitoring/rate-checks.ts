@@ -139,18 +139,15 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       // family, another action: a reader's deletes), judged from the refusals of the reporters
       // whose own burst it is (another reporter's made-up delete must not make an honest job's
       // burst high and suspend it on the honest verifier's evidence; with none, when two reporters
-      // saw it ask for more: a burst split across verifiers); other refusals asking for more
-      // (credential state) are medium. Only its everyday requests refused is a job out of step
-      // with what it holds (a constraint it keeps breaking, a grant that lapsed, an expired
-      // credential retried): low, however long it goes on (said again hourly while it does): it
-      // asked for nothing it does not do every day and got nothing. A thief asking with the
-      // agent's own action on its own family for what its constraints exclude looks the same,
-      // and gets nothing.
+      // saw it ask for more: a burst split across verifiers). Only its everyday requests refused is a job out of step with
+      // what it holds (a constraint it keeps breaking, a grant that lapsed): medium, however long
+      // it goes on (said again hourly while it does). A thief asking with the agent's own action
+      // on its own family for what its constraints exclude looks the same, and gets nothing.
       const more = own.length > 0 ? inWindow.some((d) => !d.ordinary && own.includes(d.reporter)) : new Set(inWindow.filter((d) => !d.ordinary).map((d) => d.reporter)).size >= 2
       const grave = AUTHORIZATION_CODES.has(code) && more
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
-      }, own, grave ? 'high' : more ? 'medium' : 'low')
+      }, own, grave ? 'high' : 'medium')
     }
   }
   const sensProbe = sensitivity['probing']
