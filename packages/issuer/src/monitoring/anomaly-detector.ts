@@ -132,6 +132,9 @@ const WEEKEND_QUIET = 2
 // An hour is one the agent (or its team) is active at when this share of its activity falls
 // within three hours of it.
 const OFF_HOURS_SHARE = 0.003
+// A suspended agent's own software retrying is told from someone else's use for this long
+// after its first use seen suspended: past it, made-up events cannot keep the retries going.
+const RETRY_MS = 4 * 3_600_000
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
@@ -296,16 +299,17 @@ export class AnomalyDetector {
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
     // one allowed is critical (a verifier's stale status let it through); refused from a network
     // it has long used, it is its own software retrying (a stopped service keeps trying for
-    // hours): low while its uses carry on the session it was in when suspended (nobody has told
-    // its job yet) or come at hours it is active (its schedule starting the job again), medium
-    // at other hours after a pause (something else started it); refused from anywhere else,
-    // someone may hold its credential, high.
+    // hours): low while its uses carry on, with no half-hour gap, the session it was in when
+    // first seen suspended, for at most RETRY_MS (nobody has told its job yet), medium otherwise
+    // (something started it after the suspension, or has kept it going for long); refused from
+    // anywhere else, someone may hold its credential, high.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
     else if (status === 'suspended') {
-      const carried = b.stopped ? b.stopped.carried && at - b.stopped.last <= SESSION_GAP_MS : b.events > 0 && at - previous <= SESSION_GAP_MS
-      b.stopped = { last: at, carried }
-      const retrying = carried || (b.hodTotal >= 30 && hourShare(b.hod, b.hodTotal, s.hour) >= OFF_HOURS_SHARE)
+      const stopped = (b.stopped ??= { since: at, last: previous, carried: b.events > 0 })
+      stopped.carried &&= at - stopped.last <= SESSION_GAP_MS && at - stopped.since <= RETRY_MS
+      stopped.last = at
+      const retrying = stopped.carried
       const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
       if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
       else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', retrying ? 0.4 : 0.6, { ...details, ownNetwork: true, ...(retrying ? { retrying: true } : {}) }, [reporter], retrying ? 'low' : 'medium')

@@ -149,11 +149,11 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** When its current session (activity without a half-hour gap) started. */
   sessionStart: number
   /**
-   * While it is seen suspended: the last such use, and whether its uses carry on, with no
-   * half-hour gap, a session under way before its first use seen suspended (its own software not
-   * yet told; not stored).
+   * While it is seen suspended: its first and last uses so, and whether they carry on, with no
+   * half-hour gap, a session under way before the first (its own software not yet told). Not
+   * stored: restored, it carries nothing on.
    */
-  stopped: { last: number; carried: boolean } | undefined
+  stopped: { since: number; last: number; carried: boolean } | undefined
   /** Its days and hours read from its hour profile, once a day (not stored). */
   schedule: Schedule | undefined
 }
@@ -474,6 +474,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
+  // Whether it was suspended and retrying before the restart is not known: no retries carry on.
+  b.stopped = { since: b.lastAt, last: b.lastAt, carried: false }
   // Rows written before the sustained-rate levels were kept learn them afresh (three active days).
   const vol = obj(o.vol)
   if (vol) {
