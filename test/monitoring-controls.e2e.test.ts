@@ -243,8 +243,8 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
       assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
-      s.clock.now += 14 * MINUTE
-      assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 15 minutes)')
+      s.clock.now += 29 * MINUTE
+      assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 30 minutes)')
       s.clock.now += MINUTE
       assert.equal((await monitor.releaseHeld()).length, 1)
       // (Medium: one verifier's single refusal; see the reach kept up or seen twice, anomaly-probing.test.ts.)
@@ -267,7 +267,7 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     try {
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
       const other = (await s.t.issuer.createPrincipal({ id: 'billing-service', roles: ['reporter'] }, 'test')).token
-      s.clock.now += 15 * MINUTE
+      s.clock.now += 30 * MINUTE
       const answer = await s.t.call(other, 'POST', '/events', { events: [{ at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'db:customers/2', action: 'read', ip: '10.1.2.3', records: 100 }] })
       assert.deepEqual(answer.body.alerts, [], 'not told to another reporter')
       const [said] = await s.alerts()

@@ -430,7 +430,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
 
     it('lateral movement whose first reach ages out of the hour during the hold is still said', () => {
       const d = fleet(() => ({ groups: ['team:support'], entitlements: new Map([['db:a', LONG_AGO]]) }))
-      // Four families (its own segment), the fourth 57 minutes after the first: judged 15 minutes
+      // Four families (its own segment), the fourth 57 minutes after the first: judged 30 minutes
       // later (a refusal), the first is out of the hour by then, but was not explained.
       const events = ['crm:deals', 'crm:accounts', 'crm:leads', 'crm:quotes'].map((fam, i) => ev(members[0]!, later + i * 19 * MINUTE, { resource: `${fam}/1`, decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
       assert.ok((said(d, events).get(members[0]!) ?? []).includes('lateral-movement/high'))
@@ -464,7 +464,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       const d = heldFleet()
       d.observe(refusal(members[0]!, later), { receivedAt: later })
       d.observe(refusal(members[1]!, later - HOUR, 'hr:salaries/2'), { receivedAt: later - HOUR })
-      const released = d.release(later - HOUR + 16 * MINUTE)
+      const released = d.release(later - HOUR + 31 * MINUTE)
       assert.ok(released.some((a) => a.agent === members[1] && a.severity !== 'low'), JSON.stringify(released))
     })
   })

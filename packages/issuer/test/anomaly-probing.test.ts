@@ -129,8 +129,8 @@ describe('probing: refusals across families foreign to the agent and its peers',
       const { d, at } = history()
       refusal(d, at, 'hr-service')
       const second = d.observe({ at: at + 20 * 60_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payments:transfers/1', action: 'read', ip: '10.0.0.1' }, { reporter: 'pay-service' })
-      // Said when due (a refusal is held 15 minutes), within the hour of the first.
-      const found = about([...second, ...d.release(at + 40 * 60_000)])
+      // Said when due (a refusal is held 30 minutes), within the hour of the first.
+      const found = about([...second, ...d.release(at + 55 * 60_000)])
       assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
     })
   })

@@ -151,7 +151,7 @@ const MINUTE = 60_000
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
 // A refusal, or a network of the organisation's own, is held this many times as long as another novelty.
-const LONG_HOLD = 5
+const LONG_HOLD = 10
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
 // Reporters of members' first uses remembered at most (in memory: after a restart, a first use
