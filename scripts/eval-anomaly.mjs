@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The anomaly detector on the realistic fortnight (issue 21), per seed: caused recall per attack
-// kind, benign agents alerted, time to alert. Build first (`npm run build`).
+// kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
+// (caught, median and slowest time to alert). Build first (`npm run build`).
 //
 //   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--verbose]
 //
@@ -41,5 +42,17 @@ console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
   const worst = Object.entries(r.perKind).map(([k, v]) => [k, v.caught / v.planted]).sort((a, b) => a[1] - b[1])[0]
   console.log(`| ${r.seed} | ${pct(r.recall)} (${r.caught}/${r.planted}) | ${worst[0]} ${pct(worst[1])} | ${pct(r.benignAlerted)} | ${pct(r.benignHigh)} | ${r.medianMinutes.toFixed(1)} min | ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'} |`)
+}
+// Over all the seeds, by kind: how many were caught, and how long each took to be (from the
+// attack's start to its first caused alert, in simulated time).
+if (results.length > 1) {
+  console.log('\n| kind | caught | median time to alert | slowest |\n|---|---|---|---|')
+  const when = (ms) => (ms >= 120 * 60_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 60_000).toFixed(1)} min`)
+  for (const kind of Object.keys(results[0].perKind)) {
+    const times = results.flatMap((r) => r.perKind[kind].times).sort((a, b) => a - b)
+    const caught = results.reduce((n, r) => n + r.perKind[kind].caught, 0)
+    const planted = results.reduce((n, r) => n + r.perKind[kind].planted, 0)
+    console.log(`| ${kind} | ${caught}/${planted} | ${times.length ? when(times[(times.length - 1) >> 1]) : 'n/a'} | ${times.length ? when(times[times.length - 1]) : 'n/a'} |`)
+  }
 }
 process.exitCode = failures === 0 ? 0 : 1
