@@ -9,7 +9,7 @@ import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
-import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, SESSION_GAP_MS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
+import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
@@ -132,9 +132,6 @@ const WEEKEND_QUIET = 2
 // An hour is one the agent (or its team) is active at when this share of its activity falls
 // within three hours of it.
 const OFF_HOURS_SHARE = 0.003
-// A suspended agent's own software retrying is told from someone else's use for this long
-// after its first use seen suspended: past it, made-up events cannot keep the retries going.
-const RETRY_MS = 4 * 3_600_000
 // A peer's use counts as evidence for this long; a grant explains first use for this long.
 const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
@@ -281,8 +278,7 @@ export class AnomalyDetector {
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
-    const previous = b.lastAt
-    noteSession(b, previous, at)
+    noteSession(b, b.lastAt, at)
     b.lastAt = at
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
@@ -299,22 +295,15 @@ export class AnomalyDetector {
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
     // one allowed is critical (a verifier's stale status let it through); refused from a network
     // it has long used, it is its own software retrying (a stopped service keeps trying for
-    // hours): low while its uses carry on, with no half-hour gap, the session it was in when
-    // first seen suspended, for at most RETRY_MS (nobody has told its job yet), medium otherwise
-    // (something started it after the suspension, or has kept it going for long); refused from
-    // anywhere else, someone may hold its credential, high.
+    // hours), medium; refused from anywhere else, someone may hold its credential, high.
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
     else if (status === 'suspended') {
-      const stopped = (b.stopped ??= { since: at, last: previous, carried: b.events > 0 })
-      stopped.carried &&= at - stopped.last <= SESSION_GAP_MS && at - stopped.since <= RETRY_MS
-      stopped.last = at
-      const retrying = stopped.carried
       const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
       if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', retrying ? 0.4 : 0.6, { ...details, ownNetwork: true, ...(retrying ? { retrying: true } : {}) }, [reporter], retrying ? 'low' : 'medium')
+      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
       else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
-    } else b.stopped = undefined
+    }
     if (status === 'retired' || status === 'suspended') {
       b.events++
       return found

@@ -148,12 +148,6 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   quietWeekends: number
   /** When its current session (activity without a half-hour gap) started. */
   sessionStart: number
-  /**
-   * While it is seen suspended: its first and last uses so, and whether they carry on, with no
-   * half-hour gap, a session under way before the first (its own software not yet told). Not
-   * stored: restored, it carries nothing on.
-   */
-  stopped: { since: number; last: number; carried: boolean } | undefined
   /** Its days and hours read from its hour profile, once a day (not stored). */
   schedule: Schedule | undefined
 }
@@ -217,7 +211,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
     denials: [], reaches: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
-    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, stopped: undefined,
+    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
@@ -474,8 +468,6 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
-  // Whether it was suspended and retrying before the restart is not known: no retries carry on.
-  b.stopped = { since: b.lastAt, last: b.lastAt, carried: false }
   // Rows written before the sustained-rate levels were kept learn them afresh (three active days).
   const vol = obj(o.vol)
   if (vol) {
