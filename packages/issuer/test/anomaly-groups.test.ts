@@ -419,6 +419,29 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a group refused at once by the same verifier')
     })
 
+    // From an adversarial review: joining the held finding made the hostile reporter one of its
+    // own, so its made-up team mates explained it away, and the verifier's reach was never said.
+    it('a reporter that repeats a held finding cannot explain it away with first uses it alone reports', () => {
+      const d = heldFleet()
+      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      d.observe(refusal(members[0]!, later + 20_000, 'hr:payroll/7'), { reporter: 'hostile' })
+      for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hostile' })
+      const found = highAbout(d.release(later + HOUR), members[0]!)
+      assert.ok(found.some((k) => k.startsWith('new-resource/')), JSON.stringify(found))
+    })
+
+    // From the same review: the refusal that found it held an allowed reach as long as a refusal.
+    it('lateral movement with an allowed reach among refused ones is held as an allowed use is, whatever event finds it', () => {
+      const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))
+      const events = [
+        ev(members[0]!, later, { resource: 'crm:z/1', segment: 'crm' }),
+        ...['crm:a', 'crm:b', 'crm:c'].map((fam, i) => refusal(members[0]!, later + (i + 1) * MINUTE, `${fam}/1`)),
+      ]
+      for (const e of events) d.observe(e, { receivedAt: e.at })
+      const found = highAbout(d.release(later + 10 * MINUTE), members[0]!)
+      assert.ok(found.includes('lateral-movement/high'), JSON.stringify(found))
+    })
+
     it('an organisation-wide role explains no held finding (agents of another owner with the same role)', () => {
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [agent === members[0] ? 'team:fin' : 'team:other', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
       for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE))

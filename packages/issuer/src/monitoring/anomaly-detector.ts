@@ -1156,8 +1156,10 @@ export class AnomalyDetector {
       return
     }
     // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
-    // its grants land is refused for as long as they take, member after member).
-    const waitsLong = long || decision !== 'allow'
+    // its grants land is refused for as long as they take, member after member). Lateral
+    // movement waits as its reaches say (`long`: all refused), not as the event that found it:
+    // a refusal finding an allowed reach among them must not hold that reach as long.
+    const waitsLong = long || (decision !== 'allow' && kind !== 'lateral-movement')
     const holdMs = waitsLong ? LONG_HOLD * this.#holdMs : this.#holdMs
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
@@ -1258,7 +1260,11 @@ export class AnomalyDetector {
     if (this.#pending.get(h.key) !== h) return // acknowledged as benign meanwhile
     this.#pending.delete(h.key)
     h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
-    if (h.explained(Math.min(h.until, now), h.evidence)) {
+    // Explained for each of its reporters: a reporter that repeated the finding after it was
+    // held (a hostile one, with made-up first uses of team mates it alone reports) must not
+    // explain away what another reporter saw, nor the other way round.
+    const t = Math.min(h.until, now)
+    if (h.evidence.every((r) => h.explained(t, [r]))) {
       if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
       return
     }
