@@ -59,6 +59,12 @@ describe('probing: refusals across families foreign to the agent and its peers',
       const split = history()
       const deletes = [...Array(12).keys()].flatMap((i) => split.d.observe({ at: split.at + i * 4000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'delete', ip: '10.0.0.1' }, { reporter: i % 2 ? 'crm' : 'billing' }))
       assert.deepEqual(level(deletes), ['high'])
+      // From an adversarial review: a hostile reporter's made-up burst of everyday reads just
+      // before made it the only reporter with a burst of its own, and the split deletes everyday.
+      const masked = history()
+      for (let i = 0; i < 10; i++) masked.d.observe({ at: masked.at - 10_000 + i * 900, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${i}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'evil' })
+      const hidden = [...Array(18).keys()].flatMap((i) => masked.d.observe({ at: masked.at + i * 2500, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'delete', ip: '10.0.0.1' }, { reporter: i % 2 ? 'crm' : 'billing' }))
+      assert.deepEqual(level(hidden), ['high'])
       const mixed = history()
       const seen = [...Array(12).keys()].flatMap((i) => [
         ...mixed.d.observe({ at: mixed.at + i * 4000, agent, decision: 'deny', code: 'ERR_CONSTRAINT', resource: `${own[0]}/${(i * 7919) % 1000}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'crm' }),

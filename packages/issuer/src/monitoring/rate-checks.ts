@@ -143,11 +143,18 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       // what it holds (a constraint it keeps breaking, a grant that lapsed): medium, however long
       // it goes on (said again hourly while it does). A thief asking with the agent's own action
       // on its own family for what its constraints exclude looks the same, and gets nothing.
-      const more = own.length > 0 ? inWindow.some((d) => !d.ordinary && own.includes(d.reporter)) : new Set(inWindow.filter((d) => !d.ordinary).map((d) => d.reporter)).size >= 2
+      // Two other reporters that saw it ask for more count whoever else has a burst of its own
+      // (a hostile reporter's made-up everyday burst must not make a thief's deletes, split
+      // across two verifiers, everyday); no one reporter's own then is the finding's evidence,
+      // as for any split burst.
+      const askedMore = new Set(inWindow.filter((d) => !d.ordinary).map((d) => d.reporter))
+      const others = [...askedMore].filter((r) => !own.includes(r))
+      const ownMore = own.some((r) => askedMore.has(r))
+      const more = ownMore || others.length >= 2
       const grave = AUTHORIZATION_CODES.has(code) && more
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
-      }, own, grave ? 'high' : 'medium')
+      }, ownMore || !more ? own : [], grave ? 'high' : 'medium')
     }
   }
   const sensProbe = sensitivity['probing']
