@@ -138,15 +138,13 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       // Refused authorization is high when it asks for more than it has been doing (another
       // family, another action: a reader's deletes), judged from the refusals of the reporters
       // whose own burst it is (another reporter's made-up delete must not make an honest job's
-      // burst high and suspend it on the honest verifier's evidence; with none, when two reporters
-      // saw it ask for more: a burst split across verifiers). Only its everyday requests refused is a job out of step with
-      // what it holds (a constraint it keeps breaking, a grant that lapsed): medium, however long
-      // it goes on (said again hourly while it does). A thief asking with the agent's own action
-      // on its own family for what its constraints exclude looks the same, and gets nothing.
-      // Two other reporters that saw it ask for more count whoever else has a burst of its own
-      // (a hostile reporter's made-up everyday burst must not make a thief's deletes, split
-      // across two verifiers, everyday); no one reporter's own then is the finding's evidence,
-      // as for any split burst.
+      // burst high and suspend it on the honest verifier's evidence), or when two other reporters
+      // saw it ask for more (a burst split across verifiers, whoever else made up a burst of
+      // everyday requests of its own: then on no one reporter's evidence). Only its everyday
+      // requests refused is a job out of step with what it holds (a constraint it keeps breaking,
+      // a grant that lapsed): medium, however long it goes on (said again hourly while it does).
+      // A thief asking with the agent's own action on its own family for what its constraints
+      // exclude looks the same, and gets nothing.
       const askedMore = new Set(inWindow.filter((d) => !d.ordinary).map((d) => d.reporter))
       const others = [...askedMore].filter((r) => !own.includes(r))
       const ownMore = own.some((r) => askedMore.has(r))
