@@ -430,6 +430,23 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(found.some((k) => k.startsWith('new-resource/')), JSON.stringify(found))
     })
 
+    // From a third review: judged for each of its reporters, an honest re-org whose requests a
+    // gateway and the service both report was said high on both (the mates' first uses are
+    // remembered with the gateway, their first reporter); and a hostile reporter repeating a
+    // member's held finding had it said, on the honest verifier's evidence too.
+    it("a group change seen by two verifiers, or repeated by a hostile reporter, is still the group's", () => {
+      const d = heldFleet()
+      for (const [k, m] of members.slice(0, 3).entries()) for (const r of ['hr-gw', 'hr-service']) d.observe(refusal(m, later + k * MINUTE + (r === 'hr-gw' ? 0 : 500)), { reporter: r })
+      const released = d.release(later + HOUR)
+      const both = members.slice(0, 3).flatMap((m) => highAbout(released, m))
+      assert.deepEqual(both, [], 'two verifiers of the same requests')
+      const e = heldFleet()
+      e.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      e.observe(refusal(members[0]!, later + 20_000, 'hr:payroll/7'), { reporter: 'hostile' })
+      for (const [k, m] of members.slice(1, 3).entries()) e.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
+      assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a hostile repeat')
+    })
+
     // From the same review: the refusal that found it held an allowed reach as long as a refusal.
     it('lateral movement with an allowed reach among refused ones is held as an allowed use is, whatever event finds it', () => {
       const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))

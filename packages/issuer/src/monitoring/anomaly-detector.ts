@@ -1164,7 +1164,7 @@ export class AnomalyDetector {
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const h: Held = { due: (s.elapsed ?? 0) + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision, explained, kind, about, score, details, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    const h: Held = { due: (s.elapsed ?? 0) + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: [reporter], evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
   }
@@ -1260,11 +1260,12 @@ export class AnomalyDetector {
     if (this.#pending.get(h.key) !== h) return // acknowledged as benign meanwhile
     this.#pending.delete(h.key)
     h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
-    // Explained for each of its reporters: a reporter that repeated the finding after it was
-    // held (a hostile one, with made-up first uses of team mates it alone reports) must not
-    // explain away what another reporter saw, nor the other way round.
-    const t = Math.min(h.until, now)
-    if (h.evidence.every((r) => h.explained(t, [r]))) {
+    // Explained as its first reporter sees the group: a reporter that repeated the finding
+    // after it was held (a hostile one, with made-up first uses of team mates it alone reports)
+    // must not explain away what another saw. (Not each reporter's: first uses are remembered
+    // with their first reporter only, so with two verifiers reporting the same requests an honest
+    // group change would not be explained for the second, and would be said on both.)
+    if (h.explained(Math.min(h.until, now), h.origin)) {
       if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
       return
     }
@@ -1321,6 +1322,9 @@ interface Held {
   readonly about: string
   score: number
   details: Record<string, unknown>
+  /** The reporter of the event that held it: what explains it is judged as this one sees it. */
+  readonly origin: readonly string[]
+  /** Its reporters: the first, and those that repeated it meanwhile (corroboration). */
   evidence: readonly string[]
   severity: RiskLevel
   /** The reach it added to lateral movement, withdrawn when the group explains it. */
