@@ -457,6 +457,17 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       for (const e of events) d.observe(e, { receivedAt: e.at })
       const found = highAbout(d.release(later + 10 * MINUTE), members[0]!)
       assert.ok(found.includes('lateral-movement/high'), JSON.stringify(found))
+      // From a third review: found first by an ordinary read while all its reaches were refused
+      // (held long), then by the allowed reach, it waited the long hold all the same.
+      const e = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))
+      const later2 = [
+        ...['crm:a', 'crm:b', 'crm:c'].map((fam, i) => refusal(members[0]!, later + i * MINUTE, `${fam}/1`)),
+        ev(members[0]!, later + 4 * MINUTE),
+        ev(members[0]!, later + 5 * MINUTE, { resource: 'crm:z/1', segment: 'crm' }),
+      ]
+      for (const x of later2) e.observe(x, { receivedAt: x.at })
+      const early = highAbout(e.release(later + 10 * MINUTE), members[0]!)
+      assert.ok(early.includes('lateral-movement/high'), JSON.stringify(early))
     })
 
     it('an organisation-wide role explains no held finding (agents of another owner with the same role)', () => {

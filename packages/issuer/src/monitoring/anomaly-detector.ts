@@ -1147,24 +1147,33 @@ export class AnomalyDetector {
     // An agent with many held already (a flood of made-up novelties) has the rest said at once:
     // it cannot fill the table and so turn the hold off for every other agent.
     if (this.#holdMs <= 0 || (s.holdGroups?.length ?? 0) === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) return this.#say(s, kind, about, score, details, [reporter], severity)
-    const pending = this.#pending.get(key)
-    if (pending) {
-      // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
-      // evidence of every reporter that saw it (two verifiers corroborate each other).
-      if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
-      if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
-      return
-    }
     // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
     // its grants land is refused for as long as they take, member after member). Lateral
     // movement waits as its reaches say (`long`: all refused), not as the event that found it:
     // a refusal finding an allowed reach among them must not hold that reach as long.
     const waitsLong = long || (decision !== 'allow' && kind !== 'lateral-movement')
     const holdMs = waitsLong ? LONG_HOLD * this.#holdMs : this.#holdMs
+    const due = (s.elapsed ?? 0) + holdMs
+    const pending = this.#pending.get(key)
+    if (pending) {
+      // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
+      // evidence of every reporter that saw it (two verifiers corroborate each other).
+      if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
+      if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
+      // A repeat that waits less (lateral movement held as refused reaches, and now an allowed
+      // one among them) is due when it would be: moved to the short queue (the long one's entry
+      // is then skipped), which stays in order, every entry there held as long.
+      if (!waitsLong && pending.long && due < pending.due) {
+        const moved: Held = { ...pending, due, until: receivedAt + holdMs, long: false }
+        this.#pending.set(key, moved)
+        this.#held.push(moved)
+      }
+      return
+    }
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const h: Held = { due: (s.elapsed ?? 0) + holdMs, until: receivedAt + holdMs, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: [reporter], evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    const h: Held = { due, until: receivedAt + holdMs, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: [reporter], evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
   }
@@ -1312,6 +1321,8 @@ interface Held {
   /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
   readonly due: number
   readonly until: number
+  /** Whether it waits in the long queue (a refusal, the organisation's own network). */
+  readonly long: boolean
   readonly key: string
   readonly b: AgentBaseline
   readonly agent: string
