@@ -419,27 +419,20 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a group refused at once by the same verifier')
     })
 
-    // From an adversarial review: joining the held finding made the hostile reporter one of its
-    // own, so its made-up team mates explained it away, and the verifier's reach was never said.
-    it('a reporter that repeats a held finding cannot explain it away with first uses it alone reports', () => {
-      const d = heldFleet()
-      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
-      d.observe(refusal(members[0]!, later + 20_000, 'hr:payroll/7'), { reporter: 'hostile' })
-      for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hostile' })
-      const found = highAbout(d.release(later + HOUR), members[0]!)
-      assert.ok(found.some((k) => k.startsWith('new-resource/')), JSON.stringify(found))
-    })
-
-    // From a third review: judged for each of its reporters, an honest re-org whose requests a
-    // gateway and the service both report was said high on both (the mates' first uses are
-    // remembered with the gateway, their first reporter); and a hostile reporter repeating a
-    // member's held finding had it said, on the honest verifier's evidence too.
-    it("a group change seen by two verifiers, or repeated by a hostile reporter, is still the group's", () => {
-      const d = heldFleet()
-      for (const [k, m] of members.slice(0, 3).entries()) for (const r of ['hr-gw', 'hr-service']) d.observe(refusal(m, later + k * MINUTE + (r === 'hr-gw' ? 0 : 500)), { reporter: r })
-      const released = d.release(later + HOUR)
-      const both = members.slice(0, 3).flatMap((m) => highAbout(released, m))
-      assert.deepEqual(both, [], 'two verifiers of the same requests')
+    // From the third and fourth reviews: judged for each of its reporters, or as the first one
+    // alone sees the group, an honest re-org whose requests a gateway and the service both report
+    // (in either order) was said high on both and corroborated: the mates' first uses are
+    // remembered with whichever reported them first. And a hostile reporter repeating a member's
+    // held finding had it said, on the honest verifier's evidence too.
+    it("a group change seen by two verifiers in either order, or repeated by a hostile reporter, is still the group's", () => {
+      for (const order of [['hr-gw', 'hr-service'], ['hr-service', 'hr-gw']]) {
+        const d = heldFleet()
+        // The first member's requests reach one verifier first, its team mates' the other.
+        for (const [k, m] of members.slice(0, 3).entries()) for (const [j, r] of (k === 0 ? order : [...order].reverse()).entries()) d.observe(refusal(m, later + k * MINUTE + j * 500), { reporter: r })
+        const released = d.release(later + HOUR)
+        const both = members.slice(0, 3).flatMap((m) => highAbout(released, m))
+        assert.deepEqual(both, [], `two verifiers of the same requests, ${order.join(' then ')} first for the first member`)
+      }
       const e = heldFleet()
       e.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
       e.observe(refusal(members[0]!, later + 20_000, 'hr:payroll/7'), { reporter: 'hostile' })
@@ -468,6 +461,15 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       for (const x of later2) e.observe(x, { receivedAt: x.at })
       const early = highAbout(e.release(later + 10 * MINUTE), members[0]!)
       assert.ok(early.includes('lateral-movement/high'), JSON.stringify(early))
+      // From a fourth review: only on the word of the reporter that held it. Another reporter's
+      // made-up allowed reach cut short an honest re-org's wait and had it said, corroborated.
+      const f = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))
+      const reorg = (m: string, at: number) => ['crm:a', 'crm:b', 'crm:c'].map((fam, i) => refusal(m, at + i * 1000, `${fam}/1`))
+      for (const x of [...reorg(members[0]!, later), ev(members[0]!, later + 4 * MINUTE)]) f.observe(x, { receivedAt: x.at, reporter: 'crm-service' })
+      f.observe(ev(members[0]!, later + 5 * MINUTE, { resource: 'crm:z/1', segment: 'crm' }), { receivedAt: later + 5 * MINUTE, reporter: 'hostile' })
+      for (const [k, m] of members.slice(1, 3).entries()) for (const x of reorg(m, later + (8 + 6 * k) * MINUTE)) f.observe(x, { receivedAt: x.at, reporter: 'crm-service' })
+      const cut = highAbout(f.release(later + 12 * MINUTE), members[0]!)
+      assert.ok(!cut.includes('lateral-movement/high'), JSON.stringify(cut))
     })
 
     it('an organisation-wide role explains no held finding (agents of another owner with the same role)', () => {

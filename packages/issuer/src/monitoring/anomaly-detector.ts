@@ -1162,8 +1162,10 @@ export class AnomalyDetector {
       if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
       // A repeat that waits less (lateral movement held as refused reaches, and now an allowed
       // one among them) is due when it would be: moved to the short queue (the long one's entry
-      // is then skipped), which stays in order, every entry there held as long.
-      if (!waitsLong && pending.long && due < pending.due) {
+      // is then skipped), which stays in order, every entry there held as long. Only on the
+      // word of the reporter that held it: another's made-up allowed reach must not cut short
+      // the wait of an honest team re-organised before its grants land.
+      if (!waitsLong && pending.long && due < pending.due && pending.origin.includes(reporter)) {
         const moved: Held = { ...pending, due, until: receivedAt + holdMs, long: false }
         this.#pending.set(key, moved)
         this.#held.push(moved)
@@ -1269,12 +1271,12 @@ export class AnomalyDetector {
     if (this.#pending.get(h.key) !== h) return // acknowledged as benign meanwhile
     this.#pending.delete(h.key)
     h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
-    // Explained as its first reporter sees the group: a reporter that repeated the finding
-    // after it was held (a hostile one, with made-up first uses of team mates it alone reports)
-    // must not explain away what another saw. (Not each reporter's: first uses are remembered
-    // with their first reporter only, so with two verifiers reporting the same requests an honest
-    // group change would not be explained for the second, and would be said on both.)
-    if (h.explained(Math.min(h.until, now), h.origin)) {
+    // Explained as its reporters see the group. (Neither as the first one alone sees it nor as
+    // each does: first uses are remembered with their first reporter only, so where two
+    // verifiers report the same requests in either order an honest group change was said on
+    // both, corroborated. A reporter that repeats a held finding can explain it away with team
+    // mates' first uses it made up; see docs/monitoring.md, "Session of 2026-12-04 (fourth)".)
+    if (h.explained(Math.min(h.until, now), h.evidence)) {
       if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
       return
     }
@@ -1333,7 +1335,7 @@ interface Held {
   readonly about: string
   score: number
   details: Record<string, unknown>
-  /** The reporter of the event that held it: what explains it is judged as this one sees it. */
+  /** The reporter of the event that held it: only its repeats may make it due sooner. */
   readonly origin: readonly string[]
   /** Its reporters: the first, and those that repeated it meanwhile (corroboration). */
   evidence: readonly string[]
