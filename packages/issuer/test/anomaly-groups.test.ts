@@ -465,10 +465,11 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       // made-up allowed reach cut short an honest re-org's wait and had it said, corroborated.
       const f = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))
       const reorg = (m: string, at: number) => ['crm:a', 'crm:b', 'crm:c'].map((fam, i) => refusal(m, at + i * 1000, `${fam}/1`))
-      for (const x of [...reorg(members[0]!, later), ev(members[0]!, later + 4 * MINUTE)]) f.observe(x, { receivedAt: x.at, reporter: 'crm-service' })
-      f.observe(ev(members[0]!, later + 5 * MINUTE, { resource: 'crm:z/1', segment: 'crm' }), { receivedAt: later + 5 * MINUTE, reporter: 'hostile' })
-      for (const [k, m] of members.slice(1, 3).entries()) for (const x of reorg(m, later + (8 + 6 * k) * MINUTE)) f.observe(x, { receivedAt: x.at, reporter: 'crm-service' })
-      const cut = highAbout(f.release(later + 12 * MINUTE), members[0]!)
+      const heard: Anomaly[] = []
+      for (const x of [...reorg(members[0]!, later), ev(members[0]!, later + 4 * MINUTE)]) heard.push(...f.observe(x, { receivedAt: x.at, reporter: 'crm-service' }))
+      heard.push(...f.observe(ev(members[0]!, later + 5 * MINUTE, { resource: 'crm:z/1', segment: 'crm' }), { receivedAt: later + 5 * MINUTE, reporter: 'hostile' }))
+      for (const [k, m] of members.slice(1, 3).entries()) for (const x of reorg(m, later + (8 + 6 * k) * MINUTE)) heard.push(...f.observe(x, { receivedAt: x.at, reporter: 'crm-service' }))
+      const cut = highAbout([...heard, ...f.release(later + 20 * MINUTE)], members[0]!)
       assert.ok(!cut.includes('lateral-movement/high'), JSON.stringify(cut))
     })
 
