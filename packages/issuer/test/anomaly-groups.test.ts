@@ -440,7 +440,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a hostile repeat')
     })
 
-    // From the same review: the refusal that found it held an allowed reach as long as a refusal.
+    // From the second review: the refusal that found it held an allowed reach as long as a refusal.
     it('lateral movement with an allowed reach among refused ones is held as an allowed use is, whatever event finds it', () => {
       const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))
       const events = [

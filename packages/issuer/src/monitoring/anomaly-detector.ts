@@ -1165,7 +1165,7 @@ export class AnomalyDetector {
       // is then skipped), which stays in order, every entry there held as long. Only on the
       // word of the reporter that held it: another's made-up allowed reach must not cut short
       // the wait of an honest team re-organised before its grants land.
-      if (!waitsLong && pending.long && due < pending.due && pending.origin.includes(reporter)) {
+      if (!waitsLong && pending.long && due < pending.due && pending.origin === reporter) {
         const moved: Held = { ...pending, due, until: receivedAt + holdMs, long: false }
         this.#pending.set(key, moved)
         this.#held.push(moved)
@@ -1175,7 +1175,7 @@ export class AnomalyDetector {
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const h: Held = { due, until: receivedAt + holdMs, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: [reporter], evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    const h: Held = { due, until: receivedAt + holdMs, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
   }
@@ -1336,7 +1336,7 @@ interface Held {
   score: number
   details: Record<string, unknown>
   /** The reporter of the event that held it: only its repeats may make it due sooner. */
-  readonly origin: readonly string[]
+  readonly origin: string
   /** Its reporters: the first, and those that repeated it meanwhile (corroboration). */
   evidence: readonly string[]
   severity: RiskLevel
