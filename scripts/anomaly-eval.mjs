@@ -11,8 +11,12 @@ import * as defaultWorkload from './workload.mjs'
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
 const DAY = 86_400_000
 
-/** Runs one week through a fresh detector, feeding it what an issuer knows (groups, status, grants). */
-export function runDetector(AnomalyDetector, week, options = {}) {
+/**
+ * Runs one week through a fresh detector, feeding it what an issuer knows (groups, status, grants).
+ * `reporters`: 'one' reports every event through one reporter; 'verifier' through the verifier
+ * that decided it (each service reports its own requests, as deployed verifiers do).
+ */
+export function runDetector(AnomalyDetector, week, options = {}, reporters = 'one') {
   const status = new Map()
   const entitlements = new Map()
   const info = new Map(week.agents.map((a) => [a.id, a]))
@@ -34,7 +38,7 @@ export function runDetector(AnomalyDetector, week, options = {}) {
   const started = process.hrtime.bigint()
   for (const event of week.events) {
     while (next < changes.length && changes[next].at <= event.at) changes[next++].apply()
-    for (const a of detector.observe(event)) alerts.push({ agent: a.agent, kind: a.kind, severity: a.severity, at: a.at, score: a.score })
+    for (const a of detector.observe(event, reporters === 'verifier' ? { reporter: event.verifier } : undefined)) alerts.push({ agent: a.agent, kind: a.kind, severity: a.severity, at: a.at, score: a.score })
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   void info
@@ -42,12 +46,12 @@ export function runDetector(AnomalyDetector, week, options = {}) {
 }
 
 /** Evaluates one seed; returns the figures and a per-kind table. */
-export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, options = {}, workload = defaultWorkload } = {}) {
+export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, options = {}, workload = defaultWorkload, reporters = 'one' } = {}) {
   const { ATTACK_KINDS, generateWeek } = workload
   const control = generateWeek({ seed, agents, scale, attacks: false })
   const attacked = generateWeek({ seed, agents, scale, attacks: true })
-  const c = runDetector(AnomalyDetector, control, options)
-  const r = runDetector(AnomalyDetector, attacked, options)
+  const c = runDetector(AnomalyDetector, control, options, reporters)
+  const r = runDetector(AnomalyDetector, attacked, options, reporters)
   const inWeek = (a) => a.at >= attacked.evalFrom
   const controlKinds = new Set(c.alerts.filter(inWeek).map((a) => `${a.agent}\u0000${a.kind}`))
   const victims = new Set(attacked.attacks.map((x) => x.agent))

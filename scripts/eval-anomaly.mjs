@@ -3,8 +3,10 @@
 // kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
 // (caught, median and slowest time to alert). Build first (`npm run build`).
 //
-//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--verbose]
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--reporters verifier] [--verbose]
 //
+// --reporters verifier has each event reported by the verifier that decided it (each service
+// reports its own requests) instead of all through one reporter.
 // --workload picks the fortnight's generator: ./workload.mjs by default, `b` for
 // ./workload-b.mjs (written independently, other habits and attack shapes), or a module path.
 import { AnomalyDetector } from '@agentid/issuer'
@@ -18,12 +20,14 @@ const seeds = String(arg('seeds', '1,2,3')).split(',').map(Number)
 const agents = Number(arg('agents', 150))
 const verbose = process.argv.includes('--verbose')
 const workloadArg = arg('workload', undefined)
+const reporters = arg('reporters', 'one')
+if (reporters !== 'one' && reporters !== 'verifier') throw new Error(`--reporters: 'one' or 'verifier', not ${reporters}`)
 const workload = workloadArg === undefined ? undefined : await import(workloadArg === 'b' ? './workload-b.mjs' : new URL(workloadArg, `file://${process.cwd()}/`).href)
 const pct = (x) => `${(x * 100).toFixed(1)}%`
 let failures = 0
 const results = []
 for (const seed of seeds) {
-  const r = evaluateSeed(AnomalyDetector, { seed, agents, ...(workload ? { workload } : {}) })
+  const r = evaluateSeed(AnomalyDetector, { seed, agents, reporters, ...(workload ? { workload } : {}) })
   results.push(r)
   const unmet = unmetTargets(r)
   failures += unmet.length

@@ -433,11 +433,49 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         const both = members.slice(0, 3).flatMap((m) => highAbout(released, m))
         assert.deepEqual(both, [], `two verifiers of the same requests, ${order.join(' then ')} first for the first member`)
       }
+      // A hostile repeat of an honest group change is said on its own word alone (which it has
+      // anyway: it can make up a finding of its own), never on the honest verifier's evidence.
       const e = heldFleet()
       e.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
       e.observe(refusal(members[0]!, later + 20_000, 'hr:payroll/7'), { reporter: 'hostile' })
       for (const [k, m] of members.slice(1, 3).entries()) e.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
-      assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a hostile repeat')
+      const repeat = e.release(later + HOUR).filter((a) => a.agent === members[0] && a.severity !== 'low')
+      assert.deepEqual([...new Set(repeat.flatMap((a) => a.evidence))], ['hostile'], 'a hostile repeat')
+    })
+
+    // From the third and fourth reviews: a hostile reporter's made-up first uses of team mates
+    // explained away an honest verifier's finding: when it reported the finding too (first, or as
+    // a repeat), with a second colluding reporter, or before the honest report came (at once).
+    it('made-up first uses of team mates explain away no honest finding: pre-empted, repeated, from two colluders, or made up before it', () => {
+      // What was said about the first member (medium or above) on the honest verifier's evidence.
+      const honestSaid = (found: ReturnType<AnomalyDetector['release']>) => found.filter((a) => a.agent === members[0] && a.severity !== 'low' && a.evidence.includes('hr-service')).map((a) => a.kind)
+      // Reported first by the hostile reporter, with two mates it made up; then by the honest one.
+      const d = heldFleet()
+      d.observe(refusal(members[0]!, later - 10_000), { reporter: 'hostile' })
+      for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later - 20_000 + k * 1000), { reporter: 'hostile' })
+      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      assert.ok(honestSaid(d.release(later + HOUR)).includes('new-resource'), 'pre-empted')
+      // Two colluding reporters, one made-up mate each, on a family of the agent's own segment.
+      // (A segment's change, seen by all its services, takes one member from each other reporter:
+      // two colluders can make one up. See Credible.)
+      const e = heldFleet()
+      const ownSegment = (m: string, at: number) => ({ ...refusal(m, at), segment: 'ops' })
+      e.observe(ownSegment(members[0]!, later), { reporter: 'hr-service' })
+      for (const [k, m] of members.slice(1, 3).entries()) e.observe(ownSegment(m, later + (k + 1) * MINUTE), { reporter: `hostile-${k}` })
+      assert.ok(honestSaid(e.release(later + HOUR)).includes('new-resource'), 'two colluders')
+      // Mates made up before the honest report: an allowed use of a family held long and never
+      // used (a dormant grant) was a group change at once, `low`, never held.
+      const f = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) }))
+      for (const [k, m] of members.slice(1, 3).entries()) f.observe(ev(m, later - 10 * MINUTE + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), { reporter: 'hostile' })
+      const atOnce = f.observe(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
+      assert.ok(!atOnce.some((a) => a.kind === 'new-resource' && a.severity === 'low' && a.details.adoptedBy !== undefined), JSON.stringify(atOnce))
+      assert.ok(honestSaid(f.release(later + HOUR)).includes('new-resource'), 'made up before it')
+      // The same mates reported by the honest verifier itself are the group's change, at once.
+      const g = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) }))
+      for (const [k, m] of members.slice(1, 3).entries()) g.observe(ev(m, later - 10 * MINUTE + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), { reporter: 'hr-service' })
+      const group = g.observe(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
+      assert.deepEqual(group.filter((a) => a.agent === members[0] && a.kind === 'new-resource').map((a) => `${a.severity}/${a.details.adoptedBy}`), ['low/2'])
+      assert.deepEqual(honestSaid(g.release(later + HOUR)), [], 'reported by the verifier itself')
     })
 
     // From the second review: the refusal that found it held an allowed reach as long as a refusal.

@@ -73,6 +73,18 @@ describe('probing: refusals across families foreign to the agent and its peers',
       assert.deepEqual(level(seen), ['medium'])
     })
 
+    // From a fourth review: the 64 refusals kept per agent were the latest, whoever reported
+    // them, so a flood of made-up everyday refusals pushed an honest verifier's deletes out.
+    it("a flood of another reporter's made-up everyday refusals does not push a verifier's refused deletes out", () => {
+      const deletes = (d: AnomalyDetector, at: number, from: number, to: number) => [...Array(to - from).keys()].flatMap((k) => d.observe({ at: at + (from + k) * 4000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${from + k}`, action: 'delete', ip: '10.0.0.1' }, { reporter: 'billing' }))
+      const flooded = history()
+      const before = deletes(flooded.d, flooded.at, 0, 9)
+      for (let i = 0; i < 70; i++) flooded.d.observe({ at: flooded.at + 36_000 + i * 10, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${own[0]}/${i}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'evil' })
+      const after = deletes(flooded.d, flooded.at + 2000, 9, 12)
+      const burst = [...before, ...after].filter((a) => a.kind === 'denial-burst' && a.evidence.includes('billing'))
+      assert.deepEqual([...new Set(burst.map((a) => a.severity))], ['high'], JSON.stringify([...before, ...after].map((a) => `${a.kind}/${a.severity}/${a.evidence}`)))
+    })
+
     it('its own reads refused are medium; deletes on its own family, or reads of its peers\' family or a foreign one, are high', () => {
       const { d, at } = history()
       const everyday = burst(d, at, own[0]!)

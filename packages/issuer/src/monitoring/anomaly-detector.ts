@@ -8,7 +8,7 @@ import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, credibleAdopters, credibleIn, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
@@ -151,9 +151,11 @@ const HELD_CAP = 10_000
 const LONG_HOLD = 10
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
-// Reporters of members' first uses remembered at most (in memory: after a restart, a first use
-// whose reporter is not known explains no held finding).
+// Members' first uses whose reporters are remembered at most (in memory: after a restart, a first
+// use whose reporters are not known explains nothing), and reporters remembered for each (a
+// gateway and the service behind it both report the same requests, in either order).
 const FIRST_REPORTERS_CAP = 100_000
+const REPORTERS_EACH = 4
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -195,8 +197,8 @@ export class AnomalyDetector {
   // since the first event), so that a clock stepped back keeps nothing waiting behind it.
   #elapsed = 0
   #lastReceived = NaN
-  // Reporters of members' first uses (agent, key).
-  readonly #firstReporters = new Map<string, string>()
+  // Reporters of members' first uses (agent, key), the first first.
+  readonly #firstReporters = new Map<string, string[]>()
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -529,7 +531,7 @@ export class AnomalyDetector {
   // (a stale role, a write it should not try); one on a family foreign to them is a reach.
   #familiar(s: Scope): boolean {
     const { b, groups, agent, at, fam } = s
-    return fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || adopters(groups, `family:${fam}`, agent, at) >= ADOPTERS || adopters(groups, adoption(false, `family:${fam}`), agent, at) >= ADOPTERS)
+    return fam !== undefined && (b.families.get(fam)?.learned === true || peerCount(groups, 'families', fam, agent, at) > 0 || this.#adopters(groups, `family:${fam}`, agent, at, s.reporter) >= ADOPTERS || this.#adopters(groups, adoption(false, `family:${fam}`), agent, at, s.reporter) >= ADOPTERS)
   }
 
   // Whether a refused request is one it makes every day: an action it uses on a family of its own
@@ -560,7 +562,7 @@ export class AnomalyDetector {
         if (f && allowed) f.learned = true
       } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
         if (f && allowed) f.learned = true
-      } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at) >= ADOPTERS))) {
+      } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && this.#adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at, reporter) >= ADOPTERS))) {
         // (Never the use of a family it holds no entitlement to at all: that stays a finding of
         // its own whoever else reaches for it.)
         // Taken up by several of its groups at once: a change of the group's, said below medium.
@@ -717,18 +719,8 @@ export class AnomalyDetector {
     let n = b.networks.get(net)
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
       b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
-      // A network new to it, noted with its groups: several members taking up the same one, or
-      // new networks of the same private block, at once is a move of the group's (a rollout to
-      // new node subnets, a failover to a standby VPN concentrator).
-      if (!learning) {
-        this.#adopt(s, groups, `net:${net}`, agent, at)
-        const block = privateBlock(net)
-        if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
-        // And with the agents that share a network it uses (a VPN concentrator, an office):
-        // moved together to the same new one, they are the network's change (a failover).
-        for (const [usual, u] of b.networks) if (u.learned && usual !== net && at - u.last <= DAY_MS) this.#adoptVia(usual, net, agent, at, reporter)
-      }
-    }
+      if (!learning) this.#adoptNetwork(s, net, true)
+    } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
     // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
@@ -764,7 +756,7 @@ export class AnomalyDetector {
     // (only for a narrow schedule, and only the team: people at night together, or attacks on
     // several members of a segment at the same hour, are no rescheduling).
     const mates = groups.slice(0, 1)
-    const adoptedBy = own ? Math.max(this.#adopt(s, mates, `hour:${hour}`, agent, at), adopters(mates, `hour:${(hour + 23) % 24}`, agent, at), adopters(mates, `hour:${(hour + 1) % 24}`, agent, at)) : 0
+    const adoptedBy = own ? Math.max(this.#adopt(s, mates, `hour:${hour}`, agent, at), this.#adopters(mates, `hour:${(hour + 23) % 24}`, agent, at, s.reporter), this.#adopters(mates, `hour:${(hour + 1) % 24}`, agent, at, s.reporter)) : 0
     const expected = own
       ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
       : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
@@ -896,17 +888,17 @@ export class AnomalyDetector {
   // one for each other reporter (one hostile reporter making up agents' days on its own private
   // network, beside an honest agent there, must not make a thief's use of it from there ordinary
   // to an honest verifier).
-  #orgSettled(net: string, agent: string, at: number, by: readonly string[]): boolean {
+  #orgSettled(net: string, agent: string, at: number, by: string): boolean {
     const u = this.#orgNets.get(net)
     if (!internal(net) || !u || at - u.last > PEER_MS) return false
     let own = 0
     const others = new Set<string>()
     for (const m of u.members) {
       if (m === agent || !this.#settled(m, net, at)) continue
-      const r = this.#firstReporters.get(`${m}\u0000org:${net}`)
-      if (r === undefined) continue
-      if (by.includes(r)) own++
-      else others.add(r)
+      const rs = this.#firstReporters.get(`${m}\u0000org:${net}`)
+      if (rs === undefined) continue
+      if (rs.includes(by)) own++
+      else others.add(rs[0]!)
     }
     return own + others.size >= ORG_SETTLED
   }
@@ -954,19 +946,74 @@ export class AnomalyDetector {
     return s !== undefined && s.days >= LEARN_DAYS && at - s.last <= PEER_MS
   }
 
-  #viaAdopters(usual: string, net: string, agent: string, at: number, by?: readonly string[]): number {
+  // A network new to the agent, noted with its groups (`first`: on its first use; later, within
+  // ADOPT_MS, only other reporters of that use are noted): several members taking up the same
+  // one, or new networks of the same private block, at once is a move of the group's (a rollout
+  // to new node subnets, a failover to a standby VPN concentrator).
+  #adoptNetwork(s: Scope, net: string, first: boolean): void {
+    const { b, groups, agent, at, reporter } = s
+    const block = privateBlock(net)
+    if (first) {
+      this.#adopt(s, groups, `net:${net}`, agent, at)
+      if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
+    } else {
+      this.#noteFirstReporter(agent, `net:${net}`, reporter)
+      if (block !== undefined) this.#noteFirstReporter(agent, `block:${block}`, reporter)
+    }
+    // And with the agents that share a network it uses (a VPN concentrator, an office): moved
+    // together to the same new one, they are the network's change (a failover).
+    for (const [usual, u] of b.networks) {
+      if (!u.learned || usual === net || at - u.last > DAY_MS) continue
+      if (first) this.#adoptVia(usual, net, agent, at, reporter)
+      else this.#noteFirstReporter(agent, `via:${usual}\u0000${net}`, reporter)
+    }
+  }
+
+  // Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible).
+  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    return by === undefined ? othersAdopting(u, agent, at, false) : credibleIn(u, agent, at, (m) => this.#firstReporters.get(`${m}\u0000via:${key}`), by)
+    const all = othersAdopting(u, agent, at, false)
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by)())
   }
 
-  // Who reported an agent's first use of `key` (bounded: the oldest go first).
+  // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: the
+  // first uses noted longest ago go first).
   #noteFirstReporter(agent: string, key: string, reporter: string): void {
     const k = `${agent}\u0000${key}`
-    if (this.#firstReporters.has(k)) return
+    const known = this.#firstReporters.get(k)
+    if (known) {
+      if (known.length < REPORTERS_EACH && !known.includes(reporter)) known.push(reporter)
+      return
+    }
     if (this.#firstReporters.size >= FIRST_REPORTERS_CAP) this.#firstReporters.delete(this.#firstReporters.keys().next().value!)
-    this.#firstReporters.set(k, reporter)
+    this.#firstReporters.set(k, [reporter])
+  }
+
+  // Members whose first use of `key` `reporter` reported itself, and for a place many services
+  // see one for each other reporter (see Credible).
+  #credibleTo(key: string, reporter: string): () => Credible {
+    const across = seenAcross(key)
+    return () => {
+      const others = across ? new Set<string>() : undefined
+      return (m) => {
+        const rs = this.#firstReporters.get(`${m}\u0000${key}`)
+        if (rs === undefined) return false
+        if (rs.includes(reporter)) return true
+        if (others === undefined || others.has(rs[0]!)) return false
+        others.add(rs[0]!)
+        return true
+      }
+    }
+  }
+
+  // Other members of its groups that took `key` up, as `reporter` saw them (see Credible).
+  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true): number {
+    const all = adopters(groups, key, agent, at, sticky)
+    // Who reported them is asked only when it matters (this runs on the events of every agent
+    // taking part in a group change): fewer than ADOPTERS explain nothing either way.
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1056,11 +1103,10 @@ export class AnomalyDetector {
     if (b.recentNets.every((r) => established(b, r.net, at))) return
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
-    // new networks of a private block the agent itself uses), is a move of the group's.
-    // (For a held finding, `by` its reporters: only credible first uses count, see credibleAdopters.)
-    const shared = (name: string, t: number, by?: readonly string[]) => {
-      const reporterOf = (key: string) => (m: string) => this.#firstReporters.get(`${m}\u0000${key}`)
-      const took = (key: string, sticky = true) => (by === undefined ? adopters(groups, key, agent, t, sticky) : credibleAdopters(holdGroups, key, agent, t, reporterOf(key), by)) >= ADOPTERS
+    // new networks of a private block the agent itself uses), is a move of the group's, as `by`
+    // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
+    const shared = (name: string, t: number, by: string, held: boolean) => {
+      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky) >= ADOPTERS
       if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
       for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
       const block = privateBlock(name)
@@ -1070,13 +1116,13 @@ export class AnomalyDetector {
     // use as theirs is the organisation's: excused each time, as each time's reporters credit it,
     // never made its own (a hostile reporter's made-up agents, credible to itself, must not make
     // it so for every later report).
-    const keep = (name: string, t: number, by?: readonly string[]) => {
-      if (!shared(name, t, by)) return this.#orgSettled(name, agent, t, by ?? [s.reporter])
+    const keep = (name: string, t: number, by: string, held = false) => {
+      if (!shared(name, t, by, held)) return this.#orgSettled(name, agent, t, by)
       const n = b.networks.get(name)
       if (n) n.kept = true
       return true
     }
-    const odd = [net, ...others].filter((x) => !established(b, x, at) && !keep(x, at))
+    const odd = [net, ...others].filter((x) => !established(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -1088,7 +1134,7 @@ export class AnomalyDetector {
     // Networks new to it that are all internal (the organisation's own: a failover to a standby
     // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
-    this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by)),
+    this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by, true)),
       'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, odd.every(internal))
   }
 
@@ -1132,8 +1178,8 @@ export class AnomalyDetector {
   #takenUp(s: Scope, key: string, segment?: string): Held['explained'] {
     const { b, holdGroups, agent, allowed } = s
     const segmentKey = segment !== undefined ? adoption(allowed, `segment:${segment}`) : undefined
-    return (t, by) => this.#credible(holdGroups, key, agent, t, by) ||
-      (segmentKey !== undefined && b.segments.get(segment!)?.learned !== true && this.#credible(holdGroups, segmentKey, agent, t, by))
+    return (t, by) => this.#adopters(holdGroups, key, agent, t, by) >= ADOPTERS ||
+      (segmentKey !== undefined && b.segments.get(segment!)?.learned !== true && this.#adopters(holdGroups, segmentKey, agent, t, by) >= ADOPTERS)
   }
 
   // A novelty its groups may be taking up at the same moment (a re-org, a rollout, a failover)
@@ -1180,15 +1226,12 @@ export class AnomalyDetector {
     queue.push(h)
   }
 
-  // Notes the agent's first use of something new with its groups, and who reported it.
-  #adopt(s: Said, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
-    this.#noteFirstReporter(agent, key, s.reporter ?? 'unknown')
-    return adoptIn(groups, key, agent, at)
-  }
-
-  // Members that took `key` up credibly for a finding held with `reporters` (see credibleAdopters).
-  #credible(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporters: readonly string[]): boolean {
-    return credibleAdopters(groups, key, agent, at, (m) => this.#firstReporters.get(`${m}\u0000${key}`), reporters) >= ADOPTERS
+  // Notes the agent's first use of something new with its groups, and who reported it; returns
+  // the other members that took it up, as this reporter saw them (see Credible).
+  #adopt(s: Scope, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+    this.#noteFirstReporter(agent, key, s.reporter)
+    adoptIn(groups, key, agent, at)
+    return this.#adopters(groups, key, agent, at, s.reporter)
   }
 
   // Says a finding about an agent: raised to high by other evidence within the hour, held back
@@ -1271,16 +1314,20 @@ export class AnomalyDetector {
     if (this.#pending.get(h.key) !== h) return // acknowledged as benign meanwhile
     this.#pending.delete(h.key)
     h.b.held = Math.max(0, (h.b.held ?? 1) - 1)
-    // Explained as its reporters see the group. (Neither as the first one alone sees it nor as
-    // each does: first uses are remembered with their first reporter only, so where two
-    // verifiers report the same requests in either order an honest group change was said on
-    // both, corroborated. A reporter that repeats a held finding can explain it away with team
-    // mates' first uses it made up; see docs/monitoring.md, "Session of 2026-12-04 (fourth)".)
-    if (h.explained(Math.min(h.until, now), h.evidence)) {
+    // Each reporter's evidence is judged as that reporter saw the group (see Credible): said on
+    // the evidence of those that did not see it take the same up. A reporter that repeats a held
+    // finding, or reported it first, cannot explain away what another verifier saw with team
+    // mates' first uses it made up; nor can one that makes up a repeat of an honest group change
+    // have it said on the honest verifier's evidence (only on its own word, which it has anyway).
+    // (Every reporter of a first use is remembered, a few of them: a gateway and the service
+    // behind it report the same requests in either order.)
+    const t = Math.min(h.until, now)
+    const evidence = h.evidence.filter((r) => !h.explained(t, r))
+    if (evidence.length === 0) {
       if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
       return
     }
-    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, h.evidence, h.severity)
+    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
   /**
@@ -1330,7 +1377,8 @@ interface Held {
   readonly agent: string
   readonly since: number
   readonly decision: string
-  readonly explained: (at: number, reporters: readonly string[]) => boolean
+  /** Whether its groups took the same up by `at`, as `reporter` saw them (see Credible). */
+  readonly explained: (at: number, reporter: string) => boolean
   readonly kind: AnomalyKind
   readonly about: string
   score: number

@@ -19,21 +19,32 @@ const GROUP_CHANGE_MS = 2 * DAY_MS
 const GROUP_CHANGE_ADOPTERS = 3
 
 /**
+ * Whether a member's first use counts as evidence for a reporter's finding: one it reported
+ * itself. First uses made up by a hostile reporter then explain nothing another verifier saw. A
+ * family is one service's, so its change is seen there; a network or a segment is seen by many
+ * services (a failover's members, a team moved to sales duties, reach several each), so for
+ * those ({@link seenAcross}) each other reporter adds one member too: a hostile reporter adds one
+ * made-up member at most, and only two colluding reporters can make up such a change on their
+ * own. Stateful: made afresh for each record counted.
+ */
+export type Credible = (member: string) => boolean
+
+/**
  * Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
  * `sticky`, a group change: at least GROUP_CHANGE_ADOPTERS others within ADOPT_MS of each other,
- * the latest within GROUP_CHANGE_MS.
+ * the latest within GROUP_CHANGE_MS. With `credible`, only the members it accepts count.
  */
-export function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true): number {
+export function adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, sticky = true, credible?: () => Credible): number {
   let most = 0
   for (const g of groups) {
     const u = g.adopting.get(key)
-    if (u) most = Math.max(most, othersAdopting(u, agent, at, sticky))
+    if (u) most = Math.max(most, othersAdopting(u, agent, at, sticky, credible?.()))
   }
   return most
 }
 
 /** {@link adopters} in one record of a key (a group's, or the agents sharing a network's). */
-export function othersAdopting(u: Usage, agent: string, at: number, sticky: boolean): number {
+export function othersAdopting(u: Usage, agent: string, at: number, sticky: boolean, credible?: Credible): number {
   if (at - u.last > (sticky ? GROUP_CHANGE_MS : ADOPT_MS)) return 0
   // The others' first uses, in a buffer reused from call to call (this runs on every event of an
   // agent taking part in a group change): noted in time order, so sorted only when they are not.
@@ -41,7 +52,8 @@ export function othersAdopting(u: Usage, agent: string, at: number, sticky: bool
   let now = 0
   let ordered = true
   for (let i = 0; i < u.members.length; i++) {
-    if (u.members[i] === agent) continue
+    const m = u.members[i]!
+    if (m === agent || (credible !== undefined && !credible(m))) continue
     const t = u.firsts[i]!
     if (Math.abs(at - t) <= ADOPT_MS) now++
     if (n > 0 && t < firsts[n - 1]!) ordered = false
@@ -57,8 +69,8 @@ export function othersAdopting(u: Usage, agent: string, at: number, sticky: bool
 }
 const firsts: number[] = []
 
-// Notes the agent's first use of something new to it with each group; returns adopters() after.
-export function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
+// Notes the agent's first use of something new to it with each group.
+export function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): void {
   for (const g of groups) {
     let u: Usage | undefined = g.adopting.get(key)
     // An adoption with no new member for GROUP_CHANGE_MS is over: the next one starts afresh.
@@ -72,42 +84,11 @@ export function adopt(groups: readonly GroupBaseline[], key: string, agent: stri
     }
     if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)
   }
-  return adopters(groups, key, agent, at)
 }
 
-/**
- * Other members that took `key` up within ADOPT_MS of `at` whose first use is credible evidence
- * for a finding held with `reporters` (the most in any group): first uses seen by one of the held
- * finding's own reporters; or all of them, when they come from two reporters or more. First uses
- * made up by one hostile reporter cannot explain away what an honest verifier saw.
- */
-export function credibleAdopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporterOf: (member: string) => string | undefined, reporters: readonly string[]): number {
-  let most = 0
-  for (const g of groups) {
-    const u = g.adopting.get(key)
-    if (u) most = Math.max(most, credibleIn(u, agent, at, reporterOf, reporters))
-  }
-  return most
-}
-
-/** {@link credibleAdopters} in one record of a key (a group's, or the agents sharing a network's). */
-export function credibleIn(u: Usage, agent: string, at: number, reporterOf: (member: string) => string | undefined, reporters: readonly string[]): number {
-  if (at - u.last > ADOPT_MS) return 0
-  let own = 0
-  let all = 0
-  let first: string | undefined
-  let several = false
-  for (let i = 0; i < u.members.length; i++) {
-    const m = u.members[i]!
-    if (m === agent || Math.abs(at - u.firsts[i]!) > ADOPT_MS) continue
-    const r = reporterOf(m)
-    if (r === undefined) continue
-    all++
-    if (reporters.includes(r)) own++
-    if (first === undefined) first = r
-    else if (r !== first) several = true
-  }
-  return several ? all : own
+/** Whether an adoption's key is of a place many services see: a network, a private block, a segment. */
+export function seenAcross(key: string): boolean {
+  return key.startsWith('net:') || key.startsWith('block:') || key.startsWith('via:') || key.startsWith('segment:') || key.startsWith('refused:segment:')
 }
 
 // The adoption a use counts towards. Refusals are an adoption of their own: a group refused at

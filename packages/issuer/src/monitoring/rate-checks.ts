@@ -125,7 +125,7 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
   b.denials.push({ at, reporter, family: fam, familiar, ordinary, action: event.action ?? '', code })
   // Ten minutes kept for probing; the burst counts only its own window.
   while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
-  if (b.denials.length > 64) b.denials.shift()
+  if (b.denials.length > DENIALS_KEPT) dropOldestOfBusiest(b.denials)
   const sensBurst = sensitivity['denial-burst']
   if (sensBurst > 0) {
     const burst = Math.max(2, Math.round(limits.burst / sensBurst))
@@ -168,6 +168,23 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       say(s, 'probing', '', Math.min(1, 0.5 + (families + actions) * 0.05), { expected: 'refusals of one kind, now and then', seen: `${refused.length} refusals across ${families} families foreign to it and its peers and ${actions} actions in 10 minutes`, families, actions }, own)
     }
   }
+}
+
+// Refusals kept per agent (ten minutes' worth at most).
+const DENIALS_KEPT = 64
+
+// Drops the oldest refusal of the reporter with the most kept: a flood of made-up refusals from
+// one reporter must not push another verifier's out (its refused deletes would then be judged
+// from the flood's everyday reads alone). With one reporter, the oldest.
+function dropOldestOfBusiest(denials: AgentBaseline['denials']): void {
+  const counts = new Map<string, number>()
+  let busiest = denials[0]!.reporter
+  for (const d of denials) {
+    const n = (counts.get(d.reporter) ?? 0) + 1
+    counts.set(d.reporter, n)
+    if (n > counts.get(busiest)!) busiest = d.reporter
+  }
+  denials.splice(denials.findIndex((d) => d.reporter === busiest), 1)
 }
 
 function rateThreshold(b: AgentBaseline): number {
