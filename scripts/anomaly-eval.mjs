@@ -11,10 +11,24 @@ import * as defaultWorkload from './workload.mjs'
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
 const DAY = 86_400_000
 
+/** How events are reported to the detector: see runDetector. */
+export const REPORTERS = ['one', 'verifier', 'replicas']
+
+function reporterOf(event, reporters) {
+  if (reporters === 'one') return undefined
+  if (reporters === 'verifier') return { reporter: event.verifier }
+  // Which replica: a hash of the request's time and agent, so the same week routes the same way.
+  let h = Math.floor(event.at) % 1_000_003
+  for (let i = 0; i < event.agent.length; i++) h = (h * 31 + event.agent.charCodeAt(i)) % 1_000_003
+  return { reporter: `${event.verifier}#${h % 2}` }
+}
+
 /**
  * Runs one week through a fresh detector, feeding it what an issuer knows (groups, status, grants).
  * `reporters`: 'one' reports every event through one reporter; 'verifier' through the verifier
- * that decided it (each service reports its own requests, as deployed verifiers do).
+ * that decided it (each service reports its own requests, as deployed verifiers do); 'replicas'
+ * through one of two replicas of that verifier, each under its own name, request by request (a
+ * load balancer's round robin).
  */
 export function runDetector(AnomalyDetector, week, options = {}, reporters = 'one') {
   const status = new Map()
@@ -38,7 +52,7 @@ export function runDetector(AnomalyDetector, week, options = {}, reporters = 'on
   const started = process.hrtime.bigint()
   for (const event of week.events) {
     while (next < changes.length && changes[next].at <= event.at) changes[next++].apply()
-    for (const a of detector.observe(event, reporters === 'verifier' ? { reporter: event.verifier } : undefined)) alerts.push({ agent: a.agent, kind: a.kind, severity: a.severity, at: a.at, score: a.score })
+    for (const a of detector.observe(event, reporterOf(event, reporters))) alerts.push({ agent: a.agent, kind: a.kind, severity: a.severity, at: a.at, score: a.score })
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   void info

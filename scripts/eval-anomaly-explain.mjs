@@ -4,9 +4,9 @@
 // when the generator gives them) and its alerts by kind; each attack with the alerts it got. Runs
 // the attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
 //
-//   node scripts/eval-anomaly-explain.mjs --workload b --seed 1
+//   node scripts/eval-anomaly-explain.mjs --workload b --seed 1 [--reporters verifier|replicas]
 import { AnomalyDetector } from '@agentid/issuer'
-import { runDetector } from './anomaly-eval.mjs'
+import { REPORTERS, runDetector } from './anomaly-eval.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -15,7 +15,9 @@ const arg = (name, fallback) => {
 const which = arg('workload', 'a')
 const { generateWeek } = await import(which === 'a' ? './workload.mjs' : which === 'b' ? './workload-b.mjs' : new URL(which, `file://${process.cwd()}/`).href)
 const week = generateWeek({ seed: Number(arg('seed', 1)), agents: Number(arg('agents', 150)), attacks: true })
-const { alerts } = runDetector(AnomalyDetector, week)
+const reporters = arg('reporters', 'one')
+if (!REPORTERS.includes(reporters)) throw new Error(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)
+const { alerts } = runDetector(AnomalyDetector, week, {}, reporters)
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
 const DAY = 86_400_000
 const when = (t) => new Date(t).toISOString().slice(5, 16).replace('T', ' ')

@@ -3,14 +3,15 @@
 // kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
 // (caught, median and slowest time to alert). Build first (`npm run build`).
 //
-//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--reporters verifier] [--verbose]
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b] [--reporters verifier|replicas] [--verbose]
 //
 // --reporters verifier has each event reported by the verifier that decided it (each service
-// reports its own requests) instead of all through one reporter.
+// reports its own requests) instead of all through one reporter; replicas, by one of two
+// replicas of that verifier, each under its own name, request by request.
 // --workload picks the fortnight's generator: ./workload.mjs by default, `b` for
 // ./workload-b.mjs (written independently, other habits and attack shapes), or a module path.
 import { AnomalyDetector } from '@agentid/issuer'
-import { evaluateSeed, unmetTargets } from './anomaly-eval.mjs'
+import { evaluateSeed, REPORTERS, unmetTargets } from './anomaly-eval.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -21,7 +22,7 @@ const agents = Number(arg('agents', 150))
 const verbose = process.argv.includes('--verbose')
 const workloadArg = arg('workload', undefined)
 const reporters = arg('reporters', 'one')
-if (reporters !== 'one' && reporters !== 'verifier') throw new Error(`--reporters: 'one' or 'verifier', not ${reporters}`)
+if (!REPORTERS.includes(reporters)) throw new Error(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)
 const workload = workloadArg === undefined ? undefined : await import(workloadArg === 'b' ? './workload-b.mjs' : new URL(workloadArg, `file://${process.cwd()}/`).href)
 const pct = (x) => `${(x * 100).toFixed(1)}%`
 let failures = 0
