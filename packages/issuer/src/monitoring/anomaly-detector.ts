@@ -197,8 +197,10 @@ export class AnomalyDetector {
   // since the first event), so that a clock stepped back keeps nothing waiting behind it.
   #elapsed = 0
   #lastReceived = NaN
-  // Reporters of members' first uses (agent, key), the first first.
-  readonly #firstReporters = new Map<string, string[]>()
+  // Reporters of members' first uses, the first first: by key, then by member (looked up member
+  // by member while a group change is counted, so no string is built per member); and how many.
+  readonly #firstReporters = new Map<string, Map<string, string[]>>()
+  #firstReportersCount = 0
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -893,9 +895,10 @@ export class AnomalyDetector {
     if (!internal(net) || !u || at - u.last > PEER_MS) return false
     let own = 0
     const others = new Set<string>()
+    const reporters = this.#firstReporters.get(`org:${net}`)
     for (const m of u.members) {
       if (m === agent || !this.#settled(m, net, at)) continue
-      const rs = this.#firstReporters.get(`${m}\u0000org:${net}`)
+      const rs = reporters?.get(m)
       if (rs === undefined) continue
       if (rs.includes(by)) own++
       else others.add(rs[0]!)
@@ -978,27 +981,36 @@ export class AnomalyDetector {
     return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by)())
   }
 
-  // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: the
-  // first uses noted longest ago go first).
+  // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: past
+  // FIRST_REPORTERS_CAP, the key noted longest ago loses its member noted longest ago).
   #noteFirstReporter(agent: string, key: string, reporter: string): void {
-    const k = `${agent}\u0000${key}`
-    const known = this.#firstReporters.get(k)
+    let byMember = this.#firstReporters.get(key)
+    const known = byMember?.get(agent)
     if (known) {
       if (known.length < REPORTERS_EACH && !known.includes(reporter)) known.push(reporter)
       return
     }
-    if (this.#firstReporters.size >= FIRST_REPORTERS_CAP) this.#firstReporters.delete(this.#firstReporters.keys().next().value!)
-    this.#firstReporters.set(k, [reporter])
+    if (this.#firstReportersCount >= FIRST_REPORTERS_CAP) {
+      const [oldestKey, members] = this.#firstReporters.entries().next().value!
+      members.delete(members.keys().next().value!)
+      if (members.size === 0) this.#firstReporters.delete(oldestKey)
+      this.#firstReportersCount--
+      if (oldestKey === key) byMember = this.#firstReporters.get(key)
+    }
+    if (!byMember) this.#firstReporters.set(key, (byMember = new Map()))
+    byMember.set(agent, [reporter])
+    this.#firstReportersCount++
   }
 
   // Members whose first use of `key` `reporter` reported itself, and for a place many services
   // see one for each other reporter (see Credible).
   #credibleTo(key: string, reporter: string): () => Credible {
+    const byMember = this.#firstReporters.get(key)
     const across = seenAcross(key)
     return () => {
       const others = across ? new Set<string>() : undefined
       return (m) => {
-        const rs = this.#firstReporters.get(`${m}\u0000${key}`)
+        const rs = byMember?.get(m)
         if (rs === undefined) return false
         if (rs.includes(reporter)) return true
         if (others === undefined || others.has(rs[0]!)) return false
