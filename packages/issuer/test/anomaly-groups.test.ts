@@ -478,6 +478,66 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual(honestSaid(g.release(later + HOUR)), [], 'reported by the verifier itself')
     })
 
+    // From a review of who may explain a finding away (fifth session of 2026-12-04): a hostile
+    // reporter's own view of the group made lasting changes an honest verifier's view could not undo.
+    describe("a hostile reporter's view changes nothing an honest verifier judges", () => {
+      const thief = '203.0.113.7'
+      function recorder(d: AnomalyDetector) {
+        const heard: Anomaly[] = []
+        return { heard, o: (e: ReturnType<typeof ev>, reporter: string, receivedAt = e.at) => { heard.push(...d.observe(e, { reporter, receivedAt })) } }
+      }
+      const saidBy = (heard: Anomaly[], kind: string, reporter: string) => heard.filter((a) => a.agent === members[0] && a.kind === kind && a.severity !== 'low' && a.evidence.includes(reporter))
+
+      // Made-up mates on the thief's network and one made-up use of it by the agent beside them
+      // made it the agent's own for good (kept): the thief's switches were never said again.
+      it("made-up team mates on a thief's network, and the agent's use beside them, do not make it the agent's own", () => {
+        for (const when of ['before', 'during'] as const) {
+          const d = heldFleet()
+          const { heard, o } = recorder(d)
+          const makeUp = (at: number) => {
+            for (const [k, m] of members.slice(1, 3).entries()) o(ev(m, at + k * 1000, { ip: thief }), 'hostile')
+            o(ev(members[0]!, at + 5000, { ip: thief }), 'hostile')
+          }
+          o(ev(members[0]!, later - 10 * MINUTE), 'svc')
+          if (when === 'before') makeUp(later - 6 * MINUTE)
+          for (let i = 0; i < 6; i++) {
+            o(ev(members[0]!, later + i * MINUTE, { ip: i % 2 === 0 ? thief : '10.0.0.1' }), 'svc')
+            if (when === 'during' && i === 0) makeUp(later + 10_000)
+          }
+          heard.push(...d.release(later + HOUR))
+          const first = saidBy(heard, 'two-networks', 'svc').length
+          for (let i = 0; i < 4; i++) o(ev(members[0]!, later + 2 * HOUR + i * MINUTE, { ip: i % 2 === 0 ? thief : '10.0.0.1' }), 'svc')
+          heard.push(...d.release(later + 4 * HOUR))
+          const again = saidBy(heard, 'two-networks', 'svc').length - first
+          assert.ok(first > 0 && again > 0, `${when}: ${first} then ${again}`)
+        }
+      })
+
+      // A lateral movement the hostile reporter held first (made-up refusals of three families,
+      // explained when due by made-up mates) took the honest verifier's repeat away with it: it
+      // was judged by the reaches before its own event. And made-up reaches pushed the honest
+      // ones out of the 32 kept.
+      it('a lateral movement held first by a hostile reporter, or flooded with its reaches, is still said on the honest evidence', () => {
+        const crm = ['crm:a', 'crm:b', 'crm:c', 'crm:d']
+        const context = () => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO], ...crm.map((f) => [f, LONG_AGO] as const)]) })
+        const erp = (m: string, at: number, fam: string) => ev(m, at, { resource: `${fam}/1`, segment: 'erp', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
+        const d = fleet(context)
+        const { heard, o } = recorder(d)
+        for (const [i, fam] of ['erp:x', 'erp:y', 'erp:z'].entries()) o(erp(members[0]!, later + i * 1000, fam), 'hostile')
+        o(ev(members[0]!, later + 4000), 'hostile')
+        for (const [k, m] of members.slice(1, 3).entries()) for (const [i, fam] of ['erp:x', 'erp:y', 'erp:z'].entries()) o(erp(m, later + 10_000 + k * 1000 + i * 100, fam), 'hostile')
+        for (const [i, fam] of crm.entries()) o(ev(members[0]!, later + MINUTE + i * 20_000, { resource: `${fam}/1`, segment: 'crm' }), 'crm-service')
+        assert.ok(saidBy([...heard, ...d.release(later + 2 * HOUR)], 'lateral-movement', 'crm-service').length > 0, 'held first by a hostile reporter')
+        const e = heldFleet()
+        const flood = recorder(e)
+        for (const [i, fam] of crm.entries()) flood.o(ev(members[0]!, later + i * MINUTE, { resource: `${fam}/1`, segment: 'crm', decision: 'deny', code: 'ERR_NOT_ENTITLED' }), 'crm-service')
+        // 33 made-up first uses of actions (reaches), then the mates that explain them, sent after.
+        for (let i = 0; i < 33; i++) flood.o(ev(members[0]!, later + 5 * MINUTE + i * 30_000, { action: `x${i}` }), 'hostile')
+        for (let i = 0; i < 33; i++) for (const [k, m] of members.slice(1, 3).entries()) flood.o(ev(m, later + 5 * MINUTE + 10_000 + i * 30_000 + k * 1000, { action: `x${i}` }), 'hostile', later + 22 * MINUTE)
+        assert.ok(saidBy([...flood.heard, ...e.release(later + 2 * HOUR)], 'lateral-movement', 'crm-service').length > 0, 'flooded with made-up reaches')
+      })
+    })
+
     // From the second review: the refusal that found it held an allowed reach as long as a refusal.
     it('lateral movement with an allowed reach among refused ones is held as an allowed use is, whatever event finds it', () => {
       const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['crm:z', LONG_AGO]]) }))

@@ -1,8 +1,8 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -305,7 +305,7 @@ export class AnomalyDetector {
     else if (status === 'suspended') {
       const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
       if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
+      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
       else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
     }
     if (status === 'retired' || status === 'suspended') {
@@ -523,10 +523,10 @@ export class AnomalyDetector {
   }
 
   // Whether an address is of a network the agent has used for over a day (or took up with its
-  // groups): where its own software runs.
-  #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number): boolean {
+  // groups, as `reporter` saw it): where its own software runs.
+  #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
     const net = ip !== undefined ? this.#network(b, ip) : undefined
-    return net !== undefined && established(b, net, at)
+    return net !== undefined && established(b, net, at, reporter)
   }
 
   // Whether a refused family is one it or its peers use: a request out of step with what it holds
@@ -700,18 +700,21 @@ export class AnomalyDetector {
   #lateral(s: Scope): void {
     const { b, at } = s
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    const distinct = lateralReaches(b.reaches, at)
+    const distinct = lateralReaches(b.reaches, at - HOUR, at)
     if (distinct > 0) this.#holdLateral(s, distinct)
   }
 
   // (Apart from #lateral, which runs for every event: see #takenUp.)
   #holdLateral(s: Scope, distinct: number): void {
     const { b, at } = s
-    // Judged as of its own event: only reaches withdrawn (explained by the group) explain it.
-    // Reaches all refused gave nothing away: held as long as a refusal is, whatever the event
-    // that found them (a re-organised team's first members, refused until their grants land).
+    // Judged by the reaches it counted, and those that came after it (another reporter's,
+    // repeating it, are judged with it): only reaches withdrawn (explained by the group) explain
+    // it, not reaches aged out of the hour or pushed out of the list meanwhile. Reaches all
+    // refused gave nothing away: held as long as a refusal is, whatever the event that found them
+    // (a re-organised team's first members, refused until their grants land).
+    const counted = b.reaches.filter((r) => at - r.at <= HOUR && r.at <= at)
     const refused = b.reaches.every((r) => r.refused)
-    this.#hold(s, () => lateralReaches(b.reaches, at) === 0,
+    this.#hold(s, (t) => lateralReaches([...counted.filter((r) => !r.withdrawn), ...b.reaches.filter((r) => r.at > at)], -Infinity, t) === 0,
       'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 }, undefined, undefined, refused)
   }
 
@@ -1069,9 +1072,9 @@ export class AnomalyDetector {
 
   #reach(b: AgentBaseline, at: number, what: string, by: string, refused: boolean): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
-    b.reaches.push({ at, what, refused })
+    b.reaches.push({ at, what, refused, reporter: by })
     noteRun(b.reachRuns, what, at, by)
-    if (b.reaches.length > 32) b.reaches.shift()
+    if (b.reaches.length > 32) dropOldestOfBusiest(b.reaches)
     return b.reaches.filter((r) => r.what === what).length
   }
 
@@ -1112,7 +1115,7 @@ export class AnomalyDetector {
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
     // (The agent that works from two of its own networks does so on every event: nothing more to do.)
-    if (b.recentNets.every((r) => established(b, r.net, at))) return
+    if (b.recentNets.every((r) => established(b, r.net, at, s.reporter))) return
     const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
@@ -1124,17 +1127,22 @@ export class AnomalyDetector {
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
-    // Taken up in a change of its groups': its own from now on. An internal network other agents
-    // use as theirs is the organisation's: excused each time, as each time's reporters credit it,
-    // never made its own (a hostile reporter's made-up agents, credible to itself, must not make
-    // it so for every later report).
+    // Taken up in a change of its groups': its own from now on, to each reporter that saw the
+    // change, now or when it was first taken up (a failover's workers reach many services, each
+    // seeing them on the new network hours apart; a hostile reporter's made-up team mates, and
+    // the agent's use beside them, credible to itself, must not make a thief's network the
+    // agent's to an honest verifier). An internal network other agents use as theirs is the
+    // organisation's: excused each time, as each time's reporter credits it, never made its own.
     const keep = (name: string, t: number, by: string, held = false) => {
-      if (!shared(name, t, by, held)) return this.#orgSettled(name, agent, t, by)
       const n = b.networks.get(name)
-      if (n) n.kept = true
+      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held))) return this.#orgSettled(name, agent, t, by)
+      if (n) {
+        n.keptAt ??= t
+        if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
+      }
       return true
     }
-    const odd = [net, ...others].filter((x) => !established(b, x, at) && !keep(x, at, s.reporter))
+    const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -1334,11 +1342,11 @@ export class AnomalyDetector {
     // (Every reporter of a first use is remembered, a few of them: a gateway and the service
     // behind it report the same requests in either order.)
     const t = Math.min(h.until, now)
-    const evidence = h.evidence.filter((r) => !h.explained(t, r))
-    if (evidence.length === 0) {
-      if (h.reach !== undefined) h.b.reaches = h.b.reaches.filter((r) => r.what !== h.reach)
-      return
-    }
+    const explainedTo = h.evidence.filter((r) => h.explained(t, r))
+    // The reaches it added to lateral movement go with it, those its explaining reporters reported.
+    if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
+    const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
+    if (evidence.length === 0) return
     this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
@@ -1404,8 +1412,6 @@ interface Held {
   readonly reach?: string
 }
 
-// Distinct unexplained reaches within the hour before `at` that make lateral movement (three,
-// with a family and a segment among them, or four), or 0.
 function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
   const out = {} as Record<AnomalyKind, number>
   for (const kind of ANOMALY_KINDS) {
@@ -1415,10 +1421,11 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
   return out
 }
 
-// A network the agent has used, learned, for over a day, or taken up in a change of its groups'.
-function established(b: AgentBaseline, net: string, at: number): boolean {
+// A network the agent has used, learned, for over a day, or taken up in a change of its groups'
+// as `reporter` saw it.
+function established(b: AgentBaseline, net: string, at: number, reporter: string): boolean {
   const s = b.networks.get(net)
-  return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept === true)
+  return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept || s.keptBy?.includes(reporter) === true)
 }
 
 /**
@@ -1471,19 +1478,30 @@ function keptUp(run: ReachRun | undefined, at: number): boolean {
   return run !== undefined && (run.others || at - run.since >= KEPT_UP_MS)
 }
 
-function lateralReaches(reaches: ReadonlyArray<{ at: number; what: string }>, at: number): number {
+// Distinct unexplained reaches from `from` to `to` that make lateral movement (three, with a
+// family and a segment among them, or four), or 0.
+function lateralReaches(reaches: ReadonlyArray<Reach>, from: number, to: number): number {
   // (Most events come with none: no set for them.)
   if (reaches.length < 3) return 0
   let family = false
   let segment = false
   const seen = new Set<string>()
   for (const r of reaches) {
-    if (at - r.at > HOUR || r.at > at) continue
+    if (r.at < from || r.at > to) continue
     seen.add(r.what)
     if (r.what.startsWith('family:')) family = true
     else if (r.what.startsWith('segment:')) segment = true
   }
   return seen.size >= 3 && family && (segment || seen.size >= 4) ? seen.size : 0
+}
+
+// Withdraws the reaches for `what` that `reporters` reported: their group explained them.
+function withdraw(b: AgentBaseline, what: string, reporters: readonly string[]): void {
+  b.reaches = b.reaches.filter((r) => {
+    const gone = r.what === what && reporters.includes(r.reporter)
+    if (gone) r.withdrawn = true
+    return !gone
+  })
 }
 
 function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'networks' | 'segments' | 'actions', key: string, agent: string, at: number): number {

@@ -65,8 +65,14 @@ export interface RareAction {
 /** A source network (/24, /48) as an agent uses it. */
 export interface NetworkStats {
   learned: boolean
-  /** Its own from the start (first seen while learning) or taken up in a change of its groups': no stranger's. */
+  /** Its own from the start (first seen while learning): no stranger's. */
   kept: boolean
+  /**
+   * Reporters that saw it taken up in a change of its groups', and when it first was: the agent's
+   * own to each of them (at most 4; not kept in the store: it is learned after 3 days of use).
+   */
+  keptBy?: string[]
+  keptAt?: number
   /** The day its groups were last told of its use (-1: not yet; not kept in the store). */
   notedDay: number
   days: number
@@ -106,8 +112,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   rateMinutes: number
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
-  /** Recently unexplained reaches (families, segments), for lateral movement (the last 32 within the hour). */
-  reaches: Array<{ at: number; what: string; refused: boolean }>
+  /** Recently unexplained reaches (families, segments), for lateral movement (32 at most within the hour). */
+  reaches: Reach[]
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -278,6 +284,31 @@ export function hourShare(hod: Float64Array, total: number, hour: number, radius
 }
 
 /** A group's record of one member's use of something; returns whether the member is new to it. */
+/** A reach for lateral movement: what, when, whether refused, who reported it; `withdrawn` once its group explained it. */
+export interface Reach {
+  readonly at: number
+  readonly what: string
+  readonly refused: boolean
+  readonly reporter: string
+  withdrawn?: boolean
+}
+
+/**
+ * Makes room in a list kept per agent (refusals, reaches) by the oldest entry of the reporter
+ * with the most: a flood of made-up entries from one reporter must not push another verifier's
+ * out. With one reporter, the oldest.
+ */
+export function dropOldestOfBusiest(list: Array<{ readonly reporter: string }>): void {
+  const counts = new Map<string, number>()
+  let busiest = list[0]!.reporter
+  for (const x of list) {
+    const n = (counts.get(x.reporter) ?? 0) + 1
+    counts.set(x.reporter, n)
+    if (n > counts.get(busiest)!) busiest = x.reporter
+  }
+  list.splice(list.findIndex((x) => x.reporter === busiest), 1)
+}
+
 export function noteUsage(map: Map<string, Usage>, key: string, member: string, at: number, cap: number): boolean {
   let usage = map.get(key)
   if (!usage) {
@@ -354,7 +385,7 @@ function snapshotFamily(f: FamilyStats): Record<string, unknown> {
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
-function snapshotPlace([key, { kept, notedDay: _noted, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+function snapshotPlace([key, { kept, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
   return [key, kept ? { ...rest, kept } : rest]
 }
 

@@ -4,7 +4,7 @@
  * refusals (`denial-burst`) and refusals across families or actions (`probing`).
  */
 import type { RiskLevel } from '@agentid/core'
-import { BASELINE_CAPS, type AgentBaseline } from './baseline.js'
+import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
@@ -172,20 +172,6 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 
 // Refusals kept per agent (ten minutes' worth at most).
 const DENIALS_KEPT = 64
-
-// Drops the oldest refusal of the reporter with the most kept: a flood of made-up refusals from
-// one reporter must not push another verifier's out (its refused deletes would then be judged
-// from the flood's everyday reads alone). With one reporter, the oldest.
-function dropOldestOfBusiest(denials: AgentBaseline['denials']): void {
-  const counts = new Map<string, number>()
-  let busiest = denials[0]!.reporter
-  for (const d of denials) {
-    const n = (counts.get(d.reporter) ?? 0) + 1
-    counts.set(d.reporter, n)
-    if (n > counts.get(busiest)!) busiest = d.reporter
-  }
-  denials.splice(denials.findIndex((d) => d.reporter === busiest), 1)
-}
 
 function rateThreshold(b: AgentBaseline): number {
   return Math.max(5 * b.peak, b.peak + 20)
