@@ -513,6 +513,53 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         }
       })
 
+      // From a second review: who reported a first use was kept with no time, so team mates the
+      // honest verifier saw take a key up days before, "taking it up" again in made-up events
+      // once the group's adoption had ended, counted as the honest verifier's own sightings.
+      it("a team's adoption the verifier saw days before does not vouch for the same first uses made up now", () => {
+        const grant = () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) })
+        const d = fleet(grant)
+        const { heard, o } = recorder(d)
+        for (const [k, m] of members.slice(1, 3).entries()) o(ev(m, later + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), 'hr-service')
+        // Days of ordinary work (the adoption ends two days after its last member).
+        for (let day = 0; day < 4; day++) for (const [k, m] of members.entries()) for (let i = 0; i < 3; i++) o(ev(m, later + day * DAY + 3 * HOUR + k * MINUTE + i * 10 * MINUTE), 'svc')
+        const now = later + 3 * DAY + 5 * HOUR
+        for (const [k, m] of members.slice(1, 3).entries()) o(ev(m, now + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), 'hostile')
+        const from = heard.length
+        o(ev(members[0]!, now + 5 * MINUTE, { resource: 'hr:payroll/2', segment: 'hr' }), 'hr-service')
+        heard.push(...d.release(now + 2 * HOUR))
+        assert.ok(saidBy(heard.slice(from), 'new-resource', 'hr-service').length > 0, 'a family')
+        // The same with a network: a mate seen moving to a new node subnet of 10/8 days before,
+        // two "moving" again in made-up events now, and a thief on another subnet of 10/8.
+        const e = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+        const net = recorder(e)
+        for (let i = 0; i < 3; i++) net.o(ev(members[1]!, later + i * 10_000, { ip: '10.5.0.9' }), 'svc')
+        for (let day = 0; day < 4; day++) for (const [k, m] of members.entries()) for (let i = 0; i < 3; i++) net.o(ev(m, later + day * DAY + 3 * HOUR + k * MINUTE + i * 10 * MINUTE), 'svc')
+        for (const [k, m] of members.slice(1, 3).entries()) net.o(ev(m, now - 2 * MINUTE + k * 1000, { ip: `10.7.${k}.9` }), 'hostile')
+        const at = net.heard.length
+        for (let i = 0; i < 8; i++) net.o(ev(members[0]!, now + i * MINUTE, { ip: i % 2 === 0 ? '10.66.6.6' : '10.0.0.1' }), 'svc')
+        net.heard.push(...e.release(now + 2 * HOUR))
+        assert.ok(saidBy(net.heard.slice(at), 'two-networks', 'svc').length > 0, 'a private block')
+      })
+
+      // From a second review: a network kept in a change of its groups was judged, for another
+      // reporter, as of when it was first kept, a moment any reporter's word sets: a hostile one
+      // chose the moment one real team mate moved and added one made up.
+      it('the moment a network was first taken up is judged on the verifier\'s own sightings only', () => {
+        const d = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+        const { heard, o } = recorder(d)
+        const T = later + 3 * HOUR
+        for (let i = 0; i < 3; i++) o(ev(members[1]!, T + i * 10_000, { ip: '10.5.0.9' }), 'svc')
+        o(ev(members[2]!, T + 20_000, { ip: '10.7.0.9' }), 'hostile')
+        for (let i = 0; i < 4; i++) o(ev(members[0]!, T + 30_000 + i * 5000, { ip: i % 2 === 0 ? '10.66.6.6' : '10.0.0.1' }), 'hostile')
+        heard.push(...d.release(T + 2 * HOUR))
+        for (const [k, m] of members.entries()) for (let i = 0; i < 3; i++) o(ev(m, T + 3 * HOUR + k * MINUTE + i * 10 * MINUTE), 'svc')
+        const from = heard.length
+        for (let i = 0; i < 8; i++) o(ev(members[0]!, T + 7 * HOUR + i * MINUTE, { ip: i % 2 === 0 ? '10.66.6.6' : '10.0.0.1' }), 'svc')
+        heard.push(...d.release(T + 9 * HOUR))
+        assert.ok(saidBy(heard.slice(from), 'two-networks', 'svc').length > 0, JSON.stringify(heard.slice(from).map((a) => `${a.kind}/${a.severity}`)))
+      })
+
       // A lateral movement the hostile reporter held first (made-up refusals of three families,
       // explained when due by made-up mates) took the honest verifier's repeat away with it: it
       // was judged by the reaches before its own event. And made-up reaches pushed the honest

@@ -8,7 +8,7 @@ import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
@@ -197,9 +197,10 @@ export class AnomalyDetector {
   // since the first event), so that a clock stepped back keeps nothing waiting behind it.
   #elapsed = 0
   #lastReceived = NaN
-  // Reporters of members' first uses, the first first: by key, then by member (looked up member
-  // by member while a group change is counted, so no string is built per member); and how many.
-  readonly #firstReporters = new Map<string, Map<string, string[]>>()
+  // Reporters of members' first uses, the first first, with when each saw it: by key, then by
+  // member (looked up member by member while a group change is counted, so no string is built
+  // per member); and how many.
+  readonly #firstReporters = new Map<string, Map<string, Sightings>>()
   #firstReportersCount = 0
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
@@ -846,7 +847,7 @@ export class AnomalyDetector {
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
       if (internal(net)) {
         this.#noteOrgNet(net, agent, at)
-        this.#noteFirstReporter(agent, `org:${net}`, s.reporter)
+        this.#noteFirstReporter(agent, `org:${net}`, s.reporter, at)
       }
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
@@ -865,7 +866,7 @@ export class AnomalyDetector {
   // a failover is over within hours).
   #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
-    this.#noteFirstReporter(agent, `via:${key}`, reporter)
+    this.#noteFirstReporter(agent, `via:${key}`, reporter, at)
     let u = this.#via.get(key)
     if (u && at - u.last > ADOPT_MS) {
       this.#via.delete(key)
@@ -903,8 +904,8 @@ export class AnomalyDetector {
       if (m === agent || !this.#settled(m, net, at)) continue
       const rs = reporters?.get(m)
       if (rs === undefined) continue
-      if (rs.includes(by)) own++
-      else others.add(rs[0]!)
+      if (rs.by.includes(by)) own++
+      else others.add(rs.by[0]!)
     }
     return own + others.size >= ORG_SETTLED
   }
@@ -963,34 +964,41 @@ export class AnomalyDetector {
       this.#adopt(s, groups, `net:${net}`, agent, at)
       if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
     } else {
-      this.#noteFirstReporter(agent, `net:${net}`, reporter)
-      if (block !== undefined) this.#noteFirstReporter(agent, `block:${block}`, reporter)
+      this.#noteFirstReporter(agent, `net:${net}`, reporter, at)
+      if (block !== undefined) this.#noteFirstReporter(agent, `block:${block}`, reporter, at)
     }
     // And with the agents that share a network it uses (a VPN concentrator, an office): moved
     // together to the same new one, they are the network's change (a failover).
     for (const [usual, u] of b.networks) {
       if (!u.learned || usual === net || at - u.last > DAY_MS) continue
       if (first) this.#adoptVia(usual, net, agent, at, reporter)
-      else this.#noteFirstReporter(agent, `via:${usual}\u0000${net}`, reporter)
+      else this.#noteFirstReporter(agent, `via:${usual}\u0000${net}`, reporter, at)
     }
   }
 
   // Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible).
-  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string): number {
+  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string, strict = false): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
     const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by)())
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by, strict)())
   }
 
   // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: past
   // FIRST_REPORTERS_CAP, the key noted longest ago loses its member noted longest ago).
-  #noteFirstReporter(agent: string, key: string, reporter: string): void {
+  #noteFirstReporter(agent: string, key: string, reporter: string, at: number): void {
     let byMember = this.#firstReporters.get(key)
     const known = byMember?.get(agent)
     if (known) {
-      if (known.length < REPORTERS_EACH && !known.includes(reporter)) known.push(reporter)
+      const i = known.by.indexOf(reporter)
+      // Seen again after an adoption's life: a sighting of the key's next adoption.
+      if (i >= 0) {
+        if (at - known.at[i]! > GROUP_CHANGE_MS) known.at[i] = at
+      } else if (known.by.length < REPORTERS_EACH) {
+        known.by.push(reporter)
+        known.at.push(at)
+      }
       return
     }
     if (this.#firstReportersCount >= FIRST_REPORTERS_CAP) {
@@ -1001,34 +1009,39 @@ export class AnomalyDetector {
       if (oldestKey === key) byMember = this.#firstReporters.get(key)
     }
     if (!byMember) this.#firstReporters.set(key, (byMember = new Map()))
-    byMember.set(agent, [reporter])
+    byMember.set(agent, { by: [reporter], at: [at] })
     this.#firstReportersCount++
   }
 
   // Members whose first use of `key` `reporter` reported itself, and for a place many services
-  // see one for each other reporter (see Credible).
-  #credibleTo(key: string, reporter: string): () => Credible {
+  // see (not `strict`) one for each other reporter (see Credible).
+  #credibleTo(key: string, reporter: string, strict = false): () => Credible {
     const byMember = this.#firstReporters.get(key)
-    const across = seenAcross(key)
+    const across = !strict && seenAcross(key)
     return () => {
       const others = across ? new Set<string>() : undefined
-      return (m) => {
-        const rs = byMember?.get(m)
-        if (rs === undefined) return false
-        if (rs.includes(reporter)) return true
-        if (others === undefined || others.has(rs[0]!)) return false
-        others.add(rs[0]!)
+      return (m, first) => {
+        const seen = byMember?.get(m)
+        if (seen === undefined) return false
+        let other: string | undefined
+        for (let i = 0; i < seen.by.length; i++) {
+          if (Math.abs(seen.at[i]! - first) > ADOPT_MS) continue
+          if (seen.by[i] === reporter) return true
+          other ??= seen.by[i]
+        }
+        if (others === undefined || other === undefined || others.has(other)) return false
+        others.add(other)
         return true
       }
     }
   }
 
   // Other members of its groups that took `key` up, as `reporter` saw them (see Credible).
-  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true): number {
+  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true, strict = false): number {
     const all = adopters(groups, key, agent, at, sticky)
     // Who reported them is asked only when it matters (this runs on the events of every agent
     // taking part in a group change): fewer than ADOPTERS explain nothing either way.
-    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter))
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter, strict))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1120,10 +1133,10 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    const shared = (name: string, t: number, by: string, held: boolean) => {
-      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky) >= ADOPTERS
+    const shared = (name: string, t: number, by: string, held: boolean, strict = false) => {
+      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, strict) >= ADOPTERS
       if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by, strict) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1131,11 +1144,14 @@ export class AnomalyDetector {
     // change, now or when it was first taken up (a failover's workers reach many services, each
     // seeing them on the new network hours apart; a hostile reporter's made-up team mates, and
     // the agent's use beside them, credible to itself, must not make a thief's network the
-    // agent's to an honest verifier). An internal network other agents use as theirs is the
-    // organisation's: excused each time, as each time's reporter credits it, never made its own.
+    // agent's to an honest verifier). When it was first taken up is any reporter's word, so the
+    // change then counts only members this reporter saw itself (a hostile reporter picking the
+    // moment one real member moved, and adding one made up, must not make it so). An internal
+    // network other agents use as theirs is the organisation's: excused each time, as each
+    // time's reporter credits it, never made its own.
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
-      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held))) return this.#orgSettled(name, agent, t, by)
+      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, true))) return this.#orgSettled(name, agent, t, by)
       if (n) {
         n.keptAt ??= t
         if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
@@ -1249,7 +1265,7 @@ export class AnomalyDetector {
   // Notes the agent's first use of something new with its groups, and who reported it; returns
   // the other members that took it up, as this reporter saw them (see Credible).
   #adopt(s: Scope, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
-    this.#noteFirstReporter(agent, key, s.reporter)
+    this.#noteFirstReporter(agent, key, s.reporter, at)
     adoptIn(groups, key, agent, at)
     return this.#adopters(groups, key, agent, at, s.reporter)
   }
@@ -1384,6 +1400,12 @@ function noteReporters(said: SaidFinding | undefined, evidence: readonly string[
     if (said.by.size >= 8) said.by.delete(said.by.keys().next().value!)
     said.by.set(r, at)
   }
+}
+
+// Who reported a member's first use of a key, and when each first did (parallel arrays).
+interface Sightings {
+  readonly by: string[]
+  readonly at: number[]
 }
 
 interface Held {

@@ -15,19 +15,21 @@ export const ADOPT_MS = 3_600_000
 // period close read on Friday by those that did not on Thursday); members learn it meanwhile. Two
 // members of a large group reaching somewhere within the same hour, some day of the week, happens
 // by chance (and attacks on two members of one group): that alone excuses nobody later.
-const GROUP_CHANGE_MS = 2 * DAY_MS
+export const GROUP_CHANGE_MS = 2 * DAY_MS
 const GROUP_CHANGE_ADOPTERS = 3
 
 /**
- * Whether a member's first use counts as evidence for a reporter's finding: one it reported
- * itself. First uses made up by a hostile reporter then explain nothing another verifier saw. A
+ * Whether a member's first use (at `first`, as its adoption record has it) counts as evidence for
+ * a reporter's finding: one it reported itself, then (within ADOPT_MS of it; a sighting of an
+ * earlier adoption of the same key must not vouch for a first use made up days later). First
+ * uses made up by a hostile reporter then explain nothing another verifier saw. A
  * family is one service's, so its change is seen there; a network or a segment is seen by many
  * services (a failover's members, a team moved to sales duties, reach several each), so for
  * those ({@link seenAcross}) each other reporter adds one member too: a hostile reporter adds one
  * made-up member at most, and only two colluding reporters can make up such a change on their
  * own. Stateful: made afresh for each record counted.
  */
-export type Credible = (member: string) => boolean
+export type Credible = (member: string, first: number) => boolean
 
 /**
  * Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
@@ -53,8 +55,8 @@ export function othersAdopting(u: Usage, agent: string, at: number, sticky: bool
   let ordered = true
   for (let i = 0; i < u.members.length; i++) {
     const m = u.members[i]!
-    if (m === agent || (credible !== undefined && !credible(m))) continue
     const t = u.firsts[i]!
+    if (m === agent || (credible !== undefined && !credible(m, t))) continue
     if (Math.abs(at - t) <= ADOPT_MS) now++
     if (n > 0 && t < firsts[n - 1]!) ordered = false
     firsts[n++] = t
