@@ -560,6 +560,48 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         assert.ok(saidBy(heard.slice(from), 'two-networks', 'svc').length > 0, JSON.stringify(heard.slice(from).map((a) => `${a.kind}/${a.severity}`)))
       })
 
+      // From a third review: a made-up first use that came first set a real mate's adoption time
+      // (three real mates 0, 50 and 100 minutes apart became 0, 50 and 55: a change that lasts two
+      // days), and one made-up member of a segment between two real ones did the same.
+      it("one hostile reporter cannot make a team's spread adoption a change that lasts two days", () => {
+        const grant = () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) })
+        const hr = (m: string, at: number) => ev(m, at, { resource: 'hr:payroll/1', segment: 'hr' })
+        for (const attack of ['pre-empted', 'segment'] as const) {
+          const d = fleet(grant)
+          const { heard, o } = recorder(d)
+          o(hr(members[1]!, later), 'hr-service')
+          if (attack === 'segment') o(ev(members[3]!, later + 25 * MINUTE, { resource: 'hr:reviews/1', segment: 'hr' }), 'hostile')
+          o(hr(members[2]!, later + 50 * MINUTE), 'hr-service')
+          if (attack === 'pre-empted') {
+            o(hr(members[3]!, later + 55 * MINUTE), 'hostile')
+            o(hr(members[3]!, later + 100 * MINUTE), 'hr-service')
+          }
+          heard.push(...d.release(later + 3 * HOUR))
+          for (const [k, m] of members.entries()) o(ev(m, later + 20 * HOUR + k * MINUTE), 'svc')
+          const from = heard.length
+          o(hr(members[0]!, later + DAY), 'hr-service')
+          heard.push(...d.release(later + DAY + 2 * HOUR))
+          assert.ok(saidBy(heard.slice(from), 'new-resource', 'hr-service').length > 0, attack)
+        }
+      })
+
+      // From a third review: a network a team mate used as its own long ago, then left, was made
+      // the mate's own again by one made-up event there, and so ordinary for a thief beside it.
+      it("one made-up event does not revive a network a team mate left long ago", () => {
+        const old = '10.9.0.5'
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
+        for (let day = 0; day < 45; day++) for (const [k, m] of members.entries()) for (let i = 0; i < 6; i++) {
+          const at = base + day * DAY + k * MINUTE + i * 10 * MINUTE
+          d.observe(ev(m, at, { ip: m === members[1] && day < 4 ? old : '10.0.0.1' }), { reporter: 'svc', receivedAt: at })
+        }
+        const { heard, o } = recorder(d)
+        const now = base + 45 * DAY + 2 * HOUR
+        o(ev(members[1]!, now - 5 * MINUTE, { ip: old }), 'hostile')
+        for (let i = 0; i < 8; i++) o(ev(members[0]!, now + i * MINUTE, { ip: i % 2 === 0 ? old : '10.0.0.1' }), 'svc')
+        heard.push(...d.release(now + 2 * HOUR))
+        assert.ok(saidBy(heard, 'two-networks', 'svc').length > 0, JSON.stringify(heard.filter((a) => a.agent === members[0]).map((a) => `${a.kind}/${a.severity}`)))
+      })
+
       // A lateral movement the hostile reporter held first (made-up refusals of three families,
       // explained when due by made-up mates) took the honest verifier's repeat away with it: it
       // was judged by the reaches before its own event. And made-up reaches pushed the honest

@@ -845,10 +845,9 @@ export class AnomalyDetector {
     if (net !== undefined && n && n.notedDay !== day) {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
-      if (internal(net)) {
-        this.#noteOrgNet(net, agent, at)
-        this.#noteFirstReporter(agent, `org:${net}`, s.reporter, at)
-      }
+      if (internal(net)) this.#noteOrgNet(net, agent, at)
+      // Who sees it there (renewed every two days or so while it does): see #seenLately.
+      this.#noteFirstReporter(agent, `uses:${net}`, s.reporter, at)
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
     if (seg?.learned && seg.notedDay !== day) {
@@ -880,32 +879,45 @@ export class AnomalyDetector {
   }
 
   // Members of its groups that use `net` as a network of their own: allowed on LEARN_DAYS days
-  // or more, within PEER_MS. One event of a peer's (a controlled agent's, or a report about it)
-  // is not enough to make a network the group's, nor is a peer's network learned from its peers.
-  #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number): number {
+  // or more, within PEER_MS, and seen there by `by` within PEER_MS. One event of a peer's (a
+  // controlled agent's, or a report about it) is not enough to make a network the group's, nor
+  // is a peer's network learned from its peers; nor does a hostile reporter's one made-up event
+  // of a peer there revive a network the peer left long ago.
+  #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
     let most = 0
-    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at))
+    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
     return most
+  }
+
+  // Whether `reporter` saw `member` use `net` within PEER_MS (a sighting is renewed when seen
+  // again two days or more after it).
+  #seenLately(member: string, net: string, reporter: string, at: number): boolean {
+    const seen = this.#firstReporters.get(`uses:${net}`)?.get(member)
+    const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
+    return i >= 0 && at - seen!.at[i]! <= PEER_MS
   }
 
   // The same among all agents, for an internal network: ORG_SETTLED or more make it the
   // organisation's own (an on-call engineer's first night on the company VPN, beside home).
-  // Credibly: each agent whose use one of the finding's own reporters first reported counts, and
-  // one for each other reporter (one hostile reporter making up agents' days on its own private
-  // network, beside an honest agent there, must not make a thief's use of it from there ordinary
-  // to an honest verifier).
+  // Credibly: each agent `by` saw there lately counts, and one for each other reporter that did
+  // (one hostile reporter making up agents' days on its own private network, beside an honest
+  // agent there, or one event each of agents that left it long ago, must not make a thief's use
+  // of it from there ordinary to an honest verifier).
   #orgSettled(net: string, agent: string, at: number, by: string): boolean {
     const u = this.#orgNets.get(net)
     if (!internal(net) || !u || at - u.last > PEER_MS) return false
     let own = 0
     const others = new Set<string>()
-    const reporters = this.#firstReporters.get(`org:${net}`)
+    const sightings = this.#firstReporters.get(`uses:${net}`)
     for (const m of u.members) {
       if (m === agent || !this.#settled(m, net, at)) continue
-      const rs = reporters?.get(m)
-      if (rs === undefined) continue
-      if (rs.by.includes(by)) own++
-      else others.add(rs.by[0]!)
+      const seen = sightings?.get(m)
+      if (seen === undefined) continue
+      if (this.#seenLately(m, net, by, at)) own++
+      else {
+        const i = seen.at.findIndex((t) => at - t <= PEER_MS)
+        if (i >= 0) others.add(seen.by[i]!)
+      }
     }
     return own + others.size >= ORG_SETTLED
   }
@@ -940,10 +952,10 @@ export class AnomalyDetector {
     u.firsts.push(at)
   }
 
-  #settledIn(u: Usage | undefined, net: string, agent: string, at: number): number {
+  #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
     if (!u || at - u.last > PEER_MS) return 0
     let settled = 0
-    for (const m of u.members) if (m !== agent && this.#settled(m, net, at)) settled++
+    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && this.#seenLately(m, net, by, at)) settled++
     return settled
   }
 
@@ -977,12 +989,12 @@ export class AnomalyDetector {
   }
 
   // Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible).
-  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string, strict = false): number {
+  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
     const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by, strict)())
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by, besides)())
   }
 
   // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: past
@@ -1014,34 +1026,41 @@ export class AnomalyDetector {
   }
 
   // Members whose first use of `key` `reporter` reported itself, and for a place many services
-  // see (not `strict`) one for each other reporter (see Credible).
-  #credibleTo(key: string, reporter: string, strict = false): () => Credible {
+  // see one for each other reporter `besides` one (see Credible).
+  #credibleTo(key: string, reporter: string, besides?: string): () => Credible {
     const byMember = this.#firstReporters.get(key)
-    const across = !strict && seenAcross(key)
+    const across = seenAcross(key)
+    const within = (seen: Sightings, i: number, first: number) => Math.abs(seen.at[i]! - first) <= ADOPT_MS
     return () => {
       const others = across ? new Set<string>() : undefined
-      return (m, first) => {
-        const seen = byMember?.get(m)
-        if (seen === undefined) return false
-        let other: string | undefined
-        for (let i = 0; i < seen.by.length; i++) {
-          if (Math.abs(seen.at[i]! - first) > ADOPT_MS) continue
-          if (seen.by[i] === reporter) return true
-          other ??= seen.by[i]
-        }
-        if (others === undefined || other === undefined || others.has(other)) return false
-        others.add(other)
-        return true
+      return {
+        own: (m, first) => {
+          const seen = byMember?.get(m)
+          const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
+          return i >= 0 && within(seen!, i, first) ? seen!.at[i] : undefined
+        },
+        other: (m, first) => {
+          const seen = byMember?.get(m)
+          if (others === undefined || seen === undefined) return false
+          for (let i = 0; i < seen.by.length; i++) {
+            const r = seen.by[i]!
+            if (r === reporter || r === besides || !within(seen, i, first)) continue
+            if (others.has(r)) return false
+            others.add(r)
+            return true
+          }
+          return false
+        },
       }
     }
   }
 
   // Other members of its groups that took `key` up, as `reporter` saw them (see Credible).
-  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true, strict = false): number {
+  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true, besides?: string): number {
     const all = adopters(groups, key, agent, at, sticky)
     // Who reported them is asked only when it matters (this runs on the events of every agent
     // taking part in a group change): fewer than ADOPTERS explain nothing either way.
-    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter, strict))
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter, besides))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1133,10 +1152,10 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    const shared = (name: string, t: number, by: string, held: boolean, strict = false) => {
-      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, strict) >= ADOPTERS
-      if (this.#settledPeers(groups, name, agent, t) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by, strict) >= ADOPTERS) return true
+    const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
+      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
+      if (this.#settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1144,14 +1163,14 @@ export class AnomalyDetector {
     // change, now or when it was first taken up (a failover's workers reach many services, each
     // seeing them on the new network hours apart; a hostile reporter's made-up team mates, and
     // the agent's use beside them, credible to itself, must not make a thief's network the
-    // agent's to an honest verifier). When it was first taken up is any reporter's word, so the
-    // change then counts only members this reporter saw itself (a hostile reporter picking the
-    // moment one real member moved, and adding one made up, must not make it so). An internal
-    // network other agents use as theirs is the organisation's: excused each time, as each
-    // time's reporter credits it, never made its own.
+    // agent's to an honest verifier). When it was first taken up is the word of the reporter that
+    // first saw it so (keptBy[0]), so the change then counts none of that reporter's sightings
+    // (a hostile reporter picking the moment one real member moved, and adding one made up, must
+    // not make it so). An internal network other agents use as theirs is the organisation's:
+    // excused each time, as each time's reporter credits it, never made its own.
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
-      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, true))) return this.#orgSettled(name, agent, t, by)
+      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgSettled(name, agent, t, by)
       if (n) {
         n.keptAt ??= t
         if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)

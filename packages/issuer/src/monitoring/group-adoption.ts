@@ -19,17 +19,23 @@ export const GROUP_CHANGE_MS = 2 * DAY_MS
 const GROUP_CHANGE_ADOPTERS = 3
 
 /**
- * Whether a member's first use (at `first`, as its adoption record has it) counts as evidence for
- * a reporter's finding: one it reported itself, then (within ADOPT_MS of it; a sighting of an
- * earlier adoption of the same key must not vouch for a first use made up days later). First
- * uses made up by a hostile reporter then explain nothing another verifier saw. A
- * family is one service's, so its change is seen there; a network or a segment is seen by many
- * services (a failover's members, a team moved to sales duties, reach several each), so for
- * those ({@link seenAcross}) each other reporter adds one member too: a hostile reporter adds one
+ * Which members' first uses (at `first`, as the adoption record has it) count as evidence for a
+ * reporter's finding. `own`: one it reported itself within ADOPT_MS of `first`; returns when it
+ * saw it, which is the time counted (whoever reported a first use first set the record's time: a
+ * hostile reporter getting in first must not move a member's adoption next to others'), or
+ * undefined. A sighting of an earlier adoption of the same key does not vouch for a first use
+ * made up days later. First uses made up by a hostile reporter then explain nothing another
+ * verifier saw. A family is one service's, so its change is seen there; a network or a segment is
+ * seen by many services (a failover's members, a team moved to sales duties, reach several each),
+ * so for those ({@link seenAcross}) `other` adds one member for each other reporter: counted
+ * within the hour, never towards a change that lasts two days (a hostile reporter adds one
  * made-up member at most, and only two colluding reporters can make up such a change on their
- * own. Stateful: made afresh for each record counted.
+ * own). Stateful (`other`): made afresh for each record counted.
  */
-export type Credible = (member: string, first: number) => boolean
+export interface Credible {
+  own(member: string, first: number): number | undefined
+  other(member: string, first: number): boolean
+}
 
 /**
  * Other members that took `key` up within ADOPT_MS of `at` (the most in any of the groups); or,
@@ -55,8 +61,16 @@ export function othersAdopting(u: Usage, agent: string, at: number, sticky: bool
   let ordered = true
   for (let i = 0; i < u.members.length; i++) {
     const m = u.members[i]!
-    const t = u.firsts[i]!
-    if (m === agent || (credible !== undefined && !credible(m, t))) continue
+    if (m === agent) continue
+    let t = u.firsts[i]!
+    if (credible !== undefined) {
+      const seen = credible.own(m, t)
+      if (seen === undefined) {
+        if (Math.abs(at - t) <= ADOPT_MS && credible.other(m, t)) now++
+        continue
+      }
+      t = seen
+    }
     if (Math.abs(at - t) <= ADOPT_MS) now++
     if (n > 0 && t < firsts[n - 1]!) ordered = false
     firsts[n++] = t
