@@ -602,6 +602,23 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         assert.ok(saidBy(heard, 'two-networks', 'svc').length > 0, JSON.stringify(heard.filter((a) => a.agent === members[0]).map((a) => `${a.kind}/${a.severity}`)))
       })
 
+      // From a fourth review: a team mate the detector knew nothing of yet (newly enrolled, or
+      // its baseline evicted) learns whatever it first does, and its use counted as a peer's at
+      // once: one made-up event of it excused a thief's use of a dormant grant minutes later.
+      it("one made-up event of a team mate new to the detector excuses nothing the same day", () => {
+        const fresh = 'did:key:z6MkNew'
+        const grant = () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO], ['db:payroll', LONG_AGO]]) })
+        for (const what of ['family', 'segment'] as const) {
+          const d = fleet(grant)
+          const { heard, o } = recorder(d)
+          const fields = what === 'family' ? { resource: 'db:payroll/1' } : { segment: 'hr', resource: undefined }
+          o(ev(fresh, later - 2 * MINUTE, fields), 'hostile')
+          o(ev(members[0]!, later, fields), 'svc')
+          heard.push(...d.release(later + 3 * HOUR))
+          assert.ok(saidBy(heard, what === 'family' ? 'new-resource' : 'new-segment', 'svc').length > 0, what)
+        }
+      })
+
       // A lateral movement the hostile reporter held first (made-up refusals of three families,
       // explained when due by made-up mates) took the honest verifier's repeat away with it: it
       // was judged by the reaches before its own event. And made-up reaches pushed the honest

@@ -1545,9 +1545,16 @@ function withdraw(b: AgentBaseline, what: string, reporters: readonly string[]):
   })
 }
 
+// Members of its groups (the most in any) that used `key` within PEER_MS and first did two days or
+// more ago: a peer's use is habit, not a first use of the same day (a member the detector knows
+// nothing of yet learns whatever it first does: one made-up event of it must not excuse a thief's
+// use minutes later; a change taken up together is the adoptions' business).
 function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'networks' | 'segments' | 'actions', key: string, agent: string, at: number): number {
   let most = 0
-  for (const g of groups) most = Math.max(most, peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS).peers)
+  for (const g of groups) {
+    const { peers, recent } = peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS)
+    most = Math.max(most, peers - recent)
+  }
   return most
 }
 
