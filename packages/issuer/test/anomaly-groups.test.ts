@@ -619,6 +619,29 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         }
       })
 
+      // From a fourth review: the team's weekend work keeps one latest time for all its members,
+      // so one made-up weekend event of a mate that worked weekends long ago made that work recent
+      // again, and a thief's Saturday use of a weekday agent ordinary.
+      it("one made-up weekend event does not make a team mate's weekend work of long ago recent again", () => {
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 30, matureHours: 0, context: () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
+        const { heard, o } = recorder(d)
+        // The second member was on call two weekends in its first three weeks; then weekdays only.
+        for (let day = 0; day < 61; day++) {
+          const weekday = new Date(base + day * DAY).getUTCDay()
+          for (const [k, m] of members.entries()) {
+            if ((weekday === 0 || weekday === 6) && !(m === members[1] && day < 21)) continue
+            for (let i = 0; i < 6; i++) o(ev(m, base + day * DAY + k * MINUTE + i * 10 * MINUTE), 'svc')
+          }
+        }
+        const saturday = base + 61 * DAY + 5 * MINUTE
+        assert.equal(new Date(saturday).getUTCDay(), 6, 'a Saturday')
+        o(ev(members[1]!, saturday - 2 * MINUTE), 'hostile')
+        const from = heard.length
+        for (let i = 0; i < 3; i++) o(ev(members[0]!, saturday + i * MINUTE), 'svc')
+        heard.push(...d.release(saturday + 3 * HOUR))
+        assert.ok(saidBy(heard.slice(from), 'off-days', 'svc').length > 0, JSON.stringify(heard.slice(from).map((a) => `${a.kind}/${a.severity}`)))
+      })
+
       // A lateral movement the hostile reporter held first (made-up refusals of three families,
       // explained when due by made-up mates) took the honest verifier's repeat away with it: it
       // was judged by the reaches before its own event. And made-up reaches pushed the honest

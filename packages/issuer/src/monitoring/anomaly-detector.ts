@@ -151,9 +151,10 @@ const HELD_CAP = 10_000
 const LONG_HOLD = 10
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
-// Members' first uses whose reporters are remembered at most (in memory: after a restart, a first
-// use whose reporters are not known explains nothing), and reporters remembered for each (a
-// gateway and the service behind it both report the same requests, in either order).
+// Sightings remembered at most (members' first uses, and the networks members use), and
+// reporters remembered for each (a gateway and the service behind it both report the same
+// requests, in either order). In memory: after a restart, a first use or a network whose
+// reporters are not known explains nothing until it is reported again.
 const FIRST_REPORTERS_CAP = 100_000
 const REPORTERS_EACH = 4
 
@@ -782,7 +783,7 @@ export class AnomalyDetector {
   // `said` when the day was said unusual for the agent, `group` when it is its groups' change.
   #offDays(s: Scope, sched: Schedule, today: number): 'said' | 'group' | undefined {
     const { b, groups, agent, at } = s
-    if (!(sched.night && s.mature && this.#sensOf['off-days'] > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS) < WEEKEND_PEERS)) return undefined
+    if (!(sched.night && s.mature && this.#sensOf['off-days'] > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS, (m) => this.#seenLately(m, 'weekend-work', s.reporter, at)) < WEEKEND_PEERS)) return undefined
     const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
     const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
     let adoptedBy = 0
@@ -823,6 +824,9 @@ export class AnomalyDetector {
     const team = groups[0]
     // Its own day counted once (weekend work noted with its groups unless it was said unusual).
     if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
+    // Who sees its weekend work (see #seenLately): one made-up weekend event of a member that
+    // worked weekends long ago must not make the team's weekend work recent again.
+    if (weekendNow && !weekendFlag) this.#noteFirstReporter(agent, 'weekend-work', s.reporter, at)
     countDay(b, today, weekendFlag)
     b.hod[hour]! += weight
     b.hodTotal += weight
@@ -889,10 +893,10 @@ export class AnomalyDetector {
     return most
   }
 
-  // Whether `reporter` saw `member` use `net` within PEER_MS (a sighting is renewed when seen
-  // again two days or more after it).
-  #seenLately(member: string, net: string, reporter: string, at: number): boolean {
-    const seen = this.#firstReporters.get(`uses:${net}`)?.get(member)
+  // Whether `reporter` saw `member` do `what` (`uses:<network>`, `weekend-work`) within PEER_MS
+  // (a sighting is renewed when seen again two days or more after it).
+  #seenLately(member: string, what: string, reporter: string, at: number): boolean {
+    const seen = this.#firstReporters.get(what)?.get(member)
     const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
     return i >= 0 && at - seen!.at[i]! <= PEER_MS
   }
@@ -913,7 +917,7 @@ export class AnomalyDetector {
       if (m === agent || !this.#settled(m, net, at)) continue
       const seen = sightings?.get(m)
       if (seen === undefined) continue
-      if (this.#seenLately(m, net, by, at)) own++
+      if (this.#seenLately(m, `uses:${net}`, by, at)) own++
       else {
         const i = seen.at.findIndex((t) => at - t <= PEER_MS)
         if (i >= 0) others.add(seen.by[i]!)
@@ -955,7 +959,7 @@ export class AnomalyDetector {
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
     if (!u || at - u.last > PEER_MS) return 0
     let settled = 0
-    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && this.#seenLately(m, net, by, at)) settled++
+    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && this.#seenLately(m, `uses:${net}`, by, at)) settled++
     return settled
   }
 

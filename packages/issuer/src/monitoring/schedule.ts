@@ -126,8 +126,9 @@ export function noteSession(b: AgentBaseline, previous: number, at: number): voi
  * Members of its groups that work weekdays (a whole weekend without activity, or weekend days at
  * most a sixth of their working days: not a service running every day) and did weekend work on an earlier weekend (two days or
  * more before `at`), within `withinMs`: weekend work is then the group's (an on-call rotation).
+ * `seen`: whether the member's weekend work counts (the caller's reporter saw it lately).
  */
-export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyMap<string, AgentBaseline>, agent: string, at: number, withinMs: number): number {
+export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyMap<string, AgentBaseline>, agent: string, at: number, withinMs: number, seen: (member: string) => boolean = () => true): number {
   let most = 0
   for (const g of groups) {
     const u = g.weekend
@@ -135,7 +136,7 @@ export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyM
     let n = 0
     for (let i = 0; i < u.members.length; i++) {
       const m = u.members[i]!
-      if (m === agent || at - u.firsts[i]! < 2 * DAY_MS) continue
+      if (m === agent || at - u.firsts[i]! < 2 * DAY_MS || !seen(m)) continue
       const p = agents.get(m)
       if (p && p.weekendDays >= 2 && p.workDays >= WORK_DAYS && (p.quietWeekends >= 1 || 6 * p.weekendDays <= p.workDays)) n++
     }
