@@ -151,11 +151,11 @@ const HELD_CAP = 10_000
 const LONG_HOLD = 10
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
-// Sightings remembered at most (members' first uses, and the networks members use), and
-// reporters remembered for each (a gateway and the service behind it both report the same
-// requests, in either order). In memory: after a restart, a first use or a network whose
-// reporters are not known explains nothing until it is reported again.
-const FIRST_REPORTERS_CAP = 100_000
+// Sightings remembered at most (members' first uses, the networks they use, their weekend work),
+// and reporters remembered for each (a gateway and the service behind it both report the same
+// requests, in either order). In memory: after a restart, what nobody is known to have seen
+// explains nothing until it is reported again.
+const SIGHTINGS_CAP = 100_000
 const REPORTERS_EACH = 4
 
 /**
@@ -198,11 +198,12 @@ export class AnomalyDetector {
   // since the first event), so that a clock stepped back keeps nothing waiting behind it.
   #elapsed = 0
   #lastReceived = NaN
-  // Reporters of members' first uses, the first first, with when each saw it: by key, then by
-  // member (looked up member by member while a group change is counted, so no string is built
+  // Who saw what, and when each first did: members' first uses of a key (`family:…`, `net:…`),
+  // the networks they use (`uses:<network>`), their weekend work (`weekend-work`). By key, then
+  // by member (looked up member by member while a group change is counted, so no string is built
   // per member); and how many.
-  readonly #firstReporters = new Map<string, Map<string, Sightings>>()
-  #firstReportersCount = 0
+  readonly #sightings = new Map<string, Map<string, Sightings>>()
+  #sightingsCount = 0
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -524,6 +525,13 @@ export class AnomalyDetector {
     return net
   }
 
+  // Members of its groups whose weekend work makes its own ordinary (an on-call rotation), as the
+  // event's reporter saw them work lately (see seenLately).
+  #weekendPeers(s: Scope): number {
+    const sightings = this.#sightings.get('weekend-work')
+    return weekendPeers(s.b.alike ?? s.groups, this.#agents, s.agent, s.at, PEER_MS, (m) => seenLately(sightings?.get(m), s.reporter, s.at))
+  }
+
   // Whether an address is of a network the agent has used for over a day (or took up with its
   // groups, as `reporter` saw it): where its own software runs.
   #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
@@ -783,7 +791,7 @@ export class AnomalyDetector {
   // `said` when the day was said unusual for the agent, `group` when it is its groups' change.
   #offDays(s: Scope, sched: Schedule, today: number): 'said' | 'group' | undefined {
     const { b, groups, agent, at } = s
-    if (!(sched.night && s.mature && this.#sensOf['off-days'] > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && weekendPeers(b.alike ?? groups, this.#agents, agent, at, PEER_MS, (m) => this.#seenLately(m, 'weekend-work', s.reporter, at)) < WEEKEND_PEERS)) return undefined
+    if (!(sched.night && s.mature && this.#sensOf['off-days'] > 0 && b.weekendDays === 0 && b.quietWeekends >= 1 && b.workDays >= WORK_DAYS && b.weekendFlagged < 2 && this.#weekendPeers(s) < WEEKEND_PEERS)) return undefined
     const expected = `working days only: ${b.workDays} working days of its own, no weekend day, ${b.quietWeekends} whole weekend(s) without use`
     const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
     let adoptedBy = 0
@@ -824,9 +832,9 @@ export class AnomalyDetector {
     const team = groups[0]
     // Its own day counted once (weekend work noted with its groups unless it was said unusual).
     if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
-    // Who sees its weekend work (see #seenLately): one made-up weekend event of a member that
+    // Who sees its weekend work (see #weekendPeers): one made-up weekend event of a member that
     // worked weekends long ago must not make the team's weekend work recent again.
-    if (weekendNow && !weekendFlag) this.#noteFirstReporter(agent, 'weekend-work', s.reporter, at)
+    if (weekendNow && !weekendFlag) this.#noteSighting(agent, 'weekend-work', s.reporter, at)
     countDay(b, today, weekendFlag)
     b.hod[hour]! += weight
     b.hodTotal += weight
@@ -850,8 +858,8 @@ export class AnomalyDetector {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
       if (internal(net)) this.#noteOrgNet(net, agent, at)
-      // Who sees it there (renewed every two days or so while it does): see #seenLately.
-      this.#noteFirstReporter(agent, `uses:${net}`, s.reporter, at)
+      // Who sees it there (renewed every two days or so while it does): see #settledPeers.
+      this.#noteSighting(agent, `uses:${net}`, s.reporter, at)
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
     if (seg?.learned && seg.notedDay !== day) {
@@ -869,7 +877,7 @@ export class AnomalyDetector {
   // a failover is over within hours).
   #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
-    this.#noteFirstReporter(agent, `via:${key}`, reporter, at)
+    this.#noteSighting(agent, `via:${key}`, reporter, at)
     let u = this.#via.get(key)
     if (u && at - u.last > ADOPT_MS) {
       this.#via.delete(key)
@@ -883,23 +891,16 @@ export class AnomalyDetector {
   }
 
   // Members of its groups that use `net` as a network of their own: allowed on LEARN_DAYS days
-  // or more, within PEER_MS, and seen there by `by` within PEER_MS. One event of a peer's (a
-  // controlled agent's, or a report about it) is not enough to make a network the group's, nor
-  // is a peer's network learned from its peers; nor does a hostile reporter's one made-up event
-  // of a peer there revive a network the peer left long ago.
+  // or more, within PEER_MS, and seen there by `by` within PEER_MS (seenLately). One event of a
+  // peer's (a controlled agent's, or a report about it) is not enough to make a network the
+  // group's, nor is a peer's network learned from its peers; nor does a hostile reporter's one
+  // made-up event of a peer there revive a network the peer left long ago.
   #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
     let most = 0
     for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
     return most
   }
 
-  // Whether `reporter` saw `member` do `what` (`uses:<network>`, `weekend-work`) within PEER_MS
-  // (a sighting is renewed when seen again two days or more after it).
-  #seenLately(member: string, what: string, reporter: string, at: number): boolean {
-    const seen = this.#firstReporters.get(what)?.get(member)
-    const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
-    return i >= 0 && at - seen!.at[i]! <= PEER_MS
-  }
 
   // The same among all agents, for an internal network: ORG_SETTLED or more make it the
   // organisation's own (an on-call engineer's first night on the company VPN, beside home).
@@ -912,12 +913,12 @@ export class AnomalyDetector {
     if (!internal(net) || !u || at - u.last > PEER_MS) return false
     let own = 0
     const others = new Set<string>()
-    const sightings = this.#firstReporters.get(`uses:${net}`)
+    const sightings = this.#sightings.get(`uses:${net}`)
     for (const m of u.members) {
       if (m === agent || !this.#settled(m, net, at)) continue
       const seen = sightings?.get(m)
       if (seen === undefined) continue
-      if (this.#seenLately(m, `uses:${net}`, by, at)) own++
+      if (seenLately(seen, by, at)) own++
       else {
         const i = seen.at.findIndex((t) => at - t <= PEER_MS)
         if (i >= 0) others.add(seen.by[i]!)
@@ -958,8 +959,9 @@ export class AnomalyDetector {
 
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
     if (!u || at - u.last > PEER_MS) return 0
+    const sightings = this.#sightings.get(`uses:${net}`)
     let settled = 0
-    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && this.#seenLately(m, `uses:${net}`, by, at)) settled++
+    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && seenLately(sightings?.get(m), by, at)) settled++
     return settled
   }
 
@@ -980,15 +982,15 @@ export class AnomalyDetector {
       this.#adopt(s, groups, `net:${net}`, agent, at)
       if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
     } else {
-      this.#noteFirstReporter(agent, `net:${net}`, reporter, at)
-      if (block !== undefined) this.#noteFirstReporter(agent, `block:${block}`, reporter, at)
+      this.#noteSighting(agent, `net:${net}`, reporter, at)
+      if (block !== undefined) this.#noteSighting(agent, `block:${block}`, reporter, at)
     }
     // And with the agents that share a network it uses (a VPN concentrator, an office): moved
     // together to the same new one, they are the network's change (a failover).
     for (const [usual, u] of b.networks) {
       if (!u.learned || usual === net || at - u.last > DAY_MS) continue
       if (first) this.#adoptVia(usual, net, agent, at, reporter)
-      else this.#noteFirstReporter(agent, `via:${usual}\u0000${net}`, reporter, at)
+      else this.#noteSighting(agent, `via:${usual}\u0000${net}`, reporter, at)
     }
   }
 
@@ -1001,10 +1003,11 @@ export class AnomalyDetector {
     return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by, besides)())
   }
 
-  // Who reported an agent's first use of `key`: up to REPORTERS_EACH of them (bounded: past
-  // FIRST_REPORTERS_CAP, the key noted longest ago loses its member noted longest ago).
-  #noteFirstReporter(agent: string, key: string, reporter: string, at: number): void {
-    let byMember = this.#firstReporters.get(key)
+  // Who saw the agent do `key` (a first use, a network in use, weekend work): up to
+  // REPORTERS_EACH of them (bounded: past SIGHTINGS_CAP, the key noted longest ago loses its
+  // member noted longest ago).
+  #noteSighting(agent: string, key: string, reporter: string, at: number): void {
+    let byMember = this.#sightings.get(key)
     const known = byMember?.get(agent)
     if (known) {
       const i = known.by.indexOf(reporter)
@@ -1017,22 +1020,22 @@ export class AnomalyDetector {
       }
       return
     }
-    if (this.#firstReportersCount >= FIRST_REPORTERS_CAP) {
-      const [oldestKey, members] = this.#firstReporters.entries().next().value!
+    if (this.#sightingsCount >= SIGHTINGS_CAP) {
+      const [oldestKey, members] = this.#sightings.entries().next().value!
       members.delete(members.keys().next().value!)
-      if (members.size === 0) this.#firstReporters.delete(oldestKey)
-      this.#firstReportersCount--
-      if (oldestKey === key) byMember = this.#firstReporters.get(key)
+      if (members.size === 0) this.#sightings.delete(oldestKey)
+      this.#sightingsCount--
+      if (oldestKey === key) byMember = this.#sightings.get(key)
     }
-    if (!byMember) this.#firstReporters.set(key, (byMember = new Map()))
+    if (!byMember) this.#sightings.set(key, (byMember = new Map()))
     byMember.set(agent, { by: [reporter], at: [at] })
-    this.#firstReportersCount++
+    this.#sightingsCount++
   }
 
   // Members whose first use of `key` `reporter` reported itself, and for a place many services
   // see one for each other reporter `besides` one (see Credible).
   #credibleTo(key: string, reporter: string, besides?: string): () => Credible {
-    const byMember = this.#firstReporters.get(key)
+    const byMember = this.#sightings.get(key)
     const across = seenAcross(key)
     const within = (seen: Sightings, i: number, first: number) => Math.abs(seen.at[i]! - first) <= ADOPT_MS
     return () => {
@@ -1288,7 +1291,7 @@ export class AnomalyDetector {
   // Notes the agent's first use of something new with its groups, and who reported it; returns
   // the other members that took it up, as this reporter saw them (see Credible).
   #adopt(s: Scope, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
-    this.#noteFirstReporter(agent, key, s.reporter, at)
+    this.#noteSighting(agent, key, s.reporter, at)
     adoptIn(groups, key, agent, at)
     return this.#adopters(groups, key, agent, at, s.reporter)
   }
@@ -1425,10 +1428,17 @@ function noteReporters(said: SaidFinding | undefined, evidence: readonly string[
   }
 }
 
-// Who reported a member's first use of a key, and when each first did (parallel arrays).
+// Who saw a member do something (a first use of a key, a network in use, weekend work), and when
+// each first did (parallel arrays; renewed when seen again two days or more later).
 interface Sightings {
   readonly by: string[]
   readonly at: number[]
+}
+
+// Whether `reporter` saw it within PEER_MS.
+function seenLately(seen: Sightings | undefined, reporter: string, at: number): boolean {
+  const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
+  return i >= 0 && at - seen!.at[i]! <= PEER_MS
 }
 
 interface Held {

@@ -128,7 +128,7 @@ export function noteSession(b: AgentBaseline, previous: number, at: number): voi
  * more before `at`), within `withinMs`: weekend work is then the group's (an on-call rotation).
  * `seen`: whether the member's weekend work counts (the caller's reporter saw it lately).
  */
-export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyMap<string, AgentBaseline>, agent: string, at: number, withinMs: number, seen: (member: string) => boolean = () => true): number {
+export function weekendPeers(groups: readonly GroupBaseline[], agents: ReadonlyMap<string, AgentBaseline>, agent: string, at: number, withinMs: number, seen: (member: string) => boolean): number {
   let most = 0
   for (const g of groups) {
     const u = g.weekend
