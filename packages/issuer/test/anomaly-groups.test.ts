@@ -404,17 +404,23 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   // From an adversarial review of the hold for the group: each of these walked around it.
   describe('the hold for the group, under attack', () => {
     const refusal = (agent: string, at: number, resource = 'hr:payroll/1') => ev(agent, at, { resource, segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
+    // A reach: two refused requests ten seconds apart (one alone is low, and never held).
+    const reach = (d: AnomalyDetector, agent: string, at: number, o: { reporter?: string; receivedAt?: number; resource?: string } = {}) => {
+      const { resource = 'hr:payroll/1', ...opts } = o
+      d.observe(refusal(agent, at, resource), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}) })
+      d.observe(refusal(agent, at + 10_000, `${resource.split('/')[0]}/2`), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt + 10_000 } : {}) })
+    }
     const heldFleet = () => fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }))
     const highAbout = (found: Anomaly[], agent: string) => found.filter((a) => a.agent === agent && a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
 
     it("first uses made up by one other reporter do not explain away what a verifier saw; from the verifier's own reports they do", () => {
       const d = heldFleet()
-      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      reach(d, members[0]!, later, { reporter: 'hr-service' })
       for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hostile' })
       const hostile = highAbout(d.release(later + HOUR), members[0]!)
       assert.ok(hostile.includes('new-resource/medium'), JSON.stringify(hostile))
       const e = heldFleet()
-      e.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      reach(e, members[0]!, later, { reporter: 'hr-service' })
       for (const [k, m] of members.slice(1, 3).entries()) e.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
       assert.deepEqual(highAbout(e.release(later + HOUR), members[0]!), [], 'a group refused at once by the same verifier')
     })
@@ -453,7 +459,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       const d = heldFleet()
       d.observe(refusal(members[0]!, later - 10_000), { reporter: 'hostile' })
       for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later - 20_000 + k * 1000), { reporter: 'hostile' })
-      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      reach(d, members[0]!, later, { reporter: 'hr-service' })
       assert.ok(honestSaid(d.release(later + HOUR)).includes('new-resource'), 'pre-empted')
       // Two colluding reporters, one made-up mate each, on a family of the agent's own segment.
       // (A segment's change, seen by all its services, takes one member from each other reporter:
@@ -461,6 +467,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       const e = heldFleet()
       const ownSegment = (m: string, at: number) => ({ ...refusal(m, at), segment: 'ops' })
       e.observe(ownSegment(members[0]!, later), { reporter: 'hr-service' })
+      e.observe({ ...ownSegment(members[0]!, later + 10_000), resource: 'hr:payroll/2' }, { reporter: 'hr-service' })
       for (const [k, m] of members.slice(1, 3).entries()) e.observe(ownSegment(m, later + (k + 1) * MINUTE), { reporter: `hostile-${k}` })
       assert.ok(honestSaid(e.release(later + HOUR)).includes('new-resource'), 'two colluders')
       // Mates made up before the honest report: an allowed use of a family held long and never
@@ -703,7 +710,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     it('an organisation-wide role explains no held finding (agents of another owner with the same role)', () => {
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [agent === members[0] ? 'team:fin' : 'team:other', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
       for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE))
-      d.observe(refusal(members[0]!, later), { reporter: 'hr-service' })
+      reach(d, members[0]!, later, { reporter: 'hr-service' })
       for (const [k, m] of members.slice(1, 3).entries()) d.observe(refusal(m, later + (k + 1) * MINUTE), { reporter: 'hr-service' })
       const found = highAbout(d.release(later + HOUR), members[0]!)
       assert.ok(found.includes('new-resource/medium'), JSON.stringify(found))
@@ -719,16 +726,16 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
 
     it('said at close as of the clock given, not of the end of time; a verdict on its low alert cancels that one only', () => {
       const d = heldFleet()
-      d.observe(refusal(members[0]!, later))
-      const atClose = d.release(later + MINUTE, true).filter((a) => a.kind === 'new-resource')
+      reach(d, members[0]!, later)
+      const atClose = d.release(later + MINUTE, true).filter((a) => a.kind === 'new-resource' && a.severity !== 'low')
       assert.deepEqual(atClose.map((a) => [a.severity, a.at]), [['medium', later + MINUTE]])
       const e = heldFleet()
-      e.observe(refusal(members[0]!, later))
+      reach(e, members[0]!, later)
       assert.equal(e.teach(members[0]!, 'new-resource', 'hr:payroll'), true)
       assert.ok(highAbout(e.release(later + HOUR), members[0]!).includes('new-resource/medium'), 'a verdict on another alert of the same kind')
       const f = heldFleet()
-      f.observe(refusal(members[0]!, later))
-      f.teach(members[0]!, 'new-resource', 'hr:payroll', { heldSince: later })
+      reach(f, members[0]!, later)
+      f.teach(members[0]!, 'new-resource', 'hr:payroll', { heldSince: later + 10_000 })
       assert.deepEqual(f.release(later + HOUR).filter((a) => a.kind === 'new-resource'), [], 'the verdict on its own low alert')
     })
 
@@ -743,8 +750,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
 
     it('a clock stepped back does not keep the findings held behind it waiting', () => {
       const d = heldFleet()
-      d.observe(refusal(members[0]!, later), { receivedAt: later })
-      d.observe(refusal(members[1]!, later - HOUR, 'hr:salaries/2'), { receivedAt: later - HOUR })
+      reach(d, members[0]!, later, { receivedAt: later })
+      reach(d, members[1]!, later - HOUR, { receivedAt: later - HOUR, resource: 'hr:salaries/2' })
       const released = d.release(later - HOUR + 31 * MINUTE)
       assert.ok(released.some((a) => a.agent === members[1] && a.severity !== 'low'), JSON.stringify(released))
     })

@@ -143,13 +143,15 @@ describe('probing: refusals across families foreign to the agent and its peers',
       assert.ok(about([...found, ...d.release(at + 2 * HOUR)]).includes('new-resource/high'))
     })
 
-    it('two reaches for different families within the hour are two pieces of evidence: the second is high', () => {
+    // (The first alone is low: one refused request is a link followed, see anomaly-habits.test.ts.)
+    it('two reaches for different families within the hour are two pieces of evidence: high with the second', () => {
       const { d, at } = history()
-      refusal(d, at, 'hr-service')
+      const first = refusal(d, at, 'hr-service')
+      assert.deepEqual(about(first), [])
       const second = d.observe({ at: at + 20 * 60_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payments:transfers/1', action: 'read', ip: '10.0.0.1' }, { reporter: 'pay-service' })
       // Said when due (a refusal is held 30 minutes), within the hour of the first.
       const found = about([...second, ...d.release(at + 55 * 60_000)])
-      assert.ok(found.includes('new-resource/high'), JSON.stringify(found))
+      assert.ok(found.includes('new-resource/medium') && found.includes('lateral-movement/high'), JSON.stringify(found))
     })
   })
 })

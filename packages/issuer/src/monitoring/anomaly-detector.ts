@@ -598,6 +598,10 @@ export class AnomalyDetector {
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
+        // One refused request into a family it holds no entitlement to, and no other refused
+        // reach within the hour: a link followed, a tool's guess at a record. Nothing was given
+        // away; said low. A second one (that family again, or another) is a reach, as below.
+        else if (!allowed && entitled !== true && soleRefusedReach(b.reaches, at, 1)) this.#report(s, 'new-resource', fam, 0.3, { ...details, sole: true }, [reporter], 'low')
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
         // it in, with an action it uses on its own families, at most four times the largest
         // request it regularly makes: a duty that comes round (a month's close, a quarterly
@@ -629,9 +633,15 @@ export class AnomalyDetector {
     const rare = rareOf(b.rare, fam, action)
     const earlier = rare !== undefined && rare.day < day && rare.clean
     if (rare && rare.day !== day) {
-      // A day beyond the burst limit teaches nothing: uses ramped up day by day cannot raise
-      // their own limit (each day's limit is twice the most of a day within it).
-      if (rare.count <= rareBurst(rare)) rare.most = Math.max(rare.most, rare.count)
+      // A day beyond the burst limit is said, and teaches nothing, unless the day of use before it
+      // was beyond it too at a like pace (within twice either way): a new pace that holds, as an
+      // action first seen late on a day and then used every day at its own pace, raises the limit
+      // at most twofold a day and stops being a burst within days; one burst (a thief's) followed
+      // by uses ramped up day by day teaches nothing, and the ramp is said each day.
+      const limit = rareBurst(rare)
+      const beyond = rare.count > limit
+      if (!beyond || (rare.over > 0 && rare.count <= 2 * rare.over && 2 * rare.count >= rare.over)) rare.most = Math.max(rare.most, Math.min(rare.count, limit))
+      rare.over = beyond ? rare.count : 0
       rare.day = day
       rare.count = 0
     }
@@ -647,7 +657,7 @@ export class AnomalyDetector {
       // (The first action on a family it knows is the family's own only when it uses that action
       // elsewhere, or its habits are not known yet: a first, silent delete on a family its peers
       // use must not make deletes an action it uses.)
-      if (learning || granted || peers || (f.actions.length === 0 && (!mature || this.#usesAction(b, action))) || earlier) {
+      if (learning || granted || peers || (f.actions.length === 0 && (!mature || this.#usesAction(b, action))) || earlier || sameKind(f.actions, action)) {
         if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
         f.notedDay = -1
       } else if ((adoptedBy = this.#adopt(s, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
@@ -671,7 +681,7 @@ export class AnomalyDetector {
         // Watched from now on: learned when used again on a later day with no other alarm.
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action, day, count: 1, most: 0, clean: quiet && !elsewhere })
+          b.rare.push({ family: fam, action, day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere })
         } else if (elsewhere) rare.clean = false
       }
     }
@@ -697,6 +707,11 @@ export class AnomalyDetector {
       let adoptedBy = 0
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy }, [s.reporter], 'low')
+      } else if (!allowed && soleRefusedReach(b.reaches, at, s.familyExplained ? 0 : 1)) {
+        // As for the family (#familyUse): one refused request and no other within the hour (its
+        // family's reach, when it was one, is this request's own).
+        this.#reach(b, at, `segment:${segment}`, s.reporter, true)
+        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true }, [s.reporter], 'low')
       } else {
         this.#reach(b, at, `segment:${segment}`, s.reporter, !allowed)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
@@ -1184,7 +1199,7 @@ export class AnomalyDetector {
       }
       return true
     }
-    const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !keep(x, at, s.reporter))
+    const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -1572,6 +1587,29 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
+// Whether the refused reaches for families and segments within the hour before `at` (the list
+// #reach keeps) are only the request's own (`own` of them already noted): no other refused reach.
+function soleRefusedReach(reaches: readonly Reach[], at: number, own: number): boolean {
+  let n = 0
+  for (const r of reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:')) && ++n > own) return false
+  return true
+}
+
+// Verbs of one kind of use: an agent that writes records of a family updating them is no new
+// capability (a client library's verb, a PATCH for a PUT). Adding records is another kind
+// (rewriting an append-only log is tampering with it), and deletes, grants and the rest are each
+// their own.
+const KIND_OF_ACTION: ReadonlyMap<string, string> = new Map([
+  ...['write', 'update', 'upsert', 'patch', 'put', 'edit', 'modify'].map((a) => [a, 'change'] as const),
+  ...['create', 'insert', 'append'].map((a) => [a, 'add'] as const),
+])
+
+// Whether `action` is of a kind the family already sees from the agent (see KIND_OF_ACTION).
+function sameKind(actions: readonly string[], action: string): boolean {
+  const kind = KIND_OF_ACTION.get(action)
+  return kind !== undefined && actions.some((a) => a !== action && KIND_OF_ACTION.get(a) === kind)
+}
+
 function rareOf(rare: readonly RareAction[], family: string, action: string): RareAction | undefined {
   for (const r of rare) if (r.action === action && r.family === family) return r
   return undefined
@@ -1605,6 +1643,19 @@ function privateBlock(net: string): string | undefined {
 function internal(net: string): boolean {
   const block = privateBlock(net)
   return block !== undefined && block !== '100.64/10'
+}
+
+// An internal network in the same /16 as an internal network the agent has learned: another
+// subnet of the same site (a VPN pool handing out addresses from several /24s, an office's wired
+// and wireless floors, a cluster's node subnets), not a second place. A stolen credential used
+// from inside the organisation's own site is not what two networks at once can tell.
+function sameSite(b: AgentBaseline, net: string): boolean {
+  if (!internal(net)) return false
+  const cut = net.lastIndexOf('.')
+  if (cut < 0) return false
+  const site = net.slice(0, cut + 1)
+  for (const [known, n] of b.networks) if (n.learned && known !== net && known.startsWith(site) && internal(known)) return true
+  return false
 }
 
 function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {

@@ -17,6 +17,8 @@ export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
+/** Days with a jump kept per family (FamilyStats.jumpDays). */
+export const JUMP_DAYS = 8
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds {
@@ -44,7 +46,12 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   notedDay: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
+  /** Days with a said jump (see volume-checks.ts, habitualJump; at most 8). */
+  jumpDays: JumpDay[]
 }
+
+/** A day with a said jump of a family, per reporter: [day since 1970, its largest (natural log), reporter, how many]. */
+export type JumpDay = [number, number, string, number]
 
 /**
  * An action an agent used on few days: learned once used again on a later day with no other alarm
@@ -58,6 +65,8 @@ export interface RareAction {
   day: number
   count: number
   most: number
+  /** The uses of the day of use before `day` when they went beyond the burst limit (0: they did not). */
+  over: number
   /** False when its first use came with another finding about the agent within the hour: nothing is learned from it. */
   clean: boolean
 }
@@ -236,8 +245,8 @@ export function newGroupBaseline(at: number): GroupBaseline {
 export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
-    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), notedDay: -1, jumps: [],
+    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), notedDay: -1, jumps: [], jumpDays: [],
   }
 }
 
@@ -429,22 +438,31 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   return Object.assign(newFamilyStats(0), {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
-    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove),
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
     idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1), idRuns: undefined,
+    jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
   })
 }
+// Rows written before jump days were kept have none (a habitual jump is said twice more).
+function jumpDays(v: unknown): JumpDay[] {
+  const out: JumpDay[] = []
+  if (!Array.isArray(v)) return out
+  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3])) out.push([e[0], e[1], e[2], e[3]])
+  return out
+}
+
 function rareActions(v: unknown): RareAction[] {
   const out: RareAction[] = []
   if (!Array.isArray(v)) return out
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), clean: o.clean !== false })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false })
   }
   return out
 }

@@ -24,12 +24,18 @@ export interface DriftState {
   cusumSince: number
   /** Requests that added to the current run. */
   cusumHits: number
-  /** The level when the current run began, and the sum over its requests of natural log of records over the level. */
+  /**
+   * The level when the current run began (once a step cleared the run: the level the step puts
+   * the family at, see addToDrift), and the sum over its requests of natural log of records over the level.
+   */
   cusumLevel: number
   cusumLog: number
   /** Requests since the run began, and those above the level it began at: nearly all of them is a step, not a share. */
   cusumReads: number
   cusumAbove: number
+  /** Of those, the ordinary ones (that added nothing), and the sum of natural log of their records: where a step puts the level. */
+  cusumCalm: number
+  cusumCalmLog: number
 }
 
 /** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring.md): one request never a drift, four over an hour may be. */
@@ -81,14 +87,17 @@ export const STEP = -1
  * Adds one request (natural log of its records, `lr`) against the family's level and spread, at
  * `at` (or its excess in spreads `given`, when the caller measured it otherwise). Returns the request's excess in spreads (0 for an ordinary request), or {@link STEP}
  * when nearly every request of the run sits above the level it began at: the caller then lets
- * the level catch up.
+ * the level catch up, no further than the mean of the run's ordinary requests, left in
+ * `cusumLevel` (the run's larger requests are no measure of where the whole distribution went).
  */
 export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number, given?: number): number {
   if (s.cusumHits > 0) {
     s.cusumReads++
     if (lr > s.cusumLevel) s.cusumAbove++
     if (isStep(s)) {
+      const to = s.cusumCalm > 0 ? s.cusumCalmLog / s.cusumCalm : lr
       clearDrift(s)
+      s.cusumLevel = to
       return STEP
     }
   }
@@ -104,6 +113,10 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
     s.cusumHits++
     s.cusumLog += lr - level
     return excess
+  }
+  if (s.cusumHits > 0) {
+    s.cusumCalm++
+    s.cusumCalmLog += lr
   }
   s.cusum = Math.max(0, s.cusum - DRIFT_CUSUM.slack)
   if (s.cusum === 0) clearDrift(s)
@@ -139,4 +152,6 @@ export function clearDrift(s: DriftState): void {
   s.cusumLog = 0
   s.cusumReads = 0
   s.cusumAbove = 0
+  s.cusumCalm = 0
+  s.cusumCalmLog = 0
 }

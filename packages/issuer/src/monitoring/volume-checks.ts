@@ -7,13 +7,17 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, type FamilyStats } from './baseline.js'
+import { acceptedLevel, JUMP_DAYS, type FamilyStats, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
+const DAY_MS = 24 * HOUR
+// A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
+// size said on them it may go.
+const HABIT = { days: 14, growth: Math.log(1.25) } as const
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
 // share of larger requests (a drift) stays above it.
@@ -73,9 +77,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const jumpRef = sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
-  let jump = false
-  if (!learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)) {
-    jump = true
+  const jump = !learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)
+  // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
+  // deploy): not said, and, as any jump, not learned.
+  if (jump && !habitualJump(f, lr, at, s.reporter)) {
     while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
     f.jumps.push(at)
     if (f.jumps.length > 8) f.jumps.shift()
@@ -90,6 +95,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
       }, undefined, severity)
+      noteJumpDay(f, lr, at, s.reporter)
     }
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -116,8 +122,12 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
-    // A step: the level catches up with the quick one at once.
-    if (excess === STEP) f.med = Math.max(f.med, f.fast)
+    // A step: the level catches up with the quick one at once, but never beyond where the run's
+    // ordinary requests were (addToDrift leaves their mean in cusumLevel): a drained share of
+    // larger requests lifts the quick level (the median of the last dozen) with it, and a level
+    // lifted so, its spread with it, hides the share growing on. (For a wide mix the quick level,
+    // a median, is the lower of the two.)
+    if (excess === STEP) f.med = Math.max(f.med, Math.min(f.fast, f.cusumLevel))
     if (learning) clearDrift(f)
   }
   const driftSens = sensitivity['volume-drift']
@@ -190,6 +200,49 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
     }
   }
+}
+
+// Whether a jump of `lr` reported by `reporter` is a habit: the same reporter said a jump at
+// least about as large (within a quarter) on two earlier days within the fortnight, and today's
+// such jumps are no more than twice the most of one of those days. A habit's day is noted at the
+// size of the said ones, never larger: excused jumps cannot grow the habit. Only the reporter's
+// own said jumps count: a hostile reporter's made-up bulk reads, or a thief's jumps below what is
+// said (one under 50 times), make nothing a habit. A bulk read once a day is said on its first two
+// days; one growing beyond a quarter a day, every day.
+function habitualJump(f: FamilyStats, lr: number, at: number, reporter: string): boolean {
+  const day = Math.floor(at / DAY_MS)
+  let days = 0
+  let most = 0
+  let size = -Infinity
+  let today: JumpDay | undefined
+  for (const e of f.jumpDays) {
+    if (e[2] !== reporter) continue
+    if (e[0] === day) today = e
+    else if (e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - HABIT.growth) {
+      days++
+      most = Math.max(most, e[3])
+      size = Math.max(size, e[1])
+    }
+  }
+  if (days < 2 || (today !== undefined && today[3] >= 2 * most)) return false
+  if (today) today[3]++
+  else noteJumpDay(f, Math.min(lr, size), at, reporter)
+  return true
+}
+
+// Notes a said jump (or a habit's, at its size) of `reporter` on the day of `at`: the day's
+// largest, and how many.
+function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string): void {
+  const day = Math.floor(at / DAY_MS)
+  for (const e of f.jumpDays) {
+    if (e[0] === day && e[2] === reporter) {
+      e[1] = Math.max(e[1], lr)
+      e[3]++
+      return
+    }
+  }
+  f.jumpDays.push([day, lr, reporter, 1])
+  if (f.jumpDays.length > JUMP_DAYS) f.jumpDays.shift()
 }
 
 function popcount(x: number): number {

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
+import { uniform } from './support/uniform.js'
+
+// Everyday habits a third, independent fleet showed (scripts/workload-c.mjs, issue 21), each said
+// medium or high before, and what must still be said beside each. Simulated time and seeded noise
+// only: nothing here waits or reads the wall clock.
+describe('anomaly detection: everyday habits of an independent fleet (workload-c)', () => {
+  const base = Date.UTC(2026, 10, 2, 8)
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+  const DAY = 24 * HOUR
+  const LONG_AGO = base - 90 * DAY
+  const agent = 'did:key:z6MkHabits'
+  type Fields = Record<string, unknown>
+  const ev = (at: number, fields: Fields = {}) => ({ at, agent, decision: 'allow' as const, resource: 'crm:accounts/1', action: 'read', ip: '10.20.5.7', segment: 'sales', records: 1, ...fields })
+  const medium = (found: Anomaly[]) => found.filter((a) => a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+  const grants = new Map([['crm:accounts', LONG_AGO], ['crm:contacts', LONG_AGO]])
+  const context = (): AgentContext => ({ groups: ['team:sales/eu'], entitlements: grants })
+  // Scattered record ids (no walk in order).
+  const id = (i: number) => (i * 7919) % 100_003
+  // A week of working days: a read every ten minutes, 8:00-17:00 UTC, of its two families in
+  // turn, from its office network; `extra(at)` adds events of its own at each.
+  function week(d: AnomalyDetector, days = 7, extra: (at: number, i: number) => Fields[] = () => []): Anomaly[] {
+    const found: Anomaly[] = []
+    let i = 0
+    for (let day = 0; day < days; day++) {
+      for (let at = base + day * DAY; at < base + day * DAY + 9 * HOUR; at += 10 * MINUTE) {
+        const own = { resource: `crm:${i % 2 ? 'accounts' : 'contacts'}/${id(i)}` }
+        for (const fields of [own, ...extra(at, i++)]) found.push(...d.observe(ev(at, fields), { receivedAt: at }))
+      }
+    }
+    return found
+  }
+  const detector = (o: Record<string, unknown> = {}) => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, ...o })
+
+  it('an action first seen late on a day, then used at its own steady pace every day, stops being a burst within days', () => {
+    const d = detector()
+    // Writes on crm:contacts: once on the first day (after learning), then twenty a day.
+    const found = week(d, 8, (at, i) => {
+      const day = Math.floor((at - base) / DAY)
+      if (day === 0) return at === base + 8 * HOUR ? [{ resource: 'crm:contacts/1', action: 'write' }] : []
+      return i % 3 === 0 && (at - base - day * DAY) < 7 * HOUR ? [{ resource: `crm:contacts/${id(i)}`, action: 'write' }] : []
+    })
+    const byDay = (day: number) => medium(found.filter((a) => a.at >= base + day * DAY && a.at < base + (day + 1) * DAY && a.kind === 'new-action'))
+    assert.ok(byDay(1).length > 0, 'its second day is beyond anything it did: said')
+    for (const day of [5, 6, 7]) assert.deepEqual(byDay(day), [], `day ${day}: twenty writes a day for days is its habit`)
+  })
+
+  // From an adversarial review of a first version (a day beyond the limit taught up to it): a
+  // thief's burst of two hundred deletes, said, then 10, 20 and 40 a day went unsaid.
+  it('after a burst of a rare action, uses ramped up day by day are said each day', () => {
+    const d = detector()
+    const plan = [0, 1, 1, 1, 1, 1, 1, 200, 10, 20, 40]
+    const said: string[][] = []
+    let k = 0
+    for (const [day, deletes] of plan.entries()) {
+      const found: Anomaly[] = []
+      for (let at = base + day * DAY; at < base + day * DAY + 9 * HOUR; at += 10 * MINUTE) found.push(...d.observe(ev(at, { resource: `crm:accounts/${id(k++)}` }), { receivedAt: at }))
+      for (let n = 0; n < deletes; n++) found.push(...d.observe(ev(base + day * DAY + 10 * HOUR + n * MINUTE, { resource: `crm:contacts/${id(k++)}`, action: 'delete' })))
+      said.push(medium(found.filter((a) => a.kind === 'new-action')))
+    }
+    for (const day of [7, 8, 9, 10]) assert.ok(said[day]!.length > 0, `day ${day}: ${JSON.stringify(said)}`)
+  })
+
+  it('a burst of a rare action far beyond its pace is still said, whatever days of its own pace taught', () => {
+    const d = detector()
+    // One delete a day, then fifteen in five minutes.
+    const found = week(d, 7, (at, i) => ((at - base) % DAY === 3 * HOUR ? [{ resource: `crm:contacts/${id(i)}`, action: 'delete' }] : []))
+    const burst = Array.from({ length: 15 }, (_, i) => d.observe(ev(base + 7 * DAY + 2 * HOUR + i * 20_000, { resource: `crm:contacts/${id(500 + i)}`, action: 'delete' }))).flat()
+    assert.ok(medium(burst).includes('new-action/medium'), JSON.stringify(medium(burst)))
+    assert.deepEqual(medium(found.filter((a) => a.at >= base + 4 * DAY && a.kind === 'new-action')), [], 'one a day is its habit')
+  })
+
+  it('an update on a family it writes is no new action; a delete there still is, and so is rewriting what it only adds to', () => {
+    const d = detector()
+    week(d, 3, (at, i) => (i % 4 === 0 ? [{ action: 'write' }] : []))
+    assert.deepEqual(medium(d.observe(ev(base + 3 * DAY + HOUR, { action: 'update' }))), [])
+    assert.deepEqual(d.observe(ev(base + 3 * DAY + HOUR + MINUTE, { action: 'update' })).filter((a) => a.kind === 'new-action'), [], 'learned')
+    assert.deepEqual(medium(d.observe(ev(base + 3 * DAY + 2 * HOUR, { action: 'delete' }))), ['new-action/medium'])
+    // An agent that only appends to a log (or creates records) starting to update them: tampering
+    // (from an adversarial review of the first version, which took them for one kind).
+    for (const [adds, rewrites] of [['append', 'update'], ['create', 'put'], ['insert', 'modify']]) {
+      const e = detector()
+      week(e, 3, (at, i) => (i % 4 === 0 ? [{ action: adds }] : []))
+      assert.deepEqual(medium(e.observe(ev(base + 3 * DAY + HOUR, { action: rewrites }))), ['new-action/medium'], `${adds} then ${rewrites}`)
+    }
+  })
+
+  it('one refused request into a family foreign to it (a link followed) is low; a second within the hour is a reach', () => {
+    const d = detector()
+    week(d, 3)
+    const refused = { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined }
+    const first = d.observe(ev(base + 3 * DAY + HOUR, { ...refused, resource: 'hr:payroll/7', segment: 'hr' }))
+    assert.deepEqual(first.map((a) => `${a.kind}/${a.severity}`).sort(), ['new-resource/low', 'new-segment/low'])
+    // Another family of that segment ten minutes later: a reach, said medium, with its segment.
+    const second = medium(d.observe(ev(base + 3 * DAY + HOUR + 10 * MINUTE, { ...refused, resource: 'hr:reviews/9', segment: 'hr' })))
+    assert.ok(second.includes('new-resource/medium') && second.includes('new-segment/medium'), JSON.stringify(second))
+    // The same family twice within the hour is a reach too.
+    const again = detector()
+    week(again, 3)
+    again.observe(ev(base + 3 * DAY + HOUR, { ...refused, resource: 'hr:payroll/7', segment: 'hr' }))
+    assert.ok(medium(again.observe(ev(base + 3 * DAY + HOUR + 5 * MINUTE, { ...refused, resource: 'hr:payroll/8', segment: 'hr' }))).includes('new-resource/medium'))
+    // Refused requests naming no resource into a segment new to it: the second is a reach too
+    // (an adversarial review: the first version counted only refused families, and ten such
+    // requests within the hour were all low).
+    const bare = detector()
+    week(bare, 3)
+    const noResource = (at: number) => bare.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', ip: '10.20.5.7', segment: 'hr' }, { receivedAt: at })
+    assert.deepEqual(medium(noResource(base + 3 * DAY + HOUR)), [])
+    assert.ok(medium(noResource(base + 3 * DAY + HOUR + 5 * MINUTE)).includes('new-segment/medium'))
+    // Allowed, one read of a family it holds no entitlement to is high at once, as before.
+    assert.ok(medium(again.observe(ev(base + 3 * DAY + 3 * HOUR, { resource: 'fin:ledger/1', segment: 'finance' }))).includes('new-resource/high'))
+  })
+
+  it('switching between subnets of an internal /16 it uses (a VPN pool) is not two networks; a public one, or another internal /16, is', () => {
+    // Its home days through the VPN: each session an address of another /24 of 10.250/16.
+    const vpn = (n: number) => `10.250.${n % 8}.${20 + n}`
+    const switching = (d: AnomalyDetector, other: (k: number) => string) => {
+      const at0 = base + 7 * DAY + 2 * HOUR
+      return medium(Array.from({ length: 8 }, (_, k) => d.observe(ev(at0 + k * 3 * MINUTE, { ip: k % 2 ? other(k) : vpn(0) }))).flat())
+    }
+    const learned = () => {
+      const d = detector()
+      week(d, 7, (at, i) => ((at - base) % DAY >= 6 * HOUR && i % 2 === 0 ? [{ ip: vpn(i) }] : []))
+      return d
+    }
+    assert.deepEqual(switching(learned(), (k) => vpn(100 + k)).filter((x) => x.startsWith('two-networks')), [], 'another /24 of its VPN pool')
+    assert.ok(switching(learned(), () => '185.220.9.4').some((x) => x.startsWith('two-networks')), 'a public address')
+    assert.ok(switching(learned(), () => '10.77.3.9').some((x) => x.startsWith('two-networks')), 'an internal network of another /16')
+  })
+
+  it('a jump its reporter saw on two earlier days (a warm-up after each deploy) is a habit, through a restart; made-up earlier days of another reporter are not', () => {
+    // Reads of one or two records around the clock, and after each deploy (two days a week) ten
+    // reads of about two hundred.
+    const u = uniform(11)
+    const run = (warmReporter: (day: number) => string, restartDay = -1) => {
+      let d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+      const found: Anomaly[] = []
+      for (let day = 0; day < 15; day++) {
+        if (day === restartDay) {
+          const rows = d.takeDirty()
+          d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+          assert.ok(d.load(rows) > 0)
+        }
+        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 5 * MINUTE) found.push(...d.observe(ev(at, { records: 1 + Math.round(u()) }), { receivedAt: at, reporter: 'queue' }))
+        if (day % 7 === 1 || day % 7 === 3) {
+          for (let k = 0; k < 10; k++) {
+            const at = base + day * DAY + 10 * HOUR + k * 20_000
+            found.push(...d.observe(ev(at, { records: Math.round(150 + 100 * u()), resource: `crm:accounts/w${k}` }), { receivedAt: at, reporter: warmReporter(day) }))
+          }
+        }
+      }
+      return found
+    }
+    const jumps = (found: Anomaly[], from: number) => medium(found.filter((a) => a.kind === 'records-jump' && a.at >= base + from * DAY))
+    const byDay = (found: Anomaly[], day: number) => medium(found.filter((a) => a.kind === 'records-jump' && a.at >= base + day * DAY && a.at < base + (day + 1) * DAY))
+    const honest = run(() => 'queue')
+    assert.ok(jumps(honest, 0).length > 0, 'said on its first days')
+    assert.deepEqual(jumps(honest, 7), [], 'a habit by its second week')
+    assert.deepEqual(jumps(run(() => 'queue', 7), 7), [], 'kept through a restart (stored with the family)')
+    // Another reporter made up the earlier warm-ups: the honest verifier's first report is said.
+    const madeUp = run((day) => (day < 8 ? 'hostile' : 'queue'))
+    assert.ok(jumps(madeUp, 8).length > 0, JSON.stringify(jumps(madeUp, 8)))
+    // From an adversarial review of the first version (a habit from any two days' jumps, at the
+    // size of the excused ones): a thief's one read of forty times on two days, too small to be
+    // said, then thirty reads a day doubling every two days, went unsaid. Only said jumps make a
+    // habit, and a habit does not grow: each step is said.
+    const thief = (() => {
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+      const found: Anomaly[] = []
+      const plan: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [60, 1], [60, 1], [110, 30], [110, 30], [220, 30], [220, 30], [440, 30], [440, 30], [880, 30]]
+      for (const [day, [size, n]] of plan.entries()) {
+        let done = 0
+        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 5 * MINUTE) {
+          found.push(...d.observe(ev(at, { records: 1 + Math.round(u()), resource: `crm:accounts/${id(at / MINUTE)}` }), { receivedAt: at, reporter: 'queue' }))
+          if (size && done < n && at >= base + day * DAY + 8 * HOUR && (at / MINUTE) % 20 === 0) {
+            done++
+            found.push(...d.observe(ev(at + 1000, { records: size, resource: `crm:accounts/${id(at / MINUTE + 7)}` }), { receivedAt: at + 1000, reporter: 'queue' }))
+          }
+        }
+      }
+      return found
+    })()
+    for (const day of [9, 11, 13, 15]) assert.ok(byDay(thief, day).length > 0, `day ${day}`)
+  })
+})
