@@ -241,13 +241,15 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     const s = await setUp()
     try {
       const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
+      // A reach: two refused requests (one alone, a link followed, is held low).
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2' })
       assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
       s.clock.now += 29 * MINUTE
       assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 30 minutes)')
       s.clock.now += MINUTE
       assert.equal((await monitor.releaseHeld()).length, 1)
-      // (Medium: one verifier's single refusal; see the reach kept up or seen twice, anomaly-probing.test.ts.)
+      // (Medium: one verifier's refusals; see the reach kept up or seen twice, anomaly-probing.test.ts.)
       const [said] = await s.alerts()
       assert.deepEqual([said?.kind, said?.severity, said?.details.reporter, said?.details.about], ['anomaly.new-resource', 'medium', 'crm-service', 'hr:records'])
       assert.ok((await s.audit()).some((e) => e.action === 'alert.raise' && e.actor === 'crm-service' && e.details.alert === said?.id), 'audited as its reporter\'s')
@@ -266,6 +268,7 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     const s = await setUp()
     try {
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2' })
       const other = (await s.t.issuer.createPrincipal({ id: 'billing-service', roles: ['reporter'] }, 'test')).token
       s.clock.now += 30 * MINUTE
       const answer = await s.t.call(other, 'POST', '/events', { events: [{ at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'db:customers/2', action: 'read', ip: '10.1.2.3', records: 100 }] })

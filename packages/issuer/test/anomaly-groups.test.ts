@@ -404,7 +404,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   // From an adversarial review of the hold for the group: each of these walked around it.
   describe('the hold for the group, under attack', () => {
     const refusal = (agent: string, at: number, resource = 'hr:payroll/1') => ev(agent, at, { resource, segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
-    // A reach: two refused requests ten seconds apart (one alone is low, and never held).
+    // A reach: two refused requests ten seconds apart (one alone is held low).
     const reach = (d: AnomalyDetector, agent: string, at: number, o: { reporter?: string; receivedAt?: number; resource?: string } = {}) => {
       const { resource = 'hr:payroll/1', ...opts } = o
       d.observe(refusal(agent, at, resource), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}) })
@@ -735,7 +735,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(highAbout(e.release(later + HOUR), members[0]!).includes('new-resource/medium'), 'a verdict on another alert of the same kind')
       const f = heldFleet()
       reach(f, members[0]!, later)
-      f.teach(members[0]!, 'new-resource', 'hr:payroll', { heldSince: later + 10_000 })
+      f.teach(members[0]!, 'new-resource', 'hr:payroll', { heldSince: later })
       assert.deepEqual(f.release(later + HOUR).filter((a) => a.kind === 'new-resource'), [], 'the verdict on its own low alert')
     })
 

@@ -63,6 +63,20 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     for (const day of [7, 8, 9, 10]) assert.ok(said[day]!.length > 0, `day ${day}: ${JSON.stringify(said)}`)
   })
 
+  // A second review: a sibling verb, learned at once as the same kind of use, escaped the watch
+  // on bursts of that kind (twelve patches where twelve updates were said).
+  it('a burst of a rare kind of use is said whichever of its verbs it uses', () => {
+    for (const verb of ['update', 'patch', 'put']) {
+      const d = detector()
+      week(d, 7, (at, i) => {
+        const day = Math.floor((at - base) / DAY)
+        return [1, 3, 5].includes(day) && (at - base) % DAY === HOUR ? [{ resource: `crm:contacts/${id(i)}`, action: 'update' }] : []
+      })
+      const burst = Array.from({ length: 12 }, (_, k) => d.observe(ev(base + 7 * DAY + 30 * MINUTE + k * 20 * MINUTE, { resource: `crm:contacts/${id(900 + k)}`, action: verb }))).flat()
+      assert.ok(medium(burst).includes('new-action/medium'), `${verb}: ${JSON.stringify(medium(burst))}`)
+    }
+  })
+
   it('a burst of a rare action far beyond its pace is still said, whatever days of its own pace taught', () => {
     const d = detector()
     // One delete a day, then fifteen in five minutes.
@@ -87,7 +101,7 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     }
   })
 
-  it('one refused request into a family foreign to it (a link followed) is low; a second within the hour is a reach', () => {
+  it('one refused request into a family foreign to it (a link followed) is low; a second within the day is a reach', () => {
     const d = detector()
     week(d, 3)
     const refused = { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined }
@@ -109,6 +123,12 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     const noResource = (at: number) => bare.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', ip: '10.20.5.7', segment: 'hr' }, { receivedAt: at })
     assert.deepEqual(medium(noResource(base + 3 * DAY + HOUR)), [])
     assert.ok(medium(noResource(base + 3 * DAY + HOUR + 5 * MINUTE)).includes('new-segment/medium'))
+    // A slow probe, one refused reach an hour into another family each time: a reach from the
+    // second (a second review: judged within the hour only, eight in eight hours were all low).
+    const slow = detector()
+    week(slow, 3)
+    slow.observe(ev(base + 3 * DAY + HOUR, { ...refused, resource: 'hr:payroll/7', segment: 'hr' }))
+    assert.ok(medium(slow.observe(ev(base + 3 * DAY + 2 * HOUR + MINUTE, { ...refused, resource: 'fin:ledger/3', segment: 'finance' }))).includes('new-resource/medium'))
     // Allowed, one read of a family it holds no entitlement to is high at once, as before.
     assert.ok(medium(again.observe(ev(base + 3 * DAY + 3 * HOUR, { resource: 'fin:ledger/1', segment: 'finance' }))).includes('new-resource/high'))
   })
@@ -183,5 +203,24 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
       return found
     })()
     for (const day of [9, 11, 13, 15]) assert.ok(byDay(thief, day).length > 0, `day ${day}`)
+    // A second review: excused jumps counted as said ones doubled the habit's count a day. Three
+    // times the habit's warm-up reads on a deploy day are said.
+    const more = (() => {
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+      const found: Anomaly[] = []
+      for (let day = 0; day < 11; day++) {
+        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 5 * MINUTE) found.push(...d.observe(ev(at, { records: 1 + Math.round(u()) }), { receivedAt: at, reporter: 'queue' }))
+        if (day % 7 === 1 || day % 7 === 3) {
+          const n = day === 10 ? 30 : 10
+          for (let k = 0; k < n; k++) {
+            const at = base + day * DAY + 10 * HOUR + k * 20_000
+            found.push(...d.observe(ev(at, { records: 200, resource: `crm:accounts/w${k}` }), { receivedAt: at, reporter: 'queue' }))
+          }
+        }
+      }
+      return found
+    })()
+    assert.deepEqual(byDay(more, 8), [], 'ten, as its habit')
+    assert.ok(byDay(more, 10).length > 0, 'thirty')
   })
 })

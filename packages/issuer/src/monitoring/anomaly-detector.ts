@@ -1,7 +1,7 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
   snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
@@ -296,7 +296,7 @@ export class AnomalyDetector {
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
-      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true,
+      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false,
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
@@ -598,10 +598,14 @@ export class AnomalyDetector {
         const details = { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled, peers, uses: reaches }
         // An allowed use of a family it holds no entitlement to is never a group change: said at once.
         if (allowed && knows && since === undefined) this.#report(s, 'new-resource', fam, 0.8, details, [reporter], 'high')
-        // One refused request into a family it holds no entitlement to, and no other refused
-        // reach within the hour: a link followed, a tool's guess at a record. Nothing was given
-        // away; said low. A second one (that family again, or another) is a reach, as below.
-        else if (!allowed && entitled !== true && soleRefusedReach(b.reaches, at, 1)) this.#report(s, 'new-resource', fam, 0.3, { ...details, sole: true }, [reporter], 'low')
+        // One refused request into a family it holds no entitlement to, and no other refused reach
+        // within the day: a link followed, a tool's guess at a record. Nothing was given away:
+        // held low, so that another verifier's report of the same reach (or its going on) makes
+        // it the reach it is, said as below with both reporters' evidence. A second refused reach
+        // within the day (that family again, or another) is a reach from the start.
+        else if (!allowed && entitled !== true && (s.soleRefusal = this.#soleRefusal(b, at, 1))) {
+          this.#hold(s, this.#takenUp(s, adoption(false, `family:${fam}`), event.segment), 'new-resource', fam, 0.3, { ...details, sole: true }, 'low', `family:${fam}`)
+        }
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
         // it in, with an action it uses on its own families, at most four times the largest
         // request it regularly makes: a duty that comes round (a month's close, a quarterly
@@ -681,7 +685,7 @@ export class AnomalyDetector {
         // Watched from now on: learned when used again on a later day with no other alarm.
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action, day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere })
+          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere })
         } else if (elsewhere) rare.clean = false
       }
     }
@@ -707,11 +711,12 @@ export class AnomalyDetector {
       let adoptedBy = 0
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy }, [s.reporter], 'low')
-      } else if (!allowed && soleRefusedReach(b.reaches, at, s.familyExplained ? 0 : 1)) {
-        // As for the family (#familyUse): one refused request and no other within the hour (its
-        // family's reach, when it was one, is this request's own).
+      } else if (!allowed && (s.familyExplained ? this.#soleRefusal(b, at, 0) : s.soleRefusal)) {
+        // As for the family (#familyUse): one refused request and no other within the day (its
+        // family's reach, when it was one, is this request's own, judged there).
         this.#reach(b, at, `segment:${segment}`, s.reporter, true)
-        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true }, [s.reporter], 'low')
+        this.#hold(s, this.#takenUp(s, adoption(false, `segment:${segment}`)),
+          'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true }, 'low', `segment:${segment}`)
       } else {
         this.#reach(b, at, `segment:${segment}`, s.reporter, !allowed)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
@@ -1110,7 +1115,7 @@ export class AnomalyDetector {
   // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet).
   #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number): boolean {
     for (const [name, f] of b.families) if (name !== fam && f.learned && f.actions.includes(action)) return true
-    for (const r of b.rare) if (r.action === action && r.family !== fam && r.day < day && r.clean) return true
+    for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && r.clean) return true
     return false
   }
 
@@ -1122,6 +1127,17 @@ export class AnomalyDetector {
     for (const since of ents.values()) if (receivedAt - since <= NEW_GRANT_MS) return false
     // A group with members' use on record (hours are kept for the team only).
     return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
+  }
+
+  // Whether a refused reach at `at` is the agent's only one within the day (`own`: this request's
+  // reaches already noted): none other in the hour's list, and none before it within the day (a
+  // slow probe, one refusal an hour, is a reach from its second). Notes it as the last.
+  #soleRefusal(b: AgentBaseline, at: number, own: number): boolean {
+    let n = 0
+    for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:'))) n++
+    const sole = n <= own && !(at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at)
+    b.lastRefusedReach = Math.max(b.lastRefusedReach, at)
+    return sole
   }
 
   #reach(b: AgentBaseline, at: number, what: string, by: string, refused: boolean): number {
@@ -1587,31 +1603,16 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
-// Whether the refused reaches for families and segments within the hour before `at` (the list
-// #reach keeps) are only the request's own (`own` of them already noted): no other refused reach.
-function soleRefusedReach(reaches: readonly Reach[], at: number, own: number): boolean {
-  let n = 0
-  for (const r of reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:')) && ++n > own) return false
-  return true
-}
-
-// Verbs of one kind of use: an agent that writes records of a family updating them is no new
-// capability (a client library's verb, a PATCH for a PUT). Adding records is another kind
-// (rewriting an append-only log is tampering with it), and deletes, grants and the rest are each
-// their own.
-const KIND_OF_ACTION: ReadonlyMap<string, string> = new Map([
-  ...['write', 'update', 'upsert', 'patch', 'put', 'edit', 'modify'].map((a) => [a, 'change'] as const),
-  ...['create', 'insert', 'append'].map((a) => [a, 'add'] as const),
-])
-
-// Whether `action` is of a kind the family already sees from the agent (see KIND_OF_ACTION).
+// Whether `action` is of a kind the family already sees from the agent (actionKind).
 function sameKind(actions: readonly string[], action: string): boolean {
-  const kind = KIND_OF_ACTION.get(action)
-  return kind !== undefined && actions.some((a) => a !== action && KIND_OF_ACTION.get(a) === kind)
+  const kind = actionKind(action)
+  return kind !== action && actions.some((a) => a !== action && actionKind(a) === kind)
 }
 
+// The watch on an action's kind of use on a family (see actionKind).
 function rareOf(rare: readonly RareAction[], family: string, action: string): RareAction | undefined {
-  for (const r of rare) if (r.action === action && r.family === family) return r
+  const kind = actionKind(action)
+  for (const r of rare) if (r.action === kind && r.family === family) return r
   return undefined
 }
 

@@ -50,8 +50,27 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   jumpDays: JumpDay[]
 }
 
-/** A day with a said jump of a family, per reporter: [day since 1970, its largest (natural log), reporter, how many]. */
-export type JumpDay = [number, number, string, number]
+/**
+ * Verbs of one kind of use: an agent that writes records of a family updating them is no new
+ * capability (a client library's verb, a PATCH for a PUT). Adding records is another kind
+ * (rewriting an append-only log is tampering with it); deletes, grants and the rest are each
+ * their own kind.
+ */
+const KIND_OF_ACTION: ReadonlyMap<string, string> = new Map([
+  ...['write', 'update', 'upsert', 'patch', 'put', 'edit', 'modify'].map((a) => [a, 'change'] as const),
+  ...['create', 'insert', 'append'].map((a) => [a, 'add'] as const),
+])
+
+/** The kind of use an action is (KIND_OF_ACTION; the action itself for the rest). */
+export function actionKind(action: string): string {
+  return KIND_OF_ACTION.get(action) ?? action
+}
+
+/**
+ * A day with a said jump of a family, per reporter: [day since 1970, its largest (natural log),
+ * reporter, how many were said, how many were excused as the habit].
+ */
+export type JumpDay = [number, number, string, number, number]
 
 /**
  * An action an agent used on few days: learned once used again on a later day with no other alarm
@@ -60,6 +79,7 @@ export type JumpDay = [number, number, string, number]
 export interface RareAction {
   /** The family it is used on: an action learned on one family is not learned on another. */
   family: string
+  /** The kind of use (actionKind): a sibling verb must not escape the watch on its kind. */
   action: string
   /** The day it was last used, its uses that day, the most on any earlier day. */
   day: number
@@ -123,6 +143,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
   /** Recently unexplained reaches (families, segments), for lateral movement (32 at most within the hour). */
   reaches: Reach[]
+  /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
+  lastRefusedReach: number
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -225,7 +247,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -452,7 +474,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
 function jumpDays(v: unknown): JumpDay[] {
   const out: JumpDay[] = []
   if (!Array.isArray(v)) return out
-  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3])) out.push([e[0], e[1], e[2], e[3]])
+  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4]])
   return out
 }
 
@@ -462,7 +484,7 @@ function rareActions(v: unknown): RareAction[] {
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: o.action, day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false })
   }
   return out
 }

@@ -42,6 +42,8 @@ export interface Scope extends Said {
   readonly hour: number
   /** False once the use of its family or action is found unexplained: its segment is not learned from it then. */
   familyExplained: boolean
+  /** Whether its refusal was found the only refused reach of the agent within the day (#familyUse): its segment's is the same. */
+  soleRefusal: boolean
 }
 
 /**

@@ -204,8 +204,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
 
 // Whether a jump of `lr` reported by `reporter` is a habit: the same reporter said a jump at
 // least about as large (within a quarter) on two earlier days within the fortnight, and today's
-// such jumps are no more than twice the most of one of those days. A habit's day is noted at the
-// size of the said ones, never larger: excused jumps cannot grow the habit. Only the reporter's
+// such jumps are no more than twice the most said on one of those days. A habit's day is noted at
+// the size of the said ones, never larger, and its excused jumps apart from said ones: excused
+// jumps can grow neither the habit's size nor its count, and a habit lasts a fortnight from the
+// days it was said. Only the reporter's
 // own said jumps count: a hostile reporter's made-up bulk reads, or a thief's jumps below what is
 // said (one under 50 times), make nothing a habit. A bulk read once a day is said on its first two
 // days; one growing beyond a quarter a day, every day.
@@ -218,20 +220,22 @@ function habitualJump(f: FamilyStats, lr: number, at: number, reporter: string):
   for (const e of f.jumpDays) {
     if (e[2] !== reporter) continue
     if (e[0] === day) today = e
-    else if (e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - HABIT.growth) {
+    else if (e[0] < day && day - e[0] <= HABIT.days && e[3] > 0 && e[1] >= lr - HABIT.growth) {
       days++
       most = Math.max(most, e[3])
       size = Math.max(size, e[1])
     }
   }
-  if (days < 2 || (today !== undefined && today[3] >= 2 * most)) return false
-  if (today) today[3]++
-  else noteJumpDay(f, Math.min(lr, size), at, reporter)
+  if (days < 2 || (today !== undefined && today[3] + today[4] >= 2 * most)) return false
+  if (today) today[4]++
+  else {
+    f.jumpDays.push([day, Math.min(lr, size), reporter, 0, 1])
+    if (f.jumpDays.length > JUMP_DAYS) f.jumpDays.shift()
+  }
   return true
 }
 
-// Notes a said jump (or a habit's, at its size) of `reporter` on the day of `at`: the day's
-// largest, and how many.
+// Notes a said jump of `reporter` on the day of `at`: the day's largest, and how many.
 function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string): void {
   const day = Math.floor(at / DAY_MS)
   for (const e of f.jumpDays) {
@@ -241,7 +245,7 @@ function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string): 
       return
     }
   }
-  f.jumpDays.push([day, lr, reporter, 1])
+  f.jumpDays.push([day, lr, reporter, 1, 0])
   if (f.jumpDays.length > JUMP_DAYS) f.jumpDays.shift()
 }
 
