@@ -129,6 +129,16 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     week(slow, 3)
     slow.observe(ev(base + 3 * DAY + HOUR, { ...refused, resource: 'hr:payroll/7', segment: 'hr' }))
     assert.ok(medium(slow.observe(ev(base + 3 * DAY + 2 * HOUR + MINUTE, { ...refused, resource: 'fin:ledger/3', segment: 'finance' }))).includes('new-resource/medium'))
+    // One refused reach a day, into another family each time (a third review: low every day, for
+    // good): the third within a week is a reach.
+    const daily = detector()
+    week(daily, 3)
+    const each = ['hr:payroll', 'fin:ledger', 'legal:cases', 'it:identity'].map((fam, k) => {
+      const at = base + (3 + k) * DAY + HOUR + k * 25 * MINUTE
+      return medium([...daily.observe(ev(at, { ...refused, resource: `${fam}/1`, segment: fam.split(':')[0] })), ...daily.release(at + 2 * HOUR)])
+    })
+    assert.deepEqual(each.slice(0, 2), [[], []], 'one a day, twice in a week: strays')
+    assert.ok(each[2]!.includes('new-resource/medium'), JSON.stringify(each))
     // Allowed, one read of a family it holds no entitlement to is high at once, as before.
     assert.ok(medium(again.observe(ev(base + 3 * DAY + 3 * HOUR, { resource: 'fin:ledger/1', segment: 'finance' }))).includes('new-resource/high'))
   })
@@ -203,6 +213,19 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
       return found
     })()
     for (const day of [9, 11, 13, 15]) assert.ok(byDay(thief, day).length > 0, `day ${day}`)
+    // A third review: excused days pushed the said ones out of the eight kept, and a daily export's
+    // habit ended after a week. It lasts a fortnight from the days it was said.
+    const daily = (() => {
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+      const found: Anomaly[] = []
+      for (let day = 0; day < 18; day++) {
+        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 10 * MINUTE) found.push(...d.observe(ev(at, { records: 1 + Math.round(u()) }), { receivedAt: at, reporter: 'queue' }))
+        if (day >= 3) found.push(...d.observe(ev(base + day * DAY + 14 * HOUR + 7000, { records: 5000, resource: 'crm:accounts/export' }), { receivedAt: base + day * DAY + 14 * HOUR + 7000, reporter: 'queue' }))
+      }
+      return found
+    })()
+    const saidDays = [...Array(18).keys()].filter((day) => byDay(daily, day).length > 0)
+    assert.deepEqual(saidDays, [3, 4], JSON.stringify(saidDays))
     // A second review: excused jumps counted as said ones doubled the habit's count a day. Three
     // times the habit's warm-up reads on a deploy day are said.
     const more = (() => {

@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, SOLE_REFUSALS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -144,6 +144,9 @@ const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
 const REMIND_MS = HOUR
+// Sole refused reaches (held low) an agent may have within a week; the next is a reach.
+const SOLE_PER_WEEK = 2
+const WEEK_MS = 7 * 24 * HOUR
 const MINUTE = 60_000
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
@@ -1130,13 +1133,20 @@ export class AnomalyDetector {
   }
 
   // Whether a refused reach at `at` is the agent's only one within the day (`own`: this request's
-  // reaches already noted): none other in the hour's list, and none before it within the day (a
-  // slow probe, one refusal an hour, is a reach from its second). Notes it as the last.
+  // reaches already noted): none other in the hour's list, none before it within the day (a slow
+  // probe, one refusal an hour, is a reach from its second), and not a third sole one within the
+  // week (one refusal a day into another family each time is a probe too; two strays a week are
+  // not). Notes it.
   #soleRefusal(b: AgentBaseline, at: number, own: number): boolean {
     let n = 0
     for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:'))) n++
-    const sole = n <= own && !(at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at)
+    while (b.soleRefusals.length > 0 && at - b.soleRefusals[0]! > WEEK_MS) b.soleRefusals.shift()
+    const sole = n <= own && !(at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at) && b.soleRefusals.length < SOLE_PER_WEEK
     b.lastRefusedReach = Math.max(b.lastRefusedReach, at)
+    if (sole) {
+      b.soleRefusals.push(at)
+      if (b.soleRefusals.length > SOLE_REFUSALS) b.soleRefusals.shift()
+    }
     return sole
   }
 

@@ -17,8 +17,10 @@ export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
-/** Days with a jump kept per family (FamilyStats.jumpDays). */
-export const JUMP_DAYS = 8
+/** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
+export const JUMP_DAYS = 32
+/** Sole refused reaches kept per agent (AgentBaseline.soleRefusals): those of a week. */
+export const SOLE_REFUSALS = 4
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds {
@@ -145,6 +147,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   reaches: Reach[]
   /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
   lastRefusedReach: number
+  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_REFUSALS (kept in the store). */
+  soleRefusals: number[]
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -247,7 +251,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], lastRefusedReach: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -396,7 +400,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare,
+    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals,
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
@@ -529,6 +533,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.rateMinutes = num(o.rateMinutes)
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
+  // Rows written before sole refusals were kept have none.
+  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_REFUSALS) : []
   // Rows written before days were kept count them from now: the day checks wait for five
   // working days and a quiet weekend of their own.
   const days = Array.isArray(o.days) ? o.days : []

@@ -228,10 +228,7 @@ function habitualJump(f: FamilyStats, lr: number, at: number, reporter: string):
   }
   if (days < 2 || (today !== undefined && today[3] + today[4] >= 2 * most)) return false
   if (today) today[4]++
-  else {
-    f.jumpDays.push([day, Math.min(lr, size), reporter, 0, 1])
-    if (f.jumpDays.length > JUMP_DAYS) f.jumpDays.shift()
-  }
+  else addJumpDay(f, [day, Math.min(lr, size), reporter, 0, 1])
   return true
 }
 
@@ -245,8 +242,21 @@ function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string): 
       return
     }
   }
-  f.jumpDays.push([day, lr, reporter, 1, 0])
-  if (f.jumpDays.length > JUMP_DAYS) f.jumpDays.shift()
+  addJumpDay(f, [day, lr, reporter, 1, 0])
+}
+
+// Keeps a fortnight of days with jumps (older ones judge nothing); beyond JUMP_DAYS, the busiest
+// reporter's oldest goes: made-up jumps of one reporter must not push out another's habit.
+function addJumpDay(f: FamilyStats, entry: JumpDay): void {
+  const days = f.jumpDays
+  while (days.length > 0 && entry[0] - days[0]![0] > HABIT.days) days.shift()
+  days.push(entry)
+  if (days.length <= JUMP_DAYS) return
+  const count = new Map<string, number>()
+  for (const e of days) count.set(e[2], (count.get(e[2]) ?? 0) + 1)
+  let busiest = entry[2]
+  for (const [reporter, n] of count) if (n > count.get(busiest)!) busiest = reporter
+  days.splice(days.findIndex((e) => e[2] === busiest), 1)
 }
 
 function popcount(x: number): number {
