@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, SOLE_REFUSALS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, SOLE_PER_WEEK, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -144,9 +144,6 @@ const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
 const REMIND_MS = HOUR
-// Sole refused reaches (held low) an agent may have within a week; the next is a reach.
-const SOLE_PER_WEEK = 2
-const WEEK_MS = 7 * 24 * HOUR
 const MINUTE = 60_000
 // Findings held at once at most: past it, they are said at once (memory stays bounded).
 const HELD_CAP = 10_000
@@ -1140,13 +1137,11 @@ export class AnomalyDetector {
   #soleRefusal(b: AgentBaseline, at: number, own: number): boolean {
     let n = 0
     for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:'))) n++
-    while (b.soleRefusals.length > 0 && at - b.soleRefusals[0]! > WEEK_MS) b.soleRefusals.shift()
+    while (b.soleRefusals.length > 0 && at - b.soleRefusals[0]! > 7 * DAY_MS) b.soleRefusals.shift()
     const sole = n <= own && !(at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at) && b.soleRefusals.length < SOLE_PER_WEEK
     b.lastRefusedReach = Math.max(b.lastRefusedReach, at)
-    if (sole) {
-      b.soleRefusals.push(at)
-      if (b.soleRefusals.length > SOLE_REFUSALS) b.soleRefusals.shift()
-    }
+    // (Kept to SOLE_PER_WEEK: one is added only while there are fewer.)
+    if (sole) b.soleRefusals.push(at)
     return sole
   }
 
@@ -1613,7 +1608,8 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
-// Whether `action` is of a kind the family already sees from the agent (actionKind).
+// Whether `action` is of a kind the family already sees from the agent (actionKind; an action of
+// no named kind is a kind of its own, `actionKind` returning it as it is).
 function sameKind(actions: readonly string[], action: string): boolean {
   const kind = actionKind(action)
   return kind !== action && actions.some((a) => a !== action && actionKind(a) === kind)

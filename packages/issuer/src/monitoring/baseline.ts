@@ -19,8 +19,8 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
-/** Sole refused reaches kept per agent (AgentBaseline.soleRefusals): those of a week. */
-export const SOLE_REFUSALS = 4
+/** Sole refused reaches (held low) an agent may have within a week (AgentBaseline.soleRefusals); the next is a reach. */
+export const SOLE_PER_WEEK = 2
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds {
@@ -48,7 +48,7 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   notedDay: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
-  /** Days with a said jump (see volume-checks.ts, habitualJump; at most 8). */
+  /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
 }
 
@@ -69,8 +69,9 @@ export function actionKind(action: string): string {
 }
 
 /**
- * A day with a said jump of a family, per reporter: [day since 1970, its largest (natural log),
- * reporter, how many were said, how many were excused as the habit].
+ * A day with jumps of a family, per reporter: [day since 1970, its largest (natural log; an
+ * excused one counts at the size said before), reporter, how many were said, how many were
+ * excused as a habit].
  */
 export type JumpDay = [number, number, string, number, number]
 
@@ -147,7 +148,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   reaches: Reach[]
   /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
   lastRefusedReach: number
-  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_REFUSALS (kept in the store). */
+  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_PER_WEEK (kept in the store). */
   soleRefusals: number[]
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
@@ -534,7 +535,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
   // Rows written before sole refusals were kept have none.
-  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_REFUSALS) : []
+  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_PER_WEEK) : []
   // Rows written before days were kept count them from now: the day checks wait for five
   // working days and a quiet weekend of their own.
   const days = Array.isArray(o.days) ? o.days : []

@@ -7,14 +7,13 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, JUMP_DAYS, type FamilyStats, type JumpDay } from './baseline.js'
+import { acceptedLevel, DAY_MS, JUMP_DAYS, type FamilyStats, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
-const DAY_MS = 24 * HOUR
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
 // size said on them it may go.
 const HABIT = { days: 14, growth: Math.log(1.25) } as const
@@ -207,10 +206,9 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
 // such jumps are no more than twice the most said on one of those days. A habit's day is noted at
 // the size of the said ones, never larger, and its excused jumps apart from said ones: excused
 // jumps can grow neither the habit's size nor its count, and a habit lasts a fortnight from the
-// days it was said. Only the reporter's
-// own said jumps count: a hostile reporter's made-up bulk reads, or a thief's jumps below what is
-// said (one under 50 times), make nothing a habit. A bulk read once a day is said on its first two
-// days; one growing beyond a quarter a day, every day.
+// days it was said. Only the reporter's own said jumps count: a hostile reporter's made-up bulk
+// reads, or a thief's jumps below what is said (one under 50 times), make nothing a habit. A bulk
+// read once a day is said on its first two days; one growing beyond a quarter a day, every day.
 function habitualJump(f: FamilyStats, lr: number, at: number, reporter: string): boolean {
   const day = Math.floor(at / DAY_MS)
   let days = 0
