@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, SOLE_PER_WEEK, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, READ_KIND, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -14,6 +14,7 @@ import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
+import { acceptDay, checkDayVolume } from './day-volume.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -341,7 +342,10 @@ export class AnomalyDetector {
     if (s.f && event.resource !== undefined) this.#enumeration(s, s.f, event.resource)
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
-    if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) checkRecords(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
+    if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) {
+      checkRecords(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
+      checkDayVolume(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
+    }
 
     // What was allowed and explained teaches the baseline and the groups'. A new shift is learned,
     // slowly (a couple of weeks of it); a change of the group's (a batch rescheduled by its team, a
@@ -358,7 +362,7 @@ export class AnomalyDetector {
    * and fading over weeks; for a walk of record ids, `run` is its length, and the family's walks
    * that day are learned whatever their length). Returns false when the agent has no baseline here.
    */
-  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perMinute?: number; perHour?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perDay?: { records: number; requests: number }; perMinute?: number; perHour?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
     const b = this.#agents.get(agent)
     if (!b) return false
     this.#dirty.add(agent)
@@ -406,7 +410,10 @@ export class AnomalyDetector {
         // the level would be undone by them within days, and the same share alerted again. The
         // size given is accepted instead (fading, see acceptedLevel); beyond it is still a drift.
         const f = b.families.get(about)
-        if (f && seen.records !== undefined && seen.records > 0) {
+        // A day's volume (day-volume.ts): that day's totals are expected from now on.
+        if (f && seen.perDay !== undefined) acceptDay(f, at, { perDay: seen.perDay })
+        else if (f && seen.records !== undefined && seen.records > 0) {
+          acceptDay(f, at, { records: seen.records })
           f.accepted = Math.max(acceptedLevel(f, at), Math.log(seen.records))
           f.acceptedAt = at
           clearDrift(f)
@@ -603,7 +610,7 @@ export class AnomalyDetector {
         // held low, so that another verifier's report of the same reach (or its going on) makes
         // it the reach it is, said as below with both reporters' evidence. A second refused reach
         // within the day (that family again, or another) is a reach from the start.
-        else if (!allowed && entitled !== true && (s.soleRefusal = this.#soleRefusal(b, at, 1))) {
+        else if (!allowed && entitled !== true && (s.soleRefusal = this.#soleRefusal(b, at, 1, fam))) {
           this.#hold(s, this.#takenUp(s, adoption(false, `family:${fam}`), event.segment), 'new-resource', fam, 0.3, { ...details, sole: true }, 'low', `family:${fam}`)
         }
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
@@ -648,6 +655,7 @@ export class AnomalyDetector {
       rare.over = beyond ? rare.count : 0
       rare.day = day
       rare.count = 0
+      rare.days++
     }
     if (rare) rare.count++
     if (!f.actions.includes(action)) {
@@ -685,11 +693,12 @@ export class AnomalyDetector {
         // Watched from now on: learned when used again on a later day with no other alarm.
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere })
+          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere, days: 1 })
         } else if (elsewhere) rare.clean = false
       }
     }
-    if (rare && f.actions.includes(action) && rare.count > rareBurst(rare)) {
+    // (How much it reads is the volume checks' to judge: records and requests a day, day-volume.ts.)
+    if (rare && f.actions.includes(action) && rare.action !== READ_KIND && rare.count > rareBurst(rare)) {
       // A rare action learned from its own earlier use, now far beyond the most it did in a day.
       this.#report(s, 'new-action', `${fam}:${action}`, 0.75, { expected: `at most ${Math.max(1, rare.most)} a day`, seen: rare.count, family: fam, resource: event.resource, rare: true })
     }
@@ -1107,14 +1116,14 @@ export class AnomalyDetector {
 
   // Whether the agent uses an action on any family it knows.
   #usesAction(b: AgentBaseline, action: string): boolean {
-    for (const f of b.families.values()) if (f.learned && f.actions.includes(action)) return true
+    for (const f of b.families.values()) if (f.learned && usesKind(f.actions, action)) return true
     return false
   }
 
   // Whether the agent uses an action on a family other than `fam`: learned there, or used there
   // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet).
   #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number): boolean {
-    for (const [name, f] of b.families) if (name !== fam && f.learned && f.actions.includes(action)) return true
+    for (const [name, f] of b.families) if (name !== fam && f.learned && usesKind(f.actions, action)) return true
     for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && r.clean) return true
     return false
   }
@@ -1129,19 +1138,44 @@ export class AnomalyDetector {
     return groups.some((g) => receivedAt - g.since >= this.#matureMs && g.families.size > 0)
   }
 
-  // Whether a refused reach at `at` is the agent's only one within the day (`own`: this request's
-  // reaches already noted): none other in the hour's list, none before it within the day (a slow
-  // probe, one refusal an hour, is a reach from its second), and not a third sole one within the
-  // week (one refusal a day into another family each time is a probe too; two strays a week are
-  // not). Notes it.
-  #soleRefusal(b: AgentBaseline, at: number, own: number): boolean {
+  // Whether a refused reach at `at` (into `fam`, when it names one) is a stray (`own`: this
+  // request's reaches already noted): none other in the hour's list; within the day, none before it
+  // but strays, and fewer than the day allows (a slow probe, one refusal an hour, is a reach from
+  // its second); and fewer than the week allows (one refusal a day into another family each time
+  // is a probe too; two strays a week are not). A busy agent is allowed more (STRAY_REQUESTS). A
+  // family it strayed into on an earlier day is a stray again, up to the day's allowance, and uses
+  // none of the week's: a bot's link into the same contracts it may not read, met every day or two.
+  // Notes it.
+  #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
     let n = 0
     for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:'))) n++
-    while (b.soleRefusals.length > 0 && at - b.soleRefusals[0]! > 7 * DAY_MS) b.soleRefusals.shift()
-    const sole = n <= own && !(at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at) && b.soleRefusals.length < SOLE_PER_WEEK
+    const soles = b.soleRefusals
+    while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
+    const busy = Math.floor(b.events / Math.max(1, b.activeDays) / STRAY_REQUESTS)
+    const day = Math.floor(at / DAY_MS)
+    const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
+    const strayBefore = b.lastRefusedReach === b.lastStray
+    const known = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
+    let sole: boolean
+    if (known !== undefined && known[1] < day && day - known[2] <= STRAY_DAYS) {
+      const count = known[2] === day ? known[3] : 0
+      sole = n <= own && (!earlier || strayBefore) && count < 1 + busy
+      if (sole) {
+        known[2] = day
+        known[3] = count + 1
+      }
+    } else {
+      let today = 0
+      for (const t of soles) if (at - t <= DAY_MS) today++
+      sole = n <= own && (!earlier || (strayBefore && today < 1 + busy)) && soles.length < Math.min(SOLE_KEPT, SOLE_PER_WEEK + 7 * busy)
+      // (Kept to SOLE_KEPT: one is added only while there are fewer.)
+      if (sole) {
+        soles.push(at)
+        if (fam !== undefined) noteStray(b.strayFamilies, fam, day)
+      }
+    }
     b.lastRefusedReach = Math.max(b.lastRefusedReach, at)
-    // (Kept to SOLE_PER_WEEK: one is added only while there are fewer.)
-    if (sole) b.soleRefusals.push(at)
+    if (sole) b.lastStray = at
     return sole
   }
 
@@ -1175,6 +1209,9 @@ export class AnomalyDetector {
       b.recentNets.push({ net, at })
       if (b.recentNets.length > 4) b.recentNets.shift()
     }
+    // A network new to it used within minutes of one of its own (see sameSite).
+    const stats = b.networks.get(net)
+    if (stats && !stats.beside && b.recentNets.some((r) => r.net !== net && established(b, r.net, at, s.reporter))) stats.beside = true
     if (learning || b.recentNets.length < 2 || this.#sensOf['two-networks'] === 0) return
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++
@@ -1220,7 +1257,7 @@ export class AnomalyDetector {
       }
       return true
     }
-    const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x) && !keep(x, at, s.reporter))
+    const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
     // With a network first seen within minutes, one switch from a network used minutes before
     // is already two places at once; otherwise back and forth.
@@ -1615,6 +1652,24 @@ function sameKind(actions: readonly string[], action: string): boolean {
   return kind !== action && actions.some((a) => a !== action && actionKind(a) === kind)
 }
 
+// Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
+// new one in place of the one met longest ago.
+function noteStray(strays: Array<[string, number, number, number]>, fam: string, day: number): void {
+  const e = strays.find((x) => x[0] === fam)
+  if (e) {
+    e[3] = e[2] === day ? e[3] + 1 : 1
+    e[2] = day
+    return
+  }
+  if (strays.length >= STRAY_FAMILIES) strays.splice(strays.reduce((oldest, x, i) => (x[2] < strays[oldest]![2] ? i : oldest), 0), 1)
+  strays.push([fam, day, day, 1])
+}
+
+// Whether `actions` hold `action` or one of its kind.
+function usesKind(actions: readonly string[], action: string): boolean {
+  return actions.includes(action) || sameKind(actions, action)
+}
+
 // The watch on an action's kind of use on a family (see actionKind).
 function rareOf(rare: readonly RareAction[], family: string, action: string): RareAction | undefined {
   const kind = actionKind(action)
@@ -1623,9 +1678,11 @@ function rareOf(rare: readonly RareAction[], family: string, action: string): Ra
 }
 
 // How many uses in a day of a rare action are a burst: beyond twice the most it did in a day
-// (within its limit then), and beyond 5.
+// (within its limit then), five times once it is a habit of changing or adding records
+// (RARE_ESTABLISHED), and beyond 5.
 function rareBurst(rare: RareAction): number {
-  return Math.max(5, 2 * rare.most)
+  const habit = rare.days >= RARE_ESTABLISHED.days && RARE_ESTABLISHED.kinds.includes(rare.action)
+  return Math.max(5, (habit ? RARE_ESTABLISHED.times : 2) * rare.most)
 }
 
 // The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
@@ -1656,12 +1713,28 @@ function internal(net: string): boolean {
 // subnet of the same site (a VPN pool handing out addresses from several /24s, an office's wired
 // and wireless floors, a cluster's node subnets), not a second place. A stolen credential used
 // from inside the organisation's own site is not what two networks at once can tell.
-function sameSite(b: AgentBaseline, net: string): boolean {
-  if (!internal(net)) return false
+// A public network in a /16 where the agent was first seen on two earlier days on other networks,
+// each within minutes of a network of its own, is its provider's pool (a phone on mobile data
+// beside the office), not a second place either. Those earlier days were two networks at once,
+// said then: a thief that planted its /16 so was seen twice; one that happens to share the
+// agent's provider pool is not told apart. (Networks first used alone, at night, count for none:
+// an adversarial review planted a server's /16 with two requests on two quiet nights.)
+function sameSite(b: AgentBaseline, net: string, at: number): boolean {
   const cut = net.lastIndexOf('.')
   if (cut < 0) return false
   const site = net.slice(0, cut + 1)
-  for (const [known, n] of b.networks) if (n.learned && known !== net && known.startsWith(site) && internal(known)) return true
+  if (internal(net)) {
+    for (const [known, n] of b.networks) if (n.learned && known !== net && known.startsWith(site) && internal(known)) return true
+    return false
+  }
+  const today = Math.floor(at / DAY_MS)
+  let day1 = -1
+  for (const [known, n] of b.networks) {
+    const day = Math.floor(n.first / DAY_MS)
+    if (known === net || day >= today || !n.beside || !known.startsWith(site)) continue
+    if (day1 < 0) day1 = day
+    else if (day !== day1) return true
+  }
   return false
 }
 

@@ -1,5 +1,6 @@
 import { parseIpAddress } from '@agentid/core'
 import type { DriftState } from './drift-cusum.js'
+import { newDayVolume, restoreDayVolume, type DayVolume } from './day-volume.js'
 import { newHeldLevel, type HeldLevel } from './held-level.js'
 import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import type { Schedule } from './schedule.js'
@@ -19,11 +20,21 @@ export const DAY_MS = 24 * HOUR_MS
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
-/** Sole refused reaches (held low) an agent may have within a week (AgentBaseline.soleRefusals); the next is a reach. */
+/**
+ * Sole refused reaches (held low) an agent may have within a week (AgentBaseline.soleRefusals)
+ * and within a day; the next is a reach. A busy agent follows more links to what it may not
+ * read: one more a day, and seven more a week, for each STRAY_REQUESTS of its requests a day (a
+ * storefront bot at 3,000 a day meets a stray link or two a day). At most SOLE_KEPT a week.
+ */
 export const SOLE_PER_WEEK = 2
+export const STRAY_REQUESTS = 1000
+export const SOLE_KEPT = 32
+/** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
+export const STRAY_FAMILIES = 8
+export const STRAY_DAYS = 14
 
 /** A family of resources (or a segment) as an agent uses it. */
-export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds {
+export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds, DayVolume {
   /** Part of the baseline; false while its first use is unexplained (it is learned after uses on `LEARN_DAYS` days). */
   learned: boolean
   days: number
@@ -37,6 +48,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   fast: number
   /** The last 16 observations, one bit each: above the level. */
   aboveBits: number
+  /** The largest request it has read (natural log; jumps left out). */
+  top: number
   /**
    * Records a request (natural log) an operator accepted as benign on a drift alert, and when
    * (0: none): the drift test counts only what goes beyond it. Its excess over the level decays
@@ -54,13 +67,16 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
 
 /**
  * Verbs of one kind of use: an agent that writes records of a family updating them is no new
- * capability (a client library's verb, a PATCH for a PUT). Adding records is another kind
- * (rewriting an append-only log is tampering with it); deletes, grants and the rest are each
- * their own kind.
+ * capability (a client library's verb, a PATCH for a PUT), nor one that reads them listing or
+ * querying them (an API version's verb; how much it reads is the volume checks' to judge).
+ * Adding records is another kind (rewriting an append-only log is tampering with it); exports,
+ * deletes, grants and the rest are each their own kind.
  */
+export const READ_KIND = 'look'
 const KIND_OF_ACTION: ReadonlyMap<string, string> = new Map([
   ...['write', 'update', 'upsert', 'patch', 'put', 'edit', 'modify'].map((a) => [a, 'change'] as const),
   ...['create', 'insert', 'append'].map((a) => [a, 'add'] as const),
+  ...['read', 'get', 'list', 'search', 'query', 'find', 'lookup', 'view', 'fetch', 'browse'].map((a) => [a, READ_KIND] as const),
 ])
 
 /** The kind of use an action is (KIND_OF_ACTION; the action itself for the rest). */
@@ -92,7 +108,17 @@ export interface RareAction {
   over: number
   /** False when its first use came with another finding about the agent within the hour: nothing is learned from it. */
   clean: boolean
+  /** Days it was used on (see RARE_ESTABLISHED). */
+  days: number
 }
+
+/**
+ * A rare action used on this many days is its habit: a day's uses are a burst only beyond five
+ * times the most it did in a day (a queue worker's updates on a sales day, a billing run at the
+ * month's close), not twice. For changing and adding records only: deletes, exports and the rest
+ * stay watched at twice (a review: deletes at 2 a day ramped fivefold a day went unsaid for days).
+ */
+export const RARE_ESTABLISHED = { days: 5, times: 5, kinds: ['change', 'add'] as readonly string[] } as const
 
 /** A source network (/24, /48) as an agent uses it. */
 export interface NetworkStats {
@@ -111,6 +137,8 @@ export interface NetworkStats {
   lastDay: number
   first: number
   last: number
+  /** Used within minutes of a network established as its own (a phone beside the office): what a provider's pool is made of (sameSite). */
+  beside: boolean
 }
 
 /**
@@ -148,8 +176,16 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   reaches: Reach[]
   /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
   lastRefusedReach: number
-  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_PER_WEEK (kept in the store). */
+  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_KEPT (kept in the store). */
   soleRefusals: number[]
+  /**
+   * Families its sole refusals went into: [family, first day, last day, how many on the last day]
+   * (days since 1970; at most STRAY_FAMILIES, kept in the store). A bot's link into the same
+   * family it may not read, met again on a later day, is that stray again.
+   */
+  strayFamilies: Array<[string, number, number, number]>
+  /** When its last refused reach found to be a stray was (not kept in the store, as lastRefusedReach). */
+  lastStray: number
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -216,6 +252,8 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
+  /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
+  rising: Map<string, number> | undefined
 }
 
 /** An unexplained reach as it goes on: since when, its last use, its first reporter, and whether another saw it too. */
@@ -252,7 +290,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -262,7 +300,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store
@@ -272,14 +310,14 @@ export function newGroupBaseline(at: number): GroupBaseline {
 export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
-    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), notedDay: -1, jumps: [], jumpDays: [],
+    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [],
   }
 }
 
 /** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
 export function newPlaceStats(learned: boolean, kept: boolean, at: number): NetworkStats {
-  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at }
+  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, beside: false }
 }
 
 function newHours(at: number): HourProfile {
@@ -401,7 +439,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals,
+    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
@@ -465,7 +503,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
   return Object.assign(newFamilyStats(0), {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
-    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog),
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog), cusumBlind: num(o.cusumBlind), cusumTop: num(o.cusumTop), top: num(o.top),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
@@ -473,6 +511,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
+    ...restoreDayVolume(o),
   })
 }
 // Rows written before jump days were kept have none (a habitual jump is said twice more).
@@ -489,7 +528,7 @@ function rareActions(v: unknown): RareAction[] {
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, days: num(o.days, 1) })
   }
   return out
 }
@@ -501,7 +540,7 @@ function pending(v: unknown): number[] {
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
   if (!o) return undefined
-  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last) })
+  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), beside: o.beside === true })
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)
@@ -535,7 +574,10 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
   // Rows written before sole refusals were kept have none.
-  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_PER_WEEK) : []
+  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_KEPT) : []
+  b.strayFamilies = Array.isArray(o.strayFamilies)
+    ? o.strayFamilies.filter((e): e is [string, number, number, number] => Array.isArray(e) && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Number.isFinite)).slice(-STRAY_FAMILIES).map((e) => [e[0], e[1], e[2], e[3]])
+    : []
   // Rows written before days were kept count them from now: the day checks wait for five
   // working days and a quiet weekend of their own.
   const days = Array.isArray(o.days) ? o.days : []

@@ -36,6 +36,14 @@ export interface DriftState {
   /** Of those, the ordinary ones (that added nothing), and the sum of natural log of their records: where a step puts the level. */
   cusumCalm: number
   cusumCalmLog: number
+  /**
+   * Requests that added to the run while the family had no sizes to judge them by (its own or
+   * another family's): evidence from a level and spread alone, which a two-mode family (lookups
+   * and list pages) piles up from its own list pages. The run is cleared once sizes judge it.
+   */
+  cusumBlind: number
+  /** The largest request (natural log) the family had read when the run began. */
+  cusumTop: number
 }
 
 /** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring.md): one request never a drift, four over an hour may be. */
@@ -154,4 +162,6 @@ export function clearDrift(s: DriftState): void {
   s.cusumAbove = 0
   s.cusumCalm = 0
   s.cusumCalmLog = 0
+  s.cusumBlind = 0
+  s.cusumTop = 0
 }

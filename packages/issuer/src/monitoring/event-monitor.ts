@@ -258,15 +258,17 @@ export class EventMonitor {
     if (verdict === 'benign' && alert.subject !== undefined) await this.#assertNotOwn(by, alert.subject, `call alert ${alertId} benign`)
     const kind = alert.kind.startsWith('anomaly.') ? alert.kind.slice(8) : undefined
     const d = alert.details
-    // A drift's typical request is what a benign verdict accepts (older drift alerts name only the one seen).
-    const records = kind === 'volume-drift' && typeof d.typical === 'number' ? d.typical : d.records
-    const accepts = verdict === 'benign' && kind === 'volume-drift' && typeof records === 'number' ? { accepts: { family: d.about, records } } : {}
+    // A drift's typical request is what a benign verdict accepts (older drift alerts name only the
+    // one seen); a day's volume (`perDay`), that day's totals.
+    const perDay = kind === 'volume-drift' && typeof d.perDay === 'string' && typeof d.records === 'number' && typeof d.requests === 'number' ? { records: d.records, requests: d.requests } : undefined
+    const records = perDay !== undefined ? undefined : kind === 'volume-drift' && typeof d.typical === 'number' ? d.typical : d.records
+    const accepts = verdict === 'benign' && kind === 'volume-drift' && (perDay !== undefined || typeof records === 'number') ? { accepts: { family: d.about, ...(perDay !== undefined ? { perDay } : { records }) } } : {}
     await this.#issuer.store.addAlertFeedback({ alertId, verdict, ...(note !== undefined ? { note } : {}), decidedBy: actor, decidedAt: this.#now() },
       { actor, action: 'alert.feedback', target: String(alertId), details: { verdict, ...(note !== undefined ? { note } : {}), kind: alert.kind, subject: alert.subject, ...accepts } })
     let learned = false
     if (verdict === 'benign' && kind !== undefined && (ANOMALY_KINDS as readonly string[]).includes(kind) && alert.subject !== undefined && typeof d.about === 'string') {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
-        ...(typeof records === 'number' ? { records } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
+        ...(typeof records === 'number' ? { records } : {}), ...(perDay !== undefined ? { perDay } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
         ...(typeof d.perHour === 'number' ? { perHour: d.perHour } : {}),
         ...(typeof d.run === 'number' ? { run: d.run } : {}),
         // The `low` alert of a finding held for the agent's groups: what is held is not said again.

@@ -143,8 +143,10 @@ export function tailExcess(h: SizeHistogram, lr: number, q90: number): number {
   const i = bin(lr)
   let above = 0
   for (let j = i + 1; j < HIST.bins; j++) above += h.hist[j]!
-  // Within the bin, its weight spread evenly.
-  const within = Math.min(1, Math.max(0, (i + 1) - lr / HIST.width))
+  // Within the bin, its weight spread evenly, and at least half of it counted: sizes pile up at
+  // exact values (a page size, an API's cap of 500 a request), and a request at the pile is as
+  // common as the pile, not a seventh of it because the pile sits at the top of its bin.
+  const within = Math.min(1, Math.max(0.5, (i + 1) - lr / HIST.width))
   above += h.hist[i]! * within
   const p = Math.max(above, 0.5) / h.histTotal
   return Math.max(0, Math.log(HIST.tail / p))

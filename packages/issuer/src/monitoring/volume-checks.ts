@@ -28,6 +28,9 @@ const FAST_STEP = 0.08
 const JUMP_REACH = Math.log(4)
 // Before its sizes are learned, a family is judged for jumps only after this many requests.
 export const JUMP_UNSIZED_N = 24
+// Before any sizes judge it, a drift's typical request must go this far (natural log) beyond the
+// largest the family had read when the run began.
+const UNSIZED_BEYOND = Math.log(1.5)
 
 /**
  * Records per request from one family (an allowed request's `records`, at least 1): a jump from
@@ -119,8 +122,12 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
+    // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind).
+    if (sized && f.cusumBlind > 0) clearDrift(f)
+    if (f.cusumHits === 0) f.cusumTop = f.top
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
+    if (!sized && excess > 0) f.cusumBlind++
     // A step: the level catches up with the quick one at once, but never beyond where the run's
     // ordinary requests were (addToDrift leaves their mean in cusumLevel): a drained share of
     // larger requests lifts the quick level (the median of the last dozen) with it, and a level
@@ -130,7 +137,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (learning) clearDrift(f)
   }
   const driftSens = sensitivity['volume-drift']
-  if (mature && high && f.n >= 24 && isDrift(f, at, driftSens)) {
+  // A drift is said where sizes judge the family (its own or, until it has them, the agent's most
+  // used family's), or where its run's typical request is half as large again as any it read
+  // before the run: a level and spread alone take a two-mode family's list pages for a drift.
+  if (mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens)) {
     const ratio = driftRatio(f)
     // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
     // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
@@ -161,6 +171,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // requests that add to a run locks a wide mix out of its own tail (its exports, never learned,
   // keep adding); a drifting share is learned at a twentieth of the weight a day (the histogram
   // holds about twenty days), and a growing one keeps going beyond what was learned of it.
+  if (!jump) f.top = Math.max(f.top, lr)
   if (!jump && !ofAccepted) {
     learnSize(f, lr, at)
     // Sizes learned from now on: a run added up by the level and spread alone (a wide mix's

@@ -1,0 +1,205 @@
+/**
+ * Records a day from one family (issue 21): data drained by *more requests* of the usual sizes.
+ * The drift test (drift-cusum.ts) watches the records of each request; a thief that adds requests
+ * of the family's ordinary sizes, a few more every few hours until it reads twenty times what the
+ * agent does, leaves every request ordinary, and on a busy agent (a queue worker, a sync service)
+ * the agent's own hourly count (sustained-rate.ts) barely moves when one of its families grows. The
+ * family's total a day does.
+ *
+ * What is learned, per (agent, family): its total of records read on each of its last active
+ * days (a fortnight, at most DAY_VOLUME.kept days). What is expected of a day: the median of
+ * those totals, or the total of the same weekday a week before when that is higher (a Saturday's
+ * full reindex, a Monday's report). A median moves only once half the fortnight's days have
+ * grown: a ramp over a few days does not teach itself, and one busy day changes nothing.
+ *
+ * The check: today's total so far beyond `ratio` times what is expected, and beyond the family's
+ * own day-to-day spread (`spreads`); at least `minReads` requests today; the day of use before up
+ * twice as well, and today a quarter more than it: a rise that goes on growing, not a busy day
+ * or a task's busy days at a steady pace. Said once a day per family, `high` from three times the
+ * limit. A day beyond it is learned like any other (the operator has been told; a new workload
+ * that lasts becomes the median within a week).
+ */
+import type { RiskLevel } from '@agentid/core'
+import type { GroupBaseline } from './baseline.js'
+import type { Say, Scope, Sens } from './scope.js'
+
+const DAY_MS = 86_400_000
+
+export const DAY_VOLUME = {
+  /** Days of totals kept, and how far back they count. */
+  kept: 16,
+  windowDays: 14,
+  /** Active days with totals before the check runs. */
+  minDays: 5,
+  /**
+   * A day beyond this many times what is expected, and beyond `spreads` times the family's own
+   * day-to-day spread (the median absolute deviation of its days' totals, in natural log): a
+   * person's assistant reads a family in a few list pages one day and in thirty the next, a sync
+   * service reads it the same every day.
+   */
+  ratio: 5,
+  spreads: 3,
+  /** From this many times the threshold: high. */
+  high: 3,
+  /** Requests read today before a day is judged (a handful of larger lists is no drain). */
+  minReads: 20,
+  /**
+   * A drift goes on, and grows, over days: the agent's day of use before today (within
+   * `beforeDays`) was up this many times as well, and today has gone `growth` times beyond it. A
+   * task bot's busy day among ordinary ones, or its busy days of one task at a steady pace, are
+   * not a drift.
+   */
+  before: 2,
+  beforeDays: 3,
+  growth: 1.25,
+  /**
+   * A rise its groups share is theirs (a period's close, a sales day): members noted as rising
+   * (a family's day beyond `noted` times its usual) within a day, two others of its team or four of
+   * a wider group (never a role across the organisation), make it `low`, below `high` times the
+   * limit.
+   */
+  noted: 2,
+  sharedTeam: 2,
+  sharedWide: 4,
+} as const
+
+/** A family's totals a day (part of its baseline, and of its stored row). */
+export interface DayVolume {
+  /** The day (since 1970, UTC) being counted, its records and its requests so far, and how it was said (-1: not; 0 low, 1 medium, 2 high). */
+  volDay: number
+  volToday: number
+  volReads: number
+  volSaid: number
+  /** Earlier active days: [day, records, requests], oldest first. */
+  volDays: Array<[number, number, number]>
+  /** A day an operator accepted as benign: [day, records, requests] (day -1: none), expected for a fortnight. */
+  volAccepted: [number, number, number]
+}
+
+export function newDayVolume(): DayVolume {
+  return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volDays: [], volAccepted: [-1, 0, 0] }
+}
+
+/** A stored row's totals (rows written before they were kept start with none). */
+export function restoreDayVolume(o: Record<string, unknown>): DayVolume {
+  const days: Array<[number, number, number]> = []
+  const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
+  if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2]])
+  const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
+  const acc = Array.isArray(o.volAccepted) && Number.isFinite(o.volAccepted[0]) && ok(o.volAccepted[1]) && ok(o.volAccepted[2]) ? [o.volAccepted[0] as number, o.volAccepted[1], o.volAccepted[2]] as [number, number, number] : [-1, 0, 0] as [number, number, number]
+  return { volDay: num(o.volDay, -1), volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(2, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: days, volAccepted: acc }
+}
+
+/**
+ * An operator accepted a volume finding about the family as benign at `at`: a day's totals of
+ * records and requests (`perDay`), or requests of `records` each (a drift of their size, at the
+ * family's usual number of requests a day). Days up to those totals are expected for a fortnight.
+ */
+export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { records: number; requests: number }; records?: number }): void {
+  const day = Math.floor(at / DAY_MS)
+  const reads = expectedDay(v, day, 2, 1)?.usual ?? v.volReads
+  const records = accepted.perDay?.records ?? (accepted.records !== undefined ? accepted.records * Math.max(reads, v.volReads) : 0)
+  const requests = accepted.perDay?.requests ?? reads
+  const [d0, r0, q0] = v.volAccepted
+  const live = d0 >= 0 && day - d0 <= DAY_VOLUME.windowDays
+  v.volAccepted = [day, Math.max(records, v.volToday, live ? r0 : 0), Math.max(requests, v.volReads, live ? q0 : 0)]
+}
+
+/**
+ * What a day of the family is expected to read (records, or requests: `at` 1 or 2 of a day's
+ * entry), from its earlier days, and how many times that a day may go: undefined until enough
+ * days are known.
+ */
+export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number): { usual: number; limit: number } | undefined {
+  const logs: number[] = []
+  let weekAgo = 0
+  for (const e of v.volDays) {
+    if (day - e[0] > DAY_VOLUME.windowDays || e[0] >= day) continue
+    logs.push(Math.log(Math.max(1, e[at])))
+    if (day - e[0] === 7) weekAgo = e[at]
+  }
+  if (logs.length < DAY_VOLUME.minDays) return undefined
+  const median = medianOf(logs)
+  const spread = medianOf(logs.map((x) => Math.abs(x - median)))
+  const [acceptedDay, ...accepted] = v.volAccepted
+  const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
+  return { usual, limit: Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread)) / sens }
+}
+
+function medianOf(xs: number[]): number {
+  xs.sort((a, b) => a - b)
+  const mid = xs.length >> 1
+  return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2
+}
+
+/** Counts an allowed read of `records` from the family, and says a day beyond what is expected. */
+export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: number, sensitivity: Sens, say: Say): void {
+  const day = Math.floor(s.at / DAY_MS)
+  if (day !== v.volDay) {
+    // Late events of an earlier day (a reporter's backlog) count on the current one.
+    if (day < v.volDay) {
+      v.volToday += records
+      v.volReads++
+      return
+    }
+    if (v.volDay >= 0 && v.volReads > 0) {
+      v.volDays.push([v.volDay, v.volToday, v.volReads])
+      if (v.volDays.length > DAY_VOLUME.kept) v.volDays.shift()
+    }
+    v.volDay = day
+    v.volToday = 0
+    v.volReads = 0
+    v.volSaid = -1
+  }
+  v.volToday += records
+  v.volReads++
+  const sens = sensitivity['volume-drift']
+  if (v.volSaid >= SAID.high || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
+  // Records a day (larger requests, or more of them), then requests a day (more of the usual).
+  for (const at of [1, 2] as const) {
+    const e = expectedDay(v, day, at, sens)
+    const seen = at === 1 ? v.volToday : v.volReads
+    if (e !== undefined && seen > DAY_VOLUME.noted * Math.max(e.usual, 1)) noteRising(s.holdGroups, s.agent, s.at)
+    if (e === undefined || seen <= e.limit * Math.max(e.usual, 1)) continue
+    const before = v.volDays[v.volDays.length - 1]
+    if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * before[at]) continue
+    const ratio = seen / Math.max(e.usual, 1)
+    const what = at === 1 ? 'records' : 'requests'
+    const far = ratio >= DAY_VOLUME.high * e.limit
+    const shared = far ? 0 : sharedRise(s.holdGroups, s.agent, s.at)
+    const severity = shared > 0 ? 'low' : far ? 'high' : 'medium'
+    // Said once a day at each severity it reaches: a rise said low as its group's, or medium,
+    // is said again once it goes beyond what a group's rise excuses (three times the limit).
+    if (SAID[severity] <= v.volSaid) return
+    v.volSaid = SAID[severity]
+    say(s, 'volume-drift', fam, Math.min(1, 0.4 + ratio / (4 * DAY_VOLUME.high * e.limit)), {
+      expected: `about ${Math.round(e.usual)} ${what} a day from ${fam}, at most ${Math.round(e.limit * 10) / 10} times that`, seen, records: v.volToday, requests: v.volReads, usual: Math.round(e.usual),
+      share: `${seen} ${what} today, ${Math.round(ratio * 10) / 10} times a usual day`, ratio: Math.round(ratio * 10) / 10, perDay: what, ...(shared > 0 ? { groupRising: shared } : {}),
+    }, undefined, severity as RiskLevel)
+    return
+  }
+}
+
+const SAID: Readonly<Record<'low' | 'medium' | 'high', number>> = { low: 0, medium: 1, high: 2 }
+
+// Members noted within a day (kept to MEMBERS_CAP per group, the longest unseen going first).
+const MEMBERS_CAP = 256
+
+function noteRising(groups: readonly GroupBaseline[], agent: string, at: number): void {
+  for (const g of groups) {
+    const m = (g.rising ??= new Map())
+    m.delete(agent)
+    if (m.size >= MEMBERS_CAP) m.delete(m.keys().next().value!)
+    m.set(agent, at)
+  }
+}
+
+// How many other members rose with it within the day, when that makes the rise its groups' (else 0).
+function sharedRise(groups: readonly GroupBaseline[], agent: string, at: number): number {
+  for (let i = 0; i < groups.length; i++) {
+    let n = 0
+    for (const [member, t] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - t) <= DAY_MS) n++
+    if (n >= (i === 0 ? DAY_VOLUME.sharedTeam : DAY_VOLUME.sharedWide)) return n
+  }
+  return 0
+}
