@@ -121,6 +121,22 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     }
   })
 
+  it('feedback "benign" on a day\'s volume accepts that day\'s totals for the family: audited, kept with the baseline, the per-request level untouched', async () => {
+    const s = await setUp()
+    try {
+      const [alert] = await s.t.issuer.store.addAlerts([{ at: s.clock.now, kind: 'anomaly.volume-drift', severity: 'medium', subject: s.agent, details: { about: 'db:customers', perDay: 'requests', records: 9000, requests: 400, usual: 60, ratio: 6.7, score: 0.5 } }])
+      const answer = await s.t.call(s.t.tokens.security, 'POST', `/alerts/${alert!.id}/feedback`, { verdict: 'benign', note: 'quarter close' })
+      assert.deepEqual([answer.status, answer.body.learned], [200, true])
+      const entry = (await s.audit()).find((e) => e.action === 'alert.feedback')
+      assert.deepEqual(entry?.details.accepts, { family: 'db:customers', perDay: { records: 9000, requests: 400 } })
+      const row = (await s.t.issuer.store.loadBaselines()).find((r) => r.key === `agent:${s.agent}`)
+      const family = new Map(JSON.parse(row!.state).families as Array<[string, { accepted: number; volAccepted: number[] }]>).get('db:customers')
+      assert.deepEqual([family!.volAccepted.slice(1), family!.accepted], [[9000, 400], 0])
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('feedback "benign" on an enumeration learns the family\'s walks of that day (a job paging in order): kept with the baseline', async () => {
     const s = await setUp()
     try {
