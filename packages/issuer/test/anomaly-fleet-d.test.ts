@@ -248,7 +248,7 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       const together = fleet(members)
       const ofDay = (day: number) => together.filter((a) => a.at >= base + day * DAY && a.at < base + (day + 1) * DAY).map((a) => a.severity)
       assert.ok(ofDay(11).length > 0 && ofDay(11).every((x) => x === 'low'), JSON.stringify(together.map((a) => `${(a.at - base) / DAY}/${a.severity}`)))
-      assert.ok(ofDay(12).includes('high'), JSON.stringify(ofDay(12)))
+      assert.ok(ofDay(12).includes('medium') || ofDay(12).includes('high'), JSON.stringify(ofDay(12)))
       assert.ok(medium(fleet(members.slice(0, 1))).some((x) => x.startsWith('volume-drift')))
     })
 

@@ -1211,7 +1211,9 @@ export class AnomalyDetector {
     }
     // A network new to it used within minutes of one of its own (see sameSite).
     const stats = b.networks.get(net)
-    if (stats && !stats.beside && b.recentNets.some((r) => r.net !== net && established(b, r.net, at, s.reporter))) stats.beside = true
+    if (stats && !stats.beside && b.recentNets.length > 1) {
+      for (const r of b.recentNets) if (r.net !== net && established(b, r.net, at, s.reporter)) stats.beside = true
+    }
     if (learning || b.recentNets.length < 2 || this.#sensOf['two-networks'] === 0) return
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++

@@ -15,9 +15,9 @@
  * The check: today's total so far beyond `ratio` times what is expected, and beyond the family's
  * own day-to-day spread (`spreads`); at least `minReads` requests today; the day of use before up
  * twice as well, and today a quarter more than it: a rise that goes on growing, not a busy day
- * or a task's busy days at a steady pace. Said once a day per family, `high` from three times the
- * limit. A day beyond it is learned like any other (the operator has been told; a new workload
- * that lasts becomes the median within a week).
+ * or a task's busy days at a steady pace. Said once a day per family, medium (a rise over days is
+ * worth a look, not a suspension, on its own). A day beyond it is learned like any other (the
+ * operator has been told; a new workload that lasts becomes the median within a week).
  */
 import type { RiskLevel } from '@agentid/core'
 import type { GroupBaseline } from './baseline.js'
@@ -39,8 +39,8 @@ export const DAY_VOLUME = {
    */
   ratio: 5,
   spreads: 3,
-  /** From this many times the threshold: high. */
-  high: 3,
+  /** From this many times the limit, a rise its groups share is said medium all the same. */
+  unshared: 3,
   /** Requests read today before a day is judged (a handful of larger lists is no drain). */
   minReads: 20,
   /**
@@ -55,8 +55,8 @@ export const DAY_VOLUME = {
   /**
    * A rise its groups share is theirs (a period's close, a sales day): members noted as rising
    * (a family's day beyond `noted` times its usual) within a day, two others of its team or four of
-   * a wider group (never a role across the organisation), make it `low`, below `high` times the
-   * limit.
+   * a wider group (never a role across the organisation), make it `low`, below `unshared` times
+   * the limit.
    */
   noted: 2,
   sharedTeam: 2,
@@ -65,7 +65,7 @@ export const DAY_VOLUME = {
 
 /** A family's totals a day (part of its baseline, and of its stored row). */
 export interface DayVolume {
-  /** The day (since 1970, UTC) being counted, its records and its requests so far, and how it was said (-1: not; 0 low, 1 medium, 2 high). */
+  /** The day (since 1970, UTC) being counted, its records and its requests so far, and how it was said (-1: not; 0 low, 1 medium). */
   volDay: number
   volToday: number
   volReads: number
@@ -87,7 +87,7 @@ export function restoreDayVolume(o: Record<string, unknown>): DayVolume {
   if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2]])
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
   const acc = Array.isArray(o.volAccepted) && Number.isFinite(o.volAccepted[0]) && ok(o.volAccepted[1]) && ok(o.volAccepted[2]) ? [o.volAccepted[0] as number, o.volAccepted[1], o.volAccepted[2]] as [number, number, number] : [-1, 0, 0] as [number, number, number]
-  return { volDay: num(o.volDay, -1), volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(2, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: days, volAccepted: acc }
+  return { volDay: num(o.volDay, -1), volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(1, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: days, volAccepted: acc }
 }
 
 /**
@@ -103,6 +103,7 @@ export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { recor
   const [d0, r0, q0] = v.volAccepted
   const live = d0 >= 0 && day - d0 <= DAY_VOLUME.windowDays
   v.volAccepted = [day, Math.max(records, v.volToday, live ? r0 : 0), Math.max(requests, v.volReads, live ? q0 : 0)]
+  expectedCache.delete(v)
 }
 
 /**
@@ -111,6 +112,18 @@ export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { recor
  * days are known.
  */
 export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number): { usual: number; limit: number } | undefined {
+  // Computed once a day per family (and again after a verdict): the days behind it do not change.
+  let cached = expectedCache.get(v)
+  if (cached === undefined || cached.day !== day) expectedCache.set(v, (cached = { day, of: [undefined, computeExpected(v, day, 1), computeExpected(v, day, 2)] }))
+  const e = cached.of[at]
+  return e === undefined || sens === 1 ? e : { usual: e.usual, limit: e.limit / sens }
+}
+
+// What expectedDay found for each family today (in memory: recomputed from the stored days).
+const expectedCache = new WeakMap<DayVolume, { day: number; of: [undefined, Expected | undefined, Expected | undefined] }>()
+interface Expected { usual: number; limit: number }
+
+function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undefined {
   const logs: number[] = []
   let weekAgo = 0
   for (const e of v.volDays) {
@@ -123,7 +136,7 @@ export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number):
   const spread = medianOf(logs.map((x) => Math.abs(x - median)))
   const [acceptedDay, ...accepted] = v.volAccepted
   const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
-  return { usual, limit: Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread)) / sens }
+  return { usual, limit: Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread)) }
 }
 
 function medianOf(xs: number[]): number {
@@ -154,33 +167,39 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
   v.volToday += records
   v.volReads++
   const sens = sensitivity['volume-drift']
-  if (v.volSaid >= SAID.high || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
+  if (v.volSaid >= SAID.medium || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
   // Records a day (larger requests, or more of them), then requests a day (more of the usual).
-  for (const at of [1, 2] as const) {
-    const e = expectedDay(v, day, at, sens)
-    const seen = at === 1 ? v.volToday : v.volReads
-    if (e !== undefined && seen > DAY_VOLUME.noted * Math.max(e.usual, 1)) noteRising(s.holdGroups, s.agent, s.at)
-    if (e === undefined || seen <= e.limit * Math.max(e.usual, 1)) continue
-    const before = v.volDays[v.volDays.length - 1]
-    if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * before[at]) continue
-    const ratio = seen / Math.max(e.usual, 1)
-    const what = at === 1 ? 'records' : 'requests'
-    const far = ratio >= DAY_VOLUME.high * e.limit
-    const shared = far ? 0 : sharedRise(s.holdGroups, s.agent, s.at)
-    const severity = shared > 0 ? 'low' : far ? 'high' : 'medium'
-    // Said once a day at each severity it reaches: a rise said low as its group's, or medium,
-    // is said again once it goes beyond what a group's rise excuses (three times the limit).
-    if (SAID[severity] <= v.volSaid) return
-    v.volSaid = SAID[severity]
-    say(s, 'volume-drift', fam, Math.min(1, 0.4 + ratio / (4 * DAY_VOLUME.high * e.limit)), {
-      expected: `about ${Math.round(e.usual)} ${what} a day from ${fam}, at most ${Math.round(e.limit * 10) / 10} times that`, seen, records: v.volToday, requests: v.volReads, usual: Math.round(e.usual),
-      share: `${seen} ${what} today, ${Math.round(ratio * 10) / 10} times a usual day`, ratio: Math.round(ratio * 10) / 10, perDay: what, ...(shared > 0 ? { groupRising: shared } : {}),
-    }, undefined, severity as RiskLevel)
-    return
-  }
+  if (!judgeDay(s, v, fam, day, 1, sens, say)) judgeDay(s, v, fam, day, 2, sens, say)
 }
 
-const SAID: Readonly<Record<'low' | 'medium' | 'high', number>> = { low: 0, medium: 1, high: 2 }
+// Judges today's records (`at` 1) or requests (2) of the family; true when it was said.
+function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, sens: number, say: Say): boolean {
+  const e = expectedDay(v, day, at, sens)
+  const seen = at === 1 ? v.volToday : v.volReads
+  if (e !== undefined && seen > DAY_VOLUME.noted * Math.max(e.usual, 1)) noteRising(s.holdGroups, s.agent, s.at)
+  if (e === undefined || seen <= e.limit * Math.max(e.usual, 1)) return false
+  const before = v.volDays[v.volDays.length - 1]
+  if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * before[at]) return false
+  const ratio = seen / Math.max(e.usual, 1)
+  const what = at === 1 ? 'records' : 'requests'
+  const far = ratio >= DAY_VOLUME.unshared * e.limit
+  const shared = far ? 0 : sharedRise(s.holdGroups, s.agent, s.at)
+  // Medium at most: a volume that rises over days is worth a look, not a suspension, on its own
+  // (task bots' period closes rise twenty times and more); other evidence within the hour
+  // raises it (the detector's corroboration).
+  const severity = shared > 0 ? 'low' : 'medium'
+  // Said once a day at each severity it reaches: a rise said low as its group's is said again
+  // once it goes beyond what a group's rise excuses (three times the limit).
+  if (SAID[severity] <= v.volSaid) return true
+  v.volSaid = SAID[severity]
+  say(s, 'volume-drift', fam, Math.min(1, 0.4 + ratio / (4 * DAY_VOLUME.unshared * e.limit)), {
+    expected: `about ${Math.round(e.usual)} ${what} a day from ${fam}, at most ${Math.round(e.limit * 10) / 10} times that`, seen, records: v.volToday, requests: v.volReads, usual: Math.round(e.usual),
+    share: `${seen} ${what} today, ${Math.round(ratio * 10) / 10} times a usual day`, ratio: Math.round(ratio * 10) / 10, perDay: what, ...(shared > 0 ? { groupRising: shared } : {}),
+  }, undefined, severity as RiskLevel)
+  return true
+}
+
+const SAID: Readonly<Record<'low' | 'medium', number>> = { low: 0, medium: 1 }
 
 // Members noted within a day (kept to MEMBERS_CAP per group, the longest unseen going first).
 const MEMBERS_CAP = 256
