@@ -1157,7 +1157,7 @@ export class AnomalyDetector {
     const strayBefore = b.lastRefusedReach === b.lastStray
     const known = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
     let sole: boolean
-    if (known !== undefined && known[1] < day && day - known[2] <= STRAY_DAYS) {
+    if (known !== undefined && known[1] < day && known[2] <= day && day - known[2] <= STRAY_DAYS) {
       const count = known[2] === day ? known[3] : 0
       sole = n <= own && (!earlier || strayBefore) && count < 1 + busy
       if (sole) {
@@ -1212,7 +1212,12 @@ export class AnomalyDetector {
     // A network new to it used within minutes of one of its own (see sameSite).
     const stats = b.networks.get(net)
     if (stats && !stats.beside && b.recentNets.length > 1) {
-      for (const r of b.recentNets) if (r.net !== net && established(b, r.net, at, s.reporter)) stats.beside = true
+      for (const r of b.recentNets) {
+        if (r.net !== net && established(b, r.net, at, s.reporter)) {
+          stats.beside = true
+          break
+        }
+      }
     }
     if (learning || b.recentNets.length < 2 || this.#sensOf['two-networks'] === 0) return
     let switches = 0

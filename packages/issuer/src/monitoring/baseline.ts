@@ -575,6 +575,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.rare = rareActions(o.rare)
   // Rows written before sole refusals were kept have none.
   b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_KEPT) : []
+  // Rows written before stray families were kept have none (days dated ahead count for none: see #soleRefusal).
   b.strayFamilies = Array.isArray(o.strayFamilies)
     ? o.strayFamilies.filter((e): e is [string, number, number, number] => Array.isArray(e) && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Number.isFinite)).slice(-STRAY_FAMILIES).map((e) => [e[0], e[1], e[2], e[3]])
     : []

@@ -101,7 +101,7 @@ export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { recor
   const records = accepted.perDay?.records ?? (accepted.records !== undefined ? accepted.records * Math.max(reads, v.volReads) : 0)
   const requests = accepted.perDay?.requests ?? reads
   const [d0, r0, q0] = v.volAccepted
-  const live = d0 >= 0 && day - d0 <= DAY_VOLUME.windowDays
+  const live = d0 >= 0 && d0 <= day && day - d0 <= DAY_VOLUME.windowDays
   v.volAccepted = [day, Math.max(records, v.volToday, live ? r0 : 0), Math.max(requests, v.volReads, live ? q0 : 0)]
   expectedCache.delete(v)
 }
@@ -135,7 +135,7 @@ function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undef
   const median = medianOf(logs)
   const spread = medianOf(logs.map((x) => Math.abs(x - median)))
   const [acceptedDay, ...accepted] = v.volAccepted
-  const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
+  const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && acceptedDay <= day && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
   return { usual, limit: Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread)) }
 }
 
