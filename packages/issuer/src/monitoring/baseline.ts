@@ -497,7 +497,7 @@ const floats = (v: unknown, n: number): Float64Array => {
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 const strings = (v: unknown, cap: number): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, cap) : [])
 
-function parseFamily(v: unknown): FamilyStats | undefined {
+function parseFamily(v: unknown, lastDay: number): FamilyStats | undefined {
   const o = obj(v)
   if (!o) return undefined
   return Object.assign(newFamilyStats(0), {
@@ -511,7 +511,7 @@ function parseFamily(v: unknown): FamilyStats | undefined {
     jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
-    ...restoreDayVolume(o),
+    ...restoreDayVolume(o, lastDay),
   })
 }
 // Rows written before jump days were kept have none (a habitual jump is said twice more).
@@ -562,7 +562,9 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   const b = newAgentBaseline(num(o.firstReceived), num(o.lastAt))
   b.events = num(o.events)
   b.lastReceived = num(o.lastReceived)
-  b.families = entries(o.families, BASELINE_CAPS.families, parseFamily)
+  // Days after the agent's last event (a row dated ahead) count for nothing in a family's days.
+  const lastDay = Math.floor(b.lastAt / DAY_MS)
+  b.families = entries(o.families, BASELINE_CAPS.families, (f) => parseFamily(f, lastDay))
   // A family of a row written before walks were learned: nothing is known of its paging, so its
   // walks are learned for two days (the agent's maturity) before they are judged.
   for (const f of b.families.values()) if (Number.isNaN(f.idSince)) f.idSince = b.lastAt + 2 * DAY_MS

@@ -39,8 +39,10 @@ export const DAY_VOLUME = {
    */
   ratio: 5,
   spreads: 3,
-  /** From this many times the limit, a rise its groups share is said medium all the same. */
-  unshared: 3,
+  /** At most this many times (a ramp widens the spread of the days it fills: it must not widen its own limit for good). */
+  maxLimit: 10,
+  /** From this many times the usual day, a rise its groups share is said medium all the same. */
+  unshared: 15,
   /** Requests read today before a day is judged (a handful of larger lists is no drain). */
   minReads: 20,
   /**
@@ -55,8 +57,9 @@ export const DAY_VOLUME = {
   /**
    * A rise its groups share is theirs (a period's close, a sales day): members noted as rising
    * (a family's day beyond `noted` times its usual) within a day, two others of its team or four of
-   * a wider group (never a role across the organisation), make it `low`, below `unshared` times
-   * the limit.
+   * a wider group (never a role across the organisation), make it `low`, below `unshared` times the
+   * usual day, on one day a fortnight per family at most (a review: team mates an attacker
+   * controls, rising each day beside a thief's ramp, made every day of it low).
    */
   noted: 2,
   sharedTeam: 2,
@@ -74,20 +77,28 @@ export interface DayVolume {
   volDays: Array<[number, number, number]>
   /** A day an operator accepted as benign: [day, records, requests] (day -1: none), expected for a fortnight. */
   volAccepted: [number, number, number]
+  /** The last day a rise of the family was its group's (-1: none): once a fortnight at most. */
+  volExcused: number
 }
 
 export function newDayVolume(): DayVolume {
-  return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volDays: [], volAccepted: [-1, 0, 0] }
+  return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volDays: [], volAccepted: [-1, 0, 0], volExcused: -1 }
 }
 
 /** A stored row's totals (rows written before they were kept start with none). */
-export function restoreDayVolume(o: Record<string, unknown>): DayVolume {
+export function restoreDayVolume(o: Record<string, unknown>, lastDay: number): DayVolume {
   const days: Array<[number, number, number]> = []
   const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
   if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2]])
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
   const acc = Array.isArray(o.volAccepted) && Number.isFinite(o.volAccepted[0]) && ok(o.volAccepted[1]) && ok(o.volAccepted[2]) ? [o.volAccepted[0] as number, o.volAccepted[1], o.volAccepted[2]] as [number, number, number] : [-1, 0, 0] as [number, number, number]
-  return { volDay: num(o.volDay, -1), volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(1, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: days, volAccepted: acc }
+  // A day after the family's last use (a row dated ahead) counts for nothing.
+  if (acc[0] > lastDay) acc[0] = -1
+  const kept = days.filter((e) => e[0] <= lastDay)
+  const volDay = num(o.volDay, -1)
+  if (volDay > lastDay) return { ...newDayVolume(), volDays: kept, volAccepted: acc }
+  const excused = num(o.volExcused, -1)
+  return { volDay, volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(1, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: kept, volAccepted: acc, volExcused: excused > lastDay ? -1 : excused }
 }
 
 /**
@@ -97,12 +108,15 @@ export function restoreDayVolume(o: Record<string, unknown>): DayVolume {
  */
 export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { records: number; requests: number }; records?: number }): void {
   const day = Math.floor(at / DAY_MS)
-  const reads = expectedDay(v, day, 2, 1)?.usual ?? v.volReads
-  const records = accepted.perDay?.records ?? (accepted.records !== undefined ? accepted.records * Math.max(reads, v.volReads) : 0)
+  // Exactly what the verdict was about: the alert's totals, or the size accepted at the family's
+  // usual number of requests; never what the day has reached since (an adversarial review: a
+  // verdict on a request's size, given at noon, accepted a thief's ten times the requests).
+  const reads = expectedDay(v, day, 2, 1)?.usual ?? usualReads(v, day)
+  const records = accepted.perDay?.records ?? (accepted.records ?? 0) * reads
   const requests = accepted.perDay?.requests ?? reads
   const [d0, r0, q0] = v.volAccepted
   const live = d0 >= 0 && d0 <= day && day - d0 <= DAY_VOLUME.windowDays
-  v.volAccepted = [day, Math.max(records, v.volToday, live ? r0 : 0), Math.max(requests, v.volReads, live ? q0 : 0)]
+  v.volAccepted = [day, Math.max(records, live ? r0 : 0), Math.max(requests, live ? q0 : 0)]
   expectedCache.delete(v)
 }
 
@@ -136,7 +150,14 @@ function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undef
   const spread = medianOf(logs.map((x) => Math.abs(x - median)))
   const [acceptedDay, ...accepted] = v.volAccepted
   const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && acceptedDay <= day && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
-  return { usual, limit: Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread)) }
+  return { usual, limit: Math.min(DAY_VOLUME.maxLimit, Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread))) }
+}
+
+// Requests a day before enough days are known: the median of those there are (today's so far
+// when none).
+function usualReads(v: DayVolume, day: number): number {
+  const reads = v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+  return reads.length > 0 ? medianOf(reads) : v.volReads
 }
 
 function medianOf(xs: number[]): number {
@@ -172,32 +193,43 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
   if (!judgeDay(s, v, fam, day, 1, sens, say)) judgeDay(s, v, fam, day, 2, sens, say)
 }
 
-// Judges today's records (`at` 1) or requests (2) of the family; true when it was said.
+// Judges today's records (`at` 1) or requests (2) of the family; true once it is said medium.
 function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, sens: number, say: Say): boolean {
   const e = expectedDay(v, day, at, sens)
+  if (e === undefined) return false
+  const usual = Math.max(e.usual, 1)
   const seen = at === 1 ? v.volToday : v.volReads
-  if (e !== undefined && seen > DAY_VOLUME.noted * Math.max(e.usual, 1)) noteRising(s.holdGroups, s.agent, s.at)
-  if (e === undefined || seen <= e.limit * Math.max(e.usual, 1)) return false
+  if (seen > DAY_VOLUME.noted * usual && notedCache.get(v) !== day) {
+    notedCache.set(v, day)
+    noteRising(s.holdGroups, s.agent, s.at)
+  }
+  if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
   if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * before[at]) return false
-  const ratio = seen / Math.max(e.usual, 1)
-  const what = at === 1 ? 'records' : 'requests'
-  const far = ratio >= DAY_VOLUME.unshared * e.limit
-  const shared = far ? 0 : sharedRise(s.holdGroups, s.agent, s.at)
+  const ratio = seen / usual
+  const far = ratio >= DAY_VOLUME.unshared
+  // Said once a day at each severity it reaches: a rise said low as its group's is said again
+  // once it goes beyond what a group's rise excuses.
+  if (!far && v.volSaid >= SAID.low) return v.volSaid >= SAID.medium
+  const excusable = !far && (v.volExcused < 0 || v.volExcused === day || day - v.volExcused > DAY_VOLUME.windowDays)
+  const shared = excusable ? sharedRise(s.holdGroups, s.agent, s.at) : 0
+  if (shared > 0) v.volExcused = day
   // Medium at most: a volume that rises over days is worth a look, not a suspension, on its own
   // (task bots' period closes rise twenty times and more); other evidence within the hour
   // raises it (the detector's corroboration).
   const severity = shared > 0 ? 'low' : 'medium'
-  // Said once a day at each severity it reaches: a rise said low as its group's is said again
-  // once it goes beyond what a group's rise excuses (three times the limit).
-  if (SAID[severity] <= v.volSaid) return true
+  if (SAID[severity] <= v.volSaid) return v.volSaid >= SAID.medium
   v.volSaid = SAID[severity]
-  say(s, 'volume-drift', fam, Math.min(1, 0.4 + ratio / (4 * DAY_VOLUME.unshared * e.limit)), {
-    expected: `about ${Math.round(e.usual)} ${what} a day from ${fam}, at most ${Math.round(e.limit * 10) / 10} times that`, seen, records: v.volToday, requests: v.volReads, usual: Math.round(e.usual),
-    share: `${seen} ${what} today, ${Math.round(ratio * 10) / 10} times a usual day`, ratio: Math.round(ratio * 10) / 10, perDay: what, ...(shared > 0 ? { groupRising: shared } : {}),
+  say(s, 'volume-drift', fam, Math.min(1, 0.4 + ratio / (4 * DAY_VOLUME.unshared)), {
+    expected: `about ${Math.round(e.usual)} ${what(at)} a day from ${fam}, at most ${Math.round(e.limit * 10) / 10} times that`, seen, records: v.volToday, requests: v.volReads, usual: Math.round(e.usual),
+    share: `${seen} ${what(at)} today, ${Math.round(ratio * 10) / 10} times a usual day`, ratio: Math.round(ratio * 10) / 10, perDay: what(at), ...(shared > 0 ? { groupRising: shared } : {}),
   }, undefined, severity as RiskLevel)
-  return true
+  return v.volSaid >= SAID.medium
 }
+
+const what = (at: 1 | 2): string => (at === 1 ? 'records' : 'requests')
+// The day each family was last noted with its groups as rising (in memory: once a day is enough).
+const notedCache = new WeakMap<DayVolume, number>()
 
 const SAID: Readonly<Record<'low' | 'medium', number>> = { low: 0, medium: 1 }
 
