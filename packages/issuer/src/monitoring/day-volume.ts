@@ -85,14 +85,14 @@ export function newDayVolume(): DayVolume {
   return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volDays: [], volAccepted: [-1, 0, 0], volExcused: -1 }
 }
 
-/** A stored row's totals (rows written before they were kept start with none). */
+/** A stored row's totals (rows written before they were kept start with none); `lastDay`: the day of the agent's last event. */
 export function restoreDayVolume(o: Record<string, unknown>, lastDay: number): DayVolume {
   const days: Array<[number, number, number]> = []
   const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
   if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2]])
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
   const acc = Array.isArray(o.volAccepted) && Number.isFinite(o.volAccepted[0]) && ok(o.volAccepted[1]) && ok(o.volAccepted[2]) ? [o.volAccepted[0] as number, o.volAccepted[1], o.volAccepted[2]] as [number, number, number] : [-1, 0, 0] as [number, number, number]
-  // A day after the family's last use (a row dated ahead) counts for nothing.
+  // A day after the agent's last event (a row dated ahead) counts for nothing.
   if (acc[0] > lastDay) acc[0] = -1
   const kept = days.filter((e) => e[0] <= lastDay)
   const volDay = num(o.volDay, -1)
