@@ -6,23 +6,28 @@
  * the agent's own hourly count (sustained-rate.ts) barely moves when one of its families grows. The
  * family's total a day does.
  *
- * What is learned, per (agent, family): its total of records read on each of its last active
- * days (a fortnight, at most DAY_VOLUME.kept days). What is expected of a day: the median of
- * those totals, or the total of the same weekday a week before when that is higher (a Saturday's
- * full reindex, a Monday's report). A median moves only once half the fortnight's days have
- * grown: a ramp over a few days does not teach itself, and one busy day changes nothing.
+ * What is learned, per (agent, family): its records and its requests read on each of its last
+ * active days (a fortnight, at most DAY_VOLUME.kept days). What is expected of a day, for each:
+ * the median of those totals, or the total of the same weekday a week before when that is higher
+ * (a Saturday's full reindex, a Monday's report), or a day an operator accepted. A median moves
+ * only once half the fortnight's days have grown: a ramp over a few days does not teach itself,
+ * and one busy day changes nothing.
  *
  * The check: today's total so far beyond `ratio` times what is expected, and beyond the family's
- * own day-to-day spread (`spreads`); at least `minReads` requests today; the day of use before up
- * twice as well, and today a quarter more than it: a rise that goes on growing, not a busy day
- * or a task's busy days at a steady pace. Said once a day per family, medium (a rise over days is
- * worth a look, not a suspension, on its own). A day beyond it is learned like any other (the
- * operator has been told; a new workload that lasts becomes the median within a week).
+ * own day-to-day spread (`spreads`, the limit at most `maxLimit`); at least `minReads` requests
+ * today; the day of use before up twice as well, and today a quarter more than it: a rise that
+ * goes on growing, not a busy day or a task's busy days at a steady pace. Said medium at most (a
+ * rise over days is worth a look, not a suspension, on its own), once a day per family; low when
+ * its groups rise with it (`sharedTeam`), then medium once beyond what that excuses. A day beyond
+ * it is learned like any other (the operator has been told; a new workload that lasts becomes the
+ * median within a week).
  */
 import type { RiskLevel } from '@agentid/core'
 import type { GroupBaseline } from './baseline.js'
 import type { Say, Scope, Sens } from './scope.js'
+import { remember } from './sustained-rate.js'
 
+// (Not imported from baseline.ts, which imports this module.)
 const DAY_MS = 86_400_000
 
 export const DAY_VOLUME = {
@@ -233,16 +238,9 @@ const notedCache = new WeakMap<DayVolume, number>()
 
 const SAID: Readonly<Record<'low' | 'medium', number>> = { low: 0, medium: 1 }
 
-// Members noted within a day (kept to MEMBERS_CAP per group, the longest unseen going first).
-const MEMBERS_CAP = 256
-
+// Notes a member rising with its groups (as sustained-rate.ts notes a surging one).
 function noteRising(groups: readonly GroupBaseline[], agent: string, at: number): void {
-  for (const g of groups) {
-    const m = (g.rising ??= new Map())
-    m.delete(agent)
-    if (m.size >= MEMBERS_CAP) m.delete(m.keys().next().value!)
-    m.set(agent, at)
-  }
+  for (const g of groups) remember((g.rising ??= new Map()), agent, at)
 }
 
 // How many other members rose with it within the day, when that makes the rise its groups' (else 0).

@@ -316,7 +316,8 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   return 0
 }
 
-function remember(members: Map<string, number>, agent: string, at: number, cap: number): void {
+/** Notes `agent` in a group's map of members (at `at`), the one noted longest ago going first beyond `cap`. */
+export function remember(members: Map<string, number>, agent: string, at: number, cap = MEMBERS_CAP): void {
   members.delete(agent)
   if (members.size >= cap) members.delete(members.keys().next().value!)
   members.set(agent, at)
