@@ -158,6 +158,43 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
+  // High needs two lines of evidence (docs/monitoring.md): a bulk read alone, kept up past the ten
+  // minutes one reporter's evidence needs, is medium and suspends nothing (a cache warmed after a
+  // deploy); with the agent also switching back and forth with a network new to it, it is high.
+  it('one line of evidence, however strong and however long, suspends nothing; a second line within the hour does', async () => {
+    const s = await setUp({ holdMinutes: 0 })
+    try {
+      await s.learn()
+      const bulk = async () => {
+        for (let i = 0; i < 2; i++) {
+          s.clock.now += MINUTE
+          assert.equal((await s.post(s.reporters.a, [s.event({ resource: 'db:customers/9', records: 12_000 })])).status, 200)
+        }
+      }
+      await bulk()
+      s.clock.now += 11 * MINUTE
+      await bulk()
+      const alone = (await s.alerts()).filter((a) => a.kind === 'anomaly.records-jump')
+      assert.ok(alone.length > 0, 'the bulk reads are found')
+      assert.deepEqual([...new Set(alone.map((a) => [a.severity, a.details.uncorroborated].join()))], ['medium,true'])
+      assert.equal((await s.state()).suspendedAt, undefined, 'one line of evidence suspends nothing')
+      // Quiet for the quiet period, then the same reads beside a network new to it, for ten minutes.
+      s.clock.now += 15 * MINUTE
+      for (let i = 0; i < 6; i++) {
+        s.clock.now += MINUTE
+        await s.post(s.reporters.a, [s.event({ resource: `db:customers/${i}`, ip: i % 2 ? '185.1.2.3' : '10.1.2.3' })])
+      }
+      await bulk()
+      s.clock.now += 11 * MINUTE
+      await bulk()
+      const raised = (await s.alerts()).filter((a) => a.kind === 'anomaly.records-jump' && a.severity === 'high')
+      assert.ok(raised.length > 0 && raised.every((a) => Array.isArray(a.details.corroboratedBy) && a.details.corroboratedBy.includes('two-networks')), JSON.stringify(raised.map((a) => a.details)))
+      assert.ok((await s.state()).suspendedAt, 'two lines of evidence, kept up: suspended')
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('a decoy cannot silence the alert that follows it: a refused reach for one family, then an allowed one for another', async () => {
     const s = await setUp()
     try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
+import { graded } from './support/graded.js'
 
 // Changes shared by a group, and novelty that is not new (issue 21): what a whole group takes up
 // at once is a group change, not an alert per member; what one agent does alone still alerts.
@@ -11,7 +12,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   const LONG_AGO = base - 90 * DAY
   type Fields = Record<string, unknown>
   const ev = (agent: string, at: number, fields: Fields = {}) => ({ at, agent, decision: 'allow' as const, resource: 'db:a/1', action: 'read', ip: '10.0.0.1', segment: 'ops', ...fields })
-  const medium = (found: Anomaly[]) => found.filter((a) => a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+  const medium = (found: Anomaly[]) => found.filter((a) => a.severity !== 'low').map((a) => `${a.kind}/${graded(a)}`)
   const members = ['did:key:z6Mka', 'did:key:z6Mkb', 'did:key:z6Mkc', 'did:key:z6Mkd']
 
   // A fleet of four in one team, each with a week of history (reads of db:a from its own network).
@@ -26,7 +27,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   function said(d: AnomalyDetector, events: ReadonlyArray<ReturnType<typeof ev>>): Map<string, string[]> {
     const out = new Map<string, string[]>()
     const note = (found: Anomaly[]) => {
-      for (const a of found) if (a.severity !== 'low') out.set(a.agent, [...(out.get(a.agent) ?? []), `${a.kind}/${a.severity}`])
+      for (const a of found) if (a.severity !== 'low') out.set(a.agent, [...(out.get(a.agent) ?? []), `${a.kind}/${graded(a)}`])
     }
     for (const e of events) note(d.observe(e))
     note(d.release(Math.max(...events.map((e) => e.at)) + HOUR))

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { AnomalyDetector } from '@agentid/issuer'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { graded } from './support/graded.js'
 
 // Simulated time only.
 describe('probing: refusals across families foreign to the agent and its peers', () => {
@@ -47,7 +48,7 @@ describe('probing: refusals across families foreign to the agent and its peers',
   describe('a burst of refusals: everyday requests refused, or asking for more', () => {
     const burst = (d: AnomalyDetector, at: number, family: string, action = 'read', code = 'ERR_CONSTRAINT') =>
       [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `${family}/${i}`, action, ip: '10.0.0.1' }))
-    const level = (found: ReadonlyArray<{ kind: string; severity: string }>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map((a) => a.severity))]
+    const level = (found: ReadonlyArray<Anomaly>) => [...new Set(found.filter((a) => a.kind === 'denial-burst' && a.severity !== 'low').map(graded))]
 
     // From two adversarial reviews: a hostile reporter's refusals must not make an honest job's
     // burst high (and suspend it on the honest verifier's evidence), nor may splitting a burst
@@ -103,7 +104,7 @@ describe('probing: refusals across families foreign to the agent and its peers',
     const d = new AnomalyDetector({ holdMinutes: 0, context: () => ({ groups: ['team:sales/company'], entitlements: new Map([...own, 'hr:records'].map((f) => [f, t0 - 90 * 24 * HOUR])) }) })
     let i = 0
     for (let at = t0; at < t0 + 72 * HOUR; at += 600_000, i++) d.observe({ at, agent, decision: 'allow', resource: `${own[i % 3]}/${i}`, action: 'read', ip: '10.0.0.1', records: 50 })
-    const use = (k: number) => d.observe({ at: t0 + 72 * HOUR + k * 5 * 60_000, agent, decision: 'allow', resource: `hr:records/${k}`, action: 'read', ip: '10.0.0.1', segment: 'hr', records: 50 }).map((a) => `${a.kind}/${a.severity}`)
+    const use = (k: number) => d.observe({ at: t0 + 72 * HOUR + k * 5 * 60_000, agent, decision: 'allow', resource: `hr:records/${k}`, action: 'read', ip: '10.0.0.1', segment: 'hr', records: 50 }).map((a) => `${a.kind}/${graded(a)}`)
     assert.deepEqual(use(0).sort(), ['new-resource/medium', 'new-segment/medium'])
     use(1)
     assert.ok(use(2).includes('new-resource/high'))

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
 import { uniform } from './support/uniform.js'
+import { graded } from './support/graded.js'
 
 // Simulated time and seeded noise only: nothing here waits or reads the wall clock.
 const HOUR = 3_600_000
@@ -146,8 +147,8 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
     const at0 = t0 + 10 * DAY + 11 * HOUR
     for (const seed of [1, 2, 3]) {
       const found = volume(run((_at, mix) => mix.size(), seed, (at) => (at === at0 || at === at0 + 12 * 60_000 ? [2000 * 5 * 3 * 10] : [])))
-      const jump = found.find((a) => a.kind === 'records-jump' && a.severity === 'high')
-      assert.ok(jump && jump.at >= at0 && jump.at <= at0 + 12 * 60_000 && jump.severity === 'high', `seed ${seed}: ${said(found)}`)
+      const jump = found.find((a) => a.kind === 'records-jump' && graded(a) === 'high')
+      assert.ok(jump && jump.at >= at0 && jump.at <= at0 + 12 * 60_000, `seed ${seed}: ${said(found)}`)
     }
   })
   // A period close: for two days its summaries are five times their size. That is a drift worth
@@ -162,13 +163,13 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
     for (const seed of [1, 2, 3, 4, 5]) {
       const found = volume(run((at, mix) => mix.size(1, closing(at) ? 5 : 1), seed))
       drifts += found.filter((a) => a.kind === 'volume-drift').length
-      assert.deepEqual(found.filter((a) => a.severity !== 'medium' && a.severity !== 'low').map((a) => a.kind), [], `seed ${seed}: ${told(found)}`)
+      assert.deepEqual(found.filter((a) => graded(a) !== 'medium' && graded(a) !== 'low').map((a) => a.kind), [], `seed ${seed}: ${told(found)}`)
     }
     assert.ok(drifts > 0, 'the close is found as a drift on some seed')
     // A thief's extra read an hour of twice its largest export, four working days: high, on every seed.
     for (const seed of [1, 2, 3]) {
       const stolen = volume(run((_at, mix) => mix.size(), seed, (at) => (at >= close && Math.floor(at / (12 * 60_000)) % 5 === 0 ? [40_000] : [])))
-      assert.ok(stolen.some((a) => a.kind === 'volume-drift' && a.severity === 'high'), `seed ${seed}: ${said(stolen)}`)
+      assert.ok(stolen.some((a) => a.kind === 'volume-drift' && graded(a) === 'high'), `seed ${seed}: ${said(stolen)}`)
     }
     // One mode at the lookups' level: a third of its requests ten times larger for two days.
     const d = new AnomalyDetector()
@@ -181,6 +182,6 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
       const records = Math.max(1, Math.round(100 * Math.exp(0.4 * (u() + u() + u() - 1.5)) * (closing(at) && i % 3 === 0 ? 10 : 1)))
       found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:tasks/${i++}`, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
     }
-    assert.ok(volume(found).some((a) => a.kind === 'volume-drift' && a.severity === 'high'), said(volume(found)))
+    assert.ok(volume(found).some((a) => a.kind === 'volume-drift' && graded(a) === 'high'), said(volume(found)))
   })
 })

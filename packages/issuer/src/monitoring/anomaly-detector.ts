@@ -138,9 +138,10 @@ const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
-// A refused reach gone on this long is graver: it is the spread one reporter's evidence needs for
-// automatic containment (corroboration.ts's default).
+// A refused reach gone on this long, with this many uses, is graver: it is the spread one
+// reporter's evidence needs for automatic containment (corroboration.ts's default).
 const KEPT_UP_MS = 10 * 60_000
+const KEPT_UP_USES = 3
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -174,8 +175,10 @@ const REPORTERS_EACH = 4
  * activity at hours neither the agent nor its team is ever active, or far outside a narrow schedule
  * of its own, and on a weekend day by an agent of working days; two networks at once (a source
  * switching back and forth with a network new to the agent); lateral movement (reaches into several
- * unexplained families or segments within an hour). A finding of medium severity is raised to high
- * when another kind was found about the same agent within the hour.
+ * unexplained families or segments within an hour). A finding is high only when another aspect of
+ * the agent's behaviour was found within the hour (a reach, an action, refusals, volume, a place,
+ * an hour): one its check grades high is otherwise said medium, `uncorroborated` (a few stand alone:
+ * see standsAlone).
  *
  * Against hostile reporters: learning periods are counted on the issuer's clock (when events were
  * received), so a burst of backdated events cannot end one; a finding is said once per incident
@@ -1376,24 +1379,37 @@ export class AnomalyDetector {
     return this.#adopters(groups, key, agent, at, s.reporter)
   }
 
-  // Says a finding about an agent: raised to high by other evidence within the hour, held back
-  // within the quiet period unless stronger, or suppressed by an operator.
+  // Says a finding about an agent: high only on two lines of evidence within the hour (or one
+  // that stands alone), held back within the quiet period unless stronger, or suppressed by an
+  // operator.
   #say(s: Said, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[], severity: RiskLevel): void {
     if (this.#sensitivity[kind] === 0) return
     const { b, agent, at, receivedAt } = s
     let clamped = Math.min(1, Math.max(0, score))
-    // Other evidence about the same agent within the hour raises a medium finding to high.
     let level = severity
+    // (A held finding counts from when it occurred: released late, it is not evidence of now.)
+    const occurred = Math.min(at, s.occurred ?? at)
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
     const reach = reachOf(kind, about, details)
-    const others = [...new Set(b.recent.filter((r) => !sameEvidence(r, kind, reach)).map((r) => r.kind))]
-    if (level === 'medium' && others.length > 0 && !isStatusKind(kind)) {
-      level = 'high'
-      clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
-      details = { ...details, corroboratedBy: others }
-    }
+    const aspect = aspectOf(kind, about)
+    let uncorroborated = false
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
-      b.recent.push({ at, kind, reach })
+      // High is what automatic containment acts on, so one line of evidence is not enough, however
+      // strong: a records jump, two networks, a burst of refusals each have an innocent cause
+      // (a cache warmed, a phone beside a laptop, a stale role). Another aspect of the agent's
+      // behaviour within the hour makes it high (a medium finding too, its score raised); without
+      // one, a finding its check rated high is said medium and says so, unless it stands alone.
+      const others = [...new Set(b.recent.filter((r) => at - r.at <= HOUR && !sameEvidence(r, aspect, reach)).map((r) => r.kind))]
+      if (others.length > 0) {
+        if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
+        level = 'high'
+        details = { ...details, corroboratedBy: others }
+      } else if (level === 'high' && !standsAlone(kind, details)) {
+        level = 'medium'
+        details = { ...details, uncorroborated: true }
+        uncorroborated = true
+      }
+      b.recent.push({ at: occurred, kind, aspect, reach })
       if (b.recent.length > 8) b.recent.shift()
     }
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
@@ -1406,11 +1422,14 @@ export class AnomalyDetector {
     // period (a small decoy, or findings made up by a hostile reporter to keep an incident going,
     // must not cover what an honest verifier reports).
     const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
-    const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || RANK[level] > last.rank)
+    // (A finding its check graded high but said medium ranks between the two: said again when
+    // its check grades it up, and again once corroborated.)
+    const rank = RANK[level] + (uncorroborated ? 0.5 : 0)
+    const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || rank > last.rank)
     const newEvidence = going && evidence.some((r) => !(receivedAt - (last!.by.get(r) ?? -Infinity) < this.#quietMs))
     const reported = !suppressed && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
     if (going && reported) details = { ...details, ongoingSince: last!.since, repeats: last!.count }
-    if (reported) this.#remember(b, key, receivedAt, clamped, RANK[level], going ? last! : undefined)
+    if (reported) this.#remember(b, key, receivedAt, clamped, rank, going ? last! : undefined)
     else if (!suppressed && last !== undefined) {
       last.seen = Math.max(last.seen, receivedAt)
       last.count++
@@ -1469,7 +1488,7 @@ export class AnomalyDetector {
     if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
     const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
     if (evidence.length === 0) return
-    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
+    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found, occurred: h.since }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
   /**
@@ -1581,14 +1600,40 @@ function reachOf(kind: string, about: string, details: Record<string, unknown>):
   return typeof details.family === 'string' ? details.family : ''
 }
 
-// Whether an earlier finding is the same evidence as one of `kind` (a reach for `reach`) now: the
-// same kind (another hour off, another network); and reaches, unless for different families (a
-// first use of a family of another segment is found as 'new-resource' and as 'new-segment', and
-// counted as lateral movement: one reach, which cannot corroborate itself, however often it is
-// repeated; two families reached within the hour are two reaches).
-function sameEvidence(earlier: { kind: string; reach: string | undefined }, kind: string, reach: string | undefined): boolean {
-  if (earlier.reach === undefined || reach === undefined) return earlier.kind === kind
+// The aspect of behaviour a finding is evidence about: findings of one aspect are one line of
+// evidence, whichever check found them (a records jump and a volume drift are the same large
+// requests; refusals for going over a rate limit are the same surge as the rate).
+const ASPECT_OF: Readonly<Record<AnomalyKind, string>> = {
+  'new-resource': 'reach', 'new-segment': 'reach', 'lateral-movement': 'reach', 'new-action': 'action',
+  'denial-burst': 'refusals', probing: 'refusals',
+  'records-jump': 'volume', 'volume-drift': 'volume', 'rate-spike': 'volume', 'sustained-rate': 'volume', enumeration: 'volume',
+  'two-networks': 'place', 'new-network': 'place', 'off-hours': 'time', 'off-days': 'time',
+  'suspended-agent': 'status', 'retired-agent': 'status',
+}
+function aspectOf(kind: AnomalyKind, about: string): string {
+  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? 'volume' : ASPECT_OF[kind]
+}
+
+// Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:
+// the same aspect (another hour off, another network, a jump and the drift it starts); and
+// reaches, unless for different families (a first use of a family of another segment is found as
+// 'new-resource' and as 'new-segment', and counted as lateral movement: one reach, which cannot
+// corroborate itself, however often it is repeated; two families reached within the hour are two
+// reaches).
+function sameEvidence(earlier: { aspect: string; reach: string | undefined }, aspect: string, reach: string | undefined): boolean {
+  if (earlier.reach === undefined || reach === undefined) return earlier.aspect === aspect
   return earlier.reach === '' || reach === '' || earlier.reach === reach
+}
+
+// A finding high on one line of evidence: lateral movement and probing (reaches, or refusals,
+// across families foreign to the agent and its peers: several lines already); a burst of refusals
+// its check found high (asking for more than the agent does: deletes by a reader, another's
+// family); and a first use its check found grave of a family the agent holds no entitlement to
+// (or none the issuer can say): allowed (a verifier gave away what the issuer never granted), or
+// refused and kept up (keptUp). A dormant entitlement's first use, however unusual, needs another
+// line, as do sizes, rates, places and hours.
+function standsAlone(kind: AnomalyKind, details: Record<string, unknown>): boolean {
+  return kind === 'lateral-movement' || kind === 'probing' || kind === 'denial-burst' || (kind === 'new-resource' && details.entitled !== true)
 }
 
 // Notes a use of a reach on its run (a new run after an hour without; the stalest run makes room).
@@ -1596,6 +1641,7 @@ function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: stri
   const run = runs.get(what)
   if (run && at - run.last <= HOUR && at >= run.since) {
     run.last = Math.max(run.last, at)
+    run.uses++
     if (by !== run.by) run.others = true
     return
   }
@@ -1605,12 +1651,13 @@ function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: stri
     for (const [k, r] of runs) if (r.last < oldest) [stalest, oldest] = [k, r.last]
     runs.delete(stalest!)
   }
-  runs.set(what, { since: at, last: at, by, others: false })
+  runs.set(what, { since: at, last: at, uses: 1, by, others: false })
 }
 
-// Whether a reach was seen by another reporter too, or has gone on for KEPT_UP_MS.
+// Whether a reach was seen by another reporter too, or has gone on for KEPT_UP_MS with KEPT_UP_USES
+// uses (a link followed twice, ten minutes apart, is not kept up).
 function keptUp(run: ReachRun | undefined, at: number): boolean {
-  return run !== undefined && (run.others || at - run.since >= KEPT_UP_MS)
+  return run !== undefined && (run.others || (at - run.since >= KEPT_UP_MS && run.uses >= KEPT_UP_USES))
 }
 
 // Distinct unexplained reaches from `from` to `to` that make lateral movement (three, with a

@@ -199,8 +199,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   lastNet?: string | undefined
   /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
   rare: RareAction[]
-  /** Findings at medium or above in the last hour, for escalation by other evidence. */
-  recent: Array<{ at: number; kind: string; reach: string | undefined }>
+  /** Findings at medium or above in the last hour, for escalation by other evidence (`aspect`: see the detector's ASPECT_OF). */
+  recent: Array<{ at: number; kind: string; aspect: string; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
   /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
@@ -256,17 +256,18 @@ export interface GroupBaseline extends HourProfile {
   rising: Map<string, number> | undefined
 }
 
-/** An unexplained reach as it goes on: since when, its last use, its first reporter, and whether another saw it too. */
+/** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {
   since: number
   last: number
+  uses: number
   by: string
   others: boolean
 }
 
 /** A finding said, and the incident it belongs to (issuer's clock throughout). */
 export interface SaidFinding {
-  /** When it was last said, and its score and severity's rank then. */
+  /** When it was last said, and its score and severity's rank then (a half more when its check graded it a level higher). */
   at: number
   score: number
   rank: number

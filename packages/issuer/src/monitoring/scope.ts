@@ -19,6 +19,8 @@ export interface Said {
   readonly reporter?: string
   readonly holdGroups?: readonly GroupBaseline[]
   readonly elapsed?: number
+  /** For a release: when the held finding occurred (what another finding within the hour is measured from). */
+  readonly occurred?: number
 }
 // One event as the checks see it (one object per event: the detector reads every event), and
 // what they found out on the way.

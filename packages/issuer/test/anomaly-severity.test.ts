@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+
+// High is what automatic containment acts on (issue 21: suspension only on evidence strong enough
+// to justify it). One line of evidence about an agent, however strong its check finds it, has an
+// innocent cause often enough (a cache warmed, a phone beside a laptop, a dormant grant put to
+// use in an incident): it is said medium, and says it wants corroboration. Another aspect of the
+// agent's behaviour within the hour makes it high. A few findings stand alone.
+describe('severity: high on two lines of evidence', () => {
+  const t0 = Date.UTC(2026, 10, 2)
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+  const DAY = 24 * HOUR
+  const agent = 'did:key:z6MkSeverity'
+  const dormant = t0 - 90 * DAY
+
+  // Three days of reads of its own family, every ten minutes, day and night, from its network.
+  function history(entitled: readonly string[] = ['db:a']): { d: AnomalyDetector; at: number } {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map(entitled.map((f) => [f, dormant])) }) })
+    let i = 0
+    for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1', records: Math.round(100 * (1 + 0.3 * Math.sin(i))) })
+    return { d, at: t0 + 3 * DAY }
+  }
+  // Two reads of 120 times the family's level: a records jump its check grades high.
+  const bulk = (d: AnomalyDetector, at: number) => [0, 1].flatMap((i) => d.observe({ at: at + i * MINUTE, agent, decision: 'allow', resource: 'db:a/9', action: 'read', ip: '10.0.0.1', records: 12_000 }))
+  // Back and forth with a public network new to it, minute by minute: two networks at once.
+  const twoNetworks = (d: AnomalyDetector, at: number) => [...Array(6).keys()].flatMap((i) => d.observe({ at: at + i * MINUTE, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: i % 2 ? '185.1.2.3' : '10.0.0.1', records: 100 }))
+  // A burst of its own reads refused with `code`.
+  const refused = (d: AnomalyDetector, at: number, code: string) => [...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 4000, agent, decision: 'deny', code, resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1' }))
+  const of = (found: Anomaly[], kind: string) => found.filter((a) => a.kind === kind && a.severity !== 'low')
+  const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [a.kind, a.severity, a.details.uncorroborated, a.details.corroboratedBy]))
+
+  it('one line of evidence is medium however strong its check finds it, and says it wants corroboration', () => {
+    const jump = history()
+    const jumped = of(bulk(jump.d, jump.at), 'records-jump')
+    assert.ok(jumped.length > 0, 'a bulk read is found')
+    assert.deepEqual(jumped.map((a) => [a.severity, a.details.uncorroborated]).at(-1), ['medium', true], show(jumped))
+    const moved = history()
+    const two = of(twoNetworks(moved.d, moved.at), 'two-networks')
+    assert.ok(two.length > 0, 'two networks at once are found')
+    assert.ok(two.every((a) => a.severity === 'medium'), show(two))
+    assert.ok(two.some((a) => a.details.uncorroborated === true), show(two))
+  })
+
+  it('another aspect of its behaviour within the hour makes it high, and names what corroborated it', () => {
+    const { d, at } = history()
+    twoNetworks(d, at)
+    const jumped = of(bulk(d, at + 10 * MINUTE), 'records-jump')
+    assert.equal(jumped.at(-1)?.severity, 'high', show(jumped))
+    assert.deepEqual(jumped.at(-1)?.details.corroboratedBy, ['two-networks'])
+  })
+
+  it('evidence more than an hour before corroborates nothing', () => {
+    const { d, at } = history()
+    twoNetworks(d, at)
+    const jumped = of(bulk(d, at + 2 * HOUR), 'records-jump')
+    assert.ok(jumped.length > 0 && jumped.every((a) => a.severity === 'medium'), show(jumped))
+  })
+
+  // Refusals for going over a rate limit are the surge itself; refusals of what it may not do
+  // are another aspect of its behaviour.
+  it('findings of one aspect are one line of evidence: refused for its rate, a bulk read stays medium; refused for its constraints, it is high', () => {
+    const limited = history()
+    const limits = of(refused(limited.d, limited.at, 'ERR_RATE_LIMITED'), 'denial-burst')
+    assert.ok(limits.length > 0, 'the refusals are a burst')
+    const jumped = of(bulk(limited.d, limited.at + 5 * MINUTE), 'records-jump')
+    assert.ok(jumped.length > 0 && jumped.every((a) => a.severity === 'medium'), show(jumped))
+    const constrained = history()
+    refused(constrained.d, constrained.at, 'ERR_CONSTRAINT')
+    const raised = of(bulk(constrained.d, constrained.at + 5 * MINUTE), 'records-jump')
+    assert.equal(raised.at(-1)?.severity, 'high', show(raised))
+    assert.deepEqual(raised.at(-1)?.details.corroboratedBy, ['denial-burst'])
+  })
+
+  // A family it holds an entitlement to but never used (an incident's legacy grant, an audit)
+  // against one it holds none to.
+  it('the first uses of a dormant entitlement want another line; of a family it holds no entitlement to, they stand alone', () => {
+    // (Held a few minutes for its team, which might be taking the family up too: released after.)
+    const use = (d: AnomalyDetector, at: number) => [...[0, 1, 2].flatMap((k) => d.observe({ at: at + k * 5 * MINUTE, agent, decision: 'allow', resource: `hr:records/${k}`, action: 'read', ip: '10.0.0.1', records: 50 })), ...d.release(at + HOUR)]
+    const held = history(['db:a', 'hr:records'])
+    const grant = of(use(held.d, held.at), 'new-resource')
+    assert.ok(grant.length > 0 && grant.every((a) => a.severity === 'medium'), show(grant))
+    assert.ok(grant.some((a) => a.details.uncorroborated === true), show(grant))
+    const none = history(['db:a'])
+    const taken = of(use(none.d, none.at), 'new-resource')
+    assert.ok(taken.some((a) => a.severity === 'high' && a.details.uncorroborated === undefined), show(taken))
+  })
+
+  // A refused reach into a family it holds no entitlement to stands alone once kept up: three
+  // tries over ten minutes. Twice, ten minutes apart, is a link followed twice.
+  it('a refused reach kept up stands alone: three tries over ten minutes, not two', () => {
+    const refusal = (d: AnomalyDetector, at: number) => d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/7', action: 'read', ip: '10.0.0.1', segment: 'hr' })
+    const high = (found: Anomaly[]) => found.filter((a) => a.kind === 'new-resource' && a.severity === 'high')
+    const twice = history()
+    const two = [...refusal(twice.d, twice.at), ...refusal(twice.d, twice.at + 11 * MINUTE), ...twice.d.release(twice.at + 2 * HOUR)]
+    assert.deepEqual(high(two), [], show(two))
+    const thrice = history()
+    const three = [...refusal(thrice.d, thrice.at), ...refusal(thrice.d, thrice.at + 5 * MINUTE), ...refusal(thrice.d, thrice.at + 11 * MINUTE), ...thrice.d.release(thrice.at + 2 * HOUR)]
+    assert.ok(high(three).length > 0, show(three))
+  })
+})
