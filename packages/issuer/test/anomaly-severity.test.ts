@@ -57,19 +57,41 @@ describe('severity: high on two lines of evidence', () => {
     assert.ok(jumped.length > 0 && jumped.every((a) => a.severity === 'medium'), show(jumped))
   })
 
-  // Refusals for going over a rate limit are the surge itself; refusals of what it may not do
-  // are another aspect of its behaviour.
-  it('findings of one aspect are one line of evidence: refused for its rate, a bulk read stays medium; refused for its constraints, it is high', () => {
+  // Refusals for going over a rate limit are the surge itself, and refusals: they corroborate
+  // neither a size nor its everyday refusals (from a review: a rate-limited burst, made up by a
+  // hostile reporter or a surge's own, raised a job's everyday refusals to high). Refusals of what
+  // it may not do are another aspect than its sizes.
+  it('findings of one aspect are one line of evidence: refused for its rate, a bulk read or its everyday refusals stay medium; refused for its constraints, a bulk read is high', () => {
     const limited = history()
     const limits = of(refused(limited.d, limited.at, 'ERR_RATE_LIMITED'), 'denial-burst')
     assert.ok(limits.length > 0, 'the refusals are a burst')
     const jumped = of(bulk(limited.d, limited.at + 5 * MINUTE), 'records-jump')
     assert.ok(jumped.length > 0 && jumped.every((a) => a.severity === 'medium'), show(jumped))
+    for (const reporter of [undefined, 'evil']) {
+      const everyday = history()
+      for (let i = 0; i < 12; i++) everyday.d.observe({ at: everyday.at + i * 4000, agent, decision: 'deny', code: 'ERR_RATE_LIMITED', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1' }, reporter ? { reporter } : undefined)
+      const constrained = of(refused(everyday.d, everyday.at + 2 * MINUTE, 'ERR_CONSTRAINT'), 'denial-burst')
+      assert.ok(constrained.length > 0 && constrained.every((a) => a.severity === 'medium'), `${reporter ?? 'its own verifier'}: ${show(constrained)}`)
+    }
     const constrained = history()
     refused(constrained.d, constrained.at, 'ERR_CONSTRAINT')
     const raised = of(bulk(constrained.d, constrained.at + 5 * MINUTE), 'records-jump')
     assert.equal(raised.at(-1)?.severity, 'high', show(raised))
     assert.deepEqual(raised.at(-1)?.details.corroboratedBy, ['denial-burst'])
+  })
+
+  // From a review: a thief bulk-reading its own family from its own network, in its hours, is one
+  // line of evidence, and was never high. Kept up for ten minutes, it is no cache warming up.
+  it('a bulk read kept up for ten minutes is high on its own; a burst of large reads within a minute is not', () => {
+    const { d, at } = history()
+    const found = [...Array(30).keys()].flatMap((i) => d.observe({ at: at + i * MINUTE, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1', records: 12_000 }))
+    const jumps = of(found, 'records-jump')
+    const high = jumps.find((a) => a.severity === 'high')
+    assert.ok(high !== undefined && high.at - at >= 10 * MINUTE && high.at - at <= 12 * MINUTE, show(jumps))
+    assert.equal(high.details.corroboratedBy, undefined)
+    const warm = history()
+    const burst = of([...Array(20).keys()].flatMap((i) => warm.d.observe({ at: warm.at + i * 2000, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1', records: 12_000 })), 'records-jump')
+    assert.ok(burst.length > 0 && burst.every((a) => a.severity === 'medium'), show(burst))
   })
 
   // A family it holds an entitlement to but never used (an incident's legacy grant, an audit)

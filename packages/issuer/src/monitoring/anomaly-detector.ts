@@ -1392,19 +1392,23 @@ export class AnomalyDetector {
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
     const reach = reachOf(kind, about, details)
     const aspect = aspectOf(kind, about)
+    const key = `${kind}\u0000${about}\u0000${s.decision}`
+    const last = b.said.get(key)
+    const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     let uncorroborated = false
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       // High is what automatic containment acts on, so one line of evidence is not enough, however
       // strong: a records jump, two networks, a burst of refusals each have an innocent cause
       // (a cache warmed, a phone beside a laptop, a stale role). Another aspect of the agent's
       // behaviour within the hour makes it high (a medium finding too, its score raised); without
-      // one, a finding its check rated high is said medium and says so, unless it stands alone.
+      // one, a finding its check rated high is said medium and says so, unless it stands alone, or
+      // is of volume and has gone on for KEPT_UP_MS (a bulk read kept up, not a cache warmed).
       const others = [...new Set(b.recent.filter((r) => at - r.at <= HOUR && !sameEvidence(r, aspect, reach)).map((r) => r.kind))]
       if (others.length > 0) {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
-      } else if (level === 'high' && !standsAlone(kind, details)) {
+      } else if (level === 'high' && !standsAlone(kind, details) && !(aspect === VOLUME && going && receivedAt - last!.since >= KEPT_UP_MS)) {
         level = 'medium'
         details = { ...details, uncorroborated: true }
         uncorroborated = true
@@ -1413,15 +1417,12 @@ export class AnomalyDetector {
       if (b.recent.length > 8) b.recent.shift()
     }
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
-    const key = `${kind}\u0000${about}\u0000${s.decision}`
-    const last = b.said.get(key)
     // One incident, one alert: the same finding back within the quiet period of its last
     // occurrence goes on (a reach repeated every few minutes for hours), and is said again only
     // as a reminder once an hour, saying since when and how often meanwhile. Said at once: twice
     // as strong, more severe, or from a reporter with no occurrence of its own within the quiet
     // period (a small decoy, or findings made up by a hostile reporter to keep an incident going,
     // must not cover what an honest verifier reports).
-    const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     // (A finding its check graded high but said medium ranks between the two: said again when
     // its check grades it up, and again once corroborated.)
     const rank = RANK[level] + (uncorroborated ? 0.5 : 0)
@@ -1602,7 +1603,7 @@ function reachOf(kind: string, about: string, details: Record<string, unknown>):
 
 // The aspect of behaviour a finding is evidence about: findings of one aspect are one line of
 // evidence, whichever check found them (a records jump and a volume drift are the same large
-// requests; refusals for going over a rate limit are the same surge as the rate).
+// requests).
 const ASPECT_OF: Readonly<Record<AnomalyKind, string>> = {
   'new-resource': 'reach', 'new-segment': 'reach', 'lateral-movement': 'reach', 'new-action': 'action',
   'denial-burst': 'refusals', probing: 'refusals',
@@ -1610,8 +1611,15 @@ const ASPECT_OF: Readonly<Record<AnomalyKind, string>> = {
   'two-networks': 'place', 'new-network': 'place', 'off-hours': 'time', 'off-days': 'time',
   'suspended-agent': 'status', 'retired-agent': 'status',
 }
+const VOLUME = 'volume'
+// Refusals for going over a rate limit are both the surge and refusals: they corroborate neither
+// (nor are corroborated by them).
+const RATE_LIMITED = 'volume+refusals'
 function aspectOf(kind: AnomalyKind, about: string): string {
-  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? 'volume' : ASPECT_OF[kind]
+  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? RATE_LIMITED : ASPECT_OF[kind]
+}
+function sameAspect(a: string, b: string): boolean {
+  return a === b || (a === RATE_LIMITED && (b === VOLUME || b === 'refusals')) || (b === RATE_LIMITED && (a === VOLUME || a === 'refusals'))
 }
 
 // Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:
@@ -1621,7 +1629,7 @@ function aspectOf(kind: AnomalyKind, about: string): string {
 // corroborate itself, however often it is repeated; two families reached within the hour are two
 // reaches).
 function sameEvidence(earlier: { aspect: string; reach: string | undefined }, aspect: string, reach: string | undefined): boolean {
-  if (earlier.reach === undefined || reach === undefined) return earlier.aspect === aspect
+  if (earlier.reach === undefined || reach === undefined) return sameAspect(earlier.aspect, aspect)
   return earlier.reach === '' || reach === '' || earlier.reach === reach
 }
 
