@@ -1408,7 +1408,7 @@ export class AnomalyDetector {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
-      } else if (level === 'high' && !standsAlone(kind, details) && !(aspect === VOLUME && going && receivedAt - last!.since >= KEPT_UP_MS)) {
+      } else if (level === 'high' && !standsAlone(kind, details) && !((aspect & VOLUME) !== 0 && going && receivedAt - last!.since >= KEPT_UP_MS)) {
         level = 'medium'
         details = { ...details, uncorroborated: true }
         uncorroborated = true
@@ -1601,25 +1601,26 @@ function reachOf(kind: string, about: string, details: Record<string, unknown>):
   return typeof details.family === 'string' ? details.family : ''
 }
 
-// The aspect of behaviour a finding is evidence about: findings of one aspect are one line of
-// evidence, whichever check found them (a records jump and a volume drift are the same large
-// requests).
-const ASPECT_OF: Readonly<Record<AnomalyKind, string>> = {
-  'new-resource': 'reach', 'new-segment': 'reach', 'lateral-movement': 'reach', 'new-action': 'action',
-  'denial-burst': 'refusals', probing: 'refusals',
-  'records-jump': 'volume', 'volume-drift': 'volume', 'rate-spike': 'volume', 'sustained-rate': 'volume', enumeration: 'volume',
-  'two-networks': 'place', 'new-network': 'place', 'off-hours': 'time', 'off-days': 'time',
-  'suspended-agent': 'status', 'retired-agent': 'status',
+// The aspects of behaviour a finding is evidence about, as bits: findings sharing one are one line
+// of evidence, whichever check found them (a records jump and a volume drift are the same large
+// requests). Refusals for going over a rate limit are both the surge and refusals: they
+// corroborate neither (nor are corroborated by them).
+const REACH = 1
+const ACTION = 2
+const REFUSALS = 4
+const VOLUME = 8
+const PLACE = 16
+const TIME = 32
+const STATUS = 64
+const ASPECT_OF: Readonly<Record<AnomalyKind, number>> = {
+  'new-resource': REACH, 'new-segment': REACH, 'lateral-movement': REACH, 'new-action': ACTION,
+  'denial-burst': REFUSALS, probing: REFUSALS,
+  'records-jump': VOLUME, 'volume-drift': VOLUME, 'rate-spike': VOLUME, 'sustained-rate': VOLUME, enumeration: VOLUME,
+  'two-networks': PLACE, 'new-network': PLACE, 'off-hours': TIME, 'off-days': TIME,
+  'suspended-agent': STATUS, 'retired-agent': STATUS,
 }
-const VOLUME = 'volume'
-// Refusals for going over a rate limit are both the surge and refusals: they corroborate neither
-// (nor are corroborated by them).
-const RATE_LIMITED = 'volume+refusals'
-function aspectOf(kind: AnomalyKind, about: string): string {
-  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? RATE_LIMITED : ASPECT_OF[kind]
-}
-function sameAspect(a: string, b: string): boolean {
-  return a === b || (a === RATE_LIMITED && (b === VOLUME || b === 'refusals')) || (b === RATE_LIMITED && (a === VOLUME || a === 'refusals'))
+function aspectOf(kind: AnomalyKind, about: string): number {
+  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? VOLUME | REFUSALS : ASPECT_OF[kind]
 }
 
 // Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:
@@ -1628,8 +1629,8 @@ function sameAspect(a: string, b: string): boolean {
 // 'new-resource' and as 'new-segment', and counted as lateral movement: one reach, which cannot
 // corroborate itself, however often it is repeated; two families reached within the hour are two
 // reaches).
-function sameEvidence(earlier: { aspect: string; reach: string | undefined }, aspect: string, reach: string | undefined): boolean {
-  if (earlier.reach === undefined || reach === undefined) return sameAspect(earlier.aspect, aspect)
+function sameEvidence(earlier: { aspect: number; reach: string | undefined }, aspect: number, reach: string | undefined): boolean {
+  if (earlier.reach === undefined || reach === undefined) return (earlier.aspect & aspect) !== 0
   return earlier.reach === '' || reach === '' || earlier.reach === reach
 }
 

@@ -199,8 +199,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   lastNet?: string | undefined
   /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
   rare: RareAction[]
-  /** Findings at medium or above in the last hour, for escalation by other evidence (`aspect`: see the detector's ASPECT_OF). */
-  recent: Array<{ at: number; kind: string; aspect: string; reach: string | undefined }>
+  /** Findings at medium or above in the last hour, for escalation by other evidence (`aspect`: bits, see the detector's ASPECT_OF). */
+  recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
   /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
