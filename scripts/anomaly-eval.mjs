@@ -69,7 +69,8 @@ export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, o
   const inWeek = (a) => a.at >= attacked.evalFrom
   const controlKinds = new Set(c.alerts.filter(inWeek).map((a) => `${a.agent}\u0000${a.kind}`))
   const victims = new Set(attacked.attacks.map((x) => x.agent))
-  const perKind = Object.fromEntries(ATTACK_KINDS.map((k) => [k, { planted: 0, caught: 0, times: [] }]))
+  // (`high`: caught with a caused alert of high or above, what automatic containment acts on.)
+  const perKind = Object.fromEntries(ATTACK_KINDS.map((k) => [k, { planted: 0, caught: 0, high: 0, times: [] }]))
   const misses = []
   for (const x of attacked.attacks) {
     const row = perKind[x.kind]
@@ -78,6 +79,7 @@ export function evaluateSeed(AnomalyDetector, { seed, agents = 150, scale = 1, o
     if (caused.length > 0) {
       row.caught++
       row.times.push(Math.min(...caused.map((a) => a.at)) - x.start)
+      if (caused.some((a) => RANK[a.severity] >= RANK.high)) row.high++
     } else misses.push({ kind: x.kind, agent: x.agent, profile: attacked.agents.find((y) => y.id === x.agent)?.profile, seen: [...new Set(r.alerts.filter((a) => a.agent === x.agent && a.at >= x.start && a.at <= x.end + DAY).map((a) => `${a.kind}/${a.severity}`))] })
   }
   const benign = attacked.agents.filter((a) => !victims.has(a.id))

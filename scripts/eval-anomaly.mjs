@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The anomaly detector on the realistic fortnight (issue 21), per seed: caused recall per attack
 // kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
-// (caught, median and slowest time to alert). Build first (`npm run build`).
+// (caught, caught with a high alert, median and slowest time to alert). Build first (`npm run build`).
 //
 //   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b|c|d] [--reporters verifier|replicas] [--verbose]
 //
@@ -36,7 +36,7 @@ for (const seed of seeds) {
   failures += unmet.length
   console.log(`seed ${seed}: ${r.events.toLocaleString('en')} events (attacked run), ${r.agents} agents, ${r.planted} attacks; detector ${Math.round(r.detectorRate).toLocaleString('en')} events/s; alerts said in the week ${r.alertsSaid.toLocaleString('en')} (medium+ ${r.alertsSaidMedium.toLocaleString('en')})`)
   console.log(`  caused recall ${pct(r.recall)} (${r.caught}/${r.planted}); benign agents alerted (medium+) ${pct(r.benignAlerted)} (${Math.round(r.benignAlerted * r.benign)}/${r.benign}), high/critical ${pct(r.benignHigh)}; median time to alert ${r.medianMinutes.toFixed(1)} min, slow drift median ${Number.isFinite(r.slowDriftHours) ? `${r.slowDriftHours.toFixed(1)} h (slowest ${r.slowDriftWorstHours.toFixed(1)} h)` : 'n/a'}`)
-  for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted}`)
+  for (const [kind, v] of Object.entries(r.perKind)) console.log(`    ${kind.padEnd(18)} ${v.caught}/${v.planted} (at high ${v.high})`)
   console.log(`  targets: ${unmet.length === 0 ? 'all met' : `NOT met: ${unmet.join('; ')}`}`)
   if (verbose) {
     for (const m of r.misses) console.log(`    missed ${m.kind} ${m.agent}${m.profile ? ` (${m.profile})` : ''}: ${m.seen.join(', ') || 'nothing'}`)
@@ -53,13 +53,14 @@ for (const r of results) {
 // Over all the seeds, by kind: how many were caught, and how long each took to be (from the
 // attack's start to its first caused alert, in simulated time).
 if (results.length > 1) {
-  console.log('\n| kind | caught | median time to alert | slowest |\n|---|---|---|---|')
+  console.log('\n| kind | caught | caught at high | median time to alert | slowest |\n|---|---|---|---|---|')
   const when = (ms) => (ms >= 120 * 60_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 60_000).toFixed(1)} min`)
   for (const kind of Object.keys(results[0].perKind)) {
     const times = results.flatMap((r) => r.perKind[kind].times).sort((a, b) => a - b)
     const caught = results.reduce((n, r) => n + r.perKind[kind].caught, 0)
     const planted = results.reduce((n, r) => n + r.perKind[kind].planted, 0)
-    console.log(`| ${kind} | ${caught}/${planted} | ${times.length ? when(times[(times.length - 1) >> 1]) : 'n/a'} | ${times.length ? when(times[times.length - 1]) : 'n/a'} |`)
+    const high = results.reduce((n, r) => n + r.perKind[kind].high, 0)
+    console.log(`| ${kind} | ${caught}/${planted} | ${high} | ${times.length ? when(times[(times.length - 1) >> 1]) : 'n/a'} | ${times.length ? when(times[times.length - 1]) : 'n/a'} |`)
   }
 }
 process.exitCode = failures === 0 ? 0 : 1
