@@ -4,7 +4,7 @@
 // when the generator gives them) and its alerts by kind; each attack with the alerts it got. Runs
 // the attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
 //
-//   node scripts/eval-anomaly-explain.mjs --workload b|c|d --seed 1 [--reporters verifier|replicas]
+//   node scripts/eval-anomaly-explain.mjs --workload b|c|d|e --seed 1 [--reporters verifier|replicas]
 import { AnomalyDetector } from '@agentid/issuer'
 import { REPORTERS, runDetector } from './anomaly-eval.mjs'
 
@@ -13,7 +13,7 @@ const arg = (name, fallback) => {
   return i > 0 ? process.argv[i + 1] : fallback
 }
 const which = arg('workload', 'a')
-const { generateWeek } = await import(which === 'a' ? './workload.mjs' : ['b', 'c', 'd'].includes(which) ? `./workload-${which}.mjs` : new URL(which, `file://${process.cwd()}/`).href)
+const { generateWeek } = await import(which === 'a' ? './workload.mjs' : ['b', 'c', 'd', 'e'].includes(which) ? `./workload-${which}.mjs` : new URL(which, `file://${process.cwd()}/`).href)
 const week = generateWeek({ seed: Number(arg('seed', 1)), agents: Number(arg('agents', 150)), attacks: true })
 const reporters = arg('reporters', 'one')
 if (!REPORTERS.includes(reporters)) throw new Error(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)

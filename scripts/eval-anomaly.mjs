@@ -3,15 +3,15 @@
 // kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
 // (caught, caught with a high alert, median and slowest time to alert). Build first (`npm run build`).
 //
-//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b|c|d] [--reporters verifier|replicas] [--verbose]
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b|c|d|e] [--reporters verifier|replicas] [--verbose]
 //
 // --reporters verifier has each event reported by the verifier that decided it (each service
 // reports its own requests) instead of all through one reporter; replicas, by one of two
 // replicas of that verifier, each under its own name, request by request.
 // --workload picks the fortnight's generator: ./workload.mjs by default, `b` for
-// ./workload-b.mjs, `c` for ./workload-c.mjs or `d` for ./workload-d.mjs (each written
-// independently of the detector and of the generators before it: other habits and attack shapes),
-// or a module path.
+// ./workload-b.mjs, `c`, `d` or `e` for ./workload-c.mjs, ./workload-d.mjs or ./workload-e.mjs
+// (each written independently of the detector and of the generators before it: other habits and
+// attack shapes), or a module path.
 import { AnomalyDetector } from '@agentid/issuer'
 import { evaluateSeed, REPORTERS, unmetTargets } from './anomaly-eval.mjs'
 
@@ -25,7 +25,7 @@ const verbose = process.argv.includes('--verbose')
 const workloadArg = arg('workload', undefined)
 const reporters = arg('reporters', 'one')
 if (!REPORTERS.includes(reporters)) throw new Error(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)
-const workload = workloadArg === undefined ? undefined : await import(['b', 'c', 'd'].includes(workloadArg) ? `./workload-${workloadArg}.mjs` : new URL(workloadArg, `file://${process.cwd()}/`).href)
+const workload = workloadArg === undefined ? undefined : await import(['b', 'c', 'd', 'e'].includes(workloadArg) ? `./workload-${workloadArg}.mjs` : new URL(workloadArg, `file://${process.cwd()}/`).href)
 const pct = (x) => `${(x * 100).toFixed(1)}%`
 let failures = 0
 const results = []

@@ -120,4 +120,35 @@ describe('severity: high on two lines of evidence', () => {
     const three = [...refusal(thrice.d, thrice.at), ...refusal(thrice.d, thrice.at + 5 * MINUTE), ...refusal(thrice.d, thrice.at + 11 * MINUTE), ...thrice.d.release(thrice.at + 2 * HOUR)]
     assert.ok(high(three).length > 0, show(three))
   })
+
+  // Found on a fifth, independent fleet (workload-e): an identity provider's outage refused every
+  // agent's credential as expired for 47 minutes, and 94 of its 108 benign agents were a medium
+  // denial burst. The same code refused across the organisation at once is the outage's.
+  describe('a refusal burst the whole organisation has at once', () => {
+    const fleet = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((x) => `did:key:z6MkOutage${x}`)
+    function organisation(): { d: AnomalyDetector; at: number } {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:ops'], entitlements: new Map([['db:a', dormant]]) }) })
+      let i = 0
+      for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) for (const [k, who] of fleet.entries()) d.observe({ at: at + k * 1000, agent: who, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: `10.0.0.${k + 1}`, records: 100 })
+      return { d, at: t0 + 3 * DAY }
+    }
+    // Each agent's client retries a dozen times, a minute after the one before it.
+    const outage = (d: AnomalyDetector, at: number, code: string, who = fleet) => who.map((agent, k) => [...Array(12).keys()].flatMap((i) => d.observe({ at: at + k * MINUTE + i * 3000, agent, decision: 'deny', code, resource: `db:a/${i}`, action: 'read', ip: `10.0.0.${k + 1}` })).filter((a) => a.kind === 'denial-burst'))
+    const levels = (found: Anomaly[][]) => found.map((f) => [...new Set(f.map((a) => a.severity))].join())
+
+    it('its credentials refused as expired: the first agents are said as usual, those after them low, saying how many shared it', () => {
+      const { d, at } = organisation()
+      const found = outage(d, at, 'ERR_VC_EXPIRED')
+      assert.deepEqual(levels(found), ['medium', 'medium', 'medium', 'medium', 'medium', 'low', 'low', 'low'])
+      assert.equal(found[7]![0]!.details.orgWide, 7)
+    })
+
+    it('not for authorization refusals (the signal of a reach), nor for bursts more than fifteen minutes apart', () => {
+      const constrained = organisation()
+      assert.deepEqual(levels(outage(constrained.d, constrained.at, 'ERR_CONSTRAINT')), Array(8).fill('medium'))
+      const apart = organisation()
+      const found = fleet.map((agent, k) => outage(apart.d, apart.at + k * 16 * MINUTE, 'ERR_VC_EXPIRED', [agent])[0]!)
+      assert.deepEqual(levels(found), Array(8).fill('medium'))
+    })
+  })
 })

@@ -11,7 +11,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
-import { checkDenials, checkRate, checkSustained, type DenialLimits } from './rate-checks.js'
+import { checkDenials, checkRate, checkSustained, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
@@ -217,6 +217,8 @@ export class AnomalyDetector {
   // The sensitivity in force per kind (1 where none is set, never below 0): read on every event.
   #sensOf: Sens
   readonly #denialLimits: DenialLimits
+  // Refusal bursts across all agents, per code (rate-checks.ts: an outage is the infrastructure's).
+  readonly #orgBursts: OrgBursts = new Map()
   // The checks of their own modules say findings through this.
   readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
   readonly #quietMs: number
@@ -326,7 +328,7 @@ export class AnomalyDetector {
 
     checkRate(s, this.#sensOf, this.#sayOf)
     checkSustained(s, this.#sensOf, this.#sayOf)
-    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#sensOf, this.#sayOf)
+    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#orgBursts, this.#sensOf, this.#sayOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
     this.#lateral(s)

@@ -6,7 +6,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -17,6 +17,18 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 // Refusals that say the agent asked for more than it holds (as opposed to a credential that
 // expired or a status list that could not be fetched: a broken client, not an intruder).
 const AUTHORIZATION_CODES: ReadonlySet<string> = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT', 'ERR_FORBIDDEN', 'ERR_DELEGATION', 'ERR_SOD_CONFLICT', 'ERR_UNAUTHORIZED'])
+
+/**
+ * Refusal bursts across the organisation, for codes that are no authorization refusal: when an
+ * identity provider is down, a status list cannot be fetched or a rate limiter is set too low,
+ * every agent is refused at once with the same code. A burst that `others` other agents also had
+ * within `windowMs` is the infrastructure's, said `low` (the first agents of an outage are said as
+ * usual: it is not known yet). Kept per code: at most `agents` agents and `codes` codes (in
+ * memory: an outage is over within hours).
+ */
+export const ORG_BURSTS = { others: 5, windowMs: 15 * MINUTE, agents: 256, codes: 32 } as const
+/** Agents with a burst of each code, and when (the detector's, across all its agents). */
+export type OrgBursts = Map<string, Map<string, number>>
 
 /** Refusals within `windowMs` that make a burst (`DetectorOptions.denialBurst`, `denialWindowMs`). */
 export interface DenialLimits {
@@ -118,7 +130,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
  * it or its peers use (a request out of step with what it holds, not a reach); `ordinary`: the
  * request is one it makes every day (an action it uses on a family of its own).
  */
-export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, sensitivity: Sens, say: Say): void {
+export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, orgBursts: OrgBursts, sensitivity: Sens, say: Say): void {
   const { b, event, at, reporter } = s
   const fam = s.fam ?? ''
   const code = event.code ?? ''
@@ -149,10 +161,16 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       const others = [...askedMore].filter((r) => !own.includes(r))
       const ownMore = own.some((r) => askedMore.has(r))
       const more = ownMore || others.length >= 2
-      const grave = AUTHORIZATION_CODES.has(code) && more
+      const authorization = AUTHORIZATION_CODES.has(code)
+      const grave = authorization && more
+      // A credential refused as expired, a status list unavailable, at once across the
+      // organisation: its outage, not this agent's doing.
+      const orgWide = authorization ? 0 : noteOrgBurst(orgBursts, code, s.agent, at)
+      const shared = orgWide >= ORG_BURSTS.others
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
-      }, ownMore || !more ? own : [], grave ? 'high' : 'medium')
+        ...(shared ? { orgWide } : {}),
+      }, ownMore || !more ? own : [], grave ? 'high' : shared ? 'low' : 'medium')
     }
   }
   const sensProbe = sensitivity['probing']
@@ -172,6 +190,19 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 
 // Refusals kept per agent (ten minutes' worth at most).
 const DENIALS_KEPT = 64
+
+// Notes the agent's burst of `code` at `at`; returns how many other agents had one within the window.
+function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, at: number): number {
+  let agents = bursts.get(code)
+  if (!agents) {
+    if (bursts.size >= ORG_BURSTS.codes) bursts.delete(bursts.keys().next().value!)
+    bursts.set(code, (agents = new Map()))
+  }
+  remember(agents, agent, at, ORG_BURSTS.agents)
+  let n = 0
+  for (const [other, t] of agents) if (other !== agent && Math.abs(at - t) <= ORG_BURSTS.windowMs) n++
+  return n
+}
 
 function rateThreshold(b: AgentBaseline): number {
   return Math.max(5 * b.peak, b.peak + 20)
