@@ -158,10 +158,11 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
-  // High needs two lines of evidence (docs/monitoring.md): a bulk read alone, kept up past the ten
-  // minutes one reporter's evidence needs, is medium and suspends nothing (a cache warmed after a
-  // deploy); with the agent also switching back and forth with a network new to it, it is high.
-  it('one line of evidence, however strong and however long, suspends nothing; a second line within the hour does', async () => {
+  // High needs two lines of evidence (docs/monitoring.md): a bulk read alone, a minute long, is
+  // medium and suspends nothing, however long the agent goes on with its ordinary reads after it
+  // (a cache warmed after a deploy); with the agent also switching back and forth with a network
+  // new to it, it is high.
+  it('one line of evidence, however strong, suspends nothing; a second line within the hour does', async () => {
     const s = await setUp({ holdMinutes: 0 })
     try {
       await s.learn()
@@ -172,8 +173,10 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
         }
       }
       await bulk()
-      s.clock.now += 11 * MINUTE
-      await bulk()
+      for (let i = 0; i < 11; i++) {
+        s.clock.now += MINUTE
+        await s.post(s.reporters.a, [s.event({ resource: `db:customers/${i}` })])
+      }
       const alone = (await s.alerts()).filter((a) => a.kind === 'anomaly.records-jump')
       assert.ok(alone.length > 0, 'the bulk reads are found')
       assert.deepEqual([...new Set(alone.map((a) => [a.severity, a.details.uncorroborated].join()))], ['medium,true'])

@@ -94,6 +94,40 @@ describe('severity: high on two lines of evidence', () => {
     assert.ok(burst.length > 0 && burst.every((a) => a.severity === 'medium'), show(burst))
   })
 
+  // From a second review: a thief pausing eleven minutes between bursts, or moving to another of
+  // its families every nine, was never kept up (each a new incident); and a hostile reporter
+  // keeping a made-up incident going made an honest verifier's one jump high.
+  describe('a bulk read kept up is judged per reporter, across pauses and families', () => {
+    const families = ['db:a', 'db:b', 'db:c']
+    function spread(): { d: AnomalyDetector; at: number } {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map(families.map((f) => [f, dormant])) }) })
+      let i = 0
+      for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `${families[i % 3]}/${i}`, action: 'read', ip: '10.0.0.1', records: Math.round(100 * (1 + 0.3 * Math.sin(i))) }, { reporter: 'crm', receivedAt: at })
+      return { d, at: t0 + 3 * DAY }
+    }
+    const read = (d: AnomalyDetector, at: number, family: string, reporter = 'crm') => d.observe({ at, agent, decision: 'allow', resource: `${family}/9`, action: 'read', ip: '10.0.0.1', records: 12_000 }, { reporter, receivedAt: at })
+    const high = (found: Anomaly[]) => found.filter((a) => (a.kind === 'records-jump' || a.kind === 'volume-drift') && a.severity === 'high')
+
+    it('ten large reads a minute apart, then eleven quiet minutes, again and again: high within the hour', () => {
+      const { d, at } = spread()
+      const found = [0, 1, 2].flatMap((round) => [...Array(10).keys()].flatMap((i) => read(d, at + round * 21 * MINUTE + i * MINUTE, 'db:a')))
+      assert.ok(high(found).length > 0 && high(found)[0]!.at - at <= HOUR, show(found.filter((a) => a.severity !== 'low')))
+    })
+
+    it('another of its families every nine minutes: high within the hour', () => {
+      const { d, at } = spread()
+      const found = [...Array(30).keys()].flatMap((i) => read(d, at + i * MINUTE, families[Math.floor(i / 9) % 3]!))
+      assert.ok(high(found).length > 0, show(found.filter((a) => a.severity !== 'low')))
+    })
+
+    it("a hostile reporter's made-up jumps for ten minutes do not make an honest verifier's one jump high", () => {
+      const { d, at } = spread()
+      for (const minute of [0, 3, 6, 9]) read(d, at + minute * MINUTE, 'db:a', 'evil')
+      const honest = read(d, at + 13 * MINUTE, 'db:a', 'crm').filter((a) => a.evidence.includes('crm'))
+      assert.deepEqual(high(honest), [], show(honest))
+    })
+  })
+
   // A family it holds an entitlement to but never used (an incident's legacy grant, an audit)
   // against one it holds none to.
   it('the first uses of a dormant entitlement want another line; of a family it holds no entitlement to, they stand alone', () => {
@@ -143,9 +177,13 @@ describe('severity: high on two lines of evidence', () => {
       assert.equal(found[7]![0]!.details.orgWide, 7)
     })
 
-    it('not for authorization refusals (the signal of a reach), nor for bursts more than fifteen minutes apart', () => {
-      const constrained = organisation()
-      assert.deepEqual(levels(outage(constrained.d, constrained.at, 'ERR_CONSTRAINT')), Array(8).fill('medium'))
+    // From a review: a credential presented without its holder's key, replayed or revoked is a
+    // stolen or forged one, and five made-up agents' bursts made an honest verifier's low.
+    it('not for authorization refusals (the signal of a reach), nor a stolen or revoked credential, nor for bursts more than fifteen minutes apart', () => {
+      for (const code of ['ERR_CONSTRAINT', 'ERR_VP_HOLDER_BINDING', 'ERR_VC_REVOKED', 'ERR_SIGNATURE']) {
+        const constrained = organisation()
+        assert.deepEqual(levels(outage(constrained.d, constrained.at, code)), Array(8).fill('medium'), code)
+      }
       const apart = organisation()
       const found = fleet.map((agent, k) => outage(apart.d, apart.at + k * 16 * MINUTE, 'ERR_VC_EXPIRED', [agent])[0]!)
       assert.deepEqual(levels(found), Array(8).fill('medium'))

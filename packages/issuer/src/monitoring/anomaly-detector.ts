@@ -142,6 +142,9 @@ const ORG_SETTLED = 3
 // reporter's evidence needs for automatic containment (corroboration.ts's default).
 const KEPT_UP_MS = 10 * 60_000
 const KEPT_UP_USES = 3
+// Volume graded high is kept up across pauses shorter than this (a thief pausing between bursts,
+// or moving from family to family); an hour made four more benign agents high on workload-d.
+const VOLUME_RUN_GAP_MS = 20 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -1394,9 +1397,6 @@ export class AnomalyDetector {
     while (b.recent.length > 0 && at - b.recent[0]!.at > HOUR) b.recent.shift()
     const reach = reachOf(kind, about, details)
     const aspect = aspectOf(kind, about)
-    const key = `${kind}\u0000${about}\u0000${s.decision}`
-    const last = b.said.get(key)
-    const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     let uncorroborated = false
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       // High is what automatic containment acts on, so one line of evidence is not enough, however
@@ -1404,13 +1404,15 @@ export class AnomalyDetector {
       // (a cache warmed, a phone beside a laptop, a stale role). Another aspect of the agent's
       // behaviour within the hour makes it high (a medium finding too, its score raised); without
       // one, a finding its check rated high is said medium and says so, unless it stands alone, or
-      // is of volume and has gone on for KEPT_UP_MS (a bulk read kept up, not a cache warmed).
+      // is of volume its reporters have found high for KEPT_UP_MS (a bulk read kept up, however
+      // paced or spread over families; a cache warms in seconds).
       const others = [...new Set(b.recent.filter((r) => at - r.at <= HOUR && !sameEvidence(r, aspect, reach)).map((r) => r.kind))]
+      const keptUpVolume = level === 'high' && (aspect & VOLUME) !== 0 && volumeKeptUp(b, evidence, receivedAt)
       if (others.length > 0) {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
-      } else if (level === 'high' && !standsAlone(kind, details) && !((aspect & VOLUME) !== 0 && going && receivedAt - last!.since >= KEPT_UP_MS)) {
+      } else if (level === 'high' && !standsAlone(kind, details) && !keptUpVolume) {
         level = 'medium'
         details = { ...details, uncorroborated: true }
         uncorroborated = true
@@ -1419,12 +1421,15 @@ export class AnomalyDetector {
       if (b.recent.length > 8) b.recent.shift()
     }
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
+    const key = `${kind}\u0000${about}\u0000${s.decision}`
+    const last = b.said.get(key)
     // One incident, one alert: the same finding back within the quiet period of its last
     // occurrence goes on (a reach repeated every few minutes for hours), and is said again only
     // as a reminder once an hour, saying since when and how often meanwhile. Said at once: twice
     // as strong, more severe, or from a reporter with no occurrence of its own within the quiet
     // period (a small decoy, or findings made up by a hostile reporter to keep an incident going,
     // must not cover what an honest verifier reports).
+    const going = last !== undefined && receivedAt >= last.seen && receivedAt - last.seen < this.#quietMs
     // (A finding its check graded high but said medium ranks between the two: said again when
     // its check grades it up, and again once corroborated.)
     const rank = RANK[level] + (uncorroborated ? 0.5 : 0)
@@ -1645,6 +1650,26 @@ function sameEvidence(earlier: { aspect: number; reach: string | undefined }, as
 // line, as do sizes, rates, places and hours.
 function standsAlone(kind: AnomalyKind, details: Record<string, unknown>): boolean {
   return kind === 'lateral-movement' || kind === 'probing' || kind === 'denial-burst' || (kind === 'new-resource' && details.entitled !== true)
+}
+
+// Notes a volume finding its check graded high, by each of its reporters, on the issuer's clock:
+// a run of them per reporter, any family, broken by VOLUME_RUN_GAP_MS without (at most 4 reporters
+// an agent). Whether one of those reporters' runs has gone on for KEPT_UP_MS: a reporter's own
+// findings, so that a hostile reporter keeping a made-up incident going cannot make an honest
+// verifier's one jump high (a review of the first version, which took the incident's start).
+function volumeKeptUp(b: AgentBaseline, reporters: readonly string[], now: number): boolean {
+  const runs = (b.volumeRuns ??= new Map())
+  let kept = false
+  for (const r of reporters) {
+    let run = runs.get(r)
+    if (!run || now - run.last > VOLUME_RUN_GAP_MS || now < run.since) {
+      if (!run && runs.size >= 4) runs.delete(runs.keys().next().value!)
+      runs.set(r, (run = { since: now, last: now }))
+    }
+    run.last = Math.max(run.last, now)
+    if (now - run.since >= KEPT_UP_MS) kept = true
+  }
+  return kept
 }
 
 // Notes a use of a reach on its run (a new run after an hour without; the stalest run makes room).

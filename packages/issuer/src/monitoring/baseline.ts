@@ -203,6 +203,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
+  /** Per reporter, its run of volume findings graded high (the detector's volumeKeptUp; not kept in the store). */
+  volumeRuns?: Map<string, { since: number; last: number }>
   /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
   surgeSaid: { quarter: number; since: number; ratio: number; rank: number } | undefined
   /** Its peer groups, resolved for the context object they came from (not stored). */

@@ -19,14 +19,16 @@ const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
 const AUTHORIZATION_CODES: ReadonlySet<string> = new Set(['ERR_NOT_ENTITLED', 'ERR_PURPOSE', 'ERR_CONSTRAINT', 'ERR_FORBIDDEN', 'ERR_DELEGATION', 'ERR_SOD_CONFLICT', 'ERR_UNAUTHORIZED'])
 
 /**
- * Refusal bursts across the organisation, for codes that are no authorization refusal: when an
- * identity provider is down, a status list cannot be fetched or a rate limiter is set too low,
- * every agent is refused at once with the same code. A burst that `others` other agents also had
- * within `windowMs` is the infrastructure's, said `low` (the first agents of an outage are said as
- * usual: it is not known yet). Kept per code: at most `agents` agents and `codes` codes (in
+ * Refusal bursts across the organisation, for the codes of an infrastructure's failure (`codes`):
+ * when an identity provider is down, a status list cannot be fetched or a rate limiter is set too
+ * low, every agent is refused at once with the same code. A burst received when `others` other
+ * agents had one of that code within the `windowMs` before is the infrastructure's, said `low`
+ * (the first agents of an outage are said as usual: it is not known yet). Never a code that says
+ * a credential was stolen or forged, suspended or revoked (a review: five made-up agents' bursts
+ * of ERR_VP_HOLDER_BINDING made an honest verifier's low). At most `agents` agents a code (in
  * memory: an outage is over within hours).
  */
-export const ORG_BURSTS = { others: 5, windowMs: 15 * MINUTE, agents: 256, codes: 32 } as const
+export const ORG_BURSTS = { others: 5, windowMs: 15 * MINUTE, agents: 256, codes: new Set(['ERR_VC_EXPIRED', 'ERR_STATUS_UNAVAILABLE', 'ERR_RATE_LIMITED']) as ReadonlySet<string> } as const
 /** Agents with a burst of each code, and when (the detector's, across all its agents). */
 export type OrgBursts = Map<string, Map<string, number>>
 
@@ -161,11 +163,10 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       const others = [...askedMore].filter((r) => !own.includes(r))
       const ownMore = own.some((r) => askedMore.has(r))
       const more = ownMore || others.length >= 2
-      const authorization = AUTHORIZATION_CODES.has(code)
-      const grave = authorization && more
+      const grave = AUTHORIZATION_CODES.has(code) && more
       // A credential refused as expired, a status list unavailable, at once across the
       // organisation: its outage, not this agent's doing.
-      const orgWide = authorization ? 0 : noteOrgBurst(orgBursts, code, s.agent, at)
+      const orgWide = ORG_BURSTS.codes.has(code) ? noteOrgBurst(orgBursts, code, s.agent, s.receivedAt) : 0
       const shared = orgWide >= ORG_BURSTS.others
       say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
@@ -191,16 +192,14 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 // Refusals kept per agent (ten minutes' worth at most).
 const DENIALS_KEPT = 64
 
-// Notes the agent's burst of `code` at `at`; returns how many other agents had one within the window.
-function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, at: number): number {
+// Notes the agent's burst of `code` received at `now` (the issuer's clock); returns how many other
+// agents had one within the window before.
+function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, now: number): number {
   let agents = bursts.get(code)
-  if (!agents) {
-    if (bursts.size >= ORG_BURSTS.codes) bursts.delete(bursts.keys().next().value!)
-    bursts.set(code, (agents = new Map()))
-  }
-  remember(agents, agent, at, ORG_BURSTS.agents)
+  if (!agents) bursts.set(code, (agents = new Map()))
+  remember(agents, agent, now, ORG_BURSTS.agents)
   let n = 0
-  for (const [other, t] of agents) if (other !== agent && Math.abs(at - t) <= ORG_BURSTS.windowMs) n++
+  for (const [other, t] of agents) if (other !== agent && t <= now && now - t <= ORG_BURSTS.windowMs) n++
   return n
 }
 
