@@ -257,9 +257,9 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     const s = await setUp()
     try {
       const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
-      // A reach: two refused requests (one alone, a link followed, is held low).
+      // A reach: a refused read, then a refused export (one alone, a link followed, is held low).
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
-      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2' })
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2', action: 'export' })
       assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
       s.clock.now += 29 * MINUTE
       assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 30 minutes)')
@@ -284,7 +284,7 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     const s = await setUp()
     try {
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
-      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2' })
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2', action: 'export' })
       const other = (await s.t.issuer.createPrincipal({ id: 'billing-service', roles: ['reporter'] }, 'test')).token
       s.clock.now += 30 * MINUTE
       const answer = await s.t.call(other, 'POST', '/events', { events: [{ at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'db:customers/2', action: 'read', ip: '10.1.2.3', records: 100 }] })

@@ -404,12 +404,13 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
 
   // From an adversarial review of the hold for the group: each of these walked around it.
   describe('the hold for the group, under attack', () => {
-    const refusal = (agent: string, at: number, resource = 'hr:payroll/1') => ev(agent, at, { resource, segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
-    // A reach: two refused requests ten seconds apart (one alone is held low).
+    const refusal = (agent: string, at: number, resource = 'hr:payroll/1', action = 'read') => ev(agent, at, { resource, action, segment: 'hr', decision: 'deny', code: 'ERR_NOT_ENTITLED' })
+    // A reach: a refused read, and a refused export ten seconds later (one alone, or a read
+    // and another read, one stray's attempt, is held low).
     const reach = (d: AnomalyDetector, agent: string, at: number, o: { reporter?: string; receivedAt?: number; resource?: string } = {}) => {
       const { resource = 'hr:payroll/1', ...opts } = o
       d.observe(refusal(agent, at, resource), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt } : {}) })
-      d.observe(refusal(agent, at + 10_000, `${resource.split('/')[0]}/2`), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt + 10_000 } : {}) })
+      d.observe(refusal(agent, at + 10_000, `${resource.split('/')[0]}/2`, 'export'), { ...opts, ...(opts.receivedAt !== undefined ? { receivedAt: opts.receivedAt + 10_000 } : {}) })
     }
     const heldFleet = () => fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO]]) }))
     const highAbout = (found: Anomaly[], agent: string) => found.filter((a) => a.agent === agent && a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
@@ -468,7 +469,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       const e = heldFleet()
       const ownSegment = (m: string, at: number) => ({ ...refusal(m, at), segment: 'ops' })
       e.observe(ownSegment(members[0]!, later), { reporter: 'hr-service' })
-      e.observe({ ...ownSegment(members[0]!, later + 10_000), resource: 'hr:payroll/2' }, { reporter: 'hr-service' })
+      e.observe({ ...ownSegment(members[0]!, later + 10_000), resource: 'hr:payroll/2', action: 'export' }, { reporter: 'hr-service' })
       for (const [k, m] of members.slice(1, 3).entries()) e.observe(ownSegment(m, later + (k + 1) * MINUTE), { reporter: `hostile-${k}` })
       assert.ok(honestSaid(e.release(later + HOUR)).includes('new-resource'), 'two colluders')
       // Mates made up before the honest report: an allowed use of a family held long and never

@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, READ_KIND, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, READ_KIND, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -145,6 +145,11 @@ const KEPT_UP_USES = 3
 // Volume graded high is kept up across pauses shorter than this (a thief pausing between bursts,
 // or moving from family to family); an hour made four more benign agents high on workload-d.
 const VOLUME_RUN_GAP_MS = 20 * 60_000
+// A network new to the agent used again within this long, after another's use, takes turns with
+// it: two places at once (a thief coming back every twenty minutes beside the owner's work).
+// Two hours made 31 more benign agents of the fifth fleet medium (a new home network and the
+// VPN, a phone that keeps its address, each used again within the morning).
+const TURN_MS = 60 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -572,6 +577,8 @@ export class AnomalyDetector {
   // severely when the agent holds no entitlement to it at all. Then the action used on it.
   #familyUse(s: Scope, fam: string): void {
     const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
+    // A stray's attempt is its requests one after the other: another family's ends it.
+    if (b.strayAttempt !== undefined && b.strayAttempt.family !== fam) b.strayAttempt = undefined
     let f = b.families.get(fam)
     if (!f && b.families.size < BASELINE_CAPS.families) {
       f = newFamilyStats(at)
@@ -617,8 +624,9 @@ export class AnomalyDetector {
         // within the day: a link followed, a tool's guess at a record. Nothing was given away:
         // held low, so that another verifier's report of the same reach (or its going on) makes
         // it the reach it is, said as below with both reporters' evidence. A second refused reach
-        // within the day (that family again, or another) is a reach from the start.
-        else if (!allowed && entitled !== true && (s.soleRefusal = this.#soleRefusal(b, at, 1, fam))) {
+        // within the day (that family again, or another), beyond the stray's one attempt (a
+        // refused search and a read of what it named: see #stray), is a reach from the start.
+        else if (!allowed && entitled !== true && (s.soleRefusal = this.#stray(s, fam))) {
           this.#hold(s, this.#takenUp(s, adoption(false, `family:${fam}`), event.segment), 'new-resource', fam, 0.3, { ...details, sole: true }, 'low', `family:${fam}`)
         }
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
@@ -1187,6 +1195,32 @@ export class AnomalyDetector {
     return sole
   }
 
+  // Whether a refused request into `fam` (a family it holds no entitlement to) is a stray: the
+  // attempt of the stray just before going on, or a sole refusal, which begins an attempt.
+  #stray(s: Scope, fam: string): boolean {
+    if (this.#strayRetry(s, fam)) return true
+    const { b, at, reporter, event } = s
+    const sole = this.#soleRefusal(b, at, 1, fam)
+    b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action) } : undefined
+    return sole
+  }
+
+  // A refusal that goes on with the stray just before: into its family, within STRAY_TRY_MS of
+  // its last refusal, with no request into another family and no other refused reach since, up
+  // to STRAY_TRIES in all; seen by the stray's reporter (another verifier seeing the same reach
+  // makes it the reach it is); the same request again (a client's retry) or looks only (a
+  // search refused, then a read of a record it named; not a delete and an export after a read).
+  // One attempt, one stray.
+  #strayRetry(s: Scope, fam: string): boolean {
+    const { b, at, reporter, event } = s
+    const a = b.strayAttempt
+    if (a === undefined || a.family !== fam || a.reporter !== reporter || at < a.last || at - a.last > STRAY_TRY_MS || a.tries >= STRAY_TRIES || b.lastRefusedReach !== a.last) return false
+    if (!((event.resource === a.resource && event.action === a.action) || (a.look && isLook(event.action)))) return false
+    a.tries++
+    a.last = b.lastRefusedReach = b.lastStray = at
+    return true
+  }
+
   #reach(b: AgentBaseline, at: number, what: string, by: string, refused: boolean): number {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     b.reaches.push({ at, what, refused, reporter: by })
@@ -1205,6 +1239,7 @@ export class AnomalyDetector {
       b.switches.push(at)
       if (b.switches.length > 8) b.switches.shift()
     }
+    const away = this.#takeTurns(b, net, at)
     // Most events come from the network of the one before: moved to the end in place.
     if (lastNet?.net === net) lastNet.at = at
     else {
@@ -1227,23 +1262,59 @@ export class AnomalyDetector {
         }
       }
     }
-    if (learning || b.recentNets.length < 2 || this.#sensOf['two-networks'] === 0) return
+    if (learning || this.#sensOf['two-networks'] === 0) return
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++
-    if (switches < 1) return
-    this.#switchedNetworks(s, net, switches)
+    // (Networks used a while between two of this one's uses, gone from the window since: judged with it.)
+    const gone = away.filter((x) => !b.recentNets.some((r) => r.net === x))
+    if ((b.recentNets.length < 2 || switches < 1) && gone.length === 0) return
+    this.#switchedNetworks(s, net, Math.max(1, switches), gone)
   }
 
-  // An agent switching networks within the half hour (`switches` times): judged here, apart
-  // from #twoNetworks, which runs for every event with an address. (The closures below cost an
+  // A network used again within TURN_MS, after another's use, takes a turn (see takingTurns);
+  // so do the others used between, if one of them was used for KEPT_UP_MS or more (a thief's
+  // half hour between two of the owner's requests; a phone's few requests are a moment).
+  // Returns those others. (Not the time on all of them together: a phone's long session on a
+  // carrier handing out another address every few requests made eight more benign agents of the
+  // fifth fleet medium. A thief moving to another network every few minutes between two of the
+  // owner's requests is not told apart from it, unless three are new within a quarter hour.)
+  #takeTurns(b: AgentBaseline, net: string, at: number): string[] {
+    const used = b.networks.get(net)
+    const prev = b.prevNet
+    b.prevNet = net
+    if (!used) return []
+    const away: string[] = []
+    if (prev !== undefined && prev !== net) {
+      const before = used.lastUse ?? -Infinity
+      if (at - before <= TURN_MS) {
+        used.turnedAt = at
+        let long = false
+        for (const [name, n] of b.networks) {
+          if (n === used || n.runFrom === undefined || n.runFrom < before) continue
+          if (n.lastUse! - n.runFrom >= KEPT_UP_MS) long = true
+          away.push(name)
+        }
+        if (long) for (const name of away) b.networks.get(name)!.turnedAt = at
+        else away.length = 0
+      }
+      used.runFrom = at
+    }
+    used.runFrom ??= at
+    used.lastUse = Math.max(used.lastUse ?? at, at)
+    return away
+  }
+
+  // An agent switching networks within the half hour (`switches` times), or back from networks
+  // used a while between two of its uses and gone from the window since (`gone`): judged here,
+  // apart from #twoNetworks, which runs for every event with an address. (The closures below cost an
   // allocation per call, from the first line of the function that declares them.)
-  #switchedNetworks(s: Scope, net: string, switches: number): void {
+  #switchedNetworks(s: Scope, net: string, switches: number, gone: readonly string[]): void {
     const { b, agent, at, groups, holdGroups } = s
     // Two established networks of its own at once is how it works (two sites, a VPN); one of
     // them new to it, switching back and forth, is someone else holding its credential.
     // (The agent that works from two of its own networks does so on every event: nothing more to do.)
-    if (b.recentNets.every((r) => established(b, r.net, at, s.reporter))) return
-    const others = b.recentNets.filter((r) => r.net !== net).map((r) => r.net)
+    if (gone.length === 0 && b.recentNets.every((r) => established(b, r.net, at, s.reporter))) return
+    const others = [...b.recentNets.filter((r) => r.net !== net).map((r) => r.net), ...gone]
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
@@ -1274,18 +1345,26 @@ export class AnomalyDetector {
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
+    // Two places take turns: a network new to it used, left for another and used again within
+    // the hour, or used for a while between two uses of another; or three new to it beside its
+    // own within the window (a pool of addresses). A phone's few requests between a laptop's, or
+    // a move from one to the other, use each new network once: said low, as a person picking up
+    // another device looks.
+    const takingTurns = odd.some((x) => at - (b.networks.get(x)?.turnedAt ?? -Infinity) <= TURN_MS) ||
+      (odd.length >= 3 && b.recentNets.some((r) => !odd.includes(r.net)))
     // With a network first seen within minutes, one switch from a network used minutes before
-    // is already two places at once; otherwise back and forth.
+    // is judged; otherwise back and forth, or turns taken. Said low unless they take turns.
     const brandNew = odd.some((x) => at - (b.networks.get(x)?.first ?? at) <= 6 * HOUR)
     const freshSwitch = odd.includes(net) && at - (b.networks.get(net)?.first ?? at) <= 15 * MINUTE && others.some((o) => at - (b.recentNets.find((r) => r.net === o)?.at ?? -Infinity) <= 5 * MINUTE)
-    if (switches < (brandNew ? 2 : 3) && !freshSwitch) return
+    if (switches < (brandNew ? 2 : 3) && !freshSwitch && !takingTurns) return
     const pair = [net, ...others].sort()
-    const backAndForth = switches >= (brandNew ? 2 : 3)
+    const backAndForth = takingTurns && switches >= (brandNew ? 2 : 3)
+    const [score, severity]: [number, RiskLevel] = !takingTurns ? [0.4, 'low'] : backAndForth ? [0.85, 'high'] : [0.6, 'medium']
     // Networks new to it that are all internal (the organisation's own: a failover to a standby
     // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by, true)),
-      'two-networks', pair.join(' '), backAndForth ? 0.85 : 0.6, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches }, backAndForth ? 'high' : 'medium', undefined, odd.every(internal))
+      'two-networks', pair.join(' '), score, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches, takingTurns }, severity, undefined, odd.every(internal))
   }
 
   #group(name: string, at: number): GroupBaseline | undefined {
@@ -1826,6 +1905,11 @@ function sameSite(b: AgentBaseline, net: string, at: number): boolean {
     else if (day !== day1) return true
   }
   return false
+}
+
+// Whether an action is a look (a read, a search, a list: READ_KIND).
+function isLook(action: string | undefined): boolean {
+  return action !== undefined && actionKind(action) === READ_KIND
 }
 
 function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {

@@ -32,6 +32,13 @@ export const SOLE_KEPT = 32
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
 export const STRAY_DAYS = 14
+/**
+ * Refusals into a stray's family, each within STRAY_TRY_MS of the one before with no other
+ * refused reach between, that are the stray's own attempt (a search then a read of what it
+ * found, a client's retry): STRAY_TRIES in all, the first included.
+ */
+export const STRAY_TRIES = 3
+export const STRAY_TRY_MS = 2 * 60_000
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds, DayVolume {
@@ -139,6 +146,13 @@ export interface NetworkStats {
   last: number
   /** Used within minutes of a network established as its own (a phone beside the office): what a provider's pool is made of (sameSite). */
   beside: boolean
+  /**
+   * Its last use, when its current run of uses began (after another network's), and the last
+   * time it took a turn with another network (see TURN_MS; in memory only).
+   */
+  lastUse?: number
+  runFrom?: number
+  turnedAt?: number
 }
 
 /**
@@ -187,12 +201,19 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** When its last refused reach found to be a stray was (not kept in the store, as lastRefusedReach). */
   lastStray: number
   /**
+   * The attempt of its last stray (see STRAY_TRIES): its family, last refusal, refusals, who
+   * reported it, its first request (resource, action) and whether that was a look (in memory only).
+   */
+  strayAttempt?: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean } | undefined
+  /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
    */
   reachRuns: Map<string, ReachRun>
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
+  /** The network of its last request with an address (in memory only). */
+  prevNet?: string
   switches: number[]
   /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
   lastPrefix?: string | undefined

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+
+// Two networks at once is two places taking turns with one credential: the agent's own use, and
+// another network's, one after the other, again and again. A person's agent used from a phone
+// for a few requests between a laptop's (a meeting, a corridor) uses the phone's network once, and
+// a carrier hands a phone a new address often: each such network is used once, then left.
+// Said low, so an operator sees it, but no innocent agent is an incident for picking up a phone.
+describe('two networks at once: places taking turns, not a device picked up', () => {
+  const t0 = Date.UTC(2026, 10, 2)
+  const MINUTE = 60_000
+  const DAY = 24 * 60 * MINUTE
+  const agent = 'did:key:z6MkDevices'
+  const office = '10.0.0.1'
+
+  // Three days of its own reads, every ten minutes, from the office network.
+  function history(): { d: AnomalyDetector; at: number } {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
+    let i = 0
+    for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: office, records: 20 })
+    return { d, at: t0 + 3 * DAY }
+  }
+  // Its reads from `ips`, one a minute, in that order; then what was held for its groups (a
+  // change of theirs it might be part of) is released.
+  const use = (d: AnomalyDetector, at: number, ips: readonly string[]) => [
+    ...ips.flatMap((ip, i) => d.observe({ at: at + i * MINUTE, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip, records: 20 })),
+    ...d.release(at + 30 * MINUTE),
+  ]
+  const alerted = (found: Anomaly[]) => found.filter((a) => a.kind === 'two-networks' && a.severity !== 'low')
+  const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [a.kind, a.severity, a.details.networks]))
+
+  it('a few requests from a phone between the laptop\'s are said low', () => {
+    const { d, at } = history()
+    const found = use(d, at, [office, office, '80.187.4.9', '80.187.4.9', '80.187.4.9', office, office, office])
+    assert.ok(found.some((a) => a.kind === 'two-networks' && a.severity === 'low'), `seen, at low: ${show(found)}`)
+    assert.deepEqual(alerted(found), [], show(found))
+  })
+
+  it('a phone handed a new address for each request between the laptop\'s is said low', () => {
+    const { d, at } = history()
+    const found = use(d, at, [office, '80.187.4.9', office, office, '80.188.17.2', office, office])
+    assert.deepEqual(alerted(found), [], show(found))
+  })
+
+  it('a network new to it taking turns with its own is alerted once it comes back, not before', () => {
+    const { d, at } = history()
+    const found = use(d, at, [office, '185.1.2.3', office, '185.1.2.3', office, '185.1.2.3'])
+    const first = alerted(found)[0]
+    assert.ok(first !== undefined, show(found))
+    assert.ok(first.at >= at + 3 * MINUTE, `not before its second turn: ${show(found)}`)
+    assert.deepEqual(first.details.networks, ['10.0.0', '185.1.2'])
+  })
+
+  // From a review: a network that came back after the quarter hour was no longer remembered, and
+  // an agent of four networks of its own pushed the thief's out of those it remembers.
+  it('a thief coming back every sixteen minutes beside its work is alerted', () => {
+    const { d, at } = history()
+    const found = [...Array(60).keys()].flatMap((i) => d.observe({ at: at + i * 2 * MINUTE, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: i % 8 === 4 ? '185.1.2.3' : office, records: 20 }))
+    assert.ok(alerted([...found, ...d.release(at + 3 * 60 * MINUTE)]).length > 0, show(found))
+  })
+
+  it('an agent working from four networks of its own, with a thief among them, is alerted', () => {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
+    const own = (i: number) => `10.0.${i % 4}.1`
+    let i = 0
+    for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: own(i), records: 20 })
+    const at = t0 + 3 * DAY
+    const found = [...Array(60).keys()].flatMap((k) => d.observe({ at: at + k * MINUTE, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: k % 5 === 2 ? '185.1.2.3' : own(k), records: 20 }))
+    assert.ok(alerted([...found, ...d.release(at + 3 * 60 * MINUTE)]).length > 0, show(found))
+  })
+
+  // A few requests in a moment are a phone's; requests spread over half an hour between two of
+  // its own, from one network for ten minutes or more, are a second place's (from the second
+  // fleet: a thief's four requests in forty minutes, the owner back twenty minutes after). A
+  // phone's long session on a carrier handing out another address every few requests is not.
+  describe('a network new to it used for half an hour between two of its own requests is alerted', () => {
+    const between = (ips: readonly string[]) => {
+      const { d, at } = history()
+      const read = (m: number, ip: string) => d.observe({ at: at + m * MINUTE, agent, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip, records: 20 })
+      return [...read(0, office), ...[2, 15, 28, 30].flatMap((m, i) => read(m, ips[i]!)), ...read(52, office), ...d.release(at + 3 * 60 * MINUTE)]
+    }
+    it('from one network', () => {
+      const found = between(['35.161.103.125', '35.161.103.125', '35.161.103.125', '35.161.103.125'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+    it('from two, the first for a quarter of an hour', () => {
+      const found = between(['35.161.103.125', '35.161.103.125', '45.9.8.7', '45.9.8.7'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+    it('but not a phone handed another address every few requests', () => {
+      const found = between(['80.187.4.9', '80.188.17.2', '80.189.30.4', '80.190.2.8'])
+      assert.deepEqual(alerted(found), [], show(found))
+    })
+  })
+
+  // A thief behind a pool of proxies, each request from another address, never comes back to one.
+  it('three networks new to it, each once, between its own requests are alerted', () => {
+    const { d, at } = history()
+    const found = use(d, at, [office, '185.1.2.3', office, '45.9.8.7', office, '91.200.1.1', office])
+    assert.ok(alerted(found).length > 0, show(found))
+  })
+})

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+
+// A stray is a refused request into a family the agent holds no entitlement to (a link
+// followed, a tool's guess), held low. An agent refused rarely does it in one request: a search
+// refused is followed by a read of a record it named, a client retries. Those refusals, one
+// after the other in the same family within minutes, are the stray's one attempt; a fourth, a
+// pause, or anything else between them makes them a reach.
+describe('a stray is one attempt, not one request', () => {
+  const t0 = Date.UTC(2026, 10, 2)
+  const MINUTE = 60_000
+  const DAY = 24 * 60 * MINUTE
+  const agent = 'did:key:z6MkStrays'
+
+  // A week of its own reads, every ten minutes.
+  function history(): { d: AnomalyDetector; at: number } {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+    let i = 0
+    for (let at = t0; at < t0 + 7 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+    return { d, at: t0 + 7 * DAY + 10 * 60 * MINUTE }
+  }
+  // Requests at the given seconds after `at`: refused into hr:candidates, or (`own`) its own read.
+  const requests = (d: AnomalyDetector, at: number, steps: ReadonlyArray<[number, 'refused' | 'own']>) => [
+    ...steps.flatMap(([second, what], i) => d.observe(what === 'own'
+      ? { at: at + second * 1000, agent, decision: 'allow', resource: `eng:repos/x${i}`, action: 'read', ip: '10.0.0.1', records: 5 }
+      : { at: at + second * 1000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `hr:candidates/${i}`, action: i % 2 ? 'read' : 'search', ip: '10.0.0.1' })),
+    ...d.release(at + 3 * 60 * MINUTE),
+  ]
+  const alerted = (found: Anomaly[]) => found.filter((a) => a.severity !== 'low').map((a) => `${a.kind}/${a.severity}`)
+
+  it('a search refused and a read of what it named, seconds apart: a stray, said low', () => {
+    const { d, at } = history()
+    const found = requests(d, at, [[0, 'refused'], [4, 'refused']])
+    assert.deepEqual(alerted(found), [])
+    assert.ok(found.some((a) => a.kind === 'new-resource' && a.severity === 'low'), 'seen, at low')
+  })
+
+  it('three refusals one after the other are a stray; a fourth is a reach', () => {
+    const three = history()
+    assert.deepEqual(alerted(requests(three.d, three.at, [[0, 'refused'], [20, 'refused'], [60, 'refused']])), [])
+    const four = history()
+    assert.ok(alerted(requests(four.d, four.at, [[0, 'refused'], [20, 'refused'], [60, 'refused'], [90, 'refused']])).includes('new-resource/medium'))
+  })
+
+  it('a refusal more than two minutes after the last is a reach', () => {
+    const { d, at } = history()
+    assert.ok(alerted(requests(d, at, [[0, 'refused'], [150, 'refused']])).includes('new-resource/medium'))
+  })
+
+  // From a review: an attempt let a read be followed by a delete and an export, and another
+  // verifier's report of the same reach no longer made it one.
+  it('a refused read followed by a refused delete is a reach', () => {
+    const { d, at } = history()
+    const found = [
+      ...d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/0', action: 'read', ip: '10.0.0.1' }),
+      ...d.observe({ at: at + 20_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/1', action: 'delete', ip: '10.0.0.1' }),
+      ...d.release(at + 3 * 60 * MINUTE),
+    ]
+    assert.ok(alerted(found).some((k) => k.startsWith('new-resource/')), JSON.stringify(alerted(found)))
+  })
+
+  it('the same refusal seen by a second verifier is a reach, not the stray\'s attempt', () => {
+    const { d, at } = history()
+    const refusal = (second: number, reporter: string) => d.observe({ at: at + second * 1000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/1', action: 'read', ip: '10.0.0.1' }, { reporter, receivedAt: at + second * 1000 })
+    const found = [...refusal(0, 'hr-service'), ...refusal(1, 'payroll-service'), ...d.release(at + 3 * 60 * MINUTE)]
+    assert.ok(alerted(found).includes('new-resource/high'), JSON.stringify(alerted(found)))
+  })
+
+  // From the fifth fleet: an HR grab's refusals into payroll, with others between them.
+  it('a request into another family between two refusals ends the attempt: the second is a reach', () => {
+    const { d, at } = history()
+    assert.ok(alerted(requests(d, at, [[0, 'refused'], [10, 'own'], [20, 'refused']])).includes('new-resource/medium'))
+  })
+})
