@@ -1283,19 +1283,15 @@ export class AnomalyDetector {
     const prev = b.prevNet
     b.prevNet = net
     if (!used) return []
-    const away: string[] = []
+    let away: string[] = []
     if (prev !== undefined && prev !== net) {
       const before = used.lastUse ?? -Infinity
       if (at - before <= TURN_MS) {
         used.turnedAt = at
-        let long = false
-        for (const [name, n] of b.networks) {
-          if (n === used || n.runFrom === undefined || n.runFrom < before) continue
-          if (n.lastUse! - n.runFrom >= KEPT_UP_MS) long = true
-          away.push(name)
-        }
-        if (long) for (const name of away) b.networks.get(name)!.turnedAt = at
-        else away.length = 0
+        // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
+        // turns over their subnets, request by request, look no further.)
+        if (at - before >= KEPT_UP_MS) away = longRunsSince(b.networks, used, before)
+        for (const name of away) b.networks.get(name)!.turnedAt = at
       }
       used.runFrom = at
     }
@@ -1905,6 +1901,19 @@ function sameSite(b: AgentBaseline, net: string, at: number): boolean {
     else if (day !== day1) return true
   }
   return false
+}
+
+// The networks other than `used` whose last run began at `since` or later, if one of them ran
+// for KEPT_UP_MS or more; none otherwise.
+function longRunsSince(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number): string[] {
+  const runs: string[] = []
+  let long = false
+  for (const [name, n] of networks) {
+    if (n === used || n.runFrom === undefined || n.runFrom < since) continue
+    if (n.lastUse! - n.runFrom >= KEPT_UP_MS) long = true
+    runs.push(name)
+  }
+  return long ? runs : []
 }
 
 // Whether an action is a look (a read, a search, a list: READ_KIND).
