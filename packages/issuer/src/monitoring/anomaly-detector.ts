@@ -1262,11 +1262,11 @@ export class AnomalyDetector {
         }
       }
     }
-    if (learning || this.#sensOf['two-networks'] === 0) return
+    if (learning || (away.length === 0 && b.recentNets.length < 2) || this.#sensOf['two-networks'] === 0) return
     let switches = 0
     for (const t of b.switches) if (at - t <= 2 * window) switches++
     // (Networks used a while between two of this one's uses, gone from the window since: judged with it.)
-    const gone = away.filter((x) => !b.recentNets.some((r) => r.net === x))
+    const gone = away.length === 0 ? away : away.filter((x) => !b.recentNets.some((r) => r.net === x))
     if ((b.recentNets.length < 2 || switches < 1) && gone.length === 0) return
     this.#switchedNetworks(s, net, Math.max(1, switches), gone)
   }
@@ -1278,14 +1278,14 @@ export class AnomalyDetector {
   // carrier handing out another address every few requests made eight more benign agents of the
   // fifth fleet medium. A thief moving to another network every few minutes between two of the
   // owner's requests is not told apart from it, unless three are new within a quarter hour.)
-  #takeTurns(b: AgentBaseline, net: string, at: number): string[] {
+  #takeTurns(b: AgentBaseline, net: string, at: number): readonly string[] {
     const used = b.networks.get(net)
     const prev = b.prevNet
     b.prevNet = net
-    if (!used) return []
-    let away: string[] = []
+    if (!used) return NONE
+    let away: readonly string[] = NONE
     if (prev !== undefined && prev !== net) {
-      const before = used.lastUse ?? -Infinity
+      const before = used.lastUse
       if (at - before <= TURN_MS) {
         used.turnedAt = at
         // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
@@ -1295,8 +1295,8 @@ export class AnomalyDetector {
       }
       used.runFrom = at
     }
-    used.runFrom ??= at
-    used.lastUse = Math.max(used.lastUse ?? at, at)
+    if (used.lastUse === -Infinity) used.runFrom = at
+    used.lastUse = Math.max(used.lastUse, at)
     return away
   }
 
@@ -1903,17 +1903,19 @@ function sameSite(b: AgentBaseline, net: string, at: number): boolean {
   return false
 }
 
+const NONE: readonly string[] = []
+
 // The networks other than `used` whose last run began at `since` or later, if one of them ran
 // for KEPT_UP_MS or more; none otherwise.
-function longRunsSince(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number): string[] {
+function longRunsSince(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number): readonly string[] {
   const runs: string[] = []
   let long = false
   for (const [name, n] of networks) {
-    if (n === used || n.runFrom === undefined || n.runFrom < since) continue
-    if (n.lastUse! - n.runFrom >= KEPT_UP_MS) long = true
+    if (n === used || n.runFrom < since) continue
+    if (n.lastUse - n.runFrom >= KEPT_UP_MS) long = true
     runs.push(name)
   }
-  return long ? runs : []
+  return long ? runs : NONE
 }
 
 // Whether an action is a look (a read, a search, a list: READ_KIND).

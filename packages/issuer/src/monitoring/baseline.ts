@@ -148,11 +148,11 @@ export interface NetworkStats {
   beside: boolean
   /**
    * Its last use, when its current run of uses began (after another network's), and the last
-   * time it took a turn with another network (see TURN_MS; in memory only).
+   * time it took a turn with another network (see TURN_MS; -Infinity: not yet; in memory only).
    */
-  lastUse?: number
-  runFrom?: number
-  turnedAt?: number
+  lastUse: number
+  runFrom: number
+  turnedAt: number
 }
 
 /**
@@ -204,7 +204,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * The attempt of its last stray (see STRAY_TRIES): its family, last refusal, refusals, who
    * reported it, its first request (resource, action) and whether that was a look (in memory only).
    */
-  strayAttempt?: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean } | undefined
+  strayAttempt: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean } | undefined
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -213,7 +213,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** Networks used in the last minutes, newest last, and the times the source switched between them. */
   recentNets: Array<{ net: string; at: number }>
   /** The network of its last request with an address (in memory only). */
-  prevNet?: string
+  prevNet: string | undefined
   switches: number[]
   /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
   lastPrefix?: string | undefined
@@ -320,6 +320,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
     held: 0, surgeSaid: undefined, groups: undefined, holdGroups: undefined, alike: undefined, groupsOf: undefined, schedule: undefined,
+    prevNet: undefined, strayAttempt: undefined,
   }
 }
 
@@ -341,7 +342,7 @@ export function newFamilyStats(at: number): FamilyStats {
 
 /** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
 export function newPlaceStats(learned: boolean, kept: boolean, at: number): NetworkStats {
-  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, beside: false }
+  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, beside: false, lastUse: -Infinity, runFrom: -Infinity, turnedAt: -Infinity }
 }
 
 function newHours(at: number): HourProfile {
@@ -483,7 +484,7 @@ function snapshotFamily(f: FamilyStats): Record<string, unknown> {
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
-function snapshotPlace([key, { kept, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+function snapshotPlace([key, { kept, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
   return [key, kept ? { ...rest, kept } : rest]
 }
 
