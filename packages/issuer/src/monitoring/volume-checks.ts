@@ -7,7 +7,7 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, DAY_MS, JUMP_DAYS, type FamilyStats, type JumpDay } from './baseline.js'
+import { acceptedLevel, DAY_MS, JUMP_DAYS, type AgentBaseline, type FamilyStats, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
@@ -15,8 +15,12 @@ import { learnSize, reachBefore, sizeReach, sizeReady, tailExcess } from './size
 
 const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
-// size said on them it may go.
+// largest said on them it may go.
 const HABIT = { days: 14, growth: Math.log(1.25) } as const
+// What the agent read in one request out of the ordinary on each of two earlier days (habitualJump,
+// readBefore) counts for a jump up to four times as large (natural log): a person's exports vary
+// tenfold, a warm-up's reads several times from one deploy to the next.
+const READ_BEFORE = Math.log(4)
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
 // share of larger requests (a drift) stays above it.
@@ -82,23 +86,29 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const jump = !learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
   // deploy): not said, and, as any jump, not learned.
-  if (jump && !habitualJump(f, lr, at, s.reporter)) {
+  if (jump && !habitualJump(s.b, f, lr, at, s.reporter)) {
     while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
     f.jumps.push(at)
     if (f.jumps.length > 8) f.jumps.shift()
     const ratio = Math.exp(zj)
     // One large read now and then is an export; several within the hour, or one beyond any
-    // export, is a bulk read.
+    // export, is a bulk read. One or two within the hour no more than four times what the agent
+    // read in one request, out of the ordinary, on two earlier days are its own now and then (an
+    // assistant listing a hundred records of one family or another every few days, a person's
+    // export of a ledger, ten times larger one day than another): a third within the hour is said.
     const repeated = f.jumps.length
-    if (repeated >= 2 || ratio >= 50) {
+    const before = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(s.b, lr, at, s.reporter) : undefined
+    const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && before === undefined)
+    if (said) {
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
       }, undefined, severity)
-      noteJumpDay(f, lr, at, s.reporter)
     }
+    // (An excused one at the size read before: lone jumps growing a quarter a day are said.)
+    noteJumpDay(f, before === undefined ? lr : Math.min(lr, before), at, s.reporter, said)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
   // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
@@ -212,46 +222,69 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   }
 }
 
-// Whether a jump of `lr` reported by `reporter` is a habit: the same reporter said a jump at
-// least about as large (within a quarter) on two earlier days within the fortnight, and today's
-// such jumps are no more than twice the most said on one of those days. A habit's day is noted at
-// the size of the said ones, never larger, and its excused jumps apart from said ones: excused
-// jumps can grow neither the habit's size nor its count, and a habit lasts a fortnight from the
-// days it was said. Only the reporter's own said jumps count: a hostile reporter's made-up bulk
-// reads, or a thief's jumps below what is said (one under 50 times), make nothing a habit. A bulk
-// read once a day is said on its first two days; one growing beyond a quarter a day, every day.
-function habitualJump(f: FamilyStats, lr: number, at: number, reporter: string): boolean {
-  const day = Math.floor(at / DAY_MS)
-  let days = 0
-  let most = 0
-  let size = -Infinity
-  let today: JumpDay | undefined
-  for (const e of f.jumpDays) {
-    if (e[2] !== reporter) continue
-    if (e[0] === day) today = e
-    else if (e[0] < day && day - e[0] <= HABIT.days && e[3] > 0 && e[1] >= lr - HABIT.growth) {
-      days++
-      most = Math.max(most, e[3])
-      size = Math.max(size, e[1])
-    }
-  }
-  if (days < 2 || (today !== undefined && today[3] + today[4] >= 2 * most)) return false
-  if (today) today[4]++
-  else addJumpDay(f, [day, Math.min(lr, size), reporter, 0, 1])
+// Whether a jump of `lr` reported by `reporter` into family `f` is a habit: the same reporter said
+// jumps at least a quarter as large on two earlier days within the fortnight, one of them about as
+// large (within a quarter), into any of the agent's families (a deploy's cache warm-up reads a
+// few hundred records a request, some days more than others, from whichever of its families it
+// picks), and today's jumps, over all its families, are fewer than twice the most said on one of
+// those days. A habit's day is noted at the size of the said ones, never larger: excused jumps can
+// grow neither the habit's size nor its count, and a habit lasts a fortnight from the days it was
+// said. Only the reporter's own said jumps count: a hostile reporter's made-up bulk reads, or a
+// thief's jumps below what is said (one under 50 times), make nothing a habit. A bulk read once a
+// day is said on its first two days; one growing beyond a quarter a day, every day.
+function habitualJump(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): boolean {
+  const h = jumpsBefore(b, lr, at, reporter, true)
+  if (h.days < 2 || h.largest < lr - HABIT.growth || h.today >= 2 * h.most) return false
+  noteJumpDay(f, Math.min(lr, h.largest), at, reporter, false)
   return true
 }
 
-// Notes a said jump of `reporter` on the day of `at`: the day's largest, and how many.
-function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string): void {
+// The largest the agent read in one request out of the ordinary, said or not, on two earlier
+// days within the fortnight, when on both it read at least a quarter of `lr` so, and today's
+// jumps are fewer than twice the most on one of those days; else undefined. Jumps only, never a
+// family's routine volumes, which a bulk read from another family must not hide behind.
+function readBefore(b: AgentBaseline, lr: number, at: number, reporter: string): number | undefined {
+  const h = jumpsBefore(b, lr, at, reporter, false)
+  return h.days >= 2 && h.today < 2 * h.most ? h.largest : undefined
+}
+
+/**
+ * The agent's jumps as `reporter` saw them, over all its families: on how many earlier days within
+ * the fortnight it made one at least a quarter of `lr` (READ_BEFORE), said ones only or all; the
+ * most such on one of those days, and the largest; and how many it made today, said or not.
+ */
+function jumpsBefore(b: AgentBaseline, lr: number, at: number, reporter: string, saidOnly: boolean): { days: number; most: number; largest: number; today: number } {
+  const day = Math.floor(at / DAY_MS)
+  const perDay = new Map<number, number>()
+  let largest = -Infinity
+  let today = 0
+  for (const fam of b.families.values()) {
+    for (const e of fam.jumpDays) {
+      if (e[2] !== reporter) continue
+      if (e[0] === day) today += e[3] + e[4]
+      else if (e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - READ_BEFORE && (e[3] > 0 || !saidOnly)) {
+        perDay.set(e[0], (perDay.get(e[0]) ?? 0) + (saidOnly ? e[3] : e[3] + e[4]))
+        largest = Math.max(largest, e[1])
+      }
+    }
+  }
+  let most = 0
+  for (const n of perDay.values()) most = Math.max(most, n)
+  return { days: perDay.size, most, largest, today }
+}
+
+// Notes a jump of `reporter` on the day of `at`, said or not: the day's largest, and how many.
+function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string, said: boolean): void {
   const day = Math.floor(at / DAY_MS)
   for (const e of f.jumpDays) {
     if (e[0] === day && e[2] === reporter) {
       e[1] = Math.max(e[1], lr)
-      e[3]++
+      if (said) e[3]++
+      else e[4]++
       return
     }
   }
-  addJumpDay(f, [day, lr, reporter, 1, 0])
+  addJumpDay(f, [day, lr, reporter, said ? 1 : 0, said ? 0 : 1])
 }
 
 // Keeps a fortnight of days with jumps (older ones judge nothing); beyond JUMP_DAYS, the busiest

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
+
+// A person's own large reads now and then (issue 21): an assistant that reads one record at a
+// time lists a hundred from one family or another every few days; a person exports a ledger, ten
+// times larger one day than another. On workload-c and -e each such list or export was said
+// medium or high, every time. And what must still be said beside them: a third within the hour,
+// more than twice as many in a day, one beyond four times what was read before, one made up by
+// another reporter, and a bulk read from a family that reads little beside another's routine
+// volumes. Simulated time only: nothing here waits or reads the wall clock.
+describe('anomaly detection: large reads an agent makes now and then', () => {
+  const base = Date.UTC(2026, 10, 2)
+  const MINUTE = 60_000
+  const HOUR = 60 * MINUTE
+  const DAY = 24 * HOUR
+  const LONG_AGO = base - 90 * DAY
+  const agent = 'did:key:z6MkLoneJumps'
+  const grants = new Map([['crm:accounts', LONG_AGO], ['crm:contacts', LONG_AGO], ['dw:sales', LONG_AGO]])
+  const context = (): AgentContext => ({ groups: ['team:sales/eu'], entitlements: grants })
+  const id = (i: number) => (i * 7919) % 100_003
+  // A large read: on `day` at `hour` (fractions for minutes), `records` from `family`, seen by `reporter`.
+  interface Large { day: number; hour: number; records: number; family?: string; reporter?: string }
+  // Working days: a read of one record every ten minutes, 8:00-17:00 UTC, of its two families in
+  // turn (and, with `warehouse`, a read of about two thousand from dw:sales every ten minutes as
+  // well), all seen by the 'crm' verifier; and the large reads of `plan`.
+  function run(days: number, plan: Large[], warehouse = false): Anomaly[] {
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+    const events: Array<{ at: number; records: number; resource: string; reporter: string }> = []
+    let i = 0
+    for (let day = 0; day < days; day++) {
+      for (let at = base + day * DAY + 8 * HOUR; at < base + day * DAY + 17 * HOUR; at += 10 * MINUTE) {
+        events.push({ at, records: 1, resource: `crm:${i % 2 ? 'accounts' : 'contacts'}/${id(i)}`, reporter: 'crm' })
+        if (warehouse) events.push({ at: at + 1000, records: 1800 + (i % 5) * 100, resource: `dw:sales/${id(i)}`, reporter: 'crm' })
+        i++
+      }
+    }
+    for (const [k, x] of plan.entries()) events.push({ at: base + x.day * DAY + x.hour * HOUR + 7000, records: x.records, resource: `${x.family ?? 'crm:accounts'}/list-${k}`, reporter: x.reporter ?? 'crm' })
+    events.sort((a, b) => a.at - b.at)
+    const found: Anomaly[] = []
+    for (const e of events) {
+      found.push(...d.observe({ at: e.at, agent, decision: 'allow', resource: e.resource, action: 'read', ip: '10.20.5.7', segment: e.resource.startsWith('dw:') ? 'data' : 'sales', records: e.records }, { receivedAt: e.at, reporter: e.reporter }))
+    }
+    return found
+  }
+  const jumpsOn = (found: Anomaly[], day: number) =>
+    found.filter((a) => a.kind === 'records-jump' && a.severity !== 'low' && a.at >= base + day * DAY && a.at < base + (day + 1) * DAY).map((a) => `@${Math.round((a.at - base - day * DAY) / MINUTE)}`)
+  // Lists of about a hundred on two earlier days, from one family and then the other.
+  const earlier: Large[] = [{ day: 2, hour: 11, records: 100, family: 'crm:contacts' }, { day: 3, hour: 14, records: 120 }]
+
+  it('one or two lists within the hour, up to four times as large as on two earlier days, are its own; a third is said', () => {
+    const found = run(6, [...earlier, { day: 5, hour: 10, records: 300 }, { day: 5, hour: 10.3, records: 250 }, { day: 5, hour: 10.6, records: 280 }])
+    assert.ok(jumpsOn(found, 2).length > 0 && jumpsOn(found, 3).length > 0, 'said on its first days')
+    assert.deepEqual(jumpsOn(found, 5), ['@636'], 'the third within the hour only')
+  })
+
+  it('more than twice as many in a day as on those days are said', () => {
+    const found = run(6, [...earlier, { day: 5, hour: 9, records: 110 }, { day: 5, hour: 12, records: 90 }, { day: 5, hour: 15, records: 100 }])
+    assert.deepEqual(jumpsOn(found, 5), ['@900'], 'the third of the day')
+  })
+
+  it('one beyond four times what was read before is said', () => {
+    assert.equal(jumpsOn(run(6, [...earlier, { day: 5, hour: 10, records: 700 }]), 5).length, 1)
+  })
+
+  it("another reporter's earlier lists excuse nothing the honest verifier sees", () => {
+    const madeUp = earlier.map((x) => ({ ...x, reporter: 'hostile' }))
+    assert.equal(jumpsOn(run(6, [...madeUp, { day: 5, hour: 10, records: 110 }]), 5).length, 1)
+  })
+
+  it("another family's routine volumes excuse no bulk read from a family that reads little", () => {
+    // Two thousand a request from the warehouse all day, every day: ordinary there. Two thousand
+    // from crm:accounts, whose requests are one record, is said.
+    assert.equal(jumpsOn(run(6, [{ day: 5, hour: 10, records: 2000 }], true), 5).length, 1)
+  })
+
+  it("a deploy's warm-up into whichever of its families is a habit of the agent's, not of each family", () => {
+    // Ten reads of about two hundred after each deploy (two days a week), into one family or the other.
+    const warmUp = (day: number, family: string): Large[] => Array.from({ length: 10 }, (_, k) => ({ day, hour: 10 + k / 180, records: 180 + 5 * k, family }))
+    const found = run(11, [...warmUp(1, 'crm:accounts'), ...warmUp(3, 'crm:contacts'), ...warmUp(8, 'crm:accounts'), ...warmUp(10, 'crm:contacts')])
+    for (const day of [1, 3]) assert.ok(jumpsOn(found, day).length > 0, `day ${day}: said`)
+    for (const day of [8, 10]) assert.deepEqual(jumpsOn(found, day), [], `day ${day}: its habit`)
+  })
+})
