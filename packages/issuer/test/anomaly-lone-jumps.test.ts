@@ -67,6 +67,26 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
     assert.equal(jumpsOn(run(6, [...madeUp, { day: 5, hour: 10, records: 110 }]), 5).length, 1)
   })
 
+  // From an adversarial review of the first version, which counted every jump: a thief's lone
+  // reads too small to be said (45 records, where the agent reads one), on two days, excused reads
+  // four times as large, up to fifty a day, and each day's excused ones raised the next day's
+  // allowance. Only said jumps count.
+  it('reads below what is said excuse nothing', () => {
+    const quiet: Large[] = [2, 3].flatMap((day) => [9, 11, 13, 15].map((hour) => ({ day, hour, records: 45 })))
+    const found = run(6, [...quiet, { day: 5, hour: 10, records: 180 }])
+    for (const day of [2, 3]) assert.deepEqual(jumpsOn(found, day), [], `day ${day}: not said`)
+    assert.equal(jumpsOn(found, 5).length, 1)
+  })
+
+  // The same review: a warehouse's jumps, said on two days, excused one four times as large from
+  // crm:accounts, whose requests are one record. Only families of about its level or below count.
+  it("a warehouse's jumps excuse none from a family whose requests are one record", () => {
+    const warehouse: Large[] = [2, 3].map((day) => ({ day, hour: 11, records: 150_000, family: 'dw:sales' }))
+    const found = run(6, [...warehouse, { day: 5, hour: 10, records: 400_000 }], true)
+    for (const day of [2, 3]) assert.equal(jumpsOn(found, day).length, 1, `day ${day}: said`)
+    assert.equal(jumpsOn(found, 5).length, 1)
+  })
+
   it("another family's routine volumes excuse no bulk read from a family that reads little", () => {
     // Two thousand a request from the warehouse all day, every day: ordinary there. Two thousand
     // from crm:accounts, whose requests are one record, is said.

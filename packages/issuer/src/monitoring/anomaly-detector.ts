@@ -12,7 +12,7 @@ import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, type DenialLimits, type OrgBursts } from './rate-checks.js'
-import type { Said, Say, Scope, Sens } from './scope.js'
+import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
 
@@ -229,6 +229,7 @@ export class AnomalyDetector {
   readonly #orgBursts: OrgBursts = new Map()
   // The checks of their own modules say findings through this.
   readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
+  readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity) => this.#hold(s, explained, kind, about, score, details, severity)
   readonly #quietMs: number
   readonly #isRetired: (agent: string) => boolean
   readonly #context: (agent: string) => AgentContext | undefined
@@ -336,7 +337,7 @@ export class AnomalyDetector {
 
     checkRate(s, this.#sensOf, this.#sayOf)
     checkSustained(s, this.#sensOf, this.#sayOf)
-    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#orgBursts, this.#sensOf, this.#sayOf)
+    if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#orgBursts, this.#sensOf, this.#sayOf, this.#holdOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
     this.#lateral(s)

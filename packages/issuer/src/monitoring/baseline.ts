@@ -68,7 +68,7 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   notedDay: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
-  /** Days with jumps, said or not, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
+  /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
 }
 
@@ -93,8 +93,8 @@ export function actionKind(action: string): string {
 
 /**
  * A day with jumps of a family, per reporter: [day since 1970, its largest (natural log; an
- * excused one counts at the size said or read before), reporter, how many were said, how many
- * were not (excused as a habit or as read before, or below what is said)].
+ * excused one counts at the size said before), reporter, how many were said, how many were
+ * excused (a habit, or one or two within the hour as large as said before)].
  */
 export type JumpDay = [number, number, string, number, number]
 

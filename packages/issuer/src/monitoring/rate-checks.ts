@@ -5,7 +5,7 @@
  */
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
-import type { Say, Scope, Sens } from './scope.js'
+import type { Hold, Say, Scope, Sens } from './scope.js'
 import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
@@ -22,15 +22,27 @@ const AUTHORIZATION_CODES: ReadonlySet<string> = new Set(['ERR_NOT_ENTITLED', 'E
  * Refusal bursts across the organisation, for the codes of an infrastructure's failure (`codes`):
  * when an identity provider is down, a status list cannot be fetched or a rate limiter is set too
  * low, every agent is refused at once with the same code. A burst received when `others` other
- * agents had one of that code within the `windowMs` before is the infrastructure's, said `low`
- * (the first agents of an outage are said as usual: it is not known yet). Never a code that says
+ * agents had one of that code within the `windowMs` before is the infrastructure's, said `low`.
+ * The first agents of an outage of the issuer's (`held`: credentials refused as expired, status
+ * lists unavailable) are said `low` at once and held as a refusal is (anomaly-detector.ts,
+ * #hold): said medium then, unless `others` other agents had a burst of the code within
+ * `windowMs` of theirs. A rate limiter's refusals are said as usual: a flood is refused so. Never a code that says
  * a credential was stolen or forged, suspended or revoked (a review: five made-up agents' bursts
  * of ERR_VP_HOLDER_BINDING made an honest verifier's low). At most `agents` agents a code (in
  * memory: an outage is over within hours).
  */
-export const ORG_BURSTS = { others: 5, windowMs: 15 * MINUTE, agents: 256, codes: new Set(['ERR_VC_EXPIRED', 'ERR_STATUS_UNAVAILABLE', 'ERR_RATE_LIMITED']) as ReadonlySet<string> } as const
-/** Agents with a burst of each code, and when (the detector's, across all its agents). */
+export const ORG_BURSTS = {
+  others: 5, windowMs: 15 * MINUTE, agents: 256,
+  codes: new Set(['ERR_VC_EXPIRED', 'ERR_STATUS_UNAVAILABLE', 'ERR_RATE_LIMITED']) as ReadonlySet<string>,
+  held: new Set(['ERR_VC_EXPIRED', 'ERR_STATUS_UNAVAILABLE']) as ReadonlySet<string>,
+} as const
+/**
+ * Agents with a burst of each code, and when (the detector's, across all its agents): by code, and
+ * by code and reporter (`code NUL reporter`, what each reporter saw itself; at most
+ * ORG_BURSTS_KEYS of those).
+ */
 export type OrgBursts = Map<string, Map<string, number>>
+const ORG_BURSTS_KEYS = 64
 
 /** Refusals within `windowMs` that make a burst (`DetectorOptions.denialBurst`, `denialWindowMs`). */
 export interface DenialLimits {
@@ -132,7 +144,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
  * it or its peers use (a request out of step with what it holds, not a reach); `ordinary`: the
  * request is one it makes every day (an action it uses on a family of its own).
  */
-export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, orgBursts: OrgBursts, sensitivity: Sens, say: Say): void {
+export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, limits: DenialLimits, orgBursts: OrgBursts, sensitivity: Sens, say: Say, hold: Hold): void {
   const { b, event, at, reporter } = s
   const fam = s.fam ?? ''
   const code = event.code ?? ''
@@ -166,12 +178,21 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       const grave = AUTHORIZATION_CODES.has(code) && more
       // A credential refused as expired, a status list unavailable, at once across the
       // organisation: its outage, not this agent's doing.
-      const orgWide = ORG_BURSTS.codes.has(code) ? noteOrgBurst(orgBursts, code, s.agent, s.receivedAt) : 0
+      const orgWide = ORG_BURSTS.codes.has(code) ? noteOrgBurst(orgBursts, code, s.agent, s.receivedAt, reporter) : 0
       const shared = orgWide >= ORG_BURSTS.others
-      say(s, 'denial-burst', code, Math.min(1, inWindow.length / (burst * 2)), {
+      const score = Math.min(1, inWindow.length / (burst * 2))
+      const details = {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
         ...(shared ? { orgWide } : {}),
-      }, ownMore || !more ? own : [], grave ? 'high' : shared ? 'low' : 'medium')
+      }
+      // One of the first agents of an issuer's outage, its everyday requests refused on its own
+      // reporter's evidence: held for the others (see ORG_BURSTS). Each reporter's evidence is
+      // explained only by the others' bursts it saw itself: another reporter's made-up bursts,
+      // before or after, explain away nothing an honest verifier saw.
+      if (!grave && !more && !shared && ORG_BURSTS.held.has(code) && own.includes(reporter)) {
+        const since = s.receivedAt
+        hold(s, (_t, by) => burstsAround(orgBursts, code, s.agent, since, by) >= ORG_BURSTS.others, 'denial-burst', code, score, details, 'medium')
+      } else say(s, 'denial-burst', code, score, details, ownMore || !more ? own : [], grave ? 'high' : shared ? 'low' : 'medium')
     }
   }
   const sensProbe = sensitivity['probing']
@@ -192,14 +213,26 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 // Refusals kept per agent (ten minutes' worth at most).
 const DENIALS_KEPT = 64
 
-// Notes the agent's burst of `code` received at `now` (the issuer's clock); returns how many other
-// agents had one within the window before.
-function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, now: number): number {
+// Notes the agent's burst of `code` received at `now` (the issuer's clock), as `reporter` saw it;
+// returns how many other agents had one within the window before.
+function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, now: number, reporter: string): number {
   let agents = bursts.get(code)
   if (!agents) bursts.set(code, (agents = new Map()))
   remember(agents, agent, now, ORG_BURSTS.agents)
+  // (Reporters beyond the cap keep none: their held bursts are said, never explained.)
+  const key = `${code}\u0000${reporter}`
+  let seen = bursts.get(key)
+  if (!seen && bursts.size < ORG_BURSTS_KEYS) bursts.set(key, (seen = new Map()))
+  if (seen) remember(seen, agent, now, ORG_BURSTS.agents)
   let n = 0
   for (const [other, t] of agents) if (other !== agent && t <= now && now - t <= ORG_BURSTS.windowMs) n++
+  return n
+}
+
+// How many other agents `reporter` saw a burst of `code` of within the window either side of `around` (their latest).
+function burstsAround(bursts: OrgBursts, code: string, agent: string, around: number, reporter: string): number {
+  let n = 0
+  for (const [other, t] of bursts.get(`${code}\u0000${reporter}`) ?? []) if (other !== agent && Math.abs(t - around) <= ORG_BURSTS.windowMs) n++
   return n
 }
 

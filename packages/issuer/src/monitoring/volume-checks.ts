@@ -17,9 +17,9 @@ const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
 // largest said on them it may go.
 const HABIT = { days: 14, growth: Math.log(1.25) } as const
-// What the agent read in one request out of the ordinary on each of two earlier days (habitualJump,
-// readBefore) counts for a jump up to four times as large (natural log): a person's exports vary
-// tenfold, a warm-up's reads several times from one deploy to the next.
+// A jump said on each of two earlier days (habitualJump, readBefore) counts for one up to four
+// times as large (natural log), from a family whose level is at most four times as low: a
+// person's exports vary tenfold, a warm-up's reads several times from one deploy to the next.
 const READ_BEFORE = Math.log(4)
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
@@ -92,12 +92,12 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (f.jumps.length > 8) f.jumps.shift()
     const ratio = Math.exp(zj)
     // One large read now and then is an export; several within the hour, or one beyond any
-    // export, is a bulk read. One or two within the hour no more than four times what the agent
-    // read in one request, out of the ordinary, on two earlier days are its own now and then (an
-    // assistant listing a hundred records of one family or another every few days, a person's
-    // export of a ledger, ten times larger one day than another): a third within the hour is said.
+    // export, is a bulk read. One or two within the hour no more than four times a jump said on
+    // each of two earlier days are the agent's own now and then (an assistant listing a hundred
+    // records of one family or another every few days, a person's export of a ledger, ten times
+    // larger one day than another): a third within the hour is said.
     const repeated = f.jumps.length
-    const before = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(s.b, lr, at, s.reporter) : undefined
+    const before = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(s.b, f, lr, at, s.reporter) : undefined
     const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && before === undefined)
     if (said) {
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
@@ -107,8 +107,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
       }, undefined, severity)
     }
-    // (An excused one at the size read before: lone jumps growing a quarter a day are said.)
-    noteJumpDay(f, before === undefined ? lr : Math.min(lr, before), at, s.reporter, said)
+    // A said one at its size, an excused one at the size said before (lone jumps growing a
+    // quarter a day are said); one below what is said is not noted (it excuses nothing).
+    if (said) noteJumpDay(f, lr, at, s.reporter, true)
+    else if (before !== undefined) noteJumpDay(f, Math.min(lr, before), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
   // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
@@ -224,46 +226,51 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
 
 // Whether a jump of `lr` reported by `reporter` into family `f` is a habit: the same reporter said
 // jumps at least a quarter as large on two earlier days within the fortnight, one of them about as
-// large (within a quarter), into any of the agent's families (a deploy's cache warm-up reads a
-// few hundred records a request, some days more than others, from whichever of its families it
-// picks), and today's jumps, over all its families, are fewer than twice the most said on one of
-// those days. A habit's day is noted at the size of the said ones, never larger: excused jumps can
-// grow neither the habit's size nor its count, and a habit lasts a fortnight from the days it was
-// said. Only the reporter's own said jumps count: a hostile reporter's made-up bulk reads, or a
-// thief's jumps below what is said (one under 50 times), make nothing a habit. A bulk read once a
-// day is said on its first two days; one growing beyond a quarter a day, every day.
+// large (within a quarter), into any of the agent's families of about this one's level or below
+// (a deploy's cache warm-up reads a few hundred records a request, some days more than others,
+// from whichever of its families it picks), and today's jumps into those families are fewer than
+// twice the most said on one of those days. A habit's day is noted at the size of the said
+// ones, never larger: excused jumps can grow neither the habit's size nor its count, and a habit
+// lasts a fortnight from the days it was said. Only the reporter's own said jumps count: a hostile
+// reporter's made-up bulk reads, or a thief's jumps below what is said (one under 50 times), make
+// nothing a habit. A bulk read once a day is said on its first two days; one growing beyond a
+// quarter a day, every day.
 function habitualJump(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): boolean {
-  const h = jumpsBefore(b, lr, at, reporter, true)
+  const h = saidBefore(b, f, lr, at, reporter)
   if (h.days < 2 || h.largest < lr - HABIT.growth || h.today >= 2 * h.most) return false
   noteJumpDay(f, Math.min(lr, h.largest), at, reporter, false)
   return true
 }
 
-// The largest the agent read in one request out of the ordinary, said or not, on two earlier
-// days within the fortnight, when on both it read at least a quarter of `lr` so, and today's
-// jumps are fewer than twice the most on one of those days; else undefined. Jumps only, never a
-// family's routine volumes, which a bulk read from another family must not hide behind.
-function readBefore(b: AgentBaseline, lr: number, at: number, reporter: string): number | undefined {
-  const h = jumpsBefore(b, lr, at, reporter, false)
+// The largest jump the agent's reporter said on two earlier days within the fortnight, when on
+// both it said one at least a quarter of `lr`, and today's jumps are fewer than twice the most said
+// on one of those days; else undefined. Said jumps only, as for a habit (a thief's reads below
+// what is said, and the jumps excused since, set neither the size nor the count), and from
+// families of about this one's level or below (a warehouse's bulk read must not excuse one four
+// times as large from a family whose requests are one record); never a family's routine volumes.
+function readBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): number | undefined {
+  const h = saidBefore(b, f, lr, at, reporter)
   return h.days >= 2 && h.today < 2 * h.most ? h.largest : undefined
 }
 
 /**
- * The agent's jumps as `reporter` saw them, over all its families: on how many earlier days within
- * the fortnight it made one at least a quarter of `lr` (READ_BEFORE), said ones only or all; the
- * most such on one of those days, and the largest; and how many it made today, said or not.
+ * The agent's said jumps as `reporter` saw them, over its families whose level is at most four
+ * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
+ * `lr` (READ_BEFORE), the most said on one of those days, and the largest; and how many jumps it
+ * made today in those families, said or excused.
  */
-function jumpsBefore(b: AgentBaseline, lr: number, at: number, reporter: string, saidOnly: boolean): { days: number; most: number; largest: number; today: number } {
+function saidBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): { days: number; most: number; largest: number; today: number } {
   const day = Math.floor(at / DAY_MS)
   const perDay = new Map<number, number>()
   let largest = -Infinity
   let today = 0
   for (const fam of b.families.values()) {
+    if (fam.med > f.med + READ_BEFORE) continue
     for (const e of fam.jumpDays) {
       if (e[2] !== reporter) continue
       if (e[0] === day) today += e[3] + e[4]
-      else if (e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - READ_BEFORE && (e[3] > 0 || !saidOnly)) {
-        perDay.set(e[0], (perDay.get(e[0]) ?? 0) + (saidOnly ? e[3] : e[3] + e[4]))
+      else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - READ_BEFORE) {
+        perDay.set(e[0], (perDay.get(e[0]) ?? 0) + e[3])
         largest = Math.max(largest, e[1])
       }
     }
@@ -273,7 +280,7 @@ function jumpsBefore(b: AgentBaseline, lr: number, at: number, reporter: string,
   return { days: perDay.size, most, largest, today }
 }
 
-// Notes a jump of `reporter` on the day of `at`, said or not: the day's largest, and how many.
+// Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, and how many.
 function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string, said: boolean): void {
   const day = Math.floor(at / DAY_MS)
   for (const e of f.jumpDays) {
