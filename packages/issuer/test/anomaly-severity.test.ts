@@ -204,6 +204,22 @@ describe('severity: high on two lines of evidence', () => {
       assert.equal(said(b, before.d, before.at + 2 * HOUR).length, 1, show(b))
     })
 
+    // The same review: a held finding was dated by the event that released it, any reporter's; one
+    // dated a month ahead moved it out of the hour of the agent's other findings (no corroboration).
+    it('a held burst is dated when it became due, whatever event releases it, and corroborated so', () => {
+      const { d, at } = organisation()
+      const agent = fleet[0]!
+      const found = [
+        ...d.observe({ at: at - 10 * MINUTE, agent, decision: 'allow', resource: 'db:a/x', action: 'read', ip: '10.0.0.1', records: 7000 }, { reporter: 'v1', receivedAt: at - 10 * MINUTE }),
+        ...[...Array(12).keys()].flatMap((i) => d.observe({ at: at + i * 3000, agent, decision: 'deny', code: 'ERR_VC_EXPIRED', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1' }, { reporter: 'v1', receivedAt: at + i * 3000 })),
+        ...d.observe({ at: at + 30 * DAY, agent: 'did:key:z6MkMadeUp', decision: 'allow', resource: 'db:a/1', action: 'read', ip: '10.9.9.9' }, { reporter: 'hostile', receivedAt: at + 31 * MINUTE }),
+      ]
+      const released = found.filter((a) => a.kind === 'denial-burst' && a.agent === agent && a.severity !== 'low')
+      assert.equal(released.length, 1, show(found))
+      assert.ok(released[0]!.at <= at + 31 * MINUTE, new Date(released[0]!.at).toISOString())
+      assert.equal(released[0]!.severity, 'high', show(released))
+    })
+
     // From a review: a credential presented without its holder's key, replayed or revoked is a
     // stolen or forged one, and five made-up agents' bursts made an honest verifier's low.
     it('not for authorization refusals (the signal of a reach), nor a stolen or revoked credential, nor for bursts more than fifteen minutes apart', () => {

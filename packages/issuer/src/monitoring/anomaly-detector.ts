@@ -1572,7 +1572,11 @@ export class AnomalyDetector {
     if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
     const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
     if (evidence.length === 0) return
-    this.#say({ b: h.b, agent: h.agent, at: Math.max(at, h.since), receivedAt: now, decision: h.decision, found, occurred: h.since }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
+    // Dated when it became due, at the latest: the event that released it may be any reporter's,
+    // and one dated days ahead must not move the finding out of the hour other findings are
+    // measured against (a review: it lost its corroboration so).
+    const due = h.since + (h.long ? LONG_HOLD : 1) * this.#holdMs
+    this.#say({ b: h.b, agent: h.agent, at: Math.min(Math.max(at, h.since), due), receivedAt: now, decision: h.decision, found, occurred: h.since }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
   /**
