@@ -5,9 +5,10 @@ import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issue
 // time lists a hundred from one family or another every few days; a person exports a ledger, ten
 // times larger one day than another. On workload-c and -e each such list or export was said
 // medium or high, every time. And what must still be said beside them: a third within the hour,
-// more than twice as many in a day, one beyond four times what was read before, one made up by
-// another reporter, and a bulk read from a family that reads little beside another's routine
-// volumes. Simulated time only: nothing here waits or reads the wall clock.
+// more than twice as many in a day, one beyond four times what was said before, one after jumps
+// another reporter made up or too small to be said, and a bulk read from a family that reads
+// little beside another's routine volumes or jumps. Simulated time only: nothing here waits or
+// reads the wall clock.
 describe('anomaly detection: large reads an agent makes now and then', () => {
   const base = Date.UTC(2026, 10, 2)
   const MINUTE = 60_000
@@ -47,7 +48,7 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
   // Lists of about a hundred on two earlier days, from one family and then the other.
   const earlier: Large[] = [{ day: 2, hour: 11, records: 100, family: 'crm:contacts' }, { day: 3, hour: 14, records: 120 }]
 
-  it('one or two lists within the hour, up to four times as large as on two earlier days, are its own; a third is said', () => {
+  it('one or two lists within the hour, up to four times as large as those said on two earlier days, are its own; a third is said', () => {
     const found = run(6, [...earlier, { day: 5, hour: 10, records: 300 }, { day: 5, hour: 10.3, records: 250 }, { day: 5, hour: 10.6, records: 280 }])
     assert.ok(jumpsOn(found, 2).length > 0 && jumpsOn(found, 3).length > 0, 'said on its first days')
     assert.deepEqual(jumpsOn(found, 5), ['@636'], 'the third within the hour only')
@@ -58,7 +59,7 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
     assert.deepEqual(jumpsOn(found, 5), ['@900'], 'the third of the day')
   })
 
-  it('one beyond four times what was read before is said', () => {
+  it('one beyond four times what was said before is said', () => {
     assert.equal(jumpsOn(run(6, [...earlier, { day: 5, hour: 10, records: 700 }]), 5).length, 1)
   })
 

@@ -26,10 +26,10 @@ const AUTHORIZATION_CODES: ReadonlySet<string> = new Set(['ERR_NOT_ENTITLED', 'E
  * The first agents of an outage of the issuer's (`held`: credentials refused as expired, status
  * lists unavailable) are said `low` at once and held as a refusal is (anomaly-detector.ts,
  * #hold): said medium then, unless `others` other agents had a burst of the code within
- * `windowMs` of theirs. A rate limiter's refusals are said as usual: a flood is refused so. Never a code that says
- * a credential was stolen or forged, suspended or revoked (a review: five made-up agents' bursts
- * of ERR_VP_HOLDER_BINDING made an honest verifier's low). At most `agents` agents a code (in
- * memory: an outage is over within hours).
+ * `windowMs` of theirs. A rate limiter's refusals are said as usual: a flood is refused so.
+ * Never a code that says a credential was stolen or forged, suspended or revoked (a review: five
+ * made-up agents' bursts of ERR_VP_HOLDER_BINDING made an honest verifier's low). At most
+ * `agents` agents a code (in memory: an outage is over within hours).
  */
 export const ORG_BURSTS = {
   others: 5, windowMs: 15 * MINUTE, agents: 256,

@@ -18,8 +18,8 @@ const HOUR = 3_600_000
 // largest said on them it may go.
 const HABIT = { days: 14, growth: Math.log(1.25) } as const
 // A jump said on each of two earlier days (habitualJump, readBefore) counts for one up to four
-// times as large (natural log), from a family whose level is at most four times as low: a
-// person's exports vary tenfold, a warm-up's reads several times from one deploy to the next.
+// times as large (natural log), into a family whose level is at least a quarter of the earlier
+// one's: a person's exports vary tenfold, a warm-up's reads several times from one deploy to the next.
 const READ_BEFORE = Math.log(4)
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
