@@ -11,7 +11,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
-import { checkDenials, checkRate, checkSustained, type DenialLimits, type OrgBursts } from './rate-checks.js'
+import { checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
@@ -226,7 +226,7 @@ export class AnomalyDetector {
   #sensOf: Sens
   readonly #denialLimits: DenialLimits
   // Refusal bursts across all agents, per code (rate-checks.ts: an outage is the infrastructure's).
-  readonly #orgBursts: OrgBursts = new Map()
+  readonly #orgBursts: OrgBursts = newOrgBursts()
   // The checks of their own modules say findings through this.
   readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
   readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity) => this.#hold(s, explained, kind, about, score, details, severity)

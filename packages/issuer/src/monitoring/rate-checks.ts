@@ -37,12 +37,19 @@ export const ORG_BURSTS = {
   held: new Set(['ERR_VC_EXPIRED', 'ERR_STATUS_UNAVAILABLE']) as ReadonlySet<string>,
 } as const
 /**
- * Agents with a burst of each code, and when (the detector's, across all its agents): by code, and
- * by code and reporter (`code NUL reporter`, what each reporter saw itself; at most
- * ORG_BURSTS_KEYS of those).
+ * Agents with a burst of each code, and when (the detector's, across all its agents): `byCode`,
+ * keyed by code; `seenBy`, keyed by code and reporter (what each reporter saw itself; at most
+ * SEEN_BY_KEYS of those).
  */
-export type OrgBursts = Map<string, Map<string, number>>
-const ORG_BURSTS_KEYS = 64
+export interface OrgBursts {
+  readonly byCode: Map<string, Map<string, number>>
+  readonly seenBy: Map<string, Map<string, number>>
+}
+const SEEN_BY_KEYS = 64
+
+export function newOrgBursts(): OrgBursts {
+  return { byCode: new Map(), seenBy: new Map() }
+}
 
 /** Refusals within `windowMs` that make a burst (`DetectorOptions.denialBurst`, `denialWindowMs`). */
 export interface DenialLimits {
@@ -216,13 +223,13 @@ const DENIALS_KEPT = 64
 // Notes the agent's burst of `code` received at `now` (the issuer's clock), as `reporter` saw it;
 // returns how many other agents had one within the window before.
 function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, now: number, reporter: string): number {
-  let agents = bursts.get(code)
-  if (!agents) bursts.set(code, (agents = new Map()))
+  let agents = bursts.byCode.get(code)
+  if (!agents) bursts.byCode.set(code, (agents = new Map()))
   remember(agents, agent, now, ORG_BURSTS.agents)
   // (Reporters beyond the cap keep none: their held bursts are said, never explained.)
   const key = `${code}\u0000${reporter}`
-  let seen = bursts.get(key)
-  if (!seen && bursts.size < ORG_BURSTS_KEYS) bursts.set(key, (seen = new Map()))
+  let seen = bursts.seenBy.get(key)
+  if (!seen && bursts.seenBy.size < SEEN_BY_KEYS) bursts.seenBy.set(key, (seen = new Map()))
   if (seen) remember(seen, agent, now, ORG_BURSTS.agents)
   let n = 0
   for (const [other, t] of agents) if (other !== agent && t <= now && now - t <= ORG_BURSTS.windowMs) n++
@@ -232,7 +239,7 @@ function noteOrgBurst(bursts: OrgBursts, code: string, agent: string, now: numbe
 // How many other agents `reporter` saw a burst of `code` of within the window either side of `around` (their latest).
 function burstsAround(bursts: OrgBursts, code: string, agent: string, around: number, reporter: string): number {
   let n = 0
-  for (const [other, t] of bursts.get(`${code}\u0000${reporter}`) ?? []) if (other !== agent && Math.abs(t - around) <= ORG_BURSTS.windowMs) n++
+  for (const [other, t] of bursts.seenBy.get(`${code}\u0000${reporter}`) ?? []) if (other !== agent && Math.abs(t - around) <= ORG_BURSTS.windowMs) n++
   return n
 }
 
