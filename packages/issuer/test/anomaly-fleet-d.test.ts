@@ -134,7 +134,7 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     assert.ok(medium(reach).includes('new-resource/medium') || medium(reach).includes('new-resource/high'), JSON.stringify(medium(reach)))
   })
 
-  it('a bot meeting the same stray link every day is a stray each time; twice within a day, or a third family within the week, is a reach', () => {
+  it('a bot meeting the same stray link every day is a stray each time, twice a day too; three times within a day, or a third family within the week, is a reach', () => {
     // A CRM sync bot: about 500 requests a day over its working hours.
     const bot = () => {
       const d = detector()
@@ -149,11 +149,44 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     const d = bot()
     const daily = Array.from({ length: 10 }, (_, k) => said(d, base + (7 + k) * DAY + (8 + (k % 4) * 3) * HOUR, 'docs:contracts'))
     assert.deepEqual(daily.flat(), [], 'the same family once a day, ten days')
-    assert.ok(said(d, base + 16 * DAY + 16 * HOUR, 'docs:contracts').includes('new-resource/medium'), 'a second the same day')
+    assert.deepEqual(said(d, base + 16 * DAY + 16 * HOUR, 'docs:contracts'), [], 'a second the same day')
+    assert.ok(said(d, base + 16 * DAY + 19 * HOUR, 'docs:contracts').includes('new-resource/medium'), 'a third the same day')
     const other = bot()
     said(other, base + 7 * DAY + 9 * HOUR, 'docs:contracts')
     said(other, base + 8 * DAY + 9 * HOUR, 'hr:payroll')
     assert.ok(said(other, base + 9 * DAY + 9 * HOUR, 'fin:ledger').includes('new-resource/medium'), 'a third family within the week')
+  })
+
+  it('a storefront meets more of its stray link on its busiest day, some within the hour; another family beside them is a reach', () => {
+    // About 1,500 requests a day for a week, one refused link into the same contracts on each of
+    // two days; then a sale day at five times the traffic, with a stray link every two hours and
+    // two of them 20 minutes apart (issue 21: workload-d's Black Friday).
+    const shop = () => {
+      const d = detector()
+      for (let at = base; at < base + 7 * DAY; at += 58_000) observe(d, at, { resource: `shop:orders/${id(at / 58_000)}`, segment: 'commerce', ip: '23.227.38.40' })
+      for (const day of [5, 6]) observe(d, base + day * DAY + 11 * HOUR, { ...refused(0), resource: `docs:contracts/${id(day)}` })
+      return d
+    }
+    const refused = (k: number) => ({ decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined, ip: '23.227.38.40', resource: `docs:contracts/${id(100 + k)}`, segment: 'legal' })
+    const saleDay = (d: AnomalyDetector, strays: number[], extra?: { at: number; fam: string }) => {
+      const found: Anomaly[] = []
+      let next = 0
+      for (let at = base + 7 * DAY; at < base + 8 * DAY; at += 11_600) {
+        found.push(...observe(d, at, { resource: `shop:orders/${id(at / 11_600)}`, segment: 'commerce', ip: '23.227.38.40' }))
+        while (next < strays.length && strays[next]! <= at) found.push(...observe(d, strays[next]!, refused(next++)))
+        if (extra && extra.at > at - 11_600 && extra.at <= at) found.push(...observe(d, extra.at, { ...refused(99), resource: `${extra.fam}/1`, segment: extra.fam.split(':')[0] }))
+      }
+      // (Reaches only: five times the traffic is a surge of its own, judged apart.)
+      return medium([...found, ...d.release(base + 9 * DAY)]).filter((x) => /^(new-resource|new-segment|lateral-movement)\//.test(x))
+    }
+    const strays = [8, 10, 12, 14, 16, 16.34, 18].map((h) => base + 7 * DAY + h * HOUR + 7_000)
+    assert.deepEqual(saleDay(shop(), strays), [], 'seven strays into the same contracts on a day of 7,500 requests')
+    const beside = saleDay(shop(), strays, { at: base + 7 * DAY + 16.5 * HOUR, fam: 'hr:payroll' })
+    assert.ok(beside.includes('new-resource/medium') || beside.includes('new-resource/high'), JSON.stringify(beside))
+    // Not beyond what the day's traffic brings: a stray every ten minutes on the same day.
+    const every = Array.from({ length: 40 }, (_, k) => base + 7 * DAY + 9 * HOUR + k * 10 * MINUTE + 7_000)
+    const flood = saleDay(shop(), every)
+    assert.ok(flood.includes('new-resource/medium') || flood.includes('new-resource/high'), JSON.stringify(flood))
   })
 
   it("a phone on a mobile carrier's changing addresses beside the office is not two networks; a server elsewhere is", () => {

@@ -308,6 +308,11 @@ export class AnomalyDetector {
     const groups = this.#groupsOf(b, ctx, at)
     const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
     const day = Math.floor(at / DAY_MS)
+    if (b.eventsDay !== day) {
+      b.eventsDay = day
+      b.eventsToday = 0
+    }
+    b.eventsToday++
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
@@ -1162,21 +1167,28 @@ export class AnomalyDetector {
   // is a probe too; two strays a week are not). A busy agent is allowed more (STRAY_REQUESTS). A
   // family it strayed into on an earlier day is a stray again, up to the day's allowance, and uses
   // none of the week's: a bot's link into the same contracts it may not read, met every day or two.
+  // Such a family's strays come with the day's traffic (a storefront's busiest day meets more of
+  // them, some within the hour): twice the day's allowance, counting the requests made today too,
+  // and its own earlier strays (the family, its segment: `seg`) within the hour do not make it a
+  // reach. (Refused, they give nothing away; a thief's tries at another family are reaches.)
   // Notes it.
-  #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
-    let n = 0
-    for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:'))) n++
+  #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string, seg?: string): boolean {
     const soles = b.soleRefusals
     while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
     const busy = Math.floor(b.events / Math.max(1, b.activeDays) / STRAY_REQUESTS)
     const day = Math.floor(at / DAY_MS)
     const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
     const strayBefore = b.lastRefusedReach === b.lastStray
-    const known = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
+    const found = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
+    const known = found !== undefined && found[1] < day && found[2] <= day && day - found[2] <= STRAY_DAYS ? found : undefined
+    const itself = known === undefined ? undefined : new Set([`family:${fam}`, `segment:${seg}`])
+    let n = 0
+    for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:')) && !itself?.has(r.what)) n++
     let sole: boolean
-    if (known !== undefined && known[1] < day && known[2] <= day && day - known[2] <= STRAY_DAYS) {
+    if (known !== undefined) {
       const count = known[2] === day ? known[3] : 0
-      sole = n <= own && (!earlier || strayBefore) && count < 1 + busy
+      const busyToday = Math.max(busy, Math.floor(b.eventsToday / STRAY_REQUESTS))
+      sole = n <= own && (!earlier || strayBefore) && count < 2 * (1 + busyToday)
       if (sole) {
         known[2] = day
         known[3] = count + 1
@@ -1201,7 +1213,7 @@ export class AnomalyDetector {
   #stray(s: Scope, fam: string): boolean {
     if (this.#strayRetry(s, fam)) return true
     const { b, at, reporter, event } = s
-    const sole = this.#soleRefusal(b, at, 1, fam)
+    const sole = this.#soleRefusal(b, at, 1, fam, event.segment)
     b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action) } : undefined
     return sole
   }

@@ -198,6 +198,9 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * family it may not read, met again on a later day, is that stray again.
    */
   strayFamilies: Array<[string, number, number, number]>
+  /** Its requests on the day (days since 1970, UTC) `eventsDay` (in memory only: after a restart, its average day stands in). */
+  eventsToday: number
+  eventsDay: number
   /** When its last refused reach found to be a stray was (not kept in the store, as lastRefusedReach). */
   lastStray: number
   /**
@@ -314,7 +317,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
-    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
