@@ -203,6 +203,32 @@ describe('enumeration: a walk of consecutive record ids of one family', () => {
     assert.ok(enumeration(walk(r, monday + 2 * DAY, 300, { from: 90_000, every: 30_000 })).length > 0, 'twice as long as the longest taught')
   })
 
+  it('a weekly walk (a full backup on Sundays, three times its nightly one) is said its first week only, through a restart; another day of the week, or half as long again, is said', () => {
+    // A backup job walks db:snap from id 1 every day: 40 ids, 120 on Sundays (t0 is a Monday).
+    let k = 0
+    const paging = (at: number) => {
+      if ((at % DAY) / MINUTE === 8 * 60) k = 0
+      return k < (Math.floor((at - t0) / DAY) % 7 === 6 ? 120 : 40) ? `db:snap/${++k}` : undefined
+    }
+    const saidOn = (found: Anomaly[]) => [...new Set(enumeration(found).map((a) => Math.floor((a.at - t0) / DAY)))]
+    const r = history(14, 1, {}, paging)
+    assert.deepEqual(saidOn(r.found), [6], 'said on its first Sunday only')
+    // What it learned of its Sundays is stored: after a restart the third Sunday is its habit too.
+    const rows = r.d.takeDirty()
+    r.d = new AnomalyDetector()
+    assert.equal(r.d.load(rows), 1)
+    assert.deepEqual(enumeration(walk(r, t0 + 20 * DAY + 8 * HOUR, 130, { family: 'db:snap', from: 1, every: MINUTE })), [], 'the third Sunday')
+    // Half as long again as the walk said, a week later: said.
+    const longer = history(13, 1, {}, paging)
+    const beyond = enumeration(walk(longer, t0 + 13 * DAY + 8 * HOUR, 200, { family: 'db:snap', from: 1, every: MINUTE }))
+    assert.ok(beyond.length > 0 && Number(beyond[0]!.details.run) > 180, JSON.stringify(beyond[0]?.details))
+    // The same walk on another day than a whole number of weeks after: the day after, three days after.
+    for (const day of [7, 9]) {
+      const other = history(day, 1, {}, paging)
+      assert.ok(enumeration(walk(other, t0 + day * DAY + 8 * HOUR, 120, { family: 'db:snap', from: 1, every: MINUTE })).length > 0, `day ${day}`)
+    }
+  })
+
   it('what it learned of its walks survives a restart; a row written before them loads, and its families are judged again only after two days', () => {
     // A job keeping a cursor: 30 ids a day in order, continuing from one day to the next.
     let cursor = 0

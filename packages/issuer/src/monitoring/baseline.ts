@@ -535,7 +535,8 @@ function parseFamily(v: unknown, lastDay: number): FamilyStats | undefined {
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
-    idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1), idRuns: undefined,
+    idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1),
+    idWeekly: num(o.idWeekly, -1), idWeeklyRun: Math.max(0, num(o.idWeeklyRun)), idSaid: Math.max(0, num(o.idSaid)), idExcused: num(o.idExcused) > 0 ? 1 : 0, idRuns: undefined,
     jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),

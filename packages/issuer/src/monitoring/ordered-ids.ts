@@ -24,6 +24,12 @@
  * walks learned whatever their length. Counting by day keeps a job that pages on from a cursor,
  * one day after the other, from adding up to an ever longer walk.
  *
+ * A weekly walk. A job that walks further once a week (a full backup on Sundays, three times the
+ * nightly one) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
+ * said, when one was said a whole number of weeks before (one or two), and it is at most half
+ * as long again as that one; the day it was excused on is the habit's next week, at the length
+ * said (an excused walk cannot grow the habit, nor teach the nightly limit).
+ *
  * Plain numbers in the family's baseline (and in the store); the runs under way are not stored
  * (a restart forgets a walk in progress, not what was learned).
  */
@@ -39,6 +45,12 @@ export interface OrderedIds {
   idSince: number
   /** The day an operator called a walk on it benign (-1: none): that day's walks are learned, whatever their length, and not said. */
   idTaught: number
+  /** The last day a walk went beyond its limit, said or excused as weekly (-1: none), and the longest said on the day it was said. */
+  idWeekly: number
+  idWeeklyRun: number
+  /** Today's walks beyond the limit: the longest said (0: none), and whether one was excused as weekly (1) or not (0). */
+  idSaid: number
+  idExcused: number
   /**
    * Not stored: runs under way, {@link RUN_WIDTH} numbers each (last id, -1: free; stride; ids
    * walked today; requests since it grew), then the family's last `recent` ids (-1: none) and
@@ -58,6 +70,9 @@ export const ORDERED_IDS = {
   recent: 16,
   /** A walk this many times beyond its limit is high. */
   highTimes: 4,
+  /** A weekly walk: one said this many weeks before at most, and this much longer at most. */
+  weeks: 2,
+  weeklyGrowth: 1.5,
   fadePerDay: 0.95,
 } as const
 
@@ -66,7 +81,7 @@ const RING = ORDERED_IDS.runs * RUN_WIDTH
 const HEAD = RING + ORDERED_IDS.recent
 
 export function newOrderedIds(): OrderedIds {
-  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idRuns: undefined }
+  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idWeekly: -1, idWeeklyRun: 0, idSaid: 0, idExcused: 0, idRuns: undefined }
 }
 
 /**
@@ -109,6 +124,11 @@ export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, 
   const today = s.idRuns[i * RUN_WIDTH + 2]!
   if (judged && sens > 0 && s.idTaught !== day && today > walkLimit(s, sens)) {
     s.idToday = -1
+    if (weekly(s, day, today)) {
+      s.idExcused = 1
+      return -1
+    }
+    s.idSaid = Math.max(s.idSaid, today)
     return i
   }
   if (s.idToday >= 0 && today > s.idToday) s.idToday = today
@@ -130,6 +150,12 @@ export function teachWalk(s: OrderedIds, day: number, run: number): void {
   s.idMost = Math.max(s.idMost, run)
 }
 
+// Whether a walk of `today` ids beyond the limit is the agent's weekly one (see the header).
+function weekly(s: OrderedIds, day: number, today: number): boolean {
+  const since = day - s.idWeekly
+  return s.idWeekly >= 0 && since > 0 && since % 7 === 0 && since <= 7 * ORDERED_IDS.weeks && today <= ORDERED_IDS.weeklyGrowth * s.idWeeklyRun
+}
+
 function newRuns(): Float64Array {
   const runs = new Float64Array(HEAD + 1).fill(-1)
   runs[HEAD] = 0
@@ -142,7 +168,13 @@ function newDay(s: OrderedIds, day: number): void {
   if (s.idDay >= 0) {
     const faded = s.idMost * ORDERED_IDS.fadePerDay ** Math.min(day - s.idDay, 365)
     s.idMost = s.idToday >= 0 ? Math.max(faded, s.idToday) : faded
+    if (s.idSaid > 0) {
+      s.idWeekly = s.idDay
+      s.idWeeklyRun = s.idSaid
+    } else if (s.idExcused > 0) s.idWeekly = s.idDay
   }
+  s.idSaid = 0
+  s.idExcused = 0
   s.idToday = 0
   s.idDay = day
   if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) s.idRuns[i * RUN_WIDTH + 2] = 0
