@@ -16,7 +16,7 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
   const DAY = 24 * HOUR
   const LONG_AGO = base - 90 * DAY
   const agent = 'did:key:z6MkLoneJumps'
-  const grants = new Map([['crm:accounts', LONG_AGO], ['crm:contacts', LONG_AGO], ['dw:sales', LONG_AGO]])
+  const grants = new Map([['crm:accounts', LONG_AGO], ['crm:contacts', LONG_AGO], ['dw:sales', LONG_AGO], ['dw:marketing', LONG_AGO]])
   const context = (): AgentContext => ({ groups: ['team:sales/eu'], entitlements: grants })
   const id = (i: number) => (i * 7919) % 100_003
   // A large read: on `day` at `hour` (fractions for minutes), `records` from `family`, seen by `reporter`.
@@ -92,6 +92,31 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
     // Two thousand a request from the warehouse all day, every day: ordinary there. Two thousand
     // from crm:accounts, whose requests are one record, is said.
     assert.equal(jumpsOn(run(6, [{ day: 5, hour: 10, records: 2000 }], true), 5).length, 1)
+  })
+
+  describe('a light family: four lookups of one record a day, and a query of up to two hundred most days', () => {
+    // Too few requests for its sizes to judge a drift (workload-c's assistants: each query was
+    // said a jump of fifty or more times its level of one record).
+    const light = (days: number): Large[] => Array.from({ length: days }, (_, day) => [
+      ...[9, 11, 13, 15].map((hour) => ({ day, hour, records: 1, family: 'dw:marketing' })),
+      ...(day % 3 === 2 ? [] : [{ day, hour: 14, records: 50 + ((day * 37) % 150), family: 'dw:marketing' }]),
+    ]).flat()
+    const on8 = (...x: Array<[number, number]>): Large[] => x.map(([hour, records]) => ({ day: 8, hour, records, family: 'dw:marketing' }))
+
+    it('after a week of them, a query of two hundred, or a lone one of eight hundred, is its own', () => {
+      assert.deepEqual(jumpsOn(run(9, [...light(8), ...on8([10, 200])]), 8), [])
+      assert.deepEqual(jumpsOn(run(9, [...light(8), ...on8([10, 800])]), 8), [])
+    })
+
+    it('a lone read of three thousand (over ten times the largest it regularly made) is said', () => {
+      assert.equal(jumpsOn(run(9, [...light(8), ...on8([10, 3000])]), 8).length, 1)
+    })
+
+    it("the day's own large reads do not raise what its next read is measured from", () => {
+      // Two reads of 900 (within five times the largest, about 220) are learned; one of 4,000 is
+      // still measured from what it regularly read before the day.
+      assert.deepEqual(jumpsOn(run(9, [...light(8), ...on8([10, 900], [10.5, 900], [11, 4000])]), 8), ['@660'])
+    })
   })
 
   it("a deploy's warm-up into whichever of its families is a habit of the agent's, not of each family", () => {

@@ -479,10 +479,10 @@ export function snapshotBaseline(b: AgentBaseline): string {
 const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 100) / 100)
 
 // A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
-// cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
-// with none anyway).
+// cached quantiles, a light family's reach of the day, the hour's jumps and the walks under way
+// left out (a row read back starts with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightDay: _lightDay, lightQ99: _lightQ99, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
   return { ...kept, ...snapshotSizes(f) }
 }
 

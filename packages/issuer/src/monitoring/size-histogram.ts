@@ -25,6 +25,8 @@ export const HIST = {
   decayPerDay: 0.95,
   /** Weight before the histogram is used (a few days of a light family). */
   minWeight: 40,
+  /** Weight at a day's start before it judges the family's jumps that day (see lightReach). */
+  jumpWeight: 20,
   /** The tail a request must be rarer than to add to the drift test. */
   tail: 0.1,
   /** Quantiles are recomputed after this many requests (or a day's decay). */
@@ -59,12 +61,15 @@ export interface SizeHistogram {
    * steps come within a week of each other is measured from the sizes before them.
    */
   histStarts: Array<[number, number]>
+  /** The day (since 1970) a light family's 99th percentile was taken at its start, and that percentile (see lightReach; not stored). */
+  lightDay: number
+  lightQ99: number
 }
 
 // Every field present from the start (in the order restoreSizes gives them): one object shape,
 // which the engine reads fastest.
 export function newSizeHistogram(): SizeHistogram {
-  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [] }
+  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightDay: -1, lightQ99: 0 }
 }
 
 /** Learns one request (natural log of records) at `at`, with `weight`. */
@@ -79,6 +84,19 @@ export function learnSize(h: SizeHistogram, lr: number, at: number, weight = 1):
 /** Whether enough has been learned to judge by it. */
 export function sizeReady(h: SizeHistogram): boolean {
   return h.histTotal >= HIST.minWeight && h.hist.length === HIST.bins
+}
+
+/**
+ * The reach a light family's jumps are measured from (natural log), or undefined: once its sizes
+ * weigh `jumpWeight` at the start of the day (fewer than `minWeight`, which its drift needs), the
+ * 99th percentile they had then. A jump goes five times beyond the largest it regularly reads, a
+ * drift adds an excess up: a few days of an assistant's lookups of one record with a query of a
+ * hundred now and then are enough to say its queries are no jump. Taken at the day's start, so
+ * the day's own requests cannot raise it (a ramp gains at most one step a day).
+ */
+export function lightReach(h: SizeHistogram, at: number): number | undefined {
+  decay(h, at)
+  return h.lightDay === h.histDay && h.lightDay >= 0 ? h.lightQ99 : undefined
 }
 
 /**
@@ -179,6 +197,9 @@ function decay(h: SizeHistogram, at: number): void {
     const starts = h.histStarts.filter(([d]) => d > day - HIST.reachDays)
     starts.push([day, quantile(h, 0.99)])
     h.histStarts = starts
+  } else if (h.histTotal >= HIST.jumpWeight) {
+    h.lightDay = day
+    h.lightQ99 = quantile(h, 0.99)
   }
   const factor = HIST.decayPerDay ** Math.min(day - h.histDay, 365)
   for (let i = 0; i < h.hist.length; i++) h.hist[i]! *= factor
@@ -207,5 +228,5 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
       if (Array.isArray(e) && typeof e[0] === 'number' && Number.isFinite(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1])) histStarts.push([e[0], e[1]])
     }
   }
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts, lightDay: -1, lightQ99: 0 }
 }

@@ -11,7 +11,7 @@ import { acceptedLevel, DAY_MS, JUMP_DAYS, type AgentBaseline, type FamilyStats,
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, lightReach, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
@@ -79,8 +79,12 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // size-histogram.ts). A single mode's 99th percentile is about four times its median, so
   // nothing changes there; a wide mix's exports are within its reach, and a jump must go 20
   // times beyond the level it implies (five times beyond the largest requests it regularly
-  // makes). Until sizes are learned, beyond 7 spreads as well.
-  const jumpRef = sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med
+  // makes). Until sizes are learned, beyond 7 spreads as well, and, once the family's own weigh
+  // enough for that, beyond a quarter of the largest it regularly read before the day (its
+  // light reach, rather than another family's shape: an assistant's query of a hundred among
+  // its lookups of one is not a jump, whatever its other families read).
+  const light = own ? undefined : lightReach(f, at)
+  const jumpRef = light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
   const jump = !learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)
@@ -103,7 +107,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
-        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(lift + reach))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
+        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
       }, undefined, severity)
     }
