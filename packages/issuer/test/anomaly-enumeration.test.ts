@@ -222,6 +222,30 @@ describe('enumeration: a walk of consecutive record ids of one family', () => {
     const longer = history(13, 1, {}, paging)
     const beyond = enumeration(walk(longer, t0 + 13 * DAY + 8 * HOUR, 200, { family: 'db:snap', from: 1, every: MINUTE }))
     assert.ok(beyond.length > 0 && Number(beyond[0]!.details.run) > 180, JSON.stringify(beyond[0]?.details))
+    // From an adversarial review of the first version: a walk said once bought a silent one a
+    // week later whoever reported it, refused or not, as high as it was; and many walks on the
+    // weekly day, each within half as long again. Only the same reporter's allowed walk said
+    // medium makes the habit, and the day's excused ids are counted together.
+    const sunday = 6 * DAY + 8 * HOUR
+    const planted = (o: Parameters<typeof walk>[3]) => {
+      const p = history(6, 1, {}, paging)
+      walk(p, t0 + sunday, 120, { family: 'db:snap', from: 1, every: MINUTE, ...o })
+      history7to12(p)
+      return enumeration(walk(p, t0 + 13 * DAY + 8 * HOUR, 120, { family: 'db:snap', from: 1, every: MINUTE })).length > 0
+    }
+    const history7to12 = (p: Run) => {
+      for (let day = 7; day < 13; day++) walk(p, t0 + day * DAY + 8 * HOUR, 40, { family: 'db:snap', from: 1, every: MINUTE })
+    }
+    assert.equal(planted({}), false, 'its own walk, as a control')
+    assert.equal(planted({ reporter: () => 'hostile' }), true, "another reporter's walk")
+    assert.equal(planted({ decision: 'deny' }), true, 'a walk of refused ids')
+    const high = history(6, 1, {}, paging)
+    walk(high, t0 + sunday, 400, { family: 'db:snap', from: 1, every: 20_000 })
+    history7to12(high)
+    assert.ok(enumeration(walk(high, t0 + 13 * DAY + 8 * HOUR, 400, { family: 'db:snap', from: 1, every: 20_000 })).length > 0, 'a walk said high')
+    const many = history(13, 1, {}, paging)
+    const walks = [0, 1, 2].flatMap((k) => enumeration(walk(many, t0 + 13 * DAY + (8 + 3 * k) * HOUR, 120, { family: 'db:snap', from: 1000 * (k + 1), every: MINUTE })))
+    assert.ok(walks.length > 0, 'three walks of the weekly length on its day')
     // The same walk on another day than a whole number of weeks after: the day after, three days after.
     for (const day of [7, 9]) {
       const other = history(day, 1, {}, paging)

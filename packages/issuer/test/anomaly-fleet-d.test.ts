@@ -189,6 +189,25 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     assert.ok(flood.includes('new-resource/medium') || flood.includes('new-resource/high'), JSON.stringify(flood))
   })
 
+  // From an adversarial review: a thief's own requests raised the day's allowance of strays.
+  it("refused requests do not raise a stray's allowance: three strays on a day of 3,000 refusals are a reach", () => {
+    const reaches = (flood: 'allow' | 'deny') => {
+      const d = detector()
+      for (let day = 0; day < 7; day++) for (let at = base + day * DAY + 6 * HOUR; at < base + day * DAY + 20 * HOUR; at += 100_000) observe(d, at, { resource: `crm:contacts/${id(at / 100_000)}`, ip: '13.108.12.104' })
+      const refused = (at: number) => ({ decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined, ip: '13.108.12.104', resource: `docs:contracts/${id(at / MINUTE)}`, segment: 'docs' })
+      observe(d, base + 6 * DAY + 9 * HOUR, refused(base + 6 * DAY + 9 * HOUR))
+      const found: Anomaly[] = []
+      for (let k = 0; k < 3000; k++) {
+        const at = base + 7 * DAY + 6 * HOUR + k * 10_000
+        found.push(...observe(d, at, { resource: `crm:contacts/${id(k)}`, ip: '13.108.12.104', ...(flood === 'deny' ? { decision: 'deny', code: 'ERR_CONSTRAINT', records: undefined } : {}) }))
+        if (k % 1000 === 999) found.push(...observe(d, at + 5000, refused(at + 5000)))
+      }
+      return medium([...found, ...d.release(base + 9 * DAY)]).filter((x) => /^new-resource\//.test(x))
+    }
+    assert.deepEqual(reaches('allow'), [], 'three strays with the day of its own allowed requests')
+    assert.ok(reaches('deny').length > 0, 'three strays with a day of refusals')
+  })
+
   it("a phone on a mobile carrier's changing addresses beside the office is not two networks; a server elsewhere is", () => {
     const office = '185.61.20.14'
     const phone = (day: number) => `37.228.${(day * 37) % 250}.${10 + day}`

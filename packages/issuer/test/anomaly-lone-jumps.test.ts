@@ -112,6 +112,16 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
       assert.equal(jumpsOn(run(9, [...light(8), ...on8([10, 3000])]), 8).length, 1)
     })
 
+    // From an adversarial review of the first version, which took the reach from the day's start
+    // alone: reads made four and a half times larger day by day on a family of lookups (each
+    // learned, below a jump), then a drain, were said by the build before and not by it.
+    it('reads made larger day by day, then a drain, are said as before: the reach rises at most threefold in a week', () => {
+      const lookups = Array.from({ length: 12 }, (_, day) => [9, 11, 13, 15].map((hour) => ({ day, hour, records: 1, family: 'dw:marketing' }))).flat()
+      const ramp = [19, 86, 385, 1731, 19_478].map((records, k) => ({ day: 6 + k, hour: 10, records, family: 'dw:marketing' }))
+      const found = run(12, [...lookups, ...ramp])
+      for (const day of [7, 8, 9, 10]) assert.equal(jumpsOn(found, day).length, 1, `day ${day}`)
+    })
+
     it("the day's own large reads do not raise what its next read is measured from", () => {
       // Two reads of 900 (within five times the largest, about 220) are learned; one of 4,000 is
       // still measured from what it regularly read before the day.

@@ -312,7 +312,7 @@ export class AnomalyDetector {
       b.eventsDay = day
       b.eventsToday = 0
     }
-    b.eventsToday++
+    if (event.decision === 'allow') b.eventsToday++
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
@@ -864,7 +864,7 @@ export class AnomalyDetector {
     const id = recordId(resource)
     if (id < 0) return
     const sens = this.#sensOf['enumeration']
-    const run = noteId(f, id, s.day, s.mature && s.at >= f.idSince, sens)
+    const run = noteId(f, id, s.day, s.mature && s.at >= f.idSince, sens, s.reporter, s.allowed)
     if (run < 0) return
     const fam = s.fam!
     const { stride, today } = walkOf(f, run)
@@ -1168,11 +1168,11 @@ export class AnomalyDetector {
   // family it strayed into on an earlier day is a stray again, up to the day's allowance, and uses
   // none of the week's: a bot's link into the same contracts it may not read, met every day or two.
   // Such a family's strays come with the day's traffic (a storefront's busiest day meets more of
-  // them, some within the hour): twice the day's allowance, counting the requests made today too,
-  // and its own earlier strays (the family, its segment: `seg`) within the hour do not make it a
-  // reach. (Refused, they give nothing away; a thief's tries at another family are reaches.)
-  // Notes it.
-  #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string, seg?: string): boolean {
+  // them, some within the hour): twice the day's allowance, counting the requests allowed today
+  // too, and its own earlier refusals into that family within the hour (and the segment reaches
+  // those same requests made) do not make it a reach. (Refused, they give nothing away; a thief's
+  // tries at another family are reaches.) Notes it.
+  #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
     const soles = b.soleRefusals
     while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
     const busy = Math.floor(b.events / Math.max(1, b.activeDays) / STRAY_REQUESTS)
@@ -1181,9 +1181,13 @@ export class AnomalyDetector {
     const strayBefore = b.lastRefusedReach === b.lastStray
     const found = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
     const known = found !== undefined && found[1] < day && found[2] <= day && day - found[2] <= STRAY_DAYS ? found : undefined
-    const itself = known === undefined ? undefined : new Set([`family:${fam}`, `segment:${seg}`])
+    const itself = known === undefined ? undefined : `family:${fam}`
     let n = 0
-    for (const r of b.reaches) if (r.refused && at - r.at <= HOUR && (r.what.startsWith('family:') || r.what.startsWith('segment:')) && !itself?.has(r.what)) n++
+    for (const r of b.reaches) {
+      if (!r.refused || at - r.at > HOUR || !(r.what.startsWith('family:') || r.what.startsWith('segment:'))) continue
+      if (r.what === itself || (itself !== undefined && r.what.startsWith('segment:') && b.reaches.some((x) => x.at === r.at && x.what === itself))) continue
+      n++
+    }
     let sole: boolean
     if (known !== undefined) {
       const count = known[2] === day ? known[3] : 0
@@ -1213,7 +1217,7 @@ export class AnomalyDetector {
   #stray(s: Scope, fam: string): boolean {
     if (this.#strayRetry(s, fam)) return true
     const { b, at, reporter, event } = s
-    const sole = this.#soleRefusal(b, at, 1, fam, event.segment)
+    const sole = this.#soleRefusal(b, at, 1, fam)
     b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action) } : undefined
     return sole
   }

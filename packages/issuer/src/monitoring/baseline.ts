@@ -198,7 +198,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * family it may not read, met again on a later day, is that stray again.
    */
   strayFamilies: Array<[string, number, number, number]>
-  /** Its requests on the day (days since 1970, UTC) `eventsDay` (in memory only: after a restart, its average day stands in). */
+  /** Its requests allowed on the day (days since 1970, UTC) `eventsDay` (in memory only: after a restart, its average day stands in). */
   eventsToday: number
   eventsDay: number
   /** When its last refused reach found to be a stray was (not kept in the store, as lastRefusedReach). */
@@ -479,10 +479,10 @@ export function snapshotBaseline(b: AgentBaseline): string {
 const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 100) / 100)
 
 // A family's stored form: the sizes' bins (and days' starting 99th percentiles) rounded; their
-// cached quantiles, a light family's reach of the day, the hour's jumps and the walks under way
-// left out (a row read back starts with none anyway).
+// cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
+// with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightDay: _lightDay, lightQ99: _lightQ99, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
   return { ...kept, ...snapshotSizes(f) }
 }
 
@@ -536,7 +536,8 @@ function parseFamily(v: unknown, lastDay: number): FamilyStats | undefined {
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
     idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1),
-    idWeekly: num(o.idWeekly, -1), idWeeklyRun: Math.max(0, num(o.idWeeklyRun)), idSaid: Math.max(0, num(o.idSaid)), idExcused: num(o.idExcused) > 0 ? 1 : 0, idRuns: undefined,
+    idWeekly: num(o.idWeekly, -1), idWeeklyRun: Math.max(0, num(o.idWeeklyRun)), idWeeklyBy: typeof o.idWeeklyBy === 'string' ? o.idWeeklyBy : '',
+    idSaid: Math.max(-1, num(o.idSaid)), idSaidBy: typeof o.idSaidBy === 'string' ? o.idSaidBy : '', idExcused: Math.max(0, num(o.idExcused)), idRuns: undefined,
     jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),

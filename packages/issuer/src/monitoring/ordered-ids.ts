@@ -26,9 +26,12 @@
  *
  * A weekly walk. A job that walks further once a week (a full backup on Sundays, three times the
  * nightly one) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
- * said, when one was said a whole number of weeks before (one or two), and it is at most half
- * as long again as that one; the day it was excused on is the habit's next week, at the length
- * said (an excused walk cannot grow the habit, nor teach the nightly limit).
+ * said, when one was said a whole number of weeks before (one or two) by the same reporter, and
+ * the day's walks beyond the limit come to at most half as many ids again as that one; the day it
+ * was excused on is the habit's next week, at the length said (an excused walk cannot grow the
+ * habit, nor teach the nightly limit). Only an allowed walk said `medium` (within four times the
+ * limit) makes a habit: a thief's bulk walk, said high, or a walk of refused ids, never does (an
+ * adversarial review: a made-up or refused walk bought a silent one a week later).
  *
  * Plain numbers in the family's baseline (and in the store); the runs under way are not stored
  * (a restart forgets a walk in progress, not what was learned).
@@ -45,11 +48,13 @@ export interface OrderedIds {
   idSince: number
   /** The day an operator called a walk on it benign (-1: none): that day's walks are learned, whatever their length, and not said. */
   idTaught: number
-  /** The last day a walk went beyond its limit, said or excused as weekly (-1: none), and the longest said on the day it was said. */
+  /** The last day a walk went beyond its limit, said or excused as weekly (-1: none), the longest said on the day it was said, and who reported it. */
   idWeekly: number
   idWeeklyRun: number
-  /** Today's walks beyond the limit: the longest said (0: none), and whether one was excused as weekly (1) or not (0). */
+  idWeeklyBy: string
+  /** Today's walks beyond the limit: the longest said (0: none; -1: one said that makes no habit), who reported it, and the ids of the walks excused as weekly. */
   idSaid: number
+  idSaidBy: string
   idExcused: number
   /**
    * Not stored: runs under way, {@link RUN_WIDTH} numbers each (last id, -1: free; stride; ids
@@ -81,7 +86,7 @@ const RING = ORDERED_IDS.runs * RUN_WIDTH
 const HEAD = RING + ORDERED_IDS.recent
 
 export function newOrderedIds(): OrderedIds {
-  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idWeekly: -1, idWeeklyRun: 0, idSaid: 0, idExcused: 0, idRuns: undefined }
+  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idWeekly: -1, idWeeklyRun: 0, idWeeklyBy: '', idSaid: 0, idSaidBy: '', idExcused: 0, idRuns: undefined }
 }
 
 /**
@@ -114,21 +119,29 @@ export function walkLimit(s: OrderedIds, sens: number): number {
 }
 
 /**
- * Takes one request's record id (`id` >= 0) on day `day`; returns the run it walked when that
- * walk is to be said (`judged`, `sens` > 0, not taught today, beyond {@link walkLimit}), else -1.
+ * Takes one request's record id (`id` >= 0) on day `day`, reported by `reporter`, `allowed` or
+ * not; returns the run it walked when that walk is to be said (`judged`, `sens` > 0, not taught
+ * today, beyond {@link walkLimit}, not the weekly walk), else -1.
  */
-export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, sens: number): number {
+export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, sens: number, reporter: string, allowed: boolean): number {
   if (day > s.idDay) newDay(s, day)
   const i = extend(s.idRuns ??= newRuns(), id)
   if (i < 0) return -1
   const today = s.idRuns[i * RUN_WIDTH + 2]!
-  if (judged && sens > 0 && s.idTaught !== day && today > walkLimit(s, sens)) {
+  const limit = walkLimit(s, sens)
+  if (judged && sens > 0 && s.idTaught !== day && today > limit) {
     s.idToday = -1
-    if (weekly(s, day, today)) {
-      s.idExcused = 1
+    // The day's excused ids: a walk just beyond the limit counts whole, then one an id.
+    const adds = today > limit + 1 ? 1 : today
+    if (allowed && reporter === s.idWeeklyBy && weekly(s, day, today, adds)) {
+      s.idExcused += adds
       return -1
     }
-    s.idSaid = Math.max(s.idSaid, today)
+    if (!allowed || today > ORDERED_IDS.highTimes * limit) s.idSaid = -1
+    else if (s.idSaid >= 0 && today > s.idSaid) {
+      s.idSaid = today
+      s.idSaidBy = reporter
+    }
     return i
   }
   if (s.idToday >= 0 && today > s.idToday) s.idToday = today
@@ -150,10 +163,12 @@ export function teachWalk(s: OrderedIds, day: number, run: number): void {
   s.idMost = Math.max(s.idMost, run)
 }
 
-// Whether a walk of `today` ids beyond the limit is the agent's weekly one (see the header).
-function weekly(s: OrderedIds, day: number, today: number): boolean {
+// Whether a walk of `today` ids beyond the limit, adding `adds` to the day's excused ids, is the
+// agent's weekly one (see the header).
+function weekly(s: OrderedIds, day: number, today: number, adds: number): boolean {
   const since = day - s.idWeekly
-  return s.idWeekly >= 0 && since > 0 && since % 7 === 0 && since <= 7 * ORDERED_IDS.weeks && today <= ORDERED_IDS.weeklyGrowth * s.idWeeklyRun
+  const most = ORDERED_IDS.weeklyGrowth * s.idWeeklyRun
+  return s.idWeekly >= 0 && since > 0 && since % 7 === 0 && since <= 7 * ORDERED_IDS.weeks && today <= most && s.idExcused + adds <= most
 }
 
 function newRuns(): Float64Array {
@@ -171,9 +186,11 @@ function newDay(s: OrderedIds, day: number): void {
     if (s.idSaid > 0) {
       s.idWeekly = s.idDay
       s.idWeeklyRun = s.idSaid
-    } else if (s.idExcused > 0) s.idWeekly = s.idDay
+      s.idWeeklyBy = s.idSaidBy
+    } else if (s.idSaid === 0 && s.idExcused > 0) s.idWeekly = s.idDay
   }
   s.idSaid = 0
+  s.idSaidBy = ''
   s.idExcused = 0
   s.idToday = 0
   s.idDay = day

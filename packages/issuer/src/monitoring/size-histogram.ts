@@ -61,15 +61,14 @@ export interface SizeHistogram {
    * steps come within a week of each other is measured from the sizes before them.
    */
   histStarts: Array<[number, number]>
-  /** The day (since 1970) a light family's 99th percentile was taken at its start, and that percentile (see lightReach; not stored). */
-  lightDay: number
-  lightQ99: number
+  /** A light family's 99th percentile at the start of each of its last seven days of requests ([day, natural log], oldest first; see lightReach). */
+  lightStarts: Array<[number, number]>
 }
 
 // Every field present from the start (in the order restoreSizes gives them): one object shape,
 // which the engine reads fastest.
 export function newSizeHistogram(): SizeHistogram {
-  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightDay: -1, lightQ99: 0 }
+  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightStarts: [] }
 }
 
 /** Learns one request (natural log of records) at `at`, with `weight`. */
@@ -89,14 +88,23 @@ export function sizeReady(h: SizeHistogram): boolean {
 /**
  * The reach a light family's jumps are measured from (natural log), or undefined: once its sizes
  * weigh `jumpWeight` at the start of the day (fewer than `minWeight`, which its drift needs), the
- * 99th percentile they had then. A jump goes five times beyond the largest it regularly reads, a
- * drift adds an excess up: a few days of an assistant's lookups of one record with a query of a
- * hundred now and then are enough to say its queries are no jump. Taken at the day's start, so
- * the day's own requests cannot raise it (a ramp gains at most one step a day).
+ * 99th percentile they had then, at most three times the lowest of the week's starts. A jump goes
+ * five times beyond the largest it regularly reads, a drift adds an excess up: a few days of an
+ * assistant's lookups of one record with a query of a hundred now and then are enough to say its
+ * queries are no jump. Held back as the sized reach is: the day's own requests cannot raise it,
+ * and reads made larger day by day (each learned, a ramp) raise it at most threefold in a week (an
+ * adversarial review: taken from the day's start alone, it let a ramp grow fivefold a day and then
+ * a drain through). Before its first such day, its jumps were measured from its level, and those
+ * are not learned: what the first day starts from is within twenty times the level.
  */
 export function lightReach(h: SizeHistogram, at: number): number | undefined {
   decay(h, at)
-  return h.lightDay === h.histDay && h.lightDay >= 0 ? h.lightQ99 : undefined
+  const starts = h.lightStarts
+  const today = starts[starts.length - 1]
+  if (today === undefined || today[0] !== h.histDay) return undefined
+  let lowest = today[1]
+  for (const [, q] of starts) lowest = Math.min(lowest, q)
+  return Math.min(today[1], lowest + HIST.reachRise)
 }
 
 /**
@@ -198,8 +206,9 @@ function decay(h: SizeHistogram, at: number): void {
     starts.push([day, quantile(h, 0.99)])
     h.histStarts = starts
   } else if (h.histTotal >= HIST.jumpWeight) {
-    h.lightDay = day
-    h.lightQ99 = quantile(h, 0.99)
+    const starts = h.lightStarts.filter(([d]) => d > day - HIST.reachDays)
+    starts.push([day, quantile(h, 0.99)])
+    h.lightStarts = starts
   }
   const factor = HIST.decayPerDay ** Math.min(day - h.histDay, 365)
   for (let i = 0; i < h.hist.length; i++) h.hist[i]! *= factor
@@ -209,10 +218,13 @@ function decay(h: SizeHistogram, at: number): void {
 }
 
 /** The stored form: bins rounded to a thousandth (and the day and total), the days' starting 99th percentiles to a thousandth. */
-export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]> } {
+export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]>; lightStarts?: Array<[number, number]> } {
+  const round = (starts: Array<[number, number]>) => starts.map(([d, q]): [number, number] => [d, Math.round(q * 1000) / 1000])
   return {
     hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay,
-    histStarts: h.histStarts.map(([d, q]) => [d, Math.round(q * 1000) / 1000]),
+    histStarts: round(h.histStarts),
+    // (Only for a family that was light within the week: most never are, past their first days.)
+    ...(h.lightStarts.length > 0 ? { lightStarts: round(h.lightStarts) } : {}),
   }
 }
 
@@ -222,11 +234,14 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
   const hist = raw ? raw.map((v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0)) : []
   const histTotal = hist.reduce((s, w) => s + w, 0)
   // Rows written before the days' starts were kept: none (the first day ready starts afresh).
-  const histStarts: Array<[number, number]> = []
-  if (raw && Array.isArray(o.histStarts)) {
-    for (const e of o.histStarts.slice(-HIST.reachDays)) {
-      if (Array.isArray(e) && typeof e[0] === 'number' && Number.isFinite(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1])) histStarts.push([e[0], e[1]])
+  const starts = (v: unknown): Array<[number, number]> => {
+    const out: Array<[number, number]> = []
+    if (raw && Array.isArray(v)) {
+      for (const e of v.slice(-HIST.reachDays)) {
+        if (Array.isArray(e) && typeof e[0] === 'number' && Number.isFinite(e[0]) && typeof e[1] === 'number' && Number.isFinite(e[1])) out.push([e[0], e[1]])
+      }
     }
+    return out
   }
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts, lightDay: -1, lightQ99: 0 }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: starts(o.histStarts), lightStarts: starts(o.lightStarts) }
 }
