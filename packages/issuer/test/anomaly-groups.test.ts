@@ -318,6 +318,22 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(found.some((k) => k.startsWith('new-action/')), JSON.stringify(found))
   })
 
+  it('updates spreading through a team member by member over days (a review season) are the group\'s from the fourth member; not on made-up first uses', () => {
+    // One member a day starts updating db:a, which all of them read (workload-d's managers'
+    // assistants): the first three are said, the fourth is the group's change, said low.
+    const season = (reporterOf: (k: number) => string) => {
+      const d = fleet(() => ({ groups: ['team:managers'] }))
+      return members.map((agent, k) => {
+        const at = later + k * DAY
+        const found = [...d.observe(ev(agent, at, { action: 'update' }), { receivedAt: at, reporter: reporterOf(k) }), ...d.release(at + HOUR)]
+        return medium(found.filter((a) => a.agent === agent)).length > 0
+      })
+    }
+    assert.deepEqual(season(() => 'hris'), [true, true, true, false])
+    // The first uses of the other three reported by another verifier (made up): the fourth is said.
+    assert.deepEqual(season((k) => (k < 3 ? 'hostile' : 'hris')), [true, true, true, true])
+  })
+
   it('an agent with no history is judged against its groups: a credential never used, from a public network nobody in its groups uses', () => {
     const grants = new Map([['db:a', LONG_AGO]])
     // Alone in its team (a group as new as it is): judged against its segment.

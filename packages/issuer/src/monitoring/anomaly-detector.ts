@@ -8,7 +8,7 @@ import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, type Credible } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -229,7 +229,7 @@ export class AnomalyDetector {
   readonly #orgBursts: OrgBursts = newOrgBursts()
   // The checks of their own modules say findings through this.
   readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
-  readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity) => this.#hold(s, explained, kind, about, score, details, severity)
+  readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity, long) => this.#hold(s, explained, kind, about, score, details, severity, undefined, long)
   readonly #quietMs: number
   readonly #isRetired: (agent: string) => boolean
   readonly #context: (agent: string) => AgentContext | undefined
@@ -341,7 +341,7 @@ export class AnomalyDetector {
     for (const g of groups) decayHours(g, day)
 
     checkRate(s, this.#sensOf, this.#sayOf)
-    checkSustained(s, this.#sensOf, this.#sayOf)
+    checkSustained(s, this.#sensOf, this.#sayOf, this.#holdOf)
     if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#orgBursts, this.#sensOf, this.#sayOf, this.#holdOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
@@ -688,14 +688,23 @@ export class AnomalyDetector {
       // whoever else writes.
       const peers = peerCount(groups, 'actions', `${fam}\u0000${action}`, agent, at) > 0 && (!mature || this.#usesAction(b, action))
       let adoptedBy = 0
+      const adoptKey = `action:${fam}\u0000${action}`
       // (The first action on a family it knows is the family's own only when it uses that action
       // elsewhere, or its habits are not known yet: a first, silent delete on a family its peers
       // use must not make deletes an action it uses.)
       if (learning || granted || peers || (f.actions.length === 0 && (!mature || this.#usesAction(b, action))) || earlier || sameKind(f.actions, action)) {
         if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
         f.notedDay = -1
-      } else if ((adoptedBy = this.#adopt(s, groups, `action:${fam}\u0000${action}`, agent, at)) >= ADOPTERS) {
+      } else if ((adoptedBy = this.#adopt(s, groups, adoptKey, agent, at)) >= ADOPTERS ||
+        // (Or spreading through a group over days: several others took it up this week.)
+        (adoptedBy = spreadAdopters(groups, adoptKey, agent, at, this.#credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
+        // Watched from now on, as a first use is: its group's change becomes its own when used
+        // again on a later day with no other alarm (not once the group's change is over).
+        if (!rare) {
+          if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
+          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: true, days: 1 })
+        }
       } else {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
@@ -709,7 +718,7 @@ export class AnomalyDetector {
         const elsewhere = reaches < 3 && (rare?.count ?? 1) <= 2 && this.#usesElsewhere(b, action, fam, day)
         if (elsewhere) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
         else {
-          this.#hold(s, this.#takenUp(s, `action:${fam}\u0000${action}`),
+          this.#hold(s, this.#takenUp(s, adoptKey),
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.

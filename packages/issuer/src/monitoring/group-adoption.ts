@@ -85,6 +85,34 @@ export function othersAdopting(u: Usage, agent: string, at: number, sticky: bool
 }
 const firsts: number[] = []
 
+// A change spreading through a group over days, member by member (a review season, a rollout team
+// by team): this many other members took it up within SPREAD_MS before.
+export const SPREAD_ADOPTERS = 3
+export const SPREAD_MS = 7 * DAY_MS
+
+/**
+ * Other members that took `key` up within SPREAD_MS before `at` (the most in any of the groups),
+ * each on the word of `credible` (see {@link Credible}): an adoption record lasts while members
+ * keep joining within GROUP_CHANGE_MS of each other.
+ */
+export function spreadAdopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, credible: () => Credible): number {
+  let most = 0
+  for (const g of groups) {
+    const u = g.adopting.get(key)
+    if (!u) continue
+    const c = credible()
+    let n = 0
+    for (let i = 0; i < u.members.length; i++) {
+      const m = u.members[i]!
+      if (m === agent) continue
+      const t = c.own(m, u.firsts[i]!)
+      if (t !== undefined && t < at && at - t <= SPREAD_MS) n++
+    }
+    most = Math.max(most, n)
+  }
+  return most
+}
+
 // Notes the agent's first use of something new to it with each group.
 export function adopt(groups: readonly GroupBaseline[], key: string, agent: string, at: number): void {
   for (const g of groups) {
