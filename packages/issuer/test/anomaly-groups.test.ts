@@ -318,11 +318,11 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(found.some((k) => k.startsWith('new-action/')), JSON.stringify(found))
   })
 
-  it('updates spreading through a team member by member over days (a review season) are the group\'s from the fourth member; not on made-up first uses', () => {
+  it('updates spreading through a team member by member over days (a review season) are the group\'s from the fourth member; not on made-up first uses, nor across a role', () => {
     // One member a day starts updating db:a, which all of them read (workload-d's managers'
     // assistants): the first three are said, the fourth is the group's change, said low.
-    const season = (reporterOf: (k: number) => string) => {
-      const d = fleet(() => ({ groups: ['team:managers'] }))
+    const season = (reporterOf: (k: number) => string, groupsOf: (agent: string) => string[] = () => ['team:managers']) => {
+      const d = fleet((agent) => ({ groups: groupsOf(agent) }))
       return members.map((agent, k) => {
         const at = later + k * DAY
         const found = [...d.observe(ev(agent, at, { action: 'update' }), { receivedAt: at, reporter: reporterOf(k) }), ...d.release(at + HOUR)]
@@ -332,6 +332,9 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.deepEqual(season(() => 'hris'), [true, true, true, false])
     // The first uses of the other three reported by another verifier (made up): the fourth is said.
     assert.deepEqual(season((k) => (k < 3 ? 'hostile' : 'hris')), [true, true, true, true])
+    // A role across the organisation is no group whose change this is (an adversarial review:
+    // three members anywhere in a role made any other member's first writes low).
+    assert.deepEqual(season(() => 'hris', (agent) => [`team:${agent}`, 'role:manager']), [true, true, true, true])
   })
 
   it('an agent with no history is judged against its groups: a credential never used, from a public network nobody in its groups uses', () => {

@@ -229,7 +229,7 @@ export class AnomalyDetector {
   readonly #orgBursts: OrgBursts = newOrgBursts()
   // The checks of their own modules say findings through this.
   readonly #sayOf: Say = (s, kind, about, score, details, evidence, severity) => this.#report(s, kind, about, score, details, evidence, severity)
-  readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity, long) => this.#hold(s, explained, kind, about, score, details, severity, undefined, long)
+  readonly #holdOf: Hold = (s, explained, kind, about, score, details, severity) => this.#hold(s, explained, kind, about, score, details, severity)
   readonly #quietMs: number
   readonly #isRetired: (agent: string) => boolean
   readonly #context: (agent: string) => AgentContext | undefined
@@ -341,7 +341,7 @@ export class AnomalyDetector {
     for (const g of groups) decayHours(g, day)
 
     checkRate(s, this.#sensOf, this.#sayOf)
-    checkSustained(s, this.#sensOf, this.#sayOf, this.#holdOf)
+    checkSustained(s, this.#sensOf, this.#sayOf)
     if (!s.allowed) checkDenials(s, this.#familiar(s), this.#ordinary(s), this.#denialLimits, this.#orgBursts, this.#sensOf, this.#sayOf, this.#holdOf)
     if (s.fam !== undefined) this.#familyUse(s, s.fam)
     if (event.segment !== undefined) this.#segmentUse(s, event.segment)
@@ -695,15 +695,19 @@ export class AnomalyDetector {
       if (learning || granted || peers || (f.actions.length === 0 && (!mature || this.#usesAction(b, action))) || earlier || sameKind(f.actions, action)) {
         if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
         f.notedDay = -1
-      } else if ((adoptedBy = this.#adopt(s, groups, adoptKey, agent, at)) >= ADOPTERS ||
-        // (Or spreading through a group over days: several others took it up this week.)
-        (adoptedBy = spreadAdopters(groups, adoptKey, agent, at, this.#credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
+      } else if ((adoptedBy = this.#adopt(s, groups, adoptKey, agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
-        // Watched from now on, as a first use is: its group's change becomes its own when used
-        // again on a later day with no other alarm (not once the group's change is over).
+      } else if ((adoptedBy = spreadAdopters(s.holdGroups, adoptKey, agent, at, this.#credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
+        // Spreading through its team or segment over days (never a role across the organisation):
+        // three others took it up this week. Still a reach for lateral movement, and watched as a
+        // first use is, learned when used again on a later day with no other alarm (clean only
+        // when the hour had no other finding).
+        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+        this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
+        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true }, [reporter], 'low')
         if (!rare) {
           if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: true, days: 1 })
+          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet, days: 1 })
         }
       } else {
         s.familyExplained = false

@@ -96,7 +96,7 @@ function reportersOver(counts: ReadonlyMap<string, number>, threshold: number): 
  * Sustained volume (`sustained-rate`, sustained-rate.ts): the last 90 minutes against what the
  * agent usually does at that time of day, judged at the end of each quarter hour.
  */
-export function checkSustained(s: Scope, sensitivity: Sens, say: Say, hold: Hold): void {
+export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
   const { b, holdGroups, agent, at, reporter, mature } = s
   const w = closeQuarters(b, at)
   if (w !== undefined) {
@@ -133,21 +133,12 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say, hold: Hold
         const going = continuing && ratio < 2 * b.surgeSaid!.ratio && RANK[severity] <= b.surgeSaid!.rank
         if (going) b.surgeSaid!.quarter = quarter
         else b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
-        const details = {
+        if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
           sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
           ...(group ? { sharedWith: shared } : {}),
-        }
-        const score = Math.min(1, 0.3 + ratio / 20)
-        // A group's surge begins with some member: a surge within what a group's surge excuses,
-        // the first of its incident, reported by one reporter (its evidence, as the hold keeps
-        // it), waits as a refusal does for the rest of its groups to surge around it (within the
-        // hour either side, as this reporter saw them or not: a surge is no reporter's word).
-        const sole = soleReporters(b)
-        if (!going && severity === 'medium' && !continuing && ratio < SUSTAINED.sharedCap && sole.length === 1 && sole[0] === reporter) {
-          hold(s, () => sharedSurge(holdGroups, agent, at) > 0, 'sustained-rate', '', score, details, severity, true)
-        } else if (!going) say(s, 'sustained-rate', '', score, details, sole, severity)
+        }, soleReporters(b), severity)
       }
     }
   }

@@ -58,7 +58,7 @@ export type Say = (s: Scope, kind: AnomalyKind, about: string, score: number, de
  * Says a finding `low` at once and holds it (anomaly-detector.ts, #hold): said at `severity` when
  * it is due, unless `explained` by then (on the reporter's word it was held on).
  */
-export type Hold = (s: Scope, explained: (at: number, reporter: string) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel, long?: boolean) => void
+export type Hold = (s: Scope, explained: (at: number, reporter: string) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel) => void
 
 /** The sensitivity in force for each kind: 1 the default, 2 twice as sensitive, 0 off. */
 export type Sens = Readonly<Record<AnomalyKind, number>>

@@ -31,13 +31,10 @@
  * hour: concentrated; a flood: even). So a flood at four times is said after about 90 minutes.
  * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
  * surging. The surge is the group's (a queue backlog after an outage, a period close, a holiday's
- * catch-up), said `low`, when two other members of its team were noted within the hour (or every
- * other member active within the hour, one at least: a team of two), or, in its segment, three
- * others and a quarter of the members active within the hour: a segment's close lifts most of it
- * at once across teams, where two members of a large segment busier at the same time is chance.
- * The first members of a group's surge come before the rest: a surge the group's could excuse,
- * reported by one reporter, is said `low` and held for the rest to surge around it (held as long
- * as a refusal is; the detector's #hold), then said at its severity unless they did.
+ * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
+ * segment, three others and a quarter of the members active within the hour: a segment's close
+ * lifts most of it at once across teams, where two members of a large segment busier at the same
+ * time is chance.
  */
 import type { GroupBaseline } from './baseline.js'
 
@@ -297,23 +294,24 @@ export function soleReporters(s: SustainedState): string[] {
  * surge is over within hours): as active, and as surging when `surge`.
  */
 export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
-  for (const g of groups) {
-    remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!
+    // (Members active are counted for the wider groups only: the team's rule is a count.)
+    if (i > 0) remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
     if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
   }
 }
 
 /**
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
- * team (the first group, as AgentContext orders them), or every other member of its team active
- * within the hour, one at least (a pair of close bots at month end); or in a wider group three and
- * a quarter of the members active there. (The caller never excuses a surge of `sharedCap` or more.)
+ * team (the first group, as AgentContext orders them), or in a wider group three and a quarter of
+ * the members active there. (The caller never excuses a surge of `sharedCap` or more.)
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
-    if (i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
+    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
   }
   return 0
 }
