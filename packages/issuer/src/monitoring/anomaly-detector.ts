@@ -702,17 +702,14 @@ export class AnomalyDetector {
         // three others took it up this week. Still a reach for lateral movement, and watched as a
         // first use is, learned when used again on a later day with no other alarm (clean only
         // when the hour had no other finding).
-        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+        const quiet = quietHour(b, at)
         this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true }, [reporter], 'low')
-        if (!rare) {
-          if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet, days: 1 })
-        }
+        if (!rare) watchAction(b, fam, action, day, quiet)
       } else {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
-        const quiet = !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+        const quiet = quietHour(b, at)
         const reaches = this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         const details = { expected: [...f.actions], seen: action, family: fam, resource: event.resource }
         // An action it uses on another family of its own (a cleanup job's deletes on another of
@@ -726,10 +723,8 @@ export class AnomalyDetector {
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.
-        if (!rare) {
-          if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-          b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean: quiet && !elsewhere, days: 1 })
-        } else if (elsewhere) rare.clean = false
+        if (!rare) watchAction(b, fam, action, day, quiet && !elsewhere)
+        else if (elsewhere) rare.clean = false
       }
     }
     // (How much it reads is the volume checks' to judge: records and requests a day, day-volume.ts.)
@@ -1849,6 +1844,18 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
 function sameKind(actions: readonly string[], action: string): boolean {
   const kind = actionKind(action)
   return kind !== action && actions.some((a) => a !== action && actionKind(a) === kind)
+}
+
+// Whether the agent had no finding but first uses of actions within the hour before `at`.
+function quietHour(b: AgentBaseline, at: number): boolean {
+  return !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
+}
+
+// Watches a first use of `action` on `fam` on `day` (AgentBaseline.rare): learned when used again
+// on a later day, when `clean` (no other alarm), at its own pace.
+function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean): void {
+  if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
+  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, days: 1 })
 }
 
 // Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
