@@ -285,7 +285,9 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       // By noon, ten times a usual day's requests; then an operator calls a size drift benign.
       run(d, from, from + 12 * HOUR, () => 40)
       assert.equal(d.teach(agent, 'volume-drift', 'logs:app', { records: 2, at: from + 12 * HOUR }), true)
-      const after = run(d, from + DAY, from + 4 * DAY, (at) => 4 * 1.8 ** Math.floor((at - from - DAY) / DAY))
+      // Then a ramp: it must go beyond that day, the fortnight's busiest, to be said (it is, on its
+      // fifth day: twenty times a usual day, a fifth of what accepting that day's count allows).
+      const after = run(d, from + DAY, from + 6 * DAY, (at) => 4 * 1.8 ** Math.floor((at - from - DAY) / DAY))
       assert.ok(medium(after).some((x) => x.startsWith('volume-drift')), JSON.stringify(medium(after)))
     })
 
@@ -301,6 +303,20 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       const from = base + 10 * DAY
       const found = run(back, from, from + 3 * DAY, (at) => 4 * 2 ** Math.floor((at - from) / DAY))
       assert.ok(medium(found).some((x) => x.startsWith('volume-drift')), JSON.stringify(medium(found)))
+    })
+
+    it("a task bot's busy days below its fortnight's busiest are no drift; a day beyond it, growing, is", () => {
+      // (workload-b: a bot's tasks come every few days, some twelve times its quiet days; a task
+      // spread over three days, each busier, stayed below the busiest of them a week before.)
+      const d = steady()
+      const from = base + 10 * DAY
+      const extra = [24, 0, 8, 12, 22, 40]
+      const found = run(d, from, from + extra.length * DAY, (at) => extra[Math.floor((at - from) / DAY)]!)
+      const drift = found.filter((a) => a.kind === 'volume-drift' && a.details.perDay !== undefined && a.severity !== 'low')
+      const days = drift.map((a) => Math.floor((a.at - from) / DAY))
+      // Days 3 and 4: five, seven, then twelve times a quiet day, each up on the day before, all
+      // below day 0's thirteen times. Day 5: twenty-one times, beyond it by more than a quarter.
+      assert.deepEqual([...new Set(days)], [5], JSON.stringify(drift.map((a) => `${(a.at - from) / HOUR}h ${a.details.share}`)))
     })
 
     it('a rise its team shares (a period close) is low; the same rise alone is said', () => {

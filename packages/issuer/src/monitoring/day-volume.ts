@@ -15,8 +15,9 @@
  *
  * The check: today's total so far beyond `ratio` times what is expected, and beyond the family's
  * own day-to-day spread (`spreads`, the limit at most `maxLimit`); at least `minReads` requests
- * today; the day of use before up twice as well, and today a quarter more than it: a rise that
- * goes on growing, not a busy day or a task's busy days at a steady pace. Said medium at most (a
+ * today; the day of use before up twice as well, and today a quarter more than it and than the
+ * fortnight's busiest day: a rise that goes on growing to where the family never went, not a busy
+ * day, a task's busy days at a steady pace, or a task's days growing to what an earlier task read. Said medium at most (a
  * rise over days is worth a look, not a suspension, on its own), once a day per family; low when
  * its groups rise with it (`sharedTeam`), then medium once beyond what that excuses. A day beyond
  * it is learned like any other (the operator has been told; a new workload that lasts becomes the
@@ -52,9 +53,12 @@ export const DAY_VOLUME = {
   minReads: 20,
   /**
    * A drift goes on, and grows, over days: the agent's day of use before today (within
-   * `beforeDays`) was up this many times as well, and today has gone `growth` times beyond it. A
-   * task bot's busy day among ordinary ones, or its busy days of one task at a steady pace, are
-   * not a drift.
+   * `beforeDays`) was up this many times as well, and today has gone `growth` times beyond it and
+   * beyond the busiest day of the fortnight. A task bot's busy day among ordinary ones, its busy
+   * days of one task at a steady pace, or a task spread over days each busier than the last but
+   * below what a task read a week before (workload-b's bots: tasks every few days, some twelve
+   * times a quiet day), are not a drift. (A thief growing a quarter a day is judged by the limit
+   * alone, as before: the day before is the busiest then.)
    */
   before: 2,
   beforeDays: 3,
@@ -130,32 +134,35 @@ export function acceptDay(v: DayVolume, at: number, accepted: { perDay?: { recor
  * entry), from its earlier days, and how many times that a day may go: undefined until enough
  * days are known.
  */
-export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number): { usual: number; limit: number } | undefined {
+export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number): Expected | undefined {
   // Computed once a day per family (and again after a verdict): the days behind it do not change.
   let cached = expectedCache.get(v)
   if (cached === undefined || cached.day !== day) expectedCache.set(v, (cached = { day, of: [undefined, computeExpected(v, day, 1), computeExpected(v, day, 2)] }))
   const e = cached.of[at]
-  return e === undefined || sens === 1 ? e : { usual: e.usual, limit: e.limit / sens }
+  return e === undefined || sens === 1 ? e : { ...e, limit: e.limit / sens }
 }
 
 // What expectedDay found for each family today (in memory: recomputed from the stored days).
 const expectedCache = new WeakMap<DayVolume, { day: number; of: [undefined, Expected | undefined, Expected | undefined] }>()
-interface Expected { usual: number; limit: number }
+// `peak`: the busiest of the fortnight's earlier days.
+interface Expected { usual: number; limit: number; peak: number }
 
 function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undefined {
   const logs: number[] = []
   let weekAgo = 0
+  let peak = 0
   for (const e of v.volDays) {
     if (day - e[0] > DAY_VOLUME.windowDays || e[0] >= day) continue
     logs.push(Math.log(Math.max(1, e[at])))
     if (day - e[0] === 7) weekAgo = e[at]
+    peak = Math.max(peak, e[at])
   }
   if (logs.length < DAY_VOLUME.minDays) return undefined
   const median = medianOf(logs)
   const spread = medianOf(logs.map((x) => Math.abs(x - median)))
   const [acceptedDay, ...accepted] = v.volAccepted
   const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && acceptedDay <= day && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
-  return { usual, limit: Math.min(DAY_VOLUME.maxLimit, Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread))) }
+  return { usual, peak, limit: Math.min(DAY_VOLUME.maxLimit, Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread))) }
 }
 
 // Requests a day before enough days are known: the median of those there are (today's so far
@@ -210,7 +217,7 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   }
   if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
-  if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * before[at]) return false
+  if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], e.peak)) return false
   const ratio = seen / usual
   const far = ratio >= DAY_VOLUME.unshared
   // Said once a day at each severity it reaches: a rise said low as its group's is said again
