@@ -319,6 +319,34 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       assert.deepEqual([...new Set(days)], [5], JSON.stringify(drift.map((a) => `${(a.at - from) / HOUR}h ${a.details.share}`)))
     })
 
+    it('a busy day another reporter reported is no bar: a ramp beyond the day before is said', () => {
+      // (An adversarial review: a hostile reporter's made-up day of thirteen times the usual,
+      // said only as a surge, silenced a thief's ramp through the real verifier for a fortnight.)
+      const ramp = (reporterOfDay0: string | undefined) => {
+        const d = steady()
+        const from = base + 10 * DAY
+        const extra = [24, 0, 0, 8, 12, 22]
+        const found: Anomaly[] = []
+        let i = 0
+        for (let at = from; at < from + extra.length * DAY; at += 30 * MINUTE) {
+          const day = Math.floor((at - from) / DAY)
+          found.push(...observe(d, at, { resource: `logs:app/${id(i++)}`, segment: 'ops' }))
+          const n = Math.round(extra[day]! / 2)
+          for (let k = 0; k < n; k++) {
+            const t = at + 1000 + k * Math.floor((29 * MINUTE) / n)
+            const reporter = day === 0 ? reporterOfDay0 : undefined
+            found.push(...d.observe(ev(t, { resource: `logs:app/${id(50_000 + i * 40 + k)}`, segment: 'ops' }), reporter ? { receivedAt: t, reporter } : { receivedAt: t }))
+          }
+        }
+        return [...new Set(found.filter((a) => a.kind === 'volume-drift' && a.details.perDay !== undefined && a.severity !== 'low').map((a) => Math.floor((a.at - from) / DAY)))]
+      }
+      // Made up by another reporter: days 4 and 5 (six, then nine times, each a quarter up) are said.
+      assert.deepEqual(ramp('did:web:evil.example'), [4, 5])
+      // Reported by the agent's own verifier, that day is its busiest: a ramp below it is not
+      // (a thief could as well hold that day's volume flat, which is no drift either).
+      assert.deepEqual(ramp(undefined), [])
+    })
+
     it('a rise its team shares (a period close) is low; the same rise alone is said', () => {
       // Three services of one team, each reading its family twice an hour for ten days, then
       // each rising: four times, then ten, then twenty times on three days in a row.

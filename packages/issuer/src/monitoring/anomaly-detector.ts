@@ -1,7 +1,7 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup,
+  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
   snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, READ_KIND, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
@@ -13,7 +13,7 @@ import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCH
 import { acceptRate } from './sustained-rate.js'
 import { checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
-import { checkRecords, JUMP_UNSIZED_N } from './volume-checks.js'
+import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -362,7 +362,7 @@ export class AnomalyDetector {
     // Records, per family: a jump from the family's level, and a drift (a lasting share of
     // requests far above it).
     if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) {
-      checkRecords(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
+      checkSizes(s, s.f, s.fam!, Math.max(1, event.records), event.action, this.#sensOf, this.#sayOf)
       checkDayVolume(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)
     }
 
@@ -415,12 +415,16 @@ export class AnomalyDetector {
         }
         break
       }
+      // (A request's size, accepted for the family's sizes and for each of its actions': the
+      // verdict names the family, and whichever judged it.)
       case 'records-jump': {
         const f = b.families.get(about)
         if (f && seen.records !== undefined && seen.records > 0) {
-          f.med = Math.max(f.med, Math.log(seen.records))
-          f.fast = Math.max(f.fast, f.med)
-          clearDrift(f)
+          for (const sizes of sizesOf(f)) {
+            sizes.med = Math.max(sizes.med, Math.log(seen.records))
+            sizes.fast = Math.max(sizes.fast, sizes.med)
+            clearDrift(sizes)
+          }
         }
         break
       }
@@ -433,17 +437,19 @@ export class AnomalyDetector {
         if (f && seen.perDay !== undefined) acceptDay(f, at, { perDay: seen.perDay })
         else if (f && seen.records !== undefined && seen.records > 0) {
           acceptDay(f, at, { records: seen.records })
-          f.accepted = Math.max(acceptedLevel(f, at), Math.log(seen.records))
-          f.acceptedAt = at
-          clearDrift(f)
-          // The size accepted is what every request reads now (a creep of the whole distribution,
-          // its quick level): it is held, and the level catches up with the quick one as for a
-          // step. A share's size (well above the quick level) is not held: that would blind the
-          // test of every request to four times the share.
           const lr = Math.log(seen.records)
-          if (Math.abs(lr - f.fast) <= driftMargin(driftSpread(Math.max(f.dev, 0.15)))) {
-            holdLevel(f, lr, at)
-            f.med = Math.max(f.med, f.fast)
+          for (const sizes of sizesOf(f)) {
+            sizes.accepted = Math.max(acceptedLevel(sizes, at), lr)
+            sizes.acceptedAt = at
+            clearDrift(sizes)
+            // The size accepted is what every request reads now (a creep of the whole distribution,
+            // its quick level): it is held, and the level catches up with the quick one as for a
+            // step. A share's size (well above the quick level) is not held: that would blind the
+            // test of every request to four times the share.
+            if (Math.abs(lr - sizes.fast) <= driftMargin(driftSpread(Math.max(sizes.dev, 0.15)))) {
+              holdLevel(sizes, lr, at)
+              sizes.med = Math.max(sizes.med, sizes.fast)
+            }
           }
         }
         break

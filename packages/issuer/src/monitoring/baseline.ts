@@ -17,7 +17,7 @@ export const HOUR_MS = 3_600_000
 export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
-export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, groupMembers: 32, adopting: 256 } as const
+export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, actionSizes: 4, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
 /**
@@ -70,6 +70,14 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   jumps: number[]
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
+  /**
+   * Sizes per action (volume-checks.ts, checkSizes): the action of every request with records so
+   * far while there is one ('' none yet), then, from a request of another, each action's own
+   * sizes (at most BASELINE_CAPS.actionSizes: a reporter making up verbs must not multiply an agent's
+   * baseline; their own `acts` stay undefined).
+   */
+  recAction: string
+  acts: Map<string, FamilyStats> | undefined
 }
 
 /**
@@ -339,8 +347,22 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [],
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], recAction: '', acts: undefined,
   }
+}
+
+/**
+ * A copy of the family's sizes (its levels, sizes, drift and held level) as the first of its
+ * actions' own, when a second action comes (checkSizes in volume-checks.ts): every request with
+ * records so far was of that action. Its days of jumps stay the family's (counted once).
+ */
+export function copySizes(f: FamilyStats, day: number): FamilyStats {
+  return Object.assign(parseFamily(JSON.parse(JSON.stringify(snapshotFamily(f))), day, true)!, { jumpDays: [], recAction: '' })
+}
+
+/** The family's sizes and, where they are kept apart, each of its actions' (checkSizes in volume-checks.ts). */
+export function sizesOf(f: FamilyStats): FamilyStats[] {
+  return f.acts === undefined ? [f] : [f, ...f.acts.values()]
 }
 
 /** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
@@ -482,8 +504,16 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, idRuns: _runs, ...kept } = f
-  return { ...kept, ...snapshotSizes(f) }
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, idRuns: _runs, acts, ...kept } = f
+  return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
+}
+// An action's sizes' stored form: what the per-request checks read (its days' totals and walks
+// are the family's).
+const ACTION_KEPT = ['n', 'med', 'dev', 'fast', 'aboveBits', 'top', 'accepted', 'acceptedAt', 'cusum', 'cusumSince', 'cusumHits', 'cusumLevel', 'cusumLog', 'cusumReads', 'cusumAbove', 'cusumCalm', 'cusumCalmLog', 'cusumBlind', 'cusumTop', 'held', 'heldAt', 'pend', 'pendAt', 'jumpDays'] as const
+function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
+  const out: Record<string, unknown> = snapshotSizes(a)
+  for (const key of ACTION_KEPT) out[key] = a[key]
+  return out
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
@@ -525,7 +555,7 @@ const floats = (v: unknown, n: number): Float64Array => {
 const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 const strings = (v: unknown, cap: number): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, cap) : [])
 
-function parseFamily(v: unknown, lastDay: number): FamilyStats | undefined {
+function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats | undefined {
   const o = obj(v)
   if (!o) return undefined
   return Object.assign(newFamilyStats(0), {
@@ -542,7 +572,19 @@ function parseFamily(v: unknown, lastDay: number): FamilyStats | undefined {
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
     ...restoreDayVolume(o, lastDay),
+    // Rows written before sizes were kept per action start with the family's alone.
+    recAction: typeof o.recAction === 'string' ? o.recAction : '', acts: nested ? undefined : actionSizes(o.acts, lastDay),
   })
+}
+// A family's sizes per action, from its stored row (one level deep; at most BASELINE_CAPS.actionSizes).
+function actionSizes(v: unknown, lastDay: number): Map<string, FamilyStats> | undefined {
+  if (!Array.isArray(v)) return undefined
+  const out = new Map<string, FamilyStats>()
+  for (const e of v.slice(0, BASELINE_CAPS.actionSizes)) {
+    const f = Array.isArray(e) && typeof e[0] === 'string' ? parseFamily(e[1], lastDay, true) : undefined
+    if (f) out.set(e[0], f)
+  }
+  return out.size > 0 ? out : undefined
 }
 // Rows written before jump days were kept have none (a habitual jump is said twice more).
 function jumpDays(v: unknown): JumpDay[] {

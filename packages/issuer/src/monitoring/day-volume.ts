@@ -82,8 +82,10 @@ export interface DayVolume {
   volToday: number
   volReads: number
   volSaid: number
-  /** Earlier active days: [day, records, requests], oldest first. */
-  volDays: Array<[number, number, number]>
+  /** The reporter of today's requests ('' none yet, '*' more than one). */
+  volBy: string
+  /** Earlier active days: [day, records, requests, reporter ('*': more than one)], oldest first. */
+  volDays: Array<[number, number, number, string]>
   /** A day an operator accepted as benign: [day, records, requests] (day -1: none), expected for a fortnight. */
   volAccepted: [number, number, number]
   /** The last day a rise of the family was its group's (-1: none): once a fortnight at most. */
@@ -91,14 +93,15 @@ export interface DayVolume {
 }
 
 export function newDayVolume(): DayVolume {
-  return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volDays: [], volAccepted: [-1, 0, 0], volExcused: -1 }
+  return { volDay: -1, volToday: 0, volReads: 0, volSaid: -1, volBy: '', volDays: [], volAccepted: [-1, 0, 0], volExcused: -1 }
 }
 
 /** A stored row's totals (rows written before they were kept start with none); `lastDay`: the day of the agent's last event. */
 export function restoreDayVolume(o: Record<string, unknown>, lastDay: number): DayVolume {
-  const days: Array<[number, number, number]> = []
+  const days: Array<[number, number, number, string]> = []
   const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
-  if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2]])
+  // (Rows written before the reporter was kept: a day of no one reporter's.)
+  if (Array.isArray(o.volDays)) for (const e of o.volDays.slice(-DAY_VOLUME.kept)) if (Array.isArray(e) && Number.isFinite(e[0]) && ok(e[1]) && ok(e[2])) days.push([e[0], e[1], e[2], typeof e[3] === 'string' ? e[3] : '*'])
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d)
   const acc = Array.isArray(o.volAccepted) && Number.isFinite(o.volAccepted[0]) && ok(o.volAccepted[1]) && ok(o.volAccepted[2]) ? [o.volAccepted[0] as number, o.volAccepted[1], o.volAccepted[2]] as [number, number, number] : [-1, 0, 0] as [number, number, number]
   // A day after the agent's last event (a row dated ahead) counts for nothing.
@@ -107,7 +110,7 @@ export function restoreDayVolume(o: Record<string, unknown>, lastDay: number): D
   const volDay = num(o.volDay, -1)
   if (volDay > lastDay) return { ...newDayVolume(), volDays: kept, volAccepted: acc }
   const excused = num(o.volExcused, -1)
-  return { volDay, volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(1, Math.max(-1, Math.round(num(o.volSaid, -1)))), volDays: kept, volAccepted: acc, volExcused: excused > lastDay ? -1 : excused }
+  return { volDay, volToday: Math.max(0, num(o.volToday, 0)), volReads: Math.max(0, num(o.volReads, 0)), volSaid: Math.min(1, Math.max(-1, Math.round(num(o.volSaid, -1)))), volBy: typeof o.volBy === 'string' ? o.volBy : '*', volDays: kept, volAccepted: acc, volExcused: excused > lastDay ? -1 : excused }
 }
 
 /**
@@ -144,25 +147,22 @@ export function expectedDay(v: DayVolume, day: number, at: 1 | 2, sens: number):
 
 // What expectedDay found for each family today (in memory: recomputed from the stored days).
 const expectedCache = new WeakMap<DayVolume, { day: number; of: [undefined, Expected | undefined, Expected | undefined] }>()
-// `peak`: the busiest of the fortnight's earlier days.
-interface Expected { usual: number; limit: number; peak: number }
+interface Expected { usual: number; limit: number }
 
 function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undefined {
   const logs: number[] = []
   let weekAgo = 0
-  let peak = 0
   for (const e of v.volDays) {
     if (day - e[0] > DAY_VOLUME.windowDays || e[0] >= day) continue
     logs.push(Math.log(Math.max(1, e[at])))
     if (day - e[0] === 7) weekAgo = e[at]
-    peak = Math.max(peak, e[at])
   }
   if (logs.length < DAY_VOLUME.minDays) return undefined
   const median = medianOf(logs)
   const spread = medianOf(logs.map((x) => Math.abs(x - median)))
   const [acceptedDay, ...accepted] = v.volAccepted
   const usual = Math.max(Math.exp(median), weekAgo, acceptedDay >= 0 && acceptedDay <= day && day - acceptedDay <= DAY_VOLUME.windowDays ? accepted[at - 1]! : 0)
-  return { usual, peak, limit: Math.min(DAY_VOLUME.maxLimit, Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread))) }
+  return { usual, limit: Math.min(DAY_VOLUME.maxLimit, Math.max(DAY_VOLUME.ratio, Math.exp(DAY_VOLUME.spreads * spread))) }
 }
 
 // Requests a day before enough days are known: the median of those there are (today's so far
@@ -186,19 +186,22 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
     if (day < v.volDay) {
       v.volToday += records
       v.volReads++
+      v.volBy = v.volBy === s.reporter ? v.volBy : '*'
       return
     }
     if (v.volDay >= 0 && v.volReads > 0) {
-      v.volDays.push([v.volDay, v.volToday, v.volReads])
+      v.volDays.push([v.volDay, v.volToday, v.volReads, v.volBy || '*'])
       if (v.volDays.length > DAY_VOLUME.kept) v.volDays.shift()
     }
     v.volDay = day
     v.volToday = 0
     v.volReads = 0
     v.volSaid = -1
+    v.volBy = ''
   }
   v.volToday += records
   v.volReads++
+  if (v.volBy !== s.reporter) v.volBy = v.volBy === '' ? s.reporter : '*'
   const sens = sensitivity['volume-drift']
   if (v.volSaid >= SAID.medium || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
   // Records a day (larger requests, or more of them), then requests a day (more of the usual).
@@ -217,7 +220,7 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   }
   if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
-  if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], e.peak)) return false
+  if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], peakDay(v, day, at, s.reporter))) return false
   const ratio = seen / usual
   const far = ratio >= DAY_VOLUME.unshared
   // Said once a day at each severity it reaches: a rise said low as its group's is said again
@@ -240,6 +243,18 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
 }
 
 const what = (at: 1 | 2): string => (at === 1 ? 'records' : 'requests')
+
+// The busiest of the fortnight's earlier days that `reporter` alone reported (records or
+// requests: `at`). A day another reporter reported, or several did, is not the agent's busy day
+// to `reporter` (an adversarial review: a hostile reporter's made-up day, said only as a surge
+// that day, silenced a thief's ramp through the real verifier for a fortnight). A thief's own
+// busy day lifts the bar for its ramp to a quarter above it: a day that high, held flat, is no
+// drift either.
+function peakDay(v: DayVolume, day: number, at: 1 | 2, reporter: string): number {
+  let peak = 0
+  for (const e of v.volDays) if (day - e[0] <= DAY_VOLUME.windowDays && e[0] < day && e[3] === reporter) peak = Math.max(peak, e[at])
+  return peak
+}
 // The day each family was last noted with its groups as rising (in memory: once a day is enough).
 const notedCache = new WeakMap<DayVolume, number>()
 

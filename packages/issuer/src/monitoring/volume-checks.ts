@@ -7,7 +7,7 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, DAY_MS, JUMP_DAYS, type AgentBaseline, type FamilyStats, type JumpDay } from './baseline.js'
+import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
@@ -37,11 +37,69 @@ export const JUMP_UNSIZED_N = 24
 const UNSIZED_BEYOND = Math.log(1.5)
 
 /**
- * Records per request from one family (an allowed request's `records`, at least 1): a jump from
- * the family's level, a drift (a lasting share of larger requests, drift-cusum.ts) or a creep of
- * every request (held-level.ts); and what the request teaches the family's levels and sizes.
+ * Records per request from one family, judged against the sizes of its action once they are
+ * learned (checkRecords). A list page and a read of one record are different requests: a ticket
+ * bot reads a ticket (one record) and lists its queue (a few, dozens on a Monday backlog), and
+ * in the family's mix every longer list is a share of larger requests (workload-e: a drift, or a
+ * jump, said on most ticket bots). A bulk read by single reads, among exports of a hundred
+ * thousand records, is judged against the reads. The family's own sizes learn every request and
+ * judge an action until its sizes are learned (sizeReady): a new action's requests (a verb the
+ * agent never used, a new version's `search`) are no less watched than before. Until a family
+ * has records from two actions, its own sizes are its action's; the first action's start afresh
+ * when the second comes, at most BASELINE_CAPS.actionSizes of them (the others' requests are judged by the family's).
  */
-export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: number, sensitivity: Sens, say: Say): void {
+export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: number, action: string | undefined, sensitivity: Sens, say: Say): void {
+  const own = actionSizes(f, action, s.at)
+  if (own === undefined) {
+    checkRecords(s, f, fam, records, sensitivity, say)
+  } else if (own.n >= ACTION_JUDGES && sizeReady(own)) {
+    // The action's sizes judge, never more leniently than the family's: a jump is measured from
+    // at most the family's reference (a tight mode of exports has a high median, and twenty
+    // times it is far beyond five times the largest export). The family's sizes still say a
+    // creep of every request (held level): more of the family's larger action at its usual size
+    // moves the family's mix, not the action's sizes (an adversarial review: three times the
+    // exports a day, each ordinary, were said before the split and not after).
+    const familyRef = checkRecords(s, f, fam, records, sensitivity, say, 'mix')
+    checkRecords(s, own, fam, records, sensitivity, say, 'judge', familyRef)
+  } else {
+    checkRecords(s, f, fam, records, sensitivity, say)
+    checkRecords(s, own, fam, records, sensitivity, say, 'learn')
+  }
+}
+
+// An action's sizes judge its requests from this many on: its level starts from its first few
+// requests and moves a small step a request (a weekly delete's first request split a tasker's
+// reads off; eighty reads later their level was still four times too high, and a bulk read hid
+// in their spread).
+const ACTION_JUDGES = 200
+
+// The sizes of `action` in family `f` (created on its first request; the first action's are a
+// copy of the family's when the second comes), or undefined while the family's are its one
+// action's, or for an action beyond BASELINE_CAPS.actionSizes.
+function actionSizes(f: FamilyStats, action: string | undefined, at: number): FamilyStats | undefined {
+  if (action === undefined) return undefined
+  if (f.acts === undefined) {
+    if (f.recAction === '' || f.recAction === action) {
+      f.recAction = action
+      return undefined
+    }
+    f.acts = new Map([[f.recAction, copySizes(f, Math.floor(at / DAY_MS))]])
+  }
+  let own = f.acts.get(action)
+  if (own === undefined && f.acts.size < BASELINE_CAPS.actionSizes) f.acts.set(action, (own = newFamilyStats(at)))
+  return own
+}
+
+/**
+ * Records per request from one family's sizes (`f`: the family's, or one action's; an allowed
+ * request's `records`, at least 1): a jump from the level, a drift (a lasting share of larger
+ * requests, drift-cusum.ts) or a creep of every request (held-level.ts); and what the request
+ * teaches the levels and sizes. `mode`: `judge` says all three; `mix` (the family's sizes
+ * beside an action's that judge) the creep only; `learn` nothing (an action's sizes not yet
+ * judging). `refCap`: the most a jump's reference may be. Returns the jump's reference (natural log).
+ */
+export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: number, sensitivity: Sens, say: Say, mode: 'judge' | 'mix' | 'learn' = 'judge', refCap = Infinity): number {
+  const quiet = mode !== 'judge'
   const { at, learning, mature } = s
   const lr = Math.log(records)
   if (f.n === 0) {
@@ -49,7 +107,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     f.fast = lr
     f.dev = 0.3
     f.n = 1
-    return
+    return lr
   }
   const dev = Math.max(f.dev, 0.15)
   const z = lr - f.med
@@ -84,13 +142,14 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // light reach, rather than another family's shape: an assistant's query of a hundred among
   // its lookups of one is not a jump, whatever its other families read).
   const light = own ? undefined : lightReach(f, at)
-  const jumpRef = light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med
+  const jumpRef = Math.min(refCap, light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med)
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
   const jump = !learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
-  // deploy): not said, and, as any jump, not learned.
-  if (jump && !habitualJump(s.b, f, lr, at, s.reporter)) {
+  // deploy): not said, and, as any jump, not learned. (Sizes learning quietly note no jumps: the
+  // days of jumps are what the judging sizes said or excused.)
+  if (jump && !quiet && !habitualJump(s.b, f, lr, at, s.reporter)) {
     while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
     f.jumps.push(at)
     if (f.jumps.length > 8) f.jumps.shift()
@@ -156,7 +215,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // A drift is said where sizes judge the family (its own or, until it has them, the agent's most
   // used family's), or where its run's typical request is half as large again as any it read
   // before the run: a level and spread alone take a two-mode family's list pages for a drift.
-  if (mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens)) {
+  if (!quiet && mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens)) {
     const ratio = driftRatio(f)
     // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
     // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
@@ -213,7 +272,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // the family held a day or more before. The drift test above lets the level follow the whole
   // distribution (a step is learned), so such a creep never adds up there.
   noteQuick(f, f.fast, f.med, at)
-  if (mature && f.n >= 24 && driftSens > 0) {
+  if (mode !== 'learn' && mature && f.n >= 24 && driftSens > 0) {
     const above = aboveHeld(f, f.fast, f.med, at)
     if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens) {
       const held = Math.round(Math.exp(f.held))
@@ -226,6 +285,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
     }
   }
+  return jumpRef
 }
 
 // Whether a jump of `lr` reported by `reporter` into family `f` is a habit: the same reporter said
@@ -268,8 +328,9 @@ function saidBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, re
   const perDay = new Map<number, number>()
   let largest = -Infinity
   let today = 0
-  for (const fam of b.families.values()) {
-    if (fam.med > f.med + READ_BEFORE) continue
+  // The days of each family's sizes, and of each action's where they are kept apart.
+  const count = (fam: FamilyStats): void => {
+    if (fam.med > f.med + READ_BEFORE) return
     for (const e of fam.jumpDays) {
       if (e[2] !== reporter) continue
       if (e[0] === day) today += e[3] + e[4]
@@ -278,6 +339,10 @@ function saidBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, re
         largest = Math.max(largest, e[1])
       }
     }
+  }
+  for (const family of b.families.values()) {
+    count(family)
+    if (family.acts !== undefined) for (const a of family.acts.values()) count(a)
   }
   let most = 0
   for (const n of perDay.values()) most = Math.max(most, n)
