@@ -109,6 +109,26 @@ describe('anomaly detection: the sizes of each action of a family', () => {
     assert.ok(volume(found).some((a) => a.kind === 'volume-drift'), told(found))
   })
 
+  it("a thief's longer lists begun amid the weekend's backlog are said, though the lists' sizes learn them", () => {
+    // (A second review: begun on a Sunday, a third of the lists at 120 records widened the lists'
+    // own spread to hold them by Monday, and ten days of them went unsaid.)
+    const d = detector()
+    const start = base + 13.5 * DAY
+    ticketBot(d, base, start, 1)
+    const u = uniform(2)
+    const found: Anomaly[] = []
+    for (let at = start; at < start + 3 * DAY; at += 10 * MINUTE) {
+      const day = new Date(at).getUTCDay()
+      const backlog = day === 0 || day === 6 || (day === 1 && new Date(at).getUTCHours() < 12) ? 30 : 3
+      const list = Math.max(1, Math.round(backlog * Math.exp(0.8 * (u() - 0.5) * 2)))
+      found.push(...observe(d, at, 'list', u() < 0.3 ? 120 : list))
+      found.push(...observe(d, at + 20_000, 'read', 1))
+      found.push(...observe(d, at + 40_000, 'update', 1))
+    }
+    const first = volume(found).find((a) => a.kind === 'volume-drift')
+    assert.ok(first && first.at < start + DAY, told(volume(found).slice(0, 3)))
+  })
+
   it("made-up verbs keep at most four actions' sizes a family; the others are judged by the family's", () => {
     const d = detector()
     ticketBot(d, base, base + 14 * DAY, 1)

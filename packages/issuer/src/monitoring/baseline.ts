@@ -73,8 +73,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   /**
    * Sizes per action (volume-checks.ts, checkSizes): the action of every request with records so
    * far while there is one ('' none yet), then, from a request of another, each action's own
-   * sizes (at most BASELINE_CAPS.actionSizes: a reporter making up verbs must not multiply an agent's
-   * baseline; their own `acts` stay undefined).
+   * sizes (at most BASELINE_CAPS.actionSizes: a reporter making up verbs must not multiply an
+   * agent's baseline; their own `acts` stay undefined).
    */
   recAction: string
   acts: Map<string, FamilyStats> | undefined

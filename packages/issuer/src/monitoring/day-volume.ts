@@ -16,12 +16,12 @@
  * The check: today's total so far beyond `ratio` times what is expected, and beyond the family's
  * own day-to-day spread (`spreads`, the limit at most `maxLimit`); at least `minReads` requests
  * today; the day of use before up twice as well, and today a quarter more than it and than the
- * fortnight's busiest day: a rise that goes on growing to where the family never went, not a busy
- * day, a task's busy days at a steady pace, or a task's days growing to what an earlier task read. Said medium at most (a
- * rise over days is worth a look, not a suspension, on its own), once a day per family; low when
- * its groups rise with it (`sharedTeam`), then medium once beyond what that excuses. A day beyond
- * it is learned like any other (the operator has been told; a new workload that lasts becomes the
- * median within a week).
+ * fortnight's busiest day today's reporter alone reported: a rise that goes on growing to where
+ * the family never went, not a busy day, a task's busy days at a steady pace, or a task's days
+ * growing to what an earlier task read. Said medium at most (a rise over days is worth a look,
+ * not a suspension, on its own), once a day per family; low when its groups rise with it
+ * (`sharedTeam`), then medium once beyond what that excuses. A day beyond it is learned like any
+ * other (the operator has been told; a new workload that lasts becomes the median within a week).
  */
 import type { RiskLevel } from '@agentid/core'
 import type { GroupBaseline } from './baseline.js'
@@ -54,7 +54,8 @@ export const DAY_VOLUME = {
   /**
    * A drift goes on, and grows, over days: the agent's day of use before today (within
    * `beforeDays`) was up this many times as well, and today has gone `growth` times beyond it and
-   * beyond the busiest day of the fortnight. A task bot's busy day among ordinary ones, its busy
+   * beyond the busiest day of the fortnight (of those today's reporter alone reported: see
+   * peakDay). A task bot's busy day among ordinary ones, its busy
    * days of one task at a steady pace, or a task spread over days each busier than the last but
    * below what a task read a week before (workload-b's bots: tasks every few days, some twelve
    * times a quiet day), are not a drift. (A thief growing a quarter a day is judged by the limit

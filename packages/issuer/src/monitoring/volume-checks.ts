@@ -41,12 +41,13 @@ const UNSIZED_BEYOND = Math.log(1.5)
  * learned (checkRecords). A list page and a read of one record are different requests: a ticket
  * bot reads a ticket (one record) and lists its queue (a few, dozens on a Monday backlog), and
  * in the family's mix every longer list is a share of larger requests (workload-e: a drift, or a
- * jump, said on most ticket bots). A bulk read by single reads, among exports of a hundred
- * thousand records, is judged against the reads. The family's own sizes learn every request and
- * judge an action until its sizes are learned (sizeReady): a new action's requests (a verb the
- * agent never used, a new version's `search`) are no less watched than before. Until a family
- * has records from two actions, its own sizes are its action's; the first action's start afresh
- * when the second comes, at most BASELINE_CAPS.actionSizes of them (the others' requests are judged by the family's).
+ * jump, said on most ticket bots). A bulk read by queries, among exports of a hundred thousand
+ * records, is judged against the queries. The family's own sizes learn every request and judge an
+ * action until its sizes have ACTION_JUDGES requests and are learned (sizeReady): a new action's
+ * requests (a verb the agent never used, a new version's `search`) are no less watched than
+ * before. Until a family has records from two actions, its own sizes are its action's; the first
+ * action's start as a copy of them when the second comes; at most BASELINE_CAPS.actionSizes
+ * actions (the others' requests are judged by the family's).
  */
 export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: number, action: string | undefined, sensitivity: Sens, say: Say): void {
   const own = actionSizes(f, action, s.at)
@@ -59,7 +60,11 @@ export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: numbe
     // creep of every request (held level): more of the family's larger action at its usual size
     // moves the family's mix, not the action's sizes (an adversarial review: three times the
     // exports a day, each ordinary, were said before the split and not after).
-    const familyRef = checkRecords(s, f, fam, records, sensitivity, say, 'mix')
+    // So is a share the family has been adding up since before the action's sizes took it in: a
+    // thief's longer lists begun amid a weekend's backlog are learned by the lists' sizes, whose
+    // spread then widens to hold them on weekdays (a second review); the family's run measures
+    // them from before, and says those half as large again as the largest lists before the run.
+    const familyRef = checkRecords(s, f, fam, records, sensitivity, say, 'mix', Infinity, own)
     checkRecords(s, own, fam, records, sensitivity, say, 'judge', familyRef)
   } else {
     checkRecords(s, f, fam, records, sensitivity, say)
@@ -95,10 +100,12 @@ function actionSizes(f: FamilyStats, action: string | undefined, at: number): Fa
  * request's `records`, at least 1): a jump from the level, a drift (a lasting share of larger
  * requests, drift-cusum.ts) or a creep of every request (held-level.ts); and what the request
  * teaches the levels and sizes. `mode`: `judge` says all three; `mix` (the family's sizes
- * beside an action's that judge) the creep only; `learn` nothing (an action's sizes not yet
- * judging). `refCap`: the most a jump's reference may be. Returns the jump's reference (natural log).
+ * beside the sizes of the request's action, `judging`, that judge it) the creep, and a drift
+ * on a request half as large again as the largest that action regularly read before the run;
+ * `learn` nothing (an action's sizes not yet judging). `refCap`: the most a jump's reference may
+ * be. Returns the jump's reference (natural log).
  */
-export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: number, sensitivity: Sens, say: Say, mode: 'judge' | 'mix' | 'learn' = 'judge', refCap = Infinity): number {
+export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: number, sensitivity: Sens, say: Say, mode: 'judge' | 'mix' | 'learn' = 'judge', refCap = Infinity, judging?: FamilyStats): number {
   const quiet = mode !== 'judge'
   const { at, learning, mature } = s
   const lr = Math.log(records)
@@ -215,7 +222,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // A drift is said where sizes judge the family (its own or, until it has them, the agent's most
   // used family's), or where its run's typical request is half as large again as any it read
   // before the run: a level and spread alone take a two-mode family's list pages for a drift.
-  if (!quiet && mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens)) {
+  if (mode !== 'learn' && mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens) && (mode === 'judge' || beyondAction(f, judging, lr))) {
     const ratio = driftRatio(f)
     // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
     // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
@@ -286,6 +293,13 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     }
   }
   return jumpRef
+}
+
+// Whether a request adding to the family's run (`lr`, natural log) is half as large again as the
+// largest the judging action's sizes regularly read before the run began. (The request, not the
+// run's typical one: a run begun amid a weekend's backlog holds the backlog's lists too.)
+function beyondAction(f: FamilyStats, judging: FamilyStats | undefined, lr: number): boolean {
+  return judging !== undefined && sizeReady(judging) && lr > reachBefore(judging, f.cusumSince) + UNSIZED_BEYOND
 }
 
 // Whether a jump of `lr` reported by `reporter` into family `f` is a habit: the same reporter said
