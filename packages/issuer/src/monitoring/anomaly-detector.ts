@@ -359,8 +359,8 @@ export class AnomalyDetector {
     const offDays = weekendNow ? this.#offDays(s, sched, today) : undefined
 
     if (s.f && event.resource !== undefined) this.#enumeration(s, s.f, event.resource)
-    // Records, per family: a jump from the family's level, and a drift (a lasting share of
-    // requests far above it).
+    // Records, per family (and per action of it once learned, checkSizes): a jump from the
+    // level, and a drift (a lasting share of requests far above it); and the day's totals.
     if (s.allowed && s.f && event.records !== undefined && Number.isFinite(event.records)) {
       checkSizes(s, s.f, s.fam!, Math.max(1, event.records), event.action, this.#sensOf, this.#sayOf)
       checkDayVolume(s, s.f, s.fam!, Math.max(1, event.records), this.#sensOf, this.#sayOf)

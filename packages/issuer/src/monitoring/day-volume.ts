@@ -187,7 +187,7 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
     if (day < v.volDay) {
       v.volToday += records
       v.volReads++
-      v.volBy = v.volBy === s.reporter ? v.volBy : '*'
+      noteReporter(v, s.reporter)
       return
     }
     if (v.volDay >= 0 && v.volReads > 0) {
@@ -202,7 +202,7 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
   }
   v.volToday += records
   v.volReads++
-  if (v.volBy !== s.reporter) v.volBy = v.volBy === '' ? s.reporter : '*'
+  noteReporter(v, s.reporter)
   const sens = sensitivity['volume-drift']
   if (v.volSaid >= SAID.medium || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
   // Records a day (larger requests, or more of them), then requests a day (more of the usual).
@@ -244,6 +244,11 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
 }
 
 const what = (at: 1 | 2): string => (at === 1 ? 'records' : 'requests')
+
+// Today's reporter: the first, until another reports a request of the day ('*').
+function noteReporter(v: DayVolume, reporter: string): void {
+  if (v.volBy !== reporter) v.volBy = v.volBy === '' ? reporter : '*'
+}
 
 // The busiest of the fortnight's earlier days that `reporter` alone reported (records or
 // requests: `at`). A day another reporter reported, or several did, is not the agent's busy day
