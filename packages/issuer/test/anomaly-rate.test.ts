@@ -147,34 +147,6 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.equal(new Set(found.map((a) => a.agent)).size, 4)
   })
 
-  // A segment's day: a sale or a close followed round the world, each region's members surging in
-  // their own hours, never within the hour of each other.
-  const staggered = (members: string[], perHour: (i: number) => number) => (agent: string, at: number) => {
-    const i = members.indexOf(agent)
-    return perHour(i) > 0 ? flood(floodAt + i * 3 * HOUR, 2, perHour(i))(agent, at) : 0
-  }
-
-  it('half of a segment surging three hours apart within the day is the segment\'s day: from the fourth, said low', () => {
-    const members = segmentOf(12, 'Sun')
-    const found = sustained(service(members, 40, staggered(members, (i) => (i < 6 ? 120 : 0)), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
-    const show = JSON.stringify(found.map((a) => [a.agent.slice(-4), (a.at - floodAt) / HOUR, a.severity, a.details.sharedWith]))
-    for (const m of members.slice(0, 3)) assert.ok(found.some((a) => a.agent === m && a.severity === 'medium'), show)
-    for (const m of members.slice(3, 6)) assert.ok(found.some((a) => a.agent === m) && found.every((a) => a.agent !== m || (a.severity === 'low' && Number(a.details.sharedWith) >= 3)), show)
-  })
-
-  it('three surges within the day in a segment of twenty-four (an eighth of it) do not excuse a fourth', () => {
-    const members = segmentOf(24, 'Eighth')
-    const found = sustained(service(members, 40, staggered(members, (i) => (i < 4 ? 120 : 0)), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
-    assert.ok(found.some((a) => a.agent === members[3] && a.severity === 'medium'), JSON.stringify(found.map((a) => [a.agent.slice(-4), a.severity, a.details.sharedWith])))
-    assert.equal(found.filter((a) => a.severity === 'low').length, 0)
-  })
-
-  it('members rising below a surge all day (twice their usual, noted only) do not make a flood the segment\'s', () => {
-    const members = segmentOf(12, 'Rise')
-    const found = sustained(service(members, 40, staggered(members, (i) => (i < 6 ? 40 : i === 6 ? 120 : 0)), 5, undefined, ownTeams)).filter((a) => a.at >= floodAt)
-    assert.deepEqual(found.map((a) => [a.agent, a.severity]), [[members[6], 'medium']])
-  })
-
   // From the review of the segment's share: a flood beyond six times its usual was said low with
   // three others made to look busy, and a segment of more than 128 members could never share one.
   it('a flood at ten times its usual or more is said high whatever its segment does', () => {

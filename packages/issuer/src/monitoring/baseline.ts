@@ -281,13 +281,11 @@ export interface GroupBaseline extends HourProfile {
   /** Members that did weekend work, each with when it first did (an on-call rotation). */
   weekend: Usage
   /**
-   * Members whose requests were last judged over a window, those noted rising in one, and those in
-   * a surge of their own, each with when (sustained-rate.ts; not kept in the store: a surge is
-   * over within hours, a segment's day within one).
+   * Members whose requests were last judged over a window, and those noted in a surge of them, each
+   * with when (sustained-rate.ts; not kept in the store: a surge is over within hours).
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  surged: Map<string, number> | undefined
   /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
 }
@@ -338,7 +336,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, surged: undefined, rising: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

@@ -103,7 +103,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
-    noteWindow(holdGroups, agent, at, noted(w), mature && surging(w, 1))
+    noteWindow(holdGroups, agent, at, noted(w))
     const sens = sensitivity['sustained-rate']
     if (sens > 0 && surging(w, sens)) {
       // Its hours are not learned (a flood must not teach itself), whether said or not.

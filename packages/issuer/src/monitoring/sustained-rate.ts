@@ -67,15 +67,6 @@ export const SUSTAINED = {
   sharedShare: 0.25,
   /** Active days learned before the check runs. */
   minDays: 3,
-  /**
-   * A segment's day (a sale, a period close, an incident, followed round the world region by
-   * region): this many other members of a wider group in a surge of their own, each one the check
-   * says (unless its own group excuses it), within `dayMs`, and `sharedShare` of the members active
-   * within it. Noted rises (1.5 times) over a whole day are chance in a segment of twenty; surges
-   * are not, and making them up costs as many alerts on other agents.
-   */
-  sharedDay: 3,
-  dayMs: DAY_MS,
   /** From this many times the expected, never the group's (no group's surge excuses it). */
   sharedCap: 6,
   /**
@@ -300,35 +291,27 @@ export function soleReporters(s: SustainedState): string[] {
 
 /**
  * Notes a member's window with its groups (its team first, then wider ones; kept in memory: a
- * surge is over within hours): as active, as surging when `surge` (a rise worth noting), and, with
- * the wider ones, as in a surge of its own when `surged` (one the check says, or its group excuses).
+ * surge is over within hours): as active, and as surging when `surge`.
  */
-export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean, surged = false): void {
+export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     // (Members active are counted for the wider groups only: the team's rule is a count.)
     if (i > 0) remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
     if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
-    if (surged && i > 0) remember((g.surged ??= new Map()), agent, at, MEMBERS_CAP)
   }
 }
 
 /**
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
  * team (the first group, as AgentContext orders them), or in a wider group three and a quarter of
- * the members active there, or three in a surge of their own within the day and a quarter of the
- * members active within it (`sharedDay`). (The caller never excuses a surge of `sharedCap` or more.)
+ * the members active there. (The caller never excuses a surge of `sharedCap` or more.)
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
     if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
-    if (i === 0) continue
-    // Its segment's day: others in a surge of their own (each said, unless its own group's) within
-    // the day, and a quarter of the members active within it.
-    const day = othersWithin(g.surged, agent, at, SUSTAINED.dayMs)
-    if (day >= SUSTAINED.sharedDay && day >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at, SUSTAINED.dayMs)) return day
   }
   return 0
 }
@@ -340,10 +323,10 @@ export function remember(members: Map<string, number>, agent: string, at: number
   members.set(agent, at)
 }
 
-// Members other than `agent` noted within `span` (by default `sharedMs`) of `at`.
-function othersWithin(members: Map<string, number> | undefined, agent: string, at: number, span: number = SUSTAINED.sharedMs): number {
+// Members other than `agent` noted within `sharedMs` of `at`.
+function othersWithin(members: Map<string, number> | undefined, agent: string, at: number): number {
   let n = 0
-  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= span) n++
+  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
   return n
 }
 
