@@ -681,6 +681,16 @@ export class AnomalyDetector {
       const beyond = rare.count > limit
       if (!beyond || (rare.over > 0 && rare.count <= 2 * rare.over && 2 * rare.count >= rare.over)) rare.most = Math.max(rare.most, Math.min(rare.count, limit))
       rare.over = beyond ? rare.count : 0
+      // Whether the day's first use came with no other alarm is judged afresh each day: a nightly
+      // job whose first writes came amid its first nights' other findings learns them after a
+      // quiet night, not never (it was said medium every night). A thief's writes still need a
+      // day said medium whose first use was quiet before they are learned. Never on a day ahead
+      // of the issuer's clock (a reporter's events dated ahead), nor while the action is one it
+      // uses elsewhere (those first uses are low, and teach nothing).
+      if (day > rare.day) {
+        rare.clean = day <= Math.floor(receivedAt / DAY_MS) && quietHour(b, at) && !this.#usesElsewhere(b, action, fam, day)
+        rare.firstAt = at
+      }
       rare.day = day
       rare.count = 0
       rare.days++
@@ -711,7 +721,7 @@ export class AnomalyDetector {
         const quiet = quietHour(b, at)
         this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true }, [reporter], 'low')
-        if (!rare) watchAction(b, fam, action, day, quiet)
+        if (!rare) watchAction(b, fam, action, day, quiet, at)
       } else {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
@@ -729,7 +739,7 @@ export class AnomalyDetector {
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.
-        if (!rare) watchAction(b, fam, action, day, quiet && !elsewhere)
+        if (!rare) watchAction(b, fam, action, day, quiet && !elsewhere, at)
         else if (elsewhere) rare.clean = false
       }
     }
@@ -1525,6 +1535,9 @@ export class AnomalyDetector {
       }
       b.recent.push({ at: occurred, kind, aspect, reach })
       if (b.recent.length > 8) b.recent.shift()
+      // Nor is a first use learned from when a finding follows it within the hour (one held for
+      // the agent's groups, or found on the same event by a later check).
+      if (kind !== 'new-action') for (const r of b.rare) if (Math.abs(occurred - r.firstAt) <= HOUR) r.clean = false
     }
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     const key = `${kind}\u0000${about}\u0000${s.decision}`
@@ -1859,9 +1872,9 @@ function quietHour(b: AgentBaseline, at: number): boolean {
 
 // Watches a first use of `action` on `fam` on `day` (AgentBaseline.rare): learned when used again
 // on a later day, when `clean` (no other alarm), at its own pace.
-function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean): void {
+function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, at: number): void {
   if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, days: 1 })
+  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, firstAt: at, days: 1 })
 }
 
 // Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a

@@ -121,8 +121,12 @@ export interface RareAction {
   most: number
   /** The uses of the day of use before `day` when they went beyond the burst limit (0: they did not). */
   over: number
-  /** False when its first use came with another finding about the agent within the hour: nothing is learned from it. */
+  /**
+   * False when the first use of its day of use (`firstAt`) came with another finding about the
+   * agent within the hour either side: nothing is learned from that day. Judged afresh each day.
+   */
   clean: boolean
+  firstAt: number
   /** Days it was used on (see RARE_ESTABLISHED). */
   days: number
 }
@@ -600,7 +604,7 @@ function rareActions(v: unknown): RareAction[] {
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, days: num(o.days, 1) })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, firstAt: num(o.firstAt), days: num(o.days, 1) })
   }
   return out
 }
