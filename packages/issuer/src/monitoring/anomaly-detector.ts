@@ -685,10 +685,10 @@ export class AnomalyDetector {
       // job whose first writes came amid its first nights' other findings learns them after a
       // quiet night, not never (it was said medium every night). A thief's writes still need a
       // day said medium whose first use was quiet before they are learned. Never on a day ahead
-      // of the issuer's clock (a reporter's events dated ahead), nor while the action is one it
-      // uses elsewhere (those first uses are low, and teach nothing).
+      // of the issuer's clock (a reporter's events dated ahead); a day with a use said low as one
+      // it makes elsewhere teaches nothing either (below).
       if (day > rare.day) {
-        rare.clean = day <= Math.floor(receivedAt / DAY_MS) && quietHour(b, at) && !this.#usesElsewhere(b, action, fam, day)
+        rare.clean = day <= Math.floor(receivedAt / DAY_MS) && quietHour(b, at)
         rare.firstAt = at
       }
       rare.day = day
