@@ -122,10 +122,13 @@ export interface RareAction {
   /** The uses of the day of use before `day` when they went beyond the burst limit (0: they did not). */
   over: number
   /**
-   * False when the first use of its day of use (`firstAt`) came with another finding about the
-   * agent within the hour either side: nothing is learned from that day. Judged afresh each day.
+   * False when nothing is learned from its day of use: its first use (`firstAt`) came with another
+   * finding about the agent (medium or above) within the hour either side, the day was ahead of the
+   * issuer's clock, or a use that day was said low as one it makes on another family. Judged
+   * afresh at each day's first use (anomaly-detector.ts, #actionUse).
    */
   clean: boolean
+  /** When the first use of its day of use came. */
   firstAt: number
   /** Days it was used on (see RARE_ESTABLISHED). */
   days: number
