@@ -39,6 +39,28 @@ function service(agents: string[], perHour: number, extra: (agent: string, at: n
 const sustained = (found: Anomaly[]) => found.filter((a) => a.kind === 'sustained-rate')
 const flood = (from: number, hours: number, perHour: number) => (_agent: string, at: number) => (at >= from && at < from + hours * HOUR ? perHour : 0)
 
+// A service at 40 an hour around the clock for twelve days, with `extra(at)` more an hour at any
+// moment `at` (a flood that pauses within the hour).
+function pausedService(agent: string, extra: (at: number) => number, seed = 1): Anomaly[] {
+  const d = new AnomalyDetector({})
+  const u = uniform(seed)
+  const found: Anomaly[] = []
+  for (let h = 0; h < 12 * 24; h++) {
+    const hourStart = t0 + h * HOUR
+    const times: number[] = []
+    for (let k = 0; k < 40; k++) times.push(hourStart + Math.floor(u() * HOUR))
+    // Extra requests at the rate in force at each minute (exactly `extra` in an hour at one rate).
+    for (let m = 0; m < 60; m++) {
+      const at = hourStart + m * MINUTE
+      const perHour = extra(at)
+      for (let k = Math.floor((m * perHour) / 60); k < Math.floor(((m + 1) * perHour) / 60); k++) times.push(at + Math.floor(u() * MINUTE))
+    }
+    times.sort((x, y) => x - y)
+    for (const at of times) found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' }))
+  }
+  return found
+}
+
 describe('sustained volume: a flood spread over hours, against the agent\'s usual at that time of day', () => {
   const floodAt = t0 + 9 * DAY + 10 * HOUR
 
@@ -89,6 +111,29 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
 
   it('a burst of an hour (a run, an incident) is not a sustained surge', () => {
     assert.deepEqual(sustained(service(['did:key:z6MkBurst'], 40, flood(floodAt, 1, 200))).map((a) => a.at), [])
+  })
+
+  // An adversarial read of the check: a pause of a quarter hour every hour halves one half-hour in
+  // every 90-minute window, which is then never even, and an eight-hour flood was said once, after
+  // it had ended (a pause of half an hour in every ninety, never while it went on).
+  it('a flood at eight times paused a quarter of an hour every hour is said within about three hours, from the last three hours', () => {
+    const found = sustained(pausedService('did:key:z6MkPaused', (at) => (at >= floodAt && at < floodAt + 8 * HOUR && (at - floodAt) % HOUR < 45 * MINUTE ? 360 : 0))).filter((a) => a.at >= floodAt)
+    const show = JSON.stringify(found.map((a) => [(a.at - floodAt) / HOUR, a.severity, a.details.minutes, a.details.ratio]))
+    assert.ok(found.length > 0 && found[0]!.at - floodAt <= 3.25 * HOUR, show)
+    assert.equal(found[0]!.details.minutes, 180, show)
+    assert.ok(Number(found[0]!.details.ratio) >= 5, show)
+  })
+
+  it('two runs of an hour two hours apart, or one hour at twelve times, are no surge by the hour either', () => {
+    const runs = (at: number) => (at >= floodAt && at < floodAt + HOUR) || (at >= floodAt + 3 * HOUR && at < floodAt + 4 * HOUR) ? 200 : 0
+    assert.deepEqual(sustained(pausedService('did:key:z6MkTwoRuns', runs)).map((a) => (a.at - floodAt) / HOUR), [])
+    const run = (at: number) => (at >= floodAt && at < floodAt + HOUR ? 440 : 0)
+    assert.deepEqual(sustained(pausedService('did:key:z6MkOneRun', run)).map((a) => (a.at - floodAt) / HOUR), [])
+  })
+
+  it('two runs of 75 minutes 45 minutes apart at six times are said once, not at every hour', () => {
+    const runs = (at: number) => (at >= floodAt && at < floodAt + 195 * MINUTE && (at - floodAt) % (120 * MINUTE) < 75 * MINUTE ? 200 : 0)
+    assert.ok(sustained(pausedService('did:key:z6MkRuns', runs)).filter((a) => a.at >= floodAt).length <= 1)
   })
 
   it('the same surge shared at once by two other members of its team is the group\'s: said low', () => {

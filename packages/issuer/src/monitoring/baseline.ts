@@ -681,7 +681,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volFlagged = num(vol.flagged) >>> 0
     b.volBucket = num(vol.bucket, -1)
     b.volCur = Math.max(0, num(vol.cur))
-    b.volRing = floats(vol.ring, b.volRing.length)
+    // (A ring stored at another length holds its quarters at other places: it starts empty.)
+    if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
   }
   return b
 }

@@ -6,7 +6,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, surgingLong, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -105,21 +105,24 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
     noteWindow(holdGroups, agent, at, noted(w))
     const sens = sensitivity['sustained-rate']
-    if (sens > 0 && surging(w, sens)) {
+    // The last 90 minutes, or else the last three hours by the hour: a flood paused a quarter of
+    // an hour every hour is uneven by the half-hour, never by the hour (surgingLong).
+    const surge = sens <= 0 ? undefined : surging(w, sens) ? w : surgingLong(b, sens)
+    if (surge !== undefined) {
       // Its hours are not learned (a flood must not teach itself), whether said or not.
-      flagWindow(b)
+      flagWindow(b, surge)
       if (mature) {
-        const hours = (SUSTAINED.window * SUSTAINED.bucketMs) / HOUR
-        const perHour = Math.round(w.seen / hours)
-        const usual = Math.round((w.expected / hours) * 10) / 10
-        const ratio = w.seen / Math.max(w.expected, 1e-9)
+        const hours = (surge.quarters * SUSTAINED.bucketMs) / HOUR
+        const perHour = Math.round(surge.seen / hours)
+        const usual = Math.round((surge.expected / hours) * 10) / 10
+        const ratio = surge.seen / Math.max(surge.expected, 1e-9)
         // A surge far beyond its usual is said whatever its groups do: others made to look busy
         // (by a reporter making up their requests, or agents of one party) lower a flood at
         // most to what a shared close looks like.
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
-        const continuing = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= 2
+        const continuing = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= SUSTAINED.gapQuarters
         const since = continuing ? b.surgeSaid!.since : quarter
         // High: far beyond its usual at a pace well beyond the most it makes in any hour of its
         // day (a nightly run hours late, at its own pace, is worth a look, not a suspension), or
@@ -136,9 +139,9 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
-          sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: w.seen,
+          sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: surge.seen,
           ...(group ? { sharedWith: shared } : {}),
-        }, soleReporters(b), severity)
+        }, soleReporters(b, surge.quarters), severity)
       }
     }
   }

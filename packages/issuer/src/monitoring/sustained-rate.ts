@@ -29,6 +29,10 @@
  * `minExcess` (20) requests and four Poisson deviations, and spread evenly: each half-hour's excess
  * at least 0.6 of the largest's (a burst of a few minutes, a one-hour run, an on-call incident of an
  * hour: concentrated; a flood: even). So a flood at four times is said after about 90 minutes.
+ * A flood paused a quarter of an hour every hour is never even by the half-hour (a pause halves
+ * its half-hour), so when the 90 minutes are no surge the last three hours are judged the same
+ * way, in three hours: a pause of up to about twenty minutes an hour leaves each hour even, and a
+ * run of under two hours is still concentrated in one or two of them.
  * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
  * surging. The surge is the group's (a queue backlog after an outage, a period close, a holiday's
  * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
@@ -47,10 +51,16 @@ const MEMBERS_CAP = 256
 
 export const SUSTAINED = {
   bucketMs: 15 * 60_000,
-  /** Quarter hours kept; the window is the last `window` of them, in `parts` equal parts. */
-  ring: 8,
+  /**
+   * Quarter hours kept; the window is the last `window` of them, in `parts` equal parts, and the
+   * long window the last `longWindow`, in as many parts (hours): a flood paused now and then.
+   */
+  ring: 16,
   window: 6,
   parts: 3,
+  longWindow: 12,
+  /** A surge judged again within this many quarter hours of the last is the same surge going on. */
+  gapQuarters: 4,
   ratio: 2.75,
   minExcess: 20,
   deviations: 4,
@@ -200,10 +210,10 @@ function learnDay(s: SustainedState, day: number): void {
 
 /**
  * Closes the quarter hours before `at` (in time order per agent); returns the window that ended
- * with the last of them to judge (its count, what was expected, each part's excess), if the check
- * runs. Call before {@link countRequest}, so that a surge's hours are marked before its day is learned.
+ * with the last of them to judge ({@link Window}), if the check runs. Call before
+ * {@link countRequest}, so that a surge's hours are marked before its day is learned.
  */
-export function closeQuarters(s: SustainedState, at: number): { seen: number; expected: number; parts: number[] } | undefined {
+export function closeQuarters(s: SustainedState, at: number): Window | undefined {
   const bucket = Math.floor(at / SUSTAINED.bucketMs)
   if (s.volBucket < 0) s.volBucket = bucket
   if (bucket <= s.volBucket) return undefined
@@ -218,7 +228,17 @@ export function closeQuarters(s: SustainedState, at: number): { seen: number; ex
   s.volCur = 0
   s.volCurWho = ''
   // Judged when the window holds the quarter hour just completed (not after a long idle spell).
-  return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1) : undefined
+  return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined
+}
+
+/**
+ * The last three hours up to the quarter hour just closed, in hours (after {@link closeQuarters}
+ * returned a window), when they are a surge: a flood paused now and then, uneven by the half-hour,
+ * is even by the hour.
+ */
+export function surgingLong(s: SustainedState, sens: number): Window | undefined {
+  const w = window(s, s.volBucket - 1, SUSTAINED.longWindow)
+  return surging(w, sens) ? w : undefined
 }
 
 /** Counts one request (after {@link closeQuarters}); a new UTC day learns the last one first. */
@@ -230,26 +250,49 @@ export function countRequest(s: SustainedState, at: number, reporter: string): v
   s.volHours[Math.floor(at / HOUR_MS) % 24]!++
 }
 
-// The last `window` quarter hours up to `last`: counts, expected, each part's excess.
-function window(s: SustainedState, last: number): { seen: number; expected: number; parts: number[] } {
-  const per = SUSTAINED.window / SUSTAINED.parts
+/**
+ * A window of quarter hours judged: requests seen and expected, its length in quarters and which
+ * of them were busier than expected, and whether it was even (each part's excess at least
+ * `SUSTAINED.even` of the largest's).
+ */
+export interface Window {
+  seen: number
+  expected: number
+  quarters: number
+  busy: boolean[]
+  even: boolean
+}
+
+// The last `quarters` quarter hours up to `last`, in SUSTAINED.parts equal parts.
+function window(s: SustainedState, last: number, quarters: number): Window {
+  const per = quarters / SUSTAINED.parts
   const parts: number[] = []
   const pace = activePace(s)
   let seen = 0
   let expected = 0
+  const busy: boolean[] = []
   for (let p = 0; p < SUSTAINED.parts; p++) {
     let c = 0
     let e = 0
     for (let j = 0; j < per; j++) {
-      const k = last - SUSTAINED.window + 1 + p * per + j
-      c += s.volRing[slot(k)]!
-      e += expectedPerHour(s, hourOf(k), pace) * (SUSTAINED.bucketMs / HOUR_MS)
+      const k = last - quarters + 1 + p * per + j
+      const count = s.volRing[slot(k)]!
+      const due = expectedPerHour(s, hourOf(k), pace) * (SUSTAINED.bucketMs / HOUR_MS)
+      busy.push(count > due)
+      c += count
+      e += due
     }
     parts.push(c - e)
     seen += c
     expected += e
   }
-  return { seen, expected, parts }
+  let most = 0
+  let least = Infinity
+  for (const x of parts) {
+    most = Math.max(most, x)
+    least = Math.min(least, x)
+  }
+  return { seen, expected, quarters, busy, even: least >= SUSTAINED.even * most }
 }
 
 /** Whether a window's count is a member's surge worth noting with its groups. */
@@ -258,29 +301,28 @@ export function noted(w: { seen: number; expected: number }): boolean {
 }
 
 /** Whether a window is a sustained surge at sensitivity `sens` (1 the default, 2 twice as sensitive). */
-export function surging(w: { seen: number; expected: number; parts: number[] }, sens: number): boolean {
+export function surging(w: Window, sens: number): boolean {
   const ratio = 1 + (SUSTAINED.ratio - 1) / sens
-  if (w.seen < ratio * w.expected || w.seen < w.expected + Math.max(SUSTAINED.minExcess / sens, SUSTAINED.deviations * Math.sqrt(w.expected))) return false
-  let most = 0
-  let least = Infinity
-  for (const x of w.parts) {
-    most = Math.max(most, x)
-    least = Math.min(least, x)
-  }
-  return least >= SUSTAINED.even * most
+  return w.even && w.seen >= ratio * w.expected && w.seen >= w.expected + Math.max(SUSTAINED.minExcess / sens, SUSTAINED.deviations * Math.sqrt(w.expected))
 }
 
-/** The hours of the window that fall on the day being counted are not learned. */
-export function flagWindow(s: SustainedState): void {
+/**
+ * The hours of a surge's window that fall on the day being counted are not learned: those of its
+ * quarter hours busier than expected (the long window's first hours can be the agent's own, before
+ * a flood began: a made-up surge must not keep three hours from being learned).
+ */
+export function flagWindow(s: SustainedState, w: Window): void {
   const last = s.volBucket - 1
-  for (let k = last - SUSTAINED.window + 1; k <= last; k++) if (Math.floor((k * SUSTAINED.bucketMs) / DAY_MS) === s.volDay) s.volFlagged |= 1 << hourOf(k)
+  for (let k = last - w.quarters + 1; k <= last; k++) {
+    if (w.busy[k - (last - w.quarters + 1)] && Math.floor((k * SUSTAINED.bucketMs) / DAY_MS) === s.volDay) s.volFlagged |= 1 << hourOf(k)
+  }
 }
 
 /** Reporters that alone reported every request of the window (none when it was split among several). */
-export function soleReporters(s: SustainedState): string[] {
+export function soleReporters(s: SustainedState, quarters: number): string[] {
   const last = s.volBucket - 1
   let who = ''
-  for (let k = last - SUSTAINED.window + 1; k <= last; k++) {
+  for (let k = last - quarters + 1; k <= last; k++) {
     const w = s.volWho[slot(k)]!
     if (w === '') continue
     if (w === '*' || (who !== '' && w !== who)) return []
