@@ -254,6 +254,18 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 0, 'an hour later, nobody')
   })
 
+  // (Each in a team of its own: the segment's share decides.)
+  it('a segment of a thousand active members: seventy surging are not a quarter of it', () => {
+    const segment = newGroupBaseline(t0)
+    const teams = new Map<string, ReturnType<typeof newGroupBaseline>>()
+    const groupsOf = (m: string) => [teams.get(m) ?? teams.set(m, newGroupBaseline(t0)).get(m)!, segment]
+    const members = segmentOf(1000, 'Huge')
+    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 71)
+    assert.equal(sharedSurge(groupsOf(members[0]!), members[0]!, t0), 0)
+    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 260)
+    assert.ok(sharedSurge(groupsOf(members[0]!), members[0]!, t0) >= 250)
+  })
+
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {
     // (The flood within six hours of the busy hour's time of day, where what was seen then counts.)
     const poisoned = (_agent: string, at: number) => (at === floodAt - 22 * HOUR ? 600 : at >= floodAt && at < floodAt + 7 * HOUR ? 900 : 0)

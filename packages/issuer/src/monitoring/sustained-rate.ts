@@ -47,7 +47,9 @@ const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 // Members active, and surging, within the hour remembered per group (the share surging is of
 // those active: both kept to the same number, or a large segment could never reach its share).
-const MEMBERS_CAP = 256
+// Beyond it the share is of this many: with 256, 64 members of a segment of a thousand, made to
+// look busy, made a flood the segment's. (Counted only when a surge is judged.)
+const MEMBERS_CAP = 4096
 
 export const SUSTAINED = {
   bucketMs: 15 * 60_000,
