@@ -124,6 +124,19 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(Number(found[0]!.details.ratio) >= 5, show)
   })
 
+  // The second review: the three-hour window finds a paused flood begun at 22:00 after midnight,
+  // when the day's last hours had been learned with it; said on its first night, it was then
+  // learned and never said again.
+  it('a night flood paused a quarter hour every hour is said every night, never learned', () => {
+    const nights = (at: number) => {
+      const h = ((at - t0) % DAY) / HOUR
+      return at >= floodAt - 12 * HOUR && at < floodAt + 2 * DAY && (h >= 22 || h < 6) && (at - t0) % HOUR < 45 * MINUTE ? 320 : 0
+    }
+    const found = sustained(pausedService('did:key:z6MkNights', nights)).filter((a) => a.at >= floodAt - 12 * HOUR)
+    const said = [...new Set(found.map((a) => Math.round((a.at - t0) / DAY)))]
+    assert.deepEqual(said, [9, 10, 11], JSON.stringify(found.map((a) => [(a.at - t0) / HOUR, a.severity, a.details.minutes])))
+  })
+
   it('two runs of an hour two hours apart, or one hour at twelve times, are no surge by the hour either', () => {
     const runs = (at: number) => (at >= floodAt && at < floodAt + HOUR) || (at >= floodAt + 3 * HOUR && at < floodAt + 4 * HOUR) ? 200 : 0
     assert.deepEqual(sustained(pausedService('did:key:z6MkTwoRuns', runs)).map((a) => (a.at - floodAt) / HOUR), [])

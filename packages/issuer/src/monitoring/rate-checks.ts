@@ -122,8 +122,12 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
-        const continuing = b.surgeSaid !== undefined && quarter - b.surgeSaid.quarter <= SUSTAINED.gapQuarters
-        const since = continuing ? b.surgeSaid!.since : quarter
+        // The same surge goes on when judged one again within the hour (runs with gaps between them
+        // are said once); its length counts only while no three quarter hours in a row went unjudged
+        // a surge (an hourly job's runs, each under an hour, are no flood of three hours on end).
+        const last = b.surgeSaid
+        const continuing = last !== undefined && quarter - last.quarter <= SUSTAINED.gapQuarters
+        const since = last !== undefined && quarter - last.quarter <= SUSTAINED.onEndQuarters ? last.since : quarter
         // High: far beyond its usual at a pace well beyond the most it makes in any hour of its
         // day (a nightly run hours late, at its own pace, is worth a look, not a suspension), or
         // beyond what a group's surge excuses for three hours on end (a late run is over by then).
@@ -133,9 +137,11 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // One surge is said once, and again when twice as large or more severe (a flood said low
         // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
         // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
-        const going = continuing && ratio < 2 * b.surgeSaid!.ratio && RANK[severity] <= b.surgeSaid!.rank
-        if (going) b.surgeSaid!.quarter = quarter
-        else b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
+        const going = continuing && ratio < 2 * last!.ratio && RANK[severity] <= last!.rank
+        if (going) {
+          last!.quarter = quarter
+          last!.since = since
+        } else b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,

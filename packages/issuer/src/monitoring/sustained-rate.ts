@@ -61,8 +61,13 @@ export const SUSTAINED = {
   window: 6,
   parts: 3,
   longWindow: 12,
-  /** A surge judged again within this many quarter hours of the last is the same surge going on. */
+  /**
+   * A surge judged again within this many quarter hours of the last is the same surge going on
+   * (not said again); its length (`longQuarters`) counts while no more than `onEndQuarters` in a
+   * row went unjudged a surge.
+   */
   gapQuarters: 4,
+  onEndQuarters: 2,
   ratio: 2.75,
   minExcess: 20,
   deviations: 4,
@@ -184,11 +189,24 @@ export function activePace(s: SustainedState): number {
   return s.volPace
 }
 
+// The day's last hours, not yet judged whole by the three-hour window (a flood paused now and then,
+// begun late in the day, is found after midnight, when they are learned): one busy enough to be
+// a surge is not learned (a review's probe: a paused night flood, said on its first night, was
+// learned and never said again).
+function flagLateHours(s: SustainedState): void {
+  const pace = activePace(s)
+  for (let h = 24 - (SUSTAINED.longWindow * SUSTAINED.bucketMs) / HOUR_MS; h < 24; h++) {
+    const due = expectedPerHour(s, h, pace)
+    if (s.volHours[h]! >= SUSTAINED.ratio * due && s.volHours[h]! >= due + SUSTAINED.minExcess) s.volFlagged |= 1 << h
+  }
+}
+
 // The day's counts learned (its hours near activity, not in a surge), then a new day begun.
 function learnDay(s: SustainedState, day: number): void {
   let total = 0
   for (let h = 0; h < 24; h++) total += s.volHours[h]!
   if (s.volDay >= 0 && total > 0 && day > s.volDay) {
+    if (s.volDays >= SUSTAINED.minDays) flagLateHours(s)
     const rate = Math.max(1 / (s.volDays + 1), LEARN_RATE)
     const fade = MOST_FADE ** Math.min(day - s.volDay, 365)
     for (let h = 0; h < 24; h++) {
