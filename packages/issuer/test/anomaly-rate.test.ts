@@ -169,6 +169,14 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const found = sustained(service(['did:key:z6MkRestart'], 40, flood(floodAt, 2, 120), 1, t0 + 8 * DAY))
     assert.ok(found.length > 0 && found[0]!.at - floodAt <= 105 * MINUTE)
   })
+
+  it('a surge said before a restart is not said again after it, while it goes on', () => {
+    const once = sustained(service(['did:key:z6MkOnce'], 40, flood(floodAt, 6, 120))).filter((a) => a.at >= floodAt)
+    const restarted = sustained(service(['did:key:z6MkOnce'], 40, flood(floodAt, 6, 120), 1, floodAt + 3 * HOUR)).filter((a) => a.at >= floodAt)
+    const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [(a.at - floodAt) / HOUR, a.severity]))
+    assert.equal(once.length, 1, show(once))
+    assert.equal(restarted.length, 1, show(restarted))
+  })
   // From an adversarial review: each of these walked around the check, or cried wolf, before.
   it('a flood of hours is said once, and again only when twice as large, not at every quarter hour', () => {
     const found = sustained(service(['did:key:z6MkLong'], 40, flood(floodAt, 8, 120))).filter((a) => a.severity !== 'low')

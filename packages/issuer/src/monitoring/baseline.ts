@@ -244,7 +244,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   held: number
   /** Per reporter, its run of volume findings graded high (the detector's volumeKeptUp; not kept in the store). */
   volumeRuns?: Map<string, { since: number; last: number }>
-  /** The surge of requests last said (sustained-rate), its last quarter hour, ratio and severity's rank (not kept in the store). */
+  /** The surge of requests last said (sustained-rate): its last quarter hour, when it began, its ratio and severity's rank (stored: a restart mid-flood says it once). */
   surgeSaid: { quarter: number; since: number; ratio: number; rank: number } | undefined
   /** Its peer groups, resolved for the context object they came from (not stored). */
   groups: GroupBaseline[] | undefined
@@ -501,6 +501,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
       bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing],
+      ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
     },
   })
 }
@@ -683,6 +684,11 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volCur = Math.max(0, num(vol.cur))
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
+    // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).
+    const surge = Array.isArray(vol.surge) ? vol.surge.map((x) => num(x, NaN)) : []
+    if (surge.length === 4 && surge.every(Number.isFinite) && surge[1]! <= surge[0]! && surge[2]! > 0 && surge[3]! >= 0 && surge[3]! <= 3) {
+      b.surgeSaid = { quarter: surge[0]!, since: surge[1]!, ratio: surge[2]!, rank: surge[3]! }
+    }
   }
   return b
 }
