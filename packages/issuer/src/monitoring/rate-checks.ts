@@ -122,9 +122,9 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
-        // The same surge goes on when judged one again within the hour (runs with gaps between them
-        // are said once); its length counts only while no three quarter hours in a row went unjudged
-        // a surge (an hourly job's runs, each under an hour, are no flood of three hours on end).
+        // The same surge goes on when it is judged a surge again within the hour (runs with short
+        // gaps between them are said once); its length counts only while no three quarter hours in
+        // a row went unjudged a surge (runs apart by more than half an hour are no flood of hours).
         const last = b.surgeSaid
         const continuing = last !== undefined && quarter - last.quarter <= SUSTAINED.gapQuarters
         const since = last !== undefined && quarter - last.quarter <= SUSTAINED.onEndQuarters ? last.since : quarter
