@@ -349,6 +349,24 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     })
   }
 
+  // (A restart forgot the agent's findings of the last hour: the write after it was quiet.)
+  it('writes whose first use each night comes ten minutes after another finding and a restart are never learned', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO], ['reports:tax', LONG_AGO], ['reports:audit', LONG_AGO], ['reports:risk', LONG_AGO]])
+    const context = () => ({ groups: ['team:bots'], entitlements: grants })
+    let d = fleet(context)
+    const said = ['close', 'tax', 'audit', 'risk'].map((family, n) => {
+      const at = later + n * DAY
+      const found = [...d.observe(ev(members[0]!, at - 10 * MINUTE, { resource: `reports:${family}/1`, segment: undefined })), ...d.release(at - 5 * MINUTE)]
+      const rows = d.takeDirty()
+      d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
+      d.load(rows)
+      for (let i = 0; i < 4; i++) found.push(...d.observe(ev(members[0]!, at + i * 2 * MINUTE, { action: 'write' })))
+      found.push(...d.release(at + HOUR))
+      return medium(found).some((k) => k.startsWith('new-action/'))
+    })
+    assert.deepEqual(said, [true, true, true, true])
+  })
+
   it('writes a reporter dates a day and two ahead teach nothing: the real writes of the next days are said', () => {
     const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))

@@ -17,6 +17,8 @@ export const HOUR_MS = 3_600_000
 export const DAY_MS = 24 * HOUR_MS
 
 /** Caps on what one baseline holds: memory per agent is bounded whatever is reported. */
+/** Findings of the last hour kept per agent (AgentBaseline.recent). */
+export const RECENT_KEPT = 8
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, actionSizes: 4, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
@@ -238,7 +240,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   lastNet?: string | undefined
   /** Actions it used on few days ({@link RareAction}): first uses waiting for another day, and those learned so. */
   rare: RareAction[]
-  /** Findings at medium or above in the last hour, for escalation by other evidence (`aspect`: bits, see the detector's ASPECT_OF). */
+  /** Findings at medium or above in the last hour (at most RECENT_KEPT; stored), for escalation by other evidence (`aspect`: bits, see the detector's ASPECT_OF). */
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
@@ -497,6 +499,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
+    recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
@@ -671,6 +674,16 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
+  // Its findings of the last hour (corroboration, and whether a first use came amid another
+  // finding): a restart must not make the hour after a finding quiet. Rows written before have none.
+  if (Array.isArray(o.recent)) {
+    for (const r of o.recent.slice(-RECENT_KEPT)) {
+      if (!Array.isArray(r) || typeof r[1] !== 'string' || r[1].length > 40 || typeof r[3] !== 'string' || r[3].length > 300) continue
+      const at = num(r[0], NaN)
+      const aspect = num(r[2], NaN)
+      if (Number.isFinite(at) && Number.isInteger(aspect) && aspect >= 0) b.recent.push({ at, kind: r[1], aspect, reach: r[3] === '' ? undefined : r[3] })
+    }
+  }
   // Rows written before the sustained-rate levels were kept learn them afresh (three active days).
   const vol = obj(o.vol)
   if (vol) {
