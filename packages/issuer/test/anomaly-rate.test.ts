@@ -159,6 +159,22 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.some((a) => a.severity === 'low' && Number(a.details.sharedWith) >= 2))
   })
 
+  // workload-d's month-end finance bots and Black Friday's storefront bots: teams of two, both
+  // surging at once, each said medium (two other members were needed).
+  it('a team of two surging at once is the team\'s: said low; one of two flooding alone, or with one of two others, is not', () => {
+    const context = (): AgentContext => ({ groups: ['team:fin/eu/company'] })
+    const pair = ['did:key:z6MkPairA', 'did:key:z6MkPairB']
+    const both = sustained(service(pair, 40, flood(floodAt, 3, 120), 3, undefined, context)).filter((a) => a.at >= floodAt)
+    const show = (found: Anomaly[]) => found.map((a) => `${a.agent.slice(-5)} ${a.severity} ${a.details.sharedWith ?? ''}`).join(', ')
+    assert.ok(both.length > 0 && both.filter((a) => a.severity !== 'low').length <= 1, show(both))
+    assert.ok(both.some((a) => a.severity === 'low' && a.details.sharedWith === 1), show(both))
+    const alone = sustained(service(pair, 40, (agent, at) => (agent === pair[0] ? flood(floodAt, 3, 120)(agent, at) : 0), 3, undefined, context)).filter((a) => a.at >= floodAt)
+    assert.ok(alone.length > 0 && alone.every((a) => a.severity !== 'low'), show(alone))
+    const trio = [...pair, 'did:key:z6MkPairC']
+    const two = sustained(service(trio, 40, (agent, at) => (agent !== trio[2] ? flood(floodAt, 3, 120)(agent, at) : 0), 3, undefined, context)).filter((a) => a.at >= floodAt)
+    assert.ok(two.length > 0 && two.every((a) => a.severity !== 'low'), show(two))
+  })
+
   it('a flood split across several reporters is counted whole and said, but is no single reporter\'s evidence', () => {
     const found = sustained(service(['did:key:z6MkSplit'], 40, flood(floodAt, 2, 120), 1, undefined, undefined, ['r1', 'r2', 'r3']))
     assert.ok(found.length > 0 && found[0]!.at - floodAt <= 105 * MINUTE, 'said')

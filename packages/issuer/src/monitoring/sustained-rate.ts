@@ -359,7 +359,7 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     // (Members active are counted for the wider groups only: the team's rule is a count.)
-    if (i > 0) remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
+    remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
     if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
   }
 }
@@ -373,7 +373,7 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
-    if (i === 0 ? surging >= SUSTAINED.shared : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
+    if (i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
   }
   return 0
 }
