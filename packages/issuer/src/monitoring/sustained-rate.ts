@@ -35,7 +35,8 @@
  * run of under two hours is still concentrated in one or two of them.
  * A member whose count is 1.5 times its expected (two deviations) is noted with its groups as
  * surging. The surge is the group's (a queue backlog after an outage, a period close, a holiday's
- * catch-up), said `low`, when two other members of its team were noted within the hour, or, in its
+ * catch-up), said `low`, when two other members of its team were noted within the hour (or every
+ * other member of its team active within the hour, at least one: a team of two), or, in its
  * segment, three others and a quarter of the members active within the hour: a segment's close
  * lifts most of it at once across teams, where two members of a large segment busier at the same
  * time is chance.
@@ -358,7 +359,7 @@ export function soleReporters(s: SustainedState, quarters: number): string[] {
 export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
-    // (Members active are counted for the wider groups only: the team's rule is a count.)
+    // (Members active: a wider group's share of them surging; a team's others all surging.)
     remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
     if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
   }
@@ -366,8 +367,9 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
 
 /**
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
- * team (the first group, as AgentContext orders them), or in a wider group three and a quarter of
- * the members active there. (The caller never excuses a surge of `sharedCap` or more.)
+ * team (the first group, as AgentContext orders them) or all of its team's others active within
+ * the hour, at least one; or in a wider group three and a quarter of the members active there.
+ * (The caller never excuses a surge of `sharedCap` or more.)
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
