@@ -310,3 +310,55 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.length > 0, 'said')
   })
 })
+
+// A flood of twenty to forty-five minutes: too short for the windows of hours (concentrated), and
+// ramped so that no minute is five times the agent's busiest (the busiest minute learns a quarter
+// more each minute). workload-d's floods of 10 to 50 times an assistant's busiest hour, partly
+// refused, raised nothing at all on the build before this check.
+describe('short floods: a half hour far beyond what the agent makes at that time of day, and beyond its busiest', () => {
+  const floodAt = t0 + 9 * DAY + 10 * HOUR
+  const halfHour = (found: Anomaly[]) => found.filter((a) => a.kind === 'rate-spike' && a.details.minutes === 30)
+  const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [a.kind, (a.at - t0) / HOUR, a.severity, a.details.minutes, a.details.ratio]))
+  // Ramped from 200 to 1,000 an hour over 25 minutes, on top of its 40 an hour.
+  const ramp = (from: number) => (at: number) => (at >= from && at < from + 25 * MINUTE ? 200 + (800 * (at - from)) / (25 * MINUTE) : 0)
+
+  it('a ramped flood of 25 minutes at about fifteen times is said within its half hour, medium, with what was expected and seen', () => {
+    const found = pausedService('did:key:z6MkShort', ramp(floodAt))
+    assert.deepEqual(found.filter((a) => a.kind === 'rate-spike' && a.details.minutes === undefined), [], 'no minute is a spike')
+    const said = halfHour(found)
+    assert.equal(said.length, 1, show(found))
+    assert.ok(said[0]!.at >= floodAt + 25 * MINUTE && said[0]!.at <= floodAt + 35 * MINUTE, show(said))
+    assert.equal(said[0]!.severity, 'medium')
+    assert.ok(Number(said[0]!.details.ratio) >= 10 && Number(said[0]!.details.perHour) >= 400, show(said))
+    assert.match(String(said[0]!.details.expected), /about 4\d(\.\d)? requests an hour/)
+  })
+
+  // Its busiest half hour is learned whole, a flood's too (a tasker's run some days at forty times
+  // its pace must be said once, not at every run): the same flood again is known; one more than twice as
+  // large is not. Its hours are not learned as the hour's usual (the windows of hours judge them).
+  it('the same flood the next day is known; three times as large two days later is said again', () => {
+    const found = halfHour(pausedService('did:key:z6MkShortAgain', (at) => ramp(floodAt)(at) + ramp(floodAt + DAY)(at) + 3 * ramp(floodAt + 2 * DAY)(at)))
+    assert.deepEqual(found.map((a) => Math.floor((a.at - t0) / DAY)), [9, 11], show(found))
+  })
+
+  it('an hour at five times, or a nightly run eight hours late at its own pace, is no short flood', () => {
+    assert.deepEqual(halfHour(pausedService('did:key:z6MkFiveTimes', (at) => (at >= floodAt && at < floodAt + HOUR ? 160 : 0))), [])
+    const nightly = (_agent: string, at: number) => {
+      const h = Math.floor((at % DAY) / HOUR)
+      const runFrom = at >= t0 + 12 * DAY ? 10 : 2
+      return (h >= 9 && h < 17 ? 10 : 0) + (h >= runFrom && h < runFrom + 3 ? 600 : 0)
+    }
+    assert.deepEqual(show(halfHour(service(['did:key:z6MkLate'], 0, nightly, 4))), '[]')
+  })
+
+  it('a weekly run of twenty minutes at twenty-five times is said the first week, then known', () => {
+    // Days 4 and 11 of the twelve, 00:30 to 00:50: 1,500 an hour on top of its 40.
+    const weekly = (at: number) => {
+      const since = (at - t0) % DAY
+      const day = Math.floor((at - t0) / DAY)
+      return (day === 4 || day === 11) && since >= 30 * MINUTE && since < 50 * MINUTE ? 1500 : 0
+    }
+    const found = halfHour(pausedService('did:key:z6MkWeekly', weekly))
+    assert.deepEqual(found.map((a) => Math.floor((a.at - t0) / DAY)), [4], show(found))
+  })
+})

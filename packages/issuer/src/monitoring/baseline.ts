@@ -503,7 +503,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
-      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing],
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: b.volHalfMost, short: b.volShortAt,
       ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
     },
   })
@@ -695,6 +695,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volFlagged = num(vol.flagged) >>> 0
     b.volBucket = num(vol.bucket, -1)
     b.volCur = Math.max(0, num(vol.cur))
+    b.volHalfMost = Math.max(0, num(vol.half))
+    b.volShortAt = Math.floor(num(vol.short, -1))
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
     // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).

@@ -1,12 +1,13 @@
 /**
- * Rates and refusals (issue 21): a minute far beyond the agent's busiest (`rate-spike`), hours
+ * Rates and refusals (issue 21): a minute far beyond the agent's busiest, or a half hour far beyond
+ * its usual at that time of day and its busiest (`rate-spike`), hours
  * evenly above its usual at that time of day (`sustained-rate`, with sustained-rate.ts), a burst of
  * refusals (`denial-burst`) and refusals across families or actions (`probing`).
  */
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, surgingLong, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, surgingLong, surgingShort, SHORT, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -150,8 +151,32 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         }, soleReporters(b, surge.quarters), severity)
       }
     }
+    // Too short for those windows: the last half hour (SHORT, sustained-rate.ts).
+    if (surge === undefined) checkShort(s, sensitivity, say)
   }
   countRequest(b, at, reporter)
+}
+
+/** A short flood: the half hour just closed far beyond the agent's usual and busiest (`rate-spike`, with `minutes`). */
+function checkShort(s: Scope, sensitivity: Sens, say: Say): void {
+  const { b, mature } = s
+  const sens = sensitivity['rate-spike']
+  const short = sens > 0 ? surgingShort(b, sens) : undefined
+  if (short === undefined) return
+  // Its hours are not learned as the hour's usual, said or not.
+  flagWindow(b, short)
+  // Judged at each quarter hour, a flood of 45 minutes is two or three half hours: said once.
+  const quarter = b.volBucket - 1
+  const again = b.volShortAt >= 0 && quarter - b.volShortAt <= SHORT.gapQuarters
+  b.volShortAt = quarter
+  if (!mature || again) return
+  const hours = (short.quarters * SUSTAINED.bucketMs) / HOUR
+  const ratio = short.seen / Math.max(short.expected, 1e-9)
+  say(s, 'rate-spike', '', Math.min(1, 0.3 + ratio / 40), {
+    expected: `about ${Math.round((short.expected / hours) * 10) / 10} requests an hour at this time of day (its busiest hour: ${Math.round(busiestHour(b))})`,
+    seen: `${short.seen} requests in ${Math.round(hours * 60)} minutes (${Math.round(ratio * 10) / 10} times)`,
+    perHour: Math.round(short.seen / hours), usualPerHour: Math.round((short.expected / hours) * 10) / 10, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: short.seen,
+  }, soleReporters(b, short.quarters), 'medium')
 }
 
 /**

@@ -102,6 +102,8 @@ export const SUSTAINED = {
 // Learning: the first days weigh equally, then each day a tenth; the most fades 3% a day.
 const LEARN_RATE = 0.1
 const MOST_FADE = 0.97
+// The most it made in a half hour halves in about six weeks (a weekly run is remembered).
+const HALF_FADE_PER_QUARTER = 0.9 ** (1 / (7 * 96))
 // An hour counts on a day when the agent was active within this many hours of it.
 const ACTIVE_NEAR = 4
 const LEVEL_NEAR = 1
@@ -116,6 +118,14 @@ export interface SustainedState {
   /** Requests per hour of the day (UTC): the mean on active days, and the most (fading). */
   volLevel: Float64Array
   volMost: Float64Array
+  /**
+   * The most it made in any half hour (two quarter hours), fading, surges' too, and what it was
+   * before the quarter hour just closed (not stored); the quarter hour a short flood was last
+   * judged (-1: none). See {@link SHORT}.
+   */
+  volHalfMost: number
+  volHalfBefore: number
+  volShortAt: number
   /** Active days learned. */
   volDays: number
   /** The UTC day being counted (days since 1970; -1: none), its requests per hour, and its hours in a surge (bits). */
@@ -136,7 +146,7 @@ export interface SustainedState {
 
 export function newSustained(at: number): SustainedState {
   return {
-    volLevel: new Float64Array(24), volMost: new Float64Array(24), volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
+    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volShortAt: -1, volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
     volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '', volPace: 0, volPaceDays: -1,
   }
 }
@@ -248,6 +258,9 @@ export function closeQuarters(s: SustainedState, at: number): Window | undefined
   s.volBucket = bucket
   s.volCur = 0
   s.volCurWho = ''
+  // (The half hour just closed is judged against the most before it, then learned.)
+  s.volHalfBefore = s.volHalfMost * HALF_FADE_PER_QUARTER ** Math.min(bucket - done, 96 * 365)
+  s.volHalfMost = Math.max(s.volHalfBefore, s.volRing[slot(done)]! + s.volRing[slot(done - 1)]!)
   // Judged when the window holds the quarter hour just completed (not after a long idle spell).
   return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined
 }
@@ -260,6 +273,31 @@ export function closeQuarters(s: SustainedState, at: number): Window | undefined
 export function surgingLong(s: SustainedState, sens: number): Window | undefined {
   const w = window(s, s.volBucket - 1, SUSTAINED.longWindow)
   return surging(w, sens) ? w : undefined
+}
+
+/**
+ * A short flood (`rate-spike` by the half hour): too short for the windows of hours (concentrated)
+ * and, ramped, never a minute five times the agent's busiest (that learns a quarter more a
+ * minute). The last half hour, when it is `ratio` times what the agent makes at that time of day
+ * and beyond it by `minExcess` and `deviations` Poisson deviations, at a pace `beyondBusiest` times
+ * the most it makes in any hour of its day, and `beyondRun` times the most it ever made in a half
+ * hour (fading: halved in about six weeks).
+ * That most is learned whole, a flood's too: a run an agent makes now and then (a tasker's hour
+ * at forty times its pace, some days; a Sunday's full export) is said the first time, then known;
+ * a short flood repeated, or a half hour made busy first (by the agent's holder, or a reporter
+ * making up its requests), hides later ones up to twice as large from this check (the windows of
+ * hours, day volume and the records checks still judge them).
+ */
+export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, beyondBusiest: 3, beyondRun: 2, gapQuarters: 2 } as const
+
+/** The last half hour up to the quarter hour just closed, when it is a short flood at sensitivity `sens`. */
+export function surgingShort(s: SustainedState, sens: number): Window | undefined {
+  const w = window(s, s.volBucket - 1, SHORT.quarters, 1)
+  const { seen, expected } = w
+  const ratio = 1 + (SHORT.ratio - 1) / sens
+  const perHour = seen / ((SHORT.quarters * SUSTAINED.bucketMs) / HOUR_MS)
+  const flood = seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * s.volHalfBefore
+  return flood ? w : undefined
 }
 
 /** Counts one request (after {@link closeQuarters}); a new UTC day learns the last one first. */
@@ -284,15 +322,15 @@ export interface Window {
   even: boolean
 }
 
-// The last `quarters` quarter hours up to `last`, in SUSTAINED.parts equal parts.
-function window(s: SustainedState, last: number, quarters: number): Window {
-  const per = quarters / SUSTAINED.parts
+// The last `quarters` quarter hours up to `last`, in `count` equal parts.
+function window(s: SustainedState, last: number, quarters: number, count: number = SUSTAINED.parts): Window {
+  const per = quarters / count
   const parts: number[] = []
   const pace = activePace(s)
   let seen = 0
   let expected = 0
   const busy: boolean[] = []
-  for (let p = 0; p < SUSTAINED.parts; p++) {
+  for (let p = 0; p < count; p++) {
     let c = 0
     let e = 0
     for (let j = 0; j < per; j++) {
