@@ -317,7 +317,7 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
 // refused, raised nothing at all on the build before this check.
 describe('short floods: a half hour far beyond what the agent makes at that time of day, and beyond its busiest', () => {
   const floodAt = t0 + 9 * DAY + 10 * HOUR
-  const halfHour = (found: Anomaly[]) => found.filter((a) => a.kind === 'rate-spike' && a.details.minutes === 30)
+  const halfHour = (found: Anomaly[]) => found.filter((a) => a.kind === 'rate-spike' && a.details.about === 'half-hour')
   const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [a.kind, (a.at - t0) / HOUR, a.severity, a.details.minutes, a.details.ratio]))
   // Ramped from 200 to 1,000 an hour over 25 minutes, on top of its 40 an hour.
   const ramp = (from: number) => (at: number) => (at >= from && at < from + 25 * MINUTE ? 200 + (800 * (at - from)) / (25 * MINUTE) : 0)
@@ -329,6 +329,7 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     assert.equal(said.length, 1, show(found))
     assert.ok(said[0]!.at >= floodAt + 25 * MINUTE && said[0]!.at <= floodAt + 35 * MINUTE, show(said))
     assert.equal(said[0]!.severity, 'medium')
+    assert.equal(said[0]!.details.minutes, 30)
     assert.ok(Number(said[0]!.details.ratio) >= 10 && Number(said[0]!.details.perHour) >= 400, show(said))
     assert.match(String(said[0]!.details.expected), /about 4\d(\.\d)? requests an hour/)
   })
@@ -341,6 +342,102 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     assert.deepEqual(found.map((a) => Math.floor((a.at - t0) / DAY)), [9, 11], show(found))
   })
 
+  // A review of the first version: the most it made in a half hour was learned at every quarter
+  // hour, so a flood was judged against its own first quarter (one begun on a quarter hour, at
+  // ten to nineteen times, steady, was never said), and a flood followed by silence was never judged.
+  it('a steady flood of 45 minutes begun on a quarter hour is said, not measured against its own first quarter', () => {
+    const found = halfHour(pausedService('did:key:z6MkAligned', (at) => (at >= floodAt && at < floodAt + 45 * MINUTE ? 600 : 0)))
+    assert.equal(found.length, 1, show(found))
+    assert.ok(found[0]!.at <= floodAt + 35 * MINUTE, show(found))
+  })
+
+  it('a flood of a day worker followed by silence is said at its next request, the next morning', () => {
+    const d = new AnomalyDetector({})
+    const u = uniform(7)
+    const found: Anomaly[] = []
+    const use = (at: number) => found.push(...d.observe({ at, agent: 'did:key:z6MkSilent', decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' }))
+    for (let day = 0; day < 11; day++) {
+      const times: number[] = []
+      for (let k = 0; k < 120; k++) times.push(t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR))
+      // Day 9, 12:15-12:30, after its three hours: 400 requests, then nothing until day 10's work.
+      if (day === 9) for (let k = 0; k < 400; k++) times.push(floodAt + 2 * HOUR + 15 * MINUTE + Math.floor(u() * 15 * MINUTE))
+      for (const at of times.sort((x, y) => x - y)) use(at)
+    }
+    const said = halfHour(found)
+    assert.equal(said.length, 1, show(found))
+    assert.ok(said[0]!.at >= t0 + 10 * DAY + 9 * HOUR && said[0]!.at < t0 + 10 * DAY + 10 * HOUR, show(said))
+    assert.ok(Number(said[0]!.details.requests) >= 400, show(said))
+  })
+
+  // The same review: the busiest minute learned a quarter more each minute, so a flood ramped a
+  // fifth a minute never made a minute five times the busiest, however large it grew.
+  it('a flood ramped a fifth a minute, to over a hundred times in half an hour, is said by the minute while it goes on', () => {
+    const d = new AnomalyDetector({})
+    const u = uniform(9)
+    const found: Anomaly[] = []
+    const from = floodAt + 2 * HOUR
+    for (let day = 0; day < 10; day++) {
+      const times: number[] = []
+      for (let k = 0; k < 120; k++) times.push(t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR))
+      if (day === 9) for (let m = 0; m < 30; m++) for (let k = 0; k < Math.round(2 * 1.2 ** m); k++) times.push(from + m * MINUTE + Math.floor(u() * MINUTE))
+      for (const at of times.sort((x, y) => x - y)) found.push(...d.observe({ at, agent: 'did:key:z6MkRamp', decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' }))
+    }
+    const byMinute = found.filter((a) => a.kind === 'rate-spike' && a.details.perMinute !== undefined && a.at >= from)
+    assert.ok(byMinute.length > 0 && byMinute[0]!.at < from + 30 * MINUTE, show(found))
+  })
+
+  // A second review: the day's last half hour, learned at midnight, was a flood's first quarter
+  // hour (not yet ten times), and the flood's half hours after midnight were measured against it.
+  it('a flood begun a quarter hour before midnight is said, not measured against its own first quarter hour', () => {
+    const midnight = t0 + 9 * DAY
+    const found = halfHour(pausedService('did:key:z6MkMidnight', (at) => (at >= midnight - 15 * MINUTE && at < midnight + 30 * MINUTE ? 600 : 0)))
+    assert.equal(found.length, 1, show(found))
+    assert.ok(found[0]!.at >= midnight && found[0]!.at <= midnight + 35 * MINUTE, show(found))
+  })
+
+  // The same review: each hour's start took the busiest a ramp had raised as the usual, so a ramp
+  // begun at :47 was said 25 minutes in, one begun on the hour 19.
+  it('a ramp begun just before the hour is said by the minute as soon as one begun on the hour', () => {
+    const d = new AnomalyDetector({})
+    const u = uniform(11)
+    const found: Anomaly[] = []
+    const from = floodAt + 47 * MINUTE
+    for (let h = 0; h < 10 * 24; h++) {
+      const times: number[] = []
+      for (let k = 0; k < 40; k++) times.push(t0 + h * HOUR + Math.floor(u() * HOUR))
+      if (t0 + h * HOUR === floodAt + HOUR) for (let m = 0; m < 30; m++) for (let k = 0; k < Math.round(2 * 1.2 ** m); k++) times.push(from + m * MINUTE + Math.floor(u() * MINUTE))
+      for (const at of times.sort((x, y) => x - y)) found.push(...d.observe({ at, agent: 'did:key:z6MkHourRamp', decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' }))
+    }
+    const byMinute = found.filter((a) => a.kind === 'rate-spike' && a.details.perMinute !== undefined && a.at >= from)
+    assert.ok(byMinute.length > 0 && byMinute[0]!.at - from <= 21 * MINUTE, show(byMinute))
+  })
+
+  it('an operator\'s benign verdict: a minute so busy is within its busiest at once; a short flood, once over, is known', () => {
+    const d = new AnomalyDetector({})
+    const u = uniform(12)
+    const found: Anomaly[] = []
+    const agent = 'did:key:z6MkTaught'
+    let halfHour: Anomaly | undefined
+    const batch = (from: number, perMinute: number, minutes: number) => Array.from({ length: perMinute * minutes }, () => from + Math.floor(u() * minutes * MINUTE))
+    for (let h = 0; h < 10 * 24; h++) {
+      const times: number[] = []
+      for (let k = 0; k < 40; k++) times.push(t0 + h * HOUR + Math.floor(u() * HOUR))
+      // Day 9: a batch of 60 a minute at 10:10 for 20 minutes, and again at 15:10.
+      if (t0 + h * HOUR === floodAt || t0 + h * HOUR === floodAt + 5 * HOUR) times.push(...batch(t0 + h * HOUR + 10 * MINUTE, 60, 20))
+      // The short flood judged benign an hour after it was said (the minute's, at once).
+      if (halfHour !== undefined && t0 + h * HOUR === floodAt + 2 * HOUR) assert.ok(d.teach(agent, 'rate-spike', 'half-hour', { perHour: halfHour.details.perHour as number }))
+      for (const at of times.sort((x, y) => x - y)) {
+        for (const f of d.observe({ at, agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' })) {
+          found.push(f)
+          if (f.kind === 'rate-spike' && f.details.about === '' && at < floodAt + HOUR) assert.ok(d.teach(agent, 'rate-spike', '', { perMinute: f.details.perMinute as number }))
+          if (f.kind === 'rate-spike' && f.details.about === 'half-hour') halfHour ??= f
+        }
+      }
+    }
+    const taught = found.filter((a) => a.kind === 'rate-spike')
+    assert.deepEqual(taught.map((a) => a.details.about), ['', 'half-hour'], show(taught))
+  })
+
   it('an hour at five times, or a nightly run eight hours late at its own pace, is no short flood', () => {
     assert.deepEqual(halfHour(pausedService('did:key:z6MkFiveTimes', (at) => (at >= floodAt && at < floodAt + HOUR ? 160 : 0))), [])
     const nightly = (_agent: string, at: number) => {
@@ -351,14 +448,19 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     assert.deepEqual(show(halfHour(service(['did:key:z6MkLate'], 0, nightly, 4))), '[]')
   })
 
-  it('a weekly run of twenty minutes at twenty-five times is said the first week, then known', () => {
-    // Days 4 and 11 of the twelve, 00:30 to 00:50: 1,500 an hour on top of its 40.
+  it('a weekly run of twenty minutes at fifty times is said the first week, then known', () => {
+    // Days 4 and 11 of the twelve, 00:30 to 00:50: 3,000 an hour on top of its 40.
     const weekly = (at: number) => {
       const since = (at - t0) % DAY
       const day = Math.floor((at - t0) / DAY)
-      return (day === 4 || day === 11) && since >= 30 * MINUTE && since < 50 * MINUTE ? 1500 : 0
+      return (day === 4 || day === 11) && since >= 30 * MINUTE && since < 50 * MINUTE ? 3000 : 0
     }
-    const found = halfHour(pausedService('did:key:z6MkWeekly', weekly))
+    const all = pausedService('did:key:z6MkWeekly', weekly)
+    const found = halfHour(all)
     assert.deepEqual(found.map((a) => Math.floor((a.at - t0) / DAY)), [4], show(found))
+    // Its busiest minute too: learned whole, though judged within the hour against at most twice
+    // what it was as the hour began.
+    const byMinute = all.filter((a) => a.kind === 'rate-spike' && a.details.perMinute !== undefined)
+    assert.ok(byMinute.length > 0 && byMinute.every((a) => Math.floor((a.at - t0) / DAY) === 4), show(byMinute))
   })
 })

@@ -10,8 +10,8 @@ import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
-import { acceptRate } from './sustained-rate.js'
-import { checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
+import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
+import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
@@ -454,7 +454,12 @@ export class AnomalyDetector {
         }
         break
       }
-      case 'rate-spike': if (seen.perMinute !== undefined) b.peak = Math.max(b.peak, seen.perMinute); break
+      // A half hour's rate (a short flood), or a minute's.
+      case 'rate-spike': {
+        if (about === SHORT_FLOOD && seen.perHour !== undefined) acceptHalfHour(b, seen.perHour)
+        else if (seen.perMinute !== undefined) acceptMinute(b, seen.perMinute)
+        break
+      }
       case 'enumeration': {
         // The family is walked in order by a job of its own: the day's walks are learned.
         const f = b.families.get(about)

@@ -200,6 +200,10 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   minuteByReporter: Map<string, number>
   /** Busiest minute, decayed: what a backlog drained at full speed looks like for this agent. */
   peak: number
+  /** The hour (index since 1970) the busiest minute was last noted in, and what it was as that hour began and as the hour before began (see checkRate). */
+  peakHour: number
+  peakAtHour: number
+  peakBefore: number
   rateMinutes: number
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
@@ -333,7 +337,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
   return {
     events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
-    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, rateMinutes: 0,
+    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
     denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
     ...newSustained(at),
@@ -498,12 +502,12 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
+    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
-      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: b.volHalfMost, short: b.volShortAt,
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt,
       ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
     },
   })
@@ -655,6 +659,9 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.networks = entries(o.networks, BASELINE_CAPS.networks, parseNetwork)
   restoreHours(b, o)
   b.peak = num(o.peak)
+  // (Rows written before it was kept: the hour begins afresh at the next minute.)
+  const peakHour = Array.isArray(o.peakHour) ? o.peakHour.map((x) => num(x, NaN)) : []
+  if (peakHour.length === 3 && peakHour.every(Number.isFinite) && peakHour[1]! >= 0 && peakHour[2]! >= 0) [b.peakHour, b.peakAtHour, b.peakBefore] = [Math.floor(peakHour[0]!), peakHour[1]!, peakHour[2]!]
   b.rateMinutes = num(o.rateMinutes)
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
@@ -695,8 +702,13 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volFlagged = num(vol.flagged) >>> 0
     b.volBucket = num(vol.bucket, -1)
     b.volCur = Math.max(0, num(vol.cur))
-    b.volHalfMost = Math.max(0, num(vol.half))
-    b.volShortAt = Math.floor(num(vol.short, -1))
+    const half = floats(vol.half, 3)
+    b.volHalfMost = half[0]!
+    b.volHalfDay = half[1]!
+    b.volHalfBefore = half[2]!
+    // (A short flood judged at a quarter hour after the last one counted is none.)
+    const short = Math.floor(num(vol.short, -1))
+    b.volShortAt = short <= b.volBucket ? short : -1
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
     // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).

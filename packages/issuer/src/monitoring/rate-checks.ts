@@ -7,7 +7,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, soleReporters, surging, surgingLong, surgingShort, SHORT, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -64,6 +64,12 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   const minute = Math.floor(at / MINUTE)
   if (minute !== b.minute) {
     const count = b.minuteCount
+    const hour = Math.floor(at / HOUR)
+    if (hour !== b.peakHour) {
+      b.peakBefore = hour === b.peakHour + 1 ? b.peakAtHour : b.peak
+      b.peakHour = hour
+      b.peakAtHour = b.peak
+    }
     // A busier minute raises the peak by a quarter at most: the first seconds of a flood must not
     // become the usual that hides the rest of it; a lasting rise is learned within minutes.
     b.peak = Math.max(b.peak * PEAK_DECAY_PER_MINUTE, Math.min(count, b.peak * 1.25 + 1))
@@ -79,12 +85,25 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
   const sens = sensitivity['rate-spike']
   if (!mature || sens === 0) return
-  const threshold = rateThreshold(b) / sens
+  // Judged against the busiest as learned, but at most twice what it was as the hour began, or
+  // the hour before (a ramp begun just before the hour must not have the busiest it raised taken
+  // as the usual at the hour): a flood ramped a fifth a minute (118 times in half an hour, a
+  // review's probe) raised the busiest ahead of itself and was never five times it. (Learned
+  // whole all the same: a weekly batch, said the first time, is within its busiest the next week.)
+  const peak = Math.min(b.peak, 2 * Math.min(b.peakAtHour, b.peakBefore) + 1)
+  const threshold = rateThreshold(peak) / sens
   if (b.minuteCount > threshold) {
     const own = reportersOver(b.minuteByReporter, threshold)
-    const ratio = b.minuteCount / Math.max(1, b.peak)
-    say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(b.peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(b.peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
+    const ratio = b.minuteCount / Math.max(1, peak)
+    say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
   }
+}
+
+/** An operator said a minute's rate benign: it is within the busiest from now on, this hour too. */
+export function acceptMinute(b: AgentBaseline, perMinute: number): void {
+  b.peak = Math.max(b.peak, perMinute)
+  b.peakAtHour = Math.max(b.peakAtHour, perMinute)
+  b.peakBefore = Math.max(b.peakBefore, perMinute)
 }
 
 // The reporters that saw more than `threshold` each. (Apart: its closure would cost checkRate an
@@ -148,12 +167,14 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
           sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: surge.seen,
           ...(group ? { sharedWith: shared } : {}),
-        }, soleReporters(b, surge.quarters), severity)
+        }, surge.sole, severity)
       }
     }
-    // Too short for those windows: the last half hour (SHORT, sustained-rate.ts).
-    if (surge === undefined) checkShort(s, sensitivity, say)
+    if (surge !== undefined) b.volHalf = undefined
   }
+  // Too short for those windows: the half hour ending with the quarter hour just closed, however
+  // long ago (SHORT, sustained-rate.ts).
+  if (b.volHalf !== undefined) checkShort(s, sensitivity, say)
   countRequest(b, at, reporter)
 }
 
@@ -162,21 +183,22 @@ function checkShort(s: Scope, sensitivity: Sens, say: Say): void {
   const { b, mature } = s
   const sens = sensitivity['rate-spike']
   const short = sens > 0 ? surgingShort(b, sens) : undefined
+  b.volHalf = undefined
   if (short === undefined) return
   // Its hours are not learned as the hour's usual, said or not.
   flagWindow(b, short)
   // Judged at each quarter hour, a flood of 45 minutes is two or three half hours: said once.
-  const quarter = b.volBucket - 1
+  const quarter = short.last
   const again = b.volShortAt >= 0 && quarter - b.volShortAt <= SHORT.gapQuarters
   b.volShortAt = quarter
   if (!mature || again) return
   const hours = (short.quarters * SUSTAINED.bucketMs) / HOUR
   const ratio = short.seen / Math.max(short.expected, 1e-9)
-  say(s, 'rate-spike', '', Math.min(1, 0.3 + ratio / 40), {
+  say(s, 'rate-spike', SHORT_FLOOD, Math.min(1, 0.3 + ratio / 40), {
     expected: `about ${Math.round((short.expected / hours) * 10) / 10} requests an hour at this time of day (its busiest hour: ${Math.round(busiestHour(b))})`,
     seen: `${short.seen} requests in ${Math.round(hours * 60)} minutes (${Math.round(ratio * 10) / 10} times)`,
     perHour: Math.round(short.seen / hours), usualPerHour: Math.round((short.expected / hours) * 10) / 10, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: short.seen,
-  }, soleReporters(b, short.quarters), 'medium')
+  }, short.sole, 'medium')
 }
 
 /**
@@ -277,6 +299,6 @@ function burstsAround(bursts: OrgBursts, code: string, agent: string, around: nu
   return n
 }
 
-function rateThreshold(b: AgentBaseline): number {
-  return Math.max(5 * b.peak, b.peak + 20)
+function rateThreshold(peak: number): number {
+  return Math.max(5 * peak, peak + 20)
 }

@@ -102,8 +102,8 @@ export const SUSTAINED = {
 // Learning: the first days weigh equally, then each day a tenth; the most fades 3% a day.
 const LEARN_RATE = 0.1
 const MOST_FADE = 0.97
-// The most it made in a half hour halves in about six weeks (a weekly run is remembered).
-const HALF_FADE_PER_QUARTER = 0.9 ** (1 / (7 * 96))
+// The most it made in a half hour fades a tenth a week (a weekly run is remembered).
+const HALF_FADE_PER_DAY = 0.9 ** (1 / 7)
 // An hour counts on a day when the agent was active within this many hours of it.
 const ACTIVE_NEAR = 4
 const LEVEL_NEAR = 1
@@ -119,12 +119,15 @@ export interface SustainedState {
   volLevel: Float64Array
   volMost: Float64Array
   /**
-   * The most it made in any half hour (two quarter hours), fading, surges' too, and what it was
-   * before the quarter hour just closed (not stored); the quarter hour a short flood was last
-   * judged (-1: none). See {@link SHORT}.
+   * The most it made in a half hour (two quarter hours) on the days learned, fading (and as it
+   * was before the last day was learned), and on the day being counted (surges' too); the half hour that ended with the quarter hour just closed,
+   * to judge (not stored; undefined once judged); the quarter hour a short flood was last judged
+   * (-1: none). See {@link SHORT}.
    */
   volHalfMost: number
   volHalfBefore: number
+  volHalfDay: number
+  volHalf: Window | undefined
   volShortAt: number
   /** Active days learned. */
   volDays: number
@@ -146,7 +149,7 @@ export interface SustainedState {
 
 export function newSustained(at: number): SustainedState {
   return {
-    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volShortAt: -1, volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
+    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volHalfDay: 0, volHalf: undefined, volShortAt: -1, volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
     volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '', volPace: 0, volPaceDays: -1,
   }
 }
@@ -160,6 +163,7 @@ export interface Surge {
   evidence: string[]
 }
 
+const QUARTERS_A_DAY = DAY_MS / SUSTAINED.bucketMs
 const slot = (k: number): number => ((k % SUSTAINED.ring) + SUSTAINED.ring) % SUSTAINED.ring
 const hourOf = (bucket: number): number => Math.floor((bucket * SUSTAINED.bucketMs) / HOUR_MS) % 24
 
@@ -220,6 +224,10 @@ function learnDay(s: SustainedState, day: number): void {
     if (s.volDays >= SUSTAINED.minDays) flagLateHours(s)
     const rate = Math.max(1 / (s.volDays + 1), LEARN_RATE)
     const fade = MOST_FADE ** Math.min(day - s.volDay, 365)
+    // Whole, a flood's too (see SHORT), and only once the day is over: a flood within the day
+    // is judged against the days before it, never against its own first quarter hours.
+    s.volHalfBefore = s.volHalfMost
+    s.volHalfMost = Math.max(s.volHalfMost * HALF_FADE_PER_DAY ** Math.min(day - s.volDay, 365), s.volHalfDay)
     for (let h = 0; h < 24; h++) {
       if (s.volFlagged & (1 << h)) continue
       let near = false
@@ -236,6 +244,7 @@ function learnDay(s: SustainedState, day: number): void {
   }
   s.volHours.fill(0)
   s.volFlagged = 0
+  s.volHalfDay = 0
   s.volDay = day
 }
 
@@ -251,6 +260,10 @@ export function closeQuarters(s: SustainedState, at: number): Window | undefined
   const done = s.volBucket
   s.volRing[slot(done)] = s.volCur
   s.volWho[slot(done)] = s.volCurWho
+  // The half hour ending with it, judged whatever the idle spell after it (a flood, then silence,
+  // is judged at the next request: the spell clears its quarters from the ring just below).
+  s.volHalf = s.volDays >= SUSTAINED.minDays ? window(s, done, SHORT.quarters, 1) : undefined
+  s.volHalfDay = Math.max(s.volHalfDay, s.volCur + s.volRing[slot(done - 1)]!)
   for (let k = done + 1; k < bucket && k <= done + SUSTAINED.ring; k++) {
     s.volRing[slot(k)] = 0
     s.volWho[slot(k)] = ''
@@ -258,9 +271,6 @@ export function closeQuarters(s: SustainedState, at: number): Window | undefined
   s.volBucket = bucket
   s.volCur = 0
   s.volCurWho = ''
-  // (The half hour just closed is judged against the most before it, then learned.)
-  s.volHalfBefore = s.volHalfMost * HALF_FADE_PER_QUARTER ** Math.min(bucket - done, 96 * 365)
-  s.volHalfMost = Math.max(s.volHalfBefore, s.volRing[slot(done)]! + s.volRing[slot(done - 1)]!)
   // Judged when the window holds the quarter hour just completed (not after a long idle spell).
   return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined
 }
@@ -289,14 +299,20 @@ export function surgingLong(s: SustainedState, sens: number): Window | undefined
  * hours, day volume and the records checks still judge them).
  */
 export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, beyondBusiest: 3, beyondRun: 2, gapQuarters: 2 } as const
+/** A short flood's `about` (a minute's is ''): its own incident, suppression and verdict. */
+export const SHORT_FLOOD = 'half-hour'
 
-/** The last half hour up to the quarter hour just closed, when it is a short flood at sensitivity `sens`. */
+/** The half hour ending with the quarter hour just closed, when it is a short flood at sensitivity `sens`. */
 export function surgingShort(s: SustainedState, sens: number): Window | undefined {
-  const w = window(s, s.volBucket - 1, SHORT.quarters, 1)
+  const w = s.volHalf
+  if (w === undefined) return undefined
   const { seen, expected } = w
   const ratio = 1 + (SHORT.ratio - 1) / sens
   const perHour = seen / ((SHORT.quarters * SUSTAINED.bucketMs) / HOUR_MS)
-  const flood = seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * s.volHalfBefore
+  // (A half hour ending within the day's first half hour is measured against the most as it was
+  // before midnight: the day's last half hour, learned then, may be a flood's first quarter hour.)
+  const most = w.last - s.volDay * QUARTERS_A_DAY < SHORT.quarters ? s.volHalfBefore : s.volHalfMost
+  const flood = seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * most
   return flood ? w : undefined
 }
 
@@ -317,9 +333,13 @@ export function countRequest(s: SustainedState, at: number, reporter: string): v
 export interface Window {
   seen: number
   expected: number
+  /** Its last quarter hour (index since 1970), and its length in quarter hours. */
+  last: number
   quarters: number
   busy: boolean[]
   even: boolean
+  /** The reporter that alone reported every request of it (none when several did). */
+  sole: string[]
 }
 
 // The last `quarters` quarter hours up to `last`, in `count` equal parts.
@@ -351,7 +371,7 @@ function window(s: SustainedState, last: number, quarters: number, count: number
     most = Math.max(most, x)
     least = Math.min(least, x)
   }
-  return { seen, expected, quarters, busy, even: least >= SUSTAINED.even * most }
+  return { seen, expected, last, quarters, busy, even: least >= SUSTAINED.even * most, sole: soleReporter(s, last, quarters) }
 }
 
 /** Whether a window's count is a member's surge worth noting with its groups. */
@@ -371,15 +391,13 @@ export function surging(w: Window, sens: number): boolean {
  * a flood began: a made-up surge must not keep three hours from being learned).
  */
 export function flagWindow(s: SustainedState, w: Window): void {
-  const last = s.volBucket - 1
-  for (let k = last - w.quarters + 1; k <= last; k++) {
-    if (w.busy[k - (last - w.quarters + 1)] && Math.floor((k * SUSTAINED.bucketMs) / DAY_MS) === s.volDay) s.volFlagged |= 1 << hourOf(k)
+  for (let k = w.last - w.quarters + 1; k <= w.last; k++) {
+    if (w.busy[k - (w.last - w.quarters + 1)] && Math.floor((k * SUSTAINED.bucketMs) / DAY_MS) === s.volDay) s.volFlagged |= 1 << hourOf(k)
   }
 }
 
-/** Reporters that alone reported every request of the window (none when it was split among several). */
-export function soleReporters(s: SustainedState, quarters: number): string[] {
-  const last = s.volBucket - 1
+// The reporter that alone reported every request of the quarter hours up to `last` (none when several did).
+function soleReporter(s: SustainedState, last: number, quarters: number): string[] {
   let who = ''
   for (let k = last - quarters + 1; k <= last; k++) {
     const w = s.volWho[slot(k)]!
@@ -430,6 +448,16 @@ function othersWithin(members: Map<string, number> | undefined, agent: string, a
   let n = 0
   if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
   return n
+}
+
+/**
+ * An operator said a short flood benign: a half hour at `perHour`, or as busy as the busiest of
+ * the day so far (the flood is said at its first half hour, often not yet its whole), is known.
+ */
+export function acceptHalfHour(s: SustainedState, perHour: number): void {
+  const requests = Math.max(perHour * ((SHORT.quarters * SUSTAINED.bucketMs) / HOUR_MS), s.volHalfDay)
+  s.volHalfMost = Math.max(s.volHalfMost, requests)
+  s.volHalfBefore = Math.max(s.volHalfBefore, requests)
 }
 
 /** An operator said a surge benign: the hours of `at` (and either side) learn `perHour` as their level. */
