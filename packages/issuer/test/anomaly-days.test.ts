@@ -78,6 +78,21 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     assert.ok(work(d, 'did:key:z6Mka', [19], 14, 16).some((a) => a.kind === 'off-days' && a.severity === 'medium'))
   })
 
+  // workload-d: a teammate's night use ran on to within three hours of its day, was learned there
+  // as its own and its team's hour, and the team's hours then reached three hours further: another
+  // member's use at 03:00 local was said by nothing.
+  it('a night session running on into the hours near its day teaches them neither to it nor to its team', () => {
+    const team = ['did:key:z6Mkn1', 'did:key:z6Mkn2', 'did:key:z6Mkn3']
+    const d = detector(Object.fromEntries(team.map((a) => [a, ['team:n']])))
+    for (const a of team) work(d, a, weekdays(2), 12, 21)
+    // Day 15 (Tuesday), the first member from 06:30 to 09:30 at 40 an hour: said at 06:30.
+    assert.ok(work(d, team[0]!, [15], 6.5, 9.5, 40).some((a) => a.kind === 'off-hours' && a.severity === 'medium'))
+    for (const a of team) work(d, a, [15], 12, 21)
+    // Day 16, the second member from 06:00 to 07:00.
+    const second = work(d, team[1]!, [16], 6, 7, 20).filter((a) => a.kind === 'off-hours')
+    assert.ok(second.some((a) => a.severity === 'medium'), JSON.stringify(kinds(second)))
+  })
+
   it('services and bots active every day are not judged on their days', () => {
     const d = detector()
     assert.deepEqual(work(d, 'did:key:z6Mksvc', everyDay(14), 0, 24, 2), [])

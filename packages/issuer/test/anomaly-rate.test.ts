@@ -438,6 +438,34 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     assert.deepEqual(taught.map((a) => a.details.about), ['', 'half-hour'], show(taught))
   })
 
+  // The second review, reasoned: a surge said low as its team's (below six times over three
+  // hours, even by the hour) switched the half hour off, so a half hour of ten times within it
+  // was low too, with team mates' rises made up.
+  it('a half hour at ten times within a surge said low as its team\'s is said medium', () => {
+    const team = ['did:key:z6MkT1', 'did:key:z6MkT2', 'did:key:z6MkT3']
+    const d = new AnomalyDetector({ context: (): AgentContext => ({ groups: ['team:ops/eu/service'] }) })
+    const u = uniform(13)
+    const found: Anomaly[] = []
+    const surgeFrom = floodAt - HOUR
+    // Each member 40 an hour; from 9:00 for five hours 220 an hour (5.5 times: the team's); the
+    // first member 440 an hour from 12:15 to 12:45 (its last three hours even by the hour, under
+    // six times; its last 90 minutes uneven).
+    const perHour = (agent: string, at: number) => 40 + (at >= surgeFrom && at < surgeFrom + 5 * HOUR ? 180 : 0) + (agent === team[0] && at >= surgeFrom + 195 * MINUTE && at < surgeFrom + 225 * MINUTE ? 220 : 0)
+    for (let m = 0; m < 10 * 24 * 60; m++) {
+      const minute = t0 + m * MINUTE
+      const events: Array<{ at: number; agent: string }> = []
+      for (const agent of team) {
+        const n = perHour(agent, minute) / 60
+        for (let k = 0; k < Math.floor(n) + (u() < n % 1 ? 1 : 0); k++) events.push({ at: minute + Math.floor(u() * MINUTE), agent })
+      }
+      events.sort((x, y) => x.at - y.at)
+      for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: 'r1' }))
+    }
+    const first = found.filter((a) => a.agent === team[0] && a.at >= surgeFrom)
+    assert.ok(first.some((a) => a.kind === 'sustained-rate' && a.severity === 'low'), show(first))
+    assert.ok(halfHour(first).some((a) => a.severity === 'medium' && a.at >= surgeFrom + 210 * MINUTE && a.at <= surgeFrom + 240 * MINUTE), show(first))
+  })
+
   it('an hour at five times, or a nightly run eight hours late at its own pace, is no short flood', () => {
     assert.deepEqual(halfHour(pausedService('did:key:z6MkFiveTimes', (at) => (at >= floodAt && at < floodAt + HOUR ? 160 : 0))), [])
     const nightly = (_agent: string, at: number) => {

@@ -369,7 +369,12 @@ export class AnomalyDetector {
     // What was allowed and explained teaches the baseline and the groups'. A new shift is learned,
     // slowly (a couple of weeks of it); a change of the group's (a batch rescheduled by its team, a
     // team working a weekend) at once, as acknowledging it does.
-    if (s.allowed) this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offHours === 'own' && offDays !== 'group' ? 0.02 : 1)
+    // (An hour said unusual teaches little, and so does the rest of its session: a night's
+    // session running on to within three hours of the agent's day taught that hour to it and to
+    // its team, whose hours then reached three hours further for the others.)
+    if (offHours === 'own') b.offSession = b.sessionStart
+    const offSession = b.offSession === b.sessionStart
+    if (s.allowed) this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offSession && offDays !== 'group' ? 0.02 : 1)
     b.events++
     return found
   }

@@ -273,6 +273,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   quietWeekends: number
   /** When its current session (activity without a half-hour gap) started. */
   sessionStart: number
+  /** The start of the last session an hour of which was said unusual for it (-1: none): the rest of it teaches little. */
+  offSession: number
   /** Its days and hours read from its hour profile, once a day (not stored). */
   schedule: Schedule | undefined
 }
@@ -339,7 +341,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
     denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
-    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at,
+    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, offSession: -1,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
@@ -504,7 +506,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
-    days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart],
+    days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
       bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt,
@@ -681,6 +683,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
+  b.offSession = num(days[7], -1)
   // Its findings of the last hour (corroboration, and whether a first use came amid another
   // finding): a restart must not make the hour after a finding quiet. Rows written before have none.
   if (Array.isArray(o.recent)) {

@@ -119,6 +119,7 @@ function reportersOver(counts: ReadonlyMap<string, number>, threshold: number): 
 export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
   const { b, holdGroups, agent, at, reporter, mature } = s
   const w = closeQuarters(b, at)
+  let groupSurge = false
   if (w !== undefined) {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
@@ -141,6 +142,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // most to what a shared close looks like.
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
+        groupSurge = group
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
         // The same surge goes on when it is judged a surge again within the hour (runs with short
         // gaps between them are said once); its length counts only while no three quarter hours in
@@ -170,7 +172,9 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         }, surge.sole, severity)
       }
     }
-    if (surge !== undefined) b.volHalf = undefined
+    // (A surge said as its group's, below six times over its window, may hold a half hour of ten
+    // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
+    if (surge !== undefined && !groupSurge) b.volHalf = undefined
   }
   // Too short for those windows: the half hour ending with the quarter hour just closed, however
   // long ago (SHORT, sustained-rate.ts).
