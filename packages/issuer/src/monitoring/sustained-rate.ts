@@ -119,10 +119,10 @@ export interface SustainedState {
   volLevel: Float64Array
   volMost: Float64Array
   /**
-   * The most it made in a half hour (two quarter hours) on the days learned, fading (and as it
-   * was before the last day was learned), and on the day being counted (surges' too); the half hour that ended with the quarter hour just closed,
-   * to judge (not stored; undefined once judged); the quarter hour a short flood was last judged
-   * (-1: none). See {@link SHORT}.
+   * The most it made in a half hour (two quarter hours) on the days learned, fading, and as it
+   * was before the last day was learned; on the day being counted (surges' too); the half hour
+   * that ended with the quarter hour just closed, to judge (not stored; undefined once judged);
+   * the quarter hour a short flood was last judged (-1: none). See {@link SHORT}.
    */
   volHalfMost: number
   volHalfBefore: number
@@ -288,15 +288,17 @@ export function surgingLong(s: SustainedState, sens: number): Window | undefined
 /**
  * A short flood (`rate-spike` by the half hour): too short for the windows of hours (concentrated)
  * and, ramped, never a minute five times the agent's busiest (that learns a quarter more a
- * minute). The last half hour, when it is `ratio` times what the agent makes at that time of day
- * and beyond it by `minExcess` and `deviations` Poisson deviations, at a pace `beyondBusiest` times
- * the most it makes in any hour of its day, and `beyondRun` times the most it ever made in a half
- * hour (fading: halved in about six weeks).
- * That most is learned whole, a flood's too: a run an agent makes now and then (a tasker's hour
- * at forty times its pace, some days; a Sunday's full export) is said the first time, then known;
- * a short flood repeated, or a half hour made busy first (by the agent's holder, or a reporter
- * making up its requests), hides later ones up to twice as large from this check (the windows of
- * hours, day volume and the records checks still judge them).
+ * minute). The half hour ending with each quarter hour closed, when it is `ratio` times what the
+ * agent makes at that time of day and beyond it by `minExcess` and `deviations` Poisson
+ * deviations, at a pace `beyondBusiest` times the most it makes in any hour of its day, and
+ * `beyondRun` times the most it made in a half hour on the days before (fading a tenth a week; a
+ * half hour ending within the day's first half hour against the most as it was before midnight,
+ * when the day's last half hour was learned).
+ * That most is learned whole at the end of each day, a flood's too: a run an agent makes now and
+ * then (a tasker's hour at forty times its pace, some days; a Sunday's full export) is said the
+ * first time, then known; a short flood repeated, or a half hour made busy first (by the agent's
+ * holder, or a reporter making up its requests), hides later ones up to twice as large from this
+ * check (the windows of hours, day volume and the records checks still judge them).
  */
 export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, beyondBusiest: 3, beyondRun: 2, gapQuarters: 2 } as const
 /** A short flood's `about` (a minute's is ''): its own incident, suppression and verdict. */
@@ -309,8 +311,7 @@ export function surgingShort(s: SustainedState, sens: number): Window | undefine
   const { seen, expected } = w
   const ratio = 1 + (SHORT.ratio - 1) / sens
   const perHour = seen / ((SHORT.quarters * SUSTAINED.bucketMs) / HOUR_MS)
-  // (A half hour ending within the day's first half hour is measured against the most as it was
-  // before midnight: the day's last half hour, learned then, may be a flood's first quarter hour.)
+  // (The day's last half hour, learned at midnight, may be a flood's first quarter hour.)
   const most = w.last - s.volDay * QUARTERS_A_DAY < SHORT.quarters ? s.volHalfBefore : s.volHalfMost
   const flood = seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * most
   return flood ? w : undefined
