@@ -405,7 +405,11 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     for (let h = 0; h < 10 * 24; h++) {
       const times: number[] = []
       for (let k = 0; k < 40; k++) times.push(t0 + h * HOUR + Math.floor(u() * HOUR))
-      if (t0 + h * HOUR === floodAt + HOUR) for (let m = 0; m < 30; m++) for (let k = 0; k < Math.round(2 * 1.2 ** m); k++) times.push(from + m * MINUTE + Math.floor(u() * MINUTE))
+      // The ramp's minutes within this hour.
+      for (let m = 0; m < 30; m++) {
+        const minute = from + m * MINUTE
+        if (minute >= t0 + h * HOUR && minute < t0 + (h + 1) * HOUR) for (let k = 0; k < Math.round(2 * 1.2 ** m); k++) times.push(minute + Math.floor(u() * MINUTE))
+      }
       for (const at of times.sort((x, y) => x - y)) found.push(...d.observe({ at, agent: 'did:key:z6MkHourRamp', decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: at, reporter: 'r1' }))
     }
     const byMinute = found.filter((a) => a.kind === 'rate-spike' && a.details.perMinute !== undefined && a.at >= from)
