@@ -7,7 +7,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -118,8 +118,9 @@ function reportersOver(counts: ReadonlyMap<string, number>, threshold: number): 
  */
 export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
   const { b, holdGroups, agent, at, reporter, mature } = s
-  const w = closeQuarters(b, at)
-  let groupSurge = false
+  const closed = closeQuarters(b, at)
+  const w = closed?.window
+  let half = closed?.half
   if (w !== undefined) {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
@@ -142,7 +143,9 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // most to what a shared close looks like.
         const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
         const group = shared > 0
-        groupSurge = group
+        // (Said as its group's, below six times over its window, it may hold a half hour of ten
+        // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
+        if (!group) half = undefined
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
         // The same surge goes on when it is judged a surge again within the hour (runs with short
         // gaps between them are said once); its length counts only while no three quarter hours in
@@ -170,25 +173,20 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
           sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: surge.seen,
           ...(group ? { sharedWith: shared } : {}),
         }, surge.sole, severity)
-      }
+      } else half = undefined
     }
-    // (A surge said as its group's, below six times over its window, may hold a half hour of ten
-    // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
-    if (surge !== undefined && !groupSurge) b.volHalf = undefined
   }
-  // Too short for those windows: the half hour ending with the quarter hour just closed, however
-  // long ago (SHORT, sustained-rate.ts).
-  if (b.volHalf !== undefined) checkShort(s, sensitivity, say)
+  // Too short for those windows: the half hour ending with the last quarter hour that had
+  // requests, however long ago (SHORT, sustained-rate.ts).
+  if (half !== undefined) checkShort(s, half, sensitivity, say)
   countRequest(b, at, reporter)
 }
 
-/** A short flood: the half hour just closed far beyond the agent's usual and busiest (`rate-spike`, with `minutes`). */
-function checkShort(s: Scope, sensitivity: Sens, say: Say): void {
+/** A short flood: a half hour far beyond the agent's usual and busiest (`rate-spike`, `about: half-hour`). */
+function checkShort(s: Scope, short: Window, sensitivity: Sens, say: Say): void {
   const { b, mature } = s
   const sens = sensitivity['rate-spike']
-  const short = sens > 0 ? surgingShort(b, sens) : undefined
-  b.volHalf = undefined
-  if (short === undefined) return
+  if (sens <= 0 || !surgingShort(b, short, sens)) return
   // Its hours are not learned as the hour's usual, said or not.
   flagWindow(b, short)
   // Judged at each quarter hour, a flood of 45 minutes is two or three half hours: said once.

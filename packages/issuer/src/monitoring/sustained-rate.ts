@@ -120,14 +120,12 @@ export interface SustainedState {
   volMost: Float64Array
   /**
    * The most it made in a half hour (two quarter hours) on the days learned, fading, and as it
-   * was before the last day was learned; on the day being counted (surges' too); the half hour
-   * that ended with the quarter hour just closed, to judge (not stored; undefined once judged);
-   * the quarter hour a short flood was last judged (-1: none). See {@link SHORT}.
+   * was before the last day was learned; on the day being counted (surges' too); the quarter hour
+   * a short flood was last judged (-1: none). See {@link SHORT}.
    */
   volHalfMost: number
   volHalfBefore: number
   volHalfDay: number
-  volHalf: Window | undefined
   volShortAt: number
   /** Active days learned. */
   volDays: number
@@ -149,18 +147,9 @@ export interface SustainedState {
 
 export function newSustained(at: number): SustainedState {
   return {
-    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volHalfDay: 0, volHalf: undefined, volShortAt: -1, volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
+    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volHalfDay: 0, volShortAt: -1, volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
     volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '', volPace: 0, volPaceDays: -1,
   }
-}
-
-/** What a surge found: counts over the window, what was expected, the reporters that alone saw it all. */
-export interface Surge {
-  seen: number
-  expected: number
-  minutes: number
-  ratio: number
-  evidence: string[]
 }
 
 const QUARTERS_A_DAY = DAY_MS / SUSTAINED.bucketMs
@@ -249,20 +238,30 @@ function learnDay(s: SustainedState, day: number): void {
 }
 
 /**
- * Closes the quarter hours before `at` (in time order per agent); returns the window that ended
- * with the last of them to judge ({@link Window}), if the check runs. Call before
- * {@link countRequest}, so that a surge's hours are marked before its day is learned.
+ * What closing quarter hours gives to judge, once the check runs: the window that ended with the
+ * last of them (not after a long idle spell), and the half hour that ended with the last that had
+ * requests, however long ago (a flood, then silence, is judged at the next request).
  */
-export function closeQuarters(s: SustainedState, at: number): Window | undefined {
+export interface Closed {
+  window: Window | undefined
+  half: Window | undefined
+}
+
+/**
+ * Closes the quarter hours before `at` (in time order per agent); returns what to judge
+ * ({@link Closed}) when one closed. Call before {@link countRequest}, so that a surge's hours are
+ * marked before its day is learned.
+ */
+export function closeQuarters(s: SustainedState, at: number): Closed | undefined {
   const bucket = Math.floor(at / SUSTAINED.bucketMs)
   if (s.volBucket < 0) s.volBucket = bucket
   if (bucket <= s.volBucket) return undefined
   const done = s.volBucket
   s.volRing[slot(done)] = s.volCur
   s.volWho[slot(done)] = s.volCurWho
-  // The half hour ending with it, judged whatever the idle spell after it (a flood, then silence,
-  // is judged at the next request: the spell clears its quarters from the ring just below).
-  s.volHalf = s.volDays >= SUSTAINED.minDays ? window(s, done, SHORT.quarters, 1) : undefined
+  const judged = s.volDays >= SUSTAINED.minDays
+  // (Before the idle spell clears its quarters from the ring just below.)
+  const half = judged ? window(s, done, SHORT.quarters, 1) : undefined
   s.volHalfDay = Math.max(s.volHalfDay, s.volCur + s.volRing[slot(done - 1)]!)
   for (let k = done + 1; k < bucket && k <= done + SUSTAINED.ring; k++) {
     s.volRing[slot(k)] = 0
@@ -271,8 +270,7 @@ export function closeQuarters(s: SustainedState, at: number): Window | undefined
   s.volBucket = bucket
   s.volCur = 0
   s.volCurWho = ''
-  // Judged when the window holds the quarter hour just completed (not after a long idle spell).
-  return s.volDays >= SUSTAINED.minDays && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined
+  return { window: judged && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined, half }
 }
 
 /**
@@ -295,7 +293,7 @@ export function surgingLong(s: SustainedState, sens: number): Window | undefined
  * half hour ending within the day's first half hour against the most as it was before midnight,
  * when the day's last half hour was learned).
  * That most is learned whole at the end of each day, a flood's too: a run an agent makes now and
- * then (a tasker's hour at forty times its pace, some days; a Sunday's full export) is said the
+ * then (a tasker's hour at 15 to 40 times its pace, some days; a Sunday's full export) is said the
  * first time, then known; a short flood repeated, or a half hour made busy first (by the agent's
  * holder, or a reporter making up its requests), hides later ones up to twice as large from this
  * check (the windows of hours, day volume and the records checks still judge them).
@@ -304,17 +302,14 @@ export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, bey
 /** A short flood's `about` (a minute's is ''): its own incident, suppression and verdict. */
 export const SHORT_FLOOD = 'half-hour'
 
-/** The half hour ending with the quarter hour just closed, when it is a short flood at sensitivity `sens`. */
-export function surgingShort(s: SustainedState, sens: number): Window | undefined {
-  const w = s.volHalf
-  if (w === undefined) return undefined
+/** Whether a half hour (`Closed.half`) is a short flood at sensitivity `sens`. */
+export function surgingShort(s: SustainedState, w: Window, sens: number): boolean {
   const { seen, expected } = w
   const ratio = 1 + (SHORT.ratio - 1) / sens
   const perHour = seen / ((SHORT.quarters * SUSTAINED.bucketMs) / HOUR_MS)
   // (The day's last half hour, learned at midnight, may be a flood's first quarter hour.)
   const most = w.last - s.volDay * QUARTERS_A_DAY < SHORT.quarters ? s.volHalfBefore : s.volHalfMost
-  const flood = seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * most
-  return flood ? w : undefined
+  return seen >= ratio * expected && seen >= expected + Math.max(SHORT.minExcess / sens, SHORT.deviations * Math.sqrt(expected)) && perHour >= SHORT.beyondBusiest * busiestHour(s) && seen >= SHORT.beyondRun * most
 }
 
 /** Counts one request (after {@link closeQuarters}); a new UTC day learns the last one first. */
