@@ -477,6 +477,20 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.deepEqual(medium(d.release(later + 12 * DAY + 5 * HOUR)), ['new-action/medium'], 'the third of the day')
   })
 
+  it('deletes on another family said medium on a day (the third) are learned from a later quiet day, as any first use said so', () => {
+    // A manager who updates the wiki, updating reviews a dozen times a day in review season: each
+    // day began with two low uses, which taught nothing, so the third was said every day.
+    const { d } = cleanupJob('db:b')
+    const deletes = (day: number, n: number) => {
+      const said: string[] = []
+      for (let i = 0; i < n; i++) said.push(...medium(d.observe(ev(members[0]!, later + day * DAY + i * 20 * MINUTE, { resource: `db:b/${day * 10 + i}`, action: 'delete' }))))
+      return [...said, ...medium(d.release(later + day * DAY + 3 * HOUR))]
+    }
+    assert.deepEqual(deletes(10, 3), ['new-action/medium'], 'the third of its first day')
+    assert.deepEqual(deletes(11, 1), [], 'a quiet use on a later day')
+    assert.deepEqual(deletes(12, 3), [], 'learned: three a day, as on its first')
+  })
+
   it('uses of a rare action ramped up day by day do not raise their own limit', () => {
     const d = fleet(() => ({ groups: ['team:bots'] }))
     d.observe(ev(members[0]!, later, { action: 'delete' }))

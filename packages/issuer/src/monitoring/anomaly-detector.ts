@@ -680,7 +680,7 @@ export class AnomalyDetector {
     // An action it used on few days: its uses a day, and the earlier day it was used on.
     // Per family: a delete learned on a scratch table says nothing of deletes on payroll.
     const rare = rareOf(b.rare, fam, action)
-    const earlier = rare !== undefined && rare.day < day && rare.clean
+    const earlier = rare !== undefined && rare.day < day && teaches(rare)
     if (rare && rare.day !== day) {
       // A day beyond the burst limit is said, and teaches nothing, unless the day of use before it
       // was beyond it too at a like pace (within twice either way): a new pace that holds, as an
@@ -699,6 +699,7 @@ export class AnomalyDetector {
       // it makes elsewhere teaches nothing either (below).
       if (day > rare.day) {
         rare.clean = day <= Math.floor(receivedAt / DAY_MS) && quietHour(b, at)
+        rare.lowOnly = false
         rare.firstAt = at
       }
       rare.day = day
@@ -731,7 +732,7 @@ export class AnomalyDetector {
         const quiet = quietHour(b, at)
         this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true }, [reporter], 'low')
-        if (!rare) watchAction(b, fam, action, day, quiet, at)
+        if (!rare) watchAction(b, fam, action, day, quiet, false, at)
       } else {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
@@ -749,8 +750,8 @@ export class AnomalyDetector {
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.
-        if (!rare) watchAction(b, fam, action, day, quiet && !elsewhere, at)
-        else if (elsewhere) rare.clean = false
+        if (!rare) watchAction(b, fam, action, day, quiet, elsewhere, at)
+        else rare.lowOnly = elsewhere
       }
     }
     // (How much it reads is the volume checks' to judge: records and requests a day, day-volume.ts.)
@@ -1180,7 +1181,7 @@ export class AnomalyDetector {
   // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet).
   #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number): boolean {
     for (const [name, f] of b.families) if (name !== fam && f.learned && usesKind(f.actions, action)) return true
-    for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && r.clean) return true
+    for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && teaches(r)) return true
     return false
   }
 
@@ -1881,10 +1882,15 @@ function quietHour(b: AgentBaseline, at: number): boolean {
 }
 
 // Watches a first use of `action` on `fam` on `day` (AgentBaseline.rare): learned when used again
-// on a later day, when `clean` (no other alarm), at its own pace.
-function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, at: number): void {
+// on a later day, when `clean` (no other alarm) and not said only low (`lowOnly`), at its own pace.
+function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, lowOnly: boolean, at: number): void {
   if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, firstAt: at, days: 1 })
+  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, lowOnly, firstAt: at, days: 1 })
+}
+
+// Whether a rare action's day of use teaches it (RareAction.clean, RareAction.lowOnly).
+function teaches(r: RareAction): boolean {
+  return r.clean && !r.lowOnly
 }
 
 // Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a

@@ -125,11 +125,18 @@ export interface RareAction {
   over: number
   /**
    * False when nothing is learned from its day of use: its first use (`firstAt`) came with another
-   * finding about the agent (medium or above) within the hour either side, the day was ahead of the
-   * issuer's clock, or a use that day was said low as one it makes on another family. Judged
-   * afresh at each day's first use (anomaly-detector.ts, #actionUse).
+   * finding about the agent (medium or above) within the hour either side, or the day was ahead of
+   * the issuer's clock. Judged afresh at each day's first use (anomaly-detector.ts, #actionUse).
    */
   clean: boolean
+  /**
+   * Its day's uses were said only low, as ones it makes on another family (two a day at most):
+   * such a day teaches nothing, or a job that deletes on scratch would teach itself payroll
+   * deletes two at a time. A day on which a use was said medium teaches as any first use said so
+   * does (a manager who updates the wiki, updating reviews a dozen times a day in review season,
+   * was said every day: each day began with two low uses). False on rows written before it was kept.
+   */
+  lowOnly: boolean
   /** When the first use of its day of use came. */
   firstAt: number
   /** Days it was used on (see RARE_ESTABLISHED). */
@@ -617,7 +624,7 @@ function rareActions(v: unknown): RareAction[] {
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, firstAt: num(o.firstAt), days: num(o.days, 1) })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, lowOnly: o.lowOnly === true, firstAt: num(o.firstAt), days: num(o.days, 1) })
   }
   return out
 }
