@@ -283,6 +283,50 @@ describe('a creep of every request at once: records per request far above anythi
   })
 })
 
+describe("a family known for less than a week is judged with its agent's weekly regimes", () => {
+  const agent = 'did:key:z6MkRenamed'
+  // Two families read every 20 minutes at about 200 records and, with `batch`, on Saturdays
+  // (days 5 and 12; t0 is a Monday) every 5 minutes from 0:00 to 6:00 at ten times that. From day
+  // 8 the second is renamed (`db:cases` for `db:tickets`), and its requests are `renamed`'s.
+  function run(renamed: (at: number, usual: number, batch: boolean) => number, batch = true): Anomaly[] {
+    const d = new AnomalyDetector()
+    const rand = noise(3)
+    const found: Anomaly[] = []
+    let i = 0
+    for (let at = t0; at < t0 + 14 * DAY; at += 5 * 60_000, i++) {
+      const day = Math.floor((at - t0) / DAY)
+      const inBatch = batch && day % 7 === 5 && (at - t0) % DAY < 6 * HOUR
+      if (!inBatch && i % 4 !== 0) continue
+      const usual = () => Math.max(1, Math.round(200 * Math.exp(rand())))
+      d.observe({ at, agent, decision: 'allow', resource: `db:orders/${i}`, action: 'read', ip: '10.0.0.1', records: inBatch ? 10 * usual() : usual() })
+      const records = day < 8 ? (inBatch ? 10 * usual() : usual()) : renamed(at, usual(), inBatch)
+      found.push(...d.observe({ at: at + 1000, agent, decision: 'allow', resource: `${day < 8 ? 'db:tickets' : 'db:cases'}/${i}`, action: 'read', ip: '10.0.0.1', records }))
+    }
+    return found.filter((a) => a.kind === 'volume-drift' || a.kind === 'records-jump')
+  }
+  const day10 = t0 + 10 * DAY
+  const creep = (at: number, usual: number) => (at < day10 ? usual : Math.round(usual * Math.min(30, 1.2 ** Math.floor((at - day10) / (2 * HOUR)))))
+
+  it("a family renamed midweek meets its agent's weekend batch: not a creep", () => {
+    // (Said hourly through the batch before: four days had held nothing of it.)
+    assert.deepEqual(run((_, usual, inBatch) => (inBatch ? 10 * usual : usual)).filter((a) => a.details.about === 'db:cases').map((a) => `${a.kind} ${a.details.about} at ${(a.at - t0) / HOUR} h`), [])
+  })
+
+  it("a rise of the renamed family begun with its agent's batch and kept up after it is said once the batch is over", () => {
+    const batchEnd = t0 + 12 * DAY + 6 * HOUR
+    const found = run((at, usual) => (at >= t0 + 12 * DAY ? 10 * usual : usual)).filter((a) => a.details.about === 'db:cases')
+    assert.ok(found.length > 0 && found[0]!.at >= batchEnd && found[0]!.at - batchEnd < 3 * HOUR, found.map((a) => `${a.kind} at ${(a.at - batchEnd) / HOUR} h after the batch`).join(', '))
+  })
+
+  for (const batch of [true, false]) {
+    it(`every request of the renamed family creeping 20% every two hours is still said within 36 hours (${batch ? 'its agent with a weekend batch' : 'no weekly regime'})`, () => {
+      const found = run(creep, batch)
+      const held = found.find((a) => a.kind === 'volume-drift' && a.details.held !== undefined && a.details.about === 'db:cases')
+      assert.ok(held && held.at >= day10 && held.at - day10 < 36 * HOUR, found.map((a) => `${a.kind} ${a.details.about} at ${(a.at - day10) / HOUR} h`).join(', '))
+    })
+  }
+})
+
 describe('a benign verdict on a drift is remembered: the same share is accepted, a larger one is still a drift', () => {
   const agent = 'did:key:z6MkAccepted'
   const start = t0 + 4 * DAY

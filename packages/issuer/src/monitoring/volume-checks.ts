@@ -281,7 +281,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   noteQuick(f, f.fast, f.med, at)
   if (mode !== 'learn' && mature && f.n >= 24 && driftSens > 0) {
     const above = aboveHeld(f, f.fast, f.med, at)
-    if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens) {
+    if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens && !(daysKnown(f, at) < WEEK_DAYS && withHeldRegime(s.b, f, above, at))) {
       const held = Math.round(Math.exp(f.held))
       const typical = Math.round(Math.exp(f.fast))
       const ratio = Math.round(Math.exp(above) * 10) / 10
@@ -293,6 +293,36 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     }
   }
   return jumpRef
+}
+
+// A family known for less than a week has held no weekly regime of its own yet: one renamed
+// midweek meets its first weekend batch.
+const WEEK_DAYS = 7
+
+/**
+ * Whether a young family's rise (`above`, natural log over what it held: its ordinary days) moves
+ * with the agent's most used family known for a week, now in a regime that family held before
+ * (within the held test's ratio) and at least as far above its own ordinary quick level (the
+ * lowest of its last four six-hour periods' highest; within MOVES_WITH): the same task, as an agent reads its
+ * families by the same tasks. Only while that regime is under way: a creep of the young family
+ * that outlasts it is said.
+ */
+function withHeldRegime(b: AgentBaseline, f: FamilyStats, above: number, at: number): boolean {
+  let best: FamilyStats | undefined
+  for (const other of b.families.values()) if (other !== f && other.held >= 0 && daysKnown(other, at) >= WEEK_DAYS && (!best || other.n > best.n)) best = other
+  if (best === undefined || best.fast - best.held >= HELD_LEVEL.ratio) return false
+  let ordinary = Infinity
+  for (const q of best.pend) if (q >= 0) ordinary = Math.min(ordinary, q)
+  return best.fast - ordinary + MOVES_WITH >= above
+}
+// How much further the young family may rise (natural log): quick levels are medians of a dozen
+// requests, and what one family held is measured by its highest, the other's ordinary by its lowest.
+const MOVES_WITH = Math.log(1.5)
+
+// Days since the first of the family's active days kept (DayVolume.volDays: a fortnight and more).
+function daysKnown(f: FamilyStats, at: number): number {
+  const first = f.volDays[0]
+  return first === undefined ? 0 : Math.floor(at / DAY_MS) - first[0]
 }
 
 // Whether a request adding to the family's run (`lr`, natural log) is half as large again as the
