@@ -695,8 +695,8 @@ export class AnomalyDetector {
       // job whose first writes came amid its first nights' other findings learns them after a
       // quiet night, not never (it was said medium every night). A thief's writes still need a
       // day said medium whose first use was quiet before they are learned. Never on a day ahead
-      // of the issuer's clock (a reporter's events dated ahead); a day with a use said low as one
-      // it makes elsewhere teaches nothing either (below).
+      // of the issuer's clock (a reporter's events dated ahead); a day whose uses were said only
+      // low, as ones it makes elsewhere, teaches nothing either (below: `lowOnly`).
       if (day > rare.day) {
         rare.clean = day <= Math.floor(receivedAt / DAY_MS) && quietHour(b, at)
         rare.lowOnly = false

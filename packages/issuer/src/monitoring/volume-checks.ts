@@ -299,13 +299,18 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
 // midweek meets its first weekend batch.
 const WEEK_DAYS = 7
 
+// How much further than the old family the young one may rise (natural log): quick levels are
+// medians of a dozen requests, and what the young family held is measured by its highest, the old
+// one's ordinary by its lowest.
+const MOVES_WITH = Math.log(1.5)
+
 /**
  * Whether a young family's rise (`above`, natural log over what it held: its ordinary days) moves
  * with the agent's most used family known for a week, now in a regime that family held before
  * (within the held test's ratio) and at least as far above its own ordinary quick level (the
- * lowest of its last four six-hour periods' highest; within MOVES_WITH): the same task, as an agent reads its
- * families by the same tasks. Only while that regime is under way: a creep of the young family
- * that outlasts it is said.
+ * lowest of its last four six-hour periods' highest; within MOVES_WITH): the same task, as an
+ * agent reads its families by the same tasks. Only while that regime is under way: a rise of the
+ * young family that outlasts it is said.
  */
 function withHeldRegime(b: AgentBaseline, f: FamilyStats, above: number, at: number): boolean {
   let best: FamilyStats | undefined
@@ -315,9 +320,6 @@ function withHeldRegime(b: AgentBaseline, f: FamilyStats, above: number, at: num
   for (const q of best.pend) if (q >= 0) ordinary = Math.min(ordinary, q)
   return best.fast - ordinary + MOVES_WITH >= above
 }
-// How much further the young family may rise (natural log): quick levels are medians of a dozen
-// requests, and what one family held is measured by its highest, the other's ordinary by its lowest.
-const MOVES_WITH = Math.log(1.5)
 
 // Days since the first of the family's active days kept (DayVolume.volDays: a fortnight and more).
 function daysKnown(f: FamilyStats, at: number): number {
