@@ -246,4 +246,59 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     assert.deepEqual(byDay(more, 8), [], 'ten, as its habit')
     assert.ok(byDay(more, 10).length > 0, 'thirty')
   })
+
+  it("the second deploy a segment's workers have known is said low, each worker's; a lone worker's, a bulk read, and earlier days another reporter made up are said as before", () => {
+    // Three workers of one segment (two of them in one team) read one or two records every five
+    // minutes; on deploy days (1, 4 and 8) each warms its cache up at its own hour with ten reads
+    // of about two hundred. `warms(worker, day)`: whether it does; `reporterOf(worker, day)`: who
+    // reports its warm-up; `bulk`: a thief's reads on worker w2 on day 4 beside its warm-up.
+    const workers = ['did:key:z6MkFleetW1', 'did:key:z6MkFleetW2', 'did:key:z6MkFleetW3']
+    const teams = new Map([[workers[0], 'team:ops/eu'], [workers[1], 'team:ops/eu'], [workers[2], 'team:ops/us']])
+    const groups = (agent: string): AgentContext => ({ groups: [teams.get(agent)!, 'segment:ops'], entitlements: grants })
+    type Bulk = { n: number; records: number }
+    const run = (warms: (w: number, day: number) => boolean, reporterOf: (w: number, day: number) => string = () => 'queue', bulk?: Bulk) => {
+      const u = uniform(29)
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context: groups })
+      const found: Anomaly[] = []
+      for (let day = 0; day < 10; day++) {
+        const warmups: Array<[number, number, Fields, string]> = []
+        if ([1, 4, 8].includes(day)) {
+          for (const [w, agent] of workers.entries()) {
+            if (!warms(w, day)) continue
+            for (let k = 0; k < 10; k++) warmups.push([base + day * DAY + (2 + 2 * w) * HOUR + k * 20_000, w, { agent, records: Math.round(150 + 100 * u()), resource: `crm:accounts/w${w}x${k}` }, reporterOf(w, day)])
+          }
+        }
+        if (bulk && day === 4) for (let k = 0; k < bulk.n; k++) warmups.push([base + day * DAY + 5 * HOUR + k * 30_000, 1, { agent: workers[1], records: bulk.records, resource: `crm:accounts/b${k}` }, 'queue'])
+        warmups.sort((x, y) => x[0] - y[0])
+        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 5 * MINUTE) {
+          while (warmups.length > 0 && warmups[0]![0] < at) {
+            const [t, , fields, reporter] = warmups.shift()!
+            found.push(...d.observe(ev(t, fields), { receivedAt: t, reporter }))
+          }
+          for (const agent of workers) found.push(...d.observe(ev(at, { agent, records: 1 + Math.round(u()), resource: `crm:accounts/${id(at / MINUTE)}` }), { receivedAt: at, reporter: 'queue' }))
+        }
+      }
+      return found
+    }
+    // Records jumps of worker `w` on `day`, with their severity.
+    const jumps = (found: Anomaly[], w: number, day: number) => found.filter((a) => a.kind === 'records-jump' && a.agent === workers[w] && a.at >= base + day * DAY && a.at < base + (day + 1) * DAY).map((a) => a.severity)
+    const all = () => true
+    const fleet = run(all)
+    for (const w of [0, 1, 2]) {
+      assert.ok(jumps(fleet, w, 1).includes('medium'), `worker ${w}, its first deploy: ${jumps(fleet, w, 1)}`)
+      const second = jumps(fleet, w, 4)
+      assert.ok(second.length > 0 && second.every((s) => s === 'low'), `worker ${w}, the second: ${second}`)
+      assert.deepEqual(jumps(fleet, w, 8), [], `worker ${w}, the third: a habit (the second day's counts as said)`)
+    }
+    // Alone in its groups on its first deploy: its second is said as before.
+    const lone = run((w, day) => w === 0 || day !== 1)
+    assert.ok(jumps(lone, 0, 4).includes('medium'), `alone: ${jumps(lone, 0, 4)}`)
+    // A thief on a worker of the fleet: thirty reads of eight hundred (three times the count the
+    // first deploy said), or one of five thousand (beyond four times its warm-up).
+    assert.ok(jumps(run(all, undefined, { n: 30, records: 800 }), 1, 4).some((s) => s !== 'low'), 'thirty reads of eight hundred')
+    assert.ok(jumps(run(all, undefined, { n: 1, records: 5000 }), 1, 4).some((s) => s !== 'low'), 'one read of five thousand')
+    // The peers' first deploy made up by another reporter is no fleet's day for the honest one.
+    const madeUp = run(all, (w, day) => (w !== 0 && day === 1 ? 'hostile' : 'queue'))
+    assert.ok(jumps(madeUp, 0, 4).includes('medium'), `made-up peers: ${jumps(madeUp, 0, 4)}`)
+  })
 })

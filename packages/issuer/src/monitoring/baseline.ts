@@ -310,7 +310,12 @@ export interface GroupBaseline extends HourProfile {
   surging: Map<string, number> | undefined
   /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
+  /** Members' days with a said jump, and who reported it (volume-checks.ts, fleetDay; in memory). */
+  jumpers: FleetJump[] | undefined
 }
+
+/** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter. */
+export type FleetJump = [number, string, string]
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {
@@ -358,7 +363,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined, jumpers: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

@@ -7,7 +7,7 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type JumpDay } from './baseline.js'
+import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
@@ -21,6 +21,11 @@ const HABIT = { days: 14, growth: Math.log(1.25) } as const
 // times as large (natural log), into a family whose level is at least a quarter of the earlier
 // one's: a person's exports vary tenfold, a warm-up's reads several times from one deploy to the next.
 const READ_BEFORE = Math.log(4)
+// A fleet's day: other members of its team (at least `team`), or of a wider group other than its
+// role (at least `wide`), said jumps on the day too, as the same reporter saw them (a deploy
+// rolled out to a segment's workers warms every cache up on one day). The next day of jumps
+// after one is said low (fleetSecond). Members' days kept per group at most `kept`.
+const FLEET = { team: 1, wide: 2, kept: 256 } as const
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
 // share of larger requests (a drift) stays above it.
@@ -156,7 +161,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
   // deploy): not said, and, as any jump, not learned. (Sizes learning quietly note no jumps: the
   // days of jumps are what the judging sizes said or excused.)
-  if (jump && !quiet && !habitualJump(s.b, f, lr, at, s.reporter)) {
+  const before = jump && !quiet ? saidBefore(s, f, lr) : undefined
+  if (before !== undefined && !habitualJump(s, f, lr, before)) {
     while (f.jumps.length > 0 && at - f.jumps[0]! > HOUR) f.jumps.shift()
     f.jumps.push(at)
     if (f.jumps.length > 8) f.jumps.shift()
@@ -167,20 +173,25 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // records of one family or another every few days, a person's export of a ledger, ten times
     // larger one day than another): a third within the hour is said.
     const repeated = f.jumps.length
-    const before = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(s.b, f, lr, at, s.reporter) : undefined
-    const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && before === undefined)
+    const read = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(before) : undefined
+    const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && read === undefined)
     if (said) {
-      const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
+      // The second day of a fleet's jumps is said low, and counts for the habit as said (a
+      // segment's workers warming their caches up after the second deploy they have known).
+      const fleet = fleetSecond(before)
+      const severity: RiskLevel = fleet ? 'low' : ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
-        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated,
+        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(fleet ? { fleetDay: true } : {}),
       }, undefined, severity)
     }
     // A said one at its size, an excused one at the size said before (lone jumps growing a
     // quarter a day are said); one below what is said is not noted (it excuses nothing).
-    if (said) noteJumpDay(f, lr, at, s.reporter, true)
-    else if (before !== undefined) noteJumpDay(f, Math.min(lr, before), at, s.reporter, false)
+    if (said) {
+      noteJumpDay(f, lr, at, s.reporter, true)
+      noteFleetJump(s.holdGroups, s.agent, at, s.reporter)
+    } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
   // (drift-cusum.ts). It is measured from the level, or from just under the quick level when
@@ -334,42 +345,60 @@ function beyondAction(f: FamilyStats, judging: FamilyStats | undefined, lr: numb
   return judging !== undefined && sizeReady(judging) && lr > reachBefore(judging, f.cusumSince) + UNSIZED_BEYOND
 }
 
-// Whether a jump of `lr` reported by `reporter` into family `f` is a habit: the same reporter said
-// jumps at least a quarter as large on two earlier days within the fortnight, one of them about as
-// large (within a quarter), into any of the agent's families of about this one's level or below
-// (a deploy's cache warm-up reads a few hundred records a request, some days more than others,
-// from whichever of its families it picks), and today's jumps into those families are fewer than
-// twice the most said on one of those days. A habit's day is noted at the size of the said
-// ones, never larger: excused jumps can grow neither the habit's size nor its count, and a habit
-// lasts a fortnight from the days it was said. Only the reporter's own said jumps count: a hostile
+// Whether a jump of `lr` into family `f` is a habit, by what its reporter said before (`h`): jumps
+// at least a quarter as large on two earlier days within the fortnight, one of them about as large
+// (within a quarter), into any of the agent's families of about this one's level or below (a
+// deploy's cache warm-up reads a few hundred records a request, some days more than others, from
+// whichever of its families it picks), and today's jumps into those families are fewer than twice
+// the most said on one of those days. A habit's day is noted at the size of the said ones, never
+// larger: excused jumps can grow neither the habit's size nor its count, and a habit lasts a
+// fortnight from the days it was said. Only the reporter's own said jumps count: a hostile
 // reporter's made-up bulk reads, or a thief's jumps below what is said (one under 50 times), make
 // nothing a habit. A bulk read once a day is said on its first two days; one growing beyond a
 // quarter a day, every day.
-function habitualJump(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): boolean {
-  const h = saidBefore(b, f, lr, at, reporter)
+function habitualJump(s: Scope, f: FamilyStats, lr: number, h: SaidBefore): boolean {
   if (h.days < 2 || h.largest < lr - HABIT.growth || h.today >= 2 * h.most) return false
-  noteJumpDay(f, Math.min(lr, h.largest), at, reporter, false)
+  noteJumpDay(f, Math.min(lr, h.largest), s.at, s.reporter, false)
   return true
 }
 
 // The largest jump the agent's reporter said on two earlier days within the fortnight, when on
-// both it said one at least a quarter of `lr`, and today's jumps are fewer than twice the most said
-// on one of those days; else undefined. Said jumps only, as for a habit (a thief's reads below
-// what is said, and the jumps excused since, set neither the size nor the count), and from
-// families of about this one's level or below (a warehouse's bulk read must not excuse one four
-// times as large from a family whose requests are one record); never a family's routine volumes.
-function readBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): number | undefined {
-  const h = saidBefore(b, f, lr, at, reporter)
+// both it said one at least a quarter of the jump's size, and today's jumps are fewer than twice
+// the most said on one of those days; else undefined. Said jumps only, as for a habit (a thief's
+// reads below what is said, and the jumps excused since, set neither the size nor the count), and
+// from families of about this one's level or below (a warehouse's bulk read must not excuse one
+// four times as large from a family whose requests are one record); never a family's routine
+// volumes.
+function readBefore(h: SaidBefore): number | undefined {
   return h.days >= 2 && h.today < 2 * h.most ? h.largest : undefined
 }
 
+// Whether a jump is of the second day of a fleet's: its reporter said jumps at least a quarter as
+// large on one earlier day within the fortnight, a day its groups' members said jumps too
+// (fleetDay), and today's are fewer than twice as many as that day's. A thief's bulk read, many
+// jumps within the hour, or one more than four times what the fleet's day read, is said as ever.
+function fleetSecond(h: SaidBefore): boolean {
+  return h.fleet && h.today < 2 * h.most
+}
+
+// What the agent's reporter said of its jumps before (saidBefore).
+interface SaidBefore {
+  days: number
+  fleet: boolean
+  most: number
+  largest: number
+  today: number
+}
+
 /**
- * The agent's said jumps as `reporter` saw them, over its families whose level is at most four
+ * The agent's said jumps as its reporter saw them, over its families whose level is at most four
  * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
- * `lr` (READ_BEFORE), the most said on one of those days, and the largest; and how many jumps it
- * made today in those families, said or excused.
+ * `lr` (READ_BEFORE), whether that was a fleet's day when it was one (fleetDay), the most said on
+ * one of those days, and the largest; and how many jumps it made today in those families, said or
+ * excused.
  */
-function saidBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, reporter: string): { days: number; most: number; largest: number; today: number } {
+function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
+  const { b, at, reporter } = s
   const day = Math.floor(at / DAY_MS)
   const perDay = new Map<number, number>()
   let largest = -Infinity
@@ -391,8 +420,35 @@ function saidBefore(b: AgentBaseline, f: FamilyStats, lr: number, at: number, re
     if (family.acts !== undefined) for (const a of family.acts.values()) count(a)
   }
   let most = 0
-  for (const n of perDay.values()) most = Math.max(most, n)
-  return { days: perDay.size, most, largest, today }
+  let fleet = false
+  for (const [d, n] of perDay) {
+    most = Math.max(most, n)
+    fleet = perDay.size === 1 && fleetDay(s.holdGroups, s.agent, d, reporter)
+  }
+  return { days: perDay.size, fleet, most, largest, today }
+}
+
+// Notes a member's said jump with its groups (its team and wider groups, not its role: an
+// organisation-wide one), once a day per reporter.
+function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string): void {
+  const day = Math.floor(at / DAY_MS)
+  for (const g of groups) {
+    const kept = (g.jumpers ??= [])
+    if (kept.some((e) => e[0] === day && e[1] === agent && e[2] === reporter)) continue
+    while (kept.length > 0 && (day - kept[0]![0] > HABIT.days || kept.length >= FLEET.kept)) kept.shift()
+    kept.push([day, agent, reporter] satisfies FleetJump)
+  }
+}
+
+// Whether other members said jumps on `day` as `reporter` saw them: at least FLEET.team of its
+// team (its first group), or FLEET.wide of another.
+function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): boolean {
+  for (let i = 0; i < groups.length; i++) {
+    const others = new Set<string>()
+    for (const e of groups[i]!.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) others.add(e[1])
+    if (others.size >= (i === 0 ? FLEET.team : FLEET.wide)) return true
+  }
+  return false
 }
 
 // Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, and how many.
