@@ -1539,6 +1539,11 @@ export class AnomalyDetector {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
+      } else if (details.fleetDay === true && !keptUpVolume) {
+        // A fleet's second day of jumps (volume-checks.ts, fleetSecond) alone is said low; it is
+        // still evidence for what follows within the hour.
+        level = 'low'
+        details = { ...details, uncorroborated: true }
       } else if (level === 'high' && !standsAlone(kind, details) && !keptUpVolume) {
         level = 'medium'
         details = { ...details, uncorroborated: true }

@@ -21,11 +21,12 @@ const HABIT = { days: 14, growth: Math.log(1.25) } as const
 // times as large (natural log), into a family whose level is at least a quarter of the earlier
 // one's: a person's exports vary tenfold, a warm-up's reads several times from one deploy to the next.
 const READ_BEFORE = Math.log(4)
-// A fleet's day: other members of its team (at least `team`), or of a wider group other than its
-// role (at least `wide`), said jumps on the day too, as the same reporter saw them (a deploy
-// rolled out to a segment's workers warms every cache up on one day). The next day of jumps
-// after one is said low (fleetSecond). Members' days kept per group at most `kept`.
-const FLEET = { team: 1, wide: 2, kept: 256 } as const
+// A fleet's day: at least `others` other members of one of its groups (its team or segment, not
+// its role: an organisation-wide one) said jumps on the day too, as the same reporter saw them (a
+// deploy rolled out to a segment's workers warms every cache up on one day). The agent's next
+// day of jumps after its first, up to twice as large (`growth`, natural log), is said low unless
+// corroborated (fleetSecond). Members' days kept per group at most `kept`.
+const FLEET = { others: 2, growth: Math.log(2), kept: 256 } as const
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
 // share of larger requests (a drift) stays above it.
@@ -176,10 +177,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const read = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(before) : undefined
     const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && read === undefined)
     if (said) {
-      // The second day of a fleet's jumps is said low, and counts for the habit as said (a
+      // The second day of a fleet's jumps is said low unless another aspect of the agent's
+      // behaviour comes within the hour (the detector's say), and counts for the habit as said (a
       // segment's workers warming their caches up after the second deploy they have known).
-      const fleet = fleetSecond(before)
-      const severity: RiskLevel = fleet ? 'low' : ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
+      const fleet = fleetSecond(before, lr)
+      const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
@@ -373,12 +375,16 @@ function readBefore(h: SaidBefore): number | undefined {
   return h.days >= 2 && h.today < 2 * h.most ? h.largest : undefined
 }
 
-// Whether a jump is of the second day of a fleet's: its reporter said jumps at least a quarter as
-// large on one earlier day within the fortnight, a day its groups' members said jumps too
-// (fleetDay), and today's are fewer than twice as many as that day's. A thief's bulk read, many
-// jumps within the hour, or one more than four times what the fleet's day read, is said as ever.
-function fleetSecond(h: SaidBefore): boolean {
-  return h.fleet && h.today < 2 * h.most
+// Whether a jump of `lr` is of the second day of a fleet's: its reporter said jumps on only one
+// earlier day within the fortnight, a day its groups' members said jumps too (fleetDay), the
+// largest at least half as large, and today's are fewer than twice as many as that day's. A
+// thief's bulk read, many jumps within the hour, or one more than twice what the fleet's day read,
+// is said as ever (a review: four times let a bulk read timed after a deploy be said low); and a
+// ramp is said from its third day (two earlier days of said jumps: an adversarial review of the
+// first version, where each day's low jump was the next one's only day within four times, and a
+// read growing almost fourfold a day was said low every day).
+function fleetSecond(h: SaidBefore, lr: number): boolean {
+  return h.fleet && h.today < 2 * h.most && lr <= h.largest + FLEET.growth
 }
 
 // What the agent's reporter said of its jumps before (saidBefore).
@@ -401,6 +407,8 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const { b, at, reporter } = s
   const day = Math.floor(at / DAY_MS)
   const perDay = new Map<number, number>()
+  // Every earlier day within the fortnight with a said jump, whatever its size.
+  const saidDays = new Set<number>()
   let largest = -Infinity
   let today = 0
   // The days of each family's sizes, and of each action's where they are kept apart.
@@ -409,7 +417,9 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
     for (const e of fam.jumpDays) {
       if (e[2] !== reporter) continue
       if (e[0] === day) today += e[3] + e[4]
-      else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days && e[1] >= lr - READ_BEFORE) {
+      else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days) {
+        saidDays.add(e[0])
+        if (e[1] < lr - READ_BEFORE) continue
         perDay.set(e[0], (perDay.get(e[0]) ?? 0) + e[3])
         largest = Math.max(largest, e[1])
       }
@@ -423,7 +433,7 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   let fleet = false
   for (const [d, n] of perDay) {
     most = Math.max(most, n)
-    fleet = perDay.size === 1 && fleetDay(s.holdGroups, s.agent, d, reporter)
+    fleet = saidDays.size === 1 && fleetDay(s.holdGroups, s.agent, d, reporter)
   }
   return { days: perDay.size, fleet, most, largest, today }
 }
@@ -440,13 +450,13 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
   }
 }
 
-// Whether other members said jumps on `day` as `reporter` saw them: at least FLEET.team of its
-// team (its first group), or FLEET.wide of another.
+// Whether at least FLEET.others other members of one of its groups said jumps on `day` as
+// `reporter` saw them.
 function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): boolean {
-  for (let i = 0; i < groups.length; i++) {
+  for (const g of groups) {
     const others = new Set<string>()
-    for (const e of groups[i]!.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) others.add(e[1])
-    if (others.size >= (i === 0 ? FLEET.team : FLEET.wide)) return true
+    for (const e of g.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) others.add(e[1])
+    if (others.size >= FLEET.others) return true
   }
   return false
 }
