@@ -399,9 +399,9 @@ interface SaidBefore {
 /**
  * The agent's said jumps as its reporter saw them, over its families whose level is at most four
  * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
- * `lr` (READ_BEFORE), whether that was a fleet's day when it was one (fleetDay), the most said on
- * one of those days, and the largest; and how many jumps it made today in those families, said or
- * excused.
+ * `lr` (READ_BEFORE), the most said on one of those days, and the largest; whether the only
+ * earlier day within the fortnight with a said jump, whatever its size, is one of those and a
+ * fleet's (fleetDay); and how many jumps it made today in those families, said or excused.
  */
 function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const { b, at, reporter } = s
@@ -430,11 +430,9 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
     if (family.acts !== undefined) for (const a of family.acts.values()) count(a)
   }
   let most = 0
-  let fleet = false
-  for (const [d, n] of perDay) {
-    most = Math.max(most, n)
-    fleet = saidDays.size === 1 && fleetDay(s.holdGroups, s.agent, d, reporter)
-  }
+  for (const n of perDay.values()) most = Math.max(most, n)
+  const only = saidDays.size === 1 && perDay.size === 1 ? perDay.keys().next().value : undefined
+  const fleet = only !== undefined && fleetDay(s.holdGroups, s.agent, only, reporter)
   return { days: perDay.size, fleet, most, largest, today }
 }
 
