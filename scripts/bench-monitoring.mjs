@@ -56,9 +56,9 @@ const { issuer } = await Issuer.init({ home, env: {} })
 // The detector alone, with the context the issuer gives it (peer groups, entitlements): the first
 // fortnight the process sees (cold), then a second one, a fresh copy of the same events (no string
 // or object of the first) through a new detector (warm). The cold pass runs at under half the
-// warm one's rate: not compilation (V8's flags for earlier optimisation change nothing) but the
-// engine's own state (inline caches, object shapes), which a long-running service has after its
-// first minutes; `stay at least 100,000/s` is the warm figure's to meet, and both are shown.
+// warm one's rate (not compilation, the heap's size, the events or their strings: what was ruled
+// out is in docs/performance.md); a long-running service has the engine's state of the second
+// after its first minutes, so `stay at least 100,000/s` is the warm figure's to meet. Both shown.
 const { week, events } = workload()
 const contexts = new Map(week.agents.map((a) => [a.id, { groups: [`team:${a.team}/${a.kind}`, `segment:${a.segment}`, `role:${a.role}`], entitlements: new Map(a.entitled.map((f) => [f, 0])) }]))
 const detectorPass = (list) => {
