@@ -248,42 +248,48 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
   })
 
   it("the second deploy a segment's workers have known is said low, each worker's; a lone worker's, a bulk read, a ramp, and earlier days another reporter made up are said as before", () => {
-    // Three workers of one segment (two of them in one team) read one or two records every five
-    // minutes; on deploy days (1, 4 and 8) each warms its cache up at its own hour with ten reads
-    // of about two hundred. `warms(worker, day)`: whether it does; `reporterOf(worker, day)`: who
-    // reports its warm-up; `bulk`: a thief's reads on worker w2 on day 4 beside its warm-up.
+    // Three workers of one segment (two of them in one team) read one or two records of
+    // crm:accounts, and about fifteen of crm:contacts, every five minutes; on deploy days each
+    // warms its cache up at its own hour with ten reads of about two hundred from crm:accounts.
+    // `warms(worker, day)`: whether it does; `reporterOf(worker, day)`: who reports its warm-up;
+    // `bulks`: a thief's reads on worker w2 (index 1) beside them.
     const workers = ['did:key:z6MkFleetW1', 'did:key:z6MkFleetW2', 'did:key:z6MkFleetW3']
     const teams = new Map([[workers[0], 'team:ops/eu'], [workers[1], 'team:ops/eu'], [workers[2], 'team:ops/us']])
     const groups = (agent: string): AgentContext => ({ groups: [teams.get(agent)!, 'segment:ops'], entitlements: grants })
-    type Bulk = { n: number; records: number; action?: string }
-    const run = (warms: (w: number, day: number) => boolean, reporterOf: (w: number, day: number) => string = () => 'queue', bulk?: Bulk) => {
+    type Bulk = { day: number; hour: number; n: number; records: number; family?: string; action?: string }
+    type Plan = { warms?: (w: number, day: number) => boolean; reporterOf?: (w: number, day: number) => string; bulks?: Bulk[]; deploys?: number[]; days?: number }
+    const run = ({ warms = () => true, reporterOf = () => 'queue', bulks = [], deploys = [1, 4, 8], days = 10 }: Plan = {}) => {
       const u = uniform(29)
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context: groups })
       const found: Anomaly[] = []
-      for (let day = 0; day < 10; day++) {
-        const warmups: Array<[number, number, Fields, string]> = []
-        if ([1, 4, 8].includes(day)) {
+      for (let day = 0; day < days; day++) {
+        const extra: Array<[number, Fields, string]> = []
+        if (deploys.includes(day)) {
           for (const [w, agent] of workers.entries()) {
             if (!warms(w, day)) continue
-            for (let k = 0; k < 10; k++) warmups.push([base + day * DAY + (2 + 2 * w) * HOUR + k * 20_000, w, { agent, records: Math.round(150 + 100 * u()), resource: `crm:accounts/w${w}x${k}` }, reporterOf(w, day)])
+            for (let k = 0; k < 10; k++) extra.push([base + day * DAY + (2 + 2 * w) * HOUR + k * 20_000, { agent, records: Math.round(150 + 100 * u()), resource: `crm:accounts/w${w}x${k}` }, reporterOf(w, day)])
           }
         }
-        if (bulk && day === 4) for (let k = 0; k < bulk.n; k++) warmups.push([base + day * DAY + 4 * HOUR + 5 * MINUTE + k * 30_000, 1, { agent: workers[1], records: bulk.records, resource: `crm:accounts/b${k}`, action: bulk.action ?? 'read' }, 'queue'])
-        warmups.sort((x, y) => x[0] - y[0])
-        for (let at = base + day * DAY; at < base + (day + 1) * DAY; at += 5 * MINUTE) {
-          while (warmups.length > 0 && warmups[0]![0] < at) {
-            const [t, , fields, reporter] = warmups.shift()!
+        for (const b of bulks.filter((x) => x.day === day)) {
+          for (let k = 0; k < b.n; k++) extra.push([base + day * DAY + b.hour * HOUR + k * 30_000, { agent: workers[1], records: b.records, resource: `crm:${b.family ?? 'accounts'}/b${day}x${k}`, action: b.action ?? 'read' }, 'queue'])
+        }
+        extra.sort((x, y) => x[0] - y[0])
+        for (let at = base + day * DAY, i = 0; at < base + (day + 1) * DAY; at += 5 * MINUTE, i++) {
+          while (extra.length > 0 && extra[0]![0] < at) {
+            const [t, fields, reporter] = extra.shift()!
             found.push(...d.observe(ev(t, fields), { receivedAt: t, reporter }))
           }
-          for (const agent of workers) found.push(...d.observe(ev(at, { agent, records: 1 + Math.round(u()), resource: `crm:accounts/${id(at / MINUTE)}` }), { receivedAt: at, reporter: 'queue' }))
+          for (const agent of workers) {
+            const own = i % 2 ? { records: 1 + Math.round(u()), resource: `crm:accounts/${id(i)}` } : { records: 13 + Math.round(4 * u()), resource: `crm:contacts/${id(i)}` }
+            found.push(...d.observe(ev(at, { agent, ...own }), { receivedAt: at, reporter: 'queue' }))
+          }
         }
       }
       return found
     }
     // Records jumps of worker `w` on `day`, with their severity.
     const jumps = (found: Anomaly[], w: number, day: number) => found.filter((a) => a.kind === 'records-jump' && a.agent === workers[w] && a.at >= base + day * DAY && a.at < base + (day + 1) * DAY).map((a) => a.severity)
-    const all = () => true
-    const fleet = run(all)
+    const fleet = run()
     for (const w of [0, 1, 2]) {
       assert.ok(jumps(fleet, w, 1).includes('medium'), `worker ${w}, its first deploy: ${jumps(fleet, w, 1)}`)
       const second = jumps(fleet, w, 4)
@@ -291,19 +297,31 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
       assert.deepEqual(jumps(fleet, w, 8), [], `worker ${w}, the third: a habit (the second day's counts as said)`)
     }
     // Alone in its groups on its first deploy: its second is said as before.
-    const lone = run((w, day) => w === 0 || day !== 1)
+    const lone = run({ warms: (w, day) => w === 0 || day !== 1 })
     assert.ok(jumps(lone, 0, 4).includes('medium'), `alone: ${jumps(lone, 0, 4)}`)
     // A thief on a worker of the fleet: thirty reads of eight hundred (three times the count the
     // first deploy said), or one (beyond twice its warm-up's largest: a review of the first
     // version, which allowed four times).
-    assert.ok(jumps(run(all, undefined, { n: 30, records: 800 }), 1, 4).some((s) => s !== 'low'), 'thirty reads of eight hundred')
-    assert.ok(jumps(run(all, undefined, { n: 1, records: 800 }), 1, 4).some((s) => s !== 'low'), 'one read of eight hundred')
+    assert.ok(jumps(run({ bulks: [{ day: 4, hour: 4.1, n: 30, records: 800 }] }), 1, 4).some((s) => s !== 'low'), 'thirty reads of eight hundred')
+    assert.ok(jumps(run({ bulks: [{ day: 4, hour: 4.1, n: 1, records: 800 }] }), 1, 4).some((s) => s !== 'low'), 'one read of eight hundred')
     // Its second day's jump is still evidence: two deletes within the hour after it are high.
-    const deletes = run(all, undefined, { n: 2, records: 1, action: 'delete' })
+    const deletes = run({ bulks: [{ day: 4, hour: 4.1, n: 2, records: 1, action: 'delete' }] })
     assert.ok(deletes.some((a) => a.kind === 'new-action' && a.agent === workers[1] && a.severity === 'high'), 'deletes corroborated by the low jump')
     // The peers' first deploy made up by another reporter is no fleet's day for the honest one.
-    const madeUp = run(all, (w, day) => (w !== 0 && day === 1 ? 'hostile' : 'queue'))
+    const madeUp = run({ reporterOf: (w, day) => (w !== 0 && day === 1 ? 'hostile' : 'queue') })
     assert.ok(jumps(madeUp, 0, 4).includes('medium'), `made-up peers: ${jumps(madeUp, 0, 4)}`)
+    // A second review: a read of twenty thousand slipped in among its own warm-up on the deploy
+    // day set the bar, and thirty-eight thousand two days later was low (the peers' largest that
+    // day bounds it too now); one read a day in families of levels more than four times apart made
+    // each day the only earlier one its family's judging counted (every family counts now); and
+    // the low day of a deploy every fortnight was the next one's fleet's day (it makes none now).
+    const hidden = run({ bulks: [{ day: 1, hour: 4.06, n: 1, records: 20_000 }, { day: 3, hour: 12, n: 1, records: 38_000 }] })
+    assert.ok(jumps(hidden, 1, 3).includes('medium'), `hidden in the warm-up: ${jumps(hidden, 1, 3)}`)
+    const chain = run({ bulks: [{ day: 3, hour: 12, n: 3, records: 450, family: 'contacts' }, { day: 4, hour: 12, n: 3, records: 450 }], deploys: [1] })
+    assert.ok(jumps(chain, 1, 4).includes('medium'), `a family a day: ${jumps(chain, 1, 3)} then ${jumps(chain, 1, 4)}`)
+    const fortnightly = run({ deploys: [1, 15, 29], days: 30 })
+    assert.ok(jumps(fortnightly, 0, 15).every((s) => s === 'low'), `the second fortnightly deploy: ${jumps(fortnightly, 0, 15)}`)
+    assert.ok(jumps(fortnightly, 0, 29).includes('medium'), `the third: ${jumps(fortnightly, 0, 29)}`)
     // A review of the first version: a read growing almost fourfold a day, on a worker whose two
     // peers make an export of their own every day, was said low every day after the first (each
     // day's low jump was the next one's only earlier day). From the third day it is said again.

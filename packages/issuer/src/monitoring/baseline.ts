@@ -310,12 +310,12 @@ export interface GroupBaseline extends HourProfile {
   surging: Map<string, number> | undefined
   /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
-  /** Members' days with a said jump, and who reported it (volume-checks.ts, fleetDay; in memory). */
+  /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, fleetDay; in memory). */
   jumpers: FleetJump[] | undefined
 }
 
-/** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter. */
-export type FleetJump = [number, string, string]
+/** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter, its largest jump (natural log of records). */
+export type FleetJump = [number, string, string, number]
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {

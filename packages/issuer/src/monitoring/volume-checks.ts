@@ -24,8 +24,9 @@ const READ_BEFORE = Math.log(4)
 // A fleet's day: at least `others` other members of one of its groups (its team or segment, not
 // its role: an organisation-wide one) said jumps on the day too, as the same reporter saw them (a
 // deploy rolled out to a segment's workers warms every cache up on one day). The agent's next
-// day of jumps after its first, up to twice as large (`growth`, natural log), is said low unless
-// corroborated (fleetSecond). Members' days kept per group at most `kept`.
+// day of jumps after its first, up to twice as large as its own and its peers' that day
+// (`growth`, natural log), is said low unless corroborated (fleetSecond). Members' days kept per
+// group at most `kept`.
 const FLEET = { others: 2, growth: Math.log(2), kept: 256 } as const
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
@@ -179,7 +180,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (said) {
       // The second day of a fleet's jumps is said low unless another aspect of the agent's
       // behaviour comes within the hour (the detector's say), and counts for the habit as said (a
-      // segment's workers warming their caches up after the second deploy they have known).
+      // segment's workers warming their caches up after the second deploy they have known); it
+      // makes no fleet's day (said low, it must not excuse the next one).
       const fleet = fleetSecond(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
@@ -187,12 +189,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(fleet ? { fleetDay: true } : {}),
       }, undefined, severity)
-    }
-    // A said one at its size, an excused one at the size said before (lone jumps growing a
-    // quarter a day are said); one below what is said is not noted (it excuses nothing).
-    if (said) {
+      // A said one at its size, an excused one at the size said before (lone jumps growing a
+      // quarter a day are said); one below what is said is not noted (it excuses nothing).
       noteJumpDay(f, lr, at, s.reporter, true)
-      noteFleetJump(s.holdGroups, s.agent, at, s.reporter)
+      if (!fleet) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -376,21 +376,24 @@ function readBefore(h: SaidBefore): number | undefined {
 }
 
 // Whether a jump of `lr` is of the second day of a fleet's: its reporter said jumps on only one
-// earlier day within the fortnight, a day its groups' members said jumps too (fleetDay), the
-// largest at least half as large, and today's are fewer than twice as many as that day's. A
-// thief's bulk read, many jumps within the hour, or one more than twice what the fleet's day read,
-// is said as ever (a review: four times let a bulk read timed after a deploy be said low); and a
-// ramp is said from its third day (two earlier days of said jumps: an adversarial review of the
-// first version, where each day's low jump was the next one's only day within four times, and a
-// read growing almost fourfold a day was said low every day).
+// earlier day within the fortnight, in any of the agent's families, a day its groups' members
+// said jumps too (fleetDay); it is at most twice the largest the agent and its peers (their
+// median) read that day, and today's are fewer than twice as many as that day's. A thief's bulk
+// read, many jumps within the hour, or one more than twice what the fleet's day read, is said as
+// ever, and a ramp from its third day. From two adversarial reviews: four times the day's largest
+// let a bulk read timed after a deploy be said low; each day's low jump, the next one's only
+// earlier day, made a read growing fourfold a day low every day; so did a read each day in a
+// family of a smaller level (only families near its level were counted), and a low day every
+// fortnight (a low day made a fleet's day); and a bulk read slipped in among the agent's own
+// warm-up set the bar (the peers' median now bounds it too).
 function fleetSecond(h: SaidBefore, lr: number): boolean {
-  return h.fleet && h.today < 2 * h.most && lr <= h.largest + FLEET.growth
+  return h.fleet !== undefined && h.today < 2 * h.most && lr <= Math.min(h.largest, h.fleet) + FLEET.growth
 }
 
 // What the agent's reporter said of its jumps before (saidBefore).
 interface SaidBefore {
   days: number
-  fleet: boolean
+  fleet: number | undefined
   most: number
   largest: number
   today: number
@@ -399,9 +402,10 @@ interface SaidBefore {
 /**
  * The agent's said jumps as its reporter saw them, over its families whose level is at most four
  * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
- * `lr` (READ_BEFORE), the most said on one of those days, and the largest; whether the only
- * earlier day within the fortnight with a said jump, whatever its size, is one of those and a
- * fleet's (fleetDay); and how many jumps it made today in those families, said or excused.
+ * `lr` (READ_BEFORE), the most said on one of those days, and the largest; when the only earlier
+ * day within the fortnight with a said jump, in any family and of any size, is one of those and a
+ * fleet's, the peers' largest that day (fleetDay); and how many jumps it made today in those
+ * families, said or excused.
  */
 function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const { b, at, reporter } = s
@@ -413,13 +417,14 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   let today = 0
   // The days of each family's sizes, and of each action's where they are kept apart.
   const count = (fam: FamilyStats): void => {
-    if (fam.med > f.med + READ_BEFORE) return
+    const near = fam.med <= f.med + READ_BEFORE
     for (const e of fam.jumpDays) {
       if (e[2] !== reporter) continue
-      if (e[0] === day) today += e[3] + e[4]
-      else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days) {
+      if (e[0] === day) {
+        if (near) today += e[3] + e[4]
+      } else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days) {
         saidDays.add(e[0])
-        if (e[1] < lr - READ_BEFORE) continue
+        if (!near || e[1] < lr - READ_BEFORE) continue
         perDay.set(e[0], (perDay.get(e[0]) ?? 0) + e[3])
         largest = Math.max(largest, e[1])
       }
@@ -432,31 +437,40 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   let most = 0
   for (const n of perDay.values()) most = Math.max(most, n)
   const only = saidDays.size === 1 && perDay.size === 1 ? perDay.keys().next().value : undefined
-  const fleet = only !== undefined && fleetDay(s.holdGroups, s.agent, only, reporter)
+  const fleet = only !== undefined ? fleetDay(s.holdGroups, s.agent, only, reporter) : undefined
   return { days: perDay.size, fleet, most, largest, today }
 }
 
-// Notes a member's said jump with its groups (its team and wider groups, not its role: an
-// organisation-wide one), once a day per reporter.
-function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string): void {
+// Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
+// organisation-wide one): one entry a day per reporter, with the day's largest.
+function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number): void {
   const day = Math.floor(at / DAY_MS)
   for (const g of groups) {
     const kept = (g.jumpers ??= [])
-    if (kept.some((e) => e[0] === day && e[1] === agent && e[2] === reporter)) continue
+    const known = kept.find((e) => e[0] === day && e[1] === agent && e[2] === reporter)
+    if (known !== undefined) {
+      known[3] = Math.max(known[3], lr)
+      continue
+    }
     while (kept.length > 0 && (day - kept[0]![0] > HABIT.days || kept.length >= FLEET.kept)) kept.shift()
-    kept.push([day, agent, reporter] satisfies FleetJump)
+    kept.push([day, agent, reporter, lr] satisfies FleetJump)
   }
 }
 
-// Whether at least FLEET.others other members of one of its groups said jumps on `day` as
-// `reporter` saw them.
-function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): boolean {
+// When at least FLEET.others other members of one of its groups said jumps on `day` as `reporter`
+// saw them: the median of their largest that day (natural log; of the group where it is highest);
+// else undefined.
+function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): number | undefined {
+  let fleet: number | undefined
   for (const g of groups) {
-    const others = new Set<string>()
-    for (const e of g.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) others.add(e[1])
-    if (others.size >= FLEET.others) return true
+    const largest: number[] = []
+    for (const e of g.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) largest.push(e[3])
+    if (largest.length < FLEET.others) continue
+    largest.sort((x, y) => x - y)
+    const median = largest[(largest.length - 1) >> 1]!
+    fleet = fleet === undefined ? median : Math.max(fleet, median)
   }
-  return false
+  return fleet
 }
 
 // Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, and how many.
