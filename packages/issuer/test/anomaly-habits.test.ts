@@ -256,7 +256,7 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     const workers = ['did:key:z6MkFleetW1', 'did:key:z6MkFleetW2', 'did:key:z6MkFleetW3']
     const teams = new Map([[workers[0], 'team:ops/eu'], [workers[1], 'team:ops/eu'], [workers[2], 'team:ops/us']])
     const groups = (agent: string): AgentContext => ({ groups: [teams.get(agent)!, 'segment:ops'], entitlements: grants })
-    type Bulk = { day: number; hour: number; n: number; records: number; family?: string; action?: string }
+    type Bulk = { day: number; hour: number; n: number; records: number; family?: string; action?: string; w?: number }
     type Plan = { warms?: (w: number, day: number) => boolean; reporterOf?: (w: number, day: number) => string; bulks?: Bulk[]; deploys?: number[]; days?: number }
     const run = ({ warms = () => true, reporterOf = () => 'queue', bulks = [], deploys = [1, 4, 8], days = 10 }: Plan = {}) => {
       const u = uniform(29)
@@ -271,7 +271,7 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
           }
         }
         for (const b of bulks.filter((x) => x.day === day)) {
-          for (let k = 0; k < b.n; k++) extra.push([base + day * DAY + b.hour * HOUR + k * 30_000, { agent: workers[1], records: b.records, resource: `crm:${b.family ?? 'accounts'}/b${day}x${k}`, action: b.action ?? 'read' }, 'queue'])
+          for (let k = 0; k < b.n; k++) extra.push([base + day * DAY + b.hour * HOUR + k * 30_000, { agent: workers[b.w ?? 1], records: b.records, resource: `crm:${b.family ?? 'accounts'}/b${day}x${k}${b.w ?? 1}`, action: b.action ?? 'read' }, 'queue'])
         }
         extra.sort((x, y) => x[0] - y[0])
         for (let at = base + day * DAY, i = 0; at < base + (day + 1) * DAY; at += 5 * MINUTE, i++) {
@@ -322,6 +322,15 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     const fortnightly = run({ deploys: [1, 15, 29], days: 30 })
     assert.ok(jumps(fortnightly, 0, 15).every((s) => s === 'low'), `the second fortnightly deploy: ${jumps(fortnightly, 0, 15)}`)
     assert.ok(jumps(fortnightly, 0, 29).includes('medium'), `the third: ${jumps(fortnightly, 0, 29)}`)
+    // A third review: two team mates an attacker controls paying a medium at each event (reads
+    // growing past their habit) made each of the thief's low days a fleet's day for its next (a
+    // low day makes no fleet's day of its own now); and reads split between families of levels far
+    // apart were low twice over (today's jumps are counted in every family now).
+    const payers = (day: number, records: number): Bulk[] => [0, 2].map((w) => ({ day, hour: 3, n: 3, records, w }))
+    const rotation = run({ deploys: [1], days: 18, bulks: [...payers(9, 500), ...payers(17, 1100), { day: 9, hour: 12, n: 3, records: 380 }, { day: 17, hour: 12, n: 3, records: 720 }] })
+    assert.ok(jumps(rotation, 1, 17).includes('medium'), `rotation: ${jumps(rotation, 1, 9)} then ${jumps(rotation, 1, 17)}`)
+    const split = run({ bulks: [{ day: 3, hour: 12, n: 19, records: 400, family: 'contacts' }, { day: 3, hour: 14, n: 19, records: 400 }], deploys: [1] })
+    assert.ok(jumps(split, 1, 3).includes('medium'), `split: ${jumps(split, 1, 3)}`)
     // A review of the first version: a read growing almost fourfold a day, on a worker whose two
     // peers make an export of their own every day, was said low every day after the first (each
     // day's low jump was the next one's only earlier day). From the third day it is said again.

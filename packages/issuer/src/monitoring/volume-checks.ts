@@ -376,18 +376,19 @@ function readBefore(h: SaidBefore): number | undefined {
 }
 
 // Whether a jump of `lr` is of the second day of a fleet's: its reporter said jumps on only one
-// earlier day within the fortnight, in any of the agent's families, a day its groups' members
-// said jumps too (fleetDay); it is at most twice the largest the agent and its peers (their
-// median) read that day, and today's are fewer than twice as many as that day's. A thief's bulk
-// read, many jumps within the hour, or one more than twice what the fleet's day read, is said as
-// ever, and a ramp from its third day. From two adversarial reviews: four times the day's largest
-// let a bulk read timed after a deploy be said low; each day's low jump, the next one's only
-// earlier day, made a read growing fourfold a day low every day; so did a read each day in a
-// family of a smaller level (only families near its level were counted), and a low day every
-// fortnight (a low day made a fleet's day); and a bulk read slipped in among the agent's own
-// warm-up set the bar (the peers' median now bounds it too).
+// earlier day within the fortnight, in any of the agent's families, a fleet's day it took part in
+// (fleetDay); it is at most twice the largest the agent and its peers (their median) read that
+// day; and today's jumps, in all its families, are fewer than twice as many as that day's. A
+// thief's bulk read, many jumps within the hour, or one more than twice what the fleet's day read,
+// is said as ever, and a ramp from its third day. From three adversarial reviews: four times the
+// day's largest let a bulk read timed after a deploy be said low; each day's low jump, the next
+// one's only earlier day, made a read growing fourfold a day low every day; so did a read each day
+// in a family of a smaller level (only families near its level were counted), a low day every
+// fortnight (a low day made a fleet's day), and reads split between families of levels far apart
+// (today's counted near its level only); and a bulk read slipped in among the agent's own warm-up
+// set the bar (the peers' median bounds it too).
 function fleetSecond(h: SaidBefore, lr: number): boolean {
-  return h.fleet !== undefined && h.today < 2 * h.most && lr <= Math.min(h.largest, h.fleet) + FLEET.growth
+  return h.fleet !== undefined && h.todayAll < 2 * h.most && lr <= Math.min(h.largest, h.fleet) + FLEET.growth
 }
 
 // What the agent's reporter said of its jumps before (saidBefore).
@@ -397,6 +398,7 @@ interface SaidBefore {
   most: number
   largest: number
   today: number
+  todayAll: number
 }
 
 /**
@@ -405,7 +407,7 @@ interface SaidBefore {
  * `lr` (READ_BEFORE), the most said on one of those days, and the largest; when the only earlier
  * day within the fortnight with a said jump, in any family and of any size, is one of those and a
  * fleet's, the peers' largest that day (fleetDay); and how many jumps it made today in those
- * families, said or excused.
+ * families, said or excused, and in all its families (`todayAll`).
  */
 function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const { b, at, reporter } = s
@@ -415,12 +417,14 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const saidDays = new Set<number>()
   let largest = -Infinity
   let today = 0
+  let todayAll = 0
   // The days of each family's sizes, and of each action's where they are kept apart.
   const count = (fam: FamilyStats): void => {
     const near = fam.med <= f.med + READ_BEFORE
     for (const e of fam.jumpDays) {
       if (e[2] !== reporter) continue
       if (e[0] === day) {
+        todayAll += e[3] + e[4]
         if (near) today += e[3] + e[4]
       } else if (e[3] > 0 && e[0] < day && day - e[0] <= HABIT.days) {
         saidDays.add(e[0])
@@ -438,7 +442,7 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   for (const n of perDay.values()) most = Math.max(most, n)
   const only = saidDays.size === 1 && perDay.size === 1 ? perDay.keys().next().value : undefined
   const fleet = only !== undefined ? fleetDay(s.holdGroups, s.agent, only, reporter) : undefined
-  return { days: perDay.size, fleet, most, largest, today }
+  return { days: perDay.size, fleet, most, largest, today, todayAll }
 }
 
 // Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
@@ -457,15 +461,23 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
   }
 }
 
-// When at least FLEET.others other members of one of its groups said jumps on `day` as `reporter`
-// saw them: the median of their largest that day (natural log; of the group where it is highest);
-// else undefined.
+// When the agent's jumps on `day` were noted with one of its groups (said as any, not as a fleet's
+// second day) and at least FLEET.others other members of that group said jumps that day, as
+// `reporter` saw them: the median of their largest that day (natural log; of the group where it is
+// highest); else undefined. (A third review: a low day counted as a fleet's day whenever two
+// team mates an attacker controls paid a medium each, and the thieves beside them were low at
+// every event, growing without end.)
 function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): number | undefined {
   let fleet: number | undefined
   for (const g of groups) {
     const largest: number[] = []
-    for (const e of g.jumpers ?? []) if (e[0] === day && e[2] === reporter && e[1] !== agent) largest.push(e[3])
-    if (largest.length < FLEET.others) continue
+    let own = false
+    for (const e of g.jumpers ?? []) {
+      if (e[0] !== day || e[2] !== reporter) continue
+      if (e[1] === agent) own = true
+      else largest.push(e[3])
+    }
+    if (!own || largest.length < FLEET.others) continue
     largest.sort((x, y) => x - y)
     const median = largest[(largest.length - 1) >> 1]!
     fleet = fleet === undefined ? median : Math.max(fleet, median)
