@@ -446,7 +446,7 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
 }
 
 // Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
-// organisation-wide one): one entry a day per reporter, with the day's largest.
+// organisation-wide one): one entry a day per member and reporter, with its largest that day.
 function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number): void {
   const day = Math.floor(at / DAY_MS)
   for (const g of groups) {
