@@ -422,3 +422,72 @@ describe('a drift\'s severity: reads made larger quietly for days before the run
     }
   })
 })
+
+// A period close: the finance team takes up the close's report family together, and each member
+// reads its own families more, and larger, for the day. A drift then is the change's, said low;
+// what the rule must not become is a way to hide a drain (issue 21, 2026-12-05).
+describe('a drift within a day of a group change the agent took part in is said low', () => {
+  const [agent, ...mates] = ['did:key:z6MkCloseA', 'did:key:z6MkCloseB', 'did:key:z6MkCloseC']
+  const members = [agent!, ...mates]
+  const LONG_AGO = t0 - 90 * DAY
+  const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO], ['reports:audit', LONG_AGO]])
+  const honest = 'did:web:verifier.example'
+  interface Plan {
+    /** Take-ups of a family by every member (family, when, its reporter, its decision). */
+    takeUps?: Array<{ family: string; at: number; by?: string; decision?: 'allow' | 'deny' }>
+    /** From when one of the agent's reads in three is five times its level. */
+    driftFrom: number
+    /** Another finding about the agent at this time (a read of a family it holds no entitlement to). */
+    strayAt?: number
+  }
+  // Three members reading db:a every 20 minutes (about 200 records) for a week, then the plan.
+  function run(plan: Plan, seed = 3): Anomaly[] {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:fin'], entitlements: grants }) })
+    const rand = noise(seed)
+    const events: Array<{ event: Parameters<AnomalyDetector['observe']>[0]; by: string }> = []
+    let i = 0
+    for (let at = t0; at < plan.driftFrom + 2 * DAY; at += 20 * 60_000, i++) {
+      for (const [k, m] of members.entries()) {
+        const big = m === agent && at >= plan.driftFrom && i % 3 === 0
+        const records = Math.max(1, Math.round(200 * (big ? 5 : 1) * Math.exp(rand())))
+        events.push({ event: { at: at + k * 1000, agent: m, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1', records }, by: honest })
+      }
+    }
+    for (const t of plan.takeUps ?? []) {
+      for (const [k, m] of members.entries()) events.push({ event: { at: t.at + k * 20_000, agent: m, decision: t.decision ?? 'allow', resource: `${t.family}/q3`, action: 'read', ip: '10.0.0.1', records: 5 }, by: t.by ?? honest })
+    }
+    if (plan.strayAt !== undefined) events.push({ event: { at: plan.strayAt, agent, decision: 'allow', resource: 'hr:payroll/7', action: 'read', ip: '10.0.0.1', records: 1 }, by: honest })
+    events.sort((x, y) => x.event.at - y.event.at)
+    const found: Anomaly[] = []
+    for (const { event, by } of events) found.push(...d.observe(event, { reporter: by, receivedAt: event.at }))
+    return found.filter((a) => a.agent === agent && a.kind === 'volume-drift')
+  }
+  const first = (found: Anomaly[]) => found[0] ? `${found[0].severity}${found[0].details.groupChange ? ` (${String(found[0].details.groupChange)})` : ''}` : 'none'
+  const day8 = t0 + 7 * DAY + 9 * HOUR
+
+  it('the same drift is medium with no group change, low within the day after its team took up the close with it', () => {
+    assert.equal(first(run({ driftFrom: day8 })), 'medium')
+    assert.equal(first(run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR }] })), 'low (reports:close)')
+  })
+
+  it('not when the take-up was made up by another reporter: what the honest verifier reports is said as before', () => {
+    assert.equal(first(run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR, by: 'did:web:rogue.example' }] })), 'medium')
+  })
+
+  it('not a day or more after the group change, nor after a refused one', () => {
+    assert.equal(first(run({ driftFrom: day8 + DAY, takeUps: [{ family: 'reports:close', at: day8 - 2 * HOUR }] })), 'medium')
+    assert.equal(first(run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR, decision: 'deny' }] })), 'medium')
+  })
+
+  it('once a fortnight: a second change taken up days later does not cover a drift', () => {
+    assert.equal(first(run({ driftFrom: day8 + 3 * DAY, takeUps: [{ family: 'reports:close', at: day8 - HOUR }, { family: 'reports:audit', at: day8 + 3 * DAY - HOUR }] })), 'medium')
+  })
+
+  it('still evidence: another finding within the hour makes it high', () => {
+    const found = run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR }] })
+    const low = found.find((a) => a.severity === 'low')
+    assert.ok(low, first(found))
+    const withStray = run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR }], strayAt: low.at - 10 * 60_000 })
+    assert.equal(graded(withStray[0]!), 'high', JSON.stringify(withStray[0]?.details))
+  })
+})

@@ -14,7 +14,7 @@ import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
-import { acceptDay, checkDayVolume } from './day-volume.js'
+import { acceptDay, checkDayVolume, DAY_VOLUME } from './day-volume.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -151,6 +151,12 @@ const VOLUME_RUN_GAP_MS = 20 * 60_000
 // VPN, a phone that keeps its address, each used again within the morning).
 const TURN_MS = 60 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
+// A group change the agent took part in (a period close: its team taking up the close's report
+// family with it, each reading its own families three times as much) makes its volume drifts of
+// the following day the change's, said low; once a fortnight at most (team mates an attacker
+// controls, taking up one family after another, cover a thief's drain for one day, not each).
+const GROUP_CHANGE_DRIFT_MS = DAY_MS
+const GROUP_CHANGE_EVERY_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
 const REMIND_MS = HOUR
@@ -625,6 +631,7 @@ export class AnomalyDetector {
         if (f && allowed) {
           touchDay(f, at)
           if (f.days >= LEARN_DAYS) f.learned = true
+          tookPart(b, fam, at, [reporter])
         }
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
       } else {
@@ -1525,6 +1532,7 @@ export class AnomalyDetector {
     const reach = reachOf(kind, about, details)
     const aspect = aspectOf(kind, about)
     let uncorroborated = false
+    let change: string | undefined
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       // High is what automatic containment acts on, so one line of evidence is not enough, however
       // strong: a records jump, two networks, a burst of refusals each have an innocent cause
@@ -1544,6 +1552,10 @@ export class AnomalyDetector {
         // still evidence for what follows within the hour.
         level = 'low'
         details = { ...details, uncorroborated: true }
+      } else if (kind === 'volume-drift' && level === 'medium' && (change = groupChangeOf(b, at, evidence, details)) !== undefined) {
+        // So is a drift within a day of a group change the agent took part in (tookPart).
+        level = 'low'
+        details = { ...details, groupChange: change, uncorroborated: true }
       } else if (level === 'high' && !standsAlone(kind, details) && !keptUpVolume) {
         level = 'medium'
         details = { ...details, uncorroborated: true }
@@ -1629,6 +1641,7 @@ export class AnomalyDetector {
     const explainedTo = h.evidence.filter((r) => h.explained(t, r))
     // The reaches it added to lateral movement go with it, those its explaining reporters reported.
     if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
+    if (h.kind === 'new-resource' && h.decision === 'allow' && explainedTo.length > 0) tookPart(h.b, h.about, h.since, explainedTo)
     const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
     if (evidence.length === 0) return
     // Dated when it became due, at the latest: the event that released it may be any reporter's,
@@ -1787,6 +1800,31 @@ function sameEvidence(earlier: { aspect: number; reach: string | undefined }, as
 // (or none the issuer can say): allowed (a verifier gave away what the issuer never granted), or
 // refused and kept up (keptUp). A dormant entitlement's first use, however unusual, needs another
 // line, as do sizes, rates, places and hours.
+// Notes the agent's first use of a family its groups took up with it (a group change), as
+// `reporters` saw them; a new change counts once the last is a fortnight old.
+function tookPart(b: AgentBaseline, family: string, at: number, reporters: readonly string[]): void {
+  const c = b.groupChange
+  if (c === undefined || at - c.at > GROUP_CHANGE_EVERY_MS) {
+    b.groupChange = { at, family, by: reporters.slice(0, REPORTERS_EACH) }
+    return
+  }
+  // The same change, seen by another reporter too (a gateway and the service behind it), or its
+  // first use explained only now (held for the groups, released after a later use).
+  if (c.family !== family || Math.abs(at - c.at) > GROUP_CHANGE_DRIFT_MS) return
+  c.at = Math.min(c.at, at)
+  for (const r of reporters) if (!c.by.includes(r) && c.by.length < REPORTERS_EACH) c.by.push(r)
+}
+
+// The family of the group change the agent took part in within the day before `at`, when every
+// reporter of the finding saw that change (one that made up a team's take-up must not lower what
+// an honest verifier reports); never for a day's volume beyond what a group's rise excuses.
+function groupChangeOf(b: AgentBaseline, at: number, evidence: readonly string[], details: Record<string, unknown>): string | undefined {
+  const c = b.groupChange
+  if (c === undefined || at < c.at || at - c.at > GROUP_CHANGE_DRIFT_MS || evidence.length === 0) return undefined
+  if (details.perDay !== undefined && Number(details.ratio) >= DAY_VOLUME.unshared) return undefined
+  return evidence.every((r) => c.by.includes(r)) ? c.family : undefined
+}
+
 function standsAlone(kind: AnomalyKind, details: Record<string, unknown>): boolean {
   return kind === 'lateral-movement' || kind === 'probing' || kind === 'denial-burst' || (kind === 'new-resource' && details.entitled !== true)
 }

@@ -255,6 +255,13 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
+  /**
+   * The group change it last took part in: when it first used a family its groups took up with it
+   * (a period close's report family), which family, and the reporters that saw them do it; a
+   * drift within a day of it is the change's (anomaly-detector.ts, groupChangeOf). Once a
+   * fortnight at most; not kept in the store (after a restart a drift is said as before).
+   */
+  groupChange?: { at: number; family: string; by: string[] }
   /** Per reporter, its run of volume findings graded high (the detector's volumeKeptUp; not kept in the store). */
   volumeRuns?: Map<string, { since: number; last: number }>
   /** The surge of requests last said (sustained-rate): its last quarter hour, when it began, its ratio and severity's rank (stored: a restart mid-flood says it once). */
