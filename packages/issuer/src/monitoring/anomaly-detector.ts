@@ -14,7 +14,7 @@ import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
-import { acceptDay, checkDayVolume, DAY_VOLUME } from './day-volume.js'
+import { acceptDay, checkDayVolume } from './day-volume.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -1817,11 +1817,13 @@ function tookPart(b: AgentBaseline, family: string, at: number, reporters: reado
 
 // The family of the group change the agent took part in within the day before `at`, when every
 // reporter of the finding saw that change (one that made up a team's take-up must not lower what
-// an honest verifier reports); never for a day's volume beyond what a group's rise excuses.
+// an honest verifier reports). Only for the sizes of its requests: a day's volume has its own
+// rule for a group's rise (day-volume.ts, sharedRise), and its finding is said once a day
+// whoever tips it (a review: a made-up take-up and a day tipped by made-up reads left the honest
+// verifier's drain that day one low finding).
 function groupChangeOf(b: AgentBaseline, at: number, evidence: readonly string[], details: Record<string, unknown>): string | undefined {
   const c = b.groupChange
-  if (c === undefined || at < c.at || at - c.at > GROUP_CHANGE_DRIFT_MS || evidence.length === 0) return undefined
-  if (details.perDay !== undefined && Number(details.ratio) >= DAY_VOLUME.unshared) return undefined
+  if (c === undefined || details.perDay !== undefined || at < c.at || at - c.at > GROUP_CHANGE_DRIFT_MS || evidence.length === 0) return undefined
   return evidence.every((r) => c.by.includes(r)) ? c.family : undefined
 }
 

@@ -259,7 +259,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * The group change it last took part in: when it first used a family its groups took up with it
    * (a period close's report family), which family, and the reporters that saw them do it; a
    * drift within a day of it is the change's (anomaly-detector.ts, groupChangeOf). Once a
-   * fortnight at most; not kept in the store (after a restart a drift is said as before).
+   * fortnight at most. Only its time is kept in the store: after a restart no reporter has seen
+   * it (drifts are said as before), and a new change still waits out the fortnight.
    */
   groupChange?: { at: number; family: string; by: string[] }
   /** Per reporter, its run of volume findings graded high (the detector's volumeKeptUp; not kept in the store). */
@@ -525,6 +526,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
+    ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
@@ -684,6 +686,9 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   const peakHour = Array.isArray(o.peakHour) ? o.peakHour.map((x) => num(x, NaN)) : []
   if (peakHour.length === 3 && peakHour.every(Number.isFinite) && peakHour[1]! >= 0 && peakHour[2]! >= 0) [b.peakHour, b.peakAtHour, b.peakBefore] = [Math.floor(peakHour[0]!), peakHour[1]!, peakHour[2]!]
   b.rateMinutes = num(o.rateMinutes)
+  // (A time after the agent's last event, from a row dated ahead, counts for nothing.)
+  const changeAt = num(o.groupChangeAt, NaN)
+  if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
   // Rows written before sole refusals were kept have none.
