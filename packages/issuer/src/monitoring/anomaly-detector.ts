@@ -152,9 +152,10 @@ const VOLUME_RUN_GAP_MS = 20 * 60_000
 const TURN_MS = 60 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 // A group change the agent took part in (a period close: its team taking up the close's report
-// family with it, each reading its own families three times as much) makes its volume drifts of
-// the following day the change's, said low; once a fortnight at most (team mates an attacker
-// controls, taking up one family after another, cover a thief's drain for one day, not each).
+// family with it, each reading its own families three times as much, and larger) makes the drifts
+// in its requests' sizes within the following day the change's, said low; once a fortnight at most
+// (team mates an attacker controls, taking up one family after another, cover a thief's drain for
+// one day, not each).
 const GROUP_CHANGE_DRIFT_MS = DAY_MS
 const GROUP_CHANGE_EVERY_MS = 14 * DAY_MS
 const HOUR = 3_600_000
@@ -631,7 +632,9 @@ export class AnomalyDetector {
         if (f && allowed) {
           touchDay(f, at)
           if (f.days >= LEARN_DAYS) f.learned = true
-          tookPart(b, fam, at, [reporter])
+          // (The family taken up with it: not a segment new to it that its mates took up with
+          // families of their own, which a lone thief's first use could ride.)
+          if (adoptedBy >= ADOPTERS) tookPart(b, fam, at, [reporter])
         }
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
       } else {
@@ -1641,7 +1644,12 @@ export class AnomalyDetector {
     const explainedTo = h.evidence.filter((r) => h.explained(t, r))
     // The reaches it added to lateral movement go with it, those its explaining reporters reported.
     if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
-    if (h.kind === 'new-resource' && h.decision === 'allow' && explainedTo.length > 0) tookPart(h.b, h.about, h.since, explainedTo)
+    if (h.kind === 'new-resource' && h.decision === 'allow' && explainedTo.length > 0) {
+      // (Those that saw the family itself taken up, as above.)
+      const key = adoption(true, `family:${h.about}`)
+      const sawFamily = explainedTo.filter((r) => this.#adopters(h.b.holdGroups ?? [], key, h.agent, t, r) >= ADOPTERS)
+      if (sawFamily.length > 0) tookPart(h.b, h.about, h.since, sawFamily)
+    }
     const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
     if (evidence.length === 0) return
     // Dated when it became due, at the latest: the event that released it may be any reporter's,
@@ -1793,13 +1801,6 @@ function sameEvidence(earlier: { aspect: number; reach: string | undefined }, as
   return earlier.reach === '' || reach === '' || earlier.reach === reach
 }
 
-// A finding high on one line of evidence: lateral movement and probing (reaches, or refusals,
-// across families foreign to the agent and its peers: several lines already); a burst of refusals
-// its check found high (asking for more than the agent does: deletes by a reader, another's
-// family); and a first use its check found grave of a family the agent holds no entitlement to
-// (or none the issuer can say): allowed (a verifier gave away what the issuer never granted), or
-// refused and kept up (keptUp). A dormant entitlement's first use, however unusual, needs another
-// line, as do sizes, rates, places and hours.
 // Notes the agent's first use of a family its groups took up with it (a group change), as
 // `reporters` saw them; a new change counts once the last is a fortnight old.
 function tookPart(b: AgentBaseline, family: string, at: number, reporters: readonly string[]): void {
@@ -1810,7 +1811,8 @@ function tookPart(b: AgentBaseline, family: string, at: number, reporters: reado
   }
   // The same change, seen by another reporter too (a gateway and the service behind it), or its
   // first use explained only now (held for the groups, released after a later use).
-  if (c.family !== family || Math.abs(at - c.at) > GROUP_CHANGE_DRIFT_MS) return
+  // (A change restored from the store has no reporters: nothing joins it.)
+  if (c.by.length === 0 || c.family !== family || Math.abs(at - c.at) > GROUP_CHANGE_DRIFT_MS) return
   c.at = Math.min(c.at, at)
   for (const r of reporters) if (!c.by.includes(r) && c.by.length < REPORTERS_EACH) c.by.push(r)
 }
@@ -1827,6 +1829,13 @@ function groupChangeOf(b: AgentBaseline, at: number, evidence: readonly string[]
   return evidence.every((r) => c.by.includes(r)) ? c.family : undefined
 }
 
+// A finding high on one line of evidence: lateral movement and probing (reaches, or refusals,
+// across families foreign to the agent and its peers: several lines already); a burst of refusals
+// its check found high (asking for more than the agent does: deletes by a reader, another's
+// family); and a first use its check found grave of a family the agent holds no entitlement to
+// (or none the issuer can say): allowed (a verifier gave away what the issuer never granted), or
+// refused and kept up (keptUp). A dormant entitlement's first use, however unusual, needs another
+// line, as do sizes, rates, places and hours.
 function standsAlone(kind: AnomalyKind, details: Record<string, unknown>): boolean {
   return kind === 'lateral-movement' || kind === 'probing' || kind === 'denial-burst' || (kind === 'new-resource' && details.entitled !== true)
 }
