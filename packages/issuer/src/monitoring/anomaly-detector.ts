@@ -8,7 +8,7 @@ import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, type Credible } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, tookPart, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -151,13 +151,6 @@ const VOLUME_RUN_GAP_MS = 20 * 60_000
 // VPN, a phone that keeps its address, each used again within the morning).
 const TURN_MS = 60 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
-// A group change the agent took part in (a period close: its team taking up the close's report
-// family with it, each reading its own families three times as much, and larger) makes the drifts
-// in its requests' sizes within the following day the change's, said low; once a fortnight at most
-// (team mates an attacker controls, taking up one family after another, cover a thief's drain for
-// one day, not each).
-const GROUP_CHANGE_DRIFT_MS = DAY_MS
-const GROUP_CHANGE_EVERY_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
 const REMIND_MS = HOUR
@@ -1799,34 +1792,6 @@ function aspectOf(kind: AnomalyKind, about: string): number {
 function sameEvidence(earlier: { aspect: number; reach: string | undefined }, aspect: number, reach: string | undefined): boolean {
   if (earlier.reach === undefined || reach === undefined) return (earlier.aspect & aspect) !== 0
   return earlier.reach === '' || reach === '' || earlier.reach === reach
-}
-
-// Notes the agent's first use of a family its groups took up with it (a group change), as
-// `reporters` saw them; a new change counts once the last is a fortnight old.
-function tookPart(b: AgentBaseline, family: string, at: number, reporters: readonly string[]): void {
-  const c = b.groupChange
-  if (c === undefined || at - c.at > GROUP_CHANGE_EVERY_MS) {
-    b.groupChange = { at, family, by: reporters.slice(0, REPORTERS_EACH) }
-    return
-  }
-  // The same change, seen by another reporter too (a gateway and the service behind it), or its
-  // first use explained only now (held for the groups, released after a later use).
-  // (A change restored from the store has no reporters: nothing joins it.)
-  if (c.by.length === 0 || c.family !== family || Math.abs(at - c.at) > GROUP_CHANGE_DRIFT_MS) return
-  c.at = Math.min(c.at, at)
-  for (const r of reporters) if (!c.by.includes(r) && c.by.length < REPORTERS_EACH) c.by.push(r)
-}
-
-// The family of the group change the agent took part in within the day before `at`, when every
-// reporter of the finding saw that change (one that made up a team's take-up must not lower what
-// an honest verifier reports). Only for the sizes of its requests: a day's volume has its own
-// rule for a group's rise (day-volume.ts, sharedRise), and its finding is said once a day
-// whoever tips it (a review: a made-up take-up and a day tipped by made-up reads left the honest
-// verifier's drain that day one low finding).
-function groupChangeOf(b: AgentBaseline, at: number, evidence: readonly string[], details: Record<string, unknown>): string | undefined {
-  const c = b.groupChange
-  if (c === undefined || details.perDay !== undefined || at < c.at || at - c.at > GROUP_CHANGE_DRIFT_MS || evidence.length === 0) return undefined
-  return evidence.every((r) => c.by.includes(r)) ? c.family : undefined
 }
 
 // A finding high on one line of evidence: lateral movement and probing (reaches, or refusals,

@@ -258,7 +258,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /**
    * The group change it last took part in: when it first used a family its groups took up with it
    * (a period close's report family), which family, and the reporters that saw them do it; a
-   * drift within a day of it is the change's (anomaly-detector.ts, groupChangeOf). Once a
+   * drift within a day of it is the change's (group-adoption.ts, groupChangeOf). Once a
    * fortnight at most. Only its time is kept in the store: after a restart no reporter has seen
    * it (drifts are said as before), and a new change still waits out the fortnight.
    */

@@ -3,9 +3,11 @@
  * network) is noted with each of the agent's groups as *in adoption*. Several members taking the
  * same up at once is the group's change (a period close, a re-org, a rollout), not an intrusion
  * per member; the first members are always reported, since the change is not known yet when they
- * make it. Kept in each group's baseline (`adopting`), bounded by BASELINE_CAPS.adopting.
+ * make it. Kept in each group's baseline (`adopting`), bounded by BASELINE_CAPS.adopting. An
+ * agent's first use of a family its groups took up with it is the change it took part in
+ * (tookPart): the drifts in its requests' sizes within the following day are the change's.
  */
-import { BASELINE_CAPS, DAY_MS, noteUsage, type GroupBaseline, type Usage } from './baseline.js'
+import { BASELINE_CAPS, DAY_MS, noteUsage, type AgentBaseline, type GroupBaseline, type Usage } from './baseline.js'
 
 // A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
 // is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
@@ -140,4 +142,42 @@ export function seenAcross(key: string): boolean {
 // anyone can provoke or a reporter make up, never excuse a use that was allowed.
 export function adoption(allowed: boolean, key: string): string {
   return allowed ? key : `refused:${key}`
+}
+
+// A group change the agent took part in (a period close: its team taking up the close's report
+// family with it, each reading its own families three times as much, and larger) makes the drifts
+// in its requests' sizes within the following day the change's, said low; once a fortnight at most
+// (team mates an attacker controls, taking up one family after another, cover a thief's drain for
+// one day, not each).
+const GROUP_CHANGE_DRIFT_MS = DAY_MS
+const GROUP_CHANGE_EVERY_MS = 14 * DAY_MS
+// Reporters kept for a change (a gateway and the service behind it both report the same requests).
+const CHANGE_REPORTERS = 4
+
+// Notes the agent's first use of a family its groups took up with it (a group change), as
+// `reporters` saw them; a new change counts once the last is a fortnight old.
+export function tookPart(b: AgentBaseline, family: string, at: number, reporters: readonly string[]): void {
+  const c = b.groupChange
+  if (c === undefined || at - c.at > GROUP_CHANGE_EVERY_MS) {
+    b.groupChange = { at, family, by: reporters.slice(0, CHANGE_REPORTERS) }
+    return
+  }
+  // The same change, seen by another reporter too (a gateway and the service behind it), or its
+  // first use explained only now (held for the groups, released after a later use).
+  // (A change restored from the store has no reporters: nothing joins it.)
+  if (c.by.length === 0 || c.family !== family || Math.abs(at - c.at) > GROUP_CHANGE_DRIFT_MS) return
+  c.at = Math.min(c.at, at)
+  for (const r of reporters) if (!c.by.includes(r) && c.by.length < CHANGE_REPORTERS) c.by.push(r)
+}
+
+// The family of the group change the agent took part in within the day before `at`, when every
+// reporter of the finding saw that change (one that made up a team's take-up must not lower what
+// an honest verifier reports). Only for the sizes of its requests: a day's volume has its own
+// rule for a group's rise (day-volume.ts, sharedRise), and its finding is said once a day
+// whoever tips it (a review: a made-up take-up and a day tipped by made-up reads left the honest
+// verifier's drain that day one low finding).
+export function groupChangeOf(b: AgentBaseline, at: number, evidence: readonly string[], details: Record<string, unknown>): string | undefined {
+  const c = b.groupChange
+  if (c === undefined || details.perDay !== undefined || at < c.at || at - c.at > GROUP_CHANGE_DRIFT_MS || evidence.length === 0) return undefined
+  return evidence.every((r) => c.by.includes(r)) ? c.family : undefined
 }
