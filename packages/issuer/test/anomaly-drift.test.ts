@@ -433,8 +433,8 @@ describe('a drift within a day of a group change the agent took part in is said 
   const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO], ['reports:audit', LONG_AGO]])
   const honest = 'did:web:verifier.example'
   interface Plan {
-    /** Take-ups of a family by every member (family, when, its reporter, its decision). */
-    takeUps?: Array<{ family: string; at: number; by?: string; decision?: 'allow' | 'deny' }>
+    /** Take-ups of a family by every member, or by `who` (family, when, its reporter, its decision, the segment it is served from). */
+    takeUps?: Array<{ family: string; at: number; by?: string; decision?: 'allow' | 'deny'; who?: string[]; segment?: string }>
     /** From when one of the agent's reads in three is five times its level (none: undefined). */
     driftFrom?: number
     /** The end of the run (two days after the drift begins, by default). */
@@ -462,7 +462,7 @@ describe('a drift within a day of a group change the agent took part in is said 
       for (let j = 0; j < (plan.more?.(at) ?? 0); j++) events.push({ event: { at: at + 30_000 + j * 2000, agent, decision: 'allow', resource: `db:a/m${i}.${j}`, action: 'read', ip: '10.0.0.1', records: 200 }, by: honest })
     }
     for (const t of plan.takeUps ?? []) {
-      for (const [k, m] of members.entries()) events.push({ event: { at: t.at + k * 20_000, agent: m, decision: t.decision ?? 'allow', resource: `${t.family}/q3`, action: 'read', ip: '10.0.0.1', records: 5 }, by: t.by ?? honest })
+      for (const [k, m] of (t.who ?? members).entries()) events.push({ event: { at: t.at + k * 20_000, agent: m, decision: t.decision ?? 'allow', resource: `${t.family}/q3`, action: 'read', ip: '10.0.0.1', records: 5, ...(t.segment !== undefined ? { segment: t.segment } : {}) }, by: t.by ?? honest })
     }
     if (plan.strayAt !== undefined) events.push({ event: { at: plan.strayAt, agent, decision: 'allow', resource: 'hr:payroll/7', action: 'read', ip: '10.0.0.1', records: 1 }, by: honest })
     events.sort((x, y) => x.event.at - y.event.at)
@@ -501,6 +501,13 @@ describe('a drift within a day of a group change the agent took part in is said 
     assert.equal(first(run({ driftFrom: day8 + 3 * DAY, takeUps })), 'medium')
     // (A review: the change was in memory only, so a restart between the two let the second cover it.)
     assert.equal(first(run({ driftFrom: day8 + 3 * DAY, takeUps, restartAt: day8 + 2 * DAY })), 'medium')
+  })
+
+  it('not a first use excused only by a segment its mates took up with families of their own', () => {
+    // The mates take up the close from the finance segment, new to them; the agent, a minute
+    // later, a family of its own there that nobody took up with it.
+    const takeUps = [{ family: 'reports:close', at: day8 - HOUR, who: mates, segment: 'finance' }, { family: 'reports:audit', at: day8 - HOUR + 60_000, who: [agent!], segment: 'finance' }]
+    assert.equal(first(run({ driftFrom: day8, takeUps })), 'medium')
   })
 
   it("not a day's volume: more requests of the usual size, beyond its limit on the day of the change, are said as before", () => {
