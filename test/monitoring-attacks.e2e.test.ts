@@ -243,6 +243,40 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
+  // Bodies are read from their bytes when they are what reporters send (event-batch.ts); any other
+  // form goes the general way. Both must take in the same events and refuse the same hostile ones.
+  it('a body in another form is read as before, and a hostile one is refused and changes nothing', async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      const raw = async (text: string) => {
+        const response = await fetch(`${s.t.url}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.reporters.a}`, 'content-type': 'application/json' }, body: text })
+        return { status: response.status, body: await response.json() as any }
+      }
+      // Pretty-printed, with an escape: the general path, the same answer as the compact form.
+      const events = [s.event({ resource: 'db:customers/a\\b' }), s.event({ resource: 'db:customers/2' })]
+      assert.deepEqual(await raw(JSON.stringify({ events }, null, 2)), { status: 200, body: { observed: 2, skipped: 0, clamped: 0, alerts: [] } })
+      const other = generateAgentKey().did
+      await s.t.issuer.registerAgent({ did: other, name: 'other-bot', kind: 'company', owner: 'sales', segment: 'sales' }, 'test')
+      const audit = await s.audit()
+      const compact = JSON.stringify({ events: [s.event({})] }).slice(0, -3)
+      for (const hostile of [
+        // A second agent smuggled in by a repeated member (JSON.parse would take the last one).
+        `${compact},"agent":"${other}"}]}`,
+        compact.replace('{"at"', '{"__proto__":{"decision":"deny"},"at"') + '}]}',
+        compact.replace('"records":100', '"records":100.5') + '}]}',
+        compact.replace('"records":100', '"records":-100') + '}]}',
+        `${compact}}],"events":[]}`,
+      ]) {
+        const answer = await raw(hostile)
+        assert.deepEqual([answer.status, answer.body.error?.code], [400, 'ERR_INPUT_INVALID'], hostile)
+      }
+      assert.deepEqual(await s.audit(), audit, 'nothing audited, nothing alerted')
+    } finally {
+      await s.t.close()
+    }
+  })
+
   it('alerts are append-only: the database refuses to change or delete them', async () => {
     const s = await setUp()
     try {
