@@ -337,7 +337,7 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       const limit = request.routeOptions.bodyLimit ?? bodyLimit
       const bytes = body as Buffer
       if (bytes.length === 0) return done(null, undefined)
-      const batch = request.method === 'POST' && request.routeOptions.url === '/events' ? readEventBatch(bytes) : undefined
+      const batch = request.method === 'POST' && request.routeOptions.url === '/events' && bytes.length <= limit ? readEventBatch(bytes) : undefined
       if (batch) {
         readAsValid.add(batch)
         return done(null, batch)
