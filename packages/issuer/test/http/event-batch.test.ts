@@ -41,7 +41,7 @@ describe('the event batch reader (POST /events from its bytes)', () => {
     const fast = read(body)
     assert.ok(fast, 'the reader must read the compact form')
     assert.deepEqual({ value: fast }, general(body))
-    assert.deepEqual(Object.keys(fast.events[0]!), Object.keys(events[0]!))
+    assert.deepEqual(Object.keys(fast.events![0]!), Object.keys(events[0]!))
     // White space between tokens (JSON's four characters) and an empty list are read too.
     const spaced = Buffer.from(JSON.stringify({ events: [EVENT, EVENT] }, null, '\t').replace(/\n/g, '\r\n'))
     assert.deepEqual(read(spaced), { events: [EVENT, EVENT] })
