@@ -272,6 +272,11 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
         assert.deepEqual([answer.status, answer.body.error?.code], [400, 'ERR_INPUT_INVALID'], hostile)
       }
       assert.deepEqual(await s.audit(), audit, 'nothing audited, nothing alerted')
+      // The compact bodies (learn()'s 70) were read from their bytes; the pretty-printed one and
+      // the hostile ones the general way.
+      const metrics = (await s.t.call(s.t.tokens.admin, 'GET', '/metrics')).body as string
+      assert.match(metrics, /agentid_event_bodies_total\{read="bytes"\} 70\n/)
+      assert.match(metrics, /agentid_event_bodies_total\{read="general"\} 6\n/)
     } finally {
       await s.t.close()
     }

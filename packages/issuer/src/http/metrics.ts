@@ -25,6 +25,7 @@ export class ServiceMetrics {
   readonly #duration: Histogram<'method' | 'route'>
   readonly #issuance: Histogram<never>
   readonly #verification: Histogram<'outcome'>
+  readonly #eventBodies: Counter<'read'>
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry]
@@ -32,6 +33,7 @@ export class ServiceMetrics {
     this.#duration = new Histogram({ name: 'agentid_http_request_duration_seconds', help: 'Time from a request received to its answer sent, by method and route pattern', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers })
     this.#issuance = new Histogram({ name: 'agentid_issuance_duration_seconds', help: 'Time to issue one credential: signing, and the commit of its record, status slot and audit entry', buckets: LATENCY_BUCKETS, registers })
     this.#verification = new Histogram({ name: 'agentid_verification_duration_seconds', help: "Time to verify an agent's presentation (Authorization: VP), by outcome (ok, refused)", labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers })
+    this.#eventBodies = new Counter({ name: 'agentid_event_bodies_total', help: 'POST /events bodies received, by how they were read: bytes (the compact form, read from its bytes) or general (any other form, or one refused: decoded, parsed, validated)', labelNames: ['read'], registers })
     new Gauge({ name: 'agentid_webhook_deliveries_pending', help: 'Webhook posts not yet delivered, retries included (at most 1,000; more are dropped)', registers, collect() { this.set(sources.webhookDeliveriesPending()) } })
     new Gauge({ name: 'agentid_store_writes_pending', help: 'Store writes waiting for their group commit', registers, collect() { this.set(sources.storeWritesPending()) } })
     new Gauge({
@@ -59,6 +61,11 @@ export class ServiceMetrics {
   /** One agent presentation verified. */
   verified(ok: boolean, seconds: number): void {
     this.#verification.observe({ outcome: ok ? 'ok' : 'refused' }, seconds)
+  }
+
+  /** One `POST /events` body, read from its bytes or the general way. */
+  eventBody(read: 'bytes' | 'general'): void {
+    this.#eventBodies.inc({ read })
   }
 
   /** The text exposition format, and its content type. */

@@ -337,10 +337,13 @@ export function createService(issuer: Issuer, options: ServiceOptions = {}): Fas
       const limit = request.routeOptions.bodyLimit ?? bodyLimit
       const bytes = body as Buffer
       if (bytes.length === 0) return done(null, undefined)
-      const batch = request.method === 'POST' && request.routeOptions.url === '/events' && bytes.length <= limit ? readEventBatch(bytes) : undefined
-      if (batch) {
-        readAsValid.add(batch)
-        return done(null, batch)
+      if (request.method === 'POST' && request.routeOptions.url === '/events') {
+        const batch = bytes.length <= limit ? readEventBatch(bytes) : undefined
+        metrics?.eventBody(batch ? 'bytes' : 'general')
+        if (batch) {
+          readAsValid.add(batch)
+          return done(null, batch)
+        }
       }
       done(null, parseStrictJson(bytes.toString('utf8'), { maxLength: limit, maxDepth: 16 }, 'ERR_INPUT_INVALID', 'request body'))
     } catch (error) {
