@@ -83,6 +83,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(findChainBreak(await store.readAudit()), undefined)
     })
 
+    // The entry is hashed as it is stored (JSON), not as the caller's objects: details JSON writes
+    // differently (a Date, a toJSON, undefined in a list) must not break the chain once read back.
+    it('hashes an audit entry as stored: details JSON writes differently still verify', async () => {
+      const details = { when: new Date(0), list: [1, undefined], custom: { toJSON: () => 'j' }, gone: undefined }
+      await store.setSetting('x', 'y', { actor: 'test', action: 'test.details', details })
+      const entries = await store.readAudit()
+      assert.equal(findChainBreak(entries), undefined)
+      assert.deepEqual(entries.at(-1)!.details, { when: '1970-01-01T00:00:00.000Z', list: [1, null], custom: 'j' })
+    })
+
     it('begins the next pair of lists when the newest is full, for the same key, and never uses an index twice', async () => {
       indexes.push(5)
       const first = await store.issueCredential(draft('urn:full:1'), async (a) => `jwt-${a.listId}-${a.index}`, () => audit)

@@ -18,10 +18,14 @@ export class AuditRepository extends SqlRepository {
     const last = await this.head()
     const seq = (last?.seq ?? 0) + 1
     const prevHash = last?.hash ?? GENESIS_HASH
-    const hash = auditEntryHash(prevHash, seq, at, input)
+    // Hashed as stored and read back (JSON), not as the caller's objects: a Date, a toJSON or an
+    // undefined in a list would otherwise hash one way when written and another when verified.
+    const text = JSON.stringify(input.details)
+    const entry = { ...input, details: JSON.parse(text) as Record<string, unknown> }
+    const hash = auditEntryHash(prevHash, seq, at, entry)
     await this.sql.run('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [seq, at, input.actor, input.action, input.target ?? null, JSON.stringify(input.details), prevHash, hash])
-    return { ...input, seq, at, prevHash, hash }
+      [seq, at, input.actor, input.action, input.target ?? null, text, prevHash, hash])
+    return { ...entry, seq, at, prevHash, hash }
   }
 
   async read(fromSeq: number, limit: number): Promise<AuditEntry[]> {
