@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { AnomalyDetector, auditEntryHash, GENESIS_HASH, Issuer, startService } from '@agentid/issuer'
-import { median, pinToCpu0, printRows, runOnCpu1, scaled } from './bench-support.mjs'
+import { BENCH_CLOCK, clockOpsPerSecond, median, pinToCpu0, printRows, runOnCpu1, scaled, startClock } from './bench-support.mjs'
 import { generateWeek } from './workload.mjs'
 
 const self = fileURLToPath(import.meta.url)
@@ -45,7 +45,7 @@ if (process.argv[2] === 'client') {
       if (answer.skipped !== 0) throw new Error(`the issuer skipped ${answer.skipped} events`)
     }
   }))
-  console.log(JSON.stringify({ rate: events.length / (Number(process.hrtime.bigint() - start) / 1e9) }))
+  console.log(JSON.stringify({ events: events.length, rate: events.length / (Number(process.hrtime.bigint() - start) / 1e9) }))
   process.exit(0)
 }
 pinToCpu0(self)
@@ -65,9 +65,7 @@ function detectorRates() {
   const contexts = new Map(week.agents.map((a) => [a.id, { groups: [`team:${a.team}/${a.kind}`, `segment:${a.segment}`, `role:${a.role}`], entitlements: new Map(a.entitled.map((f) => [f, 0])) }]))
   const detectorPass = (list) => {
     const detector = new AnomalyDetector({ context: (agent) => contexts.get(agent) })
-    const began = process.hrtime.bigint()
-    for (const e of list) detector.observe(e)
-    return list.length / (Number(process.hrtime.bigint() - began) / 1e9)
+    return clockOpsPerSecond(list.length, (i) => detector.observe(list[i]))
   }
   const cold = detectorPass(events)
   return { cold, warm: detectorPass(JSON.parse(JSON.stringify(events))), events: events.length }
@@ -87,10 +85,19 @@ const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, rateLi
 // Six rounds of the client's 100,000 events: the first is the server's first traffic (cold);
 // the median of the last three is the figure for a server that has been taking events in for a
 // few seconds (warm: each round has run faster than the one before, up to the fourth or so).
+// By the bench's clock: the server's CPU time by default (events per second of its one core,
+// whatever else the shared VM runs; its idle wait while the client builds its batches costs
+// nothing), or the client's wall clock (AGENTID_BENCH_CLOCK=wall). The wall-clock rates are
+// shown beside either way.
 const httpRates = []
+const wallRates = []
 for (let round = 0; round < scaled(6, 2); round++) {
   const args = [self, 'client', service.url, token, JSON.stringify(dids)]
-  httpRates.push((await runOnCpu1(args)).rate)
+  const elapsed = startClock()
+  const { events, rate } = await runOnCpu1(args)
+  const seconds = elapsed()
+  httpRates.push(BENCH_CLOCK === 'cpu' ? events / seconds : rate)
+  wallRates.push(rate)
 }
 await service.close()
 
@@ -123,10 +130,11 @@ await reopened.close()
 rmSync(home, { recursive: true, force: true })
 if (!verified.ok) throw new Error(`audit verify failed: ${verified.reason}`)
 
+const clock = BENCH_CLOCK === 'cpu' ? 'CPU time' : 'wall clock'
 const rows = [
-  ['events ingested by the issuer, POST /events, warm', `${median(httpRates.slice(-3)).toFixed(0)}/s`, 'batches of 1,000, 4 at a time, server on one core, median of rounds 4-6 (target >= 100,000/s)'],
-  ['events ingested by the issuer, POST /events, cold', `${httpRates[0].toFixed(0)}/s`, "the same, the new server's first 100,000 events"],
-  ['anomaly detector alone, warm', `${warmRate.toFixed(0)}/s`, `${detectorEvents.toLocaleString('en')} events of the realistic fortnight, ${AGENTS} agents, with context, the process's second fortnight (target >= 100,000/s)`],
+  ['events ingested by the issuer, POST /events, warm', `${median(httpRates.slice(-3)).toFixed(0)}/s`, `batches of 1,000, 4 at a time, server on one core, median of rounds 4-6, the server's ${clock} (target >= 100,000/s; wall clock ${median(wallRates.slice(-3)).toFixed(0)}/s)`],
+  ['events ingested by the issuer, POST /events, cold', `${httpRates[0].toFixed(0)}/s`, `the same, the new server's first 100,000 events (wall clock ${wallRates[0].toFixed(0)}/s)`],
+  ['anomaly detector alone, warm', `${warmRate.toFixed(0)}/s`, `${detectorEvents.toLocaleString('en')} events of the realistic fortnight, ${AGENTS} agents, with context, the process's second fortnight, ${clock} (target >= 100,000/s)`],
   ['anomaly detector alone, cold', `${coldRate.toFixed(0)}/s`, 'the same, the first fortnight a new process sees'],
   [`audit verify, ${verified.entries.toLocaleString('en')} entries`, `${verifySeconds.toFixed(1)} s`, `hash chain and ${verified.checkpoints} signed checkpoints (target < 10 s)`],
 ]

@@ -67,20 +67,21 @@ export function printRows(rows) {
  * `AGENTID_BENCH_CLOCK=wall` reads the wall clock as before. Either way, pinned to one core.
  */
 export const BENCH_CLOCK = process.env.AGENTID_BENCH_CLOCK === 'wall' ? 'wall' : 'cpu'
-const elapsedSeconds = BENCH_CLOCK === 'wall'
+/** Starts the {@link BENCH_CLOCK}; the function it returns gives the seconds since. */
+export const startClock = BENCH_CLOCK === 'wall'
   ? () => { const start = process.hrtime.bigint(); return () => Number(process.hrtime.bigint() - start) / 1e9 }
   : () => { const start = process.cpuUsage(); return () => { const d = process.cpuUsage(start); return (d.user + d.system) / 1e6 } }
 
 /** Operations per second of `fn(i)` for i in [0, n), by {@link BENCH_CLOCK}. */
 export function clockOpsPerSecond(n, fn) {
-  const elapsed = elapsedSeconds()
+  const elapsed = startClock()
   for (let i = 0; i < n; i++) fn(i)
   return n / elapsed()
 }
 
 /** The same for an async `fn`, one at a time. */
 export async function asyncClockOpsPerSecond(n, fn) {
-  const elapsed = elapsedSeconds()
+  const elapsed = startClock()
   for (let i = 0; i < n; i++) await fn(i)
   return n / elapsed()
 }
@@ -101,7 +102,7 @@ export async function interleavedRates(n, chunk, sides) {
     const end = Math.min(n, start + chunk)
     for (let s = 0; s < sides.length; s++) {
       const fn = sides[s]
-      const elapsed = elapsedSeconds()
+      const elapsed = startClock()
       for (let i = start; i < end; i++) {
         const result = fn(i)
         if (result instanceof Promise) await result
