@@ -26,7 +26,7 @@ describe('npm run bench, scaled down to a smoke run', function () {
       'agentid, delegation chain of 1', 'agentid, delegation chain of 3', 'agentid, delegation chain of 5',
       'Veramo createVerifiableCredential', 'issuer service, POST /requests over HTTP', 'issuer service latency', 'revocation to refusal, push', 'status check per verification', 'credentials of one agent',
       'mutual handshake, both sides, CPU', 'request proof verified in a session, CPU', 'HTTP, same server without verification', 'HTTP, through a mutual session',
-      'events ingested by the issuer', 'anomaly detector alone, warm', 'anomaly detector alone, cold', 'audit verify,',
+      'events ingested by the issuer, POST /events, warm', 'events ingested by the issuer, POST /events, cold', 'anomaly detector alone, warm', 'anomaly detector alone, cold', 'audit verify,',
       'serve: start to first answer',
       'OAuth token endpoint, jwt-bearer + DPoP grants', 'MCP kit per call: token + DPoP + status + authorize',
       'OpenID4VCI credential endpoint, renewals issued',
