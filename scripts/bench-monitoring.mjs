@@ -84,7 +84,8 @@ for (let i = 0; i < AGENTS; i++) {
 const service = await startService(issuer, { port: 0, sweepIntervalMs: 0, rateLimits: false, statusCheckIntervalMs: 0, log: () => undefined, publicUrlMismatchOk: true })
 // Six rounds of the client's 100,000 events: the first is the server's first traffic (cold);
 // the median of the last three is the figure for a server that has been taking events in for a
-// few seconds (warm: each round has run faster than the one before, up to the fourth or so).
+// few seconds (warm: the first two rounds have run slower than the rest, which are level within
+// the VM's noise).
 // By the bench's clock: the server's CPU time by default (events per second of its one core,
 // whatever else the shared VM runs; its idle wait while the client builds its batches costs
 // nothing), or the client's wall clock (AGENTID_BENCH_CLOCK=wall). The wall-clock rates are
