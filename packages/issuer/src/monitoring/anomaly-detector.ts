@@ -905,13 +905,15 @@ export class AnomalyDetector {
     const run = noteId(f, id, s.day, s.mature && s.at >= f.idSince, sens, s.reporter, s.allowed)
     if (run < 0) return
     const fam = s.fam!
-    const { stride, today } = walkOf(f, run)
+    const { stride, today, fresh } = walkOf(f, run)
     const limit = walkLimit(f, sens)
     const usual = Math.round(f.idMost)
-    this.#report(s, 'enumeration', fam, Math.min(1, 0.5 + 0.25 * Math.log2(today / limit)), {
-      expected: `at most ${Math.floor(limit)} ids of ${fam} in order a day (the longest walk it made in a day: ${usual})`,
-      seen: `${today} ids in order by ${stride}, to ${resource}`, run: today, stride, usual, resource,
-    }, undefined, today > ORDERED_IDS.highTimes * limit ? 'high' : 'medium')
+    // Ids its walks covered before (its job's own list) do not count: `fresh` are the others.
+    const known = fresh < today ? { beyondKnown: fresh, known: [f.idLo, f.idHi] } : {}
+    this.#report(s, 'enumeration', fam, Math.min(1, 0.5 + 0.25 * Math.log2(fresh / limit)), {
+      expected: `at most ${Math.floor(limit)} ids of ${fam} in order a day beyond those its walks covered (the longest walk it made in a day: ${usual})`,
+      seen: `${today} ids in order by ${stride}, to ${resource}${fresh < today ? `, ${fresh} of them beyond ids ${f.idLo}-${f.idHi}` : ''}`, run: today, stride, usual, resource, ...known,
+    }, undefined, fresh > ORDERED_IDS.highTimes * limit ? 'high' : 'medium')
   }
 
   // What an allowed use teaches: its days and hours (`weight`: less for an hour said unusual),

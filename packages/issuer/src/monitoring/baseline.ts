@@ -605,7 +605,7 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.
     idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1),
     idWeekly: num(o.idWeekly, -1), idWeeklyRun: Math.max(0, num(o.idWeeklyRun)), idWeeklyBy: typeof o.idWeeklyBy === 'string' ? o.idWeeklyBy : '',
-    idSaid: Math.max(-1, num(o.idSaid)), idSaidBy: typeof o.idSaidBy === 'string' ? o.idSaidBy : '', idExcused: Math.max(0, num(o.idExcused)), idRuns: undefined,
+    idSaid: Math.max(-1, num(o.idSaid)), idSaidBy: typeof o.idSaidBy === 'string' ? o.idSaidBy : '', idExcused: Math.max(0, num(o.idExcused)), ...ground(o), idRuns: undefined,
     jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
@@ -613,6 +613,14 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
     // Rows written before sizes were kept per action start with the family's alone.
     recAction: typeof o.recAction === 'string' ? o.recAction : '', acts: nested ? undefined : actionSizes(o.acts, lastDay),
   })
+}
+// A family's known ground of walks (ordered-ids.ts): rows written before it, or with spans that
+// are not whole ids in order, start with none.
+function ground(o: Record<string, unknown>): Pick<FamilyStats, 'idLo' | 'idHi' | 'idTodayLo' | 'idTodayHi'> {
+  const span = (lo: unknown, hi: unknown): [number, number] => (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && (lo as number) >= 0 && (lo as number) <= (hi as number) ? [lo as number, hi as number] : [-1, -1])
+  const [idLo, idHi] = span(o.idLo, o.idHi)
+  const [idTodayLo, idTodayHi] = span(o.idTodayLo, o.idTodayHi)
+  return { idLo, idHi, idTodayLo, idTodayHi }
 }
 // A family's sizes per action, from its stored row (one level deep; at most BASELINE_CAPS.actionSizes).
 function actionSizes(v: unknown, lastDay: number): Map<string, FamilyStats> | undefined {

@@ -24,6 +24,16 @@
  * walks learned whatever their length. Counting by day keeps a job that pages on from a cursor,
  * one day after the other, from adding up to an ever longer walk.
  *
+ * Known ground. A job that pages the same list every day (a payroll run from batch 1) walks
+ * further on its busy days (a month end: two and a half times as far), over the ids it walks every
+ * day and then beyond. What it re-reads of its own ground gives nothing away that its job does not
+ * read anyway, so only the ids of a walk outside the ground its walks covered count against the
+ * limit: the same number of new ids a day as before, wherever a walk begins. The ground is the span
+ * of the day's longest walk (from a day that taught, and at least half its usual length and half
+ * a dozen ids: a chance run of ordinary reads is no job), joined to the one learned when they
+ * overlap (a job walking its list further), else in its place (a cursor moving on): never the
+ * gap between two places.
+ *
  * A weekly walk. A job that walks further once a week (a full backup on Sundays, three times the
  * nightly one) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
  * said, when one was said a whole number of weeks before (one or two) by the same reporter, and
@@ -56,6 +66,11 @@ export interface OrderedIds {
   idSaid: number
   idSaidBy: string
   idExcused: number
+  /** The ground its walks covered (lowest and highest id; -1: none), and today's longest walk's span (-1: none yet). */
+  idLo: number
+  idHi: number
+  idTodayLo: number
+  idTodayHi: number
   /**
    * Not stored: runs under way, {@link RUN_WIDTH} numbers each (last id, -1: free; stride; ids
    * walked today; requests since it grew), then the family's last `recent` ids (-1: none) and
@@ -86,7 +101,7 @@ const RING = ORDERED_IDS.runs * RUN_WIDTH
 const HEAD = RING + ORDERED_IDS.recent
 
 export function newOrderedIds(): OrderedIds {
-  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idWeekly: -1, idWeeklyRun: 0, idWeeklyBy: '', idSaid: 0, idSaidBy: '', idExcused: 0, idRuns: undefined }
+  return { idMost: 0, idToday: 0, idDay: -1, idSince: 0, idTaught: -1, idWeekly: -1, idWeeklyRun: 0, idWeeklyBy: '', idSaid: 0, idSaidBy: '', idExcused: 0, idLo: -1, idHi: -1, idTodayLo: -1, idTodayHi: -1, idRuns: undefined }
 }
 
 /**
@@ -128,37 +143,75 @@ export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, 
   const i = extend(s.idRuns ??= newRuns(), id)
   if (i < 0) return -1
   const today = s.idRuns[i * RUN_WIDTH + 2]!
+  const fresh = freshIds(s, i)
   const limit = walkLimit(s, sens)
-  if (judged && sens > 0 && s.idTaught !== day && today > limit) {
+  if (judged && sens > 0 && s.idTaught !== day && fresh > limit) {
     s.idToday = -1
     // The day's excused ids: a walk just beyond the limit counts whole, then one an id.
-    const adds = today > limit + 1 ? 1 : today
-    if (allowed && reporter === s.idWeeklyBy && weekly(s, day, today, adds)) {
+    const adds = fresh > limit + 1 ? 1 : fresh
+    if (allowed && reporter === s.idWeeklyBy && weekly(s, day, fresh, adds)) {
       s.idExcused += adds
       return -1
     }
-    if (!allowed || today > ORDERED_IDS.highTimes * limit) s.idSaid = -1
-    else if (s.idSaid >= 0 && today > s.idSaid) {
-      s.idSaid = today
+    if (!allowed || fresh > ORDERED_IDS.highTimes * limit) s.idSaid = -1
+    else if (s.idSaid >= 0 && fresh > s.idSaid) {
+      s.idSaid = fresh
       s.idSaidBy = reporter
     }
     return i
   }
-  if (s.idToday >= 0 && today > s.idToday) s.idToday = today
+  if (s.idToday >= 0 && today > s.idToday) {
+    s.idToday = today
+    spanToday(s, i)
+  }
   return -1
 }
 
-/** A run's stride and the ids it walked today (for a finding). */
-export function walkOf(s: OrderedIds, i: number): { stride: number; today: number } {
-  return { stride: s.idRuns![i * RUN_WIDTH + 1]!, today: s.idRuns![i * RUN_WIDTH + 2]! }
+/** A run's stride, the ids it walked today, and how many of those lie outside its known ground (for a finding). */
+export function walkOf(s: OrderedIds, i: number): { stride: number; today: number; fresh: number } {
+  return { stride: s.idRuns![i * RUN_WIDTH + 1]!, today: s.idRuns![i * RUN_WIDTH + 2]!, fresh: freshIds(s, i) }
+}
+
+// The ids run `i` walked today outside the known ground [idLo, idHi]: its ids are
+// first, first + stride, ..., last (descending when the stride is negative).
+function freshIds(s: OrderedIds, i: number): number {
+  const o = i * RUN_WIDTH
+  const n = s.idRuns![o + 2]!
+  if (s.idLo < 0) return n
+  const last = s.idRuns![o]!
+  const stride = s.idRuns![o + 1]!
+  const step = Math.abs(stride)
+  const lo = Math.min(last, last - (n - 1) * stride)
+  const hi = lo + (n - 1) * step
+  const below = lo < s.idLo ? Math.ceil((s.idLo - lo) / step) : 0
+  const above = hi > s.idHi ? Math.ceil((hi - s.idHi) / step) : 0
+  return Math.min(n, below + above)
+}
+
+// Today's longest walk is run `i`: its span.
+function spanToday(s: OrderedIds, i: number): void {
+  const o = i * RUN_WIDTH
+  const last = s.idRuns![o]!
+  const first = last - (s.idRuns![o + 2]! - 1) * s.idRuns![o + 1]!
+  s.idTodayLo = Math.min(first, last)
+  s.idTodayHi = Math.max(first, last)
 }
 
 /** An operator called a walk of `run` ids benign on `day`: the day's walks are learned, and said no more. */
 export function teachWalk(s: OrderedIds, day: number, run: number): void {
   if (day > s.idDay) newDay(s, day)
   let longest = 0
-  if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) if (s.idRuns[i * RUN_WIDTH]! >= 0) longest = Math.max(longest, s.idRuns[i * RUN_WIDTH + 2]!)
+  let which = -1
+  if (s.idRuns) {
+    for (let i = 0; i < ORDERED_IDS.runs; i++) {
+      if (s.idRuns[i * RUN_WIDTH]! >= 0 && s.idRuns[i * RUN_WIDTH + 2]! > longest) {
+        longest = s.idRuns[i * RUN_WIDTH + 2]!
+        which = i
+      }
+    }
+  }
   s.idTaught = s.idDay
+  if (which >= 0 && longest >= s.idToday) spanToday(s, which)
   s.idToday = Math.max(s.idToday, longest, run)
   s.idMost = Math.max(s.idMost, run)
 }
@@ -182,6 +235,7 @@ function newRuns(): Float64Array {
 function newDay(s: OrderedIds, day: number): void {
   if (s.idDay >= 0) {
     const faded = s.idMost * ORDERED_IDS.fadePerDay ** Math.min(day - s.idDay, 365)
+    if (s.idToday >= 0) learnGround(s, faded)
     s.idMost = s.idToday >= 0 ? Math.max(faded, s.idToday) : faded
     if (s.idSaid > 0) {
       s.idWeekly = s.idDay
@@ -193,8 +247,23 @@ function newDay(s: OrderedIds, day: number): void {
   s.idSaidBy = ''
   s.idExcused = 0
   s.idToday = 0
+  s.idTodayLo = -1
+  s.idTodayHi = -1
   s.idDay = day
   if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) s.idRuns[i * RUN_WIDTH + 2] = 0
+}
+
+// A day that taught: its longest walk, when it is the job's (half its usual length, half a dozen
+// ids or more), joins the known ground when they overlap, else takes its place.
+function learnGround(s: OrderedIds, usual: number): void {
+  if (s.idTodayLo < 0 || s.idToday < Math.max(ORDERED_IDS.minWalk / 2, usual / 2)) return
+  if (s.idLo >= 0 && s.idTodayLo <= s.idHi && s.idTodayHi >= s.idLo) {
+    s.idLo = Math.min(s.idLo, s.idTodayLo)
+    s.idHi = Math.max(s.idHi, s.idTodayHi)
+  } else {
+    s.idLo = s.idTodayLo
+    s.idHi = s.idTodayHi
+  }
 }
 
 // The run `id` extends (its index), or -1 when it extends none: a run only by exactly its
