@@ -3,7 +3,7 @@ import { ANOMALY_KINDS, AnomalyDetector, type Anomaly, type DetectorOptions } fr
 import { uniform } from './support/uniform.js'
 import { graded } from './support/graded.js'
 import { parseControls, parseSuppression } from '../src/monitoring/monitor-controls.js'
-import { recordId } from '../src/monitoring/ordered-ids.js'
+import { newOrderedIds, noteId, recordId, walkLimit } from '../src/monitoring/ordered-ids.js'
 
 // Simulated time and seeded ids only: nothing here waits or reads the wall clock.
 const MINUTE = 60_000
@@ -222,6 +222,41 @@ describe('enumeration: a walk of consecutive record ids of one family', () => {
       q.d.load(tampered)
       assert.ok(run(75, 101, q).length > 0, bad)
     }
+  })
+
+  // From an adversarial review of the first version (d5b03ad): a walk of every tenth id made the
+  // ground of a scrape ten times as wide the next day, a refused walk made ground, and re-reading
+  // the ground each day grew the ids allowed beyond it threefold a day.
+  it('ground is made only by an allowed walk of consecutive ids: a walk by ten, or a refused one, leaves the next day\'s scrape said as before', () => {
+    const nextDay = (o: Parameters<typeof walk>[3]) => {
+      const r = history(3)
+      assert.deepEqual(enumeration(walk(r, monday, 11, { from: 50_000, ...o })), [], 'within its limit')
+      // Its ordinary reads after it (the walk's run lapses), and the next day from the same id.
+      for (let k = 0; k < 20; k++) r.read(monday + 2 * HOUR + k * 4 * MINUTE)
+      return enumeration(walk(r, monday + DAY, 30, { from: 50_000, every: MINUTE }))
+    }
+    const byTen = nextDay({ stride: 10 })
+    assert.ok(byTen.length > 0, 'consecutive ids over the span of a walk by ten')
+    assert.equal(byTen[0]!.details.beyondKnown, undefined)
+    assert.ok(nextDay({ decision: 'deny' }).length > 0, 'over the ids of a refused walk')
+    assert.deepEqual(nextDay({}), [], 'over an allowed walk of consecutive ids: 19 beyond it, within twice its 11')
+  })
+
+  it('re-reading its ground every day, a walk may take no more new ids a day than without ground: the limit at most doubles a day', () => {
+    const s = newOrderedIds()
+    const said: number[] = []
+    const note = (id: number, day: number) => {
+      if (noteId(s, id, day, true, 1, 'r1', true) >= 0) said.push(day)
+    }
+    // Each day: reads far apart first (yesterday's walks lapse, and the day begins), then its
+    // ground from id 0 and as many new ids beyond it as the day's limit allows.
+    for (let day = 0; day <= 8; day++) {
+      for (let k = 0; k < 20; k++) note(1_000_000 + 1000 * k, day)
+      const limit = walkLimit(s, 1)
+      assert.ok(limit <= 11 * 2 ** day, `day ${day}: limit ${limit}`)
+      for (let id = 0; id <= s.idHi + Math.floor(limit); id++) note(id, day)
+    }
+    assert.deepEqual(said, [])
   })
 
   it('a day on which a walk went beyond its limit teaches nothing: the same walk the next day is said again; walks within it are learned (a ramp that at most doubles a day is followed)', () => {

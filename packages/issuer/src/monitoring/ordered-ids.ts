@@ -28,14 +28,19 @@
  * further on its busy days (a month end: two and a half times as far), over the ids it walks every
  * day and then beyond. What it re-reads of its own ground gives nothing away that its job does not
  * read anyway, so only the ids of a walk outside the ground its walks covered count against the
- * limit: the same number of new ids a day as before, wherever a walk begins. The ground is the span
- * of the day's longest walk (from a day that taught, and at least half its usual length and half
- * a dozen ids: a chance run of ordinary reads is no job), joined to the one learned when they
- * overlap (a job walking its list further), else in its place (a cursor moving on): never the
- * gap between two places.
+ * limit. The ground is the span of the day's longest walk (from a day that taught, and at least
+ * half its usual length and half a dozen ids: a chance run of ordinary reads is no job), joined to
+ * the one learned when they overlap (a job walking its list further), else in its place (a cursor
+ * moving on): never the gap between two places. Only an allowed walk of consecutive ids (stride 1
+ * either way) makes ground: a walk of every tenth id read a tenth of its span (an adversarial
+ * review made a ten-id walk by ten the ground of a hundred-id scrape the next day, then grew it
+ * tenfold a day). And once there is ground, a day teaches at most the limit it was judged by, as
+ * a day without ground does: re-reading the ground each day must not make the new ids allowed a
+ * day grow faster than a doubling. So the new ids a day stay what they were, wherever a
+ * walk begins. The ground goes when the walks that made it have faded below half a dozen ids.
  *
- * A weekly walk. A job that walks further once a week (a full backup on Sundays, three times the
- * nightly one) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
+ * A weekly walk. A job that walks further once a week (a full backup on Sundays, four times the
+ * nightly one from the same first id) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
  * said, when one was said a whole number of weeks before (one or two) by the same reporter, and
  * the day's walks beyond the limit come to at most half as many ids again as that one; the day it
  * was excused on is the habit's next week, at the length said (an excused walk cannot grow the
@@ -162,7 +167,7 @@ export function noteId(s: OrderedIds, id: number, day: number, judged: boolean, 
   }
   if (s.idToday >= 0 && today > s.idToday) {
     s.idToday = today
-    spanToday(s, i)
+    spanToday(s, i, allowed)
   }
   return -1
 }
@@ -188,11 +193,17 @@ function freshIds(s: OrderedIds, i: number): number {
   return Math.min(n, below + above)
 }
 
-// Today's longest walk is run `i`: its span.
-function spanToday(s: OrderedIds, i: number): void {
+// Today's longest walk is run `i`: its span, when it can be ground (allowed, consecutive ids).
+function spanToday(s: OrderedIds, i: number, allowed: boolean): void {
   const o = i * RUN_WIDTH
   const last = s.idRuns![o]!
-  const first = last - (s.idRuns![o + 2]! - 1) * s.idRuns![o + 1]!
+  const stride = s.idRuns![o + 1]!
+  if (!allowed || Math.abs(stride) !== 1) {
+    s.idTodayLo = -1
+    s.idTodayHi = -1
+    return
+  }
+  const first = last - (s.idRuns![o + 2]! - 1) * stride
   s.idTodayLo = Math.min(first, last)
   s.idTodayHi = Math.max(first, last)
 }
@@ -211,7 +222,7 @@ export function teachWalk(s: OrderedIds, day: number, run: number): void {
     }
   }
   s.idTaught = s.idDay
-  if (which >= 0 && longest >= s.idToday) spanToday(s, which)
+  if (which >= 0 && longest >= s.idToday) spanToday(s, which, true)
   s.idToday = Math.max(s.idToday, longest, run)
   s.idMost = Math.max(s.idMost, run)
 }
@@ -235,8 +246,14 @@ function newRuns(): Float64Array {
 function newDay(s: OrderedIds, day: number): void {
   if (s.idDay >= 0) {
     const faded = s.idMost * ORDERED_IDS.fadePerDay ** Math.min(day - s.idDay, 365)
-    if (s.idToday >= 0) learnGround(s, faded)
-    s.idMost = s.idToday >= 0 ? Math.max(faded, s.idToday) : faded
+    if (s.idToday >= 0) {
+      // With ground, a day teaches at most the limit its walks were judged by (whatever walk
+      // re-read the ground: one by ten over it too).
+      const taught = s.idLo >= 0 ? Math.min(s.idToday, walkLimit(s, 1)) : s.idToday
+      learnGround(s, faded)
+      s.idMost = Math.max(faded, taught)
+    } else s.idMost = faded
+    if (s.idMost < ORDERED_IDS.minWalk / 2) s.idLo = s.idHi = -1
     if (s.idSaid > 0) {
       s.idWeekly = s.idDay
       s.idWeeklyRun = s.idSaid
@@ -253,11 +270,16 @@ function newDay(s: OrderedIds, day: number): void {
   if (s.idRuns) for (let i = 0; i < ORDERED_IDS.runs; i++) s.idRuns[i * RUN_WIDTH + 2] = 0
 }
 
+// Whether today's longest walk (its span) had ids on the known ground.
+function onGround(s: OrderedIds): boolean {
+  return s.idLo >= 0 && s.idTodayLo >= 0 && s.idTodayLo <= s.idHi && s.idTodayHi >= s.idLo
+}
+
 // A day that taught: its longest walk, when it is the job's (half its usual length, half a dozen
 // ids or more), joins the known ground when they overlap, else takes its place.
 function learnGround(s: OrderedIds, usual: number): void {
   if (s.idTodayLo < 0 || s.idToday < Math.max(ORDERED_IDS.minWalk / 2, usual / 2)) return
-  if (s.idLo >= 0 && s.idTodayLo <= s.idHi && s.idTodayHi >= s.idLo) {
+  if (onGround(s)) {
     s.idLo = Math.min(s.idLo, s.idTodayLo)
     s.idHi = Math.max(s.idHi, s.idTodayHi)
   } else {
