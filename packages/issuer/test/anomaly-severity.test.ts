@@ -50,6 +50,24 @@ describe('severity: high on two lines of evidence', () => {
     assert.deepEqual(jumped.at(-1)?.details.corroboratedBy, ['two-networks'])
   })
 
+  // An on-call engineer at night, from home beside the VPN: the hour and the networks are one
+  // circumstance of one person, not two lines of evidence against its agent.
+  it('an hour off and a second network are one line: two networks at night stay medium; with a bulk read they make it high', () => {
+    const dayOnly = () => {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'] }) })
+      let i = 0
+      for (let day = 0; day < 5; day++) for (let at = t0 + day * DAY + 8 * HOUR; at < t0 + day * DAY + 18 * HOUR; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: '10.0.0.1', records: Math.round(100 * (1 + 0.3 * Math.sin(i))) })
+      return { d, night: t0 + 5 * DAY + 2 * HOUR }
+    }
+    const { d, night } = dayOnly()
+    const found = twoNetworks(d, night)
+    assert.ok(of(found, 'off-hours').length > 0 && of(found, 'two-networks').length > 0, show(found))
+    assert.ok(of(found, 'off-hours').concat(of(found, 'two-networks')).every((a) => a.severity === 'medium' && a.details.corroboratedBy === undefined), show(found))
+    const jumped = of(bulk(d, night + 10 * MINUTE), 'records-jump')
+    assert.equal(jumped.at(-1)?.severity, 'high', show(jumped))
+    assert.deepEqual([...(jumped.at(-1)?.details.corroboratedBy as string[])].sort(), ['off-hours', 'two-networks'])
+  })
+
   it('evidence more than an hour before corroborates nothing', () => {
     const { d, at } = history()
     twoNetworks(d, at)
