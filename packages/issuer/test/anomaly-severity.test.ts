@@ -68,6 +68,27 @@ describe('severity: high on two lines of evidence', () => {
     assert.deepEqual([...(jumped.at(-1)?.details.corroboratedBy as string[])].sort(), ['off-hours', 'two-networks'])
   })
 
+  // From an adversarial review: the last hour's findings were kept eight at most, oldest out first,
+  // whoever reported them, so a hostile reporter's flood of one line pushed out another's evidence.
+  it("a hostile reporter's flood of made-up findings of one line does not push out an honest verifier's evidence of another", () => {
+    const { d, at } = history()
+    const by = (reporter: string) => ({ reporter })
+    const jumped = [0, 1].flatMap((i) => d.observe({ at: at + i * MINUTE, agent, decision: 'allow', resource: 'db:a/9', action: 'read', ip: '10.0.0.1', records: 12_000 }, by('honest')))
+    assert.ok(of(jumped, 'records-jump').length > 0, show(jumped))
+    // Ten made-up switches to ten networks, each said.
+    const madeUp: Anomaly[] = []
+    for (let n = 0; n < 10; n++) for (let k = 0; k < 6; k++) madeUp.push(...d.observe({ at: at + 5 * MINUTE + n * 2 * MINUTE + k * 15_000, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: k % 2 ? `185.1.${n}.3` : '10.0.0.1', records: 100 }, by('hostile')))
+    madeUp.push(...d.release(at + 40 * MINUTE))
+    assert.ok(new Set(of(madeUp, 'two-networks').map((a) => a.details.about)).size >= 9, show(madeUp))
+    const real: Anomaly[] = []
+    for (let k = 0; k < 8; k++) real.push(...d.observe({ at: at + 45 * MINUTE + k * MINUTE, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: k % 2 ? '77.7.7.7' : '10.0.0.1', records: 100 }, by('honest')))
+    real.push(...d.release(at + 59 * MINUTE, true))
+    const two = of(real, 'two-networks').filter((a) => a.evidence.includes('honest'))
+    assert.ok(two.length > 0, show(real))
+    assert.equal(two.at(-1)!.severity, 'high', show(real))
+    assert.deepEqual(two.at(-1)!.details.corroboratedBy, ['records-jump'])
+  })
+
   it('evidence more than an hour before corroborates nothing', () => {
     const { d, at } = history()
     twoNetworks(d, at)

@@ -1559,8 +1559,7 @@ export class AnomalyDetector {
         details = { ...details, uncorroborated: true }
         uncorroborated = true
       }
-      b.recent.push({ at: occurred, kind, aspect, reach })
-      if (b.recent.length > RECENT_KEPT) b.recent.shift()
+      noteRecent(b.recent, occurred, kind, aspect, reach)
       // Nor is a first use learned from when a finding follows it within the hour (one held for
       // the agent's groups, or found on the same event by a later check).
       if (kind !== 'new-action') for (const r of b.rare) if (Math.abs(occurred - r.firstAt) <= HOUR) r.clean = false
@@ -1786,6 +1785,27 @@ const ASPECT_OF: Readonly<Record<AnomalyKind, number>> = {
 }
 function aspectOf(kind: AnomalyKind, about: string): number {
   return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? VOLUME | REFUSALS : ASPECT_OF[kind]
+}
+
+// Notes a finding among the agent's last hour's (AgentBaseline.recent, for corroboration): one
+// entry per kind, aspect and reach (its latest), at most RECENT_KEPT; past that, the oldest of the
+// most common aspect goes. A flood of findings of one line (a hostile reporter's made-up networks)
+// pushes out its own line's, never another line's evidence (an adversarial review: eight made-up
+// two-networks findings pushed an honest verifier's records jump out, and its real two networks
+// minutes later were said medium, uncorroborated).
+function noteRecent(recent: AgentBaseline['recent'], at: number, kind: string, aspect: number, reach: string | undefined): void {
+  const same = recent.findIndex((r) => r.kind === kind && r.aspect === aspect && r.reach === reach)
+  if (same >= 0) at = Math.max(at, recent.splice(same, 1)[0]!.at)
+  recent.push({ at, kind, aspect, reach })
+  if (recent.length <= RECENT_KEPT) return
+  const counts = new Map<number, number>()
+  let busiest = recent[0]!.aspect
+  for (const r of recent) {
+    const n = (counts.get(r.aspect) ?? 0) + 1
+    counts.set(r.aspect, n)
+    if (n > counts.get(busiest)!) busiest = r.aspect
+  }
+  recent.splice(recent.findIndex((r) => r.aspect === busiest), 1)
 }
 
 // Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:
