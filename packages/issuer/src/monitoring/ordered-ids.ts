@@ -36,17 +36,18 @@
  * review made a ten-id walk by ten the ground of a hundred-id scrape the next day, then grew it
  * tenfold a day). And once there is ground, a day teaches at most the limit it was judged by, as
  * a day without ground does: re-reading the ground each day must not make the new ids allowed a
- * day grow faster than a doubling. So the new ids a day stay what they were, wherever a
- * walk begins. The ground goes when the walks that made it have faded below half a dozen ids.
+ * day grow faster than a doubling. So the new ids a day stay what they were, wherever a walk
+ * begins. The ground goes when the walks that made it have faded below half a dozen ids.
  *
  * A weekly walk. A job that walks further once a week (a full backup on Sundays, four times the
- * nightly one from the same first id) goes beyond the limit its nights set every week. A walk beyond it is its habit, not
- * said, when one was said a whole number of weeks before (one or two) by the same reporter, and
- * the day's walks beyond the limit come to at most half as many ids again as that one; the day it
- * was excused on is the habit's next week, at the length said (an excused walk cannot grow the
- * habit, nor teach the nightly limit). Only an allowed walk said `medium` (within four times the
- * limit) makes a habit: a thief's bulk walk, said high, or a walk of refused ids, never does (an
- * adversarial review: a made-up or refused walk bought a silent one a week later).
+ * nightly one from the same first id) goes beyond the limit its nights set every week. A walk
+ * beyond it is its habit, not said, when one was said a whole number of weeks before (one or two)
+ * by the same reporter, and the day's walks beyond the limit come to at most half as many ids again
+ * as that one; the day it was excused on is the habit's next week, at the length said (an excused
+ * walk cannot grow the habit, nor teach the nightly limit). Only an allowed walk said `medium`
+ * (within four times the limit) makes a habit: a thief's bulk walk, said high, or a walk of refused
+ * ids, never does (an adversarial review: a made-up or refused walk bought a silent one a week
+ * later).
  *
  * Plain numbers in the family's baseline (and in the store); the runs under way are not stored
  * (a restart forgets a walk in progress, not what was learned).
