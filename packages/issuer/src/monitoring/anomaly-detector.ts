@@ -1282,7 +1282,7 @@ export class AnomalyDetector {
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     b.reaches.push({ at, what, refused, reporter: by })
     noteRun(b.reachRuns, what, at, by)
-    if (b.reaches.length > 32) dropOldestOfBusiest(b.reaches)
+    if (b.reaches.length > 32) dropOldestOfBusiest(b.reaches, (r) => r.reporter)
     return b.reaches.filter((r) => r.what === what).length
   }
 
@@ -1797,15 +1797,7 @@ function noteRecent(recent: AgentBaseline['recent'], at: number, kind: string, a
   const same = recent.findIndex((r) => r.kind === kind && r.aspect === aspect && r.reach === reach)
   if (same >= 0) at = Math.max(at, recent.splice(same, 1)[0]!.at)
   recent.push({ at, kind, aspect, reach })
-  if (recent.length <= RECENT_KEPT) return
-  const counts = new Map<number, number>()
-  let busiest = recent[0]!.aspect
-  for (const r of recent) {
-    const n = (counts.get(r.aspect) ?? 0) + 1
-    counts.set(r.aspect, n)
-    if (n > counts.get(busiest)!) busiest = r.aspect
-  }
-  recent.splice(recent.findIndex((r) => r.aspect === busiest), 1)
+  if (recent.length > RECENT_KEPT) dropOldestOfBusiest(recent, (r) => r.aspect)
 }
 
 // Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:

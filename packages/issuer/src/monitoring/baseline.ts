@@ -453,19 +453,21 @@ export interface Reach {
 }
 
 /**
- * Makes room in a list kept per agent (refusals, reaches) by the oldest entry of the reporter
- * with the most: a flood of made-up entries from one reporter must not push another verifier's
- * out. With one reporter, the oldest.
+ * Makes room in a list kept per agent by the oldest entry of the most common key: refusals and
+ * reaches by reporter (a flood of made-up entries from one reporter must not push another
+ * verifier's out), the last hour's findings by aspect (a flood of one line must not push out
+ * another's). With one key, the oldest.
  */
-export function dropOldestOfBusiest(list: Array<{ readonly reporter: string }>): void {
-  const counts = new Map<string, number>()
-  let busiest = list[0]!.reporter
+export function dropOldestOfBusiest<T>(list: T[], keyOf: (x: T) => unknown): void {
+  const counts = new Map<unknown, number>()
+  let busiest = keyOf(list[0]!)
   for (const x of list) {
-    const n = (counts.get(x.reporter) ?? 0) + 1
-    counts.set(x.reporter, n)
-    if (n > counts.get(busiest)!) busiest = x.reporter
+    const key = keyOf(x)
+    const n = (counts.get(key) ?? 0) + 1
+    counts.set(key, n)
+    if (n > counts.get(busiest)!) busiest = key
   }
-  list.splice(list.findIndex((x) => x.reporter === busiest), 1)
+  list.splice(list.findIndex((x) => keyOf(x) === busiest), 1)
 }
 
 export function noteUsage(map: Map<string, Usage>, key: string, member: string, at: number, cap: number): boolean {

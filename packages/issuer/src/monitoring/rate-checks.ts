@@ -216,7 +216,7 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
   b.denials.push({ at, reporter, family: fam, familiar, ordinary, action: event.action ?? '', code })
   // Ten minutes kept for probing; the burst counts only its own window.
   while (b.denials.length > 0 && at - b.denials[0]!.at > 10 * MINUTE) b.denials.shift()
-  if (b.denials.length > DENIALS_KEPT) dropOldestOfBusiest(b.denials)
+  if (b.denials.length > DENIALS_KEPT) dropOldestOfBusiest(b.denials, (d) => d.reporter)
   const sensBurst = sensitivity['denial-burst']
   if (sensBurst > 0) {
     const burst = Math.max(2, Math.round(limits.burst / sensBurst))
