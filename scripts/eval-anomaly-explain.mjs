@@ -5,9 +5,9 @@
 // the attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
 //
 //   node scripts/eval-anomaly-explain.mjs --workload b|c|d|e --seed 1 [--reporters verifier|replicas]
-import { parseArgs } from 'node:util'
 import { AnomalyDetector } from '@agentid/issuer'
-import { REPORTERS, runDetector } from './anomaly-eval.mjs'
+import { runDetector } from './anomaly-eval.mjs'
+import { loadWorkload, readOptions } from './eval-options.mjs'
 
 const USAGE = `usage: node scripts/eval-anomaly-explain.mjs [options]   (build first: npm run build)
   --workload a|b|c|d|e   the fortnight's generator (a: ./workload.mjs, the default), or a module path
@@ -16,33 +16,12 @@ const USAGE = `usage: node scripts/eval-anomaly-explain.mjs [options]   (build f
   --reporters one|verifier|replicas
                          who reports each event (default one reporter for all)
   -h, --help             this text`
-const fail = (message) => {
-  console.error(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-let opts
-try {
-  opts = parseArgs({
-    options: {
-      workload: { type: 'string', default: 'a' }, seed: { type: 'string', default: '1' }, agents: { type: 'string', default: '150' },
-      reporters: { type: 'string', default: 'one' }, help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values
-} catch (e) {
-  fail(e.message)
-}
-if (opts.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
-const [seed, agents] = [Number(opts.seed), Number(opts.agents)]
+const { values: opts, fail } = readOptions(USAGE, { workload: { type: 'string', default: 'a' }, seed: { type: 'string', default: '1' } })
+const seed = Number(opts.seed)
 if (!Number.isSafeInteger(seed)) fail(`--seed: a whole number, not ${opts.seed}`)
-if (!Number.isSafeInteger(agents) || agents < 1) fail(`--agents: a whole number, not ${opts.agents}`)
-const which = opts.workload
-const { generateWeek } = await import(which === 'a' ? './workload.mjs' : ['b', 'c', 'd', 'e'].includes(which) ? `./workload-${which}.mjs` : new URL(which, `file://${process.cwd()}/`).href)
-const week = generateWeek({ seed, agents, attacks: true })
 const reporters = opts.reporters
-if (!REPORTERS.includes(reporters)) fail(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)
+const { generateWeek } = await loadWorkload(opts.workload)
+const week = generateWeek({ seed, agents: opts.agents, attacks: true })
 const { alerts } = runDetector(AnomalyDetector, week, {}, reporters)
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 }
 const DAY = 86_400_000

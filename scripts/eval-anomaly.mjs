@@ -12,9 +12,9 @@
 // ./workload-b.mjs, `c`, `d` or `e` for ./workload-c.mjs, ./workload-d.mjs or ./workload-e.mjs
 // (each written independently of the detector and of the generators before it: other habits and
 // attack shapes), or a module path.
-import { parseArgs } from 'node:util'
 import { AnomalyDetector } from '@agentid/issuer'
-import { evaluateSeed, REPORTERS, unmetTargets } from './anomaly-eval.mjs'
+import { evaluateSeed, unmetTargets } from './anomaly-eval.mjs'
+import { loadWorkload, readOptions } from './eval-options.mjs'
 
 const USAGE = `usage: node scripts/eval-anomaly.mjs [options]   (build first: npm run build)
   --seeds 1,2,3          seeds to evaluate, comma-separated (default 1,2,3)
@@ -26,34 +26,11 @@ const USAGE = `usage: node scripts/eval-anomaly.mjs [options]   (build first: np
   --verbose              each miss and each benign agent alerted
   -h, --help             this text
 Exits 1 when a target of issue 21 is missed on a seed, 2 on a wrong option.`
-const fail = (message) => {
-  console.error(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-let opts
-try {
-  opts = parseArgs({
-    options: {
-      seeds: { type: 'string', default: '1,2,3' }, agents: { type: 'string', default: '150' }, workload: { type: 'string' },
-      reporters: { type: 'string', default: 'one' }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values
-} catch (e) {
-  fail(e.message)
-}
-if (opts.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const { values: opts, fail } = readOptions(USAGE, { seeds: { type: 'string', default: '1,2,3' }, workload: { type: 'string' }, verbose: { type: 'boolean', default: false } })
 const seeds = opts.seeds.split(',').map(Number)
 if (seeds.some((x) => !Number.isSafeInteger(x))) fail(`--seeds: whole numbers separated by commas, not ${opts.seeds}`)
-const agents = Number(opts.agents)
-if (!Number.isSafeInteger(agents) || agents < 1) fail(`--agents: a whole number, not ${opts.agents}`)
-const verbose = opts.verbose
-const workloadArg = opts.workload
-const reporters = opts.reporters
-if (!REPORTERS.includes(reporters)) fail(`--reporters: one of ${REPORTERS.join(', ')}, not ${reporters}`)
-const workload = workloadArg === undefined ? undefined : await import(['b', 'c', 'd', 'e'].includes(workloadArg) ? `./workload-${workloadArg}.mjs` : new URL(workloadArg, `file://${process.cwd()}/`).href)
+const { agents, verbose, reporters } = opts
+const workload = opts.workload === undefined ? undefined : await loadWorkload(opts.workload)
 const pct = (x) => `${(x * 100).toFixed(1)}%`
 let failures = 0
 const results = []
