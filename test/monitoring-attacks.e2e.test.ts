@@ -202,7 +202,8 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     const s = await setUp()
     try {
       await s.learn()
-      // The decoy: a denied request for a harmless-looking new family (alerted, as it should be).
+      // The decoy: a denied request for a harmless-looking new family (a stray's one attempt:
+      // evidence, held for its groups, no alert).
       await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
       s.clock.now += 10_000
       // The real thing, seconds later and within the quiet period: an allowed read of payments.
@@ -214,7 +215,6 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       await s.post(s.reporters.a, Array.from({ length: 10 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' })))
       const found = (await s.alerts()).reverse().map((a) => [a.kind, a.details.resource ?? a.details.lastCode])
       assert.deepEqual(found, [
-        ['anomaly.new-resource', 'hr:holidays/2026'],
         ['anomaly.new-resource', 'payments:transfers/991'],
         ['anomaly.denial-burst', 'ERR_VC_EXPIRED'],
         ['anomaly.denial-burst', 'ERR_NOT_ENTITLED'],
@@ -222,7 +222,7 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       // The same finding again within the quiet period is still said once.
       s.clock.now += 10_000
       await s.post(s.reporters.a, [s.event({ resource: 'payments:transfers/992' })])
-      assert.equal((await s.alerts()).length, 4)
+      assert.equal((await s.alerts()).length, 3)
     } finally {
       await s.t.close()
     }
@@ -232,8 +232,10 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     const s = await setUp({ holdMinutes: 0 })
     try {
       await s.learn()
-      // Dated four minutes ahead: the quiet period starts when the issuer received it, not then.
-      await s.post(s.reporters.a, [s.event({ at: s.clock.now + 4 * MINUTE, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
+      // A reach (a refused read and export: one refused request alone is a stray's, no alert),
+      // dated four minutes ahead: the quiet period starts when the issuer received it, not then.
+      const ahead = s.clock.now + 4 * MINUTE
+      await s.post(s.reporters.a, [s.event({ at: ahead, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' }), s.event({ at: ahead, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2025', action: 'export' })])
       s.clock.now += 11 * MINUTE
       await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2027' })])
       const found = (await s.alerts()).filter((a) => a.kind === 'anomaly.new-resource')
@@ -286,7 +288,8 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     const s = await setUp()
     try {
       await s.learn()
-      await s.post(s.reporters.a, [s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })])
+      // (Allowed, though it holds no entitlement to it: said at once.)
+      await s.post(s.reporters.a, [s.event({ resource: 'hr:holidays/2026' })])
       const [raised] = await s.alerts()
       assert.ok(raised)
       const { default: Database } = await import('better-sqlite3')

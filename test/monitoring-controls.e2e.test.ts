@@ -86,7 +86,13 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
   it('feedback "benign" teaches the baseline, once, audited; a second verdict is a conflict', async () => {
     const s = await setUp()
     try {
+      // A reach (a refused read, then a refused export: one alone, a link followed, is no alert),
+      // said when its hold for the agent's groups is over, at the next event.
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2026' })
+      await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:holidays/2025', action: 'export' })
+      assert.deepEqual(await s.alerts(), [], 'held for its groups')
+      s.clock.now += 30 * MINUTE
+      await s.send()
       const [alert] = await s.alerts()
       assert.equal(alert?.kind, 'anomaly.new-resource')
       assert.equal(alert.details.about, 'hr:holidays')
@@ -257,10 +263,10 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
     const s = await setUp()
     try {
       const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<unknown[]> } }).agentidMonitor
-      // A reach: a refused read, then a refused export (one alone, a link followed, is held low).
+      // A reach: a refused read, then a refused export (one alone, a link followed, is no alert).
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1' })
       await s.send({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/2', action: 'export' })
-      assert.deepEqual((await s.alerts()).map((a) => a.severity), ['low'])
+      assert.deepEqual(await s.alerts(), [], 'held for its groups: evidence, no alert yet')
       s.clock.now += 29 * MINUTE
       assert.deepEqual(await monitor.releaseHeld(), [], 'not due yet (a refusal is held 30 minutes)')
       s.clock.now += MINUTE
@@ -304,7 +310,8 @@ describe('monitoring controls: suppressions, feedback, persisted baselines', fun
       try {
         s.clock.now += MINUTE
         const post = (events: unknown[]) => fetch(`${restarted.url}/events`, { method: 'POST', headers: { authorization: `Bearer ${s.reporter}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).then((r) => r.json() as Promise<{ alerts: number[] }>)
-        const answer = await post([{ at: s.clock.now, agent: s.agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:records/1', action: 'read', ip: '10.1.2.3' }])
+        // (Allowed, though it holds no entitlement to it: said at once; learning, it would be learned.)
+        const answer = await post([{ at: s.clock.now, agent: s.agent, decision: 'allow', resource: 'hr:records/1', action: 'read', ip: '10.1.2.3', records: 1 }])
         assert.equal(answer.alerts.length, 1, 'a fresh baseline would still be learning (30 minutes)')
       } finally {
         await restarted.close()

@@ -475,7 +475,8 @@ describe('a drift within a day of a group change the agent took part in is said 
         d.load(rows)
         restart = undefined
       }
-      found.push(...d.observe(event, { reporter: by, receivedAt: event.at }))
+      // Said, or said low as explained (evidence, not an alert).
+      found.push(...d.inspect(event, { reporter: by, receivedAt: event.at }).filter((f) => f.reported || f.explained))
     }
     return found.filter((a) => a.agent === agent && a.kind === 'volume-drift')
   }

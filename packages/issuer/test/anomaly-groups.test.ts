@@ -48,10 +48,32 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
     const seen = said(d, members.map((agent, k) => ev(agent, later + k * 40_000, { resource: 'reports:close/q3', segment: undefined })))
     assert.deepEqual([...seen], [])
-    // Said at once as low, with what it waits for.
+    // Found at once, low, with what it waits for: evidence, not an alert.
     const e = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
-    const first = e.observe(ev(members[0]!, later, { resource: 'reports:close/q3', segment: undefined }))
-    assert.deepEqual(first.map((a) => [a.kind, a.severity, typeof a.details.held]), [['new-resource', 'low', 'string']])
+    const first = e.inspect(ev(members[0]!, later, { resource: 'reports:close/q3', segment: undefined }))
+    assert.deepEqual(first.map((a) => [a.kind, a.severity, typeof a.details.held, a.explained, a.reported]), [['new-resource', 'low', 'string', true, false]])
+  })
+
+  // An explained finding is evidence, not an alert (docs/monitoring.md, "Explained findings"):
+  // alerted on each member, a group change would also hide, for each of them and that kind,
+  // whatever the same week brought.
+  it('a group change is no alert for any member: found, explained, and nothing said for it, at once or when the hold is over', () => {
+    const grants = new Map([['db:a', LONG_AGO], ['reports:close', LONG_AGO]])
+    const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+    const alerts: Anomaly[] = []
+    const findings = members.flatMap((agent, k) => {
+      const e = ev(agent, later + k * 40_000, { resource: 'reports:close/q3', segment: undefined })
+      const found = d.inspect(e)
+      alerts.push(...found.filter((f) => f.reported))
+      return found
+    })
+    alerts.push(...d.release(later + HOUR).filter((f) => f.reported))
+    assert.deepEqual(alerts, [])
+    assert.ok(findings.length >= members.length && findings.every((f) => f.kind === 'new-resource' && f.severity === 'low' && f.explained === true && !f.reported), JSON.stringify(findings.map((f) => [f.agent.slice(-1), f.severity, f.explained])))
+    // One member alone, the same first use: said when the hold is over, an alert.
+    const alone = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))
+    assert.deepEqual(alone.observe(ev(members[0]!, later, { resource: 'reports:close/q3', segment: undefined })), [], 'held: no alert yet')
+    assert.deepEqual(alone.release(later + HOUR).filter((f) => f.reported).map((f) => `${f.kind}/${f.severity}`), ['new-resource/medium'])
   })
 
   it('a held finding nobody in its groups explains is said at its own severity once the hold is over, on any event or by release()', () => {
@@ -88,8 +110,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     // An hour apart, beyond any hold (each member's schedule reaches the close at its own time), and repeated.
     const events = members.flatMap((agent, k) => [0, 1, 2, 3].map((i) => ev(agent, later + k * HOUR + i * MINUTE, { resource: `reports:close/q${i}` })))
     assert.deepEqual([...said(d, events)], [])
-    const first = fleet(enrolled).observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))
-    assert.deepEqual(first.map((a) => [a.kind, a.severity, a.details.ownSegment, a.details.entitled]), [['new-resource', 'low', 'ops', true]])
+    const first = fleet(enrolled).inspect(ev(members[0]!, later, { resource: 'reports:close/q3' }))
+    assert.deepEqual(first.map((a) => [a.kind, a.severity, a.details.ownSegment, a.details.entitled, a.explained]), [['new-resource', 'low', 'ops', true, true]])
     // Not a family it holds no entitlement to, whichever segment says so.
     const none = fleet(() => ({ groups: ['team:fin', 'segment:ops'], entitlements: new Map([['db:a', LONG_AGO]]) }))
     assert.deepEqual(medium(none.observe(ev(members[0]!, later, { resource: 'reports:close/q3' }))), ['new-resource/high'])
@@ -456,8 +478,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low; three deletes there within the hour are medium', () => {
     const { d, first } = cleanupJob('db:b')
     assert.ok(first.length === 1 && first[0]!.startsWith('new-action/'), `its first delete ever: ${JSON.stringify(first)}`)
-    const once = d.observe(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
-    assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}`), ['new-action/low'])
+    const once = d.inspect(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
+    assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}/${a.explained ? 'explained' : 'alert'}`), ['new-action/low/explained'])
     assert.deepEqual(medium(d.release(later + 10 * DAY + 30 * MINUTE)), [], 'not said later either')
     const burst = [1, 2].flatMap((i) => medium(d.observe(ev(members[0]!, later + 10 * DAY + 30 * MINUTE + i * MINUTE, { resource: `db:b/${7 + i}`, action: 'delete' }))))
     burst.push(...medium(d.release(later + 10 * DAY + 2 * HOUR)))
@@ -469,10 +491,10 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     // Two deletes of payroll records an hour apart on each of three days: low; a third in a day is not.
     const said: string[] = []
     for (let day = 10; day < 13; day++) {
-      for (let i = 0; i < 2; i++) said.push(...d.observe(ev(members[0]!, later + day * DAY + i * 2 * HOUR, { resource: `hr:payroll/${day * 10 + i}`, action: 'delete' })).map((a) => `${a.kind}/${a.severity}`))
+      for (let i = 0; i < 2; i++) said.push(...d.inspect(ev(members[0]!, later + day * DAY + i * 2 * HOUR, { resource: `hr:payroll/${day * 10 + i}`, action: 'delete' })).map((a) => `${a.kind}/${a.severity}/${a.explained ? 'explained' : 'alert'}`))
       said.push(...medium(d.release(later + day * DAY + 3 * HOUR)))
     }
-    assert.deepEqual([...new Set(said)], ['new-action/low'], JSON.stringify(said))
+    assert.deepEqual([...new Set(said)], ['new-action/low/explained'], JSON.stringify(said))
     d.observe(ev(members[0]!, later + 12 * DAY + 4 * HOUR, { resource: 'hr:payroll/999', action: 'delete' }))
     assert.deepEqual(medium(d.release(later + 12 * DAY + 5 * HOUR)), ['new-action/medium'], 'the third of the day')
   })
@@ -579,14 +601,14 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       // used (a dormant grant) was a group change at once, `low`, never held.
       const f = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) }))
       for (const [k, m] of members.slice(1, 3).entries()) f.observe(ev(m, later - 10 * MINUTE + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), { reporter: 'hostile' })
-      const atOnce = f.observe(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
+      const atOnce = f.inspect(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
       assert.ok(!atOnce.some((a) => a.kind === 'new-resource' && a.severity === 'low' && a.details.adoptedBy !== undefined), JSON.stringify(atOnce))
       assert.ok(honestSaid(f.release(later + HOUR)).includes('new-resource'), 'made up before it')
       // The same mates reported by the honest verifier itself are the group's change, at once.
       const g = fleet(() => ({ groups: ['team:fin', 'role:company'], entitlements: new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]]) }))
       for (const [k, m] of members.slice(1, 3).entries()) g.observe(ev(m, later - 10 * MINUTE + k * MINUTE, { resource: 'hr:payroll/1', segment: 'hr' }), { reporter: 'hr-service' })
-      const group = g.observe(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
-      assert.deepEqual(group.filter((a) => a.agent === members[0] && a.kind === 'new-resource').map((a) => `${a.severity}/${a.details.adoptedBy}`), ['low/2'])
+      const group = g.inspect(ev(members[0]!, later, { resource: 'hr:payroll/2', segment: 'hr' }), { reporter: 'hr-service' })
+      assert.deepEqual(group.filter((a) => a.agent === members[0] && a.kind === 'new-resource').map((a) => `${a.severity}/${a.details.adoptedBy}/${a.explained}`), ['low/2/true'])
       assert.deepEqual(honestSaid(g.release(later + HOUR)), [], 'reported by the verifier itself')
     })
 

@@ -45,9 +45,13 @@ export interface Anomaly {
   readonly evidence: readonly string[]
 }
 
-/** A finding, said (`reported`) or held back: within the quiet period, or `suppressed` by an operator. */
+/**
+ * A finding, said (`reported`) or held back: within the quiet period, `explained` (said low because
+ * something explains it: evidence, not an alert), or `suppressed` by an operator.
+ */
 export interface Finding extends Anomaly {
   readonly reported: boolean
+  readonly explained?: true
   readonly suppressed?: true
 }
 
@@ -287,8 +291,8 @@ export class AnomalyDetector {
 
   /**
    * Like {@link observe}, but returns every finding, with `reported: false` for those held back
-   * within the quiet period or suppressed: held-back ones still count as evidence (two reporters
-   * seeing the same thing); suppressed ones are marked so.
+   * within the quiet period, explained or suppressed: held-back ones still count as evidence (two
+   * reporters seeing the same thing); explained and suppressed ones are marked so.
    */
   inspect(event: VerificationEvent, context: ObserveContext = {}): Finding[] {
     const receivedAt = context.receivedAt ?? event.at
@@ -614,11 +618,12 @@ export class AnomalyDetector {
       const peers = peerCount(groups, 'families', fam, agent, at)
       // Other members that took up what this event is the first use of (adopt() says), for the finding.
       let adoptedBy = 0
+      let segmentAdoptedBy = 0
       if (learning) {
         if (f && allowed) f.learned = true
       } else if (allowed ? granted || (peers > 0 && !(knows && since === undefined)) : granted || peers > 0) {
         if (f && allowed) f.learned = true
-      } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && this.#adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at, reporter) >= ADOPTERS))) {
+      } else if (!(allowed && knows && since === undefined) && ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `family:${fam}`), agent, at)) >= ADOPTERS || (event.segment !== undefined && b.segments.get(event.segment)?.learned !== true && (segmentAdoptedBy = this.#adopters(groups, adoption(allowed, `segment:${event.segment}`), agent, at, reporter)) >= ADOPTERS))) {
         // (Never the use of a family it holds no entitlement to at all: that stays a finding of
         // its own whoever else reaches for it.)
         // Taken up by several of its groups at once: a change of the group's, said below medium.
@@ -629,7 +634,7 @@ export class AnomalyDetector {
           // families of their own, which a lone thief's first use could ride.)
           if (adoptedBy >= ADOPTERS) tookPart(b, fam, at, [reporter])
         }
-        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy }, [reporter], 'low')
+        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy, ...(adoptedBy < ADOPTERS ? { segmentAdoptedBy } : {}) }, [reporter], 'low')
       } else {
         s.familyExplained = false
         const reaches = this.#reach(b, at, `family:${fam}`, reporter, !s.allowed)
@@ -1564,6 +1569,8 @@ export class AnomalyDetector {
       // the agent's groups, or found on the same event by a later check).
       if (kind !== 'new-action') for (const r of b.rare) if (Math.abs(occurred - r.firstAt) <= HOUR) r.clean = false
     }
+    // Explained, it is evidence (corroboration, reaches, the quiet period's repeats), not an alert.
+    const explained = level === 'low' && explainedBy(details)
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     const key = `${kind}\u0000${about}\u0000${s.decision}`
     const last = b.said.get(key)
@@ -1579,7 +1586,7 @@ export class AnomalyDetector {
     const rank = RANK[level] + (uncorroborated ? 0.5 : 0)
     const stronger = last !== undefined && ((MAGNITUDES.has(kind) && clamped >= 2 * last.score) || rank > last.rank)
     const newEvidence = going && evidence.some((r) => !(receivedAt - (last!.by.get(r) ?? -Infinity) < this.#quietMs))
-    const reported = !suppressed && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
+    const reported = !suppressed && !explained && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
     if (going && reported) details = { ...details, ongoingSince: last!.since, repeats: last!.count }
     if (reported) this.#remember(b, key, receivedAt, clamped, rank, going ? last! : undefined)
     else if (!suppressed && last !== undefined) {
@@ -1587,7 +1594,7 @@ export class AnomalyDetector {
       last.count++
     }
     if (!suppressed) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
-    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(suppressed ? { suppressed: true as const } : {}) })
+    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}) })
   }
 
   // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless
@@ -1755,6 +1762,19 @@ export function isStatusKind(kind: string): boolean {
 
 // A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
 // (lateral movement: none); other findings are no reach.
+// What explains a finding said low, by the detail that names it: its groups took the same up
+// (adoptedBy, spreading, sharedWith, groupRising, groupChange, fleetDay, orgWide: a group change
+// is not an alert per agent), its own habit elsewhere (usedElsewhere), a duty of its own segment
+// (ownSegment), a stray's one refused attempt (sole), a hold for its groups (held: said at its
+// own severity when due), or two networks not taking turns (one switch: a move, or a phone's few
+// requests between a laptop's; a network new to it is new-network's to say). An alert raised on
+// every benign day of such a change would also hide, for that agent and kind, whatever the same
+// week brings.
+const EXPLANATIONS = ['adoptedBy', 'spreading', 'sharedWith', 'groupRising', 'groupChange', 'segmentAdoptedBy', 'fleetDay', 'orgWide', 'usedElsewhere', 'ownSegment', 'sole', 'held'] as const
+function explainedBy(details: Record<string, unknown>): boolean {
+  return details.takingTurns === false || EXPLANATIONS.some((k) => details[k] !== undefined && details[k] !== 0 && details[k] !== false)
+}
+
 const REACH_KINDS: ReadonlySet<string> = new Set(['new-resource', 'new-segment', 'lateral-movement'])
 function reachOf(kind: string, about: string, details: Record<string, unknown>): string | undefined {
   if (!REACH_KINDS.has(kind)) return undefined
