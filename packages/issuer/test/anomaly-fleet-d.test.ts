@@ -359,7 +359,7 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
           const day = Math.floor((at - base) / DAY)
           const extra = day < 10 ? 0 : [3, 9, 13][day - 10]!
           for (const agentId of who) {
-            for (let k = 0; k <= extra; k++) found.push(...d.inspect(ev(at + k * 60_000, { agent: agentId, resource: `logs:app/${id(i++)}`, segment: 'ops' }), { receivedAt: at + k * 60_000 }).filter((f) => f.reported || f.explained))
+            for (let k = 0; k <= extra; k++) found.push(...d.observe(ev(at + k * 60_000, { agent: agentId, resource: `logs:app/${id(i++)}`, segment: 'ops' }), { receivedAt: at + k * 60_000 }))
           }
         }
         return found.filter((a) => a.kind === 'volume-drift' && a.details.perDay !== undefined)

@@ -76,6 +76,19 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.deepEqual(alone.release(later + HOUR).filter((f) => f.reported).map((f) => `${f.kind}/${f.severity}`), ['new-resource/medium'])
   })
 
+  // From a review: a held repeat, explained while it waits, carried the incident on past its quiet
+  // period, so the repeat was not said when due.
+  it('a reach repeated after its quiet period is said again when its hold is over, each time', () => {
+    // (No entitlements known: a first use is held, not said at once as one it holds no grant to.)
+    const d = fleet(() => ({ groups: ['team:fin'] }))
+    const said: number[] = []
+    for (let m = 0; m <= 66; m++) {
+      const reach = [0, 15, 40, 55].includes(m)
+      for (const a of d.observe(ev(members[0]!, later + m * MINUTE, reach ? { resource: `hr:payroll/${m}`, segment: undefined } : { resource: `db:a/${m}` }))) if (a.kind === 'new-resource') said.push(m)
+    }
+    assert.deepEqual(said, [3, 18, 43, 58])
+  })
+
   it('a held finding nobody in its groups explains is said at its own severity once the hold is over, on any event or by release()', () => {
     const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:fin'], entitlements: grants }))

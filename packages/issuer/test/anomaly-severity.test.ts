@@ -208,7 +208,8 @@ describe('severity: high on two lines of evidence', () => {
     // Each agent's client retries a dozen times, a minute after the one before it.
     const outage = (d: AnomalyDetector, at: number, code: string, who = fleet) => who.map((agent, k) => [...Array(12).keys()].flatMap((i) => d.inspect({ at: at + k * MINUTE + i * 3000, agent, decision: 'deny', code, resource: `db:a/${i}`, action: 'read', ip: `10.0.0.${k + 1}` })).filter((a) => a.kind === 'denial-burst' && (a.reported || a.explained)))
     const levels = (found: Anomaly[][]) => found.map((f) => [...new Set(f.map((a) => a.severity))].join())
-    // Each agent's alerts, those its hold released later (at another agent's event, or at the end) with them.
+    // Each agent's findings said (alerts, and those held for the others: explained, no alerts),
+    // those its hold released later (at another agent's event, or at the end) with them.
     const perAgent = (d: AnomalyDetector, found: Anomaly[][], end: number) => {
       const all = [...found.flat(), ...d.release(end).filter((a) => a.kind === 'denial-burst')]
       return fleet.map((agent) => all.filter((a) => a.agent === agent))

@@ -1588,12 +1588,14 @@ export class AnomalyDetector {
     const newEvidence = going && evidence.some((r) => !(receivedAt - (last!.by.get(r) ?? -Infinity) < this.#quietMs))
     const reported = !suppressed && !explained && (!going || receivedAt - last!.at >= REMIND_MS || receivedAt < last!.at || stronger || newEvidence)
     if (going && reported) details = { ...details, ongoingSince: last!.since, repeats: last!.count }
+    // (An explained finding is no occurrence of the incident: a reach's held repeat after the quiet
+    // period must not carry the incident on and so keep the repeat from being said when due.)
     if (reported) this.#remember(b, key, receivedAt, clamped, rank, going ? last! : undefined)
-    else if (!suppressed && last !== undefined) {
+    else if (!suppressed && !explained && last !== undefined) {
       last.seen = Math.max(last.seen, receivedAt)
       last.count++
     }
-    if (!suppressed) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
+    if (!suppressed && !explained) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
     s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}) })
   }
 
@@ -1762,15 +1764,18 @@ export function isStatusKind(kind: string): boolean {
 
 // A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
 // (lateral movement: none); other findings are no reach.
-// What explains a finding said low, by the detail that names it: its groups took the same up
-// (adoptedBy, spreading, sharedWith, groupRising, groupChange, fleetDay, orgWide: a group change
-// is not an alert per agent), its own habit elsewhere (usedElsewhere), a duty of its own segment
-// (ownSegment), a stray's one refused attempt (sole), a hold for its groups (held: said at its
-// own severity when due), or two networks not taking turns (one switch: a move, or a phone's few
-// requests between a laptop's; a network new to it is new-network's to say). An alert raised on
-// every benign day of such a change would also hide, for that agent and kind, whatever the same
-// week brings.
-const EXPLANATIONS = ['adoptedBy', 'spreading', 'sharedWith', 'groupRising', 'groupChange', 'segmentAdoptedBy', 'fleetDay', 'orgWide', 'usedElsewhere', 'ownSegment', 'sole', 'held'] as const
+// What explains a finding said low, by the detail that names it: its groups took the same up, as
+// its own reporters saw them (adoptedBy, segmentAdoptedBy, spreading, groupChange, fleetDay: a
+// group change is not an alert per agent), its own habit elsewhere (usedElsewhere), a duty of its
+// own segment (ownSegment), a stray's one refused attempt (sole), a hold for its groups (held:
+// said at its own severity when due), or two networks not taking turns (one switch: a move, or a
+// phone's few requests between a laptop's; a network new to it is new-network's to say). An
+// alert raised on every benign day of such a change would also hide, for that agent and kind,
+// whatever the same week brings. Not a surge, a day's rise or an outage's refusals shared with
+// others (sharedWith, groupRising, orgWide): those members are counted whoever reported them, and
+// a hostile reporter's made-up busy team mates must not take an honest verifier's finding out of
+// the alerts (they lower it to low, as before).
+const EXPLANATIONS = ['adoptedBy', 'segmentAdoptedBy', 'spreading', 'groupChange', 'fleetDay', 'usedElsewhere', 'ownSegment', 'sole', 'held'] as const
 function explainedBy(details: Record<string, unknown>): boolean {
   return details.takingTurns === false || EXPLANATIONS.some((k) => details[k] !== undefined && details[k] !== 0 && details[k] !== false)
 }
