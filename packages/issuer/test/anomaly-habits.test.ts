@@ -101,6 +101,19 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     }
   })
 
+  // From a review of explained findings (2026-12-06): a family it strayed into on an earlier day
+  // makes a refusal there a stray again, and that day's refusal can be any reporter's made-up one.
+  it('a stray again into a family it strayed into before is an alert said low, not explained; a first stray is explained', () => {
+    const d = detector()
+    week(d, 7)
+    const refused = { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined, resource: 'hr:payroll/1', segment: 'hr' }
+    const planted = d.inspect(ev(base + 7 * DAY + 11 * HOUR, refused), { reporter: 'hostile', receivedAt: base + 7 * DAY + 11 * HOUR })
+    assert.ok(planted.some((f) => f.kind === 'new-resource' && f.explained), JSON.stringify(planted))
+    const honest = d.inspect(ev(base + 8 * DAY + 10 * HOUR, { ...refused, resource: 'hr:payroll/2' }), { reporter: 'crm-service', receivedAt: base + 8 * DAY + 10 * HOUR })
+    const said = honest.filter((f) => f.kind === 'new-resource').map((f) => `${f.severity}/${f.reported}/${f.explained ?? false}/${f.evidence.join()}`)
+    assert.deepEqual(said, ['low/true/false/crm-service'])
+  })
+
   it('one refused request into a family foreign to it (a link followed) is low; a second within the day is a reach', () => {
     const d = detector()
     week(d, 3)

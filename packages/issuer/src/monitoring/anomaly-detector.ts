@@ -320,7 +320,7 @@ export class AnomalyDetector {
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
-      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false,
+      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false, strayAgain: false,
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
@@ -634,7 +634,7 @@ export class AnomalyDetector {
           // families of their own, which a lone thief's first use could ride.)
           if (adoptedBy >= ADOPTERS) tookPart(b, fam, at, [reporter])
         }
-        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy, ...(adoptedBy < ADOPTERS ? { segmentAdoptedBy } : {}) }, [reporter], 'low')
+        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy, ...(adoptedBy < ADOPTERS ? { segmentAdoptedBy } : {}), explained: GROUP_CHANGE }, [reporter], 'low')
       } else {
         s.familyExplained = false
         const reaches = this.#reach(b, at, `family:${fam}`, reporter, !s.allowed)
@@ -657,7 +657,7 @@ export class AnomalyDetector {
         // within the day (that family again, or another), beyond the stray's one attempt (a
         // refused search and a read of what it named: see #stray), is a reach from the start.
         else if (!allowed && entitled !== true && (s.soleRefusal = this.#stray(s, fam))) {
-          this.#hold(s, this.#takenUp(s, adoption(false, `family:${fam}`), event.segment), 'new-resource', fam, 0.3, { ...details, sole: true }, 'low', `family:${fam}`)
+          this.#hold(s, this.#takenUp(s, adoption(false, `family:${fam}`), event.segment), 'new-resource', fam, 0.3, { ...details, sole: true, ...strayExplained(s.strayAgain) }, 'low', `family:${fam}`)
         }
         // A family it holds an entitlement to, from a verifier of the segment the issuer enrolled
         // it in, with an action it uses on its own families, at most four times the largest
@@ -731,7 +731,7 @@ export class AnomalyDetector {
         if (f.actions.length < BASELINE_CAPS.actions) f.actions.push(action)
         f.notedDay = -1
       } else if ((adoptedBy = this.#adopt(s, groups, adoptKey, agent, at)) >= ADOPTERS) {
-        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy }, [reporter], 'low')
+        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, explained: GROUP_CHANGE }, [reporter], 'low')
       } else if ((adoptedBy = spreadAdopters(s.holdGroups, adoptKey, agent, at, this.#credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
         // Spreading through its team or segment over days (never a role across the organisation):
         // three others took it up this week. Still a reach for lateral movement, and watched as a
@@ -739,7 +739,7 @@ export class AnomalyDetector {
         // when the hour had no other finding).
         const quiet = quietHour(b, at)
         this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
-        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true }, [reporter], 'low')
+        this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true, explained: 'spreading through its groups' }, [reporter], 'low')
         if (!rare) watchAction(b, fam, action, day, quiet, false, at)
       } else {
         s.familyExplained = false
@@ -784,13 +784,13 @@ export class AnomalyDetector {
     else if (b.segments.size > 1 || !learning) {
       let adoptedBy = 0
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
-        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy }, [s.reporter], 'low')
+        this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, adoptedBy, explained: GROUP_CHANGE }, [s.reporter], 'low')
       } else if (!allowed && (s.familyExplained ? this.#soleRefusal(b, at, 0) : s.soleRefusal)) {
         // As for the family (#familyUse): one refused request and no other within the day (its
         // family's reach, when it was one, is this request's own, judged there).
         this.#reach(b, at, `segment:${segment}`, s.reporter, true)
         this.#hold(s, this.#takenUp(s, adoption(false, `segment:${segment}`)),
-          'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true }, 'low', `segment:${segment}`)
+          'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true, ...strayExplained(!s.familyExplained && s.strayAgain) }, 'low', `segment:${segment}`)
       } else {
         this.#reach(b, at, `segment:${segment}`, s.reporter, !allowed)
         this.#hold(s, this.#takenUp(s, adoption(allowed, `segment:${segment}`)),
@@ -870,7 +870,7 @@ export class AnomalyDetector {
       ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
       : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
     if (adoptedBy >= ADOPTERS) {
-      this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy }, [s.reporter], 'low')
+      this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy, explained: GROUP_CHANGE }, [s.reporter], 'low')
       return 'group'
     }
     const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
@@ -890,7 +890,7 @@ export class AnomalyDetector {
     const seen = `${new Date(today * DAY_MS).toUTCString().slice(0, 3)} (its day runs from ${(24 - sched.shift) % 24}:00 UTC)`
     let adoptedBy = 0
     if ((adoptedBy = this.#adopt(s, groups, 'weekend', agent, at)) >= ADOPTERS) {
-      this.#report(s, 'off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy }, [s.reporter], 'low')
+      this.#report(s, 'off-days', 'weekend', 0.3, { expected, seen, weekend: true, adoptedBy, explained: GROUP_CHANGE }, [s.reporter], 'low')
       return 'group'
     }
     // One quiet weekend says little (a tenth of people who work weekdays work some weekend
@@ -1224,8 +1224,7 @@ export class AnomalyDetector {
     const day = Math.floor(at / DAY_MS)
     const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
     const strayBefore = b.lastRefusedReach === b.lastStray
-    const found = fam === undefined ? undefined : b.strayFamilies.find((e) => e[0] === fam)
-    const known = found !== undefined && found[1] < day && found[2] <= day && day - found[2] <= STRAY_DAYS ? found : undefined
+    const known = fam === undefined ? undefined : knownStray(b, fam, day)
     const itself = known === undefined ? undefined : `family:${fam}`
     let n = 0
     for (const r of b.reaches) {
@@ -1260,10 +1259,17 @@ export class AnomalyDetector {
   // Whether a refused request into `fam` (a family it holds no entitlement to) is a stray: the
   // attempt of the stray just before going on, or a sole refusal, which begins an attempt.
   #stray(s: Scope, fam: string): boolean {
-    if (this.#strayRetry(s, fam)) return true
+    if (this.#strayRetry(s, fam)) {
+      s.strayAgain = s.b.strayAttempt!.again
+      return true
+    }
     const { b, at, reporter, event } = s
+    // (Again into a family it strayed into on an earlier day: that day's refusals, which any
+    // reporter could have made up, say it is a stray.)
+    const again = knownStray(b, fam, s.day) !== undefined
     const sole = this.#soleRefusal(b, at, 1, fam)
-    b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action) } : undefined
+    b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action), again } : undefined
+    s.strayAgain = sole && again
     return sole
   }
 
@@ -1422,7 +1428,7 @@ export class AnomalyDetector {
     // VPN concentrator, a rollout to new subnets) wait longer for the others moving with it: such
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by, true)),
-      'two-networks', pair.join(' '), score, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches, takingTurns }, severity, undefined, odd.every(internal))
+      'two-networks', pair.join(' '), score, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches, takingTurns, ...(takingTurns ? {} : { explained: 'one switch, not taking turns' }) }, severity, undefined, odd.every(internal))
   }
 
   #group(name: string, at: number): GroupBaseline | undefined {
@@ -1505,7 +1511,7 @@ export class AnomalyDetector {
       }
       return
     }
-    this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups` }, [reporter], 'low')
+    this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups`, explained: 'held for its groups' }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
     const h: Held = { due, until: receivedAt + holdMs, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
@@ -1554,11 +1560,11 @@ export class AnomalyDetector {
         // A fleet's second day of jumps (volume-checks.ts, fleetSecond) alone is said low; it is
         // still evidence for what follows within the hour.
         level = 'low'
-        details = { ...details, uncorroborated: true }
+        details = { ...details, uncorroborated: true, explained: "a fleet's second day" }
       } else if (kind === 'volume-drift' && level === 'medium' && (change = groupChangeOf(b, at, evidence, details)) !== undefined) {
         // So is a drift within a day of a group change the agent took part in (tookPart).
         level = 'low'
-        details = { ...details, groupChange: change, uncorroborated: true }
+        details = { ...details, groupChange: change, uncorroborated: true, explained: 'a group change it took part in' }
       } else if (level === 'high' && !standsAlone(kind, details) && !keptUpVolume) {
         level = 'medium'
         details = { ...details, uncorroborated: true }
@@ -1570,7 +1576,7 @@ export class AnomalyDetector {
       if (kind !== 'new-action') for (const r of b.rare) if (Math.abs(occurred - r.firstAt) <= HOUR) r.clean = false
     }
     // Explained, it is evidence (corroboration, reaches, the quiet period's repeats), not an alert.
-    const explained = level === 'low' && explainedBy(details)
+    const explained = level === 'low' && typeof details.explained === 'string'
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     const key = `${kind}\u0000${about}\u0000${s.decision}`
     const last = b.said.get(key)
@@ -1764,20 +1770,20 @@ export function isStatusKind(kind: string): boolean {
 
 // A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
 // (lateral movement: none); other findings are no reach.
-// What explains a finding said low, by the detail that names it: its groups took the same up, as
-// its own reporters saw them (adoptedBy, segmentAdoptedBy, spreading, groupChange, fleetDay: a
-// group change is not an alert per agent), its own habit elsewhere (usedElsewhere), a duty of its
-// own segment (ownSegment), a stray's one refused attempt (sole), a hold for its groups (held:
-// said at its own severity when due), or two networks not taking turns (one switch: a move, or a
-// phone's few requests between a laptop's; a network new to it is new-network's to say). An
-// alert raised on every benign day of such a change would also hide, for that agent and kind,
-// whatever the same week brings. Not a surge, a day's rise or an outage's refusals shared with
-// others (sharedWith, groupRising, orgWide): those members are counted whoever reported them, and
-// a hostile reporter's made-up busy team mates must not take an honest verifier's finding out of
-// the alerts (they lower it to low, as before).
-const EXPLANATIONS = ['adoptedBy', 'segmentAdoptedBy', 'spreading', 'groupChange', 'fleetDay', 'usedElsewhere', 'ownSegment', 'sole', 'held'] as const
-function explainedBy(details: Record<string, unknown>): boolean {
-  return details.takingTurns === false || EXPLANATIONS.some((k) => details[k] !== undefined && details[k] !== 0 && details[k] !== false)
+// A finding said low because something explains it names it (`explained`), and is evidence, not
+// an alert: its groups took the same up, as its own reporters saw them (a group change is not an
+// alert per agent), a stray's first attempt into a family, a hold for its groups (said at its own
+// severity when due), two networks not taking turns (one switch: a move, or a phone's few
+// requests between a laptop's; a network new to it is new-network's to say), a fleet's second day
+// of jumps, a drift within a day of a group change it took part in. An alert raised on every
+// benign day of such a change would also hide, for that agent and kind, whatever the same week
+// brings. Not what rests on the agent's history or on others' counts that any reporter can make
+// up (docs/monitoring.md, "Explained findings"): a surge, a day's rise or an outage's refusals
+// shared with others, a stray again into a family it strayed into before, an action it uses
+// elsewhere, a duty of its own segment are alerts said low.
+const GROUP_CHANGE = 'its groups took it up'
+function strayExplained(again: boolean): { explained?: string } {
+  return again ? {} : { explained: "a stray's one attempt" }
 }
 
 const REACH_KINDS: ReadonlySet<string> = new Set(['new-resource', 'new-segment', 'lateral-movement'])
@@ -1956,6 +1962,12 @@ function teaches(r: RareAction): boolean {
 
 // Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
 // new one in place of the one met longest ago.
+// The family's entry when the agent strayed into it on an earlier day, within STRAY_DAYS.
+function knownStray(b: AgentBaseline, fam: string, day: number): [string, number, number, number] | undefined {
+  const e = b.strayFamilies.find((x) => x[0] === fam)
+  return e !== undefined && e[1] < day && e[2] <= day && day - e[2] <= STRAY_DAYS ? e : undefined
+}
+
 function noteStray(strays: Array<[string, number, number, number]>, fam: string, day: number): void {
   const e = strays.find((x) => x[0] === fam)
   if (e) {

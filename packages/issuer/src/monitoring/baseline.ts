@@ -235,7 +235,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * The attempt of its last stray (see STRAY_TRIES): its family, last refusal, refusals, who
    * reported it, its first request (resource, action) and whether that was a look (in memory only).
    */
-  strayAttempt: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean } | undefined
+  strayAttempt: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean; again: boolean } | undefined
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).

@@ -46,6 +46,8 @@ export interface Scope extends Said {
   familyExplained: boolean
   /** Whether its refusal was found the only refused reach of the agent within the day (#familyUse): its segment's is the same. */
   soleRefusal: boolean
+  /** Whether that stray went again into a family it strayed into on an earlier day (#stray). */
+  strayAgain: boolean
 }
 
 /**
