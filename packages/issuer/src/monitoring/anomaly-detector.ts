@@ -1575,7 +1575,8 @@ export class AnomalyDetector {
       // the agent's groups, or found on the same event by a later check).
       if (kind !== 'new-action') for (const r of b.rare) if (Math.abs(occurred - r.firstAt) <= HOUR) r.clean = false
     }
-    // Explained, it is evidence (corroboration, reaches, the quiet period's repeats), not an alert.
+    // Explained, it is evidence (it holds, explains, adds reaches), not an alert, nor an occurrence
+    // of an incident.
     const explained = level === 'low' && typeof details.explained === 'string'
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     const key = `${kind}\u0000${about}\u0000${s.decision}`
@@ -1768,8 +1769,6 @@ export function isStatusKind(kind: string): boolean {
   return kind === 'suspended-agent' || kind === 'retired-agent'
 }
 
-// A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
-// (lateral movement: none); other findings are no reach.
 // A finding said low because something explains it names it (`explained`), and is evidence, not
 // an alert: its groups took the same up, as its own reporters saw them (a group change is not an
 // alert per agent), a stray's first attempt into a family, a hold for its groups (said at its own
@@ -1786,6 +1785,8 @@ function strayExplained(again: boolean): { explained?: string } {
   return again ? {} : { explained: "a stray's one attempt" }
 }
 
+// A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
+// (lateral movement: none); other findings are no reach.
 const REACH_KINDS: ReadonlySet<string> = new Set(['new-resource', 'new-segment', 'lateral-movement'])
 function reachOf(kind: string, about: string, details: Record<string, unknown>): string | undefined {
   if (!REACH_KINDS.has(kind)) return undefined
@@ -1960,14 +1961,14 @@ function teaches(r: RareAction): boolean {
   return r.clean && !r.lowOnly
 }
 
-// Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
-// new one in place of the one met longest ago.
 // The family's entry when the agent strayed into it on an earlier day, within STRAY_DAYS.
 function knownStray(b: AgentBaseline, fam: string, day: number): [string, number, number, number] | undefined {
   const e = b.strayFamilies.find((x) => x[0] === fam)
   return e !== undefined && e[1] < day && e[2] <= day && day - e[2] <= STRAY_DAYS ? e : undefined
 }
 
+// Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
+// new one in place of the one met longest ago.
 function noteStray(strays: Array<[string, number, number, number]>, fam: string, day: number): void {
   const e = strays.find((x) => x[0] === fam)
   if (e) {
