@@ -114,7 +114,7 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     assert.deepEqual(said, ['low/true/false/crm-service'])
   })
 
-  it('one refused request into a family foreign to it (a link followed) is low; a second within the day is a reach', () => {
+  it('one refused request into a family foreign to it (a link followed) is a stray\'s, low and explained (no alert); a second within the day is a reach', () => {
     const d = detector()
     week(d, 3)
     const refused = { decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined }
