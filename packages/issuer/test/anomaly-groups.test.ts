@@ -488,11 +488,11 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     return { d, first: medium(d.release(later + 5 * DAY + HOUR)) }
   }
 
-  it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low; three deletes there within the hour are medium', () => {
+  it('a cleanup job that deleted on one family of its own on an earlier day, deleting once on another it knows, is low (explained to the reporter that saw it, no alert); three deletes there within the hour are medium', () => {
     const { d, first } = cleanupJob('db:b')
     assert.ok(first.length === 1 && first[0]!.startsWith('new-action/'), `its first delete ever: ${JSON.stringify(first)}`)
-    const once = d.observe(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
-    assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}`), ['new-action/low'])
+    const once = d.inspect(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }))
+    assert.deepEqual(once.map((a) => `${a.kind}/${a.severity}/${a.explained ? 'explained' : 'alert'}`), ['new-action/low/explained'])
     assert.deepEqual(medium(d.release(later + 10 * DAY + 30 * MINUTE)), [], 'not said later either')
     const burst = [1, 2].flatMap((i) => medium(d.observe(ev(members[0]!, later + 10 * DAY + 30 * MINUTE + i * MINUTE, { resource: `db:b/${7 + i}`, action: 'delete' }))))
     burst.push(...medium(d.release(later + 10 * DAY + 2 * HOUR)))
@@ -504,12 +504,34 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     // Two deletes of payroll records an hour apart on each of three days: low; a third in a day is not.
     const said: string[] = []
     for (let day = 10; day < 13; day++) {
-      for (let i = 0; i < 2; i++) said.push(...d.observe(ev(members[0]!, later + day * DAY + i * 2 * HOUR, { resource: `hr:payroll/${day * 10 + i}`, action: 'delete' })).map((a) => `${a.kind}/${a.severity}`))
+      for (let i = 0; i < 2; i++) said.push(...d.inspect(ev(members[0]!, later + day * DAY + i * 2 * HOUR, { resource: `hr:payroll/${day * 10 + i}`, action: 'delete' })).map((a) => `${a.kind}/${a.severity}`))
       said.push(...medium(d.release(later + day * DAY + 3 * HOUR)))
     }
     assert.deepEqual([...new Set(said)], ['new-action/low'], JSON.stringify(said))
     d.observe(ev(members[0]!, later + 12 * DAY + 4 * HOUR, { resource: 'hr:payroll/999', action: 'delete' }))
     assert.deepEqual(medium(d.release(later + 12 * DAY + 5 * HOUR)), ['new-action/medium'], 'the third of the day')
+  })
+
+  // From a review of explained findings (2026-12-06): what explains the use elsewhere must be a
+  // use its reporter saw. Another reporter's made-up delete on a family the job was just granted
+  // is learned at once, and explained the thief's deletes elsewhere out of the alerts.
+  it("a job's deletes elsewhere explain a delete only to the reporter that saw them: another reporter's made-up delete leaves it an alert", () => {
+    const grants = new Map([['db:a', LONG_AGO], ['db:b', LONG_AGO], ['crm:leads', later]])
+    const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }))
+    for (let day = 0; day < 3; day++) d.observe(ev(members[0]!, later + day * DAY, { resource: 'db:b/1' }), { reporter: 'db-service' })
+    d.release(later + 2 * DAY + HOUR)
+    // Made up: a delete on the family just granted, learned at once (the grant explains it).
+    assert.deepEqual(d.observe(ev(members[0]!, later + 3 * DAY, { resource: 'crm:leads/1', action: 'delete' }), { reporter: 'hostile' }), [])
+    const thief = d.inspect(ev(members[0]!, later + 4 * DAY, { resource: 'db:b/7', action: 'delete' }), { reporter: 'db-service' })
+    assert.deepEqual(thief.map((a) => `${a.kind}/${a.severity}/${a.reported}/${a.explained ?? false}`), ['new-action/low/true/false'])
+    // The same job's own delete, seen by the same verifier on an earlier day, explains it.
+    const { d: job } = cleanupJob('db:b')
+    assert.deepEqual(job.inspect(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' }), { reporter: 'another-service' }).map((a) => `${a.kind}/${a.reported}`), ['new-action/true'], 'not to another reporter')
+    // Who saw it is kept with the baseline: after a restart it explains the same.
+    const { d: kept } = cleanupJob('db:b')
+    const restarted = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:bots'], entitlements: new Map([['db:a', LONG_AGO], ['db:b', LONG_AGO]]) }) })
+    assert.ok(restarted.load(kept.takeDirty()) > 0)
+    assert.deepEqual(restarted.inspect(ev(members[0]!, later + 10 * DAY, { resource: 'db:b/7', action: 'delete' })).map((a) => `${a.kind}/${a.explained ?? false}`), ['new-action/true'])
   })
 
   it('deletes on another family said medium on a day (the third) are learned from a later quiet day, as any first use said so', () => {

@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, READ_KIND, RECENT_KEPT, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -714,7 +714,10 @@ export class AnomalyDetector {
       rare.count = 0
       rare.days++
     }
-    if (rare) rare.count++
+    if (rare) {
+      rare.count++
+      if (!rare.by.includes(reporter) && rare.by.length < RARE_REPORTERS) rare.by.push(reporter)
+    }
     if (!f.actions.includes(action)) {
       const since = ctx?.entitlements?.get(fam)
       const granted = since !== undefined && receivedAt - since <= NEW_GRANT_MS
@@ -740,7 +743,7 @@ export class AnomalyDetector {
         const quiet = quietHour(b, at)
         this.#reach(b, at, `action:${fam}:${action}`, reporter, !s.allowed)
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, spreading: true, explained: 'spreading through its groups' }, [reporter], 'low')
-        if (!rare) watchAction(b, fam, action, day, quiet, false, at)
+        if (!rare) watchAction(b, fam, action, day, quiet, false, at, reporter)
       } else {
         s.familyExplained = false
         // Other findings about the agent within the hour: a first use among them teaches nothing.
@@ -752,13 +755,13 @@ export class AnomalyDetector {
         // deletes on scratch could teach itself payroll deletes two at a time). A third use within
         // the hour, or that day, is said as any first use is.
         const elsewhere = reaches < 3 && (rare?.count ?? 1) <= 2 && this.#usesElsewhere(b, action, fam, day)
-        if (elsewhere) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true }, [reporter], 'low')
+        if (elsewhere) this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { ...details, usedElsewhere: true, ...(this.#usesElsewhere(b, action, fam, day, reporter) ? { explained: 'used on another family, as its reporter saw' } : {}) }, [reporter], 'low')
         else {
           this.#hold(s, this.#takenUp(s, adoptKey),
             'new-action', `${fam}:${action}`, reaches >= 3 ? 0.75 : 0.5, details, 'medium', `action:${fam}:${action}`)
         }
         // Watched from now on: learned when used again on a later day with no other alarm.
-        if (!rare) watchAction(b, fam, action, day, quiet, elsewhere, at)
+        if (!rare) watchAction(b, fam, action, day, quiet, elsewhere, at, reporter)
         else rare.lowOnly = elsewhere
       }
     }
@@ -1188,10 +1191,12 @@ export class AnomalyDetector {
   }
 
   // Whether the agent uses an action on a family other than `fam`: learned there, or used there
-  // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet).
-  #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number): boolean {
-    for (const [name, f] of b.families) if (name !== fam && f.learned && usesKind(f.actions, action)) return true
-    for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && teaches(r)) return true
+  // on an earlier day than `day` without other alarm (a weekly cleanup not learned yet). As
+  // `reporter` saw it: only such a use it reported (what is learned does not say who taught it,
+  // and any reporter's made-up use on a family just granted is learned at once).
+  #usesElsewhere(b: AgentBaseline, action: string, fam: string, day: number, reporter?: string): boolean {
+    if (reporter === undefined) for (const [name, f] of b.families) if (name !== fam && f.learned && usesKind(f.actions, action)) return true
+    for (const r of b.rare) if (r.action === actionKind(action) && r.family !== fam && r.day < day && teaches(r) && (reporter === undefined || r.by.includes(reporter))) return true
     return false
   }
 
@@ -1951,9 +1956,9 @@ function quietHour(b: AgentBaseline, at: number): boolean {
 
 // Watches a first use of `action` on `fam` on `day` (AgentBaseline.rare): learned when used again
 // on a later day, when `clean` (no other alarm) and not said only low (`lowOnly`), at its own pace.
-function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, lowOnly: boolean, at: number): void {
+function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, lowOnly: boolean, at: number, reporter: string): void {
   if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, lowOnly, firstAt: at, days: 1 })
+  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, lowOnly, firstAt: at, days: 1, by: [reporter] })
 }
 
 // Whether a rare action's day of use teaches it (RareAction.clean, RareAction.lowOnly).

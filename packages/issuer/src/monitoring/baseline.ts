@@ -112,6 +112,9 @@ export type JumpDay = [number, number, string, number, number]
  * An action an agent used on few days: learned once used again on a later day with no other alarm
  * (a weekly cleanup), and watched then for a burst well beyond the most it ever did in a day.
  */
+/** Reporters kept with a rare action (RareAction.by). */
+export const RARE_REPORTERS = 4
+
 export interface RareAction {
   /** The family it is used on: an action learned on one family is not learned on another. */
   family: string
@@ -141,6 +144,12 @@ export interface RareAction {
   firstAt: number
   /** Days it was used on (see RARE_ESTABLISHED). */
   days: number
+  /**
+   * Who reported its uses (the first four): its use here explains the agent's use elsewhere only to
+   * a reporter that saw it (anomaly-detector.ts, #usesElsewhere), or another reporter's made-up
+   * use would. Rows written before it was kept have none.
+   */
+  by: string[]
 }
 
 /**
@@ -648,7 +657,7 @@ function rareActions(v: unknown): RareAction[] {
   for (const x of v.slice(0, BASELINE_CAPS.actions)) {
     const o = obj(x)
     // Rows without a family (written before it was kept) are dropped: their action is watched again.
-    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, lowOnly: o.lowOnly === true, firstAt: num(o.firstAt), days: num(o.days, 1) })
+    if (o && typeof o.action === 'string' && typeof o.family === 'string') out.push({ family: o.family, action: actionKind(o.action), day: num(o.day), count: num(o.count), most: num(o.most), over: num(o.over), clean: o.clean !== false, lowOnly: o.lowOnly === true, firstAt: num(o.firstAt), days: num(o.days, 1), by: strings(o.by, RARE_REPORTERS) })
   }
   return out
 }
