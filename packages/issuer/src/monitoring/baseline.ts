@@ -108,13 +108,13 @@ export function actionKind(action: string): string {
  */
 export type JumpDay = [number, number, string, number, number]
 
+/** Reporters kept with a rare action (RareAction.by). */
+export const RARE_REPORTERS = 4
+
 /**
  * An action an agent used on few days: learned once used again on a later day with no other alarm
  * (a weekly cleanup), and watched then for a burst well beyond the most it ever did in a day.
  */
-/** Reporters kept with a rare action (RareAction.by). */
-export const RARE_REPORTERS = 4
-
 export interface RareAction {
   /** The family it is used on: an action learned on one family is not learned on another. */
   family: string

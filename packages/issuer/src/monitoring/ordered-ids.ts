@@ -178,17 +178,21 @@ export function walkOf(s: OrderedIds, i: number): { stride: number; today: numbe
   return { stride: s.idRuns![i * RUN_WIDTH + 1]!, today: s.idRuns![i * RUN_WIDTH + 2]!, fresh: freshIds(s, i) }
 }
 
-// The ids run `i` walked today outside the known ground [idLo, idHi]: its ids are
-// first, first + stride, ..., last (descending when the stride is negative).
-function freshIds(s: OrderedIds, i: number): number {
+// The lowest and highest id run `i` walked today: its ids are first, first + stride, ..., last
+// (descending when the stride is negative).
+function runSpan(s: OrderedIds, i: number): [number, number] {
   const o = i * RUN_WIDTH
-  const n = s.idRuns![o + 2]!
-  if (s.idLo < 0) return n
   const last = s.idRuns![o]!
-  const stride = s.idRuns![o + 1]!
-  const step = Math.abs(stride)
-  const lo = Math.min(last, last - (n - 1) * stride)
-  const hi = lo + (n - 1) * step
+  const first = last - (s.idRuns![o + 2]! - 1) * s.idRuns![o + 1]!
+  return [Math.min(first, last), Math.max(first, last)]
+}
+
+// The ids run `i` walked today outside the known ground [idLo, idHi].
+function freshIds(s: OrderedIds, i: number): number {
+  const n = s.idRuns![i * RUN_WIDTH + 2]!
+  if (s.idLo < 0) return n
+  const step = Math.abs(s.idRuns![i * RUN_WIDTH + 1]!)
+  const [lo, hi] = runSpan(s, i)
   const below = lo < s.idLo ? Math.ceil((s.idLo - lo) / step) : 0
   const above = hi > s.idHi ? Math.ceil((hi - s.idHi) / step) : 0
   return Math.min(n, below + above)
@@ -196,17 +200,10 @@ function freshIds(s: OrderedIds, i: number): number {
 
 // Today's longest walk is run `i`: its span, when it can be ground (allowed, consecutive ids).
 function spanToday(s: OrderedIds, i: number, allowed: boolean): void {
-  const o = i * RUN_WIDTH
-  const last = s.idRuns![o]!
-  const stride = s.idRuns![o + 1]!
-  if (!allowed || Math.abs(stride) !== 1) {
-    s.idTodayLo = -1
-    s.idTodayHi = -1
-    return
-  }
-  const first = last - (s.idRuns![o + 2]! - 1) * stride
-  s.idTodayLo = Math.min(first, last)
-  s.idTodayHi = Math.max(first, last)
+  const ground = allowed && Math.abs(s.idRuns![i * RUN_WIDTH + 1]!) === 1
+  const [lo, hi] = ground ? runSpan(s, i) : [-1, -1]
+  s.idTodayLo = lo
+  s.idTodayHi = hi
 }
 
 /** An operator called a walk of `run` ids benign on `day`: the day's walks are learned, and said no more. */

@@ -57,8 +57,9 @@ export interface Scope extends Said {
 export type Say = (s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
 
 /**
- * Says a finding `low` at once and holds it (anomaly-detector.ts, #hold): said at `severity` when
- * it is due, unless `explained` by then (on the reporter's word it was held on).
+ * Finds a finding at once and holds it (anomaly-detector.ts, #hold; `low`, evidence, no alert while
+ * held): said at `severity` when it is due, unless `explained` by then (on the reporter's word it
+ * was held on).
  */
 export type Hold = (s: Scope, explained: (at: number, reporter: string) => boolean, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, severity: RiskLevel) => void
 
