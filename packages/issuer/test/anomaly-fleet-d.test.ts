@@ -134,8 +134,9 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     assert.ok(medium(reach).includes('new-resource/medium') || medium(reach).includes('new-resource/high'), JSON.stringify(medium(reach)))
   })
 
-  it('a bot meeting the same stray link every day is a stray each time, twice a day too; three times within a day, or a third family within the week, is a reach', () => {
-    // A CRM sync bot: about 500 requests a day over its working hours.
+  it('a bot meeting the same stray link every day is a stray each time, more than once a day too; beyond what its requests bring within a day, or new families every day of the week, is a reach', () => {
+    // A CRM sync bot: about 500 requests a day over its working hours (a stray link in a thousand
+    // requests: four a day at most, eleven a week; strayAllowance).
     const bot = () => {
       const d = detector()
       for (let day = 0; day < 7; day++) for (let at = base + day * DAY + 6 * HOUR; at < base + day * DAY + 20 * HOUR; at += 100_000) observe(d, at, { resource: `crm:contacts/${id(at / 100_000)}`, ip: '13.108.12.104' })
@@ -149,12 +150,14 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     const d = bot()
     const daily = Array.from({ length: 10 }, (_, k) => said(d, base + (7 + k) * DAY + (8 + (k % 4) * 3) * HOUR, 'docs:contracts'))
     assert.deepEqual(daily.flat(), [], 'the same family once a day, ten days')
-    assert.deepEqual(said(d, base + 16 * DAY + 16 * HOUR, 'docs:contracts'), [], 'a second the same day')
-    assert.ok(said(d, base + 16 * DAY + 19 * HOUR, 'docs:contracts').includes('new-resource/medium'), 'a third the same day')
+    const sameDay = [10, 12, 14, 16, 18].map((h) => said(d, base + 17 * DAY + h * HOUR, 'docs:contracts'))
+    assert.deepEqual(sameDay.slice(0, 4).flat(), [], 'four the same day')
+    assert.ok(sameDay[4]!.includes('new-resource/medium'), `a fifth the same day: ${JSON.stringify(sameDay)}`)
+    // Another family each day, then twice a day: strays at first, a reach within the week.
     const other = bot()
-    said(other, base + 7 * DAY + 9 * HOUR, 'docs:contracts')
-    said(other, base + 8 * DAY + 9 * HOUR, 'hr:payroll')
-    assert.ok(said(other, base + 9 * DAY + 9 * HOUR, 'fin:ledger').includes('new-resource/medium'), 'a third family within the week')
+    const families = Array.from({ length: 14 }, (_, k) => said(other, base + (7 + (k >> 1)) * DAY + (9 + (k & 1) * 4) * HOUR, `fam${k}:records`))
+    assert.deepEqual(families.slice(0, 4).flat(), [], 'a new family on each of four strays')
+    assert.ok(families.some((x) => x.includes('new-resource/medium')), 'new families every day of the week')
   })
 
   it('a storefront meets more of its stray link on its busiest day, some within the hour; another family beside them is a reach', () => {
@@ -190,7 +193,7 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
   })
 
   // From an adversarial review: a thief's own requests raised the day's allowance of strays.
-  it("refused requests do not raise a stray's allowance: three strays on a day of 3,000 refusals are a reach", () => {
+  it("refused requests do not raise a stray's allowance: six strays on a day of 3,000 refusals are a reach", () => {
     const reaches = (flood: 'allow' | 'deny') => {
       const d = detector()
       for (let day = 0; day < 7; day++) for (let at = base + day * DAY + 6 * HOUR; at < base + day * DAY + 20 * HOUR; at += 100_000) observe(d, at, { resource: `crm:contacts/${id(at / 100_000)}`, ip: '13.108.12.104' })
@@ -200,12 +203,12 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       for (let k = 0; k < 3000; k++) {
         const at = base + 7 * DAY + 6 * HOUR + k * 10_000
         found.push(...observe(d, at, { resource: `crm:contacts/${id(k)}`, ip: '13.108.12.104', ...(flood === 'deny' ? { decision: 'deny', code: 'ERR_CONSTRAINT', records: undefined } : {}) }))
-        if (k % 1000 === 999) found.push(...observe(d, at + 5000, refused(at + 5000)))
+        if (k % 500 === 499) found.push(...observe(d, at + 5000, refused(at + 5000)))
       }
       return medium([...found, ...d.release(base + 9 * DAY)]).filter((x) => /^new-resource\//.test(x))
     }
-    assert.deepEqual(reaches('allow'), [], 'three strays with the day of its own allowed requests')
-    assert.ok(reaches('deny').length > 0, 'three strays with a day of refusals')
+    assert.deepEqual(reaches('allow'), [], 'six strays with the day of its own allowed requests')
+    assert.ok(reaches('deny').length > 0, 'six strays with a day of refusals')
   })
 
   it("a phone on a mobile carrier's changing addresses beside the office is not two networks; a server elsewhere is", () => {

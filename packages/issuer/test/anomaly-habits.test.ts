@@ -137,21 +137,23 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     assert.deepEqual(medium(noResource(base + 3 * DAY + HOUR)), [])
     assert.ok(medium(noResource(base + 3 * DAY + HOUR + 5 * MINUTE)).includes('new-segment/medium'))
     // A slow probe, one refused reach an hour into another family each time: a reach from the
-    // second (a second review: judged within the hour only, eight in eight hours were all low).
+    // third (a second review: judged within the hour only, eight in eight hours were all low; a
+    // link or two a day are what its requests bring, strayAllowance).
     const slow = detector()
     week(slow, 3)
-    slow.observe(ev(base + 3 * DAY + HOUR, { ...refused, resource: 'hr:payroll/7', segment: 'hr' }))
-    assert.ok(medium(slow.observe(ev(base + 3 * DAY + 2 * HOUR + MINUTE, { ...refused, resource: 'fin:ledger/3', segment: 'finance' }))).includes('new-resource/medium'))
+    const hourly = ['hr:payroll', 'fin:ledger', 'legal:cases'].map((fam, k) => medium(slow.observe(ev(base + 3 * DAY + (1 + k) * HOUR + k * MINUTE, { ...refused, resource: `${fam}/3`, segment: fam.split(':')[0] }))))
+    assert.deepEqual(hourly.slice(0, 2), [[], []], 'two strays an hour apart')
+    assert.ok(hourly[2]!.includes('new-resource/medium'), JSON.stringify(hourly))
     // One refused reach a day, into another family each time (a third review: low every day, for
-    // good): the third within a week is a reach.
+    // good): a reach within the week.
     const daily = detector()
     week(daily, 3)
-    const each = ['hr:payroll', 'fin:ledger', 'legal:cases', 'it:identity'].map((fam, k) => {
+    const each = ['hr:payroll', 'fin:ledger', 'legal:cases', 'it:identity', 'eng:repos', 'mkt:leads', 'ops:runbooks'].map((fam, k) => {
       const at = base + (3 + k) * DAY + HOUR + k * 25 * MINUTE
       return medium([...daily.observe(ev(at, { ...refused, resource: `${fam}/1`, segment: fam.split(':')[0] })), ...daily.release(at + 2 * HOUR)])
     })
     assert.deepEqual(each.slice(0, 2), [[], []], 'one a day, twice in a week: strays')
-    assert.ok(each[2]!.includes('new-resource/medium'), JSON.stringify(each))
+    assert.ok(each.some((x) => x.includes('new-resource/medium')), JSON.stringify(each))
     // Allowed, one read of a family it holds no entitlement to is high at once, as before.
     assert.ok(medium(again.observe(ev(base + 3 * DAY + 3 * HOUR, { resource: 'fin:ledger/1', segment: 'finance' }))).includes('new-resource/high'))
   })

@@ -71,4 +71,27 @@ describe('a stray is one attempt, not one request', () => {
     const { d, at } = history()
     assert.ok(alerted(requests(d, at, [[0, 'refused'], [10, 'own'], [20, 'refused']])).includes('new-resource/medium'))
   })
+
+  // From workload-c: a person's assistant follows a link it may not read now and then, in
+  // proportion to its requests; a fixed two a week alerted one assistant in seven each week.
+  it('strays as often as its requests bring them are no alert: two on a day, five in a week into as many families; the next that week is a reach', () => {
+    const { d } = history()
+    // Its own reads go on, every ten minutes; a refused read into `fam` at `hour` of `day`.
+    let i = 0
+    const day = (n: number, strays: ReadonlyArray<[number, string]>) => {
+      const found: Anomaly[] = []
+      const start = t0 + n * DAY
+      let next = 0
+      for (let at = start; at < start + DAY; at += 10 * MINUTE, i++) {
+        found.push(...d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 }))
+        for (; next < strays.length && start + strays[next]![0] * 60 * MINUTE <= at; next++) {
+          found.push(...d.observe({ at: at + 1000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${strays[next]![1]}/1`, action: 'read', ip: '10.0.0.1' }))
+        }
+      }
+      return alerted([...found, ...d.release(start + DAY)])
+    }
+    assert.deepEqual(day(7, [[10, 'hr:payroll'], [14, 'fin:ledger']]), [], 'two on a day, hours apart')
+    assert.deepEqual([day(8, [[11, 'legal:cases']]), day(9, [[9, 'mkt:leads']]), day(10, [[15, 'ops:runbooks']])].flat(), [], 'five in a week')
+    assert.ok(day(11, [[10, 'sales:deals']]).includes('new-resource/medium'), 'a sixth that week')
+  })
 })

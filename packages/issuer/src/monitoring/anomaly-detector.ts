@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, SOLE_PER_WEEK, STRAY_DAYS, STRAY_FAMILIES, STRAY_REQUESTS, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -1212,20 +1212,20 @@ export class AnomalyDetector {
 
   // Whether a refused reach at `at` (into `fam`, when it names one) is a stray (`own`: this
   // request's reaches already noted): none other in the hour's list; within the day, none before it
-  // but strays, and fewer than the day allows (a slow probe, one refusal an hour, is a reach from
-  // its second); and fewer than the week allows (one refusal a day into another family each time
-  // is a probe too; two strays a week are not). A busy agent is allowed more (STRAY_REQUESTS). A
-  // family it strayed into on an earlier day is a stray again, up to the day's allowance, and uses
-  // none of the week's: a bot's link into the same contracts it may not read, met every day or two.
-  // Such a family's strays come with the day's traffic (a storefront's busiest day meets more of
-  // them, some within the hour): twice the day's allowance, counting the requests allowed today
-  // too, and its own earlier refusals into that family within the hour (and the segment reaches
-  // those same requests made) do not make it a reach. (Refused, they give nothing away; a thief's
-  // tries at another family are reaches.) Notes it.
+  // but strays, and no more than its requests of a day bring (strayAllowance: a slow probe, one
+  // refusal an hour, is a reach from the third for an assistant at 120 requests a day); and no
+  // more than its requests of a week bring (one refusal a day into another family each time is a
+  // probe too). A family it strayed into on an earlier day is a stray again, up to the day's
+  // allowance, and uses none of the week's: a bot's link into the same contracts it may not read,
+  // met every day or two. Such a family's strays come with the day's traffic (a storefront's
+  // busiest day meets more of them, some within the hour): the day's allowance counts the
+  // requests allowed today too, and its own earlier refusals into that family within the hour
+  // (and the segment reaches those same requests made) do not make it a reach. (Refused, they give
+  // nothing away; a thief's tries at another family are reaches.) Notes it.
   #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
     const soles = b.soleRefusals
     while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
-    const busy = Math.floor(b.events / Math.max(1, b.activeDays) / STRAY_REQUESTS)
+    const perDay = b.events / Math.max(1, b.activeDays)
     const day = Math.floor(at / DAY_MS)
     const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
     const strayBefore = b.lastRefusedReach === b.lastStray
@@ -1240,8 +1240,7 @@ export class AnomalyDetector {
     let sole: boolean
     if (known !== undefined) {
       const count = known[2] === day ? known[3] : 0
-      const busyToday = Math.max(busy, Math.floor(b.eventsToday / STRAY_REQUESTS))
-      sole = n <= own && (!earlier || strayBefore) && count < 2 * (1 + busyToday)
+      sole = n <= own && (!earlier || strayBefore) && count < strayAllowance(Math.max(perDay, b.eventsToday))
       if (sole) {
         known[2] = day
         known[3] = count + 1
@@ -1249,7 +1248,7 @@ export class AnomalyDetector {
     } else {
       let today = 0
       for (const t of soles) if (at - t <= DAY_MS) today++
-      sole = n <= own && (!earlier || (strayBefore && today < 1 + busy)) && soles.length < Math.min(SOLE_KEPT, SOLE_PER_WEEK + 7 * busy)
+      sole = n <= own && (!earlier || (strayBefore && today < strayAllowance(perDay))) && soles.length < Math.min(SOLE_KEPT, strayAllowance(7 * perDay))
       // (Kept to SOLE_KEPT: one is added only while there are fewer.)
       if (sole) {
         soles.push(at)
@@ -1964,6 +1963,21 @@ function watchAction(b: AgentBaseline, fam: string, action: string, day: number,
 // Whether a rare action's day of use teaches it (RareAction.clean, RareAction.lowOnly).
 function teaches(r: RareAction): boolean {
   return r.clean && !r.lowOnly
+}
+
+// The strays an agent making `requests` requests is allowed among them: the most that STRAY_RATE
+// of them makes no likelier than STRAY_TAIL (the Poisson tail; at least one).
+function strayAllowance(requests: number): number {
+  const expected = requests * STRAY_RATE
+  let k = 0
+  let term = Math.exp(-expected)
+  let below = term
+  while (1 - below >= STRAY_TAIL) {
+    k++
+    term *= expected / k
+    below += term
+  }
+  return Math.max(1, k)
 }
 
 // The family's entry when the agent strayed into it on an earlier day, within STRAY_DAYS.

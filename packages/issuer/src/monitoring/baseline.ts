@@ -23,13 +23,15 @@ export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, finding
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
 /**
- * Sole refused reaches (held low) an agent may have within a week (AgentBaseline.soleRefusals)
- * and within a day; the next is a reach. A busy agent follows more links to what it may not
- * read: one more a day, and seven more a week, for each STRAY_REQUESTS of its requests a day (a
- * storefront bot at 3,000 a day meets a stray link or two a day). At most SOLE_KEPT a week.
+ * Sole refused reaches (held low) an agent may have within a day and within a week
+ * (AgentBaseline.soleRefusals); the next is a reach. A stray is a link followed to what it may not
+ * read, met in proportion to its traffic: STRAY_RATE of its requests (one in a thousand), so an
+ * agent is allowed as many as that rate makes no likelier than STRAY_TAIL on its requests of a
+ * day, or of a week (a Poisson tail: an assistant at 120 requests a day, 2 a day and 5 a week; a
+ * storefront bot at 3,000 a day, 10 a day). At most SOLE_KEPT a week.
  */
-export const SOLE_PER_WEEK = 2
-export const STRAY_REQUESTS = 1000
+export const STRAY_RATE = 1 / 1000
+export const STRAY_TAIL = 0.001
 export const SOLE_KEPT = 32
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
