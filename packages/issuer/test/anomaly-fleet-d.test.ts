@@ -192,18 +192,19 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     assert.ok(flood.includes('new-resource/medium') || flood.includes('new-resource/high'), JSON.stringify(flood))
   })
 
-  // From an adversarial review: a thief's own requests raised the day's allowance of strays.
-  it("refused requests do not raise a stray's allowance: six strays on a day of 3,000 refusals are a reach", () => {
+  // From adversarial reviews: a thief's own requests raised the day's allowance of strays, and
+  // (2026-12-06) refused requests still raised its average day, for good.
+  it("refused requests do not raise a stray's allowance: six strays on a day of 18,000 refusals are a reach", () => {
     const reaches = (flood: 'allow' | 'deny') => {
       const d = detector()
       for (let day = 0; day < 7; day++) for (let at = base + day * DAY + 6 * HOUR; at < base + day * DAY + 20 * HOUR; at += 100_000) observe(d, at, { resource: `crm:contacts/${id(at / 100_000)}`, ip: '13.108.12.104' })
       const refused = (at: number) => ({ decision: 'deny', code: 'ERR_NOT_ENTITLED', records: undefined, ip: '13.108.12.104', resource: `docs:contracts/${id(at / MINUTE)}`, segment: 'docs' })
       observe(d, base + 6 * DAY + 9 * HOUR, refused(base + 6 * DAY + 9 * HOUR))
       const found: Anomaly[] = []
-      for (let k = 0; k < 3000; k++) {
-        const at = base + 7 * DAY + 6 * HOUR + k * 10_000
+      for (let k = 0; k < 18_000; k++) {
+        const at = base + 7 * DAY + 6 * HOUR + k * 1_600
         found.push(...observe(d, at, { resource: `crm:contacts/${id(k)}`, ip: '13.108.12.104', ...(flood === 'deny' ? { decision: 'deny', code: 'ERR_CONSTRAINT', records: undefined } : {}) }))
-        if (k % 500 === 499) found.push(...observe(d, at + 5000, refused(at + 5000)))
+        if (k % 3000 === 2999) found.push(...observe(d, at + 800, refused(at + 800)))
       }
       return medium([...found, ...d.release(base + 9 * DAY)]).filter((x) => /^new-resource\//.test(x))
     }

@@ -94,4 +94,17 @@ describe('a stray is one attempt, not one request', () => {
     assert.deepEqual([day(8, [[11, 'legal:cases']]), day(9, [[9, 'mkt:leads']]), day(10, [[15, 'ops:runbooks']])].flat(), [], 'five in a week')
     assert.ok(day(11, [[10, 'sales:deals']]).includes('new-resource/medium'), 'a sixth that week')
   })
+
+  // From a review: at about 106,000 requests a day the allowance's count never ended (e^-expected
+  // is 0), and a refused request hung the detector.
+  it('an agent at 170,000 requests a day is judged too: a stray is explained, a ninth new family within the day is a reach', () => {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+    for (let at = t0, i = 0; at < t0 + DAY; at += 500, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+    const strays = Array.from({ length: 9 }, (_, k) => {
+      const at = t0 + DAY + (1 + 2 * k) * 60 * MINUTE
+      return alerted([...d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `fam${k}:records/1`, action: 'read', ip: '10.0.0.1' }), ...d.release(at + 90 * MINUTE)])
+    })
+    assert.deepEqual(strays.slice(0, 8).flat(), [], 'eight strays, two hours apart')
+    assert.ok(strays[8]!.includes('new-resource/medium'), JSON.stringify(strays))
+  })
 })

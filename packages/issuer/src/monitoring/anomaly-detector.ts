@@ -316,7 +316,10 @@ export class AnomalyDetector {
       b.eventsDay = day
       b.eventsToday = 0
     }
-    if (event.decision === 'allow') b.eventsToday++
+    if (event.decision === 'allow') {
+      b.eventsToday++
+      b.allowed++
+    }
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
@@ -1225,7 +1228,8 @@ export class AnomalyDetector {
   #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
     const soles = b.soleRefusals
     while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
-    const perDay = b.events / Math.max(1, b.activeDays)
+    // (Refused requests, a thief's or made up, raise no allowance: an average day of allowed ones.)
+    const perDay = b.allowed / Math.max(1, b.activeDays)
     const day = Math.floor(at / DAY_MS)
     const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
     const strayBefore = b.lastRefusedReach === b.lastStray
@@ -1239,17 +1243,18 @@ export class AnomalyDetector {
     }
     let sole: boolean
     if (known !== undefined) {
-      const count = known[2] === day ? known[3] : 0
+      // (The day's strays into every family it strayed into before count against one allowance.)
+      let count = 0
+      for (const x of b.strayFamilies) if (x[2] === day) count += x[3]
       sole = n <= own && (!earlier || strayBefore) && count < strayAllowance(Math.max(perDay, b.eventsToday))
       if (sole) {
+        known[3] = known[2] === day ? known[3] + 1 : 1
         known[2] = day
-        known[3] = count + 1
       }
     } else {
       let today = 0
       for (const t of soles) if (at - t <= DAY_MS) today++
-      sole = n <= own && (!earlier || (strayBefore && today < strayAllowance(perDay))) && soles.length < Math.min(SOLE_KEPT, strayAllowance(7 * perDay))
-      // (Kept to SOLE_KEPT: one is added only while there are fewer.)
+      sole = n <= own && (!earlier || (strayBefore && today < strayAllowance(perDay))) && soles.length < strayAllowance(7 * perDay)
       if (sole) {
         soles.push(at)
         if (fam !== undefined) noteStray(b.strayFamilies, fam, day)
@@ -1966,13 +1971,15 @@ function teaches(r: RareAction): boolean {
 }
 
 // The strays an agent making `requests` requests is allowed among them: the most that STRAY_RATE
-// of them makes no likelier than STRAY_TAIL (the Poisson tail; at least one).
+// of them makes no likelier than STRAY_TAIL (the Poisson tail), at least one and at most
+// SOLE_KEPT. (Counted up from none: past about 700,000 requests e^-expected is 0 and the tail
+// never closes, so the cap also ends the count.)
 function strayAllowance(requests: number): number {
   const expected = requests * STRAY_RATE
   let k = 0
   let term = Math.exp(-expected)
   let below = term
-  while (1 - below >= STRAY_TAIL) {
+  while (k < SOLE_KEPT && 1 - below >= STRAY_TAIL) {
     k++
     term *= expected / k
     below += term

@@ -26,13 +26,15 @@ export const JUMP_DAYS = 32
  * Sole refused reaches (held low) an agent may have within a day and within a week
  * (AgentBaseline.soleRefusals); the next is a reach. A stray is a link followed to what it may not
  * read, met in proportion to its traffic: STRAY_RATE of its requests (one in a thousand), so an
- * agent is allowed as many as that rate makes no likelier than STRAY_TAIL on its requests of a
- * day, or of a week (a Poisson tail: an assistant at 120 requests a day, 2 a day and 5 a week; a
- * storefront bot at 3,000 a day, 10 a day). At most SOLE_KEPT a week.
+ * agent is allowed as many as that rate makes no likelier than STRAY_TAIL on its allowed requests
+ * of an average day, or of a week of them (a Poisson tail: an assistant at 120 requests a day, 2
+ * a day and 5 a week; a bot at 1,000 a day, 5 a day). Never more than SOLE_KEPT a day, nor new
+ * families a week, as many as its baseline keeps (STRAY_FAMILIES): a thief's refused tries into
+ * a new family every two hours are a reach within the week whatever the agent's traffic.
  */
 export const STRAY_RATE = 1 / 1000
 export const STRAY_TAIL = 0.001
-export const SOLE_KEPT = 32
+export const SOLE_KEPT = 8
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
 export const STRAY_DAYS = 14
@@ -205,6 +207,8 @@ export interface HourProfile {
 
 export interface AgentBaseline extends HourProfile, SustainedState {
   events: number
+  /** Of them, those allowed (every reporter's): what its strays' allowance is counted on. */
+  allowed: number
   /** Issuer's clock: first and last receipt. */
   firstReceived: number
   lastReceived: number
@@ -368,7 +372,7 @@ export interface Usage {
 
 export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline {
   return {
-    events: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
+    events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
     denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
@@ -535,7 +539,7 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 /** JSON for the store: maps as entry lists, typed arrays as plain arrays. Findings said are not kept (quiet periods start over). */
 export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
-    v: 1, events: b.events, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
+    v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
@@ -692,6 +696,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   if (!o || o.v !== 1) return undefined
   const b = newAgentBaseline(num(o.firstReceived), num(o.lastAt))
   b.events = num(o.events)
+  // (A row written before allowed requests were counted: all its requests stand in.)
+  b.allowed = o.allowed === undefined ? b.events : num(o.allowed)
   b.lastReceived = num(o.lastReceived)
   // Days after the agent's last event (a row dated ahead) count for nothing in a family's days.
   const lastDay = Math.floor(b.lastAt / DAY_MS)
