@@ -107,4 +107,57 @@ describe('a stray is one attempt, not one request', () => {
     assert.deepEqual(strays.slice(0, 8).flat(), [], 'eight strays, two hours apart')
     assert.ok(strays[8]!.includes('new-resource/medium'), JSON.stringify(strays))
   })
+
+  // From a second review: known families' strays and new families' were counted apart (known,
+  // known, new, new were four strays on a day allowed two), and a suspended agent's allowed
+  // requests, which count no day, raised its average day for good.
+  describe('one allowance for the day\'s strays', () => {
+    const refusal = (d: AnomalyDetector, at: number, fam: string) =>
+      alerted([...d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${fam}/1`, action: 'read', ip: '10.0.0.1' }), ...d.release(at + 90 * MINUTE)])
+    const hour = (day: number, h: number) => t0 + day * DAY + h * 60 * MINUTE
+
+    it('families strayed into before and new ones share it, in either order', () => {
+      const first = history()
+      refusal(first.d, hour(7, 10), 'hr:payroll')
+      refusal(first.d, hour(7, 13), 'fin:ledger')
+      const knownFirst = ['hr:payroll', 'fin:ledger', 'legal:cases'].map((fam, k) => refusal(first.d, hour(9, 10 + 2 * k), fam))
+      assert.deepEqual(knownFirst.slice(0, 2).flat(), [], 'two strays again, a day allowed two')
+      assert.ok(knownFirst[2]!.includes('new-resource/medium'), `a new family after them: ${JSON.stringify(knownFirst)}`)
+      const next = history()
+      refusal(next.d, hour(7, 10), 'hr:payroll')
+      const newFirst = ['fin:ledger', 'legal:cases', 'hr:payroll'].map((fam, k) => refusal(next.d, hour(9, 10 + 2 * k), fam))
+      assert.deepEqual(newFirst.slice(0, 2).flat(), [], 'two new families')
+      assert.ok(newFirst[2]!.includes('new-resource/medium'), `a stray again after them: ${JSON.stringify(newFirst)}`)
+    })
+
+    it('kept through a restart: the day\'s strays and its allowed requests are read back; a row claiming more allowed than all is held to all', () => {
+      const { d } = history()
+      refusal(d, hour(7, 10), 'hr:payroll')
+      refusal(d, hour(7, 13), 'fin:ledger')
+      const rows = d.takeDirty()
+      const row = rows.find((r) => r.key === `agent:${agent}`)!
+      const state = JSON.parse(row.state) as { allowed: number; events: number; strayTimes: number[] }
+      assert.deepEqual([state.allowed, state.strayTimes.length], [7 * 144, 2])
+      const restarted = (json: string) => {
+        const r = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+        assert.equal(r.load([{ key: row.key, state: json }]), 1)
+        return refusal(r, hour(7, 16), 'legal:cases')
+      }
+      assert.ok(restarted(row.state).includes('new-resource/medium'), 'a third that day, after a restart')
+      assert.ok(restarted(JSON.stringify({ ...state, allowed: 1e12, events: state.events })).includes('new-resource/medium'), 'a crafted count of allowed requests')
+    })
+
+    it("a suspended agent's allowed requests raise no allowance", () => {
+      let status: 'suspended' | undefined
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]), ...(status ? { status } : {}) }) })
+      let i = 0
+      for (let at = t0; at < t0 + 7 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+      status = 'suspended'
+      for (let at = t0 + 7 * DAY; at < t0 + 7 * DAY + 20_000 * 1000; at += 1000, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+      status = undefined
+      const strays = ['hr:payroll', 'fin:ledger', 'legal:cases'].map((fam, k) => refusal(d, hour(9, 10 + 2 * k), fam))
+      assert.deepEqual(strays.slice(0, 2).flat(), [], 'two on a day')
+      assert.ok(strays[2]!.includes('new-resource/medium'), JSON.stringify(strays))
+    })
+  })
 })

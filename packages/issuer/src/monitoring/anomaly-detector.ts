@@ -316,10 +316,7 @@ export class AnomalyDetector {
       b.eventsDay = day
       b.eventsToday = 0
     }
-    if (event.decision === 'allow') {
-      b.eventsToday++
-      b.allowed++
-    }
+    if (event.decision === 'allow') b.eventsToday++
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
@@ -381,7 +378,11 @@ export class AnomalyDetector {
     // its team, whose hours then reached three hours further for the others.)
     if (offHours === 'own') b.offSession = b.sessionStart
     const offSession = b.offSession === b.sessionStart
-    if (s.allowed) this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offSession && offDays !== 'group' ? 0.02 : 1)
+    if (s.allowed) {
+      this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offSession && offDays !== 'group' ? 0.02 : 1)
+      // (Counted with its days: a suspended agent's requests, which count no day, count none.)
+      b.allowed++
+    }
     b.events++
     return found
   }
@@ -1214,21 +1215,23 @@ export class AnomalyDetector {
   }
 
   // Whether a refused reach at `at` (into `fam`, when it names one) is a stray (`own`: this
-  // request's reaches already noted): none other in the hour's list; within the day, none before it
-  // but strays, and no more than its requests of a day bring (strayAllowance: a slow probe, one
-  // refusal an hour, is a reach from the third for an assistant at 120 requests a day); and no
-  // more than its requests of a week bring (one refusal a day into another family each time is a
-  // probe too). A family it strayed into on an earlier day is a stray again, up to the day's
-  // allowance, and uses none of the week's: a bot's link into the same contracts it may not read,
-  // met every day or two. Such a family's strays come with the day's traffic (a storefront's
-  // busiest day meets more of them, some within the hour): the day's allowance counts the
-  // requests allowed today too, and its own earlier refusals into that family within the hour
-  // (and the segment reaches those same requests made) do not make it a reach. (Refused, they give
-  // nothing away; a thief's tries at another family are reaches.) Notes it.
+  // request's reaches already noted): none other in the hour's list; within the last day, none
+  // before it but strays, and no more strays than its requests of a day bring (strayAllowance: a
+  // slow probe, one refusal an hour, is a reach from the third for an assistant at 120 requests a
+  // day); and no more new families than its requests of a week bring (one refusal a day into
+  // another family each time is a probe too). A family it strayed into on an earlier day is a
+  // stray again, within the day's allowance, and uses none of the week's: a bot's link into the
+  // same contracts it may not read, met every day or two. Such a family's strays come with the
+  // day's traffic (a storefront's busiest day meets more of them, some within the hour): the day's
+  // allowance counts the requests allowed today too, and its own earlier refusals into that family
+  // within the hour (and the segment reaches those same requests made) do not make it a reach.
+  // (Refused, they give nothing away; a thief's tries at another family are reaches.) Notes it.
   #soleRefusal(b: AgentBaseline, at: number, own: number, fam?: string): boolean {
     const soles = b.soleRefusals
     while (soles.length > 0 && at - soles[0]! > 7 * DAY_MS) soles.shift()
-    // (Refused requests, a thief's or made up, raise no allowance: an average day of allowed ones.)
+    const strays = b.strayTimes
+    while (strays.length > 0 && at - strays[0]! > DAY_MS) strays.shift()
+    // (Its average day of allowed requests: refused ones, a thief's or made up, raise no allowance.)
     const perDay = b.allowed / Math.max(1, b.activeDays)
     const day = Math.floor(at / DAY_MS)
     const earlier = at - b.lastRefusedReach <= DAY_MS && b.lastRefusedReach !== at
@@ -1241,21 +1244,17 @@ export class AnomalyDetector {
       if (r.what === itself || (itself !== undefined && r.what.startsWith('segment:') && b.reaches.some((x) => x.at === r.at && x.what === itself))) continue
       n++
     }
-    let sole: boolean
-    if (known !== undefined) {
-      // (The day's strays into every family it strayed into before count against one allowance.)
-      let count = 0
-      for (const x of b.strayFamilies) if (x[2] === day) count += x[3]
-      sole = n <= own && (!earlier || strayBefore) && count < strayAllowance(Math.max(perDay, b.eventsToday))
-      if (sole) {
+    // The last day's strays, new and known, count against one allowance (kept in the store: a
+    // restart gives no fresh day); a known family's on the day's traffic too, and none of the week's.
+    const dayAllows = strays.length < strayAllowance(known !== undefined ? Math.max(perDay, b.eventsToday) : perDay)
+    const weekAllows = known !== undefined || soles.length < strayAllowance(7 * perDay)
+    const sole = n <= own && (!earlier || strayBefore) && dayAllows && weekAllows
+    if (sole) {
+      strays.push(at)
+      if (known !== undefined) {
         known[3] = known[2] === day ? known[3] + 1 : 1
         known[2] = day
-      }
-    } else {
-      let today = 0
-      for (const t of soles) if (at - t <= DAY_MS) today++
-      sole = n <= own && (!earlier || (strayBefore && today < strayAllowance(perDay))) && soles.length < strayAllowance(7 * perDay)
-      if (sole) {
+      } else {
         soles.push(at)
         if (fam !== undefined) noteStray(b.strayFamilies, fam, day)
       }
@@ -1972,7 +1971,7 @@ function teaches(r: RareAction): boolean {
 
 // The strays an agent making `requests` requests is allowed among them: the most that STRAY_RATE
 // of them makes no likelier than STRAY_TAIL (the Poisson tail), at least one and at most
-// SOLE_KEPT. (Counted up from none: past about 700,000 requests e^-expected is 0 and the tail
+// SOLE_KEPT. (Counted up from none: past about 745,000 requests e^-expected is 0 and the tail
 // never closes, so the cap also ends the count.)
 function strayAllowance(requests: number): number {
   const expected = requests * STRAY_RATE

@@ -233,10 +233,12 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   reaches: Reach[]
   /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
   lastRefusedReach: number
-  /** When its refused reaches were found sole (held low) within the last week, at most SOLE_KEPT (kept in the store). */
+  /** When its refused reaches into a family new to its strays were found sole (held low) within the last week, at most SOLE_KEPT (kept in the store). */
   soleRefusals: number[]
+  /** When it strayed within the last day, into any family (new or strayed into before), at most SOLE_KEPT (kept in the store). */
+  strayTimes: number[]
   /**
-   * Families its sole refusals went into: [family, first day, last day, how many on the last day]
+   * Families its sole refusals went into: [family, first day, last day, how many on the last day (not judged on)]
    * (days since 1970; at most STRAY_FAMILIES, kept in the store). A bot's link into the same
    * family it may not read, met again on a later day, is that stray again.
    */
@@ -375,7 +377,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
-    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, offSession: -1,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -541,7 +543,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayFamilies: b.strayFamilies,
+    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
@@ -592,6 +594,8 @@ function restoreHours(target: HourProfile, o: Record<string, unknown>): void {
 }
 
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
+// A stored list of times (finite numbers), its newest `most`.
+const times = (v: unknown, most: number): number[] => (Array.isArray(v) ? v.filter((t): t is number => Number.isFinite(t)).slice(-most) : [])
 const entries = <T>(v: unknown, cap: number, parse: (x: unknown) => T | undefined): Map<string, T> => {
   const out = new Map<string, T>()
   if (!Array.isArray(v)) return out
@@ -696,8 +700,9 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   if (!o || o.v !== 1) return undefined
   const b = newAgentBaseline(num(o.firstReceived), num(o.lastAt))
   b.events = num(o.events)
-  // (A row written before allowed requests were counted: all its requests stand in.)
-  b.allowed = o.allowed === undefined ? b.events : num(o.allowed)
+  // (A row written before allowed requests were counted: all its requests stand in. Never more
+  // than all, nor fewer than none: a crafted row must not widen a stray's allowance.)
+  b.allowed = Math.min(b.events, Math.max(0, o.allowed === undefined ? b.events : num(o.allowed)))
   b.lastReceived = num(o.lastReceived)
   // Days after the agent's last event (a row dated ahead) count for nothing in a family's days.
   const lastDay = Math.floor(b.lastAt / DAY_MS)
@@ -719,7 +724,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
   // Rows written before sole refusals were kept have none.
-  b.soleRefusals = Array.isArray(o.soleRefusals) ? o.soleRefusals.filter((t): t is number => Number.isFinite(t)).slice(-SOLE_KEPT) : []
+  b.soleRefusals = times(o.soleRefusals, SOLE_KEPT)
+  b.strayTimes = times(o.strayTimes, SOLE_KEPT)
   // Rows written before stray families were kept have none (days dated ahead count for none: see #soleRefusal).
   b.strayFamilies = Array.isArray(o.strayFamilies)
     ? o.strayFamilies.filter((e): e is [string, number, number, number] => Array.isArray(e) && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Number.isFinite)).slice(-STRAY_FAMILIES).map((e) => [e[0], e[1], e[2], e[3]])
