@@ -136,7 +136,7 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
 
   it('a bot meeting the same stray link every day is a stray each time, more than once a day too; beyond what its requests bring within a day, or new families every day of the week, is a reach', () => {
     // A CRM sync bot: about 500 requests a day over its working hours (a stray link in a thousand
-    // requests: four a day at most, eleven a week; strayAllowance).
+    // requests: four a day at most, eight new families a week; strayAllowance).
     const bot = () => {
       const d = detector()
       for (let day = 0; day < 7; day++) for (let at = base + day * DAY + 6 * HOUR; at < base + day * DAY + 20 * HOUR; at += 100_000) observe(d, at, { resource: `crm:contacts/${id(at / 100_000)}`, ip: '13.108.12.104' })

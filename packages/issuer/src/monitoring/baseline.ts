@@ -22,22 +22,23 @@ export const RECENT_KEPT = 8
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, actionSizes: 4, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
-/**
- * Sole refused reaches (held low) an agent may have within a day and within a week
- * (AgentBaseline.soleRefusals); the next is a reach. A stray is a link followed to what it may not
- * read, met in proportion to its traffic: STRAY_RATE of its requests (one in a thousand), so an
- * agent is allowed as many as that rate makes no likelier than STRAY_TAIL on its allowed requests
- * of an average day, or of a week of them (a Poisson tail: an assistant at 120 requests a day, 2
- * a day and 5 a week; a bot at 1,000 a day, 5 a day). Never more than SOLE_KEPT a day, nor new
- * families a week, as many as its baseline keeps (STRAY_FAMILIES): a thief's refused tries into
- * a new family every two hours are a reach within the week whatever the agent's traffic.
- */
-export const STRAY_RATE = 1 / 1000
-export const STRAY_TAIL = 0.001
-export const SOLE_KEPT = 8
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
 export const STRAY_DAYS = 14
+/**
+ * Sole refused reaches (held low) an agent may have within a day, and into new families within a
+ * week (AgentBaseline.strayTimes, soleRefusals); the next is a reach. A stray is a link followed
+ * to what it may not read, met in proportion to its traffic: STRAY_RATE of its requests (one in a
+ * thousand), so an agent is allowed as many as that rate makes no likelier than STRAY_TAIL on its
+ * allowed requests of an average day, or of a week of them (a Poisson tail: an assistant at 120
+ * requests a day, 2 a day and 5 a week; a bot at 1,000 a day, 5 a day). Never more than SOLE_KEPT
+ * a day, nor new families a week: as many as its baseline keeps (STRAY_FAMILIES), so a thief's
+ * refused tries into a new family every two hours are a reach within the week whatever the
+ * agent's traffic.
+ */
+export const STRAY_RATE = 1 / 1000
+export const STRAY_TAIL = 0.001
+export const SOLE_KEPT = STRAY_FAMILIES
 /**
  * Refusals into a stray's family, each within STRAY_TRY_MS of the one before with no other
  * refused reach between, that are the stray's own attempt (a search then a read of what it
