@@ -159,5 +159,56 @@ describe('a stray is one attempt, not one request', () => {
       assert.deepEqual(strays.slice(0, 2).flat(), [], 'two on a day')
       assert.ok(strays[2]!.includes('new-resource/medium'), JSON.stringify(strays))
     })
+
+    // From a third review: the day's strays reach back across midnight, its traffic did not; a
+    // quiet agent had one new family a week; a restart forgot a reach earlier that day; a retry
+    // into another segment rode on the stray's attempt.
+    it("a busy evening's known strays go on past midnight as strays", () => {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+      let i = 0
+      const reads = (from: number, to: number, every: number) => {
+        for (let at = from; at < to; at += every, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+      }
+      // Three weeks at about 1,000 requests a day; eight families strayed into, four a day.
+      reads(t0, t0 + 21 * DAY, 86_400)
+      const families = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((x) => `${x}:records`)
+      families.forEach((fam, k) => refusal(d, hour(21 + (k >> 2), 1 + 3 * (k & 3)), fam))
+      reads(t0 + 22 * DAY + 12 * 3_600_000, hour(24, 14), 86_400)
+      // Its busy evening (about 3,300 requests) meets seven of them again, then more after midnight.
+      const evening: string[][] = []
+      for (let k = 0; k < 7; k++) {
+        reads(hour(24, 14 + 1.3 * k), hour(24, 14 + 1.3 * (k + 1)), 3000)
+        evening.push(refusal(d, hour(24, 14 + 1.3 * (k + 1)) + 1000, families[k]!))
+      }
+      reads(hour(24, 23.1), hour(25, 1), 3000)
+      assert.deepEqual([...evening, refusal(d, hour(25, 1) + 1000, families[7]!)].flat(), [])
+    })
+
+    it('a quiet agent is allowed two new families a week', () => {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+      for (let at = t0, i = 0; at < t0 + 14 * DAY; at += 240 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `eng:repos/${i}`, action: 'read', ip: '10.0.0.1', records: 5 })
+      const strays = ['hr:payroll', 'fin:ledger', 'legal:cases'].map((fam, k) => refusal(d, hour(14 + 2 * k, 10), fam))
+      assert.deepEqual(strays.slice(0, 2).flat(), [], 'two, days apart')
+      assert.ok(strays[2]!.includes('new-resource/medium'), JSON.stringify(strays))
+    })
+
+    it('a reach earlier that day is remembered through a restart', () => {
+      const { d } = history()
+      refusal(d, hour(7, 10), 'hr:payroll')
+      assert.ok(refusal(d, hour(7, 10) + 30_000, 'fin:ledger').includes('new-resource/medium'), 'a second family within the hour')
+      const restarted = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+      restarted.load(d.takeDirty())
+      assert.ok(refusal(restarted, hour(7, 14), 'legal:cases').includes('new-resource/medium'), 'a third family four hours later')
+    })
+
+    it("a refusal into the stray's family from another segment is no part of its attempt", () => {
+      const { d, at } = history()
+      const found = [
+        ...d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/1', action: 'read', ip: '10.0.0.1', segment: 'hr' }),
+        ...d.observe({ at: at + 20_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/1', action: 'read', ip: '10.0.0.1', segment: 'finance' }),
+        ...d.release(at + 3 * 60 * MINUTE),
+      ]
+      assert.ok(alerted(found).some((k) => /^new-(resource|segment)\/(medium|high)$/.test(k)), JSON.stringify(alerted(found)))
+    })
   })
 })

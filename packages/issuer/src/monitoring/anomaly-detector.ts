@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -313,10 +313,10 @@ export class AnomalyDetector {
     const learning = b.events < this.#learnEvents || receivedAt - b.firstReceived < this.#learnMs
     const day = Math.floor(at / DAY_MS)
     if (b.eventsDay !== day) {
+      b.eventsYesterday = b.eventsDay === day - 1 ? b.eventsToday : 0
       b.eventsDay = day
       b.eventsToday = 0
     }
-    if (event.decision === 'allow') b.eventsToday++
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
@@ -382,6 +382,7 @@ export class AnomalyDetector {
       this.#learn(s, net, n, ownShare, today, weekendNow, offDays === 'said', offSession && offDays !== 'group' ? 0.02 : 1)
       // (Counted with its days: a suspended agent's requests, which count no day, count none.)
       b.allowed++
+      b.eventsToday++
     }
     b.events++
     return found
@@ -1245,9 +1246,11 @@ export class AnomalyDetector {
       n++
     }
     // The last day's strays, new and known, count against one allowance (kept in the store: a
-    // restart gives no fresh day); a known family's on the day's traffic too, and none of the week's.
-    const dayAllows = strays.length < strayAllowance(known !== undefined ? Math.max(perDay, b.eventsToday) : perDay)
-    const weekAllows = known !== undefined || soles.length < strayAllowance(7 * perDay)
+    // restart gives no fresh day); a known family's on the traffic of today or yesterday too (the
+    // last day reaches back across midnight: a storefront's busy evening), and none of the week's.
+    const busiest = known !== undefined ? Math.max(perDay, b.eventsToday, b.eventsYesterday) : perDay
+    const dayAllows = strays.length < strayAllowance(busiest)
+    const weekAllows = known !== undefined || soles.length < Math.max(STRAY_WEEK_LEAST, strayAllowance(7 * perDay))
     const sole = n <= own && (!earlier || strayBefore) && dayAllows && weekAllows
     if (sole) {
       strays.push(at)
@@ -1276,7 +1279,7 @@ export class AnomalyDetector {
     // reporter could have made up, say it is a stray.)
     const again = knownStray(b, fam, s.day) !== undefined
     const sole = this.#soleRefusal(b, at, 1, fam)
-    b.strayAttempt = sole ? { family: fam, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action), again } : undefined
+    b.strayAttempt = sole ? { family: fam, segment: event.segment, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action), again } : undefined
     s.strayAgain = sole && again
     return sole
   }
@@ -1290,7 +1293,7 @@ export class AnomalyDetector {
   #strayRetry(s: Scope, fam: string): boolean {
     const { b, at, reporter, event } = s
     const a = b.strayAttempt
-    if (a === undefined || a.family !== fam || a.reporter !== reporter || at < a.last || at - a.last > STRAY_TRY_MS || a.tries >= STRAY_TRIES || b.lastRefusedReach !== a.last) return false
+    if (a === undefined || a.family !== fam || a.reporter !== reporter || a.segment !== event.segment || at < a.last || at - a.last > STRAY_TRY_MS || a.tries >= STRAY_TRIES || b.lastRefusedReach !== a.last) return false
     if (!((event.resource === a.resource && event.action === a.action) || (a.look && isLook(event.action)))) return false
     a.tries++
     a.last = b.lastRefusedReach = b.lastStray = at

@@ -39,6 +39,8 @@ export const STRAY_DAYS = 14
 export const STRAY_RATE = 1 / 1000
 export const STRAY_TAIL = 0.001
 export const SOLE_KEPT = STRAY_FAMILIES
+/** New families a week an agent is allowed however quiet it is: the two the allowance began with. */
+export const STRAY_WEEK_LEAST = 2
 /**
  * Refusals into a stray's family, each within STRAY_TRY_MS of the one before with no other
  * refused reach between, that are the stray's own attempt (a search then a read of what it
@@ -232,7 +234,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
   /** Recently unexplained reaches (families, segments), for lateral movement (32 at most within the hour). */
   reaches: Reach[]
-  /** When it was last refused a reach for a family or a segment (-Infinity: never; not kept in the store). */
+  /** When it was last refused a reach for a family or a segment (-Infinity: never; kept in the store). */
   lastRefusedReach: number
   /** When its refused reaches into a family new to its strays were found sole (held low) within the last week, at most SOLE_KEPT (kept in the store). */
   soleRefusals: number[]
@@ -244,16 +246,17 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * family it may not read, met again on a later day, is that stray again.
    */
   strayFamilies: Array<[string, number, number, number]>
-  /** Its requests allowed on the day (days since 1970, UTC) `eventsDay` (in memory only: after a restart, its average day stands in). */
+  /** Its requests allowed on the day (days since 1970, UTC) `eventsDay`, and on the day before (in memory only: after a restart, its average day stands in). */
   eventsToday: number
+  eventsYesterday: number
   eventsDay: number
-  /** When its last refused reach found to be a stray was (not kept in the store, as lastRefusedReach). */
+  /** When its last refused reach found to be a stray was (kept in the store, as lastRefusedReach: a restart must not forget a reach earlier that day). */
   lastStray: number
   /**
    * The attempt of its last stray (see STRAY_TRIES): its family, last refusal, refusals, who
    * reported it, its first request (resource, action) and whether that was a look (in memory only).
    */
-  strayAttempt: { family: string; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean; again: boolean } | undefined
+  strayAttempt: { family: string; segment: string | undefined; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean; again: boolean } | undefined
   /**
    * Each unexplained reach as it goes on (a gap of an hour ends it): since when, its last use, its
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
@@ -378,7 +381,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
-    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, offSession: -1,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -544,7 +547,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies,
+    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
@@ -727,6 +730,10 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   // Rows written before sole refusals were kept have none.
   b.soleRefusals = times(o.soleRefusals, SOLE_KEPT)
   b.strayTimes = times(o.strayTimes, SOLE_KEPT)
+  // (Never: written as null, or a row written before they were kept. Never after its last event.)
+  const refused = Array.isArray(o.refused) ? o.refused : []
+  b.lastRefusedReach = Math.min(b.lastAt, num(refused[0], -Infinity))
+  b.lastStray = Math.min(b.lastAt, num(refused[1], -Infinity))
   // Rows written before stray families were kept have none (days dated ahead count for none: see #soleRefusal).
   b.strayFamilies = Array.isArray(o.strayFamilies)
     ? o.strayFamilies.filter((e): e is [string, number, number, number] => Array.isArray(e) && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Number.isFinite)).slice(-STRAY_FAMILIES).map((e) => [e[0], e[1], e[2], e[3]])
