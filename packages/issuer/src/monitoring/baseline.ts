@@ -253,7 +253,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** When its last refused reach found to be a stray was (kept in the store, as lastRefusedReach: a restart must not forget a reach earlier that day). */
   lastStray: number
   /**
-   * The attempt of its last stray (see STRAY_TRIES): its family, last refusal, refusals, who
+   * The attempt of its last stray (see STRAY_TRIES): its family and segment, last refusal, refusals, who
    * reported it, its first request (resource, action) and whether that was a look (in memory only).
    */
   strayAttempt: { family: string; segment: string | undefined; last: number; tries: number; reporter: string; resource: string | undefined; action: string | undefined; look: boolean; again: boolean } | undefined
