@@ -240,7 +240,8 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
       return found
     })()
     const saidDays = [...Array(18).keys()].filter((day) => byDay(daily, day).length > 0)
-    assert.deepEqual(saidDays, [3, 4], JSON.stringify(saidDays))
+    // (Its second day, like the first, is explained: no alert.)
+    assert.deepEqual(saidDays, [3], JSON.stringify(saidDays))
     // A second review: excused jumps counted as said ones doubled the habit's count a day. Three
     // times the habit's warm-up reads on a deploy day are said.
     const more = (() => {
@@ -262,7 +263,7 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     assert.ok(byDay(more, 10).length > 0, 'thirty')
   })
 
-  it("the second deploy a segment's workers have known is said low, each worker's; a lone worker's, a bulk read, a ramp, and earlier days another reporter made up are said as before", () => {
+  it("the second deploy a segment's workers have known is said low, each worker's, and a lone worker's; a bulk read, a ramp, and earlier days another reporter made up are said as before", () => {
     // Three workers of one segment (two of them in one team) read one or two records of
     // crm:accounts, and about fifteen of crm:contacts, every five minutes; on deploy days each
     // warms its cache up at its own hour with ten reads of about two hundred from crm:accounts.
@@ -311,9 +312,17 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
       assert.ok(second.length > 0 && second.every((s) => s === 'low'), `worker ${w}, the second: ${second}`)
       assert.deepEqual(jumps(fleet, w, 8), [], `worker ${w}, the third: a habit (the second day's counts as said)`)
     }
-    // Alone in its groups on its first deploy: its second is said as before.
-    const lone = run({ warms: (w, day) => w === 0 || day !== 1 })
-    assert.ok(jumps(lone, 0, 4).includes('medium'), `alone: ${jumps(lone, 0, 4)}`)
+    // Alone in its groups on its first deploy: its second is its own second day, said low as well
+    // (workload-c's lone queue workers); beyond twice its own largest that day, or more than twice
+    // as many as that day's, a thief's reads on its second day are said.
+    const alone = (w: number, day: number) => w === 0 || day !== 1
+    const lone = run({ warms: alone })
+    const second = jumps(lone, 0, 4)
+    assert.ok(second.length > 0 && second.every((s) => s === 'low'), `alone: ${second}`)
+    assert.deepEqual(jumps(lone, 0, 8), [], 'alone, the third: a habit')
+    const loneBulk = (n: number, records: number) => jumps(run({ warms: alone, bulks: [{ day: 4, hour: 1, n, records, w: 0 }] }), 0, 4)
+    assert.ok(loneBulk(1, 600).some((s) => s !== 'low'), `alone, one read of six hundred: ${loneBulk(1, 600)}`)
+    assert.ok(loneBulk(25, 240).some((s) => s !== 'low'), `alone, twenty-five reads of its size: ${loneBulk(25, 240)}`)
     // A thief on a worker of the fleet: thirty reads of eight hundred (three times the count the
     // first deploy said), or one (beyond twice its warm-up's largest: a review of the first
     // version, which allowed four times).
@@ -322,9 +331,12 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     // Its second day's jump is still evidence: two deletes within the hour after it are high.
     const deletes = run({ bulks: [{ day: 4, hour: 4.1, n: 2, records: 1, action: 'delete' }] })
     assert.ok(deletes.some((a) => a.kind === 'new-action' && a.agent === workers[1] && a.severity === 'high'), 'deletes corroborated by the low jump')
-    // The peers' first deploy made up by another reporter is no fleet's day for the honest one.
-    const madeUp = run({ reporterOf: (w, day) => (w !== 0 && day === 1 ? 'hostile' : 'queue') })
-    assert.ok(jumps(madeUp, 0, 4).includes('medium'), `made-up peers: ${jumps(madeUp, 0, 4)}`)
+    // A first deploy made up by another reporter, the agent's and its peers', is no first day for
+    // the honest one; the peers' alone made up, the agent's own first day is (bounded by its own).
+    const madeUp = run({ reporterOf: (w, day) => (day === 1 ? 'hostile' : 'queue') })
+    assert.ok(jumps(madeUp, 0, 4).includes('medium'), `made-up first day: ${jumps(madeUp, 0, 4)}`)
+    const madeUpPeers = run({ reporterOf: (w, day) => (w !== 0 && day === 1 ? 'hostile' : 'queue'), bulks: [{ day: 4, hour: 1, n: 1, records: 600, w: 0 }] })
+    assert.ok(jumps(madeUpPeers, 0, 4).some((s) => s !== 'low'), `made-up peers, one read of six hundred: ${jumps(madeUpPeers, 0, 4)}`)
     // A second review: a read of twenty thousand slipped in among its own warm-up on the deploy
     // day set the bar, and thirty-eight thousand two days later was low (the peers' largest that
     // day bounds it too now); one read a day in families of levels more than four times apart made

@@ -50,7 +50,8 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
 
   it('one or two lists within the hour, up to four times as large as those said on two earlier days, are its own; a third is said', () => {
     const found = run(6, [...earlier, { day: 5, hour: 10, records: 300 }, { day: 5, hour: 10.3, records: 250 }, { day: 5, hour: 10.6, records: 280 }])
-    assert.ok(jumpsOn(found, 2).length > 0 && jumpsOn(found, 3).length > 0, 'said on its first days')
+    assert.ok(jumpsOn(found, 2).length > 0, 'said on its first day')
+    assert.deepEqual(jumpsOn(found, 3), [], 'its second day like the first: explained (no alert)')
     assert.deepEqual(jumpsOn(found, 5), ['@636'], 'the third within the hour only')
   })
 
@@ -84,7 +85,7 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
   it("a warehouse's jumps excuse none from a family whose requests are one record", () => {
     const warehouse: Large[] = [2, 3].map((day) => ({ day, hour: 11, records: 150_000, family: 'dw:sales' }))
     const found = run(6, [...warehouse, { day: 5, hour: 10, records: 400_000 }], true)
-    for (const day of [2, 3]) assert.equal(jumpsOn(found, day).length, 1, `day ${day}: said`)
+    assert.equal(jumpsOn(found, 2).length, 1, 'day 2: said')
     assert.equal(jumpsOn(found, 5).length, 1)
   })
 
@@ -133,7 +134,7 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
     // Ten reads of about two hundred after each deploy (two days a week), into one family or the other.
     const warmUp = (day: number, family: string): Large[] => Array.from({ length: 10 }, (_, k) => ({ day, hour: 10 + k / 180, records: 180 + 5 * k, family }))
     const found = run(11, [...warmUp(1, 'crm:accounts'), ...warmUp(3, 'crm:contacts'), ...warmUp(8, 'crm:accounts'), ...warmUp(10, 'crm:contacts')])
-    for (const day of [1, 3]) assert.ok(jumpsOn(found, day).length > 0, `day ${day}: said`)
-    for (const day of [8, 10]) assert.deepEqual(jumpsOn(found, day), [], `day ${day}: its habit`)
+    assert.ok(jumpsOn(found, 1).length > 0, 'day 1: said')
+    for (const day of [3, 8, 10]) assert.deepEqual(jumpsOn(found, day), [], `day ${day}: its second day like the first, then its habit`)
   })
 })

@@ -1567,11 +1567,11 @@ export class AnomalyDetector {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
-      } else if (details.fleetDay === true && !keptUpVolume) {
-        // A fleet's second day of jumps (volume-checks.ts, fleetSecond) alone is said low; it is
-        // still evidence for what follows within the hour.
+      } else if ((details.fleetDay === true || details.secondDay === true) && !keptUpVolume) {
+        // A second day of jumps like the first, a fleet's or its own (volume-checks.ts, secondDay),
+        // alone is said low; it is still evidence for what follows within the hour.
         level = 'low'
-        details = { ...details, uncorroborated: true, explained: "a fleet's second day" }
+        details = { ...details, uncorroborated: true, explained: details.fleetDay === true ? "a fleet's second day" : 'a second day like its first' }
       } else if (kind === 'volume-drift' && level === 'medium' && (change = groupChangeOf(b, at, evidence, details)) !== undefined) {
         // So is a drift within a day of a group change the agent took part in (tookPart).
         level = 'low'
@@ -1784,8 +1784,9 @@ export function isStatusKind(kind: string): boolean {
 // an alert: its groups took the same up, as its own reporters saw them (a group change is not an
 // alert per agent), a stray's first attempt into a family, a hold for its groups (said at its own
 // severity when due), two networks not taking turns (one switch: a move, or a phone's few
-// requests between a laptop's; a network new to it is new-network's to say), a fleet's second day
-// of jumps, a drift within a day of a group change it took part in. An alert raised on every
+// requests between a laptop's; a network new to it is new-network's to say), a second day of jumps
+// like the first (a fleet's, or its own as the finding's reporter saw it), a drift within a day of
+// a group change it took part in. An alert raised on every
 // benign day of such a change would also hide, for that agent and kind, whatever the same week
 // brings. Not what rests on the agent's history or on others' counts that any reporter can make
 // up (docs/monitoring.md, "Explained findings"): a surge, a day's rise or an outage's refusals

@@ -339,7 +339,7 @@ export interface GroupBaseline extends HourProfile {
   surging: Map<string, number> | undefined
   /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
-  /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, fleetDay; in memory). */
+  /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined
 }
 

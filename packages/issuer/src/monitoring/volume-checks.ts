@@ -24,9 +24,9 @@ const READ_BEFORE = Math.log(4)
 // A fleet's day: at least `others` other members of one of its groups (its team or segment, not
 // its role: an organisation-wide one) said jumps on the day too, as the same reporter saw them (a
 // deploy rolled out to a segment's workers warms every cache up on one day). The agent's next
-// day of jumps after its first, up to twice as large as its own and its peers' that day
-// (`growth`, natural log), is said low unless corroborated (fleetSecond). Members' days kept per
-// group at most `kept`.
+// day of jumps after its first, up to twice as large as its own and, on a fleet's day, its peers'
+// that day (`growth`, natural log), is said low unless corroborated (secondDay). Members' days
+// kept per group at most `kept`.
 const FLEET = { others: 2, growth: Math.log(2), kept: 256 } as const
 // Steps of the two running medians of log(records): the slow one is the level a jump is measured
 // from; the quick one follows a step change within a dozen requests, so that only a sustained
@@ -178,21 +178,21 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const read = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(before) : undefined
     const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && read === undefined)
     if (said) {
-      // The second day of a fleet's jumps is said low unless another aspect of the agent's
-      // behaviour comes within the hour (the detector's say), and counts for the habit as said (a
-      // segment's workers warming their caches up after the second deploy they have known); it
-      // makes no fleet's day (said low, it must not excuse the next one).
-      const fleet = fleetSecond(before, lr)
+      // A second day of jumps like the first (a fleet's, or the agent's own) is said low unless
+      // another aspect of the agent's behaviour comes within the hour (the detector's say), and
+      // counts for the habit as said (workers warming their caches up after the second deploy they
+      // have known); it makes no first day (said low, it must not excuse the next one).
+      const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
       say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
-        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(fleet ? { fleetDay: true } : {}),
+        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}),
       }, undefined, severity)
       // A said one at its size, an excused one at the size said before (lone jumps growing a
       // quarter a day are said); one below what is said is not noted (it excuses nothing).
       noteJumpDay(f, lr, at, s.reporter, true)
-      if (!fleet) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -375,26 +375,33 @@ function readBefore(h: SaidBefore): number | undefined {
   return h.days >= 2 && h.today < 2 * h.most ? h.largest : undefined
 }
 
-// Whether a jump of `lr` is of the second day of a fleet's: its reporter said jumps on only one
-// earlier day within the fortnight, in any of the agent's families, a fleet's day it took part in
-// (fleetDay); it is at most twice the largest the agent and its peers (their median) read that
-// day; and today's jumps, in all its families, are fewer than twice as many as that day's. A
-// thief's bulk read, many jumps within the hour, or one more than twice what the fleet's day read,
-// is said as ever, and a ramp from its third day. From three adversarial reviews: four times the
-// day's largest let a bulk read timed after a deploy be said low; each day's low jump, the next
-// one's only earlier day, made a read growing fourfold a day low every day; so did a read each day
-// in a family of a smaller level (only families near its level were counted), a low day every
-// fortnight (a low day made a fleet's day), and reads split between families of levels far apart
-// (today's counted near its level only); and a bulk read slipped in among the agent's own warm-up
-// set the bar (the peers' median bounds it too).
-function fleetSecond(h: SaidBefore, lr: number): boolean {
-  return h.fleet !== undefined && h.todayAll < 2 * h.most && lr <= Math.min(h.largest, h.fleet) + FLEET.growth
+// Whether a jump of `lr` is of a second day like the first, and whose first: its reporter said
+// jumps on only one earlier day within the fortnight, in any of the agent's families, a first day
+// (firstDay: said as any, not as a second day); it is at most twice the largest the agent read
+// that day and, on a fleet's day, its peers (their median); and today's jumps, in all its
+// families, are fewer than twice as many as that day's. A thief's bulk read, many jumps within
+// the hour, or one more than twice what the first day read, is said as ever, and a ramp from its
+// third day. From three adversarial reviews of the fleet's: four times the day's largest let a
+// bulk read timed after a deploy be said low; each day's low jump, the next one's only earlier
+// day, made a read growing fourfold a day low every day; so did a read each day in a family of a
+// smaller level (only families near its level were counted), a low day every fortnight (a low day
+// made a first day), and reads split between families of levels far apart (today's counted near
+// its level only); and a bulk read slipped in among the agent's own warm-up set the bar (the
+// peers' median bounds it too).
+// The agent's own second day, with no peers' (a lone worker's second deploy, a person's second
+// export of a kind, each said medium on its first day), is said low as a fleet's is: workload-c's
+// queue workers and indexers, warming their caches on deploy days twice a week, were said medium
+// on every second deploy they knew (11 of 540 benign agents on seeds 1-5). What a thief gains is
+// a day of jumps no larger, and no more than twice as many, as a day the agent was alerted on.
+function secondDay(h: SaidBefore, lr: number): 'fleet' | 'own' | undefined {
+  if (h.first === undefined || h.todayAll >= 2 * h.most || lr > Math.min(h.largest, h.first.peers) + FLEET.growth) return undefined
+  return Number.isFinite(h.first.peers) ? 'fleet' : 'own'
 }
 
 // What the agent's reporter said of its jumps before (saidBefore).
 interface SaidBefore {
   days: number
-  fleet: number | undefined
+  first: FirstDay | undefined
   most: number
   largest: number
   today: number
@@ -406,7 +413,7 @@ interface SaidBefore {
  * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
  * `lr` (READ_BEFORE), the most said on one of those days, and the largest; when the only earlier
  * day within the fortnight with a said jump, in any family and of any size, is one of those and a
- * fleet's, the peers' largest that day (fleetDay); and how many jumps it made today in those
+ * first day, what its peers read that day (firstDay); and how many jumps it made today in those
  * families, said or excused, and in all its families (`todayAll`).
  */
 function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
@@ -441,8 +448,8 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   let most = 0
   for (const n of perDay.values()) most = Math.max(most, n)
   const only = saidDays.size === 1 && perDay.size === 1 ? perDay.keys().next().value : undefined
-  const fleet = only !== undefined ? fleetDay(s.holdGroups, s.agent, only, reporter) : undefined
-  return { days: perDay.size, fleet, most, largest, today, todayAll }
+  const first = only !== undefined ? firstDay(s.holdGroups, s.agent, only, reporter) : undefined
+  return { days: perDay.size, first, most, largest, today, todayAll }
 }
 
 // Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
@@ -461,14 +468,20 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
   }
 }
 
-// When the agent's jumps on `day` were noted with one of its groups (said as any, not as a fleet's
-// second day) and at least FLEET.others other members of that group said jumps that day, as
-// `reporter` saw them: the median of their largest that day (natural log; of the group where it is
-// highest); else undefined. (A third review: a low day counted as a fleet's day whenever two
-// team mates an attacker controls paid a medium each, and the thieves beside them were low at
-// every event, growing without end.)
-function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): number | undefined {
-  let fleet: number | undefined
+// A first day of jumps (firstDay): `peers`, the median of the largest that day of the other
+// members of its group where it is highest, on a fleet's day (natural log); else Infinity.
+interface FirstDay {
+  peers: number
+}
+
+// Whether the agent's jumps on `day` were noted with one of its groups (said as any, not as a
+// second day), as `reporter` saw them; and, when at least FLEET.others other members of that group
+// said jumps that day, the median of their largest (a fleet's day). (A third review: a low day
+// counted as a fleet's day whenever two team mates an attacker controls paid a medium each, and
+// the thieves beside them were low at every event, growing without end.) Members' days are kept
+// in memory: after a restart, a second day is said as a first.
+function firstDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): FirstDay | undefined {
+  let first: FirstDay | undefined
   for (const g of groups) {
     const largest: number[] = []
     let own = false
@@ -477,12 +490,14 @@ function fleetDay(groups: readonly GroupBaseline[], agent: string, day: number, 
       if (e[1] === agent) own = true
       else largest.push(e[3])
     }
-    if (!own || largest.length < FLEET.others) continue
+    if (!own) continue
+    first ??= { peers: Infinity }
+    if (largest.length < FLEET.others) continue
     largest.sort((x, y) => x - y)
     const median = largest[(largest.length - 1) >> 1]!
-    fleet = fleet === undefined ? median : Math.max(fleet, median)
+    first.peers = Number.isFinite(first.peers) ? Math.max(first.peers, median) : median
   }
-  return fleet
+  return first
 }
 
 // Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, and how many.
