@@ -24,8 +24,8 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
   // Working days: a read of one record every ten minutes, 8:00-17:00 UTC, of its two families in
   // turn (and, with `warehouse`, a read of about two thousand from dw:sales every ten minutes as
   // well), all seen by the 'crm' verifier; and the large reads of `plan`.
-  function run(days: number, plan: Large[], warehouse = false): Anomaly[] {
-    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context })
+  function run(days: number, plan: Large[], warehouse = false, suppressed?: (at: number) => boolean): Anomaly[] {
+    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, ...(suppressed ? { suppressed: (_agent, kind, _about, at) => kind === 'records-jump' && suppressed(at) } : {}) })
     const events: Array<{ at: number; records: number; resource: string; reporter: string }> = []
     let i = 0
     for (let day = 0; day < days; day++) {
@@ -127,6 +127,36 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
       // Two reads of 900 (within five times the largest, about 220) are learned; one of 4,000 is
       // still measured from what it regularly read before the day.
       assert.deepEqual(jumpsOn(run(9, [...light(8), ...on8([10, 900], [10.5, 900], [11, 4000])]), 8), ['@660'])
+    })
+  })
+
+  // An adversarial review of the first version of the own second day (c870124), which took the
+  // first day's bar from every jump said that day: reads of twenty thousand slipped in among the
+  // agent's own warm-up, inside the incident its first read opened (no alert of their own), made
+  // reads of thirty-eight thousand two days later low; one read said after a second day's count
+  // ran out made that day's explained jumps a first day's (twenty thousand a read, a fortnight
+  // on, low); and a first day an operator suppressed still counted. The bar is now the largest
+  // of the jumps reported as alerts, and only those make a first day.
+  describe("a second day is measured by what the first day's alerts told", () => {
+    const warmUp = (day: number, records = 200): Large[] => Array.from({ length: 10 }, (_, k) => ({ day, hour: 10 + k / 180, records }))
+    const spaced = (day: number, n: number, records: number): Large[] => Array.from({ length: n }, (_, k) => ({ day, hour: 8.5 + k / 2, records }))
+
+    it('reads slipped in among its warm-up, told of by no alert, set no bar', () => {
+      const hidden: Large[] = Array.from({ length: 10 }, (_, k) => ({ day: 2, hour: 10.1 + k / 180, records: 20_000 }))
+      assert.ok(jumpsOn(run(5, [...warmUp(2), ...hidden, ...spaced(4, 14, 38_000)]), 4).length > 0)
+      // (Its own warm-up two days later, as the first: explained.)
+      assert.deepEqual(jumpsOn(run(5, [...warmUp(2), ...warmUp(4)]), 4), [])
+    })
+
+    it("a read said after a second day's count ran out makes no first day of that day's explained jumps", () => {
+      const day2 = [...spaced(2, 10, 10_000), { day: 2, hour: 15.5, records: 300 }]
+      const found = run(17, [...spaced(1, 5, 5000), ...day2, ...spaced(16, 12, 20_000)])
+      assert.ok(jumpsOn(found, 16).length > 0, JSON.stringify(jumpsOn(found, 16)))
+    })
+
+    it('a first day an operator suppressed is no first day', () => {
+      const onDay2 = (at: number) => at >= base + 2 * DAY && at < base + 3 * DAY
+      assert.ok(jumpsOn(run(5, [...warmUp(2), ...warmUp(4)], false, onDay2), 4).length > 0)
     })
   })
 

@@ -973,8 +973,8 @@ export class AnomalyDetector {
   }
 
   // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
-  #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): void {
-    this.#say(s, kind, about, score, details, evidence, severity)
+  #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): boolean {
+    return this.#say(s, kind, about, score, details, evidence, severity)
   }
 
   // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
@@ -1496,7 +1496,10 @@ export class AnomalyDetector {
     const key = `${agent}\u0000${kind}\u0000${about}\u0000${decision}`
     // An agent with many held already (a flood of made-up novelties) has the rest said at once:
     // it cannot fill the table and so turn the hold off for every other agent.
-    if (this.#holdMs <= 0 || (s.holdGroups?.length ?? 0) === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) return this.#say(s, kind, about, score, details, [reporter], severity)
+    if (this.#holdMs <= 0 || (s.holdGroups?.length ?? 0) === 0 || this.#pending.size >= HELD_CAP || (b.held ?? 0) >= HELD_PER_AGENT) {
+      this.#say(s, kind, about, score, details, [reporter], severity)
+      return
+    }
     // A refusal gave nothing away: it waits longer for its groups (a team re-organised before
     // its grants land is refused for as long as they take, member after member). Lateral
     // movement waits as its reaches say (`long`: all refused), not as the event that found it:
@@ -1541,8 +1544,8 @@ export class AnomalyDetector {
   // Says a finding about an agent: high only on two lines of evidence within the hour (or one
   // that stands alone), held back within the quiet period unless stronger, or suppressed by an
   // operator.
-  #say(s: Said, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[], severity: RiskLevel): void {
-    if (this.#sensitivity[kind] === 0) return
+  #say(s: Said, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[], severity: RiskLevel): boolean {
+    if (this.#sensitivity[kind] === 0) return false
     const { b, agent, at, receivedAt } = s
     let clamped = Math.min(1, Math.max(0, score))
     let level = severity
@@ -1615,6 +1618,7 @@ export class AnomalyDetector {
     }
     if (!suppressed && !explained) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
     s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}) })
+    return reported
   }
 
   // Held findings due by `now` (issuer's clock): said at their own severity, as of `at`, unless

@@ -52,9 +52,10 @@ export interface Scope extends Said {
 
 /**
  * Says a finding about the event's agent: `evidence` by default the event's reporter, `severity`
- * by default the kind's.
+ * by default the kind's. Returns whether it was reported (an alert now: not suppressed, not
+ * explained, not an occurrence of an incident already said).
  */
-export type Say = (s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => void
+export type Say = (s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence?: readonly string[], severity?: RiskLevel) => boolean
 
 /**
  * Finds a finding at once and holds it (anomaly-detector.ts, #hold; `low`, evidence, no alert while

@@ -185,14 +185,18 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const usual = Math.round(Math.exp(jumpRef))
-      say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
+      const reported = say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
         expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}),
       }, undefined, severity)
       // A said one at its size, an excused one at the size said before (lone jumps growing a
-      // quarter a day are said); one below what is said is not noted (it excuses nothing).
+      // quarter a day are said); one below what is said is not noted (it excuses nothing). A
+      // first day's largest, with its groups, is of the jumps reported as alerts: not those of an
+      // incident already said (reads slipped in among the agent's own warm-up), suppressed by an
+      // operator, or of a second day (a read said after a second day's count ran out must not
+      // make its explained jumps a first day's).
       noteJumpDay(f, lr, at, s.reporter, true)
-      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+      if (second === undefined && reported) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -377,24 +381,26 @@ function readBefore(h: SaidBefore): number | undefined {
 
 // Whether a jump of `lr` is of a second day like the first, and whose first: its reporter said
 // jumps on only one earlier day within the fortnight, in any of the agent's families, a first day
-// (firstDay: said as any, not as a second day); it is at most twice the largest the agent read
-// that day and, on a fleet's day, its peers (their median); and today's jumps, in all its
-// families, are fewer than twice as many as that day's. A thief's bulk read, many jumps within
-// the hour, or one more than twice what the first day read, is said as ever, and a ramp from its
-// third day. From three adversarial reviews of the fleet's: four times the day's largest let a
-// bulk read timed after a deploy be said low; each day's low jump, the next one's only earlier
-// day, made a read growing fourfold a day low every day; so did a read each day in a family of a
-// smaller level (only families near its level were counted), a low day every fortnight (a low day
-// made a first day), and reads split between families of levels far apart (today's counted near
-// its level only); and a bulk read slipped in among the agent's own warm-up set the bar (the
-// peers' median bounds it too).
+// (firstDay: jumps reported as alerts, not as a second day's); it is at most twice the largest the
+// agent read that day (of all its said jumps, and of those reported as alerts) and, on a fleet's
+// day, its peers' (their median); and today's jumps, in all its families, are fewer than twice as
+// many as that day's said. A thief's bulk read, many jumps within the hour, or one more than twice
+// what the first day read, is said as ever, and a ramp from its third day. From three adversarial
+// reviews of the fleet's: four times the day's largest let a bulk read timed after a deploy be said
+// low; each day's low jump, the next one's only earlier day, made a read growing fourfold a day low
+// every day; so did a read each day in a family of a smaller level (only families near its level
+// were counted), a low day every fortnight (a low day made a first day), and reads split between
+// families of levels far apart (today's counted near its level only); and a bulk read slipped in
+// among the agent's own warm-up set the bar (the peers' median bounds it too, and now the
+// reported jumps' largest).
 // The agent's own second day, with no peers' (a lone worker's second deploy, a person's second
 // export of a kind, each said medium on its first day), is said low as a fleet's is: workload-c's
 // queue workers and indexers, warming their caches on deploy days twice a week, were said medium
 // on every second deploy they knew (11 of 540 benign agents on seeds 1-5). What a thief gains is
-// a day of jumps no larger, and no more than twice as many, as a day the agent was alerted on.
+// a day of jumps no larger than twice what an alert told of, and fewer than twice as many as that
+// day's; after it, as after any two days of said jumps, the habit's (habitualJump).
 function secondDay(h: SaidBefore, lr: number): 'fleet' | 'own' | undefined {
-  if (h.first === undefined || h.todayAll >= 2 * h.most || lr > Math.min(h.largest, h.first.peers) + FLEET.growth) return undefined
+  if (h.first === undefined || h.todayAll >= 2 * h.most || lr > Math.min(h.largest, h.first.own, h.first.peers) + FLEET.growth) return undefined
   return Number.isFinite(h.first.peers) ? 'fleet' : 'own'
 }
 
@@ -468,15 +474,17 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
   }
 }
 
-// A first day of jumps (firstDay): `peers`, the median of the largest that day of the other
-// members of its group where it is highest, on a fleet's day (natural log); else Infinity.
+// A first day of jumps (firstDay), natural log: `own`, the largest the agent's reported jumps
+// read that day; `peers`, on a fleet's day, the median of the other members' largest that day in
+// its group where it is highest, else Infinity.
 interface FirstDay {
+  own: number
   peers: number
 }
 
-// Whether the agent's jumps on `day` were noted with one of its groups (said as any, not as a
-// second day), as `reporter` saw them; and, when at least FLEET.others other members of that group
-// said jumps that day, the median of their largest (a fleet's day). (A third review: a low day
+// Whether the agent's jumps on `day` were noted with one of its groups (reported as alerts, not
+// as a second day's), as `reporter` saw them, and their largest; and, when at least FLEET.others
+// other members of that group had jumps noted that day, the median of their largest (a fleet's day). (A third review: a low day
 // counted as a fleet's day whenever two team mates an attacker controls paid a medium each, and
 // the thieves beside them were low at every event, growing without end.) Members' days are kept
 // in memory: after a restart, a second day is said as a first.
@@ -484,14 +492,15 @@ function firstDay(groups: readonly GroupBaseline[], agent: string, day: number, 
   let first: FirstDay | undefined
   for (const g of groups) {
     const largest: number[] = []
-    let own = false
+    let own = -Infinity
     for (const e of g.jumpers ?? []) {
       if (e[0] !== day || e[2] !== reporter) continue
-      if (e[1] === agent) own = true
+      if (e[1] === agent) own = e[3]
       else largest.push(e[3])
     }
-    if (!own) continue
-    first ??= { peers: Infinity }
+    if (own === -Infinity) continue
+    first ??= { own, peers: Infinity }
+    first.own = Math.max(first.own, own)
     if (largest.length < FLEET.others) continue
     largest.sort((x, y) => x - y)
     const median = largest[(largest.length - 1) >> 1]!
