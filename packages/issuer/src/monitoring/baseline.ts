@@ -343,8 +343,12 @@ export interface GroupBaseline extends HourProfile {
   jumpers: FleetJump[] | undefined
 }
 
-/** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter, its largest jump (natural log of records). */
-export type FleetJump = [number, string, string, number]
+/**
+ * A member's day with a said jump in a group: the day (UTC days since 1970), the member, its
+ * reporter, its largest jump, and its largest reported as an alert (natural log of records;
+ * -Infinity when none was).
+ */
+export type FleetJump = [number, string, string, number, number]
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {

@@ -190,13 +190,9 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}),
       }, undefined, severity)
       // A said one at its size, an excused one at the size said before (lone jumps growing a
-      // quarter a day are said); one below what is said is not noted (it excuses nothing). A
-      // first day's largest, with its groups, is of the jumps reported as alerts: not those of an
-      // incident already said (reads slipped in among the agent's own warm-up), suppressed by an
-      // operator, or of a second day (a read said after a second day's count ran out must not
-      // make its explained jumps a first day's).
+      // quarter a day are said); one below what is said is not noted (it excuses nothing).
       noteJumpDay(f, lr, at, s.reporter, true)
-      if (second === undefined && reported) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr, reported)
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -381,18 +377,18 @@ function readBefore(h: SaidBefore): number | undefined {
 
 // Whether a jump of `lr` is of a second day like the first, and whose first: its reporter said
 // jumps on only one earlier day within the fortnight, in any of the agent's families, a first day
-// (firstDay: jumps reported as alerts, not as a second day's); it is at most twice the largest the
-// agent read that day (of all its said jumps, and of those reported as alerts) and, on a fleet's
-// day, its peers' (their median); and today's jumps, in all its families, are fewer than twice as
-// many as that day's said. A thief's bulk read, many jumps within the hour, or one more than twice
-// what the first day read, is said as ever, and a ramp from its third day. From three adversarial
-// reviews of the fleet's: four times the day's largest let a bulk read timed after a deploy be said
-// low; each day's low jump, the next one's only earlier day, made a read growing fourfold a day low
-// every day; so did a read each day in a family of a smaller level (only families near its level
-// were counted), a low day every fortnight (a low day made a first day), and reads split between
-// families of levels far apart (today's counted near its level only); and a bulk read slipped in
-// among the agent's own warm-up set the bar (the peers' median bounds it too, and now the
-// reported jumps' largest).
+// (firstDay: said as any, not as a second day's, one of them reported as an alert); it is at most
+// twice the largest the agent read that day and, on a fleet's day, twice its peers' (their
+// median), on a day of its own twice the largest its alerts told of; and today's jumps, in all its
+// families, are fewer than twice as many as that day's said. A thief's bulk read, many jumps
+// within the hour, or one more than twice what the first day read, is said as ever, and a ramp
+// from its third day. From three adversarial reviews of the fleet's: four times the day's largest
+// let a bulk read timed after a deploy be said low; each day's low jump, the next one's only
+// earlier day, made a read growing fourfold a day low every day; so did a read each day in a
+// family of a smaller level (only families near its level were counted), a low day every
+// fortnight (a low day made a first day), and reads split between families of levels far apart
+// (today's counted near its level only); and a bulk read slipped in among the agent's own warm-up
+// set the bar (the peers' median bounds it too; on a day of its own, its alerts' largest).
 // The agent's own second day, with no peers' (a lone worker's second deploy, a person's second
 // export of a kind, each said medium on its first day), is said low as a fleet's is: workload-c's
 // queue workers and indexers, warming their caches on deploy days twice a week, were said medium
@@ -400,8 +396,9 @@ function readBefore(h: SaidBefore): number | undefined {
 // a day of jumps no larger than twice what an alert told of, and fewer than twice as many as that
 // day's; after it, as after any two days of said jumps, the habit's (habitualJump).
 function secondDay(h: SaidBefore, lr: number): 'fleet' | 'own' | undefined {
-  if (h.first === undefined || h.todayAll >= 2 * h.most || lr > Math.min(h.largest, h.first.own, h.first.peers) + FLEET.growth) return undefined
-  return Number.isFinite(h.first.peers) ? 'fleet' : 'own'
+  if (h.first === undefined || h.todayAll >= 2 * h.most) return undefined
+  const fleet = Number.isFinite(h.first.peers)
+  return lr <= Math.min(h.largest, fleet ? h.first.peers : h.first.told) + FLEET.growth ? (fleet ? 'fleet' : 'own') : undefined
 }
 
 // What the agent's reporter said of its jumps before (saidBefore).
@@ -459,32 +456,38 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
 }
 
 // Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
-// organisation-wide one): one entry a day per member and reporter, with its largest that day.
-function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number): void {
+// organisation-wide one): one entry a day per member and reporter, with its largest that day, and
+// its largest `reported` as an alert (an agent's own second day is measured by what the first
+// day's alerts told: not by reads slipped in among its own warm-up, inside the incident its first
+// read opened, nor by jumps an operator suppressed).
+function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number, reported: boolean): void {
   const day = Math.floor(at / DAY_MS)
+  const told = reported ? lr : -Infinity
   for (const g of groups) {
     const kept = (g.jumpers ??= [])
     const known = kept.find((e) => e[0] === day && e[1] === agent && e[2] === reporter)
     if (known !== undefined) {
       known[3] = Math.max(known[3], lr)
+      known[4] = Math.max(known[4], told)
       continue
     }
     while (kept.length > 0 && (day - kept[0]![0] > HABIT.days || kept.length >= FLEET.kept)) kept.shift()
-    kept.push([day, agent, reporter, lr] satisfies FleetJump)
+    kept.push([day, agent, reporter, lr, told] satisfies FleetJump)
   }
 }
 
-// A first day of jumps (firstDay), natural log: `own`, the largest the agent's reported jumps
-// read that day; `peers`, on a fleet's day, the median of the other members' largest that day in
-// its group where it is highest, else Infinity.
+// A first day of jumps (firstDay), natural log: `told`, the largest of the agent's jumps
+// reported as alerts that day; `peers`, on a fleet's day, the median of the other members'
+// largest that day in its group where it is highest, else Infinity.
 interface FirstDay {
-  own: number
+  told: number
   peers: number
 }
 
-// Whether the agent's jumps on `day` were noted with one of its groups (reported as alerts, not
-// as a second day's), as `reporter` saw them, and their largest; and, when at least FLEET.others
-// other members of that group had jumps noted that day, the median of their largest (a fleet's day). (A third review: a low day
+// Whether the agent's jumps on `day` were noted with one of its groups (said as any, not as a
+// second day's, and one of them reported as an alert: a day an operator suppressed is none), as
+// `reporter` saw them, and the largest reported; and, when at least FLEET.others other members of
+// that group said jumps that day, the median of their largest (a fleet's day). (A third review: a low day
 // counted as a fleet's day whenever two team mates an attacker controls paid a medium each, and
 // the thieves beside them were low at every event, growing without end.) Members' days are kept
 // in memory: after a restart, a second day is said as a first.
@@ -492,15 +495,15 @@ function firstDay(groups: readonly GroupBaseline[], agent: string, day: number, 
   let first: FirstDay | undefined
   for (const g of groups) {
     const largest: number[] = []
-    let own = -Infinity
+    let told = -Infinity
     for (const e of g.jumpers ?? []) {
       if (e[0] !== day || e[2] !== reporter) continue
-      if (e[1] === agent) own = e[3]
+      if (e[1] === agent) told = e[4]
       else largest.push(e[3])
     }
-    if (own === -Infinity) continue
-    first ??= { own, peers: Infinity }
-    first.own = Math.max(first.own, own)
+    if (told === -Infinity) continue
+    first ??= { told, peers: Infinity }
+    first.told = Math.max(first.told, told)
     if (largest.length < FLEET.others) continue
     largest.sort((x, y) => x - y)
     const median = largest[(largest.length - 1) >> 1]!
