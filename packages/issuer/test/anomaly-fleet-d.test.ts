@@ -241,6 +241,41 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     assert.ok(medium(beside).some((x) => x.startsWith('two-networks')), JSON.stringify(medium(beside)))
   })
 
+  // Workload-e: a person working from home through the VPN, which hands out an address of another
+  // /24 of its /16 at each session (none used often enough to be learned), with a phone on a
+  // carrier that hands out addresses of four neighbouring /16s. Each session both networks were
+  // new to it: two-networks alone said medium on 15 of 450 benign agents (seeds 1-3, control weeks).
+  it("a VPN's /24s of one /16 and a carrier's neighbouring /16s, used on two earlier days, are not two networks; a server, or another internal /16, is", () => {
+    const vpn = (day: number) => `172.18.${(day * 5) % 16}.${20 + day}`
+    const phone = (day: number) => `37.${228 + (day % 4)}.${(day * 37) % 250}.${10 + day}`
+    // A working day from home, with half an hour on the phone as well, switching back and forth.
+    const days = (d: AnomalyDetector, from: number, n: number, home: (day: number) => string, other: (day: number) => string) => {
+      const found: Anomaly[] = []
+      for (let day = from; day < from + n; day++) {
+        for (let at = base + day * DAY + 8 * HOUR; at < base + day * DAY + 17 * HOUR; at += 10 * MINUTE) found.push(...observe(d, at, { ip: home(day), resource: `crm:accounts/${id(at / MINUTE)}` }))
+        const at0 = base + day * DAY + 14 * HOUR + 2 * MINUTE
+        for (let k = 0; k < 10; k++) found.push(...observe(d, at0 + k * 3 * MINUTE, { ip: k % 2 ? other(day) : home(day), resource: `crm:contacts/${id(day * 10 + k)}` }))
+      }
+      return found.filter((a) => a.kind === 'two-networks')
+    }
+    // Three office days first (its phone beside the office), each with an evening through the VPN.
+    const officeDays = (d: AnomalyDetector, n: number) => {
+      for (let day = 0; day < n; day++) {
+        days(d, day, 1, () => '185.61.20.14', phone)
+        for (let k = 0; k < 6; k++) observe(d, base + day * DAY + 20 * HOUR + k * 10 * MINUTE, { ip: vpn(day), resource: `crm:accounts/${id(day * 6 + k)}` })
+      }
+      return d
+    }
+    const learned = () => officeDays(detector(), 3)
+    const pooled = days(learned(), 3, 7, vpn, phone)
+    assert.deepEqual(medium(pooled), [], JSON.stringify(pooled.map((a) => [new Date(a.at).toISOString(), a.details])))
+    assert.ok(medium(days(learned(), 3, 1, vpn, () => '45.142.3.9')).length > 0, 'a server beside its VPN')
+    assert.ok(medium(days(learned(), 3, 1, vpn, () => '37.240.3.9')).length > 0, "a /16 beyond its carrier's neighbourhood")
+    assert.ok(medium(days(learned(), 3, 1, vpn, () => '10.77.3.9')).length > 0, 'an internal network of another /16')
+    // One earlier day of each is no pool yet.
+    assert.ok(medium(days(officeDays(detector(), 1), 1, 1, vpn, phone)).length > 0, 'a day after the first')
+  })
+
   describe('records a day from one family', () => {
     // A service reading one record at a time, twice an hour around the clock, for ten days.
     const steady = () => {

@@ -2057,34 +2057,44 @@ function internal(net: string): boolean {
   return block !== undefined && block !== '100.64/10'
 }
 
-// An internal network in the same /16 as an internal network the agent has learned: another
-// subnet of the same site (a VPN pool handing out addresses from several /24s, an office's wired
-// and wireless floors, a cluster's node subnets), not a second place. A stolen credential used
-// from inside the organisation's own site is not what two networks at once can tell.
-// A public network in a /16 where the agent was first seen on two earlier days on other networks,
-// each within minutes of a network of its own, is its provider's pool (a phone on mobile data
-// beside the office), not a second place either. Those earlier days were two networks at once,
-// said then: a thief that planted its /16 so was seen twice; one that happens to share the
-// agent's provider pool is not told apart. (Networks first used alone, at night, count for none:
-// an adversarial review planted a server's /16 with two requests on two quiet nights.)
+// An internal network in the same /16 as an internal network the agent has learned, or as
+// internal networks it was first seen on on two earlier days: another subnet of the same site (a
+// VPN pool handing out an address of another /24 at each session, an office's wired and wireless
+// floors, a cluster's node subnets), not a second place. A stolen credential used from inside the
+// organisation's own site is not what two networks at once can tell.
+// A public network near the agent's provider pool, a /16 within POOL_SPREAD of one where it was
+// first seen on two earlier days on other networks, each within minutes of a network of its own,
+// is that pool (a phone on mobile data beside the office: a carrier hands out addresses of
+// neighbouring /16s), not a second place either. Those earlier days were two networks at once,
+// said then: a thief that planted its neighbourhood so was seen twice; one that happens to share
+// the agent's provider's neighbourhood is not told apart. (Networks first used alone, at night,
+// count for none: an adversarial review planted a server's /16 with two requests on two quiet
+// nights.)
 function sameSite(b: AgentBaseline, net: string, at: number): boolean {
-  const cut = net.lastIndexOf('.')
-  if (cut < 0) return false
-  const site = net.slice(0, cut + 1)
-  if (internal(net)) {
-    for (const [known, n] of b.networks) if (n.learned && known !== net && known.startsWith(site) && internal(known)) return true
-    return false
-  }
+  const first = net.indexOf('.')
+  const second = net.indexOf('.', first + 1)
+  if (first < 0 || second < 0) return false
+  const octet1 = net.slice(0, first + 1)
+  const octet2 = Number(net.slice(first + 1, second))
+  const inside = internal(net)
   const today = Math.floor(at / DAY_MS)
   let day1 = -1
   for (const [known, n] of b.networks) {
+    if (known === net || !known.startsWith(octet1)) continue
+    const near = Number(known.slice(first + 1, known.indexOf('.', first + 1)))
+    if (inside ? near !== octet2 || !internal(known) : Math.abs(near - octet2) > POOL_SPREAD || !n.beside) continue
+    if (inside && n.learned) return true
     const day = Math.floor(n.first / DAY_MS)
-    if (known === net || day >= today || !n.beside || !known.startsWith(site)) continue
+    if (day >= today) continue
     if (day1 < 0) day1 = day
     else if (day !== day1) return true
   }
   return false
 }
+
+// How far (in /16s, by the second octet) a carrier's pool reaches from a /16 the agent used:
+// workload-e's carriers hand out addresses of four neighbouring /16s, a phone's each session.
+const POOL_SPREAD = 3
 
 const NONE: readonly string[] = []
 
