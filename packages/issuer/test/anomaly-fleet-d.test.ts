@@ -242,13 +242,12 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
   })
 
   // Workload-e: a person working from home through the VPN, which hands out an address of another
-  // /24 of its /16 at each session (none used often enough to be learned), with a phone on a
-  // carrier that hands out addresses of four neighbouring /16s. Each session both networks were
-  // new to it: two-networks alone said medium on 15 of 450 benign agents (seeds 1-3, control weeks).
-  it("a VPN's /24s of one /16 and a carrier's neighbouring /16s, used on two earlier days, are not two networks; a server, or another internal /16, is", () => {
+  // /24 of its /16 at each session (none used often enough to be learned), beside their phone.
+  // Each session the VPN's network was new to it: with the phone's, two networks at once.
+  it("a VPN's other /24s of a /16 it worked from on two earlier days are its site; one request a day from another site's /24s plants nothing", () => {
     const vpn = (day: number) => `172.18.${(day * 5) % 16}.${20 + day}`
-    const phone = (day: number) => `37.${228 + (day % 4)}.${(day * 37) % 250}.${10 + day}`
-    // A working day from home, with half an hour on the phone as well, switching back and forth.
+    const phone = (day: number) => `37.228.${(day * 37) % 250}.${10 + day}`
+    // A working day from `home`, with half an hour on the phone as well, switching back and forth.
     const days = (d: AnomalyDetector, from: number, n: number, home: (day: number) => string, other: (day: number) => string) => {
       const found: Anomaly[] = []
       for (let day = from; day < from + n; day++) {
@@ -258,22 +257,24 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       }
       return found.filter((a) => a.kind === 'two-networks')
     }
-    // Three office days first (its phone beside the office), each with an evening through the VPN.
-    const officeDays = (d: AnomalyDetector, n: number) => {
+    // Office days first (its phone beside the office), each with an evening hour through the VPN;
+    // `evening` says from where.
+    const officeDays = (n: number, evening: (day: number) => Array<[number, string]> = (day) => Array.from({ length: 6 }, (_, k) => [k * 10 * MINUTE, vpn(day)])) => {
+      const d = detector()
       for (let day = 0; day < n; day++) {
         days(d, day, 1, () => '185.61.20.14', phone)
-        for (let k = 0; k < 6; k++) observe(d, base + day * DAY + 20 * HOUR + k * 10 * MINUTE, { ip: vpn(day), resource: `crm:accounts/${id(day * 6 + k)}` })
+        for (const [k, [after, ip]] of evening(day).entries()) observe(d, base + day * DAY + 20 * HOUR + after, { ip, resource: `crm:accounts/${id(day * 6 + k)}` })
       }
       return d
     }
-    const learned = () => officeDays(detector(), 3)
-    const pooled = days(learned(), 3, 7, vpn, phone)
-    assert.deepEqual(medium(pooled), [], JSON.stringify(pooled.map((a) => [new Date(a.at).toISOString(), a.details])))
-    assert.ok(medium(days(learned(), 3, 1, vpn, () => '45.142.3.9')).length > 0, 'a server beside its VPN')
-    assert.ok(medium(days(learned(), 3, 1, vpn, () => '37.240.3.9')).length > 0, "a /16 beyond its carrier's neighbourhood")
-    assert.ok(medium(days(learned(), 3, 1, vpn, () => '10.77.3.9')).length > 0, 'an internal network of another /16')
-    // One earlier day of each is no pool yet.
-    assert.ok(medium(days(officeDays(detector(), 1), 1, 1, vpn, phone)).length > 0, 'a day after the first')
+    assert.deepEqual(medium(days(officeDays(3), 3, 7, vpn, phone)), [], 'its VPN pool, from the third day')
+    assert.ok(medium(days(officeDays(3), 3, 1, vpn, () => '45.142.3.9')).length > 0, 'a server beside its VPN')
+    assert.ok(medium(days(officeDays(3), 3, 1, vpn, () => '10.77.3.9')).length > 0, 'an internal network of another /16')
+    assert.ok(medium(days(officeDays(1), 1, 1, vpn, phone)).length > 0, 'one earlier day is no pool yet')
+    // An adversarial review of the first version: one request on each of two days from another
+    // site's /24s (10.77.1, 10.77.2: said nothing) made its third /24 the agent's site.
+    const planted = officeDays(3, (day) => (day === 0 ? [] : [[90 * MINUTE, `10.77.${day}.9`]]))
+    assert.ok(medium(days(planted, 3, 1, () => '185.61.20.14', () => '10.77.3.9')).length > 0, 'planted by one request a day')
   })
 
   describe('records a day from one family', () => {

@@ -344,6 +344,10 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     // the low day of a deploy every fortnight was the next one's fleet's day (it makes none now).
     const hidden = run({ bulks: [{ day: 1, hour: 4.06, n: 1, records: 20_000 }, { day: 3, hour: 12, n: 1, records: 38_000 }] })
     assert.ok(jumps(hidden, 1, 3).includes('medium'), `hidden in the warm-up: ${jumps(hidden, 1, 3)}`)
+    // A review of e592c68: the same reads slipped in among its warm-up, on a day its two team
+    // mates read thirty thousand each, made the peers' median no bar; what its alerts told is one.
+    const hiddenFleet = run({ bulks: [{ day: 1, hour: 4.06, n: 10, records: 20_000 }, ...[0, 2].map((w) => ({ day: 1, hour: 3, n: 3, records: 30_000, w })), { day: 3, hour: 12, n: 14, records: 38_000 }] })
+    assert.ok(jumps(hiddenFleet, 1, 3).includes('medium'), `hidden in the warm-up, peers reading as much: ${jumps(hiddenFleet, 1, 3)}`)
     const chain = run({ bulks: [{ day: 3, hour: 12, n: 3, records: 450, family: 'contacts' }, { day: 4, hour: 12, n: 3, records: 450 }], deploys: [1] })
     assert.ok(jumps(chain, 1, 4).includes('medium'), `a family a day: ${jumps(chain, 1, 3)} then ${jumps(chain, 1, 4)}`)
     const fortnightly = run({ deploys: [1, 15, 29], days: 30 })

@@ -2058,32 +2058,32 @@ function internal(net: string): boolean {
 }
 
 // An internal network in the same /16 as an internal network the agent has learned, or as
-// internal networks it was first seen on on two earlier days: another subnet of the same site (a
-// VPN pool handing out an address of another /24 at each session, an office's wired and wireless
+// internal networks it worked from for a session (allowed requests over KEPT_UP_MS or more) first
+// on two earlier days: another subnet of the same site (a VPN pool handing out an address of
+// another /24 at each session, too seldom each to be learned; an office's wired and wireless
 // floors, a cluster's node subnets), not a second place. A stolen credential used from inside the
-// organisation's own site is not what two networks at once can tell.
-// A public network near the agent's provider pool, a /16 within POOL_SPREAD of one where it was
-// first seen on two earlier days on other networks, each within minutes of a network of its own,
-// is that pool (a phone on mobile data beside the office: a carrier hands out addresses of
-// neighbouring /16s), not a second place either. Those earlier days were two networks at once,
-// said then: a thief that planted its neighbourhood so was seen twice; one that happens to share
-// the agent's provider's neighbourhood is not told apart. (Networks first used alone, at night,
-// count for none: an adversarial review planted a server's /16 with two requests on two quiet
-// nights.)
+// organisation's own site is not what two networks at once can tell. (A review of the first
+// version, which counted any network first seen on two earlier days: one request on each of two
+// days, refused or made up by a hostile reporter, planted another site's /16 in silence.)
+// A public network in a /16 where the agent was first seen on two earlier days on other
+// networks, each within minutes of a network of its own, is its provider's pool (a phone on
+// mobile data beside the office), not a second place either. (Networks first used alone, at
+// night, count for none: an adversarial review planted a server's /16 with two requests on two
+// quiet nights. A single request beside one of its own still counts, said low: a thief that
+// planted its /16 so, on two days, is not told apart from a phone; nor is one that happens to
+// share the agent's provider's pool. Widening the pool to neighbouring /16s, for carriers that
+// hand out addresses of several, was measured and not kept: it widened that planting too.)
 function sameSite(b: AgentBaseline, net: string, at: number): boolean {
-  const first = net.indexOf('.')
-  const second = net.indexOf('.', first + 1)
-  if (first < 0 || second < 0) return false
-  const octet1 = net.slice(0, first + 1)
-  const octet2 = Number(net.slice(first + 1, second))
+  const cut = net.lastIndexOf('.')
+  if (cut < 0) return false
+  const site = net.slice(0, cut + 1)
   const inside = internal(net)
   const today = Math.floor(at / DAY_MS)
   let day1 = -1
   for (const [known, n] of b.networks) {
-    if (known === net || !known.startsWith(octet1)) continue
-    const near = Number(known.slice(first + 1, known.indexOf('.', first + 1)))
-    if (inside ? near !== octet2 || !internal(known) : Math.abs(near - octet2) > POOL_SPREAD || !n.beside) continue
-    if (inside && n.learned) return true
+    if (known === net || !known.startsWith(site)) continue
+    if (inside ? !internal(known) || (!n.learned && (n.days === 0 || n.last - n.first < KEPT_UP_MS)) : !n.beside) continue
+    if (n.learned && inside) return true
     const day = Math.floor(n.first / DAY_MS)
     if (day >= today) continue
     if (day1 < 0) day1 = day
@@ -2091,10 +2091,6 @@ function sameSite(b: AgentBaseline, net: string, at: number): boolean {
   }
   return false
 }
-
-// How far (in /16s, by the second octet) a carrier's pool reaches from a /16 the agent used:
-// workload-e's carriers hand out addresses of four neighbouring /16s, a phone's each session.
-const POOL_SPREAD = 3
 
 const NONE: readonly string[] = []
 

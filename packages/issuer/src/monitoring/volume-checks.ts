@@ -379,7 +379,7 @@ function readBefore(h: SaidBefore): number | undefined {
 // jumps on only one earlier day within the fortnight, in any of the agent's families, a first day
 // (firstDay: said as any, not as a second day's, one of them reported as an alert); it is at most
 // twice the largest the agent read that day and, on a fleet's day, twice its peers' (their
-// median), on a day of its own twice the largest its alerts told of; and today's jumps, in all its
+// median), and four times the largest its alerts told of that day; and today's jumps, in all its
 // families, are fewer than twice as many as that day's said. A thief's bulk read, many jumps
 // within the hour, or one more than twice what the first day read, is said as ever, and a ramp
 // from its third day. From three adversarial reviews of the fleet's: four times the day's largest
@@ -388,18 +388,26 @@ function readBefore(h: SaidBefore): number | undefined {
 // family of a smaller level (only families near its level were counted), a low day every
 // fortnight (a low day made a first day), and reads split between families of levels far apart
 // (today's counted near its level only); and a bulk read slipped in among the agent's own warm-up
-// set the bar (the peers' median bounds it too; on a day of its own, its alerts' largest).
+// set the bar (the peers' median bounds it too, and now what its alerts told).
 // The agent's own second day, with no peers' (a lone worker's second deploy, a person's second
 // export of a kind, each said medium on its first day), is said low as a fleet's is: workload-c's
 // queue workers and indexers, warming their caches on deploy days twice a week, were said medium
 // on every second deploy they knew (11 of 540 benign agents on seeds 1-5). What a thief gains is
-// a day of jumps no larger than twice what an alert told of, and fewer than twice as many as that
-// day's; after it, as after any two days of said jumps, the habit's (habitualJump).
+// a day of jumps no larger than four times what an alert told of (and twice the day's largest),
+// and fewer than twice as many as that day's; after it, as after any two days of said jumps, the
+// habit's (habitualJump).
 function secondDay(h: SaidBefore, lr: number): 'fleet' | 'own' | undefined {
   if (h.first === undefined || h.todayAll >= 2 * h.most) return undefined
-  const fleet = Number.isFinite(h.first.peers)
-  return lr <= Math.min(h.largest, fleet ? h.first.peers : h.first.told) + FLEET.growth ? (fleet ? 'fleet' : 'own') : undefined
+  if (lr > Math.min(h.largest, h.first.peers) + FLEET.growth || lr > h.first.told + TOLD_GROWTH) return undefined
+  return Number.isFinite(h.first.peers) ? 'fleet' : 'own'
 }
+
+// How far (natural log) a second day's jump may go beyond the largest the first day's alerts
+// told of: a warm-up's reads vary about fourfold from the one that opened the day's incident to
+// its largest (workload-c). Twice let a fleet's larger reads on its second deploy be said, and
+// that control-week alert masked a slow exfiltration on workload-c seed 4; unbounded by it, reads
+// slipped in among the agent's own warm-up (no alert of their own) set the bar.
+const TOLD_GROWTH = Math.log(4)
 
 // What the agent's reporter said of its jumps before (saidBefore).
 interface SaidBefore {
