@@ -34,6 +34,18 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
   }
   const detector = (o: Record<string, unknown> = {}) => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, ...o })
 
+  it("a renewal's refusals for an expired credential at night are no off-hours use; the same night's allowed requests, or other refusals, are", () => {
+    const night = (fields: Fields) => {
+      const d = detector()
+      week(d)
+      const at0 = base + 7 * DAY + 15 * HOUR
+      return medium(Array.from({ length: 4 }, (_, k) => d.observe(ev(at0 + k * 20_000, fields), { receivedAt: at0 + k * 20_000 })).flat()).filter((x) => x.startsWith('off-'))
+    }
+    assert.deepEqual(night({ decision: 'deny', code: 'ERR_VC_EXPIRED', records: undefined }), [])
+    assert.ok(night({}).length > 0, 'allowed at night')
+    assert.ok(night({ decision: 'deny', code: 'ERR_CONSTRAINT', records: undefined }).length > 0, 'refused for what it asked, at night')
+  })
+
   it('an action first seen late on a day, then used at its own steady pace every day, stops being a burst within days', () => {
     const d = detector()
     // Writes on crm:contacts: once on the first day (after learning), then twenty a day.

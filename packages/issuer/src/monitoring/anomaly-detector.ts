@@ -358,9 +358,14 @@ export class AnomalyDetector {
     // An hour outside the agent's own habits does not teach its team: one compromised member
     // working at night must not make the night ordinary for the others.
     const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, s.hour) : 1
-    const offHours = this.#offHours(s, sched, ownShare)
+    // A request refused because its credential had expired gave nothing away, whoever made it: a
+    // service's renewal at rotation retries at whatever hour it falls (workload-c's payroll
+    // runners, one hour a day each, were said off-hours for it). It tells nothing of when the
+    // agent works; a burst of such refusals is denial-burst's to say.
+    const timed = s.allowed || event.code !== 'ERR_VC_EXPIRED'
+    const offHours = timed ? this.#offHours(s, sched, ownShare) : undefined
     const weekendNow = weekend(today)
-    const offDays = weekendNow ? this.#offDays(s, sched, today) : undefined
+    const offDays = weekendNow && timed ? this.#offDays(s, sched, today) : undefined
 
     if (s.f && event.resource !== undefined) this.#enumeration(s, s.f, event.resource)
     // Records, per family (and per action of it once learned, checkSizes): a jump from the
