@@ -2069,7 +2069,9 @@ function internal(net: string): boolean {
 // floors, a cluster's node subnets), not a second place. A stolen credential used from inside the
 // organisation's own site is not what two networks at once can tell. (A review of the first
 // version, which counted any network first seen on two earlier days: one request on each of two
-// days, refused or made up by a hostile reporter, planted another site's /16 in silence.)
+// days, refused or made up by a hostile reporter, planted another site's /16 in silence. Two
+// allowed requests ten minutes apart on each of two days still do, as one a day on three days
+// did before, when only a learned network counted: planting is no cheaper than it was.)
 // A public network in a /16 where the agent was first seen on two earlier days on other
 // networks, each within minutes of a network of its own, is its provider's pool (a phone on
 // mobile data beside the office), not a second place either. (Networks first used alone, at

@@ -111,9 +111,10 @@ export function actionKind(action: string): string {
 /**
  * A day with jumps of a family, per reporter: [day since 1970, its largest (natural log; an
  * excused one counts at the size said before), reporter, how many were said, how many were
- * excused (a habit, or one or two within the hour as large as said before)].
+ * excused (a habit, or one or two within the hour as large as said before), the largest reported
+ * as an alert (natural log; -Infinity when none was: stored as null)].
  */
-export type JumpDay = [number, number, string, number, number]
+export type JumpDay = [number, number, string, number, number, number]
 
 /** Reporters kept with a rare action (RareAction.by). */
 export const RARE_REPORTERS = 4
@@ -343,12 +344,8 @@ export interface GroupBaseline extends HourProfile {
   jumpers: FleetJump[] | undefined
 }
 
-/**
- * A member's day with a said jump in a group: the day (UTC days since 1970), the member, its
- * reporter, its largest jump, and its largest reported as an alert (natural log of records;
- * -Infinity when none was).
- */
-export type FleetJump = [number, string, string, number, number]
+/** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter, its largest jump (natural log of records). */
+export type FleetJump = [number, string, string, number]
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {
@@ -661,11 +658,12 @@ function actionSizes(v: unknown, lastDay: number): Map<string, FamilyStats> | un
   }
   return out.size > 0 ? out : undefined
 }
-// Rows written before jump days were kept have none (a habitual jump is said twice more).
+// Rows written before jump days were kept have none (a habitual jump is said twice more); days
+// written before their reported largest was kept have none (no second day is measured by them).
 function jumpDays(v: unknown): JumpDay[] {
   const out: JumpDay[] = []
   if (!Array.isArray(v)) return out
-  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4]])
+  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4], Number.isFinite(e[5]) ? e[5] : -Infinity])
   return out
 }
 

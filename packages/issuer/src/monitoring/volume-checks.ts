@@ -191,8 +191,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       }, undefined, severity)
       // A said one at its size, an excused one at the size said before (lone jumps growing a
       // quarter a day are said); one below what is said is not noted (it excuses nothing).
-      noteJumpDay(f, lr, at, s.reporter, true)
-      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr, reported)
+      noteJumpDay(f, lr, at, s.reporter, true, reported)
+      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -377,10 +377,11 @@ function readBefore(h: SaidBefore): number | undefined {
 
 // Whether a jump of `lr` is of a second day like the first, and whose first: its reporter said
 // jumps on only one earlier day within the fortnight, in any of the agent's families, a first day
-// (firstDay: said as any, not as a second day's, one of them reported as an alert); it is at most
-// twice the largest the agent read that day and, on a fleet's day, twice its peers' (their
-// median), and four times the largest its alerts told of that day; and today's jumps, in all its
-// families, are fewer than twice as many as that day's said. A thief's bulk read, many jumps
+// (firstDay: said as any, not as a second day's); it is at most twice the largest the agent read
+// that day and, on a fleet's day, twice its peers' (their median), and four times the largest its
+// alerts told of that day, in families of about its level or below (one of them reported as an
+// alert: a day an operator suppressed is none); and today's jumps, in all its families, are fewer
+// than twice as many as that day's said. A thief's bulk read, many jumps
 // within the hour, or one more than twice what the first day read, is said as ever, and a ramp
 // from its third day. From three adversarial reviews of the fleet's: four times the day's largest
 // let a bulk read timed after a deploy be said low; each day's low jump, the next one's only
@@ -409,6 +410,14 @@ function secondDay(h: SaidBefore, lr: number): 'fleet' | 'own' | undefined {
 // slipped in among the agent's own warm-up (no alert of their own) set the bar.
 const TOLD_GROWTH = Math.log(4)
 
+// A first day of jumps (saidBefore), natural log: `peers`, on a fleet's day, the median of the
+// other members' largest that day (firstDay), else Infinity; `told`, the largest of the agent's
+// jumps reported as alerts that day in the families its largest is taken from (-Infinity: none).
+interface FirstDay {
+  peers: number
+  told: number
+}
+
 // What the agent's reporter said of its jumps before (saidBefore).
 interface SaidBefore {
   days: number
@@ -424,8 +433,9 @@ interface SaidBefore {
  * times `f`'s: on how many earlier days within the fortnight it said one at least a quarter of
  * `lr` (READ_BEFORE), the most said on one of those days, and the largest; when the only earlier
  * day within the fortnight with a said jump, in any family and of any size, is one of those and a
- * first day, what its peers read that day (firstDay); and how many jumps it made today in those
- * families, said or excused, and in all its families (`todayAll`).
+ * first day, what its peers read that day (firstDay) and the largest its alerts told of in those
+ * families; and how many jumps it made today in those families, said or excused, and in all its
+ * families (`todayAll`).
  */
 function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   const { b, at, reporter } = s
@@ -434,6 +444,7 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   // Every earlier day within the fortnight with a said jump, whatever its size.
   const saidDays = new Set<number>()
   let largest = -Infinity
+  let told = -Infinity
   let today = 0
   let todayAll = 0
   // The days of each family's sizes, and of each action's where they are kept apart.
@@ -449,6 +460,7 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
         if (!near || e[1] < lr - READ_BEFORE) continue
         perDay.set(e[0], (perDay.get(e[0]) ?? 0) + e[3])
         largest = Math.max(largest, e[1])
+        told = Math.max(told, e[5])
       }
     }
   }
@@ -459,79 +471,68 @@ function saidBefore(s: Scope, f: FamilyStats, lr: number): SaidBefore {
   let most = 0
   for (const n of perDay.values()) most = Math.max(most, n)
   const only = saidDays.size === 1 && perDay.size === 1 ? perDay.keys().next().value : undefined
-  const first = only !== undefined ? firstDay(s.holdGroups, s.agent, only, reporter) : undefined
-  return { days: perDay.size, first, most, largest, today, todayAll }
+  const peers = only !== undefined ? firstDay(s.holdGroups, s.agent, only, reporter) : undefined
+  return { days: perDay.size, first: peers !== undefined ? { peers, told } : undefined, most, largest, today, todayAll }
 }
 
 // Notes a member's said jump of `lr` with its groups (its team and wider groups, not its role: an
-// organisation-wide one): one entry a day per member and reporter, with its largest that day, and
-// its largest `reported` as an alert (an agent's own second day is measured by what the first
-// day's alerts told: not by reads slipped in among its own warm-up, inside the incident its first
-// read opened, nor by jumps an operator suppressed).
-function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number, reported: boolean): void {
+// organisation-wide one): one entry a day per member and reporter, with its largest that day.
+function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: number, reporter: string, lr: number): void {
   const day = Math.floor(at / DAY_MS)
-  const told = reported ? lr : -Infinity
   for (const g of groups) {
     const kept = (g.jumpers ??= [])
     const known = kept.find((e) => e[0] === day && e[1] === agent && e[2] === reporter)
     if (known !== undefined) {
       known[3] = Math.max(known[3], lr)
-      known[4] = Math.max(known[4], told)
       continue
     }
     while (kept.length > 0 && (day - kept[0]![0] > HABIT.days || kept.length >= FLEET.kept)) kept.shift()
-    kept.push([day, agent, reporter, lr, told] satisfies FleetJump)
+    kept.push([day, agent, reporter, lr] satisfies FleetJump)
   }
 }
 
-// A first day of jumps (firstDay), natural log: `told`, the largest of the agent's jumps
-// reported as alerts that day; `peers`, on a fleet's day, the median of the other members'
-// largest that day in its group where it is highest, else Infinity.
-interface FirstDay {
-  told: number
-  peers: number
-}
-
-// Whether the agent's jumps on `day` were noted with one of its groups (said as any, not as a
-// second day's, and one of them reported as an alert: a day an operator suppressed is none), as
-// `reporter` saw them, and the largest reported; and, when at least FLEET.others other members of
-// that group said jumps that day, the median of their largest (a fleet's day). (A third review: a low day
-// counted as a fleet's day whenever two team mates an attacker controls paid a medium each, and
-// the thieves beside them were low at every event, growing without end.) Members' days are kept
-// in memory: after a restart, a second day is said as a first.
-function firstDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): FirstDay | undefined {
-  let first: FirstDay | undefined
+// When the agent's jumps on `day` were noted with one of its groups (said as any, not as a second
+// day's), as `reporter` saw them: Infinity, or, when at least FLEET.others other members of that
+// group said jumps that day (a fleet's day), the median of their largest (natural log; of the
+// group where it is highest); else undefined (not noted: a second day, or no groups). (A third
+// review: a low day counted as a fleet's day whenever two team mates an attacker controls paid a
+// medium each, and the thieves beside them were low at every event, growing without end.)
+// Members' days are kept in memory: after a restart, a second day is said as a first.
+function firstDay(groups: readonly GroupBaseline[], agent: string, day: number, reporter: string): number | undefined {
+  let peers: number | undefined
   for (const g of groups) {
     const largest: number[] = []
-    let told = -Infinity
+    let own = false
     for (const e of g.jumpers ?? []) {
       if (e[0] !== day || e[2] !== reporter) continue
-      if (e[1] === agent) told = e[4]
+      if (e[1] === agent) own = true
       else largest.push(e[3])
     }
-    if (told === -Infinity) continue
-    first ??= { told, peers: Infinity }
-    first.told = Math.max(first.told, told)
+    if (!own) continue
+    peers ??= Infinity
     if (largest.length < FLEET.others) continue
     largest.sort((x, y) => x - y)
     const median = largest[(largest.length - 1) >> 1]!
-    first.peers = Number.isFinite(first.peers) ? Math.max(first.peers, median) : median
+    peers = Number.isFinite(peers) ? Math.max(peers, median) : median
   }
-  return first
+  return peers
 }
 
-// Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, and how many.
-function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string, said: boolean): void {
+// Notes a jump of `reporter` on the day of `at`, said or excused: the day's largest, how many, and
+// the largest `reported` as an alert (not one of an incident already said, nor suppressed).
+function noteJumpDay(f: FamilyStats, lr: number, at: number, reporter: string, said: boolean, reported = false): void {
   const day = Math.floor(at / DAY_MS)
+  const told = reported ? lr : -Infinity
   for (const e of f.jumpDays) {
     if (e[0] === day && e[2] === reporter) {
       e[1] = Math.max(e[1], lr)
+      e[5] = Math.max(e[5], told)
       if (said) e[3]++
       else e[4]++
       return
     }
   }
-  addJumpDay(f, [day, lr, reporter, said ? 1 : 0, said ? 0 : 1])
+  addJumpDay(f, [day, lr, reporter, said ? 1 : 0, said ? 0 : 1, told])
 }
 
 // Keeps a fortnight of days with jumps (older ones judge nothing); beyond JUMP_DAYS, the busiest
