@@ -1795,9 +1795,8 @@ export function isStatusKind(kind: string): boolean {
 // severity when due), two networks not taking turns (one switch: a move, or a phone's few
 // requests between a laptop's; a network new to it is new-network's to say), a second day of jumps
 // like the first (a fleet's, or its own as the finding's reporter saw it), a drift within a day of
-// a group change it took part in. An alert raised on every
-// benign day of such a change would also hide, for that agent and kind, whatever the same week
-// brings. Not what rests on the agent's history or on others' counts that any reporter can make
+// a group change it took part in. An alert raised on every benign day of such a change would also
+// hide, for that agent and kind, whatever the same week brings. Not what rests on the agent's history or on others' counts that any reporter can make
 // up (docs/monitoring.md, "Explained findings"): a surge, a day's rise or an outage's refusals
 // shared with others, a stray again into a family it strayed into before, an action it uses
 // elsewhere, a duty of its own segment are alerts said low.

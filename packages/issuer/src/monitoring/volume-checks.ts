@@ -381,15 +381,15 @@ function readBefore(h: SaidBefore): number | undefined {
 // that day and, on a fleet's day, twice its peers' (their median), and four times the largest its
 // alerts told of that day, in families of about its level or below (one of them reported as an
 // alert: a day an operator suppressed is none); and today's jumps, in all its families, are fewer
-// than twice as many as that day's said. A thief's bulk read, many jumps
-// within the hour, or one more than twice what the first day read, is said as ever, and a ramp
-// from its third day. From three adversarial reviews of the fleet's: four times the day's largest
-// let a bulk read timed after a deploy be said low; each day's low jump, the next one's only
-// earlier day, made a read growing fourfold a day low every day; so did a read each day in a
-// family of a smaller level (only families near its level were counted), a low day every
-// fortnight (a low day made a first day), and reads split between families of levels far apart
-// (today's counted near its level only); and a bulk read slipped in among the agent's own warm-up
-// set the bar (the peers' median bounds it too, and now what its alerts told).
+// than twice as many as that day's said. A thief's bulk read, many jumps within the hour, or one
+// more than twice what the first day read, is said as ever, and a ramp from its third day. From
+// three adversarial reviews of the fleet's: four times the day's largest let a bulk read timed
+// after a deploy be said low; each day's low jump, the next one's only earlier day, made a read
+// growing fourfold a day low every day; so did a read each day in a family of a smaller level
+// (only families near its level were counted), a low day every fortnight (a low day made a first
+// day), and reads split between families of levels far apart (today's counted near its level
+// only); and a bulk read slipped in among the agent's own warm-up set the bar (the peers' median
+// bounds it too, and now what its alerts told).
 // The agent's own second day, with no peers' (a lone worker's second deploy, a person's second
 // export of a kind, each said medium on its first day), is said low as a fleet's is: workload-c's
 // queue workers and indexers, warming their caches on deploy days twice a week, were said medium
