@@ -135,8 +135,9 @@ describe('anomaly detection: large reads an agent makes now and then', () => {
   // agent's own warm-up, inside the incident its first read opened (no alert of their own), made
   // reads of thirty-eight thousand two days later low; one read said after a second day's count
   // ran out made that day's explained jumps a first day's (twenty thousand a read, a fortnight
-  // on, low); and a first day an operator suppressed still counted. The bar is now the largest
-  // of the jumps reported as alerts, and only those make a first day.
+  // on, low); and a first day an operator suppressed still counted. A second day is now bounded
+  // by four times the largest jump reported as an alert that day too (in families of about its
+  // level), and only a day with one makes a first day.
   describe("a second day is measured by what the first day's alerts told", () => {
     const warmUp = (day: number, records = 200): Large[] => Array.from({ length: 10 }, (_, k) => ({ day, hour: 10 + k / 180, records }))
     const spaced = (day: number, n: number, records: number): Large[] => Array.from({ length: n }, (_, k) => ({ day, hour: 8.5 + k / 2, records }))
