@@ -46,6 +46,34 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     assert.ok(night({ decision: 'deny', code: 'ERR_CONSTRAINT', records: undefined }).length > 0, 'refused for what it asked, at night')
   })
 
+  it('refusals for an expired credential carry no session on: a nightly batch\'s use in its team\'s day is off its schedule, whatever came between', () => {
+    // A nightly batch (0:00-1:00 UTC) in a team whose three others work 11:00-17:00. On the
+    // eighth day, after its run, a refusal for an expired credential every 25 minutes until
+    // 11:00 (a review of the first version: they kept its session going), then reads until 12:30.
+    const batch = 'did:key:z6MkHabitsBatch'
+    const run = (bridge: boolean) => {
+      const d = detector()
+      const found: Anomaly[] = []
+      const see = (who: string, at: number, fields: Fields = {}) => found.push(...d.observe({ ...ev(at, fields), agent: who }, { receivedAt: at }))
+      const start = base - 8 * HOUR
+      for (let day = 0; day < 8; day++) {
+        const events: Array<[number, string, Fields]> = []
+        const day0 = start + day * DAY
+        for (let at = day0; at < day0 + HOUR; at += 5 * MINUTE) events.push([at, batch, { resource: `crm:accounts/${id(at / MINUTE)}` }])
+        for (const m of [1, 2, 3]) for (let at = day0 + 11 * HOUR + m * MINUTE; at < day0 + 17 * HOUR; at += 10 * MINUTE) events.push([at, `did:key:z6MkHabitsMate${m}`, { resource: `crm:contacts/${id(at / MINUTE)}` }])
+        if (day === 7) {
+          if (bridge) for (let at = day0 + 50 * MINUTE; at < day0 + 11 * HOUR; at += 25 * MINUTE) events.push([at, batch, { decision: 'deny', code: 'ERR_VC_EXPIRED', records: undefined }])
+          for (let at = day0 + 11 * HOUR; at < day0 + 12.5 * HOUR; at += 5 * MINUTE) events.push([at + 30_000, batch, { resource: `crm:accounts/${id(at / MINUTE + 3)}` }])
+        }
+        events.sort((x, y) => x[0] - y[0])
+        for (const [at, who, fields] of events) see(who, at, fields)
+      }
+      return medium(found.filter((a) => a.agent === batch && a.at >= start + 7 * DAY + 11 * HOUR)).filter((x) => x.startsWith('off-hours'))
+    }
+    assert.ok(run(false).length > 0, 'its use in the team\'s day')
+    assert.ok(run(true).length > 0, 'the same, after a night of refusals for an expired credential')
+  })
+
   it('an action first seen late on a day, then used at its own steady pace every day, stops being a burst within days', () => {
     const d = detector()
     // Writes on crm:contacts: once on the first day (after learning), then twenty a day.

@@ -304,7 +304,12 @@ export class AnomalyDetector {
     const b = this.#baseline(agent, receivedAt, event.at)
     if (!b) return found
     const at = Math.max(event.at, b.lastAt)
-    noteSession(b, b.lastAt, at)
+    // (A refusal for an expired credential neither starts nor carries a session on: see tellsWhen.)
+    const timed = tellsWhen(event)
+    if (timed) {
+      noteSession(b, b.sessionLast, at)
+      b.sessionLast = at
+    }
     b.lastAt = at
     b.lastReceived = receivedAt
     this.#dirty.add(agent)
@@ -358,11 +363,6 @@ export class AnomalyDetector {
     // An hour outside the agent's own habits does not teach its team: one compromised member
     // working at night must not make the night ordinary for the others.
     const ownShare = b.hodTotal >= 30 ? hourShare(b.hod, b.hodTotal, s.hour) : 1
-    // A request refused because its credential had expired gave nothing away, whoever made it: a
-    // service's renewal at rotation retries at whatever hour it falls (workload-c's payroll
-    // runners, one hour a day each, were said off-hours for it). It tells nothing of when the
-    // agent works; a burst of such refusals is denial-burst's to say.
-    const timed = s.allowed || event.code !== 'ERR_VC_EXPIRED'
     const offHours = timed ? this.#offHours(s, sched, ownShare) : undefined
     const weekendNow = weekend(today)
     const offDays = weekendNow && timed ? this.#offDays(s, sched, today) : undefined
@@ -1778,6 +1778,20 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
 function established(b: AgentBaseline, net: string, at: number, reporter: string): boolean {
   const s = b.networks.get(net)
   return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept || s.keptBy?.includes(reporter) === true)
+}
+
+/**
+ * Whether an event tells when the agent works (its hours, days and sessions are judged by it): all
+ * but a request refused because its credential had expired, which gave nothing away, whoever made
+ * it. A service's renewal at rotation retries at whatever hour it falls (workload-c's payroll
+ * runners, one hour a day each, were said off-hours for it); a burst of such refusals is
+ * denial-burst's to say. (A review of the first version, which judged no hour by them but let them
+ * carry a session on: refusals every 25 minutes from a nightly batch's window kept its session
+ * going into the team's day, and a thief's allowed requests then were never judged against the
+ * batch's own schedule.)
+ */
+function tellsWhen(event: VerificationEvent): boolean {
+  return event.decision === 'allow' || event.code !== 'ERR_VC_EXPIRED'
 }
 
 /**

@@ -308,8 +308,9 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   weekendDays: number
   weekendFlagged: number
   quietWeekends: number
-  /** When its current session (activity without a half-hour gap) started. */
+  /** When its current session (activity without a half-hour gap) started, and its last event (not stored: its last event of any kind after a restart). */
   sessionStart: number
+  sessionLast: number
   /** The start of the last session an hour of which was said unusual for it (-1: none): the rest of it teaches little. */
   offSession: number
   /** Its days and hours read from its hour profile, once a day (not stored). */
@@ -383,7 +384,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
     denials: [], reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
-    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, offSession: -1,
+    activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, sessionLast: at, offSession: -1,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
@@ -663,7 +664,7 @@ function actionSizes(v: unknown, lastDay: number): Map<string, FamilyStats> | un
 function jumpDays(v: unknown): JumpDay[] {
   const out: JumpDay[] = []
   if (!Array.isArray(v)) return out
-  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4], Number.isFinite(e[5]) ? e[5] : -Infinity])
+  for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4], Number.isFinite(e[5]) ? Math.min(e[5], e[1]) : -Infinity])
   return out
 }
 
@@ -750,6 +751,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   b.weekendFlagged = num(days[4])
   b.quietWeekends = num(days[5])
   b.sessionStart = num(days[6], b.lastAt)
+  b.sessionLast = b.lastAt
   b.offSession = num(days[7], -1)
   // Its findings of the last hour (corroboration, and whether a first use came amid another
   // finding): a restart must not make the hour after a finding quiet. Rows written before have none.
