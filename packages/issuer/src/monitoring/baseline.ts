@@ -308,7 +308,11 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   weekendDays: number
   weekendFlagged: number
   quietWeekends: number
-  /** When its current session (activity without a half-hour gap) started, and its last event (not stored: its last event of any kind after a restart). */
+  /**
+   * When its current session (activity without a half-hour gap) started, and the time of its last
+   * event that tells when it works (not a refusal for an expired credential; not stored: after a
+   * restart, its last event of any kind).
+   */
   sessionStart: number
   sessionLast: number
   /** The start of the last session an hour of which was said unusual for it (-1: none): the rest of it teaches little. */
