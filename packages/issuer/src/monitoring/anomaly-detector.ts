@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -325,7 +325,7 @@ export class AnomalyDetector {
     const s: Scope = {
       b, agent, at, receivedAt, decision: event.decision, found, reporter, holdGroups: b.holdGroups ?? [], elapsed,
       event, ctx, groups, allowed: event.decision === 'allow', learning, mature: !learning && receivedAt - b.firstReceived >= this.#matureMs,
-      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false, strayAgain: false,
+      fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false, strayAgain: false, weekly: false,
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
@@ -645,6 +645,17 @@ export class AnomalyDetector {
           if (adoptedBy >= ADOPTERS) tookPart(b, fam, at, [reporter])
         }
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy, ...(adoptedBy < ADOPTERS ? { segmentAdoptedBy } : {}), explained: GROUP_CHANGE }, [reporter], 'low')
+      } else if (f && allowed && since !== undefined && this.#weeklyDuty(b, f, event, at)) {
+        // A family it holds an entitlement to, used last a week ago at about this hour, with an
+        // action it uses on its own families and no larger than four times what it read then: a
+        // duty that comes round each week (a Sunday backup of every family it holds), said low
+        // and no reach (its segment's likewise, #segmentUse). The week before was said as any
+        // first use; learned after LEARN_DAYS such days, as any entitled use.
+        touchDay(f, at)
+        s.weekly = true
+        this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled: true, peers, weekly: true }, [reporter], 'low')
+        if (event.action !== undefined && !f.actions.includes(event.action) && f.actions.length < BASELINE_CAPS.actions) f.actions.push(event.action)
+        if (f.days >= LEARN_DAYS) f.learned = true
       } else {
         s.familyExplained = false
         const reaches = this.#reach(b, at, `family:${fam}`, reporter, !s.allowed)
@@ -788,12 +799,15 @@ export class AnomalyDetector {
     let seg = b.segments.get(segment)
     if (!seg && b.segments.size < BASELINE_CAPS.segments) b.segments.set(segment, (seg = newPlaceStats(learning, false, at)))
     if (!seg || seg.learned) return
+    // (Before touchDay: whether its previous day of use was a week ago.)
+    const weekly = allowed && s.weekly && weeklyUse(seg, at)
     if (allowed) touchDay(seg, at)
     // A grant covering the family used there explains the segment (a re-org, a new duty), as
     // does an entitlement held when the family's use is explained otherwise.
     const since = fam !== undefined ? ctx?.entitlements?.get(fam) : undefined
     const covered = allowed && since !== undefined && (receivedAt - since <= NEW_GRANT_MS || (s.familyExplained && f?.learned === true))
     if (peerCount(groups, 'segments', segment, agent, at) > 0 || covered || (allowed && seg.days >= LEARN_DAYS && s.familyExplained)) seg.learned = true
+    else if (weekly) this.#report(s, 'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, weekly: true }, [s.reporter], 'low')
     else if (b.segments.size > 1 || !learning) {
       let adoptedBy = 0
       if ((adoptedBy = this.#adopt(s, groups, adoption(allowed, `segment:${segment}`), agent, at)) >= ADOPTERS) {
@@ -1192,6 +1206,14 @@ export class AnomalyDetector {
       else if (f.learned && f.n >= JUMP_UNSIZED_N) largest = Math.max(largest, f.med + Math.log(4))
     }
     return Math.log(Math.max(1, event.records)) <= largest + Math.log(4)
+  }
+
+  // A weekly duty's next run (#familyUse): an action it uses on its own families, records at most
+  // four times the largest it read from the family before, its previous day of use a week ago.
+  #weeklyDuty(b: AgentBaseline, f: FamilyStats, event: VerificationEvent, at: number): boolean {
+    if (event.action === undefined || !this.#usesAction(b, event.action)) return false
+    if (event.records !== undefined && !(Math.log(Math.max(1, event.records)) <= f.top + Math.log(4))) return false
+    return weeklyUse(f, at)
   }
 
   // Whether the agent uses an action on any family it knows.

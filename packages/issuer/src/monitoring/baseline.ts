@@ -56,6 +56,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   days: number
   lastDay: number
   last: number
+  /** The day its use was found a week after its previous day of use ({@link weeklyUse}; -1: none). */
+  weekOf: number
   actions: string[]
   /** Records per request, in natural log: observations, robust level (running median), its spread (mean absolute deviation), a quick level that follows step changes. */
   n: number
@@ -185,6 +187,8 @@ export interface NetworkStats {
   lastDay: number
   first: number
   last: number
+  /** As a family's ({@link weeklyUse}). */
+  weekOf: number
   /** Used within minutes of a network established as its own (a phone beside the office): what a provider's pool is made of (sameSite). */
   beside: boolean
   /**
@@ -407,7 +411,7 @@ export function newGroupBaseline(at: number): GroupBaseline {
 /** A family first used at `at`. */
 export function newFamilyStats(at: number): FamilyStats {
   return {
-    learned: false, days: 0, lastDay: -1, last: at, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
+    learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
     ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], recAction: '', acts: undefined,
   }
@@ -429,7 +433,7 @@ export function sizesOf(f: FamilyStats): FamilyStats[] {
 
 /** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
 export function newPlaceStats(learned: boolean, kept: boolean, at: number): NetworkStats {
-  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, beside: false, lastUse: -Infinity, runFrom: -Infinity, turnedAt: -Infinity }
+  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, weekOf: -1, beside: false, lastUse: -Infinity, runFrom: -Infinity, turnedAt: -Infinity }
 }
 
 function newHours(at: number): HourProfile {
@@ -548,6 +552,23 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
   stats.last = Math.max(stats.last, at)
 }
 
+/** How far from a whole week after its previous day of use a use may come and be that use's next run. */
+export const WEEKLY_SLACK_MS = 2 * 3_600_000
+
+/**
+ * Whether a use at `at` comes a week after the previous day of use (within WEEKLY_SLACK_MS of a
+ * week after its last use that day), or on a day whose first use did: a weekly duty's next run (a
+ * Sunday backup reading every family it holds). Marks the day (`weekOf`) when it does: call it
+ * last, once everything else about the use holds, and before {@link touchDay}.
+ */
+export function weeklyUse(stats: { days: number; lastDay: number; last: number; weekOf: number }, at: number): boolean {
+  const day = Math.floor(at / DAY_MS)
+  if (stats.weekOf === day) return true
+  if (stats.days < 1 || stats.lastDay === day || Math.abs(at - stats.last - 7 * DAY_MS) > WEEKLY_SLACK_MS) return false
+  stats.weekOf = day
+  return true
+}
+
 /** JSON for the store: maps as entry lists, typed arrays as plain arrays. Findings said are not kept (quiet periods start over). */
 export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
@@ -628,7 +649,7 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
   const o = obj(v)
   if (!o) return undefined
   return Object.assign(newFamilyStats(0), {
-    learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), actions: strings(o.actions, BASELINE_CAPS.actions),
+    learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog), cusumBlind: num(o.cusumBlind), cusumTop: num(o.cusumTop), top: num(o.top),
     // Rows written before the held level was kept start without one (held from a day later).
@@ -690,7 +711,7 @@ function pending(v: unknown): number[] {
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
   if (!o) return undefined
-  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), beside: o.beside === true })
+  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), beside: o.beside === true })
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)

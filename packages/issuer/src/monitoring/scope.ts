@@ -48,6 +48,8 @@ export interface Scope extends Said {
   soleRefusal: boolean
   /** Whether that stray went again into a family it strayed into on an earlier day (#stray). */
   strayAgain: boolean
+  /** Whether the use of its family was found a weekly duty's (#weeklyDuty): its segment's first use a week before is the same duty's. */
+  weekly: boolean
 }
 
 /**
