@@ -19,7 +19,7 @@ describe('anomaly detection: a weekly duty', () => {
   const detector = () => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
   type Batch = { day: number; shift?: number; families?: string[]; records?: number; action?: string }
   const read = (at: number, family: string, i: number, fields: Record<string, unknown> = {}) =>
-    ({ at, agent, decision: 'allow' as const, resource: `${family}/${i}`, action: 'read', ip: '10.0.0.1', segment: SEGMENT_OF[family], records: 5, ...fields })
+    ({ at, agent, decision: 'allow' as const, resource: `${family}/${i}`, action: 'read', ip: '10.0.0.1', segment: SEGMENT_OF[family]!, records: 5, ...fields })
 
   // Its days: reads of its own db:a from 09:00, every day up to the last batch's; each batch at
   // 09:30 (shifted by `shift`), fifteen reads a minute apart of each of its families.
