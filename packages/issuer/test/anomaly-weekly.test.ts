@@ -75,6 +75,15 @@ describe('anomaly detection: a weekly duty', () => {
     assert.ok(said(reaches(detector(), events([{ day: 7 }, { day: 14, action: 'export' }])).get(14)).includes('new-resource:docs:contracts'), 'exports')
   })
 
+  // From an adversarial review: the bar was the family's largest read so far, which each of the
+  // day's reads raised (four times the one before, 400 records to 6.5 million, all low).
+  it("reads growing fourfold one after the other are said once beyond four times the week before's largest", () => {
+    const list = events([{ day: 7 }])
+    for (let i = 0; i < 8; i++) list.push(read(base + 14 * DAY + 9.5 * HOUR + (i + 1) * MINUTE, 'docs:contracts', 100 + i, { records: 100 * 4 ** (i + 1) }))
+    for (let i = 0; i < 10; i++) list.push(read(base + 14 * DAY + 9 * HOUR + i * 6 * MINUTE, 'db:a', i))
+    assert.ok(said(reaches(detector(), list.sort((x, y) => x.at - y.at)).get(14)).includes('new-resource:docs:contracts'))
+  })
+
   it('a family it did not read a week before is said, and so is the segment it reaches, the same day as the duty', () => {
     const found = reaches(detector(), events([{ day: 7 }, { day: 14, families: ['docs:contracts', 'docs:wiki', 'docs:board'] }]))
     assert.deepEqual(said(found.get(14)), ['new-resource:docs:board', 'new-segment:legal'])

@@ -1209,11 +1209,16 @@ export class AnomalyDetector {
   }
 
   // A weekly duty's next run (#familyUse): an action it uses on its own families, records at most
-  // four times the largest it read from the family before, its previous day of use a week ago.
+  // four times the largest it read from the family before the day (the day's own reads must not
+  // raise the bar read by read: an adversarial review), its previous day of use a week ago.
   #weeklyDuty(b: AgentBaseline, f: FamilyStats, event: VerificationEvent, at: number): boolean {
     if (event.action === undefined || !this.#usesAction(b, event.action)) return false
-    if (event.records !== undefined && !(Math.log(Math.max(1, event.records)) <= f.top + Math.log(4))) return false
-    return weeklyUse(f, at)
+    const today = f.weekOf === Math.floor(at / DAY_MS)
+    if (event.records !== undefined && !(Math.log(Math.max(1, event.records)) <= (today ? f.weekTop : f.top) + Math.log(4))) return false
+    if (today) return true
+    if (!weeklyUse(f, at)) return false
+    f.weekTop = f.top
+    return true
   }
 
   // Whether the agent uses an action on any family it knows.

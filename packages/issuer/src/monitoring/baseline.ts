@@ -56,8 +56,9 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   days: number
   lastDay: number
   last: number
-  /** The day its use was found a week after its previous day of use ({@link weeklyUse}; -1: none). */
+  /** The day its use was found a week after its previous day of use ({@link weeklyUse}; -1: none), and its largest read (natural log) before that day. */
   weekOf: number
+  weekTop: number
   actions: string[]
   /** Records per request, in natural log: observations, robust level (running median), its spread (mean absolute deviation), a quick level that follows step changes. */
   n: number
@@ -411,7 +412,7 @@ export function newGroupBaseline(at: number): GroupBaseline {
 /** A family first used at `at`. */
 export function newFamilyStats(at: number): FamilyStats {
   return {
-    learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
+    learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
     ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], recAction: '', acts: undefined,
   }
@@ -649,7 +650,7 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
   const o = obj(v)
   if (!o) return undefined
   return Object.assign(newFamilyStats(0), {
-    learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), actions: strings(o.actions, BASELINE_CAPS.actions),
+    learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), weekTop: num(o.weekTop), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
     cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog), cusumBlind: num(o.cusumBlind), cusumTop: num(o.cusumTop), top: num(o.top),
     // Rows written before the held level was kept start without one (held from a day later).
