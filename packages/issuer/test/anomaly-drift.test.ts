@@ -2,8 +2,6 @@ import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
 import { graded } from './support/graded.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, isDrift, STEP, type DriftState } from '../src/monitoring/drift-cusum.js'
-import { newFamilyStats } from '../src/monitoring/baseline.js'
-import { driftHabit, noteDriftDay } from '../src/monitoring/volume-checks.js'
 
 // Simulated time and seeded noise only: nothing here waits or reads the wall clock.
 const HOUR = 3_600_000
@@ -527,78 +525,5 @@ describe('a drift within a day of a group change the agent took part in is said 
     assert.ok(low, first(found))
     const withStray = run({ driftFrom: day8, takeUps: [{ family: 'reports:close', at: day8 - HOUR }], strayAt: low.at - 10 * 60_000 })
     assert.equal(graded(withStray[0]!), 'high', JSON.stringify(withStray[0]?.details))
-  })
-})
-
-describe('a drift said on two earlier days, no larger, is a habit', () => {
-  const agent = 'did:key:z6MkHabit'
-  const start = t0 + 4 * DAY
-  // A service reading one family every 20 minutes: four days of baseline, then one read in three
-  // at `factor(at)` times its level; each event reported by `reporter(at)`. The drifts said, by day of the run.
-  function run(factor: (at: number) => number, options: { days?: number; restartAt?: number; reporter?: (at: number) => string } = {}): Map<number, string[]> {
-    let d = new AnomalyDetector()
-    const rand = noise(7)
-    const said = new Map<number, string[]>()
-    let i = 0
-    for (let at = t0; at < t0 + (options.days ?? 11) * DAY; at += 20 * 60_000, i++) {
-      if (options.restartAt !== undefined && at === options.restartAt) {
-        const rows = d.takeDirty()
-        d = new AnomalyDetector()
-        assert.ok(d.load(rows) > 0)
-      }
-      const usual = Math.max(1, Math.round(200 * Math.exp(rand())))
-      const records = at >= start && i % 3 === 0 ? Math.round(200 * factor(at) * Math.exp(0.3 * rand())) : usual
-      for (const a of d.observe({ at, agent, decision: 'allow', resource: `db:orders/${i}`, action: 'read', ip: '10.0.0.1', records }, { reporter: options.reporter?.(at) ?? 'v-orders' })) {
-        if (a.kind !== 'volume-drift' || a.severity === 'low') continue
-        const day = Math.floor((a.at - start) / DAY)
-        said.set(day, [...(said.get(day) ?? []), a.severity])
-      }
-    }
-    return said
-  }
-  const days = (said: Map<number, string[]>) => [...said.keys()].sort((x, y) => x - y)
-
-  it('a share five times the level for a week: said on its first two days, then a habit', () => {
-    const said = run(() => 5)
-    assert.equal(said.size, 2, JSON.stringify([...said]))
-    assert.ok(days(said)[1]! <= 3, JSON.stringify([...said]))
-  })
-
-  it('kept through a restart (persisted with the baseline)', () => {
-    const plain = run(() => 5)
-    const restarted = run(() => 5, { restartAt: start + (days(plain)[1]! + 1) * DAY })
-    assert.deepEqual(days(restarted), days(plain))
-  })
-
-  it('a share growing beyond a quarter of what was said is said again', () => {
-    const said = run((at) => (at < start + 5 * DAY ? 5 : 10))
-    assert.ok(days(said).some((day) => day >= 5), JSON.stringify([...said]))
-  })
-
-  it("another reporter's said days make no habit of what an honest verifier reports", () => {
-    // (Its sizes learn the share by its fourth day: said on days 2 and 3 as before the habit.)
-    const said = run(() => 5, { reporter: (at) => (at < start + 2 * DAY ? 'v-evil' : 'v-orders') })
-    assert.ok(days(said).includes(2), JSON.stringify([...said]))
-  })
-})
-
-describe('the drift habit (volume-checks.ts driftHabit)', () => {
-  const at = (day: number) => t0 + day * DAY + 10 * HOUR
-  const said = (days: number[], high = false, reporter = 'v') => {
-    const f = newFamilyStats(t0)
-    for (const day of days) noteDriftDay(f, Math.log(1000), high, at(day), reporter)
-    return f
-  }
-  it('two earlier days make a habit of a drift no larger than a quarter beyond the largest', () => {
-    assert.equal(driftHabit(said([0, 1]), Math.log(1200), false, at(2), 'v'), true)
-    assert.equal(driftHabit(said([0, 1]), Math.log(1300), false, at(2), 'v'), false, 'beyond a quarter')
-    assert.equal(driftHabit(said([1]), Math.log(1000), false, at(2), 'v'), false, 'one day')
-    assert.equal(driftHabit(said([1, 1]), Math.log(1000), false, at(2), 'v'), false, 'one day, said twice')
-    assert.equal(driftHabit(said([0, 1], false, 'w'), Math.log(1000), false, at(2), 'v'), false, "another reporter's")
-    assert.equal(driftHabit(said([0, 1]), Math.log(1000), false, at(16), 'v'), false, 'beyond a fortnight')
-  })
-  it('a drift that would be high now is a habit only when one of the days was high', () => {
-    assert.equal(driftHabit(said([0, 1]), Math.log(1000), true, at(2), 'v'), false)
-    assert.equal(driftHabit(said([0, 1], true), Math.log(1000), true, at(2), 'v'), true)
   })
 })

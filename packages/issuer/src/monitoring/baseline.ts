@@ -22,8 +22,6 @@ export const RECENT_KEPT = 8
 export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, findings: 64, reportersPerMinute: 16, actions: 8, actionSizes: 4, groupMembers: 32, adopting: 256 } as const
 /** Days with a said or excused jump kept per family (FamilyStats.jumpDays): a fortnight's for a few reporters. */
 export const JUMP_DAYS = 32
-/** Days a drift was said kept per family (FamilyStats.driftDays): a fortnight's for a few reporters. */
-export const DRIFT_DAYS = 8
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
 export const STRAY_DAYS = 14
@@ -84,8 +82,6 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   jumps: number[]
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
-  /** Days a drift was said as an alert, per reporter (see volume-checks.ts, driftHabit; at most DRIFT_DAYS). */
-  driftDays: DriftDay[]
   /**
    * Sizes per action (volume-checks.ts, checkSizes): the action of every request with records so
    * far while there is one ('' none yet), then, from a request of another, each action's own
@@ -122,9 +118,6 @@ export function actionKind(action: string): string {
  * as an alert (natural log; -Infinity when none was: stored as null)].
  */
 export type JumpDay = [number, number, string, number, number, number]
-
-/** A day a drift was said as an alert: [day since 1970, the run's typical request (natural log), reporter, 1 when said high]. */
-export type DriftDay = [number, number, string, number]
 
 /** Reporters kept with a rare action (RareAction.by). */
 export const RARE_REPORTERS = 4
@@ -421,7 +414,7 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], driftDays: [], recAction: '', acts: undefined,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], recAction: '', acts: undefined,
   }
 }
 
@@ -431,7 +424,7 @@ export function newFamilyStats(at: number): FamilyStats {
  * records so far was of that action. Its days of jumps stay the family's (counted once).
  */
 export function copySizes(f: FamilyStats, day: number): FamilyStats {
-  return Object.assign(parseFamily(JSON.parse(JSON.stringify(snapshotFamily(f))), day, true)!, { jumpDays: [], driftDays: [], recAction: '' })
+  return Object.assign(parseFamily(JSON.parse(JSON.stringify(snapshotFamily(f))), day, true)!, { jumpDays: [], recAction: '' })
 }
 
 /** The family's sizes and, where they are kept apart, each of its actions' (checkSizes in volume-checks.ts). */
@@ -605,7 +598,7 @@ function snapshotFamily(f: FamilyStats): Record<string, unknown> {
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks
 // are the family's).
-const ACTION_KEPT = ['n', 'med', 'dev', 'fast', 'aboveBits', 'top', 'accepted', 'acceptedAt', 'cusum', 'cusumSince', 'cusumHits', 'cusumLevel', 'cusumLog', 'cusumReads', 'cusumAbove', 'cusumCalm', 'cusumCalmLog', 'cusumBlind', 'cusumTop', 'held', 'heldAt', 'pend', 'pendAt', 'jumpDays', 'driftDays'] as const
+const ACTION_KEPT = ['n', 'med', 'dev', 'fast', 'aboveBits', 'top', 'accepted', 'acceptedAt', 'cusum', 'cusumSince', 'cusumHits', 'cusumLevel', 'cusumLog', 'cusumReads', 'cusumAbove', 'cusumCalm', 'cusumCalmLog', 'cusumBlind', 'cusumTop', 'held', 'heldAt', 'pend', 'pendAt', 'jumpDays'] as const
 function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
   const out: Record<string, unknown> = snapshotSizes(a)
   for (const key of ACTION_KEPT) out[key] = a[key]
@@ -666,7 +659,7 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
     idMost: Math.max(0, num(o.idMost)), idToday: Math.max(-1, num(o.idToday)), idDay: num(o.idDay, -1), idSince: typeof o.idMost === 'number' ? num(o.idSince) : NaN, idTaught: num(o.idTaught, -1),
     idWeekly: num(o.idWeekly, -1), idWeeklyRun: Math.max(0, num(o.idWeeklyRun)), idWeeklyBy: typeof o.idWeeklyBy === 'string' ? o.idWeeklyBy : '',
     idSaid: Math.max(-1, num(o.idSaid)), idSaidBy: typeof o.idSaidBy === 'string' ? o.idSaidBy : '', idExcused: Math.max(0, num(o.idExcused)), ...ground(o), idRuns: undefined,
-    jumpDays: jumpDays(o.jumpDays), driftDays: driftDays(o.driftDays),
+    jumpDays: jumpDays(o.jumpDays),
     // Rows written before sizes were kept start with none: the level and spread judge meanwhile.
     ...restoreSizes(o),
     ...restoreDayVolume(o, lastDay),
@@ -698,13 +691,6 @@ function jumpDays(v: unknown): JumpDay[] {
   const out: JumpDay[] = []
   if (!Array.isArray(v)) return out
   for (const e of v.slice(-JUMP_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4])) out.push([e[0], e[1], e[2], e[3], e[4], Number.isFinite(e[5]) ? Math.min(e[5], e[1]) : -Infinity])
-  return out
-}
-
-function driftDays(v: unknown): DriftDay[] {
-  const out: DriftDay[] = []
-  if (!Array.isArray(v)) return out
-  for (const e of v.slice(-DRIFT_DAYS)) if (Array.isArray(e) && Number.isFinite(e[0]) && Number.isFinite(e[1]) && typeof e[2] === 'string') out.push([e[0], e[1], e[2], e[3] === 1 ? 1 : 0])
   return out
 }
 

@@ -7,7 +7,7 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, DRIFT_DAYS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
+import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
@@ -246,9 +246,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // `typical`: the run's typical request (natural log of the geometric mean).
     const typical = f.cusumLevel + Math.log(ratio)
     const largest = own ? reachBefore(f, f.cusumSince) : undefined
-    const severe = ratio >= 8 && (largest === undefined || typical > largest)
-    // (A habit is not said; the request is learned from below as any.)
-    const reported = !driftHabit(f, typical, severe, at, s.reporter) && say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
+    say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
       expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
       share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
       excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
@@ -256,8 +254,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // one request that tripped the test, which may be the largest of them.
       typical: Math.round(Math.exp(typical)),
       ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
-    }, undefined, severe ? 'high' : 'medium')
-    if (reported) noteDriftDay(f, typical, severe, at, s.reporter)
+    }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
   // levels one step towards it; a shift of the whole distribution is followed faster.
@@ -348,45 +345,6 @@ function daysKnown(f: FamilyStats, at: number): number {
 // run's typical one: a run begun amid a weekend's backlog holds the backlog's lists too.)
 function beyondAction(f: FamilyStats, judging: FamilyStats | undefined, lr: number): boolean {
   return judging !== undefined && sizeReady(judging) && lr > reachBefore(judging, f.cusumSince) + UNSIZED_BEYOND
-}
-
-// Whether a drift whose run's typical request is `typical` (natural log) is a habit: its reporter
-// said a drift of the family (or of the action whose sizes judge it) as an alert on two earlier
-// days within the fortnight, the largest of them at least about as large (within a quarter), and
-// high on one of them if it would be high now. A lasting share of larger requests that stays where
-// it was is the agent's new way (a new version searching a dozen records where its lists read one,
-// said on its first two days); a creep growing beyond a quarter of what was said, or crossing into
-// high (a slow exfiltration on workload-b, medium on its first days), is said again. A habit's days
-// are not noted: it lasts a fortnight from the days it was said. Only the reporter's own said
-// drifts count, as for jumps.
-export function driftHabit(f: FamilyStats, typical: number, high: boolean, at: number, reporter: string): boolean {
-  const today = Math.floor(at / DAY_MS)
-  let largest = -Infinity
-  let first = -1
-  let two = false
-  let wasHigh = false
-  for (const [day, lr, by, saidHigh] of f.driftDays) {
-    if (by !== reporter || day >= today || today - day > HABIT.days) continue
-    largest = Math.max(largest, lr)
-    wasHigh ||= saidHigh === 1
-    if (first < 0) first = day
-    else if (day !== first) two = true
-  }
-  return two && typical <= largest + HABIT.growth && (wasHigh || !high)
-}
-
-// Notes a drift said as an alert on its day (per reporter: the largest typical request said that
-// day, and whether one was said high).
-export function noteDriftDay(f: FamilyStats, typical: number, high: boolean, at: number, reporter: string): void {
-  const day = Math.floor(at / DAY_MS)
-  const known = f.driftDays.find((e) => e[0] === day && e[2] === reporter)
-  if (known !== undefined) {
-    known[1] = Math.max(known[1], typical)
-    if (high) known[3] = 1
-    return
-  }
-  while (f.driftDays.length > 0 && (day - f.driftDays[0]![0] > HABIT.days || f.driftDays.length >= DRIFT_DAYS)) f.driftDays.shift()
-  f.driftDays.push([day, typical, reporter, high ? 1 : 0])
 }
 
 // Whether a jump of `lr` into family `f` is a habit, by what its reporter said before (`h`): jumps
