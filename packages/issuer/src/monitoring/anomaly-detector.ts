@@ -647,10 +647,10 @@ export class AnomalyDetector {
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), adoptedBy, ...(adoptedBy < ADOPTERS ? { segmentAdoptedBy } : {}), explained: GROUP_CHANGE }, [reporter], 'low')
       } else if (f && allowed && since !== undefined && this.#weeklyDuty(b, f, event, at)) {
         // A family it holds an entitlement to, used last a week ago at about this hour, with an
-        // action it uses on its own families and no larger than four times what it read then: a
-        // duty that comes round each week (a Sunday backup of every family it holds), said low
-        // and no reach (its segment's likewise, #segmentUse). The week before was said as any
-        // first use; learned after LEARN_DAYS such days, as any entitled use.
+        // action it uses on its own families and no larger than four times the most it read before
+        // the day: a duty that comes round each week (a Sunday backup of every family it holds),
+        // said low and no reach (its segment's likewise, #segmentUse). The week before was judged
+        // as any first use; learned after LEARN_DAYS such days, as any entitled use.
         touchDay(f, at)
         s.weekly = true
         this.#report(s, 'new-resource', fam, 0.3, { expected: learnedKeys(b.families), seen: fam, resource: event.resource, known: learnedKeys(b.families), entitled: true, peers, weekly: true }, [reporter], 'low')

@@ -554,7 +554,7 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 }
 
 /** How far from a whole week after its previous day of use a use may come and be that use's next run. */
-export const WEEKLY_SLACK_MS = 2 * 3_600_000
+export const WEEKLY_SLACK_MS = 2 * HOUR_MS
 
 /**
  * Whether a use at `at` comes a week after the previous day of use (within WEEKLY_SLACK_MS of a
