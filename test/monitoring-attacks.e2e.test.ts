@@ -158,6 +158,35 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
+  // A review's probe: refused reaches are held 30 minutes for the agent's groups (a team
+  // re-organised before its grants land), then said. Counted as evidence of when they were said,
+  // one batch became one reporter's evidence spread over half an hour, and suspended the agent.
+  it("one reporter's single burst suspends nothing when the findings it held are said half an hour later", async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      const before = await s.state()
+      const reaches = ['hr:salaries', 'payments:transfers', 'secrets:vault', 'legal:contracts'].flatMap((family) => [0, 1, 2].map((i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `${family}/${i}`, action: 'export' })))
+      const deletes = Array.from({ length: 12 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' }))
+      const answer = await s.post(s.reporters.a, [...reaches, ...deletes])
+      assert.equal(answer.status, 200, JSON.stringify(answer.body))
+      const monitor = (s.t.service.app as unknown as { agentidMonitor: { releaseHeld(): Promise<Array<{ kind: string; severity: string }>> } }).agentidMonitor
+      // Nothing else comes; the issuer's clock moves on past the hold.
+      s.clock.now += 31 * MINUTE
+      const said = await monitor.releaseHeld()
+      assert.ok(said.some((a) => a.kind === 'anomaly.lateral-movement' && a.severity === 'high'), `the held reaches are said, high: ${JSON.stringify(said)}`)
+      assert.deepEqual(await s.state(), before, 'one burst is one moment of evidence, however late its findings are said')
+      assert.equal((await s.audit()).some((e) => e.action === 'credential.suspend'), false)
+      // A second reporter's own evidence still corroborates it, within the hour of the burst.
+      s.clock.now += MINUTE
+      await s.post(s.reporters.b, deletes.map((e) => ({ ...e, at: s.clock.now })))
+      const suspension = (await s.audit()).find((e) => e.action === 'credential.suspend')
+      assert.deepEqual(suspension?.details.reporters, ['billing-service', 'crm-service'])
+    } finally {
+      await s.t.close()
+    }
+  })
+
   // High needs two lines of evidence (docs/monitoring.md): a bulk read alone, a minute long, is
   // medium and suspends nothing, however long the agent goes on with its ordinary reads after it
   // (a cache warmed after a deploy); with the agent also switching back and forth with a network

@@ -53,6 +53,12 @@ export interface Finding extends Anomaly {
   readonly reported: boolean
   readonly explained?: true
   readonly suppressed?: true
+  /**
+   * For a finding held for the agent's groups and said later: the issuer's clock when its event
+   * came. Its evidence counts from then, not from when it was said (one burst is one moment of
+   * evidence, however late the findings it held are said).
+   */
+  readonly evidenceAt?: number
 }
 
 /** Who reported an event and when the issuer received it. */
@@ -1560,7 +1566,7 @@ export class AnomalyDetector {
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups`, explained: 'held for its groups' }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const h: Held = { due, until: receivedAt + holdMs, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    const h: Held = { due, until: receivedAt + holdMs, receivedAt, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
   }
@@ -1649,7 +1655,7 @@ export class AnomalyDetector {
       last.count++
     }
     if (!suppressed && !explained) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
-    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}) })
+    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}), ...(s.evidenceAt !== undefined ? { evidenceAt: s.evidenceAt } : {}) })
     return reported
   }
 
@@ -1713,7 +1719,7 @@ export class AnomalyDetector {
     // and one dated days ahead must not move the finding out of the hour other findings are
     // measured against (a review: it lost its corroboration so).
     const due = h.since + (h.long ? LONG_HOLD : 1) * this.#holdMs
-    this.#say({ b: h.b, agent: h.agent, at: Math.min(Math.max(at, h.since), due), receivedAt: now, decision: h.decision, found, occurred: h.since }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
+    this.#say({ b: h.b, agent: h.agent, at: Math.min(Math.max(at, h.since), due), receivedAt: now, decision: h.decision, found, occurred: h.since, evidenceAt: h.receivedAt }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
   /**
@@ -1769,6 +1775,8 @@ interface Held {
   /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
   readonly due: number
   readonly until: number
+  /** The issuer's clock when the event that held it came (see Finding.evidenceAt). */
+  readonly receivedAt: number
   /** Whether it waits in the long queue (a refusal, the organisation's own network). */
   readonly long: boolean
   readonly key: string

@@ -389,7 +389,8 @@ export class EventMonitor {
       // (The use of a suspended or retired agent is no evidence for suspending it: it is contained
       // already, and a resumed agent must not be suspended again by its retries while it was not.)
       if (grave(finding.severity) && !isStatusKind(finding.kind)) {
-        for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, now)
+        // (A held finding's evidence counts from when its event came: see Finding.evidenceAt.)
+        for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, finding.evidenceAt ?? now)
         touched.add(finding.agent)
       }
       if (finding.reported) reported.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })
