@@ -211,4 +211,58 @@ describe('a stray is one attempt, not one request', () => {
       assert.ok(alerted(found).some((k) => /^new-(resource|segment)\/(medium|high)$/.test(k)), JSON.stringify(alerted(found)))
     })
   })
+
+  // From the sixth fleet (workload-f): a person's assistant is asked now and then for what it may
+  // not read, one refused request each time into any family; two within an hour, into two other
+  // segments, made lateral movement at high: with autoSuspend at high, a third of the fleet's
+  // assistants in a week. Refused, one attempt each, they are medium; going on is high.
+  describe('refused reaches into two families, one attempt each, are lateral movement at medium', () => {
+    const ownSegment = (d: AnomalyDetector, at: number) => d.observe({ at, agent, decision: 'allow', resource: 'eng:repos/1', action: 'read', ip: '10.0.0.1', records: 5, segment: 'eng' })
+    // A week of its own reads in its own segment, every ten minutes.
+    function week(): { d: AnomalyDetector; at: number } {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
+      for (let at = t0; at < t0 + 7 * DAY; at += 10 * MINUTE) ownSegment(d, at)
+      return { d, at: t0 + 7 * DAY + 10 * 60 * MINUTE }
+    }
+    const refused = (d: AnomalyDetector, at: number, resource: string, segment: string, reporter = 'gateway') =>
+      d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource, action: 'read', ip: '10.0.0.1', segment }, { reporter, receivedAt: at })
+    const lateral = (found: Anomaly[]) => found.filter((a) => a.kind === 'lateral-movement').map((a) => a.severity)
+    const worst = (found: Anomaly[]) => (['critical', 'high', 'medium', 'low'] as const).find((level) => found.some((a) => a.severity === level))
+
+    it('a refused read of payroll, and twenty minutes later one of the ledger: medium, nothing high', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...ownSegment(d, at + 10 * MINUTE), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.deepEqual(lateral(found), ['medium'])
+      assert.equal(worst(found), 'medium')
+    })
+
+    it('a third family within the hour is high', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(d, at + 30 * MINUTE, 'legal:cases/1', 'legal'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
+    })
+
+    it('a family tried again, after a pause or beyond a stray\'s three requests, is high', () => {
+      const paused = week()
+      const again = [...refused(paused.d, paused.at, 'hr:payroll/7', 'hr'), ...refused(paused.d, paused.at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(paused.d, paused.at + 25 * MINUTE, 'fin:ledger/4', 'finance'), ...paused.d.release(paused.at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(again).includes('high'), JSON.stringify(lateral(again)))
+      const many = week()
+      const four = [...refused(many.d, many.at, 'hr:payroll/7', 'hr'), ...[0, 20, 40, 60].flatMap((second) => refused(many.d, many.at + 20 * MINUTE + second * 1000, `fin:ledger/${second}`, 'finance')), ...many.d.release(many.at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(four).includes('high'), JSON.stringify(lateral(four)))
+    })
+
+    it('the same refusal seen by a second verifier is high', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(d, at + 20 * MINUTE + 1000, 'fin:ledger/3', 'finance', 'ledger-service'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
+    })
+
+    it('one of the two allowed (an old grant in another segment) is high', () => {
+      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY], ['fin:ledger', t0 - 90 * DAY]]) }) })
+      for (let t = t0; t < t0 + 7 * DAY; t += 10 * MINUTE) ownSegment(d, t)
+      const at = t0 + 7 * DAY + 10 * 60 * MINUTE
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...d.observe({ at: at + 20 * MINUTE, agent, decision: 'allow', resource: 'fin:ledger/3', action: 'read', ip: '10.0.0.1', records: 40, segment: 'finance' }, { reporter: 'gateway', receivedAt: at + 20 * MINUTE }), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
+    })
+  })
 })

@@ -851,8 +851,14 @@ export class AnomalyDetector {
     // (a re-organised team's first members, refused until their grants land).
     const counted = b.reaches.filter((r) => at - r.at <= HOUR && r.at <= at)
     const refused = b.reaches.every((r) => r.refused)
+    // Refused reaches into one or two families, each one attempt (a stray's: see STRAY_TRIES),
+    // none seen by another verifier, are medium, as a refused reach's first use is: an assistant
+    // whose user asks twice within the hour for what it may not read. High once allowed, into a
+    // third family, tried again, or seen by another verifier.
+    const families = new Set(counted.filter((r) => r.what.startsWith('family:')).map((r) => r.what))
+    const grave = !refused || families.size >= 3 || [...families].some((what) => !oneAttempt(counted, what) || keptUp(b.reachRuns.get(what), at))
     this.#hold(s, (t) => lateralReaches([...counted.filter((r) => !r.withdrawn), ...b.reaches.filter((r) => r.at > at)], -Infinity, t) === 0,
-      'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60 }, undefined, undefined, refused)
+      'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60, ...(refused ? { refused: true } : {}) }, grave ? 'high' : 'medium', undefined, refused)
   }
 
   // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
@@ -1965,6 +1971,19 @@ function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: stri
 // uses (a link followed twice, ten minutes apart, is not kept up).
 function keptUp(run: ReachRun | undefined, at: number): boolean {
   return run !== undefined && (run.others || (at - run.since >= KEPT_UP_MS && run.uses >= KEPT_UP_USES))
+}
+
+// Whether the reaches for `what` (in time order) are one attempt: at most STRAY_TRIES requests,
+// each within STRAY_TRY_MS of the one before (a refused search and a read of what it named).
+function oneAttempt(reaches: ReadonlyArray<Reach>, what: string): boolean {
+  let n = 0
+  let last = -Infinity
+  for (const r of reaches) {
+    if (r.what !== what) continue
+    if (++n > STRAY_TRIES || (n > 1 && r.at - last > STRAY_TRY_MS)) return false
+    last = r.at
+  }
+  return true
 }
 
 // Distinct unexplained reaches from `from` to `to` that make lateral movement (three, with a
