@@ -187,6 +187,14 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
+  // Held evidence counts from when its event came: a hold longer than the window would make two
+  // verifiers' refusals, held for the agent's groups, count for nothing once said.
+  it('refuses to start with a hold as long as the corroboration window', async () => {
+    await assert.rejects(startTestService({ monitor: { detector: { holdMinutes: 6 } } }), (error: { code?: string; message: string }) => error.code === 'ERR_USAGE' && /windowMinutes/.test(error.message))
+    const t = await startTestService({ monitor: { detector: { holdMinutes: 6 }, corroboration: { windowMinutes: 90 } } })
+    await t.close()
+  })
+
   // High needs two lines of evidence (docs/monitoring.md): a bulk read alone, a minute long, is
   // medium and suspends nothing, however long the agent goes on with its ordinary reads after it
   // (a cache warmed after a deploy); with the agent also switching back and forth with a network

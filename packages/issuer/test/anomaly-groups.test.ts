@@ -924,4 +924,23 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const old = JSON.stringify({ v: 1, families: [['db:a', { members: ['did:key:z6Mka'], firsts: [base], last: base }]], networks: [], segments: [], actions: [], hod: new Array(24).fill(0), hodTotal: 0, hodDay: 0 })
     assert.equal(d.load([{ key: 'group:team:x', state: old }]), 1)
   })
+
+  // A finding held for the agent's groups is evidence of when each reporter's event came, not of
+  // when it is said (event-monitor.ts counts corroboration from it): one burst stays one moment,
+  // and a reporter repeating another's held finding is evidence of its own moment only (a review:
+  // the first version dated every reporter's evidence at the first one's).
+  it("a held finding carries when each of its reporters' events came", () => {
+    const d = fleet(() => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }))
+    const agent = members[0]!
+    const refusal = (at: number, reporter: string) => d.inspect(ev(agent, at, { decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'hr:payroll/1', segment: 'hr' }), { reporter, receivedAt: at })
+    // Beyond a stray's one attempt, so that it is held as a reach (not a stray, said low).
+    for (let i = 0; i < 4; i++) refusal(later + i * 20_000, 'hr-service')
+    refusal(later + 9 * MINUTE, 'payroll-service')
+    const said = d.release(later + 2 * HOUR).filter((f) => f.agent === agent && f.kind === 'new-resource' && f.reported)
+    assert.ok(said.length > 0, 'the reach is said when due')
+    for (const f of said) {
+      assert.deepEqual(f.evidence, ['hr-service', 'payroll-service'])
+      assert.deepEqual(f.evidenceAt, [later, later + 9 * MINUTE])
+    }
+  })
 })

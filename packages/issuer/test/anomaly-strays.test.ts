@@ -236,6 +236,13 @@ describe('a stray is one attempt, not one request', () => {
       assert.equal(worst(found), 'medium')
     })
 
+    it('two families of one segment, one attempt each, are medium too', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'hr:reviews/3', 'hr', 'reviews-service'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.deepEqual(lateral(found), ['medium'])
+      assert.equal(worst(found), 'medium')
+    })
+
     it('a third family within the hour is high', () => {
       const { d, at } = week()
       const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(d, at + 30 * MINUTE, 'legal:cases/1', 'legal'), ...d.release(at + 3 * 60 * MINUTE)]
@@ -254,6 +261,27 @@ describe('a stray is one attempt, not one request', () => {
     it('the same refusal seen by a second verifier is high', () => {
       const { d, at } = week()
       const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(d, at + 20 * MINUTE + 1000, 'fin:ledger/3', 'finance', 'ledger-service'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
+    })
+
+    // From a review of the first version, which judged families only: refused requests for its
+    // own family reported from three other segments' verifiers every four minutes, or a flood of
+    // refusals pushing the earlier try of a family out of the hour's list (which keeps 32). (Ids
+    // out of order: a walk of them is another line of evidence, which makes any finding high.)
+    it('segments reached again and again, or a third segment, are high', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...[...Array(14).keys()].flatMap((k) => refused(d, at + (k + 1) * 4 * MINUTE, `eng:repos/${(k * 7919) % 1000}`, ['finance', 'legal', 'ops'][k % 3]!)), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
+    })
+
+    it('a family tried again after a flood of refusals pushed its first try out of the list is high', () => {
+      const { d, at } = week()
+      const found = [
+        ...refused(d, at, 'hr:payroll/7', 'hr'),
+        ...[...Array(33).keys()].flatMap((k) => refused(d, at + 60_000 + k * 20_000, `eng:repos/${(k * 7919) % 1000}`, 'finance')),
+        ...refused(d, at + 30 * MINUTE, 'hr:payroll/8', 'hr'),
+        ...d.release(at + 3 * 60 * MINUTE),
+      ]
       assert.ok(lateral(found).includes('high'), JSON.stringify(lateral(found)))
     })
 

@@ -54,11 +54,12 @@ export interface Finding extends Anomaly {
   readonly explained?: true
   readonly suppressed?: true
   /**
-   * For a finding held for the agent's groups and said later: the issuer's clock when its event
-   * came. Its evidence counts from then, not from when it was said (one burst is one moment of
-   * evidence, however late the findings it held are said).
+   * For a finding held for the agent's groups and said later: the issuer's clock when each of its
+   * reporters' events came (parallel to `evidence`). Its evidence counts from then, not from when
+   * it was said: one burst is one moment of evidence, however late the findings it held are said,
+   * and a reporter repeating another's held finding is evidence of its own moment, not the first's.
    */
-  readonly evidenceAt?: number
+  readonly evidenceAt?: readonly number[]
 }
 
 /** Who reported an event and when the issuer received it. */
@@ -265,6 +266,11 @@ export class AnomalyDetector {
     this.#maxAgents = options.maxAgents ?? 20_000
     this.#idleMs = options.idleMs ?? 7 * DAY_MS
     this.#holdMs = (options.holdMinutes ?? 3) * MINUTE
+  }
+
+  /** How long a finding may be held for the agent's groups at most (a refusal's hold), in ms. */
+  get longestHoldMs(): number {
+    return LONG_HOLD * this.#holdMs
   }
 
   /** Changes the operator's controls from now on; what is not given stays. */
@@ -851,12 +857,19 @@ export class AnomalyDetector {
     // (a re-organised team's first members, refused until their grants land).
     const counted = b.reaches.filter((r) => at - r.at <= HOUR && r.at <= at)
     const refused = b.reaches.every((r) => r.refused)
-    // Refused reaches into one or two families, each one attempt (a stray's: see STRAY_TRIES),
-    // none seen by another verifier, are medium, as a refused reach's first use is: an assistant
-    // whose user asks twice within the hour for what it may not read. High once allowed, into a
-    // third family, tried again, or seen by another verifier.
-    const families = new Set(counted.filter((r) => r.what.startsWith('family:')).map((r) => r.what))
-    const grave = !refused || families.size >= 3 || [...families].some((what) => !oneAttempt(counted, what) || keptUp(b.reachRuns.get(what), at))
+    // Refused reaches into one or two families (and segments), each one attempt (a stray's: see
+    // STRAY_TRIES), none seen by another verifier, are medium, as a refused reach's first use is:
+    // an assistant whose user asks twice within the hour for what it may not read. High once
+    // allowed, into a third family or segment, tried again, or seen by another verifier; or when
+    // the hour's reaches are more than two such attempts make (refusals made up to push the
+    // reaches that would make it high out of the list, which keeps the last 32).
+    // (A segment reached by the same request as a family is that family's attempt: two families
+    // of one segment, each tried once, reach it twice.)
+    const whats = new Set(counted.map((r) => r.what))
+    const spread = (prefix: string) => [...whats].filter((w) => w.startsWith(prefix)).length
+    const own = counted.filter((r) => r.what.startsWith('family:') || !counted.some((x) => x.at === r.at && x.what.startsWith('family:')))
+    const grave = !refused || spread('family:') >= 3 || spread('segment:') >= 3 || counted.length > 4 * STRAY_TRIES ||
+      [...new Set(own.map((r) => r.what))].some((what) => !oneAttempt(own, what) || keptUp(b.reachRuns.get(what), at))
     this.#hold(s, (t) => lateralReaches([...counted.filter((r) => !r.withdrawn), ...b.reaches.filter((r) => r.at > at)], -Infinity, t) === 0,
       'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60, ...(refused ? { refused: true } : {}) }, grave ? 'high' : 'medium', undefined, refused)
   }
@@ -1556,7 +1569,10 @@ export class AnomalyDetector {
       // Repeated meanwhile: said as the strongest of them (a third reach is high), with the
       // evidence of every reporter that saw it (two verifiers corroborate each other).
       if (RANK[severity] > RANK[pending.severity] || (severity === pending.severity && score > pending.score)) Object.assign(pending, { severity, score, details })
-      if (!pending.evidence.includes(reporter)) pending.evidence = [...pending.evidence, reporter]
+      if (!pending.evidence.includes(reporter)) {
+        pending.evidence = [...pending.evidence, reporter]
+        pending.receivedAt = [...pending.receivedAt, receivedAt]
+      }
       // A repeat that waits less (lateral movement held as refused reaches, and now an allowed
       // one among them) is due when it would be: moved to the short queue (the long one's entry
       // is then skipped), which stays in order, every entry there held as long. Only on the
@@ -1572,7 +1588,7 @@ export class AnomalyDetector {
     this.#say(s, kind, about, 0.3, { ...details, held: `${holdMs / MINUTE} min, for its groups`, explained: 'held for its groups' }, [reporter], 'low')
     const queue = waitsLong ? this.#heldLong : this.#held
     b.held = (b.held ?? 0) + 1
-    const h: Held = { due, until: receivedAt + holdMs, receivedAt, long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
+    const h: Held = { due, until: receivedAt + holdMs, receivedAt: [receivedAt], long: waitsLong, key, b, agent, since: at, decision, explained, kind, about, score, details, origin: reporter, evidence: [reporter], severity, ...(reach !== undefined ? { reach } : {}) }
     this.#pending.set(key, h)
     queue.push(h)
   }
@@ -1661,7 +1677,7 @@ export class AnomalyDetector {
       last.count++
     }
     if (!suppressed && !explained) noteReporters(reported ? b.said.get(key) : last, evidence, receivedAt)
-    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}), ...(s.evidenceAt !== undefined ? { evidenceAt: s.evidenceAt } : {}) })
+    s.found.push({ kind, agent, at, score: clamped, severity: level, details: { about, ...details }, evidence: suppressed ? [] : evidence, reported, ...(explained ? { explained: true as const } : {}), ...(suppressed ? { suppressed: true as const } : {}), ...(s.evidenceAt !== undefined && !suppressed ? { evidenceAt: s.evidenceAt } : {}) })
     return reported
   }
 
@@ -1719,13 +1735,14 @@ export class AnomalyDetector {
       const sawFamily = explainedTo.filter((r) => this.#adopters(h.b.holdGroups ?? [], key, h.agent, t, r) >= ADOPTERS)
       if (sawFamily.length > 0) tookPart(h.b, h.about, h.since, sawFamily)
     }
-    const evidence = h.evidence.filter((r) => !explainedTo.includes(r))
-    if (evidence.length === 0) return
+    const kept = h.evidence.flatMap((r, i) => (explainedTo.includes(r) ? [] : [i]))
+    if (kept.length === 0) return
+    const evidence = kept.map((i) => h.evidence[i]!)
     // Dated when it became due, at the latest: the event that released it may be any reporter's,
     // and one dated days ahead must not move the finding out of the hour other findings are
     // measured against (a review: it lost its corroboration so).
     const due = h.since + (h.long ? LONG_HOLD : 1) * this.#holdMs
-    this.#say({ b: h.b, agent: h.agent, at: Math.min(Math.max(at, h.since), due), receivedAt: now, decision: h.decision, found, occurred: h.since, evidenceAt: h.receivedAt }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
+    this.#say({ b: h.b, agent: h.agent, at: Math.min(Math.max(at, h.since), due), receivedAt: now, decision: h.decision, found, occurred: h.since, evidenceAt: kept.map((i) => h.receivedAt[i]!) }, h.kind, h.about, h.score, { ...h.details, heldSince: h.since }, evidence, h.severity)
   }
 
   /**
@@ -1781,8 +1798,8 @@ interface Held {
   /** When it is due, on the clock moving forward (#elapsed); the issuer's clock it is judged as of. */
   readonly due: number
   readonly until: number
-  /** The issuer's clock when the event that held it came (see Finding.evidenceAt). */
-  readonly receivedAt: number
+  /** The issuer's clock when each reporter's event came, parallel to `evidence` (Finding.evidenceAt). */
+  receivedAt: readonly number[]
   /** Whether it waits in the long queue (a refusal, the organisation's own network). */
   readonly long: boolean
   readonly key: string

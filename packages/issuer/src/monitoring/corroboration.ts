@@ -67,6 +67,11 @@ export class Corroboration {
     this.#maxAgentsPerReporter = options.maxAgentsPerReporter ?? 1000
   }
 
+  /** How long evidence counts (issuer's clock). */
+  get windowMs(): number {
+    return this.#windowMs
+  }
+
   /** Records one reporter's finding about an agent at `severity`, received at `at` (issuer's clock). */
   add(agent: string, reporter: string, severity: ContainmentLevel, at: number): void {
     let reporters = this.#byAgent.get(agent)

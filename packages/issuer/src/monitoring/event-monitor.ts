@@ -115,6 +115,9 @@ export class EventMonitor {
       suppressed: (agent, kind, about, at) => this.#suppressed(agent, kind, about, at),
     })
     this.#corroboration = new Corroboration(options.corroboration)
+    // A held finding's evidence counts from when its event came: held longer than the window, it
+    // would count for nothing when said (two verifiers' refusals no longer corroborating).
+    if (this.#detector.longestHoldMs >= this.#corroboration.windowMs) throw agentIdError('ERR_USAGE', `corroboration.windowMinutes must be longer than the longest hold of a finding (${this.#detector.longestHoldMs / 60_000} minutes: 10 times detector.holdMinutes)`)
     // Baselines, controls and suppressions from the store; ingesting waits for them.
     this.#ready = this.#load().catch((error: unknown) => this.#log(`agentid serve: monitoring starts without stored baselines: ${(error as Error).message}`))
   }
@@ -388,9 +391,10 @@ export class EventMonitor {
       if (finding.suppressed) continue
       // (The use of a suspended or retired agent is no evidence for suspending it: it is contained
       // already, and a resumed agent must not be suspended again by its retries while it was not.)
-      if (grave(finding.severity) && !isStatusKind(finding.kind)) {
-        // (A held finding's evidence counts from when its event came: see Finding.evidenceAt.)
-        for (const r of finding.evidence) this.#corroboration.add(finding.agent, r, finding.severity, finding.evidenceAt ?? now)
+      const severity = finding.severity
+      if (grave(severity) && !isStatusKind(finding.kind)) {
+        // (A held finding's evidence counts from when its events came: see Finding.evidenceAt.)
+        finding.evidence.forEach((r, i) => this.#corroboration.add(finding.agent, r, severity, finding.evidenceAt?.[i] ?? now))
         touched.add(finding.agent)
       }
       if (finding.reported) reported.push({ finding, ...(reportedAt !== undefined ? { reportedAt } : {}) })

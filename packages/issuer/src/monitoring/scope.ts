@@ -21,8 +21,8 @@ export interface Said {
   readonly elapsed?: number
   /** For a release: when the held finding occurred (what another finding within the hour is measured from). */
   readonly occurred?: number
-  /** For a release: the issuer's clock when the held finding's event came (Finding.evidenceAt). */
-  readonly evidenceAt?: number
+  /** For a release: the issuer's clock when each reporter's event came (Finding.evidenceAt). */
+  readonly evidenceAt?: readonly number[]
 }
 // One event as the checks see it (one object per event: the detector reads every event), and
 // what they found out on the way.
