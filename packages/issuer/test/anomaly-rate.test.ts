@@ -324,6 +324,68 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(sharedSurge(groupsOf(members[0]!), members[0]!, t0) >= 250)
   })
 
+  // From workload-f: a nightly job flooded for 80 minutes from 02:03, then idle until the next
+  // night. Every 90-minute window closed while the flood ran held a half hour half empty (uneven),
+  // and the one that held it evenly ends after its last request, which no request closed: said
+  // at its next request, the next night, judged at twice the bar (the best of the windows the
+  // idle spell left unjudged). A person's busy last hour before going home, and a run the agent
+  // has made before, are not.
+  describe('a run that ended in an idle spell: the windows no request closed', () => {
+    const night = (hour: number) => t0 + 10 * DAY + hour * HOUR
+    // Fourteen days of `perDay(day)` requests at `at(day, k)`; what was said of sustained volume.
+    function run(agent: string, perDay: (day: number) => number, at: (day: number, k: number, n: number) => number): Anomaly[] {
+      const d = new AnomalyDetector({})
+      const u = uniform(3)
+      const found: Anomaly[] = []
+      for (let day = 0; day < 14; day++) {
+        const n = perDay(day)
+        const times = Array.from({ length: n }, (_, k) => at(day, k, n) + Math.floor(u() * 20_000)).sort((x, y) => x - y)
+        for (const t of times) found.push(...d.observe({ at: t, agent, decision: 'allow', resource: `dw:orders/${Math.floor(u() * 1e9)}`, action: 'list', ip: '10.0.0.1', records: 50 }, { receivedAt: t, reporter: 'r1' }))
+      }
+      return sustained(found)
+    }
+    const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [(a.at - t0) / HOUR, a.severity, a.details.ratio]))
+
+    it('a nightly job flooded for 80 minutes, begun past a quarter hour, is said at its next night', () => {
+      // Its run: 60 requests from 02:00 for 40 minutes; night 10, a thousand from 02:03 for 80 minutes.
+      const found = run('did:key:z6MkNightlyJob', (day) => (day === 10 ? 1060 : 60), (day, k, n) => (day === 10 && k >= 60
+        ? night(2) + 3 * MINUTE + Math.floor(((k - 60) * 80 * MINUTE) / (n - 60))
+        : t0 + day * DAY + 2 * HOUR + Math.floor((k * 40 * MINUTE) / 60)))
+      assert.equal(found.length, 1, show(found))
+      assert.ok(found[0]!.at >= night(2) + DAY - HOUR && found[0]!.at < night(2) + DAY + HOUR, show(found))
+      assert.ok(Number(found[0]!.details.ratio) >= 5.5, show(found))
+    })
+
+    // From a review: begun at 23:03, its first request after midnight learned the day, and the
+    // most in a half hour with it, the flood's own: it was judged against itself.
+    it('the same flood begun before midnight is said too', () => {
+      const found = run('did:key:z6MkLateJob', (day) => (day === 10 ? 1060 : 60), (day, k, n) => (day === 10 && k >= 60
+        ? night(23) + 3 * MINUTE + Math.floor(((k - 60) * 80 * MINUTE) / (n - 60))
+        : t0 + day * DAY + 23 * HOUR + Math.floor((k * 40 * MINUTE) / 60)))
+      assert.equal(found.length, 1, show(found))
+      assert.ok(found[0]!.at >= night(23) + DAY - HOUR, show(found))
+    })
+
+    it("a person's busy last hour before going home is not said", () => {
+      // 10 an hour from 9:00 to 17:00; day 10, its last 80 minutes at about 41 an hour (four times), then home.
+      const found = run('did:key:z6MkGoingHome', (day) => (day === 10 ? 123 : 80), (day, k) => {
+        if (day === 10 && k >= 68) return t0 + day * DAY + 15 * HOUR + 40 * MINUTE + Math.floor(((k - 68) * 80 * MINUTE) / 55)
+        return t0 + day * DAY + 9 * HOUR + Math.floor((k * (day === 10 ? 400 : 480) * MINUTE) / (day === 10 ? 68 : 80))
+      })
+      assert.deepEqual(found.map((a) => a.severity), [])
+    })
+
+    it('a run it has made before (a task bot\'s export hour, some days) is not said again', () => {
+      // Three an hour from 9:00 to 14:00; on day 4, 400 in 80 minutes from 14:03, on day 10 350,
+      // then nothing until the next day.
+      const found = run('did:key:z6MkTaskRuns', (day) => (day === 4 ? 415 : day === 10 ? 365 : 15), (day, k, n) => (k >= 15
+        ? t0 + day * DAY + 14 * HOUR + 3 * MINUTE + Math.floor(((k - 15) * 80 * MINUTE) / (n - 15))
+        : t0 + day * DAY + 9 * HOUR + Math.floor((k * 5 * HOUR) / 15)))
+      assert.ok(found.some((a) => a.at < t0 + 10 * DAY), `said the first time: ${show(found)}`)
+      assert.ok(found.every((a) => a.at < t0 + 10 * DAY), show(found))
+    })
+  })
+
   it('one busy hour (uneven, so no surge) does not teach a level that hides a flood the next day', () => {
     // (The flood within six hours of the busy hour's time of day, where what was seen then counts.)
     const poisoned = (_agent: string, at: number) => (at === floodAt - 22 * HOUR ? 600 : at >= floodAt && at < floodAt + 7 * HOUR ? 900 : 0)

@@ -262,6 +262,25 @@ export function closeQuarters(s: SustainedState, at: number): Closed | undefined
   const judged = s.volDays >= SUSTAINED.minDays
   // (Before the idle spell clears its quarters from the ring just below.)
   const half = judged ? window(s, done, SHORT.quarters, 1) : undefined
+  // The windows that end in the idle spell after `done` (no request since), which no request
+  // closed: a run's last windows, judged now. A flood of an hour or so, begun past a quarter
+  // hour, is uneven in every window closed while it ran (one part of each half empty), and even
+  // only in one that ends after its last request (a nightly bot's, idle until the next night).
+  // The best of up to five windows is judged: it must be twice the bar (a person's burst as the
+  // day ends, at three or four times the hour's usual, is its own), and the run busier by the
+  // half hour than any the agent made on the days before (a task bot's known runs).
+  // (A run begun before midnight against the most as it was before the day it ran into was
+  // learned, which holds the run's own first half hours, as for a short flood.)
+  let after: Window | undefined
+  let busiest = 0
+  if (judged) for (let k = done - SUSTAINED.window + 1; k < done; k++) busiest = Math.max(busiest, s.volRing[slot(k)]! + s.volRing[slot(k + 1)]!)
+  const most = done - s.volDay * QUARTERS_A_DAY < SUSTAINED.window ? s.volHalfBefore : s.volHalfMost
+  if (judged && busiest > most) {
+    for (let end = done; end < bucket - 1 && end < done + SUSTAINED.window - 1; end++) {
+      const w = window(s, end, SUSTAINED.window, SUSTAINED.parts, done)
+      if (w.seen >= 2 * SUSTAINED.ratio * w.expected && (after === undefined || stronger(w, after))) after = w
+    }
+  }
   s.volHalfDay = Math.max(s.volHalfDay, s.volCur + s.volRing[slot(done - 1)]!)
   for (let k = done + 1; k < bucket && k <= done + SUSTAINED.ring; k++) {
     s.volRing[slot(k)] = 0
@@ -270,7 +289,14 @@ export function closeQuarters(s: SustainedState, at: number): Closed | undefined
   s.volBucket = bucket
   s.volCur = 0
   s.volCurWho = ''
-  return { window: judged && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined, half }
+  const last = judged && bucket - done <= SUSTAINED.window - 1 ? window(s, bucket - 1, SUSTAINED.window) : undefined
+  return { window: after !== undefined && (last === undefined || stronger(after, last)) ? after : last, half }
+}
+
+// Whether window `a` is more of a surge than `b`: even where `b` is not, or as even and busier.
+function stronger(a: Window, b: Window): boolean {
+  if (a.even !== b.even) return a.even
+  return a.seen / Math.max(a.expected, 1e-9) > b.seen / Math.max(b.expected, 1e-9)
 }
 
 /**
@@ -338,8 +364,9 @@ export interface Window {
   sole: string[]
 }
 
-// The last `quarters` quarter hours up to `last`, in `count` equal parts.
-function window(s: SustainedState, last: number, quarters: number, count: number = SUSTAINED.parts): Window {
+// The last `quarters` quarter hours up to `last`, in `count` equal parts (those after `through`:
+// none, the agent idle since).
+function window(s: SustainedState, last: number, quarters: number, count: number = SUSTAINED.parts, through = Infinity): Window {
   const per = quarters / count
   const parts: number[] = []
   const pace = activePace(s)
@@ -351,7 +378,7 @@ function window(s: SustainedState, last: number, quarters: number, count: number
     let e = 0
     for (let j = 0; j < per; j++) {
       const k = last - quarters + 1 + p * per + j
-      const count = s.volRing[slot(k)]!
+      const count = k > through ? 0 : s.volRing[slot(k)]!
       const due = expectedPerHour(s, hourOf(k), pace) * (SUSTAINED.bucketMs / HOUR_MS)
       busy.push(count > due)
       c += count
@@ -367,7 +394,7 @@ function window(s: SustainedState, last: number, quarters: number, count: number
     most = Math.max(most, x)
     least = Math.min(least, x)
   }
-  return { seen, expected, last, quarters, busy, even: least >= SUSTAINED.even * most, sole: soleReporter(s, last, quarters) }
+  return { seen, expected, last, quarters, busy, even: least >= SUSTAINED.even * most, sole: soleReporter(s, Math.min(last, through), quarters - Math.max(0, last - through)) }
 }
 
 /** Whether a window's count is a member's surge worth noting with its groups. */
