@@ -867,9 +867,9 @@ export class AnomalyDetector {
     // of one segment, each tried once, reach it twice.)
     const whats = new Set(counted.map((r) => r.what))
     const spread = (prefix: string) => [...whats].filter((w) => w.startsWith(prefix)).length
-    const own = counted.filter((r) => r.what.startsWith('family:') || !counted.some((x) => x.at === r.at && x.what.startsWith('family:')))
+    const attempts = counted.filter((r) => r.what.startsWith('family:') || !counted.some((x) => x.at === r.at && x.what.startsWith('family:')))
     const grave = !refused || spread('family:') >= 3 || spread('segment:') >= 3 || counted.length > 4 * STRAY_TRIES ||
-      [...new Set(own.map((r) => r.what))].some((what) => !oneAttempt(own, what) || keptUp(b.reachRuns.get(what), at))
+      [...new Set(attempts.map((r) => r.what))].some((what) => !oneAttempt(attempts, what) || keptUp(b.reachRuns.get(what), at))
     this.#hold(s, (t) => lateralReaches([...counted.filter((r) => !r.withdrawn), ...b.reaches.filter((r) => r.at > at)], -Infinity, t) === 0,
       'lateral-movement', '', Math.min(1, 0.6 + distinct * 0.08), { expected: 'its own families and segments', seen: [...new Set(b.reaches.map((r) => r.what))], windowMinutes: 60, ...(refused ? { refused: true } : {}) }, grave ? 'high' : 'medium', undefined, refused)
   }

@@ -272,11 +272,11 @@ export function closeQuarters(s: SustainedState, at: number): Closed | undefined
   // (A run begun before midnight against the most as it was before the day it ran into was
   // learned, which holds the run's own first half hours, as for a short flood.)
   let after: Window | undefined
-  let busiest = 0
-  if (judged) for (let k = done - SUSTAINED.window + 1; k < done; k++) busiest = Math.max(busiest, s.volRing[slot(k)]! + s.volRing[slot(k + 1)]!)
-  const most = done - s.volDay * QUARTERS_A_DAY < SUSTAINED.window ? s.volHalfBefore : s.volHalfMost
-  if (judged && busiest > most) {
-    for (let end = done; end < bucket - 1 && end < done + SUSTAINED.window - 1; end++) {
+  if (judged && bucket - done >= 2) {
+    let busiest = 0
+    for (let k = done - SUSTAINED.window + 1; k < done; k++) busiest = Math.max(busiest, s.volRing[slot(k)]! + s.volRing[slot(k + 1)]!)
+    const most = done - s.volDay * QUARTERS_A_DAY < SUSTAINED.window ? s.volHalfBefore : s.volHalfMost
+    for (let end = done; busiest > most && end < bucket - 1 && end < done + SUSTAINED.window - 1; end++) {
       const w = window(s, end, SUSTAINED.window, SUSTAINED.parts, done)
       if (w.seen >= 2 * SUSTAINED.ratio * w.expected && (after === undefined || stronger(w, after))) after = w
     }
