@@ -11,7 +11,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, tookPart, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
+import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, TRICKLE_ABOUT, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
@@ -412,7 +412,7 @@ export class AnomalyDetector {
    * and fading over weeks; for a walk of record ids, `run` is its length, and the family's walks
    * that day are learned whatever their length). Returns false when the agent has no baseline here.
    */
-  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perDay?: { records: number; requests: number }; perMinute?: number; perHour?: number; run?: number; at?: number; heldSince?: number } = {}): boolean {
+  teach(agent: string, kind: AnomalyKind, about: string, seen: { records?: number; perDay?: { records: number; requests: number }; perMinute?: number; perHour?: number; run?: number; denials?: number; at?: number; heldSince?: number } = {}): boolean {
     const b = this.#agents.get(agent)
     if (!b) return false
     this.#dirty.add(agent)
@@ -498,6 +498,8 @@ export class AnomalyDetector {
         break
       }
       case 'sustained-rate': if (seen.perHour !== undefined) acceptRate(b, at, seen.perHour); break
+      // Refusals that trickled: an hour of as many is its own from now on.
+      case 'denial-burst': if (about === TRICKLE_ABOUT && seen.denials !== undefined) b.trickleMost = Math.max(b.trickleMost, seen.denials); break
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)

@@ -273,7 +273,7 @@ export class EventMonitor {
       learned = this.#detector.teach(alert.subject, kind as AnomalyKind, d.about as string, {
         ...(typeof records === 'number' ? { records } : {}), ...(perDay !== undefined ? { perDay } : {}), ...(typeof d.perMinute === 'number' ? { perMinute: d.perMinute } : {}),
         ...(typeof d.perHour === 'number' ? { perHour: d.perHour } : {}),
-        ...(typeof d.run === 'number' ? { run: d.run } : {}),
+        ...(typeof d.run === 'number' ? { run: d.run } : {}), ...(typeof d.denials === 'number' ? { denials: d.denials } : {}),
         // The `low` alert of a finding held for the agent's groups (stored before 2026-12-06, when
         // a held finding was said so at once): what is held is not said again.
         ...(typeof d.held === 'string' && typeof d.eventAt === 'number' ? { heldSince: d.eventAt } : {}),
