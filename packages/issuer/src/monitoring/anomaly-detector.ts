@@ -11,7 +11,8 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, tookPart, type Credible } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, TRICKLE_ABOUT, type DenialLimits, type OrgBursts } from './rate-checks.js'
+import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
+import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
@@ -499,7 +500,7 @@ export class AnomalyDetector {
       }
       case 'sustained-rate': if (seen.perHour !== undefined) acceptRate(b, at, seen.perHour); break
       // Refusals that trickled: an hour of as many is its own from now on.
-      case 'denial-burst': if (about === TRICKLE_ABOUT && seen.denials !== undefined) b.trickleMost = Math.max(b.trickleMost, seen.denials); break
+      case 'denial-burst': if (about === TRICKLE_ABOUT && seen.denials !== undefined) acceptTrickle(b.trickle, seen.denials); break
       default: break
     }
     for (const key of b.said.keys()) if (key.startsWith(`${kind}\u0000${about}\u0000`)) b.said.delete(key)

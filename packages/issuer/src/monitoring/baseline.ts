@@ -3,6 +3,7 @@ import type { DriftState } from './drift-cusum.js'
 import { newDayVolume, restoreDayVolume, type DayVolume } from './day-volume.js'
 import { newHeldLevel, type HeldLevel } from './held-level.js'
 import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
+import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
 import type { Schedule } from './schedule.js'
 import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
 import { newSustained, type SustainedState } from './sustained-rate.js'
@@ -24,8 +25,6 @@ export const BASELINE_CAPS = { families: 64, segments: 16, networks: 64, finding
 export const JUMP_DAYS = 32
 /** Families of its strays an agent's baseline keeps (AgentBaseline.strayFamilies), and for how many days since the last. */
 export const STRAY_FAMILIES = 8
-/** Refusals an hour an agent's baseline keeps (AgentBaseline.trickle). */
-export const TRICKLE_KEPT = 64
 export const STRAY_DAYS = 14
 /**
  * Sole refused reaches (held low) an agent may have within a day, and into new families within a
@@ -240,15 +239,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   rateMinutes: number
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
-  /**
-   * Its requests into families it or its peers use refused on an authorization code within the
-   * last hour ([time, reporter], at most TRICKLE.kept: see rate-checks.ts), the most it had in an
-   * hour on the days before and on `trickleDay` (days since 1970) so far; kept in the store.
-   */
-  trickle: Array<[number, string]>
-  trickleMost: number
-  trickleToday: number
-  trickleDay: number
+  /** Its refusals that may trickle, and the most it had in an hour (refusal-trickle.ts; kept in the store). */
+  trickle: TrickleState
   /** Recently unexplained reaches (families, segments), for lateral movement (32 at most within the hour). */
   reaches: Reach[]
   /** When it was last refused a reach for a family or a segment (-Infinity: never; kept in the store). */
@@ -403,7 +395,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
     minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
-    denials: [], trickle: [], trickleMost: 0, trickleToday: 0, trickleDay: -1, reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
+    denials: [], trickle: newTrickle(), reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, sessionLast: at, offSession: -1,
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
@@ -587,7 +579,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
-    trickle: { times: b.trickle, most: b.trickleMost, today: b.trickleToday, day: b.trickleDay },
+    trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
@@ -775,15 +767,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   const refused = Array.isArray(o.refused) ? o.refused : []
   b.lastRefusedReach = Math.min(b.lastAt, num(refused[0], -Infinity))
   b.lastStray = Math.min(b.lastAt, num(refused[1], -Infinity))
-  // Rows written before refusals an hour were kept have none; times and days dated ahead count for none.
-  const trickle = obj(o.trickle)
-  if (trickle) {
-    const day = num(trickle.day, -1)
-    b.trickle = Array.isArray(trickle.times) ? trickle.times.filter((e): e is [number, string] => Array.isArray(e) && Number.isFinite(e[0]) && e[0] <= b.lastAt && typeof e[1] === 'string').slice(-TRICKLE_KEPT).map((e) => [e[0], e[1]]) : []
-    b.trickleMost = Math.max(0, num(trickle.most))
-    b.trickleDay = day <= lastDay ? day : -1
-    b.trickleToday = b.trickleDay >= 0 ? Math.max(0, num(trickle.today)) : 0
-  }
+  b.trickle = restoreTrickle(o.trickle, b.lastAt)
   // Rows written before stray families were kept have none (days dated ahead count for none: see #soleRefusal).
   b.strayFamilies = Array.isArray(o.strayFamilies)
     ? o.strayFamilies.filter((e): e is [string, number, number, number] => Array.isArray(e) && typeof e[0] === 'string' && [e[1], e[2], e[3]].every(Number.isFinite)).slice(-STRAY_FAMILIES).map((e) => [e[0], e[1], e[2], e[3]])

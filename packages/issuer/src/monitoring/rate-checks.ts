@@ -5,13 +5,13 @@
  * refusals (`denial-burst`) and refusals across families or actions (`probing`).
  */
 import type { RiskLevel } from '@agentid/core'
-import { BASELINE_CAPS, dropOldestOfBusiest, TRICKLE_KEPT, type AgentBaseline } from './baseline.js'
+import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
+import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
 import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
-const DAY = 24 * HOUR
 const RANK: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2, critical: 3 }
 // The busiest minute halves in a week without one as busy.
 const PEAK_DECAY_PER_MINUTE = 0.5 ** (1 / (7 * 24 * 60))
@@ -98,45 +98,6 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
     const ratio = b.minuteCount / Math.max(1, peak)
     say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
   }
-}
-
-/**
- * Refusals that trickle (`denial-burst`, `about: hour`): requests into families the agent or its
- * peers use, refused on an authorization code (a constraint, a purpose, a delegation), at least
- * `least` within an hour and spread over `spanMs` or more, and `beyond` times the most it had in
- * an hour on the days before: an assistant reaching, request after request, for records its
- * delegation does not cover (workload-f), too slow for a burst and on its own families, so no
- * probing. A job whose constraint it keeps breaking every hour is its own (learned as the day
- * ends, except the hours said). Medium: refused, nothing was given away.
- */
-export const TRICKLE = { least: 12, spanMs: 20 * MINUTE, beyond: 2 } as const
-/** A trickle's `about` (a burst's is its code): its own incident, suppression and verdict. */
-export const TRICKLE_ABOUT = 'hour'
-
-function checkTrickle(s: Scope, code: string, sensitivity: Sens, say: Say): void {
-  const { b, at, reporter, mature } = s
-  const day = Math.floor(at / DAY)
-  if (day > b.trickleDay) {
-    b.trickleMost = Math.max(b.trickleMost, b.trickleToday)
-    b.trickleToday = 0
-    b.trickleDay = day
-  }
-  const times = b.trickle
-  while (times.length > 0 && at - times[0]![0] > HOUR) times.shift()
-  if (times.length >= TRICKLE_KEPT) dropOldestOfBusiest(times, (t) => t[1])
-  times.push([at, reporter])
-  const sens = sensitivity['denial-burst']
-  const bar = Math.max(TRICKLE.least / Math.max(sens, 1e-9), TRICKLE.beyond * b.trickleMost)
-  const n = times.length
-  if (sens > 0 && mature && n >= bar && at - times[0]![0] >= TRICKLE.spanMs) {
-    const byReporter = new Map<string, number>()
-    for (const [, r] of times) byReporter.set(r, (byReporter.get(r) ?? 0) + 1)
-    const own = [...byReporter].filter(([, count]) => count >= bar).map(([r]) => r)
-    say(s, 'denial-burst', TRICKLE_ABOUT, Math.min(1, n / (2 * bar)), {
-      expected: `fewer than ${Math.ceil(bar)} refusals an hour of requests into its families (its most in an hour before: ${b.trickleMost})`,
-      seen: n, denials: n, minutes: Math.round((at - times[0]![0]) / MINUTE), lastCode: code, slow: true,
-    }, own, 'medium')
-  } else b.trickleToday = Math.max(b.trickleToday, n)
 }
 
 /** An operator said a minute's rate benign: it is within the busiest from now on, this hour too. */
