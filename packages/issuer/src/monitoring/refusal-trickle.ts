@@ -8,7 +8,7 @@
  *
  * What is learned: the most such refusals in an hour of the day, of hours spread as a trickle is
  * (a burst teaches nothing), on days none was said (a thief said once must not teach its pace),
- * fading a tenth a day (a lapsed grant's one bad day is forgotten within weeks; a job that breaks
+ * fading 3% a day (a lapsed grant's one bad day is forgotten within weeks; a job that breaks
  * its constraint a dozen times an hour every day keeps it). Counted in five-minute buckets over
  * the last hour, whoever reports and however fast (no list to overflow). Kept in the store.
  */
@@ -17,7 +17,7 @@ import type { Say, Scope, Sens } from './scope.js'
 const MINUTE = 60_000
 const DAY = 86_400_000
 
-export const TRICKLE = { least: 12, spanMs: 20 * MINUTE, beyond: 2, bucketMs: 5 * MINUTE, buckets: 12, fadePerDay: 0.9 } as const
+export const TRICKLE = { least: 12, spanMs: 20 * MINUTE, beyond: 2, bucketMs: 5 * MINUTE, buckets: 12, fadePerDay: 0.97 } as const
 /** A trickle's `about` (a burst's is its code): its own incident, suppression and verdict. */
 export const TRICKLE_ABOUT = 'hour'
 // The most an hour is held to (a crafted row or verdict must not switch the check off for good).
