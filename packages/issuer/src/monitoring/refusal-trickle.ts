@@ -20,8 +20,9 @@ const DAY = 86_400_000
 export const TRICKLE = { least: 12, spanMs: 20 * MINUTE, beyond: 2, bucketMs: 5 * MINUTE, buckets: 12, fadePerDay: 0.97 } as const
 /** A trickle's `about` (a burst's is its code): its own incident, suppression and verdict. */
 export const TRICKLE_ABOUT = 'hour'
-// The most an hour is held to (a crafted row or verdict must not switch the check off for good).
-const MOST_CAP = 100_000
+// The most an hour is held to, one a second (a crafted row or a verdict on a flood must not
+// switch the check off for years: from there it fades to a dozen within about six months).
+const MOST_CAP = 3_600
 
 /** Part of the agent's baseline (AgentBaseline.trickle). */
 export interface TrickleState {
