@@ -14,6 +14,7 @@
  */
 import type { Say, Scope, Sens } from './scope.js'
 
+// (Not imported from baseline.ts, which imports this module.)
 const MINUTE = 60_000
 const DAY = 86_400_000
 
