@@ -81,6 +81,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   notedDay: number
   /** Jumps within the last hour (not kept in the store). */
   jumps: number[]
+  /** Requests of its run beyond the sizes of their action, within BEYOND_MS (volume-checks.ts, beyondAgain; not kept in the store). */
+  beyond: number[]
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
   /**
@@ -417,7 +419,7 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], jumpDays: [], recAction: '', acts: undefined,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], jumpDays: [], recAction: '', acts: undefined,
   }
 }
 
@@ -597,7 +599,7 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks

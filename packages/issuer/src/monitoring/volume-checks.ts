@@ -70,7 +70,8 @@ export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: numbe
     // So is a share the family has been adding up since before the action's sizes took it in: a
     // thief's longer lists begun amid a weekend's backlog are learned by the lists' sizes, whose
     // spread then widens to hold them on weekdays (a second review); the family's run measures
-    // them from before, and says those half as large again as the largest lists before the run.
+    // them from before, and says those half as large again as the largest lists before the run,
+    // three within the hour (beyondAgain).
     const familyRef = checkRecords(s, f, fam, records, sensitivity, say, 'mix', Infinity, own)
     checkRecords(s, own, fam, records, sensitivity, say, 'judge', familyRef)
   } else {
@@ -108,7 +109,8 @@ function actionSizes(f: FamilyStats, action: string | undefined, at: number): Fa
  * requests, drift-cusum.ts) or a creep of every request (held-level.ts); and what the request
  * teaches the levels and sizes. `mode`: `judge` says all three; `mix` (the family's sizes
  * beside the sizes of the request's action, `judging`, that judge it) the creep, and a drift
- * on a request half as large again as the largest that action regularly read before the run;
+ * on a request half as large again as the largest that action regularly read before the run,
+ * the third such within the hour;
  * `learn` nothing (an action's sizes not yet judging). `refCap`: the most a jump's reference may
  * be. Returns the jump's reference (natural log).
  */
@@ -210,6 +212,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const accepted = acceptedLevel(f, at)
   const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
   let high = false
+  let beyond = false
   if (!jump) {
     const level = Math.max(f.med, f.fast - 0.7 * spread, accepted)
     // Beyond the spread of the level, and as rare as that in the learned distribution: a
@@ -222,6 +225,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (f.cusumHits === 0) f.cusumTop = f.top
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
+    // (Noted whether or not the run is a drift yet: the evidence of its first hour counts.)
+    if (high && mode === 'mix') beyond = beyondAgain(f, judging, lr, at)
     if (!sized && excess > 0) f.cusumBlind++
     // A step: the level catches up with the quick one at once, but never beyond where the run's
     // ordinary requests were (addToDrift leaves their mean in cusumLevel): a drained share of
@@ -235,7 +240,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // A drift is said where sizes judge the family (its own or, until it has them, the agent's most
   // used family's), or where its run's typical request is half as large again as any it read
   // before the run: a level and spread alone take a two-mode family's list pages for a drift.
-  if (mode !== 'learn' && mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens) && (mode === 'judge' || beyondAction(f, judging, lr))) {
+  if (mode !== 'learn' && mature && high && f.n >= 24 && (sized || f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND) && isDrift(f, at, driftSens) && (mode === 'judge' || beyond)) {
     const ratio = driftRatio(f)
     // High: eight times the level, and, for a family whose sizes are learned, beyond the largest it
     // regularly read before the run began. A task bot's level is its lookups' (its mix: lookups,
@@ -345,6 +350,22 @@ function daysKnown(f: FamilyStats, at: number): number {
 // run's typical one: a run begun amid a weekend's backlog holds the backlog's lists too.)
 function beyondAction(f: FamilyStats, judging: FamilyStats | undefined, lr: number): boolean {
   return judging !== undefined && sizeReady(judging) && lr > reachBefore(judging, f.cusumSince) + UNSIZED_BEYOND
+}
+
+// BEYOND_TIMES requests beyond their action's sizes (beyondAction) within BEYOND_MS, this one
+// the last: a run's drained share, not the tail of the action's own sizes. (A version's new verb
+// judged by its own sizes meets one such request a day or two: a queue bot's searches, twelve
+// records typically, eighty now and then, said every day by the family's run, which its reads of
+// one record keep from ever ending.)
+const BEYOND_TIMES = 3
+const BEYOND_MS = HOUR
+function beyondAgain(f: FamilyStats, judging: FamilyStats | undefined, lr: number, at: number): boolean {
+  if (!beyondAction(f, judging, lr)) return false
+  const times = f.beyond
+  while (times.length > 0 && (at - times[0]! > BEYOND_MS || times[0]! < f.cusumSince)) times.shift()
+  times.push(at)
+  if (times.length > BEYOND_TIMES) times.shift()
+  return times.length >= BEYOND_TIMES
 }
 
 // Whether a jump of `lr` into family `f` is a habit, by what its reporter said before (`h`): jumps
