@@ -145,18 +145,17 @@ describe('probing: refusals across families foreign to the agent and its peers',
     })
 
     // (The first alone is low: one refused request is a link followed, see anomaly-habits.test.ts.)
-    // Two families refused once each, each by its own verifier, are lateral movement at medium (a
-    // person asking their assistant twice within the hour for what it may not read, workload-f);
-    // a third family within the hour is high (anomaly-strays.test.ts has the rest).
-    it('two reaches for different families within the hour are two pieces of evidence: medium with the second, high with a third', () => {
+    // Two families refused once each, one request each, are two strays (a person asking their
+    // assistant twice within the hour for what it may not read, workload-f); a third family
+    // within the hour is lateral movement, high (anomaly-strays.test.ts has the rest).
+    it('two reaches for different families within the hour, one request each, are two strays: nothing said with the second, high with a third', () => {
       const { d, at } = history()
       const first = refusal(d, at, 'hr-service')
       assert.deepEqual(about(first), [])
       const second = d.observe({ at: at + 20 * 60_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'payments:transfers/1', action: 'read', ip: '10.0.0.1' }, { reporter: 'pay-service' })
-      // Said when due (a refusal is held 30 minutes), within the hour of the first.
+      // (A refusal is held 30 minutes: released within the hour of the first.)
       const found = about([...second, ...d.release(at + 55 * 60_000)])
-      assert.ok(found.includes('new-resource/medium') && found.includes('lateral-movement/medium'), JSON.stringify(found))
-      assert.ok(!found.some((k) => k.endsWith('/high')), JSON.stringify(found))
+      assert.deepEqual(found, [])
       const third = d.observe({ at: at + 56 * 60_000, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: 'legal:cases/1', action: 'read', ip: '10.0.0.1' }, { reporter: 'legal-service' })
       assert.ok(about([...third, ...d.release(at + 100 * 60_000)]).includes('lateral-movement/high'))
     })

@@ -195,10 +195,11 @@ describe('a stray is one attempt, not one request', () => {
     it('a reach earlier that day is remembered through a restart', () => {
       const { d } = history()
       refusal(d, hour(7, 10), 'hr:payroll')
-      assert.ok(refusal(d, hour(7, 10) + 30_000, 'fin:ledger').includes('new-resource/medium'), 'a second family within the hour')
+      refusal(d, hour(7, 10) + 30_000, 'fin:ledger')
+      assert.ok(refusal(d, hour(7, 10) + 60_000, 'legal:cases').includes('new-resource/medium'), 'a third family within the hour')
       const restarted = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
       restarted.load(d.takeDirty())
-      assert.ok(refusal(restarted, hour(7, 14), 'legal:cases').includes('new-resource/medium'), 'a third family four hours later')
+      assert.ok(refusal(restarted, hour(7, 14), 'ops:runbooks').includes('new-resource/medium'), 'a fourth family four hours later')
     })
 
     it("a refusal into the stray's family from another segment is no part of its attempt", () => {
@@ -216,31 +217,89 @@ describe('a stray is one attempt, not one request', () => {
   // not read, one refused request each time into any family; two within an hour, into two other
   // segments, made lateral movement at high: with autoSuspend at high, a third of the fleet's
   // assistants in a week. Refused, one attempt each, they are medium; going on is high.
-  describe('refused reaches into two families, one attempt each, are lateral movement at medium', () => {
+  // workload-f's assistants, whose users now and then ask twice within the hour for what they may
+  // not read: each ask one request, into a family of another segment. Said medium as lateral
+  // movement (and a reach), they were the largest share of its benign agents alerted.
+  describe('refused reaches into two families within the hour', () => {
     const ownSegment = (d: AnomalyDetector, at: number) => d.observe({ at, agent, decision: 'allow', resource: 'eng:repos/1', action: 'read', ip: '10.0.0.1', records: 5, segment: 'eng' })
     // A week of its own reads in its own segment, every ten minutes.
-    function week(): { d: AnomalyDetector; at: number } {
-      const d = new AnomalyDetector({ context: () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) }) })
-      for (let at = t0; at < t0 + 7 * DAY; at += 10 * MINUTE) ownSegment(d, at)
+    // (`every`: three minutes makes 480 requests a day, four strays a day allowed; 86.4 s, 1,000 and five.)
+    const context = () => ({ groups: ['team:eng'], entitlements: new Map([['eng:repos', t0 - 90 * DAY]]) })
+    function week(every = 10 * MINUTE): { d: AnomalyDetector; at: number } {
+      const d = new AnomalyDetector({ context })
+      for (let at = t0; at < t0 + 7 * DAY; at += every) ownSegment(d, at)
       return { d, at: t0 + 7 * DAY + 10 * 60 * MINUTE }
     }
-    const refused = (d: AnomalyDetector, at: number, resource: string, segment: string, reporter = 'gateway') =>
-      d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource, action: 'read', ip: '10.0.0.1', segment }, { reporter, receivedAt: at })
+    const refused = (d: AnomalyDetector, at: number, resource: string, segment: string, reporter = 'gateway', action = 'read', receivedAt = at) =>
+      d.observe({ at, agent, decision: 'deny', code: 'ERR_NOT_ENTITLED', resource, action, ip: '10.0.0.1', segment }, { reporter, receivedAt })
     const lateral = (found: Anomaly[]) => found.filter((a) => a.kind === 'lateral-movement').map((a) => a.severity)
     const worst = (found: Anomaly[]) => (['critical', 'high', 'medium', 'low'] as const).find((level) => found.some((a) => a.severity === level))
 
-    it('a refused read of payroll, and twenty minutes later one of the ledger: medium, nothing high', () => {
+    it('a refused read of payroll, and twenty minutes later one of the ledger, one request each: two strays, nothing said; a third family that day is a reach', () => {
       const { d, at } = week()
       const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...ownSegment(d, at + 10 * MINUTE), ...refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.deepEqual(alerted(found), [])
+      // (The day's allowance, two strays, is spent: 144 requests a day bring no more.)
+      const later = [...refused(d, at + 4 * 60 * MINUTE, 'legal:cases/1', 'legal'), ...d.release(at + 6 * 60 * MINUTE)]
+      assert.ok(alerted(later).includes('new-resource/medium'), JSON.stringify(alerted(later)))
+    })
+
+    it('two families of one segment, one request each, are two strays too', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'hr:reviews/3', 'hr', 'reviews-service'), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.deepEqual(alerted(found), [])
+    })
+
+    it('the second family tried beyond one request (a search, then a read of what it named): lateral movement at medium, nothing high', () => {
+      const { d, at } = week()
+      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'fin:ledger/search', 'finance', 'gateway', 'search'), ...refused(d, at + 20 * MINUTE + 20_000, 'fin:ledger/3', 'finance'), ...d.release(at + 3 * 60 * MINUTE)]
       assert.deepEqual(lateral(found), ['medium'])
       assert.equal(worst(found), 'medium')
     })
 
-    it('two families of one segment, one attempt each, are medium too', () => {
-      const { d, at } = week()
-      const found = [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 20 * MINUTE, 'hr:reviews/3', 'hr', 'reviews-service'), ...d.release(at + 3 * 60 * MINUTE)]
-      assert.deepEqual(lateral(found), ['medium'])
-      assert.equal(worst(found), 'medium')
+    // From a review of the first version, which took any reach at the request's instant for its
+    // own, counted segment reaches as the pair's, and kept no count through a restart: each of
+    // these went unsaid for an agent allowed three strays a day or more.
+    describe('a pair is two requests, one family each, once in two hours', () => {
+      const said = (d: AnomalyDetector, at: number, found: Anomaly[]) => alerted([...found, ...d.release(at + 3 * 60 * MINUTE)])
+      it('a second and a third family at the same instant, or the second seen by another verifier then, are high', () => {
+        const burst = week(3 * MINUTE)
+        const both = said(burst.d, burst.at, [...refused(burst.d, burst.at, 'hr:payroll/7', 'hr'), ...refused(burst.d, burst.at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(burst.d, burst.at + 20 * MINUTE, 'legal:cases/1', 'legal')])
+        assert.ok(both.includes('lateral-movement/high'), JSON.stringify(both))
+        const twice = week(3 * MINUTE)
+        const late = said(twice.d, twice.at, [...refused(twice.d, twice.at, 'hr:payroll/7', 'hr'), ...refused(twice.d, twice.at + 20 * MINUTE, 'fin:ledger/3', 'finance'), ...refused(twice.d, twice.at + 20 * MINUTE, 'fin:ledger/3', 'finance', 'ledger-service', 'read', twice.at + 20 * MINUTE + 30_000)])
+        assert.ok(late.includes('lateral-movement/high'), JSON.stringify(late))
+      })
+
+      it('a refusal of its own family from another segment, then a family of a third: high', () => {
+        const { d, at } = week(3 * MINUTE)
+        const found = said(d, at, [...refused(d, at, 'hr:payroll/7', 'hr'), ...refused(d, at + 10 * MINUTE, 'eng:repos/3', 'finance'), ...refused(d, at + 20 * MINUTE, 'eng:repos/4', 'legal'), ...refused(d, at + 30 * MINUTE, 'ops:runbooks/1', 'ops')])
+        assert.ok(found.includes('lateral-movement/high'), JSON.stringify(found))
+      })
+
+      it('a family it strayed into the day before, tried again after a second family: high', () => {
+        const { d, at: before } = week(86_400)
+        said(d, before, refused(d, before, 'hr:payroll/7', 'hr'))
+        const at = before + DAY
+        const found = said(d, at, [...refused(d, at, 'hr:payroll/7', 'hr'), ...[20, 30, 45, 55].flatMap((m, k) => refused(d, at + m * MINUTE, k === 0 ? 'fin:ledger/3' : 'hr:payroll/7', k === 0 ? 'finance' : 'hr'))])
+        assert.ok(found.some((a) => a.endsWith('/high')), JSON.stringify(found))
+      })
+
+      it('two strays, a restart, and a third family within the hour: a reach', () => {
+        const { d, at } = week(3 * MINUTE)
+        refused(d, at, 'hr:payroll/7', 'hr')
+        refused(d, at + 20 * MINUTE, 'fin:ledger/3', 'finance')
+        const restarted = new AnomalyDetector({ context })
+        restarted.load(d.takeDirty())
+        const found = said(restarted, at, refused(restarted, at + 30 * MINUTE, 'legal:cases/1', 'legal'))
+        assert.ok(found.includes('new-resource/medium'), JSON.stringify(found))
+      })
+
+      it('strays every thirty-five minutes into new families: the third is a reach', () => {
+        const { d, at } = week(3 * MINUTE)
+        const found = said(d, at, [0, 35, 70].flatMap((m, k) => refused(d, at + m * MINUTE, `f${k}:records/1`, `s${k}`)))
+        assert.ok(found.includes('new-resource/medium'), JSON.stringify(found))
+      })
     })
 
     it('a third family within the hour is high', () => {

@@ -831,6 +831,7 @@ export class AnomalyDetector {
         // As for the family (#familyUse): one refused request and no other within the day (its
         // family's reach, when it was one, is this request's own, judged there).
         this.#reach(b, at, `segment:${segment}`, s.reporter, true)
+        markStray(b, at, `segment:${segment}`)
         this.#hold(s, this.#takenUp(s, adoption(false, `segment:${segment}`)),
           'new-segment', segment, 0.3, { expected: learnedKeys(b.segments), seen: segment, known: learnedKeys(b.segments), family: fam, sole: true, ...strayExplained(!s.familyExplained && s.strayAgain) }, 'low', `segment:${segment}`)
       } else {
@@ -847,7 +848,8 @@ export class AnomalyDetector {
     const { b, at } = s
     while (b.reaches.length > 0 && at - b.reaches[0]!.at > HOUR) b.reaches.shift()
     const distinct = lateralReaches(b.reaches, at - HOUR, at)
-    if (distinct > 0) this.#holdLateral(s, distinct)
+    // (Strays alone, two at most within the hour, are no lateral movement: see #soleRefusal.)
+    if (distinct > 0 && !b.reaches.every((r) => r.stray === true || at - r.at > HOUR || r.at > at)) this.#holdLateral(s, distinct)
   }
 
   // (Apart from #lateral, which runs for every event: see #takenUp.)
@@ -1300,18 +1302,47 @@ export class AnomalyDetector {
     const known = fam === undefined ? undefined : knownStray(b, fam, day)
     const itself = known === undefined ? undefined : `family:${fam}`
     let n = 0
-    for (const r of b.reaches) {
+    // A second stray within the hour (an assistant whose user asked twice for what it may not
+    // read): the hour's other refused reaches all made by one request, a stray's, into one other
+    // family (and its segment), none into this family, and no more than one stray within the hour
+    // (kept in the store: a restart forgets the reaches); this one is one request too
+    // (#strayRetry). A third family within the hour, the first tried beyond one request, a search
+    // followed by reads of what it named, or another verifier's report of the same reach, is a
+    // reach, and, with theirs, lateral movement. (This request's own reaches are the last `own`
+    // of the list: #reach has just noted its family's.)
+    const mine = b.reaches.length - own
+    let pairAt: number | undefined
+    let pairFamilies = 0
+    let pair = true
+    for (let i = 0; i < b.reaches.length; i++) {
+      const r = b.reaches[i]!
       if (!r.refused || at - r.at > HOUR || !(r.what.startsWith('family:') || r.what.startsWith('segment:'))) continue
+      if (i < mine) {
+        if (r.stray !== true || r.what === `family:${fam}` || (pairAt !== undefined && r.at !== pairAt)) pair = false
+        pairAt = r.at
+        if (r.what.startsWith('family:')) pairFamilies++
+      }
       if (r.what === itself || (itself !== undefined && r.what.startsWith('segment:') && b.reaches.some((x) => x.at === r.at && x.what === itself))) continue
       n++
     }
+    // (One pair in two hours: strays every half hour, each a pair's second, are a chain of reaches.)
+    let straysWithinHour = 0
+    let straysWithinTwo = 0
+    for (const t of strays) {
+      if (t === at || at - t > 2 * HOUR) continue
+      straysWithinTwo++
+      if (at - t <= HOUR) straysWithinHour++
+    }
+    const second = pair && pairFamilies === 1 && straysWithinHour === 1 && straysWithinTwo === 1
+    // (A new family after two strays within the hour is a reach, whatever a restart forgot.)
+    const third = known === undefined && straysWithinHour >= 2
     // The last day's strays, new and known, count against one allowance (kept in the store: a
     // restart gives no fresh day); a known family's on the traffic of today or yesterday too (the
     // last day reaches back across midnight: a storefront's busy evening), and none of the week's.
     const busiest = known !== undefined ? Math.max(perDay, b.eventsToday, b.eventsYesterday) : perDay
     const dayAllows = strays.length < strayAllowance(busiest)
     const weekAllows = known !== undefined || soles.length < Math.max(STRAY_WEEK_LEAST, strayAllowance(7 * perDay))
-    const sole = n <= own && (!earlier || strayBefore) && dayAllows && weekAllows
+    const sole = (n <= own || second) && !third && (!earlier || strayBefore) && dayAllows && weekAllows
     if (sole) {
       strays.push(at)
       if (known !== undefined) {
@@ -1339,6 +1370,7 @@ export class AnomalyDetector {
     // reporter could have made up, say it is a stray.)
     const again = knownStray(b, fam, s.day) !== undefined
     const sole = this.#soleRefusal(b, at, 1, fam)
+    if (sole) markStray(b, at, `family:${fam}`)
     b.strayAttempt = sole ? { family: fam, segment: event.segment, last: at, tries: 1, reporter, resource: event.resource, action: event.action, look: isLook(event.action), again } : undefined
     s.strayAgain = sole && again
     return sole
@@ -1355,6 +1387,9 @@ export class AnomalyDetector {
     const a = b.strayAttempt
     if (a === undefined || a.family !== fam || a.reporter !== reporter || a.segment !== event.segment || at < a.last || at - a.last > STRAY_TRY_MS || a.tries >= STRAY_TRIES || b.lastRefusedReach !== a.last) return false
     if (!((event.resource === a.resource && event.action === a.action) || (a.look && isLook(event.action)))) return false
+    // (A second stray within the hour is one request: see #soleRefusal.)
+    if (b.reaches.some((r) => r.stray === true && at - r.at <= HOUR && r.what.startsWith('family:') && r.what !== `family:${fam}`)) return false
+    markStray(b, at, `family:${fam}`)
     a.tries++
     a.last = b.lastRefusedReach = b.lastStray = at
     return true
@@ -2021,6 +2056,12 @@ function lateralReaches(reaches: ReadonlyArray<Reach>, from: number, to: number)
     else if (r.what.startsWith('segment:')) segment = true
   }
   return seen.size >= 3 && family && (segment || seen.size >= 4) ? seen.size : 0
+}
+
+// Marks the reach just noted (#reach), for `what` at `at`, as a stray's.
+function markStray(b: AgentBaseline, at: number, what: string): void {
+  const r = b.reaches[b.reaches.length - 1]
+  if (r !== undefined && r.at === at && r.what === what) r.stray = true
 }
 
 // Withdraws the reaches for `what` that `reporters` reported: their group explained them.

@@ -480,13 +480,14 @@ export function hourShare(hod: Float64Array, total: number, hour: number, radius
 }
 
 /** A group's record of one member's use of something; returns whether the member is new to it. */
-/** A reach for lateral movement: what, when, whether refused, who reported it; `withdrawn` once its group explained it. */
+/** A reach for lateral movement: what, when, whether refused, who reported it; `withdrawn` once its group explained it; `stray` once found a stray's (held low). */
 export interface Reach {
   readonly at: number
   readonly what: string
   readonly refused: boolean
   readonly reporter: string
   withdrawn?: boolean
+  stray?: boolean
 }
 
 /**
