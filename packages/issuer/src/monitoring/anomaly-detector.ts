@@ -1304,12 +1304,12 @@ export class AnomalyDetector {
     let n = 0
     // A second stray within the hour (an assistant whose user asked twice for what it may not
     // read): the hour's other refused reaches all made by one request, a stray's, into one other
-    // family (and its segment), none into this family, and no more than one stray within the hour
-    // (kept in the store: a restart forgets the reaches); this one is one request too
-    // (#strayRetry). A third family within the hour, the first tried beyond one request, a search
-    // followed by reads of what it named, or another verifier's report of the same reach, is a
-    // reach, and, with theirs, lateral movement. (This request's own reaches are the last `own`
-    // of the list: #reach has just noted its family's.)
+    // family (and its segment), none into this family, and no other stray within two hours (the
+    // stray times are in the store, the reaches are not: a restart must not make a third family
+    // a second); this one is one request too (#strayRetry). A third family within the hour, the
+    // first tried beyond one request, a search followed by reads of what it named, or another
+    // verifier's report of the same reach, is a reach, and, with theirs, lateral movement. (This
+    // request's own reaches are the last `own` of the list: #reach has just noted its family's.)
     const mine = b.reaches.length - own
     let pairAt: number | undefined
     let pairFamilies = 0
