@@ -216,10 +216,9 @@ describe('a stray is one attempt, not one request', () => {
   // From the sixth fleet (workload-f): a person's assistant is asked now and then for what it may
   // not read, one refused request each time into any family; two within an hour, into two other
   // segments, made lateral movement at high: with autoSuspend at high, a third of the fleet's
-  // assistants in a week. Refused, one attempt each, they are medium; going on is high.
-  // workload-f's assistants, whose users now and then ask twice within the hour for what they may
-  // not read: each ask one request, into a family of another segment. Said medium as lateral
-  // movement (and a reach), they were the largest share of its benign agents alerted.
+  // assistants in a week. Said medium next (refused, one attempt each), they were still the
+  // largest share of its benign agents alerted: one request each, they are two strays now; tried
+  // beyond one request, medium; going on, or a third family, high.
   describe('refused reaches into two families within the hour', () => {
     const ownSegment = (d: AnomalyDetector, at: number) => d.observe({ at, agent, decision: 'allow', resource: 'eng:repos/1', action: 'read', ip: '10.0.0.1', records: 5, segment: 'eng' })
     // A week of its own reads in its own segment, every ten minutes.
