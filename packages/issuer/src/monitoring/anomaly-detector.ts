@@ -864,7 +864,9 @@ export class AnomalyDetector {
     const refused = b.reaches.every((r) => r.refused)
     // Refused reaches into one or two families (and segments), each one attempt (a stray's: see
     // STRAY_TRIES), none seen by another verifier, are medium, as a refused reach's first use is:
-    // an assistant whose user asks twice within the hour for what it may not read. High once
+    // an assistant whose user asks twice within the hour for what it may not read, the second ask
+    // a search and a read of what it named (one request each, they are two strays: #lateral
+    // holds nothing for strays alone). High once
     // allowed, into a third family or segment, tried again, or seen by another verifier; or when
     // the hour's reaches are more than two such attempts make (refusals made up to push the
     // reaches that would make it high out of the list, which keeps the last 32).
@@ -1278,7 +1280,8 @@ export class AnomalyDetector {
   }
 
   // Whether a refused reach at `at` (into `fam`, when it names one) is a stray (`own`: this
-  // request's reaches already noted): none other in the hour's list; within the last day, none
+  // request's reaches already noted): none other in the hour's list, or it is the second of a
+  // pair (below: one request each into two families, once in two hours); within the last day, none
   // before it but strays, and no more strays than its requests of a day bring (strayAllowance: a
   // slow probe, one refusal an hour, is a reach from the third for an assistant at 120 requests a
   // day); and no more new families than its requests of a week bring (one refusal a day into
