@@ -1,8 +1,8 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, network, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_ESTABLISHED, RARE_REPORTERS, READ_KIND, RECENT_KEPT, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STRAY_RATE, STRAY_TAIL, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type Reach, type ReachRun, type RareAction, type SaidFinding, type Usage,
+  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
+  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding, type Usage,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -15,6 +15,10 @@ import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, ty
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
+import { established, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
+import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
+import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
+import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -150,18 +154,6 @@ const PEER_MS = 30 * DAY_MS
 // Other agents, of any group, that use an internal network as their own (over days, within
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
-// A refused reach gone on this long, with this many uses, is graver: it is the spread one
-// reporter's evidence needs for automatic containment (corroboration.ts's default).
-const KEPT_UP_MS = 10 * 60_000
-const KEPT_UP_USES = 3
-// Volume graded high is kept up across pauses shorter than this (a thief pausing between bursts,
-// or moving from family to family); an hour made four more benign agents high on workload-d.
-const VOLUME_RUN_GAP_MS = 20 * 60_000
-// A network new to the agent used again within this long, after another's use, takes turns with
-// it: two places at once (a thief coming back every twenty minutes beside the owner's work).
-// Two hours made 31 more benign agents of the fifth fleet medium (a new home network and the
-// VPN, a phone that keeps its address, each used again within the morning).
-const TURN_MS = 60 * 60_000
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -358,7 +350,7 @@ export class AnomalyDetector {
       return found
     }
 
-    const net = event.ip !== undefined ? this.#network(b, event.ip) : undefined
+    const net = event.ip !== undefined ? networkOf(b, event.ip) : undefined
     decayHours(b, day)
     for (const g of groups) decayHours(g, day)
 
@@ -585,17 +577,6 @@ export class AnomalyDetector {
   }
 
   // The network of an address. Most events of an agent come from the address before: parsed once.
-  #network(b: AgentBaseline, ip: string): string | undefined {
-    // Another host of the last IPv4 network: same prefix, and a valid last byte.
-    const prefix = b.lastPrefix
-    if (prefix !== undefined && ip.length > prefix.length && ip.startsWith(prefix) && lastByte(ip, prefix.length)) return b.lastNet
-    const net = network(ip)
-    const dot = ip.lastIndexOf('.')
-    b.lastPrefix = net !== undefined && dot > 0 && ip.indexOf(':') < 0 ? ip.slice(0, dot + 1) : undefined
-    b.lastNet = net
-    return net
-  }
-
   // Members of its groups whose weekend work makes its own ordinary (an on-call rotation), as the
   // event's reporter saw them work lately (see seenLately).
   #weekendPeers(s: Scope): number {
@@ -606,7 +587,7 @@ export class AnomalyDetector {
   // Whether an address is of a network the agent has used for over a day (or took up with its
   // groups, as `reporter` saw it): where its own software runs.
   #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
-    const net = ip !== undefined ? this.#network(b, ip) : undefined
+    const net = ip !== undefined ? networkOf(b, ip) : undefined
     return net !== undefined && established(b, net, at, reporter)
   }
 
@@ -1416,7 +1397,7 @@ export class AnomalyDetector {
       b.switches.push(at)
       if (b.switches.length > 8) b.switches.shift()
     }
-    const away = this.#takeTurns(b, net, at)
+    const away = takeTurns(b, net, at)
     // Most events come from the network of the one before: moved to the end in place.
     if (lastNet?.net === net) lastNet.at = at
     else {
@@ -1446,35 +1427,6 @@ export class AnomalyDetector {
     const gone = away.length === 0 ? away : away.filter((x) => !b.recentNets.some((r) => r.net === x))
     if ((b.recentNets.length < 2 || switches < 1) && gone.length === 0) return
     this.#switchedNetworks(s, net, Math.max(1, switches), gone)
-  }
-
-  // A network used again within TURN_MS, after another's use, takes a turn (see takingTurns);
-  // so do the others used between, if one of them was used for KEPT_UP_MS or more (a thief's
-  // half hour between two of the owner's requests; a phone's few requests are a moment).
-  // Returns those others. (Not the time on all of them together: a phone's long session on a
-  // carrier handing out another address every few requests made eight more benign agents of the
-  // fifth fleet medium. A thief moving to another network every few minutes between two of the
-  // owner's requests is not told apart from it, unless three are new within a quarter hour.)
-  #takeTurns(b: AgentBaseline, net: string, at: number): readonly string[] {
-    const used = b.networks.get(net)
-    const prev = b.prevNet
-    b.prevNet = net
-    if (!used) return NONE
-    let away: readonly string[] = NONE
-    if (prev !== undefined && prev !== net) {
-      const before = used.lastUse
-      if (at - before <= TURN_MS) {
-        used.turnedAt = at
-        // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
-        // turns over their subnets, request by request, look no further.)
-        if (at - before >= KEPT_UP_MS) away = longRunsSince(b.networks, used, before)
-        for (const name of away) b.networks.get(name)!.turnedAt = at
-      }
-      used.runFrom = at
-    }
-    if (used.lastUse === -Infinity) used.runFrom = at
-    used.lastUse = Math.max(used.lastUse, at)
-    return away
   }
 
   // An agent switching networks within the half hour (`switches` times), or back from networks
@@ -1872,12 +1824,6 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
   return out
 }
 
-// A network the agent has used, learned, for over a day, or taken up in a change of its groups'
-// as `reporter` saw it.
-function established(b: AgentBaseline, net: string, at: number, reporter: string): boolean {
-  const s = b.networks.get(net)
-  return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept || s.keptBy?.includes(reporter) === true)
-}
 
 /**
  * Whether an event tells when the agent works (its hours, days and sessions are judged by it): all
@@ -1918,164 +1864,6 @@ function strayExplained(again: boolean): { explained?: string } {
   return again ? {} : { explained: "a stray's one attempt" }
 }
 
-// A reach's finding ('new-resource', 'new-segment', 'lateral-movement') names the family reached
-// (lateral movement: none); other findings are no reach.
-const REACH_KINDS: ReadonlySet<string> = new Set(['new-resource', 'new-segment', 'lateral-movement'])
-function reachOf(kind: string, about: string, details: Record<string, unknown>): string | undefined {
-  if (!REACH_KINDS.has(kind)) return undefined
-  if (kind === 'new-resource') return about
-  return typeof details.family === 'string' ? details.family : ''
-}
-
-// The aspects of behaviour a finding is evidence about, as bits: findings sharing one are one line
-// of evidence, whichever check found them (a records jump and a volume drift are the same large
-// requests). Refusals for going over a rate limit are both the surge and refusals: they
-// corroborate neither (nor are corroborated by them). Where and when are one circumstance: a
-// person working at an odd hour is often somewhere else too (on call from home, a phone beside
-// the VPN at night, travelling), so an hour off and a second network are one line, not two (on
-// workload-b and -c, 4 of the 8 benign agents at high were only that; no attack's high was).
-const REACH = 1
-const ACTION = 2
-const REFUSALS = 4
-const VOLUME = 8
-// (Both bits, as stored rows of the last hour's findings have one or the other.)
-const CIRCUMSTANCE = 16 | 32
-const STATUS = 64
-const ASPECT_OF: Readonly<Record<AnomalyKind, number>> = {
-  'new-resource': REACH, 'new-segment': REACH, 'lateral-movement': REACH, 'new-action': ACTION,
-  'denial-burst': REFUSALS, probing: REFUSALS,
-  'records-jump': VOLUME, 'volume-drift': VOLUME, 'rate-spike': VOLUME, 'sustained-rate': VOLUME, enumeration: VOLUME,
-  'two-networks': CIRCUMSTANCE, 'new-network': CIRCUMSTANCE, 'off-hours': CIRCUMSTANCE, 'off-days': CIRCUMSTANCE,
-  'suspended-agent': STATUS, 'retired-agent': STATUS,
-}
-function aspectOf(kind: AnomalyKind, about: string): number {
-  return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? VOLUME | REFUSALS : ASPECT_OF[kind]
-}
-
-// Notes a finding among the agent's last hour's (AgentBaseline.recent, for corroboration): one
-// entry per kind, aspect and reach (its latest), at most RECENT_KEPT; past that, the oldest of the
-// most common aspect goes. A flood of findings of one line (a hostile reporter's made-up networks)
-// pushes out its own line's, never another line's evidence (an adversarial review: eight made-up
-// two-networks findings pushed an honest verifier's records jump out, and its real two networks
-// minutes later were said medium, uncorroborated).
-function noteRecent(recent: AgentBaseline['recent'], at: number, kind: string, aspect: number, reach: string | undefined): void {
-  const same = recent.findIndex((r) => r.kind === kind && r.aspect === aspect && r.reach === reach)
-  if (same >= 0) at = Math.max(at, recent.splice(same, 1)[0]!.at)
-  recent.push({ at, kind, aspect, reach })
-  if (recent.length > RECENT_KEPT) dropOldestOfBusiest(recent, (r) => r.aspect)
-}
-
-// Whether an earlier finding is the same evidence as one of `aspect` (a reach for `reach`) now:
-// the same aspect (another hour off, another network, a jump and the drift it starts); and
-// reaches, unless for different families (a first use of a family of another segment is found as
-// 'new-resource' and as 'new-segment', and counted as lateral movement: one reach, which cannot
-// corroborate itself, however often it is repeated; two families reached within the hour are two
-// reaches).
-function sameEvidence(earlier: { aspect: number; reach: string | undefined }, aspect: number, reach: string | undefined): boolean {
-  if (earlier.reach === undefined || reach === undefined) return (earlier.aspect & aspect) !== 0
-  return earlier.reach === '' || reach === '' || earlier.reach === reach
-}
-
-// A finding high on one line of evidence: lateral movement and probing (reaches, or refusals,
-// across families foreign to the agent and its peers: several lines already); a burst of refusals
-// its check found high (asking for more than the agent does: deletes by a reader, another's
-// family); and a first use its check found grave of a family the agent holds no entitlement to
-// (or none the issuer can say): allowed (a verifier gave away what the issuer never granted), or
-// refused and kept up (keptUp). A dormant entitlement's first use, however unusual, needs another
-// line, as do sizes, rates, places and hours.
-function standsAlone(kind: AnomalyKind, details: Record<string, unknown>): boolean {
-  return kind === 'lateral-movement' || kind === 'probing' || kind === 'denial-burst' || (kind === 'new-resource' && details.entitled !== true)
-}
-
-// Notes a volume finding its check graded high, by each of its reporters, on the issuer's clock:
-// a run of them per reporter, any family, broken by VOLUME_RUN_GAP_MS without (at most 4 reporters
-// an agent). Whether one of those reporters' runs has gone on for KEPT_UP_MS: a reporter's own
-// findings, so that a hostile reporter keeping a made-up incident going cannot make an honest
-// verifier's one jump high (a review of the first version, which took the incident's start).
-function volumeKeptUp(b: AgentBaseline, reporters: readonly string[], now: number): boolean {
-  const runs = (b.volumeRuns ??= new Map())
-  let kept = false
-  for (const r of reporters) {
-    let run = runs.get(r)
-    if (!run || now - run.last > VOLUME_RUN_GAP_MS || now < run.since) {
-      if (!run && runs.size >= 4) runs.delete(runs.keys().next().value!)
-      runs.set(r, (run = { since: now, last: now }))
-    }
-    run.last = Math.max(run.last, now)
-    if (now - run.since >= KEPT_UP_MS) kept = true
-  }
-  return kept
-}
-
-// Notes a use of a reach on its run (a new run after an hour without; the stalest run makes room).
-function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: string): void {
-  const run = runs.get(what)
-  if (run && at - run.last <= HOUR && at >= run.since) {
-    run.last = Math.max(run.last, at)
-    run.uses++
-    if (by !== run.by) run.others = true
-    return
-  }
-  if (!run && runs.size >= 32) {
-    let stalest: string | undefined
-    let oldest = Infinity
-    for (const [k, r] of runs) if (r.last < oldest) [stalest, oldest] = [k, r.last]
-    runs.delete(stalest!)
-  }
-  runs.set(what, { since: at, last: at, uses: 1, by, others: false })
-}
-
-// Whether a reach was seen by another reporter too, or has gone on for KEPT_UP_MS with KEPT_UP_USES
-// uses (a link followed twice, ten minutes apart, is not kept up).
-function keptUp(run: ReachRun | undefined, at: number): boolean {
-  return run !== undefined && (run.others || (at - run.since >= KEPT_UP_MS && run.uses >= KEPT_UP_USES))
-}
-
-// Whether the reaches for `what` (in time order) are one attempt: at most STRAY_TRIES requests,
-// each within STRAY_TRY_MS of the one before (a refused search and a read of what it named).
-function oneAttempt(reaches: ReadonlyArray<Reach>, what: string): boolean {
-  let n = 0
-  let last = -Infinity
-  for (const r of reaches) {
-    if (r.what !== what) continue
-    if (++n > STRAY_TRIES || (n > 1 && r.at - last > STRAY_TRY_MS)) return false
-    last = r.at
-  }
-  return true
-}
-
-// Distinct unexplained reaches from `from` to `to` that make lateral movement (three, with a
-// family and a segment among them, or four), or 0.
-function lateralReaches(reaches: ReadonlyArray<Reach>, from: number, to: number): number {
-  // (Most events come with none: no set for them.)
-  if (reaches.length < 3) return 0
-  let family = false
-  let segment = false
-  const seen = new Set<string>()
-  for (const r of reaches) {
-    if (r.at < from || r.at > to) continue
-    seen.add(r.what)
-    if (r.what.startsWith('family:')) family = true
-    else if (r.what.startsWith('segment:')) segment = true
-  }
-  return seen.size >= 3 && family && (segment || seen.size >= 4) ? seen.size : 0
-}
-
-// Marks the reach just noted (#reach), for `what` at `at`, as a stray's.
-function markStray(b: AgentBaseline, at: number, what: string): void {
-  const r = b.reaches[b.reaches.length - 1]
-  if (r !== undefined && r.at === at && r.what === what) r.stray = true
-}
-
-// Withdraws the reaches for `what` that `reporters` reported: their group explained them.
-function withdraw(b: AgentBaseline, what: string, reporters: readonly string[]): void {
-  b.reaches = b.reaches.filter((r) => {
-    const gone = r.what === what && reporters.includes(r.reporter)
-    if (gone) r.withdrawn = true
-    return !gone
-  })
-}
-
 // Members of its groups (the most in any) that used `key` within PEER_MS and first did two days or
 // more ago: a peer's use is habit, not a first use of the same day (a member the detector knows
 // nothing of yet learns whatever it first does: one made-up event of it must not excuse a thief's
@@ -2089,161 +1877,10 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
-// Whether `action` is of a kind the family already sees from the agent (actionKind; an action of
-// no named kind is a kind of its own, `actionKind` returning it as it is).
-function sameKind(actions: readonly string[], action: string): boolean {
-  const kind = actionKind(action)
-  return kind !== action && actions.some((a) => a !== action && actionKind(a) === kind)
-}
 
-// Whether the agent had no finding but first uses of actions within the hour before `at`.
-function quietHour(b: AgentBaseline, at: number): boolean {
-  return !b.recent.some((r) => r.kind !== 'new-action' && at - r.at <= HOUR)
-}
 
-// Watches a first use of `action` on `fam` on `day` (AgentBaseline.rare): learned when used again
-// on a later day, when `clean` (no other alarm) and not said only low (`lowOnly`), at its own pace.
-function watchAction(b: AgentBaseline, fam: string, action: string, day: number, clean: boolean, lowOnly: boolean, at: number, reporter: string): void {
-  if (b.rare.length >= BASELINE_CAPS.actions) b.rare.shift()
-  b.rare.push({ family: fam, action: actionKind(action), day, count: 1, most: 0, over: 0, clean, lowOnly, firstAt: at, days: 1, by: [reporter] })
-}
 
-// Whether a rare action's day of use teaches it (RareAction.clean, RareAction.lowOnly).
-function teaches(r: RareAction): boolean {
-  return r.clean && !r.lowOnly
-}
 
-// The strays an agent making `requests` requests is allowed among them: the most that STRAY_RATE
-// of them makes no likelier than STRAY_TAIL (the Poisson tail), at least one and at most
-// SOLE_KEPT. (Counted up from none: past about 745,000 requests e^-expected is 0 and the tail
-// never closes, so the cap also ends the count.)
-function strayAllowance(requests: number): number {
-  const expected = requests * STRAY_RATE
-  let k = 0
-  let term = Math.exp(-expected)
-  let below = term
-  while (k < SOLE_KEPT && 1 - below >= STRAY_TAIL) {
-    k++
-    term *= expected / k
-    below += term
-  }
-  return Math.max(1, k)
-}
-
-// The family's entry when the agent strayed into it on an earlier day, within STRAY_DAYS.
-function knownStray(b: AgentBaseline, fam: string, day: number): [string, number, number, number] | undefined {
-  const e = b.strayFamilies.find((x) => x[0] === fam)
-  return e !== undefined && e[1] < day && e[2] <= day && day - e[2] <= STRAY_DAYS ? e : undefined
-}
-
-// Notes a stray into `fam` on `day` (AgentBaseline.strayFamilies): the entry of the family, or a
-// new one in place of the one met longest ago.
-function noteStray(strays: Array<[string, number, number, number]>, fam: string, day: number): void {
-  const e = strays.find((x) => x[0] === fam)
-  if (e) {
-    e[3] = e[2] === day ? e[3] + 1 : 1
-    e[2] = day
-    return
-  }
-  if (strays.length >= STRAY_FAMILIES) strays.splice(strays.reduce((oldest, x, i) => (x[2] < strays[oldest]![2] ? i : oldest), 0), 1)
-  strays.push([fam, day, day, 1])
-}
-
-// Whether `actions` hold `action` or one of its kind.
-function usesKind(actions: readonly string[], action: string): boolean {
-  return actions.includes(action) || sameKind(actions, action)
-}
-
-// The watch on an action's kind of use on a family (see actionKind).
-function rareOf(rare: readonly RareAction[], family: string, action: string): RareAction | undefined {
-  const kind = actionKind(action)
-  for (const r of rare) if (r.action === kind && r.family === family) return r
-  return undefined
-}
-
-// How many uses in a day of a rare action are a burst: beyond twice the most it did in a day
-// (within its limit then), five times once it is a habit of changing or adding records
-// (RARE_ESTABLISHED), and beyond 5.
-function rareBurst(rare: RareAction): number {
-  const habit = rare.days >= RARE_ESTABLISHED.days && RARE_ESTABLISHED.kinds.includes(rare.action)
-  return Math.max(5, (habit ? RARE_ESTABLISHED.times : 2) * rare.most)
-}
-
-// The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
-// 100.64/10 (carrier-grade NAT), fc00::/7 (IPv6 unique local); undefined for a public one.
-function privateBlock(net: string): string | undefined {
-  const dot = net.indexOf('.')
-  if (dot < 0) {
-    const first = parseInt(net.slice(0, 2), 16)
-    return (first & 0xfe) === 0xfc ? 'fc00::/7' : undefined
-  }
-  const a = Number(net.slice(0, dot))
-  const b = Number(net.slice(dot + 1, net.indexOf('.', dot + 1)))
-  if (a === 10) return '10/8'
-  if (a === 172 && b >= 16 && b <= 31) return '172.16/12'
-  if (a === 192 && b === 168) return '192.168/16'
-  if (a === 100 && b >= 64 && b <= 127) return '100.64/10'
-  return undefined
-}
-
-// A network of a private block, the organisation's own address space. (Not carrier-grade NAT,
-// 100.64/10: mobile carriers, home ISPs and overlay networks share it.)
-function internal(net: string): boolean {
-  const block = privateBlock(net)
-  return block !== undefined && block !== '100.64/10'
-}
-
-// An internal network in the same /16 as an internal network the agent has learned, or as
-// internal networks it worked from for a session (allowed requests over KEPT_UP_MS or more) first
-// on two earlier days: another subnet of the same site (a VPN pool handing out an address of
-// another /24 at each session, too seldom each to be learned; an office's wired and wireless
-// floors, a cluster's node subnets), not a second place. A stolen credential used from inside the
-// organisation's own site is not what two networks at once can tell. (A review of the first
-// version, which counted any network first seen on two earlier days: one request on each of two
-// days, refused or made up by a hostile reporter, planted another site's /16 in silence. Two
-// allowed requests ten minutes apart on each of two days still do, as one a day on three days
-// did before, when only a learned network counted: planting is no cheaper than it was.)
-// A public network in a /16 where the agent was first seen on two earlier days on other
-// networks, each within minutes of a network of its own, is its provider's pool (a phone on
-// mobile data beside the office), not a second place either. (Networks first used alone, at
-// night, count for none: an adversarial review planted a server's /16 with two requests on two
-// quiet nights. A single request beside one of its own still counts, said low: a thief that
-// planted its /16 so, on two days, is not told apart from a phone; nor is one that happens to
-// share the agent's provider's pool. Widening the pool to neighbouring /16s, for carriers that
-// hand out addresses of several, was measured and not kept: it widened that planting too.)
-function sameSite(b: AgentBaseline, net: string, at: number): boolean {
-  const cut = net.lastIndexOf('.')
-  if (cut < 0) return false
-  const site = net.slice(0, cut + 1)
-  const inside = internal(net)
-  const today = Math.floor(at / DAY_MS)
-  let day1 = -1
-  for (const [known, n] of b.networks) {
-    if (known === net || !known.startsWith(site)) continue
-    if (inside ? !internal(known) || (!n.learned && (n.days === 0 || n.last - n.first < KEPT_UP_MS)) : !n.beside) continue
-    if (n.learned && inside) return true
-    const day = Math.floor(n.first / DAY_MS)
-    if (day >= today) continue
-    if (day1 < 0) day1 = day
-    else if (day !== day1) return true
-  }
-  return false
-}
-
-const NONE: readonly string[] = []
-
-// The networks other than `used` whose last run began at `since` or later, if one of them ran
-// for KEPT_UP_MS or more; none otherwise.
-function longRunsSince(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number): readonly string[] {
-  const runs: string[] = []
-  let long = false
-  for (const [name, n] of networks) {
-    if (n === used || n.runFrom < since) continue
-    if (n.lastUse - n.runFrom >= KEPT_UP_MS) long = true
-    runs.push(name)
-  }
-  return long ? runs : NONE
-}
 
 // Whether an action is a look (a read, a search, a list: READ_KIND).
 function isLook(action: string | undefined): boolean {
@@ -2256,18 +1893,6 @@ function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {
   return out
 }
 
-// Digits of one byte, canonical (no leading zero), from `from` to the end of `ip`.
-function lastByte(ip: string, from: number): boolean {
-  const n = ip.length - from
-  if (n < 1 || n > 3 || (n > 1 && ip.charCodeAt(from) === 48)) return false
-  let v = 0
-  for (let i = from; i < ip.length; i++) {
-    const c = ip.charCodeAt(i) - 48
-    if (c < 0 || c > 9) return false
-    v = v * 10 + c
-  }
-  return v <= 255
-}
 
 /** Severity levels in order, lowest first. */
 export const SEVERITY_LEVELS = LEVELS

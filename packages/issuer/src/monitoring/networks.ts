@@ -1,0 +1,153 @@
+/**
+ * Where an agent works from, as the detector judges it: its networks (/24 and /48, with
+ * `network`), which of them are its own (`established`), another subnet of its own site or its
+ * phone's provider pool (`sameSite`), the organisation's private blocks (`internal`), and
+ * networks taking turns, two places using one credential at once (`takeTurns`). The checks that
+ * say `new-network` and `two-networks`, which also ask its groups, are the detector's
+ * (anomaly-detector.ts, #networkUse and #twoNetworks).
+ */
+import { DAY_MS, KEPT_UP_MS, network, type AgentBaseline, type NetworkStats } from './baseline.js'
+
+// A network new to the agent used again within this long, after another's use, takes turns with
+// it: two places at once (a thief coming back every twenty minutes beside the owner's work).
+// Two hours made 31 more benign agents of the fifth fleet medium (a new home network and the
+// VPN, a phone that keeps its address, each used again within the morning).
+export const TURN_MS = 60 * 60_000
+
+// The network of an address (`network`). Another host of the agent's last IPv4 network (same
+// prefix, a valid last byte) is that network without parsing the address again: most events
+// come from the network of the one before.
+export function networkOf(b: AgentBaseline, ip: string): string | undefined {
+  const prefix = b.lastPrefix
+  if (prefix !== undefined && ip.length > prefix.length && ip.startsWith(prefix) && lastByte(ip, prefix.length)) return b.lastNet
+  const net = network(ip)
+  const dot = ip.lastIndexOf('.')
+  b.lastPrefix = net !== undefined && dot > 0 && ip.indexOf(':') < 0 ? ip.slice(0, dot + 1) : undefined
+  b.lastNet = net
+  return net
+}
+
+// A network the agent has used, learned, for over a day, or taken up in a change of its groups'
+// as `reporter` saw it.
+export function established(b: AgentBaseline, net: string, at: number, reporter: string): boolean {
+  const s = b.networks.get(net)
+  return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept || s.keptBy?.includes(reporter) === true)
+}
+
+// The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
+// 100.64/10 (carrier-grade NAT), fc00::/7 (IPv6 unique local); undefined for a public one.
+export function privateBlock(net: string): string | undefined {
+  const dot = net.indexOf('.')
+  if (dot < 0) {
+    const first = parseInt(net.slice(0, 2), 16)
+    return (first & 0xfe) === 0xfc ? 'fc00::/7' : undefined
+  }
+  const a = Number(net.slice(0, dot))
+  const b = Number(net.slice(dot + 1, net.indexOf('.', dot + 1)))
+  if (a === 10) return '10/8'
+  if (a === 172 && b >= 16 && b <= 31) return '172.16/12'
+  if (a === 192 && b === 168) return '192.168/16'
+  if (a === 100 && b >= 64 && b <= 127) return '100.64/10'
+  return undefined
+}
+
+// A network of a private block, the organisation's own address space. (Not carrier-grade NAT,
+// 100.64/10: mobile carriers, home ISPs and overlay networks share it.)
+export function internal(net: string): boolean {
+  const block = privateBlock(net)
+  return block !== undefined && block !== '100.64/10'
+}
+
+// An internal network in the same /16 as an internal network the agent has learned, or as
+// internal networks it worked from for a session (allowed requests over KEPT_UP_MS or more) first
+// on two earlier days: another subnet of the same site (a VPN pool handing out an address of
+// another /24 at each session, too seldom each to be learned; an office's wired and wireless
+// floors, a cluster's node subnets), not a second place. A stolen credential used from inside the
+// organisation's own site is not what two networks at once can tell. (A review of the first
+// version, which counted any network first seen on two earlier days: one request on each of two
+// days, refused or made up by a hostile reporter, planted another site's /16 in silence. Two
+// allowed requests ten minutes apart on each of two days still do, as one a day on three days
+// did before, when only a learned network counted: planting is no cheaper than it was.)
+// A public network in a /16 where the agent was first seen on two earlier days on other
+// networks, each within minutes of a network of its own, is its provider's pool (a phone on
+// mobile data beside the office), not a second place either. (Networks first used alone, at
+// night, count for none: an adversarial review planted a server's /16 with two requests on two
+// quiet nights. A single request beside one of its own still counts, said low: a thief that
+// planted its /16 so, on two days, is not told apart from a phone; nor is one that happens to
+// share the agent's provider's pool. Widening the pool to neighbouring /16s, for carriers that
+// hand out addresses of several, was measured and not kept: it widened that planting too.)
+export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
+  const cut = net.lastIndexOf('.')
+  if (cut < 0) return false
+  const site = net.slice(0, cut + 1)
+  const inside = internal(net)
+  const today = Math.floor(at / DAY_MS)
+  let day1 = -1
+  for (const [known, n] of b.networks) {
+    if (known === net || !known.startsWith(site)) continue
+    if (inside ? !internal(known) || (!n.learned && (n.days === 0 || n.last - n.first < KEPT_UP_MS)) : !n.beside) continue
+    if (n.learned && inside) return true
+    const day = Math.floor(n.first / DAY_MS)
+    if (day >= today) continue
+    if (day1 < 0) day1 = day
+    else if (day !== day1) return true
+  }
+  return false
+}
+
+// A network used again within TURN_MS, after another's use, takes a turn (see takingTurns);
+// so do the others used between, if one of them was used for KEPT_UP_MS or more (a thief's
+// half hour between two of the owner's requests; a phone's few requests are a moment).
+// Returns those others. (Not the time on all of them together: a phone's long session on a
+// carrier handing out another address every few requests made eight more benign agents of the
+// fifth fleet medium. A thief moving to another network every few minutes between two of the
+// owner's requests is not told apart from it, unless three are new within a quarter hour.)
+export function takeTurns(b: AgentBaseline, net: string, at: number): readonly string[] {
+  const used = b.networks.get(net)
+  const prev = b.prevNet
+  b.prevNet = net
+  if (!used) return NONE
+  let away: readonly string[] = NONE
+  if (prev !== undefined && prev !== net) {
+    const before = used.lastUse
+    if (at - before <= TURN_MS) {
+      used.turnedAt = at
+      // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
+      // turns over their subnets, request by request, look no further.)
+      if (at - before >= KEPT_UP_MS) away = longRunsSince(b.networks, used, before)
+      for (const name of away) b.networks.get(name)!.turnedAt = at
+    }
+    used.runFrom = at
+  }
+  if (used.lastUse === -Infinity) used.runFrom = at
+  used.lastUse = Math.max(used.lastUse, at)
+  return away
+}
+
+const NONE: readonly string[] = []
+
+// The networks other than `used` whose last run began at `since` or later, if one of them ran
+// for KEPT_UP_MS or more; none otherwise.
+function longRunsSince(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number): readonly string[] {
+  const runs: string[] = []
+  let long = false
+  for (const [name, n] of networks) {
+    if (n === used || n.runFrom < since) continue
+    if (n.lastUse - n.runFrom >= KEPT_UP_MS) long = true
+    runs.push(name)
+  }
+  return long ? runs : NONE
+}
+
+// Digits of one byte, canonical (no leading zero), from `from` to the end of `ip`.
+function lastByte(ip: string, from: number): boolean {
+  const n = ip.length - from
+  if (n < 1 || n > 3 || (n > 1 && ip.charCodeAt(from) === 48)) return false
+  let v = 0
+  for (let i = from; i < ip.length; i++) {
+    const c = ip.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return false
+    v = v * 10 + c
+  }
+  return v <= 255
+}
