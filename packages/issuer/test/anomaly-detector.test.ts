@@ -17,7 +17,7 @@ describe('anomaly detection over a realistic fortnight (issue 21)', function () 
     assert.deepEqual(unmet, [], JSON.stringify({ misses: r.misses, falsePositives: r.falsePositives }))
     // At a quarter of the activity a victim reads the drained family four times less often, so
     // the drift adds up more slowly than at full size (under 24 h on nine of ten seeds, see
-    // docs/monitoring.md); here it must still come within two days.
+    // docs/monitoring-history.md); here it must still come within two days.
     assert.ok(r.slowDriftHours < 48, `slow drift median ${r.slowDriftHours} h`)
   })
 

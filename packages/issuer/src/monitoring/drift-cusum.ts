@@ -46,7 +46,7 @@ export interface DriftState {
   cusumTop: number
 }
 
-/** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring.md): one request never a drift, four over an hour may be. */
+/** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring-history.md): one request never a drift, four over an hour may be. */
 export const DRIFT_CUSUM = {
   /** Within this many spreads of the level (and within twice it) a request is ordinary. */
   margin: 1.5,
