@@ -117,6 +117,20 @@ describe('anomaly detection: everyday habits of an independent fleet (workload-c
     }
   })
 
+  // A person's busy day: changes and additions (e-mails sent, wiki pages edited, tickets updated)
+  // at up to ten where one a day is usual are no burst; deletes and exports stay watched from five.
+  it('nine changes in a day where one a day is usual are no burst; nine deletes or exports are', () => {
+    for (const [verb, said] of [['write', false], ['update', false], ['create', false], ['delete', true], ['export', true]] as const) {
+      const d = detector()
+      week(d, 7, (at, i) => {
+        const day = Math.floor((at - base) / DAY)
+        return [1, 3, 5].includes(day) && (at - base) % DAY === HOUR ? [{ resource: `crm:contacts/${id(i)}`, action: verb }] : []
+      })
+      const busy = Array.from({ length: 9 }, (_, k) => d.observe(ev(base + 7 * DAY + 30 * MINUTE + k * 40 * MINUTE, { resource: `crm:contacts/${id(900 + k)}`, action: verb }))).flat()
+      assert.equal(medium(busy).includes('new-action/medium'), said, `${verb}: ${JSON.stringify(medium(busy))}`)
+    }
+  })
+
   it('a burst of a rare action far beyond its pace is still said, whatever days of its own pace taught', () => {
     const d = detector()
     // One delete a day, then fifteen in five minutes.
