@@ -80,6 +80,20 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
   })
 
+  it('a retired agent in use: allowed, critical; refused from its own network (a decommissioned job\'s cron), medium; from elsewhere, high', () => {
+    const use = (fields: Record<string, unknown>) => {
+      let status: 'active' | 'retired' = 'active'
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+      warm(d, 'did:key:z6Mkb')
+      status = 'retired'
+      return d.observe(ev('did:key:z6Mkb', 22, fields)).map((a) => `${a.kind}/${a.severity}`)
+    }
+    const refused = { decision: 'deny', code: 'ERR_VC_REVOKED' }
+    assert.deepEqual(use({}), ['retired-agent/critical'], 'allowed by a verifier with a stale status list')
+    assert.deepEqual(use({ ...refused, ip: '10.0.0.7' }), ['retired-agent/medium'], 'its own network')
+    assert.deepEqual(use({ ...refused, ip: '34.12.9.1' }), ['retired-agent/high'], 'elsewhere')
+  })
+
   it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {
     let status: 'active' | 'suspended' = 'active'
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, holdMinutes: 0, context: () => ({ groups: ['team:x'], status }) })

@@ -333,19 +333,20 @@ export class AnomalyDetector {
       fam: event.resource !== undefined ? family(event.resource) : undefined, day, hour: Math.floor(at / HOUR) % 24, f: undefined, familyExplained: true, soleRefusal: false, strayAgain: false, weekly: false,
     }
 
-    // A suspended or retired agent in use is always reported, and teaches nothing. A suspended
-    // one allowed is critical (a verifier's stale status let it through); refused from a network
-    // it has long used, it is its own software retrying (a stopped service keeps trying for
-    // hours), medium; refused from anywhere else, someone may hold its credential, high.
+    // A suspended or retired agent in use is always reported, and teaches nothing. Allowed, it is
+    // critical (a verifier's stale status let it through); refused from a network it has long
+    // used, it is its own software retrying (a stopped service keeps trying for hours, a
+    // decommissioned job's cron fires on, a leaver's phone syncs), medium; refused from anywhere
+    // else, someone may hold its credential, high. (A retired agent's refusals were all critical
+    // until 2026-12-06: a retired fax gateway's cron every half hour, refused, was critical all
+    // week.)
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
-    if (status === 'retired') this.#report(s, 'retired-agent', event.credential ?? '', 1, { expected: 'no use (retired)', seen: event.decision, credential: event.credential, resource: event.resource })
-    else if (status === 'suspended') {
-      const details = { expected: 'no use (suspended)', seen: event.decision, credential: event.credential, resource: event.resource }
-      if (s.allowed) this.#report(s, 'suspended-agent', event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, 'suspended-agent', event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
-      else this.#report(s, 'suspended-agent', event.credential ?? '', 0.8, details, [reporter], 'high')
-    }
     if (status === 'retired' || status === 'suspended') {
+      const kind = status === 'retired' ? 'retired-agent' : 'suspended-agent'
+      const details = { expected: `no use (${status})`, seen: event.decision, credential: event.credential, resource: event.resource }
+      if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
+      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
+      else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
       b.events++
       return found
     }
