@@ -50,9 +50,9 @@ export const STRAY_WEEK_LEAST = 2
 export const STRAY_TRIES = 3
 export const STRAY_TRY_MS = 2 * 60_000
 /**
- * A use gone on this long is more than a moment: a refused reach kept up (graver, see the
- * detector's KEPT_UP_USES), a network used between two uses of another (a second place using
- * the credential, not a phone's few requests: networks.ts, takeTurns).
+ * A use gone on this long is more than a moment: a refused reach kept up (graver: reaches.ts,
+ * keptUp), a network used between two uses of another (a second place using the credential, not
+ * a phone's few requests: networks.ts, takeTurns).
  */
 export const KEPT_UP_MS = 10 * 60_000
 

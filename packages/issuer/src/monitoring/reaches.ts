@@ -8,7 +8,7 @@ import { HOUR_MS as HOUR, KEPT_UP_MS, SOLE_KEPT, STRAY_DAYS, STRAY_FAMILIES, STR
 
 // A refused reach gone on for KEPT_UP_MS, with this many uses, is graver: it is the spread one
 // reporter's evidence needs for automatic containment (corroboration.ts's default).
-export const KEPT_UP_USES = 3
+const KEPT_UP_USES = 3
 
 // Notes a use of a reach on its run (a new run after an hour without; the stalest run makes room).
 export function noteRun(runs: Map<string, ReachRun>, what: string, at: number, by: string): void {
