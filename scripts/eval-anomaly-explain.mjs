@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Why the anomaly evaluation scored as it did, for one seed: each benign agent alerted (medium or
 // above) in the evaluated week with its profile and traits (the benign patterns that touch it,
-// when the generator gives them) and its alerts by kind; each attack with the alerts it got. Runs
-// the attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
+// when the generator gives them) and its alerts by kind; each attack with the alerts it got; then
+// the benign agents counted by the set of kinds they got (what to look into first). Runs the
+// attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
 //
 //   node scripts/eval-anomaly-explain.mjs --workload b|c|d|e|f|g --seed 1 [--reporters verifier|replicas]
 import { AnomalyDetector } from '@agentid/issuer'
@@ -49,3 +50,10 @@ for (const x of week.attacks) {
   const agent = week.agents.find((a) => a.id === x.agent)
   console.log(`attack ${x.kind} on ${x.agent} ${agent.kind}${agent.profile ? `/${agent.profile}` : ''}, ${when(x.start)} to ${when(x.end)} UTC: ${[...first].map(([k, t]) => `${k} +${Math.round(t / 60_000)} min`).join(', ') || 'no alert'}`)
 }
+const bySet = new Map()
+for (const list of inWeek.values()) {
+  const set = [...new Set(list.map((a) => a.kind))].sort().join(' + ')
+  bySet.set(set, (bySet.get(set) ?? 0) + 1)
+}
+console.log(`benign agents at medium or above by the kinds they got: ${inWeek.size} of ${week.agents.length - victims.size}`)
+for (const [set, n] of [...bySet].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))) console.log(`  ${String(n).padStart(3)}  ${set}`)
