@@ -203,6 +203,23 @@ describe('a creep of every request at once: records per request far above anythi
     }
   })
 
+  // The quick level moves a step a request: after a hundred large requests in a minute it takes
+  // dozens of ordinary ones, hours here, to come back down. Those say nothing of every request.
+  it('after a minute of a hundred requests at twenty times (a client paging in a loop), the ordinary requests that follow are no creep', () => {
+    const d = new AnomalyDetector()
+    const rand = noise(5)
+    const usual = () => Math.max(1, Math.round(200 * Math.exp(rand())))
+    const loop = start + 2 * HOUR
+    const said: Anomaly[] = []
+    let i = 0
+    for (let at = t0; at < start + 14 * HOUR; at += 20 * 60_000, i++) {
+      said.push(...d.observe({ at, agent, decision: 'allow', resource: `db:orders/${i}`, action: 'read', ip: '10.0.0.1', records: usual() }))
+      if (at === loop) for (let k = 0; k < 100; k++) d.observe({ at: at + 1000 + k * 500, agent, decision: 'allow', resource: `db:orders/${900_000 + k}`, action: 'read', ip: '10.0.0.1', records: 20 * usual() })
+    }
+    const creepSaid = said.filter((a) => a.kind === 'volume-drift' && a.details.held !== undefined && a.at > loop)
+    assert.deepEqual(creepSaid.map((a) => `${a.severity} ${(a.at - loop) / HOUR} h, ${String(a.details.records)} records`), [])
+  })
+
   it('a step of the whole distribution (two and a half times from one day on), organic growth, and a daily creep of 5% are not alerted', () => {
     assert.deepEqual(volume(run({ everyMin: 20, records: (at, usual) => (at < start ? usual() : Math.round(2.5 * usual())) })), [])
     assert.deepEqual(volume(run({ everyMin: 20, records: (at, usual) => Math.round(usual() * 1.05 ** ((at - t0) / DAY)) })), [])

@@ -295,11 +295,15 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   }
   // A creep of every request at once (held-level.ts): the quick level far above the highest
   // the family held a day or more before. The drift test above lets the level follow the whole
-  // distribution (a step is learned), so such a creep never adds up there.
+  // distribution (a step is learned), so such a creep never adds up there. Said on a request
+  // itself that far above: a creep makes this one large too, while an ordinary request after a
+  // burst (a client paging a hundred times in a minute), before the quick level has come back
+  // down, says nothing of every request (it was said high, alone and kept up, for hours).
   noteQuick(f, f.fast, f.med, at)
   if (mode !== 'learn' && mature && f.n >= 24 && driftSens > 0) {
     const above = aboveHeld(f, f.fast, f.med, at)
-    if (above !== undefined && above >= HELD_LEVEL.ratio / driftSens && !(daysKnown(f, at) < WEEK_DAYS && withHeldRegime(s.b, f, above, at))) {
+    const bar = HELD_LEVEL.ratio / driftSens
+    if (above !== undefined && above >= bar && lr - f.held >= bar && !(daysKnown(f, at) < WEEK_DAYS && withHeldRegime(s.b, f, above, at))) {
       const held = Math.round(Math.exp(f.held))
       const typical = Math.round(Math.exp(f.fast))
       const ratio = Math.round(Math.exp(above) * 10) / 10
