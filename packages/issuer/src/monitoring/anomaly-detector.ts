@@ -1,14 +1,14 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding, type Usage,
+  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, PEER_MS, restoreBaseline, restoreGroup, sizesOf,
+  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, othersAdopting, seenAcross, SPREAD_ADOPTERS, spreadAdopters, tookPart, type Credible } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -20,6 +20,8 @@ import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneA
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
+import { seenLately, Sightings } from './sightings.js'
+import { OrgNetworks } from './org-networks.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -149,11 +151,6 @@ const WEEKEND_QUIET = 2
 // An hour is one the agent (or its team) is active at when this share of its activity falls
 // within three hours of it.
 const OFF_HOURS_SHARE = 0.003
-// A peer's use counts as evidence for this long; a grant explains first use for this long.
-const PEER_MS = 30 * DAY_MS
-// Other agents, of any group, that use an internal network as their own (over days, within
-// PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
-const ORG_SETTLED = 3
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -165,12 +162,6 @@ const HELD_CAP = 10_000
 const LONG_HOLD = 10
 // Findings held at once for one agent at most: past it, its findings are said at once.
 const HELD_PER_AGENT = 64
-// Sightings remembered at most (members' first uses, the networks they use, their weekend work),
-// and reporters remembered for each (a gateway and the service behind it both report the same
-// requests, in either order). In memory: after a restart, what nobody is known to have seen
-// explains nothing until it is reported again.
-const SIGHTINGS_CAP = 100_000
-const REPORTERS_EACH = 4
 
 /**
  * Learns each agent's ordinary behaviour, and its peer groups', from verification events, and
@@ -202,11 +193,6 @@ export class AnomalyDetector {
   readonly #agents = new Map<string, AgentBaseline>()
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
-  readonly #via = new Map<string, Usage>()
-  // Internal networks with the agents that used them, whatever their groups, noted once a day per
-  // agent as its groups are, with who first reported each (see #orgSettled). Derived from the
-  // agents' baselines, which are kept: rebuilt by load(), not stored (reporters: in memory only).
-  readonly #orgNets = new Map<string, Usage>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
   readonly #held: Held[] = []
   readonly #heldLong: Held[] = []
@@ -218,8 +204,9 @@ export class AnomalyDetector {
   // the networks they use (`uses:<network>`), their weekend work (`weekend-work`). By key, then
   // by member (looked up member by member while a group change is counted, so no string is built
   // per member); and how many.
-  readonly #sightings = new Map<string, Map<string, Sightings>>()
-  #sightingsCount = 0
+  readonly #sightings = new Sightings()
+  // Networks shared across groups: the organisation's own, and moves of those sharing one (org-networks.ts).
+  readonly #orgNets = new OrgNetworks(this.#sightings, (member, net, at) => this.#settled(member, net, at))
   readonly #pending = new Map<string, Held>()
   readonly #holdMs: number
   #learnEvents: number
@@ -539,7 +526,7 @@ export class AnomalyDetector {
         if (b && this.#agents.size < this.#maxAgents) {
           this.#agents.set(key.slice(6), b)
           // (Who reported them is not kept: credible again once reported after the restart.)
-          for (const [net, n] of b.networks) if (internal(net)) this.#noteOrgNet(net, key.slice(6), n.last)
+          for (const [net, n] of b.networks) if (internal(net)) this.#orgNets.note(net, key.slice(6), n.last)
           loaded++
         }
       } else if (key.startsWith('group:')) {
@@ -581,8 +568,8 @@ export class AnomalyDetector {
   // Members of its groups whose weekend work makes its own ordinary (an on-call rotation), as the
   // event's reporter saw them work lately (see seenLately).
   #weekendPeers(s: Scope): number {
-    const sightings = this.#sightings.get('weekend-work')
-    return weekendPeers(s.b.alike ?? s.groups, this.#agents, s.agent, s.at, PEER_MS, (m) => seenLately(sightings?.get(m), s.reporter, s.at))
+    const sightings = this.#sightings.of('weekend-work')
+    return weekendPeers(s.b.alike ?? s.groups, this.#agents, s.agent, s.at, PEER_MS, (m) => seenLately(sightings?.get(m), s.reporter, s.at, PEER_MS))
   }
 
   // Whether an address is of a network the agent has used for over a day (or took up with its
@@ -753,7 +740,7 @@ export class AnomalyDetector {
         f.notedDay = -1
       } else if ((adoptedBy = this.#adopt(s, groups, adoptKey, agent, at)) >= ADOPTERS) {
         this.#report(s, 'new-action', `${fam}:${action}`, 0.3, { expected: [...f.actions], seen: action, family: fam, resource: event.resource, adoptedBy, explained: GROUP_CHANGE }, [reporter], 'low')
-      } else if ((adoptedBy = spreadAdopters(s.holdGroups, adoptKey, agent, at, this.#credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
+      } else if ((adoptedBy = spreadAdopters(s.holdGroups, adoptKey, agent, at, this.#sightings.credibleTo(adoptKey, reporter))) >= SPREAD_ADOPTERS) {
         // Spreading through its team or segment over days (never a role across the organisation):
         // three others took it up this week. Still a reach for lateral movement, and watched as a
         // first use is, learned when used again on a later day with no other alarm (clean only
@@ -971,7 +958,7 @@ export class AnomalyDetector {
     if (weekendNow && !weekendFlag && today !== b.activeDay) for (const g of groups) noteWeekend(g, agent, at, BASELINE_CAPS.groupMembers)
     // Who sees its weekend work (see #weekendPeers): one made-up weekend event of a member that
     // worked weekends long ago must not make the team's weekend work recent again.
-    if (weekendNow && !weekendFlag) this.#noteSighting(agent, 'weekend-work', s.reporter, at)
+    if (weekendNow && !weekendFlag) this.#sightings.note(agent, 'weekend-work', s.reporter, at)
     countDay(b, today, weekendFlag)
     b.hod[hour]! += weight
     b.hodTotal += weight
@@ -994,9 +981,9 @@ export class AnomalyDetector {
     if (net !== undefined && n && n.notedDay !== day) {
       n.notedDay = day
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
-      if (internal(net)) this.#noteOrgNet(net, agent, at)
-      // Who sees it there (renewed every two days or so while it does): see #settledPeers.
-      this.#noteSighting(agent, `uses:${net}`, s.reporter, at)
+      if (internal(net)) this.#orgNets.note(net, agent, at)
+      // Who sees it there (renewed every two days or so while it does): see OrgNetworks.settledPeers (org-networks.ts).
+      this.#sightings.note(agent, `uses:${net}`, s.reporter, at)
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
     if (seg?.learned && seg.notedDay !== day) {
@@ -1008,98 +995,6 @@ export class AnomalyDetector {
   // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
   #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): boolean {
     return this.#say(s, kind, about, score, details, evidence, severity)
-  }
-
-  // Agents that share the network `usual` and took up `net` within ADOPT_MS (not kept in the store:
-  // a failover is over within hours).
-  #adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
-    const key = `${usual}\u0000${net}`
-    this.#noteSighting(agent, `via:${key}`, reporter, at)
-    let u = this.#via.get(key)
-    if (u && at - u.last > ADOPT_MS) {
-      this.#via.delete(key)
-      u = undefined
-    }
-    if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
-      for (const [k, v] of this.#via) if (at - v.last > ADOPT_MS) this.#via.delete(k)
-      if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
-    }
-    noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
-  }
-
-  // Members of its groups that use `net` as a network of their own: allowed on LEARN_DAYS days
-  // or more, within PEER_MS, and seen there by `by` within PEER_MS (seenLately). One event of a
-  // peer's (a controlled agent's, or a report about it) is not enough to make a network the
-  // group's, nor is a peer's network learned from its peers; nor does a hostile reporter's one
-  // made-up event of a peer there revive a network the peer left long ago.
-  #settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
-    let most = 0
-    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
-    return most
-  }
-
-
-  // The same among all agents, for an internal network: ORG_SETTLED or more make it the
-  // organisation's own (an on-call engineer's first night on the company VPN, beside home).
-  // Credibly: each agent `by` saw there lately counts, and one for each other reporter that did
-  // (one hostile reporter making up agents' days on its own private network, beside an honest
-  // agent there, or one event each of agents that left it long ago, must not make a thief's use
-  // of it from there ordinary to an honest verifier).
-  #orgSettled(net: string, agent: string, at: number, by: string): boolean {
-    const u = this.#orgNets.get(net)
-    if (!internal(net) || !u || at - u.last > PEER_MS) return false
-    let own = 0
-    const others = new Set<string>()
-    const sightings = this.#sightings.get(`uses:${net}`)
-    for (const m of u.members) {
-      if (m === agent || !this.#settled(m, net, at)) continue
-      const seen = sightings?.get(m)
-      if (seen === undefined) continue
-      if (seenLately(seen, by, at)) own++
-      else {
-        const i = seen.at.findIndex((t) => at - t <= PEER_MS)
-        if (i >= 0) others.add(seen.by[i]!)
-      }
-    }
-    return own + others.size >= ORG_SETTLED
-  }
-
-  // Notes an agent on an internal network. Room is made for what is in use: the network used
-  // longest ago among those too few agents use to count goes first (a flood of one-off subnets
-  // must not push the VPN out), and on a full network a member that no longer uses it as its own
-  // (one-off agents first seen there must not keep those that live there out for good).
-  #noteOrgNet(net: string, agent: string, at: number): void {
-    let u = this.#orgNets.get(net)
-    if (!u) {
-      if (this.#orgNets.size >= 4 * BASELINE_CAPS.networks) {
-        let stalest: string | undefined
-        let oldest = Infinity
-        for (const [k, v] of this.#orgNets) {
-          const last = v.members.length < ORG_SETTLED ? v.last - PEER_MS : v.last
-          if (last < oldest) [stalest, oldest] = [k, last]
-        }
-        this.#orgNets.delete(stalest!)
-      }
-      this.#orgNets.set(net, (u = { members: [], firsts: [], last: at }))
-    }
-    u.last = Math.max(u.last, at)
-    if (u.members.includes(agent)) return
-    if (u.members.length >= BASELINE_CAPS.groupMembers) {
-      const gone = u.members.findIndex((m) => !this.#settled(m, net, at))
-      if (gone < 0) return
-      u.members.splice(gone, 1)
-      u.firsts.splice(gone, 1)
-    }
-    u.members.push(agent)
-    u.firsts.push(at)
-  }
-
-  #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
-    if (!u || at - u.last > PEER_MS) return 0
-    const sightings = this.#sightings.get(`uses:${net}`)
-    let settled = 0
-    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && seenLately(sightings?.get(m), by, at)) settled++
-    return settled
   }
 
   // Whether `member` uses `net` as a network of its own: allowed on LEARN_DAYS days or more, within PEER_MS.
@@ -1119,83 +1014,15 @@ export class AnomalyDetector {
       this.#adopt(s, groups, `net:${net}`, agent, at)
       if (block !== undefined) this.#adopt(s, groups, `block:${block}`, agent, at)
     } else {
-      this.#noteSighting(agent, `net:${net}`, reporter, at)
-      if (block !== undefined) this.#noteSighting(agent, `block:${block}`, reporter, at)
+      this.#sightings.note(agent, `net:${net}`, reporter, at)
+      if (block !== undefined) this.#sightings.note(agent, `block:${block}`, reporter, at)
     }
     // And with the agents that share a network it uses (a VPN concentrator, an office): moved
     // together to the same new one, they are the network's change (a failover).
     for (const [usual, u] of b.networks) {
       if (!u.learned || usual === net || at - u.last > DAY_MS) continue
-      if (first) this.#adoptVia(usual, net, agent, at, reporter)
-      else this.#noteSighting(agent, `via:${usual}\u0000${net}`, reporter, at)
-    }
-  }
-
-  // Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible).
-  #viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
-    const key = `${usual}\u0000${net}`
-    const u = this.#via.get(key)
-    if (!u) return 0
-    const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#credibleTo(`via:${key}`, by, besides)())
-  }
-
-  // Who saw the agent do `key` (a first use, a network in use, weekend work): up to
-  // REPORTERS_EACH of them (bounded: past SIGHTINGS_CAP, the key noted longest ago loses its
-  // member noted longest ago).
-  #noteSighting(agent: string, key: string, reporter: string, at: number): void {
-    let byMember = this.#sightings.get(key)
-    const known = byMember?.get(agent)
-    if (known) {
-      const i = known.by.indexOf(reporter)
-      // Seen again after an adoption's life: a sighting of the key's next adoption.
-      if (i >= 0) {
-        if (at - known.at[i]! > GROUP_CHANGE_MS) known.at[i] = at
-      } else if (known.by.length < REPORTERS_EACH) {
-        known.by.push(reporter)
-        known.at.push(at)
-      }
-      return
-    }
-    if (this.#sightingsCount >= SIGHTINGS_CAP) {
-      const [oldestKey, members] = this.#sightings.entries().next().value!
-      members.delete(members.keys().next().value!)
-      if (members.size === 0) this.#sightings.delete(oldestKey)
-      this.#sightingsCount--
-      if (oldestKey === key) byMember = this.#sightings.get(key)
-    }
-    if (!byMember) this.#sightings.set(key, (byMember = new Map()))
-    byMember.set(agent, { by: [reporter], at: [at] })
-    this.#sightingsCount++
-  }
-
-  // Members whose first use of `key` `reporter` reported itself, and for a place many services
-  // see one for each other reporter `besides` one (see Credible).
-  #credibleTo(key: string, reporter: string, besides?: string): () => Credible {
-    const byMember = this.#sightings.get(key)
-    const across = seenAcross(key)
-    const within = (seen: Sightings, i: number, first: number) => Math.abs(seen.at[i]! - first) <= ADOPT_MS
-    return () => {
-      const others = across ? new Set<string>() : undefined
-      return {
-        own: (m, first) => {
-          const seen = byMember?.get(m)
-          const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
-          return i >= 0 && within(seen!, i, first) ? seen!.at[i] : undefined
-        },
-        other: (m, first) => {
-          const seen = byMember?.get(m)
-          if (others === undefined || seen === undefined) return false
-          for (let i = 0; i < seen.by.length; i++) {
-            const r = seen.by[i]!
-            if (r === reporter || r === besides || !within(seen, i, first)) continue
-            if (others.has(r)) return false
-            others.add(r)
-            return true
-          }
-          return false
-        },
-      }
+      if (first) this.#orgNets.adoptVia(usual, net, agent, at, reporter)
+      else this.#sightings.note(agent, `via:${usual}\u0000${net}`, reporter, at)
     }
   }
 
@@ -1204,7 +1031,7 @@ export class AnomalyDetector {
     const all = adopters(groups, key, agent, at, sticky)
     // Who reported them is asked only when it matters (this runs on the events of every agent
     // taking part in a group change): fewer than ADOPTERS explain nothing either way.
-    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#credibleTo(key, reporter, besides))
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#sightings.credibleTo(key, reporter, besides))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1446,8 +1273,8 @@ export class AnomalyDetector {
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
     const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
       const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
-      if (this.#settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
+      if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1462,7 +1289,7 @@ export class AnomalyDetector {
     // excused each time, as each time's reporter credits it, never made its own.
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
-      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgSettled(name, agent, t, by)
+      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgNets.orgSettled(name, agent, t, by)
       if (n) {
         n.keptAt ??= t
         if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
@@ -1590,7 +1417,7 @@ export class AnomalyDetector {
   // Notes the agent's first use of something new with its groups, and who reported it; returns
   // the other members that took it up, as this reporter saw them (see Credible).
   #adopt(s: Scope, groups: readonly GroupBaseline[], key: string, agent: string, at: number): number {
-    this.#noteSighting(agent, key, s.reporter, at)
+    this.#sightings.note(agent, key, s.reporter, at)
     adoptIn(groups, key, agent, at)
     return this.#adopters(groups, key, agent, at, s.reporter)
   }
@@ -1773,19 +1600,6 @@ function noteReporters(said: SaidFinding | undefined, evidence: readonly string[
     if (said.by.size >= 8) said.by.delete(said.by.keys().next().value!)
     said.by.set(r, at)
   }
-}
-
-// Who saw a member do something (a first use of a key, a network in use, weekend work), and when
-// each first did (parallel arrays; renewed when seen again two days or more later).
-interface Sightings {
-  readonly by: string[]
-  readonly at: number[]
-}
-
-// Whether `reporter` saw it within PEER_MS.
-function seenLately(seen: Sightings | undefined, reporter: string, at: number): boolean {
-  const i = seen === undefined ? -1 : seen.by.indexOf(reporter)
-  return i >= 0 && at - seen!.at[i]! <= PEER_MS
 }
 
 interface Held {

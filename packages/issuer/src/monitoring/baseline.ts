@@ -55,6 +55,8 @@ export const STRAY_TRY_MS = 2 * 60_000
  * a phone's few requests: networks.ts, takeTurns).
  */
 export const KEPT_UP_MS = 10 * 60_000
+/** A peer's use counts as evidence for this long; a grant explains first use for this long. */
+export const PEER_MS = 30 * DAY_MS
 
 /** A family of resources (or a segment) as an agent uses it. */
 export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, OrderedIds, DayVolume {

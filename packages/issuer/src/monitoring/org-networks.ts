@@ -1,0 +1,140 @@
+/**
+ * Networks beyond one agent's groups (issue 21): the organisation's own internal networks (its
+ * VPN, its offices, its data centres: used as their own by several agents, whatever their groups),
+ * and moves of the agents that share a network to the same new one (a failover). Both explain an
+ * agent's new network in `two-networks` (anomaly-detector.ts, #switchedNetworks), each time on the
+ * word of the reporter that found it (sightings.ts). In memory: the organisation's networks are
+ * derived from the agents' baselines (rebuilt by the detector's load()), a move is over within
+ * hours.
+ */
+import { BASELINE_CAPS, noteUsage, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
+import { ADOPT_MS, ADOPTERS, othersAdopting } from './group-adoption.js'
+import { internal } from './networks.js'
+import { seenLately, type Sightings } from './sightings.js'
+
+// Other agents, of any group, that use an internal network as their own (over days, within
+// PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
+const ORG_SETTLED = 3
+
+/** Whether `member` uses `net` as a network of its own (the detector's baselines say). */
+export type Settled = (member: string, net: string, at: number) => boolean
+
+export class OrgNetworks {
+  // Agents that share a network and took up the same new one within ADOPT_MS, by `usual\0net`.
+  readonly #via = new Map<string, Usage>()
+  // Internal networks with the agents that used them, whatever their groups, noted once a day per
+  // agent as its groups are, with who first reported each (see orgSettled).
+  readonly #internal = new Map<string, Usage>()
+  readonly #sightings: Sightings
+  readonly #settled: Settled
+
+  constructor(sightings: Sightings, settled: Settled) {
+    this.#sightings = sightings
+    this.#settled = settled
+  }
+
+  /**
+   * Notes an agent on an internal network. Room is made for what is in use: the network used
+   * longest ago among those too few agents use to count goes first (a flood of one-off subnets
+   * must not push the VPN out), and on a full network a member that no longer uses it as its own
+   * (one-off agents first seen there must not keep those that live there out for good).
+   */
+  note(net: string, agent: string, at: number): void {
+    let u = this.#internal.get(net)
+    if (!u) {
+      if (this.#internal.size >= 4 * BASELINE_CAPS.networks) {
+        let stalest: string | undefined
+        let oldest = Infinity
+        for (const [k, v] of this.#internal) {
+          const last = v.members.length < ORG_SETTLED ? v.last - PEER_MS : v.last
+          if (last < oldest) [stalest, oldest] = [k, last]
+        }
+        this.#internal.delete(stalest!)
+      }
+      this.#internal.set(net, (u = { members: [], firsts: [], last: at }))
+    }
+    u.last = Math.max(u.last, at)
+    if (u.members.includes(agent)) return
+    if (u.members.length >= BASELINE_CAPS.groupMembers) {
+      const gone = u.members.findIndex((m) => !this.#settled(m, net, at))
+      if (gone < 0) return
+      u.members.splice(gone, 1)
+      u.firsts.splice(gone, 1)
+    }
+    u.members.push(agent)
+    u.firsts.push(at)
+  }
+
+  /**
+   * Whether an internal network is the organisation's own: ORG_SETTLED or more other agents use
+   * it as theirs (an on-call engineer's first night on the company VPN, beside home). Credibly:
+   * each agent `by` saw there lately counts, and one for each other reporter that did (one hostile
+   * reporter making up agents' days on its own private network, beside an honest agent there, or
+   * one event each of agents that left it long ago, must not make a thief's use of it from there
+   * ordinary to an honest verifier).
+   */
+  orgSettled(net: string, agent: string, at: number, by: string): boolean {
+    const u = this.#internal.get(net)
+    if (!internal(net) || !u || at - u.last > PEER_MS) return false
+    let own = 0
+    const others = new Set<string>()
+    const sightings = this.#sightings.of(`uses:${net}`)
+    for (const m of u.members) {
+      if (m === agent || !this.#settled(m, net, at)) continue
+      const seen = sightings?.get(m)
+      if (seen === undefined) continue
+      if (seenLately(seen, by, at, PEER_MS)) own++
+      else {
+        const i = seen.at.findIndex((t) => at - t <= PEER_MS)
+        if (i >= 0) others.add(seen.by[i]!)
+      }
+    }
+    return own + others.size >= ORG_SETTLED
+  }
+
+  /**
+   * Members of its groups that use `net` as a network of their own: allowed on three days or
+   * more, within PEER_MS, and seen there by `by` within PEER_MS (seenLately). One event of a
+   * peer's (a controlled agent's, or a report about it) is not enough to make a network the
+   * group's, nor is a peer's network learned from its peers; nor does a hostile reporter's one
+   * made-up event of a peer there revive a network the peer left long ago.
+   */
+  settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
+    let most = 0
+    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
+    return most
+  }
+
+  /** Notes that an agent sharing the network `usual` took up `net` (a failover's move). */
+  adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
+    const key = `${usual}\u0000${net}`
+    this.#sightings.note(agent, `via:${key}`, reporter, at)
+    let u = this.#via.get(key)
+    if (u && at - u.last > ADOPT_MS) {
+      this.#via.delete(key)
+      u = undefined
+    }
+    if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
+      for (const [k, v] of this.#via) if (at - v.last > ADOPT_MS) this.#via.delete(k)
+      if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
+    }
+    noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
+  }
+
+  /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
+  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
+    const key = `${usual}\u0000${net}`
+    const u = this.#via.get(key)
+    if (!u) return 0
+    const all = othersAdopting(u, agent, at, false)
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+  }
+
+  #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
+    if (!u || at - u.last > PEER_MS) return 0
+    const sightings = this.#sightings.of(`uses:${net}`)
+    let settled = 0
+    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && seenLately(sightings?.get(m), by, at, PEER_MS)) settled++
+    return settled
+  }
+}
