@@ -11,6 +11,10 @@ import * as d from '../../../scripts/workload-d.mjs'
 import * as e from '../../../scripts/workload-e.mjs'
 // @ts-expect-error: as above
 import * as f from '../../../scripts/workload-f.mjs'
+// @ts-expect-error: as above
+import * as g from '../../../scripts/workload-g.mjs'
+// @ts-expect-error: as above
+import * as h from '../../../scripts/workload-h.mjs'
 
 interface Week { events: Array<Record<string, unknown>>; attacks: Array<{ kind: string; agent: string; start: number; end: number }>; statusChanges: Array<{ agent: string }> }
 type Generator = { ATTACK_KINDS: string[]; generateWeek: (o: Record<string, unknown>) => Week }
@@ -19,7 +23,7 @@ type Generator = { ATTACK_KINDS: string[]; generateWeek: (o: Record<string, unkn
 // benign fortnight (issue 21): each generator must give the same benign events whether or not
 // attacks are planted, and the same for a seed every time.
 describe('the evaluation fortnights (scripts/workload*.mjs): a control run that is the benign part of the attacked one', () => {
-  for (const [name, gen] of [['workload.mjs', a], ['workload-b.mjs', b], ['workload-c.mjs', c], ['workload-d.mjs', d], ['workload-e.mjs', e], ['workload-f.mjs', f]] as Array<[string, Generator]>) {
+  for (const [name, gen] of [['workload.mjs', a], ['workload-b.mjs', b], ['workload-c.mjs', c], ['workload-d.mjs', d], ['workload-e.mjs', e], ['workload-f.mjs', f], ['workload-g.mjs', g], ['workload-h.mjs', h]] as Array<[string, Generator]>) {
     it(`${name}: deterministic per seed; every benign event of the control run is in the attacked run; every attack has events`, () => {
       const control = gen.generateWeek({ seed: 3, agents: 60, attacks: false })
       const attacked = gen.generateWeek({ seed: 3, agents: 60, attacks: true })
