@@ -89,6 +89,24 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(twice.some((a) => a.at >= floodAt + DAY), 'said again the next day')
   })
 
+  // A weekly job (a model trained every Saturday night, a weekly full export): the hours of a surge
+  // are never learned, so until December 2026 its run was said every week, as a flood.
+  it('a weekly run (three hours at ten times, each Saturday night) is said the first week, low the next; twice as large again, or on another day, is said', () => {
+    const saturday = t0 + 5 * DAY + 22 * HOUR
+    const weekly = (grow: number, shift = 0) => (_agent: string, at: number) => flood(saturday, 3, 400)(_agent, at) + flood(saturday + 7 * DAY + shift, 3, 400 * grow)(_agent, at)
+    const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [((a.at - saturday) / DAY).toFixed(1), a.severity, a.details.weekly ?? false]))
+    const same = sustained(service(['did:key:z6MkWeekly'], 40, weekly(1)))
+    assert.deepEqual(same.map((a) => [a.severity, a.details.weekly ?? false, a.at < saturday + DAY]), [['medium', false, true], ['low', true, false]], show(same))
+    assert.equal(same[1]!.details.lastWeekPerHour, same[0]!.details.perHour)
+    const larger = sustained(service(['did:key:z6MkWeekly'], 40, weekly(3)))
+    assert.ok(larger.some((a) => a.at > saturday + DAY && a.severity !== 'low'), show(larger))
+    const otherDay = sustained(service(['did:key:z6MkWeekly'], 40, weekly(1, DAY)))
+    assert.ok(otherDay.some((a) => a.at > saturday + DAY && a.severity !== 'low'), show(otherDay))
+    // Kept through a restart between the two weeks (stored with the baseline).
+    const restarted = sustained(service(['did:key:z6MkWeekly'], 40, weekly(1), 1, saturday + 3 * DAY))
+    assert.deepEqual(restarted.map((a) => a.severity), ['medium', 'low'], show(restarted))
+  })
+
   // A bot with a nightly run a hundred times its daytime pace: its day is judged against its usual
   // pace (the median of its active hours), not against three quarters of its night. A person's
   // night at its own daytime pace is no surge (an adversarial review's probe, when the floor was

@@ -6,7 +6,7 @@ import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
 import type { Schedule } from './schedule.js'
 import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
-import { newSustained, type SustainedState } from './sustained-rate.js'
+import { newSustained, WEEKLY, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -596,7 +596,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
-      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt,
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt, weekly: b.volWeekly,
       ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
     },
   })
@@ -823,6 +823,10 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     // (A short flood judged at a quarter hour after the last one counted is none.)
     const short = Math.floor(num(vol.short, -1))
     b.volShortAt = short <= b.volBucket ? short : -1
+    // The surges said in the last eight days (rows written before they were kept: none; a weekly
+    // run is then said once more, as any surge).
+    const weekly = Array.isArray(vol.weekly) ? vol.weekly.map((x) => num(x, NaN)) : []
+    if (weekly.length % 3 === 0 && weekly.every((x) => Number.isFinite(x) && x >= 0)) b.volWeekly = weekly.slice(-3 * WEEKLY.kept)
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
     // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).

@@ -8,7 +8,7 @@ import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, noted, noteWindow, remember, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED, type Window } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noted, noteWindow, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -159,7 +159,10 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // beyond what a group's surge excuses for three hours on end (a late run is over by then).
         const far = ratio >= SUSTAINED.highRatio && perHour > SUSTAINED.beyondBusiest * busiestHour(b)
         const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
-        const severity: RiskLevel = group ? 'low' : far || long ? 'high' : 'medium'
+        // A week after a surge said at this hour of the week, at most twice its pace: its weekly run.
+        const lastWeek = group ? 0 : lastWeeksRun(b, quarter)
+        const weekly = lastWeek > 0 && perHour <= WEEKLY.growth * lastWeek
+        const severity: RiskLevel = group || weekly ? 'low' : far || long ? 'high' : 'medium'
         // One surge is said once, and again when twice as large or more severe (a flood said low
         // as its group's, then ramped beyond what a group's surge excuses): judged every quarter
         // hour, a surge of hours would otherwise be said at every one (the quiet period is shorter).
@@ -167,12 +170,16 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         if (going) {
           last!.quarter = quarter
           last!.since = since
-        } else b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
+          rememberSurge(b, quarter, perHour, true)
+        } else {
+          b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
+          rememberSurge(b, quarter, perHour)
+        }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,
           seen: `${perHour} requests an hour for ${Math.round(hours * 60)} minutes, evenly (${Math.round(ratio * 10) / 10} times)`,
           sustained: true, perHour, usualPerHour: usual, ratio: Math.round(ratio * 10) / 10, minutes: Math.round(hours * 60), requests: surge.seen,
-          ...(group ? { sharedWith: shared } : {}),
+          ...(group ? { sharedWith: shared } : {}), ...(weekly ? { weekly: true, lastWeekPerHour: lastWeek } : {}),
         }, surge.sole, severity)
       } else half = undefined
     }
