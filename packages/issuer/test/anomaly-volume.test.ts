@@ -185,3 +185,46 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
     assert.ok(volume(found).some((a) => a.kind === 'volume-drift' && graded(a) === 'high'), said(volume(found)))
   })
 })
+
+// A person's assistant over two working weeks: its logs searched every 12 minutes of the day
+// (about five records, one mode), and a light family read four or five times a day, record by
+// record, with the whole collection listed now and then (a quarter of its requests, about twelve
+// records). `extra`: more requests to the light family at `at`.
+function assistant(seed: number, extra: (at: number) => number[] = () => []): Anomaly[] {
+  const d = new AnomalyDetector()
+  const u = uniform(seed)
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
+  const found: Anomaly[] = []
+  const see = (at: number, resource: string, records: number) => found.push(...d.observe({ at, agent: 'did:key:z6MkSre', decision: 'allow', resource, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
+  for (let day = 0; day < 14; day++) {
+    if (day % 7 >= 5) continue
+    for (let at = t0 + day * DAY + 8 * HOUR; at < t0 + day * DAY + 17 * HOUR; at += 12 * 60_000) {
+      see(at, 'obs:logs/q', Math.max(1, Math.round(5 * Math.exp(0.4 * gauss()))))
+      if (u() < 0.1) {
+        const list = u() < 0.25
+        see(at + 60_000, list ? 'deploy:config' : `deploy:config/svc-${Math.floor(u() * 9)}`, list ? Math.max(2, Math.round(12 * Math.exp(0.3 * gauss()))) : 1)
+      }
+      for (const r of extra(at)) see(at + 90_000, 'deploy:config', r)
+    }
+  }
+  return found
+}
+const about = (found: Anomaly[], fam: string) => found.filter((a) => (a.kind === 'volume-drift' || a.kind === 'records-jump') && a.details.about === fam)
+const saidByDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(1)} ${JSON.stringify(a.details.share ?? a.details.records)}`).join('; ')
+
+describe('a light family judged by its own few days of sizes', () => {
+  it("a person's light family, read record by record with its whole collection listed now and then, raises no volume alert in two weeks (five seeds)", () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const found = about(assistant(seed), 'deploy:config')
+      assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${saidByDay(found)}`)
+    }
+  })
+
+  it('its collection listed once an hour more from the second Tuesday, growing 20% every two hours, is said within its working day', () => {
+    const from = t0 + 8 * DAY + 8 * HOUR
+    for (const seed of [1, 2, 3]) {
+      const found = about(assistant(seed, (at) => (at >= from && at % HOUR === 0 ? [Math.round(12 * 1.2 ** ((at - from) / (2 * HOUR)))] : [])), 'deploy:config')
+      assert.ok(found.length > 0 && found[0]!.at < from + 9 * HOUR, `seed ${seed}: ${saidByDay(found)}`)
+    }
+  })
+})
