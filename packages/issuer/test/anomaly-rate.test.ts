@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly, type AgentContext, type Finding } from '@agentid/issuer'
 import { newGroupBaseline } from '../src/monitoring/baseline.js'
-import { noteWindow, sharedSurge } from '../src/monitoring/sustained-rate.js'
+import { newSustained, noteWindow, restoreWeekly, sharedSurge } from '../src/monitoring/sustained-rate.js'
 import { uniform } from './support/uniform.js'
 import { graded } from './support/graded.js'
 
@@ -105,6 +105,13 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     // Kept through a restart between the two weeks (stored with the baseline).
     const restarted = sustained(service(['did:key:z6MkWeekly'], 40, weekly(1), 1, saturday + 3 * DAY))
     assert.deepEqual(restarted.map((a) => a.severity), ['medium', 'low'], show(restarted))
+  })
+
+  it('stored surges are read back only when they ended by the last quarter hour counted and lasted a day at most: a tampered row makes no hour a weekly run', () => {
+    const s = newSustained(t0)
+    s.volBucket = 1000
+    restoreWeekly(s, [10, 20, 300, 0, 1e12, 1e9, 30, 20, 5, 40, 50, 'x', 900, 990, 80, 990, 1001, 7])
+    assert.deepEqual(s.volWeekly, [10, 20, 300, 900, 990, 80])
   })
 
   // A bot with a nightly run a hundred times its daytime pace: its day is judged against its usual

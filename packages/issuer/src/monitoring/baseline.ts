@@ -6,7 +6,7 @@ import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
 import type { Schedule } from './schedule.js'
 import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
-import { newSustained, WEEKLY, type SustainedState } from './sustained-rate.js'
+import { newSustained, restoreWeekly, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -825,8 +825,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volShortAt = short <= b.volBucket ? short : -1
     // The surges said in the last eight days (rows written before they were kept: none; a weekly
     // run is then said once more, as any surge).
-    const weekly = Array.isArray(vol.weekly) ? vol.weekly.map((x) => num(x, NaN)) : []
-    if (weekly.length % 3 === 0 && weekly.every((x) => Number.isFinite(x) && x >= 0)) b.volWeekly = weekly.slice(-3 * WEEKLY.kept)
+    restoreWeekly(b, vol.weekly)
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
     // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).

@@ -366,6 +366,21 @@ export function rememberSurge(s: SustainedState, quarter: number, perHour: numbe
   s.volWeekly = keep.slice(-3 * WEEKLY.kept)
 }
 
+/**
+ * Reads back stored surges (see `volWeekly`; after `volBucket`): only one that ended by the
+ * quarter hour counted last and lasted a day at most, a tampered row must not make every hour
+ * a weekly run.
+ */
+export function restoreWeekly(s: SustainedState, stored: unknown): void {
+  if (!Array.isArray(stored)) return
+  const out: number[] = []
+  for (let i = 0; i + 2 < stored.length; i += 3) {
+    const [from, to, pace] = [stored[i], stored[i + 1], stored[i + 2]]
+    if (typeof from === 'number' && typeof to === 'number' && typeof pace === 'number' && from >= 0 && from <= to && to <= s.volBucket && to - from <= QUARTERS_A_DAY && pace > 0 && Number.isFinite(pace)) out.push(from, to, pace)
+  }
+  s.volWeekly = out.slice(-3 * WEEKLY.kept)
+}
+
 /** A short flood's `about` (a minute's is ''): its own incident, suppression and verdict. */
 export const SHORT_FLOOD = 'half-hour'
 
