@@ -37,10 +37,9 @@ export interface DriftState {
   cusumCalm: number
   cusumCalmLog: number
   /**
-   * Requests that added to the run while the family had no sizes of its own to judge them by
-   * (none, or another family's shape only): evidence from a level and spread, or a borrowed
-   * shape, which a two-mode family (lookups and list pages) piles up from its own list pages.
-   * The run is cleared once its own sizes judge it (a light family's few days of them, or more).
+   * Requests that added to the run while the family had no sizes to judge them by (its own or
+   * another family's): evidence from a level and spread alone, which a two-mode family (lookups
+   * and list pages) piles up from its own list pages. The run is cleared once sizes judge it.
    */
   cusumBlind: number
   /** The largest request (natural log) the family had read when the run began. */

@@ -27,12 +27,6 @@ export const HIST = {
   minWeight: 40,
   /** Weight at a day's start before it judges the family's jumps that day (see lightReach). */
   jumpWeight: 20,
-  /**
-   * Weight before a light family's own sizes bound its drift evidence (see lightSized): a dozen
-   * requests hold two or three of a quarter's list pages, enough to say they are regular; a drift
-   * is said from its family's 24th request only.
-   */
-  driftWeight: 12,
   /** The tail a request must be rarer than to add to the drift test. */
   tail: 0.1,
   /** Quantiles are recomputed after this many requests (or a day's decay). */
@@ -158,20 +152,6 @@ export function reachBefore(h: SizeHistogram, at: number): number {
     lowest = Math.min(lowest, q)
   }
   return Number.isFinite(highest) ? Math.min(highest, lowest + HIST.reachRise) : starts[0]![1]
-}
-
-/**
- * Whether a light family's own sizes (not yet `minWeight`) weigh `driftWeight`: enough to say
- * which of its sizes are regular, decayed to `at` first.
- */
-export function lightSized(h: SizeHistogram, at: number): boolean {
-  decay(h, at)
-  return h.histTotal >= HIST.driftWeight && h.hist.length === HIST.bins
-}
-
-/** {@link tailExcess} against the family's own 90th percentile computed now (a light family's: nothing cached). */
-export function ownTailExcess(h: SizeHistogram, lr: number): number {
-  return tailExcess(h, lr, quantile(h, 0.9))
 }
 
 /** The 99th percentile of the sizes learned (natural log), computed now: nothing refreshed or decayed (the stored rows keep no quantiles). */

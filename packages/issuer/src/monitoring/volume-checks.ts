@@ -11,7 +11,7 @@ import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilySt
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, lightReach, lightSized, ownTailExcess, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, lightReach, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
@@ -220,23 +220,14 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
-    // A light family's own sizes too, once they weigh a few days' requests (as for its jumps:
-    // lightReach), before they judge alone, for a size within half as large again as the largest
-    // it had read before the run began: a person's family read record by record, its whole
-    // collection listed now and then, has those lists among its own sizes, whatever the shape of
-    // the agent's most used family it is otherwise judged by. Beyond, a light family's few dozen
-    // requests say nothing: a share growing there would soon be a good part of them.
-    const ownLight = !own && lightSized(f, at)
-    if (ownLight && excess > 0 && lr <= (f.cusumHits > 0 ? f.cusumTop : f.top) + UNSIZED_BEYOND) excess = Math.min(excess, ownTailExcess(f, lr))
-    // Evidence piled up before the family's own sizes could judge it is dropped once they can
-    // (see cusumBlind).
-    if ((own || ownLight) && f.cusumBlind > 0) clearDrift(f)
+    // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind).
+    if (sized && f.cusumBlind > 0) clearDrift(f)
     if (f.cusumHits === 0) f.cusumTop = f.top
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
     // (Noted whether or not the run is a drift yet: the evidence of its first hour counts.)
     if (high && mode === 'mix') beyond = beyondAgain(f, judging, lr, at)
-    if (!own && !ownLight && excess > 0) f.cusumBlind++
+    if (!sized && excess > 0) f.cusumBlind++
     // A step: the level catches up with the quick one at once, but never beyond where the run's
     // ordinary requests were (addToDrift leaves their mean in cusumLevel): a drained share of
     // larger requests lifts the quick level (the median of the last dozen) with it, and a level
