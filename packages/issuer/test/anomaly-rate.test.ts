@@ -107,11 +107,41 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.deepEqual(restarted.map((a) => a.severity), ['medium', 'low'], show(restarted))
   })
 
+  // From an adversarial review of the weekly run: a surge made up by a hostile reporter a week
+  // before, or a flood doubled every week, were said low.
+  it('not a weekly run: a flood a week after a surge another reporter made up, nor a flood doubled every week', () => {
+    const saturday = t0 + 5 * DAY + 22 * HOUR
+    // Three weeks of about 40 an hour (r1), with floods at `at` of `extra` an hour for three hours, reported by `by`.
+    const weeks = (floods: Array<{ at: number; extra: number; by: string }>) => {
+      const d = new AnomalyDetector()
+      const u = uniform(7)
+      const found: Anomaly[] = []
+      let i = 0
+      for (let h = 0; h < 21 * 24; h++) {
+        const hourStart = t0 + h * HOUR
+        const events: Array<{ at: number; by: string }> = []
+        for (let k = 0; k < 40; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), by: 'r1' })
+        for (const f of floods) if (hourStart >= f.at && hourStart < f.at + 3 * HOUR) for (let k = 0; k < f.extra; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), by: f.by })
+        events.sort((x, y) => x.at - y.at)
+        for (const e of events) found.push(...d.observe({ at: e.at, agent: 'did:key:z6MkWeekly', decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: e.by }))
+      }
+      return sustained(found)
+    }
+    const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [((a.at - saturday) / DAY).toFixed(1), a.severity, a.details.weekly ?? false]))
+    // Made up by a reporter of its own the first week, then a real flood the honest verifier reports.
+    const planted = weeks([{ at: saturday, extra: 400, by: 'hostile' }, { at: saturday + 7 * DAY, extra: 400, by: 'r1' }])
+    assert.ok(planted.some((a) => a.at > saturday + DAY && a.severity !== 'low'), show(planted))
+    // Twice as large every week: the second is the first's weekly run, the third is not.
+    const doubled = weeks([400, 800, 1600].map((extra, w) => ({ at: saturday + w * 7 * DAY, extra, by: 'r1' })))
+    assert.ok(doubled.some((a) => a.at > saturday + 14 * DAY && a.severity !== 'low'), show(doubled))
+  })
+
   it('stored surges are read back only when they ended by the last quarter hour counted and lasted a day at most: a tampered row makes no hour a weekly run', () => {
     const s = newSustained(t0)
     s.volBucket = 1000
-    restoreWeekly(s, [10, 20, 300, 0, 1e12, 1e9, 30, 20, 5, 40, 50, 'x', 900, 990, 80, 990, 1001, 7])
+    restoreWeekly(s, [10, 20, 300, 0, 1e12, 1e9, 30, 20, 5, 40, 50, 'x', 900, 990, 80, 990, 1001, 7], ['r1', 'r2', 'r3', 'r4', 5, 'r6'])
     assert.deepEqual(s.volWeekly, [10, 20, 300, 900, 990, 80])
+    assert.deepEqual(s.volWeeklyBy, ['r1', ''])
   })
 
   // A bot with a nightly run a hundred times its daytime pace: its day is judged against its usual

@@ -596,7 +596,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
-      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt, weekly: b.volWeekly,
+      bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt, weekly: b.volWeekly, weeklyBy: b.volWeeklyBy,
       ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
     },
   })
@@ -825,7 +825,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     b.volShortAt = short <= b.volBucket ? short : -1
     // The surges said in the last eight days (rows written before they were kept: none; a weekly
     // run is then said once more, as any surge).
-    restoreWeekly(b, vol.weekly)
+    restoreWeekly(b, vol.weekly, vol.weeklyBy)
     // (A ring stored at another length holds its quarters at other places: it starts empty.)
     if (Array.isArray(vol.ring) && vol.ring.length === b.volRing.length) b.volRing = floats(vol.ring, b.volRing.length)
     // The surge last said (a restart during a flood must not say it again, nor start its hours afresh).

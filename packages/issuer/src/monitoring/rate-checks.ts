@@ -159,8 +159,11 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // beyond what a group's surge excuses for three hours on end (a late run is over by then).
         const far = ratio >= SUSTAINED.highRatio && perHour > SUSTAINED.beyondBusiest * busiestHour(b)
         const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
-        // A week after a surge said at this hour of the week, at most twice its pace: its weekly run.
-        const lastWeek = group ? 0 : lastWeeksRun(b, quarter)
+        // A week after a surge said at this hour of the week, at most twice its pace, on the word
+        // of the reporter that alone reported both: its weekly run (a hostile reporter's made-up
+        // surge must not make an honest verifier's flood a week later one).
+        const by = surge.sole.length === 1 ? surge.sole[0] : undefined
+        const lastWeek = group ? 0 : lastWeeksRun(b, quarter, by)
         const weekly = lastWeek > 0 && perHour <= WEEKLY.growth * lastWeek
         const severity: RiskLevel = group || weekly ? 'low' : far || long ? 'high' : 'medium'
         // One surge is said once, and again when twice as large or more severe (a flood said low
@@ -170,10 +173,11 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         if (going) {
           last!.quarter = quarter
           last!.since = since
-          rememberSurge(b, quarter, perHour, true)
+          rememberSurge(b, quarter, perHour, '', true)
         } else {
           b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
-          rememberSurge(b, quarter, perHour)
+          // (A weekly run at the pace of the one it repeats: a flood doubled every week is not one.)
+          rememberSurge(b, quarter, weekly ? lastWeek : perHour, by ?? '')
         }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,

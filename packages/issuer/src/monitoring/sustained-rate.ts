@@ -132,6 +132,8 @@ export interface SustainedState {
    * and last judged a surge at, its requests an hour when said. See {@link WEEKLY}.
    */
   volWeekly: number[]
+  /** For each of those, the one reporter that alone reported its window ('' none). */
+  volWeeklyBy: string[]
   /** Active days learned. */
   volDays: number
   /** The UTC day being counted (days since 1970; -1: none), its requests per hour, and its hours in a surge (bits). */
@@ -152,7 +154,7 @@ export interface SustainedState {
 
 export function newSustained(at: number): SustainedState {
   return {
-    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volHalfDay: 0, volShortAt: -1, volWeekly: [], volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
+    volLevel: new Float64Array(24), volMost: new Float64Array(24), volHalfMost: 0, volHalfBefore: 0, volHalfDay: 0, volShortAt: -1, volWeekly: [], volWeeklyBy: [], volDays: 0, volDay: Math.floor(at / DAY_MS), volHours: new Float64Array(24), volFlagged: 0,
     volBucket: -1, volCur: 0, volRing: new Float64Array(SUSTAINED.ring), volWho: new Array<string>(SUSTAINED.ring).fill(''), volCurWho: '', volPace: 0, volPaceDays: -1,
   }
 }
@@ -332,53 +334,74 @@ export function surgingLong(s: SustainedState, sens: number): Window | undefined
 export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, beyondBusiest: 3, beyondRun: 2, gapQuarters: 2 } as const
 /**
  * A weekly run: a surge judged a week after one was said, within the hours that one went on (and
- * `slackQuarters` either side), at most `growth` times its pace, is the agent's own weekly run (a
- * model trained every Saturday night, a weekly full export), said low with `weekly`. The hours of
- * a surge are never learned (a flood must not teach itself), so without it such a run was said
- * every week, as a flood. The first week's is said as any surge. `kept`: surges remembered (eight
- * days' worth at most), stored with the baseline.
+ * `slackQuarters` either side), at most `growth` times its pace, and reported alone by the
+ * reporter that alone reported that one, is the agent's own weekly run (a model trained every
+ * Saturday night, a weekly full export), said low with `weekly`. The hours of a surge are never
+ * learned (a flood must not teach itself), so without it such a run was said every week, as a
+ * flood. The first week's is said as any surge. A weekly run is remembered at the pace of the one
+ * it repeats, so a flood doubled every week is not one. `kept`: surges remembered (eight days'
+ * worth at most), stored with the baseline, with their reporters.
  */
 export const WEEKLY = { slackQuarters: 4, growth: 2, kept: 16 } as const
 const WEEK_QUARTERS = 7 * QUARTERS_A_DAY
 
-/** The pace (requests an hour) of the surge said a week before `quarter`, going on about then; 0 if none. */
-export function lastWeeksRun(s: SustainedState, quarter: number): number {
+/**
+ * The pace (requests an hour) of the surge said a week before `quarter`, going on about then, that
+ * `reporter` alone reported; 0 if none.
+ */
+export function lastWeeksRun(s: SustainedState, quarter: number, reporter: string | undefined): number {
   const w = s.volWeekly
   const then = quarter - WEEK_QUARTERS
   let pace = 0
-  for (let i = 0; i < w.length; i += 3) if (then >= w[i]! - WEEKLY.slackQuarters && then <= w[i + 1]! + WEEKLY.slackQuarters) pace = Math.max(pace, w[i + 2]!)
+  if (reporter === undefined || reporter === '') return 0
+  for (let i = 0; i < w.length; i += 3) {
+    if (s.volWeeklyBy[i / 3] === reporter && then >= w[i]! - WEEKLY.slackQuarters && then <= w[i + 1]! + WEEKLY.slackQuarters) pace = Math.max(pace, w[i + 2]!)
+  }
   return pace
 }
 
 /**
- * Remembers a surge said at `quarter` at `perHour` (those that ended over eight days before
- * forgotten); `going`: the last one said goes on to `quarter`.
+ * Remembers a surge said at `quarter` at `perHour`, reported alone by `reporter` (those that
+ * ended over eight days before forgotten); `going`: the last one said goes on to `quarter`.
  */
-export function rememberSurge(s: SustainedState, quarter: number, perHour: number, going = false): void {
+export function rememberSurge(s: SustainedState, quarter: number, perHour: number, reporter = '', going = false): void {
   const w = s.volWeekly
   if (going) {
     if (w.length >= 3 && quarter > w[w.length - 2]!) w[w.length - 2] = quarter
     return
   }
   const keep: number[] = []
-  for (let i = 0; i < w.length; i += 3) if (quarter - w[i + 1]! <= WEEK_QUARTERS + QUARTERS_A_DAY) keep.push(w[i]!, w[i + 1]!, w[i + 2]!)
+  const by: string[] = []
+  for (let i = 0; i < w.length; i += 3) {
+    if (quarter - w[i + 1]! > WEEK_QUARTERS + QUARTERS_A_DAY) continue
+    keep.push(w[i]!, w[i + 1]!, w[i + 2]!)
+    by.push(s.volWeeklyBy[i / 3] ?? '')
+  }
   keep.push(quarter, quarter, perHour)
+  by.push(reporter)
   s.volWeekly = keep.slice(-3 * WEEKLY.kept)
+  s.volWeeklyBy = by.slice(-WEEKLY.kept)
 }
 
 /**
- * Reads back stored surges (see `volWeekly`; after `volBucket`): only one that ended by the
- * quarter hour counted last and lasted a day at most, a tampered row must not make every hour
- * a weekly run.
+ * Reads back stored surges and their reporters (see `volWeekly`; after `volBucket`): only one that
+ * ended by the quarter hour counted last and lasted a day at most, a tampered row must not make
+ * every hour a weekly run.
  */
-export function restoreWeekly(s: SustainedState, stored: unknown): void {
+export function restoreWeekly(s: SustainedState, stored: unknown, storedBy: unknown): void {
   if (!Array.isArray(stored)) return
+  const by = Array.isArray(storedBy) ? storedBy : []
   const out: number[] = []
+  const outBy: string[] = []
   for (let i = 0; i + 2 < stored.length; i += 3) {
     const [from, to, pace] = [stored[i], stored[i + 1], stored[i + 2]]
-    if (typeof from === 'number' && typeof to === 'number' && typeof pace === 'number' && from >= 0 && from <= to && to <= s.volBucket && to - from <= QUARTERS_A_DAY && pace > 0 && Number.isFinite(pace)) out.push(from, to, pace)
+    if (!(typeof from === 'number' && typeof to === 'number' && typeof pace === 'number' && from >= 0 && from <= to && to <= s.volBucket && to - from <= QUARTERS_A_DAY && pace > 0 && Number.isFinite(pace))) continue
+    const reporter = by[i / 3]
+    out.push(from, to, pace)
+    outBy.push(typeof reporter === 'string' ? reporter : '')
   }
   s.volWeekly = out.slice(-3 * WEEKLY.kept)
+  s.volWeeklyBy = outBy.slice(-WEEKLY.kept)
 }
 
 /** A short flood's `about` (a minute's is ''): its own incident, suppression and verdict. */
