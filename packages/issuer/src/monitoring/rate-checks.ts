@@ -176,7 +176,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
           rememberSurge(b, quarter, perHour, '', true)
         } else {
           b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
-          // (A weekly run at the pace of the one it repeats: a flood doubled every week is not one.)
+          // (A weekly run at the pace of the one it repeats: a flood doubled every week is said every other week.)
           rememberSurge(b, quarter, weekly ? lastWeek : perHour, by ?? '')
         }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {

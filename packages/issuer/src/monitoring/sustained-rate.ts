@@ -339,8 +339,9 @@ export const SHORT = { quarters: 2, ratio: 10, minExcess: 60, deviations: 6, bey
  * Saturday night, a weekly full export), said low with `weekly`. The hours of a surge are never
  * learned (a flood must not teach itself), so without it such a run was said every week, as a
  * flood. The first week's is said as any surge. A weekly run is remembered at the pace of the one
- * it repeats, so a flood doubled every week is not one. `kept`: surges remembered (eight days'
- * worth at most), stored with the baseline, with their reporters.
+ * it repeats, so a flood doubled every week is said every other week, not its first only.
+ * `kept`: surges remembered (eight days' worth at most), stored with the baseline, with their
+ * reporters.
  */
 export const WEEKLY = { slackQuarters: 4, growth: 2, kept: 16 } as const
 const WEEK_QUARTERS = 7 * QUARTERS_A_DAY
@@ -350,10 +351,10 @@ const WEEK_QUARTERS = 7 * QUARTERS_A_DAY
  * `reporter` alone reported; 0 if none.
  */
 export function lastWeeksRun(s: SustainedState, quarter: number, reporter: string | undefined): number {
+  if (reporter === undefined || reporter === '') return 0
   const w = s.volWeekly
   const then = quarter - WEEK_QUARTERS
   let pace = 0
-  if (reporter === undefined || reporter === '') return 0
   for (let i = 0; i < w.length; i += 3) {
     if (s.volWeeklyBy[i / 3] === reporter && then >= w[i]! - WEEKLY.slackQuarters && then <= w[i + 1]! + WEEKLY.slackQuarters) pace = Math.max(pace, w[i + 2]!)
   }
