@@ -186,58 +186,52 @@ describe('volumes of a stationary but wide mix: a request is judged against the 
   })
 })
 
-// A person's assistant over `days` days (weekends off): its logs searched every 12 minutes from
-// 8:00 to 17:00 (about five records, one mode), and a light family read four or five times a day,
-// record by record (`unit` records each), with the whole collection listed now and then (a
-// quarter of its requests, about twelve times that). `extra`: more requests to the light family
-// at `at`.
-function assistant(seed: number, days: number, extra: (at: number) => number[] = () => [], unit = 1): Anomaly[] {
+// A person's assistant whose logs are searched every 12 minutes of the working day (weekends
+// off), and a family it looks a record up in about every other working day. `thief`: more reads
+// of that family on `day`, at a minute of it.
+function rarelyRead(seed: number, days: number, thief: (day: number, read: (minute: number, resource: string, records: number) => void) => void = () => {}): Anomaly[] {
   const d = new AnomalyDetector()
   const u = uniform(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
-  const found: Anomaly[] = []
-  const see = (at: number, resource: string, records: number) => found.push(...d.observe({ at, agent: 'did:key:z6MkSre', decision: 'allow', resource, action: 'read', ip: '10.0.0.1', records }, { receivedAt: at }))
+  const events: Array<{ at: number; resource: string; records: number }> = [{ at: t0 + 8 * HOUR + 30_000, resource: 'crm:contacts/c-1', records: 1 }]
   for (let day = 0; day < days; day++) {
     if (day % 7 >= 5) continue
     for (let at = t0 + day * DAY + 8 * HOUR; at < t0 + day * DAY + 17 * HOUR; at += 12 * 60_000) {
-      see(at, 'obs:logs/q', Math.max(1, Math.round(5 * Math.exp(0.4 * gauss()))))
-      if (u() < 0.1) {
-        const list = u() < 0.25
-        see(at + 60_000, list ? 'deploy:config' : `deploy:config/svc-${Math.floor(u() * 9)}`, list ? Math.max(2, Math.round(12 * unit * Math.exp(0.3 * gauss()))) : unit)
-      }
-      for (const r of extra(at)) see(at + 90_000, 'deploy:config', r)
+      events.push({ at, resource: 'obs:logs/q', records: Math.max(1, Math.round(5 * Math.exp(0.4 * gauss()))) })
+      if (u() < 0.5 / 45) events.push({ at: at + 60_000, resource: `crm:contacts/c-${Math.floor(u() * 50)}`, records: 1 })
     }
+    thief(day, (minute, resource, records) => events.push({ at: t0 + day * DAY + minute * 60_000, resource, records }))
   }
-  return found
+  events.sort((a, b) => a.at - b.at)
+  return events.flatMap((e) => d.observe({ at: e.at, agent: 'did:key:z6MkSre', decision: 'allow', resource: e.resource, action: 'read', ip: '10.0.0.1', records: e.records }, { receivedAt: e.at }))
 }
+
 const about = (found: Anomaly[], fam: string) => found.filter((a) => (a.kind === 'volume-drift' || a.kind === 'records-jump') && a.details.about === fam)
-const saidByDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(2)} ${JSON.stringify(a.details.share ?? a.details.records)}`).join('; ')
+const saidByDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(2)}`).join('; ')
 
-describe('a light family judged by the shape of another', () => {
-  it("a person's light family, read record by record with its whole collection listed now and then, is said at most once in six weeks over five seeds (42 times on four before)", () => {
-    // Once: five listings of seed 5 within a day and a half, most of what the family read then.
-    const found = [1, 2, 3, 4, 5].flatMap((seed) => about(assistant(seed, 42), 'deploy:config').map((a) => ({ seed, a })))
-    assert.ok(found.length <= 1, found.map(({ seed, a }) => `seed ${seed}: ${saidByDay([a])}`).join('\n'))
-  })
-
-  // From the second Tuesday, an hourly listing at the collection's size, growing a tenth a day.
-  const from = t0 + 8 * DAY + 8 * HOUR
-  const thief = (unit: number) => (at: number) => (at >= from && (at - t0) % HOUR === 0 ? [Math.round(12 * unit * 1.1 ** ((at - from) / DAY))] : [])
-
-  it("a thief's hourly listing of it from the second Tuesday, at the collection's size and growing a tenth a day, is said within three hours", () => {
-    // Seed 4's family began with two listings: its level sits at about four records, and the
-    // thief's listings at twelve are within its spread (more requests of a light family's
-    // ordinary sizes: docs/monitoring.md).
-    for (const seed of [1, 2, 3, 5]) {
-      const found = about(assistant(seed, 14, thief(1)), 'deploy:config')
-      assert.ok(found.length > 0 && found[0]!.at >= from && found[0]!.at < from + 3 * HOUR, `seed ${seed}: ${saidByDay(found)}`)
+describe('a rarely read family drained twice a day behind a primer and padding', () => {
+  // An adversarial review's probe against a fade of evidence judged by another family's shape
+  // (built and withdrawn: docs/monitoring-history.md): one read of 100,000 records on the third
+  // Monday with one-record lookups after it, to set the family's largest and give it a few days of
+  // sizes; then from the Tuesday two reads of 100,000 a day, each with lookups around it so that
+  // they are never most of what the family reads.
+  it('is said within two days of the drain, and the family is quiet without it (three seeds)', () => {
+    const from = 15
+    const drain = (day: number, read: (minute: number, resource: string, records: number) => void) => {
+      if (day === from - 1) {
+        read(9 * 60 + 37, 'crm:contacts', 100_000)
+        for (let i = 1; i <= 20; i++) read(9 * 60 + 37 + 15 * i, `crm:contacts/c-${1 + (i % 4)}`, 1)
+      }
+      if (day >= from) {
+        for (let k = 0; k < 2; k++) read(8 * 60 + 5 + 70 * k, 'crm:contacts', 100_000)
+        for (let p = 0; p < 3; p++) read(8 * 60 + 20 + 40 * p, `crm:contacts/c-${p}`, 1)
+      }
     }
-  })
-
-  it('the same when the family reads three records a request: its lookups of exactly three are not above a level just under three', () => {
-    for (const seed of [1, 2, 3, 5]) {
-      const found = about(assistant(seed, 14, thief(3), 3), 'deploy:config')
-      assert.ok(found.length > 0 && found[0]!.at >= from && found[0]!.at < from + 3 * HOUR, `seed ${seed}: ${saidByDay(found)}`)
+    for (const seed of [1, 2, 3]) {
+      const quiet = about(rarelyRead(seed, 25), 'crm:contacts').filter((a) => a.severity !== 'low')
+      assert.deepEqual(quiet.map((a) => a.kind), [], `seed ${seed} without the drain: ${saidByDay(quiet)}`)
+      const found = about(rarelyRead(seed, 25, drain), 'crm:contacts').filter((a) => a.severity !== 'low' && a.at >= t0 + from * DAY)
+      assert.ok(found.length > 0 && found[0]!.at < t0 + (from + 2) * DAY, `seed ${seed}: ${saidByDay(found)}`)
     }
   })
 })

@@ -44,8 +44,6 @@ export interface DriftState {
   cusumBlind: number
   /** The largest request (natural log) the family had read when the run began. */
   cusumTop: number
-  /** The day (UTC, since 1970) of the family's last request that reached the drift test: what a run's borrowed evidence was faded to ({@link fadeBorrowed}). */
-  cusumDay: number
 }
 
 /** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring-history.md): one request never a drift, four over an hour may be. */
@@ -73,15 +71,7 @@ export const DRIFT_CUSUM = {
   stepAbove: 0.9,
   shareAbove: 2 / 3,
   stepOdds: 20,
-  /**
-   * What a run keeps a day of the evidence added while the family had no sizes of its own to
-   * judge it (see fadeBorrowed): a quarter. A light family's stationary list pages, one request
-   * in four, rare in the shape of another family, add about a cap a day; a thief's, a few an hour.
-   */
-  borrowedKeeps: 0.25,
 } as const
-
-const DAY_MS = 86_400_000
 
 // Evidence per request for a step against a share (sequential probability ratio, in natural log).
 const STEP_IF_ABOVE = Math.log(DRIFT_CUSUM.stepAbove / DRIFT_CUSUM.shareAbove)
@@ -111,7 +101,7 @@ export const STEP = -1
 export function addToDrift(s: DriftState, lr: number, level: number, spread: number, at: number, given?: number): number {
   if (s.cusumHits > 0) {
     s.cusumReads++
-    if (lr > atLevel(s.cusumLevel)) s.cusumAbove++
+    if (lr > s.cusumLevel) s.cusumAbove++
     if (isStep(s)) {
       const to = s.cusumCalm > 0 ? s.cusumCalmLog / s.cusumCalm : lr
       clearDrift(s)
@@ -141,14 +131,6 @@ export function addToDrift(s: DriftState, lr: number, level: number, spread: num
   return 0
 }
 
-// A request is above the level when it reads more than the whole number of records nearest to
-// it (natural log): records are whole, and a family of lookups of exactly N records has its level
-// hovering a step either side of N. Counted above, those lookups made a thief's hourly listings
-// among them a step of the whole distribution, and the run was cleared before it was said.
-function atLevel(level: number): number {
-  return Math.log(Math.max(1, Math.round(Math.exp(level))))
-}
-
 // Nearly every request of the run above the level it began at: the whole distribution moved. A
 // fixed share over a few requests (seven of eight) is not enough: a drifting third of the requests
 // with the ordinary ones above the level by chance gets there in one run of five, and clearing it
@@ -158,31 +140,6 @@ function atLevel(level: number): number {
 // fourteen of fifteen.
 function isStep(s: DriftState): boolean {
   return s.cusumAbove * STEP_IF_ABOVE + (s.cusumReads - s.cusumAbove) * STEP_IF_BELOW >= STEP_DECIDED
-}
-
-/**
- * Fades the run's evidence when `borrowed` (its requests judged by another family's shape, or by
- * a level and spread alone, not by the family's own sizes, and the run no share the family's own
- * history says is new: the caller's to tell), on its first request of a day (UTC) that reaches
- * the drift test (jumps do not): a quarter kept for each day since the last (`borrowedKeeps`).
- * Then `at`'s day is the last.
- *
- * Why. A person's assistant reads a family record by record and lists its whole collection now
- * and then (a quarter of its requests, ten times larger), four or five requests a day: its own
- * sizes take weeks to weigh enough to judge (HIST.minWeight), and until then each listing is rare
- * in the shape of the agent's busiest family (a single mode). Kept whole, a run begun on the
- * family's second day added up over a week from a listing a day, never drained, and was said day
- * after day (workload-h: 19 of 37 benign agents alerted on seed 1 had nothing else). Evidence
- * from another family's shape must now come within a day or two: about two requests a day that
- * it finds far out (2.5 each at most) never add up, more of those it finds only a little rare.
- * The family's own sizes are not faded: they learn its list pages, and what they find rare is.
- * (A family whose weight hovers about theirs, HIST.minWeight, is faded on its borrowed days.)
- */
-export function fadeBorrowed(s: DriftState, at: number, borrowed: boolean): void {
-  const day = Math.floor(at / DAY_MS)
-  // (cusumDay 0: a row stored before the day was kept; its run is not faded until the next day.)
-  if (borrowed && s.cusumHits > 0 && s.cusumDay > 0 && day > s.cusumDay) s.cusum *= DRIFT_CUSUM.borrowedKeeps ** (day - s.cusumDay)
-  s.cusumDay = Math.max(s.cusumDay, day)
 }
 
 /** The typical size of the current run's requests, as a multiple of the level (geometric mean). */

@@ -8,7 +8,7 @@
  */
 import type { RiskLevel } from '@agentid/core'
 import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
-import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, fadeBorrowed, isDrift, STEP } from './drift-cusum.js'
+import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, lightReach, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
@@ -42,8 +42,6 @@ export const JUMP_UNSIZED_N = 24
 // Before any sizes judge it, a drift's typical request must go this far (natural log) beyond the
 // largest the family had read when the run began.
 const UNSIZED_BEYOND = Math.log(1.5)
-// Requests a family had read before a run for its largest then to say what it does not read.
-const KNOWN_READS = 12
 
 /**
  * Records per request from one family, judged against the sizes of its action once they are
@@ -103,19 +101,6 @@ function actionSizes(f: FamilyStats, action: string | undefined, at: number): Fa
   let own = f.acts.get(action)
   if (own === undefined && f.acts.size < BASELINE_CAPS.actionSizes) f.acts.set(action, (own = newFamilyStats(at)))
   return own
-}
-
-// Whether the family's run is a share it did not have: four requests or more that are most of
-// what it read since the run began (a thief reading a light family several times a day at the
-// size of its busiest family's exports, which that family's shape finds only a little rare: a
-// review's probe), or requests half as large again as the largest it read before, once it had
-// read a dozen (a drain riding on a queue's tickets at a quarter of workload.mjs's activity, said
-// before). Its evidence is kept whole (fadeBorrowed): a light family's own list pages, there from
-// its first days, are neither.
-function newShare(f: FamilyStats): boolean {
-  if (f.cusumHits === 0) return false
-  if (f.cusumHits >= DRIFT_CUSUM.minHits && 2 * f.cusumHits > f.cusumReads) return true
-  return f.n - f.cusumReads >= KNOWN_READS && f.cusumLevel + Math.log(driftRatio(f)) > f.cusumTop + UNSIZED_BEYOND
 }
 
 /**
@@ -235,10 +220,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
-    // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind),
-    // and evidence from sizes not the family's own fades day by day (fadeBorrowed).
+    // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind).
     if (sized && f.cusumBlind > 0) clearDrift(f)
-    fadeBorrowed(f, at, !own && !newShare(f))
     if (f.cusumHits === 0) f.cusumTop = f.top
     excess = addToDrift(f, lr, level, spread, at, excess)
     high = excess > 0
