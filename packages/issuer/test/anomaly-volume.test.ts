@@ -209,29 +209,47 @@ function rarelyRead(seed: number, days: number, thief: (day: number, read: (minu
 const about = (found: Anomaly[], fam: string) => found.filter((a) => (a.kind === 'volume-drift' || a.kind === 'records-jump') && a.details.about === fam)
 const saidByDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(2)}`).join('; ')
 
-describe('a rarely read family drained twice a day behind a primer and padding', () => {
-  // An adversarial review's probe against a fade of evidence judged by another family's shape
-  // (built and withdrawn: docs/monitoring-history.md): one read of 100,000 records on the third
-  // Monday with one-record lookups after it, to set the family's largest and give it a few days of
-  // sizes; then from the Tuesday two reads of 100,000 a day, each with lookups around it so that
-  // they are never most of what the family reads.
-  it('is said within two days of the drain, and the family is quiet without it (three seeds)', () => {
-    const from = 15
-    const drain = (day: number, read: (minute: number, resource: string, records: number) => void) => {
-      if (day === from - 1) {
-        read(9 * 60 + 37, 'crm:contacts', 100_000)
-        for (let i = 1; i <= 20; i++) read(9 * 60 + 37 + 15 * i, `crm:contacts/c-${1 + (i % 4)}`, 1)
-      }
-      if (day >= from) {
-        for (let k = 0; k < 2; k++) read(8 * 60 + 5 + 70 * k, 'crm:contacts', 100_000)
-        for (let p = 0; p < 3; p++) read(8 * 60 + 20 + 40 * p, `crm:contacts/c-${p}`, 1)
-      }
+describe('a rarely read family drained behind a primer and padding', () => {
+  // From the third Monday (`from`): one read of 100,000 records with twenty one-record lookups
+  // after it (they set the family's largest, clear the read's run and give the family a few days
+  // of sizes); then from the Tuesday `times` reads of 100,000 a day, with `pads` lookups around
+  // them so that they are never most of what the family reads.
+  const from = 14
+  const drain = (times: number, pads: number) => (day: number, read: (minute: number, resource: string, records: number) => void) => {
+    if (day === from) {
+      read(9 * 60 + 37, 'crm:contacts', 100_000)
+      for (let i = 1; i <= 20; i++) read(9 * 60 + 37 + 15 * i, `crm:contacts/c-${1 + (i % 4)}`, 1)
     }
+    if (day > from) {
+      for (let k = 0; k < times; k++) read(8 * 60 + 5 + 70 * k, 'crm:contacts', 100_000)
+      for (let p = 0; p < pads; p++) read(8 * 60 + 20 + 40 * p, `crm:contacts/c-${p}`, 1)
+    }
+  }
+  const quietWithout = (seed: number) => {
+    const quiet = about(rarelyRead(seed, 25), 'crm:contacts').filter((a) => a.severity !== 'low')
+    assert.deepEqual(quiet.map((a) => a.kind), [], `seed ${seed} without the drain: ${saidByDay(quiet)}`)
+  }
+
+  // An adversarial review's probe against a fade of evidence judged by another family's shape
+  // (built and withdrawn: docs/monitoring-history.md).
+  it('twice a day with three lookups: said within two days of the drain, and the family is quiet without it (three seeds)', () => {
     for (const seed of [1, 2, 3]) {
-      const quiet = about(rarelyRead(seed, 25), 'crm:contacts').filter((a) => a.severity !== 'low')
-      assert.deepEqual(quiet.map((a) => a.kind), [], `seed ${seed} without the drain: ${saidByDay(quiet)}`)
-      const found = about(rarelyRead(seed, 25, drain), 'crm:contacts').filter((a) => a.severity !== 'low' && a.at >= t0 + from * DAY)
-      assert.ok(found.length > 0 && found[0]!.at < t0 + (from + 2) * DAY, `seed ${seed}: ${saidByDay(found)}`)
+      quietWithout(seed)
+      const found = about(rarelyRead(seed, 25, drain(2, 3)), 'crm:contacts').filter((a) => a.severity !== 'low' && a.at >= t0 + from * DAY)
+      assert.ok(found.length > 0 && found[0]!.at < t0 + (from + 3) * DAY, `seed ${seed}: ${saidByDay(found)}`)
+    }
+  })
+
+  // The family had read fewer than eight requests when the primer came: no jump was judged, the
+  // primer was learned as one of its sizes, and a read a day drained with ten lookups never added
+  // up to a drift (1.9 million records in 19 days, unsaid). A read four hundred times the level
+  // is a jump from the family's second request. (From the third day a jump a day is the agent's
+  // habit, as any: habitualJump.)
+  it('once a day with ten lookups: the primer is a jump, said that day, and the next day\'s read too (three seeds)', () => {
+    for (const seed of [1, 2, 3]) {
+      const found = about(rarelyRead(seed, 25, drain(1, 10)), 'crm:contacts').filter((a) => a.severity !== 'low' && a.at >= t0 + from * DAY)
+      const day = (a: Anomaly) => Math.floor((a.at - t0) / DAY)
+      assert.deepEqual(found.slice(0, 2).map((a) => `${a.kind} ${day(a)}`), [`records-jump ${from}`, `records-jump ${from + 1}`], `seed ${seed}: ${saidByDay(found)}`)
     }
   })
 })

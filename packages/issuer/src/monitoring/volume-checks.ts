@@ -37,8 +37,15 @@ const FAST_STEP = 0.08
 // percentile of sizes): about a single mode's median; a wide mix's largest regular requests
 // (exports) are then not a jump.
 const JUMP_REACH = Math.log(4)
-// Before its sizes are learned, a family is judged for jumps only after this many requests.
+// Before its sizes are learned, a family is judged for jumps only after this many requests;
+// before, from its second, only a jump this far (natural log) beyond the usual limit: twenty
+// times (a request four hundred times its level; from its eighth, when higher, a hundred times
+// the largest its agent's busiest family regularly reads, placed at its level). A family read
+// every other day had read fewer than eight after three weeks, and a thief's first read of
+// 100,000 records among its lookups of one was learned as one of its sizes: its light reach then
+// made a read a day of that size no jump, and a few lookups around each drained the drift test.
 export const JUMP_UNSIZED_N = 24
+const JUMP_UNSIZED_BEYOND = Math.log(20)
 // Before any sizes judge it, a drift's typical request must go this far (natural log) beyond the
 // largest the family had read when the run began.
 const UNSIZED_BEYOND = Math.log(1.5)
@@ -161,7 +168,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const jumpRef = Math.min(refCap, light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med)
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
-  const jump = !learning && f.n >= 8 && jumpSens > 0 && zj > jumpLimit && (own || f.n >= JUMP_UNSIZED_N)
+  const jump = !learning && jumpSens > 0 && zj > jumpLimit && ((f.n >= 8 && (own || f.n >= JUMP_UNSIZED_N)) || zj > jumpLimit + JUMP_UNSIZED_BEYOND)
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
   // deploy): not said, and, as any jump, not learned. (Sizes learning quietly note no jumps: the
   // days of jumps are what the judging sizes said or excused.)
