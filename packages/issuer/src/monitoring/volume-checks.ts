@@ -11,7 +11,7 @@ import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilySt
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, lightReach, reachBefore, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
@@ -40,7 +40,8 @@ const JUMP_REACH = Math.log(4)
 // Before its sizes are learned, a family is judged for jumps only after this many requests;
 // before, from its second, only a jump this far (natural log) beyond the usual limit: twenty
 // times (a request four hundred times its level; from its eighth, when higher, a hundred times
-// the largest its agent's busiest family regularly reads, placed at its level). A family read
+// the largest its agent's busiest family regularly reads, placed at its level), and beyond four
+// times the largest the agent regularly reads from any family (agentReach). A family read
 // every other day had read fewer than eight after three weeks, and a thief's first read of
 // 100,000 records among its lookups of one was learned as one of its sizes: its light reach then
 // made a read a day of that size no jump, and a few lookups around each drained the drift test.
@@ -110,6 +111,15 @@ function actionSizes(f: FamilyStats, action: string | undefined, at: number): Fa
   return own
 }
 
+// The largest the agent regularly reads from any family whose sizes are learned (natural log;
+// -Infinity when none is): a young family's read within four times that is the agent's own scale
+// (an analysis assistant's first query of a new feature table), not a primer.
+function agentReach(b: AgentBaseline): number {
+  let largest = -Infinity
+  for (const f of b.families.values()) if (sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
+  return largest
+}
+
 /**
  * Records per request from one family's sizes (`f`: the family's, or one action's; an allowed
  * request's `records`, at least 1): a jump from the level, a drift (a lasting share of larger
@@ -168,7 +178,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const jumpRef = Math.min(refCap, light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med)
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
-  const jump = !learning && jumpSens > 0 && zj > jumpLimit && ((f.n >= 8 && (own || f.n >= JUMP_UNSIZED_N)) || zj > jumpLimit + JUMP_UNSIZED_BEYOND)
+  const jump = !learning && jumpSens > 0 && zj > jumpLimit && ((f.n >= 8 && (own || f.n >= JUMP_UNSIZED_N)) || (zj > jumpLimit + JUMP_UNSIZED_BEYOND && lr > agentReach(s.b) + JUMP_REACH))
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
   // deploy): not said, and, as any jump, not learned. (Sizes learning quietly note no jumps: the
   // days of jumps are what the judging sizes said or excused.)
