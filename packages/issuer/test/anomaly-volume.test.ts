@@ -252,4 +252,18 @@ describe('a rarely read family drained behind a primer and padding', () => {
       assert.deepEqual(found.slice(0, 2).map((a) => `${a.kind} ${day(a)}`), [`records-jump ${from}`, `records-jump ${from + 1}`], `seed ${seed}: ${saidByDay(found)}`)
     }
   })
+
+  // The agent's scale is what it regularly reads from families of its baseline: a family first
+  // read the Friday before, fifty times at 100,000 records (its own sizes learned, itself not yet
+  // part of the baseline), does not make the primer the agent's own.
+  it('the primer is a jump after a new family read large for a day as well', () => {
+    const lift = (day: number, read: (minute: number, resource: string, records: number) => void) => {
+      if (day === from - 3) for (let i = 0; i < 50; i++) read(9 * 60 + 5 * i, `dw:dump/t-${i}`, 100_000)
+      drain(1, 10)(day, read)
+    }
+    for (const seed of [1, 2, 3]) {
+      const found = about(rarelyRead(seed, 25, lift), 'crm:contacts').filter((a) => a.severity !== 'low' && a.at >= t0 + from * DAY)
+      assert.ok(found.length > 0 && found[0]!.kind === 'records-jump' && found[0]!.at < t0 + (from + 1) * DAY, `seed ${seed}: ${saidByDay(found)}`)
+    }
+  })
 })

@@ -6,7 +6,6 @@ import {
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
-import { sizeQ99, sizeReady } from './size-histogram.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
@@ -14,7 +13,7 @@ import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
-import { checkSizes, JUMP_UNSIZED_N } from './volume-checks.js'
+import { checkSizes, largestRegular } from './volume-checks.js'
 import { established, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
@@ -1035,18 +1034,11 @@ export class AnomalyDetector {
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
-  // and no larger than four times the largest request it regularly makes: the 99th percentile of
-  // a family whose sizes are learned, or four times the level of one with two dozen requests (not
-  // fewer: a few bulk reads on a family its peers use are no jump yet, and must not lift this).
+  // and no larger than four times the largest request it regularly makes (largestRegular).
   #ownDuty(b: AgentBaseline, ctx: AgentContext | undefined, event: VerificationEvent): boolean {
     if (event.segment === undefined || event.action === undefined || ctx?.groups?.includes(`segment:${event.segment}`) !== true || !this.#usesAction(b, event.action)) return false
     if (event.records === undefined) return true
-    let largest = -Infinity
-    for (const f of b.families.values()) {
-      if (f.learned && sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
-      else if (f.learned && f.n >= JUMP_UNSIZED_N) largest = Math.max(largest, f.med + Math.log(4))
-    }
-    return Math.log(Math.max(1, event.records)) <= largest + Math.log(4)
+    return Math.log(Math.max(1, event.records)) <= largestRegular(b) + Math.log(4)
   }
 
   // A weekly duty's next run (#familyUse): an action it uses on its own families, records at most

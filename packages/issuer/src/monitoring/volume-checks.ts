@@ -41,7 +41,7 @@ const JUMP_REACH = Math.log(4)
 // before, from its second, only a jump this far (natural log) beyond the usual limit: twenty
 // times (a request four hundred times its level; from its eighth, when higher, a hundred times
 // the largest its agent's busiest family regularly reads, placed at its level), and beyond four
-// times the largest the agent regularly reads from any family (agentReach). A family read
+// times the largest request the agent regularly makes (largestRegular). A family read
 // every other day had read fewer than eight after three weeks, and a thief's first read of
 // 100,000 records among its lookups of one was learned as one of its sizes: its light reach then
 // made a read a day of that size no jump, and a few lookups around each drained the drift test.
@@ -111,12 +111,20 @@ function actionSizes(f: FamilyStats, action: string | undefined, at: number): Fa
   return own
 }
 
-// The largest the agent regularly reads from any family whose sizes are learned (natural log;
-// -Infinity when none is): a young family's read within four times that is the agent's own scale
-// (an analysis assistant's first query of a new feature table), not a primer.
-function agentReach(b: AgentBaseline): number {
+/**
+ * The largest request the agent regularly makes (natural log; -Infinity when none): over the
+ * families part of its baseline, the 99th percentile of those whose sizes are learned, or four
+ * times the level of those with two dozen requests (not fewer: a few bulk reads on a family are
+ * no jump yet, and must not lift this). A family not yet part of the baseline (its first use
+ * unexplained) lifts nothing: a thief's new family read large for a few days must not make the
+ * agent's scale its own.
+ */
+export function largestRegular(b: AgentBaseline): number {
   let largest = -Infinity
-  for (const f of b.families.values()) if (sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
+  for (const f of b.families.values()) {
+    if (f.learned && sizeReady(f)) largest = Math.max(largest, sizeQ99(f))
+    else if (f.learned && f.n >= JUMP_UNSIZED_N) largest = Math.max(largest, f.med + JUMP_REACH)
+  }
   return largest
 }
 
@@ -178,7 +186,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const jumpRef = Math.min(refCap, light !== undefined ? Math.max(f.med, light - JUMP_REACH) : sized ? Math.max(f.med, lift + reach - JUMP_REACH) : f.med)
   const zj = lr - jumpRef
   const jumpLimit = Math.max(Math.log(20), sized ? 0 : 7 * dev) / Math.max(jumpSens, 1e-9)
-  const jump = !learning && jumpSens > 0 && zj > jumpLimit && ((f.n >= 8 && (own || f.n >= JUMP_UNSIZED_N)) || (zj > jumpLimit + JUMP_UNSIZED_BEYOND && lr > agentReach(s.b) + JUMP_REACH))
+  const jump = !learning && jumpSens > 0 && zj > jumpLimit && ((f.n >= 8 && (own || f.n >= JUMP_UNSIZED_N)) || (zj > jumpLimit + JUMP_UNSIZED_BEYOND && lr > largestRegular(s.b) + JUMP_REACH))
   // A jump its reporter said on two earlier days is a habit (a cache warmed up after each
   // deploy): not said, and, as any jump, not learned. (Sizes learning quietly note no jumps: the
   // days of jumps are what the judging sizes said or excused.)
