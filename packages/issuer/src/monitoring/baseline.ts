@@ -426,7 +426,7 @@ export function newGroupBaseline(at: number): GroupBaseline {
 export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
-    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, top: 0,
+    cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, cusumOwn: 0, top: 0,
     ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], jumpDays: [], recAction: '', acts: undefined,
   }
 }
@@ -608,12 +608,12 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks
 // are the family's).
-const ACTION_KEPT = ['n', 'med', 'dev', 'fast', 'aboveBits', 'top', 'accepted', 'acceptedAt', 'cusum', 'cusumSince', 'cusumHits', 'cusumLevel', 'cusumLog', 'cusumReads', 'cusumAbove', 'cusumCalm', 'cusumCalmLog', 'cusumBlind', 'cusumTop', 'held', 'heldAt', 'pend', 'pendAt', 'jumpDays'] as const
+const ACTION_KEPT = ['n', 'med', 'dev', 'fast', 'aboveBits', 'top', 'accepted', 'acceptedAt', 'cusum', 'cusumSince', 'cusumHits', 'cusumLevel', 'cusumLog', 'cusumReads', 'cusumAbove', 'cusumCalm', 'cusumCalmLog', 'cusumBlind', 'cusumTop', 'cusumOwn', 'held', 'heldAt', 'pend', 'pendAt', 'jumpDays'] as const
 function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
   const out: Record<string, unknown> = snapshotSizes(a)
   for (const key of ACTION_KEPT) out[key] = a[key]
@@ -667,7 +667,7 @@ function parseFamily(v: unknown, lastDay: number, nested = false): FamilyStats |
   return Object.assign(newFamilyStats(0), {
     learned: o.learned === true, days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), weekTop: num(o.weekTop), actions: strings(o.actions, BASELINE_CAPS.actions),
     n: num(o.n), med: num(o.med), dev: num(o.dev), fast: num(o.fast), aboveBits: num(o.aboveBits) >>> 0, accepted: num(o.accepted), acceptedAt: Math.max(0, num(o.acceptedAt)),
-    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog), cusumBlind: num(o.cusumBlind), cusumTop: num(o.cusumTop), top: num(o.top),
+    cusum: Math.max(0, num(o.cusum)), cusumSince: num(o.cusumSince), cusumHits: num(o.cusumHits), cusumLevel: num(o.cusumLevel), cusumLog: num(o.cusumLog), cusumReads: num(o.cusumReads), cusumAbove: num(o.cusumAbove), cusumCalm: num(o.cusumCalm), cusumCalmLog: num(o.cusumCalmLog), cusumBlind: num(o.cusumBlind), cusumTop: num(o.cusumTop), cusumOwn: num(o.cusumOwn) === 1 ? 1 : 0, top: num(o.top),
     // Rows written before the held level was kept start without one (held from a day later).
     held: num(o.held, -1), heldAt: Math.max(0, num(o.heldAt)), pend: pending(o.pend), pendAt: Math.max(0, num(o.pendAt)),
     // Rows written before walks were learned have NaN here: restoreBaseline judges them two days on.

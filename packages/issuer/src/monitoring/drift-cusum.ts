@@ -44,6 +44,8 @@ export interface DriftState {
   cusumBlind: number
   /** The largest request (natural log) the family had read when the run began. */
   cusumTop: number
+  /** 1 when the run's evidence has been bounded by the family's own sizes since it began (volume-checks.ts, ownBound). */
+  cusumOwn: number
 }
 
 /** The test's constants, chosen on the evaluation's seeds 1-10 together (docs/monitoring-history.md): one request never a drift, four over an hour may be. */
@@ -164,4 +166,5 @@ export function clearDrift(s: DriftState): void {
   s.cusumCalmLog = 0
   s.cusumBlind = 0
   s.cusumTop = 0
+  s.cusumOwn = 0
 }

@@ -27,6 +27,8 @@ export const HIST = {
   minWeight: 40,
   /** Weight at a day's start before it judges the family's jumps that day (see lightReach). */
   jumpWeight: 20,
+  /** Weight at a day's start before its 90th percentile bounds the family's drift evidence that day (see lightFloor): two or three working days of a person's few requests. */
+  floorWeight: 12,
   /** The tail a request must be rarer than to add to the drift test. */
   tail: 0.1,
   /** Quantiles are recomputed after this many requests (or a day's decay). */
@@ -63,12 +65,14 @@ export interface SizeHistogram {
   histStarts: Array<[number, number]>
   /** A light family's 99th percentile at the start of each of its last seven days of requests ([day, natural log], oldest first; see lightReach). */
   lightStarts: Array<[number, number]>
+  /** A light family's 90th percentile at the start of each of its last seven days of requests (from `floorWeight`; [day, natural log], oldest first; see lightFloor). */
+  lightFloors: Array<[number, number]>
 }
 
 // Every field present from the start (in the order restoreSizes gives them): one object shape,
 // which the engine reads fastest.
 export function newSizeHistogram(): SizeHistogram {
-  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightStarts: [] }
+  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightStarts: [], lightFloors: [] }
 }
 
 /** Learns one request (natural log of records) at `at`, with `weight`. */
@@ -105,6 +109,23 @@ export function lightReach(h: SizeHistogram, at: number): number | undefined {
   let lowest = today[1]
   for (const [, q] of starts) lowest = Math.min(lowest, q)
   return Math.min(today[1], lowest + HIST.reachRise)
+}
+
+/**
+ * What a light family regularly read all week (natural log), or undefined: the lowest of the 90th
+ * percentiles its sizes began its last seven days of requests with (they weighed `floorWeight` at
+ * least, `minWeight` not yet), today's among them. A day's own requests cannot raise it; larger
+ * reads raise it only once they are a tenth of the family's requests at the start of every kept
+ * day: a week later, and one read (a primer) never does (see volume-checks.ts, ownFloor).
+ */
+export function lightFloor(h: SizeHistogram, at: number): number | undefined {
+  decay(h, at)
+  const starts = h.lightFloors
+  const today = starts[starts.length - 1]
+  if (today === undefined || today[0] !== h.histDay) return undefined
+  let lowest = today[1]
+  for (const [, q] of starts) lowest = Math.min(lowest, q)
+  return lowest
 }
 
 /**
@@ -200,15 +221,23 @@ function decay(h: SizeHistogram, at: number): void {
     return
   }
   if (day <= h.histDay) return
-  // A new day: the 99th percentile it begins with (those of the last seven days are kept).
+  // A new day: the 99th percentile it begins with (those of the last seven days are kept), and a
+  // light family's 90th.
   if (h.histTotal >= HIST.minWeight) {
     const starts = h.histStarts.filter(([d]) => d > day - HIST.reachDays)
     starts.push([day, quantile(h, 0.99)])
     h.histStarts = starts
-  } else if (h.histTotal >= HIST.jumpWeight) {
-    const starts = h.lightStarts.filter(([d]) => d > day - HIST.reachDays)
-    starts.push([day, quantile(h, 0.99)])
-    h.lightStarts = starts
+  } else {
+    if (h.histTotal >= HIST.jumpWeight) {
+      const starts = h.lightStarts.filter(([d]) => d > day - HIST.reachDays)
+      starts.push([day, quantile(h, 0.99)])
+      h.lightStarts = starts
+    }
+    if (h.histTotal >= HIST.floorWeight) {
+      const floors = h.lightFloors.filter(([d]) => d > day - HIST.reachDays)
+      floors.push([day, quantile(h, 0.9)])
+      h.lightFloors = floors
+    }
   }
   const factor = HIST.decayPerDay ** Math.min(day - h.histDay, 365)
   for (let i = 0; i < h.hist.length; i++) h.hist[i]! *= factor
@@ -218,13 +247,14 @@ function decay(h: SizeHistogram, at: number): void {
 }
 
 /** The stored form: bins rounded to a thousandth (and the day and total), the days' starting 99th percentiles to a thousandth. */
-export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]>; lightStarts?: Array<[number, number]> } {
+export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]>; lightStarts?: Array<[number, number]>; lightFloors?: Array<[number, number]> } {
   const round = (starts: Array<[number, number]>) => starts.map(([d, q]): [number, number] => [d, Math.round(q * 1000) / 1000])
   return {
     hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay,
     histStarts: round(h.histStarts),
     // (Only for a family that was light within the week: most never are, past their first days.)
     ...(h.lightStarts.length > 0 ? { lightStarts: round(h.lightStarts) } : {}),
+    ...(h.lightFloors.length > 0 ? { lightFloors: round(h.lightFloors) } : {}),
   }
 }
 
@@ -243,5 +273,5 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
     }
     return out
   }
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: starts(o.histStarts), lightStarts: starts(o.lightStarts) }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: starts(o.histStarts), lightStarts: starts(o.lightStarts), lightFloors: starts(o.lightFloors) }
 }

@@ -11,7 +11,7 @@ import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilySt
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
-import { learnSize, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
+import { learnSize, lightFloor, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
 const HOUR = 3_600_000
 // A habitual jump (habitualJump): earlier days looked at, and how far (natural log) beyond the
@@ -245,10 +245,14 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
+    // A light family's own sizes bound it too, from its first days (ownFloor).
+    const floor = !own && excess > 0 ? ownFloor(f, at) : undefined
+    if (floor !== undefined) excess = Math.min(excess, OWN_FLOOR_SCALE * Math.max(0, lr - floor))
     // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind).
     if (sized && f.cusumBlind > 0) clearDrift(f)
     if (f.cusumHits === 0) f.cusumTop = f.top
     excess = addToDrift(f, lr, level, spread, at, excess)
+    if (floor !== undefined && f.cusumHits === 1 && excess > 0) f.cusumOwn = 1
     high = excess > 0
     // (Noted whether or not the run is a drift yet: the evidence of its first hour counts.)
     if (high && mode === 'mix') beyond = beyondAgain(f, judging, lr, at)
@@ -341,6 +345,24 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   }
   return jumpRef
 }
+
+/**
+ * The floor a light family's own sizes put under its drift evidence now (natural log), or
+ * undefined: a request then counts only by how far it goes beyond what the family regularly read
+ * all week (lightFloor in size-histogram.ts), OWN_FLOOR_SCALE a natural log (twice it: 1.4;
+ * four times: the most one request adds). Until its sizes weigh enough to judge it alone (weeks,
+ * for a few requests a day), a family is judged by the shape of the agent's most used family,
+ * placed at its level, where a person's list pages among its lookups of one record are rare: a
+ * stationary mix added up over days and was said day after day (workload-h's largest benign
+ * cause). A run under way that began before the floor is cleared, as one begun before any sizes
+ * judged it (cusumBlind): its evidence came from the other family's shape alone.
+ */
+function ownFloor(f: FamilyStats, at: number): number | undefined {
+  const floor = lightFloor(f, at)
+  if (floor !== undefined && f.cusumHits > 0 && f.cusumOwn === 0) clearDrift(f)
+  return floor
+}
+const OWN_FLOOR_SCALE = 2
 
 // A family known for less than a week has held no weekly regime of its own yet: one renamed
 // midweek meets its first weekend batch.

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { HIST, learnSize, lightFloor, newSizeHistogram } from '../src/monitoring/size-histogram.js'
+import { uniform } from './support/uniform.js'
+
+// A light family's own sizes bound its drift evidence (volume-checks.ts, ownFloor): a person's
+// assistant reads a family record by record and lists it now and then, a few requests a working
+// day. Until its sizes weigh enough to judge it alone (weeks), the family is judged by the shape
+// of the agent's busiest family, where its list pages are rare: a stationary mix added up over
+// days and was said day after day (workload-h's largest benign cause). Simulated time and seeded
+// noise only: nothing here waits or reads the wall clock.
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+const t0 = Date.UTC(2026, 10, 2, 0)
+const agent = 'did:key:z6MkAssistant'
+
+// Logs searched every 12 minutes of the working day (weekends off), and `chat:messages` read five
+// times a working day: a lookup of one record or, three times in ten (and the second request of
+// its first day), a list of 10 to 250 records.
+function assistant(seed: number, days: number): Anomaly[] {
+  const d = new AnomalyDetector()
+  const u = uniform(seed)
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
+  const events: Array<{ at: number; resource: string; records: number }> = []
+  let id = 0
+  for (let day = 0; day < days; day++) {
+    if (day % 7 >= 5) continue
+    for (let at = t0 + day * DAY + 8 * HOUR; at < t0 + day * DAY + 17 * HOUR; at += 12 * 60_000) {
+      events.push({ at, resource: 'obs:logs/q', records: Math.max(1, Math.round(5 * Math.exp(0.4 * gauss()))) })
+    }
+    for (let k = 0; k < 5; k++) {
+      const at = t0 + day * DAY + 8 * HOUR + Math.floor(u() * 9 * HOUR) + 30_000
+      const list = u() < 0.3 || (day === 0 && k === 1)
+      events.push(list ? { at, resource: 'chat:messages', records: Math.min(250, Math.max(10, Math.round(40 * Math.exp(0.7 * gauss())))) } : { at, resource: `chat:messages/m-${id++}`, records: 1 })
+    }
+  }
+  events.sort((a, b) => a.at - b.at)
+  return events.flatMap((e) => d.observe({ at: e.at, agent, decision: 'allow', resource: e.resource, action: 'read', ip: '10.0.0.1', records: e.records }, { receivedAt: e.at }))
+}
+
+const chat = (found: Anomaly[], from: number) => found.filter((a) => (a.kind === 'volume-drift' || a.kind === 'records-jump') && a.details.about === 'chat:messages' && a.severity !== 'low' && a.at >= t0 + from * DAY)
+const byDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(2)} ${String(a.details.records)}`).join('; ')
+
+describe('a light family of lookups and lists: its own sizes bound its drift evidence', () => {
+  it('its lists among its lookups, five requests a working day, are no volume alert from its second week to its fourth (five seeds)', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const found = chat(assistant(seed, 28), 7)
+      assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
+    }
+  })
+
+  describe('the floor: what the family regularly read all week (lightFloor)', () => {
+    const day = (n: number) => t0 + n * DAY + 9 * HOUR
+    // Four requests a day: three lookups of one record and a list of 40.
+    const usualDay = (h: ReturnType<typeof newSizeHistogram>, n: number) => {
+      for (let k = 0; k < 4; k++) learnSize(h, k === 3 ? Math.log(40) : 0, day(n) + k * HOUR)
+    }
+
+    it('none before the family weighs enough at a day\'s start, nor once its own sizes judge it', () => {
+      const h = newSizeHistogram()
+      usualDay(h, 0)
+      usualDay(h, 1)
+      assert.equal(lightFloor(h, day(2)), undefined, `weight ${h.histTotal} < ${HIST.floorWeight}`)
+      usualDay(h, 2)
+      usualDay(h, 3)
+      assert.ok(lightFloor(h, day(4)) !== undefined)
+      for (let n = 4; n < 30; n++) usualDay(h, n)
+      assert.ok(h.histTotal >= HIST.minWeight)
+      assert.equal(lightFloor(h, day(30)), undefined)
+    })
+
+    it('a day\'s own requests do not raise it, nor does one read far beyond it the next days; a tenth of its requests larger, every day of a week, does', () => {
+      const h = newSizeHistogram()
+      for (let n = 0; n < 5; n++) usualDay(h, n)
+      const floor = lightFloor(h, day(5))!
+      assert.ok(Math.abs(Math.exp(floor) - 40) < 15, `floor ${Math.exp(floor)}`)
+      // Within the day: lists of 400, as many as the family's lists of the day before.
+      for (let k = 0; k < 4; k++) learnSize(h, Math.log(400), day(5) + HOUR + k)
+      assert.equal(lightFloor(h, day(5) + 2 * HOUR), floor)
+      // One primer of 5,000 records, then ordinary days: the floor stays where it was.
+      const p = newSizeHistogram()
+      for (let n = 0; n < 5; n++) usualDay(p, n)
+      learnSize(p, Math.log(5000), day(5))
+      usualDay(p, 5)
+      for (let n = 6; n < 14; n++) {
+        usualDay(p, n)
+        assert.ok(lightFloor(p, day(n))! < Math.log(100), `day ${n}: ${Math.exp(lightFloor(p, day(n))!)}`)
+      }
+      // A lookup and a list of 40 a day for ten days, then a list of 400 a day besides: a third of
+      // its requests from the first day's start on; the lowest start of the week keeps the floor
+      // at 40 until every kept day began with them.
+      const r = newSizeHistogram()
+      const twice = (n: number) => { learnSize(r, 0, day(n)); learnSize(r, Math.log(40), day(n) + HOUR) }
+      for (let n = 0; n < 10; n++) twice(n)
+      const seen: number[] = []
+      for (let n = 10; n < 22; n++) {
+        seen.push(Math.round(Math.exp(lightFloor(r, day(n))!)))
+        twice(n)
+        learnSize(r, Math.log(400), day(n) + 5 * HOUR)
+      }
+      assert.ok(seen.slice(0, HIST.reachDays).every((x) => x < 100), seen.join(' '))
+      assert.ok(seen[seen.length - 1]! > 200, seen.join(' '))
+    })
+  })
+})
