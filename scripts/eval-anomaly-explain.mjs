@@ -5,13 +5,13 @@
 // the benign agents counted by the set of kinds they got (what to look into first). Runs the
 // attacked week only (the control run is what eval-anomaly.mjs adds). Build first.
 //
-//   node scripts/eval-anomaly-explain.mjs --workload b|c|d|e|f|g|h --seed 1 [--reporters verifier|replicas]
+//   node scripts/eval-anomaly-explain.mjs --workload b|c|d|e|f|g|h|i --seed 1 [--reporters verifier|replicas]
 import { AnomalyDetector } from '@agentid/issuer'
 import { runDetector } from './anomaly-eval.mjs'
 import { loadWorkload, readOptions } from './eval-options.mjs'
 
 const USAGE = `usage: node scripts/eval-anomaly-explain.mjs [options]   (build first: npm run build)
-  --workload a|b|c|d|e|f|g|h
+  --workload a|b|c|d|e|f|g|h|i
                          the fortnight's generator (a: ./workload.mjs, the default), or a module path
   --seed 1               the one seed to explain (default 1)
   --agents 150           agents in the fleet (default 150)

@@ -3,7 +3,7 @@
 // kind, benign agents alerted, time to alert; with several seeds, then each kind over all of them
 // (caught, caught with a high alert, median and slowest time to alert). Build first (`npm run build`).
 //
-//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b|c|d|e|f|g|h] [--reporters verifier|replicas] [--verbose]
+//   npm run eval:anomaly -- --seeds 1,2,3 [--agents 150] [--workload b|c|d|e|f|g|h|i] [--reporters verifier|replicas] [--verbose]
 //
 // --reporters verifier has each event reported by the verifier that decided it (each service
 // reports its own requests) instead of all through one reporter; replicas, by one of two
@@ -19,7 +19,7 @@ import { loadWorkload, readOptions } from './eval-options.mjs'
 const USAGE = `usage: node scripts/eval-anomaly.mjs [options]   (build first: npm run build)
   --seeds 1,2,3          seeds to evaluate, comma-separated (default 1,2,3)
   --agents 150           agents in the fleet (default 150)
-  --workload b|...|h     the fortnight's generator: ./workload-<w>.mjs, or a module path
+  --workload b|...|i     the fortnight's generator: ./workload-<w>.mjs, or a module path
                          (default ./workload.mjs)
   --reporters one|verifier|replicas
                          who reports each event (default one reporter for all)

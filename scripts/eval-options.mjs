@@ -33,5 +33,5 @@ export function readOptions(usage, options) {
 
 /** The workload module `--workload` names: a (./workload.mjs), b-h (./workload-<w>.mjs), or a module path. */
 export function loadWorkload(name) {
-  return import(name === 'a' ? './workload.mjs' : ['b', 'c', 'd', 'e', 'f', 'g', 'h'].includes(name) ? `./workload-${name}.mjs` : new URL(name, `file://${process.cwd()}/`).href)
+  return import(name === 'a' ? './workload.mjs' : ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].includes(name) ? `./workload-${name}.mjs` : new URL(name, `file://${process.cwd()}/`).href)
 }
