@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { newDayVolume, readsOverUsual } from '../src/monitoring/day-volume.js'
 import { HIST, learnSize, lightFloor, newSizeHistogram } from '../src/monitoring/size-histogram.js'
 import { uniform } from './support/uniform.js'
 
@@ -14,10 +15,13 @@ const DAY = 24 * HOUR
 const t0 = Date.UTC(2026, 10, 2, 0)
 const agent = 'did:key:z6MkAssistant'
 
-// Logs searched every 12 minutes of the working day (weekends off), and `chat:messages` read five
-// times a working day: a lookup of one record or, three times in ten (and the second request of
-// its first day), a list of 10 to 250 records.
-function assistant(seed: number, days: number): Anomaly[] {
+type Read = (minute: number, records: number) => void
+
+// Logs searched every 12 minutes of the working day (weekends off), and `chat:messages` read
+// `perDay` times a working day: a lookup of one record or, three times in ten (and the second
+// request of its first day), a list of 10 to 250 records. `thief`: more reads of chat:messages on
+// `day`, at a minute of it.
+function assistant(seed: number, days: number, perDay = 5, thief: (day: number, read: Read) => void = () => {}): Anomaly[] {
   const d = new AnomalyDetector()
   const u = uniform(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
@@ -28,11 +32,12 @@ function assistant(seed: number, days: number): Anomaly[] {
     for (let at = t0 + day * DAY + 8 * HOUR; at < t0 + day * DAY + 17 * HOUR; at += 12 * 60_000) {
       events.push({ at, resource: 'obs:logs/q', records: Math.max(1, Math.round(5 * Math.exp(0.4 * gauss()))) })
     }
-    for (let k = 0; k < 5; k++) {
+    for (let k = 0; k < perDay; k++) {
       const at = t0 + day * DAY + 8 * HOUR + Math.floor(u() * 9 * HOUR) + 30_000
       const list = u() < 0.3 || (day === 0 && k === 1)
       events.push(list ? { at, resource: 'chat:messages', records: Math.min(250, Math.max(10, Math.round(40 * Math.exp(0.7 * gauss())))) } : { at, resource: `chat:messages/m-${id++}`, records: 1 })
     }
+    thief(day, (minute, records) => events.push({ at: t0 + day * DAY + minute * 60_000 + 15_000, resource: 'chat:messages', records }))
   }
   events.sort((a, b) => a.at - b.at)
   return events.flatMap((e) => d.observe({ at: e.at, agent, decision: 'allow', resource: e.resource, action: 'read', ip: '10.0.0.1', records: e.records }, { receivedAt: e.at }))
@@ -47,6 +52,40 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
       const found = chat(assistant(seed, 28), 7)
       assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
     }
+  })
+
+  // An adversarial review's probe: a family read twice a working day stays light for good, and
+  // three lists every Monday, a fifth larger each week, were a tenth of its requests at every
+  // day's start: the lowest start of the week followed them a week behind, and no list ever went
+  // far beyond the floor (3941098: never said in 300 days on these seeds). The floor now rises at
+  // most a tenth a week above twice its first, and the lists go beyond it: said after about 28
+  // and 31 weeks here (reads of 10,000 to 17,000 records; some 250,000 in all), on the review's
+  // own generator after 13 to 17 weeks. Slow: what a thief patient for months gets is written in
+  // docs/monitoring.md.
+  it('three lists every Monday, a fifth larger each week, in a family read twice a working day: said within 35 weeks (two seeds)', () => {
+    const from = 21
+    const weeks = 35
+    const thief = (day: number, read: Read) => {
+      if (day >= from && day % 7 === 0) for (let k = 0; k < 3; k++) read(10 * 60 + 90 * k, Math.round(60 * 1.2 ** ((day - from) / 7)))
+    }
+    for (const seed of [4, 6]) {
+      const quiet = chat(assistant(seed, from + 7 * weeks, 2), from)
+      const found = chat(assistant(seed, from + 7 * weeks, 2, thief), from).filter((a) => !quiet.some((q) => q.kind === a.kind))
+      assert.ok(found.length > 0, `seed ${seed}: nothing caused (control: ${byDay(quiet)})`)
+    }
+  })
+
+  // On a day of more than three times the family's usual requests the floor bounds nothing (a
+  // thief's many reads of the family's usual sizes are the other family's shape's to judge, as
+  // before): how busy the day is, with the request at hand.
+  it('how busy the family is today: its requests so far and the one at hand over its usual day', () => {
+    const v = newDayVolume()
+    assert.equal(readsOverUsual(v, 10), Infinity)
+    v.volDays = [[7, 80, 2, 'r'], [8, 60, 3, 'r'], [9, 90, 2, 'r']]
+    v.volDay = 10
+    v.volReads = 5
+    assert.equal(readsOverUsual(v, 10), 3)
+    assert.equal(readsOverUsual(v, 11), 0.5)
   })
 
   describe('the floor: what the family regularly read all week (lightFloor)', () => {
@@ -69,7 +108,7 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
       assert.equal(lightFloor(h, day(30)), undefined)
     })
 
-    it('a day\'s own requests do not raise it, nor does one read far beyond it the next days; a tenth of its requests larger, every day of a week, does', () => {
+    it('a day\'s own requests do not raise it, nor does one read far beyond it the next days; a tenth of its requests larger, every day of a week, does, up to twice its first', () => {
       const h = newSizeHistogram()
       for (let n = 0; n < 5; n++) usualDay(h, n)
       const floor = lightFloor(h, day(5))!
@@ -88,7 +127,8 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
       }
       // A lookup and a list of 40 a day for ten days, then a list of 400 a day besides: a third of
       // its requests from the first day's start on; the lowest start of the week keeps the floor
-      // at 40 until every kept day began with them.
+      // at 40 until every kept day began with them, and then it is at most twice its first (and
+      // a tenth more a week).
       const r = newSizeHistogram()
       const twice = (n: number) => { learnSize(r, 0, day(n)); learnSize(r, Math.log(40), day(n) + HOUR) }
       for (let n = 0; n < 10; n++) twice(n)
@@ -99,7 +139,7 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
         learnSize(r, Math.log(400), day(n) + 5 * HOUR)
       }
       assert.ok(seen.slice(0, HIST.reachDays).every((x) => x < 100), seen.join(' '))
-      assert.ok(seen[seen.length - 1]! > 200, seen.join(' '))
+      assert.ok(seen[seen.length - 1]! > 60 && seen[seen.length - 1]! < 100, seen.join(' '))
     })
   })
 })

@@ -608,7 +608,7 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks

@@ -173,6 +173,15 @@ function usualReads(v: DayVolume, day: number): number {
   return reads.length > 0 ? medianOf(reads) : v.volReads
 }
 
+/**
+ * Today's requests so far and the one at hand, over the family's usual day (the median of its
+ * kept days' requests; Infinity with none kept): how busy the family is today.
+ */
+export function readsOverUsual(v: DayVolume, day: number): number {
+  const reads = v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+  return reads.length === 0 ? Infinity : ((v.volDay === day ? v.volReads : 0) + 1) / medianOf(reads)
+}
+
 function medianOf(xs: number[]): number {
   xs.sort((a, b) => a - b)
   const mid = xs.length >> 1

@@ -29,6 +29,9 @@ export const HIST = {
   jumpWeight: 20,
   /** Weight at a day's start before its 90th percentile bounds the family's drift evidence that day (see lightFloor): two or three working days of a person's few requests. */
   floorWeight: 12,
+  /** How far (natural log) a light family's floor may rise above its first, and how much further a week. */
+  floorRoom: Math.log(2),
+  floorRise: Math.log(1.1),
   /** The tail a request must be rarer than to add to the drift test. */
   tail: 0.1,
   /** Quantiles are recomputed after this many requests (or a day's decay). */
@@ -67,12 +70,14 @@ export interface SizeHistogram {
   lightStarts: Array<[number, number]>
   /** A light family's 90th percentile at the start of each of its last seven days of requests (from `floorWeight`; [day, natural log], oldest first; see lightFloor). */
   lightFloors: Array<[number, number]>
+  /** The most its floor may be (natural log; -Infinity before its first): twice its first, rising at most `floorRise` a week since (see lightFloor). */
+  floorCap: number
 }
 
 // Every field present from the start (in the order restoreSizes gives them): one object shape,
 // which the engine reads fastest.
 export function newSizeHistogram(): SizeHistogram {
-  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightStarts: [], lightFloors: [] }
+  return { hist: [], histTotal: 0, histDay: 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: [], lightStarts: [], lightFloors: [], floorCap: -Infinity }
 }
 
 /** Learns one request (natural log of records) at `at`, with `weight`. */
@@ -114,18 +119,21 @@ export function lightReach(h: SizeHistogram, at: number): number | undefined {
 /**
  * What a light family regularly read all week (natural log), or undefined: the lowest of the 90th
  * percentiles its sizes began its last seven days of requests with (they weighed `floorWeight` at
- * least, `minWeight` not yet), today's among them. A day's own requests cannot raise it; larger
- * reads raise it only once they are a tenth of the family's requests at the start of every kept
- * day: a week later, and one read (a primer) never does (see volume-checks.ts, ownFloor).
+ * least, `minWeight` not yet), today's among them, and at most twice the first, a tenth more a
+ * week since (`floorCap`). A day's own requests cannot raise it; larger reads raise it only once
+ * they are a tenth of the family's requests at the start of every kept day, a week later, and
+ * one read (a primer) never does; nor does a share growing faster than a tenth a week for long
+ * (an adversarial review: three lists a week, a fifth larger each week, were the family's floor
+ * a week later, for good). See volume-checks.ts, ownFloor.
  */
 export function lightFloor(h: SizeHistogram, at: number): number | undefined {
   decay(h, at)
   const starts = h.lightFloors
   const today = starts[starts.length - 1]
-  if (today === undefined || today[0] !== h.histDay) return undefined
+  if (today === undefined || today[0] !== h.histDay || h.floorCap === -Infinity) return undefined
   let lowest = today[1]
   for (const [, q] of starts) lowest = Math.min(lowest, q)
-  return lowest
+  return Math.min(lowest, h.floorCap)
 }
 
 /**
@@ -234,8 +242,11 @@ function decay(h: SizeHistogram, at: number): void {
       h.lightStarts = starts
     }
     if (h.histTotal >= HIST.floorWeight) {
+      const q90 = quantile(h, 0.9)
+      const last = h.lightFloors[h.lightFloors.length - 1]
+      h.floorCap = h.floorCap === -Infinity ? q90 + HIST.floorRoom : Math.min(Math.max(h.floorCap, q90 + HIST.floorRoom), h.floorCap + (HIST.floorRise * (day - (last?.[0] ?? day))) / 7)
       const floors = h.lightFloors.filter(([d]) => d > day - HIST.reachDays)
-      floors.push([day, quantile(h, 0.9)])
+      floors.push([day, q90])
       h.lightFloors = floors
     }
   }
@@ -247,7 +258,7 @@ function decay(h: SizeHistogram, at: number): void {
 }
 
 /** The stored form: bins rounded to a thousandth (and the day and total), the days' starting 99th percentiles to a thousandth. */
-export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]>; lightStarts?: Array<[number, number]>; lightFloors?: Array<[number, number]> } {
+export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: number; histDay: number; histStarts: Array<[number, number]>; lightStarts?: Array<[number, number]>; lightFloors?: Array<[number, number]>; floorCap?: number } {
   const round = (starts: Array<[number, number]>) => starts.map(([d, q]): [number, number] => [d, Math.round(q * 1000) / 1000])
   return {
     hist: h.hist.map((w) => Math.round(w * 1000) / 1000), histTotal: Math.round(h.histTotal * 1000) / 1000, histDay: h.histDay,
@@ -255,6 +266,7 @@ export function snapshotSizes(h: SizeHistogram): { hist: number[]; histTotal: nu
     // (Only for a family that was light within the week: most never are, past their first days.)
     ...(h.lightStarts.length > 0 ? { lightStarts: round(h.lightStarts) } : {}),
     ...(h.lightFloors.length > 0 ? { lightFloors: round(h.lightFloors) } : {}),
+    ...(Number.isFinite(h.floorCap) ? { floorCap: Math.round(h.floorCap * 1000) / 1000 } : {}),
   }
 }
 
@@ -273,5 +285,7 @@ export function restoreSizes(o: Record<string, unknown>): SizeHistogram {
     }
     return out
   }
-  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: starts(o.histStarts), lightStarts: starts(o.lightStarts), lightFloors: starts(o.lightFloors) }
+  return { hist, histTotal, histDay: typeof o.histDay === 'number' && Number.isFinite(o.histDay) ? o.histDay : 0, histQ50: 0, histQ90: 0, histQ99: 0, histSince: -1, histStarts: starts(o.histStarts), lightStarts: starts(o.lightStarts), lightFloors: starts(o.lightFloors),
+    // (Rows written before the cap: no floor until the next day's start sets it afresh.)
+    floorCap: typeof o.floorCap === 'number' && Number.isFinite(o.floorCap) ? o.floorCap : -Infinity }
 }

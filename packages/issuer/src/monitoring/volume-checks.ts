@@ -9,6 +9,7 @@
 import type { RiskLevel } from '@agentid/core'
 import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
+import { readsOverUsual } from './day-volume.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, lightFloor, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
@@ -237,6 +238,9 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   const accepted = acceptedLevel(f, at)
   const ofAccepted = accepted - f.med > driftMargin(spread) && lr - f.med > driftMargin(spread)
   let high = false
+  // Beyond the spread and the sizes that judge it, its evidence bounded by a light family's own
+  // floor (ownFloor): it teaches the level and spread no more than before the floor bounded it.
+  let floored = false
   let beyond = false
   if (!jump) {
     const level = Math.max(f.med, f.fast - 0.7 * spread, accepted)
@@ -247,7 +251,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
     // A light family's own sizes bound it too, from its first days (ownFloor).
     const floor = !own && excess > 0 ? ownFloor(f, at) : undefined
-    if (floor !== undefined) excess = Math.min(excess, OWN_FLOOR_SCALE * Math.max(0, lr - floor))
+    if (floor !== undefined) {
+      floored = true
+      excess = Math.min(excess, OWN_FLOOR_SCALE * Math.max(0, lr - floor))
+    }
     // Evidence piled up before any sizes could judge it is dropped once they can (see cusumBlind).
     if (sized && f.cusumBlind > 0) clearDrift(f)
     if (f.cusumHits === 0) f.cusumTop = f.top
@@ -307,7 +314,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // ordinary exports among its first few dozen requests) is judged afresh against them.
     if (!own && sizeReady(f)) clearDrift(f)
   }
-  if (!jump && !high && !ofAccepted) {
+  if (!jump && !high && !floored && !ofAccepted) {
     const step = shifted ? 4 * SLOW_STEP : SLOW_STEP
     f.med += lr > f.med ? step : lr < f.med ? -step : 0
   }
@@ -315,7 +322,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
   // slowly once known, and not while a run of larger requests is under way: a drifting share
   // must not widen the band it is measured against, and leaving out the ordinary tail would
   // narrow it.
-  if (!jump && !ofAccepted && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
+  if (!jump && !ofAccepted && !floored && f.cusumHits < 2) f.dev += (f.n < 200 ? 0.05 : 0.005) * (Math.min(Math.abs(lr - f.med), 3 * dev) - f.dev)
   f.fast += lr > f.fast ? FAST_STEP : lr < f.fast ? -FAST_STEP : 0
   if (f.n < 8) {
     // The first few set the level directly.
@@ -359,10 +366,13 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
  */
 function ownFloor(f: FamilyStats, at: number): number | undefined {
   const floor = lightFloor(f, at)
-  if (floor !== undefined && f.cusumHits > 0 && f.cusumOwn === 0) clearDrift(f)
+  if (floor === undefined || f.volDays.length < OWN_DAYS || readsOverUsual(f, Math.floor(at / DAY_MS)) > OWN_BUSY) return undefined
+  if (f.cusumHits > 0 && f.cusumOwn === 0) clearDrift(f)
   return floor
 }
 const OWN_FLOOR_SCALE = 2
+const OWN_BUSY = 3
+const OWN_DAYS = 5
 
 // A family known for less than a week has held no weekly regime of its own yet: one renamed
 // midweek meets its first weekend batch.
