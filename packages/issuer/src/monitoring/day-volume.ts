@@ -169,7 +169,7 @@ function computeExpected(v: DayVolume, day: number, at: 1 | 2): Expected | undef
 // Requests a day before enough days are known: the median of those there are (today's so far
 // when none).
 function usualReads(v: DayVolume, day: number): number {
-  const reads = v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+  const reads = readsBefore(v, day)
   return reads.length > 0 ? medianOf(reads) : v.volReads
 }
 
@@ -178,8 +178,13 @@ function usualReads(v: DayVolume, day: number): number {
  * kept days' requests; Infinity with none kept): how busy the family is today.
  */
 export function readsOverUsual(v: DayVolume, day: number): number {
-  const reads = v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+  const reads = readsBefore(v, day)
   return reads.length === 0 ? Infinity : ((v.volDay === day ? v.volReads : 0) + 1) / medianOf(reads)
+}
+
+// The requests of each kept day before `day`, within the window.
+function readsBefore(v: DayVolume, day: number): number[] {
+  return v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
 }
 
 function medianOf(xs: number[]): number {

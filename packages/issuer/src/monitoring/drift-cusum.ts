@@ -44,7 +44,7 @@ export interface DriftState {
   cusumBlind: number
   /** The largest request (natural log) the family had read when the run began. */
   cusumTop: number
-  /** 1 when the run's evidence has been bounded by the family's own sizes since it began (volume-checks.ts, ownBound). */
+  /** 1 when the run's evidence has been bounded by the family's own sizes since it began (volume-checks.ts, ownFloor). */
   cusumOwn: number
 }
 

@@ -249,7 +249,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // regular modes add nothing; a share of requests beyond anything regular: both large).
     let excess = (lr - level - driftMargin(spread)) / spread
     if (sized && excess > 0) excess = Math.min(excess, tailExcess(sized, lr - lift - Math.max(0, level - f.med), sized.histQ90))
-    // A light family's own sizes bound it too, from its first days (ownFloor).
+    // A light family's own sizes bound it too, once it has days of its own (ownFloor).
     const floor = !own && excess > 0 ? ownFloor(f, at) : undefined
     if (floor !== undefined) {
       floored = true
@@ -361,8 +361,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
  * for a few requests a day), a family is judged by the shape of the agent's most used family,
  * placed at its level, where a person's list pages among its lookups of one record are rare: a
  * stationary mix added up over days and was said day after day (workload-h's largest benign
- * cause). A run under way that began before the floor is cleared, as one begun before any sizes
- * judged it (cusumBlind): its evidence came from the other family's shape alone.
+ * cause). None before the family has OWN_DAYS days of reads (a thief there from its first days
+ * is judged by the other family's shape for a week, as before, not taken at once for its mix), nor
+ * on a day of more than OWN_BUSY times its usual requests (a thief's many reads of its usual sizes
+ * are not its usual day). A run under way that began before the floor is cleared, as one begun
+ * before any sizes judged it (cusumBlind): its evidence came from the other family's shape alone.
  */
 function ownFloor(f: FamilyStats, at: number): number | undefined {
   const floor = lightFloor(f, at)
