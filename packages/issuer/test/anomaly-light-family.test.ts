@@ -57,7 +57,7 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
   // An adversarial review's probe: a family read twice a working day stays light for good, and
   // three lists every Monday, a fifth larger each week, were a tenth of its requests at every
   // day's start: the lowest start of the week followed them a week behind, and no list ever went
-  // far beyond the floor (3941098: never said in 300 days on these seeds). The floor now rises at
+  // far beyond the floor (3941098: seed 4 never said in 300 days). The floor now rises at
   // most a tenth a week above twice its first, and the lists go beyond it: said after about 28
   // and 31 weeks here (reads of 10,000 to 17,000 records; some 250,000 in all), on the review's
   // own generator after 13 to 17 weeks. Slow: what a thief patient for months gets is written in
