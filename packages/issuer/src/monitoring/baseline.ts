@@ -365,10 +365,22 @@ export interface GroupBaseline extends HourProfile {
   rising: Map<string, number> | undefined
   /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined
+  /** Members said for jumps or drifts in a family, by reporter, family and member (volume-checks.ts, groupResize; in memory). */
+  resized: Map<string, Resize> | undefined
 }
 
 /** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter, its largest jump (natural log of records). */
 export type FleetJump = [number, string, string, number]
+
+/** A member said for jumps or drifts in a family, as one reporter saw it: its first and last, and the largest (natural log of records). */
+export interface Resize {
+  member: string
+  reporter: string
+  family: string
+  first: number
+  last: number
+  largest: number
+}
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {
@@ -416,7 +428,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined, jumpers: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined, jumpers: undefined, resized: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

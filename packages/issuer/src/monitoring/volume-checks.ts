@@ -7,10 +7,11 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay } from './baseline.js'
+import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, sizesOf, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay, type Resize } from './baseline.js'
+import { GROUP_CHANGE_MS, tookPart } from './group-adoption.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
-import { readsOverUsual } from './day-volume.js'
-import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
+import { acceptDay, readsOverUsual } from './day-volume.js'
+import { aboveHeld, HELD_LEVEL, holdLevel, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, lightFloor, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
@@ -205,6 +206,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const repeated = f.jumps.length
     const read = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(before) : undefined
     const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && read === undefined)
+    const score = Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated)
+    const expected = jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${Math.round(Math.exp(jumpRef))} records a request from ${fam}`
     if (said) {
       // A second day of jumps like the first (a fleet's, or the agent's own) is said low unless
       // another aspect of the agent's behaviour comes within the hour (the detector's say), and
@@ -212,11 +215,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // have known); it makes no first day (said low, it must not excuse the next one).
       const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
-      const usual = Math.round(Math.exp(jumpRef))
-      const reported = say(s, 'records-jump', fam, Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated), {
-        expected: jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${usual} records a request from ${fam}`,
-        seen: records, records, usual, ratio: Math.round(ratio), withinHour: repeated, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}),
-      }, undefined, severity)
+      const details = { expected, seen: records, records, usual: Math.round(Math.exp(jumpRef)), ratio: Math.round(ratio), withinHour: repeated }
+      // Its group's change of the family's sizes (groupsChange) is found explained: no alert, and
+      // not learned (a fleet's caches warmed up on a deploy day are no lasting size).
+      const reported = !groupsChange(s, fam, lr, 'records-jump', score, details, say) &&
+        say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
       // A said one at its size, an excused one at the size said before (lone jumps growing a
       // quarter a day are said); one below what is said is not noted (it excuses nothing).
       noteJumpDay(f, lr, at, s.reporter, true, reported)
@@ -287,15 +290,21 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     // `typical`: the run's typical request (natural log of the geometric mean).
     const typical = f.cusumLevel + Math.log(ratio)
     const largest = own ? reachBefore(f, f.cusumSince) : undefined
-    say(s, 'volume-drift', fam, Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold)), {
-      expected: `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`, seen: records, records, usual: Math.round(Math.exp(f.med)),
-      share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
-      excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
-      // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
-      // one request that tripped the test, which may be the largest of them.
-      typical: Math.round(Math.exp(typical)),
-      ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
-    }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
+    const score = Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold))
+    const expected = `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`
+    if (groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
+      acceptDrift(s.f ?? f, typical, at)
+    } else {
+      say(s, 'volume-drift', fam, score, {
+        expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
+        share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
+        excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
+        // The run's typical request (geometric mean): what a benign verdict accepts, rather than the
+        // one request that tripped the test, which may be the largest of them.
+        typical: Math.round(Math.exp(typical)),
+        ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
+      }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
+    }
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
   // levels one step towards it; a shift of the whole distribution is followed faster.
@@ -343,11 +352,17 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const held = Math.round(Math.exp(f.held))
       const typical = Math.round(Math.exp(f.fast))
       const ratio = Math.round(Math.exp(above) * 10) / 10
-      say(s, 'volume-drift', fam, Math.min(1, 0.4 + 0.15 * above), {
-        expected: `at most about ${held} records a request from ${fam}, the most it held a day or more before`, seen: records, records, usual: Math.round(Math.exp(f.med)),
-        share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
-        held, ratio, typical,
-      }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
+      const score = Math.min(1, 0.4 + 0.15 * above)
+      const expected = `at most about ${held} records a request from ${fam}, the most it held a day or more before`
+      if (groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
+        acceptDrift(s.f ?? f, f.fast, at)
+      } else {
+        say(s, 'volume-drift', fam, score, {
+          expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
+          share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
+          held, ratio, typical,
+        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
+      }
     }
   }
   return jumpRef
@@ -573,6 +588,121 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
     }
     while (kept.length > 0 && (day - kept[0]![0] > HABIT.days || kept.length >= FLEET.kept)) kept.shift()
     kept.push([day, agent, reporter, lr] satisfies FleetJump)
+  }
+}
+
+/**
+ * Whether a jump or drift in `fam`, of requests of `lr` records (natural log), is its group's
+ * change of the family's sizes (groupResize): then it is found explained, low (evidence, no
+ * alert), and the agent takes part in the change (tookPart: its drifts within the day are the
+ * change's). Otherwise it is noted for the group (noteResize), to be said by the caller.
+ */
+function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 'volume-drift', score: number, details: Record<string, unknown>, say: Say): boolean {
+  const peers = groupResize(s, fam, lr)
+  if (peers === undefined) {
+    noteResize(s, fam, lr)
+    return false
+  }
+  say(s, kind, fam, score, { ...details, peers: Math.round(Math.exp(peers)), explained: "its group's change of the family's sizes", groupChange: fam }, undefined, 'low')
+  tookPart(s.b, fam, s.at, [s.reporter])
+  return true
+}
+
+/**
+ * A release of one kind of agent on its instances at once (a portal assistant's new version
+ * listing a family it read record by record) is its group's change of the family's sizes, not an
+ * intrusion per instance. A jump or drift of requests of `lr` records (natural log) is the
+ * group's when at least FLEET.others other members of one of its groups (its team or segment, not
+ * its role: an organisation-wide one) are said for jumps or drifts in the same family, as the
+ * same reporter saw them (a family is one service's: a hostile reporter's made-up findings
+ * explain only what it reports itself): their first findings there within the hour of each other
+ * and within GROUP_CHANGE_MS, their last within the hour (the change is under way: two thieves'
+ * bulk reads in a team must not excuse a third's the next day, as they did in workload.mjs); and
+ * it is at most twice the median of their largest (FLEET.growth). Returns that median (natural
+ * log), or undefined. An agent taking part in a group change already (tookPart, as this
+ * reporter saw it: this one, or its groups' first use of a family) changed its other families
+ * with it: there, the members' first and last findings within GROUP_CHANGE_MS will do (the new
+ * version lists a family read less often hours later). As for a group's first use of a family,
+ * the first members are always said: only said findings count, so the change is known from the
+ * alerts of at least two members. A thief's read beyond twice what the fleet reads is said as
+ * ever; one within it is what the whole fleet reads now (a drift's size is accepted, as a benign
+ * verdict would accept it; a jump is not learned). Kept in memory (after a restart, the change's
+ * next findings are said).
+ */
+function groupResize(s: Scope, fam: string, lr: number): number | undefined {
+  const { agent, at, reporter } = s
+  const c = s.b.groupChange
+  const span = c !== undefined && at >= c.at && at - c.at <= GROUP_CHANGE_MS && c.by.includes(reporter) ? GROUP_CHANGE_MS : HOUR
+  let peers: number | undefined
+  for (const g of s.holdGroups) {
+    const others: Resize[] = []
+    for (const e of g.resized?.values() ?? []) if (e.member !== agent && e.reporter === reporter && e.family === fam && e.first <= at && at - e.last <= span) others.push(e)
+    if (others.length < FLEET.others) continue
+    others.sort((x, y) => x.first - y.first)
+    for (let i = 0, j = 0; j < others.length; j++) {
+      while (others[j]!.first - others[i]!.first > span) i++
+      if (j - i + 1 < FLEET.others || at - others[j]!.first > GROUP_CHANGE_MS) continue
+      const largest = others.slice(i, j + 1).map((e) => e.largest).sort((x, y) => x - y)
+      const mid = largest.length >> 1
+      const median = largest.length % 2 === 1 ? largest[mid]! : (largest[mid - 1]! + largest[mid]!) / 2
+      peers = peers === undefined ? median : Math.max(peers, median)
+    }
+  }
+  return peers !== undefined && lr <= peers + FLEET.growth ? peers : undefined
+}
+
+// Notes a member's said jump or drift in `fam`, of requests of `lr` records (natural log), with
+// its groups (groupResize): its first and last, and the largest. Not while it takes part in a
+// group change (tookPart): its findings of the day are the change's, and must not explain the
+// others' in turn. At most FLEET.kept a group: those over GROUP_CHANGE_MS go first, then the
+// oldest.
+function noteResize(s: Scope, fam: string, lr: number): void {
+  const { agent, at, reporter } = s
+  const c = s.b.groupChange
+  if (c !== undefined && at >= c.at && at - c.at <= DAY_MS) return
+  const key = `${reporter}\u0000${fam}\u0000${agent}`
+  for (const g of s.holdGroups) {
+    const kept = (g.resized ??= new Map())
+    const known = kept.get(key)
+    if (known !== undefined && at - known.last <= GROUP_CHANGE_MS) {
+      known.last = Math.max(known.last, at)
+      known.largest = Math.max(known.largest, lr)
+      continue
+    }
+    kept.delete(key)
+    if (kept.size >= FLEET.kept) {
+      for (const [k, e] of kept) if (at - e.last > GROUP_CHANGE_MS) kept.delete(k)
+      if (kept.size >= FLEET.kept) kept.delete(kept.keys().next().value!)
+    }
+    kept.set(key, { member: agent, reporter, family: fam, first: at, last: at, largest: lr })
+  }
+}
+
+/**
+ * A drift's typical request of `lr` records (natural log) accepted for the family (an operator's
+ * benign verdict, or the agent's part in its group's change): for its sizes and each of its
+ * actions' (acceptSize), and days of that size at the family's usual number of requests
+ * (acceptDay).
+ */
+export function acceptDrift(family: FamilyStats, lr: number, at: number): void {
+  acceptDay(family, at, { records: Math.exp(lr) })
+  for (const sizes of sizesOf(family)) acceptSize(sizes, lr, at)
+}
+
+// A drift is a share of larger requests, the ordinary ones staying where they were: raising the
+// level would be undone by them within days, and the same share alerted again. The size is
+// accepted instead (fading, see acceptedLevel); beyond it is still a drift.
+function acceptSize(sizes: FamilyStats, lr: number, at: number): void {
+  sizes.accepted = Math.max(acceptedLevel(sizes, at), lr)
+  sizes.acceptedAt = at
+  clearDrift(sizes)
+  // The size accepted is what every request reads now (a creep of the whole distribution, its
+  // quick level): it is held, and the level catches up with the quick one as for a step. A
+  // share's size (well above the quick level) is not held: that would blind the test of every
+  // request to four times the share.
+  if (Math.abs(lr - sizes.fast) <= driftMargin(driftSpread(Math.max(sizes.dev, 0.15)))) {
+    holdLevel(sizes, lr, at)
+    sizes.med = Math.max(sizes.med, sizes.fast)
   }
 }
 
