@@ -28,6 +28,10 @@ interface Read {
 interface Options {
   // The groups of each instance (its team by default, shared by all five).
   groups?: (k: number) => string[]
+  // Which instances take the release (all five by default); the others go on reading one record.
+  released?: (k: number) => boolean
+  // What an operator suppressed.
+  suppressed?: (agent: string, kind: string, about: string) => boolean
   // Who reports an instance's requests (one verifier, the portal's service, by default).
   reporter?: (k: number) => string
   // More requests: a thief's, at `day` of the fortnight of the release.
@@ -40,7 +44,8 @@ interface Options {
 function run(seed: number, options: Options = {}): Anomaly[] {
   const groups = options.groups ?? (() => ['team:broker-portal', 'segment:broker', 'role:broker-portal-assistant'])
   const reporter = options.reporter ?? (() => 'v-portal')
-  const d = new AnomalyDetector({ context: (agent) => ({ groups: groups(instances.indexOf(agent)) }) })
+  const released = options.released ?? (() => true)
+  const d = new AnomalyDetector({ context: (agent) => ({ groups: groups(instances.indexOf(agent)) }), ...(options.suppressed ? { suppressed: options.suppressed } : {}) })
   const u = uniform(seed)
   const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
   const reads: Read[] = []
@@ -48,7 +53,7 @@ function run(seed: number, options: Options = {}): Anomaly[] {
   for (let day = 0; day < RELEASE_DAY + 5; day++) {
     if (day % 7 >= 5) continue
     for (const [k, agent] of instances.entries()) {
-      const release = t0 + RELEASE_DAY * DAY + 6.5 * HOUR + k * 7 * MINUTE
+      const release = released(k) ? t0 + RELEASE_DAY * DAY + 6.5 * HOUR + k * 7 * MINUTE : Infinity
       for (let at = t0 + day * DAY + 8 * HOUR + k * MINUTE; at < t0 + day * DAY + 18 * HOUR; at += Math.round((6 + 8 * u()) * MINUTE)) {
         const base = { agent, reporter: reporter(k) }
         reads.push({ ...base, at, resource: `broker:accounts/a-${id++}`, action: 'read', records: 1 })
@@ -90,6 +95,37 @@ describe('a release on all instances of a team at once is its group change, not 
     assert.deepEqual(volume(run(1))[4], [])
     const said = volume(run(1, { extra: thief }))
     assert.ok(said[4]!.length > 0, JSON.stringify(said))
+  })
+
+  // An adversarial review of the first version: its bound was the peers' largest lists, so a
+  // member that took no release could read eight times the fleet's typical list beside its own
+  // reads, for days. Its own ordinary reads go on: no new version's.
+  it("a member that took no release, listing beside its own reads of one record, is said (three seeds)", () => {
+    for (const seed of [1, 2, 3]) {
+      const at = t0 + RELEASE_DAY * DAY + 9 * HOUR
+      const thief = (push: (r: Read) => void) => {
+        for (let i = 0; i < 100; i++) push({ at: at + i * 5 * MINUTE, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 60 + (i % 5) * 8, reporter: 'v-portal' })
+      }
+      const said = volume(run(seed, { released: (k) => k < 4, extra: thief }))
+      assert.ok(said[4]!.length > 0, `seed ${seed}: ${JSON.stringify(said)}`)
+    }
+  })
+
+  // The review's other ways around it: two team mates whose alerts an operator suppressed (no
+  // alert anyone sees makes a change known), and a thief beside two colluders' lists, reading on
+  // for hours after them (the first version's part in a change lasted two days, in every family).
+  it('suppressed alerts make no change; a thief beside two colluders is said', () => {
+    const at = t0 + 15 * DAY + 9 * HOUR
+    const collude = (push: (r: Read) => void) => {
+      for (const k of [0, 1]) for (let i = 0; i < 3; i++) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records: 60, reporter: 'v-portal' })
+      for (let i = 0; i < 90; i++) push({ at: at + 45 * MINUTE + i * 4 * MINUTE, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 100, reporter: 'v-portal' })
+    }
+    const thief = (found: Anomaly[]) => found.filter((a) => a.agent === instances[4] && a.severity !== 'low' && a.at >= at && a.at < at + DAY && a.details.about === 'policy:contracts')
+    assert.ok(thief(run(1, { extra: collude })).length > 0)
+    const quiet = (agent: string) => agent === instances[0] || agent === instances[1]
+    const found = run(1, { extra: collude, suppressed: (agent) => quiet(agent) })
+    assert.deepEqual(found.filter((a) => quiet(a.agent) && a.at >= at && a.at < at + DAY).length, 0)
+    assert.ok(thief(found).length > 0)
   })
 
   it("one reporter's made-up release explains nothing another verifier reports", () => {

@@ -91,6 +91,14 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   jumps: number[]
   /** Requests of its run beyond the sizes of their action, within BEYOND_MS (volume-checks.ts, beyondAgain; not kept in the store). */
   beyond: number[]
+  /**
+   * When its part in its group's change of the family's sizes began (0: none), the largest
+   * request of the ordinary size then (natural log), and whether one has come since
+   * (volume-checks.ts, groupResize; not kept in the store).
+   */
+  resizeFrom: number
+  resizeOrdinary: number
+  resizeShut: boolean
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
   /**
@@ -439,7 +447,7 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, cusumOwn: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], jumpDays: [], recAction: '', acts: undefined,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], resizeFrom: 0, resizeOrdinary: 0, resizeShut: false, jumpDays: [], recAction: '', acts: undefined,
   }
 }
 
@@ -620,7 +628,7 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, resizeFrom: _resizeFrom, resizeOrdinary: _resizeOrdinary, resizeShut: _resizeShut, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks

@@ -67,6 +67,7 @@ const UNSIZED_BEYOND = Math.log(1.5)
  * actions (the others' requests are judged by the family's).
  */
 export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: number, action: string | undefined, sensitivity: Sens, say: Say): void {
+  noteOrdinary(f, records, s.at)
   const own = actionSizes(f, action, s.at)
   if (own === undefined) {
     checkRecords(s, f, fam, records, sensitivity, say)
@@ -216,14 +217,19 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const details = { expected, seen: records, records, usual: Math.round(Math.exp(jumpRef)), ratio: Math.round(ratio), withinHour: repeated }
-      // Its group's change of the family's sizes (groupsChange) is found explained: no alert, and
-      // not learned (a fleet's caches warmed up on a deploy day are no lasting size).
-      const reported = !groupsChange(s, fam, lr, 'records-jump', score, details, say) &&
-        say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
-      // A said one at its size, an excused one at the size said before (lone jumps growing a
-      // quarter a day are said); one below what is said is not noted (it excuses nothing).
-      noteJumpDay(f, lr, at, s.reporter, true, reported)
-      if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+      if (groupsChange(s, fam, lr, 'records-jump', score, details, say)) {
+        // Its group's change of the family's sizes: not learned (a fleet's caches warmed up on a
+        // deploy day are no lasting size), and noted as excused (no day of its own jumps: an
+        // excused day must not make the next one's a habit or a second day).
+        noteJumpDay(f, lr, at, s.reporter, false)
+      } else {
+        const reported = say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
+        noteResize(s, fam, lr, reported)
+        // A said one at its size, an excused one at the size said before (lone jumps growing a
+        // quarter a day are said); one below what is said is not noted (it excuses nothing).
+        noteJumpDay(f, lr, at, s.reporter, true, reported)
+        if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+      }
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
   // Drift: excess beyond the family's spread that keeps coming back, summed across days
@@ -295,7 +301,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     if (groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
       acceptDrift(s.f ?? f, typical, at)
     } else {
-      say(s, 'volume-drift', fam, score, {
+      noteResize(s, fam, typical, say(s, 'volume-drift', fam, score, {
         expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
         excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
@@ -303,7 +309,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         // one request that tripped the test, which may be the largest of them.
         typical: Math.round(Math.exp(typical)),
         ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
-      }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium')
+      }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium'))
     }
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
@@ -357,11 +363,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       if (groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
         acceptDrift(s.f ?? f, f.fast, at)
       } else {
-        say(s, 'volume-drift', fam, score, {
+        noteResize(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
           expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
           share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
           held, ratio, typical,
-        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium')
+        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium'))
       }
     }
   }
@@ -595,15 +601,18 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
  * Whether a jump or drift in `fam`, of requests of `lr` records (natural log), is its group's
  * change of the family's sizes (groupResize): then it is found explained, low (evidence, no
  * alert), and the agent takes part in the change (tookPart: its drifts within the day are the
- * change's). Otherwise it is noted for the group (noteResize), to be said by the caller.
+ * change's). Otherwise the caller says it, and notes it for the group (noteResize).
  */
 function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 'volume-drift', score: number, details: Record<string, unknown>, say: Say): boolean {
-  const peers = groupResize(s, fam, lr)
-  if (peers === undefined) {
-    noteResize(s, fam, lr)
-    return false
-  }
+  const family = s.f
+  if (family === undefined) return false
+  const peers = groupResize(s, family, fam, lr)
+  if (peers === undefined) return false
   say(s, kind, fam, score, { ...details, peers: Math.round(Math.exp(peers)), explained: "its group's change of the family's sizes", groupChange: fam }, undefined, 'low')
+  if (family.resizeFrom === 0) {
+    family.resizeFrom = s.at
+    family.resizeOrdinary = family.med + driftMargin(driftSpread(Math.max(family.dev, 0.15)))
+  }
   tookPart(s.b, fam, s.at, [s.reporter])
   return true
 }
@@ -611,36 +620,41 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
 /**
  * A release of one kind of agent on its instances at once (a portal assistant's new version
  * listing a family it read record by record) is its group's change of the family's sizes, not an
- * intrusion per instance. A jump or drift of requests of `lr` records (natural log) is the
- * group's when at least FLEET.others other members of one of its groups (its team or segment, not
- * its role: an organisation-wide one) are said for jumps or drifts in the same family, as the
- * same reporter saw them (a family is one service's: a hostile reporter's made-up findings
- * explain only what it reports itself): their first findings there within the hour of each other
- * and within GROUP_CHANGE_MS, their last within the hour (the change is under way: two thieves'
- * bulk reads in a team must not excuse a third's the next day, as they did in workload.mjs); and
- * it is at most twice the median of their largest (FLEET.growth). Returns that median (natural
- * log), or undefined. An agent taking part in a group change already (tookPart, as this
- * reporter saw it: this one, or its groups' first use of a family) changed its other families
- * with it: there, the members' first and last findings within GROUP_CHANGE_MS will do (the new
- * version lists a family read less often hours later). As for a group's first use of a family,
- * the first members are always said: only said findings count, so the change is known from the
- * alerts of at least two members. A thief's read beyond twice what the fleet reads is said as
- * ever; one within it is what the whole fleet reads now (a drift's size is accepted, as a benign
- * verdict would accept it; a jump is not learned). Kept in memory (after a restart, the change's
- * next findings are said).
+ * intrusion per instance. A jump or drift of requests of `lr` records (natural log) in `family`
+ * is the group's when at least FLEET.others other members of one of its groups (its team or
+ * segment, not its role: an organisation-wide one) are alerted for jumps or drifts in the same
+ * family (reported: not suppressed, not explained), as the same reporter saw them (a family is
+ * one service's: a hostile reporter's made-up findings explain only what it reports itself),
+ * their first within the hour of each other and within GROUP_CHANGE_MS, their last within the
+ * hour (the change is under way: two thieves' bulk reads in a team must not excuse a third's the
+ * next day, as they did in workload.mjs; once the agent's part in it is under way, within
+ * GROUP_CHANGE_MS); it is at most twice the median of their largest
+ * (FLEET.growth); and the agent's own requests changed as a release changes them:
+ * - none of its ordinary size since its part in the change began (noteOrdinary: a thief's reads
+ *   among the agent's own ordinary ones are no new version's);
+ * - no more of them today than RESIZE_BUSY times its usual day (a new version reads differently,
+ *   not more often).
+ * Returns that median (natural log), or undefined. As for a group's first use of a family, the
+ * first members are always said: only alerts count, so the change is known from those of at
+ * least two members. What a thief gains there is what a new version would read: beyond twice
+ * what the fleet reads, or more often, or beside its ordinary requests, it is said as ever; a
+ * drift within it is accepted as a benign verdict would accept it (a jump is not learned). Kept
+ * in memory (after a restart, the change's next findings are said).
  */
-function groupResize(s: Scope, fam: string, lr: number): number | undefined {
+function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): number | undefined {
   const { agent, at, reporter } = s
-  const c = s.b.groupChange
-  const span = c !== undefined && at >= c.at && at - c.at <= GROUP_CHANGE_MS && c.by.includes(reporter) ? GROUP_CHANGE_MS : HOUR
+  if (family.resizeShut || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
+  // (Its part under way, the members' last findings may be of the day before: a new day's first
+  // lists come before theirs.)
+  const recent = family.resizeFrom > 0 ? GROUP_CHANGE_MS : HOUR
   let peers: number | undefined
   for (const g of s.holdGroups) {
     const others: Resize[] = []
-    for (const e of g.resized?.values() ?? []) if (e.member !== agent && e.reporter === reporter && e.family === fam && e.first <= at && at - e.last <= span) others.push(e)
+    for (const e of g.resized?.values() ?? []) if (e.member !== agent && e.reporter === reporter && e.family === fam && e.first <= at && at - e.last <= recent) others.push(e)
     if (others.length < FLEET.others) continue
     others.sort((x, y) => x.first - y.first)
     for (let i = 0, j = 0; j < others.length; j++) {
-      while (others[j]!.first - others[i]!.first > span) i++
+      while (others[j]!.first - others[i]!.first > HOUR) i++
       if (j - i + 1 < FLEET.others || at - others[j]!.first > GROUP_CHANGE_MS) continue
       const largest = others.slice(i, j + 1).map((e) => e.largest).sort((x, y) => x - y)
       const mid = largest.length >> 1
@@ -650,13 +664,26 @@ function groupResize(s: Scope, fam: string, lr: number): number | undefined {
   }
   return peers !== undefined && lr <= peers + FLEET.growth ? peers : undefined
 }
+const RESIZE_BUSY = 2
 
-// Notes a member's said jump or drift in `fam`, of requests of `lr` records (natural log), with
-// its groups (groupResize): its first and last, and the largest. Not while it takes part in a
-// group change (tookPart): its findings of the day are the change's, and must not explain the
-// others' in turn. At most FLEET.kept a group: those over GROUP_CHANGE_MS go first, then the
-// oldest.
-function noteResize(s: Scope, fam: string, lr: number): void {
+// A request of `records` in the family while the agent takes part in its group's change of the
+// family's sizes: one within the spread of the level when its part began (the ordinary size
+// before the change; the level learns the new sizes since) shuts its part (groupResize); two days
+// on, the part is over either way.
+function noteOrdinary(f: FamilyStats, records: number, at: number): void {
+  if (f.resizeFrom === 0) return
+  if (at - f.resizeFrom > GROUP_CHANGE_MS) {
+    f.resizeFrom = 0
+    f.resizeShut = false
+  } else if (Math.log(records) <= f.resizeOrdinary) f.resizeShut = true
+}
+
+// Notes a member's jump or drift in `fam`, of requests of `lr` records (natural log), with its
+// groups (groupResize), once `reported` (an alert: not suppressed, not explained): its first and
+// last, and the largest, kept up by the incident's later occurrences (not reported again). Not while it takes part in a group change (tookPart): its findings of the day are the
+// change's, and must not explain the others' in turn. At most FLEET.kept a group: those over
+// GROUP_CHANGE_MS go first, then the oldest.
+function noteResize(s: Scope, fam: string, lr: number, reported: boolean): void {
   const { agent, at, reporter } = s
   const c = s.b.groupChange
   if (c !== undefined && at >= c.at && at - c.at <= DAY_MS) return
@@ -669,6 +696,7 @@ function noteResize(s: Scope, fam: string, lr: number): void {
       known.largest = Math.max(known.largest, lr)
       continue
     }
+    if (!reported) continue
     kept.delete(key)
     if (kept.size >= FLEET.kept) {
       for (const [k, e] of kept) if (at - e.last > GROUP_CHANGE_MS) kept.delete(k)
