@@ -128,6 +128,21 @@ describe('a release on all instances of a team at once is its group change, not 
     assert.ok(thief(found).length > 0)
   })
 
+  // A second review: two colluders' alerts, then a burst of lists far beyond theirs fitted
+  // between two of the thief's own reads (1.5 million records unsaid on dc44eac, with the
+  // colluders' largest grown by their unreported repeats). Only the colluders' alerts bound it
+  // now, and a part shut by an ordinary read says what it excused. (This one is said on dc44eac
+  // too, its burst tipped by its own size; the review's exact timing is not reproduced here.)
+  it("a burst between two of a thief's own reads, beside two colluders' alerts, is said", () => {
+    const at = t0 + 15 * DAY + 9 * HOUR
+    const burst = (push: (r: Read) => void) => {
+      for (const k of [0, 1]) for (const [i, records] of [250, 250, 1000].entries()) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records, reporter: 'v-portal' })
+      for (let i = 0; i < 40; i++) push({ at: at + 45 * MINUTE + i * 1000, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 1900, reporter: 'v-portal' })
+    }
+    const found = run(1, { extra: burst }).filter((a) => a.agent === instances[4] && a.severity !== 'low' && a.at >= at && a.at < at + DAY && a.details.about === 'policy:contracts')
+    assert.ok(found.length > 0)
+  })
+
   it("one reporter's made-up release explains nothing another verifier reports", () => {
     // Instances 1 and 2 reported by a hostile reporter only; instance 3 by the portal's verifier,
     // whose own view has no change of the group's: its lists are said.

@@ -1,10 +1,11 @@
 import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
-  actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, PEER_MS, restoreBaseline, restoreGroup, sizesOf,
+  acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, PEER_MS, restoreBaseline, restoreGroup, sizesOf,
   snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding,
 } from './baseline.js'
-import { clearDrift } from './drift-cusum.js'
+import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
+import { holdLevel } from './held-level.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
@@ -12,7 +13,7 @@ import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
-import { acceptDrift, checkSizes, largestRegular } from './volume-checks.js'
+import { checkSizes, largestRegular } from './volume-checks.js'
 import { established, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
@@ -445,7 +446,23 @@ export class AnomalyDetector {
         const f = b.families.get(about)
         // A day's volume (day-volume.ts): that day's totals are expected from now on.
         if (f && seen.perDay !== undefined) acceptDay(f, at, { perDay: seen.perDay })
-        else if (f && seen.records !== undefined && seen.records > 0) acceptDrift(f, Math.log(seen.records), at)
+        else if (f && seen.records !== undefined && seen.records > 0) {
+          acceptDay(f, at, { records: seen.records })
+          const lr = Math.log(seen.records)
+          for (const sizes of sizesOf(f)) {
+            sizes.accepted = Math.max(acceptedLevel(sizes, at), lr)
+            sizes.acceptedAt = at
+            clearDrift(sizes)
+            // The size accepted is what every request reads now (a creep of the whole distribution,
+            // its quick level): it is held, and the level catches up with the quick one as for a
+            // step. A share's size (well above the quick level) is not held: that would blind the
+            // test of every request to four times the share.
+            if (Math.abs(lr - sizes.fast) <= driftMargin(driftSpread(Math.max(sizes.dev, 0.15)))) {
+              holdLevel(sizes, lr, at)
+              sizes.med = Math.max(sizes.med, sizes.fast)
+            }
+          }
+        }
         break
       }
       // A half hour's rate (a short flood), or a minute's.

@@ -93,12 +93,14 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   beyond: number[]
   /**
    * When its part in its group's change of the family's sizes began (0: none), the largest
-   * request of the ordinary size then (natural log), and whether one has come since
-   * (volume-checks.ts, groupResize; not kept in the store).
+   * request of the ordinary size then (natural log), whether one has come since, and the
+   * requests and records the part excused (volume-checks.ts, groupResize; not kept in the store).
    */
   resizeFrom: number
   resizeOrdinary: number
   resizeShut: boolean
+  resizeExcused: number
+  resizeRecords: number
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
   /**
@@ -380,7 +382,11 @@ export interface GroupBaseline extends HourProfile {
 /** A member's day with a said jump in a group: the day (UTC days since 1970), the member, its reporter, its largest jump (natural log of records). */
 export type FleetJump = [number, string, string, number]
 
-/** A member said for jumps or drifts in a family, as one reporter saw it: its first and last, and the largest (natural log of records). */
+/**
+ * A member alerted for jumps or drifts in a family, as one reporter saw it: its first and last
+ * finding, and of those reported (alerts), the largest and the sum and count of their sizes
+ * (natural log of records).
+ */
 export interface Resize {
   member: string
   reporter: string
@@ -388,6 +394,8 @@ export interface Resize {
   first: number
   last: number
   largest: number
+  sum: number
+  count: number
 }
 
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
@@ -447,7 +455,7 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, cusumOwn: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], resizeFrom: 0, resizeOrdinary: 0, resizeShut: false, jumpDays: [], recAction: '', acts: undefined,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], resizeFrom: 0, resizeOrdinary: 0, resizeShut: false, resizeExcused: 0, resizeRecords: 0, jumpDays: [], recAction: '', acts: undefined,
   }
 }
 
@@ -628,7 +636,7 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, resizeFrom: _resizeFrom, resizeOrdinary: _resizeOrdinary, resizeShut: _resizeShut, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, resizeFrom: _resizeFrom, resizeOrdinary: _resizeOrdinary, resizeShut: _resizeShut, resizeExcused: _resizeExcused, resizeRecords: _resizeRecords, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks

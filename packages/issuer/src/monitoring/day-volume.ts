@@ -187,7 +187,8 @@ function readsBefore(v: DayVolume, day: number): number[] {
   return v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
 }
 
-function medianOf(xs: number[]): number {
+/** The median of `xs` (sorted in place). */
+export function medianOf(xs: number[]): number {
   xs.sort((a, b) => a - b)
   const mid = xs.length >> 1
   return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2

@@ -7,11 +7,11 @@
  * family's baseline (baseline.ts, drift-cusum.ts, held-level.ts, size-histogram.ts).
  */
 import type { RiskLevel } from '@agentid/core'
-import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, sizesOf, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay, type Resize } from './baseline.js'
+import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay, type Resize } from './baseline.js'
 import { GROUP_CHANGE_MS, tookPart } from './group-adoption.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
-import { acceptDay, readsOverUsual } from './day-volume.js'
-import { aboveHeld, HELD_LEVEL, holdLevel, noteQuick } from './held-level.js'
+import { acceptDay, medianOf, readsOverUsual } from './day-volume.js'
+import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, lightFloor, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
 
@@ -67,7 +67,7 @@ const UNSIZED_BEYOND = Math.log(1.5)
  * actions (the others' requests are judged by the family's).
  */
 export function checkSizes(s: Scope, f: FamilyStats, fam: string, records: number, action: string | undefined, sensitivity: Sens, say: Say): void {
-  noteOrdinary(f, records, s.at)
+  noteOrdinary(s, f, fam, records, say)
   const own = actionSizes(f, action, s.at)
   if (own === undefined) {
     checkRecords(s, f, fam, records, sensitivity, say)
@@ -298,9 +298,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const largest = own ? reachBefore(f, f.cusumSince) : undefined
     const score = Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold))
     const expected = `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`
-    if (groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
-      acceptDrift(s.f ?? f, typical, at)
-    } else {
+    if (!groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
       noteResize(s, fam, typical, say(s, 'volume-drift', fam, score, {
         expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
@@ -360,9 +358,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const ratio = Math.round(Math.exp(above) * 10) / 10
       const score = Math.min(1, 0.4 + 0.15 * above)
       const expected = `at most about ${held} records a request from ${fam}, the most it held a day or more before`
-      if (groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
-        acceptDrift(s.f ?? f, f.fast, at)
-      } else {
+      if (!groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
         noteResize(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
           expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
           share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
@@ -603,16 +599,26 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
  * alert), and the agent takes part in the change (tookPart: its drifts within the day are the
  * change's). Otherwise the caller says it, and notes it for the group (noteResize).
  */
-function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 'volume-drift', score: number, details: Record<string, unknown>, say: Say): boolean {
+function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 'volume-drift', score: number, details: { records: number } & Record<string, unknown>, say: Say): boolean {
   const family = s.f
   if (family === undefined) return false
   const peers = groupResize(s, family, fam, lr)
   if (peers === undefined) return false
-  say(s, kind, fam, score, { ...details, peers: Math.round(Math.exp(peers)), explained: "its group's change of the family's sizes", groupChange: fam }, undefined, 'low')
+  say(s, kind, fam, score, { ...details, peers: Math.round(Math.exp(peers.typical)), explained: "its group's change of the family's sizes", groupChange: fam }, undefined, 'low')
+  // Its days at the peers' typical size, its usual number of requests, are expected for a
+  // fortnight (as a benign verdict on a drift of that size would have it); its requests' sizes
+  // are not learned from the change (a thief replacing its reads with lists must not make
+  // them its own).
+  acceptDay(family, s.at, { records: Math.exp(peers.typical) })
   if (family.resizeFrom === 0) {
+    family.resizeShut = false
+    family.resizeExcused = 0
+    family.resizeRecords = 0
     family.resizeFrom = s.at
     family.resizeOrdinary = family.med + driftMargin(driftSpread(Math.max(family.dev, 0.15)))
   }
+  family.resizeExcused++
+  family.resizeRecords += details.records
   tookPart(s.b, fam, s.at, [s.reporter])
   return true
 }
@@ -641,13 +647,13 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
  * drift within it is accepted as a benign verdict would accept it (a jump is not learned). Kept
  * in memory (after a restart, the change's next findings are said).
  */
-function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): number | undefined {
+function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): { typical: number } | undefined {
   const { agent, at, reporter } = s
   if (family.resizeShut || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
   // (Its part under way, the members' last findings may be of the day before: a new day's first
   // lists come before theirs.)
   const recent = family.resizeFrom > 0 ? GROUP_CHANGE_MS : HOUR
-  let peers: number | undefined
+  let peers: { typical: number } | undefined
   for (const g of s.holdGroups) {
     const others: Resize[] = []
     for (const e of g.resized?.values() ?? []) if (e.member !== agent && e.reporter === reporter && e.family === fam && e.first <= at && at - e.last <= recent) others.push(e)
@@ -656,26 +662,36 @@ function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): nu
     for (let i = 0, j = 0; j < others.length; j++) {
       while (others[j]!.first - others[i]!.first > HOUR) i++
       if (j - i + 1 < FLEET.others || at - others[j]!.first > GROUP_CHANGE_MS) continue
-      const largest = others.slice(i, j + 1).map((e) => e.largest).sort((x, y) => x - y)
-      const mid = largest.length >> 1
-      const median = largest.length % 2 === 1 ? largest[mid]! : (largest[mid - 1]! + largest[mid]!) / 2
-      peers = peers === undefined ? median : Math.max(peers, median)
+      const change = others.slice(i, j + 1)
+      const typical = medianOf(change.map((e) => e.sum / e.count))
+      if (lr <= medianOf(change.map((e) => e.largest)) + FLEET.growth && family.fast <= typical + FLEET.growth && typical > (peers?.typical ?? -Infinity)) peers = { typical }
     }
   }
-  return peers !== undefined && lr <= peers + FLEET.growth ? peers : undefined
+  return peers
 }
+
 const RESIZE_BUSY = 2
 
 // A request of `records` in the family while the agent takes part in its group's change of the
 // family's sizes: one within the spread of the level when its part began (the ordinary size
-// before the change; the level learns the new sizes since) shuts its part (groupResize); two days
-// on, the part is over either way.
-function noteOrdinary(f: FamilyStats, records: number, at: number): void {
-  if (f.resizeFrom === 0) return
-  if (at - f.resizeFrom > GROUP_CHANGE_MS) {
+// before the change; the level learns the new sizes since) shuts its part (groupResize), and what
+// the part excused is said: requests beside the agent's ordinary ones are no new version's (a
+// thief's burst between two of its own reads). Two days on, the part is over either way.
+function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, say: Say): void {
+  if (f.resizeFrom === 0 || f.resizeShut) {
+    if (f.resizeFrom !== 0 && s.at - f.resizeFrom > GROUP_CHANGE_MS) f.resizeFrom = 0
+    return
+  }
+  if (s.at - f.resizeFrom > GROUP_CHANGE_MS) {
     f.resizeFrom = 0
-    f.resizeShut = false
-  } else if (Math.log(records) <= f.resizeOrdinary) f.resizeShut = true
+    return
+  }
+  if (Math.log(records) > f.resizeOrdinary) return
+  f.resizeShut = true
+  say(s, 'records-jump', fam, 0.5, {
+    expected: `requests of its group's new sizes from ${fam}, none of its ordinary ones`, seen: records, records: f.resizeRecords, excusedRequests: f.resizeExcused,
+    since: f.resizeFrom, share: `${f.resizeExcused} requests (${f.resizeRecords} records) taken for its group's change since ${new Date(f.resizeFrom).toISOString()}, then one of its ordinary size`,
+  }, undefined, 'medium')
 }
 
 // Notes a member's jump or drift in `fam`, of requests of `lr` records (natural log), with its
@@ -693,7 +709,11 @@ function noteResize(s: Scope, fam: string, lr: number, reported: boolean): void 
     const known = kept.get(key)
     if (known !== undefined && at - known.last <= GROUP_CHANGE_MS) {
       known.last = Math.max(known.last, at)
-      known.largest = Math.max(known.largest, lr)
+      if (reported) {
+        known.largest = Math.max(known.largest, lr)
+        known.sum += lr
+        known.count++
+      }
       continue
     }
     if (!reported) continue
@@ -702,35 +722,7 @@ function noteResize(s: Scope, fam: string, lr: number, reported: boolean): void 
       for (const [k, e] of kept) if (at - e.last > GROUP_CHANGE_MS) kept.delete(k)
       if (kept.size >= FLEET.kept) kept.delete(kept.keys().next().value!)
     }
-    kept.set(key, { member: agent, reporter, family: fam, first: at, last: at, largest: lr })
-  }
-}
-
-/**
- * A drift's typical request of `lr` records (natural log) accepted for the family (an operator's
- * benign verdict, or the agent's part in its group's change): for its sizes and each of its
- * actions' (acceptSize), and days of that size at the family's usual number of requests
- * (acceptDay).
- */
-export function acceptDrift(family: FamilyStats, lr: number, at: number): void {
-  acceptDay(family, at, { records: Math.exp(lr) })
-  for (const sizes of sizesOf(family)) acceptSize(sizes, lr, at)
-}
-
-// A drift is a share of larger requests, the ordinary ones staying where they were: raising the
-// level would be undone by them within days, and the same share alerted again. The size is
-// accepted instead (fading, see acceptedLevel); beyond it is still a drift.
-function acceptSize(sizes: FamilyStats, lr: number, at: number): void {
-  sizes.accepted = Math.max(acceptedLevel(sizes, at), lr)
-  sizes.acceptedAt = at
-  clearDrift(sizes)
-  // The size accepted is what every request reads now (a creep of the whole distribution, its
-  // quick level): it is held, and the level catches up with the quick one as for a step. A
-  // share's size (well above the quick level) is not held: that would blind the test of every
-  // request to four times the share.
-  if (Math.abs(lr - sizes.fast) <= driftMargin(driftSpread(Math.max(sizes.dev, 0.15)))) {
-    holdLevel(sizes, lr, at)
-    sizes.med = Math.max(sizes.med, sizes.fast)
+    kept.set(key, { member: agent, reporter, family: fam, first: at, last: at, largest: lr, sum: lr, count: 1 })
   }
 }
 
