@@ -217,12 +217,10 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
       const details = { expected, seen: records, records, usual: Math.round(Math.exp(jumpRef)), ratio: Math.round(ratio), withinHour: repeated }
-      if (groupsChange(s, fam, lr, 'records-jump', score, details, say)) {
-        // Its group's change of the family's sizes: not learned (a fleet's caches warmed up on a
-        // deploy day are no lasting size), and noted as excused (no day of its own jumps: an
-        // excused day must not make the next one's a habit or a second day).
-        noteJumpDay(f, lr, at, s.reporter, false)
-      } else {
+      // Its group's change of the family's sizes is not learned (a fleet's caches warmed up on a
+      // deploy day are no lasting size), nor noted as a day of its own jumps (an excused day must
+      // not make the next one's a habit or a second day, nor its size their bar).
+      if (!groupsChange(s, fam, lr, 'records-jump', score, details, say)) {
         const reported = say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
         noteResize(s, fam, lr, reported)
         // A said one at its size, an excused one at the size said before (lone jumps growing a
@@ -664,13 +662,18 @@ function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): { 
       if (j - i + 1 < FLEET.others || at - others[j]!.first > GROUP_CHANGE_MS) continue
       const change = others.slice(i, j + 1)
       const typical = medianOf(change.map((e) => e.sum / e.count))
-      if (lr <= medianOf(change.map((e) => e.largest)) + FLEET.growth && family.fast <= typical + FLEET.growth && typical > (peers?.typical ?? -Infinity)) peers = { typical }
+      const alike = lr >= typical - RESIZE_BELOW && lr <= medianOf(change.map((e) => e.largest)) + FLEET.growth && family.fast <= typical + FLEET.growth
+      if (alike && typical > (peers?.typical ?? -Infinity)) peers = { typical }
     }
   }
   return peers
 }
 
 const RESIZE_BUSY = 2
+// How far below the alerted members' typical request (natural log) one of the same change may
+// be: a quarter (a worker's cache warm-up of two hundred records beside two team mates' reads
+// of thirty thousand is no part of theirs).
+const RESIZE_BELOW = Math.log(4)
 
 // A request of `records` in the family while the agent takes part in its group's change of the
 // family's sizes: one within the spread of the level when its part began (the ordinary size
