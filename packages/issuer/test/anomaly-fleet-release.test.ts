@@ -150,6 +150,19 @@ describe('a release on all instances of a team at once is its group change, not 
     assert.ok(said[2]!.length > 0, JSON.stringify(said))
   })
 
+  // A third review: a hostile reporter's made-up change and a made-up list of the agent's opened
+  // a part that the honest verifier's next ordinary read shut, pinning a medium alert of made-up
+  // requests on it. Only the reporter a part was excused to shuts it.
+  it("a hostile reporter's made-up part pins no alert on the honest verifier's reads", () => {
+    const at = t0 + 15 * DAY + 9 * HOUR
+    const madeUp = (push: (r: Read) => void) => {
+      for (const k of [0, 1]) for (const [i, records] of [250, 250, 1000].entries()) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records, reporter: 'v-evil' })
+      push({ at: at + 30 * MINUTE, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 300, reporter: 'v-evil' })
+    }
+    const pinned = run(1, { extra: madeUp }).filter((a) => a.agent === instances[4] && a.details.excusedRequests !== undefined)
+    assert.deepEqual(pinned.map((a) => `${a.kind}/${a.severity}`), [])
+  })
+
   it('a bulk read by one instance alone, on an ordinary day, is said', () => {
     const at = t0 + 15 * DAY + 10 * HOUR
     const thief = (push: (r: Read) => void) => {

@@ -594,8 +594,10 @@ function noteFleetJump(groups: readonly GroupBaseline[], agent: string, at: numb
 /**
  * Whether a jump or drift in `fam`, of requests of `lr` records (natural log), is its group's
  * change of the family's sizes (groupResize): then it is found explained, low (evidence, no
- * alert), and the agent takes part in the change (tookPart: its drifts within the day are the
- * change's). Otherwise the caller says it, and notes it for the group (noteResize).
+ * alert), counted in the agent's part in the change (noteOrdinary), and the agent takes part in
+ * a group change (tookPart: its drifts of medium within the day are the change's, said low: a
+ * new version's lists ramp up, and read its other families differently too). Otherwise the
+ * caller says it, and notes it for the group (noteResize).
  */
 function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 'volume-drift', score: number, details: { records: number } & Record<string, unknown>, say: Say): boolean {
   const family = s.f
@@ -612,6 +614,7 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
     family.resizeShut = false
     family.resizeExcused = 0
     family.resizeRecords = 0
+    family.resizeBy = s.reporter
     family.resizeFrom = s.at
     family.resizeOrdinary = family.med + driftMargin(driftSpread(Math.max(family.dev, 0.15)))
   }
@@ -626,31 +629,34 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
  * listing a family it read record by record) is its group's change of the family's sizes, not an
  * intrusion per instance. A jump or drift of requests of `lr` records (natural log) in `family`
  * is the group's when at least FLEET.others other members of one of its groups (its team or
- * segment, not its role: an organisation-wide one) are alerted for jumps or drifts in the same
+ * segment, not its role: an organisation-wide one) were alerted for jumps or drifts in the same
  * family (reported: not suppressed, not explained), as the same reporter saw them (a family is
  * one service's: a hostile reporter's made-up findings explain only what it reports itself),
  * their first within the hour of each other and within GROUP_CHANGE_MS, their last within the
  * hour (the change is under way: two thieves' bulk reads in a team must not excuse a third's the
- * next day, as they did in workload.mjs; once the agent's part in it is under way, within
- * GROUP_CHANGE_MS); it is at most twice the median of their largest
- * (FLEET.growth); and the agent's own requests changed as a release changes them:
+ * next day, as they did in workload.mjs; while the agent's part in it is under way, as that
+ * reporter saw it, within GROUP_CHANGE_MS: a new day's first lists come before theirs); when it
+ * is alike theirs (from a quarter of their typical request, the median of each one's alerts'
+ * geometric mean, to twice the median of their largest alert, the agent's quick level at most
+ * twice their typical); and when the agent's own requests changed as a release changes them:
  * - none of its ordinary size since its part in the change began (noteOrdinary: a thief's reads
- *   among the agent's own ordinary ones are no new version's);
+ *   beside the agent's own ordinary ones are no new version's);
  * - no more of them today than RESIZE_BUSY times its usual day (a new version reads differently,
  *   not more often).
- * Returns that median (natural log), or undefined. As for a group's first use of a family, the
+ * Returns their typical (natural log), or undefined. As for a group's first use of a family, the
  * first members are always said: only alerts count, so the change is known from those of at
- * least two members. What a thief gains there is what a new version would read: beyond twice
- * what the fleet reads, or more often, or beside its ordinary requests, it is said as ever; a
- * drift within it is accepted as a benign verdict would accept it (a jump is not learned). Kept
- * in memory (after a restart, the change's next findings are said).
+ * least two members, and only those alerts bound it (an incident's unreported repeats do not
+ * grow it). What it lets through: a member replacing its requests with ones alike the alerted
+ * members' (a thief during a real release, or after two colluders paid their alerts); its quick
+ * level learns them as a step, as a released member's does. Kept in memory (after a restart, the
+ * change's next findings are said).
  */
 function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): { typical: number } | undefined {
   const { agent, at, reporter } = s
-  if (family.resizeShut || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
+  if ((family.resizeShut && family.resizeBy === reporter) || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
   // (Its part under way, the members' last findings may be of the day before: a new day's first
   // lists come before theirs.)
-  const recent = family.resizeFrom > 0 ? GROUP_CHANGE_MS : HOUR
+  const recent = family.resizeFrom > 0 && family.resizeBy === reporter ? GROUP_CHANGE_MS : HOUR
   let peers: { typical: number } | undefined
   for (const g of s.holdGroups) {
     const others: Resize[] = []
@@ -677,9 +683,11 @@ const RESIZE_BELOW = Math.log(4)
 
 // A request of `records` in the family while the agent takes part in its group's change of the
 // family's sizes: one within the spread of the level when its part began (the ordinary size
-// before the change; the level learns the new sizes since) shuts its part (groupResize), and what
-// the part excused is said: requests beside the agent's ordinary ones are no new version's (a
-// thief's burst between two of its own reads). Two days on, the part is over either way.
+// before the change; the level learns the new sizes since), seen by the reporter its part was
+// excused to, shuts its part (groupResize), and what the part excused is said: requests beside
+// the agent's ordinary ones are no new version's (a thief's burst between two of its own reads).
+// (Another reporter's ordinary request shuts nothing: a hostile reporter's made-up part must not
+// pin an alert on an honest verifier's reads.) Two days on, the part is over either way.
 function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, say: Say): void {
   if (f.resizeFrom === 0 || f.resizeShut) {
     if (f.resizeFrom !== 0 && s.at - f.resizeFrom > GROUP_CHANGE_MS) f.resizeFrom = 0
@@ -689,7 +697,7 @@ function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, sa
     f.resizeFrom = 0
     return
   }
-  if (Math.log(records) > f.resizeOrdinary) return
+  if (Math.log(records) > f.resizeOrdinary || s.reporter !== f.resizeBy) return
   f.resizeShut = true
   say(s, 'records-jump', fam, 0.5, {
     expected: `requests of its group's new sizes from ${fam}, none of its ordinary ones`, seen: records, records: f.resizeRecords, excusedRequests: f.resizeExcused,
@@ -699,9 +707,11 @@ function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, sa
 
 // Notes a member's jump or drift in `fam`, of requests of `lr` records (natural log), with its
 // groups (groupResize), once `reported` (an alert: not suppressed, not explained): its first and
-// last, and the largest, kept up by the incident's later occurrences (not reported again). Not while it takes part in a group change (tookPart): its findings of the day are the
-// change's, and must not explain the others' in turn. At most FLEET.kept a group: those over
-// GROUP_CHANGE_MS go first, then the oldest.
+// last, and, of its alerts, the largest and their sizes' sum and count; the incident's later
+// occurrences (not reported again) keep it going, and bound nothing. Not within a day of a group
+// change it took part in (tookPart): its findings then are the change's, and must not explain the
+// others' in turn. At most FLEET.kept a group: those over GROUP_CHANGE_MS go first, then the
+// oldest.
 function noteResize(s: Scope, fam: string, lr: number, reported: boolean): void {
   const { agent, at, reporter } = s
   const c = s.b.groupChange
