@@ -34,7 +34,7 @@ interface Options {
   suppressed?: (agent: string, kind: string, about: string) => boolean
   // Who reports an instance's requests (one verifier, the portal's service, by default).
   reporter?: (k: number) => string
-  // More requests: a thief's, at `day` of the fortnight of the release.
+  // More requests: a thief's, colluders', a hostile reporter's made-up ones.
   extra?: (push: (r: Read) => void) => void
 }
 
@@ -65,6 +65,12 @@ function run(seed: number, options: Options = {}): Anomaly[] {
   options.extra?.((r) => reads.push(r))
   reads.sort((a, b) => a.at - b.at)
   return reads.flatMap((r) => d.observe({ at: r.at, agent: r.agent, decision: 'allow', resource: r.resource, action: r.action, ip: '10.1.0.1', records: r.records }, { receivedAt: r.at, reporter: r.reporter }))
+}
+
+// Two colluding instances (the first two) each list `policy:contracts` three times from `at`,
+// ten minutes apart, as `reporter` reports it.
+function colluders(push: (r: Read) => void, at: number, sizes: readonly number[], reporter = 'v-portal'): void {
+  for (const k of [0, 1]) for (const [i, records] of sizes.entries()) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records, reporter })
 }
 
 // Volume alerts of medium or above on `policy:contracts` from the release on, per instance.
@@ -117,7 +123,7 @@ describe('a release on all instances of a team at once is its group change, not 
   it('suppressed alerts make no change; a thief beside two colluders is said', () => {
     const at = t0 + 15 * DAY + 9 * HOUR
     const collude = (push: (r: Read) => void) => {
-      for (const k of [0, 1]) for (let i = 0; i < 3; i++) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records: 60, reporter: 'v-portal' })
+      colluders(push, at, [60, 60, 60])
       for (let i = 0; i < 90; i++) push({ at: at + 45 * MINUTE + i * 4 * MINUTE, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 100, reporter: 'v-portal' })
     }
     const thief = (found: Anomaly[]) => found.filter((a) => a.agent === instances[4] && a.severity !== 'low' && a.at >= at && a.at < at + DAY && a.details.about === 'policy:contracts')
@@ -136,7 +142,7 @@ describe('a release on all instances of a team at once is its group change, not 
   it("a burst between two of a thief's own reads, beside two colluders' alerts, is said", () => {
     const at = t0 + 15 * DAY + 9 * HOUR
     const burst = (push: (r: Read) => void) => {
-      for (const k of [0, 1]) for (const [i, records] of [250, 250, 1000].entries()) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records, reporter: 'v-portal' })
+      colluders(push, at, [250, 250, 1000])
       for (let i = 0; i < 40; i++) push({ at: at + 45 * MINUTE + i * 1000, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 1900, reporter: 'v-portal' })
     }
     const found = run(1, { extra: burst }).filter((a) => a.agent === instances[4] && a.severity !== 'low' && a.at >= at && a.at < at + DAY && a.details.about === 'policy:contracts')
@@ -156,7 +162,7 @@ describe('a release on all instances of a team at once is its group change, not 
   it("a hostile reporter's made-up part pins no alert on the honest verifier's reads", () => {
     const at = t0 + 15 * DAY + 9 * HOUR
     const madeUp = (push: (r: Read) => void) => {
-      for (const k of [0, 1]) for (const [i, records] of [250, 250, 1000].entries()) push({ at: at + k * 10 * MINUTE + i * 3 * MINUTE, agent: instances[k]!, resource: 'policy:contracts', action: 'list', records, reporter: 'v-evil' })
+      colluders(push, at, [250, 250, 1000], 'v-evil')
       push({ at: at + 30 * MINUTE, agent: instances[4]!, resource: 'policy:contracts', action: 'list', records: 300, reporter: 'v-evil' })
     }
     const pinned = run(1, { extra: madeUp }).filter((a) => a.agent === instances[4] && a.details.excusedRequests !== undefined)

@@ -377,7 +377,7 @@ export interface GroupBaseline extends HourProfile {
   rising: Map<string, number> | undefined
   /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined
-  /** Members said for jumps or drifts in a family, by reporter, family and member (volume-checks.ts, groupResize; in memory). */
+  /** Members alerted for jumps or drifts in a family, by reporter, family and member (volume-checks.ts, groupResize; in memory). */
   resized: Map<string, Resize> | undefined
 }
 

@@ -689,15 +689,12 @@ const RESIZE_BELOW = Math.log(4)
 // (Another reporter's ordinary request shuts nothing: a hostile reporter's made-up part must not
 // pin an alert on an honest verifier's reads.) Two days on, the part is over either way.
 function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, say: Say): void {
-  if (f.resizeFrom === 0 || f.resizeShut) {
-    if (f.resizeFrom !== 0 && s.at - f.resizeFrom > GROUP_CHANGE_MS) f.resizeFrom = 0
-    return
-  }
+  if (f.resizeFrom === 0) return
   if (s.at - f.resizeFrom > GROUP_CHANGE_MS) {
     f.resizeFrom = 0
     return
   }
-  if (Math.log(records) > f.resizeOrdinary || s.reporter !== f.resizeBy) return
+  if (f.resizeShut || s.reporter !== f.resizeBy || Math.log(records) > f.resizeOrdinary) return
   f.resizeShut = true
   say(s, 'records-jump', fam, 0.5, {
     expected: `requests of its group's new sizes from ${fam}, none of its ordinary ones`, seen: records, records: f.resizeRecords, excusedRequests: f.resizeExcused,
