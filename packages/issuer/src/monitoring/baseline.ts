@@ -91,18 +91,8 @@ export interface FamilyStats extends DriftState, HeldLevel, SizeHistogram, Order
   jumps: number[]
   /** Requests of its run beyond the sizes of their action, within BEYOND_MS (volume-checks.ts, beyondAgain; not kept in the store). */
   beyond: number[]
-  /**
-   * When its part in its group's change of the family's sizes began (0: none), the reporter it
-   * was excused to, the largest request of the ordinary size then (natural log), whether that
-   * reporter saw one since, and the requests and records the part excused (volume-checks.ts,
-   * groupResize; not kept in the store).
-   */
-  resizeFrom: number
-  resizeBy: string
-  resizeOrdinary: number
-  resizeShut: boolean
-  resizeExcused: number
-  resizeRecords: number
+  /** Its part in its group's change of the family's sizes, while under way (volume-checks.ts, groupResize; not kept in the store). */
+  resize: ResizePart | undefined
   /** Days with a said or excused jump, per reporter (see volume-checks.ts, habitualJump and readBefore; at most JUMP_DAYS). */
   jumpDays: JumpDay[]
   /**
@@ -400,6 +390,20 @@ export interface Resize {
   count: number
 }
 
+/**
+ * An agent's part in its group's change of a family's sizes: when it began, the reporter it was
+ * excused to, the largest request of the ordinary size then (natural log), whether that reporter
+ * saw one since, and the requests and records it excused.
+ */
+export interface ResizePart {
+  from: number
+  by: string
+  ordinary: number
+  shut: boolean
+  excused: number
+  records: number
+}
+
 /** An unexplained reach as it goes on: since when, its last use, its uses, its first reporter, and whether another saw it too. */
 export interface ReachRun {
   since: number
@@ -457,7 +461,7 @@ export function newFamilyStats(at: number): FamilyStats {
   return {
     learned: false, days: 0, lastDay: -1, last: at, weekOf: -1, weekTop: 0, actions: [], n: 0, med: 0, dev: 0, fast: 0, aboveBits: 0, accepted: 0, acceptedAt: 0,
     cusum: 0, cusumSince: 0, cusumHits: 0, cusumLevel: 0, cusumLog: 0, cusumReads: 0, cusumAbove: 0, cusumCalm: 0, cusumCalmLog: 0, cusumBlind: 0, cusumTop: 0, cusumOwn: 0, top: 0,
-    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], resizeFrom: 0, resizeBy: '', resizeOrdinary: 0, resizeShut: false, resizeExcused: 0, resizeRecords: 0, jumpDays: [], recAction: '', acts: undefined,
+    ...newHeldLevel(), ...newSizeHistogram(), ...newOrderedIds(), ...newDayVolume(), notedDay: -1, jumps: [], beyond: [], resize: undefined, jumpDays: [], recAction: '', acts: undefined,
   }
 }
 
@@ -638,7 +642,7 @@ const round2 = (a: Float64Array): number[] => [...a].map((x) => Math.round(x * 1
 // cached quantiles, the hour's jumps and the walks under way left out (a row read back starts
 // with none anyway).
 function snapshotFamily(f: FamilyStats): Record<string, unknown> {
-  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, resizeFrom: _resizeFrom, resizeBy: _resizeBy, resizeOrdinary: _resizeOrdinary, resizeShut: _resizeShut, resizeExcused: _resizeExcused, resizeRecords: _resizeRecords, idRuns: _runs, acts, ...kept } = f
+  const { histQ50: _q50, histQ90: _q90, histQ99: _q99, histSince: _since, histStarts: _starts, lightStarts: _lightStarts, lightFloors: _lightFloors, floorCap: _floorCap, notedDay: _noted, jumps: _jumps, beyond: _beyond, resize: _resize, idRuns: _runs, acts, ...kept } = f
   return { ...kept, ...snapshotSizes(f), ...(acts !== undefined ? { acts: [...acts].map(([action, a]) => [action, snapshotActionSizes(a)]) } : {}) }
 }
 // An action's sizes' stored form: what the per-request checks read (its days' totals and walks

@@ -207,9 +207,9 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const repeated = f.jumps.length
     const read = repeated <= 2 && (repeated === 2 || ratio >= 50) ? readBefore(before) : undefined
     const said = repeated >= 3 || ((repeated === 2 || ratio >= 50) && read === undefined)
-    const score = Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated)
-    const expected = jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${Math.round(Math.exp(jumpRef))} records a request from ${fam}`
     if (said) {
+      const score = Math.min(1, zj / (2 * jumpLimit) + 0.1 * repeated)
+      const expected = jumpRef > f.med ? `at most about ${Math.round(Math.exp(jumpRef + JUMP_REACH))} records a request from ${fam}, the largest it regularly reads` : `about ${Math.round(Math.exp(jumpRef))} records a request from ${fam}`
       // A second day of jumps like the first (a fleet's, or the agent's own) is said low unless
       // another aspect of the agent's behaviour comes within the hour (the detector's say), and
       // counts for the habit as said (workers warming their caches up after the second deploy they
@@ -610,16 +610,9 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
   // are not learned from the change (a thief replacing its reads with lists must not make
   // them its own).
   acceptDay(family, s.at, { records: Math.exp(peers.typical) })
-  if (family.resizeFrom === 0) {
-    family.resizeShut = false
-    family.resizeExcused = 0
-    family.resizeRecords = 0
-    family.resizeBy = s.reporter
-    family.resizeFrom = s.at
-    family.resizeOrdinary = family.med + driftMargin(driftSpread(Math.max(family.dev, 0.15)))
-  }
-  family.resizeExcused++
-  family.resizeRecords += details.records
+  const part = (family.resize ??= { from: s.at, by: s.reporter, ordinary: family.med + driftMargin(driftSpread(Math.max(family.dev, 0.15))), shut: false, excused: 0, records: 0 })
+  part.excused++
+  part.records += details.records
   tookPart(s.b, fam, s.at, [s.reporter])
   return true
 }
@@ -653,10 +646,11 @@ function groupsChange(s: Scope, fam: string, lr: number, kind: 'records-jump' | 
  */
 function groupResize(s: Scope, family: FamilyStats, fam: string, lr: number): { typical: number } | undefined {
   const { agent, at, reporter } = s
-  if ((family.resizeShut && family.resizeBy === reporter) || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
+  const part = family.resize?.by === reporter ? family.resize : undefined
+  if (part?.shut === true || readsOverUsual(family, Math.floor(at / DAY_MS)) > RESIZE_BUSY) return undefined
   // (Its part under way, the members' last findings may be of the day before: a new day's first
   // lists come before theirs.)
-  const recent = family.resizeFrom > 0 && family.resizeBy === reporter ? GROUP_CHANGE_MS : HOUR
+  const recent = part !== undefined ? GROUP_CHANGE_MS : HOUR
   let peers: { typical: number } | undefined
   for (const g of s.holdGroups) {
     const others: Resize[] = []
@@ -689,16 +683,17 @@ const RESIZE_BELOW = Math.log(4)
 // (Another reporter's ordinary request shuts nothing: a hostile reporter's made-up part must not
 // pin an alert on an honest verifier's reads.) Two days on, the part is over either way.
 function noteOrdinary(s: Scope, f: FamilyStats, fam: string, records: number, say: Say): void {
-  if (f.resizeFrom === 0) return
-  if (s.at - f.resizeFrom > GROUP_CHANGE_MS) {
-    f.resizeFrom = 0
+  const part = f.resize
+  if (part === undefined) return
+  if (s.at - part.from > GROUP_CHANGE_MS) {
+    f.resize = undefined
     return
   }
-  if (f.resizeShut || s.reporter !== f.resizeBy || Math.log(records) > f.resizeOrdinary) return
-  f.resizeShut = true
+  if (part.shut || s.reporter !== part.by || Math.log(records) > part.ordinary) return
+  part.shut = true
   say(s, 'records-jump', fam, 0.5, {
-    expected: `requests of its group's new sizes from ${fam}, none of its ordinary ones`, seen: records, records: f.resizeRecords, excusedRequests: f.resizeExcused,
-    since: f.resizeFrom, share: `${f.resizeExcused} requests (${f.resizeRecords} records) taken for its group's change since ${new Date(f.resizeFrom).toISOString()}, then one of its ordinary size`,
+    expected: `requests of its group's new sizes from ${fam}, none of its ordinary ones`, seen: records, records: part.records, excusedRequests: part.excused,
+    since: part.from, share: `${part.excused} requests (${part.records} records) taken for its group's change since ${new Date(part.from).toISOString()}, then one of its ordinary size`,
   }, undefined, 'medium')
 }
 
