@@ -297,6 +297,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
+  /** The days' findings a weekly run may repeat a week later (weekly-runs.ts; stored). */
+  weekly?: WeekMark[]
   /**
    * The group change it last took part in: when it first used a family its groups took up with it
    * (a period close's report family), which family, and the reporters that saw them do it; a
@@ -414,6 +416,23 @@ export interface ReachRun {
 }
 
 /** A finding said, and the incident it belongs to (issuer's clock throughout). */
+/**
+ * What its reporter found of one kind about one thing (a family, an action on it) on one day: when
+ * first and last, the largest size it told of (natural log, weekly-runs.ts sizeOf), how often, and
+ * whether a weekly run excused any of it.
+ */
+export interface WeekMark {
+  kind: string
+  about: string
+  reporter: string
+  day: number
+  first: number
+  last: number
+  size: number
+  count: number
+  excused: boolean
+}
+
 export interface SaidFinding {
   /** When it was last said, and its score and severity's rank then (a half more when its check graded it a level higher). */
   at: number
@@ -603,6 +622,8 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 
 /** How far from a whole week after its previous day of use a use may come and be that use's next run. */
 export const WEEKLY_SLACK_MS = 2 * HOUR_MS
+/** Weekly runs' marks kept per agent (AgentBaseline.weekly; the oldest goes first). */
+export const WEEK_MARKS = 24
 
 /**
  * Whether a use at `at` comes a week after the previous day of use (within WEEKLY_SLACK_MS of a
@@ -626,6 +647,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
+    ...(b.weekly !== undefined && b.weekly.length > 0 ? { weekly: b.weekly.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.excused ? 1 : 0]) } : {}),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
@@ -743,6 +765,18 @@ function jumpDays(v: unknown): JumpDay[] {
   return out
 }
 
+// (Marks after the agent's last event, from a row dated ahead, are dropped.)
+function weekMarks(v: unknown, lastAt: number): WeekMark[] {
+  const out: WeekMark[] = []
+  if (!Array.isArray(v)) return out
+  for (const e of v.slice(-WEEK_MARKS)) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7]].every(Number.isFinite)) continue
+    if (e[5] > lastAt || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
+    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], excused: e[8] === 1 })
+  }
+  return out
+}
+
 function rareActions(v: unknown): RareAction[] {
   const out: RareAction[] = []
   if (!Array.isArray(v)) return out
@@ -805,6 +839,8 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
+  // Rows written before weekly runs were marked have none (a weekly run is said as before for a week).
+  b.weekly = weekMarks(o.weekly, b.lastAt)
   // Rows written before sole refusals were kept have none.
   b.soleRefusals = times(o.soleRefusals, SOLE_KEPT)
   b.strayTimes = times(o.strayTimes, SOLE_KEPT)

@@ -216,7 +216,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // have known); it makes no first day (said low, it must not excuse the next one).
       const second = secondDay(before, lr)
       const severity: RiskLevel = ratio >= 100 || repeated >= 3 || (repeated >= 2 && ratio >= 50) ? 'high' : 'medium'
-      const details = { expected, seen: records, records, usual: Math.round(Math.exp(jumpRef)), ratio: Math.round(ratio), withinHour: repeated }
+      const details = { expected, seen: records, records, usual: Math.round(Math.exp(jumpRef)), ratio: Math.round(ratio), withinHour: repeated, jumpsToday: before.todayAll + 1 }
       // Its group's change of the family's sizes is not learned (a fleet's caches warmed up on a
       // deploy day are no lasting size), nor noted as a day of its own jumps (an excused day must
       // not make the next one's a habit or a second day, nor its size their bar).
