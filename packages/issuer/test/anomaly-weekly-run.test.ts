@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
+import { newAgentBaseline } from '../src/monitoring/baseline.js'
+import { markWeek, weeklyRunOf } from '../src/monitoring/weekly-runs.js'
 
 // A weekly run (issue 21: seasonal by hour of week). A research cohort finder answers lookups all
 // day and once a week, at night, searches the warehouse in bulk and writes its cohorts, an action
 // it uses on no other day. Its first run is said, high (the bulk searches and the writes
 // corroborate each other); the same run a week later at about the hour, no larger, by the same
-// reporter, is its weekly run: low, and no alert. What differs from it (the hour, the day, the
-// size, how long it goes on, who reports it, something else the agent does within the hour) is
-// said as before; a run twice as large each week is said every other week.
+// reporter, is its weekly run: low (an alert still: a thief's own run, left unanswered, repeats
+// so too). What differs from it (the hour, the day, the size, how often, how long it goes on,
+// who reports it, something else the agent does within the hour) is said as before; a run twice
+// as large, or begun two hours earlier, each week is said every other week; what was suppressed
+// marks nothing.
 describe('anomaly detection: a weekly run', () => {
   const base = Date.UTC(2026, 10, 2)
   const MINUTE = 60_000
@@ -16,7 +20,7 @@ describe('anomaly detection: a weekly run', () => {
   const agent = 'did:web:cohort-finder.example'
   const grants = new Map(['dw:visits', 'research:cohorts'].map((f) => [f, base - 90 * DAY]))
   const context = (): AgentContext => ({ groups: ['team:research/service', 'segment:research', 'role:cohort-finder'], entitlements: grants })
-  const detector = () => new AnomalyDetector({ context })
+  const detector = (suppressed?: (agent: string, kind: string, about: string, at: number) => boolean) => new AnomalyDetector({ context, ...(suppressed ? { suppressed } : {}) })
   type Event = { at: number; agent: string; decision: 'allow'; resource: string; action: string; ip: string; segment: string; records: number; reporter: string }
   type Run = { day: number; shift?: number; records?: number; minutes?: number; every?: number; reporter?: string }
   const ev = (at: number, family: string, action: string, records: number, reporter = 'gw-a', ip = '10.2.0.7'): Event =>
@@ -51,14 +55,14 @@ describe('anomaly detection: a weekly run', () => {
   const night = (found: Anomaly[], day: number) =>
     [...new Set(found.filter((a) => a.severity !== 'low' && a.at >= base + day * DAY + 18 * HOUR && a.at < base + (day + 1) * DAY + 8 * HOUR).map((a) => `${a.kind}/${a.severity}`))].sort()
 
-  it('the run is said high the first week; a week later at about the hour it is its weekly run, low and no alert', () => {
+  it('the run is said high the first week; a week later at about the hour it is its weekly run, said low', () => {
     const found = run(detector(), events(16, [{ day: 7 }, { day: 14, shift: 40 * MINUTE }]))
     assert.ok(night(found, 7).includes('records-jump/high'), `first week: ${night(found, 7)}`)
     assert.ok(night(found, 7).includes('new-action/high'), `first week: ${night(found, 7)}`)
     assert.deepEqual(night(found, 14), [])
   })
 
-  it('explains the weekly run on its findings, said low', () => {
+  it('says the weekly run on its findings, low, with when it began a week before', () => {
     const d = detector()
     const list = events(16, [{ day: 7 }, { day: 14 }])
     const all = []
@@ -67,9 +71,10 @@ describe('anomaly detection: a weekly run', () => {
     assert.ok(weekly.some((f) => f.kind === 'records-jump') && weekly.some((f) => f.kind === 'new-action'), 'the jumps and the writes')
     for (const f of weekly) {
       assert.equal(f.severity, 'low')
-      assert.equal(f.reported, false)
+      assert.equal(f.explained, undefined)
       assert.equal(f.details.weekBefore !== undefined && (f.details.weekBefore as number) < base + 8 * DAY, true)
     }
+    assert.ok(weekly.some((f) => f.reported), 'an alert, low')
   })
 
   it('a run begun hours later, or six days on, is said', () => {
@@ -112,7 +117,7 @@ describe('anomaly detection: a weekly run', () => {
     const all = []
     for (const { reporter, ...e } of events(16, [{ day: 7, minutes: 30, every: 2 }, { day: 14, minutes: 24 }])) all.push(...d.inspect(e, { reporter }))
     const drifts = all.filter((f) => f.kind === 'volume-drift' && f.at >= base + 7 * DAY)
-    assert.ok(drifts.length > 0 && drifts.every((f) => f.at >= base + 14 * DAY && f.details.weekly === true && !f.reported), JSON.stringify(drifts.map((f) => [f.at, f.severity])))
+    assert.ok(drifts.length > 0 && drifts.every((f) => f.at >= base + 14 * DAY && f.details.weekly === true && f.severity === 'low'), JSON.stringify(drifts.map((f) => [f.at, f.severity])))
     assert.deepEqual(night(all.filter((f) => f.reported), 14), [])
   })
 
@@ -120,6 +125,47 @@ describe('anomaly detection: a weekly run', () => {
     const list = events(16, [{ day: 7, minutes: 30, every: 2 }, { day: 14, minutes: 24 }])
     for (let i = 0; i < 30; i++) list.push(ev(base + 14 * DAY + 19 * HOUR + 90 * MINUTE + i * 2 * MINUTE, 'dw:visits', 'search', 250))
     assert.ok(night(run(detector(), list.sort((x, y) => x.at - y.at)), 14).some((k) => k.startsWith('volume-drift/')))
+  })
+
+  // From an adversarial review: a night an operator suppressed marked the week, and a week later,
+  // the suppression over, a read half as large again was said nowhere.
+  it('a run suppressed a week before marks nothing: said when it comes again', () => {
+    const night7 = (agentId: string, _kind: string, _about: string, at: number) => agentId === agent && at >= base + 7 * DAY + 18 * HOUR && at < base + 8 * DAY + 12 * HOUR
+    const found = run(detector(night7), events(16, [{ day: 7 }, { day: 14, records: 3000 }]))
+    assert.deepEqual(night(found, 7), [])
+    assert.ok(night(found, 14).some((k) => k.endsWith('/high')), `${night(found, 14)}`)
+  })
+
+  // From the same review: the weekly run's jumps counted as days said, so that a week later the
+  // read was a habit at any hour on every day.
+  it("the weekly run's jumps make no habit: the read kept up the next morning is said", () => {
+    const list = events(17, [{ day: 7 }, { day: 14 }])
+    for (let i = 0; i < 60; i++) list.push(ev(base + 15 * DAY + 10 * HOUR + i * MINUTE + 30_000, 'dw:visits', 'search', 2000))
+    const found = run(detector(), list.sort((x, y) => x.at - y.at))
+    assert.ok(found.some((a) => a.kind === 'records-jump' && a.severity !== 'low' && a.at >= base + 15 * DAY && a.at < base + 16 * DAY))
+  })
+
+  it('a run begun two hours earlier every week is said every other week', () => {
+    const found = run(detector(), events(23, [{ day: 7 }, { day: 14, shift: -110 * MINUTE }, { day: 21, shift: -220 * MINUTE }]))
+    const said = (day: number) => found.some((a) => a.severity !== 'low' && a.at >= base + day * DAY + 12 * HOUR && a.at < base + (day + 1) * DAY + 8 * HOUR)
+    assert.equal(said(14), false, 'within two hours of the first')
+    assert.equal(said(21), true, 'measured from the first, not the second')
+  })
+
+  // From the same review: a day's count handed on was capped at the week before's, and so was the
+  // count it was compared with: fifty findings where one was found a week before were excused.
+  it("counts the day's findings as found, whatever it hands on", () => {
+    const b = newAgentBaseline(base, base)
+    const at = base + 7 * DAY + 2 * HOUR
+    markWeek(b, 'off-hours', '2', 'gw-a', at, 0, undefined)
+    const week = at + 7 * DAY
+    const excused: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const by = weeklyRunOf(b, 'off-hours', '2', ['gw-a'], week + i * MINUTE, 0, undefined)
+      if (by) excused.push(i)
+      markWeek(b, 'off-hours', '2', 'gw-a', week + i * MINUTE, 0, undefined, by && { by, weekly: true })
+    }
+    assert.deepEqual(excused, [0, 1])
   })
 
   it('a restart in the middle of the run keeps it the weekly run', () => {

@@ -21,7 +21,7 @@ import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction 
 import { acceptDay, checkDayVolume } from './day-volume.js'
 import { seenLately, Sightings } from './sightings.js'
 import { OrgNetworks } from './org-networks.js'
-import { countOf, markWeek, sizeOf, WEEKLY_KINDS, weeklyRunOf } from './weekly-runs.js'
+import { countOf, marked, markWeek, peakHabitOf, peakOf, sizeOf, WEEKLY_KINDS, weeklyRunOf } from './weekly-runs.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -1431,7 +1431,8 @@ export class AnomalyDetector {
     let uncorroborated = false
     let change: string | undefined
     let run: WeekMark | undefined
-    const size = WEEKLY_KINDS.has(kind) ? sizeOf(kind, details) : 0
+    let weekly: WeekMark | undefined
+    const size = marked(kind, about, details) ? sizeOf(kind, about, details) : undefined
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       // High is what automatic containment acts on, so one line of evidence is not enough, however
       // strong: a records jump, two networks, a burst of refusals each have an innocent cause
@@ -1442,18 +1443,23 @@ export class AnomalyDetector {
       // paced or spread over families; a cache warms in seconds).
       const others = [...new Set(b.recent.filter((r) => at - r.at <= HOUR && !sameEvidence(r, aspect, reach)).map((r) => r.kind))]
       // Alone, what its reporter found a week before at this hour, no larger, no more often: its
-      // weekly run's (a run kept up for an hour last week too is no volume kept up now).
-      run = others.length === 0 && WEEKLY_KINDS.has(kind) ? weeklyRunOf(b, kind, about, evidence, occurred, size, countOf(kind, details)) : undefined
+      // weekly run's (a run kept up for an hour last week too is no volume kept up now); or its
+      // peak, no larger than twice one its reporter found on an earlier day.
+      const alone = others.length === 0 && size !== undefined
+      weekly = alone && WEEKLY_KINDS.has(kind) ? weeklyRunOf(b, kind, about, evidence, occurred, size, countOf(kind, details)) : undefined
+      const peak = alone && weekly === undefined && peakOf(kind, about, details) ? peakHabitOf(b, kind, evidence, occurred, size) : undefined
+      run = weekly ?? peak
       const keptUpVolume = run === undefined && level === 'high' && (aspect & VOLUME) !== 0 && volumeKeptUp(b, evidence, receivedAt)
       if (others.length > 0) {
         if (level === 'medium') clamped = Math.min(1, 1 - (1 - clamped) * 0.6)
         level = 'high'
         details = { ...details, corroboratedBy: others }
       } else if (run !== undefined) {
-        // Said low, and no evidence for what follows: the run's other findings are its habit too,
+        // Said low, an alert still (the same a week or a day before, left unanswered, may be a
+        // thief's), and no evidence for what follows: the run's other findings are its habit too,
         // and what else the agent does within the hour is judged on its own.
         level = 'low'
-        details = { ...details, weekly: true, weekBefore: run.first, explained: 'its weekly run, as its reporter saw it a week before at this hour' }
+        details = weekly !== undefined ? { ...details, weekly: true, weekBefore: run.first } : { ...details, peakBefore: run.first }
       } else if ((details.fleetDay === true || details.secondDay === true) && !keptUpVolume) {
         // A second day of jumps like the first, a fleet's or its own (volume-checks.ts, secondDay),
         // alone is said low; it is still evidence for what follows within the hour.
@@ -1477,7 +1483,10 @@ export class AnomalyDetector {
     // of an incident.
     const explained = level === 'low' && typeof details.explained === 'string'
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
-    if (WEEKLY_KINDS.has(kind) && RANK[severity] >= RANK.medium) for (const r of evidence) markWeek(b, kind, about, r, occurred, size, countOf(kind, details), run)
+    // (What an alert tells only: what was suppressed or explained away marks no day.)
+    if (size !== undefined && RANK[severity] >= RANK.medium && !suppressed && !explained) {
+      for (const r of evidence) markWeek(b, kind, about, r, occurred, size, countOf(kind, details), run && { by: run, weekly: weekly !== undefined })
+    }
     const key = `${kind}\u0000${about}\u0000${s.decision}`
     const last = b.said.get(key)
     // One incident, one alert: the same finding back within the quiet period of its last
@@ -1552,9 +1561,6 @@ export class AnomalyDetector {
     // behind it report the same requests in either order.)
     const t = Math.min(h.until, now)
     const explainedTo = h.evidence.filter((r) => h.explained(t, r))
-    // (Found, whatever explained it: a weekly run's next week is measured from it. The rest is
-    // noted when said, below.)
-    if (WEEKLY_KINDS.has(h.kind) && RANK[h.severity] >= RANK.medium) for (const r of explainedTo) markWeek(h.b, h.kind, h.about, r, h.since, sizeOf(h.kind, h.details), countOf(h.kind, h.details))
     // The reaches it added to lateral movement go with it, those its explaining reporters reported.
     if (h.reach !== undefined && explainedTo.length > 0) withdraw(h.b, h.reach, explainedTo)
     if (h.kind === 'new-resource' && h.decision === 'allow' && explainedTo.length > 0) {

@@ -222,11 +222,15 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // not make the next one's a habit or a second day, nor its size their bar).
       if (!groupsChange(s, fam, lr, 'records-jump', score, details, say)) {
         const reported = say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
-        noteResize(s, fam, lr, reported)
+        // A weekly run's (said low: weekly-runs.ts) is a jump excused, as a habit's is: its days
+        // must not make the read a habit at any hour, a second day, nor a fleet's or group's change.
+        const weekly = saidWeekly(s, 'records-jump')
+        noteResize(s, fam, lr, reported && !weekly)
         // A said one at its size, an excused one at the size said before (lone jumps growing a
         // quarter a day are said); one below what is said is not noted (it excuses nothing).
-        noteJumpDay(f, lr, at, s.reporter, true, reported)
-        if (second === undefined) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
+        if (weekly) noteJumpDay(f, lr, at, s.reporter, false)
+        else noteJumpDay(f, lr, at, s.reporter, true, reported)
+        if (second === undefined && !weekly) noteFleetJump(s.holdGroups, s.agent, at, s.reporter, lr)
       }
     } else if (read !== undefined) noteJumpDay(f, Math.min(lr, read), at, s.reporter, false)
   }
@@ -297,7 +301,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const score = Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold))
     const expected = `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`
     if (!groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
-      noteResize(s, fam, typical, say(s, 'volume-drift', fam, score, {
+      noteDrift(s, fam, typical, say(s, 'volume-drift', fam, score, {
         expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
         excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
@@ -357,7 +361,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const score = Math.min(1, 0.4 + 0.15 * above)
       const expected = `at most about ${held} records a request from ${fam}, the most it held a day or more before`
       if (!groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
-        noteResize(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
+        noteDrift(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
           expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
           share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
           held, ratio, typical,
@@ -787,6 +791,19 @@ function addJumpDay(f: FamilyStats, entry: JumpDay): void {
   let busiest = entry[2]
   for (const [reporter, n] of count) if (n > count.get(busiest)!) busiest = reporter
   days.splice(days.findIndex((e) => e[2] === busiest), 1)
+}
+
+// Whether the finding of `kind` just said on this event was its weekly run's (said low, an alert
+// still: weekly-runs.ts).
+function saidWeekly(s: Scope, kind: string): boolean {
+  const last = s.found[s.found.length - 1]
+  return last !== undefined && last.kind === kind && last.details.weekly === true
+}
+
+// A drift said (`reported`) is noted for its group's change of the family's sizes (noteResize),
+// unless it was its weekly run's.
+function noteDrift(s: Scope, fam: string, lr: number, reported: boolean): void {
+  noteResize(s, fam, lr, reported && !saidWeekly(s, 'volume-drift'))
 }
 
 function popcount(x: number): number {

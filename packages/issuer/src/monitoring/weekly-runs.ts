@@ -22,6 +22,38 @@ export const WEEKLY_KINDS: ReadonlySet<string> = new Set(['records-jump', 'volum
 // How much (natural log) a run's finding may go beyond the largest of its kind a week before.
 const GROWTH = Math.log(2)
 
+/** Whether a finding is noted on its day's mark (markWeek): a weekly kind's, or a peak's (peakOf). */
+export function marked(kind: string, about: string, details: Record<string, unknown>): boolean {
+  return WEEKLY_KINDS.has(kind) || peakOf(kind, about, details)
+}
+
+/**
+ * A finding of the agent's peak: its requests in a minute beyond its busiest, or a burst of its
+ * everyday requests refused by a rate limiter (no other family or action asked), not shared with
+ * the organisation. An autoscaled pool at its peak, every few days at no set hour, has both
+ * (workload-h: five benign pools a seed said medium every few days).
+ */
+export function peakOf(kind: string, about: string, details: Record<string, unknown>): boolean {
+  return (kind === 'rate-spike' && about === '') || (kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' && details.everyday === true && details.orgWide === undefined)
+}
+
+/**
+ * The earlier day's mark that makes a finding of the agent's peak (peakOf) a habit, for each of its
+ * reporters: the same kind found on one of the eight days before, at least half as large (requests
+ * or refusals in its minute); the first reporter's, undefined unless every reporter has one.
+ */
+export function peakHabitOf(b: AgentBaseline, kind: string, reporters: readonly string[], at: number, size: number): WeekMark | undefined {
+  const day = Math.floor(at / DAY_MS)
+  let first: WeekMark | undefined
+  for (const r of reporters) {
+    let found: WeekMark | undefined
+    for (const m of b.weekly ?? []) if (m.kind === kind && m.about === (kind === 'rate-spike' ? '' : 'ERR_RATE_LIMITED') && m.reporter === r && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && (!found || m.size > found.size)) found = m
+    if (found === undefined) return undefined
+    first ??= found
+  }
+  return first
+}
+
 /**
  * How many of its kind the agent made that day as the finding tells (a jump: its jumps today, said
  * or excused as a habit's, as its reporter saw them); undefined when it tells of none (counted by
@@ -31,10 +63,21 @@ export function countOf(kind: string, details: Record<string, unknown>): number 
   return kind === 'records-jump' && typeof details.jumpsToday === 'number' ? details.jumpsToday : undefined
 }
 
-/** The size a finding tells of (natural log), as the week's marks compare it: 0 when it tells of none. */
-export function sizeOf(kind: string, details: Record<string, unknown>): number {
-  const v = kind === 'records-jump' ? details.records : kind === 'volume-drift' ? details.typical : kind === 'rate-spike' ? details.perMinute : details.seen
-  return typeof v === 'number' && v > 1 ? Math.log(v) : 0
+/**
+ * The size a finding tells of (natural log), as the marks compare it: the records of a jump, the
+ * typical request of a drift, the requests a minute (an hour, for a half hour's flood) of a spike,
+ * the uses a day of a rare action, the refusals of a burst; 0 for a first use or an hour off, which
+ * tell of none. Undefined where it tells of another measure (a day's volume): such a finding is
+ * neither marked nor excused.
+ */
+export function sizeOf(kind: string, about: string, details: Record<string, unknown>): number | undefined {
+  const v = kind === 'records-jump' ? details.records
+    : kind === 'volume-drift' ? (details.perDay === undefined ? details.typical : undefined)
+    : kind === 'rate-spike' ? (about === '' ? details.perMinute : details.perHour)
+    : kind === 'denial-burst' ? details.denials
+    : kind === 'new-action' ? (typeof details.seen === 'string' ? 1 : details.seen)
+    : kind === 'off-hours' ? 1 : undefined
+  return typeof v === 'number' && v >= 0 ? Math.log(Math.max(1, v)) : undefined
 }
 
 /**
@@ -48,7 +91,7 @@ function weeklyRun(b: AgentBaseline, kind: string, about: string, reporter: stri
   const day = Math.floor(at / DAY_MS)
   const today = findMark(b, kind, about, reporter, day)
   const before = findMark(b, kind, about, reporter, day - 7)
-  if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? (today?.count ?? 0) + 1) <= 2 * before.count) return before
+  if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? (today?.seen ?? 0) + 1) <= 2 * before.count) return before
   if (kind !== 'volume-drift') return undefined
   const jumps = findMark(b, 'records-jump', about, reporter, day)
   return jumps?.excused === true && at - jumps.last <= HOUR_MS && size <= jumps.size ? jumps : undefined
@@ -67,30 +110,33 @@ export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, repor
 }
 
 /**
- * Notes a finding of a weekly kind at `at` (medium or above as its check found it; said, or
- * explained, or held and explained by its groups by its release) on its day's mark: the first and
- * last time, the largest size, how often.
- * `run`: the mark that made it its weekly run's; the day's mark then never goes beyond that one,
- * in size, in when it ends or in how often.
+ * Notes a finding of a marked kind (marked) at `at` on its day's mark, when it was said as an alert
+ * (medium or above as its check graded it, not suppressed, not explained away): the first and last
+ * time, the largest size, how often (`seen`). `excused`: the mark that made it its weekly run's or
+ * its peak's; what the day hands on (`count`, `size`, and for a weekly run when it began and ended)
+ * then never goes beyond that mark, so that no chain of excused days grows: a run twice as large,
+ * or begun two hours earlier, every week is said every other week.
  */
-export function markWeek(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, run?: WeekMark): void {
+export function markWeek(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, excused?: { by: WeekMark; weekly: boolean }): void {
   about = markedAbout(kind, about)
   const day = Math.floor(at / DAY_MS)
   const marks = (b.weekly ??= [])
-  const cap = run !== undefined && run.day < day ? run : undefined
-  const last = cap !== undefined ? Math.min(at, cap.last + WEEK) : at
-  const largest = cap !== undefined ? Math.min(size, cap.size) : size
+  const by = excused?.by
+  // (A weekly run's times are those of the run it repeats; a drift excused by the day's own jumps is none.)
+  const anchor = excused?.weekly === true && by!.day < day ? by! : undefined
   let m = findMark(b, kind, about, reporter, day)
+  const seen = count ?? (m?.seen ?? 0) + 1
   if (m === undefined) {
     while (marks.length > 0 && (day - marks[0]!.day > 8 || marks.length >= WEEK_MARKS)) marks.shift()
-    m = { kind, about, reporter, day, first: at, last, size: largest, count: 0, excused: false }
+    m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, excused: false }
     marks.push(m)
   }
-  m.count = Math.max(m.count, Math.min(count ?? m.count + 1, cap !== undefined ? cap.count : Infinity))
-  m.first = Math.min(m.first, at)
-  m.last = Math.max(m.last, last)
-  m.size = Math.max(m.size, largest)
-  if (run !== undefined) m.excused = true
+  m.first = Math.min(m.first, anchor !== undefined ? anchor.first + WEEK : at)
+  m.last = Math.max(m.last, anchor !== undefined ? anchor.last + WEEK : at)
+  m.size = Math.max(m.size, by !== undefined ? Math.min(size, by.size) : size)
+  m.seen = Math.max(m.seen, seen)
+  m.count = Math.max(m.count, by !== undefined ? Math.min(seen, by.count) : seen)
+  if (by !== undefined) m.excused = true
 }
 
 // What a mark is about: the hour said for `off-hours` is not (a run at 22:40 this week said at
