@@ -66,6 +66,26 @@ describe('anomaly detection: a pool at its peak', () => {
     assert.equal(found.find((a) => a.kind === 'denial-burst' && a.at >= base + 13 * DAY)?.severity, 'medium', 'its first refusals')
   })
 
+  // From an adversarial review: each lowered day's mark lowered the next, so one alerted peak let
+  // a flood through every day for a month.
+  it('the habit lapses eight days after the last peak said, however often lowered since', () => {
+    const found = run(events(16, [4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((day) => ({ day }))))
+    for (const day of [5, 8, 12]) assert.deepEqual(peakOn(found, day), [], `day ${day}`)
+    assert.ok(peakOn(found, 13).length > 0, 'nine days after the one said')
+  })
+
+  // From the same review: refusals are kept sixty-four at most, so a burst counted at the cap may
+  // be any flood (a mark of 35 let 80 refused a minute through).
+  it('a burst of as many refusals as are kept lowers nothing', () => {
+    const found = run(events(12, [{ day: 4, size: 45 }, { day: 7, size: 110 }]))
+    assert.ok(peakOn(found, 7).includes('denial-burst/medium'), `${peakOn(found, 7)}`)
+  })
+
+  it('three peaks in a day where one was said are said from the third', () => {
+    const found = run(events(12, [{ day: 4 }, { day: 7, hour: 9 }, { day: 7, hour: 12 }, { day: 7, hour: 15 }]))
+    assert.deepEqual(found.filter((a) => a.severity !== 'low' && a.kind === 'denial-burst' && a.at >= base + 7 * DAY && a.at < base + 8 * DAY).map((a) => new Date(a.at).getUTCHours()).slice(0, 1), [15])
+  })
+
   it('a peak twice as large every day is said every other day', () => {
     // (Twenty refused, then forty, then eighty.)
     const found = run(events(12, [{ day: 4, size: 30 }, { day: 5, size: 50 }, { day: 6, size: 90 }]))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
 import { newAgentBaseline } from '../src/monitoring/baseline.js'
-import { markWeek, weeklyRunOf } from '../src/monitoring/weekly-runs.js'
+import { markWeek, sizeOf, weeklyRunOf } from '../src/monitoring/weekly-runs.js'
 
 // A weekly run (issue 21: seasonal by hour of week). A research cohort finder answers lookups all
 // day and once a week, at night, searches the warehouse in bulk and writes its cohorts, an action
@@ -166,6 +166,14 @@ describe('anomaly detection: a weekly run', () => {
       markWeek(b, 'off-hours', '2', 'gw-a', week + i * MINUTE, 0, undefined, by && { by, weekly: true })
     }
     assert.deepEqual(excused, [0, 1])
+  })
+
+  // From the second review: a half hour's flood is said once as it goes on, sized by its first
+  // half hour, and a day's volume by the day: neither tells a size the bound can hold to.
+  it("lowers no flood said by the half hour, nor a day's volume", () => {
+    assert.equal(sizeOf('rate-spike', 'half-hour', { perHour: 224 }), undefined)
+    assert.equal(sizeOf('volume-drift', 'dw:visits', { perDay: 'records', records: 90_000 }), undefined)
+    assert.equal(sizeOf('rate-spike', '', { perMinute: 40 }), Math.log(40))
   })
 
   it('a restart in the middle of the run keeps it the weekly run', () => {

@@ -1447,7 +1447,7 @@ export class AnomalyDetector {
       // peak, no larger than twice one its reporter found on an earlier day.
       const alone = others.length === 0 && size !== undefined
       weekly = alone && WEEKLY_KINDS.has(kind) ? weeklyRunOf(b, kind, about, evidence, occurred, size, countOf(kind, details)) : undefined
-      const peak = alone && weekly === undefined && peakOf(kind, about, details) ? peakHabitOf(b, kind, evidence, occurred, size) : undefined
+      const peak = alone && weekly === undefined && peakOf(kind, about, details) ? peakHabitOf(b, kind, about, details, evidence, occurred, size) : undefined
       run = weekly ?? peak
       const keptUpVolume = run === undefined && level === 'high' && (aspect & VOLUME) !== 0 && volumeKeptUp(b, evidence, receivedAt)
       if (others.length > 0) {

@@ -429,9 +429,10 @@ export interface WeekMark {
   first: number
   last: number
   size: number
-  /** How often it was found that day (`seen`), and what the day hands on as its count (weekly-runs.ts markWeek). */
+  /** How often it was found that day (`seen`, the last counted at `seenAt`), and what the day hands on as its count (weekly-runs.ts markWeek). */
   count: number
   seen: number
+  seenAt: number
   excused: boolean
 }
 
@@ -649,7 +650,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
-    ...(b.weekly !== undefined && b.weekly.length > 0 ? { weekly: b.weekly.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.excused ? 1 : 0]) } : {}),
+    ...(b.weekly !== undefined && b.weekly.length > 0 ? { weekly: b.weekly.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.seenAt, m.excused ? 1 : 0]) } : {}),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
@@ -767,14 +768,17 @@ function jumpDays(v: unknown): JumpDay[] {
   return out
 }
 
-// (Marks after the agent's last event, from a row dated ahead, are dropped.)
+// The kinds findings mark days of (weekly-runs.ts: its weekly kinds, and a peak's denial bursts).
+const MARKED_KINDS: ReadonlySet<string> = new Set(['records-jump', 'volume-drift', 'new-action', 'rate-spike', 'off-hours', 'denial-burst'])
+// (Marks after the agent's last event, from a row dated ahead, or of another kind, are dropped;
+// so are those too old to judge anything.)
 function weekMarks(v: unknown, lastAt: number): WeekMark[] {
   const out: WeekMark[] = []
   if (!Array.isArray(v)) return out
   for (const e of v.slice(-WEEK_MARKS)) {
-    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8]].every(Number.isFinite)) continue
-    if (e[5] > lastAt || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
-    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], seen: e[8], excused: e[9] === 1 })
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8], e[9]].every(Number.isFinite)) continue
+    if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
+    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], seen: e[8], seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
   }
   return out
 }

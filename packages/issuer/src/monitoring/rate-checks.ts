@@ -289,7 +289,7 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 }
 
 // Refusals kept per agent (ten minutes' worth at most).
-const DENIALS_KEPT = 64
+export const DENIALS_KEPT = 64
 
 // Notes the agent's burst of `code` received at `now` (the issuer's clock), as `reporter` saw it;
 // returns how many other agents had one within the window before.

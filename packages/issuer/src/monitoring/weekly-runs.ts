@@ -14,8 +14,10 @@
  * hostile reporter's made-up run a week before excuses only what it reports itself.
  */
 import { DAY_MS, HOUR_MS, WEEK_MARKS, WEEKLY_SLACK_MS, type AgentBaseline, type WeekMark } from './baseline.js'
+import { DENIALS_KEPT } from './rate-checks.js'
 
 const WEEK = 7 * DAY_MS
+const MINUTE = 60_000
 // The kinds a weekly run trips: how much it reads, how fast, the actions it uses that day only,
 // and the hour (a run at night, where the agent works by day).
 export const WEEKLY_KINDS: ReadonlySet<string> = new Set(['records-jump', 'volume-drift', 'new-action', 'rate-spike', 'off-hours'])
@@ -37,17 +39,30 @@ export function peakOf(kind: string, about: string, details: Record<string, unkn
   return (kind === 'rate-spike' && about === '') || (kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' && details.everyday === true && details.orgWide === undefined)
 }
 
+// Whether a peak's finding measures it: a burst of as many refusals as the agent keeps
+// (DENIALS_KEPT) may be any flood, and lowers nothing (a review: a mark of 35 let a flood of 80
+// refused a minute through, counted at 64).
+function measured(kind: string, details: Record<string, unknown>): boolean {
+  return kind !== 'denial-burst' || (typeof details.denials === 'number' && details.denials < DENIALS_KEPT)
+}
+
 /**
  * The earlier day's mark that makes a finding of the agent's peak (peakOf) a habit, for each of its
- * reporters: the same kind found on one of the eight days before, at least half as large (requests
- * or refusals in its minute); the first reporter's, undefined unless every reporter has one.
+ * reporters: a peak of the same kind said as an alert (medium or above, none of it lowered) on one
+ * of the eight days before, at least half as large (requests or refusals in its minute), and the
+ * day's findings of that kind no more than twice that day's; the first reporter's, undefined
+ * unless every reporter has one. A day lowered so is no habit's day: the habit lapses eight days
+ * after the last peak said (a review: each lowered day's mark lowered the next, and one alert
+ * let a flood through every day for a month).
  */
-export function peakHabitOf(b: AgentBaseline, kind: string, reporters: readonly string[], at: number, size: number): WeekMark | undefined {
+export function peakHabitOf(b: AgentBaseline, kind: string, about: string, details: Record<string, unknown>, reporters: readonly string[], at: number, size: number): WeekMark | undefined {
+  if (!measured(kind, details)) return undefined
   const day = Math.floor(at / DAY_MS)
   let first: WeekMark | undefined
   for (const r of reporters) {
+    const seen = occurrences(findMark(b, kind, about, r, day), at)
     let found: WeekMark | undefined
-    for (const m of b.weekly ?? []) if (m.kind === kind && m.about === (kind === 'rate-spike' ? '' : 'ERR_RATE_LIMITED') && m.reporter === r && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && (!found || m.size > found.size)) found = m
+    for (const m of b.weekly ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
     if (found === undefined) return undefined
     first ??= found
   }
@@ -65,15 +80,16 @@ export function countOf(kind: string, details: Record<string, unknown>): number 
 
 /**
  * The size a finding tells of (natural log), as the marks compare it: the records of a jump, the
- * typical request of a drift, the requests a minute (an hour, for a half hour's flood) of a spike,
- * the uses a day of a rare action, the refusals of a burst; 0 for a first use or an hour off, which
- * tell of none. Undefined where it tells of another measure (a day's volume): such a finding is
- * neither marked nor excused.
+ * typical request of a drift, the requests a minute of a spike, the uses a day of a rare action,
+ * the refusals of a burst; 0 for a first use or an hour off, which tell of none. Undefined where
+ * it tells of another measure (a day's volume) or of its beginning only (a half hour's flood,
+ * said once as it goes on: a review's flood, sized by its first quarter hour at twice last
+ * week's, grew to fifteen times it unsaid): such a finding is neither marked nor lowered.
  */
 export function sizeOf(kind: string, about: string, details: Record<string, unknown>): number | undefined {
   const v = kind === 'records-jump' ? details.records
     : kind === 'volume-drift' ? (details.perDay === undefined ? details.typical : undefined)
-    : kind === 'rate-spike' ? (about === '' ? details.perMinute : details.perHour)
+    : kind === 'rate-spike' ? (about === '' ? details.perMinute : undefined)
     : kind === 'denial-burst' ? details.denials
     : kind === 'new-action' ? (typeof details.seen === 'string' ? 1 : details.seen)
     : kind === 'off-hours' ? 1 : undefined
@@ -91,7 +107,7 @@ function weeklyRun(b: AgentBaseline, kind: string, about: string, reporter: stri
   const day = Math.floor(at / DAY_MS)
   const today = findMark(b, kind, about, reporter, day)
   const before = findMark(b, kind, about, reporter, day - 7)
-  if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? (today?.seen ?? 0) + 1) <= 2 * before.count) return before
+  if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? occurrences(today, at)) <= 2 * before.count) return before
   if (kind !== 'volume-drift') return undefined
   const jumps = findMark(b, 'records-jump', about, reporter, day)
   return jumps?.excused === true && at - jumps.last <= HOUR_MS && size <= jumps.size ? jumps : undefined
@@ -112,7 +128,7 @@ export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, repor
 /**
  * Notes a finding of a marked kind (marked) at `at` on its day's mark, when it was said as an alert
  * (medium or above as its check graded it, not suppressed, not explained away): the first and last
- * time, the largest size, how often (`seen`). `excused`: the mark that made it its weekly run's or
+ * time, the largest size, how often (`seen`, by the minute: occurrences). `excused`: the mark that made it its weekly run's or
  * its peak's; what the day hands on (`count`, `size`, and for a weekly run when it began and ended)
  * then never goes beyond that mark, so that no chain of excused days grows: a run twice as large,
  * or begun two hours earlier, every week is said every other week.
@@ -125,18 +141,25 @@ export function markWeek(b: AgentBaseline, kind: string, about: string, reporter
   // (A weekly run's times are those of the run it repeats; a drift excused by the day's own jumps is none.)
   const anchor = excused?.weekly === true && by!.day < day ? by! : undefined
   let m = findMark(b, kind, about, reporter, day)
-  const seen = count ?? (m?.seen ?? 0) + 1
+  const seen = count ?? occurrences(m, at)
   if (m === undefined) {
     while (marks.length > 0 && (day - marks[0]!.day > 8 || marks.length >= WEEK_MARKS)) marks.shift()
-    m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, excused: false }
+    m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, seenAt: at, excused: false }
     marks.push(m)
   }
+  if (count === undefined && seen > m.seen) m.seenAt = at
   m.first = Math.min(m.first, anchor !== undefined ? anchor.first + WEEK : at)
   m.last = Math.max(m.last, anchor !== undefined ? anchor.last + WEEK : at)
   m.size = Math.max(m.size, by !== undefined ? Math.min(size, by.size) : size)
   m.seen = Math.max(m.seen, seen)
   m.count = Math.max(m.count, by !== undefined ? Math.min(seen, by.count) : seen)
   if (by !== undefined) m.excused = true
+}
+
+// How often the day's findings of a mark occurred, with one at `at`: by the minute (a spike's every
+// request beyond its threshold, an hour off's every request, are one occurrence).
+function occurrences(m: WeekMark | undefined, at: number): number {
+  return m === undefined ? 1 : m.seen + (at - m.seenAt >= MINUTE ? 1 : 0)
 }
 
 // What a mark is about: the hour said for `off-hours` is not (a run at 22:40 this week said at
