@@ -1442,9 +1442,9 @@ export class AnomalyDetector {
       // is of volume its reporters have found high for KEPT_UP_MS (a bulk read kept up, however
       // paced or spread over families; a cache warms in seconds).
       const others = [...new Set(b.recent.filter((r) => at - r.at <= HOUR && !sameEvidence(r, aspect, reach)).map((r) => r.kind))]
-      // Alone, what its reporter found a week before at this hour, no larger, no more often: its
+      // Alone, what its reporter said a week before at this hour, no larger, no more often: its
       // weekly run's (a run kept up for an hour last week too is no volume kept up now); or its
-      // peak, no larger than twice one its reporter found on an earlier day.
+      // peak, no larger than twice one its reporter said on one of the eight days before.
       const alone = others.length === 0 && size !== undefined
       weekly = alone && WEEKLY_KINDS.has(kind) ? weeklyRunOf(b, kind, about, evidence, occurred, size, countOf(kind, details)) : undefined
       const peak = alone && weekly === undefined && peakOf(kind, about, details) ? peakHabitOf(b, kind, about, details, evidence, occurred, size) : undefined

@@ -297,7 +297,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
-  /** The days' findings a weekly run may repeat a week later (weekly-runs.ts; stored). */
+  /** Its alerts' days, which a weekly run or a peak repeats (weekly-runs.ts; stored). */
   weekly?: WeekMark[]
   /**
    * The group change it last took part in: when it first used a family its groups took up with it
@@ -415,11 +415,10 @@ export interface ReachRun {
   others: boolean
 }
 
-/** A finding said, and the incident it belongs to (issuer's clock throughout). */
 /**
- * What its reporter found of one kind about one thing (a family, an action on it) on one day: when
- * first and last, the largest size it told of (natural log, weekly-runs.ts sizeOf), how often, and
- * whether a weekly run excused any of it.
+ * What its reporter said as alerts of one kind about one thing (a family, an action on it) on one
+ * day: when first and last, the largest size they told of (natural log, weekly-runs.ts sizeOf),
+ * how often, and whether any of it was lowered (a weekly run's, a peak's).
  */
 export interface WeekMark {
   kind: string
@@ -436,6 +435,7 @@ export interface WeekMark {
   excused: boolean
 }
 
+/** A finding said, and the incident it belongs to (issuer's clock throughout). */
 export interface SaidFinding {
   /** When it was last said, and its score and severity's rank then (a half more when its check graded it a level higher). */
   at: number
@@ -625,7 +625,7 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 
 /** How far from a whole week after its previous day of use a use may come and be that use's next run. */
 export const WEEKLY_SLACK_MS = 2 * HOUR_MS
-/** Weekly runs' marks kept per agent (AgentBaseline.weekly; the oldest goes first). */
+/** Days of alerts kept per agent (AgentBaseline.weekly; the oldest goes first). */
 export const WEEK_MARKS = 24
 
 /**
@@ -845,7 +845,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
-  // Rows written before weekly runs were marked have none (a weekly run is said as before for a week).
+  // Rows written before alerts' days were kept have none (a weekly run or a peak is said as before once more).
   b.weekly = weekMarks(o.weekly, b.lastAt)
   // Rows written before sole refusals were kept have none.
   b.soleRefusals = times(o.soleRefusals, SOLE_KEPT)

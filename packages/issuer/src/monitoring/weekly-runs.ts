@@ -1,17 +1,21 @@
 /**
- * A weekly run's findings (issue 21: seasonal by hour of week). A job that runs once a week (a
- * research cohort finder's Monday-night export: bulk searches of the warehouse, writes of its
- * cohorts, an action it uses on no other day) trips the same checks every week at the same hour,
- * and each week's findings corroborated one another to high (workload-g: two benign agents high
- * on every seed). A finding its reporter found a week before, within WEEKLY_SLACK_MS of the hour
- * the run began then and not later than it ended then, no larger than twice that day's largest,
- * and found fewer than twice as often that day, is the run's: said low and explained, and no
- * evidence for anything else (the detector's #say).
- * What this week's run adds to the next week's marks never grows them: a run twice as large
- * every week is said every other week, and one moved two hours a week moves no further.
- *
- * Marks are per agent, kind, about and reporter (AgentBaseline.weekly, kept in the store): a
- * hostile reporter's made-up run a week before excuses only what it reports itself.
+ * The days of an agent's alerts, and two habits read from them (issue 21: seasonal by hour of
+ * week; habits that change). Each alert of a marked kind notes its day (AgentBaseline.weekly, per
+ * kind, what it is about and reporter; kept in the store): when first and last, how large, how
+ * often. Then:
+ * - a weekly run: a job that runs once a week (workload-g's research cohort finders' Monday-night
+ *   bulk searches and cohort writes) trips the same checks every week at the same hour, and each
+ *   week's findings corroborated one another to high. What its reporter said a week before, begun
+ *   within WEEKLY_SLACK_MS of the hour it began then, not later than it ended then, no larger and
+ *   no more often than twice, is its weekly run's (weeklyRunOf);
+ * - a pool's peaks: an autoscaled pool's rate spikes, and its everyday requests refused by a rate
+ *   limiter, every few days at no set hour (workload-h), like one said on one of the eight days
+ *   before, no larger than twice (peakHabitOf).
+ * Either is said low by the detector's #say, an alert still (what an alert said before and left
+ * unanswered may be a thief's), and is no evidence for what follows. What a lowered day hands on
+ * never grows beyond what lowered it: a run twice as large, or begun two hours earlier, every
+ * week is said every other week; a lowered peak makes no habit. Marks are their reporter's own: a
+ * hostile reporter's made-up run or peak lowers only what it reports itself.
  */
 import { DAY_MS, HOUR_MS, WEEK_MARKS, WEEKLY_SLACK_MS, type AgentBaseline, type WeekMark } from './baseline.js'
 import { DENIALS_KEPT } from './rate-checks.js'
@@ -126,12 +130,12 @@ export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, repor
 }
 
 /**
- * Notes a finding of a marked kind (marked) at `at` on its day's mark, when it was said as an alert
- * (medium or above as its check graded it, not suppressed, not explained away): the first and last
- * time, the largest size, how often (`seen`, by the minute: occurrences). `excused`: the mark that made it its weekly run's or
- * its peak's; what the day hands on (`count`, `size`, and for a weekly run when it began and ended)
- * then never goes beyond that mark, so that no chain of excused days grows: a run twice as large,
- * or begun two hours earlier, every week is said every other week.
+ * Notes a finding of a marked kind (marked) at `at` on its day's mark, when it was said as an
+ * alert (medium or above as its check graded it, not suppressed, not explained away): the first
+ * and last time, the largest size, how often (`seen`, by the minute: occurrences). `excused`: the
+ * mark that made it its weekly run's or its peak's; what the day hands on (`count`, `size`, and
+ * for a weekly run when it began and ended) then never goes beyond that mark, so that no chain of
+ * lowered days grows.
  */
 export function markWeek(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, excused?: { by: WeekMark; weekly: boolean }): void {
   about = markedAbout(kind, about)
