@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type AgentContext, type Anomaly } from '@agentid/issuer'
 import { newAgentBaseline } from '../src/monitoring/baseline.js'
-import { markWeek, sizeOf, weeklyRunOf } from '../src/monitoring/weekly-runs.js'
+import { noteAlertDay, sizeOf, weeklyRunOf } from '../src/monitoring/alert-days.js'
 
 // A weekly run (issue 21: seasonal by hour of week). A research cohort finder answers lookups all
 // day and once a week, at night, searches the warehouse in bulk and writes its cohorts, an action
@@ -157,13 +157,13 @@ describe('anomaly detection: a weekly run', () => {
   it("counts the day's findings as found, whatever it hands on", () => {
     const b = newAgentBaseline(base, base)
     const at = base + 7 * DAY + 2 * HOUR
-    markWeek(b, 'off-hours', '2', 'gw-a', at, 0, undefined)
+    noteAlertDay(b, 'off-hours', '2', 'gw-a', at, 0, undefined)
     const week = at + 7 * DAY
     const excused: number[] = []
     for (let i = 0; i < 5; i++) {
       const by = weeklyRunOf(b, 'off-hours', '2', ['gw-a'], week + i * MINUTE, 0, undefined)
       if (by) excused.push(i)
-      markWeek(b, 'off-hours', '2', 'gw-a', week + i * MINUTE, 0, undefined, by && { by, weekly: true })
+      noteAlertDay(b, 'off-hours', '2', 'gw-a', week + i * MINUTE, 0, undefined, by && { by, weekly: true })
     }
     assert.deepEqual(excused, [0, 1])
   })

@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, PEER_MS, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding, type WeekMark,
+  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -21,7 +21,7 @@ import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction 
 import { acceptDay, checkDayVolume } from './day-volume.js'
 import { seenLately, Sightings } from './sightings.js'
 import { OrgNetworks } from './org-networks.js'
-import { countOf, marked, markWeek, peakHabitOf, peakOf, sizeOf, WEEKLY_KINDS, weeklyRunOf } from './weekly-runs.js'
+import { countOf, marksDay, noteAlertDay, peakHabitOf, peakOf, sizeOf, WEEKLY_KINDS, weeklyRunOf, type AlertDay } from './alert-days.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
 export type { VerificationEvent }
@@ -1430,9 +1430,9 @@ export class AnomalyDetector {
     const aspect = aspectOf(kind, about)
     let uncorroborated = false
     let change: string | undefined
-    let run: WeekMark | undefined
-    let weekly: WeekMark | undefined
-    const size = marked(kind, about, details) ? sizeOf(kind, about, details) : undefined
+    let run: AlertDay | undefined
+    let weekly: AlertDay | undefined
+    const size = marksDay(kind, about, details) ? sizeOf(kind, about, details) : undefined
     if (RANK[level] >= RANK.medium && !isStatusKind(kind)) {
       // High is what automatic containment acts on, so one line of evidence is not enough, however
       // strong: a records jump, two networks, a burst of refusals each have an innocent cause
@@ -1485,7 +1485,7 @@ export class AnomalyDetector {
     const suppressed = this.#suppressed(agent, kind, about, receivedAt)
     // (What an alert tells only: what was suppressed or explained away marks no day.)
     if (size !== undefined && RANK[severity] >= RANK.medium && !suppressed && !explained) {
-      for (const r of evidence) markWeek(b, kind, about, r, occurred, size, countOf(kind, details), run && { by: run, weekly: weekly !== undefined })
+      for (const r of evidence) noteAlertDay(b, kind, about, r, occurred, size, countOf(kind, details), run && { by: run, weekly: weekly !== undefined })
     }
     const key = `${kind}\u0000${about}\u0000${s.decision}`
     const last = b.said.get(key)

@@ -1,4 +1,5 @@
 import { parseIpAddress } from '@agentid/core'
+import { restoreAlertDays, snapshotAlertDays, type AlertDay } from './alert-days.js'
 import type { DriftState } from './drift-cusum.js'
 import { newDayVolume, restoreDayVolume, type DayVolume } from './day-volume.js'
 import { newHeldLevel, type HeldLevel } from './held-level.js'
@@ -297,8 +298,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   recent: Array<{ at: number; kind: string; aspect: number; reach: string | undefined }>
   /** Findings about it held for its groups now (not kept in the store). */
   held: number
-  /** Its alerts' days, which a weekly run or a peak repeats (weekly-runs.ts; stored). */
-  weekly?: WeekMark[]
+  /** Its alerts' days, which a weekly run or a peak repeats (alert-days.ts; stored). */
+  alertDays?: AlertDay[]
   /**
    * The group change it last took part in: when it first used a family its groups took up with it
    * (a period close's report family), which family, and the reporters that saw them do it; a
@@ -413,26 +414,6 @@ export interface ReachRun {
   uses: number
   by: string
   others: boolean
-}
-
-/**
- * What its reporter said as alerts of one kind about one thing (a family, an action on it) on one
- * day: when first and last, the largest size they told of (natural log, weekly-runs.ts sizeOf),
- * how often, and whether any of it was lowered (a weekly run's, a peak's).
- */
-export interface WeekMark {
-  kind: string
-  about: string
-  reporter: string
-  day: number
-  first: number
-  last: number
-  size: number
-  /** How often it was found that day (`seen`, the last counted at `seenAt`), and what the day hands on as its count (weekly-runs.ts markWeek). */
-  count: number
-  seen: number
-  seenAt: number
-  excused: boolean
 }
 
 /** A finding said, and the incident it belongs to (issuer's clock throughout). */
@@ -625,8 +606,6 @@ export function touchDay(stats: { days: number; lastDay: number; last: number },
 
 /** How far from a whole week after its previous day of use a use may come and be that use's next run. */
 export const WEEKLY_SLACK_MS = 2 * HOUR_MS
-/** Days of alerts kept per agent (AgentBaseline.weekly; the oldest goes first). */
-export const WEEK_MARKS = 24
 
 /**
  * Whether a use at `at` comes a week after the previous day of use (within WEEKLY_SLACK_MS of a
@@ -650,7 +629,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
-    ...(b.weekly !== undefined && b.weekly.length > 0 ? { weekly: b.weekly.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.seenAt, m.excused ? 1 : 0]) } : {}),
+    ...(b.alertDays !== undefined && b.alertDays.length > 0 ? { alertDays: snapshotAlertDays(b.alertDays) } : {}),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
@@ -768,21 +747,6 @@ function jumpDays(v: unknown): JumpDay[] {
   return out
 }
 
-// The kinds findings mark days of (weekly-runs.ts: its weekly kinds, and a peak's denial bursts).
-const MARKED_KINDS: ReadonlySet<string> = new Set(['records-jump', 'volume-drift', 'new-action', 'rate-spike', 'off-hours', 'denial-burst'])
-// (Marks after the agent's last event, from a row dated ahead, or of another kind, are dropped;
-// so are those too old to judge anything.)
-function weekMarks(v: unknown, lastAt: number): WeekMark[] {
-  const out: WeekMark[] = []
-  if (!Array.isArray(v)) return out
-  for (const e of v.slice(-WEEK_MARKS)) {
-    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8], e[9]].every(Number.isFinite)) continue
-    if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
-    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], seen: e[8], seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
-  }
-  return out
-}
-
 function rareActions(v: unknown): RareAction[] {
   const out: RareAction[] = []
   if (!Array.isArray(v)) return out
@@ -845,8 +809,7 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }
   // Rows written before rare actions were kept have none.
   b.rare = rareActions(o.rare)
-  // Rows written before alerts' days were kept have none (a weekly run or a peak is said as before once more).
-  b.weekly = weekMarks(o.weekly, b.lastAt)
+  b.alertDays = restoreAlertDays(o.alertDays, b.lastAt)
   // Rows written before sole refusals were kept have none.
   b.soleRefusals = times(o.soleRefusals, SOLE_KEPT)
   b.strayTimes = times(o.strayTimes, SOLE_KEPT)

@@ -261,6 +261,8 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
       const details = {
         expected: `fewer than ${burst} refusals in ${limits.windowMs / 1000} s`, seen: inWindow.length, denials: inWindow.length, windowSeconds: limits.windowMs / 1000, lastCode: event.code, ...(more ? {} : { everyday: true }),
         ...(shared ? { orgWide } : {}),
+        // (Counted at the refusals kept: the burst may be any larger; alert-days.ts lowers none such.)
+        ...(inWindow.length >= DENIALS_KEPT ? { capped: true } : {}),
       }
       // One of the first agents of an issuer's outage, its everyday requests refused on its own
       // reporter's evidence: held for the others (see ORG_BURSTS). Each reporter's evidence is
@@ -289,7 +291,7 @@ export function checkDenials(s: Scope, familiar: boolean, ordinary: boolean, lim
 }
 
 // Refusals kept per agent (ten minutes' worth at most).
-export const DENIALS_KEPT = 64
+const DENIALS_KEPT = 64
 
 // Notes the agent's burst of `code` received at `now` (the issuer's clock), as `reporter` saw it;
 // returns how many other agents had one within the window before.

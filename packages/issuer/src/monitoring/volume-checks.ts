@@ -222,7 +222,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       // not make the next one's a habit or a second day, nor its size their bar).
       if (!groupsChange(s, fam, lr, 'records-jump', score, details, say)) {
         const reported = say(s, 'records-jump', fam, score, { ...details, ...(second === 'fleet' ? { fleetDay: true } : second === 'own' ? { secondDay: true } : {}) }, undefined, severity)
-        // A weekly run's (said low: weekly-runs.ts) is a jump excused, as a habit's is: its days
+        // A weekly run's (said low: alert-days.ts) is a jump excused, as a habit's is: its days
         // must not make the read a habit at any hour, a second day, nor a fleet's or group's change.
         const weekly = saidWeekly(s, 'records-jump')
         noteResize(s, fam, lr, reported && !weekly)
@@ -794,7 +794,7 @@ function addJumpDay(f: FamilyStats, entry: JumpDay): void {
 }
 
 // Whether the finding of `kind` just said on this event was its weekly run's (said low, an alert
-// still: weekly-runs.ts).
+// still: alert-days.ts).
 function saidWeekly(s: Scope, kind: string): boolean {
   const last = s.found[s.found.length - 1]
   return last !== undefined && last.kind === kind && last.details.weekly === true

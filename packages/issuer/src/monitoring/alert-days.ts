@@ -1,8 +1,8 @@
 /**
  * The days of an agent's alerts, and two habits read from them (issue 21: seasonal by hour of
- * week; habits that change). Each alert of a marked kind notes its day (AgentBaseline.weekly, per
- * kind, what it is about and reporter; kept in the store): when first and last, how large, how
- * often. Then:
+ * week; habits that change). Each alert of a kind marksDay names notes its day
+ * (AgentBaseline.alertDays, per kind, what it is about and reporter; kept in the store): when
+ * first and last, how large, how often (noteAlertDay). Then:
  * - a weekly run: a job that runs once a week (workload-g's research cohort finders' Monday-night
  *   bulk searches and cohort writes) trips the same checks every week at the same hour, and each
  *   week's findings corroborated one another to high. What its reporter said a week before, begun
@@ -17,19 +17,45 @@
  * week is said every other week; a lowered peak makes no habit. Marks are their reporter's own: a
  * hostile reporter's made-up run or peak lowers only what it reports itself.
  */
-import { DAY_MS, HOUR_MS, WEEK_MARKS, WEEKLY_SLACK_MS, type AgentBaseline, type WeekMark } from './baseline.js'
-import { DENIALS_KEPT } from './rate-checks.js'
+import type { AgentBaseline } from './baseline.js'
 
-const WEEK = 7 * DAY_MS
+/**
+ * What its reporter said as alerts of one kind about one thing (a family, an action on it) on one
+ * day: when first and last, the largest size they told of (natural log, sizeOf), how often
+ * (`seen`, the last counted at `seenAt`), what the day hands on as its count (noteAlertDay), and
+ * whether any of it was lowered (a weekly run's, a peak's).
+ */
+export interface AlertDay {
+  kind: string
+  about: string
+  reporter: string
+  day: number
+  first: number
+  last: number
+  size: number
+  count: number
+  seen: number
+  seenAt: number
+  excused: boolean
+}
+
+/** Days of alerts kept per agent (AgentBaseline.alertDays; the oldest goes first). */
+export const ALERT_DAYS = 24
+
 const MINUTE = 60_000
+const HOUR_MS = 60 * MINUTE
+const DAY_MS = 24 * HOUR_MS
+const WEEK = 7 * DAY_MS
+// How far from the hour a week later a run may begin, as a weekly duty's (baseline.ts WEEKLY_SLACK_MS).
+const WEEKLY_SLACK_MS = 2 * HOUR_MS
 // The kinds a weekly run trips: how much it reads, how fast, the actions it uses that day only,
 // and the hour (a run at night, where the agent works by day).
 export const WEEKLY_KINDS: ReadonlySet<string> = new Set(['records-jump', 'volume-drift', 'new-action', 'rate-spike', 'off-hours'])
 // How much (natural log) a run's finding may go beyond the largest of its kind a week before.
 const GROWTH = Math.log(2)
 
-/** Whether a finding is noted on its day's mark (markWeek): a weekly kind's, or a peak's (peakOf). */
-export function marked(kind: string, about: string, details: Record<string, unknown>): boolean {
+/** Whether an alert of this finding is noted on its day (noteAlertDay): a weekly kind's, or a peak's (peakOf). */
+export function marksDay(kind: string, about: string, details: Record<string, unknown>): boolean {
   return WEEKLY_KINDS.has(kind) || peakOf(kind, about, details)
 }
 
@@ -43,11 +69,11 @@ export function peakOf(kind: string, about: string, details: Record<string, unkn
   return (kind === 'rate-spike' && about === '') || (kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' && details.everyday === true && details.orgWide === undefined)
 }
 
-// Whether a peak's finding measures it: a burst of as many refusals as the agent keeps
-// (DENIALS_KEPT) may be any flood, and lowers nothing (a review: a mark of 35 let a flood of 80
-// refused a minute through, counted at 64).
+// Whether a peak's finding measures it: a burst counted at as many refusals as the agent keeps
+// (`capped`: rate-checks.ts) may be any flood, and lowers nothing (a review: a mark of 35 let a
+// flood of 80 refused a minute through, counted at 64).
 function measured(kind: string, details: Record<string, unknown>): boolean {
-  return kind !== 'denial-burst' || (typeof details.denials === 'number' && details.denials < DENIALS_KEPT)
+  return kind !== 'denial-burst' || details.capped !== true
 }
 
 /**
@@ -59,14 +85,14 @@ function measured(kind: string, details: Record<string, unknown>): boolean {
  * after the last peak said (a review: each lowered day's mark lowered the next, and one alert
  * let a flood through every day for a month).
  */
-export function peakHabitOf(b: AgentBaseline, kind: string, about: string, details: Record<string, unknown>, reporters: readonly string[], at: number, size: number): WeekMark | undefined {
+export function peakHabitOf(b: AgentBaseline, kind: string, about: string, details: Record<string, unknown>, reporters: readonly string[], at: number, size: number): AlertDay | undefined {
   if (!measured(kind, details)) return undefined
   const day = Math.floor(at / DAY_MS)
-  let first: WeekMark | undefined
+  let first: AlertDay | undefined
   for (const r of reporters) {
-    const seen = occurrences(findMark(b, kind, about, r, day), at)
-    let found: WeekMark | undefined
-    for (const m of b.weekly ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
+    const seen = occurrences(dayOf(b, kind, about, r, day), at)
+    let found: AlertDay | undefined
+    for (const m of b.alertDays ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
     if (found === undefined) return undefined
     first ??= found
   }
@@ -107,20 +133,20 @@ export function sizeOf(kind: string, about: string, details: Record<string, unkn
  * jump and the drift it leaves are one line of evidence: the run's large requests lift the
  * family's quick level).
  */
-function weeklyRun(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined): WeekMark | undefined {
+function weeklyRun(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined): AlertDay | undefined {
   const day = Math.floor(at / DAY_MS)
-  const today = findMark(b, kind, about, reporter, day)
-  const before = findMark(b, kind, about, reporter, day - 7)
+  const today = dayOf(b, kind, about, reporter, day)
+  const before = dayOf(b, kind, about, reporter, day - 7)
   if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? occurrences(today, at)) <= 2 * before.count) return before
   if (kind !== 'volume-drift') return undefined
-  const jumps = findMark(b, 'records-jump', about, reporter, day)
+  const jumps = dayOf(b, 'records-jump', about, reporter, day)
   return jumps?.excused === true && at - jumps.last <= HOUR_MS && size <= jumps.size ? jumps : undefined
 }
 
 /** The mark that makes a finding its weekly run's for each of its reporters (the first's); undefined unless every one has one. */
-export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, reporters: readonly string[], at: number, size: number, count: number | undefined): WeekMark | undefined {
+export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, reporters: readonly string[], at: number, size: number, count: number | undefined): AlertDay | undefined {
   about = markedAbout(kind, about)
-  let first: WeekMark | undefined
+  let first: AlertDay | undefined
   for (const r of reporters) {
     const m = weeklyRun(b, kind, about, r, at, size, count)
     if (m === undefined) return undefined
@@ -130,24 +156,24 @@ export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, repor
 }
 
 /**
- * Notes a finding of a marked kind (marked) at `at` on its day's mark, when it was said as an
+ * Notes a finding of a kind marksDay names, at `at`, on its day, when it was said as an
  * alert (medium or above as its check graded it, not suppressed, not explained away): the first
  * and last time, the largest size, how often (`seen`, by the minute: occurrences). `excused`: the
  * mark that made it its weekly run's or its peak's; what the day hands on (`count`, `size`, and
  * for a weekly run when it began and ended) then never goes beyond that mark, so that no chain of
  * lowered days grows.
  */
-export function markWeek(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, excused?: { by: WeekMark; weekly: boolean }): void {
+export function noteAlertDay(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, excused?: { by: AlertDay; weekly: boolean }): void {
   about = markedAbout(kind, about)
   const day = Math.floor(at / DAY_MS)
-  const marks = (b.weekly ??= [])
+  const marks = (b.alertDays ??= [])
   const by = excused?.by
   // (A weekly run's times are those of the run it repeats; a drift excused by the day's own jumps is none.)
   const anchor = excused?.weekly === true && by!.day < day ? by! : undefined
-  let m = findMark(b, kind, about, reporter, day)
+  let m = dayOf(b, kind, about, reporter, day)
   const seen = count ?? occurrences(m, at)
   if (m === undefined) {
-    while (marks.length > 0 && (day - marks[0]!.day > 8 || marks.length >= WEEK_MARKS)) marks.shift()
+    while (marks.length > 0 && (day - marks[0]!.day > 8 || marks.length >= ALERT_DAYS)) marks.shift()
     m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, seenAt: at, excused: false }
     marks.push(m)
   }
@@ -162,7 +188,7 @@ export function markWeek(b: AgentBaseline, kind: string, about: string, reporter
 
 // How often the day's findings of a mark occurred, with one at `at`: by the minute (a spike's every
 // request beyond its threshold, an hour off's every request, are one occurrence).
-function occurrences(m: WeekMark | undefined, at: number): number {
+function occurrences(m: AlertDay | undefined, at: number): number {
   return m === undefined ? 1 : m.seen + (at - m.seenAt >= MINUTE ? 1 : 0)
 }
 
@@ -172,7 +198,31 @@ function markedAbout(kind: string, about: string): string {
   return kind === 'off-hours' ? '' : about
 }
 
-function findMark(b: AgentBaseline, kind: string, about: string, reporter: string, day: number): WeekMark | undefined {
-  for (const m of b.weekly ?? []) if (m.day === day && m.kind === kind && m.about === about && m.reporter === reporter) return m
+function dayOf(b: AgentBaseline, kind: string, about: string, reporter: string, day: number): AlertDay | undefined {
+  for (const m of b.alertDays ?? []) if (m.day === day && m.kind === kind && m.about === about && m.reporter === reporter) return m
   return undefined
+}
+
+// The kinds whose alerts note their days: the weekly kinds and a peak's refusal bursts.
+const MARKED_KINDS: ReadonlySet<string> = new Set([...WEEKLY_KINDS, 'denial-burst'])
+
+/** The alert days for the store (rows of numbers and strings). */
+export function snapshotAlertDays(days: readonly AlertDay[]): unknown[] {
+  return days.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.seenAt, m.excused ? 1 : 0])
+}
+
+/**
+ * The alert days of a stored row: none where rows hold none (written before they were kept: a
+ * weekly run or a peak is said as before once more). Days after the agent's last event (a row
+ * dated ahead), of another kind, or too old to judge anything are dropped.
+ */
+export function restoreAlertDays(v: unknown, lastAt: number): AlertDay[] {
+  const out: AlertDay[] = []
+  if (!Array.isArray(v)) return out
+  for (const e of v.slice(-ALERT_DAYS)) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8], e[9]].every(Number.isFinite)) continue
+    if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
+    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], seen: e[8], seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
+  }
+  return out
 }
