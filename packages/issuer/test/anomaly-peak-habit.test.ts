@@ -17,19 +17,22 @@ describe('anomaly detection: a pool at its peak', () => {
   const agent = 'did:web:pool-webhooks.example'
   const context = (): AgentContext => ({ groups: ['team:platform/service', 'segment:customer', 'role:worker-pool'], entitlements: new Map([['queue:webhooks', base - 90 * DAY]]) })
   type Event = { at: number; agent: string; decision: 'allow' | 'deny'; code?: string; resource: string; action: string; ip: string; records: number; reporter: string }
-  type Peak = { day: number; hour?: number; size?: number; reporter?: string; action?: string }
+  type Peak = { day: number; hour?: number; size?: number; minutes?: number; reporter?: string; action?: string }
   const ev = (at: number, decision: 'allow' | 'deny', reporter = 'gw-a', action = 'read'): Event =>
     ({ at, agent, decision, ...(decision === 'deny' ? { code: 'ERR_RATE_LIMITED' } : {}), resource: `queue:webhooks/${(Math.floor(at / 1000) * 7919) % 10007}`, action, ip: '10.4.0.9', records: 1, reporter })
 
   // Its days, up to `days`: a read every fifteen seconds around the clock; each peak at `hour`
-  // (14:00), `size` requests within a minute (thirty), of which the limiter lets ten through.
+  // (14:00), `size` requests within a minute (thirty), of which the limiter lets ten through, for
+  // `minutes` minutes (one).
   function events(days: number, peaks: Peak[]): Event[] {
     const out: Event[] = []
     for (let at = base; at < base + days * DAY; at += 15_000) out.push(ev(at, 'allow'))
     for (const p of peaks) {
       const start = base + p.day * DAY + (p.hour ?? 14) * HOUR + 1000
       const n = p.size ?? 30
-      for (let i = 0; i < n; i++) out.push(ev(start + Math.floor((i * 55_000) / n), i < 10 ? 'allow' : 'deny', p.reporter, i < 10 ? 'read' : (p.action ?? 'read')))
+      for (let k = 0; k < (p.minutes ?? 1); k++) {
+        for (let i = 0; i < n; i++) out.push(ev(start + k * MINUTE + Math.floor((i * 55_000) / n), i < 10 ? 'allow' : 'deny', p.reporter, i < 10 ? 'read' : (p.action ?? 'read')))
+      }
     }
     return out.sort((x, y) => x.at - y.at)
   }
@@ -79,6 +82,13 @@ describe('anomaly detection: a pool at its peak', () => {
   it('a burst of as many refusals as are kept lowers nothing', () => {
     const found = run(events(12, [{ day: 4, size: 45 }, { day: 7, size: 110 }]))
     assert.ok(peakOn(found, 7).includes('denial-burst/medium'), `${peakOn(found, 7)}`)
+  })
+
+  // From a third review: a thief's own flood of an hour, alerted once, let floods as long through
+  // on each of the next eight days. A peak is a few minutes; a longer day makes no habit.
+  it('a flood of an hour, said, makes no habit: the same flood the next days is said', () => {
+    const found = run(events(12, [{ day: 4, minutes: 60 }, { day: 5, minutes: 60 }, { day: 8, minutes: 20 }]))
+    for (const day of [5, 8]) assert.ok(peakOn(found, day).length > 0, `day ${day}`)
   })
 
   it('three peaks in a day where one was said are said from the third', () => {

@@ -69,6 +69,11 @@ export function peakOf(kind: string, about: string, details: Record<string, unkn
   return (kind === 'rate-spike' && about === '') || (kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' && details.everyday === true && details.orgWide === undefined)
 }
 
+// A peak is short: a day whose findings of it came in more than this many minutes was a flood,
+// and makes no habit (a third review: a thief's own hour-long flood, alerted once, let floods as
+// long and twice as large through on each of the next eight days).
+const PEAK_MINUTES = 3
+
 // Whether a peak's finding measures it: a burst counted at as many refusals as the agent keeps
 // (`capped`: rate-checks.ts) may be any flood, and lowers nothing (a review: a mark of 35 let a
 // flood of 80 refused a minute through, counted at 64).
@@ -78,8 +83,8 @@ function measured(kind: string, details: Record<string, unknown>): boolean {
 
 /**
  * The earlier day's mark that makes a finding of the agent's peak (peakOf) a habit, for each of its
- * reporters: a peak of the same kind said as an alert (medium or above, none of it lowered) on one
- * of the eight days before, at least half as large (requests or refusals in its minute), and the
+ * reporters: a peak of the same kind said as an alert (medium or above, none of it lowered, in at
+ * most PEAK_MINUTES minutes) on one of the eight days before, at least half as large (requests or refusals in its minute), and the
  * day's findings of that kind no more than twice that day's; the first reporter's, undefined
  * unless every reporter has one. A day lowered so is no habit's day: the habit lapses eight days
  * after the last peak said (a review: each lowered day's mark lowered the next, and one alert
@@ -92,7 +97,7 @@ export function peakHabitOf(b: AgentBaseline, kind: string, about: string, detai
   for (const r of reporters) {
     const seen = occurrences(dayOf(b, kind, about, r, day), at)
     let found: AlertDay | undefined
-    for (const m of b.alertDays ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
+    for (const m of b.alertDays ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.seen <= PEAK_MINUTES && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
     if (found === undefined) return undefined
     first ??= found
   }
@@ -203,6 +208,10 @@ function dayOf(b: AgentBaseline, kind: string, about: string, reporter: string, 
   return undefined
 }
 
+// The most a stored day may hold: a billion records, once a minute all day.
+const MAX_SIZE = Math.log(1e9)
+const DAY_MINUTES = 1440
+
 // The kinds whose alerts note their days: the weekly kinds and a peak's refusal bursts.
 const MARKED_KINDS: ReadonlySet<string> = new Set([...WEEKLY_KINDS, 'denial-burst'])
 
@@ -221,8 +230,9 @@ export function restoreAlertDays(v: unknown, lastAt: number): AlertDay[] {
   if (!Array.isArray(v)) return out
   for (const e of v.slice(-ALERT_DAYS)) {
     if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8], e[9]].every(Number.isFinite)) continue
-    if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS)) continue
-    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: e[6], count: e[7], seen: e[8], seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
+    if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS) || e[3] !== Math.floor(e[5] / DAY_MS)) continue
+    // (Sizes and counts no finding tells of are clamped: a crafted row must not widen a bound.)
+    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: Math.min(e[6], MAX_SIZE), count: Math.min(e[7], DAY_MINUTES), seen: Math.min(e[8], DAY_MINUTES), seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
   }
   return out
 }
