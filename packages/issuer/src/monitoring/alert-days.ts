@@ -36,7 +36,7 @@ export interface AlertDay {
   count: number
   seen: number
   seenAt: number
-  excused: boolean
+  lowered: boolean
 }
 
 /** Days of alerts kept per agent (AgentBaseline.alertDays; the oldest goes first). */
@@ -97,7 +97,7 @@ export function peakHabitOf(b: AgentBaseline, kind: string, about: string, detai
   for (const r of reporters) {
     const seen = occurrences(dayOf(b, kind, about, r, day), at)
     let found: AlertDay | undefined
-    for (const m of b.alertDays ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.excused && m.seen <= PEAK_MINUTES && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
+    for (const m of b.alertDays ?? []) if (m.kind === kind && m.about === about && m.reporter === r && !m.lowered && m.seen <= PEAK_MINUTES && m.day < day && day - m.day <= 8 && size <= m.size + GROWTH && seen <= 2 * m.seen && (!found || m.size > found.size)) found = m
     if (found === undefined) return undefined
     first ??= found
   }
@@ -134,7 +134,7 @@ export function sizeOf(kind: string, about: string, details: Record<string, unkn
 /**
  * The mark of a week before that makes a finding of `kind` about `about` at `at`, seen by
  * `reporter`, its weekly run's; undefined when none does. A drift is also its run's when that
- * run's jumps in the family were excused today within the hour before it, no smaller than it (a
+ * run's jumps in the family were lowered today within the hour before it, no smaller than it (a
  * jump and the drift it leaves are one line of evidence: the run's large requests lift the
  * family's quick level).
  */
@@ -145,7 +145,7 @@ function weeklyRun(b: AgentBaseline, kind: string, about: string, reporter: stri
   if (before !== undefined && Math.abs((today?.first ?? at) - before.first - WEEK) <= WEEKLY_SLACK_MS && at <= before.last + WEEK + WEEKLY_SLACK_MS && size <= before.size + GROWTH && (count ?? occurrences(today, at)) <= 2 * before.count) return before
   if (kind !== 'volume-drift') return undefined
   const jumps = dayOf(b, 'records-jump', about, reporter, day)
-  return jumps?.excused === true && at - jumps.last <= HOUR_MS && size <= jumps.size ? jumps : undefined
+  return jumps?.lowered === true && at - jumps.last <= HOUR_MS && size <= jumps.size ? jumps : undefined
 }
 
 /** The mark that makes a finding its weekly run's for each of its reporters (the first's); undefined unless every one has one. */
@@ -163,23 +163,23 @@ export function weeklyRunOf(b: AgentBaseline, kind: string, about: string, repor
 /**
  * Notes a finding of a kind marksDay names, at `at`, on its day, when it was said as an
  * alert (medium or above as its check graded it, not suppressed, not explained away): the first
- * and last time, the largest size, how often (`seen`, by the minute: occurrences). `excused`: the
+ * and last time, the largest size, how often (`seen`, by the minute: occurrences). `lowered`: the
  * mark that made it its weekly run's or its peak's; what the day hands on (`count`, `size`, and
  * for a weekly run when it began and ended) then never goes beyond that mark, so that no chain of
  * lowered days grows.
  */
-export function noteAlertDay(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, excused?: { by: AlertDay; weekly: boolean }): void {
+export function noteAlertDay(b: AgentBaseline, kind: string, about: string, reporter: string, at: number, size: number, count: number | undefined, lowered?: { by: AlertDay; weekly: boolean }): void {
   about = markedAbout(kind, about)
   const day = Math.floor(at / DAY_MS)
   const marks = (b.alertDays ??= [])
-  const by = excused?.by
-  // (A weekly run's times are those of the run it repeats; a drift excused by the day's own jumps is none.)
-  const anchor = excused?.weekly === true && by!.day < day ? by! : undefined
+  const by = lowered?.by
+  // (A weekly run's times are those of the run it repeats; a drift lowered by the day's own jumps has none.)
+  const anchor = lowered?.weekly === true && by!.day < day ? by! : undefined
   let m = dayOf(b, kind, about, reporter, day)
   const seen = count ?? occurrences(m, at)
   if (m === undefined) {
     while (marks.length > 0 && (day - marks[0]!.day > 8 || marks.length >= ALERT_DAYS)) marks.shift()
-    m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, seenAt: at, excused: false }
+    m = { kind, about, reporter, day, first: Infinity, last: -Infinity, size, count: 0, seen: 0, seenAt: at, lowered: false }
     marks.push(m)
   }
   if (count === undefined && seen > m.seen) m.seenAt = at
@@ -188,7 +188,7 @@ export function noteAlertDay(b: AgentBaseline, kind: string, about: string, repo
   m.size = Math.max(m.size, by !== undefined ? Math.min(size, by.size) : size)
   m.seen = Math.max(m.seen, seen)
   m.count = Math.max(m.count, by !== undefined ? Math.min(seen, by.count) : seen)
-  if (by !== undefined) m.excused = true
+  if (by !== undefined) m.lowered = true
 }
 
 // How often the day's findings of a mark occurred, with one at `at`: by the minute (a spike's every
@@ -217,7 +217,7 @@ const MARKED_KINDS: ReadonlySet<string> = new Set([...WEEKLY_KINDS, 'denial-burs
 
 /** The alert days for the store (rows of numbers and strings). */
 export function snapshotAlertDays(days: readonly AlertDay[]): unknown[] {
-  return days.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.seenAt, m.excused ? 1 : 0])
+  return days.map((m) => [m.kind, m.about, m.reporter, m.day, m.first, m.last, Math.round(m.size * 1000) / 1000, m.count, m.seen, m.seenAt, m.lowered ? 1 : 0])
 }
 
 /**
@@ -232,7 +232,7 @@ export function restoreAlertDays(v: unknown, lastAt: number): AlertDay[] {
     if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'string' || typeof e[2] !== 'string' || ![e[3], e[4], e[5], e[6], e[7], e[8], e[9]].every(Number.isFinite)) continue
     if (!MARKED_KINDS.has(e[0]) || e[5] > lastAt || lastAt - e[5] > 9 * DAY_MS || e[4] > e[5] || e[3] !== Math.floor(e[4] / DAY_MS) || e[3] !== Math.floor(e[5] / DAY_MS)) continue
     // (Sizes and counts no finding tells of are clamped: a crafted row must not widen a bound.)
-    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: Math.min(e[6], MAX_SIZE), count: Math.min(e[7], DAY_MINUTES), seen: Math.min(e[8], DAY_MINUTES), seenAt: Math.min(e[9], lastAt), excused: e[10] === 1 })
+    out.push({ kind: e[0], about: e[1], reporter: e[2], day: e[3], first: e[4], last: e[5], size: Math.min(e[6], MAX_SIZE), count: Math.min(e[7], DAY_MINUTES), seen: Math.min(e[8], DAY_MINUTES), seenAt: Math.min(e[9], lastAt), lowered: e[10] === 1 })
   }
   return out
 }

@@ -301,7 +301,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
     const score = Math.min(1, 0.4 + f.cusum / (4 * DRIFT_CUSUM.threshold))
     const expected = `about ${Math.round(Math.exp(f.med))} records a request from ${fam}`
     if (!groupsChange(s, fam, typical, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical: Math.round(Math.exp(typical)) }, say)) {
-      noteDrift(s, fam, typical, say(s, 'volume-drift', fam, score, {
+      noteResize(s, fam, typical, say(s, 'volume-drift', fam, score, {
         expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
         share: `${f.cusumHits} requests beyond its spread since ${new Date(f.cusumSince).toISOString()}, about ${Math.round(ratio * 10) / 10} times the level`,
         excess: Math.round(f.cusum * 10) / 10, requests: f.cusumHits, since: f.cusumSince,
@@ -309,7 +309,7 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
         // one request that tripped the test, which may be the largest of them.
         typical: Math.round(Math.exp(typical)),
         ...(largest !== undefined ? { largestBefore: Math.round(Math.exp(largest)) } : {}),
-      }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium'))
+      }, undefined, ratio >= 8 && (largest === undefined || typical > largest) ? 'high' : 'medium') && !saidWeekly(s, 'volume-drift'))
     }
   }
   // Outliers barely move a running median: a jump is not learned, anything else moves the
@@ -361,11 +361,11 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
       const score = Math.min(1, 0.4 + 0.15 * above)
       const expected = `at most about ${held} records a request from ${fam}, the most it held a day or more before`
       if (!groupsChange(s, fam, f.fast, 'volume-drift', score, { expected, seen: records, records, usual: Math.round(Math.exp(f.med)), typical }, say)) {
-        noteDrift(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
+        noteResize(s, fam, f.fast, say(s, 'volume-drift', fam, score, {
           expected, seen: records, records, usual: Math.round(Math.exp(f.med)),
           share: `every request: about ${typical} records a request lately, ${ratio} times the most it held`,
           held, ratio, typical,
-        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium'))
+        }, undefined, above >= HELD_LEVEL.highRatio ? 'high' : 'medium') && !saidWeekly(s, 'volume-drift'))
       }
     }
   }
@@ -794,16 +794,11 @@ function addJumpDay(f: FamilyStats, entry: JumpDay): void {
 }
 
 // Whether the finding of `kind` just said on this event was its weekly run's (said low, an alert
-// still: alert-days.ts).
+// still: alert-days.ts): no alert of the agent's for its group's change (noteResize), and its
+// jump no day said (noteJumpDay).
 function saidWeekly(s: Scope, kind: string): boolean {
   const last = s.found[s.found.length - 1]
   return last !== undefined && last.kind === kind && last.details.weekly === true
-}
-
-// A drift said (`reported`) is noted for its group's change of the family's sizes (noteResize),
-// unless it was its weekly run's.
-function noteDrift(s: Scope, fam: string, lr: number, reported: boolean): void {
-  noteResize(s, fam, lr, reported && !saidWeekly(s, 'volume-drift'))
 }
 
 function popcount(x: number): number {
