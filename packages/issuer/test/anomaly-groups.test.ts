@@ -16,8 +16,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   const members = ['did:key:z6Mka', 'did:key:z6Mkb', 'did:key:z6Mkc', 'did:key:z6Mkd']
 
   // A fleet of four in one team, each with a week of history (reads of db:a from its own network).
-  function fleet(context: (agent: string) => AgentContext, nets: (agent: string, i: number) => string = () => '10.0.0.1', action: (agent: string, i: number) => string = () => 'read') {
-    const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context })
+  function fleet(context: (agent: string) => AgentContext, nets: (agent: string, i: number) => string = () => '10.0.0.1', action: (agent: string, i: number) => string = () => 'read', learnEvents = 5) {
+    const d = new AnomalyDetector({ learnEvents, learnMinutes: 0, matureHours: 0, context })
     for (let day = 0; day < 7; day++) for (const [k, agent] of members.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: nets(agent, i), action: action(agent, i) }))
     return d
   }
@@ -455,6 +455,26 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const newcomer = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mknew', later + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
     const back = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mkback', later + i * 3 * MINUTE)))).flat()
     assert.deepEqual([newcomer, back], [[], []])
+  })
+
+  // A nightly job of four requests is within the learning period's count of events (sixty) for a
+  // fortnight; used on three nights or more, it has networks of its own. Its move to a new one (a
+  // data-centre migration, a failover) is said as any agent's, low, and learned after three days;
+  // not as a credential never used (workload-i's backup exporters, h's certificate renewer: medium
+  // on every seed). One used on two nights only is still judged as one with no history.
+  it('a nightly job used on nine nights, with fewer events than the learning period counts, moving to a new network: said low, not as a credential never used', () => {
+    const grants = new Map([['db:a', LONG_AGO]])
+    const job = 'did:web:svc.example:backup'
+    const moved = (nights: number) => {
+      const d = fleet(() => ({ groups: ['team:ops'], entitlements: grants }), undefined, undefined, 60)
+      const night = (n: number, ip: string) => Array.from({ length: 4 }, (_, i) => d.observe(ev(job, base + n * DAY + 13 * HOUR + i * 10 * MINUTE, { ip }))).flat()
+      for (let n = 0; n < nights; n++) night(n, '10.40.56.75')
+      return [nights, nights + 1, nights + 2, nights + 3].flatMap((n) => night(n, '35.246.180.43')).map((a) => `${a.kind}/${a.severity}`)
+    }
+    const nine = moved(9)
+    assert.deepEqual([...new Set(nine)], ['new-network/low'], 'its own history: the new network is low, and learned')
+    assert.ok(nine.length <= 12, `learned after three nights: ${nine.length}`)
+    assert.ok(moved(2).includes('new-network/medium'), 'two nights are no history of its own')
   })
 
   // From an adversarial review: each of these walked around a check before it was fixed.

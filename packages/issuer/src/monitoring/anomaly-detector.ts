@@ -853,20 +853,27 @@ export class AnomalyDetector {
   // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
   #networkUse(s: Scope, net: string): NetworkStats | undefined {
     const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
+    // Its networks are learned quietly while it is new: within its learning period and used on
+    // fewer than LEARN_DAYS days. One used on more has networks of its own, however few its
+    // events (a nightly job of five requests is within the learning period's count for a
+    // fortnight): its move to a new one (a data-centre migration, a failover) is judged as any
+    // agent's, not as a credential never used (workload-i's backup exporters, h's certificate
+    // renewer: said medium on every seed).
+    const newcomer = learning && b.volDays < LEARN_DAYS
     let n = b.networks.get(net)
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
-      b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
-      if (!learning) this.#adoptNetwork(s, net, true)
-    } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
+      b.networks.set(net, (n = newPlaceStats(newcomer, newcomer, at)))
+      if (!newcomer) this.#adoptNetwork(s, net, true)
+    } else if (n && !n.learned && !newcomer && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
     // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
-    if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+    if (newcomer && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
       this.#report(s, 'new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
     }
     if (n) {
       if (allowed) touchDay(n, at)
-      if (!n.learned && !learning) {
+      if (!n.learned && !newcomer) {
         if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
         else this.#report(s, 'new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
       }

@@ -394,7 +394,9 @@ function ownFloor(f: FamilyStats, at: number): number | undefined {
 }
 const OWN_FLOOR_SCALE = 2
 const OWN_BUSY = 3
-const OWN_DAYS = 5
+// Three days of reads, a habit (five, until December 2026, left people who read the warehouse on
+// three or four days a week to the other family's shape: ten of workload-h's 29 benign drifts).
+const OWN_DAYS = 3
 
 // A family known for less than a week has held no weekly regime of its own yet: one renamed
 // midweek meets its first weekend batch.
