@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
-import { newDayVolume, readsOverUsual } from '../src/monitoring/day-volume.js'
+import { daysOfReads, newDayVolume, readsOverUsual } from '../src/monitoring/day-volume.js'
 import { HIST, learnSize, lightFloor, newSizeHistogram } from '../src/monitoring/size-histogram.js'
 import { uniform } from './support/uniform.js'
 
@@ -72,6 +72,20 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
     }
   })
 
+  // Its days of reads are counted before its requests are judged: the first of a day used to be
+  // judged before the day before was kept (day-volume.ts keeps a day when the next one's first
+  // read is counted), so a family read on three days had two at its next day's first request,
+  // and a run its lists added up over the first week, under the other family's shape, was said
+  // there (workload-h's calendar lists of a dozen among lookups of one).
+  it('the first read of a day counts the day before among its days of reads (eight seeds)', () => {
+    const firstWeek = (day: number) => day >= 7 || day === 0 || day === 2 || day === 3
+    const calendar: Lists = { share: 0.5, median: 13, spread: 0.4, most: Infinity }
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const found = chat(assistant(seed, 14, 10, undefined, firstWeek, calendar), 7).filter((a) => a.kind === 'volume-drift')
+      assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
+    }
+  })
+
   // An adversarial review's probe: a family read twice a working day stays light for good, and
   // three lists every Monday, a fifth larger each week, were a tenth of its requests at every
   // day's start: the lowest start of the week followed them a week behind, and no list ever went
@@ -103,7 +117,9 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
     v.volDay = 10
     v.volReads = 5
     assert.equal(readsOverUsual(v, 10), 3)
-    assert.equal(readsOverUsual(v, 11), 0.5)
+    assert.deepEqual([daysOfReads(v, 10), daysOfReads(v, 11)], [3, 4])
+    // Day 11's first read: day 10 (five requests) is over, not yet kept, and counts (median 2.5).
+    assert.equal(readsOverUsual(v, 11), 1 / 2.5)
   })
 
   describe('the floor: what the family regularly read all week (lightFloor)', () => {

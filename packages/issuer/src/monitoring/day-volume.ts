@@ -184,7 +184,25 @@ export function readsOverUsual(v: DayVolume, day: number): number {
 
 // The requests of each kept day before `day`, within the window.
 function readsBefore(v: DayVolume, day: number): number[] {
-  return v.volDays.filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+  return daysBefore(v, day).filter((e) => e[0] < day && day - e[0] <= DAY_VOLUME.windowDays).map((e) => e[2])
+}
+
+/**
+ * How many days of reads the family has before `day`: its kept days and, on a later day's first
+ * read, the day still being counted (checkDayVolume keeps it when it counts that read, after the
+ * volume checks have asked: the first read of each day was judged as if the day before had none).
+ */
+export function daysOfReads(v: DayVolume, day: number): number {
+  return v.volDays.length + (pending(v, day) ? 1 : 0)
+}
+
+function daysBefore(v: DayVolume, day: number): ReadonlyArray<DayVolume['volDays'][number]> {
+  return pending(v, day) ? [...v.volDays, [v.volDay, v.volToday, v.volReads, v.volBy || '*']] : v.volDays
+}
+
+// Whether the day being counted is over at `day` and not yet kept.
+function pending(v: DayVolume, day: number): boolean {
+  return v.volDay >= 0 && v.volDay < day && v.volReads > 0
 }
 
 /** The median of `xs` (sorted in place). */

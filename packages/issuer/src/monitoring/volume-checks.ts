@@ -10,7 +10,7 @@ import type { RiskLevel } from '@agentid/core'
 import { acceptedLevel, BASELINE_CAPS, copySizes, DAY_MS, JUMP_DAYS, newFamilyStats, type AgentBaseline, type FamilyStats, type FleetJump, type GroupBaseline, type JumpDay, type Resize } from './baseline.js'
 import { GROUP_CHANGE_MS, tookPart } from './group-adoption.js'
 import { addToDrift, clearDrift, DRIFT_CUSUM, driftMargin, driftRatio, driftSpread, isDrift, STEP } from './drift-cusum.js'
-import { acceptDay, medianOf, readsOverUsual } from './day-volume.js'
+import { acceptDay, daysOfReads, medianOf, readsOverUsual } from './day-volume.js'
 import { aboveHeld, HELD_LEVEL, noteQuick } from './held-level.js'
 import type { Say, Scope, Sens } from './scope.js'
 import { learnSize, lightFloor, lightReach, reachBefore, sizeQ99, sizeReach, sizeReady, tailExcess } from './size-histogram.js'
@@ -388,7 +388,8 @@ export function checkRecords(s: Scope, f: FamilyStats, fam: string, records: num
  */
 function ownFloor(f: FamilyStats, at: number): number | undefined {
   const floor = lightFloor(f, at)
-  if (floor === undefined || f.volDays.length < OWN_DAYS || readsOverUsual(f, Math.floor(at / DAY_MS)) > OWN_BUSY) return undefined
+  const day = Math.floor(at / DAY_MS)
+  if (floor === undefined || daysOfReads(f, day) < OWN_DAYS || readsOverUsual(f, day) > OWN_BUSY) return undefined
   if (f.cusumHits > 0 && f.cusumOwn === 0) clearDrift(f)
   return floor
 }
