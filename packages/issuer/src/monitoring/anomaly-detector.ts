@@ -14,7 +14,7 @@ import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, ty
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, largestRegular } from './volume-checks.js'
-import { established, internal, networkOf, ownNetwork, privateBlock, sameSite, takeTurns, TURN_MS, turnsWithOwn } from './networks.js'
+import { established, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
@@ -853,39 +853,22 @@ export class AnomalyDetector {
   // Networks: a new one, one nobody in its groups uses for an agent with no history, two at once.
   #networkUse(s: Scope, net: string): NetworkStats | undefined {
     const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
-    // Its networks are learned quietly while it is new: within its learning period and with no
-    // network of its own yet (ownNetwork: allowed from on LEARN_DAYS days, lately). One that has
-    // one, however few its events (a nightly job of five requests is within the learning period's
-    // count for a fortnight), is judged as any agent: its move to a new network (a data-centre
-    // migration, a failover) is said low, not as a credential never used (workload-i's backup
-    // exporters, h's certificate renewer: medium on every seed). But while it is learning, no
-    // check of its hours or of networks taking turns runs: a public network it comes back to
-    // after its own was used stays medium (turnsWithOwn, below).
-    const newcomer = learning && !ownNetwork(b, at, LEARN_DAYS, PEER_MS)
     let n = b.networks.get(net)
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
-      b.networks.set(net, (n = newPlaceStats(newcomer, newcomer, at)))
-      if (!newcomer) this.#adoptNetwork(s, net, true)
-    } else if (n && !n.learned && !newcomer && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
+      b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
+      if (!learning) this.#adoptNetwork(s, net, true)
+    } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
     // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
-    if (newcomer && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+    if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
       this.#report(s, 'new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
     }
     if (n) {
-      const before = n.last
       if (allowed) touchDay(n, at)
-      if (!n.learned && !newcomer) {
+      if (!n.learned && !learning) {
         if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
         else this.#report(s, 'new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
-      }
-      // A public network new to it, used again after its own was: the two take turns, over days
-      // if need be (a nightly job's credential used by day from elsewhere while the job runs by
-      // night), where a move, or a failover and the way back, leaves one for the other.
-      if (learning && !newcomer && allowed && !n.learned && privateBlock(net) === undefined) {
-        const own = turnsWithOwn(b, n, before)
-        if (own !== undefined) this.#report(s, 'new-network', net, 0.6, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks), turnsWith: own }, [reporter], 'medium')
       }
     }
     this.#twoNetworks(s, net)

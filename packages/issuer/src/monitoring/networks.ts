@@ -27,28 +27,6 @@ export function networkOf(b: AgentBaseline, ip: string): string | undefined {
   return net
 }
 
-/**
- * Whether the agent has a network of its own: one it was allowed from on `days` days or more,
- * spread over as many (not a few requests about two midnights), the last within `recentMs`
- * (credentials used on a few days long ago are still never used, as far as networks go). Refused
- * requests and requests with no address make none.
- */
-export function ownNetwork(b: AgentBaseline, at: number, days: number, recentMs: number): boolean {
-  for (const n of b.networks.values()) if (n.days >= days && n.last - n.first >= (days - 1) * DAY_MS && at - n.last <= recentMs) return true
-  return false
-}
-
-/**
- * A network of its own (learned) the agent was allowed from after `before`, the previous allowed
- * use of `n` (a network new to it, used again now), or undefined: the two take turns. A move
- * leaves the old network, a failover comes back to it and leaves the standby; a stranger holding
- * the credential keeps coming back beside its owner.
- */
-export function turnsWithOwn(b: AgentBaseline, n: NetworkStats, before: number): string | undefined {
-  for (const [name, own] of b.networks) if (own !== n && own.learned && own.last > before) return name
-  return undefined
-}
-
 // A network the agent has used, learned, for over a day, or taken up in a change of its groups'
 // as `reporter` saw it.
 export function established(b: AgentBaseline, net: string, at: number, reporter: string): boolean {
