@@ -18,8 +18,8 @@ const agent = 'did:key:z6MkAssistant'
 type Read = (minute: number, records: number) => void
 
 // Logs searched every 12 minutes of the working day (weekends off), and `chat:messages` read
-// `perDay` times a working day: a lookup of one record or, three times in ten (and the second
-// request of its first day), a list of 10 to 250 records. `thief`: more reads of chat:messages on
+// `perDay` times a working day: a lookup of one record or (by default three times in ten, and the
+// second request of its first day) a list of 10 to 250 records. `thief`: more reads of chat:messages on
 // `day`, at a minute of it. `reads`: the working days chat:messages is read (every one by default);
 // `lists`: their share of its requests and their sizes (median, spread in natural log, most).
 interface Lists { share: number; median: number; spread: number; most: number }
@@ -46,6 +46,16 @@ function assistant(seed: number, days: number, perDay = 5, thief: (day: number, 
   return events.flatMap((e) => d.observe({ at: e.at, agent, decision: 'allow', resource: e.resource, action: 'read', ip: '10.0.0.1', records: e.records }, { receivedAt: e.at }))
 }
 
+// The family read `perDay` times on Monday, Wednesday and Thursday of its first week, then every
+// working day of the second: no drift said in the second week, on eight seeds.
+function noDriftInSecondWeek(perDay: number, lists: Lists): void {
+  const reads = (day: number) => day >= 7 || day === 0 || day === 2 || day === 3
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const found = chat(assistant(seed, 14, perDay, undefined, reads, lists), 7).filter((a) => a.kind === 'volume-drift')
+    assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
+  }
+}
+
 const chat = (found: Anomaly[], from: number) => found.filter((a) => (a.kind === 'volume-drift' || a.kind === 'records-jump') && a.details.about === 'chat:messages' && a.severity !== 'low' && a.at >= t0 + from * DAY)
 const byDay = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity} day ${((a.at - t0) / DAY).toFixed(2)} ${String(a.details.records)}`).join('; ')
 
@@ -62,14 +72,9 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
   // the warehouse on three or four days a week were said the next week, every seed (10 of its 29
   // benign volume-drift alerts on seeds 1-3).
   it('queries read on three days of its first week (Monday, Wednesday, Thursday), then every working day: no drift in its second week (eight seeds)', () => {
-    const firstWeek = (day: number) => day >= 7 || day === 0 || day === 2 || day === 3
     // Six requests a day, half of them lists of about 300 records (ten to thousands), as
     // workload-h's people read the warehouse; with five days asked for, seeds 1, 2, 7 and 8 were said.
-    const queries: Lists = { share: 0.5, median: 300, spread: 1, most: Infinity }
-    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const found = chat(assistant(seed, 14, 6, undefined, firstWeek, queries), 7).filter((a) => a.kind === 'volume-drift')
-      assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
-    }
+    noDriftInSecondWeek(6, { share: 0.5, median: 300, spread: 1, most: Infinity })
   })
 
   // Its days of reads are counted before its requests are judged: the first of a day used to be
@@ -78,12 +83,7 @@ describe('a light family of lookups and lists: its own sizes bound its drift evi
   // and a run its lists added up over the first week, under the other family's shape, was said
   // there (workload-h's calendar lists of a dozen among lookups of one).
   it('the first read of a day counts the day before among its days of reads (eight seeds)', () => {
-    const firstWeek = (day: number) => day >= 7 || day === 0 || day === 2 || day === 3
-    const calendar: Lists = { share: 0.5, median: 13, spread: 0.4, most: Infinity }
-    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-      const found = chat(assistant(seed, 14, 10, undefined, firstWeek, calendar), 7).filter((a) => a.kind === 'volume-drift')
-      assert.deepEqual(found.map((a) => a.kind), [], `seed ${seed}: ${byDay(found)}`)
-    }
+    noDriftInSecondWeek(10, { share: 0.5, median: 13, spread: 0.4, most: Infinity })
   })
 
   // An adversarial review's probe: a family read twice a working day stays light for good, and

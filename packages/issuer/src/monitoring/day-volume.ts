@@ -193,16 +193,12 @@ function readsBefore(v: DayVolume, day: number): number[] {
  * volume checks have asked: the first read of each day was judged as if the day before had none).
  */
 export function daysOfReads(v: DayVolume, day: number): number {
-  return v.volDays.length + (pending(v, day) ? 1 : 0)
+  return daysBefore(v, day).length
 }
 
+// The kept days, and the day being counted when it is over at `day` (not yet kept).
 function daysBefore(v: DayVolume, day: number): ReadonlyArray<DayVolume['volDays'][number]> {
-  return pending(v, day) ? [...v.volDays, [v.volDay, v.volToday, v.volReads, v.volBy || '*']] : v.volDays
-}
-
-// Whether the day being counted is over at `day` and not yet kept.
-function pending(v: DayVolume, day: number): boolean {
-  return v.volDay >= 0 && v.volDay < day && v.volReads > 0
+  return v.volDay >= 0 && v.volDay < day && v.volReads > 0 ? [...v.volDays, [v.volDay, v.volToday, v.volReads, v.volBy || '*']] : v.volDays
 }
 
 /** The median of `xs` (sorted in place). */
