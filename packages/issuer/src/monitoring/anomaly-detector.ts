@@ -20,7 +20,7 @@ import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volum
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
 import { seenLately, Sightings } from './sightings.js'
-import { OrgNetworks } from './org-networks.js'
+import { ORG_MOVERS, OrgNetworks } from './org-networks.js'
 import { countOf, marksDay, noteAlertDay, peakHabitOf, peakOf, sizeOf, WEEKLY_KINDS, weeklyRunOf, type AlertDay } from './alert-days.js'
 
 /** One verification decision, as verifiers report it (`POST /events`); the verifier library's type. */
@@ -854,15 +854,28 @@ export class AnomalyDetector {
   #networkUse(s: Scope, net: string): NetworkStats | undefined {
     const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
     let n = b.networks.get(net)
+    const publicNet = privateBlock(net) === undefined
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
       b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
       if (!learning) this.#adoptNetwork(s, net, true)
+      if (publicNet) this.#orgNets.noteMove(net, agent, at, reporter)
     } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
-    // known long enough to say so (not a newly enrolled agent: it holds a recent grant).
-    if (learning && b.events < this.#learnEvents && privateBlock(net) === undefined && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
-      this.#report(s, 'new-network', net, 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true }, [reporter], 'medium')
+    // known long enough to say so (not a newly enrolled agent: it holds a recent grant). Not a
+    // network several other agents took up within the day, whatever their groups: the
+    // organisation's move (a migration, a failover), which a quiet job within its learning
+    // period's count (five requests a night) follows hours after the others; said low, and the
+    // agent's own to that reporter from then on (keptBy: the next nights come more than a day
+    // after the others moved).
+    if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+      const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : this.#orgNets.movedTo(net, agent, at, reporter)
+      const moved = movers >= ORG_MOVERS
+      if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) {
+        n.keptAt ??= at
+        ;(n.keptBy ??= []).push(reporter)
+      }
+      this.#report(s, 'new-network', net, moved ? 0.3 : 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true, ...(moved ? { movedWith: movers } : {}) }, [reporter], moved ? 'low' : 'medium')
     }
     if (n) {
       if (allowed) touchDay(n, at)

@@ -191,7 +191,8 @@ export interface NetworkStats {
   /** Its own from the start (first seen while learning): no stranger's. */
   kept: boolean
   /**
-   * Reporters that saw it taken up in a change of its groups', and when it first was: the agent's
+   * Reporters that saw it taken up in a change of its groups' (or, by an agent with no history,
+   * in the organisation's move: the detector's #networkUse), and when it first was: the agent's
    * own to each of them (at most 4; not kept in the store: it is learned after 3 days of use).
    */
   keptBy?: string[]

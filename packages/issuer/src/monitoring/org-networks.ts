@@ -16,12 +16,19 @@ import { seenLately, type Sightings } from './sightings.js'
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
 
+// How long after other agents took a public network up it is the organisation's move (a
+// migration's services cut over through the day), and how many make one.
+const MOVE_MS = 24 * 60 * 60_000
+export const ORG_MOVERS = 3
+
 /** Whether `member` uses `net` as a network of its own (the detector's baselines say). */
 export type Settled = (member: string, net: string, at: number) => boolean
 
 export class OrgNetworks {
   // Agents that share a network and took up the same new one within ADOPT_MS, by `usual\0net`.
   readonly #via = new Map<string, Usage>()
+  // Public networks and the agents that took each up, whatever their groups (see movedTo).
+  readonly #moves = new Map<string, Usage>()
   // Internal networks with the agents that used them, whatever their groups, noted once a day per
   // agent as its groups are, with who first reported each (see orgSettled).
   readonly #internal = new Map<string, Usage>()
@@ -103,6 +110,37 @@ export class OrgNetworks {
     let most = 0
     for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
     return most
+  }
+
+  /**
+   * Notes an agent's first use of a public network, as `reporter` saw it. Room is made by
+   * dropping moves over for a day; beyond that, nothing more is noted until one is.
+   */
+  noteMove(net: string, agent: string, at: number, reporter: string): void {
+    this.#sightings.note(agent, `move:${net}`, reporter, at)
+    if (!this.#moves.has(net) && this.#moves.size >= 4 * BASELINE_CAPS.adopting) {
+      for (const [k, v] of this.#moves) if (at - v.last > MOVE_MS) this.#moves.delete(k)
+    }
+    noteUsage(this.#moves, net, agent, at, 4 * BASELINE_CAPS.adopting)
+  }
+
+  /**
+   * Other agents, of any group, that `by` itself saw take up the public network `net` within
+   * MOVE_MS before `at`: an organisation's move (a data-centre migration, a failover), which a
+   * stranger's own network is not. Only the reporter's own sightings count: another reporter's
+   * made-up agents must not make a thief's network a move to an honest verifier.
+   */
+  movedTo(net: string, agent: string, at: number, by: string): number {
+    const u = this.#moves.get(net)
+    if (!u || at - u.last > MOVE_MS) return 0
+    const seen = this.#sightings.of(`move:${net}`)
+    let n = 0
+    for (let i = 0; i < u.members.length; i++) {
+      const m = u.members[i]!
+      const first = u.firsts[i]!
+      if (m !== agent && first <= at && at - first <= MOVE_MS && seenLately(seen?.get(m), by, at, MOVE_MS)) n++
+    }
+    return n
   }
 
   /** Notes that an agent sharing the network `usual` took up `net` (a failover's move). */
