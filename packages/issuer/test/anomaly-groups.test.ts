@@ -460,29 +460,40 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   // A nightly job of four requests is within the learning period's count (sixty events) for a
   // fortnight, judged as a credential with no history: a data-centre migration moving it to the
   // organisation's new cloud range was said medium on every seed of workload-i (its two backup
-  // exporters), a failover so on h. Several other agents, whatever their groups, taking the same
-  // public network up within the day before are the organisation's move: said low. (Making the
-  // job's own days a history was built and withdrawn after two reviews: docs/monitoring-history.md.)
+  // exporters), a failover so on h. Established agents, whatever their groups, moving to the same
+  // public network within the day before, from networks of the job's own /16, are the
+  // organisation's move: said low. (Making the job's own days a history was built and withdrawn
+  // after two reviews: docs/monitoring-history.md.)
   describe('a quiet job within its learning period moving with the organisation', () => {
     const grants = new Map([['db:a', LONG_AGO]])
     const job = 'did:web:svc.example:backup'
     const movers = ['did:web:svc.example:etl-1', 'did:web:svc.example:etl-2', 'did:web:svc.example:etl-3']
-    const moved = (moving: readonly string[], hoursBefore: number, moverReporter = 'dw', jobReporter = 'dw') => {
+    interface Move { count?: number; hoursBefore?: number; reporter?: string; from?: string; history?: boolean; decision?: 'allow' | 'deny' }
+    const moved = ({ count = 3, hoursBefore = 8, reporter = 'dw', from = '10.40.20.5', history = true, decision = 'allow' }: Move = {}) => {
       const d = fleet((agent) => ({ groups: [movers.includes(agent) ? 'team:data' : agent === job ? 'team:infra' : 'team:ops', 'segment:ops'], entitlements: grants }), undefined, undefined, 60)
       const cutover = base + 9 * DAY + 13 * HOUR
-      for (let n = 0; n < 9; n++) for (let i = 0; i < 4; i++) d.observe(ev(job, base + n * DAY + 13 * HOUR + i * 10 * MINUTE, { ip: '10.40.56.75' }), { reporter: jobReporter })
-      for (const [k, m] of moving.entries()) d.observe(ev(m, cutover - hoursBefore * HOUR + k * MINUTE, { ip: `35.246.180.${32 + k}` }), { reporter: moverReporter })
+      const obs = (e: ReturnType<typeof ev>, by = 'dw') => d.observe(e, { reporter: by })
+      for (let n = 0; n < 9; n++) for (let i = 0; i < 4; i++) obs(ev(job, base + n * DAY + 13 * HOUR + i * 10 * MINUTE, { ip: '10.40.56.75' }))
+      // The movers: a week of their own (ten requests a day, beyond the learning period) unless
+      // `history` is false (agents enrolled that day), then on the new network.
+      for (const [k, m] of movers.slice(0, count).entries()) {
+        if (history) for (let n = 0; n < 7; n++) for (let i = 0; i < 10; i++) obs(ev(m, base + n * DAY + 2 * HOUR + i * 5 * MINUTE, { ip: from }), reporter)
+        const t = cutover - hoursBefore * HOUR + k * MINUTE
+        obs(ev(m, t - MINUTE, { ip: from }), reporter)
+        obs(ev(m, t, { ip: `35.246.180.${32 + k}`, decision, ...(decision === 'deny' ? { code: 'ERR_NOT_ENTITLED' } : {}) }), reporter)
+      }
       // Its night of the cut-over and the two after (more than a day after the others moved).
-      return [0, 1, 2].flatMap((n) => Array.from({ length: 4 }, (_, i) => d.observe(ev(job, cutover + n * DAY + i * 10 * MINUTE, { ip: '35.246.180.43' }), { reporter: jobReporter })).flat()).map((a) => `${a.kind}/${a.severity}`)
+      return [0, 1, 2].flatMap((n) => Array.from({ length: 4 }, (_, i) => obs(ev(job, cutover + n * DAY + i * 10 * MINUTE, { ip: '35.246.180.43' }))).flat()).map((a) => `${a.kind}/${a.severity}`)
     }
 
-    it('three other agents took the network up hours before: said low, that night and the next ones', () => {
-      assert.deepEqual([...new Set(moved(movers, 8))], ['new-network/low'])
+    it('three established agents moved there from its data centre\'s /16 hours before: said low, that night and the next ones', () => {
+      assert.deepEqual([...new Set(moved())], ['new-network/low'])
     })
 
-    it('two others, others a day and more before, or others only another reporter saw: medium, as a credential with no history', () => {
-      const said = [moved(movers.slice(0, 2), 8), moved(movers, 25), moved(movers, 8, 'hostile', 'dw')]
-      assert.deepEqual(said.map((x) => x.includes('new-network/medium')), [true, true, true], JSON.stringify(said))
+    it('two of them, a day and more before, seen only by another reporter, from another /16, enrolled that day, or refused there: medium, as a credential with no history', () => {
+      const cases: Move[] = [{ count: 2 }, { hoursBefore: 25 }, { reporter: 'hostile' }, { from: '10.20.7.9' }, { history: false }, { decision: 'deny' }]
+      const said = cases.map((c) => moved(c))
+      assert.deepEqual(said.map((x) => x.includes('new-network/medium')), cases.map(() => true), JSON.stringify(said))
     })
   })
 

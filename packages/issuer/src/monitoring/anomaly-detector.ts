@@ -858,18 +858,22 @@ export class AnomalyDetector {
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
       b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
       if (!learning) this.#adoptNetwork(s, net, true)
-      if (publicNet) this.#orgNets.noteMove(net, agent, at, reporter)
+      // An established agent allowed from a public network new to it, straight from one of its own:
+      // a move the organisation may be making (see the no-history rule below).
+      const from = b.prevNet
+      if (publicNet && !learning && allowed && from !== undefined && b.networks.get(from)?.learned === true) this.#orgNets.noteMove(net, agent, from, at, reporter)
     } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
     // known long enough to say so (not a newly enrolled agent: it holds a recent grant). Not a
-    // network several other agents took up within the day, whatever their groups: the
-    // organisation's move (a migration, a failover), which a quiet job within its learning
-    // period's count (five requests a night) follows hours after the others; said low, and the
-    // agent's own to that reporter from then on (keptBy: the next nights come more than a day
-    // after the others moved).
+    // network several established agents, whatever their groups, moved to within the day from
+    // networks of the /16 it comes from: the organisation's move (a migration, a failover), which
+    // a quiet job within its learning period's count (five requests a night) follows hours after
+    // the others; said low, and the agent's own to that reporter from then on (keptBy: the next
+    // nights come more than a day after the others moved).
     if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
-      const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : this.#orgNets.movedTo(net, agent, at, reporter)
+      const from = b.prevNet
+      const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : from === undefined || from === net ? 0 : this.#orgNets.movedTo(net, agent, from, at, reporter)
       const moved = movers >= ORG_MOVERS
       if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) {
         n.keptAt ??= at

@@ -16,10 +16,22 @@ import { seenLately, type Sightings } from './sightings.js'
 // PEER_MS) and make it the organisation's: its VPN, its offices, its data centres.
 const ORG_SETTLED = 3
 
-// How long after other agents took a public network up it is the organisation's move (a
-// migration's services cut over through the day), and how many make one.
+// How long after other agents moved to a public network it is the organisation's move (a
+// migration's services cut over through the day), and how many make one; networks and moves kept.
 const MOVE_MS = 24 * 60 * 60_000
 export const ORG_MOVERS = 3
+const MOVES_KEPT = 256
+const MOVERS_KEPT = 32
+
+interface Move { agent: string; site: string | undefined; at: number; by: string }
+
+// The /16 of an IPv4 network (`a.b.` of `a.b.c`) or the /32 of an IPv6 /48: where an agent was.
+function siteOf(net: string): string | undefined {
+  const v4 = net.lastIndexOf('.')
+  if (v4 >= 0) return net.slice(0, v4 + 1)
+  const v6 = net.indexOf(':', net.indexOf(':') + 1)
+  return v6 > 0 ? net.slice(0, v6 + 1) : undefined
+}
 
 /** Whether `member` uses `net` as a network of its own (the detector's baselines say). */
 export type Settled = (member: string, net: string, at: number) => boolean
@@ -27,8 +39,9 @@ export type Settled = (member: string, net: string, at: number) => boolean
 export class OrgNetworks {
   // Agents that share a network and took up the same new one within ADOPT_MS, by `usual\0net`.
   readonly #via = new Map<string, Usage>()
-  // Public networks and the agents that took each up, whatever their groups (see movedTo).
-  readonly #moves = new Map<string, Usage>()
+  // Public networks and the agents that moved to each within MOVE_MS, whatever their groups (see
+  // movedTo), oldest first.
+  readonly #moves = new Map<string, Move[]>()
   // Internal networks with the agents that used them, whatever their groups, noted once a day per
   // agent as its groups are, with who first reported each (see orgSettled).
   readonly #internal = new Map<string, Usage>()
@@ -113,33 +126,33 @@ export class OrgNetworks {
   }
 
   /**
-   * Notes an agent's first use of a public network, as `reporter` saw it. Room is made by
-   * dropping moves over for a day; beyond that, nothing more is noted until one is.
+   * Notes an established agent's move to a public network new to it (`from`: the network it was
+   * on, its own), as `reporter` saw it. Moves over for a day are dropped; past MOVES_KEPT
+   * networks, the one moved to longest ago goes.
    */
-  noteMove(net: string, agent: string, at: number, reporter: string): void {
-    this.#sightings.note(agent, `move:${net}`, reporter, at)
-    if (!this.#moves.has(net) && this.#moves.size >= 4 * BASELINE_CAPS.adopting) {
-      for (const [k, v] of this.#moves) if (at - v.last > MOVE_MS) this.#moves.delete(k)
+  noteMove(net: string, agent: string, from: string, at: number, reporter: string): void {
+    let moves = this.#moves.get(net)
+    if (moves === undefined) {
+      if (this.#moves.size >= MOVES_KEPT) this.#moves.delete(this.#moves.keys().next().value!)
+      this.#moves.set(net, (moves = []))
     }
-    noteUsage(this.#moves, net, agent, at, 4 * BASELINE_CAPS.adopting)
+    while (moves.length > 0 && (at - moves[0]!.at > MOVE_MS || moves.length >= MOVERS_KEPT)) moves.shift()
+    moves.push({ agent, site: siteOf(from), at, by: reporter })
   }
 
   /**
-   * Other agents, of any group, that `by` itself saw take up the public network `net` within
-   * MOVE_MS before `at`: an organisation's move (a data-centre migration, a failover), which a
-   * stranger's own network is not. Only the reporter's own sightings count: another reporter's
-   * made-up agents must not make a thief's network a move to an honest verifier.
+   * Other agents `by` itself saw move to the public network `net` within MOVE_MS before `at`, from
+   * a network of the /16 of `from` (the agent's own): an organisation's move (its data centre's
+   * services to a new cloud range, a region's to its standby), which the agent follows. A
+   * stranger's network is not where the agent's neighbours went: a hotel's or a CI pool's
+   * newcomers came from elsewhere, or were no established agents. Another reporter's made-up moves
+   * count for nothing to an honest verifier.
    */
-  movedTo(net: string, agent: string, at: number, by: string): number {
-    const u = this.#moves.get(net)
-    if (!u || at - u.last > MOVE_MS) return 0
-    const seen = this.#sightings.of(`move:${net}`)
+  movedTo(net: string, agent: string, from: string, at: number, by: string): number {
+    const moves = this.#moves.get(net)
+    const site = siteOf(from)
     let n = 0
-    for (let i = 0; i < u.members.length; i++) {
-      const m = u.members[i]!
-      const first = u.firsts[i]!
-      if (m !== agent && first <= at && at - first <= MOVE_MS && seenLately(seen?.get(m), by, at, MOVE_MS)) n++
-    }
+    if (moves !== undefined && site !== undefined) for (const m of moves) if (m.agent !== agent && m.by === by && m.site === site && m.at <= at && at - m.at <= MOVE_MS) n++
     return n
   }
 
