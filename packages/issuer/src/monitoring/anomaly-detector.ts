@@ -855,12 +855,13 @@ export class AnomalyDetector {
     const { b, ctx, groups, agent, at, receivedAt, learning, allowed, event, reporter } = s
     let n = b.networks.get(net)
     const publicNet = privateBlock(net) === undefined
+    // The network of its request before this one (#twoNetworks moves it on).
+    const from = b.prevNet
     if (!n && b.networks.size < BASELINE_CAPS.networks) {
       b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
       if (!learning) this.#adoptNetwork(s, net, true)
       // An established agent allowed from a public network new to it, straight from one of its own:
       // a move the organisation may be making (see the no-history rule below).
-      const from = b.prevNet
       if (publicNet && !learning && allowed && from !== undefined && b.networks.get(from)?.learned === true) this.#orgNets.noteMove(net, agent, from, at, reporter)
     } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
@@ -872,7 +873,6 @@ export class AnomalyDetector {
     // the others; said low, and the agent's own to that reporter from then on (keptBy: the next
     // nights come more than a day after the others moved).
     if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
-      const from = b.prevNet
       const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : from === undefined || from === net ? 0 : this.#orgNets.movedTo(net, agent, from, at, reporter)
       const moved = movers >= ORG_MOVERS
       if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) {
