@@ -23,14 +23,14 @@ export const ORG_MOVERS = 3
 const MOVES_KEPT = 256
 const MOVERS_KEPT = 32
 
-interface Move { agent: string; site: string | undefined; at: number; by: string }
+interface Move { agent: string; site: string; at: number; by: string }
 
-// The /16 of an IPv4 network (`a.b.` of `a.b.c`) or the /32 of an IPv6 /48: where an agent was.
+// The /16 of an IPv4 network (`a.b.` of `a.b.c`), where an agent was; undefined for an IPv6 /48
+// (its hex form: a move from an IPv6 network counts for none, and a quiet job coming from one
+// stays medium).
 function siteOf(net: string): string | undefined {
-  const v4 = net.lastIndexOf('.')
-  if (v4 >= 0) return net.slice(0, v4 + 1)
-  const v6 = net.indexOf(':', net.indexOf(':') + 1)
-  return v6 > 0 ? net.slice(0, v6 + 1) : undefined
+  const dot = net.lastIndexOf('.')
+  return dot < 0 ? undefined : net.slice(0, dot + 1)
 }
 
 /** Whether `member` uses `net` as a network of its own (the detector's baselines say). */
@@ -131,13 +131,15 @@ export class OrgNetworks {
    * networks, the one moved to longest ago goes.
    */
   noteMove(net: string, agent: string, from: string, at: number, reporter: string): void {
+    const site = siteOf(from)
+    if (site === undefined) return
     let moves = this.#moves.get(net)
     if (moves === undefined) {
       if (this.#moves.size >= MOVES_KEPT) this.#moves.delete(this.#moves.keys().next().value!)
       this.#moves.set(net, (moves = []))
     }
     while (moves.length > 0 && (at - moves[0]!.at > MOVE_MS || moves.length >= MOVERS_KEPT)) moves.shift()
-    moves.push({ agent, site: siteOf(from), at, by: reporter })
+    moves.push({ agent, site, at, by: reporter })
   }
 
   /**
