@@ -13,11 +13,15 @@ describe('two networks at once: places taking turns, not a device picked up', ()
   const agent = 'did:key:z6MkDevices'
   const office = '10.0.0.1'
 
-  // Three days of its own reads, every ten minutes, from the office network.
-  function history(): { d: AnomalyDetector; at: number } {
+  // Three days of its own reads, every ten minutes, from the office network (and a team mate's,
+  // every three hours, from `mateIp`).
+  function history(mateIp?: string): { d: AnomalyDetector; at: number } {
     const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
     let i = 0
-    for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: office, records: 20 })
+    for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) {
+      d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: office, records: 20 })
+      if (mateIp && i % 18 === 0) d.observe({ at, agent: 'did:key:z6MkMate', decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: mateIp, records: 20 })
+    }
     return { d, at: t0 + 3 * DAY }
   }
   // Its reads from `ips`, one a minute, in that order; then what was held for its groups (a
@@ -98,5 +102,69 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     const { d, at } = history()
     const found = use(d, at, [office, '185.1.2.3', office, '45.9.8.7', office, '91.200.1.1', office])
     assert.ok(alerted(found).length > 0, show(found))
+  })
+
+  // A hybrid worker's home network, used for a working day the week before (not yet its own: a
+  // network is learned on its third day), and the phone's moments between its requests, each
+  // from an address the carrier handed out that day: the home network comes back after each
+  // moment, but nobody else held the credential for a while; the phone's networks, each used
+  // once, take no turns. What would be two places is a network that comes back itself.
+  describe('a home network used on an earlier day, with a phone\'s moments between its requests', () => {
+    const home = '84.181.190.7'
+    // Its day at home after the office history: reads every ten minutes for eight hours, and
+    // `extra` events the same day (a thief's one allowed request, say).
+    function homeBefore(decision: 'allow' | 'deny' = 'allow', extra: ReadonlyArray<{ ip: string; decision: 'allow' | 'deny' }> = [], mateIp?: string) {
+      const { d, at } = history(mateIp)
+      for (let k = 0; k < 48; k++) d.observe({ at: at + 8 * 60 * MINUTE + k * 10 * MINUTE, agent, decision, resource: `db:a/${k}`, action: 'read', ip: home, records: 20 })
+      extra.forEach((e, k) => d.observe({ at: at + 17 * 60 * MINUTE + k * MINUTE, agent, decision: e.decision, resource: `db:a/${k}`, action: 'read', ip: e.ip, records: 20 }))
+      return { d, at: at + DAY + 8 * 60 * MINUTE }
+    }
+    const phoneDay = [home, home, '176.7.7.9', '176.7.7.9', home, home, home, '109.40.3.3', home, home, '80.188.9.1', home, home]
+
+    it('are said low', () => {
+      const { d, at } = homeBefore()
+      const found = use(d, at, phoneDay)
+      assert.deepEqual(alerted(found), [], show(found))
+    })
+
+    it('but a home network first used that day is alerted (nothing of its own to stand for)', () => {
+      const { d, at } = history()
+      const found = use(d, at + 8 * 60 * MINUTE, phoneDay)
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    it('but one only refused there before is alerted', () => {
+      const { d, at } = homeBefore('deny')
+      const found = use(d, at, phoneDay)
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    it('but a thief\'s network taking turns with it is alerted', () => {
+      const { d, at } = homeBefore()
+      const found = use(d, at, [home, '185.1.2.3', home, '185.1.2.3', home, '185.1.2.3', home])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // The thief's network, used once the day before, is no network handed out that day.
+    it('but a thief\'s network used there before, for moments between its requests, is alerted', () => {
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }])
+      const found = use(d, at, [home, '185.1.2.3', home, '185.1.2.3', home, '185.1.2.3', home])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // Its team's network is its own the moment it first uses it there, moments or not.
+    it('but a thief\'s network used there before, taking turns with moments on its team\'s network, is alerted', () => {
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }], '10.5.5.2')
+      const found = use(d, at, ['185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // A thief's run of ten minutes or more between two of its requests is no moment.
+    it('but a thief\'s network used for a while between its requests is alerted', () => {
+      const { d, at } = homeBefore()
+      const read = (m: number, ip: string) => d.observe({ at: at + m * MINUTE, agent, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip, records: 20 })
+      const found = [...read(0, home), ...[2, 6, 10, 14].flatMap((m) => read(m, '35.161.103.125')), ...read(20, home), ...d.release(at + 3 * 60 * MINUTE)]
+      assert.ok(alerted(found).length > 0, show(found))
+    })
   })
 })

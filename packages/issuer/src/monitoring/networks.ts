@@ -95,7 +95,8 @@ export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
   return false
 }
 
-// A network used again within TURN_MS, after another's use, takes a turn (see takingTurns);
+// A network used again within TURN_MS, after another's use, takes a turn (see takingTurns),
+// unless it was the agent's on an earlier day and the others were a phone's moments (backFromMoments);
 // so do the others used between, if one of them was used for KEPT_UP_MS or more (a thief's
 // half hour between two of the owner's requests; a phone's few requests are a moment).
 // Returns those others. (Not the time on all of them together: a phone's long session on a
@@ -110,7 +111,7 @@ export function takeTurns(b: AgentBaseline, net: string, at: number): readonly s
   let away: readonly string[] = NONE
   if (prev !== undefined && prev !== net) {
     const before = used.lastUse
-    if (at - before <= TURN_MS) {
+    if (at - before <= TURN_MS && !backFromMoments(b.networks, used, before, at)) {
       used.turnedAt = at
       // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
       // turns over their subnets, request by request, look no further.)
@@ -125,6 +126,28 @@ export function takeTurns(b: AgentBaseline, net: string, at: number): readonly s
 }
 
 const NONE: readonly string[] = []
+
+// A network allowed on an earlier day, back after only moments (runs under KEPT_UP_MS) of networks
+// first used that day and not its own: a hybrid worker's home network, used for a working day
+// the week before (learned only on its third), and the phone's requests between, each from an
+// address the carrier handed out that day. Nobody else held the credential for a while in
+// between, and a phone's networks, each used once, take no turns of their own. (From the fifth
+// fleet: 3 of its 9 benign agents said two-networks at medium on seeds 1-3 were so.) A thief
+// taking turns with it still is: its network comes back itself (turned), or ran for a while
+// between, or was used before that day (a network planted so is no phone's new address). What it
+// lets through: a thief whose network was allowed once on an earlier day, while the owner
+// uses only a phone that day; a thief never coming back to one network within TURN_MS, as
+// beside an office network of its own.
+function backFromMoments(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number, at: number): boolean {
+  const today = Math.floor(at / DAY_MS)
+  if (used.days - (used.lastDay === today ? 1 : 0) < 1) return false
+  const dayStart = today * DAY_MS
+  for (const n of networks.values()) {
+    if (n === used || n.lastUse <= since) continue
+    if (n.first < dayStart || n.learned || n.kept || n.lastUse - n.runFrom >= KEPT_UP_MS) return false
+  }
+  return true
+}
 
 // The networks other than `used` whose last run began at `since` or later, if one of them ran
 // for KEPT_UP_MS or more; none otherwise.
