@@ -97,6 +97,21 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     })
   })
 
+  // A phone handed another address each time fills the networks an agent's baseline keeps within
+  // weeks: those used once, longest ago, make room (a network the baseline has no room for never
+  // takes a turn, and a thief's would never be more than low).
+  it('a thief taking turns with its own is alerted after a phone was handed seventy addresses', () => {
+    const { d, at } = history()
+    let day = at
+    for (let k = 0; k < 70; k++, day += DAY / 2) {
+      d.observe({ at: day, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip: office, records: 20 })
+      d.observe({ at: day + MINUTE, agent, decision: 'allow', resource: 'db:a/2', action: 'read', ip: `${176 + (k % 4)}.${k}.9.9`, records: 20 })
+      d.observe({ at: day + 2 * MINUTE, agent, decision: 'allow', resource: 'db:a/3', action: 'read', ip: office, records: 20 })
+    }
+    const found = use(d, day + DAY, [office, '185.1.2.3', office, '185.1.2.3', office, '185.1.2.3'])
+    assert.ok(alerted(found).length > 0, show(found))
+  })
+
   // A thief behind a pool of proxies, each request from another address, never comes back to one.
   it('three networks new to it, each once, between its own requests are alerted', () => {
     const { d, at } = history()
@@ -156,6 +171,53 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     it('but a thief\'s network used there before, taking turns with moments on its team\'s network, is alerted', () => {
       const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }], '10.5.5.2')
       const found = use(d, at, ['185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // From an adversarial review: the owner's own place, new that day but its own (another
+    // subnet of its office, a network taken up with its team), beside a planted network.
+    it('but a thief\'s network used there before, taking turns with moments on a new subnet of its office, is alerted', () => {
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }])
+      const found = use(d, at, ['185.1.2.3', '10.0.7.20', '185.1.2.3', '10.0.7.20', '185.1.2.3', '10.0.7.20', '185.1.2.3'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    it('but a thief\'s network used there before, taking turns with the network its team moved to, is alerted', () => {
+      const mates = ['did:key:z6MkMate1', 'did:key:z6MkMate2', 'did:key:z6MkMate3']
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }])
+      for (const mate of mates) for (let k = 0; k < 72; k++) d.observe({ at: t0 + k * 60 * MINUTE, agent: mate, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: office, records: 20 })
+      const found: Anomaly[] = []
+      for (let m = 0; m < 40; m++) {
+        for (const [i, mate] of mates.entries()) d.observe({ at: at + m * MINUTE + 1000, agent: mate, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip: `203.0.113.${41 + i}`, records: 20 })
+        found.push(...d.observe({ at: at + m * MINUTE + 2000, agent, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip: m % 4 === 1 ? '185.1.2.3' : '203.0.113.40', records: 20 }))
+      }
+      found.push(...d.release(at + 3 * 60 * MINUTE))
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // A network first used a minute before midnight was no working day's.
+    it('but a thief\'s network first used a minute before midnight, taking turns with a phone\'s moments after it, is alerted', () => {
+      const { d, at } = history()
+      const midnight = at + DAY
+      d.observe({ at: midnight - MINUTE, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip: '185.1.2.3', records: 20 })
+      const found = use(d, midnight + 2 * MINUTE, ['185.1.2.3', '176.7.7.9', '185.1.2.3', '109.40.3.3', '185.1.2.3', '80.188.9.1', '185.1.2.3'])
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // A phone is handed a few addresses an hour; a pool of proxies, one for each request, more.
+    it('but a thief behind a pool of proxies, an address a request between its requests, is alerted', () => {
+      const { d, at } = homeBefore()
+      const proxies = ['45.9.8.7', '91.200.1.1', '37.120.4.4', '62.210.5.5', '5.39.6.6', '151.80.7.7']
+      const found = use(d, at, proxies.flatMap((p) => [home, p]).concat([home]))
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+
+    // Refused one-offs the day before filled the networks its baseline keeps: room is made for
+    // those it uses (a network it had no room for would be seen between as nothing).
+    it('but a thief\'s network used there before, taking turns with its own after refused one-offs filled its baseline, is alerted', () => {
+      const filler = [...Array(62).keys()].map((i) => ({ ip: `${45 + i}.${100 + i}.3.9`, decision: 'deny' as const }))
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }, ...filler])
+      const found = use(d, at, ['185.1.2.3', '10.0.9.20', '185.1.2.3', '10.0.9.20', '185.1.2.3', '10.0.9.20', '185.1.2.3'])
       assert.ok(alerted(found).length > 0, show(found))
     })
 

@@ -14,7 +14,7 @@ import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, ty
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, largestRegular } from './volume-checks.js'
-import { established, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
+import { established, forgetStalest, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
@@ -857,7 +857,7 @@ export class AnomalyDetector {
     const publicNet = privateBlock(net) === undefined
     // The network of its request before this one (#twoNetworks moves it on).
     const from = b.prevNet
-    if (!n && b.networks.size < BASELINE_CAPS.networks) {
+    if (!n && (b.networks.size < BASELINE_CAPS.networks || forgetStalest(b.networks))) {
       b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
       if (!learning) this.#adoptNetwork(s, net, true)
       // An established agent allowed from a public network new to it, straight from one of its own:

@@ -34,6 +34,26 @@ export function established(b: AgentBaseline, net: string, at: number, reporter:
   return s !== undefined && ((s.learned && at - s.first > DAY_MS) || s.kept || s.keptBy?.includes(reporter) === true)
 }
 
+// Makes room in an agent's full table of networks (BASELINE_CAPS.networks): the one used longest
+// ago goes, among those not its own (learned, kept, taken up with its groups). Returns whether one
+// went. A phone handed another address at each use fills the table within weeks, and a network
+// the table has no room for never takes a turn: a thief's would have been said low at most, for
+// good (from an adversarial review). What goes was a one-off's: used again, it is new again, and
+// said so.
+export function forgetStalest(networks: Map<string, NetworkStats>): boolean {
+  let stalest: string | undefined
+  let oldest = Infinity
+  for (const [name, n] of networks) {
+    const last = Math.max(n.last, n.lastUse)
+    if (n.learned || n.kept || n.keptBy !== undefined || last >= oldest) continue
+    stalest = name
+    oldest = last
+  }
+  if (stalest === undefined) return false
+  networks.delete(stalest)
+  return true
+}
+
 // The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
 // 100.64/10 (carrier-grade NAT), fc00::/7 (IPv6 unique local); undefined for a public one.
 export function privateBlock(net: string): string | undefined {
@@ -128,26 +148,40 @@ export function takeTurns(b: AgentBaseline, net: string, at: number): readonly s
 const NONE: readonly string[] = []
 
 // A network allowed on an earlier day, back after only moments (runs under KEPT_UP_MS) of networks
-// first used that day and not its own: a hybrid worker's home network, used for a working day
-// the week before (learned only on its third), and the phone's requests between, each from an
+// first used that day, public and not its own: a hybrid worker's home network, used for a working
+// day the week before (learned only on its third), and the phone's requests between, each from an
 // address the carrier handed out that day. Nobody else held the credential for a while in
 // between, and a phone's networks, each used once, take no turns of their own. (From the fifth
 // fleet: 3 of its 9 benign agents said two-networks at medium on seeds 1-3 were so.) A thief
 // taking turns with it still is: its network comes back itself (turned), or ran for a while
-// between, or was used before that day (a network planted so is no phone's new address). What it
-// lets through: a thief whose network was allowed once on an earlier day, while the owner
-// uses only a phone that day; a thief never coming back to one network within TURN_MS, as
-// beside an office network of its own.
+// between, or was used before that day (a network planted so is no phone's new address).
+// Not when (from an adversarial review):
+// - the network was first used less than half a day before (planted a minute before midnight);
+// - one between is internal or its groups' (a VPN pool's new /24, a network taken up with its
+//   team): the owner's own place, beside which a thief's planted network takes turns;
+// - more than FRESH_AN_HOUR networks first used that day were used within TURN_MS (a thief
+//   behind a pool of proxies, an address a request, beside a home network used once: said as
+//   beside an office of its own).
+// (A network between that its baseline had no room for would pass unseen: forgetStalest makes room.)
+// What it lets through: a thief whose network was allowed on an earlier day while the owner uses
+// only a phone that day; a thief never coming back to one network within TURN_MS, at no more
+// than FRESH_AN_HOUR addresses an hour, as beside an office network of its own.
 function backFromMoments(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number, at: number): boolean {
   const today = Math.floor(at / DAY_MS)
-  if (used.days - (used.lastDay === today ? 1 : 0) < 1) return false
+  if (used.days - (used.lastDay === today ? 1 : 0) < 1 || at - used.first < DAY_MS / 2) return false
   const dayStart = today * DAY_MS
-  for (const n of networks.values()) {
-    if (n === used || n.lastUse <= since) continue
-    if (n.first < dayStart || n.learned || n.kept || n.lastUse - n.runFrom >= KEPT_UP_MS) return false
+  let fresh = 0
+  for (const [name, n] of networks) {
+    if (n === used) continue
+    if (n.first >= dayStart && at - n.lastUse <= TURN_MS && ++fresh > FRESH_AN_HOUR) return false
+    if (n.lastUse <= since) continue
+    if (n.first < dayStart || n.learned || n.kept || n.keptBy !== undefined || internal(name) || n.lastUse - n.runFrom >= KEPT_UP_MS) return false
   }
   return true
 }
+
+// Networks first used that day, used within TURN_MS, beyond which a return is no phone's (backFromMoments).
+const FRESH_AN_HOUR = 3
 
 // The networks other than `used` whose last run began at `since` or later, if one of them ran
 // for KEPT_UP_MS or more; none otherwise.
