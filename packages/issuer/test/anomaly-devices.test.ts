@@ -112,6 +112,45 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     assert.ok(alerted(found).length > 0, show(found))
   })
 
+  // From a second review: a flood of new addresses within the hour must not push out the
+  // networks whose turns are being judged (the owner's home network, between two of its uses).
+  it('a flood of new addresses between two uses of a home network used once before does not push it out', () => {
+    const home = '84.181.190.7'
+    const { d, at } = history()
+    for (let k = 0; k < 48; k++) d.observe({ at: at + 8 * 60 * MINUTE + k * 10 * MINUTE, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: home, records: 20 })
+    const found: Anomaly[] = []
+    const from = at + DAY + 8 * 60 * MINUTE
+    let j = 0
+    for (let hour = 0; hour < 4; hour++) {
+      const h0 = from + hour * 60 * MINUTE
+      for (let k = 0; k < 10; k++) found.push(...d.observe({ at: h0 + k * MINUTE, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: home, records: 20 }))
+      for (let i = 0; i < 64; i++, j++) found.push(...d.observe({ at: h0 + 11 * MINUTE + i * 45_000, agent, decision: 'allow', resource: `db:a/${j}`, action: 'read', ip: `${45 + (j % 150)}.${(j * 37) % 250}.${j % 250}.9`, records: 20 }))
+    }
+    found.push(...d.release(from + 6 * 60 * MINUTE))
+    assert.ok(alerted(found).length > 0, show(found))
+  })
+
+  // From a second review: a member's table that made room no longer notes each new address with
+  // its groups (as a full table noted none before): three hundred refused requests from new
+  // addresses filled the team's records of what it takes up, and its real move the next day
+  // went unexplained.
+  it('a team member\'s flood of new addresses does not crowd its team\'s move out of its records', () => {
+    const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
+    const team = [agent, 'did:key:z6MkMate1', 'did:key:z6MkMate2', 'did:key:z6MkMate3']
+    let k = 0
+    const read = (who: string, at: number, ip: string, decision: 'allow' | 'deny' = 'allow') => d.observe({ at, agent: who, decision, resource: `db:a/${k++ % 5000}`, action: 'read', ip, records: 20 })
+    for (let at = t0; at < t0 + 4 * DAY; at += 10 * MINUTE) for (const who of team) read(who, at, office)
+    for (let i = 0; i < 300; i++) read(team[3]!, t0 + 4 * DAY + 6 * 60 * MINUTE + i * 2 * MINUTE, `${45 + ((i * 7) % 150)}.${(i * 37) % 250}.${(i * 11) % 250}.9`, 'deny')
+    const at = t0 + 5 * DAY + 9 * 60 * MINUTE
+    const found: Anomaly[] = []
+    for (let m = 0; m < 120; m++) for (const [j, who] of team.entries()) {
+      const out = read(who, at + m * MINUTE + j * 1000, (m + j) % 5 === 0 ? office : `203.0.113.${10 + j}`)
+      if (who === agent) found.push(...out)
+    }
+    found.push(...d.release(at + 5 * 60 * MINUTE).filter((a) => a.agent === agent))
+    assert.deepEqual(alerted(found), [], show(found))
+  })
+
   // A thief behind a pool of proxies, each request from another address, never comes back to one.
   it('three networks new to it, each once, between its own requests are alerted', () => {
     const { d, at } = history()
@@ -220,6 +259,44 @@ describe('two networks at once: places taking turns, not a device picked up', ()
       const found = use(d, at, ['185.1.2.3', '10.0.9.20', '185.1.2.3', '10.0.9.20', '185.1.2.3', '10.0.9.20', '185.1.2.3'])
       assert.ok(alerted(found).length > 0, show(found))
     })
+
+    // From a second review: a flood of new addresses the day before pushed the phone's carrier
+    // networks out of its table, and they were first used again that day (also across a restart).
+    for (const restart of [false, true]) {
+      it(`but a thief's network used there before, taking turns with a phone's networks its table forgot the day before, is alerted${restart ? ' (after a restart)' : ''}`, () => {
+        const phone = ['176.7.7.9', '176.7.9.9', '176.7.11.9', '176.7.13.9']
+        const h = history()
+        let d = h.d
+        const at = h.at
+        for (let day = 0; day < 2; day++) {
+          for (let k = 0; k < 48; k++) {
+            const t = at + day * DAY + 8 * 60 * MINUTE + k * 10 * MINUTE
+            d.observe({ at: t, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: office, records: 20 })
+            if (k % 12 === 3) d.observe({ at: t + MINUTE, agent, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: phone[(k / 12 + day) % 4 | 0]!, records: 20 })
+          }
+        }
+        const before = at + 2 * DAY
+        d.observe({ at: before + 7 * 60 * MINUTE, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip: '185.1.2.3', records: 20 })
+        for (let i = 0; i < 80; i++) {
+          d.observe({ at: before + 12 * 60 * MINUTE + i * 4 * MINUTE, agent, decision: 'deny', resource: `db:a/${i}`, action: 'read', ip: `${45 + i}.${100 + i}.3.9`, records: 20 })
+          // (Its own network used amid the flood, so that the flood pushes out the phone's, not it.)
+          if (i === 26) d.observe({ at: before + 12 * 60 * MINUTE + i * 4 * MINUTE + 1000, agent, decision: 'allow', resource: 'db:a/2', action: 'read', ip: '185.1.2.3', records: 20 })
+        }
+        if (restart) {
+          const restarted = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
+          restarted.load(d.takeDirty())
+          d = restarted
+        }
+        const found: Anomaly[] = []
+        const from = before + DAY + 9 * 60 * MINUTE
+        for (let m = 0; m < 150; m++) {
+          const ip = m % 25 === 0 ? phone[(m / 25) % 4]! : m % 4 === 2 ? '185.1.2.3' : undefined
+          if (ip) found.push(...d.observe({ at: from + m * MINUTE, agent, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip, records: 20 }))
+        }
+        found.push(...d.release(from + 6 * 60 * MINUTE))
+        assert.ok(alerted(found).length > 0, show(found))
+      })
+    }
 
     // A thief's run of ten minutes or more between two of its requests is no moment.
     it('but a thief\'s network used for a while between its requests is alerted', () => {

@@ -857,13 +857,20 @@ export class AnomalyDetector {
     const publicNet = privateBlock(net) === undefined
     // The network of its request before this one (#twoNetworks moves it on).
     const from = b.prevNet
-    if (!n && (b.networks.size < BASELINE_CAPS.networks || forgetStalest(b.networks))) {
-      b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
-      if (!learning) this.#adoptNetwork(s, net, true)
-      // An established agent allowed from a public network new to it, straight from one of its own:
-      // a move the organisation may be making (see the no-history rule below).
-      if (publicNet && !learning && allowed && from !== undefined && b.networks.get(from)?.learned === true) this.#orgNets.noteMove(net, agent, from, at, reporter)
-    } else if (n && !n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
+    if (!n) {
+      // A full table makes room (forgetStalest).
+      const room = b.networks.size < BASELINE_CAPS.networks
+      if (room || forgetStalest(b.networks, at)) {
+        b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
+        // Noted with its groups, and as a move, only while it had room (a flood of new addresses
+        // must not fill its groups' adoptions, nor the organisation's moves, as it did no more
+        // before rooms were made).
+        if (room && !learning) this.#adoptNetwork(s, net, true)
+        // An established agent allowed from a public network new to it, straight from one of its own:
+        // a move the organisation may be making (see the no-history rule below).
+        if (room && publicNet && !learning && allowed && from !== undefined && b.networks.get(from)?.learned === true) this.#orgNets.noteMove(net, agent, from, at, reporter)
+      }
+    } else if (!n.learned && !learning && at - n.first <= ADOPT_MS) this.#adoptNetwork(s, net, false)
     // An agent with no history is judged against its groups: a credential long held and never
     // used, now used from a public network nobody in its groups uses, while the groups have been
     // known long enough to say so (not a newly enrolled agent: it holds a recent grant). Not a

@@ -6,7 +6,7 @@
  * say `new-network` and `two-networks`, which also ask its groups, are the detector's
  * (anomaly-detector.ts, #networkUse and #twoNetworks).
  */
-import { DAY_MS, KEPT_UP_MS, network, type AgentBaseline, type NetworkStats } from './baseline.js'
+import { BASELINE_CAPS, DAY_MS, KEPT_UP_MS, network, type AgentBaseline, type NetworkStats } from './baseline.js'
 
 // A network new to the agent used again within this long, after another's use, takes turns with
 // it: two places at once (a thief coming back every twenty minutes beside the owner's work).
@@ -35,17 +35,18 @@ export function established(b: AgentBaseline, net: string, at: number, reporter:
 }
 
 // Makes room in an agent's full table of networks (BASELINE_CAPS.networks): the one used longest
-// ago goes, among those not its own (learned, kept, taken up with its groups). Returns whether one
-// went. A phone handed another address at each use fills the table within weeks, and a network
-// the table has no room for never takes a turn: a thief's would have been said low at most, for
-// good (from an adversarial review). What goes was a one-off's: used again, it is new again, and
-// said so.
-export function forgetStalest(networks: Map<string, NetworkStats>): boolean {
+// ago goes, among those not its own (learned, kept, taken up with its groups) and not used within
+// TURN_MS (whose turns are being judged: a flood of new addresses must not push out the network a
+// thief takes turns with, or the owner's). Returns whether one went. A phone handed another
+// address at each use fills the table within weeks, and a network the table has no room for
+// never takes a turn: a thief's would have been said low at most, for good (from an adversarial
+// review). What goes was a one-off's: used again, it is new again, and said so.
+export function forgetStalest(networks: Map<string, NetworkStats>, at: number): boolean {
   let stalest: string | undefined
   let oldest = Infinity
   for (const [name, n] of networks) {
     const last = Math.max(n.last, n.lastUse)
-    if (n.learned || n.kept || n.keptBy !== undefined || last >= oldest) continue
+    if (n.learned || n.kept || n.keptBy !== undefined || at - last <= TURN_MS || last >= oldest) continue
     stalest = name
     oldest = last
   }
@@ -131,7 +132,7 @@ export function takeTurns(b: AgentBaseline, net: string, at: number): readonly s
   let away: readonly string[] = NONE
   if (prev !== undefined && prev !== net) {
     const before = used.lastUse
-    if (at - before <= TURN_MS && !backFromMoments(b.networks, used, before, at)) {
+    if (at - before <= TURN_MS && !backFromMoments(b, used, before, at)) {
       used.turnedAt = at
       // (Only a return after KEPT_UP_MS can have a run that long between: workers taking
       // turns over their subnets, request by request, look no further.)
@@ -162,16 +163,19 @@ const NONE: readonly string[] = []
 // - more than FRESH_AN_HOUR networks first used that day were used within TURN_MS (a thief
 //   behind a pool of proxies, an address a request, beside a home network used once: said as
 //   beside an office of its own).
-// (A network between that its baseline had no room for would pass unseen: forgetStalest makes room.)
+// - its table of networks is full (BASELINE_CAPS.networks): it makes room by forgetting
+//   (forgetStalest), and a network forgotten is first used again when next used (a thief's flood
+//   of new addresses the day before must not make the owner's carrier networks, or its own
+//   planted one, look new that day; one it had no room for would pass unseen between).
 // What it lets through: a thief whose network was allowed on an earlier day while the owner uses
 // only a phone that day; a thief never coming back to one network within TURN_MS, at no more
 // than FRESH_AN_HOUR addresses an hour, as beside an office network of its own.
-function backFromMoments(networks: ReadonlyMap<string, NetworkStats>, used: NetworkStats, since: number, at: number): boolean {
+function backFromMoments(b: AgentBaseline, used: NetworkStats, since: number, at: number): boolean {
   const today = Math.floor(at / DAY_MS)
-  if (used.days - (used.lastDay === today ? 1 : 0) < 1 || at - used.first < DAY_MS / 2) return false
   const dayStart = today * DAY_MS
+  if (used.days - (used.lastDay === today ? 1 : 0) < 1 || at - used.first < DAY_MS / 2 || b.networks.size >= BASELINE_CAPS.networks) return false
   let fresh = 0
-  for (const [name, n] of networks) {
+  for (const [name, n] of b.networks) {
     if (n === used) continue
     if (n.first >= dayStart && at - n.lastUse <= TURN_MS && ++fresh > FRESH_AN_HOUR) return false
     if (n.lastUse <= since) continue
