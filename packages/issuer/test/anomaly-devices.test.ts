@@ -151,6 +151,68 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     assert.deepEqual(alerted(found), [], show(found))
   })
 
+  // From a third review: networks taken in by making room are never beside its own, so a thief's
+  // networks first used on two days, each used beside the office, make no provider's pool of a
+  // full table (as a full table took none in before; a table with room is the planting sameSite
+  // lets through).
+  for (const restart of [false, true]) {
+    it(`a thief's networks first used on two days, beside its own, make no provider's pool of a full table${restart ? ' (after a restart)' : ''}`, () => {
+      const h = history()
+      let d = h.d
+      const at = h.at
+      const read = (t: number, ip: string) => d.observe({ at: t, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip, records: 20 })
+      let j = 0
+      const phone = () => (j++, `${31 + ((j * 7) % 160)}.${(j * 13) % 250}.${(j * 29) % 250}.5`)
+      for (let i = 0; i < 70; i++) read(at + 60 * MINUTE + i * 5 * MINUTE, phone())
+      // The thief's networks first used at dawn on two days, away from its own (taken in by making
+      // room), then each beside the office on the second day (after a restart, in the store).
+      for (let day = 1; day <= 2; day++) {
+        read(at + day * DAY + 6 * 60 * MINUTE, `203.0.${9 + day}.9`)
+        if (day === 2 && restart) {
+          const restarted = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
+          restarted.load(d.takeDirty())
+          d = restarted
+        }
+        for (let m = 0; m < 480; m += 10) {
+          const t = at + day * DAY + 8 * 60 * MINUTE + m * MINUTE
+          read(t, office)
+          if (day === 2 && m === 60) for (const k of [10, 11]) read(t + (k - 8) * MINUTE, `203.0.${k}.9`)
+          if (m % 60 === 30) read(t + 3 * MINUTE, phone())
+        }
+      }
+      const found: Anomaly[] = []
+      const from = at + 3 * DAY + 8 * 60 * MINUTE
+      for (let m = 0; m < 240; m += 2) {
+        found.push(...read(from + m * MINUTE, office))
+        if (m % 4 === 0) found.push(...read(from + (m + 1) * MINUTE, `203.0.${20 + ((m / 4) % 4)}.9`))
+      }
+      found.push(...d.release(from + 6 * 60 * MINUTE))
+      assert.ok(alerted(found).length > 0, show(found))
+    })
+  }
+
+  // From a third review: a phone's one-offs make room before a home network used one day a week,
+  // which is learned on its third (the home network was the oldest, and went each week).
+  it('a phone filling its table does not push out a home network used one day a week', () => {
+    const { d, at } = history()
+    let j = 0
+    const phone = () => (j++, `${31 + ((j * 7) % 160)}.${(j * 13) % 250}.${(j * 29) % 250}.5`)
+    const dayStart = Math.floor(at / DAY) * DAY
+    let lastHomeDay: Anomaly[] = []
+    for (let day = 0; day < 4 * 7; day++) {
+      if (day % 7 >= 5) continue
+      const main = day % 7 === 2 ? '84.181.190.7' : office
+      const reads: Array<[number, string]> = []
+      for (let m = 0; m < 480; m += 10) reads.push([dayStart + day * DAY + 8 * 60 * MINUTE + m * MINUTE, main])
+      for (let p = 0; p < 16; p++) reads.push([dayStart + day * DAY + 8 * 60 * MINUTE + 3 * MINUTE + p * 30 * MINUTE, phone()])
+      reads.sort((x, y) => x[0] - y[0])
+      const found = reads.flatMap(([t, ip]) => d.observe({ at: t, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip, records: 20 }))
+      found.push(...d.release(dayStart + day * DAY + 20 * 60 * MINUTE))
+      if (main !== office) lastHomeDay = found
+    }
+    assert.deepEqual(alerted(lastHomeDay), [], show(lastHomeDay))
+  })
+
   // A thief behind a pool of proxies, each request from another address, never comes back to one.
   it('three networks new to it, each once, between its own requests are alerted', () => {
     const { d, at } = history()

@@ -863,8 +863,11 @@ export class AnomalyDetector {
       if (room || forgetStalest(b.networks, at)) {
         b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
         // Noted with its groups, and as a move, only while it had room (a flood of new addresses
-        // must not fill its groups' adoptions, nor the organisation's moves, as it did no more
-        // before rooms were made).
+        // must not fill its groups' adoptions, nor the organisation's moves); taken in by making
+        // room, never beside its own (a thief's networks used beside the owner's on two days must
+        // not make a provider's pool of a full table: sameSite). As a full table, which took none
+        // in, did before room was made.
+        n.crowded = !room
         if (room && !learning) this.#adoptNetwork(s, net, true)
         // An established agent allowed from a public network new to it, straight from one of its own:
         // a move the organisation may be making (see the no-history rule below).
@@ -1257,7 +1260,7 @@ export class AnomalyDetector {
     }
     // A network new to it used within minutes of one of its own (see sameSite).
     const stats = b.networks.get(net)
-    if (stats && !stats.beside && b.recentNets.length > 1) {
+    if (stats && !stats.beside && !stats.crowded && b.recentNets.length > 1) {
       for (const r of b.recentNets) {
         if (r.net !== net && established(b, r.net, at, s.reporter)) {
           stats.beside = true

@@ -207,6 +207,8 @@ export interface NetworkStats {
   weekOf: number
   /** Used within minutes of a network established as its own (a phone beside the office): what a provider's pool is made of (sameSite). */
   beside: boolean
+  /** Taken in by making room in a full table (forgetStalest): never `beside` (see the detector's #networkUse). */
+  crowded: boolean
   /**
    * Its last use, when its current run of uses began (after another network's), and the last
    * time it took a turn with another network (see TURN_MS; -Infinity: not yet; in memory only).
@@ -485,7 +487,7 @@ export function sizesOf(f: FamilyStats): FamilyStats[] {
 
 /** A network or segment first used at `at`; `kept` when it is the agent's own from the start. */
 export function newPlaceStats(learned: boolean, kept: boolean, at: number): NetworkStats {
-  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, weekOf: -1, beside: false, lastUse: -Infinity, runFrom: -Infinity, turnedAt: -Infinity }
+  return { learned, kept, notedDay: -1, days: 0, lastDay: -1, first: at, last: at, weekOf: -1, beside: false, crowded: false, lastUse: -Infinity, runFrom: -Infinity, turnedAt: -Infinity }
 }
 
 function newHours(at: number): HourProfile {
@@ -660,8 +662,8 @@ function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
-function snapshotPlace([key, { kept, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
-  return [key, kept ? { ...rest, kept } : rest]
+function snapshotPlace([key, { kept, crowded, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+  return [key, { ...rest, ...(kept ? { kept } : {}), ...(crowded ? { crowded } : {}) }]
 }
 
 export function snapshotGroup(g: GroupBaseline): string {
@@ -766,7 +768,7 @@ function pending(v: unknown): number[] {
 function parseNetwork(v: unknown): NetworkStats | undefined {
   const o = obj(v)
   if (!o) return undefined
-  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), beside: o.beside === true })
+  return Object.assign(newPlaceStats(o.learned === true, o.kept === true, num(o.first)), { days: num(o.days), lastDay: num(o.lastDay), last: num(o.last), weekOf: num(o.weekOf, -1), beside: o.beside === true, crowded: o.crowded === true })
 }
 function parseUsage(v: unknown): Usage | undefined {
   const o = obj(v)
