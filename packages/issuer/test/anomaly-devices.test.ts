@@ -213,6 +213,31 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     assert.deepEqual(alerted(lastHomeDay), [], show(lastHomeDay))
   })
 
+  // From a fourth review: a phone on one carrier's /16, handed a new /24 at each session, fills
+  // the table with its pool (sameSite); its one-offs beside the office make room last, or the
+  // pool went one by one and its sessions were said every day from the sixth week.
+  it('a phone\'s carrier pool stays its own once its table is full', () => {
+    const { d, at } = history()
+    const dayStart = Math.floor(at / DAY) * DAY
+    let j = 0
+    let lastWeek: Anomaly[] = []
+    for (let day = 0; day < 40; day++) {
+      if (day % 7 >= 5) continue
+      const reads: Array<[number, string]> = []
+      for (let m = 0; m < 480; m += 10) reads.push([dayStart + day * DAY + 8 * 60 * MINUTE + m * MINUTE, office])
+      for (let p = 0; p < 6; p++) {
+        const ip = `176.7.${(j++ * 37) % 256}.9`
+        const t = dayStart + day * DAY + 8 * 60 * MINUTE + p * 80 * MINUTE + 3 * MINUTE
+        reads.push([t, ip], [t + 8 * MINUTE, ip])
+      }
+      reads.sort((x, y) => x[0] - y[0])
+      const found = reads.flatMap(([t, ip]) => d.observe({ at: t, agent, decision: 'allow', resource: 'db:a/1', action: 'read', ip, records: 20 }))
+      found.push(...d.release(dayStart + day * DAY + 20 * 60 * MINUTE))
+      if (day >= 33) lastWeek = lastWeek.concat(found)
+    }
+    assert.deepEqual(alerted(lastWeek), [], show(lastWeek))
+  })
+
   // A thief behind a pool of proxies, each request from another address, never comes back to one.
   it('three networks new to it, each once, between its own requests are alerted', () => {
     const { d, at } = history()

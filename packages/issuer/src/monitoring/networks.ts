@@ -35,29 +35,30 @@ export function established(b: AgentBaseline, net: string, at: number, reporter:
 }
 
 // Makes room in an agent's full table of networks (BASELINE_CAPS.networks): a one-off goes (used
-// on one day at most, for less than KEPT_UP_MS: a phone's carrier address, a refused probe), the
-// one used longest ago; when there is none, the network used longest ago of the others. Never one
-// of its own (learned, kept, taken up with its groups), nor one used within TURN_MS (whose turns
-// are being judged: a flood of new addresses must not push out the network a thief takes turns
-// with, or the owner's). Returns whether one went. A phone handed another address at each use
-// fills the table within weeks, and a network the table has no room for never takes a turn: a
-// thief's would have been said low at most, for good (from an adversarial review). One-offs first
-// (from a third review): a home network used one day a week, the oldest in a phone user's table,
-// went each week before its third day, and was never learned. What goes is new again when used
-// again, and said so.
+// on one day at most, for less than KEPT_UP_MS: a phone's carrier address, a refused probe), one
+// not beside its own before one beside (the provider's pool sameSite reads: once the table is full
+// no network becomes so, see the detector's #networkUse), the one used longest ago; when there is
+// none, the network used longest ago of the others. Never one of its own (learned, kept, taken up
+// with its groups), nor one used within TURN_MS (whose turns are being judged: a flood of new
+// addresses must not push out the network a thief takes turns with, or the owner's). Returns
+// whether one went. A phone handed another address at each use fills the table within weeks, and
+// a network the table has no room for never takes a turn: a thief's would have been said low at
+// most, for good (from an adversarial review). In that order from two more: a home network used
+// one day a week, the oldest in a phone user's table, went each week before its third day and was
+// never learned; a phone's pool went one-off by one-off, for good. What goes is new again when
+// used again, and said so.
 export function forgetStalest(networks: Map<string, NetworkStats>, at: number): boolean {
   let stalest: string | undefined
   let oldest = Infinity
-  let oneOff = false
+  let best = Infinity
   for (const [name, n] of networks) {
     const last = Math.max(n.last, n.lastUse)
     if (n.learned || n.kept || n.keptBy !== undefined || at - last <= TURN_MS) continue
-    const once = n.days <= 1 && n.last - n.first < KEPT_UP_MS
-    if (oneOff && !once) continue
-    if (once === oneOff && last >= oldest) continue
+    const rank = n.days <= 1 && n.last - n.first < KEPT_UP_MS ? (n.beside ? 1 : 0) : 2
+    if (rank > best || (rank === best && last >= oldest)) continue
     stalest = name
     oldest = last
-    oneOff = once
+    best = rank
   }
   if (stalest === undefined) return false
   networks.delete(stalest)
