@@ -166,20 +166,21 @@ const NONE: readonly string[] = []
 // fleet: 3 of its 9 benign agents said two-networks at medium on seeds 1-3 were so.) A thief
 // taking turns with it still is: its network comes back itself (turned), or ran for a while
 // between, or was used before that day (a network planted so is no phone's new address).
-// Not when (from an adversarial review):
+// Not when (from adversarial reviews):
 // - the network was first used less than half a day before (planted a minute before midnight);
 // - one between is internal or its groups' (a VPN pool's new /24, a network taken up with its
 //   team): the owner's own place, beside which a thief's planted network takes turns;
 // - more than FRESH_AN_HOUR networks first used that day were used within TURN_MS (a thief
 //   behind a pool of proxies, an address a request, beside a home network used once: said as
-//   beside an office of its own).
+//   beside an office of its own);
 // - its table of networks is full (BASELINE_CAPS.networks): it makes room by forgetting
 //   (forgetStalest), and a network forgotten is first used again when next used (a thief's flood
 //   of new addresses the day before must not make the owner's carrier networks, or its own
 //   planted one, look new that day; one it had no room for would pass unseen between).
-// What it lets through: a thief whose network was allowed on an earlier day while the owner uses
-// only a phone that day; a thief never coming back to one network within TURN_MS, at no more
-// than FRESH_AN_HOUR addresses an hour, as beside an office network of its own.
+// What it lets through: a thief whose network was allowed on an earlier day (as any reporter
+// said) while the owner uses only a phone that day; a thief never coming back to one network
+// within TURN_MS, at no more than FRESH_AN_HOUR addresses an hour, as beside an office network of
+// its own.
 function backFromMoments(b: AgentBaseline, used: NetworkStats, since: number, at: number): boolean {
   const today = Math.floor(at / DAY_MS)
   const dayStart = today * DAY_MS
