@@ -13,14 +13,15 @@ describe('two networks at once: places taking turns, not a device picked up', ()
   const agent = 'did:key:z6MkDevices'
   const office = '10.0.0.1'
 
-  // Three days of its own reads, every ten minutes, from the office network (and a team mate's,
-  // every three hours, from `mateIp`).
-  function history(mateIp?: string): { d: AnomalyDetector; at: number } {
+  // Three days of its own reads, every ten minutes, from the office network (and its team mates'
+  // from `mates.ip`, every `mates.every` of its own).
+  interface Mates { ip: string; agents: readonly string[]; every: number }
+  function history(mates?: Mates): { d: AnomalyDetector; at: number } {
     const d = new AnomalyDetector({ context: () => ({ groups: ['team:sales'], entitlements: new Map([['db:a', t0 - 90 * DAY]]) }) })
     let i = 0
     for (let at = t0; at < t0 + 3 * DAY; at += 10 * MINUTE, i++) {
       d.observe({ at, agent, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: office, records: 20 })
-      if (mateIp && i % 18 === 0) d.observe({ at, agent: 'did:key:z6MkMate', decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: mateIp, records: 20 })
+      if (mates && i % mates.every === 0) for (const mate of mates.agents) d.observe({ at, agent: mate, decision: 'allow', resource: `db:a/${i}`, action: 'read', ip: mates.ip, records: 20 })
     }
     return { d, at: t0 + 3 * DAY }
   }
@@ -254,8 +255,8 @@ describe('two networks at once: places taking turns, not a device picked up', ()
     const home = '84.181.190.7'
     // Its day at home after the office history: reads every ten minutes for eight hours, and
     // `extra` events the same day (a thief's one allowed request, say).
-    function homeBefore(decision: 'allow' | 'deny' = 'allow', extra: ReadonlyArray<{ ip: string; decision: 'allow' | 'deny' }> = [], mateIp?: string) {
-      const { d, at } = history(mateIp)
+    function homeBefore(decision: 'allow' | 'deny' = 'allow', extra: ReadonlyArray<{ ip: string; decision: 'allow' | 'deny' }> = [], mates?: Mates) {
+      const { d, at } = history(mates)
       for (let k = 0; k < 48; k++) d.observe({ at: at + 8 * 60 * MINUTE + k * 10 * MINUTE, agent, decision, resource: `db:a/${k}`, action: 'read', ip: home, records: 20 })
       extra.forEach((e, k) => d.observe({ at: at + 17 * 60 * MINUTE + k * MINUTE, agent, decision: e.decision, resource: `db:a/${k}`, action: 'read', ip: e.ip, records: 20 }))
       return { d, at: at + DAY + 8 * 60 * MINUTE }
@@ -295,7 +296,7 @@ describe('two networks at once: places taking turns, not a device picked up', ()
 
     // Its team's network is its own the moment it first uses it there, moments or not.
     it('but a thief\'s network used there before, taking turns with moments on its team\'s network, is alerted', () => {
-      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }], '10.5.5.2')
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }], { ip: '10.5.5.2', agents: ['did:key:z6MkMate'], every: 18 })
       const found = use(d, at, ['185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3', '10.5.5.1', '185.1.2.3'])
       assert.ok(alerted(found).length > 0, show(found))
     })
@@ -310,8 +311,7 @@ describe('two networks at once: places taking turns, not a device picked up', ()
 
     it('but a thief\'s network used there before, taking turns with the network its team moved to, is alerted', () => {
       const mates = ['did:key:z6MkMate1', 'did:key:z6MkMate2', 'did:key:z6MkMate3']
-      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }])
-      for (const mate of mates) for (let k = 0; k < 72; k++) d.observe({ at: t0 + k * 60 * MINUTE, agent: mate, decision: 'allow', resource: `db:a/${k}`, action: 'read', ip: office, records: 20 })
+      const { d, at } = homeBefore('allow', [{ ip: '185.1.2.3', decision: 'allow' }], { ip: office, agents: mates, every: 6 })
       const found: Anomaly[] = []
       for (let m = 0; m < 40; m++) {
         for (const [i, mate] of mates.entries()) d.observe({ at: at + m * MINUTE + 1000, agent: mate, decision: 'allow', resource: `db:a/${m}`, action: 'read', ip: `203.0.113.${41 + i}`, records: 20 })

@@ -862,11 +862,10 @@ export class AnomalyDetector {
       const room = b.networks.size < BASELINE_CAPS.networks
       if (room || forgetStalest(b.networks, at)) {
         b.networks.set(net, (n = newPlaceStats(learning, learning, at)))
-        // Noted with its groups, and as a move, only while it had room (a flood of new addresses
-        // must not fill its groups' adoptions, nor the organisation's moves); taken in by making
-        // room, never beside its own (a thief's networks used beside the owner's on two days must
-        // not make a provider's pool of a full table: sameSite). As a full table, which took none
-        // in, did before room was made.
+        // Taken in by making room, it is not noted with its groups nor as a move (a flood of new
+        // addresses must not fill its groups' adoptions, nor the organisation's moves), and is
+        // never beside its own (a thief's networks used beside the owner's on two days must not
+        // make a provider's pool of a full table: sameSite), as before a full table made room.
         n.crowded = !room
         if (room && !learning) this.#adoptNetwork(s, net, true)
         // An established agent allowed from a public network new to it, straight from one of its own:

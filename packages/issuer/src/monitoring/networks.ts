@@ -43,10 +43,10 @@ export function established(b: AgentBaseline, net: string, at: number, reporter:
 // addresses must not push out the network a thief takes turns with, or the owner's). Returns
 // whether one went. A phone handed another address at each use fills the table within weeks, and
 // a network the table has no room for never takes a turn: a thief's would have been said low at
-// most, for good (from an adversarial review). In that order from two more: a home network used
-// one day a week, the oldest in a phone user's table, went each week before its third day and was
-// never learned; a phone's pool went one-off by one-off, for good. What goes is new again when
-// used again, and said so.
+// most, for good (from an adversarial review). The order is from two more reviews: a home network
+// used one day a week, the oldest in a phone user's table, went each week before its third day
+// and was never learned; a phone's pool went one-off by one-off, for good. What goes is new again
+// when used again, and said so.
 export function forgetStalest(networks: Map<string, NetworkStats>, at: number): boolean {
   let stalest: string | undefined
   let oldest = Infinity
@@ -184,7 +184,9 @@ const NONE: readonly string[] = []
 function backFromMoments(b: AgentBaseline, used: NetworkStats, since: number, at: number): boolean {
   const today = Math.floor(at / DAY_MS)
   const dayStart = today * DAY_MS
-  if (used.days - (used.lastDay === today ? 1 : 0) < 1 || at - used.first < DAY_MS / 2 || b.networks.size >= BASELINE_CAPS.networks) return false
+  // (A network of its own takes turns as it always did: no turn of its own is judged, and workers
+  // taking turns over their own subnets, request by request, read no further.)
+  if (used.learned || used.kept || used.days - (used.lastDay === today ? 1 : 0) < 1 || at - used.first < DAY_MS / 2 || b.networks.size >= BASELINE_CAPS.networks) return false
   let fresh = 0
   for (const [name, n] of b.networks) {
     if (n === used) continue
