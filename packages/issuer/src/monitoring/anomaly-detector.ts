@@ -1678,7 +1678,6 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
   return out
 }
 
-
 /**
  * Whether an event tells when the agent works (its hours, days and sessions are judged by it): all
  * but a request refused because its credential had expired, which gave nothing away, whoever made
@@ -1731,11 +1730,6 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'network
   return most
 }
 
-
-
-
-
-
 // Whether an action is a look (a read, a search, a list: READ_KIND).
 function isLook(action: string | undefined): boolean {
   return action !== undefined && actionKind(action) === READ_KIND
@@ -1746,7 +1740,6 @@ function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {
   for (const [k, v] of map) if (v.learned) out.push(k)
   return out
 }
-
 
 /** Severity levels in order, lowest first. */
 export const SEVERITY_LEVELS = LEVELS
