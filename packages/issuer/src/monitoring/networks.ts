@@ -53,7 +53,7 @@ export function forgetStalest(networks: Map<string, NetworkStats>, at: number): 
   let best = Infinity
   for (const [name, n] of networks) {
     const last = Math.max(n.last, n.lastUse)
-    if (n.learned || n.kept || n.keptBy !== undefined || at - last <= TURN_MS) continue
+    if (itsOwn(n) || at - last <= TURN_MS) continue
     const rank = n.days <= 1 && n.last - n.first < KEPT_UP_MS ? (n.beside ? 1 : 0) : 2
     if (rank > best || (rank === best && last >= oldest)) continue
     stalest = name
@@ -63,6 +63,12 @@ export function forgetStalest(networks: Map<string, NetworkStats>, at: number): 
   if (stalest === undefined) return false
   networks.delete(stalest)
   return true
+}
+
+// A network of its own to some reporter: learned, kept from its learning period, or taken up in a
+// change of its groups' (what `established` asks of one reporter, without the day's wait).
+function itsOwn(n: NetworkStats): boolean {
+  return n.learned || n.kept || n.keptBy !== undefined
 }
 
 // The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
@@ -192,7 +198,7 @@ function backFromMoments(b: AgentBaseline, used: NetworkStats, since: number, at
     if (n === used) continue
     if (n.first >= dayStart && at - n.lastUse <= TURN_MS && ++fresh > FRESH_AN_HOUR) return false
     if (n.lastUse <= since) continue
-    if (n.first < dayStart || n.learned || n.kept || n.keptBy !== undefined || internal(name) || n.lastUse - n.runFrom >= KEPT_UP_MS) return false
+    if (n.first < dayStart || itsOwn(n) || internal(name) || n.lastUse - n.runFrom >= KEPT_UP_MS) return false
   }
   return true
 }
