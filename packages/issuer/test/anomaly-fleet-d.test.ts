@@ -414,6 +414,74 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       assert.ok(medium(fleet(members.slice(0, 1))).some((x) => x.startsWith('volume-drift')))
     })
 
+    describe('a rise far beyond the usual day, shared by the team', () => {
+      // Three members of one team, each reading its family twice an hour for ten days; on day 10
+      // up four times (a day of use before, up as well), on day 11 up `peak[m]` times. Each
+      // member's requests through `reporters[m]` on day 11 (the agent's own verifier otherwise;
+      // '+' through two reporters, each a request in turn); `morning[m]`: all of its day-11 rise
+      // before noon.
+      const members = ['did:key:z6MkIncidentA', 'did:key:z6MkIncidentB', 'did:key:z6MkIncidentC']
+      const incident = (peak: number[], reporters: Array<string | undefined> = [], morning: boolean[] = [], sensitivity = 1) => {
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, sensitivity: { 'volume-drift': sensitivity } })
+        const found: Anomaly[] = []
+        let i = 0
+        for (let at = base; at < base + 12 * DAY; at += 30 * MINUTE) {
+          const day = Math.floor((at - base) / DAY)
+          members.forEach((agentId, m) => {
+            const hour = Math.floor((at - base) / HOUR) % 24
+            const extra = day < 10 ? 0 : day === 10 ? 3 : !morning[m] ? peak[m]! - 1 : hour < 12 ? 2 * peak[m]! - 1 : 0
+            for (let k = 0; k <= extra; k++) {
+              const t = at + k * 20_000
+              const by = day === 11 ? reporters[m] : undefined
+              const reporter = by === '+' ? `did:web:verifier-${k % 2}.example` : by
+              found.push(...d.observe(ev(t, { agent: agentId, resource: `logs:app/${id(i++)}`, segment: 'ops' }), reporter ? { receivedAt: t, reporter } : { receivedAt: t }))
+            }
+          })
+        }
+        // Each member's severities of its day-11 rise.
+        return members.map((m) => found.filter((a) => a.agent === m && a.kind === 'volume-drift' && a.details.perDay !== undefined && a.at >= base + 11 * DAY).map((a) => a.severity))
+      }
+      const said = (severities: string[]) => severities.some((x) => x !== 'low')
+
+      it('an incident lifting the whole team to twenty times a usual day is the team\'s: low', () => {
+        const days = incident([20, 22, 24])
+        assert.ok(days.every((x) => x.length > 0 && !said(x)), JSON.stringify(days))
+      })
+
+      it('a member reading three times what its team mates read that day is said', () => {
+        // Its mates up seven times, itself up twenty-four.
+        const days = incident([7, 7, 24])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+        // Below fifteen times, a rise its team shares is low as before.
+        assert.ok(!said(incident([7, 7, 12])[2]!), 'twelve times beside mates at seven')
+      })
+
+      it('a member going on to three times what its team mates read, after they stopped, is said then', () => {
+        // Its mates up ten times by noon, then quiet: itself up twenty-four times (low), or forty.
+        assert.ok(!said(incident([10, 10, 24], [], [true, true])[2]!), 'twenty-four times beside mates at ten')
+        const days = incident([10, 10, 40], [], [true, true])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+
+      it('team mates made to look busy by another reporter excuse nothing far beyond the usual', () => {
+        // The mates' day-11 requests through a reporter of their own; the member's through its verifier.
+        const days = incident([20, 22, 24], ['did:web:other.example', 'did:web:other.example', undefined])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+
+      it('at three times the sensitivity (a limit below twice the usual day), the team\'s rise is judged alike', () => {
+        const days = incident([20, 22, 24], [], [], 3)
+        assert.ok(days.every((x) => x.length > 0 && !said(x)), JSON.stringify(days))
+        assert.ok(said(incident([7, 7, 24], [], [], 3)[2]!), 'twenty-four times beside mates at seven')
+      })
+
+      it('days reported by more than one reporter are said far beyond the usual, as before', () => {
+        // (Two replicas of a verifier, each under its own name: whose word is the day's is unknown.)
+        const days = incident([20, 22, 24], ['+', '+', '+'])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+    })
+
     it('a busy day is not said, at three times or at ten after ordinary days; nor a weekly run at eight times', () => {
       const d = steady()
       const from = base + 10 * DAY

@@ -1,7 +1,7 @@
 import { parseIpAddress } from '@agentid/core'
 import { restoreAlertDays, snapshotAlertDays, type AlertDay } from './alert-days.js'
 import type { DriftState } from './drift-cusum.js'
-import { newDayVolume, restoreDayVolume, type DayVolume } from './day-volume.js'
+import { newDayVolume, restoreDayVolume, type DayVolume, type Rise } from './day-volume.js'
 import { newHeldLevel, type HeldLevel } from './held-level.js'
 import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
@@ -369,8 +369,8 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
-  rising: Map<string, number> | undefined
+  /** Members whose family's day rose beyond twice its usual: when, how far, on whose word (day-volume.ts; in memory). */
+  rising: Map<string, Rise> | undefined
   /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined
   /** Members alerted for jumps or drifts in a family, by reporter, family and member (volume-checks.ts, groupResize; in memory). */

@@ -20,7 +20,8 @@
  * the family never went, not a busy day, a task's busy days at a steady pace, or a task's days
  * growing to what an earlier task read. Said medium at most (a rise over days is worth a look,
  * not a suspension, on its own), once a day per family; low when its groups rise with it
- * (`sharedTeam`), then medium once beyond what that excuses. A day beyond it is learned like any
+ * (`sharedTeam`; far beyond the usual, as far: `unshared`), then medium once beyond what that
+ * excuses. A day beyond it is learned like any
  * other (the operator has been told; a new workload that lasts becomes the median within a week).
  */
 import type { RiskLevel } from '@agentid/core'
@@ -47,8 +48,16 @@ export const DAY_VOLUME = {
   spreads: 3,
   /** At most this many times (a ramp widens the spread of the days it fills: it must not widen its own limit for good). */
   maxLimit: 10,
-  /** From this many times the usual day, a rise its groups share is said medium all the same. */
+  /**
+   * From this many times the usual day, a rise is its groups' only when as many of them rose to at
+   * least `farShare` of it that day, each reported by the one reporter that alone reported the
+   * agent's day: an incident has a whole team read its logs fifteen and twenty times a usual day,
+   * a commission run lifts every instance of a portal alike, where a thief beside a team's close
+   * reads far more than its team mates. (A reporter's word covers only what it reported: another
+   * reporter making team mates look busy excuses nothing beyond this.)
+   */
   unshared: 15,
+  farShare: 1 / 3,
   /** Requests read today before a day is judged (a handful of larger lists is no drain). */
   minReads: 20,
   /**
@@ -244,20 +253,23 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   if (e === undefined) return false
   const usual = Math.max(e.usual, 1)
   const seen = at === 1 ? v.volToday : v.volReads
-  if (seen > DAY_VOLUME.noted * usual && notedCache.get(v) !== day) {
-    notedCache.set(v, day)
-    noteRising(s.holdGroups, s.agent, s.at)
+  const ratio = seen / usual
+  const noted = notedOn(v, day)
+  if (seen > DAY_VOLUME.noted * usual && (noted.ratio === 0 || ratio >= NOTED_GROWTH * noted.ratio)) {
+    noted.ratio = ratio
+    noteRising(s.holdGroups, s.agent, s.at, ratio, v.volBy)
   }
   if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
   if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], peakDay(v, day, at, s.reporter))) return false
-  const ratio = seen / usual
   const far = ratio >= DAY_VOLUME.unshared
   // Said once a day at each severity it reaches: a rise said low as its group's is said again
-  // once it goes beyond what a group's rise excuses.
-  if (!far && v.volSaid >= SAID.low) return v.volSaid >= SAID.medium
-  const excusable = !far && (v.volExcused < 0 || v.volExcused === day || day - v.volExcused > DAY_VOLUME.windowDays)
-  const shared = excusable ? sharedRise(s.holdGroups, s.agent, s.at) : 0
+  // once it goes beyond what a group's rise excuses (far beyond: beyond what its team mates' rises
+  // excused when last asked, `upTo`; asked again only then).
+  const low = v.volSaid >= SAID.low
+  if (low && (!far || ratio <= noted.upTo)) return v.volSaid >= SAID.medium
+  const excusable = v.volExcused < 0 || v.volExcused === day || day - v.volExcused > DAY_VOLUME.windowDays
+  const shared = !excusable ? 0 : far ? sharedFarRise(s.holdGroups, s.agent, s.at, ratio, v.volBy, noted) : sharedRise(s.holdGroups, s.agent, s.at)
   if (shared > 0) v.volExcused = day
   // Medium at most: a volume that rises over days is worth a look, not a suspension, on its own
   // (task bots' period closes rise twenty times and more); other evidence within the hour
@@ -290,22 +302,69 @@ function peakDay(v: DayVolume, day: number, at: 1 | 2, reporter: string): number
   for (const e of v.volDays) if (day - e[0] <= DAY_VOLUME.windowDays && e[0] < day && e[3] === reporter) peak = Math.max(peak, e[at])
   return peak
 }
-// The day each family was last noted with its groups as rising (in memory: once a day is enough).
-const notedCache = new WeakMap<DayVolume, number>()
+// What each family's day was noted with its groups as (in memory): the most it had risen when
+// last noted (0: not yet; noted again when a quarter higher), and up to what ratio a far rise was
+// its groups' when last asked (0: not asked).
+interface Noted { day: number; ratio: number; upTo: number }
+const notedCache = new WeakMap<DayVolume, Noted>()
+const NOTED_GROWTH = 1.25
+
+function notedOn(v: DayVolume, day: number): Noted {
+  let noted = notedCache.get(v)
+  if (noted?.day !== day) notedCache.set(v, (noted = { day, ratio: 0, upTo: 0 }))
+  return noted
+}
 
 const SAID: Readonly<Record<'low' | 'medium', number>> = { low: 0, medium: 1 }
 
-// Notes a member rising with its groups (as sustained-rate.ts notes a surging one).
-function noteRising(groups: readonly GroupBaseline[], agent: string, at: number): void {
-  for (const g of groups) remember((g.rising ??= new Map()), agent, at)
+/** A member's rise noted with its groups: when, how many times its usual day, and who reported that day ('*' more than one). */
+export interface Rise {
+  at: number
+  ratio: number
+  by: string
+}
+
+// Notes a member rising with its groups (as sustained-rate.ts notes a surging one): the most it
+// rose in any family within the day.
+function noteRising(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string): void {
+  for (const g of groups) {
+    const rising = (g.rising ??= new Map())
+    const last = rising.get(agent)
+    remember(rising, agent, last !== undefined && at - last.at <= DAY_MS && last.ratio > ratio ? { ...last, at } : { at, ratio, by })
+  }
 }
 
 // How many other members rose with it within the day, when that makes the rise its groups' (else 0).
 function sharedRise(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
     let n = 0
-    for (const [member, t] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - t) <= DAY_MS) n++
-    if (n >= (i === 0 ? DAY_VOLUME.sharedTeam : DAY_VOLUME.sharedWide)) return n
+    for (const [member, r] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - r.at) <= DAY_MS) n++
+    if (n >= needed(i)) return n
   }
   return 0
 }
+
+// The same for a rise of `ratio` times the usual day, far beyond (`unshared`): only members that
+// rose to `farShare` of it, on the word of the one reporter of the agent's day. Notes up to what
+// ratio the rise stays its groups' (asked again beyond it).
+function sharedFarRise(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string, noted: Noted): number {
+  if (by === '*' || by === '') return 0
+  let upTo = 0
+  let shared = 0
+  for (let i = 0; i < groups.length; i++) {
+    const ratios: number[] = []
+    for (const [member, r] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - r.at) <= DAY_MS && r.by === by) ratios.push(r.ratio)
+    if (ratios.length < needed(i)) continue
+    // The rise the `needed` busiest of them reached, at least.
+    ratios.sort((a, b) => b - a)
+    const bound = ratios[needed(i) - 1]! / DAY_VOLUME.farShare
+    if (bound > upTo) {
+      upTo = bound
+      if (ratio <= bound) shared = ratios.length
+    }
+  }
+  noted.upTo = upTo
+  return shared
+}
+
+const needed = (group: number): number => (group === 0 ? DAY_VOLUME.sharedTeam : DAY_VOLUME.sharedWide)

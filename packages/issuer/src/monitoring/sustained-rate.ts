@@ -539,8 +539,8 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   return 0
 }
 
-/** Notes `agent` in a group's map of members (at `at`), the one noted longest ago going first beyond `cap`. */
-export function remember(members: Map<string, number>, agent: string, at: number, cap = MEMBERS_CAP): void {
+/** Notes `agent` in a group's map of members (at `at`, or what is noted of it), the one noted longest ago going first beyond `cap`. */
+export function remember<T>(members: Map<string, T>, agent: string, at: T, cap = MEMBERS_CAP): void {
   members.delete(agent)
   if (members.size >= cap) members.delete(members.keys().next().value!)
   members.set(agent, at)
