@@ -415,69 +415,112 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
     })
 
     describe('a rise far beyond the usual day, shared by the team', () => {
-      // Three members of one team, each reading its family twice an hour for ten days; on day 10
-      // up four times (a day of use before, up as well), on day 11 up `peak[m]` times. Each
-      // member's requests through `reporters[m]` on day 11 (the agent's own verifier otherwise;
-      // '+' through two reporters, each a request in turn); `morning[m]`: all of its day-11 rise
-      // before noon.
-      const members = ['did:key:z6MkIncidentA', 'did:key:z6MkIncidentB', 'did:key:z6MkIncidentC']
-      const incident = (peak: number[], reporters: Array<string | undefined> = [], morning: boolean[] = [], sensitivity = 1) => {
+      // Members of one team, each reading its family (logs:app unless `family`) once every
+      // `every` minutes (30 unless said) for ten days; from day 10 up `rise[k]` times on day
+      // 10 + k (up four times on day 10, a day of use before, up as well, unless said), within
+      // `hours` of the day on the days it is up (the day's whole rise in those hours); from day 11
+      // through `reporter` (the agent's own verifier otherwise; '+' through two reporters, each a
+      // request in turn). Returns each member's severities of its rise on `judged` (day 11).
+      type Member = { rise: number[]; family?: string; every?: number; hours?: [number, number]; reporter?: string }
+      const agents = ['did:key:z6MkIncidentA', 'did:key:z6MkIncidentB', 'did:key:z6MkIncidentC']
+      const team = (members: Member[], { judged = 11, sensitivity = 1 } = {}) => {
         const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, sensitivity: { 'volume-drift': sensitivity } })
         const found: Anomaly[] = []
         let i = 0
-        for (let at = base; at < base + 12 * DAY; at += 30 * MINUTE) {
+        for (let at = base; at < base + (judged + 1) * DAY; at += 10 * MINUTE) {
           const day = Math.floor((at - base) / DAY)
-          members.forEach((agentId, m) => {
-            const hour = Math.floor((at - base) / HOUR) % 24
-            const extra = day < 10 ? 0 : day === 10 ? 3 : !morning[m] ? peak[m]! - 1 : hour < 12 ? 2 * peak[m]! - 1 : 0
-            for (let k = 0; k <= extra; k++) {
-              const t = at + k * 20_000
-              const by = day === 11 ? reporters[m] : undefined
+          const hour = ((at - base) / HOUR) % 24
+          members.forEach((member, m) => {
+            const every = member.every ?? 30
+            if (Math.floor((at - base) / MINUTE) % every !== 0) return
+            const times = day < 10 ? 1 : member.rise[day - 10] ?? 1
+            const [from, to] = times > 1 && day >= 11 && member.hours ? member.hours : [0, 24]
+            const n = hour < from || hour >= to ? 0 : Math.round((times * 24) / (to - from))
+            for (let k = 0; k < n; k++) {
+              const t = at + k * 5_000
+              const by = day >= 11 ? member.reporter : undefined
               const reporter = by === '+' ? `did:web:verifier-${k % 2}.example` : by
-              found.push(...d.observe(ev(t, { agent: agentId, resource: `logs:app/${id(i++)}`, segment: 'ops' }), reporter ? { receivedAt: t, reporter } : { receivedAt: t }))
+              found.push(...d.observe(ev(t, { agent: agents[m], resource: `${member.family ?? 'logs:app'}/${id(i++)}`, segment: 'ops' }), reporter ? { receivedAt: t, reporter } : { receivedAt: t }))
             }
           })
         }
-        // Each member's severities of its day-11 rise.
-        return members.map((m) => found.filter((a) => a.agent === m && a.kind === 'volume-drift' && a.details.perDay !== undefined && a.at >= base + 11 * DAY).map((a) => a.severity))
+        return agents.slice(0, members.length).map((a) => found.filter((x) => x.agent === a && x.kind === 'volume-drift' && x.details.perDay !== undefined && x.at >= base + judged * DAY && x.at < base + (judged + 1) * DAY).map((x) => x.severity))
       }
       const said = (severities: string[]) => severities.some((x) => x !== 'low')
+      const up = (...rise: number[]): Member => ({ rise: [4, ...rise] })
 
       it('an incident lifting the whole team to twenty times a usual day is the team\'s: low', () => {
-        const days = incident([20, 22, 24])
+        const days = team([up(20), up(22), up(24)])
         assert.ok(days.every((x) => x.length > 0 && !said(x)), JSON.stringify(days))
       })
 
       it('a member reading three times what its team mates read that day is said', () => {
         // Its mates up seven times, itself up twenty-four.
-        const days = incident([7, 7, 24])
+        const days = team([up(7), up(7), up(24)])
         assert.ok(said(days[2]!), JSON.stringify(days))
         // Below fifteen times, a rise its team shares is low as before.
-        assert.ok(!said(incident([7, 7, 12])[2]!), 'twelve times beside mates at seven')
+        assert.ok(!said(team([up(7), up(7), up(12)])[2]!), 'twelve times beside mates at seven')
       })
 
       it('a member going on to three times what its team mates read, after they stopped, is said then', () => {
         // Its mates up ten times by noon, then quiet: itself up twenty-four times (low), or forty.
-        assert.ok(!said(incident([10, 10, 24], [], [true, true])[2]!), 'twenty-four times beside mates at ten')
-        const days = incident([10, 10, 40], [], [true, true])
+        const morning = (): Member => ({ ...up(10), hours: [0, 12] })
+        assert.ok(!said(team([morning(), morning(), up(24)])[2]!), 'twenty-four times beside mates at ten')
+        const days = team([morning(), morning(), up(40)])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+
+      it('team mates said as they rose (their team not yet risen) are judged beside all of their day', () => {
+        // Two members up sixty times over the day, said (the third quiet until noon); the third up
+        // sixty times in the afternoon: beside them as far as they went, not where they were said.
+        const days = team([up(60), up(60), { ...up(60), hours: [12, 24] }])
+        assert.ok(said(days[0]!) && said(days[1]!), JSON.stringify(days))
+        assert.ok(days[2]!.length > 0 && !said(days[2]!), JSON.stringify(days))
+      })
+
+      it('team mates risen as far in another family, or in a family they read a few times a day, excuse nothing', () => {
+        // (Adversarial review: any family's rise counted, as times its own usual day: a few reads
+        // of a family read once a day made a large ratio.)
+        const elsewhere = team([{ ...up(25), family: 'crm:contacts' }, { ...up(25), family: 'crm:contacts' }, up(40)])
+        assert.ok(said(elsewhere[2]!), JSON.stringify(elsewhere))
+        // Its mates read logs:app five times a day, then 125 reads: 25 times, a sixteenth of its 1,920.
+        const few = team([{ ...up(25), every: 290 }, { ...up(25), every: 290 }, up(40)])
+        assert.ok(said(few[2]!), JSON.stringify(few))
+      })
+
+      it('team mates\' rise of an earlier day excuses nothing today', () => {
+        // (Adversarial review: a member's largest rise was kept while it went on rising twice its
+        // usual each day.) Its mates twenty times on day 11, then three times, each in the
+        // afternoon (within a day of its start when it goes beyond five times); itself thirty times
+        // on day 12.
+        const late = (): Member => ({ ...up(20, 3), hours: [12, 24] })
+        const days = team([late(), late(), up(4, 30)], { judged: 12 })
+        assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+
+      it('below fifteen times, team mates\' rise counts within a day of its start, as before', () => {
+        // (Adversarial review: noted again at each step of its growth, a rise counted for a day
+        // after its last step.) Its mates ten times on day 11, all before noon; itself twelve times
+        // on day 12, all before eight.
+        const days = team([{ ...up(10), hours: [0, 12] }, { ...up(10), hours: [0, 12] }, { ...up(4, 12), hours: [0, 8] }], { judged: 12 })
         assert.ok(said(days[2]!), JSON.stringify(days))
       })
 
       it('team mates made to look busy by another reporter excuse nothing far beyond the usual', () => {
-        // The mates' day-11 requests through a reporter of their own; the member's through its verifier.
-        const days = incident([20, 22, 24], ['did:web:other.example', 'did:web:other.example', undefined])
+        // The mates' requests from day 11 through a reporter of their own; the member's through its verifier.
+        const days = team([{ ...up(20), reporter: 'did:web:other.example' }, { ...up(22), reporter: 'did:web:other.example' }, up(24)])
         assert.ok(said(days[2]!), JSON.stringify(days))
       })
 
       it('at three times the sensitivity (a limit below twice the usual day), the team\'s rise is judged alike', () => {
-        const days = incident([20, 22, 24], [], [], 3)
+        const days = team([up(20), up(22), up(24)], { sensitivity: 3 })
         assert.ok(days.every((x) => x.length > 0 && !said(x)), JSON.stringify(days))
-        assert.ok(said(incident([7, 7, 24], [], [], 3)[2]!), 'twenty-four times beside mates at seven')
+        assert.ok(said(team([up(7), up(7), up(24)], { sensitivity: 3 })[2]!), 'twenty-four times beside mates at seven')
       })
 
       it('days reported by more than one reporter are said far beyond the usual, as before', () => {
         // (Two replicas of a verifier, each under its own name: whose word is the day's is unknown.)
-        const days = incident([20, 22, 24], ['+', '+', '+'])
+        const days = team([{ ...up(20), reporter: '+' }, { ...up(22), reporter: '+' }, { ...up(24), reporter: '+' }])
         assert.ok(said(days[2]!), JSON.stringify(days))
       })
     })

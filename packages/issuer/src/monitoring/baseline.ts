@@ -369,8 +369,9 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  /** Members whose family's day rose beyond twice its usual: when, how far, on whose word (day-volume.ts; in memory). */
-  rising: Map<string, Rise> | undefined
+  /** Members whose family's day rose beyond twice its usual, and when; and how far, by family (day-volume.ts; in memory). */
+  rising: Map<string, number> | undefined
+  risen: Map<string, Rise> | undefined
   /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined
   /** Members alerted for jumps or drifts in a family, by reporter, family and member (volume-checks.ts, groupResize; in memory). */
@@ -456,7 +457,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
 }
 
 export function newGroupBaseline(at: number): GroupBaseline {
-  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined, jumpers: undefined, resized: undefined }
+  return { families: new Map(), networks: new Map(), segments: new Map(), actions: new Map(), adopting: new Map(), since: at, weekend: { members: [], firsts: [], last: 0 }, ...newHours(at), windows: undefined, surging: undefined, rising: undefined, risen: undefined, jumpers: undefined, resized: undefined }
 }
 
 // Families, networks and segments keep one shape each, whether new or read back from the store

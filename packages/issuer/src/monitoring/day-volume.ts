@@ -49,12 +49,13 @@ export const DAY_VOLUME = {
   /** At most this many times (a ramp widens the spread of the days it fills: it must not widen its own limit for good). */
   maxLimit: 10,
   /**
-   * From this many times the usual day, a rise is its groups' only when as many of them rose to at
-   * least `farShare` of it that day, each reported by the one reporter that alone reported the
-   * agent's day: an incident has a whole team read its logs fifteen and twenty times a usual day,
-   * a commission run lifts every instance of a portal alike, where a thief beside a team's close
-   * reads far more than its team mates. (A reporter's word covers only what it reported: another
-   * reporter making team mates look busy excuses nothing beyond this.)
+   * From this many times the usual day, a rise is its groups' only when as many of them rose in
+   * the same family the same day to at least `farShare` of it (in times their usual day, and in
+   * what they read), each reported by the one reporter that alone reported the agent's day: an
+   * incident has a whole team read its logs fifteen and twenty times a usual day, a commission run
+   * lifts every instance of a portal alike, where a thief beside a team's close reads far more than
+   * its team mates. (A reporter's word covers only what it reported: another reporter making team
+   * mates look busy excuses nothing beyond this.)
    */
   unshared: 15,
   farShare: 1 / 3,
@@ -242,9 +243,34 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
   v.volReads++
   noteReporter(v, s.reporter)
   const sens = sensitivity['volume-drift']
-  if (v.volSaid >= SAID.medium || s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
+  if (s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
+  if (v.volSaid >= SAID.medium) {
+    // Said, its day is still noted with its groups as far as it goes: its team mates' rises are
+    // judged beside all of it, not what it had read when it was said.
+    for (const at of [1, 2] as const) {
+      const e = expectedDay(v, day, at, sens)
+      if (e !== undefined) noteDay(s, v, fam, day, at, Math.max(e.usual, 1))
+    }
+    return
+  }
   // Records a day (larger requests, or more of them), then requests a day (more of the usual).
   if (!judgeDay(s, v, fam, day, 1, sens, say)) judgeDay(s, v, fam, day, 2, sens, say)
+}
+
+// Notes today's records (`at` 1) or requests (2) of the family with its groups once beyond twice
+// `usual`: as rising, once a day (sharedRise), and how far, again each time a quarter further
+// (sharedFarRise).
+function noteDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, usual: number): Noted {
+  const seen = at === 1 ? v.volToday : v.volReads
+  const ratio = seen / usual
+  const noted = notedOn(v, day)
+  if (seen > DAY_VOLUME.noted * usual && ratio >= NOTED_GROWTH * noted.ratio[at - 1]!) {
+    if (!noted.rose) noteRising(s.holdGroups, s.agent, s.at)
+    noted.rose = true
+    noted.ratio[at - 1] = ratio
+    noteRisen(s.holdGroups, { member: s.agent, family: fam, measure: at, day, ratio, seen, by: v.volBy })
+  }
+  return noted
 }
 
 // Judges today's records (`at` 1) or requests (2) of the family; true once it is said medium.
@@ -254,11 +280,8 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   const usual = Math.max(e.usual, 1)
   const seen = at === 1 ? v.volToday : v.volReads
   const ratio = seen / usual
-  const noted = notedOn(v, day)
-  if (seen > DAY_VOLUME.noted * usual && (noted.ratio === 0 || ratio >= NOTED_GROWTH * noted.ratio)) {
-    noted.ratio = ratio
-    noteRising(s.holdGroups, s.agent, s.at, ratio, v.volBy)
-  }
+  const noted = noteDay(s, v, fam, day, at, usual)
+  const m = at - 1
   if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
   if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], peakDay(v, day, at, s.reporter))) return false
@@ -267,9 +290,9 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   // once it goes beyond what a group's rise excuses (far beyond: beyond what its team mates' rises
   // excused when last asked, `upTo`; asked again only then).
   const low = v.volSaid >= SAID.low
-  if (low && (!far || ratio <= noted.upTo)) return v.volSaid >= SAID.medium
+  if (low && (!far || ratio <= noted.upTo[m]!)) return v.volSaid >= SAID.medium
   const excusable = v.volExcused < 0 || v.volExcused === day || day - v.volExcused > DAY_VOLUME.windowDays
-  const shared = !excusable ? 0 : far ? sharedFarRise(s.holdGroups, s.agent, s.at, ratio, v.volBy, noted) : sharedRise(s.holdGroups, s.agent, s.at)
+  const shared = !excusable ? 0 : far ? sharedFarRise(s.holdGroups, { member: s.agent, family: fam, measure: at, day, ratio, seen, by: v.volBy }, noted) : sharedRise(s.holdGroups, s.agent, s.at)
   if (shared > 0) v.volExcused = day
   // Medium at most: a volume that rises over days is worth a look, not a suspension, on its own
   // (task bots' period closes rise twenty times and more); other evidence within the hour
@@ -302,68 +325,79 @@ function peakDay(v: DayVolume, day: number, at: 1 | 2, reporter: string): number
   for (const e of v.volDays) if (day - e[0] <= DAY_VOLUME.windowDays && e[0] < day && e[3] === reporter) peak = Math.max(peak, e[at])
   return peak
 }
-// What each family's day was noted with its groups as (in memory): the most it had risen when
-// last noted (0: not yet; noted again when a quarter higher), and up to what ratio a far rise was
-// its groups' when last asked (0: not asked).
-interface Noted { day: number; ratio: number; upTo: number }
+// What each family's day was noted with its groups as (in memory): whether as rising, and of
+// records and of requests (by measure), how far it had risen when last noted (noted again when a
+// quarter higher) and up to what ratio a far rise was its groups' when last asked (0: not asked).
+interface Noted { day: number; rose: boolean; ratio: [number, number]; upTo: [number, number] }
 const notedCache = new WeakMap<DayVolume, Noted>()
 const NOTED_GROWTH = 1.25
 
 function notedOn(v: DayVolume, day: number): Noted {
   let noted = notedCache.get(v)
-  if (noted?.day !== day) notedCache.set(v, (noted = { day, ratio: 0, upTo: 0 }))
+  if (noted?.day !== day) notedCache.set(v, (noted = { day, rose: false, ratio: [0, 0], upTo: [0, 0] }))
   return noted
 }
 
 const SAID: Readonly<Record<'low' | 'medium', number>> = { low: 0, medium: 1 }
 
-/** A member's rise noted with its groups: when, how many times its usual day, and who reported that day ('*' more than one). */
+/**
+ * A member's day of a family risen beyond twice its usual, noted with its groups: of records
+ * (`measure` 1) or requests (2), the UTC day, how many times its usual day and how much it read
+ * when last noted, and who reported that day ('*' more than one).
+ */
 export interface Rise {
-  at: number
+  member: string
+  family: string
+  measure: 1 | 2
+  day: number
   ratio: number
+  seen: number
   by: string
 }
 
-// Notes a member rising with its groups (as sustained-rate.ts notes a surging one): the most it
-// rose in any family within the day.
-function noteRising(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string): void {
-  for (const g of groups) {
-    const rising = (g.rising ??= new Map())
-    const last = rising.get(agent)
-    remember(rising, agent, last !== undefined && at - last.at <= DAY_MS && last.ratio > ratio ? { ...last, at } : { at, ratio, by })
-  }
+// Notes a member rising with its groups, once a day (as sustained-rate.ts notes a surging one).
+function noteRising(groups: readonly GroupBaseline[], agent: string, at: number): void {
+  for (const g of groups) remember((g.rising ??= new Map()), agent, at)
+}
+
+// Notes how far a member's day of a family rose, with its groups.
+function noteRisen(groups: readonly GroupBaseline[], rise: Rise): void {
+  for (const g of groups) remember((g.risen ??= new Map()), `${rise.family}\u0000${rise.measure}\u0000${rise.member}`, rise)
 }
 
 // How many other members rose with it within the day, when that makes the rise its groups' (else 0).
 function sharedRise(groups: readonly GroupBaseline[], agent: string, at: number): number {
   for (let i = 0; i < groups.length; i++) {
     let n = 0
-    for (const [member, r] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - r.at) <= DAY_MS) n++
+    for (const [member, t] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - t) <= DAY_MS) n++
     if (n >= needed(i)) return n
   }
   return 0
 }
 
-// The same for a rise of `ratio` times the usual day, far beyond (`unshared`): only members that
-// rose to `farShare` of it, on the word of the one reporter of the agent's day. Notes up to what
-// ratio the rise stays its groups' (asked again beyond it).
-function sharedFarRise(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string, noted: Noted): number {
-  if (by === '*' || by === '') return 0
-  let upTo = 0
+// The same for a rise far beyond the usual day (`unshared`): only members whose day of the same
+// family rose the same day, each to `farShare` of the agent's rise in times its usual day and in
+// what it read (a family a member reads a few times a day makes a large ratio of a few reads), on
+// the word of the one reporter of the agent's day. Notes up to what ratio the rise stays its
+// groups' (asked again beyond it).
+function sharedFarRise(groups: readonly GroupBaseline[], rise: Rise, noted: Noted): number {
+  const m = rise.measure - 1
+  noted.upTo[m] = 0
+  if (rise.by === '*' || rise.by === '') return 0
+  const usual = rise.seen / rise.ratio
   let shared = 0
   for (let i = 0; i < groups.length; i++) {
-    const ratios: number[] = []
-    for (const [member, r] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - r.at) <= DAY_MS && r.by === by) ratios.push(r.ratio)
-    if (ratios.length < needed(i)) continue
-    // The rise the `needed` busiest of them reached, at least.
-    ratios.sort((a, b) => b - a)
-    const bound = ratios[needed(i) - 1]! / DAY_VOLUME.farShare
-    if (bound > upTo) {
-      upTo = bound
-      if (ratio <= bound) shared = ratios.length
+    // For each, the most the agent's rise may be with it beside.
+    const caps: number[] = []
+    for (const r of groups[i]!.risen?.values() ?? []) {
+      if (r.member !== rise.member && r.family === rise.family && r.measure === rise.measure && r.day === rise.day && r.by === rise.by) caps.push(Math.min(r.ratio, r.seen / usual) / DAY_VOLUME.farShare)
     }
+    if (caps.length < needed(i)) continue
+    caps.sort((a, b) => b - a)
+    const upTo = caps[needed(i) - 1]!
+    noted.upTo[m] = Math.max(noted.upTo[m]!, upTo)
+    if (rise.ratio <= upTo) shared = Math.max(shared, caps.filter((c) => c >= rise.ratio).length)
   }
-  noted.upTo = upTo
   return shared
 }
 
