@@ -246,12 +246,10 @@ export function checkDayVolume(s: Scope, v: DayVolume, fam: string, records: num
   if (s.learning || !s.mature || sens <= 0 || v.volReads < DAY_VOLUME.minReads) return
   if (v.volSaid >= SAID.medium) {
     // Said, its day is still noted with its groups as far as it goes: its team mates' rises are
-    // judged beside all of it, not what it had read when it was said. (Its usual day as it was
-    // when said: a flood must not cost a median at every request.)
-    const noted = notedOn(v, day)
+    // judged beside all of it, not what it had read when it was said.
     for (const at of [1, 2] as const) {
-      const usual = (noted.usual[at - 1] ||= Math.max(expectedDay(v, day, at, sens)?.usual ?? Infinity, 1))
-      if (Number.isFinite(usual)) noteDay(s, v, fam, day, at, usual)
+      const e = expectedDay(v, day, at, sens)
+      if (e !== undefined) noteDay(s, v, fam, day, at, Math.max(e.usual, 1))
     }
     return
   }
@@ -284,7 +282,6 @@ function judgeDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, s
   const ratio = seen / usual
   const noted = noteDay(s, v, fam, day, at, usual)
   const m = at - 1
-  noted.usual[m] = usual
   if (seen <= e.limit * usual) return false
   const before = v.volDays[v.volDays.length - 1]
   if (before === undefined || day - before[0] > DAY_VOLUME.beforeDays || before[at] < DAY_VOLUME.before * e.usual || seen < DAY_VOLUME.growth * Math.max(before[at], peakDay(v, day, at, s.reporter))) return false
@@ -330,15 +327,14 @@ function peakDay(v: DayVolume, day: number, at: 1 | 2, reporter: string): number
 }
 // What each family's day was noted with its groups as (in memory): whether as rising, and of
 // records and of requests (by measure), how far it had risen when last noted (noted again when a
-// quarter higher), up to what ratio a far rise was its groups' when last asked (0: not asked),
-// and its usual day when last judged (0: not yet).
-interface Noted { day: number; rose: boolean; ratio: [number, number]; upTo: [number, number]; usual: [number, number] }
+// quarter higher) and up to what ratio a far rise was its groups' when last asked (0: not asked).
+interface Noted { day: number; rose: boolean; ratio: [number, number]; upTo: [number, number] }
 const notedCache = new WeakMap<DayVolume, Noted>()
 const NOTED_GROWTH = 1.25
 
 function notedOn(v: DayVolume, day: number): Noted {
   let noted = notedCache.get(v)
-  if (noted?.day !== day) notedCache.set(v, (noted = { day, rose: false, ratio: [0, 0], upTo: [0, 0], usual: [0, 0] }))
+  if (noted?.day !== day) notedCache.set(v, (noted = { day, rose: false, ratio: [0, 0], upTo: [0, 0] }))
   return noted
 }
 
