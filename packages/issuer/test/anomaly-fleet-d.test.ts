@@ -420,11 +420,14 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       // 10 + k (up four times on day 10, a day of use before, up as well, unless said), within
       // `hours` of the day on the days it is up (the day's whole rise in those hours); from day 11
       // through `reporter` (the agent's own verifier otherwise; '+' through two reporters, each a
-      // request in turn). Returns each member's severities of its rise on `judged` (day 11).
-      type Member = { rise: number[]; family?: string; every?: number; hours?: [number, number]; reporter?: string }
-      const agents = ['did:key:z6MkIncidentA', 'did:key:z6MkIncidentB', 'did:key:z6MkIncidentC']
+      // request in turn); `madeUp`: on even days up to day 10 (every day: 'daily'), one request
+      // only, made up by another reporter; `groups`: its groups (team:sales/eu otherwise). Returns each member's severities
+      // of its rise on `judged` (day 11).
+      type Member = { rise: number[]; family?: string; every?: number; hours?: [number, number]; reporter?: string; madeUp?: boolean | 'daily'; groups?: string[] }
+      const agents = ['A', 'B', 'C', 'D', 'E', 'F'].map((x) => `did:key:z6MkIncident${x}`)
       const team = (members: Member[], { judged = 11, sensitivity = 1 } = {}) => {
-        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, context, sensitivity: { 'volume-drift': sensitivity } })
+        const groupsOf = new Map(members.map((member, m) => [agents[m]!, member.groups ?? ['team:sales/eu']]))
+        const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, holdMinutes: 0, sensitivity: { 'volume-drift': sensitivity }, context: (agent) => ({ ...context(), groups: groupsOf.get(agent) ?? [] }) })
         const found: Anomaly[] = []
         let i = 0
         for (let at = base; at < base + (judged + 1) * DAY; at += 10 * MINUTE) {
@@ -435,10 +438,12 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
             if (Math.floor((at - base) / MINUTE) % every !== 0) return
             const times = day < 10 ? 1 : member.rise[day - 10] ?? 1
             const [from, to] = times > 1 && day >= 11 && member.hours ? member.hours : [0, 24]
-            const n = hour < from || hour >= to ? 0 : Math.round((times * 24) / (to - from))
+            const madeUp = member.madeUp !== undefined && day <= 10 && (member.madeUp === 'daily' || day % 2 === 0)
+            if (madeUp && at - base !== day * DAY) return
+            const n = madeUp ? 1 : hour < from || hour >= to ? 0 : Math.round((times * 24) / (to - from))
             for (let k = 0; k < n; k++) {
               const t = at + k * 5_000
-              const by = day >= 11 ? member.reporter : undefined
+              const by = madeUp ? 'did:web:other.example' : day >= 11 ? member.reporter : undefined
               const reporter = by === '+' ? `did:web:verifier-${k % 2}.example` : by
               found.push(...d.observe(ev(t, { agent: agents[m], resource: `${member.family ?? 'logs:app'}/${id(i++)}`, segment: 'ops' }), reporter ? { receivedAt: t, reporter } : { receivedAt: t }))
             }
@@ -504,6 +509,29 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
         // on day 12, all before eight.
         const days = team([{ ...up(10), hours: [0, 12] }, { ...up(10), hours: [0, 12] }, { ...up(4, 12), hours: [0, 8] }], { judged: 12 })
         assert.ok(said(days[2]!), JSON.stringify(days))
+      })
+
+      it('team mates whose other days another reporter made up (one request a day) are judged on their verifier\'s days', () => {
+        // (Second review: its made-up days lowered their usual day, so a real day of eight times
+        // looked a thousand times.) The mates read logs:app 144 times a day on odd days, a request
+        // made up on even days; up eight times on day 11 (1,152 reads). Itself up forty-five times
+        // (2,160 reads).
+        const diluted = (): Member => ({ rise: [1, 8], every: 10, madeUp: true })
+        const days = team([diluted(), diluted(), up(45)])
+        assert.ok(said(days[2]!), JSON.stringify(days))
+        // Nothing but made-up days before: no day of its verifier's to judge them on.
+        const seeded = (): Member => ({ rise: [1, 8], every: 10, madeUp: 'daily' })
+        const none = team([seeded(), seeded(), up(45)])
+        assert.ok(said(none[2]!), JSON.stringify(none))
+      })
+
+      it('members of another team of its segment excuse nothing far beyond the usual', () => {
+        // (Second review: four agents of another owner in its segment, up twenty times in the
+        // first two hours, made a stolen credential's forty-five times low.) Itself and a quiet
+        // team mate; four of another team.
+        const insider = (): Member => ({ rise: [1, 20], hours: [0, 2], groups: ['team:z', 'segment:y'] })
+        const days = team([{ ...up(45), groups: ['team:x', 'segment:y'] }, { rise: [], groups: ['team:x', 'segment:y'] }, insider(), insider(), insider(), insider()])
+        assert.ok(said(days[0]!), JSON.stringify(days))
       })
 
       it('team mates made to look busy by another reporter excuse nothing far beyond the usual', () => {

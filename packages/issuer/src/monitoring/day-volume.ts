@@ -49,13 +49,14 @@ export const DAY_VOLUME = {
   /** At most this many times (a ramp widens the spread of the days it fills: it must not widen its own limit for good). */
   maxLimit: 10,
   /**
-   * From this many times the usual day, a rise is its groups' only when as many of them rose in
-   * the same family the same day to at least `farShare` of it (in times their usual day, and in
-   * what they read), each reported by the one reporter that alone reported the agent's day: an
-   * incident has a whole team read its logs fifteen and twenty times a usual day, a commission run
-   * lifts every instance of a portal alike, where a thief beside a team's close reads far more than
-   * its team mates. (A reporter's word covers only what it reported: another reporter making team
-   * mates look busy excuses nothing beyond this.)
+   * From this many times the usual day, a rise is its team's only when as many of them
+   * (`sharedTeam`) rose in the same family the same day to at least `farShare` of it (in times
+   * their usual day on that reporter's word, and in what they read), each reported by the one
+   * reporter that alone reported the agent's day: an incident has a whole team read its logs
+   * fifteen and twenty times a usual day, a commission run lifts every instance of a portal alike,
+   * where a thief beside a team's close reads far more than its team mates. (A reporter's word
+   * covers only what it reported: another reporter making team mates look busy excuses nothing
+   * beyond this; nor do a wider group's members, other owners' agents.)
    */
   unshared: 15,
   farShare: 1 / 3,
@@ -268,9 +269,20 @@ function noteDay(s: Scope, v: DayVolume, fam: string, day: number, at: 1 | 2, us
     if (!noted.rose) noteRising(s.holdGroups, s.agent, s.at)
     noted.rose = true
     noted.ratio[at - 1] = ratio
-    noteRisen(s.holdGroups, { member: s.agent, family: fam, measure: at, day, ratio, seen, by: v.volBy })
+    // How far, against its usual day on the word of the one reporter of today alone (another
+    // reporter's made-up reads on its other days must not make its real day look far).
+    const own = v.volBy === '*' || v.volBy === '' ? undefined : usualBy(v, day, at, v.volBy)
+    if (own !== undefined) noteRisen(s.holdGroups, { member: s.agent, family: fam, measure: at, day, ratio: seen / Math.max(usual, own), seen, by: v.volBy })
   }
   return noted
+}
+
+// The family's usual day (records or requests: `at`) on the word of `by`: the median of the
+// fortnight's days it alone reported (undefined: fewer than `minDays` of them).
+function usualBy(v: DayVolume, day: number, at: 1 | 2, by: string): number | undefined {
+  const days: number[] = []
+  for (const e of v.volDays) if (e[3] === by && e[0] < day && day - e[0] <= DAY_VOLUME.windowDays) days.push(e[at])
+  return days.length < DAY_VOLUME.minDays ? undefined : medianOf(days)
 }
 
 // Judges today's records (`at` 1) or requests (2) of the family; true once it is said medium.
@@ -370,35 +382,31 @@ function sharedRise(groups: readonly GroupBaseline[], agent: string, at: number)
   for (let i = 0; i < groups.length; i++) {
     let n = 0
     for (const [member, t] of groups[i]!.rising ?? []) if (member !== agent && Math.abs(at - t) <= DAY_MS) n++
-    if (n >= needed(i)) return n
+    if (n >= (i === 0 ? DAY_VOLUME.sharedTeam : DAY_VOLUME.sharedWide)) return n
   }
   return 0
 }
 
-// The same for a rise far beyond the usual day (`unshared`): only members whose day of the same
-// family rose the same day, each to `farShare` of the agent's rise in times its usual day and in
-// what it read (a family a member reads a few times a day makes a large ratio of a few reads), on
-// the word of the one reporter of the agent's day. Notes up to what ratio the rise stays its
-// groups' (asked again beyond it).
+// The same for a rise far beyond the usual day (`unshared`): only members of its team (its first
+// group: a segment's members are other owners' agents) whose day of the same family rose the same
+// day, each to `farShare` of the agent's rise in times its usual day and in what it read (a family
+// a member reads a few times a day makes a large ratio of a few reads), on the word of the one
+// reporter of the agent's day. Notes up to what ratio the rise stays its team's (asked again
+// beyond it).
 function sharedFarRise(groups: readonly GroupBaseline[], rise: Rise, noted: Noted): number {
   const m = rise.measure - 1
   noted.upTo[m] = 0
-  if (rise.by === '*' || rise.by === '') return 0
+  const team = groups[0]
+  if (team === undefined || rise.by === '*' || rise.by === '') return 0
   const usual = rise.seen / rise.ratio
-  let shared = 0
-  for (let i = 0; i < groups.length; i++) {
-    // For each, the most the agent's rise may be with it beside.
-    const caps: number[] = []
-    for (const r of groups[i]!.risen?.values() ?? []) {
-      if (r.member !== rise.member && r.family === rise.family && r.measure === rise.measure && r.day === rise.day && r.by === rise.by) caps.push(Math.min(r.ratio, r.seen / usual) / DAY_VOLUME.farShare)
-    }
-    if (caps.length < needed(i)) continue
-    caps.sort((a, b) => b - a)
-    const upTo = caps[needed(i) - 1]!
-    noted.upTo[m] = Math.max(noted.upTo[m]!, upTo)
-    if (rise.ratio <= upTo) shared = Math.max(shared, caps.filter((c) => c >= rise.ratio).length)
+  // For each member, the most the agent's rise may be with it beside.
+  const caps: number[] = []
+  for (const r of team.risen?.values() ?? []) {
+    if (r.member !== rise.member && r.family === rise.family && r.measure === rise.measure && r.day === rise.day && r.by === rise.by) caps.push(Math.min(r.ratio, r.seen / usual) / DAY_VOLUME.farShare)
   }
-  return shared
+  if (caps.length < DAY_VOLUME.sharedTeam) return 0
+  caps.sort((a, b) => b - a)
+  noted.upTo[m] = caps[DAY_VOLUME.sharedTeam - 1]!
+  return rise.ratio <= noted.upTo[m]! ? caps.filter((c) => c >= rise.ratio).length : 0
 }
 
-const needed = (group: number): number => (group === 0 ? DAY_VOLUME.sharedTeam : DAY_VOLUME.sharedWide)
