@@ -339,7 +339,7 @@ function peakDay(v: DayVolume, day: number, at: 1 | 2, reporter: string): number
 }
 // What each family's day was noted with its groups as (in memory): whether as rising, and of
 // records and of requests (by measure), how far it had risen when last noted (noted again when a
-// quarter higher) and up to what ratio a far rise was its groups' when last asked (0: not asked).
+// quarter higher) and up to what ratio a far rise was its team's when last asked (0: not asked).
 interface Noted { day: number; rose: boolean; ratio: [number, number]; upTo: [number, number] }
 const notedCache = new WeakMap<DayVolume, Noted>()
 const NOTED_GROWTH = 1.25
@@ -372,9 +372,10 @@ function noteRising(groups: readonly GroupBaseline[], agent: string, at: number)
   for (const g of groups) remember((g.rising ??= new Map()), agent, at)
 }
 
-// Notes how far a member's day of a family rose, with its groups.
+// Notes how far a member's day of a family rose, with its team (its first group: sharedFarRise).
 function noteRisen(groups: readonly GroupBaseline[], rise: Rise): void {
-  for (const g of groups) remember((g.risen ??= new Map()), `${rise.family}\u0000${rise.measure}\u0000${rise.member}`, rise)
+  const team = groups[0]
+  if (team !== undefined) remember((team.risen ??= new Map()), `${rise.family}\u0000${rise.measure}\u0000${rise.member}`, rise)
 }
 
 // How many other members rose with it within the day, when that makes the rise its groups' (else 0).
