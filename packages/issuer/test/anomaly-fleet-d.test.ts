@@ -421,8 +421,8 @@ describe('anomaly detection: habits and a drain of a fourth independent fleet (w
       // `hours` of the day on the days it is up (the day's whole rise in those hours); from day 11
       // through `reporter` (the agent's own verifier otherwise; '+' through two reporters, each a
       // request in turn); `madeUp`: on even days up to day 10 (every day: 'daily'), one request
-      // only, made up by another reporter; `groups`: its groups (team:sales/eu otherwise). Returns each member's severities
-      // of its rise on `judged` (day 11).
+      // only, made up by another reporter; `groups`: its groups (team:sales/eu otherwise).
+      // Returns each member's severities of its rise on `judged` (day 11).
       type Member = { rise: number[]; family?: string; every?: number; hours?: [number, number]; reporter?: string; madeUp?: boolean | 'daily'; groups?: string[] }
       const agents = ['A', 'B', 'C', 'D', 'E', 'F'].map((x) => `did:key:z6MkIncident${x}`)
       const team = (members: Member[], { judged = 11, sensitivity = 1 } = {}) => {

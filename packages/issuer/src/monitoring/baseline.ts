@@ -369,8 +369,9 @@ export interface GroupBaseline extends HourProfile {
    */
   windows: Map<string, number> | undefined
   surging: Map<string, number> | undefined
-  /** Members whose family's day rose beyond twice its usual, and when; and how far, by family (a team's only; day-volume.ts; in memory). */
+  /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
+  /** How far members' days rose, by family, measure and member (a team's only: day-volume.ts, sharedFarRise; in memory). */
   risen: Map<string, Rise> | undefined
   /** Members' days with a said jump, who reported it, and the largest (volume-checks.ts, firstDay; in memory). */
   jumpers: FleetJump[] | undefined

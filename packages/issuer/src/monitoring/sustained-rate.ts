@@ -539,11 +539,11 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   return 0
 }
 
-/** Notes `agent` in a group's map of members (at `at`, or what is noted of it), the one noted longest ago going first beyond `cap`. */
-export function remember<T>(members: Map<string, T>, agent: string, at: T, cap = MEMBERS_CAP): void {
-  members.delete(agent)
+/** Notes `key` (a member) in a group's map with `value` (when, or what is noted of it), the one noted longest ago going first beyond `cap`. */
+export function remember<T>(members: Map<string, T>, key: string, value: T, cap = MEMBERS_CAP): void {
+  members.delete(key)
   if (members.size >= cap) members.delete(members.keys().next().value!)
-  members.set(agent, at)
+  members.set(key, value)
 }
 
 // Members other than `agent` noted within `sharedMs` of `at`.
