@@ -497,6 +497,51 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     })
   })
 
+  // workload-h's egress pool grown at midnight (two addresses of the next /24 beside the old):
+  // the services on the pool took the new network up within minutes of each other, and each
+  // business-hours agent on the pool hours later, one by one, back and forth between the two,
+  // was said two-networks at medium on every event for two days (an hour after the services,
+  // the change no longer counted). Three agents sharing a network taking up the same new one
+  // within the hour of each other are that network's change for two days, as a group's is.
+  describe("a shared network's change lasting the day (an egress pool grown)", () => {
+    const services = ['did:web:svc.example:indexer', 'did:web:svc.example:scraper', 'did:web:svc.example:exporter']
+    const assistant = 'did:key:z6Mkrecruiting'
+    // Agents on the pool each first seen on sixty networks of its own hours before (`flood`: so many of them).
+    const flooders = Array.from({ length: 20 }, (_, k) => `did:web:svc.example:flooder-${k}`)
+    interface Pool { count?: number; apartMinutes?: number; daysAfter?: number; reporter?: string; usual?: string; taken?: string; flood?: number }
+    // A week of each on the pool's old network (each in a team of its own), the services' take-up
+    // of `taken` at midnight, then the assistant's morning back and forth between the two.
+    const grown = ({ count = 3, apartMinutes = 5, daysAfter = 0, reporter = 'app', usual = '3.120.18', taken = '3.120.19', flood = 0 }: Pool = {}) => {
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [`team:${agent}`] }) })
+      for (let day = 0; day < 7; day++) {
+        for (let i = 0; i < 6; i++) d.observe(ev(assistant, base + day * DAY + i * 10 * MINUTE, { ip: '3.120.18.11' }), { reporter: 'app' })
+        for (const [k, svc] of [...services, ...flooders.slice(0, flood)].entries()) for (let i = 0; i < 6; i++) d.observe(ev(svc, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: `${usual}.1${k}` }), { reporter })
+      }
+      const midnight = later - 10 * HOUR
+      for (const [k, f] of flooders.slice(0, flood).entries()) for (let i = 0; i <= 60; i++) d.observe(ev(f, midnight - 3 * HOUR + (k * 61 + i) * 1000, { ip: i === 0 ? `${usual}.50` : `45.${k}.${i}.9` }), { reporter })
+      for (const [k, svc] of services.slice(0, count).entries()) {
+        for (let i = 0; i < 8; i++) d.observe(ev(svc, midnight + k * apartMinutes * MINUTE + i * 2 * MINUTE, { ip: i % 2 ? `${taken}.21` : `${usual}.1${k}` }), { reporter })
+      }
+      d.release(midnight + 6 * HOUR)
+      const morning = Array.from({ length: 12 }, (_, i) => d.observe(ev(assistant, later + daysAfter * DAY + i * 2 * MINUTE, { ip: i % 2 ? '3.120.19.22' : '3.120.18.11' }), { reporter: 'app' })).flat()
+      return medium([...morning, ...d.release(later + daysAfter * DAY + 2 * HOUR)].filter((a) => a.agent === assistant))
+    }
+
+    it('three agents on its network took the new one up within the hour, nine hours before: not two networks', () => {
+      assert.deepEqual(grown(), [])
+    })
+
+    it('two of them; three over eighty minutes; two days later; seen by another reporter only; from another network; or another new network: still two networks', () => {
+      const cases: Pool[] = [{ count: 2 }, { apartMinutes: 40 }, { daysAfter: 2 }, { reporter: 'hostile' }, { usual: '3.121.40' }, { taken: '3.120.77' }]
+      const said = cases.map((c) => grown(c))
+      assert.deepEqual(said.map((x) => x.some((k) => k.startsWith('two-networks/'))), cases.map(() => true), JSON.stringify(said))
+    })
+
+    it('a flood of one-off networks hours before does not keep the change out of a full table', () => {
+      assert.deepEqual(grown({ flood: 20 }), [])
+    })
+  })
+
   // From an adversarial review: each of these walked around a check before it was fixed.
   it("one event of a peer's from an address is not the group's network: switching with it is still two networks", () => {
     const d = fleet(() => ({ groups: ['team:remote'] }), (_agent, i) => (i % 2 ? '172.20.1.5' : '172.21.1.5'))

@@ -18,7 +18,7 @@ export const ADOPT_MS = 3_600_000
 // members of a large group reaching somewhere within the same hour, some day of the week, happens
 // by chance (and attacks on two members of one group): that alone excuses nobody later.
 export const GROUP_CHANGE_MS = 2 * DAY_MS
-const GROUP_CHANGE_ADOPTERS = 3
+export const GROUP_CHANGE_ADOPTERS = 3
 
 /**
  * Which members' first uses (at `first`, as the adoption record has it) count as evidence for a

@@ -8,7 +8,7 @@
  * hours.
  */
 import { BASELINE_CAPS, noteUsage, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
-import { ADOPT_MS, ADOPTERS, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting } from './group-adoption.js'
 import { internal } from './networks.js'
 import { seenLately, type Sightings } from './sightings.js'
 
@@ -158,29 +158,39 @@ export class OrgNetworks {
     return n
   }
 
-  /** Notes that an agent sharing the network `usual` took up `net` (a failover's move). */
+  /**
+   * Notes that an agent sharing the network `usual` took up `net` (a failover's move, an egress
+   * pool grown). A record lasts while agents keep taking it up within GROUP_CHANGE_MS of each
+   * other, as a group's does; when the table is full, those idle for an hour that are too few
+   * to be a change go first.
+   */
   adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
     const key = `${usual}\u0000${net}`
     this.#sightings.note(agent, `via:${key}`, reporter, at)
     let u = this.#via.get(key)
-    if (u && at - u.last > ADOPT_MS) {
+    if (u && at - u.last > GROUP_CHANGE_MS) {
       this.#via.delete(key)
       u = undefined
     }
     if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
-      for (const [k, v] of this.#via) if (at - v.last > ADOPT_MS) this.#via.delete(k)
+      for (const [k, v] of this.#via) if (at - v.last > GROUP_CHANGE_MS || (at - v.last > ADOPT_MS && v.members.length < GROUP_CHANGE_ADOPTERS)) this.#via.delete(k)
       if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
     }
     noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
   }
 
-  /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
+  /**
+   * Agents sharing `usual` that took up `net`, as `by` saw them (see Credible): within ADOPT_MS,
+   * or, when three of them did within the hour of each other, within GROUP_CHANGE_MS (the
+   * network's change, as a group's: a NAT pool grown at midnight, taken up by the services at
+   * once and by a business-hours assistant on the same pool at nine).
+   */
   viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+    const all = othersAdopting(u, agent, at, true)
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, true, this.#sightings.credibleTo(`via:${key}`, by, besides)())
   }
 
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
