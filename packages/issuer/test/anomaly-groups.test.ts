@@ -502,43 +502,116 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   // business-hours agent on the pool hours later, one by one, back and forth between the two,
   // was said two-networks at medium on every event for two days (an hour after the services,
   // the change no longer counted). Three agents sharing a network taking up the same new one
-  // within the hour of each other are that network's change for two days, as a group's is.
+  // within the hour of each other are that network's change for two days, as a group's is, for
+  // the addresses there the reporter saw them use.
   describe("a shared network's change lasting the day (an egress pool grown)", () => {
     const services = ['did:web:svc.example:indexer', 'did:web:svc.example:scraper', 'did:web:svc.example:exporter']
     const assistant = 'did:key:z6Mkrecruiting'
-    // Agents on the pool each first seen on sixty networks of its own hours before (`flood`: so many of them).
-    const flooders = Array.from({ length: 20 }, (_, k) => `did:web:svc.example:flooder-${k}`)
-    interface Pool { count?: number; apartMinutes?: number; daysAfter?: number; reporter?: string; usual?: string; taken?: string; flood?: number }
-    // A week of each on the pool's old network (each in a team of its own), the services' take-up
-    // of `taken` at midnight, then the assistant's morning back and forth between the two.
-    const grown = ({ count = 3, apartMinutes = 5, daysAfter = 0, reporter = 'app', usual = '3.120.18', taken = '3.120.19', flood = 0 }: Pool = {}) => {
-      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [`team:${agent}`] }) })
-      for (let day = 0; day < 7; day++) {
-        for (let i = 0; i < 6; i++) d.observe(ev(assistant, base + day * DAY + i * 10 * MINUTE, { ip: '3.120.18.11' }), { reporter: 'app' })
-        for (const [k, svc] of [...services, ...flooders.slice(0, flood)].entries()) for (let i = 0; i < 6; i++) d.observe(ev(svc, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: `${usual}.1${k}` }), { reporter })
-      }
+    const detector = () => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: (agent) => ({ groups: [`team:${agent}`] }) })
+    // A week of each agent on its own address (`ipOf`), six requests a day, each in a team of its own.
+    const week = (d: AnomalyDetector, agents: readonly string[], ipOf: (k: number) => string, reporter = 'app') => {
+      for (let day = 0; day < 7; day++) for (const [k, agent] of agents.entries()) for (let i = 0; i < 6; i++) d.observe(ev(agent, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: ipOf(k) }), { reporter })
+    }
+    // An agent back and forth between `usual` and the addresses `taken`, two minutes apart.
+    const takeUp = (d: AnomalyDetector, agent: string, at: number, usual: string, taken: readonly string[], reporter = 'app') => {
+      for (let i = 0; i < 8; i++) d.observe(ev(agent, at + i * 2 * MINUTE, { ip: i % 2 ? taken[(i >> 1) % taken.length]! : usual }), { reporter })
+    }
+    // What is said of `agent` (medium or above) going back and forth between `usual` and `other`.
+    const switching = (d: AnomalyDetector, agent: string, at: number, usual: string, other: string, reporter = 'app') => {
+      const found = Array.from({ length: 12 }, (_, i) => d.observe(ev(agent, at + i * 2 * MINUTE, { ip: i % 2 ? other : usual }), { reporter })).flat()
+      return medium([...found, ...d.release(at + 2 * HOUR)].filter((a) => a.agent === agent))
+    }
+    interface Pool { count?: number; apartMinutes?: number; daysAfter?: number; reporter?: string; usual?: string; taken?: string; address?: string; madeUp?: string }
+    // The services' take-up of the pool's new addresses `taken`.21 and .22 at midnight, then the
+    // assistant's morning back and forth between the old network and `address`. (`madeUp`: an
+    // address another reporter says a service used there within the hour.)
+    const grown = ({ count = 3, apartMinutes = 5, daysAfter = 0, reporter = 'app', usual = '3.120.18', taken = '3.120.19', address = '3.120.19.22', madeUp }: Pool = {}) => {
+      const d = detector()
+      week(d, [assistant], () => '3.120.18.11')
+      week(d, services, (k) => `${usual}.1${k}`, reporter)
       const midnight = later - 10 * HOUR
-      for (const [k, f] of flooders.slice(0, flood).entries()) for (let i = 0; i <= 60; i++) d.observe(ev(f, midnight - 3 * HOUR + (k * 61 + i) * 1000, { ip: i === 0 ? `${usual}.50` : `45.${k}.${i}.9` }), { reporter })
-      for (const [k, svc] of services.slice(0, count).entries()) {
-        for (let i = 0; i < 8; i++) d.observe(ev(svc, midnight + k * apartMinutes * MINUTE + i * 2 * MINUTE, { ip: i % 2 ? `${taken}.21` : `${usual}.1${k}` }), { reporter })
-      }
+      for (const [k, svc] of services.slice(0, count).entries()) takeUp(d, svc, midnight + k * apartMinutes * MINUTE, `${usual}.1${k}`, [`${taken}.21`, `${taken}.22`], reporter)
+      if (madeUp !== undefined) d.observe(ev(services[0]!, midnight + 20 * MINUTE, { ip: madeUp }), { reporter: 'evil' })
       d.release(midnight + 6 * HOUR)
-      const morning = Array.from({ length: 12 }, (_, i) => d.observe(ev(assistant, later + daysAfter * DAY + i * 2 * MINUTE, { ip: i % 2 ? '3.120.19.22' : '3.120.18.11' }), { reporter: 'app' })).flat()
-      return medium([...morning, ...d.release(later + daysAfter * DAY + 2 * HOUR)].filter((a) => a.agent === assistant))
+      return switching(d, assistant, later + daysAfter * DAY, '3.120.18.11', address)
     }
 
     it('three agents on its network took the new one up within the hour, nine hours before: not two networks', () => {
       assert.deepEqual(grown(), [])
     })
 
-    it('two of them; three over eighty minutes; two days later; seen by another reporter only; from another network; or another new network: still two networks', () => {
-      const cases: Pool[] = [{ count: 2 }, { apartMinutes: 40 }, { daysAfter: 2 }, { reporter: 'hostile' }, { usual: '3.121.40' }, { taken: '3.120.77' }]
+    it("an hourly job's request from the pool's new address, then from its old one: not two networks either", () => {
+      const job = 'did:web:svc.example:audit-exporter'
+      const d = detector()
+      week(d, [job], () => '3.120.18.11')
+      week(d, services, (k) => `3.120.18.1${k}`)
+      const midnight = later - 10 * HOUR
+      for (const [k, svc] of services.entries()) takeUp(d, svc, midnight + k * 5 * MINUTE, `3.120.18.1${k}`, ['3.120.19.21', '3.120.19.22'])
+      d.release(midnight + 6 * HOUR)
+      const found = Array.from({ length: 6 }, (_, h) => [0, 1, 2].flatMap((i) => d.observe(ev(job, later + h * HOUR + i * 3 * MINUTE, { ip: i === 0 ? '3.120.19.21' : '3.120.18.11' }), { reporter: 'app' }))).flat()
+      assert.deepEqual(medium([...found, ...d.release(later + 8 * HOUR)].filter((a) => a.agent === job)), [])
+    })
+
+    it('two of them; three over eighty minutes; two days later; seen by another reporter only; from another network; another new network; or another address of it, even one another reporter says a member used: still two networks', () => {
+      const cases: Pool[] = [{ count: 2 }, { apartMinutes: 40 }, { daysAfter: 2 }, { reporter: 'hostile' }, { usual: '3.121.40' }, { taken: '3.120.77' }, { address: '3.120.19.77' }, { address: '3.120.19.77', madeUp: '3.120.19.77' }]
       const said = cases.map((c) => grown(c))
       assert.deepEqual(said.map((x) => x.some((k) => k.startsWith('two-networks/'))), cases.map(() => true), JSON.stringify(said))
     })
 
-    it('a flood of one-off networks hours before does not keep the change out of a full table', () => {
-      assert.deepEqual(grown({ flood: 20 }), [])
+    // From the adversarial review of the first version (2026-12-07).
+    it("another reporter's made-up change does not make a real one of two days the agent's network for good to an honest reporter", () => {
+      const victim = 'did:web:svc.example:victim'
+      const laptops = ['did:key:z6Mklap1', 'did:key:z6Mklap2', 'did:key:z6Mklap3']
+      const madeUp = ['did:key:z6Mkfake1', 'did:key:z6Mkfake2', 'did:key:z6Mkfake3']
+      const d = detector()
+      week(d, [victim, ...laptops], (k) => `81.2.3.1${k}`)
+      // The laptops move to an offsite's network, seen by the honest reporter.
+      const change = later - 2 * DAY
+      laptops.forEach((l, k) => takeUp(d, l, change + k * 10 * MINUTE, `81.2.3.1${k + 1}`, [`5.6.7.${30 + k}`]))
+      d.release(change + 3 * HOUR)
+      // A day later a hostile reporter makes up three agents on the office network taking up the
+      // offsite's, and the victim there beside them (credible to itself).
+      const hostile = change + DAY
+      for (const [k, f] of madeUp.entries()) for (let i = 0; i < 6; i++) d.observe(ev(f, hostile - 3 * HOUR + k * MINUTE + i * 10 * MINUTE, { ip: `81.2.3.5${k}` }), { reporter: 'evil' })
+      madeUp.forEach((f, k) => takeUp(d, f, hostile + k * 5 * MINUTE, `81.2.3.5${k}`, [`5.6.7.${60 + k}`], 'evil'))
+      switching(d, victim, hostile + 30 * MINUTE, '81.2.3.10', '5.6.7.30', 'evil')
+      // Ten days later a thief at the offsite's address, reported by the honest verifier.
+      const said = switching(d, victim, change + 10 * DAY, '81.2.3.10', '5.6.7.30')
+      assert.ok(said.some((k) => k.startsWith('two-networks/')), JSON.stringify(said))
+    })
+
+    // A failover: the victim and two others of its network moving to the standby within minutes.
+    const failover = (d: AnomalyDetector, at: number) => {
+      const peers = ['did:web:svc.example:p1', 'did:web:svc.example:p2']
+      peers.forEach((p, k) => takeUp(d, p, at + k * 2 * MINUTE, `81.2.3.1${k + 1}`, [`82.9.9.${k + 1}`]))
+      return switching(d, 'did:web:svc.example:victim', at + 5 * MINUTE, '81.2.3.10', '82.9.9.9')
+    }
+    const onOffice = ['did:web:svc.example:victim', 'did:web:svc.example:p1', 'did:web:svc.example:p2']
+
+    it('a burst of made-up take-ups of three filling the table does not lock the next real change out', () => {
+      const d = detector()
+      week(d, onOffice, (k) => `81.2.3.1${k}`)
+      const burst = later - 3 * HOUR
+      for (let t = 0; t < 18; t++) {
+        const three = [0, 1, 2].map((k) => `did:key:z6Mkburst${t}x${k}`)
+        for (const [k, f] of three.entries()) for (let i = 0; i < 6; i++) d.observe(ev(f, burst - 2 * HOUR + i * MINUTE, { ip: `44.${t}.0.${k + 1}` }), { reporter: 'evil' })
+        for (const [k, f] of three.entries()) for (let n = 0; n < 60; n++) d.observe(ev(f, burst + n * 10_000 + k * 1000, { ip: `45.${t}.${n}.${k + 1}` }), { reporter: 'evil' })
+      }
+      for (const [k, a] of onOffice.entries()) d.observe(ev(a, later - 30 * MINUTE, { ip: `81.2.3.1${k}` }), { reporter: 'app' })
+      assert.deepEqual(failover(d, later), [])
+    })
+
+    it('a record full of a slow migration over two days still takes the latest members in', () => {
+      const d = detector()
+      const slow = Array.from({ length: 32 }, (_, k) => `did:web:svc.example:slow${k}`)
+      week(d, [...onOffice, ...slow], (k) => `81.2.3.${10 + k}`)
+      slow.forEach((a, k) => {
+        const at = later - 45 * HOUR + k * 80 * MINUTE
+        d.observe(ev(a, at - 10 * MINUTE, { ip: `81.2.3.${13 + k}` }), { reporter: 'app' })
+        takeUp(d, a, at, `81.2.3.${13 + k}`, [`82.9.9.${100 + k}`])
+      })
+      for (const [k, a] of onOffice.entries()) d.observe(ev(a, later - 20 * MINUTE, { ip: `81.2.3.1${k}` }), { reporter: 'app' })
+      assert.deepEqual(failover(d, later), [])
     })
   })
 

@@ -1047,8 +1047,8 @@ export class AnomalyDetector {
     // together to the same new one, they are the network's change (a failover).
     for (const [usual, u] of b.networks) {
       if (!u.learned || usual === net || at - u.last > DAY_MS) continue
-      if (first) this.#orgNets.adoptVia(usual, net, agent, at, reporter)
-      else this.#sightings.note(agent, `via:${usual}\u0000${net}`, reporter, at)
+      if (first) this.#orgNets.adoptVia(usual, net, agent, at, reporter, s.event.ip)
+      else this.#orgNets.seenVia(usual, net, agent, at, reporter, s.event.ip)
     }
   }
 
@@ -1246,15 +1246,17 @@ export class AnomalyDetector {
     }
     const away = takeTurns(b, net, at)
     // Most events come from the network of the one before: moved to the end in place.
-    if (lastNet?.net === net) lastNet.at = at
-    else {
+    if (lastNet?.net === net) {
+      lastNet.at = at
+      lastNet.ip = s.event.ip
+    } else {
       for (let i = 0; i < b.recentNets.length; i++) {
         if (b.recentNets[i]!.net === net) {
           b.recentNets.splice(i, 1)
           break
         }
       }
-      b.recentNets.push({ net, at })
+      b.recentNets.push({ net, at, ip: s.event.ip })
       if (b.recentNets.length > 4) b.recentNets.shift()
     }
     // A network new to it used within minutes of one of its own (see sameSite).
@@ -1290,10 +1292,13 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
+    // The address it last used on a network of the window (none for one gone from it): a
+    // network's lasting change is for its members' own addresses.
+    const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name)?.ip)
     const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
       const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
       if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides, address(name)) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }

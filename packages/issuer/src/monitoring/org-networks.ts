@@ -7,7 +7,7 @@
  * derived from the agents' baselines (rebuilt by the detector's load()), a move is over within
  * hours.
  */
-import { BASELINE_CAPS, noteUsage, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
+import { BASELINE_CAPS, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
 import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting } from './group-adoption.js'
 import { internal } from './networks.js'
 import { seenLately, type Sightings } from './sightings.js'
@@ -25,6 +25,29 @@ const MOVERS_KEPT = 32
 
 interface Move { agent: string; site: string; at: number; by: string }
 
+// Take-ups of a new network by the agents sharing one (see adoptVia), and the addresses of it
+// each reporter saw them use within the hour of their first use (a pool's own): the latest
+// VIA_ADDRESSES, each with the first two members seen there (one besides the agent judged).
+interface Seen { by: string; ip: string; members: string[] }
+interface Via extends Usage { addresses: Seen[] }
+const VIA_KEPT = 4 * BASELINE_CAPS.adopting
+const VIA_ADDRESSES = 16
+
+function noteAddress(u: Via, by: string, ip: string, member: string): void {
+  const seen = u.addresses.find((x) => x.by === by && x.ip === ip)
+  if (seen !== undefined) {
+    if (seen.members.length < 2 && !seen.members.includes(member)) seen.members.push(member)
+    return
+  }
+  if (u.addresses.length >= VIA_ADDRESSES) u.addresses.shift()
+  u.addresses.push({ by, ip, members: [member] })
+}
+
+// Whether `by` saw a member other than `agent` use `ip` there.
+function usedByOthers(u: Via, by: string, ip: string, agent: string): boolean {
+  return u.addresses.some((x) => x.by === by && x.ip === ip && x.members.some((m) => m !== agent))
+}
+
 // The /16 of an IPv4 network (`a.b.` of `a.b.c`), where an agent was; undefined for an IPv6 /48
 // (its hex form: a move from an IPv6 network counts for none, and a quiet job coming from one
 // stays medium).
@@ -38,7 +61,7 @@ export type Settled = (member: string, net: string, at: number) => boolean
 
 export class OrgNetworks {
   // Agents that share a network and took up the same new one within ADOPT_MS, by `usual\0net`.
-  readonly #via = new Map<string, Usage>()
+  readonly #via = new Map<string, Via>()
   // Public networks and the agents that moved to each within MOVE_MS, whatever their groups (see
   // movedTo), oldest first.
   readonly #moves = new Map<string, Move[]>()
@@ -160,11 +183,11 @@ export class OrgNetworks {
 
   /**
    * Notes that an agent sharing the network `usual` took up `net` (a failover's move, an egress
-   * pool grown). A record lasts while agents keep taking it up within GROUP_CHANGE_MS of each
-   * other, as a group's does; when the table is full, those idle for an hour that are too few
-   * to be a change go first.
+   * pool grown), from `ip`. A record lasts while agents keep taking it up within GROUP_CHANGE_MS
+   * of each other, as a group's does; a full one takes a newcomer in place of the member that
+   * joined first (the lasting change is its latest members'); a full table makes room (makeRoom).
    */
-  adoptVia(usual: string, net: string, agent: string, at: number, reporter: string): void {
+  adoptVia(usual: string, net: string, agent: string, at: number, reporter: string, ip: string | undefined): void {
     const key = `${usual}\u0000${net}`
     this.#sightings.note(agent, `via:${key}`, reporter, at)
     let u = this.#via.get(key)
@@ -172,25 +195,60 @@ export class OrgNetworks {
       this.#via.delete(key)
       u = undefined
     }
-    if (!u && this.#via.size >= 4 * BASELINE_CAPS.adopting) {
-      for (const [k, v] of this.#via) if (at - v.last > GROUP_CHANGE_MS || (at - v.last > ADOPT_MS && v.members.length < GROUP_CHANGE_ADOPTERS)) this.#via.delete(k)
-      if (this.#via.size >= 4 * BASELINE_CAPS.adopting) return
+    if (!u) {
+      if (this.#via.size >= VIA_KEPT) this.#makeRoom(at)
+      this.#via.set(key, (u = { members: [], firsts: [], last: at, addresses: [] }))
     }
-    noteUsage(this.#via, key, agent, at, 4 * BASELINE_CAPS.adopting)
+    u.last = Math.max(u.last, at)
+    if (!u.members.includes(agent)) {
+      if (u.members.length >= BASELINE_CAPS.groupMembers) {
+        u.members.shift()
+        u.firsts.shift()
+      }
+      u.members.push(agent)
+      u.firsts.push(at)
+    }
+    if (ip !== undefined) noteAddress(u, reporter, ip, agent)
+  }
+
+  /** An agent that took up `net` (sharing `usual`) uses it again within the hour, from `ip`. */
+  seenVia(usual: string, net: string, agent: string, at: number, reporter: string, ip: string | undefined): void {
+    const key = `${usual}\u0000${net}`
+    this.#sightings.note(agent, `via:${key}`, reporter, at)
+    const u = this.#via.get(key)
+    if (u !== undefined && ip !== undefined && u.members.includes(agent)) noteAddress(u, reporter, ip, agent)
   }
 
   /**
-   * Agents sharing `usual` that took up `net`, as `by` saw them (see Credible): within ADOPT_MS,
-   * or, when three of them did within the hour of each other, within GROUP_CHANGE_MS (the
-   * network's change, as a group's: a NAT pool grown at midnight, taken up by the services at
-   * once and by a business-hours assistant on the same pool at nine).
+   * Agents sharing `usual` that took up `net`, as `by` saw them (see Credible): within ADOPT_MS;
+   * or, when three of them did within the hour of each other, within GROUP_CHANGE_MS, for an
+   * agent using `address`, one `by` saw others of them use there (a NAT pool grown at midnight, taken up by
+   * the services at once and by a business-hours assistant on the same pool at nine). Not the
+   * lasting change for another address of that network (a stranger's: a hotel's other guests, a
+   * cloud's other tenants), nor where the network was kept on another reporter's word
+   * (`besides`: a hostile reporter's made-up take-up must not make a real change of two days the
+   * agent's own for good).
    */
-  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
+  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string, address?: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    const all = othersAdopting(u, agent, at, true)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, true, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+    const lasting = besides === undefined && address !== undefined && usedByOthers(u, by, address, agent)
+    const all = othersAdopting(u, agent, at, lasting)
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, lasting, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+  }
+
+  // Room in a full table of take-ups: those idle for two days, or for an hour and too few to be a
+  // change, go; if none (a burst of made-up take-ups of three), the one joined longest ago: never a
+  // lock-out of the next real change.
+  #makeRoom(at: number): void {
+    let stalest: string | undefined
+    let oldest = Infinity
+    for (const [k, v] of this.#via) {
+      if (at - v.last > GROUP_CHANGE_MS || (at - v.last > ADOPT_MS && v.members.length < GROUP_CHANGE_ADOPTERS)) this.#via.delete(k)
+      else if (v.last < oldest) [stalest, oldest] = [k, v.last]
+    }
+    if (this.#via.size >= VIA_KEPT) this.#via.delete(stalest!)
   }
 
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
