@@ -558,6 +558,49 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual(said.map((x) => x.some((k) => k.startsWith('two-networks/'))), cases.map(() => true), JSON.stringify(said))
     })
 
+    // From the second review (2026-12-07): each walked around the lasting change before it was
+    // judged on this event's reporter's addresses alone, and excused each time.
+    describe('a thief at another address of the new network', () => {
+      const victim = 'did:key:z6Mkvictim'
+      const pool = (extra: readonly string[] = []) => {
+        const d = detector()
+        week(d, [victim, ...extra, ...services], (k) => `3.120.18.1${k}`)
+        const midnight = later - 10 * HOUR
+        for (const [k, svc] of services.entries()) takeUp(d, svc, midnight + k * 5 * MINUTE, `3.120.18.1${k + 1 + extra.length}`, ['3.120.19.21', '3.120.19.22'])
+        d.release(midnight + 6 * HOUR)
+        return d
+      }
+      const thief = (said: string[]) => said.some((k) => k.startsWith('two-networks/'))
+
+      it("after the owner's own use of the pool an hour before: still two networks", () => {
+        const d = pool()
+        assert.deepEqual(switching(d, victim, later - HOUR, '3.120.18.10', '3.120.19.21'), [], "the owner's use")
+        const said = switching(d, victim, later + HOUR, '3.120.18.10', '3.120.19.77')
+        assert.ok(thief(said), JSON.stringify(said))
+      })
+
+      it("with another reporter's made-up request of the agent from a pool address before each of the thief's: still two networks", () => {
+        const d = pool()
+        const found: Anomaly[] = []
+        for (let i = 0; i < 12; i++) {
+          // (Before each of the thief's: its finding, held first, is the one the honest reporter's joins.)
+          if (i % 2) d.observe(ev(victim, later + i * 2 * MINUTE - 1000, { ip: '3.120.19.21' }), { reporter: 'evil' })
+          found.push(...d.observe(ev(victim, later + i * 2 * MINUTE, { ip: i % 2 ? '3.120.19.77' : '3.120.18.10' }), { reporter: 'app' }))
+        }
+        const said = medium([...found, ...d.release(later + 3 * HOUR)].filter((a) => a.agent === victim && a.evidence.includes('app')))
+        assert.ok(thief(said), JSON.stringify(said))
+      })
+
+      it('with one controlled agent on its network taking the new one up alone from that address: still two networks', () => {
+        const bot = 'did:web:svc.example:insider-bot'
+        const d = pool([bot])
+        for (let i = 0; i < 4; i++) d.observe(ev(bot, later - HOUR + i * MINUTE, { ip: i === 0 ? '3.120.18.11' : '3.120.19.77' }), { reporter: 'app' })
+        d.release(later - MINUTE)
+        const said = switching(d, victim, later, '3.120.18.10', '3.120.19.77')
+        assert.ok(thief(said), JSON.stringify(said))
+      })
+    })
+
     // From the adversarial review of the first version (2026-12-07).
     it("another reporter's made-up change does not make a real one of two days the agent's network for good to an honest reporter", () => {
       const victim = 'did:web:svc.example:victim'

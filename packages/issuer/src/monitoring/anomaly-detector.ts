@@ -1249,6 +1249,7 @@ export class AnomalyDetector {
     if (lastNet?.net === net) {
       lastNet.at = at
       lastNet.ip = s.event.ip
+      lastNet.by = s.reporter
     } else {
       for (let i = 0; i < b.recentNets.length; i++) {
         if (b.recentNets[i]!.net === net) {
@@ -1256,7 +1257,7 @@ export class AnomalyDetector {
           break
         }
       }
-      b.recentNets.push({ net, at, ip: s.event.ip })
+      b.recentNets.push({ net, at, ip: s.event.ip, by: s.reporter })
       if (b.recentNets.length > 4) b.recentNets.shift()
     }
     // A network new to it used within minutes of one of its own (see sameSite).
@@ -1292,13 +1293,14 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    // The address it last used on a network of the window (none for one gone from it): a
-    // network's lasting change is for its members' own addresses.
-    const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name)?.ip)
+    // The address it last used on a network of the window, as this event's reporter saw it (none
+    // for one gone from it, or last seen by another reporter): a network's lasting change is for
+    // its members' own addresses.
+    const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name && r.by === s.reporter)?.ip)
     const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
       const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
       if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides, address(name)) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1310,10 +1312,11 @@ export class AnomalyDetector {
     // first saw it so (keptBy[0]), so the change then counts none of that reporter's sightings
     // (a hostile reporter picking the moment one real member moved, and adding one made up, must
     // not make it so). An internal network other agents use as theirs is the organisation's:
-    // excused each time, as each time's reporter credits it, never made its own.
+    // excused each time, as each time's reporter credits it, never made its own; so is an
+    // address of a network's lasting change (#lastingChange).
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
-      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgNets.orgSettled(name, agent, t, by)
+      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
       if (n) {
         n.keptAt ??= t
         if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
@@ -1342,6 +1345,17 @@ export class AnomalyDetector {
     // a change reaches its members over many minutes, each at its own pace. A public one does not.
     this.#hold(s, (t, by) => odd.every((x) => keep(x, t, by, true)),
       'two-networks', pair.join(' '), score, { expected: `one network at a time, from ${learnedKeys(b.networks).length} it knows`, seen: pair, networks: pair, newToIt: odd, switches, takingTurns, ...(takingTurns ? {} : { explained: 'one switch, not taking turns' }) }, severity, undefined, odd.every(internal))
+  }
+
+  // Whether `ip`, an address of `net` the agent uses, is one of a lasting change of the agents
+  // sharing one of its networks, as `by` saw it (OrgNetworks.lastingAdopters). Judged on what
+  // this event's reporter saw, never on a held finding's (its first event's address is not
+  // another reporter's), and excused each time, never made its own: the agent's later use of
+  // another address there is judged again.
+  #lastingChange(b: AgentBaseline, agent: string, net: string, at: number, by: string, ip: string | undefined): boolean {
+    if (ip === undefined) return false
+    for (const [usual, u] of b.networks) if (u.learned && usual !== net && this.#orgNets.lastingAdopters(usual, net, agent, at, by, ip) >= ADOPTERS) return true
+    return false
   }
 
   #group(name: string, at: number): GroupBaseline | undefined {

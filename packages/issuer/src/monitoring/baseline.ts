@@ -287,8 +287,11 @@ export interface AgentBaseline extends HourProfile, SustainedState {
    * first reporter, and whether another reporter saw it too (at most 32; not kept in the store).
    */
   reachRuns: Map<string, ReachRun>
-  /** Networks used in the last minutes (with the address last used there), newest last, and the times the source switched between them. */
-  recentNets: Array<{ net: string; at: number; ip: string | undefined }>
+  /**
+   * Networks used in the last minutes (with the address last used there and who reported it),
+   * newest last, and the times the source switched between them.
+   */
+  recentNets: Array<{ net: string; at: number; ip: string | undefined; by: string }>
   /** The network of its last request with an address (in memory only). */
   prevNet: string | undefined
   switches: number[]

@@ -8,7 +8,7 @@
  * hours.
  */
 import { BASELINE_CAPS, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
-import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting, type Credible } from './group-adoption.js'
 import { internal } from './networks.js'
 import { seenLately, type Sightings } from './sightings.js'
 
@@ -43,9 +43,25 @@ function noteAddress(u: Via, by: string, ip: string, member: string): void {
   u.addresses.push({ by, ip, members: [member] })
 }
 
-// Whether `by` saw a member other than `agent` use `ip` there.
-function usedByOthers(u: Via, by: string, ip: string, agent: string): boolean {
-  return u.addresses.some((x) => x.by === by && x.ip === ip && x.members.some((m) => m !== agent))
+// Whether `by` saw a member other than `agent` use `ip` there, one whose first use it saw within
+// the hour of two others' (a member of the change, not an agent taking the network up alone).
+function changeAddress(u: Via, by: string, ip: string, agent: string, credible: Credible): boolean {
+  for (const x of u.addresses) {
+    if (x.by !== by || x.ip !== ip) continue
+    for (const m of x.members) {
+      const i = u.members.indexOf(m)
+      const t = m === agent || i < 0 ? undefined : credible.own(m, u.firsts[i]!)
+      if (t === undefined) continue
+      let near = 0
+      for (let j = 0; j < u.members.length; j++) {
+        if (j === i || u.members[j] === agent) continue
+        const tj = credible.own(u.members[j]!, u.firsts[j]!)
+        if (tj !== undefined && Math.abs(tj - t) <= ADOPT_MS) near++
+      }
+      if (near >= GROUP_CHANGE_ADOPTERS - 1) return true
+    }
+  }
+  return false
 }
 
 // The /16 of an IPv4 network (`a.b.` of `a.b.c`), where an agent was; undefined for an IPv6 /48
@@ -219,23 +235,29 @@ export class OrgNetworks {
     if (u !== undefined && ip !== undefined && u.members.includes(agent)) noteAddress(u, reporter, ip, agent)
   }
 
-  /**
-   * Agents sharing `usual` that took up `net`, as `by` saw them (see Credible): within ADOPT_MS;
-   * or, when three of them did within the hour of each other, within GROUP_CHANGE_MS, for an
-   * agent using `address`, one `by` saw others of them use there (a NAT pool grown at midnight, taken up by
-   * the services at once and by a business-hours assistant on the same pool at nine). Not the
-   * lasting change for another address of that network (a stranger's: a hotel's other guests, a
-   * cloud's other tenants), nor where the network was kept on another reporter's word
-   * (`besides`: a hostile reporter's made-up take-up must not make a real change of two days the
-   * agent's own for good).
-   */
-  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string, address?: string): number {
+  /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
+  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
-    const lasting = besides === undefined && address !== undefined && usedByOthers(u, by, address, agent)
-    const all = othersAdopting(u, agent, at, lasting)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, lasting, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+    const all = othersAdopting(u, agent, at, false)
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+  }
+
+  /**
+   * The network's lasting change for an agent using `ip` there: three agents sharing `usual` that
+   * took `net` up within the hour of each other, the latest within GROUP_CHANGE_MS, and `ip` an
+   * address `by` saw one of them use there (a NAT pool grown at midnight, taken up by its services
+   * at once and by a business-hours assistant on the same pool at nine; not a hotel's other guests,
+   * nor a cloud's other tenants in the same /24). Each first use counted as `by` itself saw it.
+   * Returns how many.
+   */
+  lastingAdopters(usual: string, net: string, agent: string, at: number, by: string, ip: string): number {
+    const key = `${usual}\u0000${net}`
+    const u = this.#via.get(key)
+    if (!u || othersAdopting(u, agent, at, true) < ADOPTERS) return 0
+    const credible = this.#sightings.credibleTo(`via:${key}`, by)
+    return changeAddress(u, by, ip, agent, credible()) ? othersAdopting(u, agent, at, true, credible()) : 0
   }
 
   // Room in a full table of take-ups: those idle for two days, or for an hour and too few to be a
@@ -248,7 +270,7 @@ export class OrgNetworks {
       if (at - v.last > GROUP_CHANGE_MS || (at - v.last > ADOPT_MS && v.members.length < GROUP_CHANGE_ADOPTERS)) this.#via.delete(k)
       else if (v.last < oldest) [stalest, oldest] = [k, v.last]
     }
-    if (this.#via.size >= VIA_KEPT) this.#via.delete(stalest!)
+    if (this.#via.size >= VIA_KEPT) this.#via.delete(stalest ?? this.#via.keys().next().value!)
   }
 
   #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
