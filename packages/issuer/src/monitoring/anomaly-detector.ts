@@ -1293,10 +1293,6 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    // The address it last used on a network of the window, as this event's reporter saw it (none
-    // for one gone from it, or last seen by another reporter): a network's lasting change is for
-    // its members' own addresses.
-    const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name && r.by === s.reporter)?.ip)
     const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
       const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
       if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
@@ -1304,6 +1300,10 @@ export class AnomalyDetector {
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
+    // The address it last used on a network of the window, as this event's reporter saw it (none
+    // for one gone from it, or last seen by another reporter): a network's lasting change is for
+    // its members' own addresses.
+    const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name && r.by === s.reporter)?.ip)
     // Taken up in a change of its groups': its own from now on, to each reporter that saw the
     // change, now or when it was first taken up (a failover's workers reach many services, each
     // seeing them on the new network hours apart; a hostile reporter's made-up team mates, and

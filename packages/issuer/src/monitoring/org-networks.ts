@@ -1,7 +1,8 @@
 /**
  * Networks beyond one agent's groups (issue 21): the organisation's own internal networks (its
  * VPN, its offices, its data centres: used as their own by several agents, whatever their groups),
- * and moves of the agents that share a network to the same new one (a failover). Both explain an
+ * and moves of the agents that share a network to the same new one (a failover; for two days, for
+ * the addresses of it they use: a pool grown). Both explain an
  * agent's new network in `two-networks` (anomaly-detector.ts, #switchedNetworks), each time on the
  * word of the reporter that found it (sightings.ts). In memory: the organisation's networks are
  * derived from the agents' baselines (rebuilt by the detector's load()), a move is over within
@@ -76,7 +77,7 @@ function siteOf(net: string): string | undefined {
 export type Settled = (member: string, net: string, at: number) => boolean
 
 export class OrgNetworks {
-  // Agents that share a network and took up the same new one within ADOPT_MS, by `usual\0net`.
+  // Agents that share a network and took up the same new one, by `usual\0net` (see adoptVia).
   readonly #via = new Map<string, Via>()
   // Public networks and the agents that moved to each within MOVE_MS, whatever their groups (see
   // movedTo), oldest first.
