@@ -599,6 +599,72 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         const said = switching(d, victim, later, '3.120.18.10', '3.120.19.77')
         assert.ok(thief(said), JSON.stringify(said))
       })
+
+      // From the third review: the address must be one of the change's own members, the earliest
+      // three within the hour and within the two days, in that member's first hour.
+      it('with a controlled agent taking it up from that address among the followers of nine, or between two of them: still two networks', () => {
+        const bot = 'did:web:svc.example:insider-bot'
+        const followers = ['did:key:z6Mkfollow1', 'did:key:z6Mkfollow2']
+        const nine = later - 5 * HOUR
+        for (const botAt of [10 * MINUTE, 55 * MINUTE]) {
+          const d = pool([bot, ...followers])
+          // (Followers at nine and at nine twenty, or at nine and ten to eleven; the bot between.)
+          takeUp(d, followers[0]!, nine, '3.120.18.12', ['3.120.19.22'])
+          for (let i = 0; i < 4; i++) d.observe(ev(bot, nine + botAt + i * MINUTE, { ip: i === 0 ? '3.120.18.11' : '3.120.19.77' }), { reporter: 'app' })
+          takeUp(d, followers[1]!, nine + 2 * botAt, '3.120.18.13', ['3.120.19.21'])
+          d.release(later - MINUTE)
+          const said = switching(d, victim, later, '3.120.18.10', '3.120.19.77')
+          assert.ok(thief(said), `bot ${botAt / MINUTE} min after nine: ${JSON.stringify(said)}`)
+        }
+      })
+
+      it('with a controlled agent and two others taking it up from that address four days before, kept alive by a joiner a day: still two networks', () => {
+        const bot = 'did:web:svc.example:insider-bot'
+        const early = ['did:key:z6Mkearly1', 'did:key:z6Mkearly2']
+        const joiners = ['did:key:z6Mkjoin1', 'did:key:z6Mkjoin2', 'did:key:z6Mkjoin3']
+        const all = [victim, bot, ...early, ...joiners, ...services]
+        const d = detector()
+        week(d, all, (k) => `3.120.18.${10 + k}`)
+        const start = later
+        takeUp(d, early[0]!, start, '3.120.18.12', ['3.120.19.22'])
+        for (let i = 0; i < 4; i++) d.observe(ev(bot, start + 20 * MINUTE + i * MINUTE, { ip: i === 0 ? '3.120.18.11' : '3.120.19.77' }), { reporter: 'app' })
+        takeUp(d, early[1]!, start + 40 * MINUTE, '3.120.18.13', ['3.120.19.21'])
+        for (let day = 1; day <= 4; day++) {
+          // Each on its own network each day (learned and recent); one joiner a day keeps the record.
+          for (const [k, a] of all.entries()) for (let i = 0; i < 3; i++) d.observe(ev(a, start + day * DAY - 8 * HOUR + k * MINUTE + i * 10 * MINUTE, { ip: `3.120.18.${10 + k}` }), { reporter: 'app' })
+          if (day <= 3) takeUp(d, joiners[day - 1]!, start + day * DAY - 5 * HOUR, `3.120.18.${14 + day - 1}`, ['3.120.19.22'])
+        }
+        // Today the pool grows for real, at midnight.
+        const midnight = start + 4 * DAY - 10 * HOUR
+        for (const [k, svc] of services.entries()) takeUp(d, svc, midnight + k * 5 * MINUTE, `3.120.18.${17 + k}`, ['3.120.19.21', '3.120.19.22'])
+        d.release(midnight + 6 * HOUR)
+        const said = switching(d, victim, start + 4 * DAY, '3.120.18.10', '3.120.19.77')
+        assert.ok(thief(said), JSON.stringify(said))
+      })
+
+      it("with a member of the change using that address once its table of networks forgot the pool: still two networks", () => {
+        const insider = 'did:web:svc.example:insider-svc'
+        const d = detector()
+        week(d, [victim, insider, ...services], (k) => `3.120.18.1${k}`)
+        const midnight = later - 13 * HOUR
+        for (const [k, svc] of services.entries()) takeUp(d, svc, midnight + k * 5 * MINUTE, `3.120.18.1${k + 2}`, ['3.120.19.21', '3.120.19.22'])
+        // The insider in the change (its network half an hour before, then the pool only).
+        d.observe(ev(insider, midnight - 30 * MINUTE, { ip: '3.120.18.11' }), { reporter: 'app' })
+        for (let i = 0; i < 4; i++) d.observe(ev(insider, midnight + 15 * MINUTE + i * MINUTE, { ip: '3.120.19.21' }), { reporter: 'app' })
+        d.release(midnight + 6 * HOUR)
+        // At ten, 63 one-off networks fill its table; past the turns' hour, the pool from .77.
+        let t = midnight + 10 * HOUR
+        for (let x = 0; x < 63; x++) {
+          d.observe(ev(insider, t, { ip: '3.120.18.11' }), { reporter: 'app' })
+          d.observe(ev(insider, (t += 10_000), { ip: `198.51.${x}.1` }), { reporter: 'app' })
+          t += 10_000
+        }
+        t += 70 * MINUTE
+        for (let i = 0; i < 3; i++) d.observe(ev(insider, (t += 30_000), { ip: '3.120.19.77' }), { reporter: 'app' })
+        d.release(midnight + 12 * HOUR)
+        const said = switching(d, victim, midnight + 13 * HOUR, '3.120.18.10', '3.120.19.77')
+        assert.ok(thief(said), JSON.stringify(said))
+      })
     })
 
     // From the adversarial review of the first version (2026-12-07).

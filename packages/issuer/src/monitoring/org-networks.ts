@@ -27,8 +27,8 @@ const MOVERS_KEPT = 32
 interface Move { agent: string; site: string; at: number; by: string }
 
 // Take-ups of a new network by the agents sharing one (see adoptVia), and the addresses of it
-// each reporter saw them use within the hour of their first use (a pool's own): the latest
-// VIA_ADDRESSES, each with the first two members seen there (one besides the agent judged).
+// each reporter saw them use within the hour of their take-up (a pool's own): the latest
+// VIA_ADDRESSES, each with the first two members seen there.
 interface Seen { by: string; ip: string; members: string[] }
 interface Via extends Usage { addresses: Seen[] }
 const VIA_KEPT = 4 * BASELINE_CAPS.adopting
@@ -44,25 +44,27 @@ function noteAddress(u: Via, by: string, ip: string, member: string): void {
   u.addresses.push({ by, ip, members: [member] })
 }
 
-// Whether `by` saw a member other than `agent` use `ip` there, one whose first use it saw within
-// the hour of two others' (a member of the change, not an agent taking the network up alone).
-function changeAddress(u: Via, by: string, ip: string, agent: string, credible: Credible): boolean {
-  for (const x of u.addresses) {
-    if (x.by !== by || x.ip !== ip) continue
-    for (const m of x.members) {
-      const i = u.members.indexOf(m)
-      const t = m === agent || i < 0 ? undefined : credible.own(m, u.firsts[i]!)
-      if (t === undefined) continue
-      let near = 0
-      for (let j = 0; j < u.members.length; j++) {
-        if (j === i || u.members[j] === agent) continue
-        const tj = credible.own(u.members[j]!, u.firsts[j]!)
-        if (tj !== undefined && Math.abs(tj - t) <= ADOPT_MS) near++
-      }
-      if (near >= GROUP_CHANGE_ADOPTERS - 1) return true
-    }
+/**
+ * The change of a record as `by` saw it, for `agent` at `at`: the earliest three or more others
+ * whose first uses `by` itself saw within the hour of each other, the latest within
+ * GROUP_CHANGE_MS (the services taking a pool's new addresses up at midnight: not the followers
+ * bunched at nine, among whom a controlled agent can take its place, nor a cluster older than two
+ * days kept alive by one joiner a day). Returns its members, or none.
+ */
+function theChange(u: Via, agent: string, at: number, credible: Credible): string[] {
+  const seen: Array<{ m: string; t: number }> = []
+  for (let i = 0; i < u.members.length; i++) {
+    const m = u.members[i]!
+    const t = m === agent ? undefined : credible.own(m, u.firsts[i]!)
+    if (t !== undefined) seen.push({ m, t })
   }
-  return false
+  seen.sort((x, y) => x.t - y.t)
+  for (let i = 0; i + GROUP_CHANGE_ADOPTERS <= seen.length; i++) {
+    let j = i
+    while (j + 1 < seen.length && seen[j + 1]!.t - seen[i]!.t <= ADOPT_MS) j++
+    if (j - i + 1 >= GROUP_CHANGE_ADOPTERS && at - seen[j]!.t <= GROUP_CHANGE_MS) return seen.slice(i, j + 1).map((x) => x.m)
+  }
+  return []
 }
 
 // The /16 of an IPv4 network (`a.b.` of `a.b.c`), where an agent was; undefined for an IPv6 /48
@@ -225,7 +227,9 @@ export class OrgNetworks {
       u.members.push(agent)
       u.firsts.push(at)
     }
-    if (ip !== undefined) noteAddress(u, reporter, ip, agent)
+    // (Within the hour of its take-up as the record has it: a member whose table of networks forgot
+    // this one, taking it up again later, must not add an address to the change.)
+    if (ip !== undefined && at - u.firsts[u.members.indexOf(agent)]! <= ADOPT_MS) noteAddress(u, reporter, ip, agent)
   }
 
   /** An agent that took up `net` (sharing `usual`) uses it again within the hour, from `ip`. */
@@ -233,7 +237,8 @@ export class OrgNetworks {
     const key = `${usual}\u0000${net}`
     this.#sightings.note(agent, `via:${key}`, reporter, at)
     const u = this.#via.get(key)
-    if (u !== undefined && ip !== undefined && u.members.includes(agent)) noteAddress(u, reporter, ip, agent)
+    const i = u === undefined ? -1 : u.members.indexOf(agent)
+    if (i >= 0 && ip !== undefined && at - u!.firsts[i]! <= ADOPT_MS) noteAddress(u!, reporter, ip, agent)
   }
 
   /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
@@ -247,18 +252,18 @@ export class OrgNetworks {
 
   /**
    * The network's lasting change for an agent using `ip` there: three agents sharing `usual` that
-   * took `net` up within the hour of each other, the latest within GROUP_CHANGE_MS, and `ip` an
-   * address `by` saw one of them use there (a NAT pool grown at midnight, taken up by its services
-   * at once and by a business-hours assistant on the same pool at nine; not a hotel's other guests,
-   * nor a cloud's other tenants in the same /24). Each first use counted as `by` itself saw it.
-   * Returns how many.
+   * took `net` up within the hour of each other, the latest within GROUP_CHANGE_MS (theChange),
+   * and `ip` an address `by` saw one of them use there in its first hour (a NAT pool grown at
+   * midnight, taken up by its services at once and by a business-hours assistant on the same pool
+   * at nine; not a hotel's other guests, nor a cloud's other tenants in the same /24). Each first
+   * use counted as `by` itself saw it. Returns how many made the change.
    */
   lastingAdopters(usual: string, net: string, agent: string, at: number, by: string, ip: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
-    if (!u || othersAdopting(u, agent, at, true) < ADOPTERS) return 0
-    const credible = this.#sightings.credibleTo(`via:${key}`, by)
-    return changeAddress(u, by, ip, agent, credible()) ? othersAdopting(u, agent, at, true, credible()) : 0
+    if (!u || u.members.length <= GROUP_CHANGE_ADOPTERS - (u.members.includes(agent) ? 0 : 1)) return 0
+    const change = theChange(u, agent, at, this.#sightings.credibleTo(`via:${key}`, by)())
+    return u.addresses.some((x) => x.by === by && x.ip === ip && x.members.some((m) => change.includes(m))) ? change.length : 0
   }
 
   // Room in a full table of take-ups: those idle for two days, or for an hour and too few to be a
