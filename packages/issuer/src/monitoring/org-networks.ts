@@ -6,7 +6,7 @@
  * agent's new network in `two-networks` (anomaly-detector.ts, #switchedNetworks), each time on the
  * word of the reporter that found it (sightings.ts). In memory: the organisation's networks are
  * derived from the agents' baselines (rebuilt by the detector's load()), a move is over within
- * hours.
+ * hours, a pool's change within two days.
  */
 import { BASELINE_CAPS, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
 import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting, type Credible } from './group-adoption.js'
@@ -49,7 +49,8 @@ function noteAddress(u: Via, by: string, ip: string, member: string): void {
  * whose first uses `by` itself saw within the hour of each other, the latest within
  * GROUP_CHANGE_MS (the services taking a pool's new addresses up at midnight: not the followers
  * bunched at nine, among whom a controlled agent can take its place, nor a cluster older than two
- * days kept alive by one joiner a day). Returns its members, or none.
+ * days kept alive by one joiner a day). Returns its members, or none. (othersAdopting's sticky
+ * count asks the same of a group's record, but of any cluster, and counts it.)
  */
 function theChange(u: Via, agent: string, at: number, credible: Credible): string[] {
   const seen: Array<{ m: string; t: number }> = []
@@ -261,7 +262,7 @@ export class OrgNetworks {
   lastingAdopters(usual: string, net: string, agent: string, at: number, by: string, ip: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
-    if (!u || u.members.length <= GROUP_CHANGE_ADOPTERS - (u.members.includes(agent) ? 0 : 1)) return 0
+    if (!u || u.members.length - (u.members.includes(agent) ? 1 : 0) < GROUP_CHANGE_ADOPTERS) return 0
     const change = theChange(u, agent, at, this.#sightings.credibleTo(`via:${key}`, by)())
     return u.addresses.some((x) => x.by === by && x.ip === ip && x.members.some((m) => change.includes(m))) ? change.length : 0
   }
