@@ -733,6 +733,33 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     assert.ok(out.includes('two-networks/high'), JSON.stringify(out))
   })
 
+  // From a review (2026-12-07): a team mate's network counted while anyone in the group used it
+  // within the 30 days, the agent itself included: a thief's first day on a network a mate left
+  // long ago made it the team's again, and its switches ordinary from the next day.
+  for (const restart of [false, true]) {
+    it(`a network a team mate left long ago is not made the team's again by the agent's own use: the next day is still two networks${restart ? ' (after a restart)' : ''}`, () => {
+      const old = '34.9.0.5'
+      const make = () => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
+      let d = make()
+      for (let day = 0; day < 45; day++) for (const [k, m] of members.entries()) for (let i = 0; i < 6; i++) {
+        const at = base + day * DAY + k * MINUTE + i * 10 * MINUTE
+        d.observe(ev(m, at, { ip: m === members[1] && day < 4 ? old : '10.0.0.1' }), { reporter: 'svc', receivedAt: at })
+      }
+      const night = (at: number) => {
+        const found = Array.from({ length: 8 }, (_, i) => d.observe(ev(members[0]!, at + i * 2 * MINUTE, { ip: i % 2 ? old : '10.0.0.1' }), { reporter: 'svc', receivedAt: at + i * 2 * MINUTE })).flat()
+        return medium([...found, ...d.release(at + 2 * HOUR)].filter((a) => a.agent === members[0]))
+      }
+      const first = night(base + 45 * DAY + 2 * HOUR)
+      if (restart) {
+        const rows = d.takeDirty()
+        d = make()
+        d.load(rows)
+      }
+      const next = night(base + 46 * DAY + 2 * HOUR)
+      assert.ok(first.some((k) => k.startsWith('two-networks/')) && next.some((k) => k.startsWith('two-networks/')), JSON.stringify({ first, next }))
+    })
+  }
+
   it('an action learned on one family is still new on another (a scratch delete does not learn payroll deletes)', () => {
     const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
     const d = fleet(() => ({ groups: ['team:bots'], entitlements: grants }), undefined)
@@ -1076,6 +1103,47 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         for (let i = 0; i < 3; i++) o(ev(members[0]!, saturday + i * MINUTE), 'svc')
         heard.push(...d.release(saturday + 3 * HOUR))
         assert.ok(saidBy(heard.slice(from), 'off-days', 'svc').length > 0, JSON.stringify(heard.slice(from).map((a) => `${a.kind}/${a.severity}`)))
+      })
+
+      // From a review (2026-12-07): a network taken up in a change of its groups' is the agent's
+      // own, for another reporter, if that reporter saw the change at the moment the agent first
+      // took it up; that moment was a hostile reporter's word. Its made-up take-up by three other
+      // team mates, and the agent's use beside them, within the two days of a real change an
+      // honest verifier saw, made the network the agent's own for good to that verifier.
+      it("a hostile reporter's made-up take-up within a real change's two days does not make its network the agent's own for good", () => {
+        const team = ['did:key:z6Mkteam0', 'did:key:z6Mkteam1', 'did:key:z6Mkteam2', 'did:key:z6Mkteam3', 'did:key:z6Mkteam4', 'did:key:z6Mkteam5', 'did:key:z6Mkteam6']
+        const [victim, ...mates] = team as [string, ...string[]]
+        const office = (k: number) => `81.2.3.${10 + k}`
+        const offsite = '5.6.7'
+        // Back and forth between its office address and `other`, two minutes apart.
+        const switching = (o: (e: ReturnType<typeof ev>, reporter: string) => void, agent: string, at: number, other: string, reporter: string) => {
+          for (let i = 0; i < 8; i++) o(ev(agent, at + i * 2 * MINUTE, { ip: i % 2 ? other : office(team.indexOf(agent)) }), reporter)
+        }
+        const saidOf = (withHostile: boolean, daysAfter: number) => {
+          const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:ops'] }) })
+          const { heard, o } = recorder(d)
+          for (let day = 0; day < 7; day++) for (const [k, m] of team.entries()) for (let i = 0; i < 6; i++) o(ev(m, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: office(k) }), 'svc')
+          // Three mates spend a day at an offsite (the group's change, as the honest verifier saw it).
+          const change = later
+          for (const [k, m] of mates.slice(0, 3).entries()) switching(o, m, change + k * 10 * MINUTE, `${offsite}.${30 + k}`, 'svc')
+          heard.push(...d.release(change + 3 * HOUR))
+          if (withHostile) {
+            // A day later, three others "taking it up", and the victim beside them, made up.
+            const hostile = change + DAY
+            for (const [k, m] of mates.slice(3).entries()) switching(o, m, hostile + k * 5 * MINUTE, `${offsite}.${60 + k}`, 'hostile')
+            switching(o, victim, hostile + 30 * MINUTE, `${offsite}.99`, 'hostile')
+            heard.push(...d.release(hostile + 3 * HOUR))
+          }
+          // The victim's ordinary days at the office until the thief at the offsite's address.
+          for (let day = 2; day < daysAfter; day++) for (let i = 0; i < 3; i++) o(ev(victim, change + day * DAY + i * 10 * MINUTE, { ip: office(0) }), 'svc')
+          const from = heard.length
+          switching(o, victim, change + daysAfter * DAY + 2 * HOUR, `${offsite}.99`, 'svc')
+          heard.push(...d.release(change + daysAfter * DAY + 5 * HOUR))
+          return heard.slice(from).filter((a) => a.agent === victim && a.kind === 'two-networks' && a.severity !== 'low' && a.evidence.includes('svc')).length
+        }
+        // Forty days on (the mates' use of it long past), as without the made-up take-up.
+        assert.ok(saidOf(false, 40) > 0, 'the thief is said without the hostile reporter')
+        assert.ok(saidOf(true, 40) > 0, 'the thief is said with the hostile reporter')
       })
 
       // A lateral movement the hostile reporter held first (made-up refusals of three families,

@@ -7,7 +7,7 @@ import {
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -1316,12 +1316,15 @@ export class AnomalyDetector {
     // address of a network's lasting change (#lastingChange).
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
-      if (!shared(name, t, by, held) && !(n?.keptAt !== undefined && shared(name, n.keptAt, by, held, n.keptBy![0]))) return this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
-      if (n) {
-        n.keptAt ??= t
-        if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
+      if (shared(name, t, by, held)) {
+        if (n) {
+          n.keptAt ??= t
+          if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
+        }
+        return true
       }
-      return true
+      return (n?.keptAt !== undefined && t - n.keptAt <= GROUP_CHANGE_MS && shared(name, n.keptAt, by, held, n.keptBy![0])) ||
+        this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
