@@ -455,6 +455,12 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
     const newcomer = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mknew', later + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
     const back = Array.from({ length: 20 }, (_, i) => medium(e.observe(ev('did:key:z6Mkback', later + i * 3 * MINUTE)))).flat()
     assert.deepEqual([newcomer, back], [[], []])
+    // From a review (2026-12-07): one event of a team mate's there two days before, made up by a
+    // hostile reporter or a controlled mate's, made that network the team's.
+    const made = fleet((agent) => ({ groups: [members.includes(agent) ? 'team:ops' : 'team:solo', 'segment:ops'], entitlements: grants }))
+    made.observe(ev(members[1]!, later - HOUR, { ip: '91.12.7.9' }), { reporter: 'hostile' })
+    const thief = Array.from({ length: 20 }, (_, i) => medium(made.observe(ev('did:key:z6Mkdormant', later + 2 * DAY + i * 3 * MINUTE, { ip: '91.12.7.1' })))).flat()
+    assert.ok(thief.length > 0, 'a made-up event of a mate there')
   })
 
   // A nightly job of four requests is within the learning period's count (sixty events) for a
@@ -736,29 +742,63 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
   // From a review (2026-12-07): a team mate's network counted while anyone in the group used it
   // within the 30 days, the agent itself included: a thief's first day on a network a mate left
   // long ago made it the team's again, and its switches ordinary from the next day.
-  for (const restart of [false, true]) {
-    it(`a network a team mate left long ago is not made the team's again by the agent's own use: the next day is still two networks${restart ? ' (after a restart)' : ''}`, () => {
-      const old = '34.9.0.5'
-      const make = () => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
-      let d = make()
+  describe("a team mate's network, as the reporter saw it used", () => {
+    const old = '34.9.0.5'
+    const thiefNet = '198.51.100.9'
+    const make = () => new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:fin'], entitlements: new Map([['db:a', LONG_AGO]]) }) })
+    // 45 days of the team at the office, the second member on `old` on its first four.
+    const team = () => {
+      const d = make()
       for (let day = 0; day < 45; day++) for (const [k, m] of members.entries()) for (let i = 0; i < 6; i++) {
         const at = base + day * DAY + k * MINUTE + i * 10 * MINUTE
         d.observe(ev(m, at, { ip: m === members[1] && day < 4 ? old : '10.0.0.1' }), { reporter: 'svc', receivedAt: at })
       }
-      const night = (at: number) => {
-        const found = Array.from({ length: 8 }, (_, i) => d.observe(ev(members[0]!, at + i * 2 * MINUTE, { ip: i % 2 ? old : '10.0.0.1' }), { reporter: 'svc', receivedAt: at + i * 2 * MINUTE })).flat()
-        return medium([...found, ...d.release(at + 2 * HOUR)].filter((a) => a.agent === members[0]))
-      }
-      const first = night(base + 45 * DAY + 2 * HOUR)
-      if (restart) {
-        const rows = d.takeDirty()
-        d = make()
-        d.load(rows)
-      }
-      const next = night(base + 46 * DAY + 2 * HOUR)
-      assert.ok(first.some((k) => k.startsWith('two-networks/')) && next.some((k) => k.startsWith('two-networks/')), JSON.stringify({ first, next }))
+      return d
+    }
+    const o = (d: AnomalyDetector, agent: string, at: number, ip: string, reporter: string) => medium(d.observe(ev(agent, at, { ip }), { reporter, receivedAt: at }))
+    // The first member back and forth between the office and `net`, as the honest verifier saw it.
+    const night = (d: AnomalyDetector, at: number, net: string) => {
+      const found = Array.from({ length: 8 }, (_, i) => d.observe(ev(members[0]!, at + i * 2 * MINUTE, { ip: i % 2 ? net : '10.0.0.1' }), { reporter: 'svc', receivedAt: at + i * 2 * MINUTE })).flat()
+      return medium([...found, ...d.release(at + 2 * HOUR)].filter((a) => a.agent === members[0])).some((k) => k.startsWith('two-networks/'))
+    }
+
+    // From a review (2026-12-07): a network was learned at an agent's first use there when a team
+    // mate had used it while anyone in the group used it within the 30 days, the agent itself
+    // included: a thief's first day on a network a mate left long ago made it the team's again,
+    // and its switches ordinary from the next day. Now only a mate that uses it as its own (three
+    // days), as the reporter saw it there within the 30 days, teaches it (settledPeers).
+    for (const restart of ['', ' (after a restart)']) {
+      it(`a network a team mate left long ago is not made the team's again by the agent's own use: the next day is still two networks${restart}`, () => {
+        let d = team()
+        const first = night(d, base + 45 * DAY + 2 * HOUR, old)
+        if (restart) {
+          const rows = d.takeDirty()
+          d = make()
+          d.load(rows)
+        }
+        assert.deepEqual([first, night(d, base + 46 * DAY + 2 * HOUR, old)], [true, true])
+      })
+    }
+
+    // From the review of a first mend (f2456f8): a team mate's use made a network learned whoever
+    // reported it and however briefly the mate used it, and learned more than a day after the
+    // agent's first use there (whoever reported that) is established to every reporter.
+    it("nor by a hostile reporter's one made-up event of the mate there, nor a controlled mate's one real use", () => {
+      const madeUp = team()
+      o(madeUp, members[1]!, base + 44 * DAY + 90 * MINUTE, old, 'hostile')
+      const controlled = team()
+      o(controlled, members[2]!, base + 45 * DAY + 90 * MINUTE, thiefNet, 'svc')
+      assert.deepEqual([night(madeUp, base + 45 * DAY + 2 * HOUR, old), night(madeUp, base + 46 * DAY + 2 * HOUR, old)], [true, true], 'made up')
+      assert.deepEqual([night(controlled, base + 48 * DAY + 2 * HOUR, thiefNet), night(controlled, base + 49 * DAY + 2 * HOUR, thiefNet)], [true, true], 'controlled')
     })
-  }
+
+    it("two made-up events, a mate's and the agent's, on the thief's network do not silence the honest verifier's first day there", () => {
+      const d = team()
+      const t = base + 45 * DAY + 90 * MINUTE
+      assert.deepEqual([...o(d, members[3]!, t, thiefNet, 'hostile'), ...o(d, members[0]!, t + MINUTE, thiefNet, 'hostile')], [], 'quiet')
+      assert.ok(night(d, base + 48 * DAY + 2 * HOUR, thiefNet), 'said')
+    })
+  })
 
   it('an action learned on one family is still new on another (a scratch delete does not learn payroll deletes)', () => {
     const grants = new Map([['db:a', LONG_AGO], ['hr:payroll', LONG_AGO]])
@@ -1105,12 +1145,13 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         assert.ok(saidBy(heard.slice(from), 'off-days', 'svc').length > 0, JSON.stringify(heard.slice(from).map((a) => `${a.kind}/${a.severity}`)))
       })
 
-      // From a review (2026-12-07): a network taken up in a change of its groups' is the agent's
+      // From a review (2026-12-07): a network taken up in a change of its groups' was the agent's
       // own, for another reporter, if that reporter saw the change at the moment the agent first
       // took it up; that moment was a hostile reporter's word. Its made-up take-up by three other
       // team mates, and the agent's use beside them, within the two days of a real change an
-      // honest verifier saw, made the network the agent's own for good to that verifier.
-      it("a hostile reporter's made-up take-up within a real change's two days does not make its network the agent's own for good", () => {
+      // honest verifier saw, made the network the agent's own for good to that verifier; bounded
+      // to two days, the next review found those days excused, and so learned.
+      it("a hostile reporter's made-up take-up within a real change's two days excuses nothing to an honest verifier, then or later", () => {
         const team = ['did:key:z6Mkteam0', 'did:key:z6Mkteam1', 'did:key:z6Mkteam2', 'did:key:z6Mkteam3', 'did:key:z6Mkteam4', 'did:key:z6Mkteam5', 'did:key:z6Mkteam6']
         const [victim, ...mates] = team as [string, ...string[]]
         const office = (k: number) => `81.2.3.${10 + k}`
@@ -1119,7 +1160,7 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         const switching = (o: (e: ReturnType<typeof ev>, reporter: string) => void, agent: string, at: number, other: string, reporter: string) => {
           for (let i = 0; i < 8; i++) o(ev(agent, at + i * 2 * MINUTE, { ip: i % 2 ? other : office(team.indexOf(agent)) }), reporter)
         }
-        const saidOf = (withHostile: boolean, daysAfter: number) => {
+        const saidOf = (withHostile: boolean, daysAfter: number, hostileAfter = DAY) => {
           const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, matureHours: 0, context: () => ({ groups: ['team:ops'] }) })
           const { heard, o } = recorder(d)
           for (let day = 0; day < 7; day++) for (const [k, m] of team.entries()) for (let i = 0; i < 6; i++) o(ev(m, base + day * DAY + k * MINUTE + i * 10 * MINUTE, { ip: office(k) }), 'svc')
@@ -1128,8 +1169,8 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
           for (const [k, m] of mates.slice(0, 3).entries()) switching(o, m, change + k * 10 * MINUTE, `${offsite}.${30 + k}`, 'svc')
           heard.push(...d.release(change + 3 * HOUR))
           if (withHostile) {
-            // A day later, three others "taking it up", and the victim beside them, made up.
-            const hostile = change + DAY
+            // A day or two later, three others "taking it up", and the victim beside them, made up.
+            const hostile = change + hostileAfter
             for (const [k, m] of mates.slice(3).entries()) switching(o, m, hostile + k * 5 * MINUTE, `${offsite}.${60 + k}`, 'hostile')
             switching(o, victim, hostile + 30 * MINUTE, `${offsite}.99`, 'hostile')
             heard.push(...d.release(hostile + 3 * HOUR))
@@ -1141,9 +1182,10 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
           heard.push(...d.release(change + daysAfter * DAY + 5 * HOUR))
           return heard.slice(from).filter((a) => a.agent === victim && a.kind === 'two-networks' && a.severity !== 'low' && a.evidence.includes('svc')).length
         }
-        // Forty days on (the mates' use of it long past), as without the made-up take-up.
-        assert.ok(saidOf(false, 40) > 0, 'the thief is said without the hostile reporter')
-        assert.ok(saidOf(true, 40) > 0, 'the thief is said with the hostile reporter')
+        // Forty days on (the mates' use of it long past), or the day after a take-up made up at the
+        // end of the change's two days, as without the made-up take-up.
+        const cases: Array<[boolean, number, number?]> = [[false, 40], [true, 40], [false, 3], [true, 3, 47 * HOUR]]
+        assert.deepEqual(cases.map(([h, days, after]) => saidOf(h, days, after) > 0), cases.map(() => true))
       })
 
       // A lateral movement the hostile reporter held first (made-up refusals of three families,

@@ -7,7 +7,7 @@ import {
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -881,19 +881,18 @@ export class AnomalyDetector {
     // a quiet job within its learning period's count (five requests a night) follows hours after
     // the others; said low, and the agent's own to that reporter from then on (keptBy: the next
     // nights come more than a day after the others moved).
-    if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && peerCount(groups, 'networks', net, agent, at) === 0) {
+    if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && this.#orgNets.settledPeers(groups, net, agent, at, reporter) === 0) {
       const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : from === undefined || from === net ? 0 : this.#orgNets.movedTo(net, agent, from, at, reporter)
       const moved = movers >= ORG_MOVERS
-      if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) {
-        n.keptAt ??= at
-        ;(n.keptBy ??= []).push(reporter)
-      }
+      if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(reporter)
       this.#report(s, 'new-network', net, moved ? 0.3 : 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true, ...(moved ? { movedWith: movers } : {}) }, [reporter], moved ? 'low' : 'medium')
     }
     if (n) {
       if (allowed) touchDay(n, at)
       if (!n.learned && !learning) {
-        if (peerCount(groups, 'networks', net, agent, at) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
+        // (A team mate's network as this reporter saw it settled there: not a mate's one event, nor
+        // a hostile reporter's made-up one, nor a network a mate left long ago; see settledPeers.)
+        if (this.#orgNets.settledPeers(groups, net, agent, at, reporter) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
         else this.#report(s, 'new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
       }
     }
@@ -1053,11 +1052,11 @@ export class AnomalyDetector {
   }
 
   // Other members of its groups that took `key` up, as `reporter` saw them (see Credible).
-  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true, besides?: string): number {
+  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true): number {
     const all = adopters(groups, key, agent, at, sticky)
     // Who reported them is asked only when it matters (this runs on the events of every agent
     // taking part in a group change): fewer than ADOPTERS explain nothing either way.
-    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#sightings.credibleTo(key, reporter, besides))
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#sightings.credibleTo(key, reporter))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1293,10 +1292,10 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
-      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
+    const shared = (name: string, t: number, by: string, held: boolean) => {
+      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky) >= ADOPTERS
       if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1304,27 +1303,20 @@ export class AnomalyDetector {
     // for one gone from it, or last seen by another reporter): a network's lasting change is for
     // its members' own addresses.
     const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name && r.by === s.reporter)?.ip)
-    // Taken up in a change of its groups': its own from now on, to each reporter that saw the
-    // change, now or when it was first taken up (a failover's workers reach many services, each
-    // seeing them on the new network hours apart; a hostile reporter's made-up team mates, and
-    // the agent's use beside them, credible to itself, must not make a thief's network the
-    // agent's to an honest verifier). When it was first taken up is the word of the reporter that
-    // first saw it so (keptBy[0]), so the change then counts none of that reporter's sightings
-    // (a hostile reporter picking the moment one real member moved, and adding one made up, must
-    // not make it so). An internal network other agents use as theirs is the organisation's:
-    // excused each time, as each time's reporter credits it, never made its own; so is an
-    // address of a network's lasting change (#lastingChange).
+    // Taken up in a change of its groups': its own from now on, to each reporter that sees the
+    // change now (a failover's workers reach many services, each seeing the others move too; a
+    // hostile reporter's made-up team mates, and the agent's use beside them, credible to itself,
+    // must not make a thief's network the agent's to an honest verifier). Not to a reporter that
+    // did not see it then: the moment the agent took it up would be another reporter's word (a
+    // hostile one's made-up take-up within a real change's two days made the network the
+    // agent's own for good). An internal network other agents use as theirs is the
+    // organisation's: excused each time, as each time's reporter credits it, never made its own;
+    // so is an address of a network's lasting change (#lastingChange).
     const keep = (name: string, t: number, by: string, held = false) => {
+      if (!shared(name, t, by, held)) return this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
       const n = b.networks.get(name)
-      if (shared(name, t, by, held)) {
-        if (n) {
-          n.keptAt ??= t
-          if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
-        }
-        return true
-      }
-      return (n?.keptAt !== undefined && t - n.keptAt <= GROUP_CHANGE_MS && shared(name, n.keptAt, by, held, n.keptBy![0])) ||
-        this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
+      if (n && !n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
+      return true
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return
@@ -1743,7 +1735,7 @@ function strayExplained(again: boolean): { explained?: string } {
 // more ago: a peer's use is habit, not a first use of the same day (a member the detector knows
 // nothing of yet learns whatever it first does: one made-up event of it must not excuse a thief's
 // use minutes later; a change taken up together is the adoptions' business).
-function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'networks' | 'segments' | 'actions', key: string, agent: string, at: number): number {
+function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'segments' | 'actions', key: string, agent: string, at: number): number {
   let most = 0
   for (const g of groups) {
     const { peers, recent } = peerUse(g[what].get(key), agent, at, PEER_MS, 2 * DAY_MS)

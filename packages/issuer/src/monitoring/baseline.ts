@@ -192,11 +192,10 @@ export interface NetworkStats {
   kept: boolean
   /**
    * Reporters that saw it taken up in a change of its groups' (or, by an agent with no history,
-   * in the organisation's move: the detector's #networkUse), and when it first was: the agent's
-   * own to each of them (at most 4; not kept in the store: it is learned after 3 days of use).
+   * in the organisation's move: the detector's #networkUse): the agent's own to each of them (at
+   * most 4; not kept in the store: it is learned after 3 days of use).
    */
   keptBy?: string[]
-  keptAt?: number
   /** The day its groups were last told of its use (-1: not yet; not kept in the store). */
   notedDay: number
   days: number
@@ -352,10 +351,10 @@ export interface AgentBaseline extends HourProfile, SustainedState {
 
 /** What a peer group (team, segment, role) uses: the evidence that makes one member's first use ordinary. */
 export interface GroupBaseline extends HourProfile {
-  families: Map<string, PeerUsage>
-  networks: Map<string, PeerUsage>
-  segments: Map<string, PeerUsage>
-  actions: Map<string, PeerUsage>
+  families: Map<string, Usage>
+  networks: Map<string, Usage>
+  segments: Map<string, Usage>
+  actions: Map<string, Usage>
   /**
    * Novelties in adoption: who first took up something new to them (a family, a segment, an
    * action, a network or a kind of private network) without other explanation, and when. Several
@@ -443,15 +442,6 @@ export interface Usage {
   members: string[]
   firsts: number[]
   last: number
-}
-
-/**
- * What a group's members use (families, networks, segments, actions), with when each last did
- * (its first use of a day): a member's use is a peer's only while that member keeps it up, not
- * while anyone does (the agent's own use kept a network a team mate left long ago the team's).
- */
-export interface PeerUsage extends Usage {
-  lasts: number[]
 }
 
 export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline {
@@ -570,32 +560,27 @@ export function dropOldestOfBusiest<T>(list: T[], keyOf: (x: T) => unknown): voi
   list.splice(list.findIndex((x) => keyOf(x) === busiest), 1)
 }
 
-export function noteUsage(map: Map<string, PeerUsage>, key: string, member: string, at: number, cap: number): boolean {
+export function noteUsage(map: Map<string, Usage>, key: string, member: string, at: number, cap: number): boolean {
   let usage = map.get(key)
   if (!usage) {
     if (map.size >= cap) return false
-    map.set(key, (usage = { members: [], firsts: [], lasts: [], last: at }))
+    map.set(key, (usage = { members: [], firsts: [], last: at }))
   }
   usage.last = Math.max(usage.last, at)
-  const i = usage.members.indexOf(member)
-  if (i >= 0) {
-    usage.lasts[i] = Math.max(usage.lasts[i]!, at)
-    return false
-  }
+  if (usage.members.includes(member)) return false
   if (usage.members.length >= BASELINE_CAPS.groupMembers) return false
   usage.members.push(member)
   usage.firsts.push(at)
-  usage.lasts.push(at)
   return true
 }
 
 /** Members other than `member` that used it within `withinMs` of `at`; and how many of them first did within `recentMs`. */
-export function peerUse(usage: PeerUsage | undefined, member: string, at: number, withinMs: number, recentMs: number): { peers: number; recent: number } {
+export function peerUse(usage: Usage | undefined, member: string, at: number, withinMs: number, recentMs: number): { peers: number; recent: number } {
   if (!usage || at - usage.last > withinMs) return { peers: 0, recent: 0 }
   let peers = 0
   let recent = 0
   for (let i = 0; i < usage.members.length; i++) {
-    if (usage.members[i] === member || at - usage.lasts[i]! > withinMs) continue
+    if (usage.members[i] === member) continue
     peers++
     if (at - usage.firsts[i]! <= recentMs) recent++
   }
@@ -681,7 +666,7 @@ function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
-function snapshotPlace([key, { kept, crowded, notedDay: _noted, keptBy: _keptBy, keptAt: _keptAt, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+function snapshotPlace([key, { kept, crowded, notedDay: _noted, keptBy: _keptBy, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
   return [key, { ...rest, ...(kept ? { kept } : {}), ...(crowded ? { crowded } : {}) }]
 }
 
@@ -797,15 +782,6 @@ function parseUsage(v: unknown): Usage | undefined {
   while (firsts.length < members.length) firsts.push(0)
   return { members, firsts, last: num(o.last) }
 }
-// (Rows written before members' last uses were kept: each as the record's.)
-function parsePeerUsage(v: unknown): PeerUsage | undefined {
-  const u = parseUsage(v)
-  if (!u) return undefined
-  const stored = obj(v)!.lasts
-  const lasts = Array.isArray(stored) ? stored.slice(0, u.members.length).map((x) => num(x)) : []
-  while (lasts.length < u.members.length) lasts.push(u.last)
-  return { ...u, lasts }
-}
 
 /**
  * Reads a stored baseline back. Stored rows are our own, but a damaged or foreign row must not
@@ -912,10 +888,10 @@ export function restoreGroup(json: string): GroupBaseline | undefined {
   try { o = obj(JSON.parse(json)) } catch { return undefined }
   if (!o || o.v !== 1) return undefined
   const g = newGroupBaseline(0)
-  g.families = entries(o.families, 4 * BASELINE_CAPS.families, parsePeerUsage)
-  g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parsePeerUsage)
-  g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parsePeerUsage)
-  g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parsePeerUsage)
+  g.families = entries(o.families, 4 * BASELINE_CAPS.families, parseUsage)
+  g.networks = entries(o.networks, 4 * BASELINE_CAPS.networks, parseUsage)
+  g.segments = entries(o.segments, 4 * BASELINE_CAPS.segments, parseUsage)
+  g.actions = entries(o.actions, 4 * BASELINE_CAPS.families, parseUsage)
   // Rows written before adoptions were kept: none in adoption, the group known from before.
   g.adopting = entries(o.adopting, BASELINE_CAPS.adopting, parseUsage)
   g.since = num(o.since)

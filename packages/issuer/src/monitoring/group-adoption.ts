@@ -7,7 +7,7 @@
  * agent's first use of a family its groups took up with it is the change it took part in
  * (tookPart): the drifts in its requests' sizes within the following day are the change's.
  */
-import { BASELINE_CAPS, DAY_MS, type AgentBaseline, type GroupBaseline, type Usage } from './baseline.js'
+import { BASELINE_CAPS, DAY_MS, noteUsage, type AgentBaseline, type GroupBaseline, type Usage } from './baseline.js'
 
 // A novelty taken up by this many other members of a group within `ADOPT_MS` of their first use
 // is the group's change (a period close, a re-org, a rollout), not one member's intrusion.
@@ -128,13 +128,7 @@ export function adopt(groups: readonly GroupBaseline[], key: string, agent: stri
       for (const [k, v] of g.adopting) if (at - v.last > GROUP_CHANGE_MS) g.adopting.delete(k)
       if (g.adopting.size >= BASELINE_CAPS.adopting) continue
     }
-    if (u?.members.includes(agent)) continue
-    if (!u) g.adopting.set(key, (u = { members: [], firsts: [], last: at }))
-    u.last = Math.max(u.last, at)
-    if (u.members.length < BASELINE_CAPS.groupMembers) {
-      u.members.push(agent)
-      u.firsts.push(at)
-    }
+    if (!u || !u.members.includes(agent)) noteUsage(g.adopting, key, agent, at, BASELINE_CAPS.adopting)
   }
 }
 

@@ -243,12 +243,12 @@ export class OrgNetworks {
   }
 
   /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
-  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
+  viaAdopters(usual: string, net: string, agent: string, at: number, by: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
     const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by, besides)())
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by)())
   }
 
   /**
