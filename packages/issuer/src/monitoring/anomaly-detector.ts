@@ -881,18 +881,25 @@ export class AnomalyDetector {
     // a quiet job within its learning period's count (five requests a night) follows hours after
     // the others; said low, and the agent's own to that reporter from then on (keptBy: the next
     // nights come more than a day after the others moved).
-    if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && this.#orgNets.settledPeers(groups, net, agent, at, reporter) === 0) {
+    if (learning && b.events < this.#learnEvents && publicNet && this.#dormant(ctx, groups, receivedAt) && this.#orgNets.usedPeers(groups, net, agent, at, reporter) === 0) {
       const movers = n?.keptBy?.includes(reporter) ? ORG_MOVERS : from === undefined || from === net ? 0 : this.#orgNets.movedTo(net, agent, from, at, reporter)
       const moved = movers >= ORG_MOVERS
-      if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(reporter)
+      if (moved && n && !n.keptBy?.includes(reporter) && (n.keptBy?.length ?? 0) < 4) {
+        n.keptAt ??= at
+        ;(n.keptBy ??= []).push(reporter)
+      }
       this.#report(s, 'new-network', net, moved ? 0.3 : 0.6, { expected: 'its groups\' networks (an agent with no history)', seen: net, ip: event.ip, noHistory: true, ...(moved ? { movedWith: movers } : {}) }, [reporter], moved ? 'low' : 'medium')
     }
     if (n) {
       if (allowed) touchDay(n, at)
       if (!n.learned && !learning) {
-        // (A team mate's network as this reporter saw it settled there: not a mate's one event, nor
-        // a hostile reporter's made-up one, nor a network a mate left long ago; see settledPeers.)
-        if (this.#orgNets.settledPeers(groups, net, agent, at, reporter) > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
+        // A team mate's network, as this reporter saw the mate there: for a public one, the mate's
+        // own (three days: not a controlled mate's one event there, nor a hostile reporter's
+        // made-up one, nor one a mate left long ago; see settledPeers); for an internal one, the
+        // organisation's, any use two days old (a ward's or a VPN pool's /24s, each used by a mate
+        // on a day or two).
+        const peers = internal(net) ? this.#orgNets.usedPeers(groups, net, agent, at, reporter) : this.#orgNets.settledPeers(groups, net, agent, at, reporter)
+        if (peers > 0 || (allowed && n.days >= LEARN_DAYS)) n.learned = true
         else this.#report(s, 'new-network', net, 0.3, { expected: learnedKeys(b.networks), seen: net, ip: event.ip, known: learnedKeys(b.networks) })
       }
     }
@@ -1005,9 +1012,15 @@ export class AnomalyDetector {
     // group change, and each member's first use is then explained by the others'.
     if (net !== undefined && n && n.notedDay !== day) {
       n.notedDay = day
+      n.notedBy = []
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
       if (internal(net)) this.#orgNets.note(net, agent, at)
-      // Who sees it there (renewed every two days or so while it does): see OrgNetworks.settledPeers (org-networks.ts).
+    }
+    // Who sees it there, each reporter once a day (renewed every two days or so while it does; a
+    // service that is not the first of the day the agent reaches sees it too): see
+    // OrgNetworks.settledPeers (org-networks.ts).
+    if (net !== undefined && n && !n.notedBy?.includes(s.reporter) && (n.notedBy?.length ?? 0) < 4) {
+      ;(n.notedBy ??= []).push(s.reporter)
       this.#sightings.note(agent, `uses:${net}`, s.reporter, at)
     }
     const seg = event.segment !== undefined ? b.segments.get(event.segment) : undefined
@@ -1052,11 +1065,11 @@ export class AnomalyDetector {
   }
 
   // Other members of its groups that took `key` up, as `reporter` saw them (see Credible).
-  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true): number {
+  #adopters(groups: readonly GroupBaseline[], key: string, agent: string, at: number, reporter: string, sticky = true, besides?: string): number {
     const all = adopters(groups, key, agent, at, sticky)
     // Who reported them is asked only when it matters (this runs on the events of every agent
     // taking part in a group change): fewer than ADOPTERS explain nothing either way.
-    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#sightings.credibleTo(key, reporter))
+    return all < ADOPTERS ? all : adopters(groups, key, agent, at, sticky, this.#sightings.credibleTo(key, reporter, besides))
   }
 
   // From a verifier of the agent's enrolled segment, with an action it uses on a family it knows,
@@ -1292,10 +1305,10 @@ export class AnomalyDetector {
     // A network its groups use, or one taken up by several of them at once (the same network, or
     // new networks of a private block the agent itself uses), is a move of the group's, as `by`
     // saw it (see Credible): this event's reporter, or each of a held finding's (`held`).
-    const shared = (name: string, t: number, by: string, held: boolean) => {
-      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky) >= ADOPTERS
+    const shared = (name: string, t: number, by: string, held: boolean, besides?: string) => {
+      const took = (key: string, sticky = true) => this.#adopters(held ? holdGroups : groups, key, agent, t, by, sticky, besides) >= ADOPTERS
       if (this.#orgNets.settledPeers(groups, name, agent, t, by) > 0 || took(`net:${name}`)) return true
-      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by) >= ADOPTERS) return true
+      for (const [usual, u] of b.networks) if (u.learned && usual !== name && this.#orgNets.viaAdopters(usual, name, agent, t, by, besides) >= ADOPTERS) return true
       const block = privateBlock(name)
       return block !== undefined && took(`block:${block}`, false) && learnedKeys(b.networks).some((x) => privateBlock(x) === block)
     }
@@ -1304,19 +1317,29 @@ export class AnomalyDetector {
     // its members' own addresses.
     const address = (name: string) => (name === net ? s.event.ip : b.recentNets.find((r) => r.net === name && r.by === s.reporter)?.ip)
     // Taken up in a change of its groups': its own from now on, to each reporter that sees the
-    // change now (a failover's workers reach many services, each seeing the others move too; a
-    // hostile reporter's made-up team mates, and the agent's use beside them, credible to itself,
-    // must not make a thief's network the agent's to an honest verifier). Not to a reporter that
-    // did not see it then: the moment the agent took it up would be another reporter's word (a
-    // hostile one's made-up take-up within a real change's two days made the network the
-    // agent's own for good). An internal network other agents use as theirs is the
-    // organisation's: excused each time, as each time's reporter credits it, never made its own;
-    // so is an address of a network's lasting change (#lastingChange).
+    // change now (a hostile reporter's made-up team mates, and the agent's use beside them,
+    // credible to itself, must not make a thief's network the agent's to an honest verifier).
+    // Excused, not made its own, within the day to a reporter that saw the change at the moment
+    // another said the agent took it up (keptAt: a failover's workers reach many services, each
+    // seeing them on the new network hours apart). That moment is the word of the reporter that
+    // first saw it so (keptBy[0]), so the change then counts none of that reporter's sightings (a
+    // hostile reporter picking the moment one real member moved, and adding one made up, must not
+    // make it so); and the excuse ends with the day (a hostile one's made-up take-up within a real
+    // change's two days made the network the agent's own for good, and for two days more taught
+    // it: days excused count towards learning). An internal network other agents use as theirs
+    // is the organisation's: excused each time, as each time's reporter credits it, never made
+    // its own; so is an address of a network's lasting change (#lastingChange).
     const keep = (name: string, t: number, by: string, held = false) => {
-      if (!shared(name, t, by, held)) return this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
       const n = b.networks.get(name)
-      if (n && !n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
-      return true
+      if (shared(name, t, by, held)) {
+        if (n) {
+          n.keptAt ??= t
+          if (!n.keptBy?.includes(by) && (n.keptBy?.length ?? 0) < 4) (n.keptBy ??= []).push(by)
+        }
+        return true
+      }
+      return (n?.keptAt !== undefined && t - n.keptAt <= DAY_MS && shared(name, n.keptAt, by, held, n.keptBy![0])) ||
+        this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))
     if (odd.length === 0) return

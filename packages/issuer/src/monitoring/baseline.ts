@@ -192,12 +192,15 @@ export interface NetworkStats {
   kept: boolean
   /**
    * Reporters that saw it taken up in a change of its groups' (or, by an agent with no history,
-   * in the organisation's move: the detector's #networkUse): the agent's own to each of them (at
-   * most 4; not kept in the store: it is learned after 3 days of use).
+   * in the organisation's move: the detector's #networkUse), and when it first was: the agent's
+   * own to each of them (at most 4; not kept in the store: it is learned after 3 days of use).
    */
   keptBy?: string[]
+  keptAt?: number
   /** The day its groups were last told of its use (-1: not yet; not kept in the store). */
   notedDay: number
+  /** The reporters its use there was noted for, that day (see Sightings; not kept in the store). */
+  notedBy?: string[]
   days: number
   lastDay: number
   first: number
@@ -666,7 +669,7 @@ function snapshotActionSizes(a: FamilyStats): Record<string, unknown> {
 }
 
 // A network's or segment's stored form: `kept` only when true, as rows have always had it.
-function snapshotPlace([key, { kept, crowded, notedDay: _noted, keptBy: _keptBy, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
+function snapshotPlace([key, { kept, crowded, notedDay: _noted, notedBy: _notedBy, keptBy: _keptBy, keptAt: _keptAt, lastUse: _lastUse, runFrom: _runFrom, turnedAt: _turnedAt, ...rest }]: [string, NetworkStats]): [string, Record<string, unknown>] {
   return [key, { ...rest, ...(kept ? { kept } : {}), ...(crowded ? { crowded } : {}) }]
 }
 

@@ -8,7 +8,7 @@
  * derived from the agents' baselines (rebuilt by the detector's load()), a move is over within
  * hours, a pool's change within two days.
  */
-import { BASELINE_CAPS, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
+import { BASELINE_CAPS, DAY_MS, PEER_MS, type GroupBaseline, type Usage } from './baseline.js'
 import { ADOPT_MS, ADOPTERS, GROUP_CHANGE_ADOPTERS, GROUP_CHANGE_MS, othersAdopting, type Credible } from './group-adoption.js'
 import { internal } from './networks.js'
 import { seenLately, type Sightings } from './sightings.js'
@@ -164,7 +164,19 @@ export class OrgNetworks {
    */
   settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
     let most = 0
-    for (const g of groups) most = Math.max(most, this.#settledIn(g.networks.get(net), net, agent, at, by))
+    for (const g of groups) most = Math.max(most, this.#peersIn(g.networks.get(net), net, agent, at, by, (m) => this.#settled(m, net, at)))
+    return most
+  }
+
+  /**
+   * Members of its groups that used `net`, first two days or more before `at` (a habit, not a
+   * first use of the same day), seen there by `by` within PEER_MS: a dormant credential's network
+   * its groups use (an office's second /24, a team mate's carrier), which a hostile reporter's
+   * made-up event of a mate, or a mate that left it long ago, does not make so.
+   */
+  usedPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
+    let most = 0
+    for (const g of groups) most = Math.max(most, this.#peersIn(g.networks.get(net), net, agent, at, by, (_m, first) => at - first > 2 * DAY_MS))
     return most
   }
 
@@ -243,12 +255,12 @@ export class OrgNetworks {
   }
 
   /** Agents sharing `usual` that took up `net` within ADOPT_MS, as `by` saw them (see Credible). */
-  viaAdopters(usual: string, net: string, agent: string, at: number, by: string): number {
+  viaAdopters(usual: string, net: string, agent: string, at: number, by: string, besides?: string): number {
     const key = `${usual}\u0000${net}`
     const u = this.#via.get(key)
     if (!u) return 0
     const all = othersAdopting(u, agent, at, false)
-    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by)())
+    return all < ADOPTERS ? all : othersAdopting(u, agent, at, false, this.#sightings.credibleTo(`via:${key}`, by, besides)())
   }
 
   /**
@@ -280,11 +292,15 @@ export class OrgNetworks {
     if (this.#via.size >= VIA_KEPT) this.#via.delete(stalest ?? this.#via.keys().next().value!)
   }
 
-  #settledIn(u: Usage | undefined, net: string, agent: string, at: number, by: string): number {
+  // Members of a group's record of `net` that `counts`, and that `by` saw there within PEER_MS.
+  #peersIn(u: Usage | undefined, net: string, agent: string, at: number, by: string, counts: (member: string, first: number) => boolean): number {
     if (!u || at - u.last > PEER_MS) return 0
     const sightings = this.#sightings.of(`uses:${net}`)
-    let settled = 0
-    for (const m of u.members) if (m !== agent && this.#settled(m, net, at) && seenLately(sightings?.get(m), by, at, PEER_MS)) settled++
-    return settled
+    let n = 0
+    for (let i = 0; i < u.members.length; i++) {
+      const m = u.members[i]!
+      if (m !== agent && counts(m, u.firsts[i]!) && seenLately(sightings?.get(m), by, at, PEER_MS)) n++
+    }
+    return n
   }
 }

@@ -65,9 +65,9 @@ export class Sightings {
 
   /**
    * Members whose first use of `key` `reporter` reported itself, and for a place many services
-   * see one for each other reporter (see Credible).
+   * see one for each other reporter `besides` one (see Credible).
    */
-  credibleTo(key: string, reporter: string): () => Credible {
+  credibleTo(key: string, reporter: string, besides?: string): () => Credible {
     const byMember = this.#byKey.get(key)
     const across = seenAcross(key)
     const within = (seen: Sighting, i: number, first: number) => Math.abs(seen.at[i]! - first) <= ADOPT_MS
@@ -84,7 +84,7 @@ export class Sightings {
           if (others === undefined || seen === undefined) return false
           for (let i = 0; i < seen.by.length; i++) {
             const r = seen.by[i]!
-            if (r === reporter || !within(seen, i, first)) continue
+            if (r === reporter || r === besides || !within(seen, i, first)) continue
             if (others.has(r)) return false
             others.add(r)
             return true
