@@ -818,6 +818,31 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.deepEqual({ visit, switching, firstUse }, { visit: [], switching: [], firstUse: [] })
     })
 
+    // From the third review: four reporters were kept per mate's use of a network, the first four
+    // for good, so a fifth service the mates reach never saw them there.
+    for (const services of [6, 18]) {
+      it(`the team's office as the last of ${services} services the mates reach sees it: a member's first visit and its next day`, () => {
+        const office = (k: number) => `81.2.3.${10 + k}`
+        const x = 'did:key:z6Mkathome'
+        const last = `svc${services - 1}`
+        const d = make()
+        for (let day = 0; day < 21; day++) {
+          for (const [k, m] of members.entries()) for (let i = 0; i < services; i++) {
+            const at = base + day * DAY + k * MINUTE + i * 2 * MINUTE
+            d.observe(ev(m, at, { ip: office(k) }), { reporter: `svc${i}`, receivedAt: at })
+          }
+          for (let i = 0; i < 6; i++) d.observe(ev(x, base + day * DAY + 5 * MINUTE + i * 10 * MINUTE, { ip: '92.1.1.5' }), { reporter: last, receivedAt: base + day * DAY + 5 * MINUTE + i * 10 * MINUTE })
+        }
+        const uses = (at: number, ips: readonly string[]) => {
+          const found = ips.flatMap((ip, i) => d.observe(ev(x, at + i * 2 * MINUTE, { ip }), { reporter: last, receivedAt: at + i * 2 * MINUTE }))
+          return medium([...found, ...d.release(at + 3 * HOUR)].filter((a) => a.agent === x))
+        }
+        const visit = uses(base + 21 * DAY + 2 * HOUR, Array(6).fill(office(9)))
+        const switching = uses(base + 22 * DAY + 2 * HOUR, Array.from({ length: 8 }, (_, i) => (i % 2 ? '92.1.1.5' : office(9))))
+        assert.deepEqual({ visit, switching }, { visit: [], switching: [] })
+      })
+    }
+
     it("a ward's /24s, each used by a team mate on a day or two, are the organisation's: a member's first day there and the next are not two networks", () => {
       const d = make()
       const ward = (day: number, k: number) => `10.250.${(day * 7 + k * 3) % 30}.${20 + k}`
@@ -1196,9 +1221,10 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       // took it up; that moment was a hostile reporter's word. Its made-up take-up by three other
       // team mates, and the agent's use beside them, within the two days of a real change an
       // honest verifier saw, made the network the agent's own for good to that verifier; bounded
-      // to two days, the next review found those days excused, and so learned. Now it excuses
-      // within the day of that moment only, and never makes it the agent's own.
-      it("a hostile reporter's made-up take-up within a real change's two days does not make its network the agent's own, for good or the days after", () => {
+      // to two days, the next review found those days excused (and so counted towards learning
+      // it); a day was too short for services an egress pool's agents reach a day later. It
+      // excuses for two days after that moment, and never makes the network the agent's own.
+      it("a hostile reporter's made-up take-up within a real change's two days does not make its network the agent's own for good", () => {
         const team = ['did:key:z6Mkteam0', 'did:key:z6Mkteam1', 'did:key:z6Mkteam2', 'did:key:z6Mkteam3', 'did:key:z6Mkteam4', 'did:key:z6Mkteam5', 'did:key:z6Mkteam6']
         const [victim, ...mates] = team as [string, ...string[]]
         const office = (k: number) => `81.2.3.${10 + k}`
@@ -1229,9 +1255,9 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
           heard.push(...d.release(change + daysAfter * DAY + 5 * HOUR))
           return heard.slice(from).filter((a) => a.agent === victim && a.kind === 'two-networks' && a.severity !== 'low' && a.evidence.includes('svc')).length
         }
-        // Forty days on (the mates' use of it long past), or the day after a take-up made up at the
-        // end of the change's two days, as without the made-up take-up.
-        const cases: Array<[boolean, number, number?]> = [[false, 40], [true, 40], [false, 3], [true, 3, 47 * HOUR]]
+        // Forty days on (the mates' use of it long past), or three days after a take-up made up at
+        // the end of the change's two days, as without the made-up take-up.
+        const cases: Array<[boolean, number, number?]> = [[false, 40], [true, 40], [false, 5], [true, 5, 47 * HOUR]]
         assert.deepEqual(cases.map(([h, days, after]) => saidOf(h, days, after) > 0), cases.map(() => true))
       })
 

@@ -7,7 +7,7 @@ import {
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
 import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './ordered-ids.js'
-import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
+import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
@@ -19,7 +19,7 @@ import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneA
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
 import { acceptDay, checkDayVolume } from './day-volume.js'
-import { seenLately, Sightings } from './sightings.js'
+import { seenLately, Sightings, USES_REPORTERS } from './sightings.js'
 import { ORG_MOVERS, OrgNetworks } from './org-networks.js'
 import { countOf, marksDay, noteAlertDay, peakHabitOf, peakOf, sizeOf, WEEKLY_KINDS, weeklyRunOf, type AlertDay } from './alert-days.js'
 
@@ -1018,8 +1018,9 @@ export class AnomalyDetector {
     }
     // Who sees it there, each reporter once a day (renewed every two days or so while it does; a
     // service that is not the first of the day the agent reaches sees it too): see
-    // OrgNetworks.settledPeers (org-networks.ts).
-    if (net !== undefined && n && !n.notedBy?.includes(s.reporter) && (n.notedBy?.length ?? 0) < 4) {
+    // OrgNetworks.settledPeers (org-networks.ts). (Bounded: a flood of reporters costs a look-up
+    // each, not a note.)
+    if (net !== undefined && n && !n.notedBy?.includes(s.reporter) && (n.notedBy?.length ?? 0) < 4 * USES_REPORTERS) {
       ;(n.notedBy ??= []).push(s.reporter)
       this.#sightings.note(agent, `uses:${net}`, s.reporter, at)
     }
@@ -1319,16 +1320,17 @@ export class AnomalyDetector {
     // Taken up in a change of its groups': its own from now on, to each reporter that sees the
     // change now (a hostile reporter's made-up team mates, and the agent's use beside them,
     // credible to itself, must not make a thief's network the agent's to an honest verifier).
-    // Excused, not made its own, within the day to a reporter that saw the change at the moment
-    // another said the agent took it up (keptAt: a failover's workers reach many services, each
-    // seeing them on the new network hours apart). That moment is the word of the reporter that
-    // first saw it so (keptBy[0]), so the change then counts none of that reporter's sightings (a
-    // hostile reporter picking the moment one real member moved, and adding one made up, must not
-    // make it so); and the excuse ends with the day (a hostile one's made-up take-up within a real
-    // change's two days made the network the agent's own for good, and for two days more taught
-    // it: days excused count towards learning). An internal network other agents use as theirs
-    // is the organisation's: excused each time, as each time's reporter credits it, never made
-    // its own; so is an address of a network's lasting change (#lastingChange).
+    // Excused, not made its own, for two days to a reporter that saw the change at the moment
+    // another said the agent took it up (keptAt: a failover's workers, a pool's agents, reach
+    // many services, each seeing them on the new network hours or a day apart). That moment is
+    // the word of the reporter that first saw it so (keptBy[0]), so the change then counts none
+    // of that reporter's sightings (a hostile reporter picking the moment one real member moved,
+    // and adding one made up, must not make it so); and its excuse lasts two days, as a change
+    // does (a hostile one's made-up take-up within a real change's two days made the network the
+    // agent's own for good; a day was too short for a pool's agents reaching a service a day and
+    // more later). An internal network other agents use as theirs is the organisation's: excused
+    // each time, as each time's reporter credits it, never made its own; so is an address of a
+    // network's lasting change (#lastingChange).
     const keep = (name: string, t: number, by: string, held = false) => {
       const n = b.networks.get(name)
       if (shared(name, t, by, held)) {
@@ -1338,7 +1340,8 @@ export class AnomalyDetector {
         }
         return true
       }
-      return (n?.keptAt !== undefined && t - n.keptAt <= DAY_MS && shared(name, n.keptAt, by, held, n.keptBy![0])) ||
+      const since = n?.keptAt
+      return (since !== undefined && t - since <= GROUP_CHANGE_MS && shared(name, since, by, held, n!.keptBy![0])) ||
         this.#orgNets.orgSettled(name, agent, t, by) || (!held && this.#lastingChange(b, agent, name, t, by, address(name)))
     }
     const odd = [net, ...others].filter((x) => !established(b, x, at, s.reporter) && !sameSite(b, x, at) && !keep(x, at, s.reporter))

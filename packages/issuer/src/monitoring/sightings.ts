@@ -22,6 +22,12 @@ export interface Sighting {
 // explains nothing until it is reported again.
 const SIGHTINGS_CAP = 100_000
 const REPORTERS_EACH = 4
+// A member's use of a network (`uses:`) is seen by every service it reaches, each asked whether
+// it saw the member there (OrgNetworks.settledPeers): more reporters are kept, and a full list
+// takes a newcomer in place of the one that saw it longest ago (sightings renewed while they go
+// on; a flood of reporters pushes an honest one out: more alerts, not fewer). A first use keeps
+// its first four for good: a hostile reporter must not push an honest sighting of it out.
+export const USES_REPORTERS = 16
 
 /** Sightings by key, then by member; bounded (SIGHTINGS_CAP, REPORTERS_EACH). */
 export class Sightings {
@@ -34,8 +40,9 @@ export class Sightings {
   }
 
   /**
-   * Notes that `reporter` saw `agent` do `key` at `at`: up to REPORTERS_EACH reporters each
-   * (past SIGHTINGS_CAP, the key noted longest ago loses its member noted longest ago).
+   * Notes that `reporter` saw `agent` do `key` at `at`: up to REPORTERS_EACH reporters each,
+   * USES_REPORTERS for a use of a network (past SIGHTINGS_CAP, the key noted longest ago loses its
+   * member noted longest ago).
    */
   note(agent: string, key: string, reporter: string, at: number): void {
     let byMember = this.#byKey.get(key)
@@ -45,9 +52,14 @@ export class Sightings {
       // Seen again after an adoption's life: a sighting of the key's next adoption.
       if (i >= 0) {
         if (at - known.at[i]! > GROUP_CHANGE_MS) known.at[i] = at
-      } else if (known.by.length < REPORTERS_EACH) {
+      } else if (known.by.length < (key.startsWith('uses:') ? USES_REPORTERS : REPORTERS_EACH)) {
         known.by.push(reporter)
         known.at.push(at)
+      } else if (key.startsWith('uses:')) {
+        let oldest = 0
+        for (let j = 1; j < known.at.length; j++) if (known.at[j]! < known.at[oldest]!) oldest = j
+        known.by[oldest] = reporter
+        known.at[oldest] = at
       }
       return
     }
