@@ -315,6 +315,16 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
       assert.ok(night(d, '172.20.1').includes('two-networks/high'))
     })
 
+    // From the fourth review (2026-12-07): a full list of who saw a member there (sixteen) took a
+    // newcomer in place of its first, and the organisation's network counts one other reporter
+    // for each member, the first it finds: eighteen made-up identities put a different one first
+    // for each of three members, and the thief's network was the organisation's.
+    it("a flood of reporter identities on each member's own network does not make three reporters of one", () => {
+      const d = org(users, '172.20.1', () => 'gw')
+      for (const [k, u] of users.entries()) for (const [i, r] of [...Array.from({ length: 15 }, (_, j) => `fill${j}`), `lead${k}`].entries()) d.observe(ev(u, later - 2 * HOUR + k * MINUTE + i * 1000, { ip: '172.20.1.5' }), { reporter: r })
+      assert.ok(night(d, '172.20.1').includes('two-networks/high'), 'flooded')
+    })
+
     it('stays the organisation\'s when many other internal networks, or many one-off agents on it, were seen before', () => {
       const d = org(users, '172.20.1', own)
       for (let i = 0; i < 300; i++) d.observe(ev(`did:key:z6Mkfill${i}`, later - 2 * HOUR + i, { ip: `10.${100 + (i % 50)}.${i}.1` }), { reporter: 'svc-9' })
@@ -842,6 +852,27 @@ describe('anomaly detection: group changes and novelty that is not new', () => {
         assert.deepEqual({ visit, switching }, { visit: [], switching: [] })
       })
     }
+
+    // From the same review: a sighting's time was renewed only every two days, so a service that
+    // saw the mates every day gave way to a one-off reporter before those seen after its renewal.
+    it("a service that sees the mates there every day keeps its sighting when one-off reporters fill the list", () => {
+      const office = (k: number) => `81.2.3.${10 + k}`
+      const x = 'did:key:z6Mkathome'
+      const d = make()
+      const o = (agent: string, at: number, ip: string, reporter: string) => d.observe(ev(agent, at, { ip }), { reporter, receivedAt: at })
+      for (let day = 0; day < 21; day++) {
+        // (On the last day, before the mates' requests, eleven one-off reporters of each fill its
+        // list; after them, one more.)
+        if (day === 20) for (const [k, m] of members.entries()) for (let r = 0; r < 11; r++) o(m, base + day * DAY - 2 * HOUR + k * MINUTE + r * 1000, office(k), `oneoff${r}`)
+        for (const [k, m] of members.entries()) for (let i = 0; i < 6; i++) o(m, base + day * DAY + k * MINUTE + i * 10 * MINUTE, office(k), day === 0 && i < 4 ? `gw${i}` : 'svc')
+        for (let i = 0; i < 6; i++) o(x, base + day * DAY + 5 * MINUTE + i * 10 * MINUTE, '92.1.1.5', 'svc')
+      }
+      for (const [k, m] of members.entries()) o(m, base + 20 * DAY + 2 * HOUR + k * MINUTE, office(k), 'oneoff11')
+      // The next morning, before the mates' first requests: the member back and forth.
+      const at = base + 21 * DAY - 2 * HOUR
+      const found = Array.from({ length: 8 }, (_, i) => o(x, at + i * 2 * MINUTE, i % 2 ? '92.1.1.5' : office(9), 'svc')).flat()
+      assert.deepEqual(medium([...found, ...d.release(at + 3 * HOUR)].filter((a) => a.agent === x)), [])
+    })
 
     it("a ward's /24s, each used by a team mate on a day or two, are the organisation's: a member's first day there and the next are not two networks", () => {
       const d = make()

@@ -23,10 +23,12 @@ export interface Sighting {
 const SIGHTINGS_CAP = 100_000
 const REPORTERS_EACH = 4
 // A member's use of a network (`uses:`) is seen by every service it reaches, each asked whether
-// it saw the member there (OrgNetworks.settledPeers): more reporters are kept, and a full list
-// takes a newcomer in place of the one that saw it longest ago (sightings renewed while they go
-// on; a flood of reporters pushes an honest one out: more alerts, not fewer). A first use keeps
-// its first four for good: a hostile reporter must not push an honest sighting of it out.
+// it saw the member there (OrgNetworks.settledPeers): more reporters are kept, each sighting
+// renewed on each note, and a full list takes a newcomer in place of the one past the first four
+// that saw it longest ago (a flood of reporters pushes an honest one out: more alerts, not fewer;
+// the first four stay, as OrgNetworks.orgSettled counts one other reporter for each member, the
+// first it finds: a flood of identities must not put a different one first for each). A first
+// use keeps its first four for good: a hostile reporter must not push an honest sighting out.
 export const USES_REPORTERS = 16
 
 /** Sightings by key, then by member; bounded (SIGHTINGS_CAP, REPORTERS_EACH). */
@@ -49,15 +51,17 @@ export class Sightings {
     const known = byMember?.get(agent)
     if (known) {
       const i = known.by.indexOf(reporter)
-      // Seen again after an adoption's life: a sighting of the key's next adoption.
+      const uses = key.startsWith('uses:')
+      // Seen again after an adoption's life: a sighting of the key's next adoption (a use of a
+      // network: seen again, at all).
       if (i >= 0) {
-        if (at - known.at[i]! > GROUP_CHANGE_MS) known.at[i] = at
-      } else if (known.by.length < (key.startsWith('uses:') ? USES_REPORTERS : REPORTERS_EACH)) {
+        if (at - known.at[i]! > GROUP_CHANGE_MS || (uses && at > known.at[i]!)) known.at[i] = at
+      } else if (known.by.length < (uses ? USES_REPORTERS : REPORTERS_EACH)) {
         known.by.push(reporter)
         known.at.push(at)
-      } else if (key.startsWith('uses:')) {
-        let oldest = 0
-        for (let j = 1; j < known.at.length; j++) if (known.at[j]! < known.at[oldest]!) oldest = j
+      } else if (uses) {
+        let oldest = REPORTERS_EACH
+        for (let j = oldest + 1; j < known.at.length; j++) if (known.at[j]! < known.at[oldest]!) oldest = j
         known.by[oldest] = reporter
         known.at[oldest] = at
       }
