@@ -1016,10 +1016,9 @@ export class AnomalyDetector {
       for (const g of groups) noteUsage(g.networks, net, agent, at, 4 * BASELINE_CAPS.networks)
       if (internal(net)) this.#orgNets.note(net, agent, at)
     }
-    // Who sees it there, each reporter once a day (renewed every two days or so while it does; a
-    // service that is not the first of the day the agent reaches sees it too): see
-    // OrgNetworks.settledPeers (org-networks.ts). (Bounded: a flood of reporters costs a look-up
-    // each, not a note.)
+    // Who sees it there, each reporter once a day (a service that is not the first of the day the
+    // agent reaches sees it too): see OrgNetworks.settledPeers (org-networks.ts). (Bounded: a
+    // flood of reporters costs a look-up each, not a note.)
     if (net !== undefined && n && !n.notedBy?.includes(s.reporter) && (n.notedBy?.length ?? 0) < 4 * USES_REPORTERS) {
       ;(n.notedBy ??= []).push(s.reporter)
       this.#sightings.note(agent, `uses:${net}`, s.reporter, at)

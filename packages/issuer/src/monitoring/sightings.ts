@@ -9,7 +9,7 @@ import { ADOPT_MS, GROUP_CHANGE_MS, seenAcross, type Credible } from './group-ad
 
 /**
  * Who saw a member do something, and when each first did (parallel arrays; renewed when seen
- * again two days or more later).
+ * again two days or more later, or, for a use of a network, when seen again at all).
  */
 export interface Sighting {
   readonly by: string[]
@@ -31,7 +31,7 @@ const REPORTERS_EACH = 4
 // use keeps its first four for good: a hostile reporter must not push an honest sighting out.
 export const USES_REPORTERS = 16
 
-/** Sightings by key, then by member; bounded (SIGHTINGS_CAP, REPORTERS_EACH). */
+/** Sightings by key, then by member; bounded (SIGHTINGS_CAP, REPORTERS_EACH, USES_REPORTERS). */
 export class Sightings {
   readonly #byKey = new Map<string, Map<string, Sighting>>()
   #count = 0
