@@ -163,9 +163,7 @@ export class OrgNetworks {
    * made-up event of a peer there revive a network the peer left long ago.
    */
   settledPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
-    let most = 0
-    for (const g of groups) most = Math.max(most, this.#peersIn(g.networks.get(net), net, agent, at, by, (m) => this.#settled(m, net, at)))
-    return most
+    return this.#peers(groups, net, agent, at, by, (m) => this.#settled(m, net, at))
   }
 
   /**
@@ -175,9 +173,7 @@ export class OrgNetworks {
    * made-up event of a mate, or a mate that left it long ago, does not make so.
    */
   usedPeers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string): number {
-    let most = 0
-    for (const g of groups) most = Math.max(most, this.#peersIn(g.networks.get(net), net, agent, at, by, (_m, first) => at - first > 2 * DAY_MS))
-    return most
+    return this.#peers(groups, net, agent, at, by, (_m, first) => at - first > 2 * DAY_MS)
   }
 
   /**
@@ -292,15 +288,21 @@ export class OrgNetworks {
     if (this.#via.size >= VIA_KEPT) this.#via.delete(stalest ?? this.#via.keys().next().value!)
   }
 
-  // Members of a group's record of `net` that `counts`, and that `by` saw there within PEER_MS.
-  #peersIn(u: Usage | undefined, net: string, agent: string, at: number, by: string, counts: (member: string, first: number) => boolean): number {
-    if (!u || at - u.last > PEER_MS) return 0
+  // Members of a group's record of `net` (the most in any of the groups) that `counts`, and that
+  // `by` saw there within PEER_MS.
+  #peers(groups: readonly GroupBaseline[], net: string, agent: string, at: number, by: string, counts: (member: string, first: number) => boolean): number {
     const sightings = this.#sightings.of(`uses:${net}`)
-    let n = 0
-    for (let i = 0; i < u.members.length; i++) {
-      const m = u.members[i]!
-      if (m !== agent && counts(m, u.firsts[i]!) && seenLately(sightings?.get(m), by, at, PEER_MS)) n++
+    let most = 0
+    for (const g of groups) {
+      const u = g.networks.get(net)
+      if (!u || at - u.last > PEER_MS) continue
+      let n = 0
+      for (let i = 0; i < u.members.length; i++) {
+        const m = u.members[i]!
+        if (m !== agent && counts(m, u.firsts[i]!) && seenLately(sightings?.get(m), by, at, PEER_MS)) n++
+      }
+      most = Math.max(most, n)
     }
-    return n
+    return most
   }
 }
