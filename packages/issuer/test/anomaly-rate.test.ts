@@ -13,7 +13,7 @@ const t0 = Date.UTC(2026, 10, 2, 0)
 
 // A service making about `perHour` requests an hour around the clock (Poisson arrivals), for two
 // weeks; `extra(at)` adds requests per hour (a flood) at hour start `at`.
-function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined, reporters = ['r1']): Anomaly[] {
+function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined, reporters: string[] | ((agent: string) => string) = ['r1']): Anomaly[] {
   let d = new AnomalyDetector(context ? { context } : {})
   const u = uniform(seed)
   const found: Anomaly[] = []
@@ -31,7 +31,7 @@ function service(agents: string[], perHour: number, extra: (agent: string, at: n
       for (let k = 0; k < n; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), agent })
     }
     events.sort((x, y) => x.at - y.at)
-    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: reporters[i % reporters.length]! }))
+    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: typeof reporters === 'function' ? reporters(e.agent) : reporters[i % reporters.length]! }))
   }
   return found
 }
@@ -325,6 +325,48 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(found.every((a) => graded(a) === 'medium'), show)
   })
 
+  // A mass-casualty night lifts a site's clinicians six to ten times their usual at once
+  // (workload-g): beyond six times, a surge is its group's only when three others surged within
+  // one and a half times as much, as the reporter that alone reported its window saw them.
+  describe('beyond six times: its group surging as much', () => {
+    const night = (reporterOf?: (agent: string) => string) => {
+      const members = segmentOf(12, 'Night')
+      const surging = new Set(members.slice(0, 6))
+      const found = sustained(service(members, 40, (agent, at) => (surging.has(agent) ? flood(floodAt, 3, 280)(agent, at) : 0), 5, undefined, ownTeams, reporterOf)).filter((a) => a.at >= floodAt)
+      return { found, victim: members[5]!, show: JSON.stringify(found.map((a) => [a.agent.slice(-6), a.severity, a.details.ratio, a.details.sharedWith])) }
+    }
+
+    it('half of a segment at eight times its usual at once, as one reporter saw them, is the segment\'s: the later members are said low', () => {
+      const { found, show } = night()
+      assert.ok(found.filter((a) => a.severity === 'low' && Number(a.details.ratio) >= 6 && Number(a.details.sharedWith) >= 3).length >= 2, show)
+      assert.ok(found.filter((a) => a.severity !== 'low').length <= 3, show)
+    })
+
+    it('the same, its mates\' surges reported by another reporter (made up), is not: said medium', () => {
+      const { found, victim, show } = night((agent) => (agent.endsWith('Night5') ? 'honest' : 'other'))
+      const its = found.filter((a) => a.agent === victim)
+      assert.ok(its.length > 0 && its.every((a) => a.severity !== 'low'), show)
+    })
+
+    it('counts only members surging within one and a half times as much, reported alone by its reporter, below ten times', () => {
+      const segment = newGroupBaseline(t0)
+      const noteAll = (note: (i: number) => ReturnType<typeof surgeOf> | undefined) => segmentOf(8, 'Unit').forEach((m, i) => noteWindow([newGroupBaseline(t0), segment], m, t0, note(i)))
+      const victim = 'did:key:z6MkUnitVictim'
+      noteAll((i) => (i < 4 ? surgeOf(6) : undefined))
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r1'), 4, 'four at six times, a quarter of those active: 8 is within 1.5 times')
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, ''), 0, 'its window reported by several')
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r2'), 0, 'another reporter saw theirs')
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 9.5, 'r1'), 0, 'beyond 1.5 times theirs')
+      noteAll((i) => (i < 4 ? surgeOf(6, '') : undefined))
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, ''), 0, 'theirs and its own each reported by several: nobody\'s word')
+      noteAll((i) => (i < 4 ? surgeOf(9) : undefined))
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 10, 'r1'), 0, 'ten times: never')
+      noteAll((i) => (i < 4 ? surgeOf(i < 2 ? 6 : 2) : undefined))
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r1'), 0, 'two of them as much')
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 5, 'r1'), 4, 'below six times, any surge counts')
+    })
+  })
+
   // From the second review: with high from ten times only, a flood at seven to ten times for a
   // whole working day was one medium; a nightly run hours late at its own pace is not high.
   it('a day worker flooded at seven times for eight hours is high within five hours; a nightly run eight hours late at its own pace is not', () => {
@@ -358,13 +400,16 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(severities.includes('low') && severities.indexOf('medium') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
   })
 
+  // A member's window noted as a surge of `ratio` times its expected, reported alone by `by`.
+  const surgeOf = (ratio: number, by = 'r1', at = t0) => ({ at, ratio, by })
+
   it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
     const segment = newGroupBaseline(t0)
     const team = newGroupBaseline(t0)
     const members = segmentOf(300, 'Big')
-    for (const [i, m] of members.entries()) noteWindow([team, segment], m, t0, i < 80)
-    assert.ok(sharedSurge([team, segment], members[0]!, t0) >= 75)
-    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR), 0, 'an hour later, nobody')
+    for (const [i, m] of members.entries()) noteWindow([team, segment], m, t0, i < 80 ? surgeOf(2) : undefined)
+    assert.ok(sharedSurge([team, segment], members[0]!, t0, 3, 'r1') >= 75, 'a quarter of them surging')
+    assert.equal(sharedSurge([team, segment], members[0]!, t0 + 2 * HOUR, 3, 'r1'), 0, 'an hour later, nobody')
   })
 
   // (Each in a team of its own: the segment's share decides.)
@@ -373,10 +418,10 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     const teams = new Map<string, ReturnType<typeof newGroupBaseline>>()
     const groupsOf = (m: string) => [teams.get(m) ?? teams.set(m, newGroupBaseline(t0)).get(m)!, segment]
     const members = segmentOf(1000, 'Huge')
-    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 71)
-    assert.equal(sharedSurge(groupsOf(members[0]!), members[0]!, t0), 0)
-    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 260)
-    assert.ok(sharedSurge(groupsOf(members[0]!), members[0]!, t0) >= 250)
+    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 71 ? surgeOf(2) : undefined)
+    assert.equal(sharedSurge(groupsOf(members[0]!), members[0]!, t0, 3, 'r1'), 0)
+    for (const [i, m] of members.entries()) noteWindow(groupsOf(m), m, t0, i < 260 ? surgeOf(2) : undefined)
+    assert.ok(sharedSurge(groupsOf(members[0]!), members[0]!, t0, 3, 'r1') >= 250, 'a quarter of them surging')
   })
 
   // From workload-f: a nightly job flooded for 80 minutes from 02:03, then idle until the next

@@ -7,7 +7,7 @@ import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
 import type { Schedule } from './schedule.js'
 import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
-import { newSustained, restoreWeekly, type SustainedState } from './sustained-rate.js'
+import { newSustained, restoreWeekly, type SurgeNote, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -373,7 +373,7 @@ export interface GroupBaseline extends HourProfile {
    * with when (sustained-rate.ts; not kept in the store: a surge is over within hours).
    */
   windows: Map<string, number> | undefined
-  surging: Map<string, number> | undefined
+  surging: Map<string, SurgeNote> | undefined
   /** Members whose family's day rose beyond twice its usual, and when (day-volume.ts; in memory). */
   rising: Map<string, number> | undefined
   /** How far members' days rose, by family, measure and member (a team's only: day-volume.ts, sharedFarRise; in memory). */

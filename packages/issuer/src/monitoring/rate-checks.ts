@@ -126,7 +126,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
-    noteWindow(holdGroups, agent, at, noted(w))
+    noteWindow(holdGroups, agent, at, noted(w) ? { at, ratio: w.seen / Math.max(w.expected, 1e-9), by: w.sole.length === 1 ? w.sole[0]! : '' } : undefined)
     const sens = sensitivity['sustained-rate']
     // The last 90 minutes, or else the last three hours by the hour: a flood paused a quarter of
     // an hour every hour is uneven by the half-hour, never by the hour (surgingLong).
@@ -139,10 +139,11 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         const perHour = Math.round(surge.seen / hours)
         const usual = Math.round((surge.expected / hours) * 10) / 10
         const ratio = surge.seen / Math.max(surge.expected, 1e-9)
-        // A surge far beyond its usual is said whatever its groups do: others made to look busy
-        // (by a reporter making up their requests, or agents of one party) lower a flood at
-        // most to what a shared close looks like.
-        const shared = ratio < SUSTAINED.sharedCap ? sharedSurge(holdGroups, agent, at) : 0
+        // A surge far beyond its usual is its group's only when three others surged as much, as
+        // the reporter that alone reported its window saw them (a site's mass-casualty night), and
+        // never from ten times: others made to look busy by a reporter making up their requests
+        // lower a flood at most to what a shared close looks like (sharedSurge).
+        const shared = sharedSurge(holdGroups, agent, at, ratio, surge.sole.length === 1 ? surge.sole[0]! : '')
         const group = shared > 0
         // (Said as its group's, below six times over its window, it may hold a half hour of ten
         // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)

@@ -85,8 +85,13 @@ export const SUSTAINED = {
   sharedShare: 0.25,
   /** Active days learned before the check runs. */
   minDays: 3,
-  /** From this many times the expected, never the group's (no group's surge excuses it). */
+  /**
+   * From this many times the expected, a group's surge excuses it only when three others surged
+   * within `comparable` times as much (a site's mass-casualty night), as the reporter that alone
+   * reported its window saw them, and never from `highRatio`.
+   */
   sharedCap: 6,
+  comparable: 1.5,
   /**
    * From this many times the expected, and `beyondBusiest` times the most it makes in any hour of
    * its day: high.
@@ -512,15 +517,25 @@ function soleReporter(s: SustainedState, last: number, quarters: number): string
 }
 
 /**
+ * A member's window noted as a surge with its groups: when, how many times its expected, and the
+ * reporter that alone reported it ('' when several did).
+ */
+export interface SurgeNote {
+  at: number
+  ratio: number
+  by: string
+}
+
+/**
  * Notes a member's window with its groups (its team first, then wider ones; kept in memory: a
  * surge is over within hours): as active, and as surging when `surge`.
  */
-export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: boolean): void {
+export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: number, surge: SurgeNote | undefined): void {
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     // (Members active: a wider group's share of them surging; a team's others all surging.)
     remember((g.windows ??= new Map()), agent, at, MEMBERS_CAP)
-    if (surge) remember((g.surging ??= new Map()), agent, at, MEMBERS_CAP)
+    if (surge) remember((g.surging ??= new Map()), agent, surge, MEMBERS_CAP)
   }
 }
 
@@ -528,13 +543,19 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
  * team (the first group, as AgentContext orders them) or all of its team's others active within
  * the hour, at least one; or in a wider group three and a quarter of the members active there.
- * (The caller never excuses a surge of `sharedCap` or more.)
+ * From `sharedCap` times its expected (below `highRatio`), only members surging at half its ratio
+ * or more, as the one reporter that alone reported its window alone reported theirs, count, and
+ * three at least: a mass-casualty night lifts a site's clinicians six to ten times at once, and
+ * others made up by a reporter, or a thief's flood far beyond its group's, must not excuse it.
  */
-export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number): number {
+export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string): number {
+  const far = ratio >= SUSTAINED.sharedCap
+  if (far && (by === '' || ratio >= SUSTAINED.highRatio)) return 0
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
     const surging = othersWithin(g.surging, agent, at)
-    if (i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)) return surging
+    const shared = i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)
+    if (shared && (!far || comparableWithin(g.surging, agent, at, ratio / SUSTAINED.comparable, by) >= SUSTAINED.sharedWide)) return surging
   }
   return 0
 }
@@ -547,9 +568,16 @@ export function remember<T>(members: Map<string, T>, key: string, value: T, cap 
 }
 
 // Members other than `agent` noted within `sharedMs` of `at`.
-function othersWithin(members: Map<string, number> | undefined, agent: string, at: number): number {
+function othersWithin(members: Map<string, number | SurgeNote> | undefined, agent: string, at: number): number {
   let n = 0
-  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
+  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - (typeof t === 'number' ? t : t.at)) <= SUSTAINED.sharedMs) n++
+  return n
+}
+
+// Members other than `agent` noted surging within `sharedMs` of `at`, at `ratio` or more, their window reported alone by `by`.
+function comparableWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, ratio: number, by: string): number {
+  let n = 0
+  if (members) for (const [m, x] of members) if (m !== agent && Math.abs(at - x.at) <= SUSTAINED.sharedMs && x.ratio >= ratio && x.by === by) n++
   return n
 }
 
