@@ -348,6 +348,25 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
       assert.ok(its.length > 0 && its.every((a) => a.severity !== 'low'), show)
     })
 
+    // From a review of the first version: mates were counted as soon as they were noted (half
+    // again their expected), so a few requests more of quiet team mates excused a thief's flood.
+    it('three quiet mates a few requests busier (six times nearly nothing) do not excuse it', () => {
+      const team = ['did:key:z6MkQuietVictim', 'did:key:z6MkQuietA', 'did:key:z6MkQuietB', 'did:key:z6MkQuietC']
+      const busier = (at: number) => at >= floodAt - HOUR && at < floodAt + 2 * HOUR
+      const rate = (agent: string, at: number) => (agent === team[0] ? 40 + flood(floodAt, 2, 280)(agent, at) : busier(at) ? 14 : 2)
+      const found = sustained(service(team, 0, rate, 5, undefined, () => ({ groups: ['team:ops', 'segment:finance'] }))).filter((a) => a.agent === team[0] && a.at >= floodAt)
+      assert.ok(found.length > 0 && found.every((a) => a.severity !== 'low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
+    })
+
+    // (The same review: the group's excuse hid `long`, high after three hours at six times.)
+    it('four agents of one team at eight times for eight hours together are the team\'s at first, high after three hours', () => {
+      const team = ['did:key:z6MkPartyA', 'did:key:z6MkPartyB', 'did:key:z6MkPartyC', 'did:key:z6MkPartyD']
+      const found = sustained(service(team, 40, flood(floodAt, 8, 280), 5, undefined, () => ({ groups: ['team:ops', 'segment:finance'] }))).filter((a) => a.at >= floodAt)
+      const show = JSON.stringify(found.map((a) => [a.agent.slice(-6), (a.at - floodAt) / HOUR, a.severity, a.details.ratio, a.details.sharedWith]))
+      assert.ok(found.some((a) => a.severity === 'low' && Number(a.details.ratio) >= 6), show)
+      for (const agent of team) assert.ok(found.some((a) => a.agent === agent && graded(a) === 'high' && a.at >= floodAt + 3 * HOUR && a.at <= floodAt + 5 * HOUR), `${agent.slice(-6)}: ${show}`)
+    })
+
     it('counts only members surging within one and a half times as much, reported alone by its reporter, below ten times', () => {
       const segment = newGroupBaseline(t0)
       const noteAll = (note: (i: number) => ReturnType<typeof surgeOf> | undefined) => segmentOf(8, 'Unit').forEach((m, i) => noteWindow([newGroupBaseline(t0), segment], m, t0, note(i)))
@@ -357,6 +376,8 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, ''), 0, 'its window reported by several')
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r2'), 0, 'another reporter saw theirs')
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 9.5, 'r1'), 0, 'beyond 1.5 times theirs')
+      noteAll((i) => (i < 4 ? surgeOf(6, 'r1', t0, false) : undefined))
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r1'), 0, 'a few requests more: not beyond their noise')
       noteAll((i) => (i < 4 ? surgeOf(6, '') : undefined))
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, ''), 0, 'theirs and its own each reported by several: nobody\'s word')
       noteAll((i) => (i < 4 ? surgeOf(9) : undefined))
@@ -400,8 +421,8 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(severities.includes('low') && severities.indexOf('medium') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
   })
 
-  // A member's window noted as a surge of `ratio` times its expected, reported alone by `by`.
-  const surgeOf = (ratio: number, by = 'r1', at = t0) => ({ at, ratio, by })
+  // A member's window noted as `ratio` times its expected (beyond its noise as a surge must be, when `beyondNoise`), reported alone by `by`.
+  const surgeOf = (ratio: number, by = 'r1', at = t0, beyondNoise = true) => ({ at, ratio, beyondNoise, by })
 
   it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
     const segment = newGroupBaseline(t0)

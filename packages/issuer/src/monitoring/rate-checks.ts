@@ -8,7 +8,7 @@ import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noted, noteWindow, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noteWindow, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -126,7 +126,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
-    noteWindow(holdGroups, agent, at, noted(w) ? { at, ratio: w.seen / Math.max(w.expected, 1e-9), by: w.sole.length === 1 ? w.sole[0]! : '' } : undefined)
+    noteWindow(holdGroups, agent, at, surgeNote(w, at))
     const sens = sensitivity['sustained-rate']
     // The last 90 minutes, or else the last three hours by the hour: a flood paused a quarter of
     // an hour every hour is uneven by the half-hour, never by the hour (surgingLong).
@@ -139,15 +139,13 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         const perHour = Math.round(surge.seen / hours)
         const usual = Math.round((surge.expected / hours) * 10) / 10
         const ratio = surge.seen / Math.max(surge.expected, 1e-9)
-        // A surge far beyond its usual is its group's only when three others surged as much, as
-        // the reporter that alone reported its window saw them (a site's mass-casualty night), and
-        // never from ten times: others made to look busy by a reporter making up their requests
-        // lower a flood at most to what a shared close looks like (sharedSurge).
-        const shared = sharedSurge(holdGroups, agent, at, ratio, surge.sole.length === 1 ? surge.sole[0]! : '')
-        const group = shared > 0
-        // (Said as its group's, below six times over its window, it may hold a half hour of ten
-        // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
-        if (!group) half = undefined
+        // A surge far beyond its usual is its group's only when three others were in surges as
+        // large, as the reporter that alone reported its window saw them (a site's mass-casualty
+        // night), and never from ten times: others made to look busy by a reporter making up
+        // their requests lower a flood at most to what a shared close looks like (sharedSurge).
+        // (`by`: the reporter that alone reported the window; '' when several did.)
+        const by = surge.sole.length === 1 ? surge.sole[0]! : ''
+        const shared = sharedSurge(holdGroups, agent, at, ratio, by)
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
         // The same surge goes on when it is judged a surge again within the hour (runs with short
         // gaps between them are said once); its length counts only while no three quarter hours in
@@ -160,10 +158,15 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // beyond what a group's surge excuses for three hours on end (a late run is over by then).
         const far = ratio >= SUSTAINED.highRatio && perHour > SUSTAINED.beyondBusiest * busiestHour(b)
         const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
+        // (No group's surge excuses one beyond six times for three hours on end: a party's agents
+        // flooding together must not go on for a day said low.)
+        const group = shared > 0 && !long
+        // (Said as its group's, below six times over its window, it may hold a half hour of ten
+        // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
+        if (!group) half = undefined
         // A week after a surge said at this hour of the week, at most twice its pace, on the word
         // of the reporter that alone reported both: its weekly run (a hostile reporter's made-up
         // surge must not make an honest verifier's flood a week later one).
-        const by = surge.sole.length === 1 ? surge.sole[0] : undefined
         const lastWeek = group ? 0 : lastWeeksRun(b, quarter, by)
         const weekly = lastWeek > 0 && perHour <= WEEKLY.growth * lastWeek
         const severity: RiskLevel = group || weekly ? 'low' : far || long ? 'high' : 'medium'
@@ -178,7 +181,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         } else {
           b.surgeSaid = { quarter, since, ratio, rank: RANK[severity] }
           // (A weekly run at the pace of the one it repeats: a flood doubled every week is said every other week.)
-          rememberSurge(b, quarter, weekly ? lastWeek : perHour, by ?? '')
+          rememberSurge(b, quarter, weekly ? lastWeek : perHour, by)
         }
         if (!going) say(s, 'sustained-rate', '', Math.min(1, 0.3 + ratio / 20), {
           expected: `about ${usual} requests an hour at this time of day (its usual on days it is active)`,

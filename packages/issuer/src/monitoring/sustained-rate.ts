@@ -482,6 +482,13 @@ function window(s: SustainedState, last: number, quarters: number, count: number
   return { seen, expected, last, quarters, busy, even: least >= SUSTAINED.even * most, sole: soleReporter(s, Math.min(last, through), quarters - Math.max(0, last - through)) }
 }
 
+/** What a member's window tells its groups (noteWindow): a note when it is a surge worth noting, else none. */
+export function surgeNote(w: Window, at: number): SurgeNote | undefined {
+  if (!noted(w)) return undefined
+  const beyondNoise = w.seen >= w.expected + Math.max(SUSTAINED.minExcess, SUSTAINED.deviations * Math.sqrt(w.expected))
+  return { at, ratio: w.seen / Math.max(w.expected, 1e-9), beyondNoise, by: w.sole.length === 1 ? w.sole[0]! : '' }
+}
+
 /** Whether a window's count is a member's surge worth noting with its groups. */
 export function noted(w: { seen: number; expected: number }): boolean {
   return w.seen >= SUSTAINED.notedRatio * w.expected && w.seen >= w.expected + Math.max(SUSTAINED.minExcess / 2, SUSTAINED.notedDeviations * Math.sqrt(w.expected))
@@ -517,12 +524,14 @@ function soleReporter(s: SustainedState, last: number, quarters: number): string
 }
 
 /**
- * A member's window noted as a surge with its groups: when, how many times its expected, and the
- * reporter that alone reported it ('' when several did).
+ * A member's window noted as a surge with its groups: when, how many times its expected, whether
+ * it went beyond its noise as far as a surge must (`minExcess` and `deviations`; evenly or not: a
+ * ward's rush comes in bursts), and the reporter that alone reported it ('' when several did).
  */
 export interface SurgeNote {
   at: number
   ratio: number
+  beyondNoise: boolean
   by: string
 }
 
@@ -543,10 +552,12 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
  * team (the first group, as AgentContext orders them) or all of its team's others active within
  * the hour, at least one; or in a wider group three and a quarter of the members active there.
- * From `sharedCap` times its expected (below `highRatio`), only members surging at half its ratio
- * or more, as the one reporter that alone reported its window alone reported theirs, count, and
- * three at least: a mass-casualty night lifts a site's clinicians six to ten times at once, and
- * others made up by a reporter, or a thief's flood far beyond its group's, must not excuse it.
+ * From `sharedCap` times its expected (below `highRatio`), the group's rule must hold and three of
+ * those others must have gone beyond their noise as a surge must, at two thirds of its ratio or more
+ * (`comparable`), each window reported alone by the one reporter that alone reported its own: a
+ * mass-casualty night lifts a site's clinicians six to ten times at once, and others made up by a
+ * reporter, a few requests more of quiet team mates (six times nearly nothing), or a thief's
+ * flood far beyond its group's, must not excuse it.
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string): number {
   const far = ratio >= SUSTAINED.sharedCap
@@ -574,10 +585,10 @@ function othersWithin(members: Map<string, number | SurgeNote> | undefined, agen
   return n
 }
 
-// Members other than `agent` noted surging within `sharedMs` of `at`, at `ratio` or more, their window reported alone by `by`.
+// Members other than `agent` noted within `sharedMs` of `at` beyond their noise, at `ratio` or more, their window reported alone by `by`.
 function comparableWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, ratio: number, by: string): number {
   let n = 0
-  if (members) for (const [m, x] of members) if (m !== agent && Math.abs(at - x.at) <= SUSTAINED.sharedMs && x.ratio >= ratio && x.by === by) n++
+  if (members) for (const [m, x] of members) if (m !== agent && x.beyondNoise && Math.abs(at - x.at) <= SUSTAINED.sharedMs && x.ratio >= ratio && x.by === by) n++
   return n
 }
 
