@@ -13,7 +13,7 @@ const t0 = Date.UTC(2026, 10, 2, 0)
 
 // A service making about `perHour` requests an hour around the clock (Poisson arrivals), for two
 // weeks; `extra(at)` adds requests per hour (a flood) at hour start `at`.
-function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined, reporters: string[] | ((agent: string) => string) = ['r1']): Anomaly[] {
+function service(agents: string[], perHour: number, extra: (agent: string, at: number) => number, seed = 1, restartAt?: number, context?: (agent: string) => AgentContext | undefined, reporters: string[] | ((agent: string, extra: boolean) => string) = ['r1']): Anomaly[] {
   let d = new AnomalyDetector(context ? { context } : {})
   const u = uniform(seed)
   const found: Anomaly[] = []
@@ -25,13 +25,13 @@ function service(agents: string[], perHour: number, extra: (agent: string, at: n
       d = new AnomalyDetector(context ? { context } : {})
       assert.ok(d.load(rows) > 0)
     }
-    const events: Array<{ at: number; agent: string }> = []
+    const events: Array<{ at: number; agent: string; extra: boolean }> = []
     for (const agent of agents) {
       const n = perHour + extra(agent, hourStart)
-      for (let k = 0; k < n; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), agent })
+      for (let k = 0; k < n; k++) events.push({ at: hourStart + Math.floor(u() * HOUR), agent, extra: k >= perHour })
     }
     events.sort((x, y) => x.at - y.at)
-    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: typeof reporters === 'function' ? reporters(e.agent) : reporters[i % reporters.length]! }))
+    for (const e of events) found.push(...d.observe({ at: e.at, agent: e.agent, decision: 'allow', resource: `api:orders/${i++}`, action: 'read', ip: '10.0.0.1', records: 10 }, { receivedAt: e.at, reporter: typeof reporters === 'function' ? reporters(e.agent, e.extra) : reporters[i % reporters.length]! }))
   }
   return found
 }
@@ -339,7 +339,11 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     it('half of a segment at eight times its usual at once, as one reporter saw them, is the segment\'s: the later members are said low', () => {
       const { found, show } = night()
       assert.ok(found.filter((a) => a.severity === 'low' && Number(a.details.ratio) >= 6 && Number(a.details.sharedWith) >= 3).length >= 2, show)
-      assert.ok(found.filter((a) => a.severity !== 'low').length <= 3, show)
+      // (Those said before three others were noted in a surge are said; so may be a last window
+      // once the others' have begun to end, unevenly.)
+      const first = new Map<string, Anomaly>()
+      for (const a of found) if (!first.has(a.agent)) first.set(a.agent, a)
+      assert.ok([...first.values()].filter((a) => a.severity !== 'low').length <= 3, show)
     })
 
     it('the same, its mates\' surges reported by another reporter (made up), is not: said medium', () => {
@@ -367,6 +371,36 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
       for (const agent of team) assert.ok(found.some((a) => a.agent === agent && graded(a) === 'high' && a.at >= floodAt + 3 * HOUR && a.at <= floodAt + 5 * HOUR), `${agent.slice(-6)}: ${show}`)
     })
 
+    // From a second review: quiet mates' bursts (never a surge of their own, so never said)
+    // counted as surging as much; a flood paused an hour every three started its three hours
+    // afresh; a hostile reporter's made-up busy members filled a segment's quarter.
+    it('three quiet mates\' bursts (thirty requests in twenty minutes, twice) do not excuse it', () => {
+      const team = ['did:key:z6MkBurstVictim', 'did:key:z6MkBurstA', 'did:key:z6MkBurstB', 'did:key:z6MkBurstC']
+      const burst = (at: number) => at === floodAt - HOUR || at === floodAt
+      const rate = (agent: string, at: number) => (agent === team[0] ? 40 + flood(floodAt, 2, 280)(agent, at) : burst(at) ? 32 : 2)
+      const found = sustained(service(team, 0, rate, 5, undefined, () => ({ groups: ['team:ops', 'segment:finance'] }))).filter((a) => a.agent === team[0] && a.at >= floodAt)
+      assert.ok(found.length > 0 && found.every((a) => a.severity !== 'low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
+    })
+
+    it('four agents of one team flooding at eight times three hours on, one off, are not the team\'s beyond three hours of it', () => {
+      const team = ['did:key:z6MkPausedA', 'did:key:z6MkPausedB', 'did:key:z6MkPausedC', 'did:key:z6MkPausedD']
+      const onOff = (_agent: string, at: number) => (at >= floodAt && at < floodAt + 16 * HOUR && (at - floodAt) % (4 * HOUR) < 3 * HOUR ? 280 : 0)
+      const found = sustained(service(team, 40, onOff, 5, undefined, () => ({ groups: ['team:ops', 'segment:finance'] }))).filter((a) => a.at >= floodAt)
+      const show = JSON.stringify(found.map((a) => [a.agent.slice(-7), (a.at - floodAt) / HOUR, a.severity, a.details.ratio]))
+      // (Its third and fourth runs are beyond the three hours a day a group's surge excuses.)
+      assert.equal(found.filter((a) => a.severity === 'low' && Number(a.details.ratio) >= 6 && a.at >= floodAt + 8 * HOUR).length, 0, show)
+      for (const agent of team) assert.ok(found.some((a) => a.agent === agent && a.severity !== 'low' && a.at >= floodAt + 8 * HOUR), `${agent.slice(-7)}: ${show}`)
+    })
+
+    it('members made busier by another reporter do not fill the segment\'s quarter for four of it flooding through one verifier', () => {
+      const members = segmentOf(16, 'Padded')
+      const party = new Set(members.slice(0, 4))
+      const padded = new Set(members.slice(4, 6))
+      const rate = (agent: string, at: number) => (party.has(agent) ? flood(floodAt, 3, 280)(agent, at) : padded.has(agent) && at >= floodAt - HOUR && at < floodAt + 3 * HOUR ? 30 : 0)
+      const found = sustained(service(members, 40, rate, 5, undefined, ownTeams, (agent, extra) => (extra && padded.has(agent) ? 'hostile' : 'r1'))).filter((a) => a.at >= floodAt && party.has(a.agent))
+      assert.ok(found.length > 0 && found.every((a) => a.severity !== 'low'), JSON.stringify(found.map((a) => [a.agent.slice(-8), a.severity, a.details.ratio, a.details.sharedWith])))
+    })
+
     it('counts only members surging within one and a half times as much, reported alone by its reporter, below ten times', () => {
       const segment = newGroupBaseline(t0)
       const noteAll = (note: (i: number) => ReturnType<typeof surgeOf> | undefined) => segmentOf(8, 'Unit').forEach((m, i) => noteWindow([newGroupBaseline(t0), segment], m, t0, note(i)))
@@ -377,7 +411,7 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r2'), 0, 'another reporter saw theirs')
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 9.5, 'r1'), 0, 'beyond 1.5 times theirs')
       noteAll((i) => (i < 4 ? surgeOf(6, 'r1', t0, false) : undefined))
-      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r1'), 0, 'a few requests more: not beyond their noise')
+      assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, 'r1'), 0, 'busier, not in a surge of their own')
       noteAll((i) => (i < 4 ? surgeOf(6, '') : undefined))
       assert.equal(sharedSurge([newGroupBaseline(t0), segment], victim, t0, 8, ''), 0, 'theirs and its own each reported by several: nobody\'s word')
       noteAll((i) => (i < 4 ? surgeOf(9) : undefined))
@@ -421,8 +455,8 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
     assert.ok(severities.includes('low') && severities.indexOf('medium') > severities.indexOf('low'), JSON.stringify(found.map((a) => [a.severity, a.details.ratio, a.details.sharedWith])))
   })
 
-  // A member's window noted as `ratio` times its expected (beyond its noise as a surge must be, when `beyondNoise`), reported alone by `by`.
-  const surgeOf = (ratio: number, by = 'r1', at = t0, beyondNoise = true) => ({ at, ratio, beyondNoise, by })
+  // A member's window noted as `ratio` times its expected (a sustained surge itself when `surged`), reported alone by `by`.
+  const surgeOf = (ratio: number, by = 'r1', at = t0, surged = true) => ({ at, ratio, surged, by })
 
   it('a segment of three hundred active members, a quarter of them surging, shares the surge', () => {
     const segment = newGroupBaseline(t0)

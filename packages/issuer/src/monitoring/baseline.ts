@@ -320,6 +320,13 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   volumeRuns?: Map<string, { since: number; last: number }>
   /** The surge of requests last said (sustained-rate): its last quarter hour, when it began, its ratio and severity's rank (stored: a restart mid-flood says it once). */
   surgeSaid: { quarter: number; since: number; ratio: number; rank: number } | undefined
+  /**
+   * Quarter hours judged a surge of `sharedCap` times or more (sustained-rate), counted from the
+   * first until a day passes without one, and the last of them: a group's surge excuses three
+   * hours of them (a flood paused an hour every three starts its `since` afresh). Not stored.
+   */
+  farQuarters: number
+  farLast: number
   /** Its peer groups, resolved for the context object they came from (not stored). */
   groups: GroupBaseline[] | undefined
   /** Its groups that may explain a held finding: its team and segment, not its role (an organisation-wide group). Not kept in the store. */
@@ -457,7 +464,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     ...newSustained(at),
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
-    held: 0, surgeSaid: undefined, groups: undefined, holdGroups: undefined, alike: undefined, groupsOf: undefined, schedule: undefined,
+    held: 0, surgeSaid: undefined, farQuarters: 0, farLast: -Infinity, groups: undefined, holdGroups: undefined, alike: undefined, groupsOf: undefined, schedule: undefined,
     prevNet: undefined, strayAttempt: undefined,
   }
 }

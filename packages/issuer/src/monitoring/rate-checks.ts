@@ -8,7 +8,7 @@ import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noteWindow, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noteWindow, QUARTERS_A_DAY, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -158,9 +158,14 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // beyond what a group's surge excuses for three hours on end (a late run is over by then).
         const far = ratio >= SUSTAINED.highRatio && perHour > SUSTAINED.beyondBusiest * busiestHour(b)
         const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
-        // (No group's surge excuses one beyond six times for three hours on end: a party's agents
-        // flooding together must not go on for a day said low.)
-        const group = shared > 0 && !long
+        // No group's surge excuses one beyond six times for more than three hours of it, on end or
+        // with pauses, within a day: a party's agents flooding together must not go on said low.
+        if (ratio >= SUSTAINED.sharedCap) {
+          if (quarter - b.farLast > QUARTERS_A_DAY) b.farQuarters = 0
+          b.farQuarters++
+          b.farLast = quarter
+        }
+        const group = shared > 0 && !long && (ratio < SUSTAINED.sharedCap || b.farQuarters <= SUSTAINED.longQuarters)
         // (Said as its group's, below six times over its window, it may hold a half hour of ten
         // times: a review's walk-around, with team mates' rises made up. That half hour is judged.)
         if (!group) half = undefined

@@ -164,7 +164,7 @@ export function newSustained(at: number): SustainedState {
   }
 }
 
-const QUARTERS_A_DAY = DAY_MS / SUSTAINED.bucketMs
+export const QUARTERS_A_DAY = DAY_MS / SUSTAINED.bucketMs
 const slot = (k: number): number => ((k % SUSTAINED.ring) + SUSTAINED.ring) % SUSTAINED.ring
 const hourOf = (bucket: number): number => Math.floor((bucket * SUSTAINED.bucketMs) / HOUR_MS) % 24
 
@@ -484,9 +484,7 @@ function window(s: SustainedState, last: number, quarters: number, count: number
 
 /** What a member's window tells its groups (noteWindow): a note when it is a surge worth noting, else none. */
 export function surgeNote(w: Window, at: number): SurgeNote | undefined {
-  if (!noted(w)) return undefined
-  const beyondNoise = w.seen >= w.expected + Math.max(SUSTAINED.minExcess, SUSTAINED.deviations * Math.sqrt(w.expected))
-  return { at, ratio: w.seen / Math.max(w.expected, 1e-9), beyondNoise, by: w.sole.length === 1 ? w.sole[0]! : '' }
+  return noted(w) ? { at, ratio: w.seen / Math.max(w.expected, 1e-9), surged: surging(w, 1), by: w.sole.length === 1 ? w.sole[0]! : '' } : undefined
 }
 
 /** Whether a window's count is a member's surge worth noting with its groups. */
@@ -525,13 +523,13 @@ function soleReporter(s: SustainedState, last: number, quarters: number): string
 
 /**
  * A member's window noted as a surge with its groups: when, how many times its expected, whether
- * it went beyond its noise as far as a surge must (`minExcess` and `deviations`; evenly or not: a
- * ward's rush comes in bursts), and the reporter that alone reported it ('' when several did).
+ * it was a sustained surge itself (`surging` at the default sensitivity: a few requests more of a
+ * quiet member, or a burst, are not), and the reporter that alone reported it ('' when several did).
  */
 export interface SurgeNote {
   at: number
   ratio: number
-  beyondNoise: boolean
+  surged: boolean
   by: string
 }
 
@@ -552,21 +550,21 @@ export function noteWindow(groups: readonly GroupBaseline[], agent: string, at: 
  * How many other members surge with it when that makes the surge its groups' (else 0): two of its
  * team (the first group, as AgentContext orders them) or all of its team's others active within
  * the hour, at least one; or in a wider group three and a quarter of the members active there.
- * From `sharedCap` times its expected (below `highRatio`), the group's rule must hold and three of
- * those others must have gone beyond their noise as a surge must, at two thirds of its ratio or more
- * (`comparable`), each window reported alone by the one reporter that alone reported its own: a
- * mass-casualty night lifts a site's clinicians six to ten times at once, and others made up by a
- * reporter, a few requests more of quiet team mates (six times nearly nothing), or a thief's
- * flood far beyond its group's, must not excuse it.
+ * From `sharedCap` times its expected (below `highRatio`), only the members whose windows the one
+ * reporter that alone reported its own alone reported count (for the group's share too), and
+ * three of them must have been sustained surges themselves at two thirds of its ratio or more
+ * (`comparable`): a mass-casualty night lifts a site's clinicians six to ten times at once, and
+ * others made up by another reporter, quiet team mates' bursts (ten times nearly nothing), or a
+ * thief's flood far beyond its group's, must not excuse it.
  */
 export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at: number, ratio: number, by: string): number {
   const far = ratio >= SUSTAINED.sharedCap
   if (far && (by === '' || ratio >= SUSTAINED.highRatio)) return 0
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
-    const surging = othersWithin(g.surging, agent, at)
+    const surging = far ? surgingWithin(g.surging, agent, at, 0, by) : othersWithin(g.surging, agent, at)
     const shared = i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)
-    if (shared && (!far || comparableWithin(g.surging, agent, at, ratio / SUSTAINED.comparable, by) >= SUSTAINED.sharedWide)) return surging
+    if (shared && (!far || surgingWithin(g.surging, agent, at, ratio / SUSTAINED.comparable, by) >= SUSTAINED.sharedWide)) return surging
   }
   return 0
 }
@@ -585,10 +583,11 @@ function othersWithin(members: Map<string, number | SurgeNote> | undefined, agen
   return n
 }
 
-// Members other than `agent` noted within `sharedMs` of `at` beyond their noise, at `ratio` or more, their window reported alone by `by`.
-function comparableWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, ratio: number, by: string): number {
+// Members other than `agent` noted within `sharedMs` of `at`, their window reported alone by `by`:
+// all of them (`ratio` 0), or those in a sustained surge of `ratio` or more.
+function surgingWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, ratio: number, by: string): number {
   let n = 0
-  if (members) for (const [m, x] of members) if (m !== agent && x.beyondNoise && Math.abs(at - x.at) <= SUSTAINED.sharedMs && x.ratio >= ratio && x.by === by) n++
+  if (members) for (const [m, x] of members) if (m !== agent && x.by === by && Math.abs(at - x.at) <= SUSTAINED.sharedMs && (ratio === 0 || (x.surged && x.ratio >= ratio))) n++
   return n
 }
 
