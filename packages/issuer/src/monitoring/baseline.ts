@@ -7,7 +7,7 @@ import { newOrderedIds, type OrderedIds } from './ordered-ids.js'
 import { newTrickle, restoreTrickle, type TrickleState } from './refusal-trickle.js'
 import type { Schedule } from './schedule.js'
 import { newSizeHistogram, restoreSizes, snapshotSizes, type SizeHistogram } from './size-histogram.js'
-import { newSustained, restoreWeekly, type SurgeNote, type SustainedState } from './sustained-rate.js'
+import { newSustained, QUARTERS_A_DAY, restoreWeekly, type SurgeNote, type SustainedState } from './sustained-rate.js'
 
 /**
  * What the detector keeps per agent and per peer group, and the small statistics they use. Plain
@@ -321,9 +321,10 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /** The surge of requests last said (sustained-rate): its last quarter hour, when it began, its ratio and severity's rank (stored: a restart mid-flood says it once). */
   surgeSaid: { quarter: number; since: number; ratio: number; rank: number } | undefined
   /**
-   * Quarter hours judged a surge of `sharedCap` times or more (sustained-rate), counted from the
-   * first until a day passes without one, and the last of them: a group's surge excuses three
-   * hours of them (a flood paused an hour every three starts its `since` afresh). Not stored.
+   * Quarter hours in surges of `sharedCap` times or more (sustained-rate), counted from the first
+   * until a day passes without one, and the last of them: a group's surge excuses three hours of
+   * them (a flood paused an hour every three starts its `since` afresh). Stored: a restart must
+   * not give three hours more.
    */
   farQuarters: number
   farLast: number
@@ -653,6 +654,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,
       bucket: b.volBucket, cur: b.volCur, ring: [...b.volRing], half: [b.volHalfMost, b.volHalfDay, b.volHalfBefore], short: b.volShortAt, weekly: b.volWeekly, weeklyBy: b.volWeeklyBy,
       ...(b.surgeSaid ? { surge: [b.surgeSaid.quarter, b.surgeSaid.since, Math.round(b.surgeSaid.ratio * 100) / 100, b.surgeSaid.rank] } : {}),
+      ...(b.farQuarters > 0 ? { far: [b.farQuarters, b.farLast] } : {}),
     },
   })
 }
@@ -888,6 +890,12 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
     const surge = Array.isArray(vol.surge) ? vol.surge.map((x) => num(x, NaN)) : []
     if (surge.length === 4 && surge.every(Number.isFinite) && surge[1]! <= surge[0]! && surge[2]! > 0 && surge[3]! >= 0 && surge[3]! <= 3) {
       b.surgeSaid = { quarter: surge[0]!, since: surge[1]!, ratio: surge[2]!, rank: surge[3]! }
+    }
+    // Its quarter hours beyond six times (none in rows written before; a count past a day's is spent anyway).
+    const far = Array.isArray(vol.far) ? vol.far.map((x) => num(x, NaN)) : []
+    if (far.length === 2 && far.every(Number.isFinite) && far[0]! > 0 && far[1]! <= b.volBucket) {
+      b.farQuarters = Math.min(Math.floor(far[0]!), QUARTERS_A_DAY)
+      b.farLast = Math.floor(far[1]!)
     }
   }
   return b

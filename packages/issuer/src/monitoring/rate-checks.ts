@@ -126,7 +126,9 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // Noted with its groups before judging (and even before its habits are judged): members of a
     // group surging together are the group's surge. Its team and its segment, never a role
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
-    noteWindow(holdGroups, agent, at, surgeNote(w, at))
+    // (At the window's end: a run judged at the next request after an idle spell is noted when it ran.)
+    const ended = (w.last + 1) * SUSTAINED.bucketMs
+    noteWindow(holdGroups, agent, ended, surgeNote(w, ended))
     const sens = sensitivity['sustained-rate']
     // The last 90 minutes, or else the last three hours by the hour: a flood paused a quarter of
     // an hour every hour is uneven by the half-hour, never by the hour (surgingLong).
@@ -145,7 +147,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // their requests lower a flood at most to what a shared close looks like (sharedSurge).
         // (`by`: the reporter that alone reported the window; '' when several did.)
         const by = surge.sole.length === 1 ? surge.sole[0]! : ''
-        const shared = sharedSurge(holdGroups, agent, at, ratio, by)
+        const shared = sharedSurge(holdGroups, agent, (surge.last + 1) * SUSTAINED.bucketMs, ratio, by)
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
         // The same surge goes on when it is judged a surge again within the hour (runs with short
         // gaps between them are said once); its length counts only while no three quarter hours in
@@ -160,9 +162,13 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         const long = ratio >= SUSTAINED.sharedCap && quarter - since >= SUSTAINED.longQuarters
         // No group's surge excuses one beyond six times for more than three hours of it, on end or
         // with pauses, within a day: a party's agents flooding together must not go on said low.
+        // (Counted are the quarter hours since the last such surge, as far as this window reaches
+        // back, or its busy ones: a window is judged first once it is full of a flood, quarter hours
+        // without a request are judged at none, and a flood in every other one is one flood.)
         if (ratio >= SUSTAINED.sharedCap) {
-          if (quarter - b.farLast > QUARTERS_A_DAY) b.farQuarters = 0
-          b.farQuarters++
+          const gap = quarter - b.farLast
+          if (gap > QUARTERS_A_DAY) b.farQuarters = 0
+          b.farQuarters += gap <= surge.quarters ? gap : surge.busy.filter(Boolean).length
           b.farLast = quarter
         }
         const group = shared > 0 && !long && (ratio < SUSTAINED.sharedCap || b.farQuarters <= SUSTAINED.longQuarters)

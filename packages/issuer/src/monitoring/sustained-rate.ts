@@ -86,9 +86,10 @@ export const SUSTAINED = {
   /** Active days learned before the check runs. */
   minDays: 3,
   /**
-   * From this many times the expected, a group's surge excuses it only when three others surged
-   * within `comparable` times as much (a site's mass-casualty night), as the reporter that alone
-   * reported its window saw them, and never from `highRatio`.
+   * From this many times the expected, a group's surge excuses it only when three others were in
+   * surges within `comparable` times as large (a site's mass-casualty night), as the reporter that
+   * alone reported its window saw them, for three hours a day (`longQuarters`), never from
+   * `highRatio` (sharedSurge).
    */
   sharedCap: 6,
   comparable: 1.5,
@@ -562,9 +563,9 @@ export function sharedSurge(groups: readonly GroupBaseline[], agent: string, at:
   if (far && (by === '' || ratio >= SUSTAINED.highRatio)) return 0
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!
-    const surging = far ? surgingWithin(g.surging, agent, at, 0, by) : othersWithin(g.surging, agent, at)
+    const surging = surgingWithin(g.surging, agent, at, far ? by : undefined)
     const shared = i === 0 ? surging >= SUSTAINED.shared || (surging >= 1 && surging >= othersWithin(g.windows, agent, at)) : surging >= SUSTAINED.sharedWide && surging >= SUSTAINED.sharedShare * othersWithin(g.windows, agent, at)
-    if (shared && (!far || surgingWithin(g.surging, agent, at, ratio / SUSTAINED.comparable, by) >= SUSTAINED.sharedWide)) return surging
+    if (shared && (!far || surgingWithin(g.surging, agent, at, by, ratio / SUSTAINED.comparable) >= SUSTAINED.sharedWide)) return surging
   }
   return 0
 }
@@ -577,17 +578,18 @@ export function remember<T>(members: Map<string, T>, key: string, value: T, cap 
 }
 
 // Members other than `agent` noted within `sharedMs` of `at`.
-function othersWithin(members: Map<string, number | SurgeNote> | undefined, agent: string, at: number): number {
+function othersWithin(members: Map<string, number> | undefined, agent: string, at: number): number {
   let n = 0
-  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - (typeof t === 'number' ? t : t.at)) <= SUSTAINED.sharedMs) n++
+  if (members) for (const [m, t] of members) if (m !== agent && Math.abs(at - t) <= SUSTAINED.sharedMs) n++
   return n
 }
 
-// Members other than `agent` noted within `sharedMs` of `at`, their window reported alone by `by`:
-// all of them (`ratio` 0), or those in a sustained surge of `ratio` or more.
-function surgingWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, ratio: number, by: string): number {
+// Members other than `agent` noted surging within `sharedMs` of `at`: those whose window `by`
+// alone reported (any, when undefined), and with `ratio`, those of them in a sustained surge of
+// that many times their expected or more.
+function surgingWithin(members: Map<string, SurgeNote> | undefined, agent: string, at: number, by: string | undefined, ratio = 0): number {
   let n = 0
-  if (members) for (const [m, x] of members) if (m !== agent && x.by === by && Math.abs(at - x.at) <= SUSTAINED.sharedMs && (ratio === 0 || (x.surged && x.ratio >= ratio))) n++
+  if (members) for (const [m, x] of members) if (m !== agent && (by === undefined || x.by === by) && Math.abs(at - x.at) <= SUSTAINED.sharedMs && (ratio === 0 || (x.surged && x.ratio >= ratio))) n++
   return n
 }
 
