@@ -423,6 +423,26 @@ describe('sustained volume: a flood spread over hours, against the agent\'s usua
       assert.equal(found.filter((a) => a.severity === 'low' && Number(a.details.ratio) >= 6 && a.at >= floodAt + 6 * HOUR).length, 0, show)
     })
 
+    // A fourth review: a window judged after a gap counted its busy quarter hours only, and a
+    // three-hour window is even with one busy quarter hour an hour: a thief's runs of three such
+    // bursts, four hours apart, beside mates below six times (low as theirs), were low four times.
+    it('a thief\'s runs of a burst an hour, beside mates surging below six times, are not its team\'s beyond three hours of them', () => {
+      const thief = 'did:key:z6MkQuarterA'
+      const end = floodAt + 24 * HOUR
+      const run = (agent: string, at: number) => {
+        if (agent !== thief) return at >= floodAt - HOUR && at < end + HOUR ? 46 : 0
+        // (Its own habit: one export of 400 in a quarter hour, so that no minute or half hour of a burst is beyond its busiest.)
+        if (at === t0 + 2 * DAY + 9 * HOUR) return 390
+        if (at < floodAt || at >= end) return 0
+        const k = Math.floor((at - floodAt) / (15 * MINUTE)) % 16
+        return k === 0 || k === 4 || k === 8 ? [510, 400, 290, 290, 380, 470][Math.floor((at - floodAt) / (4 * HOUR))]! : k >= 12 ? -2 : -10
+      }
+      const { found } = quarters(run)
+      const its = found.filter((a) => a.agent === thief)
+      const show = JSON.stringify(its.map((a) => [(a.at - floodAt) / HOUR, a.severity, a.details.ratio, a.details.minutes]))
+      assert.ok(its.filter((a) => a.severity === 'low' && Number(a.details.ratio) >= 6).length <= 1, show)
+    })
+
     // (Same review: a mates' run judged at their next request, hours later, was noted then.)
     it('mates\' floods of six hours before, judged at their next request during its flood, do not excuse it', () => {
       const victim = 'did:key:z6MkQuarterA'

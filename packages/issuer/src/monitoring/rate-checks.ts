@@ -163,12 +163,12 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // No group's surge excuses one beyond six times for more than three hours of it, on end or
         // with pauses, within a day: a party's agents flooding together must not go on said low.
         // (Counted are the quarter hours since the last such surge, as far as this window reaches
-        // back, or its busy ones: a window is judged first once it is full of a flood, quarter hours
-        // without a request are judged at none, and a flood in every other one is one flood.)
+        // back: a window is judged first once it is full of a flood, quarter hours without a request
+        // are judged at none, and a flood in every other one, or in one of four, is one flood.)
         if (ratio >= SUSTAINED.sharedCap) {
           const gap = quarter - b.farLast
           if (gap > QUARTERS_A_DAY) b.farQuarters = 0
-          b.farQuarters += gap <= surge.quarters ? gap : surge.busy.filter(Boolean).length
+          b.farQuarters += Math.min(gap, surge.quarters)
           b.farLast = quarter
         }
         const group = shared > 0 && !long && (ratio < SUSTAINED.sharedCap || b.farQuarters <= SUSTAINED.longQuarters)
