@@ -8,7 +8,7 @@ import type { RiskLevel } from '@agentid/core'
 import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
-import { busiestHour, closeQuarters, countRequest, flagWindow, lastWeeksRun, noteWindow, QUARTERS_A_DAY, remember, rememberSurge, sharedSurge, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
+import { busiestHour, closeQuarters, countRequest, endOf, flagWindow, lastWeeksRun, noteWindow, QUARTERS_A_DAY, remember, rememberSurge, sharedSurge, soleOf, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -127,8 +127,7 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
     // group surging together are the group's surge. Its team and its segment, never a role
     // across the organisation (sharedSurge in sustained-rate.ts says how many make it the group's).
     // (At the window's end: a run judged at the next request after an idle spell is noted when it ran.)
-    const ended = (w.last + 1) * SUSTAINED.bucketMs
-    noteWindow(holdGroups, agent, ended, surgeNote(w, ended))
+    noteWindow(holdGroups, agent, endOf(w), surgeNote(w))
     const sens = sensitivity['sustained-rate']
     // The last 90 minutes, or else the last three hours by the hour: a flood paused a quarter of
     // an hour every hour is uneven by the half-hour, never by the hour (surgingLong).
@@ -145,9 +144,8 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
         // large, as the reporter that alone reported its window saw them (a site's mass-casualty
         // night), and never from ten times: others made to look busy by a reporter making up
         // their requests lower a flood at most to what a shared close looks like (sharedSurge).
-        // (`by`: the reporter that alone reported the window; '' when several did.)
-        const by = surge.sole.length === 1 ? surge.sole[0]! : ''
-        const shared = sharedSurge(holdGroups, agent, (surge.last + 1) * SUSTAINED.bucketMs, ratio, by)
+        const by = soleOf(surge)
+        const shared = sharedSurge(holdGroups, agent, endOf(surge), ratio, by)
         const quarter = Math.floor(at / SUSTAINED.bucketMs)
         // The same surge goes on when it is judged a surge again within the hour (runs with short
         // gaps between them are said once); its length counts only while no three quarter hours in

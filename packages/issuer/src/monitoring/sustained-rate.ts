@@ -483,9 +483,15 @@ function window(s: SustainedState, last: number, quarters: number, count: number
   return { seen, expected, last, quarters, busy, even: least >= SUSTAINED.even * most, sole: soleReporter(s, Math.min(last, through), quarters - Math.max(0, last - through)) }
 }
 
-/** What a member's window tells its groups (noteWindow): a note when it is a surge worth noting, else none. */
-export function surgeNote(w: Window, at: number): SurgeNote | undefined {
-  return noted(w) ? { at, ratio: w.seen / Math.max(w.expected, 1e-9), surged: surging(w, 1), by: w.sole.length === 1 ? w.sole[0]! : '' } : undefined
+/** When a window ends (the end of its last quarter hour). */
+export const endOf = (w: Window): number => (w.last + 1) * SUSTAINED.bucketMs
+
+/** The reporter that alone reported a window's requests ('' when several did). */
+export const soleOf = (w: Window): string => (w.sole.length === 1 ? w.sole[0]! : '')
+
+/** What a member's window tells its groups (noteWindow), at its end: a note when it is a surge worth noting, else none. */
+export function surgeNote(w: Window): SurgeNote | undefined {
+  return noted(w) ? { at: endOf(w), ratio: w.seen / Math.max(w.expected, 1e-9), surged: surging(w, 1), by: soleOf(w) } : undefined
 }
 
 /** Whether a window's count is a member's surge worth noting with its groups. */
