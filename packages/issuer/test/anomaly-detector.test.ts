@@ -94,6 +94,28 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(use({ ...refused, ip: '34.12.9.1' }), ['retired-agent/high'], 'elsewhere')
   })
 
+  // Workload-i: a field adjuster working from the car, handed another /24 of its mobile carrier's
+  // /16 at each session, loses the phone; its sync, refused from yet another /24 of that pool,
+  // was said high, as if someone elsewhere held the credential.
+  it("a suspended phone refused from its carrier's pool (a public /16 it was allowed from on two days) is its own retrying; a /16 of one day, only refused, or private is elsewhere", () => {
+    const DAY_MINUTES = 24 * 60
+    const refusedFromPool = (days: Array<[day: number, decision: 'allow' | 'deny', subnet?: number]>, block = '37.228') => {
+      let status: 'active' | 'suspended' = 'active'
+      const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
+      warm(d, 'did:key:z6Mkb')
+      // A carrier's address a day, each of another /24, hours from any other network.
+      for (const [day, decision, subnet = day + 10] of days) d.observe(ev('did:key:z6Mkb', day * DAY_MINUTES + 14 * 60, { ip: `${block}.${subnet}.7`, decision, ...(decision === 'deny' ? { code: 'ERR_CONSTRAINT' } : {}) }))
+      status = 'suspended'
+      return d.observe(ev('did:key:z6Mkb', 3 * DAY_MINUTES, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip: `${block}.99.7` })).map((a) => `${a.kind}/${a.severity}${a.details.ownNetwork ? ' (own)' : ''}`)
+    }
+    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'allow']]), ['suspended-agent/medium (own)'], 'its carrier pool, allowed on two days')
+    assert.deepEqual(refusedFromPool([[2, 'allow']]), ['suspended-agent/high'], 'a /16 of one earlier day')
+    assert.deepEqual(refusedFromPool([[1, 'allow', 11], [2, 'allow', 11]]), ['suspended-agent/medium (own)'], 'one /24 of the pool, allowed on two days')
+    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'deny']]), ['suspended-agent/high'], 'a /16 allowed on one day, refused on another')
+    // The organisation's private /16s are everyone's: another subnet of them may be an insider's.
+    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'allow']], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
+  })
+
   it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {
     let status: 'active' | 'suspended' = 'active'
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, holdMinutes: 0, context: () => ({ groups: ['team:x'], status }) })

@@ -14,7 +14,7 @@ import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, ty
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, largestRegular } from './volume-checks.js'
-import { established, forgetStalest, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
+import { allowedInBlock, established, forgetStalest, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
@@ -573,10 +573,12 @@ export class AnomalyDetector {
   }
 
   // Whether an address is of a network the agent has used for over a day (or took up with its
-  // groups, as `reporter` saw it): where its own software runs.
+  // groups, as `reporter` saw it), or of a public /16 it was allowed from on two days
+  // (allowedInBlock: a phone handed another /24 of its carrier's pool at each session): where its
+  // own software runs.
   #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
     const net = ip !== undefined ? networkOf(b, ip) : undefined
-    return net !== undefined && established(b, net, at, reporter)
+    return net !== undefined && (established(b, net, at, reporter) || allowedInBlock(b, net))
   }
 
   // Whether a refused family is one it or its peers use: a request out of step with what it holds

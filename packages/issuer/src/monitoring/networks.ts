@@ -1,7 +1,8 @@
 /**
  * Where an agent works from, as the detector judges it: its networks (/24 and /48, with
  * `network`), which of them are its own (`established`), another subnet of its own site or its
- * phone's provider pool (`sameSite`), the organisation's private blocks (`internal`), and
+ * phone's provider pool (`sameSite`), a /16 it was allowed from on two days (`allowedInBlock`,
+ * for a suspended or retired agent's refusals), the organisation's private blocks (`internal`), and
  * networks taking turns, two places using one credential at once (`takeTurns`). The checks that
  * say `new-network` and `two-networks`, which also ask its groups, are the detector's
  * (anomaly-detector.ts, #networkUse and #twoNetworks).
@@ -71,6 +72,13 @@ function itsOwn(n: NetworkStats): boolean {
   return n.learned || n.kept || n.keptBy !== undefined
 }
 
+// The /16 of an IPv4 network (`10.1.2` → `10.1.`, the dot kept so that a prefix test matches
+// whole bytes); undefined for an IPv6 one.
+export function blockOf(net: string): string | undefined {
+  const cut = net.lastIndexOf('.')
+  return cut < 0 ? undefined : net.slice(0, cut + 1)
+}
+
 // The private block of a network (`10.1.2`, `172.20.1`, ...): 10/8, 172.16/12, 192.168/16,
 // 100.64/10 (carrier-grade NAT), fc00::/7 (IPv6 unique local); undefined for a public one.
 export function privateBlock(net: string): string | undefined {
@@ -114,9 +122,8 @@ export function internal(net: string): boolean {
 // share the agent's provider's pool. Widening the pool to neighbouring /16s, for carriers that
 // hand out addresses of several, was measured and not kept: it widened that planting too.)
 export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
-  const cut = net.lastIndexOf('.')
-  if (cut < 0) return false
-  const site = net.slice(0, cut + 1)
+  const site = blockOf(net)
+  if (site === undefined) return false
   const inside = internal(net)
   const today = Math.floor(at / DAY_MS)
   let day1 = -1
@@ -128,6 +135,30 @@ export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
     if (day >= today) continue
     if (day1 < 0) day1 = day
     else if (day !== day1) return true
+  }
+  return false
+}
+
+// Whether the agent was allowed from networks of the /16 of `net`, a public IPv4 network, on two
+// days or more: where a suspended or retired agent's own software may still be trying, refused
+// (the detector's status check: medium, not high). Workload-i: a field adjuster working from the
+// car, handed another /24 of its carrier's pool at each session, none used beside an office (so
+// no pool sameSite knows), lost the phone; its sync, refused from yet another /24, was said high,
+// as if someone elsewhere held the credential. Looser than sameSite on purpose: it grades nothing
+// but a refusal of an agent already suspended or retired, which is said whatever its grade and is
+// no evidence for anything else. So a thief allowed from its own /16 on two days before the
+// suspension is said medium when refused from it after; refused requests make no block its own,
+// and a suspended or retired agent's requests teach no network. Not the organisation's private
+// networks: everyone works in their /16s (workload-e: a leaver's credential tried from another
+// subnet of the VPN's /16, an insider's, stays high).
+export function allowedInBlock(b: AgentBaseline, net: string): boolean {
+  const block = blockOf(net)
+  if (block === undefined || privateBlock(net) !== undefined) return false
+  let day = -1
+  for (const [known, n] of b.networks) {
+    if (!known.startsWith(block) || n.days === 0) continue
+    if (n.days >= 2 || (day >= 0 && n.lastDay !== day)) return true
+    day = n.lastDay
   }
   return false
 }
