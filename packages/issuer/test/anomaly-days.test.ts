@@ -110,6 +110,47 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     assert.deepEqual(work(d, 'did:key:z6Mkbatch', [12], 4, 10, 30), [], 'a backlog from 4:00 running on to 10:00')
   })
 
+  // Workload-h: teams spread over Berlin, Bangalore and Austin are awake somewhere at every hour,
+  // so a person's assistant used at 3 a.m. was never said. Its team's hours are those of the
+  // members working where it works (its office), when two or more do.
+  describe('a team spread over time zones: its hours are those of the members in its office', () => {
+    const history = [0, 1, 2, 3, 4, 7, 8]
+    // The agent and `mates` at their office by day; three members of the team elsewhere, working
+    // while the office sleeps. Returns what the agent's use at 2:00 UTC on day 9 raised.
+    const nightUse = (o: { mates?: number; matesIp?: string; agentIp?: string; elsewhereIp?: string; visit?: boolean } = {}) => {
+      const office = '64.124.88.10'
+      const d = detector()
+      for (let i = 0; i < (o.mates ?? 2); i++) {
+        work(d, `did:key:z6Mkmate${i}`, history, 8, 17, 4, o.matesIp ?? office)
+        // (A visit: one request from the agent's office after working elsewhere all along.)
+        if (o.visit) work(d, `did:key:z6Mkmate${i}`, [8], 17, 17.25, 4, office)
+      }
+      for (let i = 0; i < 3; i++) work(d, `did:key:z6Mkfar${i}`, history, 20, 29, 4, o.elsewhereIp ?? '185.54.12.10')
+      work(d, 'did:key:z6Mka', history, 8, 17, 4, o.agentIp ?? office)
+      return kinds(work(d, 'did:key:z6Mka', [9], 2, 2.7, 30, o.agentIp ?? office)).filter((k) => k.startsWith('off-hours'))
+    }
+
+    it('used at night from its office, where its two office mates never work then: off-hours, medium', () => {
+      assert.deepEqual([...new Set(nightUse())], ['off-hours/medium'])
+    })
+
+    it('one office mate is no office: the whole team excuses it, as before', () => {
+      assert.deepEqual(nightUse({ mates: 1 }), [])
+    })
+
+    it('an agent working from home, where no member of its team works: judged with the whole team', () => {
+      assert.deepEqual(nightUse({ agentIp: '99.61.127.10' }), [])
+    })
+
+    it("members that only visited its office (one request, the network not theirs) are not its office mates", () => {
+      assert.deepEqual(nightUse({ matesIp: '24.155.231.10', visit: true }), [])
+    })
+
+    it("a site's private networks are one place (its /16): the night shift on another ward's subnet excuses it", () => {
+      assert.deepEqual(nightUse({ agentIp: '10.40.101.10', matesIp: '10.40.101.11', elsewhereIp: '10.40.102.10' }), [])
+    })
+  })
+
   it('a batch rescheduled by its whole team at once is the group\'s change (low after the first two)', () => {
     const bots = Array.from({ length: 4 }, (_, i) => `did:key:z6Mkbot${i}`)
     const d = detector(Object.fromEntries([...bots, 'did:key:z6Mkday'].map((a) => [a, ['team:bots']])))

@@ -14,7 +14,7 @@ import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, ty
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
 import { checkSizes, largestRegular } from './volume-checks.js'
-import { allowedInBlock, established, forgetStalest, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
+import { allowedInBlock, blockOf, established, forgetStalest, internal, networkOf, privateBlock, sameSite, takeTurns, TURN_MS } from './networks.js'
 import { keptUp, knownStray, lateralReaches, markStray, noteRun, noteStray, oneAttempt, strayAllowance, withdraw } from './reaches.js'
 import { aspectOf, noteRecent, reachOf, sameEvidence, standsAlone, VOLUME, volumeKeptUp } from './evidence.js'
 import { quietHour, rareBurst, rareOf, sameKind, teaches, usesKind, watchAction } from './rare-actions.js'
@@ -151,6 +151,12 @@ const WEEKEND_QUIET = 2
 // An hour is one the agent (or its team) is active at when this share of its activity falls
 // within three hours of it.
 const OFF_HOURS_SHARE = 0.003
+// Members of its team working where it works that make the team's hours its own (#teamShare).
+const OFFICE_MATES = 2
+// Where a network is, for telling who works where (#teamShare): a public network is its own
+// place (an office's /24); the organisation's private networks are their /16's (a site's floors,
+// wards and VPN pools).
+const placeOf = (net: string): string => (internal(net) ? blockOf(net) ?? net : net)
 const NEW_GRANT_MS = 14 * DAY_MS
 const HOUR = 3_600_000
 // A finding that goes on (back within the quiet period of its last occurrence) is said again once this often.
@@ -917,7 +923,7 @@ export class AnomalyDetector {
     const sensHours = this.#sensOf['off-hours']
     if (!mature || sensHours <= 0 || b.hodTotal < 30) return undefined
     const team = groups[0]
-    const teamShare = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
+    const teamShare = team && team.hodTotal >= 30 && share < OFF_HOURS_SHARE * sensHours ? this.#teamShare(s, team) : 0
     // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
     // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
     // shift, a late run after an outage), nor is a session that started near it running on.
@@ -938,6 +944,42 @@ export class AnomalyDetector {
     const recentOff = b.recent.filter((r) => r.kind === 'off-hours').length
     this.#report(s, 'off-hours', String(hour), recentOff >= 4 ? 0.75 : 0.5, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, ...(own ? { ownSchedule: true } : {}) })
     return 'own'
+  }
+
+  // Its team's share of activity near the hour, or its office's when lower: the agent's and its
+  // office mates', when OFFICE_MATES or more members work where it works (a network of its own
+  // that is theirs too: the same /24; for the organisation's private networks, the same /16, a
+  // site's floors and wards). A team spread over three time zones is awake somewhere at every
+  // hour; its members in the agent's office are not. (Workload-h: a person's assistant used at
+  // 3 a.m. was never said, its team's members in other zones were at work.) An agent working
+  // where no other member does (from home) is judged with the whole team, as before; so is a
+  // hospital's staff, every shift on the site's networks.
+  #teamShare(s: Scope, team: GroupBaseline): number {
+    const { b, agent, at, reporter, hour } = s
+    const own = new Set<string>()
+    for (const [net] of b.networks) if (established(b, net, at, reporter)) own.add(placeOf(net))
+    const mates = new Set<AgentBaseline>()
+    if (own.size > 0) {
+      for (const [net, usage] of team.networks) {
+        if (!own.has(placeOf(net))) continue
+        for (const m of usage.members) {
+          const mb = m !== agent ? this.#agents.get(m) : undefined
+          if (mb !== undefined && mb.hodTotal >= 30 && established(mb, net, at, reporter)) mates.add(mb)
+        }
+      }
+    }
+    const whole = hourShare(team.hod, team.hodTotal, hour)
+    if (mates.size < OFFICE_MATES) return whole
+    // (With the agent, as the team's hours are. And never more than the whole team's: an office
+    // that is the whole team is judged as before, whatever the members' own profiles weigh.)
+    mates.add(b)
+    let near = 0
+    let total = 0
+    for (const m of mates) {
+      near += hourShare(m.hod, 1, hour)
+      total += m.hodTotal
+    }
+    return Math.min(whole, near / total)
   }
 
   // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without
