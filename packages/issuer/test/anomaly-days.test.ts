@@ -117,7 +117,7 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     const history = [0, 1, 2, 3, 4, 7, 8]
     // The agent and `mates` at their office by day; three members of the team elsewhere, working
     // while the office sleeps. Returns what the agent's use at 2:00 UTC on day 9 raised.
-    const nightUse = (o: { mates?: number; matesIp?: string; agentIp?: string; elsewhereIp?: string; visit?: boolean } = {}) => {
+    const nightUse = (o: { mates?: number; matesIp?: string; agentIp?: string; elsewhereIp?: string; visit?: boolean; at?: [day: number, from: number, to: number]; ip?: string; thenIp?: string } = {}) => {
       const office = '64.124.88.10'
       const d = detector()
       for (let i = 0; i < (o.mates ?? 2); i++) {
@@ -127,7 +127,17 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
       }
       for (let i = 0; i < 3; i++) work(d, `did:key:z6Mkfar${i}`, history, 20, 29, 4, o.elsewhereIp ?? '185.54.12.10')
       work(d, 'did:key:z6Mka', history, 8, 17, 4, o.agentIp ?? office)
-      return kinds(work(d, 'did:key:z6Mka', [9], 2, 2.7, 30, o.agentIp ?? office)).filter((k) => k.startsWith('off-hours'))
+      const [day, from, to] = o.at ?? [9, 2, 2.7]
+      const first = work(d, 'did:key:z6Mka', [day], from, to, 30, o.ip ?? o.agentIp ?? office)
+      // (`thenIp`: the rest of the same hour from another place, its findings marked `then`, said
+      // or not: within the incident's quiet period, the same finding is not said again.)
+      const then: string[] = []
+      if (o.thenIp !== undefined) {
+        for (let t = MONDAY + day * DAY + to * HOUR; t < MONDAY + day * DAY + (to + 0.2) * HOUR; t += HOUR / 30) {
+          for (const f of d.inspect(ev('did:key:z6Mka', t, { ip: o.thenIp }))) then.push(`then ${f.kind}/${f.severity}`)
+        }
+      }
+      return [...kinds(first), ...then].filter((k) => k.includes('off-hours'))
     }
 
     it('used at night from its office, where its two office mates never work then: off-hours, medium', () => {
@@ -144,6 +154,26 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
 
     it("members that only visited its office (one request, the network not theirs) are not its office mates", () => {
       assert.deepEqual(nightUse({ matesIp: '24.155.231.10', visit: true }), [])
+    })
+
+    // From an adversarial review: a visit to the team's office in another zone, at its hours.
+    it("used from the team's other office at that office's hours: judged by that office's members", () => {
+      assert.deepEqual(nightUse({ ip: '185.54.12.10' }), [])
+    })
+
+    it('the same hour from its office, then from the other office: each place judged by its own members', () => {
+      assert.deepEqual([...new Set(nightUse({ thenIp: '185.54.12.10' }))], ['off-hours/medium'])
+    })
+
+    // Workload-g: an on-call engineer working from home, called out at night over the VPN, whose
+    // other users work by day: the place it is used from makes no office where its own make none.
+    it('working from home, used at night from where two members work by day: judged with the whole team', () => {
+      assert.deepEqual(nightUse({ agentIp: '99.61.127.10', ip: '64.124.88.10' }), [])
+    })
+
+    // From the review too: members that moved away keep their office's network established.
+    it('office mates that have not worked there for a month are no office', () => {
+      assert.deepEqual(nightUse({ at: [40, 2, 2.7] }), [])
     })
 
     it("a site's private networks are one place (its /16): the night shift on another ward's subnet excuses it", () => {

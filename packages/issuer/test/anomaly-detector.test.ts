@@ -97,23 +97,28 @@ describe('anomaly detection: context, learning, controls', () => {
   // Workload-i: a field adjuster working from the car, handed another /24 of its mobile carrier's
   // /16 at each session, loses the phone; its sync, refused from yet another /24 of that pool,
   // was said high, as if someone elsewhere held the credential.
-  it("a suspended phone refused from its carrier's pool (a public /16 it was allowed from on two days) is its own retrying; a /16 of one day, only refused, or private is elsewhere", () => {
+  it("a suspended phone refused from its carrier's pool (two public /24s of a /16 it was allowed from over more than a day) is its own retrying; one /24, minutes apart, only refused, or private is elsewhere", () => {
     const DAY_MINUTES = 24 * 60
-    const refusedFromPool = (days: Array<[day: number, decision: 'allow' | 'deny', subnet?: number]>, block = '37.228') => {
+    // Each use: its minute, whether allowed, and the /24 of the /16 it came from.
+    const refusedFromPool = (uses: Array<[minute: number, decision: 'allow' | 'deny', subnet: number]>, block = '37.228') => {
       let status: 'active' | 'suspended' = 'active'
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
       warm(d, 'did:key:z6Mkb')
-      // A carrier's address a day, each of another /24, hours from any other network.
-      for (const [day, decision, subnet = day + 10] of days) d.observe(ev('did:key:z6Mkb', day * DAY_MINUTES + 14 * 60, { ip: `${block}.${subnet}.7`, decision, ...(decision === 'deny' ? { code: 'ERR_CONSTRAINT' } : {}) }))
+      for (const [minute, decision, subnet] of uses) d.observe(ev('did:key:z6Mkb', minute, { ip: `${block}.${subnet}.7`, decision, ...(decision === 'deny' ? { code: 'ERR_CONSTRAINT' } : {}) }))
       status = 'suspended'
       return d.observe(ev('did:key:z6Mkb', 3 * DAY_MINUTES, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip: `${block}.99.7` })).map((a) => `${a.kind}/${a.severity}${a.details.ownNetwork ? ' (own)' : ''}`)
     }
-    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'allow']]), ['suspended-agent/medium (own)'], 'its carrier pool, allowed on two days')
-    assert.deepEqual(refusedFromPool([[2, 'allow']]), ['suspended-agent/high'], 'a /16 of one earlier day')
-    assert.deepEqual(refusedFromPool([[1, 'allow', 11], [2, 'allow', 11]]), ['suspended-agent/medium (own)'], 'one /24 of the pool, allowed on two days')
-    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'deny']]), ['suspended-agent/high'], 'a /16 allowed on one day, refused on another')
+    // A carrier's address of another /24 on each of two afternoons.
+    const afternoon = (day: number) => day * DAY_MINUTES + 14 * 60
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12]]), ['suspended-agent/medium (own)'], 'its carrier pool, two /24s two days apart')
+    assert.deepEqual(refusedFromPool([[afternoon(2), 'allow', 12]]), ['suspended-agent/high'], 'one /24 of one day')
+    // From an adversarial review: a campus's or a cloud region's /16 is many people's; and two
+    // UTC days can be ten minutes apart.
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 11], [afternoon(2), 'allow', 11]]), ['suspended-agent/high'], 'one /24 of the /16 alone, on two days')
+    assert.deepEqual(refusedFromPool([[DAY_MINUTES + 23 * 60 + 55, 'allow', 10], [2 * DAY_MINUTES + 5, 'allow', 12]]), ['suspended-agent/high'], 'two /24s either side of midnight')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'deny', 12]]), ['suspended-agent/high'], 'the second /24 only refused')
     // The organisation's private /16s are everyone's: another subnet of them may be an insider's.
-    assert.deepEqual(refusedFromPool([[1, 'allow'], [2, 'allow']], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12]], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
   })
 
   it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {

@@ -151,9 +151,10 @@ const WEEKEND_QUIET = 2
 // An hour is one the agent (or its team) is active at when this share of its activity falls
 // within three hours of it.
 const OFF_HOURS_SHARE = 0.003
-// Members of its team working where it works that make the team's hours its own (#teamShare).
+// Members of its team working where it works that make an office, whose hours are then used
+// where they are lower than the whole team's (#officeShare).
 const OFFICE_MATES = 2
-// Where a network is, for telling who works where (#teamShare): a public network is its own
+// Where a network is, for telling who works where (#officeShare): a public network is its own
 // place (an office's /24); the organisation's private networks are their /16's (a site's floors,
 // wards and VPN pools).
 const placeOf = (net: string): string => (internal(net) ? blockOf(net) ?? net : net)
@@ -197,6 +198,8 @@ const HELD_PER_AGENT = 64
  */
 export class AnomalyDetector {
   readonly #agents = new Map<string, AgentBaseline>()
+  // Each agent's office share of the hour, place and reporter last asked (#officeShare; in memory).
+  readonly #offices = new WeakMap<AgentBaseline, { hour: number; place: string; reporter: string; share: number | undefined }>()
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
@@ -579,9 +582,9 @@ export class AnomalyDetector {
   }
 
   // Whether an address is of a network the agent has used for over a day (or took up with its
-  // groups, as `reporter` saw it), or of a public /16 it was allowed from on two days
-  // (allowedInBlock: a phone handed another /24 of its carrier's pool at each session): where its
-  // own software runs.
+  // groups, as `reporter` saw it), or of a public /16 it was allowed from on two of its /24s over
+  // more than a day (allowedInBlock: a phone handed another /24 of its carrier's pool at each
+  // session): where its own software runs.
   #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
     const net = ip !== undefined ? networkOf(b, ip) : undefined
     return net !== undefined && (established(b, net, at, reporter) || allowedInBlock(b, net))
@@ -923,20 +926,25 @@ export class AnomalyDetector {
     const sensHours = this.#sensOf['off-hours']
     if (!mature || sensHours <= 0 || b.hodTotal < 30) return undefined
     const team = groups[0]
-    const teamShare = team && team.hodTotal >= 30 && share < OFF_HOURS_SHARE * sensHours ? this.#teamShare(s, team) : 0
+    const limit = OFF_HOURS_SHARE * sensHours
     // A narrow, regular schedule (a nightly batch) is the agent's own: its team's daytime bots
     // do not excuse it at lunchtime. Hours near its window are not judged so (a daylight-saving
     // shift, a late run after an outage), nor is a session that started near it running on.
     const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
-    if (!(share < OFF_HOURS_SHARE * sensHours && (teamShare < OFF_HOURS_SHARE * sensHours || own))) return undefined
+    const whole = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
+    // Its office's hours, where the whole team's would excuse it (#officeShare).
+    const office = share < limit && !own && whole >= limit ? this.#officeShare(s, team!) : undefined
+    const teamShare = office !== undefined ? Math.min(whole, office) : whole
+    const by = office !== undefined && office < whole ? 'office' : 'team'
+    if (!(share < limit && (teamShare < limit || own))) return undefined
     // Several batches of its team off their schedules at the same hour: the team's rescheduling
     // (only for a narrow schedule, and only the team: people at night together, or attacks on
     // several members of a segment at the same hour, are no rescheduling).
     const mates = groups.slice(0, 1)
     const adoptedBy = own ? Math.max(this.#adopt(s, mates, `hour:${hour}`, agent, at), this.#adopters(mates, `hour:${(hour + 23) % 24}`, agent, at, s.reporter), this.#adopters(mates, `hour:${(hour + 1) % 24}`, agent, at, s.reporter)) : 0
     const expected = own
-      ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (team ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
-      : `${(share * 100).toFixed(2)}% of its activity (team ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
+      ? `its own schedule: ${(hourShare(b.hod, b.hodTotal, (sched.from + (sched.width >> 1)) % 24, sched.width >> 1) * 100).toFixed(0)}% of its activity within ${sched.width} h from ${sched.from}:00 UTC (${by} ${(teamShare * 100).toFixed(2)}% near ${hour}:00)`
+      : `${(share * 100).toFixed(2)}% of its activity (${by} ${(teamShare * 100).toFixed(2)}%) within three hours of ${hour}:00 UTC`
     if (adoptedBy >= ADOPTERS) {
       this.#report(s, 'off-hours', String(hour), 0.3, { expected, seen: `${hour}:00 UTC`, hourUtc: hour, adoptedBy, explained: GROUP_CHANGE }, [s.reporter], 'low')
       return 'group'
@@ -946,40 +954,59 @@ export class AnomalyDetector {
     return 'own'
   }
 
-  // Its team's share of activity near the hour, or its office's when lower: the agent's and its
-  // office mates', when OFFICE_MATES or more members work where it works (a network of its own
-  // that is theirs too: the same /24; for the organisation's private networks, the same /16, a
-  // site's floors and wards). A team spread over three time zones is awake somewhere at every
-  // hour; its members in the agent's office are not. (Workload-h: a person's assistant used at
-  // 3 a.m. was never said, its team's members in other zones were at work.) An agent working
-  // where no other member does (from home) is judged with the whole team, as before; so is a
-  // hospital's staff, every shift on the site's networks.
-  #teamShare(s: Scope, team: GroupBaseline): number {
-    const { b, agent, at, reporter, hour } = s
-    const own = new Set<string>()
-    for (const [net] of b.networks) if (established(b, net, at, reporter)) own.add(placeOf(net))
+  // The share of activity near the hour of the members of its team working where it works, with
+  // its own, or undefined when fewer than OFFICE_MATES do: a team spread over three time zones is
+  // awake somewhere at every hour, its members in the agent's office are not (workload-h: a
+  // person's assistant used at 3 a.m. was never said, its team's members in other zones were at
+  // work). Where it works: the places of its own (its established networks); once two members
+  // work there, the place it is used from now as well (a visit to the team's office in another
+  // zone is judged with that office's members too: an adversarial review; that office's alone,
+  // or the place it is used from making an office where its own places made none, put on-call
+  // engineers' nights on the VPN, whose other users work by day, at medium on workload-g). A
+  // member works at a place it is allowed from (established) and used within PEER_MS (not one
+  // that moved away). An agent working where no other member does (from home) is judged with the
+  // whole team, as before; so is a hospital's staff, every shift on the site's private /16. The
+  // caller takes the lower of this and the whole team's share. Kept for the agent's hour, place
+  // and reporter: every request of a night session asks.
+  #officeShare(s: Scope, team: GroupBaseline): number | undefined {
+    const { b, at, reporter, hour } = s
+    const net = s.event.ip !== undefined ? networkOf(b, s.event.ip) : undefined
+    const here = net !== undefined ? placeOf(net) : ''
+    const hourOf = Math.floor(at / HOUR)
+    const kept = this.#offices.get(b)
+    if (kept !== undefined && kept.hour === hourOf && kept.place === here && kept.reporter === reporter) return kept.share
+    const places = new Set<string>()
+    for (const [known] of b.networks) if (established(b, known, at, reporter)) places.add(placeOf(known))
+    const mates = this.#matesAt(s, team, places)
+    let share: number | undefined
+    if (mates.size >= OFFICE_MATES) {
+      if (here !== '' && !places.has(here)) for (const m of this.#matesAt(s, team, new Set([here]))) mates.add(m)
+      mates.add(b)
+      let near = 0
+      let total = 0
+      for (const m of mates) {
+        near += hourShare(m.hod, 1, hour)
+        total += m.hodTotal
+      }
+      share = near / total
+    }
+    this.#offices.set(b, { hour: hourOf, place: here, reporter, share })
+    return share
+  }
+
+  // The members of its team (not itself) working at one of `places` (#officeShare).
+  #matesAt(s: Scope, team: GroupBaseline, places: ReadonlySet<string>): Set<AgentBaseline> {
     const mates = new Set<AgentBaseline>()
-    if (own.size > 0) {
-      for (const [net, usage] of team.networks) {
-        if (!own.has(placeOf(net))) continue
-        for (const m of usage.members) {
-          const mb = m !== agent ? this.#agents.get(m) : undefined
-          if (mb !== undefined && mb.hodTotal >= 30 && established(mb, net, at, reporter)) mates.add(mb)
-        }
+    if (places.size === 0) return mates
+    for (const [net, usage] of team.networks) {
+      if (!places.has(placeOf(net))) continue
+      for (const m of usage.members) {
+        const mb = m !== s.agent ? this.#agents.get(m) : undefined
+        const used = mb?.networks.get(net)
+        if (mb !== undefined && used !== undefined && mb.hodTotal >= 30 && s.at - used.last <= PEER_MS && established(mb, net, s.at, s.reporter)) mates.add(mb)
       }
     }
-    const whole = hourShare(team.hod, team.hodTotal, hour)
-    if (mates.size < OFFICE_MATES) return whole
-    // (With the agent, as the team's hours are. And never more than the whole team's: an office
-    // that is the whole team is judged as before, whatever the members' own profiles weigh.)
-    mates.add(b)
-    let near = 0
-    let total = 0
-    for (const m of mates) {
-      near += hourShare(m.hod, 1, hour)
-      total += m.hodTotal
-    }
-    return Math.min(whole, near / total)
+    return mates
   }
 
   // Days: an agent of working days (WORK_DAYS of its own or more, a whole weekend seen without

@@ -139,28 +139,34 @@ export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
   return false
 }
 
-// Whether the agent was allowed from networks of the /16 of `net`, a public IPv4 network, on two
-// days or more: where a suspended or retired agent's own software may still be trying, refused
-// (the detector's status check: medium, not high). Workload-i: a field adjuster working from the
-// car, handed another /24 of its carrier's pool at each session, none used beside an office (so
-// no pool sameSite knows), lost the phone; its sync, refused from yet another /24, was said high,
-// as if someone elsewhere held the credential. Looser than sameSite on purpose: it grades nothing
-// but a refusal of an agent already suspended or retired, which is said whatever its grade and is
-// no evidence for anything else. So a thief allowed from its own /16 on two days before the
-// suspension is said medium when refused from it after; refused requests make no block its own,
-// and a suspended or retired agent's requests teach no network. Not the organisation's private
-// networks: everyone works in their /16s (workload-e: a leaver's credential tried from another
-// subnet of the VPN's /16, an insider's, stays high).
+// Whether the agent was allowed from two networks or more of the /16 of `net`, a public IPv4
+// network, over more than a day: where a suspended or retired agent's own software may still be
+// trying, refused (the detector's status check: medium, not high).
+// Workload-i: a field adjuster working from the car, handed another /24 of its carrier's pool at
+// each session, none used beside an office (so no pool sameSite knows), lost the phone; its sync,
+// refused from yet another /24, was said high, as if someone elsewhere held the credential.
+// Looser than sameSite on purpose: it grades nothing but a refusal of an agent already suspended
+// or retired, which is said whatever its grade and is no evidence for anything else. So a thief
+// allowed from two /24s of its own /16 over more than a day before the suspension (or a hostile
+// reporter making that up) is said medium when refused from that /16 after; refused requests make
+// no block its own, and a suspended or retired agent's requests teach no network. Not one /24
+// alone (a campus's or a cloud region's /16 is many people's: an adversarial review), nor two
+// minutes either side of midnight (the review again: two UTC days, ten minutes apart), nor the
+// organisation's private networks, where everyone works (workload-e: a leaver's credential tried
+// from another subnet of the VPN's /16, an insider's, stays high).
 export function allowedInBlock(b: AgentBaseline, net: string): boolean {
   const block = blockOf(net)
   if (block === undefined || privateBlock(net) !== undefined) return false
-  let day = -1
+  let nets = 0
+  let first = Infinity
+  let last = -Infinity
   for (const [known, n] of b.networks) {
     if (!known.startsWith(block) || n.days === 0) continue
-    if (n.days >= 2 || (day >= 0 && n.lastDay !== day)) return true
-    day = n.lastDay
+    nets++
+    first = Math.min(first, n.first)
+    last = Math.max(last, n.last)
   }
-  return false
+  return nets >= 2 && last - first > DAY_MS
 }
 
 // A network used again within TURN_MS, after another's use, takes a turn (see takingTurns),
