@@ -112,7 +112,7 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
 
   // Workload-h: teams spread over Berlin, Bangalore and Austin are awake somewhere at every hour,
   // so a person's assistant used at 3 a.m. was never said. Its team's hours are those of the
-  // members working where it works (its office), when two or more do.
+  // members working where it works (its office), when two or more do and they are quieter.
   describe('a team spread over time zones: its hours are those of the members in its office', () => {
     const history = [0, 1, 2, 3, 4, 7, 8]
     // The agent and `mates` at their office by day; three members of the team elsewhere, working
@@ -157,7 +157,7 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     })
 
     // From an adversarial review: a visit to the team's office in another zone, at its hours.
-    it("used from the team's other office at that office's hours: judged by that office's members", () => {
+    it("used from the team's other office at that office's hours: judged with that office's members too", () => {
       assert.deepEqual(nightUse({ ip: '185.54.12.10' }), [])
     })
 
@@ -174,6 +174,18 @@ describe('anomaly detection: an agent\'s own days and hours', () => {
     // From the review too: members that moved away keep their office's network established.
     it('office mates that have not worked there for a month are no office', () => {
       assert.deepEqual(nightUse({ at: [40, 2, 2.7] }), [])
+    })
+
+    // A second review: an office it moved away from is no longer where it works.
+    it('an agent that left its office a month ago for home: its old office mates are no office', () => {
+      const office = '64.124.88.10'
+      const d = detector()
+      const later = Array.from({ length: 33 }, (_, i) => 10 + i).filter((day) => day % 7 < 5)
+      for (let i = 0; i < 2; i++) work(d, `did:key:z6Mkmate${i}`, [...history, ...later], 8, 17, 4, office)
+      for (let i = 0; i < 3; i++) work(d, `did:key:z6Mkfar${i}`, [...history, ...later], 20, 29, 4, '185.54.12.10')
+      work(d, 'did:key:z6Mka', history, 8, 17, 4, office)
+      work(d, 'did:key:z6Mka', later, 8, 17, 4, '99.61.127.10')
+      assert.deepEqual(kinds(work(d, 'did:key:z6Mka', [44], 2, 2.7, 30, '99.61.127.10')).filter((k) => k.startsWith('off-hours')), [])
     })
 
     it("a site's private networks are one place (its /16): the night shift on another ward's subnet excuses it", () => {

@@ -154,6 +154,9 @@ const OFF_HOURS_SHARE = 0.003
 // Members of its team working where it works that make an office, whose hours are then used
 // where they are lower than the whole team's (#officeShare).
 const OFFICE_MATES = 2
+// Office shares kept for an agent's hour, by place and reporter (two verifiers taking turns, a
+// phone beside a laptop: each asks on every request of a night session).
+const OFFICE_SHARES_KEPT = 16
 // Where a network is, for telling who works where (#officeShare): a public network is its own
 // place (an office's /24); the organisation's private networks are their /16's (a site's floors,
 // wards and VPN pools).
@@ -198,8 +201,9 @@ const HELD_PER_AGENT = 64
  */
 export class AnomalyDetector {
   readonly #agents = new Map<string, AgentBaseline>()
-  // Each agent's office share of the hour, place and reporter last asked (#officeShare; in memory).
-  readonly #offices = new WeakMap<AgentBaseline, { hour: number; place: string; reporter: string; share: number | undefined }>()
+  // Each agent's office shares of the hour and team last asked, by place and reporter
+  // (#officeShare; in memory).
+  readonly #offices = new WeakMap<AgentBaseline, { hour: number; team: GroupBaseline; shares: Map<string, number | undefined> }>()
   readonly #groups = new Map<string, GroupBaseline>()
   readonly #dirty = new Set<string>()
   // Findings held for the agents' groups, in the order they are due; keys of those held.
@@ -582,12 +586,12 @@ export class AnomalyDetector {
   }
 
   // Whether an address is of a network the agent has used for over a day (or took up with its
-  // groups, as `reporter` saw it), or of a public /16 it was allowed from on two of its /24s over
-  // more than a day (allowedInBlock: a phone handed another /24 of its carrier's pool at each
-  // session): where its own software runs.
+  // groups, as `reporter` saw it), or of a public /16 it was allowed from on two of its /24s,
+  // each first seen more than a day before (allowedInBlock: a phone handed another /24 of its
+  // carrier's pool at each session): where its own software runs.
   #fromOwnNetwork(b: AgentBaseline, ip: string | undefined, at: number, reporter: string): boolean {
     const net = ip !== undefined ? networkOf(b, ip) : undefined
-    return net !== undefined && (established(b, net, at, reporter) || allowedInBlock(b, net))
+    return net !== undefined && (established(b, net, at, reporter) || allowedInBlock(b, net, at))
   }
 
   // Whether a refused family is one it or its peers use: a request out of step with what it holds
@@ -954,29 +958,32 @@ export class AnomalyDetector {
     return 'own'
   }
 
-  // The share of activity near the hour of the members of its team working where it works, with
-  // its own, or undefined when fewer than OFFICE_MATES do: a team spread over three time zones is
-  // awake somewhere at every hour, its members in the agent's office are not (workload-h: a
-  // person's assistant used at 3 a.m. was never said, its team's members in other zones were at
-  // work). Where it works: the places of its own (its established networks); once two members
-  // work there, the place it is used from now as well (a visit to the team's office in another
-  // zone is judged with that office's members too: an adversarial review; that office's alone,
-  // or the place it is used from making an office where its own places made none, put on-call
-  // engineers' nights on the VPN, whose other users work by day, at medium on workload-g). A
-  // member works at a place it is allowed from (established) and used within PEER_MS (not one
-  // that moved away). An agent working where no other member does (from home) is judged with the
-  // whole team, as before; so is a hospital's staff, every shift on the site's private /16. The
-  // caller takes the lower of this and the whole team's share. Kept for the agent's hour, place
-  // and reporter: every request of a night session asks.
+  // The share of activity near the hour of the members of its team working where it works, with its
+  // own, or undefined when fewer than OFFICE_MATES do: a team spread over three time zones is awake
+  // somewhere at every hour, its members in the agent's office are not (workload-h: a person's
+  // assistant used at 3 a.m. was never said, its team's members in other zones were at work). Where
+  // it works: the places of its own (its established networks used within PEER_MS, not an office it
+  // moved away from); once two members work there, the place it is used from now as well (a visit to
+  // the team's office in another zone is judged with that office's members too: an adversarial
+  // review; that office's alone, or the place it is used from making an office where its own places
+  // made none, put on-call engineers' nights on the VPN, whose other users work by day, at medium on
+  // workload-g). A member works at a place it is allowed from (established) and used within PEER_MS
+  // (not one that moved away). An agent working where no other member does (from home) is judged with
+  // the whole team, as before; so is a hospital's staff, every shift on the site's private /16. The
+  // caller takes the lower of this and the whole team's share. Kept for the agent's hour and team, by
+  // place and reporter: every request of a night session asks (one entry an agent, a second review
+  // found, was asked afresh at every request when two verifiers took turns).
   #officeShare(s: Scope, team: GroupBaseline): number | undefined {
     const { b, at, reporter, hour } = s
     const net = s.event.ip !== undefined ? networkOf(b, s.event.ip) : undefined
     const here = net !== undefined ? placeOf(net) : ''
     const hourOf = Math.floor(at / HOUR)
-    const kept = this.#offices.get(b)
-    if (kept !== undefined && kept.hour === hourOf && kept.place === here && kept.reporter === reporter) return kept.share
+    let kept = this.#offices.get(b)
+    if (kept === undefined || kept.hour !== hourOf || kept.team !== team || kept.shares.size >= OFFICE_SHARES_KEPT) this.#offices.set(b, (kept = { hour: hourOf, team, shares: new Map() }))
+    const key = `${here}\u0000${reporter}`
+    if (kept.shares.has(key)) return kept.shares.get(key)
     const places = new Set<string>()
-    for (const [known] of b.networks) if (established(b, known, at, reporter)) places.add(placeOf(known))
+    for (const [known, n] of b.networks) if (at - n.last <= PEER_MS && established(b, known, at, reporter)) places.add(placeOf(known))
     const mates = this.#matesAt(s, team, places)
     let share: number | undefined
     if (mates.size >= OFFICE_MATES) {
@@ -990,7 +997,7 @@ export class AnomalyDetector {
       }
       share = near / total
     }
-    this.#offices.set(b, { hour: hourOf, place: here, reporter, share })
+    kept.shares.set(key, share)
     return share
   }
 

@@ -1,11 +1,11 @@
 /**
  * Where an agent works from, as the detector judges it: its networks (/24 and /48, with
  * `network`), which of them are its own (`established`), another subnet of its own site or its
- * phone's provider pool (`sameSite`), a /16 it was allowed from on two days (`allowedInBlock`,
- * for a suspended or retired agent's refusals), the organisation's private blocks (`internal`), and
- * networks taking turns, two places using one credential at once (`takeTurns`). The checks that
- * say `new-network` and `two-networks`, which also ask its groups, are the detector's
- * (anomaly-detector.ts, #networkUse and #twoNetworks).
+ * phone's provider pool (`sameSite`), a public /16 it was allowed from on two /24s known for more
+ * than a day (`allowedInBlock`, for a suspended or retired agent's refusals), the organisation's
+ * private blocks (`internal`), and networks taking turns, two places using one credential at once
+ * (`takeTurns`). The checks that say `new-network` and `two-networks`, which also ask its groups,
+ * are the detector's (anomaly-detector.ts, #networkUse and #twoNetworks).
  */
 import { BASELINE_CAPS, DAY_MS, KEPT_UP_MS, network, type AgentBaseline, type NetworkStats } from './baseline.js'
 
@@ -140,28 +140,30 @@ export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
 }
 
 // Whether the agent was allowed from two networks or more of the /16 of `net`, a public IPv4
-// network, over more than a day: where a suspended or retired agent's own software may still be
-// trying, refused (the detector's status check: medium, not high).
-// Workload-i: a field adjuster working from the car, handed another /24 of its carrier's pool at
-// each session, none used beside an office (so no pool sameSite knows), lost the phone; its sync,
-// refused from yet another /24, was said high, as if someone elsewhere held the credential.
-// Looser than sameSite on purpose: it grades nothing but a refusal of an agent already suspended
-// or retired, which is said whatever its grade and is no evidence for anything else. So a thief
-// allowed from two /24s of its own /16 over more than a day before the suspension (or a hostile
-// reporter making that up) is said medium when refused from that /16 after; refused requests make
-// no block its own, and a suspended or retired agent's requests teach no network. Not one /24
-// alone (a campus's or a cloud region's /16 is many people's: an adversarial review), nor two
-// minutes either side of midnight (the review again: two UTC days, ten minutes apart), nor the
-// organisation's private networks, where everyone works (workload-e: a leaver's credential tried
-// from another subnet of the VPN's /16, an insider's, stays high).
-export function allowedInBlock(b: AgentBaseline, net: string): boolean {
+// network, each first seen more than a day before `at`, its uses there spanning more than a day
+// (from the first sighting, refused or not, to the last allowed use): where a suspended or retired
+// agent's own software may still be trying, refused (the detector's status check: medium, not
+// high). Workload-i: a field adjuster working from the car, handed another /24 of its carrier's
+// pool at each session, none used beside an office (so no pool sameSite knows), lost the phone; its
+// sync, refused from yet another /24, was said high, as if someone elsewhere held the credential.
+// Looser than sameSite on purpose: it grades nothing but a refusal of an agent already suspended or
+// retired, which is said whatever its grade and is no evidence for anything else. So anyone in the
+// owner's carrier's or home ISP's /16, and a thief seen there more than a day before the suspension
+// (or a hostile reporter making that up), is said medium when refused from it after; a suspended or
+// retired agent's requests teach no network. Not one /24 alone (a campus's or a cloud region's /16
+// is many people's: an adversarial review), nor uses spanning a day or less (the review again: two
+// UTC days ten minutes apart), nor a /24 first seen within the day (a second review: a thief's one
+// request ten minutes before the suspension, beside the owner's home /24), nor the organisation's
+// private networks, where everyone works (workload-e: a leaver's credential tried from another
+// subnet of the VPN's /16, an insider's, stays high).
+export function allowedInBlock(b: AgentBaseline, net: string, at: number): boolean {
   const block = blockOf(net)
   if (block === undefined || privateBlock(net) !== undefined) return false
   let nets = 0
   let first = Infinity
   let last = -Infinity
   for (const [known, n] of b.networks) {
-    if (!known.startsWith(block) || n.days === 0) continue
+    if (!known.startsWith(block) || n.days === 0 || at - n.first <= DAY_MS) continue
     nets++
     first = Math.min(first, n.first)
     last = Math.max(last, n.last)
