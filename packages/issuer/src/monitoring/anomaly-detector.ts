@@ -937,7 +937,7 @@ export class AnomalyDetector {
     const own = sched.width > 0 && hoursOutside(sched, hour) > SCHEDULE_SLACK_HOURS && hoursOutside(sched, Math.floor(b.sessionStart / HOUR) % 24) > SCHEDULE_SLACK_HOURS
     const whole = team && team.hodTotal >= 30 ? hourShare(team.hod, team.hodTotal, hour) : 0
     // Its office's hours, where the whole team's would excuse it (#officeShare).
-    const office = share < limit && !own && whole >= limit ? this.#officeShare(s, team!) : undefined
+    const office = team && share < limit && !own && whole >= limit ? this.#officeShare(s, team) : undefined
     const teamShare = office !== undefined ? Math.min(whole, office) : whole
     const by = office !== undefined && office < whole ? 'office' : 'team'
     if (!(share < limit && (teamShare < limit || own))) return undefined
