@@ -99,29 +99,32 @@ describe('anomaly detection: context, learning, controls', () => {
   // was said high, as if someone elsewhere held the credential.
   it("a suspended phone refused from its carrier's pool (two public /24s of a /16 it was allowed from, each known for more than a day) is its own retrying; one /24, one of minutes, only refused, or private is elsewhere", () => {
     const DAY_MINUTES = 24 * 60
-    // Each use: its minute, whether allowed, and the /24 of the /16 it came from.
-    const refusedFromPool = (uses: Array<[minute: number, decision: 'allow' | 'deny', subnet: number]>, block = '37.228') => {
+    // Each use: its minute, whether allowed, and the /24 of the /16 it came from (or an address).
+    const refusedFromPool = (uses: Array<[minute: number, decision: 'allow' | 'deny', subnet: number | string]>, block = '37.228', refusedAt = 5 * DAY_MINUTES) => {
       let status: 'active' | 'suspended' = 'active'
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
       warm(d, 'did:key:z6Mkb')
-      for (const [minute, decision, subnet] of uses) d.observe(ev('did:key:z6Mkb', minute, { ip: `${block}.${subnet}.7`, decision, ...(decision === 'deny' ? { code: 'ERR_CONSTRAINT' } : {}) }))
+      for (const [minute, decision, subnet] of uses) d.observe(ev('did:key:z6Mkb', minute, { ip: typeof subnet === 'string' ? subnet : `${block}.${subnet}.7`, decision, ...(decision === 'deny' ? { code: 'ERR_CONSTRAINT' } : {}) }))
       status = 'suspended'
-      return d.observe(ev('did:key:z6Mkb', 4 * DAY_MINUTES, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip: `${block}.99.7` })).map((a) => `${a.kind}/${a.severity}${a.details.ownNetwork ? ' (own)' : ''}`)
+      return d.observe(ev('did:key:z6Mkb', refusedAt, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip: `${block}.99.7` })).map((a) => `${a.kind}/${a.severity}${a.details.ownNetwork ? ' (own)' : ''}`)
     }
-    // A carrier's address of another /24 on each of two afternoons.
+    // A carrier's address of another /24 on each of three afternoons (the last day's, the day its
+    // phone was lost, counts for nothing: its /24 was not known a day before its last use).
     const afternoon = (day: number) => day * DAY_MINUTES + 14 * 60
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12]]), ['suspended-agent/medium (own)'], 'its carrier pool, two /24s two days apart')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/medium (own)'], 'its carrier pool, /24s days apart')
     assert.deepEqual(refusedFromPool([[afternoon(2), 'allow', 12]]), ['suspended-agent/high'], 'one /24 of one day')
     // From an adversarial review: a campus's or a cloud region's /16 is many people's; and two
     // UTC days can be ten minutes apart.
     assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 11], [afternoon(2), 'allow', 11]]), ['suspended-agent/high'], 'one /24 of the /16 alone, on two days')
-    assert.deepEqual(refusedFromPool([[DAY_MINUTES + 23 * 60 + 55, 'allow', 10], [2 * DAY_MINUTES + 5, 'allow', 12]]), ['suspended-agent/high'], 'two /24s either side of midnight')
+    assert.deepEqual(refusedFromPool([[DAY_MINUTES + 23 * 60 + 55, 'allow', 10], [2 * DAY_MINUTES + 5, 'allow', 12], [afternoon(4), 'allow', '10.0.0.1']]), ['suspended-agent/high'], 'two /24s either side of midnight')
     // A second review: the owner's home /24 over days, and a thief's one request from another /24
     // of its ISP's /16 ten minutes before the suspension.
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [4 * DAY_MINUTES - 10, 'allow', 200]]), ['suspended-agent/high'], "a thief's /24 of minutes beside the owner's")
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'deny', 12]]), ['suspended-agent/high'], 'the second /24 only refused')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]]), ['suspended-agent/high'], "a thief's /24 of minutes beside the owner's")
+    // A third: and refused a day later still (the thief's request a day old by then).
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]], '37.228', 6 * DAY_MINUTES + 60), ['suspended-agent/high'], "a thief's /24 of minutes beside the owner's, a day later")
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'deny', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/high'], 'the second /24 only refused')
     // The organisation's private /16s are everyone's: another subnet of them may be an insider's.
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12]], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
   })
 
   it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {

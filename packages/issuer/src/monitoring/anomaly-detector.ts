@@ -979,7 +979,7 @@ export class AnomalyDetector {
     const here = net !== undefined ? placeOf(net) : ''
     const hourOf = Math.floor(at / HOUR)
     let kept = this.#offices.get(b)
-    if (kept === undefined || kept.hour !== hourOf || kept.team !== team || kept.shares.size >= OFFICE_SHARES_KEPT) this.#offices.set(b, (kept = { hour: hourOf, team, shares: new Map() }))
+    if (kept === undefined || kept.hour !== hourOf || kept.team !== team) this.#offices.set(b, (kept = { hour: hourOf, team, shares: new Map() }))
     const key = `${here}\u0000${reporter}`
     if (kept.shares.has(key)) return kept.shares.get(key)
     const places = new Set<string>()
@@ -997,6 +997,9 @@ export class AnomalyDetector {
       }
       share = near / total
     }
+    // (The oldest goes to make room: a full map cleared at once kept one share fewer, a third
+    // review found, and sixteen verifiers taking turns asked afresh at every request.)
+    if (kept.shares.size >= OFFICE_SHARES_KEPT) kept.shares.delete(kept.shares.keys().next().value!)
     kept.shares.set(key, share)
     return share
   }

@@ -140,30 +140,36 @@ export function sameSite(b: AgentBaseline, net: string, at: number): boolean {
 }
 
 // Whether the agent was allowed from two networks or more of the /16 of `net`, a public IPv4
-// network, each first seen more than a day before `at`, its uses there spanning more than a day
-// (from the first sighting, refused or not, to the last allowed use): where a suspended or retired
-// agent's own software may still be trying, refused (the detector's status check: medium, not
-// high). Workload-i: a field adjuster working from the car, handed another /24 of its carrier's
-// pool at each session, none used beside an office (so no pool sameSite knows), lost the phone; its
-// sync, refused from yet another /24, was said high, as if someone elsewhere held the credential.
-// Looser than sameSite on purpose: it grades nothing but a refusal of an agent already suspended or
-// retired, which is said whatever its grade and is no evidence for anything else. So anyone in the
-// owner's carrier's or home ISP's /16, and a thief seen there more than a day before the suspension
-// (or a hostile reporter making that up), is said medium when refused from it after; a suspended or
-// retired agent's requests teach no network. Not one /24 alone (a campus's or a cloud region's /16
-// is many people's: an adversarial review), nor uses spanning a day or less (the review again: two
-// UTC days ten minutes apart), nor a /24 first seen within the day (a second review: a thief's one
-// request ten minutes before the suspension, beside the owner's home /24), nor the organisation's
-// private networks, where everyone works (workload-e: a leaver's credential tried from another
-// subnet of the VPN's /16, an insider's, stays high).
+// network, each first seen more than a day before its last allowed use (which a suspension stops),
+// its uses there spanning more than a day (from the first sighting, refused or not, to the last
+// allowed use): where a suspended or retired agent's own software may still be trying, refused (the
+// detector's status check: medium, not high). Workload-i: a field adjuster working from the car,
+// handed another /24 of its carrier's pool at each session, none used beside an office (so no pool
+// sameSite knows), lost the phone; its sync, refused from yet another /24, was said high, as if
+// someone elsewhere held the credential. Looser than sameSite on purpose: it grades nothing but a
+// refusal of an agent already suspended or retired, which is said whatever its grade and is no
+// evidence for anything else. So anyone in the owner's carrier's or home ISP's /16, and a thief
+// seen there more than a day before the agent's last allowed use (or a hostile reporter making that
+// up), is said medium when refused from it after; a suspended or retired agent's requests teach no
+// network. Not one /24 alone (a campus's or a cloud region's /16 is many people's: an adversarial
+// review), nor uses spanning a day or less (the review again: two UTC days ten minutes apart), nor
+// a /24 first seen within the day before its last allowed use (a second and a third review: a
+// thief's one request ten minutes before the suspension, beside the owner's home /24, then and a
+// day later), nor the organisation's private networks, where everyone works (workload-e: a leaver's
+// credential tried from another subnet of the VPN's /16, an insider's, stays high).
 export function allowedInBlock(b: AgentBaseline, net: string, at: number): boolean {
   const block = blockOf(net)
   if (block === undefined || privateBlock(net) !== undefined) return false
+  // (Not a day before `at`: a thief's one request ten minutes before the suspension was a day old
+  // a day later, a third review found.)
+  let allowedLast = -Infinity
+  for (const [, n] of b.networks) if (n.days > 0) allowedLast = Math.max(allowedLast, n.last)
+  const until = Math.min(at, allowedLast)
   let nets = 0
   let first = Infinity
   let last = -Infinity
   for (const [known, n] of b.networks) {
-    if (!known.startsWith(block) || n.days === 0 || at - n.first <= DAY_MS) continue
+    if (!known.startsWith(block) || n.days === 0 || until - n.first <= DAY_MS) continue
     nets++
     first = Math.min(first, n.first)
     last = Math.max(last, n.last)
