@@ -1,11 +1,11 @@
 /**
  * Where an agent works from, as the detector judges it: its networks (/24 and /48, with
  * `network`), which of them are its own (`established`), another subnet of its own site or its
- * phone's provider pool (`sameSite`), a public /16 it was allowed from on two /24s known for more
- * than a day (`allowedInBlock`, for a suspended or retired agent's refusals), the organisation's
- * private blocks (`internal`), and networks taking turns, two places using one credential at once
- * (`takeTurns`). The checks that say `new-network` and `two-networks`, which also ask its groups,
- * are the detector's (anomaly-detector.ts, #networkUse and #twoNetworks).
+ * phone's provider pool (`sameSite`), a public /16 it was allowed from on two /24s known a day
+ * before its last allowed use (`allowedInBlock`, for a suspended or retired agent's refusals), the
+ * organisation's private blocks (`internal`), and networks taking turns, two places using one
+ * credential at once (`takeTurns`). The checks that say `new-network` and `two-networks`, which
+ * also ask its groups, are the detector's (anomaly-detector.ts, #networkUse and #twoNetworks).
  */
 import { BASELINE_CAPS, DAY_MS, KEPT_UP_MS, network, type AgentBaseline, type NetworkStats } from './baseline.js'
 
