@@ -800,3 +800,66 @@ describe('short floods: a half hour far beyond what the agent makes at that time
     assert.ok(byMinute.length > 0 && byMinute.every((a) => Math.floor((a.at - t0) / DAY) === 4), show(byMinute))
   })
 })
+
+// A minute far beyond the busiest that does not last: an assistant paging through a long list in
+// a loop, a client retrying, a hundred requests within a minute (workload-g's paging loops,
+// workload-i's batch jobs' first seconds, workload-h's pools' bursts were said medium). Floods
+// last minutes (the generators': four to ninety); a run of such minutes is said from its third.
+describe('a burst of a minute or two: low, and left out of the half hour', () => {
+  const burstAt = t0 + 9 * DAY + 10 * HOUR + 30 * MINUTE
+  const show = (found: Anomaly[]) => JSON.stringify(found.map((a) => [a.kind, a.details.about, (a.at - burstAt) / MINUTE, a.severity, a.details.perMinute ?? a.details.ratio]))
+  const spikes = (found: Anomaly[]) => found.filter((a) => a.kind === 'rate-spike' && a.at >= burstAt)
+  // A person's assistant: 30 requests from 9:00 to 12:00 every day for ten days (about ten an
+  // hour); on day 9, `extra` (minutes after 10:30, and how many in each, spread over 55 seconds).
+  function assistant(agent: string, extra: Array<[minute: number, count: number]>, seed = 21): Anomaly[] {
+    const d = new AnomalyDetector({})
+    const u = uniform(seed)
+    const found: Anomaly[] = []
+    for (let day = 0; day < 10; day++) {
+      const times: number[] = []
+      for (let k = 0; k < 30; k++) times.push(t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR))
+      if (day === 9) for (const [m, count] of extra) for (let k = 0; k < count; k++) times.push(burstAt + m * MINUTE + 20_000 + Math.floor(u() * 55_000))
+      for (const at of times.sort((x, y) => x - y)) found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: 'list', ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
+    }
+    return found
+  }
+
+  it('a hundred requests within a minute is said low, by the minute and not by the half hour', () => {
+    const found = spikes(assistant('did:key:z6MkPagingLoop', [[0, 100]]))
+    const byMinute = found.filter((a) => a.details.about === '')
+    assert.ok(byMinute.length > 0, `the minute is said: ${show(found)}`)
+    assert.ok(byMinute.every((a) => a.severity === 'low' && a.details.brief === true), show(found))
+    assert.deepEqual(found.filter((a) => a.details.about === 'half-hour'), [], show(found))
+  })
+
+  it('a scrape of six hundred within a minute is no client\'s loop: said medium or high within it, and by the half hour', () => {
+    const found = spikes(assistant('did:key:z6MkScrape', [[0, 600]]))
+    assert.ok(found.some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + 2 * MINUTE), show(found))
+    assert.ok(found.some((a) => a.details.about === 'half-hour' && a.severity === 'medium'), `its half hour: ${show(found)}`)
+  })
+
+  it('four minutes at a hundred a minute is said medium or high from its third minute, and by the half hour', () => {
+    const found = spikes(assistant('did:key:z6MkFourMinutes', [[0, 100], [1, 100], [2, 100], [3, 100]]))
+    const loud = found.filter((a) => a.details.about === '' && a.severity !== 'low')
+    assert.ok(loud.length > 0, `said: ${show(found)}`)
+    assert.ok(loud[0]!.at >= burstAt + 2 * MINUTE && loud[0]!.at < burstAt + 4 * MINUTE, show(found))
+    assert.ok(found.every((a) => a.at >= burstAt + 2 * MINUTE || a.severity === 'low'), show(found))
+    assert.ok(found.some((a) => a.details.about === 'half-hour' && a.severity === 'medium'), `its half hour: ${show(found)}`)
+  })
+
+  it('bursts of a minute repeated every ten minutes are one run: the third is said, and its half hour', () => {
+    const found = spikes(assistant('did:key:z6MkRepeated', [[0, 80], [10, 80], [20, 80]]))
+    assert.ok(found.some((a) => a.details.about === '' && a.severity !== 'low' && a.at >= burstAt + 20 * MINUTE), show(found))
+    assert.ok(found.every((a) => a.at >= burstAt + 20 * MINUTE || a.severity === 'low'), show(found))
+    assert.ok(found.some((a) => a.details.about === 'half-hour' && a.severity === 'medium'), `its half hour: ${show(found)}`)
+  })
+
+  // What it lets through: bursts further apart than half an hour are each brief, and each left
+  // out of its half hour; the windows of hours (sustained-rate) judge them, even by the half hour.
+  it('bursts of a minute every 35 minutes for three hours are each low by the minute, and said by the hours\' windows', () => {
+    const all = assistant('did:key:z6MkSpaced', [0, 35, 70, 105, 140, 175].map((m): [number, number] => [m, 90])).filter((a) => a.at >= burstAt)
+    const found = spikes(all)
+    assert.ok(found.length > 0 && found.every((a) => a.severity === 'low'), show(found))
+    assert.ok(all.some((a) => a.kind === 'sustained-rate' && a.severity !== 'low'), show(all))
+  })
+})

@@ -255,6 +255,11 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   peakAtHour: number
   peakBefore: number
   rateMinutes: number
+  /**
+   * The last run of minutes beyond the busiest (rate-checks.ts, BRIEF_BURST): its last minute
+   * (index since 1970), how many minutes of it were beyond, and their requests. In memory only.
+   */
+  burst: { last: number; minutes: number; requests: number }
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>
   /** Its refusals that may trickle, and the most it had in an hour (refusal-trickle.ts; kept in the store). */
@@ -459,7 +464,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
   return {
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
-    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0,
+    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0, burst: { last: -Infinity, minutes: 0, requests: 0 },
     denials: [], trickle: newTrickle(), reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, sessionLast: at, offSession: -1,
     ...newSustained(at),

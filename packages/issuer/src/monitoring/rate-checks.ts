@@ -96,8 +96,32 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   if (b.minuteCount > threshold) {
     const own = reportersOver(b.minuteByReporter, threshold)
     const ratio = b.minuteCount / Math.max(1, peak)
-    say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10 }, own, ratio >= 15 ? 'high' : 'medium')
+    const brief = briefBurst(b.burst, minute, b.minuteCount)
+    say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10, ...(brief ? { brief: true } : {}) }, own, brief ? 'low' : ratio >= 15 ? 'high' : 'medium')
   }
+}
+
+/**
+ * A burst of a minute or two (an assistant paging through a long list in a loop, a client's
+ * retries) is said low: minutes beyond the busiest are one run while each follows the last within
+ * `gapMinutes`, and the run is said as before from its `lasting`-th minute (a flood of minutes, or
+ * bursts repeated every few minutes), or once it made more than `most` requests (a scrape of
+ * thousands in a minute is no client's loop). Its requests are left out of the half hour
+ * (checkShort).
+ */
+export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250 } as const
+
+// Counts a request of a minute beyond the busiest (the minute's `count` so far) in the agent's run
+// of them; whether the run is still brief.
+function briefBurst(run: AgentBaseline['burst'], minute: number, count: number): boolean {
+  if (minute - run.last > BRIEF_BURST.gapMinutes) Object.assign(run, { last: minute, minutes: 1, requests: count })
+  else if (minute !== run.last) Object.assign(run, { last: minute, minutes: run.minutes + 1, requests: run.requests + count })
+  else run.requests++
+  return isBrief(run)
+}
+
+function isBrief(run: AgentBaseline['burst']): boolean {
+  return run.minutes < BRIEF_BURST.lasting && run.requests <= BRIEF_BURST.most
 }
 
 /** An operator said a minute's rate benign: it is within the busiest from now on, this hour too. */
@@ -211,7 +235,10 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
 function checkShort(s: Scope, short: Window, sensitivity: Sens, say: Say): void {
   const { b, mature } = s
   const sens = sensitivity['rate-spike']
-  if (sens <= 0 || !surgingShort(b, short, sens)) return
+  // (A brief burst within it is the minute check's: BRIEF_BURST.)
+  const burst = b.burst
+  const brief = isBrief(burst) && burst.last >= (short.last - short.quarters + 1) * (SUSTAINED.bucketMs / MINUTE) ? burst.requests : 0
+  if (sens <= 0 || !surgingShort(b, brief > 0 ? { ...short, seen: short.seen - brief } : short, sens)) return
   // Its hours are not learned as the hour's usual, said or not.
   flagWindow(b, short)
   // Judged at each quarter hour, a flood of 45 minutes is two or three half hours: said once.
