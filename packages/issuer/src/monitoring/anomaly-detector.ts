@@ -2,7 +2,7 @@ import type { RiskLevel } from '@agentid/core'
 import type { VerificationEvent } from '@agentid/verifier'
 import {
   acceptedLevel, actionKind, BASELINE_CAPS, DAY_MS, decayHours, dropOldestOfBusiest, family, hourShare, newAgentBaseline, newFamilyStats, newGroupBaseline, newPlaceStats, noteUsage, peerUse, PEER_MS, restoreBaseline, restoreGroup, sizesOf,
-  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding,
+  snapshotBaseline, snapshotGroup, RARE_REPORTERS, READ_KIND, isLook, STRAY_TRIES, STRAY_TRY_MS, STRAY_WEEK_LEAST, touchDay, weeklyUse, type AgentBaseline, type FamilyStats, type GroupBaseline, type NetworkStats, type SaidFinding,
 } from './baseline.js'
 import { clearDrift, driftMargin, driftSpread } from './drift-cusum.js'
 import { holdLevel } from './held-level.js'
@@ -1848,11 +1848,6 @@ function peerCount(groups: readonly GroupBaseline[], what: 'families' | 'segment
     most = Math.max(most, peers - recent)
   }
   return most
-}
-
-// Whether an action is a look (a read, a search, a list: READ_KIND).
-function isLook(action: string | undefined): boolean {
-  return action !== undefined && actionKind(action) === READ_KIND
 }
 
 function learnedKeys(map: ReadonlyMap<string, { learned: boolean }>): string[] {

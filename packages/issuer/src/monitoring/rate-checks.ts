@@ -5,7 +5,7 @@
  * refusals (`denial-burst`) and refusals across families or actions (`probing`).
  */
 import type { RiskLevel } from '@agentid/core'
-import { BASELINE_CAPS, dropOldestOfBusiest, type AgentBaseline } from './baseline.js'
+import { BASELINE_CAPS, dropOldestOfBusiest, isLook, type AgentBaseline, type BurstRun } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
 import { busiestHour, closeQuarters, countRequest, endOf, flagWindow, lastWeeksRun, noteWindow, QUARTERS_A_DAY, remember, rememberSurge, sharedSurge, soleOf, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
@@ -96,7 +96,7 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   if (b.minuteCount > threshold) {
     const own = reportersOver(b.minuteByReporter, threshold)
     const ratio = b.minuteCount / Math.max(1, peak)
-    const brief = briefBurst(b.burst, minute, b.minuteCount)
+    const brief = briefBurst(b.burst, minute, b.minuteCount, isLook(s.event.action))
     say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10, ...(brief ? { brief: true } : {}) }, own, brief ? 'low' : ratio >= 15 ? 'high' : 'medium')
   }
 }
@@ -105,23 +105,40 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
  * A burst of a minute or two (an assistant paging through a long list in a loop, a client's
  * retries) is said low: minutes beyond the busiest are one run while each follows the last within
  * `gapMinutes`, and the run is said as before from its `lasting`-th minute (a flood of minutes, or
- * bursts repeated every few minutes), or once it made more than `most` requests (a scrape of
- * thousands in a minute is no client's loop). Its requests are left out of the half hour
- * (checkShort).
+ * bursts repeated every few minutes), once it made more than `most` requests (a scrape of
+ * thousands in a minute is no client's loop), once a request of it is not a read (a burst of
+ * deletes is no paging loop), and whole when it began within `quietDays` of the agent's run
+ * before (a burst once in a while, not every day: an adversarial review's thief took 24 times an
+ * assistant's day in bursts an hour and a half apart, each brief). Until then it is low, and its
+ * requests are left out of the half hour (checkShort).
  */
-export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250 } as const
+export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250, quietDays: 7 } as const
+const QUIET_MINUTES = BRIEF_BURST.quietDays * 24 * 60
 
 // Counts a request of a minute beyond the busiest (the minute's `count` so far) in the agent's run
 // of them; whether the run is still brief.
-function briefBurst(run: AgentBaseline['burst'], minute: number, count: number): boolean {
-  if (minute - run.last > BRIEF_BURST.gapMinutes) Object.assign(run, { last: minute, minutes: 1, requests: count })
-  else if (minute !== run.last) Object.assign(run, { last: minute, minutes: run.minutes + 1, requests: run.requests + count })
-  else run.requests++
+function briefBurst(run: BurstRun, minute: number, count: number, look: boolean): boolean {
+  if (minute - run.last > BRIEF_BURST.gapMinutes) {
+    const again = minute - run.last <= QUIET_MINUTES
+    Object.assign(run, { first: minute, firstRequests: count, last: minute, minutes: again ? Infinity : 1, requests: count })
+  } else if (minute !== run.last) Object.assign(run, { last: minute, minutes: run.minutes + 1, requests: run.requests + count })
+  else {
+    run.requests++
+    if (minute === run.first) run.firstRequests++
+  }
+  if (!look) run.minutes = Infinity
   return isBrief(run)
 }
 
-function isBrief(run: AgentBaseline['burst']): boolean {
+function isBrief(run: BurstRun): boolean {
   return run.minutes < BRIEF_BURST.lasting && run.requests <= BRIEF_BURST.most
+}
+
+// A brief run's requests within the half hour `w` (its first minute may lie before it).
+function briefWithin(run: BurstRun, w: Window): number {
+  if (!isBrief(run)) return 0
+  const start = (w.last - w.quarters + 1) * (SUSTAINED.bucketMs / MINUTE)
+  return run.last < start ? 0 : run.first >= start ? run.requests : run.requests - run.firstRequests
 }
 
 /** An operator said a minute's rate benign: it is within the busiest from now on, this hour too. */
@@ -236,8 +253,7 @@ function checkShort(s: Scope, short: Window, sensitivity: Sens, say: Say): void 
   const { b, mature } = s
   const sens = sensitivity['rate-spike']
   // (A brief burst within it is the minute check's: BRIEF_BURST.)
-  const burst = b.burst
-  const brief = isBrief(burst) && burst.last >= (short.last - short.quarters + 1) * (SUSTAINED.bucketMs / MINUTE) ? burst.requests : 0
+  const brief = briefWithin(b.burst, short)
   if (sens <= 0 || !surgingShort(b, brief > 0 ? { ...short, seen: short.seen - brief } : short, sens)) return
   // Its hours are not learned as the hour's usual, said or not.
   flagWindow(b, short)
