@@ -193,7 +193,8 @@ export const RARE_ESTABLISHED = { days: 5, times: 5, kinds: ['change', 'add'] as
 /**
  * A run of minutes beyond the agent's busiest (rate-checks.ts, BRIEF_BURST): its first and last
  * minute (index since 1970), the requests of its first minute, how many of its minutes were
- * beyond (Infinity once it is no brief burst), and their requests.
+ * beyond (Infinity once it is no brief burst), and their requests; the last minute with a request
+ * other than a read; the requests of brief runs not yet drained (`spent`, as of `spentAt`).
  */
 export interface BurstRun {
   first: number
@@ -201,6 +202,9 @@ export interface BurstRun {
   last: number
   minutes: number
   requests: number
+  changed: number
+  spent: number
+  spentAt: number
 }
 
 /** A source network (/24, /48) as an agent uses it. */
@@ -479,7 +483,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
   return {
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
-    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0, burst: { first: -Infinity, firstRequests: 0, last: -Infinity, minutes: 0, requests: 0 },
+    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0, burst: { first: -Infinity, firstRequests: 0, last: -Infinity, minutes: 0, requests: 0, changed: -Infinity, spent: 0, spentAt: 0 },
     denials: [], trickle: newTrickle(), reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, sessionLast: at, offSession: -1,
     ...newSustained(at),
@@ -664,7 +668,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, ...(Number.isFinite(b.burst.last) ? { burstLast: b.burst.last } : {}), rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
+    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, ...(b.burst.spent > 0 ? { burstSpent: [Math.ceil(b.burst.spent), b.burst.spentAt] } : {}), rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.alertDays !== undefined && b.alertDays.length > 0 ? { alertDays: snapshotAlertDays(b.alertDays) } : {}),
@@ -843,10 +847,10 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   const peakHour = Array.isArray(o.peakHour) ? o.peakHour.map((x) => num(x, NaN)) : []
   if (peakHour.length === 3 && peakHour.every(Number.isFinite) && peakHour[1]! >= 0 && peakHour[2]! >= 0) [b.peakHour, b.peakAtHour, b.peakBefore] = [Math.floor(peakHour[0]!), peakHour[1]!, peakHour[2]!]
   b.rateMinutes = num(o.rateMinutes)
-  // The last run's last minute (rows written before it was kept: none): a run within a week of it
-  // is no brief burst, after a restart as before it (its minutes are not kept: none is brief).
-  const burstLast = num(o.burstLast, NaN)
-  if (Number.isFinite(burstLast) && burstLast <= Math.floor(b.lastAt / 60_000)) b.burst = { first: Math.floor(burstLast), firstRequests: 0, last: Math.floor(burstLast), minutes: Infinity, requests: 0 }
+  // What brief bursts spent of the week's (rows written before it was kept: nothing), as of a
+  // minute no later than its last event.
+  const spent = Array.isArray(o.burstSpent) ? o.burstSpent.map((x) => num(x, NaN)) : []
+  if (spent.length === 2 && spent[0]! > 0 && Number.isFinite(spent[1]) && spent[1]! <= Math.floor(b.lastAt / 60_000)) Object.assign(b.burst, { spent: spent[0], spentAt: spent[1] })
   // (A time after the agent's last event, from a row dated ahead, counts for nothing.)
   const changeAt = num(o.groupChangeAt, NaN)
   if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }

@@ -82,6 +82,8 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
     b.minuteByReporter.clear()
   }
   b.minuteCount++
+  // (A minute with a request other than a read makes no brief burst: BRIEF_BURST.)
+  if (!isLook(s.event.action)) b.burst.changed = minute
   const mine = (b.minuteByReporter.get(reporter) ?? 0) + 1
   if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
   const sens = sensitivity['rate-spike']
@@ -96,49 +98,58 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
   if (b.minuteCount > threshold) {
     const own = reportersOver(b.minuteByReporter, threshold)
     const ratio = b.minuteCount / Math.max(1, peak)
-    const brief = briefBurst(b.burst, minute, b.minuteCount, isLook(s.event.action))
+    const brief = briefBurst(b.burst, minute, b.minuteCount)
     say(s, 'rate-spike', '', Math.min(1, b.minuteCount / (threshold * 3)), { expected: `at most ${Math.round(peak)} a minute (its busiest)`, seen: b.minuteCount, perMinute: b.minuteCount, usual: Math.round(peak * 10) / 10, ...(brief ? { brief: true } : {}) }, own, brief ? 'low' : ratio >= 15 ? 'high' : 'medium')
   }
 }
 
 /**
  * A burst of a minute or two (an assistant paging through a long list in a loop, a client's
- * retries) is said low: minutes beyond the busiest are one run while each follows the last within
- * `gapMinutes`, and the run is said as before from its `lasting`-th minute (a flood of minutes, or
- * bursts repeated every few minutes), once it made more than `most` requests (a scrape of
- * thousands in a minute is no client's loop), once a request of it is not a read (a burst of
- * deletes is no paging loop), and whole when it began within `quietDays` of the agent's run
- * before (a burst once in a while, not every day: an adversarial review's thief took 24 times an
- * assistant's day in bursts an hour and a half apart, each brief). Until then it is low, and its
- * requests are left out of the half hour (checkShort).
+ * retries, a pool's peak) is said low: minutes beyond the busiest are one run while each follows
+ * the last within `gapMinutes`, and the run is brief while it has fewer than `lasting` such
+ * minutes (a flood of minutes, or bursts repeated every few minutes, is not), its minutes hold
+ * only reads (a burst of deletes or updates is no paging loop), and the agent's brief runs have
+ * made at most `most` requests in the week (a leaky bucket, drained of `most` a week: a scrape of
+ * thousands in a minute is no client's loop, nor are bursts an hour and a half apart every day,
+ * an adversarial review's thief taking 24 times an assistant's day). A brief run's requests are
+ * left out of its half hour (checkShort), and out of what the half hour teaches.
  */
-export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250, quietDays: 7 } as const
-const QUIET_MINUTES = BRIEF_BURST.quietDays * 24 * 60
+export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250, weekMinutes: 7 * 24 * 60 } as const
 
 // Counts a request of a minute beyond the busiest (the minute's `count` so far) in the agent's run
 // of them; whether the run is still brief.
-function briefBurst(run: BurstRun, minute: number, count: number, look: boolean): boolean {
+function briefBurst(run: BurstRun, minute: number, count: number): boolean {
+  let added = 1
   if (minute - run.last > BRIEF_BURST.gapMinutes) {
-    const again = minute - run.last <= QUIET_MINUTES
-    Object.assign(run, { first: minute, firstRequests: count, last: minute, minutes: again ? Infinity : 1, requests: count })
-  } else if (minute !== run.last) Object.assign(run, { last: minute, minutes: run.minutes + 1, requests: run.requests + count })
-  else {
+    added = count
+    Object.assign(run, { first: minute, firstRequests: count, last: minute, minutes: 1, requests: count })
+  } else if (minute !== run.last) {
+    added = count
+    Object.assign(run, { last: minute, minutes: run.minutes + 1, requests: run.requests + count })
+  } else {
     run.requests++
     if (minute === run.first) run.firstRequests++
   }
-  if (!look) run.minutes = Infinity
+  if (run.changed === minute) run.minutes = Infinity
+  if (isBrief(run)) {
+    run.spent = Math.max(0, run.spent - ((minute - run.spentAt) * BRIEF_BURST.most) / BRIEF_BURST.weekMinutes) + added
+    run.spentAt = minute
+    if (run.spent > BRIEF_BURST.most) run.minutes = Infinity
+  }
   return isBrief(run)
 }
 
 function isBrief(run: BurstRun): boolean {
-  return run.minutes < BRIEF_BURST.lasting && run.requests <= BRIEF_BURST.most
+  return run.minutes < BRIEF_BURST.lasting
 }
 
-// A brief run's requests within the half hour `w` (its first minute may lie before it).
-function briefWithin(run: BurstRun, w: Window): number {
-  if (!isBrief(run)) return 0
-  const start = (w.last - w.quarters + 1) * (SUSTAINED.bucketMs / MINUTE)
-  return run.last < start ? 0 : run.first >= start ? run.requests : run.requests - run.firstRequests
+// A brief run's requests within the half hour that begins with quarter hour `first` (index since
+// 1970): its first minute may lie before it. (None after it: the half hour is judged at the first
+// request after it, which cannot be beyond the busiest, the first of its minute.)
+function briefWithin(run: BurstRun, first: number): number {
+  const start = first * (SUSTAINED.bucketMs / MINUTE)
+  if (!isBrief(run) || run.last < start) return 0
+  return run.first >= start ? run.requests : run.requests - run.firstRequests
 }
 
 /** An operator said a minute's rate benign: it is within the busiest from now on, this hour too. */
@@ -160,7 +171,8 @@ function reportersOver(counts: ReadonlyMap<string, number>, threshold: number): 
  */
 export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
   const { b, holdGroups, agent, at, reporter, mature } = s
-  const closed = closeQuarters(b, at)
+  // (The half hour closing now learns the agent's busiest without a brief burst in it.)
+  const closed = closeQuarters(b, at, briefWithin(b.burst, b.volBucket - SHORT.quarters + 1))
   const w = closed?.window
   let half = closed?.half
   if (w !== undefined) {
@@ -252,9 +264,12 @@ export function checkSustained(s: Scope, sensitivity: Sens, say: Say): void {
 function checkShort(s: Scope, short: Window, sensitivity: Sens, say: Say): void {
   const { b, mature } = s
   const sens = sensitivity['rate-spike']
-  // (A brief burst within it is the minute check's: BRIEF_BURST.)
-  const brief = briefWithin(b.burst, short)
-  if (sens <= 0 || !surgingShort(b, brief > 0 ? { ...short, seen: short.seen - brief } : short, sens)) return
+  if (sens <= 0) return
+  // A brief burst within it is the minute check's (BRIEF_BURST); its hours are not learned as the
+  // hour's usual when it would be a short flood with the burst.
+  const brief = briefWithin(b.burst, short.last - short.quarters + 1)
+  if (brief > 0 && surgingShort(b, short, sens)) flagWindow(b, short)
+  if (!surgingShort(b, brief > 0 ? { ...short, seen: short.seen - brief } : short, sens)) return
   // Its hours are not learned as the hour's usual, said or not.
   flagWindow(b, short)
   // Judged at each quarter hour, a flood of 45 minutes is two or three half hours: said once.

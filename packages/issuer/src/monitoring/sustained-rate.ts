@@ -265,7 +265,7 @@ export interface Closed {
  * ({@link Closed}) when one closed. Call before {@link countRequest}, so that a surge's hours are
  * marked before its day is learned.
  */
-export function closeQuarters(s: SustainedState, at: number): Closed | undefined {
+export function closeQuarters(s: SustainedState, at: number, brief = 0): Closed | undefined {
   const bucket = Math.floor(at / SUSTAINED.bucketMs)
   if (s.volBucket < 0) s.volBucket = bucket
   if (bucket <= s.volBucket) return undefined
@@ -294,7 +294,7 @@ export function closeQuarters(s: SustainedState, at: number): Closed | undefined
       if (w.seen >= 2 * SUSTAINED.ratio * w.expected && (after === undefined || stronger(w, after))) after = w
     }
   }
-  s.volHalfDay = Math.max(s.volHalfDay, s.volCur + s.volRing[slot(done - 1)]!)
+  s.volHalfDay = Math.max(s.volHalfDay, s.volCur + s.volRing[slot(done - 1)]! - brief)
   for (let k = done + 1; k < bucket && k <= done + SUSTAINED.ring; k++) {
     s.volRing[slot(k)] = 0
     s.volWho[slot(k)] = ''
