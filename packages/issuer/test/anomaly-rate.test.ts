@@ -883,6 +883,39 @@ describe('a burst of a minute or two: low, and left out of the half hour', () =>
     assert.ok(byDay(9).some((a) => a.severity !== 'low'), `day 9 said: ${show(later)}`)
   })
 
+  // A third review: a restart within a run started it afresh, so four minutes of a flood were two
+  // brief runs.
+  it('a restart within a run carries it on: its third minute is said, and a run no longer brief stays so', () => {
+    // Day 9: 60 a minute for `minutes` minutes from 10:30, the detector restarted from its stored
+    // rows at `restartAt`; `action(m, k)` of the k-th request of minute m.
+    function run(agent: string, minutes: number, restartAt: number, action: (m: number, k: number) => string): Anomaly[] {
+      const u = uniform(25)
+      const found: Anomaly[] = []
+      let d = new AnomalyDetector({})
+      let restarted = false
+      for (let day = 0; day < 10; day++) {
+        const times: Array<[number, string]> = []
+        for (let k = 0; k < 30; k++) times.push([t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR), 'list'])
+        if (day === 9) for (let m = 0; m < minutes; m++) for (let k = 0; k < 60; k++) times.push([burstAt + m * MINUTE + 5_000 + k * 900, action(m, k)])
+        for (const [at, act] of times.sort((x, y) => x[0] - y[0])) {
+          if (!restarted && at >= restartAt) {
+            const rows = d.takeDirty()
+            d = new AnomalyDetector({})
+            assert.ok(d.load(rows) > 0, 'loaded')
+            restarted = true
+          }
+          found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: act, ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
+        }
+      }
+      return spikes(found).filter((a) => a.details.about === '')
+    }
+    const four = run('did:key:z6MkRestartedRun', 4, burstAt + 2 * MINUTE, () => 'list')
+    assert.ok(four.some((a) => a.severity !== 'low' && a.at >= burstAt + 2 * MINUTE && a.at < burstAt + 3 * MINUTE), show(four))
+    // Updates in its first minute: no brief burst, before the restart or after.
+    const updated = run('did:key:z6MkRestartedUpdates', 2, burstAt + MINUTE, (m, k) => (m === 0 && k < 5 ? 'update' : 'list'))
+    assert.ok(updated.some((a) => a.severity !== 'low' && a.at >= burstAt + MINUTE), show(updated))
+  })
+
   it('a burst with deletes, or with updates before it crossed the busiest, is no paging loop: said within its minute', () => {
     const burst = (agent: string, action: (k: number) => string) => {
       const d = new AnomalyDetector({})

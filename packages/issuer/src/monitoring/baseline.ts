@@ -190,6 +190,10 @@ export interface RareAction {
  */
 export const RARE_ESTABLISHED = { days: 5, times: 5, kinds: ['change', 'add'] as readonly string[] } as const
 
+/** Minutes between two of a run's (rate-checks.ts, BRIEF_BURST.gapMinutes), and a run's minutes stored once it is no brief burst. */
+export const BURST_GAP_MINUTES = 30
+const BURST_NOT_BRIEF = 99
+
 /**
  * A run of minutes beyond the agent's busiest (rate-checks.ts, BRIEF_BURST): its first and last
  * minute (index since 1970), the requests of its first minute, how many of its minutes were
@@ -668,7 +672,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
   return JSON.stringify({
     v: 1, events: b.events, allowed: b.allowed, firstReceived: b.firstReceived, lastReceived: b.lastReceived, lastAt: b.lastAt,
     families: [...b.families].map(([key, f]) => [key, snapshotFamily(f)]), segments: [...b.segments].map(snapshotPlace), networks: [...b.networks].map(snapshotPlace),
-    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, ...(b.burst.spent > 0 ? { burstSpent: [Math.ceil(b.burst.spent), b.burst.spentAt] } : {}), rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
+    ...snapshotHours(b), peak: b.peak, peakHour: [b.peakHour, b.peakAtHour, b.peakBefore], rateMinutes: b.rateMinutes, ...(b.burst.spent > 0 ? { burstSpent: [Math.ceil(b.burst.spent), b.burst.spentAt] } : {}), ...(Number.isFinite(b.burst.last) && Math.floor(b.lastAt / 60_000) - b.burst.last <= BURST_GAP_MINUTES ? { burstRun: [b.burst.last, Number.isFinite(b.burst.minutes) ? b.burst.minutes : BURST_NOT_BRIEF] } : {}), rare: b.rare, soleRefusals: b.soleRefusals, strayTimes: b.strayTimes, strayFamilies: b.strayFamilies, refused: [b.lastRefusedReach, b.lastStray],
     trickle: b.trickle,
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.alertDays !== undefined && b.alertDays.length > 0 ? { alertDays: snapshotAlertDays(b.alertDays) } : {}),
@@ -851,6 +855,10 @@ export function restoreBaseline(json: string): AgentBaseline | undefined {
   // minute no later than its last event.
   const spent = Array.isArray(o.burstSpent) ? o.burstSpent.map((x) => num(x, NaN)) : []
   if (spent.length === 2 && spent[0]! > 0 && Number.isFinite(spent[1]) && spent[1]! <= Math.floor(b.lastAt / 60_000)) Object.assign(b.burst, { spent: spent[0], spentAt: spent[1] })
+  // A run going on as it was stored (a restart must not split a flood into brief runs): its
+  // minutes carry on; its requests, not kept, are left out of no half hour.
+  const run = Array.isArray(o.burstRun) ? o.burstRun.map((x) => num(x, NaN)) : []
+  if (run.length === 2 && Number.isInteger(run[0]) && run[0]! <= Math.floor(b.lastAt / 60_000) && run[1]! >= 1) Object.assign(b.burst, { first: run[0], last: run[0], minutes: run[1] })
   // (A time after the agent's last event, from a row dated ahead, counts for nothing.)
   const changeAt = num(o.groupChangeAt, NaN)
   if (Number.isFinite(changeAt) && changeAt <= b.lastAt) b.groupChange = { at: changeAt, family: '', by: [] }

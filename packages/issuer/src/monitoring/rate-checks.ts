@@ -5,7 +5,7 @@
  * refusals (`denial-burst`) and refusals across families or actions (`probing`).
  */
 import type { RiskLevel } from '@agentid/core'
-import { BASELINE_CAPS, dropOldestOfBusiest, isLook, type AgentBaseline, type BurstRun } from './baseline.js'
+import { BASELINE_CAPS, BURST_GAP_MINUTES, dropOldestOfBusiest, isLook, type AgentBaseline, type BurstRun } from './baseline.js'
 import { checkTrickle } from './refusal-trickle.js'
 import type { Hold, Say, Scope, Sens } from './scope.js'
 import { busiestHour, closeQuarters, countRequest, endOf, flagWindow, lastWeeksRun, noteWindow, QUARTERS_A_DAY, remember, rememberSurge, sharedSurge, soleOf, surging, surgingLong, surgingShort, surgeNote, SHORT, SHORT_FLOOD, SUSTAINED, WEEKLY, type Window } from './sustained-rate.js'
@@ -109,12 +109,13 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
  * the last within `gapMinutes`, and the run is brief while it has fewer than `lasting` such
  * minutes (a flood of minutes, or bursts repeated every few minutes, is not), its minutes hold
  * only reads (a burst of deletes or updates is no paging loop), and the agent's brief runs have
- * made at most `most` requests in the week (a leaky bucket, drained of `most` a week: a scrape of
- * thousands in a minute is no client's loop, nor are bursts an hour and a half apart every day,
- * an adversarial review's thief taking 24 times an assistant's day). A brief run's requests are
- * left out of its half hour (checkShort), and out of what the half hour teaches.
+ * spent at most `most` requests of a leaky bucket drained of `most` a week (250 a week over
+ * weeks, up to twice that within one: a scrape of thousands in a minute is no client's loop, nor
+ * are bursts an hour and a half apart every day, an adversarial review's thief taking 24 times an
+ * assistant's day). A brief run's requests are left out of its half hour (checkShort), and out
+ * of what the half hour teaches.
  */
-export const BRIEF_BURST = { lasting: 3, gapMinutes: 30, most: 250, weekMinutes: 7 * 24 * 60 } as const
+export const BRIEF_BURST = { lasting: 3, gapMinutes: BURST_GAP_MINUTES, most: 250, weekMinutes: 7 * 24 * 60 } as const
 
 // Counts a request of a minute beyond the busiest (the minute's `count` so far) in the agent's run
 // of them; whether the run is still brief.
