@@ -935,6 +935,21 @@ describe('a burst of a minute or two: low, and left out of the half hour', () =>
     assert.ok(updatesFirst.some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), show(updatesFirst))
   })
 
+  // Workload-e's HR grab by a billing service: its burst of reads of a family it never read,
+  // brief, no longer made the new family high (measured on the build before).
+  it('a burst of reads of a family it never read is no paging loop: said within its minute', () => {
+    const d = new AnomalyDetector({})
+    const u = uniform(26)
+    const found: Anomaly[] = []
+    for (let day = 0; day < 10; day++) {
+      const times: Array<[number, string]> = []
+      for (let k = 0; k < 30; k++) times.push([t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR), 'api:orders'])
+      if (day === 9) for (let k = 0; k < 100; k++) times.push([burstAt + 20_000 + k * 300, k < 5 ? 'api:orders' : 'hr:payroll'])
+      for (const [at, fam] of times.sort((x, y) => x[0] - y[0])) found.push(...d.observe({ at, agent: 'did:key:z6MkGrab', decision: 'allow', resource: `${fam}/${Math.floor(u() * 1e9)}`, action: 'list', ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
+    }
+    assert.ok(spikes(found).some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), show(spikes(found)))
+  })
+
   // A second review: the half hour holding a brief burst taught the busiest half hour (a short
   // flood must be twice that), so one burst hid a flood of 300 the next day.
   it('a brief burst teaches nothing of the busiest half hour: a flood the next day is said', () => {

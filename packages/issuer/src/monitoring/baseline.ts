@@ -198,7 +198,8 @@ const BURST_NOT_BRIEF = 99
  * A run of minutes beyond the agent's busiest (rate-checks.ts, BRIEF_BURST): its first and last
  * minute (index since 1970), the requests of its first minute, how many of its minutes were
  * beyond (Infinity once it is no brief burst), and their requests; the last minute with a request
- * other than a read; the requests of brief runs not yet drained (`spent`, as of `spentAt`).
+ * other than a read of a family the agent knows (`unusual`); the requests of brief runs not yet
+ * drained (`spent`, as of `spentAt`).
  */
 export interface BurstRun {
   first: number
@@ -206,7 +207,7 @@ export interface BurstRun {
   last: number
   minutes: number
   requests: number
-  changed: number
+  unusual: number
   spent: number
   spentAt: number
 }
@@ -487,7 +488,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
   return {
     events: 0, allowed: 0, firstReceived: receivedAt, lastReceived: receivedAt, lastAt: at, families: new Map(), segments: new Map(), networks: new Map(),
     ...newHours(at),
-    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0, burst: { first: -Infinity, firstRequests: 0, last: -Infinity, minutes: 0, requests: 0, changed: -Infinity, spent: 0, spentAt: 0 },
+    minute: Math.floor(at / 60_000), minuteCount: 0, minuteByReporter: new Map(), peak: 0, peakHour: -1, peakAtHour: 0, peakBefore: 0, rateMinutes: 0, burst: { first: -Infinity, firstRequests: 0, last: -Infinity, minutes: 0, requests: 0, unusual: -Infinity, spent: 0, spentAt: 0 },
     denials: [], trickle: newTrickle(), reaches: [], lastRefusedReach: -Infinity, soleRefusals: [], strayTimes: [], strayFamilies: [], eventsToday: 0, eventsYesterday: 0, eventsDay: -1, lastStray: -Infinity, reachRuns: new Map(), recentNets: [], switches: [], recent: [], said: new Map(), rare: [],
     activeDay: -1, activeDays: 0, workDays: 0, weekendDays: 0, weekendFlagged: 0, quietWeekends: 0, sessionStart: at, sessionLast: at, offSession: -1,
     ...newSustained(at),

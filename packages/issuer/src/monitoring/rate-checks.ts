@@ -82,8 +82,8 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
     b.minuteByReporter.clear()
   }
   b.minuteCount++
-  // (A minute with a request other than a read makes no brief burst: BRIEF_BURST.)
-  if (!isLook(s.event.action)) b.burst.changed = minute
+  // (A minute with a request other than a read of a family it knows makes no brief burst: BRIEF_BURST.)
+  if (!isLook(s.event.action) || (s.fam !== undefined && b.families.get(s.fam)?.learned !== true)) b.burst.unusual = minute
   const mine = (b.minuteByReporter.get(reporter) ?? 0) + 1
   if (b.minuteByReporter.has(reporter) || b.minuteByReporter.size < BASELINE_CAPS.reportersPerMinute) b.minuteByReporter.set(reporter, mine)
   const sens = sensitivity['rate-spike']
@@ -108,7 +108,8 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
  * retries, a pool's peak) is said low: minutes beyond the busiest are one run while each follows
  * the last within `gapMinutes`, and the run is brief while it has fewer than `lasting` such
  * minutes (a flood of minutes, or bursts repeated every few minutes, is not), its minutes hold
- * only reads (a burst of deletes or updates is no paging loop), and the agent's brief runs have
+ * only reads of families the agent knows (a burst of deletes or updates is no paging loop, nor
+ * is a grab of a family it never read), and the agent's brief runs have
  * spent at most `most` requests of a leaky bucket drained of `most` a week (250 a week over
  * weeks, up to twice that within one: a scrape of thousands in a minute is no client's loop, nor
  * are bursts an hour and a half apart every day, an adversarial review's thief taking 24 times an
@@ -131,7 +132,7 @@ function briefBurst(run: BurstRun, minute: number, count: number): boolean {
     run.requests++
     if (minute === run.first) run.firstRequests++
   }
-  if (run.changed === minute) run.minutes = Infinity
+  if (run.unusual === minute) run.minutes = Infinity
   if (isBrief(run)) {
     run.spent = Math.max(0, run.spent - ((minute - run.spentAt) * BRIEF_BURST.most) / BRIEF_BURST.weekMinutes) + added
     run.spentAt = minute
