@@ -916,38 +916,31 @@ describe('a burst of a minute or two: low, and left out of the half hour', () =>
     assert.ok(updated.some((a) => a.severity !== 'low' && a.at >= burstAt + MINUTE), show(updated))
   })
 
-  it('a burst with deletes, or with updates before it crossed the busiest, is no paging loop: said within its minute', () => {
-    const burst = (agent: string, action: (k: number) => string) => {
+  // Workload-e's HR grab by a billing service read the new family in a burst of a minute, brief
+  // (measured on the build before 3d304dc): it no longer corroborated the new family into high.
+  it('a burst with deletes, with updates before it crossed the busiest, or of a family it never read, is no paging loop: said within its minute', () => {
+    // Lists of api:orders as ever; on day 9, 100 requests from 10:30:20, 0.3 s apart: `request(k)`.
+    const burst = (agent: string, request: (k: number) => [action: string, fam: string]) => {
       const d = new AnomalyDetector({})
       const u = uniform(23)
       const found: Anomaly[] = []
       for (let day = 0; day < 10; day++) {
-        const times: Array<[number, string]> = []
-        for (let k = 0; k < 30; k++) times.push([t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR), 'list'])
-        if (day === 9) for (let k = 0; k < 100; k++) times.push([burstAt + 20_000 + k * 300, action(k)])
-        for (const [at, act] of times.sort((x, y) => x[0] - y[0])) found.push(...d.observe({ at, agent, decision: 'allow', resource: `api:orders/${Math.floor(u() * 1e9)}`, action: act, ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
+        const times: Array<[number, string, string]> = []
+        for (let k = 0; k < 30; k++) times.push([t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR), 'list', 'api:orders'])
+        if (day === 9) for (let k = 0; k < 100; k++) times.push([burstAt + 20_000 + k * 300, ...request(k)])
+        for (const [at, action, fam] of times.sort((x, y) => x[0] - y[0])) found.push(...d.observe({ at, agent, decision: 'allow', resource: `${fam}/${Math.floor(u() * 1e9)}`, action, ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
       }
       return spikes(found)
     }
-    const deletes = burst('did:key:z6MkDeletes', (k) => (k < 10 ? 'list' : 'delete'))
-    assert.ok(deletes.some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), show(deletes))
-    const updatesFirst = burst('did:key:z6MkUpdatesFirst', (k) => (k < 15 ? 'update' : 'list'))
-    assert.ok(updatesFirst.some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), show(updatesFirst))
-  })
-
-  // Workload-e's HR grab by a billing service: its burst of reads of a family it never read,
-  // brief, no longer made the new family high (measured on the build before).
-  it('a burst of reads of a family it never read is no paging loop: said within its minute', () => {
-    const d = new AnomalyDetector({})
-    const u = uniform(26)
-    const found: Anomaly[] = []
-    for (let day = 0; day < 10; day++) {
-      const times: Array<[number, string]> = []
-      for (let k = 0; k < 30; k++) times.push([t0 + day * DAY + 9 * HOUR + Math.floor(u() * 3 * HOUR), 'api:orders'])
-      if (day === 9) for (let k = 0; k < 100; k++) times.push([burstAt + 20_000 + k * 300, k < 5 ? 'api:orders' : 'hr:payroll'])
-      for (const [at, fam] of times.sort((x, y) => x[0] - y[0])) found.push(...d.observe({ at, agent: 'did:key:z6MkGrab', decision: 'allow', resource: `${fam}/${Math.floor(u() * 1e9)}`, action: 'list', ip: '10.0.0.1', records: 20 }, { receivedAt: at, reporter: 'r1' }))
+    const cases: Array<[string, (k: number) => [string, string]]> = [
+      ['deletes', (k) => [k < 10 ? 'list' : 'delete', 'api:orders']],
+      ['updates first', (k) => [k < 15 ? 'update' : 'list', 'api:orders']],
+      ['a family it never read', (k) => ['list', k < 5 ? 'api:orders' : 'hr:payroll']],
+    ]
+    for (const [i, [name, request]] of cases.entries()) {
+      const found = burst(`did:key:z6MkUnusual${i}`, request)
+      assert.ok(found.some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), `${name}: ${show(found)}`)
     }
-    assert.ok(spikes(found).some((a) => a.details.about === '' && a.severity !== 'low' && a.at < burstAt + MINUTE), show(spikes(found)))
   })
 
   // A second review: the half hour holding a brief burst taught the busiest half hour (a short

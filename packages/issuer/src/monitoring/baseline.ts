@@ -190,8 +190,9 @@ export interface RareAction {
  */
 export const RARE_ESTABLISHED = { days: 5, times: 5, kinds: ['change', 'add'] as readonly string[] } as const
 
-/** Minutes between two of a run's (rate-checks.ts, BRIEF_BURST.gapMinutes), and a run's minutes stored once it is no brief burst. */
+/** The most minutes between two minutes of one run of bursts (rate-checks.ts, BRIEF_BURST.gapMinutes). */
 export const BURST_GAP_MINUTES = 30
+// A run's minutes as stored once it is no brief burst (Infinity has no JSON).
 const BURST_NOT_BRIEF = 99
 
 /**
@@ -282,7 +283,7 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   peakAtHour: number
   peakBefore: number
   rateMinutes: number
-  /** The last run of minutes beyond the busiest (rate-checks.ts, BRIEF_BURST); its last minute is stored. */
+  /** The last run of minutes beyond the busiest (rate-checks.ts, BRIEF_BURST); stored: what brief runs spent, and a run going on. */
   burst: BurstRun
   /** Recent refusals; `familiar`: on a family the agent or its peers use; `ordinary`: an action it uses on a family of its own. */
   denials: Array<{ at: number; reporter: string; family: string; familiar: boolean; ordinary: boolean; action: string; code: string }>

@@ -109,12 +109,12 @@ export function checkRate(s: Scope, sensitivity: Sens, say: Say): void {
  * the last within `gapMinutes`, and the run is brief while it has fewer than `lasting` such
  * minutes (a flood of minutes, or bursts repeated every few minutes, is not), its minutes hold
  * only reads of families the agent knows (a burst of deletes or updates is no paging loop, nor
- * is a grab of a family it never read), and the agent's brief runs have
- * spent at most `most` requests of a leaky bucket drained of `most` a week (250 a week over
- * weeks, up to twice that within one: a scrape of thousands in a minute is no client's loop, nor
- * are bursts an hour and a half apart every day, an adversarial review's thief taking 24 times an
- * assistant's day). A brief run's requests are left out of its half hour (checkShort), and out
- * of what the half hour teaches.
+ * is a grab of a family it never read), and the agent's brief runs have spent at most `most`
+ * requests of a leaky bucket drained of `most` a week (250 a week over weeks, up to twice that
+ * within one: a scrape of thousands in a minute is no client's loop, nor are bursts an hour and
+ * a half apart every day, an adversarial review's thief taking 24 times an assistant's day). A
+ * brief run's requests are left out of its half hour (checkShort), and out of what the half hour
+ * teaches.
  */
 export const BRIEF_BURST = { lasting: 3, gapMinutes: BURST_GAP_MINUTES, most: 250, weekMinutes: 7 * 24 * 60 } as const
 
