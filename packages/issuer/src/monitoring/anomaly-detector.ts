@@ -10,6 +10,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
+import { noteBlockedUse } from './blocked-use.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
@@ -29,7 +30,7 @@ export { BASELINE_CAPS }
 
 export const ANOMALY_KINDS = [
   'new-resource', 'new-segment', 'new-action', 'rate-spike', 'sustained-rate', 'off-hours', 'off-days', 'denial-burst', 'probing', 'records-jump', 'volume-drift',
-  'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent', 'enumeration',
+  'new-network', 'two-networks', 'lateral-movement', 'retired-agent', 'suspended-agent', 'enumeration', 'credential-misuse',
 ] as const
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
 
@@ -135,6 +136,7 @@ const BASE_SEVERITY: Readonly<Record<AnomalyKind, RiskLevel>> = {
   'retired-agent': 'critical', 'suspended-agent': 'critical', 'new-resource': 'high', 'denial-burst': 'high', 'records-jump': 'high', probing: 'high',
   'two-networks': 'high', 'lateral-movement': 'high', 'volume-drift': 'medium', 'new-action': 'medium', 'new-segment': 'medium',
   'rate-spike': 'medium', 'sustained-rate': 'medium', 'off-hours': 'medium', 'off-days': 'medium', 'new-network': 'low', enumeration: 'medium',
+  'credential-misuse': 'high',
 }
 // Kinds whose score measures a size (records, rate, drift): twice the size is said again.
 const MAGNITUDES = new Set<AnomalyKind>(['records-jump', 'rate-spike', 'sustained-rate', 'volume-drift'])
@@ -347,9 +349,11 @@ export class AnomalyDetector {
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
       else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
       else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
+      this.#beyondRetry(s, status)
       b.events++
       return found
     }
+    if (b.blockedUse.length > 0) b.blockedUse.length = 0
 
     const net = event.ip !== undefined ? networkOf(b, event.ip) : undefined
     decayHours(b, day)
@@ -1112,6 +1116,19 @@ export class AnomalyDetector {
   }
 
   // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
+  // A suspended or retired agent's request noted among the different ones it made within the day:
+  // the fifth is someone using its credential, not its software retrying (blocked-use.ts).
+  #beyondRetry(s: Scope, status: 'suspended' | 'retired'): void {
+    const { b, event, fam } = s
+    if (noteBlockedUse(b.blockedUse, `${fam ?? ''} ${event.action ?? ''}`, s.at) === 0) return
+    const requests = b.blockedUse.map(([what]) => what.trim())
+    this.#report(s, 'credential-misuse', event.credential ?? '', 0.9, {
+      expected: `no use (${status}), or its own software retrying the same few requests`,
+      seen: `${requests.length} different requests (family and action) within a day: ${requests.join(', ')}`,
+      status, requests, credential: event.credential,
+    })
+  }
+
   #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): boolean {
     return this.#say(s, kind, about, score, details, evidence, severity)
   }
@@ -1818,7 +1835,7 @@ function tellsWhen(event: VerificationEvent): boolean {
  * an operator is not judged by its uses while suspended).
  */
 export function isStatusKind(kind: string): boolean {
-  return kind === 'suspended-agent' || kind === 'retired-agent'
+  return kind === 'suspended-agent' || kind === 'retired-agent' || kind === 'credential-misuse'
 }
 
 // A finding said low because something explains it names it (`explained`), and is evidence, not

@@ -485,6 +485,7 @@ function containmentLevel(value: unknown): ContainmentLevel | undefined {
 function containmentNote(level: ContainmentLevel | undefined, finding: Finding, suspending: boolean): string {
   if (finding.kind === 'suspended-agent') return 'suspended already'
   if (finding.kind === 'retired-agent') return 'retired'
+  if (finding.kind === 'credential-misuse') return finding.details.status === 'retired' ? 'retired' : 'suspended already'
   if (level === undefined || (level === 'critical' && finding.severity !== 'critical')) return 'off'
   return suspending ? 'suspending' : 'awaiting corroboration'
 }

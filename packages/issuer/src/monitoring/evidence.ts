@@ -36,7 +36,7 @@ const ASPECT_OF: Readonly<Record<AnomalyKind, number>> = {
   'denial-burst': REFUSALS, probing: REFUSALS,
   'records-jump': VOLUME, 'volume-drift': VOLUME, 'rate-spike': VOLUME, 'sustained-rate': VOLUME, enumeration: VOLUME,
   'two-networks': CIRCUMSTANCE, 'new-network': CIRCUMSTANCE, 'off-hours': CIRCUMSTANCE, 'off-days': CIRCUMSTANCE,
-  'suspended-agent': STATUS, 'retired-agent': STATUS,
+  'suspended-agent': STATUS, 'retired-agent': STATUS, 'credential-misuse': STATUS,
 }
 export function aspectOf(kind: AnomalyKind, about: string): number {
   return kind === 'denial-burst' && about === 'ERR_RATE_LIMITED' ? VOLUME | REFUSALS : ASPECT_OF[kind]

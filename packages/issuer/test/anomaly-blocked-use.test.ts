@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
+import { parseControls, parseSuppression } from '../src/monitoring/monitor-controls.js'
+
+// Simulated time only: nothing here waits or reads the wall clock.
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+const t0 = Date.UTC(2026, 10, 2, 9)
+const agent = 'did:key:z6Mkphone'
+const refused = { decision: 'deny' as const, code: 'ERR_VC_SUSPENDED', credential: 'urn:uuid:c1', ip: '10.0.0.1' }
+
+// An agent used for a day (learned), then suspended (or retired) at `t0 + DAY`.
+function blocked(status: 'suspended' | 'retired' = 'suspended') {
+  const state = { status: 'active' as 'active' | 'suspended' | 'retired' }
+  const context = () => ({ groups: ['team:x'], status: state.status })
+  let d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context })
+  for (let i = 0; i < 20; i++) d.observe({ at: t0 + i * MINUTE, agent, decision: 'allow', resource: `mail:inbox/${i}`, action: 'read', ip: '10.0.0.1' })
+  state.status = status
+  const use = (at: number, resource: string, action = 'read', fields: Record<string, unknown> = {}): Anomaly[] => d.observe({ at, agent, resource, action, ...refused, ...fields })
+  const misuse = (found: Anomaly[]) => found.filter((a) => a.kind === 'credential-misuse').map((a) => `${a.severity} ${a.details.status}`)
+  const restart = () => {
+    const rows = d.takeDirty()
+    d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context })
+    assert.ok(d.load(rows) > 0, 'loaded')
+  }
+  return { state, use, misuse, restart }
+}
+
+describe('credential-misuse: a suspended or retired agent used for more than its software retrying', () => {
+  it('is a status kind: no sensitivity, no suppression', () => {
+    assert.throws(() => parseControls({ sensitivity: { 'credential-misuse': 0 } }), /always reported/)
+    assert.throws(() => parseSuppression({ kind: 'credential-misuse', minutes: 60, reason: 'noise' }), /always reported/)
+  })
+
+  it("its own software's retries (one request over and over, a phone's four syncs) are only the status alert", () => {
+    const { use, misuse } = blocked()
+    const found: Anomaly[] = []
+    for (let i = 0; i < 30; i++) found.push(...use(t0 + DAY + i * 10 * MINUTE, 'mail:inbox/1'))
+    for (const [i, [resource, action]] of [['calendar:events/1', 'read'], ['files:shared/1', 'list'], ['contacts:all/1', 'read']].entries()) found.push(...use(t0 + DAY + 6 * HOUR + i * MINUTE, resource!, action))
+    assert.deepEqual(misuse(found), [])
+    assert.ok(found.length > 0 && found.every((a) => a.kind === 'suspended-agent'), JSON.stringify(found.map((a) => a.kind)))
+  })
+
+  it('five different requests (family and action) within a day are said high, once; a day later five more are said again', () => {
+    const { use, misuse } = blocked()
+    const first = [['mail:inbox/1', 'read'], ['crm:accounts/1', 'read'], ['crm:accounts/2', 'export'], ['files:shared/1', 'list'], ['hr:staff/1', 'read'], ['finance:ledger/1', 'read']]
+    const said = first.map(([resource, action], i) => misuse(use(t0 + DAY + 2 * HOUR + i * MINUTE, resource!, action)))
+    // (The same family with another action is another request; the same request again is not.)
+    assert.deepEqual(said, [[], [], [], [], ['high suspended'], []])
+    assert.deepEqual(misuse(use(t0 + DAY + 3 * HOUR, 'crm:accounts/9', 'export')), [], 'the same request again')
+    assert.deepEqual(misuse(use(t0 + DAY + 4 * HOUR, 'calendar:events/1')), [], 'another, hours later within the day')
+    // More than a day later the earlier ones are gone: five new ones make another session.
+    const later = [['docs:wiki/1', 'read'], ['docs:wiki/2', 'list'], ['tickets:all/1', 'read'], ['tickets:all/2', 'update'], ['billing:invoices/1', 'read']]
+    const again = later.map(([resource, action], i) => misuse(use(t0 + 2 * DAY + 4 * HOUR + i * MINUTE, resource!, action)))
+    assert.deepEqual(again, [[], [], [], [], ['high suspended']])
+  })
+
+  it('five spread over more than a day are not (a few syncs a day, for weeks); a request made again counts from its last time', () => {
+    const { use, misuse } = blocked()
+    const spread = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((fam, i) => misuse(use(t0 + DAY + i * 7 * HOUR, `${fam}:x/1`)))
+    assert.deepEqual(spread, [])
+    // A request made again counts from its last time: a sync that goes on, with four others within the day, is five.
+    const going = blocked()
+    going.use(t0 + DAY, 'mail:inbox/1')
+    going.use(t0 + DAY + 20 * HOUR, 'mail:inbox/1')
+    const later = ['a', 'b', 'c', 'd'].map((fam, i) => going.misuse(going.use(t0 + 2 * DAY + 1 * HOUR + i * MINUTE, `${fam}:x/1`)))
+    assert.deepEqual(later, [[], [], [], ['high suspended']])
+  })
+
+  it('a retired agent too; a restart keeps what it made; resumed, it starts over', () => {
+    const retired = blocked('retired')
+    for (const [i, fam] of ['a', 'b', 'c', 'd'].entries()) assert.deepEqual(retired.misuse(retired.use(t0 + DAY + i * MINUTE, `${fam}:x/1`, 'read', { code: 'ERR_VC_REVOKED' })), [])
+    retired.restart()
+    assert.deepEqual(retired.misuse(retired.use(t0 + DAY + 10 * MINUTE, 'e:x/1', 'read', { code: 'ERR_VC_REVOKED' })), ['high retired'], 'the fifth after a restart')
+
+    const resumed = blocked()
+    for (const [i, fam] of ['a', 'b', 'c', 'd'].entries()) resumed.use(t0 + DAY + i * MINUTE, `${fam}:x/1`)
+    resumed.state.status = 'active'
+    resumed.use(t0 + DAY + 5 * MINUTE, 'mail:inbox/1', 'read', { decision: 'allow', code: undefined })
+    resumed.state.status = 'suspended'
+    assert.deepEqual(resumed.misuse(resumed.use(t0 + DAY + 10 * MINUTE, 'e:x/1')), [], 'four before it was resumed do not count')
+  })
+})
