@@ -33,13 +33,16 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.throws(() => parseSuppression({ kind: 'credential-misuse', minutes: 60, reason: 'noise' }), /always reported/)
   })
 
-  it("its own software's retries (one request over and over, a phone's four syncs) are only the status alert", () => {
+  it("its own software's retries (one request over and over, a phone's four syncs) from its own network are the status alert, low; more, medium", () => {
     const { use, misuse } = blocked()
     const found: Anomaly[] = []
     for (let i = 0; i < 30; i++) found.push(...use(t0 + DAY + i * 10 * MINUTE, 'mail:inbox/1'))
     for (const [i, [resource, action]] of [['calendar:events/1', 'read'], ['files:shared/1', 'list'], ['contacts:all/1', 'read']].entries()) found.push(...use(t0 + DAY + 6 * HOUR + i * MINUTE, resource!, action))
     assert.deepEqual(misuse(found), [])
-    assert.ok(found.length > 0 && found.every((a) => a.kind === 'suspended-agent'), JSON.stringify(found.map((a) => a.kind)))
+    assert.deepEqual([...new Set(found.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/low'])
+    // A fifth different request within the day, from its own network: someone using it there.
+    const fifth = use(t0 + DAY + 7 * HOUR, 'hr:staff/1').map((a) => `${a.kind}/${a.severity}`)
+    assert.deepEqual(fifth.sort(), ['credential-misuse/high', 'suspended-agent/medium'])
   })
 
   it('five different requests (family and action) within a day are said high, once; a day later five more are said again', () => {

@@ -57,10 +57,11 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 21, { ip: '10.9.9.2' })).map((a) => [a.kind, a.severity]), [['new-network', 'low']], 'the team took up the new network the same day')
     status = 'suspended'
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 22)).map((a) => [a.kind, a.severity]), [['suspended-agent', 'critical']])
-    // Refused: from its own network, its software retrying (medium); from elsewhere, someone
-    // else may hold its credential (high).
+    // Refused: from its own network, its software retrying (low, an alert still: see
+    // anomaly-blocked-use.test.ts for when it asks for more); from elsewhere, someone else may hold
+    // its credential (high).
     const refused = { decision: 'deny', code: 'ERR_VC_SUSPENDED' }
-    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork]), [['suspended-agent', 'medium', true]])
+    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork]), [['suspended-agent', 'low', true]])
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 24, { ...refused, ip: '34.12.9.1' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'high']])
   })
 
@@ -75,12 +76,12 @@ describe('anomaly detection: context, learning, controls', () => {
       status = 'suspended'
       return d.observe(ev('did:key:z6Mkb', 22, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip })).map((a) => `${a.kind}/${a.severity}`)
     }
-    assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/medium'], 'its own network')
+    assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/low'], 'its own network')
     assert.deepEqual(refusedFrom('10.9.9.3'), ['suspended-agent/high'], 'a network it used once, minutes ago')
     assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
   })
 
-  it('a retired agent in use: allowed, critical; refused from its own network (a decommissioned job\'s cron), medium; from elsewhere, high', () => {
+  it('a retired agent in use: allowed, critical; refused from its own network (a decommissioned job\'s cron), low; from elsewhere, high', () => {
     const use = (fields: Record<string, unknown>) => {
       let status: 'active' | 'retired' = 'active'
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
@@ -90,7 +91,7 @@ describe('anomaly detection: context, learning, controls', () => {
     }
     const refused = { decision: 'deny', code: 'ERR_VC_REVOKED' }
     assert.deepEqual(use({}), ['retired-agent/critical'], 'allowed by a verifier with a stale status list')
-    assert.deepEqual(use({ ...refused, ip: '10.0.0.7' }), ['retired-agent/medium'], 'its own network')
+    assert.deepEqual(use({ ...refused, ip: '10.0.0.7' }), ['retired-agent/low'], 'its own network')
     assert.deepEqual(use({ ...refused, ip: '34.12.9.1' }), ['retired-agent/high'], 'elsewhere')
   })
 
@@ -111,7 +112,7 @@ describe('anomaly detection: context, learning, controls', () => {
     // A carrier's address of another /24 on each of three afternoons (the last day's, the day its
     // phone was lost, counts for nothing: its /24 was not known a day before its last use).
     const afternoon = (day: number) => day * DAY_MINUTES + 14 * 60
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/medium (own)'], 'its carrier pool, /24s days apart')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/low (own)'], 'its carrier pool, /24s days apart')
     assert.deepEqual(refusedFromPool([[afternoon(2), 'allow', 12]]), ['suspended-agent/high'], 'one /24 of one day')
     // From an adversarial review: a campus's or a cloud region's /16 is many people's; and two
     // UTC days can be ten minutes apart.
@@ -131,11 +132,11 @@ describe('anomaly detection: context, learning, controls', () => {
     let status: 'active' | 'suspended' = 'active'
     const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, holdMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
     warm(d, 'did:key:z6Mkb')
-    // A finding before the suspension (what suspended it): its retries from its own network stay medium.
+    // A finding before the suspension (what suspended it): its retries from its own network stay low.
     d.observe(ev('did:key:z6Mkb', 19, { resource: 'hr:x/1', decision: 'deny', code: 'ERR_NOT_ENTITLED' }))
     status = 'suspended'
     const retries = [20, 25, 30, 60, 90].flatMap((i) => d.observe(ev('did:key:z6Mkb', i, { decision: 'deny', code: 'ERR_VC_SUSPENDED' })))
-    assert.deepEqual([...new Set(retries.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/medium'])
+    assert.deepEqual([...new Set(retries.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/low'])
     // Resumed more than an hour after that finding: a refused reach by one verifier (its second
     // within the day: the first alone is low) is medium, not raised by its retries of the last hour.
     status = 'active'

@@ -10,7 +10,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { noteBlockedUse } from './blocked-use.js'
+import { beyondRetry, noteBlockedUse } from './blocked-use.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
@@ -338,18 +338,21 @@ export class AnomalyDetector {
     // A suspended or retired agent in use is always reported, and teaches nothing. Allowed, it is
     // critical (a verifier's stale status let it through); refused from a network it has long
     // used, it is its own software retrying (a stopped service keeps trying for hours, a
-    // decommissioned job's cron fires on, a leaver's phone syncs), medium; refused from anywhere
-    // else, someone may hold its credential, high. (A retired agent's refusals were all critical
-    // until 2026-12-06: a retired fax gateway's cron every half hour, refused, was critical all
-    // week.)
+    // decommissioned job's cron fires on, a leaver's phone syncs): low while it asks for no more
+    // than a retry does (blocked-use.ts), medium beyond; refused from anywhere else, someone may
+    // hold its credential, high. (A retired agent's refusals were all critical until 2026-12-06:
+    // a retired fax gateway's cron every half hour, refused, was critical all week; medium until
+    // 2026-12-08, when its software's retries, refused, made a fifth of workload-g's benign
+    // agents alerts to look into.)
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired' || status === 'suspended') {
       const kind = status === 'retired' ? 'retired-agent' : 'suspended-agent'
       const details = { expected: `no use (${status})`, seen: event.decision, credential: event.credential, resource: event.resource }
+      const reached = noteBlockedUse(b.blockedUse, `${s.fam ?? ''} ${event.action ?? ''}`, at)
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], 'medium')
+      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], beyondRetry(b.blockedUse) ? 'medium' : 'low')
       else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
-      this.#beyondRetry(s, status)
+      if (reached) this.#misuse(s, status)
       b.events++
       return found
     }
@@ -1116,11 +1119,10 @@ export class AnomalyDetector {
   }
 
   // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
-  // A suspended or retired agent's request noted among the different ones it made within the day:
-  // the fifth is someone using its credential, not its software retrying (blocked-use.ts).
-  #beyondRetry(s: Scope, status: 'suspended' | 'retired'): void {
-    const { b, event, fam } = s
-    if (noteBlockedUse(b.blockedUse, `${fam ?? ''} ${event.action ?? ''}`, s.at) === 0) return
+  // A suspended or retired agent's fifth different request within the day: someone using its
+  // credential, not its software retrying (blocked-use.ts).
+  #misuse(s: Scope, status: 'suspended' | 'retired'): void {
+    const { b, event } = s
     const requests = b.blockedUse.map(([what]) => what.trim())
     this.#report(s, 'credential-misuse', event.credential ?? '', 0.9, {
       expected: `no use (${status}), or its own software retrying the same few requests`,

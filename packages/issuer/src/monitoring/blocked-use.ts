@@ -28,27 +28,30 @@ export type BlockedUse = [what: string, at: number]
 
 /**
  * Notes a suspended or retired agent's request (`what`: its family and action) in `uses` (kept in
- * the store, cleared when the agent is seen active again); returns how many different requests it
- * made within the day when this one made them reach {@link BEYOND_RETRY}.requests, else 0.
+ * the store, cleared when the agent is seen active again); true when this one made the different
+ * requests within the day reach {@link BEYOND_RETRY}.requests.
  */
-export function noteBlockedUse(uses: BlockedUse[], what: string, at: number): number {
+export function noteBlockedUse(uses: BlockedUse[], what: string, at: number): boolean {
   // (Those of more than a day before go: a phone's few syncs over weeks are no one's session.)
   for (let i = uses.length - 1; i >= 0; i--) if (at - uses[i]![1] > BEYOND_RETRY.windowMs) uses.splice(i, 1)
   const known = uses.find((u) => u[0] === what)
   if (known) {
     known[1] = Math.max(known[1], at)
-    return 0
+    return false
   }
   // At most as many as it takes, the oldest going first: said once when they reach it, and again
   // only once a day has made room.
   if (uses.length >= BEYOND_RETRY.requests) {
     uses.shift()
     uses.push([what, at])
-    return 0
+    return false
   }
   uses.push([what, at])
-  return uses.length === BEYOND_RETRY.requests ? uses.length : 0
+  return uses.length === BEYOND_RETRY.requests
 }
+
+/** Whether the different requests noted (as of the last {@link noteBlockedUse}) are more than a retry makes. */
+export const beyondRetry = (uses: readonly BlockedUse[]): boolean => uses.length >= BEYOND_RETRY.requests
 
 /** A stored list, as far as it is well formed (a time after the agent's last event, from a row dated ahead, counts for nothing). */
 export function restoreBlockedUse(stored: unknown, lastAt: number): BlockedUse[] {
