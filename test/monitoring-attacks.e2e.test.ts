@@ -187,6 +187,27 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
+  it("a suspended agent's credential used for five different requests is credential-misuse, contained already: its retries before that are low", async () => {
+    const s = await setUp()
+    try {
+      await s.learn()
+      assert.equal((await s.t.call(s.t.tokens.security, 'POST', `/agents/${encodeURIComponent(s.agent)}/suspend`, {})).status, 200)
+      const suspensions = async () => (await s.audit()).filter((e) => e.action === 'credential.suspend').length
+      const suspended = await suspensions()
+      const refused = (resource: string, action = 'read') => { s.clock.now += MINUTE; return s.event({ decision: 'deny', code: 'ERR_VC_SUSPENDED', resource, action }) }
+      // Its software retrying from its own network: the status alert, low.
+      await s.post(s.reporters.a, [refused('db:customers/1'), refused('db:customers/2')])
+      assert.deepEqual((await s.alerts()).map((a) => [a.kind, a.severity]), [['anomaly.suspended-agent', 'low']])
+      // Someone browsing with it.
+      await s.post(s.reporters.a, [refused('crm:accounts/1'), refused('crm:accounts/1', 'export'), refused('hr:staff/1'), refused('finance:ledger/1')])
+      const misuse = (await s.alerts()).filter((a) => a.kind === 'anomaly.credential-misuse')
+      assert.deepEqual(misuse.map((a) => [a.severity, a.details.containment, a.details.status]), [['high', 'suspended already', 'suspended']])
+      assert.equal(await suspensions(), suspended, 'it suspends nothing more: the agent is stopped already')
+    } finally {
+      await s.t.close()
+    }
+  })
+
   // Held evidence counts from when its event came: a hold longer than the window would make two
   // verifiers' refusals, held for the agent's groups, count for nothing once said.
   it('refuses to start with a hold as long as the corroboration window', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
 import { parseControls, parseSuppression } from '../src/monitoring/monitor-controls.js'
+import { BEYOND_RETRY, newBlockedUse, noteBlockedUse, requestOf, restoreBlockedUse } from '../src/monitoring/blocked-use.js'
 
 // Simulated time only: nothing here waits or reads the wall clock.
 const MINUTE = 60_000
@@ -12,19 +13,20 @@ const refused = { decision: 'deny' as const, code: 'ERR_VC_SUSPENDED', credentia
 
 // An agent used for a day (learned), then suspended (or retired) at `t0 + DAY`.
 function blocked(status: 'suspended' | 'retired' = 'suspended') {
-  const state = { status: 'active' as 'active' | 'suspended' | 'retired' }
+  const state: { status: 'active' | 'suspended' | 'retired' | undefined } = { status: 'active' }
   const context = () => ({ groups: ['team:x'], status: state.status })
   let d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context })
   for (let i = 0; i < 20; i++) d.observe({ at: t0 + i * MINUTE, agent, decision: 'allow', resource: `mail:inbox/${i}`, action: 'read', ip: '10.0.0.1' })
   state.status = status
-  const use = (at: number, resource: string, action = 'read', fields: Record<string, unknown> = {}): Anomaly[] => d.observe({ at, agent, resource, action, ...refused, ...fields })
+  const use = (at: number, resource: string, action = 'read', fields: Record<string, unknown> = {}, reporter = 'v1'): Anomaly[] => d.observe({ at, agent, resource, action, ...refused, ...fields }, { reporter })
   const misuse = (found: Anomaly[]) => found.filter((a) => a.kind === 'credential-misuse').map((a) => `${a.severity} ${a.details.status}`)
+  const misuseBy = (found: Anomaly[]) => found.filter((a) => a.kind === 'credential-misuse').map((a) => a.evidence.join(','))
   const restart = () => {
     const rows = d.takeDirty()
     d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context })
     assert.ok(d.load(rows) > 0, 'loaded')
   }
-  return { state, use, misuse, restart }
+  return { state, use, misuse, misuseBy, restart }
 }
 
 describe('credential-misuse: a suspended or retired agent used for more than its software retrying', () => {
@@ -33,19 +35,20 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.throws(() => parseSuppression({ kind: 'credential-misuse', minutes: 60, reason: 'noise' }), /always reported/)
   })
 
-  it("its own software's retries (one request over and over, a phone's four syncs) from its own network are the status alert, low; more, medium", () => {
-    const { use, misuse } = blocked()
+  it("its own software's retries (one request over and over, a phone's three syncs) from its own network are the status alert, low; a fourth different request, medium; a fifth, credential-misuse", () => {
+    const { use } = blocked()
+    const said = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity}`).sort()
     const found: Anomaly[] = []
     for (let i = 0; i < 30; i++) found.push(...use(t0 + DAY + i * 10 * MINUTE, 'mail:inbox/1'))
-    for (const [i, [resource, action]] of [['calendar:events/1', 'read'], ['files:shared/1', 'list'], ['contacts:all/1', 'read']].entries()) found.push(...use(t0 + DAY + 6 * HOUR + i * MINUTE, resource!, action))
-    assert.deepEqual(misuse(found), [])
-    assert.deepEqual([...new Set(found.map((a) => `${a.kind}/${a.severity}`))], ['suspended-agent/low'])
-    // A fifth different request within the day, from its own network: someone using it there.
-    const fifth = use(t0 + DAY + 7 * HOUR, 'hr:staff/1').map((a) => `${a.kind}/${a.severity}`)
-    assert.deepEqual(fifth.sort(), ['credential-misuse/high', 'suspended-agent/medium'])
+    for (const [i, [resource, action]] of [['calendar:events/1', 'read'], ['files:shared/1', 'list']].entries()) found.push(...use(t0 + DAY + 6 * HOUR + i * MINUTE, resource!, action))
+    assert.deepEqual([...new Set(said(found))], ['suspended-agent/low'])
+    assert.deepEqual(said(use(t0 + DAY + 7 * HOUR, 'contacts:all/1')), ['suspended-agent/medium'], 'a fourth')
+    // A fifth different request within the day, from its own network: someone using it there
+    // (the status alert, medium a minute before, goes on).
+    assert.deepEqual(said(use(t0 + DAY + 7 * HOUR + MINUTE, 'hr:staff/1')), ['credential-misuse/high'], 'a fifth')
   })
 
-  it('five different requests (family and action) within a day are said high, once; a day later five more are said again', () => {
+  it('five different requests (family and action) within a day are said high, once a day on a reporter\'s word', () => {
     const { use, misuse } = blocked()
     const first = [['mail:inbox/1', 'read'], ['crm:accounts/1', 'read'], ['crm:accounts/2', 'export'], ['files:shared/1', 'list'], ['hr:staff/1', 'read'], ['finance:ledger/1', 'read']]
     const said = first.map(([resource, action], i) => misuse(use(t0 + DAY + 2 * HOUR + i * MINUTE, resource!, action)))
@@ -55,7 +58,7 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.deepEqual(misuse(use(t0 + DAY + 4 * HOUR, 'calendar:events/1')), [], 'another, hours later within the day')
     // More than a day later the earlier ones are gone: five new ones make another session.
     const later = [['docs:wiki/1', 'read'], ['docs:wiki/2', 'list'], ['tickets:all/1', 'read'], ['tickets:all/2', 'update'], ['billing:invoices/1', 'read']]
-    const again = later.map(([resource, action], i) => misuse(use(t0 + 2 * DAY + 4 * HOUR + i * MINUTE, resource!, action)))
+    const again = later.map(([resource, action], i) => misuse(use(t0 + 2 * DAY + 5 * HOUR + i * MINUTE, resource!, action)))
     assert.deepEqual(again, [[], [], [], [], ['high suspended']])
   })
 
@@ -71,6 +74,21 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.deepEqual(later, [[], [], [], ['high suspended']])
   })
 
+  it("a hostile reporter's five made-up requests, said on its word, hide nothing an honest verifier sees next", () => {
+    const { use, misuseBy } = blocked()
+    const made = ['a', 'b', 'c', 'd', 'e'].flatMap((fam, i) => misuseBy(use(t0 + DAY + i * MINUTE, `${fam}:junk/1`, 'read', {}, 'evil')))
+    assert.deepEqual(made, ['evil'])
+    // The thief's browsing, as the honest verifier reports it: said on its word at its first request new within the day, once.
+    const honest = ['crm:accounts/1', 'hr:staff/1', 'finance:ledger/1'].flatMap((resource, i) => misuseBy(use(t0 + DAY + HOUR + i * MINUTE, resource)))
+    assert.deepEqual(honest, ['v1'])
+  })
+
+  it('a request is its family and action, whatever spaces they hold', () => {
+    const { use, misuse } = blocked()
+    const found = [['a b/1', 'c'], ['a/1', 'b c'], ['x/1', 'read'], ['y/1', 'read'], ['z/1', 'read']].flatMap(([resource, action], i) => misuse(use(t0 + DAY + i * MINUTE, resource!, action)))
+    assert.deepEqual(found, ['high suspended'])
+  })
+
   it('a retired agent too; a restart keeps what it made; resumed, it starts over', () => {
     const retired = blocked('retired')
     for (const [i, fam] of ['a', 'b', 'c', 'd'].entries()) assert.deepEqual(retired.misuse(retired.use(t0 + DAY + i * MINUTE, `${fam}:x/1`, 'read', { code: 'ERR_VC_REVOKED' })), [])
@@ -83,5 +101,27 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     resumed.use(t0 + DAY + 5 * MINUTE, 'mail:inbox/1', 'read', { decision: 'allow', code: undefined })
     resumed.state.status = 'suspended'
     assert.deepEqual(resumed.misuse(resumed.use(t0 + DAY + 10 * MINUTE, 'e:x/1')), [], 'four before it was resumed do not count')
+
+    // An event whose status the issuer could not say (a context looked up afresh) forgets nothing.
+    const unknown = blocked()
+    for (const [i, fam] of ['a', 'b', 'c', 'd'].entries()) unknown.use(t0 + DAY + i * MINUTE, `${fam}:x/1`)
+    unknown.state.status = undefined
+    unknown.use(t0 + DAY + 5 * MINUTE, 'mail:inbox/1', 'read', { decision: 'deny', code: 'ERR_VC_SUSPENDED' })
+    unknown.state.status = 'suspended'
+    assert.deepEqual(unknown.misuse(unknown.use(t0 + DAY + 10 * MINUTE, 'e:x/1')), ['high suspended'], 'the four before still count')
+  })
+
+  it('keeps the sixteen requests made last (the one made longest ago goes); a stored row as far as it is well formed', () => {
+    const u = newBlockedUse()
+    for (let i = 0; i < BEYOND_RETRY.kept; i++) noteBlockedUse(u, requestOf(`f${i}`, 'read'), t0 + i * MINUTE, 'v1')
+    noteBlockedUse(u, requestOf('f0', 'read'), t0 + HOUR, 'v1')
+    noteBlockedUse(u, requestOf('new', 'read'), t0 + 2 * HOUR, 'v1')
+    assert.equal(u.uses.length, BEYOND_RETRY.kept)
+    assert.ok(u.uses.some(([what]) => what === requestOf('f0', 'read')), 'f0, made again, is kept')
+    assert.ok(!u.uses.some(([what]) => what === requestOf('f1', 'read')), 'f1 goes')
+
+    const restored = restoreBlockedUse({ uses: [['a\u0000read', 10], ['a\u0000read', 11], ['b\u0000read', 99], ['x'.repeat(600), 5], ['c\u0000read', 'x'], 'junk'], said: [['v1', 10]] }, 50)
+    assert.deepEqual(restored, { uses: [['a\u0000read', 10]], said: [['v1', 10]] }, 'a duplicate, one dated ahead, one too long and the malformed are left out')
+    assert.deepEqual(restoreBlockedUse(undefined, 50), { uses: [], said: [] })
   })
 })

@@ -10,7 +10,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { beyondRetry, noteBlockedUse } from './blocked-use.js'
+import { beyondRetry, newBlockedUse, noteBlockedUse, requestOf, requestsOf } from './blocked-use.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
@@ -348,15 +348,17 @@ export class AnomalyDetector {
     if (status === 'retired' || status === 'suspended') {
       const kind = status === 'retired' ? 'retired-agent' : 'suspended-agent'
       const details = { expected: `no use (${status})`, seen: event.decision, credential: event.credential, resource: event.resource }
-      const reached = noteBlockedUse(b.blockedUse, `${s.fam ?? ''} ${event.action ?? ''}`, at)
+      const misused = noteBlockedUse(b.blockedUse, requestOf(s.fam, event.action), at, reporter)
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
       else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], beyondRetry(b.blockedUse) ? 'medium' : 'low')
       else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
-      if (reached) this.#misuse(s, status)
+      if (misused) this.#misuse(s, status)
       b.events++
       return found
     }
-    if (b.blockedUse.length > 0) b.blockedUse.length = 0
+    // (Only when the issuer says it is active: an event whose status it could not say must not
+    // forget a thief's requests; an adversarial review.)
+    if (ctx?.status === 'active' && b.blockedUse.uses.length > 0) b.blockedUse = newBlockedUse()
 
     const net = event.ip !== undefined ? networkOf(b, event.ip) : undefined
     decayHours(b, day)
@@ -1118,12 +1120,11 @@ export class AnomalyDetector {
     }
   }
 
-  // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
   // A suspended or retired agent's fifth different request within the day: someone using its
   // credential, not its software retrying (blocked-use.ts).
   #misuse(s: Scope, status: 'suspended' | 'retired'): void {
     const { b, event } = s
-    const requests = b.blockedUse.map(([what]) => what.trim())
+    const requests = requestsOf(b.blockedUse)
     this.#report(s, 'credential-misuse', event.credential ?? '', 0.9, {
       expected: `no use (${status}), or its own software retrying the same few requests`,
       seen: `${requests.length} different requests (family and action) within a day: ${requests.join(', ')}`,
@@ -1131,6 +1132,7 @@ export class AnomalyDetector {
     })
   }
 
+  // Says a finding about the event's agent (by default on its reporter's evidence, at the kind's severity).
   #report(s: Scope, kind: AnomalyKind, about: string, score: number, details: Record<string, unknown>, evidence: readonly string[] = [s.reporter], severity: RiskLevel = BASE_SEVERITY[kind]): boolean {
     return this.#say(s, kind, about, score, details, evidence, severity)
   }

@@ -1,6 +1,6 @@
 import { parseIpAddress } from '@agentid/core'
 import { restoreAlertDays, snapshotAlertDays, type AlertDay } from './alert-days.js'
-import { restoreBlockedUse, type BlockedUse } from './blocked-use.js'
+import { newBlockedUse, restoreBlockedUse, type BlockedUse } from './blocked-use.js'
 import type { DriftState } from './drift-cusum.js'
 import { newDayVolume, restoreDayVolume, type DayVolume, type Rise } from './day-volume.js'
 import { newHeldLevel, type HeldLevel } from './held-level.js'
@@ -329,10 +329,10 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   prevNet: string | undefined
   /**
    * While it is suspended or retired, the different requests (family and action) it made within
-   * the last day (blocked-use.ts: five are someone using it, not its software retrying). Stored;
-   * emptied when it is seen active again.
+   * the last day, and who had them said (blocked-use.ts: five are someone using it, not its
+   * software retrying). Stored; emptied when the issuer says it is active again.
    */
-  blockedUse: BlockedUse[]
+  blockedUse: BlockedUse
   switches: number[]
   /** The last IPv4 network's text prefix (`10.1.2.`) and its network: parsing every address costs more than the rest. */
   lastPrefix?: string | undefined
@@ -503,7 +503,7 @@ export function newAgentBaseline(receivedAt: number, at: number): AgentBaseline 
     // Filled in as it is used, but present from the start: every baseline keeps one shape, which
     // the engine reads fastest (a property added to some agents' only made every read slower).
     held: 0, surgeSaid: undefined, farQuarters: 0, farLast: -Infinity, groups: undefined, holdGroups: undefined, alike: undefined, groupsOf: undefined, schedule: undefined,
-    prevNet: undefined, strayAttempt: undefined, blockedUse: [],
+    prevNet: undefined, strayAttempt: undefined, blockedUse: newBlockedUse(),
   }
 }
 
@@ -686,7 +686,7 @@ export function snapshotBaseline(b: AgentBaseline): string {
     recent: b.recent.map((r) => [r.at, r.kind, r.aspect, r.reach ?? '']),
     ...(b.alertDays !== undefined && b.alertDays.length > 0 ? { alertDays: snapshotAlertDays(b.alertDays) } : {}),
     ...(b.groupChange !== undefined ? { groupChangeAt: b.groupChange.at } : {}),
-    ...(b.blockedUse.length > 0 ? { blockedUse: b.blockedUse } : {}),
+    ...(b.blockedUse.uses.length > 0 ? { blockedUse: b.blockedUse } : {}),
     days: [b.activeDay, b.activeDays, b.workDays, b.weekendDays, b.weekendFlagged, b.quietWeekends, b.sessionStart, b.offSession],
     vol: {
       level: round2(b.volLevel), most: round2(b.volMost), days: b.volDays, day: b.volDay, hours: [...b.volHours], flagged: b.volFlagged,

@@ -7,56 +7,105 @@
  * calendar and files). Someone who took the credential uses it: reads, lists and exports across
  * the agent's families. The evaluation's generators agree (workloads a to i, seeds 1 to 3): the
  * benign weeks' suspended and retired agents made at most four different requests (family and
- * action) after the change, their thieves two to twenty-eight, mostly five or more.
+ * action) after the change, their thieves one to twenty-eight, two thirds of them five or more.
  *
  * So: five different requests within a day, since the status changed, are someone using it, said
- * `high` once (and again on a later day that reaches five anew). It is a status kind: always
+ * `high` once a day on each reporter's word (noteBlockedUse). It is a status kind: always
  * reported, never suppressed, and no evidence for containment (the agent is stopped already; the
  * alert is for incident response: who holds its credential, and what did stale verifiers give it).
+ * Up to three, its refused requests from a network of its own are its software's retries: the
+ * status alert says them `low`, and `medium` from the fourth (the detector's status branch;
+ * workload-h's thieves of retired services use four families from the service's own network).
  */
 // (Not imported from baseline.ts, which imports this module.)
 const DAY_MS = 86_400_000
 
 export const BEYOND_RETRY = {
-  /** Different requests (family and action) within `windowMs` that are more than retrying. */
+  /** Different requests (family and action) within `windowMs` that are someone using it. */
   requests: 5,
+  /**
+   * At most this many are what its software's retries make (one request, a phone's few syncs):
+   * refused from a network of its own, the status alert says them `low`, and `medium` beyond.
+   */
+  retries: 3,
   windowMs: DAY_MS,
+  /** Different requests kept (the alert names them; the one made longest ago goes first). */
+  kept: 16,
+  /** Reporters kept on whose word it was said within the day. */
+  saidKept: 8,
+  /** A stored request longer than this is no family and action a verifier reported. */
+  longest: 512,
 } as const
 
-/** A different request a blocked agent made (its family and action) and when it last made it. */
-export type BlockedUse = [what: string, at: number]
+/**
+ * While an agent is suspended or retired: the different requests it made within the last day
+ * (`what`: its family and action, NUL-separated), each with when it last made them, and the
+ * reporters on whose word `credential-misuse` was said within the day, with when. Stored;
+ * emptied when the agent is active again.
+ */
+export interface BlockedUse {
+  uses: Array<[what: string, at: number]>
+  said: Array<[by: string, at: number]>
+}
+
+export const newBlockedUse = (): BlockedUse => ({ uses: [], said: [] })
+
+/** The key of a request: its family and action. */
+export const requestOf = (family: string | undefined, action: string | undefined): string => `${family ?? ''}\u0000${action ?? ''}`
 
 /**
- * Notes a suspended or retired agent's request (`what`: its family and action) in `uses` (kept in
- * the store, cleared when the agent is seen active again); true when this one made the different
- * requests within the day reach {@link BEYOND_RETRY}.requests.
+ * Notes a suspended or retired agent's request (`what`, {@link requestOf}) reported by `by`; true
+ * when it is a request new within the day that makes five or more, and `by` has not had it said
+ * on its word within the day. Said once a day per reporter: a hostile reporter's five made-up
+ * requests, said on its word, must not hide what an honest verifier sees next (an adversarial
+ * review: when one reaching was said once, they did).
  */
-export function noteBlockedUse(uses: BlockedUse[], what: string, at: number): boolean {
+export function noteBlockedUse(u: BlockedUse, what: string, at: number, by: string): boolean {
   // (Those of more than a day before go: a phone's few syncs over weeks are no one's session.)
-  for (let i = uses.length - 1; i >= 0; i--) if (at - uses[i]![1] > BEYOND_RETRY.windowMs) uses.splice(i, 1)
-  const known = uses.find((u) => u[0] === what)
+  forget(u.uses, at)
+  forget(u.said, at)
+  const known = u.uses.find((x) => x[0] === what)
   if (known) {
     known[1] = Math.max(known[1], at)
     return false
   }
-  // At most as many as it takes, the oldest going first: said once when they reach it, and again
-  // only once a day has made room.
-  if (uses.length >= BEYOND_RETRY.requests) {
-    uses.shift()
-    uses.push([what, at])
-    return false
-  }
-  uses.push([what, at])
-  return uses.length === BEYOND_RETRY.requests
+  if (u.uses.length >= BEYOND_RETRY.kept) u.uses.splice(oldest(u.uses), 1)
+  u.uses.push([what, at])
+  if (u.uses.length < BEYOND_RETRY.requests || u.said.some((x) => x[0] === by)) return false
+  if (u.said.length >= BEYOND_RETRY.saidKept) u.said.shift()
+  u.said.push([by, at])
+  return true
 }
 
-/** Whether the different requests noted (as of the last {@link noteBlockedUse}) are more than a retry makes. */
-export const beyondRetry = (uses: readonly BlockedUse[]): boolean => uses.length >= BEYOND_RETRY.requests
+/** Whether the different requests noted (as of the last {@link noteBlockedUse}) are more than its software's retries make. */
+export const beyondRetry = (u: BlockedUse): boolean => u.uses.length > BEYOND_RETRY.retries
 
-/** A stored list, as far as it is well formed (a time after the agent's last event, from a row dated ahead, counts for nothing). */
-export function restoreBlockedUse(stored: unknown, lastAt: number): BlockedUse[] {
-  if (!Array.isArray(stored)) return []
-  const out: BlockedUse[] = []
-  for (const u of stored.slice(-BEYOND_RETRY.requests)) if (Array.isArray(u) && typeof u[0] === 'string' && typeof u[1] === 'number' && Number.isFinite(u[1]) && u[1] <= lastAt && !out.some((x) => x[0] === u[0])) out.push([u[0], u[1]])
+/** The requests noted, as the alert names them (family and action). */
+export const requestsOf = (u: BlockedUse): string[] => u.uses.map(([what]) => what.replace('\u0000', ' ').trim())
+
+// Drops the entries of more than a day before `at`.
+function forget(entries: Array<[string, number]>, at: number): void {
+  for (let i = entries.length - 1; i >= 0; i--) if (at - entries[i]![1] > BEYOND_RETRY.windowMs) entries.splice(i, 1)
+}
+
+// The index of the entry made longest ago.
+function oldest(entries: ReadonlyArray<[string, number]>): number {
+  let at = 0
+  for (let i = 1; i < entries.length; i++) if (entries[i]![1] < entries[at]![1]) at = i
+  return at
+}
+
+/** A stored row's, as far as it is well formed (a time after the agent's last event, from a row dated ahead, counts for nothing). */
+export function restoreBlockedUse(stored: unknown, lastAt: number): BlockedUse {
+  const o = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {}
+  return { uses: entries(o.uses, BEYOND_RETRY.kept, lastAt), said: entries(o.said, BEYOND_RETRY.saidKept, lastAt) }
+}
+
+function entries(stored: unknown, kept: number, lastAt: number): Array<[string, number]> {
+  const out: Array<[string, number]> = []
+  if (!Array.isArray(stored)) return out
+  for (const e of stored.slice(-kept)) {
+    if (Array.isArray(e) && typeof e[0] === 'string' && e[0].length <= BEYOND_RETRY.longest && typeof e[1] === 'number' && Number.isFinite(e[1]) && e[1] <= lastAt && !out.some((x) => x[0] === e[0])) out.push([e[0], e[1]])
+  }
   return out
 }
