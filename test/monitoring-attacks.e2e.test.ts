@@ -187,13 +187,11 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
     }
   })
 
-  it("a suspended agent's credential used for five different requests is credential-misuse, contained already: its retries before that are low", async () => {
+  it("a suspended agent's credential used for five different requests is credential-misuse, contained already and no evidence once it is resumed: its retries before that are low", async () => {
     const s = await setUp()
     try {
       await s.learn()
       assert.equal((await s.t.call(s.t.tokens.security, 'POST', `/agents/${encodeURIComponent(s.agent)}/suspend`, {})).status, 200)
-      const suspensions = async () => (await s.audit()).filter((e) => e.action === 'credential.suspend').length
-      const suspended = await suspensions()
       const refused = (resource: string, action = 'read') => { s.clock.now += MINUTE; return s.event({ decision: 'deny', code: 'ERR_VC_SUSPENDED', resource, action }) }
       // Its software retrying from its own network: the status alert, low.
       await s.post(s.reporters.a, [refused('db:customers/1'), refused('db:customers/2')])
@@ -202,7 +200,13 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       await s.post(s.reporters.a, [refused('crm:accounts/1'), refused('crm:accounts/1', 'export'), refused('hr:staff/1'), refused('finance:ledger/1')])
       const misuse = (await s.alerts()).filter((a) => a.kind === 'anomaly.credential-misuse')
       assert.deepEqual(misuse.map((a) => [a.severity, a.details.containment, a.details.status]), [['high', 'suspended already', 'suspended']])
-      assert.equal(await suspensions(), suspended, 'it suspends nothing more: the agent is stopped already')
+      // Resumed: another reporter's high finding minutes later is one reporter's evidence, not
+      // corroborated by the misuse (no evidence for containment), and suspends nothing.
+      assert.equal((await s.t.call(s.t.tokens.admin, 'POST', `/agents/${s.agent}/resume`)).status, 200)
+      s.clock.now += 2 * MINUTE
+      await s.post(s.reporters.b, Array.from({ length: 12 }, (_, i) => s.event({ decision: 'deny', code: 'ERR_NOT_ENTITLED', resource: `db:customers/${i}`, action: 'delete' })))
+      assert.ok((await s.alerts()).some((a) => a.kind === 'anomaly.denial-burst' && a.severity === 'high'), 'the burst is said high')
+      assert.equal((await s.state()).suspendedAt, undefined, 'not suspended again')
     } finally {
       await s.t.close()
     }

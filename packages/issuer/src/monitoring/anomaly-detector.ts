@@ -10,7 +10,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { beyondRetry, newBlockedUse, noteBlockedUse, requestOf, requestsOf } from './blocked-use.js'
+import { beyondRetry, newBlockedUse, noteBlockedUse, requestOf, requestsOf, STATUS_REFUSALS, type BlockedUse } from './blocked-use.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
@@ -338,27 +338,27 @@ export class AnomalyDetector {
     // A suspended or retired agent in use is always reported, and teaches nothing. Allowed, it is
     // critical (a verifier's stale status let it through); refused from a network it has long
     // used, it is its own software retrying (a stopped service keeps trying for hours, a
-    // decommissioned job's cron fires on, a leaver's phone syncs): low while it asks for no more
-    // than a retry does (blocked-use.ts), medium beyond; refused from anywhere else, someone may
-    // hold its credential, high. (A retired agent's refusals were all critical until 2026-12-06:
-    // a retired fax gateway's cron every half hour, refused, was critical all week; medium until
-    // 2026-12-08, when its software's retries, refused, made a fifth of workload-g's benign
-    // agents alerts to look into.)
+    // decommissioned job's cron fires on, a leaver's phone syncs): low while a verifier refused
+    // its status and it asks for no more than a retry does (blocked-use.ts), medium beyond;
+    // refused from anywhere else, someone may hold its credential, high. (A retired agent's
+    // refusals were all critical until 2026-12-06: a retired fax gateway's cron every half hour,
+    // refused, was critical all week; medium until 2026-12-08: its software's retries were a
+    // quarter of workload-g's benign agents alerted at medium or above.)
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired' || status === 'suspended') {
       const kind = status === 'retired' ? 'retired-agent' : 'suspended-agent'
       const details = { expected: `no use (${status})`, seen: event.decision, credential: event.credential, resource: event.resource }
       const misused = noteBlockedUse(b.blockedUse, requestOf(s.fam, event.action), at, reporter)
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], beyondRetry(b.blockedUse) ? 'medium' : 'low')
+      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], retrying(event, b.blockedUse) ? 'low' : 'medium')
       else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
       if (misused) this.#misuse(s, status)
       b.events++
       return found
     }
-    // (Only when the issuer says it is active: an event whose status it could not say must not
-    // forget a thief's requests; an adversarial review.)
-    if (ctx?.status === 'active' && b.blockedUse.uses.length > 0) b.blockedUse = newBlockedUse()
+    // (Only with a context, which says it is neither suspended nor retired: an event whose agent
+    // the issuer could not look up must not forget a thief's requests; an adversarial review.)
+    if (ctx !== undefined && b.blockedUse.uses.length > 0) b.blockedUse = newBlockedUse()
 
     const net = event.ip !== undefined ? networkOf(b, event.ip) : undefined
     decayHours(b, day)
@@ -1123,12 +1123,12 @@ export class AnomalyDetector {
   // A suspended or retired agent's fifth different request within the day: someone using its
   // credential, not its software retrying (blocked-use.ts).
   #misuse(s: Scope, status: 'suspended' | 'retired'): void {
-    const { b, event } = s
-    const requests = requestsOf(b.blockedUse)
+    const { b, event, reporter } = s
+    const { requests, reportedBy } = requestsOf(b.blockedUse, reporter)
     this.#report(s, 'credential-misuse', event.credential ?? '', 0.9, {
       expected: `no use (${status}), or its own software retrying the same few requests`,
-      seen: `${requests.length} different requests (family and action) within a day: ${requests.join(', ')}`,
-      status, requests, credential: event.credential,
+      seen: `${requests.length} different requests (family and action) within a day, ${reportedBy} of them reported by ${reporter}: ${requests.join(', ')}`,
+      status, requests, reportedBy, credential: event.credential,
     })
   }
 
@@ -1831,6 +1831,13 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
  */
 function tellsWhen(event: VerificationEvent): boolean {
   return event.decision === 'allow' || event.code !== 'ERR_VC_EXPIRED'
+}
+
+// A suspended or retired agent's refusal that is its software retrying: a verifier refused its
+// status (any other refusal means one took the credential: a stale status list) and it made no
+// more different requests within the day than retries do (blocked-use.ts).
+function retrying(event: VerificationEvent, uses: BlockedUse): boolean {
+  return event.code !== undefined && STATUS_REFUSALS.has(event.code) && !beyondRetry(uses)
 }
 
 /**

@@ -29,67 +29,81 @@ export const BEYOND_RETRY = {
    */
   retries: 3,
   windowMs: DAY_MS,
-  /** Different requests kept (the alert names them; the one made longest ago goes first). */
+  /** Requests kept, each as one reporter reported it (the alert names them; the one made longest ago goes first). */
   kept: 16,
   /** Reporters kept on whose word it was said within the day. */
   saidKept: 8,
-  /** A stored request longer than this is no family and action a verifier reported. */
-  longest: 512,
+  /** A stored request or reporter longer than this is none a verifier reported. */
+  longest: 600,
 } as const
 
+/** The refusals of a verifier that checked its status: retries its software makes (any other refusal means a verifier took the credential). */
+export const STATUS_REFUSALS: ReadonlySet<string> = new Set(['ERR_VC_SUSPENDED', 'ERR_VC_REVOKED'])
+
 /**
- * While an agent is suspended or retired: the different requests it made within the last day
- * (`what`: its family and action, NUL-separated), each with when it last made them, and the
- * reporters on whose word `credential-misuse` was said within the day, with when. Stored;
- * emptied when the agent is active again.
+ * While an agent is suspended or retired: the requests it made within the last day (`what`: its
+ * family and action, {@link requestOf}), each as one reporter reported it (`by`) with when it
+ * last did, and the reporters on whose word `credential-misuse` was said within the day, with
+ * when. Stored; emptied when the agent is active again.
  */
 export interface BlockedUse {
-  uses: Array<[what: string, at: number]>
+  uses: Array<[what: string, at: number, by: string]>
   said: Array<[by: string, at: number]>
 }
 
 export const newBlockedUse = (): BlockedUse => ({ uses: [], said: [] })
 
-/** The key of a request: its family and action. */
-export const requestOf = (family: string | undefined, action: string | undefined): string => `${family ?? ''}\u0000${action ?? ''}`
+/** The key of a request: its family and action (JSON: no character of theirs can make two one). */
+export const requestOf = (family: string | undefined, action: string | undefined): string => JSON.stringify([family ?? '', action ?? ''])
 
 /**
  * Notes a suspended or retired agent's request (`what`, {@link requestOf}) reported by `by`; true
- * when it is a request new within the day that makes five or more, and `by` has not had it said
- * on its word within the day. Said once a day per reporter: a hostile reporter's five made-up
- * requests, said on its word, must not hide what an honest verifier sees next (an adversarial
- * review: when one reaching was said once, they did).
+ * when it is new within the day to `by`, the different requests within the day (whoever reported
+ * them) are five or more, and `by` has not had it said on its word within the day. Said once a
+ * day per reporter, at a request of its own: a hostile reporter's five made-up requests, said on
+ * its word, must not hide what an honest verifier sees next, even when they are the requests the
+ * thief then makes (two adversarial reviews: when one reaching was said once, and when only a
+ * request new to all of them was said, they did).
  */
 export function noteBlockedUse(u: BlockedUse, what: string, at: number, by: string): boolean {
   // (Those of more than a day before go: a phone's few syncs over weeks are no one's session.)
   forget(u.uses, at)
   forget(u.said, at)
-  const known = u.uses.find((x) => x[0] === what)
+  const known = u.uses.find((x) => x[0] === what && x[2] === by)
   if (known) {
     known[1] = Math.max(known[1], at)
     return false
   }
   if (u.uses.length >= BEYOND_RETRY.kept) u.uses.splice(oldest(u.uses), 1)
-  u.uses.push([what, at])
-  if (u.uses.length < BEYOND_RETRY.requests || u.said.some((x) => x[0] === by)) return false
+  u.uses.push([what, at, by])
+  if (different(u) < BEYOND_RETRY.requests || u.said.some((x) => x[0] === by)) return false
   if (u.said.length >= BEYOND_RETRY.saidKept) u.said.shift()
   u.said.push([by, at])
   return true
 }
 
 /** Whether the different requests noted (as of the last {@link noteBlockedUse}) are more than its software's retries make. */
-export const beyondRetry = (u: BlockedUse): boolean => u.uses.length > BEYOND_RETRY.retries
+export const beyondRetry = (u: BlockedUse): boolean => different(u) > BEYOND_RETRY.retries
 
-/** The requests noted, as the alert names them (family and action). */
-export const requestsOf = (u: BlockedUse): string[] => u.uses.map(([what]) => what.replace('\u0000', ' ').trim())
+/** The different requests noted, as the alert names them (family and action), those `by` reported first. */
+export function requestsOf(u: BlockedUse, by: string): { requests: string[]; reportedBy: number } {
+  const own = new Set(u.uses.filter((x) => x[2] === by).map((x) => x[0]))
+  const all = [...own, ...new Set(u.uses.map((x) => x[0]))].filter((what, i, list) => list.indexOf(what) === i)
+  return { requests: all.map((what) => (JSON.parse(what) as string[]).join(' ').trim()), reportedBy: own.size }
+}
+
+// How many different requests are noted (whoever reported them).
+function different(u: BlockedUse): number {
+  return new Set(u.uses.map((x) => x[0])).size
+}
 
 // Drops the entries of more than a day before `at`.
-function forget(entries: Array<[string, number]>, at: number): void {
+function forget<T extends [string, number, ...string[]]>(entries: T[], at: number): void {
   for (let i = entries.length - 1; i >= 0; i--) if (at - entries[i]![1] > BEYOND_RETRY.windowMs) entries.splice(i, 1)
 }
 
 // The index of the entry made longest ago.
-function oldest(entries: ReadonlyArray<[string, number]>): number {
+function oldest(entries: ReadonlyArray<[string, number, string]>): number {
   let at = 0
   for (let i = 1; i < entries.length; i++) if (entries[i]![1] < entries[at]![1]) at = i
   return at
@@ -98,14 +112,24 @@ function oldest(entries: ReadonlyArray<[string, number]>): number {
 /** A stored row's, as far as it is well formed (a time after the agent's last event, from a row dated ahead, counts for nothing). */
 export function restoreBlockedUse(stored: unknown, lastAt: number): BlockedUse {
   const o = stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {}
-  return { uses: entries(o.uses, BEYOND_RETRY.kept, lastAt), said: entries(o.said, BEYOND_RETRY.saidKept, lastAt) }
+  const ok = (e: unknown[], strings: number[]) => strings.every((i) => typeof e[i] === 'string' && (e[i] as string).length <= BEYOND_RETRY.longest) && typeof e[1] === 'number' && Number.isFinite(e[1]) && e[1] <= lastAt
+  const uses: BlockedUse['uses'] = []
+  for (const e of Array.isArray(o.uses) ? o.uses.slice(-BEYOND_RETRY.kept) : []) {
+    if (Array.isArray(e) && ok(e, [0, 2]) && validRequest(e[0]) && !uses.some((x) => x[0] === e[0] && x[2] === e[2])) uses.push([e[0], e[1], e[2]])
+  }
+  const said: BlockedUse['said'] = []
+  for (const e of Array.isArray(o.said) ? o.said.slice(-BEYOND_RETRY.saidKept) : []) {
+    if (Array.isArray(e) && ok(e, [0]) && !said.some((x) => x[0] === e[0])) said.push([e[0], e[1]])
+  }
+  return { uses, said }
 }
 
-function entries(stored: unknown, kept: number, lastAt: number): Array<[string, number]> {
-  const out: Array<[string, number]> = []
-  if (!Array.isArray(stored)) return out
-  for (const e of stored.slice(-kept)) {
-    if (Array.isArray(e) && typeof e[0] === 'string' && e[0].length <= BEYOND_RETRY.longest && typeof e[1] === 'number' && Number.isFinite(e[1]) && e[1] <= lastAt && !out.some((x) => x[0] === e[0])) out.push([e[0], e[1]])
+// Whether a stored request is one requestOf wrote.
+function validRequest(what: string): boolean {
+  try {
+    const x: unknown = JSON.parse(what)
+    return Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === 'string')
+  } catch {
+    return false
   }
-  return out
 }
