@@ -91,10 +91,19 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.deepEqual(found, [], 'three requests, each seen by two verifiers')
   })
 
-  it('refused from its own network for anything but its status, it is no retry: a verifier took its credential (medium)', () => {
+  it('refused for anything but its status, it is no retry: a verifier took its credential (medium from its own network, high from elsewhere)', () => {
     const { use } = blocked()
-    const found = use(t0 + DAY + HOUR, 'mail:inbox/1', 'read', { code: 'ERR_NOT_ENTITLED' }).map((a) => `${a.kind}/${a.severity}`)
-    assert.deepEqual(found, ['suspended-agent/medium'])
+    assert.deepEqual(use(t0 + DAY + HOUR, 'mail:inbox/1', 'read', { code: 'ERR_NOT_ENTITLED' }).map((a) => `${a.kind}/${a.severity}`), ['suspended-agent/medium'])
+    assert.deepEqual(use(t0 + DAY + 2 * HOUR, 'mail:inbox/1', 'read', { code: 'ERR_NOT_ENTITLED', ip: '34.12.9.1' }).map((a) => `${a.kind}/${a.severity}`), ['suspended-agent/high'])
+  })
+
+  it('from elsewhere: retrying, medium; a fourth different request, high', () => {
+    const { use } = blocked()
+    const said = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity}${a.details.retrying ? ' (retrying)' : ''}`).sort()
+    const away = { ip: '34.12.9.1' }
+    const retries = ['mail:inbox/1', 'calendar:events/1', 'files:shared/1'].flatMap((resource, i) => said(use(t0 + DAY + i * 20 * MINUTE, resource, 'read', away)))
+    assert.deepEqual([...new Set(retries)], ['suspended-agent/medium (retrying)'])
+    assert.deepEqual(said(use(t0 + DAY + HOUR + MINUTE, 'crm:accounts/1', 'read', away)), ['suspended-agent/high'], 'a fourth')
   })
 
   it('a request is its family and action, whatever characters they hold', () => {

@@ -57,12 +57,12 @@ describe('anomaly detection: context, learning, controls', () => {
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 21, { ip: '10.9.9.2' })).map((a) => [a.kind, a.severity]), [['new-network', 'low']], 'the team took up the new network the same day')
     status = 'suspended'
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 22)).map((a) => [a.kind, a.severity]), [['suspended-agent', 'critical']])
-    // Refused: from its own network, its software retrying (low, an alert still: see
-    // anomaly-blocked-use.test.ts for when it asks for more); from elsewhere, someone else may hold
-    // its credential (high).
+    // Refused for its status: from its own network, its software retrying (low, an alert still);
+    // from elsewhere, someone else may hold its credential (medium; high once it asks for more than
+    // a retry: anomaly-blocked-use.test.ts).
     const refused = { decision: 'deny', code: 'ERR_VC_SUSPENDED' }
     assert.deepEqual(d.observe(ev('did:key:z6Mkb', 23, refused)).map((a) => [a.kind, a.severity, a.details.ownNetwork]), [['suspended-agent', 'low', true]])
-    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 24, { ...refused, ip: '34.12.9.1' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'high']])
+    assert.deepEqual(d.observe(ev('did:key:z6Mkb', 24, { ...refused, ip: '34.12.9.1' })).map((a) => [a.kind, a.severity]), [['suspended-agent', 'medium']])
   })
 
   it('a refused use of a suspended agent is its own retrying only from a network it has long used', () => {
@@ -77,11 +77,11 @@ describe('anomaly detection: context, learning, controls', () => {
       return d.observe(ev('did:key:z6Mkb', 22, { decision: 'deny', code: 'ERR_VC_SUSPENDED', ip })).map((a) => `${a.kind}/${a.severity}`)
     }
     assert.deepEqual(refusedFrom('10.0.0.7'), ['suspended-agent/low'], 'its own network')
-    assert.deepEqual(refusedFrom('10.9.9.3'), ['suspended-agent/high'], 'a network it used once, minutes ago')
-    assert.deepEqual(refusedFrom(undefined), ['suspended-agent/high'], 'no address: nothing says it is its own')
+    assert.deepEqual(refusedFrom('10.9.9.3'), ['suspended-agent/medium'], 'a network it used once, minutes ago')
+    assert.deepEqual(refusedFrom(undefined), ['suspended-agent/medium'], 'no address: nothing says it is its own')
   })
 
-  it('a retired agent in use: allowed, critical; refused from its own network (a decommissioned job\'s cron), low; from elsewhere, high', () => {
+  it('a retired agent in use: allowed, critical; refused from its own network (a decommissioned job\'s cron), low; from elsewhere, medium', () => {
     const use = (fields: Record<string, unknown>) => {
       let status: 'active' | 'retired' = 'active'
       const d = new AnomalyDetector({ learnEvents: 5, learnMinutes: 0, context: () => ({ groups: ['team:x'], status }) })
@@ -92,7 +92,7 @@ describe('anomaly detection: context, learning, controls', () => {
     const refused = { decision: 'deny', code: 'ERR_VC_REVOKED' }
     assert.deepEqual(use({}), ['retired-agent/critical'], 'allowed by a verifier with a stale status list')
     assert.deepEqual(use({ ...refused, ip: '10.0.0.7' }), ['retired-agent/low'], 'its own network')
-    assert.deepEqual(use({ ...refused, ip: '34.12.9.1' }), ['retired-agent/high'], 'elsewhere')
+    assert.deepEqual(use({ ...refused, ip: '34.12.9.1' }), ['retired-agent/medium'], 'elsewhere')
   })
 
   // Workload-i: a field adjuster working from the car, handed another /24 of its mobile carrier's
@@ -113,19 +113,19 @@ describe('anomaly detection: context, learning, controls', () => {
     // phone was lost, counts for nothing: its /24 was not known a day before its last use).
     const afternoon = (day: number) => day * DAY_MINUTES + 14 * 60
     assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/low (own)'], 'its carrier pool, /24s days apart')
-    assert.deepEqual(refusedFromPool([[afternoon(2), 'allow', 12]]), ['suspended-agent/high'], 'one /24 of one day')
+    assert.deepEqual(refusedFromPool([[afternoon(2), 'allow', 12]]), ['suspended-agent/medium'], 'one /24 of one day')
     // From an adversarial review: a campus's or a cloud region's /16 is many people's; and two
     // UTC days can be ten minutes apart.
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 11], [afternoon(2), 'allow', 11]]), ['suspended-agent/high'], 'one /24 of the /16 alone, on two days')
-    assert.deepEqual(refusedFromPool([[DAY_MINUTES + 23 * 60 + 55, 'allow', 10], [2 * DAY_MINUTES + 5, 'allow', 12], [afternoon(4), 'allow', '10.0.0.1']]), ['suspended-agent/high'], 'two /24s either side of midnight')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 11], [afternoon(2), 'allow', 11]]), ['suspended-agent/medium'], 'one /24 of the /16 alone, on two days')
+    assert.deepEqual(refusedFromPool([[DAY_MINUTES + 23 * 60 + 55, 'allow', 10], [2 * DAY_MINUTES + 5, 'allow', 12], [afternoon(4), 'allow', '10.0.0.1']]), ['suspended-agent/medium'], 'two /24s either side of midnight')
     // A second review: the owner's home /24 over days, and a thief's one request from another /24
     // of its ISP's /16 ten minutes before the suspension.
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]]), ['suspended-agent/high'], "a thief's /24 of minutes beside the owner's")
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]]), ['suspended-agent/medium'], "a thief's /24 of minutes beside the owner's")
     // A third: and refused a day later still (the thief's request a day old by then).
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]], '37.228', 6 * DAY_MINUTES + 60), ['suspended-agent/high'], "a thief's /24 of minutes beside the owner's, a day later")
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'deny', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/high'], 'the second /24 only refused')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(1), 'allow', 10], [5 * DAY_MINUTES - 10, 'allow', 200]], '37.228', 6 * DAY_MINUTES + 60), ['suspended-agent/medium'], "a thief's /24 of minutes beside the owner's, a day later")
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'deny', 12], [afternoon(4), 'allow', 14]]), ['suspended-agent/medium'], 'the second /24 only refused')
     // The organisation's private /16s are everyone's: another subnet of them may be an insider's.
-    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]], '10.40'), ['suspended-agent/high'], 'another subnet of a private /16')
+    assert.deepEqual(refusedFromPool([[afternoon(0), 'allow', 10], [afternoon(2), 'allow', 12], [afternoon(4), 'allow', 14]], '10.40'), ['suspended-agent/medium'], 'another subnet of a private /16')
   })
 
   it('the use of a suspended agent is no evidence for anything else, nor raised by it: resumed, its next finding is judged alone', () => {

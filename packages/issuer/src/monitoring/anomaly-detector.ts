@@ -336,22 +336,28 @@ export class AnomalyDetector {
     }
 
     // A suspended or retired agent in use is always reported, and teaches nothing. Allowed, it is
-    // critical (a verifier's stale status let it through); refused from a network it has long
-    // used, it is its own software retrying (a stopped service keeps trying for hours, a
-    // decommissioned job's cron fires on, a leaver's phone syncs): low while a verifier refused
-    // its status and it asks for no more than a retry does (blocked-use.ts), medium beyond;
-    // refused from anywhere else, someone may hold its credential, high. (A retired agent's
-    // refusals were all critical until 2026-12-06: a retired fax gateway's cron every half hour,
-    // refused, was critical all week; medium until 2026-12-08: its software's retries were a
-    // quarter of workload-g's benign agents alerted at medium or above.)
+    // critical (a verifier's stale status let it through). Refused, two things weigh: whether it
+    // came from a network it has long used (its own software: a stopped service keeps trying for
+    // hours, a decommissioned job's cron fires on, a leaver's phone syncs) or from anywhere else
+    // (someone may hold its credential, or its laptop is at a hotel), and whether it is retrying
+    // (a verifier refused its status, and it asks for no more than a retry does: blocked-use.ts)
+    // or asking for more. Low with both for it, medium with one, high with neither. (A retired
+    // agent's refusals were all critical until 2026-12-06: a retired fax gateway's cron every half
+    // hour, refused, was critical all week; medium from its own network and high from elsewhere
+    // until 2026-12-08: its software's retries were a quarter of workload-g's benign agents
+    // alerted at medium or above, and leavers' laptops retrying from home a sixth of i's at high.)
     const status = this.#isRetired(agent) ? 'retired' : ctx?.status
     if (status === 'retired' || status === 'suspended') {
       const kind = status === 'retired' ? 'retired-agent' : 'suspended-agent'
       const details = { expected: `no use (${status})`, seen: event.decision, credential: event.credential, resource: event.resource }
       const misused = noteBlockedUse(b.blockedUse, requestOf(s.fam, event.action), at, reporter)
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
-      else if (this.#fromOwnNetwork(b, event.ip, at, reporter)) this.#report(s, kind, event.credential ?? '', 0.6, { ...details, ownNetwork: true }, [reporter], retrying(event, b.blockedUse) ? 'low' : 'medium')
-      else this.#report(s, kind, event.credential ?? '', 0.8, details, [reporter], 'high')
+      else {
+        const own = this.#fromOwnNetwork(b, event.ip, at, reporter)
+        const retry = retrying(event, b.blockedUse)
+        const severity = own && retry ? 'low' : own || retry ? 'medium' : 'high'
+        this.#report(s, kind, event.credential ?? '', own ? 0.6 : 0.8, { ...details, ...(own ? { ownNetwork: true } : {}), ...(retry ? { retrying: true } : {}) }, [reporter], severity)
+      }
       if (misused) this.#misuse(s, status)
       b.events++
       return found

@@ -10,12 +10,13 @@
  * action) after the change, their thieves one to twenty-eight, two thirds of them five or more.
  *
  * So: five different requests within a day, since the status changed, are someone using it, said
- * `high` once a day on each reporter's word (noteBlockedUse). It is a status kind: always
- * reported, never suppressed, and no evidence for containment (the agent is stopped already; the
- * alert is for incident response: who holds its credential, and what did stale verifiers give it).
- * Up to three, its refused requests from a network of its own are its software's retries: the
- * status alert says them `low`, and `medium` from the fourth (the detector's status branch;
- * workload-h's thieves of retired services use four families from the service's own network).
+ * `high` once a day on each reporter's word, at a request new to it (noteBlockedUse). It is a
+ * status kind: always reported, never suppressed, and no evidence for containment (the agent is
+ * stopped already; the alert is for incident response: who holds its credential, and what did
+ * stale verifiers give it). Up to three, its requests refused for its status from a network of
+ * its own are its software's retries: the status alert says them `low`, and `medium` from the
+ * fourth (the detector's status branch; workload-h's thieves of retired services use four
+ * families from the service's own network).
  */
 // (Not imported from baseline.ts, which imports this module.)
 const DAY_MS = 86_400_000
