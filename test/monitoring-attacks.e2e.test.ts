@@ -193,9 +193,9 @@ describe('monitoring under attack: reporters cannot turn it against an agent', f
       await s.learn()
       assert.equal((await s.t.call(s.t.tokens.security, 'POST', `/agents/${encodeURIComponent(s.agent)}/suspend`, {})).status, 200)
       const refused = (resource: string, action = 'read') => { s.clock.now += MINUTE; return s.event({ decision: 'deny', code: 'ERR_VC_SUSPENDED', resource, action }) }
-      // Its software retrying from its own network: the status alert, low.
+      // Its software retrying from its own network: the status alert, low, contained already.
       await s.post(s.reporters.a, [refused('db:customers/1'), refused('db:customers/2')])
-      assert.deepEqual((await s.alerts()).map((a) => [a.kind, a.severity]), [['anomaly.suspended-agent', 'low']])
+      assert.deepEqual((await s.alerts()).map((a) => [a.kind, a.severity, a.details.containment]), [['anomaly.suspended-agent', 'low', 'suspended already']])
       // Someone browsing with it.
       await s.post(s.reporters.a, [refused('crm:accounts/1'), refused('crm:accounts/1', 'export'), refused('hr:staff/1'), refused('finance:ledger/1')])
       const misuse = (await s.alerts()).filter((a) => a.kind === 'anomaly.credential-misuse')

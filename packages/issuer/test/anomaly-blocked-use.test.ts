@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { AnomalyDetector, type Anomaly } from '@agentid/issuer'
 import { parseControls, parseSuppression } from '../src/monitoring/monitor-controls.js'
-import { BEYOND_RETRY, newBlockedUse, noteBlockedUse, requestOf, restoreBlockedUse } from '../src/monitoring/blocked-use.js'
+import { BEYOND_RETRY, beyondRetry, newBlockedUse, noteBlockedUse, requestOf, restoreBlockedUse } from '../src/monitoring/blocked-use.js'
 
 // Simulated time only: nothing here waits or reads the wall clock.
 const MINUTE = 60_000
@@ -101,8 +101,9 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     const { use } = blocked()
     const said = (found: Anomaly[]) => found.map((a) => `${a.kind}/${a.severity}${a.details.retrying ? ' (retrying)' : ''}`).sort()
     const away = { ip: '34.12.9.1' }
+    // (Twenty minutes apart: each past the last one's quiet period, each said.)
     const retries = ['mail:inbox/1', 'calendar:events/1', 'files:shared/1'].flatMap((resource, i) => said(use(t0 + DAY + i * 20 * MINUTE, resource, 'read', away)))
-    assert.deepEqual([...new Set(retries)], ['suspended-agent/medium (retrying)'])
+    assert.deepEqual(retries, ['suspended-agent/medium (retrying)', 'suspended-agent/medium (retrying)', 'suspended-agent/medium (retrying)'])
     assert.deepEqual(said(use(t0 + DAY + HOUR + MINUTE, 'crm:accounts/1', 'read', away)), ['suspended-agent/high'], 'a fourth')
   })
 
@@ -142,6 +143,13 @@ describe('credential-misuse: a suspended or retired agent used for more than its
     assert.equal(u.uses.length, BEYOND_RETRY.kept)
     assert.ok(u.uses.some(([what]) => what === requestOf('f0', 'read')), 'f0, made again, is kept')
     assert.ok(!u.uses.some(([what]) => what === requestOf('f1', 'read')), 'f1 goes')
+
+    // One request reported by many verifiers (replicas, each its own principal) makes room of its
+    // own copies first: the thief's other requests still count.
+    const spread = newBlockedUse()
+    for (const [i, fam] of ['a', 'b', 'c'].entries()) noteBlockedUse(spread, requestOf(fam, 'read'), t0 + i * MINUTE, 'v1')
+    for (let r = 0; r < 2 * BEYOND_RETRY.kept; r++) noteBlockedUse(spread, requestOf('x', 'read'), t0 + HOUR + r * MINUTE, `replica-${r}`)
+    assert.ok(beyondRetry(spread), `four different requests: ${JSON.stringify(spread.uses.map(([what]) => what))}`)
 
     const [a, b] = [requestOf('a', 'read'), requestOf('b', 'read')]
     const restored = restoreBlockedUse({ uses: [[a, 10, 'v1'], [a, 11, 'v1'], [a, 12, 'v2'], [b, 99, 'v1'], [requestOf('x'.repeat(600), 'read'), 5, 'v1'], ['a read', 5, 'v1'], [b, 'x', 'v1'], [b, 5], 'junk'], said: [['v1', 10], ['v1', 11], ['v2', 99]] }, 50)

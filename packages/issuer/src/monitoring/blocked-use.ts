@@ -13,10 +13,10 @@
  * `high` once a day on each reporter's word, at a request new to it (noteBlockedUse). It is a
  * status kind: always reported, never suppressed, and no evidence for containment (the agent is
  * stopped already; the alert is for incident response: who holds its credential, and what did
- * stale verifiers give it). Up to three, its requests refused for its status from a network of
- * its own are its software's retries: the status alert says them `low`, and `medium` from the
- * fourth (the detector's status branch; workload-h's thieves of retired services use four
- * families from the service's own network).
+ * stale verifiers give it). Up to three, its requests refused for its status are retrying (the
+ * detector's status branch): from a network of its own `low` (its software's retries), from
+ * elsewhere `medium` (a leaver's laptop at home); from the fourth `medium` and `high`
+ * (workload-h's thieves of retired services use four families from the service's own network).
  */
 // (Not imported from baseline.ts, which imports this module.)
 const DAY_MS = 86_400_000
@@ -26,7 +26,8 @@ export const BEYOND_RETRY = {
   requests: 5,
   /**
    * At most this many are what its software's retries make (one request, a phone's few syncs):
-   * refused from a network of its own, the status alert says them `low`, and `medium` beyond.
+   * refused for its status, the status alert says them a step lower (`low` from its own network,
+   * `medium` from elsewhere) than beyond.
    */
   retries: 3,
   windowMs: DAY_MS,
@@ -75,7 +76,7 @@ export function noteBlockedUse(u: BlockedUse, what: string, at: number, by: stri
     known[1] = Math.max(known[1], at)
     return false
   }
-  if (u.uses.length >= BEYOND_RETRY.kept) u.uses.splice(oldest(u.uses), 1)
+  if (u.uses.length >= BEYOND_RETRY.kept) u.uses.splice(evicted(u.uses), 1)
   u.uses.push([what, at, by])
   if (different(u) < BEYOND_RETRY.requests || u.said.some((x) => x[0] === by)) return false
   if (u.said.length >= BEYOND_RETRY.saidKept) u.said.shift()
@@ -103,11 +104,18 @@ function forget<T extends [string, number, ...string[]]>(entries: T[], at: numbe
   for (let i = entries.length - 1; i >= 0; i--) if (at - entries[i]![1] > BEYOND_RETRY.windowMs) entries.splice(i, 1)
 }
 
-// The index of the entry made longest ago.
-function oldest(entries: ReadonlyArray<[string, number, string]>): number {
-  let at = 0
-  for (let i = 1; i < entries.length; i++) if (entries[i]![1] < entries[at]![1]) at = i
-  return at
+// The entry to make room: the one made longest ago of those another reporter reported too, else
+// of all. (The oldest of all, a third review found, let a request reported by eight verifiers push
+// a thief's other requests out, its count kept at a retry's.)
+function evicted(entries: ReadonlyArray<[string, number, string]>): number {
+  let copy = -1
+  let any = 0
+  for (let i = 0; i < entries.length; i++) {
+    const [what, at] = entries[i]!
+    if (at < entries[any]![1]) any = i
+    if ((copy < 0 || at < entries[copy]![1]) && entries.some((x, j) => j !== i && x[0] === what)) copy = i
+  }
+  return copy >= 0 ? copy : any
 }
 
 /** A stored row's, as far as it is well formed (a time after the agent's last event, from a row dated ahead, counts for nothing). */

@@ -428,7 +428,8 @@ export class EventMonitor {
         at: now, kind: `anomaly.${f.kind}`, severity: f.severity, subject: f.agent,
         details: {
           score: f.score, reporter: by, eventAt: f.at, ...(reportedAt !== undefined ? { reportedAt, clamped: true } : {}),
-          ...(grave(f.severity) ? { containment: containmentNote(level, f, suspend.has(f.agent)) } : {}),
+          // (A stopped agent's use says it is contained already at any severity.)
+          ...(grave(f.severity) || isStatusKind(f.kind) ? { containment: containmentNote(level, f, suspend.has(f.agent)) } : {}),
           ...f.details,
         },
       }
