@@ -330,7 +330,8 @@ export interface AgentBaseline extends HourProfile, SustainedState {
   /**
    * While it is suspended or retired, the different requests (family and action) it made within
    * the last day, and who had them said (blocked-use.ts: five are someone using it, not its
-   * software retrying). Stored; emptied when the issuer says it is active again.
+   * software retrying). Stored; emptied when the issuer looks it up and finds it neither
+   * suspended nor retired.
    */
   blockedUse: BlockedUse
   switches: number[]

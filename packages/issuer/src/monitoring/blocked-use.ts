@@ -31,7 +31,7 @@ export const BEYOND_RETRY = {
    */
   retries: 3,
   windowMs: DAY_MS,
-  /** Requests kept, each as one reporter reported it (the alert names them; the one made longest ago goes first). */
+  /** Requests kept, each as one reporter reported it (the alert names them; see `evicted` for which goes first). */
   kept: 16,
   /** Reporters kept on whose word it was said within the day. */
   saidKept: 8,
@@ -90,7 +90,7 @@ export const beyondRetry = (u: BlockedUse): boolean => different(u) > BEYOND_RET
 /** The different requests noted, as the alert names them (family and action), those `by` reported first. */
 export function requestsOf(u: BlockedUse, by: string): { requests: string[]; reportedBy: number } {
   const own = new Set(u.uses.filter((x) => x[2] === by).map((x) => x[0]))
-  const all = [...own, ...new Set(u.uses.map((x) => x[0]))].filter((what, i, list) => list.indexOf(what) === i)
+  const all = [...new Set([...own, ...u.uses.map((x) => x[0])])]
   return { requests: all.map((what) => (JSON.parse(what) as string[]).join(' ').trim()), reportedBy: own.size }
 }
 
