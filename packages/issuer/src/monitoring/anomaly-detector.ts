@@ -10,7 +10,7 @@ import { noteId, ORDERED_IDS, recordId, teachWalk, walkLimit, walkOf } from './o
 import { ADOPT_MS, ADOPTERS, adopt as adoptIn, adopters, adoption, GROUP_CHANGE_MS, groupChangeOf, SPREAD_ADOPTERS, spreadAdopters, tookPart } from './group-adoption.js'
 import { countDay, hoursOutside, noteSession, noteWeekend, ownDay, schedule, SCHEDULE_SLACK_HOURS, weekend, weekendPeers, WORK_DAYS, type Schedule } from './schedule.js'
 import { acceptHalfHour, acceptRate, SHORT_FLOOD } from './sustained-rate.js'
-import { beyondRetry, newBlockedUse, noteBlockedUse, requestOf, requestsOf, STATUS_REFUSALS, type BlockedUse } from './blocked-use.js'
+import { newBlockedUse, noteBlockedUse, requestOf, requestsOf, retrying } from './blocked-use.js'
 import { acceptMinute, checkDenials, checkRate, checkSustained, newOrgBursts, type DenialLimits, type OrgBursts } from './rate-checks.js'
 import { acceptTrickle, TRICKLE_ABOUT } from './refusal-trickle.js'
 import type { Hold, Said, Say, Scope, Sens } from './scope.js'
@@ -354,7 +354,7 @@ export class AnomalyDetector {
       if (s.allowed) this.#report(s, kind, event.credential ?? '', 1, details, [reporter], 'critical')
       else {
         const own = this.#fromOwnNetwork(b, event.ip, at, reporter)
-        const retry = retrying(event, b.blockedUse)
+        const retry = retrying(event.code, b.blockedUse)
         const severity = own && retry ? 'low' : own || retry ? 'medium' : 'high'
         this.#report(s, kind, event.credential ?? '', own ? 0.6 : 0.8, { ...details, ...(own ? { ownNetwork: true } : {}), ...(retry ? { retrying: true } : {}) }, [reporter], severity)
       }
@@ -1837,13 +1837,6 @@ function resolvedSensitivity(set: Partial<Record<AnomalyKind, number>>): Sens {
  */
 function tellsWhen(event: VerificationEvent): boolean {
   return event.decision === 'allow' || event.code !== 'ERR_VC_EXPIRED'
-}
-
-// A suspended or retired agent's refusal that is its software retrying: a verifier refused its
-// status (any other refusal means one took the credential: a stale status list) and it made no
-// more different requests within the day than retries do (blocked-use.ts).
-function retrying(event: VerificationEvent, uses: BlockedUse): boolean {
-  return event.code !== undefined && STATUS_REFUSALS.has(event.code) && !beyondRetry(uses)
 }
 
 /**

@@ -39,8 +39,9 @@ export const BEYOND_RETRY = {
   longest: 600,
 } as const
 
-/** The refusals of a verifier that checked its status: retries its software makes (any other refusal means a verifier took the credential). */
-export const STATUS_REFUSALS: ReadonlySet<string> = new Set(['ERR_VC_SUSPENDED', 'ERR_VC_REVOKED'])
+// The refusals of a verifier that checked its status: retries its software makes (any other
+// refusal means a verifier took the credential, its status list stale).
+const STATUS_REFUSALS: ReadonlySet<string> = new Set(['ERR_VC_SUSPENDED', 'ERR_VC_REVOKED'])
 
 /**
  * While an agent is suspended or retired: the requests it made within the last day (`what`: its
@@ -86,6 +87,12 @@ export function noteBlockedUse(u: BlockedUse, what: string, at: number, by: stri
 
 /** Whether the different requests noted (as of the last {@link noteBlockedUse}) are more than its software's retries make. */
 export const beyondRetry = (u: BlockedUse): boolean => different(u) > BEYOND_RETRY.retries
+
+/**
+ * Whether a suspended or retired agent's refusal (its `code`) is its software retrying: a verifier
+ * refused its status, and it made no more different requests within the day than retries do.
+ */
+export const retrying = (code: string | undefined, u: BlockedUse): boolean => code !== undefined && STATUS_REFUSALS.has(code) && !beyondRetry(u)
 
 /** The different requests noted, as the alert names them (family and action), those `by` reported first. */
 export function requestsOf(u: BlockedUse, by: string): { requests: string[]; reportedBy: number } {
